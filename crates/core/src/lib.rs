@@ -1,0 +1,19 @@
+//! podlab-core: a simulated Kubernetes cluster.
+//!
+//! Pure and deterministic: no web, DOM, wall-clock or OS dependency. Time moves only
+//! through [`Cluster::advance`]; the same inputs and seed give the same state. User
+//! input never panics: every problem comes back as a value.
+//!
+//! One module per Kubernetes component: [`apiserver`], [`scheduler`], [`kubelet`];
+//! [`manifest`] decodes YAML/JSON; [`model`] holds the object types; [`cluster`] owns
+//! them all with the simulated [`clock`].
+
+pub mod apiserver;
+pub mod clock;
+pub mod cluster;
+pub mod kubelet;
+pub mod manifest;
+pub mod model;
+pub mod scheduler;
+
+pub use cluster::{Applied, Cluster, ManifestRejected};

@@ -1,0 +1,196 @@
+//! The API server's errors, worded as kubectl prints them.
+
+use std::fmt;
+
+/// One problem with one field, as apimachinery's `field.Error`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// The field path, e.g. `spec.containers[0].image`.
+    pub field: String,
+    pub kind: FieldErrorKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldErrorKind {
+    /// `Required value` (with an optional detail).
+    Required { detail: String },
+    /// `Invalid value: "v": detail`.
+    Invalid { value: String, detail: String },
+    /// `Duplicate value: "v"`.
+    Duplicate { value: String },
+    /// `Not found: "v"`.
+    NotFound { value: String },
+    /// `Unsupported value: "v": supported values: "a", "b"`.
+    NotSupported {
+        value: String,
+        supported: Vec<String>,
+    },
+    /// `Forbidden: detail`.
+    Forbidden { detail: String },
+}
+
+impl FieldError {
+    pub fn required(field: impl Into<String>, detail: &str) -> FieldError {
+        FieldError {
+            field: field.into(),
+            kind: FieldErrorKind::Required {
+                detail: detail.into(),
+            },
+        }
+    }
+
+    pub fn invalid(field: impl Into<String>, value: &str, detail: &str) -> FieldError {
+        FieldError {
+            field: field.into(),
+            kind: FieldErrorKind::Invalid {
+                value: value.into(),
+                detail: detail.into(),
+            },
+        }
+    }
+
+    pub fn duplicate(field: impl Into<String>, value: &str) -> FieldError {
+        FieldError {
+            field: field.into(),
+            kind: FieldErrorKind::Duplicate {
+                value: value.into(),
+            },
+        }
+    }
+
+    pub fn not_found(field: impl Into<String>, value: &str) -> FieldError {
+        FieldError {
+            field: field.into(),
+            kind: FieldErrorKind::NotFound {
+                value: value.into(),
+            },
+        }
+    }
+
+    pub fn not_supported(field: impl Into<String>, value: &str, supported: &[&str]) -> FieldError {
+        FieldError {
+            field: field.into(),
+            kind: FieldErrorKind::NotSupported {
+                value: value.into(),
+                supported: supported.iter().map(|s| s.to_string()).collect(),
+            },
+        }
+    }
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: ", self.field)?;
+        match &self.kind {
+            FieldErrorKind::Required { detail } if detail.is_empty() => write!(f, "Required value"),
+            FieldErrorKind::Required { detail } => write!(f, "Required value: {detail}"),
+            FieldErrorKind::Invalid { value, detail } => {
+                write!(f, "Invalid value: {value:?}")?;
+                if !detail.is_empty() {
+                    write!(f, ": {detail}")?;
+                }
+                Ok(())
+            }
+            FieldErrorKind::Duplicate { value } => write!(f, "Duplicate value: {value:?}"),
+            FieldErrorKind::NotFound { value } => write!(f, "Not found: {value:?}"),
+            FieldErrorKind::NotSupported { value, supported } => {
+                write!(f, "Unsupported value: {value:?}: supported values: ")?;
+                let quoted: Vec<String> = supported.iter().map(|s| format!("{s:?}")).collect();
+                write!(f, "{}", quoted.join(", "))
+            }
+            FieldErrorKind::Forbidden { detail } => write!(f, "Forbidden: {detail}"),
+        }
+    }
+}
+
+/// An API error. `Display` is the text kubectl prints after `Error from server (Reason): `
+/// (or, for `Invalid`, the whole text).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiError {
+    AlreadyExists {
+        resource: &'static str,
+        name: String,
+    },
+    NotFound {
+        resource: &'static str,
+        name: String,
+    },
+    Invalid {
+        kind: &'static str,
+        name: String,
+        causes: Vec<FieldError>,
+    },
+}
+
+impl ApiError {
+    /// The status reason kubectl shows in `Error from server (Reason)`.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            ApiError::AlreadyExists { .. } => "AlreadyExists",
+            ApiError::NotFound { .. } => "NotFound",
+            ApiError::Invalid { .. } => "Invalid",
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ApiError::AlreadyExists { resource, name } => {
+                write!(f, "{resource} {name:?} already exists")
+            }
+            ApiError::NotFound { resource, name } => write!(f, "{resource} {name:?} not found"),
+            // kubectl's MultilineError: one cause on the same line, several as a list.
+            ApiError::Invalid { kind, name, causes } => {
+                write!(f, "The {kind} {name:?} is invalid")?;
+                match causes.as_slice() {
+                    [] => Ok(()),
+                    [one] => write!(f, ": {one}"),
+                    many => {
+                        write!(f, ": ")?;
+                        for c in many {
+                            write!(f, "\n* {c}")?;
+                        }
+                        Ok(())
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wording() {
+        let one = ApiError::Invalid {
+            kind: "Pod",
+            name: "x".into(),
+            causes: vec![FieldError::required("spec.containers[0].image", "")],
+        };
+        assert_eq!(
+            one.to_string(),
+            "The Pod \"x\" is invalid: spec.containers[0].image: Required value"
+        );
+        let two = ApiError::Invalid {
+            kind: "Pod",
+            name: "x".into(),
+            causes: vec![
+                FieldError::duplicate("spec.containers[1].name", "a"),
+                FieldError::not_supported(
+                    "spec.restartPolicy",
+                    "Sometimes",
+                    &["Always", "Never", "OnFailure"],
+                ),
+            ],
+        };
+        assert_eq!(
+            two.to_string(),
+            "The Pod \"x\" is invalid: \n* spec.containers[1].name: Duplicate value: \"a\"\n* spec.restartPolicy: Unsupported value: \"Sometimes\": supported values: \"Always\", \"Never\", \"OnFailure\""
+        );
+    }
+}

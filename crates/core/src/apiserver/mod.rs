@@ -1,0 +1,518 @@
+//! The API server: the object store, admission defaults and validation.
+//!
+//! Every object gets a uid, a resourceVersion from one cluster-wide counter and a
+//! creationTimestamp from the simulated clock. Changes are recorded as watch events the
+//! controllers and the UI follow.
+
+pub mod defaults;
+mod error;
+pub mod validation;
+
+use crate::clock::{Rng, SimTime};
+use crate::model::{meta, Event, Namespace, Node, ObjectMeta, Pod, Service};
+use k8s_openapi::Metadata;
+use std::collections::BTreeMap;
+
+pub use error::{ApiError, FieldError, FieldErrorKind};
+
+/// What changed, for anyone following the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WatchEvent {
+    Added { resource: &'static str, key: String },
+    Modified { resource: &'static str, key: String },
+    Deleted { resource: &'static str, key: String },
+}
+
+/// Objects of one kind, ordered by namespace then name (kubectl lists in that order).
+#[derive(Debug, Clone)]
+pub struct Store<T> {
+    objects: BTreeMap<(String, String), T>,
+}
+
+impl<T> Default for Store<T> {
+    fn default() -> Self {
+        Store {
+            objects: BTreeMap::new(),
+        }
+    }
+}
+
+impl<T: Metadata<Ty = ObjectMeta>> Store<T> {
+    pub fn get(&self, namespace: &str, name: &str) -> Option<&T> {
+        self.objects.get(&(namespace.to_string(), name.to_string()))
+    }
+
+    pub fn list(&self) -> impl Iterator<Item = &T> {
+        self.objects.values()
+    }
+
+    pub fn list_namespace<'a>(&'a self, namespace: &'a str) -> impl Iterator<Item = &'a T> + 'a {
+        self.objects
+            .iter()
+            .filter(move |((ns, _), _)| ns == namespace)
+            .map(|(_, o)| o)
+    }
+
+    pub fn len(&self) -> usize {
+        self.objects.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.objects.is_empty()
+    }
+}
+
+fn key_of(meta: &ObjectMeta) -> (String, String) {
+    (
+        meta.namespace.clone().unwrap_or_default(),
+        meta.name.clone().unwrap_or_default(),
+    )
+}
+
+fn display_key(ns: &str, name: &str) -> String {
+    if ns.is_empty() {
+        name.to_string()
+    } else {
+        format!("{ns}/{name}")
+    }
+}
+
+/// The API server of one simulated cluster.
+#[derive(Debug, Clone)]
+pub struct ApiServer {
+    pub pods: Store<Pod>,
+    pub nodes: Store<Node>,
+    pub services: Store<Service>,
+    pub namespaces: Store<Namespace>,
+    pub events: Store<Event>,
+    resource_version: u64,
+    rng: Rng,
+    watch: Vec<WatchEvent>,
+}
+
+impl ApiServer {
+    /// An empty server with the namespaces every cluster starts with.
+    pub fn new(seed: u64, now: SimTime) -> ApiServer {
+        let mut api = ApiServer {
+            pods: Store::default(),
+            nodes: Store::default(),
+            services: Store::default(),
+            namespaces: Store::default(),
+            events: Store::default(),
+            resource_version: 0,
+            rng: Rng::new(seed),
+            watch: Vec::new(),
+        };
+        for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
+            let namespace = Namespace {
+                metadata: ObjectMeta {
+                    name: Some(ns.into()),
+                    ..Default::default()
+                },
+                ..Default::default()
+            };
+            // Fixed, valid names: this cannot fail.
+            let _ = api.create_namespace(namespace, now);
+        }
+        api
+    }
+
+    /// Watch events since the last call.
+    pub fn drain_watch(&mut self) -> Vec<WatchEvent> {
+        std::mem::take(&mut self.watch)
+    }
+
+    fn stamp(&mut self, meta: &mut ObjectMeta, now: SimTime) {
+        self.resource_version += 1;
+        meta.uid = Some(meta::uid_from_bits(
+            self.rng.next_u64(),
+            self.rng.next_u64(),
+        ));
+        meta.resource_version = Some(self.resource_version.to_string());
+        meta.creation_timestamp = Some(now.to_time());
+    }
+
+    fn bump(&mut self, meta: &mut ObjectMeta) {
+        self.resource_version += 1;
+        meta.resource_version = Some(self.resource_version.to_string());
+    }
+
+    fn require_namespace(&self, ns: &str) -> Result<(), ApiError> {
+        if self.namespaces.get("", ns).is_some() {
+            Ok(())
+        } else {
+            Err(ApiError::NotFound {
+                resource: "namespaces",
+                name: ns.to_string(),
+            })
+        }
+    }
+
+    /// `generateName` handling and the name check every create shares.
+    fn name_for(&mut self, kind: &'static str, meta: &mut ObjectMeta) -> Result<(), ApiError> {
+        if meta.name.as_deref().unwrap_or_default().is_empty() {
+            if let Some(prefix) = meta.generate_name.clone().filter(|p| !p.is_empty()) {
+                meta.name = Some(format!("{prefix}{}", self.rng.name_suffix(5)));
+            } else {
+                return Err(ApiError::Invalid {
+                    kind,
+                    name: String::new(),
+                    causes: vec![FieldError::required(
+                        "metadata.name",
+                        "name or generateName is required",
+                    )],
+                });
+            }
+        }
+        Ok(())
+    }
+
+    pub fn create_namespace(
+        &mut self,
+        mut ns: Namespace,
+        now: SimTime,
+    ) -> Result<&Namespace, ApiError> {
+        self.name_for("Namespace", &mut ns.metadata)?;
+        ns.metadata.namespace = None;
+        let name = ns.metadata.name.clone().unwrap_or_default();
+        if let Err(msg) = meta::validate_dns1123_label(&name) {
+            return Err(ApiError::Invalid {
+                kind: "Namespace",
+                name: name.clone(),
+                causes: vec![FieldError::invalid("metadata.name", &name, &msg)],
+            });
+        }
+        if self.namespaces.get("", &name).is_some() {
+            return Err(ApiError::AlreadyExists {
+                resource: "namespaces",
+                name,
+            });
+        }
+        self.stamp(&mut ns.metadata, now);
+        ns.spec = Some(k8s_openapi::api::core::v1::NamespaceSpec {
+            finalizers: Some(vec!["kubernetes".into()]),
+        });
+        ns.status = Some(k8s_openapi::api::core::v1::NamespaceStatus {
+            phase: Some("Active".into()),
+            ..Default::default()
+        });
+        ns.metadata
+            .labels
+            .get_or_insert_with(Default::default)
+            .insert("kubernetes.io/metadata.name".into(), name.clone());
+        self.watch.push(WatchEvent::Added {
+            resource: "namespaces",
+            key: name.clone(),
+        });
+        Ok(self
+            .namespaces
+            .objects
+            .entry((String::new(), name))
+            .or_insert(ns))
+    }
+
+    /// Creates a pod: admission defaults, validation, then the store.
+    pub fn create_pod(&mut self, mut pod: Pod, now: SimTime) -> Result<&Pod, ApiError> {
+        let ns = pod
+            .metadata
+            .namespace
+            .get_or_insert_with(|| "default".into())
+            .clone();
+        self.name_for("Pod", &mut pod.metadata)?;
+        self.require_namespace(&ns)?;
+        defaults::pod(&mut pod, &mut self.rng);
+        let name = pod.metadata.name.clone().unwrap_or_default();
+        let causes = validation::pod(&pod);
+        if !causes.is_empty() {
+            return Err(ApiError::Invalid {
+                kind: "Pod",
+                name,
+                causes,
+            });
+        }
+        let key = (ns, name);
+        if self.pods.objects.contains_key(&key) {
+            return Err(ApiError::AlreadyExists {
+                resource: "pods",
+                name: key.1,
+            });
+        }
+        self.stamp(&mut pod.metadata, now);
+        // Status is the system's to write; a pod starts Pending.
+        pod.status = Some(k8s_openapi::api::core::v1::PodStatus {
+            phase: Some("Pending".into()),
+            qos_class: Some(defaults::qos_class(&pod).into()),
+            ..Default::default()
+        });
+        self.watch.push(WatchEvent::Added {
+            resource: "pods",
+            key: display_key(&key.0, &key.1),
+        });
+        Ok(self.pods.objects.entry(key).or_insert(pod))
+    }
+
+    /// Replaces a stored pod (status writes by the scheduler and kubelet).
+    pub fn update_pod(&mut self, mut pod: Pod) -> Result<&Pod, ApiError> {
+        let key = key_of(&pod.metadata);
+        if !self.pods.objects.contains_key(&key) {
+            return Err(ApiError::NotFound {
+                resource: "pods",
+                name: key.1,
+            });
+        }
+        self.bump(&mut pod.metadata);
+        self.watch.push(WatchEvent::Modified {
+            resource: "pods",
+            key: display_key(&key.0, &key.1),
+        });
+        let slot = self.pods.objects.entry(key).or_insert_with(Pod::default);
+        *slot = pod;
+        Ok(slot)
+    }
+
+    pub fn delete_pod(&mut self, namespace: &str, name: &str) -> Result<Pod, ApiError> {
+        let pod = self
+            .pods
+            .objects
+            .remove(&(namespace.to_string(), name.to_string()))
+            .ok_or_else(|| ApiError::NotFound {
+                resource: "pods",
+                name: name.to_string(),
+            })?;
+        self.watch.push(WatchEvent::Deleted {
+            resource: "pods",
+            key: display_key(namespace, name),
+        });
+        Ok(pod)
+    }
+
+    pub fn create_node(&mut self, mut node: Node, now: SimTime) -> Result<&Node, ApiError> {
+        node.metadata.namespace = None;
+        self.name_for("Node", &mut node.metadata)?;
+        let name = node.metadata.name.clone().unwrap_or_default();
+        if let Err(msg) = meta::validate_dns1123_subdomain(&name) {
+            return Err(ApiError::Invalid {
+                kind: "Node",
+                name: name.clone(),
+                causes: vec![FieldError::invalid("metadata.name", &name, &msg)],
+            });
+        }
+        if self.nodes.get("", &name).is_some() {
+            return Err(ApiError::AlreadyExists {
+                resource: "nodes",
+                name,
+            });
+        }
+        self.stamp(&mut node.metadata, now);
+        self.watch.push(WatchEvent::Added {
+            resource: "nodes",
+            key: name.clone(),
+        });
+        Ok(self
+            .nodes
+            .objects
+            .entry((String::new(), name))
+            .or_insert(node))
+    }
+
+    pub fn update_node(&mut self, mut node: Node) -> Result<&Node, ApiError> {
+        let key = key_of(&node.metadata);
+        if !self.nodes.objects.contains_key(&key) {
+            return Err(ApiError::NotFound {
+                resource: "nodes",
+                name: key.1,
+            });
+        }
+        self.bump(&mut node.metadata);
+        self.watch.push(WatchEvent::Modified {
+            resource: "nodes",
+            key: key.1.clone(),
+        });
+        let slot = self.nodes.objects.entry(key).or_insert_with(Node::default);
+        *slot = node;
+        Ok(slot)
+    }
+
+    pub fn create_service(&mut self, mut svc: Service, now: SimTime) -> Result<&Service, ApiError> {
+        let ns = svc
+            .metadata
+            .namespace
+            .get_or_insert_with(|| "default".into())
+            .clone();
+        self.name_for("Service", &mut svc.metadata)?;
+        self.require_namespace(&ns)?;
+        let name = svc.metadata.name.clone().unwrap_or_default();
+        let key = (ns, name);
+        if self.services.objects.contains_key(&key) {
+            return Err(ApiError::AlreadyExists {
+                resource: "services",
+                name: key.1,
+            });
+        }
+        self.stamp(&mut svc.metadata, now);
+        self.watch.push(WatchEvent::Added {
+            resource: "services",
+            key: display_key(&key.0, &key.1),
+        });
+        Ok(self.services.objects.entry(key).or_insert(svc))
+    }
+
+    /// Records an Event about an object, as the components' event recorders do.
+    /// Repeats of the same reason and message bump `count` instead of adding a new one.
+    pub fn record_event(&mut self, record: EventRecord<'_>, now: SimTime) {
+        let existing = self.events.objects.iter_mut().find(|(_, e)| {
+            e.involved_object.uid.as_deref() == Some(record.object_uid)
+                && e.reason.as_deref() == Some(record.reason)
+                && e.message.as_deref() == Some(&*record.message)
+        });
+        if let Some((_, e)) = existing {
+            e.count = Some(e.count.unwrap_or(1) + 1);
+            e.last_timestamp = Some(now.to_time());
+            self.resource_version += 1;
+            e.metadata.resource_version = Some(self.resource_version.to_string());
+            return;
+        }
+        let ns = if record.namespace.is_empty() {
+            "default"
+        } else {
+            record.namespace
+        };
+        let name = format!("{}.{:016x}", record.object_name, self.rng.next_u64() >> 1);
+        let mut event = Event {
+            metadata: ObjectMeta {
+                name: Some(name.clone()),
+                namespace: Some(ns.to_string()),
+                ..Default::default()
+            },
+            involved_object: k8s_openapi::api::core::v1::ObjectReference {
+                kind: Some(record.object_kind.into()),
+                namespace: (!record.namespace.is_empty()).then(|| record.namespace.to_string()),
+                name: Some(record.object_name.to_string()),
+                uid: Some(record.object_uid.to_string()),
+                api_version: Some("v1".into()),
+                ..Default::default()
+            },
+            reason: Some(record.reason.into()),
+            message: Some(record.message),
+            type_: Some(if record.warning { "Warning" } else { "Normal" }.into()),
+            source: Some(k8s_openapi::api::core::v1::EventSource {
+                component: Some(record.component.into()),
+                host: record.host.map(str::to_string),
+            }),
+            count: Some(1),
+            first_timestamp: Some(now.to_time()),
+            last_timestamp: Some(now.to_time()),
+            reporting_component: Some(record.component.into()),
+            reporting_instance: Some(record.host.unwrap_or(record.component).into()),
+            ..Default::default()
+        };
+        self.stamp(&mut event.metadata, now);
+        self.events.objects.insert((ns.to_string(), name), event);
+    }
+
+    /// Events about one object, oldest first (the order `kubectl describe` shows).
+    pub fn events_for(&self, uid: &str) -> Vec<&Event> {
+        let mut events: Vec<&Event> = self
+            .events
+            .list()
+            .filter(|e| e.involved_object.uid.as_deref() == Some(uid))
+            .collect();
+        events.sort_by_key(|e| {
+            (
+                e.first_timestamp.as_ref().map(|t| t.0),
+                e.metadata
+                    .resource_version
+                    .as_deref()
+                    .and_then(|v| v.parse::<u64>().ok()),
+            )
+        });
+        events
+    }
+}
+
+/// What an event is about and what it says.
+#[derive(Debug, Clone)]
+pub struct EventRecord<'a> {
+    pub object_kind: &'a str,
+    pub namespace: &'a str,
+    pub object_name: &'a str,
+    pub object_uid: &'a str,
+    pub reason: &'a str,
+    pub message: String,
+    pub warning: bool,
+    pub component: &'a str,
+    pub host: Option<&'a str>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::{decode, Validation};
+    use crate::model::Object;
+
+    fn pod(text: &str) -> Pod {
+        match decode("t.yaml", text, Validation::Strict)
+            .unwrap()
+            .manifests
+            .remove(0)
+            .object
+        {
+            Object::Pod(p) => *p,
+            _ => panic!("not a pod"),
+        }
+    }
+
+    const NGINX: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: nginx\nspec:\n  containers:\n  - name: nginx\n    image: nginx\n";
+
+    #[test]
+    fn create_stamps_and_defaults() {
+        let mut api = ApiServer::new(1, SimTime(0));
+        let p = api
+            .create_pod(pod(NGINX), SimTime::from_secs(5))
+            .unwrap()
+            .clone();
+        assert_eq!(p.metadata.namespace.as_deref(), Some("default"));
+        assert!(p.metadata.uid.is_some());
+        assert_eq!(
+            serde_json::to_value(&p.metadata.creation_timestamp).unwrap(),
+            "2026-01-05T09:00:05Z"
+        );
+        assert_eq!(p.status.unwrap().phase.as_deref(), Some("Pending"));
+        let e = api.create_pod(pod(NGINX), SimTime(0)).unwrap_err();
+        assert_eq!(e.to_string(), "pods \"nginx\" already exists");
+        assert_eq!(
+            api.delete_pod("default", "x").unwrap_err().to_string(),
+            "pods \"x\" not found"
+        );
+    }
+
+    #[test]
+    fn namespaces_exist() {
+        let api = ApiServer::new(1, SimTime(0));
+        let names: Vec<_> = api
+            .namespaces
+            .list()
+            .map(|n| n.metadata.name.clone().unwrap())
+            .collect();
+        assert_eq!(
+            names,
+            ["default", "kube-node-lease", "kube-public", "kube-system"]
+        );
+        let mut api = api;
+        let mut p = pod(NGINX);
+        p.metadata.namespace = Some("nope".into());
+        assert_eq!(
+            api.create_pod(p, SimTime(0)).unwrap_err().to_string(),
+            "namespaces \"nope\" not found"
+        );
+    }
+
+    #[test]
+    fn same_seed_same_objects() {
+        let make = || {
+            let mut api = ApiServer::new(42, SimTime(0));
+            api.create_pod(pod(NGINX), SimTime(0)).unwrap().clone()
+        };
+        assert_eq!(make(), make());
+    }
+}

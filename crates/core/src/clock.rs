@@ -1,0 +1,83 @@
+//! Simulated time. Nothing in core reads a wall clock: the cluster's clock moves only
+//! when `Cluster::advance` is called, so every run is reproducible.
+
+use crate::model::Time;
+
+/// Milliseconds of simulated time since the cluster was created.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct SimTime(pub u64);
+
+/// The wall-clock instant simulated time 0 stands for: 2026-01-05T09:00:00Z.
+pub const EPOCH_UNIX_MS: i64 = 1_767_603_600_000;
+
+impl SimTime {
+    pub fn from_secs(s: u64) -> SimTime {
+        SimTime(s * 1000)
+    }
+
+    pub fn plus_ms(self, ms: u64) -> SimTime {
+        SimTime(self.0.saturating_add(ms))
+    }
+
+    /// The instant as an API timestamp (whole seconds, as the API server stores them).
+    pub fn to_time(self) -> Time {
+        let secs = (EPOCH_UNIX_MS + self.0 as i64) / 1000 * 1000;
+        Time(k8s_openapi::jiff::Timestamp::from_millisecond(secs).unwrap_or_default())
+    }
+
+    /// Simulated time of an API timestamp (0 when it predates the cluster).
+    pub fn from_time(t: &Time) -> SimTime {
+        SimTime((t.0.as_millisecond() - EPOCH_UNIX_MS).max(0) as u64)
+    }
+}
+
+/// A small, fast, seeded random stream (SplitMix64). Used for uids, generated name
+/// suffixes and scheduler tie-breaks; the same seed always gives the same cluster.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// A value in `0..n` (n > 0).
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n.max(1)
+    }
+
+    /// A random suffix as Kubernetes' name generator makes them (`kube-api-access-7xq2m`).
+    pub fn name_suffix(&mut self, len: usize) -> String {
+        const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+        (0..len)
+            .map(|_| ALPHABET[self.below(ALPHABET.len() as u64) as usize] as char)
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps() {
+        let t = SimTime::from_secs(90).plus_ms(500).to_time();
+        assert_eq!(serde_json::to_value(&t).unwrap(), "2026-01-05T09:01:30Z");
+        assert_eq!(SimTime::from_time(&t), SimTime::from_secs(90));
+    }
+
+    #[test]
+    fn rng_is_reproducible() {
+        let (mut a, mut b) = (Rng::new(7), Rng::new(7));
+        assert_eq!(a.name_suffix(5), b.name_suffix(5));
+        assert_ne!(Rng::new(1).next_u64(), Rng::new(2).next_u64());
+    }
+}

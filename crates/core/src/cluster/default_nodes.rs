@@ -1,0 +1,161 @@
+//! The chapter's three-node cluster.
+
+use crate::model::{Node, NodeSpec, NodeStatus, ObjectMeta, Quantity, Taint};
+use k8s_openapi::api::core::v1::{NodeAddress, NodeCondition, NodeSystemInfo};
+use std::collections::BTreeMap;
+
+struct Spec {
+    name: &'static str,
+    ip: &'static str,
+    pod_cidr: &'static str,
+    control_plane: bool,
+}
+
+const NODES: &[Spec] = &[
+    Spec {
+        name: "k8s-master-01",
+        ip: "192.168.56.201",
+        pod_cidr: "10.244.0.0/24",
+        control_plane: true,
+    },
+    Spec {
+        name: "k8s-worker-01",
+        ip: "192.168.56.202",
+        pod_cidr: "10.244.1.0/24",
+        control_plane: false,
+    },
+    Spec {
+        name: "k8s-worker-02",
+        ip: "192.168.56.203",
+        pod_cidr: "10.244.2.0/24",
+        control_plane: false,
+    },
+];
+
+/// The default nodes, as `kubectl get node -o yaml` would show them (before the API
+/// server stamps uid and resourceVersion).
+pub fn default_nodes() -> Vec<Node> {
+    NODES.iter().map(node).collect()
+}
+
+fn node(s: &Spec) -> Node {
+    let mut labels: BTreeMap<String, String> = [
+        ("beta.kubernetes.io/arch", "amd64"),
+        ("beta.kubernetes.io/os", "linux"),
+        ("kubernetes.io/arch", "amd64"),
+        ("kubernetes.io/hostname", s.name),
+        ("kubernetes.io/os", "linux"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let mut taints = None;
+    if s.control_plane {
+        labels.insert(
+            "node-role.kubernetes.io/control-plane".into(),
+            String::new(),
+        );
+        labels.insert(
+            "node.kubernetes.io/exclude-from-external-load-balancers".into(),
+            String::new(),
+        );
+        taints = Some(vec![Taint {
+            key: "node-role.kubernetes.io/control-plane".into(),
+            effect: "NoSchedule".into(),
+            value: None,
+            time_added: None,
+        }]);
+    }
+    let resources = |cpu: &str, mem: &str| -> BTreeMap<String, Quantity> {
+        [
+            ("cpu", cpu),
+            ("ephemeral-storage", "37206272Ki"),
+            ("hugepages-2Mi", "0"),
+            ("memory", mem),
+            ("pods", "110"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), Quantity(v.to_string())))
+        .collect()
+    };
+    let condition = |type_: &str, status: &str, reason: &str, message: &str| NodeCondition {
+        type_: type_.into(),
+        status: status.into(),
+        reason: Some(reason.into()),
+        message: Some(message.into()),
+        last_heartbeat_time: Some(crate::clock::SimTime(0).to_time()),
+        last_transition_time: Some(crate::clock::SimTime(0).to_time()),
+    };
+    Node {
+        metadata: ObjectMeta {
+            name: Some(s.name.into()),
+            labels: Some(labels),
+            annotations: Some(
+                [("node.alpha.kubernetes.io/ttl".to_string(), "0".to_string())]
+                    .into_iter()
+                    .collect(),
+            ),
+            ..Default::default()
+        },
+        spec: Some(NodeSpec {
+            pod_cidr: Some(s.pod_cidr.into()),
+            pod_cidrs: Some(vec![s.pod_cidr.into()]),
+            taints,
+            ..Default::default()
+        }),
+        status: Some(NodeStatus {
+            addresses: Some(vec![
+                NodeAddress {
+                    type_: "InternalIP".into(),
+                    address: s.ip.into(),
+                },
+                NodeAddress {
+                    type_: "Hostname".into(),
+                    address: s.name.into(),
+                },
+            ]),
+            capacity: Some(resources("2", "4015828Ki")),
+            allocatable: Some(resources("2", "3913428Ki")),
+            conditions: Some(vec![
+                condition(
+                    "MemoryPressure",
+                    "False",
+                    "KubeletHasSufficientMemory",
+                    "kubelet has sufficient memory available",
+                ),
+                condition(
+                    "DiskPressure",
+                    "False",
+                    "KubeletHasNoDiskPressure",
+                    "kubelet has no disk pressure",
+                ),
+                condition(
+                    "PIDPressure",
+                    "False",
+                    "KubeletHasSufficientPID",
+                    "kubelet has sufficient PID available",
+                ),
+                condition(
+                    "Ready",
+                    "True",
+                    "KubeletReady",
+                    "kubelet is posting ready status",
+                ),
+            ]),
+            node_info: Some(NodeSystemInfo {
+                architecture: "amd64".into(),
+                boot_id: String::new(),
+                container_runtime_version: "containerd://2.1.4".into(),
+                kernel_version: "6.8.0-45-generic".into(),
+                kube_proxy_version: crate::model::KUBERNETES_VERSION.into(),
+                kubelet_version: crate::model::KUBERNETES_VERSION.into(),
+                machine_id: String::new(),
+                operating_system: "linux".into(),
+                os_image: "Ubuntu 24.04.1 LTS".into(),
+                system_uuid: String::new(),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }),
+    }
+}

@@ -1,0 +1,343 @@
+//! The cluster: owns the API server, the scheduler, the kubelets and the simulated clock.
+//! Front ends (the web app, the CLI) talk to this API only.
+
+mod default_nodes;
+
+use crate::apiserver::{ApiError, ApiServer, EventRecord, WatchEvent};
+use crate::clock::SimTime;
+use crate::kubelet::Kubelet;
+use crate::manifest::{self, Diagnostic, Location, Validation};
+use crate::model::{Node, Object, Pod, PodCondition};
+use crate::scheduler::{Decision, Scheduler, SCHEDULER_NAME};
+use std::collections::BTreeMap;
+
+pub use default_nodes::default_nodes;
+
+/// How long an unschedulable pod waits before it is retried even when nothing in the
+/// cluster changed (kube-scheduler's podMaxInUnschedulablePodsDuration).
+const UNSCHEDULABLE_RETRY_MS: u64 = 5 * 60 * 1000;
+
+/// What happened to one object of an applied manifest.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Applied {
+    pub location: Location,
+    /// `pod`, `node`, ... (kubectl's short resource name in `pod/nginx created`).
+    pub resource: &'static str,
+    pub name: String,
+    pub result: Result<(), ApiError>,
+}
+
+impl Applied {
+    /// kubectl's line for this object: `pod/nginx created`, or the error.
+    pub fn message(&self) -> String {
+        match &self.result {
+            Ok(()) => format!("{}/{} created", self.resource, self.name),
+            Err(e @ ApiError::Invalid { .. }) => e.to_string(),
+            Err(e) => format!(
+                "Error from server ({}): error when creating {:?}: {e}",
+                e.reason(),
+                self.location.file
+            ),
+        }
+    }
+}
+
+/// Why a whole manifest was refused before anything was created.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ManifestRejected {
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Debug)]
+pub struct Cluster {
+    api: ApiServer,
+    scheduler: Scheduler,
+    kubelet: Kubelet,
+    now: SimTime,
+    /// The latest scheduling decision per pod (`namespace/name`).
+    decisions: BTreeMap<String, Decision>,
+    /// Pods the scheduler gave up on, with the cluster change count and time then.
+    unschedulable: BTreeMap<String, (u64, SimTime)>,
+    /// Count of cluster changes that may make an unschedulable pod fit.
+    changes: u64,
+}
+
+impl Cluster {
+    /// An empty cluster (no nodes), seeded.
+    pub fn empty(seed: u64) -> Cluster {
+        Cluster {
+            api: ApiServer::new(seed, SimTime(0)),
+            scheduler: Scheduler::new(seed),
+            kubelet: Kubelet::default(),
+            now: SimTime(0),
+            decisions: BTreeMap::new(),
+            unschedulable: BTreeMap::new(),
+            changes: 0,
+        }
+    }
+
+    /// The chapter's cluster: k8s-master-01 (control plane, tainted NoSchedule),
+    /// k8s-worker-01 and k8s-worker-02.
+    pub fn with_default_nodes(seed: u64) -> Cluster {
+        let mut c = Cluster::empty(seed);
+        for node in default_nodes() {
+            // Fixed, valid nodes: creation cannot fail.
+            let _ = c.api.create_node(node, SimTime(0));
+        }
+        c.settle();
+        c
+    }
+
+    pub fn now(&self) -> SimTime {
+        self.now
+    }
+
+    pub fn api(&self) -> &ApiServer {
+        &self.api
+    }
+
+    pub fn nodes(&self) -> impl Iterator<Item = &Node> {
+        self.api.nodes.list()
+    }
+
+    pub fn pods(&self) -> impl Iterator<Item = &Pod> {
+        self.api.pods.list()
+    }
+
+    /// The latest scheduling decision for a pod (`namespace/name`).
+    pub fn decision(&self, pod: &str) -> Option<&Decision> {
+        self.decisions.get(pod)
+    }
+
+    /// Decodes `text` (named `file` in messages) and creates every object in it, as
+    /// `kubectl create -f` does. A manifest that does not decode creates nothing.
+    pub fn create_from_text(
+        &mut self,
+        file: &str,
+        text: &str,
+    ) -> Result<Vec<Applied>, ManifestRejected> {
+        let decoded = manifest::decode(file, text, Validation::Strict)
+            .map_err(|diagnostics| ManifestRejected { diagnostics })?;
+        let mut out = Vec::new();
+        for m in decoded.manifests {
+            let name = m.object.metadata().name.clone().unwrap_or_default();
+            let (resource, result) = match m.object {
+                Object::Pod(p) => ("pod", self.api.create_pod(*p, self.now).map(|_| ())),
+                Object::Node(n) => ("node", self.api.create_node(*n, self.now).map(|_| ())),
+                Object::Service(s) => {
+                    ("service", self.api.create_service(*s, self.now).map(|_| ()))
+                }
+                Object::Namespace(n) => (
+                    "namespace",
+                    self.api.create_namespace(*n, self.now).map(|_| ()),
+                ),
+            };
+            out.push(Applied {
+                location: m.location,
+                resource,
+                name,
+                result,
+            });
+        }
+        self.settle();
+        Ok(out)
+    }
+
+    /// Deletes a pod at once (graceful termination comes with the full kubelet).
+    pub fn delete_pod(&mut self, namespace: &str, name: &str) -> Result<(), ApiError> {
+        self.api.delete_pod(namespace, name)?;
+        self.decisions.remove(&format!("{namespace}/{name}"));
+        self.settle();
+        Ok(())
+    }
+
+    /// Moves simulated time forward by `ms`, running everything that falls due on the way.
+    pub fn advance(&mut self, ms: u64) {
+        let target = self.now.plus_ms(ms);
+        loop {
+            self.settle();
+            let next_retry = self
+                .unschedulable
+                .values()
+                .map(|(_, at)| at.plus_ms(UNSCHEDULABLE_RETRY_MS))
+                .min();
+            let next = [self.kubelet.next_due(), next_retry]
+                .into_iter()
+                .flatten()
+                .min();
+            match next {
+                Some(t) if t <= target && t > self.now => self.now = t,
+                _ => break,
+            }
+        }
+        self.now = target;
+        self.settle();
+    }
+
+    /// The earliest time something is scheduled to happen, if anything is.
+    pub fn next_event_time(&self) -> Option<SimTime> {
+        self.kubelet.next_due()
+    }
+
+    /// Runs the control loops at the current instant until nothing changes.
+    fn settle(&mut self) {
+        for _ in 0..64 {
+            self.observe();
+            let scheduled = self.schedule_pending();
+            let synced = self.kubelet.sync(&mut self.api, self.now);
+            if !scheduled && !synced {
+                break;
+            }
+        }
+        self.observe();
+    }
+
+    /// Counts changes that can make unschedulable pods fit (node changes, pods leaving).
+    fn observe(&mut self) {
+        for event in self.api.drain_watch() {
+            match event {
+                WatchEvent::Added {
+                    resource: "nodes", ..
+                }
+                | WatchEvent::Modified {
+                    resource: "nodes", ..
+                }
+                | WatchEvent::Deleted { .. } => self.changes += 1,
+                _ => {}
+            }
+        }
+    }
+
+    /// One scheduling pass over the pods waiting for a node, highest priority first.
+    fn schedule_pending(&mut self) -> bool {
+        let mut queue: Vec<&Pod> = self
+            .api
+            .pods
+            .list()
+            .filter(|p| {
+                let spec = p.spec.as_ref();
+                spec.and_then(|s| s.node_name.as_deref())
+                    .unwrap_or_default()
+                    .is_empty()
+                    && spec
+                        .and_then(|s| s.scheduler_name.as_deref())
+                        .unwrap_or(SCHEDULER_NAME)
+                        == SCHEDULER_NAME
+            })
+            .collect();
+        queue.sort_by_key(|p| {
+            let prio = p.spec.as_ref().and_then(|s| s.priority).unwrap_or(0);
+            let rv = p
+                .metadata
+                .resource_version
+                .as_deref()
+                .and_then(|v| v.parse::<u64>().ok());
+            (
+                std::cmp::Reverse(prio),
+                p.metadata.creation_timestamp.as_ref().map(|t| t.0),
+                rv,
+            )
+        });
+        let keys: Vec<(String, String)> = queue
+            .iter()
+            .map(|p| {
+                (
+                    p.metadata.namespace.clone().unwrap_or_default(),
+                    p.metadata.name.clone().unwrap_or_default(),
+                )
+            })
+            .collect();
+        let mut any = false;
+        for (ns, name) in keys {
+            let key = format!("{ns}/{name}");
+            if let Some((mark, at)) = self.unschedulable.get(&key) {
+                if *mark == self.changes && self.now < at.plus_ms(UNSCHEDULABLE_RETRY_MS) {
+                    continue;
+                }
+            }
+            let Some(pod) = self.api.pods.get(&ns, &name).cloned() else {
+                continue;
+            };
+            let nodes: Vec<&Node> = self.api.nodes.list().collect();
+            let pods: Vec<&Pod> = self.api.pods.list().collect();
+            let decision = self.scheduler.schedule(&pod, &nodes, &pods, self.now);
+            any |= self.record(pod, decision);
+        }
+        any
+    }
+
+    /// Binds the pod or records why it cannot be placed.
+    fn record(&mut self, mut pod: Pod, decision: Decision) -> bool {
+        let key = decision.pod.clone();
+        let ns = pod.metadata.namespace.clone().unwrap_or_default();
+        let name = pod.metadata.name.clone().unwrap_or_default();
+        let uid = pod.metadata.uid.clone().unwrap_or_default();
+        let (message, condition) = match &decision.chosen {
+            Some(node) => {
+                pod.spec.get_or_insert_with(Default::default).node_name = Some(node.clone());
+                self.unschedulable.remove(&key);
+                (
+                    format!("Successfully assigned {ns}/{name} to {node}"),
+                    PodCondition {
+                        type_: "PodScheduled".into(),
+                        status: "True".into(),
+                        last_transition_time: Some(self.now.to_time()),
+                        ..Default::default()
+                    },
+                )
+            }
+            None => {
+                self.unschedulable
+                    .insert(key.clone(), (self.changes, self.now));
+                let msg = decision.failure.clone().unwrap_or_default();
+                (
+                    msg.clone(),
+                    PodCondition {
+                        type_: "PodScheduled".into(),
+                        status: "False".into(),
+                        reason: Some("Unschedulable".into()),
+                        message: Some(msg),
+                        last_transition_time: Some(self.now.to_time()),
+                        ..Default::default()
+                    },
+                )
+            }
+        };
+        let bound = decision.chosen.is_some();
+        let status = pod.status.get_or_insert_with(Default::default);
+        let conditions = status.conditions.get_or_insert_with(Vec::new);
+        let unchanged = conditions.iter().any(|c| {
+            c.type_ == "PodScheduled"
+                && c.status == condition.status
+                && c.message == condition.message
+        });
+        self.api.record_event(
+            EventRecord {
+                object_kind: "Pod",
+                namespace: &ns,
+                object_name: &name,
+                object_uid: &uid,
+                reason: if bound {
+                    "Scheduled"
+                } else {
+                    "FailedScheduling"
+                },
+                message,
+                warning: !bound,
+                component: SCHEDULER_NAME,
+                host: None,
+            },
+            self.now,
+        );
+        self.decisions.insert(key, decision);
+        if !unchanged {
+            conditions.retain(|c| c.type_ != "PodScheduled");
+            conditions.push(condition);
+            let _ = self.api.update_pod(pod);
+        }
+        bound
+    }
+}
+
+#[cfg(test)]
+mod tests;

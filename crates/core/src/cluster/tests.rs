@@ -1,0 +1,187 @@
+use super::*;
+
+const NGINX: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: nginx\nspec:\n  containers:\n  - name: nginx\n    image: nginx\n";
+
+fn node_of(c: &Cluster, name: &str) -> Option<String> {
+    c.api()
+        .pods
+        .get("default", name)?
+        .spec
+        .as_ref()?
+        .node_name
+        .clone()
+}
+
+fn phase_of(c: &Cluster, name: &str) -> String {
+    c.api()
+        .pods
+        .get("default", name)
+        .unwrap()
+        .status
+        .as_ref()
+        .unwrap()
+        .phase
+        .clone()
+        .unwrap()
+}
+
+#[test]
+fn nginx_lands_on_a_worker_and_runs() {
+    for seed in 0..20 {
+        let mut c = Cluster::with_default_nodes(seed);
+        let applied = c.create_from_text("nginx.yaml", NGINX).unwrap();
+        assert_eq!(applied[0].message(), "pod/nginx created");
+        let node = node_of(&c, "nginx").unwrap();
+        assert!(node.starts_with("k8s-worker-"), "seed {seed}: {node}");
+        assert_eq!(phase_of(&c, "nginx"), "Pending");
+        c.advance(10_000);
+        assert_eq!(phase_of(&c, "nginx"), "Running");
+        let d = c.decision("default/nginx").unwrap();
+        assert_eq!((d.total_nodes, d.evaluated, d.feasible), (3, 3, 2));
+    }
+}
+
+#[test]
+fn events_read_like_kubectl() {
+    let mut c = Cluster::with_default_nodes(3);
+    c.create_from_text("nginx.yaml", NGINX).unwrap();
+    c.advance(10_000);
+    let pod = c.api().pods.get("default", "nginx").unwrap();
+    let node = node_of(&c, "nginx").unwrap();
+    let events: Vec<(String, String)> = c
+        .api()
+        .events_for(pod.metadata.uid.as_deref().unwrap())
+        .iter()
+        .map(|e| (e.reason.clone().unwrap(), e.message.clone().unwrap()))
+        .collect();
+    let reasons: Vec<&str> = events.iter().map(|(r, _)| r.as_str()).collect();
+    assert_eq!(
+        reasons,
+        ["Scheduled", "Pulling", "Pulled", "Created", "Started"]
+    );
+    assert_eq!(
+        events[0].1,
+        format!("Successfully assigned default/nginx to {node}")
+    );
+    assert_eq!(events[1].1, "Pulling image \"nginx\"");
+}
+
+#[test]
+fn node_selector_without_a_match_reports_kube_scheduler_message() {
+    let mut c = Cluster::with_default_nodes(1);
+    let text = format!("{NGINX}  nodeSelector:\n    disktype: ssd\n");
+    c.create_from_text("p.yaml", &text).unwrap();
+    c.advance(60_000);
+    assert_eq!(node_of(&c, "nginx"), None);
+    let d = c.decision("default/nginx").unwrap();
+    assert_eq!(
+        d.failure.as_deref().unwrap(),
+        "0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 node(s) didn't match Pod's node affinity/selector. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling."
+    );
+    // The failure is recorded once per retry, not once per tick.
+    let pod = c.api().pods.get("default", "nginx").unwrap();
+    let events = c.api().events_for(pod.metadata.uid.as_deref().unwrap());
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].reason.as_deref(), Some("FailedScheduling"));
+    let cond = pod.status.as_ref().unwrap().conditions.as_ref().unwrap();
+    assert!(cond.iter().any(|c| c.type_ == "PodScheduled"
+        && c.status == "False"
+        && c.reason.as_deref() == Some("Unschedulable")));
+}
+
+#[test]
+fn node_selector_match_and_master_toleration() {
+    let mut c = Cluster::with_default_nodes(1);
+    let ssd = "apiVersion: v1\nkind: Node\nmetadata:\n  name: k8s-worker-03\n  labels:\n    disktype: ssd\nstatus:\n  allocatable:\n    cpu: '2'\n    memory: 4Gi\n    pods: '110'\n";
+    c.create_from_text("n.yaml", ssd).unwrap();
+    c.create_from_text(
+        "p.yaml",
+        &format!("{NGINX}  nodeSelector:\n    disktype: ssd\n"),
+    )
+    .unwrap();
+    assert_eq!(node_of(&c, "nginx").as_deref(), Some("k8s-worker-03"));
+
+    let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: cp\nspec:\n  nodeSelector:\n    node-role.kubernetes.io/control-plane: ''\n  tolerations:\n  - key: node-role.kubernetes.io/control-plane\n    operator: Exists\n    effect: NoSchedule\n  containers:\n  - name: a\n    image: nginx\n";
+    c.create_from_text("cp.yaml", text).unwrap();
+    assert_eq!(node_of(&c, "cp").as_deref(), Some("k8s-master-01"));
+}
+
+#[test]
+fn unknown_image_backs_off() {
+    let mut c = Cluster::with_default_nodes(1);
+    c.create_from_text("p.yaml", &NGINX.replace("image: nginx", "image: nginxx"))
+        .unwrap();
+    c.advance(1_000);
+    let reason = |c: &Cluster| {
+        let pod = c.api().pods.get("default", "nginx").unwrap();
+        let st = &pod
+            .status
+            .as_ref()
+            .unwrap()
+            .container_statuses
+            .as_ref()
+            .unwrap()[0];
+        st.state
+            .as_ref()
+            .unwrap()
+            .waiting
+            .as_ref()
+            .unwrap()
+            .reason
+            .clone()
+            .unwrap()
+    };
+    assert_eq!(reason(&c), "ErrImagePull");
+    c.advance(1_000);
+    assert_eq!(reason(&c), "ImagePullBackOff");
+    assert_eq!(phase_of(&c, "nginx"), "Pending");
+}
+
+#[test]
+fn invalid_and_duplicate_pods_are_refused_with_apiserver_messages() {
+    let mut c = Cluster::with_default_nodes(1);
+    let applied = c
+        .create_from_text("p.yaml", &NGINX.replace("    image: nginx\n", ""))
+        .unwrap();
+    assert_eq!(
+        applied[0].message(),
+        "The Pod \"nginx\" is invalid: spec.containers[0].image: Required value"
+    );
+    c.create_from_text("p.yaml", NGINX).unwrap();
+    let again = c.create_from_text("p.yaml", NGINX).unwrap();
+    assert_eq!(
+        again[0].message(),
+        "Error from server (AlreadyExists): error when creating \"p.yaml\": pods \"nginx\" already exists"
+    );
+}
+
+#[test]
+fn bad_yaml_creates_nothing_and_points_at_the_line() {
+    let mut c = Cluster::with_default_nodes(1);
+    let err = c
+        .create_from_text(
+            "p.yaml",
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: [x\n",
+        )
+        .unwrap_err();
+    assert_eq!(err.diagnostics[0].location.pos.line, 5);
+    assert_eq!(c.pods().count(), 0);
+}
+
+#[test]
+fn same_seed_same_cluster() {
+    let run = |seed| {
+        let mut c = Cluster::with_default_nodes(seed);
+        for i in 0..6 {
+            c.create_from_text(
+                "p.yaml",
+                &NGINX.replace("name: nginx\nspec", &format!("name: web-{i}\nspec")),
+            )
+            .unwrap();
+            c.advance(700);
+        }
+        c.advance(30_000);
+        serde_json::to_string(&c.pods().collect::<Vec<_>>()).unwrap()
+    };
+    assert_eq!(run(9), run(9));
+}

@@ -1,0 +1,80 @@
+//! Names, uids and the label rules of object metadata.
+
+/// Checks a DNS-1123 subdomain (object names): lower-case alphanumerics, '-' and '.',
+/// starting and ending with an alphanumeric, at most 253 characters. Returns the
+/// apiserver's message for an invalid name.
+pub fn validate_dns1123_subdomain(name: &str) -> Result<(), String> {
+    const MSG: &str = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+    if name.len() > 253 {
+        return Err("must be no more than 253 characters".into());
+    }
+    let ok = !name.is_empty() && name.split('.').all(is_dns1123_label_body);
+    if ok {
+        Ok(())
+    } else {
+        Err(MSG.into())
+    }
+}
+
+/// Checks a DNS-1123 label (container names, volume names): as a subdomain part, at
+/// most 63 characters.
+pub fn validate_dns1123_label(name: &str) -> Result<(), String> {
+    const MSG: &str = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
+    if name.len() > 63 {
+        return Err("must be no more than 63 characters".into());
+    }
+    if is_dns1123_label_body(name) {
+        Ok(())
+    } else {
+        Err(MSG.into())
+    }
+}
+
+fn is_dns1123_label_body(s: &str) -> bool {
+    let b = s.as_bytes();
+    let alnum = |c: u8| c.is_ascii_lowercase() || c.is_ascii_digit();
+    !b.is_empty()
+        && alnum(b[0])
+        && alnum(b[b.len() - 1])
+        && b.iter().all(|&c| alnum(c) || c == b'-')
+}
+
+/// Makes a uid (RFC 4122 version 4 layout) from 128 bits of the cluster's seeded
+/// random stream, so uids are realistic yet reproducible.
+pub fn uid_from_bits(hi: u64, lo: u64) -> String {
+    let hi = (hi & 0xffff_ffff_ffff_0fff) | 0x0000_0000_0000_4000;
+    let lo = (lo & 0x3fff_ffff_ffff_ffff) | 0x8000_0000_0000_0000;
+    format!(
+        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+        hi >> 32,
+        (hi >> 16) & 0xffff,
+        hi & 0xffff,
+        lo >> 48,
+        lo & 0xffff_ffff_ffff
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        for ok in ["nginx", "demo-web", "a.b-c", "0abc", "k8s-worker-01"] {
+            assert!(validate_dns1123_subdomain(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "Nginx", "-a", "a-", "a..b", "a_b", &"a".repeat(254)] {
+            assert!(validate_dns1123_subdomain(bad).is_err(), "{bad}");
+        }
+        assert!(validate_dns1123_label("git-pull").is_ok());
+        assert!(validate_dns1123_label("a.b").is_err());
+    }
+
+    #[test]
+    fn uid_layout() {
+        let u = uid_from_bits(0x1234_5678_9abc_def0, 0x0fed_cba9_8765_4321);
+        assert_eq!(u.len(), 36);
+        assert_eq!(&u[14..15], "4");
+        assert!(matches!(&u[19..20], "8" | "9" | "a" | "b"));
+    }
+}

@@ -1,0 +1,57 @@
+//! Kubernetes objects. The types are k8s-openapi's (every valid field is accepted and
+//! kept); this module adds what the simulation needs around them.
+
+pub mod meta;
+pub mod quantity;
+pub mod taints;
+
+pub use k8s_openapi::api::core::v1::{
+    Container, ContainerState, ContainerStateRunning, ContainerStateWaiting, ContainerStatus,
+    Event, Namespace, Node, NodeSpec, NodeStatus, Pod, PodCondition, PodSpec, PodStatus, Service,
+    Taint, Toleration,
+};
+pub use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
+pub use quantity::Quantity;
+
+/// The Kubernetes version Podlab emulates: what `kubectl version` reports and whose
+/// behaviour and wording it follows.
+pub const KUBERNETES_VERSION: &str = "v1.34.2";
+
+/// Any object Podlab's API server stores.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Object {
+    Pod(Box<Pod>),
+    Node(Box<Node>),
+    Service(Box<Service>),
+    Namespace(Box<Namespace>),
+}
+
+impl Object {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Object::Pod(_) => "Pod",
+            Object::Node(_) => "Node",
+            Object::Service(_) => "Service",
+            Object::Namespace(_) => "Namespace",
+        }
+    }
+
+    /// The lower-case plural resource name kubectl prints (`pod/x`, `pods "x"`).
+    pub fn resource(&self) -> &'static str {
+        match self {
+            Object::Pod(_) => "pods",
+            Object::Node(_) => "nodes",
+            Object::Service(_) => "services",
+            Object::Namespace(_) => "namespaces",
+        }
+    }
+
+    pub fn metadata(&self) -> &ObjectMeta {
+        match self {
+            Object::Pod(o) => &o.metadata,
+            Object::Node(o) => &o.metadata,
+            Object::Service(o) => &o.metadata,
+            Object::Namespace(o) => &o.metadata,
+        }
+    }
+}

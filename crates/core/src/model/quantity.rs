@@ -1,0 +1,115 @@
+//! Resource quantities (`100m`, `1.5`, `128Mi`, `2Gi`, `1e3`) as the API machinery
+//! parses them, with exact integer arithmetic in milli-units.
+
+use std::fmt;
+
+pub use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuantityError(pub String);
+
+impl fmt::Display for QuantityError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // apimachinery's error text for any malformed quantity.
+        write!(f, "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'")
+    }
+}
+
+/// Parses a quantity to milli-units, rounding up as `Quantity.MilliValue()` does.
+/// `1` is 1000, `100m` is 100, `1Ki` is 1_024_000.
+pub fn parse_milli(text: &str) -> Result<i128, QuantityError> {
+    let err = || QuantityError(text.to_string());
+    let s = text.trim();
+    let (neg, s) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let num_end = s
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(s.len());
+    let (number, suffix) = s.split_at(num_end);
+    if number.is_empty() || number == "." || number.matches('.').count() > 1 {
+        return Err(err());
+    }
+    let (int_part, frac_part) = number.split_once('.').unwrap_or((number, ""));
+    if int_part.len() + frac_part.len() > 30 {
+        return Err(err());
+    }
+    let mut mantissa: i128 = 0;
+    for c in int_part.chars().chain(frac_part.chars()) {
+        mantissa = mantissa * 10 + i128::from(c as u8 - b'0');
+    }
+    // value = mantissa * 10^(-frac) * 2^bin * 10^dec ; we want value * 1000.
+    let (bin, dec): (u32, i32) = match suffix {
+        "" => (0, 0),
+        "Ki" => (10, 0),
+        "Mi" => (20, 0),
+        "Gi" => (30, 0),
+        "Ti" => (40, 0),
+        "Pi" => (50, 0),
+        "Ei" => (60, 0),
+        "n" => (0, -9),
+        "u" => (0, -6),
+        "m" => (0, -3),
+        "k" => (0, 3),
+        "M" => (0, 6),
+        "G" => (0, 9),
+        "T" => (0, 12),
+        "P" => (0, 15),
+        "E" => (0, 18),
+        e if e.starts_with(['e', 'E']) => {
+            let exp: i32 = e[1..].parse().map_err(|_| err())?;
+            if !(-40..=40).contains(&exp) {
+                return Err(err());
+            }
+            (0, exp)
+        }
+        _ => return Err(err()),
+    };
+    let exp10 = dec + 3 - frac_part.len() as i32;
+    let mut value = mantissa.checked_mul(1i128 << bin).ok_or_else(err)?;
+    if exp10 >= 0 {
+        value = value
+            .checked_mul(10i128.checked_pow(exp10 as u32).ok_or_else(err)?)
+            .ok_or_else(err)?;
+    } else {
+        let div = 10i128.checked_pow((-exp10) as u32).ok_or_else(err)?;
+        value = (value + div - 1) / div; // round up, as MilliValue does
+    }
+    Ok(if neg { -value } else { value })
+}
+
+/// Milli-units of a k8s-openapi `Quantity`.
+pub fn milli(q: &Quantity) -> Result<i128, QuantityError> {
+    parse_milli(&q.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table() {
+        let cases: &[(&str, i128)] = &[
+            ("1", 1000),
+            ("100m", 100),
+            ("0.5", 500),
+            ("1.5", 1500),
+            ("2k", 2_000_000),
+            ("1Ki", 1_024_000),
+            ("128Mi", 128 * 1024 * 1024 * 1000),
+            ("1Gi", 1024 * 1024 * 1024 * 1000),
+            ("1e3", 1_000_000),
+            ("1n", 1),
+            ("-1", -1000),
+            ("110", 110_000),
+        ];
+        for (text, want) in cases {
+            assert_eq!(parse_milli(text), Ok(*want), "{text}");
+        }
+        for bad in ["", "abc", "1Zi", "1..2", "m", "1e99"] {
+            assert!(parse_milli(bad).is_err(), "{bad}");
+        }
+    }
+}

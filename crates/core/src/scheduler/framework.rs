@@ -1,0 +1,204 @@
+//! The scheduling framework in small: plugin interfaces, statuses and the per-node view
+//! the plugins look at (kube-scheduler's `framework.NodeInfo`).
+
+use crate::model::quantity;
+use crate::model::{Node, Pod};
+
+/// kube-scheduler's MaxNodeScore.
+pub const MAX_NODE_SCORE: i64 = 100;
+
+/// Default requests the scheduler assumes for scoring when a container sets none
+/// (`DefaultMilliCPURequest`, `DefaultMemoryRequest`).
+pub const DEFAULT_MILLI_CPU_REQUEST: i128 = 100;
+pub const DEFAULT_MEMORY_REQUEST: i128 = 200 * 1024 * 1024 * 1000; // 200Mi in milli-bytes
+
+/// A plugin's verdict code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Code {
+    Success,
+    /// The pod does not fit now; preemption might help.
+    Unschedulable,
+    /// The pod cannot fit on this node whatever is preempted.
+    UnschedulableAndUnresolvable,
+}
+
+/// The result of one plugin on one node.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub code: Code,
+    pub reasons: Vec<String>,
+}
+
+impl Status {
+    pub fn success() -> Status {
+        Status {
+            code: Code::Success,
+            reasons: Vec::new(),
+        }
+    }
+
+    pub fn unschedulable(reason: impl Into<String>) -> Status {
+        Status {
+            code: Code::Unschedulable,
+            reasons: vec![reason.into()],
+        }
+    }
+
+    pub fn unresolvable(reason: impl Into<String>) -> Status {
+        Status {
+            code: Code::UnschedulableAndUnresolvable,
+            reasons: vec![reason.into()],
+        }
+    }
+
+    pub fn is_success(&self) -> bool {
+        self.code == Code::Success
+    }
+}
+
+/// Resources in milli-units, as the scheduler sums them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Resources {
+    pub milli_cpu: i128,
+    /// Memory in milli-bytes (so every quantity shares one unit).
+    pub memory: i128,
+    pub pods: i128,
+}
+
+/// One node with the pods bound to it and what they request.
+#[derive(Debug, Clone)]
+pub struct NodeInfo<'a> {
+    pub node: &'a Node,
+    pub pods: Vec<&'a Pod>,
+    pub allocatable: Resources,
+    /// Sum of the bound pods' requests.
+    pub requested: Resources,
+    /// Sum of the bound pods' requests with scoring defaults for unset ones.
+    pub non_zero_requested: Resources,
+}
+
+impl<'a> NodeInfo<'a> {
+    pub fn new(node: &'a Node, pods: Vec<&'a Pod>) -> NodeInfo<'a> {
+        let alloc = node.status.as_ref().and_then(|s| s.allocatable.as_ref());
+        let get = |k: &str| {
+            alloc
+                .and_then(|a| a.get(k))
+                .and_then(|q| quantity::milli(q).ok())
+                .unwrap_or(0)
+        };
+        let allocatable = Resources {
+            milli_cpu: get("cpu"),
+            memory: get("memory"),
+            pods: get("pods") / 1000,
+        };
+        let mut requested = Resources::default();
+        let mut non_zero_requested = Resources::default();
+        for p in &pods {
+            let r = pod_requests(p, false);
+            let nz = pod_requests(p, true);
+            requested.milli_cpu += r.milli_cpu;
+            requested.memory += r.memory;
+            non_zero_requested.milli_cpu += nz.milli_cpu;
+            non_zero_requested.memory += nz.memory;
+        }
+        requested.pods = pods.len() as i128;
+        non_zero_requested.pods = pods.len() as i128;
+        NodeInfo {
+            node,
+            pods,
+            allocatable,
+            requested,
+            non_zero_requested,
+        }
+    }
+
+    pub fn name(&self) -> &'a str {
+        self.node.metadata.name.as_deref().unwrap_or_default()
+    }
+}
+
+/// A pod's effective requests: the larger of the app containers' sum and the biggest
+/// init container, plus overhead (`resourcehelper.PodRequests`). With `non_zero`,
+/// unset cpu/memory count as the scheduler's scoring defaults.
+pub fn pod_requests(pod: &Pod, non_zero: bool) -> Resources {
+    let Some(spec) = &pod.spec else {
+        return Resources::default();
+    };
+    let one = |c: &crate::model::Container| {
+        let req = c.resources.as_ref().and_then(|r| r.requests.as_ref());
+        let get = |k: &str| {
+            req.and_then(|r| r.get(k))
+                .and_then(|q| quantity::milli(q).ok())
+        };
+        let cpu = get("cpu");
+        let mem = get("memory");
+        if non_zero {
+            (
+                cpu.unwrap_or(DEFAULT_MILLI_CPU_REQUEST),
+                mem.unwrap_or(DEFAULT_MEMORY_REQUEST),
+            )
+        } else {
+            (cpu.unwrap_or(0), mem.unwrap_or(0))
+        }
+    };
+    let mut cpu = 0;
+    let mut mem = 0;
+    for c in &spec.containers {
+        let (a, b) = one(c);
+        cpu += a;
+        mem += b;
+    }
+    for c in spec.init_containers.iter().flatten() {
+        let (a, b) = one(c);
+        cpu = cpu.max(a);
+        mem = mem.max(b);
+    }
+    if let Some(overhead) = &spec.overhead {
+        cpu += overhead
+            .get("cpu")
+            .and_then(|q| quantity::milli(q).ok())
+            .unwrap_or(0);
+        mem += overhead
+            .get("memory")
+            .and_then(|q| quantity::milli(q).ok())
+            .unwrap_or(0);
+    }
+    Resources {
+        milli_cpu: cpu,
+        memory: mem,
+        pods: 1,
+    }
+}
+
+/// A Filter plugin: can the pod run on this node?
+pub trait FilterPlugin {
+    fn name(&self) -> &'static str;
+    fn filter(&self, pod: &Pod, node: &NodeInfo<'_>) -> Status;
+}
+
+/// A Score plugin: how good is this node for the pod (0..=MAX_NODE_SCORE after
+/// normalizing)?
+pub trait ScorePlugin {
+    fn name(&self) -> &'static str;
+    /// The default weight in kube-scheduler's default profile.
+    fn weight(&self) -> i64;
+    fn score(&self, pod: &Pod, node: &NodeInfo<'_>) -> i64;
+    /// Rescales raw scores of all feasible nodes; the default leaves them as they are.
+    fn normalize(&self, _scores: &mut [i64]) {}
+}
+
+/// `helper.DefaultNormalizeScore`: scale to 0..=MAX_NODE_SCORE by the largest score,
+/// optionally reversed (a lower raw score is better).
+pub fn default_normalize(scores: &mut [i64], reverse: bool) {
+    let max = scores.iter().copied().max().unwrap_or(0);
+    if max == 0 {
+        if reverse {
+            scores.iter_mut().for_each(|s| *s = MAX_NODE_SCORE);
+        }
+        return;
+    }
+    for s in scores.iter_mut() {
+        let v = MAX_NODE_SCORE * *s / max;
+        *s = if reverse { MAX_NODE_SCORE - v } else { v };
+    }
+}

@@ -1,0 +1,23 @@
+//! NodeName: a pod that names its node fits only there.
+
+use crate::model::Pod;
+use crate::scheduler::framework::{FilterPlugin, NodeInfo, Status};
+
+pub const ERR_REASON: &str = "node(s) didn't match the requested node name";
+
+pub struct NodeName;
+
+impl FilterPlugin for NodeName {
+    fn name(&self) -> &'static str {
+        "NodeName"
+    }
+
+    fn filter(&self, pod: &Pod, node: &NodeInfo<'_>) -> Status {
+        match pod.spec.as_ref().and_then(|s| s.node_name.as_deref()) {
+            Some(name) if !name.is_empty() && name != node.name() => {
+                Status::unresolvable(ERR_REASON)
+            }
+            _ => Status::success(),
+        }
+    }
+}

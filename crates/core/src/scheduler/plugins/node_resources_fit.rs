@@ -1,0 +1,71 @@
+//! NodeResourcesFit: the pod's requests must fit in what the node has left (cpu,
+//! memory, pod count); nodes are scored with the LeastAllocated strategy.
+
+use crate::model::Pod;
+use crate::scheduler::framework::{
+    pod_requests, FilterPlugin, NodeInfo, ScorePlugin, Status, MAX_NODE_SCORE,
+};
+
+pub struct NodeResourcesFit;
+
+impl FilterPlugin for NodeResourcesFit {
+    fn name(&self) -> &'static str {
+        "NodeResourcesFit"
+    }
+
+    fn filter(&self, pod: &Pod, node: &NodeInfo<'_>) -> Status {
+        let want = pod_requests(pod, false);
+        let mut reasons = Vec::new();
+        if node.requested.pods + 1 > node.allocatable.pods {
+            reasons.push("Too many pods".to_string());
+        }
+        if want.milli_cpu > 0
+            && want.milli_cpu > node.allocatable.milli_cpu - node.requested.milli_cpu
+        {
+            reasons.push("Insufficient cpu".to_string());
+        }
+        if want.memory > 0 && want.memory > node.allocatable.memory - node.requested.memory {
+            reasons.push("Insufficient memory".to_string());
+        }
+        if reasons.is_empty() {
+            Status::success()
+        } else {
+            Status {
+                code: crate::scheduler::framework::Code::Unschedulable,
+                reasons,
+            }
+        }
+    }
+}
+
+/// `leastRequestedScore`: the share of capacity left free, 0..=100.
+fn least_requested(requested: i128, capacity: i128) -> i64 {
+    if capacity <= 0 || requested > capacity {
+        return 0;
+    }
+    ((capacity - requested) * i128::from(MAX_NODE_SCORE) / capacity) as i64
+}
+
+impl ScorePlugin for NodeResourcesFit {
+    fn name(&self) -> &'static str {
+        "NodeResourcesFit"
+    }
+
+    fn weight(&self) -> i64 {
+        1
+    }
+
+    /// LeastAllocated over cpu and memory, each with weight 1.
+    fn score(&self, pod: &Pod, node: &NodeInfo<'_>) -> i64 {
+        let want = pod_requests(pod, true);
+        let cpu = least_requested(
+            node.non_zero_requested.milli_cpu + want.milli_cpu,
+            node.allocatable.milli_cpu,
+        );
+        let mem = least_requested(
+            node.non_zero_requested.memory + want.memory,
+            node.allocatable.memory,
+        );
+        (cpu + mem) / 2
+    }
+}

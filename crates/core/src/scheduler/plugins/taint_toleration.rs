@@ -1,0 +1,75 @@
+//! TaintToleration: filter on untolerated NoSchedule/NoExecute taints; score nodes by
+//! how few PreferNoSchedule taints the pod does not tolerate.
+
+use crate::model::{taints, Pod};
+use crate::scheduler::framework::{default_normalize, FilterPlugin, NodeInfo, ScorePlugin, Status};
+
+pub struct TaintToleration;
+
+fn tolerations(pod: &Pod) -> &[crate::model::Toleration] {
+    pod.spec
+        .as_ref()
+        .and_then(|s| s.tolerations.as_deref())
+        .unwrap_or_default()
+}
+
+fn node_taints<'a>(node: &NodeInfo<'a>) -> &'a [crate::model::Taint] {
+    node.node
+        .spec
+        .as_ref()
+        .and_then(|s| s.taints.as_deref())
+        .unwrap_or_default()
+}
+
+impl FilterPlugin for TaintToleration {
+    fn name(&self) -> &'static str {
+        "TaintToleration"
+    }
+
+    fn filter(&self, pod: &Pod, node: &NodeInfo<'_>) -> Status {
+        match taints::first_untolerated(
+            node_taints(node),
+            tolerations(pod),
+            &["NoSchedule", "NoExecute"],
+        ) {
+            None => Status::success(),
+            Some(t) => Status::unresolvable(format!(
+                "node(s) had untolerated taint {{{}: {}}}",
+                t.key,
+                t.value.as_deref().unwrap_or_default()
+            )),
+        }
+    }
+}
+
+impl ScorePlugin for TaintToleration {
+    fn name(&self) -> &'static str {
+        "TaintToleration"
+    }
+
+    fn weight(&self) -> i64 {
+        3
+    }
+
+    /// The number of intolerable PreferNoSchedule taints (lower is better).
+    fn score(&self, pod: &Pod, node: &NodeInfo<'_>) -> i64 {
+        // Only tolerations whose effect is empty or PreferNoSchedule count here.
+        let prefer: Vec<_> = tolerations(pod)
+            .iter()
+            .filter(|t| {
+                t.effect
+                    .as_deref()
+                    .is_none_or(|e| e.is_empty() || e == "PreferNoSchedule")
+            })
+            .cloned()
+            .collect();
+        node_taints(node)
+            .iter()
+            .filter(|t| t.effect == "PreferNoSchedule" && !taints::tolerated_by(&prefer, t))
+            .count() as i64
+    }
+
+    fn normalize(&self, scores: &mut [i64]) {
+        default_normalize(scores, true);
+    }
+}
