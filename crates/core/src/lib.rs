@@ -11,6 +11,7 @@
 pub mod apiserver;
 pub mod clock;
 pub mod cluster;
+pub mod kubectl;
 pub mod kubelet;
 pub mod manifest;
 pub mod model;

@@ -1,0 +1,318 @@
+//! Rendering: every element here is drawn from core state. Data attributes
+//! (`data-node`, `data-pod`, `data-phase`, `data-lane`, `data-editor`, `data-action`,
+//! `data-diagnostic`) are the app's stable hooks for tests and embedding pages.
+
+use crate::{App, Msg};
+use podlab_core::kubectl::printers;
+use podlab_core::manifest::Severity;
+use podlab_core::model::{quantity, Node, Pod};
+use podlab_core::scheduler::{Decision, FilterOutcome};
+use yew::prelude::*;
+
+pub fn app(app: &App, ctx: &Context<App>) -> Html {
+    let link = ctx.link();
+    html! {
+        <div class="app">
+            { header(app, link) }
+            <main class="layout">
+                { editor(app, link) }
+                <section class="cluster" aria-label="Cluster">
+                    { pending_lane(app, link) }
+                    <div class="nodes">
+                        { for app.cluster.nodes().map(|n| node_card(app, n, link)) }
+                    </div>
+                </section>
+                { inspector(app) }
+            </main>
+        </div>
+    }
+}
+
+fn header(app: &App, link: &yew::html::Scope<App>) -> Html {
+    let secs = app.cluster.now().0 / 1000;
+    let clock = format!("{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60);
+    let speeds = [1u32, 10, 100];
+    html! {
+        <header class="topbar">
+            <h1 class="brand">{"Podlab"}</h1>
+            <span class="version">{ format!("Kubernetes {}", podlab_core::model::KUBERNETES_VERSION) }</span>
+            <div class="clock" role="group" aria-label="Simulated clock">
+                <button data-action="play" onclick={link.callback(|_| Msg::TogglePlay)}
+                    aria-pressed={app.playing.to_string()}>
+                    { if app.playing { "Pause" } else { "Play" } }
+                </button>
+                <span class="time" data-clock={app.cluster.now().0.to_string()}>{ clock }</span>
+                { for speeds.iter().map(|&s| html! {
+                    <button class={classes!("speed", (app.speed == s).then_some("active"))}
+                        onclick={link.callback(move |_| Msg::SetSpeed(s))}>{ format!("{s}×") }</button>
+                }) }
+            </div>
+        </header>
+    }
+}
+
+fn editor(app: &App, link: &yew::html::Scope<App>) -> Html {
+    let oninput = link.callback(|e: InputEvent| {
+        let area: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
+        Msg::Edit(area.value())
+    });
+    let lines = app.editor.lines().count().max(1);
+    html! {
+        <section class="editor-pane" aria-label="Manifest editor">
+            <div class="pane-title">
+                <span>{"pod.yaml"}</span>
+                <button class="primary" data-action="apply" onclick={link.callback(|_| Msg::Apply)}>{"Apply"}</button>
+            </div>
+            <div class="editor">
+                <pre class="gutter" aria-hidden="true">
+                    { (1..=lines).map(|i| format!("{i}\n")).collect::<String>() }
+                </pre>
+                <textarea data-editor="" spellcheck="false" autocomplete="off" wrap="off"
+                    aria-label="Pod manifest (YAML or JSON)" value={app.editor.clone()} {oninput} />
+            </div>
+            <div class="diagnostics" data-diagnostics="">
+                { for app.report.diagnostics.iter().map(|d| {
+                    let sev = if d.severity == Severity::Error { "error" } else { "warning" };
+                    html! {
+                        <div class={classes!("diagnostic", sev)} data-diagnostic=""
+                            data-line={d.location.pos.line.to_string()}
+                            data-column={d.location.pos.column.to_string()}>
+                            <span class="where">{ format!("{}:{}:{}", d.location.file, d.location.pos.line, d.location.pos.column) }</span>
+                            { " " }{ d.error.to_string() }
+                        </div>
+                    }
+                }) }
+                { for app.report.lines.iter().map(|(line, err)| html! {
+                    <div class={classes!("result", err.then_some("error"))} data-result="">{ line }</div>
+                }) }
+            </div>
+        </section>
+    }
+}
+
+fn pod_chip(pod: &Pod, link: &yew::html::Scope<App>, selected: bool) -> Html {
+    let ns = pod.metadata.namespace.clone().unwrap_or_default();
+    let name = pod.metadata.name.clone().unwrap_or_default();
+    let key = format!("{ns}/{name}");
+    let phase = pod
+        .status
+        .as_ref()
+        .and_then(|s| s.phase.clone())
+        .unwrap_or_else(|| "Pending".into());
+    let phase_class = phase.to_lowercase();
+    let status = printers::pod_status(pod);
+    let k = key.clone();
+    html! {
+        <button class={classes!("pod", phase_class, selected.then_some("selected"))}
+            data-pod={key.clone()} data-phase={phase} data-status={status.clone()}
+            title={format!("{key}: {status}")}
+            onclick={link.callback(move |_| Msg::Select(k.clone()))}>
+            <span class="pod-name">{ name }</span>
+            <span class="pod-status">{ status }</span>
+        </button>
+    }
+}
+
+fn pending_lane(app: &App, link: &yew::html::Scope<App>) -> Html {
+    let pending: Vec<&Pod> = app
+        .cluster
+        .pods()
+        .filter(|p| {
+            p.spec
+                .as_ref()
+                .and_then(|s| s.node_name.as_deref())
+                .unwrap_or_default()
+                .is_empty()
+        })
+        .collect();
+    html! {
+        <div class="lane" data-lane="pending" aria-label="Pending pods">
+            <div class="lane-title">{ format!("Pending ({})", pending.len()) }</div>
+            { for pending.iter().map(|p| {
+                let key = format!("{}/{}", p.metadata.namespace.as_deref().unwrap_or_default(), p.metadata.name.as_deref().unwrap_or_default());
+                let why = app.cluster.decision(&key).and_then(|d| d.failure.clone());
+                html! {
+                    <div class="pending-item">
+                        { pod_chip(p, link, app.selected.as_deref() == Some(key.as_str())) }
+                        { for why.map(|w| html! { <div class="why" data-why="">{ w }</div> }) }
+                    </div>
+                }
+            }) }
+        </div>
+    }
+}
+
+fn node_card(app: &App, node: &Node, link: &yew::html::Scope<App>) -> Html {
+    let name = node.metadata.name.clone().unwrap_or_default();
+    let labels = node.metadata.labels.clone().unwrap_or_default();
+    let mut roles: Vec<String> = labels
+        .keys()
+        .filter_map(|k| {
+            k.strip_prefix("node-role.kubernetes.io/")
+                .map(str::to_string)
+        })
+        .collect();
+    if roles.is_empty() {
+        roles.push("<none>".into());
+    }
+    let taints = node
+        .spec
+        .as_ref()
+        .and_then(|s| s.taints.clone())
+        .unwrap_or_default();
+    let ready = node
+        .status
+        .as_ref()
+        .and_then(|s| s.conditions.as_ref())
+        .and_then(|c| c.iter().find(|c| c.type_ == "Ready"))
+        .is_some_and(|c| c.status == "True");
+    let pods: Vec<&Pod> = app
+        .cluster
+        .pods()
+        .filter(|p| p.spec.as_ref().and_then(|s| s.node_name.as_deref()) == Some(name.as_str()))
+        .collect();
+    let alloc = |k: &str| {
+        node.status
+            .as_ref()
+            .and_then(|s| s.allocatable.as_ref())
+            .and_then(|a| a.get(k))
+            .and_then(|q| quantity::milli(q).ok())
+            .unwrap_or(0)
+    };
+    let requested: (i128, i128) = pods.iter().fold((0, 0), |acc, p| {
+        let r = podlab_core::scheduler::framework::pod_requests(p, false);
+        (acc.0 + r.milli_cpu, acc.1 + r.memory)
+    });
+    let bar = |label: &str, used: i128, total: i128| {
+        let pct = if total > 0 {
+            (used * 100 / total).clamp(0, 100)
+        } else {
+            0
+        };
+        html! {
+            <div class="bar" title={format!("{label} requests: {pct}% of allocatable")}>
+                <span class="bar-label">{ label }</span>
+                <span class="bar-track"><span class="bar-fill" style={format!("width:{pct}%")}></span></span>
+                <span class="bar-pct">{ format!("{pct}%") }</span>
+            </div>
+        }
+    };
+    html! {
+        <article class={classes!("node-card", (!ready).then_some("not-ready"))} data-node={name.clone()}>
+            <header>
+                <h2>{ &name }</h2>
+                <span class={classes!("ready", if ready { "yes" } else { "no" })}>{ if ready { "Ready" } else { "NotReady" } }</span>
+            </header>
+            <div class="roles">{ roles.join(",") }</div>
+            <ul class="taints" aria-label="Taints">
+                { for taints.iter().map(|t| html! {
+                    <li class="taint" data-taint={t.key.clone()}>{
+                        match &t.value { Some(v) if !v.is_empty() => format!("{}={}:{}", t.key, v, t.effect), _ => format!("{}:{}", t.key, t.effect) }
+                    }</li>
+                }) }
+            </ul>
+            { bar("cpu", requested.0, alloc("cpu")) }
+            { bar("memory", requested.1, alloc("memory")) }
+            <div class="pods">
+                { for pods.iter().map(|p| {
+                    let key = format!("{}/{}", p.metadata.namespace.as_deref().unwrap_or_default(), p.metadata.name.as_deref().unwrap_or_default());
+                    pod_chip(p, link, app.selected.as_deref() == Some(key.as_str()))
+                }) }
+            </div>
+        </article>
+    }
+}
+
+fn inspector(app: &App) -> Html {
+    let Some(key) = &app.selected else {
+        return html! {
+            <aside class="inspector" aria-label="Inspector">
+                <p class="hint">{"Apply a pod, then select it to see where the scheduler placed it and why."}</p>
+            </aside>
+        };
+    };
+    let pod = key
+        .split_once('/')
+        .and_then(|(ns, n)| app.cluster.api().pods.get(ns, n));
+    let Some(pod) = pod else {
+        return html! { <aside class="inspector"><p class="hint">{ format!("{key} no longer exists.") }</p></aside> };
+    };
+    let uid = pod.metadata.uid.clone().unwrap_or_default();
+    let events = app.cluster.api().events_for(&uid);
+    html! {
+        <aside class="inspector" aria-label="Inspector" data-inspect={key.clone()}>
+            <h2>{ key }</h2>
+            <dl class="facts">
+                <dt>{"Status"}</dt><dd>{ printers::pod_status(pod) }</dd>
+                <dt>{"Ready"}</dt><dd>{ printers::pod_ready(pod) }</dd>
+                <dt>{"Node"}</dt><dd>{ pod.spec.as_ref().and_then(|s| s.node_name.clone()).unwrap_or_else(|| "<none>".into()) }</dd>
+                <dt>{"Pod IP"}</dt><dd>{ pod.status.as_ref().and_then(|s| s.pod_ip.clone()).unwrap_or_else(|| "<none>".into()) }</dd>
+            </dl>
+            { for app.cluster.decision(key).map(decision_table) }
+            <h3>{"Events"}</h3>
+            <table class="events">
+                <thead><tr><th>{"Type"}</th><th>{"Reason"}</th><th>{"From"}</th><th>{"Message"}</th></tr></thead>
+                <tbody>
+                { for events.iter().map(|e| html! {
+                    <tr>
+                        <td>{ e.type_.clone().unwrap_or_default() }</td>
+                        <td>{ e.reason.clone().unwrap_or_default() }</td>
+                        <td>{ e.source.as_ref().and_then(|s| s.component.clone()).unwrap_or_default() }</td>
+                        <td>{ e.message.clone().unwrap_or_default() }</td>
+                    </tr>
+                }) }
+                </tbody>
+            </table>
+        </aside>
+    }
+}
+
+/// "Why here?": nodes × plugins, with each filter's verdict and each score.
+fn decision_table(d: &Decision) -> Html {
+    let filters: Vec<&'static str> = d
+        .nodes
+        .first()
+        .map(|n| n.filters.iter().map(|f| f.plugin).collect())
+        .unwrap_or_default();
+    let scores: Vec<&'static str> = d
+        .nodes
+        .iter()
+        .find(|n| !n.scores.is_empty())
+        .map(|n| n.scores.iter().map(|s| s.plugin).collect())
+        .unwrap_or_default();
+    html! {
+        <section class="decision" data-decision="">
+            <h3>{"Why here?"}</h3>
+            <p class="counts">{ format!("{} nodes, {} evaluated, {} feasible", d.total_nodes, d.evaluated, d.feasible) }</p>
+            <table>
+                <thead><tr>
+                    <th>{"Node"}</th>
+                    { for filters.iter().map(|f| html! { <th>{ *f }</th> }) }
+                    { for scores.iter().map(|s| html! { <th class="score">{ format!("{s} score") }</th> }) }
+                    <th>{"Total"}</th>
+                </tr></thead>
+                <tbody>
+                { for d.nodes.iter().map(|n| {
+                    let chosen = d.chosen.as_deref() == Some(n.node.as_str());
+                    html! {
+                        <tr class={classes!(chosen.then_some("chosen"))} data-decision-node={n.node.clone()}>
+                            <td>{ &n.node }{ if chosen { " ✓" } else { "" } }</td>
+                            { for n.filters.iter().map(|f| match &f.outcome {
+                                FilterOutcome::Pass => html! { <td class="pass">{"pass"}</td> },
+                                FilterOutcome::Skipped => html! { <td class="skipped">{"–"}</td> },
+                                FilterOutcome::Fail { reasons, .. } => html! { <td class="fail">{ reasons.join(", ") }</td> },
+                            }) }
+                            { for scores.iter().map(|name| {
+                                let s = n.scores.iter().find(|s| s.plugin == *name);
+                                html! { <td class="score">{ s.map(|s| format!("{} ×{}", s.normalized, s.weight)).unwrap_or_default() }</td> }
+                            }) }
+                            <td class="total">{ n.total.map(|t| t.to_string()).unwrap_or_default() }</td>
+                        </tr>
+                    }
+                }) }
+                </tbody>
+            </table>
+            { for d.failure.as_ref().map(|f| html! { <p class="failure">{ f }</p> }) }
+        </section>
+    }
+}
