@@ -1,1 +1,185 @@
-fn main() {}
+//! `podlab`: the simulated cluster on the command line. A thin front over podlab-core.
+//!
+//! Exit codes: 0 success, 1 the command failed, 2 usage error.
+
+use podlab_core::clock::parse_duration;
+use podlab_core::kubectl::printers;
+use podlab_core::Cluster;
+use std::io::Read;
+use std::process::ExitCode;
+
+const USAGE: &str = "podlab: a simulated Kubernetes cluster
+
+Usage:
+  podlab place [--advance DURATION] [--seed N] FILE...
+      Create the objects in FILE (YAML or JSON; '-' reads stdin) on the default
+      three-node cluster, let DURATION of simulated time pass (default 30s) and
+      print where each pod landed, or why it could not be placed.
+  podlab version
+      Print podlab's version and the Kubernetes version it emulates.
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args, &mut std::io::stdout(), &mut std::io::stderr()) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("podlab: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn usage_error(err: &mut dyn std::io::Write, msg: &str) -> std::io::Result<ExitCode> {
+    writeln!(err, "error: {msg}\nSee 'podlab --help' for usage.")?;
+    Ok(ExitCode::from(2))
+}
+
+fn run(
+    args: &[String],
+    out: &mut dyn std::io::Write,
+    err: &mut dyn std::io::Write,
+) -> std::io::Result<ExitCode> {
+    match args.first().map(String::as_str) {
+        None | Some("-h") | Some("--help") | Some("help") => {
+            write!(out, "{USAGE}")?;
+            Ok(if args.is_empty() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Some("version") => {
+            writeln!(out, "podlab {}", env!("CARGO_PKG_VERSION"))?;
+            writeln!(out, "Kubernetes {}", podlab_core::model::KUBERNETES_VERSION)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some("place") => place(&args[1..], out, err),
+        Some(other) => usage_error(err, &format!("unknown command {other:?} for \"podlab\"")),
+    }
+}
+
+fn place(
+    args: &[String],
+    out: &mut dyn std::io::Write,
+    err: &mut dyn std::io::Write,
+) -> std::io::Result<ExitCode> {
+    let mut advance = 30_000;
+    let mut seed = 1;
+    let mut files = Vec::new();
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
+            _ => (arg.as_str(), None),
+        };
+        match flag {
+            "--advance" | "--seed" => {
+                let Some(value) = inline.or_else(|| it.next().cloned()) else {
+                    return usage_error(err, &format!("flag needs an argument: {flag}"));
+                };
+                if flag == "--advance" {
+                    match parse_duration(&value) {
+                        Ok(ms) => advance = ms,
+                        Err(e) => {
+                            return usage_error(
+                                err,
+                                &format!("invalid argument {value:?} for \"--advance\" flag: {e}"),
+                            )
+                        }
+                    }
+                } else {
+                    match value.parse() {
+                        Ok(n) => seed = n,
+                        Err(_) => return usage_error(err, &format!("invalid argument {value:?} for \"--seed\" flag: must be a whole number")),
+                    }
+                }
+            }
+            f if f.starts_with('-') && f != "-" => {
+                return usage_error(err, &format!("unknown flag: {f}"))
+            }
+            _ => files.push(arg.clone()),
+        }
+    }
+    if files.is_empty() {
+        return usage_error(err, "must specify at least one FILE");
+    }
+
+    let mut cluster = Cluster::with_default_nodes(seed);
+    let mut failed = false;
+    for file in &files {
+        let text = if file == "-" {
+            let mut s = String::new();
+            std::io::stdin().read_to_string(&mut s).map(|_| s)
+        } else {
+            std::fs::read_to_string(file)
+        };
+        let text = match text {
+            Ok(t) => t,
+            Err(e) => {
+                writeln!(err, "error: the path {file:?} cannot be read: {e}")?;
+                failed = true;
+                continue;
+            }
+        };
+        let name = if file == "-" { "STDIN" } else { file.as_str() };
+        match cluster.create_from_text(name, &text) {
+            Ok(applied) => {
+                for a in applied {
+                    if a.result.is_ok() {
+                        writeln!(out, "{}", a.message())?;
+                    } else {
+                        writeln!(err, "{}", a.message())?;
+                        failed = true;
+                    }
+                }
+            }
+            Err(rejected) => {
+                for d in rejected.diagnostics {
+                    writeln!(err, "error: {d}")?;
+                }
+                failed = true;
+            }
+        }
+    }
+    cluster.advance(advance);
+
+    let mut rows = vec![["NAMESPACE", "NAME", "READY", "STATUS", "NODE"]
+        .map(String::from)
+        .to_vec()];
+    let mut reasons = Vec::new();
+    for pod in cluster.pods() {
+        let ns = pod.metadata.namespace.clone().unwrap_or_default();
+        let name = pod.metadata.name.clone().unwrap_or_default();
+        let node = pod
+            .spec
+            .as_ref()
+            .and_then(|s| s.node_name.clone())
+            .unwrap_or_else(|| "<none>".into());
+        if let Some(why) = cluster
+            .decision(&format!("{ns}/{name}"))
+            .and_then(|d| d.failure.clone())
+        {
+            reasons.push(format!("{ns}/{name}: {why}"));
+        }
+        rows.push(vec![
+            ns,
+            name,
+            printers::pod_ready(pod),
+            printers::pod_status(pod),
+            node,
+        ]);
+    }
+    if rows.len() > 1 {
+        writeln!(out)?;
+        write!(out, "{}", printers::table(&rows))?;
+    }
+    for r in reasons {
+        writeln!(out, "\nWarning  FailedScheduling  {r}")?;
+    }
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

@@ -81,3 +81,67 @@ mod tests {
         assert_ne!(Rng::new(1).next_u64(), Rng::new(2).next_u64());
     }
 }
+
+/// Parses a duration as the CLI and `kubectl --timeout` take them: `500ms`, `10s`,
+/// `5m`, `1h`, `1h30m`, or a bare number of seconds. Returns milliseconds.
+pub fn parse_duration(text: &str) -> Result<u64, String> {
+    let err = || {
+        format!(
+            "invalid duration {text:?}: use a number with ms, s, m or h (e.g. 500ms, 10s, 5m, 1h)"
+        )
+    };
+    if text.is_empty() {
+        return Err(err());
+    }
+    if let Ok(secs) = text.parse::<u64>() {
+        return secs.checked_mul(1000).ok_or_else(err);
+    }
+    let mut total: u64 = 0;
+    let mut rest = text;
+    while !rest.is_empty() {
+        let digits = rest.find(|c: char| !c.is_ascii_digit()).ok_or_else(err)?;
+        if digits == 0 {
+            return Err(err());
+        }
+        let n: u64 = rest[..digits].parse().map_err(|_| err())?;
+        rest = &rest[digits..];
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        let factor = match &rest[..unit_len] {
+            "ms" => 1,
+            "s" => 1000,
+            "m" => 60_000,
+            "h" => 3_600_000,
+            _ => return Err(err()),
+        };
+        total = n
+            .checked_mul(factor)
+            .and_then(|v| total.checked_add(v))
+            .ok_or_else(err)?;
+        rest = &rest[unit_len..];
+    }
+    Ok(total)
+}
+
+#[cfg(test)]
+mod duration_tests {
+    use super::parse_duration;
+
+    #[test]
+    fn durations() {
+        for (t, ms) in [
+            ("500ms", 500),
+            ("10s", 10_000),
+            ("5m", 300_000),
+            ("1h", 3_600_000),
+            ("1h30m", 5_400_000),
+            ("7", 7000),
+        ] {
+            assert_eq!(parse_duration(t), Ok(ms), "{t}");
+        }
+        for bad in ["", "s", "10x", "1.5s", "-1s", "99999999999999999999h"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -98,3 +98,47 @@ pub fn pod_restarts(pod: &Pod) -> i32 {
         .and_then(|s| s.container_statuses.as_ref())
         .map_or(0, |cs| cs.iter().map(|c| c.restart_count).sum())
 }
+
+/// Lays out rows as kubectl's tab writer does: columns left-aligned, padded to the
+/// widest cell plus three spaces, no padding after the last column.
+pub fn table(rows: &[Vec<String>]) -> String {
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let mut widths = vec![0; cols];
+    for row in rows {
+        for (i, cell) in row.iter().enumerate() {
+            widths[i] = widths[i].max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for row in rows {
+        let last = row.len().saturating_sub(1);
+        for (i, cell) in row.iter().enumerate() {
+            out.push_str(cell);
+            if i < last {
+                out.extend(std::iter::repeat_n(
+                    ' ',
+                    widths[i] - cell.chars().count() + 3,
+                ));
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_pads_like_kubectl() {
+        let rows = vec![
+            vec!["NAME".to_string(), "READY".into(), "STATUS".into()],
+            vec!["tea".to_string(), "1/1".into(), "Running".into()],
+        ];
+        assert_eq!(
+            table(&rows),
+            "NAME   READY   STATUS\ntea    1/1     Running\n"
+        );
+    }
+}

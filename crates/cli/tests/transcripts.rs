@@ -1,0 +1,82 @@
+//! Transcript tests: each file in tests/transcripts holds commands (`$ podlab ...`)
+//! with the expected standard output below them. `! exit N` expects an exit code and
+//! `! stderr: TEXT` a line of standard error starting with TEXT. Commands run in
+//! tests/fixtures.
+
+use std::path::Path;
+use std::process::Command;
+
+struct Case {
+    command: String,
+    stdout: String,
+    exit: i32,
+    stderr: Vec<String>,
+}
+
+fn parse(text: &str) -> Vec<Case> {
+    let mut cases: Vec<Case> = Vec::new();
+    for line in text.lines() {
+        if line.starts_with('#') {
+            continue;
+        }
+        if let Some(cmd) = line.strip_prefix("$ ") {
+            cases.push(Case {
+                command: cmd.into(),
+                stdout: String::new(),
+                exit: 0,
+                stderr: Vec::new(),
+            });
+        } else if let Some(case) = cases.last_mut() {
+            if let Some(code) = line.strip_prefix("! exit ") {
+                case.exit = code.parse().expect("exit code");
+            } else if let Some(e) = line.strip_prefix("! stderr: ") {
+                case.stderr.push(e.to_string());
+            } else {
+                case.stdout.push_str(line);
+                case.stdout.push('\n');
+            }
+        }
+    }
+    cases
+}
+
+#[test]
+fn transcripts() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let mut files: Vec<_> = std::fs::read_dir(dir.join("transcripts"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(!files.is_empty());
+    let mut failures = Vec::new();
+    for file in files {
+        for case in parse(&std::fs::read_to_string(&file).unwrap()) {
+            let words: Vec<&str> = case.command.split_whitespace().collect();
+            assert_eq!(words[0], "podlab");
+            let out = Command::new(env!("CARGO_BIN_EXE_podlab"))
+                .args(&words[1..])
+                .current_dir(dir.join("fixtures"))
+                .output()
+                .unwrap();
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            let code = out.status.code().unwrap_or(-1);
+            let stderr_ok = case
+                .stderr
+                .iter()
+                .all(|want| stderr.lines().any(|l| l.starts_with(want.as_str())));
+            if stdout != case.stdout || code != case.exit || !stderr_ok {
+                failures.push(format!(
+                    "{}: $ {}\n--- want (exit {}):\n{}{:?}\n--- got (exit {code}):\n{stdout}{stderr}",
+                    file.display(),
+                    case.command,
+                    case.exit,
+                    case.stdout,
+                    case.stderr
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
