@@ -1,1 +1,301 @@
+//! End-to-end harness: serves the release `dist/` on 127.0.0.1, starts ChromeDriver and
+//! drives real headless Chromium over WebDriver. Every session collects the browser's
+//! console log; any SEVERE entry (a console error, an uncaught exception, a wasm panic)
+//! fails the test.
 
+use fantoccini::wd::{Capabilities, WebDriverCompatibleCommand};
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// How long any wait in these tests may take.
+pub const WAIT: Duration = Duration::from_secs(20);
+
+/// The dist directory given by `PODLAB_DIST` (set by `cargo xtask test`).
+pub fn dist_dir() -> PathBuf {
+    let dist = std::env::var_os("PODLAB_DIST").map(PathBuf::from).unwrap_or_else(|| {
+        panic!("PODLAB_DIST is not set: run the end-to-end tests through `cargo xtask test`, which builds the release dist first")
+    });
+    assert!(
+        dist.join("index.html").is_file(),
+        "{} has no index.html: run `cargo xtask test` (it runs `trunk build --release` first)",
+        dist.display()
+    );
+    dist
+}
+
+/// Where screenshots go: `<workspace>/target/e2e/`.
+pub fn screenshot_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e");
+    std::fs::create_dir_all(&dir).expect("create target/e2e");
+    dir
+}
+
+/// A static file server for the dist on a free loopback port, in a background thread.
+pub struct StaticServer {
+    pub url: String,
+}
+
+impl StaticServer {
+    pub fn start(root: PathBuf) -> StaticServer {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+        let url = format!("http://{}/", listener.local_addr().expect("local addr"));
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let root = root.clone();
+                std::thread::spawn(move || {
+                    let _ = serve_one(stream, &root);
+                });
+            }
+        });
+        StaticServer { url }
+    }
+}
+
+fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("js") => "text/javascript",
+        Some("wasm") => "application/wasm",
+        Some("css") => "text/css",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("json") => "application/json",
+        _ => "application/octet-stream",
+    }
+}
+
+fn serve_one(mut stream: TcpStream, root: &Path) -> std::io::Result<()> {
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut request_line = String::new();
+    reader.read_line(&mut request_line)?;
+    // Drain the headers.
+    let mut line = String::new();
+    while reader.read_line(&mut line)? > 2 {
+        line.clear();
+    }
+    let path = request_line.split_whitespace().nth(1).unwrap_or("/");
+    let path = path.split(['?', '#']).next().unwrap_or("/");
+    let rel = path.trim_start_matches('/');
+    let file = if rel.is_empty() || rel.contains("..") {
+        root.join("index.html")
+    } else {
+        root.join(rel)
+    };
+    match std::fs::read(&file) {
+        Ok(body) => {
+            write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                content_type(&file),
+                body.len()
+            )?;
+            stream.write_all(&body)
+        }
+        Err(_) => stream
+            .write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"),
+    }
+}
+
+/// A ChromeDriver process on a free port, killed on drop.
+pub struct ChromeDriver {
+    child: Child,
+    pub url: String,
+}
+
+impl ChromeDriver {
+    pub fn start() -> ChromeDriver {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("free port")
+            .port();
+        let program = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+        let child = Command::new(&program)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {program}: {e} (run `cargo xtask setup`)"));
+        let deadline = Instant::now() + WAIT;
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not listen on port {port}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        ChromeDriver {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        }
+    }
+}
+
+impl Drop for ChromeDriver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// ChromeDriver's log endpoint (`POST /session/{id}/se/log`).
+#[derive(Debug)]
+struct BrowserLog;
+
+impl WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _url: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(r#"{"type":"browser"}"#.into()))
+    }
+}
+
+/// One browser session against the served dist.
+pub struct Session {
+    pub client: Client,
+    pub app_url: String,
+    _server: StaticServer,
+    _driver: ChromeDriver,
+    _profile: TempDir,
+}
+
+struct TempDir(PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+impl Session {
+    /// Serves the dist, opens headless Chromium on it and waits for the app.
+    pub async fn open(name: &str) -> Session {
+        let server = StaticServer::start(dist_dir());
+        let driver = ChromeDriver::start();
+        let profile =
+            std::env::temp_dir().join(format!("podlab-e2e-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&profile).expect("profile dir");
+        let mut options = serde_json::json!({
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--no-first-run",
+                "--disable-sync", "--window-size=1400,900",
+                format!("--user-data-dir={}", profile.display()),
+            ],
+        });
+        if Path::new("/usr/bin/chromium").is_file() {
+            options["binary"] = "/usr/bin/chromium".into();
+        }
+        let mut caps = Capabilities::new();
+        caps.insert("goog:chromeOptions".into(), options);
+        caps.insert(
+            "goog:loggingPrefs".into(),
+            serde_json::json!({ "browser": "ALL" }),
+        );
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let client = ClientBuilder::new(connector)
+            .capabilities(caps)
+            .connect(&driver.url)
+            .await
+            .expect("a WebDriver session with headless Chromium");
+        client.goto(&server.url).await.expect("open the app");
+        let session = Session {
+            client,
+            app_url: server.url.clone(),
+            _server: server,
+            _driver: driver,
+            _profile: TempDir(profile),
+        };
+        session.wait_for("[data-node='k8s-worker-01']").await;
+        session
+    }
+
+    pub async fn wait_for(&self, css: &str) -> fantoccini::elements::Element {
+        self.client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("waited {WAIT:?} for `{css}`: {e}"))
+    }
+
+    /// Polls `check` (a JS expression returning a boolean) until it is true.
+    pub async fn wait_until(&self, what: &str, check: &str) {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let v = self
+                .client
+                .execute(&format!("return !!({check});"), vec![])
+                .await
+                .expect("execute script");
+            if v.as_bool() == Some(true) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "waited {WAIT:?} for {what}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Replaces the editor's text by typing it, as a person would.
+    pub async fn type_manifest(&self, text: &str) {
+        // WebDriver key codes: Control, 'a', release modifiers (NULL), Backspace.
+        const SELECT_ALL_AND_DELETE: &str = "\u{E009}a\u{E000}\u{E003}";
+        let editor = self.wait_for("textarea[data-editor]").await;
+        editor.click().await.expect("focus the editor");
+        editor
+            .send_keys(SELECT_ALL_AND_DELETE)
+            .await
+            .expect("select all and delete");
+        editor.send_keys(text).await.expect("type into the editor");
+    }
+
+    pub async fn apply(&self) {
+        self.wait_for("button[data-action='apply']")
+            .await
+            .click()
+            .await
+            .expect("click Apply");
+    }
+
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        let png = self.client.screenshot().await.expect("screenshot");
+        let path = screenshot_dir().join(format!("{name}.png"));
+        std::fs::write(&path, png).expect("write screenshot");
+        path
+    }
+
+    /// The SEVERE entries of the browser console so far.
+    pub async fn console_errors(&self) -> Vec<String> {
+        let log = self
+            .client
+            .issue_cmd(BrowserLog)
+            .await
+            .expect("read the browser console log");
+        log.as_array()
+            .into_iter()
+            .flatten()
+            .filter(|e| e["level"] == "SEVERE")
+            .map(|e| e["message"].as_str().unwrap_or_default().to_string())
+            .collect()
+    }
+
+    /// Fails on any console error, then closes the browser.
+    pub async fn finish(self) {
+        let errors = self.console_errors().await;
+        let _ = self.client.close().await;
+        assert!(
+            errors.is_empty(),
+            "the browser console has errors:\n{}",
+            errors.join("\n")
+        );
+    }
+}

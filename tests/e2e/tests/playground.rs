@@ -1,0 +1,108 @@
+//! The playground end to end: the release build in real headless Chromium.
+
+use podlab_e2e::Session;
+
+const NGINX: &str = "apiVersion: v1
+kind: Pod
+metadata:
+  name: nginx
+spec:
+  containers:
+  - name: nginx
+    image: nginx
+";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn nginx_pod_lands_on_a_worker() {
+    let s = Session::open("nginx").await;
+    for node in ["k8s-master-01", "k8s-worker-01", "k8s-worker-02"] {
+        s.wait_for(&format!("[data-node='{node}']")).await;
+    }
+    s.type_manifest(NGINX).await;
+    s.apply().await;
+    let chip = s
+        .wait_for("[data-node^='k8s-worker-'] [data-pod='default/nginx']")
+        .await;
+    assert!(
+        s.client
+            .find_all(fantoccini::Locator::Css(
+                "[data-node='k8s-master-01'] [data-pod]"
+            ))
+            .await
+            .unwrap()
+            .is_empty(),
+        "no pod may land on the tainted control-plane node"
+    );
+    // The kubelet pulls the image and starts it in a few simulated (= real, at 1x) seconds.
+    s.wait_until(
+        "the nginx pod to be Running",
+        "document.querySelector(\"[data-pod='default/nginx']\")?.dataset.phase === 'Running'",
+    )
+    .await;
+    assert_eq!(
+        chip.attr("data-status").await.unwrap().as_deref(),
+        Some("Running")
+    );
+    let result = s.wait_for("[data-result]").await.text().await.unwrap();
+    assert_eq!(result, "pod/nginx created");
+    // The inspector explains the decision.
+    let master = s
+        .wait_for("[data-decision-node='k8s-master-01']")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        master.contains("node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }"),
+        "{master}"
+    );
+    s.screenshot("nginx-on-worker").await;
+    s.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn broken_yaml_shows_line_and_column() {
+    let s = Session::open("broken").await;
+    s.type_manifest("apiVersion: v1\nkind: Pod\nmetadata:\n  name: web: x\n")
+        .await;
+    s.apply().await;
+    let d = s.wait_for("[data-diagnostics] [data-diagnostic]").await;
+    assert_eq!(d.attr("data-line").await.unwrap().as_deref(), Some("4"));
+    assert_eq!(d.attr("data-column").await.unwrap().as_deref(), Some("12"));
+    let text = d.text().await.unwrap();
+    assert!(
+        text.contains("pod.yaml:4:12")
+            && text.contains("mapping values are not allowed in this context"),
+        "{text}"
+    );
+    assert!(s
+        .client
+        .find_all(fantoccini::Locator::Css("[data-pod]"))
+        .await
+        .unwrap()
+        .is_empty());
+    s.screenshot("broken-yaml").await;
+    s.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn unsatisfiable_node_selector_stays_pending() {
+    let s = Session::open("pending").await;
+    s.type_manifest(&format!("{NGINX}  nodeSelector:\n    disktype: ssd\n"))
+        .await;
+    s.apply().await;
+    s.wait_for("[data-lane='pending'] [data-pod='default/nginx'][data-phase='Pending']")
+        .await;
+    let why = s
+        .wait_for("[data-lane='pending'] [data-why]")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        why,
+        "0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 node(s) didn't match Pod's node affinity/selector. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling."
+    );
+    s.screenshot("pending-node-selector").await;
+    s.finish().await;
+}
