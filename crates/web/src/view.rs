@@ -22,7 +22,7 @@ pub fn app(app: &App, ctx: &Context<App>) -> Html {
                         { for app.cluster.nodes().map(|n| node_card(app, n, link)) }
                     </div>
                 </section>
-                { inspector(app) }
+                { inspector(app, link) }
             </main>
         </div>
     }
@@ -223,7 +223,7 @@ fn node_card(app: &App, node: &Node, link: &yew::html::Scope<App>) -> Html {
     }
 }
 
-fn inspector(app: &App) -> Html {
+fn inspector(app: &App, link: &yew::html::Scope<App>) -> Html {
     let Some(key) = &app.selected else {
         return html! {
             <aside class="inspector" aria-label="Inspector">
@@ -239,9 +239,13 @@ fn inspector(app: &App) -> Html {
     };
     let uid = pod.metadata.uid.clone().unwrap_or_default();
     let events = app.cluster.api().events_for(&uid);
+    let target = key.clone();
     html! {
         <aside class="inspector" aria-label="Inspector" data-inspect={key.clone()}>
-            <h2>{ key }</h2>
+            <div class="inspector-title">
+                <h2>{ key }</h2>
+                <button data-action="delete" onclick={link.callback(move |_| Msg::DeletePod(target.clone()))}>{"Delete"}</button>
+            </div>
             <dl class="facts">
                 <dt>{"Status"}</dt><dd>{ printers::pod_status(pod) }</dd>
                 <dt>{"Ready"}</dt><dd>{ printers::pod_ready(pod) }</dd>
@@ -267,7 +271,7 @@ fn inspector(app: &App) -> Html {
     }
 }
 
-/// "Why here?": nodes × plugins, with each filter's verdict and each score.
+/// "Why here?": plugins × nodes, with each filter's verdict, each score and the total.
 fn decision_table(d: &Decision) -> Html {
     let filters: Vec<&'static str> = d
         .nodes
@@ -280,36 +284,49 @@ fn decision_table(d: &Decision) -> Html {
         .find(|n| !n.scores.is_empty())
         .map(|n| n.scores.iter().map(|s| s.plugin).collect())
         .unwrap_or_default();
+    let chosen = |node: &str| d.chosen.as_deref() == Some(node);
     html! {
         <section class="decision" data-decision="">
             <h3>{"Why here?"}</h3>
             <p class="counts">{ format!("{} nodes, {} evaluated, {} feasible", d.total_nodes, d.evaluated, d.feasible) }</p>
             <table>
                 <thead><tr>
-                    <th>{"Node"}</th>
-                    { for filters.iter().map(|f| html! { <th>{ *f }</th> }) }
-                    { for scores.iter().map(|s| html! { <th class="score">{ format!("{s} score") }</th> }) }
-                    <th>{"Total"}</th>
+                    <th>{"Plugin"}</th>
+                    { for d.nodes.iter().map(|n| html! {
+                        <th class={classes!(chosen(&n.node).then_some("chosen"))} data-decision-node={n.node.clone()}>
+                            { &n.node }{ if chosen(&n.node) { " ✓" } else { "" } }
+                        </th>
+                    }) }
                 </tr></thead>
                 <tbody>
-                { for d.nodes.iter().map(|n| {
-                    let chosen = d.chosen.as_deref() == Some(n.node.as_str());
-                    html! {
-                        <tr class={classes!(chosen.then_some("chosen"))} data-decision-node={n.node.clone()}>
-                            <td>{ &n.node }{ if chosen { " ✓" } else { "" } }</td>
-                            { for n.filters.iter().map(|f| match &f.outcome {
-                                FilterOutcome::Pass => html! { <td class="pass">{"pass"}</td> },
-                                FilterOutcome::Skipped => html! { <td class="skipped">{"–"}</td> },
-                                FilterOutcome::Fail { reasons, .. } => html! { <td class="fail">{ reasons.join(", ") }</td> },
-                            }) }
-                            { for scores.iter().map(|name| {
-                                let s = n.scores.iter().find(|s| s.plugin == *name);
-                                html! { <td class="score">{ s.map(|s| format!("{} ×{}", s.normalized, s.weight)).unwrap_or_default() }</td> }
-                            }) }
-                            <td class="total">{ n.total.map(|t| t.to_string()).unwrap_or_default() }</td>
-                        </tr>
-                    }
+                { for filters.iter().enumerate().map(|(i, plugin)| html! {
+                    <tr>
+                        <th scope="row">{ *plugin }</th>
+                        { for d.nodes.iter().map(|n| {
+                            let cls = classes!(chosen(&n.node).then_some("chosen"));
+                            match n.filters.get(i).map(|f| &f.outcome) {
+                                Some(FilterOutcome::Pass) => html! { <td class={classes!("pass", cls)} data-filter={format!("{}/{plugin}", n.node)}>{"pass"}</td> },
+                                Some(FilterOutcome::Fail { reasons, .. }) => html! { <td class={classes!("fail", cls)} data-filter={format!("{}/{plugin}", n.node)}>{ reasons.join(", ") }</td> },
+                                _ => html! { <td class={classes!("skipped", cls)} title="not run: an earlier plugin rejected the node">{"–"}</td> },
+                            }
+                        }) }
+                    </tr>
                 }) }
+                { for scores.iter().map(|plugin| html! {
+                    <tr class="score">
+                        <th scope="row">{ format!("{plugin} (score ×weight)") }</th>
+                        { for d.nodes.iter().map(|n| {
+                            let s = n.scores.iter().find(|s| s.plugin == *plugin);
+                            html! { <td class={classes!(chosen(&n.node).then_some("chosen"))}>{ s.map(|s| format!("{} ×{}", s.normalized, s.weight)).unwrap_or_default() }</td> }
+                        }) }
+                    </tr>
+                }) }
+                <tr class="total">
+                    <th scope="row">{"Total"}</th>
+                    { for d.nodes.iter().map(|n| html! {
+                        <td class={classes!(chosen(&n.node).then_some("chosen"))}>{ n.total.map(|t| t.to_string()).unwrap_or_else(|| "infeasible".into()) }</td>
+                    }) }
+                </tr>
                 </tbody>
             </table>
             { for d.failure.as_ref().map(|f| html! { <p class="failure">{ f }</p> }) }

@@ -89,7 +89,7 @@ async fn applied_pod_lands_on_a_worker_with_an_explanation() {
     assert_eq!(result.text_content().unwrap(), "pod/nginx created");
     // The inspector explains the decision: the master fails TaintToleration.
     let master_row = root
-        .query_selector("[data-decision-node='k8s-master-01']")
+        .query_selector("[data-filter='k8s-master-01/TaintToleration']")
         .unwrap()
         .expect("decision row");
     assert!(master_row

@@ -107,31 +107,64 @@ pub struct ChromeDriver {
 }
 
 impl ChromeDriver {
+    /// Starts ChromeDriver on a free port. Another test may take the same port between
+    /// our probe and ChromeDriver's bind, so a driver that exits or does not answer
+    /// `/status` as ChromeDriver is retried on a new port.
     pub fn start() -> ChromeDriver {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("free port")
-            .port();
         let program = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
-        let child = Command::new(&program)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {program}: {e} (run `cargo xtask setup`)"));
-        let deadline = Instant::now() + WAIT;
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "chromedriver did not listen on port {port}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
+        for _attempt in 0..5 {
+            let port = TcpListener::bind("127.0.0.1:0")
+                .and_then(|l| l.local_addr())
+                .expect("free port")
+                .port();
+            let mut child = Command::new(&program)
+                .arg(format!("--port={port}"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap_or_else(|e| {
+                    panic!("cannot start {program}: {e} (run `cargo xtask setup`)")
+                });
+            let deadline = Instant::now() + WAIT;
+            loop {
+                if child.try_wait().ok().flatten().is_some() {
+                    break; // exited: most likely the port was taken
+                }
+                if status_ready(port) {
+                    return ChromeDriver {
+                        child,
+                        url: format!("http://127.0.0.1:{port}"),
+                    };
+                }
+                if Instant::now() > deadline {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
         }
-        ChromeDriver {
-            child,
-            url: format!("http://127.0.0.1:{port}"),
-        }
+        panic!("{program} did not start and answer /status after 5 attempts");
     }
+}
+
+/// Whether ChromeDriver on `port` answers `GET /status` with `"ready": true`.
+fn status_ready(port: u16) -> bool {
+    let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else {
+        return false;
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+    if write!(
+        stream,
+        "GET /status HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+    )
+    .is_err()
+    {
+        return false;
+    }
+    let mut body = String::new();
+    let _ = std::io::Read::read_to_string(&mut stream, &mut body);
+    body.contains("\"ready\":true") || body.contains("\"ready\": true")
 }
 
 impl Drop for ChromeDriver {

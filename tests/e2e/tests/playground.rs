@@ -47,7 +47,7 @@ async fn nginx_pod_lands_on_a_worker() {
     assert_eq!(result, "pod/nginx created");
     // The inspector explains the decision.
     let master = s
-        .wait_for("[data-decision-node='k8s-master-01']")
+        .wait_for("[data-filter='k8s-master-01/TaintToleration']")
         .await
         .text()
         .await

@@ -265,7 +265,7 @@ impl ApiServer {
             resource: "pods",
             key: display_key(&key.0, &key.1),
         });
-        let slot = self.pods.objects.entry(key).or_insert_with(Pod::default);
+        let slot = self.pods.objects.entry(key).or_default();
         *slot = pod;
         Ok(slot)
     }
@@ -284,6 +284,70 @@ impl ApiServer {
             key: display_key(namespace, name),
         });
         Ok(pod)
+    }
+
+    pub fn delete_service(&mut self, namespace: &str, name: &str) -> Result<Service, ApiError> {
+        let svc = self
+            .services
+            .objects
+            .remove(&(namespace.to_string(), name.to_string()))
+            .ok_or_else(|| ApiError::NotFound {
+                resource: "services",
+                name: name.to_string(),
+            })?;
+        self.watch.push(WatchEvent::Deleted {
+            resource: "services",
+            key: display_key(namespace, name),
+        });
+        Ok(svc)
+    }
+
+    /// Replaces an object's labels (what `kubectl label` patches).
+    pub fn set_labels(
+        &mut self,
+        kind: &str,
+        namespace: &str,
+        name: &str,
+        labels: std::collections::BTreeMap<String, String>,
+    ) -> Result<(), ApiError> {
+        let key = (namespace.to_string(), name.to_string());
+        let (resource, meta): (&'static str, Option<&mut ObjectMeta>) = match kind {
+            "Pod" => (
+                "pods",
+                self.pods.objects.get_mut(&key).map(|o| &mut o.metadata),
+            ),
+            "Node" => (
+                "nodes",
+                self.nodes.objects.get_mut(&key).map(|o| &mut o.metadata),
+            ),
+            "Service" => (
+                "services",
+                self.services.objects.get_mut(&key).map(|o| &mut o.metadata),
+            ),
+            "Namespace" => (
+                "namespaces",
+                self.namespaces
+                    .objects
+                    .get_mut(&key)
+                    .map(|o| &mut o.metadata),
+            ),
+            _ => (
+                "events",
+                self.events.objects.get_mut(&key).map(|o| &mut o.metadata),
+            ),
+        };
+        let meta = meta.ok_or_else(|| ApiError::NotFound {
+            resource,
+            name: name.to_string(),
+        })?;
+        meta.labels = Some(labels);
+        self.resource_version += 1;
+        meta.resource_version = Some(self.resource_version.to_string());
+        self.watch.push(WatchEvent::Modified {
+            resource,
+            key: display_key(namespace, name),
+        });
+        Ok(())
     }
 
     pub fn create_node(&mut self, mut node: Node, now: SimTime) -> Result<&Node, ApiError> {
@@ -328,7 +392,7 @@ impl ApiServer {
             resource: "nodes",
             key: key.1.clone(),
         });
-        let slot = self.nodes.objects.entry(key).or_insert_with(Node::default);
+        let slot = self.nodes.objects.entry(key).or_default();
         *slot = node;
         Ok(slot)
     }
@@ -357,6 +421,29 @@ impl ApiServer {
         Ok(self.services.objects.entry(key).or_insert(svc))
     }
 
+    pub fn create_event(&mut self, mut event: Event, now: SimTime) -> Result<&Event, ApiError> {
+        let ns = event
+            .metadata
+            .namespace
+            .get_or_insert_with(|| "default".into())
+            .clone();
+        self.name_for("Event", &mut event.metadata)?;
+        self.require_namespace(&ns)?;
+        let key = (ns, event.metadata.name.clone().unwrap_or_default());
+        if self.events.objects.contains_key(&key) {
+            return Err(ApiError::AlreadyExists {
+                resource: "events",
+                name: key.1,
+            });
+        }
+        self.stamp(&mut event.metadata, now);
+        self.watch.push(WatchEvent::Added {
+            resource: "events",
+            key: display_key(&key.0, &key.1),
+        });
+        Ok(self.events.objects.entry(key).or_insert(event))
+    }
+
     /// Records an Event about an object, as the components' event recorders do.
     /// Repeats of the same reason and message bump `count` instead of adding a new one.
     pub fn record_event(&mut self, record: EventRecord<'_>, now: SimTime) {
@@ -377,7 +464,10 @@ impl ApiServer {
         } else {
             record.namespace
         };
-        let name = format!("{}.{:016x}", record.object_name, self.rng.next_u64() >> 1);
+        // Like the event recorder: the object's name and the creation time in nanoseconds.
+        let nanos = (crate::clock::EPOCH_UNIX_MS as u64 + now.0) * 1_000_000
+            + self.resource_version % 1_000_000;
+        let name = format!("{}.{nanos:x}", record.object_name);
         let mut event = Event {
             metadata: ObjectMeta {
                 name: Some(name.clone()),

@@ -131,6 +131,7 @@ impl Cluster {
                     "namespace",
                     self.api.create_namespace(*n, self.now).map(|_| ()),
                 ),
+                Object::Event(e) => ("event", self.api.create_event(*e, self.now).map(|_| ())),
             };
             out.push(Applied {
                 location: m.location,
@@ -147,6 +148,26 @@ impl Cluster {
     pub fn delete_pod(&mut self, namespace: &str, name: &str) -> Result<(), ApiError> {
         self.api.delete_pod(namespace, name)?;
         self.decisions.remove(&format!("{namespace}/{name}"));
+        self.settle();
+        Ok(())
+    }
+
+    pub fn delete_service(&mut self, namespace: &str, name: &str) -> Result<(), ApiError> {
+        self.api.delete_service(namespace, name)?;
+        self.settle();
+        Ok(())
+    }
+
+    /// Sets an object's labels (`kubectl label`); a node's new labels can make pending
+    /// pods schedulable.
+    pub fn set_labels(
+        &mut self,
+        kind: &str,
+        namespace: &str,
+        name: &str,
+        labels: BTreeMap<String, String>,
+    ) -> Result<(), ApiError> {
+        self.api.set_labels(kind, namespace, name, labels)?;
         self.settle();
         Ok(())
     }

@@ -1,4 +1,127 @@
-//! kubectl's view of objects: the printers behind `kubectl get` columns.
-//! (Argument parsing and the commands come with the kubectl surface.)
+//! kubectl: argument parsing, the commands over the cluster, and kubectl's printers.
+//!
+//! `run` takes the words after `kubectl` and returns what kubectl would print and its
+//! exit code, as data. Files named by `-f` come from a [`FileSource`] the front end
+//! supplies (the CLI reads real files; the web app its editor files), so core stays free
+//! of any OS access.
 
+mod commands;
+pub mod flags;
 pub mod printers;
+pub mod resources;
+
+use crate::Cluster;
+
+/// Where `-f FILE` reads from.
+pub trait FileSource {
+    /// The text of `path` (`-` is standard input), or the error text to print.
+    fn read(&self, path: &str) -> Result<String, String>;
+}
+
+/// No files at all (`-f` always fails).
+pub struct NoFiles;
+
+impl FileSource for NoFiles {
+    fn read(&self, path: &str) -> Result<String, String> {
+        Err(format!("the path {path:?} does not exist"))
+    }
+}
+
+/// What a kubectl invocation printed and how it exited.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Output {
+    pub stdout: String,
+    pub stderr: String,
+    pub exit_code: i32,
+}
+
+impl Output {
+    fn out(&mut self, s: impl AsRef<str>) {
+        self.stdout.push_str(s.as_ref());
+    }
+
+    fn err(&mut self, s: impl AsRef<str>) {
+        self.stderr.push_str(s.as_ref());
+    }
+
+    /// Prints kubectl's `error: ...` line and marks the run failed.
+    fn fail(&mut self, msg: impl AsRef<str>) {
+        self.stderr.push_str(&format!("error: {}\n", msg.as_ref()));
+        self.exit_code = 1;
+    }
+}
+
+/// Runs `kubectl ARGS...` against `cluster`.
+pub fn run(cluster: &mut Cluster, args: &[String], files: &dyn FileSource) -> Output {
+    let mut out = Output::default();
+    let Some(command) = args.first() else {
+        out.out(commands::USAGE);
+        return out;
+    };
+    commands::dispatch(cluster, command, &args[1..], files, &mut out);
+    out
+}
+
+/// Splits a command line into words as a shell would for simple cases: whitespace
+/// separates, single and double quotes group, backslash escapes the next character.
+pub fn split_words(line: &str) -> Result<Vec<String>, String> {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let mut in_word = false;
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                in_word = true;
+                loop {
+                    match chars.next() {
+                        Some('\'') => break,
+                        Some(x) => cur.push(x),
+                        None => return Err("unterminated quoted string".into()),
+                    }
+                }
+            }
+            '"' => {
+                in_word = true;
+                loop {
+                    match chars.next() {
+                        Some('"') => break,
+                        Some('\\') => match chars.next() {
+                            Some(x @ ('"' | '\\' | '$' | '`')) => cur.push(x),
+                            Some(x) => {
+                                cur.push('\\');
+                                cur.push(x);
+                            }
+                            None => return Err("unterminated quoted string".into()),
+                        },
+                        Some(x) => cur.push(x),
+                        None => return Err("unterminated quoted string".into()),
+                    }
+                }
+            }
+            '\\' => {
+                in_word = true;
+                if let Some(x) = chars.next() {
+                    cur.push(x);
+                }
+            }
+            c if c.is_whitespace() => {
+                if in_word {
+                    words.push(std::mem::take(&mut cur));
+                    in_word = false;
+                }
+            }
+            c => {
+                in_word = true;
+                cur.push(c);
+            }
+        }
+    }
+    if in_word {
+        words.push(cur);
+    }
+    Ok(words)
+}
+
+#[cfg(test)]
+mod tests;

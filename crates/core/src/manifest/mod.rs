@@ -238,6 +238,7 @@ fn decode_object(node: &Node, validation: Validation) -> Result<(Object, Problem
         ("v1", "Node") => typed(node, &json, kind, Object::Node)?,
         ("v1", "Service") => typed(node, &json, kind, Object::Service)?,
         ("v1", "Namespace") => typed(node, &json, kind, Object::Namespace)?,
+        ("v1", "Event") => typed(node, &json, kind, Object::Event)?,
         _ => {
             let pos = node.get("kind").map_or(node.pos, |n| n.pos);
             return Err(vec![(

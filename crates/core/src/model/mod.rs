@@ -1,6 +1,7 @@
 //! Kubernetes objects. The types are k8s-openapi's (every valid field is accepted and
 //! kept); this module adds what the simulation needs around them.
 
+pub mod labels;
 pub mod meta;
 pub mod quantity;
 pub mod taints;
@@ -24,6 +25,7 @@ pub enum Object {
     Node(Box<Node>),
     Service(Box<Service>),
     Namespace(Box<Namespace>),
+    Event(Box<Event>),
 }
 
 impl Object {
@@ -33,6 +35,7 @@ impl Object {
             Object::Node(_) => "Node",
             Object::Service(_) => "Service",
             Object::Namespace(_) => "Namespace",
+            Object::Event(_) => "Event",
         }
     }
 
@@ -43,6 +46,7 @@ impl Object {
             Object::Node(_) => "nodes",
             Object::Service(_) => "services",
             Object::Namespace(_) => "namespaces",
+            Object::Event(_) => "events",
         }
     }
 
@@ -52,6 +56,19 @@ impl Object {
             Object::Node(o) => &o.metadata,
             Object::Service(o) => &o.metadata,
             Object::Namespace(o) => &o.metadata,
+            Object::Event(o) => &o.metadata,
         }
+    }
+
+    /// The object as the API serves it in JSON (with apiVersion and kind).
+    pub fn to_json(&self) -> serde_json::Value {
+        let v = match self {
+            Object::Pod(o) => serde_json::to_value(o),
+            Object::Node(o) => serde_json::to_value(o),
+            Object::Service(o) => serde_json::to_value(o),
+            Object::Namespace(o) => serde_json::to_value(o),
+            Object::Event(o) => serde_json::to_value(o),
+        };
+        v.unwrap_or(serde_json::Value::Null)
     }
 }

@@ -55,7 +55,7 @@ fn term_matches(term: &NodeSelectorTerm, node: &Node) -> bool {
         .all(|r| requirement_matches(r, labels.get(&r.key).map(String::as_str)))
         && fields.iter().all(|r| {
             let value = (r.key == "metadata.name")
-                .then(|| node.metadata.name.as_deref())
+                .then_some(node.metadata.name.as_deref())
                 .flatten();
             requirement_matches(r, value)
         })

@@ -1,0 +1,776 @@
+//! The kubectl commands: each parses its flags and acts on the cluster through its
+//! public API, printing what kubectl prints.
+
+use super::flags::{self, flag, Flag, Kind};
+use super::printers::{self, age, table};
+use super::resources::{self, ResourceType};
+use super::{FileSource, Output};
+use crate::manifest::{Diagnostic, ManifestError};
+use crate::model::labels::Selector;
+use crate::model::{Object, KUBERNETES_VERSION};
+use crate::Cluster;
+use std::collections::BTreeMap;
+
+pub const USAGE: &str = "kubectl controls the Kubernetes cluster manager.
+
+Basic Commands:
+  create        Create a resource from a file or from stdin
+  get           Display one or many resources
+  delete        Delete resources by file names, stdin, resources and names, or by label selector
+
+Deploy Commands:
+  label         Update the labels on a resource
+
+Other Commands:
+  version       Print the client and server version information
+
+Usage:
+  kubectl [flags] [options]
+";
+
+const NAMESPACE: Flag = flag("namespace", Some('n'), Kind::String);
+
+pub fn dispatch(
+    cluster: &mut Cluster,
+    command: &str,
+    args: &[String],
+    files: &dyn FileSource,
+    out: &mut Output,
+) {
+    match command {
+        "version" => version(args, out),
+        "get" => get(cluster, args, out),
+        "create" => create(cluster, args, files, out),
+        "delete" => delete(cluster, args, files, out),
+        "label" => label(cluster, args, out),
+        "help" | "-h" | "--help" => out.out(USAGE),
+        other => {
+            out.fail(format!("unknown command {other:?} for \"kubectl\""));
+        }
+    }
+}
+
+/// Parses flags; on error prints pflag's message with the command's help hint.
+fn parse(command: &str, args: &[String], spec: &[Flag], out: &mut Output) -> Option<flags::Parsed> {
+    match flags::parse(args, spec) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            out.fail(format!("{e}\nSee 'kubectl {command} --help' for usage."));
+            None
+        }
+    }
+}
+
+fn version(args: &[String], out: &mut Output) {
+    const SPEC: &[Flag] = &[
+        flag("client", None, Kind::Bool),
+        flag("output", Some('o'), Kind::String),
+    ];
+    let Some(p) = parse("version", args, SPEC, out) else {
+        return;
+    };
+    out.out(format!(
+        "Client Version: {KUBERNETES_VERSION}\nKustomize Version: v5.7.1\n"
+    ));
+    if !p.bool("client") {
+        out.out(format!("Server Version: {KUBERNETES_VERSION}\n"));
+    }
+}
+
+/// `kubectl get`.
+fn get(cluster: &mut Cluster, args: &[String], out: &mut Output) {
+    const SPEC: &[Flag] = &[
+        NAMESPACE,
+        flag("all-namespaces", Some('A'), Kind::Bool),
+        flag("output", Some('o'), Kind::String),
+        flag("selector", Some('l'), Kind::String),
+        flag("show-labels", None, Kind::Bool),
+    ];
+    let Some(p) = parse("get", args, SPEC, out) else {
+        return;
+    };
+    let all_ns = p.bool("all-namespaces");
+    let namespace = p.string("namespace").unwrap_or("default").to_string();
+    let output = p.string("output").unwrap_or_default().to_string();
+    if !matches!(output.as_str(), "" | "wide" | "name" | "json") {
+        out.fail(format!(
+            "unable to match a printer suitable for the output format {output:?}, allowed formats are: json,name,wide"
+        ));
+        return;
+    }
+    let selector = match p.string("selector").map(Selector::parse).transpose() {
+        Ok(s) => s.unwrap_or_default(),
+        Err(e) => return out.fail(e),
+    };
+
+    // TYPE [NAME...], TYPE1,TYPE2, or TYPE/NAME...
+    let Some(first) = p.positionals.first() else {
+        out.err("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\n");
+        out.fail("Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples");
+        return;
+    };
+    let mut requests: Vec<(ResourceType, Vec<String>)> = Vec::new();
+    if first.contains('/') {
+        for arg in &p.positionals {
+            let Some((t, name)) = arg.split_once('/') else {
+                return out.fail("there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'");
+            };
+            let Some(rt) = resources::lookup(t) else {
+                return out.fail(resources::unknown_type(t));
+            };
+            match requests.iter_mut().find(|(r, _)| *r == rt) {
+                Some((_, names)) => names.push(name.to_string()),
+                None => requests.push((rt, vec![name.to_string()])),
+            }
+        }
+    } else {
+        for t in first.split(',') {
+            let Some(rt) = resources::lookup(t) else {
+                return out.fail(resources::unknown_type(t));
+            };
+            requests.push((rt, p.positionals[1..].to_vec()));
+        }
+    }
+
+    let now = cluster.now();
+    let mut found: Vec<(ResourceType, Vec<Object>)> = Vec::new();
+    let mut errors = Vec::new();
+    let by_name = requests.iter().any(|(_, names)| !names.is_empty());
+    for (rt, names) in &requests {
+        let listed = list(
+            cluster,
+            rt,
+            if all_ns {
+                None
+            } else {
+                Some(namespace.as_str())
+            },
+        );
+        let mut objects = Vec::new();
+        if names.is_empty() {
+            objects.extend(
+                listed
+                    .into_iter()
+                    .filter(|o| selector.matches(o.metadata().labels.as_ref())),
+            );
+        } else {
+            for name in names {
+                match listed
+                    .iter()
+                    .find(|o| o.metadata().name.as_deref() == Some(name.as_str()))
+                {
+                    Some(o) => objects.push(o.clone()),
+                    None => errors.push(format!(
+                        "Error from server (NotFound): {} {name:?} not found\n",
+                        rt.plural
+                    )),
+                }
+            }
+        }
+        found.push((*rt, objects));
+    }
+
+    let total: usize = found.iter().map(|(_, o)| o.len()).sum();
+    match output.as_str() {
+        "json" => {
+            let items: Vec<serde_json::Value> = found
+                .iter()
+                .flat_map(|(_, os)| os.iter().map(Object::to_json))
+                .collect();
+            if by_name && items.len() == 1 && requests.len() == 1 {
+                out.out(printers::json(&items[0]));
+            } else if total > 0 || errors.is_empty() {
+                let list = serde_json::json!({
+                    "apiVersion": "v1",
+                    "items": items,
+                    "kind": "List",
+                    "metadata": { "resourceVersion": "" }
+                });
+                out.out(printers::json(&list));
+            }
+        }
+        "name" => {
+            for (rt, objects) in &found {
+                for o in objects {
+                    out.out(format!(
+                        "{}/{}\n",
+                        rt.singular,
+                        o.metadata().name.as_deref().unwrap_or_default()
+                    ));
+                }
+            }
+        }
+        _ => {
+            let wide = output == "wide";
+            let show_labels = p.bool("show-labels");
+            let several_types = found.iter().filter(|(_, o)| !o.is_empty()).count() > 1;
+            let mut first_table = true;
+            for (rt, objects) in &found {
+                if objects.is_empty() {
+                    continue;
+                }
+                if !first_table {
+                    out.out("\n");
+                }
+                first_table = false;
+                let mut rows = vec![headers(rt, wide)];
+                for o in objects {
+                    let mut row = columns(o, now, wide);
+                    if several_types {
+                        row[0] = format!("{}/{}", rt.singular, row[0]);
+                    }
+                    rows.push(row);
+                }
+                if all_ns && rt.namespaced {
+                    rows[0].insert(0, "NAMESPACE".into());
+                    for (row, o) in rows[1..].iter_mut().zip(objects) {
+                        row.insert(0, o.metadata().namespace.clone().unwrap_or_default());
+                    }
+                }
+                if show_labels {
+                    rows[0].push("LABELS".into());
+                    for (row, o) in rows[1..].iter_mut().zip(objects) {
+                        row.push(labels_text(o.metadata().labels.as_ref()));
+                    }
+                }
+                out.out(table(&rows));
+            }
+            if total == 0 && errors.is_empty() {
+                let namespaced = requests.iter().any(|(rt, _)| rt.namespaced);
+                if namespaced && !all_ns {
+                    out.err(format!("No resources found in {namespace} namespace.\n"));
+                } else {
+                    out.err("No resources found\n");
+                }
+            }
+        }
+    }
+    if !errors.is_empty() {
+        for e in errors {
+            out.err(e);
+        }
+        out.exit_code = 1;
+    }
+}
+
+/// Objects of one type, in the order the API server lists them.
+fn list(cluster: &Cluster, rt: &ResourceType, namespace: Option<&str>) -> Vec<Object> {
+    let api = cluster.api();
+    let in_ns = |ns: Option<&String>| namespace.is_none() || ns.map(String::as_str) == namespace;
+    match rt.kind {
+        "Pod" => api
+            .pods
+            .list()
+            .filter(|o| in_ns(o.metadata.namespace.as_ref()))
+            .map(|o| Object::Pod(Box::new(o.clone())))
+            .collect(),
+        "Node" => api
+            .nodes
+            .list()
+            .map(|o| Object::Node(Box::new(o.clone())))
+            .collect(),
+        "Service" => api
+            .services
+            .list()
+            .filter(|o| in_ns(o.metadata.namespace.as_ref()))
+            .map(|o| Object::Service(Box::new(o.clone())))
+            .collect(),
+        "Namespace" => api
+            .namespaces
+            .list()
+            .map(|o| Object::Namespace(Box::new(o.clone())))
+            .collect(),
+        "Event" => api
+            .events
+            .list()
+            .filter(|o| in_ns(o.metadata.namespace.as_ref()))
+            .map(|o| Object::Event(Box::new(o.clone())))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn headers(rt: &ResourceType, wide: bool) -> Vec<String> {
+    let h: &[&str] = match (rt.kind, wide) {
+        ("Pod", false) => &["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
+        ("Pod", true) => &[
+            "NAME",
+            "READY",
+            "STATUS",
+            "RESTARTS",
+            "AGE",
+            "IP",
+            "NODE",
+            "NOMINATED NODE",
+            "READINESS GATES",
+        ],
+        ("Node", false) => &["NAME", "STATUS", "ROLES", "AGE", "VERSION"],
+        ("Node", true) => &[
+            "NAME",
+            "STATUS",
+            "ROLES",
+            "AGE",
+            "VERSION",
+            "INTERNAL-IP",
+            "EXTERNAL-IP",
+            "OS-IMAGE",
+            "KERNEL-VERSION",
+            "CONTAINER-RUNTIME",
+        ],
+        ("Service", false) => &[
+            "NAME",
+            "TYPE",
+            "CLUSTER-IP",
+            "EXTERNAL-IP",
+            "PORT(S)",
+            "AGE",
+        ],
+        ("Service", true) => &[
+            "NAME",
+            "TYPE",
+            "CLUSTER-IP",
+            "EXTERNAL-IP",
+            "PORT(S)",
+            "AGE",
+            "SELECTOR",
+        ],
+        ("Namespace", _) => &["NAME", "STATUS", "AGE"],
+        ("Event", _) => &["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
+        _ => &["NAME"],
+    };
+    h.iter().map(|s| s.to_string()).collect()
+}
+
+fn none_if_empty(s: Option<String>) -> String {
+    s.filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "<none>".into())
+}
+
+fn columns(o: &Object, now: crate::clock::SimTime, wide: bool) -> Vec<String> {
+    let meta = o.metadata();
+    let name = meta.name.clone().unwrap_or_default();
+    let created = age(meta.creation_timestamp.as_ref(), now);
+    match o {
+        Object::Pod(pod) => {
+            let restarts = printers::pod_restarts(pod).to_string();
+            let mut row = vec![
+                name,
+                printers::pod_ready(pod),
+                printers::pod_status(pod),
+                restarts,
+                created,
+            ];
+            if wide {
+                let status = pod.status.clone().unwrap_or_default();
+                row.push(none_if_empty(status.pod_ip));
+                row.push(none_if_empty(
+                    pod.spec.as_ref().and_then(|s| s.node_name.clone()),
+                ));
+                row.push(none_if_empty(status.nominated_node_name));
+                row.push("<none>".into());
+            }
+            row
+        }
+        Object::Node(node) => {
+            let status = node.status.clone().unwrap_or_default();
+            let ready = status
+                .conditions
+                .iter()
+                .flatten()
+                .find(|c| c.type_ == "Ready");
+            let mut state = match ready.map(|c| c.status.as_str()) {
+                Some("True") => "Ready".to_string(),
+                Some("False") => "NotReady".to_string(),
+                _ => "Unknown".to_string(),
+            };
+            if node
+                .spec
+                .as_ref()
+                .and_then(|s| s.unschedulable)
+                .unwrap_or(false)
+            {
+                state.push_str(",SchedulingDisabled");
+            }
+            let mut roles: Vec<&str> = meta
+                .labels
+                .iter()
+                .flatten()
+                .filter_map(|(k, _)| k.strip_prefix("node-role.kubernetes.io/"))
+                .filter(|r| !r.is_empty())
+                .collect();
+            roles.sort();
+            let info = status.node_info.clone().unwrap_or_default();
+            let mut row = vec![
+                name,
+                state,
+                if roles.is_empty() {
+                    "<none>".into()
+                } else {
+                    roles.join(",")
+                },
+                created,
+                info.kubelet_version.clone(),
+            ];
+            if wide {
+                let addr = |t: &str| {
+                    status
+                        .addresses
+                        .iter()
+                        .flatten()
+                        .find(|a| a.type_ == t)
+                        .map(|a| a.address.clone())
+                };
+                row.push(none_if_empty(addr("InternalIP")));
+                row.push(none_if_empty(addr("ExternalIP")));
+                row.push(info.os_image);
+                row.push(info.kernel_version);
+                row.push(info.container_runtime_version);
+            }
+            row
+        }
+        Object::Service(svc) => {
+            let spec = svc.spec.clone().unwrap_or_default();
+            let ports: Vec<String> = spec
+                .ports
+                .iter()
+                .flatten()
+                .map(|p| {
+                    let proto = p.protocol.clone().unwrap_or_else(|| "TCP".into());
+                    match p.node_port {
+                        Some(np) => format!("{}:{np}/{proto}", p.port),
+                        None => format!("{}/{proto}", p.port),
+                    }
+                })
+                .collect();
+            let mut row = vec![
+                name,
+                spec.type_.clone().unwrap_or_else(|| "ClusterIP".into()),
+                none_if_empty(spec.cluster_ip.clone()),
+                none_if_empty(spec.external_ips.map(|v| v.join(","))),
+                if ports.is_empty() {
+                    "<none>".into()
+                } else {
+                    ports.join(",")
+                },
+                created,
+            ];
+            if wide {
+                row.push(labels_text(spec.selector.as_ref()));
+            }
+            row
+        }
+        Object::Namespace(ns) => {
+            let phase = ns
+                .status
+                .as_ref()
+                .and_then(|s| s.phase.clone())
+                .unwrap_or_default();
+            vec![name, phase, created]
+        }
+        Object::Event(e) => {
+            let last = e.last_timestamp.as_ref().or(e.first_timestamp.as_ref());
+            let obj = &e.involved_object;
+            vec![
+                age(last, now),
+                e.type_.clone().unwrap_or_default(),
+                e.reason.clone().unwrap_or_default(),
+                format!(
+                    "{}/{}",
+                    obj.kind.as_deref().unwrap_or_default().to_ascii_lowercase(),
+                    obj.name.as_deref().unwrap_or_default()
+                ),
+                e.message.clone().unwrap_or_default(),
+            ]
+        }
+    }
+}
+
+fn labels_text(labels: Option<&BTreeMap<String, String>>) -> String {
+    match labels {
+        Some(l) if !l.is_empty() => l
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(","),
+        _ => "<none>".into(),
+    }
+}
+
+/// kubectl's message for a manifest problem found before anything reaches the server.
+pub fn manifest_message(d: &Diagnostic) -> String {
+    let file = &d.location.file;
+    match &d.error {
+        ManifestError::Syntax { .. } => format!("error: error parsing {file}: {}", d.error),
+        ManifestError::KindNotSet | ManifestError::ApiVersionNotSet | ManifestError::NotAnObject => format!(
+            "error: error validating {file:?}: {}; if you choose to ignore these errors, turn validation off with --validate=false",
+            d.error
+        ),
+        ManifestError::NoMatchForKind { .. } => format!(
+            "error: resource mapping not found for name: \"\" namespace: \"\" from {file:?}: {}\nensure CRDs are installed first",
+            d.error
+        ),
+        ManifestError::InvalidValue { .. } | ManifestError::UnknownField { .. } => {
+            format!("Error from server (BadRequest): error when creating {file:?}: {}", d.error)
+        }
+    }
+}
+
+fn read_files(
+    p: &flags::Parsed,
+    files: &dyn FileSource,
+    out: &mut Output,
+) -> Option<Vec<(String, String)>> {
+    let mut texts = Vec::new();
+    for f in p.strings("filename") {
+        match files.read(f) {
+            Ok(t) => texts.push((
+                if f == "-" {
+                    "STDIN".to_string()
+                } else {
+                    f.clone()
+                },
+                t,
+            )),
+            Err(e) => {
+                out.fail(e);
+                return None;
+            }
+        }
+    }
+    Some(texts)
+}
+
+/// `kubectl create -f FILE`.
+fn create(cluster: &mut Cluster, args: &[String], files: &dyn FileSource, out: &mut Output) {
+    const SPEC: &[Flag] = &[NAMESPACE, flag("filename", Some('f'), Kind::StringArray)];
+    let Some(p) = parse("create", args, SPEC, out) else {
+        return;
+    };
+    if p.strings("filename").is_empty() {
+        out.fail("must specify one of -f and -k\n\nSee 'kubectl create -h' for help and examples");
+        return;
+    }
+    let Some(texts) = read_files(&p, files, out) else {
+        return;
+    };
+    for (name, text) in texts {
+        match cluster.create_from_text(&name, &text) {
+            Ok(applied) => {
+                for a in applied {
+                    if a.result.is_ok() {
+                        out.out(format!("{}\n", a.message()));
+                    } else {
+                        out.err(format!("{}\n", a.message()));
+                        out.exit_code = 1;
+                    }
+                }
+            }
+            Err(rejected) => {
+                for d in &rejected.diagnostics {
+                    out.err(format!("{}\n", manifest_message(d)));
+                }
+                out.exit_code = 1;
+            }
+        }
+    }
+}
+
+/// `kubectl delete TYPE NAME... | TYPE --all | TYPE -l SEL | -f FILE`.
+fn delete(cluster: &mut Cluster, args: &[String], files: &dyn FileSource, out: &mut Output) {
+    const SPEC: &[Flag] = &[
+        NAMESPACE,
+        flag("all", None, Kind::Bool),
+        flag("selector", Some('l'), Kind::String),
+        flag("filename", Some('f'), Kind::StringArray),
+    ];
+    let Some(p) = parse("delete", args, SPEC, out) else {
+        return;
+    };
+    let namespace = p.string("namespace").unwrap_or("default").to_string();
+    let mut targets: Vec<(ResourceType, String, String)> = Vec::new();
+    if !p.strings("filename").is_empty() {
+        let Some(texts) = read_files(&p, files, out) else {
+            return;
+        };
+        for (file, text) in texts {
+            match crate::manifest::decode(&file, &text, crate::manifest::Validation::Ignore) {
+                Ok(decoded) => {
+                    for m in decoded.manifests {
+                        let Some(rt) = resources::lookup(m.object.kind()) else {
+                            continue;
+                        };
+                        let meta = m.object.metadata();
+                        let ns = meta.namespace.clone().unwrap_or_else(|| namespace.clone());
+                        targets.push((rt, ns, meta.name.clone().unwrap_or_default()));
+                    }
+                }
+                Err(ds) => {
+                    for d in &ds {
+                        out.err(format!("{}\n", manifest_message(d)));
+                    }
+                    out.exit_code = 1;
+                    return;
+                }
+            }
+        }
+    } else {
+        let Some(first) = p.positionals.first() else {
+            out.fail("You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
+            return;
+        };
+        let Some(rt) = resources::lookup(first) else {
+            return out.fail(resources::unknown_type(first));
+        };
+        let names = &p.positionals[1..];
+        if names.is_empty() && !p.bool("all") && !p.has("selector") {
+            out.fail("resource(s) were provided, but no name was specified".to_string());
+            return;
+        }
+        if !names.is_empty() {
+            targets.extend(names.iter().map(|n| (rt, namespace.clone(), n.clone())));
+        } else {
+            let selector = match p.string("selector").map(Selector::parse).transpose() {
+                Ok(s) => s.unwrap_or_default(),
+                Err(e) => return out.fail(e),
+            };
+            for o in list(cluster, &rt, Some(&namespace)) {
+                if selector.matches(o.metadata().labels.as_ref()) {
+                    targets.push((
+                        rt,
+                        namespace.clone(),
+                        o.metadata().name.clone().unwrap_or_default(),
+                    ));
+                }
+            }
+            if targets.is_empty() {
+                out.out("No resources found\n".to_string());
+                return;
+            }
+        }
+    }
+    for (rt, ns, name) in targets {
+        let result = match rt.kind {
+            "Pod" => cluster.delete_pod(&ns, &name),
+            "Service" => cluster.delete_service(&ns, &name),
+            _ => {
+                out.fail(format!("deleting {} is not supported here yet", rt.plural));
+                continue;
+            }
+        };
+        match result {
+            Ok(()) => out.out(format!(
+                "{} {name:?} deleted from {ns} namespace\n",
+                rt.singular
+            )),
+            Err(e) => {
+                out.err(format!("Error from server ({}): {e}\n", e.reason()));
+                out.exit_code = 1;
+            }
+        }
+    }
+}
+
+/// `kubectl label TYPE NAME key=value... key-... [--overwrite]`.
+fn label(cluster: &mut Cluster, args: &[String], out: &mut Output) {
+    const SPEC: &[Flag] = &[NAMESPACE, flag("overwrite", None, Kind::Bool)];
+    let Some(p) = parse("label", args, SPEC, out) else {
+        return;
+    };
+    let namespace = p.string("namespace").unwrap_or("default").to_string();
+    let mut words = p.positionals.iter();
+    let Some(first) = words.next() else {
+        out.fail("one or more resources must be specified as <resource> <name> or <resource>/<name>\nSee 'kubectl label -h' for help and examples");
+        return;
+    };
+    let (type_name, name) = match first.split_once('/') {
+        Some((t, n)) => (t.to_string(), Some(n.to_string())),
+        None => (first.clone(), None),
+    };
+    let Some(rt) = resources::lookup(&type_name) else {
+        return out.fail(resources::unknown_type(&type_name));
+    };
+    let name = match name.or_else(|| words.next().cloned()) {
+        Some(n) => n,
+        None => {
+            out.fail("one or more resources must be specified as <resource> <name> or <resource>/<name>\nSee 'kubectl label -h' for help and examples");
+            return;
+        }
+    };
+    let mut changes: Vec<(String, Option<String>)> = Vec::new();
+    for w in words {
+        if let Some((k, v)) = w.split_once('=') {
+            changes.push((k.to_string(), Some(v.to_string())));
+        } else if let Some(k) = w.strip_suffix('-') {
+            changes.push((k.to_string(), None));
+        } else {
+            out.fail(format!("invalid label spec: {w}"));
+            return;
+        }
+    }
+    if changes.is_empty() {
+        out.fail(
+            "at least one label update is required\nSee 'kubectl label -h' for help and examples",
+        );
+        return;
+    }
+    let ns = if rt.namespaced {
+        namespace.as_str()
+    } else {
+        ""
+    };
+    let current = match list(cluster, &rt, if rt.namespaced { Some(ns) } else { None })
+        .into_iter()
+        .find(|o| o.metadata().name.as_deref() == Some(name.as_str()))
+    {
+        Some(o) => o.metadata().labels.clone().unwrap_or_default(),
+        None => {
+            out.err(format!(
+                "Error from server (NotFound): {} {name:?} not found\n",
+                rt.plural
+            ));
+            out.exit_code = 1;
+            return;
+        }
+    };
+    let overwrite = p.bool("overwrite");
+    let mut next = current.clone();
+    let mut errors = Vec::new();
+    for (k, v) in &changes {
+        match v {
+            Some(v) => {
+                if let Some(old) = current.get(k) {
+                    if !overwrite && old != v {
+                        errors.push(format!(
+                            "'{k}' already has a value ({old}), and --overwrite is false"
+                        ));
+                        continue;
+                    }
+                }
+                next.insert(k.clone(), v.clone());
+            }
+            None => {
+                next.remove(k);
+            }
+        }
+    }
+    if !errors.is_empty() {
+        out.fail(errors.join("\n"));
+        return;
+    }
+    let removing_only = changes.iter().all(|(_, v)| v.is_none());
+    let verb = if next == current {
+        "not labeled"
+    } else if removing_only {
+        "unlabeled"
+    } else {
+        "labeled"
+    };
+    if next != current {
+        if let Err(e) = cluster.set_labels(rt.kind, ns, &name, next) {
+            out.err(format!("Error from server ({}): {e}\n", e.reason()));
+            out.exit_code = 1;
+            return;
+        }
+    }
+    out.out(format!("{}/{name} {verb}\n", rt.singular));
+}

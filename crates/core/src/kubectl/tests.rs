@@ -1,0 +1,217 @@
+//! kubectl transcripts over the default cluster: command in, expected output out.
+
+use super::*;
+use std::collections::BTreeMap;
+
+struct Files(BTreeMap<&'static str, &'static str>);
+
+impl FileSource for Files {
+    fn read(&self, path: &str) -> Result<String, String> {
+        self.0
+            .get(path)
+            .map(|s| s.to_string())
+            .ok_or_else(|| format!("the path {path:?} does not exist"))
+    }
+}
+
+const NGINX: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: nginx-pod01\nspec:\n  containers:\n  - name: nginx\n    image: nginx\n";
+const SSD: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: nginx\n  labels:\n    env: test\nspec:\n  containers:\n  - name: nginx\n    image: nginx\n  nodeSelector:\n    disktype: ssd\n";
+
+/// Runs a transcript: `$ kubectl ...` lines, then the expected stdout; `! exit N` and
+/// `! stderr: TEXT` (a line of stderr) as needed; `@ advance MS` moves the clock.
+fn transcript(script: &str) {
+    let files = Files(
+        [
+            ("nginx.yaml", NGINX),
+            ("ssd.yaml", SSD),
+            (
+                "bad.yaml",
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x: y\n",
+            ),
+        ]
+        .into(),
+    );
+    let mut cluster = Cluster::with_default_nodes(1);
+    let mut blocks: Vec<(String, String, i32, Vec<String>)> = Vec::new();
+    for line in script.lines() {
+        if let Some(cmd) = line.strip_prefix("$ ") {
+            blocks.push((cmd.to_string(), String::new(), 0, Vec::new()));
+        } else if let Some(ms) = line.strip_prefix("@ advance ") {
+            blocks.push((format!("@{ms}"), String::new(), 0, Vec::new()));
+        } else if let Some(b) = blocks.last_mut() {
+            if let Some(c) = line.strip_prefix("! exit ") {
+                b.2 = c.parse().unwrap();
+            } else if let Some(e) = line.strip_prefix("! stderr: ") {
+                b.3.push(e.to_string());
+            } else {
+                b.1.push_str(line);
+                b.1.push('\n');
+            }
+        }
+    }
+    for (cmd, want, code, stderr) in blocks {
+        if let Some(ms) = cmd.strip_prefix('@') {
+            cluster.advance(ms.parse().unwrap());
+            continue;
+        }
+        let words = split_words(&cmd).unwrap();
+        assert_eq!(words[0], "kubectl");
+        let got = run(&mut cluster, &words[1..], &files);
+        assert_eq!(
+            got.stdout, want,
+            "stdout of `{cmd}` (stderr: {})",
+            got.stderr
+        );
+        assert_eq!(
+            got.exit_code, code,
+            "exit code of `{cmd}` (stderr: {})",
+            got.stderr
+        );
+        for e in stderr {
+            assert!(
+                got.stderr.lines().any(|l| l == e),
+                "stderr of `{cmd}` lacks {e:?}:\n{}",
+                got.stderr
+            );
+        }
+    }
+}
+
+#[test]
+fn get_nodes_and_version() {
+    transcript(
+        "$ kubectl get nodes
+NAME            STATUS   ROLES           AGE   VERSION
+k8s-master-01   Ready    control-plane   0s    v1.34.2
+k8s-worker-01   Ready    <none>          0s    v1.34.2
+k8s-worker-02   Ready    <none>          0s    v1.34.2
+@ advance 3600000
+$ kubectl get no k8s-worker-01 -o wide
+NAME            STATUS   ROLES    AGE   VERSION   INTERNAL-IP      EXTERNAL-IP   OS-IMAGE             KERNEL-VERSION     CONTAINER-RUNTIME
+k8s-worker-01   Ready    <none>   60m   v1.34.2   192.168.56.202   <none>        Ubuntu 24.04.1 LTS   6.8.0-45-generic   containerd://2.1.4
+$ kubectl version
+Client Version: v1.34.2
+Kustomize Version: v5.7.1
+Server Version: v1.34.2
+$ kubectl get ns
+NAME              STATUS   AGE
+default           Active   60m
+kube-node-lease   Active   60m
+kube-public       Active   60m
+kube-system       Active   60m
+",
+    );
+}
+
+#[test]
+fn pods_from_create_to_delete() {
+    transcript(
+        "$ kubectl get pods
+! stderr: No resources found in default namespace.
+$ kubectl create -f nginx.yaml
+pod/nginx-pod01 created
+$ kubectl create -f nginx.yaml
+! exit 1
+! stderr: Error from server (AlreadyExists): error when creating \"nginx.yaml\": pods \"nginx-pod01\" already exists
+$ kubectl get pods
+NAME          READY   STATUS              RESTARTS   AGE
+nginx-pod01   0/1     ContainerCreating   0          0s
+@ advance 55000
+$ kubectl get po -o wide
+NAME          READY   STATUS    RESTARTS   AGE   IP           NODE            NOMINATED NODE   READINESS GATES
+nginx-pod01   1/1     Running   0          55s   10.244.2.2   k8s-worker-02   <none>           <none>
+$ kubectl get pod/nginx-pod01 -o name
+pod/nginx-pod01
+$ kubectl get pods nope
+! exit 1
+! stderr: Error from server (NotFound): pods \"nope\" not found
+$ kubectl delete pod nginx-pod01
+pod \"nginx-pod01\" deleted from default namespace
+$ kubectl delete pod nginx-pod01
+! exit 1
+! stderr: Error from server (NotFound): pods \"nginx-pod01\" not found
+",
+    );
+}
+
+#[test]
+fn labels_and_node_selector() {
+    transcript(
+        "$ kubectl create -f ssd.yaml
+pod/nginx created
+$ kubectl get pods --show-labels
+NAME    READY   STATUS    RESTARTS   AGE   LABELS
+nginx   0/1     Pending   0          0s    env=test
+$ kubectl label node k8s-worker-01 disktype=ssd
+node/k8s-worker-01 labeled
+$ kubectl get pods -o wide
+NAME    READY   STATUS              RESTARTS   AGE   IP           NODE            NOMINATED NODE   READINESS GATES
+nginx   0/1     ContainerCreating   0          0s    10.244.1.2   k8s-worker-01   <none>           <none>
+$ kubectl label node k8s-worker-01 disktype=hdd
+! exit 1
+! stderr: error: 'disktype' already has a value (ssd), and --overwrite is false
+$ kubectl label node k8s-worker-01 disktype=hdd --overwrite
+node/k8s-worker-01 labeled
+$ kubectl label node k8s-worker-01 disktype-
+node/k8s-worker-01 unlabeled
+$ kubectl get pods -l env=test -o name
+pod/nginx
+$ kubectl get pods -l 'env in (prod)'
+$ kubectl delete pods --all
+pod \"nginx\" deleted from default namespace
+",
+    );
+}
+
+#[test]
+fn errors_read_like_kubectl() {
+    transcript(
+        "$ kubectl get deployments
+! exit 1
+! stderr: error: the server doesn't have a resource type \"deployments\"
+$ kubectl get pods --bogus
+! exit 1
+! stderr: error: unknown flag: --bogus
+$ kubectl frobnicate
+! exit 1
+! stderr: error: unknown command \"frobnicate\" for \"kubectl\"
+$ kubectl create -f bad.yaml
+! exit 1
+! stderr: error: error parsing bad.yaml: error converting YAML to JSON: yaml: line 4: mapping values are not allowed in this context
+$ kubectl create -f missing.yaml
+! exit 1
+! stderr: error: the path \"missing.yaml\" does not exist
+$ kubectl get pods -o yaml2
+! exit 1
+! stderr: error: unable to match a printer suitable for the output format \"yaml2\", allowed formats are: json,name,wide
+",
+    );
+}
+
+#[test]
+fn json_output_is_a_list_or_the_object() {
+    let files = Files([("nginx.yaml", NGINX)].into());
+    let mut c = Cluster::with_default_nodes(1);
+    let args = |s: &str| split_words(s).unwrap();
+    run(&mut c, &args("create -f nginx.yaml"), &files);
+    let one = run(&mut c, &args("get pod nginx-pod01 -o json"), &files);
+    let v: serde_json::Value = serde_json::from_str(&one.stdout).unwrap();
+    assert_eq!(v["kind"], "Pod");
+    assert_eq!(v["spec"]["nodeName"], "k8s-worker-02");
+    assert!(one
+        .stdout
+        .starts_with("{\n    \"apiVersion\": \"v1\",\n    \"kind\": \"Pod\",\n"));
+    let list = run(&mut c, &args("get pods -o json"), &files);
+    let v: serde_json::Value = serde_json::from_str(&list.stdout).unwrap();
+    assert_eq!(v["kind"], "List");
+    assert_eq!(v["items"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn words_split_like_a_shell() {
+    assert_eq!(
+        split_words("get pods -l 'a in (x, y)' \"b c\" d\\ e").unwrap(),
+        ["get", "pods", "-l", "a in (x, y)", "b c", "d e"]
+    );
+    assert!(split_words("get 'x").is_err());
+}
