@@ -623,7 +623,7 @@ fn delete(cluster: &mut Cluster, args: &[String], files: &dyn FileSource, out: &
         };
         let names = &p.positionals[1..];
         if names.is_empty() && !p.bool("all") && !p.has("selector") {
-            out.fail("resource(s) were provided, but no name was specified".to_string());
+            out.fail("resource(s) were provided, but no name was specified");
             return;
         }
         if !names.is_empty() {
@@ -643,7 +643,7 @@ fn delete(cluster: &mut Cluster, args: &[String], files: &dyn FileSource, out: &
                 }
             }
             if targets.is_empty() {
-                out.out("No resources found\n".to_string());
+                out.out("No resources found\n");
                 return;
             }
         }
