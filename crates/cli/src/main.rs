@@ -11,6 +11,11 @@ use std::process::ExitCode;
 const USAGE: &str = "podlab: a simulated Kubernetes cluster
 
 Usage:
+  podlab [--state FILE] kubectl ARGS...
+      Run a kubectl command against the saved cluster in FILE (default: $PODLAB_STATE,
+      else .podlab/state.json; created with the default three-node cluster if missing).
+  podlab [--state FILE] advance DURATION
+      Let simulated time pass (500ms, 10s, 5m, 1h) and run everything due.
   podlab place [--advance DURATION] [--seed N] FILE...
       Create the objects in FILE (YAML or JSON; '-' reads stdin) on the default
       three-node cluster, let DURATION of simulated time pass (default 30s) and
@@ -40,7 +45,47 @@ fn run(
     out: &mut dyn std::io::Write,
     err: &mut dyn std::io::Write,
 ) -> std::io::Result<ExitCode> {
+    let mut args = args;
+    let mut state_path =
+        std::env::var("PODLAB_STATE").unwrap_or_else(|_| ".podlab/state.json".into());
+    while let Some(first) = args.first() {
+        if first == "--state" {
+            let Some(p) = args.get(1) else {
+                return usage_error(err, "flag needs an argument: --state");
+            };
+            state_path = p.clone();
+            args = &args[2..];
+        } else if let Some(p) = first.strip_prefix("--state=") {
+            state_path = p.to_string();
+            args = &args[1..];
+        } else {
+            break;
+        }
+    }
     match args.first().map(String::as_str) {
+        Some("kubectl") => {
+            let (o, e, code) = with_state(&state_path, err, |cluster| {
+                let output = podlab_core::kubectl::run(cluster, &args[1..], &RealFiles);
+                (output.stdout, output.stderr, output.exit_code)
+            })?;
+            write!(out, "{o}")?;
+            write!(err, "{e}")?;
+            Ok(ExitCode::from(code.clamp(0, 255) as u8))
+        }
+        Some("advance") => {
+            let Some(d) = args.get(1) else {
+                return usage_error(err, "advance needs a DURATION (e.g. 10s, 5m)");
+            };
+            let ms = match parse_duration(d) {
+                Ok(ms) => ms,
+                Err(e) => return usage_error(err, &e),
+            };
+            let (_, _, code) = with_state(&state_path, err, |cluster| {
+                cluster.advance(ms);
+                (String::new(), String::new(), 0)
+            })?;
+            Ok(ExitCode::from(code.clamp(0, 255) as u8))
+        }
         None | Some("-h") | Some("--help") | Some("help") => {
             write!(out, "{USAGE}")?;
             Ok(if args.is_empty() {
@@ -182,4 +227,59 @@ fn place(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// `-f` reads real files; `-` is standard input.
+struct RealFiles;
+
+impl podlab_core::kubectl::FileSource for RealFiles {
+    fn read(&self, path: &str) -> Result<String, String> {
+        if path == "-" {
+            let mut s = String::new();
+            return std::io::stdin()
+                .read_to_string(&mut s)
+                .map(|_| s)
+                .map_err(|e| format!("reading stdin: {e}"));
+        }
+        std::fs::read_to_string(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => format!("the path {path:?} does not exist"),
+            _ => format!("the path {path:?} cannot be read: {e}"),
+        })
+    }
+}
+
+/// Loads the cluster from `path` (or the default cluster when it does not exist), runs
+/// `f`, and saves the result atomically: a failed or interrupted run leaves the old file.
+fn with_state(
+    path: &str,
+    err: &mut dyn std::io::Write,
+    f: impl FnOnce(&mut Cluster) -> (String, String, i32),
+) -> std::io::Result<(String, String, i32)> {
+    let mut cluster = match std::fs::read_to_string(path) {
+        Ok(text) => match Cluster::restore(&text) {
+            Ok(c) => c,
+            Err(e) => {
+                writeln!(
+                    err,
+                    "podlab: {path}: {e}
+The file is left as it is; move it aside or delete it to start a new cluster."
+                )?;
+                return Ok((String::new(), String::new(), 1));
+            }
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Cluster::with_default_nodes(1),
+        Err(e) => {
+            writeln!(err, "podlab: cannot read the state file {path}: {e}")?;
+            return Ok((String::new(), String::new(), 1));
+        }
+    };
+    let result = f(&mut cluster);
+    let target = std::path::Path::new(path);
+    if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tmp = target.with_extension(format!("tmp-{}", std::process::id()));
+    std::fs::write(&tmp, cluster.snapshot())?;
+    std::fs::rename(&tmp, target)?;
+    Ok(result)
 }

@@ -51,12 +51,20 @@ fn transcripts() {
     assert!(!files.is_empty());
     let mut failures = Vec::new();
     for file in files {
+        // Each transcript gets a fresh saved cluster.
+        let state = std::env::temp_dir().join(format!(
+            "podlab-transcript-{}-{}.json",
+            std::process::id(),
+            file.file_stem().unwrap().to_string_lossy()
+        ));
+        let _ = std::fs::remove_file(&state);
         for case in parse(&std::fs::read_to_string(&file).unwrap()) {
             let words: Vec<&str> = case.command.split_whitespace().collect();
             assert_eq!(words[0], "podlab");
             let out = Command::new(env!("CARGO_BIN_EXE_podlab"))
                 .args(&words[1..])
                 .current_dir(dir.join("fixtures"))
+                .env("PODLAB_STATE", &state)
                 .output()
                 .unwrap();
             let stdout = String::from_utf8_lossy(&out.stdout);
@@ -79,4 +87,18 @@ fn transcripts() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn a_corrupt_state_file_is_kept_and_reported() {
+    let state = std::env::temp_dir().join(format!("podlab-corrupt-{}.json", std::process::id()));
+    std::fs::write(&state, "{not json").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_podlab"))
+        .args(["--state", state.to_str().unwrap(), "kubectl", "get", "pods"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("the saved cluster cannot be read"));
+    assert_eq!(std::fs::read_to_string(&state).unwrap(), "{not json");
+    std::fs::remove_file(&state).unwrap();
 }

@@ -2,9 +2,13 @@
 //! when `Cluster::advance` is called, so every run is reproducible.
 
 use crate::model::Time;
+use serde::{Deserialize, Serialize};
 
 /// Milliseconds of simulated time since the cluster was created.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
+#[serde(transparent)]
 pub struct SimTime(pub u64);
 
 /// The wall-clock instant simulated time 0 stands for: 2026-01-05T09:00:00Z.
@@ -33,7 +37,8 @@ impl SimTime {
 
 /// A small, fast, seeded random stream (SplitMix64). Used for uids, generated name
 /// suffixes and scheduler tie-breaks; the same seed always gives the same cluster.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
 pub struct Rng(u64);
 
 impl Rng {

@@ -17,4 +17,4 @@ pub mod manifest;
 pub mod model;
 pub mod scheduler;
 
-pub use cluster::{Applied, Cluster, ManifestRejected};
+pub use cluster::{Applied, Cluster, ManifestRejected, SnapshotError};

@@ -273,16 +273,16 @@ fn inspector(app: &App, link: &yew::html::Scope<App>) -> Html {
 
 /// "Why here?": plugins × nodes, with each filter's verdict, each score and the total.
 fn decision_table(d: &Decision) -> Html {
-    let filters: Vec<&'static str> = d
+    let filters: Vec<&str> = d
         .nodes
         .first()
-        .map(|n| n.filters.iter().map(|f| f.plugin).collect())
+        .map(|n| n.filters.iter().map(|f| f.plugin.as_ref()).collect())
         .unwrap_or_default();
-    let scores: Vec<&'static str> = d
+    let scores: Vec<&str> = d
         .nodes
         .iter()
         .find(|n| !n.scores.is_empty())
-        .map(|n| n.scores.iter().map(|s| s.plugin).collect())
+        .map(|n| n.scores.iter().map(|s| s.plugin.as_ref()).collect())
         .unwrap_or_default();
     let chosen = |node: &str| d.chosen.as_deref() == Some(node);
     html! {

@@ -37,6 +37,27 @@ impl<T> Default for Store<T> {
     }
 }
 
+/// Stored as the list of objects; the keys come back from each object's metadata.
+impl<T: serde::Serialize> serde::Serialize for Store<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.objects.values())
+    }
+}
+
+impl<'de, T: serde::Deserialize<'de> + Metadata<Ty = ObjectMeta>> serde::Deserialize<'de>
+    for Store<T>
+{
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let list = Vec::<T>::deserialize(d)?;
+        Ok(Store {
+            objects: list
+                .into_iter()
+                .map(|o| (key_of(o.metadata()), o))
+                .collect(),
+        })
+    }
+}
+
 impl<T: Metadata<Ty = ObjectMeta>> Store<T> {
     pub fn get(&self, namespace: &str, name: &str) -> Option<&T> {
         self.objects.get(&(namespace.to_string(), name.to_string()))
@@ -78,7 +99,7 @@ fn display_key(ns: &str, name: &str) -> String {
 }
 
 /// The API server of one simulated cluster.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ApiServer {
     pub pods: Store<Pod>,
     pub nodes: Store<Node>,
@@ -87,6 +108,7 @@ pub struct ApiServer {
     pub events: Store<Event>,
     resource_version: u64,
     rng: Rng,
+    #[serde(skip)]
     watch: Vec<WatchEvent>,
 }
 

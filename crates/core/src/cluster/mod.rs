@@ -48,7 +48,31 @@ pub struct ManifestRejected {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-#[derive(Debug)]
+/// Version of the snapshot format written by [`Cluster::snapshot`].
+pub const SNAPSHOT_VERSION: u32 = 1;
+
+/// Why a snapshot could not be restored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SnapshotError {
+    /// Not JSON, or not a Podlab snapshot (the message says where it broke).
+    Corrupt(String),
+    /// Written by a different version of the format.
+    Version { found: u32, supported: u32 },
+}
+
+impl std::fmt::Display for SnapshotError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SnapshotError::Corrupt(m) => write!(f, "the saved cluster cannot be read: {m}"),
+            SnapshotError::Version { found, supported } => write!(
+                f,
+                "the saved cluster has format version {found}; this Podlab reads version {supported}"
+            ),
+        }
+    }
+}
+
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct Cluster {
     api: ApiServer,
     scheduler: Scheduler,
@@ -60,6 +84,13 @@ pub struct Cluster {
     unschedulable: BTreeMap<String, (u64, SimTime)>,
     /// Count of cluster changes that may make an unschedulable pod fit.
     changes: u64,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Snapshot<C> {
+    #[serde(rename = "podlabSnapshot")]
+    version: u32,
+    cluster: C,
 }
 
 impl Cluster {
@@ -86,6 +117,36 @@ impl Cluster {
         }
         c.settle();
         c
+    }
+
+    /// The whole cluster as JSON: objects, clock, component state, random streams.
+    /// Restoring it gives a cluster that behaves identically from here on.
+    pub fn snapshot(&self) -> String {
+        serde_json::to_string(&Snapshot {
+            version: SNAPSHOT_VERSION,
+            cluster: self,
+        })
+        .unwrap_or_default()
+    }
+
+    /// Restores a cluster from [`Cluster::snapshot`] output.
+    pub fn restore(text: &str) -> Result<Cluster, SnapshotError> {
+        #[derive(serde::Deserialize)]
+        struct Header {
+            #[serde(rename = "podlabSnapshot")]
+            version: u32,
+        }
+        let header: Header =
+            serde_json::from_str(text).map_err(|e| SnapshotError::Corrupt(e.to_string()))?;
+        if header.version != SNAPSHOT_VERSION {
+            return Err(SnapshotError::Version {
+                found: header.version,
+                supported: SNAPSHOT_VERSION,
+            });
+        }
+        let snap: Snapshot<Cluster> =
+            serde_json::from_str(text).map_err(|e| SnapshotError::Corrupt(e.to_string()))?;
+        Ok(snap.cluster)
     }
 
     pub fn now(&self) -> SimTime {

@@ -185,3 +185,54 @@ fn same_seed_same_cluster() {
     };
     assert_eq!(run(9), run(9));
 }
+
+#[test]
+fn snapshot_restore_continues_identically() {
+    let script = |c: &mut Cluster, from: usize, to: usize| {
+        for i in from..to {
+            let name = format!("web-{i}");
+            let text = NGINX.replace("name: nginx\nspec", &format!("name: {name}\nspec"));
+            let text = if i % 3 == 0 {
+                text.replace("image: nginx", "image: nosuchimage")
+            } else {
+                text
+            };
+            c.create_from_text("p.yaml", &text).unwrap();
+            c.advance(1_700);
+        }
+    };
+    let mut straight = Cluster::with_default_nodes(7);
+    script(&mut straight, 0, 8);
+    straight.advance(120_000);
+
+    let mut first = Cluster::with_default_nodes(7);
+    script(&mut first, 0, 4);
+    let saved = first.snapshot();
+    let mut resumed = Cluster::restore(&saved).unwrap();
+    script(&mut resumed, 4, 8);
+    resumed.advance(120_000);
+    assert_eq!(straight.snapshot(), resumed.snapshot());
+}
+
+#[test]
+fn bad_snapshots_are_errors_not_panics() {
+    for text in [
+        "",
+        "{",
+        "[]",
+        "{\"podlabSnapshot\": 1}",
+        "{\"podlabSnapshot\": 1, \"cluster\": {\"api\": 3}}",
+    ] {
+        assert!(
+            matches!(Cluster::restore(text), Err(SnapshotError::Corrupt(_))),
+            "{text}"
+        );
+    }
+    assert_eq!(
+        Cluster::restore("{\"podlabSnapshot\": 99}").unwrap_err(),
+        SnapshotError::Version {
+            found: 99,
+            supported: SNAPSHOT_VERSION
+        }
+    );
+}

@@ -18,20 +18,39 @@ use crate::model::{
 };
 use images::DefaultProcess;
 use k8s_openapi::api::core::v1::{ContainerStateTerminated, PodIP};
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Kubelet's container restart back-off: 10 s doubling up to 5 minutes.
 const BACKOFF_INITIAL_MS: u64 = 10_000;
 const BACKOFF_MAX_MS: u64 = 300_000;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Why a container is waiting between attempts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+enum Waiting {
+    ErrImagePull,
+    ImagePullBackOff,
+    CrashLoopBackOff,
+}
+
+impl Waiting {
+    fn as_str(self) -> &'static str {
+        match self {
+            Waiting::ErrImagePull => "ErrImagePull",
+            Waiting::ImagePullBackOff => "ImagePullBackOff",
+            Waiting::CrashLoopBackOff => "CrashLoopBackOff",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 enum Phase {
     /// Pulling until `due`; then created and started, or failed when unknown.
     Pulling,
     /// Waiting with this reason until `due` (ErrImagePull, ImagePullBackOff,
     /// CrashLoopBackOff), then retried.
     BackOff {
-        reason: &'static str,
+        reason: Waiting,
         message: String,
         pull: bool,
     },
@@ -40,7 +59,7 @@ enum Phase {
     },
     Terminated {
         code: i32,
-        reason: &'static str,
+        reason: String,
         started: SimTime,
         finished: SimTime,
     },
@@ -50,7 +69,7 @@ enum Phase {
     },
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct Work {
     name: String,
     image: String,
@@ -62,7 +81,7 @@ struct Work {
     last: Option<Phase>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct PodWork {
     namespace: String,
     name: String,
@@ -70,7 +89,7 @@ struct PodWork {
 }
 
 /// The kubelets of all nodes (one state per node, driven together).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Kubelet {
     pods: BTreeMap<String, PodWork>,
     /// Last pod IP host number handed out per node.
@@ -305,7 +324,7 @@ impl Kubelet {
                     );
                     ctx.event("Failed", "Error: ErrImagePull".into(), true, &c.name);
                     c.phase = Phase::BackOff {
-                        reason: "ErrImagePull",
+                        reason: Waiting::ErrImagePull,
                         message,
                         pull: true,
                     };
@@ -314,7 +333,7 @@ impl Kubelet {
                 }
             },
             Phase::BackOff {
-                reason: "ErrImagePull",
+                reason: Waiting::ErrImagePull,
                 message,
                 pull: true,
             } => {
@@ -326,7 +345,7 @@ impl Kubelet {
                 );
                 ctx.event("Failed", "Error: ImagePullBackOff".into(), true, &c.name);
                 c.phase = Phase::BackOff {
-                    reason: "ImagePullBackOff",
+                    reason: Waiting::ImagePullBackOff,
                     message: format!(
                         "Back-off pulling image {:?}: ErrImagePull: {message}",
                         c.image
@@ -348,7 +367,7 @@ impl Kubelet {
                     Some(DefaultProcess::Exits { code }) => code,
                     _ => 0,
                 };
-                let reason = if code == 0 { "Completed" } else { "Error" };
+                let reason = if code == 0 { "Completed" } else { "Error" }.to_string();
                 c.phase = Phase::Terminated {
                     code,
                     reason,
@@ -373,7 +392,7 @@ impl Kubelet {
                         &c.name,
                     );
                     c.phase = Phase::BackOff {
-                        reason: "CrashLoopBackOff",
+                        reason: Waiting::CrashLoopBackOff,
                         message: format!(
                             "back-off {} restarting failed container={} pod={}_{}({})",
                             fmt_backoff(c.backoff_ms),
@@ -470,7 +489,11 @@ fn write_status(pod: &mut Pod, work: &PodWork, now: SimTime) {
             Phase::Pulling => (waiting("ContainerCreating", None), false, false),
             Phase::BackOff {
                 reason, message, ..
-            } => (waiting(reason, Some(message.clone())), false, false),
+            } => (
+                waiting(reason.as_str(), Some(message.clone())),
+                false,
+                false,
+            ),
             Phase::Unsupported { message } => (
                 waiting("CreateContainerError", Some(message.clone())),
                 false,

@@ -13,7 +13,9 @@ pub const DEFAULT_MILLI_CPU_REQUEST: i128 = 100;
 pub const DEFAULT_MEMORY_REQUEST: i128 = 200 * 1024 * 1024 * 1000; // 200Mi in milli-bytes
 
 /// A plugin's verdict code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Code {
     Success,
     /// The pod does not fit now; preemption might help.

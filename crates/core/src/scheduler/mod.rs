@@ -8,13 +8,15 @@ pub mod plugins;
 use crate::clock::{Rng, SimTime};
 use crate::model::{Node, Pod};
 use framework::{Code, FilterPlugin, NodeInfo, ScorePlugin, Status};
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// The scheduler's name, as pods' `spec.schedulerName` and event sources show it.
 pub const SCHEDULER_NAME: &str = "default-scheduler";
 
 /// How many nodes to look at per pod.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum Sampling {
     /// kube-scheduler's adaptive `percentageOfNodesToScore`: stop filtering once enough
     /// feasible nodes were found (all nodes in clusters under 100 nodes).
@@ -25,7 +27,7 @@ pub enum Sampling {
 }
 
 /// What one Filter plugin said about one node.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum FilterOutcome {
     Pass,
     Fail {
@@ -36,22 +38,22 @@ pub enum FilterOutcome {
     Skipped,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PluginFilter {
-    pub plugin: &'static str,
+    pub plugin: Cow<'static, str>,
     pub outcome: FilterOutcome,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PluginScore {
-    pub plugin: &'static str,
+    pub plugin: Cow<'static, str>,
     pub raw: i64,
     pub normalized: i64,
     pub weight: i64,
 }
 
 /// Everything the scheduler found out about one node for one pod.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NodeVerdict {
     pub node: String,
     pub filters: Vec<PluginFilter>,
@@ -70,7 +72,7 @@ impl NodeVerdict {
 }
 
 /// The record of one scheduling attempt.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Decision {
     /// `namespace/name` of the pod.
     pub pod: String,
@@ -132,8 +134,9 @@ pub fn num_feasible_nodes_to_find(num_all_nodes: usize) -> usize {
     (num_all_nodes * percentage / 100).max(MIN_FEASIBLE_NODES)
 }
 
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Scheduler {
+    #[serde(skip)]
     pub profile: Profile,
     pub sampling: Sampling,
     /// Where the next pod's node search starts (round-robin, as kube-scheduler).
@@ -235,7 +238,7 @@ impl Scheduler {
             plugin.normalize(&mut normalized);
             for (k, &(v, _)) in feasible_idx.iter().enumerate() {
                 verdicts[v].scores.push(PluginScore {
-                    plugin: plugin.name(),
+                    plugin: Cow::Borrowed(plugin.name()),
                     raw: std::mem::take(&mut raw[k]),
                     normalized: normalized[k],
                     weight: plugin.weight(),
@@ -292,7 +295,7 @@ impl Scheduler {
                     }
                 };
                 PluginFilter {
-                    plugin: plugin.name(),
+                    plugin: Cow::Borrowed(plugin.name()),
                     outcome,
                 }
             })
