@@ -189,28 +189,121 @@ impl ApiServer {
         Ok(())
     }
 
+    /// Stores a new object: AlreadyExists if the name is taken, else uid,
+    /// resourceVersion and creationTimestamp, and an Added watch event.
+    fn insert<T: Metadata<Ty = ObjectMeta>>(
+        &mut self,
+        pick: fn(&mut ApiServer) -> &mut Store<T>,
+        resource: &'static str,
+        mut obj: T,
+        now: SimTime,
+    ) -> Result<&T, ApiError> {
+        let key = key_of(obj.metadata());
+        if pick(self).objects.contains_key(&key) {
+            return Err(ApiError::AlreadyExists {
+                resource,
+                name: key.1,
+            });
+        }
+        self.stamp(obj.metadata_mut(), now);
+        self.watch.push(WatchEvent::Added {
+            resource,
+            key: display_key(&key.0, &key.1),
+        });
+        Ok(pick(self).objects.entry(key).or_insert(obj))
+    }
+
+    /// Replaces a stored object (NotFound if it is gone), bumping its resourceVersion.
+    fn replace<T: Metadata<Ty = ObjectMeta>>(
+        &mut self,
+        pick: fn(&mut ApiServer) -> &mut Store<T>,
+        resource: &'static str,
+        mut obj: T,
+    ) -> Result<&T, ApiError> {
+        let key = key_of(obj.metadata());
+        if !pick(self).objects.contains_key(&key) {
+            return Err(ApiError::NotFound {
+                resource,
+                name: key.1,
+            });
+        }
+        self.bump(obj.metadata_mut());
+        self.watch.push(WatchEvent::Modified {
+            resource,
+            key: display_key(&key.0, &key.1),
+        });
+        match pick(self).objects.get_mut(&key) {
+            Some(slot) => {
+                *slot = obj;
+                Ok(slot)
+            }
+            None => Err(ApiError::NotFound {
+                resource,
+                name: key.1,
+            }),
+        }
+    }
+
+    fn remove<T: Metadata<Ty = ObjectMeta>>(
+        &mut self,
+        pick: fn(&mut ApiServer) -> &mut Store<T>,
+        resource: &'static str,
+        namespace: &str,
+        name: &str,
+    ) -> Result<T, ApiError> {
+        let obj = pick(self)
+            .objects
+            .remove(&(namespace.to_string(), name.to_string()))
+            .ok_or_else(|| ApiError::NotFound {
+                resource,
+                name: name.to_string(),
+            })?;
+        self.watch.push(WatchEvent::Deleted {
+            resource,
+            key: display_key(namespace, name),
+        });
+        Ok(obj)
+    }
+
+    /// Namespace defaulting, generateName and the namespace's existence, for a
+    /// namespaced object about to be created.
+    fn prepare_namespaced(
+        &mut self,
+        kind: &'static str,
+        meta: &mut ObjectMeta,
+    ) -> Result<(), ApiError> {
+        let ns = meta
+            .namespace
+            .get_or_insert_with(|| "default".into())
+            .clone();
+        self.name_for(kind, meta)?;
+        self.require_namespace(&ns)
+    }
+
+    /// Name checks for a cluster-scoped object about to be created.
+    fn prepare_cluster_scoped(
+        &mut self,
+        kind: &'static str,
+        meta: &mut ObjectMeta,
+        check: fn(&str) -> Result<(), String>,
+    ) -> Result<(), ApiError> {
+        meta.namespace = None;
+        self.name_for(kind, meta)?;
+        let name = meta.name.clone().unwrap_or_default();
+        check(&name).map_err(|msg| ApiError::Invalid {
+            kind,
+            name: name.clone(),
+            causes: vec![FieldError::invalid("metadata.name", &name, &msg)],
+        })
+    }
+
     pub fn create_namespace(
         &mut self,
         mut ns: Namespace,
         now: SimTime,
     ) -> Result<&Namespace, ApiError> {
-        self.name_for("Namespace", &mut ns.metadata)?;
-        ns.metadata.namespace = None;
+        self.prepare_cluster_scoped("Namespace", &mut ns.metadata, meta::validate_dns1123_label)?;
         let name = ns.metadata.name.clone().unwrap_or_default();
-        if let Err(msg) = meta::validate_dns1123_label(&name) {
-            return Err(ApiError::Invalid {
-                kind: "Namespace",
-                name: name.clone(),
-                causes: vec![FieldError::invalid("metadata.name", &name, &msg)],
-            });
-        }
-        if self.namespaces.get("", &name).is_some() {
-            return Err(ApiError::AlreadyExists {
-                resource: "namespaces",
-                name,
-            });
-        }
-        self.stamp(&mut ns.metadata, now);
         ns.spec = Some(k8s_openapi::api::core::v1::NamespaceSpec {
             finalizers: Some(vec!["kubernetes".into()]),
         });
@@ -221,107 +314,43 @@ impl ApiServer {
         ns.metadata
             .labels
             .get_or_insert_with(Default::default)
-            .insert("kubernetes.io/metadata.name".into(), name.clone());
-        self.watch.push(WatchEvent::Added {
-            resource: "namespaces",
-            key: name.clone(),
-        });
-        Ok(self
-            .namespaces
-            .objects
-            .entry((String::new(), name))
-            .or_insert(ns))
+            .insert("kubernetes.io/metadata.name".into(), name);
+        self.insert(|a| &mut a.namespaces, "namespaces", ns, now)
     }
 
     /// Creates a pod: admission defaults, validation, then the store.
     pub fn create_pod(&mut self, mut pod: Pod, now: SimTime) -> Result<&Pod, ApiError> {
-        let ns = pod
-            .metadata
-            .namespace
-            .get_or_insert_with(|| "default".into())
-            .clone();
-        self.name_for("Pod", &mut pod.metadata)?;
-        self.require_namespace(&ns)?;
+        self.prepare_namespaced("Pod", &mut pod.metadata)?;
         defaults::pod(&mut pod, &mut self.rng);
-        let name = pod.metadata.name.clone().unwrap_or_default();
         let causes = validation::pod(&pod);
         if !causes.is_empty() {
+            let name = pod.metadata.name.clone().unwrap_or_default();
             return Err(ApiError::Invalid {
                 kind: "Pod",
                 name,
                 causes,
             });
         }
-        let key = (ns, name);
-        if self.pods.objects.contains_key(&key) {
-            return Err(ApiError::AlreadyExists {
-                resource: "pods",
-                name: key.1,
-            });
-        }
-        self.stamp(&mut pod.metadata, now);
         // Status is the system's to write; a pod starts Pending.
         pod.status = Some(k8s_openapi::api::core::v1::PodStatus {
             phase: Some("Pending".into()),
             qos_class: Some(defaults::qos_class(&pod).into()),
             ..Default::default()
         });
-        self.watch.push(WatchEvent::Added {
-            resource: "pods",
-            key: display_key(&key.0, &key.1),
-        });
-        Ok(self.pods.objects.entry(key).or_insert(pod))
+        self.insert(|a| &mut a.pods, "pods", pod, now)
     }
 
     /// Replaces a stored pod (status writes by the scheduler and kubelet).
-    pub fn update_pod(&mut self, mut pod: Pod) -> Result<&Pod, ApiError> {
-        let key = key_of(&pod.metadata);
-        if !self.pods.objects.contains_key(&key) {
-            return Err(ApiError::NotFound {
-                resource: "pods",
-                name: key.1,
-            });
-        }
-        self.bump(&mut pod.metadata);
-        self.watch.push(WatchEvent::Modified {
-            resource: "pods",
-            key: display_key(&key.0, &key.1),
-        });
-        let slot = self.pods.objects.entry(key).or_default();
-        *slot = pod;
-        Ok(slot)
+    pub fn update_pod(&mut self, pod: Pod) -> Result<&Pod, ApiError> {
+        self.replace(|a| &mut a.pods, "pods", pod)
     }
 
     pub fn delete_pod(&mut self, namespace: &str, name: &str) -> Result<Pod, ApiError> {
-        let pod = self
-            .pods
-            .objects
-            .remove(&(namespace.to_string(), name.to_string()))
-            .ok_or_else(|| ApiError::NotFound {
-                resource: "pods",
-                name: name.to_string(),
-            })?;
-        self.watch.push(WatchEvent::Deleted {
-            resource: "pods",
-            key: display_key(namespace, name),
-        });
-        Ok(pod)
+        self.remove(|a| &mut a.pods, "pods", namespace, name)
     }
 
     pub fn delete_service(&mut self, namespace: &str, name: &str) -> Result<Service, ApiError> {
-        let svc = self
-            .services
-            .objects
-            .remove(&(namespace.to_string(), name.to_string()))
-            .ok_or_else(|| ApiError::NotFound {
-                resource: "services",
-                name: name.to_string(),
-            })?;
-        self.watch.push(WatchEvent::Deleted {
-            resource: "services",
-            key: display_key(namespace, name),
-        });
-        Ok(svc)
+        self.remove(|a| &mut a.services, "services", namespace, name)
     }
 
     /// Replaces an object's labels (what `kubectl label` patches).
@@ -373,97 +402,22 @@ impl ApiServer {
     }
 
     pub fn create_node(&mut self, mut node: Node, now: SimTime) -> Result<&Node, ApiError> {
-        node.metadata.namespace = None;
-        self.name_for("Node", &mut node.metadata)?;
-        let name = node.metadata.name.clone().unwrap_or_default();
-        if let Err(msg) = meta::validate_dns1123_subdomain(&name) {
-            return Err(ApiError::Invalid {
-                kind: "Node",
-                name: name.clone(),
-                causes: vec![FieldError::invalid("metadata.name", &name, &msg)],
-            });
-        }
-        if self.nodes.get("", &name).is_some() {
-            return Err(ApiError::AlreadyExists {
-                resource: "nodes",
-                name,
-            });
-        }
-        self.stamp(&mut node.metadata, now);
-        self.watch.push(WatchEvent::Added {
-            resource: "nodes",
-            key: name.clone(),
-        });
-        Ok(self
-            .nodes
-            .objects
-            .entry((String::new(), name))
-            .or_insert(node))
+        self.prepare_cluster_scoped("Node", &mut node.metadata, meta::validate_dns1123_subdomain)?;
+        self.insert(|a| &mut a.nodes, "nodes", node, now)
     }
 
-    pub fn update_node(&mut self, mut node: Node) -> Result<&Node, ApiError> {
-        let key = key_of(&node.metadata);
-        if !self.nodes.objects.contains_key(&key) {
-            return Err(ApiError::NotFound {
-                resource: "nodes",
-                name: key.1,
-            });
-        }
-        self.bump(&mut node.metadata);
-        self.watch.push(WatchEvent::Modified {
-            resource: "nodes",
-            key: key.1.clone(),
-        });
-        let slot = self.nodes.objects.entry(key).or_default();
-        *slot = node;
-        Ok(slot)
+    pub fn update_node(&mut self, node: Node) -> Result<&Node, ApiError> {
+        self.replace(|a| &mut a.nodes, "nodes", node)
     }
 
     pub fn create_service(&mut self, mut svc: Service, now: SimTime) -> Result<&Service, ApiError> {
-        let ns = svc
-            .metadata
-            .namespace
-            .get_or_insert_with(|| "default".into())
-            .clone();
-        self.name_for("Service", &mut svc.metadata)?;
-        self.require_namespace(&ns)?;
-        let name = svc.metadata.name.clone().unwrap_or_default();
-        let key = (ns, name);
-        if self.services.objects.contains_key(&key) {
-            return Err(ApiError::AlreadyExists {
-                resource: "services",
-                name: key.1,
-            });
-        }
-        self.stamp(&mut svc.metadata, now);
-        self.watch.push(WatchEvent::Added {
-            resource: "services",
-            key: display_key(&key.0, &key.1),
-        });
-        Ok(self.services.objects.entry(key).or_insert(svc))
+        self.prepare_namespaced("Service", &mut svc.metadata)?;
+        self.insert(|a| &mut a.services, "services", svc, now)
     }
 
     pub fn create_event(&mut self, mut event: Event, now: SimTime) -> Result<&Event, ApiError> {
-        let ns = event
-            .metadata
-            .namespace
-            .get_or_insert_with(|| "default".into())
-            .clone();
-        self.name_for("Event", &mut event.metadata)?;
-        self.require_namespace(&ns)?;
-        let key = (ns, event.metadata.name.clone().unwrap_or_default());
-        if self.events.objects.contains_key(&key) {
-            return Err(ApiError::AlreadyExists {
-                resource: "events",
-                name: key.1,
-            });
-        }
-        self.stamp(&mut event.metadata, now);
-        self.watch.push(WatchEvent::Added {
-            resource: "events",
-            key: display_key(&key.0, &key.1),
-        });
-        Ok(self.events.objects.entry(key).or_insert(event))
+        self.prepare_namespaced("Event", &mut event.metadata)?;
+        self.insert(|a| &mut a.events, "events", event, now)
     }
 
     /// Records an Event about an object, as the components' event recorders do.

@@ -255,37 +255,25 @@ fn get(cluster: &mut Cluster, args: &[String], out: &mut Output) {
 
 /// Objects of one type, in the order the API server lists them.
 fn list(cluster: &Cluster, rt: &ResourceType, namespace: Option<&str>) -> Vec<Object> {
+    fn collect<T: Clone + k8s_openapi::Metadata<Ty = crate::model::ObjectMeta>>(
+        store: &crate::apiserver::Store<T>,
+        namespace: Option<&str>,
+        wrap: fn(Box<T>) -> Object,
+    ) -> Vec<Object> {
+        store
+            .list()
+            .filter(|o| namespace.is_none() || o.metadata().namespace.as_deref() == namespace)
+            .map(|o| wrap(Box::new(o.clone())))
+            .collect()
+    }
     let api = cluster.api();
-    let in_ns = |ns: Option<&String>| namespace.is_none() || ns.map(String::as_str) == namespace;
+    let ns = if rt.namespaced { namespace } else { None };
     match rt.kind {
-        "Pod" => api
-            .pods
-            .list()
-            .filter(|o| in_ns(o.metadata.namespace.as_ref()))
-            .map(|o| Object::Pod(Box::new(o.clone())))
-            .collect(),
-        "Node" => api
-            .nodes
-            .list()
-            .map(|o| Object::Node(Box::new(o.clone())))
-            .collect(),
-        "Service" => api
-            .services
-            .list()
-            .filter(|o| in_ns(o.metadata.namespace.as_ref()))
-            .map(|o| Object::Service(Box::new(o.clone())))
-            .collect(),
-        "Namespace" => api
-            .namespaces
-            .list()
-            .map(|o| Object::Namespace(Box::new(o.clone())))
-            .collect(),
-        "Event" => api
-            .events
-            .list()
-            .filter(|o| in_ns(o.metadata.namespace.as_ref()))
-            .map(|o| Object::Event(Box::new(o.clone())))
-            .collect(),
+        "Pod" => collect(&api.pods, ns, Object::Pod),
+        "Node" => collect(&api.nodes, ns, Object::Node),
+        "Service" => collect(&api.services, ns, Object::Service),
+        "Namespace" => collect(&api.namespaces, ns, Object::Namespace),
+        "Event" => collect(&api.events, ns, Object::Event),
         _ => Vec::new(),
     }
 }
