@@ -9,6 +9,7 @@ mod commands;
 pub mod flags;
 pub mod printers;
 pub mod resources;
+pub mod tabwriter;
 
 use crate::Cluster;
 

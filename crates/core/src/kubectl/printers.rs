@@ -99,31 +99,14 @@ pub fn pod_restarts(pod: &Pod) -> i32 {
         .map_or(0, |cs| cs.iter().map(|c| c.restart_count).sum())
 }
 
-/// Lays out rows as kubectl's tab writer does: columns left-aligned, padded to the
-/// widest cell plus three spaces, no padding after the last column.
+/// Lays out rows as kubectl's table printer does: Go's tabwriter with padding 3.
 pub fn table(rows: &[Vec<String>]) -> String {
-    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let mut widths = vec![0; cols];
+    let mut text = String::new();
     for row in rows {
-        for (i, cell) in row.iter().enumerate() {
-            widths[i] = widths[i].max(cell.chars().count());
-        }
+        text.push_str(&row.join("\t"));
+        text.push('\n');
     }
-    let mut out = String::new();
-    for row in rows {
-        let last = row.len().saturating_sub(1);
-        for (i, cell) in row.iter().enumerate() {
-            out.push_str(cell);
-            if i < last {
-                out.extend(std::iter::repeat_n(
-                    ' ',
-                    widths[i] - cell.chars().count() + 3,
-                ));
-            }
-        }
-        out.push('\n');
-    }
-    out
+    super::tabwriter::format(&text, 0, 3)
 }
 
 #[cfg(test)]
