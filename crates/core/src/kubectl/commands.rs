@@ -18,6 +18,9 @@ Basic Commands:
   get           Display one or many resources
   delete        Delete resources by file names, stdin, resources and names, or by label selector
 
+Troubleshooting and Debugging Commands:
+  describe      Show details of a specific resource or group of resources
+
 Deploy Commands:
   label         Update the labels on a resource
 
@@ -43,6 +46,7 @@ pub fn dispatch(
         "create" => create(cluster, args, files, out),
         "delete" => delete(cluster, args, files, out),
         "label" => label(cluster, args, out),
+        "describe" => describe(cluster, args, out),
         "help" | "-h" | "--help" => out.out(USAGE),
         other => {
             out.fail(format!("unknown command {other:?} for \"kubectl\""));
@@ -761,4 +765,122 @@ fn label(cluster: &mut Cluster, args: &[String], out: &mut Output) {
         }
     }
     out.out(format!("{}/{name} {verb}\n", rt.singular));
+}
+
+/// `kubectl describe TYPE [NAME_PREFIX]` / `TYPE/NAME`.
+fn describe(cluster: &mut Cluster, args: &[String], out: &mut Output) {
+    const SPEC: &[Flag] = &[
+        NAMESPACE,
+        flag("selector", Some('l'), Kind::String),
+        flag("all-namespaces", Some('A'), Kind::Bool),
+    ];
+    let Some(p) = parse("describe", args, SPEC, out) else {
+        return;
+    };
+    let namespace = p.string("namespace").unwrap_or("default").to_string();
+    let all_ns = p.bool("all-namespaces");
+    let Some(first) = p.positionals.first() else {
+        out.fail("You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.");
+        return;
+    };
+    let (type_name, names): (String, Vec<String>) = match first.split_once('/') {
+        Some((t, n)) => (t.to_string(), vec![n.to_string()]),
+        None => (first.clone(), p.positionals[1..].to_vec()),
+    };
+    let Some(rt) = resources::lookup(&type_name) else {
+        return out.fail(resources::unknown_type(&type_name));
+    };
+    let selector = match p.string("selector").map(Selector::parse).transpose() {
+        Ok(s) => s.unwrap_or_default(),
+        Err(e) => return out.fail(e),
+    };
+    let listed = list(
+        cluster,
+        &rt,
+        if all_ns {
+            None
+        } else {
+            Some(namespace.as_str())
+        },
+    );
+    let mut chosen: Vec<&Object> = Vec::new();
+    if names.is_empty() {
+        chosen.extend(
+            listed
+                .iter()
+                .filter(|o| selector.matches(o.metadata().labels.as_ref())),
+        );
+        if chosen.is_empty() {
+            if rt.namespaced && !all_ns {
+                out.err(format!("No resources found in {namespace} namespace.\n"));
+            } else {
+                out.err("No resources found\n");
+            }
+            return;
+        }
+    }
+    for name in &names {
+        // An exact name, else every object whose name starts with it.
+        let exact: Vec<&Object> = listed
+            .iter()
+            .filter(|o| o.metadata().name.as_deref() == Some(name.as_str()))
+            .collect();
+        let matches = if exact.is_empty() {
+            listed
+                .iter()
+                .filter(|o| {
+                    o.metadata()
+                        .name
+                        .as_deref()
+                        .is_some_and(|n| n.starts_with(name.as_str()))
+                })
+                .collect()
+        } else {
+            exact
+        };
+        if matches.is_empty() {
+            out.err(format!(
+                "Error from server (NotFound): {} {name:?} not found\n",
+                rt.plural
+            ));
+            out.exit_code = 1;
+        }
+        chosen.extend(matches);
+    }
+    let api = cluster.api();
+    let now = cluster.now();
+    for (i, o) in chosen.iter().enumerate() {
+        let uid = o.metadata().uid.clone().unwrap_or_default();
+        let events = api.events_for(&uid);
+        let text = match o {
+            Object::Pod(p) => super::describe::pod(p, &events, now),
+            Object::Node(n) => {
+                let name = n.metadata.name.as_deref().unwrap_or_default();
+                let pods: Vec<&crate::model::Pod> = api
+                    .pods
+                    .list()
+                    .filter(|p| p.spec.as_ref().and_then(|s| s.node_name.as_deref()) == Some(name))
+                    .filter(|p| {
+                        !matches!(
+                            p.status.as_ref().and_then(|s| s.phase.as_deref()),
+                            Some("Succeeded" | "Failed")
+                        )
+                    })
+                    .collect();
+                super::describe::node(n, &pods, &events, now)
+            }
+            _ => {
+                out.fail(format!(
+                    "describing {} is not supported here yet",
+                    rt.plural
+                ));
+                return;
+            }
+        };
+        if i == 0 {
+            out.out(text);
+        } else {
+            out.out(format!("\n\n{text}"));
+        }
+    }
 }

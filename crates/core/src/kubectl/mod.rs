@@ -6,6 +6,7 @@
 //! of any OS access.
 
 mod commands;
+pub mod describe;
 pub mod flags;
 pub mod printers;
 pub mod resources;

@@ -1,6 +1,7 @@
 //! Kubernetes objects. The types are k8s-openapi's (every valid field is accepted and
 //! kept); this module adds what the simulation needs around them.
 
+pub mod fieldpath;
 pub mod labels;
 pub mod meta;
 pub mod quantity;

@@ -113,3 +113,79 @@ mod tests {
         }
     }
 }
+
+/// Formats milli-units the way `Quantity.String()` prints a canonical quantity:
+/// binary suffixes (Ki, Mi, Gi, ...) when `binary` and the value is a whole multiple,
+/// otherwise the largest decimal suffix (m, "", k, M, G, ...) that keeps it whole.
+pub fn format_milli(milli: i128, binary: bool) -> String {
+    if milli == 0 {
+        return "0".into();
+    }
+    let sign = if milli < 0 { "-" } else { "" };
+    let m = milli.abs();
+    if binary && m % 1000 == 0 {
+        let v = m / 1000;
+        for (shift, suffix) in [
+            (60, "Ei"),
+            (50, "Pi"),
+            (40, "Ti"),
+            (30, "Gi"),
+            (20, "Mi"),
+            (10, "Ki"),
+        ] {
+            let unit = 1i128 << shift;
+            if v % unit == 0 {
+                return format!("{sign}{}{suffix}", v / unit);
+            }
+        }
+        if v < 1024 {
+            return format!("{sign}{v}");
+        }
+    }
+    for (exp, suffix) in [
+        (21u32, "E"),
+        (18, "P"),
+        (15, "T"),
+        (12, "G"),
+        (9, "M"),
+        (6, "k"),
+        (3, ""),
+    ] {
+        let unit = 10i128.pow(exp);
+        if m % unit == 0 {
+            return format!("{sign}{}{suffix}", m / unit);
+        }
+    }
+    format!("{sign}{m}m")
+}
+
+/// Whether a quantity's text uses a binary suffix (its sums print in binary too).
+pub fn is_binary(text: &str) -> bool {
+    text.ends_with('i')
+}
+
+#[cfg(test)]
+mod format_tests {
+    use super::*;
+
+    #[test]
+    fn canonical() {
+        for (text, want) in [
+            ("0", "0"),
+            ("100m", "100m"),
+            ("2", "2"),
+            ("1000", "1k"),
+            ("128Mi", "128Mi"),
+            ("1536Mi", "1536Mi"),
+            ("2Gi", "2Gi"),
+            ("1500", "1500"),
+            ("0.5", "500m"),
+        ] {
+            assert_eq!(
+                format_milli(parse_milli(text).unwrap(), is_binary(text)),
+                want,
+                "{text}"
+            );
+        }
+    }
+}

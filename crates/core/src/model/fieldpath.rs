@@ -1,0 +1,98 @@
+//! The downward API's field paths (`fieldRef.fieldPath`), resolved against a pod as
+//! `fieldpath.ExtractFieldPathAsString` does.
+
+use super::Pod;
+
+/// The value of `path` for `pod`, or the API's error text for an unsupported path.
+pub fn extract(pod: &Pod, path: &str) -> Result<String, String> {
+    let meta = &pod.metadata;
+    let status = pod.status.as_ref();
+    let spec = pod.spec.as_ref();
+    if let Some((map, key)) = subscript(path) {
+        let source = match map {
+            "metadata.labels" => meta.labels.as_ref(),
+            "metadata.annotations" => meta.annotations.as_ref(),
+            _ => return Err(format!("unsupported fieldPath: {path}")),
+        };
+        return Ok(source.and_then(|m| m.get(key)).cloned().unwrap_or_default());
+    }
+    let map_text = |m: Option<&std::collections::BTreeMap<String, String>>| {
+        m.map(|m| {
+            m.iter()
+                .map(|(k, v)| format!("{k}=\"{v}\""))
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .unwrap_or_default()
+    };
+    Ok(match path {
+        "metadata.name" => meta.name.clone().unwrap_or_default(),
+        "metadata.namespace" => meta.namespace.clone().unwrap_or_default(),
+        "metadata.uid" => meta.uid.clone().unwrap_or_default(),
+        "metadata.labels" => map_text(meta.labels.as_ref()),
+        "metadata.annotations" => map_text(meta.annotations.as_ref()),
+        "spec.nodeName" => spec.and_then(|s| s.node_name.clone()).unwrap_or_default(),
+        "spec.serviceAccountName" => spec
+            .and_then(|s| s.service_account_name.clone())
+            .unwrap_or_default(),
+        "status.hostIP" => status.and_then(|s| s.host_ip.clone()).unwrap_or_default(),
+        "status.hostIPs" => status
+            .and_then(|s| s.host_ips.as_ref())
+            .map(|ips| {
+                ips.iter()
+                    .map(|i| i.ip.clone())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            })
+            .unwrap_or_default(),
+        "status.podIP" => status.and_then(|s| s.pod_ip.clone()).unwrap_or_default(),
+        "status.podIPs" => status
+            .and_then(|s| s.pod_ips.as_ref())
+            .map(|ips| {
+                ips.iter()
+                    .map(|i| i.ip.clone())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            })
+            .unwrap_or_default(),
+        _ => return Err(format!("unsupported fieldPath: {path}")),
+    })
+}
+
+/// `metadata.labels['key']` → (`metadata.labels`, `key`).
+fn subscript(path: &str) -> Option<(&str, &str)> {
+    let (map, rest) = path.split_once("['")?;
+    let key = rest.strip_suffix("']")?;
+    Some((map, key))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths() {
+        let pod: Pod = serde_json::from_value(serde_json::json!({
+            "metadata": {"name": "tea", "namespace": "default", "uid": "u-1", "labels": {"run": "tea", "app": "x"}},
+            "spec": {"nodeName": "k8s-worker-01", "serviceAccountName": "default", "containers": []},
+            "status": {"hostIP": "192.168.56.202", "podIP": "10.244.1.2", "podIPs": [{"ip": "10.244.1.2"}]}
+        }))
+        .unwrap();
+        for (path, want) in [
+            ("metadata.name", "tea"),
+            ("metadata.namespace", "default"),
+            ("metadata.uid", "u-1"),
+            ("metadata.labels['run']", "tea"),
+            ("metadata.labels['missing']", ""),
+            ("metadata.labels", "app=\"x\"\nrun=\"tea\""),
+            ("spec.nodeName", "k8s-worker-01"),
+            ("spec.serviceAccountName", "default"),
+            ("status.hostIP", "192.168.56.202"),
+            ("status.podIP", "10.244.1.2"),
+            ("status.podIPs", "10.244.1.2"),
+        ] {
+            assert_eq!(extract(&pod, path).as_deref(), Ok(want), "{path}");
+        }
+        assert!(extract(&pod, "spec.containers").is_err());
+    }
+}
