@@ -96,9 +96,9 @@ fn get(cluster: &mut Cluster, args: &[String], out: &mut Output) {
     let all_ns = p.bool("all-namespaces");
     let namespace = p.string("namespace").unwrap_or("default").to_string();
     let output = p.string("output").unwrap_or_default().to_string();
-    if !matches!(output.as_str(), "" | "wide" | "name" | "json") {
+    if !matches!(output.as_str(), "" | "wide" | "name" | "json" | "yaml") {
         out.fail(format!(
-            "unable to match a printer suitable for the output format {output:?}, allowed formats are: json,name,wide"
+            "unable to match a printer suitable for the output format {output:?}, allowed formats are: json,name,wide,yaml"
         ));
         return;
     }

@@ -6,6 +6,7 @@
 //! what `kubectl --validate=strict` (the default) reports as
 //! `strict decoding error: unknown field "spec.containers[0].volumemounts"`.
 
+pub mod emit;
 pub mod yaml;
 
 use crate::model::Object;

@@ -293,6 +293,11 @@ fn count_nodes(node: &Node) -> usize {
     }
 }
 
+/// What an unquoted scalar with this text resolves to (go-yaml v2's `resolve`).
+pub fn resolve_plain(text: &str) -> Value {
+    resolve_scalar(text, ScalarStyle::Plain, None)
+}
+
 /// Resolves a scalar as go-yaml v2 does (YAML 1.1 core types).
 fn resolve_scalar(text: &str, style: ScalarStyle, tag: Option<&str>) -> Value {
     match tag {
