@@ -1,7 +1,8 @@
 //! Transcript tests: each file in tests/transcripts holds commands (`$ podlab ...`)
 //! with the expected standard output below them. `! exit N` expects an exit code and
-//! `! stderr: TEXT` a line of standard error starting with TEXT. Commands run in
-//! tests/fixtures.
+//! `! stderr: TEXT` a line of standard error starting with TEXT. A command may end in
+//! `> FILE` to send its output to a file instead. Each transcript runs in a fresh
+//! directory holding a copy of tests/fixtures.
 
 use std::path::Path;
 use std::process::Command;
@@ -58,16 +59,36 @@ fn transcripts() {
             file.file_stem().unwrap().to_string_lossy()
         ));
         let _ = std::fs::remove_file(&state);
+        let work = std::env::temp_dir().join(format!(
+            "podlab-transcript-{}-{}",
+            std::process::id(),
+            file.file_stem().unwrap().to_string_lossy()
+        ));
+        let _ = std::fs::remove_dir_all(&work);
+        std::fs::create_dir_all(&work).unwrap();
+        for f in std::fs::read_dir(dir.join("fixtures")).unwrap() {
+            let f = f.unwrap().path();
+            std::fs::copy(&f, work.join(f.file_name().unwrap())).unwrap();
+        }
         for case in parse(&std::fs::read_to_string(&file).unwrap()) {
-            let words: Vec<&str> = case.command.split_whitespace().collect();
+            let (command, redirect) = match case.command.split_once(" > ") {
+                Some((c, target)) => (c.to_string(), Some(target.trim().to_string())),
+                None => (case.command.clone(), None),
+            };
+            let words = podlab_core::kubectl::split_words(&command).unwrap();
+            let words: Vec<&str> = words.iter().map(String::as_str).collect();
             assert_eq!(words[0], "podlab");
             let out = Command::new(env!("CARGO_BIN_EXE_podlab"))
                 .args(&words[1..])
-                .current_dir(dir.join("fixtures"))
+                .current_dir(&work)
                 .env("PODLAB_STATE", &state)
                 .output()
                 .unwrap();
-            let stdout = String::from_utf8_lossy(&out.stdout);
+            let mut stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+            if let Some(target) = &redirect {
+                std::fs::write(work.join(target), &stdout).unwrap();
+                stdout.clear();
+            }
             let stderr = String::from_utf8_lossy(&out.stderr);
             let code = out.status.code().unwrap_or(-1);
             let stderr_ok = case

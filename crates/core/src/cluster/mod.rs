@@ -42,6 +42,17 @@ impl Applied {
     }
 }
 
+/// kubectl's lower-case kind in `pod/nginx created`.
+pub fn singular(object: &Object) -> &'static str {
+    match object {
+        Object::Pod(_) => "pod",
+        Object::Node(_) => "node",
+        Object::Service(_) => "service",
+        Object::Namespace(_) => "namespace",
+        Object::Event(_) => "event",
+    }
+}
+
 /// Why a whole manifest was refused before anything was created.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ManifestRejected {
@@ -182,18 +193,8 @@ impl Cluster {
         let mut out = Vec::new();
         for m in decoded.manifests {
             let name = m.object.metadata().name.clone().unwrap_or_default();
-            let (resource, result) = match m.object {
-                Object::Pod(p) => ("pod", self.api.create_pod(*p, self.now).map(|_| ())),
-                Object::Node(n) => ("node", self.api.create_node(*n, self.now).map(|_| ())),
-                Object::Service(s) => {
-                    ("service", self.api.create_service(*s, self.now).map(|_| ()))
-                }
-                Object::Namespace(n) => (
-                    "namespace",
-                    self.api.create_namespace(*n, self.now).map(|_| ()),
-                ),
-                Object::Event(e) => ("event", self.api.create_event(*e, self.now).map(|_| ())),
-            };
+            let resource = singular(&m.object);
+            let result = self.admit(m.object).map(|_| ());
             out.push(Applied {
                 location: m.location,
                 resource,
@@ -203,6 +204,36 @@ impl Cluster {
         }
         self.settle();
         Ok(out)
+    }
+
+    /// Creates one object, as the API server stores it, and lets the controllers react.
+    pub fn create(&mut self, object: Object) -> Result<Object, ApiError> {
+        let created = self.admit(object)?;
+        self.settle();
+        Ok(created)
+    }
+
+    /// Server-side dry run: the object as the API server would store it (defaults,
+    /// validation, uid, timestamps), without storing it.
+    pub fn dry_run_create(&self, object: Object) -> Result<Object, ApiError> {
+        let mut api = self.api.clone();
+        Self::admit_into(&mut api, object, self.now)
+    }
+
+    fn admit(&mut self, object: Object) -> Result<Object, ApiError> {
+        Self::admit_into(&mut self.api, object, self.now)
+    }
+
+    fn admit_into(api: &mut ApiServer, object: Object, now: SimTime) -> Result<Object, ApiError> {
+        Ok(match object {
+            Object::Pod(p) => Object::Pod(Box::new(api.create_pod(*p, now)?.clone())),
+            Object::Node(n) => Object::Node(Box::new(api.create_node(*n, now)?.clone())),
+            Object::Service(s) => Object::Service(Box::new(api.create_service(*s, now)?.clone())),
+            Object::Namespace(n) => {
+                Object::Namespace(Box::new(api.create_namespace(*n, now)?.clone()))
+            }
+            Object::Event(e) => Object::Event(Box::new(api.create_event(*e, now)?.clone())),
+        })
     }
 
     /// Deletes a pod at once (graceful termination comes with the full kubelet).

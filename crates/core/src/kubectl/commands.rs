@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 pub const USAGE: &str = "kubectl controls the Kubernetes cluster manager.
 
 Basic Commands:
+  run           Run a particular image on the cluster
   create        Create a resource from a file or from stdin
   get           Display one or many resources
   delete        Delete resources by file names, stdin, resources and names, or by label selector
@@ -47,6 +48,7 @@ pub fn dispatch(
         "delete" => delete(cluster, args, files, out),
         "label" => label(cluster, args, out),
         "describe" => describe(cluster, args, out),
+        "run" => run(cluster, args, out),
         "help" | "-h" | "--help" => out.out(USAGE),
         other => {
             out.fail(format!("unknown command {other:?} for \"kubectl\""));
@@ -881,6 +883,230 @@ fn describe(cluster: &mut Cluster, args: &[String], out: &mut Output) {
             out.out(text);
         } else {
             out.out(format!("\n\n{text}"));
+        }
+    }
+}
+
+/// The `--dry-run` flag: bare (deprecated, means client), `client`, `server`, `none`.
+const DRY_RUN: Flag = Flag {
+    name: "dry-run",
+    short: None,
+    kind: Kind::String,
+    no_value: Some("unchanged"),
+};
+
+#[derive(PartialEq, Eq, Clone, Copy)]
+enum DryRun {
+    None,
+    Client,
+    Server,
+}
+
+/// `GetDryRunStrategy`, with klog's deprecation warning for the bare flag.
+fn dry_run(p: &flags::Parsed, cluster: &Cluster, out: &mut Output) -> Option<DryRun> {
+    match p.string("dry-run") {
+        None | Some("none") | Some("false") => Some(DryRun::None),
+        Some("unchanged") => {
+            out.err(format!(
+                "{}\n",
+                klog_warning(
+                    cluster.now(),
+                    "helpers.go:731",
+                    "--dry-run is deprecated and can be replaced with --dry-run=client."
+                )
+            ));
+            Some(DryRun::Client)
+        }
+        Some("client") | Some("true") => Some(DryRun::Client),
+        Some("server") => Some(DryRun::Server),
+        Some(other) => {
+            out.fail(format!(
+                "Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\"."
+            ));
+            None
+        }
+    }
+}
+
+/// A klog warning line (`W0105 09:00:00.000000       1 file.go:N] msg`) stamped with
+/// simulated time.
+fn klog_warning(now: crate::clock::SimTime, at: &str, msg: &str) -> String {
+    let t = now.to_time();
+    let stamp = k8s_openapi::jiff::fmt::strtime::format("%m%d %H:%M:%S", t.0).unwrap_or_default();
+    format!("W{stamp}.{:06} {:>7} {at}] {msg}", (now.0 % 1000) * 1000, 1)
+}
+
+/// Prints an object for `-o json|yaml|name`, or kubectl's `pod/x created` line.
+fn print_object(obj: &Object, output: Option<&str>, verb: &str, out: &mut Output) -> bool {
+    let mut json = obj.to_json();
+    // Go prints a zero metav1.Time as null; k8s-openapi leaves it out.
+    if let Some(meta) = json.get_mut("metadata").and_then(|m| m.as_object_mut()) {
+        meta.entry("creationTimestamp")
+            .or_insert(serde_json::Value::Null);
+    }
+    let name = obj.metadata().name.clone().unwrap_or_default();
+    match output {
+        Some("json") => out.out(printers::json(&json)),
+        Some("yaml") => out.out(crate::manifest::emit::to_yaml(&json)),
+        Some("name") => out.out(format!("{}/{name}\n", crate::cluster::singular(obj))),
+        None | Some("") => out.out(format!("{}/{name} {verb}\n", crate::cluster::singular(obj))),
+        Some(other) => {
+            out.fail(format!("unable to match a printer suitable for the output format {other:?}, allowed formats are: json,name,yaml"));
+            return false;
+        }
+    }
+    true
+}
+
+/// `kubectl run NAME --image=IMAGE [--env=K=V] [--labels=..] [--restart=..] [--port=..]
+/// [--command] [--dry-run[=client|server]] [-o yaml|json|name] [-- ARGS...]`.
+fn run(cluster: &mut Cluster, args: &[String], out: &mut Output) {
+    const SPEC: &[Flag] = &[
+        NAMESPACE,
+        flag("image", None, Kind::String),
+        flag("env", None, Kind::StringArray),
+        flag("labels", Some('l'), Kind::String),
+        flag("annotations", None, Kind::StringArray),
+        flag("restart", None, Kind::String),
+        flag("port", None, Kind::String),
+        flag("command", None, Kind::Bool),
+        flag("image-pull-policy", None, Kind::String),
+        flag("output", Some('o'), Kind::String),
+        flag("privileged", None, Kind::Bool),
+        DRY_RUN,
+    ];
+    let Some(p) = parse("run", args, SPEC, out) else {
+        return;
+    };
+    let usage = |out: &mut Output, msg: &str| {
+        out.fail(format!("{msg}\nSee 'kubectl run -h' for help and examples"))
+    };
+    let Some(name) = p.positionals.first().cloned() else {
+        return usage(out, "NAME is required for run");
+    };
+    let Some(image) = p.string("image").map(str::to_string) else {
+        return out.fail("required flag(s) \"image\" not set");
+    };
+    if image.is_empty() || image.contains(char::is_whitespace) {
+        return out.fail(format!(
+            "Invalid image name {image:?}: invalid reference format"
+        ));
+    }
+    let restart = p.string("restart").unwrap_or("Always").to_string();
+    if !matches!(restart.as_str(), "Always" | "OnFailure" | "Never") {
+        return usage(out, &format!("invalid restart policy: {restart}"));
+    }
+    let Some(mode) = dry_run(&p, cluster, out) else {
+        return;
+    };
+
+    let mut labels = BTreeMap::new();
+    match p.string("labels") {
+        Some(text) => {
+            for pair in text.split(',') {
+                match pair.split_once('=') {
+                    Some((k, v)) if !k.is_empty() => {
+                        labels.insert(k.to_string(), v.to_string());
+                    }
+                    _ => return out.fail(format!("invalid label spec: {pair}")),
+                }
+            }
+        }
+        None => {
+            labels.insert("run".to_string(), name.clone());
+        }
+    }
+    let mut annotations = BTreeMap::new();
+    for a in p.strings("annotations") {
+        match a.split_once('=') {
+            Some((k, v)) => {
+                annotations.insert(k.to_string(), v.to_string());
+            }
+            None => return out.fail(format!("invalid annotation spec: {a}")),
+        }
+    }
+    let mut env = Vec::new();
+    for e in p.strings("env") {
+        match e.split_once('=') {
+            Some((k, v)) if !k.is_empty() => env.push(k8s_openapi::api::core::v1::EnvVar {
+                name: k.to_string(),
+                value: Some(v.to_string()),
+                value_from: None,
+            }),
+            _ => return out.fail(format!("invalid env: {e}")),
+        }
+    }
+    let mut extra: Vec<String> = p.positionals[1..].to_vec();
+    extra.extend(p.trailing.iter().cloned());
+    let ports = match p.string("port") {
+        Some(port) => match port.parse::<i32>() {
+            Ok(n) => Some(vec![k8s_openapi::api::core::v1::ContainerPort {
+                container_port: n,
+                ..Default::default()
+            }]),
+            Err(_) => return out.fail(format!("strconv.Atoi: parsing {port:?}: invalid syntax")),
+        },
+        None => None,
+    };
+    let container = crate::model::Container {
+        name: name.clone(),
+        image: Some(image),
+        env: (!env.is_empty()).then_some(env),
+        command: (p.bool("command") && !extra.is_empty()).then(|| extra.clone()),
+        args: (!p.bool("command") && !extra.is_empty()).then(|| extra.clone()),
+        ports,
+        image_pull_policy: p
+            .string("image-pull-policy")
+            .filter(|s| !s.is_empty())
+            .map(str::to_string),
+        resources: Some(Default::default()),
+        security_context: p.bool("privileged").then(|| {
+            k8s_openapi::api::core::v1::SecurityContext {
+                privileged: Some(true),
+                ..Default::default()
+            }
+        }),
+        ..Default::default()
+    };
+    let pod = crate::model::Pod {
+        metadata: crate::model::ObjectMeta {
+            name: Some(name),
+            labels: Some(labels),
+            annotations: (!annotations.is_empty()).then_some(annotations),
+            namespace: p.string("namespace").map(str::to_string),
+            ..Default::default()
+        },
+        spec: Some(crate::model::PodSpec {
+            containers: vec![container],
+            dns_policy: Some("ClusterFirst".into()),
+            restart_policy: Some(restart),
+            ..Default::default()
+        }),
+        status: Some(Default::default()),
+    };
+    let object = Object::Pod(Box::new(pod));
+    let output = p.string("output");
+    let result = match mode {
+        DryRun::Client => {
+            print_object(&object, output, "created (dry run)", out);
+            return;
+        }
+        DryRun::Server => cluster
+            .dry_run_create(object)
+            .map(|o| (o, "created (server dry run)")),
+        DryRun::None => cluster.create(object).map(|o| (o, "created")),
+    };
+    match result {
+        Ok((o, verb)) => {
+            print_object(&o, output, verb, out);
+        }
+        Err(e @ crate::apiserver::ApiError::Invalid { .. }) => {
+            out.err(format!("{e}\n"));
+            out.exit_code = 1;
+        }
+        Err(e) => {
+            out.err(format!("Error from server ({}): {e}\n", e.reason()));
+            out.exit_code = 1;
         }
     }
 }

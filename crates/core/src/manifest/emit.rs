@@ -16,7 +16,10 @@ const MAX_BLOCK_DEPTH: usize = 256;
 
 /// YAML for `value` as kubectl prints it; ends with a newline.
 pub fn to_yaml(value: &Value) -> String {
-    let mut e = Emitter { out: String::new(), column: 0 };
+    let mut e = Emitter {
+        out: String::new(),
+        column: 0,
+    };
     match value {
         Value::Object(m) if !m.is_empty() => e.mapping(m, 0, 0),
         Value::Array(a) if !a.is_empty() => e.sequence(a, 0, 0),
@@ -48,7 +51,11 @@ pub fn key_cmp(a: &str, b: &str) -> Ordering {
         }
         if al || bl {
             let a_first = if digits { al } else { bl };
-            return if a_first { Ordering::Less } else { Ordering::Greater };
+            return if a_first {
+                Ordering::Less
+            } else {
+                Ordering::Greater
+            };
         }
         let (mut an, mut bn) = (0i64, 0i64);
         if ar[i] == '0' || br[i] == '0' {
@@ -64,12 +71,16 @@ pub fn key_cmp(a: &str, b: &str) -> Ordering {
         }
         let mut ai = i;
         while ai < ar.len() && ar[ai].is_ascii_digit() {
-            an = an.saturating_mul(10).saturating_add(i64::from(ar[ai] as u8 - b'0'));
+            an = an
+                .saturating_mul(10)
+                .saturating_add(i64::from(ar[ai] as u8 - b'0'));
             ai += 1;
         }
         let mut bi = i;
         while bi < br.len() && br[bi].is_ascii_digit() {
-            bn = bn.saturating_mul(10).saturating_add(i64::from(br[bi] as u8 - b'0'));
+            bn = bn
+                .saturating_mul(10)
+                .saturating_add(i64::from(br[bi] as u8 - b'0'));
             bi += 1;
         }
         if an != bn {
@@ -296,7 +307,13 @@ impl Emitter {
             let c = chars[i];
             if c == ' ' {
                 let next_is_space = chars.get(i + 1) == Some(&' ');
-                if allow_breaks && !spaces && self.column > BEST_WIDTH && !next_is_space && i != 0 && i + 1 != chars.len() {
+                if allow_breaks
+                    && !spaces
+                    && self.column > BEST_WIDTH
+                    && !next_is_space
+                    && i != 0
+                    && i + 1 != chars.len()
+                {
                     self.indent_to(indent);
                 } else {
                     self.push(" ");
@@ -318,10 +335,18 @@ fn go_float(f: f64) -> String {
         return ".nan".into();
     }
     if f.is_infinite() {
-        return if f > 0.0 { ".inf".into() } else { "-.inf".into() };
+        return if f > 0.0 {
+            ".inf".into()
+        } else {
+            "-.inf".into()
+        };
     }
     if f == 0.0 {
-        return if f.is_sign_negative() { "-0".into() } else { "0".into() };
+        return if f.is_sign_negative() {
+            "-0".into()
+        } else {
+            "0".into()
+        };
     }
     let exp = f.abs().log10().floor() as i32;
     if !(-4..21).contains(&exp) {
@@ -377,7 +402,10 @@ fn is_printable(c: char) -> bool {
 /// v2's `resolve`), or is a base-60 float.
 fn resolves_to_non_string(s: &str) -> bool {
     let plain = super::yaml::resolve_plain(s);
-    !matches!(plain, super::yaml::Value::String(_)) || s == "<<" || is_timestamp(s) || is_base60_float(s)
+    !matches!(plain, super::yaml::Value::String(_))
+        || s == "<<"
+        || is_timestamp(s)
+        || is_base60_float(s)
 }
 
 /// go-yaml v2 resolves timestamps (`2006-01-02`, RFC 3339) to a timestamp tag.
@@ -397,16 +425,22 @@ fn is_base60_float(s: &str) -> bool {
     let body = s.strip_prefix(['-', '+']).unwrap_or(s);
     let (main, _) = body.split_once('.').unwrap_or((body, ""));
     let mut parts = main.split(':');
-    let Some(first) = parts.next() else { return false };
+    let Some(first) = parts.next() else {
+        return false;
+    };
     let rest: Vec<&str> = parts.collect();
     !rest.is_empty()
         && first.starts_with(|c: char| c.is_ascii_digit())
         && first.chars().all(|c| c.is_ascii_digit() || c == '_')
         && rest.iter().all(|p| {
             let b = p.as_bytes();
-            matches!(b.len(), 1 | 2) && b.iter().all(u8::is_ascii_digit) && (b.len() == 1 || b[0] <= b'5')
+            matches!(b.len(), 1 | 2)
+                && b.iter().all(u8::is_ascii_digit)
+                && (b.len() == 1 || b[0] <= b'5')
         })
-        && body.split_once('.').is_none_or(|(_, f)| f.chars().all(|c| c.is_ascii_digit() || c == '_'))
+        && body
+            .split_once('.')
+            .is_none_or(|(_, f)| f.chars().all(|c| c.is_ascii_digit() || c == '_'))
 }
 
 /// go-yaml v2's choice of scalar style for a string (encode.go's `stringv` followed by
@@ -446,23 +480,31 @@ struct Analysis {
 /// `yaml_emitter_analyze_scalar` for block context.
 fn analyze(s: &str) -> Analysis {
     if s.is_empty() {
-        return Analysis { block_plain_allowed: true, single_quoted_allowed: true, block_allowed: false };
+        return Analysis {
+            block_plain_allowed: true,
+            single_quoted_allowed: true,
+            block_allowed: false,
+        };
     }
     let chars: Vec<char> = s.chars().collect();
     let mut block_indicators = s.starts_with("---") || s.starts_with("...");
     let (mut special, mut line_breaks) = (false, false);
-    let (mut leading_space, mut leading_break, mut trailing_space, mut trailing_break) = (false, false, false, false);
+    let (mut leading_space, mut leading_break, mut trailing_space, mut trailing_break) =
+        (false, false, false, false);
     let (mut break_space, mut space_break) = (false, false);
     let (mut previous_space, mut previous_break) = (false, false);
-    let is_blankz = |i: usize| chars.get(i).is_none_or(|c| matches!(c, ' ' | '\t' | '\n' | '\r'));
+    let is_blankz = |i: usize| {
+        chars
+            .get(i)
+            .is_none_or(|c| matches!(c, ' ' | '\t' | '\n' | '\r'))
+    };
     let mut preceded_by_whitespace = true;
     for (i, &c) in chars.iter().enumerate() {
         let followed_by_whitespace = is_blankz(i + 1);
         if i == 0 {
             match c {
-                '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"' | '%' | '@' | '`' => {
-                    block_indicators = true
-                }
+                '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"'
+                | '%' | '@' | '`' => block_indicators = true,
                 '?' | ':' | '-' if followed_by_whitespace => block_indicators = true,
                 _ => {}
             }
@@ -512,7 +554,11 @@ fn analyze(s: &str) -> Analysis {
         }
         preceded_by_whitespace = matches!(c, ' ' | '\t' | '\n' | '\r');
     }
-    let mut a = Analysis { block_plain_allowed: true, single_quoted_allowed: true, block_allowed: true };
+    let mut a = Analysis {
+        block_plain_allowed: true,
+        single_quoted_allowed: true,
+        block_allowed: true,
+    };
     if leading_space || leading_break || trailing_space || trailing_break {
         a.block_plain_allowed = false;
     }
@@ -524,7 +570,11 @@ fn analyze(s: &str) -> Analysis {
         a.single_quoted_allowed = false;
     }
     if space_break || special {
-        a = Analysis { block_plain_allowed: false, single_quoted_allowed: false, block_allowed: false };
+        a = Analysis {
+            block_plain_allowed: false,
+            single_quoted_allowed: false,
+            block_allowed: false,
+        };
     }
     if line_breaks || block_indicators {
         a.block_plain_allowed = false;
@@ -580,10 +630,16 @@ mod tests {
         let out = to_yaml(&json!({"status": {"message": msg}}));
         let lines: Vec<&str> = out.lines().collect();
         assert!(lines.len() > 2, "{out}");
-        assert!(lines[2].starts_with("    "), "continuation indented past the key: {out}");
+        assert!(
+            lines[2].starts_with("    "),
+            "continuation indented past the key: {out}"
+        );
         // Reading it back gives the same string.
         let doc = crate::manifest::yaml::parse(&out).unwrap();
-        assert_eq!(doc[0].root.as_ref().unwrap().to_json()["status"]["message"], msg);
+        assert_eq!(
+            doc[0].root.as_ref().unwrap().to_json()["status"]["message"],
+            msg
+        );
     }
 
     /// Values from manifests are at most 512 deep (the parser's limit); deeper than
@@ -595,7 +651,11 @@ mod tests {
             v = json!([v]);
         }
         let out = to_yaml(&v);
-        assert!(out.contains(&format!("{}\"x\"{}", "[".repeat(700), "]".repeat(700))), "{}", &out[..200]);
+        assert!(
+            out.contains(&format!("{}\"x\"{}", "[".repeat(700), "]".repeat(700))),
+            "{}",
+            &out[..200]
+        );
     }
 
     fn arb_json() -> impl proptest::strategy::Strategy<Value = Value> {
@@ -605,12 +665,31 @@ mod tests {
             any::<bool>().prop_map(Value::Bool),
             any::<i64>().prop_map(|i| json!(i)),
             "[ -~\\n\\t\u{e9}\u{2028}]{0,12}".prop_map(Value::String),
-            prop::sample::select(vec!["yes", "no", "on", "~", "null", "1e3", "0o17", "- a", "a: b", "#x", "2020-01-01", "1:20", "<<", " ", "a\n b", "x \ny"]).prop_map(|s| Value::String(s.into())),
+            prop::sample::select(vec![
+                "yes",
+                "no",
+                "on",
+                "~",
+                "null",
+                "1e3",
+                "0o17",
+                "- a",
+                "a: b",
+                "#x",
+                "2020-01-01",
+                "1:20",
+                "<<",
+                " ",
+                "a\n b",
+                "x \ny"
+            ])
+            .prop_map(|s| Value::String(s.into())),
         ];
         leaf.prop_recursive(4, 32, 6, |inner| {
             prop_oneof![
                 prop::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
-                prop::collection::btree_map("[a-z0-9./-]{1,8}", inner, 0..5).prop_map(|m| Value::Object(m.into_iter().collect())),
+                prop::collection::btree_map("[a-z0-9./-]{1,8}", inner, 0..5)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
             ]
         })
     }
