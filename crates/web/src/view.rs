@@ -16,6 +16,7 @@ pub fn app(app: &App, ctx: &Context<App>) -> Html {
             { header(app, link) }
             <main class="layout">
                 { editor(app, link) }
+                { terminal(app, link) }
                 <section class="cluster" aria-label="Cluster">
                     { pending_lane(app, link) }
                     <div class="nodes">
@@ -330,6 +331,55 @@ fn decision_table(d: &Decision) -> Html {
                 </tbody>
             </table>
             { for d.failure.as_ref().map(|f| html! { <p class="failure">{ f }</p> }) }
+        </section>
+    }
+}
+
+/// Keeps the newest terminal output in view.
+pub fn scroll_terminal() {
+    let el = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector("[data-terminal-screen]").ok().flatten());
+    if let Some(el) = el {
+        el.set_scroll_top(el.scroll_height());
+    }
+}
+
+fn terminal(app: &App, link: &yew::html::Scope<App>) -> Html {
+    let oninput = link.callback(|e: InputEvent| {
+        let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+        Msg::TermInput(input.value())
+    });
+    let onkeydown = link.batch_callback(|e: KeyboardEvent| match e.key().as_str() {
+        "Enter" => Some(Msg::TermRun),
+        "ArrowUp" => {
+            e.prevent_default();
+            Some(Msg::TermHistory(-1))
+        }
+        "ArrowDown" => {
+            e.prevent_default();
+            Some(Msg::TermHistory(1))
+        }
+        _ => None,
+    });
+    html! {
+        <section class="terminal" data-terminal="" aria-label="Terminal">
+            <div class="pane-title"><span>{"Terminal"}</span><span class="hint">{"kubectl … · ↑/↓ history · clear"}</span></div>
+            <div class="screen" data-terminal-screen="">
+                { for app.terminal.iter().map(|e| html! {
+                    <div class="entry" data-terminal-entry="">
+                        <div class="prompt-line"><span class="prompt">{"$ "}</span>{ &e.command }</div>
+                        if !e.stdout.is_empty() { <pre class="stdout" data-terminal-output="">{ &e.stdout }</pre> }
+                        if !e.stderr.is_empty() { <pre class="stderr" data-terminal-error="">{ &e.stderr }</pre> }
+                    </div>
+                }) }
+                <div class="prompt-line input-line">
+                    <span class="prompt">{"$ "}</span>
+                    <input data-terminal-input="" type="text" spellcheck="false" autocomplete="off"
+                        aria-label="Terminal command" placeholder="kubectl get pods -o wide"
+                        value={app.term_input.clone()} {oninput} {onkeydown} />
+                </div>
+            </div>
         </section>
     }
 }

@@ -135,3 +135,56 @@ async fn unknown_fields_are_refused_as_kubectl_strict_validation_does() {
         .contains("unknown field \"spec.containers[0].volumemounts\""));
     root.remove();
 }
+
+async fn terminal(root: &Element, line: &str) -> String {
+    let input: web_sys::HtmlInputElement = root
+        .query_selector("input[data-terminal-input]")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    input.set_value(line);
+    let init = EventInit::new();
+    init.set_bubbles(true);
+    input
+        .dispatch_event(&Event::new_with_event_init_dict("input", &init).unwrap())
+        .unwrap();
+    let key = web_sys::KeyboardEventInit::new();
+    key.set_key("Enter");
+    key.set_bubbles(true);
+    input
+        .dispatch_event(
+            &web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &key).unwrap(),
+        )
+        .unwrap();
+    TimeoutFuture::new(50).await;
+    let entries = root.query_selector_all("[data-terminal-entry]").unwrap();
+    let last: Element = entries
+        .item(entries.length() - 1)
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    last.text_content().unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn terminal_runs_kubectl_against_the_same_cluster() {
+    let root = mount().await;
+    let nodes = terminal(&root, "kubectl get nodes").await;
+    assert!(
+        nodes.contains("k8s-master-01   Ready    control-plane"),
+        "{nodes}"
+    );
+    // -f pod.yaml reads the editor.
+    let created = terminal(&root, "kubectl create -f pod.yaml").await;
+    assert!(created.contains("pod/nginx created"), "{created}");
+    assert!(root
+        .query_selector("[data-node^='k8s-worker-'] [data-pod='default/nginx']")
+        .unwrap()
+        .is_some());
+    let unknown = terminal(&root, "ls -l").await;
+    assert!(unknown.contains("bash: ls: command not found"), "{unknown}");
+    let bad = terminal(&root, "kubectl get pods --nope").await;
+    assert!(bad.contains("error: unknown flag: --nope"), "{bad}");
+    root.remove();
+}

@@ -106,3 +106,46 @@ async fn unsatisfiable_node_selector_stays_pending() {
     s.screenshot("pending-node-selector").await;
     s.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn terminal_speaks_kubectl() {
+    let s = Session::open("terminal").await;
+    let input = s.wait_for("input[data-terminal-input]").await;
+    // WebDriver's Enter key.
+    input
+        .send_keys("kubectl create -f pod.yaml\u{E007}")
+        .await
+        .unwrap();
+    s.wait_for("[data-node^='k8s-worker-'] [data-pod='default/nginx']")
+        .await;
+    s.wait_until(
+        "the nginx pod to be Running",
+        "document.querySelector(\"[data-pod='default/nginx']\")?.dataset.phase === 'Running'",
+    )
+    .await;
+    input
+        .send_keys("kubectl get pods -o wide\u{E007}")
+        .await
+        .unwrap();
+    s.wait_until(
+        "the get output",
+        "[...document.querySelectorAll('[data-terminal-output]')].some(e => e.textContent.includes('NOMINATED NODE'))",
+    )
+    .await;
+    let outputs = s
+        .client
+        .find_all(fantoccini::Locator::Css("[data-terminal-output]"))
+        .await
+        .unwrap();
+    let last = outputs.last().unwrap().text().await.unwrap();
+    assert!(
+        last.starts_with("NAME    READY   STATUS    RESTARTS   AGE"),
+        "{last}"
+    );
+    assert!(
+        last.contains("nginx   1/1     Running   0") && last.contains("k8s-worker-0"),
+        "{last}"
+    );
+    s.screenshot("terminal-get-pods").await;
+    s.finish().await;
+}
