@@ -264,6 +264,13 @@ impl Cluster {
         Ok(())
     }
 
+    /// Replaces a node (taints, unschedulable, labels); pending pods may now fit.
+    pub fn update_node(&mut self, node: Node) -> Result<(), ApiError> {
+        self.api.update_node(node)?;
+        self.settle();
+        Ok(())
+    }
+
     /// Moves simulated time forward by `ms`, running everything that falls due on the way.
     pub fn advance(&mut self, ms: u64) {
         let target = self.now.plus_ms(ms);
