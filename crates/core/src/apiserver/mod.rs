@@ -110,6 +110,17 @@ pub struct ApiServer {
     rng: Rng,
     #[serde(skip)]
     watch: Vec<WatchEvent>,
+    /// Events by (object uid, reason, message), to count repeats; rebuilt when stale.
+    #[serde(skip)]
+    event_index: std::collections::HashMap<(String, String, String), (String, String)>,
+}
+
+fn event_key(e: &Event) -> (String, String, String) {
+    (
+        e.involved_object.uid.clone().unwrap_or_default(),
+        e.reason.clone().unwrap_or_default(),
+        e.message.clone().unwrap_or_default(),
+    )
 }
 
 impl ApiServer {
@@ -124,6 +135,7 @@ impl ApiServer {
             resource_version: 0,
             rng: Rng::new(seed),
             watch: Vec::new(),
+            event_index: Default::default(),
         };
         for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
             let namespace = Namespace {
@@ -423,12 +435,24 @@ impl ApiServer {
     /// Records an Event about an object, as the components' event recorders do.
     /// Repeats of the same reason and message bump `count` instead of adding a new one.
     pub fn record_event(&mut self, record: EventRecord<'_>, now: SimTime) {
-        let existing = self.events.objects.iter_mut().find(|(_, e)| {
-            e.involved_object.uid.as_deref() == Some(record.object_uid)
-                && e.reason.as_deref() == Some(record.reason)
-                && e.message.as_deref() == Some(&*record.message)
-        });
-        if let Some((_, e)) = existing {
+        if self.event_index.len() != self.events.len() {
+            self.event_index = self
+                .events
+                .objects
+                .iter()
+                .map(|(k, e)| (event_key(e), k.clone()))
+                .collect();
+        }
+        let lookup = (
+            record.object_uid.to_string(),
+            record.reason.to_string(),
+            record.message.clone(),
+        );
+        let existing = self
+            .event_index
+            .get(&lookup)
+            .and_then(|k| self.events.objects.get_mut(k));
+        if let Some(e) = existing {
             e.count = Some(e.count.unwrap_or(1) + 1);
             e.last_timestamp = Some(now.to_time());
             self.resource_version += 1;
@@ -473,7 +497,9 @@ impl ApiServer {
             ..Default::default()
         };
         self.stamp(&mut event.metadata, now);
-        self.events.objects.insert((ns.to_string(), name), event);
+        let key = (ns.to_string(), name);
+        self.event_index.insert(event_key(&event), key.clone());
+        self.events.objects.insert(key, event);
     }
 
     /// Events about one object, oldest first (the order `kubectl describe` shows).

@@ -8,7 +8,7 @@ use crate::clock::SimTime;
 use crate::kubelet::Kubelet;
 use crate::manifest::{self, Diagnostic, Location, Validation};
 use crate::model::{Node, Object, Pod, PodCondition};
-use crate::scheduler::{Decision, Scheduler, SCHEDULER_NAME};
+use crate::scheduler::{self, Decision, Scheduler, SCHEDULER_NAME};
 use std::collections::BTreeMap;
 
 pub use default_nodes::default_nodes;
@@ -358,29 +358,27 @@ impl Cluster {
                 rv,
             )
         });
-        let keys: Vec<(String, String)> = queue
-            .iter()
-            .map(|p| {
-                (
-                    p.metadata.namespace.clone().unwrap_or_default(),
-                    p.metadata.name.clone().unwrap_or_default(),
-                )
-            })
-            .collect();
-        let mut any = false;
-        for (ns, name) in keys {
-            let key = format!("{ns}/{name}");
-            if let Some((mark, at)) = self.unschedulable.get(&key) {
-                if *mark == self.changes && self.now < at.plus_ms(UNSCHEDULABLE_RETRY_MS) {
-                    continue;
+        let mut decisions = Vec::new();
+        {
+            let mut snapshot =
+                scheduler::Snapshot::new(self.api.nodes.list(), self.api.pods.list());
+            for pod in queue {
+                let ns = pod.metadata.namespace.as_deref().unwrap_or_default();
+                let name = pod.metadata.name.as_deref().unwrap_or_default();
+                if let Some((mark, at)) = self.unschedulable.get(&format!("{ns}/{name}")) {
+                    if *mark == self.changes && self.now < at.plus_ms(UNSCHEDULABLE_RETRY_MS) {
+                        continue;
+                    }
                 }
+                let decision = self.scheduler.schedule(pod, &snapshot, self.now);
+                if let Some(node) = &decision.chosen {
+                    snapshot.assume(node, pod);
+                }
+                decisions.push((pod.clone(), decision));
             }
-            let Some(pod) = self.api.pods.get(&ns, &name).cloned() else {
-                continue;
-            };
-            let nodes: Vec<&Node> = self.api.nodes.list().collect();
-            let pods: Vec<&Pod> = self.api.pods.list().collect();
-            let decision = self.scheduler.schedule(&pod, &nodes, &pods, self.now);
+        }
+        let mut any = false;
+        for (pod, decision) in decisions {
             any |= self.record(pod, decision);
         }
         any

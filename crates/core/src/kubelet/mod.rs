@@ -145,14 +145,24 @@ impl Kubelet {
             .filter_map(|p| p.metadata.uid.clone())
             .collect();
         self.pods.retain(|uid, _| live.contains(uid));
+        // Only pods that are new to their node or have a container step due.
         let bound: Vec<Pod> = api
             .pods
             .list()
             .filter(|p| {
-                p.spec
+                let bound = p
+                    .spec
                     .as_ref()
                     .and_then(|s| s.node_name.as_deref())
-                    .is_some_and(|n| !n.is_empty())
+                    .is_some_and(|n| !n.is_empty());
+                bound
+                    && p.metadata
+                        .uid
+                        .as_ref()
+                        .is_none_or(|uid| match self.pods.get(uid) {
+                            None => true,
+                            Some(w) => w.containers.iter().any(|c| c.due.is_some_and(|d| d <= now)),
+                        })
             })
             .cloned()
             .collect();

@@ -67,20 +67,20 @@ pub struct Resources {
     pub pods: i128,
 }
 
-/// One node with the pods bound to it and what they request.
+/// One node with what the pods bound to it request (kube-scheduler's NodeInfo, kept
+/// as sums so that a pass over many pods stays linear).
 #[derive(Debug, Clone)]
 pub struct NodeInfo<'a> {
     pub node: &'a Node,
-    pub pods: Vec<&'a Pod>,
     pub allocatable: Resources,
-    /// Sum of the bound pods' requests.
+    /// Sum of the bound pods' requests; `pods` counts them.
     pub requested: Resources,
     /// Sum of the bound pods' requests with scoring defaults for unset ones.
     pub non_zero_requested: Resources,
 }
 
 impl<'a> NodeInfo<'a> {
-    pub fn new(node: &'a Node, pods: Vec<&'a Pod>) -> NodeInfo<'a> {
+    pub fn new(node: &'a Node) -> NodeInfo<'a> {
         let alloc = node.status.as_ref().and_then(|s| s.allocatable.as_ref());
         let get = |k: &str| {
             alloc
@@ -88,30 +88,28 @@ impl<'a> NodeInfo<'a> {
                 .and_then(|q| quantity::milli(q).ok())
                 .unwrap_or(0)
         };
-        let allocatable = Resources {
-            milli_cpu: get("cpu"),
-            memory: get("memory"),
-            pods: get("pods") / 1000,
-        };
-        let mut requested = Resources::default();
-        let mut non_zero_requested = Resources::default();
-        for p in &pods {
-            let r = pod_requests(p, false);
-            let nz = pod_requests(p, true);
-            requested.milli_cpu += r.milli_cpu;
-            requested.memory += r.memory;
-            non_zero_requested.milli_cpu += nz.milli_cpu;
-            non_zero_requested.memory += nz.memory;
-        }
-        requested.pods = pods.len() as i128;
-        non_zero_requested.pods = pods.len() as i128;
         NodeInfo {
             node,
-            pods,
-            allocatable,
-            requested,
-            non_zero_requested,
+            allocatable: Resources {
+                milli_cpu: get("cpu"),
+                memory: get("memory"),
+                pods: get("pods") / 1000,
+            },
+            requested: Resources::default(),
+            non_zero_requested: Resources::default(),
         }
+    }
+
+    /// Counts a pod bound (or assumed bound) to this node.
+    pub fn add_pod(&mut self, pod: &Pod) {
+        let r = pod_requests(pod, false);
+        let nz = pod_requests(pod, true);
+        self.requested.milli_cpu += r.milli_cpu;
+        self.requested.memory += r.memory;
+        self.requested.pods += 1;
+        self.non_zero_requested.milli_cpu += nz.milli_cpu;
+        self.non_zero_requested.memory += nz.memory;
+        self.non_zero_requested.pods += 1;
     }
 
     pub fn name(&self) -> &'a str {

@@ -134,6 +134,44 @@ pub fn num_feasible_nodes_to_find(num_all_nodes: usize) -> usize {
     (num_all_nodes * percentage / 100).max(MIN_FEASIBLE_NODES)
 }
 
+/// The scheduler's view of the cluster for one pass (its cache): every node with the
+/// requests of the pods bound or assumed onto it.
+#[derive(Debug, Clone)]
+pub struct Snapshot<'a> {
+    pub infos: Vec<NodeInfo<'a>>,
+    index: BTreeMap<&'a str, usize>,
+}
+
+impl<'a> Snapshot<'a> {
+    pub fn new(
+        nodes: impl IntoIterator<Item = &'a Node>,
+        pods: impl IntoIterator<Item = &'a Pod>,
+    ) -> Snapshot<'a> {
+        let infos: Vec<NodeInfo<'a>> = nodes.into_iter().map(NodeInfo::new).collect();
+        let index = infos
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.name(), i))
+            .collect();
+        let mut snap = Snapshot { infos, index };
+        for p in pods {
+            if let Some(node) = p.spec.as_ref().and_then(|s| s.node_name.as_deref()) {
+                if !is_terminal(p) {
+                    snap.assume(node, p);
+                }
+            }
+        }
+        snap
+    }
+
+    /// Counts `pod` on `node` (kube-scheduler's AssumePod).
+    pub fn assume(&mut self, node: &str, pod: &Pod) {
+        if let Some(&i) = self.index.get(node) {
+            self.infos[i].add_pod(pod);
+        }
+    }
+}
+
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Scheduler {
     #[serde(skip)]
@@ -154,29 +192,15 @@ impl Scheduler {
         }
     }
 
-    /// Finds a node for `pod` among `nodes` (with `pods` bound so far).
-    pub fn schedule(&mut self, pod: &Pod, nodes: &[&Node], pods: &[&Pod], at: SimTime) -> Decision {
+    /// Finds a node for `pod` in `snapshot`. The caller assumes the pod onto the chosen
+    /// node ([`Snapshot::assume`]) so the next pod of the same pass sees it.
+    pub fn schedule(&mut self, pod: &Pod, snapshot: &Snapshot<'_>, at: SimTime) -> Decision {
         let key = format!(
             "{}/{}",
             pod.metadata.namespace.as_deref().unwrap_or("default"),
             pod.metadata.name.as_deref().unwrap_or_default()
         );
-        let mut by_node: BTreeMap<&str, Vec<&Pod>> = BTreeMap::new();
-        for p in pods {
-            if let Some(n) = p.spec.as_ref().and_then(|s| s.node_name.as_deref()) {
-                if !is_terminal(p) {
-                    by_node.entry(n).or_default().push(p);
-                }
-            }
-        }
-        let infos: Vec<NodeInfo> = nodes
-            .iter()
-            .map(|n| {
-                let name = n.metadata.name.as_deref().unwrap_or_default();
-                NodeInfo::new(n, by_node.remove(name).unwrap_or_default())
-            })
-            .collect();
-
+        let infos = &snapshot.infos;
         let total = infos.len();
         let want = match self.sampling {
             Sampling::Adaptive => num_feasible_nodes_to_find(total),
