@@ -1,7 +1,8 @@
 //! Transcript tests: each file in tests/transcripts holds commands (`$ podlab ...`)
 //! with the expected standard output below them. `! exit N` expects an exit code and
 //! `! stderr: TEXT` a line of standard error starting with TEXT. A command may end in
-//! `> FILE` to send its output to a file instead. Each transcript runs in a fresh
+//! `> FILE` to send its output to a file instead, or `&& echo` to add a newline when
+//! it succeeds. Each transcript runs in a fresh
 //! directory holding a copy of tests/fixtures.
 
 use std::path::Path;
@@ -71,9 +72,14 @@ fn transcripts() {
             std::fs::copy(&f, work.join(f.file_name().unwrap())).unwrap();
         }
         for case in parse(&std::fs::read_to_string(&file).unwrap()) {
-            let (command, redirect) = match case.command.split_once(" > ") {
+            // `&& echo` (as the chapter writes after jsonpath) adds a newline on success.
+            let (command_text, echo) = match case.command.strip_suffix(" && echo") {
+                Some(c) => (c.to_string(), true),
+                None => (case.command.clone(), false),
+            };
+            let (command, redirect) = match command_text.split_once(" > ") {
                 Some((c, target)) => (c.to_string(), Some(target.trim().to_string())),
-                None => (case.command.clone(), None),
+                None => (command_text.clone(), None),
             };
             let words = podlab_core::kubectl::split_words(&command).unwrap();
             let words: Vec<&str> = words.iter().map(String::as_str).collect();
@@ -85,6 +91,9 @@ fn transcripts() {
                 .output()
                 .unwrap();
             let mut stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+            if echo && out.status.success() {
+                stdout.push('\n');
+            }
             if let Some(target) = &redirect {
                 std::fs::write(work.join(target), &stdout).unwrap();
                 stdout.clear();

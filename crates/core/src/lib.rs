@@ -11,6 +11,8 @@
 pub mod apiserver;
 pub mod clock;
 pub mod cluster;
+pub mod gofmt;
+pub mod jsonpath;
 pub mod kubectl;
 pub mod kubelet;
 pub mod manifest;

@@ -99,6 +99,7 @@ fn get(cluster: &mut Cluster, args: &[String], out: &mut Output) {
         flag("output", Some('o'), Kind::String),
         flag("selector", Some('l'), Kind::String),
         flag("show-labels", None, Kind::Bool),
+        flag("allow-missing-template-keys", None, Kind::Bool),
     ];
     let Some(p) = parse("get", args, SPEC, out) else {
         return;
@@ -106,9 +107,19 @@ fn get(cluster: &mut Cluster, args: &[String], out: &mut Output) {
     let all_ns = p.bool("all-namespaces");
     let namespace = p.string("namespace").unwrap_or("default").to_string();
     let output = p.string("output").unwrap_or_default().to_string();
-    if !matches!(output.as_str(), "" | "wide" | "name" | "json" | "yaml") {
+    let jsonpath = match output.strip_prefix("jsonpath=") {
+        Some(text) => match crate::jsonpath::Template::parse(text) {
+            Ok(t) => Some((text.to_string(), t)),
+            Err(e) => return out.fail(format!("error parsing jsonpath {text}, {e}")),
+        },
+        None if output == "jsonpath" => {
+            return out.fail("template format specified but no template given");
+        }
+        None => None,
+    };
+    if jsonpath.is_none() && !matches!(output.as_str(), "" | "wide" | "name" | "json" | "yaml") {
         out.fail(format!(
-            "unable to match a printer suitable for the output format {output:?}, allowed formats are: json,name,wide,yaml"
+            "unable to match a printer suitable for the output format {output:?}, allowed formats are: json,jsonpath,name,wide,yaml"
         ));
         return;
     }
@@ -185,24 +196,45 @@ fn get(cluster: &mut Cluster, args: &[String], out: &mut Output) {
     }
 
     let total: usize = found.iter().map(|(_, o)| o.len()).sum();
+    // -o json|yaml|jsonpath print one object when one was asked for by name, else a List.
+    let data = || {
+        let items: Vec<serde_json::Value> = found
+            .iter()
+            .flat_map(|(_, os)| os.iter().map(Object::to_json))
+            .collect();
+        if by_name && items.len() == 1 && requests.len() == 1 {
+            items.into_iter().next().unwrap_or_default()
+        } else {
+            serde_json::json!({"apiVersion": "v1", "items": items, "kind": "List", "metadata": {"resourceVersion": ""}})
+        }
+    };
+    if let Some((text, template)) = &jsonpath {
+        let allow = !p.has("allow-missing-template-keys") || p.bool("allow-missing-template-keys");
+        let opts = crate::jsonpath::Options {
+            allow_missing_keys: allow,
+        };
+        match crate::jsonpath::execute(template, &data(), &opts) {
+            Ok(s) => out.out(s),
+            Err(e) => out.fail(format!(
+                "error executing jsonpath {text:?}: Error executing template: {e}. Printing more information for debugging the template:\n\ttemplate was:\n\t\t{text}"
+            )),
+        }
+        for e in errors {
+            out.err(e);
+            out.exit_code = 1;
+        }
+        return;
+    }
     match output.as_str() {
-        "json" => {
-            let items: Vec<serde_json::Value> = found
-                .iter()
-                .flat_map(|(_, os)| os.iter().map(Object::to_json))
-                .collect();
-            if by_name && items.len() == 1 && requests.len() == 1 {
-                out.out(printers::json(&items[0]));
-            } else if total > 0 || errors.is_empty() {
-                let list = serde_json::json!({
-                    "apiVersion": "v1",
-                    "items": items,
-                    "kind": "List",
-                    "metadata": { "resourceVersion": "" }
-                });
-                out.out(printers::json(&list));
+        "json" | "yaml" if total > 0 || errors.is_empty() => {
+            let data = data();
+            if output == "json" {
+                out.out(printers::json(&data));
+            } else {
+                out.out(crate::manifest::emit::to_yaml(&data));
             }
         }
+        "json" | "yaml" => {}
         "name" => {
             for (rt, objects) in &found {
                 for o in objects {

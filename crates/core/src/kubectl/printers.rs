@@ -188,66 +188,9 @@ pub fn age(t: Option<&crate::model::Time>, now: crate::clock::SimTime) -> String
 /// JSON as kubectl's `-o json` prints it: Go's `json.MarshalIndent` with four spaces,
 /// keys sorted, `<`, `>` and `&` escaped, a final newline.
 pub fn json(value: &serde_json::Value) -> String {
-    let mut out = String::new();
-    write_json(value, 0, &mut out);
+    let mut out = crate::gofmt::json(value, Some("    "));
     out.push('\n');
     out
-}
-
-fn write_json(v: &serde_json::Value, indent: usize, out: &mut String) {
-    use serde_json::Value;
-    let pad = |n: usize, out: &mut String| out.extend(std::iter::repeat_n(' ', n * 4));
-    match v {
-        Value::Null => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => out.push_str(&n.to_string()),
-        Value::String(s) => json_string(s, out),
-        Value::Array(items) if items.is_empty() => out.push_str("[]"),
-        Value::Object(map) if map.is_empty() => out.push_str("{}"),
-        Value::Array(items) => {
-            out.push_str("[\n");
-            for (i, item) in items.iter().enumerate() {
-                pad(indent + 1, out);
-                write_json(item, indent + 1, out);
-                out.push_str(if i + 1 < items.len() { ",\n" } else { "\n" });
-            }
-            pad(indent, out);
-            out.push(']');
-        }
-        Value::Object(map) => {
-            out.push_str("{\n");
-            for (i, (k, item)) in map.iter().enumerate() {
-                pad(indent + 1, out);
-                json_string(k, out);
-                out.push_str(": ");
-                write_json(item, indent + 1, out);
-                out.push_str(if i + 1 < map.len() { ",\n" } else { "\n" });
-            }
-            pad(indent, out);
-            out.push('}');
-        }
-    }
-}
-
-fn json_string(s: &str, out: &mut String) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }
 
 #[cfg(test)]

@@ -183,7 +183,7 @@ $ kubectl create -f missing.yaml
 ! stderr: error: the path \"missing.yaml\" does not exist
 $ kubectl get pods -o yaml2
 ! exit 1
-! stderr: error: unable to match a printer suitable for the output format \"yaml2\", allowed formats are: json,name,wide,yaml
+! stderr: error: unable to match a printer suitable for the output format \"yaml2\", allowed formats are: json,jsonpath,name,wide,yaml
 ",
     );
 }
@@ -214,4 +214,36 @@ fn words_split_like_a_shell() {
         ["get", "pods", "-l", "a in (x, y)", "b c", "d e"]
     );
     assert!(split_words("get 'x").is_err());
+}
+
+#[test]
+fn yaml_output_reads_back_as_the_same_object() {
+    let files = Files([("nginx.yaml", NGINX)].into());
+    let mut c = Cluster::with_default_nodes(1);
+    let args = |s: &str| split_words(s).unwrap();
+    run(&mut c, &args("create -f nginx.yaml"), &files);
+    let yaml = run(&mut c, &args("get pod nginx-pod01 -o yaml"), &files).stdout;
+    assert!(
+        yaml.starts_with(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  creationTimestamp: \"2026-01-05T09:00:00Z\"\n"
+        ),
+        "{yaml}"
+    );
+    let json = run(&mut c, &args("get pod nginx-pod01 -o json"), &files).stdout;
+    let from_yaml = crate::manifest::yaml::parse(&yaml).unwrap()[0]
+        .root
+        .as_ref()
+        .unwrap()
+        .to_json();
+    let from_json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(from_yaml, from_json);
+    let list = run(&mut c, &args("get nodes -o yaml"), &files).stdout;
+    assert!(
+        list.starts_with("apiVersion: v1\nitems:\n- apiVersion: v1\n  kind: Node\n"),
+        "{list}"
+    );
+    assert!(
+        list.ends_with("kind: List\nmetadata:\n  resourceVersion: \"\"\n"),
+        "{list}"
+    );
 }

@@ -331,34 +331,11 @@ impl Emitter {
 
 /// Go's `strconv.FormatFloat(f, 'g', -1, 64)` with YAML's names for the specials.
 fn go_float(f: f64) -> String {
-    if f.is_nan() {
-        return ".nan".into();
-    }
-    if f.is_infinite() {
-        return if f > 0.0 {
-            ".inf".into()
-        } else {
-            "-.inf".into()
-        };
-    }
-    if f == 0.0 {
-        return if f.is_sign_negative() {
-            "-0".into()
-        } else {
-            "0".into()
-        };
-    }
-    let exp = f.abs().log10().floor() as i32;
-    if !(-4..21).contains(&exp) {
-        // Shortest round-trip digits in exponent form, Go style (e+06).
-        let s = format!("{f:e}");
-        let (mant, e) = s.split_once('e').unwrap_or((&s, "0"));
-        let e: i32 = e.parse().unwrap_or(0);
-        let sign = if e < 0 { '-' } else { '+' };
-        format!("{mant}e{sign}{:02}", e.abs())
-    } else {
-        let s = format!("{f}");
-        s
+    match crate::gofmt::float_g(f).as_str() {
+        "NaN" => ".nan".into(),
+        "+Inf" => ".inf".into(),
+        "-Inf" => "-.inf".into(),
+        other => other.into(),
     }
 }
 
