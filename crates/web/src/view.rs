@@ -145,14 +145,7 @@ fn pending_lane(app: &App, link: &yew::html::Scope<App>) -> Html {
 
 fn node_card(app: &App, node: &Node, link: &yew::html::Scope<App>) -> Html {
     let name = node.metadata.name.clone().unwrap_or_default();
-    let labels = node.metadata.labels.clone().unwrap_or_default();
-    let mut roles: Vec<String> = labels
-        .keys()
-        .filter_map(|k| {
-            k.strip_prefix("node-role.kubernetes.io/")
-                .map(str::to_string)
-        })
-        .collect();
+    let mut roles = printers::node_roles(node);
     if roles.is_empty() {
         roles.push("<none>".into());
     }

@@ -425,14 +425,7 @@ fn columns(o: &Object, now: crate::clock::SimTime, wide: bool) -> Vec<String> {
             {
                 state.push_str(",SchedulingDisabled");
             }
-            let mut roles: Vec<&str> = meta
-                .labels
-                .iter()
-                .flatten()
-                .filter_map(|(k, _)| k.strip_prefix("node-role.kubernetes.io/"))
-                .filter(|r| !r.is_empty())
-                .collect();
-            roles.sort();
+            let roles = printers::node_roles(node);
             let info = status.node_info.clone().unwrap_or_default();
             let mut row = vec![
                 name,

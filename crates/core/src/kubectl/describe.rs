@@ -648,14 +648,7 @@ pub fn node(node: &Node, pods: &[&Pod], node_events: &[&Event], now: SimTime) ->
         0,
         &format!("Name:\t{}\n", meta.name.as_deref().unwrap_or_default()),
     );
-    let mut roles: Vec<&str> = meta
-        .labels
-        .iter()
-        .flatten()
-        .filter_map(|(k, _)| k.strip_prefix("node-role.kubernetes.io/"))
-        .filter(|r| !r.is_empty())
-        .collect();
-    roles.sort();
+    let roles = super::printers::node_roles(node);
     w.write(
         0,
         &format!(

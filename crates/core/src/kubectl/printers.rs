@@ -80,6 +80,22 @@ pub fn pod_status(pod: &Pod) -> String {
     reason
 }
 
+/// A node's roles (`findNodeRoles`): from `node-role.kubernetes.io/ROLE` labels and the
+/// legacy `kubernetes.io/role` label, sorted and unique.
+pub fn node_roles(node: &crate::model::Node) -> Vec<String> {
+    let mut roles = std::collections::BTreeSet::new();
+    for (k, v) in node.metadata.labels.iter().flatten() {
+        if let Some(role) = k.strip_prefix("node-role.kubernetes.io/") {
+            if !role.is_empty() {
+                roles.insert(role.to_string());
+            }
+        } else if k == "kubernetes.io/role" && !v.is_empty() {
+            roles.insert(v.clone());
+        }
+    }
+    roles.into_iter().collect()
+}
+
 /// The READY column: ready containers / all containers.
 pub fn pod_ready(pod: &Pod) -> String {
     let total = pod.spec.as_ref().map_or(0, |s| s.containers.len());

@@ -36,27 +36,27 @@ pub fn extract(pod: &Pod, path: &str) -> Result<String, String> {
             .and_then(|s| s.service_account_name.clone())
             .unwrap_or_default(),
         "status.hostIP" => status.and_then(|s| s.host_ip.clone()).unwrap_or_default(),
-        "status.hostIPs" => status
-            .and_then(|s| s.host_ips.as_ref())
-            .map(|ips| {
-                ips.iter()
-                    .map(|i| i.ip.clone())
-                    .collect::<Vec<_>>()
-                    .join(",")
-            })
-            .unwrap_or_default(),
+        "status.hostIPs" => join_ips(
+            status
+                .and_then(|s| s.host_ips.as_ref())
+                .into_iter()
+                .flatten()
+                .map(|i| &i.ip),
+        ),
         "status.podIP" => status.and_then(|s| s.pod_ip.clone()).unwrap_or_default(),
-        "status.podIPs" => status
-            .and_then(|s| s.pod_ips.as_ref())
-            .map(|ips| {
-                ips.iter()
-                    .map(|i| i.ip.clone())
-                    .collect::<Vec<_>>()
-                    .join(",")
-            })
-            .unwrap_or_default(),
+        "status.podIPs" => join_ips(
+            status
+                .and_then(|s| s.pod_ips.as_ref())
+                .into_iter()
+                .flatten()
+                .map(|i| &i.ip),
+        ),
         _ => return Err(format!("unsupported fieldPath: {path}")),
     })
+}
+
+fn join_ips<'a>(ips: impl Iterator<Item = &'a String>) -> String {
+    ips.map(String::as_str).collect::<Vec<_>>().join(",")
 }
 
 /// `metadata.labels['key']` → (`metadata.labels`, `key`).
