@@ -480,6 +480,7 @@ impl ApiServer {
                 name: Some(record.object_name.to_string()),
                 uid: Some(record.object_uid.to_string()),
                 api_version: Some("v1".into()),
+                field_path: record.field_path.clone(),
                 ..Default::default()
             },
             reason: Some(record.reason.into()),
@@ -534,6 +535,8 @@ pub struct EventRecord<'a> {
     pub warning: bool,
     pub component: &'a str,
     pub host: Option<&'a str>,
+    /// The part of the object the event is about (`spec.containers{nginx}`).
+    pub field_path: Option<String>,
 }
 
 #[cfg(test)]

@@ -444,6 +444,7 @@ impl Cluster {
                 warning: !bound,
                 component: SCHEDULER_NAME,
                 host: None,
+                field_path: None,
             },
             self.now,
         );

@@ -64,6 +64,12 @@ fn events_read_like_kubectl() {
         format!("Successfully assigned default/nginx to {node}")
     );
     assert_eq!(events[1].1, "Pulling image \"nginx\"");
+    // Kubelet events name the container they are about.
+    let pulling = c.api().events_for(pod.metadata.uid.as_deref().unwrap())[1].clone();
+    assert_eq!(
+        pulling.involved_object.field_path.as_deref(),
+        Some("spec.containers{nginx}")
+    );
 }
 
 #[test]

@@ -108,8 +108,8 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// Records a kubelet event about one container of the pod.
     fn event(&mut self, reason: &str, message: String, warning: bool, container: &str) {
-        let _ = container;
         self.api.record_event(
             EventRecord {
                 object_kind: "Pod",
@@ -121,6 +121,7 @@ impl Ctx<'_> {
                 warning,
                 component: "kubelet",
                 host: Some(&self.node),
+                field_path: Some(format!("spec.containers{{{container}}}")),
             },
             self.now,
         );
