@@ -110,14 +110,16 @@ pub struct ApiServer {
     rng: Rng,
     #[serde(skip)]
     watch: Vec<WatchEvent>,
-    /// Events by (object uid, reason, message), to count repeats; rebuilt when stale.
+    /// Events by (object uid, field path, reason, message), to count repeats; rebuilt
+    /// when stale.
     #[serde(skip)]
-    event_index: std::collections::HashMap<(String, String, String), (String, String)>,
+    event_index: std::collections::HashMap<(String, String, String, String), (String, String)>,
 }
 
-fn event_key(e: &Event) -> (String, String, String) {
+fn event_key(e: &Event) -> (String, String, String, String) {
     (
         e.involved_object.uid.clone().unwrap_or_default(),
+        e.involved_object.field_path.clone().unwrap_or_default(),
         e.reason.clone().unwrap_or_default(),
         e.message.clone().unwrap_or_default(),
     )
@@ -445,6 +447,7 @@ impl ApiServer {
         }
         let lookup = (
             record.object_uid.to_string(),
+            record.field_path.clone().unwrap_or_default(),
             record.reason.to_string(),
             record.message.clone(),
         );

@@ -242,3 +242,26 @@ fn bad_snapshots_are_errors_not_panics() {
         }
     );
 }
+
+#[test]
+fn events_of_two_containers_are_kept_apart() {
+    let mut c = Cluster::with_default_nodes(1);
+    let two = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: two\nspec:\n  containers:\n  - name: a\n    image: nginx\n  - name: b\n    image: nginx\n";
+    c.create_from_text("p.yaml", two).unwrap();
+    c.advance(10_000);
+    let pod = c.api().pods.get("default", "two").unwrap();
+    let pulling: Vec<_> = c
+        .api()
+        .events_for(pod.metadata.uid.as_deref().unwrap())
+        .into_iter()
+        .filter(|e| e.reason.as_deref() == Some("Pulling"))
+        .map(|e| (e.involved_object.field_path.clone().unwrap(), e.count))
+        .collect();
+    assert_eq!(
+        pulling,
+        [
+            ("spec.containers{a}".to_string(), Some(1)),
+            ("spec.containers{b}".to_string(), Some(1))
+        ]
+    );
+}
