@@ -11,12 +11,16 @@
 pub mod apiserver;
 pub mod clock;
 pub mod cluster;
+pub mod fs;
+pub mod git;
 pub mod gofmt;
 pub mod jsonpath;
 pub mod kubectl;
 pub mod kubelet;
 pub mod manifest;
 pub mod model;
+pub mod net;
 pub mod scheduler;
+pub mod shell;
 
 pub use cluster::{Applied, Cluster, ManifestRejected, SnapshotError};

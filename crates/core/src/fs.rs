@@ -1,0 +1,706 @@
+//! File systems: every node's disk, every container's root file system and every
+//! emptyDir volume is a [`Tree`] in one [`Filesystems`] store. A process sees them
+//! through a [`View`]: its root plus the volumes mounted into it, exactly as a container
+//! runtime assembles a container's mount namespace.
+//!
+//! Errors are `errno` values with libc's texts, so the shell prints
+//! `cat: /x: No such file or directory` as a real one does.
+
+use crate::clock::SimTime;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// An `errno` a file operation can fail with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Errno {
+    NoEnt,
+    NotDir,
+    IsDir,
+    Exist,
+    Access,
+    ReadOnly,
+    NotEmpty,
+    /// Too big: the file would pass the per-file or per-tree limit.
+    NoSpace,
+}
+
+impl std::fmt::Display for Errno {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Errno::NoEnt => "No such file or directory",
+            Errno::NotDir => "Not a directory",
+            Errno::IsDir => "Is a directory",
+            Errno::Exist => "File exists",
+            Errno::Access => "Permission denied",
+            Errno::ReadOnly => "Read-only file system",
+            Errno::NotEmpty => "Directory not empty",
+            Errno::NoSpace => "No space left on device",
+        })
+    }
+}
+
+/// Largest file and largest tree: keeps a runaway `while` loop appending to a file
+/// from eating the page's memory.
+pub const MAX_FILE_BYTES: usize = 4 << 20;
+pub const MAX_TREE_BYTES: usize = 32 << 20;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Content {
+    Dir,
+    File(#[serde(with = "bytes")] Vec<u8>),
+}
+
+/// One file or directory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Inode {
+    pub content: Content,
+    /// Permission bits (`0o755`).
+    pub mode: u32,
+    pub uid: u32,
+    pub gid: u32,
+    pub mtime: SimTime,
+}
+
+impl Inode {
+    pub fn dir(mode: u32, uid: u32, mtime: SimTime) -> Inode {
+        Inode {
+            content: Content::Dir,
+            mode,
+            uid,
+            gid: uid,
+            mtime,
+        }
+    }
+
+    pub fn is_dir(&self) -> bool {
+        matches!(self.content, Content::Dir)
+    }
+
+    pub fn size(&self) -> u64 {
+        match &self.content {
+            Content::Dir => 4096,
+            Content::File(d) => d.len() as u64,
+        }
+    }
+}
+
+/// One file system: absolute paths (`/`, `/var/data`) to inodes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tree {
+    entries: BTreeMap<String, Inode>,
+}
+
+impl Tree {
+    /// A tree holding only its root directory.
+    pub fn new(mtime: SimTime) -> Tree {
+        let mut entries = BTreeMap::new();
+        entries.insert("/".to_string(), Inode::dir(0o755, 0, mtime));
+        Tree { entries }
+    }
+
+    pub fn get(&self, path: &str) -> Option<&Inode> {
+        self.entries.get(path)
+    }
+
+    /// Creates a directory and its missing parents, owned by `uid`.
+    pub fn mkdir_all(&mut self, path: &str, mode: u32, uid: u32, mtime: SimTime) {
+        let mut at = String::new();
+        for part in components(path) {
+            at.push('/');
+            at.push_str(part);
+            self.entries
+                .entry(at.clone())
+                .or_insert_with(|| Inode::dir(mode, uid, mtime));
+        }
+    }
+
+    /// Writes a file (creating its parents), for images and tests.
+    pub fn put(&mut self, path: &str, data: &[u8], mode: u32, mtime: SimTime) {
+        self.mkdir_all(parent(path), 0o755, 0, mtime);
+        self.entries.insert(
+            path.to_string(),
+            Inode {
+                content: Content::File(data.to_vec()),
+                mode,
+                uid: 0,
+                gid: 0,
+                mtime,
+            },
+        );
+    }
+
+    /// Names and inodes directly inside directory `dir`, sorted by name.
+    pub fn children(&self, dir: &str) -> Vec<(&str, &Inode)> {
+        let prefix = if dir == "/" {
+            "/".to_string()
+        } else {
+            format!("{dir}/")
+        };
+        self.entries
+            .range(prefix.clone()..)
+            .take_while(|(k, _)| k.starts_with(&prefix))
+            .filter(|(k, _)| k.len() > prefix.len() && !k[prefix.len()..].contains('/'))
+            .map(|(k, v)| (&k[prefix.len()..], v))
+            .collect()
+    }
+
+    /// Every path under `dir` (not `dir` itself), in order.
+    pub fn walk(&self, dir: &str) -> Vec<(&str, &Inode)> {
+        let prefix = if dir == "/" {
+            "/".to_string()
+        } else {
+            format!("{dir}/")
+        };
+        self.entries
+            .range(prefix.clone()..)
+            .take_while(|(k, _)| k.starts_with(&prefix))
+            .filter(|(k, _)| k.len() > prefix.len())
+            .map(|(k, v)| (k.as_str(), v))
+            .collect()
+    }
+
+    fn bytes(&self) -> usize {
+        self.entries.values().map(|i| i.size() as usize).sum()
+    }
+}
+
+/// Every tree in the cluster, by key (`node/k8s-worker-01`, `rootfs/UID/nginx`,
+/// `emptydir/UID/html`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Filesystems {
+    trees: BTreeMap<String, Tree>,
+}
+
+/// A volume or root mounted into a process's view.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mount {
+    /// Where it appears (`/`, `/usr/share/nginx/html`).
+    pub path: String,
+    /// Which tree.
+    pub tree: String,
+    /// The directory inside the tree that appears at `path` (`/` or a hostPath).
+    pub source: String,
+    pub read_only: bool,
+}
+
+/// What one process sees: mounts, longest path wins.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct View {
+    pub mounts: Vec<Mount>,
+}
+
+/// Who is acting: file permission checks use it (root passes them all).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub uid: u32,
+    pub gid: u32,
+}
+
+impl User {
+    pub const ROOT: User = User { uid: 0, gid: 0 };
+}
+
+/// The user and group names the emulated systems know.
+pub fn user_name(uid: u32) -> String {
+    match uid {
+        0 => "root".into(),
+        101 => "nginx".into(),
+        1000 => "k8s".into(),
+        n => n.to_string(),
+    }
+}
+
+/// Splits a path into its non-empty components.
+pub fn components(path: &str) -> impl Iterator<Item = &str> {
+    path.split('/').filter(|p| !p.is_empty())
+}
+
+/// The parent directory of an absolute, normalised path.
+pub fn parent(path: &str) -> &str {
+    match path.rfind('/') {
+        Some(0) | None => "/",
+        Some(i) => &path[..i],
+    }
+}
+
+/// The last component of a path (`/` for the root).
+pub fn base_name(path: &str) -> &str {
+    let t = path.trim_end_matches('/');
+    if t.is_empty() {
+        return "/";
+    }
+    t.rsplit('/').next().unwrap_or(t)
+}
+
+/// `path` made absolute against `cwd` with `.` and `..` resolved.
+pub fn normalize(cwd: &str, path: &str) -> String {
+    let mut parts: Vec<&str> = if path.starts_with('/') {
+        Vec::new()
+    } else {
+        components(cwd).collect()
+    };
+    for c in components(path) {
+        match c {
+            "." => {}
+            ".." => {
+                parts.pop();
+            }
+            c => parts.push(c),
+        }
+    }
+    if parts.is_empty() {
+        "/".to_string()
+    } else {
+        let mut s = String::new();
+        for p in parts {
+            s.push('/');
+            s.push_str(p);
+        }
+        s
+    }
+}
+
+fn join(base: &str, rest: &str) -> String {
+    if rest.is_empty() || rest == "/" {
+        return base.to_string();
+    }
+    if base == "/" {
+        rest.to_string()
+    } else {
+        format!("{base}{rest}")
+    }
+}
+
+/// Metadata for `ls -l` and `test`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stat {
+    pub is_dir: bool,
+    pub mode: u32,
+    pub uid: u32,
+    pub gid: u32,
+    pub size: u64,
+    pub mtime: SimTime,
+    /// Hard links: 1 for files, 2 + subdirectories for directories.
+    pub nlink: u64,
+}
+
+impl Filesystems {
+    pub fn tree(&self, key: &str) -> Option<&Tree> {
+        self.trees.get(key)
+    }
+
+    pub fn tree_mut(&mut self, key: &str) -> Option<&mut Tree> {
+        self.trees.get_mut(key)
+    }
+
+    /// The tree for `key`, created empty (root directory only) when missing.
+    pub fn ensure(&mut self, key: &str, now: SimTime) -> &mut Tree {
+        self.trees
+            .entry(key.to_string())
+            .or_insert_with(|| Tree::new(now))
+    }
+
+    pub fn insert(&mut self, key: &str, tree: Tree) {
+        self.trees.insert(key.to_string(), tree);
+    }
+
+    pub fn remove(&mut self, key: &str) {
+        self.trees.remove(key);
+    }
+
+    /// Removes every tree whose key starts with `prefix` (a pod's volumes and roots).
+    pub fn remove_prefix(&mut self, prefix: &str) {
+        self.trees.retain(|k, _| !k.starts_with(prefix));
+    }
+
+    /// Which tree and inner path an absolute path of `view` lands on.
+    fn locate<'v>(&self, view: &'v View, path: &str) -> Option<(&'v Mount, String)> {
+        let m = view
+            .mounts
+            .iter()
+            .filter(|m| {
+                m.path == "/"
+                    || path == m.path
+                    || path
+                        .strip_prefix(m.path.as_str())
+                        .is_some_and(|r| r.starts_with('/'))
+            })
+            .max_by_key(|m| m.path.len())?;
+        let rest = if m.path == "/" {
+            path
+        } else {
+            &path[m.path.len()..]
+        };
+        Some((m, join(&m.source, rest)))
+    }
+
+    fn inode<'a>(&'a self, view: &View, path: &str) -> Result<&'a Inode, Errno> {
+        let (m, inner) = self.locate(view, path).ok_or(Errno::NoEnt)?;
+        let tree = self.trees.get(&m.tree).ok_or(Errno::NoEnt)?;
+        if let Some(i) = tree.get(&inner) {
+            return Ok(i);
+        }
+        // A missing path below a file is ENOTDIR, as the kernel says.
+        let mut at = parent(path);
+        loop {
+            if let Ok(i) = self.inode_exact(view, at) {
+                return Err(if i.is_dir() {
+                    Errno::NoEnt
+                } else {
+                    Errno::NotDir
+                });
+            }
+            if at == "/" {
+                return Err(Errno::NoEnt);
+            }
+            at = parent(at);
+        }
+    }
+
+    fn inode_exact<'a>(&'a self, view: &View, path: &str) -> Result<&'a Inode, Errno> {
+        let (m, inner) = self.locate(view, path).ok_or(Errno::NoEnt)?;
+        self.trees
+            .get(&m.tree)
+            .and_then(|t| t.get(&inner))
+            .ok_or(Errno::NoEnt)
+    }
+
+    pub fn stat(&self, view: &View, path: &str) -> Result<Stat, Errno> {
+        let i = self.inode(view, path)?;
+        let nlink = if i.is_dir() {
+            2 + self
+                .list(view, path)
+                .map(|l| l.iter().filter(|(_, s)| s.is_dir).count() as u64)
+                .unwrap_or(0)
+        } else {
+            1
+        };
+        Ok(Stat {
+            is_dir: i.is_dir(),
+            mode: i.mode,
+            uid: i.uid,
+            gid: i.gid,
+            size: i.size(),
+            mtime: i.mtime,
+            nlink,
+        })
+    }
+
+    pub fn exists(&self, view: &View, path: &str) -> bool {
+        self.inode(view, path).is_ok()
+    }
+
+    pub fn read(&self, view: &View, path: &str) -> Result<&[u8], Errno> {
+        match &self.inode(view, path)?.content {
+            Content::Dir => Err(Errno::IsDir),
+            Content::File(d) => Ok(d),
+        }
+    }
+
+    /// Entries of a directory with their metadata, sorted by name; mount points of
+    /// `view` directly inside it appear too.
+    pub fn list(&self, view: &View, dir: &str) -> Result<Vec<(String, Stat)>, Errno> {
+        let i = self.inode(view, dir)?;
+        if !i.is_dir() {
+            return Err(Errno::NotDir);
+        }
+        let (m, inner) = self.locate(view, dir).ok_or(Errno::NoEnt)?;
+        let tree = self.trees.get(&m.tree).ok_or(Errno::NoEnt)?;
+        let mut out: BTreeMap<String, Stat> = BTreeMap::new();
+        for (name, inode) in tree.children(&inner) {
+            let subdirs = if inode.is_dir() {
+                let p = join(&inner, &format!("/{name}"));
+                tree.children(&p).iter().filter(|(_, i)| i.is_dir()).count() as u64
+            } else {
+                0
+            };
+            out.insert(
+                name.to_string(),
+                Stat {
+                    is_dir: inode.is_dir(),
+                    mode: inode.mode,
+                    uid: inode.uid,
+                    gid: inode.gid,
+                    size: inode.size(),
+                    mtime: inode.mtime,
+                    nlink: if inode.is_dir() { 2 + subdirs } else { 1 },
+                },
+            );
+        }
+        for mount in &view.mounts {
+            if mount.path != "/" && parent(&mount.path) == dir {
+                if let Some(i) = self
+                    .trees
+                    .get(&mount.tree)
+                    .and_then(|t| t.get(&mount.source))
+                {
+                    out.insert(
+                        base_name(&mount.path).to_string(),
+                        Stat {
+                            is_dir: i.is_dir(),
+                            mode: i.mode,
+                            uid: i.uid,
+                            gid: i.gid,
+                            size: i.size(),
+                            mtime: i.mtime,
+                            nlink: 2,
+                        },
+                    );
+                }
+            }
+        }
+        Ok(out.into_iter().collect())
+    }
+
+    fn may_write(i: &Inode, user: User) -> bool {
+        user.uid == 0
+            || if i.uid == user.uid {
+                i.mode & 0o200 != 0
+            } else if i.gid == user.gid {
+                i.mode & 0o020 != 0
+            } else {
+                i.mode & 0o002 != 0
+            }
+    }
+
+    /// The writable tree and inner path for creating or changing `path`.
+    fn writable(
+        &mut self,
+        view: &View,
+        path: &str,
+        user: User,
+    ) -> Result<(&mut Tree, String), Errno> {
+        let dir = self.inode(view, parent(path))?;
+        if !dir.is_dir() {
+            return Err(Errno::NotDir);
+        }
+        let dir_ok = Self::may_write(dir, user);
+        let (m, inner) = self.locate(view, path).ok_or(Errno::NoEnt)?;
+        if m.read_only {
+            return Err(Errno::ReadOnly);
+        }
+        let tree_key = m.tree.clone();
+        let tree = self.trees.get_mut(&tree_key).ok_or(Errno::NoEnt)?;
+        match tree.get(&inner) {
+            Some(i) if !i.is_dir() && !Self::may_write(i, user) => return Err(Errno::Access),
+            None if !dir_ok => return Err(Errno::Access),
+            _ => {}
+        }
+        Ok((tree, inner))
+    }
+
+    /// Writes (or with `append`, extends) a file, creating it with mode 0644.
+    pub fn write(
+        &mut self,
+        view: &View,
+        path: &str,
+        data: &[u8],
+        append: bool,
+        user: User,
+        now: SimTime,
+    ) -> Result<(), Errno> {
+        let (tree, inner) = self.writable(view, path, user)?;
+        let used = tree.bytes();
+        match tree.entries.get_mut(&inner) {
+            Some(Inode {
+                content: Content::Dir,
+                ..
+            }) => Err(Errno::IsDir),
+            Some(i) => {
+                let Content::File(d) = &mut i.content else {
+                    return Err(Errno::IsDir);
+                };
+                let new_len = if append { d.len() + data.len() } else { data.len() };
+                if new_len > MAX_FILE_BYTES || used + data.len() > MAX_TREE_BYTES {
+                    return Err(Errno::NoSpace);
+                }
+                if !append {
+                    d.clear();
+                }
+                d.extend_from_slice(data);
+                i.mtime = now;
+                Ok(())
+            }
+            None => {
+                if data.len() > MAX_FILE_BYTES || used + data.len() > MAX_TREE_BYTES {
+                    return Err(Errno::NoSpace);
+                }
+                tree.entries.insert(
+                    inner,
+                    Inode {
+                        content: Content::File(data.to_vec()),
+                        mode: 0o644,
+                        uid: user.uid,
+                        gid: user.gid,
+                        mtime: now,
+                    },
+                );
+                Ok(())
+            }
+        }
+    }
+
+    /// `mkdir` (with `parents`, `mkdir -p`: existing directories are fine).
+    pub fn mkdir(
+        &mut self,
+        view: &View,
+        path: &str,
+        parents: bool,
+        user: User,
+        now: SimTime,
+    ) -> Result<(), Errno> {
+        if parents {
+            let mut at = String::new();
+            for c in components(path) {
+                at.push('/');
+                at.push_str(c);
+                match self.inode(view, &at) {
+                    Ok(i) if i.is_dir() => continue,
+                    Ok(_) => return Err(Errno::NotDir),
+                    Err(_) => self.mkdir(view, &at.clone(), false, user, now)?,
+                }
+            }
+            return Ok(());
+        }
+        if self.inode(view, path).is_ok() {
+            return Err(Errno::Exist);
+        }
+        let (tree, inner) = self.writable(view, path, user)?;
+        tree.entries
+            .insert(inner, Inode::dir(0o755, user.uid, now));
+        Ok(())
+    }
+
+    /// `rm` / `rmdir`: a directory needs `recursive` unless empty and `dir_ok`.
+    pub fn remove_path(
+        &mut self,
+        view: &View,
+        path: &str,
+        recursive: bool,
+        user: User,
+    ) -> Result<(), Errno> {
+        let i = self.inode(view, path)?;
+        if i.is_dir() && !recursive {
+            return Err(Errno::IsDir);
+        }
+        if view.mounts.iter().any(|m| m.path == path) {
+            // A mount point cannot go away (EBUSY); its contents can.
+            let (m, inner) = self.locate(view, path).ok_or(Errno::NoEnt)?;
+            if m.read_only {
+                return Err(Errno::ReadOnly);
+            }
+            let key = m.tree.clone();
+            if let Some(t) = self.trees.get_mut(&key) {
+                let prefix = if inner == "/" { "/".to_string() } else { format!("{inner}/") };
+                t.entries.retain(|k, _| !k.starts_with(&prefix) || k.len() <= prefix.len() - 1);
+            }
+            return Ok(());
+        }
+        let (tree, inner) = self.writable(view, path, user)?;
+        let prefix = format!("{inner}/");
+        tree.entries
+            .retain(|k, _| *k != inner && !k.starts_with(&prefix));
+        Ok(())
+    }
+
+    /// Creates `path` if missing, else updates its time (`touch`).
+    pub fn touch(&mut self, view: &View, path: &str, user: User, now: SimTime) -> Result<(), Errno> {
+        let (tree, inner) = self.writable(view, path, user)?;
+        match tree.entries.get_mut(&inner) {
+            Some(i) => i.mtime = now,
+            None => {
+                tree.entries.insert(
+                    inner,
+                    Inode {
+                        content: Content::File(Vec::new()),
+                        mode: 0o644,
+                        uid: user.uid,
+                        gid: user.gid,
+                        mtime: now,
+                    },
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Binary-safe file contents in JSON snapshots: UTF-8 text stays a string; anything
+/// else is a list of byte values.
+mod bytes {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(untagged)]
+    enum Repr {
+        Text(String),
+        Bytes(Vec<u8>),
+    }
+
+    pub fn serialize<S: Serializer>(v: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        match std::str::from_utf8(v) {
+            Ok(t) => Repr::Text(t.to_string()).serialize(s),
+            Err(_) => Repr::Bytes(v.to_vec()).serialize(s),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        Ok(match Repr::deserialize(d)? {
+            Repr::Text(t) => t.into_bytes(),
+            Repr::Bytes(b) => b,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn setup() -> (Filesystems, View) {
+        let mut fs = Filesystems::default();
+        let mut root = Tree::new(SimTime(0));
+        root.put("/usr/share/nginx/html/index.html", b"welcome", 0o644, SimTime(0));
+        root.mkdir_all("/html", 0o755, 0, SimTime(0));
+        fs.insert("rootfs", root);
+        fs.insert("vol", Tree::new(SimTime(0)));
+        let mut node = Tree::new(SimTime(0));
+        node.mkdir_all("/var/data", 0o755, 0, SimTime(0));
+        fs.insert("node", node);
+        let view = View {
+            mounts: vec![
+                Mount { path: "/".into(), tree: "rootfs".into(), source: "/".into(), read_only: false },
+                Mount { path: "/usr/share/nginx/html".into(), tree: "node".into(), source: "/var/data".into(), read_only: false },
+                Mount { path: "/html".into(), tree: "vol".into(), source: "/".into(), read_only: true },
+            ],
+        };
+        (fs, view)
+    }
+
+    #[test]
+    fn mounts_hide_what_is_below_them() {
+        let (mut fs, view) = setup();
+        assert_eq!(fs.read(&view, "/usr/share/nginx/html/index.html"), Err(Errno::NoEnt));
+        fs.write(&view, "/usr/share/nginx/html/index.html", b"hi", false, User::ROOT, SimTime(5)).unwrap();
+        let node_view = View {
+            mounts: vec![Mount { path: "/".into(), tree: "node".into(), source: "/".into(), read_only: false }],
+        };
+        assert_eq!(fs.read(&node_view, "/var/data/index.html").unwrap(), b"hi");
+        assert_eq!(fs.write(&view, "/html/x", b"", false, User::ROOT, SimTime(0)), Err(Errno::ReadOnly));
+    }
+
+    #[test]
+    fn permissions_and_errors() {
+        let (mut fs, view) = setup();
+        let k8s = User { uid: 1000, gid: 1000 };
+        assert_eq!(fs.write(&view, "/usr/share/nginx/html/a", b"", false, k8s, SimTime(0)), Err(Errno::Access));
+        assert_eq!(fs.read(&view, "/usr"), Err(Errno::IsDir));
+        assert_eq!(fs.mkdir(&view, "/usr", false, User::ROOT, SimTime(0)), Err(Errno::Exist));
+        fs.mkdir(&view, "/a/b/c", true, User::ROOT, SimTime(0)).unwrap();
+        assert!(fs.stat(&view, "/a/b/c").unwrap().is_dir);
+        assert_eq!(fs.stat(&view, "/a").unwrap().nlink, 3);
+        let names: Vec<String> = fs.list(&view, "/").unwrap().into_iter().map(|e| e.0).collect();
+        assert_eq!(names, ["a", "html", "usr"]);
+        assert_eq!(normalize("/a/b", "../c/./d"), "/a/c/d");
+        assert_eq!(normalize("/", ".."), "/");
+    }
+}

@@ -1,0 +1,480 @@
+//! The mock git store: remote repositories addressed by URL, with commits whose ids
+//! are real git object hashes (so short SHAs look like git's), and the clone / pull /
+//! log / status behaviour the lessons' sidecars rely on, with git's own output.
+//!
+//! Remotes live here ([`Remotes`]); a clone is ordinary files plus a small `.git`
+//! directory in whatever file system it was cloned into.
+
+mod client;
+
+pub use client::run as run_git;
+
+use crate::clock::SimTime;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// One commit of a remote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Commit {
+    pub id: String,
+    pub parent: Option<String>,
+    pub tree: String,
+    pub author: String,
+    pub email: String,
+    pub time: SimTime,
+    pub message: String,
+    /// The full tree: path to blob id.
+    pub files: BTreeMap<String, String>,
+}
+
+/// A remote repository.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Repo {
+    pub url: String,
+    pub branch: String,
+    /// Commits, oldest first; the last is the branch head.
+    pub commits: Vec<Commit>,
+    /// What the next commit will hold (path to contents).
+    #[serde(with = "staged")]
+    pub staged: BTreeMap<String, Vec<u8>>,
+}
+
+impl Repo {
+    pub fn head(&self) -> Option<&Commit> {
+        self.commits.last()
+    }
+
+    pub fn commit(&self, id: &str) -> Option<&Commit> {
+        self.commits.iter().find(|c| c.id == id)
+    }
+}
+
+/// Why a store operation failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GitError {
+    NotFound(String),
+    Exists(String),
+    NothingToCommit,
+    BadPath(String),
+}
+
+impl std::fmt::Display for GitError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            GitError::NotFound(u) => write!(f, "fatal: repository '{u}' not found"),
+            GitError::Exists(u) => write!(f, "fatal: repository '{u}' already exists"),
+            GitError::NothingToCommit => write!(f, "nothing to commit, working tree clean"),
+            GitError::BadPath(p) => write!(f, "fatal: invalid path '{p}'"),
+        }
+    }
+}
+
+/// All remotes, and every blob by id.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Remotes {
+    repos: BTreeMap<String, Repo>,
+    #[serde(with = "blobs")]
+    blobs: BTreeMap<String, Vec<u8>>,
+}
+
+/// `https://github.com/a/b.git/` and `https://github.com/a/b` name the same repo.
+pub fn normalize_url(url: &str) -> String {
+    let u = url.trim().trim_end_matches('/');
+    u.strip_suffix(".git").unwrap_or(u).to_string()
+}
+
+pub fn hash_object(kind: &str, data: &[u8]) -> String {
+    let mut h = sha1_smol::Sha1::new();
+    h.update(format!("{kind} {}\0", data.len()).as_bytes());
+    h.update(data);
+    h.digest().to_string()
+}
+
+fn hex_bytes(hex: &str) -> Vec<u8> {
+    (0..hex.len() / 2)
+        .filter_map(|i| u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok())
+        .collect()
+}
+
+/// The id of the tree holding `files` (path to blob id), as git computes it.
+fn tree_id(files: &BTreeMap<String, String>) -> String {
+    fn build(entries: &[(Vec<&str>, &str)]) -> String {
+        // Group by first component: files here, subtrees below.
+        let mut items: Vec<(String, bool, String)> = Vec::new();
+        let mut i = 0;
+        while i < entries.len() {
+            let (parts, blob) = &entries[i];
+            if parts.len() == 1 {
+                items.push((parts[0].to_string(), false, blob.to_string()));
+                i += 1;
+            } else {
+                let name = parts[0];
+                let mut j = i;
+                let mut sub = Vec::new();
+                while j < entries.len() && entries[j].0.len() > 1 && entries[j].0[0] == name {
+                    sub.push((entries[j].0[1..].to_vec(), entries[j].1));
+                    j += 1;
+                }
+                items.push((name.to_string(), true, build(&sub)));
+                i = j;
+            }
+        }
+        // git sorts tree entries by name, directories as if followed by '/'.
+        items.sort_by(|a, b| {
+            let ka = if a.1 { format!("{}/", a.0) } else { a.0.clone() };
+            let kb = if b.1 { format!("{}/", b.0) } else { b.0.clone() };
+            ka.cmp(&kb)
+        });
+        let mut data = Vec::new();
+        for (name, dir, id) in items {
+            data.extend_from_slice(if dir { b"40000 " } else { b"100644 " });
+            data.extend_from_slice(name.as_bytes());
+            data.push(0);
+            data.extend_from_slice(&hex_bytes(&id));
+        }
+        hash_object("tree", &data)
+    }
+    let entries: Vec<(Vec<&str>, &str)> = files
+        .iter()
+        .map(|(p, b)| (p.split('/').collect(), b.as_str()))
+        .collect();
+    build(&entries)
+}
+
+/// A valid path inside a repository: relative, no empty, `.` or `..` parts, not `.git`.
+fn check_path(path: &str) -> Result<String, GitError> {
+    let p = path.trim_start_matches("./");
+    let ok = !p.is_empty()
+        && !p.starts_with('/')
+        && p.split('/').all(|c| !c.is_empty() && c != "." && c != "..")
+        && p.split('/').next() != Some(".git");
+    if ok {
+        Ok(p.to_string())
+    } else {
+        Err(GitError::BadPath(path.to_string()))
+    }
+}
+
+impl Remotes {
+    pub fn repos(&self) -> impl Iterator<Item = &Repo> {
+        self.repos.values()
+    }
+
+    pub fn repo(&self, url: &str) -> Option<&Repo> {
+        self.repos.get(&normalize_url(url))
+    }
+
+    pub fn blob(&self, id: &str) -> Option<&[u8]> {
+        self.blobs.get(id).map(Vec::as_slice)
+    }
+
+    /// Creates an empty repository (`git init` on the server side).
+    pub fn init(&mut self, url: &str) -> Result<(), GitError> {
+        let key = normalize_url(url);
+        if key.is_empty() {
+            return Err(GitError::NotFound(url.to_string()));
+        }
+        if self.repos.contains_key(&key) {
+            return Err(GitError::Exists(key));
+        }
+        self.repos.insert(
+            key.clone(),
+            Repo {
+                url: key,
+                branch: "master".into(),
+                ..Default::default()
+            },
+        );
+        Ok(())
+    }
+
+    /// Stages a file's new contents for the next commit.
+    pub fn put(&mut self, url: &str, path: &str, data: &[u8]) -> Result<(), GitError> {
+        let path = check_path(path)?;
+        let repo = self
+            .repos
+            .get_mut(&normalize_url(url))
+            .ok_or_else(|| GitError::NotFound(url.to_string()))?;
+        repo.staged.insert(path, data.to_vec());
+        Ok(())
+    }
+
+    /// Stages a file's removal.
+    pub fn remove(&mut self, url: &str, path: &str) -> Result<(), GitError> {
+        let repo = self
+            .repos
+            .get_mut(&normalize_url(url))
+            .ok_or_else(|| GitError::NotFound(url.to_string()))?;
+        repo.staged
+            .remove(path)
+            .map(|_| ())
+            .ok_or_else(|| GitError::BadPath(path.to_string()))
+    }
+
+    /// Commits what is staged; returns the new commit's id.
+    pub fn commit(
+        &mut self,
+        url: &str,
+        message: &str,
+        author: (&str, &str),
+        time: SimTime,
+    ) -> Result<String, GitError> {
+        let key = normalize_url(url);
+        let repo = self
+            .repos
+            .get(&key)
+            .ok_or_else(|| GitError::NotFound(url.to_string()))?;
+        let mut files = BTreeMap::new();
+        let mut new_blobs = Vec::new();
+        for (p, data) in &repo.staged {
+            let id = hash_object("blob", data);
+            files.insert(p.clone(), id.clone());
+            new_blobs.push((id, data.clone()));
+        }
+        if repo.head().is_some_and(|h| h.files == files) {
+            return Err(GitError::NothingToCommit);
+        }
+        let tree = tree_id(&files);
+        let parent = repo.head().map(|h| h.id.clone());
+        let secs = (crate::clock::EPOCH_UNIX_MS + time.0 as i64) / 1000;
+        let mut body = format!("tree {tree}\n");
+        if let Some(p) = &parent {
+            body.push_str(&format!("parent {p}\n"));
+        }
+        let who = format!("{} <{}> {secs} +0000", author.0, author.1);
+        body.push_str(&format!("author {who}\ncommitter {who}\n\n{message}\n"));
+        let id = hash_object("commit", body.as_bytes());
+        for (b, d) in new_blobs {
+            self.blobs.insert(b, d);
+        }
+        if let Some(repo) = self.repos.get_mut(&key) {
+            repo.commits.push(Commit {
+                id: id.clone(),
+                parent,
+                tree,
+                author: author.0.to_string(),
+                email: author.1.to_string(),
+                time,
+                message: message.to_string(),
+                files,
+            });
+        }
+        Ok(id)
+    }
+}
+
+/// Per-file line counts of a change, as `git diff --stat` counts them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileChange {
+    pub path: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+    pub binary: bool,
+    pub insertions: usize,
+    pub deletions: usize,
+    pub old_size: usize,
+    pub new_size: usize,
+}
+
+fn is_binary(data: &[u8]) -> bool {
+    data.iter().take(8000).any(|b| *b == 0)
+}
+
+/// Lines added and removed between two texts (longest common subsequence).
+fn line_counts(old: &[u8], new: &[u8]) -> (usize, usize) {
+    let a: Vec<&[u8]> = old.split_inclusive(|b| *b == b'\n').collect();
+    let b: Vec<&[u8]> = new.split_inclusive(|b| *b == b'\n').collect();
+    // Trim the common prefix and suffix first: most edits are small.
+    let mut s = 0;
+    while s < a.len() && s < b.len() && a[s] == b[s] {
+        s += 1;
+    }
+    let mut e = 0;
+    while e < a.len() - s && e < b.len() - s && a[a.len() - 1 - e] == b[b.len() - 1 - e] {
+        e += 1;
+    }
+    let a = &a[s..a.len() - e];
+    let b = &b[s..b.len() - e];
+    if a.len().saturating_mul(b.len()) > 4_000_000 {
+        return (b.len(), a.len());
+    }
+    let mut dp = vec![0u32; (a.len() + 1) * (b.len() + 1)];
+    let w = b.len() + 1;
+    for i in (0..a.len()).rev() {
+        for j in (0..b.len()).rev() {
+            dp[i * w + j] = if a[i] == b[j] {
+                dp[(i + 1) * w + j + 1] + 1
+            } else {
+                dp[(i + 1) * w + j].max(dp[i * w + j + 1])
+            };
+        }
+    }
+    let common = dp[0] as usize;
+    (b.len() - common, a.len() - common)
+}
+
+impl Remotes {
+    /// What changed between two commits of a repo (either may be absent: empty tree).
+    pub fn diff(&self, old: Option<&Commit>, new: Option<&Commit>) -> Vec<FileChange> {
+        let empty = BTreeMap::new();
+        let of = old.map_or(&empty, |c| &c.files);
+        let nf = new.map_or(&empty, |c| &c.files);
+        let mut paths: Vec<&String> = of.keys().chain(nf.keys()).collect();
+        paths.sort();
+        paths.dedup();
+        let mut out = Vec::new();
+        for p in paths {
+            let (o, n) = (of.get(p), nf.get(p));
+            if o == n {
+                continue;
+            }
+            let od = o.and_then(|id| self.blob(id)).unwrap_or_default();
+            let nd = n.and_then(|id| self.blob(id)).unwrap_or_default();
+            let binary = is_binary(od) || is_binary(nd);
+            let (ins, del) = if binary { (0, 0) } else { line_counts(od, nd) };
+            out.push(FileChange {
+                path: p.clone(),
+                old: o.cloned(),
+                new: n.cloned(),
+                binary,
+                insertions: ins,
+                deletions: del,
+                old_size: od.len(),
+                new_size: nd.len(),
+            });
+        }
+        out
+    }
+}
+
+/// `git diff --stat` lines, the summary line and the create/delete mode lines.
+pub fn diffstat(changes: &[FileChange]) -> String {
+    let name_w = changes.iter().map(|c| c.path.chars().count()).max().unwrap_or(0);
+    let max_change = changes
+        .iter()
+        .filter(|c| !c.binary)
+        .map(|c| c.insertions + c.deletions)
+        .max()
+        .unwrap_or(0);
+    let mut num_w = max_change.to_string().len();
+    if changes.iter().any(|c| c.binary) {
+        num_w = num_w.max(3);
+    }
+    // git scales the graph to fit 80 columns.
+    let graph_w = 80usize.saturating_sub(name_w + num_w + 6).max(6);
+    let mut out = String::new();
+    for c in changes {
+        if c.binary {
+            out.push_str(&format!(
+                " {:<name_w$} | {:>num_w$} {} -> {} bytes\n",
+                c.path, "Bin", c.old_size, c.new_size
+            ));
+            continue;
+        }
+        let total = c.insertions + c.deletions;
+        let (plus, minus) = if max_change > graph_w {
+            let scale = |n: usize| if n == 0 { 0 } else { (n * graph_w).div_ceil(max_change).max(1) };
+            (scale(c.insertions), scale(c.deletions))
+        } else {
+            (c.insertions, c.deletions)
+        };
+        out.push_str(&format!(
+            " {:<name_w$} | {:>num_w$} {}{}\n",
+            c.path,
+            total,
+            "+".repeat(plus),
+            "-".repeat(minus)
+        ));
+    }
+    let files = changes.len();
+    let ins: usize = changes.iter().map(|c| c.insertions).sum();
+    let del: usize = changes.iter().map(|c| c.deletions).sum();
+    let mut summary = format!(" {files} file{} changed", if files == 1 { "" } else { "s" });
+    if ins > 0 || del == 0 {
+        summary.push_str(&format!(", {ins} insertion{}(+)", if ins == 1 { "" } else { "s" }));
+    }
+    if del > 0 || ins == 0 {
+        summary.push_str(&format!(", {del} deletion{}(-)", if del == 1 { "" } else { "s" }));
+    }
+    out.push_str(&summary);
+    out.push('\n');
+    for c in changes {
+        match (&c.old, &c.new) {
+            (None, Some(_)) => out.push_str(&format!(" create mode 100644 {}\n", c.path)),
+            (Some(_), None) => out.push_str(&format!(" delete mode 100644 {}\n", c.path)),
+            _ => {}
+        }
+    }
+    out
+}
+
+mod staged {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use std::collections::BTreeMap;
+
+    pub fn serialize<S: Serializer>(v: &BTreeMap<String, Vec<u8>>, s: S) -> Result<S::Ok, S::Error> {
+        let m: BTreeMap<&String, String> = v.iter().map(|(k, d)| (k, hex(d))).collect();
+        m.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, Vec<u8>>, D::Error> {
+        let m = BTreeMap::<String, String>::deserialize(d)?;
+        Ok(m.into_iter().map(|(k, v)| (k, super::hex_bytes(&v))).collect())
+    }
+
+    pub fn hex(d: &[u8]) -> String {
+        d.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+mod blobs {
+    pub use super::staged::{deserialize, serialize};
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_git_object_hashes() {
+        // `printf 'hello\n' | git hash-object --stdin`
+        assert_eq!(hash_object("blob", b"hello\n"), "ce013625030ba8dba906f756967f9e9ca394464a");
+        // The empty tree.
+        assert_eq!(tree_id(&BTreeMap::new()), "4b825dc642cb6eb9a060e54bf8d69288fbee4904");
+        let mut files = BTreeMap::new();
+        files.insert("hello.txt".to_string(), hash_object("blob", b"hello\n"));
+        // `git write-tree` over a repo holding hello.txt.
+        assert_eq!(tree_id(&files), "aaa96ced2d9a1c8e72c56b253a0e2fe78393feb7");
+    }
+
+    #[test]
+    fn diffstat_reads_like_git() {
+        let changes = vec![
+            FileChange {
+                path: "images/pic-k8s.jpg".into(),
+                old: None,
+                new: Some("x".into()),
+                binary: true,
+                insertions: 0,
+                deletions: 0,
+                old_size: 0,
+                new_size: 14645,
+            },
+            FileChange {
+                path: "index.html".into(),
+                old: Some("a".into()),
+                new: Some("b".into()),
+                binary: false,
+                insertions: 2,
+                deletions: 2,
+                old_size: 10,
+                new_size: 10,
+            },
+        ];
+        assert_eq!(
+            diffstat(&changes),
+            " images/pic-k8s.jpg | Bin 0 -> 14645 bytes\n index.html         |   4 ++--\n 2 files changed, 2 insertions(+), 2 deletions(-)\n create mode 100644 images/pic-k8s.jpg\n"
+        );
+        assert_eq!(line_counts(b"a\nb\nc\n", b"a\nB\nc\nd\n"), (2, 1));
+    }
+}

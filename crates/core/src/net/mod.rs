@@ -1,0 +1,124 @@
+//! Networking: URLs, HTTP requests and responses between the emulated programs, and
+//! the errors a real client sees (connection refused, timeout, unknown host).
+//! Routing to Services and pods is done by the cluster (see `cluster::network`); the
+//! servers themselves are in [`servers`].
+
+pub mod servers;
+
+/// An HTTP request as a client sends it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpRequest {
+    pub method: String,
+    /// Host as written in the URL (a name or an IP).
+    pub host: String,
+    pub port: u16,
+    /// Path with query (`/index.html`).
+    pub path: String,
+    pub user_agent: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpResponse {
+    pub status: u16,
+    pub reason: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl HttpResponse {
+    pub fn new(status: u16, content_type: &str, body: Vec<u8>) -> HttpResponse {
+        HttpResponse {
+            status,
+            reason: reason(status).to_string(),
+            headers: vec![
+                ("Content-Type".into(), content_type.into()),
+                ("Content-Length".into(), body.len().to_string()),
+            ],
+            body,
+        }
+    }
+}
+
+pub fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        301 => "Moved Permanently",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Not Allowed",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        _ => "",
+    }
+}
+
+/// Why a connection failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NetError {
+    /// Nothing listens there (RST): `Connection refused`.
+    Refused { host: String, port: u16 },
+    /// No route or dropped packets: the client times out.
+    Timeout { host: String, port: u16 },
+    /// The name does not resolve.
+    Unresolved(String),
+    /// Not a URL the client understands.
+    BadUrl(String),
+}
+
+/// A parsed `http://host:port/path` URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Url {
+    pub scheme: String,
+    pub host: String,
+    pub port: u16,
+    pub path: String,
+}
+
+pub fn parse_url(url: &str) -> Result<Url, NetError> {
+    let (scheme, rest) = match url.split_once("://") {
+        Some((s, r)) => (s.to_ascii_lowercase(), r),
+        None => ("http".to_string(), url),
+    };
+    let default_port = match scheme.as_str() {
+        "http" => 80,
+        "https" => 443,
+        _ => return Err(NetError::BadUrl(url.to_string())),
+    };
+    let (authority, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, "/"),
+    };
+    let authority = authority.rsplit('@').next().unwrap_or(authority);
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((h, p)) => (
+            h,
+            p.parse::<u16>()
+                .map_err(|_| NetError::BadUrl(url.to_string()))?,
+        ),
+        None => (authority, default_port),
+    };
+    if host.is_empty() {
+        return Err(NetError::BadUrl(url.to_string()));
+    }
+    Ok(Url {
+        scheme,
+        host: host.to_ascii_lowercase(),
+        port,
+        path: path.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls() {
+        let u = parse_url("http://192.168.56.202:32258/index.html").unwrap();
+        assert_eq!((u.host.as_str(), u.port, u.path.as_str()), ("192.168.56.202", 32258, "/index.html"));
+        let u = parse_url("tea.default.svc.cluster.local").unwrap();
+        assert_eq!((u.port, u.path.as_str()), (80, "/"));
+        assert!(parse_url("ftp://x").is_err());
+        assert!(parse_url("http://x:99999/").is_err());
+    }
+}

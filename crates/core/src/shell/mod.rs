@@ -1,0 +1,335 @@
+//! A small POSIX `sh`: what container commands, node shells and `kubectl exec` run in.
+//!
+//! Scripts are parsed once ([`parse`]) and run by a [`Process`] over a virtual file
+//! system view. A process is resumable: `sleep 5` suspends it until the simulated clock
+//! reaches the wake time, and its whole state (variables, working directory, where in
+//! the script it stopped) is plain data, so a cluster snapshot holds running processes
+//! too. A step budget bounds every run, so `while true; do :; done` costs the page
+//! nothing: the process yields and is resumed later.
+
+pub(crate) mod exec;
+pub mod parse;
+pub mod programs;
+
+use crate::clock::SimTime;
+use crate::fs::{Filesystems, User, View};
+use crate::net::{HttpRequest, HttpResponse, NetError};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+pub use parse::{parse, Script, SyntaxError};
+
+/// Which system a process runs on: decides which programs exist and how the shell
+/// words its errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum System {
+    /// busybox, alpine: ash and busybox applets (wget, no curl or git).
+    Busybox,
+    /// The nginx image (Debian): bash, coreutils, curl, nginx.
+    Nginx,
+    /// The redis image (Debian): bash, coreutils, redis-server, redis-cli.
+    Redis,
+    /// ansilh/demo-tea and demo-coffee: a small Alpine image with the demo app.
+    Demo,
+    /// ansilh/debug-tools: a toolbox image with bash, git, curl, wget, redis-cli.
+    DebugTools,
+    /// A node: Ubuntu with bash, sudo, coreutils, git, curl, and kubectl on the
+    /// control plane.
+    Node,
+}
+
+/// What a process is doing between runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum State {
+    /// Ready to continue now.
+    Runnable,
+    /// In `sleep` until this time.
+    Sleeping(SimTime),
+    /// Ran out of its step budget; continues at the next run.
+    Busy,
+    /// Became a server (`nginx`, `redis-server`, ...): handles requests until killed.
+    Serving(Server),
+    /// Exited with this status.
+    Exited(i32),
+}
+
+/// The emulated server programs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Server {
+    /// nginx with its default config: port 80, root /usr/share/nginx/html.
+    Nginx,
+    /// ansilh/demo-tea and demo-coffee: HTTP on 8080 answering `Node:$MY_NODE_NAME`.
+    Demo { port: u16, node_name: String },
+    /// redis-server on 6379, with its data set.
+    Redis { data: BTreeMap<String, String> },
+    /// A redis proxy (the ambassador): listens on `port`, forwards to `upstream`.
+    RedisProxy { port: u16, upstream: String },
+    /// `busybox httpd` / `python -m http.server`-like static server over `root`.
+    Static { port: u16, root: String },
+}
+
+impl Server {
+    pub fn port(&self) -> u16 {
+        match self {
+            Server::Nginx => 80,
+            Server::Demo { port, .. } => *port,
+            Server::Redis { .. } => 6379,
+            Server::RedisProxy { port, .. } => *port,
+            Server::Static { port, .. } => *port,
+        }
+    }
+}
+
+/// Output streams.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Stream {
+    Stdout,
+    Stderr,
+}
+
+/// What the process runs against: the clock, the file systems, the network, and (on
+/// the control-plane node) kubectl.
+pub trait Host {
+    fn now(&self) -> SimTime;
+    fn fs(&mut self) -> &mut Filesystems;
+    fn hostname(&self) -> String;
+    /// The mock git remotes.
+    fn git(&mut self) -> &mut crate::git::Remotes;
+    /// An HTTP request from this process's network namespace.
+    fn http(&mut self, req: &HttpRequest) -> Result<HttpResponse, NetError>;
+    /// A redis command sent to `host:port` from this process.
+    fn redis(&mut self, host: &str, port: u16, args: &[String]) -> Result<crate::net::servers::Reply, NetError>;
+    /// Runs kubectl, when this system has it: (stdout, stderr, exit code).
+    fn kubectl(&mut self, _args: &[String], _stdin: &[u8]) -> Option<(String, String, i32)> {
+        None
+    }
+}
+
+/// Where a suspended script stopped, innermost last. Each construct entered while
+/// resuming takes its own entry back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+enum Cursor {
+    /// Item of a list.
+    Seq(usize),
+    /// Pipeline of an and-or list.
+    AndOr(usize),
+    /// A single-command pipeline (negation applies on completion).
+    Pipe,
+    /// A compound command whose redirections were applied.
+    Compound,
+    Loop { in_body: bool },
+    If { branch: usize, in_cond: bool },
+    For { values: Vec<String>, idx: usize, started: bool },
+    Subshell { env: BTreeMap<String, String>, cwd: String },
+    /// A simple command that finished (sleep): resume after it.
+    Done,
+    /// A simple command not yet run (budget ran out): run it on resume.
+    Redo,
+}
+
+/// Steps one run may take before the process yields.
+pub const STEP_BUDGET: u32 = 20_000;
+
+/// A running shell or program.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Process {
+    script: Script,
+    /// Variables (all exported: children and `env` see them).
+    pub env: BTreeMap<String, String>,
+    /// `$0` and the positional parameters.
+    args: Vec<String>,
+    pub cwd: String,
+    pub user: User,
+    pub view: View,
+    pub system: System,
+    /// The shell's name in its error messages (`sh`, `-bash`).
+    name: String,
+    status: i32,
+    resume: Vec<Cursor>,
+    pub state: State,
+    /// Output not yet collected, in order.
+    #[serde(skip)]
+    output: Vec<(Stream, Vec<u8>)>,
+    /// Whether this is a terminal session (ls prints columns, sleep returns at once).
+    interactive: bool,
+    /// `exit` was run in this interactive shell.
+    logged_out: bool,
+    /// Until when `sudo` needs no password again.
+    sudo_until: Option<SimTime>,
+    /// A session change asked for by `sudo -i`, `su` or `ssh` in a terminal.
+    #[serde(skip)]
+    pub request: Option<Request>,
+}
+
+/// What an interactive command asks the terminal to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Request {
+    /// Open a nested login shell as this user (`sudo -i`, `su -`).
+    Login { user: User },
+    /// Open a shell on another node (`ssh k8s-worker-01`).
+    Ssh { host: String, user: Option<String> },
+}
+
+/// How a process is started.
+#[derive(Debug, Clone)]
+pub struct Spawn {
+    pub system: System,
+    pub view: View,
+    pub user: User,
+    pub env: BTreeMap<String, String>,
+    pub cwd: String,
+}
+
+impl Process {
+    /// Runs `argv` as a container's process (its command and args).
+    pub fn exec(spawn: Spawn, argv: Vec<String>) -> Process {
+        let mut p = Process::new(spawn, "sh");
+        // `sh -c SCRIPT [NAME ARGS...]` as the container's process: the shell runs the
+        // script itself, so its sleeps suspend the container.
+        let base = argv.first().map(|a| a.rsplit('/').next().unwrap_or(a).to_string());
+        if matches!(base.as_deref(), Some("sh" | "bash" | "ash" | "dash"))
+            && argv.get(1).map(String::as_str) == Some("-c")
+            && argv.len() >= 3
+            && programs::available(p.system, &argv[0])
+        {
+            p.args = vec![argv.get(3).cloned().unwrap_or_else(|| argv[0].clone())];
+            p.args.extend(argv.iter().skip(4).cloned());
+            match parse(&argv[2]) {
+                Ok(script) => p.script = script,
+                Err(e) => {
+                    p.output.push((Stream::Stderr, format!("sh: {e}\n").into_bytes()));
+                    p.status = 2;
+                    p.state = State::Exited(2);
+                }
+            }
+            return p;
+        }
+        p.script = Script(vec![parse::AndOr {
+            first: parse::Pipeline {
+                negate: false,
+                commands: vec![parse::Command::Simple {
+                    assigns: Vec::new(),
+                    words: argv
+                        .iter()
+                        .map(|a| parse::Word(vec![parse::Part::Quoted(a.clone())]))
+                        .collect(),
+                    redirs: Vec::new(),
+                }],
+            },
+            rest: Vec::new(),
+        }]);
+        p
+    }
+
+    /// An interactive login shell (a node's terminal).
+    pub fn login(spawn: Spawn, name: &str) -> Process {
+        let mut p = Process::new(spawn, name);
+        p.interactive = true;
+        p.state = State::Exited(0);
+        p
+    }
+
+    fn new(spawn: Spawn, name: &str) -> Process {
+        Process {
+            script: Script::default(),
+            env: spawn.env,
+            args: vec![name.to_string()],
+            cwd: spawn.cwd,
+            user: spawn.user,
+            view: spawn.view,
+            system: spawn.system,
+            name: name.to_string(),
+            status: 0,
+            resume: Vec::new(),
+            state: State::Runnable,
+            output: Vec::new(),
+            interactive: false,
+            logged_out: false,
+            sudo_until: None,
+            request: None,
+        }
+    }
+
+    /// Takes the output written since the last call.
+    pub fn take_output(&mut self) -> Vec<(Stream, Vec<u8>)> {
+        std::mem::take(&mut self.output)
+    }
+
+    /// Continues the process until it sleeps, serves, exits or spends its budget.
+    pub fn run(&mut self, host: &mut dyn Host) {
+        match self.state {
+            State::Sleeping(t) if t > host.now() => return,
+            State::Exited(_) | State::Serving(_) => return,
+            _ => {}
+        }
+        self.state = State::Runnable;
+        let script = std::mem::take(&mut self.script);
+        let mut ex = exec::Exec::new(self, host);
+        let flow = ex.run_top(&script);
+        drop(ex);
+        self.script = script;
+        match flow {
+            exec::Flow::Suspend => {}
+            _ => {
+                if matches!(self.state, State::Runnable | State::Busy) {
+                    self.state = State::Exited(self.status);
+                }
+            }
+        }
+    }
+
+    /// Runs one line typed at an interactive shell to completion; returns its output.
+    pub fn run_line(&mut self, host: &mut dyn Host, line: &str) -> Vec<(Stream, Vec<u8>)> {
+        match parse(line) {
+            Err(e) => {
+                self.status = 2;
+                let msg = format!("{}: {}\n", self.name, bash_syntax(&e));
+                self.output.push((Stream::Stderr, msg.into_bytes()));
+            }
+            Ok(script) => {
+                self.resume.clear();
+                self.state = State::Runnable;
+                let mut ex = exec::Exec::new(self, host);
+                let flow = ex.run_top(&script);
+                drop(ex);
+                if let exec::Flow::Exit = flow {
+                    self.logged_out = true;
+                    self.state = State::Exited(self.status);
+                } else {
+                    self.state = State::Exited(0);
+                    self.resume.clear();
+                }
+            }
+        }
+        self.take_output()
+    }
+
+    /// Whether `exit` was typed at this interactive shell.
+    pub fn exited(&self) -> bool {
+        self.interactive && self.logged_out
+    }
+
+    /// Whether sudo still has this user's credentials (15 minutes, as sudo caches).
+    pub fn sudo_fresh(&self, now: SimTime) -> bool {
+        self.sudo_until.is_some_and(|t| now < t)
+    }
+
+    pub fn sudo_touch(&mut self, now: SimTime) {
+        self.sudo_until = Some(now.plus_ms(15 * 60 * 1000));
+    }
+
+    pub fn cwd(&self) -> &str {
+        &self.cwd
+    }
+
+    pub fn status(&self) -> i32 {
+        self.status
+    }
+}
+
+fn bash_syntax(e: &SyntaxError) -> String {
+    e.to_string()
+}
+
+#[cfg(test)]
+mod tests;
