@@ -20,6 +20,13 @@ Usage:
       Create the objects in FILE (YAML or JSON; '-' reads stdin) on the default
       three-node cluster, let DURATION of simulated time pass (default 30s) and
       print where each pod landed, or why it could not be placed.
+  podlab [--state FILE] ssh NODE COMMAND...
+      Run a shell command on a node as user k8s (sudo works), as after `ssh NODE`.
+  podlab [--state FILE] curl URL
+      An HTTP GET from outside the cluster (http://NODE_IP:NODE_PORT/path).
+  podlab [--state FILE] git init URL | put URL PATH [FILE] | rm URL PATH |
+                              commit URL -m MESSAGE [--author 'NAME <EMAIL>'] | log URL
+      Change the git repositories outside the cluster that pods clone and pull.
   podlab version
       Print podlab's version and the Kubernetes version it emulates.
 ";
@@ -100,8 +107,150 @@ fn run(
             Ok(ExitCode::SUCCESS)
         }
         Some("place") => place(&args[1..], out, err),
+        Some("ssh") => {
+            let Some(node) = args.get(1) else {
+                return usage_error(err, "ssh needs a NODE and a COMMAND");
+            };
+            let line = args[2..].join(" ");
+            let (o, e, code) = with_state(&state_path, err, |cluster| {
+                let mut session = podlab_core::Session::new(node);
+                if cluster.api().nodes.get("", node).is_none() {
+                    return (String::new(), format!("ssh: Could not resolve hostname {node}: Name or service not known\n"), 255);
+                }
+                let chunks = cluster.terminal(&mut session, &line);
+                let (mut o, mut e) = (String::new(), String::new());
+                for (stream, data) in chunks {
+                    let t = String::from_utf8_lossy(&data);
+                    match stream {
+                        podlab_core::shell::Stream::Stdout => o.push_str(&t),
+                        podlab_core::shell::Stream::Stderr => e.push_str(&t),
+                    }
+                }
+                (o, e, session.last_status())
+            })?;
+            write!(out, "{o}")?;
+            write!(err, "{e}")?;
+            Ok(ExitCode::from(code.clamp(0, 255) as u8))
+        }
+        Some("curl") => {
+            let Some(url) = args.get(1) else {
+                return usage_error(err, "curl needs a URL");
+            };
+            let (o, e, code) = with_state(&state_path, err, |cluster| match cluster.http_get(url) {
+                Ok(r) => (String::from_utf8_lossy(&r.body).into_owned(), String::new(), 0),
+                Err(e) => {
+                    let (msg, code) = podlab_core::net::curl_error(&e);
+                    (String::new(), msg, code)
+                }
+            })?;
+            write!(out, "{o}")?;
+            write!(err, "{e}")?;
+            Ok(ExitCode::from(code.clamp(0, 255) as u8))
+        }
+        Some("git") => git(&state_path, &args[1..], out, err),
         Some(other) => usage_error(err, &format!("unknown command {other:?} for \"podlab\"")),
     }
+}
+
+fn git(
+    state_path: &str,
+    args: &[String],
+    out: &mut dyn std::io::Write,
+    err: &mut dyn std::io::Write,
+) -> std::io::Result<ExitCode> {
+    let (Some(sub), Some(url)) = (args.first(), args.get(1)) else {
+        return usage_error(err, "git needs a subcommand (init, put, rm, commit, log) and a URL");
+    };
+    // Content for `put` comes from a file or stdin, read before the state is locked.
+    let content = if sub == "put" {
+        let Some(_) = args.get(2) else {
+            return usage_error(err, "git put needs a PATH inside the repository");
+        };
+        match args.get(3) {
+            Some(f) if f != "-" => match std::fs::read(f) {
+                Ok(d) => Some(d),
+                Err(e) => {
+                    writeln!(err, "error: cannot read {f}: {e}")?;
+                    return Ok(ExitCode::from(1));
+                }
+            },
+            _ => {
+                let mut d = Vec::new();
+                std::io::stdin().read_to_end(&mut d)?;
+                Some(d)
+            }
+        }
+    } else {
+        None
+    };
+    let mut message = None;
+    let mut author = ("Podlab".to_string(), "podlab@example.com".to_string());
+    if sub == "commit" {
+        let mut i = 2;
+        while i < args.len() {
+            match args[i].as_str() {
+                "-m" | "--message" => message = args.get(i + 1).cloned(),
+                "--author" => {
+                    let a = args.get(i + 1).cloned().unwrap_or_default();
+                    match a.split_once(" <") {
+                        Some((n, e)) => author = (n.to_string(), e.trim_end_matches('>').to_string()),
+                        None => return usage_error(err, "--author must look like 'Name <email>'"),
+                    }
+                }
+                other => return usage_error(err, &format!("unknown flag {other:?} for git commit")),
+            }
+            i += 2;
+        }
+        if message.is_none() {
+            return usage_error(err, "git commit needs -m MESSAGE");
+        }
+    }
+    let (o, e, code) = with_state(state_path, err, |cluster| {
+        let now = cluster.now();
+        let r: Result<String, podlab_core::git::GitError> = match sub.as_str() {
+            "init" => cluster
+                .git_mut()
+                .init(url)
+                .map(|_| format!("Initialized empty Git repository at {url}\n")),
+            "put" => cluster
+                .git_mut()
+                .put(url, &args[2], content.as_deref().unwrap_or_default())
+                .map(|_| String::new()),
+            "rm" => match args.get(2) {
+                Some(p) => cluster.git_mut().remove(url, p).map(|_| format!("rm '{p}'\n")),
+                None => return (String::new(), "error: git rm needs a PATH\n".into(), 2),
+            },
+            "commit" => {
+                let msg = message.clone().unwrap_or_default();
+                let branch = cluster.git().repo(url).map(|r| r.branch.clone()).unwrap_or_default();
+                let root = cluster.git().repo(url).is_some_and(|r| r.commits.is_empty());
+                cluster
+                    .git_mut()
+                    .commit(url, &msg, (&author.0, &author.1), now)
+                    .map(|id| {
+                        let root = if root { " (root-commit)" } else { "" };
+                        format!("[{branch}{root} {}] {msg}\n", &id[..7])
+                    })
+            }
+            "log" => match cluster.git().repo(url) {
+                Some(r) => Ok(r
+                    .commits
+                    .iter()
+                    .rev()
+                    .map(|c| format!("{} {}\n", &c.id[..7], c.message.lines().next().unwrap_or("")))
+                    .collect()),
+                None => Err(podlab_core::git::GitError::NotFound(url.clone())),
+            },
+            other => return (String::new(), format!("error: unknown git subcommand {other:?} (init, put, rm, commit, log)\n"), 2),
+        };
+        match r {
+            Ok(o) => (o, String::new(), 0),
+            Err(e) => (String::new(), format!("{e}\n"), 1),
+        }
+    })?;
+    write!(out, "{o}")?;
+    write!(err, "{e}")?;
+    Ok(ExitCode::from(code.clamp(0, 255) as u8))
 }
 
 fn place(

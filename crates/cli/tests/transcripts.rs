@@ -90,7 +90,8 @@ fn transcripts() {
                 .env("PODLAB_STATE", &state)
                 .output()
                 .unwrap();
-            let mut stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+            // Transcripts are text files with \n line ends; servers answer with \r\n.
+            let mut stdout = String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n");
             if echo && out.status.success() {
                 stdout.push('\n');
             }

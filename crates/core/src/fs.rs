@@ -114,6 +114,13 @@ impl Tree {
         }
     }
 
+    /// Changes a path's permission bits.
+    pub fn set_mode(&mut self, path: &str, mode: u32) {
+        if let Some(i) = self.entries.get_mut(path) {
+            i.mode = mode;
+        }
+    }
+
     /// Writes a file (creating its parents), for images and tests.
     pub fn put(&mut self, path: &str, data: &[u8], mode: u32, mtime: SimTime) {
         self.mkdir_all(parent(path), 0o755, 0, mtime);
@@ -592,7 +599,7 @@ impl Filesystems {
             let key = m.tree.clone();
             if let Some(t) = self.trees.get_mut(&key) {
                 let prefix = if inner == "/" { "/".to_string() } else { format!("{inner}/") };
-                t.entries.retain(|k, _| !k.starts_with(&prefix) || k.len() <= prefix.len() - 1);
+                t.entries.retain(|k, _| *k == inner || !k.starts_with(&prefix));
             }
             return Ok(());
         }

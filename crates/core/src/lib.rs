@@ -23,4 +23,4 @@ pub mod net;
 pub mod scheduler;
 pub mod shell;
 
-pub use cluster::{Applied, Cluster, ManifestRejected, SnapshotError};
+pub use cluster::{Applied, Cluster, ManifestRejected, Session, SnapshotError};

@@ -2,10 +2,15 @@
 //! Front ends (the web app, the CLI) talk to this API only.
 
 mod default_nodes;
+mod terminal;
+
+pub use terminal::Session;
 
 use crate::apiserver::{ApiError, ApiServer, EventRecord, WatchEvent};
 use crate::clock::SimTime;
-use crate::kubelet::Kubelet;
+use crate::git::Remotes;
+use crate::kubelet::{Kubelet, LogLine, Origin};
+use crate::net::{HttpRequest, HttpResponse, NetError};
 use crate::manifest::{self, Diagnostic, Location, Validation};
 use crate::model::{Node, Object, Pod, PodCondition};
 use crate::scheduler::{self, Decision, Scheduler, SCHEDULER_NAME};
@@ -60,7 +65,7 @@ pub struct ManifestRejected {
 }
 
 /// Version of the snapshot format written by [`Cluster::snapshot`].
-pub const SNAPSHOT_VERSION: u32 = 1;
+pub const SNAPSHOT_VERSION: u32 = 2;
 
 /// Why a snapshot could not be restored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,6 +93,8 @@ pub struct Cluster {
     api: ApiServer,
     scheduler: Scheduler,
     kubelet: Kubelet,
+    /// Git remotes outside the cluster (what sidecars clone and pull).
+    git: Remotes,
     now: SimTime,
     /// The latest scheduling decision per pod (`namespace/name`).
     decisions: BTreeMap<String, Decision>,
@@ -111,6 +118,7 @@ impl Cluster {
             api: ApiServer::new(seed, SimTime(0)),
             scheduler: Scheduler::new(seed),
             kubelet: Kubelet::default(),
+            git: Remotes::default(),
             now: SimTime(0),
             decisions: BTreeMap::new(),
             unschedulable: BTreeMap::new(),
@@ -174,6 +182,62 @@ impl Cluster {
 
     pub fn pods(&self) -> impl Iterator<Item = &Pod> {
         self.api.pods.list()
+    }
+
+    /// The git remotes outside the cluster.
+    pub fn git(&self) -> &Remotes {
+        &self.git
+    }
+
+    /// Changes to git remotes (init, put, commit) from outside the cluster.
+    pub fn git_mut(&mut self) -> &mut Remotes {
+        &mut self.git
+    }
+
+    /// Every node disk, container root and volume.
+    pub fn filesystems(&self) -> &crate::fs::Filesystems {
+        &self.kubelet.fs
+    }
+
+    /// An HTTP GET from outside the cluster (the browser tab, `podlab curl`).
+    pub fn http_get(&mut self, url: &str) -> Result<HttpResponse, NetError> {
+        let u = crate::net::parse_url(url)?;
+        let req = HttpRequest {
+            method: "GET".into(),
+            host: u.host,
+            port: u.port,
+            path: u.path,
+            user_agent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36".into(),
+        };
+        self.kubelet.request(&self.api, &Origin::Outside, &req, self.now)
+    }
+
+    /// A container's log lines (current run, or the previous one).
+    pub fn logs(&self, namespace: &str, pod: &str, container: &str, previous: bool) -> Option<&[LogLine]> {
+        let uid = self.api.pods.get(namespace, pod)?.metadata.uid.clone()?;
+        self.kubelet.logs(&uid, container, previous)
+    }
+
+    /// Runs a command in a running container (`kubectl exec`): output chunks and the
+    /// exit code, or the runtime's error.
+    pub fn exec(
+        &mut self,
+        namespace: &str,
+        pod: &str,
+        container: &str,
+        argv: Vec<String>,
+    ) -> Result<(crate::shell::Chunks, i32), String> {
+        let uid = self
+            .api
+            .pods
+            .get(namespace, pod)
+            .and_then(|p| p.metadata.uid.clone())
+            .ok_or_else(|| format!("pods {pod:?} not found"))?;
+        let r = self
+            .kubelet
+            .exec(&self.api, &mut self.git, self.now, &uid, container, argv);
+        self.settle();
+        r
     }
 
     /// The latest scheduling decision for a pod (`namespace/name`).
@@ -304,7 +368,7 @@ impl Cluster {
         for _ in 0..64 {
             self.observe();
             let scheduled = self.schedule_pending();
-            let synced = self.kubelet.sync(&mut self.api, self.now);
+            let synced = self.kubelet.sync(&mut self.api, &mut self.git, self.now);
             if !scheduled && !synced {
                 break;
             }

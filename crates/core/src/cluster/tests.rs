@@ -226,8 +226,8 @@ fn bad_snapshots_are_errors_not_panics() {
         "",
         "{",
         "[]",
-        "{\"podlabSnapshot\": 1}",
-        "{\"podlabSnapshot\": 1, \"cluster\": {\"api\": 3}}",
+        "{\"podlabSnapshot\": 2}",
+        "{\"podlabSnapshot\": 2, \"cluster\": {\"api\": 3}}",
     ] {
         assert!(
             matches!(Cluster::restore(text), Err(SnapshotError::Corrupt(_))),

@@ -1,7 +1,7 @@
 //! The `git` program inside containers and on nodes: clone, pull, fetch, log, status,
 //! rev-parse, with git's messages. A clone keeps its state in files under `.git`.
 
-use super::{diffstat, hash_object, normalize_url, Commit, Remotes};
+use super::{diffstat, hash_object, normalize_url, Commit};
 use crate::fs::{self, normalize};
 use crate::shell::exec::{Exec, Flow, Io};
 
@@ -510,16 +510,3 @@ fn collect(
     }
 }
 
-/// For the Git panel: the remotes with their files at head.
-pub fn head_files(remotes: &Remotes, url: &str) -> Vec<(String, Vec<u8>)> {
-    remotes
-        .repo(url)
-        .and_then(|r| r.head())
-        .map(|h| {
-            h.files
-                .iter()
-                .map(|(p, b)| (p.clone(), remotes.blob(b).unwrap_or_default().to_vec()))
-                .collect()
-        })
-        .unwrap_or_default()
-}

@@ -168,6 +168,19 @@ impl Remotes {
         self.blobs.get(id).map(Vec::as_slice)
     }
 
+    /// The files of a repository's head commit, for the Git panel and `podlab git`.
+    pub fn head_files(&self, url: &str) -> Vec<(String, Vec<u8>)> {
+        self.repo(url)
+            .and_then(|r| r.head())
+            .map(|h| {
+                h.files
+                    .iter()
+                    .map(|(p, b)| (p.clone(), self.blob(b).unwrap_or_default().to_vec()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// Creates an empty repository (`git init` on the server side).
     pub fn init(&mut self, url: &str) -> Result<(), GitError> {
         let key = normalize_url(url);

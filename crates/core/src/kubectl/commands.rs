@@ -21,6 +21,8 @@ Basic Commands:
 
 Troubleshooting and Debugging Commands:
   describe      Show details of a specific resource or group of resources
+  logs          Print the logs for a container in a pod
+  exec          Execute a command in a container
 
 Deploy Commands:
   label         Update the labels on a resource
@@ -37,7 +39,7 @@ Usage:
   kubectl [flags] [options]
 ";
 
-const NAMESPACE: Flag = flag("namespace", Some('n'), Kind::String);
+pub(super) const NAMESPACE: Flag = flag("namespace", Some('n'), Kind::String);
 
 pub fn dispatch(
     cluster: &mut Cluster,
@@ -55,6 +57,8 @@ pub fn dispatch(
         "describe" => describe(cluster, args, out),
         "run" => run(cluster, args, out),
         "taint" => taint(cluster, args, out),
+        "logs" => super::container::logs(cluster, args, out),
+        "exec" => super::container::exec(cluster, args, out),
         "cordon" => cordon(cluster, args, true, out),
         "uncordon" => cordon(cluster, args, false, out),
         "help" | "-h" | "--help" => out.out(USAGE),
@@ -65,7 +69,7 @@ pub fn dispatch(
 }
 
 /// Parses flags; on error prints pflag's message with the command's help hint.
-fn parse(command: &str, args: &[String], spec: &[Flag], out: &mut Output) -> Option<flags::Parsed> {
+pub(super) fn parse(command: &str, args: &[String], spec: &[Flag], out: &mut Output) -> Option<flags::Parsed> {
     match flags::parse(args, spec) {
         Ok(p) => Some(p),
         Err(e) => {
@@ -386,7 +390,7 @@ fn columns(o: &Object, now: crate::clock::SimTime, wide: bool) -> Vec<String> {
     let created = age(meta.creation_timestamp.as_ref(), now);
     match o {
         Object::Pod(pod) => {
-            let restarts = printers::pod_restarts(pod).to_string();
+            let restarts = printers::pod_restarts(pod, now);
             let mut row = vec![
                 name,
                 printers::pod_ready(pod),

@@ -6,6 +6,7 @@
 //! of any OS access.
 
 mod commands;
+mod container;
 pub mod describe;
 pub mod flags;
 pub mod printers;
@@ -38,16 +39,16 @@ pub struct Output {
 }
 
 impl Output {
-    fn out(&mut self, s: impl AsRef<str>) {
+    pub(crate) fn out(&mut self, s: impl AsRef<str>) {
         self.stdout.push_str(s.as_ref());
     }
 
-    fn err(&mut self, s: impl AsRef<str>) {
+    pub(crate) fn err(&mut self, s: impl AsRef<str>) {
         self.stderr.push_str(s.as_ref());
     }
 
     /// Prints kubectl's `error: ...` line and marks the run failed.
-    fn fail(&mut self, msg: impl AsRef<str>) {
+    pub(crate) fn fail(&mut self, msg: impl AsRef<str>) {
         self.stderr.push_str(&format!("error: {}\n", msg.as_ref()));
         self.exit_code = 1;
     }

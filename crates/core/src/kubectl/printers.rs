@@ -107,12 +107,35 @@ pub fn pod_ready(pod: &Pod) -> String {
     format!("{ready}/{total}")
 }
 
-/// The RESTARTS column (without the "(5s ago)" suffix).
-pub fn pod_restarts(pod: &Pod) -> i32 {
-    pod.status
-        .as_ref()
-        .and_then(|s| s.container_statuses.as_ref())
-        .map_or(0, |cs| cs.iter().map(|c| c.restart_count).sum())
+/// The RESTARTS column: restarts of init and app containers, with "(5s ago)" from
+/// the latest termination, as printPod writes it.
+pub fn pod_restarts(pod: &Pod, now: crate::clock::SimTime) -> String {
+    let Some(status) = pod.status.as_ref() else {
+        return "0".into();
+    };
+    let mut restarts = 0;
+    let mut last: Option<crate::clock::SimTime> = None;
+    for c in status
+        .init_container_statuses
+        .iter()
+        .flatten()
+        .chain(status.container_statuses.iter().flatten())
+    {
+        restarts += c.restart_count;
+        if let Some(t) = c
+            .last_state
+            .as_ref()
+            .and_then(|s| s.terminated.as_ref())
+            .and_then(|t| t.finished_at.as_ref())
+        {
+            let t = crate::clock::SimTime::from_time(t);
+            last = Some(last.map_or(t, |l| l.max(t)));
+        }
+    }
+    match last {
+        Some(t) if restarts != 0 => format!("{restarts} ({} ago)", human_duration(now.0.saturating_sub(t.0) as i64)),
+        _ => restarts.to_string(),
+    }
 }
 
 /// Lays out rows as kubectl's table printer does: Go's tabwriter with padding 3.

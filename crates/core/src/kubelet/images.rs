@@ -1,14 +1,9 @@
 //! The emulated container registry: the images the lessons use, with realistic sizes
 //! (which set pull times) and what their default process does.
 
-/// What an image's default entrypoint does once started.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DefaultProcess {
-    /// A long-running server listening on a port.
-    Server { port: u16 },
-    /// A shell or tool that exits at once with this code when given no terminal.
-    Exits { code: i32 },
-}
+use crate::clock::SimTime;
+use crate::fs::Tree;
+use crate::shell::System;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Image {
@@ -16,53 +11,110 @@ pub struct Image {
     pub repository: &'static str,
     pub size_bytes: u64,
     pub digest: &'static str,
-    pub process: DefaultProcess,
+    /// Which programs the image has.
+    pub system: System,
+    /// The image config's Entrypoint and Cmd (what runs when the pod gives neither
+    /// `command` nor `args`).
+    pub entrypoint: &'static [&'static str],
+    pub cmd: &'static [&'static str],
+    /// The image config's Env.
+    pub env: &'static [(&'static str, &'static str)],
 }
+
+const PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 const IMAGES: &[Image] = &[
     Image {
         repository: "nginx",
         size_bytes: 72_223_946,
         digest: "sha256:2d194184b067db3598771b4cf326cfe6ad5051937ba1132b8b7d4b0184e0d0a6",
-        process: DefaultProcess::Server { port: 80 },
+        system: System::Nginx,
+        entrypoint: &["/docker-entrypoint.sh"],
+        cmd: &["nginx", "-g", "daemon off;"],
+        env: &[("PATH", PATH), ("NGINX_VERSION", "1.29.3"), ("NJS_VERSION", "0.9.4"), ("NJS_RELEASE", "1~bookworm"), ("PKG_RELEASE", "1~bookworm"), ("DYNPKG_RELEASE", "1~bookworm")],
     },
     Image {
         repository: "ansilh/demo-tea",
         size_bytes: 4_873_218,
         digest: "sha256:998d07a15151235132dae9781f587ea4d2822c62165778570145b0f659dda7bb",
-        process: DefaultProcess::Server { port: 8080 },
+        system: System::Demo,
+        entrypoint: &[],
+        cmd: &["demo-tea"],
+        env: &[("PATH", PATH)],
     },
     Image {
         repository: "ansilh/demo-coffee",
         size_bytes: 4_873_402,
         digest: "sha256:0ae5ab8e4c4b2c1f4a1c3e6d7b2f9a8e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b0a",
-        process: DefaultProcess::Server { port: 8080 },
+        system: System::Demo,
+        entrypoint: &[],
+        cmd: &["demo-coffee"],
+        env: &[("PATH", PATH)],
     },
     Image {
         repository: "ansilh/debug-tools",
         size_bytes: 39_652_310,
         digest: "sha256:4f7b1c3e5d9a2b8c6e0f1a3d5b7c9e2f4a6b8d0c1e3f5a7b9d2c4e6f8a0b1c3d",
-        process: DefaultProcess::Exits { code: 0 },
+        system: System::DebugTools,
+        entrypoint: &[],
+        cmd: &["/bin/bash"],
+        env: &[("PATH", PATH)],
     },
     Image {
         repository: "busybox",
         size_bytes: 2_166_802,
         digest: "sha256:e246aa22ad2cbdfbd19e2a6ca2b275e26245a21920e2b2d0666324cee3f15549",
-        process: DefaultProcess::Exits { code: 0 },
+        system: System::Busybox,
+        entrypoint: &[],
+        cmd: &["sh"],
+        env: &[("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")],
     },
     Image {
         repository: "alpine",
         size_bytes: 3_802_452,
         digest: "sha256:4bcff63911fcb4448bd4fdacec207030997caf25e9bea4045fa6c8c44de311d1",
-        process: DefaultProcess::Exits { code: 0 },
+        system: System::Busybox,
+        entrypoint: &[],
+        cmd: &["/bin/sh"],
+        env: &[("PATH", PATH)],
     },
     Image {
         repository: "redis",
         size_bytes: 45_120_612,
         digest: "sha256:a35bd0a9c2a9c3cbc4e3b3c7f6b1d0e1c5f0a0c1f6a0b8e7d5c3b1a9f7e5d3c1",
-        process: DefaultProcess::Server { port: 6379 },
+        system: System::Redis,
+        entrypoint: &["docker-entrypoint.sh"],
+        cmd: &["redis-server"],
+        env: &[("PATH", PATH), ("REDIS_VERSION", "7.4.1")],
     },
 ];
+
+/// nginx's default page, as the image ships it.
+pub const NGINX_WELCOME: &str = "<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>\n<style>\nhtml { color-scheme: light dark; }\nbody { width: 35em; margin: 0 auto;\nfont-family: Tahoma, Verdana, Arial, sans-serif; }\n</style>\n</head>\n<body>\n<h1>Welcome to nginx!</h1>\n<p>If you see this page, the nginx web server is successfully installed and\nworking. Further configuration is required.</p>\n\n<p>For online documentation and support please refer to\n<a href=\"http://nginx.org/\">nginx.org</a>.<br/>\nCommercial support is available at\n<a href=\"http://nginx.com/\">nginx.com</a>.</p>\n\n<p><em>Thank you for using nginx.</em></p>\n</body>\n</html>\n";
+
+/// A fresh root file system for a container of `image`.
+pub fn rootfs(image: Option<&Image>, now: SimTime) -> Tree {
+    let mut t = Tree::new(now);
+    for d in ["bin", "dev", "etc", "home", "lib", "media", "mnt", "opt", "proc", "root", "run", "sbin", "srv", "sys", "usr/bin", "usr/local/bin", "var/log"] {
+        t.mkdir_all(&format!("/{d}"), 0o755, 0, now);
+    }
+    t.mkdir_all("/tmp", 0o1777, 0, now);
+    let Some(image) = image else { return t };
+    match image.system {
+        System::Nginx => {
+            t.put("/usr/share/nginx/html/index.html", NGINX_WELCOME.as_bytes(), 0o644, now);
+            t.put("/usr/share/nginx/html/50x.html", b"<!DOCTYPE html>\n<html>\n<head>\n<title>Error</title>\n</head>\n<body>\n<h1>An error occurred.</h1>\n</body>\n</html>\n", 0o644, now);
+            t.put("/etc/nginx/conf.d/default.conf", b"server {\n    listen       80;\n    listen  [::]:80;\n    server_name  localhost;\n\n    location / {\n        root   /usr/share/nginx/html;\n        index  index.html index.htm;\n    }\n\n    error_page   500 502 503 504  /50x.html;\n    location = /50x.html {\n        root   /usr/share/nginx/html;\n    }\n}\n", 0o644, now);
+            t.put("/docker-entrypoint.sh", b"#!/bin/sh\n", 0o775, now);
+            t.mkdir_all("/docker-entrypoint.d", 0o755, 0, now);
+            t.mkdir_all("/var/cache/nginx", 0o755, 0, now);
+        }
+        System::Redis => t.mkdir_all("/data", 0o755, 999, now),
+        System::Demo => t.put("/app/demo", b"\x7fELF", 0o755, now),
+        _ => {}
+    }
+    t
+}
 
 /// Splits `docker.io/library/nginx:1.27` into (`nginx`, `1.27`).
 pub fn parse_reference(image: &str) -> (String, String) {

@@ -1,29 +1,46 @@
 //! The kubelet: brings bound pods to life on their node, on the simulated clock.
 //!
-//! This first version pulls images from the emulated registry (pull time from image
-//! size; an unknown image gives ErrImagePull, then ImagePullBackOff), creates and starts
-//! containers that run their image's default process, restarts exited ones per
-//! restartPolicy with kubelet's back-off, and keeps the pod's status (phase, conditions,
-//! container states, IPs) and Events as a real kubelet reports them. Running a
-//! container's own `command`/`args` and init containers needs the container shell,
-//! which is not built yet: such pods say so in their container state.
+//! Per pod: sets up volumes (emptyDir, hostPath, the service-account token), then runs
+//! init containers one at a time in spec order, then the app containers. Each container
+//! pulls its image from the emulated registry (pull time from image size; an unknown
+//! image gives ErrImagePull, then ImagePullBackOff), gets a fresh root file system from
+//! its image plus its mounts, an environment built as the kubelet builds it, and runs
+//! its command in the [`shell`](crate::shell) as a resumable process. Exits are handled
+//! per restartPolicy with kubelet's back-off (CrashLoopBackOff); the pod's status
+//! (phase, conditions, container states, IPs) and Events read as a real kubelet's.
 
+mod env;
 pub mod images;
+mod network;
+pub mod volumes;
+
+pub use network::Origin;
 
 use crate::apiserver::{ApiServer, EventRecord};
 use crate::clock::SimTime;
+use crate::fs::{Filesystems, User};
+use crate::git::Remotes;
 use crate::model::{
-    ContainerState, ContainerStateRunning, ContainerStateWaiting, ContainerStatus, Pod,
-    PodCondition,
+    Container, ContainerState, ContainerStateRunning, ContainerStateWaiting, ContainerStatus,
+    Pod, PodCondition,
 };
-use images::DefaultProcess;
+use crate::net::servers::Reply;
+use crate::net::{HttpRequest, HttpResponse, NetError};
+use crate::shell::{Host, Process, Spawn, State, Stream};
 use k8s_openapi::api::core::v1::{ContainerStateTerminated, PodIP};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
+use volumes::Source;
 
 /// Kubelet's container restart back-off: 10 s doubling up to 5 minutes.
 const BACKOFF_INITIAL_MS: u64 = 10_000;
 const BACKOFF_MAX_MS: u64 = 300_000;
+/// A process that used up its step budget runs again this much later.
+const BUSY_MS: u64 = 10_000;
+/// How often a failed volume mount is retried.
+const MOUNT_RETRY_MS: u64 = 2_000;
+/// Lines kept per container run (older ones rotate away).
+const MAX_LOG_LINES: usize = 5_000;
 
 /// Why a container is waiting between attempts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,28 +62,33 @@ impl Waiting {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 enum Phase {
+    /// Not started: waiting for volumes or for the init containers before it.
+    Idle,
     /// Pulling until `due`; then created and started, or failed when unknown.
     Pulling,
-    /// Waiting with this reason until `due` (ErrImagePull, ImagePullBackOff,
-    /// CrashLoopBackOff), then retried.
+    /// Waiting with this reason until `due`, then retried.
     BackOff {
         reason: Waiting,
         message: String,
         pull: bool,
     },
-    Running {
-        since: SimTime,
-    },
+    /// Cannot be created (CreateContainerConfigError, CreateContainerError).
+    Blocked { reason: String, message: String },
+    Running { since: SimTime },
     Terminated {
         code: i32,
         reason: String,
         started: SimTime,
         finished: SimTime,
     },
-    /// Cannot run in this version (see module docs).
-    Unsupported {
-        message: String,
-    },
+}
+
+/// One log line of a container run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogLine {
+    pub at: SimTime,
+    pub stream: Stream,
+    pub text: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -79,16 +101,90 @@ struct Work {
     backoff_ms: u64,
     pull_started: bool,
     last: Option<Phase>,
+    process: Option<Process>,
+    logs: Vec<LogLine>,
+    previous: Option<Vec<LogLine>>,
+    /// Exited and to be restarted: the next pod sync meets the back-off.
+    restart_pending: bool,
+}
+
+impl Work {
+    fn new(c: &Container) -> Work {
+        Work {
+            name: c.name.clone(),
+            image: c.image.clone().unwrap_or_default(),
+            phase: Phase::Idle,
+            due: None,
+            restarts: 0,
+            backoff_ms: BACKOFF_INITIAL_MS,
+            pull_started: false,
+            last: None,
+            process: None,
+            logs: Vec::new(),
+            previous: None,
+            restart_pending: false,
+        }
+    }
+
+    fn log(&mut self, at: SimTime, out: Vec<(Stream, Vec<u8>)>) {
+        for (stream, data) in out {
+            let text = String::from_utf8_lossy(&data);
+            for line in text.split_inclusive('\n') {
+                self.logs.push(LogLine {
+                    at,
+                    stream,
+                    text: line.trim_end_matches('\n').to_string(),
+                });
+            }
+        }
+        if self.logs.len() > MAX_LOG_LINES {
+            let extra = self.logs.len() - MAX_LOG_LINES;
+            self.logs.drain(..extra);
+        }
+    }
+}
+
+/// Which container of a pod.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    Init(usize),
+    App(usize),
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct PodWork {
     namespace: String,
     name: String,
+    node: String,
+    init: Vec<Work>,
     containers: Vec<Work>,
+    volumes: BTreeMap<String, Source>,
+    /// The FailedMount message while volumes cannot be set up, with the retry time.
+    mount_error: Option<(String, SimTime)>,
+    /// An init container failed with restartPolicy Never: the pod has failed.
+    failed: bool,
 }
 
-/// The kubelets of all nodes (one state per node, driven together).
+impl PodWork {
+    fn work(&mut self, slot: Slot) -> Option<&mut Work> {
+        match slot {
+            Slot::Init(i) => self.init.get_mut(i),
+            Slot::App(i) => self.containers.get_mut(i),
+        }
+    }
+
+    fn due(&self) -> Option<SimTime> {
+        self.init
+            .iter()
+            .chain(&self.containers)
+            .filter_map(|c| c.due)
+            .chain(self.mount_error.as_ref().map(|m| m.1))
+            .min()
+    }
+}
+
+/// The kubelets of all nodes (one state per node, driven together), with the nodes'
+/// disks and every container's files.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Kubelet {
     pods: BTreeMap<String, PodWork>,
@@ -96,10 +192,15 @@ pub struct Kubelet {
     next_ip: BTreeMap<String, u32>,
     /// Images present on each node.
     images: BTreeMap<String, BTreeSet<String>>,
+    /// Node disks, container roots and volumes.
+    pub fs: Filesystems,
+    /// kube-proxy's round-robin position per Service.
+    rr: BTreeMap<String, u64>,
 }
 
 struct Ctx<'a> {
     api: &'a mut ApiServer,
+    git: &'a mut Remotes,
     now: SimTime,
     ns: String,
     pod: String,
@@ -108,8 +209,8 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    /// Records a kubelet event about one container of the pod.
-    fn event(&mut self, reason: &str, message: String, warning: bool, container: &str) {
+    /// Records a kubelet event about the pod or one of its containers.
+    fn event(&mut self, reason: &str, message: String, warning: bool, container: Option<&str>) {
         self.api.record_event(
             EventRecord {
                 object_kind: "Pod",
@@ -121,33 +222,84 @@ impl Ctx<'_> {
                 warning,
                 component: "kubelet",
                 host: Some(&self.node),
-                field_path: Some(format!("spec.containers{{{container}}}")),
+                field_path: container.map(|c| format!("spec.containers{{{c}}}")),
             },
             self.now,
         );
     }
 }
 
+/// What a process runs against inside a container.
+struct RunHost<'a> {
+    kubelet: &'a mut Kubelet,
+    api: &'a ApiServer,
+    git: &'a mut Remotes,
+    now: SimTime,
+    hostname: String,
+    origin: Origin,
+}
+
+impl Host for RunHost<'_> {
+    fn now(&self) -> SimTime {
+        self.now
+    }
+    fn fs(&mut self) -> &mut Filesystems {
+        &mut self.kubelet.fs
+    }
+    fn hostname(&self) -> String {
+        self.hostname.clone()
+    }
+    fn git(&mut self) -> &mut Remotes {
+        self.git
+    }
+    fn http(&mut self, req: &HttpRequest) -> Result<HttpResponse, NetError> {
+        self.kubelet.request(self.api, &self.origin, req, self.now)
+    }
+    fn redis(&mut self, host: &str, port: u16, args: &[String]) -> Result<Reply, NetError> {
+        self.kubelet.redis(self.api, &self.origin, host, port, args, 0)
+    }
+    fn resolve(&mut self, name: &str) -> Option<String> {
+        self.kubelet.resolve(self.api, &self.origin, name)
+    }
+}
+
 impl Kubelet {
     /// The earliest simulated time at which some container has something to do.
     pub fn next_due(&self) -> Option<SimTime> {
-        self.pods
-            .values()
-            .flat_map(|p| p.containers.iter().filter_map(|c| c.due))
-            .min()
+        self.pods.values().filter_map(PodWork::due).min()
+    }
+
+    /// The log lines of a container's current run (or, with `previous`, the run
+    /// before), or None when the pod or container has none.
+    pub fn logs(&self, uid: &str, container: &str, previous: bool) -> Option<&[LogLine]> {
+        let p = self.pods.get(uid)?;
+        let w = p.init.iter().chain(&p.containers).find(|w| w.name == container)?;
+        if previous {
+            w.previous.as_deref()
+        } else {
+            Some(&w.logs)
+        }
     }
 
     /// Brings every bound pod's containers up to `now`. Returns whether anything changed.
-    pub fn sync(&mut self, api: &mut ApiServer, now: SimTime) -> bool {
+    pub fn sync(&mut self, api: &mut ApiServer, git: &mut Remotes, now: SimTime) -> bool {
         let mut changed = false;
         let live: BTreeSet<String> = api
             .pods
             .list()
             .filter_map(|p| p.metadata.uid.clone())
             .collect();
-        self.pods.retain(|uid, _| live.contains(uid));
-        // Only pods that are new to their node or have a container step due.
-        let bound: Vec<Pod> = api
+        let gone: Vec<String> = self.pods.keys().filter(|u| !live.contains(*u)).cloned().collect();
+        for uid in gone {
+            self.pods.remove(&uid);
+            for prefix in volumes::pod_prefixes(&uid) {
+                self.fs.remove_prefix(&prefix);
+            }
+        }
+        for node in api.nodes.list().filter_map(|n| n.metadata.name.clone()).collect::<Vec<_>>() {
+            volumes::ensure_node(&mut self.fs, &node, now);
+        }
+        let todo: Vec<(String, String, String)> = api
             .pods
             .list()
             .filter(|p| {
@@ -157,71 +309,74 @@ impl Kubelet {
                     .and_then(|s| s.node_name.as_deref())
                     .is_some_and(|n| !n.is_empty());
                 bound
-                    && p.metadata
-                        .uid
-                        .as_ref()
-                        .is_none_or(|uid| match self.pods.get(uid) {
-                            None => true,
-                            Some(w) => w.containers.iter().any(|c| c.due.is_some_and(|d| d <= now)),
-                        })
+                    && p.metadata.uid.as_ref().is_some_and(|uid| match self.pods.get(uid) {
+                        None => true,
+                        Some(w) => w.due().is_some_and(|d| d <= now),
+                    })
             })
-            .cloned()
+            .map(|p| {
+                (
+                    p.metadata.uid.clone().unwrap_or_default(),
+                    p.metadata.namespace.clone().unwrap_or_default(),
+                    p.metadata.name.clone().unwrap_or_default(),
+                )
+            })
             .collect();
-        for pod in bound {
-            let uid = pod.metadata.uid.clone().unwrap_or_default();
+        for (uid, ns, name) in todo {
+            let Some(mut pod) = api.pods.get(&ns, &name).cloned() else {
+                continue;
+            };
             let node = pod
                 .spec
                 .as_ref()
                 .and_then(|s| s.node_name.clone())
                 .unwrap_or_default();
             let mut ctx = Ctx {
-                api,
+                api: &mut *api,
+                git: &mut *git,
                 now,
-                ns: pod.metadata.namespace.clone().unwrap_or_default(),
-                pod: pod.metadata.name.clone().unwrap_or_default(),
+                ns,
+                pod: name,
                 uid: uid.clone(),
-                node: node.clone(),
+                node,
             };
-            let mut pod = pod;
             if !self.pods.contains_key(&uid) {
                 self.admit(&mut ctx, &mut pod);
-                changed = true;
             }
-            let Some(mut work) = self.pods.remove(&uid) else {
-                continue;
-            };
-            let mut touched = false;
-            let restart_policy = pod
-                .spec
-                .as_ref()
-                .and_then(|s| s.restart_policy.clone())
-                .unwrap_or_default();
-            for c in work.containers.iter_mut() {
-                while c.due.is_some_and(|d| d <= now) {
-                    self.step(&mut ctx, c, &restart_policy, &node);
-                    touched = true;
+            // Every due step, in order; bounded so a bug cannot spin forever.
+            for _ in 0..1000 {
+                let Some(work) = self.pods.get_mut(&uid) else { break };
+                if let Some((_, at)) = &work.mount_error {
+                    if *at <= now {
+                        work.mount_error = None;
+                        self.mount(&mut ctx, &pod);
+                        continue;
+                    }
                 }
+                let slot = work
+                    .init
+                    .iter()
+                    .position(|c| c.due.is_some_and(|d| d <= now))
+                    .map(Slot::Init)
+                    .or_else(|| {
+                        work.containers
+                            .iter()
+                            .position(|c| c.due.is_some_and(|d| d <= now))
+                            .map(Slot::App)
+                    });
+                let Some(slot) = slot else { break };
+                self.step(&mut ctx, &pod, slot);
             }
-            if touched
-                || pod
-                    .status
-                    .as_ref()
-                    .and_then(|s| s.start_time.as_ref())
-                    .is_none()
-            {
-                write_status(&mut pod, &work, now);
-                let _ = ctx.api.update_pod(pod);
-                changed = true;
+            if let Some(work) = self.pods.get(&uid) {
+                write_status(&mut pod, work, now);
             }
-            work.namespace = ctx.ns;
-            work.name = ctx.pod;
-            self.pods.insert(uid, work);
+            let _ = ctx.api.update_pod(pod);
+            changed = true;
         }
         changed
     }
 
-    /// A pod newly bound to this node: IP, start time and the first pull for each
-    /// container.
+    /// A pod newly bound to this node: IP, start time, volumes, the first container.
     fn admit(&mut self, ctx: &mut Ctx<'_>, pod: &mut Pod) {
         let node = ctx.api.nodes.get("", &ctx.node).cloned();
         let host_ip = node
@@ -241,28 +396,6 @@ impl Kubelet {
             Some(format!("{base}.{host}"))
         });
         let spec = pod.spec.clone().unwrap_or_default();
-        let unsupported = spec.init_containers.as_ref().is_some_and(|v| !v.is_empty());
-        let mut containers = Vec::new();
-        for c in &spec.containers {
-            let image = c.image.clone().unwrap_or_default();
-            let mut work = Work {
-                name: c.name.clone(),
-                image: image.clone(),
-                phase: Phase::Pulling,
-                due: Some(ctx.now),
-                restarts: 0,
-                backoff_ms: BACKOFF_INITIAL_MS,
-                pull_started: false,
-                last: None,
-            };
-            if unsupported || c.command.is_some() || c.args.is_some() {
-                work.phase = Phase::Unsupported {
-                    message: "podlab: running container commands and init containers needs the container shell, which this version does not have yet".into(),
-                };
-                work.due = None;
-            }
-            containers.push(work);
-        }
         let status = pod.status.get_or_insert_with(Default::default);
         status.host_ip = host_ip.clone();
         status.host_ips = host_ip.map(|ip| vec![k8s_openapi::api::core::v1::HostIP { ip }]);
@@ -274,66 +407,102 @@ impl Kubelet {
             PodWork {
                 namespace: ctx.ns.clone(),
                 name: ctx.pod.clone(),
-                containers,
+                node: ctx.node.clone(),
+                init: spec.init_containers.iter().flatten().map(Work::new).collect(),
+                containers: spec.containers.iter().map(Work::new).collect(),
+                volumes: BTreeMap::new(),
+                mount_error: None,
+                failed: false,
             },
         );
+        self.mount(ctx, pod);
+    }
+
+    /// Sets up the volumes; on success the first container (init or app) may start.
+    fn mount(&mut self, ctx: &mut Ctx<'_>, pod: &Pod) {
+        match volumes::setup(&mut self.fs, pod, &ctx.uid, &ctx.node, ctx.now) {
+            Ok(vols) => {
+                let Some(work) = self.pods.get_mut(&ctx.uid) else { return };
+                work.volumes = vols;
+                if let Some(first) = work.init.first_mut() {
+                    first.phase = Phase::Pulling;
+                    first.due = Some(ctx.now);
+                } else {
+                    for c in &mut work.containers {
+                        c.phase = Phase::Pulling;
+                        c.due = Some(ctx.now);
+                    }
+                }
+            }
+            Err(message) => {
+                ctx.event("FailedMount", message.clone(), true, None);
+                if let Some(work) = self.pods.get_mut(&ctx.uid) {
+                    work.mount_error = Some((message, ctx.now.plus_ms(MOUNT_RETRY_MS)));
+                }
+            }
+        }
+    }
+
+    fn work(&mut self, uid: &str, slot: Slot) -> Option<&mut Work> {
+        self.pods.get_mut(uid)?.work(slot)
     }
 
     /// One due transition of one container.
-    fn step(&mut self, ctx: &mut Ctx<'_>, c: &mut Work, restart_policy: &str, node: &str) {
+    fn step(&mut self, ctx: &mut Ctx<'_>, pod: &Pod, slot: Slot) {
         let now = ctx.now;
+        let node = ctx.node.clone();
+        let uid = ctx.uid.clone();
+        let Some(c) = self.work(&uid, slot) else { return };
+        let (name, image) = (c.name.clone(), c.image.clone());
         match c.phase.clone() {
             Phase::Pulling if !c.pull_started => {
-                let present = self.images.get(node).is_some_and(|s| s.contains(&c.image));
-                let always = crate::apiserver::defaults::image_pull_policy(&c.image) == "Always";
-                if present && !always {
+                let present = self.images.get(&node).is_some_and(|s| s.contains(&image));
+                let always = crate::apiserver::defaults::image_pull_policy(&image) == "Always";
+                let policy = container_spec(pod, slot)
+                    .and_then(|c| c.image_pull_policy.clone())
+                    .unwrap_or_else(|| crate::apiserver::defaults::image_pull_policy(&image).to_string());
+                if present && (!always || policy == "IfNotPresent") && policy != "Always" {
                     ctx.event(
                         "Pulled",
-                        format!("Container image {:?} already present on machine", c.image),
+                        format!("Container image {image:?} already present on machine"),
                         false,
-                        &c.name,
+                        Some(&name),
                     );
-                    self.start(ctx, c);
+                    self.start(ctx, pod, slot);
                     return;
                 }
-                ctx.event(
-                    "Pulling",
-                    format!("Pulling image {:?}", c.image),
-                    false,
-                    &c.name,
-                );
-                c.pull_started = true;
-                let pull = images::lookup(&c.image).map_or(500, images::pull_millis);
-                c.due = Some(now.plus_ms(pull));
+                ctx.event("Pulling", format!("Pulling image {image:?}"), false, Some(&name));
+                let pull = images::lookup(&image).map_or(500, images::pull_millis);
+                if let Some(c) = self.work(&uid, slot) {
+                    c.pull_started = true;
+                    c.due = Some(now.plus_ms(pull));
+                }
             }
-            Phase::Pulling => match images::lookup(&c.image) {
+            Phase::Pulling => match images::lookup(&image) {
                 Some(img) => {
                     let secs = images::pull_millis(img) as f64 / 1000.0;
                     ctx.event(
                         "Pulled",
                         format!(
-                            "Successfully pulled image {:?} in {secs:.3}s ({secs:.3}s including waiting). Image size: {} bytes.",
-                            c.image, img.size_bytes
+                            "Successfully pulled image {image:?} in {secs:.3}s ({secs:.3}s including waiting). Image size: {} bytes.",
+                            img.size_bytes
                         ),
                         false,
-                        &c.name,
+                        Some(&name),
                     );
-                    self.images
-                        .entry(node.to_string())
-                        .or_default()
-                        .insert(c.image.clone());
-                    self.start(ctx, c);
+                    self.images.entry(node).or_default().insert(image);
+                    self.start(ctx, pod, slot);
                 }
                 None => {
-                    let q = images::qualified(&c.image);
+                    let q = images::qualified(&image);
                     let message = format!("failed to pull and unpack image {q:?}: failed to resolve reference {q:?}: pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed");
                     ctx.event(
                         "Failed",
-                        format!("Failed to pull image {:?}: {message}", c.image),
+                        format!("Failed to pull image {image:?}: {message}"),
                         true,
-                        &c.name,
+                        Some(&name),
                     );
-                    ctx.event("Failed", "Error: ErrImagePull".into(), true, &c.name);
+                    ctx.event("Failed", "Error: ErrImagePull".into(), true, Some(&name));
                     c.phase = Phase::BackOff {
                         reason: Waiting::ErrImagePull,
                         message,
@@ -350,17 +519,14 @@ impl Kubelet {
             } => {
                 ctx.event(
                     "BackOff",
-                    format!("Back-off pulling image {:?}", c.image),
+                    format!("Back-off pulling image {image:?}"),
                     false,
-                    &c.name,
+                    Some(&name),
                 );
-                ctx.event("Failed", "Error: ImagePullBackOff".into(), true, &c.name);
+                ctx.event("Failed", "Error: ImagePullBackOff".into(), true, Some(&name));
                 c.phase = Phase::BackOff {
                     reason: Waiting::ImagePullBackOff,
-                    message: format!(
-                        "Back-off pulling image {:?}: ErrImagePull: {message}",
-                        c.image
-                    ),
+                    message: format!("Back-off pulling image {image:?}: ErrImagePull: {message}"),
                     pull: true,
                 };
                 c.due = Some(now.plus_ms(c.backoff_ms));
@@ -371,78 +537,359 @@ impl Kubelet {
                 c.pull_started = false;
                 c.due = Some(now);
             }
-            Phase::BackOff { pull: false, .. } => self.start(ctx, c),
-            Phase::Running { since } => {
-                // The default process of a non-server image has exited.
-                let code = match images::lookup(&c.image).map(|i| i.process) {
-                    Some(DefaultProcess::Exits { code }) => code,
-                    _ => 0,
-                };
-                let reason = if code == 0 { "Completed" } else { "Error" }.to_string();
-                c.phase = Phase::Terminated {
-                    code,
-                    reason,
-                    started: since,
-                    finished: now,
-                };
-                c.due = None;
-                let restart = match restart_policy {
-                    "Never" => false,
-                    "OnFailure" => code != 0,
-                    _ => true,
-                };
-                if restart {
-                    c.last = Some(c.phase.clone());
-                    ctx.event(
-                        "BackOff",
-                        format!(
-                            "Back-off restarting failed container {} in pod {}_{}({})",
-                            c.name, ctx.pod, ctx.ns, ctx.uid
-                        ),
-                        true,
-                        &c.name,
-                    );
-                    c.phase = Phase::BackOff {
-                        reason: Waiting::CrashLoopBackOff,
-                        message: format!(
-                            "back-off {} restarting failed container={} pod={}_{}({})",
-                            fmt_backoff(c.backoff_ms),
-                            c.name,
-                            ctx.pod,
-                            ctx.ns,
-                            ctx.uid
-                        ),
-                        pull: false,
-                    };
-                    c.due = Some(now.plus_ms(c.backoff_ms));
-                    c.backoff_ms = (c.backoff_ms * 2).min(BACKOFF_MAX_MS);
-                    c.restarts += 1;
-                }
+            Phase::BackOff { pull: false, .. } => self.start(ctx, pod, slot),
+            Phase::Running { .. } => self.run_process(ctx, pod, slot),
+            Phase::Terminated { .. } if c.restart_pending => {
+                c.restart_pending = false;
+                self.back_off(ctx, slot);
             }
-            Phase::Terminated { .. } | Phase::Unsupported { .. } => c.due = None,
+            Phase::Idle | Phase::Blocked { .. } | Phase::Terminated { .. } => c.due = None,
         }
     }
 
-    fn start(&mut self, ctx: &mut Ctx<'_>, c: &mut Work) {
-        ctx.event(
-            "Created",
-            format!("Created container: {}", c.name),
-            false,
-            &c.name,
-        );
-        ctx.event(
-            "Started",
-            format!("Started container {}", c.name),
-            false,
-            &c.name,
-        );
-        c.phase = Phase::Running { since: ctx.now };
-        c.due = match images::lookup(&c.image).map(|i| i.process) {
-            // A process that exits at once: observed a moment after it started.
-            Some(DefaultProcess::Exits { .. }) => Some(ctx.now.plus_ms(100)),
-            _ => None,
+    /// Creates and starts a container: root file system, mounts, environment, process.
+    fn start(&mut self, ctx: &mut Ctx<'_>, pod: &Pod, slot: Slot) {
+        let now = ctx.now;
+        let uid = ctx.uid.clone();
+        let Some(spec) = container_spec(pod, slot).cloned() else { return };
+        let image = images::lookup(spec.image.as_deref().unwrap_or(""));
+        let ns = ctx.ns.clone();
+        let services: Vec<&crate::model::Service> = ctx
+            .api
+            .services
+            .list()
+            .filter(|s| {
+                s.metadata.namespace.as_deref() == Some(ns.as_str())
+                    || (s.metadata.name.as_deref() == Some("kubernetes")
+                        && s.metadata.namespace.as_deref() == Some("default"))
+            })
+            .collect();
+        let allocatable = node_allocatable(ctx.api, &ctx.node);
+        let env = env::build(pod, &spec, image.map_or(&[][..], |i| i.env), &services, allocatable);
+        let Some(c) = self.work(&uid, slot) else { return };
+        let name = c.name.clone();
+        let mut env = match env {
+            Ok(e) => e,
+            Err(env::EnvError(message)) => {
+                c.phase = Phase::Blocked {
+                    reason: "CreateContainerConfigError".into(),
+                    message: message.clone(),
+                };
+                c.due = None;
+                ctx.event("Failed", format!("Error: {message}"), true, Some(&name));
+                return;
+            }
         };
+        // Command and args: the pod's replace the image's Entrypoint and Cmd.
+        let expand = |v: &Vec<String>, env: &BTreeMap<String, String>| -> Vec<String> {
+            v.iter().map(|a| env::expand(a, env)).collect()
+        };
+        let (ep, cmd): (Vec<String>, Vec<String>) = image.map_or((Vec::new(), Vec::new()), |i| {
+            (
+                i.entrypoint.iter().map(|s| s.to_string()).collect(),
+                i.cmd.iter().map(|s| s.to_string()).collect(),
+            )
+        });
+        let argv: Vec<String> = match (&spec.command, &spec.args) {
+            (Some(c), Some(a)) => expand(c, &env).into_iter().chain(expand(a, &env)).collect(),
+            (Some(c), None) => expand(c, &env),
+            (None, Some(a)) => ep.into_iter().chain(expand(a, &env)).collect(),
+            (None, None) => ep.into_iter().chain(cmd).collect(),
+        };
+        let system = image.map_or(crate::shell::System::Busybox, |i| i.system);
+        // A fresh root file system for this run of the container.
+        let root = volumes::rootfs_tree(&uid, &name);
+        let mut tree = images::rootfs(image, now);
+        let pod_ip = pod
+            .status
+            .as_ref()
+            .and_then(|s| s.pod_ip.clone())
+            .unwrap_or_default();
+        tree.put("/etc/hostname", format!("{}\n", ctx.pod).as_bytes(), 0o644, now);
+        tree.put(
+            "/etc/hosts",
+            format!("# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n{pod_ip}\t{}\n", ctx.pod).as_bytes(),
+            0o644,
+            now,
+        );
+        tree.put(
+            "/etc/resolv.conf",
+            format!("search {ns}.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n").as_bytes(),
+            0o644,
+            now,
+        );
+        self.fs.insert(&root, tree);
+        let vols = self.pods.get(&uid).map(|p| p.volumes.clone()).unwrap_or_default();
+        let view = volumes::container_view(
+            &mut self.fs,
+            &root,
+            spec.volume_mounts.as_deref().unwrap_or(&[]),
+            &vols,
+            now,
+        );
+        env.entry("PATH".into())
+            .or_insert_with(|| "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into());
+        let cwd = spec.working_dir.clone().unwrap_or_else(|| "/".into());
+        let Some(c) = self.work(&uid, slot) else { return };
+        if c.restarts > 0 || c.previous.is_some() || !c.logs.is_empty() {
+            c.previous = Some(std::mem::take(&mut c.logs));
+        }
+        let Some(program) = argv.first().cloned() else {
+            c.phase = Phase::Blocked {
+                reason: "CreateContainerError".into(),
+                message: "failed to generate container spec: no command specified".into(),
+            };
+            c.due = None;
+            ctx.event("Failed", "Error: failed to generate container spec: no command specified".into(), true, Some(&name));
+            return;
+        };
+        ctx.event("Created", format!("Created container: {name}"), false, Some(&name));
+        if !crate::shell::programs::available(system, &program) {
+            // runc cannot exec it: the container terminates at once (StartError).
+            let message = format!("failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: exec: {program:?}: executable file not found in $PATH: unknown");
+            ctx.event("Failed", format!("Error: {message}"), true, Some(&name));
+            if let Some(c) = self.work(&uid, slot) {
+                c.phase = Phase::Running { since: now };
+            }
+            self.exited(ctx, pod, slot, 128, "StartError");
+            return;
+        }
+        ctx.event("Started", format!("Started container {name}"), false, Some(&name));
+        let process = Process::exec(
+            Spawn {
+                system,
+                view,
+                user: User::ROOT,
+                env,
+                cwd,
+            },
+            argv,
+        );
+        if let Some(c) = self.work(&uid, slot) {
+            c.phase = Phase::Running { since: now };
+            c.process = Some(process);
+        }
+        self.run_process(ctx, pod, slot);
     }
+
+    /// Runs a container's process until it sleeps, serves, exits or yields.
+    fn run_process(&mut self, ctx: &mut Ctx<'_>, pod: &Pod, slot: Slot) {
+        let uid = ctx.uid.clone();
+        let Some(mut process) = self.work(&uid, slot).and_then(|c| c.process.take()) else {
+            return;
+        };
+        let origin = Origin::Pod {
+            uid: uid.clone(),
+            namespace: ctx.ns.clone(),
+            ip: pod
+                .status
+                .as_ref()
+                .and_then(|s| s.pod_ip.clone())
+                .unwrap_or_default(),
+        };
+        {
+            let mut host = RunHost {
+                kubelet: self,
+                api: &*ctx.api,
+                git: &mut *ctx.git,
+                now: ctx.now,
+                hostname: ctx.pod.clone(),
+                origin,
+            };
+            process.run(&mut host);
+        }
+        let out = process.take_output();
+        let state = process.state.clone();
+        let Some(c) = self.work(&uid, slot) else { return };
+        c.log(ctx.now, out);
+        c.process = Some(process);
+        match state {
+            State::Sleeping(t) => c.due = Some(t),
+            State::Busy | State::Runnable => c.due = Some(ctx.now.plus_ms(BUSY_MS)),
+            State::Serving(_) => c.due = None,
+            State::Exited(code) => {
+                let reason = if code == 0 { "Completed" } else { "Error" };
+                self.exited(ctx, pod, slot, code, reason);
+            }
+        }
+    }
+
+    /// A container's process ended: record it and restart or move on per policy.
+    fn exited(&mut self, ctx: &mut Ctx<'_>, pod: &Pod, slot: Slot, code: i32, reason: &str) {
+        let now = ctx.now;
+        let uid = ctx.uid.clone();
+        let policy = pod
+            .spec
+            .as_ref()
+            .and_then(|s| s.restart_policy.clone())
+            .unwrap_or_else(|| "Always".into());
+        let Some(c) = self.work(&uid, slot) else { return };
+        let since = match c.phase {
+            Phase::Running { since } => since,
+            _ => now,
+        };
+        c.phase = Phase::Terminated {
+            code,
+            reason: reason.to_string(),
+            started: since,
+            finished: now,
+        };
+        c.due = None;
+        let restart = match (slot, policy.as_str()) {
+            (_, "Never") => false,
+            // Init containers are retried until they succeed.
+            (Slot::Init(_), _) => code != 0,
+            (Slot::App(_), "OnFailure") => code != 0,
+            _ => true,
+        };
+        if let (Slot::Init(i), 0) = (slot, code) {
+            // Next init container, or the app containers.
+            let Some(work) = self.pods.get_mut(&uid) else { return };
+            match work.init.get_mut(i + 1) {
+                Some(next) => {
+                    next.phase = Phase::Pulling;
+                    next.due = Some(now);
+                }
+                None => {
+                    for c in &mut work.containers {
+                        c.phase = Phase::Pulling;
+                        c.due = Some(now);
+                    }
+                }
+            }
+            return;
+        }
+        if !restart {
+            if let Slot::Init(_) = slot {
+                if let Some(work) = self.pods.get_mut(&uid) {
+                    work.failed = true;
+                }
+            }
+            return;
+        }
+        // The exit shows (Error/Completed) until the next sync meets the back-off.
+        let Some(c) = self.work(&uid, slot) else { return };
+        c.restart_pending = true;
+        if now.0.saturating_sub(since.0) >= 600_000 {
+            // A container that ran 10 minutes resets the back-off.
+            c.backoff_ms = BACKOFF_INITIAL_MS;
+        }
+        c.due = Some(now.plus_ms(1000));
+    }
+
+    /// Restarting an exited container: wait out the back-off (CrashLoopBackOff).
+    fn back_off(&mut self, ctx: &mut Ctx<'_>, slot: Slot) {
+        let now = ctx.now;
+        let uid = ctx.uid.clone();
+        let Some(c) = self.work(&uid, slot) else { return };
+        let name = c.name.clone();
+        c.last = Some(c.phase.clone());
+        ctx.event(
+            "BackOff",
+            format!(
+                "Back-off restarting failed container {name} in pod {}_{}({})",
+                ctx.pod, ctx.ns, ctx.uid
+            ),
+            true,
+            Some(&name),
+        );
+        c.phase = Phase::BackOff {
+            reason: Waiting::CrashLoopBackOff,
+            message: format!(
+                "back-off {} restarting failed container={name} pod={}_{}({})",
+                fmt_backoff(c.backoff_ms),
+                ctx.pod,
+                ctx.ns,
+                ctx.uid
+            ),
+            pull: false,
+        };
+        c.due = Some(now.plus_ms(c.backoff_ms));
+        c.backoff_ms = (c.backoff_ms * 2).min(BACKOFF_MAX_MS);
+        c.restarts += 1;
+    }
+
+    /// Runs a command in a running container (`kubectl exec`): (output, exit code).
+    pub fn exec(
+        &mut self,
+        api: &ApiServer,
+        git: &mut Remotes,
+        now: SimTime,
+        uid: &str,
+        container: &str,
+        argv: Vec<String>,
+    ) -> Result<(crate::shell::Chunks, i32), String> {
+        let work = self.pods.get(uid).ok_or("pod not found")?;
+        let (ns, name) = (work.namespace.clone(), work.name.clone());
+        let c = work
+            .containers
+            .iter()
+            .chain(&work.init)
+            .find(|c| c.name == container)
+            .ok_or("container not found")?;
+        let running = matches!(c.phase, Phase::Running { .. });
+        let p = c.process.as_ref().filter(|_| running).ok_or_else(|| {
+            format!("unable to upgrade connection: container not found ({container:?})")
+        })?;
+        let spawn = Spawn {
+            system: p.system,
+            view: p.view.clone(),
+            user: p.user,
+            env: p.env.clone(),
+            cwd: "/".into(),
+        };
+        let mut process = Process::exec(spawn, argv.clone());
+        process.make_foreground();
+        let ip = api
+            .pods
+            .get(&ns, &name)
+            .and_then(|p| p.status.as_ref())
+            .and_then(|s| s.pod_ip.clone())
+            .unwrap_or_default();
+        let program = argv.first().cloned().unwrap_or_default();
+        if !crate::shell::programs::available(p.system, &program) {
+            return Err(format!("OCI runtime exec failed: exec failed: unable to start container process: exec: {program:?}: executable file not found in $PATH: unknown"));
+        }
+        let mut host = RunHost {
+            kubelet: self,
+            api,
+            git,
+            now,
+            hostname: name,
+            origin: Origin::Pod { uid: uid.to_string(), namespace: ns, ip },
+        };
+        process.run(&mut host);
+        let code = match process.state {
+            State::Exited(c) => c,
+            _ => 0,
+        };
+        Ok((process.take_output(), code))
+    }
+}
+
+fn container_spec(pod: &Pod, slot: Slot) -> Option<&Container> {
+    let spec = pod.spec.as_ref()?;
+    match slot {
+        Slot::Init(i) => spec.init_containers.as_ref()?.get(i),
+        Slot::App(i) => spec.containers.get(i),
+    }
+}
+
+/// The node's allocatable cpu and memory in milli-units (limits default to them).
+fn node_allocatable(api: &ApiServer, node: &str) -> (i128, i128) {
+    let alloc = api
+        .nodes
+        .get("", node)
+        .and_then(|n| n.status.as_ref())
+        .and_then(|s| s.allocatable.clone())
+        .unwrap_or_default();
+    let get = |k: &str| {
+        alloc
+            .get(k)
+            .and_then(|q| crate::model::quantity::parse_milli(&q.0).ok())
+            .unwrap_or(0)
+    };
+    (get("cpu"), get("memory"))
 }
 
 fn fmt_backoff(ms: u64) -> String {
@@ -464,118 +911,120 @@ fn condition(type_: &str, ok: bool, at: SimTime, reason: Option<&str>) -> PodCon
     }
 }
 
+/// The API status of one container from its work record.
+fn container_status(c: &Container, w: &Work, pod_name: &str, init: bool, has_init: bool) -> ContainerStatus {
+    let image = c.image.clone().unwrap_or_default();
+    let reg = images::lookup(&image);
+    let waiting = |reason: &str, message: Option<String>| ContainerState {
+        waiting: Some(ContainerStateWaiting {
+            reason: Some(reason.into()),
+            message,
+        }),
+        ..Default::default()
+    };
+    let terminated = |code: i32, reason: &str, started: SimTime, finished: SimTime, run: i32| ContainerState {
+        terminated: Some(ContainerStateTerminated {
+            exit_code: code,
+            reason: Some(reason.into()),
+            started_at: Some(started.to_time()),
+            finished_at: Some(finished.to_time()),
+            container_id: Some(container_id(pod_name, &w.name, run)),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let (state, ready, started) = match &w.phase {
+        // kubelet's default waiting state: PodInitializing when the pod has init
+        // containers, else ContainerCreating (pulls do not change it).
+        Phase::Idle | Phase::Pulling => (
+            waiting(if has_init { "PodInitializing" } else { "ContainerCreating" }, None),
+            false,
+            false,
+        ),
+        Phase::BackOff { reason, message, .. } => {
+            (waiting(reason.as_str(), Some(message.clone())), false, false)
+        }
+        Phase::Blocked { reason, message } => (waiting(reason, Some(message.clone())), false, false),
+        Phase::Running { since } => (
+            ContainerState {
+                running: Some(ContainerStateRunning {
+                    started_at: Some(since.to_time()),
+                }),
+                ..Default::default()
+            },
+            !init,
+            true,
+        ),
+        Phase::Terminated { code, reason, started, finished } => (
+            terminated(*code, reason, *started, *finished, w.restarts),
+            init && *code == 0,
+            false,
+        ),
+    };
+    let last_state = match &w.last {
+        Some(Phase::Terminated { code, reason, started, finished }) => {
+            terminated(*code, reason, *started, *finished, w.restarts.saturating_sub(1))
+        }
+        _ => ContainerState::default(),
+    };
+    let has_run = matches!(w.phase, Phase::Running { .. } | Phase::Terminated { .. })
+        || matches!(w.phase, Phase::BackOff { pull: false, .. });
+    ContainerStatus {
+        name: c.name.clone(),
+        image: images::qualified(&image),
+        image_id: if has_run {
+            reg.map(|r| {
+                format!(
+                    "{}@{}",
+                    images::qualified(&image)
+                        .rsplit_once(':')
+                        .map_or(image.as_str(), |x| x.0),
+                    r.digest
+                )
+            })
+            .unwrap_or_default()
+        } else {
+            String::new()
+        },
+        container_id: has_run.then(|| container_id(pod_name, &w.name, w.restarts)),
+        ready,
+        started: Some(started),
+        restart_count: w.restarts,
+        state: Some(state),
+        last_state: Some(last_state),
+        ..Default::default()
+    }
+}
+
 /// Writes the pod's status from its containers, keeping transition times of
 /// conditions whose status did not change.
 fn write_status(pod: &mut Pod, work: &PodWork, now: SimTime) {
     let spec = pod.spec.clone().unwrap_or_default();
     let status = pod.status.get_or_insert_with(Default::default);
-    let mut statuses = Vec::new();
-    for (c, w) in spec.containers.iter().zip(&work.containers) {
-        let image = c.image.clone().unwrap_or_default();
-        let reg = images::lookup(&image);
-        let waiting = |reason: &str, message: Option<String>| ContainerState {
-            waiting: Some(ContainerStateWaiting {
-                reason: Some(reason.into()),
-                message,
-            }),
-            ..Default::default()
-        };
-        let terminated =
-            |code: i32, reason: &str, started: SimTime, finished: SimTime| ContainerState {
-                terminated: Some(ContainerStateTerminated {
-                    exit_code: code,
-                    reason: Some(reason.into()),
-                    started_at: Some(started.to_time()),
-                    finished_at: Some(finished.to_time()),
-                    container_id: Some(container_id(
-                        &work.name,
-                        &w.name,
-                        w.restarts.saturating_sub(1),
-                    )),
-                    ..Default::default()
-                }),
-                ..Default::default()
-            };
-        let (state, ready, started) = match &w.phase {
-            Phase::Pulling => (waiting("ContainerCreating", None), false, false),
-            Phase::BackOff {
-                reason, message, ..
-            } => (
-                waiting(reason.as_str(), Some(message.clone())),
-                false,
-                false,
-            ),
-            Phase::Unsupported { message } => (
-                waiting("CreateContainerError", Some(message.clone())),
-                false,
-                false,
-            ),
-            Phase::Running { since } => (
-                ContainerState {
-                    running: Some(ContainerStateRunning {
-                        started_at: Some(since.to_time()),
-                    }),
-                    ..Default::default()
-                },
-                true,
-                true,
-            ),
-            Phase::Terminated {
-                code,
-                reason,
-                started,
-                finished,
-            } => (terminated(*code, reason, *started, *finished), false, false),
-        };
-        let last_state = match &w.last {
-            Some(Phase::Terminated {
-                code,
-                reason,
-                started,
-                finished,
-            }) => terminated(*code, reason, *started, *finished),
-            _ => ContainerState::default(),
-        };
-        let has_run = !matches!(w.phase, Phase::Pulling | Phase::Unsupported { .. })
-            && !matches!(w.phase, Phase::BackOff { pull: true, .. });
-        statuses.push(ContainerStatus {
-            name: c.name.clone(),
-            image: images::qualified(&image),
-            image_id: if has_run {
-                reg.map(|r| {
-                    format!(
-                        "{}@{}",
-                        images::qualified(&image)
-                            .rsplit_once(':')
-                            .map_or(image.as_str(), |x| x.0),
-                        r.digest
-                    )
-                })
-                .unwrap_or_default()
-            } else {
-                String::new()
-            },
-            container_id: has_run.then(|| container_id(&work.name, &w.name, w.restarts)),
-            ready,
-            started: Some(started),
-            restart_count: w.restarts,
-            state: Some(state),
-            last_state: Some(last_state),
-            ..Default::default()
-        });
-    }
-    let all_ready = !statuses.is_empty() && statuses.iter().all(|s| s.ready);
-    let all_done = !statuses.is_empty()
-        && statuses
-            .iter()
-            .all(|s| s.state.as_ref().is_some_and(|st| st.terminated.is_some()));
-    let phase = if all_done {
-        if statuses.iter().all(|s| {
-            s.state
-                .as_ref()
-                .and_then(|st| st.terminated.as_ref())
-                .is_some_and(|t| t.exit_code == 0)
-        }) {
+    let init_specs = spec.init_containers.clone().unwrap_or_default();
+    let initialized = work.init.iter().all(|w| {
+        matches!(w.phase, Phase::Terminated { code: 0, .. })
+    });
+    let init_statuses: Vec<ContainerStatus> = init_specs
+        .iter()
+        .zip(&work.init)
+        .map(|(c, w)| container_status(c, w, &work.name, true, true))
+        .collect();
+    let statuses: Vec<ContainerStatus> = spec
+        .containers
+        .iter()
+        .zip(&work.containers)
+        .map(|(c, w)| container_status(c, w, &work.name, false, !work.init.is_empty()))
+        .collect();
+    let all_ready = initialized && !statuses.is_empty() && statuses.iter().all(|s| s.ready);
+    let terminated = |s: &ContainerStatus| s.state.as_ref().and_then(|st| st.terminated.clone());
+    let all_done = !statuses.is_empty() && statuses.iter().all(|s| terminated(s).is_some());
+    let phase = if work.failed {
+        "Failed"
+    } else if !initialized {
+        "Pending"
+    } else if all_done {
+        if statuses.iter().all(|s| terminated(s).is_some_and(|t| t.exit_code == 0)) {
             "Succeeded"
         } else {
             "Failed"
@@ -591,16 +1040,22 @@ fn write_status(pod: &mut Pod, work: &PodWork, now: SimTime) {
         "Pending"
     };
     status.phase = Some(phase.into());
+    status.init_container_statuses = (!init_statuses.is_empty()).then_some(init_statuses);
     status.container_statuses = Some(statuses);
 
-    let ready_reason = (!all_ready).then_some(if all_done {
+    let ready_reason = (!all_ready).then_some(if all_done || work.failed {
         "PodCompleted"
     } else {
         "ContainersNotReady"
     });
+    let init_reason = (!initialized).then_some(if work.failed {
+        "PodCompleted"
+    } else {
+        "ContainersNotInitialized"
+    });
     let wanted = [
         ("PodReadyToStartContainers", true, None),
-        ("Initialized", true, None),
+        ("Initialized", initialized, init_reason),
         ("Ready", all_ready, ready_reason),
         ("ContainersReady", all_ready, ready_reason),
     ];
@@ -608,7 +1063,8 @@ fn write_status(pod: &mut Pod, work: &PodWork, now: SimTime) {
     for (type_, ok, reason) in wanted {
         let want_status = if ok { "True" } else { "False" };
         match conditions.iter_mut().find(|c| c.type_ == type_) {
-            Some(c) if c.status == want_status => {}
+            Some(c) if c.status == want_status && c.reason.as_deref() == reason => {}
+            Some(c) if c.status == want_status => c.reason = reason.map(str::to_string),
             Some(c) => *c = condition(type_, ok, now, reason),
             None => conditions.push(condition(type_, ok, now, reason)),
         }

@@ -65,6 +65,22 @@ pub enum NetError {
     BadUrl(String),
 }
 
+/// curl's message and exit code for a failed request.
+pub fn curl_error(e: &NetError) -> (String, i32) {
+    match e {
+        NetError::Refused { host, port } => (
+            format!("curl: (7) Failed to connect to {host} port {port} after 0 ms: Couldn't connect to server\n"),
+            7,
+        ),
+        NetError::Timeout { host, port } => (
+            format!("curl: (28) Failed to connect to {host} port {port} after 135000 ms: Timeout was reached\n"),
+            28,
+        ),
+        NetError::Unresolved(h) => (format!("curl: (6) Could not resolve host: {h}\n"), 6),
+        NetError::BadUrl(_) => ("curl: (3) URL rejected: Malformed input to a URL function\n".into(), 3),
+    }
+}
+
 /// A parsed `http://host:port/path` URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Url {

@@ -49,7 +49,7 @@ const MAX_DEPTH: u32 = 200;
 
 impl<'a> Exec<'a> {
     pub fn new(p: &'a mut Process, host: &'a mut dyn Host) -> Exec<'a> {
-        let no_suspend = u32::from(p.interactive);
+        let no_suspend = u32::from(p.interactive || p.foreground);
         Exec {
             p,
             host,
@@ -324,7 +324,7 @@ impl<'a> Exec<'a> {
                 branches,
                 otherwise,
             } => {
-                let (mut branch, mut in_cond) = match self.resuming() {
+                let (mut branch, in_cond) = match self.resuming() {
                     Some(Cursor::If { branch, in_cond }) => (branch, in_cond),
                     _ => (0, true),
                 };
@@ -1098,7 +1098,7 @@ pub fn arith(expr: &str, env: &BTreeMap<String, String>) -> Result<i64, String> 
                         if v.is_empty() {
                             Ok(0)
                         } else {
-                            v.parse().map_err(|_| format!("{v}"))
+                            v.parse().map_err(|_| v.clone())
                         }
                     } else {
                         Err(tok)

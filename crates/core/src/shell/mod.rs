@@ -80,6 +80,9 @@ impl Server {
     }
 }
 
+/// Output in the order it was written: (stream, bytes) chunks.
+pub type Chunks = Vec<(Stream, Vec<u8>)>;
+
 /// Output streams.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Stream {
@@ -99,6 +102,10 @@ pub trait Host {
     fn http(&mut self, req: &HttpRequest) -> Result<HttpResponse, NetError>;
     /// A redis command sent to `host:port` from this process.
     fn redis(&mut self, host: &str, port: u16, args: &[String]) -> Result<crate::net::servers::Reply, NetError>;
+    /// Resolves a host name from this process's network namespace.
+    fn resolve(&mut self, _name: &str) -> Option<String> {
+        None
+    }
     /// Runs kubectl, when this system has it: (stdout, stderr, exit code).
     fn kubectl(&mut self, _args: &[String], _stdin: &[u8]) -> Option<(String, String, i32)> {
         None
@@ -152,6 +159,8 @@ pub struct Process {
     output: Vec<(Stream, Vec<u8>)>,
     /// Whether this is a terminal session (ls prints columns, sleep returns at once).
     interactive: bool,
+    /// Runs to completion without suspending (`kubectl exec`).
+    foreground: bool,
     /// `exit` was run in this interactive shell.
     logged_out: bool,
     /// Until when `sudo` needs no password again.
@@ -244,6 +253,7 @@ impl Process {
             state: State::Runnable,
             output: Vec::new(),
             interactive: false,
+            foreground: false,
             logged_out: false,
             sudo_until: None,
             request: None,
@@ -307,6 +317,11 @@ impl Process {
     /// Whether `exit` was typed at this interactive shell.
     pub fn exited(&self) -> bool {
         self.interactive && self.logged_out
+    }
+
+    /// Makes the process run to completion in one go (sleeps return at once).
+    pub fn make_foreground(&mut self) {
+        self.foreground = true;
     }
 
     /// Whether sudo still has this user's credentials (15 minutes, as sudo caches).

@@ -1042,30 +1042,20 @@ fn ssh(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
 }
 
 fn http_error(prog: &str, e: &NetError) -> (String, i32) {
-    match (prog, e) {
-        ("curl", NetError::Refused { host, port }) => (
-            format!("curl: (7) Failed to connect to {host} port {port} after 0 ms: Couldn't connect to server\n"),
-            7,
-        ),
-        ("curl", NetError::Timeout { host, port }) => (
-            format!("curl: (28) Failed to connect to {host} port {port} after 135000 ms: Timeout was reached\n"),
-            28,
-        ),
-        ("curl", NetError::Unresolved(h)) => (format!("curl: (6) Could not resolve host: {h}\n"), 6),
-        ("curl", NetError::BadUrl(u)) => (
-            format!("curl: (3) URL rejected: Malformed input to a URL function\n{}", if u.is_empty() { "" } else { "" }),
-            3,
-        ),
-        (_, NetError::Refused { host, .. }) => (
+    if prog == "curl" {
+        return crate::net::curl_error(e);
+    }
+    match e {
+        NetError::Refused { host, .. } => (
             format!("wget: can't connect to remote host ({host}): Connection refused\n"),
             1,
         ),
-        (_, NetError::Timeout { host, .. }) => (
+        NetError::Timeout { host, .. } => (
             format!("wget: can't connect to remote host ({host}): Connection timed out\n"),
             1,
         ),
-        (_, NetError::Unresolved(h)) => (format!("wget: bad address '{h}'\n"), 1),
-        (_, NetError::BadUrl(u)) => (format!("wget: not an http or ftp url: {u}\n"), 1),
+        NetError::Unresolved(h) => (format!("wget: bad address '{h}'\n"), 1),
+        NetError::BadUrl(u) => (format!("wget: not an http or ftp url: {u}\n"), 1),
     }
 }
 
@@ -1220,20 +1210,24 @@ fn nslookup(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
     let Some(name) = args.first() else {
         return done(ex, 1);
     };
-    match ex.host.http(&HttpRequest {
-        method: "RESOLVE".into(),
-        host: name.clone(),
-        port: 0,
-        path: String::new(),
-        user_agent: String::new(),
-    }) {
-        Ok(r) => {
-            let text = String::from_utf8_lossy(&r.body).into_owned();
-            ex.out(io, &text);
+    let server = "Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\n";
+    match ex.host.resolve(name) {
+        Some(ip) => {
+            let fqdn = if name.contains(".svc") || name.split('.').count() > 2 {
+                name.clone()
+            } else {
+                let ns = ex.env_map().get("POD_NAMESPACE").cloned().unwrap_or_else(|| "default".into());
+                if name.contains('.') {
+                    format!("{name}.svc.cluster.local")
+                } else {
+                    format!("{name}.{ns}.svc.cluster.local")
+                }
+            };
+            ex.out(io, &format!("{server}Name:\t{fqdn}\nAddress: {ip}\n\n"));
             done(ex, 0)
         }
-        Err(_) => {
-            ex.out(io, &format!("Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\n** server can't find {name}: NXDOMAIN\n\n"));
+        None => {
+            ex.out(io, &format!("{server}** server can't find {name}: NXDOMAIN\n\n"));
             done(ex, 1)
         }
     }

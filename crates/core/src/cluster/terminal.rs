@@ -1,0 +1,252 @@
+//! Terminal sessions on the nodes: a login shell as `k8s` on a node (the chapter's
+//! `k8s@k8s-master-01:~$`), nested shells from `sudo -i` and `ssh`, kubectl on the
+//! control plane. The shell is the same one containers run; here it sees the node's
+//! disk, the node's network, and the cluster through kubectl.
+
+use super::Cluster;
+use crate::fs::{normalize, Filesystems, Mount, User, View};
+use crate::git::Remotes;
+use crate::kubelet::volumes;
+use crate::kubelet::Origin;
+use crate::net::servers::Reply;
+use crate::net::{HttpRequest, HttpResponse, NetError};
+use crate::shell::{Host, Process, Request, Spawn, Stream, System};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+const K8S: User = User { uid: 1000, gid: 1000 };
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Shell {
+    node: String,
+    process: Process,
+}
+
+/// A terminal: a stack of shells (login, then `sudo -i` or `ssh` on top).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    stack: Vec<Shell>,
+}
+
+fn login(node: &str, user: User) -> Shell {
+    let (home, name) = if user.uid == 0 {
+        ("/root", "root")
+    } else {
+        ("/home/k8s", "k8s")
+    };
+    let env: BTreeMap<String, String> = [
+        ("HOME", home),
+        ("USER", name),
+        ("LOGNAME", name),
+        ("SHELL", "/bin/bash"),
+        ("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
+        ("LANG", "C.UTF-8"),
+        ("HOSTNAME", node),
+        ("PWD", home),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    Shell {
+        node: node.to_string(),
+        process: Process::login(
+            Spawn {
+                system: System::Node,
+                view: View {
+                    mounts: vec![Mount {
+                        path: "/".into(),
+                        tree: volumes::node_tree(node),
+                        source: "/".into(),
+                        read_only: false,
+                    }],
+                },
+                user,
+                env,
+                cwd: home.to_string(),
+            },
+            "-bash",
+        ),
+    }
+}
+
+impl Session {
+    /// A login shell as `k8s` on `node`.
+    pub fn new(node: &str) -> Session {
+        Session {
+            stack: vec![login(node, K8S)],
+        }
+    }
+
+    /// The exit status of the last command.
+    pub fn last_status(&self) -> i32 {
+        self.stack.last().map_or(0, |s| s.process.status())
+    }
+
+    /// The node the current shell runs on.
+    pub fn node(&self) -> &str {
+        self.stack.last().map_or("", |s| s.node.as_str())
+    }
+
+    /// bash's prompt: `k8s@k8s-master-01:~$ `, `root@k8s-worker-01:/var/data# `.
+    pub fn prompt(&self) -> String {
+        let Some(s) = self.stack.last() else {
+            return "$ ".into();
+        };
+        let p = &s.process;
+        let user = crate::fs::user_name(p.user.uid);
+        let home = p.env.get("HOME").cloned().unwrap_or_default();
+        let cwd = p.cwd();
+        let shown = if cwd == home {
+            "~".to_string()
+        } else if let Some(rest) = cwd.strip_prefix(&format!("{home}/")) {
+            format!("~/{rest}")
+        } else {
+            cwd.to_string()
+        };
+        let sigil = if p.user.uid == 0 { '#' } else { '$' };
+        format!("{user}@{}:{shown}{sigil} ", s.node)
+    }
+}
+
+/// What a node's shell runs against.
+struct NodeHost<'a> {
+    cluster: &'a mut Cluster,
+    node: String,
+    cwd: String,
+    view: View,
+}
+
+/// `kubectl -f FILE` on a node reads the node's disk.
+struct NodeFiles {
+    fs: Filesystems,
+    view: View,
+    cwd: String,
+}
+
+impl crate::kubectl::FileSource for NodeFiles {
+    fn read(&self, path: &str) -> Result<String, String> {
+        let abs = normalize(&self.cwd, path);
+        match self.fs.read(&self.view, &abs) {
+            Ok(d) => Ok(String::from_utf8_lossy(d).into_owned()),
+            Err(_) => Err(format!("the path {path:?} does not exist")),
+        }
+    }
+}
+
+impl Host for NodeHost<'_> {
+    fn now(&self) -> crate::clock::SimTime {
+        self.cluster.now
+    }
+    fn fs(&mut self) -> &mut Filesystems {
+        &mut self.cluster.kubelet.fs
+    }
+    fn hostname(&self) -> String {
+        self.node.clone()
+    }
+    fn git(&mut self) -> &mut Remotes {
+        &mut self.cluster.git
+    }
+    fn http(&mut self, req: &HttpRequest) -> Result<HttpResponse, NetError> {
+        let c = &mut *self.cluster;
+        c.kubelet.request(&c.api, &Origin::Node(self.node.clone()), req, c.now)
+    }
+    fn redis(&mut self, host: &str, port: u16, args: &[String]) -> Result<Reply, NetError> {
+        let c = &mut *self.cluster;
+        c.kubelet.redis(&c.api, &Origin::Node(self.node.clone()), host, port, args, 0)
+    }
+    fn resolve(&mut self, name: &str) -> Option<String> {
+        let c = &*self.cluster;
+        c.kubelet.resolve(&c.api, &Origin::Node(self.node.clone()), name)
+    }
+    fn kubectl(&mut self, args: &[String], _stdin: &[u8]) -> Option<(String, String, i32)> {
+        // kubectl is configured on the control plane only.
+        let control_plane = self
+            .cluster
+            .api
+            .nodes
+            .get("", &self.node)
+            .and_then(|n| n.metadata.labels.as_ref())
+            .is_some_and(|l| l.contains_key("node-role.kubernetes.io/control-plane"));
+        if !control_plane {
+            return None;
+        }
+        let files = NodeFiles {
+            fs: {
+                // Only this node's disk is needed to read -f files.
+                let mut f = Filesystems::default();
+                let key = volumes::node_tree(&self.node);
+                if let Some(t) = self.cluster.kubelet.fs.tree(&key) {
+                    f.insert(&key, t.clone());
+                }
+                f
+            },
+            view: self.view.clone(),
+            cwd: self.cwd.clone(),
+        };
+        let out = crate::kubectl::run(self.cluster, args, &files);
+        Some((out.stdout, out.stderr, out.exit_code))
+    }
+}
+
+impl Cluster {
+    /// Runs one line typed at the session's current shell; returns what it printed.
+    pub fn terminal(&mut self, session: &mut Session, line: &str) -> Vec<(Stream, Vec<u8>)> {
+        let Some(mut shell) = session.stack.pop() else {
+            session.stack.push(login("k8s-master-01", K8S));
+            return Vec::new();
+        };
+        volumes::ensure_node(&mut self.kubelet.fs, &shell.node, self.now);
+        let mut host = NodeHost {
+            node: shell.node.clone(),
+            cwd: shell.process.cwd().to_string(),
+            view: shell.process.view.clone(),
+            cluster: self,
+        };
+        let mut out = shell.process.run_line(&mut host, line);
+        let request = shell.process.request.take();
+        let exited = shell.process.exited();
+        let node = shell.node.clone();
+        if exited {
+            out.push((Stream::Stdout, b"logout\n".to_vec()));
+            if session.stack.is_empty() {
+                // The last shell: a fresh login takes its place.
+                session.stack.push(login(&node, K8S));
+            } else if session.stack.last().is_some_and(|s| s.node != node) {
+                out.push((Stream::Stdout, format!("Connection to {node} closed.\n").into_bytes()));
+            }
+        } else {
+            session.stack.push(shell);
+        }
+        match request {
+            Some(Request::Login { user }) => {
+                session.stack.push(login(&node, user));
+            }
+            Some(Request::Ssh { host, .. }) => {
+                let target = self
+                    .api
+                    .nodes
+                    .list()
+                    .find(|n| {
+                        n.metadata.name.as_deref() == Some(host.as_str())
+                            || n.status
+                                .as_ref()
+                                .and_then(|s| s.addresses.as_ref())
+                                .is_some_and(|a| a.iter().any(|a| a.address == host))
+                    })
+                    .and_then(|n| n.metadata.name.clone());
+                match target {
+                    Some(t) => {
+                        volumes::ensure_node(&mut self.kubelet.fs, &t, self.now);
+                        session.stack.push(login(&t, K8S));
+                    }
+                    None => out.push((
+                        Stream::Stderr,
+                        format!("ssh: Could not resolve hostname {host}: Name or service not known\n").into_bytes(),
+                    )),
+                }
+            }
+            None => {}
+        }
+        out
+    }
+}

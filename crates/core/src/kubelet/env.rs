@@ -1,0 +1,209 @@
+//! A container's environment, as the kubelet builds it (kubelet_pods.go
+//! makeEnvironmentVariables): the image's Env, the Service variables enableServiceLinks
+//! adds, then the container's own `env` in order with `$(VAR)` references expanded and
+//! `valueFrom` resolved (fieldRef through the downward API, resourceFieldRef).
+
+use crate::model::{fieldpath, quantity, Container, Pod, Service};
+use std::collections::BTreeMap;
+
+/// `$(VAR)` expansion as k8s.io/kubernetes/third_party/forked/golang/expansion:
+/// `$$` escapes a dollar; an unknown `$(VAR)` stays as written.
+pub fn expand(input: &str, vars: &BTreeMap<String, String>) -> String {
+    let b = input.as_bytes();
+    let mut out = String::new();
+    let mut i = 0;
+    let mut last = 0;
+    while i < b.len() {
+        if b[i] == b'$' && i + 1 < b.len() {
+            match b[i + 1] {
+                b'$' => {
+                    out.push_str(&input[last..i]);
+                    out.push('$');
+                    i += 2;
+                    last = i;
+                    continue;
+                }
+                b'(' => {
+                    if let Some(end) = input[i + 2..].find(')') {
+                        let name = &input[i + 2..i + 2 + end];
+                        out.push_str(&input[last..i]);
+                        match vars.get(name) {
+                            Some(v) => out.push_str(v),
+                            None => out.push_str(&input[i..i + 3 + end]),
+                        }
+                        i += 3 + end;
+                        last = i;
+                        continue;
+                    }
+                }
+                _ => {}
+            }
+        }
+        i += 1;
+    }
+    out.push_str(&input[last..]);
+    out
+}
+
+/// The variables one Service contributes (`TEA_SERVICE_HOST`, `TEA_PORT_80_TCP`, ...).
+pub fn service_vars(svc: &Service) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let Some(spec) = &svc.spec else { return out };
+    let ip = spec.cluster_ip.clone().unwrap_or_default();
+    if ip.is_empty() || ip == "None" {
+        return out;
+    }
+    let name = svc
+        .metadata
+        .name
+        .clone()
+        .unwrap_or_default()
+        .to_ascii_uppercase()
+        .replace('-', "_");
+    let ports = spec.ports.clone().unwrap_or_default();
+    let Some(first) = ports.first() else { return out };
+    out.push((format!("{name}_SERVICE_HOST"), ip.clone()));
+    out.push((format!("{name}_SERVICE_PORT"), first.port.to_string()));
+    for p in &ports {
+        if let Some(pn) = &p.name {
+            out.push((
+                format!("{name}_SERVICE_PORT_{}", pn.to_ascii_uppercase().replace('-', "_")),
+                p.port.to_string(),
+            ));
+        }
+    }
+    let proto = |p: &k8s_openapi::api::core::v1::ServicePort| p.protocol.clone().unwrap_or_else(|| "TCP".into());
+    out.push((
+        format!("{name}_PORT"),
+        format!("{}://{ip}:{}", proto(first).to_ascii_lowercase(), first.port),
+    ));
+    for p in &ports {
+        let pr = proto(p);
+        let prefix = format!("{name}_PORT_{}_{pr}", p.port);
+        out.push((prefix.clone(), format!("{}://{ip}:{}", pr.to_ascii_lowercase(), p.port)));
+        out.push((format!("{prefix}_PROTO"), pr.to_ascii_lowercase()));
+        out.push((format!("{prefix}_PORT"), p.port.to_string()));
+        out.push((format!("{prefix}_ADDR"), ip.clone()));
+    }
+    out
+}
+
+/// Why a container's environment could not be built (kubelet reports
+/// CreateContainerConfigError).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvError(pub String);
+
+/// The environment of `container` in `pod`, with `services` of its namespace and the
+/// image's variables; `allocatable` gives limits defaults for resourceFieldRef.
+pub fn build(
+    pod: &Pod,
+    container: &Container,
+    image_env: &[(&str, &str)],
+    services: &[&Service],
+    allocatable: (i128, i128),
+) -> Result<BTreeMap<String, String>, EnvError> {
+    let mut env: BTreeMap<String, String> = BTreeMap::new();
+    for (k, v) in image_env {
+        env.insert((*k).to_string(), (*v).to_string());
+    }
+    env.insert("HOSTNAME".into(), pod.metadata.name.clone().unwrap_or_default());
+    env.insert("HOME".into(), "/root".into());
+    let mut vars: BTreeMap<String, String> = BTreeMap::new();
+    let links = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.enable_service_links)
+        .unwrap_or(true);
+    // The `kubernetes` service's variables are always there; others with service links.
+    for svc in services {
+        let is_master = svc.metadata.name.as_deref() == Some("kubernetes")
+            && svc.metadata.namespace.as_deref() == Some("default");
+        if links || is_master {
+            for (k, v) in service_vars(svc) {
+                vars.insert(k, v);
+            }
+        }
+    }
+    for e in container.env.iter().flatten() {
+        let value = if let Some(from) = &e.value_from {
+            if let Some(f) = &from.field_ref {
+                fieldpath::extract(pod, &f.field_path).map_err(EnvError)?
+            } else if let Some(r) = &from.resource_field_ref {
+                resource_value(container, &r.resource, r.divisor.as_ref().map(|d| d.0.as_str()), allocatable)?
+            } else if from.config_map_key_ref.is_some() {
+                return Err(EnvError(format!("configmap for env var {:?} not found", e.name)));
+            } else if from.secret_key_ref.is_some() {
+                return Err(EnvError(format!("secret for env var {:?} not found", e.name)));
+            } else {
+                String::new()
+            }
+        } else {
+            // $(VAR) sees the variables defined so far plus the service variables.
+            let mut scope = vars.clone();
+            scope.extend(env.iter().map(|(k, v)| (k.clone(), v.clone())));
+            expand(e.value.as_deref().unwrap_or(""), &scope)
+        };
+        env.insert(e.name.clone(), value);
+    }
+    for (k, v) in vars {
+        env.entry(k).or_insert(v);
+    }
+    Ok(env)
+}
+
+/// resourceFieldRef: requests/limits of cpu, memory, ephemeral-storage, in `divisor`
+/// units rounded up (limits default to the node's allocatable).
+fn resource_value(
+    c: &Container,
+    resource: &str,
+    divisor: Option<&str>,
+    allocatable: (i128, i128),
+) -> Result<String, EnvError> {
+    let (kind, name) = resource
+        .split_once('.')
+        .ok_or_else(|| EnvError(format!("unsupported container resource : {resource:?}")))?;
+    let res = c.resources.clone().unwrap_or_default();
+    let map = match kind {
+        "limits" => res.limits,
+        "requests" => res.requests,
+        _ => return Err(EnvError(format!("unsupported container resource : {resource:?}"))),
+    };
+    let milli = map
+        .as_ref()
+        .and_then(|m| m.get(name))
+        .and_then(|q| quantity::parse_milli(&q.0).ok());
+    let milli = match (milli, kind, name) {
+        (Some(v), _, _) => v,
+        (None, "limits", "cpu") => allocatable.0,
+        (None, "limits", "memory") => allocatable.1,
+        (None, _, _) => 0,
+    };
+    let div = match divisor {
+        Some(d) => quantity::parse_milli(d).map_err(|e| EnvError(e.to_string()))?,
+        None => 1000,
+    };
+    if div <= 0 {
+        return Ok("0".into());
+    }
+    Ok(((milli + div - 1) / div).to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expansion_follows_the_api_rules() {
+        let vars: BTreeMap<String, String> = [("A".to_string(), "x".to_string())].into();
+        for (input, want) in [
+            ("$(A)", "x"),
+            ("$(A)-$(B)", "x-$(B)"),
+            ("$$(A)", "$(A)"),
+            ("$A", "$A"),
+            ("$(A", "$(A"),
+            ("a$", "a$"),
+        ] {
+            assert_eq!(expand(input, &vars), want, "{input}");
+        }
+    }
+}

@@ -1,0 +1,317 @@
+//! The cluster network as seen from a node: cluster DNS names, kube-proxy's Service
+//! rules (ClusterIP and NodePort, round-robin over ready endpoints), the pod network,
+//! and delivery to the server a container runs. Failures are the ones a real client
+//! sees: no endpoints or nothing listening is `Connection refused`; an address nothing
+//! answers for (a wrong port on a ClusterIP, an unknown pod IP) times out.
+
+use super::{Kubelet, Phase};
+use crate::apiserver::ApiServer;
+use crate::clock::SimTime;
+use crate::model::{Pod, Service};
+use crate::net::servers::{self, Reply};
+use crate::net::{HttpRequest, HttpResponse, NetError};
+use crate::shell::{Server, State, Stream};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+/// Where a connection comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// A container of this pod.
+    Pod { uid: String, namespace: String, ip: String },
+    /// A node's own shell.
+    Node(String),
+    /// A browser or `podlab curl` outside the cluster.
+    Outside,
+}
+
+fn is_ip(s: &str) -> bool {
+    s.split('.').count() == 4 && s.split('.').all(|p| p.parse::<u8>().is_ok())
+}
+
+fn pod_ip(p: &Pod) -> Option<&str> {
+    p.status.as_ref().and_then(|s| s.pod_ip.as_deref())
+}
+
+fn ready(p: &Pod) -> bool {
+    p.metadata.deletion_timestamp.is_none()
+        && p.status
+            .as_ref()
+            .and_then(|s| s.conditions.as_ref())
+            .is_some_and(|c| c.iter().any(|c| c.type_ == "Ready" && c.status == "True"))
+}
+
+fn node_ip(api: &ApiServer, node: &str) -> Option<String> {
+    api.nodes
+        .get("", node)?
+        .status
+        .as_ref()?
+        .addresses
+        .as_ref()?
+        .iter()
+        .find(|a| a.type_ == "InternalIP")
+        .map(|a| a.address.clone())
+}
+
+/// The pod network gateway (`.1`) or tunnel (`.0`) address of a node.
+fn node_pod_addr(api: &ApiServer, node: &str, host: u8) -> String {
+    api.nodes
+        .get("", node)
+        .and_then(|n| n.spec.as_ref())
+        .and_then(|s| s.pod_cidr.as_deref())
+        .and_then(|c| c.split('/').next())
+        .and_then(|c| c.rsplit_once('.'))
+        .map_or_else(|| "10.244.0.1".into(), |(b, _)| format!("{b}.{host}"))
+}
+
+/// A connection after kube-proxy: the pod, the port on it, the client address the
+/// server sees.
+struct Target {
+    uid: String,
+    port: u16,
+    client: String,
+}
+
+impl Kubelet {
+    /// Cluster DNS (`svc`, `svc.ns`, `svc.ns.svc.cluster.local`) for pods; node names
+    /// everywhere.
+    pub fn resolve(&self, api: &ApiServer, origin: &Origin, name: &str) -> Option<String> {
+        let name = name.trim_end_matches('.').to_ascii_lowercase();
+        if is_ip(&name) {
+            return Some(name);
+        }
+        if name == "localhost" {
+            return Some("127.0.0.1".into());
+        }
+        if api.nodes.get("", &name).is_some() {
+            return node_ip(api, &name);
+        }
+        let Origin::Pod { namespace, .. } = origin else {
+            return None;
+        };
+        let parts: Vec<&str> = name.split('.').collect();
+        let (svc, ns) = match parts.as_slice() {
+            [s] => (*s, namespace.as_str()),
+            [s, n] | [s, n, "svc"] | [s, n, "svc", "cluster", "local"] => (*s, *n),
+            _ => return None,
+        };
+        api.services
+            .get(ns, svc)
+            .and_then(|s| s.spec.as_ref())
+            .and_then(|s| s.cluster_ip.clone())
+            .filter(|ip| !ip.is_empty() && ip != "None")
+    }
+
+    /// Ready endpoints of a service for `port` (pod uid, target port), round-robin.
+    fn pick(&mut self, api: &ApiServer, svc: &Service, port: &k8s_openapi::api::core::v1::ServicePort) -> Option<(String, u16)> {
+        let ns = svc.metadata.namespace.clone().unwrap_or_default();
+        let selector = svc.spec.as_ref()?.selector.clone()?;
+        let mut pods: Vec<&Pod> = api
+            .pods
+            .list_namespace(&ns)
+            .filter(|p| {
+                let labels = p.metadata.labels.clone().unwrap_or_default();
+                selector.iter().all(|(k, v)| labels.get(k) == Some(v))
+            })
+            .filter(|p| ready(p) && pod_ip(p).is_some())
+            .collect();
+        pods.sort_by_key(|p| p.metadata.name.clone());
+        if pods.is_empty() {
+            return None;
+        }
+        let key = format!("{ns}/{}", svc.metadata.name.clone().unwrap_or_default());
+        let n = self.rr.entry(key).or_insert(0);
+        let p = pods[(*n as usize) % pods.len()];
+        *n += 1;
+        let target = match &port.target_port {
+            None => port.port as u16,
+            Some(IntOrString::Int(i)) => *i as u16,
+            Some(IntOrString::String(name)) => p
+                .spec
+                .as_ref()?
+                .containers
+                .iter()
+                .flat_map(|c| c.ports.iter().flatten())
+                .find(|cp| cp.name.as_deref() == Some(name.as_str()))
+                .map(|cp| cp.container_port as u16)?,
+        };
+        Some((p.metadata.uid.clone()?, target))
+    }
+
+    /// Follows a connection to `host:port` through DNS and kube-proxy to a pod.
+    fn route(&mut self, api: &ApiServer, origin: &Origin, host: &str, port: u16) -> Result<Target, NetError> {
+        let ip = self
+            .resolve(api, origin, host)
+            .ok_or_else(|| NetError::Unresolved(host.to_string()))?;
+        let refused = || NetError::Refused { host: ip.clone(), port };
+        let timeout = || NetError::Timeout { host: ip.clone(), port };
+        if ip == "127.0.0.1" {
+            return match origin {
+                Origin::Pod { uid, .. } => Ok(Target { uid: uid.clone(), port, client: "127.0.0.1".into() }),
+                _ => Err(refused()),
+            };
+        }
+        let client_pod_ip = match origin {
+            Origin::Pod { ip, .. } => Some(ip.clone()),
+            _ => None,
+        };
+        // A node address: NodePort services.
+        let node = api
+            .nodes
+            .list()
+            .find(|n| n.metadata.name.as_deref().and_then(|n| node_ip(api, n)).as_deref() == Some(ip.as_str()))
+            .and_then(|n| n.metadata.name.clone());
+        if let Some(node) = node {
+            let svc = api.services.list().find(|s| {
+                s.spec.as_ref().is_some_and(|sp| {
+                    matches!(sp.type_.as_deref(), Some("NodePort" | "LoadBalancer"))
+                        && sp.ports.iter().flatten().any(|p| p.node_port == Some(i32::from(port)))
+                })
+            });
+            let Some(svc) = svc.cloned() else { return Err(refused()) };
+            let sp = svc
+                .spec
+                .as_ref()
+                .and_then(|s| s.ports.as_ref())
+                .and_then(|ps| ps.iter().find(|p| p.node_port == Some(i32::from(port))).cloned())
+                .ok_or_else(refused)?;
+            let (uid, target) = self.pick(api, &svc, &sp).ok_or_else(refused)?;
+            let pod_node = self.pods.get(&uid).map(|p| p.node.clone()).unwrap_or_default();
+            // Traffic entering another node is masqueraded to that node's tunnel address.
+            let client = client_pod_ip.unwrap_or_else(|| {
+                if pod_node == node {
+                    node_pod_addr(api, &node, 1)
+                } else {
+                    node_pod_addr(api, &node, 0)
+                }
+            });
+            return Ok(Target { uid, port: target, client });
+        }
+        // A Service's cluster IP.
+        let svc = api.services.list().find(|s| {
+            s.spec.as_ref().and_then(|sp| sp.cluster_ip.as_deref()) == Some(ip.as_str())
+        });
+        if let Some(svc) = svc.cloned() {
+            let sp = svc
+                .spec
+                .as_ref()
+                .and_then(|s| s.ports.as_ref())
+                .and_then(|ps| ps.iter().find(|p| p.port == i32::from(port)).cloned())
+                .ok_or_else(timeout)?;
+            let (uid, target) = self.pick(api, &svc, &sp).ok_or_else(refused)?;
+            let client = client_pod_ip.unwrap_or_else(|| match origin {
+                Origin::Node(n) => node_ip(api, n).unwrap_or_default(),
+                _ => String::new(),
+            });
+            return Ok(Target { uid, port: target, client });
+        }
+        // A pod IP.
+        let pod = api.pods.list().find(|p| pod_ip(p) == Some(ip.as_str()) && p.metadata.deletion_timestamp.is_none());
+        match pod.and_then(|p| p.metadata.uid.clone()) {
+            Some(uid) if self.pods.contains_key(&uid) => {
+                let client = client_pod_ip.unwrap_or_else(|| match origin {
+                    Origin::Node(n) => node_pod_addr(api, n, 1),
+                    _ => String::new(),
+                });
+                if let Origin::Outside = origin {
+                    // Pod IPs are not routable from outside the cluster.
+                    return Err(timeout());
+                }
+                Ok(Target { uid, port, client })
+            }
+            _ => Err(timeout()),
+        }
+    }
+
+    /// The container of pod `uid` serving on `port`, as (index in containers, server).
+    fn server(&self, uid: &str, port: u16) -> Option<(usize, Server)> {
+        let work = self.pods.get(uid)?;
+        work.containers.iter().enumerate().find_map(|(i, c)| {
+            if !matches!(c.phase, Phase::Running { .. }) {
+                return None;
+            }
+            match &c.process.as_ref()?.state {
+                State::Serving(s) if s.port() == port => Some((i, s.clone())),
+                _ => None,
+            }
+        })
+    }
+
+    /// An HTTP request from `origin`.
+    pub fn request(
+        &mut self,
+        api: &ApiServer,
+        origin: &Origin,
+        req: &HttpRequest,
+        now: SimTime,
+    ) -> Result<HttpResponse, NetError> {
+        let t = self.route(api, origin, &req.host, req.port)?;
+        let refused = NetError::Refused { host: req.host.clone(), port: req.port };
+        let (idx, server) = self.server(&t.uid, t.port).ok_or(refused.clone())?;
+        let work = self.pods.get(&t.uid).ok_or(refused.clone())?;
+        let process = work.containers[idx].process.as_ref().ok_or(refused.clone())?;
+        let served = match server {
+            Server::Nginx => servers::nginx(&self.fs, &process.view, req, &t.client, now),
+            Server::Demo { .. } => servers::demo(&process.env),
+            // Not an HTTP server: it closes the connection.
+            _ => return Err(refused),
+        };
+        if let Some(c) = self.pods.get_mut(&t.uid).and_then(|w| w.containers.get_mut(idx)) {
+            let mut out = Vec::new();
+            if let Some(l) = served.stdout {
+                out.push((Stream::Stdout, l.into_bytes()));
+            }
+            if let Some(l) = served.stderr {
+                out.push((Stream::Stderr, l.into_bytes()));
+            }
+            c.log(now, out);
+        }
+        Ok(served.response)
+    }
+
+    /// A redis command from `origin` to `host:port`.
+    pub fn redis(
+        &mut self,
+        api: &ApiServer,
+        origin: &Origin,
+        host: &str,
+        port: u16,
+        args: &[String],
+        depth: u32,
+    ) -> Result<Reply, NetError> {
+        let t = self.route(api, origin, host, port)?;
+        let refused = NetError::Refused { host: host.to_string(), port };
+        let (idx, server) = self.server(&t.uid, t.port).ok_or(refused.clone())?;
+        match server {
+            Server::RedisProxy { upstream, .. } if depth < 4 => {
+                let (h, p) = upstream.rsplit_once(':').unwrap_or((upstream.as_str(), "6379"));
+                let p = p.parse().unwrap_or(6379);
+                let from = self.origin_of(api, &t.uid);
+                self.redis(api, &from, h, p, args, depth + 1)
+            }
+            Server::Redis { .. } => {
+                let c = self
+                    .pods
+                    .get_mut(&t.uid)
+                    .and_then(|w| w.containers.get_mut(idx))
+                    .and_then(|c| c.process.as_mut())
+                    .ok_or(refused.clone())?;
+                match &mut c.state {
+                    State::Serving(Server::Redis { data }) => Ok(servers::redis(data, args)),
+                    _ => Err(refused),
+                }
+            }
+            _ => Err(refused),
+        }
+    }
+
+    fn origin_of(&self, api: &ApiServer, uid: &str) -> Origin {
+        let Some(w) = self.pods.get(uid) else { return Origin::Outside };
+        let ip = api
+            .pods
+            .get(&w.namespace, &w.name)
+            .and_then(pod_ip)
+            .unwrap_or_default()
+            .to_string();
+        Origin::Pod { uid: uid.to_string(), namespace: w.namespace.clone(), ip }
+    }
+}

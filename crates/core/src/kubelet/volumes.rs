@@ -1,0 +1,171 @@
+//! Volumes, as the kubelet's volume manager sets them up: emptyDir (per pod, gone with
+//! it), hostPath (the node's own disk, with the type checks of the hostPath plugin),
+//! the projected service-account token, and the container's view of them (mounts,
+//! subPath, readOnly) over its root file system.
+
+use crate::clock::SimTime;
+use crate::fs::{normalize, Filesystems, Mount, Tree, View};
+use crate::model::Pod;
+use std::collections::BTreeMap;
+
+/// Where a volume's files live.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Source {
+    pub tree: String,
+    pub path: String,
+    pub read_only: bool,
+}
+
+pub fn node_tree(node: &str) -> String {
+    format!("node/{node}")
+}
+
+pub fn rootfs_tree(uid: &str, container: &str) -> String {
+    format!("rootfs/{uid}/{container}")
+}
+
+/// Every tree of a pod starts with one of these prefixes (removed with the pod).
+pub fn pod_prefixes(uid: &str) -> [String; 3] {
+    [
+        format!("rootfs/{uid}/"),
+        format!("emptydir/{uid}/"),
+        format!("projected/{uid}/"),
+    ]
+}
+
+/// A node's disk as the chapter's Ubuntu nodes have it.
+pub fn ensure_node(fs: &mut Filesystems, node: &str, now: SimTime) {
+    let key = node_tree(node);
+    if fs.tree(&key).is_some() {
+        return;
+    }
+    let mut t = Tree::new(SimTime(0));
+    for d in ["bin", "boot", "dev", "etc", "home", "lib", "media", "mnt", "opt", "proc", "run", "sbin", "srv", "sys", "usr/bin", "usr/local/bin", "var/lib/kubelet", "var/log", "etc/kubernetes/manifests"] {
+        t.mkdir_all(&format!("/{d}"), 0o755, 0, SimTime(0));
+    }
+    t.mkdir_all("/tmp", 0o1777, 0, SimTime(0));
+    t.mkdir_all("/root", 0o700, 0, SimTime(0));
+    t.mkdir_all("/home/k8s", 0o750, 1000, SimTime(0));
+    t.put("/etc/hostname", format!("{node}\n").as_bytes(), 0o644, SimTime(0));
+    t.put("/home/k8s/.bashrc", b"# ~/.bashrc: executed by bash(1) for non-login shells.\n", 0o644, SimTime(0));
+    let _ = now;
+    fs.insert(&key, t);
+}
+
+/// Sets up every volume of the pod; `Err` is the FailedMount event message.
+pub fn setup(
+    fs: &mut Filesystems,
+    pod: &Pod,
+    uid: &str,
+    node: &str,
+    now: SimTime,
+) -> Result<BTreeMap<String, Source>, String> {
+    let mut out = BTreeMap::new();
+    let ns = pod.metadata.namespace.clone().unwrap_or_default();
+    for v in pod.spec.as_ref().and_then(|s| s.volumes.as_ref()).into_iter().flatten() {
+        let fail = |m: String| format!("MountVolume.SetUp failed for volume {:?} : {m}", v.name);
+        let source = if v.empty_dir.is_some() {
+            let key = format!("emptydir/{uid}/{}", v.name);
+            if fs.tree(&key).is_none() {
+                let mut t = Tree::new(now);
+                t.set_mode("/", 0o777);
+                fs.insert(&key, t);
+            }
+            Source { tree: key, path: "/".into(), read_only: false }
+        } else if let Some(hp) = &v.host_path {
+            ensure_node(fs, node, now);
+            let key = node_tree(node);
+            let path = normalize("/", &hp.path);
+            let tree = fs.tree_mut(&key).ok_or_else(|| fail("node disk missing".into()))?;
+            let existing = tree.get(&path).map(|i| i.is_dir());
+            let kind = hp.type_.clone().unwrap_or_default();
+            match (kind.as_str(), existing) {
+                ("" | "DirectoryOrCreate", None) => tree.mkdir_all(&path, 0o755, 0, now),
+                ("" , Some(_)) => {}
+                ("DirectoryOrCreate" | "Directory", Some(true)) => {}
+                ("DirectoryOrCreate" | "Directory", _) => {
+                    return Err(fail(format!("hostPath type check failed: {path} is not a directory")))
+                }
+                ("FileOrCreate", None) => {
+                    if tree.get(crate::fs::parent(&path)).is_none() {
+                        return Err(fail(format!("hostPath type check failed: {path} is not a file")));
+                    }
+                    tree.put(&path, b"", 0o644, now);
+                }
+                ("FileOrCreate" | "File", Some(false)) => {}
+                ("FileOrCreate" | "File", _) => {
+                    return Err(fail(format!("hostPath type check failed: {path} is not a file")))
+                }
+                ("Socket", _) => return Err(fail(format!("hostPath type check failed: {path} is not a socket file"))),
+                ("CharDevice", _) => return Err(fail(format!("hostPath type check failed: {path} is not a character device"))),
+                ("BlockDevice", _) => return Err(fail(format!("hostPath type check failed: {path} is not a block device"))),
+                (other, _) => return Err(fail(format!("invalid HostPathType {other:?}"))),
+            }
+            Source { tree: key, path, read_only: false }
+        } else if v.projected.is_some() {
+            let key = format!("projected/{uid}/{}", v.name);
+            let mut t = Tree::new(now);
+            let name = pod.metadata.name.clone().unwrap_or_default();
+            t.put("/token", format!("eyJhbGciOiJSUzI1NiIsImtpZCI6InBvZGxhYiJ9.{name}.{uid}").as_bytes(), 0o644, now);
+            t.put("/ca.crt", b"-----BEGIN CERTIFICATE-----\nMIIDBTCCAe2gAwIBAgIIPodlabCA==\n-----END CERTIFICATE-----\n", 0o644, now);
+            t.put("/namespace", ns.as_bytes(), 0o644, now);
+            fs.insert(&key, t);
+            Source { tree: key, path: "/".into(), read_only: true }
+        } else if let Some(cm) = &v.config_map {
+            return Err(fail(format!("configmap {:?} not found", cm.name)));
+        } else if let Some(s) = &v.secret {
+            return Err(fail(format!(
+                "secret {:?} not found",
+                s.secret_name.clone().unwrap_or_default()
+            )));
+        } else {
+            return Err(fail("podlab: this volume type is not emulated (emptyDir, hostPath and the service-account token are)".into()));
+        };
+        out.insert(v.name.clone(), source);
+    }
+    Ok(out)
+}
+
+/// A container's view: its root file system plus its volume mounts. Creates the mount
+/// points in the root and subPath directories in the volumes, as the runtime does.
+pub fn container_view(
+    fs: &mut Filesystems,
+    root_key: &str,
+    mounts: &[k8s_openapi::api::core::v1::VolumeMount],
+    volumes: &BTreeMap<String, Source>,
+    now: SimTime,
+) -> View {
+    let mut view = View {
+        mounts: vec![Mount {
+            path: "/".into(),
+            tree: root_key.to_string(),
+            source: "/".into(),
+            read_only: false,
+        }],
+    };
+    for m in mounts {
+        let Some(src) = volumes.get(&m.name) else { continue };
+        let mut source = src.path.clone();
+        if let Some(sub) = m.sub_path.as_deref().filter(|s| !s.is_empty()) {
+            source = normalize(&source, sub);
+            if let Some(t) = fs.tree_mut(&src.tree) {
+                if t.get(&source).is_none() {
+                    t.mkdir_all(&source, 0o755, 0, now);
+                }
+            }
+        }
+        let path = normalize("/", &m.mount_path);
+        if let Some(t) = fs.tree_mut(root_key) {
+            if t.get(&path).is_none() {
+                t.mkdir_all(&path, 0o755, 0, now);
+            }
+        }
+        view.mounts.push(Mount {
+            path,
+            tree: src.tree.clone(),
+            source,
+            read_only: src.read_only || m.read_only.unwrap_or(false),
+        });
+    }
+    view
+}
