@@ -11,6 +11,7 @@
 pub mod apiserver;
 pub mod clock;
 pub mod cluster;
+pub mod controllers;
 pub mod fs;
 pub mod git;
 pub mod gofmt;

@@ -19,6 +19,8 @@ pub enum FieldErrorKind {
     /// `Duplicate value: "v"`.
     Duplicate { value: String },
     /// `Not found: "v"`.
+    InvalidInt { value: i64, detail: String },
+    InvalidRaw { shown: String, detail: String },
     NotFound { value: String },
     /// `Unsupported value: "v": supported values: "a", "b"`.
     NotSupported {
@@ -44,6 +46,37 @@ impl FieldError {
             field: field.into(),
             kind: FieldErrorKind::Invalid {
                 value: value.into(),
+                detail: detail.into(),
+            },
+        }
+    }
+
+    /// An invalid value shown as Go's %#v prints it (no extra quotes).
+    pub fn invalid_raw(field: impl Into<String>, shown: &str, detail: &str) -> FieldError {
+        FieldError {
+            field: field.into(),
+            kind: FieldErrorKind::InvalidRaw {
+                shown: shown.into(),
+                detail: detail.into(),
+            },
+        }
+    }
+
+    pub fn forbidden(field: impl Into<String>, detail: &str) -> FieldError {
+        FieldError {
+            field: field.into(),
+            kind: FieldErrorKind::Forbidden {
+                detail: detail.into(),
+            },
+        }
+    }
+
+    /// An invalid number (Go prints it without quotes).
+    pub fn invalid_int(field: impl Into<String>, value: i64, detail: &str) -> FieldError {
+        FieldError {
+            field: field.into(),
+            kind: FieldErrorKind::InvalidInt {
+                value,
                 detail: detail.into(),
             },
         }
@@ -91,6 +124,8 @@ impl fmt::Display for FieldError {
                 }
                 Ok(())
             }
+            FieldErrorKind::InvalidInt { value, detail } => write!(f, "Invalid value: {value}: {detail}"),
+            FieldErrorKind::InvalidRaw { shown, detail } => write!(f, "Invalid value: {shown}: {detail}"),
             FieldErrorKind::Duplicate { value } => write!(f, "Duplicate value: {value:?}"),
             FieldErrorKind::NotFound { value } => write!(f, "Not found: {value:?}"),
             FieldErrorKind::NotSupported { value, supported } => {

@@ -6,10 +6,11 @@
 
 pub mod defaults;
 mod error;
+pub mod services;
 pub mod validation;
 
 use crate::clock::{Rng, SimTime};
-use crate::model::{meta, Event, Namespace, Node, ObjectMeta, Pod, Service};
+use crate::model::{meta, Endpoints, Event, Namespace, Node, ObjectMeta, Pod, Service};
 use k8s_openapi::Metadata;
 use std::collections::BTreeMap;
 
@@ -106,6 +107,7 @@ pub struct ApiServer {
     pub services: Store<Service>,
     pub namespaces: Store<Namespace>,
     pub events: Store<Event>,
+    pub endpoints: Store<Endpoints>,
     resource_version: u64,
     rng: Rng,
     #[serde(skip)]
@@ -134,6 +136,7 @@ impl ApiServer {
             services: Store::default(),
             namespaces: Store::default(),
             events: Store::default(),
+            endpoints: Store::default(),
             resource_version: 0,
             rng: Rng::new(seed),
             watch: Vec::new(),
@@ -424,9 +427,26 @@ impl ApiServer {
         self.replace(|a| &mut a.nodes, "nodes", node)
     }
 
+    /// Creates a service: defaults, validation, cluster IP and node port allocation.
     pub fn create_service(&mut self, mut svc: Service, now: SimTime) -> Result<&Service, ApiError> {
         self.prepare_namespaced("Service", &mut svc.metadata)?;
+        let existing: Vec<&Service> = self.services.list().collect();
+        services::admit(&mut svc, &existing, &mut self.rng)?;
         self.insert(|a| &mut a.services, "services", svc, now)
+    }
+
+    pub fn create_endpoints(&mut self, mut ep: Endpoints, now: SimTime) -> Result<&Endpoints, ApiError> {
+        self.prepare_namespaced("Endpoints", &mut ep.metadata)?;
+        self.insert(|a| &mut a.endpoints, "endpoints", ep, now)
+    }
+
+    /// Replaces stored endpoints (the endpoints controller's writes).
+    pub fn update_endpoints(&mut self, ep: Endpoints) -> Result<&Endpoints, ApiError> {
+        self.replace(|a| &mut a.endpoints, "endpoints", ep)
+    }
+
+    pub fn delete_endpoints(&mut self, namespace: &str, name: &str) -> Result<Endpoints, ApiError> {
+        self.remove(|a| &mut a.endpoints, "endpoints", namespace, name)
     }
 
     pub fn create_event(&mut self, mut event: Event, now: SimTime) -> Result<&Event, ApiError> {

@@ -1,5 +1,6 @@
 //! The chapter's three-node cluster.
 
+use crate::clock::SimTime;
 use crate::model::{Node, NodeSpec, NodeStatus, ObjectMeta, Quantity, Taint};
 use k8s_openapi::api::core::v1::{NodeAddress, NodeCondition, NodeSystemInfo};
 use std::collections::BTreeMap;
@@ -158,4 +159,64 @@ fn node(s: &Spec) -> Node {
             ..Default::default()
         }),
     }
+}
+
+/// The `kubernetes` Service in `default` (10.96.0.1:443) and its Endpoints, the API
+/// server on the control plane (192.168.56.201:6443), as every cluster has them.
+pub fn create_kubernetes_service(api: &mut crate::apiserver::ApiServer, now: SimTime) {
+    use k8s_openapi::api::core::v1::{
+        EndpointAddress, EndpointPort, EndpointSubset, Endpoints, ServicePort, ServiceSpec,
+    };
+    use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+    let labels: std::collections::BTreeMap<String, String> = [
+        ("component".to_string(), "apiserver".to_string()),
+        ("provider".to_string(), "kubernetes".to_string()),
+    ]
+    .into();
+    let svc = crate::model::Service {
+        metadata: ObjectMeta {
+            name: Some("kubernetes".into()),
+            namespace: Some("default".into()),
+            labels: Some(labels.clone()),
+            ..Default::default()
+        },
+        spec: Some(ServiceSpec {
+            cluster_ip: Some(crate::apiserver::services::KUBERNETES_SERVICE_IP.into()),
+            ports: Some(vec![ServicePort {
+                name: Some("https".into()),
+                port: 443,
+                protocol: Some("TCP".into()),
+                target_port: Some(IntOrString::Int(6443)),
+                ..Default::default()
+            }]),
+            ..Default::default()
+        }),
+        status: None,
+    };
+    let _ = api.create_service(svc, now);
+    let ep = Endpoints {
+        metadata: ObjectMeta {
+            name: Some("kubernetes".into()),
+            namespace: Some("default".into()),
+            labels: Some(
+                [("endpointslice.kubernetes.io/skip-mirror".to_string(), "true".to_string())].into(),
+            ),
+            ..Default::default()
+        },
+        subsets: Some(vec![EndpointSubset {
+            addresses: Some(vec![EndpointAddress {
+                ip: "192.168.56.201".into(),
+                ..Default::default()
+            }]),
+            ports: Some(vec![EndpointPort {
+                name: Some("https".into()),
+                port: 6443,
+                protocol: Some("TCP".into()),
+                app_protocol: None,
+            }]),
+            not_ready_addresses: None,
+        }]),
+    };
+    let _ = api.delete_endpoints("default", "kubernetes");
+    let _ = api.create_endpoints(ep, now);
 }

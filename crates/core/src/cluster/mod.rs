@@ -55,6 +55,7 @@ pub fn singular(object: &Object) -> &'static str {
         Object::Service(_) => "service",
         Object::Namespace(_) => "namespace",
         Object::Event(_) => "event",
+        Object::Endpoints(_) => "endpoints",
     }
 }
 
@@ -102,6 +103,9 @@ pub struct Cluster {
     unschedulable: BTreeMap<String, (u64, SimTime)>,
     /// Count of cluster changes that may make an unschedulable pod fit.
     changes: u64,
+    /// The API server keeps the `kubernetes` Service (recreated when deleted).
+    #[serde(default)]
+    bootstrap_service: bool,
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -123,6 +127,7 @@ impl Cluster {
             decisions: BTreeMap::new(),
             unschedulable: BTreeMap::new(),
             changes: 0,
+            bootstrap_service: false,
         }
     }
 
@@ -134,6 +139,8 @@ impl Cluster {
             // Fixed, valid nodes: creation cannot fail.
             let _ = c.api.create_node(node, SimTime(0));
         }
+        c.bootstrap_service = true;
+        default_nodes::create_kubernetes_service(&mut c.api, SimTime(0));
         c.settle();
         c
     }
@@ -297,6 +304,7 @@ impl Cluster {
                 Object::Namespace(Box::new(api.create_namespace(*n, now)?.clone()))
             }
             Object::Event(e) => Object::Event(Box::new(api.create_event(*e, now)?.clone())),
+            Object::Endpoints(e) => Object::Endpoints(Box::new(api.create_endpoints(*e, now)?.clone())),
         })
     }
 
@@ -365,11 +373,15 @@ impl Cluster {
 
     /// Runs the control loops at the current instant until nothing changes.
     fn settle(&mut self) {
+        if self.bootstrap_service && self.api.services.get("default", "kubernetes").is_none() {
+            default_nodes::create_kubernetes_service(&mut self.api, self.now);
+        }
         for _ in 0..64 {
             self.observe();
             let scheduled = self.schedule_pending();
             let synced = self.kubelet.sync(&mut self.api, &mut self.git, self.now);
-            if !scheduled && !synced {
+            let endpoints = crate::controllers::endpoints::sync(&mut self.api, self.now);
+            if !scheduled && !synced && !endpoints {
                 break;
             }
         }

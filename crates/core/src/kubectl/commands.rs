@@ -16,6 +16,7 @@ pub const USAGE: &str = "kubectl controls the Kubernetes cluster manager.
 Basic Commands:
   run           Run a particular image on the cluster
   create        Create a resource from a file or from stdin
+  expose        Take a replication controller, service, deployment or pod and expose it as a new Kubernetes service
   get           Display one or many resources
   delete        Delete resources by file names, stdin, resources and names, or by label selector
 
@@ -59,6 +60,7 @@ pub fn dispatch(
         "taint" => taint(cluster, args, out),
         "logs" => super::container::logs(cluster, args, out),
         "exec" => super::container::exec(cluster, args, out),
+        "expose" => super::expose::expose(cluster, args, out),
         "cordon" => cordon(cluster, args, true, out),
         "uncordon" => cordon(cluster, args, false, out),
         "help" | "-h" | "--help" => out.out(USAGE),
@@ -161,6 +163,10 @@ fn get(cluster: &mut Cluster, args: &[String], out: &mut Output) {
         }
     }
 
+    // The API server's deprecation warning, as kubectl relays it.
+    if requests.iter().any(|(rt, _)| rt.kind == "Endpoints") {
+        out.err("Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n");
+    }
     let now = cluster.now();
     let mut found: Vec<(ResourceType, Vec<Object>)> = Vec::new();
     let mut errors = Vec::new();
@@ -324,6 +330,7 @@ fn list(cluster: &Cluster, rt: &ResourceType, namespace: Option<&str>) -> Vec<Ob
         "Service" => collect(&api.services, ns, Object::Service),
         "Namespace" => collect(&api.namespaces, ns, Object::Namespace),
         "Event" => collect(&api.events, ns, Object::Event),
+        "Endpoints" => collect(&api.endpoints, ns, Object::Endpoints),
         _ => Vec::new(),
     }
 }
@@ -373,6 +380,7 @@ fn headers(rt: &ResourceType, wide: bool) -> Vec<String> {
             "SELECTOR",
         ],
         ("Namespace", _) => &["NAME", "STATUS", "AGE"],
+        ("Endpoints", _) => &["NAME", "ENDPOINTS", "AGE"],
         ("Event", _) => &["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
         _ => &["NAME"],
     };
@@ -498,6 +506,7 @@ fn columns(o: &Object, now: crate::clock::SimTime, wide: bool) -> Vec<String> {
                 .unwrap_or_default();
             vec![name, phase, created]
         }
+        Object::Endpoints(e) => vec![name, printers::endpoints(e), created],
         Object::Event(e) => {
             let last = e.last_timestamp.as_ref().or(e.first_timestamp.as_ref());
             let obj = &e.involved_object;
@@ -908,6 +917,13 @@ fn describe(cluster: &mut Cluster, args: &[String], out: &mut Output) {
                     .collect();
                 super::describe::node(n, &pods, &events, now)
             }
+            Object::Service(s) => {
+                let (ns, name) = (
+                    s.metadata.namespace.as_deref().unwrap_or_default(),
+                    s.metadata.name.as_deref().unwrap_or_default(),
+                );
+                super::describe::service(s, api.endpoints.get(ns, name), &events, now)
+            }
             _ => {
                 out.fail(format!(
                     "describing {} is not supported here yet",
@@ -925,7 +941,7 @@ fn describe(cluster: &mut Cluster, args: &[String], out: &mut Output) {
 }
 
 /// The `--dry-run` flag: bare (deprecated, means client), `client`, `server`, `none`.
-const DRY_RUN: Flag = Flag {
+pub(super) const DRY_RUN: Flag = Flag {
     name: "dry-run",
     short: None,
     kind: Kind::String,
@@ -933,14 +949,14 @@ const DRY_RUN: Flag = Flag {
 };
 
 #[derive(PartialEq, Eq, Clone, Copy)]
-enum DryRun {
+pub(super) enum DryRun {
     None,
     Client,
     Server,
 }
 
 /// `GetDryRunStrategy`, with klog's deprecation warning for the bare flag.
-fn dry_run(p: &flags::Parsed, cluster: &Cluster, out: &mut Output) -> Option<DryRun> {
+pub(super) fn dry_run(p: &flags::Parsed, cluster: &Cluster, out: &mut Output) -> Option<DryRun> {
     match p.string("dry-run") {
         None | Some("none") | Some("false") => Some(DryRun::None),
         Some("unchanged") => {
@@ -974,7 +990,7 @@ fn klog_warning(now: crate::clock::SimTime, at: &str, msg: &str) -> String {
 }
 
 /// Prints an object for `-o json|yaml|name`, or kubectl's `pod/x created` line.
-fn print_object(obj: &Object, output: Option<&str>, verb: &str, out: &mut Output) -> bool {
+pub(super) fn print_object(obj: &Object, output: Option<&str>, verb: &str, out: &mut Output) -> bool {
     let mut json = obj.to_json();
     // Go prints a zero metav1.Time as null; k8s-openapi leaves it out.
     if let Some(meta) = json.get_mut("metadata").and_then(|m| m.as_object_mut()) {

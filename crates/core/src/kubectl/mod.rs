@@ -7,6 +7,7 @@
 
 mod commands;
 mod container;
+mod expose;
 pub mod describe;
 pub mod flags;
 pub mod printers;

@@ -138,6 +138,52 @@ pub fn pod_restarts(pod: &Pod, now: crate::clock::SimTime) -> String {
     }
 }
 
+/// The ENDPOINTS column: `ip:port` for every address and port, three at most, then
+/// `+ N more...` (formatEndpoints).
+pub fn endpoints(e: &k8s_openapi::api::core::v1::Endpoints) -> String {
+    let Some(subsets) = e.subsets.as_ref().filter(|s| !s.is_empty()) else {
+        return "<none>".into();
+    };
+    const MAX: usize = 3;
+    let mut list = Vec::new();
+    let mut more = false;
+    let mut count = 0;
+    for ss in subsets {
+        let addrs = ss.addresses.clone().unwrap_or_default();
+        match ss.ports.as_ref().filter(|p| !p.is_empty()) {
+            None => {
+                count += addrs.len();
+                for a in &addrs {
+                    if list.len() == MAX {
+                        more = true;
+                        break;
+                    }
+                    list.push(a.ip.clone());
+                }
+            }
+            Some(ports) => {
+                for p in ports {
+                    count += addrs.len();
+                    for a in &addrs {
+                        if list.len() == MAX {
+                            more = true;
+                        }
+                        if !more {
+                            list.push(format!("{}:{}", a.ip, p.port));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let text = list.join(",");
+    if more {
+        format!("{text} + {} more...", count - MAX)
+    } else {
+        text
+    }
+}
+
 /// Lays out rows as kubectl's table printer does: Go's tabwriter with padding 3.
 pub fn table(rows: &[Vec<String>]) -> String {
     let mut text = String::new();

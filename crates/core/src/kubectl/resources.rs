@@ -47,7 +47,15 @@ pub const EVENTS: ResourceType = ResourceType {
     namespaced: true,
 };
 
-pub const ALL: &[ResourceType] = &[PODS, NODES, SERVICES, NAMESPACES, EVENTS];
+pub const ENDPOINTS: ResourceType = ResourceType {
+    plural: "endpoints",
+    singular: "endpoints",
+    short: &["ep"],
+    kind: "Endpoints",
+    namespaced: true,
+};
+
+pub const ALL: &[ResourceType] = &[PODS, NODES, SERVICES, NAMESPACES, EVENTS, ENDPOINTS];
 
 /// Resolves what a user typed (`po`, `pod`, `pods`, `Pod`, `pods.v1`) to a type.
 pub fn lookup(name: &str) -> Option<ResourceType> {

@@ -240,6 +240,7 @@ fn decode_object(node: &Node, validation: Validation) -> Result<(Object, Problem
         ("v1", "Service") => typed(node, &json, kind, Object::Service)?,
         ("v1", "Namespace") => typed(node, &json, kind, Object::Namespace)?,
         ("v1", "Event") => typed(node, &json, kind, Object::Event)?,
+        ("v1", "Endpoints") => typed(node, &json, kind, Object::Endpoints)?,
         _ => {
             let pos = node.get("kind").map_or(node.pos, |n| n.pos);
             return Err(vec![(

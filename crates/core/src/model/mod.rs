@@ -9,7 +9,7 @@ pub mod taints;
 
 pub use k8s_openapi::api::core::v1::{
     Container, ContainerState, ContainerStateRunning, ContainerStateWaiting, ContainerStatus,
-    Event, Namespace, Node, NodeSpec, NodeStatus, Pod, PodCondition, PodSpec, PodStatus, Service,
+    Endpoints, Event, Namespace, Node, NodeSpec, NodeStatus, Pod, PodCondition, PodSpec, PodStatus, Service,
     Taint, Toleration,
 };
 pub use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
@@ -27,6 +27,7 @@ pub enum Object {
     Service(Box<Service>),
     Namespace(Box<Namespace>),
     Event(Box<Event>),
+    Endpoints(Box<Endpoints>),
 }
 
 impl Object {
@@ -37,6 +38,7 @@ impl Object {
             Object::Service(_) => "Service",
             Object::Namespace(_) => "Namespace",
             Object::Event(_) => "Event",
+            Object::Endpoints(_) => "Endpoints",
         }
     }
 
@@ -48,6 +50,7 @@ impl Object {
             Object::Service(_) => "services",
             Object::Namespace(_) => "namespaces",
             Object::Event(_) => "events",
+            Object::Endpoints(_) => "endpoints",
         }
     }
 
@@ -58,6 +61,7 @@ impl Object {
             Object::Service(o) => &o.metadata,
             Object::Namespace(o) => &o.metadata,
             Object::Event(o) => &o.metadata,
+            Object::Endpoints(o) => &o.metadata,
         }
     }
 
@@ -69,6 +73,7 @@ impl Object {
             Object::Service(o) => serde_json::to_value(o),
             Object::Namespace(o) => serde_json::to_value(o),
             Object::Event(o) => serde_json::to_value(o),
+            Object::Endpoints(o) => serde_json::to_value(o),
         };
         v.unwrap_or(serde_json::Value::Null)
     }

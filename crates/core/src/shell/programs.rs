@@ -26,7 +26,7 @@ fn extras(system: System) -> &'static [&'static str] {
         System::Busybox => &["ash", "wget", "nslookup"],
         System::Nginx => &["bash", "dash", "curl", "nginx", "/docker-entrypoint.sh", "docker-entrypoint.sh"],
         System::Redis => &["bash", "dash", "redis-server", "redis-cli", "docker-entrypoint.sh"],
-        System::Demo => &["ash", "wget", "demo-tea", "demo-coffee", "/demo"],
+        System::Demo => &["ash", "wget", "nslookup", "demo-tea", "demo-coffee", "/demo"],
         System::DebugTools => &["bash", "ash", "git", "curl", "wget", "redis-cli", "nslookup"],
         System::Node => &["bash", "sudo", "su", "git", "curl", "wget", "ssh", "kubectl"],
     }

@@ -1,0 +1,156 @@
+//! The endpoints controller: for every Service with a selector, an Endpoints object of
+//! the same name listing the matching pods that have an IP — ready ones under
+//! `addresses`, the rest under `notReadyAddresses` — with the Service's target ports
+//! (named ports resolved against each pod's container ports). Addresses are sorted by
+//! IP, as RepackSubsets leaves them.
+
+use crate::apiserver::ApiServer;
+use crate::clock::SimTime;
+use crate::model::{Endpoints, ObjectMeta, Pod, Service};
+use k8s_openapi::api::core::v1::{EndpointAddress, EndpointPort, EndpointSubset, ObjectReference};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use std::collections::BTreeMap;
+
+fn ready(p: &Pod) -> bool {
+    p.status
+        .as_ref()
+        .and_then(|s| s.conditions.as_ref())
+        .is_some_and(|c| c.iter().any(|c| c.type_ == "Ready" && c.status == "True"))
+}
+
+fn ip_key(ip: &str) -> Vec<u32> {
+    ip.split('.').map(|p| p.parse().unwrap_or(0)).collect()
+}
+
+/// One subset in the making: ports, ready and not-ready addresses.
+type Group = (Vec<EndpointPort>, Vec<EndpointAddress>, Vec<EndpointAddress>);
+
+/// The subsets a service's endpoints should have now.
+fn desired(api: &ApiServer, svc: &Service) -> Option<Vec<EndpointSubset>> {
+    let spec = svc.spec.as_ref()?;
+    let selector = spec.selector.as_ref()?;
+    let ns = svc.metadata.namespace.as_deref().unwrap_or("default");
+    // Subsets keyed by their port list, as pods may resolve named ports differently.
+    let mut groups: BTreeMap<String, Group> = BTreeMap::new();
+    for pod in api.pods.list_namespace(ns) {
+        let labels = pod.metadata.labels.clone().unwrap_or_default();
+        if !selector.iter().all(|(k, v)| labels.get(k) == Some(v)) {
+            continue;
+        }
+        let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref()).unwrap_or("");
+        let Some(ip) = pod.status.as_ref().and_then(|s| s.pod_ip.clone()) else { continue };
+        if phase == "Succeeded" || phase == "Failed" || pod.metadata.deletion_timestamp.is_some() {
+            continue;
+        }
+        let mut ports = Vec::new();
+        for sp in spec.ports.iter().flatten() {
+            let port = match &sp.target_port {
+                Some(IntOrString::Int(n)) => Some(*n),
+                None => Some(sp.port),
+                Some(IntOrString::String(name)) => pod
+                    .spec
+                    .iter()
+                    .flat_map(|s| s.containers.iter())
+                    .flat_map(|c| c.ports.iter().flatten())
+                    .find(|cp| cp.name.as_deref() == Some(name.as_str()))
+                    .map(|cp| cp.container_port),
+            };
+            if let Some(port) = port {
+                ports.push(EndpointPort {
+                    name: sp.name.clone(),
+                    port,
+                    protocol: sp.protocol.clone(),
+                    app_protocol: None,
+                });
+            }
+        }
+        let key = serde_json::to_string(&ports).unwrap_or_default();
+        let address = EndpointAddress {
+            ip,
+            node_name: pod.spec.as_ref().and_then(|s| s.node_name.clone()),
+            target_ref: Some(ObjectReference {
+                kind: Some("Pod".into()),
+                name: pod.metadata.name.clone(),
+                namespace: pod.metadata.namespace.clone(),
+                uid: pod.metadata.uid.clone(),
+                ..Default::default()
+            }),
+            hostname: None,
+        };
+        let entry = groups.entry(key).or_insert_with(|| (ports, Vec::new(), Vec::new()));
+        if ready(pod) {
+            entry.1.push(address);
+        } else {
+            entry.2.push(address);
+        }
+    }
+    let subsets: Vec<EndpointSubset> = groups
+        .into_values()
+        .map(|(ports, mut ready, mut not_ready)| {
+            ready.sort_by_key(|a| ip_key(&a.ip));
+            not_ready.sort_by_key(|a| ip_key(&a.ip));
+            EndpointSubset {
+                addresses: (!ready.is_empty()).then_some(ready),
+                not_ready_addresses: (!not_ready.is_empty()).then_some(not_ready),
+                ports: (!ports.is_empty()).then_some(ports),
+            }
+        })
+        .collect();
+    Some(subsets)
+}
+
+/// Brings every Endpoints object in line with its Service. Returns whether anything
+/// changed.
+pub fn sync(api: &mut ApiServer, now: SimTime) -> bool {
+    let mut changed = false;
+    let services: Vec<Service> = api.services.list().cloned().collect();
+    for svc in &services {
+        let Some(subsets) = desired(api, svc) else { continue };
+        let ns = svc.metadata.namespace.clone().unwrap_or_default();
+        let name = svc.metadata.name.clone().unwrap_or_default();
+        let subsets = (!subsets.is_empty()).then_some(subsets);
+        match api.endpoints.get(&ns, &name).cloned() {
+            Some(ep) if ep.subsets == subsets => {}
+            Some(mut ep) => {
+                ep.subsets = subsets;
+                let _ = api.update_endpoints(ep);
+                changed = true;
+            }
+            None => {
+                let ep = Endpoints {
+                    metadata: ObjectMeta {
+                        name: Some(name),
+                        namespace: Some(ns),
+                        labels: svc.metadata.labels.clone(),
+                        ..Default::default()
+                    },
+                    subsets,
+                };
+                let _ = api.create_endpoints(ep, now);
+                changed = true;
+            }
+        }
+    }
+    // Endpoints whose Service is gone go too (the kubernetes endpoints are the
+    // apiserver's own and have no selector).
+    let orphans: Vec<(String, String)> = api
+        .endpoints
+        .list()
+        .filter(|e| {
+            let ns = e.metadata.namespace.as_deref().unwrap_or("");
+            let name = e.metadata.name.as_deref().unwrap_or("");
+            api.services.get(ns, name).is_none()
+        })
+        .map(|e| {
+            (
+                e.metadata.namespace.clone().unwrap_or_default(),
+                e.metadata.name.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
+    for (ns, name) in orphans {
+        let _ = api.delete_endpoints(&ns, &name);
+        changed = true;
+    }
+    changed
+}

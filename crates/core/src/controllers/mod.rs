@@ -1,0 +1,3 @@
+//! Controllers of kube-controller-manager that the simulation runs in its control loop.
+
+pub mod endpoints;

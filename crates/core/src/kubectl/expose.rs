@@ -1,0 +1,215 @@
+//! `kubectl expose pod|service NAME`: a new Service selecting what the object selects,
+//! with its ports, as expose.go builds it.
+
+use super::commands::{dry_run, parse, print_object, DryRun, DRY_RUN, NAMESPACE};
+use super::flags::{flag, Flag, Kind};
+use super::Output;
+use crate::model::{Object, ObjectMeta, Service};
+use crate::Cluster;
+use k8s_openapi::api::core::v1::{ServicePort, ServiceSpec};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use std::collections::BTreeMap;
+
+fn parse_labels(text: &str) -> Result<BTreeMap<String, String>, String> {
+    let mut out = BTreeMap::new();
+    for pair in text.split(',') {
+        match pair.split_once('=') {
+            Some(("", _)) => return Err("unexpected empty label key".into()),
+            Some((k, v)) => {
+                out.insert(k.to_string(), v.to_string());
+            }
+            None => return Err(format!("unexpected label spec: {pair}")),
+        }
+    }
+    Ok(out)
+}
+
+/// From the exposed object: its labels, the selector (or why there is none), and its
+/// ports with their protocols.
+type Introspected = (
+    Option<BTreeMap<String, String>>,
+    Result<BTreeMap<String, String>, String>,
+    Vec<(i32, String)>,
+);
+
+pub fn expose(cluster: &mut Cluster, args: &[String], out: &mut Output) {
+    const SPEC: &[Flag] = &[
+        NAMESPACE,
+        flag("port", None, Kind::String),
+        flag("target-port", None, Kind::String),
+        flag("protocol", None, Kind::String),
+        flag("type", None, Kind::String),
+        flag("name", None, Kind::String),
+        flag("selector", None, Kind::String),
+        flag("labels", Some('l'), Kind::String),
+        flag("external-ip", None, Kind::String),
+        flag("cluster-ip", None, Kind::String),
+        flag("output", Some('o'), Kind::String),
+        DRY_RUN,
+    ];
+    let Some(p) = parse("expose", args, SPEC, out) else { return };
+    let ns = p.string("namespace").unwrap_or("default").to_string();
+    let (kind, name) = match p.positionals.as_slice() {
+        [one] if one.contains('/') => {
+            let (k, n) = one.split_once('/').unwrap_or_default();
+            (k.to_string(), n.to_string())
+        }
+        [k, n, ..] => (k.clone(), n.clone()),
+        _ => {
+            out.fail("You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
+            return;
+        }
+    };
+    let Some(rt) = super::resources::lookup(&kind) else {
+        out.err(format!("error: the server doesn't have a resource type {kind:?}\n"));
+        out.exit_code = 1;
+        return;
+    };
+    let Some(mode) = dry_run(&p, cluster, out) else { return };
+    // What the object selects, its labels, its ports and their protocols.
+    let (obj_labels, selector, ports): Introspected =
+        match rt.kind {
+            "Pod" => {
+                let Some(pod) = cluster.api().pods.get(&ns, &name).cloned() else {
+                    out.err(format!("Error from server (NotFound): pods {name:?} not found\n"));
+                    out.exit_code = 1;
+                    return;
+                };
+                let labels = pod.metadata.labels.clone().filter(|l| !l.is_empty());
+                let selector = labels
+                    .clone()
+                    .ok_or_else(|| "the pod has no labels and cannot be exposed".to_string());
+                let ports = pod
+                    .spec
+                    .iter()
+                    .flat_map(|s| s.containers.iter())
+                    .flat_map(|c| c.ports.iter().flatten())
+                    .map(|cp| (cp.container_port, cp.protocol.clone().unwrap_or_else(|| "TCP".into())))
+                    .collect();
+                (labels, selector, ports)
+            }
+            "Service" => {
+                let Some(svc) = cluster.api().services.get(&ns, &name).cloned() else {
+                    out.err(format!("Error from server (NotFound): services {name:?} not found\n"));
+                    out.exit_code = 1;
+                    return;
+                };
+                let spec = svc.spec.clone().unwrap_or_default();
+                let selector = spec
+                    .selector
+                    .clone()
+                    .filter(|s| !s.is_empty())
+                    .ok_or_else(|| "the service has no pod selector set".to_string());
+                let ports = spec
+                    .ports
+                    .iter()
+                    .flatten()
+                    .map(|sp| (sp.port, sp.protocol.clone().unwrap_or_else(|| "TCP".into())))
+                    .collect();
+                (svc.metadata.labels.clone(), selector, ports)
+            }
+            _ => {
+                out.fail(format!(
+                    "cannot expose a {}",
+                    rt.kind
+                ));
+                return;
+            }
+        };
+    let selector = match p.string("selector") {
+        Some(s) => match parse_labels(s) {
+            Ok(s) => s,
+            Err(e) => return out.fail(e),
+        },
+        None => match selector {
+            Ok(s) => s,
+            Err(e) => {
+                out.fail(format!("couldn't retrieve selectors via --selector flag or introspection: {e}"));
+                return;
+            }
+        },
+    };
+    let port_text: Vec<String> = match p.string("port") {
+        Some(port) => vec![port.to_string()],
+        None if ports.is_empty() => {
+            out.fail("couldn't find port via --port flag or introspection");
+            return;
+        }
+        None => ports.iter().map(|(p, _)| p.to_string()).collect(),
+    };
+    let multi = port_text.len() > 1;
+    let mut svc_ports = Vec::new();
+    for (i, text) in port_text.iter().enumerate() {
+        let Ok(port) = text.parse::<i32>() else {
+            out.fail(format!("strconv.Atoi: parsing {text:?}: invalid syntax"));
+            return;
+        };
+        let protocol = p
+            .string("protocol")
+            .map(str::to_string)
+            .or_else(|| ports.iter().find(|(pp, _)| *pp == port).map(|(_, pr)| pr.clone()))
+            .unwrap_or_else(|| "TCP".into());
+        let target = match p.string("target-port") {
+            Some(t) => match t.parse::<i32>() {
+                Ok(n) => IntOrString::Int(n),
+                Err(_) => IntOrString::String(t.to_string()),
+            },
+            None => IntOrString::Int(port),
+        };
+        svc_ports.push(ServicePort {
+            name: multi.then(|| format!("port-{}", i + 1)),
+            port,
+            protocol: Some(protocol),
+            target_port: Some(target),
+            ..Default::default()
+        });
+    }
+    let labels = match p.string("labels") {
+        Some(l) => match parse_labels(l) {
+            Ok(l) => Some(l),
+            Err(e) => return out.fail(e),
+        },
+        None => obj_labels,
+    };
+    let svc_name = p.string("name").map(str::to_string).unwrap_or_else(|| name.chars().take(63).collect());
+    let svc = Service {
+        metadata: ObjectMeta {
+            name: Some(svc_name),
+            namespace: Some(ns),
+            labels,
+            ..Default::default()
+        },
+        spec: Some(ServiceSpec {
+            selector: Some(selector),
+            ports: Some(svc_ports),
+            type_: p.string("type").map(str::to_string),
+            external_ips: p.string("external-ip").map(|ip| vec![ip.to_string()]),
+            cluster_ip: p.string("cluster-ip").map(str::to_string),
+            ..Default::default()
+        }),
+        status: None,
+    };
+    let object = Object::Service(Box::new(svc));
+    let output = p.string("output");
+    let result = match mode {
+        DryRun::Client => {
+            print_object(&object, output, "exposed (dry run)", out);
+            return;
+        }
+        DryRun::Server => cluster.dry_run_create(object).map(|o| (o, "exposed (server dry run)")),
+        DryRun::None => cluster.create(object).map(|o| (o, "exposed")),
+    };
+    match result {
+        Ok((o, verb)) => {
+            print_object(&o, output, verb, out);
+        }
+        Err(e @ crate::apiserver::ApiError::Invalid { .. }) => {
+            out.err(format!("{e}\n"));
+            out.exit_code = 1;
+        }
+        Err(e) => {
+            out.err(format!("Error from server ({}): {e}\n", e.reason()));
+            out.exit_code = 1;
+        }
+    }
+}
