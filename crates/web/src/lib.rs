@@ -36,6 +36,19 @@ pub enum Msg {
     SetSpeed(u32),
     Select(String),
     DeletePod(String),
+    BrowserUrl(String),
+    BrowserGo,
+}
+
+/// What the browser tab shows: the page, or why it could not be loaded.
+pub enum Page {
+    Loaded {
+        status: u16,
+        reason: String,
+        content_type: String,
+        body: String,
+    },
+    Failed(String),
 }
 
 /// The outcome of the last Apply, shown under the editor.
@@ -48,36 +61,33 @@ pub struct ApplyReport {
 
 /// One command typed in the terminal and what it printed.
 pub struct TermEntry {
+    /// The shell's prompt when the command was typed (`k8s@k8s-master-01:~$ `).
+    pub prompt: String,
     pub command: String,
     pub stdout: String,
     pub stderr: String,
 }
 
-/// `-f pod.yaml` in the terminal reads the editor.
-struct EditorFiles<'a> {
-    text: &'a str,
-}
-
-impl podlab_core::kubectl::FileSource for EditorFiles<'_> {
-    fn read(&self, path: &str) -> Result<String, String> {
-        match path {
-            EDITOR_FILE | "./pod.yaml" => Ok(self.text.to_string()),
-            _ => Err(format!("the path {path:?} does not exist")),
-        }
-    }
-}
-
 /// The name the editor's text goes by (in messages and for `kubectl create -f`).
 pub const EDITOR_FILE: &str = "pod.yaml";
+
+/// Where the terminal logs in, and where the editor's file lives on its disk.
+pub const TERMINAL_NODE: &str = "k8s-master-01";
+const EDITOR_PATH: &str = "/home/k8s/pod.yaml";
 
 pub struct App {
     cluster: Cluster,
     editor: String,
     terminal: Vec<TermEntry>,
+    /// The shell behind the terminal: k8s@k8s-master-01, then sudo -i or ssh on top.
+    session: podlab_core::Session,
     term_input: String,
     /// Position while walking back through history with the arrow keys.
     history_pos: Option<usize>,
     report: ApplyReport,
+    /// The browser tab: its address bar and the last page loaded.
+    browser_url: String,
+    page: Option<Page>,
     selected: Option<String>,
     playing: bool,
     speed: u32,
@@ -94,9 +104,12 @@ impl Component for App {
             cluster: Cluster::with_default_nodes(1),
             editor: DEFAULT_MANIFEST.to_string(),
             terminal: Vec::new(),
+            session: podlab_core::Session::new(TERMINAL_NODE),
             term_input: String::new(),
             history_pos: None,
             report: ApplyReport::default(),
+            browser_url: "http://192.168.56.202:30080/".into(),
+            page: None,
             selected: None,
             playing: true,
             speed: 1,
@@ -184,6 +197,28 @@ impl Component for App {
                 self.selected = Some(key);
                 true
             }
+            Msg::BrowserUrl(url) => {
+                self.browser_url = url;
+                false
+            }
+            Msg::BrowserGo => {
+                let url = self.browser_url.trim().to_string();
+                self.page = Some(match self.cluster.http_get(&url) {
+                    Ok(r) => Page::Loaded {
+                        status: r.status,
+                        reason: r.reason.clone(),
+                        content_type: r
+                            .headers
+                            .iter()
+                            .find(|(k, _)| k == "Content-Type")
+                            .map(|(_, v)| v.clone())
+                            .unwrap_or_default(),
+                        body: String::from_utf8_lossy(&r.body).into_owned(),
+                    },
+                    Err(e) => Page::Failed(podlab_core::net::browser_error(&e)),
+                });
+                true
+            }
             Msg::DeletePod(key) => {
                 if let Some((ns, name)) = key.split_once('/') {
                     let line = match self.cluster.delete_pod(ns, name) {
@@ -215,42 +250,43 @@ pub fn mount(root: web_sys::Element) -> AppHandle<App> {
 }
 
 impl App {
-    /// Runs one terminal line: `kubectl ...` goes to core's kubectl; `clear` empties
-    /// the screen; anything else is unknown to this shell.
+    /// The terminal's current prompt.
+    pub fn prompt(&self) -> String {
+        self.session.prompt()
+    }
+
+    /// Runs one terminal line in the node shell (kubectl, ssh, sudo -i, ls, cat, ...);
+    /// `clear` empties the screen. The editor's text is ~/pod.yaml on the control plane.
     fn run_command(&mut self, line: &str) {
+        let prompt = self.session.prompt();
+        if line == "clear" {
+            self.terminal.clear();
+            return;
+        }
         if line.is_empty() {
             self.terminal.push(TermEntry {
+                prompt,
                 command: String::new(),
                 stdout: String::new(),
                 stderr: String::new(),
             });
             return;
         }
-        let words = match podlab_core::kubectl::split_words(line) {
-            Ok(w) => w,
-            Err(e) => {
-                self.terminal.push(TermEntry {
-                    command: line.into(),
-                    stdout: String::new(),
-                    stderr: format!("bash: {e}\n"),
-                });
-                return;
+        // The editor is the file; what the shell wrote to it is not read back.
+        let _ = self
+            .cluster
+            .put_node_file(TERMINAL_NODE, EDITOR_PATH, self.editor.as_bytes());
+        let chunks = self.cluster.terminal(&mut self.session, line);
+        let (mut stdout, mut stderr) = (String::new(), String::new());
+        for (stream, data) in chunks {
+            let text = String::from_utf8_lossy(&data);
+            match stream {
+                podlab_core::shell::Stream::Stdout => stdout.push_str(&text),
+                podlab_core::shell::Stream::Stderr => stderr.push_str(&text),
             }
-        };
-        let (stdout, stderr) = match words.first().map(String::as_str) {
-            Some("clear") => {
-                self.terminal.clear();
-                return;
-            }
-            Some("kubectl") | Some("k") => {
-                let files = EditorFiles { text: &self.editor };
-                let out = podlab_core::kubectl::run(&mut self.cluster, &words[1..], &files);
-                (out.stdout, out.stderr)
-            }
-            Some(other) => (String::new(), format!("bash: {other}: command not found\n")),
-            None => (String::new(), String::new()),
-        };
+        }
         self.terminal.push(TermEntry {
+            prompt,
             command: line.into(),
             stdout,
             stderr,

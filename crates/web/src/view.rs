@@ -24,6 +24,7 @@ pub fn app(app: &App, ctx: &Context<App>) -> Html {
                     </div>
                 </section>
                 { inspector(app, link) }
+                { browser(app, link) }
             </main>
         </div>
     }
@@ -357,17 +358,17 @@ fn terminal(app: &App, link: &yew::html::Scope<App>) -> Html {
     });
     html! {
         <section class="terminal" data-terminal="" aria-label="Terminal">
-            <div class="pane-title"><span>{"Terminal"}</span><span class="hint">{"kubectl … · ↑/↓ history · clear"}</span></div>
+            <div class="pane-title"><span>{"Terminal"}</span><span class="hint">{"kubectl · ssh NODE · sudo -i · ↑/↓ history · clear"}</span></div>
             <div class="screen" data-terminal-screen="">
                 { for app.terminal.iter().map(|e| html! {
                     <div class="entry" data-terminal-entry="">
-                        <div class="prompt-line"><span class="prompt">{"$ "}</span>{ &e.command }</div>
+                        <div class="prompt-line"><span class="prompt">{ &e.prompt }</span>{ &e.command }</div>
                         if !e.stdout.is_empty() { <pre class="stdout" data-terminal-output="">{ &e.stdout }</pre> }
                         if !e.stderr.is_empty() { <pre class="stderr" data-terminal-error="">{ &e.stderr }</pre> }
                     </div>
                 }) }
                 <div class="prompt-line input-line">
-                    <span class="prompt">{"$ "}</span>
+                    <span class="prompt" data-terminal-prompt="">{ app.prompt() }</span>
                     <input data-terminal-input="" type="text" spellcheck="false" autocomplete="off"
                         aria-label="Terminal command" placeholder="kubectl get pods -o wide"
                         value={app.term_input.clone()} {oninput} {onkeydown} />
@@ -375,4 +376,49 @@ fn terminal(app: &App, link: &yew::html::Scope<App>) -> Html {
             </div>
         </section>
     }
+}
+
+/// The browser tab: an address bar and the page in a sandboxed frame (no scripts, no
+/// access to the app's origin).
+fn browser(app: &App, link: &yew::html::Scope<App>) -> Html {
+    let oninput = link.callback(|e: InputEvent| {
+        let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+        Msg::BrowserUrl(input.value())
+    });
+    let onkeydown = link.batch_callback(|e: KeyboardEvent| (e.key() == "Enter").then_some(Msg::BrowserGo));
+    let go = link.callback(|_| Msg::BrowserGo);
+    let page = match &app.page {
+        None => html! { <p class="muted">{"Open a NodePort: http://NODE_IP:NODE_PORT/ (kubectl get svc shows the port)."}</p> },
+        Some(crate::Page::Failed(msg)) => html! {
+            <p class="browser-error" data-browser-error="">{ msg.clone() }</p>
+        },
+        Some(crate::Page::Loaded { status, reason, content_type, body }) => {
+            let doc = if content_type.starts_with("text/html") {
+                body.clone()
+            } else {
+                format!("<pre>{}</pre>", escape_html(body))
+            };
+            html! {
+                <>
+                    <div class="browser-status" data-browser-status={status.to_string()}>{ format!("HTTP/1.1 {status} {reason} · {content_type}") }</div>
+                    <iframe class="browser-frame" data-browser-frame="" sandbox="" referrerpolicy="no-referrer" title="Page" srcdoc={doc}></iframe>
+                </>
+            }
+        }
+    };
+    html! {
+        <section class="browser" data-browser="" aria-label="Browser">
+            <div class="pane-title"><span>{"Browser"}</span></div>
+            <div class="address">
+                <input data-browser-url="" type="url" spellcheck="false" aria-label="Address"
+                    value={app.browser_url.clone()} {oninput} {onkeydown} />
+                <button data-action="browse" onclick={go}>{"Go"}</button>
+            </div>
+            { page }
+        </section>
+    }
+}
+
+fn escape_html(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }

@@ -182,9 +182,73 @@ async fn terminal_runs_kubectl_against_the_same_cluster() {
         .query_selector("[data-node^='k8s-worker-'] [data-pod='default/nginx']")
         .unwrap()
         .is_some());
-    let unknown = terminal(&root, "ls -l").await;
-    assert!(unknown.contains("bash: ls: command not found"), "{unknown}");
+    // The terminal is a shell on the control plane: pod.yaml is the editor's file.
+    let listed = terminal(&root, "ls -l").await;
+    assert!(listed.contains(" k8s k8s ") && listed.contains(" pod.yaml"), "{listed}");
+    let unknown = terminal(&root, "nosuch").await;
+    assert!(unknown.contains("nosuch: command not found"), "{unknown}");
+    let ssh = terminal(&root, "ssh k8s-worker-01").await;
+    assert!(!ssh.contains("Could not resolve"), "{ssh}");
+    let prompt = root
+        .query_selector("[data-terminal-prompt]")
+        .unwrap()
+        .and_then(|e| e.text_content())
+        .unwrap_or_default();
+    assert_eq!(prompt, "k8s@k8s-worker-01:~$ ");
+    let host = terminal(&root, "hostname").await;
+    assert!(host.contains("k8s-worker-01"), "{host}");
+    let bye = terminal(&root, "exit").await;
+    assert!(bye.contains("Connection to k8s-worker-01 closed."), "{bye}");
     let bad = terminal(&root, "kubectl get pods --nope").await;
     assert!(bad.contains("error: unknown flag: --nope"), "{bad}");
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_browser_tab_opens_a_node_port_in_a_sandboxed_frame() {
+    let root = mount().await;
+    terminal(&root, "kubectl run tea --image=ansilh/demo-tea --env=MY_NODE_NAME=scratch").await;
+    let exposed = terminal(&root, "kubectl expose pod tea --port=80 --target-port=8080 --type=NodePort").await;
+    assert!(exposed.contains("service/tea exposed"), "{exposed}");
+    let port = terminal(&root, "kubectl get svc tea -o jsonpath={.spec.ports[0].nodePort}").await;
+    let port: String = port.rsplit('}').next().unwrap_or_default().chars().filter(char::is_ascii_digit).collect();
+    // The pull takes about a second of simulated time.
+    TimeoutFuture::new(2500).await;
+    let url: web_sys::HtmlInputElement = root
+        .query_selector("input[data-browser-url]")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    let browse = |value: String| {
+        url.set_value(&value);
+        let init = EventInit::new();
+        init.set_bubbles(true);
+        url.dispatch_event(&Event::new_with_event_init_dict("input", &init).unwrap())
+            .unwrap();
+        let go: web_sys::HtmlElement = root
+            .query_selector("[data-action='browse']")
+            .unwrap()
+            .unwrap()
+            .dyn_into()
+            .unwrap();
+        go.click();
+    };
+    browse(format!("http://192.168.56.202:{port}/"));
+    TimeoutFuture::new(50).await;
+    let frame = root
+        .query_selector("iframe[data-browser-frame]")
+        .unwrap()
+        .expect("a page");
+    assert_eq!(frame.get_attribute("sandbox").as_deref(), Some(""));
+    assert_eq!(frame.get_attribute("srcdoc").as_deref(), Some("Node:scratch"));
+    browse("http://192.168.56.202:30999/".into());
+    TimeoutFuture::new(50).await;
+    let err = root
+        .query_selector("[data-browser-error]")
+        .unwrap()
+        .and_then(|e| e.text_content())
+        .unwrap_or_default();
+    assert!(err.contains("ERR_CONNECTION_REFUSED"), "{err}");
     root.remove();
 }

@@ -189,6 +189,14 @@ impl Host for NodeHost<'_> {
 }
 
 impl Cluster {
+    /// Writes a file on a node's disk as user k8s would (the web editor's files live
+    /// in /home/k8s on the control plane, so `kubectl create -f pod.yaml` finds them).
+    pub fn put_node_file(&mut self, node: &str, path: &str, data: &[u8]) -> Result<(), crate::fs::Errno> {
+        volumes::ensure_node(&mut self.kubelet.fs, node, self.now);
+        let view = login(node, K8S).process.view;
+        self.kubelet.fs.write(&view, path, data, false, K8S, self.now)
+    }
+
     /// Runs one line typed at the session's current shell; returns what it printed.
     pub fn terminal(&mut self, session: &mut Session, line: &str) -> Vec<(Stream, Vec<u8>)> {
         let Some(mut shell) = session.stack.pop() else {

@@ -81,6 +81,16 @@ pub fn curl_error(e: &NetError) -> (String, i32) {
     }
 }
 
+/// What a browser says when a page cannot be loaded (Chromium's error codes).
+pub fn browser_error(e: &NetError) -> String {
+    match e {
+        NetError::Refused { host, .. } => format!("{host} refused to connect. ERR_CONNECTION_REFUSED"),
+        NetError::Timeout { host, .. } => format!("{host} took too long to respond. ERR_CONNECTION_TIMED_OUT"),
+        NetError::Unresolved(h) => format!("{h}'s server IP address could not be found. ERR_NAME_NOT_RESOLVED"),
+        NetError::BadUrl(u) => format!("{u} is not a valid address. ERR_INVALID_URL"),
+    }
+}
+
 /// A parsed `http://host:port/path` URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Url {
