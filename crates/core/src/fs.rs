@@ -136,19 +136,33 @@ impl Tree {
         );
     }
 
-    /// Names and inodes directly inside directory `dir`, sorted by name.
+    /// Names and inodes directly inside directory `dir`, sorted by name. Jumps over
+    /// each child directory's subtree instead of walking it.
     pub fn children(&self, dir: &str) -> Vec<(&str, &Inode)> {
+        use std::ops::Bound::{Excluded, Unbounded};
         let prefix = if dir == "/" {
             "/".to_string()
         } else {
             format!("{dir}/")
         };
-        self.entries
-            .range(prefix.clone()..)
-            .take_while(|(k, _)| k.starts_with(&prefix))
-            .filter(|(k, _)| k.len() > prefix.len() && !k[prefix.len()..].contains('/'))
-            .map(|(k, v)| (&k[prefix.len()..], v))
-            .collect()
+        let mut out = Vec::new();
+        let mut from = prefix.clone();
+        while let Some((k, v)) = self
+            .entries
+            .range::<str, _>((Excluded(from.as_str()), Unbounded))
+            .next()
+        {
+            let Some(rest) = k.strip_prefix(prefix.as_str()) else { break };
+            match rest.find('/') {
+                // Inside a child directory: jump past its subtree ('0' follows '/').
+                Some(i) => from = format!("{prefix}{}0", &rest[..i]),
+                None => {
+                    out.push((rest, v));
+                    from = k.clone();
+                }
+            }
+        }
+        out
     }
 
     /// Every path under `dir` (not `dir` itself), in order.
@@ -374,14 +388,8 @@ impl Filesystems {
 
     pub fn stat(&self, view: &View, path: &str) -> Result<Stat, Errno> {
         let i = self.inode(view, path)?;
-        let nlink = if i.is_dir() {
-            2 + self
-                .list(view, path)
-                .map(|l| l.iter().filter(|(_, s)| s.is_dir).count() as u64)
-                .unwrap_or(0)
-        } else {
-            1
-        };
+        // Cheap: directories report 2 here; `nlink` counts subdirectories for `ls -l`.
+        let nlink = if i.is_dir() { 2 } else { 1 };
         Ok(Stat {
             is_dir: i.is_dir(),
             mode: i.mode,
@@ -391,6 +399,21 @@ impl Filesystems {
             mtime: i.mtime,
             nlink,
         })
+    }
+
+    /// Hard links as `ls -l` shows them: 1 for a file, 2 plus subdirectories for a
+    /// directory.
+    pub fn nlink(&self, view: &View, path: &str) -> u64 {
+        match self.inode(view, path) {
+            Ok(i) if i.is_dir() => {
+                let subdirs = self
+                    .locate(view, path)
+                    .and_then(|(m, inner)| self.trees.get(&m.tree).map(|t| (t, inner)))
+                    .map_or(0, |(t, inner)| t.children(&inner).iter().filter(|(_, i)| i.is_dir()).count());
+                2 + subdirs as u64
+            }
+            _ => 1,
+        }
     }
 
     pub fn exists(&self, view: &View, path: &str) -> bool {
@@ -704,7 +727,7 @@ mod tests {
         assert_eq!(fs.mkdir(&view, "/usr", false, User::ROOT, SimTime(0)), Err(Errno::Exist));
         fs.mkdir(&view, "/a/b/c", true, User::ROOT, SimTime(0)).unwrap();
         assert!(fs.stat(&view, "/a/b/c").unwrap().is_dir);
-        assert_eq!(fs.stat(&view, "/a").unwrap().nlink, 3);
+        assert_eq!(fs.nlink(&view, "/a"), 3);
         let names: Vec<String> = fs.list(&view, "/").unwrap().into_iter().map(|e| e.0).collect();
         assert_eq!(names, ["a", "html", "usr"]);
         assert_eq!(normalize("/a/b", "../c/./d"), "/a/c/d");

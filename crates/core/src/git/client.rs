@@ -223,10 +223,24 @@ fn pull(ex: &mut Exec, _args: &[String], io: &Io, merge: bool) -> Flow {
     let Some(url) = remote_url(ex, &root) else {
         return fail(ex, io, "fatal: No remote repository specified.  Please, specify either a URL or a\nremote name from which new revisions should be fetched.\n", 1);
     };
+    let local = local_head(ex, &root);
+    let Some(repo) = ex.host.git().repo(&url) else {
+        return fail(ex, io, &not_found(&url), 128);
+    };
+    // The common case, nothing new: answer without copying the repository.
+    let branch = repo.branch.clone();
+    let head_id = repo.head().map(|h| h.id.clone());
+    if merge && head_id.is_some() && head_id == local {
+        let origin_ref = normalize(&root, &format!(".git/refs/remotes/origin/{branch}"));
+        if read_text(ex, &origin_ref).map(|s| s.trim().to_string()) == head_id {
+            ex.out(io, "Already up to date.\n");
+            ex.status(0);
+            return Flow::Next;
+        }
+    }
     let Some(repo) = ex.host.git().repo(&url).cloned() else {
         return fail(ex, io, &not_found(&url), 128);
     };
-    let local = local_head(ex, &root);
     let Some(remote) = repo.head().cloned() else {
         if merge {
             return fail(ex, io, "Your configuration specifies to merge with the ref 'refs/heads/master'\nfrom the remote, but no such ref was fetched.\n", 1);
@@ -234,7 +248,6 @@ fn pull(ex: &mut Exec, _args: &[String], io: &Io, merge: bool) -> Flow {
         ex.status(0);
         return Flow::Next;
     };
-    let branch = repo.branch.clone();
     let origin_ref = normalize(&root, &format!(".git/refs/remotes/origin/{branch}"));
     let fetched = read_text(ex, &origin_ref).map(|s| s.trim().to_string());
     if fetched.as_deref() != Some(remote.id.as_str()) {

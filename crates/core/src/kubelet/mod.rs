@@ -163,6 +163,9 @@ struct PodWork {
     mount_error: Option<(String, SimTime)>,
     /// An init container failed with restartPolicy Never: the pod has failed.
     failed: bool,
+    /// What running processes need without a copy of the pod.
+    pod_ip: String,
+    restart_policy: String,
 }
 
 impl PodWork {
@@ -284,35 +287,38 @@ impl Kubelet {
     /// Brings every bound pod's containers up to `now`. Returns whether anything changed.
     pub fn sync(&mut self, api: &mut ApiServer, git: &mut Remotes, now: SimTime) -> bool {
         let mut changed = false;
-        let live: BTreeSet<String> = api
+        // Pods gone from the API server: their containers and volumes go too.
+        let gone: Vec<String> = self
             .pods
-            .list()
-            .filter_map(|p| p.metadata.uid.clone())
+            .iter()
+            .filter(|(uid, w)| {
+                api.pods.get(&w.namespace, &w.name).and_then(|p| p.metadata.uid.as_ref()) != Some(*uid)
+            })
+            .map(|(uid, _)| uid.clone())
             .collect();
-        let gone: Vec<String> = self.pods.keys().filter(|u| !live.contains(*u)).cloned().collect();
         for uid in gone {
             self.pods.remove(&uid);
             for prefix in volumes::pod_prefixes(&uid) {
                 self.fs.remove_prefix(&prefix);
             }
         }
-        for node in api.nodes.list().filter_map(|n| n.metadata.name.clone()).collect::<Vec<_>>() {
-            volumes::ensure_node(&mut self.fs, &node, now);
+        for node in api.nodes.list() {
+            if let Some(name) = &node.metadata.name {
+                if self.fs.tree(&volumes::node_tree(name)).is_none() {
+                    volumes::ensure_node(&mut self.fs, name, now);
+                }
+            }
         }
-        let todo: Vec<(String, String, String)> = api
+        // Newly bound pods, then pods with a step due.
+        let mut todo: Vec<(String, String, String)> = api
             .pods
             .list()
             .filter(|p| {
-                let bound = p
-                    .spec
+                p.spec
                     .as_ref()
                     .and_then(|s| s.node_name.as_deref())
-                    .is_some_and(|n| !n.is_empty());
-                bound
-                    && p.metadata.uid.as_ref().is_some_and(|uid| match self.pods.get(uid) {
-                        None => true,
-                        Some(w) => w.due().is_some_and(|d| d <= now),
-                    })
+                    .is_some_and(|n| !n.is_empty())
+                    && p.metadata.uid.as_ref().is_some_and(|uid| !self.pods.contains_key(uid))
             })
             .map(|p| {
                 (
@@ -322,15 +328,22 @@ impl Kubelet {
                 )
             })
             .collect();
+        todo.extend(
+            self.pods
+                .iter()
+                .filter(|(_, w)| w.due().is_some_and(|d| d <= now))
+                .map(|(uid, w)| (uid.clone(), w.namespace.clone(), w.name.clone())),
+        );
         for (uid, ns, name) in todo {
-            let Some(mut pod) = api.pods.get(&ns, &name).cloned() else {
+            let Some(stored) = api.pods.get(&ns, &name) else {
                 continue;
             };
-            let node = pod
+            let node = stored
                 .spec
                 .as_ref()
                 .and_then(|s| s.node_name.clone())
                 .unwrap_or_default();
+            let (pod_ns, pod_name) = (ns.clone(), name.clone());
             let mut ctx = Ctx {
                 api: &mut *api,
                 git: &mut *git,
@@ -340,19 +353,26 @@ impl Kubelet {
                 uid: uid.clone(),
                 node,
             };
-            if !self.pods.contains_key(&uid) {
-                self.admit(&mut ctx, &mut pod);
+            let phases = |w: &PodWork| -> Vec<(Phase, i32)> {
+                w.init
+                    .iter()
+                    .chain(&w.containers)
+                    .map(|c| (c.phase.clone(), c.restarts))
+                    .collect()
+            };
+            let before: Option<Vec<(Phase, i32)>> = self.pods.get(&uid).map(phases);
+            // A copy of the pod, taken only when a step needs its spec: a sidecar
+            // waking from `sleep` needs none.
+            let mut pod: Option<Pod> = None;
+            if before.is_none() {
+                let Some(mut p) = ctx.api.pods.get(&pod_ns, &pod_name).cloned() else { continue };
+                self.admit(&mut ctx, &mut p);
+                pod = Some(p);
             }
             // Every due step, in order; bounded so a bug cannot spin forever.
             for _ in 0..1000 {
                 let Some(work) = self.pods.get_mut(&uid) else { break };
-                if let Some((_, at)) = &work.mount_error {
-                    if *at <= now {
-                        work.mount_error = None;
-                        self.mount(&mut ctx, &pod);
-                        continue;
-                    }
-                }
+                let remount = work.mount_error.as_ref().is_some_and(|(_, at)| *at <= now);
                 let slot = work
                     .init
                     .iter()
@@ -364,14 +384,42 @@ impl Kubelet {
                             .position(|c| c.due.is_some_and(|d| d <= now))
                             .map(Slot::App)
                     });
-                let Some(slot) = slot else { break };
-                self.step(&mut ctx, &pod, slot);
+                if !remount && slot.is_none() {
+                    break;
+                }
+                let running = slot
+                    .and_then(|s| work.work(s))
+                    .is_some_and(|c| matches!(c.phase, Phase::Running { .. }));
+                if let (Some(slot), true, false) = (slot, running, remount) {
+                    self.run_process(&mut ctx, slot);
+                    continue;
+                }
+                if pod.is_none() {
+                    pod = ctx.api.pods.get(&pod_ns, &pod_name).cloned();
+                }
+                let Some(p) = pod.as_ref() else { break };
+                if remount {
+                    if let Some(work) = self.pods.get_mut(&uid) {
+                        work.mount_error = None;
+                    }
+                    self.mount(&mut ctx, p);
+                } else if let Some(slot) = slot {
+                    self.step(&mut ctx, p, slot);
+                }
             }
-            if let Some(work) = self.pods.get(&uid) {
-                write_status(&mut pod, work, now);
+            let Some(work) = self.pods.get(&uid) else { continue };
+            if before.as_ref() == Some(&phases(work)) && work.mount_error.is_none() {
+                // Only processes ran (a sidecar woke and slept again): nothing to report.
+                continue;
             }
-            let _ = ctx.api.update_pod(pod);
-            changed = true;
+            let Some(mut pod) = pod.or_else(|| ctx.api.pods.get(&pod_ns, &pod_name).cloned()) else {
+                continue;
+            };
+            write_status(&mut pod, work, now);
+            if ctx.api.pods.get(&pod_ns, &pod_name) != Some(&pod) {
+                let _ = ctx.api.update_pod(pod);
+                changed = true;
+            }
         }
         changed
     }
@@ -413,6 +461,12 @@ impl Kubelet {
                 volumes: BTreeMap::new(),
                 mount_error: None,
                 failed: false,
+                pod_ip: pod
+                    .status
+                    .as_ref()
+                    .and_then(|s| s.pod_ip.clone())
+                    .unwrap_or_default(),
+                restart_policy: spec.restart_policy.clone().unwrap_or_else(|| "Always".into()),
             },
         );
         self.mount(ctx, pod);
@@ -538,7 +592,7 @@ impl Kubelet {
                 c.due = Some(now);
             }
             Phase::BackOff { pull: false, .. } => self.start(ctx, pod, slot),
-            Phase::Running { .. } => self.run_process(ctx, pod, slot),
+            Phase::Running { .. } => self.run_process(ctx, slot),
             Phase::Terminated { .. } if c.restart_pending => {
                 c.restart_pending = false;
                 self.back_off(ctx, slot);
@@ -651,7 +705,7 @@ impl Kubelet {
             if let Some(c) = self.work(&uid, slot) {
                 c.phase = Phase::Running { since: now };
             }
-            self.exited(ctx, pod, slot, 128, "StartError");
+            self.exited(ctx, slot, 128, "StartError");
             return;
         }
         ctx.event("Started", format!("Started container {name}"), false, Some(&name));
@@ -669,11 +723,11 @@ impl Kubelet {
             c.phase = Phase::Running { since: now };
             c.process = Some(process);
         }
-        self.run_process(ctx, pod, slot);
+        self.run_process(ctx, slot);
     }
 
     /// Runs a container's process until it sleeps, serves, exits or yields.
-    fn run_process(&mut self, ctx: &mut Ctx<'_>, pod: &Pod, slot: Slot) {
+    fn run_process(&mut self, ctx: &mut Ctx<'_>, slot: Slot) {
         let uid = ctx.uid.clone();
         let Some(mut process) = self.work(&uid, slot).and_then(|c| c.process.take()) else {
             return;
@@ -681,11 +735,7 @@ impl Kubelet {
         let origin = Origin::Pod {
             uid: uid.clone(),
             namespace: ctx.ns.clone(),
-            ip: pod
-                .status
-                .as_ref()
-                .and_then(|s| s.pod_ip.clone())
-                .unwrap_or_default(),
+            ip: self.pods.get(&uid).map(|w| w.pod_ip.clone()).unwrap_or_default(),
         };
         {
             let mut host = RunHost {
@@ -709,19 +759,19 @@ impl Kubelet {
             State::Serving(_) => c.due = None,
             State::Exited(code) => {
                 let reason = if code == 0 { "Completed" } else { "Error" };
-                self.exited(ctx, pod, slot, code, reason);
+                self.exited(ctx, slot, code, reason);
             }
         }
     }
 
     /// A container's process ended: record it and restart or move on per policy.
-    fn exited(&mut self, ctx: &mut Ctx<'_>, pod: &Pod, slot: Slot, code: i32, reason: &str) {
+    fn exited(&mut self, ctx: &mut Ctx<'_>, slot: Slot, code: i32, reason: &str) {
         let now = ctx.now;
         let uid = ctx.uid.clone();
-        let policy = pod
-            .spec
-            .as_ref()
-            .and_then(|s| s.restart_policy.clone())
+        let policy = self
+            .pods
+            .get(&uid)
+            .map(|w| w.restart_policy.clone())
             .unwrap_or_else(|| "Always".into());
         let Some(c) = self.work(&uid, slot) else { return };
         let since = match c.phase {

@@ -668,7 +668,7 @@ impl<'a> Exec<'a> {
                         *glob = false;
                     }
                 } else {
-                    if pattern && (ch == '*' || ch == '?' || ch == '[') {
+                    if pattern && (ch == '*' || ch == '?' || (ch == '[' && text.contains(']'))) {
                         *glob = true;
                     }
                     cur.push(ch);
@@ -688,8 +688,9 @@ impl<'a> Exec<'a> {
                         cur.push_str(&s);
                         have = true;
                     } else {
-                        for ch in s.chars() {
-                            if ch == '*' || ch == '?' || ch == '[' {
+                        for (k, ch) in s.char_indices() {
+                            // `[` is a pattern only with a closing `]` after it.
+                            if ch == '*' || ch == '?' || (ch == '[' && s[k..].contains(']')) {
                                 glob = true;
                             }
                             cur.push(ch);

@@ -657,7 +657,10 @@ fn ls(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
         let abs = normalize(&ex.p.cwd, p);
         match ex.host.fs().stat(&view, &abs) {
             Ok(st) if st.is_dir && !dir_only => dirs.push((p.clone(), abs)),
-            Ok(st) => files.push((p.clone(), st)),
+            Ok(mut st) => {
+                st.nlink = ex.host.fs().nlink(&view, &abs);
+                files.push((p.clone(), st))
+            }
             Err(e) => {
                 let msg = if ex.p.system == System::Busybox || ex.p.system == System::Demo {
                     format!("ls: {p}: {e}\n")

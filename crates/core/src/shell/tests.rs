@@ -167,3 +167,39 @@ fn hostile_scripts_end() {
         assert!(matches!(state, State::Exited(_) | State::Busy), "{script}: {state:?}");
     }
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// The parser never panics, whatever it is given.
+        #[test]
+        fn parsing_never_panics(src in "\\PC{0,200}") {
+            let _ = parse(&src);
+        }
+
+        /// Scripts built from shell-ish tokens parse or fail cleanly, and running them
+        /// never panics and always ends within the budget.
+        #[test]
+        fn running_never_panics(words in proptest::collection::vec(
+            prop::sample::select(vec![
+                "echo", "x", "$x", "${x:-d}", "\"$y\"", "'q'", ";", "&&", "||", "|", "(", ")",
+                "{", "}", "if", "then", "else", "fi", "while", "do", "done", "for", "in", "true",
+                "false", "cat", "ls", "/", "x=1", ">", ">>", "<", "/tmp/f", "$(echo", "`", "2>&1",
+                "[", "]", "-d", "!", "sleep", "1", "$((1+2))", "exit", "*", "\n", "break", "cd",
+            ]),
+            0..40,
+        )) {
+            let script = words.join(" ");
+            let mut h = host();
+            let mut p = Process::exec(spawn(System::Busybox), vec!["sh".into(), "-c".into(), script]);
+            for _ in 0..3 {
+                p.run(&mut h);
+                h.now = h.now.plus_ms(2000);
+            }
+        }
+    }
+}
