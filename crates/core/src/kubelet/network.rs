@@ -244,6 +244,20 @@ impl Kubelet {
         req: &HttpRequest,
         now: SimTime,
     ) -> Result<HttpResponse, NetError> {
+        self.request_depth(api, origin, req, now, 0)
+    }
+
+    fn request_depth(
+        &mut self,
+        api: &ApiServer,
+        origin: &Origin,
+        req: &HttpRequest,
+        now: SimTime,
+        depth: u32,
+    ) -> Result<HttpResponse, NetError> {
+        if depth > 4 {
+            return Err(NetError::Refused { host: req.host.clone(), port: req.port });
+        }
         let t = self.route(api, origin, &req.host, req.port)?;
         let refused = NetError::Refused { host: req.host.clone(), port: req.port };
         let (idx, server) = self.server(&t.uid, t.port).ok_or(refused.clone())?;
@@ -252,6 +266,20 @@ impl Kubelet {
         let served = match server {
             Server::Nginx => servers::nginx(&self.fs, &process.view, req, &t.client, now),
             Server::Demo { .. } => servers::demo(&process.env),
+            Server::Proxy { upstream, .. } => {
+                // Forwarded from the proxy's own pod, as socat connects out.
+                let (h, p) = upstream.rsplit_once(':').unwrap_or((upstream.as_str(), "80"));
+                let forwarded = HttpRequest {
+                    host: h.to_string(),
+                    port: p.parse().unwrap_or(80),
+                    ..req.clone()
+                };
+                let from = self.origin_of(api, &t.uid);
+                // socat accepted the connection; if it cannot reach upstream it closes it.
+                return self
+                    .request_depth(api, &from, &forwarded, now, depth + 1)
+                    .map_err(|_| NetError::Closed);
+            }
             // Not an HTTP server: it closes the connection.
             _ => return Err(refused),
         };
@@ -282,11 +310,12 @@ impl Kubelet {
         let refused = NetError::Refused { host: host.to_string(), port };
         let (idx, server) = self.server(&t.uid, t.port).ok_or(refused.clone())?;
         match server {
-            Server::RedisProxy { upstream, .. } if depth < 4 => {
+            Server::Proxy { upstream, .. } if depth < 4 => {
                 let (h, p) = upstream.rsplit_once(':').unwrap_or((upstream.as_str(), "6379"));
                 let p = p.parse().unwrap_or(6379);
                 let from = self.origin_of(api, &t.uid);
                 self.redis(api, &from, h, p, args, depth + 1)
+                    .map_err(|_| NetError::Closed)
             }
             Server::Redis { .. } => {
                 let c = self

@@ -63,6 +63,8 @@ pub enum NetError {
     Unresolved(String),
     /// Not a URL the client understands.
     BadUrl(String),
+    /// Accepted, then closed without an answer (a proxy whose upstream is gone).
+    Closed,
 }
 
 /// curl's message and exit code for a failed request.
@@ -78,6 +80,7 @@ pub fn curl_error(e: &NetError) -> (String, i32) {
         ),
         NetError::Unresolved(h) => (format!("curl: (6) Could not resolve host: {h}\n"), 6),
         NetError::BadUrl(_) => ("curl: (3) URL rejected: Malformed input to a URL function\n".into(), 3),
+        NetError::Closed => ("curl: (52) Empty reply from server\n".into(), 52),
     }
 }
 
@@ -88,6 +91,7 @@ pub fn browser_error(e: &NetError) -> String {
         NetError::Timeout { host, .. } => format!("{host} took too long to respond. ERR_CONNECTION_TIMED_OUT"),
         NetError::Unresolved(h) => format!("{h}'s server IP address could not be found. ERR_NAME_NOT_RESOLVED"),
         NetError::BadUrl(u) => format!("{u} is not a valid address. ERR_INVALID_URL"),
+        NetError::Closed => "The page didn't send any data. ERR_EMPTY_RESPONSE".into(),
     }
 }
 

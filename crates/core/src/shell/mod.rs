@@ -62,8 +62,9 @@ pub enum Server {
     Demo { port: u16, node_name: String },
     /// redis-server on 6379, with its data set.
     Redis { data: BTreeMap<String, String> },
-    /// A redis proxy (the ambassador): listens on `port`, forwards to `upstream`.
-    RedisProxy { port: u16, upstream: String },
+    /// A TCP proxy (`socat`, the ambassador): listens on `port`, forwards every
+    /// connection to `upstream` (`host:port`).
+    Proxy { port: u16, upstream: String },
     /// `busybox httpd` / `python -m http.server`-like static server over `root`.
     Static { port: u16, root: String },
 }
@@ -74,7 +75,7 @@ impl Server {
             Server::Nginx => 80,
             Server::Demo { port, .. } => *port,
             Server::Redis { .. } => 6379,
-            Server::RedisProxy { port, .. } => *port,
+            Server::Proxy { port, .. } => *port,
             Server::Static { port, .. } => *port,
         }
     }

@@ -2,7 +2,7 @@
 //! network and server programs (wget, curl, git, nginx, redis, the demo apps). Which
 //! exist depends on the system (image or node) the process runs on.
 
-use super::exec::{glob_match, Exec, Flow, Io};
+use super::exec::{Exec, Flow, Io};
 use super::{Request, Server, State, System};
 use crate::clock::SimTime;
 use crate::fs::{self, normalize, user_name, Errno, User};
@@ -27,7 +27,7 @@ fn extras(system: System) -> &'static [&'static str] {
         System::Nginx => &["bash", "dash", "curl", "nginx", "/docker-entrypoint.sh", "docker-entrypoint.sh"],
         System::Redis => &["bash", "dash", "redis-server", "redis-cli", "docker-entrypoint.sh"],
         System::Demo => &["ash", "wget", "nslookup", "demo-tea", "demo-coffee", "/demo"],
-        System::DebugTools => &["bash", "ash", "git", "curl", "wget", "redis-cli", "nslookup"],
+        System::DebugTools => &["bash", "ash", "git", "curl", "wget", "redis-cli", "nslookup", "socat"],
         System::Node => &["bash", "sudo", "su", "git", "curl", "wget", "ssh", "kubectl"],
     }
 }
@@ -235,6 +235,7 @@ pub fn run(ex: &mut Exec, argv: &[String], io: &Io) -> Flow {
         "curl" => curl(ex, args, io),
         "nslookup" => nslookup(ex, args, io),
         "redis-cli" => redis_cli(ex, args, io),
+        "socat" => socat(ex, args, io),
         "docker-entrypoint.sh" if ex.p.system == System::Nginx => nginx_entrypoint(ex, args, io),
         "docker-entrypoint.sh" => {
             if args.is_empty() {
@@ -1059,6 +1060,7 @@ fn http_error(prog: &str, e: &NetError) -> (String, i32) {
         ),
         NetError::Unresolved(h) => (format!("wget: bad address '{h}'\n"), 1),
         NetError::BadUrl(u) => (format!("wget: not an http or ftp url: {u}\n"), 1),
+        NetError::Closed => ("wget: error getting response: Connection reset by peer\n".into(), 1),
     }
 }
 
@@ -1264,6 +1266,14 @@ fn redis_cli(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
             ex.out(io, &format!("{text}\n"));
             done(ex, 0)
         }
+        Err(NetError::Closed) => {
+            ex.err(io, "Error: Server closed the connection\n");
+            done(ex, 1)
+        }
+        Err(NetError::Unresolved(h)) => {
+            ex.err(io, &format!("Could not connect to Redis at {h}:{port}: Name or service not known\n"));
+            done(ex, 1)
+        }
         Err(_) => {
             ex.err(io, &format!("Could not connect to Redis at {host}:{port}: Connection refused\n"));
             done(ex, 1)
@@ -1304,7 +1314,25 @@ fn redis_server(ex: &mut Exec, io: &Io) -> Flow {
     serve(ex, Server::Redis { data: BTreeMap::new() }, io, &banner)
 }
 
-/// Used by `Server::RedisProxy` users and tests: whether a pattern matches.
-pub fn key_matches(pattern: &str, key: &str) -> bool {
-    glob_match(pattern, key)
+/// `socat TCP-LISTEN:PORT[,fork,reuseaddr] TCP:HOST:PORT`: a TCP proxy (what an
+/// ambassador container runs).
+fn socat(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
+    let listen = args
+        .iter()
+        .find_map(|a| a.strip_prefix("TCP-LISTEN:").or_else(|| a.strip_prefix("TCP4-LISTEN:")))
+        .and_then(|a| a.split(',').next())
+        .and_then(|p| p.parse::<u16>().ok());
+    let upstream = args
+        .iter()
+        .find_map(|a| a.strip_prefix("TCP:").or_else(|| a.strip_prefix("TCP4:")))
+        .map(|a| a.split(',').next().unwrap_or(a).to_string())
+        .filter(|u| u.rsplit_once(':').is_some_and(|(_, p)| p.parse::<u16>().is_ok()));
+    match (listen, upstream) {
+        (Some(port), Some(upstream)) => serve(ex, Server::Proxy { port, upstream }, io, ""),
+        _ => {
+            let t = k8s_openapi::jiff::fmt::strtime::format("%Y/%m/%d %H:%M:%S", ex.now().to_time().0).unwrap_or_default();
+            ex.err(io, &format!("{t} socat[1] E exactly 2 addresses required (there are {}); use option \"-h\" for help\n", args.len()));
+            done(ex, 1)
+        }
+    }
 }
