@@ -2,7 +2,8 @@
 //! with the expected standard output below them. `! exit N` expects an exit code and
 //! `! stderr: TEXT` a line of standard error starting with TEXT. A command may end in
 //! `> FILE` to send its output to a file instead, or `&& echo` to add a newline when
-//! it succeeds. Each transcript runs in a fresh
+//! it succeeds. An output line starting with `\\` is taken without it (for output that
+//! begins with `#`, `$ ` or `! `). Each transcript runs in a fresh
 //! directory holding a copy of tests/fixtures.
 
 use std::path::Path;
@@ -34,7 +35,8 @@ fn parse(text: &str) -> Vec<Case> {
             } else if let Some(e) = line.strip_prefix("! stderr: ") {
                 case.stderr.push(e.to_string());
             } else {
-                case.stdout.push_str(line);
+                // A backslash escapes output lines that would read as markup (`# TYPE`).
+                case.stdout.push_str(line.strip_prefix('\\').unwrap_or(line));
                 case.stdout.push('\n');
             }
         }

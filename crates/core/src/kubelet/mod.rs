@@ -750,13 +750,19 @@ impl Kubelet {
         }
         let out = process.take_output();
         let state = process.state.clone();
+        let wake = process.wake();
         let Some(c) = self.work(&uid, slot) else { return };
         c.log(ctx.now, out);
         c.process = Some(process);
         match state {
-            State::Sleeping(t) => c.due = Some(t),
-            State::Busy | State::Runnable => c.due = Some(ctx.now.plus_ms(BUSY_MS)),
-            State::Serving(_) => c.due = None,
+            State::Sleeping(_) | State::Busy | State::Runnable | State::Serving(_) => {
+                // The shell or one of its background jobs is next due then.
+                c.due = match wake {
+                    None => None,
+                    Some(None) => Some(ctx.now.plus_ms(BUSY_MS)),
+                    Some(Some(t)) => Some(t.max(ctx.now)),
+                };
+            }
             State::Exited(code) => {
                 let reason = if code == 0 { "Completed" } else { "Error" };
                 self.exited(ctx, slot, code, reason);

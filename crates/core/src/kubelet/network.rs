@@ -10,7 +10,7 @@ use crate::clock::SimTime;
 use crate::model::{Pod, Service};
 use crate::net::servers::{self, Reply};
 use crate::net::{HttpRequest, HttpResponse, NetError};
-use crate::shell::{Server, State, Stream};
+use crate::shell::{Server, Stream};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 /// Where a connection comes from.
@@ -223,16 +223,13 @@ impl Kubelet {
     }
 
     /// The container of pod `uid` serving on `port`, as (index in containers, server).
-    fn server(&self, uid: &str, port: u16) -> Option<(usize, Server)> {
-        let work = self.pods.get(uid)?;
-        work.containers.iter().enumerate().find_map(|(i, c)| {
+    fn server(&mut self, uid: &str, port: u16) -> Option<(usize, Server)> {
+        let work = self.pods.get_mut(uid)?;
+        work.containers.iter_mut().enumerate().find_map(|(i, c)| {
             if !matches!(c.phase, Phase::Running { .. }) {
                 return None;
             }
-            match &c.process.as_ref()?.state {
-                State::Serving(s) if s.port() == port => Some((i, s.clone())),
-                _ => None,
-            }
+            c.process.as_mut()?.server_on(port).map(|s| (i, s.clone()))
         })
     }
 
@@ -266,6 +263,7 @@ impl Kubelet {
         let served = match server {
             Server::Nginx => servers::nginx(&self.fs, &process.view, req, &t.client, now),
             Server::Demo { .. } => servers::demo(&process.env),
+            Server::Static { root, .. } => servers::static_files(&self.fs, &process.view, &root, req),
             Server::Proxy { upstream, .. } => {
                 // Forwarded from the proxy's own pod, as socat connects out.
                 let (h, p) = upstream.rsplit_once(':').unwrap_or((upstream.as_str(), "80"));
@@ -324,8 +322,8 @@ impl Kubelet {
                     .and_then(|w| w.containers.get_mut(idx))
                     .and_then(|c| c.process.as_mut())
                     .ok_or(refused.clone())?;
-                match &mut c.state {
-                    State::Serving(Server::Redis { data }) => Ok(servers::redis(data, args)),
+                match c.server_on(t.port) {
+                    Some(Server::Redis { data }) => Ok(servers::redis(data, args)),
                     _ => Err(refused),
                 }
             }

@@ -226,3 +226,21 @@ pub fn redis(data: &mut BTreeMap<String, String>, args: &[String]) -> Reply {
         )),
     }
 }
+
+/// busybox httpd serving `root`: index.html for directories, its own 404 page.
+pub fn static_files(fs: &Filesystems, view: &View, root: &str, req: &HttpRequest) -> Served {
+    let path = decode_path(&req.path);
+    let mut file = normalize(root, path.trim_start_matches('/'));
+    if fs.stat(view, &file).is_ok_and(|s| s.is_dir) {
+        file = normalize(&file, "index.html");
+    }
+    let response = match fs.read(view, &file) {
+        Ok(d) => HttpResponse::new(200, content_type(&file), d.to_vec()),
+        Err(_) => HttpResponse::new(
+            404,
+            "text/html",
+            b"<HTML><HEAD><TITLE>404 Not Found</TITLE></HEAD>\n<BODY><H1>404 Not Found</H1>\nThe requested URL was not found\n</BODY></HTML>\n".to_vec(),
+        ),
+    };
+    Served { response, stdout: None, stderr: None }
+}

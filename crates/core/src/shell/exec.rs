@@ -150,6 +150,17 @@ impl<'a> Exec<'a> {
             None => 0,
         };
         for (i, item) in s.0.iter().enumerate().skip(start) {
+            if item.background {
+                // `cmd &`: a job that runs alongside; the shell goes on at once.
+                let mut job = item.clone();
+                job.background = false;
+                if self.p.jobs.len() < 64 {
+                    let child = self.p.job(Script(vec![job]));
+                    self.p.jobs.push(child);
+                }
+                self.p.status = 0;
+                continue;
+            }
             match self.and_or(item, io) {
                 Flow::Next => {}
                 Flow::Suspend => {
@@ -710,7 +721,15 @@ impl<'a> Exec<'a> {
                 }
                 Part::Param { name, op, quoted } => {
                     let mut v = self.param(name);
-                    if let Some((op, word)) = op {
+                    if let Some((op, word)) = op.as_ref().filter(|(o, _)| o.starts_with(['#', '%'])) {
+                        let value = v.clone().unwrap_or_default();
+                        v = Some(if op == "#len" {
+                            value.chars().count().to_string()
+                        } else {
+                            let pattern = self.expand_one(word, io)?;
+                            trim_pattern(&value, &pattern, op)
+                        });
+                    } else if let Some((op, word)) = op {
                         let colon = op.starts_with(':');
                         let unset = v.is_none() || (colon && v.as_deref() == Some(""));
                         match op.trim_start_matches(':') {
@@ -937,6 +956,19 @@ impl<'a> Exec<'a> {
     pub fn env_map(&self) -> &BTreeMap<String, String> {
         &self.p.env
     }
+}
+
+/// `${v#p}`, `${v##p}`, `${v%p}`, `${v%%p}`: the value without the shortest or longest
+/// prefix or suffix matching the pattern.
+fn trim_pattern(value: &str, pattern: &str, op: &str) -> String {
+    let cuts: Vec<usize> = value.char_indices().map(|(i, _)| i).chain([value.len()]).collect();
+    match op {
+        "#" => cuts.iter().find(|&&i| glob_match(pattern, &value[..i])).map(|&i| value[i..].to_string()),
+        "##" => cuts.iter().rev().find(|&&i| glob_match(pattern, &value[..i])).map(|&i| value[i..].to_string()),
+        "%" => cuts.iter().rev().find(|&&i| glob_match(pattern, &value[i..])).map(|&i| value[..i].to_string()),
+        _ => cuts.iter().find(|&&i| glob_match(pattern, &value[i..])).map(|&i| value[..i].to_string()),
+    }
+    .unwrap_or_else(|| value.to_string())
 }
 
 fn glob_special(c: char) -> bool {

@@ -164,6 +164,9 @@ pub struct Process {
     foreground: bool,
     /// `exit` was run in this interactive shell.
     logged_out: bool,
+    /// Background jobs (`cmd &`), run alongside the shell; they end with it.
+    #[serde(default)]
+    pub(crate) jobs: Vec<Process>,
     /// Until when `sudo` needs no password again.
     sudo_until: Option<SimTime>,
     /// A session change asked for by `sudo -i`, `su` or `ssh` in a terminal.
@@ -227,6 +230,7 @@ impl Process {
                 }],
             },
             rest: Vec::new(),
+            background: false,
         }]);
         p
     }
@@ -255,6 +259,7 @@ impl Process {
             output: Vec::new(),
             interactive: false,
             foreground: false,
+            jobs: Vec::new(),
             logged_out: false,
             sudo_until: None,
             request: None,
@@ -266,8 +271,86 @@ impl Process {
         std::mem::take(&mut self.output)
     }
 
-    /// Continues the process until it sleeps, serves, exits or spends its budget.
+    /// Continues the process (and its background jobs) until each sleeps, serves,
+    /// exits or spends its budget.
     pub fn run(&mut self, host: &mut dyn Host) {
+        self.run_main(host);
+        for _ in 0..2 {
+            let mut jobs = std::mem::take(&mut self.jobs);
+            for job in &mut jobs {
+                job.run(host);
+                let out = job.take_output();
+                self.output.extend(out);
+            }
+            jobs.retain(|j| !matches!(j.state, State::Exited(_)));
+            // Jobs started by jobs join the list.
+            let fresh = std::mem::take(&mut self.jobs);
+            jobs.extend(fresh);
+            self.jobs = jobs;
+            if self.jobs.iter().all(|j| !matches!(j.state, State::Runnable)) {
+                break;
+            }
+        }
+        if matches!(self.state, State::Exited(_)) {
+            // The shell is gone; its jobs go with it (the container's init exited).
+            self.jobs.clear();
+        }
+    }
+
+    /// A background job: a copy of this shell running `script`.
+    pub(crate) fn job(&self, script: Script) -> Process {
+        Process {
+            script,
+            env: self.env.clone(),
+            args: self.args.clone(),
+            cwd: self.cwd.clone(),
+            user: self.user,
+            view: self.view.clone(),
+            system: self.system,
+            name: self.name.clone(),
+            status: 0,
+            resume: Vec::new(),
+            state: State::Runnable,
+            output: Vec::new(),
+            interactive: false,
+            foreground: self.foreground,
+            jobs: Vec::new(),
+            logged_out: false,
+            sudo_until: None,
+            request: None,
+        }
+    }
+
+    /// When the process or one of its jobs next has something to do: `None` when all
+    /// serve or have exited; `Some(None)` means "as soon as possible" (out of budget).
+    pub fn wake(&self) -> Option<Option<SimTime>> {
+        let mut best: Option<Option<SimTime>> = None;
+        for s in std::iter::once(&self.state).chain(self.jobs.iter().map(|j| &j.state)) {
+            let w = match s {
+                State::Sleeping(t) => Some(*t),
+                State::Busy | State::Runnable => None,
+                State::Serving(_) | State::Exited(_) => continue,
+            };
+            best = Some(match (best, w) {
+                (None, w) => w,
+                (Some(None), _) | (_, None) => None,
+                (Some(Some(a)), Some(b)) => Some(a.min(b)),
+            });
+        }
+        best
+    }
+
+    /// The server listening on `port` in this process or its jobs.
+    pub fn server_on(&mut self, port: u16) -> Option<&mut Server> {
+        std::iter::once(&mut self.state)
+            .chain(self.jobs.iter_mut().map(|j| &mut j.state))
+            .find_map(|s| match s {
+                State::Serving(srv) if srv.port() == port => Some(srv),
+                _ => None,
+            })
+    }
+
+    fn run_main(&mut self, host: &mut dyn Host) {
         match self.state {
             State::Sleeping(t) if t > host.now() => return,
             State::Exited(_) | State::Serving(_) => return,

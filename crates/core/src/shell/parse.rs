@@ -15,6 +15,9 @@ pub struct AndOr {
     pub first: Pipeline,
     /// `(true, p)` for `&& p`, `(false, p)` for `|| p`.
     pub rest: Vec<(bool, Pipeline)>,
+    /// Ended with `&`: runs as a background job.
+    #[serde(default)]
+    pub background: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -447,24 +450,51 @@ impl Lexer<'_> {
             }
             Some(b'{') => {
                 self.pos += 1;
-                let start = self.pos;
-                while self
-                    .peek_byte()
-                    .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_' || b"?#@*$!".contains(&b))
-                {
+                let name_char = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+                // `${#name}`: the length of a value.
+                if self.peek_byte() == Some(b'#') && self.src.get(self.pos + 1).is_some_and(|b| name_char(*b)) {
                     self.pos += 1;
+                    let start = self.pos;
+                    while self.peek_byte().is_some_and(name_char) {
+                        self.pos += 1;
+                    }
+                    let name = self.text[start..self.pos].to_string();
+                    if self.peek_byte() != Some(b'}') {
+                        return Err(self.err("bad substitution"));
+                    }
+                    self.pos += 1;
+                    return Ok(Part::Param { name, op: Some(("#len".into(), Word::default())), quoted });
+                }
+                let start = self.pos;
+                if self.peek_byte().is_some_and(|b| b"?#@*$!".contains(&b)) {
+                    self.pos += 1;
+                } else {
+                    while self.peek_byte().is_some_and(name_char) {
+                        self.pos += 1;
+                    }
                 }
                 let name = self.text[start..self.pos].to_string();
                 let op = match self.peek_byte() {
                     Some(b'}') => None,
                     Some(_) => {
                         let op_start = self.pos;
-                        if self.peek_byte() == Some(b':') {
-                            self.pos += 1;
-                        }
                         match self.peek_byte() {
-                            Some(b'-' | b'=' | b'+' | b'?') => self.pos += 1,
-                            _ => return Err(self.err("bad substitution")),
+                            Some(b'#' | b'%') => {
+                                let c = self.peek_byte();
+                                self.pos += 1;
+                                if self.peek_byte() == c {
+                                    self.pos += 1;
+                                }
+                            }
+                            _ => {
+                                if self.peek_byte() == Some(b':') {
+                                    self.pos += 1;
+                                }
+                                match self.peek_byte() {
+                                    Some(b'-' | b'=' | b'+' | b'?') => self.pos += 1,
+                                    _ => return Err(self.err("bad substitution")),
+                                }
+                            }
                         }
                         let op = self.text[op_start..self.pos].to_string();
                         let wstart = self.pos;
@@ -614,7 +644,13 @@ impl Parser<'_> {
             }
             items.push(self.and_or()?);
             match self.peek()? {
-                Tok::Op(";") | Tok::Op("&") | Tok::Newline => {
+                Tok::Op("&") => {
+                    self.next()?;
+                    if let Some(last) = items.last_mut() {
+                        last.background = true;
+                    }
+                }
+                Tok::Op(";") | Tok::Newline => {
                     self.next()?;
                 }
                 _ => break,
@@ -636,7 +672,7 @@ impl Parser<'_> {
             self.skip_newlines()?;
             rest.push((and, self.pipeline()?));
         }
-        Ok(AndOr { first, rest })
+        Ok(AndOr { first, rest, background: false })
     }
 
     fn pipeline(&mut self) -> Result<Pipeline, SyntaxError> {

@@ -23,7 +23,7 @@ const COREUTILS: &[&str] = &[
 /// Programs beyond the common set, per system.
 fn extras(system: System) -> &'static [&'static str] {
     match system {
-        System::Busybox => &["ash", "wget", "nslookup"],
+        System::Busybox => &["ash", "wget", "nslookup", "httpd"],
         System::Nginx => &["bash", "dash", "curl", "nginx", "/docker-entrypoint.sh", "docker-entrypoint.sh"],
         System::Redis => &["bash", "dash", "redis-server", "redis-cli", "docker-entrypoint.sh"],
         System::Demo => &["ash", "wget", "nslookup", "demo-tea", "demo-coffee", "/demo"],
@@ -63,7 +63,23 @@ pub fn run(ex: &mut Exec, argv: &[String], io: &Io) -> Flow {
     }
     let args = &argv[1..];
     match base {
-        ":" | "true" | "set" => done(ex, 0),
+        ":" | "true" => done(ex, 0),
+        "set" => {
+            // `set -- a b c` (or `set a b c`) sets the positional parameters.
+            let rest: Vec<String> = match args.first().map(String::as_str) {
+                Some("--") => args[1..].to_vec(),
+                Some(a) if a.starts_with('-') || a.starts_with('+') => return done(ex, 0),
+                _ => args.to_vec(),
+            };
+            if !args.is_empty() {
+                let zero = ex.p.args.first().cloned().unwrap_or_else(|| "sh".into());
+                let mut all = vec![zero];
+                all.extend(rest);
+                ex.set_args(all);
+            }
+            done(ex, 0)
+        }
+        "httpd" => httpd(ex, args, io),
         "false" => done(ex, 1),
         "echo" => echo(ex, args, io),
         "printf" => printf(ex, args, io),
@@ -1312,6 +1328,45 @@ fn redis_server(ex: &mut Exec, io: &Io) -> Flow {
         "1:C {t} * oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo\n1:C {t} * Redis version=7.4.1, bits=64, commit=00000000, modified=0, pid=1, just started\n1:C {t} # Warning: no config file specified, using the default config. In order to specify a config file use redis-server /path/to/redis.conf\n1:M {t} * monotonic clock: POSIX clock_gettime\n1:M {t} * Running mode=standalone, port=6379.\n1:M {t} * Server initialized\n1:M {t} * Ready to accept connections tcp\n"
     );
     serve(ex, Server::Redis { data: BTreeMap::new() }, io, &banner)
+}
+
+/// busybox `httpd [-f] [-p [IP:]PORT] [-h HOME]`: a static file server. Without `-f`
+/// it goes to the background and the shell continues.
+fn httpd(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
+    let mut port: u16 = 80;
+    let mut home = ex.p.cwd.clone();
+    let mut foreground = false;
+    let mut i = 0;
+    while i < args.len() {
+        match args[i].as_str() {
+            "-f" => foreground = true,
+            "-p" => {
+                i += 1;
+                let p = args.get(i).map(|p| p.rsplit(':').next().unwrap_or(p)).unwrap_or("80");
+                match p.parse() {
+                    Ok(n) => port = n,
+                    Err(_) => {
+                        ex.err(io, &format!("httpd: invalid number '{p}'\n"));
+                        return done(ex, 1);
+                    }
+                }
+            }
+            "-h" => {
+                i += 1;
+                home = normalize(&ex.p.cwd, args.get(i).map(String::as_str).unwrap_or("."));
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    let server = Server::Static { port, root: home };
+    if foreground {
+        return serve(ex, server, io, "");
+    }
+    let mut daemon = ex.p.job(Default::default());
+    daemon.state = State::Serving(server);
+    ex.p.jobs.push(daemon);
+    done(ex, 0)
 }
 
 /// `socat TCP-LISTEN:PORT[,fork,reuseaddr] TCP:HOST:PORT`: a TCP proxy (what an

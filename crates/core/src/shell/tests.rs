@@ -88,6 +88,10 @@ fn scripts() {
         ("git  clone /html/", "fatal: repository '/html/' does not exist\n", 128),
         ("[ 1 -eq", "sh: [: missing ]\n", 2),
         ("date", "Mon Jan  5 09:00:01 UTC 2026\n", 0),
+        ("set -- a b c; echo $2 $#", "b 3\n", 0),
+        ("x=requests:42; echo ${x#requests:} ${x#*:} ${x%:*} ${#x}", "42 42 requests 11\n", 0),
+        ("f=a.tar.gz; echo ${f%%.*} ${f##*.} ${f%.*}", "a gz a.tar\n", 0),
+        ("echo one & echo two", "two\none\n", 0),
     ];
     for (script, want, code) in cases {
         let mut h = host();
