@@ -2,7 +2,7 @@
 //! with the expected standard output below them. `! exit N` expects an exit code and
 //! `! stderr: TEXT` a line of standard error starting with TEXT. A command may end in
 //! `> FILE` to send its output to a file instead, or `&& echo` to add a newline when
-//! it succeeds. An output line starting with `\\` is taken without it (for output that
+//! it succeeds. An output line starting with a backslash is taken without it (for output that
 //! begins with `#`, `$ ` or `! `). Each transcript runs in a fresh
 //! directory holding a copy of tests/fixtures.
 
