@@ -427,6 +427,39 @@ impl<'a> Exec<'a> {
                 self.p.status = last;
                 Flow::Next
             }
+            Compound::Case { word, arms } => {
+                let arm = match self.resuming() {
+                    Some(Cursor::Case(i)) => Some(i),
+                    _ => {
+                        let Some(value) = self.expand_one(word, io) else {
+                            return Flow::Next;
+                        };
+                        let mut found = None;
+                        'arms: for (i, (patterns, _)) in arms.iter().enumerate() {
+                            for p in patterns {
+                                let Some(p) = self.expand_one(p, io) else {
+                                    return Flow::Next;
+                                };
+                                if glob_match(&p, &value) {
+                                    found = Some(i);
+                                    break 'arms;
+                                }
+                            }
+                        }
+                        found
+                    }
+                };
+                let Some(i) = arm else {
+                    self.p.status = 0;
+                    return Flow::Next;
+                };
+                self.p.status = 0;
+                let f = self.script(&arms[i].1, io);
+                if f == Flow::Suspend {
+                    self.p.resume.push(Cursor::Case(i));
+                }
+                f
+            }
             Compound::For { var, words, body } => {
                 let (values, mut idx, mut started) = match self.resuming() {
                     Some(Cursor::For { values, idx, started }) => (values, idx, started),

@@ -128,6 +128,8 @@ enum Cursor {
     Loop { in_body: bool },
     If { branch: usize, in_cond: bool },
     For { values: Vec<String>, idx: usize, started: bool },
+    /// Running the body of this arm of a `case`.
+    Case(usize),
     Subshell { env: BTreeMap<String, String>, cwd: String },
     /// A simple command that finished (sleep): resume after it.
     Done,

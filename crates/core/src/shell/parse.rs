@@ -50,6 +50,11 @@ pub enum Compound {
         body: Script,
         until: bool,
     },
+    /// `case WORD in PATTERN|PATTERN) LIST ;; ... esac`
+    Case {
+        word: Word,
+        arms: Vec<(Vec<Word>, Script)>,
+    },
     For {
         var: String,
         /// `None` for `for x; do` (the positional parameters).
@@ -589,6 +594,7 @@ fn describe(t: &Tok) -> String {
 
 const KEYWORDS: &[&str] = &[
     "if", "then", "elif", "else", "fi", "while", "until", "do", "done", "for", "in", "{", "}", "!",
+    "case", "esac",
 ];
 
 impl Parser<'_> {
@@ -790,7 +796,52 @@ impl Parser<'_> {
                 self.expect_keyword("done")?;
                 Some(Compound::For { var, words, body })
             }
-            Some(k @ ("then" | "elif" | "else" | "fi" | "do" | "done" | "}" | "in")) => {
+            Some("case") => {
+                self.next()?;
+                let word = match self.next()? {
+                    Tok::Word(w) => w,
+                    t => return Err(self.unexpected(&t)),
+                };
+                self.expect_keyword("in")?;
+                let mut arms = Vec::new();
+                loop {
+                    self.skip_newlines()?;
+                    if self.peek_keyword()? == Some("esac") {
+                        self.next()?;
+                        break;
+                    }
+                    if matches!(self.peek()?, Tok::Op("(")) {
+                        self.next()?;
+                    }
+                    let mut patterns = Vec::new();
+                    loop {
+                        match self.next()? {
+                            Tok::Word(w) => patterns.push(w),
+                            t => return Err(self.unexpected(&t)),
+                        }
+                        match self.next()? {
+                            Tok::Op("|") => continue,
+                            Tok::Op(")") => break,
+                            t => return Err(self.unexpected(&t)),
+                        }
+                    }
+                    if self.depth >= MAX_DEPTH {
+                        return Err(self.lx.err("nesting"));
+                    }
+                    self.depth += 1;
+                    let body = self.list(&["esac"]);
+                    self.depth -= 1;
+                    arms.push((patterns, body?));
+                    self.skip_newlines()?;
+                    match self.next()? {
+                        Tok::Op(";;") => {}
+                        Tok::Word(w) if w.literal() == Some("esac") => break,
+                        t => return Err(self.unexpected(&t)),
+                    }
+                }
+                Some(Compound::Case { word, arms })
+            }
+            Some(k @ ("then" | "elif" | "else" | "fi" | "do" | "done" | "}" | "in" | "esac")) => {
                 return Err(SyntaxError {
                     unexpected: format!("\"{k}\""),
                     line: self.lx.line,

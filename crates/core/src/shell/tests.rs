@@ -87,11 +87,15 @@ fn scripts() {
         ("git clone https://github.com/ansilh/none /html/", "Cloning into '/html'...\nremote: Repository not found.\nfatal: repository 'https://github.com/ansilh/none/' not found\n", 128),
         ("git  clone /html/", "fatal: repository '/html/' does not exist\n", 128),
         ("[ 1 -eq", "sh: [: missing ]\n", 2),
+        ("case x in", "sh: syntax error: unexpected end of file\n", 2),
         ("date", "Mon Jan  5 09:00:01 UTC 2026\n", 0),
         ("set -- a b c; echo $2 $#", "b 3\n", 0),
         ("x=requests:42; echo ${x#requests:} ${x#*:} ${x%:*} ${#x}", "42 42 requests 11\n", 0),
         ("f=a.tar.gz; echo ${f%%.*} ${f##*.} ${f%.*}", "a gz a.tar\n", 0),
         ("echo one & echo two", "two\none\n", 0),
+        ("for f in a.html b.txt c; do case $f in *.html|*.htm) echo page;; *.txt) echo text;; *) echo other;; esac; done", "page\ntext\nother\n", 0),
+        ("case x in y) echo no;; esac; echo $?", "0\n", 0),
+        ("case x in (x) echo yes; esac", "yes\n", 0),
     ];
     for (script, want, code) in cases {
         let mut h = host();
@@ -194,6 +198,7 @@ mod properties {
                 "{", "}", "if", "then", "else", "fi", "while", "do", "done", "for", "in", "true",
                 "false", "cat", "ls", "/", "x=1", ">", ">>", "<", "/tmp/f", "$(echo", "`", "2>&1",
                 "[", "]", "-d", "!", "sleep", "1", "$((1+2))", "exit", "*", "\n", "break", "cd",
+                "case", "esac", ";;", "x)", ""[", "]", "-d", "!", "sleep", "1", "$((1+2))", "exit", "*", "\n", "break", "cd",",
             ]),
             0..40,
         )) {
