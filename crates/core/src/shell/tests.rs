@@ -198,7 +198,7 @@ mod properties {
                 "{", "}", "if", "then", "else", "fi", "while", "do", "done", "for", "in", "true",
                 "false", "cat", "ls", "/", "x=1", ">", ">>", "<", "/tmp/f", "$(echo", "`", "2>&1",
                 "[", "]", "-d", "!", "sleep", "1", "$((1+2))", "exit", "*", "\n", "break", "cd",
-                "case", "esac", ";;", "x)", ""[", "]", "-d", "!", "sleep", "1", "$((1+2))", "exit", "*", "\n", "break", "cd",",
+                "case", "esac", ";;", "x)", "&",
             ]),
             0..40,
         )) {
