@@ -13,10 +13,13 @@ use std::collections::BTreeMap;
 
 pub const USAGE: &str = "kubectl controls the Kubernetes cluster manager.
 
-Basic Commands:
-  run           Run a particular image on the cluster
+Basic Commands (Beginner):
   create        Create a resource from a file or from stdin
   expose        Take a replication controller, service, deployment or pod and expose it as a new Kubernetes service
+  run           Run a particular image on the cluster
+
+Basic Commands (Intermediate):
+  explain       Get documentation for a resource
   get           Display one or many resources
   delete        Delete resources by file names, stdin, resources and names, or by label selector
 
@@ -61,6 +64,7 @@ pub fn dispatch(
         "logs" => super::container::logs(cluster, args, out),
         "exec" => super::container::exec(cluster, args, out),
         "expose" => super::expose::expose(cluster, args, out),
+        "explain" => super::explain::explain_command(args, out),
         "cordon" => cordon(cluster, args, true, out),
         "uncordon" => cordon(cluster, args, false, out),
         "help" | "-h" | "--help" => out.out(USAGE),

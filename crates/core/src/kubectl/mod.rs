@@ -8,6 +8,7 @@
 mod commands;
 mod container;
 mod expose;
+pub mod explain;
 pub mod describe;
 pub mod flags;
 pub mod printers;

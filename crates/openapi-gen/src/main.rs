@@ -1,0 +1,99 @@
+//! Writes `crates/core/data/openapi-v1_34.json`: the JSON schemas of the core/v1 kinds
+//! Podlab serves, with every definition they reach, as k8s-openapi ships them (the
+//! descriptions are the API's own). `kubectl explain` in core reads this file.
+//!
+//! `cargo run -p openapi-gen` rewrites it; the test below fails when it is stale.
+
+use std::path::PathBuf;
+
+use k8s_openapi::api::core::v1::{Endpoints, Event, Namespace, Node, Pod, Service};
+use serde_json::{Map, Value};
+
+/// Where core keeps the generated schema.
+fn output_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../core/data/openapi-v1_34.json")
+}
+
+const REF_PREFIX: &str = "#/$defs/";
+
+/// The compact document: one definition per line, keys sorted, only what explain reads.
+pub fn generate() -> String {
+    let mut generator = schemars::SchemaGenerator::default();
+    generator.subschema_for::<Pod>();
+    generator.subschema_for::<Node>();
+    generator.subschema_for::<Service>();
+    generator.subschema_for::<Endpoints>();
+    generator.subschema_for::<Event>();
+    generator.subschema_for::<Namespace>();
+    let defs = generator.definitions().clone();
+    let mut names: Vec<&String> = defs.keys().collect();
+    names.sort();
+    let mut out = String::from("{\n");
+    for (i, name) in names.iter().enumerate() {
+        let compact = compact(&defs[name.as_str()]);
+        out.push_str(&serde_json::to_string(name.as_str()).expect("a string serializes"));
+        out.push(':');
+        out.push_str(&serde_json::to_string(&compact).expect("a schema serializes"));
+        out.push_str(if i + 1 < names.len() { ",\n" } else { "\n" });
+    }
+    out.push_str("}\n");
+    out
+}
+
+/// Keeps description, type, properties, required, items, additionalProperties (a schema)
+/// and $ref (without its `#/$defs/` prefix).
+fn compact(schema: &Value) -> Value {
+    let Value::Object(obj) = schema else {
+        return schema.clone();
+    };
+    let mut out = Map::new();
+    for (key, value) in obj {
+        match key.as_str() {
+            "description" | "type" | "required" => {
+                out.insert(key.clone(), value.clone());
+            }
+            "$ref" => {
+                let name = value.as_str().unwrap_or_default();
+                let name = name.strip_prefix(REF_PREFIX).unwrap_or(name);
+                out.insert(key.clone(), Value::String(name.to_string()));
+            }
+            "items" => {
+                out.insert(key.clone(), compact(value));
+            }
+            "additionalProperties" if value.is_object() => {
+                out.insert(key.clone(), compact(value));
+            }
+            "properties" => {
+                let props = value
+                    .as_object()
+                    .map(|m| m.iter().map(|(k, v)| (k.clone(), compact(v))).collect())
+                    .unwrap_or_default();
+                out.insert(key.clone(), Value::Object(props));
+            }
+            _ => {}
+        }
+    }
+    Value::Object(out)
+}
+
+fn main() {
+    let path = output_path();
+    let text = generate();
+    if let Err(e) = std::fs::write(&path, &text) {
+        eprintln!("openapi-gen: cannot write {}: {e}", path.display());
+        std::process::exit(1);
+    }
+    println!("openapi-gen: wrote {} ({} bytes)", path.display(), text.len());
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn committed_schema_is_up_to_date() {
+        let committed = std::fs::read_to_string(super::output_path()).unwrap_or_default();
+        assert!(
+            committed == super::generate(),
+            "crates/core/data/openapi-v1_34.json is stale: run `cargo run -p openapi-gen`"
+        );
+    }
+}
