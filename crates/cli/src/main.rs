@@ -8,6 +8,11 @@ use podlab_core::Cluster;
 use std::io::Read;
 use std::process::ExitCode;
 
+mod transcript;
+
+/// A command's exit status: 0 success, 1 failed, 2 usage error.
+type Code = u8;
+
 const USAGE: &str = "podlab: a simulated Kubernetes cluster
 
 Usage:
@@ -27,6 +32,14 @@ Usage:
   podlab [--state FILE] git init URL | put URL PATH [FILE] | rm URL PATH |
                               commit URL -m MESSAGE [--author 'NAME <EMAIL>'] | log URL
       Change the git repositories outside the cluster that pods clone and pull.
+  podlab [--state FILE] run [--check] SCRIPT
+      Replay a transcript ('$ podlab ...' lines with the expected output under each;
+      '-' reads stdin) against the saved cluster, from the current directory. Prints
+      the transcript with what each command printed now; with --check, reports every
+      command whose output, exit code or expected stderr differs, and exits 1 if any.
+  podlab jsonpath [--allow-missing-template-keys=false] TEMPLATE [FILE]
+      Evaluate a kubectl JSONPath template over a JSON or YAML document (default:
+      stdin) and print what `kubectl get -o jsonpath=TEMPLATE` would.
   podlab version
       Print podlab's version and the Kubernetes version it emulates.
 ";
@@ -34,7 +47,7 @@ Usage:
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match run(&args, &mut std::io::stdout(), &mut std::io::stderr()) {
-        Ok(code) => code,
+        Ok(code) => ExitCode::from(code),
         Err(e) => {
             eprintln!("podlab: {e}");
             ExitCode::from(1)
@@ -42,16 +55,16 @@ fn main() -> ExitCode {
     }
 }
 
-fn usage_error(err: &mut dyn std::io::Write, msg: &str) -> std::io::Result<ExitCode> {
+fn usage_error(err: &mut dyn std::io::Write, msg: &str) -> std::io::Result<Code> {
     writeln!(err, "error: {msg}\nSee 'podlab --help' for usage.")?;
-    Ok(ExitCode::from(2))
+    Ok(2)
 }
 
 fn run(
     args: &[String],
     out: &mut dyn std::io::Write,
     err: &mut dyn std::io::Write,
-) -> std::io::Result<ExitCode> {
+) -> std::io::Result<Code> {
     let mut args = args;
     let mut state_path =
         std::env::var("PODLAB_STATE").unwrap_or_else(|_| ".podlab/state.json".into());
@@ -77,7 +90,7 @@ fn run(
             })?;
             write!(out, "{o}")?;
             write!(err, "{e}")?;
-            Ok(ExitCode::from(code.clamp(0, 255) as u8))
+            Ok(code.clamp(0, 255) as u8)
         }
         Some("advance") => {
             let Some(d) = args.get(1) else {
@@ -91,20 +104,20 @@ fn run(
                 cluster.advance(ms);
                 (String::new(), String::new(), 0)
             })?;
-            Ok(ExitCode::from(code.clamp(0, 255) as u8))
+            Ok(code.clamp(0, 255) as u8)
         }
         None | Some("-h") | Some("--help") | Some("help") => {
             write!(out, "{USAGE}")?;
             Ok(if args.is_empty() {
-                ExitCode::from(2)
+                2
             } else {
-                ExitCode::SUCCESS
+                0
             })
         }
         Some("version") => {
             writeln!(out, "podlab {}", env!("CARGO_PKG_VERSION"))?;
             writeln!(out, "Kubernetes {}", podlab_core::model::KUBERNETES_VERSION)?;
-            Ok(ExitCode::SUCCESS)
+            Ok(0)
         }
         Some("place") => place(&args[1..], out, err),
         Some("ssh") => {
@@ -130,7 +143,7 @@ fn run(
             })?;
             write!(out, "{o}")?;
             write!(err, "{e}")?;
-            Ok(ExitCode::from(code.clamp(0, 255) as u8))
+            Ok(code.clamp(0, 255) as u8)
         }
         Some("curl") => {
             let Some(url) = args.get(1) else {
@@ -145,9 +158,11 @@ fn run(
             })?;
             write!(out, "{o}")?;
             write!(err, "{e}")?;
-            Ok(ExitCode::from(code.clamp(0, 255) as u8))
+            Ok(code.clamp(0, 255) as u8)
         }
         Some("git") => git(&state_path, &args[1..], out, err),
+        Some("run") => run_script(&state_path, &args[1..], out, err),
+        Some("jsonpath") => jsonpath(&args[1..], out, err),
         Some(other) => usage_error(err, &format!("unknown command {other:?} for \"podlab\"")),
     }
 }
@@ -157,7 +172,7 @@ fn git(
     args: &[String],
     out: &mut dyn std::io::Write,
     err: &mut dyn std::io::Write,
-) -> std::io::Result<ExitCode> {
+) -> std::io::Result<Code> {
     let (Some(sub), Some(url)) = (args.first(), args.get(1)) else {
         return usage_error(err, "git needs a subcommand (init, put, rm, commit, log) and a URL");
     };
@@ -171,7 +186,7 @@ fn git(
                 Ok(d) => Some(d),
                 Err(e) => {
                     writeln!(err, "error: cannot read {f}: {e}")?;
-                    return Ok(ExitCode::from(1));
+                    return Ok(1);
                 }
             },
             _ => {
@@ -250,14 +265,14 @@ fn git(
     })?;
     write!(out, "{o}")?;
     write!(err, "{e}")?;
-    Ok(ExitCode::from(code.clamp(0, 255) as u8))
+    Ok(code.clamp(0, 255) as u8)
 }
 
 fn place(
     args: &[String],
     out: &mut dyn std::io::Write,
     err: &mut dyn std::io::Write,
-) -> std::io::Result<ExitCode> {
+) -> std::io::Result<Code> {
     let mut advance = 30_000;
     let mut seed = 1;
     let mut files = Vec::new();
@@ -371,11 +386,7 @@ fn place(
     for r in reasons {
         writeln!(out, "\nWarning  FailedScheduling  {r}")?;
     }
-    Ok(if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(if failed { 1 } else { 0 })
 }
 
 /// `-f` reads real files; `-` is standard input.
@@ -431,4 +442,196 @@ The file is left as it is; move it aside or delete it to start a new cluster."
     std::fs::write(&tmp, cluster.snapshot())?;
     std::fs::rename(&tmp, target)?;
     Ok(result)
+}
+
+/// Reads FILE, or stdin for `-`.
+fn read_input(path: &str) -> Result<String, String> {
+    if path == "-" {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| format!("cannot read standard input: {e}"))?;
+        Ok(text)
+    } else {
+        std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))
+    }
+}
+
+/// `podlab run [--check] SCRIPT`.
+fn run_script(
+    state_path: &str,
+    args: &[String],
+    out: &mut dyn std::io::Write,
+    err: &mut dyn std::io::Write,
+) -> std::io::Result<Code> {
+    let mut check = false;
+    let mut script = None;
+    for a in args {
+        match a.as_str() {
+            "--check" => check = true,
+            s if s.starts_with("--") => return usage_error(err, &format!("unknown flag: {s}")),
+            s if script.is_none() => script = Some(s.to_string()),
+            s => return usage_error(err, &format!("run takes one SCRIPT, got another: {s:?}")),
+        }
+    }
+    let Some(script) = script else {
+        return usage_error(err, "run needs a SCRIPT (a transcript file, or - for stdin)");
+    };
+    let text = match read_input(&script) {
+        Ok(t) => t,
+        Err(e) => {
+            writeln!(err, "error: {e}")?;
+            return Ok(1);
+        }
+    };
+    let items = match transcript::parse(&text) {
+        Ok(items) => items,
+        Err(e) => {
+            writeln!(err, "error: {script}:{}: {}", e.line, e.message)?;
+            return Ok(1);
+        }
+    };
+    // Every command is checked before any runs, so a bad line changes nothing.
+    let mut commands = Vec::new();
+    for item in &items {
+        if let transcript::Item::Step(step) = item {
+            let line = match transcript::split_command(&step.command) {
+                Ok(l) => l,
+                Err(e) => {
+                    writeln!(err, "error: {script}:{}: {e}", step.line)?;
+                    return Ok(1);
+                }
+            };
+            if line.words.first().map(String::as_str) != Some("podlab") {
+                writeln!(err, "error: {script}:{}: only podlab commands can be replayed: {:?}", step.line, step.command)?;
+                return Ok(1);
+            }
+            commands.push(line);
+        }
+    }
+    // A transcript may replay another; one that (indirectly) replays itself stops here.
+    static DEPTH: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    const MAX_DEPTH: usize = 8;
+    if DEPTH.load(std::sync::atomic::Ordering::Relaxed) >= MAX_DEPTH {
+        writeln!(err, "error: {script}: transcripts nest more than {MAX_DEPTH} deep (does one replay itself?)")?;
+        return Ok(1);
+    }
+    DEPTH.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let result = replay(state_path, &script, &items, commands, check, out, err);
+    DEPTH.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+    result
+}
+
+/// Runs the checked commands of a parsed transcript (see [`run_script`]).
+fn replay(
+    state_path: &str,
+    script: &str,
+    items: &[transcript::Item],
+    commands: Vec<transcript::CommandLine>,
+    check: bool,
+    out: &mut dyn std::io::Write,
+    err: &mut dyn std::io::Write,
+) -> std::io::Result<Code> {
+    let mut commands = commands.into_iter();
+    let (mut total, mut differ) = (0, 0);
+    for item in items {
+        let step = match item {
+            transcript::Item::Comment(c) => {
+                if !check {
+                    writeln!(out, "{c}")?;
+                }
+                continue;
+            }
+            transcript::Item::Step(step) => step,
+        };
+        let Some(line) = commands.next() else { break };
+        total += 1;
+        let mut argv = vec!["--state".to_string(), state_path.to_string()];
+        argv.extend(line.words[1..].iter().cloned());
+        let (mut o, mut e) = (Vec::new(), Vec::new());
+        let code = run(&argv, &mut o, &mut e)?;
+        // Transcripts are text with \n line ends; servers answer with \r\n.
+        let mut outcome = transcript::Outcome {
+            stdout: String::from_utf8_lossy(&o).replace("\r\n", "\n"),
+            stderr: String::from_utf8_lossy(&e).into_owned(),
+            exit: i32::from(code),
+        };
+        if line.echo && code == 0 {
+            outcome.stdout.push('\n');
+        }
+        if let Some(target) = &line.redirect {
+            if let Err(e) = std::fs::write(target, &outcome.stdout) {
+                outcome.stderr.push_str(&format!("podlab run: cannot write {target}: {e}\n"));
+                outcome.exit = 1;
+            }
+            outcome.stdout.clear();
+        }
+        if check {
+            if let Some(d) = transcript::difference(step, &outcome) {
+                differ += 1;
+                write!(out, "{script}:{}: $ {}\n{d}", step.line, step.command)?;
+            }
+        } else {
+            write!(out, "{}", transcript::render(&step.command, &outcome))?;
+        }
+    }
+    if !check {
+        return Ok(0);
+    }
+    if differ > 0 {
+        writeln!(err, "podlab run: {differ} of {total} commands differ from {script}")?;
+        Ok(1)
+    } else {
+        writeln!(out, "{script}: all {total} commands match")?;
+        Ok(0)
+    }
+}
+
+/// `podlab jsonpath [--allow-missing-template-keys=BOOL] TEMPLATE [FILE]`.
+fn jsonpath(
+    args: &[String],
+    out: &mut dyn std::io::Write,
+    err: &mut dyn std::io::Write,
+) -> std::io::Result<Code> {
+    let mut opts = podlab_core::jsonpath::Options::default();
+    let mut positionals = Vec::new();
+    for a in args {
+        if let Some(v) = a.strip_prefix("--allow-missing-template-keys") {
+            opts.allow_missing_keys = match v {
+                "" | "=true" => true,
+                "=false" => false,
+                other => {
+                    let v = other.trim_start_matches('=');
+                    return usage_error(err, &format!("invalid argument {v:?} for \"--allow-missing-template-keys\" flag: strconv.ParseBool: parsing {v:?}: invalid syntax"));
+                }
+            };
+        } else if a.starts_with("--") {
+            return usage_error(err, &format!("unknown flag: {a}"));
+        } else {
+            positionals.push(a.as_str());
+        }
+    }
+    let (template, file) = match positionals.as_slice() {
+        [t] => (*t, "-"),
+        [t, f] => (*t, *f),
+        _ => return usage_error(err, "jsonpath needs a TEMPLATE and at most one FILE"),
+    };
+    let text = match read_input(file) {
+        Ok(t) => t,
+        Err(e) => {
+            writeln!(err, "error: {e}")?;
+            return Ok(1);
+        }
+    };
+    let name = if file == "-" { "<stdin>" } else { file };
+    match podlab_core::jsonpath::evaluate_document(template, name, &text, &opts) {
+        Ok(s) => {
+            write!(out, "{s}")?;
+            Ok(0)
+        }
+        Err(e) => {
+            writeln!(err, "error: {e}")?;
+            Ok(1)
+        }
+    }
 }

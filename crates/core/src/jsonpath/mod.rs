@@ -440,3 +440,63 @@ fn print_results(results: &[Val<'_>], out: &mut String) -> Result<(), JsonPathEr
     }
     Ok(())
 }
+
+/// Why [`evaluate_document`] printed nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DocumentError {
+    /// The document is neither JSON nor YAML (`file:line:column: message`).
+    Document(String),
+    /// The template does not parse (kubectl's `error parsing jsonpath ...`).
+    Parse(String),
+    /// The template failed on this document (kubectl's `error executing jsonpath ...`).
+    Execute(String),
+}
+
+impl std::fmt::Display for DocumentError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DocumentError::Document(m) | DocumentError::Parse(m) | DocumentError::Execute(m) => {
+                f.write_str(m)
+            }
+        }
+    }
+}
+
+/// Evaluates `template` over a JSON or YAML document the way `kubectl get -o jsonpath=`
+/// evaluates it over an object (what `podlab jsonpath` runs). `name` names the document
+/// in errors. A YAML stream of several documents is read as a `kind: List` of them.
+pub fn evaluate_document(
+    template: &str,
+    name: &str,
+    document: &str,
+    opts: &Options,
+) -> Result<String, DocumentError> {
+    let parsed = Template::parse(template)
+        .map_err(|e| DocumentError::Parse(format!("error parsing jsonpath {template}, {e}")))?;
+    let data = if document.trim_start().starts_with(['{', '[']) {
+        serde_json::from_str::<Value>(document).map_err(|e| {
+            DocumentError::Document(format!("{name}:{}:{}: {e}", e.line(), e.column()))
+        })?
+    } else {
+        let docs = crate::manifest::yaml::parse(document).map_err(|e| {
+            DocumentError::Document(format!(
+                "{name}:{}:{}: {}",
+                e.pos.line, e.pos.column, e.message
+            ))
+        })?;
+        let mut values: Vec<Value> = docs
+            .iter()
+            .filter_map(|d| d.root.as_ref().map(|n| n.to_json()))
+            .collect();
+        match values.len() {
+            0 => Value::Null,
+            1 => values.remove(0),
+            _ => serde_json::json!({"apiVersion": "v1", "items": values, "kind": "List", "metadata": {"resourceVersion": ""}}),
+        }
+    };
+    execute(&parsed, &data, opts).map_err(|e| {
+        DocumentError::Execute(format!(
+            "error executing jsonpath {template:?}: Error executing template: {e}. Printing more information for debugging the template:\n\ttemplate was:\n\t\t{template}"
+        ))
+    })
+}
