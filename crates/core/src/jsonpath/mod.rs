@@ -441,6 +441,66 @@ fn print_results(results: &[Val<'_>], out: &mut String) -> Result<(), JsonPathEr
     Ok(())
 }
 
+/// A result of [`find_results`]: a value of the data, or a literal of the template.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Found {
+    Value(Value),
+    Text(String),
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+}
+
+impl Found {
+    fn from_val(v: &Val<'_>) -> Found {
+        match v {
+            Val::Ref(x) => Found::Value((*x).clone()),
+            Val::Text(t) => Found::Text((*t).to_string()),
+            Val::Int(i) => Found::Int(*i),
+            Val::Float(f) => Found::Float(*f),
+            Val::Bool(b) => Found::Bool(*b),
+        }
+    }
+}
+
+/// client-go's `FindResults`: for each top-level part of the template, the values it
+/// finds (text outside braces is one literal; a range contributes its body's results
+/// for every element). What kubectl's custom-columns and sort-by read.
+pub fn find_results(
+    template: &Template,
+    data: &Value,
+    opts: &Options,
+) -> Result<Vec<Vec<Found>>, JsonPathError> {
+    let mut out = Vec::new();
+    find_segments(&template.0, &Val::Ref(data), opts, &mut out)?;
+    Ok(out)
+}
+
+fn find_segments<'a>(
+    segments: &'a [Segment],
+    cur: &Val<'a>,
+    opts: &Options,
+    out: &mut Vec<Vec<Found>>,
+) -> Result<(), JsonPathError> {
+    for seg in segments {
+        match seg {
+            Segment::Text(t) => out.push(vec![Found::Text(t.clone())]),
+            Segment::Action(steps) => {
+                let results = eval_list(std::slice::from_ref(cur), steps, opts)?;
+                out.push(results.iter().map(Found::from_val).collect());
+            }
+            Segment::EndWithoutRange => return Err(exec_err("not in range, nothing to end")),
+            Segment::Range(steps, body) => {
+                let results = eval_list(std::slice::from_ref(cur), steps, opts)?;
+                for r in &results {
+                    find_segments(body, r, opts, out)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Why [`evaluate_document`] printed nothing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DocumentError {

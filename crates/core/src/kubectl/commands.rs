@@ -54,7 +54,7 @@ pub fn dispatch(
 ) {
     match command {
         "version" => version(args, out),
-        "get" => get(cluster, args, out),
+        "get" => get(cluster, args, files, out),
         "create" => create(cluster, args, files, out),
         "delete" => delete(cluster, args, files, out),
         "label" => label(cluster, args, out),
@@ -102,7 +102,7 @@ fn version(args: &[String], out: &mut Output) {
 }
 
 /// `kubectl get`.
-fn get(cluster: &mut Cluster, args: &[String], out: &mut Output) {
+fn get(cluster: &mut Cluster, args: &[String], files: &dyn FileSource, out: &mut Output) {
     const SPEC: &[Flag] = &[
         NAMESPACE,
         flag("all-namespaces", Some('A'), Kind::Bool),
@@ -110,26 +110,61 @@ fn get(cluster: &mut Cluster, args: &[String], out: &mut Output) {
         flag("selector", Some('l'), Kind::String),
         flag("show-labels", None, Kind::Bool),
         flag("allow-missing-template-keys", None, Kind::Bool),
+        flag("sort-by", None, Kind::String),
+        flag("no-headers", None, Kind::Bool),
     ];
     let Some(p) = parse("get", args, SPEC, out) else {
         return;
     };
+    let sort_by = p.string("sort-by").unwrap_or_default().to_string();
+    let no_headers = p.bool("no-headers");
     let all_ns = p.bool("all-namespaces");
     let namespace = p.string("namespace").unwrap_or("default").to_string();
     let output = p.string("output").unwrap_or_default().to_string();
-    let jsonpath = match output.strip_prefix("jsonpath=") {
-        Some(text) => match crate::jsonpath::Template::parse(text) {
-            Ok(t) => Some((text.to_string(), t)),
+    let jsonpath_text = if let Some(text) = output.strip_prefix("jsonpath=") {
+        Some(text.to_string())
+    } else if let Some(path) = output.strip_prefix("jsonpath-file=") {
+        match files.read(path) {
+            Ok(text) => Some(text),
+            Err(e) => return out.fail(format!("error reading --template {path}, {e}")),
+        }
+    } else if output == "jsonpath" || output == "jsonpath-file" {
+        return out.fail("template format specified but no template given");
+    } else {
+        None
+    };
+    let jsonpath = match jsonpath_text {
+        Some(text) => match crate::jsonpath::Template::parse(&text) {
+            Ok(t) => Some((text, t)),
             Err(e) => return out.fail(format!("error parsing jsonpath {text}, {e}")),
         },
-        None if output == "jsonpath" => {
-            return out.fail("template format specified but no template given");
-        }
         None => None,
     };
-    if jsonpath.is_none() && !matches!(output.as_str(), "" | "wide" | "name" | "json" | "yaml") {
+    let custom_columns = if let Some(spec) = output.strip_prefix("custom-columns=") {
+        match super::customcolumns::parse_spec(spec) {
+            Ok(c) => Some(c),
+            Err(e) => return out.fail(e),
+        }
+    } else if let Some(path) = output.strip_prefix("custom-columns-file=") {
+        let text = match files.read(path) {
+            Ok(text) => text,
+            Err(e) => return out.fail(format!("error reading template {path}, {e}")),
+        };
+        match super::customcolumns::parse_template(&text) {
+            Ok(c) => Some(c),
+            Err(e) => return out.fail(e),
+        }
+    } else if output == "custom-columns" || output == "custom-columns-file" {
+        return out.fail("custom-columns format specified but no custom columns given");
+    } else {
+        None
+    };
+    if jsonpath.is_none()
+        && custom_columns.is_none()
+        && !matches!(output.as_str(), "" | "wide" | "name" | "json" | "yaml")
+    {
         out.fail(format!(
-            "unable to match a printer suitable for the output format {output:?}, allowed formats are: json,jsonpath,name,wide,yaml"
+            "unable to match a printer suitable for the output format {output:?}, allowed formats are: custom-columns,custom-columns-file,json,jsonpath,jsonpath-file,name,wide,yaml"
         ));
         return;
     }
@@ -210,18 +245,57 @@ fn get(cluster: &mut Cluster, args: &[String], out: &mut Output) {
     }
 
     let total: usize = found.iter().map(|(_, o)| o.len()).sum();
+    let table_output = matches!(output.as_str(), "" | "wide");
+    let single = by_name && total == 1 && requests.len() == 1;
+    // --sort-by: each table is sorted on its own; other printers sort the whole List
+    // (one object asked for by name is printed as is).
+    if !sort_by.is_empty() {
+        if table_output {
+            for (_, objects) in found.iter_mut() {
+                if let Err(e) = sort_objects(objects, &sort_by) {
+                    return out.fail(e.0);
+                }
+            }
+        } else if !single {
+            let mut all: Vec<Object> = found.iter_mut().flat_map(|(_, o)| std::mem::take(o)).collect();
+            if let Err(e) = sort_objects(&mut all, &sort_by) {
+                return out.fail(e.0);
+            }
+            // The sorted List is printed as one group from here on.
+            let rt = found.first().map(|(rt, _)| *rt);
+            found.clear();
+            if let Some(rt) = rt {
+                found.push((rt, all));
+            }
+        }
+    }
     // -o json|yaml|jsonpath print one object when one was asked for by name, else a List.
     let data = || {
         let items: Vec<serde_json::Value> = found
             .iter()
             .flat_map(|(_, os)| os.iter().map(Object::to_json))
             .collect();
-        if by_name && items.len() == 1 && requests.len() == 1 {
+        if single {
             items.into_iter().next().unwrap_or_default()
         } else {
             serde_json::json!({"apiVersion": "v1", "items": items, "kind": "List", "metadata": {"resourceVersion": ""}})
         }
     };
+    if let Some(columns) = &custom_columns {
+        let objects: Vec<serde_json::Value> = found
+            .iter()
+            .flat_map(|(_, os)| os.iter().map(Object::to_json))
+            .collect();
+        match super::customcolumns::print(columns, &objects, no_headers) {
+            Ok(text) => out.out(text),
+            Err(e) => return out.fail(e),
+        }
+        for e in errors {
+            out.err(e);
+            out.exit_code = 1;
+        }
+        return;
+    }
     if let Some((text, template)) = &jsonpath {
         let allow = !p.has("allow-missing-template-keys") || p.bool("allow-missing-template-keys");
         let opts = crate::jsonpath::Options {
@@ -274,6 +348,7 @@ fn get(cluster: &mut Cluster, args: &[String], out: &mut Output) {
                 }
                 first_table = false;
                 let mut rows = vec![headers(rt, wide)];
+                let header_row = !no_headers;
                 for o in objects {
                     let mut row = columns(o, now, wide);
                     if several_types {
@@ -293,6 +368,9 @@ fn get(cluster: &mut Cluster, args: &[String], out: &mut Output) {
                         row.push(labels_text(o.metadata().labels.as_ref()));
                     }
                 }
+                if !header_row {
+                    rows.remove(0);
+                }
                 out.out(table(&rows));
             }
             if total == 0 && errors.is_empty() {
@@ -311,6 +389,15 @@ fn get(cluster: &mut Cluster, args: &[String], out: &mut Output) {
         }
         out.exit_code = 1;
     }
+}
+
+/// Sorts objects by a `--sort-by` path (see [`super::sorter`]).
+fn sort_objects(objects: &mut Vec<Object>, sort_by: &str) -> Result<(), super::sorter::SortError> {
+    let values: Vec<serde_json::Value> = objects.iter().map(Object::to_json).collect();
+    let order = super::sorter::sort_order(&values, sort_by)?;
+    let mut taken: Vec<Option<Object>> = std::mem::take(objects).into_iter().map(Some).collect();
+    objects.extend(order.into_iter().filter_map(|i| taken.get_mut(i).and_then(Option::take)));
+    Ok(())
 }
 
 /// Objects of one type, in the order the API server lists them.

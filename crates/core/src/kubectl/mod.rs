@@ -8,6 +8,8 @@
 mod commands;
 mod container;
 mod expose;
+pub mod customcolumns;
+pub mod sorter;
 pub mod explain;
 pub mod describe;
 pub mod flags;

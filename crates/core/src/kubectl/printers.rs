@@ -191,7 +191,8 @@ pub fn table(rows: &[Vec<String>]) -> String {
         text.push_str(&row.join("\t"));
         text.push('\n');
     }
-    super::tabwriter::format(&text, 0, 3)
+    // kubectl's printers.GetNewTabWriter: minwidth 6, padding 3.
+    super::tabwriter::format(&text, 6, 3)
 }
 
 #[cfg(test)]

@@ -183,7 +183,7 @@ $ kubectl create -f missing.yaml
 ! stderr: error: the path \"missing.yaml\" does not exist
 $ kubectl get pods -o yaml2
 ! exit 1
-! stderr: error: unable to match a printer suitable for the output format \"yaml2\", allowed formats are: json,jsonpath,name,wide,yaml
+! stderr: error: unable to match a printer suitable for the output format \"yaml2\", allowed formats are: custom-columns,custom-columns-file,json,jsonpath,jsonpath-file,name,wide,yaml
 ",
     );
 }

@@ -1,0 +1,233 @@
+//! `-o custom-columns=HEADER:PATH,...` and `-o custom-columns-file=FILE`, as kubectl's
+//! CustomColumnsPrinter prints them: a header line, then one line per object whose cells
+//! are the JSONPath results joined by commas (`<none>` when nothing is found), each value
+//! printed as Go's `fmt.Sprint` prints a decoded JSON value.
+
+use super::printers;
+use crate::jsonpath::{self, Found, Options, Template};
+use serde_json::Value;
+
+/// One column: its header and its JSONPath (already in `{.a.b}` form).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    pub header: String,
+    pub field_spec: String,
+    template: Template,
+}
+
+/// kubectl's `RelaxedJSONPathExpression`: accepts `a.b`, `.a.b`, `{a.b}` and `{.a.b}`
+/// and returns `{.a.b}`.
+pub fn relaxed_jsonpath(expr: &str) -> Result<String, String> {
+    if expr.is_empty() {
+        return Ok(String::new());
+    }
+    let inner = match expr.strip_prefix('{').and_then(|e| e.strip_suffix('}')) {
+        Some(inner) => inner,
+        None => expr,
+    };
+    // The rest may hold no braces and must keep at least one character after the dot.
+    let body = match inner.strip_prefix('.') {
+        Some(rest) if !rest.is_empty() => rest,
+        _ => inner,
+    };
+    if body.is_empty() || body.contains(['{', '}']) {
+        return Err("unexpected path string, expected a 'name1.name2' or '.name1.name2' or '{name1.name2}' or '{.name1.name2}'".into());
+    }
+    Ok(format!("{{.{body}}}"))
+}
+
+fn column(header: &str, spec: &str) -> Result<Column, String> {
+    let field_spec = relaxed_jsonpath(spec)?;
+    let template = Template::parse(&field_spec).map_err(|e| e.to_string())?;
+    Ok(Column {
+        header: header.to_string(),
+        field_spec,
+        template,
+    })
+}
+
+/// Columns from `NAME:.metadata.name,NODE:.spec.nodeName`.
+pub fn parse_spec(spec: &str) -> Result<Vec<Column>, String> {
+    if spec.is_empty() {
+        return Err("custom-columns format specified but no custom columns given".into());
+    }
+    spec.split(',')
+        .map(|part| match part.split_once(':') {
+            Some((header, path)) => column(header, path),
+            None => Err(format!(
+                "unexpected custom-columns spec: {part}, expected <header>:<json-path-expr>"
+            )),
+        })
+        .collect()
+}
+
+/// Columns from a template file: a line of headers, then a line of paths, each
+/// separated by whitespace.
+pub fn parse_template(text: &str) -> Result<Vec<Column>, String> {
+    let mut lines = text.lines();
+    let format = "Expected format is one line of space separated headers, one line of space separated column specs.";
+    let Some(headers) = lines.next() else {
+        return Err(format!("invalid template, missing header line. {format}"));
+    };
+    let Some(specs) = lines.next() else {
+        return Err(format!("invalid template, missing spec line. {format}"));
+    };
+    let headers: Vec<&str> = headers.split_whitespace().collect();
+    let specs: Vec<&str> = specs.split_whitespace().collect();
+    if headers.len() != specs.len() {
+        return Err(format!(
+            "number of headers ({}) and field specifications ({}) don't match",
+            headers.len(),
+            specs.len()
+        ));
+    }
+    headers
+        .iter()
+        .zip(&specs)
+        .map(|(h, s)| column(h, s))
+        .collect()
+}
+
+/// Go's `fmt.Sprint` of a value decoded from JSON (`map[a:1 b:x]`, `[1 2]`, `<nil>`).
+pub fn go_sprint(v: &Value) -> String {
+    match v {
+        Value::Null => "<nil>".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => i.to_string(),
+            None => crate::gofmt::float_g(n.as_f64().unwrap_or_default()),
+        },
+        Value::String(s) => s.clone(),
+        Value::Array(a) => format!(
+            "[{}]",
+            a.iter().map(go_sprint).collect::<Vec<_>>().join(" ")
+        ),
+        Value::Object(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            format!(
+                "map[{}]",
+                keys.iter()
+                    .map(|k| format!("{k}:{}", go_sprint(&m[k.as_str()])))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            )
+        }
+    }
+}
+
+fn found_text(f: &Found) -> String {
+    match f {
+        Found::Value(v) => go_sprint(v),
+        Found::Text(t) => t.clone(),
+        Found::Int(i) => i.to_string(),
+        Found::Float(x) => crate::gofmt::float_g(*x),
+        Found::Bool(b) => b.to_string(),
+    }
+}
+
+/// kubectl's `printers.EscapeTerminal`: control sequences cannot reach the terminal.
+fn escape_terminal(s: &str) -> String {
+    s.replace('\x1b', "^[").replace('\r', "\\r")
+}
+
+/// The table for `objects`. An error is kubectl's JSONPath execution error.
+pub fn print(columns: &[Column], objects: &[Value], no_headers: bool) -> Result<String, String> {
+    let opts = Options {
+        allow_missing_keys: true,
+    };
+    let mut rows = Vec::with_capacity(objects.len() + 1);
+    if !no_headers {
+        rows.push(columns.iter().map(|c| c.header.clone()).collect::<Vec<_>>());
+    }
+    for o in objects {
+        let mut row = Vec::with_capacity(columns.len());
+        for c in columns {
+            let results = jsonpath::find_results(&c.template, o, &opts).map_err(|e| e.to_string())?;
+            let mut cells: Vec<String> = Vec::new();
+            if results.first().is_none_or(|r| r.is_empty()) {
+                cells.push("<none>".into());
+            }
+            for r in &results {
+                cells.extend(r.iter().map(|f| escape_terminal(&found_text(f))));
+            }
+            row.push(cells.join(","));
+        }
+        rows.push(row);
+    }
+    Ok(printers::table(&rows))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn relaxed_paths() {
+        for (input, want) in [
+            ("metadata.name", Ok("{.metadata.name}")),
+            (".metadata.name", Ok("{.metadata.name}")),
+            ("{metadata.name}", Ok("{.metadata.name}")),
+            ("{.metadata.name}", Ok("{.metadata.name}")),
+            (".spec.containers[*].image", Ok("{.spec.containers[*].image}")),
+            ("", Ok("")),
+            ("{.a}{.b}", Err(())),
+            ("{", Err(())),
+        ] {
+            let got = relaxed_jsonpath(input).map_err(|_| ());
+            assert_eq!(got, want.map(str::to_string), "{input}");
+        }
+    }
+
+    #[test]
+    fn specs_and_errors() {
+        assert_eq!(parse_spec("NAME:.metadata.name,NODE:.spec.nodeName").unwrap().len(), 2);
+        assert_eq!(
+            parse_spec("NAME").unwrap_err(),
+            "unexpected custom-columns spec: NAME, expected <header>:<json-path-expr>"
+        );
+        assert_eq!(
+            parse_spec("").unwrap_err(),
+            "custom-columns format specified but no custom columns given"
+        );
+        assert_eq!(
+            parse_template("NAME IMAGE\n.metadata.name\n").unwrap_err(),
+            "number of headers (2) and field specifications (1) don't match"
+        );
+    }
+
+    #[test]
+    fn cells_print_as_go_does() {
+        let cols = parse_spec("NAME:.metadata.name,IMAGES:.spec.containers[*].image,PORTS:.spec.containers[0].ports,NODE:.spec.nodeName,X:.a.b").unwrap();
+        let pod = json!({
+            "metadata": {"name": "tea"},
+            "spec": {"containers": [
+                {"image": "nginx", "ports": [{"containerPort": 80, "protocol": "TCP"}]},
+                {"image": "busybox"}
+            ]},
+            "a": {"b": 2.5}
+        });
+        let text = print(&cols, &[pod], false).unwrap();
+        assert_eq!(
+            text,
+            "NAME   IMAGES          PORTS                                  NODE     X\ntea    nginx,busybox   [map[containerPort:80 protocol:TCP]]   <none>   2.5\n"
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_spec_parses_or_errs(spec in ".{0,60}") {
+            if let Ok(cols) = parse_spec(&spec) {
+                let _ = print(&cols, &[json!({"metadata": {"name": "x"}})], false);
+            }
+            let _ = parse_template(&spec);
+        }
+
+        #[test]
+        fn any_sort_path_sorts_or_errs(path in "[a-z.{}\\[\\]*0-9:]{0,20}") {
+            let mut objs = vec![json!({"a": 1}), json!({"a": "x"}), json!({"b": [1]}), json!(null)];
+            let _ = super::super::sorter::sort(&mut objs, &path);
+        }
+    }
+}
