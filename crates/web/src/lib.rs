@@ -221,8 +221,8 @@ impl Component for App {
             }
             Msg::DeletePod(key) => {
                 if let Some((ns, name)) = key.split_once('/') {
-                    let line = match self.cluster.delete_pod(ns, name) {
-                        Ok(()) => (format!("pod \"{name}\" deleted from {ns} namespace"), false),
+                    let line = match self.cluster.delete_pod(ns, name, None) {
+                        Ok(_) => (format!("pod \"{name}\" deleted from {ns} namespace"), false),
                         Err(e) => (format!("Error from server ({}): {e}", e.reason()), true),
                     };
                     self.report = ApplyReport {

@@ -14,13 +14,16 @@ use k8s_openapi::api::core::v1::{
 /// Where the service-account token is mounted in every container.
 pub const SERVICE_ACCOUNT_MOUNT: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
 
+/// The grace period a pod gets when its spec names none.
+pub const TERMINATION_GRACE_PERIOD_SECONDS: i64 = 30;
+
 pub fn pod(pod: &mut Pod, rng: &mut Rng) {
     let Some(spec) = pod.spec.as_mut() else {
         return;
     };
     spec.restart_policy.get_or_insert_with(|| "Always".into());
     spec.dns_policy.get_or_insert_with(|| "ClusterFirst".into());
-    spec.termination_grace_period_seconds.get_or_insert(30);
+    spec.termination_grace_period_seconds.get_or_insert(TERMINATION_GRACE_PERIOD_SECONDS);
     spec.scheduler_name
         .get_or_insert_with(|| "default-scheduler".into());
     spec.security_context

@@ -24,6 +24,15 @@ pub enum WatchEvent {
     Deleted { resource: &'static str, key: String },
 }
 
+/// What a pod DELETE did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PodDeletion {
+    /// Gone from the store.
+    Removed(Pod),
+    /// Marked for deletion; its kubelet finishes it.
+    Terminating(Pod),
+}
+
 /// Objects of one kind, ordered by namespace then name (kubectl lists in that order).
 #[derive(Debug, Clone)]
 pub struct Store<T> {
@@ -364,6 +373,50 @@ impl ApiServer {
 
     pub fn delete_pod(&mut self, namespace: &str, name: &str) -> Result<Pod, ApiError> {
         self.remove(|a| &mut a.pods, "pods", namespace, name)
+    }
+
+    /// A DELETE of a pod as the API server handles it: a pod bound to a node and not
+    /// finished is only marked (deletionTimestamp now + grace, deletionGracePeriodSeconds)
+    /// and its kubelet stops it and removes it; any other pod, or a grace of 0, is removed
+    /// at once. `grace` defaults to the pod's terminationGracePeriodSeconds (30). A
+    /// second DELETE may only shorten the grace period.
+    pub fn delete_pod_gracefully(
+        &mut self,
+        namespace: &str,
+        name: &str,
+        grace: Option<i64>,
+        now: SimTime,
+    ) -> Result<PodDeletion, ApiError> {
+        let Some(pod) = self.pods.get(namespace, name) else {
+            return Err(ApiError::NotFound {
+                resource: "pods",
+                name: name.to_string(),
+            });
+        };
+        let spec = pod.spec.as_ref();
+        let bound = spec.and_then(|s| s.node_name.as_deref()).is_some_and(|n| !n.is_empty());
+        let finished = pod
+            .status
+            .as_ref()
+            .and_then(|s| s.phase.as_deref())
+            .is_some_and(|p| p == "Succeeded" || p == "Failed");
+        let grace = grace
+            .or_else(|| spec.and_then(|s| s.termination_grace_period_seconds))
+            .unwrap_or(defaults::TERMINATION_GRACE_PERIOD_SECONDS)
+            .max(0);
+        if grace == 0 || !bound || finished {
+            return self.delete_pod(namespace, name).map(PodDeletion::Removed);
+        }
+        let deadline = now.plus_ms(grace as u64 * 1000);
+        let mut updated = pod.clone();
+        if let Some(current) = &updated.metadata.deletion_timestamp {
+            if SimTime::from_time(current) <= deadline {
+                return Ok(PodDeletion::Terminating(updated));
+            }
+        }
+        updated.metadata.deletion_timestamp = Some(deadline.to_time());
+        updated.metadata.deletion_grace_period_seconds = Some(grace);
+        self.update_pod(updated).map(|p| PodDeletion::Terminating(p.clone()))
     }
 
     pub fn delete_service(&mut self, namespace: &str, name: &str) -> Result<Service, ApiError> {

@@ -6,7 +6,7 @@ mod terminal;
 
 pub use terminal::Session;
 
-use crate::apiserver::{ApiError, ApiServer, EventRecord, WatchEvent};
+use crate::apiserver::{ApiError, ApiServer, EventRecord, PodDeletion, WatchEvent};
 use crate::clock::SimTime;
 use crate::git::Remotes;
 use crate::kubelet::{Kubelet, LogLine, Origin};
@@ -308,12 +308,19 @@ impl Cluster {
         })
     }
 
-    /// Deletes a pod at once (graceful termination comes with the full kubelet).
-    pub fn delete_pod(&mut self, namespace: &str, name: &str) -> Result<(), ApiError> {
-        self.api.delete_pod(namespace, name)?;
-        self.decisions.remove(&format!("{namespace}/{name}"));
+    /// A pod DELETE (`kubectl delete`, the UI's Delete). A running pod is marked
+    /// Terminating and its kubelet stops it within the grace period (`None`: the pod's
+    /// terminationGracePeriodSeconds) before it goes; a grace of 0, or a pod not on a
+    /// node or already finished, goes at once.
+    pub fn delete_pod(
+        &mut self,
+        namespace: &str,
+        name: &str,
+        grace: Option<i64>,
+    ) -> Result<PodDeletion, ApiError> {
+        let deletion = self.api.delete_pod_gracefully(namespace, name, grace, self.now)?;
         self.settle();
-        Ok(())
+        Ok(deletion)
     }
 
     pub fn delete_service(&mut self, namespace: &str, name: &str) -> Result<(), ApiError> {
@@ -398,7 +405,16 @@ impl Cluster {
                 | WatchEvent::Modified {
                     resource: "nodes", ..
                 }
-                | WatchEvent::Deleted { .. } => self.changes += 1,
+                | WatchEvent::Deleted { .. } => {
+                    if let WatchEvent::Deleted {
+                        resource: "pods",
+                        key,
+                    } = &event
+                    {
+                        self.decisions.remove(key);
+                    }
+                    self.changes += 1
+                }
                 _ => {}
             }
         }

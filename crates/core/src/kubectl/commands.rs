@@ -713,10 +713,40 @@ fn delete(cluster: &mut Cluster, args: &[String], files: &dyn FileSource, out: &
         flag("all", None, Kind::Bool),
         flag("selector", Some('l'), Kind::String),
         flag("filename", Some('f'), Kind::StringArray),
+        flag("grace-period", None, Kind::String),
+        flag("now", None, Kind::Bool),
+        flag("force", None, Kind::Bool),
+        flag("wait", None, Kind::Bool),
     ];
     let Some(p) = parse("delete", args, SPEC, out) else {
         return;
     };
+    // kubectl's rules: --now is a grace of 1 s; --force alone is 0; 0 without --force
+    // becomes 1 (so nothing is killed by accident).
+    let force = p.bool("force");
+    let mut grace: i64 = match p.string("grace-period").map(str::parse::<i64>) {
+        None => -1,
+        Some(Ok(g)) => g,
+        Some(Err(_)) => {
+            let v = p.string("grace-period").unwrap_or_default();
+            return out.fail(format!(
+                "invalid argument {v:?} for \"--grace-period\" flag: strconv.ParseInt: parsing {v:?}: invalid syntax\nSee 'kubectl delete --help' for usage."
+            ));
+        }
+    };
+    if p.bool("now") {
+        if grace != -1 {
+            return out.fail("--now and --grace-period cannot be specified together");
+        }
+        grace = 1;
+    }
+    if grace == 0 && !force {
+        grace = 1;
+    }
+    if force && grace < 0 {
+        grace = 0;
+    }
+    let wait = !p.has("wait") || p.bool("wait");
     let namespace = p.string("namespace").unwrap_or("default").to_string();
     let mut targets: Vec<(ResourceType, String, String)> = Vec::new();
     if !p.strings("filename").is_empty() {
@@ -779,9 +809,26 @@ fn delete(cluster: &mut Cluster, args: &[String], files: &dyn FileSource, out: &
             }
         }
     }
+    if force && grace == 0 {
+        out.err("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\n");
+    }
+    let verb = if force && grace == 0 { "force deleted" } else { "deleted" };
+    // Pods still terminating after their DELETE: kubectl waits for them to go.
+    let mut terminating: Vec<(String, String, String, i64)> = Vec::new();
     for (rt, ns, name) in targets {
         let result = match rt.kind {
-            "Pod" => cluster.delete_pod(&ns, &name),
+            "Pod" => cluster
+                .delete_pod(&ns, &name, (grace >= 0).then_some(grace))
+                .map(|d| {
+                    if let crate::apiserver::PodDeletion::Terminating(pod) = d {
+                        terminating.push((
+                            ns.clone(),
+                            name.clone(),
+                            pod.metadata.uid.clone().unwrap_or_default(),
+                            pod.metadata.deletion_grace_period_seconds.unwrap_or(0),
+                        ));
+                    }
+                }),
             "Service" => cluster.delete_service(&ns, &name),
             _ => {
                 out.fail(format!("deleting {} is not supported here yet", rt.plural));
@@ -790,7 +837,7 @@ fn delete(cluster: &mut Cluster, args: &[String], files: &dyn FileSource, out: &
         };
         match result {
             Ok(()) => out.out(format!(
-                "{} {name:?} deleted from {ns} namespace\n",
+                "{} {name:?} {verb} from {ns} namespace\n",
                 rt.singular
             )),
             Err(e) => {
@@ -798,6 +845,30 @@ fn delete(cluster: &mut Cluster, args: &[String], files: &dyn FileSource, out: &
                 out.exit_code = 1;
             }
         }
+    }
+    if wait {
+        wait_for_deletion(cluster, &terminating);
+    }
+}
+
+/// `kubectl delete --wait`: simulated time passes until every pod is gone (or well past
+/// its grace period, should something keep it).
+fn wait_for_deletion(cluster: &mut Cluster, pods: &[(String, String, String, i64)]) {
+    let longest = pods.iter().map(|p| p.3).max().unwrap_or(0).max(0) as u64;
+    let limit = cluster.now().plus_ms((longest + 60) * 1000);
+    let exists = |c: &Cluster, (ns, name, uid, _): &(String, String, String, i64)| {
+        c.api()
+            .pods
+            .get(ns, name)
+            .is_some_and(|p| p.metadata.uid.as_deref() == Some(uid.as_str()))
+    };
+    while pods.iter().any(|p| exists(cluster, p)) && cluster.now() < limit {
+        let now = cluster.now();
+        let step = cluster
+            .next_event_time()
+            .filter(|t| *t > now)
+            .map_or(1000, |t| (t.0 - now.0).clamp(1, 1000));
+        cluster.advance(step);
     }
 }
 

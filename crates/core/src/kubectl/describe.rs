@@ -56,6 +56,14 @@ fn since(t: Option<&Time>, now: SimTime) -> String {
     }
 }
 
+/// kubectl's `translateTimestampUntil`: how long until `t`.
+fn until(t: Option<&Time>, now: SimTime) -> String {
+    match t {
+        Some(t) => human_duration(SimTime::from_time(t).0 as i64 - now.0 as i64),
+        None => "<unknown>".into(),
+    }
+}
+
 fn or_none(s: &str) -> &str {
     if s.is_empty() {
         "<none>"
@@ -560,7 +568,7 @@ pub fn pod(pod: &Pod, pod_events: &[&Event], now: SimTime) -> String {
             0,
             &format!(
                 "Status:\tTerminating (lasts {})\n",
-                since(meta.deletion_timestamp.as_ref(), now)
+                until(meta.deletion_timestamp.as_ref(), now)
             ),
         );
         w.write(

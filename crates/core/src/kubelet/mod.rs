@@ -166,6 +166,10 @@ struct PodWork {
     /// What running processes need without a copy of the pod.
     pod_ip: String,
     restart_policy: String,
+    /// The pod is being deleted: its containers were told to stop and whatever still
+    /// runs at this time is killed.
+    #[serde(default)]
+    terminating: Option<SimTime>,
 }
 
 impl PodWork {
@@ -182,6 +186,7 @@ impl PodWork {
             .chain(&self.containers)
             .filter_map(|c| c.due)
             .chain(self.mount_error.as_ref().map(|m| m.1))
+            .chain(self.terminating)
             .min()
     }
 }
@@ -302,6 +307,7 @@ impl Kubelet {
                 self.fs.remove_prefix(&prefix);
             }
         }
+        changed |= self.terminate(api, git, now);
         for node in api.nodes.list() {
             if let Some(name) = &node.metadata.name {
                 if self.fs.tree(&volumes::node_tree(name)).is_none() {
@@ -424,6 +430,106 @@ impl Kubelet {
         changed
     }
 
+    /// Pods marked for deletion: at first sight every running container is told to
+    /// stop (a Killing event; servers exit, a shell as PID 1 ignores it and runs on),
+    /// nothing starts or restarts any more, and at the grace period's end whatever still
+    /// runs is killed (exit 137). Once nothing runs, the pod is removed from the API
+    /// server. Returns whether anything changed.
+    fn terminate(&mut self, api: &mut ApiServer, git: &mut Remotes, now: SimTime) -> bool {
+        let deleting: Vec<(String, String, String, SimTime)> = api
+            .pods
+            .list()
+            .filter_map(|p| {
+                Some((
+                    p.metadata.uid.clone().unwrap_or_default(),
+                    p.metadata.namespace.clone().unwrap_or_default(),
+                    p.metadata.name.clone().unwrap_or_default(),
+                    SimTime::from_time(p.metadata.deletion_timestamp.as_ref()?),
+                ))
+            })
+            .collect();
+        let mut changed = false;
+        for (uid, ns, name, deleted_at) in deleting {
+            let node = api
+                .pods
+                .get(&ns, &name)
+                .and_then(|p| p.spec.as_ref())
+                .and_then(|s| s.node_name.clone())
+                .unwrap_or_default();
+            let mut ctx = Ctx {
+                api: &mut *api,
+                git: &mut *git,
+                now,
+                ns: ns.clone(),
+                pod: name.clone(),
+                uid: uid.clone(),
+                node,
+            };
+            let Some(work) = self.pods.get_mut(&uid) else {
+                // Never started here: nothing to stop.
+                let _ = ctx.api.delete_pod(&ns, &name);
+                changed = true;
+                continue;
+            };
+            // A later DELETE may shorten the grace period, never lengthen it.
+            let first_sight = work.terminating.is_none();
+            let deadline = work.terminating.map_or(deleted_at, |d| d.min(deleted_at));
+            work.terminating = Some(deadline);
+            let slots: Vec<Slot> = (0..work.init.len())
+                .map(Slot::Init)
+                .chain((0..work.containers.len()).map(Slot::App))
+                .collect();
+            for slot in slots {
+                let Some(c) = self.work(&uid, slot) else { continue };
+                let running = matches!(c.phase, Phase::Running { .. });
+                if !running {
+                    // Nothing more starts, pulls or restarts.
+                    c.due = None;
+                    c.restart_pending = false;
+                    continue;
+                }
+                if now >= deadline {
+                    c.process = None;
+                    self.exited(&mut ctx, slot, 137, "Error");
+                    continue;
+                }
+                if first_sight {
+                    let name = c.name.clone();
+                    let stop = match c.process.as_ref().map(|p| &p.state) {
+                        Some(State::Serving(server)) => server.stop_status(),
+                        Some(State::Exited(code)) => Some(*code),
+                        _ => None,
+                    };
+                    ctx.event("Killing", format!("Stopping container {name}"), false, Some(&name));
+                    if let Some(code) = stop {
+                        if let Some(c) = self.work(&uid, slot) {
+                            c.process = None;
+                        }
+                        let reason = if code == 0 { "Completed" } else { "Error" };
+                        self.exited(&mut ctx, slot, code, reason);
+                    }
+                }
+            }
+            let Some(work) = self.pods.get(&uid) else { continue };
+            let running = work
+                .init
+                .iter()
+                .chain(&work.containers)
+                .any(|c| matches!(c.phase, Phase::Running { .. }));
+            if !running {
+                let _ = ctx.api.delete_pod(&ns, &name);
+                changed = true;
+            } else if first_sight || now >= deadline {
+                if let Some(mut pod) = ctx.api.pods.get(&ns, &name).cloned() {
+                    write_status(&mut pod, work, now);
+                    let _ = ctx.api.update_pod(pod);
+                    changed = true;
+                }
+            }
+        }
+        changed
+    }
+
     /// A pod newly bound to this node: IP, start time, volumes, the first container.
     fn admit(&mut self, ctx: &mut Ctx<'_>, pod: &mut Pod) {
         let node = ctx.api.nodes.get("", &ctx.node).cloned();
@@ -453,6 +559,7 @@ impl Kubelet {
         self.pods.insert(
             ctx.uid.clone(),
             PodWork {
+                terminating: None,
                 namespace: ctx.ns.clone(),
                 name: ctx.pod.clone(),
                 node: ctx.node.clone(),
@@ -791,6 +898,10 @@ impl Kubelet {
             finished: now,
         };
         c.due = None;
+        if self.pods.get(&uid).is_some_and(|w| w.terminating.is_some()) {
+            // A pod being deleted: nothing restarts and nothing comes next.
+            return;
+        }
         let restart = match (slot, policy.as_str()) {
             (_, "Never") => false,
             // Init containers are retried until they succeed.

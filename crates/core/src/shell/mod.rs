@@ -70,6 +70,19 @@ pub enum Server {
 }
 
 impl Server {
+    /// The exit status when the kubelet stops the container (TERM, or the image's stop
+    /// signal): servers that handle it exit; `None` for one that, as PID 1 without a
+    /// handler, ignores it and runs on until killed.
+    pub fn stop_status(&self) -> Option<i32> {
+        match self {
+            // nginx's image stops it with SIGQUIT: a graceful shutdown, status 0.
+            Server::Nginx | Server::Redis { .. } | Server::Demo { .. } => Some(0),
+            // socat exits on TERM, reporting the signal.
+            Server::Proxy { .. } => Some(143),
+            Server::Static { .. } => None,
+        }
+    }
+
     pub fn port(&self) -> u16 {
         match self {
             Server::Nginx => 80,
