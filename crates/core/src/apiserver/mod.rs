@@ -24,6 +24,13 @@ pub enum WatchEvent {
     Deleted { resource: &'static str, key: String },
 }
 
+/// Which of an object's metadata maps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MetaMap {
+    Labels,
+    Annotations,
+}
+
 /// What a pod DELETE did.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PodDeletion {
@@ -431,6 +438,18 @@ impl ApiServer {
         name: &str,
         labels: std::collections::BTreeMap<String, String>,
     ) -> Result<(), ApiError> {
+        self.set_meta_map(kind, namespace, name, MetaMap::Labels, labels)
+    }
+
+    /// Replaces an object's labels or annotations (`kubectl label`, `kubectl annotate`).
+    pub fn set_meta_map(
+        &mut self,
+        kind: &str,
+        namespace: &str,
+        name: &str,
+        which: MetaMap,
+        map: std::collections::BTreeMap<String, String>,
+    ) -> Result<(), ApiError> {
         let key = (namespace.to_string(), name.to_string());
         let (resource, meta): (&'static str, Option<&mut ObjectMeta>) = match kind {
             "Pod" => (
@@ -461,7 +480,11 @@ impl ApiServer {
             resource,
             name: name.to_string(),
         })?;
-        meta.labels = Some(labels);
+        let map = (!map.is_empty()).then_some(map);
+        match which {
+            MetaMap::Labels => meta.labels = map,
+            MetaMap::Annotations => meta.annotations = map,
+        }
         self.resource_version += 1;
         meta.resource_version = Some(self.resource_version.to_string());
         self.watch.push(WatchEvent::Modified {

@@ -343,6 +343,20 @@ impl Cluster {
         Ok(())
     }
 
+    /// Sets an object's annotations (`kubectl annotate`).
+    pub fn set_annotations(
+        &mut self,
+        kind: &str,
+        namespace: &str,
+        name: &str,
+        annotations: BTreeMap<String, String>,
+    ) -> Result<(), ApiError> {
+        self.api
+            .set_meta_map(kind, namespace, name, crate::apiserver::MetaMap::Annotations, annotations)?;
+        self.settle();
+        Ok(())
+    }
+
     /// Replaces a node (taints, unschedulable, labels); pending pods may now fit.
     pub fn update_node(&mut self, node: Node) -> Result<(), ApiError> {
         self.api.update_node(node)?;

@@ -28,8 +28,9 @@ Troubleshooting and Debugging Commands:
   logs          Print the logs for a container in a pod
   exec          Execute a command in a container
 
-Deploy Commands:
+Settings Commands:
   label         Update the labels on a resource
+  annotate      Update the annotations on a resource
 
 Cluster Management Commands:
   cordon        Mark node as unschedulable
@@ -37,6 +38,7 @@ Cluster Management Commands:
   taint         Update the taints on one or more nodes
 
 Other Commands:
+  api-resources Print the supported API resources on the server
   version       Print the client and server version information
 
 Usage:
@@ -57,7 +59,8 @@ pub fn dispatch(
         "get" => get(cluster, args, files, out),
         "create" => create(cluster, args, files, out),
         "delete" => delete(cluster, args, files, out),
-        "label" => label(cluster, args, out),
+        "label" => label(cluster, args, out, crate::apiserver::MetaMap::Labels),
+        "annotate" => label(cluster, args, out, crate::apiserver::MetaMap::Annotations),
         "describe" => describe(cluster, args, out),
         "run" => run(cluster, args, out),
         "taint" => taint(cluster, args, out),
@@ -65,6 +68,7 @@ pub fn dispatch(
         "exec" => super::container::exec(cluster, args, out),
         "expose" => super::expose::expose(cluster, args, out),
         "explain" => super::explain::explain_command(args, out),
+        "api-resources" => super::resources::api_resources(args, out),
         "cordon" => cordon(cluster, args, true, out),
         "uncordon" => cordon(cluster, args, false, out),
         "help" | "-h" | "--help" => out.out(USAGE),
@@ -872,16 +876,21 @@ fn wait_for_deletion(cluster: &mut Cluster, pods: &[(String, String, String, i64
     }
 }
 
-/// `kubectl label TYPE NAME key=value... key-... [--overwrite]`.
-fn label(cluster: &mut Cluster, args: &[String], out: &mut Output) {
+/// `kubectl label|annotate TYPE NAME key=value... key-... [--overwrite]`.
+fn label(cluster: &mut Cluster, args: &[String], out: &mut Output, which: crate::apiserver::MetaMap) {
+    use crate::apiserver::MetaMap;
+    let (command, noun) = match which {
+        MetaMap::Labels => ("label", "label"),
+        MetaMap::Annotations => ("annotate", "annotation"),
+    };
     const SPEC: &[Flag] = &[NAMESPACE, flag("overwrite", None, Kind::Bool)];
-    let Some(p) = parse("label", args, SPEC, out) else {
+    let Some(p) = parse(command, args, SPEC, out) else {
         return;
     };
     let namespace = p.string("namespace").unwrap_or("default").to_string();
     let mut words = p.positionals.iter();
     let Some(first) = words.next() else {
-        out.fail("one or more resources must be specified as <resource> <name> or <resource>/<name>\nSee 'kubectl label -h' for help and examples");
+        out.fail(format!("one or more resources must be specified as <resource> <name> or <resource>/<name>\nSee 'kubectl {command} -h' for help and examples"));
         return;
     };
     let (type_name, name) = match first.split_once('/') {
@@ -894,7 +903,7 @@ fn label(cluster: &mut Cluster, args: &[String], out: &mut Output) {
     let name = match name.or_else(|| words.next().cloned()) {
         Some(n) => n,
         None => {
-            out.fail("one or more resources must be specified as <resource> <name> or <resource>/<name>\nSee 'kubectl label -h' for help and examples");
+            out.fail(format!("one or more resources must be specified as <resource> <name> or <resource>/<name>\nSee 'kubectl {command} -h' for help and examples"));
             return;
         }
     };
@@ -905,14 +914,17 @@ fn label(cluster: &mut Cluster, args: &[String], out: &mut Output) {
         } else if let Some(k) = w.strip_suffix('-') {
             changes.push((k.to_string(), None));
         } else {
-            out.fail(format!("invalid label spec: {w}"));
+            out.fail(match which {
+                MetaMap::Labels => format!("invalid label spec: {w}"),
+                MetaMap::Annotations => format!("invalid annotation format: {w}"),
+            });
             return;
         }
     }
     if changes.is_empty() {
-        out.fail(
-            "at least one label update is required\nSee 'kubectl label -h' for help and examples",
-        );
+        out.fail(format!(
+            "at least one {noun} update is required\nSee 'kubectl {command} -h' for help and examples"
+        ));
         return;
     }
     let ns = if rt.namespaced {
@@ -924,7 +936,10 @@ fn label(cluster: &mut Cluster, args: &[String], out: &mut Output) {
         .into_iter()
         .find(|o| o.metadata().name.as_deref() == Some(name.as_str()))
     {
-        Some(o) => o.metadata().labels.clone().unwrap_or_default(),
+        Some(o) => match which {
+            MetaMap::Labels => o.metadata().labels.clone().unwrap_or_default(),
+            MetaMap::Annotations => o.metadata().annotations.clone().unwrap_or_default(),
+        },
         None => {
             out.err(format!(
                 "Error from server (NotFound): {} {name:?} not found\n",
@@ -942,9 +957,12 @@ fn label(cluster: &mut Cluster, args: &[String], out: &mut Output) {
             Some(v) => {
                 if let Some(old) = current.get(k) {
                     if !overwrite && old != v {
-                        errors.push(format!(
-                            "'{k}' already has a value ({old}), and --overwrite is false"
-                        ));
+                        errors.push(match which {
+                            MetaMap::Labels => format!(
+                                "'{k}' already has a value ({old}), and --overwrite is false"
+                            ),
+                            MetaMap::Annotations => format!("'{k}' already has a value ({old})"),
+                        });
                         continue;
                     }
                 }
@@ -956,11 +974,19 @@ fn label(cluster: &mut Cluster, args: &[String], out: &mut Output) {
         }
     }
     if !errors.is_empty() {
-        out.fail(errors.join("\n"));
+        out.fail(match which {
+            MetaMap::Labels => errors.join("\n"),
+            MetaMap::Annotations => format!(
+                "--overwrite is false but found the following declared annotation(s): {}",
+                errors.join("; ")
+            ),
+        });
         return;
     }
     let removing_only = changes.iter().all(|(_, v)| v.is_none());
-    let verb = if next == current {
+    let verb = if which == MetaMap::Annotations {
+        "annotated"
+    } else if next == current {
         "not labeled"
     } else if removing_only {
         "unlabeled"
@@ -968,7 +994,11 @@ fn label(cluster: &mut Cluster, args: &[String], out: &mut Output) {
         "labeled"
     };
     if next != current {
-        if let Err(e) = cluster.set_labels(rt.kind, ns, &name, next) {
+        let result = match which {
+            MetaMap::Labels => cluster.set_labels(rt.kind, ns, &name, next),
+            MetaMap::Annotations => cluster.set_annotations(rt.kind, ns, &name, next),
+        };
+        if let Err(e) = result {
             out.err(format!("Error from server ({}): {e}\n", e.reason()));
             out.exit_code = 1;
             return;
