@@ -116,6 +116,7 @@ fn get(cluster: &mut Cluster, args: &[String], files: &dyn FileSource, out: &mut
         flag("allow-missing-template-keys", None, Kind::Bool),
         flag("sort-by", None, Kind::String),
         flag("no-headers", None, Kind::Bool),
+        flag("field-selector", None, Kind::String),
     ];
     let Some(p) = parse("get", args, SPEC, out) else {
         return;
@@ -176,6 +177,12 @@ fn get(cluster: &mut Cluster, args: &[String], files: &dyn FileSource, out: &mut
         Ok(s) => s.unwrap_or_default(),
         Err(e) => return out.fail(e),
     };
+    let field_selector = match crate::model::fields::FieldSelector::parse(
+        p.string("field-selector").unwrap_or_default(),
+    ) {
+        Ok(s) => s,
+        Err(e) => return out.fail(e),
+    };
 
     // TYPE [NAME...], TYPE1,TYPE2, or TYPE/NAME...
     let Some(first) = p.positionals.first() else {
@@ -226,11 +233,20 @@ fn get(cluster: &mut Cluster, args: &[String], files: &dyn FileSource, out: &mut
         );
         let mut objects = Vec::new();
         if names.is_empty() {
-            objects.extend(
-                listed
-                    .into_iter()
-                    .filter(|o| selector.matches(o.metadata().labels.as_ref())),
-            );
+            if let Some(field) = field_selector.unsupported(rt.kind) {
+                errors.push(format!(
+                    "Error from server (BadRequest): Unable to find \"/v1, Resource={}\" that match label selector {:?}, field selector {:?}: field label not supported: {field}\n",
+                    rt.plural,
+                    p.string("selector").unwrap_or_default(),
+                    field_selector.text
+                ));
+                found.push((*rt, objects));
+                continue;
+            }
+            objects.extend(listed.into_iter().filter(|o| {
+                selector.matches(o.metadata().labels.as_ref())
+                    && (field_selector.is_empty() || field_selector.matches(&o.to_json()))
+            }));
         } else {
             for name in names {
                 match listed
@@ -717,6 +733,7 @@ fn delete(cluster: &mut Cluster, args: &[String], files: &dyn FileSource, out: &
         flag("all", None, Kind::Bool),
         flag("selector", Some('l'), Kind::String),
         flag("filename", Some('f'), Kind::StringArray),
+        flag("field-selector", None, Kind::String),
         flag("grace-period", None, Kind::String),
         flag("now", None, Kind::Bool),
         flag("force", None, Kind::Bool),
@@ -787,7 +804,7 @@ fn delete(cluster: &mut Cluster, args: &[String], files: &dyn FileSource, out: &
             return out.fail(resources::unknown_type(first));
         };
         let names = &p.positionals[1..];
-        if names.is_empty() && !p.bool("all") && !p.has("selector") {
+        if names.is_empty() && !p.bool("all") && !p.has("selector") && !p.has("field-selector") {
             out.fail("resource(s) were provided, but no name was specified");
             return;
         }
@@ -798,8 +815,26 @@ fn delete(cluster: &mut Cluster, args: &[String], files: &dyn FileSource, out: &
                 Ok(s) => s.unwrap_or_default(),
                 Err(e) => return out.fail(e),
             };
+            let fields = match crate::model::fields::FieldSelector::parse(
+                p.string("field-selector").unwrap_or_default(),
+            ) {
+                Ok(f) => f,
+                Err(e) => return out.fail(e),
+            };
+            if let Some(field) = fields.unsupported(rt.kind) {
+                out.err(format!(
+                    "Error from server (BadRequest): Unable to find \"/v1, Resource={}\" that match label selector {:?}, field selector {:?}: field label not supported: {field}\n",
+                    rt.plural,
+                    p.string("selector").unwrap_or_default(),
+                    fields.text
+                ));
+                out.exit_code = 1;
+                return;
+            }
             for o in list(cluster, &rt, Some(&namespace)) {
-                if selector.matches(o.metadata().labels.as_ref()) {
+                if selector.matches(o.metadata().labels.as_ref())
+                    && (fields.is_empty() || fields.matches(&o.to_json()))
+                {
                     targets.push((
                         rt,
                         namespace.clone(),

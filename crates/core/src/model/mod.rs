@@ -2,6 +2,7 @@
 //! kept); this module adds what the simulation needs around them.
 
 pub mod fieldpath;
+pub mod fields;
 pub mod labels;
 pub mod meta;
 pub mod quantity;
