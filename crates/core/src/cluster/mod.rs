@@ -106,6 +106,8 @@ pub struct Cluster {
     /// The API server keeps the `kubernetes` Service (recreated when deleted).
     #[serde(default)]
     bootstrap_service: bool,
+    #[serde(default)]
+    taint_eviction: crate::controllers::taint_eviction::TaintEviction,
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -128,6 +130,7 @@ impl Cluster {
             unschedulable: BTreeMap::new(),
             changes: 0,
             bootstrap_service: false,
+            taint_eviction: Default::default(),
         }
     }
 
@@ -374,7 +377,7 @@ impl Cluster {
                 .values()
                 .map(|(_, at)| at.plus_ms(UNSCHEDULABLE_RETRY_MS))
                 .min();
-            let next = [self.kubelet.next_due(), next_retry]
+            let next = [self.kubelet.next_due(), next_retry, self.taint_eviction.next_due()]
                 .into_iter()
                 .flatten()
                 .min();
@@ -389,7 +392,10 @@ impl Cluster {
 
     /// The earliest time something is scheduled to happen, if anything is.
     pub fn next_event_time(&self) -> Option<SimTime> {
-        self.kubelet.next_due()
+        [self.kubelet.next_due(), self.taint_eviction.next_due()]
+            .into_iter()
+            .flatten()
+            .min()
     }
 
     /// Runs the control loops at the current instant until nothing changes.
@@ -402,7 +408,8 @@ impl Cluster {
             let scheduled = self.schedule_pending();
             let synced = self.kubelet.sync(&mut self.api, &mut self.git, self.now);
             let endpoints = crate::controllers::endpoints::sync(&mut self.api, self.now);
-            if !scheduled && !synced && !endpoints {
+            let evicted = self.taint_eviction.sync(&mut self.api, self.now);
+            if !scheduled && !synced && !endpoints && !evicted {
                 break;
             }
         }

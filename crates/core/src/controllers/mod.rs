@@ -1,3 +1,4 @@
 //! Controllers of kube-controller-manager that the simulation runs in its control loop.
 
 pub mod endpoints;
+pub mod taint_eviction;
