@@ -8,6 +8,7 @@ pub mod defaults;
 mod error;
 pub mod services;
 pub mod validation;
+pub mod update;
 
 use crate::clock::{Rng, SimTime};
 use crate::model::{meta, Endpoints, Event, Namespace, Node, ObjectMeta, Pod, Service};

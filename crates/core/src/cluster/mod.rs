@@ -280,6 +280,26 @@ impl Cluster {
         Ok(out)
     }
 
+    /// A user's update of an existing object (`kubectl apply`): validated as the API
+    /// server validates updates; a pod's new images make its kubelet replace those
+    /// containers.
+    pub fn update(&mut self, object: Object) -> Result<Object, ApiError> {
+        let updated = match object {
+            Object::Pod(p) => {
+                let pod = self.api.update_pod_by_user(*p)?.clone();
+                self.kubelet.spec_updated(&pod, self.now);
+                Object::Pod(Box::new(pod))
+            }
+            Object::Service(s) => Object::Service(Box::new(self.api.update_service_by_user(*s)?.clone())),
+            Object::Node(n) => Object::Node(Box::new(self.api.update_node(*n)?.clone())),
+            Object::Namespace(n) => Object::Namespace(Box::new(self.api.update_namespace(*n)?.clone())),
+            Object::Event(e) => Object::Event(Box::new(self.api.update_event(*e)?.clone())),
+            Object::Endpoints(e) => Object::Endpoints(Box::new(self.api.update_endpoints(*e)?.clone())),
+        };
+        self.settle();
+        Ok(updated)
+    }
+
     /// Creates one object, as the API server stores it, and lets the controllers react.
     pub fn create(&mut self, object: Object) -> Result<Object, ApiError> {
         let created = self.admit(object)?;

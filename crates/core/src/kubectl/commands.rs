@@ -28,6 +28,9 @@ Troubleshooting and Debugging Commands:
   logs          Print the logs for a container in a pod
   exec          Execute a command in a container
 
+Advanced Commands:
+  apply         Apply a configuration to a resource by file name or stdin
+
 Settings Commands:
   label         Update the labels on a resource
   annotate      Update the annotations on a resource
@@ -58,6 +61,7 @@ pub fn dispatch(
         "version" => version(args, out),
         "get" => get(cluster, args, files, out),
         "create" => create(cluster, args, files, out),
+        "apply" => super::apply::apply(cluster, args, files, out),
         "delete" => delete(cluster, args, files, out),
         "label" => label(cluster, args, out, crate::apiserver::MetaMap::Labels),
         "annotate" => label(cluster, args, out, crate::apiserver::MetaMap::Annotations),
@@ -420,6 +424,13 @@ fn sort_objects(objects: &mut Vec<Object>, sort_by: &str) -> Result<(), super::s
     Ok(())
 }
 
+/// The stored object of a type by namespace and name.
+pub(super) fn find(cluster: &Cluster, rt: &ResourceType, namespace: &str, name: &str) -> Option<Object> {
+    list(cluster, rt, Some(namespace))
+        .into_iter()
+        .find(|o| o.metadata().name.as_deref() == Some(name))
+}
+
 /// Objects of one type, in the order the API server lists them.
 fn list(cluster: &Cluster, rt: &ResourceType, namespace: Option<&str>) -> Vec<Object> {
     fn collect<T: Clone + k8s_openapi::Metadata<Ty = crate::model::ObjectMeta>>(
@@ -666,7 +677,7 @@ pub fn manifest_message(d: &Diagnostic) -> String {
     }
 }
 
-fn read_files(
+pub(super) fn read_files(
     p: &flags::Parsed,
     files: &dyn FileSource,
     out: &mut Output,

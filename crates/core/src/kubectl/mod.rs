@@ -5,6 +5,7 @@
 //! supplies (the CLI reads real files; the web app its editor files), so core stays free
 //! of any OS access.
 
+mod apply;
 mod commands;
 mod container;
 mod expose;

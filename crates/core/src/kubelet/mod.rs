@@ -106,6 +106,9 @@ struct Work {
     previous: Option<Vec<LogLine>>,
     /// Exited and to be restarted: the next pod sync meets the back-off.
     restart_pending: bool,
+    /// The pod's spec gave this container a new image: it is replaced at the next step.
+    #[serde(default)]
+    definition_changed: bool,
 }
 
 impl Work {
@@ -123,6 +126,7 @@ impl Work {
             logs: Vec::new(),
             previous: None,
             restart_pending: false,
+            definition_changed: false,
         }
     }
 
@@ -395,7 +399,7 @@ impl Kubelet {
                 }
                 let running = slot
                     .and_then(|s| work.work(s))
-                    .is_some_and(|c| matches!(c.phase, Phase::Running { .. }));
+                    .is_some_and(|c| matches!(c.phase, Phase::Running { .. }) && !c.definition_changed);
                 if let (Some(slot), true, false) = (slot, running, remount) {
                     self.run_process(&mut ctx, slot);
                     continue;
@@ -608,12 +612,68 @@ impl Kubelet {
         self.pods.get_mut(uid)?.work(slot)
     }
 
+    /// A user changed a pod's spec (`kubectl apply`): containers whose image changed are
+    /// replaced (a running one is stopped first), as the kubelet does when a container's
+    /// definition hash changes.
+    pub fn spec_updated(&mut self, pod: &Pod, now: SimTime) {
+        let Some(uid) = pod.metadata.uid.as_deref() else { return };
+        let Some(work) = self.pods.get_mut(uid) else { return };
+        let Some(spec) = pod.spec.as_ref() else { return };
+        let pairs = work
+            .init
+            .iter_mut()
+            .zip(spec.init_containers.iter().flatten())
+            .chain(work.containers.iter_mut().zip(&spec.containers));
+        for (w, c) in pairs {
+            let image = c.image.clone().unwrap_or_default();
+            if w.image != image {
+                w.image = image;
+                // Not started yet: it simply starts with the new image.
+                if !matches!(w.phase, Phase::Idle) {
+                    w.definition_changed = true;
+                    w.due = Some(now);
+                }
+            }
+        }
+    }
+
     /// One due transition of one container.
     fn step(&mut self, ctx: &mut Ctx<'_>, pod: &Pod, slot: Slot) {
         let now = ctx.now;
         let node = ctx.node.clone();
         let uid = ctx.uid.clone();
         let Some(c) = self.work(&uid, slot) else { return };
+        if c.definition_changed {
+            c.definition_changed = false;
+            let name = c.name.clone();
+            if let Phase::Running { since } = c.phase {
+                let code = match c.process.as_ref().map(|p| &p.state) {
+                    Some(State::Serving(server)) => server.stop_status().unwrap_or(137),
+                    _ => 137,
+                };
+                ctx.event(
+                    "Killing",
+                    format!("Container {name} definition changed, will be restarted"),
+                    false,
+                    Some(&name),
+                );
+                let Some(c) = self.work(&uid, slot) else { return };
+                c.process = None;
+                c.last = Some(Phase::Terminated {
+                    code,
+                    reason: if code == 0 { "Completed" } else { "Error" }.into(),
+                    started: since,
+                    finished: now,
+                });
+                c.restarts += 1;
+            }
+            let Some(c) = self.work(&uid, slot) else { return };
+            c.restart_pending = false;
+            c.phase = Phase::Pulling;
+            c.pull_started = false;
+            c.due = Some(now);
+            return;
+        }
         let (name, image) = (c.name.clone(), c.image.clone());
         match c.phase.clone() {
             Phase::Pulling if !c.pull_started => {

@@ -66,6 +66,21 @@ impl Object {
         }
     }
 
+    /// An object of `kind` from its JSON (what [`Object::to_json`] gives), or the
+    /// decoding error.
+    pub fn from_json(kind: &str, value: serde_json::Value) -> Result<Object, String> {
+        let e = |e: serde_json::Error| e.to_string();
+        Ok(match kind {
+            "Pod" => Object::Pod(Box::new(serde_json::from_value(value).map_err(e)?)),
+            "Node" => Object::Node(Box::new(serde_json::from_value(value).map_err(e)?)),
+            "Service" => Object::Service(Box::new(serde_json::from_value(value).map_err(e)?)),
+            "Namespace" => Object::Namespace(Box::new(serde_json::from_value(value).map_err(e)?)),
+            "Event" => Object::Event(Box::new(serde_json::from_value(value).map_err(e)?)),
+            "Endpoints" => Object::Endpoints(Box::new(serde_json::from_value(value).map_err(e)?)),
+            other => return Err(format!("unknown kind {other:?}")),
+        })
+    }
+
     /// The object as the API serves it in JSON (with apiVersion and kind).
     pub fn to_json(&self) -> serde_json::Value {
         let v = match self {
