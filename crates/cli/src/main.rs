@@ -108,11 +108,7 @@ fn run(
         }
         None | Some("-h") | Some("--help") | Some("help") => {
             write!(out, "{USAGE}")?;
-            Ok(if args.is_empty() {
-                2
-            } else {
-                0
-            })
+            Ok(if args.is_empty() { 2 } else { 0 })
         }
         Some("version") => {
             writeln!(out, "podlab {}", env!("CARGO_PKG_VERSION"))?;
@@ -128,7 +124,13 @@ fn run(
             let (o, e, code) = with_state(&state_path, err, |cluster| {
                 let mut session = podlab_core::Session::new(node);
                 if cluster.api().nodes.get("", node).is_none() {
-                    return (String::new(), format!("ssh: Could not resolve hostname {node}: Name or service not known\n"), 255);
+                    return (
+                        String::new(),
+                        format!(
+                            "ssh: Could not resolve hostname {node}: Name or service not known\n"
+                        ),
+                        255,
+                    );
                 }
                 let chunks = cluster.terminal(&mut session, &line);
                 let (mut o, mut e) = (String::new(), String::new());
@@ -149,13 +151,18 @@ fn run(
             let Some(url) = args.get(1) else {
                 return usage_error(err, "curl needs a URL");
             };
-            let (o, e, code) = with_state(&state_path, err, |cluster| match cluster.http_get(url) {
-                Ok(r) => (String::from_utf8_lossy(&r.body).into_owned(), String::new(), 0),
-                Err(e) => {
-                    let (msg, code) = podlab_core::net::curl_error(&e);
-                    (String::new(), msg, code)
-                }
-            })?;
+            let (o, e, code) =
+                with_state(&state_path, err, |cluster| match cluster.http_get(url) {
+                    Ok(r) => (
+                        String::from_utf8_lossy(&r.body).into_owned(),
+                        String::new(),
+                        0,
+                    ),
+                    Err(e) => {
+                        let (msg, code) = podlab_core::net::curl_error(&e);
+                        (String::new(), msg, code)
+                    }
+                })?;
             write!(out, "{o}")?;
             write!(err, "{e}")?;
             Ok(code.clamp(0, 255) as u8)
@@ -174,7 +181,10 @@ fn git(
     err: &mut dyn std::io::Write,
 ) -> std::io::Result<Code> {
     let (Some(sub), Some(url)) = (args.first(), args.get(1)) else {
-        return usage_error(err, "git needs a subcommand (init, put, rm, commit, log) and a URL");
+        return usage_error(
+            err,
+            "git needs a subcommand (init, put, rm, commit, log) and a URL",
+        );
     };
     // Content for `put` comes from a file or stdin, read before the state is locked.
     let content = if sub == "put" {
@@ -208,11 +218,15 @@ fn git(
                 "--author" => {
                     let a = args.get(i + 1).cloned().unwrap_or_default();
                     match a.split_once(" <") {
-                        Some((n, e)) => author = (n.to_string(), e.trim_end_matches('>').to_string()),
+                        Some((n, e)) => {
+                            author = (n.to_string(), e.trim_end_matches('>').to_string())
+                        }
                         None => return usage_error(err, "--author must look like 'Name <email>'"),
                     }
                 }
-                other => return usage_error(err, &format!("unknown flag {other:?} for git commit")),
+                other => {
+                    return usage_error(err, &format!("unknown flag {other:?} for git commit"))
+                }
             }
             i += 2;
         }
@@ -222,42 +236,65 @@ fn git(
     }
     let (o, e, code) = with_state(state_path, err, |cluster| {
         let now = cluster.now();
-        let r: Result<String, podlab_core::git::GitError> = match sub.as_str() {
-            "init" => cluster
-                .git_mut()
-                .init(url)
-                .map(|_| format!("Initialized empty Git repository at {url}\n")),
-            "put" => cluster
-                .git_mut()
-                .put(url, &args[2], content.as_deref().unwrap_or_default())
-                .map(|_| String::new()),
-            "rm" => match args.get(2) {
-                Some(p) => cluster.git_mut().remove(url, p).map(|_| format!("rm '{p}'\n")),
-                None => return (String::new(), "error: git rm needs a PATH\n".into(), 2),
-            },
-            "commit" => {
-                let msg = message.clone().unwrap_or_default();
-                let branch = cluster.git().repo(url).map(|r| r.branch.clone()).unwrap_or_default();
-                let root = cluster.git().repo(url).is_some_and(|r| r.commits.is_empty());
-                cluster
+        let r: Result<String, podlab_core::git::GitError> =
+            match sub.as_str() {
+                "init" => cluster
                     .git_mut()
-                    .commit(url, &msg, (&author.0, &author.1), now)
-                    .map(|id| {
-                        let root = if root { " (root-commit)" } else { "" };
-                        format!("[{branch}{root} {}] {msg}\n", &id[..7])
-                    })
-            }
-            "log" => match cluster.git().repo(url) {
-                Some(r) => Ok(r
-                    .commits
-                    .iter()
-                    .rev()
-                    .map(|c| format!("{} {}\n", &c.id[..7], c.message.lines().next().unwrap_or("")))
-                    .collect()),
-                None => Err(podlab_core::git::GitError::NotFound(url.clone())),
-            },
-            other => return (String::new(), format!("error: unknown git subcommand {other:?} (init, put, rm, commit, log)\n"), 2),
-        };
+                    .init(url)
+                    .map(|_| format!("Initialized empty Git repository at {url}\n")),
+                "put" => cluster
+                    .git_mut()
+                    .put(url, &args[2], content.as_deref().unwrap_or_default())
+                    .map(|_| String::new()),
+                "rm" => match args.get(2) {
+                    Some(p) => cluster
+                        .git_mut()
+                        .remove(url, p)
+                        .map(|_| format!("rm '{p}'\n")),
+                    None => return (String::new(), "error: git rm needs a PATH\n".into(), 2),
+                },
+                "commit" => {
+                    let msg = message.clone().unwrap_or_default();
+                    let branch = cluster
+                        .git()
+                        .repo(url)
+                        .map(|r| r.branch.clone())
+                        .unwrap_or_default();
+                    let root = cluster
+                        .git()
+                        .repo(url)
+                        .is_some_and(|r| r.commits.is_empty());
+                    cluster
+                        .git_mut()
+                        .commit(url, &msg, (&author.0, &author.1), now)
+                        .map(|id| {
+                            let root = if root { " (root-commit)" } else { "" };
+                            format!("[{branch}{root} {}] {msg}\n", &id[..7])
+                        })
+                }
+                "log" => match cluster.git().repo(url) {
+                    Some(r) => Ok(r
+                        .commits
+                        .iter()
+                        .rev()
+                        .map(|c| {
+                            format!(
+                                "{} {}\n",
+                                &c.id[..7],
+                                c.message.lines().next().unwrap_or("")
+                            )
+                        })
+                        .collect()),
+                    None => Err(podlab_core::git::GitError::NotFound(url.clone())),
+                },
+                other => return (
+                    String::new(),
+                    format!(
+                        "error: unknown git subcommand {other:?} (init, put, rm, commit, log)\n"
+                    ),
+                    2,
+                ),
+            };
         match r {
             Ok(o) => (o, String::new(), 0),
             Err(e) => (String::new(), format!("{e}\n"), 1),
@@ -475,7 +512,10 @@ fn run_script(
         }
     }
     let Some(script) = script else {
-        return usage_error(err, "run needs a SCRIPT (a transcript file, or - for stdin)");
+        return usage_error(
+            err,
+            "run needs a SCRIPT (a transcript file, or - for stdin)",
+        );
     };
     let text = match read_input(&script) {
         Ok(t) => t,
@@ -503,7 +543,11 @@ fn run_script(
                 }
             };
             if line.words.first().map(String::as_str) != Some("podlab") {
-                writeln!(err, "error: {script}:{}: only podlab commands can be replayed: {:?}", step.line, step.command)?;
+                writeln!(
+                    err,
+                    "error: {script}:{}: only podlab commands can be replayed: {:?}",
+                    step.line, step.command
+                )?;
                 return Ok(1);
             }
             commands.push(line);
@@ -561,7 +605,9 @@ fn replay(
         }
         if let Some(target) = &line.redirect {
             if let Err(e) = std::fs::write(target, &outcome.stdout) {
-                outcome.stderr.push_str(&format!("podlab run: cannot write {target}: {e}\n"));
+                outcome
+                    .stderr
+                    .push_str(&format!("podlab run: cannot write {target}: {e}\n"));
                 outcome.exit = 1;
             }
             outcome.stdout.clear();
@@ -579,7 +625,10 @@ fn replay(
         return Ok(0);
     }
     if differ > 0 {
-        writeln!(err, "podlab run: {differ} of {total} commands differ from {script}")?;
+        writeln!(
+            err,
+            "podlab run: {differ} of {total} commands differ from {script}"
+        )?;
         Ok(1)
     } else {
         writeln!(out, "{script}: all {total} commands match")?;

@@ -94,7 +94,8 @@ pub fn parse(text: &str) -> Result<Vec<Item>, ParseError> {
                 ),
             });
         } else {
-            step.stdout.push_str(line.strip_prefix('\\').unwrap_or(line));
+            step.stdout
+                .push_str(line.strip_prefix('\\').unwrap_or(line));
             step.stdout.push('\n');
         }
     }
@@ -129,7 +130,11 @@ pub fn split_command(command: &str) -> Result<CommandLine, String> {
 
 /// Writes an output line so that [`parse`] reads it back unchanged.
 fn escape_line(line: &str) -> String {
-    if line.starts_with('#') || line.starts_with("$ ") || line.starts_with("! ") || line.starts_with('\\') {
+    if line.starts_with('#')
+        || line.starts_with("$ ")
+        || line.starts_with("! ")
+        || line.starts_with('\\')
+    {
         format!("\\{line}")
     } else {
         line.to_string()
@@ -164,7 +169,11 @@ pub fn difference(step: &Step, outcome: &Outcome) -> Option<String> {
     }
     let mut s = String::new();
     if outcome.exit != step.exit {
-        let _ = writeln!(s, "  exit code: expected {}, got {}", step.exit, outcome.exit);
+        let _ = writeln!(
+            s,
+            "  exit code: expected {}, got {}",
+            step.exit, outcome.exit
+        );
     }
     if outcome.stdout != step.stdout {
         s.push_str("  stdout (- expected, + actual):\n");
@@ -278,7 +287,18 @@ mod tests {
     #[test]
     fn command_lines() {
         let c = split_command("podlab kubectl get pod tea -o jsonpath='{.x}' && echo").unwrap();
-        assert_eq!(c.words, ["podlab", "kubectl", "get", "pod", "tea", "-o", "jsonpath={.x}"]);
+        assert_eq!(
+            c.words,
+            [
+                "podlab",
+                "kubectl",
+                "get",
+                "pod",
+                "tea",
+                "-o",
+                "jsonpath={.x}"
+            ]
+        );
         assert!(c.echo);
         let c = split_command("podlab kubectl get pods -o yaml > out.yaml").unwrap();
         assert_eq!(c.redirect.as_deref(), Some("out.yaml"));

@@ -18,9 +18,13 @@ fn transcripts() {
     let mut failures = Vec::new();
     for file in files {
         let stem = file.file_stem().unwrap().to_string_lossy().into_owned();
-        let state = std::env::temp_dir().join(format!("podlab-transcript-{}-{stem}.json", std::process::id()));
+        let state = std::env::temp_dir().join(format!(
+            "podlab-transcript-{}-{stem}.json",
+            std::process::id()
+        ));
         let _ = std::fs::remove_file(&state);
-        let work = std::env::temp_dir().join(format!("podlab-transcript-{}-{stem}", std::process::id()));
+        let work =
+            std::env::temp_dir().join(format!("podlab-transcript-{}-{stem}", std::process::id()));
         let _ = std::fs::remove_dir_all(&work);
         std::fs::create_dir_all(&work).unwrap();
         for f in std::fs::read_dir(dir.join("fixtures")).unwrap() {

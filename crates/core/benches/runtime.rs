@@ -13,8 +13,13 @@ fn cluster_with_sidecars(pods: usize) -> Cluster {
     let git = c.git_mut();
     git.init(URL).unwrap();
     git.put(URL, "index.html", b"<h1>hello</h1>\n").unwrap();
-    git.commit(URL, "Initial page", ("ansilh", "ansilh@example.com"), podlab_core::clock::SimTime(0))
-        .unwrap();
+    git.commit(
+        URL,
+        "Initial page",
+        ("ansilh", "ansilh@example.com"),
+        podlab_core::clock::SimTime(0),
+    )
+    .unwrap();
     let mut text = String::new();
     for i in 0..pods {
         text.push_str(&format!(

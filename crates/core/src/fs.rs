@@ -152,7 +152,9 @@ impl Tree {
             .range::<str, _>((Excluded(from.as_str()), Unbounded))
             .next()
         {
-            let Some(rest) = k.strip_prefix(prefix.as_str()) else { break };
+            let Some(rest) = k.strip_prefix(prefix.as_str()) else {
+                break;
+            };
             match rest.find('/') {
                 // Inside a child directory: jump past its subtree ('0' follows '/').
                 Some(i) => from = format!("{prefix}{}0", &rest[..i]),
@@ -409,7 +411,12 @@ impl Filesystems {
                 let subdirs = self
                     .locate(view, path)
                     .and_then(|(m, inner)| self.trees.get(&m.tree).map(|t| (t, inner)))
-                    .map_or(0, |(t, inner)| t.children(&inner).iter().filter(|(_, i)| i.is_dir()).count());
+                    .map_or(0, |(t, inner)| {
+                        t.children(&inner)
+                            .iter()
+                            .filter(|(_, i)| i.is_dir())
+                            .count()
+                    });
                 2 + subdirs as u64
             }
             _ => 1,
@@ -540,7 +547,11 @@ impl Filesystems {
                 let Content::File(d) = &mut i.content else {
                     return Err(Errno::IsDir);
                 };
-                let new_len = if append { d.len() + data.len() } else { data.len() };
+                let new_len = if append {
+                    d.len() + data.len()
+                } else {
+                    data.len()
+                };
                 if new_len > MAX_FILE_BYTES || used + data.len() > MAX_TREE_BYTES {
                     return Err(Errno::NoSpace);
                 }
@@ -596,8 +607,7 @@ impl Filesystems {
             return Err(Errno::Exist);
         }
         let (tree, inner) = self.writable(view, path, user)?;
-        tree.entries
-            .insert(inner, Inode::dir(0o755, user.uid, now));
+        tree.entries.insert(inner, Inode::dir(0o755, user.uid, now));
         Ok(())
     }
 
@@ -621,8 +631,13 @@ impl Filesystems {
             }
             let key = m.tree.clone();
             if let Some(t) = self.trees.get_mut(&key) {
-                let prefix = if inner == "/" { "/".to_string() } else { format!("{inner}/") };
-                t.entries.retain(|k, _| *k == inner || !k.starts_with(&prefix));
+                let prefix = if inner == "/" {
+                    "/".to_string()
+                } else {
+                    format!("{inner}/")
+                };
+                t.entries
+                    .retain(|k, _| *k == inner || !k.starts_with(&prefix));
             }
             return Ok(());
         }
@@ -634,7 +649,13 @@ impl Filesystems {
     }
 
     /// Creates `path` if missing, else updates its time (`touch`).
-    pub fn touch(&mut self, view: &View, path: &str, user: User, now: SimTime) -> Result<(), Errno> {
+    pub fn touch(
+        &mut self,
+        view: &View,
+        path: &str,
+        user: User,
+        now: SimTime,
+    ) -> Result<(), Errno> {
         let (tree, inner) = self.writable(view, path, user)?;
         match tree.entries.get_mut(&inner) {
             Some(i) => i.mtime = now,
@@ -689,7 +710,12 @@ mod tests {
     fn setup() -> (Filesystems, View) {
         let mut fs = Filesystems::default();
         let mut root = Tree::new(SimTime(0));
-        root.put("/usr/share/nginx/html/index.html", b"welcome", 0o644, SimTime(0));
+        root.put(
+            "/usr/share/nginx/html/index.html",
+            b"welcome",
+            0o644,
+            SimTime(0),
+        );
         root.mkdir_all("/html", 0o755, 0, SimTime(0));
         fs.insert("rootfs", root);
         fs.insert("vol", Tree::new(SimTime(0)));
@@ -698,9 +724,24 @@ mod tests {
         fs.insert("node", node);
         let view = View {
             mounts: vec![
-                Mount { path: "/".into(), tree: "rootfs".into(), source: "/".into(), read_only: false },
-                Mount { path: "/usr/share/nginx/html".into(), tree: "node".into(), source: "/var/data".into(), read_only: false },
-                Mount { path: "/html".into(), tree: "vol".into(), source: "/".into(), read_only: true },
+                Mount {
+                    path: "/".into(),
+                    tree: "rootfs".into(),
+                    source: "/".into(),
+                    read_only: false,
+                },
+                Mount {
+                    path: "/usr/share/nginx/html".into(),
+                    tree: "node".into(),
+                    source: "/var/data".into(),
+                    read_only: false,
+                },
+                Mount {
+                    path: "/html".into(),
+                    tree: "vol".into(),
+                    source: "/".into(),
+                    read_only: true,
+                },
             ],
         };
         (fs, view)
@@ -709,26 +750,67 @@ mod tests {
     #[test]
     fn mounts_hide_what_is_below_them() {
         let (mut fs, view) = setup();
-        assert_eq!(fs.read(&view, "/usr/share/nginx/html/index.html"), Err(Errno::NoEnt));
-        fs.write(&view, "/usr/share/nginx/html/index.html", b"hi", false, User::ROOT, SimTime(5)).unwrap();
+        assert_eq!(
+            fs.read(&view, "/usr/share/nginx/html/index.html"),
+            Err(Errno::NoEnt)
+        );
+        fs.write(
+            &view,
+            "/usr/share/nginx/html/index.html",
+            b"hi",
+            false,
+            User::ROOT,
+            SimTime(5),
+        )
+        .unwrap();
         let node_view = View {
-            mounts: vec![Mount { path: "/".into(), tree: "node".into(), source: "/".into(), read_only: false }],
+            mounts: vec![Mount {
+                path: "/".into(),
+                tree: "node".into(),
+                source: "/".into(),
+                read_only: false,
+            }],
         };
         assert_eq!(fs.read(&node_view, "/var/data/index.html").unwrap(), b"hi");
-        assert_eq!(fs.write(&view, "/html/x", b"", false, User::ROOT, SimTime(0)), Err(Errno::ReadOnly));
+        assert_eq!(
+            fs.write(&view, "/html/x", b"", false, User::ROOT, SimTime(0)),
+            Err(Errno::ReadOnly)
+        );
     }
 
     #[test]
     fn permissions_and_errors() {
         let (mut fs, view) = setup();
-        let k8s = User { uid: 1000, gid: 1000 };
-        assert_eq!(fs.write(&view, "/usr/share/nginx/html/a", b"", false, k8s, SimTime(0)), Err(Errno::Access));
+        let k8s = User {
+            uid: 1000,
+            gid: 1000,
+        };
+        assert_eq!(
+            fs.write(
+                &view,
+                "/usr/share/nginx/html/a",
+                b"",
+                false,
+                k8s,
+                SimTime(0)
+            ),
+            Err(Errno::Access)
+        );
         assert_eq!(fs.read(&view, "/usr"), Err(Errno::IsDir));
-        assert_eq!(fs.mkdir(&view, "/usr", false, User::ROOT, SimTime(0)), Err(Errno::Exist));
-        fs.mkdir(&view, "/a/b/c", true, User::ROOT, SimTime(0)).unwrap();
+        assert_eq!(
+            fs.mkdir(&view, "/usr", false, User::ROOT, SimTime(0)),
+            Err(Errno::Exist)
+        );
+        fs.mkdir(&view, "/a/b/c", true, User::ROOT, SimTime(0))
+            .unwrap();
         assert!(fs.stat(&view, "/a/b/c").unwrap().is_dir);
         assert_eq!(fs.nlink(&view, "/a"), 3);
-        let names: Vec<String> = fs.list(&view, "/").unwrap().into_iter().map(|e| e.0).collect();
+        let names: Vec<String> = fs
+            .list(&view, "/")
+            .unwrap()
+            .into_iter()
+            .map(|e| e.0)
+            .collect();
         assert_eq!(names, ["a", "html", "usr"]);
         assert_eq!(normalize("/a/b", "../c/./d"), "/a/c/d");
         assert_eq!(normalize("/", ".."), "/");

@@ -83,7 +83,11 @@ fn main() {
         eprintln!("openapi-gen: cannot write {}: {e}", path.display());
         std::process::exit(1);
     }
-    println!("openapi-gen: wrote {} ({} bytes)", path.display(), text.len());
+    println!(
+        "openapi-gen: wrote {} ({} bytes)",
+        path.display(),
+        text.len()
+    );
 }
 
 #[cfg(test)]

@@ -94,11 +94,47 @@ pub struct App {
     _ticker: Interval,
 }
 
+/// Where the app finds `kubectl explain`'s OpenAPI schema (copied into dist by trunk).
+const SCHEMA_URL: &str = "openapi-v1_34.json";
+
+/// Fetches the explain schema in the background and hands it to core; until it arrives,
+/// or if it cannot be loaded, `kubectl explain` says the schema is unavailable.
+fn load_explain_schema() {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    wasm_bindgen_futures::spawn_local(async {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let Ok(response) = JsFuture::from(window.fetch_with_str(SCHEMA_URL)).await else {
+            return;
+        };
+        let Ok(response) = response.dyn_into::<web_sys::Response>() else {
+            return;
+        };
+        if !response.ok() {
+            return;
+        }
+        let Ok(text) = response.text() else { return };
+        if let Ok(text) = JsFuture::from(text).await {
+            if let Some(text) = text.as_string() {
+                if podlab_core::kubectl::explain::provide_schema(&text).is_ok() {
+                    // A hook for tests and tools: explain answers from now on.
+                    if let Some(root) = window.document().and_then(|d| d.document_element()) {
+                        let _ = root.set_attribute("data-explain-schema", "loaded");
+                    }
+                }
+            }
+        }
+    });
+}
+
 impl Component for App {
     type Message = Msg;
     type Properties = ();
 
     fn create(ctx: &Context<Self>) -> Self {
+        load_explain_schema();
         let link = ctx.link().clone();
         App {
             cluster: Cluster::with_default_nodes(1),

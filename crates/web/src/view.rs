@@ -385,14 +385,22 @@ fn browser(app: &App, link: &yew::html::Scope<App>) -> Html {
         let input: web_sys::HtmlInputElement = e.target_unchecked_into();
         Msg::BrowserUrl(input.value())
     });
-    let onkeydown = link.batch_callback(|e: KeyboardEvent| (e.key() == "Enter").then_some(Msg::BrowserGo));
+    let onkeydown =
+        link.batch_callback(|e: KeyboardEvent| (e.key() == "Enter").then_some(Msg::BrowserGo));
     let go = link.callback(|_| Msg::BrowserGo);
     let page = match &app.page {
-        None => html! { <p class="muted">{"Open a NodePort: http://NODE_IP:NODE_PORT/ (kubectl get svc shows the port)."}</p> },
+        None => {
+            html! { <p class="muted">{"Open a NodePort: http://NODE_IP:NODE_PORT/ (kubectl get svc shows the port)."}</p> }
+        }
         Some(crate::Page::Failed(msg)) => html! {
             <p class="browser-error" data-browser-error="">{ msg.clone() }</p>
         },
-        Some(crate::Page::Loaded { status, reason, content_type, body }) => {
+        Some(crate::Page::Loaded {
+            status,
+            reason,
+            content_type,
+            body,
+        }) => {
             let doc = if content_type.starts_with("text/html") {
                 body.clone()
             } else {
@@ -420,5 +428,7 @@ fn browser(app: &App, link: &yew::html::Scope<App>) -> Html {
 }
 
 fn escape_html(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }

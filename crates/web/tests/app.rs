@@ -184,7 +184,10 @@ async fn terminal_runs_kubectl_against_the_same_cluster() {
         .is_some());
     // The terminal is a shell on the control plane: pod.yaml is the editor's file.
     let listed = terminal(&root, "ls -l").await;
-    assert!(listed.contains(" k8s k8s ") && listed.contains(" pod.yaml"), "{listed}");
+    assert!(
+        listed.contains(" k8s k8s ") && listed.contains(" pod.yaml"),
+        "{listed}"
+    );
     let unknown = terminal(&root, "nosuch").await;
     assert!(unknown.contains("nosuch: command not found"), "{unknown}");
     let ssh = terminal(&root, "ssh k8s-worker-01").await;
@@ -207,11 +210,29 @@ async fn terminal_runs_kubectl_against_the_same_cluster() {
 #[wasm_bindgen_test]
 async fn the_browser_tab_opens_a_node_port_in_a_sandboxed_frame() {
     let root = mount().await;
-    terminal(&root, "kubectl run tea --image=ansilh/demo-tea --env=MY_NODE_NAME=scratch").await;
-    let exposed = terminal(&root, "kubectl expose pod tea --port=80 --target-port=8080 --type=NodePort").await;
+    terminal(
+        &root,
+        "kubectl run tea --image=ansilh/demo-tea --env=MY_NODE_NAME=scratch",
+    )
+    .await;
+    let exposed = terminal(
+        &root,
+        "kubectl expose pod tea --port=80 --target-port=8080 --type=NodePort",
+    )
+    .await;
     assert!(exposed.contains("service/tea exposed"), "{exposed}");
-    let port = terminal(&root, "kubectl get svc tea -o jsonpath={.spec.ports[0].nodePort}").await;
-    let port: String = port.rsplit('}').next().unwrap_or_default().chars().filter(char::is_ascii_digit).collect();
+    let port = terminal(
+        &root,
+        "kubectl get svc tea -o jsonpath={.spec.ports[0].nodePort}",
+    )
+    .await;
+    let port: String = port
+        .rsplit('}')
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
     // The pull takes about a second of simulated time.
     TimeoutFuture::new(2500).await;
     let url: web_sys::HtmlInputElement = root
@@ -241,7 +262,10 @@ async fn the_browser_tab_opens_a_node_port_in_a_sandboxed_frame() {
         .unwrap()
         .expect("a page");
     assert_eq!(frame.get_attribute("sandbox").as_deref(), Some(""));
-    assert_eq!(frame.get_attribute("srcdoc").as_deref(), Some("Node:scratch"));
+    assert_eq!(
+        frame.get_attribute("srcdoc").as_deref(),
+        Some("Node:scratch")
+    );
     browse("http://192.168.56.202:30999/".into());
     TimeoutFuture::new(50).await;
     let err = root

@@ -149,3 +149,35 @@ async fn terminal_speaks_kubectl() {
     s.screenshot("terminal-get-pods").await;
     s.finish().await;
 }
+
+/// `kubectl explain` in the terminal, with the OpenAPI schema the app fetched from dist.
+#[tokio::test(flavor = "multi_thread")]
+async fn terminal_explains_fields_from_the_fetched_schema() {
+    let s = Session::open("explain").await;
+    let input = s.wait_for("input[data-terminal-input]").await;
+    s.wait_until(
+        "the schema to load",
+        "document.documentElement.dataset.explainSchema === 'loaded'",
+    )
+    .await;
+    input
+        .send_keys("kubectl explain pod.spec.volumes.hostPath\u{E007}")
+        .await
+        .unwrap();
+    s.wait_until(
+        "the explain output",
+        "[...document.querySelectorAll('[data-terminal-output]')].some(e => e.textContent.includes('FIELD: hostPath <HostPathVolumeSource>'))",
+    )
+    .await;
+    let outputs = s
+        .client
+        .find_all(fantoccini::Locator::Css("[data-terminal-output]"))
+        .await
+        .unwrap();
+    let last = outputs.last().unwrap().text().await.unwrap();
+    assert!(
+        last.contains("path\t<string> -required-") || last.contains("path <string> -required-"),
+        "{last}"
+    );
+    s.finish().await;
+}

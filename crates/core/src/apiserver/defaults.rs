@@ -23,7 +23,8 @@ pub fn pod(pod: &mut Pod, rng: &mut Rng) {
     };
     spec.restart_policy.get_or_insert_with(|| "Always".into());
     spec.dns_policy.get_or_insert_with(|| "ClusterFirst".into());
-    spec.termination_grace_period_seconds.get_or_insert(TERMINATION_GRACE_PERIOD_SECONDS);
+    spec.termination_grace_period_seconds
+        .get_or_insert(TERMINATION_GRACE_PERIOD_SECONDS);
     spec.scheduler_name
         .get_or_insert_with(|| "default-scheduler".into());
     spec.security_context

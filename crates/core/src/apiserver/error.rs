@@ -13,22 +13,39 @@ pub struct FieldError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FieldErrorKind {
     /// `Required value` (with an optional detail).
-    Required { detail: String },
+    Required {
+        detail: String,
+    },
     /// `Invalid value: "v": detail`.
-    Invalid { value: String, detail: String },
+    Invalid {
+        value: String,
+        detail: String,
+    },
     /// `Duplicate value: "v"`.
-    Duplicate { value: String },
+    Duplicate {
+        value: String,
+    },
     /// `Not found: "v"`.
-    InvalidInt { value: i64, detail: String },
-    InvalidRaw { shown: String, detail: String },
-    NotFound { value: String },
+    InvalidInt {
+        value: i64,
+        detail: String,
+    },
+    InvalidRaw {
+        shown: String,
+        detail: String,
+    },
+    NotFound {
+        value: String,
+    },
     /// `Unsupported value: "v": supported values: "a", "b"`.
     NotSupported {
         value: String,
         supported: Vec<String>,
     },
     /// `Forbidden: detail`.
-    Forbidden { detail: String },
+    Forbidden {
+        detail: String,
+    },
 }
 
 impl FieldError {
@@ -124,8 +141,12 @@ impl fmt::Display for FieldError {
                 }
                 Ok(())
             }
-            FieldErrorKind::InvalidInt { value, detail } => write!(f, "Invalid value: {value}: {detail}"),
-            FieldErrorKind::InvalidRaw { shown, detail } => write!(f, "Invalid value: {shown}: {detail}"),
+            FieldErrorKind::InvalidInt { value, detail } => {
+                write!(f, "Invalid value: {value}: {detail}")
+            }
+            FieldErrorKind::InvalidRaw { shown, detail } => {
+                write!(f, "Invalid value: {shown}: {detail}")
+            }
             FieldErrorKind::Duplicate { value } => write!(f, "Duplicate value: {value:?}"),
             FieldErrorKind::NotFound { value } => write!(f, "Not found: {value:?}"),
             FieldErrorKind::NotSupported { value, supported } => {

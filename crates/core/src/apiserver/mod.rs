@@ -7,8 +7,8 @@
 pub mod defaults;
 mod error;
 pub mod services;
-pub mod validation;
 pub mod update;
+pub mod validation;
 
 use crate::clock::{Rng, SimTime};
 use crate::model::{meta, Endpoints, Event, Namespace, Node, ObjectMeta, Pod, Service};
@@ -402,7 +402,9 @@ impl ApiServer {
             });
         };
         let spec = pod.spec.as_ref();
-        let bound = spec.and_then(|s| s.node_name.as_deref()).is_some_and(|n| !n.is_empty());
+        let bound = spec
+            .and_then(|s| s.node_name.as_deref())
+            .is_some_and(|n| !n.is_empty());
         let finished = pod
             .status
             .as_ref()
@@ -424,7 +426,8 @@ impl ApiServer {
         }
         updated.metadata.deletion_timestamp = Some(deadline.to_time());
         updated.metadata.deletion_grace_period_seconds = Some(grace);
-        self.update_pod(updated).map(|p| PodDeletion::Terminating(p.clone()))
+        self.update_pod(updated)
+            .map(|p| PodDeletion::Terminating(p.clone()))
     }
 
     pub fn delete_service(&mut self, namespace: &str, name: &str) -> Result<Service, ApiError> {
@@ -512,7 +515,11 @@ impl ApiServer {
         self.insert(|a| &mut a.services, "services", svc, now)
     }
 
-    pub fn create_endpoints(&mut self, mut ep: Endpoints, now: SimTime) -> Result<&Endpoints, ApiError> {
+    pub fn create_endpoints(
+        &mut self,
+        mut ep: Endpoints,
+        now: SimTime,
+    ) -> Result<&Endpoints, ApiError> {
         self.prepare_namespaced("Endpoints", &mut ep.metadata)?;
         self.insert(|a| &mut a.endpoints, "endpoints", ep, now)
     }

@@ -15,11 +15,20 @@ pub const NODE_PORT_MIN: i32 = 30000;
 pub const NODE_PORT_MAX: i32 = 32767;
 
 fn ip_text(ip: u32) -> String {
-    format!("{}.{}.{}.{}", ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255, ip & 255)
+    format!(
+        "{}.{}.{}.{}",
+        ip >> 24,
+        (ip >> 16) & 255,
+        (ip >> 8) & 255,
+        ip & 255
+    )
 }
 
 fn parse_ip(s: &str) -> Option<u32> {
-    let parts: Vec<u32> = s.split('.').map(|p| p.parse::<u8>().ok().map(u32::from)).collect::<Option<_>>()?;
+    let parts: Vec<u32> = s
+        .split('.')
+        .map(|p| p.parse::<u8>().ok().map(u32::from))
+        .collect::<Option<_>>()?;
     (parts.len() == 4).then(|| parts[0] << 24 | parts[1] << 16 | parts[2] << 8 | parts[3])
 }
 
@@ -36,7 +45,11 @@ pub fn admit(svc: &mut Service, existing: &[&Service], rng: &mut Rng) -> Result<
     let spec = svc.spec.get_or_insert_with(Default::default);
     let type_ = spec.type_.get_or_insert_with(|| "ClusterIP".into()).clone();
     if !TYPES.contains(&type_.as_str()) {
-        return Err(invalid(vec![FieldError::not_supported("spec.type", &type_, TYPES)]));
+        return Err(invalid(vec![FieldError::not_supported(
+            "spec.type",
+            &type_,
+            TYPES,
+        )]));
     }
     spec.session_affinity.get_or_insert_with(|| "None".into());
     let mut causes = Vec::new();
@@ -60,11 +73,13 @@ pub fn admit(svc: &mut Service, existing: &[&Service], rng: &mut Rng) -> Result<
         match &p.target_port {
             None => p.target_port = Some(IntOrString::Int(p.port)),
             Some(IntOrString::Int(0)) => p.target_port = Some(IntOrString::Int(p.port)),
-            Some(IntOrString::Int(t)) if !(1..=65535).contains(t) => causes.push(FieldError::invalid_int(
-                format!("spec.ports[{i}].targetPort"),
-                i64::from(*t),
-                "must be between 1 and 65535, inclusive",
-            )),
+            Some(IntOrString::Int(t)) if !(1..=65535).contains(t) => {
+                causes.push(FieldError::invalid_int(
+                    format!("spec.ports[{i}].targetPort"),
+                    i64::from(*t),
+                    "must be between 1 and 65535, inclusive",
+                ))
+            }
             _ => {}
         }
         if type_ == "ClusterIP" && p.node_port.is_some_and(|n| n != 0) {
@@ -81,10 +96,13 @@ pub fn admit(svc: &mut Service, existing: &[&Service], rng: &mut Rng) -> Result<
         return Ok(());
     }
     spec.ip_families.get_or_insert_with(|| vec!["IPv4".into()]);
-    spec.ip_family_policy.get_or_insert_with(|| "SingleStack".into());
-    spec.internal_traffic_policy.get_or_insert_with(|| "Cluster".into());
+    spec.ip_family_policy
+        .get_or_insert_with(|| "SingleStack".into());
+    spec.internal_traffic_policy
+        .get_or_insert_with(|| "Cluster".into());
     if type_ == "NodePort" || type_ == "LoadBalancer" {
-        spec.external_traffic_policy.get_or_insert_with(|| "Cluster".into());
+        spec.external_traffic_policy
+            .get_or_insert_with(|| "Cluster".into());
     }
     // Cluster IP: the one asked for if free, else a random free one.
     let used: Vec<u32> = existing
@@ -96,7 +114,8 @@ pub fn admit(svc: &mut Service, existing: &[&Service], rng: &mut Rng) -> Result<
         Some(ip) => {
             let field = "spec.clusterIPs";
             let shown = format!("[]string{{\"{ip}\"}}");
-            let err = |detail: String| invalid(vec![FieldError::invalid_raw(field, &shown, &detail)]);
+            let err =
+                |detail: String| invalid(vec![FieldError::invalid_raw(field, &shown, &detail)]);
             let Some(n) = parse_ip(&ip) else {
                 return Err(err(format!("failed to allocate IP {ip}: the provided IP ({ip}) is not in the valid range. The range of valid IPs is 10.96.0.0/12")));
             };
@@ -104,7 +123,9 @@ pub fn admit(svc: &mut Service, existing: &[&Service], rng: &mut Rng) -> Result<
                 return Err(err(format!("failed to allocate IP {ip}: the provided IP ({ip}) is not in the valid range. The range of valid IPs is 10.96.0.0/12")));
             }
             if used.contains(&n) {
-                return Err(err(format!("failed to allocate IP {ip}: provided IP is already allocated")));
+                return Err(err(format!(
+                    "failed to allocate IP {ip}: provided IP is already allocated"
+                )));
             }
         }
         None => {
@@ -124,7 +145,12 @@ pub fn admit(svc: &mut Service, existing: &[&Service], rng: &mut Rng) -> Result<
     if type_ == "NodePort" || type_ == "LoadBalancer" {
         let mut taken: Vec<i32> = existing
             .iter()
-            .flat_map(|s| s.spec.iter().flat_map(|sp| sp.ports.iter().flatten()).filter_map(|p| p.node_port))
+            .flat_map(|s| {
+                s.spec
+                    .iter()
+                    .flat_map(|sp| sp.ports.iter().flatten())
+                    .filter_map(|p| p.node_port)
+            })
             .collect();
         let mut causes = Vec::new();
         for (i, p) in spec.ports.iter_mut().flatten().enumerate() {

@@ -21,7 +21,10 @@ pub fn validate_pod_update(old: &Pod, new: &Pod) -> Vec<FieldError> {
             m.image = o.image.clone();
         }
     }
-    if let (Some(m), Some(o)) = (masked.init_containers.as_mut(), old_spec.init_containers.as_ref()) {
+    if let (Some(m), Some(o)) = (
+        masked.init_containers.as_mut(),
+        old_spec.init_containers.as_ref(),
+    ) {
         if m.len() == o.len() {
             for (m, o) in m.iter_mut().zip(o) {
                 m.image = o.image.clone();
@@ -35,7 +38,9 @@ pub fn validate_pod_update(old: &Pod, new: &Pod) -> Vec<FieldError> {
     if old_tolerations.iter().all(|t| new_tolerations.contains(t)) {
         masked.tolerations = old_spec.tolerations.clone();
     }
-    if old_spec.termination_grace_period_seconds.is_some_and(|g| g < 0)
+    if old_spec
+        .termination_grace_period_seconds
+        .is_some_and(|g| g < 0)
         && masked.termination_grace_period_seconds == Some(1)
     {
         masked.termination_grace_period_seconds = old_spec.termination_grace_period_seconds;
@@ -51,7 +56,11 @@ impl ApiServer {
     /// A user's update of a stored pod: metadata labels and annotations, and the spec
     /// fields [`validate_pod_update`] allows. Status stays the system's.
     pub fn update_pod_by_user(&mut self, mut pod: Pod) -> Result<&Pod, ApiError> {
-        let ns = pod.metadata.namespace.clone().unwrap_or_else(|| "default".into());
+        let ns = pod
+            .metadata
+            .namespace
+            .clone()
+            .unwrap_or_else(|| "default".into());
         let name = pod.metadata.name.clone().unwrap_or_default();
         let Some(old) = self.pods.get(&ns, &name).cloned() else {
             return Err(ApiError::NotFound {
@@ -78,7 +87,11 @@ impl ApiServer {
     /// (a port keeps its nodePort unless the update names another), then the Service is
     /// validated as on create.
     pub fn update_service_by_user(&mut self, mut svc: Service) -> Result<&Service, ApiError> {
-        let ns = svc.metadata.namespace.clone().unwrap_or_else(|| "default".into());
+        let ns = svc
+            .metadata
+            .namespace
+            .clone()
+            .unwrap_or_else(|| "default".into());
         let name = svc.metadata.name.clone().unwrap_or_default();
         let Some(old) = self.services.get(&ns, &name).cloned() else {
             return Err(ApiError::NotFound {
@@ -126,11 +139,17 @@ impl ApiServer {
         self.replace(|a| &mut a.services, "services", svc)
     }
 
-    pub fn update_namespace(&mut self, ns: crate::model::Namespace) -> Result<&crate::model::Namespace, ApiError> {
+    pub fn update_namespace(
+        &mut self,
+        ns: crate::model::Namespace,
+    ) -> Result<&crate::model::Namespace, ApiError> {
         self.replace(|a| &mut a.namespaces, "namespaces", ns)
     }
 
-    pub fn update_event(&mut self, event: crate::model::Event) -> Result<&crate::model::Event, ApiError> {
+    pub fn update_event(
+        &mut self,
+        event: crate::model::Event,
+    ) -> Result<&crate::model::Event, ApiError> {
         self.replace(|a| &mut a.events, "events", event)
     }
 }

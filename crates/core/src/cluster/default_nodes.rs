@@ -199,7 +199,11 @@ pub fn create_kubernetes_service(api: &mut crate::apiserver::ApiServer, now: Sim
             name: Some("kubernetes".into()),
             namespace: Some("default".into()),
             labels: Some(
-                [("endpointslice.kubernetes.io/skip-mirror".to_string(), "true".to_string())].into(),
+                [(
+                    "endpointslice.kubernetes.io/skip-mirror".to_string(),
+                    "true".to_string(),
+                )]
+                .into(),
             ),
             ..Default::default()
         },

@@ -10,9 +10,9 @@ use crate::apiserver::{ApiError, ApiServer, EventRecord, PodDeletion, WatchEvent
 use crate::clock::SimTime;
 use crate::git::Remotes;
 use crate::kubelet::{Kubelet, LogLine, Origin};
-use crate::net::{HttpRequest, HttpResponse, NetError};
 use crate::manifest::{self, Diagnostic, Location, Validation};
 use crate::model::{Node, Object, Pod, PodCondition};
+use crate::net::{HttpRequest, HttpResponse, NetError};
 use crate::scheduler::{self, Decision, Scheduler, SCHEDULER_NAME};
 use std::collections::BTreeMap;
 
@@ -219,11 +219,18 @@ impl Cluster {
             path: u.path,
             user_agent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36".into(),
         };
-        self.kubelet.request(&self.api, &Origin::Outside, &req, self.now)
+        self.kubelet
+            .request(&self.api, &Origin::Outside, &req, self.now)
     }
 
     /// A container's log lines (current run, or the previous one).
-    pub fn logs(&self, namespace: &str, pod: &str, container: &str, previous: bool) -> Option<&[LogLine]> {
+    pub fn logs(
+        &self,
+        namespace: &str,
+        pod: &str,
+        container: &str,
+        previous: bool,
+    ) -> Option<&[LogLine]> {
         let uid = self.api.pods.get(namespace, pod)?.metadata.uid.clone()?;
         self.kubelet.logs(&uid, container, previous)
     }
@@ -290,11 +297,17 @@ impl Cluster {
                 self.kubelet.spec_updated(&pod, self.now);
                 Object::Pod(Box::new(pod))
             }
-            Object::Service(s) => Object::Service(Box::new(self.api.update_service_by_user(*s)?.clone())),
+            Object::Service(s) => {
+                Object::Service(Box::new(self.api.update_service_by_user(*s)?.clone()))
+            }
             Object::Node(n) => Object::Node(Box::new(self.api.update_node(*n)?.clone())),
-            Object::Namespace(n) => Object::Namespace(Box::new(self.api.update_namespace(*n)?.clone())),
+            Object::Namespace(n) => {
+                Object::Namespace(Box::new(self.api.update_namespace(*n)?.clone()))
+            }
             Object::Event(e) => Object::Event(Box::new(self.api.update_event(*e)?.clone())),
-            Object::Endpoints(e) => Object::Endpoints(Box::new(self.api.update_endpoints(*e)?.clone())),
+            Object::Endpoints(e) => {
+                Object::Endpoints(Box::new(self.api.update_endpoints(*e)?.clone()))
+            }
         };
         self.settle();
         Ok(updated)
@@ -327,7 +340,9 @@ impl Cluster {
                 Object::Namespace(Box::new(api.create_namespace(*n, now)?.clone()))
             }
             Object::Event(e) => Object::Event(Box::new(api.create_event(*e, now)?.clone())),
-            Object::Endpoints(e) => Object::Endpoints(Box::new(api.create_endpoints(*e, now)?.clone())),
+            Object::Endpoints(e) => {
+                Object::Endpoints(Box::new(api.create_endpoints(*e, now)?.clone()))
+            }
         })
     }
 
@@ -341,7 +356,9 @@ impl Cluster {
         name: &str,
         grace: Option<i64>,
     ) -> Result<PodDeletion, ApiError> {
-        let deletion = self.api.delete_pod_gracefully(namespace, name, grace, self.now)?;
+        let deletion = self
+            .api
+            .delete_pod_gracefully(namespace, name, grace, self.now)?;
         self.settle();
         Ok(deletion)
     }
@@ -374,8 +391,13 @@ impl Cluster {
         name: &str,
         annotations: BTreeMap<String, String>,
     ) -> Result<(), ApiError> {
-        self.api
-            .set_meta_map(kind, namespace, name, crate::apiserver::MetaMap::Annotations, annotations)?;
+        self.api.set_meta_map(
+            kind,
+            namespace,
+            name,
+            crate::apiserver::MetaMap::Annotations,
+            annotations,
+        )?;
         self.settle();
         Ok(())
     }
@@ -397,10 +419,14 @@ impl Cluster {
                 .values()
                 .map(|(_, at)| at.plus_ms(UNSCHEDULABLE_RETRY_MS))
                 .min();
-            let next = [self.kubelet.next_due(), next_retry, self.taint_eviction.next_due()]
-                .into_iter()
-                .flatten()
-                .min();
+            let next = [
+                self.kubelet.next_due(),
+                next_retry,
+                self.taint_eviction.next_due(),
+            ]
+            .into_iter()
+            .flatten()
+            .min();
             match next {
                 Some(t) if t <= target && t > self.now => self.now = t,
                 _ => break,

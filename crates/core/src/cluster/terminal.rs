@@ -14,7 +14,10 @@ use crate::shell::{Host, Process, Request, Spawn, Stream, System};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-const K8S: User = User { uid: 1000, gid: 1000 };
+const K8S: User = User {
+    uid: 1000,
+    gid: 1000,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct Shell {
@@ -39,7 +42,10 @@ fn login(node: &str, user: User) -> Shell {
         ("USER", name),
         ("LOGNAME", name),
         ("SHELL", "/bin/bash"),
-        ("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
+        (
+            "PATH",
+            "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+        ),
         ("LANG", "C.UTF-8"),
         ("HOSTNAME", node),
         ("PWD", home),
@@ -148,15 +154,24 @@ impl Host for NodeHost<'_> {
     }
     fn http(&mut self, req: &HttpRequest) -> Result<HttpResponse, NetError> {
         let c = &mut *self.cluster;
-        c.kubelet.request(&c.api, &Origin::Node(self.node.clone()), req, c.now)
+        c.kubelet
+            .request(&c.api, &Origin::Node(self.node.clone()), req, c.now)
     }
     fn redis(&mut self, host: &str, port: u16, args: &[String]) -> Result<Reply, NetError> {
         let c = &mut *self.cluster;
-        c.kubelet.redis(&c.api, &Origin::Node(self.node.clone()), host, port, args, 0)
+        c.kubelet.redis(
+            &c.api,
+            &Origin::Node(self.node.clone()),
+            host,
+            port,
+            args,
+            0,
+        )
     }
     fn resolve(&mut self, name: &str) -> Option<String> {
         let c = &*self.cluster;
-        c.kubelet.resolve(&c.api, &Origin::Node(self.node.clone()), name)
+        c.kubelet
+            .resolve(&c.api, &Origin::Node(self.node.clone()), name)
     }
     fn kubectl(&mut self, args: &[String], _stdin: &[u8]) -> Option<(String, String, i32)> {
         // kubectl is configured on the control plane only.
@@ -191,10 +206,17 @@ impl Host for NodeHost<'_> {
 impl Cluster {
     /// Writes a file on a node's disk as user k8s would (the web editor's files live
     /// in /home/k8s on the control plane, so `kubectl create -f pod.yaml` finds them).
-    pub fn put_node_file(&mut self, node: &str, path: &str, data: &[u8]) -> Result<(), crate::fs::Errno> {
+    pub fn put_node_file(
+        &mut self,
+        node: &str,
+        path: &str,
+        data: &[u8],
+    ) -> Result<(), crate::fs::Errno> {
         volumes::ensure_node(&mut self.kubelet.fs, node, self.now);
         let view = login(node, K8S).process.view;
-        self.kubelet.fs.write(&view, path, data, false, K8S, self.now)
+        self.kubelet
+            .fs
+            .write(&view, path, data, false, K8S, self.now)
     }
 
     /// Runs one line typed at the session's current shell; returns what it printed.
@@ -220,7 +242,10 @@ impl Cluster {
                 // The last shell: a fresh login takes its place.
                 session.stack.push(login(&node, K8S));
             } else if session.stack.last().is_some_and(|s| s.node != node) {
-                out.push((Stream::Stdout, format!("Connection to {node} closed.\n").into_bytes()));
+                out.push((
+                    Stream::Stdout,
+                    format!("Connection to {node} closed.\n").into_bytes(),
+                ));
             }
         } else {
             session.stack.push(shell);
@@ -249,7 +274,10 @@ impl Cluster {
                     }
                     None => out.push((
                         Stream::Stderr,
-                        format!("ssh: Could not resolve hostname {host}: Name or service not known\n").into_bytes(),
+                        format!(
+                            "ssh: Could not resolve hostname {host}: Name or service not known\n"
+                        )
+                        .into_bytes(),
                     )),
                 }
             }

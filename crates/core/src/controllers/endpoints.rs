@@ -23,7 +23,11 @@ fn ip_key(ip: &str) -> Vec<u32> {
 }
 
 /// One subset in the making: ports, ready and not-ready addresses.
-type Group = (Vec<EndpointPort>, Vec<EndpointAddress>, Vec<EndpointAddress>);
+type Group = (
+    Vec<EndpointPort>,
+    Vec<EndpointAddress>,
+    Vec<EndpointAddress>,
+);
 
 /// The subsets a service's endpoints should have now.
 fn desired(api: &ApiServer, svc: &Service) -> Option<Vec<EndpointSubset>> {
@@ -37,8 +41,14 @@ fn desired(api: &ApiServer, svc: &Service) -> Option<Vec<EndpointSubset>> {
         if !selector.iter().all(|(k, v)| labels.get(k) == Some(v)) {
             continue;
         }
-        let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref()).unwrap_or("");
-        let Some(ip) = pod.status.as_ref().and_then(|s| s.pod_ip.clone()) else { continue };
+        let phase = pod
+            .status
+            .as_ref()
+            .and_then(|s| s.phase.as_deref())
+            .unwrap_or("");
+        let Some(ip) = pod.status.as_ref().and_then(|s| s.pod_ip.clone()) else {
+            continue;
+        };
         if phase == "Succeeded" || phase == "Failed" || pod.metadata.deletion_timestamp.is_some() {
             continue;
         }
@@ -77,7 +87,9 @@ fn desired(api: &ApiServer, svc: &Service) -> Option<Vec<EndpointSubset>> {
             }),
             hostname: None,
         };
-        let entry = groups.entry(key).or_insert_with(|| (ports, Vec::new(), Vec::new()));
+        let entry = groups
+            .entry(key)
+            .or_insert_with(|| (ports, Vec::new(), Vec::new()));
         if ready(pod) {
             entry.1.push(address);
         } else {
@@ -105,7 +117,9 @@ pub fn sync(api: &mut ApiServer, now: SimTime) -> bool {
     let mut changed = false;
     let services: Vec<Service> = api.services.list().cloned().collect();
     for svc in &services {
-        let Some(subsets) = desired(api, svc) else { continue };
+        let Some(subsets) = desired(api, svc) else {
+            continue;
+        };
         let ns = svc.metadata.namespace.clone().unwrap_or_default();
         let name = svc.metadata.name.clone().unwrap_or_default();
         let subsets = (!subsets.is_empty()).then_some(subsets);

@@ -117,15 +117,33 @@ impl TaintEviction {
             match plan {
                 Plan::Keep => {
                     if self.pending.remove(&key).is_some() {
-                        event(api, &key, &uid, format!("Cancelling deletion of Pod {key}"), now);
+                        event(
+                            api,
+                            &key,
+                            &uid,
+                            format!("Cancelling deletion of Pod {key}"),
+                            now,
+                        );
                         changed = true;
                     }
                 }
                 Plan::EvictNow => {
                     if self.pending.get(&key).is_some_and(|w| w.trigger > now) {
-                        event(api, &key, &uid, format!("Cancelling deletion of Pod {key}"), now);
+                        event(
+                            api,
+                            &key,
+                            &uid,
+                            format!("Cancelling deletion of Pod {key}"),
+                            now,
+                        );
                     }
-                    self.pending.insert(key, Work { created: now, trigger: now });
+                    self.pending.insert(
+                        key,
+                        Work {
+                            created: now,
+                            trigger: now,
+                        },
+                    );
                 }
                 // An eviction already counting keeps its time.
                 Plan::EvictAfter(ms) => {
@@ -144,10 +162,20 @@ impl TaintEviction {
             .collect();
         for (key, _) in due {
             self.pending.remove(&key);
-            let Some((ns, name)) = key.split_once('/') else { continue };
-            let Some(pod) = api.pods.get(ns, name).cloned() else { continue };
+            let Some((ns, name)) = key.split_once('/') else {
+                continue;
+            };
+            let Some(pod) = api.pods.get(ns, name).cloned() else {
+                continue;
+            };
             let uid = pod.metadata.uid.clone().unwrap_or_default();
-            event(api, &key, &uid, format!("Marking for deletion Pod {key}"), now);
+            event(
+                api,
+                &key,
+                &uid,
+                format!("Marking for deletion Pod {key}"),
+                now,
+            );
             let _ = api.update_pod(with_disruption_condition(pod, now));
             let _ = api.delete_pod_gracefully(ns, name, None, now);
             changed = true;
@@ -157,7 +185,9 @@ impl TaintEviction {
 }
 
 fn event(api: &mut ApiServer, key: &str, uid: &str, message: String, now: SimTime) {
-    let Some((ns, name)) = key.split_once('/') else { return };
+    let Some((ns, name)) = key.split_once('/') else {
+        return;
+    };
     api.record_event(
         EventRecord {
             object_kind: "Pod",
@@ -222,7 +252,11 @@ mod tests {
             (vec![&a], vec![], Some(0)),
             (vec![&a], vec![tol("a", None)], None),
             (vec![&a], vec![tol("a", Some(60))], Some(60_000)),
-            (vec![&a, &b], vec![tol("a", Some(60)), tol("b", Some(30))], Some(30_000)),
+            (
+                vec![&a, &b],
+                vec![tol("a", Some(60)), tol("b", Some(30))],
+                Some(30_000),
+            ),
             (vec![&a, &b], vec![tol("a", None)], Some(0)),
             (vec![&a], vec![tol("a", Some(0))], Some(0)),
         ];

@@ -32,7 +32,10 @@ pub fn run(ex: &mut Exec, argv: &[String], io: &Io) -> Flow {
 
 fn run_sub(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
     let Some(sub) = args.first() else {
-        ex.out(io, "usage: git [-v | --version] [-h | --help] [-C <path>] <command> [<args>]\n");
+        ex.out(
+            io,
+            "usage: git [-v | --version] [-h | --help] [-C <path>] <command> [<args>]\n",
+        );
         ex.status(1);
         return Flow::Next;
     };
@@ -91,7 +94,9 @@ fn read_text(ex: &mut Exec, path: &str) -> Option<String> {
 fn write(ex: &mut Exec, path: &str, data: &[u8]) -> Result<(), fs::Errno> {
     let now = ex.now();
     let (view, user) = (ex.p.view.clone(), ex.p.user);
-    ex.host.fs().mkdir(&view, fs::parent(path), true, user, now)?;
+    ex.host
+        .fs()
+        .mkdir(&view, fs::parent(path), true, user, now)?;
     ex.host.fs().write(&view, path, data, false, user, now)
 }
 
@@ -115,7 +120,11 @@ fn short(id: &str) -> &str {
 
 /// GitHub's answer for a repository that does not exist.
 fn not_found(url: &str) -> String {
-    let shown = if url.ends_with('/') { url.to_string() } else { format!("{url}/") };
+    let shown = if url.ends_with('/') {
+        url.to_string()
+    } else {
+        format!("{url}/")
+    };
     format!("remote: Repository not found.\nfatal: repository '{shown}' not found\n")
 }
 
@@ -133,14 +142,24 @@ fn clone(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
             "--depth" | "-b" | "--branch" | "--origin" | "-o" => i += 1,
             a if a.starts_with("--depth=") || a.starts_with("--branch=") => {}
             a if a.starts_with('-') && a.len() > 1 => {
-                return fail(ex, io, &format!("error: unknown option `{}'\n", a.trim_start_matches('-')), 129)
+                return fail(
+                    ex,
+                    io,
+                    &format!("error: unknown option `{}'\n", a.trim_start_matches('-')),
+                    129,
+                )
             }
             a => positional.push(a.to_string()),
         }
         i += 1;
     }
     let Some(url) = positional.first().cloned() else {
-        return fail(ex, io, "fatal: You must specify a repository to clone.\n", 129);
+        return fail(
+            ex,
+            io,
+            "fatal: You must specify a repository to clone.\n",
+            129,
+        );
     };
     let dir_arg = positional.get(1).cloned().unwrap_or_else(|| {
         let base = normalize_url(&url);
@@ -148,7 +167,11 @@ fn clone(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
     });
     let shown = {
         let t = dir_arg.trim_end_matches('/');
-        if t.is_empty() { "/".to_string() } else { t.to_string() }
+        if t.is_empty() {
+            "/".to_string()
+        } else {
+            t.to_string()
+        }
     };
     let dest = normalize(&ex.p.cwd, &dir_arg);
     let view = ex.p.view.clone();
@@ -166,7 +189,12 @@ fn clone(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
     let repo = ex.host.git().repo(&url).cloned();
     let Some(repo) = repo else {
         if is_local_path(&url) {
-            return fail(ex, io, &format!("fatal: repository '{url}' does not exist\n"), 128);
+            return fail(
+                ex,
+                io,
+                &format!("fatal: repository '{url}' does not exist\n"),
+                128,
+            );
         }
         if !quiet {
             ex.err(io, &format!("Cloning into '{shown}'...\n"));
@@ -179,7 +207,12 @@ fn clone(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
     let now = ex.now();
     let user = ex.p.user;
     if let Err(e) = ex.host.fs().mkdir(&view, &dest, true, user, now) {
-        return fail(ex, io, &format!("fatal: could not create work tree dir '{shown}': {e}\n"), 128);
+        return fail(
+            ex,
+            io,
+            &format!("fatal: could not create work tree dir '{shown}': {e}\n"),
+            128,
+        );
     }
     let head = repo.head().cloned();
     let branch = repo.branch.clone();
@@ -188,17 +221,32 @@ fn clone(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
         "[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = false\n\tlogallrefupdates = true\n[remote \"origin\"]\n\turl = {url}\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n[branch \"{branch}\"]\n\tremote = origin\n\tmerge = refs/heads/{branch}\n"
     );
     let mut files: Vec<(String, Vec<u8>)> = vec![
-        (git("HEAD"), format!("ref: refs/heads/{branch}\n").into_bytes()),
+        (
+            git("HEAD"),
+            format!("ref: refs/heads/{branch}\n").into_bytes(),
+        ),
         (git("config"), config.into_bytes()),
-        (git("description"), b"Unnamed repository; edit this file 'description' to name the repository.\n".to_vec()),
+        (
+            git("description"),
+            b"Unnamed repository; edit this file 'description' to name the repository.\n".to_vec(),
+        ),
     ];
     for d in ["branches", "hooks", "info", "objects/pack", "refs/tags"] {
         let _ = ex.host.fs().mkdir(&view, &git(d), true, user, now);
     }
     if let Some(h) = &head {
-        files.push((git(&format!("refs/heads/{branch}")), format!("{}\n", h.id).into_bytes()));
-        files.push((git(&format!("refs/remotes/origin/{branch}")), format!("{}\n", h.id).into_bytes()));
-        files.push((git("refs/remotes/origin/HEAD"), format!("ref: refs/remotes/origin/{branch}\n").into_bytes()));
+        files.push((
+            git(&format!("refs/heads/{branch}")),
+            format!("{}\n", h.id).into_bytes(),
+        ));
+        files.push((
+            git(&format!("refs/remotes/origin/{branch}")),
+            format!("{}\n", h.id).into_bytes(),
+        ));
+        files.push((
+            git("refs/remotes/origin/HEAD"),
+            format!("ref: refs/remotes/origin/{branch}\n").into_bytes(),
+        ));
         for (path, blob) in &h.files {
             let data = ex.host.git().blob(blob).unwrap_or_default().to_vec();
             files.push((normalize(&dest, path), data));
@@ -206,11 +254,19 @@ fn clone(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
     }
     for (p, d) in files {
         if let Err(e) = write(ex, &p, &d) {
-            return fail(ex, io, &format!("error: unable to create file {p}: {e}\n"), 128);
+            return fail(
+                ex,
+                io,
+                &format!("error: unable to create file {p}: {e}\n"),
+                128,
+            );
         }
     }
     if head.is_none() {
-        ex.err(io, "warning: You appear to have cloned an empty repository.\n");
+        ex.err(
+            io,
+            "warning: You appear to have cloned an empty repository.\n",
+        );
     }
     ex.status(0);
     Flow::Next
@@ -218,7 +274,12 @@ fn clone(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
 
 fn pull(ex: &mut Exec, _args: &[String], io: &Io, merge: bool) -> Flow {
     let Some(root) = repo_root(ex) else {
-        return fail(ex, io, "fatal: not a git repository (or any of the parent directories): .git\n", 128);
+        return fail(
+            ex,
+            io,
+            "fatal: not a git repository (or any of the parent directories): .git\n",
+            128,
+        );
     };
     let Some(url) = remote_url(ex, &root) else {
         return fail(ex, io, "fatal: No remote repository specified.  Please, specify either a URL or a\nremote name from which new revisions should be fetched.\n", 1);
@@ -273,7 +334,10 @@ fn pull(ex: &mut Exec, _args: &[String], io: &Io, merge: bool) -> Flow {
     let old: Option<Commit> = local.as_deref().and_then(|id| repo.commit(id)).cloned();
     let changes = ex.host.git().diff(old.as_ref(), Some(&remote));
     if let Some(l) = &local {
-        ex.out(io, &format!("Updating {}..{}\n", short(l), short(&remote.id)));
+        ex.out(
+            io,
+            &format!("Updating {}..{}\n", short(l), short(&remote.id)),
+        );
     }
     // Refuse to overwrite local edits, as git does.
     let view = ex.p.view.clone();
@@ -281,7 +345,12 @@ fn pull(ex: &mut Exec, _args: &[String], io: &Io, merge: bool) -> Flow {
     let mut untracked = Vec::new();
     for c in &changes {
         let path = normalize(&root, &c.path);
-        let current = ex.host.fs().read(&view, &path).ok().map(|d| hash_object("blob", d));
+        let current = ex
+            .host
+            .fs()
+            .read(&view, &path)
+            .ok()
+            .map(|d| hash_object("blob", d));
         match (&c.old, current) {
             (Some(o), Some(cur)) if *o != cur => dirty.push(c.path.clone()),
             (Some(_), None) => {}
@@ -303,7 +372,12 @@ fn pull(ex: &mut Exec, _args: &[String], io: &Io, merge: bool) -> Flow {
             Some(blob) => {
                 let data = ex.host.git().blob(blob).unwrap_or_default().to_vec();
                 if let Err(e) = write(ex, &path, &data) {
-                    return fail(ex, io, &format!("error: unable to create file {}: {e}\n", c.path), 128);
+                    return fail(
+                        ex,
+                        io,
+                        &format!("error: unable to create file {}: {e}\n", c.path),
+                        128,
+                    );
                 }
             }
             None => {
@@ -341,7 +415,12 @@ fn history(ex: &mut Exec, root: &str) -> Result<Vec<Commit>, String> {
 
 fn log(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
     let Some(root) = repo_root(ex) else {
-        return fail(ex, io, "fatal: not a git repository (or any of the parent directories): .git\n", 128);
+        return fail(
+            ex,
+            io,
+            "fatal: not a git repository (or any of the parent directories): .git\n",
+            128,
+        );
     };
     let mut oneline = false;
     let mut limit = usize::MAX;
@@ -376,9 +455,15 @@ fn log(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
         if n > 0 {
             text.push('\n');
         }
-        let date = k8s_openapi::jiff::fmt::strtime::format("%a %b %-d %H:%M:%S %Y +0000", c.time.to_time().0)
-            .unwrap_or_default();
-        text.push_str(&format!("commit {}\nAuthor: {} <{}>\nDate:   {date}\n\n", c.id, c.author, c.email));
+        let date = k8s_openapi::jiff::fmt::strtime::format(
+            "%a %b %-d %H:%M:%S %Y +0000",
+            c.time.to_time().0,
+        )
+        .unwrap_or_default();
+        text.push_str(&format!(
+            "commit {}\nAuthor: {} <{}>\nDate:   {date}\n\n",
+            c.id, c.author, c.email
+        ));
         for l in c.message.lines() {
             text.push_str(&format!("    {l}\n"));
         }
@@ -390,11 +475,20 @@ fn log(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
 
 fn rev_parse(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
     let Some(root) = repo_root(ex) else {
-        return fail(ex, io, "fatal: not a git repository (or any of the parent directories): .git\n", 128);
+        return fail(
+            ex,
+            io,
+            "fatal: not a git repository (or any of the parent directories): .git\n",
+            128,
+        );
     };
     let head = local_head(ex, &root).unwrap_or_default();
     let shorten = args.iter().any(|a| a == "--short");
-    let id = if shorten { short(&head).to_string() } else { head };
+    let id = if shorten {
+        short(&head).to_string()
+    } else {
+        head
+    };
     ex.out(io, &format!("{id}\n"));
     ex.status(0);
     Flow::Next
@@ -402,7 +496,12 @@ fn rev_parse(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
 
 fn status(ex: &mut Exec, io: &Io) -> Flow {
     let Some(root) = repo_root(ex) else {
-        return fail(ex, io, "fatal: not a git repository (or any of the parent directories): .git\n", 128);
+        return fail(
+            ex,
+            io,
+            "fatal: not a git repository (or any of the parent directories): .git\n",
+            128,
+        );
     };
     let url = remote_url(ex, &root).unwrap_or_default();
     let repo = ex.host.git().repo(&url).cloned();
@@ -440,13 +539,18 @@ fn status(ex: &mut Exec, io: &Io) -> Flow {
             untracked.push(shown);
         }
     }
-    let branch = repo.as_ref().map_or("master".to_string(), |r| r.branch.clone());
+    let branch = repo
+        .as_ref()
+        .map_or("master".to_string(), |r| r.branch.clone());
     let mut text = format!("On branch {branch}\n");
-    let fetched = read_text(ex, &normalize(&root, &format!(".git/refs/remotes/origin/{branch}")));
+    let fetched = read_text(
+        ex,
+        &normalize(&root, &format!(".git/refs/remotes/origin/{branch}")),
+    );
     match (fetched.map(|s| s.trim().to_string()), &head) {
-        (Some(f), Some(h)) if f == *h => {
-            text.push_str(&format!("Your branch is up to date with 'origin/{branch}'.\n"))
-        }
+        (Some(f), Some(h)) if f == *h => text.push_str(&format!(
+            "Your branch is up to date with 'origin/{branch}'.\n"
+        )),
         (Some(f), Some(h)) => {
             let behind = repo.as_ref().map_or(0, |r| {
                 let mut n = 0;
@@ -469,7 +573,8 @@ fn status(ex: &mut Exec, io: &Io) -> Flow {
     }
     if !modified.is_empty() || !deleted.is_empty() {
         text.push_str("\nChanges not staged for commit:\n  (use \"git add/rm <file>...\" to update what will be committed)\n  (use \"git restore <file>...\" to discard changes in working directory)\n");
-        let mut all: Vec<(String, &str)> = modified.iter().map(|p| (p.clone(), "modified:")).collect();
+        let mut all: Vec<(String, &str)> =
+            modified.iter().map(|p| (p.clone(), "modified:")).collect();
         all.extend(deleted.iter().map(|p| (p.clone(), "deleted: ")));
         all.sort();
         for (p, what) in all {
@@ -504,7 +609,11 @@ fn collect(
     rel: &str,
     out: &mut std::collections::BTreeMap<String, String>,
 ) {
-    let dir = if rel.is_empty() { root.to_string() } else { normalize(root, rel) };
+    let dir = if rel.is_empty() {
+        root.to_string()
+    } else {
+        normalize(root, rel)
+    };
     let Ok(entries) = ex.host.fs().list(view, &dir) else {
         return;
     };
@@ -512,7 +621,11 @@ fn collect(
         if rel.is_empty() && name == ".git" {
             continue;
         }
-        let r = if rel.is_empty() { name.clone() } else { format!("{rel}/{name}") };
+        let r = if rel.is_empty() {
+            name.clone()
+        } else {
+            format!("{rel}/{name}")
+        };
         if st.is_dir {
             if out.len() < 10_000 {
                 collect(ex, view, root, &r, out);
@@ -522,4 +635,3 @@ fn collect(
         }
     }
 }
-

@@ -121,8 +121,16 @@ fn tree_id(files: &BTreeMap<String, String>) -> String {
         }
         // git sorts tree entries by name, directories as if followed by '/'.
         items.sort_by(|a, b| {
-            let ka = if a.1 { format!("{}/", a.0) } else { a.0.clone() };
-            let kb = if b.1 { format!("{}/", b.0) } else { b.0.clone() };
+            let ka = if a.1 {
+                format!("{}/", a.0)
+            } else {
+                a.0.clone()
+            };
+            let kb = if b.1 {
+                format!("{}/", b.0)
+            } else {
+                b.0.clone()
+            };
             ka.cmp(&kb)
         });
         let mut data = Vec::new();
@@ -362,7 +370,11 @@ impl Remotes {
 
 /// `git diff --stat` lines, the summary line and the create/delete mode lines.
 pub fn diffstat(changes: &[FileChange]) -> String {
-    let name_w = changes.iter().map(|c| c.path.chars().count()).max().unwrap_or(0);
+    let name_w = changes
+        .iter()
+        .map(|c| c.path.chars().count())
+        .max()
+        .unwrap_or(0);
     let max_change = changes
         .iter()
         .filter(|c| !c.binary)
@@ -386,7 +398,13 @@ pub fn diffstat(changes: &[FileChange]) -> String {
         }
         let total = c.insertions + c.deletions;
         let (plus, minus) = if max_change > graph_w {
-            let scale = |n: usize| if n == 0 { 0 } else { (n * graph_w).div_ceil(max_change).max(1) };
+            let scale = |n: usize| {
+                if n == 0 {
+                    0
+                } else {
+                    (n * graph_w).div_ceil(max_change).max(1)
+                }
+            };
             (scale(c.insertions), scale(c.deletions))
         } else {
             (c.insertions, c.deletions)
@@ -404,10 +422,16 @@ pub fn diffstat(changes: &[FileChange]) -> String {
     let del: usize = changes.iter().map(|c| c.deletions).sum();
     let mut summary = format!(" {files} file{} changed", if files == 1 { "" } else { "s" });
     if ins > 0 || del == 0 {
-        summary.push_str(&format!(", {ins} insertion{}(+)", if ins == 1 { "" } else { "s" }));
+        summary.push_str(&format!(
+            ", {ins} insertion{}(+)",
+            if ins == 1 { "" } else { "s" }
+        ));
     }
     if del > 0 || ins == 0 {
-        summary.push_str(&format!(", {del} deletion{}(-)", if del == 1 { "" } else { "s" }));
+        summary.push_str(&format!(
+            ", {del} deletion{}(-)",
+            if del == 1 { "" } else { "s" }
+        ));
     }
     out.push_str(&summary);
     out.push('\n');
@@ -425,14 +449,21 @@ mod staged {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
     use std::collections::BTreeMap;
 
-    pub fn serialize<S: Serializer>(v: &BTreeMap<String, Vec<u8>>, s: S) -> Result<S::Ok, S::Error> {
+    pub fn serialize<S: Serializer>(
+        v: &BTreeMap<String, Vec<u8>>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
         let m: BTreeMap<&String, String> = v.iter().map(|(k, d)| (k, hex(d))).collect();
         m.serialize(s)
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, Vec<u8>>, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<BTreeMap<String, Vec<u8>>, D::Error> {
         let m = BTreeMap::<String, String>::deserialize(d)?;
-        Ok(m.into_iter().map(|(k, v)| (k, super::hex_bytes(&v))).collect())
+        Ok(m.into_iter()
+            .map(|(k, v)| (k, super::hex_bytes(&v)))
+            .collect())
     }
 
     pub fn hex(d: &[u8]) -> String {
@@ -451,9 +482,15 @@ mod tests {
     #[test]
     fn ids_are_git_object_hashes() {
         // `printf 'hello\n' | git hash-object --stdin`
-        assert_eq!(hash_object("blob", b"hello\n"), "ce013625030ba8dba906f756967f9e9ca394464a");
+        assert_eq!(
+            hash_object("blob", b"hello\n"),
+            "ce013625030ba8dba906f756967f9e9ca394464a"
+        );
         // The empty tree.
-        assert_eq!(tree_id(&BTreeMap::new()), "4b825dc642cb6eb9a060e54bf8d69288fbee4904");
+        assert_eq!(
+            tree_id(&BTreeMap::new()),
+            "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+        );
         let mut files = BTreeMap::new();
         files.insert("hello.txt".to_string(), hash_object("blob", b"hello\n"));
         // `git write-tree` over a repo holding hello.txt.

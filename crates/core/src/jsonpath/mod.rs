@@ -551,7 +551,9 @@ pub fn evaluate_document(
         match values.len() {
             0 => Value::Null,
             1 => values.remove(0),
-            _ => serde_json::json!({"apiVersion": "v1", "items": values, "kind": "List", "metadata": {"resourceVersion": ""}}),
+            _ => {
+                serde_json::json!({"apiVersion": "v1", "items": values, "kind": "List", "metadata": {"resourceVersion": ""}})
+            }
         }
     };
     execute(&parsed, &data, opts).map_err(|e| {

@@ -22,7 +22,11 @@ pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration
 fn merge_key(path: &str) -> Option<&'static str> {
     let last = path.rsplit('.').next().unwrap_or(path);
     match last {
-        "containers" | "initContainers" | "ephemeralContainers" | "volumes" | "env"
+        "containers"
+        | "initContainers"
+        | "ephemeralContainers"
+        | "volumes"
+        | "env"
         | "imagePullSecrets" => Some("name"),
         "volumeMounts" => Some("mountPath"),
         "ports" if path.ends_with("containers.ports") || path.ends_with("initContainers.ports") => {
@@ -41,13 +45,23 @@ pub fn merge(current: &mut Value, original: Option<&Value>, modified: &Value, pa
         return;
     };
     for (k, mv) in m {
-        let child = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+        let child = if path.is_empty() {
+            k.clone()
+        } else {
+            format!("{path}.{k}")
+        };
         let ov = original.and_then(|o| o.get(k));
         match cur.get_mut(k) {
             Some(cv @ Value::Object(_)) if mv.is_object() => merge(cv, ov, mv, &child),
             Some(Value::Array(cl)) if mv.is_array() && merge_key(&child).is_some() => {
                 let key = merge_key(&child).unwrap_or("name");
-                merge_list(cl, ov.and_then(Value::as_array), mv.as_array().map_or(&[][..], Vec::as_slice), key, &child);
+                merge_list(
+                    cl,
+                    ov.and_then(Value::as_array),
+                    mv.as_array().map_or(&[][..], Vec::as_slice),
+                    key,
+                    &child,
+                );
             }
             _ => {
                 cur.insert(k.clone(), mv.clone());
@@ -63,7 +77,13 @@ pub fn merge(current: &mut Value, original: Option<&Value>, modified: &Value, pa
     }
 }
 
-fn merge_list(current: &mut Vec<Value>, original: Option<&Vec<Value>>, modified: &[Value], key: &str, path: &str) {
+fn merge_list(
+    current: &mut Vec<Value>,
+    original: Option<&Vec<Value>>,
+    modified: &[Value],
+    key: &str,
+    path: &str,
+) {
     let key_of = |v: &Value| v.get(key).cloned();
     for mv in modified {
         let k = key_of(mv);
@@ -111,7 +131,12 @@ fn set_annotation(v: &mut Value, key: &str, value: String) {
 }
 
 /// `kubectl apply -f FILE...`.
-pub(super) fn apply(cluster: &mut Cluster, args: &[String], files: &dyn FileSource, out: &mut Output) {
+pub(super) fn apply(
+    cluster: &mut Cluster,
+    args: &[String],
+    files: &dyn FileSource,
+    out: &mut Output,
+) {
     const SPEC: &[Flag] = &[
         NAMESPACE,
         flag("filename", Some('f'), Kind::StringArray),
@@ -124,23 +149,27 @@ pub(super) fn apply(cluster: &mut Cluster, args: &[String], files: &dyn FileSour
         return out.fail("--server-side is not supported here yet; client-side apply is");
     }
     if p.strings("filename").is_empty() {
-        return out.fail("error: must specify one of -f and -k\n\nSee 'kubectl apply -h' for help and examples".trim_start_matches("error: "));
+        return out.fail(
+            "error: must specify one of -f and -k\n\nSee 'kubectl apply -h' for help and examples"
+                .trim_start_matches("error: "),
+        );
     }
     let namespace = p.string("namespace").unwrap_or("default").to_string();
     let Some(texts) = read_files(&p, files, out) else {
         return;
     };
     for (file, text) in texts {
-        let decoded = match crate::manifest::decode(&file, &text, crate::manifest::Validation::Strict) {
-            Ok(d) => d,
-            Err(ds) => {
-                for d in &ds {
-                    out.err(format!("{}\n", manifest_message(d)));
+        let decoded =
+            match crate::manifest::decode(&file, &text, crate::manifest::Validation::Strict) {
+                Ok(d) => d,
+                Err(ds) => {
+                    for d in &ds {
+                        out.err(format!("{}\n", manifest_message(d)));
+                    }
+                    out.exit_code = 1;
+                    continue;
                 }
-                out.exit_code = 1;
-                continue;
-            }
-        };
+            };
         for m in decoded.manifests {
             apply_one(cluster, &file, m.object, &namespace, out);
         }
@@ -150,11 +179,18 @@ pub(super) fn apply(cluster: &mut Cluster, args: &[String], files: &dyn FileSour
 fn apply_one(cluster: &mut Cluster, file: &str, object: Object, namespace: &str, out: &mut Output) {
     let kind = object.kind();
     let Some(rt) = resources::lookup(kind) else {
-        return out.fail(format!("applying {} is not supported here yet", object.resource()));
+        return out.fail(format!(
+            "applying {} is not supported here yet",
+            object.resource()
+        ));
     };
     let name = object.metadata().name.clone().unwrap_or_default();
     let ns = if rt.namespaced {
-        object.metadata().namespace.clone().unwrap_or_else(|| namespace.to_string())
+        object
+            .metadata()
+            .namespace
+            .clone()
+            .unwrap_or_else(|| namespace.to_string())
     } else {
         String::new()
     };
@@ -259,7 +295,8 @@ mod tests {
     fn lists_merge_on_their_keys() {
         let mut live = json!({"spec": {"volumes": [{"name": "token", "projected": {}}, {"name": "data", "emptyDir": {}}]}});
         let original = json!({"spec": {"volumes": [{"name": "data", "emptyDir": {}}]}});
-        let modified = json!({"spec": {"volumes": [{"name": "data", "emptyDir": {"medium": "Memory"}}]}});
+        let modified =
+            json!({"spec": {"volumes": [{"name": "data", "emptyDir": {"medium": "Memory"}}]}});
         merge(&mut live, Some(&original), &modified, "");
         assert_eq!(live["spec"]["volumes"][0]["name"], "token");
         assert_eq!(live["spec"]["volumes"][1]["emptyDir"]["medium"], "Memory");

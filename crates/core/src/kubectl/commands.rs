@@ -83,7 +83,12 @@ pub fn dispatch(
 }
 
 /// Parses flags; on error prints pflag's message with the command's help hint.
-pub(super) fn parse(command: &str, args: &[String], spec: &[Flag], out: &mut Output) -> Option<flags::Parsed> {
+pub(super) fn parse(
+    command: &str,
+    args: &[String],
+    spec: &[Flag],
+    out: &mut Output,
+) -> Option<flags::Parsed> {
     match flags::parse(args, spec) {
         Ok(p) => Some(p),
         Err(e) => {
@@ -281,7 +286,10 @@ fn get(cluster: &mut Cluster, args: &[String], files: &dyn FileSource, out: &mut
                 }
             }
         } else if !single {
-            let mut all: Vec<Object> = found.iter_mut().flat_map(|(_, o)| std::mem::take(o)).collect();
+            let mut all: Vec<Object> = found
+                .iter_mut()
+                .flat_map(|(_, o)| std::mem::take(o))
+                .collect();
             if let Err(e) = sort_objects(&mut all, &sort_by) {
                 return out.fail(e.0);
             }
@@ -420,12 +428,21 @@ fn sort_objects(objects: &mut Vec<Object>, sort_by: &str) -> Result<(), super::s
     let values: Vec<serde_json::Value> = objects.iter().map(Object::to_json).collect();
     let order = super::sorter::sort_order(&values, sort_by)?;
     let mut taken: Vec<Option<Object>> = std::mem::take(objects).into_iter().map(Some).collect();
-    objects.extend(order.into_iter().filter_map(|i| taken.get_mut(i).and_then(Option::take)));
+    objects.extend(
+        order
+            .into_iter()
+            .filter_map(|i| taken.get_mut(i).and_then(Option::take)),
+    );
     Ok(())
 }
 
 /// The stored object of a type by namespace and name.
-pub(super) fn find(cluster: &Cluster, rt: &ResourceType, namespace: &str, name: &str) -> Option<Object> {
+pub(super) fn find(
+    cluster: &Cluster,
+    rt: &ResourceType,
+    namespace: &str,
+    name: &str,
+) -> Option<Object> {
     list(cluster, rt, Some(namespace))
         .into_iter()
         .find(|o| o.metadata().name.as_deref() == Some(name))
@@ -862,7 +879,11 @@ fn delete(cluster: &mut Cluster, args: &[String], files: &dyn FileSource, out: &
     if force && grace == 0 {
         out.err("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\n");
     }
-    let verb = if force && grace == 0 { "force deleted" } else { "deleted" };
+    let verb = if force && grace == 0 {
+        "force deleted"
+    } else {
+        "deleted"
+    };
     // Pods still terminating after their DELETE: kubectl waits for them to go.
     let mut terminating: Vec<(String, String, String, i64)> = Vec::new();
     for (rt, ns, name) in targets {
@@ -923,7 +944,12 @@ fn wait_for_deletion(cluster: &mut Cluster, pods: &[(String, String, String, i64
 }
 
 /// `kubectl label|annotate TYPE NAME key=value... key-... [--overwrite]`.
-fn label(cluster: &mut Cluster, args: &[String], out: &mut Output, which: crate::apiserver::MetaMap) {
+fn label(
+    cluster: &mut Cluster,
+    args: &[String],
+    out: &mut Output,
+    which: crate::apiserver::MetaMap,
+) {
     use crate::apiserver::MetaMap;
     let (command, noun) = match which {
         MetaMap::Labels => ("label", "label"),
@@ -1228,7 +1254,12 @@ fn klog_warning(now: crate::clock::SimTime, at: &str, msg: &str) -> String {
 }
 
 /// Prints an object for `-o json|yaml|name`, or kubectl's `pod/x created` line.
-pub(super) fn print_object(obj: &Object, output: Option<&str>, verb: &str, out: &mut Output) -> bool {
+pub(super) fn print_object(
+    obj: &Object,
+    output: Option<&str>,
+    verb: &str,
+    out: &mut Output,
+) -> bool {
     let mut json = obj.to_json();
     // Go prints a zero metav1.Time as null; k8s-openapi leaves it out.
     if let Some(meta) = json.get_mut("metadata").and_then(|m| m.as_object_mut()) {

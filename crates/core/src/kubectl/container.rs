@@ -11,7 +11,12 @@ use crate::Cluster;
 fn pick_container(pod: &Pod, named: Option<&str>, out: &mut Output) -> Option<String> {
     let spec = pod.spec.clone().unwrap_or_default();
     let app: Vec<String> = spec.containers.iter().map(|c| c.name.clone()).collect();
-    let init: Vec<String> = spec.init_containers.iter().flatten().map(|c| c.name.clone()).collect();
+    let init: Vec<String> = spec
+        .init_containers
+        .iter()
+        .flatten()
+        .map(|c| c.name.clone())
+        .collect();
     let pod_name = pod.metadata.name.clone().unwrap_or_default();
     if let Some(n) = named {
         if app.iter().chain(&init).any(|c| c == n) {
@@ -31,7 +36,10 @@ fn pick_container(pod: &Pod, named: Option<&str>, out: &mut Output) -> Option<St
     if app.len() + init.len() > 1 {
         let mut all: Vec<String> = app.clone();
         all.extend(init.iter().map(|c| format!("{c} (init)")));
-        out.err(format!("Defaulted container {default:?} out of: {}\n", all.join(", ")));
+        out.err(format!(
+            "Defaulted container {default:?} out of: {}\n",
+            all.join(", ")
+        ));
     }
     Some(default)
 }
@@ -56,19 +64,28 @@ pub fn logs(cluster: &mut Cluster, args: &[String], out: &mut Output) {
         flag("tail", None, Kind::String),
         flag("all-containers", None, Kind::Bool),
     ];
-    let Some(p) = parse("logs", args, SPEC, out) else { return };
+    let Some(p) = parse("logs", args, SPEC, out) else {
+        return;
+    };
     let ns = p.string("namespace").unwrap_or("default").to_string();
     let Some(first) = p.positionals.first() else {
         out.fail("expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples");
         return;
     };
-    let name = first.strip_prefix("pod/").or_else(|| first.strip_prefix("pods/")).unwrap_or(first);
+    let name = first
+        .strip_prefix("pod/")
+        .or_else(|| first.strip_prefix("pods/"))
+        .unwrap_or(first);
     let Some(pod) = cluster.api().pods.get(&ns, name).cloned() else {
-        out.err(format!("Error from server (NotFound): pods {name:?} not found\n"));
+        out.err(format!(
+            "Error from server (NotFound): pods {name:?} not found\n"
+        ));
         out.exit_code = 1;
         return;
     };
-    let named = p.string("container").or(p.positionals.get(1).map(String::as_str));
+    let named = p
+        .string("container")
+        .or(p.positionals.get(1).map(String::as_str));
     let tail: Option<usize> = match p.string("tail") {
         Some(t) => match t.parse::<i64>() {
             Ok(n) if n >= 0 => Some(n as usize),
@@ -82,7 +99,12 @@ pub fn logs(cluster: &mut Cluster, args: &[String], out: &mut Output) {
     };
     let containers: Vec<String> = if p.bool("all-containers") {
         let spec = pod.spec.clone().unwrap_or_default();
-        spec.init_containers.iter().flatten().chain(&spec.containers).map(|c| c.name.clone()).collect()
+        spec.init_containers
+            .iter()
+            .flatten()
+            .chain(&spec.containers)
+            .map(|c| c.name.clone())
+            .collect()
     } else {
         match pick_container(&pod, named, out) {
             Some(c) => vec![c],
@@ -92,7 +114,9 @@ pub fn logs(cluster: &mut Cluster, args: &[String], out: &mut Output) {
     let previous = p.bool("previous");
     for container in containers {
         let lines = cluster.logs(&ns, name, &container, previous);
-        let waiting = state_of(&pod, &container).and_then(|s| s.waiting).and_then(|w| w.reason);
+        let waiting = state_of(&pod, &container)
+            .and_then(|s| s.waiting)
+            .and_then(|w| w.reason);
         let lines = match lines {
             Some(l) if previous || !l.is_empty() || waiting.is_none() => l,
             _ if previous => {
@@ -102,7 +126,9 @@ pub fn logs(cluster: &mut Cluster, args: &[String], out: &mut Output) {
             }
             _ => {
                 let why = match waiting.as_deref() {
-                    Some("ImagePullBackOff" | "ErrImagePull") => "trying and failing to pull image".to_string(),
+                    Some("ImagePullBackOff" | "ErrImagePull") => {
+                        "trying and failing to pull image".to_string()
+                    }
                     Some(r) => r.to_string(),
                     None => "ContainerCreating".into(),
                 };
@@ -131,7 +157,9 @@ pub fn exec(cluster: &mut Cluster, args: &[String], out: &mut Output) {
         flag("tty", Some('t'), Kind::Bool),
         flag("quiet", Some('q'), Kind::Bool),
     ];
-    let Some(p) = parse("exec", args, SPEC, out) else { return };
+    let Some(p) = parse("exec", args, SPEC, out) else {
+        return;
+    };
     let ns = p.string("namespace").unwrap_or("default").to_string();
     let Some(first) = p.positionals.first() else {
         out.fail("exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\nSee 'kubectl exec -h' for help and examples");
@@ -145,18 +173,31 @@ pub fn exec(cluster: &mut Cluster, args: &[String], out: &mut Output) {
         out.fail("you must specify at least one command for the container");
         return;
     }
-    let name = first.strip_prefix("pod/").or_else(|| first.strip_prefix("pods/")).unwrap_or(first);
+    let name = first
+        .strip_prefix("pod/")
+        .or_else(|| first.strip_prefix("pods/"))
+        .unwrap_or(first);
     let Some(pod) = cluster.api().pods.get(&ns, name).cloned() else {
-        out.err(format!("Error from server (NotFound): pods {name:?} not found\n"));
+        out.err(format!(
+            "Error from server (NotFound): pods {name:?} not found\n"
+        ));
         out.exit_code = 1;
         return;
     };
-    let phase = pod.status.as_ref().and_then(|s| s.phase.clone()).unwrap_or_default();
+    let phase = pod
+        .status
+        .as_ref()
+        .and_then(|s| s.phase.clone())
+        .unwrap_or_default();
     if phase == "Succeeded" || phase == "Failed" {
-        out.fail(format!("cannot exec into a container in a completed pod; current phase is {phase}"));
+        out.fail(format!(
+            "cannot exec into a container in a completed pod; current phase is {phase}"
+        ));
         return;
     }
-    let Some(container) = pick_container(&pod, p.string("container"), out) else { return };
+    let Some(container) = pick_container(&pod, p.string("container"), out) else {
+        return;
+    };
     match cluster.exec(&ns, name, &container, p.trailing.clone()) {
         Ok((chunks, code)) => {
             for (stream, data) in chunks {
@@ -177,7 +218,8 @@ pub fn exec(cluster: &mut Cluster, args: &[String], out: &mut Output) {
 
 /// Go's time.RFC3339Nano: fractional seconds without trailing zeros (none when whole).
 fn rfc3339_nano(t: crate::clock::SimTime) -> String {
-    let secs = k8s_openapi::jiff::fmt::strtime::format("%Y-%m-%dT%H:%M:%S", t.to_time().0).unwrap_or_default();
+    let secs = k8s_openapi::jiff::fmt::strtime::format("%Y-%m-%dT%H:%M:%S", t.to_time().0)
+        .unwrap_or_default();
     let ms = (crate::clock::EPOCH_UNIX_MS as u64 + t.0) % 1000;
     if ms == 0 {
         format!("{secs}Z")

@@ -143,7 +143,8 @@ pub fn print(columns: &[Column], objects: &[Value], no_headers: bool) -> Result<
     for o in objects {
         let mut row = Vec::with_capacity(columns.len());
         for c in columns {
-            let results = jsonpath::find_results(&c.template, o, &opts).map_err(|e| e.to_string())?;
+            let results =
+                jsonpath::find_results(&c.template, o, &opts).map_err(|e| e.to_string())?;
             let mut cells: Vec<String> = Vec::new();
             if results.first().is_none_or(|r| r.is_empty()) {
                 cells.push("<none>".into());
@@ -170,7 +171,10 @@ mod tests {
             (".metadata.name", Ok("{.metadata.name}")),
             ("{metadata.name}", Ok("{.metadata.name}")),
             ("{.metadata.name}", Ok("{.metadata.name}")),
-            (".spec.containers[*].image", Ok("{.spec.containers[*].image}")),
+            (
+                ".spec.containers[*].image",
+                Ok("{.spec.containers[*].image}"),
+            ),
             ("", Ok("")),
             ("{.a}{.b}", Err(())),
             ("{", Err(())),
@@ -182,7 +186,12 @@ mod tests {
 
     #[test]
     fn specs_and_errors() {
-        assert_eq!(parse_spec("NAME:.metadata.name,NODE:.spec.nodeName").unwrap().len(), 2);
+        assert_eq!(
+            parse_spec("NAME:.metadata.name,NODE:.spec.nodeName")
+                .unwrap()
+                .len(),
+            2
+        );
         assert_eq!(
             parse_spec("NAME").unwrap_err(),
             "unexpected custom-columns spec: NAME, expected <header>:<json-path-expr>"

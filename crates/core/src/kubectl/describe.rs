@@ -913,17 +913,37 @@ pub fn service(
     use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
     let mut w = Writer::new();
     let spec = svc.spec.clone().unwrap_or_default();
-    w.write(0, &format!("Name:\t{}\n", svc.metadata.name.as_deref().unwrap_or_default()));
-    w.write(0, &format!("Namespace:\t{}\n", svc.metadata.namespace.as_deref().unwrap_or_default()));
+    w.write(
+        0,
+        &format!(
+            "Name:\t{}\n",
+            svc.metadata.name.as_deref().unwrap_or_default()
+        ),
+    );
+    w.write(
+        0,
+        &format!(
+            "Namespace:\t{}\n",
+            svc.metadata.namespace.as_deref().unwrap_or_default()
+        ),
+    );
     labels(&mut w, "Labels", svc.metadata.labels.as_ref());
     labels(&mut w, "Annotations", svc.metadata.annotations.as_ref());
     let selector = spec
         .selector
         .as_ref()
-        .map(|s| s.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(","))
+        .map(|s| {
+            s.iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join(",")
+        })
         .unwrap_or_default();
     w.write(0, &format!("Selector:\t{selector}\n"));
-    w.write(0, &format!("Type:\t{}\n", spec.type_.as_deref().unwrap_or_default()));
+    w.write(
+        0,
+        &format!("Type:\t{}\n", spec.type_.as_deref().unwrap_or_default()),
+    );
     if let Some(p) = &spec.ip_family_policy {
         w.write(0, &format!("IP Family Policy:\t{p}\n"));
     }
@@ -931,7 +951,10 @@ pub fn service(
         Some(f) => w.write(0, &format!("IP Families:\t{}\n", f.join(","))),
         None => w.write(0, "IP Families:\t<none>\n"),
     }
-    w.write(0, &format!("IP:\t{}\n", spec.cluster_ip.as_deref().unwrap_or_default()));
+    w.write(
+        0,
+        &format!("IP:\t{}\n", spec.cluster_ip.as_deref().unwrap_or_default()),
+    );
     match spec.cluster_ips.as_ref().filter(|f| !f.is_empty()) {
         Some(f) => w.write(0, &format!("IPs:\t{}\n", f.join(","))),
         None => w.write(0, "IPs:\t<none>\n"),
@@ -940,7 +963,11 @@ pub fn service(
         w.write(0, &format!("External IPs:\t{}\n", ips.join(",")));
     }
     for sp in spec.ports.iter().flatten() {
-        let name = sp.name.clone().filter(|n| !n.is_empty()).unwrap_or_else(|| "<unset>".into());
+        let name = sp
+            .name
+            .clone()
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| "<unset>".into());
         let proto = sp.protocol.as_deref().unwrap_or("TCP");
         w.write(0, &format!("Port:\t{name}\t{}/{proto}\n", sp.port));
         match &sp.target_port {
@@ -957,7 +984,13 @@ pub fn service(
         };
         w.write(0, &format!("Endpoints:\t{eps}\n"));
     }
-    w.write(0, &format!("Session Affinity:\t{}\n", spec.session_affinity.as_deref().unwrap_or_default()));
+    w.write(
+        0,
+        &format!(
+            "Session Affinity:\t{}\n",
+            spec.session_affinity.as_deref().unwrap_or_default()
+        ),
+    );
     if let Some(p) = &spec.external_traffic_policy {
         w.write(0, &format!("External Traffic Policy:\t{p}\n"));
     }

@@ -15,7 +15,10 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::OnceLock;
 
-const SCHEMA_JSON: &str = include_str!("../../data/openapi-v1_34.json");
+#[cfg(feature = "embedded-schema")]
+const SCHEMA_JSON: Option<&str> = Some(include_str!("../../data/openapi-v1_34.json"));
+#[cfg(not(feature = "embedded-schema"))]
+const SCHEMA_JSON: Option<&str> = None;
 
 /// One schema node as the generated file keeps it.
 #[derive(Debug, Default, Deserialize)]
@@ -40,10 +43,24 @@ pub struct SchemaNode {
 /// Every definition, by its full name.
 pub type Definitions = BTreeMap<String, SchemaNode>;
 
-/// The embedded definitions, parsed on first use.
-pub fn definitions() -> &'static Definitions {
-    static DEFS: OnceLock<Definitions> = OnceLock::new();
-    DEFS.get_or_init(|| serde_json::from_str(SCHEMA_JSON).unwrap_or_default())
+static DEFS: OnceLock<Definitions> = OnceLock::new();
+
+/// The definitions, parsed on first use: built in, or as [`provide_schema`] gave them.
+/// `None` while a front end without the built-in schema has not provided it yet.
+pub fn definitions() -> Option<&'static Definitions> {
+    if let Some(text) = SCHEMA_JSON {
+        return Some(DEFS.get_or_init(|| serde_json::from_str(text).unwrap_or_default()));
+    }
+    DEFS.get()
+}
+
+/// Gives core the schema text (`data/openapi-v1_34.json`) when it is not built in. An
+/// unreadable text is an error and changes nothing.
+pub fn provide_schema(text: &str) -> Result<(), String> {
+    let defs: Definitions = serde_json::from_str(text)
+        .map_err(|e| format!("the OpenAPI schema cannot be read: {e}"))?;
+    let _ = DEFS.set(defs);
+    Ok(())
 }
 
 /// What `kubectl explain` shows, as data.
@@ -79,8 +96,13 @@ pub enum ExplainError {
     InvalidPath,
     UnknownResource(String),
     /// A group/version the server does not serve.
-    NoSuchVersion { group_version: String, resource: String },
+    NoSuchVersion {
+        group_version: String,
+        resource: String,
+    },
     UnknownFormat(String),
+    /// The schema has not arrived yet (the web app loads it on demand).
+    SchemaUnavailable,
 }
 
 impl fmt::Display for ExplainError {
@@ -99,6 +121,9 @@ impl fmt::Display for ExplainError {
                 "couldn't find resource for \"{group_version}, Resource={resource}\""
             ),
             ExplainError::UnknownFormat(name) => write!(f, "unrecognized format: {name}"),
+            ExplainError::SchemaUnavailable => f.write_str(
+                "failed to fetch the OpenAPI schema from the server: it is still loading, try again in a moment",
+            ),
         }
     }
 }
@@ -197,7 +222,7 @@ fn field_list(
 
 /// Explains `kind` (a core/v1 kind) at `path`.
 pub fn explain(kind: &str, path: &[String], recursive: bool) -> Result<Explanation, ExplainError> {
-    let defs = definitions();
+    let defs = definitions().ok_or(ExplainError::SchemaUnavailable)?;
     let root_name = format!("io.k8s.api.core.v1.{kind}");
     let Some(root) = defs.get(&root_name) else {
         return Err(ExplainError::UnknownResource(kind.to_ascii_lowercase()));
@@ -248,7 +273,10 @@ pub fn explain(kind: &str, path: &[String], recursive: bool) -> Result<Explanati
 impl Explanation {
     /// kubectl's `plaintext` layout.
     pub fn plaintext(&self) -> String {
-        let mut s = format!("KIND:       {}\nVERSION:    {}\n\n", self.kind, self.version);
+        let mut s = format!(
+            "KIND:       {}\nVERSION:    {}\n\n",
+            self.kind, self.version
+        );
         if let Some((name, ty)) = &self.field {
             s.push_str(&format!("FIELD: {name} <{ty}>\n\n\n"));
         }
@@ -395,15 +423,14 @@ fn parse_request(text: &str) -> Result<(ResourceType, Vec<String>), ExplainError
     let fields: Vec<String> = parts.map(str::to_string).collect();
     let plain = |s: &str| {
         !s.is_empty()
-            && s
-                .chars()
+            && s.chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     };
     if !plain(resource) || !fields.iter().all(|f| plain(f)) {
         return Err(ExplainError::InvalidPath);
     }
-    let resource_type =
-        resources::lookup(resource).ok_or_else(|| ExplainError::UnknownResource(resource.to_string()))?;
+    let resource_type = resources::lookup(resource)
+        .ok_or_else(|| ExplainError::UnknownResource(resource.to_string()))?;
     Ok((resource_type, fields))
 }
 
@@ -413,9 +440,12 @@ mod tests {
 
     #[test]
     fn schema_loads_with_the_served_kinds() {
-        let defs = definitions();
+        let defs = definitions().expect("the schema is built in for tests");
         for kind in ["Pod", "Node", "Service", "Endpoints", "Event", "Namespace"] {
-            assert!(defs.contains_key(&format!("io.k8s.api.core.v1.{kind}")), "{kind}");
+            assert!(
+                defs.contains_key(&format!("io.k8s.api.core.v1.{kind}")),
+                "{kind}"
+            );
         }
     }
 
@@ -425,7 +455,11 @@ mod tests {
             ("a b c", 3, "a b\nc"),
             ("aaaa bbbb", 4, "aaaa\nbbbb"),
             ("short", 76, "short"),
-            ("x https://example.com/very/long/path", 10, "x\nhttps://example.com/very/long/path"),
+            (
+                "x https://example.com/very/long/path",
+                10,
+                "x\nhttps://example.com/very/long/path",
+            ),
             ("a\n\nb", 10, "a\n\nb"),
             ("two  spaces kept", 76, "two  spaces kept"),
             ("end\n", 10, "end\n"),
@@ -433,6 +467,11 @@ mod tests {
         for (input, limit, want) in table {
             assert_eq!(&wrap(input, *limit), want, "{input:?} at {limit}");
         }
+    }
+
+    #[test]
+    fn a_bad_schema_text_is_refused() {
+        assert!(provide_schema("{not json").is_err());
     }
 
     #[test]
@@ -444,7 +483,19 @@ mod tests {
         assert_eq!(ty("overhead"), "map[string]Quantity");
         assert_eq!(ty("restartPolicy"), "string");
         assert_eq!(ty("securityContext"), "PodSecurityContext");
-        let c = explain("Pod", &["spec".into(), "containers".into(), "ports".into()], false).unwrap();
-        assert_eq!(c.fields.iter().find(|f| f.name == "containerPort").unwrap().ty, "integer");
+        let c = explain(
+            "Pod",
+            &["spec".into(), "containers".into(), "ports".into()],
+            false,
+        )
+        .unwrap();
+        assert_eq!(
+            c.fields
+                .iter()
+                .find(|f| f.name == "containerPort")
+                .unwrap()
+                .ty,
+            "integer"
+        );
     }
 }

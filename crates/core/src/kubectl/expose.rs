@@ -47,7 +47,9 @@ pub fn expose(cluster: &mut Cluster, args: &[String], out: &mut Output) {
         flag("output", Some('o'), Kind::String),
         DRY_RUN,
     ];
-    let Some(p) = parse("expose", args, SPEC, out) else { return };
+    let Some(p) = parse("expose", args, SPEC, out) else {
+        return;
+    };
     let ns = p.string("namespace").unwrap_or("default").to_string();
     let (kind, name) = match p.positionals.as_slice() {
         [one] if one.contains('/') => {
@@ -61,61 +63,70 @@ pub fn expose(cluster: &mut Cluster, args: &[String], out: &mut Output) {
         }
     };
     let Some(rt) = super::resources::lookup(&kind) else {
-        out.err(format!("error: the server doesn't have a resource type {kind:?}\n"));
+        out.err(format!(
+            "error: the server doesn't have a resource type {kind:?}\n"
+        ));
         out.exit_code = 1;
         return;
     };
-    let Some(mode) = dry_run(&p, cluster, out) else { return };
+    let Some(mode) = dry_run(&p, cluster, out) else {
+        return;
+    };
     // What the object selects, its labels, its ports and their protocols.
-    let (obj_labels, selector, ports): Introspected =
-        match rt.kind {
-            "Pod" => {
-                let Some(pod) = cluster.api().pods.get(&ns, &name).cloned() else {
-                    out.err(format!("Error from server (NotFound): pods {name:?} not found\n"));
-                    out.exit_code = 1;
-                    return;
-                };
-                let labels = pod.metadata.labels.clone().filter(|l| !l.is_empty());
-                let selector = labels
-                    .clone()
-                    .ok_or_else(|| "the pod has no labels and cannot be exposed".to_string());
-                let ports = pod
-                    .spec
-                    .iter()
-                    .flat_map(|s| s.containers.iter())
-                    .flat_map(|c| c.ports.iter().flatten())
-                    .map(|cp| (cp.container_port, cp.protocol.clone().unwrap_or_else(|| "TCP".into())))
-                    .collect();
-                (labels, selector, ports)
-            }
-            "Service" => {
-                let Some(svc) = cluster.api().services.get(&ns, &name).cloned() else {
-                    out.err(format!("Error from server (NotFound): services {name:?} not found\n"));
-                    out.exit_code = 1;
-                    return;
-                };
-                let spec = svc.spec.clone().unwrap_or_default();
-                let selector = spec
-                    .selector
-                    .clone()
-                    .filter(|s| !s.is_empty())
-                    .ok_or_else(|| "the service has no pod selector set".to_string());
-                let ports = spec
-                    .ports
-                    .iter()
-                    .flatten()
-                    .map(|sp| (sp.port, sp.protocol.clone().unwrap_or_else(|| "TCP".into())))
-                    .collect();
-                (svc.metadata.labels.clone(), selector, ports)
-            }
-            _ => {
-                out.fail(format!(
-                    "cannot expose a {}",
-                    rt.kind
+    let (obj_labels, selector, ports): Introspected = match rt.kind {
+        "Pod" => {
+            let Some(pod) = cluster.api().pods.get(&ns, &name).cloned() else {
+                out.err(format!(
+                    "Error from server (NotFound): pods {name:?} not found\n"
                 ));
+                out.exit_code = 1;
                 return;
-            }
-        };
+            };
+            let labels = pod.metadata.labels.clone().filter(|l| !l.is_empty());
+            let selector = labels
+                .clone()
+                .ok_or_else(|| "the pod has no labels and cannot be exposed".to_string());
+            let ports = pod
+                .spec
+                .iter()
+                .flat_map(|s| s.containers.iter())
+                .flat_map(|c| c.ports.iter().flatten())
+                .map(|cp| {
+                    (
+                        cp.container_port,
+                        cp.protocol.clone().unwrap_or_else(|| "TCP".into()),
+                    )
+                })
+                .collect();
+            (labels, selector, ports)
+        }
+        "Service" => {
+            let Some(svc) = cluster.api().services.get(&ns, &name).cloned() else {
+                out.err(format!(
+                    "Error from server (NotFound): services {name:?} not found\n"
+                ));
+                out.exit_code = 1;
+                return;
+            };
+            let spec = svc.spec.clone().unwrap_or_default();
+            let selector = spec
+                .selector
+                .clone()
+                .filter(|s| !s.is_empty())
+                .ok_or_else(|| "the service has no pod selector set".to_string());
+            let ports = spec
+                .ports
+                .iter()
+                .flatten()
+                .map(|sp| (sp.port, sp.protocol.clone().unwrap_or_else(|| "TCP".into())))
+                .collect();
+            (svc.metadata.labels.clone(), selector, ports)
+        }
+        _ => {
+            out.fail(format!("cannot expose a {}", rt.kind));
+            return;
+        }
+    };
     let selector = match p.string("selector") {
         Some(s) => match parse_labels(s) {
             Ok(s) => s,
@@ -124,7 +135,9 @@ pub fn expose(cluster: &mut Cluster, args: &[String], out: &mut Output) {
         None => match selector {
             Ok(s) => s,
             Err(e) => {
-                out.fail(format!("couldn't retrieve selectors via --selector flag or introspection: {e}"));
+                out.fail(format!(
+                    "couldn't retrieve selectors via --selector flag or introspection: {e}"
+                ));
                 return;
             }
         },
@@ -147,7 +160,12 @@ pub fn expose(cluster: &mut Cluster, args: &[String], out: &mut Output) {
         let protocol = p
             .string("protocol")
             .map(str::to_string)
-            .or_else(|| ports.iter().find(|(pp, _)| *pp == port).map(|(_, pr)| pr.clone()))
+            .or_else(|| {
+                ports
+                    .iter()
+                    .find(|(pp, _)| *pp == port)
+                    .map(|(_, pr)| pr.clone())
+            })
             .unwrap_or_else(|| "TCP".into());
         let target = match p.string("target-port") {
             Some(t) => match t.parse::<i32>() {
@@ -171,7 +189,10 @@ pub fn expose(cluster: &mut Cluster, args: &[String], out: &mut Output) {
         },
         None => obj_labels,
     };
-    let svc_name = p.string("name").map(str::to_string).unwrap_or_else(|| name.chars().take(63).collect());
+    let svc_name = p
+        .string("name")
+        .map(str::to_string)
+        .unwrap_or_else(|| name.chars().take(63).collect());
     let svc = Service {
         metadata: ObjectMeta {
             name: Some(svc_name),
@@ -196,7 +217,9 @@ pub fn expose(cluster: &mut Cluster, args: &[String], out: &mut Output) {
             print_object(&object, output, "exposed (dry run)", out);
             return;
         }
-        DryRun::Server => cluster.dry_run_create(object).map(|o| (o, "exposed (server dry run)")),
+        DryRun::Server => cluster
+            .dry_run_create(object)
+            .map(|o| (o, "exposed (server dry run)")),
         DryRun::None => cluster.create(object).map(|o| (o, "exposed")),
     };
     match result {

@@ -8,14 +8,14 @@
 mod apply;
 mod commands;
 mod container;
-mod expose;
 pub mod customcolumns;
-pub mod sorter;
-pub mod explain;
 pub mod describe;
+pub mod explain;
+mod expose;
 pub mod flags;
 pub mod printers;
 pub mod resources;
+pub mod sorter;
 pub mod tabwriter;
 
 use crate::Cluster;

@@ -133,7 +133,10 @@ pub fn pod_restarts(pod: &Pod, now: crate::clock::SimTime) -> String {
         }
     }
     match last {
-        Some(t) if restarts != 0 => format!("{restarts} ({} ago)", human_duration(now.0.saturating_sub(t.0) as i64)),
+        Some(t) if restarts != 0 => format!(
+            "{restarts} ({} ago)",
+            human_duration(now.0.saturating_sub(t.0) as i64)
+        ),
         _ => restarts.to_string(),
     }
 }

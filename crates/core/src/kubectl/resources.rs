@@ -163,7 +163,14 @@ pub(super) fn api_resources(args: &[String], out: &mut super::Output) {
         ];
         if output == "wide" {
             row.push(format!("[{}]", VERBS.join(" ")));
-            row.push(if matches!(t.kind, "Pod" | "Service") { "all" } else { "" }.to_string());
+            row.push(
+                if matches!(t.kind, "Pod" | "Service") {
+                    "all"
+                } else {
+                    ""
+                }
+                .to_string(),
+            );
         }
         rows.push(row);
     }

@@ -23,8 +23,12 @@ fn key(template: &Template, obj: &Value) -> Result<Option<Found>, SortError> {
     let opts = Options {
         allow_missing_keys: true,
     };
-    let results = jsonpath::find_results(template, obj, &opts).map_err(|e| SortError(e.to_string()))?;
-    Ok(results.into_iter().next().and_then(|r| r.into_iter().next()))
+    let results =
+        jsonpath::find_results(template, obj, &opts).map_err(|e| SortError(e.to_string()))?;
+    Ok(results
+        .into_iter()
+        .next()
+        .and_then(|r| r.into_iter().next()))
 }
 
 fn type_name(f: &Found) -> &'static str {
@@ -178,14 +182,22 @@ mod tests {
             sort(&mut objs, ".nope").unwrap_err().0,
             "couldn't find any field with path \"{.nope}\" in the list of objects"
         );
-        assert!(sort(&mut objs, ".b").unwrap_err().0.contains("unsortable type: bool"));
+        assert!(sort(&mut objs, ".b")
+            .unwrap_err()
+            .0
+            .contains("unsortable type: bool"));
         let mut mixed = vec![json!({"x": 1}), json!({"x": "a"})];
-        assert!(sort(&mut mixed, ".x").unwrap_err().0.contains("unsortable interface"));
+        assert!(sort(&mut mixed, ".x")
+            .unwrap_err()
+            .0
+            .contains("unsortable interface"));
     }
 
     #[test]
     fn many_items_keep_ties_in_order() {
-        let mut objs: Vec<Value> = (0..40).map(|i| json!({"n": format!("p{i}"), "k": i % 3})).collect();
+        let mut objs: Vec<Value> = (0..40)
+            .map(|i| json!({"n": format!("p{i}"), "k": i % 3}))
+            .collect();
         sort(&mut objs, ".k").unwrap();
         let ks: Vec<i64> = objs.iter().map(|o| o["k"].as_i64().unwrap()).collect();
         assert!(ks.windows(2).all(|w| w[0] <= w[1]));

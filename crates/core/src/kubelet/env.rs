@@ -61,26 +61,40 @@ pub fn service_vars(svc: &Service) -> Vec<(String, String)> {
         .to_ascii_uppercase()
         .replace('-', "_");
     let ports = spec.ports.clone().unwrap_or_default();
-    let Some(first) = ports.first() else { return out };
+    let Some(first) = ports.first() else {
+        return out;
+    };
     out.push((format!("{name}_SERVICE_HOST"), ip.clone()));
     out.push((format!("{name}_SERVICE_PORT"), first.port.to_string()));
     for p in &ports {
         if let Some(pn) = &p.name {
             out.push((
-                format!("{name}_SERVICE_PORT_{}", pn.to_ascii_uppercase().replace('-', "_")),
+                format!(
+                    "{name}_SERVICE_PORT_{}",
+                    pn.to_ascii_uppercase().replace('-', "_")
+                ),
                 p.port.to_string(),
             ));
         }
     }
-    let proto = |p: &k8s_openapi::api::core::v1::ServicePort| p.protocol.clone().unwrap_or_else(|| "TCP".into());
+    let proto = |p: &k8s_openapi::api::core::v1::ServicePort| {
+        p.protocol.clone().unwrap_or_else(|| "TCP".into())
+    };
     out.push((
         format!("{name}_PORT"),
-        format!("{}://{ip}:{}", proto(first).to_ascii_lowercase(), first.port),
+        format!(
+            "{}://{ip}:{}",
+            proto(first).to_ascii_lowercase(),
+            first.port
+        ),
     ));
     for p in &ports {
         let pr = proto(p);
         let prefix = format!("{name}_PORT_{}_{pr}", p.port);
-        out.push((prefix.clone(), format!("{}://{ip}:{}", pr.to_ascii_lowercase(), p.port)));
+        out.push((
+            prefix.clone(),
+            format!("{}://{ip}:{}", pr.to_ascii_lowercase(), p.port),
+        ));
         out.push((format!("{prefix}_PROTO"), pr.to_ascii_lowercase()));
         out.push((format!("{prefix}_PORT"), p.port.to_string()));
         out.push((format!("{prefix}_ADDR"), ip.clone()));
@@ -106,7 +120,10 @@ pub fn build(
     for (k, v) in image_env {
         env.insert((*k).to_string(), (*v).to_string());
     }
-    env.insert("HOSTNAME".into(), pod.metadata.name.clone().unwrap_or_default());
+    env.insert(
+        "HOSTNAME".into(),
+        pod.metadata.name.clone().unwrap_or_default(),
+    );
     env.insert("HOME".into(), "/root".into());
     let mut vars: BTreeMap<String, String> = BTreeMap::new();
     let links = pod
@@ -129,11 +146,22 @@ pub fn build(
             if let Some(f) = &from.field_ref {
                 fieldpath::extract(pod, &f.field_path).map_err(EnvError)?
             } else if let Some(r) = &from.resource_field_ref {
-                resource_value(container, &r.resource, r.divisor.as_ref().map(|d| d.0.as_str()), allocatable)?
+                resource_value(
+                    container,
+                    &r.resource,
+                    r.divisor.as_ref().map(|d| d.0.as_str()),
+                    allocatable,
+                )?
             } else if from.config_map_key_ref.is_some() {
-                return Err(EnvError(format!("configmap for env var {:?} not found", e.name)));
+                return Err(EnvError(format!(
+                    "configmap for env var {:?} not found",
+                    e.name
+                )));
             } else if from.secret_key_ref.is_some() {
-                return Err(EnvError(format!("secret for env var {:?} not found", e.name)));
+                return Err(EnvError(format!(
+                    "secret for env var {:?} not found",
+                    e.name
+                )));
             } else {
                 String::new()
             }
@@ -166,7 +194,11 @@ fn resource_value(
     let map = match kind {
         "limits" => res.limits,
         "requests" => res.requests,
-        _ => return Err(EnvError(format!("unsupported container resource : {resource:?}"))),
+        _ => {
+            return Err(EnvError(format!(
+                "unsupported container resource : {resource:?}"
+            )))
+        }
     };
     let milli = map
         .as_ref()

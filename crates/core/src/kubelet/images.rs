@@ -31,7 +31,14 @@ const IMAGES: &[Image] = &[
         system: System::Nginx,
         entrypoint: &["/docker-entrypoint.sh"],
         cmd: &["nginx", "-g", "daemon off;"],
-        env: &[("PATH", PATH), ("NGINX_VERSION", "1.29.3"), ("NJS_VERSION", "0.9.4"), ("NJS_RELEASE", "1~bookworm"), ("PKG_RELEASE", "1~bookworm"), ("DYNPKG_RELEASE", "1~bookworm")],
+        env: &[
+            ("PATH", PATH),
+            ("NGINX_VERSION", "1.29.3"),
+            ("NJS_VERSION", "0.9.4"),
+            ("NJS_RELEASE", "1~bookworm"),
+            ("PKG_RELEASE", "1~bookworm"),
+            ("DYNPKG_RELEASE", "1~bookworm"),
+        ],
     },
     Image {
         repository: "ansilh/demo-tea",
@@ -67,7 +74,10 @@ const IMAGES: &[Image] = &[
         system: System::Busybox,
         entrypoint: &[],
         cmd: &["sh"],
-        env: &[("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")],
+        env: &[(
+            "PATH",
+            "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+        )],
     },
     Image {
         repository: "alpine",
@@ -95,14 +105,37 @@ pub const NGINX_WELCOME: &str = "<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome
 /// A fresh root file system for a container of `image`.
 pub fn rootfs(image: Option<&Image>, now: SimTime) -> Tree {
     let mut t = Tree::new(now);
-    for d in ["bin", "dev", "etc", "home", "lib", "media", "mnt", "opt", "proc", "root", "run", "sbin", "srv", "sys", "usr/bin", "usr/local/bin", "var/log"] {
+    for d in [
+        "bin",
+        "dev",
+        "etc",
+        "home",
+        "lib",
+        "media",
+        "mnt",
+        "opt",
+        "proc",
+        "root",
+        "run",
+        "sbin",
+        "srv",
+        "sys",
+        "usr/bin",
+        "usr/local/bin",
+        "var/log",
+    ] {
         t.mkdir_all(&format!("/{d}"), 0o755, 0, now);
     }
     t.mkdir_all("/tmp", 0o1777, 0, now);
     let Some(image) = image else { return t };
     match image.system {
         System::Nginx => {
-            t.put("/usr/share/nginx/html/index.html", NGINX_WELCOME.as_bytes(), 0o644, now);
+            t.put(
+                "/usr/share/nginx/html/index.html",
+                NGINX_WELCOME.as_bytes(),
+                0o644,
+                now,
+            );
             t.put("/usr/share/nginx/html/50x.html", b"<!DOCTYPE html>\n<html>\n<head>\n<title>Error</title>\n</head>\n<body>\n<h1>An error occurred.</h1>\n</body>\n</html>\n", 0o644, now);
             t.put("/etc/nginx/conf.d/default.conf", b"server {\n    listen       80;\n    listen  [::]:80;\n    server_name  localhost;\n\n    location / {\n        root   /usr/share/nginx/html;\n        index  index.html index.htm;\n    }\n\n    error_page   500 502 503 504  /50x.html;\n    location = /50x.html {\n        root   /usr/share/nginx/html;\n    }\n}\n", 0o644, now);
             t.put("/docker-entrypoint.sh", b"#!/bin/sh\n", 0o775, now);

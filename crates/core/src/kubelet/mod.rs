@@ -21,8 +21,8 @@ use crate::clock::SimTime;
 use crate::fs::{Filesystems, User};
 use crate::git::Remotes;
 use crate::model::{
-    Container, ContainerState, ContainerStateRunning, ContainerStateWaiting, ContainerStatus,
-    Pod, PodCondition,
+    Container, ContainerState, ContainerStateRunning, ContainerStateWaiting, ContainerStatus, Pod,
+    PodCondition,
 };
 use crate::net::servers::Reply;
 use crate::net::{HttpRequest, HttpResponse, NetError};
@@ -73,8 +73,13 @@ enum Phase {
         pull: bool,
     },
     /// Cannot be created (CreateContainerConfigError, CreateContainerError).
-    Blocked { reason: String, message: String },
-    Running { since: SimTime },
+    Blocked {
+        reason: String,
+        message: String,
+    },
+    Running {
+        since: SimTime,
+    },
     Terminated {
         code: i32,
         reason: String,
@@ -268,7 +273,8 @@ impl Host for RunHost<'_> {
         self.kubelet.request(self.api, &self.origin, req, self.now)
     }
     fn redis(&mut self, host: &str, port: u16, args: &[String]) -> Result<Reply, NetError> {
-        self.kubelet.redis(self.api, &self.origin, host, port, args, 0)
+        self.kubelet
+            .redis(self.api, &self.origin, host, port, args, 0)
     }
     fn resolve(&mut self, name: &str) -> Option<String> {
         self.kubelet.resolve(self.api, &self.origin, name)
@@ -285,7 +291,11 @@ impl Kubelet {
     /// before), or None when the pod or container has none.
     pub fn logs(&self, uid: &str, container: &str, previous: bool) -> Option<&[LogLine]> {
         let p = self.pods.get(uid)?;
-        let w = p.init.iter().chain(&p.containers).find(|w| w.name == container)?;
+        let w = p
+            .init
+            .iter()
+            .chain(&p.containers)
+            .find(|w| w.name == container)?;
         if previous {
             w.previous.as_deref()
         } else {
@@ -301,7 +311,10 @@ impl Kubelet {
             .pods
             .iter()
             .filter(|(uid, w)| {
-                api.pods.get(&w.namespace, &w.name).and_then(|p| p.metadata.uid.as_ref()) != Some(*uid)
+                api.pods
+                    .get(&w.namespace, &w.name)
+                    .and_then(|p| p.metadata.uid.as_ref())
+                    != Some(*uid)
             })
             .map(|(uid, _)| uid.clone())
             .collect();
@@ -328,7 +341,10 @@ impl Kubelet {
                     .as_ref()
                     .and_then(|s| s.node_name.as_deref())
                     .is_some_and(|n| !n.is_empty())
-                    && p.metadata.uid.as_ref().is_some_and(|uid| !self.pods.contains_key(uid))
+                    && p.metadata
+                        .uid
+                        .as_ref()
+                        .is_some_and(|uid| !self.pods.contains_key(uid))
             })
             .map(|p| {
                 (
@@ -375,13 +391,17 @@ impl Kubelet {
             // waking from `sleep` needs none.
             let mut pod: Option<Pod> = None;
             if before.is_none() {
-                let Some(mut p) = ctx.api.pods.get(&pod_ns, &pod_name).cloned() else { continue };
+                let Some(mut p) = ctx.api.pods.get(&pod_ns, &pod_name).cloned() else {
+                    continue;
+                };
                 self.admit(&mut ctx, &mut p);
                 pod = Some(p);
             }
             // Every due step, in order; bounded so a bug cannot spin forever.
             for _ in 0..1000 {
-                let Some(work) = self.pods.get_mut(&uid) else { break };
+                let Some(work) = self.pods.get_mut(&uid) else {
+                    break;
+                };
                 let remount = work.mount_error.as_ref().is_some_and(|(_, at)| *at <= now);
                 let slot = work
                     .init
@@ -397,9 +417,9 @@ impl Kubelet {
                 if !remount && slot.is_none() {
                     break;
                 }
-                let running = slot
-                    .and_then(|s| work.work(s))
-                    .is_some_and(|c| matches!(c.phase, Phase::Running { .. }) && !c.definition_changed);
+                let running = slot.and_then(|s| work.work(s)).is_some_and(|c| {
+                    matches!(c.phase, Phase::Running { .. }) && !c.definition_changed
+                });
                 if let (Some(slot), true, false) = (slot, running, remount) {
                     self.run_process(&mut ctx, slot);
                     continue;
@@ -417,12 +437,15 @@ impl Kubelet {
                     self.step(&mut ctx, p, slot);
                 }
             }
-            let Some(work) = self.pods.get(&uid) else { continue };
+            let Some(work) = self.pods.get(&uid) else {
+                continue;
+            };
             if before.as_ref() == Some(&phases(work)) && work.mount_error.is_none() {
                 // Only processes ran (a sidecar woke and slept again): nothing to report.
                 continue;
             }
-            let Some(mut pod) = pod.or_else(|| ctx.api.pods.get(&pod_ns, &pod_name).cloned()) else {
+            let Some(mut pod) = pod.or_else(|| ctx.api.pods.get(&pod_ns, &pod_name).cloned())
+            else {
                 continue;
             };
             write_status(&mut pod, work, now);
@@ -484,7 +507,9 @@ impl Kubelet {
                 .chain((0..work.containers.len()).map(Slot::App))
                 .collect();
             for slot in slots {
-                let Some(c) = self.work(&uid, slot) else { continue };
+                let Some(c) = self.work(&uid, slot) else {
+                    continue;
+                };
                 let running = matches!(c.phase, Phase::Running { .. });
                 if !running {
                     // Nothing more starts, pulls or restarts.
@@ -504,7 +529,12 @@ impl Kubelet {
                         Some(State::Exited(code)) => Some(*code),
                         _ => None,
                     };
-                    ctx.event("Killing", format!("Stopping container {name}"), false, Some(&name));
+                    ctx.event(
+                        "Killing",
+                        format!("Stopping container {name}"),
+                        false,
+                        Some(&name),
+                    );
                     if let Some(code) = stop {
                         if let Some(c) = self.work(&uid, slot) {
                             c.process = None;
@@ -514,7 +544,9 @@ impl Kubelet {
                     }
                 }
             }
-            let Some(work) = self.pods.get(&uid) else { continue };
+            let Some(work) = self.pods.get(&uid) else {
+                continue;
+            };
             let running = work
                 .init
                 .iter()
@@ -567,7 +599,12 @@ impl Kubelet {
                 namespace: ctx.ns.clone(),
                 name: ctx.pod.clone(),
                 node: ctx.node.clone(),
-                init: spec.init_containers.iter().flatten().map(Work::new).collect(),
+                init: spec
+                    .init_containers
+                    .iter()
+                    .flatten()
+                    .map(Work::new)
+                    .collect(),
                 containers: spec.containers.iter().map(Work::new).collect(),
                 volumes: BTreeMap::new(),
                 mount_error: None,
@@ -577,7 +614,10 @@ impl Kubelet {
                     .as_ref()
                     .and_then(|s| s.pod_ip.clone())
                     .unwrap_or_default(),
-                restart_policy: spec.restart_policy.clone().unwrap_or_else(|| "Always".into()),
+                restart_policy: spec
+                    .restart_policy
+                    .clone()
+                    .unwrap_or_else(|| "Always".into()),
             },
         );
         self.mount(ctx, pod);
@@ -587,7 +627,9 @@ impl Kubelet {
     fn mount(&mut self, ctx: &mut Ctx<'_>, pod: &Pod) {
         match volumes::setup(&mut self.fs, pod, &ctx.uid, &ctx.node, ctx.now) {
             Ok(vols) => {
-                let Some(work) = self.pods.get_mut(&ctx.uid) else { return };
+                let Some(work) = self.pods.get_mut(&ctx.uid) else {
+                    return;
+                };
                 work.volumes = vols;
                 if let Some(first) = work.init.first_mut() {
                     first.phase = Phase::Pulling;
@@ -616,9 +658,15 @@ impl Kubelet {
     /// replaced (a running one is stopped first), as the kubelet does when a container's
     /// definition hash changes.
     pub fn spec_updated(&mut self, pod: &Pod, now: SimTime) {
-        let Some(uid) = pod.metadata.uid.as_deref() else { return };
-        let Some(work) = self.pods.get_mut(uid) else { return };
-        let Some(spec) = pod.spec.as_ref() else { return };
+        let Some(uid) = pod.metadata.uid.as_deref() else {
+            return;
+        };
+        let Some(work) = self.pods.get_mut(uid) else {
+            return;
+        };
+        let Some(spec) = pod.spec.as_ref() else {
+            return;
+        };
         let pairs = work
             .init
             .iter_mut()
@@ -642,7 +690,9 @@ impl Kubelet {
         let now = ctx.now;
         let node = ctx.node.clone();
         let uid = ctx.uid.clone();
-        let Some(c) = self.work(&uid, slot) else { return };
+        let Some(c) = self.work(&uid, slot) else {
+            return;
+        };
         if c.definition_changed {
             c.definition_changed = false;
             let name = c.name.clone();
@@ -657,7 +707,9 @@ impl Kubelet {
                     false,
                     Some(&name),
                 );
-                let Some(c) = self.work(&uid, slot) else { return };
+                let Some(c) = self.work(&uid, slot) else {
+                    return;
+                };
                 c.process = None;
                 c.last = Some(Phase::Terminated {
                     code,
@@ -667,7 +719,9 @@ impl Kubelet {
                 });
                 c.restarts += 1;
             }
-            let Some(c) = self.work(&uid, slot) else { return };
+            let Some(c) = self.work(&uid, slot) else {
+                return;
+            };
             c.restart_pending = false;
             c.phase = Phase::Pulling;
             c.pull_started = false;
@@ -681,7 +735,9 @@ impl Kubelet {
                 let always = crate::apiserver::defaults::image_pull_policy(&image) == "Always";
                 let policy = container_spec(pod, slot)
                     .and_then(|c| c.image_pull_policy.clone())
-                    .unwrap_or_else(|| crate::apiserver::defaults::image_pull_policy(&image).to_string());
+                    .unwrap_or_else(|| {
+                        crate::apiserver::defaults::image_pull_policy(&image).to_string()
+                    });
                 if present && (!always || policy == "IfNotPresent") && policy != "Always" {
                     ctx.event(
                         "Pulled",
@@ -692,7 +748,12 @@ impl Kubelet {
                     self.start(ctx, pod, slot);
                     return;
                 }
-                ctx.event("Pulling", format!("Pulling image {image:?}"), false, Some(&name));
+                ctx.event(
+                    "Pulling",
+                    format!("Pulling image {image:?}"),
+                    false,
+                    Some(&name),
+                );
                 let pull = images::lookup(&image).map_or(500, images::pull_millis);
                 if let Some(c) = self.work(&uid, slot) {
                     c.pull_started = true;
@@ -744,7 +805,12 @@ impl Kubelet {
                     false,
                     Some(&name),
                 );
-                ctx.event("Failed", "Error: ImagePullBackOff".into(), true, Some(&name));
+                ctx.event(
+                    "Failed",
+                    "Error: ImagePullBackOff".into(),
+                    true,
+                    Some(&name),
+                );
                 c.phase = Phase::BackOff {
                     reason: Waiting::ImagePullBackOff,
                     message: format!("Back-off pulling image {image:?}: ErrImagePull: {message}"),
@@ -772,7 +838,9 @@ impl Kubelet {
     fn start(&mut self, ctx: &mut Ctx<'_>, pod: &Pod, slot: Slot) {
         let now = ctx.now;
         let uid = ctx.uid.clone();
-        let Some(spec) = container_spec(pod, slot).cloned() else { return };
+        let Some(spec) = container_spec(pod, slot).cloned() else {
+            return;
+        };
         let image = images::lookup(spec.image.as_deref().unwrap_or(""));
         let ns = ctx.ns.clone();
         let services: Vec<&crate::model::Service> = ctx
@@ -786,8 +854,16 @@ impl Kubelet {
             })
             .collect();
         let allocatable = node_allocatable(ctx.api, &ctx.node);
-        let env = env::build(pod, &spec, image.map_or(&[][..], |i| i.env), &services, allocatable);
-        let Some(c) = self.work(&uid, slot) else { return };
+        let env = env::build(
+            pod,
+            &spec,
+            image.map_or(&[][..], |i| i.env),
+            &services,
+            allocatable,
+        );
+        let Some(c) = self.work(&uid, slot) else {
+            return;
+        };
         let name = c.name.clone();
         let mut env = match env {
             Ok(e) => e,
@@ -826,7 +902,12 @@ impl Kubelet {
             .as_ref()
             .and_then(|s| s.pod_ip.clone())
             .unwrap_or_default();
-        tree.put("/etc/hostname", format!("{}\n", ctx.pod).as_bytes(), 0o644, now);
+        tree.put(
+            "/etc/hostname",
+            format!("{}\n", ctx.pod).as_bytes(),
+            0o644,
+            now,
+        );
         tree.put(
             "/etc/hosts",
             format!("# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n{pod_ip}\t{}\n", ctx.pod).as_bytes(),
@@ -840,7 +921,11 @@ impl Kubelet {
             now,
         );
         self.fs.insert(&root, tree);
-        let vols = self.pods.get(&uid).map(|p| p.volumes.clone()).unwrap_or_default();
+        let vols = self
+            .pods
+            .get(&uid)
+            .map(|p| p.volumes.clone())
+            .unwrap_or_default();
         let view = volumes::container_view(
             &mut self.fs,
             &root,
@@ -848,10 +933,13 @@ impl Kubelet {
             &vols,
             now,
         );
-        env.entry("PATH".into())
-            .or_insert_with(|| "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into());
+        env.entry("PATH".into()).or_insert_with(|| {
+            "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into()
+        });
         let cwd = spec.working_dir.clone().unwrap_or_else(|| "/".into());
-        let Some(c) = self.work(&uid, slot) else { return };
+        let Some(c) = self.work(&uid, slot) else {
+            return;
+        };
         if c.restarts > 0 || c.previous.is_some() || !c.logs.is_empty() {
             c.previous = Some(std::mem::take(&mut c.logs));
         }
@@ -861,10 +949,20 @@ impl Kubelet {
                 message: "failed to generate container spec: no command specified".into(),
             };
             c.due = None;
-            ctx.event("Failed", "Error: failed to generate container spec: no command specified".into(), true, Some(&name));
+            ctx.event(
+                "Failed",
+                "Error: failed to generate container spec: no command specified".into(),
+                true,
+                Some(&name),
+            );
             return;
         };
-        ctx.event("Created", format!("Created container: {name}"), false, Some(&name));
+        ctx.event(
+            "Created",
+            format!("Created container: {name}"),
+            false,
+            Some(&name),
+        );
         if !crate::shell::programs::available(system, &program) {
             // runc cannot exec it: the container terminates at once (StartError).
             let message = format!("failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: exec: {program:?}: executable file not found in $PATH: unknown");
@@ -875,7 +973,12 @@ impl Kubelet {
             self.exited(ctx, slot, 128, "StartError");
             return;
         }
-        ctx.event("Started", format!("Started container {name}"), false, Some(&name));
+        ctx.event(
+            "Started",
+            format!("Started container {name}"),
+            false,
+            Some(&name),
+        );
         let process = Process::exec(
             Spawn {
                 system,
@@ -902,7 +1005,11 @@ impl Kubelet {
         let origin = Origin::Pod {
             uid: uid.clone(),
             namespace: ctx.ns.clone(),
-            ip: self.pods.get(&uid).map(|w| w.pod_ip.clone()).unwrap_or_default(),
+            ip: self
+                .pods
+                .get(&uid)
+                .map(|w| w.pod_ip.clone())
+                .unwrap_or_default(),
         };
         {
             let mut host = RunHost {
@@ -918,7 +1025,9 @@ impl Kubelet {
         let out = process.take_output();
         let state = process.state.clone();
         let wake = process.wake();
-        let Some(c) = self.work(&uid, slot) else { return };
+        let Some(c) = self.work(&uid, slot) else {
+            return;
+        };
         c.log(ctx.now, out);
         c.process = Some(process);
         match state {
@@ -946,7 +1055,9 @@ impl Kubelet {
             .get(&uid)
             .map(|w| w.restart_policy.clone())
             .unwrap_or_else(|| "Always".into());
-        let Some(c) = self.work(&uid, slot) else { return };
+        let Some(c) = self.work(&uid, slot) else {
+            return;
+        };
         let since = match c.phase {
             Phase::Running { since } => since,
             _ => now,
@@ -971,7 +1082,9 @@ impl Kubelet {
         };
         if let (Slot::Init(i), 0) = (slot, code) {
             // Next init container, or the app containers.
-            let Some(work) = self.pods.get_mut(&uid) else { return };
+            let Some(work) = self.pods.get_mut(&uid) else {
+                return;
+            };
             match work.init.get_mut(i + 1) {
                 Some(next) => {
                     next.phase = Phase::Pulling;
@@ -995,7 +1108,9 @@ impl Kubelet {
             return;
         }
         // The exit shows (Error/Completed) until the next sync meets the back-off.
-        let Some(c) = self.work(&uid, slot) else { return };
+        let Some(c) = self.work(&uid, slot) else {
+            return;
+        };
         c.restart_pending = true;
         if now.0.saturating_sub(since.0) >= 600_000 {
             // A container that ran 10 minutes resets the back-off.
@@ -1008,7 +1123,9 @@ impl Kubelet {
     fn back_off(&mut self, ctx: &mut Ctx<'_>, slot: Slot) {
         let now = ctx.now;
         let uid = ctx.uid.clone();
-        let Some(c) = self.work(&uid, slot) else { return };
+        let Some(c) = self.work(&uid, slot) else {
+            return;
+        };
         let name = c.name.clone();
         c.last = Some(c.phase.clone());
         ctx.event(
@@ -1083,7 +1200,11 @@ impl Kubelet {
             git,
             now,
             hostname: name,
-            origin: Origin::Pod { uid: uid.to_string(), namespace: ns, ip },
+            origin: Origin::Pod {
+                uid: uid.to_string(),
+                namespace: ns,
+                ip,
+            },
         };
         process.run(&mut host);
         let code = match process.state {
@@ -1139,7 +1260,13 @@ fn condition(type_: &str, ok: bool, at: SimTime, reason: Option<&str>) -> PodCon
 }
 
 /// The API status of one container from its work record.
-fn container_status(c: &Container, w: &Work, pod_name: &str, init: bool, has_init: bool) -> ContainerStatus {
+fn container_status(
+    c: &Container,
+    w: &Work,
+    pod_name: &str,
+    init: bool,
+    has_init: bool,
+) -> ContainerStatus {
     let image = c.image.clone().unwrap_or_default();
     let reg = images::lookup(&image);
     let waiting = |reason: &str, message: Option<String>| ContainerState {
@@ -1149,29 +1276,43 @@ fn container_status(c: &Container, w: &Work, pod_name: &str, init: bool, has_ini
         }),
         ..Default::default()
     };
-    let terminated = |code: i32, reason: &str, started: SimTime, finished: SimTime, run: i32| ContainerState {
-        terminated: Some(ContainerStateTerminated {
-            exit_code: code,
-            reason: Some(reason.into()),
-            started_at: Some(started.to_time()),
-            finished_at: Some(finished.to_time()),
-            container_id: Some(container_id(pod_name, &w.name, run)),
+    let terminated =
+        |code: i32, reason: &str, started: SimTime, finished: SimTime, run: i32| ContainerState {
+            terminated: Some(ContainerStateTerminated {
+                exit_code: code,
+                reason: Some(reason.into()),
+                started_at: Some(started.to_time()),
+                finished_at: Some(finished.to_time()),
+                container_id: Some(container_id(pod_name, &w.name, run)),
+                ..Default::default()
+            }),
             ..Default::default()
-        }),
-        ..Default::default()
-    };
+        };
     let (state, ready, started) = match &w.phase {
         // kubelet's default waiting state: PodInitializing when the pod has init
         // containers, else ContainerCreating (pulls do not change it).
         Phase::Idle | Phase::Pulling => (
-            waiting(if has_init { "PodInitializing" } else { "ContainerCreating" }, None),
+            waiting(
+                if has_init {
+                    "PodInitializing"
+                } else {
+                    "ContainerCreating"
+                },
+                None,
+            ),
             false,
             false,
         ),
-        Phase::BackOff { reason, message, .. } => {
-            (waiting(reason.as_str(), Some(message.clone())), false, false)
+        Phase::BackOff {
+            reason, message, ..
+        } => (
+            waiting(reason.as_str(), Some(message.clone())),
+            false,
+            false,
+        ),
+        Phase::Blocked { reason, message } => {
+            (waiting(reason, Some(message.clone())), false, false)
         }
-        Phase::Blocked { reason, message } => (waiting(reason, Some(message.clone())), false, false),
         Phase::Running { since } => (
             ContainerState {
                 running: Some(ContainerStateRunning {
@@ -1182,16 +1323,30 @@ fn container_status(c: &Container, w: &Work, pod_name: &str, init: bool, has_ini
             !init,
             true,
         ),
-        Phase::Terminated { code, reason, started, finished } => (
+        Phase::Terminated {
+            code,
+            reason,
+            started,
+            finished,
+        } => (
             terminated(*code, reason, *started, *finished, w.restarts),
             init && *code == 0,
             false,
         ),
     };
     let last_state = match &w.last {
-        Some(Phase::Terminated { code, reason, started, finished }) => {
-            terminated(*code, reason, *started, *finished, w.restarts.saturating_sub(1))
-        }
+        Some(Phase::Terminated {
+            code,
+            reason,
+            started,
+            finished,
+        }) => terminated(
+            *code,
+            reason,
+            *started,
+            *finished,
+            w.restarts.saturating_sub(1),
+        ),
         _ => ContainerState::default(),
     };
     let has_run = matches!(w.phase, Phase::Running { .. } | Phase::Terminated { .. })
@@ -1229,9 +1384,10 @@ fn write_status(pod: &mut Pod, work: &PodWork, now: SimTime) {
     let spec = pod.spec.clone().unwrap_or_default();
     let status = pod.status.get_or_insert_with(Default::default);
     let init_specs = spec.init_containers.clone().unwrap_or_default();
-    let initialized = work.init.iter().all(|w| {
-        matches!(w.phase, Phase::Terminated { code: 0, .. })
-    });
+    let initialized = work
+        .init
+        .iter()
+        .all(|w| matches!(w.phase, Phase::Terminated { code: 0, .. }));
     let init_statuses: Vec<ContainerStatus> = init_specs
         .iter()
         .zip(&work.init)
@@ -1251,7 +1407,10 @@ fn write_status(pod: &mut Pod, work: &PodWork, now: SimTime) {
     } else if !initialized {
         "Pending"
     } else if all_done {
-        if statuses.iter().all(|s| terminated(s).is_some_and(|t| t.exit_code == 0)) {
+        if statuses
+            .iter()
+            .all(|s| terminated(s).is_some_and(|t| t.exit_code == 0))
+        {
             "Succeeded"
         } else {
             "Failed"

@@ -17,7 +17,11 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Origin {
     /// A container of this pod.
-    Pod { uid: String, namespace: String, ip: String },
+    Pod {
+        uid: String,
+        namespace: String,
+        ip: String,
+    },
     /// A node's own shell.
     Node(String),
     /// A browser or `podlab curl` outside the cluster.
@@ -102,7 +106,12 @@ impl Kubelet {
     }
 
     /// Ready endpoints of a service for `port` (pod uid, target port), round-robin.
-    fn pick(&mut self, api: &ApiServer, svc: &Service, port: &k8s_openapi::api::core::v1::ServicePort) -> Option<(String, u16)> {
+    fn pick(
+        &mut self,
+        api: &ApiServer,
+        svc: &Service,
+        port: &k8s_openapi::api::core::v1::ServicePort,
+    ) -> Option<(String, u16)> {
         let ns = svc.metadata.namespace.clone().unwrap_or_default();
         let selector = svc.spec.as_ref()?.selector.clone()?;
         let mut pods: Vec<&Pod> = api
@@ -138,15 +147,31 @@ impl Kubelet {
     }
 
     /// Follows a connection to `host:port` through DNS and kube-proxy to a pod.
-    fn route(&mut self, api: &ApiServer, origin: &Origin, host: &str, port: u16) -> Result<Target, NetError> {
+    fn route(
+        &mut self,
+        api: &ApiServer,
+        origin: &Origin,
+        host: &str,
+        port: u16,
+    ) -> Result<Target, NetError> {
         let ip = self
             .resolve(api, origin, host)
             .ok_or_else(|| NetError::Unresolved(host.to_string()))?;
-        let refused = || NetError::Refused { host: ip.clone(), port };
-        let timeout = || NetError::Timeout { host: ip.clone(), port };
+        let refused = || NetError::Refused {
+            host: ip.clone(),
+            port,
+        };
+        let timeout = || NetError::Timeout {
+            host: ip.clone(),
+            port,
+        };
         if ip == "127.0.0.1" {
             return match origin {
-                Origin::Pod { uid, .. } => Ok(Target { uid: uid.clone(), port, client: "127.0.0.1".into() }),
+                Origin::Pod { uid, .. } => Ok(Target {
+                    uid: uid.clone(),
+                    port,
+                    client: "127.0.0.1".into(),
+                }),
                 _ => Err(refused()),
             };
         }
@@ -158,24 +183,45 @@ impl Kubelet {
         let node = api
             .nodes
             .list()
-            .find(|n| n.metadata.name.as_deref().and_then(|n| node_ip(api, n)).as_deref() == Some(ip.as_str()))
+            .find(|n| {
+                n.metadata
+                    .name
+                    .as_deref()
+                    .and_then(|n| node_ip(api, n))
+                    .as_deref()
+                    == Some(ip.as_str())
+            })
             .and_then(|n| n.metadata.name.clone());
         if let Some(node) = node {
             let svc = api.services.list().find(|s| {
                 s.spec.as_ref().is_some_and(|sp| {
                     matches!(sp.type_.as_deref(), Some("NodePort" | "LoadBalancer"))
-                        && sp.ports.iter().flatten().any(|p| p.node_port == Some(i32::from(port)))
+                        && sp
+                            .ports
+                            .iter()
+                            .flatten()
+                            .any(|p| p.node_port == Some(i32::from(port)))
                 })
             });
-            let Some(svc) = svc.cloned() else { return Err(refused()) };
+            let Some(svc) = svc.cloned() else {
+                return Err(refused());
+            };
             let sp = svc
                 .spec
                 .as_ref()
                 .and_then(|s| s.ports.as_ref())
-                .and_then(|ps| ps.iter().find(|p| p.node_port == Some(i32::from(port))).cloned())
+                .and_then(|ps| {
+                    ps.iter()
+                        .find(|p| p.node_port == Some(i32::from(port)))
+                        .cloned()
+                })
                 .ok_or_else(refused)?;
             let (uid, target) = self.pick(api, &svc, &sp).ok_or_else(refused)?;
-            let pod_node = self.pods.get(&uid).map(|p| p.node.clone()).unwrap_or_default();
+            let pod_node = self
+                .pods
+                .get(&uid)
+                .map(|p| p.node.clone())
+                .unwrap_or_default();
             // Traffic entering another node is masqueraded to that node's tunnel address.
             let client = client_pod_ip.unwrap_or_else(|| {
                 if pod_node == node {
@@ -184,12 +230,17 @@ impl Kubelet {
                     node_pod_addr(api, &node, 0)
                 }
             });
-            return Ok(Target { uid, port: target, client });
+            return Ok(Target {
+                uid,
+                port: target,
+                client,
+            });
         }
         // A Service's cluster IP.
-        let svc = api.services.list().find(|s| {
-            s.spec.as_ref().and_then(|sp| sp.cluster_ip.as_deref()) == Some(ip.as_str())
-        });
+        let svc = api
+            .services
+            .list()
+            .find(|s| s.spec.as_ref().and_then(|sp| sp.cluster_ip.as_deref()) == Some(ip.as_str()));
         if let Some(svc) = svc.cloned() {
             let sp = svc
                 .spec
@@ -202,10 +253,17 @@ impl Kubelet {
                 Origin::Node(n) => node_ip(api, n).unwrap_or_default(),
                 _ => String::new(),
             });
-            return Ok(Target { uid, port: target, client });
+            return Ok(Target {
+                uid,
+                port: target,
+                client,
+            });
         }
         // A pod IP.
-        let pod = api.pods.list().find(|p| pod_ip(p) == Some(ip.as_str()) && p.metadata.deletion_timestamp.is_none());
+        let pod = api
+            .pods
+            .list()
+            .find(|p| pod_ip(p) == Some(ip.as_str()) && p.metadata.deletion_timestamp.is_none());
         match pod.and_then(|p| p.metadata.uid.clone()) {
             Some(uid) if self.pods.contains_key(&uid) => {
                 let client = client_pod_ip.unwrap_or_else(|| match origin {
@@ -253,20 +311,33 @@ impl Kubelet {
         depth: u32,
     ) -> Result<HttpResponse, NetError> {
         if depth > 4 {
-            return Err(NetError::Refused { host: req.host.clone(), port: req.port });
+            return Err(NetError::Refused {
+                host: req.host.clone(),
+                port: req.port,
+            });
         }
         let t = self.route(api, origin, &req.host, req.port)?;
-        let refused = NetError::Refused { host: req.host.clone(), port: req.port };
+        let refused = NetError::Refused {
+            host: req.host.clone(),
+            port: req.port,
+        };
         let (idx, server) = self.server(&t.uid, t.port).ok_or(refused.clone())?;
         let work = self.pods.get(&t.uid).ok_or(refused.clone())?;
-        let process = work.containers[idx].process.as_ref().ok_or(refused.clone())?;
+        let process = work.containers[idx]
+            .process
+            .as_ref()
+            .ok_or(refused.clone())?;
         let served = match server {
             Server::Nginx => servers::nginx(&self.fs, &process.view, req, &t.client, now),
             Server::Demo { .. } => servers::demo(&process.env),
-            Server::Static { root, .. } => servers::static_files(&self.fs, &process.view, &root, req),
+            Server::Static { root, .. } => {
+                servers::static_files(&self.fs, &process.view, &root, req)
+            }
             Server::Proxy { upstream, .. } => {
                 // Forwarded from the proxy's own pod, as socat connects out.
-                let (h, p) = upstream.rsplit_once(':').unwrap_or((upstream.as_str(), "80"));
+                let (h, p) = upstream
+                    .rsplit_once(':')
+                    .unwrap_or((upstream.as_str(), "80"));
                 let forwarded = HttpRequest {
                     host: h.to_string(),
                     port: p.parse().unwrap_or(80),
@@ -281,7 +352,11 @@ impl Kubelet {
             // Not an HTTP server: it closes the connection.
             _ => return Err(refused),
         };
-        if let Some(c) = self.pods.get_mut(&t.uid).and_then(|w| w.containers.get_mut(idx)) {
+        if let Some(c) = self
+            .pods
+            .get_mut(&t.uid)
+            .and_then(|w| w.containers.get_mut(idx))
+        {
             let mut out = Vec::new();
             if let Some(l) = served.stdout {
                 out.push((Stream::Stdout, l.into_bytes()));
@@ -305,11 +380,16 @@ impl Kubelet {
         depth: u32,
     ) -> Result<Reply, NetError> {
         let t = self.route(api, origin, host, port)?;
-        let refused = NetError::Refused { host: host.to_string(), port };
+        let refused = NetError::Refused {
+            host: host.to_string(),
+            port,
+        };
         let (idx, server) = self.server(&t.uid, t.port).ok_or(refused.clone())?;
         match server {
             Server::Proxy { upstream, .. } if depth < 4 => {
-                let (h, p) = upstream.rsplit_once(':').unwrap_or((upstream.as_str(), "6379"));
+                let (h, p) = upstream
+                    .rsplit_once(':')
+                    .unwrap_or((upstream.as_str(), "6379"));
                 let p = p.parse().unwrap_or(6379);
                 let from = self.origin_of(api, &t.uid);
                 self.redis(api, &from, h, p, args, depth + 1)
@@ -332,13 +412,19 @@ impl Kubelet {
     }
 
     fn origin_of(&self, api: &ApiServer, uid: &str) -> Origin {
-        let Some(w) = self.pods.get(uid) else { return Origin::Outside };
+        let Some(w) = self.pods.get(uid) else {
+            return Origin::Outside;
+        };
         let ip = api
             .pods
             .get(&w.namespace, &w.name)
             .and_then(pod_ip)
             .unwrap_or_default()
             .to_string();
-        Origin::Pod { uid: uid.to_string(), namespace: w.namespace.clone(), ip }
+        Origin::Pod {
+            uid: uid.to_string(),
+            namespace: w.namespace.clone(),
+            ip,
+        }
     }
 }

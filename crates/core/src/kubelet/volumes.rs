@@ -40,14 +40,44 @@ pub fn ensure_node(fs: &mut Filesystems, node: &str, now: SimTime) {
         return;
     }
     let mut t = Tree::new(SimTime(0));
-    for d in ["bin", "boot", "dev", "etc", "home", "lib", "media", "mnt", "opt", "proc", "run", "sbin", "srv", "sys", "usr/bin", "usr/local/bin", "var/lib/kubelet", "var/log", "etc/kubernetes/manifests"] {
+    for d in [
+        "bin",
+        "boot",
+        "dev",
+        "etc",
+        "home",
+        "lib",
+        "media",
+        "mnt",
+        "opt",
+        "proc",
+        "run",
+        "sbin",
+        "srv",
+        "sys",
+        "usr/bin",
+        "usr/local/bin",
+        "var/lib/kubelet",
+        "var/log",
+        "etc/kubernetes/manifests",
+    ] {
         t.mkdir_all(&format!("/{d}"), 0o755, 0, SimTime(0));
     }
     t.mkdir_all("/tmp", 0o1777, 0, SimTime(0));
     t.mkdir_all("/root", 0o700, 0, SimTime(0));
     t.mkdir_all("/home/k8s", 0o750, 1000, SimTime(0));
-    t.put("/etc/hostname", format!("{node}\n").as_bytes(), 0o644, SimTime(0));
-    t.put("/home/k8s/.bashrc", b"# ~/.bashrc: executed by bash(1) for non-login shells.\n", 0o644, SimTime(0));
+    t.put(
+        "/etc/hostname",
+        format!("{node}\n").as_bytes(),
+        0o644,
+        SimTime(0),
+    );
+    t.put(
+        "/home/k8s/.bashrc",
+        b"# ~/.bashrc: executed by bash(1) for non-login shells.\n",
+        0o644,
+        SimTime(0),
+    );
     let _ = now;
     fs.insert(&key, t);
 }
@@ -62,7 +92,13 @@ pub fn setup(
 ) -> Result<BTreeMap<String, Source>, String> {
     let mut out = BTreeMap::new();
     let ns = pod.metadata.namespace.clone().unwrap_or_default();
-    for v in pod.spec.as_ref().and_then(|s| s.volumes.as_ref()).into_iter().flatten() {
+    for v in pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.volumes.as_ref())
+        .into_iter()
+        .flatten()
+    {
         let fail = |m: String| format!("MountVolume.SetUp failed for volume {:?} : {m}", v.name);
         let source = if v.empty_dir.is_some() {
             let key = format!("emptydir/{uid}/{}", v.name);
@@ -71,46 +107,83 @@ pub fn setup(
                 t.set_mode("/", 0o777);
                 fs.insert(&key, t);
             }
-            Source { tree: key, path: "/".into(), read_only: false }
+            Source {
+                tree: key,
+                path: "/".into(),
+                read_only: false,
+            }
         } else if let Some(hp) = &v.host_path {
             ensure_node(fs, node, now);
             let key = node_tree(node);
             let path = normalize("/", &hp.path);
-            let tree = fs.tree_mut(&key).ok_or_else(|| fail("node disk missing".into()))?;
+            let tree = fs
+                .tree_mut(&key)
+                .ok_or_else(|| fail("node disk missing".into()))?;
             let existing = tree.get(&path).map(|i| i.is_dir());
             let kind = hp.type_.clone().unwrap_or_default();
             match (kind.as_str(), existing) {
                 ("" | "DirectoryOrCreate", None) => tree.mkdir_all(&path, 0o755, 0, now),
-                ("" , Some(_)) => {}
+                ("", Some(_)) => {}
                 ("DirectoryOrCreate" | "Directory", Some(true)) => {}
                 ("DirectoryOrCreate" | "Directory", _) => {
-                    return Err(fail(format!("hostPath type check failed: {path} is not a directory")))
+                    return Err(fail(format!(
+                        "hostPath type check failed: {path} is not a directory"
+                    )))
                 }
                 ("FileOrCreate", None) => {
                     if tree.get(crate::fs::parent(&path)).is_none() {
-                        return Err(fail(format!("hostPath type check failed: {path} is not a file")));
+                        return Err(fail(format!(
+                            "hostPath type check failed: {path} is not a file"
+                        )));
                     }
                     tree.put(&path, b"", 0o644, now);
                 }
                 ("FileOrCreate" | "File", Some(false)) => {}
                 ("FileOrCreate" | "File", _) => {
-                    return Err(fail(format!("hostPath type check failed: {path} is not a file")))
+                    return Err(fail(format!(
+                        "hostPath type check failed: {path} is not a file"
+                    )))
                 }
-                ("Socket", _) => return Err(fail(format!("hostPath type check failed: {path} is not a socket file"))),
-                ("CharDevice", _) => return Err(fail(format!("hostPath type check failed: {path} is not a character device"))),
-                ("BlockDevice", _) => return Err(fail(format!("hostPath type check failed: {path} is not a block device"))),
+                ("Socket", _) => {
+                    return Err(fail(format!(
+                        "hostPath type check failed: {path} is not a socket file"
+                    )))
+                }
+                ("CharDevice", _) => {
+                    return Err(fail(format!(
+                        "hostPath type check failed: {path} is not a character device"
+                    )))
+                }
+                ("BlockDevice", _) => {
+                    return Err(fail(format!(
+                        "hostPath type check failed: {path} is not a block device"
+                    )))
+                }
                 (other, _) => return Err(fail(format!("invalid HostPathType {other:?}"))),
             }
-            Source { tree: key, path, read_only: false }
+            Source {
+                tree: key,
+                path,
+                read_only: false,
+            }
         } else if v.projected.is_some() {
             let key = format!("projected/{uid}/{}", v.name);
             let mut t = Tree::new(now);
             let name = pod.metadata.name.clone().unwrap_or_default();
-            t.put("/token", format!("eyJhbGciOiJSUzI1NiIsImtpZCI6InBvZGxhYiJ9.{name}.{uid}").as_bytes(), 0o644, now);
+            t.put(
+                "/token",
+                format!("eyJhbGciOiJSUzI1NiIsImtpZCI6InBvZGxhYiJ9.{name}.{uid}").as_bytes(),
+                0o644,
+                now,
+            );
             t.put("/ca.crt", b"-----BEGIN CERTIFICATE-----\nMIIDBTCCAe2gAwIBAgIIPodlabCA==\n-----END CERTIFICATE-----\n", 0o644, now);
             t.put("/namespace", ns.as_bytes(), 0o644, now);
             fs.insert(&key, t);
-            Source { tree: key, path: "/".into(), read_only: true }
+            Source {
+                tree: key,
+                path: "/".into(),
+                read_only: true,
+            }
         } else if let Some(cm) = &v.config_map {
             return Err(fail(format!("configmap {:?} not found", cm.name)));
         } else if let Some(s) = &v.secret {
@@ -144,7 +217,9 @@ pub fn container_view(
         }],
     };
     for m in mounts {
-        let Some(src) = volumes.get(&m.name) else { continue };
+        let Some(src) = volumes.get(&m.name) else {
+            continue;
+        };
         let mut source = src.path.clone();
         if let Some(sub) = m.sub_path.as_deref().filter(|s| !s.is_empty()) {
             source = normalize(&source, sub);

@@ -79,7 +79,9 @@ impl FieldSelector {
                 } else if let Some((f, v)) = term.split_once('=') {
                     (f, true, v)
                 } else {
-                    return Err(format!("invalid selector: '{text}'; can't understand '{term}'"));
+                    return Err(format!(
+                        "invalid selector: '{text}'; can't understand '{term}'"
+                    ));
                 };
                 requirements.push(Requirement {
                     field: field.to_string(),
@@ -133,7 +135,12 @@ pub fn supported_fields(kind: &str) -> &'static [&'static str] {
             "status.nominatedNodeName",
         ],
         "Node" => &["metadata.name", "spec.unschedulable"],
-        "Service" => &["metadata.name", "metadata.namespace", "spec.clusterIP", "spec.type"],
+        "Service" => &[
+            "metadata.name",
+            "metadata.namespace",
+            "spec.clusterIP",
+            "spec.type",
+        ],
         "Namespace" => &["metadata.name", "status.phase"],
         "Event" => &[
             "metadata.name",
@@ -159,11 +166,18 @@ pub fn supported_fields(kind: &str) -> &'static [&'static str] {
 fn field_value(object: &Value, field: &str) -> String {
     match field {
         "spec.hostNetwork" | "spec.unschedulable" => {
-            let v = lookup(object, field).and_then(Value::as_bool).unwrap_or(false);
+            let v = lookup(object, field)
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
             return v.to_string();
         }
         // Events select by their source component.
-        "source" => return lookup(object, "source.component").and_then(Value::as_str).unwrap_or_default().to_string(),
+        "source" => {
+            return lookup(object, "source.component")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        }
         _ => {}
     }
     match lookup(object, field) {
@@ -203,7 +217,11 @@ mod tests {
             ("spec.hostNetwork=false", true),
             ("status.podIP=", true),
         ] {
-            assert_eq!(FieldSelector::parse(sel).unwrap().matches(&pod), want, "{sel}");
+            assert_eq!(
+                FieldSelector::parse(sel).unwrap().matches(&pod),
+                want,
+                "{sel}"
+            );
         }
     }
 
@@ -215,6 +233,9 @@ mod tests {
         );
         let s = FieldSelector::parse("spec.foo=bar").unwrap();
         assert_eq!(s.unsupported("Pod"), Some("spec.foo"));
-        assert_eq!(FieldSelector::parse("a=b\\,c").unwrap().requirements[0].value, "b,c");
+        assert_eq!(
+            FieldSelector::parse("a=b\\,c").unwrap().requirements[0].value,
+            "b,c"
+        );
     }
 }

@@ -10,8 +10,8 @@ pub mod taints;
 
 pub use k8s_openapi::api::core::v1::{
     Container, ContainerState, ContainerStateRunning, ContainerStateWaiting, ContainerStatus,
-    Endpoints, Event, Namespace, Node, NodeSpec, NodeStatus, Pod, PodCondition, PodSpec, PodStatus, Service,
-    Taint, Toleration,
+    Endpoints, Event, Namespace, Node, NodeSpec, NodeStatus, Pod, PodCondition, PodSpec, PodStatus,
+    Service, Taint, Toleration,
 };
 pub use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
 pub use quantity::Quantity;
@@ -69,14 +69,20 @@ impl Object {
     /// An object of `kind` from its JSON (what [`Object::to_json`] gives), or the
     /// decoding error.
     pub fn from_json(kind: &str, value: serde_json::Value) -> Result<Object, String> {
-        let e = |e: serde_json::Error| e.to_string();
+        // The same deserializer as manifest decoding (`&Value` through
+        // serde_path_to_error), so the wasm bundle carries one copy of every type's code.
+        fn de<T: serde::de::DeserializeOwned>(v: &serde_json::Value) -> Result<Box<T>, String> {
+            serde_path_to_error::deserialize::<_, T>(v)
+                .map(Box::new)
+                .map_err(|e| e.to_string())
+        }
         Ok(match kind {
-            "Pod" => Object::Pod(Box::new(serde_json::from_value(value).map_err(e)?)),
-            "Node" => Object::Node(Box::new(serde_json::from_value(value).map_err(e)?)),
-            "Service" => Object::Service(Box::new(serde_json::from_value(value).map_err(e)?)),
-            "Namespace" => Object::Namespace(Box::new(serde_json::from_value(value).map_err(e)?)),
-            "Event" => Object::Event(Box::new(serde_json::from_value(value).map_err(e)?)),
-            "Endpoints" => Object::Endpoints(Box::new(serde_json::from_value(value).map_err(e)?)),
+            "Pod" => Object::Pod(de(&value)?),
+            "Node" => Object::Node(de(&value)?),
+            "Service" => Object::Service(de(&value)?),
+            "Namespace" => Object::Namespace(de(&value)?),
+            "Event" => Object::Event(de(&value)?),
+            "Endpoints" => Object::Endpoints(de(&value)?),
             other => return Err(format!("unknown kind {other:?}")),
         })
     }

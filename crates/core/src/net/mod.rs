@@ -87,9 +87,15 @@ pub fn curl_error(e: &NetError) -> (String, i32) {
 /// What a browser says when a page cannot be loaded (Chromium's error codes).
 pub fn browser_error(e: &NetError) -> String {
     match e {
-        NetError::Refused { host, .. } => format!("{host} refused to connect. ERR_CONNECTION_REFUSED"),
-        NetError::Timeout { host, .. } => format!("{host} took too long to respond. ERR_CONNECTION_TIMED_OUT"),
-        NetError::Unresolved(h) => format!("{h}'s server IP address could not be found. ERR_NAME_NOT_RESOLVED"),
+        NetError::Refused { host, .. } => {
+            format!("{host} refused to connect. ERR_CONNECTION_REFUSED")
+        }
+        NetError::Timeout { host, .. } => {
+            format!("{host} took too long to respond. ERR_CONNECTION_TIMED_OUT")
+        }
+        NetError::Unresolved(h) => {
+            format!("{h}'s server IP address could not be found. ERR_NAME_NOT_RESOLVED")
+        }
         NetError::BadUrl(u) => format!("{u} is not a valid address. ERR_INVALID_URL"),
         NetError::Closed => "The page didn't send any data. ERR_EMPTY_RESPONSE".into(),
     }
@@ -145,7 +151,10 @@ mod tests {
     #[test]
     fn urls() {
         let u = parse_url("http://192.168.56.202:32258/index.html").unwrap();
-        assert_eq!((u.host.as_str(), u.port, u.path.as_str()), ("192.168.56.202", 32258, "/index.html"));
+        assert_eq!(
+            (u.host.as_str(), u.port, u.path.as_str()),
+            ("192.168.56.202", 32258, "/index.html")
+        );
         let u = parse_url("tea.default.svc.cluster.local").unwrap();
         assert_eq!((u.port, u.path.as_str()), (80, "/"));
         assert!(parse_url("ftp://x").is_err());

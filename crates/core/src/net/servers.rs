@@ -14,11 +14,13 @@ fn nginx_page(status: u16) -> Vec<u8> {
 }
 
 fn time_local(now: SimTime) -> String {
-    k8s_openapi::jiff::fmt::strtime::format("%d/%b/%Y:%H:%M:%S +0000", now.to_time().0).unwrap_or_default()
+    k8s_openapi::jiff::fmt::strtime::format("%d/%b/%Y:%H:%M:%S +0000", now.to_time().0)
+        .unwrap_or_default()
 }
 
 fn time_error(now: SimTime) -> String {
-    k8s_openapi::jiff::fmt::strtime::format("%Y/%m/%d %H:%M:%S", now.to_time().0).unwrap_or_default()
+    k8s_openapi::jiff::fmt::strtime::format("%Y/%m/%d %H:%M:%S", now.to_time().0)
+        .unwrap_or_default()
 }
 
 fn content_type(path: &str) -> &'static str {
@@ -64,11 +66,21 @@ fn decode_path(path: &str) -> String {
 
 /// nginx with the image's default server: root /usr/share/nginx/html, index
 /// index.html, no autoindex. `client` is the address nginx sees.
-pub fn nginx(fs: &Filesystems, view: &View, req: &HttpRequest, client: &str, now: SimTime) -> Served {
+pub fn nginx(
+    fs: &Filesystems,
+    view: &View,
+    req: &HttpRequest,
+    client: &str,
+    now: SimTime,
+) -> Served {
     const ROOT: &str = "/usr/share/nginx/html";
     let path = decode_path(&req.path);
     let file = normalize(ROOT, path.trim_start_matches('/'));
-    let host = if req.port == 80 { req.host.clone() } else { format!("{}:{}", req.host, req.port) };
+    let host = if req.port == 80 {
+        req.host.clone()
+    } else {
+        format!("{}:{}", req.host, req.port)
+    };
     let request_line = format!("{} {} HTTP/1.1", req.method, req.path);
     let mut error = None;
     let response = if req.method != "GET" && req.method != "HEAD" {
@@ -77,7 +89,8 @@ pub fn nginx(fs: &Filesystems, view: &View, req: &HttpRequest, client: &str, now
         match fs.stat(view, &file) {
             Ok(st) if st.is_dir && !path.ends_with('/') => {
                 let mut r = HttpResponse::new(301, "text/html", nginx_page(301));
-                r.headers.push(("Location".into(), format!("http://{host}{path}/")));
+                r.headers
+                    .push(("Location".into(), format!("http://{host}{path}/")));
                 r
             }
             Ok(st) if st.is_dir => {
@@ -106,7 +119,9 @@ pub fn nginx(fs: &Filesystems, view: &View, req: &HttpRequest, client: &str, now
         }
     };
     let mut response = response;
-    response.headers.insert(0, ("Server".into(), format!("nginx/{NGINX_VERSION}")));
+    response
+        .headers
+        .insert(0, ("Server".into(), format!("nginx/{NGINX_VERSION}")));
     let access = format!(
         "{client} - - [{}] \"{request_line}\" {} {} \"-\" \"{}\" \"-\"\n",
         time_local(now),
@@ -131,7 +146,11 @@ pub fn nginx(fs: &Filesystems, view: &View, req: &HttpRequest, client: &str, now
 pub fn demo(env: &BTreeMap<String, String>) -> Served {
     let node = env.get("MY_NODE_NAME").cloned().unwrap_or_default();
     Served {
-        response: HttpResponse::new(200, "text/html; charset=utf-8", format!("Node:{node}").into_bytes()),
+        response: HttpResponse::new(
+            200,
+            "text/html; charset=utf-8",
+            format!("Node:{node}").into_bytes(),
+        ),
         stdout: None,
         stderr: None,
     }
@@ -188,14 +207,23 @@ pub fn redis(data: &mut BTreeMap<String, String>, args: &[String]) -> Reply {
         ("PING", 2) => Reply::Bulk(Some(args[1].clone())),
         ("SET", 3) => {
             if data.len() >= 100_000 && !data.contains_key(&args[1]) {
-                return Reply::Error("OOM command not allowed when used memory > 'maxmemory'.".into());
+                return Reply::Error(
+                    "OOM command not allowed when used memory > 'maxmemory'.".into(),
+                );
             }
             data.insert(args[1].clone(), args[2].clone());
             Reply::Status("OK".into())
         }
         ("GET", 2) => Reply::Bulk(data.get(&args[1]).cloned()),
-        ("DEL", n) if n >= 2 => Reply::Int(args[1..].iter().filter(|k| data.remove(*k).is_some()).count() as i64),
-        ("EXISTS", n) if n >= 2 => Reply::Int(args[1..].iter().filter(|k| data.contains_key(*k)).count() as i64),
+        ("DEL", n) if n >= 2 => Reply::Int(
+            args[1..]
+                .iter()
+                .filter(|k| data.remove(*k).is_some())
+                .count() as i64,
+        ),
+        ("EXISTS", n) if n >= 2 => {
+            Reply::Int(args[1..].iter().filter(|k| data.contains_key(*k)).count() as i64)
+        }
         ("INCR", 2) => {
             let v = data.get(&args[1]).map_or(Ok(0), |v| v.parse::<i64>());
             match v {
@@ -218,11 +246,18 @@ pub fn redis(data: &mut BTreeMap<String, String>, args: &[String]) -> Reply {
             data.clear();
             Reply::Status("OK".into())
         }
-        ("PING" | "SET" | "GET" | "DEL" | "EXISTS" | "INCR" | "KEYS" | "DBSIZE" | "FLUSHALL" | "FLUSHDB", _) => wrong(),
+        (
+            "PING" | "SET" | "GET" | "DEL" | "EXISTS" | "INCR" | "KEYS" | "DBSIZE" | "FLUSHALL"
+            | "FLUSHDB",
+            _,
+        ) => wrong(),
         _ => Reply::Error(format!(
             "ERR unknown command '{}', with args beginning with: {}",
             args[0],
-            args[1..].iter().map(|a| format!("'{a}' ")).collect::<String>()
+            args[1..]
+                .iter()
+                .map(|a| format!("'{a}' "))
+                .collect::<String>()
         )),
     }
 }
@@ -242,5 +277,9 @@ pub fn static_files(fs: &Filesystems, view: &View, root: &str, req: &HttpRequest
             b"<HTML><HEAD><TITLE>404 Not Found</TITLE></HEAD>\n<BODY><H1>404 Not Found</H1>\nThe requested URL was not found\n</BODY></HTML>\n".to_vec(),
         ),
     };
-    Served { response, stdout: None, stderr: None }
+    Served {
+        response,
+        stdout: None,
+        stderr: None,
+    }
 }

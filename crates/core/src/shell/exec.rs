@@ -91,7 +91,9 @@ impl<'a> Exec<'a> {
         }
         match dest {
             Dest::Log(s) => match self.p.output.last_mut() {
-                Some((last, buf)) if last == s && buf.len() < 1 << 16 => buf.extend_from_slice(data),
+                Some((last, buf)) if last == s && buf.len() < 1 << 16 => {
+                    buf.extend_from_slice(data)
+                }
                 _ => {
                     // Bounded: a runaway loop cannot grow it without limit in one run.
                     if self.p.output.len() < 100_000 {
@@ -240,7 +242,11 @@ impl<'a> Exec<'a> {
             let slot = self.captures.len();
             self.captures.push(Vec::new());
             let stage = Io {
-                out: if last { io.out.clone() } else { Dest::Capture(slot) },
+                out: if last {
+                    io.out.clone()
+                } else {
+                    Dest::Capture(slot)
+                },
                 err: io.err.clone(),
                 input: input.take(),
             };
@@ -462,7 +468,11 @@ impl<'a> Exec<'a> {
             }
             Compound::For { var, words, body } => {
                 let (values, mut idx, mut started) = match self.resuming() {
-                    Some(Cursor::For { values, idx, started }) => (values, idx, started),
+                    Some(Cursor::For {
+                        values,
+                        idx,
+                        started,
+                    }) => (values, idx, started),
                     _ => {
                         let values = match words {
                             Some(ws) => match self.expand(ws, io) {
@@ -481,7 +491,11 @@ impl<'a> Exec<'a> {
                     if !started {
                         if let Some(f) = self.step() {
                             if f == Flow::Suspend {
-                                self.p.resume.push(Cursor::For { values, idx, started: false });
+                                self.p.resume.push(Cursor::For {
+                                    values,
+                                    idx,
+                                    started: false,
+                                });
                             }
                             return f;
                         }
@@ -491,7 +505,11 @@ impl<'a> Exec<'a> {
                     match self.script(body, io) {
                         Flow::Next | Flow::Continue(1) => {}
                         Flow::Suspend => {
-                            self.p.resume.push(Cursor::For { values, idx, started: true });
+                            self.p.resume.push(Cursor::For {
+                                values,
+                                idx,
+                                started: true,
+                            });
                             return Flow::Suspend;
                         }
                         Flow::Break(n) if n > 1 => return Flow::Break(n - 1),
@@ -625,7 +643,11 @@ impl<'a> Exec<'a> {
                         let truncate = r.op == RedirOp::Out && !resumed;
                         let now = self.host.now();
                         let (view, user) = (self.p.view.clone(), self.p.user);
-                        if let Err(e) = self.host.fs().write(&view, &path, b"", !truncate, user, now) {
+                        if let Err(e) = self
+                            .host
+                            .fs()
+                            .write(&view, &path, b"", !truncate, user, now)
+                        {
                             let msg = self.open_error(&target, e, true);
                             self.err(&io, &msg);
                             return None;
@@ -679,10 +701,19 @@ impl<'a> Exec<'a> {
             "#" => Some(self.p.args.len().saturating_sub(1).to_string()),
             "$" => Some("1".into()),
             "!" => Some(String::new()),
-            "@" | "*" => Some(self.p.args.iter().skip(1).cloned().collect::<Vec<_>>().join(" ")),
-            n if n.chars().all(|c| c.is_ascii_digit()) => {
-                n.parse::<usize>().ok().and_then(|i| self.p.args.get(i).cloned())
-            }
+            "@" | "*" => Some(
+                self.p
+                    .args
+                    .iter()
+                    .skip(1)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+            n if n.chars().all(|c| c.is_ascii_digit()) => n
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| self.p.args.get(i).cloned()),
             n => self.p.env.get(n).cloned(),
         }
     }
@@ -694,11 +725,11 @@ impl<'a> Exec<'a> {
         let mut have = false;
         let mut glob = false;
         let push_split = |text: &str,
-                              cur: &mut String,
-                              have: &mut bool,
-                              glob: &mut bool,
-                              fields: &mut Vec<(String, bool)>,
-                              pattern: bool| {
+                          cur: &mut String,
+                          have: &mut bool,
+                          glob: &mut bool,
+                          fields: &mut Vec<(String, bool)>,
+                          pattern: bool| {
             if !split {
                 cur.push_str(text);
                 *have = true;
@@ -723,7 +754,12 @@ impl<'a> Exec<'a> {
             match part {
                 Part::Lit(s) => {
                     let s = if i == 0 && (s == "~" || s.starts_with("~/")) {
-                        let home = self.p.env.get("HOME").cloned().unwrap_or_else(|| "/".into());
+                        let home = self
+                            .p
+                            .env
+                            .get("HOME")
+                            .cloned()
+                            .unwrap_or_else(|| "/".into());
                         format!("{home}{}", &s[1..])
                     } else {
                         s.clone()
@@ -754,7 +790,8 @@ impl<'a> Exec<'a> {
                 }
                 Part::Param { name, op, quoted } => {
                     let mut v = self.param(name);
-                    if let Some((op, word)) = op.as_ref().filter(|(o, _)| o.starts_with(['#', '%'])) {
+                    if let Some((op, word)) = op.as_ref().filter(|(o, _)| o.starts_with(['#', '%']))
+                    {
                         let value = v.clone().unwrap_or_default();
                         v = Some(if op == "#len" {
                             value.chars().count().to_string()
@@ -773,11 +810,19 @@ impl<'a> Exec<'a> {
                                 v = Some(d);
                             }
                             "+" => {
-                                v = if unset { Some(String::new()) } else { Some(self.expand_one(word, io)?) }
+                                v = if unset {
+                                    Some(String::new())
+                                } else {
+                                    Some(self.expand_one(word, io)?)
+                                }
                             }
                             "?" if unset => {
                                 let msg = self.expand_one(word, io)?;
-                                let msg = if msg.is_empty() { "parameter not set".to_string() } else { msg };
+                                let msg = if msg.is_empty() {
+                                    "parameter not set".to_string()
+                                } else {
+                                    msg
+                                };
                                 let shell = self.p.name.clone();
                                 self.err(io, &format!("{shell}: {name}: {msg}\n"));
                                 self.p.status = 1;
@@ -829,7 +874,14 @@ impl<'a> Exec<'a> {
                                 cur.push_str(&text);
                                 have = true;
                             } else {
-                                push_split(&text, &mut cur, &mut have, &mut glob, &mut fields, false);
+                                push_split(
+                                    &text,
+                                    &mut cur,
+                                    &mut have,
+                                    &mut glob,
+                                    &mut fields,
+                                    false,
+                                );
                             }
                         }
                         Err(e) => {
@@ -875,7 +927,10 @@ impl<'a> Exec<'a> {
                     }
                 } else {
                     while let Some(&c) = chars.peek() {
-                        if c.is_ascii_alphanumeric() || c == '_' || (name.is_empty() && "?#".contains(c)) {
+                        if c.is_ascii_alphanumeric()
+                            || c == '_'
+                            || (name.is_empty() && "?#".contains(c))
+                        {
                             name.push(c);
                             chars.next();
                         } else {
@@ -954,7 +1009,12 @@ impl<'a> Exec<'a> {
                 if !part.contains(['*', '?', '[']) {
                     let lit = part.replace('\u{0}', "");
                     let p = join(&lit);
-                    if last || self.host.fs().exists(&self.p.view, &normalize(&self.p.cwd, &p)) {
+                    if last
+                        || self
+                            .host
+                            .fs()
+                            .exists(&self.p.view, &normalize(&self.p.cwd, &p))
+                    {
                         next.push(p);
                     }
                     continue;
@@ -975,7 +1035,11 @@ impl<'a> Exec<'a> {
             candidates = next;
         }
         if !pattern.ends_with('/') {
-            candidates.retain(|c| self.host.fs().exists(&self.p.view, &normalize(&self.p.cwd, c)));
+            candidates.retain(|c| {
+                self.host
+                    .fs()
+                    .exists(&self.p.view, &normalize(&self.p.cwd, c))
+            });
         }
         candidates.sort();
         candidates
@@ -994,12 +1058,30 @@ impl<'a> Exec<'a> {
 /// `${v#p}`, `${v##p}`, `${v%p}`, `${v%%p}`: the value without the shortest or longest
 /// prefix or suffix matching the pattern.
 fn trim_pattern(value: &str, pattern: &str, op: &str) -> String {
-    let cuts: Vec<usize> = value.char_indices().map(|(i, _)| i).chain([value.len()]).collect();
+    let cuts: Vec<usize> = value
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain([value.len()])
+        .collect();
     match op {
-        "#" => cuts.iter().find(|&&i| glob_match(pattern, &value[..i])).map(|&i| value[i..].to_string()),
-        "##" => cuts.iter().rev().find(|&&i| glob_match(pattern, &value[..i])).map(|&i| value[i..].to_string()),
-        "%" => cuts.iter().rev().find(|&&i| glob_match(pattern, &value[i..])).map(|&i| value[..i].to_string()),
-        _ => cuts.iter().find(|&&i| glob_match(pattern, &value[i..])).map(|&i| value[..i].to_string()),
+        "#" => cuts
+            .iter()
+            .find(|&&i| glob_match(pattern, &value[..i]))
+            .map(|&i| value[i..].to_string()),
+        "##" => cuts
+            .iter()
+            .rev()
+            .find(|&&i| glob_match(pattern, &value[..i]))
+            .map(|&i| value[i..].to_string()),
+        "%" => cuts
+            .iter()
+            .rev()
+            .find(|&&i| glob_match(pattern, &value[i..]))
+            .map(|&i| value[..i].to_string()),
+        _ => cuts
+            .iter()
+            .find(|&&i| glob_match(pattern, &value[i..]))
+            .map(|&i| value[..i].to_string()),
     }
     .unwrap_or_else(|| value.to_string())
 }
@@ -1105,7 +1187,11 @@ pub fn arith(expr: &str, env: &BTreeMap<String, String>) -> Result<i64, String> 
                 return self.unary();
             }
             let mut l = self.bin(level + 1)?;
-            while let Some(op) = self.peek().filter(|o| LEVELS[level].contains(o)).map(str::to_string) {
+            while let Some(op) = self
+                .peek()
+                .filter(|o| LEVELS[level].contains(o))
+                .map(str::to_string)
+            {
                 self.i += 1;
                 let r = self.bin(level + 1)?;
                 l = match op.as_str() {
@@ -1160,7 +1246,11 @@ pub fn arith(expr: &str, env: &BTreeMap<String, String>) -> Result<i64, String> 
                     if tok.chars().all(|c| c.is_ascii_digit()) {
                         tok.parse().map_err(|_| format!("{tok}: value too great"))
                     } else if super::parse::is_name(&tok) {
-                        let v = self.env.get(&tok).map(|s| s.trim().to_string()).unwrap_or_default();
+                        let v = self
+                            .env
+                            .get(&tok)
+                            .map(|s| s.trim().to_string())
+                            .unwrap_or_default();
                         if v.is_empty() {
                             Ok(0)
                         } else {
@@ -1200,7 +1290,12 @@ pub fn arith(expr: &str, env: &BTreeMap<String, String>) -> Result<i64, String> 
             }
         }
     }
-    let mut p = P { t, i: 0, env, depth: 0 };
+    let mut p = P {
+        t,
+        i: 0,
+        env,
+        depth: 0,
+    };
     let v = p.bin(0)?;
     match p.peek() {
         None => Ok(v),

@@ -115,7 +115,12 @@ pub trait Host {
     /// An HTTP request from this process's network namespace.
     fn http(&mut self, req: &HttpRequest) -> Result<HttpResponse, NetError>;
     /// A redis command sent to `host:port` from this process.
-    fn redis(&mut self, host: &str, port: u16, args: &[String]) -> Result<crate::net::servers::Reply, NetError>;
+    fn redis(
+        &mut self,
+        host: &str,
+        port: u16,
+        args: &[String],
+    ) -> Result<crate::net::servers::Reply, NetError>;
     /// Resolves a host name from this process's network namespace.
     fn resolve(&mut self, _name: &str) -> Option<String> {
         None
@@ -138,12 +143,24 @@ enum Cursor {
     Pipe,
     /// A compound command whose redirections were applied.
     Compound,
-    Loop { in_body: bool },
-    If { branch: usize, in_cond: bool },
-    For { values: Vec<String>, idx: usize, started: bool },
+    Loop {
+        in_body: bool,
+    },
+    If {
+        branch: usize,
+        in_cond: bool,
+    },
+    For {
+        values: Vec<String>,
+        idx: usize,
+        started: bool,
+    },
     /// Running the body of this arm of a `case`.
     Case(usize),
-    Subshell { env: BTreeMap<String, String>, cwd: String },
+    Subshell {
+        env: BTreeMap<String, String>,
+        cwd: String,
+    },
     /// A simple command that finished (sleep): resume after it.
     Done,
     /// A simple command not yet run (budget ran out): run it on resume.
@@ -214,7 +231,9 @@ impl Process {
         let mut p = Process::new(spawn, "sh");
         // `sh -c SCRIPT [NAME ARGS...]` as the container's process: the shell runs the
         // script itself, so its sleeps suspend the container.
-        let base = argv.first().map(|a| a.rsplit('/').next().unwrap_or(a).to_string());
+        let base = argv
+            .first()
+            .map(|a| a.rsplit('/').next().unwrap_or(a).to_string());
         if matches!(base.as_deref(), Some("sh" | "bash" | "ash" | "dash"))
             && argv.get(1).map(String::as_str) == Some("-c")
             && argv.len() >= 3
@@ -225,7 +244,8 @@ impl Process {
             match parse(&argv[2]) {
                 Ok(script) => p.script = script,
                 Err(e) => {
-                    p.output.push((Stream::Stderr, format!("sh: {e}\n").into_bytes()));
+                    p.output
+                        .push((Stream::Stderr, format!("sh: {e}\n").into_bytes()));
                     p.status = 2;
                     p.state = State::Exited(2);
                 }
@@ -302,7 +322,11 @@ impl Process {
             let fresh = std::mem::take(&mut self.jobs);
             jobs.extend(fresh);
             self.jobs = jobs;
-            if self.jobs.iter().all(|j| !matches!(j.state, State::Runnable)) {
+            if self
+                .jobs
+                .iter()
+                .all(|j| !matches!(j.state, State::Runnable))
+            {
                 break;
             }
         }

@@ -246,7 +246,10 @@ impl Lexer<'_> {
             fd_end += 1;
         }
         if let Some(&c) = self.src.get(fd_end) {
-            if c == b'>' || c == b'<' || (c == b'&' && fd_end == start && self.src.get(fd_end + 1) == Some(&b'>')) {
+            if c == b'>'
+                || c == b'<'
+                || (c == b'&' && fd_end == start && self.src.get(fd_end + 1) == Some(&b'>'))
+            {
                 let fd_text = &self.text[start..fd_end];
                 let mut i = fd_end;
                 let (default_fd, op) = if c == b'&' {
@@ -457,7 +460,9 @@ impl Lexer<'_> {
                 self.pos += 1;
                 let name_char = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
                 // `${#name}`: the length of a value.
-                if self.peek_byte() == Some(b'#') && self.src.get(self.pos + 1).is_some_and(|b| name_char(*b)) {
+                if self.peek_byte() == Some(b'#')
+                    && self.src.get(self.pos + 1).is_some_and(|b| name_char(*b))
+                {
                     self.pos += 1;
                     let start = self.pos;
                     while self.peek_byte().is_some_and(name_char) {
@@ -468,7 +473,11 @@ impl Lexer<'_> {
                         return Err(self.err("bad substitution"));
                     }
                     self.pos += 1;
-                    return Ok(Part::Param { name, op: Some(("#len".into(), Word::default())), quoted });
+                    return Ok(Part::Param {
+                        name,
+                        op: Some(("#len".into(), Word::default())),
+                        quoted,
+                    });
                 }
                 let start = self.pos;
                 if self.peek_byte().is_some_and(|b| b"?#@*$!".contains(&b)) {
@@ -678,7 +687,11 @@ impl Parser<'_> {
             self.skip_newlines()?;
             rest.push((and, self.pipeline()?));
         }
-        Ok(AndOr { first, rest, background: false })
+        Ok(AndOr {
+            first,
+            rest,
+            background: false,
+        })
     }
 
     fn pipeline(&mut self) -> Result<Pipeline, SyntaxError> {
@@ -748,7 +761,10 @@ impl Parser<'_> {
                         t => return Err(self.unexpected(&t)),
                     }
                 }
-                Some(Compound::If { branches, otherwise })
+                Some(Compound::If {
+                    branches,
+                    otherwise,
+                })
             }
             Some(k @ ("while" | "until")) => {
                 self.next()?;
@@ -917,7 +933,11 @@ impl Parser<'_> {
             // `&>file`
             return Ok(vec![
                 Redir { fd: 1, op, target },
-                Redir { fd: 2, op: RedirOp::Dup, target: Word::lit("1") },
+                Redir {
+                    fd: 2,
+                    op: RedirOp::Dup,
+                    target: Word::lit("1"),
+                },
             ]);
         }
         Ok(vec![Redir { fd, op, target }])
@@ -988,10 +1008,16 @@ mod tests {
         for (src, want) in [
             ("done", "syntax error: unexpected \"done\""),
             ("while true; do", "syntax error: unexpected end of file"),
-            ("echo 'abc", "syntax error: unexpected end of file (expecting \"'\")"),
+            (
+                "echo 'abc",
+                "syntax error: unexpected end of file (expecting \"'\")",
+            ),
             ("a && ", "syntax error: unexpected end of file"),
             ("( echo", "syntax error: unexpected end of file"),
-            ("echo ${", "syntax error: unexpected end of file (expecting \"}\")"),
+            (
+                "echo ${",
+                "syntax error: unexpected end of file (expecting \"}\")",
+            ),
             ("if true; then fi", "syntax error: unexpected \"fi\""),
         ] {
             assert_eq!(parse(src).unwrap_err().to_string(), want, "{src}");

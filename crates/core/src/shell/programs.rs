@@ -16,19 +16,50 @@ const BUILTINS: &[&str] = &[
 
 const COREUTILS: &[&str] = &[
     "cat", "ls", "mkdir", "rm", "rmdir", "touch", "cp", "mv", "date", "hostname", "uname",
-    "whoami", "id", "env", "printenv", "head", "tail", "wc", "grep", "sort", "sh", "seq", "basename",
-    "dirname",
+    "whoami", "id", "env", "printenv", "head", "tail", "wc", "grep", "sort", "sh", "seq",
+    "basename", "dirname",
 ];
 
 /// Programs beyond the common set, per system.
 fn extras(system: System) -> &'static [&'static str] {
     match system {
         System::Busybox => &["ash", "wget", "nslookup", "httpd"],
-        System::Nginx => &["bash", "dash", "curl", "nginx", "/docker-entrypoint.sh", "docker-entrypoint.sh"],
-        System::Redis => &["bash", "dash", "redis-server", "redis-cli", "docker-entrypoint.sh"],
-        System::Demo => &["ash", "wget", "nslookup", "demo-tea", "demo-coffee", "/demo"],
-        System::DebugTools => &["bash", "ash", "git", "curl", "wget", "redis-cli", "nslookup", "socat"],
-        System::Node => &["bash", "sudo", "su", "git", "curl", "wget", "ssh", "kubectl"],
+        System::Nginx => &[
+            "bash",
+            "dash",
+            "curl",
+            "nginx",
+            "/docker-entrypoint.sh",
+            "docker-entrypoint.sh",
+        ],
+        System::Redis => &[
+            "bash",
+            "dash",
+            "redis-server",
+            "redis-cli",
+            "docker-entrypoint.sh",
+        ],
+        System::Demo => &[
+            "ash",
+            "wget",
+            "nslookup",
+            "demo-tea",
+            "demo-coffee",
+            "/demo",
+        ],
+        System::DebugTools => &[
+            "bash",
+            "ash",
+            "git",
+            "curl",
+            "wget",
+            "redis-cli",
+            "nslookup",
+            "socat",
+        ],
+        System::Node => &[
+            "bash", "sudo", "su", "git", "curl", "wget", "ssh", "kubectl",
+        ],
     }
 }
 
@@ -104,12 +135,19 @@ pub fn run(ex: &mut Exec, argv: &[String], io: &Io) -> Flow {
             done(ex, 0)
         }
         "exit" => {
-            let code = args.first().and_then(|a| a.parse::<i32>().ok()).unwrap_or(ex.p.status);
+            let code = args
+                .first()
+                .and_then(|a| a.parse::<i32>().ok())
+                .unwrap_or(ex.p.status);
             ex.status(code & 0xff);
             Flow::Exit
         }
         "break" | "continue" => {
-            let n = args.first().and_then(|a| a.parse::<u32>().ok()).unwrap_or(1).max(1);
+            let n = args
+                .first()
+                .and_then(|a| a.parse::<u32>().ok())
+                .unwrap_or(1)
+                .max(1);
             ex.status(0);
             if base == "break" {
                 Flow::Break(n)
@@ -154,7 +192,9 @@ pub fn run(ex: &mut Exec, argv: &[String], io: &Io) -> Flow {
         "uname" => {
             let h = ex.host.hostname();
             let text = match args.first().map(String::as_str) {
-                Some("-a") => format!("Linux {h} 6.8.0-51-generic #52-Ubuntu SMP PREEMPT_DYNAMIC x86_64 GNU/Linux"),
+                Some("-a") => format!(
+                    "Linux {h} 6.8.0-51-generic #52-Ubuntu SMP PREEMPT_DYNAMIC x86_64 GNU/Linux"
+                ),
                 Some("-n") => h,
                 Some("-r") => "6.8.0-51-generic".into(),
                 Some("-m") => "x86_64".into(),
@@ -171,7 +211,13 @@ pub fn run(ex: &mut Exec, argv: &[String], io: &Io) -> Flow {
         "id" => {
             let u = ex.p.user;
             let (n, g) = (user_name(u.uid), user_name(u.gid));
-            ex.out(io, &format!("uid={}({n}) gid={}({g}) groups={}({g})\n", u.uid, u.gid, u.gid));
+            ex.out(
+                io,
+                &format!(
+                    "uid={}({n}) gid={}({g}) groups={}({g})\n",
+                    u.uid, u.gid, u.gid
+                ),
+            );
             done(ex, 0)
         }
         "env" | "printenv" => {
@@ -185,7 +231,11 @@ pub fn run(ex: &mut Exec, argv: &[String], io: &Io) -> Flow {
                 }
                 return done(ex, code);
             }
-            let text: String = ex.env_map().iter().map(|(k, v)| format!("{k}={v}\n")).collect();
+            let text: String = ex
+                .env_map()
+                .iter()
+                .map(|(k, v)| format!("{k}={v}\n"))
+                .collect();
             ex.out(io, &text);
             done(ex, 0)
         }
@@ -214,8 +264,12 @@ pub fn run(ex: &mut Exec, argv: &[String], io: &Io) -> Flow {
             done(ex, 0)
         }
         "basename" | "dirname" => {
-            let Some(p) = args.first() else { return done(ex, 1) };
-            let r = if base == "basename" { fs::base_name(p).to_string() } else {
+            let Some(p) = args.first() else {
+                return done(ex, 1);
+            };
+            let r = if base == "basename" {
+                fs::base_name(p).to_string()
+            } else {
                 match p.trim_end_matches('/').rfind('/') {
                     Some(0) => "/".into(),
                     Some(i) => p[..i].to_string(),
@@ -261,9 +315,15 @@ pub fn run(ex: &mut Exec, argv: &[String], io: &Io) -> Flow {
         }
         "nginx" => nginx(ex, args, io),
         "redis-server" => redis_server(ex, io),
-        "demo-tea" | "demo-coffee" | "demo" => {
-            serve(ex, Server::Demo { port: 8080, node_name: String::new() }, io, "Listening on :8080\n")
-        }
+        "demo-tea" | "demo-coffee" | "demo" => serve(
+            ex,
+            Server::Demo {
+                port: 8080,
+                node_name: String::new(),
+            },
+            io,
+            "Listening on :8080\n",
+        ),
         _ => done(ex, 0),
     }
 }
@@ -371,7 +431,12 @@ fn printf(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
                 used = true;
                 let arg = rest.next().cloned().unwrap_or_default();
                 let left = spec.starts_with('-');
-                let width: usize = spec.trim_start_matches('-').split('.').next().and_then(|w| w.parse().ok()).unwrap_or(0);
+                let width: usize = spec
+                    .trim_start_matches('-')
+                    .split('.')
+                    .next()
+                    .and_then(|w| w.parse().ok())
+                    .unwrap_or(0);
                 let text = match conv {
                     'd' | 'i' => arg.trim().parse::<i64>().unwrap_or(0).to_string(),
                     'b' => unescape(&arg).0,
@@ -396,15 +461,26 @@ fn printf(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
 
 fn cd(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
     let target = match args.first() {
-        Some(t) if t == "-" => ex.env_map().get("OLDPWD").cloned().unwrap_or_else(|| ex.p.cwd.clone()),
+        Some(t) if t == "-" => ex
+            .env_map()
+            .get("OLDPWD")
+            .cloned()
+            .unwrap_or_else(|| ex.p.cwd.clone()),
         Some(t) => t.clone(),
-        None => ex.env_map().get("HOME").cloned().unwrap_or_else(|| "/".into()),
+        None => ex
+            .env_map()
+            .get("HOME")
+            .cloned()
+            .unwrap_or_else(|| "/".into()),
     };
     let path = normalize(&ex.p.cwd, &target);
     let view = ex.p.view.clone();
     let err = match ex.host.fs().stat(&view, &path) {
         Ok(st) if st.is_dir => {
-            if !(ex.p.user.uid == 0 || st.mode & 0o001 != 0 || (st.uid == ex.p.user.uid && st.mode & 0o100 != 0)) {
+            if !(ex.p.user.uid == 0
+                || st.mode & 0o001 != 0
+                || (st.uid == ex.p.user.uid && st.mode & 0o100 != 0))
+            {
                 Some(Errno::Access)
             } else {
                 None
@@ -451,7 +527,10 @@ fn sleep(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
                 "d" => 86_400_000.0,
                 _ => -1.0,
             };
-            num.parse::<f64>().ok().filter(|n| *n >= 0.0 && mult > 0.0 && n.is_finite()).map(|n| (n * mult).min(1e15) as u64)
+            num.parse::<f64>()
+                .ok()
+                .filter(|n| *n >= 0.0 && mult > 0.0 && n.is_finite())
+                .map(|n| (n * mult).min(1e15) as u64)
         };
         match ms {
             Some(ms) => total = total.saturating_add(ms),
@@ -525,7 +604,11 @@ fn eval_test(ex: &mut Exec, args: &[String]) -> Result<bool, String> {
             })
         }
         [l, op, r] => {
-            let num = |s: &str| s.trim().parse::<i64>().map_err(|_| format!("{s}: integer expression expected"));
+            let num = |s: &str| {
+                s.trim()
+                    .parse::<i64>()
+                    .map_err(|_| format!("{s}: integer expression expected"))
+            };
             Ok(match *op {
                 "=" | "==" => l == r,
                 "!=" => l != r,
@@ -561,7 +644,10 @@ fn read(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
 
 /// The concatenated input of a text filter: its files, or stdin.
 fn inputs(ex: &mut Exec, files: &[String], io: &Io, prog: &str) -> Option<String> {
-    let files: Vec<&String> = files.iter().filter(|a| !a.starts_with('-') || a.as_str() == "-").collect();
+    let files: Vec<&String> = files
+        .iter()
+        .filter(|a| !a.starts_with('-') || a.as_str() == "-")
+        .collect();
     if files.is_empty() {
         return Some(String::from_utf8_lossy(&io.input.clone().unwrap_or_default()).into_owned());
     }
@@ -569,7 +655,9 @@ fn inputs(ex: &mut Exec, files: &[String], io: &Io, prog: &str) -> Option<String
     let mut ok = true;
     for f in files {
         if f == "-" {
-            out.push_str(&String::from_utf8_lossy(&io.input.clone().unwrap_or_default()));
+            out.push_str(&String::from_utf8_lossy(
+                &io.input.clone().unwrap_or_default(),
+            ));
             continue;
         }
         let path = normalize(&ex.p.cwd, f);
@@ -634,7 +722,11 @@ fn ls_time(t: SimTime, now: SimTime) -> String {
 }
 
 fn blocks(st: &fs::Stat) -> u64 {
-    if st.is_dir { 4 } else { st.size.div_ceil(4096) * 4 }
+    if st.is_dir {
+        4
+    } else {
+        st.size.div_ceil(4096) * 4
+    }
 }
 
 fn ls(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
@@ -703,11 +795,18 @@ fn ls(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
     let render = |v: &[(String, fs::Stat)]| -> String {
         if !long {
             if tty && !v.is_empty() {
-                return format!("{}\n", v.iter().map(|e| e.0.as_str()).collect::<Vec<_>>().join("  "));
+                return format!(
+                    "{}\n",
+                    v.iter()
+                        .map(|e| e.0.as_str())
+                        .collect::<Vec<_>>()
+                        .join("  ")
+                );
             }
             return v.iter().map(|e| format!("{}\n", e.0)).collect();
         }
-        let w = |f: &dyn Fn(&fs::Stat) -> String| v.iter().map(|e| f(&e.1).len()).max().unwrap_or(0);
+        let w =
+            |f: &dyn Fn(&fs::Stat) -> String| v.iter().map(|e| f(&e.1).len()).max().unwrap_or(0);
         let (wl, wu, wg, ws) = (
             w(&|s| s.nlink.to_string()),
             w(&|s| user_name(s.uid)),
@@ -785,7 +884,11 @@ fn mkdir(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
 }
 
 fn rm(ex: &mut Exec, prog: &str, args: &[String], io: &Io) -> Flow {
-    let flags: String = args.iter().filter(|a| a.starts_with('-')).map(|a| a.trim_start_matches('-')).collect();
+    let flags: String = args
+        .iter()
+        .filter(|a| a.starts_with('-'))
+        .map(|a| a.trim_start_matches('-'))
+        .collect();
     let recursive = flags.contains('r') || flags.contains('R');
     let force = flags.contains('f');
     let mut code = 0;
@@ -805,7 +908,11 @@ fn rm(ex: &mut Exec, prog: &str, args: &[String], io: &Io) -> Flow {
                 _ => {}
             }
         }
-        match ex.host.fs().remove_path(&view, &path, recursive || prog == "rmdir", user) {
+        match ex
+            .host
+            .fs()
+            .remove_path(&view, &path, recursive || prog == "rmdir", user)
+        {
             Ok(()) => {}
             Err(Errno::NoEnt) if force => {}
             Err(Errno::IsDir) => code = fs_error(ex, io, "rm", "cannot remove ", a, Errno::IsDir),
@@ -830,7 +937,13 @@ fn touch(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
 fn cp(ex: &mut Exec, prog: &str, args: &[String], io: &Io) -> Flow {
     let ops: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
     if ops.len() < 2 {
-        ex.err(io, &format!("{prog}: missing destination file operand after '{}'\n", ops.first().map_or("", |s| s.as_str())));
+        ex.err(
+            io,
+            &format!(
+                "{prog}: missing destination file operand after '{}'\n",
+                ops.first().map_or("", |s| s.as_str())
+            ),
+        );
         return done(ex, 1);
     }
     let (now, view, user) = (ex.now(), ex.p.view.clone(), ex.p.user);
@@ -839,11 +952,19 @@ fn cp(ex: &mut Exec, prog: &str, args: &[String], io: &Io) -> Flow {
     let mut code = 0;
     for src in &ops[..ops.len() - 1] {
         let from = normalize(&ex.p.cwd, src);
-        let to = if dest_is_dir { normalize(&dest, fs::base_name(&from)) } else { dest.clone() };
+        let to = if dest_is_dir {
+            normalize(&dest, fs::base_name(&from))
+        } else {
+            dest.clone()
+        };
         let data = match ex.host.fs().read(&view, &from).map(<[u8]>::to_vec) {
             Ok(d) => d,
             Err(e) => {
-                let what = if e == Errno::IsDir { "-r not specified; omitting directory " } else { "cannot stat " };
+                let what = if e == Errno::IsDir {
+                    "-r not specified; omitting directory "
+                } else {
+                    "cannot stat "
+                };
                 code = fs_error(ex, io, prog, what, src, e);
                 continue;
             }
@@ -887,7 +1008,11 @@ fn head_tail(ex: &mut Exec, prog: &str, args: &[String], io: &Io) -> Flow {
         if a == "-n" {
             i += 1;
             n = args.get(i).and_then(|v| v.parse().ok()).unwrap_or(10);
-        } else if let Some(v) = a.strip_prefix("-n").or_else(|| a.strip_prefix('-')).and_then(|v| v.parse().ok()) {
+        } else if let Some(v) = a
+            .strip_prefix("-n")
+            .or_else(|| a.strip_prefix('-'))
+            .and_then(|v| v.parse().ok())
+        {
             n = v;
         } else {
             files.push(a.clone());
@@ -901,19 +1026,35 @@ fn head_tail(ex: &mut Exec, prog: &str, args: &[String], io: &Io) -> Flow {
     let pick: String = if prog == "head" {
         lines.iter().take(n).copied().collect()
     } else {
-        lines.iter().skip(lines.len().saturating_sub(n)).copied().collect()
+        lines
+            .iter()
+            .skip(lines.len().saturating_sub(n))
+            .copied()
+            .collect()
     };
     ex.out(io, &pick);
     done(ex, 0)
 }
 
 fn wc(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
-    let flags: String = args.iter().filter(|a| a.starts_with('-')).map(|a| a.trim_start_matches('-')).collect();
-    let files: Vec<String> = args.iter().filter(|a| !a.starts_with('-')).cloned().collect();
+    let flags: String = args
+        .iter()
+        .filter(|a| a.starts_with('-'))
+        .map(|a| a.trim_start_matches('-'))
+        .collect();
+    let files: Vec<String> = args
+        .iter()
+        .filter(|a| !a.starts_with('-'))
+        .cloned()
+        .collect();
     let Some(text) = inputs(ex, &files, io, "wc") else {
         return done(ex, 1);
     };
-    let (l, w, c) = (text.matches('\n').count(), text.split_whitespace().count(), text.len());
+    let (l, w, c) = (
+        text.matches('\n').count(),
+        text.split_whitespace().count(),
+        text.len(),
+    );
     let mut parts = Vec::new();
     if flags.is_empty() || flags.contains('l') {
         parts.push(l);
@@ -927,7 +1068,13 @@ fn wc(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
     let mut line = if parts.len() == 1 {
         parts[0].to_string()
     } else {
-        parts.iter().map(|p| format!("{p:>7}")).collect::<Vec<_>>().join(" ").trim_start().to_string()
+        parts
+            .iter()
+            .map(|p| format!("{p:>7}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+            .trim_start()
+            .to_string()
     };
     if let Some(f) = files.first() {
         line.push_str(&format!(" {f}"));
@@ -956,7 +1103,11 @@ fn grep(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
     };
     let ci = flags.contains('i');
     let inv = flags.contains('v');
-    let p = if ci { pattern.to_lowercase() } else { pattern.clone() };
+    let p = if ci {
+        pattern.to_lowercase()
+    } else {
+        pattern.clone()
+    };
     let hits: Vec<&str> = text
         .lines()
         .filter(|l| {
@@ -1050,7 +1201,10 @@ fn sudo(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
 
 fn ssh(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
     let Some(target) = args.iter().find(|a| !a.starts_with('-')) else {
-        ex.err(io, "usage: ssh [-46AaCfGgKkMNnqsTtVvXxYy] destination [command [argument ...]]\n");
+        ex.err(
+            io,
+            "usage: ssh [-46AaCfGgKkMNnqsTtVvXxYy] destination [command [argument ...]]\n",
+        );
         return done(ex, 255);
     };
     let (user, host) = match target.split_once('@') {
@@ -1076,7 +1230,10 @@ fn http_error(prog: &str, e: &NetError) -> (String, i32) {
         ),
         NetError::Unresolved(h) => (format!("wget: bad address '{h}'\n"), 1),
         NetError::BadUrl(u) => (format!("wget: not an http or ftp url: {u}\n"), 1),
-        NetError::Closed => ("wget: error getting response: Connection reset by peer\n".into(), 1),
+        NetError::Closed => (
+            "wget: error getting response: Connection reset by peer\n".into(),
+            1,
+        ),
     }
 }
 
@@ -1114,13 +1271,22 @@ fn curl(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
         i += 1;
     }
     let Some(url) = url else {
-        ex.err(io, "curl: try 'curl --help' or 'curl --manual' for more information\n");
+        ex.err(
+            io,
+            "curl: try 'curl --help' or 'curl --manual' for more information\n",
+        );
         return done(ex, 2);
     };
     match request(ex, &url, "curl/8.5.0") {
         Ok(r) => {
             if fail_on_error && r.status >= 400 {
-                ex.err(io, &format!("curl: (22) The requested URL returned error: {}\n", r.status));
+                ex.err(
+                    io,
+                    &format!(
+                        "curl: (22) The requested URL returned error: {}\n",
+                        r.status
+                    ),
+                );
                 return done(ex, 22);
             }
             let mut body = Vec::new();
@@ -1137,7 +1303,10 @@ fn curl(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
                     let (now, view, user) = (ex.now(), ex.p.view.clone(), ex.p.user);
                     let path = normalize(&ex.p.cwd, &f);
                     if let Err(e) = ex.host.fs().write(&view, &path, &body, false, user, now) {
-                        ex.err(io, &format!("curl: (23) Failure writing output to destination: {e}\n"));
+                        ex.err(
+                            io,
+                            &format!("curl: (23) Failure writing output to destination: {e}\n"),
+                        );
                         return done(ex, 23);
                     }
                 }
@@ -1172,7 +1341,11 @@ fn wget(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
             "-q" => quiet = true,
             "-qO-" | "-qO" => {
                 quiet = true;
-                output = Some(if a == "-qO-" { "-".into() } else { args.get(i + 1).cloned().unwrap_or_default() });
+                output = Some(if a == "-qO-" {
+                    "-".into()
+                } else {
+                    args.get(i + 1).cloned().unwrap_or_default()
+                });
                 if a == "-qO" {
                     i += 1;
                 }
@@ -1188,20 +1361,38 @@ fn wget(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
         ex.err(io, "BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\nUsage: wget [-cqS] [-O FILE] URL...\n");
         return done(ex, 1);
     };
-    let shown_host = parse_url(&url).map(|u| if u.port == 80 { u.host } else { format!("{}:{}", u.host, u.port) }).unwrap_or_default();
+    let shown_host = parse_url(&url)
+        .map(|u| {
+            if u.port == 80 {
+                u.host
+            } else {
+                format!("{}:{}", u.host, u.port)
+            }
+        })
+        .unwrap_or_default();
     if !quiet {
         ex.err(io, &format!("Connecting to {shown_host} ({shown_host})\n"));
     }
     match request(ex, &url, "Wget") {
         Ok(r) if r.status >= 400 => {
-            ex.err(io, &format!("wget: server returned error: HTTP/1.1 {} {}\n", r.status, r.reason));
+            ex.err(
+                io,
+                &format!(
+                    "wget: server returned error: HTTP/1.1 {} {}\n",
+                    r.status, r.reason
+                ),
+            );
             done(ex, 1)
         }
         Ok(r) => {
             let target = output.unwrap_or_else(|| {
                 let p = parse_url(&url).map(|u| u.path).unwrap_or_default();
                 let b = fs::base_name(&p).to_string();
-                if b == "/" || b.is_empty() { "index.html".into() } else { b }
+                if b == "/" || b.is_empty() {
+                    "index.html".into()
+                } else {
+                    b
+                }
             });
             if target == "-" {
                 let out = io.out.clone();
@@ -1237,7 +1428,11 @@ fn nslookup(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
             let fqdn = if name.contains(".svc") || name.split('.').count() > 2 {
                 name.clone()
             } else {
-                let ns = ex.env_map().get("POD_NAMESPACE").cloned().unwrap_or_else(|| "default".into());
+                let ns = ex
+                    .env_map()
+                    .get("POD_NAMESPACE")
+                    .cloned()
+                    .unwrap_or_else(|| "default".into());
                 if name.contains('.') {
                     format!("{name}.svc.cluster.local")
                 } else {
@@ -1248,7 +1443,10 @@ fn nslookup(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
             done(ex, 0)
         }
         None => {
-            ex.out(io, &format!("{server}** server can't find {name}: NXDOMAIN\n\n"));
+            ex.out(
+                io,
+                &format!("{server}** server can't find {name}: NXDOMAIN\n\n"),
+            );
             done(ex, 1)
         }
     }
@@ -1287,11 +1485,17 @@ fn redis_cli(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
             done(ex, 1)
         }
         Err(NetError::Unresolved(h)) => {
-            ex.err(io, &format!("Could not connect to Redis at {h}:{port}: Name or service not known\n"));
+            ex.err(
+                io,
+                &format!("Could not connect to Redis at {h}:{port}: Name or service not known\n"),
+            );
             done(ex, 1)
         }
         Err(_) => {
-            ex.err(io, &format!("Could not connect to Redis at {host}:{port}: Connection refused\n"));
+            ex.err(
+                io,
+                &format!("Could not connect to Redis at {host}:{port}: Connection refused\n"),
+            );
             done(ex, 1)
         }
     }
@@ -1309,10 +1513,17 @@ fn nginx_entrypoint(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
 
 fn nginx(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
     if args.iter().any(|a| a == "-v") {
-        ex.err(io, &format!("nginx version: nginx/{}\n", crate::net::servers::NGINX_VERSION));
+        ex.err(
+            io,
+            &format!(
+                "nginx version: nginx/{}\n",
+                crate::net::servers::NGINX_VERSION
+            ),
+        );
         return done(ex, 0);
     }
-    let t = k8s_openapi::jiff::fmt::strtime::format("%Y/%m/%d %H:%M:%S", ex.now().to_time().0).unwrap_or_default();
+    let t = k8s_openapi::jiff::fmt::strtime::format("%Y/%m/%d %H:%M:%S", ex.now().to_time().0)
+        .unwrap_or_default();
     let banner = format!(
         "{t} [notice] 1#1: using the \"epoll\" event method\n{t} [notice] 1#1: nginx/{v}\n{t} [notice] 1#1: built by gcc 12.2.0 (Debian 12.2.0-14+deb12u1) \n{t} [notice] 1#1: OS: Linux 6.8.0-51-generic\n{t} [notice] 1#1: getrlimit(RLIMIT_NOFILE): 1048576:1048576\n{t} [notice] 1#1: start worker processes\n{t} [notice] 1#1: start worker process 29\n",
         v = crate::net::servers::NGINX_VERSION
@@ -1323,11 +1534,19 @@ fn nginx(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
 }
 
 fn redis_server(ex: &mut Exec, io: &Io) -> Flow {
-    let t = k8s_openapi::jiff::fmt::strtime::format("%d %b %Y %H:%M:%S.000", ex.now().to_time().0).unwrap_or_default();
+    let t = k8s_openapi::jiff::fmt::strtime::format("%d %b %Y %H:%M:%S.000", ex.now().to_time().0)
+        .unwrap_or_default();
     let banner = format!(
         "1:C {t} * oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo\n1:C {t} * Redis version=7.4.1, bits=64, commit=00000000, modified=0, pid=1, just started\n1:C {t} # Warning: no config file specified, using the default config. In order to specify a config file use redis-server /path/to/redis.conf\n1:M {t} * monotonic clock: POSIX clock_gettime\n1:M {t} * Running mode=standalone, port=6379.\n1:M {t} * Server initialized\n1:M {t} * Ready to accept connections tcp\n"
     );
-    serve(ex, Server::Redis { data: BTreeMap::new() }, io, &banner)
+    serve(
+        ex,
+        Server::Redis {
+            data: BTreeMap::new(),
+        },
+        io,
+        &banner,
+    )
 }
 
 /// busybox `httpd [-f] [-p [IP:]PORT] [-h HOME]`: a static file server. Without `-f`
@@ -1342,7 +1561,10 @@ fn httpd(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
             "-f" => foreground = true,
             "-p" => {
                 i += 1;
-                let p = args.get(i).map(|p| p.rsplit(':').next().unwrap_or(p)).unwrap_or("80");
+                let p = args
+                    .get(i)
+                    .map(|p| p.rsplit(':').next().unwrap_or(p))
+                    .unwrap_or("80");
                 match p.parse() {
                     Ok(n) => port = n,
                     Err(_) => {
@@ -1374,18 +1596,26 @@ fn httpd(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
 fn socat(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
     let listen = args
         .iter()
-        .find_map(|a| a.strip_prefix("TCP-LISTEN:").or_else(|| a.strip_prefix("TCP4-LISTEN:")))
+        .find_map(|a| {
+            a.strip_prefix("TCP-LISTEN:")
+                .or_else(|| a.strip_prefix("TCP4-LISTEN:"))
+        })
         .and_then(|a| a.split(',').next())
         .and_then(|p| p.parse::<u16>().ok());
     let upstream = args
         .iter()
         .find_map(|a| a.strip_prefix("TCP:").or_else(|| a.strip_prefix("TCP4:")))
         .map(|a| a.split(',').next().unwrap_or(a).to_string())
-        .filter(|u| u.rsplit_once(':').is_some_and(|(_, p)| p.parse::<u16>().is_ok()));
+        .filter(|u| {
+            u.rsplit_once(':')
+                .is_some_and(|(_, p)| p.parse::<u16>().is_ok())
+        });
     match (listen, upstream) {
         (Some(port), Some(upstream)) => serve(ex, Server::Proxy { port, upstream }, io, ""),
         _ => {
-            let t = k8s_openapi::jiff::fmt::strtime::format("%Y/%m/%d %H:%M:%S", ex.now().to_time().0).unwrap_or_default();
+            let t =
+                k8s_openapi::jiff::fmt::strtime::format("%Y/%m/%d %H:%M:%S", ex.now().to_time().0)
+                    .unwrap_or_default();
             ex.err(io, &format!("{t} socat[1] E exactly 2 addresses required (there are {}); use option \"-h\" for help\n", args.len()));
             done(ex, 1)
         }

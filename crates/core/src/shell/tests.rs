@@ -25,10 +25,16 @@ impl Host for TestHost {
         &mut self.git
     }
     fn http(&mut self, req: &HttpRequest) -> Result<HttpResponse, NetError> {
-        Err(NetError::Refused { host: req.host.clone(), port: req.port })
+        Err(NetError::Refused {
+            host: req.host.clone(),
+            port: req.port,
+        })
     }
     fn redis(&mut self, host: &str, port: u16, _args: &[String]) -> Result<Reply, NetError> {
-        Err(NetError::Refused { host: host.into(), port })
+        Err(NetError::Refused {
+            host: host.into(),
+            port,
+        })
     }
 }
 
@@ -38,25 +44,45 @@ fn host() -> TestHost {
     root.mkdir_all("/tmp", 0o1777, 0, SimTime(0));
     root.mkdir_all("/html", 0o755, 0, SimTime(0));
     fs.insert("root", root);
-    TestHost { fs, git: Remotes::default(), now: SimTime(1000) }
+    TestHost {
+        fs,
+        git: Remotes::default(),
+        now: SimTime(1000),
+    }
 }
 
 fn spawn(system: System) -> Spawn {
     Spawn {
         system,
-        view: View { mounts: vec![Mount { path: "/".into(), tree: "root".into(), source: "/".into(), read_only: false }] },
+        view: View {
+            mounts: vec![Mount {
+                path: "/".into(),
+                tree: "root".into(),
+                source: "/".into(),
+                read_only: false,
+            }],
+        },
         user: User::ROOT,
-        env: [("HOME".to_string(), "/root".to_string()), ("MY_NODE_NAME".to_string(), "k8s-worker-01".to_string())].into(),
+        env: [
+            ("HOME".to_string(), "/root".to_string()),
+            ("MY_NODE_NAME".to_string(), "k8s-worker-01".to_string()),
+        ]
+        .into(),
         cwd: "/".into(),
     }
 }
 
 fn text(out: Vec<(Stream, Vec<u8>)>) -> String {
-    out.into_iter().map(|(_, d)| String::from_utf8_lossy(&d).into_owned()).collect()
+    out.into_iter()
+        .map(|(_, d)| String::from_utf8_lossy(&d).into_owned())
+        .collect()
 }
 
 fn run(h: &mut TestHost, script: &str) -> (String, State) {
-    let mut p = Process::exec(spawn(System::DebugTools), vec!["sh".into(), "-c".into(), script.into()]);
+    let mut p = Process::exec(
+        spawn(System::DebugTools),
+        vec!["sh".into(), "-c".into(), script.into()],
+    );
     p.run(h);
     (text(p.take_output()), p.state.clone())
 }
@@ -110,7 +136,11 @@ fn sleeping_loops_resume_where_they_stopped() {
     let mut h = host();
     let mut p = Process::exec(
         spawn(System::DebugTools),
-        vec!["sh".into(), "-c".into(), "n=0; while true; do n=$((n+1)); echo tick $n; sleep 5; done".into()],
+        vec![
+            "sh".into(),
+            "-c".into(),
+            "n=0; while true; do n=$((n+1)); echo tick $n; sleep 5; done".into(),
+        ],
     );
     p.run(&mut h);
     assert_eq!(p.state, State::Sleeping(SimTime(6000)));
@@ -129,7 +159,10 @@ fn sleeping_loops_resume_where_they_stopped() {
 #[test]
 fn busy_loops_yield() {
     let mut h = host();
-    let mut p = Process::exec(spawn(System::Busybox), vec!["sh".into(), "-c".into(), "while true; do :; done".into()]);
+    let mut p = Process::exec(
+        spawn(System::Busybox),
+        vec!["sh".into(), "-c".into(), "while true; do :; done".into()],
+    );
     p.run(&mut h);
     assert_eq!(p.state, State::Busy);
     p.run(&mut h);
@@ -141,10 +174,22 @@ fn sidecar_clones_then_pulls() {
     let mut h = host();
     let url = "https://github.com/ansilh/k8s-demo-web.git";
     h.git.init(url).unwrap();
-    h.git.put(url, "index.html", b"<h1>v1</h1>\nline2\n").unwrap();
-    h.git.commit(url, "Initial page", ("ansilh", "ansilh@example.com"), SimTime(0)).unwrap();
+    h.git
+        .put(url, "index.html", b"<h1>v1</h1>\nline2\n")
+        .unwrap();
+    h.git
+        .commit(
+            url,
+            "Initial page",
+            ("ansilh", "ansilh@example.com"),
+            SimTime(0),
+        )
+        .unwrap();
     let script = format!("while true ; do [ ! -d /html/.git ] && git  clone {url} /html/ || {{ cd /html; git pull; }} ; date; sleep 5 ; done");
-    let mut p = Process::exec(spawn(System::DebugTools), vec!["sh".into(), "-c".into(), script]);
+    let mut p = Process::exec(
+        spawn(System::DebugTools),
+        vec!["sh".into(), "-c".into(), script],
+    );
     p.run(&mut h);
     h.now = SimTime(6000);
     p.run(&mut h);
@@ -152,10 +197,22 @@ fn sidecar_clones_then_pulls() {
         text(p.take_output()),
         "Cloning into '/html'...\nMon Jan  5 09:00:01 UTC 2026\nAlready up to date.\nMon Jan  5 09:00:06 UTC 2026\n"
     );
-    h.git.put(url, "index.html", b"<h1>v2</h1>\nline two\n").unwrap();
-    h.git.put(url, "images/pic-k8s.jpg", &[0xff, 0xd8, 0, 1, 2]).unwrap();
+    h.git
+        .put(url, "index.html", b"<h1>v2</h1>\nline two\n")
+        .unwrap();
+    h.git
+        .put(url, "images/pic-k8s.jpg", &[0xff, 0xd8, 0, 1, 2])
+        .unwrap();
     let old = h.git.repo(url).unwrap().head().unwrap().id.clone();
-    let new = h.git.commit(url, "Add picture", ("ansilh", "ansilh@example.com"), SimTime(7000)).unwrap();
+    let new = h
+        .git
+        .commit(
+            url,
+            "Add picture",
+            ("ansilh", "ansilh@example.com"),
+            SimTime(7000),
+        )
+        .unwrap();
     h.now = SimTime(11000);
     p.run(&mut h);
     let (o, n) = (&old[..7], &new[..7]);
@@ -164,15 +221,27 @@ fn sidecar_clones_then_pulls() {
         format!("From {url}\n   {o}..{n}  master     -> origin/master\nUpdating {o}..{n}\nFast-forward\n images/pic-k8s.jpg | Bin 0 -> 5 bytes\n index.html         |   4 ++--\n 2 files changed, 2 insertions(+), 2 deletions(-)\n create mode 100644 images/pic-k8s.jpg\nMon Jan  5 09:00:11 UTC 2026\n")
     );
     let view = spawn(System::DebugTools).view;
-    assert_eq!(h.fs.read(&view, "/html/index.html").unwrap(), b"<h1>v2</h1>\nline two\n");
+    assert_eq!(
+        h.fs.read(&view, "/html/index.html").unwrap(),
+        b"<h1>v2</h1>\nline two\n"
+    );
 }
 
 #[test]
 fn hostile_scripts_end() {
-    for script in ["$(", "echo $((1/0))", "f() { f; }", "echo ${", "x=$(while true; do :; done); echo done"] {
+    for script in [
+        "$(",
+        "echo $((1/0))",
+        "f() { f; }",
+        "echo ${",
+        "x=$(while true; do :; done); echo done",
+    ] {
         let mut h = host();
         let (_, state) = run(&mut h, script);
-        assert!(matches!(state, State::Exited(_) | State::Busy), "{script}: {state:?}");
+        assert!(
+            matches!(state, State::Exited(_) | State::Busy),
+            "{script}: {state:?}"
+        );
     }
 }
 
