@@ -38,6 +38,7 @@ Settings Commands:
 Cluster Management Commands:
   cordon        Mark node as unschedulable
   uncordon      Mark node as schedulable
+  drain         Drain node in preparation for maintenance
   taint         Update the taints on one or more nodes
 
 Other Commands:
@@ -75,6 +76,7 @@ pub fn dispatch(
         "api-resources" => super::resources::api_resources(args, out),
         "cordon" => cordon(cluster, args, true, out),
         "uncordon" => cordon(cluster, args, false, out),
+        "drain" => super::drain::drain(cluster, args, out),
         "help" | "-h" | "--help" => out.out(USAGE),
         other => {
             out.fail(format!("unknown command {other:?} for \"kubectl\""));
@@ -924,7 +926,7 @@ fn delete(cluster: &mut Cluster, args: &[String], files: &dyn FileSource, out: &
 
 /// `kubectl delete --wait`: simulated time passes until every pod is gone (or well past
 /// its grace period, should something keep it).
-fn wait_for_deletion(cluster: &mut Cluster, pods: &[(String, String, String, i64)]) {
+pub(super) fn wait_for_deletion(cluster: &mut Cluster, pods: &[(String, String, String, i64)]) {
     let longest = pods.iter().map(|p| p.3).max().unwrap_or(0).max(0) as u64;
     let limit = cluster.now().plus_ms((longest + 60) * 1000);
     let exists = |c: &Cluster, (ns, name, uid, _): &(String, String, String, i64)| {
@@ -1671,7 +1673,7 @@ fn taint(cluster: &mut Cluster, args: &[String], out: &mut Output) {
 }
 
 /// `kubectl cordon NODE` / `kubectl uncordon NODE`.
-fn cordon(cluster: &mut Cluster, args: &[String], unschedulable: bool, out: &mut Output) {
+pub(super) fn cordon(cluster: &mut Cluster, args: &[String], unschedulable: bool, out: &mut Output) {
     let command = if unschedulable { "cordon" } else { "uncordon" };
     let Some(p) = parse(
         command,

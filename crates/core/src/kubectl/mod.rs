@@ -7,6 +7,7 @@
 
 mod apply;
 mod commands;
+mod drain;
 mod container;
 pub mod customcolumns;
 pub mod describe;
