@@ -150,3 +150,9 @@ mod duration_tests {
         }
     }
 }
+
+/// systemd's timestamp: `Mon 2026-01-05 09:00:00 UTC`.
+pub fn systemd_timestamp(t: SimTime) -> String {
+    k8s_openapi::jiff::fmt::strtime::format("%a %Y-%m-%d %H:%M:%S UTC", t.to_time().0)
+        .unwrap_or_default()
+}

@@ -287,6 +287,20 @@ impl Cluster {
         Ok(out)
     }
 
+    /// Starts or stops a node's kubelet (`systemctl start|stop kubelet` on the node).
+    /// A stopped kubelet posts nothing: after the node monitor grace period the node goes
+    /// NotReady (Unknown) and is tainted unreachable, and its pods leave after their
+    /// tolerations' 300 s. Returns false for a node that does not exist.
+    pub fn set_kubelet_running(&mut self, node: &str, running: bool) -> bool {
+        if self.api.nodes.get("", node).is_none() {
+            return false;
+        }
+        if self.kubelet.set_running(node, running, self.now) {
+            self.settle();
+        }
+        true
+    }
+
     /// A user's update of an existing object (`kubectl apply`): validated as the API
     /// server validates updates; a pod's new images make its kubelet replace those
     /// containers.
@@ -423,6 +437,7 @@ impl Cluster {
                 self.kubelet.next_due(),
                 next_retry,
                 self.taint_eviction.next_due(),
+                crate::controllers::node_lifecycle::next_due(&self.api, self.kubelet.stopped_nodes()),
             ]
             .into_iter()
             .flatten()
@@ -438,8 +453,12 @@ impl Cluster {
 
     /// The earliest time something is scheduled to happen, if anything is.
     pub fn next_event_time(&self) -> Option<SimTime> {
-        [self.kubelet.next_due(), self.taint_eviction.next_due()]
-            .into_iter()
+        [
+            self.kubelet.next_due(),
+            self.taint_eviction.next_due(),
+            crate::controllers::node_lifecycle::next_due(&self.api, self.kubelet.stopped_nodes()),
+        ]
+        .into_iter()
             .flatten()
             .min()
     }
@@ -454,8 +473,13 @@ impl Cluster {
             let scheduled = self.schedule_pending();
             let synced = self.kubelet.sync(&mut self.api, &mut self.git, self.now);
             let endpoints = crate::controllers::endpoints::sync(&mut self.api, self.now);
+            let lifecycle = crate::controllers::node_lifecycle::sync(
+                &mut self.api,
+                self.kubelet.stopped_nodes(),
+                self.now,
+            );
             let evicted = self.taint_eviction.sync(&mut self.api, self.now);
-            if !scheduled && !synced && !endpoints && !evicted {
+            if !scheduled && !synced && !endpoints && !evicted && !lifecycle {
                 break;
             }
         }

@@ -173,6 +173,21 @@ impl Host for NodeHost<'_> {
         c.kubelet
             .resolve(&c.api, &Origin::Node(self.node.clone()), name)
     }
+    fn unit(&mut self, name: &str) -> Option<(bool, crate::clock::SimTime)> {
+        match name {
+            "kubelet" => Some(self.cluster.kubelet.service_state(&self.node)),
+            "containerd" => Some((true, crate::clock::SimTime(0))),
+            _ => None,
+        }
+    }
+    fn set_unit(&mut self, name: &str, active: bool) -> bool {
+        match name {
+            "kubelet" => self.cluster.set_kubelet_running(&self.node, active),
+            // The container runtime keeps running here (stopping it is not simulated).
+            "containerd" => true,
+            _ => false,
+        }
+    }
     fn kubectl(&mut self, args: &[String], _stdin: &[u8]) -> Option<(String, String, i32)> {
         // kubectl is configured on the control plane only.
         let control_plane = self

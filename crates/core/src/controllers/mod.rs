@@ -2,3 +2,4 @@
 
 pub mod endpoints;
 pub mod taint_eviction;
+pub mod node_lifecycle;

@@ -567,8 +567,9 @@ fn columns(o: &Object, now: crate::clock::SimTime, wide: bool) -> Vec<String> {
                 .find(|c| c.type_ == "Ready");
             let mut state = match ready.map(|c| c.status.as_str()) {
                 Some("True") => "Ready".to_string(),
-                Some("False") => "NotReady".to_string(),
-                _ => "Unknown".to_string(),
+                // False and Unknown alike: kubectl prints "Not" + the condition type.
+                Some(_) => "NotReady".to_string(),
+                None => "Unknown".to_string(),
             };
             if node
                 .spec

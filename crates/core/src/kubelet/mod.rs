@@ -213,6 +213,16 @@ pub struct Kubelet {
     pub fs: Filesystems,
     /// kube-proxy's round-robin position per Service.
     rr: BTreeMap<String, u64>,
+    /// Nodes whose kubelet service is stopped (`systemctl stop kubelet`), and since when.
+    /// Their containers keep running, but nothing is started, stopped or reported.
+    #[serde(default)]
+    stopped: BTreeMap<String, SimTime>,
+    /// When each node's kubelet last started (absent: with the node, at time 0).
+    #[serde(default)]
+    started: BTreeMap<String, SimTime>,
+    /// Nodes whose kubelet started again: node and pod status are posted afresh.
+    #[serde(default)]
+    resync: BTreeSet<String>,
 }
 
 struct Ctx<'a> {
@@ -282,6 +292,87 @@ impl Host for RunHost<'_> {
 }
 
 impl Kubelet {
+    /// The kubelet service on `node`: whether it runs, and since when.
+    pub fn service_state(&self, node: &str) -> (bool, SimTime) {
+        match self.stopped.get(node) {
+            Some(t) => (false, *t),
+            None => (true, self.started.get(node).copied().unwrap_or_default()),
+        }
+    }
+
+    /// Nodes whose kubelet is stopped, with the time it stopped.
+    pub fn stopped_nodes(&self) -> &BTreeMap<String, SimTime> {
+        &self.stopped
+    }
+
+    /// Starts or stops a node's kubelet service. Returns whether anything changed.
+    pub fn set_running(&mut self, node: &str, running: bool, now: SimTime) -> bool {
+        if running == self.stopped.get(node).is_none() {
+            return false;
+        }
+        if running {
+            self.stopped.remove(node);
+            self.started.insert(node.to_string(), now);
+            self.resync.insert(node.to_string());
+        } else {
+            self.stopped.insert(node.to_string(), now);
+        }
+        true
+    }
+
+    /// A restarted kubelet posts its node Ready again (with the Starting and NodeReady
+    /// events) and rewrites its pods' status.
+    fn post_status_again(&mut self, api: &mut ApiServer, now: SimTime) -> bool {
+        let nodes: Vec<String> = std::mem::take(&mut self.resync).into_iter().collect();
+        let mut changed = false;
+        for node in nodes {
+            if let Some(mut n) = api.nodes.get("", &node).cloned() {
+                let uid = n.metadata.uid.clone().unwrap_or_default();
+                let record = |api: &mut ApiServer, reason: &str, message: String| {
+                    api.record_event(
+                        EventRecord {
+                            object_kind: "Node",
+                            namespace: "",
+                            object_name: &node,
+                            object_uid: &uid,
+                            reason,
+                            message,
+                            warning: false,
+                            component: "kubelet",
+                            host: Some(&node),
+                            field_path: None,
+                        },
+                        now,
+                    );
+                };
+                record(api, "Starting", "Starting kubelet.".into());
+                let was_ready = crate::controllers::node_lifecycle::ready_status(&n) == "True";
+                crate::controllers::node_lifecycle::set_kubelet_conditions(&mut n, now);
+                if api.update_node(n).is_ok() {
+                    changed = true;
+                }
+                if !was_ready {
+                    record(api, "NodeReady", format!("Node {node} status is now: NodeReady"));
+                }
+            }
+            let uids: Vec<String> = self
+                .pods
+                .iter()
+                .filter(|(_, w)| w.node == node)
+                .map(|(uid, _)| uid.clone())
+                .collect();
+            for uid in uids {
+                let Some(work) = self.pods.get(&uid) else { continue };
+                if let Some(mut pod) = api.pods.get(&work.namespace, &work.name).cloned() {
+                    write_status(&mut pod, work, now);
+                    let _ = api.update_pod(pod);
+                    changed = true;
+                }
+            }
+        }
+        changed
+    }
+
     /// The earliest simulated time at which some container has something to do.
     pub fn next_due(&self) -> Option<SimTime> {
         self.pods.values().filter_map(PodWork::due).min()
@@ -324,6 +415,7 @@ impl Kubelet {
                 self.fs.remove_prefix(&prefix);
             }
         }
+        changed |= self.post_status_again(api, now);
         changed |= self.terminate(api, git, now);
         for node in api.nodes.list() {
             if let Some(name) = &node.metadata.name {
@@ -345,6 +437,10 @@ impl Kubelet {
                         .uid
                         .as_ref()
                         .is_some_and(|uid| !self.pods.contains_key(uid))
+                    && p.spec
+                        .as_ref()
+                        .and_then(|s| s.node_name.as_deref())
+                        .is_some_and(|n| !self.stopped.contains_key(n))
             })
             .map(|p| {
                 (
@@ -424,6 +520,10 @@ impl Kubelet {
                     self.run_process(&mut ctx, slot);
                     continue;
                 }
+                if self.stopped.contains_key(&ctx.node) {
+                    // No kubelet: running containers go on, nothing else moves.
+                    break;
+                }
                 if pod.is_none() {
                     pod = ctx.api.pods.get(&pod_ns, &pod_name).cloned();
                 }
@@ -440,6 +540,10 @@ impl Kubelet {
             let Some(work) = self.pods.get(&uid) else {
                 continue;
             };
+            if self.stopped.contains_key(&work.node) {
+                // Nobody posts this pod's status while its kubelet is down.
+                continue;
+            }
             if before.as_ref() == Some(&phases(work)) && work.mount_error.is_none() {
                 // Only processes ran (a sidecar woke and slept again): nothing to report.
                 continue;
@@ -492,6 +596,10 @@ impl Kubelet {
                 uid: uid.clone(),
                 node,
             };
+            if self.stopped.contains_key(&ctx.node) {
+                // The kubelet is down: the pod stays Terminating until it is back.
+                continue;
+            }
             let Some(work) = self.pods.get_mut(&uid) else {
                 // Never started here: nothing to stop.
                 let _ = ctx.api.delete_pod(&ns, &name);

@@ -129,6 +129,15 @@ pub trait Host {
     fn kubectl(&mut self, _args: &[String], _stdin: &[u8]) -> Option<(String, String, i32)> {
         None
     }
+    /// A systemd unit of this machine (`kubelet`, `containerd`): whether it is active and
+    /// since when; `None` for a unit it does not have.
+    fn unit(&mut self, _name: &str) -> Option<(bool, SimTime)> {
+        None
+    }
+    /// Starts or stops a unit (as root); false for a unit it does not have.
+    fn set_unit(&mut self, _name: &str, _active: bool) -> bool {
+        false
+    }
 }
 
 /// Where a suspended script stopped, innermost last. Each construct entered while

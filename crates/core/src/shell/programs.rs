@@ -58,7 +58,7 @@ fn extras(system: System) -> &'static [&'static str] {
             "socat",
         ],
         System::Node => &[
-            "bash", "sudo", "su", "git", "curl", "wget", "ssh", "kubectl",
+            "bash", "sudo", "su", "git", "curl", "wget", "ssh", "kubectl", "systemctl",
         ],
     }
 }
@@ -300,6 +300,7 @@ pub fn run(ex: &mut Exec, argv: &[String], io: &Io) -> Flow {
                 }
             }
         }
+        "systemctl" => systemctl(ex, args, io),
         "git" => crate::git::run_git(ex, argv, io),
         "wget" => wget(ex, args, io),
         "curl" => curl(ex, args, io),
@@ -1617,6 +1618,108 @@ fn socat(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
                 k8s_openapi::jiff::fmt::strtime::format("%Y/%m/%d %H:%M:%S", ex.now().to_time().0)
                     .unwrap_or_default();
             ex.err(io, &format!("{t} socat[1] E exactly 2 addresses required (there are {}); use option \"-h\" for help\n", args.len()));
+            done(ex, 1)
+        }
+    }
+}
+
+/// systemd's "5min 3s ago" (two most significant units).
+fn systemd_ago(ms: u64) -> String {
+    let s = ms / 1000;
+    let (d, h, m, sec) = (s / 86_400, s / 3600 % 24, s / 60 % 60, s % 60);
+    let parts: Vec<String> = [(d, "d"), (h, "h"), (m, "min"), (sec, "s")]
+        .into_iter()
+        .skip_while(|(v, _)| *v == 0)
+        .take(2)
+        .filter(|(v, _)| *v > 0)
+        .map(|(v, u)| format!("{v}{u}"))
+        .collect();
+    if parts.is_empty() {
+        "0s ago".into()
+    } else {
+        format!("{} ago", parts.join(" "))
+    }
+}
+
+/// `systemctl start|stop|restart|status|is-active UNIT` on a node: the kubelet (and
+/// containerd) as systemd units. Starting and stopping need root.
+fn systemctl(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
+    let (Some(action), Some(unit)) = (args.first(), args.get(1)) else {
+        ex.err(io, "Too few arguments.\n");
+        return done(ex, 1);
+    };
+    let name = unit.strip_suffix(".service").unwrap_or(unit).to_string();
+    let full = format!("{name}.service");
+    let state = ex.host.unit(&name);
+    match action.as_str() {
+        "start" | "stop" | "restart" => {
+            let verb = action.as_str();
+            if state.is_none() {
+                ex.err(io, &format!("Failed to {verb} {full}: Unit {full} not found.\n"));
+                return done(ex, 5);
+            }
+            if ex.p.user.uid != 0 {
+                ex.err(io, &format!("Failed to {verb} {full}: Interactive authentication required.\nSee system logs and 'systemctl status {full}' for details.\n"));
+                return done(ex, 1);
+            }
+            if verb == "restart" {
+                ex.host.set_unit(&name, false);
+            }
+            ex.host.set_unit(&name, verb != "stop");
+            done(ex, 0)
+        }
+        "is-active" => match state {
+            Some((true, _)) => {
+                ex.out(io, "active\n");
+                done(ex, 0)
+            }
+            _ => {
+                ex.out(io, "inactive\n");
+                done(ex, 3)
+            }
+        },
+        "status" => {
+            let Some((active, since)) = state else {
+                ex.err(io, &format!("Unit {full} could not be found.\n"));
+                return done(ex, 4);
+            };
+            let now = ex.host.now();
+            let when = format!(
+                "{}; {}",
+                crate::clock::systemd_timestamp(since),
+                systemd_ago(now.0.saturating_sub(since.0))
+            );
+            let (dot, description, loaded, extra, docs) = match name.as_str() {
+                "kubelet" => (
+                    if active { "●" } else { "○" },
+                    "kubelet: The Kubernetes Node Agent",
+                    "/usr/lib/systemd/system/kubelet.service; enabled; preset: enabled",
+                    "    Drop-In: /usr/lib/systemd/system/kubelet.service.d\n             └─10-kubeadm.conf\n",
+                    "https://kubernetes.io/docs/",
+                ),
+                _ => (
+                    if active { "●" } else { "○" },
+                    "containerd container runtime",
+                    "/usr/lib/systemd/system/containerd.service; enabled; preset: enabled",
+                    "",
+                    "https://containerd.io",
+                ),
+            };
+            let active_line = if active {
+                format!("active (running) since {when}")
+            } else {
+                format!("inactive (dead) since {when}")
+            };
+            ex.out(
+                io,
+                &format!(
+                    "{dot} {full} - {description}\n     Loaded: loaded ({loaded})\n{extra}     Active: {active_line}\n       Docs: {docs}\n"
+                ),
+            );
+            done(ex, if active { 0 } else { 3 })
+        }
+        other => {
+            ex.err(io, &format!("Unknown command verb '{other}'.\n"));
             done(ex, 1)
         }
     }

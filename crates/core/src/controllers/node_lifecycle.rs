@@ -1,0 +1,203 @@
+//! The node lifecycle controller (kube-controller-manager's node-lifecycle-controller):
+//! a node whose kubelet has not posted status for the node monitor grace period (50 s)
+//! gets its conditions set to Unknown ("Kubelet stopped posting node status."), the
+//! `node.kubernetes.io/unreachable` taints (NoSchedule and NoExecute) and its pods marked
+//! not Ready. The NoExecute taint lets the taint eviction controller evict the pods after
+//! their default 300 s toleration. When the kubelet posts Ready again the taints go.
+
+use crate::apiserver::{ApiServer, EventRecord};
+use crate::clock::SimTime;
+use crate::model::{Node, PodCondition, Taint};
+use k8s_openapi::api::core::v1::NodeCondition;
+use std::collections::BTreeMap;
+
+/// kube-controller-manager's `--node-monitor-grace-period` default.
+pub const NODE_MONITOR_GRACE_MS: u64 = 50_000;
+pub const UNREACHABLE: &str = "node.kubernetes.io/unreachable";
+const COMPONENT: &str = "node-controller";
+
+/// The status of the node's Ready condition (`True`, `False`, `Unknown`; empty if none).
+pub fn ready_status(node: &Node) -> &str {
+    node.status
+        .as_ref()
+        .and_then(|s| s.conditions.as_ref())
+        .and_then(|cs| cs.iter().find(|c| c.type_ == "Ready"))
+        .map_or("", |c| c.status.as_str())
+}
+
+/// The conditions a healthy kubelet posts (Ready, no pressure), with transition times
+/// moved to `now` where the status changes.
+pub fn set_kubelet_conditions(node: &mut Node, now: SimTime) {
+    const HEALTHY: [(&str, &str, &str, &str); 4] = [
+        ("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+        ("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
+        ("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+        ("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
+    ];
+    set_conditions(node, now, &HEALTHY);
+}
+
+fn set_conditions(node: &mut Node, now: SimTime, wanted: &[(&str, &str, &str, &str)]) {
+    let conditions = node
+        .status
+        .get_or_insert_with(Default::default)
+        .conditions
+        .get_or_insert_with(Vec::new);
+    for (type_, status, reason, message) in wanted {
+        let at = Some(now.to_time());
+        match conditions.iter_mut().find(|c| c.type_ == *type_) {
+            Some(c) => {
+                if c.status != *status {
+                    c.last_transition_time = at.clone();
+                }
+                c.status = status.to_string();
+                c.reason = Some(reason.to_string());
+                c.message = Some(message.to_string());
+                if *status != "Unknown" {
+                    c.last_heartbeat_time = at;
+                }
+            }
+            None => conditions.push(NodeCondition {
+                type_: type_.to_string(),
+                status: status.to_string(),
+                reason: Some(reason.to_string()),
+                message: Some(message.to_string()),
+                last_heartbeat_time: at.clone(),
+                last_transition_time: at,
+            }),
+        }
+    }
+}
+
+fn has_unreachable_taint(node: &Node) -> bool {
+    node.spec
+        .as_ref()
+        .and_then(|s| s.taints.as_ref())
+        .is_some_and(|ts| ts.iter().any(|t| t.key == UNREACHABLE))
+}
+
+/// When the next node becomes unreachable, if one will.
+pub fn next_due(api: &ApiServer, stopped: &BTreeMap<String, SimTime>) -> Option<SimTime> {
+    stopped
+        .iter()
+        .filter(|(name, _)| api.nodes.get("", name).is_some_and(|n| ready_status(n) != "Unknown"))
+        .map(|(_, since)| since.plus_ms(NODE_MONITOR_GRACE_MS))
+        .min()
+}
+
+/// Marks nodes whose kubelet stopped long enough ago, and clears the taints of nodes whose
+/// kubelet is back. Returns whether anything changed.
+pub fn sync(api: &mut ApiServer, stopped: &BTreeMap<String, SimTime>, now: SimTime) -> bool {
+    let mut changed = false;
+    let nodes: Vec<Node> = api.nodes.list().cloned().collect();
+    for mut node in nodes {
+        let name = node.metadata.name.clone().unwrap_or_default();
+        match stopped.get(&name) {
+            Some(since) if now >= since.plus_ms(NODE_MONITOR_GRACE_MS) && ready_status(&node) != "Unknown" => {
+                const UNKNOWN: &str = "Kubelet stopped posting node status.";
+                set_conditions(
+                    &mut node,
+                    now,
+                    &[
+                        ("MemoryPressure", "Unknown", "NodeStatusUnknown", UNKNOWN),
+                        ("DiskPressure", "Unknown", "NodeStatusUnknown", UNKNOWN),
+                        ("PIDPressure", "Unknown", "NodeStatusUnknown", UNKNOWN),
+                        ("Ready", "Unknown", "NodeStatusUnknown", UNKNOWN),
+                    ],
+                );
+                let taints = node.spec.get_or_insert_with(Default::default).taints.get_or_insert_with(Vec::new);
+                for effect in ["NoSchedule", "NoExecute"] {
+                    if !taints.iter().any(|t| t.key == UNREACHABLE && t.effect == effect) {
+                        taints.push(Taint {
+                            key: UNREACHABLE.into(),
+                            effect: effect.into(),
+                            time_added: (effect == "NoExecute").then(|| now.to_time()),
+                            value: None,
+                        });
+                    }
+                }
+                let uid = node.metadata.uid.clone().unwrap_or_default();
+                if api.update_node(node).is_ok() {
+                    changed = true;
+                }
+                api.record_event(
+                    EventRecord {
+                        object_kind: "Node",
+                        namespace: "",
+                        object_name: &name,
+                        object_uid: &uid,
+                        reason: "NodeNotReady",
+                        message: format!("Node {name} status is now: NodeNotReady"),
+                        warning: false,
+                        component: COMPONENT,
+                        host: None,
+                        field_path: None,
+                    },
+                    now,
+                );
+                mark_pods_not_ready(api, &name, now);
+            }
+            None if has_unreachable_taint(&node) && ready_status(&node) == "True" => {
+                if let Some(ts) = node.spec.as_mut().and_then(|s| s.taints.as_mut()) {
+                    ts.retain(|t| t.key != UNREACHABLE);
+                }
+                if api.update_node(node).is_ok() {
+                    changed = true;
+                }
+            }
+            _ => {}
+        }
+    }
+    changed
+}
+
+/// `MarkPodsNotReady`: every pod on the node gets Ready=False and a NodeNotReady event.
+fn mark_pods_not_ready(api: &mut ApiServer, node: &str, now: SimTime) {
+    let pods: Vec<_> = api
+        .pods
+        .list()
+        .filter(|p| p.spec.as_ref().and_then(|s| s.node_name.as_deref()) == Some(node))
+        .cloned()
+        .collect();
+    for mut pod in pods {
+        let conditions = pod
+            .status
+            .get_or_insert_with(Default::default)
+            .conditions
+            .get_or_insert_with(Vec::new);
+        match conditions.iter_mut().find(|c| c.type_ == "Ready") {
+            Some(c) if c.status == "False" => continue,
+            Some(c) => {
+                c.status = "False".into();
+                c.last_transition_time = Some(now.to_time());
+            }
+            None => conditions.push(PodCondition {
+                type_: "Ready".into(),
+                status: "False".into(),
+                last_transition_time: Some(now.to_time()),
+                ..Default::default()
+            }),
+        }
+        let (ns, name, uid) = (
+            pod.metadata.namespace.clone().unwrap_or_default(),
+            pod.metadata.name.clone().unwrap_or_default(),
+            pod.metadata.uid.clone().unwrap_or_default(),
+        );
+        let _ = api.update_pod(pod);
+        api.record_event(
+            EventRecord {
+                object_kind: "Pod",
+                namespace: &ns,
+                object_name: &name,
+                object_uid: &uid,
+                reason: "NodeNotReady",
+                message: "Node is not ready".into(),
+                warning: true,
+                component: COMPONENT,
+                host: None,
+                field_path: None,
+            },
+            now,
+        );
+    }
+}
