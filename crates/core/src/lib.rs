@@ -21,6 +21,7 @@ pub mod kubelet;
 pub mod manifest;
 pub mod model;
 pub mod net;
+pub mod openapi;
 pub mod scheduler;
 pub mod shell;
 

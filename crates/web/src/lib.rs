@@ -55,6 +55,8 @@ pub enum Page {
 #[derive(Default)]
 pub struct ApplyReport {
     pub diagnostics: Vec<Diagnostic>,
+    /// The text the diagnostics are about (hints read it).
+    pub text: String,
     /// kubectl's line per object (`pod/nginx created`) and whether it was an error.
     pub lines: Vec<(String, bool)>,
 }
@@ -118,7 +120,7 @@ fn load_explain_schema() {
         let Ok(text) = response.text() else { return };
         if let Ok(text) = JsFuture::from(text).await {
             if let Some(text) = text.as_string() {
-                if podlab_core::kubectl::explain::provide_schema(&text).is_ok() {
+                if podlab_core::openapi::provide_schema(&text).is_ok() {
                     // A hook for tests and tools: explain answers from now on.
                     if let Some(root) = window.document().and_then(|d| d.document_element()) {
                         let _ = root.set_attribute("data-explain-schema", "loaded");
@@ -201,6 +203,7 @@ impl Component for App {
                         }
                         ApplyReport {
                             diagnostics: Vec::new(),
+                            text: String::new(),
                             lines: applied
                                 .iter()
                                 .map(|a| (a.message(), a.result.is_err()))
@@ -209,6 +212,7 @@ impl Component for App {
                     }
                     Err(rejected) => ApplyReport {
                         diagnostics: rejected.diagnostics,
+                        text: self.editor.clone(),
                         lines: Vec::new(),
                     },
                 };
@@ -263,6 +267,7 @@ impl Component for App {
                     };
                     self.report = ApplyReport {
                         diagnostics: Vec::new(),
+                        text: String::new(),
                         lines: vec![line],
                     };
                 }

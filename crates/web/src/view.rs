@@ -81,6 +81,9 @@ fn editor(app: &App, link: &yew::html::Scope<App>) -> Html {
                             data-column={d.location.pos.column.to_string()}>
                             <span class="where">{ format!("{}:{}:{}", d.location.file, d.location.pos.line, d.location.pos.column) }</span>
                             { " " }{ d.error.to_string() }
+                            { for d.hint(&app.report.text).map(|h| html! {
+                                <div class="hint" data-hint="">{ h }</div>
+                            }) }
                         </div>
                     }
                 }) }

@@ -181,3 +181,26 @@ async fn terminal_explains_fields_from_the_fetched_schema() {
     );
     s.finish().await;
 }
+
+/// The chapter's paste with `metadata:` and `labels:` lost: the error, and a hint saying
+/// where `run:` belongs.
+#[tokio::test(flavor = "multi_thread")]
+async fn misplaced_label_gets_a_hint() {
+    let s = Session::open("hint").await;
+    s.wait_until(
+        "the schema to load",
+        "document.documentElement.dataset.explainSchema === 'loaded'",
+    )
+    .await;
+    s.type_manifest("apiVersion: v1\nkind: Pod\n    run: demo-web\n  name: demo-web\n")
+        .await;
+    s.apply().await;
+    let hint = s.wait_for("[data-diagnostic] [data-hint]").await;
+    let text = hint.text().await.unwrap();
+    assert!(
+        text.contains("`run` looks like a label: labels go under `metadata:` then `labels:`"),
+        "{text}"
+    );
+    s.screenshot("misplaced-label-hint").await;
+    s.finish().await;
+}

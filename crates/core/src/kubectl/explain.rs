@@ -1,7 +1,6 @@
 //! `kubectl explain`: field documentation from the API's own OpenAPI schema.
 //!
-//! The schema is `data/openapi-v1_34.json`, written by `cargo run -p openapi-gen` from
-//! k8s-openapi's JSON schemas (their descriptions are the API server's). An explanation
+//! The schema is [`crate::openapi`]'s. An explanation
 //! is data ([`Explanation`]); [`Explanation::plaintext`] lays it out the way kubectl's
 //! `plaintext` template does: the field's type guessed as kubectl guesses it
 //! (`<[]Volume>`, `<map[string]string>`, `<Object>`), descriptions word-wrapped at 76
@@ -10,58 +9,9 @@
 use super::flags::{flag, Flag, Kind};
 use super::resources::{self, ResourceType};
 use super::Output;
-use serde::Deserialize;
-use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::OnceLock;
 
-#[cfg(feature = "embedded-schema")]
-const SCHEMA_JSON: Option<&str> = Some(include_str!("../../data/openapi-v1_34.json"));
-#[cfg(not(feature = "embedded-schema"))]
-const SCHEMA_JSON: Option<&str> = None;
-
-/// One schema node as the generated file keeps it.
-#[derive(Debug, Default, Deserialize)]
-pub struct SchemaNode {
-    #[serde(default)]
-    pub description: Option<String>,
-    #[serde(default, rename = "type")]
-    pub ty: Option<String>,
-    #[serde(default)]
-    pub properties: BTreeMap<String, SchemaNode>,
-    #[serde(default)]
-    pub required: Vec<String>,
-    #[serde(default)]
-    pub items: Option<Box<SchemaNode>>,
-    #[serde(default, rename = "additionalProperties")]
-    pub additional_properties: Option<Box<SchemaNode>>,
-    /// The definition this node refers to (`io.k8s.api.core.v1.PodSpec`).
-    #[serde(default, rename = "$ref")]
-    pub reference: Option<String>,
-}
-
-/// Every definition, by its full name.
-pub type Definitions = BTreeMap<String, SchemaNode>;
-
-static DEFS: OnceLock<Definitions> = OnceLock::new();
-
-/// The definitions, parsed on first use: built in, or as [`provide_schema`] gave them.
-/// `None` while a front end without the built-in schema has not provided it yet.
-pub fn definitions() -> Option<&'static Definitions> {
-    if let Some(text) = SCHEMA_JSON {
-        return Some(DEFS.get_or_init(|| serde_json::from_str(text).unwrap_or_default()));
-    }
-    DEFS.get()
-}
-
-/// Gives core the schema text (`data/openapi-v1_34.json`) when it is not built in. An
-/// unreadable text is an error and changes nothing.
-pub fn provide_schema(text: &str) -> Result<(), String> {
-    let defs: Definitions = serde_json::from_str(text)
-        .map_err(|e| format!("the OpenAPI schema cannot be read: {e}"))?;
-    let _ = DEFS.set(defs);
-    Ok(())
-}
+use crate::openapi::{definitions, Definitions, SchemaNode};
 
 /// What `kubectl explain` shows, as data.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,12 +78,7 @@ impl fmt::Display for ExplainError {
     }
 }
 
-fn resolve<'a>(defs: &'a Definitions, node: &'a SchemaNode) -> &'a SchemaNode {
-    node.reference
-        .as_deref()
-        .and_then(|r| defs.get(r))
-        .unwrap_or(node)
-}
+use crate::openapi::resolve;
 
 /// kubectl's `typeGuess`.
 pub fn type_guess(defs: &Definitions, node: &SchemaNode) -> String {
@@ -471,7 +416,7 @@ mod tests {
 
     #[test]
     fn a_bad_schema_text_is_refused() {
-        assert!(provide_schema("{not json").is_err());
+        assert!(crate::openapi::provide_schema("{not json").is_err());
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! `strict decoding error: unknown field "spec.containers[0].volumemounts"`.
 
 pub mod emit;
+mod hints;
 pub mod yaml;
 
 use crate::model::Object;
@@ -108,6 +109,15 @@ pub struct Diagnostic {
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.location, self.error)
+    }
+}
+
+impl Diagnostic {
+    /// A hint for a person (where a misplaced field belongs, what an indentation error
+    /// means), given the manifest's text; `None` when there is no likely explanation.
+    /// Uses the API schema, so it is `None` while a front end has not provided it yet.
+    pub fn hint(&self, text: &str) -> Option<String> {
+        hints::hint(self, text)
     }
 }
 
