@@ -2,6 +2,7 @@
 //!
 //! Std only (plus flate2 for the size check), so it builds in seconds on a fresh machine.
 
+mod csp;
 mod setup;
 mod size;
 
@@ -17,6 +18,8 @@ Commands:
   serve [ARGS]   setup, then `trunk serve` on http://127.0.0.1:8080 (ARGS go to trunk)
   test           setup, then every test: native, wasm in headless Chromium, release
                  build, size check, end-to-end in Chromium
+  csp            (trunk's post-build hook) add the Content-Security-Policy to a
+                 release build's index.html
   size [--dist DIR]
                  raw and gzip sizes of the dist's wasm, js and css against size-budget.toml
 ";
@@ -39,6 +42,7 @@ fn main() -> ExitCode {
             };
             size::check(&root, &dist)
         }
+        Some("csp") => csp::run(),
         Some("help" | "-h" | "--help") => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

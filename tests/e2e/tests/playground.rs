@@ -204,3 +204,36 @@ async fn misplaced_label_gets_a_hint() {
     s.screenshot("misplaced-label-hint").await;
     s.finish().await;
 }
+
+/// The release build carries a Content-Security-Policy: the app runs, and a script
+/// element injected into the page does not.
+#[tokio::test(flavor = "multi_thread")]
+async fn content_security_policy_blocks_injected_scripts() {
+    let s = Session::open("csp").await;
+    s.wait_for("textarea[data-editor]").await;
+    let has_policy = s
+        .client
+        .execute(
+            "return !!document.querySelector('meta[http-equiv=\"Content-Security-Policy\"]');",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(has_policy.as_bool(), Some(true));
+    let ran = s
+        .client
+        .execute(
+            "const el = document.createElement('script'); el.textContent = 'window.__injected = 1;'; document.body.appendChild(el); return window.__injected === 1;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(ran.as_bool(), Some(false), "an injected inline script ran");
+    // The only console errors are the policy's report of what it refused.
+    let errors = s.console_errors().await;
+    assert!(
+        !errors.is_empty() && errors.iter().all(|e| e.contains("Content Security Policy")),
+        "{errors:?}"
+    );
+    let _ = s.client.close().await;
+}
