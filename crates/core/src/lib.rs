@@ -22,6 +22,7 @@ pub mod manifest;
 pub mod model;
 pub mod net;
 pub mod openapi;
+pub mod scenarios;
 pub mod scheduler;
 pub mod shell;
 

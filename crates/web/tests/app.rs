@@ -276,3 +276,13 @@ async fn the_browser_tab_opens_a_node_port_in_a_sandboxed_frame() {
     assert!(err.contains("ERR_CONNECTION_REFUSED"), "{err}");
     root.remove();
 }
+
+/// The same scenario, run in wasm, reaches byte for byte the snapshot the native build
+/// reaches (both are checked against core's committed fingerprint).
+#[wasm_bindgen_test]
+fn wasm_simulation_matches_native_byte_for_byte() {
+    assert_eq!(
+        podlab_core::scenarios::determinism_fingerprint(3),
+        podlab_core::scenarios::DETERMINISM_FINGERPRINT
+    );
+}

@@ -18,6 +18,9 @@ Commands:
   serve [ARGS]   setup, then `trunk serve` on http://127.0.0.1:8080 (ARGS go to trunk)
   test           setup, then every test: native, wasm in headless Chromium, release
                  build, size check, end-to-end in Chromium
+  fuzz TARGET SECONDS
+                 mutate the corpus of TARGET (manifest, jsonpath, kubectl, shell,
+                 snapshot) for SECONDS; panics and inputs over 1 s land in fuzz/findings/
   csp            (trunk's post-build hook) add the Content-Security-Policy to a
                  release build's index.html
   size [--dist DIR]
@@ -43,6 +46,17 @@ fn main() -> ExitCode {
             size::check(&root, &dist)
         }
         Some("csp") => csp::run(),
+        Some("fuzz") => {
+            let (Some(target), Some(secs)) = (args.get(1), args.get(2)) else {
+                return usage("fuzz needs a TARGET and SECONDS");
+            };
+            run_cmd(
+                &root,
+                "cargo",
+                &["run", "--quiet", "--profile", "fuzz", "-p", "podlab-fuzz", "--", target, secs],
+                &[],
+            )
+        }
         Some("help" | "-h" | "--help") => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -265,3 +265,29 @@ fn events_of_two_containers_are_kept_apart() {
         ]
     );
 }
+
+/// Same scenario and seed, same bytes: twice here, and the committed fingerprint the
+/// wasm test in podlab-web checks too.
+#[test]
+fn the_determinism_scenario_does_what_it_says() {
+    let c = crate::scenarios::determinism_run(1);
+    let names: Vec<_> = c.api().pods.list().filter_map(|p| p.metadata.name.clone()).collect();
+    assert_eq!(names, ["crash", "demo-web", "tea"], "the init pod was deleted");
+    let restarts = c.api().pods.get("default", "crash").and_then(|p| p.status.clone())
+        .and_then(|s| s.container_statuses).map(|cs| cs[0].restart_count).unwrap_or(0);
+    assert!(restarts >= 5, "{restarts}");
+    let page = c.api().pods.get("default", "demo-web").and_then(|p| p.status.clone()).and_then(|s| s.pod_ip).unwrap_or_default();
+    assert!(!page.is_empty());
+}
+
+#[test]
+fn simulated_hours_are_deterministic() {
+    let a = crate::scenarios::determinism_fingerprint(3);
+    let b = crate::scenarios::determinism_fingerprint(3);
+    assert_eq!(a, b);
+    assert_eq!(
+        a,
+        crate::scenarios::DETERMINISM_FINGERPRINT,
+        "the simulation's behaviour changed: if intended, set DETERMINISM_FINGERPRINT to {a}"
+    );
+}

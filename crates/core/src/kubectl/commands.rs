@@ -217,12 +217,25 @@ fn get(cluster: &mut Cluster, args: &[String], files: &dyn FileSource, out: &mut
         }
     } else {
         for t in first.split(',') {
-            let Some(rt) = resources::lookup(t) else {
-                return out.fail(resources::unknown_type(t));
+            // The "all" category: what this API server serves of it.
+            let types: Vec<ResourceType> = if t == "all" {
+                vec![resources::PODS, resources::SERVICES]
+            } else {
+                match resources::lookup(t) {
+                    Some(rt) => vec![rt],
+                    None => return out.fail(resources::unknown_type(t)),
+                }
             };
-            requests.push((rt, p.positionals[1..].to_vec()));
+            for rt in types {
+                if !requests.iter().any(|(r, _)| *r == rt) {
+                    requests.push((rt, p.positionals[1..].to_vec()));
+                }
+            }
         }
     }
+    // kubectl shows kinds (`pod/tea`) whenever several types were asked for.
+    let multiple_types =
+        first == "all" || ((first.contains(',') || first.contains('/')) && requests.len() > 1);
 
     // The API server's deprecation warning, as kubectl relays it.
     if requests.iter().any(|(rt, _)| rt.kind == "Endpoints") {
@@ -371,7 +384,7 @@ fn get(cluster: &mut Cluster, args: &[String], files: &dyn FileSource, out: &mut
         _ => {
             let wide = output == "wide";
             let show_labels = p.bool("show-labels");
-            let several_types = found.iter().filter(|(_, o)| !o.is_empty()).count() > 1;
+            let several_types = multiple_types;
             let mut first_table = true;
             for (rt, objects) in &found {
                 if objects.is_empty() {
