@@ -77,6 +77,8 @@ pub struct NodeInfo<'a> {
     pub requested: Resources,
     /// Sum of the bound pods' requests with scoring defaults for unset ones.
     pub non_zero_requested: Resources,
+    /// Host ports the bound pods use: (host IP, protocol, port).
+    pub used_ports: Vec<(String, String, i32)>,
 }
 
 impl<'a> NodeInfo<'a> {
@@ -97,6 +99,7 @@ impl<'a> NodeInfo<'a> {
             },
             requested: Resources::default(),
             non_zero_requested: Resources::default(),
+            used_ports: Vec::new(),
         }
     }
 
@@ -110,6 +113,8 @@ impl<'a> NodeInfo<'a> {
         self.non_zero_requested.milli_cpu += nz.milli_cpu;
         self.non_zero_requested.memory += nz.memory;
         self.non_zero_requested.pods += 1;
+        self.used_ports
+            .extend(crate::scheduler::plugins::node_ports::host_ports(pod));
     }
 
     pub fn name(&self) -> &'a str {
@@ -182,6 +187,10 @@ pub trait ScorePlugin {
     fn name(&self) -> &'static str;
     /// The default weight in kube-scheduler's default profile.
     fn weight(&self) -> i64;
+    /// PreScore's Skip: the plugin does not score this pod at all.
+    fn skip(&self, _pod: &Pod) -> bool {
+        false
+    }
     fn score(&self, pod: &Pod, node: &NodeInfo<'_>) -> i64;
     /// Rescales raw scores of all feasible nodes; the default leaves them as they are.
     fn normalize(&self, _scores: &mut [i64]) {}

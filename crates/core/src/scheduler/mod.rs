@@ -103,12 +103,14 @@ impl Default for Profile {
                 Box::new(NodeName),
                 Box::new(TaintToleration),
                 Box::new(NodeAffinity),
+                Box::new(NodePorts),
                 Box::new(NodeResourcesFit),
             ],
             scores: vec![
                 Box::new(TaintToleration),
                 Box::new(NodeAffinity),
                 Box::new(NodeResourcesFit),
+                Box::new(NodeResourcesBalancedAllocation),
             ],
         }
     }
@@ -254,6 +256,10 @@ impl Scheduler {
 
         // Score, normalize, weigh.
         for plugin in &self.profile.scores {
+            // PreScore may skip a plugin for this pod: it then takes no part.
+            if plugin.skip(pod) {
+                continue;
+            }
             let mut raw: Vec<i64> = feasible_idx
                 .iter()
                 .map(|&(_, i)| plugin.score(pod, &infos[i]))

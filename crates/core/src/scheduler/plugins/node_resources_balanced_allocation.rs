@@ -1,0 +1,86 @@
+//! NodeResourcesBalancedAllocation: prefers nodes where cpu and memory would be used in
+//! similar proportions once the pod is there: score = (1 - std) × 100 over the requested
+//! fractions (for two resources, std = |f_cpu - f_mem| / 2). Actual requests count, not
+//! the scoring defaults; a pod requesting nothing (best effort) skips the plugin.
+
+use crate::model::Pod;
+use crate::scheduler::framework::{pod_requests, NodeInfo, ScorePlugin, MAX_NODE_SCORE};
+
+pub struct NodeResourcesBalancedAllocation;
+
+impl ScorePlugin for NodeResourcesBalancedAllocation {
+    fn name(&self) -> &'static str {
+        "NodeResourcesBalancedAllocation"
+    }
+
+    fn weight(&self) -> i64 {
+        1
+    }
+
+    fn skip(&self, pod: &Pod) -> bool {
+        let want = pod_requests(pod, false);
+        want.milli_cpu == 0 && want.memory == 0
+    }
+
+    fn score(&self, pod: &Pod, node: &NodeInfo<'_>) -> i64 {
+        let want = pod_requests(pod, false);
+        let fraction = |requested: i128, allocatable: i128| -> Option<f64> {
+            (allocatable > 0).then(|| (requested as f64 / allocatable as f64).min(1.0))
+        };
+        let fractions: Vec<f64> = [
+            fraction(node.requested.milli_cpu + want.milli_cpu, node.allocatable.milli_cpu),
+            fraction(node.requested.memory + want.memory, node.allocatable.memory),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let std = if fractions.len() == 2 {
+            ((fractions[0] - fractions[1]) / 2.0).abs()
+        } else {
+            0.0
+        };
+        ((1.0 - std) * MAX_NODE_SCORE as f64) as i64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::{decode, Validation};
+    use crate::model::{Node, Object};
+
+    fn object(text: &str) -> Object {
+        decode("t.yaml", text, Validation::Strict).unwrap().manifests.remove(0).object
+    }
+
+    fn pod(cpu: &str, mem: &str) -> Pod {
+        let text = format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: nginx\n    resources:\n      requests:\n        cpu: {cpu}\n        memory: {mem}\n");
+        match object(&text) {
+            Object::Pod(p) => *p,
+            _ => unreachable!(),
+        }
+    }
+
+    fn node() -> Node {
+        match object("apiVersion: v1\nkind: Node\nmetadata:\n  name: node-a\nstatus:\n  allocatable:\n    cpu: \"2\"\n    memory: 4Gi\n    pods: \"110\"\n") {
+            Object::Node(n) => *n,
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn scores_follow_the_standard_deviation() {
+        let n = node();
+        let info = NodeInfo::new(&n);
+        // cpu 1/2 = 0.5, memory 2Gi/4Gi = 0.5: perfectly balanced.
+        assert_eq!(NodeResourcesBalancedAllocation.score(&pod("1", "2Gi"), &info), 100);
+        // cpu 0.5, memory 0: std 0.25 → 75.
+        assert_eq!(NodeResourcesBalancedAllocation.score(&pod("1", "0"), &info), 75);
+        // Existing requests count: with the same pod already there cpu 1.0, memory 0.5.
+        let mut busy = NodeInfo::new(&n);
+        busy.add_pod(&pod("1", "1Gi"));
+        assert_eq!(NodeResourcesBalancedAllocation.score(&pod("1", "1Gi"), &busy), 75);
+        assert!(NodeResourcesBalancedAllocation.skip(&pod("0", "0")));
+        assert!(!NodeResourcesBalancedAllocation.skip(&pod("100m", "0")));
+    }
+}
