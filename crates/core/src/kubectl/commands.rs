@@ -7,7 +7,7 @@ use super::resources::{self, ResourceType};
 use super::{FileSource, Output};
 use crate::manifest::{Diagnostic, ManifestError};
 use crate::model::labels::Selector;
-use crate::model::{Object, KUBERNETES_VERSION};
+use crate::model::{Object, ObjectRef, KUBERNETES_VERSION};
 use crate::Cluster;
 use std::collections::BTreeMap;
 
@@ -118,6 +118,8 @@ fn version(args: &[String], out: &mut Output) {
 
 /// `kubectl get`.
 fn get(cluster: &mut Cluster, args: &[String], files: &dyn FileSource, out: &mut Output) {
+    // get only reads: objects are listed borrowed, never copied.
+    let cluster: &Cluster = cluster;
     const SPEC: &[Flag] = &[
         NAMESPACE,
         flag("all-namespaces", Some('A'), Kind::Bool),
@@ -242,11 +244,11 @@ fn get(cluster: &mut Cluster, args: &[String], files: &dyn FileSource, out: &mut
         out.err("Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n");
     }
     let now = cluster.now();
-    let mut found: Vec<(ResourceType, Vec<Object>)> = Vec::new();
+    let mut found: Vec<(ResourceType, Vec<ObjectRef<'_>>)> = Vec::new();
     let mut errors = Vec::new();
     let by_name = requests.iter().any(|(_, names)| !names.is_empty());
     for (rt, names) in &requests {
-        let listed = list(
+        let listed = list_refs(
             cluster,
             rt,
             if all_ns {
@@ -277,7 +279,7 @@ fn get(cluster: &mut Cluster, args: &[String], files: &dyn FileSource, out: &mut
                     .iter()
                     .find(|o| o.metadata().name.as_deref() == Some(name.as_str()))
                 {
-                    Some(o) => objects.push(o.clone()),
+                    Some(o) => objects.push(*o),
                     None => errors.push(format!(
                         "Error from server (NotFound): {} {name:?} not found\n",
                         rt.plural
@@ -301,7 +303,7 @@ fn get(cluster: &mut Cluster, args: &[String], files: &dyn FileSource, out: &mut
                 }
             }
         } else if !single {
-            let mut all: Vec<Object> = found
+            let mut all: Vec<ObjectRef<'_>> = found
                 .iter_mut()
                 .flat_map(|(_, o)| std::mem::take(o))
                 .collect();
@@ -320,7 +322,7 @@ fn get(cluster: &mut Cluster, args: &[String], files: &dyn FileSource, out: &mut
     let data = || {
         let items: Vec<serde_json::Value> = found
             .iter()
-            .flat_map(|(_, os)| os.iter().map(Object::to_json))
+            .flat_map(|(_, os)| os.iter().map(ObjectRef::to_json))
             .collect();
         if single {
             items.into_iter().next().unwrap_or_default()
@@ -331,7 +333,7 @@ fn get(cluster: &mut Cluster, args: &[String], files: &dyn FileSource, out: &mut
     if let Some(columns) = &custom_columns {
         let objects: Vec<serde_json::Value> = found
             .iter()
-            .flat_map(|(_, os)| os.iter().map(Object::to_json))
+            .flat_map(|(_, os)| os.iter().map(ObjectRef::to_json))
             .collect();
         match super::customcolumns::print(columns, &objects, no_headers) {
             Ok(text) => out.out(text),
@@ -439,10 +441,10 @@ fn get(cluster: &mut Cluster, args: &[String], files: &dyn FileSource, out: &mut
 }
 
 /// Sorts objects by a `--sort-by` path (see [`super::sorter`]).
-fn sort_objects(objects: &mut Vec<Object>, sort_by: &str) -> Result<(), super::sorter::SortError> {
-    let values: Vec<serde_json::Value> = objects.iter().map(Object::to_json).collect();
+fn sort_objects(objects: &mut Vec<ObjectRef<'_>>, sort_by: &str) -> Result<(), super::sorter::SortError> {
+    let values: Vec<serde_json::Value> = objects.iter().map(ObjectRef::to_json).collect();
     let order = super::sorter::sort_order(&values, sort_by)?;
-    let mut taken: Vec<Option<Object>> = std::mem::take(objects).into_iter().map(Some).collect();
+    let mut taken: Vec<Option<ObjectRef<'_>>> = std::mem::take(objects).into_iter().map(Some).collect();
     objects.extend(
         order
             .into_iter()
@@ -465,26 +467,31 @@ pub(super) fn find(
 
 /// Objects of one type, in the order the API server lists them.
 fn list(cluster: &Cluster, rt: &ResourceType, namespace: Option<&str>) -> Vec<Object> {
-    fn collect<T: Clone + k8s_openapi::Metadata<Ty = crate::model::ObjectMeta>>(
-        store: &crate::apiserver::Store<T>,
+    list_refs(cluster, rt, namespace).iter().map(ObjectRef::to_owned).collect()
+}
+
+/// Objects of one type, borrowed, in the order the API server lists them.
+fn list_refs<'a>(cluster: &'a Cluster, rt: &ResourceType, namespace: Option<&str>) -> Vec<ObjectRef<'a>> {
+    fn collect<'a, T: k8s_openapi::Metadata<Ty = crate::model::ObjectMeta>>(
+        store: &'a crate::apiserver::Store<T>,
         namespace: Option<&str>,
-        wrap: fn(Box<T>) -> Object,
-    ) -> Vec<Object> {
+        wrap: fn(&'a T) -> ObjectRef<'a>,
+    ) -> Vec<ObjectRef<'a>> {
         store
             .list()
             .filter(|o| namespace.is_none() || o.metadata().namespace.as_deref() == namespace)
-            .map(|o| wrap(Box::new(o.clone())))
+            .map(wrap)
             .collect()
     }
     let api = cluster.api();
     let ns = if rt.namespaced { namespace } else { None };
     match rt.kind {
-        "Pod" => collect(&api.pods, ns, Object::Pod),
-        "Node" => collect(&api.nodes, ns, Object::Node),
-        "Service" => collect(&api.services, ns, Object::Service),
-        "Namespace" => collect(&api.namespaces, ns, Object::Namespace),
-        "Event" => collect(&api.events, ns, Object::Event),
-        "Endpoints" => collect(&api.endpoints, ns, Object::Endpoints),
+        "Pod" => collect(&api.pods, ns, ObjectRef::Pod),
+        "Node" => collect(&api.nodes, ns, ObjectRef::Node),
+        "Service" => collect(&api.services, ns, ObjectRef::Service),
+        "Namespace" => collect(&api.namespaces, ns, ObjectRef::Namespace),
+        "Event" => collect(&api.events, ns, ObjectRef::Event),
+        "Endpoints" => collect(&api.endpoints, ns, ObjectRef::Endpoints),
         _ => Vec::new(),
     }
 }
@@ -546,12 +553,12 @@ fn none_if_empty(s: Option<String>) -> String {
         .unwrap_or_else(|| "<none>".into())
 }
 
-fn columns(o: &Object, now: crate::clock::SimTime, wide: bool) -> Vec<String> {
+fn columns(o: &ObjectRef<'_>, now: crate::clock::SimTime, wide: bool) -> Vec<String> {
     let meta = o.metadata();
     let name = meta.name.clone().unwrap_or_default();
     let created = age(meta.creation_timestamp.as_ref(), now);
     match o {
-        Object::Pod(pod) => {
+        ObjectRef::Pod(pod) => {
             let restarts = printers::pod_restarts(pod, now);
             let mut row = vec![
                 name,
@@ -571,7 +578,7 @@ fn columns(o: &Object, now: crate::clock::SimTime, wide: bool) -> Vec<String> {
             }
             row
         }
-        Object::Node(node) => {
+        ObjectRef::Node(node) => {
             let status = node.status.clone().unwrap_or_default();
             let ready = status
                 .conditions
@@ -622,7 +629,7 @@ fn columns(o: &Object, now: crate::clock::SimTime, wide: bool) -> Vec<String> {
             }
             row
         }
-        Object::Service(svc) => {
+        ObjectRef::Service(svc) => {
             let spec = svc.spec.clone().unwrap_or_default();
             let ports: Vec<String> = spec
                 .ports
@@ -653,7 +660,7 @@ fn columns(o: &Object, now: crate::clock::SimTime, wide: bool) -> Vec<String> {
             }
             row
         }
-        Object::Namespace(ns) => {
+        ObjectRef::Namespace(ns) => {
             let phase = ns
                 .status
                 .as_ref()
@@ -661,8 +668,8 @@ fn columns(o: &Object, now: crate::clock::SimTime, wide: bool) -> Vec<String> {
                 .unwrap_or_default();
             vec![name, phase, created]
         }
-        Object::Endpoints(e) => vec![name, printers::endpoints(e), created],
-        Object::Event(e) => {
+        ObjectRef::Endpoints(e) => vec![name, printers::endpoints(e), created],
+        ObjectRef::Event(e) => {
             let last = e.last_timestamp.as_ref().or(e.first_timestamp.as_ref());
             let obj = &e.involved_object;
             vec![

@@ -31,7 +31,67 @@ pub enum Object {
     Endpoints(Box<Endpoints>),
 }
 
+/// A stored object, borrowed (what listing returns without copying).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ObjectRef<'a> {
+    Pod(&'a Pod),
+    Node(&'a Node),
+    Service(&'a Service),
+    Namespace(&'a Namespace),
+    Event(&'a Event),
+    Endpoints(&'a Endpoints),
+}
+
+impl<'a> ObjectRef<'a> {
+    pub fn metadata(&self) -> &'a ObjectMeta {
+        match *self {
+            ObjectRef::Pod(o) => &o.metadata,
+            ObjectRef::Node(o) => &o.metadata,
+            ObjectRef::Service(o) => &o.metadata,
+            ObjectRef::Namespace(o) => &o.metadata,
+            ObjectRef::Event(o) => &o.metadata,
+            ObjectRef::Endpoints(o) => &o.metadata,
+        }
+    }
+
+    /// The object as the API serves it in JSON (with apiVersion and kind).
+    pub fn to_json(&self) -> serde_json::Value {
+        let v = match *self {
+            ObjectRef::Pod(o) => serde_json::to_value(o),
+            ObjectRef::Node(o) => serde_json::to_value(o),
+            ObjectRef::Service(o) => serde_json::to_value(o),
+            ObjectRef::Namespace(o) => serde_json::to_value(o),
+            ObjectRef::Event(o) => serde_json::to_value(o),
+            ObjectRef::Endpoints(o) => serde_json::to_value(o),
+        };
+        v.unwrap_or(serde_json::Value::Null)
+    }
+
+    pub fn to_owned(&self) -> Object {
+        match *self {
+            ObjectRef::Pod(o) => Object::Pod(Box::new(o.clone())),
+            ObjectRef::Node(o) => Object::Node(Box::new(o.clone())),
+            ObjectRef::Service(o) => Object::Service(Box::new(o.clone())),
+            ObjectRef::Namespace(o) => Object::Namespace(Box::new(o.clone())),
+            ObjectRef::Event(o) => Object::Event(Box::new(o.clone())),
+            ObjectRef::Endpoints(o) => Object::Endpoints(Box::new(o.clone())),
+        }
+    }
+}
+
 impl Object {
+    /// The object borrowed.
+    pub fn as_ref(&self) -> ObjectRef<'_> {
+        match self {
+            Object::Pod(o) => ObjectRef::Pod(o),
+            Object::Node(o) => ObjectRef::Node(o),
+            Object::Service(o) => ObjectRef::Service(o),
+            Object::Namespace(o) => ObjectRef::Namespace(o),
+            Object::Event(o) => ObjectRef::Event(o),
+            Object::Endpoints(o) => ObjectRef::Endpoints(o),
+        }
+    }
+
     pub fn kind(&self) -> &'static str {
         match self {
             Object::Pod(_) => "Pod",
@@ -89,14 +149,6 @@ impl Object {
 
     /// The object as the API serves it in JSON (with apiVersion and kind).
     pub fn to_json(&self) -> serde_json::Value {
-        let v = match self {
-            Object::Pod(o) => serde_json::to_value(o),
-            Object::Node(o) => serde_json::to_value(o),
-            Object::Service(o) => serde_json::to_value(o),
-            Object::Namespace(o) => serde_json::to_value(o),
-            Object::Event(o) => serde_json::to_value(o),
-            Object::Endpoints(o) => serde_json::to_value(o),
-        };
-        v.unwrap_or(serde_json::Value::Null)
+        self.as_ref().to_json()
     }
 }
