@@ -36,6 +36,21 @@ fn benches(c: &mut Criterion) {
     g.bench_function("decode only", |b| {
         b.iter(|| podlab_core::manifest::decode("pods.yaml", &text, Default::default()).unwrap())
     });
+    g.bench_function("decode, validate and create (API server only)", |b| {
+        b.iter_batched(
+            || podlab_core::apiserver::ApiServer::new(1, podlab_core::clock::SimTime(0)),
+            |mut api| {
+                let decoded = podlab_core::manifest::decode("pods.yaml", &text, Default::default()).unwrap();
+                for m in decoded.manifests {
+                    if let podlab_core::model::Object::Pod(p) = m.object {
+                        api.create_pod(*p, podlab_core::clock::SimTime(0)).unwrap();
+                    }
+                }
+                api
+            },
+            BatchSize::PerIteration,
+        )
+    });
     g.bench_function(
         "decode, validate, create and schedule onto 100 nodes",
         |b| {
