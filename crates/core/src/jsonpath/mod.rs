@@ -141,6 +141,34 @@ fn eval_list<'a>(
     steps: &'a [Step],
     opts: &Options,
 ) -> Result<Vec<Val<'a>>, JsonPathError> {
+    // The common case, one value through plain field names (`.metadata.name` for each
+    // item of a range or filter), walks the tree without intermediate lists; the result
+    // and the errors are those of the general path below.
+    if let [start] = input {
+        if !steps.is_empty() && steps.iter().all(|s| matches!(s, Step::Field(_))) {
+            let mut cur = match start {
+                Val::Ref(v) => Some(*v),
+                _ => None,
+            };
+            let names = steps.iter().filter_map(|s| match s {
+                Step::Field(name) => Some(name),
+                _ => None,
+            });
+            for name in names {
+                cur = match cur {
+                    Some(Value::Object(m)) => m.get(name).filter(|x| !x.is_null()),
+                    _ => None,
+                };
+                if cur.is_none() {
+                    if !opts.allow_missing_keys {
+                        return Err(exec_err(format!("{name} is not found")));
+                    }
+                    return Ok(Vec::new());
+                }
+            }
+            return Ok(cur.map(Val::Ref).into_iter().collect());
+        }
+    }
     let mut cur: Vec<Val<'a>> = input.to_vec();
     for step in steps {
         cur = eval_step(cur, step, opts)?;
