@@ -36,6 +36,10 @@ pub enum Msg {
     SetSpeed(u32),
     Select(String),
     DeletePod(String),
+    /// Cordon (true) or uncordon (false) a node.
+    Cordon(String, bool),
+    /// Start (true) or stop (false) a node's kubelet, as `systemctl` on the node would.
+    Kubelet(String, bool),
     BrowserUrl(String),
     BrowserGo,
 }
@@ -257,6 +261,21 @@ impl Component for App {
                     },
                     Err(e) => Page::Failed(podlab_core::net::browser_error(&e)),
                 });
+                true
+            }
+            Msg::Cordon(node, cordon) => {
+                if let Some(mut n) = self.cluster.api().nodes.get("", &node).cloned() {
+                    n.spec.get_or_insert_with(Default::default).unschedulable = cordon.then_some(true);
+                    let line = match self.cluster.update_node(n) {
+                        Ok(()) => (format!("node/{node} {}", if cordon { "cordoned" } else { "uncordoned" }), false),
+                        Err(e) => (format!("Error from server ({}): {e}", e.reason()), true),
+                    };
+                    self.report = ApplyReport { diagnostics: Vec::new(), text: String::new(), lines: vec![line] };
+                }
+                true
+            }
+            Msg::Kubelet(node, running) => {
+                self.cluster.set_kubelet_running(&node, running);
                 true
             }
             Msg::DeletePod(key) => {

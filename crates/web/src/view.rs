@@ -45,7 +45,7 @@ fn header(app: &App, link: &yew::html::Scope<App>) -> Html {
                 </button>
                 <span class="time" data-clock={app.cluster.now().0.to_string()}>{ clock }</span>
                 { for speeds.iter().map(|&s| html! {
-                    <button class={classes!("speed", (app.speed == s).then_some("active"))}
+                    <button class={classes!("speed", (app.speed == s).then_some("active"))} data-speed={s.to_string()}
                         onclick={link.callback(move |_| Msg::SetSpeed(s))}>{ format!("{s}×") }</button>
                 }) }
             </div>
@@ -164,6 +164,8 @@ fn node_card(app: &App, node: &Node, link: &yew::html::Scope<App>) -> Html {
         .and_then(|s| s.conditions.as_ref())
         .and_then(|c| c.iter().find(|c| c.type_ == "Ready"))
         .is_some_and(|c| c.status == "True");
+    let cordoned = node.spec.as_ref().and_then(|s| s.unschedulable).unwrap_or(false);
+    let (kubelet_running, _) = app.cluster.kubelet_state(&name);
     let pods: Vec<&Pod> = app
         .cluster
         .pods()
@@ -199,8 +201,22 @@ fn node_card(app: &App, node: &Node, link: &yew::html::Scope<App>) -> Html {
         <article class={classes!("node-card", (!ready).then_some("not-ready"))} data-node={name.clone()}>
             <header>
                 <h2>{ &name }</h2>
-                <span class={classes!("ready", if ready { "yes" } else { "no" })}>{ if ready { "Ready" } else { "NotReady" } }</span>
+                <span class={classes!("ready", if ready { "yes" } else { "no" })} data-node-status="">{
+                    format!("{}{}", if ready { "Ready" } else { "NotReady" }, if cordoned { ",SchedulingDisabled" } else { "" })
+                }</span>
             </header>
+            <div class="node-actions">
+                <button data-action="cordon" aria-pressed={cordoned.to_string()}
+                    title="kubectl cordon / uncordon"
+                    onclick={ let (n, link) = (name.clone(), link.clone()); move |_| link.send_message(Msg::Cordon(n.clone(), !cordoned)) }>
+                    { if cordoned { "Uncordon" } else { "Cordon" } }
+                </button>
+                <button data-action="kubelet" aria-pressed={(!kubelet_running).to_string()}
+                    title="systemctl stop / start kubelet on the node: stopped, the node goes NotReady after 50 s and its pods are evicted after 5 min"
+                    onclick={ let (n, link) = (name.clone(), link.clone()); move |_| link.send_message(Msg::Kubelet(n.clone(), !kubelet_running)) }>
+                    { if kubelet_running { "Stop kubelet" } else { "Start kubelet" } }
+                </button>
+            </div>
             <div class="roles">{ roles.join(",") }</div>
             <ul class="taints" aria-label="Taints">
                 { for taints.iter().map(|t| html! {

@@ -237,3 +237,28 @@ async fn content_security_policy_blocks_injected_scripts() {
     );
     let _ = s.client.close().await;
 }
+
+/// A node card's "Stop kubelet": after the node monitor grace period (50 s, here at
+/// 100× speed) the node shows NotReady; "Cordon" marks it SchedulingDisabled.
+#[tokio::test(flavor = "multi_thread")]
+async fn node_card_actions_cordon_and_stop_the_kubelet() {
+    let s = Session::open("node-actions").await;
+    let status = "document.querySelector(\"[data-node='k8s-worker-02'] [data-node-status]\")?.textContent";
+    s.wait_for("[data-node='k8s-worker-02'] button[data-action='cordon']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    s.wait_until("worker-02 cordoned", &format!("{status} === 'Ready,SchedulingDisabled'"))
+        .await;
+    s.wait_for("[data-node='k8s-worker-02'] button[data-action='kubelet']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    s.wait_for("button[data-speed='100']").await.click().await.unwrap();
+    s.wait_until("worker-02 NotReady", &format!("{status}?.startsWith('NotReady')"))
+        .await;
+    s.screenshot("node-not-ready").await;
+    s.finish().await;
+}

@@ -287,6 +287,11 @@ impl Cluster {
         Ok(out)
     }
 
+    /// Whether a node's kubelet runs, and since when.
+    pub fn kubelet_state(&self, node: &str) -> (bool, SimTime) {
+        self.kubelet.service_state(node)
+    }
+
     /// Starts or stops a node's kubelet (`systemctl start|stop kubelet` on the node).
     /// A stopped kubelet posts nothing: after the node monitor grace period the node goes
     /// NotReady (Unknown) and is tainted unreachable, and its pods leave after their
