@@ -51,3 +51,138 @@ pub fn determinism_fingerprint(hours: u64) -> String {
     let snapshot = determinism_run(hours).snapshot();
     sha1_smol::Sha1::from(snapshot.as_bytes()).digest().to_string()
 }
+
+/// One hostile input and what core made of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostileOutcome {
+    pub name: &'static str,
+    /// The error a person sees, or `Ok` with what happened when the input is valid but
+    /// large (the answer must still come, and bounded).
+    pub result: Result<String, String>,
+}
+
+fn manifest_error(text: &str) -> Result<String, String> {
+    let mut c = Cluster::with_default_nodes(1);
+    match c.create_from_text("hostile.yaml", text) {
+        Ok(applied) => match applied.iter().find(|a| a.result.is_err()) {
+            Some(a) => Err(a.message()),
+            None => Ok(format!("{} objects created", applied.len())),
+        },
+        Err(rejected) => Err(rejected
+            .diagnostics
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n")),
+    }
+}
+
+/// Inputs meant to hurt: each must come back as a clear error (or a bounded answer),
+/// never a panic or a hang. Run natively and in wasm by the tests.
+pub fn hostile_inputs() -> Vec<HostileOutcome> {
+    let mut out = Vec::new();
+    let mut case = |name: &'static str, result: Result<String, String>| {
+        out.push(HostileOutcome { name, result });
+    };
+    // Billion laughs: nine levels of nine aliases.
+    let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..10 {
+        let p = i - 1;
+        bomb.push_str(&format!("a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"));
+    }
+    case("YAML alias bomb", manifest_error(&bomb));
+    // 10 MB of manifest: one huge list in an object without a kind.
+    let mut big = String::with_capacity(10 * 1024 * 1024 + 64);
+    big.push_str("apiVersion: v1\nitems:\n");
+    while big.len() < 10 * 1024 * 1024 {
+        big.push_str("- a fairly long list item to make ten megabytes of YAML\n");
+    }
+    case("10 MB manifest", manifest_error(&big));
+    case("nesting 10,000 deep", manifest_error(&"[".repeat(10_000)));
+    let invalid_utf8: &[u8] = b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: \xff\xfe\n";
+    case("invalid UTF-8", manifest_error(&String::from_utf8_lossy(invalid_utf8)));
+    case(
+        "huge numbers",
+        manifest_error("apiVersion: v1\nkind: Pod\nmetadata:\n  name: big\nspec:\n  terminationGracePeriodSeconds: 1e999\n  containers:\n  - name: c\n    image: nginx\n"),
+    );
+    // A well-formed quantity too large to hold is capped (2^63-1): it never fits.
+    let mut c = Cluster::with_default_nodes(1);
+    let created = c.create_from_text(
+        "hostile.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: big\nspec:\n  containers:\n  - name: c\n    image: nginx\n    resources:\n      requests:\n        cpu: 99999999999999999999999999999999999999999\n",
+    );
+    c.advance(5_000);
+    let reason = c
+        .decision("default/big")
+        .and_then(|d| d.failure.clone())
+        .map(|f| if f.contains("Insufficient cpu") { "Insufficient cpu" } else { "other" })
+        .unwrap_or("scheduled");
+    let phase = c
+        .api()
+        .pods
+        .get("default", "big")
+        .and_then(|p| p.status.as_ref())
+        .and_then(|s| s.phase.clone())
+        .unwrap_or_default();
+    case(
+        "huge quantity",
+        created
+            .map(|a| format!("{} objects created, pod {phase}: {reason}", a.len()))
+            .map_err(|r| format!("{:?}", r.diagnostics)),
+    );
+    // JSONPath over 100,000 items: a valid request, answered.
+    let items: Vec<serde_json::Value> = (0..100_000)
+        .map(|i| serde_json::json!({"metadata": {"name": format!("pod-{i}")}}))
+        .collect();
+    let list = serde_json::json!({"items": items});
+    case(
+        "JSONPath over 100,000 items",
+        crate::jsonpath::Template::parse("{range .items[*]}{.metadata.name}{\"\\n\"}{end}")
+            .map_err(|e| e.to_string())
+            .and_then(|t| {
+                crate::jsonpath::execute(&t, &list, &Default::default()).map_err(|e| e.to_string())
+            })
+            .map(|s| format!("{} lines", s.lines().count())),
+    );
+    // A container that never sleeps: the step budget keeps every tick bounded.
+    let mut c = Cluster::with_default_nodes(1);
+    let _ = c.create_from_text(
+        "busy.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: busy\nspec:\n  containers:\n  - name: c\n    image: busybox\n    command: [sh, -c, 'while true; do :; done']\n",
+    );
+    c.advance(60_000);
+    let phase = c
+        .api()
+        .pods
+        .get("default", "busy")
+        .and_then(|p| p.status.as_ref())
+        .and_then(|s| s.phase.clone())
+        .unwrap_or_default();
+    case("while true; do :; done", Ok(format!("60 s simulated, pod {phase}")));
+    case(
+        "corrupt saved workspace",
+        Cluster::restore("{\"podlabSnapshot\": 2, \"cluster\": {\"api\": 7}}").map(|_| String::new()).map_err(|e| e.to_string()),
+    );
+    let snapshot = Cluster::with_default_nodes(1).snapshot();
+    case(
+        "truncated saved workspace",
+        Cluster::restore(&snapshot[..snapshot.len() / 2]).map(|_| String::new()).map_err(|e| e.to_string()),
+    );
+    case(
+        "kubectl with hostile arguments",
+        {
+            let mut c = Cluster::with_default_nodes(1);
+            let args: Vec<String> = ["get", "pods", "-o", &format!("jsonpath={}", "{".repeat(5000))]
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
+            let out = crate::kubectl::run(&mut c, &args, &crate::kubectl::NoFiles);
+            if out.exit_code == 0 {
+                Ok(out.stdout)
+            } else {
+                Err(out.stderr)
+            }
+        },
+    );
+    out
+}

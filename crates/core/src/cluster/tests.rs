@@ -291,3 +291,19 @@ fn simulated_hours_are_deterministic() {
         "the simulation's behaviour changed: if intended, set DETERMINISM_FINGERPRINT to {a}"
     );
 }
+
+#[test]
+fn hostile_inputs_get_clear_answers() {
+    for case in crate::scenarios::hostile_inputs() {
+        match (&case.result, case.name) {
+            (Ok(what), "JSONPath over 100,000 items") => assert_eq!(what, "100000 lines"),
+            (Ok(what), "while true; do :; done") => assert_eq!(what, "60 s simulated, pod Running"),
+            (Ok(what), "huge quantity") => assert_eq!(what, "1 objects created, pod Pending: Insufficient cpu"),
+            (Ok(what), name) => panic!("{name}: expected an error, got Ok({what})"),
+            (Err(msg), name) => {
+                assert!(!msg.trim().is_empty(), "{name}: empty error");
+                eprintln!("{name}: {}", msg.lines().next().unwrap_or_default());
+            }
+        }
+    }
+}

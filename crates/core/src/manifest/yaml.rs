@@ -327,8 +327,11 @@ fn resolve_scalar(text: &str, style: ScalarStyle, tag: Option<&str>) -> Value {
         return Value::Int(i);
     }
     if looks_like_float(text) {
+        // Go's ParseFloat fails on overflow (1e999), and go-yaml then keeps the text.
         if let Ok(f) = text.replace('_', "").parse::<f64>() {
-            return Value::Float(f);
+            if f.is_finite() {
+                return Value::Float(f);
+            }
         }
     }
     Value::String(text.to_string())

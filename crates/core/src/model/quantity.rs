@@ -33,7 +33,14 @@ pub fn parse_milli(text: &str) -> Result<i128, QuantityError> {
         return Err(err());
     }
     let (int_part, frac_part) = number.split_once('.').unwrap_or((number, ""));
-    if int_part.len() + frac_part.len() > 30 {
+    // "No quantity may represent a number greater than 2^63-1 in magnitude ... Numbers
+    // larger will be capped": a well-formed number too large to hold is the cap.
+    let cap = || Ok(if neg { -MAX_MILLI } else { MAX_MILLI });
+    let int_digits = int_part.trim_start_matches('0');
+    if int_digits.len() + frac_part.len() > 30 {
+        if int_digits.len() > 19 && valid_suffix(suffix) {
+            return cap();
+        }
         return Err(err());
     }
     let mut mantissa: i128 = 0;
@@ -68,16 +75,31 @@ pub fn parse_milli(text: &str) -> Result<i128, QuantityError> {
         _ => return Err(err()),
     };
     let exp10 = dec + 3 - frac_part.len() as i32;
-    let mut value = mantissa.checked_mul(1i128 << bin).ok_or_else(err)?;
+    let Some(mut value) = mantissa.checked_mul(1i128 << bin) else {
+        return cap();
+    };
     if exp10 >= 0 {
-        value = value
-            .checked_mul(10i128.checked_pow(exp10 as u32).ok_or_else(err)?)
-            .ok_or_else(err)?;
+        match 10i128.checked_pow(exp10 as u32).and_then(|p| value.checked_mul(p)) {
+            Some(v) => value = v,
+            None => return cap(),
+        }
     } else {
         let div = 10i128.checked_pow((-exp10) as u32).ok_or_else(err)?;
         value = (value + div - 1) / div; // round up, as MilliValue does
     }
-    Ok(if neg { -value } else { value })
+    Ok(if neg { -value.min(MAX_MILLI) } else { value.min(MAX_MILLI) })
+}
+
+/// The largest magnitude a quantity holds, in milli-units (2^63-1 whole units).
+pub const MAX_MILLI: i128 = i64::MAX as i128 * 1000;
+
+fn valid_suffix(suffix: &str) -> bool {
+    matches!(
+        suffix,
+        "" | "Ki" | "Mi" | "Gi" | "Ti" | "Pi" | "Ei" | "n" | "u" | "m" | "k" | "M" | "G" | "T" | "P" | "E"
+    ) || suffix
+        .strip_prefix(['e', 'E'])
+        .is_some_and(|e| e.parse::<i32>().is_ok())
 }
 
 /// Milli-units of a k8s-openapi `Quantity`.
