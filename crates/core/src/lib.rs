@@ -18,6 +18,7 @@ pub mod gofmt;
 pub mod jsonpath;
 pub mod kubectl;
 pub mod kubelet;
+pub mod lessons;
 pub mod manifest;
 pub mod model;
 pub mod net;

@@ -40,6 +40,12 @@ pub enum Msg {
     Cordon(String, bool),
     /// Start (true) or stop (false) a node's kubelet, as `systemctl` on the node would.
     Kubelet(String, bool),
+    /// Open a lesson (or go back to the list).
+    OpenLesson(Option<usize>),
+    /// Do step N of the open lesson: its manifest into the editor, its command typed.
+    LessonStep(usize),
+    /// A fresh cluster for the open lesson.
+    ResetLesson,
     BrowserUrl(String),
     BrowserGo,
 }
@@ -97,6 +103,9 @@ pub struct App {
     selected: Option<String>,
     playing: bool,
     speed: u32,
+    /// The open lesson and which of its steps are done.
+    lesson: Option<usize>,
+    lesson_done: Vec<bool>,
     _ticker: Interval,
 }
 
@@ -155,6 +164,8 @@ impl Component for App {
             selected: None,
             playing: true,
             speed: 1,
+            lesson: None,
+            lesson_done: Vec::new(),
             _ticker: Interval::new(TICK_MS, move || link.send_message(Msg::Tick)),
         }
     }
@@ -227,7 +238,41 @@ impl Component for App {
                     self.cluster
                         .advance(u64::from(TICK_MS) * u64::from(self.speed));
                 }
-                self.playing
+                let ticked = self.update_lesson_checks();
+                self.playing || ticked
+            }
+            Msg::OpenLesson(i) => {
+                if i.is_some() {
+                    podlab_core::lessons::prepare(&mut self.cluster);
+                }
+                self.lesson = i;
+                self.lesson_done = i
+                    .and_then(|i| podlab_core::lessons::lessons().get(i).map(|l| vec![false; l.steps.len()]))
+                    .unwrap_or_default();
+                self.update_lesson_checks();
+                true
+            }
+            Msg::LessonStep(n) => {
+                let lessons = podlab_core::lessons::lessons();
+                if let Some(step) = self.lesson.and_then(|i| lessons.get(i)).and_then(|l| l.steps.get(n)) {
+                    if let Some(m) = step.manifest {
+                        self.editor = m.to_string();
+                    }
+                    if let Some(cmd) = step.command {
+                        self.run_command(cmd);
+                    }
+                }
+                self.update_lesson_checks();
+                true
+            }
+            Msg::ResetLesson => {
+                self.cluster = podlab_core::lessons::reset();
+                self.terminal.clear();
+                self.session = podlab_core::Session::new(TERMINAL_NODE);
+                self.selected = None;
+                self.report = ApplyReport::default();
+                self.lesson_done.iter_mut().for_each(|d| *d = false);
+                true
             }
             Msg::TogglePlay => {
                 self.playing = !self.playing;
@@ -310,6 +355,11 @@ pub fn mount(root: web_sys::Element) -> AppHandle<App> {
 }
 
 impl App {
+    /// The open lesson's index and which steps are done (for the view).
+    pub fn lesson_state(&self) -> (Option<usize>, &[bool]) {
+        (self.lesson, &self.lesson_done)
+    }
+
     /// The terminal's current prompt.
     pub fn prompt(&self) -> String {
         self.session.prompt()
@@ -317,6 +367,23 @@ impl App {
 
     /// Runs one terminal line in the node shell (kubectl, ssh, sudo -i, ls, cat, ...);
     /// `clear` empties the screen. The editor's text is ~/pod.yaml on the control plane.
+    /// Ticks the open lesson's first step not yet done, if its check now holds (steps
+    /// stay done). Returns whether anything changed.
+    fn update_lesson_checks(&mut self) -> bool {
+        let lessons = podlab_core::lessons::lessons();
+        let Some(lesson) = self.lesson.and_then(|i| lessons.get(i)) else {
+            return false;
+        };
+        let Some(next) = self.lesson_done.iter().position(|d| !d) else {
+            return false;
+        };
+        if podlab_core::lessons::check(&self.cluster, &lesson.steps[next].check) {
+            self.lesson_done[next] = true;
+            return true;
+        }
+        false
+    }
+
     fn run_command(&mut self, line: &str) {
         let prompt = self.session.prompt();
         if line == "clear" {

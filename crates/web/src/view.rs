@@ -237,10 +237,60 @@ fn node_card(app: &App, node: &Node, link: &yew::html::Scope<App>) -> Html {
     }
 }
 
+/// The chapter's lessons: the list, or the open lesson's steps with their checks.
+fn lessons_panel(app: &App, link: &yew::html::Scope<App>) -> Html {
+    let lessons = podlab_core::lessons::lessons();
+    let Some((i, lesson)) = app.lesson.and_then(|i| lessons.get(i).map(|l| (i, l))) else {
+        return html! {
+            <section class="lessons" data-lessons="" aria-label="Lessons">
+                <h2>{"Lessons"}</h2>
+                <ul>
+                    { for lessons.iter().enumerate().map(|(i, l)| html! {
+                        <li><button data-lesson={l.id} onclick={link.callback(move |_| Msg::OpenLesson(Some(i)))}>{ l.title }</button></li>
+                    }) }
+                </ul>
+            </section>
+        };
+    };
+    let done = app.lesson_done.iter().filter(|d| **d).count();
+    html! {
+        <section class="lessons" data-lessons="" data-open-lesson={lesson.id} aria-label="Lesson">
+            <header>
+                <h2>{ lesson.title }</h2>
+                <span class="progress" data-progress="">{ format!("{done}/{}", lesson.steps.len()) }</span>
+            </header>
+            <p>{ lesson.intro }</p>
+            <ol>
+                { for lesson.steps.iter().enumerate().map(|(n, step)| {
+                    let ok = app.lesson_done.get(n).copied().unwrap_or(false);
+                    html! {
+                        <li class={classes!("step", ok.then_some("done"))} data-step={n.to_string()} data-done={ok.to_string()}>
+                            <span class="check" aria-label={ if ok { "done" } else { "to do" } }>{ if ok { "✓" } else { "○" } }</span>
+                            <span class="text">{ step.text }</span>
+                            { for step.command.map(|c| html! { <code>{ c }</code> }) }
+                            <button data-action="run-step" onclick={link.callback(move |_| Msg::LessonStep(n))}>
+                                { if step.manifest.is_some() { "Load manifest and run" } else { "Run" } }
+                            </button>
+                        </li>
+                    }
+                }) }
+            </ol>
+            <div class="lesson-actions">
+                <button data-action="reset-lesson" onclick={link.callback(|_| Msg::ResetLesson)}>{"Reset cluster"}</button>
+                <button data-action="all-lessons" onclick={link.callback(|_| Msg::OpenLesson(None))}>{"All lessons"}</button>
+            </div>
+            { if i + 1 < lessons.len() && done == lesson.steps.len() {
+                html! { <button class="primary" onclick={link.callback(move |_| Msg::OpenLesson(Some(i + 1)))}>{"Next lesson"}</button> }
+            } else { html! {} } }
+        </section>
+    }
+}
+
 fn inspector(app: &App, link: &yew::html::Scope<App>) -> Html {
     let Some(key) = &app.selected else {
         return html! {
             <aside class="inspector" aria-label="Inspector">
+                { lessons_panel(app, link) }
                 <p class="hint">{"Apply a pod, then select it to see where the scheduler placed it and why."}</p>
             </aside>
         };

@@ -262,3 +262,31 @@ async fn node_card_actions_cordon_and_stop_the_kubelet() {
     s.screenshot("node-not-ready").await;
     s.finish().await;
 }
+
+/// The taints lesson, done with its Run buttons: every step's check ticks.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_taints_lesson_can_be_done_with_its_buttons() {
+    let s = Session::open("lesson").await;
+    s.wait_for("[data-lessons] button[data-lesson='taints']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    s.wait_for("button[data-speed='100']").await.click().await.unwrap();
+    for n in 0..4 {
+        s.wait_for(&format!("[data-step='{n}'] button[data-action='run-step']"))
+            .await
+            .click()
+            .await
+            .unwrap();
+        s.wait_until(
+            &format!("step {} to be done", n + 1),
+            &format!("document.querySelector(\"[data-step='{n}']\")?.dataset.done === 'true'"),
+        )
+        .await;
+    }
+    let progress = s.wait_for("[data-progress]").await.text().await.unwrap();
+    assert_eq!(progress, "4/4");
+    s.screenshot("lesson-taints-done").await;
+    s.finish().await;
+}

@@ -89,7 +89,7 @@ impl std::fmt::Display for SnapshotError {
     }
 }
 
-#[derive(Debug, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Cluster {
     api: ApiServer,
     scheduler: Scheduler,

@@ -184,6 +184,18 @@ pub struct Scheduler {
     rng: Rng,
 }
 
+/// A copy runs the default profile (the only one there is) with the same state.
+impl Clone for Scheduler {
+    fn clone(&self) -> Scheduler {
+        Scheduler {
+            profile: Profile::default(),
+            sampling: self.sampling.clone(),
+            next_start_node_index: self.next_start_node_index,
+            rng: self.rng.clone(),
+        }
+    }
+}
+
 impl Scheduler {
     pub fn new(seed: u64) -> Scheduler {
         Scheduler {

@@ -1,0 +1,303 @@
+//! The chapter as guided lessons: steps with the manifest to put in the editor and the
+//! command to type, each with a check that is true once the cluster has reached the state
+//! the step aims for. Lessons are data; the UI draws them and ticks the checks.
+
+use crate::Cluster;
+
+pub const DEMO_WEB_REPO: &str = "https://github.com/ansilh/k8s-demo-web.git";
+
+/// What must be true of the cluster for a step to be done.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Check {
+    /// The pod exists and is in this phase.
+    PodPhase { pod: &'static str, phase: &'static str },
+    /// The pod is bound to a node whose name starts with this.
+    PodOnNode { pod: &'static str, node_prefix: &'static str },
+    /// The pod exists and is not bound to any node.
+    PodPending { pod: &'static str },
+    /// A Service of this name and type exists.
+    Service { name: &'static str, type_: &'static str },
+    /// A GET through the Service's node port, on the first worker, answers with a body
+    /// containing this text.
+    ServedThroughNodePort { service: &'static str, contains: &'static str },
+    /// The node has a taint with this key.
+    NodeTainted { node: &'static str, key: &'static str },
+    /// The node has no taint with this key.
+    NodeNotTainted { node: &'static str, key: &'static str },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    pub text: &'static str,
+    /// A manifest for the editor (`~/pod.yaml` in the terminal), if the step needs one.
+    pub manifest: Option<&'static str>,
+    /// The command to type in the terminal.
+    pub command: Option<&'static str>,
+    pub check: Check,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lesson {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub intro: &'static str,
+    pub steps: Vec<Step>,
+}
+
+const DEMO_WEB_INIT: &str = "apiVersion: v1
+kind: Pod
+metadata:
+  labels:
+    run: demo-web
+  name: demo-web
+spec:
+  volumes:
+  - name: html
+    emptyDir: {}
+  containers:
+  - image: nginx
+    name: demo-web
+    volumeMounts:
+    - name: html
+      mountPath: /usr/share/nginx/html
+  initContainers:
+  - image: ansilh/debug-tools
+    name: git-pull
+    args:
+    - git
+    - clone
+    - https://github.com/ansilh/k8s-demo-web.git
+    - /html/.
+    volumeMounts:
+    - name: html
+      mountPath: /html/
+";
+
+const TEA_FIELDREF: &str = "apiVersion: v1
+kind: Pod
+metadata:
+  labels:
+    run: tea
+  name: tea
+spec:
+  containers:
+  - env:
+    - name: MY_NODE_NAME
+      valueFrom:
+        fieldRef:
+          fieldPath: spec.nodeName
+    image: ansilh/demo-tea
+    name: tea
+";
+
+const NO_TOLERATION: &str = "apiVersion: v1
+kind: Pod
+metadata:
+  name: no-toleration
+spec:
+  nodeSelector:
+    kubernetes.io/hostname: k8s-worker-02
+  containers:
+  - name: nginx
+    image: nginx
+";
+
+const WITH_TOLERATION: &str = "apiVersion: v1
+kind: Pod
+metadata:
+  name: with-toleration
+spec:
+  nodeSelector:
+    kubernetes.io/hostname: k8s-worker-02
+  tolerations:
+  - key: \"key\"
+    operator: \"Equal\"
+    value: \"value\"
+    effect: \"NoSchedule\"
+  containers:
+  - name: nginx
+    image: nginx
+";
+
+/// Every lesson, in the chapter's order.
+pub fn lessons() -> Vec<Lesson> {
+    vec![
+        Lesson {
+            id: "init-container",
+            title: "An init container fetches the site",
+            intro: "An init container clones a git repository into an emptyDir volume before nginx starts and serves it.",
+            steps: vec![
+                Step {
+                    text: "Create the pod: the init container runs first (Init:0/1), then nginx.",
+                    manifest: Some(DEMO_WEB_INIT),
+                    command: Some("kubectl create -f pod.yaml"),
+                    check: Check::PodPhase { pod: "demo-web", phase: "Running" },
+                },
+                Step {
+                    text: "Expose it on a NodePort.",
+                    manifest: None,
+                    command: Some("kubectl expose pod demo-web --type=NodePort --port=80"),
+                    check: Check::Service { name: "demo-web", type_: "NodePort" },
+                },
+                Step {
+                    text: "Open http://NODE_IP:NODE_PORT/ in the browser tab (kubectl get svc shows the port): the page comes from the repository.",
+                    manifest: None,
+                    command: Some("kubectl get svc demo-web"),
+                    check: Check::ServedThroughNodePort { service: "demo-web", contains: "<" },
+                },
+            ],
+        },
+        Lesson {
+            id: "env-fieldref",
+            title: "Inject the node name with fieldRef",
+            intro: "The downward API puts spec.nodeName into MY_NODE_NAME; the tea app answers with it.",
+            steps: vec![
+                Step {
+                    text: "Create the tea pod with MY_NODE_NAME from spec.nodeName.",
+                    manifest: Some(TEA_FIELDREF),
+                    command: Some("kubectl create -f pod.yaml"),
+                    check: Check::PodPhase { pod: "tea", phase: "Running" },
+                },
+                Step {
+                    text: "Expose port 8080 on a NodePort.",
+                    manifest: None,
+                    command: Some("kubectl expose pod tea --type=NodePort --port=80 --target-port=8080"),
+                    check: Check::Service { name: "tea", type_: "NodePort" },
+                },
+                Step {
+                    text: "Browse the NodePort: the page says which node the pod runs on.",
+                    manifest: None,
+                    command: Some("kubectl get pods -o wide"),
+                    check: Check::ServedThroughNodePort { service: "tea", contains: "Node:k8s-worker-0" },
+                },
+            ],
+        },
+        Lesson {
+            id: "taints",
+            title: "Taints and tolerations",
+            intro: "A NoSchedule taint keeps pods off a node unless they tolerate it.",
+            steps: vec![
+                Step {
+                    text: "Taint k8s-worker-02.",
+                    manifest: None,
+                    command: Some("kubectl taint nodes k8s-worker-02 key=value:NoSchedule"),
+                    check: Check::NodeTainted { node: "k8s-worker-02", key: "key" },
+                },
+                Step {
+                    text: "A pod that must run on k8s-worker-02 but does not tolerate the taint stays Pending (the inspector says why).",
+                    manifest: Some(NO_TOLERATION),
+                    command: Some("kubectl create -f pod.yaml"),
+                    check: Check::PodPending { pod: "no-toleration" },
+                },
+                Step {
+                    text: "With a matching toleration it lands on k8s-worker-02.",
+                    manifest: Some(WITH_TOLERATION),
+                    command: Some("kubectl create -f pod.yaml"),
+                    check: Check::PodOnNode { pod: "with-toleration", node_prefix: "k8s-worker-02" },
+                },
+                Step {
+                    text: "Remove the taint: the Pending pod is scheduled.",
+                    manifest: None,
+                    command: Some("kubectl taint nodes k8s-worker-02 key=value:NoSchedule-"),
+                    check: Check::NodeNotTainted { node: "k8s-worker-02", key: "key" },
+                },
+            ],
+        },
+    ]
+}
+
+/// A fresh cluster for a lesson: the default nodes, prepared.
+pub fn reset() -> Cluster {
+    let mut c = Cluster::with_default_nodes(1);
+    prepare(&mut c);
+    c
+}
+
+/// What the lessons need besides the nodes: the git repository the chapter's pods clone
+/// (created with its first page when it does not exist yet).
+pub fn prepare(c: &mut Cluster) {
+    if c.git_mut().init(DEMO_WEB_REPO).is_err() {
+        return;
+    }
+    let _ = c.git_mut().put(
+        DEMO_WEB_REPO,
+        "index.html",
+        b"<html>\n<body>\n<h1>Kubernetes demo web</h1>\n<p>Served by nginx from a git clone.</p>\n</body>\n</html>\n",
+    );
+    let now = c.now();
+    let _ = c
+        .git_mut()
+        .commit(DEMO_WEB_REPO, "Initial page", ("ansilh", "ansilh@example.com"), now);
+}
+
+/// Whether `check` holds now. Checks only read: a GET through a node port goes to a
+/// copy of the cluster, so no access log line or round-robin turn is left behind.
+pub fn check(cluster: &Cluster, check: &Check) -> bool {
+    let pod = |c: &Cluster, name: &str| c.api().pods.get("default", name).cloned();
+    match check {
+        Check::PodPhase { pod: name, phase } => pod(cluster, name)
+            .and_then(|p| p.status.and_then(|s| s.phase))
+            .is_some_and(|p| p == *phase),
+        Check::PodOnNode { pod: name, node_prefix } => pod(cluster, name)
+            .and_then(|p| p.spec.and_then(|s| s.node_name))
+            .is_some_and(|n| n.starts_with(node_prefix)),
+        Check::PodPending { pod: name } => pod(cluster, name)
+            .is_some_and(|p| p.spec.and_then(|s| s.node_name).is_none_or(|n| n.is_empty())),
+        Check::Service { name, type_ } => cluster
+            .api()
+            .services
+            .get("default", name)
+            .and_then(|s| s.spec.as_ref().and_then(|s| s.type_.clone()))
+            .is_some_and(|t| t == *type_),
+        Check::ServedThroughNodePort { service, contains } => {
+            let port = cluster
+                .api()
+                .services
+                .get("default", service)
+                .and_then(|s| s.spec.as_ref())
+                .and_then(|s| s.ports.as_ref())
+                .and_then(|p| p.first())
+                .and_then(|p| p.node_port);
+            let Some(port) = port else { return false };
+            cluster
+                .clone()
+                .http_get(&format!("http://192.168.56.202:{port}/"))
+                .is_ok_and(|r| String::from_utf8_lossy(&r.body).contains(contains))
+        }
+        Check::NodeTainted { node, key } | Check::NodeNotTainted { node, key } => {
+            let tainted = cluster
+                .api()
+                .nodes
+                .get("", node)
+                .and_then(|n| n.spec.as_ref())
+                .and_then(|s| s.taints.as_ref())
+                .is_some_and(|ts| ts.iter().any(|t| t.key == *key));
+            tainted == matches!(check, Check::NodeTainted { .. })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every lesson, done as written (manifest into the editor file, command in the
+    /// terminal), ticks every check in order.
+    #[test]
+    fn every_lesson_can_be_completed_as_written() {
+        for lesson in lessons() {
+            let mut c = reset();
+            let mut session = crate::Session::new("k8s-master-01");
+            for (i, step) in lesson.steps.iter().enumerate() {
+                if let Some(m) = step.manifest {
+                    let _ = c.put_node_file("k8s-master-01", "/home/k8s/pod.yaml", m.as_bytes());
+                }
+                if let Some(cmd) = step.command {
+                    c.terminal(&mut session, cmd);
+                }
+                c.advance(60_000);
+                assert!(check(&c, &step.check), "{} step {}: {:?}", lesson.id, i + 1, step.check);
+            }
+        }
+    }
+}
