@@ -1,7 +1,7 @@
 //! Transcript tests: each file in tests/transcripts is replayed with
 //! `podlab run --check FILE` (the format is described in `podlab --help` and in
-//! src/transcript.rs), in a fresh directory holding a copy of tests/fixtures and
-//! against a fresh saved cluster. Any difference fails the test with podlab's report.
+//! src/transcript.rs), in a fresh directory holding a copy of tests/fixtures and of the
+//! chapter's manifests in crates/core/lessons, against a fresh saved cluster. Any difference fails the test with podlab's report.
 
 use std::path::Path;
 use std::process::Command;
@@ -27,9 +27,13 @@ fn transcripts() {
             std::env::temp_dir().join(format!("podlab-transcript-{}-{stem}", std::process::id()));
         let _ = std::fs::remove_dir_all(&work);
         std::fs::create_dir_all(&work).unwrap();
-        for f in std::fs::read_dir(dir.join("fixtures")).unwrap() {
-            let f = f.unwrap().path();
-            std::fs::copy(&f, work.join(f.file_name().unwrap())).unwrap();
+        // The fixtures, and the chapter's manifests the lessons in core use.
+        let lessons = Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/lessons");
+        for source in [dir.join("fixtures"), lessons] {
+            for f in std::fs::read_dir(source).unwrap() {
+                let f = f.unwrap().path();
+                std::fs::copy(&f, work.join(f.file_name().unwrap())).unwrap();
+            }
         }
         let out = Command::new(env!("CARGO_BIN_EXE_podlab"))
             .arg("--state")

@@ -44,34 +44,12 @@ pub struct Lesson {
     pub steps: Vec<Step>,
 }
 
-const DEMO_WEB_INIT: &str = "apiVersion: v1
-kind: Pod
-metadata:
-  labels:
-    run: demo-web
-  name: demo-web
-spec:
-  volumes:
-  - name: html
-    emptyDir: {}
-  containers:
-  - image: nginx
-    name: demo-web
-    volumeMounts:
-    - name: html
-      mountPath: /usr/share/nginx/html
-  initContainers:
-  - image: ansilh/debug-tools
-    name: git-pull
-    args:
-    - git
-    - clone
-    - https://github.com/ansilh/k8s-demo-web.git
-    - /html/.
-    volumeMounts:
-    - name: html
-      mountPath: /html/
-";
+// The chapter's manifests (the CLI's transcripts use the same files).
+const DEMO_WEB_INIT: &str = include_str!("../lessons/demo-web-init.yaml");
+const DEMO_WEB_SIDECAR: &str = include_str!("../lessons/demo-web-sidecar.yaml");
+const SSD: &str = include_str!("../lessons/ssd.yaml");
+const NO_TOLERATION: &str = include_str!("../lessons/tolerate-none.yaml");
+const WITH_TOLERATION: &str = include_str!("../lessons/tolerate-equal.yaml");
 
 const TEA_FIELDREF: &str = "apiVersion: v1
 kind: Pod
@@ -88,35 +66,6 @@ spec:
           fieldPath: spec.nodeName
     image: ansilh/demo-tea
     name: tea
-";
-
-const NO_TOLERATION: &str = "apiVersion: v1
-kind: Pod
-metadata:
-  name: no-toleration
-spec:
-  nodeSelector:
-    kubernetes.io/hostname: k8s-worker-02
-  containers:
-  - name: nginx
-    image: nginx
-";
-
-const WITH_TOLERATION: &str = "apiVersion: v1
-kind: Pod
-metadata:
-  name: with-toleration
-spec:
-  nodeSelector:
-    kubernetes.io/hostname: k8s-worker-02
-  tolerations:
-  - key: \"key\"
-    operator: \"Equal\"
-    value: \"value\"
-    effect: \"NoSchedule\"
-  containers:
-  - name: nginx
-    image: nginx
 ";
 
 /// Every lesson, in the chapter's order.
@@ -173,6 +122,50 @@ pub fn lessons() -> Vec<Lesson> {
             ],
         },
         Lesson {
+            id: "node-selector",
+            title: "nodeSelector: pick nodes by label",
+            intro: "A pod with a nodeSelector waits until a node carries the label.",
+            steps: vec![
+                Step {
+                    text: "Create a pod that wants disktype=ssd: no node has it, so it stays Pending (select it to see why).",
+                    manifest: Some(SSD),
+                    command: Some("kubectl create -f pod.yaml"),
+                    check: Check::PodPending { pod: "ssd" },
+                },
+                Step {
+                    text: "Label k8s-worker-01: the scheduler places the pod there.",
+                    manifest: None,
+                    command: Some("kubectl label nodes k8s-worker-01 disktype=ssd"),
+                    check: Check::PodOnNode { pod: "ssd", node_prefix: "k8s-worker-01" },
+                },
+            ],
+        },
+        Lesson {
+            id: "sidecar",
+            title: "A sidecar keeps the site fresh",
+            intro: "nginx serves an emptyDir that a git-pull sidecar updates every 5 seconds.",
+            steps: vec![
+                Step {
+                    text: "Create the pod: two containers share the html volume.",
+                    manifest: Some(DEMO_WEB_SIDECAR),
+                    command: Some("kubectl create -f pod.yaml"),
+                    check: Check::PodPhase { pod: "demo-web", phase: "Running" },
+                },
+                Step {
+                    text: "Expose nginx on a NodePort.",
+                    manifest: None,
+                    command: Some("kubectl expose pod demo-web --type=NodePort --port=80"),
+                    check: Check::Service { name: "demo-web", type_: "NodePort" },
+                },
+                Step {
+                    text: "Browse the NodePort, and watch the sidecar pull (kubectl logs demo-web -c git-pull).",
+                    manifest: None,
+                    command: Some("kubectl logs demo-web -c git-pull --tail=3"),
+                    check: Check::ServedThroughNodePort { service: "demo-web", contains: "Kubernetes demo web" },
+                },
+            ],
+        },
+        Lesson {
             id: "taints",
             title: "Taints and tolerations",
             intro: "A NoSchedule taint keeps pods off a node unless they tolerate it.",
@@ -187,13 +180,13 @@ pub fn lessons() -> Vec<Lesson> {
                     text: "A pod that must run on k8s-worker-02 but does not tolerate the taint stays Pending (the inspector says why).",
                     manifest: Some(NO_TOLERATION),
                     command: Some("kubectl create -f pod.yaml"),
-                    check: Check::PodPending { pod: "no-toleration" },
+                    check: Check::PodPending { pod: "tolerate-none" },
                 },
                 Step {
                     text: "With a matching toleration it lands on k8s-worker-02.",
                     manifest: Some(WITH_TOLERATION),
                     command: Some("kubectl create -f pod.yaml"),
-                    check: Check::PodOnNode { pod: "with-toleration", node_prefix: "k8s-worker-02" },
+                    check: Check::PodOnNode { pod: "tolerate-equal", node_prefix: "k8s-worker-02" },
                 },
                 Step {
                     text: "Remove the taint: the Pending pod is scheduled.",
