@@ -68,6 +68,16 @@ spec:
     name: tea
 ";
 
+/// The step both demo-web lessons share: nginx on a NodePort.
+fn expose_demo_web(text: &'static str) -> Step {
+    Step {
+        text,
+        manifest: None,
+        command: Some("kubectl expose pod demo-web --type=NodePort --port=80"),
+        check: Check::Service { name: "demo-web", type_: "NodePort" },
+    }
+}
+
 /// Every lesson, in the chapter's order.
 pub fn lessons() -> Vec<Lesson> {
     vec![
@@ -82,12 +92,7 @@ pub fn lessons() -> Vec<Lesson> {
                     command: Some("kubectl create -f pod.yaml"),
                     check: Check::PodPhase { pod: "demo-web", phase: "Running" },
                 },
-                Step {
-                    text: "Expose it on a NodePort.",
-                    manifest: None,
-                    command: Some("kubectl expose pod demo-web --type=NodePort --port=80"),
-                    check: Check::Service { name: "demo-web", type_: "NodePort" },
-                },
+                expose_demo_web("Expose it on a NodePort."),
                 Step {
                     text: "Open http://NODE_IP:NODE_PORT/ in the browser tab (kubectl get svc shows the port): the page comes from the repository.",
                     manifest: None,
@@ -151,12 +156,7 @@ pub fn lessons() -> Vec<Lesson> {
                     command: Some("kubectl create -f pod.yaml"),
                     check: Check::PodPhase { pod: "demo-web", phase: "Running" },
                 },
-                Step {
-                    text: "Expose nginx on a NodePort.",
-                    manifest: None,
-                    command: Some("kubectl expose pod demo-web --type=NodePort --port=80"),
-                    check: Check::Service { name: "demo-web", type_: "NodePort" },
-                },
+                expose_demo_web("Expose nginx on a NodePort."),
                 Step {
                     text: "Browse the NodePort, and watch the sidecar pull (kubectl logs demo-web -c git-pull).",
                     manifest: None,
