@@ -286,6 +286,35 @@ fn lessons_panel(app: &App, link: &yew::html::Scope<App>) -> Html {
     }
 }
 
+/// The last lines each container logged (what `kubectl logs --tail=20` shows).
+fn logs_section(app: &App, pod: &Pod) -> Html {
+    const TAIL: usize = 20;
+    let ns = pod.metadata.namespace.clone().unwrap_or_default();
+    let name = pod.metadata.name.clone().unwrap_or_default();
+    let containers: Vec<String> = pod
+        .spec
+        .iter()
+        .flat_map(|s| s.init_containers.iter().flatten().chain(&s.containers))
+        .map(|c| c.name.clone())
+        .collect();
+    html! {
+        <section class="logs" aria-label="Logs">
+            <h3>{"Logs"}</h3>
+            { for containers.iter().map(|c| {
+                let lines = app.cluster.logs(&ns, &name, c, false).unwrap_or(&[]);
+                let shown = &lines[lines.len().saturating_sub(TAIL)..];
+                let text: String = shown.iter().map(|l| format!("{}\n", l.text)).collect();
+                html! {
+                    <div class="container-logs" data-logs={c.clone()}>
+                        <div class="container-name">{ c }</div>
+                        <pre>{ if text.is_empty() { "(no output yet)".to_string() } else { text } }</pre>
+                    </div>
+                }
+            }) }
+        </section>
+    }
+}
+
 fn inspector(app: &App, link: &yew::html::Scope<App>) -> Html {
     let Some(key) = &app.selected else {
         return html! {
@@ -317,6 +346,7 @@ fn inspector(app: &App, link: &yew::html::Scope<App>) -> Html {
                 <dt>{"Pod IP"}</dt><dd>{ pod.status.as_ref().and_then(|s| s.pod_ip.clone()).unwrap_or_else(|| "<none>".into()) }</dd>
             </dl>
             { for app.cluster.decision(key).map(decision_table) }
+            { logs_section(app, pod) }
             <h3>{"Events"}</h3>
             <table class="events">
                 <thead><tr><th>{"Type"}</th><th>{"Reason"}</th><th>{"From"}</th><th>{"Message"}</th></tr></thead>

@@ -290,3 +290,17 @@ async fn the_taints_lesson_can_be_done_with_its_buttons() {
     s.screenshot("lesson-taints-done").await;
     s.finish().await;
 }
+
+/// The inspector shows a pod's logs: nginx's start-up lines once it runs.
+#[tokio::test(flavor = "multi_thread")]
+async fn inspector_shows_container_logs() {
+    let s = Session::open("logs").await;
+    s.apply().await;
+    s.wait_for("[data-inspect='default/nginx']").await;
+    s.wait_until(
+        "nginx's start-up log lines",
+        "document.querySelector(\"[data-logs='nginx'] pre\")?.textContent.includes('Configuration complete; ready for start up')",
+    )
+    .await;
+    s.finish().await;
+}
