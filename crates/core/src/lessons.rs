@@ -24,6 +24,14 @@ pub enum Check {
     NodeTainted { node: &'static str, key: &'static str },
     /// The node has no taint with this key.
     NodeNotTainted { node: &'static str, key: &'static str },
+    /// A command run in a container (as `kubectl exec`) succeeds and prints this text
+    /// (with an empty `contains`: prints anything but blanks).
+    ExecOutput {
+        pod: &'static str,
+        container: &'static str,
+        argv: &'static [&'static str],
+        contains: &'static str,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +58,9 @@ const DEMO_WEB_SIDECAR: &str = include_str!("../lessons/demo-web-sidecar.yaml");
 const SSD: &str = include_str!("../lessons/ssd.yaml");
 const NO_TOLERATION: &str = include_str!("../lessons/tolerate-none.yaml");
 const WITH_TOLERATION: &str = include_str!("../lessons/tolerate-equal.yaml");
+const REDIS: &str = include_str!("../lessons/redis.yaml");
+const AMBASSADOR: &str = include_str!("../lessons/ambassador.yaml");
+const ADAPTER: &str = include_str!("../lessons/adapter.yaml");
 
 const TEA_FIELDREF: &str = "apiVersion: v1
 kind: Pod
@@ -166,6 +177,66 @@ pub fn lessons() -> Vec<Lesson> {
             ],
         },
         Lesson {
+            id: "ambassador",
+            title: "An ambassador proxies to redis",
+            intro: "The app talks to redis on localhost; an ambassador container (socat) forwards to the redis Service.",
+            steps: vec![
+                Step {
+                    text: "Start redis.",
+                    manifest: Some(REDIS),
+                    command: Some("kubectl create -f pod.yaml"),
+                    check: Check::PodPhase { pod: "redis-master", phase: "Running" },
+                },
+                Step {
+                    text: "Give it a Service the ambassador can reach by name.",
+                    manifest: None,
+                    command: Some("kubectl expose pod redis-master --port=6379"),
+                    check: Check::Service { name: "redis-master", type_: "ClusterIP" },
+                },
+                Step {
+                    text: "Start the app with its ambassador: it counts hits every 5 s.",
+                    manifest: Some(AMBASSADOR),
+                    command: Some("kubectl create -f pod.yaml"),
+                    check: Check::PodPhase { pod: "app-with-ambassador", phase: "Running" },
+                },
+                Step {
+                    text: "The count lands in redis, through the ambassador.",
+                    manifest: None,
+                    command: Some("kubectl exec redis-master -- redis-cli GET hits"),
+                    check: Check::ExecOutput {
+                        pod: "redis-master",
+                        container: "redis",
+                        argv: &["redis-cli", "GET", "hits"],
+                        contains: "",
+                    },
+                },
+            ],
+        },
+        Lesson {
+            id: "adapter",
+            title: "An adapter serves Prometheus metrics",
+            intro: "The app writes its own status format to a shared volume; an adapter serves it as Prometheus text.",
+            steps: vec![
+                Step {
+                    text: "Create the pod with the app and its adapter.",
+                    manifest: Some(ADAPTER),
+                    command: Some("kubectl create -f pod.yaml"),
+                    check: Check::PodPhase { pod: "app-with-adapter", phase: "Running" },
+                },
+                Step {
+                    text: "Read the metrics the adapter serves on port 9100.",
+                    manifest: None,
+                    command: Some("kubectl exec app-with-adapter -c adapter -- wget -qO- http://localhost:9100/metrics"),
+                    check: Check::ExecOutput {
+                        pod: "app-with-adapter",
+                        container: "adapter",
+                        argv: &["wget", "-qO-", "http://localhost:9100/metrics"],
+                        contains: "app_requests_total",
+                    },
+                },
+            ],
+        },
+        Lesson {
             id: "taints",
             title: "Taints and tolerations",
             intro: "A NoSchedule taint keeps pods off a node unless they tolerate it.",
@@ -256,6 +327,24 @@ pub fn check(cluster: &Cluster, check: &Check) -> bool {
                 .clone()
                 .http_get(&format!("http://192.168.56.202:{port}/"))
                 .is_ok_and(|r| String::from_utf8_lossy(&r.body).contains(contains))
+        }
+        Check::ExecOutput { pod, container, argv, contains } => {
+            let argv = argv.iter().map(|a| a.to_string()).collect();
+            match cluster.clone().exec("default", pod, container, argv) {
+                Ok((chunks, 0)) => {
+                    let out: String = chunks
+                        .iter()
+                        .filter(|(s, _)| *s == crate::shell::Stream::Stdout)
+                        .map(|(_, d)| String::from_utf8_lossy(d).into_owned())
+                        .collect();
+                    if contains.is_empty() {
+                        !out.trim().is_empty()
+                    } else {
+                        out.contains(contains)
+                    }
+                }
+                _ => false,
+            }
         }
         Check::NodeTainted { node, key } | Check::NodeNotTainted { node, key } => {
             let tainted = cluster
