@@ -79,6 +79,16 @@ spec:
     name: tea
 ";
 
+/// A step that creates the manifest from the editor and waits for the pod to run.
+fn create_running(text: &'static str, manifest: &'static str, pod: &'static str) -> Step {
+    Step {
+        text,
+        manifest: Some(manifest),
+        command: Some("kubectl create -f pod.yaml"),
+        check: Check::PodPhase { pod, phase: "Running" },
+    }
+}
+
 /// The step both demo-web lessons share: nginx on a NodePort.
 fn expose_demo_web(text: &'static str) -> Step {
     Step {
@@ -97,12 +107,7 @@ pub fn lessons() -> Vec<Lesson> {
             title: "An init container fetches the site",
             intro: "An init container clones a git repository into an emptyDir volume before nginx starts and serves it.",
             steps: vec![
-                Step {
-                    text: "Create the pod: the init container runs first (Init:0/1), then nginx.",
-                    manifest: Some(DEMO_WEB_INIT),
-                    command: Some("kubectl create -f pod.yaml"),
-                    check: Check::PodPhase { pod: "demo-web", phase: "Running" },
-                },
+                create_running("Create the pod: the init container runs first (Init:0/1), then nginx.", DEMO_WEB_INIT, "demo-web"),
                 expose_demo_web("Expose it on a NodePort."),
                 Step {
                     text: "Open http://NODE_IP:NODE_PORT/ in the browser tab (kubectl get svc shows the port): the page comes from the repository.",
@@ -117,12 +122,7 @@ pub fn lessons() -> Vec<Lesson> {
             title: "Inject the node name with fieldRef",
             intro: "The downward API puts spec.nodeName into MY_NODE_NAME; the tea app answers with it.",
             steps: vec![
-                Step {
-                    text: "Create the tea pod with MY_NODE_NAME from spec.nodeName.",
-                    manifest: Some(TEA_FIELDREF),
-                    command: Some("kubectl create -f pod.yaml"),
-                    check: Check::PodPhase { pod: "tea", phase: "Running" },
-                },
+                create_running("Create the tea pod with MY_NODE_NAME from spec.nodeName.", TEA_FIELDREF, "tea"),
                 Step {
                     text: "Expose port 8080 on a NodePort.",
                     manifest: None,
@@ -161,12 +161,7 @@ pub fn lessons() -> Vec<Lesson> {
             title: "A sidecar keeps the site fresh",
             intro: "nginx serves an emptyDir that a git-pull sidecar updates every 5 seconds.",
             steps: vec![
-                Step {
-                    text: "Create the pod: two containers share the html volume.",
-                    manifest: Some(DEMO_WEB_SIDECAR),
-                    command: Some("kubectl create -f pod.yaml"),
-                    check: Check::PodPhase { pod: "demo-web", phase: "Running" },
-                },
+                create_running("Create the pod: two containers share the html volume.", DEMO_WEB_SIDECAR, "demo-web"),
                 expose_demo_web("Expose nginx on a NodePort."),
                 Step {
                     text: "Browse the NodePort, and watch the sidecar pull (kubectl logs demo-web -c git-pull).",
@@ -181,24 +176,14 @@ pub fn lessons() -> Vec<Lesson> {
             title: "An ambassador proxies to redis",
             intro: "The app talks to redis on localhost; an ambassador container (socat) forwards to the redis Service.",
             steps: vec![
-                Step {
-                    text: "Start redis.",
-                    manifest: Some(REDIS),
-                    command: Some("kubectl create -f pod.yaml"),
-                    check: Check::PodPhase { pod: "redis-master", phase: "Running" },
-                },
+                create_running("Start redis.", REDIS, "redis-master"),
                 Step {
                     text: "Give it a Service the ambassador can reach by name.",
                     manifest: None,
                     command: Some("kubectl expose pod redis-master --port=6379"),
                     check: Check::Service { name: "redis-master", type_: "ClusterIP" },
                 },
-                Step {
-                    text: "Start the app with its ambassador: it counts hits every 5 s.",
-                    manifest: Some(AMBASSADOR),
-                    command: Some("kubectl create -f pod.yaml"),
-                    check: Check::PodPhase { pod: "app-with-ambassador", phase: "Running" },
-                },
+                create_running("Start the app with its ambassador: it counts hits every 5 s.", AMBASSADOR, "app-with-ambassador"),
                 Step {
                     text: "The count lands in redis, through the ambassador.",
                     manifest: None,
@@ -217,12 +202,7 @@ pub fn lessons() -> Vec<Lesson> {
             title: "An adapter serves Prometheus metrics",
             intro: "The app writes its own status format to a shared volume; an adapter serves it as Prometheus text.",
             steps: vec![
-                Step {
-                    text: "Create the pod with the app and its adapter.",
-                    manifest: Some(ADAPTER),
-                    command: Some("kubectl create -f pod.yaml"),
-                    check: Check::PodPhase { pod: "app-with-adapter", phase: "Running" },
-                },
+                create_running("Create the pod with the app and its adapter.", ADAPTER, "app-with-adapter"),
                 Step {
                     text: "Read the metrics the adapter serves on port 9100.",
                     manifest: None,
