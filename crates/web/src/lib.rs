@@ -106,7 +106,55 @@ pub struct App {
     /// The open lesson and which of its steps are done.
     lesson: Option<usize>,
     lesson_done: Vec<bool>,
+    /// A message about the saved workspace (one that could not be read).
+    notice: Option<String>,
+    /// Ticks since the workspace was last saved.
+    since_save: u32,
     _ticker: Interval,
+}
+
+/// Where the workspace is saved, and where an unreadable save is kept aside.
+pub const STORAGE_KEY: &str = "podlab.workspace.v1";
+pub const UNREADABLE_KEY: &str = "podlab.workspace.unreadable";
+/// Saved every this many ticks (5 s), and after every Apply and command.
+const SAVE_EVERY_TICKS: u32 = 25;
+
+/// The workspace as saved in localStorage.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Saved {
+    editor: String,
+    /// `Cluster::snapshot()`: state, clock and all.
+    cluster: String,
+    lesson: Option<usize>,
+    #[serde(default)]
+    lesson_done: Vec<bool>,
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+/// The saved workspace, or why it could not be read (it is then kept aside).
+fn load_saved() -> Result<Option<(Saved, Cluster)>, String> {
+    let Some(store) = storage() else { return Ok(None) };
+    let Ok(Some(text)) = store.get_item(STORAGE_KEY) else { return Ok(None) };
+    let parsed = serde_json::from_str::<Saved>(&text)
+        .map_err(|e| e.to_string())
+        .and_then(|saved| {
+            Cluster::restore(&saved.cluster)
+                .map(|c| (saved, c))
+                .map_err(|e| e.to_string())
+        });
+    match parsed {
+        Ok(ok) => Ok(Some(ok)),
+        Err(e) => {
+            let _ = store.set_item(UNREADABLE_KEY, &text);
+            let _ = store.remove_item(STORAGE_KEY);
+            Err(format!(
+                "The saved workspace could not be read ({e}); it is kept in localStorage under \"{UNREADABLE_KEY}\", and a fresh cluster started."
+            ))
+        }
+    }
 }
 
 /// Where the app finds `kubectl explain`'s OpenAPI schema (copied into dist by trunk).
@@ -151,9 +199,17 @@ impl Component for App {
     fn create(ctx: &Context<Self>) -> Self {
         load_explain_schema();
         let link = ctx.link().clone();
+        let (saved, notice) = match load_saved() {
+            Ok(s) => (s, None),
+            Err(e) => (None, Some(e)),
+        };
+        let (editor, cluster, lesson, lesson_done) = match saved {
+            Some((s, c)) => (s.editor, c, s.lesson, s.lesson_done),
+            None => (DEFAULT_MANIFEST.to_string(), Cluster::with_default_nodes(1), None, Vec::new()),
+        };
         App {
-            cluster: Cluster::with_default_nodes(1),
-            editor: DEFAULT_MANIFEST.to_string(),
+            cluster,
+            editor,
             terminal: Vec::new(),
             session: podlab_core::Session::new(TERMINAL_NODE),
             term_input: String::new(),
@@ -164,8 +220,10 @@ impl Component for App {
             selected: None,
             playing: true,
             speed: 1,
-            lesson: None,
-            lesson_done: Vec::new(),
+            lesson,
+            lesson_done,
+            notice,
+            since_save: 0,
             _ticker: Interval::new(TICK_MS, move || link.send_message(Msg::Tick)),
         }
     }
@@ -184,6 +242,7 @@ impl Component for App {
                 let line = std::mem::take(&mut self.term_input);
                 self.history_pos = None;
                 self.run_command(line.trim());
+                self.save();
                 true
             }
             Msg::TermHistory(step) => {
@@ -231,6 +290,7 @@ impl Component for App {
                         lines: Vec::new(),
                     },
                 };
+                self.save();
                 true
             }
             Msg::Tick => {
@@ -239,6 +299,10 @@ impl Component for App {
                         .advance(u64::from(TICK_MS) * u64::from(self.speed));
                 }
                 let ticked = self.update_lesson_checks();
+                self.since_save += 1;
+                if self.since_save >= SAVE_EVERY_TICKS {
+                    self.save();
+                }
                 self.playing || ticked
             }
             Msg::OpenLesson(i) => {
@@ -367,6 +431,21 @@ impl App {
 
     /// Runs one terminal line in the node shell (kubectl, ssh, sudo -i, ls, cat, ...);
     /// `clear` empties the screen. The editor's text is ~/pod.yaml on the control plane.
+    /// Saves the workspace to localStorage (quietly: a full or missing store only means
+    /// no save).
+    fn save(&mut self) {
+        self.since_save = 0;
+        let saved = Saved {
+            editor: self.editor.clone(),
+            cluster: self.cluster.snapshot(),
+            lesson: self.lesson,
+            lesson_done: self.lesson_done.clone(),
+        };
+        if let (Some(store), Ok(text)) = (storage(), serde_json::to_string(&saved)) {
+            let _ = store.set_item(STORAGE_KEY, &text);
+        }
+    }
+
     /// Ticks the open lesson's first step not yet done, if its check now holds (steps
     /// stay done). Returns whether anything changed.
     fn update_lesson_checks(&mut self) -> bool {

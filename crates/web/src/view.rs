@@ -37,6 +37,7 @@ fn header(app: &App, link: &yew::html::Scope<App>) -> Html {
     html! {
         <header class="topbar">
             <h1 class="brand">{"Podlab"}</h1>
+            { for app.notice.as_ref().map(|n| html! { <div class="notice" role="alert" data-notice="">{ n }</div> }) }
             <span class="version">{ format!("Kubernetes {}", podlab_core::model::KUBERNETES_VERSION) }</span>
             <div class="clock" role="group" aria-label="Simulated clock">
                 <button data-action="play" onclick={link.callback(|_| Msg::TogglePlay)}

@@ -13,6 +13,10 @@ fn document() -> web_sys::Document {
 
 /// Mounts a fresh app in its own element and lets it render.
 async fn mount() -> Element {
+    // Each test starts from no saved workspace (earlier tests' apps save theirs).
+    if let Ok(Some(store)) = web_sys::window().unwrap().local_storage() {
+        store.clear().unwrap();
+    }
     let root = document().create_element("div").unwrap();
     document().body().unwrap().append_child(&root).unwrap();
     podlab_web::mount(root.clone());

@@ -304,3 +304,36 @@ async fn inspector_shows_container_logs() {
     .await;
     s.finish().await;
 }
+
+/// The workspace survives a reload: the applied pod and the editor's text come back.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_workspace_survives_a_reload() {
+    let s = Session::open("reload").await;
+    s.apply().await;
+    s.wait_for("[data-node^='k8s-worker-'] [data-pod='default/nginx']").await;
+    s.client.refresh().await.unwrap();
+    s.wait_for("[data-node^='k8s-worker-'] [data-pod='default/nginx']").await;
+    s.finish().await;
+}
+
+/// A saved workspace that cannot be read is kept aside, with a notice, and the app
+/// starts fresh.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unreadable_save_is_kept_aside_with_a_notice() {
+    let s = Session::open("unreadable").await;
+    s.wait_for("textarea[data-editor]").await;
+    s.client
+        .execute("localStorage.setItem('podlab.workspace.v1', '{\"editor\": 1');", vec![])
+        .await
+        .unwrap();
+    s.client.refresh().await.unwrap();
+    let notice = s.wait_for("[data-notice]").await.text().await.unwrap();
+    assert!(notice.contains("podlab.workspace.unreadable"), "{notice}");
+    let kept = s
+        .client
+        .execute("return localStorage.getItem('podlab.workspace.unreadable');", vec![])
+        .await
+        .unwrap();
+    assert_eq!(kept.as_str(), Some("{\"editor\": 1"));
+    s.finish().await;
+}

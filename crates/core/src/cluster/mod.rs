@@ -151,10 +151,13 @@ impl Cluster {
     /// The whole cluster as JSON: objects, clock, component state, random streams.
     /// Restoring it gives a cluster that behaves identically from here on.
     pub fn snapshot(&self) -> String {
-        serde_json::to_string(&Snapshot {
+        // Through serde_json::Value, the serializer `kubectl -o json` already uses: the
+        // wasm bundle then carries one copy of every object type's serialization.
+        serde_json::to_value(Snapshot {
             version: SNAPSHOT_VERSION,
             cluster: self,
         })
+        .map(|v| v.to_string())
         .unwrap_or_default()
     }
 
@@ -173,8 +176,12 @@ impl Cluster {
                 supported: SNAPSHOT_VERSION,
             });
         }
-        let snap: Snapshot<Cluster> =
+        // Through a Value and the deserializer manifest decoding uses (shared code in
+        // the wasm bundle); errors name the path of the bad field.
+        let value: serde_json::Value =
             serde_json::from_str(text).map_err(|e| SnapshotError::Corrupt(e.to_string()))?;
+        let snap: Snapshot<Cluster> = serde_path_to_error::deserialize(&value)
+            .map_err(|e| SnapshotError::Corrupt(e.to_string()))?;
         Ok(snap.cluster)
     }
 

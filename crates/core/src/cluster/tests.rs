@@ -307,3 +307,4 @@ fn hostile_inputs_get_clear_answers() {
         }
     }
 }
+
