@@ -30,6 +30,8 @@ pub enum Msg {
     TermInput(String),
     TermRun,
     TermHistory(i32),
+    /// Tab in the terminal: complete the last word.
+    TermComplete,
     Apply,
     Tick,
     TogglePlay,
@@ -96,6 +98,8 @@ pub struct App {
     term_input: String,
     /// Position while walking back through history with the arrow keys.
     history_pos: Option<usize>,
+    /// What Tab offered when several completions fit.
+    completions: Vec<String>,
     report: ApplyReport,
     /// The browser tab: its address bar and the last page loaded.
     browser_url: String,
@@ -214,6 +218,7 @@ impl Component for App {
             session: podlab_core::Session::new(TERMINAL_NODE),
             term_input: String::new(),
             history_pos: None,
+            completions: Vec::new(),
             report: ApplyReport::default(),
             browser_url: "http://192.168.56.202:30080/".into(),
             page: None,
@@ -241,8 +246,19 @@ impl Component for App {
             Msg::TermRun => {
                 let line = std::mem::take(&mut self.term_input);
                 self.history_pos = None;
+                self.completions.clear();
                 self.run_command(line.trim());
                 self.save();
+                true
+            }
+            Msg::TermComplete => {
+                let files = vec![EDITOR_FILE.to_string()];
+                let candidates =
+                    podlab_core::kubectl::complete::complete(&self.cluster, &self.term_input, &files);
+                let (line, shown) =
+                    podlab_core::kubectl::complete::apply_completion(&self.term_input, &candidates);
+                self.term_input = line;
+                self.completions = shown;
                 true
             }
             Msg::TermHistory(step) => {

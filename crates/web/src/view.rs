@@ -454,11 +454,16 @@ fn terminal(app: &App, link: &yew::html::Scope<App>) -> Html {
             e.prevent_default();
             Some(Msg::TermHistory(1))
         }
+        // Tab completes; Shift+Tab still moves the focus out (no keyboard trap).
+        "Tab" if !e.shift_key() => {
+            e.prevent_default();
+            Some(Msg::TermComplete)
+        }
         _ => None,
     });
     html! {
         <section class="terminal" data-terminal="" aria-label="Terminal">
-            <div class="pane-title"><span>{"Terminal"}</span><span class="hint">{"kubectl · ssh NODE · sudo -i · ↑/↓ history · clear"}</span></div>
+            <div class="pane-title"><span>{"Terminal"}</span><span class="hint">{"kubectl · ssh NODE · sudo -i · Tab completes (Shift+Tab leaves) · ↑/↓ history · clear"}</span></div>
             <div class="screen" data-terminal-screen="">
                 { for app.terminal.iter().map(|e| html! {
                     <div class="entry" data-terminal-entry="">
@@ -467,6 +472,9 @@ fn terminal(app: &App, link: &yew::html::Scope<App>) -> Html {
                         if !e.stderr.is_empty() { <pre class="stderr" data-terminal-error="">{ &e.stderr }</pre> }
                     </div>
                 }) }
+                if !app.completions.is_empty() {
+                    <pre class="stdout completions" data-completions="">{ app.completions.join("  ") }</pre>
+                }
                 <div class="prompt-line input-line">
                     <span class="prompt" data-terminal-prompt="">{ app.prompt() }</span>
                     <input data-terminal-input="" type="text" spellcheck="false" autocomplete="off"

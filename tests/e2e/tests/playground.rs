@@ -337,3 +337,27 @@ async fn an_unreadable_save_is_kept_aside_with_a_notice() {
     assert_eq!(kept.as_str(), Some("{\"editor\": 1"));
     s.finish().await;
 }
+
+/// Tab completes in the terminal: a command, then a node name.
+#[tokio::test(flavor = "multi_thread")]
+async fn tab_completes_kubectl_words() {
+    let s = Session::open("tab").await;
+    let input = s.wait_for("input[data-terminal-input]").await;
+    // WebDriver's Tab key.
+    input.send_keys("kubectl cor\u{E004}").await.unwrap();
+    s.wait_until(
+        "the command to complete",
+        "document.querySelector('input[data-terminal-input]').value === 'kubectl cordon '",
+    )
+    .await;
+    input.send_keys("k8s-w\u{E004}").await.unwrap();
+    s.wait_until(
+        "the common prefix",
+        "document.querySelector('input[data-terminal-input]').value === 'kubectl cordon k8s-worker-0'",
+    )
+    .await;
+    input.send_keys("\u{E004}").await.unwrap();
+    let shown = s.wait_for("[data-completions]").await.text().await.unwrap();
+    assert_eq!(shown, "k8s-worker-01  k8s-worker-02");
+    s.finish().await;
+}

@@ -7,6 +7,7 @@
 
 mod apply;
 mod commands;
+pub mod complete;
 mod drain;
 mod container;
 pub mod customcolumns;
