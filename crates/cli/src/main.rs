@@ -236,65 +236,66 @@ fn git(
     }
     let (o, e, code) = with_state(state_path, err, |cluster| {
         let now = cluster.now();
-        let r: Result<String, podlab_core::git::GitError> =
-            match sub.as_str() {
-                "init" => cluster
+        let r: Result<String, podlab_core::git::GitError> = match sub.as_str() {
+            "init" => cluster
+                .git_mut()
+                .init(url)
+                .map(|_| format!("Initialized empty Git repository at {url}\n")),
+            "put" => cluster
+                .git_mut()
+                .put(url, &args[2], content.as_deref().unwrap_or_default())
+                .map(|_| String::new()),
+            "rm" => match args.get(2) {
+                Some(p) => cluster
                     .git_mut()
-                    .init(url)
-                    .map(|_| format!("Initialized empty Git repository at {url}\n")),
-                "put" => cluster
+                    .remove(url, p)
+                    .map(|_| format!("rm '{p}'\n")),
+                None => return (String::new(), "error: git rm needs a PATH\n".into(), 2),
+            },
+            "commit" => {
+                let msg = message.clone().unwrap_or_default();
+                let branch = cluster
+                    .git()
+                    .repo(url)
+                    .map(|r| r.branch.clone())
+                    .unwrap_or_default();
+                let root = cluster
+                    .git()
+                    .repo(url)
+                    .is_some_and(|r| r.commits.is_empty());
+                cluster
                     .git_mut()
-                    .put(url, &args[2], content.as_deref().unwrap_or_default())
-                    .map(|_| String::new()),
-                "rm" => match args.get(2) {
-                    Some(p) => cluster
-                        .git_mut()
-                        .remove(url, p)
-                        .map(|_| format!("rm '{p}'\n")),
-                    None => return (String::new(), "error: git rm needs a PATH\n".into(), 2),
-                },
-                "commit" => {
-                    let msg = message.clone().unwrap_or_default();
-                    let branch = cluster
-                        .git()
-                        .repo(url)
-                        .map(|r| r.branch.clone())
-                        .unwrap_or_default();
-                    let root = cluster
-                        .git()
-                        .repo(url)
-                        .is_some_and(|r| r.commits.is_empty());
-                    cluster
-                        .git_mut()
-                        .commit(url, &msg, (&author.0, &author.1), now)
-                        .map(|id| {
-                            let root = if root { " (root-commit)" } else { "" };
-                            format!("[{branch}{root} {}] {msg}\n", &id[..7])
-                        })
-                }
-                "log" => match cluster.git().repo(url) {
-                    Some(r) => Ok(r
-                        .commits
-                        .iter()
-                        .rev()
-                        .map(|c| {
-                            format!(
-                                "{} {}\n",
-                                &c.id[..7],
-                                c.message.lines().next().unwrap_or("")
-                            )
-                        })
-                        .collect()),
-                    None => Err(podlab_core::git::GitError::NotFound(url.clone())),
-                },
-                other => return (
+                    .commit(url, &msg, (&author.0, &author.1), now)
+                    .map(|id| {
+                        let root = if root { " (root-commit)" } else { "" };
+                        format!("[{branch}{root} {}] {msg}\n", &id[..7])
+                    })
+            }
+            "log" => match cluster.git().repo(url) {
+                Some(r) => Ok(r
+                    .commits
+                    .iter()
+                    .rev()
+                    .map(|c| {
+                        format!(
+                            "{} {}\n",
+                            &c.id[..7],
+                            c.message.lines().next().unwrap_or("")
+                        )
+                    })
+                    .collect()),
+                None => Err(podlab_core::git::GitError::NotFound(url.clone())),
+            },
+            other => {
+                return (
                     String::new(),
                     format!(
                         "error: unknown git subcommand {other:?} (init, put, rm, commit, log)\n"
                     ),
                     2,
-                ),
-            };
+                )
+            }
+        };
         match r {
             Ok(o) => (o, String::new(), 0),
             Err(e) => (String::new(), format!("{e}\n"), 1),

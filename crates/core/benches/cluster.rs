@@ -40,7 +40,8 @@ fn benches(c: &mut Criterion) {
         b.iter_batched(
             || podlab_core::apiserver::ApiServer::new(1, podlab_core::clock::SimTime(0)),
             |mut api| {
-                let decoded = podlab_core::manifest::decode("pods.yaml", &text, Default::default()).unwrap();
+                let decoded =
+                    podlab_core::manifest::decode("pods.yaml", &text, Default::default()).unwrap();
                 for m in decoded.manifests {
                     if let podlab_core::model::Object::Pod(p) = m.object {
                         api.create_pod(*p, podlab_core::clock::SimTime(0)).unwrap();

@@ -10,20 +10,38 @@ pub const DEMO_WEB_REPO: &str = "https://github.com/ansilh/k8s-demo-web.git";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Check {
     /// The pod exists and is in this phase.
-    PodPhase { pod: &'static str, phase: &'static str },
+    PodPhase {
+        pod: &'static str,
+        phase: &'static str,
+    },
     /// The pod is bound to a node whose name starts with this.
-    PodOnNode { pod: &'static str, node_prefix: &'static str },
+    PodOnNode {
+        pod: &'static str,
+        node_prefix: &'static str,
+    },
     /// The pod exists and is not bound to any node.
     PodPending { pod: &'static str },
     /// A Service of this name and type exists.
-    Service { name: &'static str, type_: &'static str },
+    Service {
+        name: &'static str,
+        type_: &'static str,
+    },
     /// A GET through the Service's node port, on the first worker, answers with a body
     /// containing this text.
-    ServedThroughNodePort { service: &'static str, contains: &'static str },
+    ServedThroughNodePort {
+        service: &'static str,
+        contains: &'static str,
+    },
     /// The node has a taint with this key.
-    NodeTainted { node: &'static str, key: &'static str },
+    NodeTainted {
+        node: &'static str,
+        key: &'static str,
+    },
     /// The node has no taint with this key.
-    NodeNotTainted { node: &'static str, key: &'static str },
+    NodeNotTainted {
+        node: &'static str,
+        key: &'static str,
+    },
     /// A command run in a container (as `kubectl exec`) succeeds and prints this text
     /// (with an empty `contains`: prints anything but blanks).
     ExecOutput {
@@ -85,7 +103,10 @@ fn create_running(text: &'static str, manifest: &'static str, pod: &'static str)
         text,
         manifest: Some(manifest),
         command: Some("kubectl create -f pod.yaml"),
-        check: Check::PodPhase { pod, phase: "Running" },
+        check: Check::PodPhase {
+            pod,
+            phase: "Running",
+        },
     }
 }
 
@@ -95,7 +116,10 @@ fn expose_demo_web(text: &'static str) -> Step {
         text,
         manifest: None,
         command: Some("kubectl expose pod demo-web --type=NodePort --port=80"),
-        check: Check::Service { name: "demo-web", type_: "NodePort" },
+        check: Check::Service {
+            name: "demo-web",
+            type_: "NodePort",
+        },
     }
 }
 
@@ -269,9 +293,12 @@ pub fn prepare(c: &mut Cluster) {
         b"<html>\n<body>\n<h1>Kubernetes demo web</h1>\n<p>Served by nginx from a git clone.</p>\n</body>\n</html>\n",
     );
     let now = c.now();
-    let _ = c
-        .git_mut()
-        .commit(DEMO_WEB_REPO, "Initial page", ("ansilh", "ansilh@example.com"), now);
+    let _ = c.git_mut().commit(
+        DEMO_WEB_REPO,
+        "Initial page",
+        ("ansilh", "ansilh@example.com"),
+        now,
+    );
 }
 
 /// Whether `check` holds now. Checks only read: a GET through a node port goes to a
@@ -282,11 +309,17 @@ pub fn check(cluster: &Cluster, check: &Check) -> bool {
         Check::PodPhase { pod: name, phase } => pod(cluster, name)
             .and_then(|p| p.status.and_then(|s| s.phase))
             .is_some_and(|p| p == *phase),
-        Check::PodOnNode { pod: name, node_prefix } => pod(cluster, name)
+        Check::PodOnNode {
+            pod: name,
+            node_prefix,
+        } => pod(cluster, name)
             .and_then(|p| p.spec.and_then(|s| s.node_name))
             .is_some_and(|n| n.starts_with(node_prefix)),
-        Check::PodPending { pod: name } => pod(cluster, name)
-            .is_some_and(|p| p.spec.and_then(|s| s.node_name).is_none_or(|n| n.is_empty())),
+        Check::PodPending { pod: name } => pod(cluster, name).is_some_and(|p| {
+            p.spec
+                .and_then(|s| s.node_name)
+                .is_none_or(|n| n.is_empty())
+        }),
         Check::Service { name, type_ } => cluster
             .api()
             .services
@@ -308,7 +341,12 @@ pub fn check(cluster: &Cluster, check: &Check) -> bool {
                 .http_get(&format!("http://192.168.56.202:{port}/"))
                 .is_ok_and(|r| String::from_utf8_lossy(&r.body).contains(contains))
         }
-        Check::ExecOutput { pod, container, argv, contains } => {
+        Check::ExecOutput {
+            pod,
+            container,
+            argv,
+            contains,
+        } => {
             let argv = argv.iter().map(|a| a.to_string()).collect();
             match cluster.clone().exec("default", pod, container, argv) {
                 Ok((chunks, 0)) => {
@@ -358,7 +396,13 @@ mod tests {
                     c.terminal(&mut session, cmd);
                 }
                 c.advance(60_000);
-                assert!(check(&c, &step.check), "{} step {}: {:?}", lesson.id, i + 1, step.check);
+                assert!(
+                    check(&c, &step.check),
+                    "{} step {}: {:?}",
+                    lesson.id,
+                    i + 1,
+                    step.check
+                );
             }
         }
     }

@@ -71,11 +71,16 @@ pub fn kind_definition<'a>(defs: &'a Definitions, kind: &str) -> Option<&'a Sche
 /// The paths below `kind` (dotted, `[]` for list items) at which a field named `name`
 /// exists, shortest first, at most `limit` of them.
 pub fn paths_of_field(kind: &str, name: &str, limit: usize) -> Vec<String> {
-    let Some(defs) = definitions() else { return Vec::new() };
-    let Some(root) = kind_definition(defs, kind) else { return Vec::new() };
+    let Some(defs) = definitions() else {
+        return Vec::new();
+    };
+    let Some(root) = kind_definition(defs, kind) else {
+        return Vec::new();
+    };
     let mut found = Vec::new();
     // Breadth first, so the shortest paths come first; bounded for big schemas.
-    let mut queue: std::collections::VecDeque<(String, &SchemaNode, usize)> = std::collections::VecDeque::new();
+    let mut queue: std::collections::VecDeque<(String, &SchemaNode, usize)> =
+        std::collections::VecDeque::new();
     queue.push_back((String::new(), root, 0));
     let mut visited = 0;
     while let Some((path, node, depth)) = queue.pop_front() {
@@ -90,7 +95,11 @@ pub fn paths_of_field(kind: &str, name: &str, limit: usize) -> Vec<String> {
             node = resolve(defs, items);
         }
         for (field, child) in &node.properties {
-            let child_path = if path.is_empty() { field.clone() } else { format!("{path}.{field}") };
+            let child_path = if path.is_empty() {
+                field.clone()
+            } else {
+                format!("{path}.{field}")
+            };
             if field == name {
                 found.push(child_path.clone());
             }

@@ -18,7 +18,9 @@ pub fn determinism_run(hours: u64) -> Cluster {
     let author = ("Podlab", "podlab@example.com");
     let _ = c.git_mut().init(REPO);
     let _ = c.git_mut().put(REPO, "index.html", b"<h1>v1</h1>\n");
-    let _ = c.git_mut().commit(REPO, "First page", author, crate::clock::SimTime(0));
+    let _ = c
+        .git_mut()
+        .commit(REPO, "First page", author, crate::clock::SimTime(0));
     let manifests = [
         "apiVersion: v1\nkind: Pod\nmetadata:\n  name: demo-web\n  labels:\n    run: demo-web\nspec:\n  volumes:\n  - name: html\n    emptyDir: {}\n  containers:\n  - name: demo-web\n    image: nginx\n    volumeMounts:\n    - name: html\n      mountPath: /usr/share/nginx/html\n  - name: git-pull\n    image: ansilh/debug-tools\n    args: [sh, -c, 'while true; do [ ! -d /html/.git ] && git clone https://github.com/ansilh/k8s-demo-web.git /html/ || { cd /html; git pull; }; date; sleep 5; done']\n    volumeMounts:\n    - name: html\n      mountPath: /html/\n",
         "apiVersion: v1\nkind: Pod\nmetadata:\n  name: tea\n  labels:\n    run: tea\nspec:\n  containers:\n  - name: tea\n    image: ansilh/demo-tea\n    env:\n    - name: MY_NODE_NAME\n      valueFrom:\n        fieldRef:\n          fieldPath: spec.nodeName\n",
@@ -49,7 +51,9 @@ pub fn determinism_run(hours: u64) -> Cluster {
 /// The SHA-1 (hex) of the snapshot after [`determinism_run`] with `hours`.
 pub fn determinism_fingerprint(hours: u64) -> String {
     let snapshot = determinism_run(hours).snapshot();
-    sha1_smol::Sha1::from(snapshot.as_bytes()).digest().to_string()
+    sha1_smol::Sha1::from(snapshot.as_bytes())
+        .digest()
+        .to_string()
 }
 
 /// One hostile input and what core made of it.
@@ -88,7 +92,9 @@ pub fn hostile_inputs() -> Vec<HostileOutcome> {
     let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x]\n");
     for i in 1..10 {
         let p = i - 1;
-        bomb.push_str(&format!("a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"));
+        bomb.push_str(&format!(
+            "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+        ));
     }
     case("YAML alias bomb", manifest_error(&bomb));
     // 10 MB of manifest: one huge list in an object without a kind.
@@ -100,7 +106,10 @@ pub fn hostile_inputs() -> Vec<HostileOutcome> {
     case("10 MB manifest", manifest_error(&big));
     case("nesting 10,000 deep", manifest_error(&"[".repeat(10_000)));
     let invalid_utf8: &[u8] = b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: \xff\xfe\n";
-    case("invalid UTF-8", manifest_error(&String::from_utf8_lossy(invalid_utf8)));
+    case(
+        "invalid UTF-8",
+        manifest_error(&String::from_utf8_lossy(invalid_utf8)),
+    );
     case(
         "huge numbers",
         manifest_error("apiVersion: v1\nkind: Pod\nmetadata:\n  name: big\nspec:\n  terminationGracePeriodSeconds: 1e999\n  containers:\n  - name: c\n    image: nginx\n"),
@@ -115,7 +124,13 @@ pub fn hostile_inputs() -> Vec<HostileOutcome> {
     let reason = c
         .decision("default/big")
         .and_then(|d| d.failure.clone())
-        .map(|f| if f.contains("Insufficient cpu") { "Insufficient cpu" } else { "other" })
+        .map(|f| {
+            if f.contains("Insufficient cpu") {
+                "Insufficient cpu"
+            } else {
+                "other"
+            }
+        })
         .unwrap_or("scheduled");
     let phase = c
         .api()
@@ -158,31 +173,40 @@ pub fn hostile_inputs() -> Vec<HostileOutcome> {
         .and_then(|p| p.status.as_ref())
         .and_then(|s| s.phase.clone())
         .unwrap_or_default();
-    case("while true; do :; done", Ok(format!("60 s simulated, pod {phase}")));
+    case(
+        "while true; do :; done",
+        Ok(format!("60 s simulated, pod {phase}")),
+    );
     case(
         "corrupt saved workspace",
-        Cluster::restore("{\"podlabSnapshot\": 2, \"cluster\": {\"api\": 7}}").map(|_| String::new()).map_err(|e| e.to_string()),
+        Cluster::restore("{\"podlabSnapshot\": 2, \"cluster\": {\"api\": 7}}")
+            .map(|_| String::new())
+            .map_err(|e| e.to_string()),
     );
     let snapshot = Cluster::with_default_nodes(1).snapshot();
     case(
         "truncated saved workspace",
-        Cluster::restore(&snapshot[..snapshot.len() / 2]).map(|_| String::new()).map_err(|e| e.to_string()),
+        Cluster::restore(&snapshot[..snapshot.len() / 2])
+            .map(|_| String::new())
+            .map_err(|e| e.to_string()),
     );
-    case(
-        "kubectl with hostile arguments",
-        {
-            let mut c = Cluster::with_default_nodes(1);
-            let args: Vec<String> = ["get", "pods", "-o", &format!("jsonpath={}", "{".repeat(5000))]
-                .iter()
-                .map(|s| s.to_string())
-                .collect();
-            let out = crate::kubectl::run(&mut c, &args, &crate::kubectl::NoFiles);
-            if out.exit_code == 0 {
-                Ok(out.stdout)
-            } else {
-                Err(out.stderr)
-            }
-        },
-    );
+    case("kubectl with hostile arguments", {
+        let mut c = Cluster::with_default_nodes(1);
+        let args: Vec<String> = [
+            "get",
+            "pods",
+            "-o",
+            &format!("jsonpath={}", "{".repeat(5000)),
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let out = crate::kubectl::run(&mut c, &args, &crate::kubectl::NoFiles);
+        if out.exit_code == 0 {
+            Ok(out.stdout)
+        } else {
+            Err(out.stderr)
+        }
+    });
     out
 }

@@ -34,7 +34,12 @@ fn kind_of(message: &str) -> String {
 }
 
 fn first_line(s: &str) -> String {
-    s.lines().next().unwrap_or_default().chars().take(60).collect()
+    s.lines()
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .take(60)
+        .collect()
 }
 
 /// Runs one input through `target`; the signature says what kind of outcome it had.
@@ -54,7 +59,10 @@ pub fn run(target: &str, data: &[u8]) -> String {
             match c.create_from_text("fuzz.yaml", &text) {
                 Ok(applied) => {
                     c.advance(5_000);
-                    format!("{sig} created {}", applied.iter().filter(|a| a.result.is_ok()).count())
+                    format!(
+                        "{sig} created {}",
+                        applied.iter().filter(|a| a.result.is_ok()).count()
+                    )
                 }
                 Err(_) => sig,
             }
@@ -67,21 +75,34 @@ pub fn run(target: &str, data: &[u8]) -> String {
             };
             let data: serde_json::Value = serde_json::from_str(doc).unwrap_or_else(|_| {
                 let c = sample_cluster();
-                let items: Vec<_> = c.api().pods.list().map(|p| serde_json::to_value(p).unwrap_or_default()).collect();
+                let items: Vec<_> = c
+                    .api()
+                    .pods
+                    .list()
+                    .map(|p| serde_json::to_value(p).unwrap_or_default())
+                    .collect();
                 serde_json::json!({"kind": "List", "items": items})
             });
             for allow in [true, false] {
-                let opts = podlab_core::jsonpath::Options { allow_missing_keys: allow };
+                let opts = podlab_core::jsonpath::Options {
+                    allow_missing_keys: allow,
+                };
                 let _ = podlab_core::jsonpath::execute(&parsed, &data, &opts);
                 let _ = podlab_core::jsonpath::find_results(&parsed, &data, &opts);
             }
             "ran".into()
         }
         "kubectl" => {
-            let Ok(words) = kubectl::split_words(&text) else { return "split error".into() };
+            let Ok(words) = kubectl::split_words(&text) else {
+                return "split error".into();
+            };
             let mut c = sample_cluster();
             let out = kubectl::run(&mut c, &words, &NoFiles);
-            let shown = if out.stderr.is_empty() { &out.stdout } else { &out.stderr };
+            let shown = if out.stderr.is_empty() {
+                &out.stdout
+            } else {
+                &out.stderr
+            };
             format!("{} {}", out.exit_code, kind_of(&first_line(shown)))
         }
         "shell" => {
@@ -90,7 +111,11 @@ pub fn run(target: &str, data: &[u8]) -> String {
             let mut sig = String::new();
             for line in text.lines().take(20) {
                 let out = c.terminal(&mut session, line);
-                sig = format!("{} chunks, status {}", out.len().min(3), session.last_status());
+                sig = format!(
+                    "{} chunks, status {}",
+                    out.len().min(3),
+                    session.last_status()
+                );
             }
             c.advance(2_000);
             sig
@@ -100,7 +125,10 @@ pub fn run(target: &str, data: &[u8]) -> String {
                 c.advance(1_000);
                 "restored".into()
             }
-            Err(e) => format!("err {}", first_line(&e.to_string()).split(':').next().unwrap_or("")),
+            Err(e) => format!(
+                "err {}",
+                first_line(&e.to_string()).split(':').next().unwrap_or("")
+            ),
         },
         other => format!("unknown target {other}"),
     }
@@ -148,10 +176,77 @@ pub fn seeds(target: &str) -> Vec<Vec<u8>> {
 /// Tokens mutations insert, per target.
 pub fn dictionary(target: &str) -> &'static [&'static str] {
     match target {
-        "manifest" => &["apiVersion: v1\n", "kind: Pod\n", "metadata:\n", "  name: x\n", "- ", ": ", "{", "}", "[", "]", "&a ", "*a", "<<: *a", "\n  ", "\"", "'", "!!str ", "---\n", "null", "1e999", "0x1F", "\t"],
-        "jsonpath" => &["{", "}", "[*]", "..", "?(@.", ")]", "range ", "end", "[-1]", "[::-1]", "\"", "'", "==", "<=", ",", ".*", "$", "@"],
-        "kubectl" => &[" -o ", "json", "yaml", "jsonpath=", "{.x}", " --", "=", " -n ", " pods", " nodes", " svc", " -l ", "a!=b", " --all", "'", "\""],
-        "shell" => &["$(", ")", "`", "while true; do ", "done", "|", "&&", "||", "&", "${", "}", "\"", "'", ";", ">", "<", "2>&1", "if ", "then ", "fi", "$((", "))", "\n"],
+        "manifest" => &[
+            "apiVersion: v1\n",
+            "kind: Pod\n",
+            "metadata:\n",
+            "  name: x\n",
+            "- ",
+            ": ",
+            "{",
+            "}",
+            "[",
+            "]",
+            "&a ",
+            "*a",
+            "<<: *a",
+            "\n  ",
+            "\"",
+            "'",
+            "!!str ",
+            "---\n",
+            "null",
+            "1e999",
+            "0x1F",
+            "\t",
+        ],
+        "jsonpath" => &[
+            "{", "}", "[*]", "..", "?(@.", ")]", "range ", "end", "[-1]", "[::-1]", "\"", "'",
+            "==", "<=", ",", ".*", "$", "@",
+        ],
+        "kubectl" => &[
+            " -o ",
+            "json",
+            "yaml",
+            "jsonpath=",
+            "{.x}",
+            " --",
+            "=",
+            " -n ",
+            " pods",
+            " nodes",
+            " svc",
+            " -l ",
+            "a!=b",
+            " --all",
+            "'",
+            "\"",
+        ],
+        "shell" => &[
+            "$(",
+            ")",
+            "`",
+            "while true; do ",
+            "done",
+            "|",
+            "&&",
+            "||",
+            "&",
+            "${",
+            "}",
+            "\"",
+            "'",
+            ";",
+            ">",
+            "<",
+            "2>&1",
+            "if ",
+            "then ",
+            "fi",
+            "$((",
+            "))",
+            "\n",
+        ],
         _ => &["{", "}", "\"", ":", ",", "[", "]", "0", "null"],
     }
 }
@@ -231,7 +326,9 @@ mod tests {
                 super::run(target, &seed);
             }
             for dir in ["corpus", "findings"] {
-                let Ok(entries) = std::fs::read_dir(root.join(dir).join(target)) else { continue };
+                let Ok(entries) = std::fs::read_dir(root.join(dir).join(target)) else {
+                    continue;
+                };
                 for e in entries.flatten() {
                     let data = std::fs::read(e.path()).unwrap();
                     super::run(target, &data);

@@ -8,12 +8,21 @@ use std::time::{Duration, Instant};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let (Some(target), Some(secs)) = (args.first(), args.get(1).and_then(|s| s.parse::<u64>().ok())) else {
-        eprintln!("usage: podlab-fuzz TARGET SECONDS [SEED]   (targets: {})", TARGETS.join(", "));
+    let (Some(target), Some(secs)) = (
+        args.first(),
+        args.get(1).and_then(|s| s.parse::<u64>().ok()),
+    ) else {
+        eprintln!(
+            "usage: podlab-fuzz TARGET SECONDS [SEED]   (targets: {})",
+            TARGETS.join(", ")
+        );
         std::process::exit(2);
     };
     if !TARGETS.contains(&target.as_str()) {
-        eprintln!("podlab-fuzz: unknown target {target:?} (targets: {})", TARGETS.join(", "));
+        eprintln!(
+            "podlab-fuzz: unknown target {target:?} (targets: {})",
+            TARGETS.join(", ")
+        );
         std::process::exit(2);
     }
     let seed = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(0x5eed);
@@ -54,7 +63,9 @@ fn main() {
                     .unwrap_or_default();
                 let _ = std::fs::create_dir_all(&findings_dir);
                 let _ = std::fs::write(findings_dir.join(format!("panic-{name}")), &input);
-                eprintln!("podlab-fuzz: {target}: PANIC ({msg}) saved as findings/{target}/panic-{name}");
+                eprintln!(
+                    "podlab-fuzz: {target}: PANIC ({msg}) saved as findings/{target}/panic-{name}"
+                );
             }
             Ok(sig) => {
                 if took > Duration::from_secs(1) {
@@ -83,5 +94,7 @@ fn main() {
 }
 
 fn fnv(data: &[u8]) -> u64 {
-    data.iter().fold(0xcbf29ce484222325u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x100000001b3))
+    data.iter().fold(0xcbf29ce484222325u64, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x100000001b3)
+    })
 }

@@ -140,8 +140,12 @@ fn storage() -> Option<web_sys::Storage> {
 
 /// The saved workspace, or why it could not be read (it is then kept aside).
 fn load_saved() -> Result<Option<(Saved, Cluster)>, String> {
-    let Some(store) = storage() else { return Ok(None) };
-    let Ok(Some(text)) = store.get_item(STORAGE_KEY) else { return Ok(None) };
+    let Some(store) = storage() else {
+        return Ok(None);
+    };
+    let Ok(Some(text)) = store.get_item(STORAGE_KEY) else {
+        return Ok(None);
+    };
     let parsed = serde_json::from_str::<Saved>(&text)
         .map_err(|e| e.to_string())
         .and_then(|saved| {
@@ -209,7 +213,12 @@ impl Component for App {
         };
         let (editor, cluster, lesson, lesson_done) = match saved {
             Some((s, c)) => (s.editor, c, s.lesson, s.lesson_done),
-            None => (DEFAULT_MANIFEST.to_string(), Cluster::with_default_nodes(1), None, Vec::new()),
+            None => (
+                DEFAULT_MANIFEST.to_string(),
+                Cluster::with_default_nodes(1),
+                None,
+                Vec::new(),
+            ),
         };
         App {
             cluster,
@@ -253,8 +262,11 @@ impl Component for App {
             }
             Msg::TermComplete => {
                 let files = vec![EDITOR_FILE.to_string()];
-                let candidates =
-                    podlab_core::kubectl::complete::complete(&self.cluster, &self.term_input, &files);
+                let candidates = podlab_core::kubectl::complete::complete(
+                    &self.cluster,
+                    &self.term_input,
+                    &files,
+                );
                 let (line, shown) =
                     podlab_core::kubectl::complete::apply_completion(&self.term_input, &candidates);
                 self.term_input = line;
@@ -327,14 +339,22 @@ impl Component for App {
                 }
                 self.lesson = i;
                 self.lesson_done = i
-                    .and_then(|i| podlab_core::lessons::lessons().get(i).map(|l| vec![false; l.steps.len()]))
+                    .and_then(|i| {
+                        podlab_core::lessons::lessons()
+                            .get(i)
+                            .map(|l| vec![false; l.steps.len()])
+                    })
                     .unwrap_or_default();
                 self.update_lesson_checks();
                 true
             }
             Msg::LessonStep(n) => {
                 let lessons = podlab_core::lessons::lessons();
-                if let Some(step) = self.lesson.and_then(|i| lessons.get(i)).and_then(|l| l.steps.get(n)) {
+                if let Some(step) = self
+                    .lesson
+                    .and_then(|i| lessons.get(i))
+                    .and_then(|l| l.steps.get(n))
+                {
                     if let Some(m) = step.manifest {
                         self.editor = m.to_string();
                     }
@@ -390,12 +410,23 @@ impl Component for App {
             }
             Msg::Cordon(node, cordon) => {
                 if let Some(mut n) = self.cluster.api().nodes.get("", &node).cloned() {
-                    n.spec.get_or_insert_with(Default::default).unschedulable = cordon.then_some(true);
+                    n.spec.get_or_insert_with(Default::default).unschedulable =
+                        cordon.then_some(true);
                     let line = match self.cluster.update_node(n) {
-                        Ok(()) => (format!("node/{node} {}", if cordon { "cordoned" } else { "uncordoned" }), false),
+                        Ok(()) => (
+                            format!(
+                                "node/{node} {}",
+                                if cordon { "cordoned" } else { "uncordoned" }
+                            ),
+                            false,
+                        ),
                         Err(e) => (format!("Error from server ({}): {e}", e.reason()), true),
                     };
-                    self.report = ApplyReport { diagnostics: Vec::new(), text: String::new(), lines: vec![line] };
+                    self.report = ApplyReport {
+                        diagnostics: Vec::new(),
+                        text: String::new(),
+                        lines: vec![line],
+                    };
                 }
                 true
             }

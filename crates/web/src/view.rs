@@ -165,7 +165,11 @@ fn node_card(app: &App, node: &Node, link: &yew::html::Scope<App>) -> Html {
         .and_then(|s| s.conditions.as_ref())
         .and_then(|c| c.iter().find(|c| c.type_ == "Ready"))
         .is_some_and(|c| c.status == "True");
-    let cordoned = node.spec.as_ref().and_then(|s| s.unschedulable).unwrap_or(false);
+    let cordoned = node
+        .spec
+        .as_ref()
+        .and_then(|s| s.unschedulable)
+        .unwrap_or(false);
     let (kubelet_running, _) = app.cluster.kubelet_state(&name);
     let pods: Vec<&Pod> = app
         .cluster

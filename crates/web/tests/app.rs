@@ -297,14 +297,19 @@ fn hostile_inputs_get_clear_answers_in_wasm() {
     let start = js_sys_now();
     for case in podlab_core::scenarios::hostile_inputs() {
         match (&case.result, case.name) {
-            (Ok(_), "JSONPath over 100,000 items" | "while true; do :; done" | "huge quantity") => {}
+            (Ok(_), "JSONPath over 100,000 items" | "while true; do :; done" | "huge quantity") => {
+            }
             (Ok(what), name) => panic!("{name}: expected an error, got Ok({what})"),
             (Err(msg), name) => assert!(!msg.trim().is_empty(), "{name}: empty error"),
         }
     }
-    web_sys::console::log_1(&format!("hostile inputs in wasm: {:.0} ms", js_sys_now() - start).into());
+    web_sys::console::log_1(
+        &format!("hostile inputs in wasm: {:.0} ms", js_sys_now() - start).into(),
+    );
 }
 
 fn js_sys_now() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
 }

@@ -53,7 +53,17 @@ fn main() -> ExitCode {
             run_cmd(
                 &root,
                 "cargo",
-                &["run", "--quiet", "--profile", "fuzz", "-p", "podlab-fuzz", "--", target, secs],
+                &[
+                    "run",
+                    "--quiet",
+                    "--profile",
+                    "fuzz",
+                    "-p",
+                    "podlab-fuzz",
+                    "--",
+                    target,
+                    secs,
+                ],
                 &[],
             )
         }

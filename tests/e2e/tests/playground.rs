@@ -243,22 +243,33 @@ async fn content_security_policy_blocks_injected_scripts() {
 #[tokio::test(flavor = "multi_thread")]
 async fn node_card_actions_cordon_and_stop_the_kubelet() {
     let s = Session::open("node-actions").await;
-    let status = "document.querySelector(\"[data-node='k8s-worker-02'] [data-node-status]\")?.textContent";
+    let status =
+        "document.querySelector(\"[data-node='k8s-worker-02'] [data-node-status]\")?.textContent";
     s.wait_for("[data-node='k8s-worker-02'] button[data-action='cordon']")
         .await
         .click()
         .await
         .unwrap();
-    s.wait_until("worker-02 cordoned", &format!("{status} === 'Ready,SchedulingDisabled'"))
-        .await;
+    s.wait_until(
+        "worker-02 cordoned",
+        &format!("{status} === 'Ready,SchedulingDisabled'"),
+    )
+    .await;
     s.wait_for("[data-node='k8s-worker-02'] button[data-action='kubelet']")
         .await
         .click()
         .await
         .unwrap();
-    s.wait_for("button[data-speed='100']").await.click().await.unwrap();
-    s.wait_until("worker-02 NotReady", &format!("{status}?.startsWith('NotReady')"))
-        .await;
+    s.wait_for("button[data-speed='100']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    s.wait_until(
+        "worker-02 NotReady",
+        &format!("{status}?.startsWith('NotReady')"),
+    )
+    .await;
     s.screenshot("node-not-ready").await;
     s.finish().await;
 }
@@ -272,7 +283,11 @@ async fn the_taints_lesson_can_be_done_with_its_buttons() {
         .click()
         .await
         .unwrap();
-    s.wait_for("button[data-speed='100']").await.click().await.unwrap();
+    s.wait_for("button[data-speed='100']")
+        .await
+        .click()
+        .await
+        .unwrap();
     for n in 0..4 {
         s.wait_for(&format!("[data-step='{n}'] button[data-action='run-step']"))
             .await
@@ -310,9 +325,11 @@ async fn inspector_shows_container_logs() {
 async fn the_workspace_survives_a_reload() {
     let s = Session::open("reload").await;
     s.apply().await;
-    s.wait_for("[data-node^='k8s-worker-'] [data-pod='default/nginx']").await;
+    s.wait_for("[data-node^='k8s-worker-'] [data-pod='default/nginx']")
+        .await;
     s.client.refresh().await.unwrap();
-    s.wait_for("[data-node^='k8s-worker-'] [data-pod='default/nginx']").await;
+    s.wait_for("[data-node^='k8s-worker-'] [data-pod='default/nginx']")
+        .await;
     s.finish().await;
 }
 
@@ -323,7 +340,10 @@ async fn an_unreadable_save_is_kept_aside_with_a_notice() {
     let s = Session::open("unreadable").await;
     s.wait_for("textarea[data-editor]").await;
     s.client
-        .execute("localStorage.setItem('podlab.workspace.v1', '{\"editor\": 1');", vec![])
+        .execute(
+            "localStorage.setItem('podlab.workspace.v1', '{\"editor\": 1');",
+            vec![],
+        )
         .await
         .unwrap();
     s.client.refresh().await.unwrap();
@@ -331,7 +351,10 @@ async fn an_unreadable_save_is_kept_aside_with_a_notice() {
     assert!(notice.contains("podlab.workspace.unreadable"), "{notice}");
     let kept = s
         .client
-        .execute("return localStorage.getItem('podlab.workspace.unreadable');", vec![])
+        .execute(
+            "return localStorage.getItem('podlab.workspace.unreadable');",
+            vec![],
+        )
         .await
         .unwrap();
     assert_eq!(kept.as_str(), Some("{\"editor\": 1"));

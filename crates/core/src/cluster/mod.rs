@@ -449,7 +449,10 @@ impl Cluster {
                 self.kubelet.next_due(),
                 next_retry,
                 self.taint_eviction.next_due(),
-                crate::controllers::node_lifecycle::next_due(&self.api, self.kubelet.stopped_nodes()),
+                crate::controllers::node_lifecycle::next_due(
+                    &self.api,
+                    self.kubelet.stopped_nodes(),
+                ),
             ]
             .into_iter()
             .flatten()
@@ -471,8 +474,8 @@ impl Cluster {
             crate::controllers::node_lifecycle::next_due(&self.api, self.kubelet.stopped_nodes()),
         ]
         .into_iter()
-            .flatten()
-            .min()
+        .flatten()
+        .min()
     }
 
     /// Runs the control loops at the current instant until nothing changes.

@@ -271,12 +271,33 @@ fn events_of_two_containers_are_kept_apart() {
 #[test]
 fn the_determinism_scenario_does_what_it_says() {
     let c = crate::scenarios::determinism_run(1);
-    let names: Vec<_> = c.api().pods.list().filter_map(|p| p.metadata.name.clone()).collect();
-    assert_eq!(names, ["crash", "demo-web", "tea"], "the init pod was deleted");
-    let restarts = c.api().pods.get("default", "crash").and_then(|p| p.status.clone())
-        .and_then(|s| s.container_statuses).map(|cs| cs[0].restart_count).unwrap_or(0);
+    let names: Vec<_> = c
+        .api()
+        .pods
+        .list()
+        .filter_map(|p| p.metadata.name.clone())
+        .collect();
+    assert_eq!(
+        names,
+        ["crash", "demo-web", "tea"],
+        "the init pod was deleted"
+    );
+    let restarts = c
+        .api()
+        .pods
+        .get("default", "crash")
+        .and_then(|p| p.status.clone())
+        .and_then(|s| s.container_statuses)
+        .map(|cs| cs[0].restart_count)
+        .unwrap_or(0);
     assert!(restarts >= 5, "{restarts}");
-    let page = c.api().pods.get("default", "demo-web").and_then(|p| p.status.clone()).and_then(|s| s.pod_ip).unwrap_or_default();
+    let page = c
+        .api()
+        .pods
+        .get("default", "demo-web")
+        .and_then(|p| p.status.clone())
+        .and_then(|s| s.pod_ip)
+        .unwrap_or_default();
     assert!(!page.is_empty());
 }
 
@@ -298,7 +319,9 @@ fn hostile_inputs_get_clear_answers() {
         match (&case.result, case.name) {
             (Ok(what), "JSONPath over 100,000 items") => assert_eq!(what, "100000 lines"),
             (Ok(what), "while true; do :; done") => assert_eq!(what, "60 s simulated, pod Running"),
-            (Ok(what), "huge quantity") => assert_eq!(what, "1 objects created, pod Pending: Insufficient cpu"),
+            (Ok(what), "huge quantity") => {
+                assert_eq!(what, "1 objects created, pod Pending: Insufficient cpu")
+            }
             (Ok(what), name) => panic!("{name}: expected an error, got Ok({what})"),
             (Err(msg), name) => {
                 assert!(!msg.trim().is_empty(), "{name}: empty error");
@@ -307,4 +330,3 @@ fn hostile_inputs_get_clear_answers() {
         }
     }
 }
-

@@ -1,5 +1,5 @@
 //! Controllers of kube-controller-manager that the simulation runs in its control loop.
 
 pub mod endpoints;
-pub mod taint_eviction;
 pub mod node_lifecycle;
+pub mod taint_eviction;

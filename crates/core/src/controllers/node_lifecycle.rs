@@ -29,10 +29,30 @@ pub fn ready_status(node: &Node) -> &str {
 /// moved to `now` where the status changes.
 pub fn set_kubelet_conditions(node: &mut Node, now: SimTime) {
     const HEALTHY: [(&str, &str, &str, &str); 4] = [
-        ("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
-        ("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
-        ("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
-        ("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
+        (
+            "MemoryPressure",
+            "False",
+            "KubeletHasSufficientMemory",
+            "kubelet has sufficient memory available",
+        ),
+        (
+            "DiskPressure",
+            "False",
+            "KubeletHasNoDiskPressure",
+            "kubelet has no disk pressure",
+        ),
+        (
+            "PIDPressure",
+            "False",
+            "KubeletHasSufficientPID",
+            "kubelet has sufficient PID available",
+        ),
+        (
+            "Ready",
+            "True",
+            "KubeletReady",
+            "kubelet is posting ready status",
+        ),
     ];
     set_conditions(node, now, &HEALTHY);
 }
@@ -80,7 +100,11 @@ fn has_unreachable_taint(node: &Node) -> bool {
 pub fn next_due(api: &ApiServer, stopped: &BTreeMap<String, SimTime>) -> Option<SimTime> {
     stopped
         .iter()
-        .filter(|(name, _)| api.nodes.get("", name).is_some_and(|n| ready_status(n) != "Unknown"))
+        .filter(|(name, _)| {
+            api.nodes
+                .get("", name)
+                .is_some_and(|n| ready_status(n) != "Unknown")
+        })
         .map(|(_, since)| since.plus_ms(NODE_MONITOR_GRACE_MS))
         .min()
 }
@@ -93,7 +117,10 @@ pub fn sync(api: &mut ApiServer, stopped: &BTreeMap<String, SimTime>, now: SimTi
     for mut node in nodes {
         let name = node.metadata.name.clone().unwrap_or_default();
         match stopped.get(&name) {
-            Some(since) if now >= since.plus_ms(NODE_MONITOR_GRACE_MS) && ready_status(&node) != "Unknown" => {
+            Some(since)
+                if now >= since.plus_ms(NODE_MONITOR_GRACE_MS)
+                    && ready_status(&node) != "Unknown" =>
+            {
                 const UNKNOWN: &str = "Kubelet stopped posting node status.";
                 set_conditions(
                     &mut node,
@@ -105,9 +132,16 @@ pub fn sync(api: &mut ApiServer, stopped: &BTreeMap<String, SimTime>, now: SimTi
                         ("Ready", "Unknown", "NodeStatusUnknown", UNKNOWN),
                     ],
                 );
-                let taints = node.spec.get_or_insert_with(Default::default).taints.get_or_insert_with(Vec::new);
+                let taints = node
+                    .spec
+                    .get_or_insert_with(Default::default)
+                    .taints
+                    .get_or_insert_with(Vec::new);
                 for effect in ["NoSchedule", "NoExecute"] {
-                    if !taints.iter().any(|t| t.key == UNREACHABLE && t.effect == effect) {
+                    if !taints
+                        .iter()
+                        .any(|t| t.key == UNREACHABLE && t.effect == effect)
+                    {
                         taints.push(Taint {
                             key: UNREACHABLE.into(),
                             effect: effect.into(),

@@ -441,10 +441,14 @@ fn get(cluster: &mut Cluster, args: &[String], files: &dyn FileSource, out: &mut
 }
 
 /// Sorts objects by a `--sort-by` path (see [`super::sorter`]).
-fn sort_objects(objects: &mut Vec<ObjectRef<'_>>, sort_by: &str) -> Result<(), super::sorter::SortError> {
+fn sort_objects(
+    objects: &mut Vec<ObjectRef<'_>>,
+    sort_by: &str,
+) -> Result<(), super::sorter::SortError> {
     let values: Vec<serde_json::Value> = objects.iter().map(ObjectRef::to_json).collect();
     let order = super::sorter::sort_order(&values, sort_by)?;
-    let mut taken: Vec<Option<ObjectRef<'_>>> = std::mem::take(objects).into_iter().map(Some).collect();
+    let mut taken: Vec<Option<ObjectRef<'_>>> =
+        std::mem::take(objects).into_iter().map(Some).collect();
     objects.extend(
         order
             .into_iter()
@@ -467,11 +471,18 @@ pub(super) fn find(
 
 /// Objects of one type, in the order the API server lists them.
 fn list(cluster: &Cluster, rt: &ResourceType, namespace: Option<&str>) -> Vec<Object> {
-    list_refs(cluster, rt, namespace).iter().map(ObjectRef::to_owned).collect()
+    list_refs(cluster, rt, namespace)
+        .iter()
+        .map(ObjectRef::to_owned)
+        .collect()
 }
 
 /// Objects of one type, borrowed, in the order the API server lists them.
-fn list_refs<'a>(cluster: &'a Cluster, rt: &ResourceType, namespace: Option<&str>) -> Vec<ObjectRef<'a>> {
+fn list_refs<'a>(
+    cluster: &'a Cluster,
+    rt: &ResourceType,
+    namespace: Option<&str>,
+) -> Vec<ObjectRef<'a>> {
     fn collect<'a, T: k8s_openapi::Metadata<Ty = crate::model::ObjectMeta>>(
         store: &'a crate::apiserver::Store<T>,
         namespace: Option<&str>,
@@ -1694,7 +1705,12 @@ fn taint(cluster: &mut Cluster, args: &[String], out: &mut Output) {
 }
 
 /// `kubectl cordon NODE` / `kubectl uncordon NODE`.
-pub(super) fn cordon(cluster: &mut Cluster, args: &[String], unschedulable: bool, out: &mut Output) {
+pub(super) fn cordon(
+    cluster: &mut Cluster,
+    args: &[String],
+    unschedulable: bool,
+    out: &mut Output,
+) {
     let command = if unschedulable { "cordon" } else { "uncordon" };
     let Some(p) = parse(
         command,

@@ -6,20 +6,74 @@ use crate::Cluster;
 
 /// kubectl's commands here, as `kubectl <TAB>` offers them.
 const COMMANDS: &[&str] = &[
-    "annotate", "api-resources", "apply", "cordon", "create", "delete", "describe", "drain",
-    "exec", "explain", "expose", "get", "label", "logs", "run", "taint", "uncordon", "version",
+    "annotate",
+    "api-resources",
+    "apply",
+    "cordon",
+    "create",
+    "delete",
+    "describe",
+    "drain",
+    "exec",
+    "explain",
+    "expose",
+    "get",
+    "label",
+    "logs",
+    "run",
+    "taint",
+    "uncordon",
+    "version",
 ];
 
 /// Flags offered after `-`, per command (the common ones).
 fn flags(command: &str) -> &'static [&'static str] {
     match command {
-        "get" => &["--all-namespaces", "--field-selector", "--namespace", "--no-headers", "--output", "--selector", "--show-labels", "--sort-by"],
-        "delete" => &["--all", "--field-selector", "--filename", "--force", "--grace-period", "--now", "--selector", "--wait"],
-        "run" => &["--command", "--dry-run", "--env", "--image", "--labels", "--output", "--port", "--restart"],
-        "logs" => &["--container", "--follow", "--previous", "--tail", "--timestamps"],
+        "get" => &[
+            "--all-namespaces",
+            "--field-selector",
+            "--namespace",
+            "--no-headers",
+            "--output",
+            "--selector",
+            "--show-labels",
+            "--sort-by",
+        ],
+        "delete" => &[
+            "--all",
+            "--field-selector",
+            "--filename",
+            "--force",
+            "--grace-period",
+            "--now",
+            "--selector",
+            "--wait",
+        ],
+        "run" => &[
+            "--command",
+            "--dry-run",
+            "--env",
+            "--image",
+            "--labels",
+            "--output",
+            "--port",
+            "--restart",
+        ],
+        "logs" => &[
+            "--container",
+            "--follow",
+            "--previous",
+            "--tail",
+            "--timestamps",
+        ],
         "expose" => &["--name", "--port", "--selector", "--target-port", "--type"],
         "create" | "apply" => &["--filename"],
-        "drain" => &["--delete-emptydir-data", "--force", "--grace-period", "--ignore-daemonsets"],
+        "drain" => &[
+            "--delete-emptydir-data",
+            "--force",
+            "--grace-period",
+            "--ignore-daemonsets",
+        ],
         "explain" => &["--api-version", "--output", "--recursive"],
         "label" | "annotate" => &["--overwrite"],
         _ => &[],
@@ -28,7 +82,10 @@ fn flags(command: &str) -> &'static [&'static str] {
 
 /// Commands whose next word is a resource type.
 fn takes_type(command: &str) -> bool {
-    matches!(command, "get" | "describe" | "delete" | "label" | "annotate" | "explain" | "expose")
+    matches!(
+        command,
+        "get" | "describe" | "delete" | "label" | "annotate" | "explain" | "expose"
+    )
 }
 
 /// The completions of the last word of `line` (the line as typed so far): whole words
@@ -39,15 +96,23 @@ pub fn complete(cluster: &Cluster, line: &str, files: &[String]) -> Vec<String> 
     let (done, current): (&[&str], &str) = if ends_with_space {
         (&words[..], "")
     } else {
-        (&words[..words.len().saturating_sub(1)], words.last().copied().unwrap_or(""))
+        (
+            &words[..words.len().saturating_sub(1)],
+            words.last().copied().unwrap_or(""),
+        )
     };
     let candidates: Vec<String> = match done {
-        [] => ["kubectl", "ssh", "sudo", "ls", "cat", "curl", "clear", "exit"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect(),
+        [] => [
+            "kubectl", "ssh", "sudo", "ls", "cat", "curl", "clear", "exit",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
         ["kubectl"] => COMMANDS.iter().map(|s| s.to_string()).collect(),
-        ["ssh"] => cluster.nodes().filter_map(|n| n.metadata.name.clone()).collect(),
+        ["ssh"] => cluster
+            .nodes()
+            .filter_map(|n| n.metadata.name.clone())
+            .collect(),
         ["kubectl", command, rest @ ..] => {
             let positional: Vec<&&str> = rest.iter().filter(|w| !w.starts_with('-')).collect();
             let previous = rest.last().copied().unwrap_or("");
@@ -55,16 +120,27 @@ pub fn complete(cluster: &Cluster, line: &str, files: &[String]) -> Vec<String> 
                 flags(command).iter().map(|s| s.to_string()).collect()
             } else if matches!(previous, "-f" | "--filename") {
                 files.to_vec()
-            } else if matches!(*command, "cordon" | "uncordon" | "drain" | "taint") && positional.is_empty() {
+            } else if matches!(*command, "cordon" | "uncordon" | "drain" | "taint")
+                && positional.is_empty()
+            {
                 if *command == "taint" {
                     vec!["nodes".to_string()]
                 } else {
-                    cluster.nodes().filter_map(|n| n.metadata.name.clone()).collect()
+                    cluster
+                        .nodes()
+                        .filter_map(|n| n.metadata.name.clone())
+                        .collect()
                 }
             } else if *command == "taint" && positional.len() == 1 {
-                cluster.nodes().filter_map(|n| n.metadata.name.clone()).collect()
+                cluster
+                    .nodes()
+                    .filter_map(|n| n.metadata.name.clone())
+                    .collect()
             } else if matches!(*command, "logs" | "exec") && positional.is_empty() {
-                cluster.pods().filter_map(|p| p.metadata.name.clone()).collect()
+                cluster
+                    .pods()
+                    .filter_map(|p| p.metadata.name.clone())
+                    .collect()
             } else if takes_type(command) && positional.is_empty() {
                 let mut types: Vec<String> = resources::ALL
                     .iter()
@@ -88,7 +164,10 @@ pub fn complete(cluster: &Cluster, line: &str, files: &[String]) -> Vec<String> 
         }
         _ => Vec::new(),
     };
-    let mut out: Vec<String> = candidates.into_iter().filter(|c| c.starts_with(current)).collect();
+    let mut out: Vec<String> = candidates
+        .into_iter()
+        .filter(|c| c.starts_with(current))
+        .collect();
     out.sort();
     out.dedup();
     out
@@ -100,9 +179,21 @@ fn names(cluster: &Cluster, kind: &str) -> Vec<String> {
     match kind {
         "Pod" => api.pods.list().filter_map(|o| from(&o.metadata)).collect(),
         "Node" => api.nodes.list().filter_map(|o| from(&o.metadata)).collect(),
-        "Service" => api.services.list().filter_map(|o| from(&o.metadata)).collect(),
-        "Namespace" => api.namespaces.list().filter_map(|o| from(&o.metadata)).collect(),
-        "Endpoints" => api.endpoints.list().filter_map(|o| from(&o.metadata)).collect(),
+        "Service" => api
+            .services
+            .list()
+            .filter_map(|o| from(&o.metadata))
+            .collect(),
+        "Namespace" => api
+            .namespaces
+            .list()
+            .filter_map(|o| from(&o.metadata))
+            .collect(),
+        "Endpoints" => api
+            .endpoints
+            .list()
+            .filter_map(|o| from(&o.metadata))
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -153,7 +244,10 @@ mod tests {
             ("kubectl ge", &["get"]),
             ("kubectl get po", &["pod", "pods"]),
             ("kubectl get pods t", &["tea"]),
-            ("kubectl describe node k8s-w", &["k8s-worker-01", "k8s-worker-02"]),
+            (
+                "kubectl describe node k8s-w",
+                &["k8s-worker-01", "k8s-worker-02"],
+            ),
             ("kubectl logs ", &["tea"]),
             ("kubectl create -f ", &["pod.yaml"]),
             ("kubectl get pods --sh", &["--show-labels"]),
@@ -168,7 +262,10 @@ mod tests {
     #[test]
     fn applies_the_common_prefix() {
         let one = vec!["get".to_string()];
-        assert_eq!(apply_completion("kubectl ge", &one), ("kubectl get ".to_string(), vec![]));
+        assert_eq!(
+            apply_completion("kubectl ge", &one),
+            ("kubectl get ".to_string(), vec![])
+        );
         let two = vec!["k8s-worker-01".to_string(), "k8s-worker-02".to_string()];
         assert_eq!(apply_completion("ssh k8s", &two).0, "ssh k8s-worker-0");
         assert_eq!(apply_completion("ssh k8s-worker-0", &two).1, two);

@@ -9,9 +9,11 @@ use super::Output;
 use crate::model::Pod;
 use crate::Cluster;
 
-const UNMANAGED_FATAL: &str = "cannot delete Pods that declare no controller (use --force to override)";
+const UNMANAGED_FATAL: &str =
+    "cannot delete Pods that declare no controller (use --force to override)";
 const UNMANAGED_WARNING: &str = "deleting Pods that declare no controller";
-const LOCAL_STORAGE_FATAL: &str = "Pods with local storage (use --delete-emptydir-data to override)";
+const LOCAL_STORAGE_FATAL: &str =
+    "Pods with local storage (use --delete-emptydir-data to override)";
 const LOCAL_STORAGE_WARNING: &str = "deleting Pods with local storage";
 const DAEMONSET_FATAL: &str = "DaemonSet-managed Pods (use --ignore-daemonsets to ignore)";
 
@@ -36,7 +38,11 @@ fn controller_kind(pod: &Pod) -> Option<&str> {
 /// filter either lets the pod go on (okay or with a warning) or stops it (skip or
 /// refusal); the verdict is the status of the last filter that ran.
 fn verdict(pod: &Pod, force: bool, ignore_daemonsets: bool, delete_emptydir: bool) -> Verdict {
-    let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref()).unwrap_or("");
+    let phase = pod
+        .status
+        .as_ref()
+        .and_then(|s| s.phase.as_deref())
+        .unwrap_or("");
     let finished = phase == "Succeeded" || phase == "Failed";
     let daemonset = || match controller_kind(pod) {
         Some("DaemonSet") if ignore_daemonsets => Verdict::Skip,
@@ -191,11 +197,16 @@ pub(super) fn drain(cluster: &mut Cluster, args: &[String], out: &mut Output) {
         out.out(format!("evicting pod {ns}/{name}\n"));
         if let Ok(deletion) = cluster.delete_pod(&ns, &name, grace) {
             let uid = match deletion {
-                crate::apiserver::PodDeletion::Removed(p) | crate::apiserver::PodDeletion::Terminating(p) => {
+                crate::apiserver::PodDeletion::Removed(p)
+                | crate::apiserver::PodDeletion::Terminating(p) => {
                     p.metadata.uid.unwrap_or_default()
                 }
             };
-            let grace = pod.spec.as_ref().and_then(|s| s.termination_grace_period_seconds).unwrap_or(30);
+            let grace = pod
+                .spec
+                .as_ref()
+                .and_then(|s| s.termination_grace_period_seconds)
+                .unwrap_or(30);
             evicted.push((ns, name, uid, grace));
         }
     }

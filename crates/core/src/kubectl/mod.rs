@@ -8,10 +8,10 @@
 mod apply;
 mod commands;
 pub mod complete;
-mod drain;
 mod container;
 pub mod customcolumns;
 pub mod describe;
+mod drain;
 pub mod explain;
 mod expose;
 pub mod flags;

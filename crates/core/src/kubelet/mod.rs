@@ -352,7 +352,11 @@ impl Kubelet {
                     changed = true;
                 }
                 if !was_ready {
-                    record(api, "NodeReady", format!("Node {node} status is now: NodeReady"));
+                    record(
+                        api,
+                        "NodeReady",
+                        format!("Node {node} status is now: NodeReady"),
+                    );
                 }
             }
             let uids: Vec<String> = self
@@ -362,7 +366,9 @@ impl Kubelet {
                 .map(|(uid, _)| uid.clone())
                 .collect();
             for uid in uids {
-                let Some(work) = self.pods.get(&uid) else { continue };
+                let Some(work) = self.pods.get(&uid) else {
+                    continue;
+                };
                 if let Some(mut pod) = api.pods.get(&work.namespace, &work.name).cloned() {
                     write_status(&mut pod, work, now);
                     let _ = api.update_pod(pod);

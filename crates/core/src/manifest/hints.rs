@@ -7,8 +7,10 @@ use crate::openapi;
 
 /// Keys people write as labels (the chapter's `run: tea`).
 fn looks_like_label(key: &str) -> bool {
-    matches!(key, "run" | "app" | "tier" | "env" | "role" | "version" | "component")
-        || key.contains('/')
+    matches!(
+        key,
+        "run" | "app" | "tier" | "env" | "role" | "version" | "component"
+    ) || key.contains('/')
 }
 
 /// The last field name of a path like `spec.containers[0].volumemounts`.
@@ -44,11 +46,19 @@ fn where_it_belongs(kind: &str, field: &str, near: &str) -> Option<String> {
             .zip(near.split('.'))
             .take_while(|(a, b)| a == b)
             .count();
-        (usize::MAX - common, !p.starts_with("spec.containers."), p.len())
+        (
+            usize::MAX - common,
+            !p.starts_with("spec.containers."),
+            p.len(),
+        )
     };
     paths.sort_by_key(score);
     paths.truncate(3);
-    let list = paths.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ");
+    let list = paths
+        .iter()
+        .map(|p| format!("`{p}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
     Some(format!("in a {kind}, `{field}` belongs at {list}"))
 }
 
@@ -69,7 +79,9 @@ fn unknown_field(kind: &str, path: &str) -> Option<String> {
             let place = where_it_belongs(kind, &name, &parent)
                 .map(|w| format!(" ({w})"))
                 .unwrap_or_default();
-            return Some(format!("field names are case-sensitive: did you mean `{name}`?{place}"));
+            return Some(format!(
+                "field names are case-sensitive: did you mean `{name}`?{place}"
+            ));
         }
     }
     if let Some(w) = where_it_belongs(kind, field, &parent) {
@@ -78,7 +90,9 @@ fn unknown_field(kind: &str, path: &str) -> Option<String> {
         } else {
             format!("under `{parent}`")
         };
-        return Some(format!("`{field}` is not a field {here}; {w} (check its indentation)"));
+        return Some(format!(
+            "`{field}` is not a field {here}; {w} (check its indentation)"
+        ));
     }
     if looks_like_label(field) || matches!(parent.as_str(), "" | "metadata" | "spec") {
         return Some(format!(
@@ -104,7 +118,11 @@ fn indent(line: &str) -> usize {
 fn syntax(message: &str, text: &str, line: usize, kind: Option<&str>) -> Option<String> {
     let lines: Vec<&str> = text.lines().collect();
     let this = *lines.get(line.checked_sub(1)?)?;
-    let prev = lines[..line - 1].iter().rev().find(|l| !l.trim().is_empty()).copied();
+    let prev = lines[..line - 1]
+        .iter()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .copied();
     let kind = kind.unwrap_or("Pod");
     let belongs = |key: &str| -> String {
         if looks_like_label(key) && openapi::paths_of_field(kind, key, 1).is_empty() {
@@ -143,7 +161,10 @@ fn syntax(message: &str, text: &str, line: usize, kind: Option<&str>) -> Option<
             ));
         }
         if let Some(key) = line_key(this) {
-            return Some(format!("check the indentation of line {line}.{}", belongs(key)));
+            return Some(format!(
+                "check the indentation of line {line}.{}",
+                belongs(key)
+            ));
         }
     }
     None
@@ -171,7 +192,10 @@ mod tests {
     fn hints(text: &str) -> Vec<String> {
         match decode("pod.yaml", text, Validation::Strict) {
             Ok(_) => Vec::new(),
-            Err(ds) => ds.iter().map(|d| d.hint(text).unwrap_or_default()).collect(),
+            Err(ds) => ds
+                .iter()
+                .map(|d| d.hint(text).unwrap_or_default())
+                .collect(),
         }
     }
 
@@ -203,7 +227,10 @@ mod tests {
         ];
         for (text, want) in cases {
             let got = hints(text);
-            assert!(got.iter().any(|h| h.contains(want)), "{text}\nwant: {want}\ngot: {got:?}");
+            assert!(
+                got.iter().any(|h| h.contains(want)),
+                "{text}\nwant: {want}\ngot: {got:?}"
+            );
         }
     }
 }

@@ -79,7 +79,10 @@ pub fn parse_milli(text: &str) -> Result<i128, QuantityError> {
         return cap();
     };
     if exp10 >= 0 {
-        match 10i128.checked_pow(exp10 as u32).and_then(|p| value.checked_mul(p)) {
+        match 10i128
+            .checked_pow(exp10 as u32)
+            .and_then(|p| value.checked_mul(p))
+        {
             Some(v) => value = v,
             None => return cap(),
         }
@@ -87,7 +90,11 @@ pub fn parse_milli(text: &str) -> Result<i128, QuantityError> {
         let div = 10i128.checked_pow((-exp10) as u32).ok_or_else(err)?;
         value = (value + div - 1) / div; // round up, as MilliValue does
     }
-    Ok(if neg { -value.min(MAX_MILLI) } else { value.min(MAX_MILLI) })
+    Ok(if neg {
+        -value.min(MAX_MILLI)
+    } else {
+        value.min(MAX_MILLI)
+    })
 }
 
 /// The largest magnitude a quantity holds, in milli-units (2^63-1 whole units).
@@ -96,7 +103,21 @@ pub const MAX_MILLI: i128 = i64::MAX as i128 * 1000;
 fn valid_suffix(suffix: &str) -> bool {
     matches!(
         suffix,
-        "" | "Ki" | "Mi" | "Gi" | "Ti" | "Pi" | "Ei" | "n" | "u" | "m" | "k" | "M" | "G" | "T" | "P" | "E"
+        "" | "Ki"
+            | "Mi"
+            | "Gi"
+            | "Ti"
+            | "Pi"
+            | "Ei"
+            | "n"
+            | "u"
+            | "m"
+            | "k"
+            | "M"
+            | "G"
+            | "T"
+            | "P"
+            | "E"
     ) || suffix
         .strip_prefix(['e', 'E'])
         .is_some_and(|e| e.parse::<i32>().is_ok())

@@ -58,7 +58,15 @@ fn extras(system: System) -> &'static [&'static str] {
             "socat",
         ],
         System::Node => &[
-            "bash", "sudo", "su", "git", "curl", "wget", "ssh", "kubectl", "systemctl",
+            "bash",
+            "sudo",
+            "su",
+            "git",
+            "curl",
+            "wget",
+            "ssh",
+            "kubectl",
+            "systemctl",
         ],
     }
 }
@@ -1655,7 +1663,10 @@ fn systemctl(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
         "start" | "stop" | "restart" => {
             let verb = action.as_str();
             if state.is_none() {
-                ex.err(io, &format!("Failed to {verb} {full}: Unit {full} not found.\n"));
+                ex.err(
+                    io,
+                    &format!("Failed to {verb} {full}: Unit {full} not found.\n"),
+                );
                 return done(ex, 5);
             }
             if ex.p.user.uid != 0 {

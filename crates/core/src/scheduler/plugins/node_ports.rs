@@ -11,7 +11,9 @@ pub struct NodePorts;
 
 /// (host IP, protocol, host port) for every container port with a hostPort.
 pub fn host_ports(pod: &Pod) -> Vec<(String, String, i32)> {
-    let Some(spec) = &pod.spec else { return Vec::new() };
+    let Some(spec) = &pod.spec else {
+        return Vec::new();
+    };
     spec.containers
         .iter()
         .chain(spec.init_containers.iter().flatten())
@@ -19,7 +21,10 @@ pub fn host_ports(pod: &Pod) -> Vec<(String, String, i32)> {
         .filter(|p| p.host_port.is_some_and(|h| h > 0))
         .map(|p| {
             (
-                p.host_ip.clone().filter(|ip| !ip.is_empty()).unwrap_or_else(|| "0.0.0.0".into()),
+                p.host_ip
+                    .clone()
+                    .filter(|ip| !ip.is_empty())
+                    .unwrap_or_else(|| "0.0.0.0".into()),
                 p.protocol.clone().unwrap_or_else(|| "TCP".into()),
                 p.host_port.unwrap_or_default(),
             )
@@ -38,7 +43,10 @@ impl FilterPlugin for NodePorts {
 
     fn filter(&self, pod: &Pod, node: &NodeInfo<'_>) -> Status {
         let wanted = host_ports(pod);
-        if wanted.iter().any(|w| node.used_ports.iter().any(|u| conflicts(w, u))) {
+        if wanted
+            .iter()
+            .any(|w| node.used_ports.iter().any(|u| conflicts(w, u)))
+        {
             Status::unschedulable(ERR_REASON)
         } else {
             Status::success()

@@ -28,7 +28,10 @@ impl ScorePlugin for NodeResourcesBalancedAllocation {
             (allocatable > 0).then(|| (requested as f64 / allocatable as f64).min(1.0))
         };
         let fractions: Vec<f64> = [
-            fraction(node.requested.milli_cpu + want.milli_cpu, node.allocatable.milli_cpu),
+            fraction(
+                node.requested.milli_cpu + want.milli_cpu,
+                node.allocatable.milli_cpu,
+            ),
             fraction(node.requested.memory + want.memory, node.allocatable.memory),
         ]
         .into_iter()
@@ -50,7 +53,11 @@ mod tests {
     use crate::model::{Node, Object};
 
     fn object(text: &str) -> Object {
-        decode("t.yaml", text, Validation::Strict).unwrap().manifests.remove(0).object
+        decode("t.yaml", text, Validation::Strict)
+            .unwrap()
+            .manifests
+            .remove(0)
+            .object
     }
 
     fn pod(cpu: &str, mem: &str) -> Pod {
@@ -73,13 +80,22 @@ mod tests {
         let n = node();
         let info = NodeInfo::new(&n);
         // cpu 1/2 = 0.5, memory 2Gi/4Gi = 0.5: perfectly balanced.
-        assert_eq!(NodeResourcesBalancedAllocation.score(&pod("1", "2Gi"), &info), 100);
+        assert_eq!(
+            NodeResourcesBalancedAllocation.score(&pod("1", "2Gi"), &info),
+            100
+        );
         // cpu 0.5, memory 0: std 0.25 → 75.
-        assert_eq!(NodeResourcesBalancedAllocation.score(&pod("1", "0"), &info), 75);
+        assert_eq!(
+            NodeResourcesBalancedAllocation.score(&pod("1", "0"), &info),
+            75
+        );
         // Existing requests count: with the same pod already there cpu 1.0, memory 0.5.
         let mut busy = NodeInfo::new(&n);
         busy.add_pod(&pod("1", "1Gi"));
-        assert_eq!(NodeResourcesBalancedAllocation.score(&pod("1", "1Gi"), &busy), 75);
+        assert_eq!(
+            NodeResourcesBalancedAllocation.score(&pod("1", "1Gi"), &busy),
+            75
+        );
         assert!(NodeResourcesBalancedAllocation.skip(&pod("0", "0")));
         assert!(!NodeResourcesBalancedAllocation.skip(&pod("100m", "0")));
     }
