@@ -117,25 +117,13 @@ impl TaintEviction {
             match plan {
                 Plan::Keep => {
                     if self.pending.remove(&key).is_some() {
-                        event(
-                            api,
-                            &key,
-                            &uid,
-                            format!("Cancelling deletion of Pod {key}"),
-                            now,
-                        );
+                        cancelled(api, &key, &uid, now);
                         changed = true;
                     }
                 }
                 Plan::EvictNow => {
                     if self.pending.get(&key).is_some_and(|w| w.trigger > now) {
-                        event(
-                            api,
-                            &key,
-                            &uid,
-                            format!("Cancelling deletion of Pod {key}"),
-                            now,
-                        );
+                        cancelled(api, &key, &uid, now);
                     }
                     self.pending.insert(
                         key,
@@ -182,6 +170,17 @@ impl TaintEviction {
         }
         changed
     }
+}
+
+/// The event for a scheduled eviction that no longer applies.
+fn cancelled(api: &mut ApiServer, key: &str, uid: &str, now: SimTime) {
+    event(
+        api,
+        key,
+        uid,
+        format!("Cancelling deletion of Pod {key}"),
+        now,
+    );
 }
 
 fn event(api: &mut ApiServer, key: &str, uid: &str, message: String, now: SimTime) {
