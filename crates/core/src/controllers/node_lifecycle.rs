@@ -113,14 +113,17 @@ pub fn next_due(api: &ApiServer, stopped: &BTreeMap<String, SimTime>) -> Option<
 /// kubelet is back. Returns whether anything changed.
 pub fn sync(api: &mut ApiServer, stopped: &BTreeMap<String, SimTime>, now: SimTime) -> bool {
     let mut changed = false;
-    let nodes: Vec<Node> = api.nodes.list().cloned().collect();
-    for mut node in nodes {
+    // Decided on borrowed nodes; only those with something to change are copied (this
+    // runs in every settle pass).
+    let work: Vec<(Node, Transition)> = api
+        .nodes
+        .list()
+        .filter_map(|n| transition(n, stopped, now).map(|t| (n.clone(), t)))
+        .collect();
+    for (mut node, t) in work {
         let name = node.metadata.name.clone().unwrap_or_default();
-        match stopped.get(&name) {
-            Some(since)
-                if now >= since.plus_ms(NODE_MONITOR_GRACE_MS)
-                    && ready_status(&node) != "Unknown" =>
-            {
+        match t {
+            Transition::Unreachable => {
                 const UNKNOWN: &str = "Kubelet stopped posting node status.";
                 set_conditions(
                     &mut node,
@@ -171,7 +174,7 @@ pub fn sync(api: &mut ApiServer, stopped: &BTreeMap<String, SimTime>, now: SimTi
                 );
                 mark_pods_not_ready(api, &name, now);
             }
-            None if has_unreachable_taint(&node) && ready_status(&node) == "True" => {
+            Transition::Recovered => {
                 if let Some(ts) = node.spec.as_mut().and_then(|s| s.taints.as_mut()) {
                     ts.retain(|t| t.key != UNREACHABLE);
                 }
@@ -179,10 +182,36 @@ pub fn sync(api: &mut ApiServer, stopped: &BTreeMap<String, SimTime>, now: SimTi
                     changed = true;
                 }
             }
-            _ => {}
         }
     }
     changed
+}
+
+/// What the controller does to a node now, if anything.
+enum Transition {
+    /// Its kubelet has been silent past the grace period: Unknown and tainted.
+    Unreachable,
+    /// Its kubelet posts Ready again: the unreachable taints go.
+    Recovered,
+}
+
+fn transition(
+    node: &Node,
+    stopped: &BTreeMap<String, SimTime>,
+    now: SimTime,
+) -> Option<Transition> {
+    let name = node.metadata.name.as_deref().unwrap_or_default();
+    match stopped.get(name) {
+        Some(since)
+            if now >= since.plus_ms(NODE_MONITOR_GRACE_MS) && ready_status(node) != "Unknown" =>
+        {
+            Some(Transition::Unreachable)
+        }
+        None if has_unreachable_taint(node) && ready_status(node) == "True" => {
+            Some(Transition::Recovered)
+        }
+        _ => None,
+    }
 }
 
 /// `MarkPodsNotReady`: every pod on the node gets Ready=False and a NodeNotReady event.
