@@ -73,6 +73,17 @@ pub struct ApplyReport {
     pub lines: Vec<(String, bool)>,
 }
 
+impl ApplyReport {
+    /// A report of one line (an action's result), and whether it is an error.
+    pub fn line(text: &str, error: bool) -> ApplyReport {
+        ApplyReport {
+            diagnostics: Vec::new(),
+            text: String::new(),
+            lines: vec![(text.to_string(), error)],
+        }
+    }
+}
+
 /// One command typed in the terminal and what it printed.
 pub struct TermEntry {
     /// The shell's prompt when the command was typed (`k8s@k8s-master-01:~$ `).
@@ -409,25 +420,16 @@ impl Component for App {
                 true
             }
             Msg::Cordon(node, cordon) => {
-                if let Some(mut n) = self.cluster.api().nodes.get("", &node).cloned() {
-                    n.spec.get_or_insert_with(Default::default).unschedulable =
-                        cordon.then_some(true);
-                    let line = match self.cluster.update_node(n) {
-                        Ok(()) => (
-                            format!(
-                                "node/{node} {}",
-                                if cordon { "cordoned" } else { "uncordoned" }
-                            ),
-                            false,
-                        ),
-                        Err(e) => (format!("Error from server ({}): {e}", e.reason()), true),
-                    };
-                    self.report = ApplyReport {
-                        diagnostics: Vec::new(),
-                        text: String::new(),
-                        lines: vec![line],
-                    };
-                }
+                // The same command the terminal runs, with its output.
+                let command = if cordon { "cordon" } else { "uncordon" };
+                let out = podlab_core::kubectl::run(
+                    &mut self.cluster,
+                    &[command.to_string(), node],
+                    &podlab_core::kubectl::NoFiles,
+                );
+                let failed = out.exit_code != 0;
+                let text = if failed { out.stderr } else { out.stdout };
+                self.report = ApplyReport::line(text.trim_end(), failed);
                 true
             }
             Msg::Kubelet(node, running) => {
@@ -436,14 +438,15 @@ impl Component for App {
             }
             Msg::DeletePod(key) => {
                 if let Some((ns, name)) = key.split_once('/') {
-                    let line = match self.cluster.delete_pod(ns, name, None) {
-                        Ok(_) => (format!("pod \"{name}\" deleted from {ns} namespace"), false),
-                        Err(e) => (format!("Error from server ({}): {e}", e.reason()), true),
-                    };
-                    self.report = ApplyReport {
-                        diagnostics: Vec::new(),
-                        text: String::new(),
-                        lines: vec![line],
+                    self.report = match self.cluster.delete_pod(ns, name, None) {
+                        Ok(_) => ApplyReport::line(
+                            &format!("pod \"{name}\" deleted from {ns} namespace"),
+                            false,
+                        ),
+                        Err(e) => ApplyReport::line(
+                            &format!("Error from server ({}): {e}", e.reason()),
+                            true,
+                        ),
                     };
                 }
                 true
