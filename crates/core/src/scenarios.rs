@@ -65,6 +65,16 @@ pub struct HostileOutcome {
     pub result: Result<String, String>,
 }
 
+/// A default-namespace pod's phase (empty when it has none or is gone).
+fn pod_phase(c: &Cluster, name: &str) -> String {
+    c.api()
+        .pods
+        .get("default", name)
+        .and_then(|p| p.status.as_ref())
+        .and_then(|s| s.phase.clone())
+        .unwrap_or_default()
+}
+
 fn manifest_error(text: &str) -> Result<String, String> {
     let mut c = Cluster::with_default_nodes(1);
     match c.create_from_text("hostile.yaml", text) {
@@ -132,13 +142,7 @@ pub fn hostile_inputs() -> Vec<HostileOutcome> {
             }
         })
         .unwrap_or("scheduled");
-    let phase = c
-        .api()
-        .pods
-        .get("default", "big")
-        .and_then(|p| p.status.as_ref())
-        .and_then(|s| s.phase.clone())
-        .unwrap_or_default();
+    let phase = pod_phase(&c, "big");
     case(
         "huge quantity",
         created
@@ -166,13 +170,7 @@ pub fn hostile_inputs() -> Vec<HostileOutcome> {
         "apiVersion: v1\nkind: Pod\nmetadata:\n  name: busy\nspec:\n  containers:\n  - name: c\n    image: busybox\n    command: [sh, -c, 'while true; do :; done']\n",
     );
     c.advance(60_000);
-    let phase = c
-        .api()
-        .pods
-        .get("default", "busy")
-        .and_then(|p| p.status.as_ref())
-        .and_then(|s| s.phase.clone())
-        .unwrap_or_default();
+    let phase = pod_phase(&c, "busy");
     case(
         "while true; do :; done",
         Ok(format!("60 s simulated, pod {phase}")),
