@@ -13,14 +13,12 @@ use crate::kubelet::{Kubelet, LogLine, Origin};
 use crate::manifest::{self, Diagnostic, Location, Validation};
 use crate::model::{Node, Object, Pod, PodCondition};
 use crate::net::{HttpRequest, HttpResponse, NetError};
+use crate::scheduler::framework::ClusterEvent;
+use crate::scheduler::queue::{NodeEvent, QueuedPod, SchedulingQueue};
 use crate::scheduler::{self, Decision, Scheduler, SCHEDULER_NAME};
 use std::collections::BTreeMap;
 
 pub use default_nodes::default_nodes;
-
-/// How long an unschedulable pod waits before it is retried even when nothing in the
-/// cluster changed (kube-scheduler's podMaxInUnschedulablePodsDuration).
-const UNSCHEDULABLE_RETRY_MS: u64 = 5 * 60 * 1000;
 
 /// What happened to one object of an applied manifest.
 #[derive(Debug, Clone, PartialEq)]
@@ -99,10 +97,9 @@ pub struct Cluster {
     now: SimTime,
     /// The latest scheduling decision per pod (`namespace/name`).
     decisions: BTreeMap<String, Decision>,
-    /// Pods the scheduler gave up on, with the cluster change count and time then.
-    unschedulable: BTreeMap<String, (u64, SimTime)>,
-    /// Count of cluster changes that may make an unschedulable pod fit.
-    changes: u64,
+    /// The scheduler's queue of pods waiting for a node.
+    #[serde(default)]
+    queue: SchedulingQueue,
     /// The API server keeps the `kubernetes` Service (recreated when deleted).
     #[serde(default)]
     bootstrap_service: bool,
@@ -127,8 +124,7 @@ impl Cluster {
             git: Remotes::default(),
             now: SimTime(0),
             decisions: BTreeMap::new(),
-            unschedulable: BTreeMap::new(),
-            changes: 0,
+            queue: SchedulingQueue::default(),
             bootstrap_service: false,
             taint_eviction: Default::default(),
         }
@@ -440,14 +436,9 @@ impl Cluster {
         let target = self.now.plus_ms(ms);
         loop {
             self.settle();
-            let next_retry = self
-                .unschedulable
-                .values()
-                .map(|(_, at)| at.plus_ms(UNSCHEDULABLE_RETRY_MS))
-                .min();
             let next = [
                 self.kubelet.next_due(),
-                next_retry,
+                self.queue.next_due(),
                 self.taint_eviction.next_due(),
                 crate::controllers::node_lifecycle::next_due(
                     &self.api,
@@ -470,6 +461,7 @@ impl Cluster {
     pub fn next_event_time(&self) -> Option<SimTime> {
         [
             self.kubelet.next_due(),
+            self.queue.next_due(),
             self.taint_eviction.next_due(),
             crate::controllers::node_lifecycle::next_due(&self.api, self.kubelet.stopped_nodes()),
         ]
@@ -501,46 +493,99 @@ impl Cluster {
         self.observe();
     }
 
-    /// Counts changes that can make unschedulable pods fit (node changes, pods leaving).
+    /// Follows the watch: node changes and deleted pods are cluster events for the
+    /// scheduling queue's hints; a deleted pod's decision goes with it.
     fn observe(&mut self) {
         for event in self.api.drain_watch() {
+            let plugins = &self.scheduler.profile.filters;
+            let api = &self.api;
+            let lookup = |key: &str| {
+                let (ns, name) = key.split_once('/').unwrap_or(("", key));
+                api.pods.get(ns, name).cloned()
+            };
             match event {
                 WatchEvent::Added {
-                    resource: "nodes", ..
+                    resource: "nodes",
+                    key,
                 }
                 | WatchEvent::Modified {
-                    resource: "nodes", ..
+                    resource: "nodes",
+                    key,
                 }
-                | WatchEvent::Deleted { .. } => {
-                    if let WatchEvent::Deleted {
-                        resource: "pods",
-                        key,
-                    } = &event
-                    {
-                        self.decisions.remove(key);
+                | WatchEvent::Deleted {
+                    resource: "nodes",
+                    key,
+                } => {
+                    let node = api.nodes.get("", &key);
+                    match (self.queue.node_changed(&key, node), node) {
+                        (Some(NodeEvent::Added), Some(new)) => {
+                            let event = ClusterEvent::NodeAdded(new);
+                            self.queue.on_event(&event, &lookup, plugins, self.now);
+                        }
+                        (Some(NodeEvent::Updated(old)), Some(new)) => {
+                            let event = ClusterEvent::NodeUpdated { old: &old, new };
+                            self.queue.on_event(&event, &lookup, plugins, self.now);
+                        }
+                        _ => {}
                     }
-                    self.changes += 1
+                }
+                WatchEvent::Deleted {
+                    resource: "pods",
+                    key,
+                } => {
+                    self.decisions.remove(&key);
+                    if !self.queue.forget(&key) {
+                        self.queue.on_event(
+                            &ClusterEvent::AssignedPodDeleted,
+                            &lookup,
+                            plugins,
+                            self.now,
+                        );
+                    }
+                }
+                WatchEvent::Modified {
+                    resource: "pods",
+                    key,
+                } => {
+                    if let Some(pod) = lookup(&key) {
+                        self.queue.pod_updated(&key, &pod, plugins, self.now);
+                    }
                 }
                 _ => {}
             }
         }
     }
 
+    /// Where a pod waiting for a node is in the scheduling queue.
+    pub fn queued(&self, namespace: &str, name: &str) -> Option<&QueuedPod> {
+        self.queue.get(&format!("{namespace}/{name}"))
+    }
+
     /// One scheduling pass over the pods waiting for a node, highest priority first.
     fn schedule_pending(&mut self) -> bool {
+        let pending = self.api.pods.list().filter(|p| {
+            let spec = p.spec.as_ref();
+            spec.and_then(|s| s.node_name.as_deref())
+                .unwrap_or_default()
+                .is_empty()
+                && spec
+                    .and_then(|s| s.scheduler_name.as_deref())
+                    .unwrap_or(SCHEDULER_NAME)
+                    == SCHEDULER_NAME
+        });
+        self.queue.sync_pending(pending.map(|p| {
+            let ns = p.metadata.namespace.as_deref().unwrap_or_default();
+            let name = p.metadata.name.as_deref().unwrap_or_default();
+            (format!("{ns}/{name}"), p)
+        }));
+        self.queue.flush(self.now);
         let mut queue: Vec<&Pod> = self
-            .api
-            .pods
-            .list()
-            .filter(|p| {
-                let spec = p.spec.as_ref();
-                spec.and_then(|s| s.node_name.as_deref())
-                    .unwrap_or_default()
-                    .is_empty()
-                    && spec
-                        .and_then(|s| s.scheduler_name.as_deref())
-                        .unwrap_or(SCHEDULER_NAME)
-                        == SCHEDULER_NAME
+            .queue
+            .pop_ready()
+            .into_iter()
+            .filter_map(|key| {
+                let (ns, name) = key.split_once('/')?;
+                self.api.pods.get(ns, name)
             })
             .collect();
         queue.sort_by_key(|p| {
@@ -561,13 +606,6 @@ impl Cluster {
             let mut snapshot =
                 scheduler::Snapshot::new(self.api.nodes.list(), self.api.pods.list());
             for pod in queue {
-                let ns = pod.metadata.namespace.as_deref().unwrap_or_default();
-                let name = pod.metadata.name.as_deref().unwrap_or_default();
-                if let Some((mark, at)) = self.unschedulable.get(&format!("{ns}/{name}")) {
-                    if *mark == self.changes && self.now < at.plus_ms(UNSCHEDULABLE_RETRY_MS) {
-                        continue;
-                    }
-                }
                 let decision = self.scheduler.schedule(pod, &snapshot, self.now);
                 if let Some(node) = &decision.chosen {
                     snapshot.assume(node, pod);
@@ -591,7 +629,6 @@ impl Cluster {
         let (message, condition) = match &decision.chosen {
             Some(node) => {
                 pod.spec.get_or_insert_with(Default::default).node_name = Some(node.clone());
-                self.unschedulable.remove(&key);
                 (
                     format!("Successfully assigned {ns}/{name} to {node}"),
                     PodCondition {
@@ -603,8 +640,6 @@ impl Cluster {
                 )
             }
             None => {
-                self.unschedulable
-                    .insert(key.clone(), (self.changes, self.now));
                 let msg = decision.failure.clone().unwrap_or_default();
                 (
                     msg.clone(),
@@ -620,6 +655,7 @@ impl Cluster {
             }
         };
         let bound = decision.chosen.is_some();
+        self.queue.done(&key, &decision, self.now);
         let status = pod.status.get_or_insert_with(Default::default);
         let conditions = status.conditions.get_or_insert_with(Vec::new);
         let unchanged = conditions.iter().any(|c| {

@@ -330,3 +330,52 @@ fn hostile_inputs_get_clear_answers() {
         }
     }
 }
+
+/// The scheduling queue: an unschedulable pod waits for an event one of its rejecting
+/// plugins says may help, or for the 5-minute flush at a 30-second tick.
+#[test]
+fn unschedulable_pods_wait_for_an_event_that_may_help() {
+    use crate::scheduler::queue::QueueState;
+    const SSD: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: ssd\nspec:\n  nodeSelector:\n    disktype: ssd\n  containers:\n  - name: c\n    image: nginx\n";
+    enum Step {
+        Label(&'static str, &'static str, &'static str),
+        AdvanceTo(u64),
+    }
+    use Step::*;
+    // (step, attempts so far, Some(time of the last attempt in s) while waiting or
+    // None once bound)
+    let table: &[(Step, u32, Option<u64>)] = &[
+        // A label no plugin cares about moves nothing.
+        (Label("k8s-worker-01", "team", "blue"), 1, Some(0)),
+        (AdvanceTo(329), 1, Some(0)),
+        // The leftover flush: more than 5 minutes, at the next 30-second tick.
+        (AdvanceTo(330), 2, Some(330)),
+        (AdvanceTo(600), 2, Some(330)),
+        (AdvanceTo(661), 3, Some(660)),
+        // The master's taint rejected it too, but the label is what NodeAffinity wants.
+        (Label("k8s-worker-02", "disktype", "ssd"), 3, None),
+    ];
+    let mut c = Cluster::with_default_nodes(5);
+    c.create_from_text("ssd.yaml", SSD).unwrap();
+    let q = c.queued("default", "ssd").unwrap();
+    assert_eq!(q.state, QueueState::Unschedulable { since: SimTime(0) });
+    assert_eq!(q.unschedulable_plugins, ["TaintToleration", "NodeAffinity"]);
+    for (i, (step, attempts, waiting)) in table.iter().enumerate() {
+        match step {
+            Label(node, k, v) => {
+                let args = ["label", "node", node, &format!("{k}={v}")].map(String::from);
+                let out = crate::kubectl::run(&mut c, &args, &crate::kubectl::NoFiles);
+                assert_eq!(out.exit_code, 0, "step {i}: {}", out.stderr);
+            }
+            AdvanceTo(s) => c.advance(SimTime::from_secs(*s).0 - c.now().0),
+        }
+        match (c.queued("default", "ssd"), waiting) {
+            (Some(q), Some(at)) => {
+                assert_eq!(q.attempts, *attempts, "step {i}");
+                assert_eq!(q.last_attempt, Some(SimTime::from_secs(*at)), "step {i}");
+            }
+            (None, None) => assert_eq!(node_of(&c, "ssd").as_deref(), Some("k8s-worker-02")),
+            (q, _) => panic!("step {i}: {q:?}"),
+        }
+    }
+}

@@ -175,10 +175,60 @@ pub fn pod_requests(pod: &Pod, non_zero: bool) -> Resources {
     }
 }
 
+/// A change in the cluster that may let an unschedulable pod in (kube-scheduler's
+/// `ClusterEvent`, with the objects its queueing hints look at).
+#[derive(Debug, Clone, Copy)]
+pub enum ClusterEvent<'a> {
+    NodeAdded(&'a Node),
+    /// Labels, taints, `spec.unschedulable` or allocatable changed.
+    NodeUpdated {
+        old: &'a Node,
+        new: &'a Node,
+    },
+    /// A pod bound to a node was deleted: its requests and host ports are free.
+    AssignedPodDeleted,
+    /// The waiting pod's own tolerations changed.
+    PodTolerationsChanged,
+}
+
+/// A plugin's answer to "may this event make the pod schedulable?".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueueingHint {
+    Queue,
+    Skip,
+}
+
 /// A Filter plugin: can the pod run on this node?
 pub trait FilterPlugin {
     fn name(&self) -> &'static str;
     fn filter(&self, pod: &Pod, node: &NodeInfo<'_>) -> Status;
+
+    /// The plugin's QueueingHint for a pod it rejected. The default serves plugins that
+    /// look at the node object only: queue when a new node passes, or an updated node
+    /// passes now and did not before (the rule of kube-scheduler's node hints).
+    fn queueing_hint(&self, pod: &Pod, event: &ClusterEvent<'_>) -> QueueingHint {
+        node_hint(self, pod, event)
+    }
+}
+
+/// The node-object rule behind [`FilterPlugin::queueing_hint`], for plugins that add
+/// hints of their own for other events.
+pub fn node_hint<P: FilterPlugin + ?Sized>(
+    plugin: &P,
+    pod: &Pod,
+    event: &ClusterEvent<'_>,
+) -> QueueingHint {
+    let passes = |n: &Node| plugin.filter(pod, &NodeInfo::new(n)).is_success();
+    let queue = match event {
+        ClusterEvent::NodeAdded(n) => passes(n),
+        ClusterEvent::NodeUpdated { old, new } => passes(new) && !passes(old),
+        ClusterEvent::AssignedPodDeleted | ClusterEvent::PodTolerationsChanged => false,
+    };
+    if queue {
+        QueueingHint::Queue
+    } else {
+        QueueingHint::Skip
+    }
 }
 
 /// A Score plugin: how good is this node for the pod (0..=MAX_NODE_SCORE after

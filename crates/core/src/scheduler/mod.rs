@@ -4,6 +4,7 @@
 
 pub mod framework;
 pub mod plugins;
+pub mod queue;
 
 use crate::clock::{Rng, SimTime};
 use crate::model::{Node, Pod};

@@ -3,7 +3,9 @@
 //! 0.0.0.0 (the default) overlaps every IP.
 
 use crate::model::Pod;
-use crate::scheduler::framework::{FilterPlugin, NodeInfo, Status};
+use crate::scheduler::framework::{
+    node_hint, ClusterEvent, FilterPlugin, NodeInfo, QueueingHint, Status,
+};
 
 pub const ERR_REASON: &str = "node(s) didn't have free ports for the requested pod ports";
 
@@ -50,6 +52,14 @@ impl FilterPlugin for NodePorts {
             Status::unschedulable(ERR_REASON)
         } else {
             Status::success()
+        }
+    }
+
+    /// A deleted bound pod frees its host ports.
+    fn queueing_hint(&self, pod: &Pod, event: &ClusterEvent<'_>) -> QueueingHint {
+        match event {
+            ClusterEvent::AssignedPodDeleted => QueueingHint::Queue,
+            _ => node_hint(self, pod, event),
         }
     }
 }

@@ -3,7 +3,8 @@
 
 use crate::model::Pod;
 use crate::scheduler::framework::{
-    pod_requests, FilterPlugin, NodeInfo, ScorePlugin, Status, MAX_NODE_SCORE,
+    node_hint, pod_requests, ClusterEvent, FilterPlugin, NodeInfo, QueueingHint, ScorePlugin,
+    Status, MAX_NODE_SCORE,
 };
 
 pub struct NodeResourcesFit;
@@ -34,6 +35,14 @@ impl FilterPlugin for NodeResourcesFit {
                 code: crate::scheduler::framework::Code::Unschedulable,
                 reasons,
             }
+        }
+    }
+
+    /// A deleted bound pod frees requests; a node is judged by its allocatable.
+    fn queueing_hint(&self, pod: &Pod, event: &ClusterEvent<'_>) -> QueueingHint {
+        match event {
+            ClusterEvent::AssignedPodDeleted => QueueingHint::Queue,
+            _ => node_hint(self, pod, event),
         }
     }
 }

@@ -2,7 +2,10 @@
 //! how few PreferNoSchedule taints the pod does not tolerate.
 
 use crate::model::{taints, Pod};
-use crate::scheduler::framework::{default_normalize, FilterPlugin, NodeInfo, ScorePlugin, Status};
+use crate::scheduler::framework::{
+    default_normalize, node_hint, ClusterEvent, FilterPlugin, NodeInfo, QueueingHint, ScorePlugin,
+    Status,
+};
 
 pub struct TaintToleration;
 
@@ -38,6 +41,14 @@ impl FilterPlugin for TaintToleration {
                 t.key,
                 t.value.as_deref().unwrap_or_default()
             )),
+        }
+    }
+
+    /// New tolerations may tolerate what rejected the pod.
+    fn queueing_hint(&self, pod: &Pod, event: &ClusterEvent<'_>) -> QueueingHint {
+        match event {
+            ClusterEvent::PodTolerationsChanged => QueueingHint::Queue,
+            _ => node_hint(self, pod, event),
         }
     }
 }
