@@ -30,7 +30,8 @@ Usage:
   podlab [--state FILE] curl URL
       An HTTP GET from outside the cluster (http://NODE_IP:NODE_PORT/path).
   podlab [--state FILE] git init URL | put URL PATH [FILE] | rm URL PATH |
-                              commit URL -m MESSAGE [--author 'NAME <EMAIL>'] | log URL
+                              commit URL -m MESSAGE [--author 'NAME <EMAIL>'] |
+                              branch URL [NAME [START]] | checkout URL BRANCH | log URL [BRANCH]
       Change the git repositories outside the cluster that pods clone and pull.
   podlab [--state FILE] run [--check] SCRIPT
       Replay a transcript ('$ podlab ...' lines with the expected output under each;
@@ -183,7 +184,7 @@ fn git(
     let (Some(sub), Some(url)) = (args.first(), args.get(1)) else {
         return usage_error(
             err,
-            "git needs a subcommand (init, put, rm, commit, log) and a URL",
+            "git needs a subcommand (init, put, rm, commit, branch, checkout, log) and a URL",
         );
     };
     // Content for `put` comes from a file or stdin, read before the state is locked.
@@ -257,12 +258,12 @@ fn git(
                 let branch = cluster
                     .git()
                     .repo(url)
-                    .map(|r| r.branch.clone())
+                    .map(|r| r.current_branch().to_string())
                     .unwrap_or_default();
                 let root = cluster
                     .git()
                     .repo(url)
-                    .is_some_and(|r| r.commits.is_empty());
+                    .is_some_and(|r| r.branch_head(&branch).is_none());
                 cluster
                     .git_mut()
                     .commit(url, &msg, (&author.0, &author.1), now)
@@ -271,11 +272,39 @@ fn git(
                         format!("[{branch}{root} {}] {msg}\n", &id[..7])
                     })
             }
-            "log" => match cluster.git().repo(url) {
-                Some(r) => Ok(r
-                    .commits
+            "branch" => match (args.get(2), cluster.git().repo(url)) {
+                (Some(name), _) => cluster
+                    .git_mut()
+                    .create_branch(url, name, args.get(3).map(String::as_str))
+                    .map(|_| String::new()),
+                (None, Some(r)) => Ok(r
+                    .branch_list()
                     .iter()
-                    .rev()
+                    .map(|(b, _)| {
+                        let mark = if b == r.current_branch() { '*' } else { ' ' };
+                        format!("{mark} {b}\n")
+                    })
+                    .collect()),
+                (None, None) => Err(podlab_core::git::GitError::NotFound(url.clone())),
+            },
+            "checkout" => match args.get(2) {
+                Some(b) => cluster
+                    .git_mut()
+                    .checkout(url, b)
+                    .map(|_| format!("Switched to branch '{b}'\n")),
+                None => return (String::new(), "error: git checkout needs a BRANCH\n".into(), 2),
+            },
+            "log" => match cluster.git().repo(url) {
+                Some(r) => {
+                    let rev = args.get(2).map_or(r.current_branch(), String::as_str);
+                    match r.resolve(rev) {
+                        Some(head) => Ok(r.history(&head.id)),
+                        None if args.len() > 2 => Err(podlab_core::git::GitError::BadRevision(rev.to_string())),
+                        None => Ok(Vec::new()),
+                    }
+                }
+                .map(|history| history
+                    .into_iter()
                     .map(|c| {
                         format!(
                             "{} {}\n",
@@ -290,7 +319,7 @@ fn git(
                 return (
                     String::new(),
                     format!(
-                        "error: unknown git subcommand {other:?} (init, put, rm, commit, log)\n"
+                        "error: unknown git subcommand {other:?} (init, put, rm, commit, branch, checkout, log)\n"
                     ),
                     2,
                 )

@@ -116,8 +116,8 @@ pub fn split_command(command: &str) -> Result<CommandLine, String> {
         Some(c) => (c, true),
         None => (command, false),
     };
-    let (text, redirect) = match text.split_once(" > ") {
-        Some((c, target)) => (c, Some(target.trim().to_string())),
+    let (text, redirect) = match unquoted_redirect(text) {
+        Some(at) => (&text[..at], Some(text[at + 3..].trim().to_string())),
         None => (text, None),
     };
     let words = podlab_core::kubectl::split_words(text)?;
@@ -126,6 +126,23 @@ pub fn split_command(command: &str) -> Result<CommandLine, String> {
         redirect,
         echo,
     })
+}
+
+/// Where ` > ` redirects the command's output: the first one outside quotes.
+fn unquoted_redirect(text: &str) -> Option<usize> {
+    let mut quote = None;
+    let mut escaped = false;
+    for (i, c) in text.char_indices() {
+        match (quote, c) {
+            _ if escaped => escaped = false,
+            (Some('\''), '\'') | (Some('"'), '"') => quote = None,
+            (Some('"'), '\\') | (None, '\\') => escaped = true,
+            (None, '\'' | '"') => quote = Some(c),
+            (None, ' ') if text[i..].starts_with(" > ") => return Some(i),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Writes an output line so that [`parse`] reads it back unchanged.
@@ -302,5 +319,11 @@ mod tests {
         assert!(c.echo);
         let c = split_command("podlab kubectl get pods -o yaml > out.yaml").unwrap();
         assert_eq!(c.redirect.as_deref(), Some("out.yaml"));
+        // A `>` inside quotes belongs to the command.
+        let c = split_command("podlab ssh n 'echo a > b' > out.txt").unwrap();
+        assert_eq!(c.words, ["podlab", "ssh", "n", "echo a > b"]);
+        assert_eq!(c.redirect.as_deref(), Some("out.txt"));
+        let c = split_command("podlab ssh n \"echo a > b\"").unwrap();
+        assert_eq!((c.words.len(), c.redirect), (4, None));
     }
 }

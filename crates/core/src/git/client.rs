@@ -1,7 +1,7 @@
 //! The `git` program inside containers and on nodes: clone, pull, fetch, log, status,
 //! rev-parse, with git's messages. A clone keeps its state in files under `.git`.
 
-use super::{diffstat, hash_object, normalize_url, Commit};
+use super::{diffstat, hash_object, normalize_url, Commit, FileChange};
 use crate::fs::{self, normalize};
 use crate::shell::exec::{Exec, Flow, Io};
 
@@ -52,8 +52,10 @@ fn run_sub(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
         "log" => log(ex, rest, io),
         "status" => status(ex, io),
         "rev-parse" => rev_parse(ex, rest, io),
-        "add" | "commit" | "push" | "checkout" | "switch" | "merge" | "rebase" | "reset"
-        | "stash" | "init" | "remote" | "branch" | "diff" | "show" | "tag" => fail(
+        "branch" => branch(ex, rest, io),
+        "checkout" | "switch" => checkout(ex, rest, io, sub == "switch"),
+        "add" | "commit" | "push" | "merge" | "rebase" | "reset" | "stash" | "init"
+        | "remote" | "diff" | "show" | "tag" => fail(
             ex,
             io,
             &format!("podlab: `git {sub}` inside the cluster is not emulated; change the remote repository from the Git panel or with `podlab git`\n"),
@@ -114,6 +116,21 @@ fn local_head(ex: &mut Exec, root: &str) -> Option<String> {
     read_text(ex, &normalize(root, &format!(".git/{r}"))).map(|s| s.trim().to_string())
 }
 
+/// The checked-out branch, from `.git/HEAD`.
+fn local_branch(ex: &mut Exec, root: &str) -> String {
+    read_text(ex, &normalize(root, ".git/HEAD"))
+        .and_then(|h| {
+            h.trim()
+                .strip_prefix("ref: refs/heads/")
+                .map(str::to_string)
+        })
+        .unwrap_or_else(|| "master".into())
+}
+
+fn read_ref(ex: &mut Exec, root: &str, name: &str) -> Option<String> {
+    read_text(ex, &normalize(root, &format!(".git/{name}"))).map(|s| s.trim().to_string())
+}
+
 fn short(id: &str) -> &str {
     id.get(..7).unwrap_or(id)
 }
@@ -135,12 +152,18 @@ fn is_local_path(url: &str) -> bool {
 fn clone(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
     let mut positional = Vec::new();
     let mut quiet = false;
+    let mut wanted: Option<String> = None;
     let mut i = 0;
     while i < args.len() {
         match args[i].as_str() {
             "-q" | "--quiet" => quiet = true,
-            "--depth" | "-b" | "--branch" | "--origin" | "-o" => i += 1,
-            a if a.starts_with("--depth=") || a.starts_with("--branch=") => {}
+            "-b" | "--branch" => {
+                i += 1;
+                wanted = args.get(i).cloned();
+            }
+            "--depth" | "--origin" | "-o" => i += 1,
+            a if a.starts_with("--branch=") => wanted = Some(a["--branch=".len()..].to_string()),
+            a if a.starts_with("--depth=") => {}
             a if a.starts_with('-') && a.len() > 1 => {
                 return fail(
                     ex,
@@ -204,6 +227,15 @@ fn clone(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
     if !quiet {
         ex.err(io, &format!("Cloning into '{shown}'...\n"));
     }
+    let branch = wanted.clone().unwrap_or_else(|| repo.branch.clone());
+    if wanted.is_some() && repo.branch_head(&branch).is_none() {
+        return fail(
+            ex,
+            io,
+            &format!("fatal: Remote branch {branch} not found in upstream origin\n"),
+            128,
+        );
+    }
     let now = ex.now();
     let user = ex.p.user;
     if let Err(e) = ex.host.fs().mkdir(&view, &dest, true, user, now) {
@@ -214,8 +246,7 @@ fn clone(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
             128,
         );
     }
-    let head = repo.head().cloned();
-    let branch = repo.branch.clone();
+    let head = repo.branch_head(&branch).cloned();
     let git = |p: &str| normalize(&dest, &format!(".git/{p}"));
     let config = format!(
         "[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = false\n\tlogallrefupdates = true\n[remote \"origin\"]\n\turl = {url}\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n[branch \"{branch}\"]\n\tremote = origin\n\tmerge = refs/heads/{branch}\n"
@@ -239,13 +270,15 @@ fn clone(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
             git(&format!("refs/heads/{branch}")),
             format!("{}\n", h.id).into_bytes(),
         ));
-        files.push((
-            git(&format!("refs/remotes/origin/{branch}")),
-            format!("{}\n", h.id).into_bytes(),
-        ));
+        for (b, id) in repo.branch_list() {
+            files.push((
+                git(&format!("refs/remotes/origin/{b}")),
+                format!("{id}\n").into_bytes(),
+            ));
+        }
         files.push((
             git("refs/remotes/origin/HEAD"),
-            format!("ref: refs/remotes/origin/{branch}\n").into_bytes(),
+            format!("ref: refs/remotes/origin/{}\n", repo.branch).into_bytes(),
         ));
         for (path, blob) in &h.files {
             let data = ex.host.git().blob(blob).unwrap_or_default().to_vec();
@@ -285,47 +318,60 @@ fn pull(ex: &mut Exec, _args: &[String], io: &Io, merge: bool) -> Flow {
         return fail(ex, io, "fatal: No remote repository specified.  Please, specify either a URL or a\nremote name from which new revisions should be fetched.\n", 1);
     };
     let local = local_head(ex, &root);
+    let branch = local_branch(ex, &root);
     let Some(repo) = ex.host.git().repo(&url) else {
         return fail(ex, io, &not_found(&url), 128);
     };
-    // The common case, nothing new: answer without copying the repository.
-    let branch = repo.branch.clone();
-    let head_id = repo.head().map(|h| h.id.clone());
-    if merge && head_id.is_some() && head_id == local {
-        let origin_ref = normalize(&root, &format!(".git/refs/remotes/origin/{branch}"));
-        if read_text(ex, &origin_ref).map(|s| s.trim().to_string()) == head_id {
-            ex.out(io, "Already up to date.\n");
-            ex.status(0);
-            return Flow::Next;
+    let remote_branches = repo.branch_list();
+    let head_id = repo.branch_head(&branch).map(|h| h.id.clone());
+    // What `git fetch` updates: every remote-tracking branch that moved.
+    let mut moved = Vec::new();
+    for (b, id) in &remote_branches {
+        let fetched = read_ref(ex, &root, &format!("refs/remotes/origin/{b}"));
+        if fetched.as_deref() != Some(id.as_str()) {
+            moved.push((b.clone(), fetched, id.clone()));
         }
+    }
+    // The common case, nothing new: answer without copying the repository.
+    if merge && moved.is_empty() && head_id.is_some() && head_id == local {
+        ex.out(io, "Already up to date.\n");
+        ex.status(0);
+        return Flow::Next;
     }
     let Some(repo) = ex.host.git().repo(&url).cloned() else {
         return fail(ex, io, &not_found(&url), 128);
     };
-    let Some(remote) = repo.head().cloned() else {
-        if merge {
-            return fail(ex, io, "Your configuration specifies to merge with the ref 'refs/heads/master'\nfrom the remote, but no such ref was fetched.\n", 1);
+    if !moved.is_empty() {
+        let width = remote_branches
+            .iter()
+            .map(|(b, _)| b.len())
+            .max()
+            .unwrap_or(0)
+            .max(10);
+        let mut text = format!("From {url}\n");
+        for (b, old, new) in &moved {
+            let (flag, summary) = match old {
+                Some(old) => (' ', format!("{}..{}", short(old), short(new))),
+                None => ('*', "[new branch]".to_string()),
+            };
+            text.push_str(&format!(
+                " {flag} {summary:<17} {b:<width$} -> origin/{b}\n"
+            ));
+            let _ = write(
+                ex,
+                &normalize(&root, &format!(".git/refs/remotes/origin/{b}")),
+                format!("{new}\n").as_bytes(),
+            );
         }
-        ex.status(0);
-        return Flow::Next;
-    };
-    let origin_ref = normalize(&root, &format!(".git/refs/remotes/origin/{branch}"));
-    let fetched = read_text(ex, &origin_ref).map(|s| s.trim().to_string());
-    if fetched.as_deref() != Some(remote.id.as_str()) {
-        let summary = match &fetched {
-            Some(old) => format!("{}..{}", short(old), short(&remote.id)),
-            None => "[new branch]".into(),
-        };
-        ex.err(
-            io,
-            &format!("From {url}\n   {summary:<17} {branch:<10} -> origin/{branch}\n"),
-        );
-        let _ = write(ex, &origin_ref, format!("{}\n", remote.id).as_bytes());
+        ex.err(io, &text);
     }
     if !merge {
         ex.status(0);
         return Flow::Next;
     }
+    let Some(remote) = repo.branch_head(&branch).cloned() else {
+        return fail(ex, io, &format!("Your configuration specifies to merge with the ref 'refs/heads/{branch}'\nfrom the remote, but no such ref was fetched.\n"), 1);
+    };
     if local.as_deref() == Some(remote.id.as_str()) {
         ex.out(io, "Already up to date.\n");
         ex.status(0);
@@ -339,12 +385,37 @@ fn pull(ex: &mut Exec, _args: &[String], io: &Io, merge: bool) -> Flow {
             &format!("Updating {}..{}\n", short(l), short(&remote.id)),
         );
     }
-    // Refuse to overwrite local edits, as git does.
+    if let Err(e) = update_work_tree(ex, &root, &changes, "merge") {
+        return fail(ex, io, &e, 1);
+    }
+    let head_ref = normalize(&root, &format!(".git/refs/heads/{branch}"));
+    let _ = write(ex, &head_ref, format!("{}\n", remote.id).as_bytes());
+    if local.is_some() {
+        ex.out(io, "Fast-forward\n");
+    }
+    ex.out(io, &diffstat(&changes));
+    ex.status(0);
+    Flow::Next
+}
+
+/// Writes a change set into the working tree, refusing (with git's words for `merge` or
+/// `checkout`) when that would overwrite local edits or untracked files.
+fn update_work_tree(
+    ex: &mut Exec,
+    root: &str,
+    changes: &[FileChange],
+    action: &str,
+) -> Result<(), String> {
+    let then = if action == "merge" {
+        "merge"
+    } else {
+        "switch branches"
+    };
     let view = ex.p.view.clone();
     let mut dirty = Vec::new();
     let mut untracked = Vec::new();
-    for c in &changes {
-        let path = normalize(&root, &c.path);
+    for c in changes {
+        let path = normalize(root, &c.path);
         let current = ex
             .host
             .fs()
@@ -360,24 +431,19 @@ fn pull(ex: &mut Exec, _args: &[String], io: &Io, merge: bool) -> Flow {
     }
     if !dirty.is_empty() {
         let list: String = dirty.iter().map(|p| format!("\t{p}\n")).collect();
-        return fail(ex, io, &format!("error: Your local changes to the following files would be overwritten by merge:\n{list}Please commit your changes or stash them before you merge.\nAborting\n"), 1);
+        return Err(format!("error: Your local changes to the following files would be overwritten by {action}:\n{list}Please commit your changes or stash them before you {then}.\nAborting\n"));
     }
     if !untracked.is_empty() {
         let list: String = untracked.iter().map(|p| format!("\t{p}\n")).collect();
-        return fail(ex, io, &format!("error: The following untracked working tree files would be overwritten by merge:\n{list}Please move or remove them before you merge.\nAborting\n"), 1);
+        return Err(format!("error: The following untracked working tree files would be overwritten by {action}:\n{list}Please move or remove them before you {then}.\nAborting\n"));
     }
-    for c in &changes {
-        let path = normalize(&root, &c.path);
+    for c in changes {
+        let path = normalize(root, &c.path);
         match &c.new {
             Some(blob) => {
                 let data = ex.host.git().blob(blob).unwrap_or_default().to_vec();
                 if let Err(e) = write(ex, &path, &data) {
-                    return fail(
-                        ex,
-                        io,
-                        &format!("error: unable to create file {}: {e}\n", c.path),
-                        128,
-                    );
+                    return Err(format!("error: unable to create file {}: {e}\n", c.path));
                 }
             }
             None => {
@@ -386,12 +452,288 @@ fn pull(ex: &mut Exec, _args: &[String], io: &Io, merge: bool) -> Flow {
             }
         }
     }
-    let head_ref = normalize(&root, &format!(".git/refs/heads/{branch}"));
-    let _ = write(ex, &head_ref, format!("{}\n", remote.id).as_bytes());
-    if local.is_some() {
-        ex.out(io, "Fast-forward\n");
+    Ok(())
+}
+
+/// How the branch stands against its remote-tracking branch, as `git status` and
+/// `git checkout` say it.
+fn tracking(
+    ex: &mut Exec,
+    root: &str,
+    repo: Option<&super::Repo>,
+    branch: &str,
+    head: Option<&str>,
+) -> String {
+    let fetched = read_ref(ex, root, &format!("refs/remotes/origin/{branch}"));
+    match (fetched, head) {
+        (Some(f), Some(h)) if f == h => {
+            format!("Your branch is up to date with 'origin/{branch}'.\n")
+        }
+        (Some(f), Some(h)) => {
+            let behind = repo.map_or(0, |r| {
+                r.history(&f).iter().take_while(|c| c.id != h).count()
+            });
+            format!(
+                "Your branch is behind 'origin/{branch}' by {behind} commit{}, and can be fast-forwarded.\n  (use \"git pull\" to update your local branch)\n",
+                if behind == 1 { "" } else { "s" }
+            )
+        }
+        _ => String::new(),
     }
-    ex.out(io, &diffstat(&changes));
+}
+
+/// `git branch`: list local branches (`-r` remote-tracking ones, `-a` both), or create
+/// one at HEAD.
+fn branch(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
+    let Some(root) = repo_root(ex) else {
+        return fail(
+            ex,
+            io,
+            "fatal: not a git repository (or any of the parent directories): .git\n",
+            128,
+        );
+    };
+    let (mut local, mut remote) = (true, false);
+    let mut names = Vec::new();
+    for a in args {
+        match a.as_str() {
+            "-r" | "--remotes" => (local, remote) = (false, true),
+            "-a" | "--all" => (local, remote) = (true, true),
+            "-l" | "--list" => {}
+            a if a.starts_with('-') => {
+                return fail(
+                    ex,
+                    io,
+                    &format!("error: unknown option `{}'\n", a.trim_start_matches('-')),
+                    129,
+                )
+            }
+            a => names.push(a.to_string()),
+        }
+    }
+    let current = local_branch(ex, &root);
+    if let Some(name) = names.first() {
+        if !super::valid_branch_name(name) {
+            return fail(
+                ex,
+                io,
+                &format!("fatal: '{name}' is not a valid branch name\n"),
+                128,
+            );
+        }
+        if read_ref(ex, &root, &format!("refs/heads/{name}")).is_some() {
+            return fail(
+                ex,
+                io,
+                &format!("fatal: a branch named '{name}' already exists\n"),
+                128,
+            );
+        }
+        let Some(head) = local_head(ex, &root) else {
+            return fail(
+                ex,
+                io,
+                &format!("fatal: not a valid object name: '{current}'\n"),
+                128,
+            );
+        };
+        let _ = write(
+            ex,
+            &normalize(&root, &format!(".git/refs/heads/{name}")),
+            format!("{head}\n").as_bytes(),
+        );
+        ex.status(0);
+        return Flow::Next;
+    }
+    let mut text = String::new();
+    if local {
+        for b in ref_names(ex, &root, "refs/heads") {
+            let mark = if b == current { '*' } else { ' ' };
+            text.push_str(&format!("{mark} {b}\n"));
+        }
+    }
+    if remote {
+        let prefix = if local { "remotes/" } else { "" };
+        if let Some(h) = read_ref(ex, &root, "refs/remotes/origin/HEAD") {
+            let target = h.strip_prefix("ref: refs/remotes/").unwrap_or(&h);
+            text.push_str(&format!("  {prefix}origin/HEAD -> {target}\n"));
+        }
+        for b in ref_names(ex, &root, "refs/remotes/origin") {
+            if b != "HEAD" {
+                text.push_str(&format!("  {prefix}origin/{b}\n"));
+            }
+        }
+    }
+    ex.out(io, &text);
+    ex.status(0);
+    Flow::Next
+}
+
+/// The refs under `.git/DIR` (branch names may hold slashes), sorted.
+fn ref_names(ex: &mut Exec, root: &str, dir: &str) -> Vec<String> {
+    let view = ex.p.view.clone();
+    let mut files = std::collections::BTreeMap::new();
+    collect(
+        ex,
+        &view,
+        &normalize(root, &format!(".git/{dir}")),
+        "",
+        &mut files,
+    );
+    files.into_keys().collect()
+}
+
+/// `git checkout BRANCH` / `git switch BRANCH` (and `-b` / `-c NEW`): switch the working
+/// tree to a local branch, or to a new one tracking `origin/BRANCH`.
+fn checkout(ex: &mut Exec, args: &[String], io: &Io, switch: bool) -> Flow {
+    let Some(root) = repo_root(ex) else {
+        return fail(
+            ex,
+            io,
+            "fatal: not a git repository (or any of the parent directories): .git\n",
+            128,
+        );
+    };
+    let mut create = false;
+    let mut target = None;
+    for a in args {
+        match a.as_str() {
+            "-b" if !switch => create = true,
+            "-c" | "--create" if switch => create = true,
+            "-q" | "--quiet" => {}
+            a if a.starts_with('-') => {
+                return fail(
+                    ex,
+                    io,
+                    &format!("error: unknown switch `{}'\n", a.trim_start_matches('-')),
+                    129,
+                )
+            }
+            a if target.is_none() => target = Some(a.to_string()),
+            _ => {}
+        }
+    }
+    let Some(target) = target else {
+        return fail(
+            ex,
+            io,
+            if switch {
+                "fatal: missing branch or commit argument\n"
+            } else {
+                ""
+            },
+            if switch { 128 } else { 0 },
+        );
+    };
+    let url = remote_url(ex, &root).unwrap_or_default();
+    let repo = ex.host.git().repo(&url).cloned();
+    let current = local_branch(ex, &root);
+    let head = local_head(ex, &root);
+    let local_ref = read_ref(ex, &root, &format!("refs/heads/{target}"));
+    let remote_ref = read_ref(ex, &root, &format!("refs/remotes/origin/{target}"));
+    if create {
+        if !super::valid_branch_name(&target) {
+            return fail(
+                ex,
+                io,
+                &format!("fatal: '{target}' is not a valid branch name\n"),
+                128,
+            );
+        }
+        if local_ref.is_some() {
+            return fail(
+                ex,
+                io,
+                &format!("fatal: a branch named '{target}' already exists\n"),
+                128,
+            );
+        }
+        if let Some(h) = &head {
+            let _ = write(
+                ex,
+                &normalize(&root, &format!(".git/refs/heads/{target}")),
+                format!("{h}\n").as_bytes(),
+            );
+        }
+        let _ = write(
+            ex,
+            &normalize(&root, ".git/HEAD"),
+            format!("ref: refs/heads/{target}\n").as_bytes(),
+        );
+        ex.err(io, &format!("Switched to a new branch '{target}'\n"));
+        ex.status(0);
+        return Flow::Next;
+    }
+    if target == current && local_ref.is_some() {
+        ex.err(io, &format!("Already on '{target}'\n"));
+        let line = tracking(ex, &root, repo.as_ref(), &target, head.as_deref());
+        ex.out(io, &line);
+        ex.status(0);
+        return Flow::Next;
+    }
+    let (new_id, tracking_new) = match (local_ref, remote_ref) {
+        (Some(id), _) => (id, false),
+        (None, Some(id)) => (id, true),
+        (None, None) if switch => {
+            return fail(
+                ex,
+                io,
+                &format!("fatal: invalid reference: {target}\n"),
+                128,
+            )
+        }
+        (None, None) => {
+            return fail(
+                ex,
+                io,
+                &format!("error: pathspec '{target}' did not match any file(s) known to git\n"),
+                1,
+            )
+        }
+    };
+    let Some(repo) = repo else {
+        return fail(
+            ex,
+            io,
+            &format!("fatal: reference is not a tree: {target}\n"),
+            128,
+        );
+    };
+    let old = head.as_deref().and_then(|id| repo.commit(id));
+    let new = repo.commit(&new_id);
+    let changes = ex.host.git().diff(old, new);
+    if let Err(e) = update_work_tree(ex, &root, &changes, "checkout") {
+        return fail(ex, io, &e, 1);
+    }
+    if tracking_new {
+        let _ = write(
+            ex,
+            &normalize(&root, &format!(".git/refs/heads/{target}")),
+            format!("{new_id}\n").as_bytes(),
+        );
+        let config_path = normalize(&root, ".git/config");
+        let mut config = read_text(ex, &config_path).unwrap_or_default();
+        config.push_str(&format!(
+            "[branch \"{target}\"]\n\tremote = origin\n\tmerge = refs/heads/{target}\n"
+        ));
+        let _ = write(ex, &config_path, config.as_bytes());
+    }
+    let _ = write(
+        ex,
+        &normalize(&root, ".git/HEAD"),
+        format!("ref: refs/heads/{target}\n").as_bytes(),
+    );
+    if tracking_new {
+        ex.out(
+            io,
+            &format!("branch '{target}' set up to track 'origin/{target}'.\n"),
+        );
+        ex.err(io, &format!("Switched to a new branch '{target}'\n"));
+    } else {
+        ex.err(io, &format!("Switched to branch '{target}'\n"));
+        let line = tracking(ex, &root, Some(&repo), &target, Some(&new_id));
+        ex.out(io, &line);
+    }
     ex.status(0);
     Flow::Next
 }
@@ -539,38 +881,15 @@ fn status(ex: &mut Exec, io: &Io) -> Flow {
             untracked.push(shown);
         }
     }
-    let branch = repo
-        .as_ref()
-        .map_or("master".to_string(), |r| r.branch.clone());
+    let branch = local_branch(ex, &root);
     let mut text = format!("On branch {branch}\n");
-    let fetched = read_text(
+    text.push_str(&tracking(
         ex,
-        &normalize(&root, &format!(".git/refs/remotes/origin/{branch}")),
-    );
-    match (fetched.map(|s| s.trim().to_string()), &head) {
-        (Some(f), Some(h)) if f == *h => text.push_str(&format!(
-            "Your branch is up to date with 'origin/{branch}'.\n"
-        )),
-        (Some(f), Some(h)) => {
-            let behind = repo.as_ref().map_or(0, |r| {
-                let mut n = 0;
-                let mut at = Some(f.clone());
-                while let Some(c) = at.as_deref().and_then(|id| r.commit(id)) {
-                    if c.id == *h {
-                        break;
-                    }
-                    n += 1;
-                    at = c.parent.clone();
-                }
-                n
-            });
-            text.push_str(&format!(
-                "Your branch is behind 'origin/{branch}' by {behind} commit{}, and can be fast-forwarded.\n  (use \"git pull\" to update your local branch)\n",
-                if behind == 1 { "" } else { "s" }
-            ));
-        }
-        _ => {}
-    }
+        &root,
+        repo.as_ref(),
+        &branch,
+        head.as_deref(),
+    ));
     if !modified.is_empty() || !deleted.is_empty() {
         text.push_str("\nChanges not staged for commit:\n  (use \"git add/rm <file>...\" to update what will be committed)\n  (use \"git restore <file>...\" to discard changes in working directory)\n");
         let mut all: Vec<(String, &str)> =

@@ -31,22 +31,118 @@ pub struct Commit {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Repo {
     pub url: String,
+    /// The default branch (the remote's HEAD): what a clone checks out.
     pub branch: String,
-    /// Commits, oldest first; the last is the branch head.
+    /// Every commit of every branch, oldest first.
     pub commits: Vec<Commit>,
+    /// Branch heads: name to commit id.
+    #[serde(default)]
+    pub branches: BTreeMap<String, String>,
+    /// The branch the next commit goes on (`podlab git checkout`); the default branch
+    /// when unset.
+    #[serde(default)]
+    pub work_branch: Option<String>,
     /// What the next commit will hold (path to contents).
     #[serde(with = "staged")]
     pub staged: BTreeMap<String, Vec<u8>>,
 }
 
 impl Repo {
+    /// The head of the default branch.
     pub fn head(&self) -> Option<&Commit> {
-        self.commits.last()
+        self.branch_head(&self.branch)
+    }
+
+    /// The head commit of a branch (None for a branch without commits or none at all).
+    pub fn branch_head(&self, name: &str) -> Option<&Commit> {
+        match self.branches.get(name) {
+            Some(id) => self.commit(id),
+            // Saved before branches existed: one linear branch.
+            None if self.branches.is_empty() && name == self.branch => self.commits.last(),
+            None => None,
+        }
+    }
+
+    /// The branch `podlab git commit` adds to.
+    pub fn current_branch(&self) -> &str {
+        self.work_branch.as_deref().unwrap_or(&self.branch)
     }
 
     pub fn commit(&self, id: &str) -> Option<&Commit> {
         self.commits.iter().find(|c| c.id == id)
     }
+
+    /// A branch name or a (possibly abbreviated, at least 4 digits) commit id.
+    pub fn resolve(&self, rev: &str) -> Option<&Commit> {
+        if let Some(c) = self.branch_head(rev) {
+            return Some(c);
+        }
+        if rev.len() < 4 || !rev.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        let mut found = self.commits.iter().filter(|c| c.id.starts_with(rev));
+        match (found.next(), found.next()) {
+            (Some(c), None) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// Branch names in git's order (sorted), with their head ids.
+    pub fn branch_list(&self) -> Vec<(String, String)> {
+        if self.branches.is_empty() {
+            return self
+                .commits
+                .last()
+                .map(|c| vec![(self.branch.clone(), c.id.clone())])
+                .unwrap_or_default();
+        }
+        self.branches
+            .iter()
+            .map(|(b, id)| (b.clone(), id.clone()))
+            .collect()
+    }
+
+    /// The commits reachable from `id`, newest first.
+    pub fn history(&self, id: &str) -> Vec<&Commit> {
+        let mut out = Vec::new();
+        let mut at = Some(id.to_string());
+        while let Some(c) = at.as_deref().and_then(|id| self.commit(id)) {
+            out.push(c);
+            at = c.parent.clone();
+            if out.len() > self.commits.len() {
+                break;
+            }
+        }
+        out
+    }
+
+    /// Fills `branches` for a repository saved before branches existed.
+    fn migrate(&mut self) {
+        if self.branches.is_empty() {
+            if let Some(last) = self.commits.last() {
+                self.branches.insert(self.branch.clone(), last.id.clone());
+            }
+        }
+    }
+}
+
+/// `git check-ref-format --branch`'s rules, the ones a person can trip over.
+pub fn valid_branch_name(name: &str) -> bool {
+    !name.is_empty()
+        && name != "@"
+        && name != "HEAD"
+        && !name.starts_with('-')
+        && !name.starts_with('/')
+        && !name.ends_with('/')
+        && !name.ends_with('.')
+        && !name.ends_with(".lock")
+        && !name.contains("..")
+        && !name.contains("//")
+        && !name.contains("@{")
+        && !name.split('/').any(|c| c.starts_with('.'))
+        && !name
+            .chars()
+            .any(|c| c.is_ascii_control() || " ~^:?*[\\".contains(c))
 }
 
 /// Why a store operation failed.
@@ -56,6 +152,12 @@ pub enum GitError {
     Exists(String),
     NothingToCommit,
     BadPath(String),
+    BranchExists(String),
+    InvalidBranchName(String),
+    /// A start point that names no branch or commit.
+    BadRevision(String),
+    /// A branch to check out that does not exist.
+    InvalidReference(String),
 }
 
 impl std::fmt::Display for GitError {
@@ -65,6 +167,10 @@ impl std::fmt::Display for GitError {
             GitError::Exists(u) => write!(f, "fatal: repository '{u}' already exists"),
             GitError::NothingToCommit => write!(f, "nothing to commit, working tree clean"),
             GitError::BadPath(p) => write!(f, "fatal: invalid path '{p}'"),
+            GitError::BranchExists(b) => write!(f, "fatal: a branch named '{b}' already exists"),
+            GitError::InvalidBranchName(b) => write!(f, "fatal: '{b}' is not a valid branch name"),
+            GitError::BadRevision(r) => write!(f, "fatal: not a valid object name: '{r}'"),
+            GitError::InvalidReference(r) => write!(f, "fatal: invalid reference: {r}"),
         }
     }
 }
@@ -252,11 +358,17 @@ impl Remotes {
             files.insert(p.clone(), id.clone());
             new_blobs.push((id, data.clone()));
         }
-        if repo.head().is_some_and(|h| h.files == files) {
+        let tree = tree_id(&files);
+        let parent = repo
+            .branch_head(repo.current_branch())
+            .map(|h| h.id.clone());
+        if parent.is_some()
+            && repo
+                .branch_head(repo.current_branch())
+                .is_some_and(|h| h.files == files)
+        {
             return Err(GitError::NothingToCommit);
         }
-        let tree = tree_id(&files);
-        let parent = repo.head().map(|h| h.id.clone());
         let secs = (crate::clock::EPOCH_UNIX_MS + time.0 as i64) / 1000;
         let mut body = format!("tree {tree}\n");
         if let Some(p) = &parent {
@@ -269,6 +381,9 @@ impl Remotes {
             self.blobs.insert(b, d);
         }
         if let Some(repo) = self.repos.get_mut(&key) {
+            repo.migrate();
+            let branch = repo.current_branch().to_string();
+            repo.branches.insert(branch, id.clone());
             repo.commits.push(Commit {
                 id: id.clone(),
                 parent,
@@ -281,6 +396,59 @@ impl Remotes {
             });
         }
         Ok(id)
+    }
+}
+
+impl Remotes {
+    /// Creates a branch at `start` (a branch or commit; the current branch's head when
+    /// None), as `git branch NAME [START]` on the server.
+    pub fn create_branch(
+        &mut self,
+        url: &str,
+        name: &str,
+        start: Option<&str>,
+    ) -> Result<String, GitError> {
+        let repo = self
+            .repos
+            .get_mut(&normalize_url(url))
+            .ok_or_else(|| GitError::NotFound(url.to_string()))?;
+        if !valid_branch_name(name) {
+            return Err(GitError::InvalidBranchName(name.to_string()));
+        }
+        repo.migrate();
+        if repo.branches.contains_key(name) {
+            return Err(GitError::BranchExists(name.to_string()));
+        }
+        let start_name = start.unwrap_or(repo.current_branch()).to_string();
+        let id = repo
+            .resolve(&start_name)
+            .map(|c| c.id.clone())
+            .ok_or(GitError::BadRevision(start_name))?;
+        repo.branches.insert(name.to_string(), id.clone());
+        Ok(id)
+    }
+
+    /// Makes `name` the branch the next commit goes on, with its files staged
+    /// (`git switch` on the server's work tree).
+    pub fn checkout(&mut self, url: &str, name: &str) -> Result<(), GitError> {
+        let repo = self
+            .repos
+            .get_mut(&normalize_url(url))
+            .ok_or_else(|| GitError::NotFound(url.to_string()))?;
+        let unborn = repo.commits.is_empty() && name == repo.branch;
+        let files = match repo.branch_head(name) {
+            Some(head) => head.files.clone(),
+            None if unborn => BTreeMap::new(),
+            None => return Err(GitError::InvalidReference(name.to_string())),
+        };
+        let mut staged = BTreeMap::new();
+        for (path, blob) in files {
+            let data = self.blobs.get(&blob).cloned().unwrap_or_default();
+            staged.insert(path, data);
+        }
+        repo.staged = staged;
+        repo.work_branch = (name != repo.branch).then(|| name.to_string());
+        Ok(())
     }
 }
 
