@@ -6,7 +6,7 @@ use crate::Cluster;
 
 /// The SHA-1 of the snapshot [`determinism_fingerprint`] reaches. It changes whenever
 /// the simulation's behaviour changes; update it when that change is intended.
-pub const DETERMINISM_FINGERPRINT: &str = "3a039d38b65a12de68a4d622d552884276165681";
+pub const DETERMINISM_FINGERPRINT: &str = "adad0dfe69a30729f26d90c6ae71b2d759844202";
 
 const REPO: &str = "https://github.com/ansilh/k8s-demo-web.git";
 
@@ -177,9 +177,12 @@ pub fn hostile_inputs() -> Vec<HostileOutcome> {
     );
     case(
         "corrupt saved workspace",
-        Cluster::restore("{\"podlabSnapshot\": 2, \"cluster\": {\"api\": 7}}")
-            .map(|_| String::new())
-            .map_err(|e| e.to_string()),
+        Cluster::restore(&format!(
+            "{{\"podlabSnapshot\": {}, \"cluster\": {{\"api\": 7}}}}",
+            crate::cluster::SNAPSHOT_VERSION
+        ))
+        .map(|_| String::new())
+        .map_err(|e| e.to_string()),
     );
     let snapshot = Cluster::with_default_nodes(1).snapshot();
     case(

@@ -372,17 +372,8 @@ fn inspector(app: &App, link: &yew::html::Scope<App>) -> Html {
 
 /// "Why here?": plugins × nodes, with each filter's verdict, each score and the total.
 fn decision_table(d: &Decision) -> Html {
-    let filters: Vec<&str> = d
-        .nodes
-        .first()
-        .map(|n| n.filters.iter().map(|f| f.plugin.as_ref()).collect())
-        .unwrap_or_default();
-    let scores: Vec<&str> = d
-        .nodes
-        .iter()
-        .find(|n| !n.scores.is_empty())
-        .map(|n| n.scores.iter().map(|s| s.plugin.as_ref()).collect())
-        .unwrap_or_default();
+    let filters: Vec<&str> = d.filter_plugins.iter().map(|p| p.as_ref()).collect();
+    let scores: Vec<&str> = d.score_plugins().collect();
     let chosen = |node: &str| d.chosen.as_deref() == Some(node);
     html! {
         <section class="decision" data-decision="">
@@ -392,8 +383,8 @@ fn decision_table(d: &Decision) -> Html {
                 <thead><tr>
                     <th>{"Plugin"}</th>
                     { for d.nodes.iter().map(|n| html! {
-                        <th class={classes!(chosen(&n.node).then_some("chosen"))} data-decision-node={n.node.clone()}>
-                            { &n.node }{ if chosen(&n.node) { " ✓" } else { "" } }
+                        <th class={classes!(chosen(&n.node).then_some("chosen"))} data-decision-node={n.node.to_string()}>
+                            { n.node.as_ref() }{ if chosen(&n.node) { " ✓" } else { "" } }
                         </th>
                     }) }
                 </tr></thead>
@@ -403,9 +394,9 @@ fn decision_table(d: &Decision) -> Html {
                         <th scope="row">{ *plugin }</th>
                         { for d.nodes.iter().map(|n| {
                             let cls = classes!(chosen(&n.node).then_some("chosen"));
-                            match n.filters.get(i).map(|f| &f.outcome) {
-                                Some(FilterOutcome::Pass) => html! { <td class={classes!("pass", cls)} data-filter={format!("{}/{plugin}", n.node)}>{"pass"}</td> },
-                                Some(FilterOutcome::Fail { reasons, .. }) => html! { <td class={classes!("fail", cls)} data-filter={format!("{}/{plugin}", n.node)}>{ reasons.join(", ") }</td> },
+                            match n.filter_outcome(i) {
+                                FilterOutcome::Pass => html! { <td class={classes!("pass", cls)} data-filter={format!("{}/{plugin}", n.node)}>{"pass"}</td> },
+                                FilterOutcome::Fail { reasons, .. } => html! { <td class={classes!("fail", cls)} data-filter={format!("{}/{plugin}", n.node)}>{ reasons.join(", ") }</td> },
                                 _ => html! { <td class={classes!("skipped", cls)} title="not run: an earlier plugin rejected the node">{"–"}</td> },
                             }
                         }) }
@@ -415,7 +406,7 @@ fn decision_table(d: &Decision) -> Html {
                     <tr class="score">
                         <th scope="row">{ format!("{plugin} (score ×weight)") }</th>
                         { for d.nodes.iter().map(|n| {
-                            let s = n.scores.iter().find(|s| s.plugin == *plugin);
+                            let s = d.scores(n).iter().find(|s| s.plugin == *plugin);
                             html! { <td class={classes!(chosen(&n.node).then_some("chosen"))}>{ s.map(|s| format!("{} ×{}", s.normalized, s.weight)).unwrap_or_default() }</td> }
                         }) }
                     </tr>

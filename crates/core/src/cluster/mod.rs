@@ -64,7 +64,7 @@ pub struct ManifestRejected {
 }
 
 /// Version of the snapshot format written by [`Cluster::snapshot`].
-pub const SNAPSHOT_VERSION: u32 = 2;
+pub const SNAPSHOT_VERSION: u32 = 3;
 
 /// Why a snapshot could not be restored.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,7 +2,10 @@
 //! the plugins look at (kube-scheduler's `framework.NodeInfo`).
 
 use crate::model::quantity;
-use crate::model::{Node, Pod};
+use crate::model::{Node, Pod, Taint, Toleration};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// kube-scheduler's MaxNodeScore.
 pub const MAX_NODE_SCORE: i64 = 100;
@@ -24,11 +27,11 @@ pub enum Code {
     UnschedulableAndUnresolvable,
 }
 
-/// The result of one plugin on one node.
+/// The result of one plugin on one node. Reasons are mostly fixed texts, borrowed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Status {
     pub code: Code,
-    pub reasons: Vec<String>,
+    pub reasons: Vec<Cow<'static, str>>,
 }
 
 impl Status {
@@ -39,14 +42,14 @@ impl Status {
         }
     }
 
-    pub fn unschedulable(reason: impl Into<String>) -> Status {
+    pub fn unschedulable(reason: impl Into<Cow<'static, str>>) -> Status {
         Status {
             code: Code::Unschedulable,
             reasons: vec![reason.into()],
         }
     }
 
-    pub fn unresolvable(reason: impl Into<String>) -> Status {
+    pub fn unresolvable(reason: impl Into<Cow<'static, str>>) -> Status {
         Status {
             code: Code::UnschedulableAndUnresolvable,
             reasons: vec![reason.into()],
@@ -67,11 +70,55 @@ pub struct Resources {
     pub pods: i128,
 }
 
+/// The pod being scheduled with what PreFilter works out once per attempt (kube-scheduler's
+/// `PodInfo` and cycle state): its requests and host ports. Derefs to the pod.
+#[derive(Debug, Clone)]
+pub struct PodInfo<'a> {
+    pub pod: &'a Pod,
+    pub requests: Resources,
+    /// The requests with the scoring defaults for unset cpu/memory.
+    pub non_zero_requests: Resources,
+    pub host_ports: Vec<(String, String, i32)>,
+    pub tolerations: &'a [Toleration],
+}
+
+impl<'a> PodInfo<'a> {
+    pub fn new(pod: &'a Pod) -> PodInfo<'a> {
+        PodInfo {
+            pod,
+            requests: pod_requests(pod, false),
+            non_zero_requests: pod_requests(pod, true),
+            host_ports: crate::scheduler::plugins::node_ports::host_ports(pod),
+            tolerations: pod
+                .spec
+                .as_ref()
+                .and_then(|s| s.tolerations.as_deref())
+                .unwrap_or_default(),
+        }
+    }
+}
+
+impl std::ops::Deref for PodInfo<'_> {
+    type Target = Pod;
+    fn deref(&self) -> &Pod {
+        self.pod
+    }
+}
+
+static NO_LABELS: BTreeMap<String, String> = BTreeMap::new();
+
 /// One node with what the pods bound to it request (kube-scheduler's NodeInfo, kept
-/// as sums so that a pass over many pods stays linear).
+/// as sums so that a pass over many pods stays linear), and the node's fields the
+/// filters read, taken out once.
 #[derive(Debug, Clone)]
 pub struct NodeInfo<'a> {
     pub node: &'a Node,
+    /// The node's name, shared with every decision record that mentions it.
+    pub name: Arc<str>,
+    pub labels: &'a BTreeMap<String, String>,
+    pub taints: &'a [Taint],
+    /// `spec.unschedulable` (cordoned).
+    pub unschedulable: bool,
     pub allocatable: Resources,
     /// Sum of the bound pods' requests; `pods` counts them.
     pub requested: Resources,
@@ -90,8 +137,13 @@ impl<'a> NodeInfo<'a> {
                 .and_then(|q| quantity::milli(q).ok())
                 .unwrap_or(0)
         };
+        let spec = node.spec.as_ref();
         NodeInfo {
             node,
+            name: Arc::from(node.metadata.name.as_deref().unwrap_or_default()),
+            labels: node.metadata.labels.as_ref().unwrap_or(&NO_LABELS),
+            taints: spec.and_then(|s| s.taints.as_deref()).unwrap_or_default(),
+            unschedulable: spec.and_then(|s| s.unschedulable).unwrap_or(false),
             allocatable: Resources {
                 milli_cpu: get("cpu"),
                 memory: get("memory"),
@@ -117,8 +169,8 @@ impl<'a> NodeInfo<'a> {
             .extend(crate::scheduler::plugins::node_ports::host_ports(pod));
     }
 
-    pub fn name(&self) -> &'a str {
-        self.node.metadata.name.as_deref().unwrap_or_default()
+    pub fn name(&self) -> &str {
+        &self.name
     }
 }
 
@@ -201,7 +253,7 @@ pub enum QueueingHint {
 /// A Filter plugin: can the pod run on this node?
 pub trait FilterPlugin {
     fn name(&self) -> &'static str;
-    fn filter(&self, pod: &Pod, node: &NodeInfo<'_>) -> Status;
+    fn filter(&self, pod: &PodInfo<'_>, node: &NodeInfo<'_>) -> Status;
 
     /// The plugin's QueueingHint for a pod it rejected. The default serves plugins that
     /// look at the node object only: queue when a new node passes, or an updated node
@@ -218,7 +270,8 @@ pub fn node_hint<P: FilterPlugin + ?Sized>(
     pod: &Pod,
     event: &ClusterEvent<'_>,
 ) -> QueueingHint {
-    let passes = |n: &Node| plugin.filter(pod, &NodeInfo::new(n)).is_success();
+    let pod = PodInfo::new(pod);
+    let passes = |n: &Node| plugin.filter(&pod, &NodeInfo::new(n)).is_success();
     let queue = match event {
         ClusterEvent::NodeAdded(n) => passes(n),
         ClusterEvent::NodeUpdated { old, new } => passes(new) && !passes(old),
@@ -238,10 +291,10 @@ pub trait ScorePlugin {
     /// The default weight in kube-scheduler's default profile.
     fn weight(&self) -> i64;
     /// PreScore's Skip: the plugin does not score this pod at all.
-    fn skip(&self, _pod: &Pod) -> bool {
+    fn skip(&self, _pod: &PodInfo<'_>) -> bool {
         false
     }
-    fn score(&self, pod: &Pod, node: &NodeInfo<'_>) -> i64;
+    fn score(&self, pod: &PodInfo<'_>, node: &NodeInfo<'_>) -> i64;
     /// Rescales raw scores of all feasible nodes; the default leaves them as they are.
     fn normalize(&self, _scores: &mut [i64]) {}
 }

@@ -8,10 +8,11 @@ pub mod queue;
 
 use crate::clock::{Rng, SimTime};
 use crate::model::{Node, Pod};
-use framework::{Code, FilterPlugin, NodeInfo, ScorePlugin, Status};
+use framework::{Code, FilterPlugin, NodeInfo, PodInfo, ScorePlugin, Status};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// The scheduler's name, as pods' `spec.schedulerName` and event sources show it.
 pub const SCHEDULER_NAME: &str = "default-scheduler";
@@ -33,16 +34,19 @@ pub enum FilterOutcome {
     Pass,
     Fail {
         code: Code,
-        reasons: Vec<String>,
+        reasons: Vec<Cow<'static, str>>,
     },
     /// Not run: an earlier plugin already rejected the node.
     Skipped,
 }
 
+/// The filter plugin that rejected a node, by its index in
+/// [`Decision::filter_plugins`], and what it said.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PluginFilter {
-    pub plugin: Cow<'static, str>,
-    pub outcome: FilterOutcome,
+pub struct Rejection {
+    pub plugin: usize,
+    pub code: Code,
+    pub reasons: Vec<Cow<'static, str>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,22 +57,35 @@ pub struct PluginScore {
     pub weight: i64,
 }
 
-/// Everything the scheduler found out about one node for one pod.
+/// Everything the scheduler found out about one node for one pod. Filters run in order
+/// and stop at the first rejection, so a verdict keeps only that rejection: the filters
+/// before it passed and the ones after it did not run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NodeVerdict {
-    pub node: String,
-    pub filters: Vec<PluginFilter>,
-    /// Empty when the node was infeasible.
-    pub scores: Vec<PluginScore>,
+    pub node: Arc<str>,
+    /// `None` when every filter passed.
+    pub rejected: Option<Rejection>,
+    /// Where the node's scores start in [`Decision::scores`] (feasible nodes only).
+    score_start: Option<u32>,
     /// The weighted sum of the normalized scores; `None` when infeasible.
     pub total: Option<i64>,
 }
 
 impl NodeVerdict {
     pub fn feasible(&self) -> bool {
-        self.filters
-            .iter()
-            .all(|f| f.outcome == FilterOutcome::Pass)
+        self.rejected.is_none()
+    }
+
+    /// What the filter plugin at `index` (in [`Decision::filter_plugins`]) said.
+    pub fn filter_outcome(&self, index: usize) -> FilterOutcome {
+        match &self.rejected {
+            Some(r) if index == r.plugin => FilterOutcome::Fail {
+                code: r.code,
+                reasons: r.reasons.clone(),
+            },
+            Some(r) if index > r.plugin => FilterOutcome::Skipped,
+            _ => FilterOutcome::Pass,
+        }
     }
 }
 
@@ -82,11 +99,40 @@ pub struct Decision {
     /// Nodes the filters ran on (fewer than all when sampling stopped early).
     pub evaluated: usize,
     pub feasible: usize,
+    /// The filter plugins, in the order they ran on each node.
+    pub filter_plugins: Vec<Cow<'static, str>>,
     /// In the order they were evaluated.
     pub nodes: Vec<NodeVerdict>,
+    /// Each feasible node's scores, one per score plugin that took part.
+    scores: Vec<PluginScore>,
+    /// How many score plugins took part (PreScore may skip some).
+    scored_by: usize,
     pub chosen: Option<String>,
     /// The FailedScheduling message when no node fits.
     pub failure: Option<String>,
+}
+
+impl Decision {
+    /// The scores of a feasible node, one per score plugin (empty when infeasible).
+    pub fn scores(&self, verdict: &NodeVerdict) -> &[PluginScore] {
+        match verdict.score_start {
+            Some(start) => {
+                let start = start as usize;
+                self.scores
+                    .get(start..start + self.scored_by)
+                    .unwrap_or_default()
+            }
+            None => &[],
+        }
+    }
+
+    /// The names of the score plugins that took part, in order.
+    pub fn score_plugins(&self) -> impl Iterator<Item = &str> {
+        self.scores
+            .iter()
+            .take(self.scored_by)
+            .map(|s| s.plugin.as_ref())
+    }
 }
 
 /// The filter and score plugins of the default profile, in its order.
@@ -142,7 +188,7 @@ pub fn num_feasible_nodes_to_find(num_all_nodes: usize) -> usize {
 #[derive(Debug, Clone)]
 pub struct Snapshot<'a> {
     pub infos: Vec<NodeInfo<'a>>,
-    index: BTreeMap<&'a str, usize>,
+    index: BTreeMap<Arc<str>, usize>,
 }
 
 impl<'a> Snapshot<'a> {
@@ -154,7 +200,7 @@ impl<'a> Snapshot<'a> {
         let index = infos
             .iter()
             .enumerate()
-            .map(|(i, n)| (n.name(), i))
+            .map(|(i, n)| (n.name.clone(), i))
             .collect();
         let mut snap = Snapshot { infos, index };
         for p in pods {
@@ -215,13 +261,15 @@ impl Scheduler {
             pod.metadata.namespace.as_deref().unwrap_or("default"),
             pod.metadata.name.as_deref().unwrap_or_default()
         );
+        // PreFilter: what every node's filters and scores need from the pod, once.
+        let pod = PodInfo::new(pod);
         let infos = &snapshot.infos;
         let total = infos.len();
         let want = match self.sampling {
             Sampling::Adaptive => num_feasible_nodes_to_find(total),
             Sampling::Exhaustive => total,
         };
-        let mut verdicts = Vec::new();
+        let mut verdicts = Vec::with_capacity(want.min(total));
         let mut feasible_idx = Vec::new();
         let start = if total == 0 {
             0
@@ -234,17 +282,16 @@ impl Scheduler {
             }
             let idx = (start + i) % total;
             let info = &infos[idx];
-            let filters = self.run_filters(pod, info);
-            let verdict = NodeVerdict {
-                node: info.name().to_string(),
-                filters,
-                scores: Vec::new(),
-                total: None,
-            };
-            if verdict.feasible() {
+            let rejected = self.run_filters(&pod, info);
+            if rejected.is_none() {
                 feasible_idx.push((verdicts.len(), idx));
             }
-            verdicts.push(verdict);
+            verdicts.push(NodeVerdict {
+                node: info.name.clone(),
+                rejected,
+                score_start: None,
+                total: None,
+            });
         }
         let evaluated = verdicts.len();
         if total > 0 {
@@ -257,7 +304,15 @@ impl Scheduler {
             total_nodes: total,
             evaluated,
             feasible: feasible_idx.len(),
+            filter_plugins: self
+                .profile
+                .filters
+                .iter()
+                .map(|p| Cow::Borrowed(p.name()))
+                .collect(),
             nodes: Vec::new(),
+            scores: Vec::new(),
+            scored_by: 0,
             chosen: None,
             failure: None,
         };
@@ -267,34 +322,48 @@ impl Scheduler {
             return decision;
         }
 
-        // Score, normalize, weigh.
-        for plugin in &self.profile.scores {
-            // PreScore may skip a plugin for this pod: it then takes no part.
-            if plugin.skip(pod) {
-                continue;
-            }
-            let mut raw: Vec<i64> = feasible_idx
-                .iter()
-                .map(|&(_, i)| plugin.score(pod, &infos[i]))
-                .collect();
-            let mut normalized = raw.clone();
-            plugin.normalize(&mut normalized);
-            for (k, &(v, _)) in feasible_idx.iter().enumerate() {
-                verdicts[v].scores.push(PluginScore {
+        // Score, normalize, weigh. PreScore may skip a plugin for this pod: it then
+        // takes no part.
+        let scoring: Vec<&dyn ScorePlugin> = self
+            .profile
+            .scores
+            .iter()
+            .map(|p| p.as_ref())
+            .filter(|p| !p.skip(&pod))
+            .collect();
+        let n = scoring.len();
+        let mut scores = vec![
+            PluginScore {
+                plugin: Cow::Borrowed(""),
+                raw: 0,
+                normalized: 0,
+                weight: 0,
+            };
+            feasible_idx.len() * n
+        ];
+        let mut column = Vec::with_capacity(feasible_idx.len());
+        for (j, plugin) in scoring.iter().enumerate() {
+            column.clear();
+            column.extend(
+                feasible_idx
+                    .iter()
+                    .map(|&(_, i)| plugin.score(&pod, &infos[i])),
+            );
+            let raw = column.clone();
+            plugin.normalize(&mut column);
+            for (k, score) in scores.iter_mut().skip(j).step_by(n).enumerate() {
+                *score = PluginScore {
                     plugin: Cow::Borrowed(plugin.name()),
-                    raw: std::mem::take(&mut raw[k]),
-                    normalized: normalized[k],
+                    raw: raw[k],
+                    normalized: column[k],
                     weight: plugin.weight(),
-                });
+                };
             }
         }
-        for &(v, _) in &feasible_idx {
-            let t = verdicts[v]
-                .scores
-                .iter()
-                .map(|s| s.normalized * s.weight)
-                .sum();
-            verdicts[v].total = Some(t);
+        for (k, &(v, _)) in feasible_idx.iter().enumerate() {
+            let mine = &scores[k * n..(k + 1) * n];
+            verdicts[v].score_start = Some((k * n) as u32);
+            verdicts[v].total = Some(mine.iter().map(|s| s.normalized * s.weight).sum());
         }
         // selectHost: the highest total; ties broken uniformly at random (seeded).
         let mut best: Option<(i64, usize)> = None;
@@ -315,34 +384,27 @@ impl Scheduler {
                 }
             }
         }
-        decision.chosen = best.map(|(_, v)| verdicts[v].node.clone());
+        decision.chosen = best.map(|(_, v)| verdicts[v].node.to_string());
         decision.nodes = verdicts;
+        decision.scores = scores;
+        decision.scored_by = n;
         decision
     }
 
-    fn run_filters(&self, pod: &Pod, info: &NodeInfo<'_>) -> Vec<PluginFilter> {
-        let mut failed = false;
+    /// The filters in order until one rejects the node.
+    fn run_filters(&self, pod: &PodInfo<'_>, info: &NodeInfo<'_>) -> Option<Rejection> {
         self.profile
             .filters
             .iter()
-            .map(|plugin| {
-                let outcome = if failed {
-                    FilterOutcome::Skipped
-                } else {
-                    let Status { code, reasons } = plugin.filter(pod, info);
-                    if code == Code::Success {
-                        FilterOutcome::Pass
-                    } else {
-                        failed = true;
-                        FilterOutcome::Fail { code, reasons }
-                    }
-                };
-                PluginFilter {
-                    plugin: Cow::Borrowed(plugin.name()),
-                    outcome,
-                }
+            .enumerate()
+            .find_map(|(plugin, filter)| {
+                let Status { code, reasons } = filter.filter(pod, info);
+                (code != Code::Success).then_some(Rejection {
+                    plugin,
+                    code,
+                    reasons,
+                })
             })
-            .collect()
     }
 }
 
@@ -371,20 +433,16 @@ fn histogram<'a>(reasons: impl Iterator<Item = &'a str>) -> String {
 /// The FailedScheduling message (`FitError.Error()` plus DefaultPreemption's
 /// PostFilter message).
 pub fn fit_error_message(total: usize, verdicts: &[NodeVerdict]) -> String {
-    let failures: Vec<(Code, &[String])> = verdicts
+    let failures: Vec<(Code, &[Cow<'static, str>])> = verdicts
         .iter()
-        .filter_map(|v| {
-            v.filters.iter().find_map(|f| match &f.outcome {
-                FilterOutcome::Fail { code, reasons } => Some((*code, reasons.as_slice())),
-                _ => None,
-            })
-        })
+        .filter_map(|v| v.rejected.as_ref())
+        .map(|r| (r.code, r.reasons.as_slice()))
         .collect();
     let mut msg = format!("0/{total} nodes are available");
     let filter_msg = histogram(
         failures
             .iter()
-            .flat_map(|(_, r)| r.iter().map(String::as_str)),
+            .flat_map(|(_, r)| r.iter().map(|r| r.as_ref())),
     );
     if !filter_msg.is_empty() {
         msg.push_str(&format!(": {filter_msg}."));

@@ -15,7 +15,7 @@
 //! with the old and the new object.
 
 use super::framework::{ClusterEvent, FilterPlugin, QueueingHint};
-use super::{Decision, FilterOutcome};
+use super::Decision;
 use crate::clock::SimTime;
 use crate::model::{Node, Pod, Toleration};
 use serde::{Deserialize, Serialize};
@@ -283,17 +283,17 @@ impl SchedulingQueue {
         entry.attempts = entry.attempts.saturating_add(1);
         entry.last_attempt = Some(now);
         entry.state = QueueState::Unschedulable { since: now };
-        let mut plugins: Vec<String> = Vec::new();
-        for verdict in &decision.nodes {
-            for f in &verdict.filters {
-                if matches!(f.outcome, FilterOutcome::Fail { .. })
-                    && !plugins.iter().any(|p| *p == f.plugin)
-                {
-                    plugins.push(f.plugin.to_string());
-                }
-            }
-        }
-        entry.unschedulable_plugins = plugins;
+        let mut rejecting: Vec<usize> = decision
+            .nodes
+            .iter()
+            .filter_map(|v| v.rejected.as_ref().map(|r| r.plugin))
+            .collect();
+        rejecting.sort_unstable();
+        rejecting.dedup();
+        entry.unschedulable_plugins = rejecting
+            .into_iter()
+            .filter_map(|i| decision.filter_plugins.get(i).map(|p| p.to_string()))
+            .collect();
     }
 
     /// The next moment the queue has work of its own (a backoff ending, a flush).

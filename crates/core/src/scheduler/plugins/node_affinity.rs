@@ -2,7 +2,9 @@
 //! Filter on the selector and required terms; score by matching preferred terms.
 
 use crate::model::{Node, Pod};
-use crate::scheduler::framework::{default_normalize, FilterPlugin, NodeInfo, ScorePlugin, Status};
+use crate::scheduler::framework::{
+    default_normalize, FilterPlugin, NodeInfo, PodInfo, ScorePlugin, Status,
+};
 use k8s_openapi::api::core::v1::{NodeSelectorRequirement, NodeSelectorTerm};
 
 pub const ERR_REASON_POD: &str = "node(s) didn't match Pod's node affinity/selector";
@@ -93,7 +95,7 @@ impl FilterPlugin for NodeAffinity {
         "NodeAffinity"
     }
 
-    fn filter(&self, pod: &Pod, node: &NodeInfo<'_>) -> Status {
+    fn filter(&self, pod: &PodInfo<'_>, node: &NodeInfo<'_>) -> Status {
         if required_matches(pod, node.node) {
             Status::success()
         } else {
@@ -112,7 +114,7 @@ impl ScorePlugin for NodeAffinity {
     }
 
     /// The sum of the weights of the preferred terms the node matches.
-    fn score(&self, pod: &Pod, node: &NodeInfo<'_>) -> i64 {
+    fn score(&self, pod: &PodInfo<'_>, node: &NodeInfo<'_>) -> i64 {
         let preferred = pod
             .spec
             .as_ref()

@@ -1,7 +1,6 @@
 //! NodeName: a pod that names its node fits only there.
 
-use crate::model::Pod;
-use crate::scheduler::framework::{FilterPlugin, NodeInfo, Status};
+use crate::scheduler::framework::{FilterPlugin, NodeInfo, PodInfo, Status};
 
 pub const ERR_REASON: &str = "node(s) didn't match the requested node name";
 
@@ -12,7 +11,7 @@ impl FilterPlugin for NodeName {
         "NodeName"
     }
 
-    fn filter(&self, pod: &Pod, node: &NodeInfo<'_>) -> Status {
+    fn filter(&self, pod: &PodInfo<'_>, node: &NodeInfo<'_>) -> Status {
         match pod.spec.as_ref().and_then(|s| s.node_name.as_deref()) {
             Some(name) if !name.is_empty() && name != node.name() => {
                 Status::unresolvable(ERR_REASON)

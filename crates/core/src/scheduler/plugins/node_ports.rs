@@ -4,7 +4,7 @@
 
 use crate::model::Pod;
 use crate::scheduler::framework::{
-    node_hint, ClusterEvent, FilterPlugin, NodeInfo, QueueingHint, Status,
+    node_hint, ClusterEvent, FilterPlugin, NodeInfo, PodInfo, QueueingHint, Status,
 };
 
 pub const ERR_REASON: &str = "node(s) didn't have free ports for the requested pod ports";
@@ -43,7 +43,7 @@ impl FilterPlugin for NodePorts {
         "NodePorts"
     }
 
-    fn filter(&self, pod: &Pod, node: &NodeInfo<'_>) -> Status {
+    fn filter(&self, pod: &PodInfo<'_>, node: &NodeInfo<'_>) -> Status {
         let wanted = host_ports(pod);
         if wanted
             .iter()

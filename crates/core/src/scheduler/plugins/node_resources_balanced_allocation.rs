@@ -3,8 +3,7 @@
 //! fractions (for two resources, std = |f_cpu - f_mem| / 2). Actual requests count, not
 //! the scoring defaults; a pod requesting nothing (best effort) skips the plugin.
 
-use crate::model::Pod;
-use crate::scheduler::framework::{pod_requests, NodeInfo, ScorePlugin, MAX_NODE_SCORE};
+use crate::scheduler::framework::{NodeInfo, PodInfo, ScorePlugin, MAX_NODE_SCORE};
 
 pub struct NodeResourcesBalancedAllocation;
 
@@ -17,13 +16,12 @@ impl ScorePlugin for NodeResourcesBalancedAllocation {
         1
     }
 
-    fn skip(&self, pod: &Pod) -> bool {
-        let want = pod_requests(pod, false);
-        want.milli_cpu == 0 && want.memory == 0
+    fn skip(&self, pod: &PodInfo<'_>) -> bool {
+        pod.requests.milli_cpu == 0 && pod.requests.memory == 0
     }
 
-    fn score(&self, pod: &Pod, node: &NodeInfo<'_>) -> i64 {
-        let want = pod_requests(pod, false);
+    fn score(&self, pod: &PodInfo<'_>, node: &NodeInfo<'_>) -> i64 {
+        let want = pod.requests;
         let fraction = |requested: i128, allocatable: i128| -> Option<f64> {
             (allocatable > 0).then(|| (requested as f64 / allocatable as f64).min(1.0))
         };
@@ -50,7 +48,7 @@ impl ScorePlugin for NodeResourcesBalancedAllocation {
 mod tests {
     use super::*;
     use crate::manifest::{decode, Validation};
-    use crate::model::{Node, Object};
+    use crate::model::{Node, Object, Pod};
 
     fn object(text: &str) -> Object {
         decode("t.yaml", text, Validation::Strict)
@@ -81,22 +79,22 @@ mod tests {
         let info = NodeInfo::new(&n);
         // cpu 1/2 = 0.5, memory 2Gi/4Gi = 0.5: perfectly balanced.
         assert_eq!(
-            NodeResourcesBalancedAllocation.score(&pod("1", "2Gi"), &info),
+            NodeResourcesBalancedAllocation.score(&PodInfo::new(&pod("1", "2Gi")), &info),
             100
         );
         // cpu 0.5, memory 0: std 0.25 → 75.
         assert_eq!(
-            NodeResourcesBalancedAllocation.score(&pod("1", "0"), &info),
+            NodeResourcesBalancedAllocation.score(&PodInfo::new(&pod("1", "0")), &info),
             75
         );
         // Existing requests count: with the same pod already there cpu 1.0, memory 0.5.
         let mut busy = NodeInfo::new(&n);
         busy.add_pod(&pod("1", "1Gi"));
         assert_eq!(
-            NodeResourcesBalancedAllocation.score(&pod("1", "1Gi"), &busy),
+            NodeResourcesBalancedAllocation.score(&PodInfo::new(&pod("1", "1Gi")), &busy),
             75
         );
-        assert!(NodeResourcesBalancedAllocation.skip(&pod("0", "0")));
-        assert!(!NodeResourcesBalancedAllocation.skip(&pod("100m", "0")));
+        assert!(NodeResourcesBalancedAllocation.skip(&PodInfo::new(&pod("0", "0"))));
+        assert!(!NodeResourcesBalancedAllocation.skip(&PodInfo::new(&pod("100m", "0"))));
     }
 }

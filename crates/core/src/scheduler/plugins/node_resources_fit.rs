@@ -3,8 +3,8 @@
 
 use crate::model::Pod;
 use crate::scheduler::framework::{
-    node_hint, pod_requests, ClusterEvent, FilterPlugin, NodeInfo, QueueingHint, ScorePlugin,
-    Status, MAX_NODE_SCORE,
+    node_hint, ClusterEvent, FilterPlugin, NodeInfo, PodInfo, QueueingHint, ScorePlugin, Status,
+    MAX_NODE_SCORE,
 };
 
 pub struct NodeResourcesFit;
@@ -14,19 +14,19 @@ impl FilterPlugin for NodeResourcesFit {
         "NodeResourcesFit"
     }
 
-    fn filter(&self, pod: &Pod, node: &NodeInfo<'_>) -> Status {
-        let want = pod_requests(pod, false);
+    fn filter(&self, pod: &PodInfo<'_>, node: &NodeInfo<'_>) -> Status {
+        let want = pod.requests;
         let mut reasons = Vec::new();
         if node.requested.pods + 1 > node.allocatable.pods {
-            reasons.push("Too many pods".to_string());
+            reasons.push("Too many pods".into());
         }
         if want.milli_cpu > 0
             && want.milli_cpu > node.allocatable.milli_cpu - node.requested.milli_cpu
         {
-            reasons.push("Insufficient cpu".to_string());
+            reasons.push("Insufficient cpu".into());
         }
         if want.memory > 0 && want.memory > node.allocatable.memory - node.requested.memory {
-            reasons.push("Insufficient memory".to_string());
+            reasons.push("Insufficient memory".into());
         }
         if reasons.is_empty() {
             Status::success()
@@ -65,8 +65,8 @@ impl ScorePlugin for NodeResourcesFit {
     }
 
     /// LeastAllocated over cpu and memory, each with weight 1.
-    fn score(&self, pod: &Pod, node: &NodeInfo<'_>) -> i64 {
-        let want = pod_requests(pod, true);
+    fn score(&self, pod: &PodInfo<'_>, node: &NodeInfo<'_>) -> i64 {
+        let want = pod.non_zero_requests;
         let cpu = least_requested(
             node.non_zero_requested.milli_cpu + want.milli_cpu,
             node.allocatable.milli_cpu,

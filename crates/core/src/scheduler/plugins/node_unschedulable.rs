@@ -1,8 +1,8 @@
 //! NodeUnschedulable: a cordoned node (`spec.unschedulable`) takes no new pods unless
 //! they tolerate the `node.kubernetes.io/unschedulable:NoSchedule` taint.
 
-use crate::model::{taints, Pod, Taint};
-use crate::scheduler::framework::{FilterPlugin, NodeInfo, Status};
+use crate::model::{taints, Taint};
+use crate::scheduler::framework::{FilterPlugin, NodeInfo, PodInfo, Status};
 
 pub const ERR_REASON: &str = "node(s) were unschedulable";
 
@@ -13,14 +13,8 @@ impl FilterPlugin for NodeUnschedulable {
         "NodeUnschedulable"
     }
 
-    fn filter(&self, pod: &Pod, node: &NodeInfo<'_>) -> Status {
-        let cordoned = node
-            .node
-            .spec
-            .as_ref()
-            .and_then(|s| s.unschedulable)
-            .unwrap_or(false);
-        if !cordoned {
+    fn filter(&self, pod: &PodInfo<'_>, node: &NodeInfo<'_>) -> Status {
+        if !node.unschedulable {
             return Status::success();
         }
         let taint = Taint {
@@ -29,12 +23,7 @@ impl FilterPlugin for NodeUnschedulable {
             value: None,
             time_added: None,
         };
-        let tolerations = pod
-            .spec
-            .as_ref()
-            .and_then(|s| s.tolerations.as_deref())
-            .unwrap_or_default();
-        if taints::tolerated_by(tolerations, &taint) {
+        if taints::tolerated_by(pod.tolerations, &taint) {
             Status::success()
         } else {
             Status::unresolvable(ERR_REASON)

@@ -3,38 +3,20 @@
 
 use crate::model::{taints, Pod};
 use crate::scheduler::framework::{
-    default_normalize, node_hint, ClusterEvent, FilterPlugin, NodeInfo, QueueingHint, ScorePlugin,
-    Status,
+    default_normalize, node_hint, ClusterEvent, FilterPlugin, NodeInfo, PodInfo, QueueingHint,
+    ScorePlugin, Status,
 };
 
 pub struct TaintToleration;
-
-fn tolerations(pod: &Pod) -> &[crate::model::Toleration] {
-    pod.spec
-        .as_ref()
-        .and_then(|s| s.tolerations.as_deref())
-        .unwrap_or_default()
-}
-
-fn node_taints<'a>(node: &NodeInfo<'a>) -> &'a [crate::model::Taint] {
-    node.node
-        .spec
-        .as_ref()
-        .and_then(|s| s.taints.as_deref())
-        .unwrap_or_default()
-}
 
 impl FilterPlugin for TaintToleration {
     fn name(&self) -> &'static str {
         "TaintToleration"
     }
 
-    fn filter(&self, pod: &Pod, node: &NodeInfo<'_>) -> Status {
-        match taints::first_untolerated(
-            node_taints(node),
-            tolerations(pod),
-            &["NoSchedule", "NoExecute"],
-        ) {
+    fn filter(&self, pod: &PodInfo<'_>, node: &NodeInfo<'_>) -> Status {
+        match taints::first_untolerated(node.taints, pod.tolerations, &["NoSchedule", "NoExecute"])
+        {
             None => Status::success(),
             Some(t) => Status::unresolvable(format!(
                 "node(s) had untolerated taint {{{}: {}}}",
@@ -63,20 +45,23 @@ impl ScorePlugin for TaintToleration {
     }
 
     /// The number of intolerable PreferNoSchedule taints (lower is better).
-    fn score(&self, pod: &Pod, node: &NodeInfo<'_>) -> i64 {
+    fn score(&self, pod: &PodInfo<'_>, node: &NodeInfo<'_>) -> i64 {
         // Only tolerations whose effect is empty or PreferNoSchedule count here.
-        let prefer: Vec<_> = tolerations(pod)
+        let counts = |t: &&crate::model::Toleration| {
+            t.effect
+                .as_deref()
+                .is_none_or(|e| e.is_empty() || e == "PreferNoSchedule")
+        };
+        node.taints
             .iter()
-            .filter(|t| {
-                t.effect
-                    .as_deref()
-                    .is_none_or(|e| e.is_empty() || e == "PreferNoSchedule")
+            .filter(|taint| {
+                taint.effect == "PreferNoSchedule"
+                    && !pod
+                        .tolerations
+                        .iter()
+                        .filter(counts)
+                        .any(|t| taints::tolerates(t, taint))
             })
-            .cloned()
-            .collect();
-        node_taints(node)
-            .iter()
-            .filter(|t| t.effect == "PreferNoSchedule" && !taints::tolerated_by(&prefer, t))
             .count() as i64
     }
 
