@@ -6,7 +6,7 @@ use crate::Cluster;
 
 /// The SHA-1 of the snapshot [`determinism_fingerprint`] reaches. It changes whenever
 /// the simulation's behaviour changes; update it when that change is intended.
-pub const DETERMINISM_FINGERPRINT: &str = "adad0dfe69a30729f26d90c6ae71b2d759844202";
+pub const DETERMINISM_FINGERPRINT: &str = "38c8793acdacf01bd181717e6a0502160b7a43a2";
 
 const REPO: &str = "https://github.com/ansilh/k8s-demo-web.git";
 

@@ -406,7 +406,7 @@ fn decision_table(d: &Decision) -> Html {
                     <tr class="score">
                         <th scope="row">{ format!("{plugin} (score ×weight)") }</th>
                         { for d.nodes.iter().map(|n| {
-                            let s = d.scores(n).iter().find(|s| s.plugin == *plugin);
+                            let s = d.scores(n).find(|s| s.plugin == *plugin);
                             html! { <td class={classes!(chosen(&n.node).then_some("chosen"))}>{ s.map(|s| format!("{} ×{}", s.normalized, s.weight)).unwrap_or_default() }</td> }
                         }) }
                     </tr>

@@ -103,35 +103,36 @@ pub struct Decision {
     pub filter_plugins: Vec<Cow<'static, str>>,
     /// In the order they were evaluated.
     pub nodes: Vec<NodeVerdict>,
-    /// Each feasible node's scores, one per score plugin that took part.
-    scores: Vec<PluginScore>,
-    /// How many score plugins took part (PreScore may skip some).
-    scored_by: usize,
+    /// The score plugins that took part (PreScore may skip some), with their weights.
+    score_columns: Vec<(Cow<'static, str>, i64)>,
+    /// Each feasible node's (raw, normalized) score per plugin of `score_columns`.
+    scores: Vec<[i64; 2]>,
     pub chosen: Option<String>,
     /// The FailedScheduling message when no node fits.
     pub failure: Option<String>,
 }
 
 impl Decision {
-    /// The scores of a feasible node, one per score plugin (empty when infeasible).
-    pub fn scores(&self, verdict: &NodeVerdict) -> &[PluginScore] {
-        match verdict.score_start {
-            Some(start) => {
-                let start = start as usize;
-                self.scores
-                    .get(start..start + self.scored_by)
-                    .unwrap_or_default()
-            }
-            None => &[],
-        }
+    /// The scores of a feasible node, one per score plugin (none when infeasible).
+    pub fn scores(&self, verdict: &NodeVerdict) -> impl Iterator<Item = PluginScore> + '_ {
+        let n = self.score_columns.len();
+        let row = verdict
+            .score_start
+            .and_then(|start| self.scores.get(start as usize..start as usize + n))
+            .unwrap_or_default();
+        row.iter()
+            .zip(&self.score_columns)
+            .map(|([raw, normalized], (plugin, weight))| PluginScore {
+                plugin: plugin.clone(),
+                raw: *raw,
+                normalized: *normalized,
+                weight: *weight,
+            })
     }
 
     /// The names of the score plugins that took part, in order.
     pub fn score_plugins(&self) -> impl Iterator<Item = &str> {
-        self.scores
-            .iter()
-            .take(self.scored_by)
-            .map(|s| s.plugin.as_ref())
+        self.score_columns.iter().map(|(p, _)| p.as_ref())
     }
 }
 
@@ -311,8 +312,8 @@ impl Scheduler {
                 .map(|p| Cow::Borrowed(p.name()))
                 .collect(),
             nodes: Vec::new(),
+            score_columns: Vec::new(),
             scores: Vec::new(),
-            scored_by: 0,
             chosen: None,
             failure: None,
         };
@@ -332,15 +333,7 @@ impl Scheduler {
             .filter(|p| !p.skip(&pod))
             .collect();
         let n = scoring.len();
-        let mut scores = vec![
-            PluginScore {
-                plugin: Cow::Borrowed(""),
-                raw: 0,
-                normalized: 0,
-                weight: 0,
-            };
-            feasible_idx.len() * n
-        ];
+        let mut scores = vec![[0i64; 2]; feasible_idx.len() * n];
         let mut column = Vec::with_capacity(feasible_idx.len());
         for (j, plugin) in scoring.iter().enumerate() {
             column.clear();
@@ -352,18 +345,18 @@ impl Scheduler {
             let raw = column.clone();
             plugin.normalize(&mut column);
             for (k, score) in scores.iter_mut().skip(j).step_by(n).enumerate() {
-                *score = PluginScore {
-                    plugin: Cow::Borrowed(plugin.name()),
-                    raw: raw[k],
-                    normalized: column[k],
-                    weight: plugin.weight(),
-                };
+                *score = [raw[k], column[k]];
             }
         }
         for (k, &(v, _)) in feasible_idx.iter().enumerate() {
             let mine = &scores[k * n..(k + 1) * n];
             verdicts[v].score_start = Some((k * n) as u32);
-            verdicts[v].total = Some(mine.iter().map(|s| s.normalized * s.weight).sum());
+            verdicts[v].total = Some(
+                mine.iter()
+                    .zip(&scoring)
+                    .map(|([_, normalized], p)| normalized * p.weight())
+                    .sum(),
+            );
         }
         // selectHost: the highest total; ties broken uniformly at random (seeded).
         let mut best: Option<(i64, usize)> = None;
@@ -387,7 +380,10 @@ impl Scheduler {
         decision.chosen = best.map(|(_, v)| verdicts[v].node.to_string());
         decision.nodes = verdicts;
         decision.scores = scores;
-        decision.scored_by = n;
+        decision.score_columns = scoring
+            .iter()
+            .map(|p| (Cow::Borrowed(p.name()), p.weight()))
+            .collect();
         decision
     }
 

@@ -16,6 +16,18 @@ fn labels(node: &Node) -> &std::collections::BTreeMap<String, String> {
     node.metadata.labels.as_ref().unwrap_or(&EMPTY)
 }
 
+/// A label's value. Nodes carry a handful of labels: a scan comparing lengths first
+/// beats the map's ordered search, which compares every key it passes byte by byte.
+fn label<'a>(labels: &'a std::collections::BTreeMap<String, String>, key: &str) -> Option<&'a str> {
+    if labels.len() > 32 {
+        return labels.get(key).map(String::as_str);
+    }
+    labels
+        .iter()
+        .find(|(k, _)| k.len() == key.len() && k.as_str() == key)
+        .map(|(_, v)| v.as_str())
+}
+
 /// One requirement of a node selector term against a node.
 fn requirement_matches(req: &NodeSelectorRequirement, value: Option<&str>) -> bool {
     let values = req.values.as_deref().unwrap_or_default();
@@ -54,7 +66,7 @@ fn term_matches(term: &NodeSelectorTerm, node: &Node) -> bool {
     let labels = labels(node);
     exprs
         .iter()
-        .all(|r| requirement_matches(r, labels.get(&r.key).map(String::as_str)))
+        .all(|r| requirement_matches(r, label(labels, &r.key)))
         && fields.iter().all(|r| {
             let value = (r.key == "metadata.name")
                 .then_some(node.metadata.name.as_deref())
@@ -68,7 +80,10 @@ pub fn required_matches(pod: &Pod, node: &Node) -> bool {
     let Some(spec) = &pod.spec else { return true };
     if let Some(selector) = &spec.node_selector {
         let labels = labels(node);
-        if !selector.iter().all(|(k, v)| labels.get(k) == Some(v)) {
+        if !selector
+            .iter()
+            .all(|(k, v)| label(labels, k) == Some(v.as_str()))
+        {
             return false;
         }
     }

@@ -22,8 +22,10 @@ impl ScorePlugin for NodeResourcesBalancedAllocation {
 
     fn score(&self, pod: &PodInfo<'_>, node: &NodeInfo<'_>) -> i64 {
         let want = pod.requests;
+        // Through i64 where the value fits: converting i128 to f64 is slow.
+        let float = |x: i128| i64::try_from(x).map_or_else(|_| x as f64, |v| v as f64);
         let fraction = |requested: i128, allocatable: i128| -> Option<f64> {
-            (allocatable > 0).then(|| (requested as f64 / allocatable as f64).min(1.0))
+            (allocatable > 0).then(|| (float(requested) / float(allocatable)).min(1.0))
         };
         let fractions: Vec<f64> = [
             fraction(
