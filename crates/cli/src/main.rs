@@ -33,6 +33,12 @@ Usage:
                               commit URL -m MESSAGE [--author 'NAME <EMAIL>'] |
                               branch URL [NAME [START]] | checkout URL BRANCH | log URL [BRANCH]
       Change the git repositories outside the cluster that pods clone and pull.
+  podlab [--state FILE] share [--base URL] [--editor FILE]
+      Print a link that opens the saved cluster (and FILE in the editor) in the
+      playground at URL (default http://127.0.0.1:8080/).
+  podlab [--state FILE] open LINK [--editor FILE]
+      Make a share link's cluster the saved one (its editor text goes to FILE). LINK
+      may be a file holding the link, or '-' for standard input.
   podlab [--state FILE] run [--check] SCRIPT
       Replay a transcript ('$ podlab ...' lines with the expected output under each;
       '-' reads stdin) against the saved cluster, from the current directory. Prints
@@ -171,6 +177,8 @@ fn run(
         Some("git") => git(&state_path, &args[1..], out, err),
         Some("run") => run_script(&state_path, &args[1..], out, err),
         Some("jsonpath") => jsonpath(&args[1..], out, err),
+        Some("share") => share(&state_path, &args[1..], out, err),
+        Some("open") => open(&state_path, &args[1..], out, err),
         Some(other) => usage_error(err, &format!("unknown command {other:?} for \"podlab\"")),
     }
 }
@@ -501,14 +509,125 @@ The file is left as it is; move it aside or delete it to start a new cluster."
         }
     };
     let result = f(&mut cluster);
+    save_state(path, &cluster)?;
+    Ok(result)
+}
+
+/// Writes the cluster to `path` atomically (a temporary file renamed over it).
+fn save_state(path: &str, cluster: &Cluster) -> std::io::Result<()> {
     let target = std::path::Path::new(path);
     if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
     }
     let tmp = target.with_extension(format!("tmp-{}", std::process::id()));
     std::fs::write(&tmp, cluster.snapshot())?;
-    std::fs::rename(&tmp, target)?;
-    Ok(result)
+    std::fs::rename(&tmp, target)
+}
+
+/// `podlab share [--base URL] [--editor FILE]`: a link that opens the saved cluster (and
+/// FILE in the editor) in the playground.
+fn share(
+    state_path: &str,
+    args: &[String],
+    out: &mut dyn std::io::Write,
+    err: &mut dyn std::io::Write,
+) -> std::io::Result<Code> {
+    let mut base = "http://127.0.0.1:8080/".to_string();
+    let mut editor = String::new();
+    let mut i = 0;
+    while i < args.len() {
+        let value = args.get(i + 1);
+        match (args[i].as_str(), value) {
+            ("--base", Some(v)) => base = v.clone(),
+            ("--editor", Some(f)) => match read_input(f) {
+                Ok(text) => editor = text,
+                Err(e) => {
+                    writeln!(err, "error: {e}")?;
+                    return Ok(1);
+                }
+            },
+            (flag @ ("--base" | "--editor"), None) => {
+                return usage_error(err, &format!("flag needs an argument: {flag}"))
+            }
+            (other, _) => {
+                return usage_error(err, &format!("unknown argument {other:?} for share"))
+            }
+        }
+        i += 2;
+    }
+    let (link, e, code) = with_state(state_path, err, |cluster| {
+        let workspace = podlab_core::share::Workspace::new(&editor, cluster, None, &[]);
+        let base = base.split('#').next().unwrap_or_default();
+        (
+            format!("{base}#{}\n", podlab_core::share::encode(&workspace)),
+            String::new(),
+            0,
+        )
+    })?;
+    write!(out, "{link}")?;
+    write!(err, "{e}")?;
+    Ok(code.clamp(0, 255) as u8)
+}
+
+/// `podlab open LINK [--editor FILE]`: makes a share link's cluster the saved one (and
+/// writes its editor text to FILE).
+fn open(
+    state_path: &str,
+    args: &[String],
+    out: &mut dyn std::io::Write,
+    err: &mut dyn std::io::Write,
+) -> std::io::Result<Code> {
+    let (link, editor_file) = match args {
+        [link] => (link, None),
+        [link, flag, file] if flag == "--editor" => (link, Some(file)),
+        _ => {
+            return usage_error(
+                err,
+                "open needs a share LINK (and optionally --editor FILE)",
+            )
+        }
+    };
+    // The link itself, or a file holding it (`-`: standard input).
+    let text = if link == "-" || std::path::Path::new(link).is_file() {
+        match read_input(link) {
+            Ok(t) => t,
+            Err(e) => {
+                writeln!(err, "error: {e}")?;
+                return Ok(1);
+            }
+        }
+    } else {
+        link.clone()
+    };
+    let (workspace, cluster) = match podlab_core::share::decode(&text) {
+        Ok(opened) => opened,
+        Err(e) => {
+            writeln!(
+                err,
+                "podlab: the shared link could not be opened: {e}\nThe saved cluster is unchanged."
+            )?;
+            return Ok(1);
+        }
+    };
+    if let Some(file) = editor_file {
+        std::fs::write(file, &workspace.editor)?;
+    }
+    save_state(state_path, &cluster)?;
+    let secs = cluster.now().0 / 1000;
+    writeln!(
+        out,
+        "Opened the shared scenario: {}, {}, simulated time {:02}:{:02}:{:02}",
+        plural(cluster.nodes().count(), "node"),
+        plural(cluster.pods().count(), "pod"),
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )?;
+    Ok(0)
+}
+
+fn plural(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
 }
 
 /// Reads FILE, or stdin for `-`.

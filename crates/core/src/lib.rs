@@ -25,6 +25,7 @@ pub mod net;
 pub mod openapi;
 pub mod scenarios;
 pub mod scheduler;
+pub mod share;
 pub mod shell;
 
 pub use cluster::{Applied, Cluster, ManifestRejected, Session, SnapshotError};

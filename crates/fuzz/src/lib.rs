@@ -8,7 +8,9 @@ use podlab_core::kubectl::{self, NoFiles};
 use podlab_core::manifest::{self, Validation};
 use podlab_core::{Cluster, Session};
 
-pub const TARGETS: &[&str] = &["manifest", "jsonpath", "kubectl", "shell", "snapshot"];
+pub const TARGETS: &[&str] = &[
+    "manifest", "jsonpath", "kubectl", "shell", "snapshot", "share",
+];
 
 /// A realistic document for JSONPath: the default cluster's pods and nodes as kubectl
 /// would list them.
@@ -130,6 +132,32 @@ pub fn run(target: &str, data: &[u8]) -> String {
                 first_line(&e.to_string()).split(':').next().unwrap_or("")
             ),
         },
+        // A share link as typed or altered, or (anything else) the workspace a link
+        // carries, packed into a link first so that mutations reach the JSON too.
+        "share" => {
+            let link =
+                if text.starts_with('#') || text.starts_with("share=") || text.contains("://") {
+                    text.to_string()
+                } else {
+                    let packed = miniz_oxide::deflate::compress_to_vec_zlib(text.as_bytes(), 1);
+                    use base64::Engine;
+                    let data = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(packed);
+                    format!("share=1.{data}")
+                };
+            match podlab_core::share::decode(&link) {
+                Ok((_, mut c)) => {
+                    c.advance(1_000);
+                    "opened".into()
+                }
+                Err(e) => format!(
+                    "err {}",
+                    first_line(&e.to_string())
+                        .chars()
+                        .take(40)
+                        .collect::<String>()
+                ),
+            }
+        }
         other => format!("unknown target {other}"),
     }
 }
@@ -167,6 +195,16 @@ pub fn seeds(target: &str) -> Vec<Vec<u8>> {
             let mut c = sample_cluster();
             c.advance(1_000);
             vec![c.snapshot()]
+        }
+        "share" => {
+            let mut c = sample_cluster();
+            c.advance(1_000);
+            let w = podlab_core::share::Workspace::new("kind: Pod\n", &c, Some(0), &[true]);
+            vec![
+                format!("#{}", podlab_core::share::encode(&w)),
+                w.to_json(),
+                "https://podlab.example/?embed=1#share=1.".into(),
+            ]
         }
         _ => Vec::new(),
     };

@@ -6,6 +6,7 @@ mod view;
 
 use gloo_timers::callback::Interval;
 use podlab_core::manifest::Diagnostic;
+use podlab_core::share::Workspace;
 use podlab_core::Cluster;
 use yew::prelude::*;
 
@@ -50,6 +51,10 @@ pub enum Msg {
     ResetLesson,
     BrowserUrl(String),
     BrowserGo,
+    /// Make a share link for the workspace.
+    Share,
+    /// The link (or why it could not be made).
+    Shared(Result<String, String>),
 }
 
 /// What the browser tab shows: the page, or why it could not be loaded.
@@ -123,6 +128,10 @@ pub struct App {
     lesson_done: Vec<bool>,
     /// A message about the saved workspace (one that could not be read).
     notice: Option<String>,
+    /// The last share link made, shown for copying.
+    share_url: Option<String>,
+    /// How the page was opened (embedding, panels, lesson).
+    options: PageOptions,
     /// Ticks since the workspace was last saved.
     since_save: u32,
     _ticker: Interval,
@@ -134,15 +143,64 @@ pub const UNREADABLE_KEY: &str = "podlab.workspace.unreadable";
 /// Saved every this many ticks (5 s), and after every Apply and command.
 const SAVE_EVERY_TICKS: u32 = 25;
 
-/// The workspace as saved in localStorage.
-#[derive(serde::Serialize, serde::Deserialize)]
-struct Saved {
-    editor: String,
-    /// `Cluster::snapshot()`: state, clock and all.
-    cluster: String,
-    lesson: Option<usize>,
-    #[serde(default)]
-    lesson_done: Vec<bool>,
+/// Where the previous workspace is kept when a share link replaces it.
+pub const BEFORE_SHARE_KEY: &str = "podlab.workspace.before-share";
+
+/// How the page was opened: `?embed=1` (compact, nothing saved), `panels=` (which
+/// panels show), `lesson=` (a lesson to open), and a share link's `#share=…`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PageOptions {
+    pub embed: bool,
+    /// Panel names (`editor`, `terminal`, `cluster`, `inspector`, `browser`); empty
+    /// shows them all.
+    pub panels: Vec<String>,
+    pub lesson: Option<String>,
+    pub share: Option<String>,
+}
+
+impl PageOptions {
+    /// Reads a page address's query and fragment.
+    pub fn parse(search: &str, hash: &str) -> PageOptions {
+        let mut o = PageOptions::default();
+        for pair in search.trim_start_matches('?').split('&') {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            match k {
+                "embed" => o.embed = v != "0" && v != "false",
+                "panels" => {
+                    o.panels = v
+                        .split(',')
+                        .filter(|p| !p.is_empty())
+                        .map(str::to_string)
+                        .collect()
+                }
+                "lesson" if !v.is_empty() => o.lesson = Some(v.to_string()),
+                _ => {}
+            }
+        }
+        let hash = hash.trim_start_matches('#');
+        if hash.contains(podlab_core::share::FRAGMENT_KEY) {
+            o.share = Some(hash.to_string());
+        }
+        o
+    }
+
+    pub fn shows(&self, panel: &str) -> bool {
+        self.panels.is_empty() || self.panels.iter().any(|p| p == panel)
+    }
+
+    fn from_location() -> PageOptions {
+        let location = web_sys::window().map(|w| w.location());
+        let get = |f: fn(&web_sys::Location) -> Result<String, wasm_bindgen::JsValue>| {
+            location
+                .as_ref()
+                .and_then(|l| f(l).ok())
+                .unwrap_or_default()
+        };
+        PageOptions::parse(
+            &get(web_sys::Location::search),
+            &get(web_sys::Location::hash),
+        )
+    }
 }
 
 fn storage() -> Option<web_sys::Storage> {
@@ -150,21 +208,14 @@ fn storage() -> Option<web_sys::Storage> {
 }
 
 /// The saved workspace, or why it could not be read (it is then kept aside).
-fn load_saved() -> Result<Option<(Saved, Cluster)>, String> {
+fn load_saved() -> Result<Option<(Workspace, Cluster)>, String> {
     let Some(store) = storage() else {
         return Ok(None);
     };
     let Ok(Some(text)) = store.get_item(STORAGE_KEY) else {
         return Ok(None);
     };
-    let parsed = serde_json::from_str::<Saved>(&text)
-        .map_err(|e| e.to_string())
-        .and_then(|saved| {
-            Cluster::restore(&saved.cluster)
-                .map(|c| (saved, c))
-                .map_err(|e| e.to_string())
-        });
-    match parsed {
+    match Workspace::parse(&text) {
         Ok(ok) => Ok(Some(ok)),
         Err(e) => {
             let _ = store.set_item(UNREADABLE_KEY, &text);
@@ -174,6 +225,112 @@ fn load_saved() -> Result<Option<(Saved, Cluster)>, String> {
             ))
         }
     }
+}
+
+/// Opens a share link's workspace. The workspace it replaces is kept aside (embedded
+/// playgrounds save nothing, so there is nothing to keep).
+fn open_shared(
+    fragment: &str,
+    embed: bool,
+) -> Result<((Workspace, Cluster), Option<String>), String> {
+    forget_fragment();
+    let opened = podlab_core::share::decode(fragment).map_err(|e| {
+        format!("The shared link could not be opened: {e}. Your workspace is unchanged.")
+    })?;
+    let mut notice = None;
+    if !embed {
+        if let Some(store) = storage() {
+            if let Ok(Some(previous)) = store.get_item(STORAGE_KEY) {
+                let _ = store.set_item(BEFORE_SHARE_KEY, &previous);
+                notice = Some(format!(
+                    "Opened the shared scenario. Your previous workspace is kept in localStorage under \"{BEFORE_SHARE_KEY}\"."
+                ));
+            }
+        }
+    }
+    Ok((opened, notice))
+}
+
+/// This page's address without its fragment: a share link adds the workspace to it.
+fn page_address() -> String {
+    let location = web_sys::window().map(|w| w.location());
+    location
+        .map(|l| {
+            format!(
+                "{}{}{}",
+                l.origin().unwrap_or_default(),
+                l.pathname().unwrap_or_default(),
+                l.search().unwrap_or_default()
+            )
+        })
+        .unwrap_or_default()
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// The browser's `CompressionStream` (web-sys has it only behind an unstable flag).
+    type CompressionStream;
+    #[wasm_bindgen::prelude::wasm_bindgen(constructor, catch)]
+    fn new(format: &str) -> Result<CompressionStream, wasm_bindgen::JsValue>;
+    #[wasm_bindgen::prelude::wasm_bindgen(method, getter)]
+    fn readable(this: &CompressionStream) -> web_sys::ReadableStream;
+    #[wasm_bindgen::prelude::wasm_bindgen(method, getter)]
+    fn writable(this: &CompressionStream) -> web_sys::WritableStream;
+}
+
+/// zlib-compresses `data` with the browser's `CompressionStream("deflate")`.
+async fn deflate(data: &[u8]) -> Result<Vec<u8>, String> {
+    use wasm_bindgen_futures::JsFuture;
+    let js_error = |e: wasm_bindgen::JsValue| e.as_string().unwrap_or_else(|| format!("{e:?}"));
+    let stream = CompressionStream::new("deflate").map_err(js_error)?;
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(data));
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).map_err(js_error)?;
+    let pair = web_sys::ReadableWritablePair::new(&stream.readable(), &stream.writable());
+    let compressed = blob.stream().pipe_through(&pair);
+    let response =
+        web_sys::Response::new_with_opt_readable_stream(Some(&compressed)).map_err(js_error)?;
+    let buffer = JsFuture::from(response.array_buffer().map_err(js_error)?)
+        .await
+        .map_err(js_error)?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+/// Drops the share link from the address bar: a reload then restores the autosave
+/// instead of reopening (or again refusing) the link.
+fn forget_fragment() {
+    if let Some(w) = web_sys::window() {
+        if let Ok(history) = w.history() {
+            let location = w.location();
+            let url = format!(
+                "{}{}",
+                location.pathname().unwrap_or_default(),
+                location.search().unwrap_or_default()
+            );
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+        }
+    }
+}
+
+/// A share link pasted into the address bar of an open playground changes only the
+/// fragment, which loads nothing: reload so that it opens.
+fn reload_on_share_links() {
+    use wasm_bindgen::JsCast;
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let handler = wasm_bindgen::closure::Closure::<dyn Fn()>::new(|| {
+        if let Some(location) = web_sys::window().map(|w| w.location()) {
+            if location
+                .hash()
+                .is_ok_and(|h| h.contains(podlab_core::share::FRAGMENT_KEY))
+            {
+                let _ = location.reload();
+            }
+        }
+    });
+    window.set_onhashchange(Some(handler.as_ref().unchecked_ref()));
+    // The page keeps the handler for its lifetime.
+    handler.forget();
 }
 
 /// Where the app finds `kubectl explain`'s OpenAPI schema (copied into dist by trunk).
@@ -217,11 +374,28 @@ impl Component for App {
 
     fn create(ctx: &Context<Self>) -> Self {
         load_explain_schema();
+        reload_on_share_links();
         let link = ctx.link().clone();
-        let (saved, notice) = match load_saved() {
-            Ok(s) => (s, None),
-            Err(e) => (None, Some(e)),
+        let options = PageOptions::from_location();
+        let (mut saved, mut notice) = if options.embed {
+            (None, None)
+        } else {
+            match load_saved() {
+                Ok(s) => (s, None),
+                Err(e) => (None, Some(e)),
+            }
         };
+        let mut shared = false;
+        if let Some(fragment) = &options.share {
+            match open_shared(fragment, options.embed) {
+                Ok((opened, kept)) => {
+                    saved = Some(opened);
+                    notice = kept;
+                    shared = true;
+                }
+                Err(e) => notice = Some(e),
+            }
+        }
         let (editor, cluster, lesson, lesson_done) = match saved {
             Some((s, c)) => (s.editor, c, s.lesson, s.lesson_done),
             None => (
@@ -231,7 +405,7 @@ impl Component for App {
                 Vec::new(),
             ),
         };
-        App {
+        let mut app = App {
             cluster,
             editor,
             terminal: Vec::new(),
@@ -248,12 +422,30 @@ impl Component for App {
             lesson,
             lesson_done,
             notice,
+            share_url: None,
+            options,
             since_save: 0,
             _ticker: Interval::new(TICK_MS, move || link.send_message(Msg::Tick)),
+        };
+        // `?lesson=ID` opens a lesson, unless a share link brought its own workspace.
+        if let (Some(id), false) = (&app.options.lesson, shared) {
+            let index = podlab_core::lessons::lessons()
+                .iter()
+                .position(|l| l.id == id.as_str());
+            match index {
+                Some(i) if app.lesson != Some(i) => app.open_lesson(Some(i)),
+                Some(_) => {}
+                None => {
+                    app.notice = Some(format!(
+                        "There is no lesson {id:?}; the lessons are listed in the inspector."
+                    ))
+                }
+            }
         }
+        app
     }
 
-    fn update(&mut self, _ctx: &Context<Self>, msg: Msg) -> bool {
+    fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {
             Msg::Edit(text) => {
                 self.editor = text;
@@ -344,19 +536,29 @@ impl Component for App {
                 }
                 self.playing || ticked
             }
+            Msg::Share => {
+                let json = self.workspace().to_json();
+                let base = page_address();
+                let link = ctx.link().clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let shared = match deflate(json.as_bytes()).await {
+                        Ok(zlib) => Ok(format!("{base}#{}", podlab_core::share::fragment(&zlib))),
+                        Err(e) => Err(format!("The share link could not be made: {e}")),
+                    };
+                    link.send_message(Msg::Shared(shared));
+                });
+                false
+            }
+            Msg::Shared(Ok(url)) => {
+                self.share_url = Some(url);
+                true
+            }
+            Msg::Shared(Err(e)) => {
+                self.notice = Some(e);
+                true
+            }
             Msg::OpenLesson(i) => {
-                if i.is_some() {
-                    podlab_core::lessons::prepare(&mut self.cluster);
-                }
-                self.lesson = i;
-                self.lesson_done = i
-                    .and_then(|i| {
-                        podlab_core::lessons::lessons()
-                            .get(i)
-                            .map(|l| vec![false; l.steps.len()])
-                    })
-                    .unwrap_or_default();
-                self.update_lesson_checks();
+                self.open_lesson(i);
                 true
             }
             Msg::LessonStep(n) => {
@@ -483,16 +685,33 @@ impl App {
     /// `clear` empties the screen. The editor's text is ~/pod.yaml on the control plane.
     /// Saves the workspace to localStorage (quietly: a full or missing store only means
     /// no save).
+    fn open_lesson(&mut self, i: Option<usize>) {
+        if i.is_some() {
+            podlab_core::lessons::prepare(&mut self.cluster);
+        }
+        self.lesson = i;
+        self.lesson_done = i
+            .and_then(|i| {
+                podlab_core::lessons::lessons()
+                    .get(i)
+                    .map(|l| vec![false; l.steps.len()])
+            })
+            .unwrap_or_default();
+        self.update_lesson_checks();
+    }
+
+    fn workspace(&self) -> Workspace {
+        Workspace::new(&self.editor, &self.cluster, self.lesson, &self.lesson_done)
+    }
+
+    /// Autosaves (not when embedded: several playgrounds on one page would share it).
     fn save(&mut self) {
         self.since_save = 0;
-        let saved = Saved {
-            editor: self.editor.clone(),
-            cluster: self.cluster.snapshot(),
-            lesson: self.lesson,
-            lesson_done: self.lesson_done.clone(),
-        };
-        if let (Some(store), Ok(text)) = (storage(), serde_json::to_string(&saved)) {
-            let _ = store.set_item(STORAGE_KEY, &text);
+        if self.options.embed {
+            return;
+        }
+        if let Some(store) = storage() {
+            let _ = store.set_item(STORAGE_KEY, &self.workspace().to_json());
         }
     }
 

@@ -11,28 +11,31 @@ use yew::prelude::*;
 
 pub fn app(app: &App, ctx: &Context<App>) -> Html {
     let link = ctx.link();
+    let o = &app.options;
+    let panel = |name: &str, html: Html| if o.shows(name) { html } else { Html::default() };
     html! {
-        <div class="app">
+        <div class={classes!("app", o.embed.then_some("embed"))} data-embed={o.embed.to_string()}>
             { header(app, link) }
-            <main class="layout">
-                { editor(app, link) }
-                { terminal(app, link) }
-                <section class="cluster" aria-label="Cluster">
-                    { pending_lane(app, link) }
-                    <div class="nodes">
-                        { for app.cluster.nodes().map(|n| node_card(app, n, link)) }
-                    </div>
-                </section>
-                { inspector(app, link) }
-                { browser(app, link) }
+            <main class={classes!("layout", (!o.panels.is_empty()).then_some("chosen-panels"))}>
+                { panel("editor", editor(app, link)) }
+                { panel("terminal", terminal(app, link)) }
+                { panel("cluster", html! {
+                    <section class="cluster" aria-label="Cluster">
+                        { pending_lane(app, link) }
+                        <div class="nodes">
+                            { for app.cluster.nodes().map(|n| node_card(app, n, link)) }
+                        </div>
+                    </section>
+                }) }
+                { panel("inspector", inspector(app, link)) }
+                { panel("browser", browser(app, link)) }
             </main>
         </div>
     }
 }
 
 fn header(app: &App, link: &yew::html::Scope<App>) -> Html {
-    let secs = app.cluster.now().0 / 1000;
-    let clock = format!("{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60);
+    let clock = clock_text(app.cluster.now());
     let speeds = [1u32, 10, 100];
     html! {
         <header class="topbar">
@@ -48,6 +51,18 @@ fn header(app: &App, link: &yew::html::Scope<App>) -> Html {
                 { for speeds.iter().map(|&s| html! {
                     <button class={classes!("speed", (app.speed == s).then_some("active"))} data-speed={s.to_string()}
                         onclick={link.callback(move |_| Msg::SetSpeed(s))}>{ format!("{s}×") }</button>
+                }) }
+            </div>
+            <div class="share" role="group" aria-label="Share">
+                <button data-action="share" onclick={link.callback(|_| Msg::Share)}
+                    title="A link that opens this workspace (manifest, cluster, clock, lesson) in any browser">{"Share"}</button>
+                { for app.share_url.as_ref().map(|url| html! {
+                    <input class="share-url" data-share-url="" readonly=true value={url.clone()}
+                        aria-label="Share link (select and copy)"
+                        onfocus={Callback::from(|e: FocusEvent| {
+                            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+                            input.select();
+                        })} />
                 }) }
             </div>
         </header>
@@ -320,6 +335,44 @@ fn logs_section(app: &App, pod: &Pod) -> Html {
     }
 }
 
+/// hh:mm:ss of simulated time.
+fn clock_text(t: podlab_core::clock::SimTime) -> String {
+    let secs = t.0 / 1000;
+    format!("{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)
+}
+
+/// Where a pod waiting for a node is in the scheduler's queue, and what brings it back.
+fn queue_section(app: &App, key: &str) -> Html {
+    use podlab_core::scheduler::queue::QueueState;
+    let Some(q) = key
+        .split_once('/')
+        .and_then(|(ns, name)| app.cluster.queued(ns, name))
+    else {
+        return Html::default();
+    };
+    let attempts = match q.attempts {
+        1 => "1 attempt".to_string(),
+        n => format!("{n} attempts"),
+    };
+    let (state, text) = match &q.state {
+        QueueState::Active => ("active", "In the scheduling queue (activeQ): tried next.".to_string()),
+        QueueState::Backoff { until } => (
+            "backoff",
+            format!("Backing off after {attempts} until {} (backoffQ).", clock_text(*until)),
+        ),
+        QueueState::Unschedulable { since } => (
+            "unschedulable",
+            format!(
+                "Unschedulable since {} after {attempts}; rejected by {}. Tried again when the cluster changes in a way one of them says may help (a node added, labelled, untainted or uncordoned, a pod deleted), else at {}.",
+                clock_text(*since),
+                q.unschedulable_plugins.join(", "),
+                q.flush_at().map(clock_text).unwrap_or_default()
+            ),
+        ),
+    };
+    html! { <p class="queue" data-queue={state}>{ text }</p> }
+}
+
 fn inspector(app: &App, link: &yew::html::Scope<App>) -> Html {
     let Some(key) = &app.selected else {
         return html! {
@@ -350,6 +403,7 @@ fn inspector(app: &App, link: &yew::html::Scope<App>) -> Html {
                 <dt>{"Node"}</dt><dd>{ pod.spec.as_ref().and_then(|s| s.node_name.clone()).unwrap_or_else(|| "<none>".into()) }</dd>
                 <dt>{"Pod IP"}</dt><dd>{ pod.status.as_ref().and_then(|s| s.pod_ip.clone()).unwrap_or_else(|| "<none>".into()) }</dd>
             </dl>
+            { queue_section(app, key) }
             { for app.cluster.decision(key).map(decision_table) }
             { logs_section(app, pod) }
             <h3>{"Events"}</h3>

@@ -313,3 +313,45 @@ fn js_sys_now() -> f64 {
         .and_then(|w| w.performance())
         .map_or(0.0, |p| p.now())
 }
+
+/// How the page address configures the app: embedding, panels, a lesson, a share link.
+#[wasm_bindgen_test]
+fn page_options_come_from_the_address() {
+    use podlab_web::PageOptions;
+    let cases: &[(&str, &str, bool, &[&str], Option<&str>, bool)] = &[
+        ("", "", false, &[], None, false),
+        ("?embed=1", "", true, &[], None, false),
+        (
+            "?embed=0&lesson=taints",
+            "",
+            false,
+            &[],
+            Some("taints"),
+            false,
+        ),
+        (
+            "?embed=1&panels=terminal,cluster&lesson=sidecar",
+            "",
+            true,
+            &["terminal", "cluster"],
+            Some("sidecar"),
+            false,
+        ),
+        ("", "#share=1.abc", false, &[], None, true),
+        ("?embed=1", "#other", true, &[], None, false),
+    ];
+    for (search, hash, embed, panels, lesson, share) in cases {
+        let o = PageOptions::parse(search, hash);
+        assert_eq!(o.embed, *embed, "{search}");
+        assert_eq!(o.panels, *panels, "{search}");
+        assert_eq!(o.lesson.as_deref(), *lesson, "{search}");
+        assert_eq!(o.share.is_some(), *share, "{hash}");
+        for p in ["editor", "terminal", "cluster", "inspector", "browser"] {
+            assert_eq!(
+                o.shows(p),
+                panels.is_empty() || panels.contains(&p),
+                "{search} {p}"
+            );
+        }
+    }
+}

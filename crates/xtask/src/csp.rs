@@ -2,7 +2,8 @@
 //! trunk as a post-build hook for release builds). trunk's loader is an inline module
 //! script, so the policy allows exactly that script by its SHA-256 and nothing else
 //! inline; the wasm may compile (`'wasm-unsafe-eval'`), the app may fetch only its own
-//! origin, and nothing may frame it. Served pages are shown in `sandbox=""` iframes.
+//! origin. Served pages are shown in `sandbox=""` iframes. (`frame-ancestors` has no
+//! effect in a meta tag: docs pages may embed the playground with `?embed=1`.)
 
 use std::path::Path;
 

@@ -103,6 +103,22 @@ async fn unsatisfiable_node_selector_stays_pending() {
         why,
         "0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 node(s) didn't match Pod's node affinity/selector. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling."
     );
+    // The inspector says where the pod waits in the scheduling queue and what helps.
+    s.wait_for("[data-lane='pending'] [data-pod='default/nginx']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let queue = s
+        .wait_for("[data-queue='unschedulable']")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        queue.contains("rejected by TaintToleration, NodeAffinity"),
+        "{queue}"
+    );
     s.screenshot("pending-node-selector").await;
     s.finish().await;
 }
@@ -382,5 +398,122 @@ async fn tab_completes_kubectl_words() {
     input.send_keys("\u{E004}").await.unwrap();
     let shown = s.wait_for("[data-completions]").await.text().await.unwrap();
     assert_eq!(shown, "k8s-worker-01  k8s-worker-02");
+    s.finish().await;
+}
+
+/// The pod's node as the cluster view shows it.
+async fn node_of_nginx(s: &Session) -> String {
+    let v = s
+        .client
+        .execute(
+            "const p = document.querySelector(\"[data-pod='default/nginx']\"); \
+             const n = p && p.closest('[data-node]'); return n ? n.getAttribute('data-node') : '';",
+            vec![],
+        )
+        .await
+        .unwrap();
+    v.as_str().unwrap_or_default().to_string()
+}
+
+/// Share makes a link; another browser (its own profile) opens the same workspace: the
+/// pod on the same node, the editor's text, the clock.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_share_link_opens_the_workspace_in_another_browser() {
+    let a = Session::open("share-a").await;
+    a.type_manifest(NGINX).await;
+    a.apply().await;
+    a.wait_for("[data-node^='k8s-worker-'] [data-pod='default/nginx']")
+        .await;
+    let node = node_of_nginx(&a).await;
+    a.wait_for("button[data-action='share']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let link = a
+        .wait_for("[data-share-url]")
+        .await
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(link.contains("#share=1."), "{link}");
+    a.finish().await;
+
+    let b = Session::open("share-b").await;
+    // Pasted into the address bar of an open playground: only the fragment changes.
+    b.client.goto(&link).await.unwrap();
+    b.wait_for("[data-pod='default/nginx']").await;
+    b.wait_until(
+        "the running pod",
+        "document.querySelector(\"[data-pod='default/nginx'][data-phase='Running']\")",
+    )
+    .await;
+    assert_eq!(node_of_nginx(&b).await, node);
+    let editor = b
+        .wait_for("textarea[data-editor]")
+        .await
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(editor.contains("name: nginx"), "{editor}");
+    // The link is dropped from the address bar once opened.
+    let url = b.client.current_url().await.unwrap();
+    assert!(url.fragment().is_none(), "{url}");
+    b.finish().await;
+}
+
+/// A damaged share link is refused with a notice; the workspace stays as it was.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_damaged_share_link_leaves_the_workspace_alone() {
+    let s = Session::open("share-damaged").await;
+    s.type_manifest(NGINX).await;
+    s.apply().await;
+    s.wait_for("[data-pod='default/nginx']").await;
+    s.client
+        .goto(&format!("{}#share=1.eJzLSM3JyVcozy_KSQEAGgQEXQ", s.app_url))
+        .await
+        .unwrap();
+    let notice = s.wait_for("[data-notice]").await.text().await.unwrap();
+    assert!(notice.contains("could not be opened"), "{notice}");
+    assert!(notice.contains("unchanged"), "{notice}");
+    s.wait_for("[data-pod='default/nginx']").await;
+    s.finish().await;
+}
+
+/// The docs-like example page holds two embedded playgrounds, each with its lesson open
+/// and only its chosen panels.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_embed_example_holds_two_playgrounds() {
+    let s = Session::open("embed").await;
+    s.client
+        .goto(&format!("{}embed-example.html", s.app_url))
+        .await
+        .unwrap();
+    for (i, (lesson, hidden)) in [
+        ("node-selector", "[data-terminal-screen]"),
+        ("taints", "textarea[data-editor]"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        s.wait_for(&format!("iframe[data-playground='{lesson}']"))
+            .await;
+        s.client.clone().enter_frame(i as u16).await.unwrap();
+        s.wait_for(".app.embed [data-node='k8s-worker-01']").await;
+        s.wait_for("[data-step='0']").await;
+        let shown = s
+            .client
+            .execute(
+                &format!("return !!document.querySelector(\"{hidden}\");"),
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(shown.as_bool(), Some(false), "{lesson}: {hidden} shows");
+        s.client.clone().enter_parent_frame().await.unwrap();
+    }
+    s.screenshot("embed-example").await;
     s.finish().await;
 }
