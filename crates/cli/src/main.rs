@@ -93,7 +93,27 @@ fn run(
         Some("kubectl") => {
             let (o, e, code) = with_state(&state_path, err, |cluster| {
                 let output = podlab_core::kubectl::run(cluster, &args[1..], &RealFiles);
-                (output.stdout, output.stderr, output.exit_code)
+                match output.follow {
+                    // `logs -f`: simulated time runs at the wall clock's pace while the
+                    // container runs, as on a real cluster; Ctrl-C ends it (and keeps
+                    // the state file as it was before the command).
+                    Some(mut follow) => {
+                        let _ = write!(out, "{}", output.stdout);
+                        let _ = out.flush();
+                        loop {
+                            std::thread::sleep(std::time::Duration::from_secs(1));
+                            cluster.advance(1_000);
+                            let (text, ended) = follow.poll(cluster);
+                            let _ = write!(out, "{text}");
+                            let _ = out.flush();
+                            if ended {
+                                break;
+                            }
+                        }
+                        (String::new(), output.stderr, output.exit_code)
+                    }
+                    None => (output.stdout, output.stderr, output.exit_code),
+                }
             })?;
             write!(out, "{o}")?;
             write!(err, "{e}")?;

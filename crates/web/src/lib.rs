@@ -51,6 +51,8 @@ pub enum Msg {
     ResetLesson,
     BrowserUrl(String),
     BrowserGo,
+    /// Ctrl-C in the terminal.
+    Interrupt,
     /// Make a share link for the workspace.
     Share,
     /// The link (or why it could not be made).
@@ -455,6 +457,8 @@ impl Component for App {
                 self.term_input = text;
                 false
             }
+            // `kubectl logs -f` holds the terminal until Ctrl-C.
+            Msg::TermRun if self.session.following() => false,
             Msg::TermRun => {
                 let line = std::mem::take(&mut self.term_input);
                 self.history_pos = None;
@@ -529,12 +533,31 @@ impl Component for App {
                     self.cluster
                         .advance(u64::from(TICK_MS) * u64::from(self.speed));
                 }
+                let followed = self.follow_logs();
                 let ticked = self.update_lesson_checks();
                 self.since_save += 1;
                 if self.since_save >= SAVE_EVERY_TICKS {
                     self.save();
                 }
-                self.playing || ticked
+                self.playing || ticked || followed
+            }
+            Msg::Interrupt => {
+                // Ctrl-C: ends `kubectl logs -f`, or drops the line being typed.
+                if self.session.interrupt() {
+                    if let Some(entry) = self.terminal.last_mut() {
+                        entry.stdout.push_str("^C\n");
+                    }
+                } else {
+                    let prompt = self.session.prompt();
+                    let command = format!("{}^C", std::mem::take(&mut self.term_input));
+                    self.terminal.push(TermEntry {
+                        prompt,
+                        command,
+                        stdout: String::new(),
+                        stderr: String::new(),
+                    });
+                }
+                true
             }
             Msg::Share => {
                 let json = self.workspace().to_json();
@@ -685,6 +708,25 @@ impl App {
     /// `clear` empties the screen. The editor's text is ~/pod.yaml on the control plane.
     /// Saves the workspace to localStorage (quietly: a full or missing store only means
     /// no save).
+    /// Appends what `kubectl logs -f` printed since the last tick to its output.
+    fn follow_logs(&mut self) -> bool {
+        if !self.session.following() {
+            return false;
+        }
+        let mut changed = false;
+        for (stream, data) in self.cluster.terminal_follow(&mut self.session) {
+            if let Some(entry) = self.terminal.last_mut() {
+                let text = String::from_utf8_lossy(&data);
+                match stream {
+                    podlab_core::shell::Stream::Stdout => entry.stdout.push_str(&text),
+                    podlab_core::shell::Stream::Stderr => entry.stderr.push_str(&text),
+                }
+                changed = true;
+            }
+        }
+        changed || !self.session.following()
+    }
+
     fn open_lesson(&mut self, i: Option<usize>) {
         if i.is_some() {
             podlab_core::lessons::prepare(&mut self.cluster);

@@ -508,6 +508,16 @@ fn terminal(app: &App, link: &yew::html::Scope<App>) -> Html {
             e.prevent_default();
             Some(Msg::TermComplete)
         }
+        // Ctrl-C interrupts, unless text is selected to be copied.
+        "c" if e.ctrl_key() => {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            let selected =
+                input.selection_start().ok().flatten() != input.selection_end().ok().flatten();
+            (!selected).then(|| {
+                e.prevent_default();
+                Msg::Interrupt
+            })
+        }
         _ => None,
     });
     html! {
@@ -524,10 +534,12 @@ fn terminal(app: &App, link: &yew::html::Scope<App>) -> Html {
                 if !app.completions.is_empty() {
                     <pre class="stdout completions" data-completions="">{ app.completions.join("  ") }</pre>
                 }
-                <div class="prompt-line input-line">
-                    <span class="prompt" data-terminal-prompt="">{ app.prompt() }</span>
+                <div class="prompt-line input-line" data-following={app.session.following().to_string()}>
+                    // While `kubectl logs -f` runs there is no prompt, as in a terminal.
+                    <span class="prompt" data-terminal-prompt="">{ if app.session.following() { String::new() } else { app.prompt() } }</span>
                     <input data-terminal-input="" type="text" spellcheck="false" autocomplete="off"
-                        aria-label="Terminal command" placeholder="kubectl get pods -o wide"
+                        aria-label="Terminal command"
+                        placeholder={ if app.session.following() { "Ctrl-C stops kubectl logs -f" } else { "kubectl get pods -o wide" } }
                         value={app.term_input.clone()} {oninput} {onkeydown} />
                 </div>
             </div>

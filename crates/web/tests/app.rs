@@ -355,3 +355,62 @@ fn page_options_come_from_the_address() {
         }
     }
 }
+
+/// `kubectl logs -f` in the terminal: lines keep coming as simulated time runs, the
+/// prompt waits, and Ctrl-C stops it.
+#[wasm_bindgen_test]
+async fn logs_follow_until_ctrl_c() {
+    let root = mount().await;
+    let speed: HtmlElement = root
+        .query_selector("button[data-speed='10']")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    speed.click();
+    let created = terminal(
+        &root,
+        "kubectl run counter --image=busybox --restart=Never --command -- sh -c 'i=0; while true; do i=$((i+1)); echo tick $i; sleep 1; done'",
+    )
+    .await;
+    assert!(created.contains("pod/counter created"), "{created}");
+    TimeoutFuture::new(500).await;
+    let first = terminal(&root, "kubectl logs -f counter").await;
+    let following = || {
+        root.query_selector("[data-following='true']")
+            .unwrap()
+            .is_some()
+    };
+    assert!(following(), "{first}");
+    TimeoutFuture::new(1_000).await;
+    let entries = root.query_selector_all("[data-terminal-entry]").unwrap();
+    let last: Element = entries
+        .item(entries.length() - 1)
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    let later = last.text_content().unwrap();
+    assert!(
+        later.matches("tick").count() > first.matches("tick").count(),
+        "{first:?} then {later:?}"
+    );
+    let input: HtmlElement = root
+        .query_selector("input[data-terminal-input]")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    let key = web_sys::KeyboardEventInit::new();
+    key.set_key("c");
+    key.set_ctrl_key(true);
+    key.set_bubbles(true);
+    input
+        .dispatch_event(
+            &web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &key).unwrap(),
+        )
+        .unwrap();
+    TimeoutFuture::new(50).await;
+    assert!(!following());
+    assert!(last.text_content().unwrap().ends_with("^C\n"));
+    root.remove();
+}

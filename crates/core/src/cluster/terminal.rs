@@ -29,6 +29,9 @@ struct Shell {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Session {
     stack: Vec<Shell>,
+    /// `kubectl logs -f` still running in the foreground.
+    #[serde(skip)]
+    following: Option<crate::kubectl::container::LogFollow>,
 }
 
 fn login(node: &str, user: User) -> Shell {
@@ -80,7 +83,18 @@ impl Session {
     pub fn new(node: &str) -> Session {
         Session {
             stack: vec![login(node, K8S)],
+            following: None,
         }
+    }
+
+    /// Whether `kubectl logs -f` holds the terminal.
+    pub fn following(&self) -> bool {
+        self.following.is_some()
+    }
+
+    /// Ctrl-C: stops `kubectl logs -f`; false when nothing was running.
+    pub fn interrupt(&mut self) -> bool {
+        self.following.take().is_some()
     }
 
     /// The exit status of the last command.
@@ -188,7 +202,7 @@ impl Host for NodeHost<'_> {
             _ => false,
         }
     }
-    fn kubectl(&mut self, args: &[String], _stdin: &[u8]) -> Option<(String, String, i32)> {
+    fn kubectl(&mut self, args: &[String], _stdin: &[u8]) -> Option<crate::kubectl::Output> {
         // kubectl is configured on the control plane only.
         let control_plane = self
             .cluster
@@ -213,8 +227,7 @@ impl Host for NodeHost<'_> {
             view: self.view.clone(),
             cwd: self.cwd.clone(),
         };
-        let out = crate::kubectl::run(self.cluster, args, &files);
-        Some((out.stdout, out.stderr, out.exit_code))
+        Some(crate::kubectl::run(self.cluster, args, &files))
     }
 }
 
@@ -296,8 +309,26 @@ impl Cluster {
                     )),
                 }
             }
+            Some(Request::FollowLogs(follow)) => session.following = Some(follow),
             None => {}
         }
         out
+    }
+
+    /// What `kubectl logs -f` in the session's foreground printed since the last call;
+    /// the session is free again once the stream ended.
+    pub fn terminal_follow(&self, session: &mut Session) -> Vec<(Stream, Vec<u8>)> {
+        let Some(follow) = session.following.as_mut() else {
+            return Vec::new();
+        };
+        let (text, ended) = follow.poll(self);
+        if ended {
+            session.following = None;
+        }
+        if text.is_empty() {
+            Vec::new()
+        } else {
+            vec![(Stream::Stdout, text.into_bytes())]
+        }
     }
 }

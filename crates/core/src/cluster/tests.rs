@@ -380,3 +380,38 @@ fn unschedulable_pods_wait_for_an_event_that_may_help() {
         }
     }
 }
+
+/// `kubectl logs -f`: what is there, then each line as simulated time brings it, until
+/// the container stops; a finished container's log is printed without following.
+#[test]
+fn logs_follow_until_the_container_stops() {
+    const COUNTER: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: counter\nspec:\n  restartPolicy: Never\n  containers:\n  - name: c\n    image: busybox\n    command: [sh, -c, 'for i in 1 2 3; do echo tick $i; sleep 2; done']\n";
+    let mut c = Cluster::with_default_nodes(2);
+    c.create_from_text("counter.yaml", COUNTER).unwrap();
+    c.advance(1_000);
+    let args = ["logs", "-f", "counter"].map(String::from);
+    let out = crate::kubectl::run(&mut c, &args, &crate::kubectl::NoFiles);
+    assert_eq!(out.stdout, "tick 1\n");
+    let mut follow = out.follow.expect("a running container is followed");
+    let mut seen = out.stdout;
+    // (advance ms, lines printed so far, the stream ended)
+    let table = [
+        (0, 1, false),
+        (2_000, 2, false),
+        (2_000, 3, false),
+        (2_000, 3, true),
+    ];
+    for (ms, lines, ended) in table {
+        c.advance(ms);
+        let (text, done) = follow.poll(&c);
+        seen.push_str(&text);
+        assert_eq!((seen.lines().count(), done), (lines, ended), "{seen:?}");
+    }
+    assert_eq!(seen, "tick 1\ntick 2\ntick 3\n");
+    // Finished: printed, not followed.
+    let out = crate::kubectl::run(&mut c, &args, &crate::kubectl::NoFiles);
+    assert_eq!(
+        (out.stdout.as_str(), out.follow.is_none()),
+        ("tick 1\ntick 2\ntick 3\n", true)
+    );
+}

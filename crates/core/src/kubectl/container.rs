@@ -3,6 +3,7 @@
 use super::commands::{parse, NAMESPACE};
 use super::flags::{flag, Flag, Kind};
 use super::Output;
+use crate::clock::SimTime;
 use crate::model::Pod;
 use crate::Cluster;
 
@@ -112,6 +113,8 @@ pub fn logs(cluster: &mut Cluster, args: &[String], out: &mut Output) {
         }
     };
     let previous = p.bool("previous");
+    let timestamps = p.bool("timestamps");
+    let mut followed = Vec::new();
     for container in containers {
         let lines = cluster.logs(&ns, name, &container, previous);
         let waiting = state_of(&pod, &container)
@@ -138,14 +141,90 @@ pub fn logs(cluster: &mut Cluster, args: &[String], out: &mut Output) {
             }
         };
         let skip = tail.map_or(0, |t| lines.len().saturating_sub(t));
-        for l in &lines[skip..] {
-            if p.bool("timestamps") {
-                let ts = rfc3339_nano(l.at);
-                out.out(format!("{ts} {}\n", l.text));
-            } else {
-                out.out(format!("{}\n", l.text));
-            }
+        out.out(render_lines(&lines[skip..], timestamps));
+        // -f follows a running container until it stops (a finished one just prints).
+        let running = state_of(&pod, &container).is_some_and(|s| s.running.is_some());
+        if p.bool("follow") && !previous && running {
+            followed.push((container, position_after(lines)));
         }
+    }
+    if !followed.is_empty() {
+        out.follow = Some(LogFollow {
+            namespace: ns,
+            pod: name.to_string(),
+            uid: pod.metadata.uid.clone().unwrap_or_default(),
+            containers: followed,
+            timestamps,
+        });
+    }
+}
+
+fn render_lines(lines: &[crate::kubelet::LogLine], timestamps: bool) -> String {
+    let mut text = String::new();
+    for l in lines {
+        if timestamps {
+            text.push_str(&format!("{} {}\n", rfc3339_nano(l.at), l.text));
+        } else {
+            text.push_str(&format!("{}\n", l.text));
+        }
+    }
+    text
+}
+
+/// Where a log stands after its last line: that line's time and how many lines share
+/// it (lines only ever arrive in time order, so this survives old lines being dropped).
+fn position_after(lines: &[crate::kubelet::LogLine]) -> Option<(SimTime, usize)> {
+    let last = lines.last()?.at;
+    Some((
+        last,
+        lines.iter().rev().take_while(|l| l.at == last).count(),
+    ))
+}
+
+/// `kubectl logs -f` in progress: the containers followed and how far each was shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogFollow {
+    namespace: String,
+    pod: String,
+    uid: String,
+    containers: Vec<(String, Option<(SimTime, usize)>)>,
+    timestamps: bool,
+}
+
+impl LogFollow {
+    /// The lines written since the last poll, and whether the stream has ended: every
+    /// followed container stopped (exited, restarted, or its pod is gone).
+    pub fn poll(&mut self, cluster: &Cluster) -> (String, bool) {
+        let pod = cluster
+            .api()
+            .pods
+            .get(&self.namespace, &self.pod)
+            .filter(|p| p.metadata.uid.as_deref() == Some(self.uid.as_str()));
+        let Some(pod) = pod else {
+            return (String::new(), true);
+        };
+        let mut text = String::new();
+        let mut running = false;
+        for (container, shown) in &mut self.containers {
+            let lines = cluster
+                .logs(&self.namespace, &self.pod, container, false)
+                .unwrap_or_default();
+            let start = match *shown {
+                None => 0,
+                Some((at, n)) => {
+                    let before = lines.partition_point(|l| l.at < at);
+                    let same = lines[before..].iter().take_while(|l| l.at == at).count();
+                    before + n.min(same)
+                }
+            };
+            let new = lines.get(start..).unwrap_or_default();
+            text.push_str(&render_lines(new, self.timestamps));
+            if let Some(p) = position_after(lines) {
+                *shown = Some(p);
+            }
+            running |= state_of(pod, container).is_some_and(|s| s.running.is_some());
+        }
+        (text, !running)
     }
 }
 

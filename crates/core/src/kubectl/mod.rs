@@ -8,7 +8,7 @@
 mod apply;
 mod commands;
 pub mod complete;
-mod container;
+pub mod container;
 pub mod customcolumns;
 pub mod describe;
 mod drain;
@@ -43,6 +43,9 @@ pub struct Output {
     pub stdout: String,
     pub stderr: String,
     pub exit_code: i32,
+    /// `kubectl logs -f`: the stream goes on as simulated time runs; the front end
+    /// polls it ([`container::LogFollow::poll`]) until it ends or the person stops it.
+    pub follow: Option<container::LogFollow>,
 }
 
 impl Output {

@@ -125,8 +125,8 @@ pub trait Host {
     fn resolve(&mut self, _name: &str) -> Option<String> {
         None
     }
-    /// Runs kubectl, when this system has it: (stdout, stderr, exit code).
-    fn kubectl(&mut self, _args: &[String], _stdin: &[u8]) -> Option<(String, String, i32)> {
+    /// Runs kubectl, when this system has it.
+    fn kubectl(&mut self, _args: &[String], _stdin: &[u8]) -> Option<crate::kubectl::Output> {
         None
     }
     /// A systemd unit of this machine (`kubelet`, `containerd`): whether it is active and
@@ -222,6 +222,8 @@ pub enum Request {
     Login { user: User },
     /// Open a shell on another node (`ssh k8s-worker-01`).
     Ssh { host: String, user: Option<String> },
+    /// Keep showing a container's log as simulated time runs (`kubectl logs -f`).
+    FollowLogs(crate::kubectl::container::LogFollow),
 }
 
 /// How a process is started.

@@ -297,10 +297,13 @@ pub fn run(ex: &mut Exec, argv: &[String], io: &Io) -> Flow {
         "kubectl" => {
             let input = io.input.clone().unwrap_or_default();
             match ex.host.kubectl(args, &input) {
-                Some((out, err, code)) => {
-                    ex.out(io, &out);
-                    ex.err(io, &err);
-                    done(ex, code)
+                Some(out) => {
+                    ex.out(io, &out.stdout);
+                    ex.err(io, &out.stderr);
+                    if let Some(follow) = out.follow {
+                        ex.p.request = Some(Request::FollowLogs(follow));
+                    }
+                    done(ex, out.exit_code)
                 }
                 None => {
                     ex.err(io, "The connection to the server localhost:8080 was refused - did you specify the right host or port?\n");
