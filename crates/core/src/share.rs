@@ -43,14 +43,20 @@ impl Workspace {
 
     /// Reads a saved workspace and restores its cluster.
     pub fn parse(text: &str) -> Result<(Workspace, Cluster), ShareError> {
-        let workspace: Workspace =
+        // Through a Value and the deserializer snapshots use: one copy of that code in
+        // the wasm bundle.
+        let value: serde_json::Value =
             serde_json::from_str(text).map_err(|e| ShareError::Unreadable(e.to_string()))?;
+        let workspace: Workspace = serde_path_to_error::deserialize(&value)
+            .map_err(|e| ShareError::Unreadable(e.to_string()))?;
         let cluster = Cluster::restore(&workspace.cluster).map_err(ShareError::Cluster)?;
         Ok((workspace, cluster))
     }
 
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        serde_json::to_value(self)
+            .map(|v| v.to_string())
+            .unwrap_or_default()
     }
 }
 
