@@ -211,7 +211,10 @@ mod tests {
             (cut, "the link is damaged"),
             (&flipped, "the link is damaged"),
             (&bomb, "larger than 32 MB"),
-            (&not_json, "the scenario cannot be read: editor: invalid type"),
+            (
+                &not_json,
+                "the scenario cannot be read: editor: invalid type",
+            ),
         ];
         for (link, want) in cases {
             let err = decode(link).unwrap_err().to_string();
