@@ -53,6 +53,8 @@ pub enum Msg {
     BrowserGo,
     /// Ctrl-C in the terminal.
     Interrupt,
+    /// Switch between the light and the dark theme (and remember the choice).
+    ToggleTheme,
     /// Make a share link for the workspace.
     Share,
     /// The link (or why it could not be made).
@@ -132,6 +134,7 @@ pub struct App {
     notice: Option<String>,
     /// The last share link made, shown for copying.
     share_url: Option<String>,
+    theme: Theme,
     /// How the page was opened (embedding, panels, lesson).
     options: PageOptions,
     /// Ticks since the workspace was last saved.
@@ -158,7 +161,60 @@ pub struct PageOptions {
     pub panels: Vec<String>,
     pub lesson: Option<String>,
     pub share: Option<String>,
+    /// `theme=light|dark` (an embedding page's choice).
+    pub theme: Option<Theme>,
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Theme {
+    Light,
+    Dark,
+}
+
+impl Theme {
+    pub fn name(self) -> &'static str {
+        match self {
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Theme> {
+        match s {
+            "light" => Some(Theme::Light),
+            "dark" => Some(Theme::Dark),
+            _ => None,
+        }
+    }
+
+    /// The address's choice, else the one saved, else the system's preference.
+    fn initial(options: &PageOptions) -> Theme {
+        let saved = storage()
+            .and_then(|s| s.get_item(THEME_KEY).ok().flatten())
+            .and_then(|t| Theme::parse(&t));
+        let system_dark = web_sys::window()
+            .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+            .is_some_and(|m| m.matches());
+        options.theme.or(saved).unwrap_or(if system_dark {
+            Theme::Dark
+        } else {
+            Theme::Light
+        })
+    }
+
+    /// Puts the theme on `<html data-theme>`, where the style sheet looks for it.
+    fn apply(self) {
+        let root = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element());
+        if let Some(root) = root {
+            let _ = root.set_attribute("data-theme", self.name());
+        }
+    }
+}
+
+/// Where the chosen theme is remembered.
+pub const THEME_KEY: &str = "podlab.theme";
 
 impl PageOptions {
     /// Reads a page address's query and fragment.
@@ -176,6 +232,7 @@ impl PageOptions {
                         .collect()
                 }
                 "lesson" if !v.is_empty() => o.lesson = Some(v.to_string()),
+                "theme" => o.theme = Theme::parse(v),
                 _ => {}
             }
         }
@@ -379,6 +436,8 @@ impl Component for App {
         reload_on_share_links();
         let link = ctx.link().clone();
         let options = PageOptions::from_location();
+        let theme = Theme::initial(&options);
+        theme.apply();
         let (mut saved, mut notice) = if options.embed {
             (None, None)
         } else {
@@ -425,6 +484,7 @@ impl Component for App {
             lesson_done,
             notice,
             share_url: None,
+            theme,
             options,
             since_save: 0,
             _ticker: Interval::new(TICK_MS, move || link.send_message(Msg::Tick)),
@@ -540,6 +600,17 @@ impl Component for App {
                     self.save();
                 }
                 self.playing || ticked || followed
+            }
+            Msg::ToggleTheme => {
+                self.theme = match self.theme {
+                    Theme::Light => Theme::Dark,
+                    Theme::Dark => Theme::Light,
+                };
+                self.theme.apply();
+                if let Some(store) = storage() {
+                    let _ = store.set_item(THEME_KEY, self.theme.name());
+                }
+                true
             }
             Msg::Interrupt => {
                 // Ctrl-C: ends `kubectl logs -f`, or drops the line being typed.

@@ -53,6 +53,11 @@ fn header(app: &App, link: &yew::html::Scope<App>) -> Html {
                         onclick={link.callback(move |_| Msg::SetSpeed(s))}>{ format!("{s}×") }</button>
                 }) }
             </div>
+            <button data-action="theme" aria-pressed={(app.theme == crate::Theme::Dark).to_string()}
+                title="Switch between the light and the dark theme"
+                onclick={link.callback(|_| Msg::ToggleTheme)}>
+                { if app.theme == crate::Theme::Dark { "Light theme" } else { "Dark theme" } }
+            </button>
             <div class="share" role="group" aria-label="Share">
                 <button data-action="share" onclick={link.callback(|_| Msg::Share)}
                     title="A link that opens this workspace (manifest, cluster, clock, lesson) in any browser">{"Share"}</button>

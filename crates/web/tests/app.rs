@@ -354,6 +354,14 @@ fn page_options_come_from_the_address() {
             );
         }
     }
+    use podlab_web::Theme;
+    for (search, theme) in [
+        ("?theme=dark", Some(Theme::Dark)),
+        ("?embed=1&theme=light", Some(Theme::Light)),
+        ("?theme=blue", None),
+    ] {
+        assert_eq!(PageOptions::parse(search, "").theme, theme, "{search}");
+    }
 }
 
 /// `kubectl logs -f` in the terminal: lines keep coming as simulated time runs, the

@@ -343,9 +343,20 @@ async fn the_workspace_survives_a_reload() {
     s.apply().await;
     s.wait_for("[data-node^='k8s-worker-'] [data-pod='default/nginx']")
         .await;
+    // The theme switch is remembered too.
+    let theme = "return document.documentElement.getAttribute('data-theme');";
+    let before = s.client.execute(theme, vec![]).await.unwrap();
+    s.wait_for("button[data-action='theme']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let after = s.client.execute(theme, vec![]).await.unwrap();
+    assert_ne!(before, after);
     s.client.refresh().await.unwrap();
     s.wait_for("[data-node^='k8s-worker-'] [data-pod='default/nginx']")
         .await;
+    assert_eq!(s.client.execute(theme, vec![]).await.unwrap(), after);
     s.finish().await;
 }
 
