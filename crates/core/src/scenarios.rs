@@ -2,6 +2,9 @@
 //! simulated hours and fingerprints the snapshot; native and wasm builds must agree with
 //! each other and with [`DETERMINISM_FINGERPRINT`].
 
+use crate::clock::SimTime;
+use crate::model::{Node, Pod};
+use crate::scheduler::{Sampling, Scheduler, Snapshot};
 use crate::Cluster;
 
 /// The SHA-1 of the snapshot [`determinism_fingerprint`] reaches. It changes whenever
@@ -210,4 +213,80 @@ pub fn hostile_inputs() -> Vec<HostileOutcome> {
         }
     });
     out
+}
+
+/// The scheduler benchmark's workload (native criterion and wasm in Chromium run the
+/// same): `nodes` nodes and `pods` pods with a mix of nodeSelectors, taints and
+/// tolerations, and resource requests.
+pub fn scheduler_workload(
+    nodes: usize,
+    pods: usize,
+) -> (Vec<crate::model::Node>, Vec<crate::model::Pod>) {
+    (workload_nodes(nodes), workload_pods(pods))
+}
+
+/// `n` nodes: every third has `disktype: ssd`, every tenth a `dedicated=gpu:NoSchedule`
+/// taint; 8 CPUs, 32Gi and 110 pods allocatable.
+fn workload_nodes(n: usize) -> Vec<Node> {
+    (0..n)
+        .map(|i| {
+            let name = format!("node-{i:04}");
+            let disk = if i % 3 == 0 { "ssd" } else { "hdd" };
+            let taints = if i % 10 == 0 {
+                serde_json::json!([{"key": "dedicated", "value": "gpu", "effect": "NoSchedule"}])
+            } else {
+                serde_json::json!([])
+            };
+            serde_json::from_value(serde_json::json!({
+                "metadata": {"name": name, "labels": {
+                    "kubernetes.io/hostname": name, "disktype": disk,
+                    "topology.kubernetes.io/zone": format!("zone-{}", i % 3)}},
+                "spec": {"taints": taints},
+                "status": {"allocatable": {"cpu": "8", "memory": "32Gi", "pods": "110"}}
+            }))
+            .expect("a valid node")
+        })
+        .collect()
+}
+
+/// `n` pods: a third select `disktype: ssd`, a tenth tolerate the gpu taint, requests
+/// from 100m/128Mi to 500m/512Mi.
+fn workload_pods(n: usize) -> Vec<Pod> {
+    (0..n)
+        .map(|i| {
+            let mut spec = serde_json::json!({"containers": [{"name": "app", "image": "nginx",
+                "resources": {"requests": {
+                    "cpu": format!("{}m", 100 * (1 + i % 5)),
+                    "memory": format!("{}Mi", 128 * (1 + i % 4))}}}]});
+            if i % 3 == 0 {
+                spec["nodeSelector"] = serde_json::json!({"disktype": "ssd"});
+            }
+            if i % 10 == 0 {
+                spec["tolerations"] = serde_json::json!([{"key": "dedicated", "operator": "Equal",
+                    "value": "gpu", "effect": "NoSchedule"}]);
+            }
+            serde_json::from_value(serde_json::json!({
+                "metadata": {"name": format!("pod-{i:05}"), "namespace": "default"},
+                "spec": spec
+            }))
+            .expect("a valid pod")
+        })
+        .collect()
+}
+
+/// One scheduling pass: every pod in turn, each assumed onto its node before the next;
+/// returns how many were bound.
+pub fn schedule_all(sampling: Sampling, nodes: &[Node], pods: &[Pod]) -> usize {
+    let mut scheduler = Scheduler::new(1);
+    scheduler.sampling = sampling;
+    let mut snapshot = Snapshot::new(nodes, std::iter::empty());
+    let mut bound = 0;
+    for pod in pods {
+        let decision = scheduler.schedule(pod, &snapshot, SimTime(0));
+        if let Some(node) = &decision.chosen {
+            snapshot.assume(node, pod);
+            bound += 1;
+        }
+    }
+    bound
 }

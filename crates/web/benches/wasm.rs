@@ -1,0 +1,30 @@
+//! The core benchmarks in wasm, in headless Chromium (wasm-bindgen-test's criterion):
+//! the same workloads as `cargo bench -p podlab-core`, to compare wasm with native.
+//! Run with `cargo bench -p podlab-web --target wasm32-unknown-unknown --bench wasm`
+//! (CHROMEDRIVER set, as for the wasm tests). A bench blocks the page while it runs
+//! and the test runner gives up on a page silent for 20 s, so the workloads are the
+//! native benches' smaller ones.
+
+use podlab_core::scenarios::{schedule_all, scheduler_workload};
+use podlab_core::scheduler::Sampling;
+use wasm_bindgen_test::{wasm_bindgen_bench, wasm_bindgen_test_configure, Criterion};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn quick(c: &mut Criterion) {
+    *c = std::mem::take(c)
+        .sample_size(10)
+        .warm_up_time(std::time::Duration::from_millis(500))
+        .measurement_time(std::time::Duration::from_secs(2));
+}
+
+/// 200 pods onto 5,000 nodes, one pass, adaptive sampling (native: the same bench in
+/// `crates/core/benches/scheduler.rs`).
+#[wasm_bindgen_bench]
+fn scheduler_200_pods_onto_5k_nodes(c: &mut Criterion) {
+    quick(c);
+    let (nodes, pods) = scheduler_workload(5_000, 200);
+    c.bench_function("200 pods onto 5k nodes/adaptive", |b| {
+        b.iter(|| schedule_all(Sampling::Adaptive, &nodes, &pods))
+    });
+}
