@@ -501,7 +501,7 @@ impl Cluster {
             let api = &self.api;
             let lookup = |key: &str| {
                 let (ns, name) = key.split_once('/').unwrap_or(("", key));
-                api.pods.get(ns, name).cloned()
+                api.pods.get(ns, name)
             };
             match event {
                 WatchEvent::Added {
@@ -543,12 +543,14 @@ impl Cluster {
                         );
                     }
                 }
+                // Only a waiting pod's own updates matter (kubelets update running
+                // pods all the time).
                 WatchEvent::Modified {
                     resource: "pods",
                     key,
-                } => {
+                } if self.queue.get(&key).is_some() => {
                     if let Some(pod) = lookup(&key) {
-                        self.queue.pod_updated(&key, &pod, plugins, self.now);
+                        self.queue.pod_updated(&key, pod, plugins, self.now);
                     }
                 }
                 _ => {}

@@ -237,7 +237,7 @@ impl Clone for Scheduler {
     fn clone(&self) -> Scheduler {
         Scheduler {
             profile: Profile::default(),
-            sampling: self.sampling.clone(),
+            sampling: self.sampling,
             next_start_node_index: self.next_start_node_index,
             rng: self.rng.clone(),
         }

@@ -70,6 +70,19 @@ impl QueuedPod {
         d
     }
 
+    /// Whether one of the plugins that rejected the pod says `event` may help.
+    fn hinted(
+        &self,
+        pod: &Pod,
+        event: &ClusterEvent<'_>,
+        plugins: &[Box<dyn FilterPlugin>],
+    ) -> bool {
+        plugins
+            .iter()
+            .filter(|p| self.unschedulable_plugins.iter().any(|n| n == p.name()))
+            .any(|p| p.queueing_hint(pod, event) == QueueingHint::Queue)
+    }
+
     fn backoff_until(&self) -> Option<SimTime> {
         self.last_attempt.map(|t| t.plus_ms(self.backoff_ms()))
     }
@@ -85,13 +98,6 @@ impl QueuedPod {
             _ => None,
         }
     }
-}
-
-/// Why a pod moved out of unschedulablePods (for tests and the UI).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MoveReason {
-    Event,
-    UnschedulableTimeout,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -113,14 +119,6 @@ impl SchedulingQueue {
     /// The queue entry of a waiting pod.
     pub fn get(&self, key: &str) -> Option<&QueuedPod> {
         self.pods.get(key)
-    }
-
-    pub fn len(&self) -> usize {
-        self.pods.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.pods.is_empty()
     }
 
     /// Makes the queue hold exactly the pods that wait for this scheduler: new ones go
@@ -160,7 +158,7 @@ impl SchedulingQueue {
                         != n.status.as_ref().map(|s| &s.allocatable);
                 if changed {
                     let old = self.nodes.insert(name.to_string(), n.clone());
-                    old.map(NodeEvent::Updated)
+                    old.map(|old| NodeEvent::Updated(Box::new(old)))
                 } else {
                     None
                 }
@@ -175,29 +173,22 @@ impl SchedulingQueue {
 
     /// `MoveAllToActiveOrBackoffQueue` with queueing hints: every unschedulable pod one
     /// of whose rejecting plugins says the event may help moves on.
-    pub fn on_event(
+    pub fn on_event<'p>(
         &mut self,
         event: &ClusterEvent<'_>,
-        pods: &dyn Fn(&str) -> Option<Pod>,
+        pods: &dyn Fn(&str) -> Option<&'p Pod>,
         plugins: &[Box<dyn FilterPlugin>],
         now: SimTime,
-    ) -> Vec<String> {
-        let mut moved = Vec::new();
+    ) {
         for (key, entry) in self.pods.iter_mut() {
             if !matches!(entry.state, QueueState::Unschedulable { .. }) {
                 continue;
             }
             let Some(pod) = pods(key) else { continue };
-            let queue = plugins
-                .iter()
-                .filter(|p| entry.unschedulable_plugins.iter().any(|n| n == p.name()))
-                .any(|p| p.queueing_hint(&pod, event) == QueueingHint::Queue);
-            if queue {
+            if entry.hinted(pod, event, plugins) {
                 Self::requeue(entry, now);
-                moved.push(key.clone());
             }
         }
-        moved
     }
 
     /// An update of a waiting pod itself: changed tolerations may let it in.
@@ -216,15 +207,8 @@ impl SchedulingQueue {
             return false;
         }
         entry.tolerations = tolerations;
-        if !matches!(entry.state, QueueState::Unschedulable { .. }) {
-            return false;
-        }
-        let queue = plugins
-            .iter()
-            .filter(|p| entry.unschedulable_plugins.iter().any(|n| n == p.name()))
-            .any(|p| {
-                p.queueing_hint(pod, &ClusterEvent::PodTolerationsChanged) == QueueingHint::Queue
-            });
+        let queue = matches!(entry.state, QueueState::Unschedulable { .. })
+            && entry.hinted(pod, &ClusterEvent::PodTolerationsChanged, plugins);
         if queue {
             Self::requeue(entry, now);
         }
@@ -241,19 +225,16 @@ impl SchedulingQueue {
 
     /// The flushes at `now`: finished backoffs go to activeQ, pods unschedulable for
     /// more than 5 minutes move on at the 30-second tick.
-    pub fn flush(&mut self, now: SimTime) -> Vec<(String, MoveReason)> {
-        let mut moved = Vec::new();
-        for (key, entry) in self.pods.iter_mut() {
+    pub fn flush(&mut self, now: SimTime) {
+        for entry in self.pods.values_mut() {
             match entry.state {
                 QueueState::Backoff { until } if until <= now => entry.state = QueueState::Active,
                 QueueState::Unschedulable { .. } if entry.flush_at().is_some_and(|t| t <= now) => {
                     Self::requeue(entry, now);
-                    moved.push((key.clone(), MoveReason::UnschedulableTimeout));
                 }
                 _ => {}
             }
         }
-        moved
     }
 
     /// The pods to try now: activeQ, then (the scheduler being otherwise idle)
@@ -314,7 +295,7 @@ impl SchedulingQueue {
 pub enum NodeEvent {
     Added,
     /// With the node as it was before.
-    Updated(Node),
+    Updated(Box<Node>),
 }
 
 #[cfg(test)]
