@@ -113,7 +113,7 @@ fn remote_url(ex: &mut Exec, root: &str) -> Option<String> {
 fn local_head(ex: &mut Exec, root: &str) -> Option<String> {
     let head = read_text(ex, &normalize(root, ".git/HEAD"))?;
     let r = head.trim().strip_prefix("ref: ")?.to_string();
-    read_text(ex, &normalize(root, &format!(".git/{r}"))).map(|s| s.trim().to_string())
+    read_ref(ex, root, &r)
 }
 
 /// The checked-out branch, from `.git/HEAD`.
