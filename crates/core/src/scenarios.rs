@@ -290,3 +290,39 @@ pub fn schedule_all(sampling: Sampling, nodes: &[Node], pods: &[Pod]) -> usize {
     }
     bound
 }
+
+/// The JSONPath benchmark's templates (issue 4's, with client-go's times on one machine:
+/// 28 ms, 6 ms, 8.5 ms and 570 ms over 10,000 pods).
+pub const JSONPATH_TEMPLATES: [(&str, &str); 4] = [
+    (
+        "range name/node",
+        "{range .items[*]}{.metadata.name}{\"\\t\"}{.spec.nodeName}{\"\\n\"}{end}",
+    ),
+    (
+        "filter by node",
+        "{.items[?(@.spec.nodeName==\"node-007\")].metadata.name}",
+    ),
+    ("all names", "{.items[*].metadata.name}"),
+    ("recursive image", "{..image}"),
+];
+
+/// The JSONPath benchmark's data: a `kind: List` of `n` running pods as `kubectl get -o
+/// json` shows them.
+pub fn jsonpath_pod_list(n: usize) -> serde_json::Value {
+    let items: Vec<_> = (0..n)
+        .map(|i| {
+            serde_json::json!({
+                "apiVersion": "v1", "kind": "Pod",
+                "metadata": {"name": format!("pod-{i:05}"), "namespace": "default", "uid": format!("uid-{i}"),
+                             "labels": {"app": "web", "tier": "frontend"}, "creationTimestamp": "2026-01-05T09:00:00Z"},
+                "spec": {"nodeName": format!("node-{:03}", i % 1000),
+                         "containers": [{"name": "web", "image": "nginx:1.27", "ports": [{"containerPort": 80, "protocol": "TCP"}]},
+                                        {"name": "sidecar", "image": "busybox", "args": ["sleep", "3600"]}],
+                         "restartPolicy": "Always"},
+                "status": {"phase": "Running", "podIP": format!("10.244.{}.{}", i / 250, i % 250), "hostIP": "192.168.56.202",
+                           "conditions": [{"type": "Ready", "status": "True"}]}
+            })
+        })
+        .collect();
+    serde_json::json!({"apiVersion": "v1", "kind": "List", "metadata": {"resourceVersion": ""}, "items": items})
+}

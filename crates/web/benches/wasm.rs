@@ -5,7 +5,10 @@
 //! and the test runner gives up on a page silent for 20 s, so the workloads are the
 //! native benches' smaller ones.
 
-use podlab_core::scenarios::{schedule_all, scheduler_workload};
+use podlab_core::jsonpath::{execute, Options, Template};
+use podlab_core::scenarios::{
+    jsonpath_pod_list, schedule_all, scheduler_workload, JSONPATH_TEMPLATES,
+};
 use podlab_core::scheduler::Sampling;
 use wasm_bindgen_test::{wasm_bindgen_bench, wasm_bindgen_test_configure, Criterion};
 
@@ -27,4 +30,19 @@ fn scheduler_200_pods_onto_5k_nodes(c: &mut Criterion) {
     c.bench_function("200 pods onto 5k nodes/adaptive", |b| {
         b.iter(|| schedule_all(Sampling::Adaptive, &nodes, &pods))
     });
+}
+
+/// The JSONPath templates over 10,000 pods, as natively.
+#[wasm_bindgen_bench]
+fn jsonpath_10k_pods(c: &mut Criterion) {
+    quick(c);
+    let data = jsonpath_pod_list(10_000);
+    for (name, text) in JSONPATH_TEMPLATES {
+        let Ok(t) = Template::parse(text) else {
+            panic!("{name}: the template does not parse");
+        };
+        c.bench_function(&format!("jsonpath 10k pods/{name}"), |b| {
+            b.iter(|| execute(&t, &data, &Options::default()))
+        });
+    }
 }
