@@ -70,6 +70,25 @@ fn run_sub(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
     }
 }
 
+/// The working tree root, or git's error outside a repository.
+fn work_tree(ex: &mut Exec, io: &Io) -> Result<String, Flow> {
+    match repo_root(ex) {
+        Some(root) => Ok(root),
+        None => Err(fail(
+            ex,
+            io,
+            "fatal: not a git repository (or any of the parent directories): .git\n",
+            128,
+        )),
+    }
+}
+
+/// git's answer to an option it does not know.
+fn unknown_option(ex: &mut Exec, io: &Io, option: &str) -> Flow {
+    let name = option.trim_start_matches('-');
+    fail(ex, io, &format!("error: unknown option `{name}'\n"), 129)
+}
+
 /// The working tree root (the directory holding `.git`) at or above the cwd.
 fn repo_root(ex: &mut Exec) -> Option<String> {
     let mut at = ex.p.cwd.clone();
@@ -164,14 +183,7 @@ fn clone(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
             "--depth" | "--origin" | "-o" => i += 1,
             a if a.starts_with("--branch=") => wanted = Some(a["--branch=".len()..].to_string()),
             a if a.starts_with("--depth=") => {}
-            a if a.starts_with('-') && a.len() > 1 => {
-                return fail(
-                    ex,
-                    io,
-                    &format!("error: unknown option `{}'\n", a.trim_start_matches('-')),
-                    129,
-                )
-            }
+            a if a.starts_with('-') && a.len() > 1 => return unknown_option(ex, io, a),
             a => positional.push(a.to_string()),
         }
         i += 1;
@@ -306,13 +318,9 @@ fn clone(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
 }
 
 fn pull(ex: &mut Exec, _args: &[String], io: &Io, merge: bool) -> Flow {
-    let Some(root) = repo_root(ex) else {
-        return fail(
-            ex,
-            io,
-            "fatal: not a git repository (or any of the parent directories): .git\n",
-            128,
-        );
+    let root = match work_tree(ex, io) {
+        Ok(root) => root,
+        Err(flow) => return flow,
     };
     let Some(url) = remote_url(ex, &root) else {
         return fail(ex, io, "fatal: No remote repository specified.  Please, specify either a URL or a\nremote name from which new revisions should be fetched.\n", 1);
@@ -485,13 +493,9 @@ fn tracking(
 /// `git branch`: list local branches (`-r` remote-tracking ones, `-a` both), or create
 /// one at HEAD.
 fn branch(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
-    let Some(root) = repo_root(ex) else {
-        return fail(
-            ex,
-            io,
-            "fatal: not a git repository (or any of the parent directories): .git\n",
-            128,
-        );
+    let root = match work_tree(ex, io) {
+        Ok(root) => root,
+        Err(flow) => return flow,
     };
     let (mut local, mut remote) = (true, false);
     let mut names = Vec::new();
@@ -500,14 +504,7 @@ fn branch(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
             "-r" | "--remotes" => (local, remote) = (false, true),
             "-a" | "--all" => (local, remote) = (true, true),
             "-l" | "--list" => {}
-            a if a.starts_with('-') => {
-                return fail(
-                    ex,
-                    io,
-                    &format!("error: unknown option `{}'\n", a.trim_start_matches('-')),
-                    129,
-                )
-            }
+            a if a.starts_with('-') => return unknown_option(ex, io, a),
             a => names.push(a.to_string()),
         }
     }
@@ -586,13 +583,9 @@ fn ref_names(ex: &mut Exec, root: &str, dir: &str) -> Vec<String> {
 /// `git checkout BRANCH` / `git switch BRANCH` (and `-b` / `-c NEW`): switch the working
 /// tree to a local branch, or to a new one tracking `origin/BRANCH`.
 fn checkout(ex: &mut Exec, args: &[String], io: &Io, switch: bool) -> Flow {
-    let Some(root) = repo_root(ex) else {
-        return fail(
-            ex,
-            io,
-            "fatal: not a git repository (or any of the parent directories): .git\n",
-            128,
-        );
+    let root = match work_tree(ex, io) {
+        Ok(root) => root,
+        Err(flow) => return flow,
     };
     let mut create = false;
     let mut target = None;
@@ -756,13 +749,9 @@ fn history(ex: &mut Exec, root: &str) -> Result<Vec<Commit>, String> {
 }
 
 fn log(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
-    let Some(root) = repo_root(ex) else {
-        return fail(
-            ex,
-            io,
-            "fatal: not a git repository (or any of the parent directories): .git\n",
-            128,
-        );
+    let root = match work_tree(ex, io) {
+        Ok(root) => root,
+        Err(flow) => return flow,
     };
     let mut oneline = false;
     let mut limit = usize::MAX;
@@ -816,13 +805,9 @@ fn log(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
 }
 
 fn rev_parse(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
-    let Some(root) = repo_root(ex) else {
-        return fail(
-            ex,
-            io,
-            "fatal: not a git repository (or any of the parent directories): .git\n",
-            128,
-        );
+    let root = match work_tree(ex, io) {
+        Ok(root) => root,
+        Err(flow) => return flow,
     };
     let head = local_head(ex, &root).unwrap_or_default();
     let shorten = args.iter().any(|a| a == "--short");
@@ -837,13 +822,9 @@ fn rev_parse(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
 }
 
 fn status(ex: &mut Exec, io: &Io) -> Flow {
-    let Some(root) = repo_root(ex) else {
-        return fail(
-            ex,
-            io,
-            "fatal: not a git repository (or any of the parent directories): .git\n",
-            128,
-        );
+    let root = match work_tree(ex, io) {
+        Ok(root) => root,
+        Err(flow) => return flow,
     };
     let url = remote_url(ex, &root).unwrap_or_default();
     let repo = ex.host.git().repo(&url).cloned();
