@@ -153,22 +153,32 @@ async fn terminal(root: &Element, line: &str) -> String {
     input
         .dispatch_event(&Event::new_with_event_init_dict("input", &init).unwrap())
         .unwrap();
-    let key = web_sys::KeyboardEventInit::new();
-    key.set_key("Enter");
-    key.set_bubbles(true);
-    input
+    press(&input, "Enter", false);
+    TimeoutFuture::new(50).await;
+    last_entry(root).text_content().unwrap()
+}
+
+/// A keydown on `target`, as typing it would send.
+fn press(target: &web_sys::EventTarget, key: &str, ctrl: bool) {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_ctrl_key(ctrl);
+    init.set_bubbles(true);
+    target
         .dispatch_event(
-            &web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &key).unwrap(),
+            &web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap(),
         )
         .unwrap();
-    TimeoutFuture::new(50).await;
+}
+
+/// The terminal's newest entry.
+fn last_entry(root: &Element) -> Element {
     let entries = root.query_selector_all("[data-terminal-entry]").unwrap();
-    let last: Element = entries
+    entries
         .item(entries.length() - 1)
         .unwrap()
         .dyn_into()
-        .unwrap();
-    last.text_content().unwrap()
+        .unwrap()
 }
 
 #[wasm_bindgen_test]
@@ -391,32 +401,17 @@ async fn logs_follow_until_ctrl_c() {
     };
     assert!(following(), "{first}");
     TimeoutFuture::new(1_000).await;
-    let entries = root.query_selector_all("[data-terminal-entry]").unwrap();
-    let last: Element = entries
-        .item(entries.length() - 1)
-        .unwrap()
-        .dyn_into()
-        .unwrap();
+    let last = last_entry(&root);
     let later = last.text_content().unwrap();
     assert!(
         later.matches("tick").count() > first.matches("tick").count(),
         "{first:?} then {later:?}"
     );
-    let input: HtmlElement = root
+    let input = root
         .query_selector("input[data-terminal-input]")
         .unwrap()
-        .unwrap()
-        .dyn_into()
         .unwrap();
-    let key = web_sys::KeyboardEventInit::new();
-    key.set_key("c");
-    key.set_ctrl_key(true);
-    key.set_bubbles(true);
-    input
-        .dispatch_event(
-            &web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &key).unwrap(),
-        )
-        .unwrap();
+    press(&input, "c", true);
     TimeoutFuture::new(50).await;
     assert!(!following());
     assert!(last.text_content().unwrap().ends_with("^C\n"));
