@@ -1,4 +1,5 @@
-//! Benchmarks: decoding and creating many pods, and `kubectl get pods` over them.
+//! Benchmarks: decoding and creating many pods, and `kubectl get pods` (as a table and
+//! through a JSONPath template) over them.
 //! Run with `cargo bench -p podlab-core --bench cluster`.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
@@ -70,6 +71,19 @@ fn benches(c: &mut Criterion) {
     big.create_from_text("pods.yaml", &text).unwrap();
     let args: Vec<String> = ["get", "pods"].iter().map(|s| s.to_string()).collect();
     g.bench_function("kubectl get pods", |b| {
+        b.iter(|| {
+            let out = kubectl::run(&mut big, &args, &NoFiles);
+            assert_eq!(out.exit_code, 0);
+            out
+        })
+    });
+    let template =
+        "-o=jsonpath={range .items[*]}{.metadata.name}{\"\\t\"}{.spec.nodeName}{\"\\n\"}{end}";
+    let args: Vec<String> = ["get", "pods", template]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    g.bench_function("kubectl get pods -o jsonpath (range name/node)", |b| {
         b.iter(|| {
             let out = kubectl::run(&mut big, &args, &NoFiles);
             assert_eq!(out.exit_code, 0);

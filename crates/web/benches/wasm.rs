@@ -5,7 +5,7 @@
 //! and the test runner gives up on a page silent for 20 s, so the workloads are the
 //! native benches' smaller ones.
 
-use podlab_core::jsonpath::{execute, Options, Template};
+use podlab_core::jsonpath::{execute_doc, Doc, Options, Template};
 use podlab_core::scenarios::{
     jsonpath_pod_list, schedule_all, scheduler_workload, JSONPATH_TEMPLATES,
 };
@@ -32,17 +32,19 @@ fn scheduler_200_pods_onto_5k_nodes(c: &mut Criterion) {
     });
 }
 
-/// The JSONPath templates over 10,000 pods, as natively.
+/// The JSONPath templates over 10,000 pods laid out once, and the layout, as natively.
 #[wasm_bindgen_bench]
 fn jsonpath_10k_pods(c: &mut Criterion) {
     quick(c);
     let data = jsonpath_pod_list(10_000);
+    let doc = Doc::new(&data);
     for (name, text) in JSONPATH_TEMPLATES {
         let Ok(t) = Template::parse(text) else {
             panic!("{name}: the template does not parse");
         };
         c.bench_function(&format!("jsonpath 10k pods/{name}"), |b| {
-            b.iter(|| execute(&t, &data, &Options::default()))
+            b.iter(|| execute_doc(&t, &doc, &Options::default()))
         });
     }
+    c.bench_function("jsonpath 10k pods/layout", |b| b.iter(|| Doc::new(&data)));
 }

@@ -5,6 +5,7 @@
 //! space: strings raw, numbers as Go's `%v`, booleans, `null`, and objects and arrays
 //! as compact JSON. `{range ...}{end}` repeats its body for every result.
 
+mod doc;
 mod parse;
 #[cfg(test)]
 mod tests;
@@ -12,6 +13,8 @@ mod tests;
 use serde_json::Value;
 use std::fmt;
 
+pub use doc::{Doc, DocError};
+use doc::{Id, Node};
 pub use parse::parse;
 
 /// A parse or execution error; `Display` is client-go's text.
@@ -90,287 +93,671 @@ impl Default for Options {
     }
 }
 
-/// A value during evaluation: a reference into the data, or a literal from the template.
-#[derive(Debug, Clone)]
-enum Val<'a> {
-    Ref(&'a Value),
-    Text(&'a str),
+/// A value during evaluation: a node of the document, or a literal from the template.
+#[derive(Debug, Clone, Copy)]
+enum Val<'t> {
+    Node(Id),
+    /// (A `&String`, so that a value stays two words.)
+    Text(&'t String),
     Int(i64),
     Float(f64),
     Bool(bool),
 }
 
-/// Runs `template` over `data` and returns what kubectl prints.
-pub fn execute(template: &Template, data: &Value, opts: &Options) -> Result<String, JsonPathError> {
-    let mut out = String::new();
-    run_segments(&template.0, &Val::Ref(data), opts, &mut out)?;
-    Ok(out)
+/// A filter's comparison.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Op<'t> {
+    Exists,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    /// Parsed but unknown (`=<`): an error when a comparison runs.
+    Unknown(&'t str),
 }
 
-fn run_segments<'a>(
-    segments: &'a [Segment],
-    cur: &Val<'a>,
-    opts: &Options,
-    out: &mut String,
-) -> Result<(), JsonPathError> {
-    for seg in segments {
-        match seg {
-            Segment::Text(t) => out.push_str(t),
-            Segment::Action(steps) => {
-                let results = eval_list(std::slice::from_ref(cur), steps, opts)?;
-                print_results(&results, out)?;
-            }
-            Segment::EndWithoutRange => return Err(exec_err("not in range, nothing to end")),
+/// A step with its field names resolved against one document.
+#[derive(Debug)]
+enum Bound<'t> {
+    /// The key, and its symbol in the document (`None`: no object has it).
+    Field(&'t String, Option<u32>),
+    Array([Param; 3]),
+    Filter {
+        left: Path<'t>,
+        op: Op<'t>,
+        right: Path<'t>,
+    },
+    Wildcard,
+    Recursive,
+    Union(Vec<Path<'t>>),
+    Text(&'t String),
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+}
+
+/// An action's bound steps, with the shortcut their shape allows.
+#[derive(Debug)]
+struct Path<'t> {
+    steps: Vec<Bound<'t>>,
+    shape: Shape<'t>,
+}
+
+#[derive(Debug)]
+enum Shape<'t> {
+    /// Plain field names (`.metadata.name`): one value in, at most one out.
+    Fields(Vec<(&'t String, Option<u32>)>),
+    /// One literal (`"node-007"`, `8080`).
+    Literal(Val<'t>),
+    General,
+}
+
+/// A template segment bound to a document.
+#[derive(Debug)]
+enum BoundSegment<'t> {
+    Text(&'t str),
+    Action(Path<'t>),
+    Range(Path<'t>, Vec<BoundSegment<'t>>),
+    EndWithoutRange,
+}
+
+fn bind_path<'t>(steps: &'t [Step], doc: &Doc) -> Path<'t> {
+    let steps = bind_steps(steps, doc);
+    let shape = match steps.as_slice() {
+        [Bound::Text(t)] => Shape::Literal(Val::Text(t)),
+        [Bound::Int(i)] => Shape::Literal(Val::Int(*i)),
+        [Bound::Float(f)] => Shape::Literal(Val::Float(*f)),
+        [Bound::Bool(b)] => Shape::Literal(Val::Bool(*b)),
+        [] => Shape::General,
+        all => all
+            .iter()
+            .map(|s| match s {
+                Bound::Field(name, key) => Some((*name, *key)),
+                _ => None,
+            })
+            .collect::<Option<Vec<_>>>()
+            .map_or(Shape::General, Shape::Fields),
+    };
+    Path { steps, shape }
+}
+
+fn bind_steps<'t>(steps: &'t [Step], doc: &Doc) -> Vec<Bound<'t>> {
+    steps
+        .iter()
+        .map(|s| match s {
+            Step::Field(name) => Bound::Field(name, doc.symbol(name)),
+            Step::Array(p) => Bound::Array(*p),
+            Step::Filter { left, op, right } => Bound::Filter {
+                left: bind_path(left, doc),
+                op: match op.as_str() {
+                    "exists" => Op::Exists,
+                    "==" => Op::Eq,
+                    "!=" => Op::Ne,
+                    "<" => Op::Lt,
+                    "<=" => Op::Le,
+                    ">" => Op::Gt,
+                    ">=" => Op::Ge,
+                    other => Op::Unknown(other),
+                },
+                right: bind_path(right, doc),
+            },
+            Step::Wildcard => Bound::Wildcard,
+            Step::Recursive => Bound::Recursive,
+            Step::Union(lists) => Bound::Union(lists.iter().map(|l| bind_path(l, doc)).collect()),
+            Step::Text(t) => Bound::Text(t),
+            Step::Int(i) => Bound::Int(*i),
+            Step::Float(f) => Bound::Float(*f),
+            Step::Bool(b) => Bound::Bool(*b),
+        })
+        .collect()
+}
+
+fn bind<'t>(segments: &'t [Segment], doc: &Doc) -> Vec<BoundSegment<'t>> {
+    segments
+        .iter()
+        .map(|seg| match seg {
+            Segment::Text(t) => BoundSegment::Text(t),
+            Segment::Action(steps) => BoundSegment::Action(bind_path(steps, doc)),
             Segment::Range(steps, body) => {
-                let results = eval_list(std::slice::from_ref(cur), steps, opts)?;
-                for r in &results {
-                    run_segments(body, r, opts, out)?;
-                }
+                BoundSegment::Range(bind_path(steps, doc), bind(body, doc))
             }
-        }
-    }
-    Ok(())
+            Segment::EndWithoutRange => BoundSegment::EndWithoutRange,
+        })
+        .collect()
+}
+
+/// Runs `template` over `data` and returns what kubectl prints.
+pub fn execute(template: &Template, data: &Value, opts: &Options) -> Result<String, JsonPathError> {
+    execute_doc(template, &Doc::new(data), opts)
+}
+
+/// [`execute`] over a document laid out beforehand, for running several templates (or
+/// one template many times) over the same data.
+pub fn execute_doc(
+    template: &Template,
+    doc: &Doc,
+    opts: &Options,
+) -> Result<String, JsonPathError> {
+    let mut out = String::new();
+    let eval = Eval {
+        doc,
+        allow_missing_keys: opts.allow_missing_keys,
+    };
+    eval.run(&bind(&template.0, doc), Val::Node(doc.root()), &mut out)?;
+    Ok(out)
 }
 
 fn exec_err(m: impl Into<String>) -> JsonPathError {
     JsonPathError::Execute(m.into())
 }
 
-fn eval_list<'a>(
-    input: &[Val<'a>],
-    steps: &'a [Step],
-    opts: &Options,
-) -> Result<Vec<Val<'a>>, JsonPathError> {
-    // The common case, one value through plain field names (`.metadata.name` for each
-    // item of a range or filter), walks the tree without intermediate lists; the result
-    // and the errors are those of the general path below.
-    if let [start] = input {
-        if !steps.is_empty() && steps.iter().all(|s| matches!(s, Step::Field(_))) {
-            let mut cur = match start {
-                Val::Ref(v) => Some(*v),
-                _ => None,
-            };
-            let names = steps.iter().filter_map(|s| match s {
-                Step::Field(name) => Some(name),
-                _ => None,
-            });
-            for name in names {
-                cur = match cur {
-                    Some(Value::Object(m)) => m.get(name).filter(|x| !x.is_null()),
-                    _ => None,
-                };
-                if cur.is_none() {
-                    if !opts.allow_missing_keys {
-                        return Err(exec_err(format!("{name} is not found")));
+/// What a path gives for one value when it can be found without building lists: a
+/// small flat value, since it is returned once per item of a range or filter.
+#[derive(Clone, Copy)]
+enum Single<'t> {
+    /// The path needs the general evaluation.
+    General,
+    /// Nothing found; the field that was missing.
+    Missing(&'t String),
+    One(Val<'t>),
+}
+
+struct Eval<'d> {
+    doc: &'d Doc,
+    allow_missing_keys: bool,
+}
+
+impl Eval<'_> {
+    fn run<'t>(
+        &self,
+        segments: &[BoundSegment<'t>],
+        cur: Val<'t>,
+        out: &mut String,
+    ) -> Result<(), JsonPathError> {
+        for seg in segments {
+            match seg {
+                BoundSegment::Text(t) => out.push_str(t),
+                BoundSegment::Action(steps) => match self.single(cur, steps) {
+                    Single::One(v) => self.print_one(v, out),
+                    Single::Missing(name) => self.missing(name)?,
+                    Single::General => {
+                        let results = self.list(&[cur], steps)?;
+                        self.print_results(&results, out);
                     }
-                    return Ok(Vec::new());
+                },
+                BoundSegment::EndWithoutRange => {
+                    return Err(exec_err("not in range, nothing to end"))
+                }
+                BoundSegment::Range(steps, body) => {
+                    for r in self.list(&[cur], steps)? {
+                        self.run(body, r, out)?;
+                    }
                 }
             }
-            return Ok(cur.map(Val::Ref).into_iter().collect());
+        }
+        Ok(())
+    }
+
+    /// The result of `steps` from one value when they are plain field names (the
+    /// `.metadata.name` of every item of a range or filter) or one literal: walked
+    /// without intermediate lists, with the results and errors of [`Self::list`].
+    /// `None` when the steps need the general path.
+    /// The result of `path` from one value when it is plain field names (the
+    /// `.metadata.name` of every item of a range or filter) or one literal: walked
+    /// without intermediate lists, with the results of [`Self::list`] (a missing field
+    /// is an error only through [`Self::missing`]).
+    #[inline(always)]
+    fn single<'t>(&self, start: Val<'t>, path: &Path<'t>) -> Single<'t> {
+        let fields = match &path.shape {
+            Shape::Literal(v) => return Single::One(*v),
+            Shape::General => return Single::General,
+            Shape::Fields(fields) => fields,
+        };
+        let Val::Node(mut cur) = start else {
+            return fields
+                .first()
+                .map_or(Single::General, |f| Single::Missing(f.0));
+        };
+        for &(name, key) in fields {
+            match key.and_then(|k| self.doc.get(cur, k)) {
+                Some(n) if !matches!(self.doc.node(n), Node::Null) => cur = n,
+                _ => return Single::Missing(name),
+            }
+        }
+        Single::One(Val::Node(cur))
+    }
+
+    /// A missing field: nothing, or with `--allow-missing-template-keys=false`
+    /// client-go's error.
+    fn missing(&self, name: &str) -> Result<(), JsonPathError> {
+        if self.allow_missing_keys {
+            Ok(())
+        } else {
+            Err(exec_err(format!("{name} is not found")))
         }
     }
-    let mut cur: Vec<Val<'a>> = input.to_vec();
-    for step in steps {
-        cur = eval_step(cur, step, opts)?;
-    }
-    Ok(cur)
-}
 
-/// The children of a value as client-go's wildcard sees them (map values in key order,
-/// array elements, a string's bytes).
-fn children<'a>(v: &Val<'a>) -> Vec<Val<'a>> {
-    match v {
-        Val::Ref(Value::Object(m)) => m.values().map(Val::Ref).collect(),
-        Val::Ref(Value::Array(a)) => a.iter().map(Val::Ref).collect(),
-        Val::Ref(Value::String(s)) => s.bytes().map(|b| Val::Int(i64::from(b))).collect(),
-        Val::Text(s) => s.bytes().map(|b| Val::Int(i64::from(b))).collect(),
-        _ => Vec::new(),
-    }
-}
-
-fn is_nil(v: &Val<'_>) -> bool {
-    matches!(v, Val::Ref(Value::Null))
-}
-
-fn type_name(v: &Val<'_>) -> &'static str {
-    match v {
-        Val::Ref(Value::Object(_)) => "map[string]interface {}",
-        Val::Ref(Value::Array(_)) => "[]interface {}",
-        Val::Ref(Value::String(_)) | Val::Text(_) => "string",
-        Val::Ref(Value::Bool(_)) | Val::Bool(_) => "bool",
-        Val::Ref(Value::Number(n)) if n.is_i64() || n.is_u64() => "int64",
-        Val::Ref(Value::Number(_)) | Val::Float(_) => "float64",
-        Val::Int(_) => "int",
-        Val::Ref(Value::Null) => "interface {}",
-    }
-}
-
-fn eval_step<'a>(
-    input: Vec<Val<'a>>,
-    step: &'a Step,
-    opts: &Options,
-) -> Result<Vec<Val<'a>>, JsonPathError> {
-    match step {
-        Step::Text(t) => Ok(vec![Val::Text(t)]),
-        Step::Int(i) => Ok(input.iter().map(|_| Val::Int(*i)).collect()),
-        Step::Float(f) => Ok(input.iter().map(|_| Val::Float(*f)).collect()),
-        Step::Bool(b) => Ok(input.iter().map(|_| Val::Bool(*b)).collect()),
-        Step::Field(name) => {
-            if input.is_empty() {
-                return Ok(input);
+    fn list<'t>(&self, input: &[Val<'t>], path: &Path<'t>) -> Result<Vec<Val<'t>>, JsonPathError> {
+        if let [start] = input {
+            match self.single(*start, path) {
+                Single::One(v) => return Ok(vec![v]),
+                Single::Missing(name) => return self.missing(name).map(|()| Vec::new()),
+                Single::General => {}
             }
-            let mut out = Vec::new();
-            for v in &input {
-                if let Val::Ref(Value::Object(m)) = v {
-                    if let Some(x) = m.get(name) {
-                        if !x.is_null() {
-                            out.push(Val::Ref(x));
+        }
+        let mut cur: Vec<Val<'t>> = input.to_vec();
+        for step in &path.steps {
+            cur = self.step(cur, step)?;
+        }
+        Ok(cur)
+    }
+
+    /// The children of a value as client-go's wildcard sees them (map values in key
+    /// order, array elements, a string's bytes), in order or reversed.
+    fn children<'t>(&self, v: Val<'t>, out: &mut Vec<Val<'t>>, reversed: bool) {
+        let bytes = |s: &str, out: &mut Vec<Val<'t>>| {
+            let b = s.bytes().map(|b| Val::Int(i64::from(b)));
+            if reversed {
+                out.extend(b.rev())
+            } else {
+                out.extend(b)
+            }
+        };
+        match v {
+            Val::Node(n) => match self.doc.node(n) {
+                Node::Object { start, len } => {
+                    let e = self.doc.entries(start, len).iter().map(|e| Val::Node(e.1));
+                    if reversed {
+                        out.extend(e.rev())
+                    } else {
+                        out.extend(e)
+                    }
+                }
+                Node::Array { start, len } => {
+                    let i = self.doc.items(start, len).iter().map(|&i| Val::Node(i));
+                    if reversed {
+                        out.extend(i.rev())
+                    } else {
+                        out.extend(i)
+                    }
+                }
+                Node::Str { start, len } => bytes(self.doc.str(start, len), out),
+                _ => {}
+            },
+            Val::Text(s) => bytes(s, out),
+            _ => {}
+        }
+    }
+
+    fn has_children(&self, v: Val<'_>) -> bool {
+        match v {
+            Val::Node(n) => match self.doc.node(n) {
+                Node::Object { len, .. } | Node::Array { len, .. } => len > 0,
+                Node::Str { len, .. } => len > 0,
+                _ => false,
+            },
+            Val::Text(s) => !s.is_empty(),
+            _ => false,
+        }
+    }
+
+    fn is_nil(&self, v: Val<'_>) -> bool {
+        matches!(v, Val::Node(n) if matches!(self.doc.node(n), Node::Null))
+    }
+
+    fn type_name(&self, v: Val<'_>) -> &'static str {
+        match v {
+            Val::Node(n) => match self.doc.node(n) {
+                Node::Object { .. } => "map[string]interface {}",
+                Node::Array { .. } => "[]interface {}",
+                Node::Str { .. } => "string",
+                Node::Bool(_) => "bool",
+                Node::Int(_) | Node::UInt(_) => "int64",
+                Node::Float(_) => "float64",
+                Node::Null => "interface {}",
+            },
+            Val::Text(_) => "string",
+            Val::Bool(_) => "bool",
+            Val::Float(_) => "float64",
+            Val::Int(_) => "int",
+        }
+    }
+
+    fn step<'t>(
+        &self,
+        input: Vec<Val<'t>>,
+        step: &Bound<'t>,
+    ) -> Result<Vec<Val<'t>>, JsonPathError> {
+        match step {
+            Bound::Text(t) => Ok(vec![Val::Text(t)]),
+            Bound::Int(i) => Ok(input.iter().map(|_| Val::Int(*i)).collect()),
+            Bound::Float(f) => Ok(input.iter().map(|_| Val::Float(*f)).collect()),
+            Bound::Bool(b) => Ok(input.iter().map(|_| Val::Bool(*b)).collect()),
+            Bound::Field(name, key) => {
+                if input.is_empty() {
+                    return Ok(input);
+                }
+                let mut out = Vec::new();
+                if let Some(key) = key {
+                    for v in &input {
+                        if let Val::Node(n) = v {
+                            if let Some(x) = self.doc.get(*n, *key) {
+                                if !matches!(self.doc.node(x), Node::Null) {
+                                    out.push(Val::Node(x));
+                                }
+                            }
                         }
                     }
                 }
+                if out.is_empty() && !self.allow_missing_keys {
+                    return Err(exec_err(format!("{name} is not found")));
+                }
+                Ok(out)
             }
-            if out.is_empty() && !opts.allow_missing_keys {
-                return Err(exec_err(format!("{name} is not found")));
+            Bound::Wildcard => {
+                let mut out = Vec::new();
+                for v in input {
+                    if !self.is_nil(v) {
+                        self.children(v, &mut out, false);
+                    }
+                }
+                Ok(out)
             }
-            Ok(out)
-        }
-        Step::Wildcard => Ok(input
-            .iter()
-            .filter(|v| !is_nil(v))
-            .flat_map(children)
-            .collect()),
-        Step::Recursive => {
-            // Preorder: every value that has children, then its descendants.
-            let mut out = Vec::new();
-            for v in input.iter().filter(|v| !is_nil(v)) {
-                let mut stack = vec![v.clone()];
-                while let Some(x) = stack.pop() {
-                    let kids = children(&x);
-                    if kids.is_empty() {
+            Bound::Recursive => {
+                // Preorder: every value that has children, then its descendants.
+                let mut out = Vec::new();
+                let (mut stack, mut kids) = (Vec::new(), Vec::new());
+                for v in input {
+                    if self.is_nil(v) {
                         continue;
                     }
-                    out.push(x);
-                    for k in kids.into_iter().rev() {
-                        if !is_nil(&k) {
-                            stack.push(k);
+                    stack.push(v);
+                    while let Some(x) = stack.pop() {
+                        if !self.has_children(x) {
+                            continue;
+                        }
+                        out.push(x);
+                        kids.clear();
+                        self.children(x, &mut kids, true);
+                        // Nil children are not descended into.
+                        stack.extend(kids.iter().filter(|k| !self.is_nil(**k)));
+                    }
+                }
+                Ok(out)
+            }
+            Bound::Union(lists) => {
+                let mut out = Vec::new();
+                for l in lists {
+                    out.extend(self.list(&input, l)?);
+                }
+                Ok(out)
+            }
+            Bound::Array(params) => {
+                let mut out = Vec::new();
+                for v in &input {
+                    let items = match *v {
+                        Val::Node(n) => match self.doc.node(n) {
+                            Node::Null => continue,
+                            Node::Array { start, len } => self.doc.items(start, len),
+                            _ => {
+                                return Err(exec_err(format!(
+                                    "{} is not array or slice",
+                                    self.type_name(*v)
+                                )))
+                            }
+                        },
+                        other => {
+                            return Err(exec_err(format!(
+                                "{} is not array or slice",
+                                self.type_name(other)
+                            )))
+                        }
+                    };
+                    let len = items.len() as i64;
+                    let mut p = *params;
+                    if !p[0].known {
+                        p[0].value = 0;
+                    }
+                    if p[0].value < 0 {
+                        p[0].value += len;
+                    }
+                    if !p[1].known {
+                        p[1].value = len;
+                    }
+                    if p[1].value < 0 || (p[1].value == 0 && p[1].derived) {
+                        p[1].value += len;
+                    }
+                    // client-go returns what it has when a value asks for nothing.
+                    if p[1].value == p[0].value {
+                        return Ok(out);
+                    }
+                    if p[0].value >= len || p[0].value < 0 {
+                        return Err(exec_err(format!(
+                            "array index out of bounds: index {}, length {len}",
+                            p[0].value
+                        )));
+                    }
+                    if p[1].value > len || p[1].value < 0 {
+                        return Err(exec_err(format!(
+                            "array index out of bounds: index {}, length {len}",
+                            p[1].value - 1
+                        )));
+                    }
+                    if p[0].value > p[1].value {
+                        return Err(exec_err(format!(
+                            "starting index {} is greater than ending index {}",
+                            p[0].value, p[1].value
+                        )));
+                    }
+                    let step = if p[2].known {
+                        if p[2].value <= 0 {
+                            return Err(exec_err("step must be > 0"));
+                        }
+                        p[2].value as usize
+                    } else {
+                        1
+                    };
+                    out.extend(
+                        items[p[0].value as usize..p[1].value as usize]
+                            .iter()
+                            .step_by(step)
+                            .map(|&i| Val::Node(i)),
+                    );
+                }
+                Ok(out)
+            }
+            Bound::Filter { left, op, right } => {
+                let mut out = Vec::new();
+                for v in &input {
+                    let items = match *v {
+                        Val::Node(n) => match self.doc.node(n) {
+                            Node::Array { start, len } => self.doc.items(start, len),
+                            _ => {
+                                return Err(exec_err(format!(
+                                    "{} is not array or slice and cannot be filtered",
+                                    self.go_print(*v)
+                                )))
+                            }
+                        },
+                        other => {
+                            return Err(exec_err(format!(
+                                "{} is not array or slice and cannot be filtered",
+                                self.go_print(other)
+                            )))
+                        }
+                    };
+                    for &item in items {
+                        if self.keep(Val::Node(item), left, *op, right)? {
+                            out.push(Val::Node(item));
                         }
                     }
                 }
+                Ok(out)
             }
-            Ok(out)
         }
-        Step::Union(lists) => {
-            let mut out = Vec::new();
-            for l in lists {
-                out.extend(eval_list(&input, l, opts)?);
+    }
+
+    /// Whether a filter keeps `item`.
+    fn keep<'t>(
+        &self,
+        item: Val<'t>,
+        left: &Path<'t>,
+        op: Op<'t>,
+        right: &Path<'t>,
+    ) -> Result<bool, JsonPathError> {
+        if op == Op::Exists {
+            // Any error, like a missing key, means the item has no such field.
+            return Ok(self.one_of(item, left).is_ok_and(|l| l.is_some()));
+        }
+        let Some(l) = self.one_of(item, left)? else {
+            return Ok(false);
+        };
+        let Some(r) = self.one_of(item, right)? else {
+            return Ok(false);
+        };
+        self.compare(l, r, op)
+    }
+
+    /// The single value a filter's side gives for `item`, `None` for none.
+    #[inline(always)]
+    fn one_of<'t>(&self, item: Val<'t>, path: &Path<'t>) -> Result<Option<Val<'t>>, JsonPathError> {
+        match self.single(item, path) {
+            Single::One(v) => return Ok(Some(v)),
+            Single::Missing(name) => return self.missing(name).map(|()| None),
+            Single::General => {}
+        }
+        let results = self.list(&[item], path)?;
+        match results.len() {
+            0 => Ok(None),
+            1 => Ok(Some(results[0])),
+            _ => Err(exec_err("can only compare one element at a time")),
+        }
+    }
+
+    fn basic<'s>(&'s self, v: Val<'s>) -> Option<Basic<'s>> {
+        Some(match v {
+            Val::Node(n) => match self.doc.node(n) {
+                Node::Int(i) => Basic::Int(i),
+                Node::UInt(u) => Basic::Float(u as f64),
+                Node::Float(f) => Basic::Float(f),
+                Node::Str { start, len } => Basic::Str(self.doc.str(start, len)),
+                Node::Bool(b) => Basic::Bool(b),
+                _ => return None,
+            },
+            Val::Text(s) => Basic::Str(s),
+            Val::Int(i) => Basic::Int(i),
+            Val::Float(f) => Basic::Float(f),
+            Val::Bool(b) => Basic::Bool(b),
+        })
+    }
+
+    /// text/template's eq/ne/lt/le/gt/ge on two values.
+    fn compare(&self, l: Val<'_>, r: Val<'_>, op: Op<'_>) -> Result<bool, JsonPathError> {
+        let equality = matches!(op, Op::Eq | Op::Ne);
+        let (a, b) = match (self.basic(l), self.basic(r)) {
+            (Some(a), Some(b)) => (a, b),
+            _ if equality => return Err(exec_err("incompatible types for comparison")),
+            _ => return Err(exec_err("invalid type for comparison")),
+        };
+        if std::mem::discriminant(&a) != std::mem::discriminant(&b) {
+            return Err(exec_err("incompatible types for comparison"));
+        }
+        if matches!(a, Basic::Bool(_)) && !equality {
+            return Err(exec_err("invalid type for comparison"));
+        }
+        Ok(match op {
+            Op::Eq => a == b,
+            Op::Ne => a != b,
+            Op::Lt => a < b,
+            Op::Le => a <= b,
+            Op::Gt => a > b,
+            Op::Ge => a >= b,
+            Op::Exists => true,
+            Op::Unknown(other) => {
+                return Err(exec_err(format!("unrecognized filter operator {other}")))
             }
-            Ok(out)
-        }
-        Step::Array(params) => {
-            let mut out = Vec::new();
-            for v in &input {
-                let items = match v {
-                    Val::Ref(Value::Null) => continue,
-                    Val::Ref(Value::Array(a)) => a,
-                    other => {
-                        return Err(exec_err(format!(
-                            "{} is not array or slice",
-                            type_name(other)
-                        )))
-                    }
-                };
-                let len = items.len() as i64;
-                let mut p = *params;
-                if !p[0].known {
-                    p[0].value = 0;
+        })
+    }
+
+    /// `fmt.Fprint` of a value for the "is not array" message.
+    fn go_print(&self, v: Val<'_>) -> String {
+        let mut s = String::new();
+        self.print_one(v, &mut s);
+        s
+    }
+
+    fn print_one(&self, v: Val<'_>, out: &mut String) {
+        use std::fmt::Write;
+        match v {
+            Val::Node(n) => match self.doc.node(n) {
+                Node::Str { start, len } => out.push_str(self.doc.str(start, len)),
+                Node::Null => out.push_str("null"),
+                Node::Bool(b) => out.push_str(if b { "true" } else { "false" }),
+                Node::Int(i) => {
+                    let _ = write!(out, "{i}");
                 }
-                if p[0].value < 0 {
-                    p[0].value += len;
+                Node::UInt(u) => {
+                    let _ = write!(out, "{u}");
                 }
-                if !p[1].known {
-                    p[1].value = len;
+                Node::Float(f) => out.push_str(&crate::gofmt::float_g(f)),
+                Node::Object { .. } | Node::Array { .. } => {
+                    out.push_str(&crate::gofmt::json(&self.doc.to_value(n), None))
                 }
-                if p[1].value < 0 || (p[1].value == 0 && p[1].derived) {
-                    p[1].value += len;
-                }
-                if p[1].value == p[0].value {
-                    return Ok(out);
-                }
-                if p[0].value >= len || p[0].value < 0 {
-                    return Err(exec_err(format!(
-                        "array index out of bounds: index {}, length {len}",
-                        p[0].value
-                    )));
-                }
-                if p[1].value > len || p[1].value < 0 {
-                    return Err(exec_err(format!(
-                        "array index out of bounds: index {}, length {len}",
-                        p[1].value - 1
-                    )));
-                }
-                if p[0].value > p[1].value {
-                    return Err(exec_err(format!(
-                        "starting index {} is greater than ending index {}",
-                        p[0].value, p[1].value
-                    )));
-                }
-                let step = if p[2].known {
-                    if p[2].value <= 0 {
-                        return Err(exec_err("step must be > 0"));
-                    }
-                    p[2].value as usize
-                } else {
-                    1
-                };
-                out.extend(
-                    items[p[0].value as usize..p[1].value as usize]
-                        .iter()
-                        .step_by(step)
-                        .map(Val::Ref),
-                );
+            },
+            Val::Text(s) => out.push_str(s),
+            Val::Bool(b) => out.push_str(if b { "true" } else { "false" }),
+            Val::Int(i) => {
+                let _ = write!(out, "{i}");
             }
-            Ok(out)
+            Val::Float(f) => out.push_str(&crate::gofmt::float_g(f)),
         }
-        Step::Filter { left, op, right } => {
-            let mut out = Vec::new();
-            for v in &input {
-                let items = match v {
-                    Val::Ref(Value::Array(a)) => a,
-                    other => {
-                        return Err(exec_err(format!(
-                            "{} is not array or slice and cannot be filtered",
-                            go_print(other)
-                        )))
-                    }
-                };
-                for item in items {
-                    let here = [Val::Ref(item)];
-                    let lefts = eval_list(&here, left, opts);
-                    if op == "exists" {
-                        if lefts.is_ok_and(|l| !l.is_empty()) {
-                            out.push(Val::Ref(item));
-                        }
-                        continue;
-                    }
-                    let lefts = lefts?;
-                    let l = match lefts.len() {
-                        0 => continue,
-                        1 => &lefts[0],
-                        _ => return Err(exec_err("can only compare one element at a time")),
-                    };
-                    let rights = eval_list(&here, right, opts)?;
-                    let r = match rights.len() {
-                        0 => continue,
-                        1 => &rights[0],
-                        _ => return Err(exec_err("can only compare one element at a time")),
-                    };
-                    if compare(l, r, op)? {
-                        out.push(Val::Ref(item));
+    }
+
+    fn print_results(&self, results: &[Val<'_>], out: &mut String) {
+        for (i, r) in results.iter().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            self.print_one(*r, out);
+        }
+    }
+
+    fn found(&self, v: Val<'_>) -> Found {
+        match v {
+            Val::Node(n) => Found::Value(self.doc.to_value(n)),
+            Val::Text(t) => Found::Text(t.to_string()),
+            Val::Int(i) => Found::Int(i),
+            Val::Float(f) => Found::Float(f),
+            Val::Bool(b) => Found::Bool(b),
+        }
+    }
+
+    fn find<'t>(
+        &self,
+        segments: &[BoundSegment<'t>],
+        cur: Val<'t>,
+        out: &mut Vec<Vec<Found>>,
+    ) -> Result<(), JsonPathError> {
+        for seg in segments {
+            match seg {
+                BoundSegment::Text(t) => out.push(vec![Found::Text(t.to_string())]),
+                BoundSegment::Action(steps) => {
+                    let results = self.list(&[cur], steps)?;
+                    out.push(results.into_iter().map(|v| self.found(v)).collect());
+                }
+                BoundSegment::EndWithoutRange => {
+                    return Err(exec_err("not in range, nothing to end"))
+                }
+                BoundSegment::Range(steps, body) => {
+                    for r in self.list(&[cur], steps)? {
+                        self.find(body, r, out)?;
                     }
                 }
             }
-            Ok(out)
         }
+        Ok(())
     }
 }
 
@@ -380,93 +767,6 @@ enum Basic<'a> {
     Float(f64),
     Str(&'a str),
     Bool(bool),
-}
-
-fn basic<'a>(v: &Val<'a>) -> Option<Basic<'a>> {
-    Some(match v {
-        Val::Ref(Value::Number(n)) => match n.as_i64() {
-            Some(i) => Basic::Int(i),
-            None => Basic::Float(n.as_f64()?),
-        },
-        Val::Ref(Value::String(s)) => Basic::Str(s),
-        Val::Ref(Value::Bool(b)) | Val::Bool(b) => Basic::Bool(*b),
-        Val::Text(s) => Basic::Str(s),
-        Val::Int(i) => Basic::Int(*i),
-        Val::Float(f) => Basic::Float(*f),
-        _ => return None,
-    })
-}
-
-/// text/template's eq/ne/lt/le/gt/ge on two values.
-fn compare(l: &Val<'_>, r: &Val<'_>, op: &str) -> Result<bool, JsonPathError> {
-    let (a, b) = match (basic(l), basic(r)) {
-        (Some(a), Some(b)) => (a, b),
-        _ if op == "==" || op == "!=" => {
-            return Err(exec_err("incompatible types for comparison"));
-        }
-        _ => return Err(exec_err("invalid type for comparison")),
-    };
-    let same_kind = std::mem::discriminant(&a) == std::mem::discriminant(&b);
-    if !same_kind {
-        return Err(exec_err("incompatible types for comparison"));
-    }
-    if matches!(a, Basic::Bool(_)) && !matches!(op, "==" | "!=") {
-        return Err(exec_err("invalid type for comparison"));
-    }
-    Ok(match op {
-        "==" => a == b,
-        "!=" => a != b,
-        "<" => a < b,
-        "<=" => a <= b,
-        ">" => a > b,
-        ">=" => a >= b,
-        other => return Err(exec_err(format!("unrecognized filter operator {other}"))),
-    })
-}
-
-/// `fmt.Fprint` of a value for the "is not array" message.
-fn go_print(v: &Val<'_>) -> String {
-    match v {
-        Val::Ref(Value::String(s)) => s.to_string(),
-        Val::Text(s) => s.to_string(),
-        other => {
-            let mut s = String::new();
-            let _ = print_one(other, &mut s);
-            s
-        }
-    }
-}
-
-fn print_one(v: &Val<'_>, out: &mut String) -> Result<(), JsonPathError> {
-    match v {
-        Val::Ref(Value::String(s)) => out.push_str(s),
-        Val::Text(s) => out.push_str(s),
-        Val::Ref(Value::Null) => out.push_str("null"),
-        Val::Ref(Value::Bool(b)) | Val::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Val::Ref(Value::Number(n)) => match (n.as_i64(), n.as_u64()) {
-            (Some(i), _) => out.push_str(&i.to_string()),
-            (_, Some(u)) => out.push_str(&u.to_string()),
-            _ => out.push_str(&crate::gofmt::float_g(n.as_f64().unwrap_or(0.0))),
-        },
-        Val::Int(i) => out.push_str(&i.to_string()),
-        Val::Float(f) => out.push_str(&crate::gofmt::float_g(*f)),
-        Val::Ref(v @ (Value::Object(_) | Value::Array(_))) => compact_json(v, out),
-    }
-    Ok(())
-}
-
-fn compact_json(v: &Value, out: &mut String) {
-    out.push_str(&crate::gofmt::json(v, None));
-}
-
-fn print_results(results: &[Val<'_>], out: &mut String) -> Result<(), JsonPathError> {
-    for (i, r) in results.iter().enumerate() {
-        print_one(r, out)?;
-        if i + 1 != results.len() {
-            out.push(' ');
-        }
-    }
-    Ok(())
 }
 
 /// A result of [`find_results`]: a value of the data, or a literal of the template.
@@ -479,18 +779,6 @@ pub enum Found {
     Bool(bool),
 }
 
-impl Found {
-    fn from_val(v: &Val<'_>) -> Found {
-        match v {
-            Val::Ref(x) => Found::Value((*x).clone()),
-            Val::Text(t) => Found::Text((*t).to_string()),
-            Val::Int(i) => Found::Int(*i),
-            Val::Float(f) => Found::Float(*f),
-            Val::Bool(b) => Found::Bool(*b),
-        }
-    }
-}
-
 /// client-go's `FindResults`: for each top-level part of the template, the values it
 /// finds (text outside braces is one literal; a range contributes its body's results
 /// for every element). What kubectl's custom-columns and sort-by read.
@@ -499,34 +787,14 @@ pub fn find_results(
     data: &Value,
     opts: &Options,
 ) -> Result<Vec<Vec<Found>>, JsonPathError> {
+    let doc = Doc::new(data);
+    let eval = Eval {
+        doc: &doc,
+        allow_missing_keys: opts.allow_missing_keys,
+    };
     let mut out = Vec::new();
-    find_segments(&template.0, &Val::Ref(data), opts, &mut out)?;
+    eval.find(&bind(&template.0, &doc), Val::Node(doc.root()), &mut out)?;
     Ok(out)
-}
-
-fn find_segments<'a>(
-    segments: &'a [Segment],
-    cur: &Val<'a>,
-    opts: &Options,
-    out: &mut Vec<Vec<Found>>,
-) -> Result<(), JsonPathError> {
-    for seg in segments {
-        match seg {
-            Segment::Text(t) => out.push(vec![Found::Text(t.clone())]),
-            Segment::Action(steps) => {
-                let results = eval_list(std::slice::from_ref(cur), steps, opts)?;
-                out.push(results.iter().map(Found::from_val).collect());
-            }
-            Segment::EndWithoutRange => return Err(exec_err("not in range, nothing to end")),
-            Segment::Range(steps, body) => {
-                let results = eval_list(std::slice::from_ref(cur), steps, opts)?;
-                for r in &results {
-                    find_segments(body, r, opts, out)?;
-                }
-            }
-        }
-    }
-    Ok(())
 }
 
 /// Why [`evaluate_document`] printed nothing.

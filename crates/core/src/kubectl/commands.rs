@@ -319,17 +319,11 @@ fn get(cluster: &mut Cluster, args: &[String], files: &dyn FileSource, out: &mut
         }
     }
     // -o json|yaml|jsonpath print one object when one was asked for by name, else a List.
-    let data = || {
-        let items: Vec<serde_json::Value> = found
-            .iter()
-            .flat_map(|(_, os)| os.iter().map(ObjectRef::to_json))
-            .collect();
-        if single {
-            items.into_iter().next().unwrap_or_default()
-        } else {
-            serde_json::json!({"apiVersion": "v1", "items": items, "kind": "List", "metadata": {"resourceVersion": ""}})
-        }
+    let printed = Printed {
+        found: &found,
+        single,
     };
+    let data = || serde_json::to_value(&printed).unwrap_or_default();
     if let Some(columns) = &custom_columns {
         let objects: Vec<serde_json::Value> = found
             .iter()
@@ -350,7 +344,12 @@ fn get(cluster: &mut Cluster, args: &[String], files: &dyn FileSource, out: &mut
         let opts = crate::jsonpath::Options {
             allow_missing_keys: allow,
         };
-        match crate::jsonpath::execute(template, &data(), &opts) {
+        // The objects are laid out for the template straight from their types.
+        let doc = match crate::jsonpath::Doc::from_serialize(&printed) {
+            Ok(doc) => doc,
+            Err(e) => return out.fail(format!("error: {e}")),
+        };
+        match crate::jsonpath::execute_doc(template, &doc, &opts) {
             Ok(s) => out.out(s),
             Err(e) => out.fail(format!(
                 "error executing jsonpath {text:?}: Error executing template: {e}. Printing more information for debugging the template:\n\ttemplate was:\n\t\t{text}"
@@ -1766,5 +1765,37 @@ pub(super) fn cordon(
                 out.exit_code = 1;
             }
         }
+    }
+}
+
+/// What `-o json|yaml|jsonpath` print: the one object asked for by name (null when none
+/// was found), else a `List` of everything found.
+struct Printed<'a, 'b> {
+    found: &'b [(ResourceType, Vec<ObjectRef<'a>>)],
+    single: bool,
+}
+
+impl serde::Serialize for Printed<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut objects = self.found.iter().flat_map(|(_, os)| os.iter());
+        if self.single {
+            return match objects.next() {
+                Some(o) => o.serialize(s),
+                None => s.serialize_unit(),
+            };
+        }
+        struct Items<'c, 'a>(&'c [(ResourceType, Vec<ObjectRef<'a>>)]);
+        impl serde::Serialize for Items<'_, '_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_seq(self.0.iter().flat_map(|(_, os)| os.iter()))
+            }
+        }
+        let mut m = s.serialize_map(Some(4))?;
+        m.serialize_entry("apiVersion", "v1")?;
+        m.serialize_entry("items", &Items(self.found))?;
+        m.serialize_entry("kind", "List")?;
+        m.serialize_entry("metadata", &BTreeMap::from([("resourceVersion", "")]))?;
+        m.end()
     }
 }

@@ -31,7 +31,8 @@ pub enum Object {
     Endpoints(Box<Endpoints>),
 }
 
-/// A stored object, borrowed (what listing returns without copying).
+/// A stored object, borrowed (what listing returns without copying). It serializes as
+/// the API serves it (with apiVersion and kind).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum ObjectRef<'a> {
     Pod(&'a Pod),
@@ -40,6 +41,19 @@ pub enum ObjectRef<'a> {
     Namespace(&'a Namespace),
     Event(&'a Event),
     Endpoints(&'a Endpoints),
+}
+
+impl serde::Serialize for ObjectRef<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match *self {
+            ObjectRef::Pod(o) => o.serialize(s),
+            ObjectRef::Node(o) => o.serialize(s),
+            ObjectRef::Service(o) => o.serialize(s),
+            ObjectRef::Namespace(o) => o.serialize(s),
+            ObjectRef::Event(o) => o.serialize(s),
+            ObjectRef::Endpoints(o) => o.serialize(s),
+        }
+    }
 }
 
 impl<'a> ObjectRef<'a> {
@@ -56,15 +70,7 @@ impl<'a> ObjectRef<'a> {
 
     /// The object as the API serves it in JSON (with apiVersion and kind).
     pub fn to_json(&self) -> serde_json::Value {
-        let v = match *self {
-            ObjectRef::Pod(o) => serde_json::to_value(o),
-            ObjectRef::Node(o) => serde_json::to_value(o),
-            ObjectRef::Service(o) => serde_json::to_value(o),
-            ObjectRef::Namespace(o) => serde_json::to_value(o),
-            ObjectRef::Event(o) => serde_json::to_value(o),
-            ObjectRef::Endpoints(o) => serde_json::to_value(o),
-        };
-        v.unwrap_or(serde_json::Value::Null)
+        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
     }
 
     pub fn to_owned(&self) -> Object {
