@@ -2,15 +2,17 @@
 //! Run with `cargo bench -p podlab-core --bench jsonpath`.
 //!
 //! `jsonpath 10k pods/*` times the engine over a laid-out document (as client-go's
-//! figures time its engine over decoded maps); `layout` times laying the list out, and
-//! `end to end/*` both together, as `kubectl get -o jsonpath=` runs them.
+//! figures time its engine over decoded maps); `layout` times laying the list out from
+//! a `serde_json::Value`, and `end to end/*` both together, as `podlab jsonpath` runs
+//! them. (`kubectl get -o jsonpath=` lays out the typed objects instead: `--bench
+//! cluster`.)
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use podlab_core::jsonpath::{execute, execute_doc, Doc, Options, Template};
 use podlab_core::scenarios::{jsonpath_pod_list, JSONPATH_TEMPLATES};
 
 fn benches(c: &mut Criterion) {
-    let data = jsonpath_pod_list(std::env::var("PODS").map_or(10_000, |v| v.parse().unwrap()));
+    let data = jsonpath_pod_list(10_000);
     let doc = Doc::new(&data);
     let mut g = c.benchmark_group("jsonpath 10k pods");
     for (name, text) in JSONPATH_TEMPLATES {
