@@ -711,28 +711,10 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn json() -> impl Strategy<Value = Value> {
-        let leaf = prop_oneof![
-            Just(Value::Null),
-            any::<bool>().prop_map(Value::Bool),
-            any::<i64>().prop_map(Value::from),
-            any::<u64>().prop_map(Value::from),
-            (-1e30f64..1e30).prop_map(Value::from),
-            "[a-z<&é\"]{0,6}".prop_map(Value::String),
-        ];
-        leaf.prop_recursive(5, 64, 6, |inner| {
-            prop_oneof![
-                prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
-                prop::collection::btree_map("[a-c]{0,3}", inner, 0..20)
-                    .prop_map(|m| Value::Object(m.into_iter().collect())),
-            ]
-        })
-    }
-
     proptest! {
         /// Laying a value out and reading it back gives the same value.
         #[test]
-        fn layout_round_trips(v in json()) {
+        fn layout_round_trips(v in crate::jsonpath::tests::json_values()) {
             let doc = Doc::new(&v);
             prop_assert_eq!(doc.to_value(doc.root()), v);
         }

@@ -106,6 +106,134 @@ fn table() {
     }
 }
 
+/// client-go's own `TestKubernetes` cases (jsonpath_test.go), over its node list.
+#[test]
+fn client_go_kubernetes_cases() {
+    let data = json!({
+        "kind": "List",
+        "items": [
+            {"kind": "None",
+             "metadata": {"name": "127.0.0.1", "labels": {"kubernetes.io/hostname": "127.0.0.1"}},
+             "status": {"capacity": {"cpu": "4"}, "ready": true,
+                        "addresses": [{"type": "LegacyHostIP", "address": "127.0.0.1"}]}},
+            {"kind": "None",
+             "metadata": {"name": "127.0.0.2", "labels": {"kubernetes.io/hostname": "127.0.0.2"}},
+             "status": {"capacity": {"cpu": "8"}, "ready": false,
+                        "addresses": [{"type": "LegacyHostIP", "address": "127.0.0.2"},
+                                      {"type": "another", "address": "127.0.0.3"}]}}
+        ],
+        "users": [
+            {"name": "myself", "user": {}},
+            {"name": "e2e", "user": {"username": "admin", "password": "secret"}}
+        ]
+    });
+    let cases: &[(&str, &str)] = &[
+        (
+            "{range .items[*]}{.metadata.name}, {end}{.kind}",
+            "127.0.0.1, 127.0.0.2, List",
+        ),
+        (
+            "{range .items[*]}{.metadata.name}{\"\\t\"}{end}",
+            "127.0.0.1\t127.0.0.2\t",
+        ),
+        (
+            "{.items[*].status.addresses[*].address}",
+            "127.0.0.1 127.0.0.2 127.0.0.3",
+        ),
+        (
+            "{range .items[*]}{range .status.addresses[*]}{.address}, {end}{end}",
+            "127.0.0.1, 127.0.0.2, 127.0.0.3, ",
+        ),
+        ("{.items[*].metadata.name}", "127.0.0.1 127.0.0.2"),
+        // A union runs each branch over every input in turn.
+        (
+            "{.items[*]['metadata.name', 'status.capacity']}",
+            "127.0.0.1 127.0.0.2 {\"cpu\":\"4\"} {\"cpu\":\"8\"}",
+        ),
+        (
+            "{range .items[*]}[{.metadata.name}, {.status.capacity}] {end}",
+            "[127.0.0.1, {\"cpu\":\"4\"}] [127.0.0.2, {\"cpu\":\"8\"}] ",
+        ),
+        ("{.users[?(@.name==\"e2e\")].user.password}", "secret"),
+        (
+            "{.items[0].metadata.labels.kubernetes\\.io/hostname}",
+            "127.0.0.1",
+        ),
+        (
+            "{.items[?(@.metadata.labels.kubernetes\\.io/hostname==\"127.0.0.1\")].kind}",
+            "None",
+        ),
+        ("{.items[?(@..ready==true)].metadata.name}", "127.0.0.1"),
+    ];
+    for (template, want) in cases {
+        let t = Template::parse(template).unwrap();
+        let got = execute(&t, &data, &Options::default()).unwrap();
+        assert_eq!(&got, want, "template {template}");
+    }
+}
+
+/// Nodes and services as the API serves them.
+#[test]
+fn nodes_and_services() {
+    let nodes = json!({"apiVersion": "v1", "kind": "List", "items": [
+        {"kind": "Node", "metadata": {"name": "k8s-master-01", "labels": {"node-role.kubernetes.io/control-plane": ""}},
+         "spec": {"taints": [{"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"}]},
+         "status": {"addresses": [{"type": "InternalIP", "address": "192.168.56.201"}, {"type": "Hostname", "address": "k8s-master-01"}],
+                    "allocatable": {"cpu": "2", "memory": "1928Mi", "pods": "110"},
+                    "conditions": [{"type": "Ready", "status": "True"}]}},
+        {"kind": "Node", "metadata": {"name": "k8s-worker-01", "labels": {"disktype": "ssd"}},
+         "spec": {},
+         "status": {"addresses": [{"type": "InternalIP", "address": "192.168.56.202"}, {"type": "Hostname", "address": "k8s-worker-01"}],
+                    "allocatable": {"cpu": "2", "memory": "1928Mi", "pods": "110"},
+                    "conditions": [{"type": "Ready", "status": "False"}]}}
+    ]});
+    let services = json!({"apiVersion": "v1", "kind": "List", "items": [
+        {"kind": "Service", "metadata": {"name": "tea-svc"},
+         "spec": {"type": "NodePort", "clusterIP": "10.96.12.7",
+                  "ports": [{"port": 80, "targetPort": 8080, "nodePort": 31254, "protocol": "TCP"}]}},
+        {"kind": "Service", "metadata": {"name": "kubernetes"},
+         "spec": {"type": "ClusterIP", "clusterIP": "10.96.0.1",
+                  "ports": [{"name": "https", "port": 443, "targetPort": 6443, "protocol": "TCP"}]}}
+    ]});
+    let cases: &[(&Value, &str, &str)] = &[
+        (
+            &nodes,
+            "{.items[*].status.addresses[?(@.type==\"InternalIP\")].address}",
+            "192.168.56.201 192.168.56.202",
+        ),
+        (
+            &nodes,
+            "{range .items[*]}{.metadata.name}{\"\\t\"}{.status.conditions[?(@.type==\"Ready\")].status}{\"\\n\"}{end}",
+            "k8s-master-01\tTrue\nk8s-worker-01\tFalse\n",
+        ),
+        (
+            &nodes,
+            "{.items[?(@.spec.taints)].metadata.name}",
+            "k8s-master-01",
+        ),
+        (
+            &nodes,
+            "{.items[*].spec.taints[*].effect}",
+            "NoSchedule",
+        ),
+        (&nodes, "{.items[1].status.allocatable}", "{\"cpu\":\"2\",\"memory\":\"1928Mi\",\"pods\":\"110\"}"),
+        (&nodes, "{.items[0].metadata.labels}", "{\"node-role.kubernetes.io/control-plane\":\"\"}"),
+        (&nodes, "{.items[?(@.metadata.labels.disktype==\"ssd\")].metadata.name}", "k8s-worker-01"),
+        (&services, "{.items[*].spec.ports[*].nodePort}", "31254"),
+        (&services, "{.items[?(@.spec.type==\"NodePort\")].spec.ports[0].nodePort}", "31254"),
+        (&services, "{.items[*].spec.ports[?(@.port>100)].targetPort}", "6443"),
+        (&services, "{.items[*].spec.clusterIP}", "10.96.12.7 10.96.0.1"),
+        (&services, "{range .items[*]}{.metadata.name}:{.spec.ports[*].port}/{.spec.ports[*].protocol} {end}", "tea-svc:80/TCP kubernetes:443/TCP "),
+        (&services, "{.items[-1:].metadata.name}", "kubernetes"),
+        (&services, "{.items[1].spec.ports[0]}", "{\"name\":\"https\",\"port\":443,\"protocol\":\"TCP\",\"targetPort\":6443}"),
+    ];
+    for (data, template, want) in cases {
+        let t = Template::parse(template).unwrap();
+        let got = execute(&t, data, &Options::default()).unwrap();
+        assert_eq!(&got, want, "template {template}");
+    }
+}
+
 #[test]
 fn missing_keys() {
     let data = pods();
@@ -135,7 +263,43 @@ fn missing_keys() {
     );
 }
 
+/// Arbitrary JSON: scalars of every kind (strings with characters JSON escapes), and
+/// arrays and objects nested a few levels.
+pub(crate) fn json_values() -> impl proptest::strategy::Strategy<Value = Value> {
+    use proptest::prelude::*;
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        any::<u64>().prop_map(Value::from),
+        (-1e30f64..1e30).prop_map(Value::from),
+        "[a-z<&é\"]{0,6}".prop_map(Value::String),
+    ];
+    leaf.prop_recursive(5, 64, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+            prop::collection::btree_map("[a-c]{0,3}", inner, 0..20)
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
 proptest::proptest! {
+    /// Templates over arbitrary JSON: never a panic, and finding results agrees with
+    /// printing them on success.
+    #[test]
+    fn evaluation_over_any_json_never_panics(
+        s in "[{}.\\[\\]*?@=<>!0-9a-c:,'\" -]{0,24}",
+        data in json_values(),
+    ) {
+        if let Ok(t) = Template::parse(&s) {
+            let printed = execute(&t, &data, &Options::default());
+            let found = find_results(&t, &data, &Options::default());
+            proptest::prop_assert_eq!(printed.is_ok(), found.is_ok(), "{}", s);
+            let _ = execute(&t, &data, &Options { allow_missing_keys: false });
+        }
+    }
+
     #[test]
     fn parsing_never_panics(s in "\\PC{0,40}") {
         let _ = Template::parse(&s);
