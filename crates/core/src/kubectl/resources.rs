@@ -9,7 +9,23 @@ pub struct ResourceType {
     pub short: &'static [&'static str],
     pub kind: &'static str,
     pub namespaced: bool,
+    /// What the API server does with the type, as discovery lists it.
+    pub verbs: &'static [&'static str],
+    /// Categories (`all`: what `kubectl get all` shows).
+    pub categories: &'static [&'static str],
 }
+
+/// The verbs of most core types.
+const VERBS: &[&str] = &[
+    "create",
+    "delete",
+    "deletecollection",
+    "get",
+    "list",
+    "patch",
+    "update",
+    "watch",
+];
 
 pub const PODS: ResourceType = ResourceType {
     plural: "pods",
@@ -17,6 +33,8 @@ pub const PODS: ResourceType = ResourceType {
     short: &["po"],
     kind: "Pod",
     namespaced: true,
+    verbs: VERBS,
+    categories: &["all"],
 };
 pub const NODES: ResourceType = ResourceType {
     plural: "nodes",
@@ -24,6 +42,8 @@ pub const NODES: ResourceType = ResourceType {
     short: &["no"],
     kind: "Node",
     namespaced: false,
+    verbs: VERBS,
+    categories: &[],
 };
 pub const SERVICES: ResourceType = ResourceType {
     plural: "services",
@@ -31,6 +51,8 @@ pub const SERVICES: ResourceType = ResourceType {
     short: &["svc"],
     kind: "Service",
     namespaced: true,
+    verbs: VERBS,
+    categories: &["all"],
 };
 pub const NAMESPACES: ResourceType = ResourceType {
     plural: "namespaces",
@@ -38,6 +60,10 @@ pub const NAMESPACES: ResourceType = ResourceType {
     short: &["ns"],
     kind: "Namespace",
     namespaced: false,
+    verbs: &[
+        "create", "delete", "get", "list", "patch", "update", "watch",
+    ],
+    categories: &[],
 };
 pub const EVENTS: ResourceType = ResourceType {
     plural: "events",
@@ -45,6 +71,8 @@ pub const EVENTS: ResourceType = ResourceType {
     short: &["ev"],
     kind: "Event",
     namespaced: true,
+    verbs: VERBS,
+    categories: &[],
 };
 
 pub const ENDPOINTS: ResourceType = ResourceType {
@@ -53,6 +81,8 @@ pub const ENDPOINTS: ResourceType = ResourceType {
     short: &["ep"],
     kind: "Endpoints",
     namespaced: true,
+    verbs: VERBS,
+    categories: &[],
 };
 
 pub const ALL: &[ResourceType] = &[PODS, NODES, SERVICES, NAMESPACES, EVENTS, ENDPOINTS];
@@ -76,24 +106,9 @@ pub fn unknown_type(name: &str) -> String {
     format!("the server doesn't have a resource type {name:?}")
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names() {
-        for n in ["po", "pod", "pods", "Pod", "PODS"] {
-            assert_eq!(lookup(n), Some(PODS), "{n}");
-        }
-        assert_eq!(lookup("svc"), Some(SERVICES));
-        assert_eq!(lookup("ns"), Some(NAMESPACES));
-        assert_eq!(lookup("no"), Some(NODES));
-        assert_eq!(lookup("deploy"), None);
-    }
-}
-
-/// `kubectl api-resources [--namespaced=BOOL] [--api-group=G] [-o wide|name] [--no-headers]
-/// [--sort-by=name|kind]`: the resource types this API server serves.
+/// `kubectl api-resources [--namespaced=BOOL] [--api-group=G] [--verbs=V,...]
+/// [--categories=C,...] [-o wide|name|json|yaml] [--no-headers] [--sort-by=name|kind]`:
+/// the resource types this API server serves.
 pub(super) fn api_resources(args: &[String], out: &mut super::Output) {
     use super::flags::{flag, Flag, Kind};
     const SPEC: &[Flag] = &[
@@ -103,6 +118,7 @@ pub(super) fn api_resources(args: &[String], out: &mut super::Output) {
         flag("no-headers", None, Kind::Bool),
         flag("sort-by", None, Kind::String),
         flag("verbs", None, Kind::StringArray),
+        flag("categories", None, Kind::StringArray),
         flag("cached", None, Kind::Bool),
     ];
     let Some(p) = super::commands::parse("api-resources", args, SPEC, out) else {
@@ -115,33 +131,50 @@ pub(super) fn api_resources(args: &[String], out: &mut super::Output) {
         ));
     }
     let output = p.string("output").unwrap_or_default();
-    if !matches!(output, "" | "wide" | "name") {
+    if !matches!(output, "" | "wide" | "name" | "json" | "yaml") {
         return out.fail(format!(
-            "-o {output} for api-resources is not supported here yet (wide and name are)"
+            "unable to match a printer suitable for the output format {output:?}, allowed formats are: json,name,wide,yaml"
         ));
     }
-    let sort_by = p.string("sort-by").unwrap_or("name");
-    if !matches!(sort_by, "name" | "kind") {
+    let sort_by = p.string("sort-by").unwrap_or_default();
+    if !matches!(sort_by, "" | "name" | "kind") {
         return out.fail("--sort-by accepts only name or kind");
     }
-    // What this API server does with every type it serves.
-    const VERBS: &[&str] = &["create", "delete", "get", "list", "update", "watch"];
-    let wanted_verbs = p.strings("verbs");
+    // String slices: each value may list several, comma-separated.
+    let list = |name: &str| -> Vec<String> {
+        p.strings(name)
+            .iter()
+            .flat_map(|v| v.split(','))
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let (verbs, categories) = (list("verbs"), list("categories"));
     let mut types: Vec<&ResourceType> = ALL
         .iter()
         .filter(|t| !p.has("namespaced") || p.bool("namespaced") == t.namespaced)
         .filter(|_| p.string("api-group").is_none_or(str::is_empty))
-        .filter(|_| wanted_verbs.iter().all(|v| VERBS.contains(&v.as_str())))
+        .filter(|t| verbs.iter().all(|v| t.verbs.contains(&v.as_str())))
+        .filter(|t| {
+            categories
+                .iter()
+                .all(|c| t.categories.contains(&c.as_str()))
+        })
         .collect();
+    // Sorted by the field asked for (by group when none: all are core here), then name.
     match sort_by {
-        "kind" => types.sort_by_key(|t| t.kind),
+        "kind" => types.sort_by_key(|t| (t.kind, t.plural)),
         _ => types.sort_by_key(|t| t.plural),
     }
-    if output == "name" {
-        for t in types {
-            out.out(format!("{}\n", t.plural));
+    match output {
+        "name" => {
+            for t in types {
+                out.out(format!("{}\n", t.plural));
+            }
+            return;
         }
-        return;
+        "json" | "yaml" => return out.out(resource_list(&types, output == "json")),
+        _ => {}
     }
     let mut rows = Vec::new();
     if !p.bool("no-headers") {
@@ -162,17 +195,84 @@ pub(super) fn api_resources(args: &[String], out: &mut super::Output) {
             t.kind.to_string(),
         ];
         if output == "wide" {
-            row.push(format!("[{}]", VERBS.join(" ")));
-            row.push(
-                if matches!(t.kind, "Pod" | "Service") {
-                    "all"
-                } else {
-                    ""
-                }
-                .to_string(),
-            );
+            row.push(t.verbs.join(","));
+            row.push(t.categories.join(","));
         }
         rows.push(row);
     }
     out.out(super::printers::table(&rows));
+}
+
+/// The flattened `APIResourceList` kubectl prints for `-o json` (Go's struct order,
+/// four-space indent) or `-o yaml` (keys sorted, as sigs.k8s.io/yaml writes).
+fn resource_list(types: &[&ResourceType], json: bool) -> String {
+    #[derive(serde::Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct ApiResource {
+        name: &'static str,
+        singular_name: &'static str,
+        namespaced: bool,
+        version: &'static str,
+        kind: &'static str,
+        verbs: &'static [&'static str],
+        #[serde(skip_serializing_if = "<[_]>::is_empty")]
+        short_names: &'static [&'static str],
+        #[serde(skip_serializing_if = "<[_]>::is_empty")]
+        categories: &'static [&'static str],
+    }
+    #[derive(serde::Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct ApiResourceList {
+        kind: &'static str,
+        api_version: &'static str,
+        group_version: &'static str,
+        resources: Vec<ApiResource>,
+    }
+    let list = ApiResourceList {
+        kind: "APIResourceList",
+        api_version: "v1",
+        group_version: "",
+        resources: types
+            .iter()
+            .map(|t| ApiResource {
+                name: t.plural,
+                singular_name: t.singular,
+                namespaced: t.namespaced,
+                version: "v1",
+                kind: t.kind,
+                verbs: t.verbs,
+                short_names: t.short,
+                categories: t.categories,
+            })
+            .collect(),
+    };
+    if json {
+        use serde::Serialize;
+        let mut buf = Vec::new();
+        let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+        let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
+        // Plain strings and booleans: serializing cannot fail.
+        let _ = list.serialize(&mut ser);
+        let mut text = String::from_utf8(buf).unwrap_or_default();
+        text.push('\n');
+        text
+    } else {
+        crate::manifest::emit::to_yaml(&serde_json::to_value(&list).unwrap_or_default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        for n in ["po", "pod", "pods", "Pod", "PODS"] {
+            assert_eq!(lookup(n), Some(PODS), "{n}");
+        }
+        assert_eq!(lookup("svc"), Some(SERVICES));
+        assert_eq!(lookup("ns"), Some(NAMESPACES));
+        assert_eq!(lookup("no"), Some(NODES));
+        assert_eq!(lookup("deploy"), None);
+    }
 }
