@@ -219,9 +219,13 @@ fn get(cluster: &mut Cluster, args: &[String], files: &dyn FileSource, out: &mut
         }
     } else {
         for t in first.split(',') {
-            // The "all" category: what this API server serves of it.
+            // The "all" category: the types discovery lists in it.
             let types: Vec<ResourceType> = if t == "all" {
-                vec![resources::PODS, resources::SERVICES]
+                resources::ALL
+                    .iter()
+                    .filter(|rt| rt.categories.contains(&"all"))
+                    .copied()
+                    .collect()
             } else {
                 match resources::lookup(t) {
                     Some(rt) => vec![rt],
