@@ -176,6 +176,18 @@ pub enum ApiError {
         name: String,
         causes: Vec<FieldError>,
     },
+    /// Refused by admission (`pods "x" is forbidden: ...`).
+    Forbidden {
+        resource: &'static str,
+        name: String,
+        reason: String,
+    },
+    /// Refused because of the object's state (`Operation cannot be fulfilled on ...`).
+    Conflict {
+        resource: &'static str,
+        name: String,
+        reason: String,
+    },
 }
 
 impl ApiError {
@@ -185,6 +197,8 @@ impl ApiError {
             ApiError::AlreadyExists { .. } => "AlreadyExists",
             ApiError::NotFound { .. } => "NotFound",
             ApiError::Invalid { .. } => "Invalid",
+            ApiError::Forbidden { .. } => "Forbidden",
+            ApiError::Conflict { .. } => "Conflict",
         }
     }
 }
@@ -196,6 +210,19 @@ impl fmt::Display for ApiError {
                 write!(f, "{resource} {name:?} already exists")
             }
             ApiError::NotFound { resource, name } => write!(f, "{resource} {name:?} not found"),
+            ApiError::Forbidden {
+                resource,
+                name,
+                reason,
+            } => write!(f, "{resource} {name:?} is forbidden: {reason}"),
+            ApiError::Conflict {
+                resource,
+                name,
+                reason,
+            } => write!(
+                f,
+                "Operation cannot be fulfilled on {resource} {name:?}: {reason}"
+            ),
             // kubectl's MultilineError: one cause on the same line, several as a list.
             ApiError::Invalid { kind, name, causes } => {
                 write!(f, "The {kind} {name:?} is invalid")?;

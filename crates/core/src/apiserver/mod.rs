@@ -193,14 +193,27 @@ impl ApiServer {
         meta.resource_version = Some(self.resource_version.to_string());
     }
 
-    fn require_namespace(&self, ns: &str) -> Result<(), ApiError> {
-        if self.namespaces.get("", ns).is_some() {
-            Ok(())
-        } else {
-            Err(ApiError::NotFound {
+    /// The NamespaceLifecycle admission plugin: new content only in a namespace that
+    /// exists and is not being deleted.
+    fn require_namespace(
+        &self,
+        ns: &str,
+        resource: &'static str,
+        name: &str,
+    ) -> Result<(), ApiError> {
+        match self.namespaces.get("", ns) {
+            None => Err(ApiError::NotFound {
                 resource: "namespaces",
                 name: ns.to_string(),
-            })
+            }),
+            Some(n) if n.metadata.deletion_timestamp.is_some() => Err(ApiError::Forbidden {
+                resource,
+                name: name.to_string(),
+                reason: format!(
+                    "unable to create new content in namespace {ns} because it is being terminated"
+                ),
+            }),
+            Some(_) => Ok(()),
         }
     }
 
@@ -311,7 +324,13 @@ impl ApiServer {
             .get_or_insert_with(|| "default".into())
             .clone();
         self.name_for(kind, meta)?;
-        self.require_namespace(&ns)
+        let resource = match kind {
+            "Pod" => "pods",
+            "Service" => "services",
+            "Endpoints" => "endpoints",
+            _ => "events",
+        };
+        self.require_namespace(&ns, resource, meta.name.as_deref().unwrap_or_default())
     }
 
     /// Name checks for a cluster-scoped object about to be created.
@@ -350,6 +369,43 @@ impl ApiServer {
             .get_or_insert_with(Default::default)
             .insert("kubernetes.io/metadata.name".into(), name);
         self.insert(|a| &mut a.namespaces, "namespaces", ns, now)
+    }
+
+    /// A namespace DELETE: the namespace is marked (deletionTimestamp, phase
+    /// Terminating) and the namespace controller empties it and then removes it. The
+    /// NamespaceLifecycle plugin keeps default, kube-system and kube-public.
+    pub fn delete_namespace(&mut self, name: &str, now: SimTime) -> Result<(), ApiError> {
+        if matches!(name, "default" | "kube-system" | "kube-public") {
+            return Err(ApiError::Forbidden {
+                resource: "namespaces",
+                name: name.to_string(),
+                reason: "this namespace may not be deleted".into(),
+            });
+        }
+        let Some(ns) = self.namespaces.get("", name) else {
+            return Err(ApiError::NotFound {
+                resource: "namespaces",
+                name: name.to_string(),
+            });
+        };
+        if ns.metadata.deletion_timestamp.is_some() {
+            return Err(ApiError::Conflict {
+                resource: "namespaces",
+                name: name.to_string(),
+                reason: "The system is ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be purged by the system.".into(),
+            });
+        }
+        let mut ns = ns.clone();
+        ns.metadata.deletion_timestamp = Some(now.to_time());
+        ns.metadata.deletion_grace_period_seconds = Some(0);
+        ns.status.get_or_insert_with(Default::default).phase = Some("Terminating".into());
+        self.replace(|a| &mut a.namespaces, "namespaces", ns)
+            .map(|_| ())
+    }
+
+    /// Removes a namespace the namespace controller has emptied.
+    pub fn remove_namespace(&mut self, name: &str) -> Result<Namespace, ApiError> {
+        self.remove(|a| &mut a.namespaces, "namespaces", "", name)
     }
 
     /// Creates a pod: admission defaults, validation, then the store.
@@ -531,6 +587,10 @@ impl ApiServer {
 
     pub fn delete_endpoints(&mut self, namespace: &str, name: &str) -> Result<Endpoints, ApiError> {
         self.remove(|a| &mut a.endpoints, "endpoints", namespace, name)
+    }
+
+    pub fn delete_event(&mut self, namespace: &str, name: &str) -> Result<Event, ApiError> {
+        self.remove(|a| &mut a.events, "events", namespace, name)
     }
 
     pub fn create_event(&mut self, mut event: Event, now: SimTime) -> Result<&Event, ApiError> {

@@ -385,6 +385,14 @@ impl Cluster {
         Ok(deletion)
     }
 
+    /// A namespace DELETE (`kubectl delete namespace`): the namespace goes Terminating
+    /// and the namespace controller empties it, then removes it.
+    pub fn delete_namespace(&mut self, name: &str) -> Result<(), ApiError> {
+        self.api.delete_namespace(name, self.now)?;
+        self.settle();
+        Ok(())
+    }
+
     pub fn delete_service(&mut self, namespace: &str, name: &str) -> Result<(), ApiError> {
         self.api.delete_service(namespace, name)?;
         self.settle();
@@ -486,7 +494,8 @@ impl Cluster {
                 self.now,
             );
             let evicted = self.taint_eviction.sync(&mut self.api, self.now);
-            if !scheduled && !synced && !endpoints && !evicted && !lifecycle {
+            let namespaces = crate::controllers::namespace::sync(&mut self.api, self.now);
+            if !scheduled && !synced && !endpoints && !evicted && !lifecycle && !namespaces {
                 break;
             }
         }

@@ -756,8 +756,15 @@ pub(super) fn read_files(
     Some(texts)
 }
 
-/// `kubectl create -f FILE`.
+/// `kubectl create -f FILE`, and `kubectl create namespace NAME`.
 fn create(cluster: &mut Cluster, args: &[String], files: &dyn FileSource, out: &mut Output) {
+    if let Some(rest) = args
+        .first()
+        .filter(|a| matches!(a.as_str(), "namespace" | "ns"))
+        .map(|_| &args[1..])
+    {
+        return create_namespace(cluster, rest, out);
+    }
     const SPEC: &[Flag] = &[NAMESPACE, flag("filename", Some('f'), Kind::StringArray)];
     let Some(p) = parse("create", args, SPEC, out) else {
         return;
@@ -789,6 +796,38 @@ fn create(cluster: &mut Cluster, args: &[String], files: &dyn FileSource, out: &
             }
         }
     }
+}
+
+/// `kubectl create namespace NAME [--dry-run=client|server] [-o json|yaml|name]`.
+fn create_namespace(cluster: &mut Cluster, args: &[String], out: &mut Output) {
+    const SPEC: &[Flag] = &[flag("output", Some('o'), Kind::String), DRY_RUN];
+    let Some(p) = parse("create namespace", args, SPEC, out) else {
+        return;
+    };
+    let [name] = p.positionals.as_slice() else {
+        return out.fail(format!(
+            "exactly one NAME is required, got {}\nSee 'kubectl create namespace -h' for help and examples",
+            p.positionals.len()
+        ));
+    };
+    let Some(mode) = dry_run(&p, cluster, out) else {
+        return;
+    };
+    let ns = crate::model::Namespace {
+        metadata: crate::model::ObjectMeta {
+            name: Some(name.clone()),
+            ..Default::default()
+        },
+        spec: Some(Default::default()),
+        status: Some(Default::default()),
+    };
+    create_object(
+        cluster,
+        Object::Namespace(Box::new(ns)),
+        mode,
+        p.string("output"),
+        out,
+    );
 }
 
 /// `kubectl delete TYPE NAME... | TYPE --all | TYPE -l SEL | -f FILE`.
@@ -921,33 +960,60 @@ fn delete(cluster: &mut Cluster, args: &[String], files: &dyn FileSource, out: &
     } else {
         "deleted"
     };
-    // Pods still terminating after their DELETE: kubectl waits for them to go.
-    let mut terminating: Vec<(String, String, String, i64)> = Vec::new();
+    // Objects still terminating after their DELETE: kubectl waits for them to go.
+    let mut terminating: Vec<Deleting> = Vec::new();
     for (rt, ns, name) in targets {
         let result = match rt.kind {
             "Pod" => cluster
                 .delete_pod(&ns, &name, (grace >= 0).then_some(grace))
                 .map(|d| {
                     if let crate::apiserver::PodDeletion::Terminating(pod) = d {
-                        terminating.push((
-                            ns.clone(),
-                            name.clone(),
-                            pod.metadata.uid.clone().unwrap_or_default(),
-                            pod.metadata.deletion_grace_period_seconds.unwrap_or(0),
-                        ));
+                        terminating.push(Deleting {
+                            resource: "pods",
+                            namespace: ns.clone(),
+                            name: name.clone(),
+                            uid: pod.metadata.uid.clone().unwrap_or_default(),
+                            grace: pod.metadata.deletion_grace_period_seconds.unwrap_or(0),
+                        });
                     }
                 }),
             "Service" => cluster.delete_service(&ns, &name),
+            "Namespace" => {
+                let uid = cluster
+                    .api()
+                    .namespaces
+                    .get("", &name)
+                    .and_then(|n| n.metadata.uid.clone())
+                    .unwrap_or_default();
+                cluster.delete_namespace(&name).map(|()| {
+                    // Emptied within its pods' grace periods.
+                    let grace = cluster
+                        .api()
+                        .pods
+                        .list_namespace(&name)
+                        .filter_map(|p| p.metadata.deletion_grace_period_seconds)
+                        .max()
+                        .unwrap_or(0);
+                    terminating.push(Deleting {
+                        resource: "namespaces",
+                        namespace: String::new(),
+                        name: name.clone(),
+                        uid,
+                        grace,
+                    });
+                })
+            }
             _ => {
                 out.fail(format!("deleting {} is not supported here yet", rt.plural));
                 continue;
             }
         };
         match result {
-            Ok(()) => out.out(format!(
+            Ok(()) if rt.namespaced => out.out(format!(
                 "{} {name:?} {verb} from {ns} namespace\n",
                 rt.singular
             )),
+            Ok(()) => out.out(format!("{} {name:?} {verb}\n", rt.singular)),
             Err(e) => {
                 out.err(format!("Error from server ({}): {e}\n", e.reason()));
                 out.exit_code = 1;
@@ -961,16 +1027,31 @@ fn delete(cluster: &mut Cluster, args: &[String], files: &dyn FileSource, out: &
 
 /// `kubectl delete --wait`: simulated time passes until every pod is gone (or well past
 /// its grace period, should something keep it).
-pub(super) fn wait_for_deletion(cluster: &mut Cluster, pods: &[(String, String, String, i64)]) {
-    let longest = pods.iter().map(|p| p.3).max().unwrap_or(0).max(0) as u64;
+/// An object a DELETE has marked, which kubectl waits for (`--wait`, the default).
+pub(super) struct Deleting {
+    /// `pods` or `namespaces`.
+    pub resource: &'static str,
+    pub namespace: String,
+    pub name: String,
+    /// The object marked: one created again under the same name is not waited for.
+    pub uid: String,
+    /// Seconds it may take.
+    pub grace: i64,
+}
+
+/// Runs the simulated clock until every object in `objects` is gone (at most a minute
+/// past the longest grace period).
+pub(super) fn wait_for_deletion(cluster: &mut Cluster, objects: &[Deleting]) {
+    let longest = objects.iter().map(|d| d.grace).max().unwrap_or(0).max(0) as u64;
     let limit = cluster.now().plus_ms((longest + 60) * 1000);
-    let exists = |c: &Cluster, (ns, name, uid, _): &(String, String, String, i64)| {
-        c.api()
-            .pods
-            .get(ns, name)
-            .is_some_and(|p| p.metadata.uid.as_deref() == Some(uid.as_str()))
+    let exists = |c: &Cluster, d: &Deleting| {
+        let meta = match d.resource {
+            "namespaces" => c.api().namespaces.get("", &d.name).map(|n| &n.metadata),
+            _ => c.api().pods.get(&d.namespace, &d.name).map(|p| &p.metadata),
+        };
+        meta.is_some_and(|m| m.uid.as_deref() == Some(d.uid.as_str()))
     };
-    while pods.iter().any(|p| exists(cluster, p)) && cluster.now() < limit {
+    while objects.iter().any(|d| exists(cluster, d)) && cluster.now() < limit {
         let now = cluster.now();
         let step = cluster
             .next_event_time()
@@ -1443,8 +1524,24 @@ fn run(cluster: &mut Cluster, args: &[String], out: &mut Output) {
         }),
         status: Some(Default::default()),
     };
-    let object = Object::Pod(Box::new(pod));
-    let output = p.string("output");
+    create_object(
+        cluster,
+        Object::Pod(Box::new(pod)),
+        mode,
+        p.string("output"),
+        out,
+    );
+}
+
+/// Creates what a generator built (`run`, `create namespace`), or with a dry run only
+/// prints it, as kubectl does.
+fn create_object(
+    cluster: &mut Cluster,
+    object: Object,
+    mode: DryRun,
+    output: Option<&str>,
+    out: &mut Output,
+) {
     let result = match mode {
         DryRun::Client => {
             print_object(&object, output, "created (dry run)", out);

@@ -207,12 +207,18 @@ pub(super) fn drain(cluster: &mut Cluster, args: &[String], out: &mut Output) {
                 .as_ref()
                 .and_then(|s| s.termination_grace_period_seconds)
                 .unwrap_or(30);
-            evicted.push((ns, name, uid, grace));
+            evicted.push(super::commands::Deleting {
+                resource: "pods",
+                namespace: ns,
+                name,
+                uid,
+                grace,
+            });
         }
     }
     super::commands::wait_for_deletion(cluster, &evicted);
-    for (_, name, _, _) in &evicted {
-        out.out(format!("pod/{name} evicted\n"));
+    for d in &evicted {
+        out.out(format!("pod/{} evicted\n", d.name));
     }
     out.out(format!("node/{node} drained\n"));
 }
