@@ -139,8 +139,23 @@ pub struct App {
     options: PageOptions,
     /// Ticks since the workspace was last saved.
     since_save: u32,
+    /// The User Timing measure (`podlab:tick`, `podlab:apply`) to close when the
+    /// update that started it has rendered.
+    measuring: Option<&'static str>,
+    /// Ticks measured since the measures were last cleared.
+    measured_ticks: u32,
     _ticker: Interval,
 }
+
+/// The page's Performance, for User Timing marks and measures.
+fn performance() -> Option<web_sys::Performance> {
+    web_sys::window()?.performance()
+}
+
+/// The mark a measured update starts at.
+const MEASURE_START: &str = "podlab:start";
+/// Tick measures kept before they are cleared (about 12 minutes of ticks).
+const TICK_MEASURES_KEPT: u32 = 3600;
 
 /// Where the workspace is saved, and where an unreadable save is kept aside.
 pub const STORAGE_KEY: &str = "podlab.workspace.v1";
@@ -487,6 +502,8 @@ impl Component for App {
             theme,
             options,
             since_save: 0,
+            measuring: None,
+            measured_ticks: 0,
             _ticker: Interval::new(TICK_MS, move || link.send_message(Msg::Tick)),
         };
         // `?lesson=ID` opens a lesson, unless a share link brought its own workspace.
@@ -507,7 +524,58 @@ impl Component for App {
         app
     }
 
+    /// Every update, timed for the ones people wait on: a tick (the simulation
+    /// advancing and the cluster view redrawn) and Apply. Each becomes a User Timing
+    /// measure (`podlab:tick`, `podlab:apply`) from the update's start to the end of
+    /// its render; the first render is marked `podlab:first-render`.
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+        let measure = match msg {
+            Msg::Tick => Some("podlab:tick"),
+            Msg::Apply => Some("podlab:apply"),
+            _ => None,
+        };
+        let perf = measure.and_then(|_| performance());
+        if let Some(p) = &perf {
+            let _ = p.mark(MEASURE_START);
+        }
+        let render = self.handle(ctx, msg);
+        if let (Some(p), Some(name)) = (&perf, measure) {
+            if render {
+                self.measuring = Some(name);
+            } else {
+                let _ = p.measure_with_start_mark(name, MEASURE_START);
+            }
+            if name == "podlab:tick" {
+                self.measured_ticks += 1;
+                if self.measured_ticks >= TICK_MEASURES_KEPT {
+                    p.clear_measures_with_measure_name(name);
+                    self.measured_ticks = 0;
+                }
+            }
+        }
+        render
+    }
+
+    fn rendered(&mut self, _ctx: &Context<Self>, first: bool) {
+        view::scroll_terminal();
+        let perf = performance();
+        if let Some(p) = &perf {
+            if first {
+                let _ = p.mark("podlab:first-render");
+            }
+            if let Some(name) = self.measuring.take() {
+                let _ = p.measure_with_start_mark(name, MEASURE_START);
+            }
+        }
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        view::app(self, ctx)
+    }
+}
+
+impl App {
+    fn handle(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {
             Msg::Edit(text) => {
                 self.editor = text;
@@ -748,14 +816,6 @@ impl Component for App {
                 true
             }
         }
-    }
-
-    fn rendered(&mut self, _ctx: &Context<Self>, _first: bool) {
-        view::scroll_terminal();
-    }
-
-    fn view(&self, ctx: &Context<Self>) -> Html {
-        view::app(self, ctx)
     }
 }
 

@@ -1,7 +1,8 @@
-//! Project automation: `cargo xtask setup|serve|test|size`.
+//! Project automation: `cargo xtask setup|serve|test|size|bench|fuzz`.
 //!
 //! Std only (plus flate2 for the size check), so it builds in seconds on a fresh machine.
 
+mod bench;
 mod csp;
 mod setup;
 mod size;
@@ -25,6 +26,9 @@ Commands:
                  release build's index.html
   size [--dist DIR]
                  raw and gzip sizes of the dist's wasm, js and css against size-budget.toml
+  bench          setup, then every benchmark (criterion natively, the same workloads
+                 in wasm in headless Chromium, bundle sizes, UI timings in Chromium);
+                 writes target/bench/report.md
 ";
 
 fn main() -> ExitCode {
@@ -46,6 +50,7 @@ fn main() -> ExitCode {
             size::check(&root, &dist)
         }
         Some("csp") => csp::run(),
+        Some("bench") => bench::run(&root),
         Some("fuzz") => {
             let (Some(target), Some(secs)) = (args.get(1), args.get(2)) else {
                 return usage("fuzz needs a TARGET and SECONDS");

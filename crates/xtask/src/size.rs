@@ -6,8 +6,15 @@ use flate2::Compression;
 use std::io::Write;
 use std::path::Path;
 
-pub fn check(root: &Path, dist: &Path) -> Result<(), String> {
-    let budget = budget(root)?;
+/// One file of the bundle: its name, raw bytes and gzip bytes.
+pub struct FileSize {
+    pub name: String,
+    pub raw: usize,
+    pub gzip: usize,
+}
+
+/// The raw and gzip sizes of the dist's wasm, js and css files, by name.
+pub fn measure(dist: &Path) -> Result<Vec<FileSize>, String> {
     let mut files: Vec<_> = std::fs::read_dir(dist)
         .map_err(|e| {
             format!(
@@ -28,15 +35,32 @@ pub fn check(root: &Path, dist: &Path) -> Result<(), String> {
     if files.is_empty() {
         return Err(format!("no .wasm, .js or .css files in {}", dist.display()));
     }
+    files
+        .iter()
+        .map(|f| {
+            let bytes = std::fs::read(f).map_err(|e| format!("{}: {e}", f.display()))?;
+            Ok(FileSize {
+                name: f
+                    .file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .into_owned(),
+                raw: bytes.len(),
+                gzip: gzip_len(&bytes)?,
+            })
+        })
+        .collect()
+}
+
+pub fn check(root: &Path, dist: &Path) -> Result<(), String> {
+    let budget = budget(root)?;
+    let files = measure(dist)?;
     let (mut raw_total, mut gz_total) = (0usize, 0usize);
     println!("{:<48} {:>10} {:>10}", "file", "raw", "gzip");
     for f in &files {
-        let bytes = std::fs::read(f).map_err(|e| format!("{}: {e}", f.display()))?;
-        let gz = gzip_len(&bytes)?;
-        raw_total += bytes.len();
-        gz_total += gz;
-        let name = f.file_name().unwrap_or_default().to_string_lossy();
-        println!("{name:<48} {:>10} {:>10}", bytes.len(), gz);
+        raw_total += f.raw;
+        gz_total += f.gzip;
+        println!("{:<48} {:>10} {:>10}", f.name, f.raw, f.gzip);
     }
     println!("{:<48} {raw_total:>10} {gz_total:>10}", "total");
     println!("budget: {budget} bytes gzip in total (size-budget.toml)");

@@ -1,0 +1,166 @@
+//! UI timings in headless Chromium, for `cargo xtask bench`: the app's first render,
+//! Apply of a large manifest, and the ticks of a busy cluster (100 nodes, 2,000 pods),
+//! read from the User Timing marks and measures the app records (`podlab:first-render`,
+//! `podlab:apply`, `podlab:tick`: from the update's start to the end of its render).
+//! Prints Markdown. Needs `PODLAB_DIST` (a release dist) and Chromium with ChromeDriver,
+//! as the end-to-end tests do.
+
+use podlab_e2e::Session;
+use std::time::Duration;
+
+/// Page loads measured for the first render.
+const LOADS: usize = 5;
+/// Real seconds of ticks measured on the busy cluster.
+const BUSY_SECONDS: u64 = 20;
+
+/// 97 nodes more (100 with the default three) and 2,000 pods.
+fn busy_manifest() -> String {
+    let mut text = String::new();
+    for i in 0..97 {
+        text.push_str(&format!(
+            "---\napiVersion: v1\nkind: Node\nmetadata:\n  name: node-{i:03}\n  labels:\n    kubernetes.io/hostname: node-{i:03}\nstatus:\n  allocatable:\n    cpu: '16'\n    memory: 64Gi\n    pods: '110'\n"
+        ));
+    }
+    for i in 0..2000 {
+        text.push_str(&format!(
+            "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: pod-{i:04}\nspec:\n  containers:\n  - name: app\n    image: busybox\n    command: ['sleep', '3600']\n    resources:\n      requests:\n        cpu: 10m\n        memory: 16Mi\n"
+        ));
+    }
+    text
+}
+
+async fn number(s: &Session, script: &str) -> Option<f64> {
+    s.client
+        .execute(script, vec![])
+        .await
+        .ok()
+        .and_then(|v| v.as_f64())
+}
+
+async fn durations(s: &Session, name: &str) -> Vec<f64> {
+    let script = format!("return performance.getEntriesByName('{name}').map(e => e.duration);");
+    let v = s.client.execute(&script, vec![]).await.unwrap_or_default();
+    v.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|x| x.as_f64())
+        .collect()
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let i = ((sorted.len() - 1) as f64 * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn summary(mut v: Vec<f64>) -> String {
+    v.sort_by(f64::total_cmp);
+    format!(
+        "{} samples: median {:.1} ms, p95 {:.1} ms, max {:.1} ms",
+        v.len(),
+        percentile(&v, 0.5),
+        percentile(&v, 0.95),
+        v.last().copied().unwrap_or(f64::NAN)
+    )
+}
+
+#[tokio::main(flavor = "multi_thread")]
+async fn main() {
+    let s = Session::open("ui-timings").await;
+    let mut first = Vec::new();
+    let mut loaded = Vec::new();
+    for _ in 0..LOADS {
+        s.client.goto(&s.app_url).await.expect("load the app");
+        s.wait_for("[data-node='k8s-worker-01']").await;
+        s.wait_until(
+            "the first render mark",
+            "performance.getEntriesByName('podlab:first-render').length > 0",
+        )
+        .await;
+        if let Some(t) = number(
+            &s,
+            "return performance.getEntriesByName('podlab:first-render')[0].startTime;",
+        )
+        .await
+        {
+            first.push(t);
+        }
+        if let Some(t) = number(
+            &s,
+            "return performance.getEntriesByType('navigation')[0].loadEventEnd;",
+        )
+        .await
+        {
+            loaded.push(t);
+        }
+    }
+    let idle_ticks = {
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        durations(&s, "podlab:tick").await
+    };
+
+    // The busy cluster: the manifest goes into the editor as if pasted, then Apply.
+    let manifest = busy_manifest();
+    s.client
+        .execute(
+            "const t = document.querySelector('textarea[data-editor]');\
+             t.value = arguments[0];\
+             t.dispatchEvent(new Event('input', { bubbles: true }));",
+            vec![serde_json::Value::String(manifest)],
+        )
+        .await
+        .expect("paste the manifest");
+    s.client
+        .execute("performance.clearMeasures('podlab:tick');", vec![])
+        .await
+        .expect("clear tick measures");
+    s.apply().await;
+    s.wait_until(
+        "Apply to finish",
+        "performance.getEntriesByName('podlab:apply').length > 0",
+    )
+    .await;
+    let apply = durations(&s, "podlab:apply").await;
+    tokio::time::sleep(Duration::from_secs(BUSY_SECONDS)).await;
+    let busy_ticks = durations(&s, "podlab:tick").await;
+    let chips = number(&s, "return document.querySelectorAll('[data-pod]').length;")
+        .await
+        .unwrap_or(0.0);
+    let nodes = number(
+        &s,
+        "return document.querySelectorAll('[data-node]').length;",
+    )
+    .await
+    .unwrap_or(0.0);
+    s.screenshot("ui-timings-busy").await;
+    s.finish().await;
+
+    first.sort_by(f64::total_cmp);
+    loaded.sort_by(f64::total_cmp);
+    println!("| What | Figure |\n|---|---|");
+    println!(
+        "| first render (ms after navigation start, median of {LOADS} loads) | {:.0} ms |",
+        percentile(&first, 0.5)
+    );
+    println!(
+        "| page load event end (median of {LOADS} loads) | {:.0} ms |",
+        percentile(&loaded, 0.5)
+    );
+    println!(
+        "| tick, default cluster (3 nodes, no pods) | {} |",
+        summary(idle_ticks)
+    );
+    println!(
+        "| Apply of 97 nodes and 2,000 pods (decode, admit, schedule, render) | {} |",
+        apply
+            .first()
+            .map_or("not measured".to_string(), |d| format!("{d:.0} ms"))
+    );
+    println!(
+        "| tick, busy cluster ({nodes:.0} node cards, {chips:.0} pod chips), {BUSY_SECONDS} s | {} |",
+        summary(busy_ticks)
+    );
+    println!("\nA tick must stay under 16.7 ms for the page to keep 60 frames per second.");
+}
