@@ -67,18 +67,6 @@ fn node(s: &Spec) -> Node {
             time_added: None,
         }]);
     }
-    let resources = |cpu: &str, mem: &str| -> BTreeMap<String, Quantity> {
-        [
-            ("cpu", cpu),
-            ("ephemeral-storage", "37206272Ki"),
-            ("hugepages-2Mi", "0"),
-            ("memory", mem),
-            ("pods", "110"),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), Quantity(v.to_string())))
-        .collect()
-    };
     let condition = |type_: &str, status: &str, reason: &str, message: &str| NodeCondition {
         type_: type_.into(),
         status: status.into(),
@@ -115,8 +103,8 @@ fn node(s: &Spec) -> Node {
                     address: s.name.into(),
                 },
             ]),
-            capacity: Some(resources("2", "4015828Ki")),
-            allocatable: Some(resources("2", "3913428Ki")),
+            capacity: Some(machine_capacity()),
+            allocatable: Some(machine_allocatable()),
             conditions: Some(vec![
                 condition(
                     "MemoryPressure",
@@ -143,21 +131,49 @@ fn node(s: &Spec) -> Node {
                     "kubelet is posting ready status",
                 ),
             ]),
-            node_info: Some(NodeSystemInfo {
-                architecture: "amd64".into(),
-                boot_id: String::new(),
-                container_runtime_version: "containerd://2.1.4".into(),
-                kernel_version: "6.8.0-45-generic".into(),
-                kube_proxy_version: crate::model::KUBERNETES_VERSION.into(),
-                kubelet_version: crate::model::KUBERNETES_VERSION.into(),
-                machine_id: String::new(),
-                operating_system: "linux".into(),
-                os_image: "Ubuntu 24.04.1 LTS".into(),
-                system_uuid: String::new(),
-                ..Default::default()
-            }),
+            node_info: Some(system_info()),
             ..Default::default()
         }),
+    }
+}
+
+/// What every machine of this cluster has (2 CPUs, 4 GiB): a node's capacity...
+fn resources(cpu: &str, mem: &str) -> BTreeMap<String, Quantity> {
+    [
+        ("cpu", cpu),
+        ("ephemeral-storage", "37206272Ki"),
+        ("hugepages-2Mi", "0"),
+        ("memory", mem),
+        ("pods", "110"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), Quantity(v.to_string())))
+    .collect()
+}
+
+pub(crate) fn machine_capacity() -> BTreeMap<String, Quantity> {
+    resources("2", "4015828Ki")
+}
+
+/// ...and what the kubelet leaves for pods after its reservations.
+pub(crate) fn machine_allocatable() -> BTreeMap<String, Quantity> {
+    resources("2", "3913428Ki")
+}
+
+/// What a kubelet reports of its machine.
+pub(crate) fn system_info() -> NodeSystemInfo {
+    NodeSystemInfo {
+        architecture: "amd64".into(),
+        boot_id: String::new(),
+        container_runtime_version: "containerd://2.1.4".into(),
+        kernel_version: "6.8.0-45-generic".into(),
+        kube_proxy_version: crate::model::KUBERNETES_VERSION.into(),
+        kubelet_version: crate::model::KUBERNETES_VERSION.into(),
+        machine_id: String::new(),
+        operating_system: "linux".into(),
+        os_image: "Ubuntu 24.04.1 LTS".into(),
+        system_uuid: String::new(),
+        ..Default::default()
     }
 }
 

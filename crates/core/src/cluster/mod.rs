@@ -1,7 +1,7 @@
 //! The cluster: owns the API server, the scheduler, the kubelets and the simulated clock.
 //! Front ends (the web app, the CLI) talk to this API only.
 
-mod default_nodes;
+pub(crate) mod default_nodes;
 mod terminal;
 
 pub use terminal::Session;
@@ -485,6 +485,7 @@ impl Cluster {
         }
         for _ in 0..64 {
             self.observe();
+            let cidrs = crate::controllers::node_ipam::sync(&mut self.api);
             let scheduled = self.schedule_pending();
             let synced = self.kubelet.sync(&mut self.api, &mut self.git, self.now);
             let endpoints = crate::controllers::endpoints::sync(&mut self.api, self.now);
@@ -495,7 +496,14 @@ impl Cluster {
             );
             let evicted = self.taint_eviction.sync(&mut self.api, self.now);
             let namespaces = crate::controllers::namespace::sync(&mut self.api, self.now);
-            if !scheduled && !synced && !endpoints && !evicted && !lifecycle && !namespaces {
+            if !cidrs
+                && !scheduled
+                && !synced
+                && !endpoints
+                && !evicted
+                && !lifecycle
+                && !namespaces
+            {
                 break;
             }
         }

@@ -2,5 +2,6 @@
 
 pub mod endpoints;
 pub mod namespace;
+pub mod node_ipam;
 pub mod node_lifecycle;
 pub mod taint_eviction;

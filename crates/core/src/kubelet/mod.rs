@@ -320,6 +320,106 @@ impl Kubelet {
         true
     }
 
+    /// A Node object no kubelet has posted status for (one created with kubectl) is a
+    /// machine joining: its kubelet sets the default labels (hostname, OS, arch) and
+    /// posts what the object lacks — an InternalIP (the next free one after the default
+    /// nodes' 192.168.56.201–203) and Hostname, the machine's capacity and allocatable,
+    /// its system info — and Ready, with the Starting and NodeReady events. A node whose
+    /// kubelet is stopped stays as it is.
+    fn register(&mut self, api: &mut ApiServer, now: SimTime) -> bool {
+        use crate::controllers::node_lifecycle::{ready_status, set_kubelet_conditions};
+        let joining: Vec<String> = api
+            .nodes
+            .list()
+            .filter(|n| ready_status(n).is_empty())
+            .filter_map(|n| n.metadata.name.clone())
+            .filter(|n| !self.stopped.contains_key(n))
+            .collect();
+        let mut changed = false;
+        for name in joining {
+            let Some(mut node) = api.nodes.get("", &name).cloned() else {
+                continue;
+            };
+            let taken: std::collections::BTreeSet<String> = api
+                .nodes
+                .list()
+                .flat_map(|n| n.status.iter().flat_map(|s| s.addresses.iter().flatten()))
+                .filter(|a| a.type_ == "InternalIP")
+                .map(|a| a.address.clone())
+                .collect();
+            // updateDefaultLabels: the machine's hostname, OS and architecture.
+            let labels = node.metadata.labels.get_or_insert_with(Default::default);
+            for (key, value) in [
+                ("beta.kubernetes.io/arch", "amd64"),
+                ("beta.kubernetes.io/os", "linux"),
+                ("kubernetes.io/arch", "amd64"),
+                ("kubernetes.io/hostname", name.as_str()),
+                ("kubernetes.io/os", "linux"),
+            ] {
+                labels.insert(key.into(), value.into());
+            }
+            let status = node.status.get_or_insert_with(Default::default);
+            let addresses = status.addresses.get_or_insert_with(Vec::new);
+            if !addresses.iter().any(|a| a.type_ == "InternalIP") {
+                // 192.168.56.201 on, then 192.168.57.1 and so on.
+                let free = (200..=u32::from(u16::MAX))
+                    .map(|i| format!("192.168.{}.{}", 56 + i / 254, 1 + i % 254))
+                    .find(|ip| !taken.contains(ip));
+                if let Some(ip) = free {
+                    addresses.insert(
+                        0,
+                        k8s_openapi::api::core::v1::NodeAddress {
+                            type_: "InternalIP".into(),
+                            address: ip,
+                        },
+                    );
+                }
+            }
+            if !addresses.iter().any(|a| a.type_ == "Hostname") {
+                addresses.push(k8s_openapi::api::core::v1::NodeAddress {
+                    type_: "Hostname".into(),
+                    address: name.clone(),
+                });
+            }
+            status
+                .capacity
+                .get_or_insert_with(crate::cluster::default_nodes::machine_capacity);
+            status
+                .allocatable
+                .get_or_insert_with(crate::cluster::default_nodes::machine_allocatable);
+            status
+                .node_info
+                .get_or_insert_with(crate::cluster::default_nodes::system_info);
+            set_kubelet_conditions(&mut node, now);
+            let uid = node.metadata.uid.clone().unwrap_or_default();
+            if api.update_node(node).is_err() {
+                continue;
+            }
+            changed = true;
+            for (reason, message) in [
+                ("Starting", "Starting kubelet.".to_string()),
+                ("NodeReady", format!("Node {name} status is now: NodeReady")),
+            ] {
+                api.record_event(
+                    EventRecord {
+                        object_kind: "Node",
+                        namespace: "",
+                        object_name: &name,
+                        object_uid: &uid,
+                        reason,
+                        message,
+                        warning: false,
+                        component: "kubelet",
+                        host: Some(&name),
+                        field_path: None,
+                    },
+                    now,
+                );
+            }
+        }
+        changed
+    }
+
     /// A restarted kubelet posts its node Ready again (with the Starting and NodeReady
     /// events) and rewrites its pods' status.
     fn post_status_again(&mut self, api: &mut ApiServer, now: SimTime) -> bool {
@@ -421,6 +521,7 @@ impl Kubelet {
                 self.fs.remove_prefix(&prefix);
             }
         }
+        changed |= self.register(api, now);
         changed |= self.post_status_again(api, now);
         changed |= self.terminate(api, git, now);
         for node in api.nodes.list() {
