@@ -1,6 +1,7 @@
 //! Benchmark: the container runtime over simulated time. 100 pods, each with nginx and
 //! a `while true; ...; sleep 5; done` git-pull sidecar, run for one simulated hour
-//! (720 wake-ups per sidecar, each a `git pull` and a `date`).
+//! (720 wake-ups per sidecar, each a `git pull` and a `date`); and one 200 ms tick of a
+//! busy cluster (`scenarios::busy_cluster_manifest`: 100 nodes, 2,000 pods).
 //! Run with `cargo bench -p podlab-core --bench runtime`.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
@@ -40,6 +41,25 @@ fn benches(c: &mut Criterion) {
             || Cluster::restore(&start).unwrap(),
             |mut cluster| {
                 cluster.advance(3_600_000);
+                cluster
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    // What one tick of the playground asks of core on a busy cluster.
+    let mut busy = Cluster::with_default_nodes(1);
+    busy.create_from_text(
+        "busy.yaml",
+        &podlab_core::scenarios::busy_cluster_manifest(),
+    )
+    .unwrap();
+    busy.advance(30_000);
+    let busy = busy.snapshot();
+    g.bench_function("100 nodes and 2,000 running pods, one 200 ms tick", |b| {
+        b.iter_batched(
+            || Cluster::restore(&busy).unwrap(),
+            |mut cluster| {
+                cluster.advance(200);
                 cluster
             },
             BatchSize::LargeInput,

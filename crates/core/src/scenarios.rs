@@ -326,3 +326,21 @@ pub fn jsonpath_pod_list(n: usize) -> serde_json::Value {
         .collect();
     serde_json::json!({"apiVersion": "v1", "kind": "List", "metadata": {"resourceVersion": ""}, "items": items})
 }
+
+/// The busy cluster the UI must keep up with (issue 8: 100 nodes, 2,000 pods) as one
+/// manifest to paste: 97 nodes joining the default three, and 2,000 busybox pods
+/// sleeping for an hour, each requesting 10m CPU and 16Mi.
+pub fn busy_cluster_manifest() -> String {
+    let mut text = String::new();
+    for i in 0..97 {
+        text.push_str(&format!(
+            "---\napiVersion: v1\nkind: Node\nmetadata:\n  name: node-{i:03}\n  labels:\n    kubernetes.io/hostname: node-{i:03}\nstatus:\n  allocatable:\n    cpu: '16'\n    memory: 64Gi\n    pods: '110'\n"
+        ));
+    }
+    for i in 0..2000 {
+        text.push_str(&format!(
+            "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: pod-{i:04}\nspec:\n  containers:\n  - name: app\n    image: busybox\n    command: ['sleep', '3600']\n    resources:\n      requests:\n        cpu: 10m\n        memory: 16Mi\n"
+        ));
+    }
+    text
+}

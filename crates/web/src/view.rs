@@ -13,6 +13,13 @@ pub fn app(app: &App, ctx: &Context<App>) -> Html {
     let link = ctx.link();
     let o = &app.options;
     let panel = |name: &str, html: Html| if o.shows(name) { html } else { Html::default() };
+    // Each node's pods, in one pass over the pods (not one per node card).
+    let mut by_node: std::collections::BTreeMap<&str, Vec<&Pod>> = Default::default();
+    for p in app.cluster.pods() {
+        if let Some(n) = p.spec.as_ref().and_then(|s| s.node_name.as_deref()) {
+            by_node.entry(n).or_default().push(p);
+        }
+    }
     html! {
         <div class={classes!("app", o.embed.then_some("embed"))} data-embed={o.embed.to_string()}>
             { header(app, link) }
@@ -23,7 +30,10 @@ pub fn app(app: &App, ctx: &Context<App>) -> Html {
                     <section class="cluster" aria-label="Cluster">
                         { pending_lane(app, link) }
                         <div class="nodes">
-                            { for app.cluster.nodes().map(|n| node_card(app, n, link)) }
+                            { for app.cluster.nodes().map(|n| {
+                                let pods = n.metadata.name.as_deref().and_then(|name| by_node.get(name));
+                                node_card(app, n, pods.map_or(&[][..], Vec::as_slice), link)
+                            }) }
                         </div>
                     </section>
                 }) }
@@ -168,7 +178,7 @@ fn pending_lane(app: &App, link: &yew::html::Scope<App>) -> Html {
     }
 }
 
-fn node_card(app: &App, node: &Node, link: &yew::html::Scope<App>) -> Html {
+fn node_card(app: &App, node: &Node, pods: &[&Pod], link: &yew::html::Scope<App>) -> Html {
     let name = node.metadata.name.clone().unwrap_or_default();
     let mut roles = printers::node_roles(node);
     if roles.is_empty() {
@@ -191,11 +201,6 @@ fn node_card(app: &App, node: &Node, link: &yew::html::Scope<App>) -> Html {
         .and_then(|s| s.unschedulable)
         .unwrap_or(false);
     let (kubelet_running, _) = app.cluster.kubelet_state(&name);
-    let pods: Vec<&Pod> = app
-        .cluster
-        .pods()
-        .filter(|p| p.spec.as_ref().and_then(|s| s.node_name.as_deref()) == Some(name.as_str()))
-        .collect();
     let alloc = |k: &str| {
         node.status
             .as_ref()
@@ -223,7 +228,7 @@ fn node_card(app: &App, node: &Node, link: &yew::html::Scope<App>) -> Html {
         }
     };
     html! {
-        <article class={classes!("node-card", (!ready).then_some("not-ready"))} data-node={name.clone()}>
+        <article key={name.clone()} class={classes!("node-card", (!ready).then_some("not-ready"))} data-node={name.clone()}>
             <header>
                 <h2>{ &name }</h2>
                 <span class={classes!("ready", if ready { "yes" } else { "no" })} data-node-status="">{

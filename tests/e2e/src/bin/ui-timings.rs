@@ -13,22 +13,6 @@ const LOADS: usize = 5;
 /// Real seconds of ticks measured on the busy cluster.
 const BUSY_SECONDS: u64 = 20;
 
-/// 97 nodes more (100 with the default three) and 2,000 pods.
-fn busy_manifest() -> String {
-    let mut text = String::new();
-    for i in 0..97 {
-        text.push_str(&format!(
-            "---\napiVersion: v1\nkind: Node\nmetadata:\n  name: node-{i:03}\n  labels:\n    kubernetes.io/hostname: node-{i:03}\nstatus:\n  allocatable:\n    cpu: '16'\n    memory: 64Gi\n    pods: '110'\n"
-        ));
-    }
-    for i in 0..2000 {
-        text.push_str(&format!(
-            "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: pod-{i:04}\nspec:\n  containers:\n  - name: app\n    image: busybox\n    command: ['sleep', '3600']\n    resources:\n      requests:\n        cpu: 10m\n        memory: 16Mi\n"
-        ));
-    }
-    text
-}
-
 async fn number(s: &Session, script: &str) -> Option<f64> {
     s.client
         .execute(script, vec![])
@@ -102,7 +86,7 @@ async fn main() {
     };
 
     // The busy cluster: the manifest goes into the editor as if pasted, then Apply.
-    let manifest = busy_manifest();
+    let manifest = podlab_core::scenarios::busy_cluster_manifest();
     s.client
         .execute(
             "const t = document.querySelector('textarea[data-editor]');\
