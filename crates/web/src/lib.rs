@@ -144,6 +144,9 @@ pub struct App {
     measuring: Option<&'static str>,
     /// Ticks measured since the measures were last cleared.
     measured_ticks: u32,
+    /// This app's mark for the start of a measured update (apps on one page each
+    /// have their own).
+    start_mark: String,
     _ticker: Interval,
 }
 
@@ -152,8 +155,8 @@ fn performance() -> Option<web_sys::Performance> {
     web_sys::window()?.performance()
 }
 
-/// The mark a measured update starts at.
-const MEASURE_START: &str = "podlab:start";
+/// Numbers the apps on a page, for their start marks.
+static APPS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
 /// Tick measures kept before they are cleared (about 12 minutes of ticks).
 const TICK_MEASURES_KEPT: u32 = 3600;
 
@@ -504,6 +507,10 @@ impl Component for App {
             since_save: 0,
             measuring: None,
             measured_ticks: 0,
+            start_mark: format!(
+                "podlab:start:{}",
+                APPS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            ),
             _ticker: Interval::new(TICK_MS, move || link.send_message(Msg::Tick)),
         };
         // `?lesson=ID` opens a lesson, unless a share link brought its own workspace.
@@ -536,14 +543,15 @@ impl Component for App {
         };
         let perf = measure.and_then(|_| performance());
         if let Some(p) = &perf {
-            let _ = p.mark(MEASURE_START);
+            let _ = p.mark(&self.start_mark);
         }
         let render = self.handle(ctx, msg);
         if let (Some(p), Some(name)) = (&perf, measure) {
             if render {
                 self.measuring = Some(name);
             } else {
-                let _ = p.measure_with_start_mark(name, MEASURE_START);
+                let _ = p.measure_with_start_mark(name, &self.start_mark);
+                p.clear_marks_with_mark_name(&self.start_mark);
             }
             if name == "podlab:tick" {
                 self.measured_ticks += 1;
@@ -564,7 +572,8 @@ impl Component for App {
                 let _ = p.mark("podlab:first-render");
             }
             if let Some(name) = self.measuring.take() {
-                let _ = p.measure_with_start_mark(name, MEASURE_START);
+                let _ = p.measure_with_start_mark(name, &self.start_mark);
+                p.clear_marks_with_mark_name(&self.start_mark);
             }
         }
     }

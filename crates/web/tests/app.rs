@@ -417,3 +417,25 @@ async fn logs_follow_until_ctrl_c() {
     assert!(last.text_content().unwrap().ends_with("^C\n"));
     root.remove();
 }
+
+/// The app leaves User Timing entries for what people wait on: its first render, each
+/// tick and each Apply (what `cargo xtask bench`'s ui-timings reads).
+#[wasm_bindgen_test]
+async fn ticks_and_applies_are_measured() {
+    let perf = web_sys::window().unwrap().performance().unwrap();
+    perf.clear_measures();
+    perf.clear_marks_with_mark_name("podlab:first-render");
+    let root = mount().await;
+    assert!(
+        perf.get_entries_by_name("podlab:first-render").length() >= 1,
+        "the first render is marked"
+    );
+    apply(&root, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: timed\nspec:\n  containers:\n  - name: web\n    image: nginx\n").await;
+    assert_eq!(perf.get_entries_by_name("podlab:apply").length(), 1);
+    // A tick comes every 200 ms.
+    TimeoutFuture::new(500).await;
+    let ticks = perf.get_entries_by_name("podlab:tick");
+    assert!(ticks.length() >= 1, "ticks are measured");
+    let first: web_sys::PerformanceEntry = ticks.get(0).dyn_into().unwrap();
+    assert!(first.duration() >= 0.0);
+}

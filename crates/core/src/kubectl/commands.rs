@@ -348,11 +348,8 @@ fn get(cluster: &mut Cluster, args: &[String], files: &dyn FileSource, out: &mut
         let opts = crate::jsonpath::Options {
             allow_missing_keys: allow,
         };
-        // The objects are laid out for the template straight from their types.
-        let doc = match crate::jsonpath::Doc::from_serialize(&printed) {
-            Ok(doc) => doc,
-            Err(e) => return out.fail(format!("error: {e}")),
-        };
+        let data = data();
+        let doc = crate::jsonpath::Doc::new(&data);
         match crate::jsonpath::execute_doc(template, &doc, &opts) {
             Ok(s) => out.out(s),
             Err(e) => out.fail(format!(
