@@ -147,6 +147,8 @@ pub struct App {
     /// This app's mark for the start of a measured update (apps on one page each
     /// have their own).
     start_mark: String,
+    /// The node cards' callbacks, made once so unchanged cards are not redrawn.
+    card_actions: view::CardActions,
     _ticker: Interval,
 }
 
@@ -505,6 +507,7 @@ impl Component for App {
             theme,
             options,
             since_save: 0,
+            card_actions: view::CardActions::new(ctx.link()),
             measuring: None,
             measured_ticks: 0,
             start_mark: format!(

@@ -28,11 +28,13 @@ pub fn app(app: &App, ctx: &Context<App>) -> Html {
                 { panel("terminal", terminal(app, link)) }
                 { panel("cluster", html! {
                     <section class="cluster" aria-label="Cluster">
-                        { pending_lane(app, link) }
+                        { pending_lane(app) }
                         <div class="nodes">
                             { for app.cluster.nodes().map(|n| {
                                 let pods = n.metadata.name.as_deref().and_then(|name| by_node.get(name));
-                                node_card(app, n, pods.map_or(&[][..], Vec::as_slice), link)
+                                let data = card_data(app, n, pods.map_or(&[][..], Vec::as_slice));
+                                let key = data.name.clone();
+                                html! { <NodeCard {key} data={std::rc::Rc::new(data)} actions={app.card_actions.clone()} /> }
                             }) }
                         </div>
                     </section>
@@ -126,30 +128,48 @@ fn editor(app: &App, link: &yew::html::Scope<App>) -> Html {
     }
 }
 
-fn pod_chip(pod: &Pod, link: &yew::html::Scope<App>, selected: bool) -> Html {
-    let ns = pod.metadata.namespace.clone().unwrap_or_default();
+/// What a pod chip shows; equal chips draw the same.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chip {
+    key: String,
+    name: String,
+    phase: String,
+    status: String,
+    selected: bool,
+}
+
+fn chip(app: &App, pod: &Pod) -> Chip {
+    let ns = pod.metadata.namespace.as_deref().unwrap_or_default();
     let name = pod.metadata.name.clone().unwrap_or_default();
     let key = format!("{ns}/{name}");
-    let phase = pod
-        .status
-        .as_ref()
-        .and_then(|s| s.phase.clone())
-        .unwrap_or_else(|| "Pending".into());
-    let phase_class = phase.to_lowercase();
-    let status = printers::pod_status(pod);
-    let k = key.clone();
+    Chip {
+        selected: app.selected.as_deref() == Some(key.as_str()),
+        key,
+        name,
+        phase: pod
+            .status
+            .as_ref()
+            .and_then(|s| s.phase.clone())
+            .unwrap_or_else(|| "Pending".into()),
+        status: printers::pod_status(pod),
+    }
+}
+
+fn chip_html(c: &Chip, select: &Callback<String>) -> Html {
+    let key = c.key.clone();
+    let select = select.clone();
     html! {
-        <button class={classes!("pod", phase_class, selected.then_some("selected"))}
-            data-pod={key.clone()} data-phase={phase} data-status={status.clone()}
-            title={format!("{key}: {status}")}
-            onclick={link.callback(move |_| Msg::Select(k.clone()))}>
-            <span class="pod-name">{ name }</span>
-            <span class="pod-status">{ status }</span>
+        <button class={classes!("pod", c.phase.to_lowercase(), c.selected.then_some("selected"))}
+            data-pod={c.key.clone()} data-phase={c.phase.clone()} data-status={c.status.clone()}
+            title={format!("{}: {}", c.key, c.status)}
+            onclick={move |_| select.emit(key.clone())}>
+            <span class="pod-name">{ &c.name }</span>
+            <span class="pod-status">{ &c.status }</span>
         </button>
     }
 }
 
-fn pending_lane(app: &App, link: &yew::html::Scope<App>) -> Html {
+fn pending_lane(app: &App) -> Html {
     let pending: Vec<&Pod> = app
         .cluster
         .pods()
@@ -169,7 +189,7 @@ fn pending_lane(app: &App, link: &yew::html::Scope<App>) -> Html {
                 let why = app.cluster.decision(&key).and_then(|d| d.failure.clone());
                 html! {
                     <div class="pending-item">
-                        { pod_chip(p, link, app.selected.as_deref() == Some(key.as_str())) }
+                        { chip_html(&chip(app, p), &app.card_actions.select) }
                         { for why.map(|w| html! { <div class="why" data-why="">{ w }</div> }) }
                     </div>
                 }
@@ -178,7 +198,41 @@ fn pending_lane(app: &App, link: &yew::html::Scope<App>) -> Html {
     }
 }
 
-fn node_card(app: &App, node: &Node, pods: &[&Pod], link: &yew::html::Scope<App>) -> Html {
+/// What a node card shows, worked out from the cluster each render; a card whose data
+/// is unchanged is not redrawn (on a busy cluster most are not).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CardData {
+    name: String,
+    roles: String,
+    /// (key, `key=value:Effect`).
+    taints: Vec<(String, String)>,
+    ready: bool,
+    cordoned: bool,
+    kubelet_running: bool,
+    cpu_pct: i128,
+    memory_pct: i128,
+    chips: Vec<Chip>,
+}
+
+/// The callbacks a node card sends: made once, so that cards compare equal.
+#[derive(Clone, PartialEq)]
+pub struct CardActions {
+    pub select: Callback<String>,
+    pub cordon: Callback<(String, bool)>,
+    pub kubelet: Callback<(String, bool)>,
+}
+
+impl CardActions {
+    pub fn new(link: &yew::html::Scope<App>) -> CardActions {
+        CardActions {
+            select: link.callback(Msg::Select),
+            cordon: link.callback(|(n, on)| Msg::Cordon(n, on)),
+            kubelet: link.callback(|(n, on)| Msg::Kubelet(n, on)),
+        }
+    }
+}
+
+fn card_data(app: &App, node: &Node, pods: &[&Pod]) -> CardData {
     let name = node.metadata.name.clone().unwrap_or_default();
     let mut roles = printers::node_roles(node);
     if roles.is_empty() {
@@ -187,8 +241,17 @@ fn node_card(app: &App, node: &Node, pods: &[&Pod], link: &yew::html::Scope<App>
     let taints = node
         .spec
         .as_ref()
-        .and_then(|s| s.taints.clone())
-        .unwrap_or_default();
+        .and_then(|s| s.taints.as_ref())
+        .into_iter()
+        .flatten()
+        .map(|t| {
+            let text = match &t.value {
+                Some(v) if !v.is_empty() => format!("{}={}:{}", t.key, v, t.effect),
+                _ => format!("{}:{}", t.key, t.effect),
+            };
+            (t.key.clone(), text)
+        })
+        .collect();
     let ready = node
         .status
         .as_ref()
@@ -213,12 +276,38 @@ fn node_card(app: &App, node: &Node, pods: &[&Pod], link: &yew::html::Scope<App>
         let r = podlab_core::scheduler::framework::pod_requests(p, false);
         (acc.0 + r.milli_cpu, acc.1 + r.memory)
     });
-    let bar = |label: &str, used: i128, total: i128| {
-        let pct = if total > 0 {
+    let pct = |used: i128, total: i128| {
+        if total > 0 {
             (used * 100 / total).clamp(0, 100)
         } else {
             0
-        };
+        }
+    };
+    CardData {
+        roles: roles.join(","),
+        taints,
+        ready,
+        cordoned,
+        kubelet_running,
+        cpu_pct: pct(requested.0, alloc("cpu")),
+        memory_pct: pct(requested.1, alloc("memory")),
+        chips: pods.iter().map(|p| chip(app, p)).collect(),
+        name,
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct NodeCardProps {
+    pub data: std::rc::Rc<CardData>,
+    pub actions: CardActions,
+}
+
+/// A node as a card: name, Ready, actions, roles, taints, requested vs allocatable,
+/// and its pods as chips.
+#[function_component(NodeCard)]
+pub fn node_card(props: &NodeCardProps) -> Html {
+    let d = &*props.data;
+    let bar = |label: &str, pct: i128| {
         html! {
             <div class="bar" title={format!("{label} requests: {pct}% of allocatable")}>
                 <span class="bar-label">{ label }</span>
@@ -227,41 +316,44 @@ fn node_card(app: &App, node: &Node, pods: &[&Pod], link: &yew::html::Scope<App>
             </div>
         }
     };
+    let (ready, cordoned, running) = (d.ready, d.cordoned, d.kubelet_running);
+    let cordon = {
+        let (n, cb) = (d.name.clone(), props.actions.cordon.clone());
+        move |_| cb.emit((n.clone(), !cordoned))
+    };
+    let kubelet = {
+        let (n, cb) = (d.name.clone(), props.actions.kubelet.clone());
+        move |_| cb.emit((n.clone(), !running))
+    };
     html! {
-        <article key={name.clone()} class={classes!("node-card", (!ready).then_some("not-ready"))} data-node={name.clone()}>
+        <article class={classes!("node-card", (!ready).then_some("not-ready"))} data-node={d.name.clone()}>
             <header>
-                <h2>{ &name }</h2>
+                <h2>{ &d.name }</h2>
                 <span class={classes!("ready", if ready { "yes" } else { "no" })} data-node-status="">{
                     format!("{}{}", if ready { "Ready" } else { "NotReady" }, if cordoned { ",SchedulingDisabled" } else { "" })
                 }</span>
             </header>
             <div class="node-actions">
                 <button data-action="cordon" aria-pressed={cordoned.to_string()}
-                    title="kubectl cordon / uncordon"
-                    onclick={ let (n, link) = (name.clone(), link.clone()); move |_| link.send_message(Msg::Cordon(n.clone(), !cordoned)) }>
+                    title="kubectl cordon / uncordon" onclick={cordon}>
                     { if cordoned { "Uncordon" } else { "Cordon" } }
                 </button>
-                <button data-action="kubelet" aria-pressed={(!kubelet_running).to_string()}
+                <button data-action="kubelet" aria-pressed={(!running).to_string()}
                     title="systemctl stop / start kubelet on the node: stopped, the node goes NotReady after 50 s and its pods are evicted after 5 min"
-                    onclick={ let (n, link) = (name.clone(), link.clone()); move |_| link.send_message(Msg::Kubelet(n.clone(), !kubelet_running)) }>
-                    { if kubelet_running { "Stop kubelet" } else { "Start kubelet" } }
+                    onclick={kubelet}>
+                    { if running { "Stop kubelet" } else { "Start kubelet" } }
                 </button>
             </div>
-            <div class="roles">{ roles.join(",") }</div>
+            <div class="roles">{ &d.roles }</div>
             <ul class="taints" aria-label="Taints">
-                { for taints.iter().map(|t| html! {
-                    <li class="taint" data-taint={t.key.clone()}>{
-                        match &t.value { Some(v) if !v.is_empty() => format!("{}={}:{}", t.key, v, t.effect), _ => format!("{}:{}", t.key, t.effect) }
-                    }</li>
+                { for d.taints.iter().map(|(key, text)| html! {
+                    <li class="taint" data-taint={key.clone()}>{ text }</li>
                 }) }
             </ul>
-            { bar("cpu", requested.0, alloc("cpu")) }
-            { bar("memory", requested.1, alloc("memory")) }
+            { bar("cpu", d.cpu_pct) }
+            { bar("memory", d.memory_pct) }
             <div class="pods">
-                { for pods.iter().map(|p| {
-                    let key = format!("{}/{}", p.metadata.namespace.as_deref().unwrap_or_default(), p.metadata.name.as_deref().unwrap_or_default());
-                    pod_chip(p, link, app.selected.as_deref() == Some(key.as_str()))
-                }) }
+                { for d.chips.iter().map(|c| chip_html(c, &props.actions.select)) }
             </div>
         </article>
     }
