@@ -55,6 +55,8 @@ pub enum Msg {
     Interrupt,
     /// Switch between the light and the dark theme (and remember the choice).
     ToggleTheme,
+    /// Have the scheduler evaluate every node (true) or sample as kube-scheduler does.
+    EvaluateEveryNode(bool),
     /// Make a share link for the workspace.
     Share,
     /// The link (or why it could not be made).
@@ -680,6 +682,15 @@ impl App {
                     self.save();
                 }
                 self.playing || ticked || followed
+            }
+            Msg::EvaluateEveryNode(on) => {
+                self.cluster.set_sampling(if on {
+                    podlab_core::scheduler::Sampling::Exhaustive
+                } else {
+                    podlab_core::scheduler::Sampling::Adaptive
+                });
+                self.save();
+                true
             }
             Msg::ToggleTheme => {
                 self.theme = match self.theme {

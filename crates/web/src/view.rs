@@ -506,7 +506,7 @@ fn inspector(app: &App, link: &yew::html::Scope<App>) -> Html {
                 <dt>{"Pod IP"}</dt><dd>{ pod.status.as_ref().and_then(|s| s.pod_ip.clone()).unwrap_or_else(|| "<none>".into()) }</dd>
             </dl>
             { queue_section(app, key) }
-            { for app.cluster.decision(key).map(decision_table) }
+            { for app.cluster.decision(key).map(|d| decision_table(d, app, link)) }
             { logs_section(app, pod) }
             <h3>{"Events"}</h3>
             <table class="events">
@@ -527,14 +527,22 @@ fn inspector(app: &App, link: &yew::html::Scope<App>) -> Html {
 }
 
 /// "Why here?": plugins × nodes, with each filter's verdict, each score and the total.
-fn decision_table(d: &Decision) -> Html {
+fn decision_table(d: &Decision, app: &App, link: &yew::html::Scope<App>) -> Html {
     let filters: Vec<&str> = d.filter_plugins.iter().map(|p| p.as_ref()).collect();
     let scores: Vec<&str> = d.score_plugins().collect();
     let chosen = |node: &str| d.chosen.as_deref() == Some(node);
+    let every = app.cluster.sampling() == podlab_core::scheduler::Sampling::Exhaustive;
     html! {
         <section class="decision" data-decision="">
             <h3>{"Why here?"}</h3>
             <p class="counts">{ format!("{} nodes, {} evaluated, {} feasible", d.total_nodes, d.evaluated, d.feasible) }</p>
+            <p class="sampling">
+                <button data-action="evaluate-every-node" aria-pressed={every.to_string()}
+                    title="kube-scheduler stops looking once it has found enough feasible nodes (percentageOfNodesToScore; every node in clusters under 100 nodes). Pressed, the scheduler evaluates every node from the next pod on, so its table explains every node."
+                    onclick={link.callback(move |_| Msg::EvaluateEveryNode(!every))}>
+                    { if every { "Evaluating every node" } else { "Evaluate every node" } }
+                </button>
+            </p>
             <table>
                 <thead><tr>
                     <th>{"Plugin"}</th>

@@ -439,3 +439,36 @@ async fn ticks_and_applies_are_measured() {
     let first: web_sys::PerformanceEntry = ticks.get(0).dyn_into().unwrap();
     assert!(first.duration() >= 0.0);
 }
+
+/// "Evaluate every node" switches the scheduler out of kube-scheduler's sampling, and
+/// the button says so.
+#[wasm_bindgen_test]
+async fn the_decision_table_can_ask_for_every_node() {
+    let root = mount().await;
+    apply(&root, podlab_web::DEFAULT_MANIFEST).await;
+    let button: HtmlElement = root
+        .query_selector("button[data-action='evaluate-every-node']")
+        .unwrap()
+        .expect("the sampling button beside the decision")
+        .dyn_into()
+        .unwrap();
+    assert_eq!(
+        button.get_attribute("aria-pressed").as_deref(),
+        Some("false")
+    );
+    button.click();
+    TimeoutFuture::new(50).await;
+    let button = root
+        .query_selector("button[data-action='evaluate-every-node']")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        button.get_attribute("aria-pressed").as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        button.text_content().as_deref(),
+        Some("Evaluating every node")
+    );
+    root.remove();
+}

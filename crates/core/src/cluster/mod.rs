@@ -265,6 +265,19 @@ impl Cluster {
         self.decisions.get(pod)
     }
 
+    /// How the scheduler picks the nodes it evaluates for a pod.
+    pub fn sampling(&self) -> scheduler::Sampling {
+        self.scheduler.sampling
+    }
+
+    /// Switches between kube-scheduler's adaptive sampling (`percentageOfNodesToScore`:
+    /// in clusters over 100 nodes it stops once it has found enough feasible nodes) and
+    /// evaluating every node, for decision records that explain every node (the UI's
+    /// "Evaluate every node"). It applies from the next scheduling attempt on.
+    pub fn set_sampling(&mut self, sampling: scheduler::Sampling) {
+        self.scheduler.sampling = sampling;
+    }
+
     /// Decodes `text` (named `file` in messages) and creates every object in it, as
     /// `kubectl create -f` does. A manifest that does not decode creates nothing.
     pub fn create_from_text(

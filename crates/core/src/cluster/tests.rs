@@ -415,3 +415,32 @@ fn logs_follow_until_the_container_stops() {
         ("tick 1\ntick 2\ntick 3\n", true)
     );
 }
+
+/// In a cluster of 500 nodes kube-scheduler's adaptive sampling evaluates only as many
+/// as it needs (46% of them, at least 100); evaluating every node explains them all.
+/// The mode is kept with the cluster.
+#[test]
+fn evaluating_every_node_explains_every_node() {
+    let mut c = Cluster::with_default_nodes(1);
+    let mut nodes = String::new();
+    for i in 0..497 {
+        nodes.push_str(&format!(
+            "---\napiVersion: v1\nkind: Node\nmetadata:\n  name: node-{i:03}\n"
+        ));
+    }
+    c.create_from_text("nodes.yaml", &nodes).unwrap();
+    let pod = |name: &str| {
+        format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\nspec:\n  containers:\n  - name: c\n    image: nginx\n")
+    };
+    assert_eq!(c.sampling(), scheduler::Sampling::Adaptive);
+    c.create_from_text("a.yaml", &pod("sampled")).unwrap();
+    let d = c.decision("default/sampled").unwrap();
+    // 230 feasible found (the tainted control plane is not), then it stops.
+    assert_eq!((d.total_nodes, d.feasible, d.evaluated), (500, 230, 231));
+    c.set_sampling(scheduler::Sampling::Exhaustive);
+    let mut c = Cluster::restore(&c.snapshot()).unwrap();
+    assert_eq!(c.sampling(), scheduler::Sampling::Exhaustive);
+    c.create_from_text("b.yaml", &pod("explained")).unwrap();
+    let d = c.decision("default/explained").unwrap();
+    assert_eq!((d.total_nodes, d.evaluated, d.nodes.len()), (500, 500, 500));
+}
