@@ -706,6 +706,31 @@ pub struct EventRecord<'a> {
     pub field_path: Option<String>,
 }
 
+impl<'a> EventRecord<'a> {
+    /// A Normal event about node `name`, from `component` (on `host`, for the kubelet).
+    pub fn node(
+        name: &'a str,
+        uid: &'a str,
+        reason: &'a str,
+        message: String,
+        component: &'a str,
+        host: Option<&'a str>,
+    ) -> EventRecord<'a> {
+        EventRecord {
+            object_kind: "Node",
+            namespace: "",
+            object_name: name,
+            object_uid: uid,
+            reason,
+            message,
+            warning: false,
+            component,
+            host,
+            field_path: None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

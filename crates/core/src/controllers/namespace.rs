@@ -5,8 +5,10 @@
 //! and events go at once. When nothing is left the namespace itself goes (its
 //! `kubernetes` finalizer done).
 
-use crate::apiserver::ApiServer;
+use crate::apiserver::{ApiServer, Store};
 use crate::clock::SimTime;
+use crate::model::ObjectMeta;
+use k8s_openapi::Metadata;
 
 /// One pass over the terminating namespaces. Returns whether anything changed.
 pub fn sync(api: &mut ApiServer, now: SimTime) -> bool {
@@ -18,43 +20,17 @@ pub fn sync(api: &mut ApiServer, now: SimTime) -> bool {
         .collect();
     let mut changed = false;
     for ns in terminating {
-        let names =
-            |list: Vec<Option<String>>| -> Vec<String> { list.into_iter().flatten().collect() };
-        let pods = names(
-            api.pods
-                .list_namespace(&ns)
-                .filter(|p| p.metadata.deletion_timestamp.is_none())
-                .map(|p| p.metadata.name.clone())
-                .collect(),
-        );
+        let pods = names_in(&api.pods, &ns, |p| p.metadata.deletion_timestamp.is_none());
         for pod in pods {
             changed |= api.delete_pod_gracefully(&ns, &pod, None, now).is_ok();
         }
-        let services = names(
-            api.services
-                .list_namespace(&ns)
-                .map(|s| s.metadata.name.clone())
-                .collect(),
-        );
-        for svc in services {
+        for svc in names_in(&api.services, &ns, |_| true) {
             changed |= api.delete_service(&ns, &svc).is_ok();
         }
-        let endpoints = names(
-            api.endpoints
-                .list_namespace(&ns)
-                .map(|e| e.metadata.name.clone())
-                .collect(),
-        );
-        for ep in endpoints {
+        for ep in names_in(&api.endpoints, &ns, |_| true) {
             changed |= api.delete_endpoints(&ns, &ep).is_ok();
         }
-        let events = names(
-            api.events
-                .list_namespace(&ns)
-                .map(|e| e.metadata.name.clone())
-                .collect(),
-        );
-        for ev in events {
+        for ev in names_in(&api.events, &ns, |_| true) {
             changed |= api.delete_event(&ns, &ev).is_ok();
         }
         if api.pods.list_namespace(&ns).next().is_none() {
@@ -62,4 +38,17 @@ pub fn sync(api: &mut ApiServer, now: SimTime) -> bool {
         }
     }
     changed
+}
+
+/// The names of the objects in namespace `ns` of `store` that `keep` accepts.
+fn names_in<T: Metadata<Ty = ObjectMeta>>(
+    store: &Store<T>,
+    ns: &str,
+    keep: impl Fn(&T) -> bool,
+) -> Vec<String> {
+    store
+        .list_namespace(ns)
+        .filter(|o| keep(o))
+        .filter_map(|o| o.metadata().name.clone())
+        .collect()
 }

@@ -157,21 +157,10 @@ pub fn sync(api: &mut ApiServer, stopped: &BTreeMap<String, SimTime>, now: SimTi
                 if api.update_node(node).is_ok() {
                     changed = true;
                 }
-                api.record_event(
-                    EventRecord {
-                        object_kind: "Node",
-                        namespace: "",
-                        object_name: &name,
-                        object_uid: &uid,
-                        reason: "NodeNotReady",
-                        message: format!("Node {name} status is now: NodeNotReady"),
-                        warning: false,
-                        component: COMPONENT,
-                        host: None,
-                        field_path: None,
-                    },
-                    now,
-                );
+                let message = format!("Node {name} status is now: NodeNotReady");
+                let event =
+                    EventRecord::node(&name, &uid, "NodeNotReady", message, COMPONENT, None);
+                api.record_event(event, now);
                 mark_pods_not_ready(api, &name, now);
             }
             Transition::Recovered => {

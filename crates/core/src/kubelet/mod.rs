@@ -307,7 +307,7 @@ impl Kubelet {
 
     /// Starts or stops a node's kubelet service. Returns whether anything changed.
     pub fn set_running(&mut self, node: &str, running: bool, now: SimTime) -> bool {
-        if running == self.stopped.get(node).is_none() {
+        if running == !self.stopped.contains_key(node) {
             return false;
         }
         if running {
@@ -396,26 +396,7 @@ impl Kubelet {
                 continue;
             }
             changed = true;
-            for (reason, message) in [
-                ("Starting", "Starting kubelet.".to_string()),
-                ("NodeReady", format!("Node {name} status is now: NodeReady")),
-            ] {
-                api.record_event(
-                    EventRecord {
-                        object_kind: "Node",
-                        namespace: "",
-                        object_name: &name,
-                        object_uid: &uid,
-                        reason,
-                        message,
-                        warning: false,
-                        component: "kubelet",
-                        host: Some(&name),
-                        field_path: None,
-                    },
-                    now,
-                );
-            }
+            announce_start(api, &name, &uid, true, now);
         }
         changed
     }
@@ -428,36 +409,12 @@ impl Kubelet {
         for node in nodes {
             if let Some(mut n) = api.nodes.get("", &node).cloned() {
                 let uid = n.metadata.uid.clone().unwrap_or_default();
-                let record = |api: &mut ApiServer, reason: &str, message: String| {
-                    api.record_event(
-                        EventRecord {
-                            object_kind: "Node",
-                            namespace: "",
-                            object_name: &node,
-                            object_uid: &uid,
-                            reason,
-                            message,
-                            warning: false,
-                            component: "kubelet",
-                            host: Some(&node),
-                            field_path: None,
-                        },
-                        now,
-                    );
-                };
-                record(api, "Starting", "Starting kubelet.".into());
                 let was_ready = crate::controllers::node_lifecycle::ready_status(&n) == "True";
                 crate::controllers::node_lifecycle::set_kubelet_conditions(&mut n, now);
                 if api.update_node(n).is_ok() {
                     changed = true;
                 }
-                if !was_ready {
-                    record(
-                        api,
-                        "NodeReady",
-                        format!("Node {node} status is now: NodeReady"),
-                    );
-                }
+                announce_start(api, &node, &uid, !was_ready, now);
             }
             let uids: Vec<String> = self
                 .pods
@@ -1705,4 +1662,23 @@ fn container_id(pod: &str, container: &str, run: i32) -> String {
         out.push_str(&format!("{x:016x}"));
     }
     out
+}
+
+/// A kubelet starting on `node`: the Starting event, and NodeReady when the node became
+/// Ready with it.
+fn announce_start(api: &mut ApiServer, node: &str, uid: &str, became_ready: bool, now: SimTime) {
+    let start = EventRecord::node(
+        node,
+        uid,
+        "Starting",
+        "Starting kubelet.".into(),
+        "kubelet",
+        Some(node),
+    );
+    api.record_event(start, now);
+    if became_ready {
+        let message = format!("Node {node} status is now: NodeReady");
+        let ready = EventRecord::node(node, uid, "NodeReady", message, "kubelet", Some(node));
+        api.record_event(ready, now);
+    }
 }
