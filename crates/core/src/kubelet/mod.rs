@@ -307,7 +307,7 @@ impl Kubelet {
 
     /// Starts or stops a node's kubelet service. Returns whether anything changed.
     pub fn set_running(&mut self, node: &str, running: bool, now: SimTime) -> bool {
-        if running == !self.stopped.contains_key(node) {
+        if running != self.stopped.contains_key(node) {
             return false;
         }
         if running {
