@@ -27,6 +27,9 @@ pub struct SchemaNode {
     pub items: Option<Box<SchemaNode>>,
     #[serde(default, rename = "additionalProperties")]
     pub additional_properties: Option<Box<SchemaNode>>,
+    /// The values an enumerated string field allows, in the API's order.
+    #[serde(default, rename = "enum")]
+    pub enum_values: Vec<String>,
     /// The definition this node refers to (`io.k8s.api.core.v1.PodSpec`).
     #[serde(default, rename = "$ref")]
     pub reference: Option<String>,

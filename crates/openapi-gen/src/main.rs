@@ -2,7 +2,12 @@
 //! Podlab serves, with every definition they reach, as k8s-openapi ships them (the
 //! descriptions are the API's own). `kubectl explain` in core reads this file.
 //!
+//! k8s-openapi's schemas carry no enum lists, so the enumerated fields get theirs, and the
+//! "Possible enum values" text the API appends to their descriptions, from [`enums`].
+//!
 //! `cargo run -p openapi-gen` rewrites it; the test below fails when it is stale.
+
+mod enums;
 
 use std::path::PathBuf;
 
@@ -25,7 +30,8 @@ pub fn generate() -> String {
     generator.subschema_for::<Endpoints>();
     generator.subschema_for::<Event>();
     generator.subschema_for::<Namespace>();
-    let defs = generator.definitions().clone();
+    let mut defs = generator.definitions().clone();
+    add_enums(&mut defs);
     let mut names: Vec<&String> = defs.keys().collect();
     names.sort();
     let mut out = String::from("{\n");
@@ -40,7 +46,35 @@ pub fn generate() -> String {
     out
 }
 
-/// Keeps description, type, properties, required, items, additionalProperties (a schema)
+/// Gives each field in [`enums::ENUMS`] its `enum` list and appends the lines the API
+/// adds to its description. A field the schemas lack is a stale table: it stops here.
+fn add_enums(defs: &mut Map<String, Value>) {
+    for (definition, field, values) in enums::ENUMS {
+        let name = format!("io.k8s.api.core.v1.{definition}");
+        let Some(prop) = defs
+            .get_mut(&name)
+            .and_then(|d| d.get_mut("properties"))
+            .and_then(|p| p.get_mut(*field))
+            .and_then(Value::as_object_mut)
+        else {
+            panic!("openapi-gen: {name} has no field {field:?}: the enum table is stale");
+        };
+        let mut text = prop
+            .get("description")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        text.push_str("\n\nPossible enum values:");
+        for (value, rest) in values.iter() {
+            text.push_str(&format!("\n - `\"{value}\"`{rest}"));
+        }
+        prop.insert("description".into(), Value::String(text));
+        let list = values.iter().map(|(v, _)| Value::String(v.to_string()));
+        prop.insert("enum".into(), Value::Array(list.collect()));
+    }
+}
+
+/// Keeps description, type, enum, properties, required, items, additionalProperties (a schema)
 /// and $ref (without its `#/$defs/` prefix).
 fn compact(schema: &Value) -> Value {
     let Value::Object(obj) = schema else {
@@ -49,7 +83,7 @@ fn compact(schema: &Value) -> Value {
     let mut out = Map::new();
     for (key, value) in obj {
         match key.as_str() {
-            "description" | "type" | "required" => {
+            "description" | "type" | "required" | "enum" => {
                 out.insert(key.clone(), value.clone());
             }
             "$ref" => {

@@ -20,6 +20,8 @@ pub struct Explanation {
     pub version: String,
     /// The field explained and its type, when a path was given.
     pub field: Option<(String, String)>,
+    /// The values the field explained allows, when it is an enumerated string.
+    pub field_enum: Vec<String>,
     /// Description paragraphs: the field's own, then its type's.
     pub descriptions: Vec<String>,
     /// The fields below, in kubectl's order (recursive ones nested by `level`).
@@ -34,6 +36,8 @@ pub struct FieldDoc {
     pub ty: String,
     pub required: bool,
     pub description: Option<String>,
+    /// The values an enumerated string field allows.
+    pub enum_values: Vec<String>,
     /// 1 for the fields directly below, 2 for theirs (with `--recursive`), ...
     pub level: usize,
 }
@@ -148,6 +152,7 @@ fn field_list(
             ty: type_guess(defs, prop),
             required: resolved.required.contains(name),
             description: prop.description.clone(),
+            enum_values: prop.enum_values.clone(),
             level,
         });
         if recursive {
@@ -175,6 +180,7 @@ pub fn explain(kind: &str, path: &[String], recursive: bool) -> Result<Explanati
     let not_found = || ExplainError::FieldNotFound(path.last().cloned().unwrap_or_default());
     let mut node = root;
     let mut field = None;
+    let mut field_enum = Vec::new();
     for (i, segment) in path.iter().enumerate() {
         // Look through references, array items and map values for the property.
         let mut at = node;
@@ -198,6 +204,7 @@ pub fn explain(kind: &str, path: &[String], recursive: bool) -> Result<Explanati
         };
         if i + 1 == path.len() {
             field = Some((segment.clone(), type_guess(defs, next)));
+            field_enum = next.enum_values.clone();
         }
         node = next;
     }
@@ -209,6 +216,7 @@ pub fn explain(kind: &str, path: &[String], recursive: bool) -> Result<Explanati
         kind: kind.to_string(),
         version: "v1".to_string(),
         field,
+        field_enum,
         descriptions: descs,
         fields,
         recursive,
@@ -223,7 +231,15 @@ impl Explanation {
             self.kind, self.version
         );
         if let Some((name, ty)) = &self.field {
-            s.push_str(&format!("FIELD: {name} <{ty}>\n\n\n"));
+            s.push_str(&format!("FIELD: {name} <{ty}>\n"));
+            if !self.field_enum.is_empty() {
+                s.push_str("ENUM:");
+                for value in &self.field_enum {
+                    s.push_str("\n    ");
+                    s.push_str(enum_value(value));
+                }
+            }
+            s.push_str("\n\n");
         }
         s.push_str("DESCRIPTION:\n");
         let mut desc = String::new();
@@ -246,6 +262,22 @@ impl Explanation {
                 if f.required {
                     s.push_str(" -required-");
                 }
+                if !f.enum_values.is_empty() {
+                    // The short view lists four values at most.
+                    s.push('\n');
+                    s.push_str(&" ".repeat(pad));
+                    s.push_str("enum: ");
+                    for (i, value) in f.enum_values.iter().enumerate() {
+                        if i == 4 {
+                            s.push_str(", ....");
+                            break;
+                        }
+                        if i > 0 {
+                            s.push_str(", ");
+                        }
+                        s.push_str(enum_value(value));
+                    }
+                }
                 s.push('\n');
                 if !self.recursive {
                     let d = f.description.as_deref().unwrap_or("<no description>");
@@ -256,6 +288,15 @@ impl Explanation {
         }
         s.push('\n');
         s
+    }
+}
+
+/// An enum value as kubectl shows it: the empty string as `""`.
+fn enum_value(value: &str) -> &str {
+    if value.is_empty() {
+        "\"\""
+    } else {
+        value
     }
 }
 
