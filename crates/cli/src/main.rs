@@ -5,13 +5,77 @@
 use podlab_core::clock::parse_duration;
 use podlab_core::kubectl::printers;
 use podlab_core::Cluster;
-use std::io::Read;
+use std::cell::RefCell;
+use std::io::{BufRead, IsTerminal, Read};
 use std::process::ExitCode;
 
 mod transcript;
 
 /// A command's exit status: 0 success, 1 failed, 2 usage error.
 type Code = u8;
+
+thread_local! {
+    /// A transcript's `< FILE`: what standard input reads instead of the process's.
+    static STDIN_FILE: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// All of standard input (or of the file a transcript redirects it from).
+fn read_stdin_bytes() -> std::io::Result<Vec<u8>> {
+    if let Some(path) = STDIN_FILE.with(|f| f.borrow().clone()) {
+        return std::fs::read(path);
+    }
+    let mut data = Vec::new();
+    std::io::stdin().read_to_end(&mut data)?;
+    Ok(data)
+}
+
+fn read_stdin() -> std::io::Result<String> {
+    let data = read_stdin_bytes()?;
+    String::from_utf8(data)
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.utf8_error()))
+}
+
+/// Whether standard input is the person's terminal.
+fn stdin_is_terminal() -> bool {
+    STDIN_FILE.with(|f| f.borrow().is_none()) && std::io::stdin().is_terminal()
+}
+
+/// A terminal session in the CLI: shows `prompt()`, hands each line read from the
+/// terminal to `line` (which prints its output and says whether the session ended),
+/// until it ends or input does (Ctrl-D).
+fn interact(prompt: impl Fn() -> String, mut line: impl FnMut(&str) -> bool) {
+    use std::io::Write;
+    let stdin = std::io::stdin();
+    let mut input = stdin.lock();
+    loop {
+        let mut err = std::io::stderr();
+        let _ = write!(err, "{}", prompt());
+        let _ = err.flush();
+        let mut text = String::new();
+        match input.read_line(&mut text) {
+            Ok(0) | Err(_) => {
+                let _ = writeln!(err);
+                return;
+            }
+            Ok(_) => {}
+        }
+        if line(text.trim_end_matches(['\n', '\r'])) {
+            return;
+        }
+    }
+}
+
+/// Prints a shell's output chunks to the process's stdout and stderr as they come.
+fn print_chunks(chunks: podlab_core::shell::Chunks) {
+    use std::io::Write;
+    for (stream, data) in chunks {
+        let _ = match stream {
+            podlab_core::shell::Stream::Stdout => std::io::stdout().write_all(&data),
+            podlab_core::shell::Stream::Stderr => std::io::stderr().write_all(&data),
+        };
+    }
+    let _ = std::io::stdout().flush();
+}
 
 const USAGE: &str = "podlab: a simulated Kubernetes cluster
 
@@ -93,6 +157,28 @@ fn run(
         Some("kubectl") => {
             let (o, e, code) = with_state(&state_path, err, |cluster| {
                 let output = podlab_core::kubectl::run(cluster, &args[1..], &RealFiles);
+                if let Some(mut session) = output.exec {
+                    // `exec -it POD -- sh` at a terminal: the shell reads what is typed.
+                    let _ = write!(out, "{}", output.stdout);
+                    let _ = out.flush();
+                    let prompt = std::cell::RefCell::new(session.prompt());
+                    interact(
+                        || prompt.borrow().clone(),
+                        |line| {
+                            print_chunks(cluster.exec_line(&mut session, line));
+                            *prompt.borrow_mut() = session.prompt();
+                            session.ended().is_some()
+                        },
+                    );
+                    return match session.ended() {
+                        Some(code) if code != 0 => (
+                            String::new(),
+                            format!("command terminated with exit code {code}\n"),
+                            code,
+                        ),
+                        _ => (String::new(), output.stderr, 0),
+                    };
+                }
                 match output.follow {
                     // `logs -f`: simulated time runs at the wall clock's pace while the
                     // container runs, as on a real cluster; Ctrl-C ends it (and keeps
@@ -159,7 +245,27 @@ fn run(
                         255,
                     );
                 }
-                let chunks = cluster.terminal(&mut session, &line);
+                if args.len() == 2 && stdin_is_terminal() {
+                    // `podlab ssh NODE` at a terminal: a login shell until `exit`
+                    // leaves it (nested `sudo -i` and `ssh` shells exit first).
+                    let prompt = std::cell::RefCell::new(session.prompt());
+                    interact(
+                        || prompt.borrow().clone(),
+                        |line| {
+                            print_chunks(cluster.terminal(&mut session, line));
+                            *prompt.borrow_mut() = session.prompt();
+                            session.logged_out()
+                        },
+                    );
+                    return (String::new(), String::new(), session.last_status());
+                }
+                let chunks = if args.len() == 2 {
+                    // `podlab ssh NODE < script`: the shell runs what stdin holds.
+                    let script = read_stdin().unwrap_or_default();
+                    cluster.terminal(&mut session, &script)
+                } else {
+                    cluster.terminal(&mut session, &line)
+                };
                 let (mut o, mut e) = (String::new(), String::new());
                 for (stream, data) in chunks {
                     let t = String::from_utf8_lossy(&data);
@@ -228,11 +334,7 @@ fn git(
                     return Ok(1);
                 }
             },
-            _ => {
-                let mut d = Vec::new();
-                std::io::stdin().read_to_end(&mut d)?;
-                Some(d)
-            }
+            _ => Some(read_stdin_bytes()?),
         }
     } else {
         None
@@ -413,8 +515,7 @@ fn place(
     let mut failed = false;
     for file in &files {
         let text = if file == "-" {
-            let mut s = String::new();
-            std::io::stdin().read_to_string(&mut s).map(|_| s)
+            read_stdin()
         } else {
             std::fs::read_to_string(file)
         };
@@ -488,13 +589,13 @@ fn place(
 struct RealFiles;
 
 impl podlab_core::kubectl::FileSource for RealFiles {
+    fn stdin_is_terminal(&self) -> bool {
+        stdin_is_terminal()
+    }
+
     fn read(&self, path: &str) -> Result<String, String> {
         if path == "-" {
-            let mut s = String::new();
-            return std::io::stdin()
-                .read_to_string(&mut s)
-                .map(|_| s)
-                .map_err(|e| format!("reading stdin: {e}"));
+            return read_stdin().map_err(|e| format!("reading stdin: {e}"));
         }
         std::fs::read_to_string(path).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => format!("the path {path:?} does not exist"),
@@ -653,11 +754,7 @@ fn plural(n: usize, what: &str) -> String {
 /// Reads FILE, or stdin for `-`.
 fn read_input(path: &str) -> Result<String, String> {
     if path == "-" {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| format!("cannot read standard input: {e}"))?;
-        Ok(text)
+        read_stdin().map_err(|e| format!("cannot read standard input: {e}"))
     } else {
         std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))
     }
@@ -762,7 +859,10 @@ fn replay(
         let mut argv = vec!["--state".to_string(), state_path.to_string()];
         argv.extend(line.words[1..].iter().cloned());
         let (mut o, mut e) = (Vec::new(), Vec::new());
-        let code = run(&argv, &mut o, &mut e)?;
+        let saved = STDIN_FILE.with(|f| f.replace(line.stdin.clone()));
+        let code = run(&argv, &mut o, &mut e);
+        STDIN_FILE.with(|f| f.replace(saved));
+        let code = code?;
         // Transcripts are text with \n line ends; servers answer with \r\n.
         let mut outcome = transcript::Outcome {
             stdout: String::from_utf8_lossy(&o).replace("\r\n", "\n"),

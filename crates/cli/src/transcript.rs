@@ -14,8 +14,9 @@
 //! `! exit N` expects an exit code other than 0 and `! stderr: TEXT` a line of standard
 //! error starting with TEXT. An output line starting with a backslash is taken without
 //! it (for output beginning with `#`, `$ `, `! ` or a backslash). A command may end in
-//! `> FILE` to write its output to FILE instead, or `&& echo` to add a newline when it
-//! succeeds (as the chapter writes after a JSONPath).
+//! `> FILE` to write its output to FILE instead, `< FILE` to read its standard input
+//! from FILE, or `&& echo` to add a newline when it succeeds (as the chapter writes
+//! after a JSONPath).
 
 use std::fmt::Write as _;
 
@@ -102,12 +103,13 @@ pub fn parse(text: &str) -> Result<Vec<Item>, ParseError> {
     Ok(items)
 }
 
-/// A command line split into what runs, where its output goes, and whether `&& echo`
-/// follows it.
+/// A command line split into what runs, where its output goes, where its input comes
+/// from, and whether `&& echo` follows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommandLine {
     pub words: Vec<String>,
     pub redirect: Option<String>,
+    pub stdin: Option<String>,
     pub echo: bool,
 }
 
@@ -116,7 +118,11 @@ pub fn split_command(command: &str) -> Result<CommandLine, String> {
         Some(c) => (c, true),
         None => (command, false),
     };
-    let (text, redirect) = match unquoted_redirect(text) {
+    let (text, redirect) = match unquoted(text, " > ") {
+        Some(at) => (&text[..at], Some(text[at + 3..].trim().to_string())),
+        None => (text, None),
+    };
+    let (text, stdin) = match unquoted(text, " < ") {
         Some(at) => (&text[..at], Some(text[at + 3..].trim().to_string())),
         None => (text, None),
     };
@@ -124,12 +130,13 @@ pub fn split_command(command: &str) -> Result<CommandLine, String> {
     Ok(CommandLine {
         words,
         redirect,
+        stdin,
         echo,
     })
 }
 
-/// Where ` > ` redirects the command's output: the first one outside quotes.
-fn unquoted_redirect(text: &str) -> Option<usize> {
+/// Where `token` (` > `, ` < `) redirects the command: the first one outside quotes.
+fn unquoted(text: &str, token: &str) -> Option<usize> {
     let mut quote = None;
     let mut escaped = false;
     for (i, c) in text.char_indices() {
@@ -138,7 +145,7 @@ fn unquoted_redirect(text: &str) -> Option<usize> {
             (Some('\''), '\'') | (Some('"'), '"') => quote = None,
             (Some('"'), '\\') | (None, '\\') => escaped = true,
             (None, '\'' | '"') => quote = Some(c),
-            (None, ' ') if text[i..].starts_with(" > ") => return Some(i),
+            (None, ' ') if text[i..].starts_with(token) => return Some(i),
             _ => {}
         }
     }
@@ -323,6 +330,10 @@ mod tests {
         let c = split_command("podlab ssh n 'echo a > b' > out.txt").unwrap();
         assert_eq!(c.words, ["podlab", "ssh", "n", "echo a > b"]);
         assert_eq!(c.redirect.as_deref(), Some("out.txt"));
+        let c = split_command("podlab kubectl exec -i tea -- sh < script.sh > out").unwrap();
+        assert_eq!(c.stdin.as_deref(), Some("script.sh"));
+        assert_eq!(c.redirect.as_deref(), Some("out"));
+        assert_eq!(c.words.last().map(String::as_str), Some("sh"));
         let c = split_command("podlab ssh n \"echo a > b\"").unwrap();
         assert_eq!((c.words.len(), c.redirect), (4, None));
     }

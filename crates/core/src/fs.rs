@@ -48,6 +48,9 @@ pub const MAX_TREE_BYTES: usize = 32 << 20;
 pub enum Content {
     Dir,
     File(#[serde(with = "bytes")] Vec<u8>),
+    /// The null device (`/dev/null`, character device 1,3): reads as empty, swallows
+    /// whatever is written to it.
+    Null,
 }
 
 /// One file or directory.
@@ -76,10 +79,25 @@ impl Inode {
         matches!(self.content, Content::Dir)
     }
 
+    /// What `stat` reports, with `nlink` hard links.
+    pub fn stat(&self, nlink: u64) -> Stat {
+        Stat {
+            is_dir: self.is_dir(),
+            device: matches!(self.content, Content::Null).then_some((1, 3)),
+            mode: self.mode,
+            uid: self.uid,
+            gid: self.gid,
+            size: self.size(),
+            mtime: self.mtime,
+            nlink,
+        }
+    }
+
     pub fn size(&self) -> u64 {
         match &self.content {
             Content::Dir => 4096,
             Content::File(d) => d.len() as u64,
+            Content::Null => 0,
         }
     }
 }
@@ -96,6 +114,21 @@ impl Tree {
         let mut entries = BTreeMap::new();
         entries.insert("/".to_string(), Inode::dir(0o755, 0, mtime));
         Tree { entries }
+    }
+
+    /// `/dev` with the null device, as every container and machine has it.
+    pub fn add_dev_null(&mut self, mtime: SimTime) {
+        self.mkdir_all("/dev", 0o755, 0, mtime);
+        self.entries.insert(
+            "/dev/null".to_string(),
+            Inode {
+                content: Content::Null,
+                mode: 0o666,
+                uid: 0,
+                gid: 0,
+                mtime,
+            },
+        );
     }
 
     pub fn get(&self, path: &str) -> Option<&Inode> {
@@ -298,6 +331,8 @@ fn join(base: &str, rest: &str) -> String {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stat {
     pub is_dir: bool,
+    /// A character device's (major, minor): `/dev/null` is (1, 3).
+    pub device: Option<(u32, u32)>,
     pub mode: u32,
     pub uid: u32,
     pub gid: u32,
@@ -392,15 +427,7 @@ impl Filesystems {
         let i = self.inode(view, path)?;
         // Cheap: directories report 2 here; `nlink` counts subdirectories for `ls -l`.
         let nlink = if i.is_dir() { 2 } else { 1 };
-        Ok(Stat {
-            is_dir: i.is_dir(),
-            mode: i.mode,
-            uid: i.uid,
-            gid: i.gid,
-            size: i.size(),
-            mtime: i.mtime,
-            nlink,
-        })
+        Ok(i.stat(nlink))
     }
 
     /// Hard links as `ls -l` shows them: 1 for a file, 2 plus subdirectories for a
@@ -431,6 +458,7 @@ impl Filesystems {
         match &self.inode(view, path)?.content {
             Content::Dir => Err(Errno::IsDir),
             Content::File(d) => Ok(d),
+            Content::Null => Ok(&[]),
         }
     }
 
@@ -453,15 +481,7 @@ impl Filesystems {
             };
             out.insert(
                 name.to_string(),
-                Stat {
-                    is_dir: inode.is_dir(),
-                    mode: inode.mode,
-                    uid: inode.uid,
-                    gid: inode.gid,
-                    size: inode.size(),
-                    mtime: inode.mtime,
-                    nlink: if inode.is_dir() { 2 + subdirs } else { 1 },
-                },
+                inode.stat(if inode.is_dir() { 2 + subdirs } else { 1 }),
             );
         }
         for mount in &view.mounts {
@@ -471,18 +491,7 @@ impl Filesystems {
                     .get(&mount.tree)
                     .and_then(|t| t.get(&mount.source))
                 {
-                    out.insert(
-                        base_name(&mount.path).to_string(),
-                        Stat {
-                            is_dir: i.is_dir(),
-                            mode: i.mode,
-                            uid: i.uid,
-                            gid: i.gid,
-                            size: i.size(),
-                            mtime: i.mtime,
-                            nlink: 2,
-                        },
-                    );
+                    out.insert(base_name(&mount.path).to_string(), i.stat(2));
                 }
             }
         }
@@ -543,6 +552,10 @@ impl Filesystems {
                 content: Content::Dir,
                 ..
             }) => Err(Errno::IsDir),
+            Some(Inode {
+                content: Content::Null,
+                ..
+            }) => Ok(()),
             Some(i) => {
                 let Content::File(d) = &mut i.content else {
                     return Err(Errno::IsDir);

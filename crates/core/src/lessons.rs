@@ -348,7 +348,7 @@ pub fn check(cluster: &Cluster, check: &Check) -> bool {
             contains,
         } => {
             let argv = argv.iter().map(|a| a.to_string()).collect();
-            match cluster.clone().exec("default", pod, container, argv) {
+            match cluster.clone().exec("default", pod, container, argv, None) {
                 Ok((chunks, 0)) => {
                     let out: String = chunks
                         .iter()

@@ -9,7 +9,7 @@ use crate::Cluster;
 
 /// The SHA-1 of the snapshot [`determinism_fingerprint`] reaches. It changes whenever
 /// the simulation's behaviour changes; update it when that change is intended.
-pub const DETERMINISM_FINGERPRINT: &str = "38c8793acdacf01bd181717e6a0502160b7a43a2";
+pub const DETERMINISM_FINGERPRINT: &str = "8d15e63ecec7c6e7ffb92ddbb505910591148028";
 
 const REPO: &str = "https://github.com/ansilh/k8s-demo-web.git";
 

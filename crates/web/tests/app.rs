@@ -418,6 +418,50 @@ async fn logs_follow_until_ctrl_c() {
     root.remove();
 }
 
+/// `kubectl exec -it POD -- sh` hands the terminal to a shell in the container: its
+/// own prompt, its working directory kept between lines, back to the node on `exit`.
+#[wasm_bindgen_test]
+async fn exec_it_opens_a_shell_in_a_container() {
+    let root = mount().await;
+    let speed: HtmlElement = root
+        .query_selector("button[data-speed='10']")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    speed.click();
+    let created = terminal(&root, "kubectl run bb --image=busybox -- sleep 3600").await;
+    assert!(created.contains("pod/bb created"), "{created}");
+    let mut phase = String::new();
+    for _ in 0..40 {
+        phase = terminal(&root, "kubectl get pod bb -o jsonpath={.status.phase}").await;
+        if phase.ends_with("Running") {
+            break;
+        }
+        TimeoutFuture::new(100).await;
+    }
+    assert!(phase.ends_with("Running"), "{phase}");
+    let prompt = || {
+        root.query_selector("[data-terminal-prompt]")
+            .unwrap()
+            .and_then(|e| e.text_content())
+            .unwrap_or_default()
+    };
+    terminal(&root, "kubectl exec -it bb -- sh").await;
+    assert_eq!(prompt(), "/ # ");
+    terminal(&root, "cd /tmp").await;
+    assert_eq!(prompt(), "/tmp # ");
+    let host = terminal(&root, "hostname").await;
+    assert!(
+        host.contains("/tmp # hostname") && host.ends_with("bb\n"),
+        "{host:?}"
+    );
+    let bye = terminal(&root, "exit 2").await;
+    assert!(bye.contains("command terminated with exit code 2"), "{bye}");
+    assert_eq!(prompt(), "k8s@k8s-master-01:~$ ");
+    root.remove();
+}
+
 /// The app leaves User Timing entries for what people wait on: its first render, each
 /// tick and each Apply (what `cargo xtask bench`'s ui-timings reads).
 #[wasm_bindgen_test]

@@ -238,26 +238,63 @@ impl Cluster {
         self.kubelet.logs(&uid, container, previous)
     }
 
-    /// Runs a command in a running container (`kubectl exec`): output chunks and the
-    /// exit code, or the runtime's error.
+    /// Runs a command in a running container (`kubectl exec`), with `stdin` piped to it:
+    /// output chunks and the exit code, or the runtime's error.
     pub fn exec(
         &mut self,
         namespace: &str,
         pod: &str,
         container: &str,
         argv: Vec<String>,
+        stdin: Option<Vec<u8>>,
     ) -> Result<(crate::shell::Chunks, i32), String> {
-        let uid = self
-            .api
+        let uid = self.pod_uid(namespace, pod)?;
+        let r = self.kubelet.exec(
+            &self.api,
+            &mut self.git,
+            self.now,
+            &uid,
+            container,
+            argv,
+            stdin,
+        );
+        self.settle();
+        r
+    }
+
+    /// Starts an interactive shell in a running container (`kubectl exec -it POD --
+    /// sh`); lines typed into it go to [`Cluster::exec_line`].
+    pub fn exec_session(
+        &mut self,
+        namespace: &str,
+        pod: &str,
+        container: &str,
+        argv: &[String],
+        tty: bool,
+    ) -> Result<crate::kubelet::exec::ExecSession, String> {
+        let uid = self.pod_uid(namespace, pod)?;
+        self.kubelet.exec_session(&uid, container, argv, tty)
+    }
+
+    /// Runs one line typed into an exec session; what it printed.
+    pub fn exec_line(
+        &mut self,
+        session: &mut crate::kubelet::exec::ExecSession,
+        line: &str,
+    ) -> crate::shell::Chunks {
+        let out = self
+            .kubelet
+            .exec_line(&self.api, &mut self.git, self.now, session, line);
+        self.settle();
+        out
+    }
+
+    fn pod_uid(&self, namespace: &str, pod: &str) -> Result<String, String> {
+        self.api
             .pods
             .get(namespace, pod)
             .and_then(|p| p.metadata.uid.clone())
-            .ok_or_else(|| format!("pods {pod:?} not found"))?;
-        let r = self
-            .kubelet
-            .exec(&self.api, &mut self.git, self.now, &uid, container, argv);
-        self.settle();
-        r
+            .ok_or_else(|| format!("pods {pod:?} not found"))
     }
 
     /// The latest scheduling decision for a pod (`namespace/name`).

@@ -6,6 +6,7 @@
 use super::Cluster;
 use crate::fs::{normalize, Filesystems, Mount, User, View};
 use crate::git::Remotes;
+use crate::kubelet::exec::ExecSession;
 use crate::kubelet::volumes;
 use crate::kubelet::Origin;
 use crate::net::servers::Reply;
@@ -25,10 +26,16 @@ struct Shell {
     process: Process,
 }
 
-/// A terminal: a stack of shells (login, then `sudo -i` or `ssh` on top).
+/// A terminal: a stack of shells (login, then `sudo -i` or `ssh` on top), and above
+/// them a shell in a container while `kubectl exec -it` runs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Session {
     stack: Vec<Shell>,
+    #[serde(default)]
+    exec: Option<Box<ExecSession>>,
+    /// The last line logged out of the outermost shell (a fresh login took its place).
+    #[serde(skip)]
+    logged_out: bool,
     /// `kubectl logs -f` still running in the foreground.
     #[serde(skip)]
     following: Option<crate::kubectl::container::LogFollow>,
@@ -83,6 +90,8 @@ impl Session {
     pub fn new(node: &str) -> Session {
         Session {
             stack: vec![login(node, K8S)],
+            exec: None,
+            logged_out: false,
             following: None,
         }
     }
@@ -107,8 +116,23 @@ impl Session {
         self.stack.last().map_or("", |s| s.node.as_str())
     }
 
-    /// bash's prompt: `k8s@k8s-master-01:~$ `, `root@k8s-worker-01:/var/data# `.
+    /// Whether the last line logged out of the outermost shell (`exit` at the login
+    /// shell): a terminal window would close here.
+    pub fn logged_out(&self) -> bool {
+        self.logged_out
+    }
+
+    /// Whether a shell in a container (`kubectl exec -it`) has the terminal.
+    pub fn in_container(&self) -> bool {
+        self.exec.is_some()
+    }
+
+    /// bash's prompt: `k8s@k8s-master-01:~$ `, `root@k8s-worker-01:/var/data# `; a
+    /// container shell's own while `kubectl exec -it` runs.
     pub fn prompt(&self) -> String {
+        if let Some(exec) = &self.exec {
+            return exec.prompt();
+        }
         let Some(s) = self.stack.last() else {
             return "$ ".into();
         };
@@ -136,15 +160,24 @@ struct NodeHost<'a> {
     view: View,
 }
 
-/// `kubectl -f FILE` on a node reads the node's disk.
+/// `kubectl -f FILE` on a node reads the node's disk, and `-f -` what was piped to it.
 struct NodeFiles {
     fs: Filesystems,
     view: View,
     cwd: String,
+    /// `None`: kubectl's input is the terminal.
+    stdin: Option<Vec<u8>>,
 }
 
 impl crate::kubectl::FileSource for NodeFiles {
+    fn stdin_is_terminal(&self) -> bool {
+        self.stdin.is_none()
+    }
+
     fn read(&self, path: &str) -> Result<String, String> {
+        if let (Some(data), "-") = (&self.stdin, path) {
+            return Ok(String::from_utf8_lossy(data).into_owned());
+        }
         let abs = normalize(&self.cwd, path);
         match self.fs.read(&self.view, &abs) {
             Ok(d) => Ok(String::from_utf8_lossy(d).into_owned()),
@@ -202,7 +235,7 @@ impl Host for NodeHost<'_> {
             _ => false,
         }
     }
-    fn kubectl(&mut self, args: &[String], _stdin: &[u8]) -> Option<crate::kubectl::Output> {
+    fn kubectl(&mut self, args: &[String], stdin: Option<&[u8]>) -> Option<crate::kubectl::Output> {
         // kubectl is configured on the control plane only.
         let control_plane = self
             .cluster
@@ -226,6 +259,7 @@ impl Host for NodeHost<'_> {
             },
             view: self.view.clone(),
             cwd: self.cwd.clone(),
+            stdin: stdin.map(<[u8]>::to_vec),
         };
         Some(crate::kubectl::run(self.cluster, args, &files))
     }
@@ -249,6 +283,20 @@ impl Cluster {
 
     /// Runs one line typed at the session's current shell; returns what it printed.
     pub fn terminal(&mut self, session: &mut Session, line: &str) -> Vec<(Stream, Vec<u8>)> {
+        session.logged_out = false;
+        if let Some(exec) = session.exec.as_mut() {
+            let mut out = self.exec_line(exec, line);
+            if let Some(code) = exec.ended() {
+                session.exec = None;
+                if code != 0 {
+                    out.push((
+                        Stream::Stderr,
+                        format!("command terminated with exit code {code}\n").into_bytes(),
+                    ));
+                }
+            }
+            return out;
+        }
         let Some(mut shell) = session.stack.pop() else {
             session.stack.push(login("k8s-master-01", K8S));
             return Vec::new();
@@ -268,6 +316,7 @@ impl Cluster {
             out.push((Stream::Stdout, b"logout\n".to_vec()));
             if session.stack.is_empty() {
                 // The last shell: a fresh login takes its place.
+                session.logged_out = true;
                 session.stack.push(login(&node, K8S));
             } else if session.stack.last().is_some_and(|s| s.node != node) {
                 out.push((
@@ -310,6 +359,7 @@ impl Cluster {
                 }
             }
             Some(Request::FollowLogs(follow)) => session.following = Some(follow),
+            Some(Request::Exec(exec)) => session.exec = Some(exec),
             None => {}
         }
         out

@@ -70,7 +70,7 @@ pub fn dispatch(
         "run" => run(cluster, args, out),
         "taint" => taint(cluster, args, out),
         "logs" => super::container::logs(cluster, args, out),
-        "exec" => super::container::exec(cluster, args, out),
+        "exec" => super::container::exec(cluster, args, files, out),
         "expose" => super::expose::expose(cluster, args, out),
         "explain" => super::explain::explain_command(args, out),
         "api-resources" => super::resources::api_resources(args, out),

@@ -2,7 +2,7 @@
 
 use super::commands::{parse, NAMESPACE};
 use super::flags::{flag, Flag, Kind};
-use super::Output;
+use super::{FileSource, Output};
 use crate::clock::SimTime;
 use crate::model::Pod;
 use crate::Cluster;
@@ -228,7 +228,7 @@ impl LogFollow {
     }
 }
 
-pub fn exec(cluster: &mut Cluster, args: &[String], out: &mut Output) {
+pub fn exec(cluster: &mut Cluster, args: &[String], files: &dyn FileSource, out: &mut Output) {
     const SPEC: &[Flag] = &[
         NAMESPACE,
         flag("container", Some('c'), Kind::String),
@@ -277,7 +277,30 @@ pub fn exec(cluster: &mut Cluster, args: &[String], out: &mut Output) {
     let Some(container) = pick_container(&pod, p.string("container"), out) else {
         return;
     };
-    match cluster.exec(&ns, name, &container, p.trailing.clone()) {
+    let argv = p.trailing.clone();
+    let stdin = if p.bool("stdin") {
+        if files.stdin_is_terminal() && crate::kubelet::exec::is_shell(&argv) {
+            // The person's terminal becomes the shell's.
+            match cluster.exec_session(&ns, name, &container, &argv, p.bool("tty")) {
+                Ok(session) => out.exec = Some(session),
+                Err(e) => out.fail(e),
+            }
+            return;
+        }
+        if p.bool("tty") && !files.stdin_is_terminal() && !p.bool("quiet") {
+            out.err("Unable to use a TTY - input is not a terminal or the right kind of file\n");
+        }
+        // All of stdin (a terminal gives a program other than a shell end-of-file).
+        let data = if files.stdin_is_terminal() {
+            Vec::new()
+        } else {
+            files.read("-").map(String::into_bytes).unwrap_or_default()
+        };
+        Some(data)
+    } else {
+        None
+    };
+    match cluster.exec(&ns, name, &container, argv, stdin) {
         Ok((chunks, code)) => {
             for (stream, data) in chunks {
                 let text = String::from_utf8_lossy(&data);

@@ -26,6 +26,12 @@ use crate::Cluster;
 pub trait FileSource {
     /// The text of `path` (`-` is standard input), or the error text to print.
     fn read(&self, path: &str) -> Result<String, String>;
+
+    /// Whether standard input is the person's terminal (not a pipe or a file): `kubectl
+    /// exec -it` then opens an interactive shell instead of reading stdin to its end.
+    fn stdin_is_terminal(&self) -> bool {
+        false
+    }
 }
 
 /// No files at all (`-f` always fails).
@@ -46,6 +52,10 @@ pub struct Output {
     /// `kubectl logs -f`: the stream goes on as simulated time runs; the front end
     /// polls it ([`container::LogFollow::poll`]) until it ends or the person stops it.
     pub follow: Option<container::LogFollow>,
+    /// `kubectl exec -it POD -- sh` at a terminal: the shell now reads the lines the
+    /// person types; the front end sends them to [`Cluster::exec_line`] until the
+    /// session ends.
+    pub exec: Option<crate::kubelet::exec::ExecSession>,
 }
 
 impl Output {

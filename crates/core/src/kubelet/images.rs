@@ -127,6 +127,7 @@ pub fn rootfs(image: Option<&Image>, now: SimTime) -> Tree {
         t.mkdir_all(&format!("/{d}"), 0o755, 0, now);
     }
     t.mkdir_all("/tmp", 0o1777, 0, now);
+    t.add_dev_null(now);
     let Some(image) = image else { return t };
     match image.system {
         System::Nginx => {

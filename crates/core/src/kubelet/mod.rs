@@ -10,6 +10,7 @@
 //! (phase, conditions, container states, IPs) and Events read as a real kubelet's.
 
 mod env;
+pub mod exec;
 pub mod images;
 mod network;
 pub mod volumes;
@@ -1323,67 +1324,6 @@ impl Kubelet {
         c.due = Some(now.plus_ms(c.backoff_ms));
         c.backoff_ms = (c.backoff_ms * 2).min(BACKOFF_MAX_MS);
         c.restarts += 1;
-    }
-
-    /// Runs a command in a running container (`kubectl exec`): (output, exit code).
-    pub fn exec(
-        &mut self,
-        api: &ApiServer,
-        git: &mut Remotes,
-        now: SimTime,
-        uid: &str,
-        container: &str,
-        argv: Vec<String>,
-    ) -> Result<(crate::shell::Chunks, i32), String> {
-        let work = self.pods.get(uid).ok_or("pod not found")?;
-        let (ns, name) = (work.namespace.clone(), work.name.clone());
-        let c = work
-            .containers
-            .iter()
-            .chain(&work.init)
-            .find(|c| c.name == container)
-            .ok_or("container not found")?;
-        let running = matches!(c.phase, Phase::Running { .. });
-        let p = c.process.as_ref().filter(|_| running).ok_or_else(|| {
-            format!("unable to upgrade connection: container not found ({container:?})")
-        })?;
-        let spawn = Spawn {
-            system: p.system,
-            view: p.view.clone(),
-            user: p.user,
-            env: p.env.clone(),
-            cwd: "/".into(),
-        };
-        let mut process = Process::exec(spawn, argv.clone());
-        process.make_foreground();
-        let ip = api
-            .pods
-            .get(&ns, &name)
-            .and_then(|p| p.status.as_ref())
-            .and_then(|s| s.pod_ip.clone())
-            .unwrap_or_default();
-        let program = argv.first().cloned().unwrap_or_default();
-        if !crate::shell::programs::available(p.system, &program) {
-            return Err(format!("OCI runtime exec failed: exec failed: unable to start container process: exec: {program:?}: executable file not found in $PATH: unknown"));
-        }
-        let mut host = RunHost {
-            kubelet: self,
-            api,
-            git,
-            now,
-            hostname: name,
-            origin: Origin::Pod {
-                uid: uid.to_string(),
-                namespace: ns,
-                ip,
-            },
-        };
-        process.run(&mut host);
-        let code = match process.state {
-            State::Exited(c) => c,
-            _ => 0,
-        };
-        Ok((process.take_output(), code))
     }
 }
 

@@ -64,6 +64,7 @@ pub fn ensure_node(fs: &mut Filesystems, node: &str, now: SimTime) {
         t.mkdir_all(&format!("/{d}"), 0o755, 0, SimTime(0));
     }
     t.mkdir_all("/tmp", 0o1777, 0, SimTime(0));
+    t.add_dev_null(SimTime(0));
     t.mkdir_all("/root", 0o700, 0, SimTime(0));
     t.mkdir_all("/home/k8s", 0o750, 1000, SimTime(0));
     t.put(

@@ -64,7 +64,7 @@ impl<'a> Exec<'a> {
         let io = Io {
             out: Dest::Log(Stream::Stdout),
             err: Dest::Log(Stream::Stderr),
-            input: None,
+            input: self.p.stdin.take(),
         };
         match self.script(script, &io) {
             Flow::Break(_) | Flow::Continue(_) => Flow::Next,
@@ -618,24 +618,16 @@ impl<'a> Exec<'a> {
                         _ => {}
                     }
                 }
-                RedirOp::In => {
-                    if target == "/dev/null" {
-                        io.input = Some(Vec::new());
-                        continue;
+                RedirOp::In => match self.host.fs().read(&self.p.view, &path) {
+                    Ok(d) => io.input = Some(d.to_vec()),
+                    Err(e) => {
+                        let msg = self.open_error(&target, e, false);
+                        self.err(&io, &msg);
+                        return None;
                     }
-                    match self.host.fs().read(&self.p.view, &path) {
-                        Ok(d) => io.input = Some(d.to_vec()),
-                        Err(e) => {
-                            let msg = self.open_error(&target, e, false);
-                            self.err(&io, &msg);
-                            return None;
-                        }
-                    }
-                }
+                },
                 RedirOp::Out | RedirOp::Append => {
-                    let dest = if target == "/dev/null" {
-                        Dest::Null
-                    } else if matches!(target.as_str(), "/dev/stdout") {
+                    let dest = if matches!(target.as_str(), "/dev/stdout") {
                         io.out.clone()
                     } else if matches!(target.as_str(), "/dev/stderr") {
                         io.err.clone()

@@ -125,8 +125,13 @@ pub trait Host {
     fn resolve(&mut self, _name: &str) -> Option<String> {
         None
     }
-    /// Runs kubectl, when this system has it.
-    fn kubectl(&mut self, _args: &[String], _stdin: &[u8]) -> Option<crate::kubectl::Output> {
+    /// Runs kubectl, when this system has it. `stdin` is what was piped to it; `None`
+    /// when its input is the person's terminal.
+    fn kubectl(
+        &mut self,
+        _args: &[String],
+        _stdin: Option<&[u8]>,
+    ) -> Option<crate::kubectl::Output> {
         None
     }
     /// A systemd unit of this machine (`kubelet`, `containerd`): whether it is active and
@@ -213,6 +218,9 @@ pub struct Process {
     /// A session change asked for by `sudo -i`, `su` or `ssh` in a terminal.
     #[serde(skip)]
     pub request: Option<Request>,
+    /// What was piped to the process (`kubectl exec -i`), read by its first run.
+    #[serde(skip)]
+    stdin: Option<Vec<u8>>,
 }
 
 /// What an interactive command asks the terminal to do.
@@ -222,6 +230,8 @@ pub enum Request {
     Login { user: User },
     /// Open a shell on another node (`ssh k8s-worker-01`).
     Ssh { host: String, user: Option<String> },
+    /// Hand the terminal to a shell in a container (`kubectl exec -it POD -- sh`).
+    Exec(Box<crate::kubelet::exec::ExecSession>),
     /// Keep showing a container's log as simulated time runs (`kubectl logs -f`).
     FollowLogs(crate::kubectl::container::LogFollow),
 }
@@ -309,6 +319,7 @@ impl Process {
             logged_out: false,
             sudo_until: None,
             request: None,
+            stdin: None,
         }
     }
 
@@ -368,6 +379,7 @@ impl Process {
             logged_out: false,
             sudo_until: None,
             request: None,
+            stdin: None,
         }
     }
 
@@ -446,6 +458,16 @@ impl Process {
             }
         }
         self.take_output()
+    }
+
+    /// Gives the process its standard input (all of it: the writer has closed it).
+    pub fn set_stdin(&mut self, data: Vec<u8>) {
+        self.stdin = Some(data);
+    }
+
+    /// The shell's name (`sh`, `bash`, `-bash`).
+    pub fn name(&self) -> &str {
+        &self.name
     }
 
     /// Whether `exit` was typed at this interactive shell.

@@ -295,13 +295,21 @@ pub fn run(ex: &mut Exec, argv: &[String], io: &Io) -> Flow {
         }
         "ssh" => ssh(ex, args, io),
         "kubectl" => {
-            let input = io.input.clone().unwrap_or_default();
-            match ex.host.kubectl(args, &input) {
+            // Typed at the prompt with nothing piped in, kubectl reads the terminal.
+            let input = match &io.input {
+                Some(d) => Some(d.clone()),
+                None if ex.interactive() => None,
+                None => Some(Vec::new()),
+            };
+            match ex.host.kubectl(args, input.as_deref()) {
                 Some(out) => {
                     ex.out(io, &out.stdout);
                     ex.err(io, &out.stderr);
                     if let Some(follow) = out.follow {
                         ex.p.request = Some(Request::FollowLogs(follow));
+                    }
+                    if let Some(session) = out.exec {
+                        ex.p.request = Some(Request::Exec(Box::new(session)));
                     }
                     done(ex, out.exit_code)
                 }
@@ -608,7 +616,8 @@ fn eval_test(ex: &mut Exec, args: &[String]) -> Result<bool, String> {
                 "-n" => !arg.is_empty(),
                 "-e" => st.is_ok(),
                 "-d" => st.is_ok_and(|s| s.is_dir),
-                "-f" => st.is_ok_and(|s| !s.is_dir),
+                "-f" => st.is_ok_and(|s| !s.is_dir && s.device.is_none()),
+                "-c" => st.is_ok_and(|s| s.device.is_some()),
                 "-s" => st.is_ok_and(|s| s.size > 0),
                 "-r" | "-w" | "-x" => st.is_ok(),
                 "-L" | "-h" => false,
@@ -717,7 +726,11 @@ fn cat(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
 }
 
 fn mode_string(st: &fs::Stat) -> String {
-    let mut s = String::from(if st.is_dir { "d" } else { "-" });
+    let mut s = String::from(match (st.is_dir, st.device) {
+        (true, _) => "d",
+        (false, Some(_)) => "c",
+        (false, None) => "-",
+    });
     for shift in [6, 3, 0] {
         let bits = (st.mode >> shift) & 7;
         s.push(if bits & 4 != 0 { 'r' } else { '-' });
@@ -725,6 +738,14 @@ fn mode_string(st: &fs::Stat) -> String {
         s.push(if bits & 1 != 0 { 'x' } else { '-' });
     }
     s
+}
+
+/// `ls -l`'s size column: a device's major and minor numbers instead of a size.
+fn size_column(st: &fs::Stat) -> String {
+    match st.device {
+        Some((major, minor)) => format!("{major}, {minor}"),
+        None => st.size.to_string(),
+    }
 }
 
 fn ls_time(t: SimTime, now: SimTime) -> String {
@@ -823,7 +844,7 @@ fn ls(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
             w(&|s| s.nlink.to_string()),
             w(&|s| user_name(s.uid)),
             w(&|s| user_name(s.gid)),
-            w(&|s| s.size.to_string()),
+            w(&size_column),
         );
         v.iter()
             .map(|(n, s)| {
@@ -833,7 +854,7 @@ fn ls(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
                     s.nlink,
                     user_name(s.uid),
                     user_name(s.gid),
-                    s.size,
+                    size_column(s),
                     ls_time(s.mtime, now)
                 )
             })
@@ -1311,7 +1332,7 @@ fn curl(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
             }
             body.extend(&r.body);
             match output {
-                Some(f) if f != "-" && f != "/dev/null" => {
+                Some(f) if f != "-" => {
                     let (now, view, user) = (ex.now(), ex.p.view.clone(), ex.p.user);
                     let path = normalize(&ex.p.cwd, &f);
                     if let Err(e) = ex.host.fs().write(&view, &path, &body, false, user, now) {
@@ -1322,7 +1343,6 @@ fn curl(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
                         return done(ex, 23);
                     }
                 }
-                Some(f) if f == "/dev/null" => {}
                 _ => {
                     let out = io.out.clone();
                     ex.write(&out, &body);
