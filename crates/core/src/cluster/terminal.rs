@@ -215,6 +215,11 @@ impl Host for NodeHost<'_> {
             0,
         )
     }
+    fn connect(&mut self, host: &str, port: u16) -> Result<(), NetError> {
+        let c = &mut *self.cluster;
+        c.kubelet
+            .connect(&c.api, &Origin::Node(self.node.clone()), host, port)
+    }
     fn resolve(&mut self, name: &str) -> Option<String> {
         let c = &*self.cluster;
         c.kubelet

@@ -290,6 +290,9 @@ impl Host for RunHost<'_> {
     fn resolve(&mut self, name: &str) -> Option<String> {
         self.kubelet.resolve(self.api, &self.origin, name)
     }
+    fn connect(&mut self, host: &str, port: u16) -> Result<(), NetError> {
+        self.kubelet.connect(self.api, &self.origin, host, port)
+    }
 }
 
 impl Kubelet {

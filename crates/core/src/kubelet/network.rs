@@ -291,6 +291,25 @@ impl Kubelet {
         })
     }
 
+    /// Opens a TCP connection from `origin` to `host:port` and closes it (`nc -z`): Ok
+    /// when something listens there.
+    pub fn connect(
+        &mut self,
+        api: &ApiServer,
+        origin: &Origin,
+        host: &str,
+        port: u16,
+    ) -> Result<(), NetError> {
+        let t = self.route(api, origin, host, port)?;
+        match self.server(&t.uid, t.port) {
+            Some(_) => Ok(()),
+            None => Err(NetError::Refused {
+                host: host.to_string(),
+                port,
+            }),
+        }
+    }
+
     /// An HTTP request from `origin`.
     pub fn request(
         &mut self,

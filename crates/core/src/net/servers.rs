@@ -167,6 +167,22 @@ pub enum Reply {
 }
 
 impl Reply {
+    /// The reply as redis sends it on the wire (RESP2): what `nc` shows.
+    pub fn to_resp(&self) -> String {
+        let bulk = |v: &str| format!("${}\r\n{v}\r\n", v.len());
+        match self {
+            Reply::Status(s) => format!("+{s}\r\n"),
+            Reply::Error(e) => format!("-{e}\r\n"),
+            Reply::Int(n) => format!(":{n}\r\n"),
+            Reply::Bulk(Some(v)) => bulk(v),
+            Reply::Bulk(None) => "$-1\r\n".into(),
+            Reply::Array(v) => {
+                let items: String = v.iter().map(|s| bulk(s)).collect();
+                format!("*{}\r\n{items}", v.len())
+            }
+        }
+    }
+
     /// As redis-cli prints it on a terminal (`"v"`, `(integer) 1`, `(nil)`).
     pub fn to_cli(&self, tty: bool) -> String {
         match self {

@@ -121,6 +121,10 @@ pub trait Host {
         port: u16,
         args: &[String],
     ) -> Result<crate::net::servers::Reply, NetError>;
+    /// Opens a TCP connection to `host:port` and closes it: Ok when something listens.
+    fn connect(&mut self, host: &str, port: u16) -> Result<(), NetError> {
+        Err(NetError::Unresolved(format!("{host}:{port}")))
+    }
     /// Resolves a host name from this process's network namespace.
     fn resolve(&mut self, _name: &str) -> Option<String> {
         None

@@ -23,7 +23,7 @@ const COREUTILS: &[&str] = &[
 /// Programs beyond the common set, per system.
 fn extras(system: System) -> &'static [&'static str] {
     match system {
-        System::Busybox => &["ash", "wget", "nslookup", "httpd"],
+        System::Busybox => &["ash", "wget", "nslookup", "httpd", "nc"],
         System::Nginx => &[
             "bash",
             "dash",
@@ -46,6 +46,7 @@ fn extras(system: System) -> &'static [&'static str] {
             "demo-tea",
             "demo-coffee",
             "/demo",
+            "nc",
         ],
         System::DebugTools => &[
             "bash",
@@ -56,6 +57,7 @@ fn extras(system: System) -> &'static [&'static str] {
             "redis-cli",
             "nslookup",
             "socat",
+            "nc",
         ],
         System::Node => &[
             "bash",
@@ -67,6 +69,7 @@ fn extras(system: System) -> &'static [&'static str] {
             "ssh",
             "kubectl",
             "systemctl",
+            "nc",
         ],
     }
 }
@@ -325,6 +328,7 @@ pub fn run(ex: &mut Exec, argv: &[String], io: &Io) -> Flow {
         "curl" => curl(ex, args, io),
         "nslookup" => nslookup(ex, args, io),
         "redis-cli" => redis_cli(ex, args, io),
+        "nc" => nc(ex, args, io),
         "socat" => socat(ex, args, io),
         "docker-entrypoint.sh" if ex.p.system == System::Nginx => nginx_entrypoint(ex, args, io),
         "docker-entrypoint.sh" => {
@@ -1503,8 +1507,23 @@ fn redis_cli(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
     }
     let cmd = &args[i..];
     if cmd.is_empty() {
-        ex.err(io, "podlab: interactive redis-cli is not emulated; pass the command, e.g. redis-cli GET key\n");
-        return done(ex, 1);
+        // Commands from stdin, one a line (`echo 'GET k' | redis-cli`).
+        let Some(input) = io.input.clone() else {
+            ex.err(io, "podlab: interactive redis-cli is not emulated; pass the command, e.g. redis-cli GET key\n");
+            return done(ex, 1);
+        };
+        let text = String::from_utf8_lossy(&input).into_owned();
+        let mut code = 0;
+        for line in text.lines() {
+            let words: Vec<String> = line.split_whitespace().map(String::from).collect();
+            if !words.is_empty() {
+                let mut argv = args[..i].to_vec();
+                argv.extend(words);
+                redis_cli(ex, &argv, io);
+                code = ex.p.status;
+            }
+        }
+        return done(ex, code);
     }
     match ex.host.redis(&host, port, cmd) {
         Ok(reply) => {
@@ -1531,6 +1550,152 @@ fn redis_cli(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
             done(ex, 1)
         }
     }
+}
+
+/// `nc [-v] [-z] [-w SECS] HOST PORT`: connects, sends what stdin holds, prints what the
+/// server answers. The servers here speak HTTP (a request written by hand gets the raw
+/// response) or redis (inline commands get RESP replies); `-z` only checks that
+/// something listens. Busybox's wording in containers, OpenBSD netcat's on nodes.
+fn nc(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
+    let openbsd = ex.p.system == System::Node;
+    let (mut zero, mut verbose) = (false, false);
+    let mut positional = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i].as_str();
+        match a {
+            "-w" | "-q" | "-i" => i += 1,
+            _ if a.starts_with('-') && a.len() > 1 => {
+                for c in a[1..].chars() {
+                    match c {
+                        'z' => zero = true,
+                        'v' => verbose = true,
+                        'n' | 'N' => {}
+                        _ => {
+                            let msg = if openbsd {
+                                format!("nc: invalid option -- '{c}'\nusage: nc [-46CDdFhklNnrStUuvZz] [-I length] [-i interval] [-M ttl]\n")
+                            } else {
+                                format!("nc: invalid option -- '{c}'\nBusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\nUsage: nc [OPTIONS] HOST PORT  - connect\n")
+                            };
+                            ex.err(io, &msg);
+                            return done(ex, 1);
+                        }
+                    }
+                }
+            }
+            _ => positional.push(a.to_string()),
+        }
+        i += 1;
+    }
+    let (Some(host), Some(port_text)) = (positional.first(), positional.get(1)) else {
+        let msg = if openbsd {
+            "usage: nc [-46CDdFhklNnrStUuvZz] [-I length] [-i interval] [-M ttl]\n"
+        } else {
+            "BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\nUsage: nc [OPTIONS] HOST PORT  - connect\n"
+        };
+        ex.err(io, msg);
+        return done(ex, 1);
+    };
+    let Ok(port) = port_text.parse::<u16>() else {
+        let msg = if openbsd {
+            format!("nc: port number invalid: {port_text}\n")
+        } else {
+            format!("nc: bad port '{port_text}'\n")
+        };
+        ex.err(io, &msg);
+        return done(ex, 1);
+    };
+    let Some(ip) = ex.host.resolve(host) else {
+        let msg = if openbsd {
+            format!("nc: getaddrinfo for host \"{host}\" port {port}: Name or service not known\n")
+        } else {
+            format!("nc: bad address '{host}'\n")
+        };
+        ex.err(io, &msg);
+        return done(ex, 1);
+    };
+    if let Err(e) = ex.host.connect(host, port) {
+        let why = match e {
+            NetError::Timeout { .. } => "Connection timed out",
+            _ => "Connection refused",
+        };
+        let msg = if openbsd {
+            format!("nc: connect to {host} port {port} (tcp) failed: {why}\n")
+        } else {
+            format!("nc: can't connect to remote host ({ip}): {why}\n")
+        };
+        ex.err(io, &msg);
+        return done(ex, 1);
+    }
+    if verbose {
+        let msg = if openbsd {
+            format!("Connection to {host} {port} port [tcp/*] succeeded!\n")
+        } else {
+            format!("{host} ({ip}:{port}) open\n")
+        };
+        ex.err(io, &msg);
+    }
+    let input = io.input.clone().unwrap_or_default();
+    if zero || input.is_empty() {
+        return done(ex, 0);
+    }
+    let text = String::from_utf8_lossy(&input).into_owned();
+    let first = text.lines().next().unwrap_or_default();
+    let mut words = first.split_whitespace();
+    let is_http = matches!(
+        (words.next(), words.next(), words.next()),
+        (Some(m), Some(path), Some(v)) if m.chars().all(|c| c.is_ascii_uppercase())
+            && path.starts_with('/')
+            && v.starts_with("HTTP/")
+    );
+    if is_http {
+        let mut parts = first.split_whitespace();
+        let method = parts.next().unwrap_or("GET").to_string();
+        let path = parts.next().unwrap_or("/").to_string();
+        let user_agent = text
+            .lines()
+            .find_map(|l| {
+                let (k, v) = l.split_once(':')?;
+                k.eq_ignore_ascii_case("user-agent")
+                    .then(|| v.trim().to_string())
+            })
+            .unwrap_or_default();
+        let req = HttpRequest {
+            method,
+            host: host.clone(),
+            port,
+            path,
+            user_agent,
+        };
+        return match ex.host.http(&req) {
+            Ok(r) => {
+                let mut raw = format!("HTTP/1.1 {} {}\r\n", r.status, r.reason).into_bytes();
+                for (k, v) in &r.headers {
+                    raw.extend(format!("{k}: {v}\r\n").into_bytes());
+                }
+                raw.extend(b"\r\n");
+                raw.extend(&r.body);
+                let out = io.out.clone();
+                ex.write(&out, &raw);
+                done(ex, 0)
+            }
+            // Accepted, then closed without an answer.
+            Err(_) => done(ex, 0),
+        };
+    }
+    // Anything else is taken as redis's inline commands, a line each.
+    for line in text.lines() {
+        let words: Vec<String> = line.split_whitespace().map(String::from).collect();
+        if words.is_empty() {
+            continue;
+        }
+        match ex.host.redis(host, port, &words) {
+            Ok(reply) => ex.out(io, &reply.to_resp()),
+            // Not a redis server: it closes the connection without an answer.
+            Err(_) => break,
+        }
+    }
+    done(ex, 0)
 }
 
 fn nginx_entrypoint(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
