@@ -559,9 +559,8 @@ fn headers(rt: &ResourceType, wide: bool) -> Vec<String> {
     h.iter().map(|s| s.to_string()).collect()
 }
 
-fn none_if_empty(s: Option<String>) -> String {
-    s.filter(|s| !s.is_empty())
-        .unwrap_or_else(|| "<none>".into())
+fn none_if_empty(s: Option<&str>) -> String {
+    s.filter(|s| !s.is_empty()).unwrap_or("<none>").to_string()
 }
 
 fn columns(o: &ObjectRef<'_>, now: crate::clock::SimTime, wide: bool) -> Vec<String> {
@@ -579,12 +578,14 @@ fn columns(o: &ObjectRef<'_>, now: crate::clock::SimTime, wide: bool) -> Vec<Str
                 created,
             ];
             if wide {
-                let status = pod.status.clone().unwrap_or_default();
-                row.push(none_if_empty(status.pod_ip));
+                let status = pod.status.as_ref();
+                row.push(none_if_empty(status.and_then(|s| s.pod_ip.as_deref())));
                 row.push(none_if_empty(
-                    pod.spec.as_ref().and_then(|s| s.node_name.clone()),
+                    pod.spec.as_ref().and_then(|s| s.node_name.as_deref()),
                 ));
-                row.push(none_if_empty(status.nominated_node_name));
+                row.push(none_if_empty(
+                    status.and_then(|s| s.nominated_node_name.as_deref()),
+                ));
                 row.push("<none>".into());
             }
             row
@@ -630,7 +631,7 @@ fn columns(o: &ObjectRef<'_>, now: crate::clock::SimTime, wide: bool) -> Vec<Str
                         .iter()
                         .flatten()
                         .find(|a| a.type_ == t)
-                        .map(|a| a.address.clone())
+                        .map(|a| a.address.as_str())
                 };
                 row.push(none_if_empty(addr("InternalIP")));
                 row.push(none_if_empty(addr("ExternalIP")));
@@ -657,8 +658,8 @@ fn columns(o: &ObjectRef<'_>, now: crate::clock::SimTime, wide: bool) -> Vec<Str
             let mut row = vec![
                 name,
                 spec.type_.clone().unwrap_or_else(|| "ClusterIP".into()),
-                none_if_empty(spec.cluster_ip.clone()),
-                none_if_empty(spec.external_ips.map(|v| v.join(","))),
+                none_if_empty(spec.cluster_ip.as_deref()),
+                none_if_empty(spec.external_ips.map(|v| v.join(",")).as_deref()),
                 if ports.is_empty() {
                     "<none>".into()
                 } else {

@@ -6,7 +6,8 @@ use crate::model::Pod;
 /// container's progress (`Init:0/1`), a waiting or terminated container's reason
 /// (`ContainerCreating`, `ErrImagePull`, `CrashLoopBackOff`, `Completed`), or the phase.
 pub fn pod_status(pod: &Pod) -> String {
-    let status = pod.status.clone().unwrap_or_default();
+    let empty = k8s_openapi::api::core::v1::PodStatus::default();
+    let status = pod.status.as_ref().unwrap_or(&empty);
     let mut reason = status.phase.clone().unwrap_or_default();
     if let Some(r) = status.reason.as_deref().filter(|r| !r.is_empty()) {
         reason = r.to_string();
@@ -17,8 +18,9 @@ pub fn pod_status(pod: &Pod) -> String {
         .and_then(|s| s.init_containers.as_ref())
         .map_or(0, Vec::len);
     let mut initializing = false;
+    let no_state = k8s_openapi::api::core::v1::ContainerState::default();
     for (i, c) in status.init_container_statuses.iter().flatten().enumerate() {
-        let state = c.state.clone().unwrap_or_default();
+        let state = c.state.as_ref().unwrap_or(&no_state);
         if let Some(t) = &state.terminated {
             if t.exit_code == 0 {
                 continue;
@@ -46,7 +48,7 @@ pub fn pod_status(pod: &Pod) -> String {
     if !initializing {
         let mut has_running = false;
         for c in status.container_statuses.iter().flatten().rev() {
-            let state = c.state.clone().unwrap_or_default();
+            let state = c.state.as_ref().unwrap_or(&no_state);
             if let Some(r) = state
                 .waiting
                 .as_ref()
