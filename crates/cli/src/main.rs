@@ -233,7 +233,12 @@ fn run(
             let Some(node) = args.get(1) else {
                 return usage_error(err, "ssh needs a NODE and a COMMAND");
             };
-            let line = args[2..].join(" ");
+            // `podlab ssh NODE -- CMD` as well as `podlab ssh NODE CMD`.
+            let words = match args.get(2).map(String::as_str) {
+                Some("--") => &args[3..],
+                _ => &args[2..],
+            };
+            let line = words.join(" ");
             let (o, e, code) = with_state(&state_path, err, |cluster| {
                 let mut session = podlab_core::Session::new(node);
                 if cluster.api().nodes.get("", node).is_none() {
@@ -245,7 +250,7 @@ fn run(
                         255,
                     );
                 }
-                if args.len() == 2 && stdin_is_terminal() {
+                if words.is_empty() && stdin_is_terminal() {
                     // `podlab ssh NODE` at a terminal: a login shell until `exit`
                     // leaves it (nested `sudo -i` and `ssh` shells exit first).
                     let prompt = std::cell::RefCell::new(session.prompt());
@@ -259,7 +264,7 @@ fn run(
                     );
                     return (String::new(), String::new(), session.last_status());
                 }
-                let chunks = if args.len() == 2 {
+                let chunks = if words.is_empty() {
                     // `podlab ssh NODE < script`: the shell runs what stdin holds.
                     let script = read_stdin().unwrap_or_default();
                     cluster.terminal(&mut session, &script)

@@ -172,3 +172,54 @@ fn an_exec_shell_ends_when_its_container_goes() {
         )],
     );
 }
+
+#[test]
+fn ssh_and_sudo_run_one_command_or_open_a_shell() {
+    let mut c = cluster();
+    let mut s = Session::new("k8s-master-01");
+    let not_found = "ssh: Could not resolve hostname nosuch: Name or service not known\n";
+    replay(
+        &mut c,
+        &mut s,
+        &[
+            // With a command, ssh runs it there and comes back, with its status.
+            (
+                "ssh k8s-worker-02 hostname; hostname",
+                "k8s-worker-02\nk8s-master-01\n",
+                "",
+                HOST,
+            ),
+            ("ssh k8s-worker-02 false; echo $?", "1\n", "", HOST),
+            ("ssh nosuch true; echo $?", "255\n", not_found, HOST),
+            // `sudo -i CMD` runs CMD in root's login environment; `sudo CMD` where it is.
+            (
+                "sudo -i pwd; sudo whoami; pwd",
+                "/root\nroot\n/home/k8s\n",
+                "[sudo] password for k8s: \n",
+                HOST,
+            ),
+            // A script that ssh-es into itself stops.
+            (
+                "echo 'ssh k8s-master-01 sh loop.sh' > loop.sh; sh loop.sh; echo $?",
+                "255\n",
+                "podlab: ssh sessions nest more than 8 deep\n",
+                HOST,
+            ),
+            // Without a command: a login shell there, until exit.
+            ("ssh k8s-worker-01", "", "", "k8s@k8s-worker-01:~$ "),
+            (
+                "sudo -i",
+                "",
+                "[sudo] password for k8s: \n",
+                "root@k8s-worker-01:~# ",
+            ),
+            ("exit", "logout\n", "", "k8s@k8s-worker-01:~$ "),
+            (
+                "exit",
+                "logout\nConnection to k8s-worker-01 closed.\n",
+                "",
+                HOST,
+            ),
+        ],
+    );
+}

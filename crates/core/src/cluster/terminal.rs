@@ -15,6 +15,10 @@ use crate::shell::{Host, Process, Request, Spawn, Stream, System};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// `ssh NODE CMD` inside `ssh NODE CMD` ... stops this deep (a script that ssh-es
+/// into itself would otherwise never end).
+const MAX_SSH_DEPTH: u32 = 8;
+
 const K8S: User = User {
     uid: 1000,
     gid: 1000,
@@ -155,6 +159,8 @@ impl Session {
 /// What a node's shell runs against.
 struct NodeHost<'a> {
     cluster: &'a mut Cluster,
+    /// How many `ssh NODE CMD` this shell runs inside.
+    depth: u32,
     node: String,
     cwd: String,
     view: View,
@@ -214,6 +220,19 @@ impl Host for NodeHost<'_> {
             args,
             0,
         )
+    }
+    fn ssh(&mut self, host: &str, command: &str) -> Option<(Vec<(Stream, Vec<u8>)>, i32)> {
+        let target = self.cluster.ssh_target(host)?;
+        volumes::ensure_node(&mut self.cluster.kubelet.fs, &target, self.cluster.now);
+        if self.depth >= MAX_SSH_DEPTH {
+            let msg = format!("podlab: ssh sessions nest more than {MAX_SSH_DEPTH} deep\n");
+            return Some((vec![(Stream::Stderr, msg.into_bytes())], 255));
+        }
+        let mut remote = Session::new(&target);
+        let out = self
+            .cluster
+            .terminal_at(&mut remote, command, self.depth + 1);
+        Some((out, remote.last_status()))
     }
     fn connect(&mut self, host: &str, port: u16) -> Result<(), NetError> {
         let c = &mut *self.cluster;
@@ -288,6 +307,16 @@ impl Cluster {
 
     /// Runs one line typed at the session's current shell; returns what it printed.
     pub fn terminal(&mut self, session: &mut Session, line: &str) -> Vec<(Stream, Vec<u8>)> {
+        self.terminal_at(session, line, 0)
+    }
+
+    /// [`Cluster::terminal`] inside `depth` levels of `ssh NODE CMD`.
+    fn terminal_at(
+        &mut self,
+        session: &mut Session,
+        line: &str,
+        depth: u32,
+    ) -> Vec<(Stream, Vec<u8>)> {
         session.logged_out = false;
         if let Some(exec) = session.exec.as_mut() {
             let mut out = self.exec_line(exec, line);
@@ -308,6 +337,7 @@ impl Cluster {
         };
         volumes::ensure_node(&mut self.kubelet.fs, &shell.node, self.now);
         let mut host = NodeHost {
+            depth,
             node: shell.node.clone(),
             cwd: shell.process.cwd().to_string(),
             view: shell.process.view.clone(),
@@ -336,38 +366,37 @@ impl Cluster {
             Some(Request::Login { user }) => {
                 session.stack.push(login(&node, user));
             }
-            Some(Request::Ssh { host, .. }) => {
-                let target = self
-                    .api
-                    .nodes
-                    .list()
-                    .find(|n| {
-                        n.metadata.name.as_deref() == Some(host.as_str())
-                            || n.status
-                                .as_ref()
-                                .and_then(|s| s.addresses.as_ref())
-                                .is_some_and(|a| a.iter().any(|a| a.address == host))
-                    })
-                    .and_then(|n| n.metadata.name.clone());
-                match target {
-                    Some(t) => {
-                        volumes::ensure_node(&mut self.kubelet.fs, &t, self.now);
-                        session.stack.push(login(&t, K8S));
-                    }
-                    None => out.push((
-                        Stream::Stderr,
-                        format!(
-                            "ssh: Could not resolve hostname {host}: Name or service not known\n"
-                        )
-                        .into_bytes(),
-                    )),
+            Some(Request::Ssh { host, .. }) => match self.ssh_target(&host) {
+                Some(t) => {
+                    volumes::ensure_node(&mut self.kubelet.fs, &t, self.now);
+                    session.stack.push(login(&t, K8S));
                 }
-            }
+                None => out.push((
+                    Stream::Stderr,
+                    format!("ssh: Could not resolve hostname {host}: Name or service not known\n")
+                        .into_bytes(),
+                )),
+            },
             Some(Request::FollowLogs(follow)) => session.following = Some(follow),
             Some(Request::Exec(exec)) => session.exec = Some(exec),
             None => {}
         }
         out
+    }
+
+    /// The node `ssh HOST` reaches: by name or by one of its addresses.
+    fn ssh_target(&self, host: &str) -> Option<String> {
+        self.api
+            .nodes
+            .list()
+            .find(|n| {
+                n.metadata.name.as_deref() == Some(host)
+                    || n.status
+                        .as_ref()
+                        .and_then(|s| s.addresses.as_ref())
+                        .is_some_and(|a| a.iter().any(|a| a.address == host))
+            })
+            .and_then(|n| n.metadata.name.clone())
     }
 
     /// What `kubectl logs -f` in the session's foreground printed since the last call;

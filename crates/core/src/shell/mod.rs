@@ -121,6 +121,11 @@ pub trait Host {
         port: u16,
         args: &[String],
     ) -> Result<crate::net::servers::Reply, NetError>;
+    /// Runs `command` in a login shell on the machine `host` (`ssh HOST CMD`): its
+    /// output and exit status, or `None` when no such machine can be reached.
+    fn ssh(&mut self, _host: &str, _command: &str) -> Option<(Chunks, i32)> {
+        None
+    }
     /// Opens a TCP connection to `host:port` and closes it: Ok when something listens.
     fn connect(&mut self, host: &str, port: u16) -> Result<(), NetError> {
         Err(NetError::Unresolved(format!("{host}:{port}")))

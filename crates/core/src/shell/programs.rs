@@ -3,7 +3,7 @@
 //! exist depends on the system (image or node) the process runs on.
 
 use super::exec::{Exec, Flow, Io};
-use super::{Request, Server, State, System};
+use super::{Request, Server, State, Stream, System};
 use crate::clock::SimTime;
 use crate::fs::{self, normalize, user_name, Errno, User};
 use crate::net::{parse_url, HttpRequest, NetError};
@@ -1217,23 +1217,35 @@ fn sudo(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
         ex.err(io, &format!("[sudo] password for {name}: \n"));
         ex.p.sudo_touch(ex.host.now());
     }
-    match args.first().map(String::as_str) {
-        Some("-i") | Some("-s") | Some("su") | None if args.len() <= 2 => {
-            if args.is_empty() {
-                ex.err(io, "usage: sudo -h | -K | -k | -V\nusage: sudo [-AbEHknPS] [-C num] [-D directory] [-g group] [-h host] [-p prompt] [-R directory] [-T timeout] [-u user] [-i | -s] [command [arg ...]]\n");
-                return done(ex, 1);
-            }
-            ex.p.request = Some(Request::Login { user: User::ROOT });
-            done(ex, 0)
-        }
-        _ => {
-            let saved = ex.p.user;
-            ex.p.user = User::ROOT;
-            let f = run(ex, args, io);
-            ex.p.user = saved;
-            f
+    if args.is_empty() {
+        ex.err(io, "usage: sudo -h | -K | -k | -V\nusage: sudo [-AbEHknPS] [-C num] [-D directory] [-g group] [-h host] [-p prompt] [-R directory] [-T timeout] [-u user] [-i | -s] [command [arg ...]]\n");
+        return done(ex, 1);
+    }
+    let (login, command) = match args[0].as_str() {
+        "-i" => (true, &args[1..]),
+        "-s" => (false, &args[1..]),
+        _ => (false, args),
+    };
+    let opens_shell = command.is_empty()
+        || (command[0] == "su" && command[1..].iter().all(|a| a == "-" || a == "-l"));
+    if opens_shell {
+        ex.p.request = Some(Request::Login { user: User::ROOT });
+        return done(ex, 0);
+    }
+    // The command runs as root (`-i`: in root's login environment, from /root).
+    let (saved_user, saved_cwd, saved_env) = (ex.p.user, ex.p.cwd.clone(), ex.p.env.clone());
+    ex.p.user = User::ROOT;
+    if login {
+        ex.p.cwd = "/root".into();
+        for (k, v) in [("HOME", "/root"), ("USER", "root"), ("LOGNAME", "root")] {
+            ex.p.env.insert(k.into(), v.into());
         }
     }
+    let f = run(ex, command, io);
+    ex.p.user = saved_user;
+    ex.p.cwd = saved_cwd;
+    ex.p.env = saved_env;
+    f
 }
 
 fn ssh(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
@@ -1248,8 +1260,32 @@ fn ssh(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
         Some((u, h)) => (Some(u.to_string()), h.to_string()),
         None => (None, target.clone()),
     };
-    ex.p.request = Some(Request::Ssh { host, user });
-    done(ex, 0)
+    // Words after the destination are a command to run there instead of a shell.
+    let at = args.iter().position(|a| a == target).unwrap_or(0);
+    let rest = &args[at + 1..];
+    if rest.is_empty() {
+        ex.p.request = Some(Request::Ssh { host, user });
+        return done(ex, 0);
+    }
+    match ex.host.ssh(&host, &rest.join(" ")) {
+        Some((chunks, code)) => {
+            for (stream, data) in chunks {
+                let dest = match stream {
+                    Stream::Stdout => io.out.clone(),
+                    Stream::Stderr => io.err.clone(),
+                };
+                ex.write(&dest, &data);
+            }
+            done(ex, code)
+        }
+        None => {
+            ex.err(
+                io,
+                &format!("ssh: Could not resolve hostname {host}: Name or service not known\n"),
+            );
+            done(ex, 255)
+        }
+    }
 }
 
 fn http_error(prog: &str, e: &NetError) -> (String, i32) {
