@@ -190,6 +190,8 @@ pub fn seeds(target: &str) -> Vec<Vec<u8>> {
             "x=$((3*4)); case $x in 12) echo ok;; *) echo no;; esac".into(),
             "sudo systemctl stop kubelet\nsystemctl status kubelet".into(),
             "cat /etc/hostname && ls -l / 2>&1 | head -3".into(),
+            "ssh k8s-worker-02 'nc -zv 10.96.0.1 443; sudo -i pwd' > /dev/null; echo $?".into(),
+            "ssh k8s-master-01\nkubectl run bb --image=busybox -- sleep 60\nkubectl exec -it bb -- sh\nls -l /dev; echo x | nc localhost 80\nexit 3".into(),
         ],
         "snapshot" => {
             let mut c = sample_cluster();
