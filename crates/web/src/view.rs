@@ -547,8 +547,8 @@ fn decision_table(d: &Decision, app: &App, link: &yew::html::Scope<App>) -> Html
                 <thead><tr>
                     <th>{"Plugin"}</th>
                     { for d.nodes.iter().map(|n| html! {
-                        <th class={classes!(chosen(&n.node).then_some("chosen"))} data-decision-node={n.node.to_string()}>
-                            { n.node.as_ref() }{ if chosen(&n.node) { " ✓" } else { "" } }
+                        <th class={classes!(chosen(d.node_name(n)).then_some("chosen"))} data-decision-node={d.node_name(n).to_string()}>
+                            { d.node_name(n) }{ if chosen(d.node_name(n)) { " ✓" } else { "" } }
                         </th>
                     }) }
                 </tr></thead>
@@ -557,10 +557,10 @@ fn decision_table(d: &Decision, app: &App, link: &yew::html::Scope<App>) -> Html
                     <tr>
                         <th scope="row">{ *plugin }</th>
                         { for d.nodes.iter().map(|n| {
-                            let cls = classes!(chosen(&n.node).then_some("chosen"));
-                            match n.filter_outcome(i) {
-                                FilterOutcome::Pass => html! { <td class={classes!("pass", cls)} data-filter={format!("{}/{plugin}", n.node)}>{"pass"}</td> },
-                                FilterOutcome::Fail { reasons, .. } => html! { <td class={classes!("fail", cls)} data-filter={format!("{}/{plugin}", n.node)}>{ reasons.join(", ") }</td> },
+                            let cls = classes!(chosen(d.node_name(n)).then_some("chosen"));
+                            match d.filter_outcome(n, i) {
+                                FilterOutcome::Pass => html! { <td class={classes!("pass", cls)} data-filter={format!("{}/{plugin}", d.node_name(n))}>{"pass"}</td> },
+                                FilterOutcome::Fail { reasons, .. } => html! { <td class={classes!("fail", cls)} data-filter={format!("{}/{plugin}", d.node_name(n))}>{ reasons.join(", ") }</td> },
                                 _ => html! { <td class={classes!("skipped", cls)} title="not run: an earlier plugin rejected the node">{"–"}</td> },
                             }
                         }) }
@@ -571,14 +571,14 @@ fn decision_table(d: &Decision, app: &App, link: &yew::html::Scope<App>) -> Html
                         <th scope="row">{ format!("{plugin} (score ×weight)") }</th>
                         { for d.nodes.iter().map(|n| {
                             let s = d.scores(n).find(|s| s.plugin == *plugin);
-                            html! { <td class={classes!(chosen(&n.node).then_some("chosen"))}>{ s.map(|s| format!("{} ×{}", s.normalized, s.weight)).unwrap_or_default() }</td> }
+                            html! { <td class={classes!(chosen(d.node_name(n)).then_some("chosen"))}>{ s.map(|s| format!("{} ×{}", s.normalized, s.weight)).unwrap_or_default() }</td> }
                         }) }
                     </tr>
                 }) }
                 <tr class="total">
                     <th scope="row">{"Total"}</th>
                     { for d.nodes.iter().map(|n| html! {
-                        <td class={classes!(chosen(&n.node).then_some("chosen"))}>{ n.total.map(|t| t.to_string()).unwrap_or_else(|| "infeasible".into()) }</td>
+                        <td class={classes!(chosen(d.node_name(n)).then_some("chosen"))}>{ d.total(n).map(|t| t.to_string()).unwrap_or_else(|| "infeasible".into()) }</td>
                     }) }
                 </tr>
                 </tbody>

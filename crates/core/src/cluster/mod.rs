@@ -675,10 +675,9 @@ impl Cluster {
             let mut snapshot =
                 scheduler::Snapshot::new(self.api.nodes.list(), self.api.pods.list());
             for pod in queue {
-                let decision = self.scheduler.schedule(pod, &snapshot, self.now);
-                if let Some(node) = &decision.chosen {
-                    snapshot.assume(node, pod);
-                }
+                let decision = self
+                    .scheduler
+                    .schedule_and_assume(pod, &mut snapshot, self.now);
                 decisions.push((pod.clone(), decision));
             }
         }

@@ -27,37 +27,154 @@ pub enum Code {
     UnschedulableAndUnresolvable,
 }
 
-/// The result of one plugin on one node. Reasons are mostly fixed texts, borrowed.
+/// Why a filter rejected a node: a fixed text, or one worked out once per node and
+/// shared (`node(s) had untolerated taint {dedicated: gpu}`), so that a rejection costs
+/// no allocation.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Status {
-    pub code: Code,
-    pub reasons: Vec<Cow<'static, str>>,
+pub enum Reason {
+    Fixed(&'static str),
+    Shared(Arc<str>),
+}
+
+impl std::ops::Deref for Reason {
+    type Target = str;
+    fn deref(&self) -> &str {
+        match self {
+            Reason::Fixed(s) => s,
+            Reason::Shared(s) => s,
+        }
+    }
+}
+
+impl From<&'static str> for Reason {
+    fn from(s: &'static str) -> Reason {
+        Reason::Fixed(s)
+    }
+}
+
+impl From<String> for Reason {
+    fn from(s: String) -> Reason {
+        Reason::Shared(Arc::from(s))
+    }
+}
+
+/// A filter's reasons, in order: nearly always one, kept inline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reasons {
+    One(Reason),
+    Many(Vec<Reason>),
+}
+
+impl Default for Reasons {
+    fn default() -> Reasons {
+        Reasons::Many(Vec::new())
+    }
+}
+
+impl Reasons {
+    pub fn push(&mut self, reason: Reason) {
+        *self = match std::mem::take(self) {
+            Reasons::Many(mut v) if !v.is_empty() => {
+                v.push(reason);
+                Reasons::Many(v)
+            }
+            Reasons::Many(_) => Reasons::One(reason),
+            Reasons::One(first) => Reasons::Many(vec![first, reason]),
+        };
+    }
+
+    pub fn iter(&self) -> std::slice::Iter<'_, Reason> {
+        match self {
+            Reasons::One(r) => std::slice::from_ref(r).iter(),
+            Reasons::Many(v) => v.iter(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        matches!(self, Reasons::Many(v) if v.is_empty())
+    }
+
+    /// The same reasons by address (cheap; texts equal by value may still differ here).
+    pub fn same_as(&self, other: &Reasons) -> bool {
+        let same = |a: &Reason, b: &Reason| match (a, b) {
+            (Reason::Fixed(x), Reason::Fixed(y)) => std::ptr::eq(*x, *y),
+            (Reason::Shared(x), Reason::Shared(y)) => Arc::ptr_eq(x, y),
+            _ => false,
+        };
+        match (self, other) {
+            (Reasons::One(a), Reasons::One(b)) => same(a, b),
+            (Reasons::Many(a), Reasons::Many(b)) => {
+                a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same(x, y))
+            }
+            _ => false,
+        }
+    }
+
+    /// The texts, for display.
+    pub fn to_texts(&self) -> Vec<Cow<'static, str>> {
+        self.iter()
+            .map(|r| match r {
+                Reason::Fixed(s) => Cow::Borrowed(*s),
+                Reason::Shared(s) => Cow::Owned(s.to_string()),
+            })
+            .collect()
+    }
+}
+
+/// Kept as a list of texts in snapshots.
+impl serde::Serialize for Reasons {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter().map(|r| &**r))
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Reasons {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Reasons, D::Error> {
+        let texts: Vec<String> = serde::Deserialize::deserialize(d)?;
+        let mut reasons = Reasons::default();
+        for t in texts {
+            reasons.push(Reason::from(t));
+        }
+        Ok(reasons)
+    }
+}
+
+/// The result of one plugin on one node. Success carries nothing, so the common
+/// answer is a single word the caller reads back at once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    Success,
+    Rejected { code: Code, reasons: Reasons },
 }
 
 impl Status {
     pub fn success() -> Status {
-        Status {
-            code: Code::Success,
-            reasons: Vec::new(),
-        }
+        Status::Success
     }
 
-    pub fn unschedulable(reason: impl Into<Cow<'static, str>>) -> Status {
-        Status {
+    pub fn unschedulable(reason: impl Into<Reason>) -> Status {
+        Status::Rejected {
             code: Code::Unschedulable,
-            reasons: vec![reason.into()],
+            reasons: Reasons::One(reason.into()),
         }
     }
 
-    pub fn unresolvable(reason: impl Into<Cow<'static, str>>) -> Status {
-        Status {
+    pub fn unresolvable(reason: impl Into<Reason>) -> Status {
+        Status::Rejected {
             code: Code::UnschedulableAndUnresolvable,
-            reasons: vec![reason.into()],
+            reasons: Reasons::One(reason.into()),
         }
     }
 
     pub fn is_success(&self) -> bool {
-        self.code == Code::Success
+        matches!(self, Status::Success)
+    }
+
+    pub fn code(&self) -> Code {
+        match self {
+            Status::Success => Code::Success,
+            Status::Rejected { code, .. } => *code,
+        }
     }
 }
 
@@ -80,20 +197,63 @@ pub struct PodInfo<'a> {
     pub non_zero_requests: Resources,
     pub host_ports: Vec<(String, String, i32)>,
     pub tolerations: &'a [Toleration],
+    /// `spec.nodeSelector` as NodeAffinity compares it ([`NodeInfo::matches_selector`]).
+    pub node_selector: Selector<'a>,
+}
+
+/// A pod's `spec.nodeSelector`: as text, or (once compiled against a [`Snapshot`]'s
+/// label table) as pairs of label ids, compared as numbers.
+///
+/// [`Snapshot`]: crate::scheduler::Snapshot
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Selector<'a> {
+    Text(Vec<(&'a str, &'a str)>),
+    Ids(Vec<(u32, u32)>),
+    /// A key or value no node has: no node matches.
+    Unmatchable,
+}
+
+impl Selector<'_> {
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Selector::Text(v) => v.is_empty(),
+            Selector::Ids(v) => v.is_empty(),
+            Selector::Unmatchable => false,
+        }
+    }
 }
 
 impl<'a> PodInfo<'a> {
     pub fn new(pod: &'a Pod) -> PodInfo<'a> {
+        let spec = pod.spec.as_ref();
+        let (requests, non_zero_requests) = pod_requests_both(pod);
         PodInfo {
+            node_selector: Selector::Text(
+                spec.and_then(|s| s.node_selector.as_ref())
+                    .map(|sel| sel.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect())
+                    .unwrap_or_default(),
+            ),
             pod,
-            requests: pod_requests(pod, false),
-            non_zero_requests: pod_requests(pod, true),
+            requests,
+            non_zero_requests,
             host_ports: crate::scheduler::plugins::node_ports::host_ports(pod),
-            tolerations: pod
-                .spec
-                .as_ref()
+            tolerations: spec
                 .and_then(|s| s.tolerations.as_deref())
                 .unwrap_or_default(),
+        }
+    }
+
+    /// Turns the node selector into label ids of `table` (the snapshot's).
+    pub fn compile_selector(&mut self, table: &std::collections::HashMap<&str, u32>) {
+        if let Selector::Text(pairs) = &self.node_selector {
+            let ids: Option<Vec<(u32, u32)>> = pairs
+                .iter()
+                .map(|(k, v)| Some((*table.get(k)?, *table.get(v)?)))
+                .collect();
+            self.node_selector = match ids {
+                Some(ids) => Selector::Ids(ids),
+                None => Selector::Unmatchable,
+            };
         }
     }
 }
@@ -116,7 +276,16 @@ pub struct NodeInfo<'a> {
     /// The node's name, shared with every decision record that mentions it.
     pub name: Arc<str>,
     pub labels: &'a BTreeMap<String, String>,
+    /// The labels as ids of the snapshot's label table (empty outside a snapshot).
+    pub label_ids: Vec<(u32, u32)>,
     pub taints: &'a [Taint],
+    /// The taints with a NoSchedule or NoExecute effect (the ones that filter), by
+    /// their place in `taints`.
+    pub hard_taints: Vec<usize>,
+    /// Whether a taint has the PreferNoSchedule effect (the ones that score).
+    pub soft_taints: bool,
+    /// TaintToleration's reason for each taint, worked out once.
+    pub taint_reasons: Vec<Arc<str>>,
     /// `spec.unschedulable` (cordoned).
     pub unschedulable: bool,
     pub allocatable: Resources,
@@ -138,11 +307,31 @@ impl<'a> NodeInfo<'a> {
                 .unwrap_or(0)
         };
         let spec = node.spec.as_ref();
+        let labels = node.metadata.labels.as_ref().unwrap_or(&NO_LABELS);
+        let taints: &[Taint] = spec.and_then(|s| s.taints.as_deref()).unwrap_or_default();
         NodeInfo {
             node,
             name: Arc::from(node.metadata.name.as_deref().unwrap_or_default()),
-            labels: node.metadata.labels.as_ref().unwrap_or(&NO_LABELS),
-            taints: spec.and_then(|s| s.taints.as_deref()).unwrap_or_default(),
+            labels,
+            label_ids: Vec::new(),
+            taints,
+            hard_taints: taints
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| t.effect == "NoSchedule" || t.effect == "NoExecute")
+                .map(|(i, _)| i)
+                .collect(),
+            soft_taints: taints.iter().any(|t| t.effect == "PreferNoSchedule"),
+            taint_reasons: taints
+                .iter()
+                .map(|t| {
+                    Arc::from(format!(
+                        "node(s) had untolerated taint {{{}: {}}}",
+                        t.key,
+                        t.value.as_deref().unwrap_or_default()
+                    ))
+                })
+                .collect(),
             unschedulable: spec.and_then(|s| s.unschedulable).unwrap_or(false),
             allocatable: Resources {
                 milli_cpu: get("cpu"),
@@ -155,23 +344,102 @@ impl<'a> NodeInfo<'a> {
         }
     }
 
+    /// Whether the node has every label of the selector.
+    pub fn matches_selector(&self, selector: &Selector<'_>) -> bool {
+        match selector {
+            Selector::Ids(ids) => ids.iter().all(|id| self.label_ids.contains(id)),
+            Selector::Text(pairs) => pairs
+                .iter()
+                .all(|(k, v)| self.labels.get(*k).map(String::as_str) == Some(*v)),
+            Selector::Unmatchable => false,
+        }
+    }
+
     /// Counts a pod bound (or assumed bound) to this node.
     pub fn add_pod(&mut self, pod: &Pod) {
-        let r = pod_requests(pod, false);
-        let nz = pod_requests(pod, true);
+        let (requests, non_zero_requests) = pod_requests_both(pod);
+        self.add_requests(
+            requests,
+            non_zero_requests,
+            &crate::scheduler::plugins::node_ports::host_ports(pod),
+        );
+    }
+
+    /// Counts a pod whose PreFilter ran (kube-scheduler's AssumePod after scheduling).
+    pub fn add(&mut self, pod: &PodInfo<'_>) {
+        self.add_requests(pod.requests, pod.non_zero_requests, &pod.host_ports);
+    }
+
+    fn add_requests(&mut self, r: Resources, nz: Resources, ports: &[(String, String, i32)]) {
         self.requested.milli_cpu += r.milli_cpu;
         self.requested.memory += r.memory;
         self.requested.pods += 1;
         self.non_zero_requested.milli_cpu += nz.milli_cpu;
         self.non_zero_requested.memory += nz.memory;
         self.non_zero_requested.pods += 1;
-        self.used_ports
-            .extend(crate::scheduler::plugins::node_ports::host_ports(pod));
+        self.used_ports.extend(ports.iter().cloned());
     }
 
     pub fn name(&self) -> &str {
         &self.name
     }
+}
+
+/// A pod's requests as they are and with the scoring defaults ([`pod_requests`]),
+/// reading its quantities once.
+pub fn pod_requests_both(pod: &Pod) -> (Resources, Resources) {
+    let Some(spec) = &pod.spec else {
+        return (Resources::default(), Resources::default());
+    };
+    // (cpu, memory) as set, per container.
+    let one = |c: &crate::model::Container| {
+        let req = c.resources.as_ref().and_then(|r| r.requests.as_ref());
+        let get = |k: &str| {
+            req.and_then(|r| r.get(k))
+                .and_then(|q| quantity::milli(q).ok())
+        };
+        (get("cpu"), get("memory"))
+    };
+    let apps: Vec<_> = spec.containers.iter().map(one).collect();
+    let inits: Vec<_> = spec.init_containers.iter().flatten().map(one).collect();
+    let sum = |non_zero: bool| {
+        let fill = |(cpu, mem): (Option<i128>, Option<i128>)| {
+            if non_zero {
+                (
+                    cpu.unwrap_or(DEFAULT_MILLI_CPU_REQUEST),
+                    mem.unwrap_or(DEFAULT_MEMORY_REQUEST),
+                )
+            } else {
+                (cpu.unwrap_or(0), mem.unwrap_or(0))
+            }
+        };
+        let (mut cpu, mut mem) = (0, 0);
+        for &c in &apps {
+            let (a, b) = fill(c);
+            cpu += a;
+            mem += b;
+        }
+        for &c in &inits {
+            let (a, b) = fill(c);
+            cpu = cpu.max(a);
+            mem = mem.max(b);
+        }
+        (cpu, mem)
+    };
+    let overhead = |k: &str| {
+        spec.overhead
+            .as_ref()
+            .and_then(|o| o.get(k))
+            .and_then(|q| quantity::milli(q).ok())
+            .unwrap_or(0)
+    };
+    let (oc, om) = (overhead("cpu"), overhead("memory"));
+    let make = |(cpu, mem): (i128, i128)| Resources {
+        milli_cpu: cpu + oc,
+        memory: mem + om,
+        pods: 1,
+    };
+    (make(sum(false)), make(sum(true)))
 }
 
 /// A pod's effective requests: the larger of the app containers' sum and the biggest
@@ -253,6 +521,11 @@ pub enum QueueingHint {
 /// A Filter plugin: can the pod run on this node?
 pub trait FilterPlugin {
     fn name(&self) -> &'static str;
+    /// PreFilter's Skip: nothing in the pod concerns this plugin, so its Filter does not
+    /// run for it (every node passes).
+    fn skip(&self, _pod: &PodInfo<'_>) -> bool {
+        false
+    }
     fn filter(&self, pod: &PodInfo<'_>, node: &NodeInfo<'_>) -> Status;
 
     /// The plugin's QueueingHint for a pod it rejected. The default serves plugins that
@@ -295,6 +568,11 @@ pub trait ScorePlugin {
         false
     }
     fn score(&self, pod: &PodInfo<'_>, node: &NodeInfo<'_>) -> i64;
+    /// Scores every feasible node into `out`, in order: one call per plugin and pod,
+    /// so the per-node work is not a call through the plugin table each time.
+    fn score_nodes(&self, pod: &PodInfo<'_>, nodes: &[&NodeInfo<'_>], out: &mut Vec<i64>) {
+        out.extend(nodes.iter().map(|n| self.score(pod, n)));
+    }
     /// Rescales raw scores of all feasible nodes; the default leaves them as they are.
     fn normalize(&self, _scores: &mut [i64]) {}
 }

@@ -8,7 +8,7 @@ pub mod queue;
 
 use crate::clock::{Rng, SimTime};
 use crate::model::{Node, Pod};
-use framework::{Code, FilterPlugin, NodeInfo, PodInfo, ScorePlugin, Status};
+use framework::{Code, FilterPlugin, NodeInfo, PodInfo, Reasons, ScorePlugin, Status};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -46,7 +46,7 @@ pub enum FilterOutcome {
 pub struct Rejection {
     pub plugin: usize,
     pub code: Code,
-    pub reasons: Vec<Cow<'static, str>>,
+    pub reasons: Reasons,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -57,40 +57,40 @@ pub struct PluginScore {
     pub weight: i64,
 }
 
-/// Everything the scheduler found out about one node for one pod. Filters run in order
-/// and stop at the first rejection, so a verdict keeps only that rejection: the filters
-/// before it passed and the ones after it did not run.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Everything the scheduler found out about one node for one pod, in 12 bytes (a
+/// decision holds one per evaluated node). Filters run in order and stop at the first
+/// rejection, so a verdict keeps only that rejection: the filters before it passed and
+/// the ones after it did not run. What it said, and a feasible node's scores and
+/// total, live in the [`Decision`] ([`Decision::filter_outcome`], [`Decision::total`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NodeVerdict {
-    pub node: Arc<str>,
-    /// `None` when every filter passed.
-    pub rejected: Option<Rejection>,
-    /// Where the node's scores start in [`Decision::scores`] (feasible nodes only).
-    score_start: Option<u32>,
-    /// The weighted sum of the normalized scores; `None` when infeasible.
-    pub total: Option<i64>,
+    /// The node, by its place in the decision's name table ([`Decision::node_name`]).
+    node: u32,
+    /// A rejected node's reasons in [`Decision`]'s table of them, a feasible node's
+    /// place among the feasible ones (its score row and total).
+    slot: u32,
+    /// The rejecting filter's index in [`Decision::filter_plugins`]; `FEASIBLE` when
+    /// every filter passed.
+    plugin: u8,
+    code: Code,
 }
+
+const FEASIBLE: u8 = u8::MAX;
 
 impl NodeVerdict {
     pub fn feasible(&self) -> bool {
-        self.rejected.is_none()
+        self.plugin == FEASIBLE
     }
 
-    /// What the filter plugin at `index` (in [`Decision::filter_plugins`]) said.
-    pub fn filter_outcome(&self, index: usize) -> FilterOutcome {
-        match &self.rejected {
-            Some(r) if index == r.plugin => FilterOutcome::Fail {
-                code: r.code,
-                reasons: r.reasons.clone(),
-            },
-            Some(r) if index > r.plugin => FilterOutcome::Skipped,
-            _ => FilterOutcome::Pass,
-        }
+    /// The index (in [`Decision::filter_plugins`]) of the filter that rejected the node.
+    pub fn rejected_by(&self) -> Option<usize> {
+        (!self.feasible()).then_some(usize::from(self.plugin))
     }
 }
 
 /// The record of one scheduling attempt.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "DecisionData", into = "DecisionData")]
 pub struct Decision {
     /// `namespace/name` of the pod.
     pub pod: String,
@@ -101,25 +101,192 @@ pub struct Decision {
     pub feasible: usize,
     /// The filter plugins, in the order they ran on each node.
     pub filter_plugins: Vec<Cow<'static, str>>,
+    /// The node names the verdicts refer to (the scheduler's snapshot's, shared).
+    names: Arc<[Arc<str>]>,
     /// In the order they were evaluated.
     pub nodes: Vec<NodeVerdict>,
+    /// What rejected nodes were told, each distinct answer once; a rejected node's
+    /// [`NodeVerdict::slot`] points here.
+    rejections: Vec<Reasons>,
     /// The score plugins that took part (PreScore may skip some), with their weights.
     score_columns: Vec<(Cow<'static, str>, i64)>,
     /// Each feasible node's (raw, normalized) score per plugin of `score_columns`.
     scores: Vec<[i64; 2]>,
+    /// Each feasible node's weighted total, by [`NodeVerdict::slot`].
+    totals: Vec<i64>,
     pub chosen: Option<String>,
     /// The FailedScheduling message when no node fits.
     pub failure: Option<String>,
 }
 
+/// A decision as snapshots keep it: each verdict names its node.
+#[derive(Serialize, Deserialize)]
+struct DecisionData {
+    pod: String,
+    at: SimTime,
+    total_nodes: usize,
+    evaluated: usize,
+    feasible: usize,
+    filter_plugins: Vec<Cow<'static, str>>,
+    nodes: Vec<NodeVerdictData>,
+    score_columns: Vec<(Cow<'static, str>, i64)>,
+    scores: Vec<[i64; 2]>,
+    chosen: Option<String>,
+    failure: Option<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct NodeVerdictData {
+    node: Arc<str>,
+    rejected: Option<Rejection>,
+    score_start: Option<u32>,
+    total: Option<i64>,
+}
+
+impl From<Decision> for DecisionData {
+    fn from(d: Decision) -> DecisionData {
+        let n = d.score_columns.len();
+        let nodes = d
+            .nodes
+            .iter()
+            .map(|v| NodeVerdictData {
+                node: d
+                    .names
+                    .get(v.node as usize)
+                    .cloned()
+                    .unwrap_or_else(|| Arc::from("")),
+                rejected: v.rejected_by().map(|plugin| Rejection {
+                    plugin,
+                    code: v.code,
+                    reasons: d
+                        .rejections
+                        .get(v.slot as usize)
+                        .cloned()
+                        .unwrap_or_default(),
+                }),
+                score_start: v.feasible().then_some(v.slot * n as u32),
+                total: v
+                    .feasible()
+                    .then(|| d.totals.get(v.slot as usize).copied())
+                    .flatten(),
+            })
+            .collect();
+        DecisionData {
+            pod: d.pod,
+            at: d.at,
+            total_nodes: d.total_nodes,
+            evaluated: d.evaluated,
+            feasible: d.feasible,
+            filter_plugins: d.filter_plugins,
+            nodes,
+            score_columns: d.score_columns,
+            scores: d.scores,
+            chosen: d.chosen,
+            failure: d.failure,
+        }
+    }
+}
+
+impl From<DecisionData> for Decision {
+    fn from(d: DecisionData) -> Decision {
+        let mut names = Vec::with_capacity(d.nodes.len());
+        let (mut rejections, mut totals) = (Vec::new(), Vec::new());
+        let nodes = d
+            .nodes
+            .into_iter()
+            .map(|v| {
+                names.push(v.node);
+                let node = (names.len() - 1) as u32;
+                match v.rejected {
+                    Some(r) => {
+                        rejections.push(r.reasons);
+                        NodeVerdict {
+                            node,
+                            slot: (rejections.len() - 1) as u32,
+                            plugin: u8::try_from(r.plugin).unwrap_or(FEASIBLE - 1),
+                            code: r.code,
+                        }
+                    }
+                    None => {
+                        totals.push(v.total.unwrap_or_default());
+                        NodeVerdict {
+                            node,
+                            slot: (totals.len() - 1) as u32,
+                            plugin: FEASIBLE,
+                            code: Code::Success,
+                        }
+                    }
+                }
+            })
+            .collect();
+        Decision {
+            pod: d.pod,
+            at: d.at,
+            total_nodes: d.total_nodes,
+            evaluated: d.evaluated,
+            feasible: d.feasible,
+            filter_plugins: d.filter_plugins,
+            names: names.into(),
+            nodes,
+            rejections,
+            score_columns: d.score_columns,
+            scores: d.scores,
+            totals,
+            chosen: d.chosen,
+            failure: d.failure,
+        }
+    }
+}
+
 impl Decision {
+    /// The name of the node a verdict is about.
+    pub fn node_name(&self, verdict: &NodeVerdict) -> &str {
+        self.names
+            .get(verdict.node as usize)
+            .map(|n| &**n)
+            .unwrap_or_default()
+    }
+
+    /// What the filter plugin at `index` (in [`Decision::filter_plugins`]) said about
+    /// the verdict's node.
+    pub fn filter_outcome(&self, verdict: &NodeVerdict, index: usize) -> FilterOutcome {
+        match verdict.rejected_by() {
+            Some(plugin) if index == plugin => FilterOutcome::Fail {
+                code: verdict.code,
+                reasons: self
+                    .rejections
+                    .get(verdict.slot as usize)
+                    .map(Reasons::to_texts)
+                    .unwrap_or_default(),
+            },
+            Some(plugin) if index > plugin => FilterOutcome::Skipped,
+            _ => FilterOutcome::Pass,
+        }
+    }
+
+    /// What rejected the verdict's node: the plugin's code and reasons.
+    pub fn rejection(&self, verdict: &NodeVerdict) -> Option<(Code, &Reasons)> {
+        verdict.rejected_by()?;
+        Some((verdict.code, self.rejections.get(verdict.slot as usize)?))
+    }
+
+    /// A feasible node's weighted total; `None` when infeasible.
+    pub fn total(&self, verdict: &NodeVerdict) -> Option<i64> {
+        if !verdict.feasible() {
+            return None;
+        }
+        self.totals.get(verdict.slot as usize).copied()
+    }
+
     /// The scores of a feasible node, one per score plugin (none when infeasible).
     pub fn scores(&self, verdict: &NodeVerdict) -> impl Iterator<Item = PluginScore> + '_ {
         let n = self.score_columns.len();
-        let row = verdict
-            .score_start
-            .and_then(|start| self.scores.get(start as usize..start as usize + n))
-            .unwrap_or_default();
+        let start = verdict.slot as usize * n;
+        let row = if verdict.feasible() {
+            self.scores.get(start..start + n).unwrap_or_default()
+        } else {
+            &[]
+        };
         row.iter()
             .zip(&self.score_columns)
             .map(|([raw, normalized], (plugin, weight))| PluginScore {
@@ -190,6 +357,10 @@ pub fn num_feasible_nodes_to_find(num_all_nodes: usize) -> usize {
 pub struct Snapshot<'a> {
     pub infos: Vec<NodeInfo<'a>>,
     index: BTreeMap<Arc<str>, usize>,
+    /// The nodes' names in `infos` order, shared by every decision made on it.
+    names: Arc<[Arc<str>]>,
+    /// Every label key and value of the nodes, numbered (`NodeInfo::label_ids`).
+    labels: std::collections::HashMap<&'a str, u32>,
 }
 
 impl<'a> Snapshot<'a> {
@@ -197,13 +368,40 @@ impl<'a> Snapshot<'a> {
         nodes: impl IntoIterator<Item = &'a Node>,
         pods: impl IntoIterator<Item = &'a Pod>,
     ) -> Snapshot<'a> {
-        let infos: Vec<NodeInfo<'a>> = nodes.into_iter().map(NodeInfo::new).collect();
+        let mut infos: Vec<NodeInfo<'a>> = nodes.into_iter().map(NodeInfo::new).collect();
+        let mut labels = std::collections::HashMap::new();
+        for info in &mut infos {
+            let map: &'a std::collections::BTreeMap<String, String> = info.labels;
+            let mut id = |s: &'a str| {
+                let next = labels.len() as u32;
+                *labels.entry(s).or_insert(next)
+            };
+            info.label_ids = map.iter().map(|(k, v)| (id(k), id(v))).collect();
+        }
+        // Nodes with the same taint share its reason text, so decisions tell their
+        // rejections apart by address.
+        let mut texts: std::collections::HashMap<Arc<str>, Arc<str>> =
+            std::collections::HashMap::new();
+        for info in &mut infos {
+            for reason in &mut info.taint_reasons {
+                *reason = texts
+                    .entry(reason.clone())
+                    .or_insert_with(|| reason.clone())
+                    .clone();
+            }
+        }
         let index = infos
             .iter()
             .enumerate()
             .map(|(i, n)| (n.name.clone(), i))
             .collect();
-        let mut snap = Snapshot { infos, index };
+        let names = infos.iter().map(|n| n.name.clone()).collect();
+        let mut snap = Snapshot {
+            infos,
+            index,
+            names,
+            labels,
+        };
         for p in pods {
             if let Some(node) = p.spec.as_ref().and_then(|s| s.node_name.as_deref()) {
                 if !is_terminal(p) {
@@ -218,6 +416,13 @@ impl<'a> Snapshot<'a> {
     pub fn assume(&mut self, node: &str, pod: &Pod) {
         if let Some(&i) = self.index.get(node) {
             self.infos[i].add_pod(pod);
+        }
+    }
+
+    /// [`Snapshot::assume`] for a pod whose PreFilter ran already.
+    pub fn assume_info(&mut self, node: &str, pod: &PodInfo<'_>) {
+        if let Some(&i) = self.index.get(node) {
+            self.infos[i].add(pod);
         }
     }
 }
@@ -257,20 +462,57 @@ impl Scheduler {
     /// Finds a node for `pod` in `snapshot`. The caller assumes the pod onto the chosen
     /// node ([`Snapshot::assume`]) so the next pod of the same pass sees it.
     pub fn schedule(&mut self, pod: &Pod, snapshot: &Snapshot<'_>, at: SimTime) -> Decision {
+        let mut info = PodInfo::new(pod);
+        info.compile_selector(&snapshot.labels);
+        self.schedule_info(&info, snapshot, at)
+    }
+
+    /// [`Scheduler::schedule`], then the pod assumed onto the chosen node.
+    pub fn schedule_and_assume(
+        &mut self,
+        pod: &Pod,
+        snapshot: &mut Snapshot<'_>,
+        at: SimTime,
+    ) -> Decision {
+        let mut info = PodInfo::new(pod);
+        info.compile_selector(&snapshot.labels);
+        let decision = self.schedule_info(&info, snapshot, at);
+        if let Some(node) = &decision.chosen {
+            snapshot.assume_info(node, &info);
+        }
+        decision
+    }
+
+    fn schedule_info(
+        &mut self,
+        pod: &PodInfo<'_>,
+        snapshot: &Snapshot<'_>,
+        at: SimTime,
+    ) -> Decision {
         let key = format!(
             "{}/{}",
             pod.metadata.namespace.as_deref().unwrap_or("default"),
             pod.metadata.name.as_deref().unwrap_or_default()
         );
-        // PreFilter: what every node's filters and scores need from the pod, once.
-        let pod = PodInfo::new(pod);
         let infos = &snapshot.infos;
         let total = infos.len();
         let want = match self.sampling {
             Sampling::Adaptive => num_feasible_nodes_to_find(total),
             Sampling::Exhaustive => total,
         };
+        // PreFilter: the filters that concern this pod, with their places in the profile.
+        let active: Vec<(usize, &dyn FilterPlugin)> = self
+            .profile
+            .filters
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| !f.skip(pod))
+            .map(|(i, f)| (i, f.as_ref()))
+            .collect();
         let mut verdicts = Vec::with_capacity(want.min(total));
+        let mut rejections = Vec::new();
+        let mut last_reasons = 0;
+        // (place in verdicts, node index) of each feasible node.
         let mut feasible_idx = Vec::new();
         let start = if total == 0 {
             0
@@ -283,16 +525,25 @@ impl Scheduler {
             }
             let idx = (start + i) % total;
             let info = &infos[idx];
-            let rejected = self.run_filters(&pod, info);
-            if rejected.is_none() {
-                feasible_idx.push((verdicts.len(), idx));
-            }
-            verdicts.push(NodeVerdict {
-                node: info.name.clone(),
-                rejected,
-                score_start: None,
-                total: None,
-            });
+            let verdict = match run_filters(&active, pod, info, &mut rejections, &mut last_reasons)
+            {
+                None => {
+                    feasible_idx.push((verdicts.len(), idx));
+                    NodeVerdict {
+                        node: idx as u32,
+                        slot: (feasible_idx.len() - 1) as u32,
+                        plugin: FEASIBLE,
+                        code: Code::Success,
+                    }
+                }
+                Some((plugin, code, slot)) => NodeVerdict {
+                    node: idx as u32,
+                    slot,
+                    plugin,
+                    code,
+                },
+            };
+            verdicts.push(verdict);
         }
         let evaluated = verdicts.len();
         if total > 0 {
@@ -311,15 +562,18 @@ impl Scheduler {
                 .iter()
                 .map(|p| Cow::Borrowed(p.name()))
                 .collect(),
+            names: snapshot.names.clone(),
             nodes: Vec::new(),
+            rejections,
             score_columns: Vec::new(),
             scores: Vec::new(),
+            totals: Vec::new(),
             chosen: None,
             failure: None,
         };
         if feasible_idx.is_empty() {
-            decision.failure = Some(fit_error_message(total, &verdicts));
             decision.nodes = verdicts;
+            decision.failure = Some(fit_error_message(total, &decision));
             return decision;
         }
 
@@ -330,39 +584,40 @@ impl Scheduler {
             .scores
             .iter()
             .map(|p| p.as_ref())
-            .filter(|p| !p.skip(&pod))
+            .filter(|p| !p.skip(pod))
             .collect();
         let n = scoring.len();
         let mut scores = vec![[0i64; 2]; feasible_idx.len() * n];
+        let feasible_infos: Vec<&NodeInfo<'_>> =
+            feasible_idx.iter().map(|&(_, i)| &infos[i]).collect();
+        let mut raw = Vec::with_capacity(feasible_idx.len());
         let mut column = Vec::with_capacity(feasible_idx.len());
         for (j, plugin) in scoring.iter().enumerate() {
+            raw.clear();
+            plugin.score_nodes(pod, &feasible_infos, &mut raw);
             column.clear();
-            column.extend(
-                feasible_idx
-                    .iter()
-                    .map(|&(_, i)| plugin.score(&pod, &infos[i])),
-            );
-            let raw = column.clone();
+            column.extend_from_slice(&raw);
             plugin.normalize(&mut column);
             for (k, score) in scores.iter_mut().skip(j).step_by(n).enumerate() {
                 *score = [raw[k], column[k]];
             }
         }
-        for (k, &(v, _)) in feasible_idx.iter().enumerate() {
-            let mine = &scores[k * n..(k + 1) * n];
-            verdicts[v].score_start = Some((k * n) as u32);
-            verdicts[v].total = Some(
-                mine.iter()
-                    .zip(&scoring)
-                    .map(|([_, normalized], p)| normalized * p.weight())
-                    .sum(),
-            );
-        }
+        let weights: Vec<i64> = scoring.iter().map(|p| p.weight()).collect();
+        let totals: Vec<i64> = scores
+            .chunks(n.max(1))
+            .take(feasible_idx.len())
+            .map(|row| {
+                row.iter()
+                    .zip(&weights)
+                    .map(|([_, normalized], w)| normalized * w)
+                    .sum()
+            })
+            .collect();
         // selectHost: the highest total; ties broken uniformly at random (seeded).
         let mut best: Option<(i64, usize)> = None;
         let mut ties = 0u64;
-        for &(v, _) in &feasible_idx {
-            let t = verdicts[v].total.unwrap_or(0);
+        for (k, &(v, _)) in feasible_idx.iter().enumerate() {
+            let t = totals.get(k).copied().unwrap_or(0);
             match best {
                 Some((b, _)) if t < b => {}
                 Some((b, _)) if t == b => {
@@ -377,31 +632,55 @@ impl Scheduler {
                 }
             }
         }
-        decision.chosen = best.map(|(_, v)| verdicts[v].node.to_string());
+        decision.chosen = best.map(|(_, v)| snapshot.names[verdicts[v].node as usize].to_string());
         decision.nodes = verdicts;
         decision.scores = scores;
+        decision.totals = totals;
         decision.score_columns = scoring
             .iter()
             .map(|p| (Cow::Borrowed(p.name()), p.weight()))
             .collect();
         decision
     }
+}
 
-    /// The filters in order until one rejects the node.
-    fn run_filters(&self, pod: &PodInfo<'_>, info: &NodeInfo<'_>) -> Option<Rejection> {
-        self.profile
-            .filters
-            .iter()
-            .enumerate()
-            .find_map(|(plugin, filter)| {
-                let Status { code, reasons } = filter.filter(pod, info);
-                (code != Code::Success).then_some(Rejection {
-                    plugin,
-                    code,
-                    reasons,
-                })
-            })
+/// The place of `reasons` in a decision's table of them, added if new. Most nodes are
+/// rejected for one of a few reasons, shared (fixed texts, or a node's taint text the
+/// snapshot shares among nodes with the same taint), so they are told apart by
+/// address: the last one used is tried first, then the 16 before it.
+fn intern_reasons(table: &mut Vec<Reasons>, last: &mut usize, reasons: &Reasons) -> u32 {
+    let same = |a: &Reasons| a.same_as(reasons);
+    if table.get(*last).is_some_and(same) {
+        return *last as u32;
     }
+    let from = table.len().saturating_sub(16);
+    if let Some(i) = table[from..].iter().position(same) {
+        *last = from + i;
+        return *last as u32;
+    }
+    table.push(reasons.clone());
+    *last = table.len() - 1;
+    *last as u32
+}
+
+/// The filters in order until one rejects the node: (its index, code, the place of
+/// its reasons in `table`). The reasons are looked at in place, not moved: most are
+/// in the table already.
+fn run_filters(
+    filters: &[(usize, &dyn FilterPlugin)],
+    pod: &PodInfo<'_>,
+    info: &NodeInfo<'_>,
+    table: &mut Vec<Reasons>,
+    last: &mut usize,
+) -> Option<(u8, Code, u32)> {
+    for &(plugin, filter) in filters {
+        let status = filter.filter(pod, info);
+        if let Status::Rejected { code, reasons } = &status {
+            let slot = intern_reasons(table, last, reasons);
+            return Some((u8::try_from(plugin).unwrap_or(FEASIBLE - 1), *code, slot));
+        }
+    }
+    None
 }
 
 fn is_terminal(pod: &Pod) -> bool {
@@ -428,18 +707,14 @@ fn histogram<'a>(reasons: impl Iterator<Item = &'a str>) -> String {
 
 /// The FailedScheduling message (`FitError.Error()` plus DefaultPreemption's
 /// PostFilter message).
-pub fn fit_error_message(total: usize, verdicts: &[NodeVerdict]) -> String {
-    let failures: Vec<(Code, &[Cow<'static, str>])> = verdicts
+pub fn fit_error_message(total: usize, decision: &Decision) -> String {
+    let failures: Vec<(Code, &Reasons)> = decision
+        .nodes
         .iter()
-        .filter_map(|v| v.rejected.as_ref())
-        .map(|r| (r.code, r.reasons.as_slice()))
+        .filter_map(|v| decision.rejection(v))
         .collect();
     let mut msg = format!("0/{total} nodes are available");
-    let filter_msg = histogram(
-        failures
-            .iter()
-            .flat_map(|(_, r)| r.iter().map(|r| r.as_ref())),
-    );
+    let filter_msg = histogram(failures.iter().flat_map(|(_, r)| r.iter().map(|r| &**r)));
     if !filter_msg.is_empty() {
         msg.push_str(&format!(": {filter_msg}."));
     } else {

@@ -267,7 +267,7 @@ impl SchedulingQueue {
         let mut rejecting: Vec<usize> = decision
             .nodes
             .iter()
-            .filter_map(|v| v.rejected.as_ref().map(|r| r.plugin))
+            .filter_map(|v| v.rejected_by())
             .collect();
         rejecting.sort_unstable();
         rejecting.dedup();

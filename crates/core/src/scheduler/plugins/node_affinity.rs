@@ -76,17 +76,13 @@ fn term_matches(term: &NodeSelectorTerm, node: &Node) -> bool {
 }
 
 /// Whether the pod's nodeSelector and required node affinity admit the node.
-pub fn required_matches(pod: &Pod, node: &Node) -> bool {
+pub fn required_matches(pod: &PodInfo<'_>, node: &NodeInfo<'_>) -> bool {
+    node.matches_selector(&pod.node_selector) && required_affinity_matches(pod, node.node)
+}
+
+/// Whether the pod's required node affinity (its terms ORed) admits the node.
+fn required_affinity_matches(pod: &Pod, node: &Node) -> bool {
     let Some(spec) = &pod.spec else { return true };
-    if let Some(selector) = &spec.node_selector {
-        let labels = labels(node);
-        if !selector
-            .iter()
-            .all(|(k, v)| label(labels, k) == Some(v.as_str()))
-        {
-            return false;
-        }
-    }
     let required = spec
         .affinity
         .as_ref()
@@ -105,13 +101,42 @@ pub fn required_matches(pod: &Pod, node: &Node) -> bool {
     }
 }
 
+/// The pod's preferred node affinity terms.
+fn preferred(pod: &Pod) -> &[k8s_openapi::api::core::v1::PreferredSchedulingTerm] {
+    pod.spec
+        .as_ref()
+        .and_then(|s| s.affinity.as_ref())
+        .and_then(|a| a.node_affinity.as_ref())
+        .and_then(|na| {
+            na.preferred_during_scheduling_ignored_during_execution
+                .as_deref()
+        })
+        .unwrap_or_default()
+}
+
 impl FilterPlugin for NodeAffinity {
     fn name(&self) -> &'static str {
         "NodeAffinity"
     }
 
+    /// PreFilter: a pod with neither a nodeSelector nor required node affinity skips
+    /// the plugin.
+    fn skip(&self, pod: &PodInfo<'_>) -> bool {
+        pod.node_selector.is_empty()
+            && pod
+                .spec
+                .as_ref()
+                .and_then(|s| s.affinity.as_ref())
+                .and_then(|a| a.node_affinity.as_ref())
+                .and_then(|na| {
+                    na.required_during_scheduling_ignored_during_execution
+                        .as_ref()
+                })
+                .is_none()
+    }
+
     fn filter(&self, pod: &PodInfo<'_>, node: &NodeInfo<'_>) -> Status {
-        if required_matches(pod, node.node) {
+        if required_matches(pod, node) {
             Status::success()
         } else {
             Status::unresolvable(ERR_REASON_POD)
@@ -128,19 +153,14 @@ impl ScorePlugin for NodeAffinity {
         2
     }
 
+    /// PreScore: a pod without preferred node affinity skips the plugin.
+    fn skip(&self, pod: &PodInfo<'_>) -> bool {
+        preferred(pod).is_empty()
+    }
+
     /// The sum of the weights of the preferred terms the node matches.
     fn score(&self, pod: &PodInfo<'_>, node: &NodeInfo<'_>) -> i64 {
-        let preferred = pod
-            .spec
-            .as_ref()
-            .and_then(|s| s.affinity.as_ref())
-            .and_then(|a| a.node_affinity.as_ref())
-            .and_then(|na| {
-                na.preferred_during_scheduling_ignored_during_execution
-                    .as_deref()
-            })
-            .unwrap_or_default();
-        preferred
+        preferred(pod)
             .iter()
             .filter(|p| p.weight != 0 && term_matches(&p.preference, node.node))
             .map(|p| i64::from(p.weight))

@@ -43,9 +43,14 @@ impl FilterPlugin for NodePorts {
         "NodePorts"
     }
 
+    /// PreFilter: a pod without host ports skips the plugin.
+    fn skip(&self, pod: &PodInfo<'_>) -> bool {
+        pod.host_ports.is_empty()
+    }
+
     fn filter(&self, pod: &PodInfo<'_>, node: &NodeInfo<'_>) -> Status {
-        let wanted = host_ports(pod);
-        if wanted
+        if pod
+            .host_ports
             .iter()
             .any(|w| node.used_ports.iter().any(|u| conflicts(w, u)))
         {

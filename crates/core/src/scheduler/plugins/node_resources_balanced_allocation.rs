@@ -7,6 +7,13 @@ use crate::scheduler::framework::{NodeInfo, PodInfo, ScorePlugin, MAX_NODE_SCORE
 
 pub struct NodeResourcesBalancedAllocation;
 
+/// Quantities beyond i64 (no real cluster has them) convert the slow way.
+#[cold]
+#[inline(never)]
+fn wide_to_f64(x: i128) -> f64 {
+    x as f64
+}
+
 impl ScorePlugin for NodeResourcesBalancedAllocation {
     fn name(&self) -> &'static str {
         "NodeResourcesBalancedAllocation"
@@ -20,27 +27,31 @@ impl ScorePlugin for NodeResourcesBalancedAllocation {
         pod.requests.milli_cpu == 0 && pod.requests.memory == 0
     }
 
+    fn score_nodes(&self, pod: &PodInfo<'_>, nodes: &[&NodeInfo<'_>], out: &mut Vec<i64>) {
+        out.extend(nodes.iter().map(|n| self.score(pod, n)));
+    }
+
     fn score(&self, pod: &PodInfo<'_>, node: &NodeInfo<'_>) -> i64 {
         let want = pod.requests;
         // Through i64 where the value fits: converting i128 to f64 is slow.
-        let float = |x: i128| i64::try_from(x).map_or_else(|_| x as f64, |v| v as f64);
+        let float = |x: i128| {
+            if (i128::from(i64::MIN)..=i128::from(i64::MAX)).contains(&x) {
+                x as i64 as f64
+            } else {
+                wide_to_f64(x)
+            }
+        };
         let fraction = |requested: i128, allocatable: i128| -> Option<f64> {
             (allocatable > 0).then(|| (float(requested) / float(allocatable)).min(1.0))
         };
-        let fractions: Vec<f64> = [
-            fraction(
-                node.requested.milli_cpu + want.milli_cpu,
-                node.allocatable.milli_cpu,
-            ),
-            fraction(node.requested.memory + want.memory, node.allocatable.memory),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
-        let std = if fractions.len() == 2 {
-            ((fractions[0] - fractions[1]) / 2.0).abs()
-        } else {
-            0.0
+        let cpu = fraction(
+            node.requested.milli_cpu + want.milli_cpu,
+            node.allocatable.milli_cpu,
+        );
+        let memory = fraction(node.requested.memory + want.memory, node.allocatable.memory);
+        let std = match (cpu, memory) {
+            (Some(c), Some(m)) => ((c - m) / 2.0).abs(),
+            _ => 0.0,
         };
         ((1.0 - std) * MAX_NODE_SCORE as f64) as i64
     }

@@ -3,8 +3,8 @@
 
 use crate::model::Pod;
 use crate::scheduler::framework::{
-    node_hint, ClusterEvent, FilterPlugin, NodeInfo, PodInfo, QueueingHint, ScorePlugin, Status,
-    MAX_NODE_SCORE,
+    node_hint, ClusterEvent, FilterPlugin, NodeInfo, PodInfo, QueueingHint, Reason, Reasons,
+    ScorePlugin, Status, MAX_NODE_SCORE,
 };
 
 pub struct NodeResourcesFit;
@@ -16,22 +16,22 @@ impl FilterPlugin for NodeResourcesFit {
 
     fn filter(&self, pod: &PodInfo<'_>, node: &NodeInfo<'_>) -> Status {
         let want = pod.requests;
-        let mut reasons = Vec::new();
+        let mut reasons = Reasons::default();
         if node.requested.pods + 1 > node.allocatable.pods {
-            reasons.push("Too many pods".into());
+            reasons.push(Reason::Fixed("Too many pods"));
         }
         if want.milli_cpu > 0
             && want.milli_cpu > node.allocatable.milli_cpu - node.requested.milli_cpu
         {
-            reasons.push("Insufficient cpu".into());
+            reasons.push(Reason::Fixed("Insufficient cpu"));
         }
         if want.memory > 0 && want.memory > node.allocatable.memory - node.requested.memory {
-            reasons.push("Insufficient memory".into());
+            reasons.push(Reason::Fixed("Insufficient memory"));
         }
         if reasons.is_empty() {
             Status::success()
         } else {
-            Status {
+            Status::Rejected {
                 code: crate::scheduler::framework::Code::Unschedulable,
                 reasons,
             }
@@ -68,6 +68,10 @@ impl ScorePlugin for NodeResourcesFit {
 
     fn weight(&self) -> i64 {
         1
+    }
+
+    fn score_nodes(&self, pod: &PodInfo<'_>, nodes: &[&NodeInfo<'_>], out: &mut Vec<i64>) {
+        out.extend(nodes.iter().map(|n| self.score(pod, n)));
     }
 
     /// LeastAllocated over cpu and memory, each with weight 1.

@@ -4,7 +4,7 @@
 use crate::model::{taints, Pod};
 use crate::scheduler::framework::{
     default_normalize, node_hint, ClusterEvent, FilterPlugin, NodeInfo, PodInfo, QueueingHint,
-    ScorePlugin, Status,
+    Reason, ScorePlugin, Status,
 };
 
 pub struct TaintToleration;
@@ -15,14 +15,15 @@ impl FilterPlugin for TaintToleration {
     }
 
     fn filter(&self, pod: &PodInfo<'_>, node: &NodeInfo<'_>) -> Status {
-        match taints::first_untolerated(node.taints, pod.tolerations, &["NoSchedule", "NoExecute"])
-        {
+        // The first NoSchedule/NoExecute taint no toleration tolerates; the node worked
+        // out each taint's reason once.
+        let untolerated = node
+            .hard_taints
+            .iter()
+            .find(|&&i| !taints::tolerated_by(pod.tolerations, &node.taints[i]));
+        match untolerated {
             None => Status::success(),
-            Some(t) => Status::unresolvable(format!(
-                "node(s) had untolerated taint {{{}: {}}}",
-                t.key,
-                t.value.as_deref().unwrap_or_default()
-            )),
+            Some(&i) => Status::unresolvable(Reason::Shared(node.taint_reasons[i].clone())),
         }
     }
 
@@ -46,6 +47,9 @@ impl ScorePlugin for TaintToleration {
 
     /// The number of intolerable PreferNoSchedule taints (lower is better).
     fn score(&self, pod: &PodInfo<'_>, node: &NodeInfo<'_>) -> i64 {
+        if !node.soft_taints {
+            return 0;
+        }
         // Only tolerations whose effect is empty or PreferNoSchedule count here.
         let counts = |t: &&crate::model::Toleration| {
             t.effect
@@ -63,6 +67,10 @@ impl ScorePlugin for TaintToleration {
                         .any(|t| taints::tolerates(t, taint))
             })
             .count() as i64
+    }
+
+    fn score_nodes(&self, pod: &PodInfo<'_>, nodes: &[&NodeInfo<'_>], out: &mut Vec<i64>) {
+        out.extend(nodes.iter().map(|n| self.score(pod, n)));
     }
 
     fn normalize(&self, scores: &mut [i64]) {
