@@ -110,8 +110,9 @@ pub struct Decision {
     rejections: Vec<Reasons>,
     /// The score plugins that took part (PreScore may skip some), with their weights.
     score_columns: Vec<(Cow<'static, str>, i64)>,
-    /// Each feasible node's (raw, normalized) score per plugin of `score_columns`.
-    scores: Vec<[i64; 2]>,
+    /// Each feasible node's (raw, normalized) score per plugin of `score_columns`
+    /// (scores are small: 0..=100 normalized; raw ones saturate at i32's bounds).
+    scores: Vec<[i32; 2]>,
     /// Each feasible node's weighted total, by [`NodeVerdict::slot`].
     totals: Vec<i64>,
     pub chosen: Option<String>,
@@ -130,7 +131,7 @@ struct DecisionData {
     filter_plugins: Vec<Cow<'static, str>>,
     nodes: Vec<NodeVerdictData>,
     score_columns: Vec<(Cow<'static, str>, i64)>,
-    scores: Vec<[i64; 2]>,
+    scores: Vec<[i32; 2]>,
     chosen: Option<String>,
     failure: Option<String>,
 }
@@ -291,8 +292,8 @@ impl Decision {
             .zip(&self.score_columns)
             .map(|([raw, normalized], (plugin, weight))| PluginScore {
                 plugin: plugin.clone(),
-                raw: *raw,
-                normalized: *normalized,
+                raw: i64::from(*raw),
+                normalized: i64::from(*normalized),
                 weight: *weight,
             })
     }
@@ -528,7 +529,7 @@ impl Scheduler {
             let verdict = match run_filters(&active, pod, info, &mut rejections, &mut last_reasons)
             {
                 None => {
-                    feasible_idx.push((verdicts.len(), idx));
+                    feasible_idx.push((verdicts.len() as u32, idx as u32));
                     NodeVerdict {
                         node: idx as u32,
                         slot: (feasible_idx.len() - 1) as u32,
@@ -587,9 +588,12 @@ impl Scheduler {
             .filter(|p| !p.skip(pod))
             .collect();
         let n = scoring.len();
-        let mut scores = vec![[0i64; 2]; feasible_idx.len() * n];
-        let feasible_infos: Vec<&NodeInfo<'_>> =
-            feasible_idx.iter().map(|&(_, i)| &infos[i]).collect();
+        let mut scores = vec![[0i32; 2]; feasible_idx.len() * n];
+        let mut totals = vec![0i64; feasible_idx.len()];
+        let feasible_infos: Vec<&NodeInfo<'_>> = feasible_idx
+            .iter()
+            .map(|&(_, i)| &infos[i as usize])
+            .collect();
         let mut raw = Vec::with_capacity(feasible_idx.len());
         let mut column = Vec::with_capacity(feasible_idx.len());
         for (j, plugin) in scoring.iter().enumerate() {
@@ -598,25 +602,19 @@ impl Scheduler {
             column.clear();
             column.extend_from_slice(&raw);
             plugin.normalize(&mut column);
-            for (k, score) in scores.iter_mut().skip(j).step_by(n).enumerate() {
-                *score = [raw[k], column[k]];
+            let weight = plugin.weight();
+            let small = |v: i64| v.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32;
+            let rows = scores.iter_mut().skip(j).step_by(n);
+            for (((score, total), &r), &c) in rows.zip(&mut totals).zip(&raw).zip(&column) {
+                *score = [small(r), small(c)];
+                *total += c * weight;
             }
         }
-        let weights: Vec<i64> = scoring.iter().map(|p| p.weight()).collect();
-        let totals: Vec<i64> = scores
-            .chunks(n.max(1))
-            .take(feasible_idx.len())
-            .map(|row| {
-                row.iter()
-                    .zip(&weights)
-                    .map(|([_, normalized], w)| normalized * w)
-                    .sum()
-            })
-            .collect();
         // selectHost: the highest total; ties broken uniformly at random (seeded).
         let mut best: Option<(i64, usize)> = None;
         let mut ties = 0u64;
         for (k, &(v, _)) in feasible_idx.iter().enumerate() {
+            let v = v as usize;
             let t = totals.get(k).copied().unwrap_or(0);
             match best {
                 Some((b, _)) if t < b => {}

@@ -11,6 +11,14 @@ impl FilterPlugin for NodeName {
         "NodeName"
     }
 
+    /// A pod without `spec.nodeName` passes every node: the filter need not run.
+    fn skip(&self, pod: &PodInfo<'_>) -> bool {
+        pod.spec
+            .as_ref()
+            .and_then(|s| s.node_name.as_deref())
+            .is_none_or(str::is_empty)
+    }
+
     fn filter(&self, pod: &PodInfo<'_>, node: &NodeInfo<'_>) -> Status {
         match pod.spec.as_ref().and_then(|s| s.node_name.as_deref()) {
             Some(name) if !name.is_empty() && name != node.name() => {
