@@ -520,11 +520,18 @@ impl Scheduler {
         } else {
             self.next_start_node_index % total
         };
-        for i in 0..total {
+        // Round-robin from `start`: the index wraps by a compare, not a division.
+        let mut idx = start;
+        for _ in 0..total {
             if feasible_idx.len() >= want {
                 break;
             }
-            let idx = (start + i) % total;
+            let at = idx;
+            idx += 1;
+            if idx == total {
+                idx = 0;
+            }
+            let idx = at;
             let info = &infos[idx];
             let verdict = match run_filters(&active, pod, info, &mut rejections, &mut last_reasons)
             {
