@@ -103,6 +103,10 @@ Usage:
   podlab [--state FILE] open LINK [--editor FILE]
       Make a share link's cluster the saved one (its editor text goes to FILE). LINK
       may be a file holding the link, or '-' for standard input.
+  podlab [--state FILE] export kind|manifests
+      Print the saved cluster for a real one: `kind` a kind cluster config with its
+      nodes' labels and taints, `manifests` its namespaces, services and pods to
+      apply there.
   podlab [--state FILE] run [--check] SCRIPT
       Replay a transcript ('$ podlab ...' lines with the expected output under each;
       '-' reads stdin) against the saved cluster, from the current directory. Prints
@@ -310,6 +314,25 @@ fn run(
         Some("jsonpath") => jsonpath(&args[1..], out, err),
         Some("share") => share(&state_path, &args[1..], out, err),
         Some("open") => open(&state_path, &args[1..], out, err),
+        Some("export") => {
+            let what = args.get(1).map(String::as_str);
+            if !matches!(what, Some("kind" | "manifests")) || args.len() > 2 {
+                return usage_error(
+                    err,
+                    "export needs what to print: kind (the cluster config) or manifests (the objects)",
+                );
+            }
+            let (o, e, code) = with_state(&state_path, err, |cluster| {
+                let text = match what {
+                    Some("kind") => podlab_core::export::kind_config(cluster),
+                    _ => podlab_core::export::manifests(cluster),
+                };
+                (text, String::new(), 0)
+            })?;
+            write!(out, "{o}")?;
+            write!(err, "{e}")?;
+            Ok(code.clamp(0, 255) as u8)
+        }
         Some(other) => usage_error(err, &format!("unknown command {other:?} for \"podlab\"")),
     }
 }

@@ -12,6 +12,7 @@ pub mod apiserver;
 pub mod clock;
 pub mod cluster;
 pub mod controllers;
+pub mod export;
 pub mod fs;
 pub mod git;
 pub mod gofmt;

@@ -5,7 +5,7 @@
 //! supplies (the CLI reads real files; the web app its editor files), so core stays free
 //! of any OS access.
 
-mod apply;
+pub mod apply;
 mod commands;
 pub mod complete;
 pub mod container;
