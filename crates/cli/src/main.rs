@@ -85,10 +85,13 @@ Usage:
       else .podlab/state.json; created with the default three-node cluster if missing).
   podlab [--state FILE] advance DURATION
       Let simulated time pass (500ms, 10s, 5m, 1h) and run everything due.
-  podlab place [--advance DURATION] [--seed N] FILE...
+  podlab place [--advance DURATION] [--seed N] [--no-default-nodes] FILE...
       Create the objects in FILE (YAML or JSON; '-' reads stdin) on the default
       three-node cluster, let DURATION of simulated time pass (default 30s) and
-      print where each pod landed, or why it could not be placed.
+      print where each pod landed, or why it could not be placed. With
+      --no-default-nodes the files' nodes are the whole cluster: give it
+      `kubectl get nodes,pods -o yaml` from a real cluster and a new pod to ask where
+      it would land there.
   podlab [--state FILE] ssh NODE COMMAND...
       Run a shell command on a node as user k8s (sudo works), as after `ssh NODE`.
   podlab [--state FILE] curl URL
@@ -500,6 +503,7 @@ fn place(
 ) -> std::io::Result<Code> {
     let mut advance = 30_000;
     let mut seed = 1;
+    let mut default_nodes = true;
     let mut files = Vec::new();
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -529,6 +533,7 @@ fn place(
                     }
                 }
             }
+            "--no-default-nodes" if inline.is_none() => default_nodes = false,
             f if f.starts_with('-') && f != "-" => {
                 return usage_error(err, &format!("unknown flag: {f}"))
             }
@@ -539,7 +544,13 @@ fn place(
         return usage_error(err, "must specify at least one FILE");
     }
 
-    let mut cluster = Cluster::with_default_nodes(seed);
+    // Without the chapter's three nodes, the files' nodes are the whole cluster (the
+    // output of `kubectl get nodes,pods -o yaml` from a real one, say).
+    let mut cluster = if default_nodes {
+        Cluster::with_default_nodes(seed)
+    } else {
+        Cluster::empty(seed)
+    };
     let mut failed = false;
     for file in &files {
         let text = if file == "-" {
