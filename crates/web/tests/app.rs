@@ -158,6 +158,25 @@ async fn terminal(root: &Element, line: &str) -> String {
     last_entry(root).text_content().unwrap()
 }
 
+/// The terminal's prompt as shown.
+fn prompt(root: &Element) -> String {
+    root.query_selector("[data-terminal-prompt]")
+        .unwrap()
+        .and_then(|e| e.text_content())
+        .unwrap_or_default()
+}
+
+/// Runs the simulated clock at 10×.
+fn speed_up(root: &Element) {
+    let speed: HtmlElement = root
+        .query_selector("button[data-speed='10']")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    speed.click();
+}
+
 /// A keydown on `target`, as typing it would send.
 fn press(target: &web_sys::EventTarget, key: &str, ctrl: bool) {
     let init = web_sys::KeyboardEventInit::new();
@@ -206,12 +225,7 @@ async fn terminal_runs_kubectl_against_the_same_cluster() {
     assert!(unknown.contains("nosuch: command not found"), "{unknown}");
     let ssh = terminal(&root, "ssh k8s-worker-01").await;
     assert!(!ssh.contains("Could not resolve"), "{ssh}");
-    let prompt = root
-        .query_selector("[data-terminal-prompt]")
-        .unwrap()
-        .and_then(|e| e.text_content())
-        .unwrap_or_default();
-    assert_eq!(prompt, "k8s@k8s-worker-01:~$ ");
+    assert_eq!(prompt(&root), "k8s@k8s-worker-01:~$ ");
     let host = terminal(&root, "hostname").await;
     assert!(host.contains("k8s-worker-01"), "{host}");
     let bye = terminal(&root, "exit").await;
@@ -379,13 +393,7 @@ fn page_options_come_from_the_address() {
 #[wasm_bindgen_test]
 async fn logs_follow_until_ctrl_c() {
     let root = mount().await;
-    let speed: HtmlElement = root
-        .query_selector("button[data-speed='10']")
-        .unwrap()
-        .unwrap()
-        .dyn_into()
-        .unwrap();
-    speed.click();
+    speed_up(&root);
     let created = terminal(
         &root,
         "kubectl run counter --image=busybox --restart=Never --command -- sh -c 'i=0; while true; do i=$((i+1)); echo tick $i; sleep 1; done'",
@@ -423,13 +431,7 @@ async fn logs_follow_until_ctrl_c() {
 #[wasm_bindgen_test]
 async fn exec_it_opens_a_shell_in_a_container() {
     let root = mount().await;
-    let speed: HtmlElement = root
-        .query_selector("button[data-speed='10']")
-        .unwrap()
-        .unwrap()
-        .dyn_into()
-        .unwrap();
-    speed.click();
+    speed_up(&root);
     let created = terminal(&root, "kubectl run bb --image=busybox -- sleep 3600").await;
     assert!(created.contains("pod/bb created"), "{created}");
     let mut phase = String::new();
@@ -441,16 +443,10 @@ async fn exec_it_opens_a_shell_in_a_container() {
         TimeoutFuture::new(100).await;
     }
     assert!(phase.ends_with("Running"), "{phase}");
-    let prompt = || {
-        root.query_selector("[data-terminal-prompt]")
-            .unwrap()
-            .and_then(|e| e.text_content())
-            .unwrap_or_default()
-    };
     terminal(&root, "kubectl exec -it bb -- sh").await;
-    assert_eq!(prompt(), "/ # ");
+    assert_eq!(prompt(&root), "/ # ");
     terminal(&root, "cd /tmp").await;
-    assert_eq!(prompt(), "/tmp # ");
+    assert_eq!(prompt(&root), "/tmp # ");
     let host = terminal(&root, "hostname").await;
     assert!(
         host.contains("/tmp # hostname") && host.ends_with("bb\n"),
@@ -458,7 +454,7 @@ async fn exec_it_opens_a_shell_in_a_container() {
     );
     let bye = terminal(&root, "exit 2").await;
     assert!(bye.contains("command terminated with exit code 2"), "{bye}");
-    assert_eq!(prompt(), "k8s@k8s-master-01:~$ ");
+    assert_eq!(prompt(&root), "k8s@k8s-master-01:~$ ");
     root.remove();
 }
 

@@ -142,17 +142,7 @@ impl Session {
         };
         let p = &s.process;
         let user = crate::fs::user_name(p.user.uid);
-        let home = p.env.get("HOME").cloned().unwrap_or_default();
-        let cwd = p.cwd();
-        let shown = if cwd == home {
-            "~".to_string()
-        } else if let Some(rest) = cwd.strip_prefix(&format!("{home}/")) {
-            format!("~/{rest}")
-        } else {
-            cwd.to_string()
-        };
-        let sigil = if p.user.uid == 0 { '#' } else { '$' };
-        format!("{user}@{}:{shown}{sigil} ", s.node)
+        format!("{user}@{}:{}{} ", s.node, p.prompt_dir(""), p.sigil())
     }
 }
 

@@ -39,17 +39,8 @@ impl ExecSession {
             return String::new();
         }
         let p = &self.process;
-        let root = p.user.uid == 0;
-        let home = p.env.get("HOME").map(String::as_str).unwrap_or("/root");
-        let cwd = p.cwd();
-        let shown = if cwd == home {
-            "~".to_string()
-        } else if let Some(rest) = cwd.strip_prefix(&format!("{home}/")) {
-            format!("~/{rest}")
-        } else {
-            cwd.to_string()
-        };
-        let sigil = if root { '#' } else { '$' };
+        let shown = p.prompt_dir("/root");
+        let sigil = p.sigil();
         match (p.system, self.shell()) {
             (_, "bash") => {
                 let user = crate::fs::user_name(p.user.uid);

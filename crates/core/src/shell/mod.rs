@@ -502,6 +502,29 @@ impl Process {
         &self.cwd
     }
 
+    /// The working directory as a prompt shows it: `~` for HOME (`default_home` when
+    /// the environment has none) and `~/...` below it.
+    pub fn prompt_dir(&self, default_home: &str) -> String {
+        let home = self.env.get("HOME").map_or(default_home, String::as_str);
+        let cwd = self.cwd.as_str();
+        if cwd == home {
+            "~".to_string()
+        } else if let Some(rest) = cwd.strip_prefix(home).and_then(|r| r.strip_prefix('/')) {
+            format!("~/{rest}")
+        } else {
+            cwd.to_string()
+        }
+    }
+
+    /// The prompt's last character: `#` for root, `$` for anyone else.
+    pub fn sigil(&self) -> char {
+        if self.user.uid == 0 {
+            '#'
+        } else {
+            '$'
+        }
+    }
+
     pub fn status(&self) -> i32 {
         self.status
     }

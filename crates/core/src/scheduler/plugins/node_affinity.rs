@@ -80,18 +80,24 @@ pub fn required_matches(pod: &PodInfo<'_>, node: &NodeInfo<'_>) -> bool {
     node.matches_selector(&pod.node_selector) && required_affinity_matches(pod, node.node)
 }
 
+/// The pod's `spec.affinity.nodeAffinity`.
+fn node_affinity(pod: &Pod) -> Option<&k8s_openapi::api::core::v1::NodeAffinity> {
+    pod.spec
+        .as_ref()
+        .and_then(|s| s.affinity.as_ref())
+        .and_then(|a| a.node_affinity.as_ref())
+}
+
+/// The pod's required node affinity.
+fn required(pod: &Pod) -> Option<&k8s_openapi::api::core::v1::NodeSelector> {
+    node_affinity(pod)?
+        .required_during_scheduling_ignored_during_execution
+        .as_ref()
+}
+
 /// Whether the pod's required node affinity (its terms ORed) admits the node.
 fn required_affinity_matches(pod: &Pod, node: &Node) -> bool {
-    let Some(spec) = &pod.spec else { return true };
-    let required = spec
-        .affinity
-        .as_ref()
-        .and_then(|a| a.node_affinity.as_ref())
-        .and_then(|na| {
-            na.required_during_scheduling_ignored_during_execution
-                .as_ref()
-        });
-    match required {
+    match required(pod) {
         // The terms are ORed.
         Some(sel) => sel
             .node_selector_terms
@@ -103,10 +109,7 @@ fn required_affinity_matches(pod: &Pod, node: &Node) -> bool {
 
 /// The pod's preferred node affinity terms.
 fn preferred(pod: &Pod) -> &[k8s_openapi::api::core::v1::PreferredSchedulingTerm] {
-    pod.spec
-        .as_ref()
-        .and_then(|s| s.affinity.as_ref())
-        .and_then(|a| a.node_affinity.as_ref())
+    node_affinity(pod)
         .and_then(|na| {
             na.preferred_during_scheduling_ignored_during_execution
                 .as_deref()
@@ -122,17 +125,7 @@ impl FilterPlugin for NodeAffinity {
     /// PreFilter: a pod with neither a nodeSelector nor required node affinity skips
     /// the plugin.
     fn skip(&self, pod: &PodInfo<'_>) -> bool {
-        pod.node_selector.is_empty()
-            && pod
-                .spec
-                .as_ref()
-                .and_then(|s| s.affinity.as_ref())
-                .and_then(|a| a.node_affinity.as_ref())
-                .and_then(|na| {
-                    na.required_during_scheduling_ignored_during_execution
-                        .as_ref()
-                })
-                .is_none()
+        pod.node_selector.is_empty() && required(pod).is_none()
     }
 
     fn filter(&self, pod: &PodInfo<'_>, node: &NodeInfo<'_>) -> Status {
