@@ -446,52 +446,11 @@ pub fn pod_requests_both(pod: &Pod) -> (Resources, Resources) {
 /// init container, plus overhead (`resourcehelper.PodRequests`). With `non_zero`,
 /// unset cpu/memory count as the scheduler's scoring defaults.
 pub fn pod_requests(pod: &Pod, non_zero: bool) -> Resources {
-    let Some(spec) = &pod.spec else {
-        return Resources::default();
-    };
-    let one = |c: &crate::model::Container| {
-        let req = c.resources.as_ref().and_then(|r| r.requests.as_ref());
-        let get = |k: &str| {
-            req.and_then(|r| r.get(k))
-                .and_then(|q| quantity::milli(q).ok())
-        };
-        let cpu = get("cpu");
-        let mem = get("memory");
-        if non_zero {
-            (
-                cpu.unwrap_or(DEFAULT_MILLI_CPU_REQUEST),
-                mem.unwrap_or(DEFAULT_MEMORY_REQUEST),
-            )
-        } else {
-            (cpu.unwrap_or(0), mem.unwrap_or(0))
-        }
-    };
-    let mut cpu = 0;
-    let mut mem = 0;
-    for c in &spec.containers {
-        let (a, b) = one(c);
-        cpu += a;
-        mem += b;
-    }
-    for c in spec.init_containers.iter().flatten() {
-        let (a, b) = one(c);
-        cpu = cpu.max(a);
-        mem = mem.max(b);
-    }
-    if let Some(overhead) = &spec.overhead {
-        cpu += overhead
-            .get("cpu")
-            .and_then(|q| quantity::milli(q).ok())
-            .unwrap_or(0);
-        mem += overhead
-            .get("memory")
-            .and_then(|q| quantity::milli(q).ok())
-            .unwrap_or(0);
-    }
-    Resources {
-        milli_cpu: cpu,
-        memory: mem,
-        pods: 1,
+    let (requests, non_zero_requests) = pod_requests_both(pod);
+    if non_zero {
+        non_zero_requests
+    } else {
+        requests
     }
 }
 
