@@ -414,25 +414,12 @@ fn git(
                     .map(|_| format!("rm '{p}'\n")),
                 None => return (String::new(), "error: git rm needs a PATH\n".into(), 2),
             },
-            "commit" => {
-                let msg = message.clone().unwrap_or_default();
-                let branch = cluster
-                    .git()
-                    .repo(url)
-                    .map(|r| r.current_branch().to_string())
-                    .unwrap_or_default();
-                let root = cluster
-                    .git()
-                    .repo(url)
-                    .is_some_and(|r| r.branch_head(&branch).is_none());
-                cluster
-                    .git_mut()
-                    .commit(url, &msg, (&author.0, &author.1), now)
-                    .map(|id| {
-                        let root = if root { " (root-commit)" } else { "" };
-                        format!("[{branch}{root} {}] {msg}\n", &id[..7])
-                    })
-            }
+            "commit" => cluster.git_mut().commit_reported(
+                url,
+                message.as_deref().unwrap_or_default(),
+                (&author.0, &author.1),
+                now,
+            ),
             "branch" => match (args.get(2), cluster.git().repo(url)) {
                 (Some(name), _) => cluster
                     .git_mut()

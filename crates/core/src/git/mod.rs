@@ -400,6 +400,36 @@ impl Remotes {
 }
 
 impl Remotes {
+    /// Commits what is staged on the current branch and returns what `git commit -m`
+    /// prints: `[master (root-commit) 1a2b3c4] message`, the summary line and the
+    /// create/delete mode lines.
+    pub fn commit_reported(
+        &mut self,
+        url: &str,
+        message: &str,
+        author: (&str, &str),
+        time: SimTime,
+    ) -> Result<String, GitError> {
+        let id = self.commit(url, message, author, time)?;
+        let Some(repo) = self.repo(url) else {
+            return Ok(String::new());
+        };
+        let Some(new) = repo.commit(&id) else {
+            return Ok(String::new());
+        };
+        let old = new.parent.as_deref().and_then(|p| repo.commit(p));
+        let changes = self.diff(old, Some(new));
+        let root = if old.is_none() { " (root-commit)" } else { "" };
+        let title = message.lines().next().unwrap_or_default();
+        let mut out = format!("[{}{root} {}] {title}\n", repo.current_branch(), &id[..7]);
+        // `--stat` without its per-file lines.
+        for line in diffstat(&changes).lines().skip(changes.len()) {
+            out.push_str(line);
+            out.push('\n');
+        }
+        Ok(out)
+    }
+
     /// Creates a branch at `start` (a branch or commit; the current branch's head when
     /// None), as `git branch NAME [START]` on the server.
     pub fn create_branch(
