@@ -76,9 +76,55 @@ impl<'de, T: serde::Deserialize<'de> + Metadata<Ty = ObjectMeta>> serde::Deseria
     }
 }
 
+/// A store key, owned or borrowed: `get` looks up by `(&str, &str)` without building
+/// the owned `(String, String)` key (the kubelet and controllers look up every pod on
+/// every pass).
+trait StoreKey {
+    fn parts(&self) -> (&str, &str);
+}
+
+impl StoreKey for (String, String) {
+    fn parts(&self) -> (&str, &str) {
+        (&self.0, &self.1)
+    }
+}
+
+impl StoreKey for (&str, &str) {
+    fn parts(&self) -> (&str, &str) {
+        (self.0, self.1)
+    }
+}
+
+impl<'a> std::borrow::Borrow<dyn StoreKey + 'a> for (String, String) {
+    fn borrow(&self) -> &(dyn StoreKey + 'a) {
+        self
+    }
+}
+
+// Ordered as the owned tuples are: namespace, then name.
+impl Ord for dyn StoreKey + '_ {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.parts().cmp(&other.parts())
+    }
+}
+
+impl PartialOrd for dyn StoreKey + '_ {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for dyn StoreKey + '_ {
+    fn eq(&self, other: &Self) -> bool {
+        self.parts() == other.parts()
+    }
+}
+
+impl Eq for dyn StoreKey + '_ {}
+
 impl<T: Metadata<Ty = ObjectMeta>> Store<T> {
     pub fn get(&self, namespace: &str, name: &str) -> Option<&T> {
-        self.objects.get(&(namespace.to_string(), name.to_string()))
+        self.objects.get(&(namespace, name) as &dyn StoreKey)
     }
 
     pub fn list(&self) -> impl Iterator<Item = &T> {
@@ -668,6 +714,12 @@ impl ApiServer {
         let key = (ns.to_string(), name);
         self.event_index.insert(event_key(&event), key.clone());
         self.events.objects.insert(key, event);
+    }
+
+    /// The last resourceVersion handed out: it moves with every write, so a front end
+    /// can tell that nothing changed since it last looked.
+    pub fn resource_version(&self) -> u64 {
+        self.resource_version
     }
 
     /// Events about one object, oldest first (the order `kubectl describe` shows).

@@ -214,6 +214,16 @@ impl Cluster {
 
     /// An HTTP GET from outside the cluster (the browser tab, `podlab curl`).
     pub fn http_get(&mut self, url: &str) -> Result<HttpResponse, NetError> {
+        self.http_get_from(Origin::Outside, url)
+    }
+
+    /// An HTTP GET from a node's own network (`curl URL` in its shell): pod IPs answer
+    /// there, as they do not from outside the cluster.
+    pub fn http_get_from_node(&mut self, node: &str, url: &str) -> Result<HttpResponse, NetError> {
+        self.http_get_from(Origin::Node(node.to_string()), url)
+    }
+
+    fn http_get_from(&mut self, origin: Origin, url: &str) -> Result<HttpResponse, NetError> {
         let u = crate::net::parse_url(url)?;
         let req = HttpRequest {
             method: "GET".into(),
@@ -222,8 +232,7 @@ impl Cluster {
             path: u.path,
             user_agent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36".into(),
         };
-        self.kubelet
-            .request(&self.api, &Origin::Outside, &req, self.now)
+        self.kubelet.request(&self.api, &origin, &req, self.now)
     }
 
     /// A container's log lines (current run, or the previous one).
@@ -236,6 +245,19 @@ impl Cluster {
     ) -> Option<&[LogLine]> {
         let uid = self.api.pods.get(namespace, pod)?.metadata.uid.clone()?;
         self.kubelet.logs(&uid, container, previous)
+    }
+
+    /// The environment a container was started with, as resolved by the kubelet (image
+    /// variables, Service variables, `$(VAR)`, fieldRef and resourceFieldRef), or None
+    /// before it has started.
+    pub fn environment(
+        &self,
+        namespace: &str,
+        pod: &str,
+        container: &str,
+    ) -> Option<&std::collections::BTreeMap<String, String>> {
+        let uid = self.api.pods.get(namespace, pod)?.metadata.uid.clone()?;
+        self.kubelet.environment(&uid, container)
     }
 
     /// Runs a command in a running container (`kubectl exec`), with `stdin` piped to it:
@@ -508,11 +530,17 @@ impl Cluster {
             .min();
             match next {
                 Some(t) if t <= target && t > self.now => self.now = t,
+                Some(t) if t <= self.now => {
+                    // Overdue: settle again once the clock is at the target.
+                    self.now = target;
+                    self.settle();
+                    return;
+                }
+                // Nothing is due until after the target: the cluster stays as settled.
                 _ => break,
             }
         }
         self.now = target;
-        self.settle();
     }
 
     /// The earliest time something is scheduled to happen, if anything is.
@@ -670,6 +698,9 @@ impl Cluster {
                 rv,
             )
         });
+        if queue.is_empty() {
+            return false;
+        }
         let mut decisions = Vec::new();
         {
             let mut snapshot =

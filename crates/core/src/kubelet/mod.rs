@@ -461,6 +461,18 @@ impl Kubelet {
         }
     }
 
+    /// The environment a container's process was started with (its current or last
+    /// run: what `env` printed inside it), or None before it has started.
+    pub fn environment(&self, uid: &str, container: &str) -> Option<&BTreeMap<String, String>> {
+        let p = self.pods.get(uid)?;
+        let w = p
+            .init
+            .iter()
+            .chain(&p.containers)
+            .find(|w| w.name == container)?;
+        w.process.as_ref().map(|p| &p.env)
+    }
+
     /// Brings every bound pod's containers up to `now`. Returns whether anything changed.
     pub fn sync(&mut self, api: &mut ApiServer, git: &mut Remotes, now: SimTime) -> bool {
         let mut changed = false;
@@ -639,11 +651,13 @@ impl Kubelet {
             .pods
             .list()
             .filter_map(|p| {
+                // Only pods being deleted (most are not): their keys are cloned.
+                let deleted_at = SimTime::from_time(p.metadata.deletion_timestamp.as_ref()?);
                 Some((
                     p.metadata.uid.clone().unwrap_or_default(),
                     p.metadata.namespace.clone().unwrap_or_default(),
                     p.metadata.name.clone().unwrap_or_default(),
-                    SimTime::from_time(p.metadata.deletion_timestamp.as_ref()?),
+                    deleted_at,
                 ))
             })
             .collect();
