@@ -32,6 +32,13 @@ pub enum Check {
         service: &'static str,
         contains: &'static str,
     },
+    /// The repository has a commit after its first, and a GET through the Service's
+    /// node port serves the head's version of `path`.
+    ServesNewCommit {
+        service: &'static str,
+        repo: &'static str,
+        path: &'static str,
+    },
     /// The node has a taint with this key.
     NodeTainted {
         node: &'static str,
@@ -193,6 +200,12 @@ pub fn lessons() -> Vec<Lesson> {
                     command: Some("kubectl logs demo-web -c git-pull --tail=3"),
                     check: Check::ServedThroughNodePort { service: "demo-web", contains: "Kubernetes demo web" },
                 },
+                Step {
+                    text: "Change index.html in the Git panel and commit: within 5 seconds the sidecar pulls it and the NodePort serves the new page.",
+                    manifest: None,
+                    command: None,
+                    check: Check::ServesNewCommit { service: "demo-web", repo: DEMO_WEB_REPO, path: "index.html" },
+                },
             ],
         },
         Lesson {
@@ -301,6 +314,24 @@ pub fn prepare(c: &mut Cluster) {
     );
 }
 
+/// The body a GET through the Service's node port on the first worker answers with
+/// (on a copy of the cluster).
+fn served(cluster: &Cluster, service: &str) -> Option<Vec<u8>> {
+    let port = cluster
+        .api()
+        .services
+        .get("default", service)
+        .and_then(|s| s.spec.as_ref())
+        .and_then(|s| s.ports.as_ref())
+        .and_then(|p| p.first())
+        .and_then(|p| p.node_port)?;
+    cluster
+        .clone()
+        .http_get(&format!("http://192.168.56.202:{port}/"))
+        .ok()
+        .map(|r| r.body)
+}
+
 /// Whether `check` holds now. Checks only read: a GET through a node port goes to a
 /// copy of the cluster, so no access log line or round-robin turn is left behind.
 pub fn check(cluster: &Cluster, check: &Check) -> bool {
@@ -326,20 +357,20 @@ pub fn check(cluster: &Cluster, check: &Check) -> bool {
             .get("default", name)
             .and_then(|s| s.spec.as_ref().and_then(|s| s.type_.clone()))
             .is_some_and(|t| t == *type_),
-        Check::ServedThroughNodePort { service, contains } => {
-            let port = cluster
-                .api()
-                .services
-                .get("default", service)
-                .and_then(|s| s.spec.as_ref())
-                .and_then(|s| s.ports.as_ref())
-                .and_then(|p| p.first())
-                .and_then(|p| p.node_port);
-            let Some(port) = port else { return false };
-            cluster
-                .clone()
-                .http_get(&format!("http://192.168.56.202:{port}/"))
-                .is_ok_and(|r| String::from_utf8_lossy(&r.body).contains(contains))
+        Check::ServedThroughNodePort { service, contains } => served(cluster, service)
+            .is_some_and(|body| String::from_utf8_lossy(&body).contains(contains)),
+        Check::ServesNewCommit {
+            service,
+            repo,
+            path,
+        } => {
+            let git = cluster.git();
+            let Some(head) = git.repo(repo).and_then(|r| r.head()) else {
+                return false;
+            };
+            let file = head.files.get(*path).and_then(|id| git.blob(id));
+            head.parent.is_some()
+                && file.is_some_and(|f| served(cluster, service).is_some_and(|body| body == f))
         }
         Check::ExecOutput {
             pod,
@@ -394,6 +425,19 @@ mod tests {
                 }
                 if let Some(cmd) = step.command {
                     c.terminal(&mut session, cmd);
+                }
+                if let Check::ServesNewCommit { repo, path, .. } = &step.check {
+                    // Done in the Git panel: not yet, then a commit.
+                    c.advance(60_000);
+                    assert!(!check(&c, &step.check), "{}: before the commit", lesson.id);
+                    let now = c.now();
+                    c.git_mut().put(repo, path, b"<h1>New page</h1>\n").unwrap();
+                    c.git_mut()
+                        .commit(repo, "New page", ("Podlab User", "user@podlab.local"), now)
+                        .unwrap();
+                    // The sidecar pulls every 5 s.
+                    c.advance(6_000);
+                    assert!(check(&c, &step.check), "{}: pulled within 6 s", lesson.id);
                 }
                 c.advance(60_000);
                 assert!(

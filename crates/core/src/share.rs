@@ -23,7 +23,14 @@ pub const MAX_INFLATED: usize = 32 << 20;
 /// What the playground saves and shares.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Workspace {
+    /// The first editor file's text (all a workspace had before named files).
     pub editor: String,
+    /// The editor's named files, the first being `editor` (none in older saves).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<EditorFile>,
+    /// Which of `files` is open.
+    #[serde(default)]
+    pub open_file: usize,
     /// [`Cluster::snapshot`]: objects, clock, component state.
     pub cluster: String,
     pub lesson: Option<usize>,
@@ -35,9 +42,34 @@ impl Workspace {
     pub fn new(editor: &str, cluster: &Cluster, lesson: Option<usize>, done: &[bool]) -> Self {
         Workspace {
             editor: editor.to_string(),
+            files: Vec::new(),
+            open_file: 0,
             cluster: cluster.snapshot(),
             lesson,
             lesson_done: done.to_vec(),
+        }
+    }
+
+    /// With the editor's named files (the first one's text becomes `editor` too).
+    pub fn with_files(mut self, files: &[EditorFile], open: usize) -> Self {
+        if let Some(first) = files.first() {
+            self.editor = first.text.clone();
+        }
+        self.files = files.to_vec();
+        self.open_file = open.min(files.len().saturating_sub(1));
+        self
+    }
+
+    /// The editor's files: the named ones, or for a save from before named files its
+    /// one text as `default_name`.
+    pub fn editor_files(&self, default_name: &str) -> Vec<EditorFile> {
+        if self.files.is_empty() {
+            vec![EditorFile {
+                name: default_name.to_string(),
+                text: self.editor.clone(),
+            }]
+        } else {
+            self.files.clone()
         }
     }
 
@@ -58,6 +90,43 @@ impl Workspace {
             .map(|v| v.to_string())
             .unwrap_or_default()
     }
+}
+
+/// A file in the playground's editor: its name (what `kubectl create -f NAME` reads in
+/// the terminal's home directory) and its text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EditorFile {
+    pub name: String,
+    pub text: String,
+}
+
+impl EditorFile {
+    pub fn new(name: &str, text: &str) -> EditorFile {
+        EditorFile {
+            name: name.to_string(),
+            text: text.to_string(),
+        }
+    }
+}
+
+/// Why a name cannot be an editor file's: it must be a plain file name (no `/`, not
+/// `.` or `..`, at most 100 bytes, letters, digits, `.`, `-` and `_`).
+pub fn check_file_name(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("a file name is required".into());
+    }
+    if name == "." || name == ".." || name.len() > 100 {
+        return Err(format!("{name:?} is not a usable file name"));
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')))
+    {
+        return Err(format!(
+            "{name:?} is not a usable file name: {c:?} is not allowed (use letters, digits, '.', '-' and '_')"
+        ));
+    }
+    Ok(())
 }
 
 /// Why a share link (or a saved workspace) could not be opened.
@@ -178,6 +247,43 @@ mod tests {
         let fragment = encode(&w);
         assert_eq!(decode(&fragment).unwrap().0, w);
         assert_eq!(decode(&fragment[FRAGMENT_KEY.len()..]).unwrap().0, w);
+    }
+
+    #[test]
+    fn named_files_travel_and_older_saves_read_as_one_file() {
+        let (w, c) = workspace();
+        let files = [
+            EditorFile::new("pod.yaml", "kind: Pod\n"),
+            EditorFile::new("svc.yaml", "kind: Service\n"),
+        ];
+        let w = w.with_files(&files, 1);
+        let (back, _) = decode(&encode(&w)).unwrap();
+        assert_eq!(back.editor_files("pod.yaml"), files);
+        assert_eq!(back.open_file, 1);
+        // A save from before named files: its one text is the default file.
+        let old = Workspace::new("kind: Pod\n", &c, None, &[]);
+        let (back, _) = decode(&encode(&old)).unwrap();
+        assert_eq!(back.editor_files("pod.yaml"), [files[0].clone()]);
+        assert!(!old.to_json().contains("\"files\""));
+    }
+
+    #[test]
+    fn file_names_must_be_plain() {
+        let cases = [
+            ("svc.yaml", None),
+            ("my-pod_2.json", None),
+            ("", Some("a file name is required")),
+            ("..", Some("not a usable file name")),
+            ("a/b.yaml", Some("'/' is not allowed")),
+            ("<script>", Some("'<' is not allowed")),
+        ];
+        for (name, want) in cases {
+            match (check_file_name(name), want) {
+                (Ok(()), None) => {}
+                (Err(e), Some(w)) => assert!(e.contains(w), "{name}: {e}"),
+                (got, _) => panic!("{name}: {got:?}"),
+            }
+        }
     }
 
     #[test]

@@ -11,7 +11,7 @@ pub mod taints;
 pub use k8s_openapi::api::core::v1::{
     Container, ContainerState, ContainerStateRunning, ContainerStateWaiting, ContainerStatus,
     Endpoints, Event, Namespace, Node, NodeSpec, NodeStatus, Pod, PodCondition, PodSpec, PodStatus,
-    Service, Taint, Toleration,
+    Service, Taint, Toleration, Volume,
 };
 pub use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
 pub use quantity::Quantity;
