@@ -2,11 +2,13 @@
 //! and renders its state; it keeps no copy of any object (core is the one source of
 //! truth). Simulated time runs from a timer at the chosen speed.
 
+mod inspect;
+mod panels;
 mod view;
 
 use gloo_timers::callback::Interval;
 use podlab_core::manifest::Diagnostic;
-use podlab_core::share::Workspace;
+use podlab_core::share::{EditorFile, Workspace};
 use podlab_core::Cluster;
 use yew::prelude::*;
 
@@ -38,7 +40,42 @@ pub enum Msg {
     TogglePlay,
     SetSpeed(u32),
     Select(String),
+    /// Show a node in the inspector.
+    SelectNode(String),
     DeletePod(String),
+    /// Run kubectl with these arguments from an inspector action (label, taint, ...);
+    /// its output shows in the inspector.
+    Kubectl(Vec<String>),
+    /// The node inspector's label and taint fields, and their buttons (for this node).
+    NodeLabelInput(String),
+    NodeTaintInput(String),
+    LabelNode(String),
+    TaintNode(String),
+    /// Advance the clock one second (Step), or to the next moment something is due.
+    Step,
+    NextEvent,
+    /// The editor's files: open one, type a new one's name, create it, close one.
+    OpenFile(usize),
+    NewFileName(String),
+    NewFile,
+    CloseFile(usize),
+    /// Which tool the lower right pane shows.
+    Tool(Tool),
+    /// Open this address in the browser tab.
+    Browse(String),
+    /// Fetch a pod's page (key, address) on its node, for the inspector.
+    Served(String, String),
+    /// The git panel: pick a repository, a file; edit; commit and push.
+    GitRepo(String),
+    GitFile(String),
+    GitPath(String),
+    GitText(String),
+    GitMessage(String),
+    GitCommit,
+    /// Export the scenario for kind; paste and load a real cluster's nodes and pods.
+    Export,
+    ImportText(String),
+    Import,
     /// Cordon (true) or uncordon (false) a node.
     Cordon(String, bool),
     /// Start (true) or stop (false) a node's kubelet, as `systemctl` on the node would.
@@ -74,6 +111,24 @@ pub enum Page {
     Failed(String),
 }
 
+/// What a browser shows for a response (or the error page's text).
+fn page_of(response: Result<podlab_core::net::HttpResponse, podlab_core::net::NetError>) -> Page {
+    match response {
+        Ok(r) => Page::Loaded {
+            status: r.status,
+            reason: r.reason.clone(),
+            content_type: r
+                .headers
+                .iter()
+                .find(|(k, _)| k == "Content-Type")
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default(),
+            body: String::from_utf8_lossy(&r.body).into_owned(),
+        },
+        Err(e) => Page::Failed(podlab_core::net::browser_error(&e)),
+    }
+}
+
 /// The outcome of the last Apply, shown under the editor.
 #[derive(Default)]
 pub struct ApplyReport {
@@ -104,16 +159,75 @@ pub struct TermEntry {
     pub stderr: String,
 }
 
-/// The name the editor's text goes by (in messages and for `kubectl create -f`).
+/// The name of the editor's first file (in messages and for `kubectl create -f`).
 pub const EDITOR_FILE: &str = "pod.yaml";
 
-/// Where the terminal logs in, and where the editor's file lives on its disk.
+/// Where the terminal logs in, and the home directory that holds the editor's files.
 pub const TERMINAL_NODE: &str = "k8s-master-01";
-const EDITOR_PATH: &str = "/home/k8s/pod.yaml";
+const EDITOR_DIR: &str = "/home/k8s";
+
+/// What the inspector shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Selected {
+    /// A pod by `namespace/name`.
+    Pod(String),
+    Node(String),
+}
+
+/// The tools sharing the lower right pane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tool {
+    Browser,
+    Git,
+    Timeline,
+    Export,
+}
+
+impl Tool {
+    pub const ALL: [Tool; 4] = [Tool::Browser, Tool::Git, Tool::Timeline, Tool::Export];
+
+    /// Its name in `panels=` and `data-tool`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Tool::Browser => "browser",
+            Tool::Git => "git",
+            Tool::Timeline => "timeline",
+            Tool::Export => "export",
+        }
+    }
+}
+
+/// The git panel's choices and the file being edited.
+#[derive(Default)]
+pub struct GitPanel {
+    pub repo: Option<String>,
+    pub path: String,
+    pub text: String,
+    pub message: String,
+    /// git's answer to the last commit, and whether it was an error.
+    pub result: Option<(String, bool)>,
+}
+
+/// A pod that left a node (deleted, evicted), drawn fading out of it for a moment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Leaving {
+    pub key: String,
+    pub name: String,
+    pub node: String,
+    /// The tick after which it is no longer drawn.
+    pub until: u64,
+}
+
+/// Ticks a leaving pod stays drawn (with its animation).
+const LEAVING_TICKS: u64 = 5;
 
 pub struct App {
     cluster: Cluster,
-    editor: String,
+    /// The editor's named files and the open one.
+    files: Vec<EditorFile>,
+    open_file: usize,
+    /// The name typed for a new file.
+    new_file: String,
     terminal: Vec<TermEntry>,
     /// The shell behind the terminal: k8s@k8s-master-01, then sudo -i or ssh on top.
     session: podlab_core::Session,
@@ -126,7 +240,25 @@ pub struct App {
     /// The browser tab: its address bar and the last page loaded.
     browser_url: String,
     page: Option<Page>,
-    selected: Option<String>,
+    selected: Option<Selected>,
+    /// The node inspector's fields and the answer to its last action.
+    label_input: String,
+    taint_input: String,
+    action_result: Option<(String, bool)>,
+    tool: Tool,
+    git: GitPanel,
+    /// The last export (kind config, manifests), and the text pasted to import.
+    exported: Option<(String, String)>,
+    import_text: String,
+    import_errors: Vec<String>,
+    /// Where each pod was bound at the last look (to see pods leave), the
+    /// resourceVersion then, and the pods drawn leaving.
+    placed: std::collections::BTreeMap<String, String>,
+    placed_version: u64,
+    leaving: Vec<Leaving>,
+    ticks: u64,
+    /// The page a pod serves, as the inspector last fetched it: (pod, address, page).
+    served: Option<(String, String, Page)>,
     playing: bool,
     speed: u32,
     /// The open lesson and which of its steps are done.
@@ -151,6 +283,12 @@ pub struct App {
     start_mark: String,
     /// The node cards' callbacks, made once so unchanged cards are not redrawn.
     card_actions: view::CardActions,
+    /// Moves when something the node cards show besides API objects may have changed
+    /// (any message but a tick; pods starting or ending their leave).
+    view_generation: u64,
+    /// The node cards' data for (resourceVersion, view_generation).
+    card_cache: std::cell::RefCell<view::CardCache>,
+    chip_cache: std::cell::RefCell<view::ChipCache>,
     _ticker: Interval,
 }
 
@@ -172,6 +310,8 @@ const SAVE_EVERY_TICKS: u32 = 25;
 
 /// Where the previous workspace is kept when a share link replaces it.
 pub const BEFORE_SHARE_KEY: &str = "podlab.workspace.before-share";
+/// Where the previous workspace is kept when an imported cluster replaces it.
+pub const BEFORE_IMPORT_KEY: &str = "podlab.workspace.before-import";
 
 /// How the page was opened: `?embed=1` (compact, nothing saved), `panels=` (which
 /// panels show), `lesson=` (a lesson to open), and a share link's `#share=…`.
@@ -479,18 +619,32 @@ impl Component for App {
                 Err(e) => notice = Some(e),
             }
         }
-        let (editor, cluster, lesson, lesson_done) = match saved {
-            Some((s, c)) => (s.editor, c, s.lesson, s.lesson_done),
+        let (files, open_file, cluster, lesson, lesson_done) = match saved {
+            Some((s, c)) => (
+                s.editor_files(EDITOR_FILE),
+                s.open_file,
+                c,
+                s.lesson,
+                s.lesson_done,
+            ),
             None => (
-                DEFAULT_MANIFEST.to_string(),
+                vec![EditorFile::new(EDITOR_FILE, DEFAULT_MANIFEST)],
+                0,
                 Cluster::with_default_nodes(1),
                 None,
                 Vec::new(),
             ),
         };
+        let open_file = open_file.min(files.len().saturating_sub(1));
+        let tool = Tool::ALL
+            .into_iter()
+            .find(|t| options.shows(t.name()))
+            .unwrap_or(Tool::Browser);
         let mut app = App {
             cluster,
-            editor,
+            files,
+            open_file,
+            new_file: String::new(),
             terminal: Vec::new(),
             session: podlab_core::Session::new(TERMINAL_NODE),
             term_input: String::new(),
@@ -500,6 +654,19 @@ impl Component for App {
             browser_url: "http://192.168.56.202:30080/".into(),
             page: None,
             selected: None,
+            label_input: String::new(),
+            taint_input: String::new(),
+            action_result: None,
+            tool,
+            git: GitPanel::default(),
+            exported: None,
+            import_text: String::new(),
+            import_errors: Vec::new(),
+            placed: Default::default(),
+            placed_version: u64::MAX,
+            leaving: Vec::new(),
+            ticks: 0,
+            served: None,
             playing: true,
             speed: 1,
             lesson,
@@ -510,6 +677,9 @@ impl Component for App {
             options,
             since_save: 0,
             card_actions: view::CardActions::new(ctx.link()),
+            view_generation: 0,
+            card_cache: Default::default(),
+            chip_cache: Default::default(),
             measuring: None,
             measured_ticks: 0,
             start_mark: format!(
@@ -590,9 +760,14 @@ impl Component for App {
 
 impl App {
     fn handle(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+        if !matches!(msg, Msg::Tick) {
+            self.view_generation += 1;
+        }
         match msg {
             Msg::Edit(text) => {
-                self.editor = text;
+                if let Some(f) = self.files.get_mut(self.open_file) {
+                    f.text = text;
+                }
                 false
             }
             Msg::TermInput(text) => {
@@ -610,7 +785,7 @@ impl App {
                 true
             }
             Msg::TermComplete => {
-                let files = vec![EDITOR_FILE.to_string()];
+                let files: Vec<String> = self.files.iter().map(|f| f.name.clone()).collect();
                 let candidates = podlab_core::kubectl::complete::complete(
                     &self.cluster,
                     &self.term_input,
@@ -644,13 +819,15 @@ impl App {
                 true
             }
             Msg::Apply => {
-                self.report = match self.cluster.create_from_text(EDITOR_FILE, &self.editor) {
+                let (name, text) = self.open_file_text();
+                let (name, text) = (name.to_string(), text.to_string());
+                self.report = match self.cluster.create_from_text(&name, &text) {
                     Ok(applied) => {
                         if let Some(first) = applied
                             .iter()
                             .find(|a| a.resource == "pod" && a.result.is_ok())
                         {
-                            self.selected = Some(format!("default/{}", first.name));
+                            self.selected = Some(Selected::Pod(format!("default/{}", first.name)));
                         }
                         ApplyReport {
                             diagnostics: Vec::new(),
@@ -663,7 +840,7 @@ impl App {
                     }
                     Err(rejected) => ApplyReport {
                         diagnostics: rejected.diagnostics,
-                        text: self.editor.clone(),
+                        text,
                         lines: Vec::new(),
                     },
                 };
@@ -671,9 +848,14 @@ impl App {
                 true
             }
             Msg::Tick => {
+                self.ticks += 1;
                 if self.playing {
                     self.cluster
                         .advance(u64::from(TICK_MS) * u64::from(self.speed));
+                }
+                let moved = self.watch_placements();
+                if moved {
+                    self.view_generation += 1;
                 }
                 let followed = self.follow_logs();
                 let ticked = self.update_lesson_checks();
@@ -681,7 +863,29 @@ impl App {
                 if self.since_save >= SAVE_EVERY_TICKS {
                     self.save();
                 }
-                self.playing || ticked || followed
+                self.playing || ticked || followed || moved
+            }
+            Msg::Step => {
+                self.cluster.advance(1000);
+                self.watch_placements();
+                self.update_lesson_checks();
+                true
+            }
+            Msg::NextEvent => {
+                match self.cluster.next_event_time() {
+                    Some(t) => {
+                        let now = self.cluster.now();
+                        self.cluster.advance(t.0.saturating_sub(now.0));
+                        self.watch_placements();
+                        self.update_lesson_checks();
+                    }
+                    None => {
+                        self.notice = Some(
+                            "Nothing is scheduled to happen: no container, timer or controller is waiting for a moment to come.".into(),
+                        )
+                    }
+                }
+                true
             }
             Msg::EvaluateEveryNode(on) => {
                 self.cluster.set_sampling(if on {
@@ -754,7 +958,16 @@ impl App {
                     .and_then(|l| l.steps.get(n))
                 {
                     if let Some(m) = step.manifest {
-                        self.editor = m.to_string();
+                        // Lessons run `kubectl create -f pod.yaml`: the manifest goes there.
+                        let i = match self.files.iter().position(|f| f.name == EDITOR_FILE) {
+                            Some(i) => i,
+                            None => {
+                                self.files.insert(0, EditorFile::new(EDITOR_FILE, ""));
+                                0
+                            }
+                        };
+                        self.files[i].text = m.to_string();
+                        self.open_file = i;
                     }
                     if let Some(cmd) = step.command {
                         self.run_command(cmd);
@@ -781,7 +994,161 @@ impl App {
                 true
             }
             Msg::Select(key) => {
-                self.selected = Some(key);
+                self.selected = Some(Selected::Pod(key));
+                true
+            }
+            Msg::SelectNode(name) => {
+                if self.selected != Some(Selected::Node(name.clone())) {
+                    self.action_result = None;
+                }
+                self.selected = Some(Selected::Node(name));
+                true
+            }
+            Msg::Kubectl(args) => {
+                self.kubectl_action(&args);
+                true
+            }
+            Msg::LabelNode(node) => {
+                let spec = self.label_input.trim().to_string();
+                if self.kubectl_action(&["label".into(), "node".into(), node, spec]) {
+                    self.label_input.clear();
+                }
+                true
+            }
+            Msg::TaintNode(node) => {
+                let spec = self.taint_input.trim().to_string();
+                if self.kubectl_action(&["taint".into(), "nodes".into(), node, spec]) {
+                    self.taint_input.clear();
+                }
+                true
+            }
+            Msg::NodeLabelInput(text) => {
+                self.label_input = text;
+                false
+            }
+            Msg::NodeTaintInput(text) => {
+                self.taint_input = text;
+                false
+            }
+            Msg::OpenFile(i) => {
+                if i < self.files.len() {
+                    self.open_file = i;
+                    self.report = ApplyReport::default();
+                }
+                true
+            }
+            Msg::NewFileName(name) => {
+                self.new_file = name;
+                false
+            }
+            Msg::NewFile => {
+                let name = self.new_file.trim().to_string();
+                let problem = podlab_core::share::check_file_name(&name)
+                    .err()
+                    .or_else(|| {
+                        self.files
+                            .iter()
+                            .any(|f| f.name == name)
+                            .then(|| format!("there is already a file named {name:?}"))
+                    });
+                match problem {
+                    Some(p) => self.report = ApplyReport::line(&format!("error: {p}"), true),
+                    None => {
+                        self.files.push(EditorFile::new(&name, ""));
+                        self.open_file = self.files.len() - 1;
+                        self.new_file.clear();
+                        self.report = ApplyReport::default();
+                        self.save();
+                    }
+                }
+                true
+            }
+            Msg::CloseFile(i) => {
+                // The last file stays: the editor always has one.
+                if i < self.files.len() && self.files.len() > 1 {
+                    self.files.remove(i);
+                    if self.open_file >= i && self.open_file > 0 {
+                        self.open_file -= 1;
+                    }
+                    self.report = ApplyReport::default();
+                    self.save();
+                }
+                true
+            }
+            Msg::Tool(t) => {
+                self.tool = t;
+                true
+            }
+            Msg::Browse(url) => {
+                self.browser_url = url;
+                self.tool = Tool::Browser;
+                self.load_page();
+                true
+            }
+            Msg::Served(key, url) => {
+                let node = key
+                    .split_once('/')
+                    .and_then(|(ns, n)| self.cluster.api().pods.get(ns, n))
+                    .and_then(|p| p.spec.as_ref()?.node_name.clone())
+                    .unwrap_or_default();
+                let page = page_of(self.cluster.http_get_from_node(&node, &url));
+                self.served = Some((key, url, page));
+                true
+            }
+            Msg::GitRepo(url) => {
+                self.tool = Tool::Git;
+                self.git = GitPanel {
+                    repo: Some(url),
+                    ..GitPanel::default()
+                };
+                true
+            }
+            Msg::GitFile(path) => {
+                let text = self
+                    .git
+                    .repo
+                    .as_deref()
+                    .map(|url| self.cluster.git().head_files(url))
+                    .unwrap_or_default()
+                    .into_iter()
+                    .find(|(p, _)| *p == path)
+                    .map(|(_, d)| String::from_utf8_lossy(&d).into_owned())
+                    .unwrap_or_default();
+                self.git.path = path;
+                self.git.text = text;
+                self.git.result = None;
+                true
+            }
+            Msg::GitPath(path) => {
+                self.git.path = path;
+                false
+            }
+            Msg::GitText(text) => {
+                self.git.text = text;
+                false
+            }
+            Msg::GitMessage(text) => {
+                self.git.message = text;
+                false
+            }
+            Msg::GitCommit => {
+                self.git.result = Some(self.git_commit());
+                self.save();
+                true
+            }
+            Msg::Export => {
+                self.exported = Some((
+                    podlab_core::export::kind_config(&self.cluster),
+                    podlab_core::export::manifests(&self.cluster),
+                ));
+                true
+            }
+            Msg::ImportText(text) => {
+                self.import_text = text;
+                false
+            }
+            Msg::Import => {
+                self.import();
                 true
             }
             Msg::BrowserUrl(url) => {
@@ -789,21 +1156,7 @@ impl App {
                 false
             }
             Msg::BrowserGo => {
-                let url = self.browser_url.trim().to_string();
-                self.page = Some(match self.cluster.http_get(&url) {
-                    Ok(r) => Page::Loaded {
-                        status: r.status,
-                        reason: r.reason.clone(),
-                        content_type: r
-                            .headers
-                            .iter()
-                            .find(|(k, _)| k == "Content-Type")
-                            .map(|(_, v)| v.clone())
-                            .unwrap_or_default(),
-                        body: String::from_utf8_lossy(&r.body).into_owned(),
-                    },
-                    Err(e) => Page::Failed(podlab_core::net::browser_error(&e)),
-                });
+                self.load_page();
                 true
             }
             Msg::Cordon(node, cordon) => {
@@ -897,7 +1250,159 @@ impl App {
     }
 
     fn workspace(&self) -> Workspace {
-        Workspace::new(&self.editor, &self.cluster, self.lesson, &self.lesson_done)
+        let (_, first) = self.open_file_text();
+        Workspace::new(first, &self.cluster, self.lesson, &self.lesson_done)
+            .with_files(&self.files, self.open_file)
+    }
+
+    /// The open file's name and text.
+    pub fn open_file_text(&self) -> (&str, &str) {
+        self.files
+            .get(self.open_file)
+            .map_or((EDITOR_FILE, ""), |f| (f.name.as_str(), f.text.as_str()))
+    }
+
+    /// The editor's files and which is open (for the view).
+    pub fn editor_files(&self) -> (&[EditorFile], usize) {
+        (&self.files, self.open_file)
+    }
+
+    /// Runs an inspector action's kubectl command; its answer shows in the inspector.
+    /// Returns whether it succeeded.
+    fn kubectl_action(&mut self, args: &[String]) -> bool {
+        let out =
+            podlab_core::kubectl::run(&mut self.cluster, args, &podlab_core::kubectl::NoFiles);
+        let failed = out.exit_code != 0;
+        let text = if failed { out.stderr } else { out.stdout };
+        self.action_result = Some((text.trim_end().to_string(), failed));
+        self.watch_placements();
+        self.save();
+        !failed
+    }
+
+    /// Loads the browser tab's address.
+    fn load_page(&mut self) {
+        let url = self.browser_url.trim().to_string();
+        self.page = Some(page_of(self.cluster.http_get(&url)));
+    }
+
+    /// Commits the git panel's file to its repository (the mock remote: committing there
+    /// is pushing), as the person editing the lesson's site would.
+    fn git_commit(&mut self) -> (String, bool) {
+        let Some(url) = self.git.repo.clone() else {
+            return ("error: choose a repository first".into(), true);
+        };
+        let path = self.git.path.trim().to_string();
+        if path.is_empty() {
+            return (
+                "error: the file needs a path (index.html, docs/a.md)".into(),
+                true,
+            );
+        }
+        let message = self.git.message.trim().to_string();
+        if message.is_empty() {
+            return ("Aborting commit due to empty commit message.".into(), true);
+        }
+        let now = self.cluster.now();
+        let git = self.cluster.git_mut();
+        let done = git
+            .put(&url, &path, self.git.text.as_bytes())
+            .and_then(|()| {
+                git.commit_reported(&url, &message, ("Podlab User", "user@podlab.local"), now)
+            });
+        match done {
+            Ok(out) => {
+                self.git.message.clear();
+                (out.trim_end().to_string(), false)
+            }
+            Err(e) => (e.to_string(), true),
+        }
+    }
+
+    /// Replaces the cluster with the nodes and pods pasted (the output of `kubectl get
+    /// nodes,pods -o yaml` from a real cluster). The workspace it replaces is kept in
+    /// localStorage; a paste that cannot be read changes nothing.
+    fn import(&mut self) {
+        let mut cluster = Cluster::empty(1);
+        match cluster.create_from_text("import.yaml", &self.import_text) {
+            Err(rejected) => {
+                self.import_errors = rejected.diagnostics.iter().map(|d| d.to_string()).collect();
+            }
+            Ok(applied) => {
+                let errors: Vec<String> = applied
+                    .iter()
+                    .filter(|a| a.result.is_err())
+                    .map(|a| a.message())
+                    .collect();
+                let nodes = cluster.nodes().count();
+                if nodes == 0 {
+                    self.import_errors = vec![
+                        "error: import.yaml has no Node: paste the output of kubectl get nodes,pods -o yaml".into(),
+                    ];
+                    return;
+                }
+                if !self.options.embed {
+                    if let Some(store) = storage() {
+                        let _ = store.set_item(BEFORE_IMPORT_KEY, &self.workspace().to_json());
+                    }
+                }
+                cluster.advance(0);
+                self.cluster = cluster;
+                self.import_errors = errors;
+                self.selected = None;
+                self.exported = None;
+                self.placed_version = u64::MAX;
+                self.notice = Some(format!(
+                    "Loaded {nodes} node(s) and {} pod(s) as the cluster. The workspace before is kept in localStorage under \"{BEFORE_IMPORT_KEY}\". Apply a pod to see where it would land.",
+                    self.cluster.pods().count()
+                ));
+                self.save();
+            }
+        }
+    }
+
+    /// Notes pods that left their node since the last look, to draw them leaving.
+    /// Returns whether the drawing changed.
+    fn watch_placements(&mut self) -> bool {
+        let before = self.leaving.len();
+        self.leaving.retain(|l| l.until > self.ticks);
+        let version = self.cluster.api().resource_version();
+        if version == self.placed_version {
+            return self.leaving.len() != before;
+        }
+        let first_look = self.placed_version == u64::MAX;
+        self.placed_version = version;
+        let mut now = std::collections::BTreeMap::new();
+        for p in self.cluster.pods() {
+            if let Some(node) = p.spec.as_ref().and_then(|s| s.node_name.as_deref()) {
+                let ns = p.metadata.namespace.as_deref().unwrap_or_default();
+                let name = p.metadata.name.as_deref().unwrap_or_default();
+                now.insert(format!("{ns}/{name}"), node.to_string());
+            }
+        }
+        let old = std::mem::replace(&mut self.placed, now);
+        if !first_look {
+            for (key, node) in old {
+                if self.placed.get(&key) != Some(&node) {
+                    let name = key
+                        .split_once('/')
+                        .map_or(key.as_str(), |(_, n)| n)
+                        .to_string();
+                    self.leaving.push(Leaving {
+                        key,
+                        name,
+                        node,
+                        until: self.ticks + LEAVING_TICKS,
+                    });
+                }
+            }
+        }
+        self.leaving.len() != before
+    }
+
+    /// The pods drawn leaving a node.
+    pub fn leaving(&self) -> &[Leaving] {
+        &self.leaving
     }
 
     /// Autosaves (not when embedded: several playgrounds on one page would share it).
@@ -943,10 +1448,15 @@ impl App {
             });
             return;
         }
-        // The editor is the file; what the shell wrote to it is not read back.
-        let _ = self
-            .cluster
-            .put_node_file(TERMINAL_NODE, EDITOR_PATH, self.editor.as_bytes());
+        // The editor's files are in the home directory; what the shell writes to them
+        // is not read back.
+        for f in &self.files {
+            let _ = self.cluster.put_node_file(
+                TERMINAL_NODE,
+                &format!("{EDITOR_DIR}/{}", f.name),
+                f.text.as_bytes(),
+            );
+        }
         let chunks = self.cluster.terminal(&mut self.session, line);
         let (mut stdout, mut stderr) = (String::new(), String::new());
         for (stream, data) in chunks {

@@ -6,20 +6,13 @@ use crate::{App, Msg};
 use podlab_core::kubectl::printers;
 use podlab_core::manifest::Severity;
 use podlab_core::model::{quantity, Node, Pod};
-use podlab_core::scheduler::{Decision, FilterOutcome};
 use yew::prelude::*;
 
 pub fn app(app: &App, ctx: &Context<App>) -> Html {
     let link = ctx.link();
     let o = &app.options;
     let panel = |name: &str, html: Html| if o.shows(name) { html } else { Html::default() };
-    // Each node's pods, in one pass over the pods (not one per node card).
-    let mut by_node: std::collections::BTreeMap<&str, Vec<&Pod>> = Default::default();
-    for p in app.cluster.pods() {
-        if let Some(n) = p.spec.as_ref().and_then(|s| s.node_name.as_deref()) {
-            by_node.entry(n).or_default().push(p);
-        }
-    }
+    let cards = node_cards(app);
     html! {
         <div class={classes!("app", o.embed.then_some("embed"))} data-embed={o.embed.to_string()}>
             { header(app, link) }
@@ -30,20 +23,95 @@ pub fn app(app: &App, ctx: &Context<App>) -> Html {
                     <section class="cluster" aria-label="Cluster">
                         { pending_lane(app) }
                         <div class="nodes">
-                            { for app.cluster.nodes().map(|n| {
-                                let pods = n.metadata.name.as_deref().and_then(|name| by_node.get(name));
-                                let data = card_data(app, n, pods.map_or(&[][..], Vec::as_slice));
+                            { for cards.iter().map(|data| {
                                 let key = data.name.clone();
-                                html! { <NodeCard {key} data={std::rc::Rc::new(data)} actions={app.card_actions.clone()} /> }
+                                html! { <NodeCard {key} data={data.clone()} actions={app.card_actions.clone()} /> }
                             }) }
                         </div>
                     </section>
                 }) }
-                { panel("inspector", inspector(app, link)) }
-                { panel("browser", browser(app, link)) }
+                { panel("inspector", crate::inspect::inspector(app, link)) }
+                { crate::panels::tools(app, link) }
             </main>
         </div>
     }
+}
+
+/// The node cards' data: worked out again only when the cluster's resourceVersion or
+/// what the app shows beside it (selection, leaving pods, kubelets) changed; on a busy
+/// cluster most ticks change neither, and the same `Rc`s compare equal at once.
+fn node_cards(app: &App) -> Vec<std::rc::Rc<CardData>> {
+    let key = (app.cluster.api().resource_version(), app.view_generation);
+    let mut cache = app.card_cache.borrow_mut();
+    if cache.0 == Some(key) {
+        return cache.1.clone();
+    }
+    // Each node's pods, in one pass over the pods (not one per node card).
+    let mut by_node: std::collections::BTreeMap<&str, Vec<&Pod>> = Default::default();
+    for p in app.cluster.pods() {
+        if let Some(n) = p.spec.as_ref().and_then(|s| s.node_name.as_deref()) {
+            by_node.entry(n).or_default().push(p);
+        }
+    }
+    let verdicts = verdicts(app);
+    {
+        // Chips of pods that are gone go too.
+        let mut chips = app.chip_cache.borrow_mut();
+        if chips.len() > app.cluster.api().pods.len() * 2 + 64 {
+            chips.clear();
+        }
+    }
+    let cards: Vec<std::rc::Rc<CardData>> = app
+        .cluster
+        .nodes()
+        .map(|n| {
+            let pods = n
+                .metadata
+                .name
+                .as_deref()
+                .and_then(|name| by_node.get(name));
+            let mut data = card_data(app, n, pods.map_or(&[][..], Vec::as_slice));
+            data.verdict = verdicts.get(data.name.as_str()).cloned();
+            std::rc::Rc::new(data)
+        })
+        .collect();
+    *cache = (Some(key), cards.clone());
+    cards
+}
+
+/// What the selected pod's last scheduling attempt said about each node it looked at:
+/// (`chosen`, `feasible` or `rejected`, the text the node card shows).
+fn verdicts(app: &App) -> std::collections::BTreeMap<String, (&'static str, String)> {
+    let mut out = std::collections::BTreeMap::new();
+    let Some(crate::Selected::Pod(key)) = &app.selected else {
+        return out;
+    };
+    let Some(d) = app.cluster.decision(key) else {
+        return out;
+    };
+    let pod = key.split_once('/').map_or(key.as_str(), |(_, n)| n);
+    for v in &d.nodes {
+        let node = d.node_name(v);
+        let verdict = match (d.rejection(v), d.total(v)) {
+            (Some((_, reasons)), _) => {
+                let plugin = v
+                    .rejected_by()
+                    .and_then(|i| d.filter_plugins.get(i))
+                    .map(|p| p.to_string())
+                    .unwrap_or_default();
+                let texts = reasons.to_texts().join(", ");
+                ("rejected", format!("{pod}: ✗ {plugin}: {texts}"))
+            }
+            (None, total) if d.chosen.as_deref() == Some(node) => (
+                "chosen",
+                format!("{pod}: ✓ chosen (score {})", total.unwrap_or_default()),
+            ),
+            (None, Some(total)) => ("feasible", format!("{pod}: feasible (score {total})")),
+            (None, None) => continue,
+        };
+        out.insert(node.to_string(), verdict);
+    }
+    out
 }
 
 fn header(app: &App, link: &yew::html::Scope<App>) -> Html {
@@ -59,6 +127,10 @@ fn header(app: &App, link: &yew::html::Scope<App>) -> Html {
                     aria-pressed={app.playing.to_string()}>
                     { if app.playing { "Pause" } else { "Play" } }
                 </button>
+                <button data-action="step" title="Advance the clock one second"
+                    onclick={link.callback(|_| Msg::Step)}>{"Step"}</button>
+                <button data-action="next-event" title="Jump to the next moment something is due (a container, a timer, a controller)"
+                    onclick={link.callback(|_| Msg::NextEvent)}>{"Next event"}</button>
                 <span class="time" data-clock={app.cluster.now().0.to_string()}>{ clock }</span>
                 { for speeds.iter().map(|&s| html! {
                     <button class={classes!("speed", (app.speed == s).then_some("active"))} data-speed={s.to_string()}
@@ -91,11 +163,33 @@ fn editor(app: &App, link: &yew::html::Scope<App>) -> Html {
         let area: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
         Msg::Edit(area.value())
     });
-    let lines = app.editor.lines().count().max(1);
+    let (files, open) = app.editor_files();
+    let (_, text) = app.open_file_text();
+    let lines = text.lines().count().max(1);
+    let new_name = link.callback(|e: InputEvent| {
+        let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+        Msg::NewFileName(input.value())
+    });
+    let new_enter =
+        link.batch_callback(|e: KeyboardEvent| (e.key() == "Enter").then_some(Msg::NewFile));
     html! {
         <section class="editor-pane" aria-label="Manifest editor">
-            <div class="pane-title">
-                <span>{"pod.yaml"}</span>
+            <div class="pane-title files" role="tablist" aria-label="Files">
+                { for files.iter().enumerate().map(|(i, f)| html! {
+                    <span class={classes!("file-tab", (i == open).then_some("active"))}>
+                        <button role="tab" class="file" data-file={f.name.clone()} aria-selected={(i == open).to_string()}
+                            onclick={link.callback(move |_| Msg::OpenFile(i))}>{ &f.name }</button>
+                        if files.len() > 1 {
+                            <button class="close" data-close-file={f.name.clone()} aria-label={format!("Close {}", f.name)}
+                                title="Close the file (its text is dropped)"
+                                onclick={link.callback(move |_| Msg::CloseFile(i))}>{"×"}</button>
+                        }
+                    </span>
+                }) }
+                <input class="new-file" data-new-file="" type="text" spellcheck="false" placeholder="new.yaml"
+                    aria-label="New file name" value={app.new_file.clone()} oninput={new_name} onkeydown={new_enter} />
+                <button data-action="new-file" title="A new file in the editor (and in ~ in the terminal)"
+                    onclick={link.callback(|_| Msg::NewFile)}>{"+"}</button>
                 <button class="primary" data-action="apply" onclick={link.callback(|_| Msg::Apply)}>{"Apply"}</button>
             </div>
             <div class="editor">
@@ -103,7 +197,7 @@ fn editor(app: &App, link: &yew::html::Scope<App>) -> Html {
                     { (1..=lines).map(|i| format!("{i}\n")).collect::<String>() }
                 </pre>
                 <textarea data-editor="" spellcheck="false" autocomplete="off" wrap="off"
-                    aria-label="Pod manifest (YAML or JSON)" value={app.editor.clone()} {oninput} />
+                    aria-label="Manifest (YAML or JSON)" value={text.to_string()} {oninput} />
             </div>
             <div class="diagnostics" data-diagnostics="">
                 { for app.report.diagnostics.iter().map(|d| {
@@ -129,7 +223,7 @@ fn editor(app: &App, link: &yew::html::Scope<App>) -> Html {
 }
 
 /// What a pod chip shows; equal chips draw the same.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Chip {
     key: String,
     name: String,
@@ -138,28 +232,43 @@ pub struct Chip {
     selected: bool,
 }
 
-fn chip(app: &App, pod: &Pod) -> Chip {
-    let ns = pod.metadata.namespace.as_deref().unwrap_or_default();
-    let name = pod.metadata.name.clone().unwrap_or_default();
-    let key = format!("{ns}/{name}");
-    Chip {
-        selected: app.selected.as_deref() == Some(key.as_str()),
-        key,
-        name,
-        phase: pod
-            .status
-            .as_ref()
-            .and_then(|s| s.phase.clone())
-            .unwrap_or_else(|| "Pending".into()),
-        status: printers::pod_status(pod),
-    }
+/// A pod's chip and its (cpu, memory) requests, worked out once per resourceVersion of
+/// the pod: redrawing a busy cluster reuses the rest.
+fn chip(app: &App, pod: &Pod) -> (Chip, (i128, i128)) {
+    let uid = pod.metadata.uid.as_deref().unwrap_or_default();
+    let rv = pod.metadata.resource_version.as_deref().unwrap_or_default();
+    let mut cache = app.chip_cache.borrow_mut();
+    let (chip, requests) = match cache.get(uid) {
+        Some((seen, chip, requests)) if seen == rv => (chip.clone(), *requests),
+        _ => {
+            let ns = pod.metadata.namespace.as_deref().unwrap_or_default();
+            let name = pod.metadata.name.clone().unwrap_or_default();
+            let chip = Chip {
+                key: format!("{ns}/{name}"),
+                name,
+                phase: pod
+                    .status
+                    .as_ref()
+                    .and_then(|s| s.phase.clone())
+                    .unwrap_or_else(|| "Pending".into()),
+                status: printers::pod_status(pod),
+                selected: false,
+            };
+            let r = podlab_core::scheduler::framework::pod_requests(pod, false);
+            let requests = (r.milli_cpu, r.memory);
+            cache.insert(uid.to_string(), (rv.to_string(), chip.clone(), requests));
+            (chip, requests)
+        }
+    };
+    let selected = matches!(&app.selected, Some(crate::Selected::Pod(k)) if *k == chip.key);
+    (Chip { selected, ..chip }, requests)
 }
 
 fn chip_html(c: &Chip, select: &Callback<String>) -> Html {
     let key = c.key.clone();
     let select = select.clone();
     html! {
-        <button class={classes!("pod", c.phase.to_lowercase(), c.selected.then_some("selected"))}
+        <button key={c.key.clone()} class={classes!("pod", c.phase.to_lowercase(), c.selected.then_some("selected"))}
             data-pod={c.key.clone()} data-phase={c.phase.clone()} data-status={c.status.clone()}
             title={format!("{}: {}", c.key, c.status)}
             onclick={move |_| select.emit(key.clone())}>
@@ -189,7 +298,7 @@ fn pending_lane(app: &App) -> Html {
                 let why = app.cluster.decision(&key).and_then(|d| d.failure.clone());
                 html! {
                     <div class="pending-item">
-                        { chip_html(&chip(app, p), &app.card_actions.select) }
+                        { chip_html(&chip(app, p).0, &app.card_actions.select) }
                         { for why.map(|w| html! { <div class="why" data-why="">{ w }</div> }) }
                     </div>
                 }
@@ -200,7 +309,7 @@ fn pending_lane(app: &App) -> Html {
 
 /// What a node card shows, worked out from the cluster each render; a card whose data
 /// is unchanged is not redrawn (on a busy cluster most are not).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CardData {
     name: String,
     roles: String,
@@ -212,6 +321,10 @@ pub struct CardData {
     cpu_pct: i128,
     memory_pct: i128,
     chips: Vec<Chip>,
+    /// Pods that just left the node (key, name), drawn fading out.
+    leaving: Vec<(String, String)>,
+    /// What the selected pod's scheduling said about this node (class, text).
+    verdict: Option<(&'static str, String)>,
 }
 
 /// The callbacks a node card sends: made once, so that cards compare equal.
@@ -220,6 +333,7 @@ pub struct CardActions {
     pub select: Callback<String>,
     pub cordon: Callback<(String, bool)>,
     pub kubelet: Callback<(String, bool)>,
+    pub inspect: Callback<String>,
 }
 
 impl CardActions {
@@ -228,6 +342,7 @@ impl CardActions {
             select: link.callback(Msg::Select),
             cordon: link.callback(|(n, on)| Msg::Cordon(n, on)),
             kubelet: link.callback(|(n, on)| Msg::Kubelet(n, on)),
+            inspect: link.callback(Msg::SelectNode),
         }
     }
 }
@@ -272,10 +387,10 @@ fn card_data(app: &App, node: &Node, pods: &[&Pod]) -> CardData {
             .and_then(|q| quantity::milli(q).ok())
             .unwrap_or(0)
     };
-    let requested: (i128, i128) = pods.iter().fold((0, 0), |acc, p| {
-        let r = podlab_core::scheduler::framework::pod_requests(p, false);
-        (acc.0 + r.milli_cpu, acc.1 + r.memory)
-    });
+    let chips: Vec<(Chip, (i128, i128))> = pods.iter().map(|p| chip(app, p)).collect();
+    let requested = chips
+        .iter()
+        .fold((0, 0), |acc, (_, r)| (acc.0 + r.0, acc.1 + r.1));
     let pct = |used: i128, total: i128| {
         if total > 0 {
             (used * 100 / total).clamp(0, 100)
@@ -291,7 +406,14 @@ fn card_data(app: &App, node: &Node, pods: &[&Pod]) -> CardData {
         kubelet_running,
         cpu_pct: pct(requested.0, alloc("cpu")),
         memory_pct: pct(requested.1, alloc("memory")),
-        chips: pods.iter().map(|p| chip(app, p)).collect(),
+        chips: chips.into_iter().map(|(c, _)| c).collect(),
+        leaving: app
+            .leaving()
+            .iter()
+            .filter(|l| l.node == name)
+            .map(|l| (l.key.clone(), l.name.clone()))
+            .collect(),
+        verdict: None,
         name,
     }
 }
@@ -328,7 +450,8 @@ pub fn node_card(props: &NodeCardProps) -> Html {
     html! {
         <article class={classes!("node-card", (!ready).then_some("not-ready"))} data-node={d.name.clone()}>
             <header>
-                <h2>{ &d.name }</h2>
+                <h2><button class="link" data-action="inspect-node" title="Inspect the node: labels, taints, conditions, capacity, actions"
+                    onclick={{ let (n, cb) = (d.name.clone(), props.actions.inspect.clone()); move |_| cb.emit(n.clone()) }}>{ &d.name }</button></h2>
                 <span class={classes!("ready", if ready { "yes" } else { "no" })} data-node-status="">{
                     format!("{}{}", if ready { "Ready" } else { "NotReady" }, if cordoned { ",SchedulingDisabled" } else { "" })
                 }</span>
@@ -352,15 +475,23 @@ pub fn node_card(props: &NodeCardProps) -> Html {
             </ul>
             { bar("cpu", d.cpu_pct) }
             { bar("memory", d.memory_pct) }
+            { for d.verdict.as_ref().map(|(class, text)| html! {
+                <div class={classes!("verdict", *class)} data-verdict={*class}>{ text }</div>
+            }) }
             <div class="pods">
                 { for d.chips.iter().map(|c| chip_html(c, &props.actions.select)) }
+                { for d.leaving.iter().map(|(key, name)| html! {
+                    <span key={format!("leaving/{key}")} class="pod leaving" data-leaving={key.clone()} aria-hidden="true">
+                        <span class="pod-name">{ name }</span>
+                    </span>
+                }) }
             </div>
         </article>
     }
 }
 
 /// The chapter's lessons: the list, or the open lesson's steps with their checks.
-fn lessons_panel(app: &App, link: &yew::html::Scope<App>) -> Html {
+pub fn lessons_panel(app: &App, link: &yew::html::Scope<App>) -> Html {
     let lessons = podlab_core::lessons::lessons();
     let Some((i, lesson)) = app.lesson.and_then(|i| lessons.get(i).map(|l| (i, l))) else {
         return html! {
@@ -390,9 +521,23 @@ fn lessons_panel(app: &App, link: &yew::html::Scope<App>) -> Html {
                             <span class="check" aria-label={ if ok { "done" } else { "to do" } }>{ if ok { "✓" } else { "○" } }</span>
                             <span class="text">{ step.text }</span>
                             { for step.command.map(|c| html! { <code>{ c }</code> }) }
-                            <button data-action="run-step" onclick={link.callback(move |_| Msg::LessonStep(n))}>
-                                { if step.manifest.is_some() { "Load manifest and run" } else { "Run" } }
-                            </button>
+                            { match (&step.check, step.manifest.is_some() || step.command.is_some()) {
+                                (_, true) => html! {
+                                    <button data-action="run-step" onclick={link.callback(move |_| Msg::LessonStep(n))}>
+                                        { if step.manifest.is_some() { "Load manifest and run" } else { "Run" } }
+                                    </button>
+                                },
+                                // Done by hand in the Git panel.
+                                (podlab_core::lessons::Check::ServesNewCommit { repo, .. }, false) => {
+                                    let repo = repo.to_string();
+                                    html! {
+                                        <button data-action="open-git" onclick={link.callback(move |_| Msg::GitRepo(repo.clone()))}>
+                                            {"Open the Git panel"}
+                                        </button>
+                                    }
+                                }
+                                _ => Html::default(),
+                            } }
                         </li>
                     }
                 }) }
@@ -409,7 +554,7 @@ fn lessons_panel(app: &App, link: &yew::html::Scope<App>) -> Html {
 }
 
 /// The last lines each container logged (what `kubectl logs --tail=20` shows).
-fn logs_section(app: &App, pod: &Pod) -> Html {
+pub fn logs_section(app: &App, pod: &Pod) -> Html {
     const TAIL: usize = 20;
     let ns = pod.metadata.namespace.clone().unwrap_or_default();
     let name = pod.metadata.name.clone().unwrap_or_default();
@@ -438,13 +583,13 @@ fn logs_section(app: &App, pod: &Pod) -> Html {
 }
 
 /// hh:mm:ss of simulated time.
-fn clock_text(t: podlab_core::clock::SimTime) -> String {
+pub fn clock_text(t: podlab_core::clock::SimTime) -> String {
     let secs = t.0 / 1000;
     format!("{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)
 }
 
 /// Where a pod waiting for a node is in the scheduler's queue, and what brings it back.
-fn queue_section(app: &App, key: &str) -> Html {
+pub fn queue_section(app: &App, key: &str) -> Html {
     use podlab_core::scheduler::queue::QueueState;
     let Some(q) = key
         .split_once('/')
@@ -473,119 +618,6 @@ fn queue_section(app: &App, key: &str) -> Html {
         ),
     };
     html! { <p class="queue" data-queue={state}>{ text }</p> }
-}
-
-fn inspector(app: &App, link: &yew::html::Scope<App>) -> Html {
-    let Some(key) = &app.selected else {
-        return html! {
-            <aside class="inspector" aria-label="Inspector">
-                { lessons_panel(app, link) }
-                <p class="hint">{"Apply a pod, then select it to see where the scheduler placed it and why."}</p>
-            </aside>
-        };
-    };
-    let pod = key
-        .split_once('/')
-        .and_then(|(ns, n)| app.cluster.api().pods.get(ns, n));
-    let Some(pod) = pod else {
-        return html! { <aside class="inspector"><p class="hint">{ format!("{key} no longer exists.") }</p></aside> };
-    };
-    let uid = pod.metadata.uid.clone().unwrap_or_default();
-    let events = app.cluster.api().events_for(&uid);
-    let target = key.clone();
-    html! {
-        <aside class="inspector" aria-label="Inspector" data-inspect={key.clone()}>
-            <div class="inspector-title">
-                <h2>{ key }</h2>
-                <button data-action="delete" onclick={link.callback(move |_| Msg::DeletePod(target.clone()))}>{"Delete"}</button>
-            </div>
-            <dl class="facts">
-                <dt>{"Status"}</dt><dd>{ printers::pod_status(pod) }</dd>
-                <dt>{"Ready"}</dt><dd>{ printers::pod_ready(pod) }</dd>
-                <dt>{"Node"}</dt><dd>{ pod.spec.as_ref().and_then(|s| s.node_name.clone()).unwrap_or_else(|| "<none>".into()) }</dd>
-                <dt>{"Pod IP"}</dt><dd>{ pod.status.as_ref().and_then(|s| s.pod_ip.clone()).unwrap_or_else(|| "<none>".into()) }</dd>
-            </dl>
-            { queue_section(app, key) }
-            { for app.cluster.decision(key).map(|d| decision_table(d, app, link)) }
-            { logs_section(app, pod) }
-            <h3>{"Events"}</h3>
-            <table class="events">
-                <thead><tr><th>{"Type"}</th><th>{"Reason"}</th><th>{"From"}</th><th>{"Message"}</th></tr></thead>
-                <tbody>
-                { for events.iter().map(|e| html! {
-                    <tr>
-                        <td>{ e.type_.clone().unwrap_or_default() }</td>
-                        <td>{ e.reason.clone().unwrap_or_default() }</td>
-                        <td>{ e.source.as_ref().and_then(|s| s.component.clone()).unwrap_or_default() }</td>
-                        <td>{ e.message.clone().unwrap_or_default() }</td>
-                    </tr>
-                }) }
-                </tbody>
-            </table>
-        </aside>
-    }
-}
-
-/// "Why here?": plugins × nodes, with each filter's verdict, each score and the total.
-fn decision_table(d: &Decision, app: &App, link: &yew::html::Scope<App>) -> Html {
-    let filters: Vec<&str> = d.filter_plugins.iter().map(|p| p.as_ref()).collect();
-    let scores: Vec<&str> = d.score_plugins().collect();
-    let chosen = |node: &str| d.chosen.as_deref() == Some(node);
-    let every = app.cluster.sampling() == podlab_core::scheduler::Sampling::Exhaustive;
-    html! {
-        <section class="decision" data-decision="">
-            <h3>{"Why here?"}</h3>
-            <p class="counts">{ format!("{} nodes, {} evaluated, {} feasible", d.total_nodes, d.evaluated, d.feasible) }</p>
-            <p class="sampling">
-                <button data-action="evaluate-every-node" aria-pressed={every.to_string()}
-                    title="kube-scheduler stops looking once it has found enough feasible nodes (percentageOfNodesToScore; every node in clusters under 100 nodes). Pressed, the scheduler evaluates every node from the next pod on, so its table explains every node."
-                    onclick={link.callback(move |_| Msg::EvaluateEveryNode(!every))}>
-                    { if every { "Evaluating every node" } else { "Evaluate every node" } }
-                </button>
-            </p>
-            <table>
-                <thead><tr>
-                    <th>{"Plugin"}</th>
-                    { for d.nodes.iter().map(|n| html! {
-                        <th class={classes!(chosen(d.node_name(n)).then_some("chosen"))} data-decision-node={d.node_name(n).to_string()}>
-                            { d.node_name(n) }{ if chosen(d.node_name(n)) { " ✓" } else { "" } }
-                        </th>
-                    }) }
-                </tr></thead>
-                <tbody>
-                { for filters.iter().enumerate().map(|(i, plugin)| html! {
-                    <tr>
-                        <th scope="row">{ *plugin }</th>
-                        { for d.nodes.iter().map(|n| {
-                            let cls = classes!(chosen(d.node_name(n)).then_some("chosen"));
-                            match d.filter_outcome(n, i) {
-                                FilterOutcome::Pass => html! { <td class={classes!("pass", cls)} data-filter={format!("{}/{plugin}", d.node_name(n))}>{"pass"}</td> },
-                                FilterOutcome::Fail { reasons, .. } => html! { <td class={classes!("fail", cls)} data-filter={format!("{}/{plugin}", d.node_name(n))}>{ reasons.join(", ") }</td> },
-                                _ => html! { <td class={classes!("skipped", cls)} title="not run: an earlier plugin rejected the node">{"–"}</td> },
-                            }
-                        }) }
-                    </tr>
-                }) }
-                { for scores.iter().map(|plugin| html! {
-                    <tr class="score">
-                        <th scope="row">{ format!("{plugin} (score ×weight)") }</th>
-                        { for d.nodes.iter().map(|n| {
-                            let s = d.scores(n).find(|s| s.plugin == *plugin);
-                            html! { <td class={classes!(chosen(d.node_name(n)).then_some("chosen"))}>{ s.map(|s| format!("{} ×{}", s.normalized, s.weight)).unwrap_or_default() }</td> }
-                        }) }
-                    </tr>
-                }) }
-                <tr class="total">
-                    <th scope="row">{"Total"}</th>
-                    { for d.nodes.iter().map(|n| html! {
-                        <td class={classes!(chosen(d.node_name(n)).then_some("chosen"))}>{ d.total(n).map(|t| t.to_string()).unwrap_or_else(|| "infeasible".into()) }</td>
-                    }) }
-                </tr>
-                </tbody>
-            </table>
-            { for d.failure.as_ref().map(|f| html! { <p class="failure">{ f }</p> }) }
-        </section>
-    }
 }
 
 /// Keeps the newest terminal output in view.
@@ -657,57 +689,8 @@ fn terminal(app: &App, link: &yew::html::Scope<App>) -> Html {
     }
 }
 
-/// The browser tab: an address bar and the page in a sandboxed frame (no scripts, no
-/// access to the app's origin).
-fn browser(app: &App, link: &yew::html::Scope<App>) -> Html {
-    let oninput = link.callback(|e: InputEvent| {
-        let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-        Msg::BrowserUrl(input.value())
-    });
-    let onkeydown =
-        link.batch_callback(|e: KeyboardEvent| (e.key() == "Enter").then_some(Msg::BrowserGo));
-    let go = link.callback(|_| Msg::BrowserGo);
-    let page = match &app.page {
-        None => {
-            html! { <p class="muted">{"Open a NodePort: http://NODE_IP:NODE_PORT/ (kubectl get svc shows the port)."}</p> }
-        }
-        Some(crate::Page::Failed(msg)) => html! {
-            <p class="browser-error" data-browser-error="">{ msg.clone() }</p>
-        },
-        Some(crate::Page::Loaded {
-            status,
-            reason,
-            content_type,
-            body,
-        }) => {
-            let doc = if content_type.starts_with("text/html") {
-                body.clone()
-            } else {
-                format!("<pre>{}</pre>", escape_html(body))
-            };
-            html! {
-                <>
-                    <div class="browser-status" data-browser-status={status.to_string()}>{ format!("HTTP/1.1 {status} {reason} · {content_type}") }</div>
-                    <iframe class="browser-frame" data-browser-frame="" sandbox="" referrerpolicy="no-referrer" title="Page" srcdoc={doc}></iframe>
-                </>
-            }
-        }
-    };
-    html! {
-        <section class="browser" data-browser="" aria-label="Browser">
-            <div class="pane-title"><span>{"Browser"}</span></div>
-            <div class="address">
-                <input data-browser-url="" type="url" spellcheck="false" aria-label="Address"
-                    value={app.browser_url.clone()} {oninput} {onkeydown} />
-                <button data-action="browse" onclick={go}>{"Go"}</button>
-            </div>
-            { page }
-        </section>
-    }
-}
+/// The node cards worked out for a (resourceVersion, view generation).
+pub type CardCache = (Option<(u64, u64)>, Vec<std::rc::Rc<CardData>>);
 
-fn escape_html(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
+/// Pod chips by uid: (resourceVersion, chip, (cpu, memory) requests).
+pub type ChipCache = std::collections::HashMap<String, (String, Chip, (i128, i128))>;

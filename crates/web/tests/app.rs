@@ -512,3 +512,335 @@ async fn the_decision_table_can_ask_for_every_node() {
     );
     root.remove();
 }
+
+/// Types `text` into the input or textarea matched by `selector` (an `input` event).
+fn type_into(root: &Element, selector: &str, text: &str) {
+    let el = root.query_selector(selector).unwrap().unwrap();
+    if let Some(i) = el.dyn_ref::<web_sys::HtmlInputElement>() {
+        i.set_value(text);
+    } else {
+        el.dyn_ref::<HtmlTextAreaElement>().unwrap().set_value(text);
+    }
+    let init = EventInit::new();
+    init.set_bubbles(true);
+    el.dispatch_event(&Event::new_with_event_init_dict("input", &init).unwrap())
+        .unwrap();
+}
+
+async fn click(root: &Element, selector: &str) {
+    let b: HtmlElement = root
+        .query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {selector}"))
+        .dyn_into()
+        .unwrap();
+    b.click();
+    TimeoutFuture::new(50).await;
+}
+
+fn text_of(root: &Element, selector: &str) -> String {
+    root.query_selector(selector)
+        .unwrap()
+        .and_then(|e| e.text_content())
+        .unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn the_editor_holds_named_files_that_the_terminal_sees() {
+    let root = mount().await;
+    type_into(&root, "input[data-new-file]", "tea.yaml");
+    click(&root, "button[data-action='new-file']").await;
+    assert!(root
+        .query_selector("[data-file='tea.yaml'][aria-selected='true']")
+        .unwrap()
+        .is_some());
+    apply(
+        &root,
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: tea\nspec:\n  containers:\n  - name: tea\n    image: ansilh/demo-tea\n",
+    )
+    .await;
+    assert!(text_of(&root, "[data-result]").contains("pod/tea created"));
+    // Both files are in the terminal's home directory.
+    let listed = terminal(&root, "ls").await;
+    assert!(
+        listed.contains("pod.yaml") && listed.contains("tea.yaml"),
+        "{listed}"
+    );
+    let created = terminal(&root, "kubectl create -f pod.yaml").await;
+    assert!(created.contains("pod/nginx created"), "{created}");
+    // A bad or taken name is refused with the reason; the files stay.
+    type_into(&root, "input[data-new-file]", "tea.yaml");
+    click(&root, "button[data-action='new-file']").await;
+    assert!(text_of(&root, "[data-result]").contains("there is already a file named \"tea.yaml\""));
+    type_into(&root, "input[data-new-file]", "../x");
+    click(&root, "button[data-action='new-file']").await;
+    assert!(text_of(&root, "[data-result]").contains("'/' is not allowed"));
+    // Diagnostics name the open file.
+    click(&root, "[data-file='pod.yaml']").await;
+    apply(&root, "kind: Pod\nmetadata: [\n").await;
+    let d = text_of(&root, "[data-diagnostic]");
+    assert!(d.starts_with("pod.yaml:"), "{d}");
+    click(&root, "[data-close-file='tea.yaml']").await;
+    assert!(root
+        .query_selector("[data-file='tea.yaml']")
+        .unwrap()
+        .is_none());
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_node_inspector_labels_taints_and_shows_verdicts() {
+    let root = mount().await;
+    click(
+        &root,
+        "[data-node='k8s-worker-02'] button[data-action='inspect-node']",
+    )
+    .await;
+    assert_eq!(
+        root.query_selector("[data-inspect]")
+            .unwrap()
+            .unwrap()
+            .get_attribute("data-inspect")
+            .as_deref(),
+        Some("node/k8s-worker-02")
+    );
+    assert!(root
+        .query_selector("[data-table='labels'] [data-row='kubernetes.io/hostname']")
+        .unwrap()
+        .is_some());
+    assert!(root
+        .query_selector("[data-table='conditions'] [data-row='Ready']")
+        .unwrap()
+        .is_some());
+    assert!(text_of(&root, "[data-table='capacity']").contains("pods"));
+    type_into(&root, "input[data-node-taint]", "key=value:NoSchedule");
+    click(&root, "button[data-action='taint']").await;
+    assert_eq!(
+        text_of(&root, "[data-action-result]"),
+        "node/k8s-worker-02 tainted"
+    );
+    assert!(root
+        .query_selector("[data-node='k8s-worker-02'] [data-taint='key']")
+        .unwrap()
+        .is_some());
+    type_into(&root, "input[data-node-taint]", "key=value:Sometimes");
+    click(&root, "button[data-action='taint']").await;
+    let err = text_of(&root, "[data-action-result]");
+    assert!(err.contains("invalid taint effect"), "{err}");
+    type_into(&root, "input[data-node-label]", "disktype=ssd");
+    click(&root, "button[data-action='label']").await;
+    assert_eq!(
+        text_of(&root, "[data-action-result]"),
+        "node/k8s-worker-02 labeled"
+    );
+    // A pod that needs an ssd lands on the tainted node only with a toleration: the
+    // cards say why the others were rejected.
+    apply(
+        &root,
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: ssd\nspec:\n  nodeSelector:\n    disktype: ssd\n  containers:\n  - name: c\n    image: nginx\n",
+    )
+    .await;
+    let w1 = text_of(&root, "[data-node='k8s-worker-01'] [data-verdict]");
+    assert!(
+        w1.contains("NodeAffinity: node(s) didn't match Pod's node affinity/selector"),
+        "{w1}"
+    );
+    let w2 = text_of(&root, "[data-node='k8s-worker-02'] [data-verdict]");
+    assert!(
+        w2.contains("TaintToleration: node(s) had untolerated taint {key: value}"),
+        "{w2}"
+    );
+    // Removing the taint lets it in.
+    click(
+        &root,
+        "[data-node='k8s-worker-02'] button[data-action='inspect-node']",
+    )
+    .await;
+    click(&root, "[data-inspect] [data-taint='key'] button").await;
+    assert_eq!(
+        text_of(&root, "[data-action-result]"),
+        "node/k8s-worker-02 untainted"
+    );
+    speed_up(&root);
+    for _ in 0..100 {
+        if root
+            .query_selector("[data-node='k8s-worker-02'] [data-pod='default/ssd']")
+            .unwrap()
+            .is_some()
+        {
+            break;
+        }
+        TimeoutFuture::new(50).await;
+    }
+    assert!(root
+        .query_selector("[data-node='k8s-worker-02'] [data-pod='default/ssd']")
+        .unwrap()
+        .is_some());
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_pod_inspector_shows_containers_env_and_volumes() {
+    let root = mount().await;
+    apply(
+        &root,
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: tea\nspec:\n  volumes:\n  - name: data\n    emptyDir: {}\n  containers:\n  - name: tea\n    image: ansilh/demo-tea\n    ports:\n    - containerPort: 8080\n    env:\n    - name: MY_NODE_NAME\n      valueFrom:\n        fieldRef:\n          fieldPath: spec.nodeName\n    volumeMounts:\n    - name: data\n      mountPath: /data\n",
+    )
+    .await;
+    click(&root, "button[data-action='play']").await; // pause
+    for _ in 0..10 {
+        click(&root, "button[data-action='next-event']").await;
+    }
+    let state = text_of(
+        &root,
+        "[data-table='containers'] [data-row='tea'] td:nth-child(3)",
+    );
+    assert!(state.starts_with("Running since"), "{state}");
+    let node = root
+        .query_selector("[data-pod='default/tea']")
+        .unwrap()
+        .unwrap()
+        .closest("[data-node]")
+        .unwrap()
+        .unwrap()
+        .get_attribute("data-node")
+        .unwrap();
+    let env = text_of(&root, "[data-env-container='tea']");
+    assert!(env.contains(&format!("MY_NODE_NAME={node}")), "{env}");
+    assert!(text_of(&root, "[data-table='volumes'] [data-row='data']").contains("tea: /data"));
+    assert!(root
+        .query_selector("[data-table='conditions'] [data-row='Ready']")
+        .unwrap()
+        .is_some());
+    click(&root, "button[data-action='served']").await;
+    let status = root
+        .query_selector("[data-served] [data-browser-status]")
+        .unwrap()
+        .unwrap()
+        .get_attribute("data-browser-status");
+    assert_eq!(status.as_deref(), Some("200"));
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn step_and_next_event_move_the_clock() {
+    let root = mount().await;
+    click(&root, "button[data-action='play']").await; // pause
+    let clock = || {
+        root.query_selector("[data-clock]")
+            .unwrap()
+            .unwrap()
+            .get_attribute("data-clock")
+            .unwrap()
+            .parse::<u64>()
+            .unwrap()
+    };
+    let t0 = clock();
+    click(&root, "button[data-action='step']").await;
+    assert_eq!(clock(), t0 + 1000);
+    apply(
+        &root,
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: s\nspec:\n  containers:\n  - name: c\n    image: busybox\n    command: ['sleep', '3600']\n",
+    )
+    .await;
+    let t1 = clock();
+    click(&root, "button[data-action='next-event']").await;
+    assert!(clock() > t1, "the image pull is due later");
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_git_panel_commits_and_the_timeline_lists_events() {
+    let root = mount().await;
+    // The init-container lesson seeds the repository it clones.
+    click(&root, "button[data-lesson]").await;
+    click(&root, "button[data-tool='git']").await;
+    click(&root, "button[data-git-repo]").await;
+    click(&root, "button[data-git-file]").await;
+    let path = root
+        .query_selector("input[data-git-path]")
+        .unwrap()
+        .unwrap()
+        .dyn_into::<web_sys::HtmlInputElement>()
+        .unwrap()
+        .value();
+    assert!(!path.is_empty());
+    type_into(&root, "textarea[data-git-text]", "<h1>Changed</h1>\n");
+    click(&root, "button[data-action='commit']").await;
+    let refused = text_of(&root, "[data-git-result]");
+    assert_eq!(refused, "Aborting commit due to empty commit message.");
+    type_into(&root, "input[data-git-message]", "Change the page");
+    click(&root, "button[data-action='commit']").await;
+    let out = text_of(&root, "[data-git-result]");
+    assert!(
+        out.starts_with("[master ") && out.contains("] Change the page"),
+        "{out}"
+    );
+    assert!(out.contains("1 file changed, 1 insertion(+)"), "{out}");
+    assert!(text_of(&root, "[data-git-log]").contains("Change the page"));
+    // The timeline lists what happened, newest first.
+    apply(&root, DEFAULT_POD).await;
+    click(&root, "button[data-tool='timeline']").await;
+    assert!(root
+        .query_selector("[data-timeline] [data-event='Scheduled']")
+        .unwrap()
+        .is_some());
+    root.remove();
+}
+
+const DEFAULT_POD: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: nginx\nspec:\n  containers:\n  - name: nginx\n    image: nginx\n";
+
+#[wasm_bindgen_test]
+async fn export_for_kind_and_import_a_real_cluster() {
+    let root = mount().await;
+    apply(&root, DEFAULT_POD).await;
+    click(&root, "button[data-tool='export']").await;
+    click(&root, "button[data-action='export']").await;
+    let kind = text_of(&root, "[data-exported='kind']");
+    assert!(
+        kind.contains("kind: Cluster") && kind.contains("role: worker"),
+        "{kind}"
+    );
+    assert!(text_of(&root, "[data-exported='manifests']").contains("name: nginx"));
+    let href = root
+        .query_selector("[data-download='kind.yaml']")
+        .unwrap()
+        .unwrap()
+        .get_attribute("href")
+        .unwrap();
+    assert!(
+        href.starts_with("data:text/yaml;charset=utf-8,kind%3A%20Cluster")
+            || href.contains("kind%3A%20Cluster"),
+        "{href}"
+    );
+    // Something unreadable changes nothing.
+    type_into(&root, "textarea[data-import]", "kind: [\n");
+    click(&root, "button[data-action='import']").await;
+    assert!(text_of(&root, "[data-import-error]").contains("import.yaml:"));
+    assert!(root
+        .query_selector("[data-node='k8s-worker-01']")
+        .unwrap()
+        .is_some());
+    // One big node from a real cluster.
+    type_into(
+        &root,
+        "textarea[data-import]",
+        "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Node\n  metadata:\n    name: prod-1\n    labels:\n      kubernetes.io/hostname: prod-1\n  status:\n    allocatable:\n      cpu: \"8\"\n      memory: 32Gi\n      pods: \"110\"\n    conditions:\n    - type: Ready\n      status: \"True\"\n",
+    );
+    click(&root, "button[data-action='import']").await;
+    assert!(root
+        .query_selector("[data-node='k8s-worker-01']")
+        .unwrap()
+        .is_none());
+    assert!(root
+        .query_selector("[data-node='prod-1']")
+        .unwrap()
+        .is_some());
+    assert!(text_of(&root, "[data-notice]").contains("Loaded 1 node(s)"));
+    apply(&root, DEFAULT_POD).await;
+    assert!(root
+        .query_selector("[data-node='prod-1'] [data-pod='default/nginx']")
+        .unwrap()
+        .is_some());
+    root.remove();
+}

@@ -528,3 +528,105 @@ async fn the_embed_example_holds_two_playgrounds() {
     s.screenshot("embed-example").await;
     s.finish().await;
 }
+
+/// The chapter's sidecar loop through the page: a commit made in the Git panel is pulled
+/// by the git-pull sidecar into the shared volume and served on the NodePort.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_commit_in_the_git_panel_reaches_the_page_through_the_sidecar() {
+    const SELECT_ALL_AND_DELETE: &str = "\u{E009}a\u{E000}\u{E003}";
+    let s = Session::open("git-sidecar").await;
+    s.wait_for("[data-lessons] button[data-lesson='sidecar']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    s.wait_for("button[data-speed='100']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    for n in 0..3 {
+        s.wait_for(&format!("[data-step='{n}'] button[data-action='run-step']"))
+            .await
+            .click()
+            .await
+            .unwrap();
+        s.wait_until(
+            &format!("step {} to be done", n + 1),
+            &format!("document.querySelector(\"[data-step='{n}']\")?.dataset.done === 'true'"),
+        )
+        .await;
+    }
+    // The last step: edit index.html in the Git panel, commit and push.
+    for css in [
+        "[data-step='3'] button[data-action='open-git']",
+        "button[data-git-file='index.html']",
+    ] {
+        s.wait_for(css).await.click().await.unwrap();
+    }
+    let text = s.wait_for("textarea[data-git-text]").await;
+    text.click().await.unwrap();
+    text.send_keys(SELECT_ALL_AND_DELETE).await.unwrap();
+    text.send_keys("<h1>Fresh from the Git panel</h1>\n")
+        .await
+        .unwrap();
+    let message = s.wait_for("input[data-git-message]").await;
+    message.send_keys("Fresh page").await.unwrap();
+    s.wait_for("button[data-action='commit']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let result = s.wait_for("[data-git-result]").await.text().await.unwrap();
+    assert!(
+        result.starts_with("[master ") && result.contains("] Fresh page"),
+        "{result}"
+    );
+    s.screenshot("git-panel-commit").await;
+    // The NodePort, from the terminal.
+    let input = s.wait_for("input[data-terminal-input]").await;
+    input
+        .send_keys("kubectl get svc demo-web -o jsonpath={.spec.ports[0].nodePort}\n")
+        .await
+        .unwrap();
+    s.wait_until(
+        "the node port",
+        "[...document.querySelectorAll('[data-terminal-output]')].some(e => /^3\\d{4}$/.test(e.textContent.trim()))",
+    )
+    .await;
+    let port = s
+        .client
+        .execute(
+            "return [...document.querySelectorAll('[data-terminal-output]')].map(e => e.textContent.trim()).find(t => /^3\\d{4}$/.test(t));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let port = port.as_str().unwrap().to_string();
+    s.wait_for("button[data-tool='browser']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let url = s.wait_for("input[data-browser-url]").await;
+    url.click().await.unwrap();
+    url.send_keys(SELECT_ALL_AND_DELETE).await.unwrap();
+    url.send_keys(&format!("http://192.168.56.202:{port}/"))
+        .await
+        .unwrap();
+    // The sidecar pulls every 5 simulated seconds: reload until the page has changed.
+    s.wait_until(
+        "the NodePort to serve the committed page",
+        "(document.querySelector(\"[data-action='browse']\").click(), document.querySelector('iframe[data-browser-frame]')?.srcdoc.includes('Fresh from the Git panel'))",
+    )
+    .await;
+    s.wait_until(
+        "the lesson's last step to be done",
+        "document.querySelector(\"[data-step='3']\")?.dataset.done === 'true'",
+    )
+    .await;
+    let progress = s.wait_for("[data-progress]").await.text().await.unwrap();
+    assert_eq!(progress, "4/4");
+    s.screenshot("sidecar-serves-the-commit").await;
+    s.finish().await;
+}

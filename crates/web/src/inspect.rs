@@ -1,0 +1,554 @@
+//! The inspector: a pod (status, containers, conditions, the environment as the kubelet
+//! resolved it, volumes and mounts, the page it serves, the scheduler's decision, logs,
+//! events) or a node (labels, taints, conditions, capacity, pods, and the actions a
+//! person takes on it: label, taint, cordon, stop its kubelet). Every action runs the
+//! kubectl command a person would type, and shows its answer.
+
+use crate::panels::frame;
+use crate::view::clock_text;
+use crate::{App, Msg, Selected};
+use podlab_core::clock::SimTime;
+use podlab_core::kubectl::printers;
+use podlab_core::model::{Node, Pod};
+use podlab_core::scheduler::{Decision, FilterOutcome};
+use yew::prelude::*;
+
+pub fn inspector(app: &App, link: &yew::html::Scope<App>) -> Html {
+    match &app.selected {
+        None => html! {
+            <aside class="inspector" aria-label="Inspector">
+                { crate::view::lessons_panel(app, link) }
+                <p class="hint">{"Apply a pod, then select it to see where the scheduler placed it and why. Select a node's name to inspect the node."}</p>
+            </aside>
+        },
+        Some(Selected::Pod(key)) => pod_inspector(app, link, key),
+        Some(Selected::Node(name)) => node_inspector(app, link, name),
+    }
+}
+
+fn gone(what: &str) -> Html {
+    html! { <aside class="inspector"><p class="hint">{ format!("{what} no longer exists.") }</p></aside> }
+}
+
+fn pod_inspector(app: &App, link: &yew::html::Scope<App>, key: &str) -> Html {
+    let pod = key
+        .split_once('/')
+        .and_then(|(ns, n)| app.cluster.api().pods.get(ns, n));
+    let Some(pod) = pod else {
+        return gone(key);
+    };
+    let uid = pod.metadata.uid.clone().unwrap_or_default();
+    let events = app.cluster.api().events_for(&uid);
+    let target = key.to_string();
+    let node = pod.spec.as_ref().and_then(|s| s.node_name.clone());
+    html! {
+        <aside class="inspector" aria-label="Inspector" data-inspect={key.to_string()}>
+            <div class="inspector-title">
+                <h2>{ key }</h2>
+                <button data-action="delete" onclick={link.callback(move |_| Msg::DeletePod(target.clone()))}>{"Delete"}</button>
+            </div>
+            <dl class="facts">
+                <dt>{"Status"}</dt><dd>{ printers::pod_status(pod) }</dd>
+                <dt>{"Ready"}</dt><dd>{ printers::pod_ready(pod) }</dd>
+                <dt>{"Node"}</dt><dd>{
+                    match node.clone() {
+                        Some(n) => html! { <button class="link" data-action="inspect-node" onclick={link.callback(move |_| Msg::SelectNode(n.clone()))}>{ node.clone().unwrap_or_default() }</button> },
+                        None => html! { "<none>" },
+                    }
+                }</dd>
+                <dt>{"Pod IP"}</dt><dd>{ pod.status.as_ref().and_then(|s| s.pod_ip.clone()).unwrap_or_else(|| "<none>".into()) }</dd>
+                <dt>{"QoS Class"}</dt><dd>{ pod.status.as_ref().and_then(|s| s.qos_class.clone()).unwrap_or_default() }</dd>
+            </dl>
+            { crate::view::queue_section(app, key) }
+            { for app.cluster.decision(key).map(|d| decision_table(d, app, link)) }
+            { containers_section(pod) }
+            { conditions_section(pod) }
+            { env_section(app, pod) }
+            { volumes_section(pod) }
+            { served_section(app, link, pod, key) }
+            { crate::view::logs_section(app, pod) }
+            <h3>{"Events"}</h3>
+            { table("events", &["Type", "Reason", "From", "Message"], events.iter().map(|e| {
+                let reason = e.reason.clone().unwrap_or_default();
+                (reason.clone(), vec![
+                    text(e.type_.clone().unwrap_or_default()),
+                    text(reason),
+                    text(e.source.as_ref().and_then(|s| s.component.clone()).unwrap_or_default()),
+                    text(e.message.clone().unwrap_or_default()),
+                ])
+            })) }
+        </aside>
+    }
+}
+
+/// Each container's state as `kubectl describe` words it: Waiting (reason),
+/// Running (since), Terminated (reason, exit code).
+fn containers_section(pod: &Pod) -> Html {
+    let spec = pod.spec.as_ref();
+    let status = pod.status.as_ref();
+    let inits = spec
+        .and_then(|s| s.init_containers.as_ref())
+        .into_iter()
+        .flatten();
+    let mains = spec.into_iter().flat_map(|s| &s.containers);
+    let rows = inits
+        .map(|c| (c, true))
+        .chain(mains.map(|c| (c, false)))
+        .map(|(c, init)| {
+            let st = status
+                .and_then(|s| {
+                    if init {
+                        s.init_container_statuses.as_ref()
+                    } else {
+                        s.container_statuses.as_ref()
+                    }
+                })
+                .and_then(|l| l.iter().find(|s| s.name == c.name));
+            let state = st.and_then(|s| s.state.as_ref()).map_or_else(
+                || "Waiting".to_string(),
+                |s| {
+                    if let Some(w) = &s.waiting {
+                        format!("Waiting: {}", w.reason.clone().unwrap_or_default())
+                    } else if let Some(t) = s.running.as_ref().and_then(|r| r.started_at.as_ref()) {
+                        format!("Running since {}", clock_text(SimTime::from_time(t)))
+                    } else if let Some(t) = &s.terminated {
+                        let reason = t.reason.clone().unwrap_or_default();
+                        format!("Terminated: {reason} (exit code {})", t.exit_code)
+                    } else {
+                        "Running".into()
+                    }
+                },
+            );
+            let name = if init {
+                format!("{} (init)", c.name)
+            } else {
+                c.name.clone()
+            };
+            (
+                c.name.clone(),
+                vec![
+                    text(name),
+                    text(c.image.clone().unwrap_or_default()),
+                    text(state),
+                    text(st.is_some_and(|s| s.ready).to_string()),
+                    text(st.map_or(0, |s| s.restart_count).to_string()),
+                ],
+            )
+        });
+    section(
+        "Containers",
+        table(
+            "containers",
+            &["Name", "Image", "State", "Ready", "Restarts"],
+            rows,
+        ),
+    )
+}
+
+/// Pod or node conditions: type, status, reason, message.
+fn conditions<'a>(
+    list: impl Iterator<Item = (&'a str, &'a str, Option<&'a String>, Option<&'a String>)>,
+) -> Html {
+    let rows = list.map(|(t, status, reason, message)| {
+        (
+            t.to_string(),
+            vec![
+                text(t.to_string()),
+                text(status.to_string()),
+                text(reason.cloned().unwrap_or_default()),
+                text(message.cloned().unwrap_or_default()),
+            ],
+        )
+    });
+    section(
+        "Conditions",
+        table("conditions", &["Type", "Status", "Reason", "Message"], rows),
+    )
+}
+
+fn conditions_section(pod: &Pod) -> Html {
+    let list = pod
+        .status
+        .as_ref()
+        .and_then(|s| s.conditions.as_ref())
+        .into_iter()
+        .flatten();
+    conditions(list.map(|c| {
+        (
+            c.type_.as_str(),
+            c.status.as_str(),
+            c.reason.as_ref(),
+            c.message.as_ref(),
+        )
+    }))
+}
+
+fn section(title: &str, body: Html) -> Html {
+    html! { <section><h3>{ title }</h3>{ body }</section> }
+}
+
+fn text(s: String) -> Html {
+    html! { { s } }
+}
+
+/// A table the inspector draws: `data-table={name}`, each row `data-row={key}`.
+fn table(name: &str, headers: &[&str], rows: impl Iterator<Item = (String, Vec<Html>)>) -> Html {
+    html! {
+        <table class="events" data-table={name.to_string()}>
+            <thead><tr>{ for headers.iter().map(|h| html! { <th>{ *h }</th> }) }</tr></thead>
+            <tbody>
+            { for rows.map(|(key, cells)| html! {
+                <tr data-row={key}>{ for cells.into_iter().map(|c| html! { <td>{ c }</td> }) }</tr>
+            }) }
+            </tbody>
+        </table>
+    }
+}
+
+/// The environment each container was started with, as the kubelet resolved it
+/// (fieldRef, resourceFieldRef, `$(VAR)`, Service variables, the image's own).
+fn env_section(app: &App, pod: &Pod) -> Html {
+    let ns = pod.metadata.namespace.as_deref().unwrap_or_default();
+    let name = pod.metadata.name.as_deref().unwrap_or_default();
+    let containers = pod
+        .spec
+        .iter()
+        .flat_map(|s| s.init_containers.iter().flatten().chain(&s.containers));
+    html! {
+        <section class="env" data-env="">
+            <h3>{"Environment (as resolved)"}</h3>
+            { for containers.map(|c| {
+                let env = app.cluster.environment(ns, name, &c.name);
+                html! {
+                    <details data-env-container={c.name.clone()}>
+                        <summary>{ &c.name }</summary>
+                        { match env {
+                            Some(vars) => html! {
+                                <pre>{ vars.iter().map(|(k, v)| format!("{k}={v}\n")).collect::<String>() }</pre>
+                            },
+                            None => html! { <p class="hint">{"Not started yet."}</p> },
+                        } }
+                    </details>
+                }
+            }) }
+        </section>
+    }
+}
+
+/// The pod's volumes (with their source) and where each container mounts them.
+fn volumes_section(pod: &Pod) -> Html {
+    let Some(spec) = pod.spec.as_ref() else {
+        return Html::default();
+    };
+    let volumes = spec.volumes.as_deref().unwrap_or_default();
+    if volumes.is_empty() {
+        return Html::default();
+    }
+    let source = |v: &podlab_core::model::Volume| -> String {
+        if v.empty_dir.is_some() {
+            "emptyDir".into()
+        } else if let Some(h) = &v.host_path {
+            format!("hostPath {}", h.path)
+        } else if v.projected.is_some() {
+            "projected (service account token)".into()
+        } else if let Some(c) = &v.config_map {
+            format!("configMap {}", c.name)
+        } else if let Some(s) = &v.secret {
+            format!("secret {}", s.secret_name.clone().unwrap_or_default())
+        } else if v.downward_api.is_some() {
+            "downwardAPI".into()
+        } else {
+            "other".into()
+        }
+    };
+    let containers: Vec<_> = spec
+        .init_containers
+        .iter()
+        .flatten()
+        .chain(&spec.containers)
+        .collect();
+    let rows = volumes.iter().map(|v| {
+        let mounts: Vec<String> = containers
+            .iter()
+            .flat_map(|c| {
+                let mounts = c
+                    .volume_mounts
+                    .iter()
+                    .flatten()
+                    .filter(|m| m.name == v.name);
+                mounts.map(|m| {
+                    let ro = if m.read_only == Some(true) {
+                        " (ro)"
+                    } else {
+                        ""
+                    };
+                    format!("{}: {}{ro}", c.name, m.mount_path)
+                })
+            })
+            .collect();
+        (
+            v.name.clone(),
+            vec![
+                text(v.name.clone()),
+                text(source(v)),
+                text(mounts.join(", ")),
+            ],
+        )
+    });
+    section(
+        "Volumes and mounts",
+        table("volumes", &["Volume", "Source", "Mounted at"], rows),
+    )
+}
+
+/// The page each declared container port serves, fetched on the pod's node (pod IPs
+/// answer there), in the same sandboxed frame as the browser tab.
+fn served_section(app: &App, link: &yew::html::Scope<App>, pod: &Pod, key: &str) -> Html {
+    let ip = pod.status.as_ref().and_then(|s| s.pod_ip.clone());
+    let ports: Vec<i32> = pod
+        .spec
+        .iter()
+        .flat_map(|s| &s.containers)
+        .flat_map(|c| c.ports.iter().flatten())
+        .filter(|p| p.protocol.as_deref().unwrap_or("TCP") == "TCP")
+        .map(|p| p.container_port)
+        .collect();
+    let (Some(ip), false) = (ip, ports.is_empty()) else {
+        return Html::default();
+    };
+    let shown = app.served.as_ref().filter(|(k, _, _)| k == key);
+    html! {
+        <section class="served" data-served="">
+            <h3>{"Served page"}</h3>
+            <div class="served-actions">
+            { for ports.iter().map(|port| {
+                let url = format!("http://{ip}:{port}/");
+                let (k, u) = (key.to_string(), url.clone());
+                html! { <button data-action="served" data-url={url.clone()} onclick={link.callback(move |_| Msg::Served(k.clone(), u.clone()))}>{ format!("Open {url}") }</button> }
+            }) }
+            </div>
+            { for shown.map(|(_, url, page)| html! {
+                <>
+                    <p class="hint">{ format!("{url}, fetched on the pod's node") }</p>
+                    { frame(page) }
+                </>
+            }) }
+        </section>
+    }
+}
+
+fn node_inspector(app: &App, link: &yew::html::Scope<App>, name: &str) -> Html {
+    let Some(node) = app.cluster.api().nodes.get("", name) else {
+        return gone(&format!("node/{name}"));
+    };
+    let n = name.to_string();
+    let kubectl = |args: Vec<String>| link.callback(move |_| Msg::Kubectl(args.clone()));
+    let labels = node.metadata.labels.clone().unwrap_or_default();
+    let taints = node
+        .spec
+        .as_ref()
+        .and_then(|s| s.taints.clone())
+        .unwrap_or_default();
+    let cordoned = node
+        .spec
+        .as_ref()
+        .and_then(|s| s.unschedulable)
+        .unwrap_or(false);
+    let (running, _) = app.cluster.kubelet_state(name);
+    let pods: Vec<&Pod> = app
+        .cluster
+        .pods()
+        .filter(|p| p.spec.as_ref().and_then(|s| s.node_name.as_deref()) == Some(name))
+        .collect();
+    let label_input = link.callback(|e: InputEvent| {
+        let i: web_sys::HtmlInputElement = e.target_unchecked_into();
+        Msg::NodeLabelInput(i.value())
+    });
+    let taint_input = link.callback(|e: InputEvent| {
+        let i: web_sys::HtmlInputElement = e.target_unchecked_into();
+        Msg::NodeTaintInput(i.value())
+    });
+    // The buttons and Enter read the fields when pressed.
+    let label = {
+        let n = n.clone();
+        link.callback(move |_: MouseEvent| Msg::LabelNode(n.clone()))
+    };
+    let taint = {
+        let n = n.clone();
+        link.callback(move |_: MouseEvent| Msg::TaintNode(n.clone()))
+    };
+    let label_enter = {
+        let n = n.clone();
+        link.batch_callback(move |e: KeyboardEvent| {
+            (e.key() == "Enter").then(|| Msg::LabelNode(n.clone()))
+        })
+    };
+    let taint_enter = {
+        let n = n.clone();
+        link.batch_callback(move |e: KeyboardEvent| {
+            (e.key() == "Enter").then(|| Msg::TaintNode(n.clone()))
+        })
+    };
+    html! {
+        <aside class="inspector" aria-label="Inspector" data-inspect={format!("node/{name}")}>
+            <div class="inspector-title"><h2>{ format!("node/{name}") }</h2></div>
+            <div class="node-actions">
+                <button data-action="cordon" onclick={kubectl(vec![if cordoned { "uncordon" } else { "cordon" }.into(), n.clone()])}>
+                    { if cordoned { "Uncordon" } else { "Cordon" } }
+                </button>
+                <button data-action="drain" onclick={kubectl(vec!["drain".into(), n.clone(), "--ignore-daemonsets".into(), "--delete-emptydir-data".into(), "--force".into()])}>{"Drain"}</button>
+                <button data-action="kubelet" onclick={link.callback({ let n = n.clone(); move |_| Msg::Kubelet(n.clone(), !running) })}
+                    title="systemctl stop / start kubelet: stopped, the node goes NotReady after 50 s and its pods are evicted after 5 min">
+                    { if running { "Make NotReady (stop kubelet)" } else { "Start kubelet" } }
+                </button>
+            </div>
+            { for app.action_result.as_ref().map(|(text, err)| html! {
+                <pre class={classes!("result", err.then_some("error"))} data-action-result="">{ text }</pre>
+            }) }
+            <h3>{"Labels"}</h3>
+            { table("labels", &["Key", "Value", ""], labels.iter().map(|(k, v)| {
+                let remove = html! {
+                    <button class="small" title={format!("kubectl label node {name} {k}-")}
+                        onclick={kubectl(vec!["label".into(), "node".into(), n.clone(), format!("{k}-")])}>{"Remove"}</button>
+                };
+                (k.clone(), vec![text(k.clone()), text(v.clone()), remove])
+            })) }
+            <div class="inline-form">
+                <input data-node-label="" type="text" spellcheck="false" placeholder="disktype=ssd" aria-label="Label (key=value)"
+                    value={app.label_input.clone()} oninput={label_input} onkeydown={label_enter} />
+                <button data-action="label" onclick={label}>{"Label"}</button>
+            </div>
+            <h3>{"Taints"}</h3>
+            <ul class="taints" data-taints="">
+                { for taints.iter().map(|t| {
+                    let text = match &t.value {
+                        Some(v) if !v.is_empty() => format!("{}={}:{}", t.key, v, t.effect),
+                        _ => format!("{}:{}", t.key, t.effect),
+                    };
+                    let remove = format!("{}:{}-", t.key, t.effect);
+                    html! {
+                        <li class="taint" data-taint={t.key.clone()}>{ text }
+                            <button class="small" title={format!("kubectl taint nodes {name} {remove}")} onclick={kubectl(vec!["taint".into(), "nodes".into(), n.clone(), remove.clone()])}>{"×"}</button>
+                        </li>
+                    }
+                }) }
+            </ul>
+            <div class="inline-form">
+                <input data-node-taint="" type="text" spellcheck="false" placeholder="key=value:NoSchedule" aria-label="Taint (key=value:Effect)"
+                    value={app.taint_input.clone()} oninput={taint_input} onkeydown={taint_enter} />
+                <button data-action="taint" onclick={taint}>{"Taint"}</button>
+            </div>
+            { node_conditions(node) }
+            { capacity(node) }
+            <h3>{ format!("Pods ({})", pods.len()) }</h3>
+            <ul class="node-pods">
+                { for pods.iter().map(|p| {
+                    let key = format!("{}/{}", p.metadata.namespace.as_deref().unwrap_or_default(), p.metadata.name.as_deref().unwrap_or_default());
+                    let k = key.clone();
+                    html! { <li><button class="link" onclick={link.callback(move |_| Msg::Select(k.clone()))}>{ key }</button>{ format!(" {}", printers::pod_status(p)) }</li> }
+                }) }
+            </ul>
+        </aside>
+    }
+}
+
+fn node_conditions(node: &Node) -> Html {
+    let list = node
+        .status
+        .as_ref()
+        .and_then(|s| s.conditions.as_ref())
+        .into_iter()
+        .flatten();
+    conditions(list.map(|c| {
+        (
+            c.type_.as_str(),
+            c.status.as_str(),
+            c.reason.as_ref(),
+            c.message.as_ref(),
+        )
+    }))
+}
+
+fn capacity(node: &Node) -> Html {
+    let status = node.status.as_ref();
+    let cap = status.and_then(|s| s.capacity.clone()).unwrap_or_default();
+    let alloc = status
+        .and_then(|s| s.allocatable.clone())
+        .unwrap_or_default();
+    let keys: std::collections::BTreeSet<&String> = cap.keys().chain(alloc.keys()).collect();
+    let amount = |m: &std::collections::BTreeMap<String, podlab_core::model::Quantity>, k: &str| {
+        text(m.get(k).map(|q| q.0.clone()).unwrap_or_default())
+    };
+    let rows = keys.into_iter().map(|k| {
+        (
+            k.clone(),
+            vec![text(k.clone()), amount(&cap, k), amount(&alloc, k)],
+        )
+    });
+    section(
+        "Capacity",
+        table("capacity", &["Resource", "Capacity", "Allocatable"], rows),
+    )
+}
+
+/// "Why here?": plugins × nodes, with each filter's verdict, each score and the total.
+pub fn decision_table(d: &Decision, app: &App, link: &yew::html::Scope<App>) -> Html {
+    let filters: Vec<&str> = d.filter_plugins.iter().map(|p| p.as_ref()).collect();
+    let scores: Vec<&str> = d.score_plugins().collect();
+    let chosen = |node: &str| d.chosen.as_deref() == Some(node);
+    let every = app.cluster.sampling() == podlab_core::scheduler::Sampling::Exhaustive;
+    html! {
+        <section class="decision" data-decision="">
+            <h3>{"Why here?"}</h3>
+            <p class="counts">{ format!("{} nodes, {} evaluated, {} feasible", d.total_nodes, d.evaluated, d.feasible) }</p>
+            <p class="sampling">
+                <button data-action="evaluate-every-node" aria-pressed={every.to_string()}
+                    title="kube-scheduler stops looking once it has found enough feasible nodes (percentageOfNodesToScore; every node in clusters under 100 nodes). Pressed, the scheduler evaluates every node from the next pod on, so its table explains every node."
+                    onclick={link.callback(move |_| Msg::EvaluateEveryNode(!every))}>
+                    { if every { "Evaluating every node" } else { "Evaluate every node" } }
+                </button>
+            </p>
+            <table>
+                <thead><tr>
+                    <th>{"Plugin"}</th>
+                    { for d.nodes.iter().map(|n| html! {
+                        <th class={classes!(chosen(d.node_name(n)).then_some("chosen"))} data-decision-node={d.node_name(n).to_string()}>
+                            { d.node_name(n) }{ if chosen(d.node_name(n)) { " ✓" } else { "" } }
+                        </th>
+                    }) }
+                </tr></thead>
+                <tbody>
+                { for filters.iter().enumerate().map(|(i, plugin)| html! {
+                    <tr>
+                        <th scope="row">{ *plugin }</th>
+                        { for d.nodes.iter().map(|n| {
+                            let cls = classes!(chosen(d.node_name(n)).then_some("chosen"));
+                            match d.filter_outcome(n, i) {
+                                FilterOutcome::Pass => html! { <td class={classes!("pass", cls)} data-filter={format!("{}/{plugin}", d.node_name(n))}>{"pass"}</td> },
+                                FilterOutcome::Fail { reasons, .. } => html! { <td class={classes!("fail", cls)} data-filter={format!("{}/{plugin}", d.node_name(n))}>{ reasons.join(", ") }</td> },
+                                _ => html! { <td class={classes!("skipped", cls)} title="not run: an earlier plugin rejected the node">{"–"}</td> },
+                            }
+                        }) }
+                    </tr>
+                }) }
+                { for scores.iter().map(|plugin| html! {
+                    <tr class="score">
+                        <th scope="row">{ format!("{plugin} (score ×weight)") }</th>
+                        { for d.nodes.iter().map(|n| {
+                            let s = d.scores(n).find(|s| s.plugin == *plugin);
+                            html! { <td class={classes!(chosen(d.node_name(n)).then_some("chosen"))}>{ s.map(|s| format!("{} ×{}", s.normalized, s.weight)).unwrap_or_default() }</td> }
+                        }) }
+                    </tr>
+                }) }
+                <tr class="total">
+                    <th scope="row">{"Total"}</th>
+                    { for d.nodes.iter().map(|n| html! {
+                        <td class={classes!(chosen(d.node_name(n)).then_some("chosen"))}>{ d.total(n).map(|t| t.to_string()).unwrap_or_else(|| "infeasible".into()) }</td>
+                    }) }
+                </tr>
+                </tbody>
+            </table>
+            { for d.failure.as_ref().map(|f| html! { <p class="failure">{ f }</p> }) }
+        </section>
+    }
+}
