@@ -318,7 +318,8 @@ pub const BEFORE_IMPORT_KEY: &str = "podlab.workspace.before-import";
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PageOptions {
     pub embed: bool,
-    /// Panel names (`editor`, `terminal`, `cluster`, `inspector`, `browser`); empty
+    /// Panel names (`editor`, `terminal`, `cluster`, `inspector`, and the tools
+    /// `browser`, `git`, `timeline`, `export`); empty
     /// shows them all.
     pub panels: Vec<String>,
     pub lesson: Option<String>,
