@@ -36,6 +36,8 @@ pub enum Msg {
     /// Tab in the terminal: complete the last word.
     TermComplete,
     Apply,
+    /// `kubectl delete -f` of the open file.
+    DeleteObjects,
     Tick,
     TogglePlay,
     SetSpeed(u32),
@@ -109,6 +111,19 @@ pub enum Page {
         body: String,
     },
     Failed(String),
+}
+
+/// The editor's open file as kubectl's `-f` source.
+struct OneFile(String, String);
+
+impl podlab_core::kubectl::FileSource for OneFile {
+    fn read(&self, path: &str) -> Result<String, String> {
+        if path == self.0 {
+            Ok(self.1.clone())
+        } else {
+            Err(format!("the path {path:?} does not exist"))
+        }
+    }
 }
 
 /// What a browser shows for a response (or the error page's text).
@@ -286,6 +301,8 @@ pub struct App {
     /// Moves when something the node cards show besides API objects may have changed
     /// (any message but a tick; pods starting or ending their leave).
     view_generation: u64,
+    /// The editor's input handler, made once (see `view::Code`).
+    edit_callback: Callback<InputEvent>,
     /// The node cards' data for (resourceVersion, view_generation).
     card_cache: std::cell::RefCell<view::CardCache>,
     chip_cache: std::cell::RefCell<view::ChipCache>,
@@ -679,6 +696,10 @@ impl Component for App {
             since_save: 0,
             card_actions: view::CardActions::new(ctx.link()),
             view_generation: 0,
+            edit_callback: ctx.link().callback(|e: InputEvent| {
+                let area: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
+                Msg::Edit(area.value())
+            }),
             card_cache: Default::default(),
             chip_cache: Default::default(),
             measuring: None,
@@ -769,7 +790,25 @@ impl App {
                 if let Some(f) = self.files.get_mut(self.open_file) {
                     f.text = text;
                 }
-                false
+                // Redrawn for the highlighting.
+                true
+            }
+            Msg::DeleteObjects => {
+                let (name, text) = self.open_file_text();
+                let files = OneFile(name.to_string(), text.to_string());
+                let args = ["delete".to_string(), "-f".into(), name.to_string()];
+                let out = podlab_core::kubectl::run(&mut self.cluster, &args, &files);
+                let mut lines: Vec<(String, bool)> =
+                    out.stdout.lines().map(|l| (l.to_string(), false)).collect();
+                lines.extend(out.stderr.lines().map(|l| (l.to_string(), true)));
+                self.report = ApplyReport {
+                    diagnostics: Vec::new(),
+                    text: String::new(),
+                    lines,
+                };
+                self.watch_placements();
+                self.save();
+                true
             }
             Msg::TermInput(text) => {
                 self.term_input = text;

@@ -159,13 +159,22 @@ fn header(app: &App, link: &yew::html::Scope<App>) -> Html {
 }
 
 fn editor(app: &App, link: &yew::html::Scope<App>) -> Html {
-    let oninput = link.callback(|e: InputEvent| {
-        let area: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
-        Msg::Edit(area.value())
-    });
     let (files, open) = app.editor_files();
-    let (_, text) = app.open_file_text();
-    let lines = text.lines().count().max(1);
+    let (name, text) = app.open_file_text();
+    // The last Apply's diagnostics, marked on their lines while its text is shown.
+    let marks: Vec<Mark> = if app.report.text == text {
+        app.report
+            .diagnostics
+            .iter()
+            .map(|d| Mark {
+                line: d.location.pos.line,
+                error: d.severity == Severity::Error,
+                message: d.error.to_string(),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let new_name = link.callback(|e: InputEvent| {
         let input: web_sys::HtmlInputElement = e.target_unchecked_into();
         Msg::NewFileName(input.value())
@@ -190,15 +199,12 @@ fn editor(app: &App, link: &yew::html::Scope<App>) -> Html {
                     aria-label="New file name" value={app.new_file.clone()} oninput={new_name} onkeydown={new_enter} />
                 <button data-action="new-file" title="A new file in the editor (and in ~ in the terminal)"
                     onclick={link.callback(|_| Msg::NewFile)}>{"+"}</button>
-                <button class="primary" data-action="apply" onclick={link.callback(|_| Msg::Apply)}>{"Apply"}</button>
+                <button data-action="delete-file" title={format!("kubectl delete -f {name}")}
+                    onclick={link.callback(|_| Msg::DeleteObjects)}>{"Delete"}</button>
+                <button class="primary" data-action="apply" title={format!("kubectl create -f {name}")}
+                    onclick={link.callback(|_| Msg::Apply)}>{"Apply"}</button>
             </div>
-            <div class="editor">
-                <pre class="gutter" aria-hidden="true">
-                    { (1..=lines).map(|i| format!("{i}\n")).collect::<String>() }
-                </pre>
-                <textarea data-editor="" spellcheck="false" autocomplete="off" wrap="off"
-                    aria-label="Manifest (YAML or JSON)" value={text.to_string()} {oninput} />
-            </div>
+            <Code text={AttrValue::from(text.to_string())} marks={std::rc::Rc::new(marks)} oninput={app.edit_callback.clone()} />
             <div class="diagnostics" data-diagnostics="">
                 { for app.report.diagnostics.iter().map(|d| {
                     let sev = if d.severity == Severity::Error { "error" } else { "warning" };
@@ -694,3 +700,65 @@ pub type CardCache = (Option<(u64, u64)>, Vec<std::rc::Rc<CardData>>);
 
 /// Pod chips by uid: (resourceVersion, chip, (cpu, memory) requests).
 pub type ChipCache = std::collections::HashMap<String, (String, Chip, (i128, i128))>;
+
+/// A diagnostic's mark in the editor's gutter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mark {
+    pub line: usize,
+    pub error: bool,
+    pub message: String,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct CodeProps {
+    pub text: AttrValue,
+    pub marks: std::rc::Rc<Vec<Mark>>,
+    /// Made once, so the editor is redrawn only when its text or marks change.
+    pub oninput: Callback<InputEvent>,
+}
+
+/// Files longer than this are shown without highlighting (the spans would cost more
+/// than they help).
+const HIGHLIGHT_MAX_BYTES: usize = 64 * 1024;
+
+/// The editor: line numbers (with diagnostics marked), the text highlighted in a layer
+/// under a transparent textarea that is sized to the text, so both scroll together.
+#[function_component(Code)]
+pub fn code(props: &CodeProps) -> Html {
+    let text = props.text.as_str();
+    let lines = text.split('\n').count().max(1);
+    let cols = text
+        .split('\n')
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0);
+    let gutter = (1..=lines).map(|n| match props.marks.iter().find(|m| m.line == n) {
+        Some(m) => html! {
+            <span class={classes!("mark", if m.error { "error" } else { "warning" })} data-mark={n.to_string()} title={m.message.clone()}>{ format!("{n}\n") }</span>
+        },
+        None => html! { { format!("{n}\n") } },
+    });
+    let layer = if text.len() <= HIGHLIGHT_MAX_BYTES {
+        use podlab_core::manifest::highlight::{highlight, Token};
+        highlight(text)
+            .into_iter()
+            .map(|(t, s)| match t {
+                Token::Plain => html! { { s } },
+                t => html! { <span class={t.class()}>{ s }</span> },
+            })
+            .collect::<Html>()
+    } else {
+        html! { { text } }
+    };
+    let size = format!("height:calc({lines} * 1.5em + 16px);min-width:calc({cols}ch + 24px)");
+    html! {
+        <div class="editor">
+            <pre class="gutter" aria-hidden="true">{ for gutter }</pre>
+            <div class="code">
+                <pre class="highlight" aria-hidden="true">{ layer }{"\n"}</pre>
+                <textarea data-editor="" spellcheck="false" autocomplete="off" wrap="off" style={size}
+                    aria-label="Manifest (YAML or JSON)" value={props.text.clone()} oninput={props.oninput.clone()} />
+            </div>
+        </div>
+    }
+}

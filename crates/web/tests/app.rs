@@ -844,3 +844,42 @@ async fn export_for_kind_and_import_a_real_cluster() {
         .is_some());
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn the_editor_highlights_marks_errors_and_deletes_what_it_created() {
+    let root = mount().await;
+    let key = text_of(&root, ".highlight .t-key");
+    assert_eq!(key, "apiVersion");
+    assert!(root
+        .query_selector(".highlight .t-punct")
+        .unwrap()
+        .is_some());
+    apply(&root, DEFAULT_POD).await;
+    assert!(root
+        .query_selector("[data-pod='default/nginx']")
+        .unwrap()
+        .is_some());
+    click(&root, "button[data-action='delete-file']").await;
+    let result = text_of(&root, "[data-result]");
+    assert_eq!(result, "pod \"nginx\" deleted from default namespace");
+    // A broken line is marked in the gutter, with the message as its title.
+    apply(
+        &root,
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  labels: [\n",
+    )
+    .await;
+    let line = text_of(&root, "[data-diagnostic]");
+    let n = root
+        .query_selector("[data-diagnostic]")
+        .unwrap()
+        .unwrap()
+        .get_attribute("data-line")
+        .unwrap();
+    let mark = root
+        .query_selector(&format!(".gutter [data-mark='{n}']"))
+        .unwrap()
+        .unwrap_or_else(|| panic!("no mark on line {n}: {line}"));
+    assert!(mark.class_name().contains("error"));
+    assert!(!mark.get_attribute("title").unwrap().is_empty());
+    root.remove();
+}

@@ -7,6 +7,7 @@
 //! `strict decoding error: unknown field "spec.containers[0].volumemounts"`.
 
 pub mod emit;
+pub mod highlight;
 mod hints;
 pub mod yaml;
 
