@@ -235,6 +235,8 @@ pub struct Leaving {
 
 /// Ticks a leaving pod stays drawn (with its animation).
 const LEAVING_TICKS: u64 = 5;
+/// The most newly bound pods animated from the pending lane at once.
+const MAX_FLIGHTS: usize = 20;
 
 pub struct App {
     cluster: Cluster,
@@ -271,6 +273,8 @@ pub struct App {
     placed: std::collections::BTreeMap<String, String>,
     placed_version: u64,
     leaving: Vec<Leaving>,
+    /// Pods bound since the last render: their chips fly in from the pending lane.
+    arrived: Vec<String>,
     ticks: u64,
     /// The page a pod serves, as the inspector last fetched it: (pod, address, page).
     served: Option<(String, String, Page)>,
@@ -683,6 +687,7 @@ impl Component for App {
             placed: Default::default(),
             placed_version: u64::MAX,
             leaving: Vec::new(),
+            arrived: Vec::new(),
             ticks: 0,
             served: None,
             playing: true,
@@ -710,6 +715,8 @@ impl Component for App {
             ),
             _ticker: Interval::new(TICK_MS, move || link.send_message(Msg::Tick)),
         };
+        // Where pods are now: the next change is drawn moving.
+        app.watch_placements();
         // `?lesson=ID` opens a lesson, unless a share link brought its own workspace.
         if let (Some(id), false) = (&app.options.lesson, shared) {
             let index = podlab_core::lessons::lessons()
@@ -742,7 +749,13 @@ impl Component for App {
         if let Some(p) = &perf {
             let _ = p.mark(&self.start_mark);
         }
-        let render = self.handle(ctx, msg);
+        let mut render = self.handle(ctx, msg);
+        // Whatever the message did (Apply, a command, an action), pods that moved are
+        // drawn moving on this render.
+        if self.watch_placements() {
+            self.view_generation += 1;
+            render = true;
+        }
         if let (Some(p), Some(name)) = (&perf, measure) {
             if render {
                 self.measuring = Some(name);
@@ -763,6 +776,9 @@ impl Component for App {
 
     fn rendered(&mut self, _ctx: &Context<Self>, first: bool) {
         view::scroll_terminal();
+        if !self.arrived.is_empty() {
+            view::fly_in(&std::mem::take(&mut self.arrived));
+        }
         let perf = performance();
         if let Some(p) = &perf {
             if first {
@@ -806,7 +822,6 @@ impl App {
                     text: String::new(),
                     lines,
                 };
-                self.watch_placements();
                 self.save();
                 true
             }
@@ -893,21 +908,16 @@ impl App {
                     self.cluster
                         .advance(u64::from(TICK_MS) * u64::from(self.speed));
                 }
-                let moved = self.watch_placements();
-                if moved {
-                    self.view_generation += 1;
-                }
                 let followed = self.follow_logs();
                 let ticked = self.update_lesson_checks();
                 self.since_save += 1;
                 if self.since_save >= SAVE_EVERY_TICKS {
                     self.save();
                 }
-                self.playing || ticked || followed || moved
+                self.playing || ticked || followed
             }
             Msg::Step => {
                 self.cluster.advance(1000);
-                self.watch_placements();
                 self.update_lesson_checks();
                 true
             }
@@ -916,7 +926,6 @@ impl App {
                     Some(t) => {
                         let now = self.cluster.now();
                         self.cluster.advance(t.0.saturating_sub(now.0));
-                        self.watch_placements();
                         self.update_lesson_checks();
                     }
                     None => {
@@ -1315,7 +1324,6 @@ impl App {
         let failed = out.exit_code != 0;
         let text = if failed { out.stderr } else { out.stdout };
         self.action_result = Some((text.trim_end().to_string(), failed));
-        self.watch_placements();
         self.save();
         !failed
     }
@@ -1401,8 +1409,8 @@ impl App {
         }
     }
 
-    /// Notes pods that left their node since the last look, to draw them leaving.
-    /// Returns whether the drawing changed.
+    /// Notes pods that left their node since the last look, to draw them leaving, and
+    /// pods bound since, to fly them in. Returns whether the drawing changed.
     fn watch_placements(&mut self) -> bool {
         let before = self.leaving.len();
         self.leaving.retain(|l| l.until > self.ticks);
@@ -1422,6 +1430,14 @@ impl App {
         }
         let old = std::mem::replace(&mut self.placed, now);
         if !first_look {
+            // A few at a time: a pasted cluster's thousands land without a flight each.
+            self.arrived = self
+                .placed
+                .iter()
+                .filter(|(key, node)| old.get(*key) != Some(*node))
+                .map(|(key, _)| key.clone())
+                .take(MAX_FLIGHTS)
+                .collect();
             for (key, node) in old {
                 if self.placed.get(&key) != Some(&node) {
                     let name = key
@@ -1437,7 +1453,7 @@ impl App {
                 }
             }
         }
-        self.leaving.len() != before
+        self.leaving.len() != before || !self.arrived.is_empty()
     }
 
     /// The pods drawn leaving a node.

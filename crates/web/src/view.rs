@@ -319,6 +319,8 @@ fn pending_lane(app: &App) -> Html {
 pub struct CardData {
     name: String,
     roles: String,
+    /// The node's own labels (`key=value`), not the well-known ones every node has.
+    labels: Vec<String>,
     /// (key, `key=value:Effect`).
     taints: Vec<(String, String)>,
     ready: bool,
@@ -404,7 +406,19 @@ fn card_data(app: &App, node: &Node, pods: &[&Pod]) -> CardData {
             0
         }
     };
+    let labels = node
+        .metadata
+        .labels
+        .iter()
+        .flatten()
+        .filter(|(k, _)| {
+            let prefix = k.split_once('/').map_or("", |(p, _)| p);
+            !(prefix.ends_with("kubernetes.io") || prefix.ends_with("k8s.io"))
+        })
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
     CardData {
+        labels,
         roles: roles.join(","),
         taints,
         ready,
@@ -474,6 +488,11 @@ pub fn node_card(props: &NodeCardProps) -> Html {
                 </button>
             </div>
             <div class="roles">{ &d.roles }</div>
+            if !d.labels.is_empty() {
+                <ul class="labels" aria-label="Labels">
+                    { for d.labels.iter().map(|l| html! { <li class="label" data-card-label={l.clone()}>{ l }</li> }) }
+                </ul>
+            }
             <ul class="taints" aria-label="Taints">
                 { for d.taints.iter().map(|(key, text)| html! {
                     <li class="taint" data-taint={key.clone()}>{ text }</li>
@@ -760,5 +779,54 @@ pub fn code(props: &CodeProps) -> Html {
                     aria-label="Manifest (YAML or JSON)" value={props.text.clone()} oninput={props.oninput.clone()} />
             </div>
         </div>
+    }
+}
+
+/// Newly bound pods' chips fly from the pending lane into their node (a Web Animations
+/// transform from where the lane is to where the chip now sits), unless the person
+/// prefers reduced motion.
+pub fn fly_in(keys: &[String]) {
+    use wasm_bindgen::{JsCast, JsValue};
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let reduced = window
+        .match_media("(prefers-reduced-motion: reduce)")
+        .ok()
+        .flatten()
+        .is_some_and(|m| m.matches());
+    let Some(doc) = window.document() else { return };
+    let Some(lane) = doc.query_selector("[data-lane='pending']").ok().flatten() else {
+        return;
+    };
+    if reduced {
+        return;
+    }
+    let from = lane.get_bounding_client_rect();
+    for key in keys {
+        let selector = format!("[data-node] [data-pod=\"{}\"]", key.replace('"', ""));
+        let Some(chip) = doc.query_selector(&selector).ok().flatten() else {
+            continue;
+        };
+        let to = chip.get_bounding_client_rect();
+        let (dx, dy) = (from.left() + 12.0 - to.left(), from.top() + 24.0 - to.top());
+        let frame = |transform: &str, opacity: f64| {
+            let o = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&o, &"transform".into(), &transform.into());
+            let _ = js_sys::Reflect::set(&o, &"opacity".into(), &opacity.into());
+            o
+        };
+        let frames = js_sys::Array::of2(
+            &frame(&format!("translate({dx}px, {dy}px) scale(.9)"), 0.6),
+            &frame("none", 1.0),
+        );
+        let options = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&options, &"duration".into(), &JsValue::from(450));
+        let _ = js_sys::Reflect::set(&options, &"easing".into(), &"ease-out".into());
+        if let Ok(animate) = js_sys::Reflect::get(&chip, &"animate".into()) {
+            if let Some(f) = animate.dyn_ref::<js_sys::Function>() {
+                let _ = f.call2(&chip, &frames, &options);
+            }
+        }
     }
 }

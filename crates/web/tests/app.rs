@@ -633,6 +633,15 @@ async fn the_node_inspector_labels_taints_and_shows_verdicts() {
         text_of(&root, "[data-action-result]"),
         "node/k8s-worker-02 labeled"
     );
+    // The card shows the node's own labels (not the well-known ones).
+    assert!(root
+        .query_selector("[data-node='k8s-worker-02'] [data-card-label='disktype=ssd']")
+        .unwrap()
+        .is_some());
+    assert!(root
+        .query_selector("[data-node='k8s-worker-02'] [data-card-label^='kubernetes.io']")
+        .unwrap()
+        .is_none());
     // A pod that needs an ssd lands on the tainted node only with a toleration: the
     // cards say why the others were rejected.
     apply(
@@ -881,5 +890,42 @@ async fn the_editor_highlights_marks_errors_and_deletes_what_it_created() {
         .unwrap_or_else(|| panic!("no mark on line {n}: {line}"));
     assert!(mark.class_name().contains("error"));
     assert!(!mark.get_attribute("title").unwrap().is_empty());
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_bound_pod_flies_in_from_the_pending_lane() {
+    let root = mount().await;
+    apply(&root, DEFAULT_POD).await;
+    let chip = root
+        .query_selector("[data-node] [data-pod='default/nginx']")
+        .unwrap()
+        .unwrap();
+    let get = js_sys::Reflect::get(&chip, &"getAnimations".into()).unwrap();
+    let animations = get
+        .dyn_ref::<js_sys::Function>()
+        .unwrap()
+        .call0(&chip)
+        .unwrap();
+    let list = js_sys::Array::from(&animations);
+    let n = list.length();
+    let kinds: Vec<String> = list
+        .iter()
+        .map(|a| {
+            js_sys::Reflect::get(
+                &js_sys::Reflect::get(&a, &"constructor".into()).unwrap(),
+                &"name".into(),
+            )
+            .unwrap()
+            .as_string()
+            .unwrap_or_default()
+        })
+        .collect();
+    // The flight from the lane (a script animation; the style sheet's landing, a
+    // CSSAnimation, is not loaded in these tests).
+    assert!(
+        kinds.iter().any(|k| k == "Animation"),
+        "{n} animations: {kinds:?}"
+    );
     root.remove();
 }
