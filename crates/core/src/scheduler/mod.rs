@@ -514,7 +514,7 @@ impl Scheduler {
         let mut rejections = Vec::new();
         let mut last_reasons = 0;
         // (place in verdicts, node index) of each feasible node.
-        let mut feasible_idx = Vec::new();
+        let mut feasible_idx = Vec::with_capacity(want.min(total));
         let start = if total == 0 {
             0
         } else {

@@ -28,7 +28,36 @@ impl ScorePlugin for NodeResourcesBalancedAllocation {
     }
 
     fn score_nodes(&self, pod: &PodInfo<'_>, nodes: &[&NodeInfo<'_>], out: &mut Vec<i64>) {
-        out.extend(nodes.iter().map(|n| self.score(pod, n)));
+        let want = pod.requests;
+        let small = |x: i128| i64::try_from(x).ok();
+        let (Some(want_cpu), Some(want_mem)) = (small(want.milli_cpu), small(want.memory)) else {
+            out.extend(nodes.iter().map(|n| self.score(pod, n)));
+            return;
+        };
+        // Everything in i64 (real quantities are): the same divisions as `score`, without
+        // its conversions from i128.
+        out.extend(nodes.iter().map(|n| {
+            let (r, a) = (&n.requested, &n.allocatable);
+            match (
+                small(r.milli_cpu),
+                small(r.memory),
+                small(a.milli_cpu),
+                small(a.memory),
+            ) {
+                (Some(rc), Some(rm), Some(ac), Some(am)) if ac > 0 && am > 0 => {
+                    match (rc.checked_add(want_cpu), rm.checked_add(want_mem)) {
+                        (Some(c), Some(m)) => {
+                            let cpu = (c as f64 / ac as f64).min(1.0);
+                            let memory = (m as f64 / am as f64).min(1.0);
+                            let std = ((cpu - memory) / 2.0).abs();
+                            ((1.0 - std) * MAX_NODE_SCORE as f64) as i64
+                        }
+                        _ => self.score(pod, n),
+                    }
+                }
+                _ => self.score(pod, n),
+            }
+        }));
     }
 
     fn score(&self, pod: &PodInfo<'_>, node: &NodeInfo<'_>) -> i64 {
@@ -107,6 +136,22 @@ mod tests {
             NodeResourcesBalancedAllocation.score(&PodInfo::new(&pod("1", "1Gi")), &busy),
             75
         );
+        // The i64 path of score_nodes gives what score gives, and huge requests take
+        // the i128 path.
+        for (cpu, mem) in [
+            ("1", "2Gi"),
+            ("1", "0"),
+            ("300m", "3Gi"),
+            ("1e30", "1"),
+            ("1", "9e18"),
+        ] {
+            let spec = pod(cpu, mem);
+            let p = PodInfo::new(&spec);
+            let mut out = Vec::new();
+            NodeResourcesBalancedAllocation.score_nodes(&p, &[&info, &busy], &mut out);
+            let one = [&info, &busy].map(|n| NodeResourcesBalancedAllocation.score(&p, n));
+            assert_eq!(out, one, "{cpu} {mem}");
+        }
         assert!(NodeResourcesBalancedAllocation.skip(&PodInfo::new(&pod("0", "0"))));
         assert!(!NodeResourcesBalancedAllocation.skip(&PodInfo::new(&pod("100m", "0"))));
     }
