@@ -93,24 +93,5 @@ fn benches(c: &mut Criterion) {
     g.finish();
 }
 
-/// One UI tick on the busy cluster (100 nodes, 2,000 running pods): 200 ms of
-/// simulated time, what the playground advances per tick at 1×.
-fn busy_tick(c: &mut Criterion) {
-    let mut cluster = Cluster::with_default_nodes(1);
-    cluster
-        .create_from_text(
-            "busy.yaml",
-            &podlab_core::scenarios::busy_cluster_manifest(),
-        )
-        .unwrap();
-    cluster.advance(60_000);
-    let mut g = c.benchmark_group("busy cluster");
-    g.sample_size(20);
-    g.bench_function("advance 200 ms (100 nodes, 2,000 pods)", |b| {
-        b.iter(|| cluster.advance(200))
-    });
-    g.finish();
-}
-
-criterion_group!(all, benches, busy_tick);
+criterion_group!(all, benches);
 criterion_main!(all);

@@ -49,6 +49,12 @@ pub fn run(target: &str, data: &[u8]) -> String {
     let text = String::from_utf8_lossy(data);
     match target {
         "manifest" => {
+            // The editor highlights whatever is typed: its spans must cover the text.
+            let spans = manifest::highlight::highlight(&text);
+            assert_eq!(
+                spans.iter().map(|(_, s)| s.len()).sum::<usize>(),
+                text.len()
+            );
             let sig = match manifest::decode("fuzz.yaml", &text, Validation::Strict) {
                 Ok(d) => format!("ok {} objects", d.manifests.len()),
                 Err(ds) => {

@@ -96,6 +96,8 @@ pub enum Msg {
     ToggleTheme,
     /// Have the scheduler evaluate every node (true) or sample as kube-scheduler does.
     EvaluateEveryNode(bool),
+    /// Save the workspace now (the page is being hidden or left).
+    Save,
     /// Make a share link for the workspace.
     Share,
     /// The link (or why it could not be made).
@@ -292,6 +294,8 @@ pub struct App {
     options: PageOptions,
     /// Ticks since the workspace was last saved.
     since_save: u32,
+    /// Ticks between periodic saves (longer once a save proved slow).
+    save_every: u32,
     /// The User Timing measure (`podlab:tick`, `podlab:apply`) to close when the
     /// update that started it has rendered.
     measuring: Option<&'static str>,
@@ -326,8 +330,14 @@ const TICK_MEASURES_KEPT: u32 = 3600;
 /// Where the workspace is saved, and where an unreadable save is kept aside.
 pub const STORAGE_KEY: &str = "podlab.workspace.v1";
 pub const UNREADABLE_KEY: &str = "podlab.workspace.unreadable";
-/// Saved every this many ticks (5 s), and after every Apply and command.
+/// Saved every this many ticks (5 s), after every Apply and command, and when the page
+/// is hidden or left (`pagehide`).
 const SAVE_EVERY_TICKS: u32 = 25;
+/// A save that took longer than this (a big cluster's snapshot) would stall the page
+/// every 5 s: such workspaces are saved every 30 s instead (and still on every action
+/// and when the page is left).
+const SLOW_SAVE_MS: f64 = 16.0;
+const SLOW_SAVE_EVERY_TICKS: u32 = 150;
 
 /// Where the previous workspace is kept when a share link replaces it.
 pub const BEFORE_SHARE_KEY: &str = "podlab.workspace.before-share";
@@ -554,6 +564,21 @@ fn forget_fragment() {
     }
 }
 
+/// Saves when the page is hidden or left, so a reload finds the latest state even
+/// between periodic saves.
+fn save_on_pagehide(link: &yew::html::Scope<App>) {
+    use wasm_bindgen::JsCast;
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let link = link.clone();
+    let handler =
+        wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || link.send_message(Msg::Save));
+    let _ = window.add_event_listener_with_callback("pagehide", handler.as_ref().unchecked_ref());
+    // The page keeps the handler for its lifetime.
+    handler.forget();
+}
+
 /// A share link pasted into the address bar of an open playground changes only the
 /// fragment, which loads nothing: reload so that it opens.
 fn reload_on_share_links() {
@@ -699,6 +724,7 @@ impl Component for App {
             theme,
             options,
             since_save: 0,
+            save_every: SAVE_EVERY_TICKS,
             card_actions: view::CardActions::new(ctx.link()),
             view_generation: 0,
             edit_callback: ctx.link().callback(|e: InputEvent| {
@@ -715,6 +741,7 @@ impl Component for App {
             ),
             _ticker: Interval::new(TICK_MS, move || link.send_message(Msg::Tick)),
         };
+        save_on_pagehide(ctx.link());
         // Where pods are now: the next change is drawn moving.
         app.watch_placements();
         // `?lesson=ID` opens a lesson, unless a share link brought its own workspace.
@@ -911,7 +938,7 @@ impl App {
                 let followed = self.follow_logs();
                 let ticked = self.update_lesson_checks();
                 self.since_save += 1;
-                if self.since_save >= SAVE_EVERY_TICKS {
+                if self.since_save >= self.save_every {
                     self.save();
                 }
                 self.playing || ticked || followed
@@ -973,6 +1000,10 @@ impl App {
                     });
                 }
                 true
+            }
+            Msg::Save => {
+                self.save();
+                false
             }
             Msg::Share => {
                 let json = self.workspace().to_json();
@@ -1467,8 +1498,17 @@ impl App {
         if self.options.embed {
             return;
         }
+        let perf = performance();
+        let start = perf.as_ref().map(|p| p.now());
         if let Some(store) = storage() {
             let _ = store.set_item(STORAGE_KEY, &self.workspace().to_json());
+        }
+        if let (Some(p), Some(start)) = (perf, start) {
+            self.save_every = if p.now() - start > SLOW_SAVE_MS {
+                SLOW_SAVE_EVERY_TICKS
+            } else {
+                SAVE_EVERY_TICKS
+            };
         }
     }
 

@@ -85,6 +85,56 @@ async fn main() {
         durations(&s, "podlab:tick").await
     };
 
+    // Frames while 20 pods land (each chip flies in from the pending lane): the
+    // intervals between animation frames for 2 s after Apply.
+    let twenty: String = (0..20)
+        .map(|i| format!("---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: fly-{i:02}\nspec:\n  containers:\n  - name: app\n    image: busybox\n    command: ['sleep', '3600']\n"))
+        .collect();
+    s.client
+        .execute(
+            "const t = document.querySelector('textarea[data-editor]');\
+             t.value = arguments[0];\
+             t.dispatchEvent(new Event('input', { bubbles: true }));\
+             window.__frames = [];\
+             const until = performance.now() + 2500;\
+             const step = (ts) => { window.__frames.push(ts); if (ts < until) requestAnimationFrame(step); };\
+             requestAnimationFrame(step);\
+             document.querySelector(\"button[data-action='apply']\").click();",
+            vec![serde_json::Value::String(twenty)],
+        )
+        .await
+        .expect("apply 20 pods while counting frames");
+    tokio::time::sleep(Duration::from_millis(2800)).await;
+    let frames: Vec<f64> = s
+        .client
+        .execute(
+            "const f = window.__frames; return f.slice(1).map((t, i) => t - f[i]);",
+            vec![],
+        )
+        .await
+        .ok()
+        .and_then(|v| v.as_array().cloned())
+        .into_iter()
+        .flatten()
+        .filter_map(|x| x.as_f64())
+        .collect();
+    let landed = number(
+        &s,
+        "return document.querySelectorAll(\"[data-node] [data-pod^='default/fly-']\").length;",
+    )
+    .await
+    .unwrap_or(0.0);
+    let slow = frames.iter().filter(|&&d| d > 1000.0 / 60.0 + 1.0).count();
+    let fps = if frames.is_empty() {
+        f64::NAN
+    } else {
+        1000.0 * frames.len() as f64 / frames.iter().sum::<f64>()
+    };
+    let flight = format!(
+        "{fps:.0} fps; frame intervals {}; {slow} over 17.7 ms",
+        summary(frames.clone())
+    );
+
     // The busy cluster: the manifest goes into the editor as if pasted, then Apply.
     let manifest = podlab_core::scenarios::busy_cluster_manifest();
     s.client
@@ -97,7 +147,10 @@ async fn main() {
         .await
         .expect("paste the manifest");
     s.client
-        .execute("performance.clearMeasures('podlab:tick');", vec![])
+        .execute(
+            "performance.clearMeasures('podlab:tick'); performance.clearMeasures('podlab:apply');",
+            vec![],
+        )
         .await
         .expect("clear tick measures");
     s.apply().await;
@@ -135,6 +188,9 @@ async fn main() {
     println!(
         "| tick, default cluster (3 nodes, no pods) | {} |",
         summary(idle_ticks)
+    );
+    println!(
+        "| frames while {landed:.0} pods land and fly in from the pending lane, 2.5 s | {flight} |"
     );
     println!(
         "| Apply of 97 nodes and 2,000 pods (decode, admit, schedule, render) | {} |",
