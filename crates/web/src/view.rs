@@ -261,7 +261,7 @@ fn chip(app: &App, pod: &Pod) -> (Chip, (i128, i128)) {
                 selected: false,
             };
             let r = podlab_core::scheduler::framework::pod_requests(pod, false);
-            let requests = (r.milli_cpu, r.memory);
+            let requests = (i128::from(r.milli_cpu), i128::from(r.memory));
             cache.insert(uid.to_string(), (rv.to_string(), chip.clone(), requests));
             (chip, requests)
         }

@@ -12,8 +12,8 @@ pub const MAX_NODE_SCORE: i64 = 100;
 
 /// Default requests the scheduler assumes for scoring when a container sets none
 /// (`DefaultMilliCPURequest`, `DefaultMemoryRequest`).
-pub const DEFAULT_MILLI_CPU_REQUEST: i128 = 100;
-pub const DEFAULT_MEMORY_REQUEST: i128 = 200 * 1024 * 1024 * 1000; // 200Mi in milli-bytes
+pub const DEFAULT_MILLI_CPU_REQUEST: i64 = 100;
+pub const DEFAULT_MEMORY_REQUEST: i64 = 200 * 1024 * 1024 * 1000; // 200Mi in milli-bytes
 
 /// A plugin's verdict code.
 #[derive(
@@ -178,13 +178,20 @@ impl Status {
     }
 }
 
-/// Resources in milli-units, as the scheduler sums them.
+/// Resources in milli-units, as the scheduler sums them: in 64 bits as kube-scheduler's
+/// `framework.Resource` (memory here in milli-bytes, so up to 8 PiB; larger quantities
+/// saturate, as sums do).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Resources {
-    pub milli_cpu: i128,
+    pub milli_cpu: i64,
     /// Memory in milli-bytes (so every quantity shares one unit).
-    pub memory: i128,
-    pub pods: i128,
+    pub memory: i64,
+    pub pods: i64,
+}
+
+/// A quantity's milli-units in 64 bits, saturated.
+pub fn saturate(milli: i128) -> i64 {
+    milli.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64
 }
 
 /// The pod being scheduled with what PreFilter works out once per attempt (kube-scheduler's
@@ -304,7 +311,7 @@ impl<'a> NodeInfo<'a> {
             alloc
                 .and_then(|a| a.get(k))
                 .and_then(|q| quantity::milli(q).ok())
-                .unwrap_or(0)
+                .map_or(0, saturate)
         };
         let spec = node.spec.as_ref();
         let labels = node.metadata.labels.as_ref().unwrap_or(&NO_LABELS);
@@ -371,12 +378,13 @@ impl<'a> NodeInfo<'a> {
     }
 
     fn add_requests(&mut self, r: Resources, nz: Resources, ports: &[(String, String, i32)]) {
-        self.requested.milli_cpu += r.milli_cpu;
-        self.requested.memory += r.memory;
-        self.requested.pods += 1;
-        self.non_zero_requested.milli_cpu += nz.milli_cpu;
-        self.non_zero_requested.memory += nz.memory;
-        self.non_zero_requested.pods += 1;
+        let add = |sum: &mut Resources, r: Resources| {
+            sum.milli_cpu = sum.milli_cpu.saturating_add(r.milli_cpu);
+            sum.memory = sum.memory.saturating_add(r.memory);
+            sum.pods = sum.pods.saturating_add(1);
+        };
+        add(&mut self.requested, r);
+        add(&mut self.non_zero_requested, nz);
         self.used_ports.extend(ports.iter().cloned());
     }
 
@@ -406,8 +414,8 @@ pub fn pod_requests_both(pod: &Pod) -> (Resources, Resources) {
         let fill = |(cpu, mem): (Option<i128>, Option<i128>)| {
             if non_zero {
                 (
-                    cpu.unwrap_or(DEFAULT_MILLI_CPU_REQUEST),
-                    mem.unwrap_or(DEFAULT_MEMORY_REQUEST),
+                    cpu.unwrap_or(i128::from(DEFAULT_MILLI_CPU_REQUEST)),
+                    mem.unwrap_or(i128::from(DEFAULT_MEMORY_REQUEST)),
                 )
             } else {
                 (cpu.unwrap_or(0), mem.unwrap_or(0))
@@ -434,9 +442,11 @@ pub fn pod_requests_both(pod: &Pod) -> (Resources, Resources) {
             .unwrap_or(0)
     };
     let (oc, om) = (overhead("cpu"), overhead("memory"));
+    // Summed in 128 bits (a hostile manifest's quantities cannot overflow), then
+    // saturated.
     let make = |(cpu, mem): (i128, i128)| Resources {
-        milli_cpu: cpu + oc,
-        memory: mem + om,
+        milli_cpu: saturate(cpu.saturating_add(oc)),
+        memory: saturate(mem.saturating_add(om)),
         pods: 1,
     };
     (make(sum(false)), make(sum(true)))

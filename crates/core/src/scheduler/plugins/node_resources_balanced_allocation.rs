@@ -7,13 +7,6 @@ use crate::scheduler::framework::{NodeInfo, PodInfo, ScorePlugin, MAX_NODE_SCORE
 
 pub struct NodeResourcesBalancedAllocation;
 
-/// Quantities beyond i64 (no real cluster has them) convert the slow way.
-#[cold]
-#[inline(never)]
-fn wide_to_f64(x: i128) -> f64 {
-    x as f64
-}
-
 impl ScorePlugin for NodeResourcesBalancedAllocation {
     fn name(&self) -> &'static str {
         "NodeResourcesBalancedAllocation"
@@ -28,56 +21,22 @@ impl ScorePlugin for NodeResourcesBalancedAllocation {
     }
 
     fn score_nodes(&self, pod: &PodInfo<'_>, nodes: &[&NodeInfo<'_>], out: &mut Vec<i64>) {
-        let want = pod.requests;
-        let small = |x: i128| i64::try_from(x).ok();
-        let (Some(want_cpu), Some(want_mem)) = (small(want.milli_cpu), small(want.memory)) else {
-            out.extend(nodes.iter().map(|n| self.score(pod, n)));
-            return;
-        };
-        // Everything in i64 (real quantities are): the same divisions as `score`, without
-        // its conversions from i128.
-        out.extend(nodes.iter().map(|n| {
-            let (r, a) = (&n.requested, &n.allocatable);
-            match (
-                small(r.milli_cpu),
-                small(r.memory),
-                small(a.milli_cpu),
-                small(a.memory),
-            ) {
-                (Some(rc), Some(rm), Some(ac), Some(am)) if ac > 0 && am > 0 => {
-                    match (rc.checked_add(want_cpu), rm.checked_add(want_mem)) {
-                        (Some(c), Some(m)) => {
-                            let cpu = (c as f64 / ac as f64).min(1.0);
-                            let memory = (m as f64 / am as f64).min(1.0);
-                            let std = ((cpu - memory) / 2.0).abs();
-                            ((1.0 - std) * MAX_NODE_SCORE as f64) as i64
-                        }
-                        _ => self.score(pod, n),
-                    }
-                }
-                _ => self.score(pod, n),
-            }
-        }));
+        out.extend(nodes.iter().map(|n| self.score(pod, n)));
     }
 
     fn score(&self, pod: &PodInfo<'_>, node: &NodeInfo<'_>) -> i64 {
         let want = pod.requests;
-        // Through i64 where the value fits: converting i128 to f64 is slow.
-        let float = |x: i128| {
-            if (i128::from(i64::MIN)..=i128::from(i64::MAX)).contains(&x) {
-                x as i64 as f64
-            } else {
-                wide_to_f64(x)
-            }
-        };
-        let fraction = |requested: i128, allocatable: i128| -> Option<f64> {
-            (allocatable > 0).then(|| (float(requested) / float(allocatable)).min(1.0))
+        let fraction = |requested: i64, allocatable: i64| -> Option<f64> {
+            (allocatable > 0).then(|| (requested as f64 / allocatable as f64).min(1.0))
         };
         let cpu = fraction(
-            node.requested.milli_cpu + want.milli_cpu,
+            node.requested.milli_cpu.saturating_add(want.milli_cpu),
             node.allocatable.milli_cpu,
         );
-        let memory = fraction(node.requested.memory + want.memory, node.allocatable.memory);
+        let memory = fraction(
+            node.requested.memory.saturating_add(want.memory),
+            node.allocatable.memory,
+        );
         let std = match (cpu, memory) {
             (Some(c), Some(m)) => ((c - m) / 2.0).abs(),
             _ => 0.0,
@@ -136,8 +95,7 @@ mod tests {
             NodeResourcesBalancedAllocation.score(&PodInfo::new(&pod("1", "1Gi")), &busy),
             75
         );
-        // The i64 path of score_nodes gives what score gives, and huge requests take
-        // the i128 path.
+        // Huge quantities saturate instead of overflowing.
         for (cpu, mem) in [
             ("1", "2Gi"),
             ("1", "0"),

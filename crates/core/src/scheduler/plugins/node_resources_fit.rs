@@ -17,15 +17,16 @@ impl FilterPlugin for NodeResourcesFit {
     fn filter(&self, pod: &PodInfo<'_>, node: &NodeInfo<'_>) -> Status {
         let want = pod.requests;
         let mut reasons = Reasons::default();
-        if node.requested.pods + 1 > node.allocatable.pods {
+        let free = |allocatable: i64, requested: i64| allocatable.saturating_sub(requested);
+        if node.requested.pods.saturating_add(1) > node.allocatable.pods {
             reasons.push(Reason::Fixed("Too many pods"));
         }
         if want.milli_cpu > 0
-            && want.milli_cpu > node.allocatable.milli_cpu - node.requested.milli_cpu
+            && want.milli_cpu > free(node.allocatable.milli_cpu, node.requested.milli_cpu)
         {
             reasons.push(Reason::Fixed("Insufficient cpu"));
         }
-        if want.memory > 0 && want.memory > node.allocatable.memory - node.requested.memory {
+        if want.memory > 0 && want.memory > free(node.allocatable.memory, node.requested.memory) {
             reasons.push(Reason::Fixed("Insufficient memory"));
         }
         if reasons.is_empty() {
@@ -48,17 +49,17 @@ impl FilterPlugin for NodeResourcesFit {
 }
 
 /// `leastRequestedScore`: the share of capacity left free, 0..=100.
-fn least_requested(requested: i128, capacity: i128) -> i64 {
+fn least_requested(requested: i64, capacity: i64) -> i64 {
     if capacity <= 0 || requested > capacity {
         return 0;
     }
-    // Real quantities fit in i64 arithmetic, which is much faster than i128's.
-    const LIMIT: i128 = (i64::MAX / MAX_NODE_SCORE) as i128;
+    // (capacity - requested) * 100 overflows 64 bits only past 92 PB: then in 128.
+    const LIMIT: i64 = i64::MAX / MAX_NODE_SCORE;
     if capacity <= LIMIT && requested >= 0 {
-        let (c, r) = (capacity as i64, requested as i64);
-        return (c - r) * MAX_NODE_SCORE / c;
+        return (capacity - requested) * MAX_NODE_SCORE / capacity;
     }
-    ((capacity - requested) * i128::from(MAX_NODE_SCORE) / capacity) as i64
+    let (c, r) = (i128::from(capacity), i128::from(requested));
+    ((c - r) * i128::from(MAX_NODE_SCORE) / c) as i64
 }
 
 impl ScorePlugin for NodeResourcesFit {
@@ -78,11 +79,13 @@ impl ScorePlugin for NodeResourcesFit {
     fn score(&self, pod: &PodInfo<'_>, node: &NodeInfo<'_>) -> i64 {
         let want = pod.non_zero_requests;
         let cpu = least_requested(
-            node.non_zero_requested.milli_cpu + want.milli_cpu,
+            node.non_zero_requested
+                .milli_cpu
+                .saturating_add(want.milli_cpu),
             node.allocatable.milli_cpu,
         );
         let mem = least_requested(
-            node.non_zero_requested.memory + want.memory,
+            node.non_zero_requested.memory.saturating_add(want.memory),
             node.allocatable.memory,
         );
         (cpu + mem) / 2
