@@ -145,6 +145,23 @@ fn containers_section(pod: &Pod) -> Html {
     )
 }
 
+/// An object's `status.conditions` (pods' and nodes' are different types with the same
+/// fields) as the conditions table.
+macro_rules! conditions_of {
+    ($object:expr) => {{
+        let list = $object
+            .status
+            .as_ref()
+            .and_then(|s| s.conditions.as_ref())
+            .into_iter()
+            .flatten();
+        conditions(list.map(|c| {
+            let (reason, message) = (c.reason.as_ref(), c.message.as_ref());
+            (c.type_.as_str(), c.status.as_str(), reason, message)
+        }))
+    }};
+}
+
 /// Pod or node conditions: type, status, reason, message.
 fn conditions<'a>(
     list: impl Iterator<Item = (&'a str, &'a str, Option<&'a String>, Option<&'a String>)>,
@@ -167,20 +184,7 @@ fn conditions<'a>(
 }
 
 fn conditions_section(pod: &Pod) -> Html {
-    let list = pod
-        .status
-        .as_ref()
-        .and_then(|s| s.conditions.as_ref())
-        .into_iter()
-        .flatten();
-    conditions(list.map(|c| {
-        (
-            c.type_.as_str(),
-            c.status.as_str(),
-            c.reason.as_ref(),
-            c.message.as_ref(),
-        )
-    }))
+    conditions_of!(pod)
 }
 
 fn section(title: &str, body: Html) -> Html {
@@ -453,20 +457,7 @@ fn node_inspector(app: &App, link: &yew::html::Scope<App>, name: &str) -> Html {
 }
 
 fn node_conditions(node: &Node) -> Html {
-    let list = node
-        .status
-        .as_ref()
-        .and_then(|s| s.conditions.as_ref())
-        .into_iter()
-        .flatten();
-    conditions(list.map(|c| {
-        (
-            c.type_.as_str(),
-            c.status.as_str(),
-            c.reason.as_ref(),
-            c.message.as_ref(),
-        )
-    }))
+    conditions_of!(node)
 }
 
 fn capacity(node: &Node) -> Html {

@@ -294,7 +294,17 @@ async fn node_card_actions_cordon_and_stop_the_kubelet() {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_taints_lesson_can_be_done_with_its_buttons() {
     let s = Session::open("lesson").await;
-    s.wait_for("[data-lessons] button[data-lesson='taints']")
+    run_lesson_steps(&s, "taints", 4).await;
+    let progress = s.wait_for("[data-progress]").await.text().await.unwrap();
+    assert_eq!(progress, "4/4");
+    s.screenshot("lesson-taints-done").await;
+    s.finish().await;
+}
+
+/// Opens a lesson, runs the clock at 100×, and does its first `steps` steps with their
+/// buttons, each waited on until its check ticks.
+async fn run_lesson_steps(s: &Session, lesson: &str, steps: usize) {
+    s.wait_for(&format!("[data-lessons] button[data-lesson='{lesson}']"))
         .await
         .click()
         .await
@@ -304,7 +314,7 @@ async fn the_taints_lesson_can_be_done_with_its_buttons() {
         .click()
         .await
         .unwrap();
-    for n in 0..4 {
+    for n in 0..steps {
         s.wait_for(&format!("[data-step='{n}'] button[data-action='run-step']"))
             .await
             .click()
@@ -316,10 +326,6 @@ async fn the_taints_lesson_can_be_done_with_its_buttons() {
         )
         .await;
     }
-    let progress = s.wait_for("[data-progress]").await.text().await.unwrap();
-    assert_eq!(progress, "4/4");
-    s.screenshot("lesson-taints-done").await;
-    s.finish().await;
 }
 
 /// The inspector shows a pod's logs: nginx's start-up lines once it runs.
@@ -535,28 +541,7 @@ async fn the_embed_example_holds_two_playgrounds() {
 async fn a_commit_in_the_git_panel_reaches_the_page_through_the_sidecar() {
     const SELECT_ALL_AND_DELETE: &str = "\u{E009}a\u{E000}\u{E003}";
     let s = Session::open("git-sidecar").await;
-    s.wait_for("[data-lessons] button[data-lesson='sidecar']")
-        .await
-        .click()
-        .await
-        .unwrap();
-    s.wait_for("button[data-speed='100']")
-        .await
-        .click()
-        .await
-        .unwrap();
-    for n in 0..3 {
-        s.wait_for(&format!("[data-step='{n}'] button[data-action='run-step']"))
-            .await
-            .click()
-            .await
-            .unwrap();
-        s.wait_until(
-            &format!("step {} to be done", n + 1),
-            &format!("document.querySelector(\"[data-step='{n}']\")?.dataset.done === 'true'"),
-        )
-        .await;
-    }
+    run_lesson_steps(&s, "sidecar", 3).await;
     // The last step: edit index.html in the Git panel, commit and push.
     for css in [
         "[data-step='3'] button[data-action='open-git']",

@@ -448,12 +448,7 @@ impl Kubelet {
     /// The log lines of a container's current run (or, with `previous`, the run
     /// before), or None when the pod or container has none.
     pub fn logs(&self, uid: &str, container: &str, previous: bool) -> Option<&[LogLine]> {
-        let p = self.pods.get(uid)?;
-        let w = p
-            .init
-            .iter()
-            .chain(&p.containers)
-            .find(|w| w.name == container)?;
+        let w = self.container(uid, container)?;
         if previous {
             w.previous.as_deref()
         } else {
@@ -464,13 +459,14 @@ impl Kubelet {
     /// The environment a container's process was started with (its current or last
     /// run: what `env` printed inside it), or None before it has started.
     pub fn environment(&self, uid: &str, container: &str) -> Option<&BTreeMap<String, String>> {
-        let p = self.pods.get(uid)?;
-        let w = p
-            .init
-            .iter()
-            .chain(&p.containers)
-            .find(|w| w.name == container)?;
+        let w = self.container(uid, container)?;
         w.process.as_ref().map(|p| &p.env)
+    }
+
+    /// A pod's container (init or app) by name.
+    fn container(&self, uid: &str, name: &str) -> Option<&Work> {
+        let p = self.pods.get(uid)?;
+        p.init.iter().chain(&p.containers).find(|w| w.name == name)
     }
 
     /// Brings every bound pod's containers up to `now`. Returns whether anything changed.
