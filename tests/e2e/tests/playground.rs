@@ -359,10 +359,17 @@ async fn the_workspace_survives_a_reload() {
         .unwrap();
     let after = s.client.execute(theme, vec![]).await.unwrap();
     assert_ne!(before, after);
+    // The clock, saved when the page goes (not only every few seconds), comes back
+    // where it was.
+    let clock = "return Number(document.querySelector('[data-clock]').dataset.clock);";
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let left_at = s.client.execute(clock, vec![]).await.unwrap().as_f64();
     s.client.refresh().await.unwrap();
     s.wait_for("[data-node^='k8s-worker-'] [data-pod='default/nginx']")
         .await;
     assert_eq!(s.client.execute(theme, vec![]).await.unwrap(), after);
+    let back_at = s.client.execute(clock, vec![]).await.unwrap().as_f64();
+    assert!(back_at >= left_at, "{back_at:?} < {left_at:?}");
     s.finish().await;
 }
 
@@ -372,9 +379,11 @@ async fn the_workspace_survives_a_reload() {
 async fn an_unreadable_save_is_kept_aside_with_a_notice() {
     let s = Session::open("unreadable").await;
     s.wait_for("textarea[data-editor]").await;
+    // The save is damaged after the app's own save on the way out (its pagehide
+    // listener was added first, so this one runs after it).
     s.client
         .execute(
-            "localStorage.setItem('podlab.workspace.v1', '{\"editor\": 1');",
+            "window.addEventListener('pagehide', () => localStorage.setItem('podlab.workspace.v1', '{\"editor\": 1'));",
             vec![],
         )
         .await
