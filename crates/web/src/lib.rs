@@ -1242,14 +1242,8 @@ impl App {
             Msg::Cordon(node, cordon) => {
                 // The same command the terminal runs, with its output.
                 let command = if cordon { "cordon" } else { "uncordon" };
-                let out = podlab_core::kubectl::run(
-                    &mut self.cluster,
-                    &[command.to_string(), node],
-                    &podlab_core::kubectl::NoFiles,
-                );
-                let failed = out.exit_code != 0;
-                let text = if failed { out.stderr } else { out.stdout };
-                self.report = ApplyReport::line(text.trim_end(), failed);
+                let (text, failed) = self.kubectl(&[command.to_string(), node]);
+                self.report = ApplyReport::line(&text, failed);
                 true
             }
             Msg::Kubelet(node, running) => {
@@ -1350,13 +1344,20 @@ impl App {
     /// Runs an inspector action's kubectl command; its answer shows in the inspector.
     /// Returns whether it succeeded.
     fn kubectl_action(&mut self, args: &[String]) -> bool {
+        let (text, failed) = self.kubectl(args);
+        self.action_result = Some((text, failed));
+        self.save();
+        !failed
+    }
+
+    /// Runs a kubectl command for a button: what it printed (its error when it failed)
+    /// and whether it failed.
+    fn kubectl(&mut self, args: &[String]) -> (String, bool) {
         let out =
             podlab_core::kubectl::run(&mut self.cluster, args, &podlab_core::kubectl::NoFiles);
         let failed = out.exit_code != 0;
         let text = if failed { out.stderr } else { out.stdout };
-        self.action_result = Some((text.trim_end().to_string(), failed));
-        self.save();
-        !failed
+        (text.trim_end().to_string(), failed)
     }
 
     /// Loads the browser tab's address.

@@ -200,18 +200,24 @@ fn timeline(app: &App, link: &yew::html::Scope<App>) -> Html {
             (t, e)
         })
         .collect();
-    events.sort_by(|a, b| {
-        b.0.cmp(&a.0).then_with(|| {
-            let rv = |e: &podlab_core::model::Event| {
-                e.metadata
-                    .resource_version
-                    .as_deref()
-                    .and_then(|v| v.parse::<u64>().ok())
-                    .unwrap_or(0)
-            };
-            rv(b.1).cmp(&rv(a.1))
-        })
-    });
+    // Newest first by time, then by resourceVersion; only the shown ones are sorted (a
+    // busy cluster has thousands of events and the pane redraws every tick).
+    let rv = |e: &podlab_core::model::Event| {
+        e.metadata
+            .resource_version
+            .as_deref()
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    let newest_first = |a: &(SimTime, &podlab_core::model::Event),
+                        b: &(SimTime, &podlab_core::model::Event)| {
+        b.0.cmp(&a.0).then_with(|| rv(b.1).cmp(&rv(a.1)))
+    };
+    if events.len() > SHOWN {
+        events.select_nth_unstable_by(SHOWN, newest_first);
+        events.truncate(SHOWN);
+    }
+    events.sort_unstable_by(newest_first);
     html! {
         <div class="timeline" data-timeline="">
             <div class="timeline-clock">
@@ -222,7 +228,7 @@ fn timeline(app: &App, link: &yew::html::Scope<App>) -> Html {
                 } }
             </div>
             <ol>
-            { for events.iter().take(SHOWN).map(|(t, e)| {
+            { for events.iter().map(|(t, e)| {
                 let o = &e.involved_object;
                 let kind = o.kind.clone().unwrap_or_default();
                 let name = o.name.clone().unwrap_or_default();
