@@ -185,39 +185,32 @@ fn git(app: &App, link: &yew::html::Scope<App>) -> Html {
 /// opens in the inspector.
 fn timeline(app: &App, link: &yew::html::Scope<App>) -> Html {
     const SHOWN: usize = 200;
-    let mut events: Vec<(SimTime, &podlab_core::model::Event)> = app
-        .cluster
-        .api()
-        .events
-        .list()
-        .map(|e| {
-            let t = e
-                .last_timestamp
-                .as_ref()
-                .or(e.first_timestamp.as_ref())
-                .map(SimTime::from_time)
-                .unwrap_or_default();
-            (t, e)
-        })
-        .collect();
-    // Newest first by time, then by resourceVersion; only the shown ones are sorted (a
-    // busy cluster has thousands of events and the pane redraws every tick).
-    let rv = |e: &podlab_core::model::Event| {
-        e.metadata
+    // The newest SHOWN by time, then resourceVersion, kept in order as the events are
+    // read: a busy cluster has thousands and the pane redraws every tick, so they are
+    // not all sorted (and few come in newer than the oldest one kept).
+    let mut events: Vec<((SimTime, u64), &podlab_core::model::Event)> =
+        Vec::with_capacity(SHOWN + 1);
+    for e in app.cluster.api().events.list() {
+        let time = e
+            .last_timestamp
+            .as_ref()
+            .or(e.first_timestamp.as_ref())
+            .map(SimTime::from_time)
+            .unwrap_or_default();
+        let rv = e
+            .metadata
             .resource_version
             .as_deref()
             .and_then(|v| v.parse::<u64>().ok())
-            .unwrap_or(0)
-    };
-    let newest_first = |a: &(SimTime, &podlab_core::model::Event),
-                        b: &(SimTime, &podlab_core::model::Event)| {
-        b.0.cmp(&a.0).then_with(|| rv(b.1).cmp(&rv(a.1)))
-    };
-    if events.len() > SHOWN {
-        events.select_nth_unstable_by(SHOWN, newest_first);
+            .unwrap_or(0);
+        let key = (time, rv);
+        if events.len() == SHOWN && events.last().is_some_and(|(oldest, _)| *oldest >= key) {
+            continue;
+        }
+        let at = events.partition_point(|(k, _)| *k > key);
+        events.insert(at, (key, e));
         events.truncate(SHOWN);
     }
-    events.sort_unstable_by(newest_first);
     html! {
         <div class="timeline" data-timeline="">
             <div class="timeline-clock">
@@ -228,7 +221,7 @@ fn timeline(app: &App, link: &yew::html::Scope<App>) -> Html {
                 } }
             </div>
             <ol>
-            { for events.iter().map(|(t, e)| {
+            { for events.iter().map(|((t, _), e)| {
                 let o = &e.involved_object;
                 let kind = o.kind.clone().unwrap_or_default();
                 let name = o.name.clone().unwrap_or_default();
