@@ -4,8 +4,12 @@
 //! node whose NoSchedule/NoExecute taints it does not tolerate or beyond the node's
 //! allocatable, and every pod left pending says why in kube-scheduler's words.
 
+use podlab_core::clock::SimTime;
 use podlab_core::kubectl::{self, NoFiles};
-use podlab_core::model::taints;
+use podlab_core::manifest::Validation;
+use podlab_core::model::{taints, Node, Object, Pod};
+use podlab_core::scheduler::framework::{NodeInfo, PodInfo, Status};
+use podlab_core::scheduler::{FilterOutcome, Sampling, Scheduler, Snapshot};
 use podlab_core::Cluster;
 use proptest::prelude::*;
 use std::collections::BTreeMap;
@@ -246,6 +250,93 @@ proptest! {
             check(&c, &nodes, &pods)?;
             c.advance(60_000);
             check(&c, &nodes, &pods)?;
+        }
+    }
+}
+
+fn decode(text: &str) -> Vec<Object> {
+    let decoded =
+        podlab_core::manifest::decode("t.yaml", text, Validation::Strict).expect("valid manifests");
+    decoded.manifests.into_iter().map(|m| m.object).collect()
+}
+
+/// What running the profile's filters one by one on the node says, as a decision
+/// records it.
+fn filter_directly(
+    scheduler: &Scheduler,
+    pod: &PodInfo<'_>,
+    node: &NodeInfo<'_>,
+) -> Vec<FilterOutcome> {
+    let mut rejected = false;
+    scheduler
+        .profile
+        .filters
+        .iter()
+        .map(|f| {
+            if rejected {
+                return FilterOutcome::Skipped;
+            }
+            if f.skip(pod) {
+                return FilterOutcome::Pass;
+            }
+            match f.filter(pod, node) {
+                Status::Success => FilterOutcome::Pass,
+                Status::Rejected { code, reasons } => {
+                    rejected = true;
+                    FilterOutcome::Fail {
+                        code,
+                        reasons: reasons.to_texts(),
+                    }
+                }
+            }
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    /// Every verdict in a decision record is what the filters say when run one by one on
+    /// that node as the pass left it (pods of one class share the node-only filters'
+    /// verdicts through the equivalence cache, so this checks the cache too).
+    #[test]
+    fn decision_records_match_the_filters_run_directly(
+        nodes in prop::collection::vec(node_spec(), 1..12),
+        pods in prop::collection::vec((pod_spec(), prop::option::weighted(0.2, 0usize..12)), 1..24),
+        exhaustive in any::<bool>(),
+    ) {
+        let text: String = nodes.iter().enumerate().map(|(i, n)| node_yaml(i, n)).collect();
+        let node_objects: Vec<Node> = decode(&text)
+            .into_iter()
+            .filter_map(|o| match o { Object::Node(n) => Some(*n), _ => None })
+            .collect();
+        let text: String = pods.iter().enumerate().map(|(i, (p, _))| pod_yaml(i, p)).collect();
+        let mut pod_objects: Vec<Pod> = decode(&text)
+            .into_iter()
+            .filter_map(|o| match o { Object::Pod(p) => Some(*p), _ => None })
+            .collect();
+        for (pod, (_, node)) in pod_objects.iter_mut().zip(&pods) {
+            if let (Some(spec), Some(n)) = (pod.spec.as_mut(), node) {
+                spec.node_name = Some(format!("node-{n}"));
+            }
+        }
+        let mut scheduler = Scheduler::new(7);
+        if exhaustive {
+            scheduler.sampling = Sampling::Exhaustive;
+        }
+        let mut snapshot = Snapshot::new(&node_objects, std::iter::empty());
+        for pod in &pod_objects {
+            let before = snapshot.clone();
+            let decision = scheduler.schedule_and_assume(pod, &mut snapshot, SimTime(0));
+            let info = before.pod_info(pod);
+            prop_assert_eq!(decision.nodes.len(), decision.evaluated);
+            for verdict in &decision.nodes {
+                let name = decision.node_name(verdict);
+                let node = before.infos.iter().find(|n| n.name() == name).expect("a node of the snapshot");
+                let want = filter_directly(&scheduler, &info, node);
+                let got: Vec<FilterOutcome> = (0..want.len()).map(|i| decision.filter_outcome(verdict, i)).collect();
+                prop_assert_eq!(got, want, "{} on {}", decision.pod, name);
+            }
         }
     }
 }

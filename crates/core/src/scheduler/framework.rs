@@ -497,6 +497,14 @@ pub trait FilterPlugin {
     }
     fn filter(&self, pod: &PodInfo<'_>, node: &NodeInfo<'_>) -> Status;
 
+    /// Whether Filter reads only the node object and the pod's tolerations,
+    /// nodeSelector, spec.nodeName and required node affinity (never the pods on the
+    /// node), so that its verdict holds for every pod of an equivalence class for a whole
+    /// pass ([`crate::scheduler::equivalence`]).
+    fn node_only(&self) -> bool {
+        false
+    }
+
     /// The plugin's QueueingHint for a pod it rejected. The default serves plugins that
     /// look at the node object only: queue when a new node passes, or an updated node
     /// passes now and did not before (the rule of kube-scheduler's node hints).

@@ -2,6 +2,7 @@
 //! per node, Score the feasible ones, bind the best, and keep a decision record of every
 //! attempt that the UI can draw ("why here, why not there?").
 
+pub mod equivalence;
 pub mod framework;
 pub mod plugins;
 pub mod queue;
@@ -362,6 +363,8 @@ pub struct Snapshot<'a> {
     names: Arc<[Arc<str>]>,
     /// Every label key and value of the nodes, numbered (`NodeInfo::label_ids`).
     labels: std::collections::HashMap<&'a str, u32>,
+    /// The node-only filters' verdicts per class of pods, worked out during the pass.
+    equivalence: equivalence::EquivalenceCache,
 }
 
 impl<'a> Snapshot<'a> {
@@ -402,6 +405,7 @@ impl<'a> Snapshot<'a> {
             index,
             names,
             labels,
+            equivalence: Default::default(),
         };
         for p in pods {
             if let Some(node) = p.spec.as_ref().and_then(|s| s.node_name.as_deref()) {
@@ -411,6 +415,14 @@ impl<'a> Snapshot<'a> {
             }
         }
         snap
+    }
+
+    /// What PreFilter works out for `pod` against this snapshot (its node selector
+    /// compiled to the snapshot's label ids).
+    pub fn pod_info<'p>(&self, pod: &'p Pod) -> PodInfo<'p> {
+        let mut info = PodInfo::new(pod);
+        info.compile_selector(&self.labels);
+        info
     }
 
     /// Counts `pod` on `node` (kube-scheduler's AssumePod).
@@ -436,6 +448,20 @@ pub struct Scheduler {
     /// Where the next pod's node search starts (round-robin, as kube-scheduler).
     next_start_node_index: usize,
     rng: Rng,
+    /// Buffers one attempt works in, kept between attempts (a decision copies out what
+    /// it keeps, at its exact size).
+    #[serde(skip)]
+    scratch: Scratch,
+}
+
+#[derive(Debug, Default)]
+struct Scratch {
+    verdicts: Vec<NodeVerdict>,
+    /// (place in `verdicts`, node index) of each feasible node.
+    feasible: Vec<(u32, u32)>,
+    raw: Vec<i64>,
+    column: Vec<i64>,
+    slots: Vec<u32>,
 }
 
 /// A copy runs the default profile (the only one there is) with the same state.
@@ -446,6 +472,7 @@ impl Clone for Scheduler {
             sampling: self.sampling,
             next_start_node_index: self.next_start_node_index,
             rng: self.rng.clone(),
+            scratch: Scratch::default(),
         }
     }
 }
@@ -457,14 +484,14 @@ impl Scheduler {
             sampling: Sampling::Adaptive,
             next_start_node_index: 0,
             rng: Rng::new(seed ^ 0x5c4e_d01e),
+            scratch: Scratch::default(),
         }
     }
 
     /// Finds a node for `pod` in `snapshot`. The caller assumes the pod onto the chosen
     /// node ([`Snapshot::assume`]) so the next pod of the same pass sees it.
-    pub fn schedule(&mut self, pod: &Pod, snapshot: &Snapshot<'_>, at: SimTime) -> Decision {
-        let mut info = PodInfo::new(pod);
-        info.compile_selector(&snapshot.labels);
+    pub fn schedule(&mut self, pod: &Pod, snapshot: &mut Snapshot<'_>, at: SimTime) -> Decision {
+        let info = snapshot.pod_info(pod);
         self.schedule_info(&info, snapshot, at)
     }
 
@@ -475,8 +502,7 @@ impl Scheduler {
         snapshot: &mut Snapshot<'_>,
         at: SimTime,
     ) -> Decision {
-        let mut info = PodInfo::new(pod);
-        info.compile_selector(&snapshot.labels);
+        let info = snapshot.pod_info(pod);
         let decision = self.schedule_info(&info, snapshot, at);
         if let Some(node) = &decision.chosen {
             snapshot.assume_info(node, &info);
@@ -487,34 +513,69 @@ impl Scheduler {
     fn schedule_info(
         &mut self,
         pod: &PodInfo<'_>,
-        snapshot: &Snapshot<'_>,
+        snapshot: &mut Snapshot<'_>,
         at: SimTime,
+    ) -> Decision {
+        let mut scratch = std::mem::take(&mut self.scratch);
+        let decision = self.attempt(pod, snapshot, at, &mut scratch);
+        self.scratch = scratch;
+        decision
+    }
+
+    fn attempt(
+        &mut self,
+        pod: &PodInfo<'_>,
+        snapshot: &mut Snapshot<'_>,
+        at: SimTime,
+        scratch: &mut Scratch,
     ) -> Decision {
         let key = format!(
             "{}/{}",
             pod.metadata.namespace.as_deref().unwrap_or("default"),
             pod.metadata.name.as_deref().unwrap_or_default()
         );
-        let infos = &snapshot.infos;
+        let Snapshot {
+            infos,
+            names,
+            equivalence,
+            ..
+        } = snapshot;
+        let infos = &*infos;
         let total = infos.len();
         let want = match self.sampling {
             Sampling::Adaptive => num_feasible_nodes_to_find(total),
             Sampling::Exhaustive => total,
         };
-        // PreFilter: the filters that concern this pod, with their places in the profile.
-        let active: Vec<(usize, &dyn FilterPlugin)> = self
+        // PreFilter: the filters that concern this pod, with their places in the profile;
+        // the leading node-only ones, whose verdicts the pod's equivalence class shares,
+        // apart from the rest.
+        let node_only = self
             .profile
             .filters
             .iter()
-            .enumerate()
-            .filter(|(_, f)| !f.skip(pod))
-            .map(|(i, f)| (i, f.as_ref()))
-            .collect();
-        let mut verdicts = Vec::with_capacity(want.min(total));
+            .take_while(|f| f.node_only())
+            .count();
+        let (mut shared, mut own): (Vec<_>, Vec<_>) = (Vec::new(), Vec::new());
+        for (i, f) in self.profile.filters.iter().enumerate() {
+            if !f.skip(pod) {
+                let list = if i < node_only { &mut shared } else { &mut own };
+                list.push((i, f.as_ref()));
+            }
+        }
+        let mut class = equivalence.class_of(pod, total);
+        let Scratch {
+            verdicts,
+            feasible: feasible_idx,
+            raw,
+            column,
+            slots,
+        } = scratch;
+        verdicts.clear();
+        feasible_idx.clear();
+        // A class's reasons by their place in the decision's table, as they come up.
+        slots.clear();
         let mut rejections = Vec::new();
         let mut last_reasons = 0;
-        // (place in verdicts, node index) of each feasible node.
-        let mut feasible_idx = Vec::with_capacity(want.min(total));
         let start = if total == 0 {
             0
         } else {
@@ -533,8 +594,30 @@ impl Scheduler {
             }
             let idx = at;
             let info = &infos[idx];
-            let verdict = match run_filters(&active, pod, info, &mut rejections, &mut last_reasons)
-            {
+            let first = match class.as_deref_mut() {
+                Some(class) => {
+                    let cached = class.verdict(idx, |table, last| {
+                        run_filters(&shared, pod, info, table, last)
+                    });
+                    cached.map(|(plugin, code, slot)| {
+                        let slot = slot as usize;
+                        if slots.len() <= slot {
+                            slots.resize(slot + 1, u32::MAX);
+                        }
+                        if slots[slot] == u32::MAX {
+                            rejections.push(class.reasons[slot].clone());
+                            slots[slot] = (rejections.len() - 1) as u32;
+                        }
+                        (plugin, code, slots[slot])
+                    })
+                }
+                None => run_filters(&shared, pod, info, &mut rejections, &mut last_reasons),
+            };
+            let outcome = match first {
+                None => run_filters(&own, pod, info, &mut rejections, &mut last_reasons),
+                rejected => rejected,
+            };
+            let verdict = match outcome {
                 None => {
                     feasible_idx.push((verdicts.len() as u32, idx as u32));
                     NodeVerdict {
@@ -570,8 +653,8 @@ impl Scheduler {
                 .iter()
                 .map(|p| Cow::Borrowed(p.name()))
                 .collect(),
-            names: snapshot.names.clone(),
-            nodes: Vec::new(),
+            names: names.clone(),
+            nodes: verdicts.to_vec(),
             rejections,
             score_columns: Vec::new(),
             scores: Vec::new(),
@@ -580,7 +663,6 @@ impl Scheduler {
             failure: None,
         };
         if feasible_idx.is_empty() {
-            decision.nodes = verdicts;
             decision.failure = Some(fit_error_message(total, &decision));
             return decision;
         }
@@ -595,24 +677,26 @@ impl Scheduler {
             .filter(|p| !p.skip(pod))
             .collect();
         let n = scoring.len();
-        let mut scores = vec![[0i32; 2]; feasible_idx.len() * n];
-        let mut totals = vec![0i64; feasible_idx.len()];
+        let f = feasible_idx.len();
+        // Column by column (one plugin's scores of every feasible node together), turned
+        // into the record's rows below.
+        let mut columns = vec![[0i32; 2]; f * n];
+        let mut totals = vec![0i64; f];
         let feasible_infos: Vec<&NodeInfo<'_>> = feasible_idx
             .iter()
             .map(|&(_, i)| &infos[i as usize])
             .collect();
-        let mut raw = Vec::with_capacity(feasible_idx.len());
-        let mut column = Vec::with_capacity(feasible_idx.len());
-        for (j, plugin) in scoring.iter().enumerate() {
+        for (plugin, out) in scoring.iter().zip(columns.chunks_exact_mut(f)) {
             raw.clear();
-            plugin.score_nodes(pod, &feasible_infos, &mut raw);
+            plugin.score_nodes(pod, &feasible_infos, raw);
             column.clear();
-            column.extend_from_slice(&raw);
-            plugin.normalize(&mut column);
+            column.extend_from_slice(raw);
+            plugin.normalize(column);
             let weight = plugin.weight();
             let small = |v: i64| v.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32;
-            let rows = scores.iter_mut().skip(j).step_by(n);
-            for (((score, total), &r), &c) in rows.zip(&mut totals).zip(&raw).zip(&column) {
+            for (((score, total), &r), &c) in
+                out.iter_mut().zip(&mut totals).zip(&*raw).zip(&*column)
+            {
                 *score = [small(r), small(c)];
                 *total += c * weight;
             }
@@ -620,9 +704,8 @@ impl Scheduler {
         // selectHost: the highest total; ties broken uniformly at random (seeded).
         let mut best: Option<(i64, usize)> = None;
         let mut ties = 0u64;
-        for (k, &(v, _)) in feasible_idx.iter().enumerate() {
+        for (&(v, _), &t) in feasible_idx.iter().zip(&totals) {
             let v = v as usize;
-            let t = totals.get(k).copied().unwrap_or(0);
             match best {
                 Some((b, _)) if t < b => {}
                 Some((b, _)) if t == b => {
@@ -637,9 +720,12 @@ impl Scheduler {
                 }
             }
         }
-        decision.chosen = best.map(|(_, v)| snapshot.names[verdicts[v].node as usize].to_string());
-        decision.nodes = verdicts;
-        decision.scores = scores;
+        decision.chosen = best.map(|(_, v)| names[verdicts[v].node as usize].to_string());
+        let mut rows = Vec::with_capacity(f * n);
+        for k in 0..f {
+            rows.extend((0..n).map(|j| columns[j * f + k]));
+        }
+        decision.scores = rows;
         decision.totals = totals;
         decision.score_columns = scoring
             .iter()

@@ -122,6 +122,10 @@ impl FilterPlugin for NodeAffinity {
         "NodeAffinity"
     }
 
+    fn node_only(&self) -> bool {
+        true
+    }
+
     /// PreFilter: a pod with neither a nodeSelector nor required node affinity skips
     /// the plugin.
     fn skip(&self, pod: &PodInfo<'_>) -> bool {

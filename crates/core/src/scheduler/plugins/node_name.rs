@@ -11,6 +11,10 @@ impl FilterPlugin for NodeName {
         "NodeName"
     }
 
+    fn node_only(&self) -> bool {
+        true
+    }
+
     /// A pod without `spec.nodeName` passes every node: the filter need not run.
     fn skip(&self, pod: &PodInfo<'_>) -> bool {
         pod.spec

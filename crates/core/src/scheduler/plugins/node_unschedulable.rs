@@ -13,6 +13,10 @@ impl FilterPlugin for NodeUnschedulable {
         "NodeUnschedulable"
     }
 
+    fn node_only(&self) -> bool {
+        true
+    }
+
     fn filter(&self, pod: &PodInfo<'_>, node: &NodeInfo<'_>) -> Status {
         if !node.unschedulable {
             return Status::success();

@@ -14,6 +14,10 @@ impl FilterPlugin for TaintToleration {
         "TaintToleration"
     }
 
+    fn node_only(&self) -> bool {
+        true
+    }
+
     fn filter(&self, pod: &PodInfo<'_>, node: &NodeInfo<'_>) -> Status {
         // The first NoSchedule/NoExecute taint no toleration tolerates; the node worked
         // out each taint's reason once.
