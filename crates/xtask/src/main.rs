@@ -26,6 +26,9 @@ Commands:
                  release build's index.html
   size [--dist DIR]
                  raw and gzip sizes of the dist's wasm, js and css against size-budget.toml
+  size --floor   the bundle of the smallest app with what the design requires (Yew;
+                 then k8s-openapi's serde for the six kinds; then the YAML parser),
+                 built as the app is (crates/size-floor)
   bench          setup, then every benchmark (criterion natively, the same workloads
                  in wasm in headless Chromium, bundle sizes, UI timings in Chromium);
                  writes target/bench/report.md
@@ -40,6 +43,16 @@ fn main() -> ExitCode {
         Some("test") => test(&root),
         Some("size") => {
             let dist = match args.get(1).map(String::as_str) {
+                Some("--floor") => {
+                    let result = setup::run(&root).and_then(|()| size::floor(&root));
+                    return match result {
+                        Ok(()) => ExitCode::SUCCESS,
+                        Err(e) => {
+                            eprintln!("xtask: {e}");
+                            ExitCode::FAILURE
+                        }
+                    };
+                }
                 Some("--dist") => match args.get(2) {
                     Some(d) => PathBuf::from(d),
                     None => return usage("--dist needs a directory"),
@@ -173,6 +186,8 @@ fn test(root: &Path) -> Result<(), String> {
                         "podlab-web",
                         "--exclude",
                         "podlab-e2e",
+                        "--exclude",
+                        "podlab-size-floor",
                     ],
                     &[],
                 )

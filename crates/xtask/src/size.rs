@@ -130,3 +130,40 @@ mod tests {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
+
+/// `cargo xtask size --floor`: builds crates/size-floor three times as trunk builds the
+/// app (release, wasm-opt -Oz) and prints each bundle's gzip bytes: what the pieces the
+/// design requires cost before any of Podlab's own code.
+pub fn floor(root: &Path) -> Result<(), String> {
+    let variants = [
+        ("yew", "a Yew app (text area, button, output)"),
+        (
+            "k8s",
+            "+ k8s-openapi serde for Pod, Node, Service, Namespace, Event, Endpoints",
+        ),
+        ("k8s-yaml", "+ the YAML parser (saphyr-parser)"),
+    ];
+    println!("{:<76} {:>10}", "size floor", "gzip");
+    for (name, what) in variants {
+        let html = format!("crates/size-floor/{name}.html");
+        let dist = root.join("target/size-floor").join(name);
+        let dist_arg = dist.to_string_lossy().into_owned();
+        crate::run_cmd(
+            root,
+            "trunk",
+            &[
+                "build",
+                "--release",
+                "--offline",
+                "true",
+                "--dist",
+                &dist_arg,
+                &html,
+            ],
+            &[],
+        )?;
+        let total: usize = measure(&dist)?.iter().map(|f| f.gzip).sum();
+        println!("{what:<76} {total:>10}");
+    }
+    Ok(())
+}
