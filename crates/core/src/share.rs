@@ -79,7 +79,7 @@ impl Workspace {
         // the wasm bundle.
         let value: serde_json::Value =
             serde_json::from_str(text).map_err(|e| ShareError::Unreadable(e.to_string()))?;
-        let workspace: Workspace = serde_path_to_error::deserialize(&value)
+        let workspace: Workspace = crate::model::de::from_value(&value)
             .map_err(|e| ShareError::Unreadable(e.to_string()))?;
         let cluster = Cluster::restore(&workspace.cluster).map_err(ShareError::Cluster)?;
         Ok((workspace, cluster))

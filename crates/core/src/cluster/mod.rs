@@ -172,11 +172,12 @@ impl Cluster {
                 supported: SNAPSHOT_VERSION,
             });
         }
-        // Through a Value and the deserializer manifest decoding uses (shared code in
-        // the wasm bundle); errors name the path of the bad field.
+        // Through a Value and the deserializer manifest decoding uses
+        // ([`crate::model::de`], shared code in the wasm bundle); errors name the path of
+        // the bad field.
         let value: serde_json::Value =
             serde_json::from_str(text).map_err(|e| SnapshotError::Corrupt(e.to_string()))?;
-        let snap: Snapshot<Cluster> = serde_path_to_error::deserialize(&value)
+        let snap: Snapshot<Cluster> = crate::model::de::from_value(&value)
             .map_err(|e| SnapshotError::Corrupt(e.to_string()))?;
         Ok(snap.cluster)
     }

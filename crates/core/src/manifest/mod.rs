@@ -280,7 +280,7 @@ fn typed<T>(
 where
     T: DeserializeOwned + serde::Serialize,
 {
-    match serde_path_to_error::deserialize::<_, T>(json) {
+    match crate::model::de::from_value::<T>(json) {
         Ok(value) => {
             let round_trip = serde_json::to_value(&value).unwrap_or(serde_json::Value::Null);
             Ok((wrap(Box::new(value)), round_trip))
@@ -302,8 +302,8 @@ where
 }
 
 /// The position of the node at `path`, or of the deepest ancestor that exists.
-fn locate(root: &Node, path: &serde_path_to_error::Path) -> Pos {
-    use serde_path_to_error::Segment;
+fn locate(root: &Node, path: &crate::model::de::Path) -> Pos {
+    use crate::model::de::Segment;
     let mut node = root;
     for segment in path.iter() {
         let next = match (segment, &node.value) {

@@ -1,6 +1,7 @@
 //! Kubernetes objects. The types are k8s-openapi's (every valid field is accepted and
 //! kept); this module adds what the simulation needs around them.
 
+pub mod de;
 pub mod fieldpath;
 pub mod fields;
 pub mod labels;
@@ -135,10 +136,10 @@ impl Object {
     /// An object of `kind` from its JSON (what [`Object::to_json`] gives), or the
     /// decoding error.
     pub fn from_json(kind: &str, value: serde_json::Value) -> Result<Object, String> {
-        // The same deserializer as manifest decoding (`&Value` through
-        // serde_path_to_error), so the wasm bundle carries one copy of every type's code.
+        // The same deserializer as manifest decoding ([`de::from_value`]), so the wasm
+        // bundle carries one copy of every type's code.
         fn de<T: serde::de::DeserializeOwned>(v: &serde_json::Value) -> Result<Box<T>, String> {
-            serde_path_to_error::deserialize::<_, T>(v)
+            de::from_value::<T>(v)
                 .map(Box::new)
                 .map_err(|e| e.to_string())
         }
