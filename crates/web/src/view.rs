@@ -751,9 +751,14 @@ pub fn code(props: &CodeProps) -> Html {
         .map(|l| l.chars().count())
         .max()
         .unwrap_or(0);
+    // A mark is an inline block: its line's newline goes after it, or the next number
+    // would share its row.
     let gutter = (1..=lines).map(|n| match props.marks.iter().find(|m| m.line == n) {
         Some(m) => html! {
-            <span class={classes!("mark", if m.error { "error" } else { "warning" })} data-mark={n.to_string()} title={m.message.clone()}>{ format!("{n}\n") }</span>
+            <>
+                <span class={classes!("mark", if m.error { "error" } else { "warning" })} data-mark={n.to_string()} title={m.message.clone()}>{ n }</span>
+                { "\n" }
+            </>
         },
         None => html! { { format!("{n}\n") } },
     });

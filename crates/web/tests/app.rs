@@ -890,6 +890,9 @@ async fn the_editor_highlights_marks_errors_and_deletes_what_it_created() {
         .unwrap_or_else(|| panic!("no mark on line {n}: {line}"));
     assert!(mark.class_name().contains("error"));
     assert!(!mark.get_attribute("title").unwrap().is_empty());
+    // The mark holds its number only: the line's newline follows it, so the numbers
+    // after it stay on their own rows.
+    assert_eq!(mark.text_content().unwrap(), n);
     root.remove();
 }
 
