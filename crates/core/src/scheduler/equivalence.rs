@@ -10,6 +10,7 @@
 //! objects it was worked out from.
 
 use super::framework::{Code, PodInfo, Reasons, Selector};
+use super::plugins::node_affinity::required;
 use crate::model::Toleration;
 use k8s_openapi::api::core::v1::NodeSelector;
 
@@ -33,17 +34,6 @@ fn node_name<'a>(pod: &'a PodInfo<'_>) -> Option<&'a str> {
     pod.spec.as_ref()?.node_name.as_deref()
 }
 
-fn required_affinity<'a>(pod: &'a PodInfo<'_>) -> Option<&'a NodeSelector> {
-    pod.spec
-        .as_ref()?
-        .affinity
-        .as_ref()?
-        .node_affinity
-        .as_ref()?
-        .required_during_scheduling_ignored_during_execution
-        .as_ref()
-}
-
 impl EquivalenceClass {
     fn of(pod: &PodInfo<'_>) -> Option<EquivalenceClass> {
         let node_selector = match &pod.node_selector {
@@ -55,7 +45,7 @@ impl EquivalenceClass {
             tolerations: pod.tolerations.to_vec(),
             node_selector,
             node_name: node_name(pod).map(str::to_string),
-            required_affinity: required_affinity(pod).cloned(),
+            required_affinity: required(pod).cloned(),
         })
     }
 
@@ -63,7 +53,7 @@ impl EquivalenceClass {
         self.tolerations == pod.tolerations
             && self.node_selector == pod.node_selector
             && self.node_name.as_deref() == node_name(pod)
-            && self.required_affinity.as_ref() == required_affinity(pod)
+            && self.required_affinity.as_ref() == required(pod)
     }
 }
 

@@ -89,7 +89,7 @@ fn node_affinity(pod: &Pod) -> Option<&k8s_openapi::api::core::v1::NodeAffinity>
 }
 
 /// The pod's required node affinity.
-fn required(pod: &Pod) -> Option<&k8s_openapi::api::core::v1::NodeSelector> {
+pub(crate) fn required(pod: &Pod) -> Option<&k8s_openapi::api::core::v1::NodeSelector> {
     node_affinity(pod)?
         .required_during_scheduling_ignored_during_execution
         .as_ref()
