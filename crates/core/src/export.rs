@@ -42,7 +42,9 @@ fn is_control_plane(node: &Node) -> bool {
 /// name order, numbered as kind numbers them.
 pub fn kind_names(cluster: &Cluster) -> BTreeMap<String, String> {
     let mut nodes: Vec<&Node> = cluster.nodes().collect();
-    nodes.sort_by_key(|n| (!is_control_plane(n), n.metadata.name.clone()));
+    crate::sort::sort_by_key(&mut nodes, |n| {
+        (!is_control_plane(n), n.metadata.name.clone())
+    });
     let (mut planes, mut workers) = (0, 0);
     let mut names = BTreeMap::new();
     for n in nodes {
@@ -70,7 +72,9 @@ pub fn kind_names(cluster: &Cluster) -> BTreeMap<String, String> {
 pub fn kind_config(cluster: &Cluster) -> String {
     let names = kind_names(cluster);
     let mut nodes: Vec<&Node> = cluster.nodes().collect();
-    nodes.sort_by_key(|n| (!is_control_plane(n), n.metadata.name.clone()));
+    crate::sort::sort_by_key(&mut nodes, |n| {
+        (!is_control_plane(n), n.metadata.name.clone())
+    });
     let mut out = format!(
         "# kind cluster config exported by Podlab: create it with\n#   kind create cluster --config kind.yaml\nkind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nname: {KIND_CLUSTER}\nnodes:\n"
     );

@@ -28,5 +28,6 @@ pub mod scenarios;
 pub mod scheduler;
 pub mod share;
 pub mod shell;
+pub mod sort;
 
 pub use cluster::{Applied, Cluster, ManifestRejected, Session, SnapshotError};

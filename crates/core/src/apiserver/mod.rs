@@ -729,7 +729,7 @@ impl ApiServer {
             .list()
             .filter(|e| e.involved_object.uid.as_deref() == Some(uid))
             .collect();
-        events.sort_by_key(|e| {
+        crate::sort::sort_by_key(&mut events, |e| {
             (
                 e.first_timestamp.as_ref().map(|t| t.0),
                 e.metadata

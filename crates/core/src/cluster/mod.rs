@@ -686,7 +686,7 @@ impl Cluster {
                 self.api.pods.get(ns, name)
             })
             .collect();
-        queue.sort_by_key(|p| {
+        crate::sort::sort_by_key(&mut queue, |p| {
             let prio = p.spec.as_ref().and_then(|s| s.priority).unwrap_or(0);
             let rv = p
                 .metadata

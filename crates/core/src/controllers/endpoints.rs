@@ -99,8 +99,8 @@ fn desired(api: &ApiServer, svc: &Service) -> Option<Vec<EndpointSubset>> {
     let subsets: Vec<EndpointSubset> = groups
         .into_values()
         .map(|(ports, mut ready, mut not_ready)| {
-            ready.sort_by_key(|a| ip_key(&a.ip));
-            not_ready.sort_by_key(|a| ip_key(&a.ip));
+            crate::sort::sort_by_key(&mut ready, |a| ip_key(&a.ip));
+            crate::sort::sort_by_key(&mut not_ready, |a| ip_key(&a.ip));
             EndpointSubset {
                 addresses: (!ready.is_empty()).then_some(ready),
                 not_ready_addresses: (!not_ready.is_empty()).then_some(not_ready),

@@ -876,7 +876,7 @@ fn status(ex: &mut Exec, io: &Io) -> Flow {
         let mut all: Vec<(String, &str)> =
             modified.iter().map(|p| (p.clone(), "modified:")).collect();
         all.extend(deleted.iter().map(|p| (p.clone(), "deleted: ")));
-        all.sort();
+        crate::sort::sort(&mut all);
         for (p, what) in all {
             text.push_str(&format!("\t{what}   {p}\n"));
         }

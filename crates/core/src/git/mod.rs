@@ -226,7 +226,7 @@ fn tree_id(files: &BTreeMap<String, String>) -> String {
             }
         }
         // git sorts tree entries by name, directories as if followed by '/'.
-        items.sort_by(|a, b| {
+        crate::sort::sort_by(&mut items, |a, b| {
             let ka = if a.1 {
                 format!("{}/", a.0)
             } else {
@@ -539,7 +539,7 @@ impl Remotes {
         let of = old.map_or(&empty, |c| &c.files);
         let nf = new.map_or(&empty, |c| &c.files);
         let mut paths: Vec<&String> = of.keys().chain(nf.keys()).collect();
-        paths.sort();
+        crate::sort::sort(&mut paths);
         paths.dedup();
         let mut out = Vec::new();
         for p in paths {

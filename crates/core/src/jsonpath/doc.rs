@@ -239,7 +239,7 @@ impl Doc {
                 .windows(2)
                 .all(|w| names[w[0].0 as usize] < names[w[1].0 as usize])
             {
-                fresh.sort_by(|a, b| names[a.0 as usize].cmp(&names[b.0 as usize]));
+                crate::sort::sort_by(fresh, |a, b| names[a.0 as usize].cmp(&names[b.0 as usize]));
                 let mut i = mark + 1;
                 while i < self.open.len() {
                     if self.open[i].0 == self.open[i - 1].0 {

@@ -150,7 +150,7 @@ pub fn complete(cluster: &Cluster, line: &str, files: &[String]) -> Vec<String> 
                 if *command == "get" {
                     types.push("all".into());
                 }
-                types.sort();
+                crate::sort::sort(&mut types);
                 types.dedup();
                 types
             } else if takes_type(command) && positional.len() == 1 && *command != "explain" {
@@ -168,7 +168,7 @@ pub fn complete(cluster: &Cluster, line: &str, files: &[String]) -> Vec<String> 
         .into_iter()
         .filter(|c| c.starts_with(current))
         .collect();
-    out.sort();
+    crate::sort::sort(&mut out);
     out.dedup();
     out
 }

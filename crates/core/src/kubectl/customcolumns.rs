@@ -104,7 +104,7 @@ pub fn go_sprint(v: &Value) -> String {
         ),
         Value::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
+            crate::sort::sort(&mut keys);
             format!(
                 "map[{}]",
                 keys.iter()

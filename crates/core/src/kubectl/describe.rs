@@ -132,7 +132,7 @@ fn events(w: &mut Writer, events: &[&Event], now: SimTime) {
     }
     w.flush();
     let mut sorted: Vec<&&Event> = events.iter().collect();
-    sorted.sort_by_key(|e| e.last_timestamp.as_ref().map(|t| t.0));
+    crate::sort::sort_by_key(&mut sorted, |e| e.last_timestamp.as_ref().map(|t| t.0));
     w.write(0, "Events:\n  Type\tReason\tAge\tFrom\tMessage\n");
     w.write(1, "----\t------\t----\t----\t-------\n");
     for e in sorted {
@@ -371,7 +371,7 @@ fn containers(
             }
         }
         let mut mounts: Vec<_> = c.volume_mounts.iter().flatten().collect();
-        mounts.sort_by(|a, b| a.mount_path.cmp(&b.mount_path));
+        crate::sort::sort_by(&mut mounts, |a, b| a.mount_path.cmp(&b.mount_path));
         w.write(
             2,
             &format!(
@@ -481,7 +481,7 @@ fn tolerations(w: &mut Writer, pod: &Pod) {
         w.write(0, "<none>\n");
         return;
     }
-    list.sort_by(|a, b| a.key.cmp(&b.key));
+    crate::sort::sort_by(&mut list, |a, b| a.key.cmp(&b.key));
     for (i, t) in list.iter().enumerate() {
         if i != 0 {
             w.write(0, "\t");
@@ -682,7 +682,7 @@ pub fn node(node: &Node, pods: &[&Pod], node_events: &[&Event], now: SimTime) ->
     if taints.is_empty() {
         w.write(0, "<none>\n");
     } else {
-        taints.sort_by(|a, b| {
+        crate::sort::sort_by(&mut taints, |a, b| {
             (a.effect.as_str(), a.key.as_str()).cmp(&(b.effect.as_str(), b.key.as_str()))
         });
         for (i, t) in taints.iter().enumerate() {
@@ -897,7 +897,7 @@ fn node_resources(w: &mut Writer, node: &Node, pods: &[&Pod], now: SimTime) {
         .keys()
         .filter(|k| k.starts_with("hugepages-"))
         .collect();
-    huge.sort();
+    crate::sort::sort(&mut huge);
     for h in huge {
         w.write(1, &format!("{h}\t0 (0%)\t0 (0%)\n"));
     }

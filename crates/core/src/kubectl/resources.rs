@@ -163,8 +163,8 @@ pub(super) fn api_resources(args: &[String], out: &mut super::Output) {
         .collect();
     // Sorted by the field asked for (by group when none: all are core here), then name.
     match sort_by {
-        "kind" => types.sort_by_key(|t| (t.kind, t.plural)),
-        _ => types.sort_by_key(|t| t.plural),
+        "kind" => crate::sort::sort_by_key(&mut types, |t| (t.kind, t.plural)),
+        _ => crate::sort::sort_by_key(&mut types, |t| t.plural),
     }
     match output {
         "name" => {

@@ -135,7 +135,7 @@ pub fn sort_order(objects: &[Value], sort_by: &str) -> Result<Vec<usize>, SortEr
             }
         }
     } else {
-        order.sort_by(|&a, &b| {
+        crate::sort::sort_by(&mut order, |&a, &b| {
             if less(&keys[a], &keys[b]) && !matches!((&keys[a], &keys[b]), (None, None)) {
                 Ordering::Less
             } else if less(&keys[b], &keys[a]) && !matches!((&keys[a], &keys[b]), (None, None)) {

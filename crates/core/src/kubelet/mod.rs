@@ -1588,7 +1588,7 @@ fn write_status(pod: &mut Pod, work: &PodWork, now: SimTime) {
         "ContainersReady",
         "PodScheduled",
     ];
-    conditions.sort_by_key(|c| {
+    crate::sort::sort_by_key(conditions, |c| {
         order
             .iter()
             .position(|o| *o == c.type_)

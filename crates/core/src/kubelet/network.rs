@@ -123,7 +123,7 @@ impl Kubelet {
             })
             .filter(|p| ready(p) && pod_ip(p).is_some())
             .collect();
-        pods.sort_by_key(|p| p.metadata.name.clone());
+        crate::sort::sort_by_key(&mut pods, |p| p.metadata.name.clone());
         if pods.is_empty() {
             return None;
         }

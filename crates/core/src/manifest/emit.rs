@@ -130,7 +130,7 @@ impl Emitter {
     /// the current line when `first_inline` (after "- ").
     fn mapping(&mut self, m: &serde_json::Map<String, Value>, indent: usize, depth: usize) {
         let mut keys: Vec<&String> = m.keys().collect();
-        keys.sort_by(|a, b| key_cmp(a, b));
+        crate::sort::sort_by(&mut keys, |a, b| key_cmp(a, b));
         for (n, k) in keys.into_iter().enumerate() {
             if n > 0 || self.column > indent {
                 if self.column != 0 {
@@ -249,7 +249,7 @@ impl Emitter {
                     self.push("{");
                     stack.push(Item::Text("}"));
                     let mut keys: Vec<&String> = m.keys().collect();
-                    keys.sort_by(|a, b| key_cmp(a, b));
+                    crate::sort::sort_by(&mut keys, |a, b| key_cmp(a, b));
                     for (i, k) in keys.into_iter().enumerate().rev() {
                         stack.push(Item::Value(&m[k]));
                         stack.push(Item::Key(k));

@@ -52,7 +52,7 @@ fn where_it_belongs(kind: &str, field: &str, near: &str) -> Option<String> {
             p.len(),
         )
     };
-    paths.sort_by_key(score);
+    crate::sort::sort_by_key(&mut paths, score);
     paths.truncate(3);
     let list = paths
         .iter()

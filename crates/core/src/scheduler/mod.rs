@@ -792,7 +792,7 @@ fn histogram<'a>(reasons: impl Iterator<Item = &'a str>) -> String {
         .into_iter()
         .map(|(r, n)| format!("{n} {r}"))
         .collect();
-    parts.sort();
+    crate::sort::sort(&mut parts);
     parts.join(", ")
 }
 

@@ -269,7 +269,7 @@ impl SchedulingQueue {
             .iter()
             .filter_map(|v| v.rejected_by())
             .collect();
-        rejecting.sort_unstable();
+        crate::sort::sort(&mut rejecting);
         rejecting.dedup();
         entry.unschedulable_plugins = rejecting
             .into_iter()

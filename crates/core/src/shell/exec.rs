@@ -1033,7 +1033,7 @@ impl<'a> Exec<'a> {
                     .exists(&self.p.view, &normalize(&self.p.cwd, c))
             });
         }
-        candidates.sort();
+        crate::sort::sort(&mut candidates);
         candidates
     }
 

@@ -258,7 +258,7 @@ pub fn run(ex: &mut Exec, argv: &[String], io: &Io) -> Flow {
                 return done(ex, 2);
             };
             let mut lines: Vec<&str> = text.lines().collect();
-            lines.sort();
+            crate::sort::sort(&mut lines);
             let out: String = lines.iter().map(|l| format!("{l}\n")).collect();
             ex.out(io, &out);
             done(ex, 0)
@@ -820,9 +820,9 @@ fn ls(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
     }
     let sort = |v: &mut Vec<(String, fs::Stat)>| {
         if by_time {
-            v.sort_by(|a, b| b.1.mtime.cmp(&a.1.mtime).then(a.0.cmp(&b.0)));
+            crate::sort::sort_by(v, |a, b| b.1.mtime.cmp(&a.1.mtime).then(a.0.cmp(&b.0)));
         } else {
-            v.sort_by(|a, b| a.0.cmp(&b.0));
+            crate::sort::sort_by(v, |a, b| a.0.cmp(&b.0));
         }
         if reverse {
             v.reverse();
@@ -867,7 +867,7 @@ fn ls(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
     sort(&mut files);
     let mut out = render(&files);
     let many = paths.len() > 1;
-    dirs.sort();
+    crate::sort::sort(&mut dirs);
     for (i, (shown, abs)) in dirs.iter().enumerate() {
         let mut entries = match ex.host.fs().list(&view, abs) {
             Ok(e) => e,
