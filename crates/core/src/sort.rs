@@ -6,8 +6,13 @@
 //! once, over positions with a comparison behind `&mut dyn FnMut`, and each call site
 //! keeps only a small loop that moves its elements into the sorted order. The result is
 //! the standard library's: stable, equal elements keep their order.
+//!
+//! `collect` into a `BTreeMap` or `BTreeSet` sorts the items first, with another copy of
+//! that sort per key type: [`collect_map`] and [`collect_set`] insert them one by one
+//! instead, with the same result.
 
 use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Sorts `items` by `compare`, keeping equal elements in their order (like
 /// `slice::sort_by`).
@@ -24,6 +29,21 @@ pub fn sort_by_key<T, K: Ord>(items: &mut [T], mut key: impl FnMut(&T) -> K) {
 /// Sorts `items` in their own order (like `slice::sort`).
 pub fn sort<T: Ord>(items: &mut [T]) {
     sort_by(items, T::cmp)
+}
+
+/// Collects pairs into a map; of equal keys the last pair's value stays, as with
+/// `collect`.
+pub fn collect_map<K: Ord, V>(pairs: impl IntoIterator<Item = (K, V)>) -> BTreeMap<K, V> {
+    let mut map = BTreeMap::new();
+    map.extend(pairs);
+    map
+}
+
+/// Collects items into a set, as `collect` does.
+pub fn collect_set<T: Ord>(items: impl IntoIterator<Item = T>) -> BTreeSet<T> {
+    let mut set = BTreeSet::new();
+    set.extend(items);
+    set
 }
 
 /// The positions `0..len` in sorted order: the one instantiation of the standard sort.
@@ -71,6 +91,16 @@ mod tests {
             std.sort();
             prop_assert_eq!(ours, std);
         }
+    }
+
+    #[test]
+    fn collects_as_collect_does() {
+        let pairs = [("b", 1), ("a", 2), ("b", 3)];
+        let ours = collect_map(pairs);
+        let std: BTreeMap<_, _> = pairs.into_iter().collect();
+        assert_eq!(ours, std);
+        assert_eq!(ours["b"], 3);
+        assert_eq!(collect_set([3, 1, 3, 2]), BTreeSet::from_iter([1, 2, 3]));
     }
 
     #[test]

@@ -466,7 +466,7 @@ fn capacity(node: &Node) -> Html {
     let alloc = status
         .and_then(|s| s.allocatable.clone())
         .unwrap_or_default();
-    let keys: std::collections::BTreeSet<&String> = cap.keys().chain(alloc.keys()).collect();
+    let keys = podlab_core::sort::collect_set(cap.keys().chain(alloc.keys()));
     let amount = |m: &std::collections::BTreeMap<String, podlab_core::model::Quantity>, k: &str| {
         text(m.get(k).map(|q| q.0.clone()).unwrap_or_default())
     };

@@ -68,10 +68,7 @@ impl<'de, T: serde::Deserialize<'de> + Metadata<Ty = ObjectMeta>> serde::Deseria
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let list = Vec::<T>::deserialize(d)?;
         Ok(Store {
-            objects: list
-                .into_iter()
-                .map(|o| (key_of(o.metadata()), o))
-                .collect(),
+            objects: crate::sort::collect_map(list.into_iter().map(|o| (key_of(o.metadata()), o))),
         })
     }
 }

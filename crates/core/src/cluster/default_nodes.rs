@@ -40,16 +40,16 @@ pub fn default_nodes() -> Vec<Node> {
 }
 
 fn node(s: &Spec) -> Node {
-    let mut labels: BTreeMap<String, String> = [
-        ("beta.kubernetes.io/arch", "amd64"),
-        ("beta.kubernetes.io/os", "linux"),
-        ("kubernetes.io/arch", "amd64"),
-        ("kubernetes.io/hostname", s.name),
-        ("kubernetes.io/os", "linux"),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect();
+    let mut labels = crate::sort::collect_map(
+        [
+            ("beta.kubernetes.io/arch", "amd64"),
+            ("beta.kubernetes.io/os", "linux"),
+            ("kubernetes.io/arch", "amd64"),
+            ("kubernetes.io/hostname", s.name),
+            ("kubernetes.io/os", "linux"),
+        ]
+        .map(|(k, v)| (k.to_string(), v.to_string())),
+    );
     let mut taints = None;
     if s.control_plane {
         labels.insert(
@@ -79,11 +79,10 @@ fn node(s: &Spec) -> Node {
         metadata: ObjectMeta {
             name: Some(s.name.into()),
             labels: Some(labels),
-            annotations: Some(
-                [("node.alpha.kubernetes.io/ttl".to_string(), "0".to_string())]
-                    .into_iter()
-                    .collect(),
-            ),
+            annotations: Some(crate::sort::collect_map([(
+                "node.alpha.kubernetes.io/ttl".to_string(),
+                "0".to_string(),
+            )])),
             ..Default::default()
         },
         spec: Some(NodeSpec {
@@ -139,16 +138,16 @@ fn node(s: &Spec) -> Node {
 
 /// What every machine of this cluster has (2 CPUs, 4 GiB): a node's capacity...
 fn resources(cpu: &str, mem: &str) -> BTreeMap<String, Quantity> {
-    [
-        ("cpu", cpu),
-        ("ephemeral-storage", "37206272Ki"),
-        ("hugepages-2Mi", "0"),
-        ("memory", mem),
-        ("pods", "110"),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), Quantity(v.to_string())))
-    .collect()
+    crate::sort::collect_map(
+        [
+            ("cpu", cpu),
+            ("ephemeral-storage", "37206272Ki"),
+            ("hugepages-2Mi", "0"),
+            ("memory", mem),
+            ("pods", "110"),
+        ]
+        .map(|(k, v)| (k.to_string(), Quantity(v.to_string()))),
+    )
 }
 
 pub(crate) fn machine_capacity() -> BTreeMap<String, Quantity> {

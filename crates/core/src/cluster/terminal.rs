@@ -13,7 +13,6 @@ use crate::net::servers::Reply;
 use crate::net::{HttpRequest, HttpResponse, NetError};
 use crate::shell::{Host, Process, Request, Spawn, Stream, System};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// `ssh NODE CMD` inside `ssh NODE CMD` ... stops this deep (a script that ssh-es
 /// into itself would otherwise never end).
@@ -51,22 +50,22 @@ fn login(node: &str, user: User) -> Shell {
     } else {
         ("/home/k8s", "k8s")
     };
-    let env: BTreeMap<String, String> = [
-        ("HOME", home),
-        ("USER", name),
-        ("LOGNAME", name),
-        ("SHELL", "/bin/bash"),
-        (
-            "PATH",
-            "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-        ),
-        ("LANG", "C.UTF-8"),
-        ("HOSTNAME", node),
-        ("PWD", home),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect();
+    let env = crate::sort::collect_map(
+        [
+            ("HOME", home),
+            ("USER", name),
+            ("LOGNAME", name),
+            ("SHELL", "/bin/bash"),
+            (
+                "PATH",
+                "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+            ),
+            ("LANG", "C.UTF-8"),
+            ("HOSTNAME", node),
+            ("PWD", home),
+        ]
+        .map(|(k, v)| (k.to_string(), v.to_string())),
+    );
     Shell {
         node: node.to_string(),
         process: Process::login(

@@ -7,11 +7,12 @@ use std::collections::BTreeSet;
 
 /// The cluster CIDR's /24s in use, by third octet (`10.244.N.0/24`).
 fn used(api: &ApiServer) -> BTreeSet<u8> {
-    api.nodes
-        .list()
-        .filter_map(|n| n.spec.as_ref()?.pod_cidr.as_deref())
-        .filter_map(|c| c.strip_prefix("10.244.")?.split('.').next()?.parse().ok())
-        .collect()
+    crate::sort::collect_set(
+        api.nodes
+            .list()
+            .filter_map(|n| n.spec.as_ref()?.pod_cidr.as_deref())
+            .filter_map(|c| c.strip_prefix("10.244.")?.split('.').next()?.parse().ok()),
+    )
 }
 
 /// Gives every node without one a pod CIDR. Returns whether anything changed.

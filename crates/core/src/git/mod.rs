@@ -651,7 +651,7 @@ mod staged {
         v: &BTreeMap<String, Vec<u8>>,
         s: S,
     ) -> Result<S::Ok, S::Error> {
-        let m: BTreeMap<&String, String> = v.iter().map(|(k, d)| (k, hex(d))).collect();
+        let m = crate::sort::collect_map(v.iter().map(|(k, d)| (k, hex(d))));
         m.serialize(s)
     }
 
@@ -659,9 +659,9 @@ mod staged {
         d: D,
     ) -> Result<BTreeMap<String, Vec<u8>>, D::Error> {
         let m = BTreeMap::<String, String>::deserialize(d)?;
-        Ok(m.into_iter()
-            .map(|(k, v)| (k, super::hex_bytes(&v)))
-            .collect())
+        Ok(crate::sort::collect_map(
+            m.into_iter().map(|(k, v)| (k, super::hex_bytes(&v))),
+        ))
     }
 
     pub fn hex(d: &[u8]) -> String {

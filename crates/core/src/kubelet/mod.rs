@@ -344,13 +344,13 @@ impl Kubelet {
             let Some(mut node) = api.nodes.get("", &name).cloned() else {
                 continue;
             };
-            let taken: std::collections::BTreeSet<String> = api
-                .nodes
-                .list()
-                .flat_map(|n| n.status.iter().flat_map(|s| s.addresses.iter().flatten()))
-                .filter(|a| a.type_ == "InternalIP")
-                .map(|a| a.address.clone())
-                .collect();
+            let taken = crate::sort::collect_set(
+                api.nodes
+                    .list()
+                    .flat_map(|n| n.status.iter().flat_map(|s| s.addresses.iter().flatten()))
+                    .filter(|a| a.type_ == "InternalIP")
+                    .map(|a| a.address.clone()),
+            );
             // updateDefaultLabels: the machine's hostname, OS and architecture.
             let labels = node.metadata.labels.get_or_insert_with(Default::default);
             for (key, value) in [

@@ -415,12 +415,12 @@ impl Node {
                 .unwrap_or(J::Null),
             Value::String(s) => J::String(s.clone()),
             Value::Seq(items) => J::Array(items.iter().map(Node::to_json).collect()),
-            Value::Map(entries) => J::Object(
-                entries
-                    .iter()
-                    .map(|(k, v)| (k.name.clone(), v.to_json()))
-                    .collect(),
-            ),
+            Value::Map(entries) => {
+                // Inserted one by one: `collect` would sort them first.
+                let mut object = serde_json::Map::new();
+                object.extend(entries.iter().map(|(k, v)| (k.name.clone(), v.to_json())));
+                J::Object(object)
+            }
         }
     }
 }

@@ -394,11 +394,8 @@ impl<'a> Snapshot<'a> {
                     .clone();
             }
         }
-        let index = infos
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.name.clone(), i))
-            .collect();
+        let index =
+            crate::sort::collect_map(infos.iter().enumerate().map(|(i, n)| (n.name.clone(), i)));
         let names = infos.iter().map(|n| n.name.clone()).collect();
         let mut snap = Snapshot {
             infos,
