@@ -394,8 +394,12 @@ impl<'a> Snapshot<'a> {
                     .clone();
             }
         }
-        let index =
-            crate::sort::collect_map(infos.iter().enumerate().map(|(i, n)| (n.name.clone(), i)));
+        // Collected (sorted, then built with full nodes): looked up on every attempt.
+        let index = infos
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.name.clone(), i))
+            .collect();
         let names = infos.iter().map(|n| n.name.clone()).collect();
         let mut snap = Snapshot {
             infos,
