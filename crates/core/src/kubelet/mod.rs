@@ -28,7 +28,7 @@ use crate::model::{
 use crate::net::servers::Reply;
 use crate::net::{HttpRequest, HttpResponse, NetError};
 use crate::shell::{Host, Process, Spawn, State, Stream};
-use k8s_openapi::api::core::v1::{ContainerStateTerminated, PodIP};
+use k8s_openapi::api::core::v1::{ContainerStateTerminated, PodIP, PodSpec};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use volumes::Source;
@@ -629,7 +629,9 @@ impl Kubelet {
                 continue;
             };
             write_status(&mut pod, work, now);
-            if ctx.api.pods.get(&pod_ns, &pod_name) != Some(&pod) {
+            // Only the status was written: the rest need not be compared.
+            let stored = ctx.api.pods.get(&pod_ns, &pod_name);
+            if stored.map(|p| &p.status) != Some(&pod.status) {
                 let _ = ctx.api.update_pod(pod);
                 changed = true;
             }
@@ -1506,9 +1508,10 @@ fn container_status(
 /// Writes the pod's status from its containers, keeping transition times of
 /// conditions whose status did not change.
 fn write_status(pod: &mut Pod, work: &PodWork, now: SimTime) {
-    let spec = pod.spec.clone().unwrap_or_default();
+    let no_spec = PodSpec::default();
+    let spec = pod.spec.as_ref().unwrap_or(&no_spec);
     let status = pod.status.get_or_insert_with(Default::default);
-    let init_specs = spec.init_containers.clone().unwrap_or_default();
+    let init_specs = spec.init_containers.as_deref().unwrap_or_default();
     let initialized = work
         .init
         .iter()
