@@ -1,6 +1,7 @@
 //! The one deserializer every typed object and saved state goes through: a JSON value
 //! read in place (as serde_json's `&Value` deserializer reads it, with the same
-//! coercions and error texts), keeping the path to the field being read, so an error
+//! coercions and error texts, except that a struct is read from an object only),
+//! keeping the path to the field being read, so an error
 //! says where it is (`spec.containers[0].ports[0].containerPort: invalid type: ...`).
 //!
 //! Manifests (after the YAML layer), `Object::from_json`, share links and snapshots all
@@ -415,11 +416,9 @@ impl<'de> de::Deserializer<'de> for De<'de, '_> {
         _fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Self::Error> {
-        match self.value {
-            Value::Array(items) => self.visit_array(items, visitor),
-            Value::Object(map) => self.visit_object(map, visitor),
-            _ => Err(self.invalid_type(&visitor)),
-        }
+        // From an object only (serde_json also takes an array, by field position): no
+        // derived struct's sequence visitor is then in the bundle.
+        self.deserialize_map(visitor)
     }
 
     fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
@@ -697,7 +696,6 @@ mod tests {
             // A key that is not a field fails as the key is read: the object's path.
             (json!({"shapes": [], "other": 1}), "."),
             (json!({"shapes": []}), "."),
-            (json!([]), "."),
         ] {
             let e = same::<Holder>(value.clone()).expect_err("an error");
             assert_eq!(e.path().to_string(), path, "{value}: {e}");
@@ -707,6 +705,24 @@ mod tests {
                 assert_eq!(e.to_string(), format!("{path}: {}", e.inner));
             }
         }
+    }
+
+    /// A struct is read from an object only: serde_json also reads one from an array, by
+    /// field position, which Kubernetes objects do not accept (k8s-openapi's visitors
+    /// have no sequence form) and snapshots never write.
+    #[test]
+    fn a_struct_is_not_read_from_an_array() {
+        let e = from_value::<Holder>(&json!([[], {}, true, null, [1, "x"]])).expect_err("an array");
+        assert_eq!(
+            e.to_string(),
+            "invalid type: sequence, expected struct Holder"
+        );
+        let e = same::<Pod>(json!({"metadata": []})).expect_err("an array");
+        assert_eq!(e.path().to_string(), "metadata");
+        assert_eq!(
+            e.inner.to_string(),
+            "invalid type: sequence, expected ObjectMeta"
+        );
     }
 
     #[test]
