@@ -8,8 +8,8 @@
 //! the standard library's: stable, equal elements keep their order.
 //!
 //! `collect` into a `BTreeMap` or `BTreeSet` sorts the items first, with another copy of
-//! that sort per key type: [`collect_map`] and [`collect_set`] insert them one by one
-//! instead, with the same result.
+//! that sort per key type: [`collect_map`], [`collect_set`] and [`collect_object`] (a
+//! JSON object) insert them one by one instead, with the same result.
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
@@ -44,6 +44,15 @@ pub fn collect_set<T: Ord>(items: impl IntoIterator<Item = T>) -> BTreeSet<T> {
     let mut set = BTreeSet::new();
     set.extend(items);
     set
+}
+
+/// Collects a JSON object's members, as `collect` into a `serde_json::Map` does.
+pub fn collect_object(
+    members: impl IntoIterator<Item = (String, serde_json::Value)>,
+) -> serde_json::Map<String, serde_json::Value> {
+    let mut object = serde_json::Map::new();
+    object.extend(members);
+    object
 }
 
 /// The positions `0..len` in sorted order: the one instantiation of the standard sort.

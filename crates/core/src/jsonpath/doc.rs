@@ -183,16 +183,11 @@ impl Doc {
                     .map(|&i| self.to_value(i))
                     .collect(),
             ),
-            Node::Object { start, len } => {
-                // Inserted one by one: `collect` would sort them first.
-                let mut object = serde_json::Map::new();
-                object.extend(
-                    self.entries(start, len)
-                        .iter()
-                        .map(|&(k, v)| (self.names[k as usize].to_string(), self.to_value(v))),
-                );
-                Value::Object(object)
-            }
+            Node::Object { start, len } => Value::Object(crate::sort::collect_object(
+                self.entries(start, len)
+                    .iter()
+                    .map(|&(k, v)| (self.names[k as usize].to_string(), self.to_value(v))),
+            )),
         }
     }
 

@@ -415,12 +415,9 @@ impl Node {
                 .unwrap_or(J::Null),
             Value::String(s) => J::String(s.clone()),
             Value::Seq(items) => J::Array(items.iter().map(Node::to_json).collect()),
-            Value::Map(entries) => {
-                // Inserted one by one: `collect` would sort them first.
-                let mut object = serde_json::Map::new();
-                object.extend(entries.iter().map(|(k, v)| (k.name.clone(), v.to_json())));
-                J::Object(object)
-            }
+            Value::Map(entries) => J::Object(crate::sort::collect_object(
+                entries.iter().map(|(k, v)| (k.name.clone(), v.to_json())),
+            )),
         }
     }
 }
