@@ -394,7 +394,8 @@ impl<'a> Snapshot<'a> {
                     .clone();
             }
         }
-        // Collected (sorted, then built with full nodes): looked up on every attempt.
+        // Collected, not built by inserts: it is read on every attempt, and built by
+        // inserts the adaptive pass measured 8% slower.
         let index = infos
             .iter()
             .enumerate()
