@@ -7,8 +7,8 @@
 //! `cat: /x: No such file or directory` as a real one does.
 
 use crate::clock::SimTime;
+use crate::keyed::Keyed;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// An `errno` a file operation can fail with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,13 +105,13 @@ impl Inode {
 /// One file system: absolute paths (`/`, `/var/data`) to inodes.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tree {
-    entries: BTreeMap<String, Inode>,
+    entries: Keyed<String, Inode>,
 }
 
 impl Tree {
     /// A tree holding only its root directory.
     pub fn new(mtime: SimTime) -> Tree {
-        let mut entries = BTreeMap::new();
+        let mut entries = Keyed::new();
         entries.insert("/".to_string(), Inode::dir(0o755, 0, mtime));
         Tree { entries }
     }
@@ -142,8 +142,7 @@ impl Tree {
             at.push('/');
             at.push_str(part);
             self.entries
-                .entry(at.clone())
-                .or_insert_with(|| Inode::dir(mode, uid, mtime));
+                .get_or_insert_with(at.clone(), || Inode::dir(mode, uid, mtime));
         }
     }
 
@@ -224,7 +223,7 @@ impl Tree {
 /// `emptydir/UID/html`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Filesystems {
-    trees: BTreeMap<String, Tree>,
+    trees: Keyed<String, Tree>,
 }
 
 /// A volume or root mounted into a process's view.
@@ -354,8 +353,7 @@ impl Filesystems {
     /// The tree for `key`, created empty (root directory only) when missing.
     pub fn ensure(&mut self, key: &str, now: SimTime) -> &mut Tree {
         self.trees
-            .entry(key.to_string())
-            .or_insert_with(|| Tree::new(now))
+            .get_or_insert_with(key.to_string(), || Tree::new(now))
     }
 
     pub fn insert(&mut self, key: &str, tree: Tree) {
@@ -471,7 +469,7 @@ impl Filesystems {
         }
         let (m, inner) = self.locate(view, dir).ok_or(Errno::NoEnt)?;
         let tree = self.trees.get(&m.tree).ok_or(Errno::NoEnt)?;
-        let mut out: BTreeMap<String, Stat> = BTreeMap::new();
+        let mut out: Keyed<String, Stat> = Keyed::new();
         for (name, inode) in tree.children(&inner) {
             let subdirs = if inode.is_dir() {
                 let p = join(&inner, &format!("/{name}"));

@@ -17,6 +17,7 @@ pub mod fs;
 pub mod git;
 pub mod gofmt;
 pub mod jsonpath;
+pub mod keyed;
 pub mod kubectl;
 pub mod kubelet;
 pub mod lessons;

@@ -11,9 +11,9 @@ pub mod update;
 pub mod validation;
 
 use crate::clock::{Rng, SimTime};
+use crate::keyed::Keyed;
 use crate::model::{meta, Endpoints, Event, Namespace, Node, ObjectMeta, Pod, Service};
 use k8s_openapi::Metadata;
-use std::collections::BTreeMap;
 
 pub use error::{ApiError, FieldError, FieldErrorKind};
 
@@ -42,22 +42,16 @@ pub enum PodDeletion {
 }
 
 /// Objects of one kind, ordered by namespace then name (kubectl lists in that order).
-///
-/// The objects sit in a vector; a B-tree maps each key to its position. Every kind's
-/// store shares that one B-tree type, so the wasm bundle carries one copy of the B-tree
-/// code, not one per kind (measured: 6 copies were 62 KB of unoptimized wasm).
-/// Invariant: `index[key_of(slots[i].metadata())] == i` for every slot.
+/// Every kind's store shares one B-tree type ([`Keyed`]).
 #[derive(Debug, Clone)]
 pub struct Store<T> {
-    index: BTreeMap<(String, String), usize>,
-    slots: Vec<T>,
+    objects: Keyed<(String, String), T>,
 }
 
 impl<T> Default for Store<T> {
     fn default() -> Self {
         Store {
-            index: BTreeMap::new(),
-            slots: Vec::new(),
+            objects: Keyed::default(),
         }
     }
 }
@@ -73,12 +67,14 @@ impl<'de, T: serde::Deserialize<'de> + Metadata<Ty = ObjectMeta>> serde::Deseria
     for Store<T>
 {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let mut store = Store::default();
-        for o in Vec::<T>::deserialize(d)? {
-            // A repeated key keeps the last object, as collecting into a map would.
-            store.put(key_of(o.metadata()), o);
-        }
-        Ok(store)
+        let list = Vec::<T>::deserialize(d)?;
+        // A repeated key keeps the last object, as collecting into a map would.
+        Ok(Store {
+            objects: list
+                .into_iter()
+                .map(|o| (key_of(o.metadata()), o))
+                .collect(),
+        })
     }
 }
 
@@ -130,69 +126,26 @@ impl Eq for dyn StoreKey + '_ {}
 
 impl<T: Metadata<Ty = ObjectMeta>> Store<T> {
     pub fn get(&self, namespace: &str, name: &str) -> Option<&T> {
-        let &i = self.index.get(&(namespace, name) as &dyn StoreKey)?;
-        self.slots.get(i)
-    }
-
-    fn get_mut(&mut self, key: &(String, String)) -> Option<&mut T> {
-        let &i = self.index.get(key)?;
-        self.slots.get_mut(i)
-    }
-
-    fn contains(&self, key: &(String, String)) -> bool {
-        self.index.contains_key(key)
-    }
-
-    /// Stores `obj` under `key` (its own key), replacing what was there.
-    fn put(&mut self, key: (String, String), obj: T) -> &mut T {
-        let next = self.slots.len();
-        let i = *self.index.entry(key).or_insert(next);
-        if i == next {
-            self.slots.push(obj);
-        } else {
-            self.slots[i] = obj;
-        }
-        &mut self.slots[i]
-    }
-
-    /// Removes the object under `key`; the last slot moves into its place.
-    fn take(&mut self, key: &(String, String)) -> Option<T> {
-        let i = self.index.remove(key)?;
-        let obj = self.slots.swap_remove(i);
-        if let Some(moved) = self.slots.get(i) {
-            let m = moved.metadata();
-            let parts = (
-                m.namespace.as_deref().unwrap_or_default(),
-                m.name.as_deref().unwrap_or_default(),
-            );
-            if let Some(slot) = self.index.get_mut(&parts as &dyn StoreKey) {
-                *slot = i;
-            }
-        }
-        Some(obj)
-    }
-
-    /// Every object with its key, in key order.
-    fn keyed(&self) -> impl Iterator<Item = (&(String, String), &T)> {
-        self.index.iter().map(|(k, &i)| (k, &self.slots[i]))
+        self.objects.get(&(namespace, name) as &dyn StoreKey)
     }
 
     pub fn list(&self) -> impl Iterator<Item = &T> {
-        self.index.values().map(|&i| &self.slots[i])
+        self.objects.values()
     }
 
     pub fn list_namespace<'a>(&'a self, namespace: &'a str) -> impl Iterator<Item = &'a T> + 'a {
-        self.keyed()
+        self.objects
+            .iter()
             .filter(move |((ns, _), _)| ns == namespace)
             .map(|(_, o)| o)
     }
 
     pub fn len(&self) -> usize {
-        self.slots.len()
+        self.objects.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.slots.is_empty()
+        self.objects.is_empty()
     }
 }
 
@@ -341,7 +294,7 @@ impl ApiServer {
         now: SimTime,
     ) -> Result<&T, ApiError> {
         let key = key_of(obj.metadata());
-        if pick(self).contains(&key) {
+        if pick(self).objects.contains_key(&key) {
             return Err(ApiError::AlreadyExists {
                 resource,
                 name: key.1,
@@ -352,7 +305,7 @@ impl ApiServer {
             resource,
             key: display_key(&key.0, &key.1),
         });
-        Ok(pick(self).put(key, obj))
+        Ok(pick(self).objects.get_or_insert_with(key, || obj))
     }
 
     /// Replaces a stored object (NotFound if it is gone), bumping its resourceVersion.
@@ -363,7 +316,7 @@ impl ApiServer {
         mut obj: T,
     ) -> Result<&T, ApiError> {
         let key = key_of(obj.metadata());
-        if !pick(self).contains(&key) {
+        if !pick(self).objects.contains_key(&key) {
             return Err(ApiError::NotFound {
                 resource,
                 name: key.1,
@@ -374,7 +327,7 @@ impl ApiServer {
             resource,
             key: display_key(&key.0, &key.1),
         });
-        match pick(self).get_mut(&key) {
+        match pick(self).objects.get_mut(&key) {
             Some(slot) => {
                 *slot = obj;
                 Ok(slot)
@@ -394,7 +347,8 @@ impl ApiServer {
         name: &str,
     ) -> Result<T, ApiError> {
         let obj = pick(self)
-            .take(&(namespace.to_string(), name.to_string()))
+            .objects
+            .remove(&(namespace, name) as &dyn StoreKey)
             .ok_or_else(|| ApiError::NotFound {
                 resource,
                 name: name.to_string(),
@@ -606,17 +560,29 @@ impl ApiServer {
     ) -> Result<(), ApiError> {
         let key = (namespace.to_string(), name.to_string());
         let (resource, meta): (&'static str, Option<&mut ObjectMeta>) = match kind {
-            "Pod" => ("pods", self.pods.get_mut(&key).map(|o| &mut o.metadata)),
-            "Node" => ("nodes", self.nodes.get_mut(&key).map(|o| &mut o.metadata)),
+            "Pod" => (
+                "pods",
+                self.pods.objects.get_mut(&key).map(|o| &mut o.metadata),
+            ),
+            "Node" => (
+                "nodes",
+                self.nodes.objects.get_mut(&key).map(|o| &mut o.metadata),
+            ),
             "Service" => (
                 "services",
-                self.services.get_mut(&key).map(|o| &mut o.metadata),
+                self.services.objects.get_mut(&key).map(|o| &mut o.metadata),
             ),
             "Namespace" => (
                 "namespaces",
-                self.namespaces.get_mut(&key).map(|o| &mut o.metadata),
+                self.namespaces
+                    .objects
+                    .get_mut(&key)
+                    .map(|o| &mut o.metadata),
             ),
-            _ => ("events", self.events.get_mut(&key).map(|o| &mut o.metadata)),
+            _ => (
+                "events",
+                self.events.objects.get_mut(&key).map(|o| &mut o.metadata),
+            ),
         };
         let meta = meta.ok_or_else(|| ApiError::NotFound {
             resource,
@@ -686,7 +652,8 @@ impl ApiServer {
         if self.event_index.len() != self.events.len() {
             self.event_index = self
                 .events
-                .keyed()
+                .objects
+                .iter()
                 .map(|(k, e)| (event_key(e), k.clone()))
                 .collect();
         }
@@ -699,7 +666,7 @@ impl ApiServer {
         let existing = self
             .event_index
             .get(&lookup)
-            .and_then(|k| self.events.get_mut(k));
+            .and_then(|k| self.events.objects.get_mut(k));
         if let Some(e) = existing {
             e.count = Some(e.count.unwrap_or(1) + 1);
             e.last_timestamp = Some(now.to_time());
@@ -748,7 +715,7 @@ impl ApiServer {
         self.stamp(&mut event.metadata, now);
         let key = (ns.to_string(), name);
         self.event_index.insert(event_key(&event), key.clone());
-        self.events.put(key, event);
+        self.events.objects.insert(key, event);
     }
 
     /// The last resourceVersion handed out: it moves with every write, so a front end
@@ -898,7 +865,7 @@ mod tests {
             ops in proptest::collection::vec((0u8..3, 0u8..3, 0u8..8, 0u32..1000), 0..200)
         ) {
             let mut store = Store::<Namespace>::default();
-            let mut model: BTreeMap<(String, String), u32> = BTreeMap::new();
+            let mut model = std::collections::BTreeMap::new();
             for (op, ns, name, tag) in ops {
                 let key = (format!("ns{ns}"), format!("n{name}"));
                 let obj = Namespace {
@@ -911,10 +878,10 @@ mod tests {
                     ..Default::default()
                 };
                 if op < 2 {
-                    store.put(key.clone(), obj);
+                    store.objects.insert(key.clone(), obj);
                     model.insert(key, tag);
                 } else {
-                    let got = store.take(&key).and_then(|o| o.metadata.generation);
+                    let got = store.objects.remove(&key).and_then(|o| o.metadata.generation);
                     proptest::prop_assert_eq!(got, model.remove(&key).map(i64::from));
                 }
             }

@@ -9,6 +9,7 @@ pub use terminal::Session;
 use crate::apiserver::{ApiError, ApiServer, EventRecord, PodDeletion, WatchEvent};
 use crate::clock::SimTime;
 use crate::git::Remotes;
+use crate::keyed::Keyed;
 use crate::kubelet::{Kubelet, LogLine, Origin};
 use crate::manifest::{self, Diagnostic, Location, Validation};
 use crate::model::{Node, Object, Pod, PodCondition};
@@ -96,7 +97,7 @@ pub struct Cluster {
     git: Remotes,
     now: SimTime,
     /// The latest scheduling decision per pod (`namespace/name`).
-    decisions: BTreeMap<String, Decision>,
+    decisions: Keyed<String, Decision>,
     /// The scheduler's queue of pods waiting for a node.
     #[serde(default)]
     queue: SchedulingQueue,
@@ -123,7 +124,7 @@ impl Cluster {
             kubelet: Kubelet::default(),
             git: Remotes::default(),
             now: SimTime(0),
-            decisions: BTreeMap::new(),
+            decisions: Keyed::new(),
             queue: SchedulingQueue::default(),
             bootstrap_service: false,
             taint_eviction: Default::default(),

@@ -7,9 +7,9 @@
 
 use crate::apiserver::{ApiServer, EventRecord};
 use crate::clock::SimTime;
+use crate::keyed::Keyed;
 use crate::model::{Node, PodCondition, Taint};
 use k8s_openapi::api::core::v1::NodeCondition;
-use std::collections::BTreeMap;
 
 /// kube-controller-manager's `--node-monitor-grace-period` default.
 pub const NODE_MONITOR_GRACE_MS: u64 = 50_000;
@@ -97,7 +97,7 @@ fn has_unreachable_taint(node: &Node) -> bool {
 }
 
 /// When the next node becomes unreachable, if one will.
-pub fn next_due(api: &ApiServer, stopped: &BTreeMap<String, SimTime>) -> Option<SimTime> {
+pub fn next_due(api: &ApiServer, stopped: &Keyed<String, SimTime>) -> Option<SimTime> {
     stopped
         .iter()
         .filter(|(name, _)| {
@@ -111,7 +111,7 @@ pub fn next_due(api: &ApiServer, stopped: &BTreeMap<String, SimTime>) -> Option<
 
 /// Marks nodes whose kubelet stopped long enough ago, and clears the taints of nodes whose
 /// kubelet is back. Returns whether anything changed.
-pub fn sync(api: &mut ApiServer, stopped: &BTreeMap<String, SimTime>, now: SimTime) -> bool {
+pub fn sync(api: &mut ApiServer, stopped: &Keyed<String, SimTime>, now: SimTime) -> bool {
     let mut changed = false;
     // Decided on borrowed nodes; only those with something to change are copied (this
     // runs in every settle pass).
@@ -184,11 +184,7 @@ enum Transition {
     Recovered,
 }
 
-fn transition(
-    node: &Node,
-    stopped: &BTreeMap<String, SimTime>,
-    now: SimTime,
-) -> Option<Transition> {
+fn transition(node: &Node, stopped: &Keyed<String, SimTime>, now: SimTime) -> Option<Transition> {
     let name = node.metadata.name.as_deref().unwrap_or_default();
     match stopped.get(name) {
         Some(since)

@@ -7,10 +7,10 @@
 
 use crate::apiserver::{ApiServer, EventRecord};
 use crate::clock::SimTime;
+use crate::keyed::Keyed;
 use crate::model::taints::tolerates;
 use crate::model::{Pod, PodCondition, Taint, Toleration};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 pub const COMPONENT: &str = "taint-eviction-controller";
 
@@ -24,7 +24,7 @@ struct Work {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct TaintEviction {
     /// Scheduled evictions by `namespace/name`.
-    pending: BTreeMap<String, Work>,
+    pending: Keyed<String, Work>,
 }
 
 /// What the controller wants for one pod.
@@ -135,7 +135,7 @@ impl TaintEviction {
                 }
                 // An eviction already counting keeps its time.
                 Plan::EvictAfter(ms) => {
-                    self.pending.entry(key).or_insert(Work {
+                    self.pending.get_or_insert_with(key, || Work {
                         created: now,
                         trigger: now.plus_ms(ms),
                     });

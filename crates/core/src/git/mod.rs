@@ -10,6 +10,7 @@ mod client;
 pub use client::run as run_git;
 
 use crate::clock::SimTime;
+use crate::keyed::Keyed;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -178,7 +179,7 @@ impl std::fmt::Display for GitError {
 /// All remotes, and every blob by id.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Remotes {
-    repos: BTreeMap<String, Repo>,
+    repos: Keyed<String, Repo>,
     #[serde(with = "blobs")]
     blobs: BTreeMap<String, Vec<u8>>,
 }

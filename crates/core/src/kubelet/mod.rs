@@ -21,6 +21,7 @@ use crate::apiserver::{ApiServer, EventRecord};
 use crate::clock::SimTime;
 use crate::fs::{Filesystems, User};
 use crate::git::Remotes;
+use crate::keyed::Keyed;
 use crate::model::{
     Container, ContainerState, ContainerStateRunning, ContainerStateWaiting, ContainerStatus, Pod,
     PodCondition,
@@ -168,7 +169,7 @@ struct PodWork {
     node: String,
     init: Vec<Work>,
     containers: Vec<Work>,
-    volumes: BTreeMap<String, Source>,
+    volumes: Keyed<String, Source>,
     /// The FailedMount message while volumes cannot be set up, with the retry time.
     mount_error: Option<(String, SimTime)>,
     /// An init container failed with restartPolicy Never: the pod has failed.
@@ -205,22 +206,22 @@ impl PodWork {
 /// disks and every container's files.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Kubelet {
-    pods: BTreeMap<String, PodWork>,
+    pods: Keyed<String, PodWork>,
     /// Last pod IP host number handed out per node.
-    next_ip: BTreeMap<String, u32>,
+    next_ip: Keyed<String, u32>,
     /// Images present on each node.
-    images: BTreeMap<String, BTreeSet<String>>,
+    images: Keyed<String, BTreeSet<String>>,
     /// Node disks, container roots and volumes.
     pub fs: Filesystems,
     /// kube-proxy's round-robin position per Service.
-    rr: BTreeMap<String, u64>,
+    rr: Keyed<String, u64>,
     /// Nodes whose kubelet service is stopped (`systemctl stop kubelet`), and since when.
     /// Their containers keep running, but nothing is started, stopped or reported.
     #[serde(default)]
-    stopped: BTreeMap<String, SimTime>,
+    stopped: Keyed<String, SimTime>,
     /// When each node's kubelet last started (absent: with the node, at time 0).
     #[serde(default)]
-    started: BTreeMap<String, SimTime>,
+    started: Keyed<String, SimTime>,
     /// Nodes whose kubelet started again: node and pod status are posted afresh.
     #[serde(default)]
     resync: BTreeSet<String>,
@@ -305,7 +306,7 @@ impl Kubelet {
     }
 
     /// Nodes whose kubelet is stopped, with the time it stopped.
-    pub fn stopped_nodes(&self) -> &BTreeMap<String, SimTime> {
+    pub fn stopped_nodes(&self) -> &Keyed<String, SimTime> {
         &self.stopped
     }
 
@@ -767,7 +768,7 @@ impl Kubelet {
             .as_ref()
             .and_then(|n| n.spec.as_ref())
             .and_then(|s| s.pod_cidr.clone());
-        let host = self.next_ip.entry(ctx.node.clone()).or_insert(1);
+        let host = self.next_ip.get_or_insert_with(ctx.node.clone(), || 1);
         *host += 1;
         let pod_ip = cidr.and_then(|c| {
             let base = c.split('/').next()?.rsplit_once('.')?.0.to_string();
@@ -794,7 +795,7 @@ impl Kubelet {
                     .map(Work::new)
                     .collect(),
                 containers: spec.containers.iter().map(Work::new).collect(),
-                volumes: BTreeMap::new(),
+                volumes: Keyed::new(),
                 mount_error: None,
                 failed: false,
                 pod_ip: pod
@@ -960,7 +961,9 @@ impl Kubelet {
                         false,
                         Some(&name),
                     );
-                    self.images.entry(node).or_default().insert(image);
+                    self.images
+                        .get_or_insert_with(node, Default::default)
+                        .insert(image);
                     self.start(ctx, pod, slot);
                 }
                 None => {

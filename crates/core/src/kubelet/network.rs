@@ -128,7 +128,7 @@ impl Kubelet {
             return None;
         }
         let key = format!("{ns}/{}", svc.metadata.name.clone().unwrap_or_default());
-        let n = self.rr.entry(key).or_insert(0);
+        let n = self.rr.get_or_insert_with(key, || 0);
         let p = pods[(*n as usize) % pods.len()];
         *n += 1;
         let target = match &port.target_port {

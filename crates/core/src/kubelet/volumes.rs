@@ -5,8 +5,8 @@
 
 use crate::clock::SimTime;
 use crate::fs::{normalize, Filesystems, Mount, Tree, View};
+use crate::keyed::Keyed;
 use crate::model::Pod;
-use std::collections::BTreeMap;
 
 /// Where a volume's files live.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -90,8 +90,8 @@ pub fn setup(
     uid: &str,
     node: &str,
     now: SimTime,
-) -> Result<BTreeMap<String, Source>, String> {
-    let mut out = BTreeMap::new();
+) -> Result<Keyed<String, Source>, String> {
+    let mut out = Keyed::new();
     let ns = pod.metadata.namespace.clone().unwrap_or_default();
     for v in pod
         .spec
@@ -206,7 +206,7 @@ pub fn container_view(
     fs: &mut Filesystems,
     root_key: &str,
     mounts: &[k8s_openapi::api::core::v1::VolumeMount],
-    volumes: &BTreeMap<String, Source>,
+    volumes: &Keyed<String, Source>,
     now: SimTime,
 ) -> View {
     let mut view = View {

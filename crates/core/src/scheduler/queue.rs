@@ -17,9 +17,9 @@
 use super::framework::{ClusterEvent, FilterPlugin, QueueingHint};
 use super::Decision;
 use crate::clock::SimTime;
+use crate::keyed::Keyed;
 use crate::model::{Node, Pod, Toleration};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// `podInitialBackoffSeconds` and `podMaxBackoffSeconds` defaults.
 pub const INITIAL_BACKOFF_MS: u64 = 1_000;
@@ -103,9 +103,9 @@ impl QueuedPod {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct SchedulingQueue {
     /// Waiting pods by `namespace/name`.
-    pods: BTreeMap<String, QueuedPod>,
+    pods: Keyed<String, QueuedPod>,
     /// The scheduler's copy of every node, to tell what an update changed.
-    nodes: BTreeMap<String, Node>,
+    nodes: Keyed<String, Node>,
 }
 
 fn tolerations_of(pod: &Pod) -> Vec<Toleration> {
@@ -124,7 +124,7 @@ impl SchedulingQueue {
     /// Makes the queue hold exactly the pods that wait for this scheduler: new ones go
     /// to activeQ, ones bound or gone leave.
     pub fn sync_pending<'a>(&mut self, pending: impl IntoIterator<Item = (String, &'a Pod)>) {
-        let mut seen = BTreeMap::new();
+        let mut seen = Keyed::new();
         for (key, pod) in pending {
             let entry = self.pods.remove(&key).unwrap_or_else(|| QueuedPod {
                 state: QueueState::Active,
