@@ -45,7 +45,7 @@ pub struct Repo {
     pub work_branch: Option<String>,
     /// What the next commit will hold (path to contents).
     #[serde(with = "staged")]
-    pub staged: BTreeMap<String, Vec<u8>>,
+    pub staged: Keyed<String, Vec<u8>>,
 }
 
 impl Repo {
@@ -181,7 +181,7 @@ impl std::fmt::Display for GitError {
 pub struct Remotes {
     repos: Keyed<String, Repo>,
     #[serde(with = "blobs")]
-    blobs: BTreeMap<String, Vec<u8>>,
+    blobs: Keyed<String, Vec<u8>>,
 }
 
 /// `https://github.com/a/b.git/` and `https://github.com/a/b` name the same repo.
@@ -354,7 +354,7 @@ impl Remotes {
             .ok_or_else(|| GitError::NotFound(url.to_string()))?;
         let mut files = BTreeMap::new();
         let mut new_blobs = Vec::new();
-        for (p, data) in &repo.staged {
+        for (p, data) in repo.staged.iter() {
             let id = hash_object("blob", data);
             files.insert(p.clone(), id.clone());
             new_blobs.push((id, data.clone()));
@@ -472,7 +472,7 @@ impl Remotes {
             None if unborn => BTreeMap::new(),
             None => return Err(GitError::InvalidReference(name.to_string())),
         };
-        let mut staged = BTreeMap::new();
+        let mut staged = Keyed::new();
         for (path, blob) in files {
             let data = self.blobs.get(&blob).cloned().unwrap_or_default();
             staged.insert(path, data);
@@ -645,24 +645,22 @@ pub fn diffstat(changes: &[FileChange]) -> String {
 }
 
 mod staged {
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use crate::keyed::Keyed;
+    use serde::{Deserialize, Deserializer, Serializer};
     use std::collections::BTreeMap;
 
-    pub fn serialize<S: Serializer>(
-        v: &BTreeMap<String, Vec<u8>>,
-        s: S,
-    ) -> Result<S::Ok, S::Error> {
-        let m = crate::sort::collect_map(v.iter().map(|(k, d)| (k, hex(d))));
-        m.serialize(s)
+    /// Written as a map of path to hex contents.
+    pub fn serialize<S: Serializer>(v: &Keyed<String, Vec<u8>>, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(v.iter().map(|(k, d)| (k, hex(d))))
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(
         d: D,
-    ) -> Result<BTreeMap<String, Vec<u8>>, D::Error> {
+    ) -> Result<Keyed<String, Vec<u8>>, D::Error> {
         let m = BTreeMap::<String, String>::deserialize(d)?;
-        Ok(crate::sort::collect_map(
-            m.into_iter().map(|(k, v)| (k, super::hex_bytes(&v))),
-        ))
+        Ok(m.into_iter()
+            .map(|(k, v)| (k, super::hex_bytes(&v)))
+            .collect())
     }
 
     pub fn hex(d: &[u8]) -> String {
