@@ -112,17 +112,13 @@ impl<K: Ord, V> Keyed<K, V> {
     }
 
     /// The entries in key order.
-    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&K, &V)> {
+    pub fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
         self.index
             .iter()
             .filter_map(|(k, &i)| Some((k, self.slots.get(i)?.as_ref()?)))
     }
 
-    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &K> {
-        self.index.keys()
-    }
-
-    pub fn values(&self) -> impl DoubleEndedIterator<Item = &V> {
+    pub fn values(&self) -> impl Iterator<Item = &V> {
         self.iter().map(|(_, v)| v)
     }
 
@@ -175,16 +171,6 @@ impl<'a, K, V> Iterator for Range<'a, K, V> {
         let slots = self.slots;
         self.keys
             .by_ref()
-            .find_map(|(k, &i)| Some((k, slots.get(i)?.as_ref()?)))
-    }
-}
-
-impl<K, V> DoubleEndedIterator for Range<'_, K, V> {
-    fn next_back(&mut self) -> Option<Self::Item> {
-        let slots = self.slots;
-        self.keys
-            .by_ref()
-            .rev()
             .find_map(|(k, &i)| Some((k, slots.get(i)?.as_ref()?)))
     }
 }

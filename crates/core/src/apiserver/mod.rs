@@ -858,7 +858,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// Any mix of puts, replaces and takes leaves the store holding what a plain
+        /// Any mix of inserts, replaces and removes leaves the store holding what a plain
         /// ordered map would, listed in the same order, each object under its own key.
         #[test]
         fn store_matches_an_ordered_map(
