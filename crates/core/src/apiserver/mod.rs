@@ -9,11 +9,13 @@ mod error;
 pub mod services;
 pub mod update;
 pub mod validation;
+pub mod watch_cache;
 
 use crate::clock::{Rng, SimTime};
 use crate::keyed::Keyed;
-use crate::model::{meta, Endpoints, Event, Namespace, Node, ObjectMeta, Pod, Service};
+use crate::model::{meta, Endpoints, Event, Namespace, Node, ObjectMeta, ObjectRef, Pod, Service};
 use k8s_openapi::Metadata;
+use watch_cache::ChangeType;
 
 pub use error::{ApiError, FieldError, FieldErrorKind};
 
@@ -177,6 +179,9 @@ pub struct ApiServer {
     rng: Rng,
     #[serde(skip)]
     watch: Vec<WatchEvent>,
+    /// Recent changes with their objects, for `kubectl get --watch`.
+    #[serde(skip)]
+    watch_cache: watch_cache::WatchCache,
     /// Events by (object uid, field path, reason, message), to count repeats; rebuilt
     /// when stale.
     #[serde(skip)]
@@ -205,6 +210,7 @@ impl ApiServer {
             resource_version: 0,
             rng: Rng::new(seed),
             watch: Vec::new(),
+            watch_cache: Default::default(),
             event_index: Default::default(),
         };
         for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
@@ -224,6 +230,54 @@ impl ApiServer {
     /// Watch events since the last call.
     pub fn drain_watch(&mut self) -> Vec<WatchEvent> {
         std::mem::take(&mut self.watch)
+    }
+
+    /// The watch cache (`kubectl get --watch` reads the changes it keeps).
+    pub fn watch_cache(&self) -> &watch_cache::WatchCache {
+        &self.watch_cache
+    }
+
+    /// Starts a watch of `resource`: the cache keeps its changes from now on; the
+    /// watch reads those after the returned sequence number.
+    pub fn watch(&mut self, resource: &'static str) -> u64 {
+        self.watch_cache.watch(resource)
+    }
+
+    /// A stored object by resource name (`pods`, `nodes`, ...), borrowed.
+    pub fn object(&self, resource: &str, namespace: &str, name: &str) -> Option<ObjectRef<'_>> {
+        match resource {
+            "pods" => self.pods.get(namespace, name).map(ObjectRef::Pod),
+            "nodes" => self.nodes.get(namespace, name).map(ObjectRef::Node),
+            "services" => self.services.get(namespace, name).map(ObjectRef::Service),
+            "namespaces" => self
+                .namespaces
+                .get(namespace, name)
+                .map(ObjectRef::Namespace),
+            "events" => self.events.get(namespace, name).map(ObjectRef::Event),
+            "endpoints" => self
+                .endpoints
+                .get(namespace, name)
+                .map(ObjectRef::Endpoints),
+            _ => None,
+        }
+    }
+
+    /// Tells the watchers: the event the controllers follow, and for a watched
+    /// resource the object as it is now in the watch cache (call it before removing
+    /// a deleted object).
+    fn changed(&mut self, change: ChangeType, resource: &'static str, namespace: &str, name: &str) {
+        if self.watch_cache.watches(resource) {
+            if let Some(object) = self.object(resource, namespace, name) {
+                let object = object.to_owned();
+                self.watch_cache.record(change, object);
+            }
+        }
+        let key = display_key(namespace, name);
+        self.watch.push(match change {
+            ChangeType::Added => WatchEvent::Added { resource, key },
+            ChangeType::Modified => WatchEvent::Modified { resource, key },
+            ChangeType::Deleted => WatchEvent::Deleted { resource, key },
+        });
     }
 
     fn stamp(&mut self, meta: &mut ObjectMeta, now: SimTime) {
@@ -301,11 +355,12 @@ impl ApiServer {
             });
         }
         self.stamp(obj.metadata_mut(), now);
-        self.watch.push(WatchEvent::Added {
+        pick(self).objects.get_or_insert_with(key.clone(), || obj);
+        self.changed(ChangeType::Added, resource, &key.0, &key.1);
+        pick(self).objects.get(&key).ok_or(ApiError::NotFound {
             resource,
-            key: display_key(&key.0, &key.1),
-        });
-        Ok(pick(self).objects.get_or_insert_with(key, || obj))
+            name: key.1,
+        })
     }
 
     /// Replaces a stored object (NotFound if it is gone), bumping its resourceVersion.
@@ -323,20 +378,14 @@ impl ApiServer {
             });
         }
         self.bump(obj.metadata_mut());
-        self.watch.push(WatchEvent::Modified {
-            resource,
-            key: display_key(&key.0, &key.1),
-        });
-        match pick(self).objects.get_mut(&key) {
-            Some(slot) => {
-                *slot = obj;
-                Ok(slot)
-            }
-            None => Err(ApiError::NotFound {
-                resource,
-                name: key.1,
-            }),
+        if let Some(slot) = pick(self).objects.get_mut(&key) {
+            *slot = obj;
         }
+        self.changed(ChangeType::Modified, resource, &key.0, &key.1);
+        pick(self).objects.get(&key).ok_or(ApiError::NotFound {
+            resource,
+            name: key.1,
+        })
     }
 
     fn remove<T: Metadata<Ty = ObjectMeta>>(
@@ -346,18 +395,21 @@ impl ApiServer {
         namespace: &str,
         name: &str,
     ) -> Result<T, ApiError> {
-        let obj = pick(self)
+        let key = &(namespace, name) as &dyn StoreKey;
+        if !pick(self).objects.contains_key(key) {
+            return Err(ApiError::NotFound {
+                resource,
+                name: name.to_string(),
+            });
+        }
+        self.changed(ChangeType::Deleted, resource, namespace, name);
+        pick(self)
             .objects
-            .remove(&(namespace, name) as &dyn StoreKey)
+            .remove(key)
             .ok_or_else(|| ApiError::NotFound {
                 resource,
                 name: name.to_string(),
-            })?;
-        self.watch.push(WatchEvent::Deleted {
-            resource,
-            key: display_key(namespace, name),
-        });
-        Ok(obj)
+            })
     }
 
     /// Namespace defaulting, generateName and the namespace's existence, for a
@@ -595,10 +647,7 @@ impl ApiServer {
         }
         self.resource_version += 1;
         meta.resource_version = Some(self.resource_version.to_string());
-        self.watch.push(WatchEvent::Modified {
-            resource,
-            key: display_key(namespace, name),
-        });
+        self.changed(ChangeType::Modified, resource, namespace, name);
         Ok(())
     }
 
