@@ -15,6 +15,7 @@ mod drain;
 pub mod explain;
 mod expose;
 pub mod flags;
+mod get;
 pub mod printers;
 pub mod resources;
 pub mod sorter;
