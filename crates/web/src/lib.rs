@@ -935,7 +935,7 @@ impl App {
                     self.cluster
                         .advance(u64::from(TICK_MS) * u64::from(self.speed));
                 }
-                let followed = self.follow_logs();
+                let followed = self.follow();
                 let ticked = self.update_lesson_checks();
                 self.since_save += 1;
                 if self.since_save >= self.save_every {
@@ -1287,10 +1287,9 @@ impl App {
 
     /// Runs one terminal line in the node shell (kubectl, ssh, sudo -i, ls, cat, ...);
     /// `clear` empties the screen. The editor's text is ~/pod.yaml on the control plane.
-    /// Saves the workspace to localStorage (quietly: a full or missing store only means
-    /// no save).
-    /// Appends what `kubectl logs -f` printed since the last tick to its output.
-    fn follow_logs(&mut self) -> bool {
+    /// Appends what `kubectl logs -f` or `kubectl get -w` printed since the last tick to
+    /// its output.
+    fn follow(&mut self) -> bool {
         if !self.session.following() {
             return false;
         }

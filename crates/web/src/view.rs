@@ -706,7 +706,7 @@ fn terminal(app: &App, link: &yew::html::Scope<App>) -> Html {
                     <span class="prompt" data-terminal-prompt="">{ if app.session.following() { String::new() } else { app.prompt() } }</span>
                     <input data-terminal-input="" type="text" spellcheck="false" autocomplete="off"
                         aria-label="Terminal command"
-                        placeholder={ if app.session.following() { "Ctrl-C stops kubectl logs -f" } else { "kubectl get pods -o wide" } }
+                        placeholder={ if app.session.following() { "Ctrl-C stops it" } else { "kubectl get pods -o wide" } }
                         value={app.term_input.clone()} {oninput} {onkeydown} />
                 </div>
             </div>

@@ -426,6 +426,46 @@ async fn logs_follow_until_ctrl_c() {
     root.remove();
 }
 
+/// `kubectl get pods -w` in the terminal: the table, then a row per change as the pod
+/// starts (ContainerCreating, Running), until Ctrl-C.
+#[wasm_bindgen_test]
+async fn get_watch_until_ctrl_c() {
+    let root = mount().await;
+    speed_up(&root);
+    let created = terminal(&root, "kubectl run web --image=nginx").await;
+    assert!(created.contains("pod/web created"), "{created}");
+    let first = terminal(&root, "kubectl get pods -w").await;
+    assert!(first.contains("ContainerCreating"), "{first}");
+    assert!(
+        root.query_selector("[data-following='true']")
+            .unwrap()
+            .is_some(),
+        "{first}"
+    );
+    let last = last_entry(&root);
+    let mut later = String::new();
+    for _ in 0..40 {
+        TimeoutFuture::new(100).await;
+        later = last.text_content().unwrap();
+        if later.contains("Running") {
+            break;
+        }
+    }
+    assert!(later.contains("web    1/1     Running"), "{later}");
+    let input = root
+        .query_selector("input[data-terminal-input]")
+        .unwrap()
+        .unwrap();
+    press(&input, "c", true);
+    TimeoutFuture::new(50).await;
+    assert!(root
+        .query_selector("[data-following='true']")
+        .unwrap()
+        .is_none());
+    assert!(last.text_content().unwrap().ends_with("^C\n"));
+    root.remove();
+}
+
 /// `kubectl exec -it POD -- sh` hands the terminal to a shell in the container: its
 /// own prompt, its working directory kept between lines, back to the node on `exit`.
 #[wasm_bindgen_test]

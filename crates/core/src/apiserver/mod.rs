@@ -237,6 +237,11 @@ impl ApiServer {
         &self.watch_cache
     }
 
+    /// The simulated time: the watch cache stamps changes with it.
+    pub fn set_time(&mut self, now: SimTime) {
+        self.watch_cache.set_time(now);
+    }
+
     /// Starts a watch of `resource`: the cache keeps its changes from now on; the
     /// watch reads those after the returned sequence number.
     pub fn watch(&mut self, resource: &'static str) -> u64 {

@@ -7,6 +7,7 @@
 //! [`CAPACITY`] changes. A watch that has not read what it was sent before the cache
 //! moved past it is closed, as the API server closes a watcher too slow to keep up.
 
+use crate::clock::SimTime;
 use crate::model::Object;
 use std::collections::VecDeque;
 
@@ -31,11 +32,12 @@ impl ChangeType {
     }
 }
 
-/// One change: its place in the cache's sequence, its type and the object after it (a
-/// deleted object as it was last stored).
+/// One change: its place in the cache's sequence, when it happened, its type and the
+/// object after it (a deleted object as it was last stored).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Change {
     pub seq: u64,
+    pub at: SimTime,
     pub change: ChangeType,
     pub object: Object,
 }
@@ -51,6 +53,8 @@ pub struct WatchCache {
     changes: VecDeque<Change>,
     /// The last change's sequence number.
     seq: u64,
+    /// The cluster's clock, which changes are stamped with.
+    now: SimTime,
 }
 
 impl WatchCache {
@@ -67,6 +71,11 @@ impl WatchCache {
         self.watched.contains(&resource)
     }
 
+    /// The simulated time from now on.
+    pub(super) fn set_time(&mut self, now: SimTime) {
+        self.now = now;
+    }
+
     pub(super) fn record(&mut self, change: ChangeType, object: Object) {
         self.seq += 1;
         if self.changes.len() == CAPACITY {
@@ -74,6 +83,7 @@ impl WatchCache {
         }
         self.changes.push_back(Change {
             seq: self.seq,
+            at: self.now,
             change,
             object,
         });

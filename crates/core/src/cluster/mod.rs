@@ -178,13 +178,22 @@ impl Cluster {
         // the bad field.
         let value: serde_json::Value =
             serde_json::from_str(text).map_err(|e| SnapshotError::Corrupt(e.to_string()))?;
-        let snap: Snapshot<Cluster> = crate::model::de::from_value(&value)
+        let mut snap: Snapshot<Cluster> = crate::model::de::from_value(&value)
             .map_err(|e| SnapshotError::Corrupt(e.to_string()))?;
+        let now = snap.cluster.now;
+        snap.cluster.set_now(now);
         Ok(snap.cluster)
     }
 
     pub fn now(&self) -> SimTime {
         self.now
+    }
+
+    /// Starts a watch of `resource` (`pods`, `nodes`, ...): the API server's watch
+    /// cache keeps its changes from now on; the watch reads those after the returned
+    /// sequence number ([`ApiServer::watch_cache`]).
+    pub fn watch(&mut self, resource: &'static str) -> u64 {
+        self.api.watch(resource)
     }
 
     pub fn api(&self) -> &ApiServer {
@@ -531,10 +540,10 @@ impl Cluster {
             .flatten()
             .min();
             match next {
-                Some(t) if t <= target && t > self.now => self.now = t,
+                Some(t) if t <= target && t > self.now => self.set_now(t),
                 Some(t) if t <= self.now => {
                     // Overdue: settle again once the clock is at the target.
-                    self.now = target;
+                    self.set_now(target);
                     self.settle();
                     return;
                 }
@@ -542,7 +551,12 @@ impl Cluster {
                 _ => break,
             }
         }
-        self.now = target;
+        self.set_now(target);
+    }
+
+    fn set_now(&mut self, now: SimTime) {
+        self.now = now;
+        self.api.set_time(now);
     }
 
     /// The earliest time something is scheduled to happen, if anything is.

@@ -39,9 +39,9 @@ pub struct Session {
     /// The last line logged out of the outermost shell (a fresh login took its place).
     #[serde(skip)]
     logged_out: bool,
-    /// `kubectl logs -f` still running in the foreground.
+    /// `kubectl logs -f` or `kubectl get -w` still running in the foreground.
     #[serde(skip)]
-    following: Option<crate::kubectl::container::LogFollow>,
+    following: Option<crate::kubectl::Follow>,
 }
 
 fn login(node: &str, user: User) -> Shell {
@@ -99,12 +99,13 @@ impl Session {
         }
     }
 
-    /// Whether `kubectl logs -f` holds the terminal.
+    /// Whether `kubectl logs -f` or `kubectl get -w` holds the terminal.
     pub fn following(&self) -> bool {
         self.following.is_some()
     }
 
-    /// Ctrl-C: stops `kubectl logs -f`; false when nothing was running.
+    /// Ctrl-C: stops `kubectl logs -f` or `kubectl get -w`; false when nothing was
+    /// running.
     pub fn interrupt(&mut self) -> bool {
         self.following.take().is_some()
     }
@@ -366,7 +367,7 @@ impl Cluster {
                         .into_bytes(),
                 )),
             },
-            Some(Request::FollowLogs(follow)) => session.following = Some(follow),
+            Some(Request::Follow(follow)) => session.following = Some(follow),
             Some(Request::Exec(exec)) => session.exec = Some(exec),
             None => {}
         }
@@ -388,7 +389,7 @@ impl Cluster {
             .and_then(|n| n.metadata.name.clone())
     }
 
-    /// What `kubectl logs -f` in the session's foreground printed since the last call;
+    /// What `kubectl logs -f` or `get -w` in the session's foreground printed since the last call;
     /// the session is free again once the stream ended.
     pub fn terminal_follow(&self, session: &mut Session) -> Vec<(Stream, Vec<u8>)> {
         let Some(follow) = session.following.as_mut() else {

@@ -444,3 +444,109 @@ fn evaluating_every_node_explains_every_node() {
     let d = c.decision("default/explained").unwrap();
     assert_eq!((d.total_nodes, d.evaluated, d.nodes.len()), (500, 500, 500));
 }
+
+/// `kubectl get --watch`: the list (nothing in an empty namespace), then a row for
+/// every change of the objects watched, each with the object as that change left it:
+/// created Pending, bound (Pending again), ContainerCreating, Running; on deletion
+/// Terminating while marked, 0/1 once its containers stopped, and the last state
+/// again when it leaves the store. Columns stay as wide as they have been.
+#[test]
+fn get_watch_prints_every_change() {
+    fn kubectl(c: &mut Cluster, line: &str) -> crate::kubectl::Output {
+        let args: Vec<String> = line.split(' ').map(String::from).collect();
+        crate::kubectl::run(c, &args, &crate::kubectl::NoFiles)
+    }
+    let mut c = Cluster::with_default_nodes(2);
+    let out = kubectl(&mut c, "get pods -w");
+    assert_eq!((out.stdout.as_str(), out.stderr.as_str()), ("", ""));
+    let mut watch = out.follow.expect("the watch goes on");
+    // (a kubectl command or None, then ms to advance; what the watch printed by then)
+    let steps: &[(Option<&str>, u64, &str)] = &[
+        (
+            Some("run web --image=nginx"),
+            0,
+            "NAME   READY   STATUS    RESTARTS   AGE\n\
+             web    0/1     Pending   0          0s\n\
+             web    0/1     Pending   0          0s\n\
+             web    0/1     ContainerCreating   0          0s\n",
+        ),
+        (None, 5_000, "web    1/1     Running             0          2s\n"),
+        (Some("label pod web tier=front"), 0, "web    1/1     Running             0          5s\n"),
+        (Some("run db --image=redis --labels=tier=back"), 0, "db     0/1     Pending             0          0s\ndb     0/1     Pending             0          0s\ndb     0/1     ContainerCreating   0          0s\n"),
+        (
+            Some("delete pod web --wait=false"),
+            0,
+            "web    1/1     Terminating         0          5s\n\
+             web    0/1     Terminating         0          5s\n\
+             web    0/1     Terminating         0          5s\n",
+        ),
+    ];
+    for (i, (command, ms, want)) in steps.iter().enumerate() {
+        if let Some(line) = command {
+            let out = kubectl(&mut c, line);
+            assert_eq!(out.exit_code, 0, "step {i}: {}", out.stderr);
+        }
+        c.advance(*ms);
+        let (text, ended) = watch.poll(&c);
+        assert_eq!((text.as_str(), ended), (*want, false), "step {i}");
+    }
+
+    // One pod by name, selected by label, printed by name or as a template; a
+    // request timeout ends the watch.
+    let watches: &[(&str, &str, &str)] = &[
+        (
+            "get pod db -w --request-timeout=10s",
+            "NAME   READY   STATUS              RESTARTS   AGE\ndb     0/1     ContainerCreating   0          0s\n",
+            "db     1/1     Running             0          1s\n",
+        ),
+        ("get pods -l tier=back -w -o name --request-timeout=10s", "pod/db\n", "pod/db\n"),
+        (
+            "get pods --watch-only --output-watch-events --request-timeout=10s",
+            "",
+            "EVENT      NAME   READY   STATUS    RESTARTS   AGE\nMODIFIED   db     1/1     Running   0          1s\n",
+        ),
+        (
+            "get pods -w -o jsonpath={.metadata.name}:{.status.phase}{\"\\n\"} --request-timeout=10s",
+            "db:Pending\n",
+            "db:Running\n",
+        ),
+    ];
+    for (line, first, then) in watches {
+        let mut c = c.clone();
+        let out = kubectl(&mut c, line);
+        assert_eq!(
+            (out.stdout.as_str(), out.stderr.as_str()),
+            (*first, ""),
+            "{line}"
+        );
+        let mut watch = out.follow.expect("the watch goes on");
+        c.advance(5_000);
+        assert_eq!(watch.poll(&c), (then.to_string(), false), "{line}");
+        c.advance(5_000);
+        assert_eq!(
+            watch.poll(&c),
+            (String::new(), true),
+            "{line}: the timeout ends it"
+        );
+    }
+
+    // What kubectl refuses to watch.
+    for (line, stdout, stderr) in [
+        ("get pods,services -w", "", "error: you may only specify a single resource type\n"),
+        ("get all -w", "", "error: you may only specify a single resource type\n"),
+        ("get pods db nope -w", "", "Error from server (NotFound): pods \"nope\" not found\n"),
+        (
+            "get pods db db -w",
+            "NAME   READY   STATUS              RESTARTS   AGE\ndb     0/1     ContainerCreating   0          0s\ndb     0/1     ContainerCreating   0          0s\n",
+            "error: you may only watch a single resource or type of resource at a time\n",
+        ),
+        ("get pods -w --request-timeout=soon", "", "error: invalid timeout value. Timeout must be a single integer in seconds, or an integer followed by a corresponding time unit (e.g. 1s | 2m | 3h)\n"),
+    ] {
+        let out = kubectl(&mut c, line);
+        assert_eq!(
+            (out.stdout.as_str(), out.stderr.as_str(), out.exit_code, out.follow.is_none()),
+            (stdout, stderr, 1, true),
+            "{line}"
+        );
+    }
+}

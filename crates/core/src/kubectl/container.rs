@@ -149,13 +149,13 @@ pub fn logs(cluster: &mut Cluster, args: &[String], out: &mut Output) {
         }
     }
     if !followed.is_empty() {
-        out.follow = Some(LogFollow {
+        out.follow = Some(super::Follow::Logs(LogFollow {
             namespace: ns,
             pod: name.to_string(),
             uid: pod.metadata.uid.clone().unwrap_or_default(),
             containers: followed,
             timestamps,
-        });
+        }));
     }
 }
 

@@ -133,13 +133,25 @@ fn escape_terminal(s: &str) -> String {
 
 /// The table for `objects`. An error is kubectl's JSONPath execution error.
 pub fn print(columns: &[Column], objects: &[Value], no_headers: bool) -> Result<String, String> {
+    let mut rows = Vec::with_capacity(objects.len() + 1);
+    if !no_headers {
+        rows.push(headers(columns));
+    }
+    rows.extend(self::rows(columns, objects)?);
+    Ok(printers::table(&rows))
+}
+
+/// The header line's cells.
+pub fn headers(columns: &[Column]) -> Vec<String> {
+    columns.iter().map(|c| c.header.clone()).collect()
+}
+
+/// A row of cells per object.
+pub fn rows(columns: &[Column], objects: &[Value]) -> Result<Vec<Vec<String>>, String> {
     let opts = Options {
         allow_missing_keys: true,
     };
-    let mut rows = Vec::with_capacity(objects.len() + 1);
-    if !no_headers {
-        rows.push(columns.iter().map(|c| c.header.clone()).collect::<Vec<_>>());
-    }
+    let mut rows = Vec::with_capacity(objects.len());
     for o in objects {
         let mut row = Vec::with_capacity(columns.len());
         for c in columns {
@@ -156,7 +168,7 @@ pub fn print(columns: &[Column], objects: &[Value], no_headers: bool) -> Result<
         }
         rows.push(row);
     }
-    Ok(printers::table(&rows))
+    Ok(rows)
 }
 
 #[cfg(test)]

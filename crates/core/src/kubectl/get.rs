@@ -2,14 +2,206 @@
 //! `--watch` goes on printing every change of them as simulated time runs.
 
 use super::commands::{list_refs, parse, NAMESPACE};
-use super::flags::{flag, Flag, Kind};
+use super::flags::{flag, Flag, Kind, Parsed};
 use super::printers::{self, age, table};
 use super::resources::{self, ResourceType};
+use super::tabwriter::TabWriter;
 use super::{FileSource, Output};
+use crate::apiserver::watch_cache::{ChangeType, Closed};
+use crate::clock::SimTime;
+use crate::model::fields::FieldSelector;
 use crate::model::labels::Selector;
 use crate::model::ObjectRef;
 use crate::Cluster;
 use std::collections::BTreeMap;
+
+/// How `get` prints objects: the `-o` format and the table flags. `get --watch` keeps
+/// it and prints each change with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct GetPrinter {
+    format: Format,
+    no_headers: bool,
+    show_labels: bool,
+    /// `-L KEY`: a column with each object's value of that label.
+    label_columns: Vec<String>,
+    all_namespaces: bool,
+    allow_missing_keys: bool,
+}
+
+/// `-o`: templates are kept as text (checked when the command starts) and parsed
+/// where they are used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Format {
+    Table {
+        wide: bool,
+    },
+    Name,
+    Json,
+    Yaml,
+    JsonPath(String),
+    /// `custom-columns=SPEC`, or a template file's text.
+    CustomColumns {
+        text: String,
+        file: bool,
+    },
+}
+
+impl GetPrinter {
+    fn from_flags(p: &Parsed, files: &dyn FileSource) -> Result<GetPrinter, String> {
+        let output = p.string("output").unwrap_or_default();
+        let read = |path: &str, what: &str| {
+            files
+                .read(path)
+                .map_err(|e| format!("error reading {what} {path}, {e}"))
+        };
+        let format = if let Some(text) = output.strip_prefix("jsonpath=") {
+            Format::JsonPath(text.to_string())
+        } else if let Some(path) = output.strip_prefix("jsonpath-file=") {
+            Format::JsonPath(read(path, "--template")?)
+        } else if output == "jsonpath" || output == "jsonpath-file" {
+            return Err("template format specified but no template given".into());
+        } else if let Some(spec) = output.strip_prefix("custom-columns=") {
+            Format::CustomColumns {
+                text: spec.to_string(),
+                file: false,
+            }
+        } else if let Some(path) = output.strip_prefix("custom-columns-file=") {
+            Format::CustomColumns {
+                text: read(path, "template")?,
+                file: true,
+            }
+        } else if output == "custom-columns" || output == "custom-columns-file" {
+            return Err("custom-columns format specified but no custom columns given".into());
+        } else {
+            match output {
+                "" | "wide" => Format::Table {
+                    wide: output == "wide",
+                },
+                "name" => Format::Name,
+                "json" => Format::Json,
+                "yaml" => Format::Yaml,
+                _ => return Err(format!(
+                    "unable to match a printer suitable for the output format {output:?}, allowed formats are: custom-columns,custom-columns-file,json,jsonpath,jsonpath-file,name,wide,yaml"
+                )),
+            }
+        };
+        let printer = GetPrinter {
+            format,
+            no_headers: p.bool("no-headers"),
+            show_labels: p.bool("show-labels"),
+            label_columns: p
+                .strings("label-columns")
+                .iter()
+                .flat_map(|l| l.split(','))
+                .filter(|l| !l.is_empty())
+                .map(str::to_string)
+                .collect(),
+            all_namespaces: p.bool("all-namespaces"),
+            allow_missing_keys: !p.has("allow-missing-template-keys")
+                || p.bool("allow-missing-template-keys"),
+        };
+        // Templates are checked now, so that printing cannot fail on them later.
+        printer.jsonpath()?;
+        printer.custom_columns()?;
+        Ok(printer)
+    }
+
+    fn jsonpath(&self) -> Result<Option<(&str, crate::jsonpath::Template)>, String> {
+        match &self.format {
+            Format::JsonPath(text) => crate::jsonpath::Template::parse(text)
+                .map(|t| Some((text.as_str(), t)))
+                .map_err(|e| format!("error parsing jsonpath {text}, {e}")),
+            _ => Ok(None),
+        }
+    }
+
+    fn custom_columns(&self) -> Result<Option<Vec<super::customcolumns::Column>>, String> {
+        match &self.format {
+            Format::CustomColumns { text, file: false } => {
+                super::customcolumns::parse_spec(text).map(Some)
+            }
+            Format::CustomColumns { text, file: true } => {
+                super::customcolumns::parse_template(text).map(Some)
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// What the JSONPath template prints for `data`, or kubectl's error.
+    fn execute_jsonpath(&self, data: &serde_json::Value) -> Result<String, String> {
+        let Some((text, template)) = self.jsonpath()? else {
+            return Ok(String::new());
+        };
+        let opts = crate::jsonpath::Options {
+            allow_missing_keys: self.allow_missing_keys,
+        };
+        let doc = crate::jsonpath::Doc::new(data);
+        crate::jsonpath::execute_doc(&template, &doc, &opts).map_err(|e| format!(
+            "error executing jsonpath {text:?}: Error executing template: {e}. Printing more information for debugging the template:\n\ttemplate was:\n\t\t{text}"
+        ))
+    }
+
+    /// The table of `objects` (one type), the header first: the type's columns, and
+    /// around them what the flags add (EVENT for a watch's change, NAMESPACE across
+    /// namespaces, `-L` label columns, LABELS).
+    fn table_rows(
+        &self,
+        rt: &ResourceType,
+        objects: &[ObjectRef<'_>],
+        now: SimTime,
+        several_types: bool,
+        event: Option<ChangeType>,
+    ) -> Vec<Vec<String>> {
+        let wide = matches!(self.format, Format::Table { wide: true });
+        let mut rows = Vec::with_capacity(objects.len() + 1);
+        let mut header = Vec::new();
+        if event.is_some() {
+            header.push("EVENT".to_string());
+        }
+        let namespace_column = self.all_namespaces && rt.namespaced;
+        if namespace_column {
+            header.push("NAMESPACE".into());
+        }
+        header.extend(headers(rt, wide));
+        // The header of `-L app.kubernetes.io/name` is NAME: the key's last part.
+        header.extend(self.label_columns.iter().map(|key| {
+            key.rsplit('/')
+                .next()
+                .unwrap_or_default()
+                .to_ascii_uppercase()
+        }));
+        if self.show_labels {
+            header.push("LABELS".into());
+        }
+        rows.push(header);
+        for o in objects {
+            let meta = o.metadata();
+            let mut row = Vec::new();
+            if let Some(e) = event {
+                row.push(e.name().to_string());
+            }
+            if namespace_column {
+                row.push(meta.namespace.clone().unwrap_or_default());
+            }
+            let mut cells = columns(o, now, wide);
+            if several_types {
+                cells[0] = format!("{}/{}", rt.singular, cells[0]);
+            }
+            row.extend(cells);
+            let labels = meta.labels.as_ref();
+            row.extend(
+                self.label_columns
+                    .iter()
+                    .map(|key| labels.and_then(|l| l.get(key)).cloned().unwrap_or_default()),
+            );
+            if self.show_labels {
+                row.push(labels_text(labels));
+            }
+            rows.push(row);
+        }
+        rows
+    }
+}
 
 pub(super) fn get(
     cluster: &mut Cluster,
@@ -17,83 +209,49 @@ pub(super) fn get(
     files: &dyn FileSource,
     out: &mut Output,
 ) {
-    // get only reads: objects are listed borrowed, never copied.
-    let cluster: &Cluster = cluster;
     const SPEC: &[Flag] = &[
         NAMESPACE,
         flag("all-namespaces", Some('A'), Kind::Bool),
         flag("output", Some('o'), Kind::String),
         flag("selector", Some('l'), Kind::String),
         flag("show-labels", None, Kind::Bool),
+        flag("label-columns", Some('L'), Kind::StringArray),
         flag("allow-missing-template-keys", None, Kind::Bool),
         flag("sort-by", None, Kind::String),
         flag("no-headers", None, Kind::Bool),
         flag("field-selector", None, Kind::String),
+        flag("watch", Some('w'), Kind::Bool),
+        flag("watch-only", None, Kind::Bool),
+        flag("output-watch-events", None, Kind::Bool),
+        flag("request-timeout", None, Kind::String),
     ];
     let Some(p) = parse("get", args, SPEC, out) else {
         return;
     };
+    let printer = match GetPrinter::from_flags(&p, files) {
+        Ok(printer) => printer,
+        Err(e) => return out.fail(e),
+    };
     let sort_by = p.string("sort-by").unwrap_or_default().to_string();
-    let no_headers = p.bool("no-headers");
-    let all_ns = p.bool("all-namespaces");
+    let all_ns = printer.all_namespaces;
     let namespace = p.string("namespace").unwrap_or("default").to_string();
-    let output = p.string("output").unwrap_or_default().to_string();
-    let jsonpath_text = if let Some(text) = output.strip_prefix("jsonpath=") {
-        Some(text.to_string())
-    } else if let Some(path) = output.strip_prefix("jsonpath-file=") {
-        match files.read(path) {
-            Ok(text) => Some(text),
-            Err(e) => return out.fail(format!("error reading --template {path}, {e}")),
-        }
-    } else if output == "jsonpath" || output == "jsonpath-file" {
-        return out.fail("template format specified but no template given");
-    } else {
-        None
-    };
-    let jsonpath = match jsonpath_text {
-        Some(text) => match crate::jsonpath::Template::parse(&text) {
-            Ok(t) => Some((text, t)),
-            Err(e) => return out.fail(format!("error parsing jsonpath {text}, {e}")),
-        },
-        None => None,
-    };
-    let custom_columns = if let Some(spec) = output.strip_prefix("custom-columns=") {
-        match super::customcolumns::parse_spec(spec) {
-            Ok(c) => Some(c),
-            Err(e) => return out.fail(e),
-        }
-    } else if let Some(path) = output.strip_prefix("custom-columns-file=") {
-        let text = match files.read(path) {
-            Ok(text) => text,
-            Err(e) => return out.fail(format!("error reading template {path}, {e}")),
-        };
-        match super::customcolumns::parse_template(&text) {
-            Ok(c) => Some(c),
-            Err(e) => return out.fail(e),
-        }
-    } else if output == "custom-columns" || output == "custom-columns-file" {
-        return out.fail("custom-columns format specified but no custom columns given");
-    } else {
-        None
-    };
-    if jsonpath.is_none()
-        && custom_columns.is_none()
-        && !matches!(output.as_str(), "" | "wide" | "name" | "json" | "yaml")
-    {
-        out.fail(format!(
-            "unable to match a printer suitable for the output format {output:?}, allowed formats are: custom-columns,custom-columns-file,json,jsonpath,jsonpath-file,name,wide,yaml"
-        ));
-        return;
-    }
     let selector = match p.string("selector").map(Selector::parse).transpose() {
         Ok(s) => s.unwrap_or_default(),
         Err(e) => return out.fail(e),
     };
-    let field_selector = match crate::model::fields::FieldSelector::parse(
-        p.string("field-selector").unwrap_or_default(),
-    ) {
+    let field_selector = match FieldSelector::parse(p.string("field-selector").unwrap_or_default())
+    {
         Ok(s) => s,
         Err(e) => return out.fail(e),
+    };
+    // `--request-timeout`: a watch ends when it runs out (0, the default, is never).
+    let timeout = match p.string("request-timeout").unwrap_or("0") {
+        "0" => None,
+        t => match crate::clock::parse_duration(t) {
+            Ok(0) => None,
+            Ok(ms) => Some(ms),
+            Err(_) => return out.fail("invalid timeout value. Timeout must be a single integer in seconds, or an integer followed by a corresponding time unit (e.g. 1s | 2m | 3h)"),
+        },
     };
 
     // TYPE [NAME...], TYPE1,TYPE2, or TYPE/NAME...
@@ -141,60 +299,105 @@ pub(super) fn get(
     // kubectl shows kinds (`pod/tea`) whenever several types were asked for.
     let multiple_types =
         first == "all" || ((first.contains(',') || first.contains('/')) && requests.len() > 1);
+    let watch = p.bool("watch") || p.bool("watch-only");
+    if watch && requests.len() > 1 {
+        return out.fail("you may only specify a single resource type");
+    }
+    if p.bool("output-watch-events") && !matches!(printer.format, Format::Table { .. }) {
+        return out
+            .fail("--output-watch-events is supported with table output only (-o wide or none)");
+    }
 
     // The API server's deprecation warning, as kubectl relays it.
     if requests.iter().any(|(rt, _)| rt.kind == "Endpoints") {
         out.err("Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n");
     }
-    let now = cluster.now();
     let mut found: Vec<(ResourceType, Vec<ObjectRef<'_>>)> = Vec::new();
     let mut errors = Vec::new();
     let by_name = requests.iter().any(|(_, names)| !names.is_empty());
-    for (rt, names) in &requests {
-        let listed = list_refs(
-            cluster,
-            rt,
-            if all_ns {
-                None
+    {
+        // Listing only reads: objects are borrowed, never copied.
+        let cluster: &Cluster = cluster;
+        for (rt, names) in &requests {
+            let listed = list_refs(cluster, rt, (!all_ns).then_some(namespace.as_str()));
+            let mut objects = Vec::new();
+            if names.is_empty() {
+                if let Some(field) = field_selector.unsupported(rt.kind) {
+                    errors.push(format!(
+                        "Error from server (BadRequest): Unable to find \"/v1, Resource={}\" that match label selector {:?}, field selector {:?}: field label not supported: {field}\n",
+                        rt.plural,
+                        p.string("selector").unwrap_or_default(),
+                        field_selector.text
+                    ));
+                    found.push((*rt, objects));
+                    continue;
+                }
+                objects.extend(
+                    listed
+                        .into_iter()
+                        .filter(|o| selected(o, &selector, &field_selector)),
+                );
             } else {
-                Some(namespace.as_str())
-            },
-        );
-        let mut objects = Vec::new();
-        if names.is_empty() {
-            if let Some(field) = field_selector.unsupported(rt.kind) {
-                errors.push(format!(
-                    "Error from server (BadRequest): Unable to find \"/v1, Resource={}\" that match label selector {:?}, field selector {:?}: field label not supported: {field}\n",
-                    rt.plural,
-                    p.string("selector").unwrap_or_default(),
-                    field_selector.text
-                ));
-                found.push((*rt, objects));
-                continue;
-            }
-            objects.extend(listed.into_iter().filter(|o| {
-                selector.matches(o.metadata().labels.as_ref())
-                    && (field_selector.is_empty() || field_selector.matches(&o.to_json()))
-            }));
-        } else {
-            for name in names {
-                match listed
-                    .iter()
-                    .find(|o| o.metadata().name.as_deref() == Some(name.as_str()))
-                {
-                    Some(o) => objects.push(*o),
-                    None => errors.push(format!(
-                        "Error from server (NotFound): {} {name:?} not found\n",
-                        rt.plural
-                    )),
+                for name in names {
+                    match listed
+                        .iter()
+                        .find(|o| o.metadata().name.as_deref() == Some(name.as_str()))
+                    {
+                        Some(o) => objects.push(*o),
+                        None => errors.push(format!(
+                            "Error from server (NotFound): {} {name:?} not found\n",
+                            rt.plural
+                        )),
+                    }
                 }
             }
+            found.push((*rt, objects));
         }
-        found.push((*rt, objects));
+    }
+    if watch {
+        // The watch stops at the first error, before printing anything.
+        if let Some(e) = errors.first() {
+            out.err(e);
+            out.exit_code = 1;
+            return;
+        }
+        let Some((rt, names)) = requests.pop() else {
+            return;
+        };
+        let objects = found.pop().map(|(_, o)| o).unwrap_or_default();
+        let owned: Vec<crate::model::Object> = objects.iter().map(ObjectRef::to_owned).collect();
+        let mut w = GetWatch {
+            rt,
+            namespace: (rt.namespaced && !all_ns).then_some(namespace),
+            names: names.clone(),
+            selector,
+            field_selector,
+            printer,
+            seq: 0,
+            until: timeout.map(|ms| SimTime(cluster.now().0.saturating_add(ms))),
+            tabwriter: printers::table_writer(),
+            events: p.bool("output-watch-events"),
+            printed_headers: false,
+            printed: 0,
+        };
+        w.seq = cluster.watch(rt.plural);
+        if !p.bool("watch-only") {
+            let refs: Vec<ObjectRef<'_>> = owned.iter().map(|o| o.as_ref()).collect();
+            match w.print(&refs, Some(ChangeType::Added), cluster.now()) {
+                Ok(text) => out.out(text),
+                Err(e) => return out.fail(e),
+            }
+        }
+        if names.len() > 1 {
+            return out.fail("you may only watch a single resource or type of resource at a time");
+        }
+        out.follow = Some(super::Follow::Watch(Box::new(w)));
+        return;
     }
 
+    let now = cluster.now();
     let total: usize = found.iter().map(|(_, o)| o.len()).sum();
-    let table_output = matches!(output.as_str(), "" | "wide");
+    let table_output = matches!(printer.format, Format::Table { .. });
     let single = by_name && total == 1 && requests.len() == 1;
     // --sort-by: each table is sorted on its own; other printers sort the whole List
     // (one object asked for by name is printed as is).
@@ -227,51 +430,32 @@ pub(super) fn get(
         single,
     };
     let data = || serde_json::to_value(&printed).unwrap_or_default();
-    if let Some(columns) = &custom_columns {
-        let objects: Vec<serde_json::Value> = found
-            .iter()
-            .flat_map(|(_, os)| os.iter().map(ObjectRef::to_json))
-            .collect();
-        match super::customcolumns::print(columns, &objects, no_headers) {
-            Ok(text) => out.out(text),
-            Err(e) => return out.fail(e),
+    match &printer.format {
+        Format::CustomColumns { .. } => {
+            let columns = printer.custom_columns().ok().flatten().unwrap_or_default();
+            let objects: Vec<serde_json::Value> = found
+                .iter()
+                .flat_map(|(_, os)| os.iter().map(ObjectRef::to_json))
+                .collect();
+            match super::customcolumns::print(&columns, &objects, printer.no_headers) {
+                Ok(text) => out.out(text),
+                Err(e) => return out.fail(e),
+            }
         }
-        for e in errors {
-            out.err(e);
-            out.exit_code = 1;
-        }
-        return;
-    }
-    if let Some((text, template)) = &jsonpath {
-        let allow = !p.has("allow-missing-template-keys") || p.bool("allow-missing-template-keys");
-        let opts = crate::jsonpath::Options {
-            allow_missing_keys: allow,
-        };
-        let data = data();
-        let doc = crate::jsonpath::Doc::new(&data);
-        match crate::jsonpath::execute_doc(template, &doc, &opts) {
+        Format::JsonPath(_) => match printer.execute_jsonpath(&data()) {
             Ok(s) => out.out(s),
-            Err(e) => out.fail(format!(
-                "error executing jsonpath {text:?}: Error executing template: {e}. Printing more information for debugging the template:\n\ttemplate was:\n\t\t{text}"
-            )),
-        }
-        for e in errors {
-            out.err(e);
-            out.exit_code = 1;
-        }
-        return;
-    }
-    match output.as_str() {
-        "json" | "yaml" if total > 0 || errors.is_empty() => {
+            Err(e) => out.fail(e),
+        },
+        Format::Json | Format::Yaml if total > 0 || errors.is_empty() => {
             let data = data();
-            if output == "json" {
+            if printer.format == Format::Json {
                 out.out(printers::json(&data));
             } else {
                 out.out(crate::manifest::emit::to_yaml(&data));
             }
         }
-        "json" | "yaml" => {}
-        "name" => {
+        Format::Json | Format::Yaml => {}
+        Format::Name => {
             for (rt, objects) in &found {
                 for o in objects {
                     out.out(format!(
@@ -282,10 +466,7 @@ pub(super) fn get(
                 }
             }
         }
-        _ => {
-            let wide = output == "wide";
-            let show_labels = p.bool("show-labels");
-            let several_types = multiple_types;
+        Format::Table { .. } => {
             let mut first_table = true;
             for (rt, objects) in &found {
                 if objects.is_empty() {
@@ -295,28 +476,8 @@ pub(super) fn get(
                     out.out("\n");
                 }
                 first_table = false;
-                let mut rows = vec![headers(rt, wide)];
-                let header_row = !no_headers;
-                for o in objects {
-                    let mut row = columns(o, now, wide);
-                    if several_types {
-                        row[0] = format!("{}/{}", rt.singular, row[0]);
-                    }
-                    rows.push(row);
-                }
-                if all_ns && rt.namespaced {
-                    rows[0].insert(0, "NAMESPACE".into());
-                    for (row, o) in rows[1..].iter_mut().zip(objects) {
-                        row.insert(0, o.metadata().namespace.clone().unwrap_or_default());
-                    }
-                }
-                if show_labels {
-                    rows[0].push("LABELS".into());
-                    for (row, o) in rows[1..].iter_mut().zip(objects) {
-                        row.push(labels_text(o.metadata().labels.as_ref()));
-                    }
-                }
-                if !header_row {
+                let mut rows = printer.table_rows(rt, objects, now, multiple_types, None);
+                if printer.no_headers {
                     rows.remove(0);
                 }
                 out.out(table(&rows));
@@ -336,6 +497,138 @@ pub(super) fn get(
             out.err(e);
         }
         out.exit_code = 1;
+    }
+}
+
+/// Whether the selectors pick `o`.
+fn selected(o: &ObjectRef<'_>, selector: &Selector, field_selector: &FieldSelector) -> bool {
+    selector.matches(o.metadata().labels.as_ref())
+        && (field_selector.is_empty() || field_selector.matches(&o.to_json()))
+}
+
+/// `kubectl get --watch` after its first lines: what it watches, how it prints, and how
+/// far into the API server's watch cache it has read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GetWatch {
+    rt: ResourceType,
+    /// None: every namespace (or a cluster-scoped type).
+    namespace: Option<String>,
+    /// The one object watched, when named (`get pod web -w`).
+    names: Vec<String>,
+    selector: Selector,
+    field_selector: FieldSelector,
+    printer: GetPrinter,
+    /// The last change read from the watch cache.
+    seq: u64,
+    /// `--request-timeout`: the watch ends then.
+    until: Option<SimTime>,
+    /// kubectl prints every change through one tab writer that remembers its widths.
+    tabwriter: TabWriter,
+    /// `--output-watch-events`: an EVENT column.
+    events: bool,
+    printed_headers: bool,
+    /// Objects printed so far (YAML separates documents after the first).
+    printed: usize,
+}
+
+impl GetWatch {
+    /// The rows (or documents) for the changes since the last poll, and whether the
+    /// watch has ended: its `--request-timeout` ran out, or the server closed it
+    /// because it fell too far behind.
+    pub fn poll(&mut self, cluster: &Cluster) -> (String, bool) {
+        let now = cluster.now();
+        let mut text = String::new();
+        let changes = match cluster.api().watch_cache().since(self.seq) {
+            Ok(changes) => changes,
+            Err(Closed) => return (text, true),
+        };
+        for c in changes {
+            self.seq = c.seq;
+            let o = c.object.as_ref();
+            if self.watches(&o) {
+                // Printed as it arrived (AGE then). Templates were checked when the
+                // watch started.
+                text.push_str(&self.print(&[o], Some(c.change), c.at).unwrap_or_default());
+            }
+        }
+        (text, self.until.is_some_and(|t| now >= t))
+    }
+
+    fn watches(&self, o: &ObjectRef<'_>) -> bool {
+        let meta = o.metadata();
+        o.kind() == self.rt.kind
+            && self
+                .namespace
+                .as_deref()
+                .is_none_or(|ns| meta.namespace.as_deref() == Some(ns))
+            && (self.names.is_empty()
+                || self
+                    .names
+                    .iter()
+                    .any(|n| meta.name.as_deref() == Some(n.as_str())))
+            && selected(o, &self.selector, &self.field_selector)
+    }
+
+    /// Prints `objects` as one flush of kubectl's writer: a table's header only the
+    /// first time there are rows, YAML documents separated by `---`.
+    fn print(
+        &mut self,
+        objects: &[ObjectRef<'_>],
+        change: Option<ChangeType>,
+        now: SimTime,
+    ) -> Result<String, String> {
+        let mut text = String::new();
+        match &self.printer.format {
+            Format::Table { .. } | Format::CustomColumns { .. } if objects.is_empty() => {}
+            Format::Table { .. } => {
+                let event = change.filter(|_| self.events);
+                let mut rows = self
+                    .printer
+                    .table_rows(&self.rt, objects, now, false, event);
+                if self.printed_headers || self.printer.no_headers {
+                    rows.remove(0);
+                }
+                self.printed_headers = true;
+                text = self.tabwriter.flush(&printers::tab_separated(&rows));
+            }
+            Format::CustomColumns { .. } => {
+                let columns = self.printer.custom_columns()?.unwrap_or_default();
+                let values: Vec<serde_json::Value> =
+                    objects.iter().map(ObjectRef::to_json).collect();
+                let mut rows = super::customcolumns::rows(&columns, &values)?;
+                if !self.printed_headers && !self.printer.no_headers {
+                    rows.insert(0, super::customcolumns::headers(&columns));
+                }
+                self.printed_headers = true;
+                text = self.tabwriter.flush(&printers::tab_separated(&rows));
+            }
+            Format::Name => {
+                for o in objects {
+                    let name = o.metadata().name.as_deref().unwrap_or_default();
+                    text.push_str(&format!("{}/{name}\n", self.rt.singular));
+                }
+            }
+            Format::Json => {
+                for o in objects {
+                    text.push_str(&printers::json(&o.to_json()));
+                }
+            }
+            Format::Yaml => {
+                for o in objects {
+                    if self.printed > 0 {
+                        text.push_str("---\n");
+                    }
+                    self.printed += 1;
+                    text.push_str(&crate::manifest::emit::to_yaml(&o.to_json()));
+                }
+            }
+            Format::JsonPath(_) => {
+                for o in objects {
+                    text.push_str(&self.printer.execute_jsonpath(&o.to_json())?);
+                }
+            }
+        }
+        Ok(text)
     }
 }
 

@@ -15,7 +15,7 @@ mod drain;
 pub mod explain;
 mod expose;
 pub mod flags;
-mod get;
+pub mod get;
 pub mod printers;
 pub mod resources;
 pub mod sorter;
@@ -50,13 +50,33 @@ pub struct Output {
     pub stdout: String,
     pub stderr: String,
     pub exit_code: i32,
-    /// `kubectl logs -f`: the stream goes on as simulated time runs; the front end
-    /// polls it ([`container::LogFollow::poll`]) until it ends or the person stops it.
-    pub follow: Option<container::LogFollow>,
+    /// `kubectl logs -f`, `kubectl get --watch`: the output goes on as simulated time
+    /// runs; the front end polls it ([`Follow::poll`]) until it ends or the person
+    /// stops it.
+    pub follow: Option<Follow>,
     /// `kubectl exec -it POD -- sh` at a terminal: the shell now reads the lines the
     /// person types; the front end sends them to [`Cluster::exec_line`] until the
     /// session ends.
     pub exec: Option<crate::kubelet::exec::ExecSession>,
+}
+
+/// A command that goes on printing as simulated time runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Follow {
+    /// `kubectl logs -f`
+    Logs(container::LogFollow),
+    /// `kubectl get --watch`
+    Watch(Box<get::GetWatch>),
+}
+
+impl Follow {
+    /// What it printed since the last poll, and whether it has ended.
+    pub fn poll(&mut self, cluster: &Cluster) -> (String, bool) {
+        match self {
+            Follow::Logs(logs) => logs.poll(cluster),
+            Follow::Watch(watch) => watch.poll(cluster),
+        }
+    }
 }
 
 impl Output {

@@ -191,13 +191,23 @@ pub fn endpoints(e: &k8s_openapi::api::core::v1::Endpoints) -> String {
 
 /// Lays out rows as kubectl's table printer does: Go's tabwriter with padding 3.
 pub fn table(rows: &[Vec<String>]) -> String {
+    table_writer().flush(&tab_separated(rows))
+}
+
+/// kubectl's printers.GetNewTabWriter: minwidth 6, padding 3, widths remembered
+/// across flushes.
+pub fn table_writer() -> super::tabwriter::TabWriter {
+    super::tabwriter::TabWriter::new(6, 3, true)
+}
+
+/// Rows as the table printer writes them to its tab writer: cells ended by tabs.
+pub fn tab_separated(rows: &[Vec<String>]) -> String {
     let mut text = String::new();
     for row in rows {
         text.push_str(&row.join("\t"));
         text.push('\n');
     }
-    // kubectl's printers.GetNewTabWriter: minwidth 6, padding 3.
-    super::tabwriter::format(&text, 6, 3)
+    text
 }
 
 #[cfg(test)]

@@ -742,6 +742,15 @@ impl Kubelet {
                 .chain(&work.containers)
                 .any(|c| matches!(c.phase, Phase::Running { .. }));
             if !running {
+                // The status manager's last write (the containers terminated, READY
+                // 0/1), then the pod leaves the store.
+                if let Some(mut pod) = ctx.api.pods.get(&ns, &name).cloned() {
+                    let before = pod.status.clone();
+                    write_status(&mut pod, work, now);
+                    if pod.status != before {
+                        let _ = ctx.api.update_pod(pod);
+                    }
+                }
                 let _ = ctx.api.delete_pod(&ns, &name);
                 changed = true;
             } else if first_sight || now >= deadline {

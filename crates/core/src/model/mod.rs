@@ -69,6 +69,17 @@ impl<'a> ObjectRef<'a> {
         }
     }
 
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ObjectRef::Pod(_) => "Pod",
+            ObjectRef::Node(_) => "Node",
+            ObjectRef::Service(_) => "Service",
+            ObjectRef::Namespace(_) => "Namespace",
+            ObjectRef::Event(_) => "Event",
+            ObjectRef::Endpoints(_) => "Endpoints",
+        }
+    }
+
     /// The object as the API serves it in JSON (with apiVersion and kind).
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
@@ -100,14 +111,7 @@ impl Object {
     }
 
     pub fn kind(&self) -> &'static str {
-        match self {
-            Object::Pod(_) => "Pod",
-            Object::Node(_) => "Node",
-            Object::Service(_) => "Service",
-            Object::Namespace(_) => "Namespace",
-            Object::Event(_) => "Event",
-            Object::Endpoints(_) => "Endpoints",
-        }
+        self.as_ref().kind()
     }
 
     /// The lower-case plural resource name kubectl prints (`pod/x`, `pods "x"`).

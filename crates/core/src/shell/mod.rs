@@ -241,8 +241,8 @@ pub enum Request {
     Ssh { host: String, user: Option<String> },
     /// Hand the terminal to a shell in a container (`kubectl exec -it POD -- sh`).
     Exec(Box<crate::kubelet::exec::ExecSession>),
-    /// Keep showing a container's log as simulated time runs (`kubectl logs -f`).
-    FollowLogs(crate::kubectl::container::LogFollow),
+    /// Keep printing as simulated time runs (`kubectl logs -f`, `kubectl get -w`).
+    Follow(crate::kubectl::Follow),
 }
 
 /// How a process is started.

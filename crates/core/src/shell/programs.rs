@@ -309,7 +309,7 @@ pub fn run(ex: &mut Exec, argv: &[String], io: &Io) -> Flow {
                     ex.out(io, &out.stdout);
                     ex.err(io, &out.stderr);
                     if let Some(follow) = out.follow {
-                        ex.p.request = Some(Request::FollowLogs(follow));
+                        ex.p.request = Some(Request::Follow(follow));
                     }
                     if let Some(session) = out.exec {
                         ex.p.request = Some(Request::Exec(Box::new(session)));
