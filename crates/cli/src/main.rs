@@ -187,9 +187,9 @@ fn run(
                     };
                 }
                 match output.follow {
-                    // `logs -f`: simulated time runs at the wall clock's pace while the
-                    // container runs, as on a real cluster; Ctrl-C ends it (and keeps
-                    // the state file as it was before the command).
+                    // `logs -f`, `get -w`: simulated time runs at the wall clock's pace
+                    // until it ends, as on a real cluster; Ctrl-C ends it sooner (and
+                    // keeps the state file as it was before the command).
                     Some(mut follow) => {
                         let _ = write!(out, "{}", output.stdout);
                         let _ = out.flush();

@@ -32,12 +32,17 @@ fn flags(command: &str) -> &'static [&'static str] {
         "get" => &[
             "--all-namespaces",
             "--field-selector",
+            "--label-columns",
             "--namespace",
             "--no-headers",
             "--output",
+            "--output-watch-events",
+            "--request-timeout",
             "--selector",
             "--show-labels",
             "--sort-by",
+            "--watch",
+            "--watch-only",
         ],
         "delete" => &[
             "--all",
