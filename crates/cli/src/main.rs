@@ -187,23 +187,24 @@ fn run(
                     };
                 }
                 match output.follow {
-                    // `logs -f`, `get -w`: simulated time runs at the wall clock's pace
-                    // until it ends, as on a real cluster; Ctrl-C ends it sooner (and
-                    // keeps the state file as it was before the command).
+                    // `logs -f`, `get -w`, `wait`: simulated time runs at the wall
+                    // clock's pace until it ends, as on a real cluster; Ctrl-C ends it
+                    // sooner (and keeps the state file as it was before the command).
                     Some(mut follow) => {
                         let _ = write!(out, "{}", output.stdout);
                         let _ = out.flush();
+                        let mut stderr = output.stderr;
                         loop {
                             std::thread::sleep(std::time::Duration::from_secs(1));
                             cluster.advance(1_000);
-                            let (text, ended) = follow.poll(cluster);
-                            let _ = write!(out, "{text}");
+                            let polled = follow.poll(cluster);
+                            let _ = write!(out, "{}", polled.stdout);
                             let _ = out.flush();
-                            if ended {
-                                break;
+                            stderr.push_str(&polled.stderr);
+                            if let Some(code) = polled.ended {
+                                break (String::new(), stderr, code);
                             }
                         }
-                        (String::new(), output.stderr, output.exit_code)
                     }
                     None => (output.stdout, output.stderr, output.exit_code),
                 }

@@ -111,7 +111,25 @@ pub fn run(target: &str, data: &[u8]) -> String {
             } else {
                 &out.stderr
             };
-            format!("{} {}", out.exit_code, kind_of(&first_line(shown)))
+            let mut sig = format!("{} {}", out.exit_code, kind_of(&first_line(shown)));
+            // `logs -f`, `get -w`: the cluster changes and time runs while it goes on.
+            if let Some(mut follow) = out.follow {
+                let words = ["label", "pod", "tea", "fuzz=1"].map(String::from);
+                let _ = kubectl::run(&mut c, &words, &NoFiles);
+                let words = ["delete", "pod", "tea", "--wait=false"].map(String::from);
+                let _ = kubectl::run(&mut c, &words, &NoFiles);
+                for _ in 0..3 {
+                    c.advance(2_000);
+                    let polled = follow.poll(&c);
+                    let text = polled.stdout + &polled.stderr;
+                    sig.push_str(&format!(
+                        " +{} {:?}",
+                        kind_of(&first_line(&text)),
+                        polled.ended
+                    ));
+                }
+            }
+            sig
         }
         "shell" => {
             let mut c = Cluster::with_default_nodes(1);

@@ -395,14 +395,17 @@ impl Cluster {
         let Some(follow) = session.following.as_mut() else {
             return Vec::new();
         };
-        let (text, ended) = follow.poll(self);
-        if ended {
+        let polled = follow.poll(self);
+        if polled.ended.is_some() {
             session.following = None;
         }
-        if text.is_empty() {
-            Vec::new()
-        } else {
-            vec![(Stream::Stdout, text.into_bytes())]
-        }
+        [
+            (Stream::Stdout, polled.stdout),
+            (Stream::Stderr, polled.stderr),
+        ]
+        .into_iter()
+        .filter(|(_, text)| !text.is_empty())
+        .map(|(stream, text)| (stream, text.into_bytes()))
+        .collect()
     }
 }

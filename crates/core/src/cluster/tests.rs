@@ -403,7 +403,8 @@ fn logs_follow_until_the_container_stops() {
     ];
     for (ms, lines, ended) in table {
         c.advance(ms);
-        let (text, done) = follow.poll(&c);
+        let polled = follow.poll(&c);
+        let (text, done) = (polled.stdout, polled.ended.is_some());
         seen.push_str(&text);
         assert_eq!((seen.lines().count(), done), (lines, ended), "{seen:?}");
     }
@@ -487,7 +488,8 @@ fn get_watch_prints_every_change() {
             assert_eq!(out.exit_code, 0, "step {i}: {}", out.stderr);
         }
         c.advance(*ms);
-        let (text, ended) = watch.poll(&c);
+        let polled = watch.poll(&c);
+        let (text, ended) = (polled.stdout, polled.ended.is_some());
         assert_eq!((text.as_str(), ended), (*want, false), "step {i}");
     }
 
@@ -521,11 +523,17 @@ fn get_watch_prints_every_change() {
         );
         let mut watch = out.follow.expect("the watch goes on");
         c.advance(5_000);
-        assert_eq!(watch.poll(&c), (then.to_string(), false), "{line}");
-        c.advance(5_000);
+        let polled = watch.poll(&c);
         assert_eq!(
-            watch.poll(&c),
-            (String::new(), true),
+            (polled.stdout.as_str(), polled.ended),
+            (*then, None),
+            "{line}"
+        );
+        c.advance(5_000);
+        let polled = watch.poll(&c);
+        assert_eq!(
+            (polled.stdout.as_str(), polled.ended),
+            ("", Some(0)),
             "{line}: the timeout ends it"
         );
     }
@@ -546,6 +554,109 @@ fn get_watch_prints_every_change() {
         assert_eq!(
             (out.stdout.as_str(), out.stderr.as_str(), out.exit_code, out.follow.is_none()),
             (stdout, stderr, 1, true),
+            "{line}"
+        );
+    }
+}
+
+/// `kubectl wait`: met at once, met later as simulated time runs (each object in
+/// turn), or given up on at the timeout; and what it refuses.
+#[test]
+fn kubectl_wait_until_the_condition_is_met() {
+    fn kubectl(c: &mut Cluster, line: &str) -> crate::kubectl::Output {
+        let args: Vec<String> = line.split(' ').map(String::from).collect();
+        crate::kubectl::run(c, &args, &crate::kubectl::NoFiles)
+    }
+    let mut c = Cluster::with_default_nodes(2);
+    kubectl(&mut c, "run web --image=nginx");
+    kubectl(&mut c, "run db --image=redis");
+    // (command, printed at once, then each second: printed, the exit code once ended)
+    type Second<'a> = (&'a str, &'a str, Option<i32>);
+    let cases: &[(&str, &str, &[Second<'_>])] = &[
+        (
+            "wait --for=condition=PodScheduled pods --all",
+            "pod/db condition met\npod/web condition met\n",
+            &[],
+        ),
+        (
+            "wait --for=condition=Ready pod/db pod/web --timeout=10s",
+            "",
+            &[
+                ("", "", None),
+                ("pod/db condition met\n", "", None),
+                ("pod/web condition met\n", "", Some(0)),
+            ],
+        ),
+        (
+            "wait --for=jsonpath={.status.phase}=Running pods web",
+            "",
+            &[
+                ("", "", None),
+                ("", "", None),
+                ("pod/web condition met\n", "", Some(0)),
+            ],
+        ),
+        (
+            "wait --for=jsonpath={.status.phase}=Succeeded pod/web --timeout=2s",
+            "",
+            &[
+                ("", "", None),
+                (
+                    "",
+                    "error: timed out waiting for the condition on pods/web\n",
+                    Some(1),
+                ),
+            ],
+        ),
+    ];
+    for (line, first, steps) in cases {
+        let mut c = c.clone();
+        let out = kubectl(&mut c, line);
+        assert_eq!(
+            (out.stdout.as_str(), out.stderr.as_str()),
+            (*first, ""),
+            "{line}"
+        );
+        assert_eq!(out.follow.is_some(), !steps.is_empty(), "{line}");
+        let Some(mut follow) = out.follow else {
+            continue;
+        };
+        for (i, (stdout, stderr, ended)) in steps.iter().enumerate() {
+            c.advance(1_000);
+            let polled = follow.poll(&c);
+            assert_eq!(
+                (polled.stdout.as_str(), polled.stderr.as_str(), polled.ended),
+                (*stdout, *stderr, *ended),
+                "{line}, second {}",
+                i + 1
+            );
+        }
+    }
+    c.advance(5_000);
+    let mut deleting = c.clone();
+    let out = kubectl(&mut deleting, "wait --for=delete pod/web --timeout=20s");
+    let mut follow = out.follow.expect("web is still there");
+    kubectl(&mut deleting, "delete pod web --wait=false");
+    deleting.advance(1_000);
+    assert_eq!(follow.poll(&deleting).stdout, "pod/web condition met\n");
+
+    for (line, stdout, stderr, code) in [
+        ("wait --for=condition=Ready pod/web --timeout=0", "pod/web condition met\n", "", 0),
+        ("wait --for=condition=Ready=false pod/web --timeout=0", "", "error: condition not met for pods/web\n", 1),
+        ("wait --for=delete pod/nope", "", "", 0),
+        ("wait --for=condition=Ready pod/nope", "", "Error from server (NotFound): pods \"nope\" not found\n", 1),
+        ("wait pod/web", "", "error: unrecognized condition: \"\"\n", 1),
+        ("wait --for=ready pod/web", "", "error: unrecognized condition: \"ready\"\n", 1),
+        ("wait --for=condition=Ready pods", "", "error: resource(s) were provided, but no name was specified\n", 1),
+        ("wait --for=condition=Ready pods -l app=none", "", "error: no matching resources found\n", 1),
+        ("wait --for=jsonpath={.spec}=x pod/web", "", "error: jsonpath leads to a nested object or list which is not supported\n", 1),
+        ("wait --for=jsonpath={.status.conditions[*].type}=Ready pod/web", "", "error: given jsonpath expression matches more than one value\n", 1),
+        ("wait --for=condition=Ready pod/web --timeout=30", "", "error: invalid argument \"30\" for \"--timeout\" flag: time: missing unit in duration \"30\"\nSee 'kubectl wait --help' for usage.\n", 1),
+    ] {
+        let out = kubectl(&mut c, line);
+        assert_eq!(
+            (out.stdout.as_str(), out.stderr.as_str(), out.exit_code, out.follow.is_none()),
+            (stdout, stderr, code, true),
             "{line}"
         );
     }

@@ -30,6 +30,7 @@ Troubleshooting and Debugging Commands:
 
 Advanced Commands:
   apply         Apply a configuration to a resource by file name or stdin
+  wait          Experimental: Wait for a specific condition on one or many resources
 
 Settings Commands:
   label         Update the labels on a resource
@@ -77,6 +78,7 @@ pub fn dispatch(
         "cordon" => cordon(cluster, args, true, out),
         "uncordon" => cordon(cluster, args, false, out),
         "drain" => super::drain::drain(cluster, args, out),
+        "wait" => super::wait::wait(cluster, args, out),
         "help" | "-h" | "--help" => out.out(USAGE),
         other => {
             out.fail(format!("unknown command {other:?} for \"kubectl\""));

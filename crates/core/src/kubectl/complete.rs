@@ -24,6 +24,7 @@ const COMMANDS: &[&str] = &[
     "taint",
     "uncordon",
     "version",
+    "wait",
 ];
 
 /// Flags offered after `-`, per command (the common ones).
@@ -72,6 +73,7 @@ fn flags(command: &str) -> &'static [&'static str] {
             "--timestamps",
         ],
         "expose" => &["--name", "--port", "--selector", "--target-port", "--type"],
+        "wait" => &["--all", "--for", "--selector", "--timeout"],
         "create" | "apply" => &["--filename"],
         "drain" => &[
             "--delete-emptydir-data",

@@ -20,6 +20,7 @@ pub mod printers;
 pub mod resources;
 pub mod sorter;
 pub mod tabwriter;
+pub mod wait;
 
 use crate::Cluster;
 
@@ -50,8 +51,8 @@ pub struct Output {
     pub stdout: String,
     pub stderr: String,
     pub exit_code: i32,
-    /// `kubectl logs -f`, `kubectl get --watch`: the output goes on as simulated time
-    /// runs; the front end polls it ([`Follow::poll`]) until it ends or the person
+    /// `kubectl logs -f`, `kubectl get --watch`, `kubectl wait`: the command goes on
+    /// as simulated time runs; the front end polls it ([`Follow::poll`]) until it ends or the person
     /// stops it.
     pub follow: Option<Follow>,
     /// `kubectl exec -it POD -- sh` at a terminal: the shell now reads the lines the
@@ -60,21 +61,37 @@ pub struct Output {
     pub exec: Option<crate::kubelet::exec::ExecSession>,
 }
 
-/// A command that goes on printing as simulated time runs.
+/// A command that goes on as simulated time runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Follow {
     /// `kubectl logs -f`
     Logs(container::LogFollow),
     /// `kubectl get --watch`
     Watch(Box<get::GetWatch>),
+    /// `kubectl wait`
+    Wait(Box<wait::Wait>),
+}
+
+/// What a [`Follow`] printed since it was last polled, and its exit code once it
+/// has ended.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Polled {
+    pub stdout: String,
+    pub stderr: String,
+    pub ended: Option<i32>,
 }
 
 impl Follow {
-    /// What it printed since the last poll, and whether it has ended.
-    pub fn poll(&mut self, cluster: &Cluster) -> (String, bool) {
-        match self {
+    pub fn poll(&mut self, cluster: &Cluster) -> Polled {
+        let (stdout, ended) = match self {
             Follow::Logs(logs) => logs.poll(cluster),
             Follow::Watch(watch) => watch.poll(cluster),
+            Follow::Wait(wait) => return wait.poll(cluster),
+        };
+        Polled {
+            stdout,
+            stderr: String::new(),
+            ended: ended.then_some(0),
         }
     }
 }
