@@ -307,52 +307,56 @@ pub(super) fn get(
         return out
             .fail("--output-watch-events is supported with table output only (-o wide or none)");
     }
+    // A watch reads the changes after this point (nothing changes while listing).
+    let seq = match requests.first() {
+        Some((rt, _)) if watch => cluster.watch(rt.plural),
+        _ => 0,
+    };
 
     // The API server's deprecation warning, as kubectl relays it.
     if requests.iter().any(|(rt, _)| rt.kind == "Endpoints") {
         out.err("Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n");
     }
+    // Listing only reads: objects are borrowed, never copied.
+    let cluster: &Cluster = cluster;
+    let now = cluster.now();
     let mut found: Vec<(ResourceType, Vec<ObjectRef<'_>>)> = Vec::new();
     let mut errors = Vec::new();
     let by_name = requests.iter().any(|(_, names)| !names.is_empty());
-    {
-        // Listing only reads: objects are borrowed, never copied.
-        let cluster: &Cluster = cluster;
-        for (rt, names) in &requests {
-            let listed = list_refs(cluster, rt, (!all_ns).then_some(namespace.as_str()));
-            let mut objects = Vec::new();
-            if names.is_empty() {
-                if let Some(field) = field_selector.unsupported(rt.kind) {
-                    errors.push(format!(
+    for (rt, names) in &requests {
+        let listed = list_refs(cluster, rt, (!all_ns).then_some(namespace.as_str()));
+        let mut objects = Vec::new();
+        if names.is_empty() {
+            if let Some(field) = field_selector.unsupported(rt.kind) {
+                errors.push(format!(
                         "Error from server (BadRequest): Unable to find \"/v1, Resource={}\" that match label selector {:?}, field selector {:?}: field label not supported: {field}\n",
                         rt.plural,
                         p.string("selector").unwrap_or_default(),
                         field_selector.text
                     ));
-                    found.push((*rt, objects));
-                    continue;
-                }
-                objects.extend(
-                    listed
-                        .into_iter()
-                        .filter(|o| selected(o, &selector, &field_selector)),
-                );
-            } else {
-                for name in names {
-                    match listed
-                        .iter()
-                        .find(|o| o.metadata().name.as_deref() == Some(name.as_str()))
-                    {
-                        Some(o) => objects.push(*o),
-                        None => errors.push(format!(
-                            "Error from server (NotFound): {} {name:?} not found\n",
-                            rt.plural
-                        )),
-                    }
+                found.push((*rt, objects));
+                continue;
+            }
+            objects.extend(
+                listed
+                    .into_iter()
+                    .filter(|o| selected(o, &selector, &field_selector)),
+            );
+        } else {
+            for name in names {
+                match listed
+                    .iter()
+                    .find(|o| o.metadata().name.as_deref() == Some(name.as_str()))
+                {
+                    Some(o) => objects.push(*o),
+                    None => errors.push(format!(
+                        "Error from server (NotFound): {} {name:?} not found\n",
+                        rt.plural
+                    )),
                 }
             }
-            found.push((*rt, objects));
         }
+        found.push((*rt, objects));
     }
     if watch {
         // The watch stops at the first error, before printing anything.
@@ -365,7 +369,6 @@ pub(super) fn get(
             return;
         };
         let objects = found.pop().map(|(_, o)| o).unwrap_or_default();
-        let owned: Vec<crate::model::Object> = objects.iter().map(ObjectRef::to_owned).collect();
         let mut w = GetWatch {
             rt,
             namespace: (rt.namespaced && !all_ns).then_some(namespace),
@@ -373,17 +376,15 @@ pub(super) fn get(
             selector,
             field_selector,
             printer,
-            seq: 0,
-            until: timeout.map(|ms| SimTime(cluster.now().0.saturating_add(ms))),
+            seq,
+            until: timeout.map(|ms| SimTime(now.0.saturating_add(ms))),
             tabwriter: printers::table_writer(),
             events: p.bool("output-watch-events"),
             printed_headers: false,
             printed: 0,
         };
-        w.seq = cluster.watch(rt.plural);
         if !p.bool("watch-only") {
-            let refs: Vec<ObjectRef<'_>> = owned.iter().map(|o| o.as_ref()).collect();
-            match w.print(&refs, Some(ChangeType::Added), cluster.now()) {
+            match w.print(&objects, Some(ChangeType::Added), now) {
                 Ok(text) => out.out(text),
                 Err(e) => return out.fail(e),
             }
@@ -395,7 +396,6 @@ pub(super) fn get(
         return;
     }
 
-    let now = cluster.now();
     let total: usize = found.iter().map(|(_, o)| o.len()).sum();
     let table_output = matches!(printer.format, Format::Table { .. });
     let single = by_name && total == 1 && requests.len() == 1;
