@@ -51,6 +51,11 @@ pub fn merge(current: &mut Value, original: Option<&Value>, modified: &Value, pa
             format!("{path}.{k}")
         };
         let ov = original.and_then(|o| o.get(k));
+        // `null` in a patch removes the field.
+        if mv.is_null() {
+            cur.remove(k);
+            continue;
+        }
         match cur.get_mut(k) {
             Some(cv @ Value::Object(_)) if mv.is_object() => merge(cv, ov, mv, &child),
             Some(Value::Array(cl)) if mv.is_array() && merge_key(&child).is_some() => {

@@ -30,6 +30,7 @@ Troubleshooting and Debugging Commands:
 
 Advanced Commands:
   apply         Apply a configuration to a resource by file name or stdin
+  patch         Update fields of a resource
   wait          Experimental: Wait for a specific condition on one or many resources
 
 Settings Commands:
@@ -79,6 +80,7 @@ pub fn dispatch(
         "uncordon" => cordon(cluster, args, false, out),
         "drain" => super::drain::drain(cluster, args, out),
         "wait" => super::wait::wait(cluster, args, out),
+        "patch" => super::patch::patch(cluster, args, files, out),
         "help" | "-h" | "--help" => out.out(USAGE),
         other => {
             out.fail(format!("unknown command {other:?} for \"kubectl\""));

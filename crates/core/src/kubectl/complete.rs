@@ -20,6 +20,7 @@ const COMMANDS: &[&str] = &[
     "get",
     "label",
     "logs",
+    "patch",
     "run",
     "taint",
     "uncordon",
@@ -74,6 +75,7 @@ fn flags(command: &str) -> &'static [&'static str] {
         ],
         "expose" => &["--name", "--port", "--selector", "--target-port", "--type"],
         "wait" => &["--all", "--for", "--selector", "--timeout"],
+        "patch" => &["--patch", "--patch-file", "--type"],
         "create" | "apply" => &["--filename"],
         "drain" => &[
             "--delete-emptydir-data",

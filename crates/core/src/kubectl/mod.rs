@@ -16,6 +16,7 @@ pub mod explain;
 mod expose;
 pub mod flags;
 pub mod get;
+mod patch;
 pub mod printers;
 pub mod resources;
 pub mod sorter;
