@@ -38,6 +38,7 @@ Settings Commands:
   annotate      Update the annotations on a resource
 
 Cluster Management Commands:
+  top           Display resource (CPU/memory) usage
   cordon        Mark node as unschedulable
   uncordon      Mark node as schedulable
   drain         Drain node in preparation for maintenance
@@ -80,6 +81,7 @@ pub fn dispatch(
         "uncordon" => cordon(cluster, args, false, out),
         "drain" => super::drain::drain(cluster, args, out),
         "wait" => super::wait::wait(cluster, args, out),
+        "top" => top(args, out),
         "patch" => super::patch::patch(cluster, args, files, out),
         "help" | "-h" | "--help" => out.out(USAGE),
         other => {
@@ -103,6 +105,45 @@ pub(super) fn parse(
         }
     }
 }
+
+/// `kubectl top`: the cluster runs no metrics-server (a kubeadm cluster has none until
+/// one is installed), so the metrics API is not there to ask, as kubectl says.
+fn top(args: &[String], out: &mut Output) {
+    const SPEC: &[Flag] = &[
+        NAMESPACE,
+        flag("all-namespaces", Some('A'), Kind::Bool),
+        flag("selector", Some('l'), Kind::String),
+        flag("containers", None, Kind::Bool),
+        flag("no-headers", None, Kind::Bool),
+        flag("sort-by", None, Kind::String),
+    ];
+    let Some(p) = parse("top", args, SPEC, out) else {
+        return;
+    };
+    match p.positionals.first().map(String::as_str) {
+        Some("pod" | "pods" | "po" | "node" | "nodes" | "no") => {
+            out.fail("Metrics API not available")
+        }
+        _ => out.out(TOP_USAGE),
+    }
+}
+
+const TOP_USAGE: &str = "Display resource (CPU/memory) usage.
+
+ The top command allows you to see the resource consumption for nodes or pods.
+
+ This command requires Metrics Server to be correctly configured and working on the server.
+
+Available Commands:
+  node          Display resource (CPU/memory) usage of nodes
+  pod           Display resource (CPU/memory) usage of pods
+
+Usage:
+  kubectl top [flags] [options]
+
+Use \"kubectl top <command> --help\" for more information about a given command.
+Use \"kubectl options\" for a list of global command-line options (applies to all commands).
+";
 
 fn version(args: &[String], out: &mut Output) {
     const SPEC: &[Flag] = &[

@@ -23,6 +23,7 @@ const COMMANDS: &[&str] = &[
     "patch",
     "run",
     "taint",
+    "top",
     "uncordon",
     "version",
     "wait",

@@ -175,6 +175,12 @@ $ kubectl get pods --bogus
 $ kubectl frobnicate
 ! exit 1
 ! stderr: error: unknown command \"frobnicate\" for \"kubectl\"
+$ kubectl top pods
+! exit 1
+! stderr: error: Metrics API not available
+$ kubectl top node k8s-worker-01
+! exit 1
+! stderr: error: Metrics API not available
 $ kubectl create -f bad.yaml
 ! exit 1
 ! stderr: error: error parsing bad.yaml: error converting YAML to JSON: yaml: line 4: mapping values are not allowed in this context
