@@ -402,12 +402,7 @@ async fn logs_follow_until_ctrl_c() {
     assert!(created.contains("pod/counter created"), "{created}");
     TimeoutFuture::new(500).await;
     let first = terminal(&root, "kubectl logs -f counter").await;
-    let following = || {
-        root.query_selector("[data-following='true']")
-            .unwrap()
-            .is_some()
-    };
-    assert!(following(), "{first}");
+    assert!(following(&root), "{first}");
     TimeoutFuture::new(1_000).await;
     let last = last_entry(&root);
     let later = last.text_content().unwrap();
@@ -415,15 +410,27 @@ async fn logs_follow_until_ctrl_c() {
         later.matches("tick").count() > first.matches("tick").count(),
         "{first:?} then {later:?}"
     );
+    ctrl_c_stops_it(&root, &last).await;
+    root.remove();
+}
+
+/// Whether a command holds the terminal (`logs -f`, `get -w`, `wait`).
+fn following(root: &Element) -> bool {
+    root.query_selector("[data-following='true']")
+        .unwrap()
+        .is_some()
+}
+
+/// Ctrl-C ends the command that holds the terminal; its output ends with `^C`.
+async fn ctrl_c_stops_it(root: &Element, entry: &Element) {
     let input = root
         .query_selector("input[data-terminal-input]")
         .unwrap()
         .unwrap();
     press(&input, "c", true);
     TimeoutFuture::new(50).await;
-    assert!(!following());
-    assert!(last.text_content().unwrap().ends_with("^C\n"));
-    root.remove();
+    assert!(!following(root));
+    assert!(entry.text_content().unwrap().ends_with("^C\n"));
 }
 
 /// `kubectl get pods -w` in the terminal: the table, then a row per change as the pod
@@ -436,12 +443,7 @@ async fn get_watch_until_ctrl_c() {
     assert!(created.contains("pod/web created"), "{created}");
     let first = terminal(&root, "kubectl get pods -w").await;
     assert!(first.contains("ContainerCreating"), "{first}");
-    assert!(
-        root.query_selector("[data-following='true']")
-            .unwrap()
-            .is_some(),
-        "{first}"
-    );
+    assert!(following(&root), "{first}");
     let last = last_entry(&root);
     let mut later = String::new();
     for _ in 0..40 {
@@ -452,17 +454,7 @@ async fn get_watch_until_ctrl_c() {
         }
     }
     assert!(later.contains("web    1/1     Running"), "{later}");
-    let input = root
-        .query_selector("input[data-terminal-input]")
-        .unwrap()
-        .unwrap();
-    press(&input, "c", true);
-    TimeoutFuture::new(50).await;
-    assert!(root
-        .query_selector("[data-following='true']")
-        .unwrap()
-        .is_none());
-    assert!(last.text_content().unwrap().ends_with("^C\n"));
+    ctrl_c_stops_it(&root, &last).await;
     root.remove();
 }
 

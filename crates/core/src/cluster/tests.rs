@@ -446,6 +446,12 @@ fn evaluating_every_node_explains_every_node() {
     assert_eq!((d.total_nodes, d.evaluated, d.nodes.len()), (500, 500, 500));
 }
 
+/// kubectl with the words of `line` (split at spaces).
+fn kubectl(c: &mut Cluster, line: &str) -> crate::kubectl::Output {
+    let args: Vec<String> = line.split(' ').map(String::from).collect();
+    crate::kubectl::run(c, &args, &crate::kubectl::NoFiles)
+}
+
 /// `kubectl get --watch`: the list (nothing in an empty namespace), then a row for
 /// every change of the objects watched, each with the object as that change left it:
 /// created Pending, bound (Pending again), ContainerCreating, Running; on deletion
@@ -453,10 +459,6 @@ fn evaluating_every_node_explains_every_node() {
 /// again when it leaves the store. Columns stay as wide as they have been.
 #[test]
 fn get_watch_prints_every_change() {
-    fn kubectl(c: &mut Cluster, line: &str) -> crate::kubectl::Output {
-        let args: Vec<String> = line.split(' ').map(String::from).collect();
-        crate::kubectl::run(c, &args, &crate::kubectl::NoFiles)
-    }
     let mut c = Cluster::with_default_nodes(2);
     let out = kubectl(&mut c, "get pods -w");
     assert_eq!((out.stdout.as_str(), out.stderr.as_str()), ("", ""));
@@ -563,10 +565,6 @@ fn get_watch_prints_every_change() {
 /// turn), or given up on at the timeout; and what it refuses.
 #[test]
 fn kubectl_wait_until_the_condition_is_met() {
-    fn kubectl(c: &mut Cluster, line: &str) -> crate::kubectl::Output {
-        let args: Vec<String> = line.split(' ').map(String::from).collect();
-        crate::kubectl::run(c, &args, &crate::kubectl::NoFiles)
-    }
     let mut c = Cluster::with_default_nodes(2);
     kubectl(&mut c, "run web --image=nginx");
     kubectl(&mut c, "run db --image=redis");

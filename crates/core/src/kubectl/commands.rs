@@ -162,6 +162,17 @@ fn version(args: &[String], out: &mut Output) {
 }
 
 /// `kubectl get`.
+/// Arguments in `TYPE/NAME` form: each object's type and name, or kubectl's error.
+pub(super) fn type_slash_name(args: &[String]) -> Result<Vec<(ResourceType, String)>, String> {
+    args.iter()
+        .map(|arg| {
+            let (t, name) = arg.split_once('/').ok_or("there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'")?;
+            let rt = resources::lookup(t).ok_or_else(|| resources::unknown_type(t))?;
+            Ok((rt, name.to_string()))
+        })
+        .collect()
+}
+
 /// The stored object of a type by namespace and name.
 pub(super) fn find(
     cluster: &Cluster,
@@ -631,11 +642,7 @@ fn label(
             MetaMap::Annotations => o.metadata().annotations.clone().unwrap_or_default(),
         },
         None => {
-            out.err(format!(
-                "Error from server (NotFound): {} {name:?} not found\n",
-                rt.plural
-            ));
-            out.exit_code = 1;
+            out.not_found(rt.plural, &name);
             return;
         }
     };
@@ -769,11 +776,7 @@ fn describe(cluster: &mut Cluster, args: &[String], out: &mut Output) {
             exact
         };
         if matches.is_empty() {
-            out.err(format!(
-                "Error from server (NotFound): {} {name:?} not found\n",
-                rt.plural
-            ));
-            out.exit_code = 1;
+            out.not_found(rt.plural, &name);
         }
         chosen.extend(matches);
     }
@@ -1235,10 +1238,7 @@ fn taint(cluster: &mut Cluster, args: &[String], out: &mut Output) {
     let overwrite = p.bool("overwrite");
     for name in names {
         let Some(mut node) = cluster.api().nodes.get("", &name).cloned() else {
-            out.err(format!(
-                "Error from server (NotFound): nodes {name:?} not found\n"
-            ));
-            out.exit_code = 1;
+            out.not_found("nodes", &name);
             continue;
         };
         let old = node
@@ -1347,10 +1347,7 @@ pub(super) fn cordon(
             .unwrap_or(&name)
             .to_string();
         let Some(mut node) = cluster.api().nodes.get("", &name).cloned() else {
-            out.err(format!(
-                "Error from server (NotFound): nodes {name:?} not found\n"
-            ));
-            out.exit_code = 1;
+            out.not_found("nodes", &name);
             continue;
         };
         let spec = node.spec.get_or_insert_with(Default::default);

@@ -76,10 +76,7 @@ pub fn expose(cluster: &mut Cluster, args: &[String], out: &mut Output) {
     let (obj_labels, selector, ports): Introspected = match rt.kind {
         "Pod" => {
             let Some(pod) = cluster.api().pods.get(&ns, &name).cloned() else {
-                out.err(format!(
-                    "Error from server (NotFound): pods {name:?} not found\n"
-                ));
-                out.exit_code = 1;
+                out.not_found("pods", &name);
                 return;
             };
             let labels = pod.metadata.labels.clone().filter(|l| !l.is_empty());
@@ -102,10 +99,7 @@ pub fn expose(cluster: &mut Cluster, args: &[String], out: &mut Output) {
         }
         "Service" => {
             let Some(svc) = cluster.api().services.get(&ns, &name).cloned() else {
-                out.err(format!(
-                    "Error from server (NotFound): services {name:?} not found\n"
-                ));
-                out.exit_code = 1;
+                out.not_found("services", &name);
                 return;
             };
             let spec = svc.spec.clone().unwrap_or_default();

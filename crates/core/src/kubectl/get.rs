@@ -262,16 +262,14 @@ pub(super) fn get(
     };
     let mut requests: Vec<(ResourceType, Vec<String>)> = Vec::new();
     if first.contains('/') {
-        for arg in &p.positionals {
-            let Some((t, name)) = arg.split_once('/') else {
-                return out.fail("there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'");
-            };
-            let Some(rt) = resources::lookup(t) else {
-                return out.fail(resources::unknown_type(t));
-            };
+        let named = match super::commands::type_slash_name(&p.positionals) {
+            Ok(named) => named,
+            Err(e) => return out.fail(e),
+        };
+        for (rt, name) in named {
             match requests.iter_mut().find(|(r, _)| *r == rt) {
-                Some((_, names)) => names.push(name.to_string()),
-                None => requests.push((rt, vec![name.to_string()])),
+                Some((_, names)) => names.push(name),
+                None => requests.push((rt, vec![name])),
             }
         }
     } else {

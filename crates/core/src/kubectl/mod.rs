@@ -106,6 +106,14 @@ impl Output {
         self.stderr.push_str(s.as_ref());
     }
 
+    /// The API server's NotFound for `resource` (`pods`) `name`, and the run failed.
+    pub(crate) fn not_found(&mut self, resource: &str, name: &str) {
+        self.stderr.push_str(&format!(
+            "Error from server (NotFound): {resource} {name:?} not found\n"
+        ));
+        self.exit_code = 1;
+    }
+
     /// Prints kubectl's `error: ...` line and marks the run failed.
     pub(crate) fn fail(&mut self, msg: impl AsRef<str>) {
         self.stderr.push_str(&format!("error: {}\n", msg.as_ref()));

@@ -77,11 +77,7 @@ pub(super) fn patch(
         }
     };
     let Some(live) = cluster.api().object(rt.plural, namespace, name) else {
-        out.err(format!(
-            "Error from server (NotFound): {} {name:?} not found\n",
-            rt.plural
-        ));
-        out.exit_code = 1;
+        out.not_found(rt.plural, &name);
         return;
     };
     let live_json = live.to_json();

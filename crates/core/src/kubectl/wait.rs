@@ -102,15 +102,10 @@ pub(super) fn wait(cluster: &mut Cluster, args: &[String], out: &mut Output) {
     let mut asked: Vec<(ResourceType, String)> = Vec::new();
     let mut listed_type = None;
     if first.contains('/') {
-        for arg in &p.positionals {
-            let Some((t, name)) = arg.split_once('/') else {
-                return out.fail("there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'");
-            };
-            let Some(rt) = resources::lookup(t) else {
-                return out.fail(resources::unknown_type(t));
-            };
-            asked.push((rt, name.to_string()));
-        }
+        asked = match super::commands::type_slash_name(&p.positionals) {
+            Ok(named) => named,
+            Err(e) => return out.fail(e),
+        };
     } else {
         let Some(rt) = resources::lookup(first) else {
             return out.fail(resources::unknown_type(first));
@@ -147,11 +142,7 @@ pub(super) fn wait(cluster: &mut Cluster, args: &[String], out: &mut Output) {
                 // Gone already is what --for=delete waits for.
                 None if for_delete => {}
                 None => {
-                    out.err(format!(
-                        "Error from server (NotFound): {} {name:?} not found\n",
-                        rt.plural
-                    ));
-                    out.exit_code = 1;
+                    out.not_found(rt.plural, &name);
                     return;
                 }
             }
