@@ -776,7 +776,7 @@ fn describe(cluster: &mut Cluster, args: &[String], out: &mut Output) {
             exact
         };
         if matches.is_empty() {
-            out.not_found(rt.plural, &name);
+            out.not_found(rt.plural, name);
         }
         chosen.extend(matches);
     }

@@ -78,7 +78,7 @@ pub fn logs(cluster: &mut Cluster, args: &[String], out: &mut Output) {
         .or_else(|| first.strip_prefix("pods/"))
         .unwrap_or(first);
     let Some(pod) = cluster.api().pods.get(&ns, name).cloned() else {
-        out.not_found("pods", &name);
+        out.not_found("pods", name);
         return;
     };
     let named = p
@@ -254,7 +254,7 @@ pub fn exec(cluster: &mut Cluster, args: &[String], files: &dyn FileSource, out:
         .or_else(|| first.strip_prefix("pods/"))
         .unwrap_or(first);
     let Some(pod) = cluster.api().pods.get(&ns, name).cloned() else {
-        out.not_found("pods", &name);
+        out.not_found("pods", name);
         return;
     };
     let phase = pod

@@ -77,7 +77,7 @@ pub(super) fn patch(
         }
     };
     let Some(live) = cluster.api().object(rt.plural, namespace, name) else {
-        out.not_found(rt.plural, &name);
+        out.not_found(rt.plural, name);
         return;
     };
     let live_json = live.to_json();
