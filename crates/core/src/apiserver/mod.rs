@@ -717,16 +717,15 @@ impl ApiServer {
             record.reason.to_string(),
             record.message.clone(),
         );
-        let existing = self
-            .event_index
-            .get(&lookup)
-            .and_then(|k| self.events.objects.get_mut(k));
-        if let Some(e) = existing {
-            e.count = Some(e.count.unwrap_or(1) + 1);
-            e.last_timestamp = Some(now.to_time());
-            self.resource_version += 1;
-            e.metadata.resource_version = Some(self.resource_version.to_string());
-            return;
+        if let Some(key) = self.event_index.get(&lookup).cloned() {
+            if let Some(e) = self.events.objects.get_mut(&key) {
+                e.count = Some(e.count.unwrap_or(1) + 1);
+                e.last_timestamp = Some(now.to_time());
+                self.resource_version += 1;
+                e.metadata.resource_version = Some(self.resource_version.to_string());
+                self.changed(ChangeType::Modified, "events", &key.0, &key.1);
+                return;
+            }
         }
         let ns = if record.namespace.is_empty() {
             "default"
@@ -769,7 +768,8 @@ impl ApiServer {
         self.stamp(&mut event.metadata, now);
         let key = (ns.to_string(), name);
         self.event_index.insert(event_key(&event), key.clone());
-        self.events.objects.insert(key, event);
+        self.events.objects.insert(key.clone(), event);
+        self.changed(ChangeType::Added, "events", &key.0, &key.1);
     }
 
     /// The last resourceVersion handed out: it moves with every write, so a front end

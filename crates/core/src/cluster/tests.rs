@@ -659,3 +659,68 @@ fn kubectl_wait_until_the_condition_is_met() {
         );
     }
 }
+
+/// `kubectl events`: oldest first with repeats counted, one object's or one type's,
+/// and with `--watch` the ones there are, then each new one or repeat as it comes.
+#[test]
+fn kubectl_events_lists_and_watches() {
+    let mut c = Cluster::with_default_nodes(2);
+    let out = kubectl(&mut c, "events");
+    assert_eq!(
+        (out.stdout.as_str(), out.stderr.as_str()),
+        ("", "No events found in default namespace.\n")
+    );
+    kubectl(&mut c, "run bad --image=nosuchimage");
+    c.advance(1_000);
+    let out = kubectl(&mut c, "events --for pod/bad --types=Warning -w");
+    assert_eq!(
+        out.stdout,
+        "LAST SEEN   TYPE      REASON   OBJECT    MESSAGE\n\
+         1s          Warning   Failed   Pod/bad   Failed to pull image \"nosuchimage\": failed to pull and unpack image \"docker.io/library/nosuchimage:latest\": failed to resolve reference \"docker.io/library/nosuchimage:latest\": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed\n\
+         1s          Warning   Failed   Pod/bad   Error: ErrImagePull\n"
+    );
+    let mut watch = out.follow.expect("events -w goes on");
+    let mut later = String::new();
+    for _ in 0..20 {
+        c.advance(1_000);
+        later.push_str(&watch.poll(&c).stdout);
+    }
+    // Each new event and repeat as it came (LAST SEEN then), the columns kept as wide
+    // as they have been once a repeat widened them.
+    let failed = "Failed to pull image \"nosuchimage\": failed to pull and unpack image \"docker.io/library/nosuchimage:latest\": failed to resolve reference \"docker.io/library/nosuchimage:latest\": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed";
+    assert_eq!(
+        later,
+        format!(
+            "0s          Warning   Failed   Pod/bad   Error: ImagePullBackOff\n\
+             0s (x2 over 12s)   Warning   Failed   Pod/bad   {failed}\n\
+             0s (x2 over 12s)   Warning   Failed   Pod/bad   Error: ErrImagePull\n\
+             0s (x2 over 12s)   Warning   Failed   Pod/bad   Error: ImagePullBackOff\n"
+        )
+    );
+    let out = kubectl(&mut c, "events --for=pod/bad");
+    let first: Vec<&str> = out.stdout.lines().take(2).collect();
+    assert_eq!(
+        first,
+        [
+            "LAST SEEN           TYPE      REASON      OBJECT    MESSAGE",
+            "21s                 Normal    Scheduled   Pod/bad   Successfully assigned default/bad to k8s-worker-02",
+        ]
+    );
+    for (line, stderr) in [
+        (
+            "events --types=Info",
+            "error: valid --types are Normal or Warning\n",
+        ),
+        (
+            "events --for bad",
+            "error: --for must be in resource/name form\n",
+        ),
+        (
+            "events --for pod/a/b",
+            "error: arguments in resource/name form may not have more than one slash\n",
+        ),
+    ] {
+        let out = kubectl(&mut c, line);
+        assert_eq!((out.stderr.as_str(), out.exit_code), (stderr, 1), "{line}");
+    }
+}

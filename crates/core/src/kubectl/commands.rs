@@ -27,6 +27,7 @@ Troubleshooting and Debugging Commands:
   describe      Show details of a specific resource or group of resources
   logs          Print the logs for a container in a pod
   exec          Execute a command in a container
+  events        List events
 
 Advanced Commands:
   apply         Apply a configuration to a resource by file name or stdin
@@ -82,6 +83,7 @@ pub fn dispatch(
         "drain" => super::drain::drain(cluster, args, out),
         "wait" => super::wait::wait(cluster, args, out),
         "top" => top(args, out),
+        "events" => super::events::events(cluster, args, out),
         "patch" => super::patch::patch(cluster, args, files, out),
         "help" | "-h" | "--help" => out.out(USAGE),
         other => {
@@ -162,6 +164,19 @@ fn version(args: &[String], out: &mut Output) {
 }
 
 /// `kubectl get`.
+/// `--request-timeout` in milliseconds: a watch ends when it runs out (0, the default,
+/// is never).
+pub(super) fn request_timeout(p: &flags::Parsed) -> Result<Option<u64>, String> {
+    match p.string("request-timeout").unwrap_or("0") {
+        "0" => Ok(None),
+        t => match crate::clock::parse_duration(t) {
+            Ok(0) => Ok(None),
+            Ok(ms) => Ok(Some(ms)),
+            Err(_) => Err("invalid timeout value. Timeout must be a single integer in seconds, or an integer followed by a corresponding time unit (e.g. 1s | 2m | 3h)".into()),
+        },
+    }
+}
+
 /// Arguments in `TYPE/NAME` form: each object's type and name, or kubectl's error.
 pub(super) fn type_slash_name(args: &[String]) -> Result<Vec<(ResourceType, String)>, String> {
     args.iter()

@@ -14,6 +14,7 @@ const COMMANDS: &[&str] = &[
     "delete",
     "describe",
     "drain",
+    "events",
     "exec",
     "explain",
     "expose",
@@ -76,6 +77,13 @@ fn flags(command: &str) -> &'static [&'static str] {
         ],
         "expose" => &["--name", "--port", "--selector", "--target-port", "--type"],
         "wait" => &["--all", "--for", "--selector", "--timeout"],
+        "events" => &[
+            "--all-namespaces",
+            "--for",
+            "--no-headers",
+            "--types",
+            "--watch",
+        ],
         "patch" => &["--patch", "--patch-file", "--type"],
         "create" | "apply" => &["--filename"],
         "drain" => &[

@@ -244,14 +244,9 @@ pub(super) fn get(
         Ok(s) => s,
         Err(e) => return out.fail(e),
     };
-    // `--request-timeout`: a watch ends when it runs out (0, the default, is never).
-    let timeout = match p.string("request-timeout").unwrap_or("0") {
-        "0" => None,
-        t => match crate::clock::parse_duration(t) {
-            Ok(0) => None,
-            Ok(ms) => Some(ms),
-            Err(_) => return out.fail("invalid timeout value. Timeout must be a single integer in seconds, or an integer followed by a corresponding time unit (e.g. 1s | 2m | 3h)"),
-        },
+    let timeout = match super::commands::request_timeout(&p) {
+        Ok(t) => t,
+        Err(e) => return out.fail(e),
     };
 
     // TYPE [NAME...], TYPE1,TYPE2, or TYPE/NAME...

@@ -12,6 +12,7 @@ pub mod container;
 pub mod customcolumns;
 pub mod describe;
 mod drain;
+pub mod events;
 pub mod explain;
 mod expose;
 pub mod flags;
@@ -71,6 +72,8 @@ pub enum Follow {
     Watch(Box<get::GetWatch>),
     /// `kubectl wait`
     Wait(Box<wait::Wait>),
+    /// `kubectl events --watch`
+    Events(Box<events::EventsWatch>),
 }
 
 /// What a [`Follow`] printed since it was last polled, and its exit code once it
@@ -88,6 +91,7 @@ impl Follow {
             Follow::Logs(logs) => logs.poll(cluster),
             Follow::Watch(watch) => watch.poll(cluster),
             Follow::Wait(wait) => return wait.poll(cluster),
+            Follow::Events(events) => return events.poll(cluster),
         };
         Polled {
             stdout,
