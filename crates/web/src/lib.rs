@@ -1287,8 +1287,8 @@ impl App {
 
     /// Runs one terminal line in the node shell (kubectl, ssh, sudo -i, ls, cat, ...);
     /// `clear` empties the screen. The editor's text is ~/pod.yaml on the control plane.
-    /// Appends what `kubectl logs -f` or `kubectl get -w` printed since the last tick to
-    /// its output.
+    /// Appends what the following command (`kubectl logs -f`, `get -w`, `wait`, ...)
+    /// printed since the last tick to its output.
     fn follow(&mut self) -> bool {
         if !self.session.following() {
             return false;

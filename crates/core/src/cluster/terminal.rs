@@ -39,7 +39,8 @@ pub struct Session {
     /// The last line logged out of the outermost shell (a fresh login took its place).
     #[serde(skip)]
     logged_out: bool,
-    /// `kubectl logs -f` or `kubectl get -w` still running in the foreground.
+    /// A following command (`kubectl logs -f`, `get -w`, `events -w`, `wait`) still
+    /// running in the foreground.
     #[serde(skip)]
     following: Option<crate::kubectl::Follow>,
 }
@@ -99,13 +100,12 @@ impl Session {
         }
     }
 
-    /// Whether `kubectl logs -f` or `kubectl get -w` holds the terminal.
+    /// Whether a following command (`kubectl logs -f`, `get -w`, ...) holds the terminal.
     pub fn following(&self) -> bool {
         self.following.is_some()
     }
 
-    /// Ctrl-C: stops `kubectl logs -f` or `kubectl get -w`; false when nothing was
-    /// running.
+    /// Ctrl-C: stops the following command; false when nothing was running.
     pub fn interrupt(&mut self) -> bool {
         self.following.take().is_some()
     }
@@ -389,8 +389,8 @@ impl Cluster {
             .and_then(|n| n.metadata.name.clone())
     }
 
-    /// What `kubectl logs -f` or `get -w` in the session's foreground printed since the last call;
-    /// the session is free again once the stream ended.
+    /// What the following command in the session's foreground printed since the last
+    /// call; the session is free again once it ended.
     pub fn terminal_follow(&self, session: &mut Session) -> Vec<(Stream, Vec<u8>)> {
         let Some(follow) = session.following.as_mut() else {
             return Vec::new();

@@ -191,14 +191,14 @@ pub struct LogFollow {
 impl LogFollow {
     /// The lines written since the last poll, and whether the stream has ended: every
     /// followed container stopped (exited, restarted, or its pod is gone).
-    pub fn poll(&mut self, cluster: &Cluster) -> (String, bool) {
+    pub fn poll(&mut self, cluster: &Cluster) -> super::Polled {
         let pod = cluster
             .api()
             .pods
             .get(&self.namespace, &self.pod)
             .filter(|p| p.metadata.uid.as_deref() == Some(self.uid.as_str()));
         let Some(pod) = pod else {
-            return (String::new(), true);
+            return super::Polled::finished();
         };
         let mut text = String::new();
         let mut running = false;
@@ -221,7 +221,7 @@ impl LogFollow {
             }
             running |= state_of(pod, container).is_some_and(|s| s.running.is_some());
         }
-        (text, !running)
+        super::Polled::printed(text, !running)
     }
 }
 

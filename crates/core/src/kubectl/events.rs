@@ -194,10 +194,7 @@ impl EventsWatch {
         let mut polled = Polled::default();
         let changes = match cluster.api().watch_cache().since(self.seq) {
             Ok(changes) => changes,
-            Err(Closed) => {
-                polled.ended = Some(0);
-                return polled;
-            }
+            Err(Closed) => return Polled::finished(),
         };
         for c in changes {
             self.seq = c.seq;

@@ -528,12 +528,12 @@ impl GetWatch {
     /// The rows (or documents) for the changes since the last poll, and whether the
     /// watch has ended: its `--request-timeout` ran out, or the server closed it
     /// because it fell too far behind.
-    pub fn poll(&mut self, cluster: &Cluster) -> (String, bool) {
+    pub fn poll(&mut self, cluster: &Cluster) -> super::Polled {
         let now = cluster.now();
         let mut text = String::new();
         let changes = match cluster.api().watch_cache().since(self.seq) {
             Ok(changes) => changes,
-            Err(Closed) => return (text, true),
+            Err(Closed) => return super::Polled::finished(),
         };
         for c in changes {
             self.seq = c.seq;
@@ -544,7 +544,7 @@ impl GetWatch {
                 text.push_str(&self.print(&[o], Some(c.change), c.at).unwrap_or_default());
             }
         }
-        (text, self.until.is_some_and(|t| now >= t))
+        super::Polled::printed(text, self.until.is_some_and(|t| now >= t))
     }
 
     fn watches(&self, o: &ObjectRef<'_>) -> bool {

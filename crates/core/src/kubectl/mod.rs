@@ -53,9 +53,9 @@ pub struct Output {
     pub stdout: String,
     pub stderr: String,
     pub exit_code: i32,
-    /// `kubectl logs -f`, `kubectl get --watch`, `kubectl wait`: the command goes on
-    /// as simulated time runs; the front end polls it ([`Follow::poll`]) until it ends or the person
-    /// stops it.
+    /// `kubectl logs -f`, `get --watch`, `events --watch`, `wait`: the command goes on
+    /// as simulated time runs; the front end polls it ([`Follow::poll`]) until it ends
+    /// or the person stops it.
     pub follow: Option<Follow>,
     /// `kubectl exec -it POD -- sh` at a terminal: the shell now reads the lines the
     /// person types; the front end sends them to [`Cluster::exec_line`] until the
@@ -85,18 +85,29 @@ pub struct Polled {
     pub ended: Option<i32>,
 }
 
-impl Follow {
-    pub fn poll(&mut self, cluster: &Cluster) -> Polled {
-        let (stdout, ended) = match self {
-            Follow::Logs(logs) => logs.poll(cluster),
-            Follow::Watch(watch) => watch.poll(cluster),
-            Follow::Wait(wait) => return wait.poll(cluster),
-            Follow::Events(events) => return events.poll(cluster),
-        };
+impl Polled {
+    /// `stdout`, and a successful end if `ended`.
+    fn printed(stdout: String, ended: bool) -> Polled {
         Polled {
             stdout,
             stderr: String::new(),
             ended: ended.then_some(0),
+        }
+    }
+
+    /// A successful end with nothing more printed.
+    fn finished() -> Polled {
+        Polled::printed(String::new(), true)
+    }
+}
+
+impl Follow {
+    pub fn poll(&mut self, cluster: &Cluster) -> Polled {
+        match self {
+            Follow::Logs(logs) => logs.poll(cluster),
+            Follow::Watch(watch) => watch.poll(cluster),
+            Follow::Wait(wait) => wait.poll(cluster),
+            Follow::Events(events) => events.poll(cluster),
         }
     }
 }
