@@ -32,6 +32,7 @@ pub fn generate() -> String {
     generator.subschema_for::<Namespace>();
     let mut defs = generator.definitions().clone();
     add_enums(&mut defs);
+    spec_required(&mut defs);
     let mut names: Vec<&String> = defs.keys().collect();
     names.sort();
     let mut out = String::from("{\n");
@@ -71,6 +72,45 @@ fn add_enums(defs: &mut Map<String, Value>) {
         prop.insert("description".into(), Value::String(text));
         let list = values.iter().map(|(v, _)| Value::String(v.to_string()));
         prop.insert("enum".into(), Value::Array(list.collect()));
+    }
+}
+
+/// The kinds whose Go type declares `metadata` without `omitempty`, so the API's spec
+/// lists it as required (k8s-openapi makes `metadata` required on every kind).
+const METADATA_REQUIRED: &[&str] = &["io.k8s.api.core.v1.Event"];
+
+/// The start of the description the API gives a reference's `name` that it defaults to
+/// `""` and so does not list as required (k8s-openapi's types make such a field a plain
+/// `String`, which its schemas mark required).
+const DEFAULTED_NAME: &str =
+    "Name of the referent. This field is effectively required, but due to backwards compatibility is allowed to be empty.";
+
+/// Makes every `required` list the API's own: k8s-openapi's schemas also require the
+/// fields its types hold without `Option` (`metadata` of every kind, defaulted names).
+/// `kubectl explain` marks `-required-` from these lists.
+fn spec_required(defs: &mut Map<String, Value>) {
+    for (name, def) in defs.iter_mut() {
+        let Some(obj) = def.as_object_mut() else {
+            continue;
+        };
+        let props = obj.get("properties").and_then(Value::as_object).cloned();
+        let Some(Value::Array(required)) = obj.get_mut("required") else {
+            continue;
+        };
+        required.retain(|field| {
+            let field = field.as_str().unwrap_or_default();
+            let description = props
+                .as_ref()
+                .and_then(|p| p.get(field))
+                .and_then(|p| p.get("description"))
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let metadata = field == "metadata" && !METADATA_REQUIRED.contains(&name.as_str());
+            !(metadata || description.starts_with(DEFAULTED_NAME))
+        });
+        if required.is_empty() {
+            obj.remove("required");
+        }
     }
 }
 

@@ -223,13 +223,16 @@ pub fn explain(kind: &str, path: &[String], recursive: bool) -> Result<Explanati
     })
 }
 
+/// The lines kubectl's template writes before it follows the field path: they reach
+/// stdout even when the path then turns out not to exist.
+fn header(kind: &str, version: &str) -> String {
+    format!("KIND:       {kind}\nVERSION:    {version}\n\n")
+}
+
 impl Explanation {
     /// kubectl's `plaintext` layout.
     pub fn plaintext(&self) -> String {
-        let mut s = format!(
-            "KIND:       {}\nVERSION:    {}\n\n",
-            self.kind, self.version
-        );
+        let mut s = header(&self.kind, &self.version);
         if let Some((name, ty)) = &self.field {
             s.push_str(&format!("FIELD: {name} <{ty}>\n"));
             if !self.field_enum.is_empty() {
@@ -376,6 +379,7 @@ pub(super) fn explain_command(args: &[String], out: &mut Output) {
         1 => {}
         _ => return out.fail("We accept only this format: explain RESOURCE"),
     }
+    let mut kind = None;
     let result = parse_request(&p.positionals[0]).and_then(|(resource, path)| {
         match p.string("output").unwrap_or("plaintext") {
             "plaintext" => {}
@@ -392,11 +396,17 @@ pub(super) fn explain_command(args: &[String], out: &mut Output) {
                 resource: resource.plural.to_string(),
             });
         }
+        kind = Some(resource.kind);
         explain(resource.kind, &path, p.bool("recursive"))
     });
     match result {
         Ok(e) => out.out(e.plaintext()),
-        Err(e) => out.fail(e.to_string()),
+        Err(e) => {
+            if let (ExplainError::FieldNotFound(_), Some(kind)) = (&e, kind) {
+                out.out(header(kind, "v1"));
+            }
+            out.fail(e.to_string())
+        }
     }
 }
 
@@ -432,6 +442,56 @@ mod tests {
                 defs.contains_key(&format!("io.k8s.api.core.v1.{kind}")),
                 "{kind}"
             );
+        }
+    }
+
+    /// `-required-` marks what the API's spec requires, not what k8s-openapi's types hold
+    /// without `Option`: a Pod's metadata is optional, an Event's is not; a key selector
+    /// requires its key, not its (defaulted) name.
+    #[test]
+    fn required_fields_are_the_specs() {
+        let path = |p: &str| -> Vec<String> { p.split('.').map(str::to_string).collect() };
+        let table: &[(&str, &str, &str, bool)] = &[
+            ("Pod", "", "metadata", false),
+            ("Pod", "", "spec", false),
+            ("Service", "", "metadata", false),
+            ("Node", "", "metadata", false),
+            ("Event", "", "metadata", true),
+            ("Event", "", "involvedObject", true),
+            ("Pod", "spec", "containers", true),
+            (
+                "Pod",
+                "spec.containers.env.valueFrom.configMapKeyRef",
+                "key",
+                true,
+            ),
+            (
+                "Pod",
+                "spec.containers.env.valueFrom.configMapKeyRef",
+                "name",
+                false,
+            ),
+            (
+                "Pod",
+                "spec.containers.env.valueFrom.secretKeyRef",
+                "key",
+                true,
+            ),
+            (
+                "Pod",
+                "spec.containers.env.valueFrom.secretKeyRef",
+                "name",
+                false,
+            ),
+            ("Pod", "spec.imagePullSecrets", "name", false),
+            ("Pod", "spec.volumes.configMap", "name", false),
+            ("Pod", "spec.volumes", "name", true),
+        ];
+        for (kind, at, field, required) in table {
+            let at = if at.is_empty() { Vec::new() } else { path(at) };
+            let e = explain(kind, &at, false).expect("the path exists");
+            let f = e.fields.iter().find(|f| f.name == *field).expect("listed");
+            assert_eq!(f.required, *required, "{kind} {at:?} {field}");
         }
     }
 
