@@ -533,7 +533,7 @@ impl Cluster {
                 self.taint_eviction.next_due(),
                 crate::controllers::node_lifecycle::next_due(
                     &self.api,
-                    self.kubelet.stopped_nodes(),
+                    &self.kubelet.stopped_nodes(),
                 ),
             ]
             .into_iter()
@@ -565,7 +565,7 @@ impl Cluster {
             self.kubelet.next_due(),
             self.queue.next_due(),
             self.taint_eviction.next_due(),
-            crate::controllers::node_lifecycle::next_due(&self.api, self.kubelet.stopped_nodes()),
+            crate::controllers::node_lifecycle::next_due(&self.api, &self.kubelet.stopped_nodes()),
         ]
         .into_iter()
         .flatten()
@@ -585,7 +585,7 @@ impl Cluster {
             let endpoints = crate::controllers::endpoints::sync(&mut self.api, self.now);
             let lifecycle = crate::controllers::node_lifecycle::sync(
                 &mut self.api,
-                self.kubelet.stopped_nodes(),
+                &self.kubelet.stopped_nodes(),
                 self.now,
             );
             let evicted = self.taint_eviction.sync(&mut self.api, self.now);

@@ -8,86 +8,13 @@
 use crate::apiserver::{ApiServer, EventRecord};
 use crate::clock::SimTime;
 use crate::keyed::Keyed;
+use crate::model::node::{ready_status, set_conditions};
 use crate::model::{Node, PodCondition, Taint};
-use k8s_openapi::api::core::v1::NodeCondition;
 
 /// kube-controller-manager's `--node-monitor-grace-period` default.
 pub const NODE_MONITOR_GRACE_MS: u64 = 50_000;
 pub const UNREACHABLE: &str = "node.kubernetes.io/unreachable";
 const COMPONENT: &str = "node-controller";
-
-/// The status of the node's Ready condition (`True`, `False`, `Unknown`; empty if none).
-pub fn ready_status(node: &Node) -> &str {
-    node.status
-        .as_ref()
-        .and_then(|s| s.conditions.as_ref())
-        .and_then(|cs| cs.iter().find(|c| c.type_ == "Ready"))
-        .map_or("", |c| c.status.as_str())
-}
-
-/// The conditions a healthy kubelet posts (Ready, no pressure), with transition times
-/// moved to `now` where the status changes.
-pub fn set_kubelet_conditions(node: &mut Node, now: SimTime) {
-    const HEALTHY: [(&str, &str, &str, &str); 4] = [
-        (
-            "MemoryPressure",
-            "False",
-            "KubeletHasSufficientMemory",
-            "kubelet has sufficient memory available",
-        ),
-        (
-            "DiskPressure",
-            "False",
-            "KubeletHasNoDiskPressure",
-            "kubelet has no disk pressure",
-        ),
-        (
-            "PIDPressure",
-            "False",
-            "KubeletHasSufficientPID",
-            "kubelet has sufficient PID available",
-        ),
-        (
-            "Ready",
-            "True",
-            "KubeletReady",
-            "kubelet is posting ready status",
-        ),
-    ];
-    set_conditions(node, now, &HEALTHY);
-}
-
-fn set_conditions(node: &mut Node, now: SimTime, wanted: &[(&str, &str, &str, &str)]) {
-    let conditions = node
-        .status
-        .get_or_insert_with(Default::default)
-        .conditions
-        .get_or_insert_with(Vec::new);
-    for (type_, status, reason, message) in wanted {
-        let at = Some(now.to_time());
-        match conditions.iter_mut().find(|c| c.type_ == *type_) {
-            Some(c) => {
-                if c.status != *status {
-                    c.last_transition_time = at.clone();
-                }
-                c.status = status.to_string();
-                c.reason = Some(reason.to_string());
-                c.message = Some(message.to_string());
-                if *status != "Unknown" {
-                    c.last_heartbeat_time = at;
-                }
-            }
-            None => conditions.push(NodeCondition {
-                type_: type_.to_string(),
-                status: status.to_string(),
-                reason: Some(reason.to_string()),
-                message: Some(message.to_string()),
-                last_heartbeat_time: at.clone(),
-                last_transition_time: at,
-            }),
-        }
-    }
-}
 
 fn has_unreachable_taint(node: &Node) -> bool {
     node.spec
