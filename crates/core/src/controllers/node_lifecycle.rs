@@ -5,6 +5,7 @@
 //! not Ready. The NoExecute taint lets the taint eviction controller evict the pods after
 //! their default 300 s toleration. When the kubelet posts Ready again the taints go.
 
+use super::{Controller, ControllerContext, Progress};
 use crate::apiserver::{ApiServer, EventRecord};
 use crate::clock::SimTime;
 use crate::keyed::Keyed;
@@ -23,8 +24,27 @@ fn has_unreachable_taint(node: &Node) -> bool {
         .is_some_and(|ts| ts.iter().any(|t| t.key == UNREACHABLE))
 }
 
+/// The node lifecycle controller. It learns which kubelets are silent from the context;
+/// what it keeps is only when the next one becomes unreachable, worked out at each sync.
+#[derive(Debug, Clone, Default)]
+pub struct NodeLifecycle {
+    next: Option<SimTime>,
+}
+
+impl Controller for NodeLifecycle {
+    fn sync(&mut self, ctx: &mut ControllerContext<'_>) -> Progress {
+        let changed = sync(ctx.api, &ctx.silent_kubelets, ctx.now);
+        self.next = next_due(ctx.api, &ctx.silent_kubelets);
+        Progress::changed_if(changed)
+    }
+
+    fn next_due(&self) -> Option<SimTime> {
+        self.next
+    }
+}
+
 /// When the next node becomes unreachable, if one will.
-pub fn next_due(api: &ApiServer, stopped: &Keyed<String, SimTime>) -> Option<SimTime> {
+fn next_due(api: &ApiServer, stopped: &Keyed<String, SimTime>) -> Option<SimTime> {
     stopped
         .iter()
         .filter(|(name, _)| {
@@ -38,7 +58,7 @@ pub fn next_due(api: &ApiServer, stopped: &Keyed<String, SimTime>) -> Option<Sim
 
 /// Marks nodes whose kubelet stopped long enough ago, and clears the taints of nodes whose
 /// kubelet is back. Returns whether anything changed.
-pub fn sync(api: &mut ApiServer, stopped: &Keyed<String, SimTime>, now: SimTime) -> bool {
+fn sync(api: &mut ApiServer, stopped: &Keyed<String, SimTime>, now: SimTime) -> bool {
     let mut changed = false;
     // Decided on borrowed nodes; only those with something to change are copied (this
     // runs in every settle pass).
