@@ -12,6 +12,7 @@ use crate::controllers::endpoints::EndpointsController;
 use crate::controllers::namespace::NamespaceController;
 use crate::controllers::node_ipam::NodeIpam;
 use crate::controllers::node_lifecycle::NodeLifecycle;
+use crate::controllers::podgc::PodGc;
 use crate::controllers::taint_eviction::TaintEviction;
 use crate::controllers::{Controller, ControllerContext, Progress};
 use crate::git::Remotes;
@@ -29,7 +30,7 @@ pub use default_nodes::default_nodes;
 
 /// How many controllers the cluster runs ([`Cluster::controllers`]), and how many of
 /// them run before the scheduler in a settle pass (node IPAM).
-const CONTROLLERS: usize = 5;
+const CONTROLLERS: usize = 6;
 const CONTROLLERS_BEFORE_SCHEDULER: usize = 1;
 
 /// What happened to one object of an applied manifest.
@@ -117,6 +118,9 @@ pub struct Cluster {
     bootstrap_service: bool,
     #[serde(default)]
     taint_eviction: TaintEviction,
+    /// Written only while it has orphaned pods in quarantine (older snapshots have none).
+    #[serde(default, skip_serializing_if = "PodGc::is_idle")]
+    pod_gc: PodGc,
     /// Stateless controllers, and the node lifecycle controller whose only state (when
     /// it is next due) every sync works out again.
     #[serde(skip)]
@@ -149,6 +153,7 @@ impl Cluster {
             queue: SchedulingQueue::default(),
             bootstrap_service: false,
             taint_eviction: Default::default(),
+            pod_gc: Default::default(),
             node_ipam: NodeIpam,
             endpoints: EndpointsController,
             node_lifecycle: Default::default(),
@@ -207,8 +212,9 @@ impl Cluster {
             .map_err(|e| SnapshotError::Corrupt(e.to_string()))?;
         let now = snap.cluster.now;
         snap.cluster.set_now(now);
-        // The control loops run on the restored objects as on any change (and work out
-        // when they are next due).
+        // The control loops run on the restored objects as on any change: they repair
+        // what the saved cluster left undone (a pod bound to a node that is gone goes
+        // to the pod garbage collector) and work out when they are next due.
         snap.cluster.settle();
         Ok(snap.cluster)
     }
@@ -595,6 +601,7 @@ impl Cluster {
             &self.node_lifecycle,
             &self.taint_eviction,
             &self.namespace,
+            &self.pod_gc,
         ]
     }
 
@@ -612,6 +619,7 @@ impl Cluster {
             &mut self.node_lifecycle,
             &mut self.taint_eviction,
             &mut self.namespace,
+            &mut self.pod_gc,
         ];
         let mut progress = Progress::Idle;
         for c in controllers.into_iter().skip(which.start).take(which.len()) {

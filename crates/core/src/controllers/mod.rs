@@ -9,6 +9,7 @@ pub mod endpoints;
 pub mod namespace;
 pub mod node_ipam;
 pub mod node_lifecycle;
+pub mod podgc;
 pub mod taint_eviction;
 
 use crate::apiserver::ApiServer;

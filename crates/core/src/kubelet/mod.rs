@@ -7,7 +7,9 @@
 //! its image plus its mounts, an environment built as the kubelet builds it, and runs
 //! its command in the [`shell`](crate::shell) as a resumable process. Exits are handled
 //! per restartPolicy with kubelet's back-off (CrashLoopBackOff); the pod's status
-//! (phase, conditions, container states, IPs) and Events read as a real kubelet's.
+//! (phase, conditions, container states, IPs) and Events read as a real kubelet's. A pod
+//! bound to a node that does not exist has no kubelet: it is never run (the pod garbage
+//! collector removes it).
 //!
 //! Split as the real kubelet is (pkg/kubelet): [`nodestatus`] (registration, capacity,
 //! node conditions), [`pod_workers`] (the per-pod sync loop and termination),

@@ -109,7 +109,7 @@ impl Kubelet {
                     && p.spec
                         .as_ref()
                         .and_then(|s| s.node_name.as_deref())
-                        .is_some_and(|n| !self.is_stopped(n))
+                        .is_some_and(|n| !self.is_stopped(n) && api.nodes.get("", n).is_some())
             })
             .map(|p| {
                 (
@@ -271,6 +271,10 @@ impl Kubelet {
             };
             if self.is_stopped(&ctx.node) {
                 // The kubelet is down: the pod stays Terminating until it is back.
+                continue;
+            }
+            if !self.pods.contains_key(&uid) && ctx.api.nodes.get("", &ctx.node).is_none() {
+                // No such node, so no kubelet: the pod garbage collector removes it.
                 continue;
             }
             let Some(work) = self.pods.get_mut(&uid) else {
