@@ -47,7 +47,7 @@ impl PodGc {
 
 impl Controller for PodGc {
     fn sync(&mut self, ctx: &mut ControllerContext<'_>) -> Progress {
-        let terminated = gc_terminated(ctx.api);
+        let terminated = gc_terminated(ctx.api, TERMINATED_POD_GC_THRESHOLD);
         terminated | self.gc_orphaned(ctx.api, ctx.now)
     }
 
@@ -109,8 +109,8 @@ impl PodGc {
     }
 }
 
-/// Terminated pods beyond the threshold go, evicted ones first, then the oldest.
-fn gc_terminated(api: &mut ApiServer) -> Progress {
+/// Terminated pods beyond `threshold` go, evicted ones first, then the oldest.
+fn gc_terminated(api: &mut ApiServer, threshold: usize) -> Progress {
     let phase = |p: &Pod| {
         p.status
             .as_ref()
@@ -119,7 +119,7 @@ fn gc_terminated(api: &mut ApiServer) -> Progress {
     };
     let terminated = |p: &&Pod| matches!(phase(p).as_deref(), Some("Succeeded" | "Failed"));
     let count = api.pods.list().filter(terminated).count();
-    if count <= TERMINATED_POD_GC_THRESHOLD {
+    if count <= threshold {
         return Progress::Idle;
     }
     let mut pods: Vec<&Pod> = api.pods.list().filter(terminated).collect();
@@ -132,11 +132,7 @@ fn gc_terminated(api: &mut ApiServer) -> Progress {
             p.metadata.name.clone(),
         )
     });
-    let doomed: Vec<Pod> = pods
-        .into_iter()
-        .take(count - TERMINATED_POD_GC_THRESHOLD)
-        .cloned()
-        .collect();
+    let doomed: Vec<Pod> = pods.into_iter().take(count - threshold).cloned().collect();
     for pod in doomed {
         mark_failed_and_delete(api, pod, None);
     }
@@ -161,4 +157,61 @@ fn mark_failed_and_delete(api: &mut ApiServer, mut pod: Pod, condition: Option<P
         let _ = api.update_pod(pod);
     }
     let _ = api.delete_pod(&ns, &name);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pod(name: &str, phase: &str, reason: Option<&str>) -> Pod {
+        Pod {
+            metadata: crate::model::ObjectMeta {
+                name: Some(name.into()),
+                namespace: Some("default".into()),
+                ..Default::default()
+            },
+            spec: Some(crate::model::PodSpec {
+                containers: vec![crate::model::Container {
+                    name: "c".into(),
+                    image: Some("busybox".into()),
+                    ..Default::default()
+                }],
+                ..Default::default()
+            }),
+            status: Some(crate::model::PodStatus {
+                phase: Some(phase.into()),
+                reason: reason.map(str::to_string),
+                ..Default::default()
+            }),
+        }
+    }
+
+    #[test]
+    fn terminated_pods_beyond_the_threshold_go_evicted_then_oldest_first() {
+        let mut api = ApiServer::new(1, SimTime(0));
+        let pods = [
+            ("old-done", "Succeeded", None, 0),
+            ("running", "Running", None, 1_000),
+            ("new-failed", "Failed", None, 2_000),
+            ("evicted", "Failed", Some("Evicted"), 3_000),
+            ("newest-done", "Succeeded", None, 4_000),
+        ];
+        for (name, phase, reason, at) in pods {
+            let created = api
+                .create_pod(pod(name, phase, reason), SimTime(at))
+                .unwrap();
+            // Creation resets the status: set it as the kubelet would have.
+            let mut p = created.clone();
+            p.status = pod(name, phase, reason).status;
+            api.update_pod(p).unwrap();
+        }
+        assert_eq!(gc_terminated(&mut api, 4), Progress::Idle);
+        assert_eq!(gc_terminated(&mut api, 2), Progress::Changed);
+        let left: Vec<_> = api
+            .pods
+            .list()
+            .filter_map(|p| p.metadata.name.clone())
+            .collect();
+        assert_eq!(left, ["new-failed", "newest-done", "running"]);
+    }
 }
