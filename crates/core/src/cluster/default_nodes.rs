@@ -1,9 +1,9 @@
 //! The chapter's three-node cluster.
 
 use crate::clock::SimTime;
-use crate::model::{Node, NodeSpec, NodeStatus, ObjectMeta, Quantity, Taint};
-use k8s_openapi::api::core::v1::{NodeAddress, NodeCondition, NodeSystemInfo};
-use std::collections::BTreeMap;
+use crate::kubelet::nodestatus::{machine_allocatable, machine_capacity, system_info};
+use crate::model::{Node, NodeSpec, NodeStatus, ObjectMeta, Taint};
+use k8s_openapi::api::core::v1::{NodeAddress, NodeCondition};
 
 struct Spec {
     name: &'static str,
@@ -133,46 +133,6 @@ fn node(s: &Spec) -> Node {
             node_info: Some(system_info()),
             ..Default::default()
         }),
-    }
-}
-
-/// What every machine of this cluster has (2 CPUs, 4 GiB): a node's capacity...
-fn resources(cpu: &str, mem: &str) -> BTreeMap<String, Quantity> {
-    crate::sort::collect_map(
-        [
-            ("cpu", cpu),
-            ("ephemeral-storage", "37206272Ki"),
-            ("hugepages-2Mi", "0"),
-            ("memory", mem),
-            ("pods", "110"),
-        ]
-        .map(|(k, v)| (k.to_string(), Quantity(v.to_string()))),
-    )
-}
-
-pub(crate) fn machine_capacity() -> BTreeMap<String, Quantity> {
-    resources("2", "4015828Ki")
-}
-
-/// ...and what the kubelet leaves for pods after its reservations.
-pub(crate) fn machine_allocatable() -> BTreeMap<String, Quantity> {
-    resources("2", "3913428Ki")
-}
-
-/// What a kubelet reports of its machine.
-pub(crate) fn system_info() -> NodeSystemInfo {
-    NodeSystemInfo {
-        architecture: "amd64".into(),
-        boot_id: String::new(),
-        container_runtime_version: "containerd://2.1.4".into(),
-        kernel_version: "6.8.0-45-generic".into(),
-        kube_proxy_version: crate::model::KUBERNETES_VERSION.into(),
-        kubelet_version: crate::model::KUBERNETES_VERSION.into(),
-        machine_id: String::new(),
-        operating_system: "linux".into(),
-        os_image: "Ubuntu 24.04.1 LTS".into(),
-        system_uuid: String::new(),
-        ..Default::default()
     }
 }
 

@@ -8,6 +8,13 @@ pub use terminal::Session;
 
 use crate::apiserver::{ApiError, ApiServer, EventRecord, PodDeletion, WatchEvent};
 use crate::clock::SimTime;
+use crate::controllers::endpoints::EndpointsController;
+use crate::controllers::namespace::NamespaceController;
+use crate::controllers::node_ipam::NodeIpam;
+use crate::controllers::node_lifecycle::NodeLifecycle;
+use crate::controllers::podgc::PodGc;
+use crate::controllers::taint_eviction::TaintEviction;
+use crate::controllers::{Controller, ControllerContext, Progress};
 use crate::git::Remotes;
 use crate::keyed::Keyed;
 use crate::kubelet::{Kubelet, LogLine, Origin};
@@ -20,6 +27,11 @@ use crate::scheduler::{self, Decision, Scheduler, SCHEDULER_NAME};
 use std::collections::BTreeMap;
 
 pub use default_nodes::default_nodes;
+
+/// How many controllers the cluster runs ([`Cluster::controllers`]), and how many of
+/// them run before the scheduler in a settle pass (node IPAM).
+const CONTROLLERS: usize = 6;
+const CONTROLLERS_BEFORE_SCHEDULER: usize = 1;
 
 /// What happened to one object of an applied manifest.
 #[derive(Debug, Clone, PartialEq)]
@@ -105,7 +117,20 @@ pub struct Cluster {
     #[serde(default)]
     bootstrap_service: bool,
     #[serde(default)]
-    taint_eviction: crate::controllers::taint_eviction::TaintEviction,
+    taint_eviction: TaintEviction,
+    /// Written only while it has orphaned pods in quarantine (older snapshots have none).
+    #[serde(default, skip_serializing_if = "PodGc::is_idle")]
+    pod_gc: PodGc,
+    /// Stateless controllers, and the node lifecycle controller whose only state (when
+    /// it is next due) every sync works out again.
+    #[serde(skip)]
+    node_ipam: NodeIpam,
+    #[serde(skip)]
+    endpoints: EndpointsController,
+    #[serde(skip)]
+    node_lifecycle: NodeLifecycle,
+    #[serde(skip)]
+    namespace: NamespaceController,
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -128,6 +153,11 @@ impl Cluster {
             queue: SchedulingQueue::default(),
             bootstrap_service: false,
             taint_eviction: Default::default(),
+            pod_gc: Default::default(),
+            node_ipam: NodeIpam,
+            endpoints: EndpointsController,
+            node_lifecycle: Default::default(),
+            namespace: NamespaceController,
         }
     }
 
@@ -182,6 +212,10 @@ impl Cluster {
             .map_err(|e| SnapshotError::Corrupt(e.to_string()))?;
         let now = snap.cluster.now;
         snap.cluster.set_now(now);
+        // The control loops run on the restored objects as on any change: they repair
+        // what the saved cluster left undone (a pod bound to a node that is gone goes
+        // to the pod garbage collector) and work out when they are next due.
+        snap.cluster.settle();
         Ok(snap.cluster)
     }
 
@@ -527,18 +561,7 @@ impl Cluster {
         let target = self.now.plus_ms(ms);
         loop {
             self.settle();
-            let next = [
-                self.kubelet.next_due(),
-                self.queue.next_due(),
-                self.taint_eviction.next_due(),
-                crate::controllers::node_lifecycle::next_due(
-                    &self.api,
-                    self.kubelet.stopped_nodes(),
-                ),
-            ]
-            .into_iter()
-            .flatten()
-            .min();
+            let next = self.next_event_time();
             match next {
                 Some(t) if t <= target && t > self.now => self.set_now(t),
                 Some(t) if t <= self.now => {
@@ -559,45 +582,67 @@ impl Cluster {
         self.api.set_time(now);
     }
 
-    /// The earliest time something is scheduled to happen, if anything is.
+    /// The earliest time something is scheduled to happen, if anything is: a kubelet's
+    /// container step, a pod's scheduling back-off running out, a controller's timer.
     pub fn next_event_time(&self) -> Option<SimTime> {
-        [
-            self.kubelet.next_due(),
-            self.queue.next_due(),
-            self.taint_eviction.next_due(),
-            crate::controllers::node_lifecycle::next_due(&self.api, self.kubelet.stopped_nodes()),
-        ]
-        .into_iter()
-        .flatten()
-        .min()
+        [self.kubelet.next_due(), self.queue.next_due()]
+            .into_iter()
+            .chain(self.controllers().iter().map(|c| c.next_due()))
+            .flatten()
+            .min()
     }
 
-    /// Runs the control loops at the current instant until nothing changes.
+    /// kube-controller-manager's controllers, in the order a settle pass runs them (the
+    /// first [`CONTROLLERS_BEFORE_SCHEDULER`] before the scheduler and the kubelets).
+    fn controllers(&self) -> [&dyn Controller; CONTROLLERS] {
+        [
+            &self.node_ipam,
+            &self.endpoints,
+            &self.node_lifecycle,
+            &self.taint_eviction,
+            &self.namespace,
+            &self.pod_gc,
+        ]
+    }
+
+    /// Runs the controllers `which` (positions in [`Cluster::controllers`]' order; the
+    /// same controllers, mutably).
+    fn run_controllers(&mut self, which: std::ops::Range<usize>) -> Progress {
+        let mut ctx = ControllerContext {
+            api: &mut self.api,
+            now: self.now,
+            silent_kubelets: self.kubelet.stopped_nodes(),
+        };
+        let controllers: [&mut dyn Controller; CONTROLLERS] = [
+            &mut self.node_ipam,
+            &mut self.endpoints,
+            &mut self.node_lifecycle,
+            &mut self.taint_eviction,
+            &mut self.namespace,
+            &mut self.pod_gc,
+        ];
+        let mut progress = Progress::Idle;
+        for c in controllers.into_iter().skip(which.start).take(which.len()) {
+            progress |= c.sync(&mut ctx);
+        }
+        progress
+    }
+
+    /// Runs the control loops at the current instant until nothing changes. A pass
+    /// goes: node IPAM (a new node's pod CIDR, before pods on it get IPs), the scheduler,
+    /// the kubelets, then the other controllers.
     fn settle(&mut self) {
         if self.bootstrap_service && self.api.services.get("default", "kubernetes").is_none() {
             default_nodes::create_kubernetes_service(&mut self.api, self.now);
         }
         for _ in 0..64 {
             self.observe();
-            let cidrs = crate::controllers::node_ipam::sync(&mut self.api);
-            let scheduled = self.schedule_pending();
-            let synced = self.kubelet.sync(&mut self.api, &mut self.git, self.now);
-            let endpoints = crate::controllers::endpoints::sync(&mut self.api, self.now);
-            let lifecycle = crate::controllers::node_lifecycle::sync(
-                &mut self.api,
-                self.kubelet.stopped_nodes(),
-                self.now,
-            );
-            let evicted = self.taint_eviction.sync(&mut self.api, self.now);
-            let namespaces = crate::controllers::namespace::sync(&mut self.api, self.now);
-            if !cidrs
-                && !scheduled
-                && !synced
-                && !endpoints
-                && !evicted
-                && !lifecycle
-                && !namespaces
-            {
+            let mut progress = self.run_controllers(0..CONTROLLERS_BEFORE_SCHEDULER);
+            progress |= Progress::changed_if(self.schedule_pending());
+            progress |=
+                Progress::changed_if(self.kubelet.sync(&mut self.api, &mut self.git, self.now));
+            progress |= self.run_controllers(CONTROLLERS_BEFORE_SCHEDULER..CONTROLLERS);
+            if progress == Progress::Idle {
                 break;
             }
         }

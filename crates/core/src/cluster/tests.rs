@@ -724,3 +724,65 @@ fn kubectl_events_lists_and_watches() {
         assert_eq!((out.stderr.as_str(), out.exit_code), (stderr, 1), "{line}");
     }
 }
+
+const LOST: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: lost\nspec:\n  nodeName: k8s-worker-09\n  containers:\n  - name: nginx\n    image: nginx\n";
+
+#[test]
+fn a_pod_bound_to_a_missing_node_never_runs_and_is_collected() {
+    let mut c = Cluster::with_default_nodes(1);
+    c.create_from_text("lost.yaml", LOST).unwrap();
+    c.advance(39_000);
+    // No kubelet runs it: Pending, no container started, no kubelet events.
+    assert_eq!(phase_of(&c, "lost"), "Pending");
+    assert!(c.logs("default", "lost", "nginx", false).is_none());
+    let about_lost = |c: &Cluster| {
+        c.api()
+            .events
+            .list()
+            .filter(|e| e.involved_object.name.as_deref() == Some("lost"))
+            .count()
+    };
+    assert_eq!(about_lost(&c), 0);
+    // The pod garbage collector saw it at its run at 0 s; after the 40 s quarantine it
+    // marks it Failed (DisruptionTarget) and force-deletes it.
+    let watch = c.watch("pods");
+    c.advance(1_000);
+    assert!(c.api().pods.get("default", "lost").is_none());
+    let changes: Vec<_> = c.api().watch_cache().since(watch).unwrap().collect();
+    let failed = changes.iter().any(|ch| match &ch.object {
+        Object::Pod(p) if ch.change == crate::apiserver::watch_cache::ChangeType::Modified => {
+            let status = p.status.as_ref().unwrap();
+            status.phase.as_deref() == Some("Failed")
+                && status.conditions.iter().flatten().any(|c| {
+                    c.type_ == "DisruptionTarget"
+                        && c.reason.as_deref() == Some("DeletionByPodGC")
+                        && c.message.as_deref() == Some("PodGC: node no longer exists")
+                })
+        }
+        _ => false,
+    });
+    assert!(failed, "{changes:?}");
+}
+
+#[test]
+fn a_restored_cluster_collects_the_pods_of_nodes_that_are_gone() {
+    let mut c = Cluster::with_default_nodes(1);
+    c.create_from_text("nginx.yaml", NGINX).unwrap();
+    c.advance(10_000);
+    assert_eq!(phase_of(&c, "nginx"), "Running");
+    let node = node_of(&c, "nginx").unwrap();
+    // A saved cluster (or share link) whose node is gone.
+    let mut saved: serde_json::Value = serde_json::from_str(&c.snapshot()).unwrap();
+    saved["cluster"]["api"]["nodes"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|n| n["metadata"]["name"] != node.as_str());
+    let mut r = Cluster::restore(&saved.to_string()).unwrap();
+    assert!(r.next_event_time().is_some_and(|t| t <= SimTime(60_000)));
+    // Restored at 10 s: the collector's first run is at 20 s, the quarantine ends at 60 s.
+    r.advance(49_000);
+    assert!(r.api().pods.get("default", "nginx").is_some());
+    r.advance(1_000);
+    assert!(r.api().pods.get("default", "nginx").is_none());
+    assert!(r.logs("default", "nginx", "nginx", false).is_none());
+}

@@ -4,6 +4,7 @@
 //! (named ports resolved against each pod's container ports). Addresses are sorted by
 //! IP, as RepackSubsets leaves them.
 
+use super::{Controller, ControllerContext, Progress};
 use crate::apiserver::ApiServer;
 use crate::clock::SimTime;
 use crate::model::{Endpoints, ObjectMeta, Pod, Service};
@@ -111,9 +112,23 @@ fn desired(api: &ApiServer, svc: &Service) -> Option<Vec<EndpointSubset>> {
     Some(subsets)
 }
 
+/// The endpoints controller (stateless).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EndpointsController;
+
+impl Controller for EndpointsController {
+    fn sync(&mut self, ctx: &mut ControllerContext<'_>) -> Progress {
+        Progress::changed_if(sync(ctx.api, ctx.now))
+    }
+
+    fn next_due(&self) -> Option<SimTime> {
+        None
+    }
+}
+
 /// Brings every Endpoints object in line with its Service. Returns whether anything
 /// changed.
-pub fn sync(api: &mut ApiServer, now: SimTime) -> bool {
+fn sync(api: &mut ApiServer, now: SimTime) -> bool {
     let mut changed = false;
     let services: Vec<Service> = api.services.list().cloned().collect();
     for svc in &services {

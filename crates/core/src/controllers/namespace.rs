@@ -5,13 +5,28 @@
 //! and events go at once. When nothing is left the namespace itself goes (its
 //! `kubernetes` finalizer done).
 
+use super::{Controller, ControllerContext, Progress};
 use crate::apiserver::{ApiServer, Store};
 use crate::clock::SimTime;
 use crate::model::ObjectMeta;
 use k8s_openapi::Metadata;
 
+/// The namespace controller (stateless).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NamespaceController;
+
+impl Controller for NamespaceController {
+    fn sync(&mut self, ctx: &mut ControllerContext<'_>) -> Progress {
+        Progress::changed_if(sync(ctx.api, ctx.now))
+    }
+
+    fn next_due(&self) -> Option<SimTime> {
+        None
+    }
+}
+
 /// One pass over the terminating namespaces. Returns whether anything changed.
-pub fn sync(api: &mut ApiServer, now: SimTime) -> bool {
+fn sync(api: &mut ApiServer, now: SimTime) -> bool {
     let terminating: Vec<String> = api
         .namespaces
         .list()

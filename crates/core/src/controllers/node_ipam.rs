@@ -2,7 +2,9 @@
 //! kubeadm sets it up for flannel's 10.244.0.0/16): a node without a pod CIDR gets the
 //! lowest free /24 of the cluster CIDR, which its kubelet hands out pod IPs from.
 
+use super::{Controller, ControllerContext, Progress};
 use crate::apiserver::ApiServer;
+use crate::clock::SimTime;
 use std::collections::BTreeSet;
 
 /// The cluster CIDR's /24s in use, by third octet (`10.244.N.0/24`).
@@ -15,8 +17,22 @@ fn used(api: &ApiServer) -> BTreeSet<u8> {
     )
 }
 
+/// The node IPAM controller (stateless).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NodeIpam;
+
+impl Controller for NodeIpam {
+    fn sync(&mut self, ctx: &mut ControllerContext<'_>) -> Progress {
+        Progress::changed_if(sync(ctx.api))
+    }
+
+    fn next_due(&self) -> Option<SimTime> {
+        None
+    }
+}
+
 /// Gives every node without one a pod CIDR. Returns whether anything changed.
-pub fn sync(api: &mut ApiServer) -> bool {
+fn sync(api: &mut ApiServer) -> bool {
     let waiting: Vec<String> = api
         .nodes
         .list()

@@ -5,89 +5,17 @@
 //! not Ready. The NoExecute taint lets the taint eviction controller evict the pods after
 //! their default 300 s toleration. When the kubelet posts Ready again the taints go.
 
+use super::{Controller, ControllerContext, Progress};
 use crate::apiserver::{ApiServer, EventRecord};
 use crate::clock::SimTime;
 use crate::keyed::Keyed;
+use crate::model::node::{ready_status, set_conditions};
 use crate::model::{Node, PodCondition, Taint};
-use k8s_openapi::api::core::v1::NodeCondition;
 
 /// kube-controller-manager's `--node-monitor-grace-period` default.
 pub const NODE_MONITOR_GRACE_MS: u64 = 50_000;
 pub const UNREACHABLE: &str = "node.kubernetes.io/unreachable";
 const COMPONENT: &str = "node-controller";
-
-/// The status of the node's Ready condition (`True`, `False`, `Unknown`; empty if none).
-pub fn ready_status(node: &Node) -> &str {
-    node.status
-        .as_ref()
-        .and_then(|s| s.conditions.as_ref())
-        .and_then(|cs| cs.iter().find(|c| c.type_ == "Ready"))
-        .map_or("", |c| c.status.as_str())
-}
-
-/// The conditions a healthy kubelet posts (Ready, no pressure), with transition times
-/// moved to `now` where the status changes.
-pub fn set_kubelet_conditions(node: &mut Node, now: SimTime) {
-    const HEALTHY: [(&str, &str, &str, &str); 4] = [
-        (
-            "MemoryPressure",
-            "False",
-            "KubeletHasSufficientMemory",
-            "kubelet has sufficient memory available",
-        ),
-        (
-            "DiskPressure",
-            "False",
-            "KubeletHasNoDiskPressure",
-            "kubelet has no disk pressure",
-        ),
-        (
-            "PIDPressure",
-            "False",
-            "KubeletHasSufficientPID",
-            "kubelet has sufficient PID available",
-        ),
-        (
-            "Ready",
-            "True",
-            "KubeletReady",
-            "kubelet is posting ready status",
-        ),
-    ];
-    set_conditions(node, now, &HEALTHY);
-}
-
-fn set_conditions(node: &mut Node, now: SimTime, wanted: &[(&str, &str, &str, &str)]) {
-    let conditions = node
-        .status
-        .get_or_insert_with(Default::default)
-        .conditions
-        .get_or_insert_with(Vec::new);
-    for (type_, status, reason, message) in wanted {
-        let at = Some(now.to_time());
-        match conditions.iter_mut().find(|c| c.type_ == *type_) {
-            Some(c) => {
-                if c.status != *status {
-                    c.last_transition_time = at.clone();
-                }
-                c.status = status.to_string();
-                c.reason = Some(reason.to_string());
-                c.message = Some(message.to_string());
-                if *status != "Unknown" {
-                    c.last_heartbeat_time = at;
-                }
-            }
-            None => conditions.push(NodeCondition {
-                type_: type_.to_string(),
-                status: status.to_string(),
-                reason: Some(reason.to_string()),
-                message: Some(message.to_string()),
-                last_heartbeat_time: at.clone(),
-                last_transition_time: at,
-            }),
-        }
-    }
-}
 
 fn has_unreachable_taint(node: &Node) -> bool {
     node.spec
@@ -96,8 +24,27 @@ fn has_unreachable_taint(node: &Node) -> bool {
         .is_some_and(|ts| ts.iter().any(|t| t.key == UNREACHABLE))
 }
 
+/// The node lifecycle controller. It learns which kubelets are silent from the context;
+/// what it keeps is only when the next one becomes unreachable, worked out at each sync.
+#[derive(Debug, Clone, Default)]
+pub struct NodeLifecycle {
+    next: Option<SimTime>,
+}
+
+impl Controller for NodeLifecycle {
+    fn sync(&mut self, ctx: &mut ControllerContext<'_>) -> Progress {
+        let changed = sync(ctx.api, &ctx.silent_kubelets, ctx.now);
+        self.next = next_due(ctx.api, &ctx.silent_kubelets);
+        Progress::changed_if(changed)
+    }
+
+    fn next_due(&self) -> Option<SimTime> {
+        self.next
+    }
+}
+
 /// When the next node becomes unreachable, if one will.
-pub fn next_due(api: &ApiServer, stopped: &Keyed<String, SimTime>) -> Option<SimTime> {
+fn next_due(api: &ApiServer, stopped: &Keyed<String, SimTime>) -> Option<SimTime> {
     stopped
         .iter()
         .filter(|(name, _)| {
@@ -111,7 +58,7 @@ pub fn next_due(api: &ApiServer, stopped: &Keyed<String, SimTime>) -> Option<Sim
 
 /// Marks nodes whose kubelet stopped long enough ago, and clears the taints of nodes whose
 /// kubelet is back. Returns whether anything changed.
-pub fn sync(api: &mut ApiServer, stopped: &Keyed<String, SimTime>, now: SimTime) -> bool {
+fn sync(api: &mut ApiServer, stopped: &Keyed<String, SimTime>, now: SimTime) -> bool {
     let mut changed = false;
     // Decided on borrowed nodes; only those with something to change are copied (this
     // runs in every settle pass).

@@ -5,6 +5,7 @@
 //! An eviction records `TaintManagerEviction` events, adds the `DisruptionTarget`
 //! condition and deletes the pod gracefully; a taint removed in time cancels it.
 
+use super::{Controller, ControllerContext, Progress};
 use crate::apiserver::{ApiServer, EventRecord};
 use crate::clock::SimTime;
 use crate::keyed::Keyed;
@@ -64,15 +65,21 @@ fn plan(taints: &[&Taint], tolerations: &[Toleration]) -> Plan {
     }
 }
 
-impl TaintEviction {
-    /// The next time a scheduled eviction fires.
-    pub fn next_due(&self) -> Option<SimTime> {
-        self.pending.values().map(|w| w.trigger).min()
+impl Controller for TaintEviction {
+    fn sync(&mut self, ctx: &mut ControllerContext<'_>) -> Progress {
+        Progress::changed_if(self.reconcile(ctx.api, ctx.now))
     }
 
+    /// The next time a scheduled eviction fires.
+    fn next_due(&self) -> Option<SimTime> {
+        self.pending.values().map(|w| w.trigger).min()
+    }
+}
+
+impl TaintEviction {
     /// Reconciles every bound pod with its node's taints and carries out the evictions
     /// due. Returns whether anything changed.
-    pub fn sync(&mut self, api: &mut ApiServer, now: SimTime) -> bool {
+    fn reconcile(&mut self, api: &mut ApiServer, now: SimTime) -> bool {
         let tainted = api.nodes.list().any(|n| {
             n.spec
                 .as_ref()

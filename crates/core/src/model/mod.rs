@@ -6,6 +6,7 @@ pub mod fieldpath;
 pub mod fields;
 pub mod labels;
 pub mod meta;
+pub mod node;
 pub mod quantity;
 pub mod taints;
 

@@ -1,0 +1,236 @@
+//! Node status (kubelet's pkg/kubelet/nodestatus and its registration): a joining
+//! machine's kubelet registers its node (default labels, addresses, capacity,
+//! allocatable, system info), a kubelet posts its node's conditions (Ready, no
+//! pressure) and, started again, posts them afresh with its pods' status.
+
+use super::status::write_status;
+use super::Kubelet;
+use crate::apiserver::{ApiServer, EventRecord};
+use crate::clock::SimTime;
+use crate::model::node::{ready_status, set_conditions};
+use crate::model::{Node, Quantity};
+use k8s_openapi::api::core::v1::NodeSystemInfo;
+use std::collections::BTreeMap;
+
+impl Kubelet {
+    /// A Node object no kubelet has posted status for (one created with kubectl) is a
+    /// machine joining: its kubelet sets the default labels (hostname, OS, arch) and
+    /// posts what the object lacks — an InternalIP (the next free one after the default
+    /// nodes' 192.168.56.201–203) and Hostname, the machine's capacity and allocatable,
+    /// its system info — and Ready, with the Starting and NodeReady events. A node whose
+    /// kubelet is stopped stays as it is.
+    pub(super) fn register(&mut self, api: &mut ApiServer, now: SimTime) -> bool {
+        let joining: Vec<String> = api
+            .nodes
+            .list()
+            .filter(|n| ready_status(n).is_empty())
+            .filter_map(|n| n.metadata.name.clone())
+            .filter(|n| !self.is_stopped(n))
+            .collect();
+        let mut changed = false;
+        for name in joining {
+            let Some(mut node) = api.nodes.get("", &name).cloned() else {
+                continue;
+            };
+            let taken = crate::sort::collect_set(
+                api.nodes
+                    .list()
+                    .flat_map(|n| n.status.iter().flat_map(|s| s.addresses.iter().flatten()))
+                    .filter(|a| a.type_ == "InternalIP")
+                    .map(|a| a.address.clone()),
+            );
+            // updateDefaultLabels: the machine's hostname, OS and architecture.
+            let labels = node.metadata.labels.get_or_insert_with(Default::default);
+            for (key, value) in [
+                ("beta.kubernetes.io/arch", "amd64"),
+                ("beta.kubernetes.io/os", "linux"),
+                ("kubernetes.io/arch", "amd64"),
+                ("kubernetes.io/hostname", name.as_str()),
+                ("kubernetes.io/os", "linux"),
+            ] {
+                labels.insert(key.into(), value.into());
+            }
+            let status = node.status.get_or_insert_with(Default::default);
+            let addresses = status.addresses.get_or_insert_with(Vec::new);
+            if !addresses.iter().any(|a| a.type_ == "InternalIP") {
+                // 192.168.56.201 on, then 192.168.57.1 and so on.
+                let free = (200..=u32::from(u16::MAX))
+                    .map(|i| format!("192.168.{}.{}", 56 + i / 254, 1 + i % 254))
+                    .find(|ip| !taken.contains(ip));
+                if let Some(ip) = free {
+                    addresses.insert(
+                        0,
+                        k8s_openapi::api::core::v1::NodeAddress {
+                            type_: "InternalIP".into(),
+                            address: ip,
+                        },
+                    );
+                }
+            }
+            if !addresses.iter().any(|a| a.type_ == "Hostname") {
+                addresses.push(k8s_openapi::api::core::v1::NodeAddress {
+                    type_: "Hostname".into(),
+                    address: name.clone(),
+                });
+            }
+            status.capacity.get_or_insert_with(machine_capacity);
+            status.allocatable.get_or_insert_with(machine_allocatable);
+            status.node_info.get_or_insert_with(system_info);
+            set_kubelet_conditions(&mut node, now);
+            let uid = node.metadata.uid.clone().unwrap_or_default();
+            if api.update_node(node).is_err() {
+                continue;
+            }
+            changed = true;
+            announce_start(api, &name, &uid, true, now);
+        }
+        changed
+    }
+
+    /// A restarted kubelet posts its node Ready again (with the Starting and NodeReady
+    /// events) and rewrites its pods' status.
+    pub(super) fn post_status_again(&mut self, api: &mut ApiServer, now: SimTime) -> bool {
+        let nodes: Vec<String> = self
+            .nodes
+            .iter_mut()
+            .filter_map(|(name, n)| std::mem::take(&mut n.resync).then(|| name.clone()))
+            .collect();
+        let mut changed = false;
+        for node in nodes {
+            if let Some(mut n) = api.nodes.get("", &node).cloned() {
+                let uid = n.metadata.uid.clone().unwrap_or_default();
+                let was_ready = ready_status(&n) == "True";
+                set_kubelet_conditions(&mut n, now);
+                if api.update_node(n).is_ok() {
+                    changed = true;
+                }
+                announce_start(api, &node, &uid, !was_ready, now);
+            }
+            let uids: Vec<String> = self
+                .pods
+                .iter()
+                .filter(|(_, w)| w.node == node)
+                .map(|(uid, _)| uid.clone())
+                .collect();
+            for uid in uids {
+                let Some(work) = self.pods.get(&uid) else {
+                    continue;
+                };
+                if let Some(mut pod) = api.pods.get(&work.namespace, &work.name).cloned() {
+                    write_status(&mut pod, work, now);
+                    let _ = api.update_pod(pod);
+                    changed = true;
+                }
+            }
+        }
+        changed
+    }
+}
+
+/// The conditions a healthy kubelet posts (Ready, no pressure), with transition times
+/// moved to `now` where the status changes.
+pub(crate) fn set_kubelet_conditions(node: &mut Node, now: SimTime) {
+    const HEALTHY: [(&str, &str, &str, &str); 4] = [
+        (
+            "MemoryPressure",
+            "False",
+            "KubeletHasSufficientMemory",
+            "kubelet has sufficient memory available",
+        ),
+        (
+            "DiskPressure",
+            "False",
+            "KubeletHasNoDiskPressure",
+            "kubelet has no disk pressure",
+        ),
+        (
+            "PIDPressure",
+            "False",
+            "KubeletHasSufficientPID",
+            "kubelet has sufficient PID available",
+        ),
+        (
+            "Ready",
+            "True",
+            "KubeletReady",
+            "kubelet is posting ready status",
+        ),
+    ];
+    set_conditions(node, now, &HEALTHY);
+}
+
+/// What every machine of this cluster has (2 CPUs, 4 GiB): a node's capacity...
+fn resources(cpu: &str, mem: &str) -> BTreeMap<String, Quantity> {
+    crate::sort::collect_map(
+        [
+            ("cpu", cpu),
+            ("ephemeral-storage", "37206272Ki"),
+            ("hugepages-2Mi", "0"),
+            ("memory", mem),
+            ("pods", "110"),
+        ]
+        .map(|(k, v)| (k.to_string(), Quantity(v.to_string()))),
+    )
+}
+
+pub(crate) fn machine_capacity() -> BTreeMap<String, Quantity> {
+    resources("2", "4015828Ki")
+}
+
+/// ...and what the kubelet leaves for pods after its reservations.
+pub(crate) fn machine_allocatable() -> BTreeMap<String, Quantity> {
+    resources("2", "3913428Ki")
+}
+
+/// What a kubelet reports of its machine.
+pub(crate) fn system_info() -> NodeSystemInfo {
+    NodeSystemInfo {
+        architecture: "amd64".into(),
+        boot_id: String::new(),
+        container_runtime_version: "containerd://2.1.4".into(),
+        kernel_version: "6.8.0-45-generic".into(),
+        kube_proxy_version: crate::model::KUBERNETES_VERSION.into(),
+        kubelet_version: crate::model::KUBERNETES_VERSION.into(),
+        machine_id: String::new(),
+        operating_system: "linux".into(),
+        os_image: "Ubuntu 24.04.1 LTS".into(),
+        system_uuid: String::new(),
+        ..Default::default()
+    }
+}
+
+/// The node's allocatable cpu and memory in milli-units (limits default to them).
+pub(super) fn node_allocatable(api: &ApiServer, node: &str) -> (i128, i128) {
+    let alloc = api
+        .nodes
+        .get("", node)
+        .and_then(|n| n.status.as_ref())
+        .and_then(|s| s.allocatable.clone())
+        .unwrap_or_default();
+    let get = |k: &str| {
+        alloc
+            .get(k)
+            .and_then(|q| crate::model::quantity::parse_milli(&q.0).ok())
+            .unwrap_or(0)
+    };
+    (get("cpu"), get("memory"))
+}
+
+/// A kubelet starting on `node`: the Starting event, and NodeReady when the node became
+/// Ready with it.
+fn announce_start(api: &mut ApiServer, node: &str, uid: &str, became_ready: bool, now: SimTime) {
+    let start = EventRecord::node(
+        node,
+        uid,
+        "Starting",
+        "Starting kubelet.".into(),
+        "kubelet",
+        Some(node),
+    );
+    api.record_event(start, now);
+    if became_ready {
+        let message = format!("Node {node} status is now: NodeReady");
+        let ready = EventRecord::node(node, uid, "NodeReady", message, "kubelet", Some(node));
+        api.record_event(ready, now);
+    }
+}

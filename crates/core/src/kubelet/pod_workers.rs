@@ -1,0 +1,483 @@
+//! Pod workers (kubelet's pod_workers.go and its SyncPod): each pod bound to a node is
+//! synced in turn — admitted (IP, start time, volumes), its due container steps run in
+//! order, its status written when something changed — and a pod being deleted is
+//! terminated: its containers stopped within the grace period, then it leaves the API
+//! server.
+
+use super::runtime::{Phase, Slot, Work};
+use super::status::write_status;
+use super::{volumes, Ctx, Kubelet};
+use crate::apiserver::ApiServer;
+use crate::clock::SimTime;
+use crate::git::Remotes;
+use crate::keyed::Keyed;
+use crate::model::Pod;
+use crate::shell::State;
+use k8s_openapi::api::core::v1::PodIP;
+use serde::{Deserialize, Serialize};
+use volumes::Source;
+
+/// How often a failed volume mount is retried.
+const MOUNT_RETRY_MS: u64 = 2_000;
+
+/// One pod's worker: its containers and volumes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(super) struct PodWork {
+    pub(super) namespace: String,
+    pub(super) name: String,
+    pub(super) node: String,
+    pub(super) init: Vec<Work>,
+    pub(super) containers: Vec<Work>,
+    pub(super) volumes: Keyed<String, Source>,
+    /// The FailedMount message while volumes cannot be set up, with the retry time.
+    pub(super) mount_error: Option<(String, SimTime)>,
+    /// An init container failed with restartPolicy Never: the pod has failed.
+    pub(super) failed: bool,
+    /// What running processes need without a copy of the pod.
+    pub(super) pod_ip: String,
+    pub(super) restart_policy: String,
+    /// The pod is being deleted: its containers were told to stop and whatever still
+    /// runs at this time is killed.
+    #[serde(default)]
+    pub(super) terminating: Option<SimTime>,
+}
+
+impl PodWork {
+    pub(super) fn work(&mut self, slot: Slot) -> Option<&mut Work> {
+        match slot {
+            Slot::Init(i) => self.init.get_mut(i),
+            Slot::App(i) => self.containers.get_mut(i),
+        }
+    }
+
+    pub(super) fn due(&self) -> Option<SimTime> {
+        self.init
+            .iter()
+            .chain(&self.containers)
+            .filter_map(|c| c.due)
+            .chain(self.mount_error.as_ref().map(|m| m.1))
+            .chain(self.terminating)
+            .min()
+    }
+}
+
+impl Kubelet {
+    /// Brings every bound pod's containers up to `now`. Returns whether anything changed.
+    pub fn sync(&mut self, api: &mut ApiServer, git: &mut Remotes, now: SimTime) -> bool {
+        let mut changed = false;
+        // Pods gone from the API server: their containers and volumes go too.
+        let gone: Vec<String> = self
+            .pods
+            .iter()
+            .filter(|(uid, w)| {
+                api.pods
+                    .get(&w.namespace, &w.name)
+                    .and_then(|p| p.metadata.uid.as_ref())
+                    != Some(*uid)
+            })
+            .map(|(uid, _)| uid.clone())
+            .collect();
+        for uid in gone {
+            self.pods.remove(&uid);
+            for prefix in volumes::pod_prefixes(&uid) {
+                self.fs.remove_prefix(&prefix);
+            }
+        }
+        changed |= self.register(api, now);
+        changed |= self.post_status_again(api, now);
+        changed |= self.terminate(api, git, now);
+        for node in api.nodes.list() {
+            if let Some(name) = &node.metadata.name {
+                if self.fs.tree(&volumes::node_tree(name)).is_none() {
+                    volumes::ensure_node(&mut self.fs, name, now);
+                }
+            }
+        }
+        // Newly bound pods, then pods with a step due.
+        let mut todo: Vec<(String, String, String)> = api
+            .pods
+            .list()
+            .filter(|p| {
+                p.spec
+                    .as_ref()
+                    .and_then(|s| s.node_name.as_deref())
+                    .is_some_and(|n| !n.is_empty())
+                    && p.metadata
+                        .uid
+                        .as_ref()
+                        .is_some_and(|uid| !self.pods.contains_key(uid))
+                    && p.spec
+                        .as_ref()
+                        .and_then(|s| s.node_name.as_deref())
+                        .is_some_and(|n| !self.is_stopped(n) && api.nodes.get("", n).is_some())
+            })
+            .map(|p| {
+                (
+                    p.metadata.uid.clone().unwrap_or_default(),
+                    p.metadata.namespace.clone().unwrap_or_default(),
+                    p.metadata.name.clone().unwrap_or_default(),
+                )
+            })
+            .collect();
+        todo.extend(
+            self.pods
+                .iter()
+                .filter(|(_, w)| w.due().is_some_and(|d| d <= now))
+                .map(|(uid, w)| (uid.clone(), w.namespace.clone(), w.name.clone())),
+        );
+        for (uid, ns, name) in todo {
+            let Some(stored) = api.pods.get(&ns, &name) else {
+                continue;
+            };
+            let node = stored
+                .spec
+                .as_ref()
+                .and_then(|s| s.node_name.clone())
+                .unwrap_or_default();
+            let (pod_ns, pod_name) = (ns.clone(), name.clone());
+            let mut ctx = Ctx {
+                api: &mut *api,
+                git: &mut *git,
+                now,
+                ns,
+                pod: name,
+                uid: uid.clone(),
+                node,
+            };
+            let phases = |w: &PodWork| -> Vec<(Phase, i32)> {
+                w.init
+                    .iter()
+                    .chain(&w.containers)
+                    .map(|c| (c.phase.clone(), c.restarts))
+                    .collect()
+            };
+            let before: Option<Vec<(Phase, i32)>> = self.pods.get(&uid).map(phases);
+            // A copy of the pod, taken only when a step needs its spec: a sidecar
+            // waking from `sleep` needs none.
+            let mut pod: Option<Pod> = None;
+            if before.is_none() {
+                let Some(mut p) = ctx.api.pods.get(&pod_ns, &pod_name).cloned() else {
+                    continue;
+                };
+                self.admit(&mut ctx, &mut p);
+                pod = Some(p);
+            }
+            // Every due step, in order; bounded so a bug cannot spin forever.
+            for _ in 0..1000 {
+                let Some(work) = self.pods.get_mut(&uid) else {
+                    break;
+                };
+                let remount = work.mount_error.as_ref().is_some_and(|(_, at)| *at <= now);
+                let slot = work
+                    .init
+                    .iter()
+                    .position(|c| c.due.is_some_and(|d| d <= now))
+                    .map(Slot::Init)
+                    .or_else(|| {
+                        work.containers
+                            .iter()
+                            .position(|c| c.due.is_some_and(|d| d <= now))
+                            .map(Slot::App)
+                    });
+                if !remount && slot.is_none() {
+                    break;
+                }
+                let running = slot.and_then(|s| work.work(s)).is_some_and(|c| {
+                    matches!(c.phase, Phase::Running { .. }) && !c.definition_changed
+                });
+                if let (Some(slot), true, false) = (slot, running, remount) {
+                    self.run_process(&mut ctx, slot);
+                    continue;
+                }
+                if self.is_stopped(&ctx.node) {
+                    // No kubelet: running containers go on, nothing else moves.
+                    break;
+                }
+                if pod.is_none() {
+                    pod = ctx.api.pods.get(&pod_ns, &pod_name).cloned();
+                }
+                let Some(p) = pod.as_ref() else { break };
+                if remount {
+                    if let Some(work) = self.pods.get_mut(&uid) {
+                        work.mount_error = None;
+                    }
+                    self.mount(&mut ctx, p);
+                } else if let Some(slot) = slot {
+                    self.step(&mut ctx, p, slot);
+                }
+            }
+            let Some(work) = self.pods.get(&uid) else {
+                continue;
+            };
+            if self.is_stopped(&work.node) {
+                // Nobody posts this pod's status while its kubelet is down.
+                continue;
+            }
+            if before.as_ref() == Some(&phases(work)) && work.mount_error.is_none() {
+                // Only processes ran (a sidecar woke and slept again): nothing to report.
+                continue;
+            }
+            let Some(mut pod) = pod.or_else(|| ctx.api.pods.get(&pod_ns, &pod_name).cloned())
+            else {
+                continue;
+            };
+            write_status(&mut pod, work, now);
+            // Only the status was written: the rest need not be compared.
+            let stored = ctx.api.pods.get(&pod_ns, &pod_name);
+            if stored.map(|p| &p.status) != Some(&pod.status) {
+                let _ = ctx.api.update_pod(pod);
+                changed = true;
+            }
+        }
+        changed
+    }
+
+    /// Pods marked for deletion: at first sight every running container is told to
+    /// stop (a Killing event; servers exit, a shell as PID 1 ignores it and runs on),
+    /// nothing starts or restarts any more, and at the grace period's end whatever still
+    /// runs is killed (exit 137). Once nothing runs, the pod is removed from the API
+    /// server. Returns whether anything changed.
+    fn terminate(&mut self, api: &mut ApiServer, git: &mut Remotes, now: SimTime) -> bool {
+        let deleting: Vec<(String, String, String, SimTime)> = api
+            .pods
+            .list()
+            .filter_map(|p| {
+                // Only pods being deleted (most are not): their keys are cloned.
+                let deleted_at = SimTime::from_time(p.metadata.deletion_timestamp.as_ref()?);
+                Some((
+                    p.metadata.uid.clone().unwrap_or_default(),
+                    p.metadata.namespace.clone().unwrap_or_default(),
+                    p.metadata.name.clone().unwrap_or_default(),
+                    deleted_at,
+                ))
+            })
+            .collect();
+        let mut changed = false;
+        for (uid, ns, name, deleted_at) in deleting {
+            let node = api
+                .pods
+                .get(&ns, &name)
+                .and_then(|p| p.spec.as_ref())
+                .and_then(|s| s.node_name.clone())
+                .unwrap_or_default();
+            let mut ctx = Ctx {
+                api: &mut *api,
+                git: &mut *git,
+                now,
+                ns: ns.clone(),
+                pod: name.clone(),
+                uid: uid.clone(),
+                node,
+            };
+            if self.is_stopped(&ctx.node) {
+                // The kubelet is down: the pod stays Terminating until it is back.
+                continue;
+            }
+            if !self.pods.contains_key(&uid) && ctx.api.nodes.get("", &ctx.node).is_none() {
+                // No such node, so no kubelet: the pod garbage collector removes it.
+                continue;
+            }
+            let Some(work) = self.pods.get_mut(&uid) else {
+                // Never started here: nothing to stop.
+                let _ = ctx.api.delete_pod(&ns, &name);
+                changed = true;
+                continue;
+            };
+            // A later DELETE may shorten the grace period, never lengthen it.
+            let first_sight = work.terminating.is_none();
+            let deadline = work.terminating.map_or(deleted_at, |d| d.min(deleted_at));
+            work.terminating = Some(deadline);
+            let slots: Vec<Slot> = (0..work.init.len())
+                .map(Slot::Init)
+                .chain((0..work.containers.len()).map(Slot::App))
+                .collect();
+            for slot in slots {
+                let Some(c) = self.work(&uid, slot) else {
+                    continue;
+                };
+                let running = matches!(c.phase, Phase::Running { .. });
+                if !running {
+                    // Nothing more starts, pulls or restarts.
+                    c.due = None;
+                    c.restart_pending = false;
+                    continue;
+                }
+                if now >= deadline {
+                    c.process = None;
+                    self.exited(&mut ctx, slot, 137, "Error");
+                    continue;
+                }
+                if first_sight {
+                    let name = c.name.clone();
+                    let stop = match c.process.as_ref().map(|p| &p.state) {
+                        Some(State::Serving(server)) => server.stop_status(),
+                        Some(State::Exited(code)) => Some(*code),
+                        _ => None,
+                    };
+                    ctx.event(
+                        "Killing",
+                        format!("Stopping container {name}"),
+                        false,
+                        Some(&name),
+                    );
+                    if let Some(code) = stop {
+                        if let Some(c) = self.work(&uid, slot) {
+                            c.process = None;
+                        }
+                        let reason = if code == 0 { "Completed" } else { "Error" };
+                        self.exited(&mut ctx, slot, code, reason);
+                    }
+                }
+            }
+            let Some(work) = self.pods.get(&uid) else {
+                continue;
+            };
+            let running = work
+                .init
+                .iter()
+                .chain(&work.containers)
+                .any(|c| matches!(c.phase, Phase::Running { .. }));
+            if !running {
+                // The status manager's last write (the containers terminated, READY
+                // 0/1), then the pod leaves the store.
+                if let Some(mut pod) = ctx.api.pods.get(&ns, &name).cloned() {
+                    let before = pod.status.clone();
+                    write_status(&mut pod, work, now);
+                    if pod.status != before {
+                        let _ = ctx.api.update_pod(pod);
+                    }
+                }
+                let _ = ctx.api.delete_pod(&ns, &name);
+                changed = true;
+            } else if first_sight || now >= deadline {
+                if let Some(mut pod) = ctx.api.pods.get(&ns, &name).cloned() {
+                    write_status(&mut pod, work, now);
+                    let _ = ctx.api.update_pod(pod);
+                    changed = true;
+                }
+            }
+        }
+        changed
+    }
+
+    /// A pod newly bound to this node: IP, start time, volumes, the first container.
+    fn admit(&mut self, ctx: &mut Ctx<'_>, pod: &mut Pod) {
+        let node = ctx.api.nodes.get("", &ctx.node).cloned();
+        let host_ip = node
+            .as_ref()
+            .and_then(|n| n.status.as_ref())
+            .and_then(|s| s.addresses.as_ref())
+            .and_then(|a| a.iter().find(|a| a.type_ == "InternalIP"))
+            .map(|a| a.address.clone());
+        let cidr = node
+            .as_ref()
+            .and_then(|n| n.spec.as_ref())
+            .and_then(|s| s.pod_cidr.clone());
+        let host = {
+            let node = self
+                .nodes
+                .get_or_insert_with(ctx.node.clone(), Default::default);
+            let last = node.next_ip.get_or_insert(1);
+            *last += 1;
+            *last
+        };
+        let pod_ip = cidr.and_then(|c| {
+            let base = c.split('/').next()?.rsplit_once('.')?.0.to_string();
+            Some(format!("{base}.{host}"))
+        });
+        let spec = pod.spec.clone().unwrap_or_default();
+        let status = pod.status.get_or_insert_with(Default::default);
+        status.host_ip = host_ip.clone();
+        status.host_ips = host_ip.map(|ip| vec![k8s_openapi::api::core::v1::HostIP { ip }]);
+        status.pod_ip = pod_ip.clone();
+        status.pod_ips = pod_ip.map(|ip| vec![PodIP { ip }]);
+        status.start_time = Some(ctx.now.to_time());
+        self.pods.insert(
+            ctx.uid.clone(),
+            PodWork {
+                terminating: None,
+                namespace: ctx.ns.clone(),
+                name: ctx.pod.clone(),
+                node: ctx.node.clone(),
+                init: spec
+                    .init_containers
+                    .iter()
+                    .flatten()
+                    .map(Work::new)
+                    .collect(),
+                containers: spec.containers.iter().map(Work::new).collect(),
+                volumes: Keyed::new(),
+                mount_error: None,
+                failed: false,
+                pod_ip: pod
+                    .status
+                    .as_ref()
+                    .and_then(|s| s.pod_ip.clone())
+                    .unwrap_or_default(),
+                restart_policy: spec
+                    .restart_policy
+                    .clone()
+                    .unwrap_or_else(|| "Always".into()),
+            },
+        );
+        self.mount(ctx, pod);
+    }
+
+    /// Sets up the volumes; on success the first container (init or app) may start.
+    fn mount(&mut self, ctx: &mut Ctx<'_>, pod: &Pod) {
+        match volumes::setup(&mut self.fs, pod, &ctx.uid, &ctx.node, ctx.now) {
+            Ok(vols) => {
+                let Some(work) = self.pods.get_mut(&ctx.uid) else {
+                    return;
+                };
+                work.volumes = vols;
+                if let Some(first) = work.init.first_mut() {
+                    first.phase = Phase::Pulling;
+                    first.due = Some(ctx.now);
+                } else {
+                    for c in &mut work.containers {
+                        c.phase = Phase::Pulling;
+                        c.due = Some(ctx.now);
+                    }
+                }
+            }
+            Err(message) => {
+                ctx.event("FailedMount", message.clone(), true, None);
+                if let Some(work) = self.pods.get_mut(&ctx.uid) {
+                    work.mount_error = Some((message, ctx.now.plus_ms(MOUNT_RETRY_MS)));
+                }
+            }
+        }
+    }
+
+    /// A user changed a pod's spec (`kubectl apply`): containers whose image changed are
+    /// replaced (a running one is stopped first), as the kubelet does when a container's
+    /// definition hash changes.
+    pub fn spec_updated(&mut self, pod: &Pod, now: SimTime) {
+        let Some(uid) = pod.metadata.uid.as_deref() else {
+            return;
+        };
+        let Some(work) = self.pods.get_mut(uid) else {
+            return;
+        };
+        let Some(spec) = pod.spec.as_ref() else {
+            return;
+        };
+        let pairs = work
+            .init
+            .iter_mut()
+            .zip(spec.init_containers.iter().flatten())
+            .chain(work.containers.iter_mut().zip(&spec.containers));
+        for (w, c) in pairs {
+            let image = c.image.clone().unwrap_or_default();
+            if w.image != image {
+                w.image = image;
+                // Not started yet: it simply starts with the new image.
+                if !matches!(w.phase, Phase::Idle) {
+                    w.definition_changed = true;
+                    w.due = Some(now);
+                }
+            }
+        }
+    }
+}
