@@ -13,6 +13,7 @@ mod env;
 pub mod exec;
 pub mod images;
 mod network;
+mod programs;
 pub mod volumes;
 
 pub use network::Origin;
@@ -26,8 +27,6 @@ use crate::model::{
     Container, ContainerState, ContainerStateRunning, ContainerStateWaiting, ContainerStatus, Pod,
     PodCondition,
 };
-use crate::net::servers::Reply;
-use crate::net::{HttpRequest, HttpResponse, NetError};
 use crate::shell::{Host, Process, Spawn, State, Stream};
 use k8s_openapi::api::core::v1::{ContainerStateTerminated, PodIP, PodSpec};
 use serde::{Deserialize, Serialize};
@@ -278,21 +277,21 @@ impl Host for RunHost<'_> {
     fn hostname(&self) -> String {
         self.hostname.clone()
     }
-    fn git(&mut self) -> &mut Remotes {
-        self.git
+    fn program(
+        &self,
+        system: crate::shell::System,
+        name: &str,
+    ) -> Option<crate::shell::programs::Found> {
+        programs::find(system, name)
     }
-    fn http(&mut self, req: &HttpRequest) -> Result<HttpResponse, NetError> {
-        self.kubelet.request(self.api, &self.origin, req, self.now)
-    }
-    fn redis(&mut self, host: &str, port: u16, args: &[String]) -> Result<Reply, NetError> {
-        self.kubelet
-            .redis(self.api, &self.origin, host, port, args, 0)
-    }
-    fn resolve(&mut self, name: &str) -> Option<String> {
-        self.kubelet.resolve(self.api, &self.origin, name)
-    }
-    fn connect(&mut self, host: &str, port: u16) -> Result<(), NetError> {
-        self.kubelet.connect(self.api, &self.origin, host, port)
+    fn run_program(
+        &mut self,
+        system: crate::shell::System,
+        ex: crate::shell::exec::Parts<'_>,
+        argv: &[String],
+        io: &crate::shell::exec::Io,
+    ) -> crate::shell::exec::Flow {
+        programs::run(self, system, ex, argv, io)
     }
 }
 
@@ -1163,7 +1162,7 @@ impl Kubelet {
             false,
             Some(&name),
         );
-        if !crate::shell::programs::available(system, &program) {
+        if !programs::find(system, &program).is_some() {
             // runc cannot exec it: the container terminates at once (StartError).
             let message = format!("failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: exec: {program:?}: executable file not found in $PATH: unknown");
             ctx.event("Failed", format!("Error: {message}"), true, Some(&name));

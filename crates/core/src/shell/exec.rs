@@ -34,9 +34,18 @@ pub struct Io {
     pub input: Option<Vec<u8>>,
 }
 
-pub struct Exec<'a> {
+/// A run of a process against its host. `H` is what the program being run sees of the
+/// host: the shell itself sees `dyn Host`; a program registered by a higher module sees
+/// that module's own host interface (see [`Parts::attach`]).
+pub struct Exec<'a, H: ?Sized + 'a = dyn Host + 'a> {
     pub p: &'a mut Process,
-    pub host: &'a mut dyn Host,
+    pub host: &'a mut H,
+    f: Frame,
+}
+
+/// The run's own bookkeeping, carried across a hand-over to a host program.
+#[derive(Debug, Default)]
+pub struct Frame {
     steps: u32,
     captures: Vec<Vec<u8>>,
     /// Inside a pipeline or `$(...)`: nothing may suspend.
@@ -44,38 +53,39 @@ pub struct Exec<'a> {
     depth: u32,
 }
 
+/// A run without its host: what the shell hands to [`Host::run_program`], which
+/// attaches itself (as the interface its programs want) again.
+pub struct Parts<'x> {
+    p: &'x mut Process,
+    f: &'x mut Frame,
+}
+
+impl<'x> Parts<'x> {
+    /// Runs `run` over this process with `host` as its host.
+    pub fn attach<'h, H: Host + ?Sized>(
+        self,
+        host: &'h mut H,
+        run: impl FnOnce(&mut Exec<'h, H>) -> Flow,
+    ) -> Flow
+    where
+        'x: 'h,
+    {
+        let mut ex = Exec {
+            p: self.p,
+            host,
+            f: std::mem::take(self.f),
+        };
+        let flow = run(&mut ex);
+        *self.f = ex.f;
+        flow
+    }
+}
+
 /// Deepest recursion of nested constructs and substitutions at run time.
 const MAX_DEPTH: u32 = 200;
 
-impl<'a> Exec<'a> {
-    pub fn new(p: &'a mut Process, host: &'a mut dyn Host) -> Exec<'a> {
-        let no_suspend = u32::from(p.interactive || p.foreground);
-        Exec {
-            p,
-            host,
-            steps: 0,
-            captures: Vec::new(),
-            no_suspend,
-            depth: 0,
-        }
-    }
-
-    pub fn run_top(&mut self, script: &Script) -> Flow {
-        let io = Io {
-            out: Dest::Log(Stream::Stdout),
-            err: Dest::Log(Stream::Stderr),
-            input: self.p.stdin.take(),
-        };
-        match self.script(script, &io) {
-            Flow::Break(_) | Flow::Continue(_) => Flow::Next,
-            f => f,
-        }
-    }
-
-    fn resuming(&mut self) -> Option<Cursor> {
-        self.p.resume.pop()
-    }
-
+/// What every program may use, whichever host interface it sees.
+impl<'a, H: Host + ?Sized + 'a> Exec<'a, H> {
     pub fn now(&self) -> crate::clock::SimTime {
         self.host.now()
     }
@@ -102,7 +112,7 @@ impl<'a> Exec<'a> {
                 }
             },
             Dest::Capture(i) => {
-                if let Some(b) = self.captures.get_mut(*i) {
+                if let Some(b) = self.f.captures.get_mut(*i) {
                     if b.len() < fs::MAX_FILE_BYTES {
                         b.extend_from_slice(data);
                     }
@@ -137,7 +147,75 @@ impl<'a> Exec<'a> {
     }
 
     pub fn can_suspend(&self) -> bool {
-        self.no_suspend == 0
+        self.f.no_suspend == 0
+    }
+
+    /// The positional parameters, for `sh -c` children.
+    pub fn set_args(&mut self, args: Vec<String>) {
+        self.p.args = args;
+    }
+
+    pub fn env_map(&self) -> &BTreeMap<String, String> {
+        &self.p.env
+    }
+
+    /// Sets the exit status; the program is done.
+    pub fn done(&mut self, code: i32) -> Flow {
+        self.status(code);
+        Flow::Next
+    }
+
+    /// This run as the shell sees it, for a program that runs commands itself (`sudo`).
+    pub fn shell<R>(&mut self, run: impl FnOnce(&mut Exec<'_>) -> R) -> R
+    where
+        H: Sized,
+    {
+        let mut ex = Exec {
+            p: &mut *self.p,
+            host: &mut *self.host as &mut dyn Host,
+            f: std::mem::take(&mut self.f),
+        };
+        let r = run(&mut ex);
+        self.f = ex.f;
+        r
+    }
+}
+
+impl<'a> Exec<'a> {
+    /// This run without its host, for a program the host runs.
+    pub fn parts(&mut self) -> (&mut dyn Host, Parts<'_>) {
+        let Exec { p, host, f } = self;
+        (&mut **host, Parts { p: &mut **p, f })
+    }
+
+    pub fn new(p: &'a mut Process, host: &'a mut dyn Host) -> Exec<'a> {
+        let no_suspend = u32::from(p.interactive || p.foreground);
+        Exec {
+            p,
+            host,
+            f: Frame {
+                steps: 0,
+                captures: Vec::new(),
+                no_suspend,
+                depth: 0,
+            },
+        }
+    }
+
+    pub fn run_top(&mut self, script: &Script) -> Flow {
+        let io = Io {
+            out: Dest::Log(Stream::Stdout),
+            err: Dest::Log(Stream::Stderr),
+            input: self.p.stdin.take(),
+        };
+        match self.script(script, &io) {
+            Flow::Break(_) | Flow::Continue(_) => Flow::Next,
+            f => f,
+        }
+    }
+
+    fn resuming(&mut self) -> Option<Cursor> {
+        self.p.resume.pop()
     }
 
     pub fn script(&mut self, s: &Script, io: &Io) -> Flow {
@@ -233,14 +311,14 @@ impl<'a> Exec<'a> {
             return f;
         }
         // Stages run one after another, each reading what the previous one wrote.
-        self.no_suspend += 1;
+        self.f.no_suspend += 1;
         let mut input = io.input.clone();
         let mut flow = Flow::Next;
         let n = p.commands.len();
         for (i, c) in p.commands.iter().enumerate() {
             let last = i + 1 == n;
-            let slot = self.captures.len();
-            self.captures.push(Vec::new());
+            let slot = self.f.captures.len();
+            self.f.captures.push(Vec::new());
             let stage = Io {
                 out: if last {
                     io.out.clone()
@@ -251,14 +329,14 @@ impl<'a> Exec<'a> {
                 input: input.take(),
             };
             flow = self.command(c, &stage);
-            let captured = self.captures.pop().unwrap_or_default();
+            let captured = self.f.captures.pop().unwrap_or_default();
             input = Some(captured);
             if flow == Flow::Exit {
                 // `exit` in a pipeline stage ends only that stage (a subshell).
                 flow = Flow::Next;
             }
         }
-        self.no_suspend -= 1;
+        self.f.no_suspend -= 1;
         if p.negate {
             self.p.status = i32::from(self.p.status == 0);
         }
@@ -285,8 +363,8 @@ impl<'a> Exec<'a> {
                     self.p.status = 1;
                     return Flow::Next;
                 };
-                self.depth += 1;
-                let f = if self.depth > MAX_DEPTH {
+                self.f.depth += 1;
+                let f = if self.f.depth > MAX_DEPTH {
                     let name = self.p.name.clone();
                     self.err(&io, &format!("{name}: nesting too deep\n"));
                     self.p.status = 2;
@@ -294,7 +372,7 @@ impl<'a> Exec<'a> {
                 } else {
                     self.compound(comp, &io)
                 };
-                self.depth -= 1;
+                self.f.depth -= 1;
                 if f == Flow::Suspend {
                     self.p.resume.push(Cursor::Compound);
                 }
@@ -305,15 +383,15 @@ impl<'a> Exec<'a> {
 
     /// Counts a step; out of budget, the process yields (or, where it cannot, stops).
     fn step(&mut self) -> Option<Flow> {
-        self.steps += 1;
-        if self.steps <= STEP_BUDGET {
+        self.f.steps += 1;
+        if self.f.steps <= STEP_BUDGET {
             return None;
         }
         if self.can_suspend() {
             self.p.state = State::Busy;
             return Some(Flow::Suspend);
         }
-        if self.steps > STEP_BUDGET * 5 {
+        if self.f.steps > STEP_BUDGET * 5 {
             self.p.status = 124;
             return Some(Flow::Exit);
         }
@@ -575,14 +653,14 @@ impl<'a> Exec<'a> {
         for (n, v) in values {
             self.p.env.insert(n, v);
         }
-        self.depth += 1;
-        let f = if self.depth > MAX_DEPTH {
+        self.f.depth += 1;
+        let f = if self.f.depth > MAX_DEPTH {
             self.p.status = 2;
             Flow::Exit
         } else {
             programs::run(self, &argv, &io)
         };
-        self.depth -= 1;
+        self.f.depth -= 1;
         for (n, old) in saved {
             match old {
                 Some(v) => self.p.env.insert(n, v),
@@ -940,8 +1018,8 @@ impl<'a> Exec<'a> {
 
     /// Runs a script and returns what it wrote to stdout (`$(...)`).
     pub fn capture(&mut self, script: &Script, io: &Io) -> String {
-        let slot = self.captures.len();
-        self.captures.push(Vec::new());
+        let slot = self.f.captures.len();
+        self.f.captures.push(Vec::new());
         let sub = Io {
             out: Dest::Capture(slot),
             err: io.err.clone(),
@@ -950,32 +1028,32 @@ impl<'a> Exec<'a> {
         let env = self.p.env.clone();
         let cwd = self.p.cwd.clone();
         let resume = std::mem::take(&mut self.p.resume);
-        self.no_suspend += 1;
-        self.depth += 1;
-        if self.depth <= MAX_DEPTH {
+        self.f.no_suspend += 1;
+        self.f.depth += 1;
+        if self.f.depth <= MAX_DEPTH {
             let _ = self.script(script, &sub);
         }
-        self.depth -= 1;
-        self.no_suspend -= 1;
+        self.f.depth -= 1;
+        self.f.no_suspend -= 1;
         self.p.resume = resume;
         self.p.env = env;
         self.p.cwd = cwd;
-        let bytes = self.captures.pop().unwrap_or_default();
+        let bytes = self.f.captures.pop().unwrap_or_default();
         String::from_utf8_lossy(&bytes).into_owned()
     }
 
     /// Runs a nested script (`sh -c` inside a script) to completion on `io`.
     pub fn capture_into(&mut self, script: &Script, io: &Io) -> Flow {
         let resume = std::mem::take(&mut self.p.resume);
-        self.no_suspend += 1;
-        self.depth += 1;
-        let f = if self.depth <= MAX_DEPTH {
+        self.f.no_suspend += 1;
+        self.f.depth += 1;
+        let f = if self.f.depth <= MAX_DEPTH {
             self.script(script, io)
         } else {
             Flow::Next
         };
-        self.depth -= 1;
-        self.no_suspend -= 1;
+        self.f.depth -= 1;
+        self.f.no_suspend -= 1;
         self.p.resume = resume;
         f
     }
@@ -1035,15 +1113,6 @@ impl<'a> Exec<'a> {
         }
         crate::sort::sort(&mut candidates);
         candidates
-    }
-
-    /// The positional parameters, for `sh -c` children.
-    pub fn set_args(&mut self, args: Vec<String>) {
-        self.p.args = args;
-    }
-
-    pub fn env_map(&self) -> &BTreeMap<String, String> {
-        &self.p.env
     }
 }
 
