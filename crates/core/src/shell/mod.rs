@@ -8,7 +8,10 @@
 //! nothing: the process yields and is resumed later.
 
 pub(crate) mod exec;
+mod expand;
+mod lex;
 pub mod parse;
+pub(crate) mod pattern;
 pub mod programs;
 
 use crate::clock::SimTime;
