@@ -1162,7 +1162,7 @@ impl Kubelet {
             false,
             Some(&name),
         );
-        if !programs::find(system, &program).is_some() {
+        if programs::find(system, &program).is_none() {
             // runc cannot exec it: the container terminates at once (StartError).
             let message = format!("failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: exec: {program:?}: executable file not found in $PATH: unknown");
             ctx.event("Failed", format!("Error: {message}"), true, Some(&name));

@@ -101,19 +101,6 @@ pub fn find<F: Copy>(
         .copied()
 }
 
-/// The names of the programs of `families` that `system` has, added to `names`.
-pub fn names<F>(families: &[&'static [Program<F>]], system: System, names: &mut Vec<&'static str>) {
-    for p in families.iter().flat_map(|f| f.iter()) {
-        let on = match p.on {
-            On::Every => true,
-            On::Only(systems) => systems.contains(&system),
-        };
-        if on && !names.contains(&p.name) {
-            names.push(p.name);
-        }
-    }
-}
-
 /// The shell's own families, in the order a table lists them.
 pub const SHELL: &[&[Program<ShellFn>]] = &[
     builtins::PROGRAMS,
