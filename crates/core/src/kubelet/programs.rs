@@ -90,3 +90,99 @@ impl NetHost for RunHost<'_> {
         self.kubelet.connect(self.api, &self.origin, host, port)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each image has the common programs plus its own, and nothing else.
+    #[test]
+    fn images_have_their_programs() {
+        const COMMON: &[&str] = &[
+            ":", "true", "false", "echo", "printf", "cd", "pwd", "export", "unset", "exit",
+            "break", "continue", "sleep", "test", "[", "set", "read", "exec", "command", "type",
+            "cat", "ls", "mkdir", "rm", "rmdir", "touch", "cp", "mv", "date", "hostname", "uname",
+            "whoami", "id", "env", "printenv", "head", "tail", "wc", "grep", "sort", "sh", "seq",
+            "basename", "dirname",
+        ];
+        let images: &[(System, &[&str])] = &[
+            (System::Busybox, &["ash", "wget", "nslookup", "httpd", "nc"]),
+            (
+                System::Nginx,
+                &[
+                    "bash",
+                    "dash",
+                    "curl",
+                    "nginx",
+                    "/docker-entrypoint.sh",
+                    "docker-entrypoint.sh",
+                ],
+            ),
+            (
+                System::Redis,
+                &[
+                    "bash",
+                    "dash",
+                    "redis-server",
+                    "redis-cli",
+                    "docker-entrypoint.sh",
+                ],
+            ),
+            (
+                System::Demo,
+                &[
+                    "ash",
+                    "wget",
+                    "nslookup",
+                    "demo-tea",
+                    "demo-coffee",
+                    "/demo",
+                    "nc",
+                ],
+            ),
+            (
+                System::DebugTools,
+                &[
+                    "bash",
+                    "ash",
+                    "git",
+                    "curl",
+                    "wget",
+                    "redis-cli",
+                    "nslookup",
+                    "socat",
+                    "nc",
+                ],
+            ),
+        ];
+        let everything: Vec<&str> = images
+            .iter()
+            .flat_map(|(_, own)| own.iter().copied())
+            .chain([
+                "sudo",
+                "su",
+                "ssh",
+                "kubectl",
+                "systemctl",
+                "demo",
+                "python",
+            ])
+            .collect();
+        for (system, own) in images {
+            for name in COMMON.iter().chain(own.iter()) {
+                assert!(find(*system, name).is_some(), "{system:?} lacks {name}");
+                let path = format!("/usr/bin/{name}");
+                if !name.starts_with('/') {
+                    assert!(find(*system, &path).is_some(), "{system:?} lacks {path}");
+                }
+            }
+            for name in &everything {
+                // A path finds the program by its base name too (`/docker-entrypoint.sh`).
+                let base = name.rsplit('/').next().unwrap_or(name);
+                if !own.contains(name) && !own.contains(&base) {
+                    assert!(find(*system, name).is_none(), "{system:?} has {name}");
+                }
+            }
+        }
+    }
+}

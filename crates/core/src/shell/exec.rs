@@ -186,7 +186,7 @@ impl<'a> Exec<'a> {
     /// This run without its host, for a program the host runs.
     pub fn parts(&mut self) -> (&mut dyn Host, Parts<'_>) {
         let Exec { p, host, f } = self;
-        (&mut **host, Parts { p: &mut **p, f })
+        (&mut **host, Parts { p, f })
     }
 
     pub fn new(p: &'a mut Process, host: &'a mut dyn Host) -> Exec<'a> {

@@ -18,7 +18,7 @@ use crate::net::servers::Reply;
 use crate::net::{HttpRequest, HttpResponse, NetError, NetHost};
 use crate::shell::exec::{Flow, Io, Parts};
 use crate::shell::programs::Found;
-use crate::shell::{Host, Process, Request, Spawn, Stream, System};
+use crate::shell::{Chunks, Host, Process, Request, Spawn, Stream, System};
 use serde::{Deserialize, Serialize};
 
 /// `ssh NODE CMD` inside `ssh NODE CMD` ... stops this deep (a script that ssh-es
@@ -255,7 +255,7 @@ impl NetHost for NodeHost<'_> {
 impl NodeHost<'_> {
     /// Runs `command` in a login shell on the machine `host` (`ssh HOST CMD`): its
     /// output and exit status, or `None` when no such machine can be reached.
-    fn ssh(&mut self, host: &str, command: &str) -> Option<(Vec<(Stream, Vec<u8>)>, i32)> {
+    fn ssh(&mut self, host: &str, command: &str) -> Option<(Chunks, i32)> {
         let target = self.cluster.ssh_target(host)?;
         volumes::ensure_node(&mut self.cluster.kubelet.fs, &target, self.cluster.now);
         if self.depth >= MAX_SSH_DEPTH {

@@ -309,3 +309,50 @@ fn systemctl(ex: &mut Ex, args: &[String], io: &Io) -> Flow {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A node has bash, sudo, su, git, curl, wget, ssh, kubectl, systemctl and nc
+    /// besides the common programs, and none of the images' servers.
+    #[test]
+    fn nodes_have_their_programs() {
+        for name in [
+            "echo",
+            "type",
+            "ls",
+            "grep",
+            "sh",
+            "bash",
+            "sudo",
+            "su",
+            "git",
+            "curl",
+            "wget",
+            "ssh",
+            "kubectl",
+            "systemctl",
+            "nc",
+            "/usr/bin/kubectl",
+        ] {
+            assert!(find(System::Node, name).is_some(), "a node lacks {name}");
+        }
+        for name in [
+            "ash",
+            "dash",
+            "nginx",
+            "redis-server",
+            "redis-cli",
+            "httpd",
+            "socat",
+            "nslookup",
+            "demo-tea",
+            "/demo",
+            "docker-entrypoint.sh",
+            "python",
+        ] {
+            assert!(find(System::Node, name).is_none(), "a node has {name}");
+        }
+    }
+}
