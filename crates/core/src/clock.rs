@@ -1,7 +1,7 @@
 //! Simulated time. Nothing in core reads a wall clock: the cluster's clock moves only
 //! when `Cluster::advance` is called, so every run is reproducible.
 
-use crate::model::Time;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use serde::{Deserialize, Serialize};
 
 /// Milliseconds of simulated time since the cluster was created.

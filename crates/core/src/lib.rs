@@ -30,5 +30,7 @@ pub mod scheduler;
 pub mod share;
 pub mod shell;
 pub mod sort;
+pub mod terminal;
 
-pub use cluster::{Applied, Cluster, ManifestRejected, Session, SnapshotError};
+pub use cluster::{Applied, Cluster, ManifestRejected, SnapshotError};
+pub use terminal::Session;

@@ -2,9 +2,6 @@
 //! Front ends (the web app, the CLI) talk to this API only.
 
 pub(crate) mod default_nodes;
-mod terminal;
-
-pub use terminal::Session;
 
 use crate::apiserver::{ApiError, ApiServer, EventRecord, PodDeletion, WatchEvent};
 use crate::clock::SimTime;
@@ -102,12 +99,12 @@ impl std::fmt::Display for SnapshotError {
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Cluster {
-    api: ApiServer,
+    pub(crate) api: ApiServer,
     scheduler: Scheduler,
-    kubelet: Kubelet,
+    pub(crate) kubelet: Kubelet,
     /// Git remotes outside the cluster (what sidecars clone and pull).
-    git: Remotes,
-    now: SimTime,
+    pub(crate) git: Remotes,
+    pub(crate) now: SimTime,
     /// The latest scheduling decision per pod (`namespace/name`).
     decisions: Keyed<String, Decision>,
     /// The scheduler's queue of pods waiting for a node.

@@ -1,19 +1,20 @@
 //! The `git` program inside containers and on nodes: clone, pull, fetch, log, status,
 //! rev-parse, with git's messages. A clone keeps its state in files under `.git`.
 
+use super::Ex;
 use super::{diffstat, hash_object, normalize_url, Commit, FileChange};
 use crate::fs::{self, normalize};
-use crate::shell::exec::{Exec, Flow, Io};
+use crate::shell::exec::{Flow, Io};
 
 const VERSION: &str = "git version 2.43.0";
 
-fn fail(ex: &mut Exec, io: &Io, msg: &str, code: i32) -> Flow {
+fn fail(ex: &mut Ex, io: &Io, msg: &str, code: i32) -> Flow {
     ex.err(io, msg);
     ex.status(code);
     Flow::Next
 }
 
-pub fn run(ex: &mut Exec, argv: &[String], io: &Io) -> Flow {
+pub fn run(ex: &mut Ex, argv: &[String], io: &Io) -> Flow {
     let mut args: Vec<String> = argv[1..].to_vec();
     let mut dir_override = None;
     while args.first().map(String::as_str) == Some("-C") && args.len() >= 2 {
@@ -30,7 +31,7 @@ pub fn run(ex: &mut Exec, argv: &[String], io: &Io) -> Flow {
     run_sub(ex, &args, io)
 }
 
-fn run_sub(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
+fn run_sub(ex: &mut Ex, args: &[String], io: &Io) -> Flow {
     let Some(sub) = args.first() else {
         ex.out(
             io,
@@ -71,7 +72,7 @@ fn run_sub(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
 }
 
 /// The working tree root, or git's error outside a repository.
-fn work_tree(ex: &mut Exec, io: &Io) -> Result<String, Flow> {
+fn work_tree(ex: &mut Ex, io: &Io) -> Result<String, Flow> {
     match repo_root(ex) {
         Some(root) => Ok(root),
         None => Err(fail(
@@ -84,13 +85,13 @@ fn work_tree(ex: &mut Exec, io: &Io) -> Result<String, Flow> {
 }
 
 /// git's answer to an option it does not know.
-fn unknown_option(ex: &mut Exec, io: &Io, option: &str) -> Flow {
+fn unknown_option(ex: &mut Ex, io: &Io, option: &str) -> Flow {
     let name = option.trim_start_matches('-');
     fail(ex, io, &format!("error: unknown option `{name}'\n"), 129)
 }
 
 /// The working tree root (the directory holding `.git`) at or above the cwd.
-fn repo_root(ex: &mut Exec) -> Option<String> {
+fn repo_root(ex: &mut Ex) -> Option<String> {
     let mut at = ex.p.cwd.clone();
     loop {
         let git = normalize(&at, ".git");
@@ -104,7 +105,7 @@ fn repo_root(ex: &mut Exec) -> Option<String> {
     }
 }
 
-fn read_text(ex: &mut Exec, path: &str) -> Option<String> {
+fn read_text(ex: &mut Ex, path: &str) -> Option<String> {
     ex.host
         .fs()
         .read(&ex.p.view, path)
@@ -112,7 +113,7 @@ fn read_text(ex: &mut Exec, path: &str) -> Option<String> {
         .map(|d| String::from_utf8_lossy(d).into_owned())
 }
 
-fn write(ex: &mut Exec, path: &str, data: &[u8]) -> Result<(), fs::Errno> {
+fn write(ex: &mut Ex, path: &str, data: &[u8]) -> Result<(), fs::Errno> {
     let now = ex.now();
     let (view, user) = (ex.p.view.clone(), ex.p.user);
     ex.host
@@ -122,21 +123,21 @@ fn write(ex: &mut Exec, path: &str, data: &[u8]) -> Result<(), fs::Errno> {
 }
 
 /// The remote URL from `.git/config`.
-fn remote_url(ex: &mut Exec, root: &str) -> Option<String> {
+fn remote_url(ex: &mut Ex, root: &str) -> Option<String> {
     let config = read_text(ex, &normalize(root, ".git/config"))?;
     config
         .lines()
         .find_map(|l| l.trim().strip_prefix("url = ").map(str::to_string))
 }
 
-fn local_head(ex: &mut Exec, root: &str) -> Option<String> {
+fn local_head(ex: &mut Ex, root: &str) -> Option<String> {
     let head = read_text(ex, &normalize(root, ".git/HEAD"))?;
     let r = head.trim().strip_prefix("ref: ")?.to_string();
     read_ref(ex, root, &r)
 }
 
 /// The checked-out branch, from `.git/HEAD`.
-fn local_branch(ex: &mut Exec, root: &str) -> String {
+fn local_branch(ex: &mut Ex, root: &str) -> String {
     read_text(ex, &normalize(root, ".git/HEAD"))
         .and_then(|h| {
             h.trim()
@@ -146,7 +147,7 @@ fn local_branch(ex: &mut Exec, root: &str) -> String {
         .unwrap_or_else(|| "master".into())
 }
 
-fn read_ref(ex: &mut Exec, root: &str, name: &str) -> Option<String> {
+fn read_ref(ex: &mut Ex, root: &str, name: &str) -> Option<String> {
     read_text(ex, &normalize(root, &format!(".git/{name}"))).map(|s| s.trim().to_string())
 }
 
@@ -168,7 +169,7 @@ fn is_local_path(url: &str) -> bool {
     !url.contains("://") && !url.contains('@')
 }
 
-fn clone(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
+fn clone(ex: &mut Ex, args: &[String], io: &Io) -> Flow {
     let mut positional = Vec::new();
     let mut quiet = false;
     let mut wanted: Option<String> = None;
@@ -317,7 +318,7 @@ fn clone(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
     Flow::Next
 }
 
-fn pull(ex: &mut Exec, _args: &[String], io: &Io, merge: bool) -> Flow {
+fn pull(ex: &mut Ex, _args: &[String], io: &Io, merge: bool) -> Flow {
     let root = match work_tree(ex, io) {
         Ok(root) => root,
         Err(flow) => return flow,
@@ -409,7 +410,7 @@ fn pull(ex: &mut Exec, _args: &[String], io: &Io, merge: bool) -> Flow {
 /// Writes a change set into the working tree, refusing (with git's words for `merge` or
 /// `checkout`) when that would overwrite local edits or untracked files.
 fn update_work_tree(
-    ex: &mut Exec,
+    ex: &mut Ex,
     root: &str,
     changes: &[FileChange],
     action: &str,
@@ -466,7 +467,7 @@ fn update_work_tree(
 /// How the branch stands against its remote-tracking branch, as `git status` and
 /// `git checkout` say it.
 fn tracking(
-    ex: &mut Exec,
+    ex: &mut Ex,
     root: &str,
     repo: Option<&super::Repo>,
     branch: &str,
@@ -492,7 +493,7 @@ fn tracking(
 
 /// `git branch`: list local branches (`-r` remote-tracking ones, `-a` both), or create
 /// one at HEAD.
-fn branch(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
+fn branch(ex: &mut Ex, args: &[String], io: &Io) -> Flow {
     let root = match work_tree(ex, io) {
         Ok(root) => root,
         Err(flow) => return flow,
@@ -567,7 +568,7 @@ fn branch(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
 }
 
 /// The refs under `.git/DIR` (branch names may hold slashes), sorted.
-fn ref_names(ex: &mut Exec, root: &str, dir: &str) -> Vec<String> {
+fn ref_names(ex: &mut Ex, root: &str, dir: &str) -> Vec<String> {
     let view = ex.p.view.clone();
     let mut files = std::collections::BTreeMap::new();
     collect(
@@ -582,7 +583,7 @@ fn ref_names(ex: &mut Exec, root: &str, dir: &str) -> Vec<String> {
 
 /// `git checkout BRANCH` / `git switch BRANCH` (and `-b` / `-c NEW`): switch the working
 /// tree to a local branch, or to a new one tracking `origin/BRANCH`.
-fn checkout(ex: &mut Exec, args: &[String], io: &Io, switch: bool) -> Flow {
+fn checkout(ex: &mut Ex, args: &[String], io: &Io, switch: bool) -> Flow {
     let root = match work_tree(ex, io) {
         Ok(root) => root,
         Err(flow) => return flow,
@@ -731,7 +732,7 @@ fn checkout(ex: &mut Exec, args: &[String], io: &Io, switch: bool) -> Flow {
     Flow::Next
 }
 
-fn history(ex: &mut Exec, root: &str) -> Result<Vec<Commit>, String> {
+fn history(ex: &mut Ex, root: &str) -> Result<Vec<Commit>, String> {
     let url = remote_url(ex, root).unwrap_or_default();
     let repo = ex.host.git().repo(&url).cloned();
     let Some(mut at) = local_head(ex, root) else {
@@ -748,7 +749,7 @@ fn history(ex: &mut Exec, root: &str) -> Result<Vec<Commit>, String> {
     Ok(out)
 }
 
-fn log(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
+fn log(ex: &mut Ex, args: &[String], io: &Io) -> Flow {
     let root = match work_tree(ex, io) {
         Ok(root) => root,
         Err(flow) => return flow,
@@ -804,7 +805,7 @@ fn log(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
     Flow::Next
 }
 
-fn rev_parse(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
+fn rev_parse(ex: &mut Ex, args: &[String], io: &Io) -> Flow {
     let root = match work_tree(ex, io) {
         Ok(root) => root,
         Err(flow) => return flow,
@@ -821,7 +822,7 @@ fn rev_parse(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
     Flow::Next
 }
 
-fn status(ex: &mut Exec, io: &Io) -> Flow {
+fn status(ex: &mut Ex, io: &Io) -> Flow {
     let root = match work_tree(ex, io) {
         Ok(root) => root,
         Err(flow) => return flow,
@@ -903,7 +904,7 @@ fn status(ex: &mut Exec, io: &Io) -> Flow {
 
 /// Every file of the working tree (outside `.git`) with its blob id.
 fn collect(
-    ex: &mut Exec,
+    ex: &mut Ex,
     view: &fs::View,
     root: &str,
     rel: &str,

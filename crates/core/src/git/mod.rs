@@ -9,6 +9,29 @@ mod client;
 
 pub use client::run as run_git;
 
+use crate::shell::exec::{Exec, Flow, Io};
+use crate::shell::programs::Program;
+use crate::shell::{Host, System};
+
+/// What `git` needs of its host beyond the shell's: the mock remotes.
+pub trait GitHost: Host {
+    /// The mock git remotes.
+    fn git(&mut self) -> &mut Remotes;
+}
+
+/// A run as `git` sees it.
+pub type Ex<'a> = Exec<'a, dyn GitHost + 'a>;
+
+/// The git program.
+pub type GitFn = for<'a> fn(&mut Ex<'a>, &[String], &Io) -> Flow;
+
+/// `git`, on the systems that have it.
+pub const PROGRAMS: &[Program<GitFn>] = &[Program::on(
+    "git",
+    &[System::DebugTools, System::Node],
+    client::run,
+)];
+
 use crate::clock::SimTime;
 use crate::keyed::Keyed;
 use serde::{Deserialize, Serialize};

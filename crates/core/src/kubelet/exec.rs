@@ -229,7 +229,7 @@ impl Kubelet {
 /// The runtime's error for a program the image does not have.
 fn check_program(system: System, argv: &[String]) -> Result<(), String> {
     let program = argv.first().cloned().unwrap_or_default();
-    if crate::shell::programs::available(system, &program) {
+    if super::programs::find(system, &program).is_some() {
         Ok(())
     } else {
         Err(format!("OCI runtime exec failed: exec failed: unable to start container process: exec: {program:?}: executable file not found in $PATH: unknown"))

@@ -27,6 +27,7 @@ mod network;
 pub(crate) mod nodestatus;
 mod pod_workers;
 mod prober;
+mod programs;
 mod runtime;
 mod status;
 pub mod volumes;

@@ -11,8 +11,6 @@ use crate::clock::SimTime;
 use crate::fs::{Filesystems, User};
 use crate::git::Remotes;
 use crate::model::{Container, Pod};
-use crate::net::servers::Reply;
-use crate::net::{HttpRequest, HttpResponse, NetError};
 use crate::shell::{Host, Process, Spawn, State, Stream};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -165,21 +163,21 @@ impl Host for RunHost<'_> {
     fn hostname(&self) -> String {
         self.hostname.clone()
     }
-    fn git(&mut self) -> &mut Remotes {
-        self.git
+    fn program(
+        &self,
+        system: crate::shell::System,
+        name: &str,
+    ) -> Option<crate::shell::programs::Found> {
+        super::programs::find(system, name)
     }
-    fn http(&mut self, req: &HttpRequest) -> Result<HttpResponse, NetError> {
-        self.kubelet.request(self.api, &self.origin, req, self.now)
-    }
-    fn redis(&mut self, host: &str, port: u16, args: &[String]) -> Result<Reply, NetError> {
-        self.kubelet
-            .redis(self.api, &self.origin, host, port, args, 0)
-    }
-    fn resolve(&mut self, name: &str) -> Option<String> {
-        self.kubelet.resolve(self.api, &self.origin, name)
-    }
-    fn connect(&mut self, host: &str, port: u16) -> Result<(), NetError> {
-        self.kubelet.connect(self.api, &self.origin, host, port)
+    fn run_program(
+        &mut self,
+        system: crate::shell::System,
+        ex: crate::shell::exec::Parts<'_>,
+        argv: &[String],
+        io: &crate::shell::exec::Io,
+    ) -> crate::shell::exec::Flow {
+        super::programs::run(self, system, ex, argv, io)
     }
 }
 
@@ -468,7 +466,7 @@ impl Kubelet {
             false,
             Some(&name),
         );
-        if !crate::shell::programs::available(system, &program) {
+        if super::programs::find(system, &program).is_none() {
             // runc cannot exec it: the container terminates at once (StartError).
             let message = format!("failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: exec: {program:?}: executable file not found in $PATH: unknown");
             ctx.event("Failed", format!("Error: {message}"), true, Some(&name));

@@ -1,9 +1,32 @@
 //! Networking: URLs, HTTP requests and responses between the emulated programs, and
 //! the errors a real client sees (connection refused, timeout, unknown host).
 //! Routing to Services and pods is done by the cluster (see `cluster::network`); the
-//! servers themselves are in [`servers`].
+//! servers themselves are in [`servers`]; the programs that reach the network are in
+//! [`tools`], the server programs in [`daemons`].
 
+pub mod daemons;
 pub mod servers;
+pub mod tools;
+
+use crate::shell::Host;
+
+/// What the networking tools need of their host beyond the shell's: the network as
+/// seen from the process's network namespace.
+pub trait NetHost: Host {
+    /// An HTTP request from this process's network namespace.
+    fn http(&mut self, req: &HttpRequest) -> Result<HttpResponse, NetError>;
+    /// A redis command sent to `host:port` from this process.
+    fn redis(&mut self, host: &str, port: u16, args: &[String])
+        -> Result<servers::Reply, NetError>;
+    /// Opens a TCP connection to `host:port` and closes it: Ok when something listens.
+    fn connect(&mut self, host: &str, port: u16) -> Result<(), NetError> {
+        Err(NetError::Unresolved(format!("{host}:{port}")))
+    }
+    /// Resolves a host name from this process's network namespace.
+    fn resolve(&mut self, _name: &str) -> Option<String> {
+        None
+    }
+}
 
 /// An HTTP request as a client sends it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -253,7 +253,7 @@ pub fn redis(data: &mut BTreeMap<String, String>, args: &[String]) -> Reply {
         }
         ("KEYS", 2) => Reply::Array(
             data.keys()
-                .filter(|k| crate::shell::exec::glob_match(&args[1], k))
+                .filter(|k| crate::shell::pattern::glob_match(&args[1], k))
                 .cloned()
                 .collect(),
         ),

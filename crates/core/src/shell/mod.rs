@@ -8,12 +8,14 @@
 //! nothing: the process yields and is resumed later.
 
 pub(crate) mod exec;
+mod expand;
+mod lex;
 pub mod parse;
+pub(crate) mod pattern;
 pub mod programs;
 
 use crate::clock::SimTime;
 use crate::fs::{Filesystems, User, View};
-use crate::net::{HttpRequest, HttpResponse, NetError};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -104,54 +106,26 @@ pub enum Stream {
     Stderr,
 }
 
-/// What the process runs against: the clock, the file systems, the network, and (on
-/// the control-plane node) kubectl.
+/// What the process runs against: the clock, the file systems, and the program table.
+/// The shell knows files and bytes only; the module that owns a host registers the
+/// programs that need more of it (the network, git, the cluster) and runs them with
+/// itself attached as the interface they want ([`Host::run_program`]).
 pub trait Host {
     fn now(&self) -> SimTime;
     fn fs(&mut self) -> &mut Filesystems;
     fn hostname(&self) -> String;
-    /// The mock git remotes.
-    fn git(&mut self) -> &mut crate::git::Remotes;
-    /// An HTTP request from this process's network namespace.
-    fn http(&mut self, req: &HttpRequest) -> Result<HttpResponse, NetError>;
-    /// A redis command sent to `host:port` from this process.
-    fn redis(
+    /// The program `system` runs for `name` (`wget`, `/usr/bin/wget`), from the host's
+    /// program table; `None`: sh's `not found`.
+    fn program(&self, system: System, name: &str) -> Option<programs::Found>;
+    /// Runs a program [`Host::program`] found as [`programs::Found::Host`]; `argv[0]`
+    /// names it.
+    fn run_program(
         &mut self,
-        host: &str,
-        port: u16,
-        args: &[String],
-    ) -> Result<crate::net::servers::Reply, NetError>;
-    /// Runs `command` in a login shell on the machine `host` (`ssh HOST CMD`): its
-    /// output and exit status, or `None` when no such machine can be reached.
-    fn ssh(&mut self, _host: &str, _command: &str) -> Option<(Chunks, i32)> {
-        None
-    }
-    /// Opens a TCP connection to `host:port` and closes it: Ok when something listens.
-    fn connect(&mut self, host: &str, port: u16) -> Result<(), NetError> {
-        Err(NetError::Unresolved(format!("{host}:{port}")))
-    }
-    /// Resolves a host name from this process's network namespace.
-    fn resolve(&mut self, _name: &str) -> Option<String> {
-        None
-    }
-    /// Runs kubectl, when this system has it. `stdin` is what was piped to it; `None`
-    /// when its input is the person's terminal.
-    fn kubectl(
-        &mut self,
-        _args: &[String],
-        _stdin: Option<&[u8]>,
-    ) -> Option<crate::kubectl::Output> {
-        None
-    }
-    /// A systemd unit of this machine (`kubelet`, `containerd`): whether it is active and
-    /// since when; `None` for a unit it does not have.
-    fn unit(&mut self, _name: &str) -> Option<(bool, SimTime)> {
-        None
-    }
-    /// Starts or stops a unit (as root); false for a unit it does not have.
-    fn set_unit(&mut self, _name: &str, _active: bool) -> bool {
-        false
-    }
+        system: System,
+        ex: exec::Parts<'_>,
+        argv: &[String],
+        io: &exec::Io,
+    ) -> exec::Flow;
 }
 
 /// Where a suspended script stopped, innermost last. Each construct entered while
@@ -239,10 +213,9 @@ pub enum Request {
     Login { user: User },
     /// Open a shell on another node (`ssh k8s-worker-01`).
     Ssh { host: String, user: Option<String> },
-    /// Hand the terminal to a shell in a container (`kubectl exec -it POD -- sh`).
-    Exec(Box<crate::kubelet::exec::ExecSession>),
-    /// Keep printing as simulated time runs (`kubectl logs -f`, `kubectl get -w`).
-    Follow(crate::kubectl::Follow),
+    /// The host took over the foreground: it keeps what now holds the terminal (a
+    /// following `kubectl logs -f`, a shell in a container from `kubectl exec -it`).
+    Foreground,
 }
 
 /// How a process is started.
@@ -267,7 +240,7 @@ impl Process {
         if matches!(base.as_deref(), Some("sh" | "bash" | "ash" | "dash"))
             && argv.get(1).map(String::as_str) == Some("-c")
             && argv.len() >= 3
-            && programs::available(p.system, &argv[0])
+            && programs::is_shell(p.system, &argv[0])
         {
             p.args = vec![argv.get(3).cloned().unwrap_or_else(|| argv[0].clone())];
             p.args.extend(argv.iter().skip(4).cloned());

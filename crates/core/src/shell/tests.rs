@@ -2,8 +2,9 @@
 
 use super::*;
 use crate::fs::{Mount, Tree};
-use crate::git::Remotes;
-use crate::net::servers::Reply;
+use crate::git::{GitHost, Remotes};
+use exec::{Flow, Io, Parts};
+use programs::Found;
 
 struct TestHost {
     fs: Filesystems,
@@ -21,20 +22,24 @@ impl Host for TestHost {
     fn hostname(&self) -> String {
         "demo-web".into()
     }
+    /// The shell's own programs and git.
+    fn program(&self, system: System, name: &str) -> Option<Found> {
+        if let Some(p) = programs::find(programs::SHELL, system, name) {
+            return Some(p.into());
+        }
+        programs::find(&[crate::git::PROGRAMS], system, name).map(|p| Found::Host(p.kind, p.name))
+    }
+    fn run_program(&mut self, system: System, ex: Parts<'_>, argv: &[String], io: &Io) -> Flow {
+        match programs::find(&[crate::git::PROGRAMS], system, &argv[0]) {
+            Some(p) => ex.attach(self as &mut dyn GitHost, |ex| (p.run)(ex, argv, io)),
+            None => Flow::Next,
+        }
+    }
+}
+
+impl GitHost for TestHost {
     fn git(&mut self) -> &mut Remotes {
         &mut self.git
-    }
-    fn http(&mut self, req: &HttpRequest) -> Result<HttpResponse, NetError> {
-        Err(NetError::Refused {
-            host: req.host.clone(),
-            port: req.port,
-        })
-    }
-    fn redis(&mut self, host: &str, port: u16, _args: &[String]) -> Result<Reply, NetError> {
-        Err(NetError::Refused {
-            host: host.into(),
-            port,
-        })
     }
 }
 

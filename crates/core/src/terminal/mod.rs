@@ -1,17 +1,24 @@
 //! Terminal sessions on the nodes: a login shell as `k8s` on a node (the chapter's
 //! `k8s@k8s-master-01:~$`), nested shells from `sudo -i` and `ssh`, kubectl on the
 //! control plane. The shell is the same one containers run; here it sees the node's
-//! disk, the node's network, and the cluster through kubectl.
+//! disk, the node's network, and the cluster through kubectl. This is where the shell,
+//! kubectl and the kubelet's `exec` meet: a following kubectl command or a shell in a
+//! container takes the terminal over, and the session keeps it.
 
-use super::Cluster;
+mod programs;
+
+use crate::cluster::Cluster;
 use crate::fs::{normalize, Filesystems, Mount, User, View};
-use crate::git::Remotes;
+use crate::git::{GitHost, Remotes};
+use crate::kubectl::Follow;
 use crate::kubelet::exec::ExecSession;
 use crate::kubelet::volumes;
 use crate::kubelet::Origin;
 use crate::net::servers::Reply;
-use crate::net::{HttpRequest, HttpResponse, NetError};
-use crate::shell::{Host, Process, Request, Spawn, Stream, System};
+use crate::net::{HttpRequest, HttpResponse, NetError, NetHost};
+use crate::shell::exec::{Flow, Io, Parts};
+use crate::shell::programs::Found;
+use crate::shell::{Chunks, Host, Process, Request, Spawn, Stream, System};
 use serde::{Deserialize, Serialize};
 
 /// `ssh NODE CMD` inside `ssh NODE CMD` ... stops this deep (a script that ssh-es
@@ -42,7 +49,15 @@ pub struct Session {
     /// A following command (`kubectl logs -f`, `get -w`, `events -w`, `wait`) still
     /// running in the foreground.
     #[serde(skip)]
-    following: Option<crate::kubectl::Follow>,
+    following: Option<Follow>,
+}
+
+/// What took the terminal over from the shell.
+pub(crate) enum Takeover {
+    /// A following command (`kubectl logs -f`, `get -w`, ...).
+    Follow(Follow),
+    /// A shell in a container (`kubectl exec -it POD -- sh`).
+    Exec(Box<ExecSession>),
 }
 
 fn login(node: &str, user: User) -> Shell {
@@ -154,6 +169,8 @@ struct NodeHost<'a> {
     node: String,
     cwd: String,
     view: View,
+    /// What a command in this line handed the terminal to.
+    takeover: Option<Takeover>,
 }
 
 /// `kubectl -f FILE` on a node reads the node's disk, and `-f -` what was piped to it.
@@ -192,9 +209,21 @@ impl Host for NodeHost<'_> {
     fn hostname(&self) -> String {
         self.node.clone()
     }
+    fn program(&self, system: System, name: &str) -> Option<Found> {
+        programs::find(system, name)
+    }
+    fn run_program(&mut self, system: System, ex: Parts<'_>, argv: &[String], io: &Io) -> Flow {
+        programs::run(self, system, ex, argv, io)
+    }
+}
+
+impl GitHost for NodeHost<'_> {
     fn git(&mut self) -> &mut Remotes {
         &mut self.cluster.git
     }
+}
+
+impl NetHost for NodeHost<'_> {
     fn http(&mut self, req: &HttpRequest) -> Result<HttpResponse, NetError> {
         let c = &mut *self.cluster;
         c.kubelet
@@ -211,7 +240,22 @@ impl Host for NodeHost<'_> {
             0,
         )
     }
-    fn ssh(&mut self, host: &str, command: &str) -> Option<(Vec<(Stream, Vec<u8>)>, i32)> {
+    fn connect(&mut self, host: &str, port: u16) -> Result<(), NetError> {
+        let c = &mut *self.cluster;
+        c.kubelet
+            .connect(&c.api, &Origin::Node(self.node.clone()), host, port)
+    }
+    fn resolve(&mut self, name: &str) -> Option<String> {
+        let c = &*self.cluster;
+        c.kubelet
+            .resolve(&c.api, &Origin::Node(self.node.clone()), name)
+    }
+}
+
+impl NodeHost<'_> {
+    /// Runs `command` in a login shell on the machine `host` (`ssh HOST CMD`): its
+    /// output and exit status, or `None` when no such machine can be reached.
+    fn ssh(&mut self, host: &str, command: &str) -> Option<(Chunks, i32)> {
         let target = self.cluster.ssh_target(host)?;
         volumes::ensure_node(&mut self.cluster.kubelet.fs, &target, self.cluster.now);
         if self.depth >= MAX_SSH_DEPTH {
@@ -224,16 +268,8 @@ impl Host for NodeHost<'_> {
             .terminal_at(&mut remote, command, self.depth + 1);
         Some((out, remote.last_status()))
     }
-    fn connect(&mut self, host: &str, port: u16) -> Result<(), NetError> {
-        let c = &mut *self.cluster;
-        c.kubelet
-            .connect(&c.api, &Origin::Node(self.node.clone()), host, port)
-    }
-    fn resolve(&mut self, name: &str) -> Option<String> {
-        let c = &*self.cluster;
-        c.kubelet
-            .resolve(&c.api, &Origin::Node(self.node.clone()), name)
-    }
+    /// A systemd unit of this machine (`kubelet`, `containerd`): whether it is active and
+    /// since when; `None` for a unit it does not have.
     fn unit(&mut self, name: &str) -> Option<(bool, crate::clock::SimTime)> {
         match name {
             "kubelet" => Some(self.cluster.kubelet.service_state(&self.node)),
@@ -241,6 +277,7 @@ impl Host for NodeHost<'_> {
             _ => None,
         }
     }
+    /// Starts or stops a unit (as root); false for a unit it does not have.
     fn set_unit(&mut self, name: &str, active: bool) -> bool {
         match name {
             "kubelet" => self.cluster.set_kubelet_running(&self.node, active),
@@ -249,6 +286,8 @@ impl Host for NodeHost<'_> {
             _ => false,
         }
     }
+    /// Runs kubectl, when this node has it (the control plane). `stdin` is what was
+    /// piped to it; `None` when its input is the person's terminal.
     fn kubectl(&mut self, args: &[String], stdin: Option<&[u8]>) -> Option<crate::kubectl::Output> {
         // kubectl is configured on the control plane only.
         let control_plane = self
@@ -332,8 +371,10 @@ impl Cluster {
             cwd: shell.process.cwd().to_string(),
             view: shell.process.view.clone(),
             cluster: self,
+            takeover: None,
         };
         let mut out = shell.process.run_line(&mut host, line);
+        let takeover = host.takeover.take();
         let request = shell.process.request.take();
         let exited = shell.process.exited();
         let node = shell.node.clone();
@@ -367,8 +408,11 @@ impl Cluster {
                         .into_bytes(),
                 )),
             },
-            Some(Request::Follow(follow)) => session.following = Some(follow),
-            Some(Request::Exec(exec)) => session.exec = Some(exec),
+            Some(Request::Foreground) => match takeover {
+                Some(Takeover::Follow(follow)) => session.following = Some(follow),
+                Some(Takeover::Exec(exec)) => session.exec = Some(exec),
+                None => {}
+            },
             None => {}
         }
         out

@@ -1,0 +1,185 @@
+//! The programs a shell can run, as a table: each program registered once, by name,
+//! with the systems (images, nodes) that have it and the function that runs it.
+//!
+//! The shell's own families live here (builtins, coreutils, text tools, shells);
+//! networking tools and servers are registered by `net`, git by `git`, the node's
+//! programs (sudo, ssh, systemctl, kubectl) by `terminal`. The module that owns a host
+//! assembles the full table from the families and answers [`Host::program`] from it:
+//! what is not in the table is `not found` (exit 127), and what is in it has a function.
+
+mod builtins;
+mod coreutils;
+mod shells;
+mod text;
+
+use super::exec::{Exec, Flow, Io};
+use super::{Host, System};
+
+/// How a program runs: `F` is its function's type (the family's host interface).
+#[derive(Clone, Copy)]
+pub struct Program<F> {
+    /// The name it is run by (`wget`; `/demo` for one found by its path only).
+    pub name: &'static str,
+    pub kind: Kind,
+    pub on: On,
+    /// Runs it: the process, its full argv (`argv[0]` the name as typed), its streams.
+    pub run: F,
+}
+
+/// What `type` says a program is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Part of the shell (`echo`, `cd`).
+    Builtin,
+    /// A file in `/usr/bin`.
+    Utility,
+}
+
+/// Which systems have a program.
+#[derive(Debug, Clone, Copy)]
+pub enum On {
+    Every,
+    Only(&'static [System]),
+}
+
+/// A program of the shell's own families: it sees the host only as the shell does.
+pub type ShellFn = for<'a> fn(&mut Exec<'a>, &[String], &Io) -> Flow;
+
+impl<F> Program<F> {
+    /// A shell builtin (every system's shell has it).
+    pub const fn builtin(name: &'static str, run: F) -> Program<F> {
+        Program {
+            name,
+            kind: Kind::Builtin,
+            on: On::Every,
+            run,
+        }
+    }
+
+    /// A program every system has.
+    pub const fn every(name: &'static str, run: F) -> Program<F> {
+        Program {
+            name,
+            kind: Kind::Utility,
+            on: On::Every,
+            run,
+        }
+    }
+
+    /// A program only these systems have.
+    pub const fn on(name: &'static str, systems: &'static [System], run: F) -> Program<F> {
+        Program {
+            name,
+            kind: Kind::Utility,
+            on: On::Only(systems),
+            run,
+        }
+    }
+
+    /// Whether `system` runs this program for `name` as typed: by its base name
+    /// (`/usr/bin/wget`), or by its whole path for one registered by path (`/demo`).
+    pub fn runs(&self, system: System, name: &str) -> bool {
+        let base = name.rsplit('/').next().unwrap_or(name);
+        (self.name == base || self.name == name)
+            && match self.on {
+                On::Every => true,
+                On::Only(systems) => systems.contains(&system),
+            }
+    }
+}
+
+/// The first program of `families` that `system` runs for `name`.
+pub fn find<F: Copy>(
+    families: &[&'static [Program<F>]],
+    system: System,
+    name: &str,
+) -> Option<Program<F>> {
+    families
+        .iter()
+        .flat_map(|f| f.iter())
+        .find(|p| p.runs(system, name))
+        .copied()
+}
+
+/// The shell's own families, in the order a table lists them.
+pub const SHELL: &[&[Program<ShellFn>]] = &[
+    builtins::PROGRAMS,
+    coreutils::PROGRAMS,
+    text::PROGRAMS,
+    shells::PROGRAMS,
+];
+
+/// A program as [`Host::program`] finds it.
+#[derive(Clone, Copy)]
+pub enum Found {
+    /// One of the shell's own (or one that sees the host only as the shell does).
+    Shell(Kind, &'static str, ShellFn),
+    /// One the host runs ([`Host::run_program`]), attached as its own interface.
+    Host(Kind, &'static str),
+}
+
+impl Found {
+    pub fn kind(&self) -> Kind {
+        match self {
+            Found::Shell(kind, ..) | Found::Host(kind, _) => *kind,
+        }
+    }
+
+    /// The name the program is registered by.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Found::Shell(_, name, _) | Found::Host(_, name) => name,
+        }
+    }
+}
+
+impl From<Program<ShellFn>> for Found {
+    fn from(p: Program<ShellFn>) -> Found {
+        Found::Shell(p.kind, p.name, p.run)
+    }
+}
+
+/// Whether `system`'s shell itself has `name` (`sh -c` as a container's command).
+pub fn is_shell(system: System, name: &str) -> bool {
+    find(&[shells::PROGRAMS], system, name).is_some()
+}
+
+pub(crate) fn done<H: Host + ?Sized>(ex: &mut Exec<'_, H>, code: i32) -> Flow {
+    ex.done(code)
+}
+
+/// The arguments after the program's name.
+pub(crate) fn args(argv: &[String]) -> &[String] {
+    argv.get(1..).unwrap_or_default()
+}
+
+/// The name a program was run by, without its directory.
+pub(crate) fn base(argv: &[String]) -> &str {
+    let name = argv.first().map_or("", String::as_str);
+    name.rsplit('/').next().unwrap_or(name)
+}
+
+/// Runs one program with its arguments: a name the table lacks is sh's `not found`.
+pub fn run(ex: &mut Exec, argv: &[String], io: &Io) -> Flow {
+    let name = argv[0].as_str();
+    match ex.host.program(ex.p.system, name) {
+        Some(Found::Shell(_, _, run)) => run(ex, argv, io),
+        Some(Found::Host(..)) => {
+            let system = ex.p.system;
+            let (host, parts) = ex.parts();
+            host.run_program(system, parts, argv, io)
+        }
+        None => {
+            let shell = ex.shell_name().to_string();
+            let msg = if ex.p.system == System::Node {
+                format!("{name}: command not found\n")
+            } else if matches!(ex.p.system, System::Nginx | System::Redis) {
+                format!("{shell}: 1: {name}: not found\n")
+            } else {
+                format!("{shell}: {name}: not found\n")
+            };
+            ex.err(io, &msg);
+            done(ex, 127)
+        }
+    }
+}

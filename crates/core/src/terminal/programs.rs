@@ -1,0 +1,358 @@
+//! The node's own programs: sudo and su, ssh, systemctl, and kubectl on the control
+//! plane. They run against the node's host ([`NodeHost`]).
+
+use super::{NodeHost, Takeover};
+use crate::fs::{user_name, User};
+use crate::git::{GitFn, GitHost};
+use crate::net::tools::NetFn;
+use crate::net::NetHost;
+use crate::shell::exec::{Exec, Flow, Io, Parts};
+use crate::shell::programs::{self, args, done, Found, Program, ShellFn};
+use crate::shell::{Host, Request, Stream, System};
+
+/// A family of the node's program table, by the host interface its programs see.
+enum Family {
+    Shell(&'static [&'static [Program<ShellFn>]]),
+    Net(&'static [Program<NetFn>]),
+    Git(&'static [Program<GitFn>]),
+    Node(&'static [Program<NodeFn>]),
+}
+
+/// Every program a node's shell can run: the shell's own, the networking tools, git,
+/// and the node's programs. (The servers are the images'; no node system has one.)
+const TABLE: &[Family] = &[
+    Family::Shell(programs::SHELL),
+    Family::Net(crate::net::tools::PROGRAMS),
+    Family::Git(crate::git::PROGRAMS),
+    Family::Node(PROGRAMS),
+];
+
+/// A program of the table, with its function.
+enum Hit {
+    Shell(Program<ShellFn>),
+    Net(Program<NetFn>),
+    Git(Program<GitFn>),
+    Node(Program<NodeFn>),
+}
+
+fn lookup(system: System, name: &str) -> Option<Hit> {
+    TABLE.iter().find_map(|family| match family {
+        Family::Shell(f) => programs::find(f, system, name).map(Hit::Shell),
+        Family::Net(f) => programs::find(&[*f], system, name).map(Hit::Net),
+        Family::Git(f) => programs::find(&[*f], system, name).map(Hit::Git),
+        Family::Node(f) => programs::find(&[*f], system, name).map(Hit::Node),
+    })
+}
+
+/// The program `system` runs for `name` on a node.
+pub(super) fn find(system: System, name: &str) -> Option<Found> {
+    Some(match lookup(system, name)? {
+        Hit::Shell(p) => p.into(),
+        Hit::Net(p) => Found::Host(p.kind, p.name),
+        Hit::Git(p) => Found::Host(p.kind, p.name),
+        Hit::Node(p) => Found::Host(p.kind, p.name),
+    })
+}
+
+/// Runs a node program that needs the node's host.
+pub(super) fn run(
+    host: &mut NodeHost<'_>,
+    system: System,
+    ex: Parts<'_>,
+    argv: &[String],
+    io: &Io,
+) -> Flow {
+    match lookup(system, &argv[0]) {
+        Some(Hit::Net(p)) => ex.attach(host as &mut dyn NetHost, |ex| (p.run)(ex, argv, io)),
+        Some(Hit::Git(p)) => ex.attach(host as &mut dyn GitHost, |ex| (p.run)(ex, argv, io)),
+        Some(Hit::Node(p)) => ex.attach(host, |ex| (p.run)(ex, argv, io)),
+        Some(Hit::Shell(p)) => ex.attach(host as &mut dyn Host, |ex| (p.run)(ex, argv, io)),
+        None => Flow::Next,
+    }
+}
+
+/// A run on a node's shell.
+pub(super) type Ex<'a, 'c> = Exec<'a, NodeHost<'c>>;
+
+/// A node program.
+pub(super) type NodeFn = for<'a, 'c> fn(&mut Ex<'a, 'c>, &[String], &Io) -> Flow;
+
+pub(super) const PROGRAMS: &[Program<NodeFn>] = &[
+    Program::on("sudo", &[System::Node], |ex, argv, io| {
+        sudo(ex, args(argv), io)
+    }),
+    Program::on("su", &[System::Node], su),
+    Program::on("ssh", &[System::Node], |ex, argv, io| {
+        ssh(ex, args(argv), io)
+    }),
+    Program::on("kubectl", &[System::Node], |ex, argv, io| {
+        kubectl(ex, args(argv), io)
+    }),
+    Program::on("systemctl", &[System::Node], |ex, argv, io| {
+        systemctl(ex, args(argv), io)
+    }),
+];
+
+fn su(ex: &mut Ex, _argv: &[String], _io: &Io) -> Flow {
+    ex.p.request = Some(Request::Login { user: User::ROOT });
+    done(ex, 0)
+}
+
+fn kubectl(ex: &mut Ex, args: &[String], io: &Io) -> Flow {
+    // Typed at the prompt with nothing piped in, kubectl reads the terminal.
+    let input = match &io.input {
+        Some(d) => Some(d.clone()),
+        None if ex.interactive() => None,
+        None => Some(Vec::new()),
+    };
+    match ex.host.kubectl(args, input.as_deref()) {
+        Some(out) => {
+            ex.out(io, &out.stdout);
+            ex.err(io, &out.stderr);
+            // A following command or a shell in a container now holds the terminal:
+            // the terminal keeps it; the shell only learns that it took over.
+            if let Some(follow) = out.follow {
+                ex.host.takeover = Some(Takeover::Follow(follow));
+                ex.p.request = Some(Request::Foreground);
+            }
+            if let Some(session) = out.exec {
+                ex.host.takeover = Some(Takeover::Exec(Box::new(session)));
+                ex.p.request = Some(Request::Foreground);
+            }
+            done(ex, out.exit_code)
+        }
+        None => {
+            ex.err(io, "The connection to the server localhost:8080 was refused - did you specify the right host or port?\n");
+            done(ex, 1)
+        }
+    }
+}
+
+fn sudo(ex: &mut Ex, args: &[String], io: &Io) -> Flow {
+    if ex.p.user.uid != 0 && !ex.p.sudo_fresh(ex.host.now()) {
+        let name = user_name(ex.p.user.uid);
+        ex.err(io, &format!("[sudo] password for {name}: \n"));
+        ex.p.sudo_touch(ex.host.now());
+    }
+    if args.is_empty() {
+        ex.err(io, "usage: sudo -h | -K | -k | -V\nusage: sudo [-AbEHknPS] [-C num] [-D directory] [-g group] [-h host] [-p prompt] [-R directory] [-T timeout] [-u user] [-i | -s] [command [arg ...]]\n");
+        return done(ex, 1);
+    }
+    let (login, command) = match args[0].as_str() {
+        "-i" => (true, &args[1..]),
+        "-s" => (false, &args[1..]),
+        _ => (false, args),
+    };
+    let opens_shell = command.is_empty()
+        || (command[0] == "su" && command[1..].iter().all(|a| a == "-" || a == "-l"));
+    if opens_shell {
+        ex.p.request = Some(Request::Login { user: User::ROOT });
+        return done(ex, 0);
+    }
+    // The command runs as root (`-i`: in root's login environment, from /root).
+    let (saved_user, saved_cwd, saved_env) = (ex.p.user, ex.p.cwd.clone(), ex.p.env.clone());
+    ex.p.user = User::ROOT;
+    if login {
+        ex.p.cwd = "/root".into();
+        for (k, v) in [("HOME", "/root"), ("USER", "root"), ("LOGNAME", "root")] {
+            ex.p.env.insert(k.into(), v.into());
+        }
+    }
+    let f = ex.shell(|ex| programs::run(ex, command, io));
+    ex.p.user = saved_user;
+    ex.p.cwd = saved_cwd;
+    ex.p.env = saved_env;
+    f
+}
+
+fn ssh(ex: &mut Ex, args: &[String], io: &Io) -> Flow {
+    let Some(target) = args.iter().find(|a| !a.starts_with('-')) else {
+        ex.err(
+            io,
+            "usage: ssh [-46AaCfGgKkMNnqsTtVvXxYy] destination [command [argument ...]]\n",
+        );
+        return done(ex, 255);
+    };
+    let (user, host) = match target.split_once('@') {
+        Some((u, h)) => (Some(u.to_string()), h.to_string()),
+        None => (None, target.clone()),
+    };
+    // Words after the destination are a command to run there instead of a shell.
+    let at = args.iter().position(|a| a == target).unwrap_or(0);
+    let rest = &args[at + 1..];
+    if rest.is_empty() {
+        ex.p.request = Some(Request::Ssh { host, user });
+        return done(ex, 0);
+    }
+    match ex.host.ssh(&host, &rest.join(" ")) {
+        Some((chunks, code)) => {
+            for (stream, data) in chunks {
+                let dest = match stream {
+                    Stream::Stdout => io.out.clone(),
+                    Stream::Stderr => io.err.clone(),
+                };
+                ex.write(&dest, &data);
+            }
+            done(ex, code)
+        }
+        None => {
+            ex.err(
+                io,
+                &format!("ssh: Could not resolve hostname {host}: Name or service not known\n"),
+            );
+            done(ex, 255)
+        }
+    }
+}
+
+/// systemd's "5min 3s ago" (two most significant units).
+fn systemd_ago(ms: u64) -> String {
+    let s = ms / 1000;
+    let (d, h, m, sec) = (s / 86_400, s / 3600 % 24, s / 60 % 60, s % 60);
+    let parts: Vec<String> = [(d, "d"), (h, "h"), (m, "min"), (sec, "s")]
+        .into_iter()
+        .skip_while(|(v, _)| *v == 0)
+        .take(2)
+        .filter(|(v, _)| *v > 0)
+        .map(|(v, u)| format!("{v}{u}"))
+        .collect();
+    if parts.is_empty() {
+        "0s ago".into()
+    } else {
+        format!("{} ago", parts.join(" "))
+    }
+}
+
+/// `systemctl start|stop|restart|status|is-active UNIT` on a node: the kubelet (and
+/// containerd) as systemd units. Starting and stopping need root.
+fn systemctl(ex: &mut Ex, args: &[String], io: &Io) -> Flow {
+    let (Some(action), Some(unit)) = (args.first(), args.get(1)) else {
+        ex.err(io, "Too few arguments.\n");
+        return done(ex, 1);
+    };
+    let name = unit.strip_suffix(".service").unwrap_or(unit).to_string();
+    let full = format!("{name}.service");
+    let state = ex.host.unit(&name);
+    match action.as_str() {
+        "start" | "stop" | "restart" => {
+            let verb = action.as_str();
+            if state.is_none() {
+                ex.err(
+                    io,
+                    &format!("Failed to {verb} {full}: Unit {full} not found.\n"),
+                );
+                return done(ex, 5);
+            }
+            if ex.p.user.uid != 0 {
+                ex.err(io, &format!("Failed to {verb} {full}: Interactive authentication required.\nSee system logs and 'systemctl status {full}' for details.\n"));
+                return done(ex, 1);
+            }
+            if verb == "restart" {
+                ex.host.set_unit(&name, false);
+            }
+            ex.host.set_unit(&name, verb != "stop");
+            done(ex, 0)
+        }
+        "is-active" => match state {
+            Some((true, _)) => {
+                ex.out(io, "active\n");
+                done(ex, 0)
+            }
+            _ => {
+                ex.out(io, "inactive\n");
+                done(ex, 3)
+            }
+        },
+        "status" => {
+            let Some((active, since)) = state else {
+                ex.err(io, &format!("Unit {full} could not be found.\n"));
+                return done(ex, 4);
+            };
+            let now = ex.host.now();
+            let when = format!(
+                "{}; {}",
+                crate::clock::systemd_timestamp(since),
+                systemd_ago(now.0.saturating_sub(since.0))
+            );
+            let (dot, description, loaded, extra, docs) = match name.as_str() {
+                "kubelet" => (
+                    if active { "●" } else { "○" },
+                    "kubelet: The Kubernetes Node Agent",
+                    "/usr/lib/systemd/system/kubelet.service; enabled; preset: enabled",
+                    "    Drop-In: /usr/lib/systemd/system/kubelet.service.d\n             └─10-kubeadm.conf\n",
+                    "https://kubernetes.io/docs/",
+                ),
+                _ => (
+                    if active { "●" } else { "○" },
+                    "containerd container runtime",
+                    "/usr/lib/systemd/system/containerd.service; enabled; preset: enabled",
+                    "",
+                    "https://containerd.io",
+                ),
+            };
+            let active_line = if active {
+                format!("active (running) since {when}")
+            } else {
+                format!("inactive (dead) since {when}")
+            };
+            ex.out(
+                io,
+                &format!(
+                    "{dot} {full} - {description}\n     Loaded: loaded ({loaded})\n{extra}     Active: {active_line}\n       Docs: {docs}\n"
+                ),
+            );
+            done(ex, if active { 0 } else { 3 })
+        }
+        other => {
+            ex.err(io, &format!("Unknown command verb '{other}'.\n"));
+            done(ex, 1)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A node has bash, sudo, su, git, curl, wget, ssh, kubectl, systemctl and nc
+    /// besides the common programs, and none of the images' servers.
+    #[test]
+    fn nodes_have_their_programs() {
+        for name in [
+            "echo",
+            "type",
+            "ls",
+            "grep",
+            "sh",
+            "bash",
+            "sudo",
+            "su",
+            "git",
+            "curl",
+            "wget",
+            "ssh",
+            "kubectl",
+            "systemctl",
+            "nc",
+            "/usr/bin/kubectl",
+        ] {
+            assert!(find(System::Node, name).is_some(), "a node lacks {name}");
+        }
+        for name in [
+            "ash",
+            "dash",
+            "nginx",
+            "redis-server",
+            "redis-cli",
+            "httpd",
+            "socat",
+            "nslookup",
+            "demo-tea",
+            "/demo",
+            "docker-entrypoint.sh",
+            "python",
+        ] {
+            assert!(find(System::Node, name).is_none(), "a node has {name}");
+        }
+    }
+}
