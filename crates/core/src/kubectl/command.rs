@@ -182,3 +182,74 @@ pub(crate) fn dispatch(
         Err(e) => out.fail(format!("{e}\nSee 'kubectl {path} --help' for usage.")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kubectl::NoFiles;
+
+    fn kubectl(c: &mut Cluster, line: &str) -> Output {
+        let args = crate::kubectl::split_words(line).unwrap();
+        crate::kubectl::run(c, &args, &NoFiles)
+    }
+
+    #[test]
+    fn every_flag_is_declared_once_with_its_help() {
+        fn check(path: &str, c: &Command) {
+            for (i, f) in c.flags.iter().enumerate() {
+                assert!(!f.help.is_empty(), "{path} --{} has no help", f.name);
+                assert!(
+                    c.flags[i + 1..]
+                        .iter()
+                        .all(|g| g.name != f.name && (f.short.is_none() || g.short != f.short)),
+                    "{path} declares --{} twice",
+                    f.name
+                );
+                assert_ne!(f.short, Some('h'), "{path}: -h is --help");
+            }
+            for sub in c.subcommands {
+                check(&format!("{path} {}", sub.name), sub);
+            }
+        }
+        for c in COMMANDS {
+            check(c.name, c);
+            assert_eq!(lookup(c.name).map(|l| l.name), Some(c.name));
+        }
+    }
+
+    #[test]
+    fn help_comes_from_the_table() {
+        let mut c = Cluster::with_default_nodes(1);
+        let out = kubectl(&mut c, "delete -h");
+        assert_eq!(out.exit_code, 0);
+        assert!(out.stdout.starts_with("Delete resources by file names, stdin, resources and names, or by label selector.\n\nOptions:\n    --all=false:\n"), "{}", out.stdout);
+        assert!(out
+            .stdout
+            .contains("    --grace-period=-1:\n\tPeriod of time in seconds"));
+        assert!(out.stdout.contains("    -l, --selector='':\n"));
+        let out = kubectl(&mut c, "create ns --help");
+        assert!(out
+            .stdout
+            .contains("Usage:\n  kubectl create namespace NAME"));
+        // After `--` it belongs to the command run in the container.
+        let out = kubectl(&mut c, "exec nope -- ls -h");
+        assert_eq!(
+            out.stderr,
+            "Error from server (NotFound): pods \"nope\" not found\n"
+        );
+        let out = kubectl(&mut c, "label --bogus");
+        assert_eq!(
+            out.stderr,
+            "error: unknown flag: --bogus\nSee 'kubectl label --help' for usage.\n"
+        );
+    }
+
+    #[test]
+    fn completion_offers_the_tables_flags() {
+        let c = Cluster::with_default_nodes(1);
+        let got = crate::kubectl::complete::complete(&c, "kubectl run --im", &[]);
+        assert_eq!(got, ["--image", "--image-pull-policy"]);
+        let got = crate::kubectl::complete::complete(&c, "kubectl label --", &[]);
+        assert_eq!(got, ["--namespace", "--overwrite"]);
+    }
+}
