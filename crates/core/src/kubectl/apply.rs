@@ -169,6 +169,8 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
     let Some(texts) = read_files(&p, files, out) else {
         return;
     };
+    // kubectl counts the objects it visits; none at all is an error of its own.
+    let (mut count, mut rejected) = (0, false);
     for (file, text) in texts {
         let decoded =
             match crate::manifest::decode(&file, &text, crate::manifest::Validation::Strict) {
@@ -178,12 +180,17 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
                         out.err(format!("{}\n", manifest_message(d)));
                     }
                     out.exit_code = 1;
+                    rejected = true;
                     continue;
                 }
             };
         for m in decoded.manifests {
+            count += 1;
             apply_one(cluster, &file, m.object, &namespace, out);
         }
+    }
+    if count == 0 && !rejected {
+        out.fail("no objects passed to apply");
     }
 }
 

@@ -212,12 +212,9 @@ pub(super) fn print_object(
     verb: &str,
     out: &mut Output,
 ) -> bool {
-    let mut json = obj.to_json();
-    // Go prints a zero metav1.Time as null; k8s-openapi leaves it out.
-    if let Some(meta) = json.get_mut("metadata").and_then(|m| m.as_object_mut()) {
-        meta.entry("creationTimestamp")
-            .or_insert(serde_json::Value::Null);
-    }
+    // A zero creationTimestamp is left out (`omitzero` since Kubernetes 1.34), as
+    // k8s-openapi leaves it out.
+    let json = obj.to_json();
     let name = obj.name_any().to_string();
     match output {
         Some("json") => out.out(printers::json(&json)),

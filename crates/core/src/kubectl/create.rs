@@ -39,9 +39,12 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
     let Some(texts) = read_files(p, files, out) else {
         return;
     };
+    // kubectl counts the objects it visits; none at all is an error of its own.
+    let (mut count, mut refused) = (0, false);
     for (name, text) in texts {
         match cluster.create_from_text(&name, &text) {
             Ok(applied) => {
+                count += applied.len();
                 for a in applied {
                     if a.result.is_ok() {
                         out.out(format!("{}\n", a.message()));
@@ -56,8 +59,12 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
                     out.err(format!("{}\n", manifest_message(d)));
                 }
                 out.exit_code = 1;
+                refused = true;
             }
         }
+    }
+    if count == 0 && !refused {
+        out.fail("no objects passed to create");
     }
 }
 

@@ -217,6 +217,16 @@ fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) 
     let output = p.string("output");
     let result = match mode {
         DryRun::Client => {
+            // What the generator made: no namespace but one given with -n, and its zero
+            // ServiceStatus (`loadBalancer: {}`).
+            let mut object = object;
+            if let Object::Service(svc) = &mut object {
+                svc.metadata.namespace = p.string("namespace").map(str::to_string);
+                svc.status = Some(k8s_openapi::api::core::v1::ServiceStatus {
+                    load_balancer: Some(Default::default()),
+                    conditions: None,
+                });
+            }
             print_object(&object, output, "exposed (dry run)", out);
             return;
         }

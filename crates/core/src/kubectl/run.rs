@@ -87,7 +87,8 @@ fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) 
         match e.split_once('=') {
             Some((k, v)) if !k.is_empty() => env.push(k8s_openapi::api::core::v1::EnvVar {
                 name: k.to_string(),
-                value: Some(v.to_string()),
+                // `Value` is omitempty: `--env=NAME=` prints no `value: ""`.
+                value: (!v.is_empty()).then(|| v.to_string()),
                 value_from: None,
             }),
             _ => return out.fail(format!("invalid env: {e}")),

@@ -210,7 +210,11 @@ fn node_resources(w: &mut Writer, node: &Node, pods: &[&Pod], now: SimTime) {
             ("mem-req", mem_req),
             ("mem-lim", mem_lim),
         ] {
+            // Quantity.Add: a zero sum takes the unit style of what is added to it.
             let e = totals.entry(k).or_insert((0i128, v.1));
+            if e.0 == 0 && v.0 != 0 {
+                e.1 = v.1;
+            }
             e.0 += v.0;
         }
         w.write(

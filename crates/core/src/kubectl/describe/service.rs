@@ -28,7 +28,8 @@ pub fn service(
                 .collect::<Vec<_>>()
                 .join(",")
         })
-        .unwrap_or_default();
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "<none>".into());
     w.write(0, &format!("Selector:\t{selector}\n"));
     w.write(
         0,
