@@ -250,6 +250,15 @@ mod tests {
         let got = crate::kubectl::complete::complete(&c, "kubectl run --im", &[]);
         assert_eq!(got, ["--image", "--image-pull-policy"]);
         let got = crate::kubectl::complete::complete(&c, "kubectl label --", &[]);
-        assert_eq!(got, ["--namespace", "--overwrite"]);
+        assert_eq!(
+            got,
+            [
+                "--filename",
+                "--local",
+                "--namespace",
+                "--output",
+                "--overwrite"
+            ]
+        );
     }
 }

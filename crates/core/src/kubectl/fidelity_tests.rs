@@ -1,6 +1,7 @@
 //! kubectl's output where Podlab once printed something else (Podlab issue 22).
 
 use super::*;
+use crate::model::ResourceExt;
 use std::collections::BTreeMap;
 
 struct Files(BTreeMap<&'static str, &'static str>);
@@ -156,4 +157,56 @@ fn empty_manifests_pass_no_objects() {
         );
         assert_eq!(out.exit_code, 1, "{verb} -f {file}");
     }
+}
+
+#[test]
+fn label_and_annotate_local_files_print_the_changed_object() {
+    let mut c = Cluster::with_default_nodes(1);
+    let out = kubectl(&mut c, "label --local -f svc.yaml env=prod -o yaml");
+    assert_eq!(
+        out.stdout,
+        "apiVersion: v1\nkind: Service\nmetadata:\n  labels:\n    env: prod\n  name: ext\nspec:\n  ports:\n  - port: 80\n",
+        "{}",
+        out.stderr
+    );
+    let out = kubectl(
+        &mut c,
+        "label --local -f pod.yaml env=prod -o jsonpath={.metadata.labels}",
+    );
+    assert_eq!(out.stdout, "{\"app\":\"tea\",\"env\":\"prod\"}");
+    let out = kubectl(&mut c, "annotate --local -f pod.yaml note=hi -o json");
+    assert!(
+        out.stdout
+            .contains("\"annotations\": {\n            \"note\": \"hi\"\n        },"),
+        "{}",
+        out.stdout
+    );
+    let out = kubectl(
+        &mut c,
+        "annotate --local -f pod.yaml note=hi -o jsonpath={.metadata.annotations.note}",
+    );
+    assert_eq!(out.stdout, "hi");
+    let out = kubectl(&mut c, "label --local -f pod.yaml env=prod");
+    assert_eq!(out.stdout, "pod/tea labeled\n");
+    // Nothing reached the cluster.
+    assert!(c.api().pods.get("default", "tea").is_none());
+    let out = kubectl(&mut c, "label --local pod tea env=prod");
+    assert_eq!(
+        out.stderr,
+        "error: you must specify resources by --filename when --local is set.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n"
+    );
+    assert_eq!(out.exit_code, 1);
+    // Without --local, -f names the live object.
+    assert_eq!(kubectl(&mut c, "create -f pod.yaml").exit_code, 0);
+    let out = kubectl(&mut c, "label -f pod.yaml env=prod");
+    assert_eq!(out.stdout, "pod/tea labeled\n");
+    assert_eq!(
+        c.api()
+            .pods
+            .get("default", "tea")
+            .unwrap()
+            .labels()
+            .get("env"),
+        Some(&"prod".to_string())
+    );
 }
