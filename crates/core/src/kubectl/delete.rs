@@ -163,7 +163,7 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
                     .api()
                     .namespaces
                     .get("", &name)
-                    .and_then(|n| n.metadata.uid.clone())
+                    .map(|n| n.uid_any().to_string())
                     .unwrap_or_default();
                 cluster.delete_namespace(&name).map(|()| {
                     // Emptied within its pods' grace periods.

@@ -179,12 +179,11 @@ fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) 
 }
 
 fn target(rt: ResourceType, o: &ObjectRef<'_>) -> Target {
-    let meta = o.metadata();
     Target {
         rt,
-        namespace: meta.namespace.clone().unwrap_or_default(),
-        name: meta.name.clone().unwrap_or_default(),
-        uid: meta.uid.clone().unwrap_or_default(),
+        namespace: o.namespace_any().to_string(),
+        name: o.name_any().to_string(),
+        uid: o.uid_any().to_string(),
     }
 }
 

@@ -13,10 +13,7 @@ pub fn node(node: &Node, pods: &[&Pod], node_events: &[&Event], now: SimTime) ->
     let meta = &node.metadata;
     let spec = node.spec.clone().unwrap_or_default();
     let status = node.status.clone().unwrap_or_default();
-    w.write(
-        0,
-        &format!("Name:\t{}\n", meta.name.as_deref().unwrap_or_default()),
-    );
+    w.write(0, &format!("Name:\t{}\n", node.name_any()));
     let roles = crate::kubectl::printers::node_roles(node);
     w.write(
         0,

@@ -3,6 +3,7 @@
 use super::writer::*;
 use crate::clock::SimTime;
 use crate::model::quantity::{self, format_milli};
+use crate::model::ResourceExt;
 use crate::model::{fieldpath, Event, Pod};
 
 fn container_state(w: &mut Writer, title: &str, state: &crate::model::ContainerState) {
@@ -356,10 +357,7 @@ pub fn pod(pod: &Pod, pod_events: &[&Event], now: SimTime) -> String {
     let meta = &pod.metadata;
     let spec = pod.spec.clone().unwrap_or_default();
     let status = pod.status.clone().unwrap_or_default();
-    w.write(
-        0,
-        &format!("Name:\t{}\n", meta.name.as_deref().unwrap_or_default()),
-    );
+    w.write(0, &format!("Name:\t{}\n", pod.name_any()));
     w.write(
         0,
         &format!(
