@@ -98,7 +98,7 @@ fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) 
     if types.iter().any(|t| t != "normal" && t != "warning") {
         return out.fail("valid --types are Normal or Warning");
     }
-    let timeout = match super::common::request_timeout(&p) {
+    let timeout = match super::common::request_timeout(p) {
         Ok(t) => t,
         Err(e) => return out.fail(e),
     };

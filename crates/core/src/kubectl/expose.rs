@@ -78,7 +78,7 @@ fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) 
         out.exit_code = 1;
         return;
     };
-    let Some(mode) = dry_run(&p, cluster, out) else {
+    let Some(mode) = dry_run(p, cluster, out) else {
         return;
     };
     // What the object selects, its labels, its ports and their protocols.

@@ -236,7 +236,7 @@ pub(super) const COMMAND: Command = Command {
 };
 
 fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Output) {
-    let printer = match GetPrinter::from_flags(&p, files) {
+    let printer = match GetPrinter::from_flags(p, files) {
         Ok(printer) => printer,
         Err(e) => return out.fail(e),
     };
@@ -252,7 +252,7 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
         Ok(s) => s,
         Err(e) => return out.fail(e),
     };
-    let timeout = match super::common::request_timeout(&p) {
+    let timeout = match super::common::request_timeout(p) {
         Ok(t) => t,
         Err(e) => return out.fail(e),
     };
