@@ -188,6 +188,9 @@ pub enum ApiError {
         name: String,
         reason: String,
     },
+    /// A request the server cannot make sense of (a bad patch, a field selector it does
+    /// not support, logs of a container that is not there).
+    BadRequest { message: String },
 }
 
 impl ApiError {
@@ -199,6 +202,35 @@ impl ApiError {
             ApiError::Invalid { .. } => "Invalid",
             ApiError::Forbidden { .. } => "Forbidden",
             ApiError::Conflict { .. } => "Conflict",
+            ApiError::BadRequest { .. } => "BadRequest",
+        }
+    }
+
+    /// A BadRequest with the server's message.
+    pub fn bad_request(message: impl Into<String>) -> ApiError {
+        ApiError::BadRequest {
+            message: message.into(),
+        }
+    }
+
+    /// The line kubectl prints for this error (`StandardErrorMessage`):
+    /// `Error from server (NotFound): pods "x" not found`; an Invalid error prints its
+    /// field errors alone, as kubectl's `checkErr` does.
+    pub fn kubectl_line(&self) -> String {
+        self.render(None)
+    }
+
+    /// [`Self::kubectl_line`] for an object from a file, with what kubectl was doing:
+    /// `Error from server (AlreadyExists): error when creating "p.yaml": ...`.
+    pub fn kubectl_line_when(&self, doing: &str) -> String {
+        self.render(Some(doing))
+    }
+
+    fn render(&self, doing: Option<&str>) -> String {
+        match (self, doing) {
+            (ApiError::Invalid { .. }, _) => self.to_string(),
+            (_, None) => format!("Error from server ({}): {self}", self.reason()),
+            (_, Some(doing)) => format!("Error from server ({}): {doing}: {self}", self.reason()),
         }
     }
 }
@@ -223,6 +255,7 @@ impl fmt::Display for ApiError {
                 f,
                 "Operation cannot be fulfilled on {resource} {name:?}: {reason}"
             ),
+            ApiError::BadRequest { message } => write!(f, "{message}"),
             // kubectl's MultilineError: one cause on the same line, several as a list.
             ApiError::Invalid { kind, name, causes } => {
                 write!(f, "The {kind} {name:?} is invalid")?;

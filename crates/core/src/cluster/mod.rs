@@ -45,12 +45,7 @@ impl Applied {
     pub fn message(&self) -> String {
         match &self.result {
             Ok(()) => format!("{}/{} created", self.resource, self.name),
-            Err(e @ ApiError::Invalid { .. }) => e.to_string(),
-            Err(e) => format!(
-                "Error from server ({}): error when creating {:?}: {e}",
-                e.reason(),
-                self.location.file
-            ),
+            Err(e) => e.kubectl_line_when(&format!("error when creating {:?}", self.location.file)),
         }
     }
 }

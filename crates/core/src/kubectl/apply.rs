@@ -6,8 +6,9 @@
 //! Lists of containers, volumes, env, mounts and ports merge element by element on their
 //! merge key; other lists are replaced.
 
-use super::commands::{manifest_message, parse, read_files, NAMESPACE};
-use super::flags::{flag, Flag, Kind};
+use super::command::{Command, Group, Operands};
+use super::common::{manifest_message, read_files};
+use super::flags::{flag, Kind, Parsed, NAMESPACE};
 use super::resources;
 use super::{FileSource, Output};
 use crate::apiserver::ApiError;
@@ -135,21 +136,26 @@ fn set_annotation(v: &mut Value, key: &str, value: String) {
     }
 }
 
-/// `kubectl apply -f FILE...`.
-pub(super) fn apply(
-    cluster: &mut Cluster,
-    args: &[String],
-    files: &dyn FileSource,
-    out: &mut Output,
-) {
-    const SPEC: &[Flag] = &[
+pub(super) const COMMAND: Command = Command {
+    name: "apply",
+    aliases: &[],
+    group: Group::Advanced,
+    summary: "Apply a configuration to a resource by file name or stdin",
+    usage: "kubectl apply (-f FILENAME | -k DIRECTORY)",
+    flags: &[
         NAMESPACE,
-        flag("filename", Some('f'), Kind::StringArray),
-        flag("server-side", None, Kind::Bool),
-    ];
-    let Some(p) = parse("apply", args, SPEC, out) else {
-        return;
-    };
+        flag("filename", Some('f'), Kind::StringArray)
+            .help("The files that contain the configurations to apply."),
+        flag("server-side", None, Kind::Bool)
+            .help("If true, apply runs in the server instead of the client."),
+    ],
+    operands: Operands::Nothing,
+    subcommands: &[],
+    run,
+};
+
+/// `kubectl apply -f FILE...`.
+fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Output) {
     if p.bool("server-side") {
         return out.fail("--server-side is not supported here yet; client-side apply is");
     }
@@ -160,9 +166,11 @@ pub(super) fn apply(
         );
     }
     let namespace = p.string("namespace").unwrap_or("default").to_string();
-    let Some(texts) = read_files(&p, files, out) else {
+    let Some(texts) = read_files(p, files, out) else {
         return;
     };
+    // kubectl counts the objects it visits; none at all is an error of its own.
+    let (mut count, mut rejected) = (0, false);
     for (file, text) in texts {
         let decoded =
             match crate::manifest::decode(&file, &text, crate::manifest::Validation::Strict) {
@@ -172,12 +180,17 @@ pub(super) fn apply(
                         out.err(format!("{}\n", manifest_message(d)));
                     }
                     out.exit_code = 1;
+                    rejected = true;
                     continue;
                 }
             };
         for m in decoded.manifests {
+            count += 1;
             apply_one(cluster, &file, m.object, &namespace, out);
         }
+    }
+    if count == 0 && !rejected {
+        out.fail("no objects passed to apply");
     }
 }
 
@@ -208,7 +221,7 @@ fn apply_one(cluster: &mut Cluster, file: &str, object: Object, namespace: &str,
     let annotation = last_applied(&modified);
     set_annotation(&mut modified, LAST_APPLIED, annotation);
 
-    let live = super::commands::find(cluster, &rt, &ns, &name);
+    let live = super::common::find(cluster, &rt, &ns, &name);
     let Some(live) = live else {
         let result = Object::from_json(kind, modified)
             .map_err(|e| format!("error: error validating {file:?}: {e}"))
@@ -244,13 +257,9 @@ fn apply_one(cluster: &mut Cluster, file: &str, object: Object, namespace: &str,
     let result = Object::from_json(kind, desired)
         .map_err(|e| format!("error: {e}"))
         .and_then(|o| {
-            cluster.update(o).map_err(|e| match &e {
-                ApiError::Invalid { .. } => e.to_string(),
-                _ => format!(
-                    "Error from server ({}): error when applying patch to {file:?}: {e}",
-                    e.reason()
-                ),
-            })
+            cluster
+                .update(o)
+                .map_err(|e| e.kubectl_line_when(&format!("error when applying patch to {file:?}")))
         });
     match result {
         Ok(_) => out.out(format!("{}/{name} configured\n", rt.singular)),
@@ -262,13 +271,7 @@ fn apply_one(cluster: &mut Cluster, file: &str, object: Object, namespace: &str,
 }
 
 fn create_error(e: &ApiError, file: &str) -> String {
-    match e {
-        ApiError::Invalid { .. } => e.to_string(),
-        _ => format!(
-            "Error from server ({}): error when creating {file:?}: {e}",
-            e.reason()
-        ),
-    }
+    e.kubectl_line_when(&format!("error when creating {file:?}"))
 }
 
 #[cfg(test)]

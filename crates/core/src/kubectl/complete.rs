@@ -1,110 +1,9 @@
 //! Tab completion for the playground's terminal: kubectl commands, resource types,
 //! object names, flags and file names, from what the cluster holds now.
 
+use super::command::{self, Operands};
 use super::resources;
 use crate::Cluster;
-
-/// kubectl's commands here, as `kubectl <TAB>` offers them.
-const COMMANDS: &[&str] = &[
-    "annotate",
-    "api-resources",
-    "apply",
-    "cordon",
-    "create",
-    "delete",
-    "describe",
-    "drain",
-    "events",
-    "exec",
-    "explain",
-    "expose",
-    "get",
-    "label",
-    "logs",
-    "patch",
-    "run",
-    "taint",
-    "top",
-    "uncordon",
-    "version",
-    "wait",
-];
-
-/// Flags offered after `-`, per command (the common ones).
-fn flags(command: &str) -> &'static [&'static str] {
-    match command {
-        "get" => &[
-            "--all-namespaces",
-            "--field-selector",
-            "--label-columns",
-            "--namespace",
-            "--no-headers",
-            "--output",
-            "--output-watch-events",
-            "--request-timeout",
-            "--selector",
-            "--show-labels",
-            "--sort-by",
-            "--watch",
-            "--watch-only",
-        ],
-        "delete" => &[
-            "--all",
-            "--field-selector",
-            "--filename",
-            "--force",
-            "--grace-period",
-            "--now",
-            "--selector",
-            "--wait",
-        ],
-        "run" => &[
-            "--command",
-            "--dry-run",
-            "--env",
-            "--image",
-            "--labels",
-            "--output",
-            "--port",
-            "--restart",
-        ],
-        "logs" => &[
-            "--container",
-            "--follow",
-            "--previous",
-            "--tail",
-            "--timestamps",
-        ],
-        "expose" => &["--name", "--port", "--selector", "--target-port", "--type"],
-        "wait" => &["--all", "--for", "--selector", "--timeout"],
-        "events" => &[
-            "--all-namespaces",
-            "--for",
-            "--no-headers",
-            "--types",
-            "--watch",
-        ],
-        "patch" => &["--patch", "--patch-file", "--type"],
-        "create" | "apply" => &["--filename"],
-        "drain" => &[
-            "--delete-emptydir-data",
-            "--force",
-            "--grace-period",
-            "--ignore-daemonsets",
-        ],
-        "explain" => &["--api-version", "--output", "--recursive"],
-        "label" | "annotate" => &["--overwrite"],
-        _ => &[],
-    }
-}
-
-/// Commands whose next word is a resource type.
-fn takes_type(command: &str) -> bool {
-    matches!(
-        command,
-        "get" | "describe" | "delete" | "label" | "annotate" | "explain" | "expose"
-    )
-}
 
 /// The completions of the last word of `line` (the line as typed so far): whole words
 /// that start with it. An empty result means nothing fits.
@@ -126,58 +25,61 @@ pub fn complete(cluster: &Cluster, line: &str, files: &[String]) -> Vec<String> 
         .iter()
         .map(|s| s.to_string())
         .collect(),
-        ["kubectl"] => COMMANDS.iter().map(|s| s.to_string()).collect(),
+        ["kubectl"] => command::COMMANDS
+            .iter()
+            .map(|c| c.name.to_string())
+            .collect(),
         ["ssh"] => cluster
             .nodes()
             .filter_map(|n| n.metadata.name.clone())
             .collect(),
-        ["kubectl", command, rest @ ..] => {
+        ["kubectl", name, rest @ ..] => {
+            let Some(command) = command::lookup(name) else {
+                return Vec::new();
+            };
             let positional: Vec<&&str> = rest.iter().filter(|w| !w.starts_with('-')).collect();
             let previous = rest.last().copied().unwrap_or("");
-            if current.starts_with('-') {
-                flags(command).iter().map(|s| s.to_string()).collect()
-            } else if matches!(previous, "-f" | "--filename") {
-                files.to_vec()
-            } else if matches!(*command, "cordon" | "uncordon" | "drain" | "taint")
-                && positional.is_empty()
-            {
-                if *command == "taint" {
-                    vec!["nodes".to_string()]
-                } else {
-                    cluster
-                        .nodes()
-                        .filter_map(|n| n.metadata.name.clone())
-                        .collect()
-                }
-            } else if *command == "taint" && positional.len() == 1 {
+            let node_names = || {
                 cluster
                     .nodes()
                     .filter_map(|n| n.metadata.name.clone())
                     .collect()
-            } else if matches!(*command, "logs" | "exec") && positional.is_empty() {
-                cluster
-                    .pods()
-                    .filter_map(|p| p.metadata.name.clone())
-                    .collect()
-            } else if takes_type(command) && positional.is_empty() {
-                let mut types: Vec<String> = resources::ALL
+            };
+            if current.starts_with('-') {
+                command
+                    .flags
                     .iter()
-                    .flat_map(|t| [t.plural, t.singular])
-                    .map(str::to_string)
-                    .collect();
-                if *command == "get" {
-                    types.push("all".into());
-                }
-                crate::sort::sort(&mut types);
-                types.dedup();
-                types
-            } else if takes_type(command) && positional.len() == 1 && *command != "explain" {
-                match resources::lookup(positional[0]) {
-                    Some(rt) => names(cluster, rt.kind),
-                    None => Vec::new(),
-                }
+                    .map(|f| format!("--{}", f.name))
+                    .collect()
+            } else if matches!(previous, "-f" | "--filename") {
+                files.to_vec()
             } else {
-                Vec::new()
+                match (command.operands, positional.len()) {
+                    (Operands::Nodes, 0) | (Operands::NodesWord, 1) => node_names(),
+                    (Operands::NodesWord, 0) => vec!["nodes".to_string()],
+                    (Operands::Pod, 0) => cluster
+                        .pods()
+                        .filter_map(|p| p.metadata.name.clone())
+                        .collect(),
+                    (Operands::TypeThenNames | Operands::Type, 0) => {
+                        let mut types: Vec<String> = resources::ALL
+                            .iter()
+                            .flat_map(|t| [t.plural, t.singular])
+                            .map(str::to_string)
+                            .collect();
+                        if command.name == "get" {
+                            types.push("all".into());
+                        }
+                        crate::sort::sort(&mut types);
+                        types.dedup();
+                        types
+                    }
+                    (Operands::TypeThenNames, 1) => match resources::lookup(positional[0]) {
+                        Some(rt) => names(cluster, rt.kind),
+                        None => Vec::new(),
+                    },
+                    _ => Vec::new(),
+                }
             }
         }
         _ => Vec::new(),

@@ -3,10 +3,11 @@
 //! (`--delete-emptydir-data`), with kubectl's filters and wording. Evicted pods go
 //! through graceful deletion and drain waits for them on the simulated clock.
 
-use super::commands::parse;
-use super::flags::{flag, Flag, Kind};
-use super::Output;
+use super::command::{Command, Group, Operands};
+use super::flags::{flag, Kind, Parsed, SELECTOR};
+use super::{FileSource, Output};
 use crate::model::Pod;
+use crate::model::ResourceExt;
 use crate::Cluster;
 
 const UNMANAGED_FATAL: &str =
@@ -94,18 +95,26 @@ fn grouped(items: &[(&'static str, String)]) -> Vec<(&'static str, Vec<String>)>
     groups
 }
 
-pub(super) fn drain(cluster: &mut Cluster, args: &[String], out: &mut Output) {
-    const SPEC: &[Flag] = &[
-        flag("force", None, Kind::Bool),
-        flag("ignore-daemonsets", None, Kind::Bool),
-        flag("delete-emptydir-data", None, Kind::Bool),
-        flag("grace-period", None, Kind::String),
-        flag("selector", Some('l'), Kind::String),
-        flag("timeout", None, Kind::String),
-    ];
-    let Some(p) = parse("drain", args, SPEC, out) else {
-        return;
-    };
+pub(super) const COMMAND: Command = Command {
+    name: "drain",
+    aliases: &[],
+    group: Group::ClusterManagement,
+    summary: "Drain node in preparation for maintenance",
+    usage: "kubectl drain NODE",
+    flags: &[
+        flag("force", None, Kind::Bool).help("Continue even if there are pods that do not declare a controller."),
+        flag("ignore-daemonsets", None, Kind::Bool).help("Ignore DaemonSet-managed pods."),
+        flag("delete-emptydir-data", None, Kind::Bool).help("Continue even if there are pods using emptyDir (local data that will be deleted when the node is drained)."),
+        flag("grace-period", None, Kind::String).default("-1").help("Period of time in seconds given to each pod to terminate gracefully. If negative, the default value specified in the pod will be used."),
+        SELECTOR,
+        flag("timeout", None, Kind::String).default("0s").help("The length of time to wait before giving up, zero means infinite"),
+    ],
+    operands: Operands::Nodes,
+    subcommands: &[],
+    run,
+};
+
+fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) {
     if p.positionals.len() != 1 || (p.has("selector") && !p.positionals.is_empty()) {
         return out.fail("USAGE: drain NODE [flags]\nSee 'kubectl drain -h' for help and examples");
     }
@@ -125,9 +134,13 @@ pub(super) fn drain(cluster: &mut Cluster, args: &[String], out: &mut Output) {
         .trim_start_matches("nodes/")
         .to_string();
     // Cordon first, as kubectl does, even if the drain is then refused.
-    let cordon_args = vec![node.clone()];
     let before = out.exit_code;
-    super::commands::cordon(cluster, &cordon_args, true, out);
+    super::cordon::set(
+        cluster,
+        vec![node.clone()],
+        super::cordon::Schedulable::No,
+        out,
+    );
     if out.exit_code != before {
         return;
     }
@@ -148,11 +161,7 @@ pub(super) fn drain(cluster: &mut Cluster, args: &[String], out: &mut Output) {
     let mut warnings: Vec<(&'static str, String)> = Vec::new();
     let mut refusals: Vec<(&'static str, String)> = Vec::new();
     for pod in &pods {
-        let key = format!(
-            "{}/{}",
-            pod.metadata.namespace.as_deref().unwrap_or_default(),
-            pod.metadata.name.as_deref().unwrap_or_default()
-        );
+        let key = format!("{}/{}", pod.namespace_any(), pod.name_any());
         match verdict(pod, force, ignore_ds, emptydir) {
             Verdict::Refuse(msg) => refusals.push((msg, key)),
             Verdict::Skip => {}
@@ -193,7 +202,7 @@ pub(super) fn drain(cluster: &mut Cluster, args: &[String], out: &mut Output) {
     let mut evicted = Vec::new();
     for pod in &to_delete {
         let ns = pod.metadata.namespace.clone().unwrap_or_default();
-        let name = pod.metadata.name.clone().unwrap_or_default();
+        let name = pod.name_any().to_string();
         out.out(format!("evicting pod {ns}/{name}\n"));
         if let Ok(deletion) = cluster.delete_pod(&ns, &name, grace) {
             let uid = match deletion {
@@ -207,7 +216,7 @@ pub(super) fn drain(cluster: &mut Cluster, args: &[String], out: &mut Output) {
                 .as_ref()
                 .and_then(|s| s.termination_grace_period_seconds)
                 .unwrap_or(30);
-            evicted.push(super::commands::Deleting {
+            evicted.push(super::common::Deleting {
                 resource: "pods",
                 namespace: ns,
                 name,
@@ -216,7 +225,7 @@ pub(super) fn drain(cluster: &mut Cluster, args: &[String], out: &mut Output) {
             });
         }
     }
-    super::commands::wait_for_deletion(cluster, &evicted);
+    super::common::wait_for_deletion(cluster, &evicted);
     for d in &evicted {
         out.out(format!("pod/{} evicted\n", d.name));
     }

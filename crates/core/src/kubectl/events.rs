@@ -3,13 +3,14 @@
 //! object's, `--types` Normal or Warning ones. With `--watch` it prints the events
 //! there are, then each new one or repeat as simulated time brings it.
 
-use super::commands::{parse, NAMESPACE};
-use super::flags::{flag, Flag, Kind};
+use super::command::{Command, Group, Operands};
+use super::flags::{flag, Kind, Parsed, ALL_NAMESPACES, NAMESPACE, REQUEST_TIMEOUT};
 use super::printers::{self, age};
 use super::tabwriter::TabWriter;
-use super::{Output, Polled};
+use super::{FileSource, Output, Polled};
 use crate::apiserver::watch_cache::{ChangeType, Closed};
 use crate::clock::SimTime;
+use crate::model::ResourceExt;
 use crate::model::{Event, ObjectRef};
 use crate::Cluster;
 
@@ -40,7 +41,7 @@ impl Filter {
         let o = &e.involved_object;
         self.namespace
             .as_deref()
-            .is_none_or(|ns| e.metadata.namespace.as_deref() == Some(ns))
+            .is_none_or(|ns| e.namespace() == Some(ns))
             && self.object.as_ref().is_none_or(|(kind, name)| {
                 o.kind.as_deref() == Some(*kind) && o.name.as_deref() == Some(name.as_str())
             })
@@ -51,19 +52,27 @@ impl Filter {
     }
 }
 
-pub(super) fn events(cluster: &mut Cluster, args: &[String], out: &mut Output) {
-    const SPEC: &[Flag] = &[
+pub(super) const COMMAND: Command = Command {
+    name: "events",
+    aliases: &[],
+    group: Group::Troubleshooting,
+    summary: "List events",
+    usage: "kubectl events [(-o|--output=)json|yaml|name|go-template|go-template-file|template|templatefile|jsonpath|jsonpath-as-json|jsonpath-file] [--for TYPE/NAME] [--watch] [--types=Normal,Warning]",
+    flags: &[
         NAMESPACE,
-        flag("all-namespaces", Some('A'), Kind::Bool),
-        flag("watch", Some('w'), Kind::Bool),
-        flag("for", None, Kind::String),
-        flag("types", None, Kind::StringArray),
-        flag("no-headers", None, Kind::Bool),
-        flag("request-timeout", None, Kind::String),
-    ];
-    let Some(p) = parse("events", args, SPEC, out) else {
-        return;
-    };
+        ALL_NAMESPACES,
+        flag("watch", Some('w'), Kind::Bool).help("After listing the requested events, watch for more events."),
+        flag("for", None, Kind::String).help("Filter events to only those pertaining to the specified resource."),
+        flag("types", None, Kind::StringArray).help("Output only events of given types."),
+        flag("no-headers", None, Kind::Bool).help("When using the default output format, don't print headers."),
+        REQUEST_TIMEOUT,
+    ],
+    operands: Operands::Nothing,
+    subcommands: &[],
+    run,
+};
+
+fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) {
     let object = match p.string("for") {
         None => None,
         Some(text) => {
@@ -89,7 +98,7 @@ pub(super) fn events(cluster: &mut Cluster, args: &[String], out: &mut Output) {
     if types.iter().any(|t| t != "normal" && t != "warning") {
         return out.fail("valid --types are Normal or Warning");
     }
-    let timeout = match super::commands::request_timeout(&p) {
+    let timeout = match super::common::request_timeout(p) {
         Ok(t) => t,
         Err(e) => return out.fail(e),
     };

@@ -6,9 +6,11 @@
 //! (`<[]Volume>`, `<map[string]string>`, `<Object>`), descriptions word-wrapped at 76
 //! columns, fields sorted by name, `--recursive` following references once per path.
 
-use super::flags::{flag, Flag, Kind};
+use super::command::{Command, Group, Operands};
+use super::flags::{flag, Kind, Parsed};
 use super::resources::{self, ResourceType};
-use super::Output;
+use super::{FileSource, Output};
+use crate::Cluster;
 use std::fmt;
 
 use crate::openapi::{definitions, Definitions, SchemaNode};
@@ -360,16 +362,24 @@ pub fn wrap(text: &str, limit: usize) -> String {
     out
 }
 
+pub(super) const COMMAND: Command = Command {
+    name: "explain",
+    aliases: &[],
+    group: Group::Intermediate,
+    summary: "Get documentation for a resource",
+    usage: "kubectl explain TYPE [--recursive=FALSE|TRUE] [--api-version=api-version-group] [-o|--output=plaintext|plaintext-openapiv2]",
+    flags: &[
+        flag("recursive", None, Kind::Bool).help("When true, print the name of all the fields recursively. Otherwise, print the available fields with their description."),
+        flag("api-version", None, Kind::String).help("Use given api-version (group/version) of the resource."),
+        flag("output", Some('o'), Kind::String).default("'plaintext'").help("Format in which to render the schema. Valid values are: (plaintext, plaintext-openapiv2)."),
+    ],
+    operands: Operands::Type,
+    subcommands: &[],
+    run,
+};
+
 /// `kubectl explain RESOURCE[.FIELD...] [--recursive] [--api-version=v1] [-o plaintext]`.
-pub(super) fn explain_command(args: &[String], out: &mut Output) {
-    const SPEC: &[Flag] = &[
-        flag("recursive", None, Kind::Bool),
-        flag("api-version", None, Kind::String),
-        flag("output", Some('o'), Kind::String),
-    ];
-    let Some(p) = super::commands::parse("explain", args, SPEC, out) else {
-        return;
-    };
+fn run(_: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) {
     match p.positionals.len() {
         0 => {
             return out.fail(

@@ -1,9 +1,10 @@
 //! `kubectl expose pod|service NAME`: a new Service selecting what the object selects,
 //! with its ports, as expose.go builds it.
 
-use super::commands::{dry_run, parse, print_object, DryRun, DRY_RUN, NAMESPACE};
-use super::flags::{flag, Flag, Kind};
-use super::Output;
+use super::command::{Command, Group, Operands};
+use super::common::{dry_run, print_object, DryRun};
+use super::flags::{flag, Kind, Parsed, DRY_RUN, NAMESPACE, OUTPUT};
+use super::{FileSource, Output};
 use crate::model::{Object, ObjectMeta, Service};
 use crate::Cluster;
 use k8s_openapi::api::core::v1::{ServicePort, ServiceSpec};
@@ -32,24 +33,32 @@ type Introspected = (
     Vec<(i32, String)>,
 );
 
-pub fn expose(cluster: &mut Cluster, args: &[String], out: &mut Output) {
-    const SPEC: &[Flag] = &[
+pub(super) const COMMAND: Command = Command {
+    name: "expose",
+    aliases: &[],
+    group: Group::Beginner,
+    summary: "Take a replication controller, service, deployment or pod and expose it as a new Kubernetes service",
+    usage: "kubectl expose (-f FILENAME | TYPE NAME) [--port=port] [--protocol=TCP|UDP|SCTP] [--target-port=number-or-name] [--name=name] [--external-ip=external-ip-of-service] [--type=type]",
+    flags: &[
         NAMESPACE,
-        flag("port", None, Kind::String),
-        flag("target-port", None, Kind::String),
-        flag("protocol", None, Kind::String),
-        flag("type", None, Kind::String),
-        flag("name", None, Kind::String),
-        flag("selector", None, Kind::String),
-        flag("labels", Some('l'), Kind::String),
-        flag("external-ip", None, Kind::String),
-        flag("cluster-ip", None, Kind::String),
-        flag("output", Some('o'), Kind::String),
+        flag("port", None, Kind::String).help("The port that the service should serve on. Copied from the resource being exposed, if unspecified"),
+        flag("target-port", None, Kind::String).help("Name or number for the port on the container that the service should direct traffic to. Optional."),
+        flag("protocol", None, Kind::String).help("The network protocol for the service to be created. Default is 'TCP'."),
+        flag("type", None, Kind::String).help("Type for this service: ClusterIP, NodePort, LoadBalancer, or ExternalName. Default is 'ClusterIP'."),
+        flag("name", None, Kind::String).help("The name for the newly created object."),
+        flag("selector", None, Kind::String).help("A label selector to use for this service. Only equality-based selector requirements are supported. If empty (the default) infer the selector from the replication controller or replica set.)"),
+        flag("labels", Some('l'), Kind::String).help("Labels to apply to the service created by this call."),
+        flag("external-ip", None, Kind::String).help("Additional external IP address (not managed by Kubernetes) to accept for the service. If this IP is routed to a node, the service can be accessed by this IP in addition to its generated service IP."),
+        flag("cluster-ip", None, Kind::String).help("ClusterIP to be assigned to the service. Leave empty to auto-allocate, or set to 'None' to create a headless service."),
+        OUTPUT,
         DRY_RUN,
-    ];
-    let Some(p) = parse("expose", args, SPEC, out) else {
-        return;
-    };
+    ],
+    operands: Operands::TypeThenNames,
+    subcommands: &[],
+    run,
+};
+
+fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) {
     let ns = p.string("namespace").unwrap_or("default").to_string();
     let (kind, name) = match p.positionals.as_slice() {
         [one] if one.contains('/') => {
@@ -69,7 +78,7 @@ pub fn expose(cluster: &mut Cluster, args: &[String], out: &mut Output) {
         out.exit_code = 1;
         return;
     };
-    let Some(mode) = dry_run(&p, cluster, out) else {
+    let Some(mode) = dry_run(p, cluster, out) else {
         return;
     };
     // What the object selects, its labels, its ports and their protocols.
@@ -208,6 +217,16 @@ pub fn expose(cluster: &mut Cluster, args: &[String], out: &mut Output) {
     let output = p.string("output");
     let result = match mode {
         DryRun::Client => {
+            // What the generator made: no namespace but one given with -n, and its zero
+            // ServiceStatus (`loadBalancer: {}`).
+            let mut object = object;
+            if let Object::Service(svc) = &mut object {
+                svc.metadata.namespace = p.string("namespace").map(str::to_string);
+                svc.status = Some(k8s_openapi::api::core::v1::ServiceStatus {
+                    load_balancer: Some(Default::default()),
+                    conditions: None,
+                });
+            }
             print_object(&object, output, "exposed (dry run)", out);
             return;
         }
@@ -220,13 +239,6 @@ pub fn expose(cluster: &mut Cluster, args: &[String], out: &mut Output) {
         Ok((o, verb)) => {
             print_object(&o, output, verb, out);
         }
-        Err(e @ crate::apiserver::ApiError::Invalid { .. }) => {
-            out.err(format!("{e}\n"));
-            out.exit_code = 1;
-        }
-        Err(e) => {
-            out.err(format!("Error from server ({}): {e}\n", e.reason()));
-            out.exit_code = 1;
-        }
+        Err(e) => out.api_error(&e),
     }
 }

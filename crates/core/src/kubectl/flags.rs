@@ -22,6 +22,10 @@ pub struct Flag {
     pub kind: Kind,
     /// The value a bare `--flag` takes for a String flag (pflag's NoOptDefVal), if allowed.
     pub no_value: Option<&'static str>,
+    /// The default `--help` shows (`''`, `false`, `[]`, `-1`...), as pflag prints it.
+    pub default: &'static str,
+    /// What the flag does, as `kubectl CMD --help` says.
+    pub help: &'static str,
 }
 
 pub const fn flag(name: &'static str, short: Option<char>, kind: Kind) -> Flag {
@@ -30,8 +34,76 @@ pub const fn flag(name: &'static str, short: Option<char>, kind: Kind) -> Flag {
         short,
         kind,
         no_value: None,
+        default: match kind {
+            Kind::Bool => "false",
+            Kind::String => "''",
+            Kind::StringArray => "[]",
+        },
+        help: "",
     }
 }
+
+impl Flag {
+    /// The flag with its `--help` text.
+    pub const fn help(self, help: &'static str) -> Flag {
+        Flag { help, ..self }
+    }
+
+    /// The flag with the default `--help` shows (`-1`, `'30s'`...).
+    pub const fn default(self, default: &'static str) -> Flag {
+        Flag { default, ..self }
+    }
+
+    /// The flag with a value a bare `--flag` takes (pflag's NoOptDefVal).
+    pub const fn no_value(self, value: &'static str) -> Flag {
+        Flag {
+            no_value: Some(value),
+            ..self
+        }
+    }
+}
+
+/// `-h, --help`, which every command takes.
+pub const HELP: Flag = flag("help", Some('h'), Kind::Bool);
+
+/// `-n, --namespace`.
+pub const NAMESPACE: Flag = flag("namespace", Some('n'), Kind::String)
+    .help("If present, the namespace scope for this CLI request");
+
+/// `-A, --all-namespaces`.
+pub const ALL_NAMESPACES: Flag = flag("all-namespaces", Some('A'), Kind::Bool).help(
+    "If present, list the requested object(s) across all namespaces. Namespace in current context is ignored even if specified with --namespace.",
+);
+
+/// `-l, --selector`.
+pub const SELECTOR: Flag = flag("selector", Some('l'), Kind::String).help(
+    "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3)). Matching objects must satisfy all of the specified label constraints.",
+);
+
+/// `--field-selector`.
+pub const FIELD_SELECTOR: Flag = flag("field-selector", None, Kind::String).help(
+    "Selector (field query) to filter on, supports '=', '==', and '!='.(e.g. --field-selector key1=value1,key2=value2). The server only supports a limited number of field queries per type.",
+);
+
+/// `-o, --output` for the commands that print the object they made or changed.
+pub const OUTPUT: Flag = flag("output", Some('o'), Kind::String).help(
+    "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).",
+);
+
+/// `-f, --filename`.
+pub const FILENAME: Flag = flag("filename", Some('f'), Kind::StringArray)
+    .help("Filename, directory, or URL to files to use.");
+
+/// The `--dry-run` flag: bare (deprecated, means client), `client`, `server`, `none`.
+pub const DRY_RUN: Flag = flag("dry-run", None, Kind::String)
+    .no_value("unchanged")
+    .default("'none'")
+    .help("Must be \"none\", \"server\", or \"client\". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.");
+
+/// `--request-timeout`.
+pub const REQUEST_TIMEOUT: Flag = flag("request-timeout", None, Kind::String)
+    .default("'0'")
+    .help("The length of time to wait before giving up on a single server request. Non-zero values should contain a corresponding time unit (e.g. 1s, 2m, 3h). A value of zero means don't timeout requests.");
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FlagError {
@@ -199,12 +271,7 @@ mod tests {
         flag("all-namespaces", Some('A'), Kind::Bool),
         flag("namespace", Some('n'), Kind::String),
         flag("env", None, Kind::StringArray),
-        Flag {
-            name: "dry-run",
-            short: None,
-            kind: Kind::String,
-            no_value: Some("unchanged"),
-        },
+        DRY_RUN,
     ];
 
     fn p(args: &[&str]) -> Result<Parsed, FlagError> {

@@ -1,17 +1,22 @@
 //! `kubectl get`: lists objects and prints them as a table or with `-o`, and with
 //! `--watch` goes on printing every change of them as simulated time runs.
 
-use super::commands::{list_refs, parse, NAMESPACE};
-use super::flags::{flag, Flag, Kind, Parsed};
+use super::command::{Command, Group, Operands};
+use super::common::list_refs;
+use super::flags::{
+    flag, Kind, Parsed, ALL_NAMESPACES, FIELD_SELECTOR, NAMESPACE, REQUEST_TIMEOUT, SELECTOR,
+};
 use super::printers::{self, age, table};
 use super::resources::{self, ResourceType};
 use super::tabwriter::TabWriter;
 use super::{FileSource, Output};
 use crate::apiserver::watch_cache::{ChangeType, Closed};
+use crate::apiserver::ApiError;
 use crate::clock::SimTime;
 use crate::model::fields::FieldSelector;
 use crate::model::labels::Selector;
 use crate::model::ObjectRef;
+use crate::model::ResourceExt;
 use crate::Cluster;
 use std::collections::BTreeMap;
 
@@ -203,32 +208,35 @@ impl GetPrinter {
     }
 }
 
-pub(super) fn get(
-    cluster: &mut Cluster,
-    args: &[String],
-    files: &dyn FileSource,
-    out: &mut Output,
-) {
-    const SPEC: &[Flag] = &[
+pub(super) const COMMAND: Command = Command {
+    name: "get",
+    aliases: &[],
+    group: Group::Intermediate,
+    summary: "Display one or many resources",
+    usage: "kubectl get [(-o|--output=)json|yaml|name|go-template|go-template-file|template|templatefile|jsonpath|jsonpath-as-json|jsonpath-file|custom-columns|custom-columns-file|wide] (TYPE[.VERSION][.GROUP] [NAME | -l label] | TYPE[.VERSION][.GROUP]/NAME ...) [flags]",
+    flags: &[
         NAMESPACE,
-        flag("all-namespaces", Some('A'), Kind::Bool),
-        flag("output", Some('o'), Kind::String),
-        flag("selector", Some('l'), Kind::String),
-        flag("show-labels", None, Kind::Bool),
-        flag("label-columns", Some('L'), Kind::StringArray),
-        flag("allow-missing-template-keys", None, Kind::Bool),
-        flag("sort-by", None, Kind::String),
-        flag("no-headers", None, Kind::Bool),
-        flag("field-selector", None, Kind::String),
-        flag("watch", Some('w'), Kind::Bool),
-        flag("watch-only", None, Kind::Bool),
-        flag("output-watch-events", None, Kind::Bool),
-        flag("request-timeout", None, Kind::String),
-    ];
-    let Some(p) = parse("get", args, SPEC, out) else {
-        return;
-    };
-    let printer = match GetPrinter::from_flags(&p, files) {
+        ALL_NAMESPACES,
+        flag("output", Some('o'), Kind::String).help("Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file, custom-columns, custom-columns-file, wide)."),
+        SELECTOR,
+        flag("show-labels", None, Kind::Bool).help("When printing, show all labels as the last column (default hide labels column)"),
+        flag("label-columns", Some('L'), Kind::StringArray).help("Accepts a comma separated list of labels that are going to be presented as columns. Names are case-sensitive. You can also use multiple flag options like -L label1 -L label2..."),
+        flag("allow-missing-template-keys", None, Kind::Bool).default("true").help("If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats."),
+        flag("sort-by", None, Kind::String).help("If non-empty, sort list types using this field specification.  The field specification is expressed as a JSONPath expression (e.g. '{.metadata.name}'). The field in the API resource specified by this JSONPath expression must be an integer or a string."),
+        flag("no-headers", None, Kind::Bool).help("When using the default or custom-column output format, don't print headers (default print headers)."),
+        FIELD_SELECTOR,
+        flag("watch", Some('w'), Kind::Bool).help("After listing/getting the requested object, watch for changes."),
+        flag("watch-only", None, Kind::Bool).help("Watch for changes to the requested object(s), without listing/getting first."),
+        flag("output-watch-events", None, Kind::Bool).help("Output watch event objects when --watch or --watch-only is used. Existing objects are output as initial ADDED events."),
+        REQUEST_TIMEOUT,
+    ],
+    operands: Operands::TypeThenNames,
+    subcommands: &[],
+    run,
+};
+
+fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Output) {
+    let printer = match GetPrinter::from_flags(p, files) {
         Ok(printer) => printer,
         Err(e) => return out.fail(e),
     };
@@ -244,7 +252,7 @@ pub(super) fn get(
         Ok(s) => s,
         Err(e) => return out.fail(e),
     };
-    let timeout = match super::commands::request_timeout(&p) {
+    let timeout = match super::common::request_timeout(p) {
         Ok(t) => t,
         Err(e) => return out.fail(e),
     };
@@ -257,7 +265,7 @@ pub(super) fn get(
     };
     let mut requests: Vec<(ResourceType, Vec<String>)> = Vec::new();
     if first.contains('/') {
-        let named = match super::commands::type_slash_name(&p.positionals) {
+        let named = match super::common::type_slash_name(&p.positionals) {
             Ok(named) => named,
             Err(e) => return out.fail(e),
         };
@@ -321,12 +329,13 @@ pub(super) fn get(
         let mut objects = Vec::new();
         if names.is_empty() {
             if let Some(field) = field_selector.unsupported(rt.kind) {
-                errors.push(format!(
-                        "Error from server (BadRequest): Unable to find \"/v1, Resource={}\" that match label selector {:?}, field selector {:?}: field label not supported: {field}\n",
-                        rt.plural,
-                        p.string("selector").unwrap_or_default(),
-                        field_selector.text
-                    ));
+                let e = ApiError::bad_request(format!(
+                    "Unable to find \"/v1, Resource={}\" that match label selector {:?}, field selector {:?}: field label not supported: {field}",
+                    rt.plural,
+                    p.string("selector").unwrap_or_default(),
+                    field_selector.text
+                ));
+                errors.push(format!("{}\n", e.kubectl_line()));
                 found.push((*rt, objects));
                 continue;
             }
@@ -337,15 +346,15 @@ pub(super) fn get(
             );
         } else {
             for name in names {
-                match listed
-                    .iter()
-                    .find(|o| o.metadata().name.as_deref() == Some(name.as_str()))
-                {
+                match listed.iter().find(|o| o.name_any() == name.as_str()) {
                     Some(o) => objects.push(*o),
-                    None => errors.push(format!(
-                        "Error from server (NotFound): {} {name:?} not found\n",
-                        rt.plural
-                    )),
+                    None => {
+                        let e = ApiError::NotFound {
+                            resource: rt.plural,
+                            name: name.clone(),
+                        };
+                        errors.push(format!("{}\n", e.kubectl_line()))
+                    }
                 }
             }
         }
@@ -451,11 +460,7 @@ pub(super) fn get(
         Format::Name => {
             for (rt, objects) in &found {
                 for o in objects {
-                    out.out(format!(
-                        "{}/{}\n",
-                        rt.singular,
-                        o.metadata().name.as_deref().unwrap_or_default()
-                    ));
+                    out.out(format!("{}/{}\n", rt.singular, o.name_any()));
                 }
             }
         }
@@ -495,7 +500,7 @@ pub(super) fn get(
 
 /// Whether the selectors pick `o`.
 fn selected(o: &ObjectRef<'_>, selector: &Selector, field_selector: &FieldSelector) -> bool {
-    selector.matches(o.metadata().labels.as_ref())
+    selector.matches(Some(o.labels()))
         && (field_selector.is_empty() || field_selector.matches(&o.to_json()))
 }
 
@@ -597,7 +602,7 @@ impl GetWatch {
             }
             Format::Name => {
                 for o in objects {
-                    let name = o.metadata().name.as_deref().unwrap_or_default();
+                    let name = o.name_any();
                     text.push_str(&format!("{}/{name}\n", self.rt.singular));
                 }
             }

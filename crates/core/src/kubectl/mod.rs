@@ -6,22 +6,33 @@
 //! of any OS access.
 
 pub mod apply;
-mod commands;
+mod command;
+mod common;
 pub mod complete;
 pub mod container;
+mod cordon;
+mod create;
 pub mod customcolumns;
+mod delete;
 pub mod describe;
 mod drain;
 pub mod events;
+mod exec;
 pub mod explain;
 mod expose;
 pub mod flags;
 pub mod get;
+mod label;
+mod logs;
 mod patch;
 pub mod printers;
 pub mod resources;
+mod run;
 pub mod sorter;
 pub mod tabwriter;
+mod taint;
+mod top;
+mod version;
 pub mod wait;
 
 use crate::Cluster;
@@ -122,11 +133,11 @@ impl Output {
     }
 
     /// The API server's NotFound for `resource` (`pods`) `name`, and the run failed.
-    pub(crate) fn not_found(&mut self, resource: &str, name: &str) {
-        self.stderr.push_str(&format!(
-            "Error from server (NotFound): {resource} {name:?} not found\n"
-        ));
-        self.exit_code = 1;
+    pub(crate) fn not_found(&mut self, resource: &'static str, name: &str) {
+        self.api_error(&crate::apiserver::ApiError::NotFound {
+            resource,
+            name: name.to_string(),
+        });
     }
 
     /// Prints kubectl's `error: ...` line and marks the run failed.
@@ -140,10 +151,10 @@ impl Output {
 pub fn run(cluster: &mut Cluster, args: &[String], files: &dyn FileSource) -> Output {
     let mut out = Output::default();
     let Some(command) = args.first() else {
-        out.out(commands::USAGE);
+        out.out(command::usage());
         return out;
     };
-    commands::dispatch(cluster, command, &args[1..], files, &mut out);
+    command::dispatch(cluster, command, &args[1..], files, &mut out);
     out
 }
 
@@ -210,3 +221,6 @@ pub fn split_words(line: &str) -> Result<Vec<String>, String> {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod fidelity_tests;

@@ -5,29 +5,37 @@
 //! two merge patches `null` removes a field. The API server then validates the result
 //! as an update (a pod's spec takes only a few changes).
 
-use super::commands::{parse, NAMESPACE};
-use super::flags::{flag, Flag, Kind};
+use super::command::{Command, Group, Operands};
+use super::flags::{flag, Kind, Parsed, NAMESPACE};
 use super::resources;
 use super::{FileSource, Output};
+use crate::apiserver::ApiError;
 use crate::model::Object;
 use crate::Cluster;
 use serde_json::Value;
 
-pub(super) fn patch(
-    cluster: &mut Cluster,
-    args: &[String],
-    files: &dyn FileSource,
-    out: &mut Output,
-) {
-    const SPEC: &[Flag] = &[
+pub(super) const COMMAND: Command = Command {
+    name: "patch",
+    aliases: &[],
+    group: Group::Advanced,
+    summary: "Update fields of a resource",
+    usage: "kubectl patch (-f FILENAME | TYPE NAME) [-p PATCH|--patch-file FILE]",
+    flags: &[
         NAMESPACE,
-        flag("patch", Some('p'), Kind::String),
-        flag("patch-file", None, Kind::String),
-        flag("type", None, Kind::String),
-    ];
-    let Some(p) = parse("patch", args, SPEC, out) else {
-        return;
-    };
+        flag("patch", Some('p'), Kind::String)
+            .help("The patch to be applied to the resource JSON file."),
+        flag("patch-file", None, Kind::String)
+            .help("A file containing a patch to be applied to the resource."),
+        flag("type", None, Kind::String)
+            .default("'strategic'")
+            .help("The type of patch being provided; one of [json merge strategic]"),
+    ],
+    operands: Operands::TypeThenNames,
+    subcommands: &[],
+    run,
+};
+
+fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Output) {
     let kind = p.string("type").unwrap_or("strategic");
     if !matches!(kind, "json" | "merge" | "strategic") {
         return out.fail(format!(
@@ -100,30 +108,18 @@ pub(super) fn patch(
         },
     };
     if let Err(e) = applied {
-        out.err(format!("Error from server (BadRequest): {e}\n"));
-        out.exit_code = 1;
-        return;
+        return out.api_error(&ApiError::bad_request(e.to_string()));
     }
     if patched == live_json {
         out.out(format!("{}/{name} patched (no change)\n", rt.singular));
         return;
     }
     let result = Object::from_json(rt.kind, patched)
-        .map_err(|e| format!("Error from server (BadRequest): {e}"))
-        .and_then(|o| cluster.update(o).map_err(|e| error_text(&e)));
+        .map_err(|e| ApiError::bad_request(e.to_string()))
+        .and_then(|o| cluster.update(o));
     match result {
         Ok(_) => out.out(format!("{}/{name} patched\n", rt.singular)),
-        Err(e) => {
-            out.err(format!("{e}\n"));
-            out.exit_code = 1;
-        }
-    }
-}
-
-fn error_text(e: &crate::apiserver::ApiError) -> String {
-    match e {
-        crate::apiserver::ApiError::Invalid { .. } => e.to_string(),
-        _ => format!("Error from server ({}): {e}", e.reason()),
+        Err(e) => out.api_error(&e),
     }
 }
 

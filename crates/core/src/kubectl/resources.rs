@@ -1,6 +1,11 @@
 //! The resource types kubectl knows here, with their names, short names and scope
 //! (what `kubectl api-resources` lists).
 
+use super::command::{Command, Group, Operands};
+use super::flags::{flag, Kind, Parsed};
+use super::{FileSource, Output};
+use crate::Cluster;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ResourceType {
     /// Plural, lower case: `pods`.
@@ -106,24 +111,31 @@ pub fn unknown_type(name: &str) -> String {
     format!("the server doesn't have a resource type {name:?}")
 }
 
+pub(super) const COMMAND: Command = Command {
+    name: "api-resources",
+    aliases: &[],
+    group: Group::Other,
+    summary: "Print the supported API resources on the server",
+    usage: "kubectl api-resources",
+    flags: &[
+        flag("namespaced", None, Kind::Bool).default("true").help("If false, non-namespaced resources will be returned, otherwise returning namespaced resources by default."),
+        flag("api-group", None, Kind::String).help("Limit to resources in the specified API group."),
+        flag("output", Some('o'), Kind::String).help("Output format. One of: (wide, name)."),
+        flag("no-headers", None, Kind::Bool).help("When using the default or custom-column output format, don't print headers (default print headers)."),
+        flag("sort-by", None, Kind::String).help("If non-empty, sort list of resources using specified field. The field can be either 'name' or 'kind'."),
+        flag("verbs", None, Kind::StringArray).help("Limit to resources that support the specified verbs."),
+        flag("categories", None, Kind::StringArray).help("Limit to resources that belong to the specified categories."),
+        flag("cached", None, Kind::Bool).help("Use the cached list of resources if available."),
+    ],
+    operands: Operands::Nothing,
+    subcommands: &[],
+    run,
+};
+
 /// `kubectl api-resources [--namespaced=BOOL] [--api-group=G] [--verbs=V,...]
 /// [--categories=C,...] [-o wide|name|json|yaml] [--no-headers] [--sort-by=name|kind]`:
 /// the resource types this API server serves.
-pub(super) fn api_resources(args: &[String], out: &mut super::Output) {
-    use super::flags::{flag, Flag, Kind};
-    const SPEC: &[Flag] = &[
-        flag("namespaced", None, Kind::Bool),
-        flag("api-group", None, Kind::String),
-        flag("output", Some('o'), Kind::String),
-        flag("no-headers", None, Kind::Bool),
-        flag("sort-by", None, Kind::String),
-        flag("verbs", None, Kind::StringArray),
-        flag("categories", None, Kind::StringArray),
-        flag("cached", None, Kind::Bool),
-    ];
-    let Some(p) = super::commands::parse("api-resources", args, SPEC, out) else {
-        return;
-    };
+fn run(_: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) {
     if !p.positionals.is_empty() {
         return out.fail(format!(
             "unexpected arguments: [{}]\nSee 'kubectl api-resources -h' for help and examples",

@@ -3,13 +3,15 @@
 //! prints `pod/web condition met` for each in turn; at the timeout it says on which
 //! object it gave up.
 
-use super::commands::{list_refs, parse, NAMESPACE};
-use super::flags::{flag, Flag, Kind};
+use super::command::{Command, Group, Operands};
+use super::common::list_refs;
+use super::flags::{flag, Kind, Parsed, ALL_NAMESPACES, NAMESPACE, SELECTOR};
 use super::resources::{self, ResourceType};
-use super::{Output, Polled};
+use super::{FileSource, Output, Polled};
 use crate::clock::SimTime;
 use crate::model::labels::Selector;
 use crate::model::ObjectRef;
+use crate::model::ResourceExt;
 use crate::Cluster;
 
 /// What `--for` asks for.
@@ -52,18 +54,26 @@ pub struct Wait {
 /// A negative `--timeout`: a week.
 const WEEK_MS: u64 = 7 * 24 * 3_600_000;
 
-pub(super) fn wait(cluster: &mut Cluster, args: &[String], out: &mut Output) {
-    const SPEC: &[Flag] = &[
+pub(super) const COMMAND: Command = Command {
+    name: "wait",
+    aliases: &[],
+    group: Group::Advanced,
+    summary: "Experimental: Wait for a specific condition on one or many resources",
+    usage: "kubectl wait ([-f FILENAME] | resource.group/resource.name | resource.group [(-l label | --all)]) [--for=create|--for=delete|--for condition=available|--for=jsonpath='{}'[=value]]",
+    flags: &[
         NAMESPACE,
-        flag("all-namespaces", Some('A'), Kind::Bool),
-        flag("all", None, Kind::Bool),
-        flag("selector", Some('l'), Kind::String),
-        flag("for", None, Kind::String),
-        flag("timeout", None, Kind::String),
-    ];
-    let Some(p) = parse("wait", args, SPEC, out) else {
-        return;
-    };
+        ALL_NAMESPACES,
+        flag("all", None, Kind::Bool).help("Select all resources in the namespace of the specified resource types"),
+        SELECTOR,
+        flag("for", None, Kind::String).help("The condition to wait on: [create|delete|condition=condition-name[=condition-value]|jsonpath='{JSONPath expression}'=[JSONPath value]]. The default condition-value is true.  Condition values are compared after Unicode simple case folding, which is a more general form of case-insensitivity."),
+        flag("timeout", None, Kind::String).default("30s").help("The length of time to wait before giving up.  Zero means check once and don't wait, negative means wait for a week."),
+    ],
+    operands: Operands::Nothing,
+    subcommands: &[],
+    run,
+};
+
+fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) {
     let condition = match parse_condition(p.string("for").unwrap_or_default()) {
         Ok(c) => c,
         Err(e) => return out.fail(e),
@@ -102,7 +112,7 @@ pub(super) fn wait(cluster: &mut Cluster, args: &[String], out: &mut Output) {
     let mut asked: Vec<(ResourceType, String)> = Vec::new();
     let mut listed_type = None;
     if first.contains('/') {
-        asked = match super::commands::type_slash_name(&p.positionals) {
+        asked = match super::common::type_slash_name(&p.positionals) {
             Ok(named) => named,
             Err(e) => return out.fail(e),
         };
@@ -126,7 +136,7 @@ pub(super) fn wait(cluster: &mut Cluster, args: &[String], out: &mut Output) {
         let ns = (rt.namespaced && !all_namespaces).then_some(namespace.as_str());
         let selector = selector.unwrap_or_default();
         for o in list_refs(cluster, &rt, ns) {
-            if selector.matches(o.metadata().labels.as_ref()) {
+            if selector.matches(Some(o.labels())) {
                 targets.push(target(rt, &o));
             }
         }
@@ -169,12 +179,11 @@ pub(super) fn wait(cluster: &mut Cluster, args: &[String], out: &mut Output) {
 }
 
 fn target(rt: ResourceType, o: &ObjectRef<'_>) -> Target {
-    let meta = o.metadata();
     Target {
         rt,
-        namespace: meta.namespace.clone().unwrap_or_default(),
-        name: meta.name.clone().unwrap_or_default(),
-        uid: meta.uid.clone().unwrap_or_default(),
+        namespace: o.namespace_any().to_string(),
+        name: o.name_any().to_string(),
+        uid: o.uid_any().to_string(),
     }
 }
 
@@ -287,7 +296,7 @@ impl Wait {
             };
         };
         match &self.condition {
-            Condition::Delete => Ok(o.metadata().uid.as_deref() != Some(t.uid.as_str())),
+            Condition::Delete => Ok(o.uid_any() != t.uid),
             Condition::Status { name, status } => {
                 let json = o.to_json();
                 let conditions = json

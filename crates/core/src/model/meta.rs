@@ -1,4 +1,69 @@
-//! Names, uids and the label rules of object metadata.
+//! Names, uids and the label rules of object metadata, and [`ResourceExt`] for reading
+//! an object's metadata without `Option` chains.
+
+use super::{Object, ObjectMeta, ObjectRef};
+use std::collections::BTreeMap;
+
+/// Reading an object's metadata (as kube-rs's `ResourceExt`): what is unset reads as
+/// empty.
+pub trait ResourceExt {
+    /// The object's metadata.
+    fn meta(&self) -> &ObjectMeta;
+
+    /// The name, else the generateName prefix, else empty.
+    fn name_any(&self) -> &str {
+        let meta = self.meta();
+        meta.name
+            .as_deref()
+            .or(meta.generate_name.as_deref())
+            .unwrap_or_default()
+    }
+
+    /// The namespace, if the object has one.
+    fn namespace(&self) -> Option<&str> {
+        self.meta().namespace.as_deref()
+    }
+
+    /// The namespace, or empty for a cluster-scoped object.
+    fn namespace_any(&self) -> &str {
+        self.namespace().unwrap_or_default()
+    }
+
+    /// The uid, or empty before the API server has assigned one.
+    fn uid_any(&self) -> &str {
+        self.meta().uid.as_deref().unwrap_or_default()
+    }
+
+    /// The labels (none: empty).
+    fn labels(&self) -> &BTreeMap<String, String> {
+        self.meta().labels.as_ref().unwrap_or(&EMPTY)
+    }
+
+    /// The annotations (none: empty).
+    fn annotations(&self) -> &BTreeMap<String, String> {
+        self.meta().annotations.as_ref().unwrap_or(&EMPTY)
+    }
+}
+
+static EMPTY: BTreeMap<String, String> = BTreeMap::new();
+
+impl<T: k8s_openapi::Metadata<Ty = ObjectMeta>> ResourceExt for T {
+    fn meta(&self) -> &ObjectMeta {
+        self.metadata()
+    }
+}
+
+impl ResourceExt for Object {
+    fn meta(&self) -> &ObjectMeta {
+        self.metadata()
+    }
+}
+
+impl ResourceExt for ObjectRef<'_> {
+    fn meta(&self) -> &ObjectMeta {
+        self.metadata()
+    }
+}
 
 /// Checks a DNS-1123 subdomain (object names): lower-case alphanumerics, '-' and '.',
 /// starting and ending with an alphanumeric, at most 253 characters. Returns the

@@ -16,6 +16,7 @@ pub use k8s_openapi::api::core::v1::{
     Service, Taint, Toleration, Volume,
 };
 pub use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
+pub use meta::ResourceExt;
 pub use quantity::Quantity;
 
 /// The Kubernetes version Podlab emulates: what `kubectl version` reports and whose

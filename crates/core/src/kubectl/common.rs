@@ -1,0 +1,265 @@
+//! What several kubectl commands share: listing and finding objects, reading `-f`
+//! files, `--dry-run`, printing the object a command made, waiting for deletions.
+
+use super::flags;
+use super::printers;
+use super::resources::{self, ResourceType};
+use super::{FileSource, Output};
+use crate::apiserver::ApiError;
+use crate::manifest::{Diagnostic, ManifestError};
+use crate::model::ResourceExt;
+use crate::model::{Object, ObjectRef};
+use crate::Cluster;
+
+/// `--request-timeout` in milliseconds: a watch ends when it runs out (0, the default,
+/// is never).
+pub(super) fn request_timeout(p: &flags::Parsed) -> Result<Option<u64>, String> {
+    match p.string("request-timeout").unwrap_or("0") {
+        "0" => Ok(None),
+        t => match crate::clock::parse_duration(t) {
+            Ok(0) => Ok(None),
+            Ok(ms) => Ok(Some(ms)),
+            Err(_) => Err("invalid timeout value. Timeout must be a single integer in seconds, or an integer followed by a corresponding time unit (e.g. 1s | 2m | 3h)".into()),
+        },
+    }
+}
+
+/// Arguments in `TYPE/NAME` form: each object's type and name, or kubectl's error.
+pub(super) fn type_slash_name(args: &[String]) -> Result<Vec<(ResourceType, String)>, String> {
+    args.iter()
+        .map(|arg| {
+            let (t, name) = arg.split_once('/').ok_or("there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'")?;
+            let rt = resources::lookup(t).ok_or_else(|| resources::unknown_type(t))?;
+            Ok((rt, name.to_string()))
+        })
+        .collect()
+}
+
+/// The stored object of a type by namespace and name.
+pub(super) fn find(
+    cluster: &Cluster,
+    rt: &ResourceType,
+    namespace: &str,
+    name: &str,
+) -> Option<Object> {
+    list(cluster, rt, Some(namespace))
+        .into_iter()
+        .find(|o| o.name_any() == name)
+}
+
+/// Objects of one type, in the order the API server lists them.
+pub(super) fn list(cluster: &Cluster, rt: &ResourceType, namespace: Option<&str>) -> Vec<Object> {
+    list_refs(cluster, rt, namespace)
+        .iter()
+        .map(ObjectRef::to_owned)
+        .collect()
+}
+
+/// Objects of one type, borrowed, in the order the API server lists them.
+pub(super) fn list_refs<'a>(
+    cluster: &'a Cluster,
+    rt: &ResourceType,
+    namespace: Option<&str>,
+) -> Vec<ObjectRef<'a>> {
+    fn collect<'a, T: k8s_openapi::Metadata<Ty = crate::model::ObjectMeta>>(
+        store: &'a crate::apiserver::Store<T>,
+        namespace: Option<&str>,
+        wrap: fn(&'a T) -> ObjectRef<'a>,
+    ) -> Vec<ObjectRef<'a>> {
+        store
+            .list()
+            .filter(|o| namespace.is_none() || o.namespace() == namespace)
+            .map(wrap)
+            .collect()
+    }
+    let api = cluster.api();
+    let ns = if rt.namespaced { namespace } else { None };
+    match rt.kind {
+        "Pod" => collect(&api.pods, ns, ObjectRef::Pod),
+        "Node" => collect(&api.nodes, ns, ObjectRef::Node),
+        "Service" => collect(&api.services, ns, ObjectRef::Service),
+        "Namespace" => collect(&api.namespaces, ns, ObjectRef::Namespace),
+        "Event" => collect(&api.events, ns, ObjectRef::Event),
+        "Endpoints" => collect(&api.endpoints, ns, ObjectRef::Endpoints),
+        _ => Vec::new(),
+    }
+}
+
+/// kubectl's message for a manifest problem found before anything reaches the server.
+pub fn manifest_message(d: &Diagnostic) -> String {
+    let file = &d.location.file;
+    match &d.error {
+        ManifestError::Syntax { .. } => format!("error: error parsing {file}: {}", d.error),
+        ManifestError::KindNotSet | ManifestError::ApiVersionNotSet | ManifestError::NotAnObject => format!(
+            "error: error validating {file:?}: {}; if you choose to ignore these errors, turn validation off with --validate=false",
+            d.error
+        ),
+        ManifestError::NoMatchForKind { .. } => format!(
+            "error: resource mapping not found for name: \"\" namespace: \"\" from {file:?}: {}\nensure CRDs are installed first",
+            d.error
+        ),
+        ManifestError::InvalidValue { .. } | ManifestError::UnknownField { .. } => {
+            ApiError::bad_request(d.error.to_string())
+                .kubectl_line_when(&format!("error when creating {file:?}"))
+        }
+    }
+}
+
+pub(super) fn read_files(
+    p: &flags::Parsed,
+    files: &dyn FileSource,
+    out: &mut Output,
+) -> Option<Vec<(String, String)>> {
+    let mut texts = Vec::new();
+    for f in p.strings("filename") {
+        match files.read(f) {
+            Ok(t) => texts.push((
+                if f == "-" {
+                    "STDIN".to_string()
+                } else {
+                    f.clone()
+                },
+                t,
+            )),
+            Err(e) => {
+                out.fail(e);
+                return None;
+            }
+        }
+    }
+    Some(texts)
+}
+
+/// An object a DELETE has marked, which kubectl waits for (`--wait`, the default).
+pub(super) struct Deleting {
+    /// `pods` or `namespaces`.
+    pub resource: &'static str,
+    pub namespace: String,
+    pub name: String,
+    /// The object marked: one created again under the same name is not waited for.
+    pub uid: String,
+    /// Seconds it may take.
+    pub grace: i64,
+}
+
+/// Runs the simulated clock until every object in `objects` is gone (at most a minute
+/// past the longest grace period).
+pub(super) fn wait_for_deletion(cluster: &mut Cluster, objects: &[Deleting]) {
+    let longest = objects.iter().map(|d| d.grace).max().unwrap_or(0).max(0) as u64;
+    let limit = cluster.now().plus_ms((longest + 60) * 1000);
+    let exists = |c: &Cluster, d: &Deleting| {
+        let meta = match d.resource {
+            "namespaces" => c.api().namespaces.get("", &d.name).map(|n| &n.metadata),
+            _ => c.api().pods.get(&d.namespace, &d.name).map(|p| &p.metadata),
+        };
+        meta.is_some_and(|m| m.uid.as_deref() == Some(d.uid.as_str()))
+    };
+    while objects.iter().any(|d| exists(cluster, d)) && cluster.now() < limit {
+        let now = cluster.now();
+        let step = cluster
+            .next_event_time()
+            .filter(|t| *t > now)
+            .map_or(1000, |t| (t.0 - now.0).clamp(1, 1000));
+        cluster.advance(step);
+    }
+}
+
+#[derive(PartialEq, Eq, Clone, Copy)]
+pub(super) enum DryRun {
+    None,
+    Client,
+    Server,
+}
+
+/// `GetDryRunStrategy`, with klog's deprecation warning for the bare flag.
+pub(super) fn dry_run(p: &flags::Parsed, cluster: &Cluster, out: &mut Output) -> Option<DryRun> {
+    match p.string("dry-run") {
+        None | Some("none") | Some("false") => Some(DryRun::None),
+        Some("unchanged") => {
+            out.err(format!(
+                "{}\n",
+                klog_warning(
+                    cluster.now(),
+                    "helpers.go:731",
+                    "--dry-run is deprecated and can be replaced with --dry-run=client."
+                )
+            ));
+            Some(DryRun::Client)
+        }
+        Some("client") | Some("true") => Some(DryRun::Client),
+        Some("server") => Some(DryRun::Server),
+        Some(other) => {
+            out.fail(format!(
+                "Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\"."
+            ));
+            None
+        }
+    }
+}
+
+/// A klog warning line (`W0105 09:00:00.000000       1 file.go:N] msg`) stamped with
+/// simulated time.
+fn klog_warning(now: crate::clock::SimTime, at: &str, msg: &str) -> String {
+    let t = now.to_time();
+    let stamp = k8s_openapi::jiff::fmt::strtime::format("%m%d %H:%M:%S", t.0).unwrap_or_default();
+    format!("W{stamp}.{:06} {:>7} {at}] {msg}", (now.0 % 1000) * 1000, 1)
+}
+
+/// Prints an object for `-o json|yaml|name`, or kubectl's `pod/x created` line.
+pub(super) fn print_object(
+    obj: &Object,
+    output: Option<&str>,
+    verb: &str,
+    out: &mut Output,
+) -> bool {
+    // A zero creationTimestamp is left out (`omitzero` since Kubernetes 1.34), as
+    // k8s-openapi leaves it out.
+    let json = obj.to_json();
+    let name = obj.name_any().to_string();
+    match output {
+        Some("json") => out.out(printers::json(&json)),
+        Some("yaml") => out.out(crate::manifest::emit::to_yaml(&json)),
+        Some("name") => out.out(format!("{}/{name}\n", crate::cluster::singular(obj))),
+        None | Some("") => out.out(format!("{}/{name} {verb}\n", crate::cluster::singular(obj))),
+        Some(other) => {
+            out.fail(format!("unable to match a printer suitable for the output format {other:?}, allowed formats are: json,name,yaml"));
+            return false;
+        }
+    }
+    true
+}
+
+/// Creates what a generator built (`run`, `create namespace`), or with a dry run only
+/// prints it, as kubectl does.
+pub(super) fn create_object(
+    cluster: &mut Cluster,
+    object: Object,
+    mode: DryRun,
+    output: Option<&str>,
+    out: &mut Output,
+) {
+    let result = match mode {
+        DryRun::Client => {
+            print_object(&object, output, "created (dry run)", out);
+            return;
+        }
+        DryRun::Server => cluster
+            .dry_run_create(object)
+            .map(|o| (o, "created (server dry run)")),
+        DryRun::None => cluster.create(object).map(|o| (o, "created")),
+    };
+    match result {
+        Ok((o, verb)) => {
+            print_object(&o, output, verb, out);
+        }
+        Err(e) => out.api_error(&e),
+    }
+}
+
+impl Output {
+    /// Prints the API server's error as kubectl does and marks the run failed.
+    pub(crate) fn api_error(&mut self, e: &ApiError) {
+        self.err(format!("{}\n", e.kubectl_line()));
+        self.exit_code = 1;
+    }
+}

@@ -1,0 +1,138 @@
+//! `kubectl describe TYPE [NAME_PREFIX]` / `TYPE/NAME`, and the describers of pods,
+//! nodes and services, laid out as kubectl's describers do.
+
+mod node;
+mod pod;
+mod service;
+mod writer;
+
+pub use node::node;
+pub use pod::pod;
+pub use service::service;
+
+use super::command::{Command, Group, Operands};
+use super::common::list;
+use super::flags::{Parsed, ALL_NAMESPACES, NAMESPACE, SELECTOR};
+use super::resources;
+use super::{FileSource, Output};
+use crate::model::labels::Selector;
+use crate::model::Object;
+use crate::model::ResourceExt;
+use crate::Cluster;
+
+pub(super) const COMMAND: Command = Command {
+    name: "describe",
+    aliases: &[],
+    group: Group::Troubleshooting,
+    summary: "Show details of a specific resource or group of resources",
+    usage: "kubectl describe (-f FILENAME | TYPE [NAME_PREFIX | -l label] | TYPE/NAME)",
+    flags: &[NAMESPACE, SELECTOR, ALL_NAMESPACES],
+    operands: Operands::TypeThenNames,
+    subcommands: &[],
+    run,
+};
+
+fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) {
+    let namespace = p.string("namespace").unwrap_or("default").to_string();
+    let all_ns = p.bool("all-namespaces");
+    let Some(first) = p.positionals.first() else {
+        out.fail("You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.");
+        return;
+    };
+    let (type_name, names): (String, Vec<String>) = match first.split_once('/') {
+        Some((t, n)) => (t.to_string(), vec![n.to_string()]),
+        None => (first.clone(), p.positionals[1..].to_vec()),
+    };
+    let Some(rt) = resources::lookup(&type_name) else {
+        return out.fail(resources::unknown_type(&type_name));
+    };
+    let selector = match p.string("selector").map(Selector::parse).transpose() {
+        Ok(s) => s.unwrap_or_default(),
+        Err(e) => return out.fail(e),
+    };
+    let listed = list(
+        cluster,
+        &rt,
+        if all_ns {
+            None
+        } else {
+            Some(namespace.as_str())
+        },
+    );
+    let mut chosen: Vec<&Object> = Vec::new();
+    if names.is_empty() {
+        chosen.extend(listed.iter().filter(|o| selector.matches(Some(o.labels()))));
+        if chosen.is_empty() {
+            if rt.namespaced && !all_ns {
+                out.err(format!("No resources found in {namespace} namespace.\n"));
+            } else {
+                out.err("No resources found\n");
+            }
+            return;
+        }
+    }
+    for name in &names {
+        // An exact name, else every object whose name starts with it.
+        let exact: Vec<&Object> = listed
+            .iter()
+            .filter(|o| o.name_any() == name.as_str())
+            .collect();
+        let matches = if exact.is_empty() {
+            listed
+                .iter()
+                .filter(|o| {
+                    o.metadata()
+                        .name
+                        .as_deref()
+                        .is_some_and(|n| n.starts_with(name.as_str()))
+                })
+                .collect()
+        } else {
+            exact
+        };
+        if matches.is_empty() {
+            out.not_found(rt.plural, name);
+        }
+        chosen.extend(matches);
+    }
+    let api = cluster.api();
+    let now = cluster.now();
+    for (i, o) in chosen.iter().enumerate() {
+        let uid = o.uid_any().to_string();
+        let events = api.events_for(&uid);
+        let text = match o {
+            Object::Pod(p) => pod(p, &events, now),
+            Object::Node(n) => {
+                let name = n.name_any();
+                let pods: Vec<&crate::model::Pod> = api
+                    .pods
+                    .list()
+                    .filter(|p| p.spec.as_ref().and_then(|s| s.node_name.as_deref()) == Some(name))
+                    .filter(|p| {
+                        !matches!(
+                            p.status.as_ref().and_then(|s| s.phase.as_deref()),
+                            Some("Succeeded" | "Failed")
+                        )
+                    })
+                    .collect();
+                node(n, &pods, &events, now)
+            }
+            Object::Service(s) => {
+                let (ns, name) = (s.namespace_any(), s.name_any());
+                service(s, api.endpoints.get(ns, name), &events, now)
+            }
+            _ => {
+                out.fail(format!(
+                    "describing {} is not supported here yet",
+                    rt.plural
+                ));
+                return;
+            }
+        };
+        if i == 0 {
+            out.out(text);
+        } else {
+            out.out(format!("\n\n{text}"));
+        }
+    }
+}
