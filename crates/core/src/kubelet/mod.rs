@@ -50,6 +50,7 @@ enum Waiting {
     ErrImagePull,
     ImagePullBackOff,
     CrashLoopBackOff,
+    InvalidImageName,
 }
 
 impl Waiting {
@@ -58,6 +59,7 @@ impl Waiting {
             Waiting::ErrImagePull => "ErrImagePull",
             Waiting::ImagePullBackOff => "ImagePullBackOff",
             Waiting::CrashLoopBackOff => "CrashLoopBackOff",
+            Waiting::InvalidImageName => "InvalidImageName",
         }
     }
 }
@@ -929,6 +931,19 @@ impl Kubelet {
         let (name, image) = (c.name.clone(), c.image.clone());
         match c.phase.clone() {
             Phase::Pulling if !c.pull_started => {
+                if let Some(message) = images::invalid_name_message(&image) {
+                    ctx.event("InspectFailed", message.clone(), true, Some(&name));
+                    let error = "Error: InvalidImageName".into();
+                    ctx.event("Failed", error, true, Some(&name));
+                    let reason = Waiting::InvalidImageName;
+                    c.phase = Phase::BackOff {
+                        reason,
+                        message,
+                        pull: true,
+                    };
+                    c.due = Some(now.plus_ms(images::INVALID_NAME_RETRY_MS));
+                    return;
+                }
                 let present = self.images.get(&node).is_some_and(|s| s.contains(&image));
                 let always = crate::apiserver::defaults::image_pull_policy(&image) == "Always";
                 let policy = container_spec(pod, slot)

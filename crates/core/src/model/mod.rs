@@ -7,6 +7,7 @@ pub mod fields;
 pub mod labels;
 pub mod meta;
 pub mod quantity;
+pub mod reference;
 pub mod taints;
 
 pub use k8s_openapi::api::core::v1::{
