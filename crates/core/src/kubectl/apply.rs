@@ -168,7 +168,7 @@ pub(super) fn apply(
             match crate::manifest::decode(&file, &text, crate::manifest::Validation::Strict) {
                 Ok(d) => d,
                 Err(ds) => {
-                    for d in &ds {
+                    for d in &crate::manifest::server_errors(&ds) {
                         out.err(format!("{}\n", manifest_message(d)));
                     }
                     out.exit_code = 1;

@@ -251,7 +251,9 @@ pub fn manifest_message(d: &Diagnostic) -> String {
             "error: resource mapping not found for name: \"\" namespace: \"\" from {file:?}: {}\nensure CRDs are installed first",
             d.error
         ),
-        ManifestError::InvalidValue { .. } | ManifestError::UnknownField { .. } => {
+        ManifestError::InvalidValue { .. }
+        | ManifestError::UnknownField { .. }
+        | ManifestError::UnknownFields { .. } => {
             format!("Error from server (BadRequest): error when creating {file:?}: {}", d.error)
         }
     }
@@ -315,7 +317,7 @@ fn create(cluster: &mut Cluster, args: &[String], files: &dyn FileSource, out: &
                 }
             }
             Err(rejected) => {
-                for d in &rejected.diagnostics {
+                for d in &crate::manifest::server_errors(&rejected.diagnostics) {
                     out.err(format!("{}\n", manifest_message(d)));
                 }
                 out.exit_code = 1;
