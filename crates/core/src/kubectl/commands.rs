@@ -906,7 +906,8 @@ pub(super) fn print_object(
     }
     let name = obj.metadata().name.clone().unwrap_or_default();
     match output {
-        Some("json") => out.out(printers::json(&json)),
+        // A typed object: Go's field order (kubectl get's unstructured ones are sorted).
+        Some("json") => out.out(printers::json_typed(&json, obj.kind())),
         Some("yaml") => out.out(crate::manifest::emit::to_yaml(&json)),
         Some("name") => out.out(format!("{}/{name}\n", crate::cluster::singular(obj))),
         None | Some("") => out.out(format!("{}/{name} {verb}\n", crate::cluster::singular(obj))),
