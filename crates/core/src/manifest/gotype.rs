@@ -6,7 +6,7 @@
 
 use crate::model::de::{Path, Segment};
 use crate::model::quantity;
-use crate::openapi::{self, Definitions, SchemaNode};
+use crate::openapi::{self, SchemaNode};
 use serde_json::Value;
 
 /// Enumerated string fields and their Go types (k8s.io/api/core/v1/types.go).
@@ -154,7 +154,7 @@ pub(super) fn type_error(kind: &str, json: &Value, path: &Path) -> Option<String
     Some(format!(
         "json: cannot unmarshal {got} into Go struct field {owner}.{} of type {}",
         fields.join("."),
-        go_type(defs, node, &owner, field)
+        go_type(node, &owner, field)
     ))
 }
 
@@ -193,7 +193,7 @@ fn json_kind(value: &Value, expected: &SchemaNode, field: &str) -> Option<String
 }
 
 /// The Go type of a schema node as `reflect.Type.String()` prints it.
-fn go_type(defs: &Definitions, node: &SchemaNode, owner: &str, field: &str) -> String {
+fn go_type(node: &SchemaNode, owner: &str, field: &str) -> String {
     if let Some(r) = &node.reference {
         return match r.as_str() {
             QUANTITY => "resource.Quantity".into(),
@@ -203,12 +203,12 @@ fn go_type(defs: &Definitions, node: &SchemaNode, owner: &str, field: &str) -> S
     }
     match node.ty.as_deref() {
         Some("array") => match node.items.as_deref() {
-            Some(items) => format!("[]{}", go_type(defs, items, owner, field)),
+            Some(items) => format!("[]{}", go_type(items, owner, field)),
             None => "[]interface {}".into(),
         },
         Some("object") => match node.additional_properties.as_deref() {
             Some(v) if v.reference.as_deref() == Some(QUANTITY) => "v1.ResourceList".into(),
-            Some(v) => format!("map[string]{}", go_type(defs, v, owner, field)),
+            Some(v) => format!("map[string]{}", go_type(v, owner, field)),
             None => "map[string]interface {}".into(),
         },
         Some("integer") if INT64_FIELDS.contains(&field) => "int64".into(),
