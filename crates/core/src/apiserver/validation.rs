@@ -88,6 +88,78 @@ fn resources(res: &ResourceRequirements, base: &str, errs: &mut Vec<FieldError>)
     }
 }
 
+/// `validateContainerPorts`: port names (IsValidPortName, unique), port numbers
+/// (IsValidPortNum) and protocols.
+fn container_ports(
+    ports: &[k8s_openapi::api::core::v1::ContainerPort],
+    base: &str,
+    errs: &mut Vec<FieldError>,
+) {
+    const RANGE: &str = "must be between 1 and 65535, inclusive";
+    let mut names = BTreeSet::new();
+    for (i, p) in ports.iter().enumerate() {
+        let at = format!("{base}.ports[{i}]");
+        if let Some(name) = p.name.as_deref().filter(|n| !n.is_empty()) {
+            let msgs = port_name_errors(name);
+            for msg in &msgs {
+                errs.push(FieldError::invalid(format!("{at}.name"), name, msg));
+            }
+            if msgs.is_empty() && !names.insert(name) {
+                errs.push(FieldError::duplicate(format!("{at}.name"), name));
+            }
+        }
+        if p.container_port == 0 {
+            errs.push(FieldError::required(format!("{at}.containerPort"), ""));
+        } else if !(1..=65535).contains(&p.container_port) {
+            let field = format!("{at}.containerPort");
+            errs.push(FieldError::invalid_int(
+                field,
+                p.container_port.into(),
+                RANGE,
+            ));
+        }
+        if let Some(host) = p.host_port.filter(|h| *h != 0 && !(1..=65535).contains(h)) {
+            errs.push(FieldError::invalid_int(
+                format!("{at}.hostPort"),
+                host.into(),
+                RANGE,
+            ));
+        }
+        match p.protocol.as_deref().unwrap_or_default() {
+            "" => errs.push(FieldError::required(format!("{at}.protocol"), "")),
+            "TCP" | "UDP" | "SCTP" => {}
+            other => errs.push(FieldError::not_supported(
+                format!("{at}.protocol"),
+                other,
+                &["SCTP", "TCP", "UDP"],
+            )),
+        }
+    }
+}
+
+/// apimachinery's `IsValidPortName`: at most 15 of `[-a-z0-9]`, a letter, no `--`,
+/// no hyphen at either end.
+fn port_name_errors(name: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    if name.len() > 15 {
+        errs.push("must be no more than 15 characters".to_string());
+    }
+    let lower = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-';
+    if !name.chars().all(lower) {
+        errs.push("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)".into());
+    }
+    if !name.chars().any(|c| c.is_ascii_lowercase()) {
+        errs.push("must contain at least one letter (a-z)".into());
+    }
+    if name.contains("--") {
+        errs.push("must not contain consecutive hyphens".into());
+    }
+    if name.starts_with('-') || name.ends_with('-') {
+        errs.push("must not begin or end with a hyphen".into());
+    }
+    errs
+}
+
 /// `Quantity.String()`: the canonical form of a parsed quantity.
 fn canonical(q: &Quantity, milli: i128) -> String {
     quantity::format_milli(milli, quantity::is_binary(&q.0))
@@ -142,6 +214,7 @@ pub fn pod(pod: &Pod) -> Vec<FieldError> {
             if c.image.as_deref().unwrap_or_default().trim().is_empty() {
                 errs.push(FieldError::required(format!("{base}.image"), ""));
             }
+            container_ports(c.ports.as_deref().unwrap_or_default(), &base, &mut errs);
             let mut paths = BTreeSet::new();
             for (j, m) in c.volume_mounts.iter().flatten().enumerate() {
                 let mbase = format!("{base}.volumeMounts[{j}]");
@@ -277,6 +350,44 @@ mod tests {
         ];
         for (resources, want) in cases {
             assert_eq!(errors(json!({}), resources.clone()), *want, "{resources}");
+        }
+    }
+
+    /// validateContainerPorts's messages.
+    #[test]
+    fn container_ports_table() {
+        let with_ports = |ports: Value| {
+            let pod = json!({
+                "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+                "spec": {"containers": [{"name": "c", "image": "nginx", "ports": ports}]}
+            });
+            let pod: Pod = crate::model::de::from_value(&pod).unwrap();
+            super::pod(&pod)
+                .iter()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+        };
+        let cases: &[(Value, &[&str])] = &[
+            (json!([{"containerPort": 80, "name": "http", "protocol": "TCP"}]), &[]),
+            (json!([{"containerPort": 70000, "hostPort": -1, "protocol": "TCP"}]), &[
+                "spec.containers[0].ports[0].containerPort: Invalid value: 70000: must be between 1 and 65535, inclusive",
+                "spec.containers[0].ports[0].hostPort: Invalid value: -1: must be between 1 and 65535, inclusive",
+            ]),
+            (json!([{"containerPort": 0, "protocol": "HTTP"}]), &[
+                "spec.containers[0].ports[0].containerPort: Required value",
+                "spec.containers[0].ports[0].protocol: Unsupported value: \"HTTP\": supported values: \"SCTP\", \"TCP\", \"UDP\"",
+            ]),
+            (json!([{"containerPort": 80, "name": "Web--Port-8080", "protocol": "TCP"}]), &[
+                "spec.containers[0].ports[0].name: Invalid value: \"Web--Port-8080\": must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)",
+                "spec.containers[0].ports[0].name: Invalid value: \"Web--Port-8080\": must not contain consecutive hyphens",
+            ]),
+            (json!([{"containerPort": 80, "name": "8080", "protocol": "TCP"}, {"containerPort": 81, "name": "a", "protocol": "TCP"}, {"containerPort": 82, "name": "a", "protocol": "TCP"}]), &[
+                "spec.containers[0].ports[0].name: Invalid value: \"8080\": must contain at least one letter (a-z)",
+                "spec.containers[0].ports[2].name: Duplicate value: \"a\"",
+            ]),
+        ];
+        for (ports, want) in cases {
+            assert_eq!(with_ports(ports.clone()), *want, "{ports}");
         }
     }
 
