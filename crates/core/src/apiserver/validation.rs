@@ -125,10 +125,13 @@ fn container_ports(
                 RANGE,
             ));
         }
-        match p.protocol.as_deref().unwrap_or_default() {
-            "" => errs.push(FieldError::required(format!("{at}.protocol"), "")),
-            "TCP" | "UDP" | "SCTP" => {}
-            other => errs.push(FieldError::not_supported(
+        // Defaulting gives every port a protocol before validation; an update Podlab
+        // has not defaulted is not asked for one.
+        match p.protocol.as_deref() {
+            None => {}
+            Some("") => errs.push(FieldError::required(format!("{at}.protocol"), "")),
+            Some("TCP" | "UDP" | "SCTP") => {}
+            Some(other) => errs.push(FieldError::not_supported(
                 format!("{at}.protocol"),
                 other,
                 &["SCTP", "TCP", "UDP"],
