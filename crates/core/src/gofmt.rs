@@ -65,11 +65,81 @@ fn exponent_form(f: f64) -> (String, i32) {
 /// `>`, `&`, U+2028 and U+2029 escaped, Go's number format.
 pub fn json(v: &Value, indent: Option<&str>) -> String {
     let mut out = String::new();
-    write_json(v, indent, 0, &mut out);
+    write_json(v, indent, 0, "", &mut out);
     out
 }
 
-fn write_json(v: &Value, indent: Option<&str>, level: usize, out: &mut String) {
+/// The field order of the Go structs of k8s.io/api/core/v1 and apimachinery's meta/v1
+/// (types.go) that `json.Marshal` follows for a typed object: a type's JSON field names
+/// in order, `name:Type` when the value (or each item of it) is itself such a struct.
+/// Embedded structs (TypeMeta, VolumeSource, ProbeHandler, LocalObjectReference) are
+/// spelled out. Types whose fields are in sorted order anyway are left out.
+const GO_FIELDS: &[(&str, &str)] = &[
+    ("Pod", "kind apiVersion metadata:ObjectMeta spec:PodSpec status:PodStatus"),
+    ("ObjectMeta", "name generateName namespace selfLink uid resourceVersion generation creationTimestamp deletionTimestamp deletionGracePeriodSeconds labels annotations ownerReferences:OwnerReference finalizers managedFields"),
+    ("OwnerReference", "apiVersion kind name uid controller blockOwnerDeletion"),
+    ("PodSpec", "volumes:Volume initContainers:Container containers:Container ephemeralContainers restartPolicy terminationGracePeriodSeconds activeDeadlineSeconds dnsPolicy nodeSelector serviceAccountName serviceAccount automountServiceAccountToken nodeName hostNetwork hostPID hostIPC shareProcessNamespace securityContext:PodSecurityContext imagePullSecrets hostname subdomain affinity schedulerName tolerations:Toleration hostAliases priorityClassName priority dnsConfig readinessGates runtimeClassName enableServiceLinks preemptionPolicy overhead topologySpreadConstraints setHostnameAsFQDN os hostUsers schedulingGates resourceClaims resources:ResourceRequirements hostnameOverride schedulingGroup evictionResponders"),
+    ("Volume", "name hostPath emptyDir:EmptyDirVolumeSource gcePersistentDisk awsElasticBlockStore gitRepo secret:SecretVolumeSource nfs iscsi glusterfs persistentVolumeClaim rbd flexVolume cinder cephfs flocker downwardAPI:DownwardAPIVolumeSource fc azureFile configMap:ConfigMapVolumeSource vsphereVolume quobyte azureDisk photonPersistentDisk projected:ProjectedVolumeSource portworxVolume scaleIO storageos csi ephemeral image"),
+    ("EmptyDirVolumeSource", "medium sizeLimit mode"),
+    ("SecretVolumeSource", "secretName items:KeyToPath defaultMode optional defaultUser"),
+    ("KeyToPath", "key path mode user"),
+    ("DownwardAPIVolumeSource", "items:DownwardAPIVolumeFile defaultMode defaultUser"),
+    ("DownwardAPIVolumeFile", "path fieldRef resourceFieldRef:ResourceFieldSelector mode user"),
+    ("ResourceFieldSelector", "containerName resource divisor"),
+    ("ConfigMapVolumeSource", "name items:KeyToPath defaultMode optional defaultUser"),
+    ("ProjectedVolumeSource", "sources:VolumeProjection defaultMode defaultUser"),
+    ("VolumeProjection", "secret downwardAPI:DownwardAPIProjection configMap:ConfigMapProjection serviceAccountToken clusterTrustBundle podCertificate"),
+    ("DownwardAPIProjection", "items:DownwardAPIVolumeFile"),
+    ("ConfigMapProjection", "name items:KeyToPath optional"),
+    ("Container", "name image command args workingDir ports:ContainerPort envFrom:EnvFromSource env:EnvVar resources:ResourceRequirements resizePolicy restartPolicy restartPolicyRules volumeMounts:VolumeMount volumeDevices livenessProbe:Probe readinessProbe:Probe startupProbe:Probe lifecycle:Lifecycle terminationMessagePath terminationMessagePolicy imagePullPolicy securityContext:SecurityContext stdin stdinOnce tty"),
+    ("ContainerPort", "name hostPort containerPort protocol hostIP"),
+    ("EnvFromSource", "prefix configMapRef secretRef"),
+    ("EnvVar", "name value valueFrom:EnvVarSource"),
+    ("EnvVarSource", "fieldRef resourceFieldRef:ResourceFieldSelector configMapKeyRef:ConfigMapKeySelector secretKeyRef:SecretKeySelector fileKeyRef"),
+    ("ConfigMapKeySelector", "name key optional"),
+    ("SecretKeySelector", "name key optional"),
+    ("ResourceRequirements", "limits requests claims"),
+    ("VolumeMount", "name readOnly recursiveReadOnly mountPath subPath mountPropagation subPathExpr bindMountOptions"),
+    ("Probe", "exec httpGet:HTTPGetAction tcpSocket:TCPSocketAction grpc initialDelaySeconds timeoutSeconds periodSeconds successThreshold failureThreshold terminationGracePeriodSeconds"),
+    ("HTTPGetAction", "path port host scheme httpHeaders protocol"),
+    ("TCPSocketAction", "port host"),
+    ("Lifecycle", "postStart:LifecycleHandler preStop:LifecycleHandler stopSignal"),
+    ("LifecycleHandler", "exec httpGet:HTTPGetAction tcpSocket:TCPSocketAction sleep"),
+    ("SecurityContext", "capabilities privileged seLinuxOptions windowsOptions runAsUser runAsGroup runAsNonRoot readOnlyRootFilesystem allowPrivilegeEscalation procMount seccompProfile appArmorProfile"),
+    ("PodSecurityContext", "seLinuxOptions windowsOptions runAsUser runAsGroup runAsNonRoot supplementalGroups supplementalGroupsPolicy fsGroup sysctls fsGroupChangePolicy seccompProfile appArmorProfile seLinuxChangePolicy"),
+    ("Toleration", "key operator value effect tolerationSeconds"),
+    ("PodStatus", "observedGeneration phase conditions:PodCondition message reason nominatedNodeName hostIP hostIPs podIP podIPs startTime initContainerStatuses:ContainerStatus containerStatuses:ContainerStatus qosClass ephemeralContainerStatuses:ContainerStatus resize resourceClaimStatuses extendedResourceClaimStatus allocatedResources resources:ResourceRequirements nodeAllocatableResourceClaimStatuses volumeHealth"),
+    ("PodCondition", "type observedGeneration status lastProbeTime lastTransitionTime reason message"),
+    ("ContainerStatus", "name state:ContainerState lastState:ContainerState ready restartCount image imageID containerID started allocatedResources resources:ResourceRequirements volumeMounts user allocatedResourcesStatus stopSignal"),
+    ("ContainerState", "waiting:ContainerStateWaiting running terminated:ContainerStateTerminated"),
+    ("ContainerStateWaiting", "reason message"),
+    ("ContainerStateTerminated", "exitCode signal reason message startedAt finishedAt containerID"),
+    ("Service", "kind apiVersion metadata:ObjectMeta spec:ServiceSpec status:ServiceStatus"),
+    ("ServiceSpec", "ports:ServicePort selector clusterIP clusterIPs type externalIPs sessionAffinity loadBalancerIP loadBalancerSourceRanges externalName externalTrafficPolicy healthCheckNodePort publishNotReadyAddresses sessionAffinityConfig ipFamilies ipFamilyPolicy allocateLoadBalancerNodePorts loadBalancerClass internalTrafficPolicy trafficDistribution"),
+    ("ServicePort", "name protocol appProtocol port targetPort nodePort"),
+    ("ServiceStatus", "loadBalancer:LoadBalancerStatus conditions"),
+    ("LoadBalancerStatus", "ingress:LoadBalancerIngress"),
+    ("LoadBalancerIngress", "ip hostname ipMode ports"),
+    ("Namespace", "kind apiVersion metadata:ObjectMeta spec status:NamespaceStatus"),
+    ("NamespaceStatus", "phase conditions"),
+];
+
+/// `json.MarshalIndent` of a typed object of `kind` (a Go struct, as kubectl prints what
+/// it built itself or got back typed): struct fields in the Go types' order, map keys
+/// sorted. A kind without a table entry is printed with sorted keys.
+pub fn json_typed(v: &Value, kind: &str, indent: Option<&str>) -> String {
+    let mut out = String::new();
+    write_json(v, indent, 0, kind, &mut out);
+    out
+}
+
+/// The Go field order of struct `ty`, if known.
+fn go_fields(ty: &str) -> Option<&'static str> {
+    GO_FIELDS.iter().find(|(t, _)| *t == ty).map(|(_, f)| *f)
+}
+
+/// Writes `v`; `ty` names the Go struct an object is (`""`: a map, keys sorted).
+fn write_json(v: &Value, indent: Option<&str>, level: usize, ty: &str, out: &mut String) {
     let newline = |out: &mut String, level: usize| {
         if let Some(ind) = indent {
             out.push('\n');
@@ -97,14 +167,25 @@ fn write_json(v: &Value, indent: Option<&str>, level: usize, out: &mut String) {
                     out.push(',');
                 }
                 newline(out, level + 1);
-                write_json(x, indent, level + 1, out);
+                write_json(x, indent, level + 1, ty, out);
             }
             newline(out, level);
             out.push(']');
         }
         Value::Object(m) => {
             out.push('{');
-            for (i, (k, x)) in m.iter().enumerate() {
+            // Struct fields in Go order with their types, then any other key sorted.
+            let fields = go_fields(ty).unwrap_or_default();
+            let known = fields.split(' ').filter_map(|f| {
+                let (name, child) = f.split_once(':').unwrap_or((f, ""));
+                m.get_key_value(name).map(|(k, x)| (k, x, child))
+            });
+            let listed = |k: &str| fields.split(' ').any(|f| f.split(':').next() == Some(k));
+            let rest = m
+                .iter()
+                .filter(|(k, _)| !listed(k))
+                .map(|(k, x)| (k, x, ""));
+            for (i, (k, x, child)) in known.chain(rest).enumerate() {
                 if i > 0 {
                     out.push(',');
                 }
@@ -114,7 +195,7 @@ fn write_json(v: &Value, indent: Option<&str>, level: usize, out: &mut String) {
                 if indent.is_some() {
                     out.push(' ');
                 }
-                write_json(x, indent, level + 1, out);
+                write_json(x, indent, level + 1, child, out);
             }
             newline(out, level);
             out.push('}');
@@ -165,6 +246,39 @@ mod tests {
             assert_eq!(float_g(f), g, "g {f}");
             assert_eq!(float_json(f), j, "json {f}");
         }
+    }
+
+    /// A typed object prints in the Go structs' field order (as kubectl 1.32 prints
+    /// `kubectl create namespace dev --dry-run=client -o json`); maps stay sorted.
+    #[test]
+    fn typed_json_in_go_field_order() {
+        let ns = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "dev", "creationTimestamp": null}, "spec": {}, "status": {}});
+        assert_eq!(
+            json_typed(&ns, "Namespace", Some("    ")),
+            "{\n    \"kind\": \"Namespace\",\n    \"apiVersion\": \"v1\",\n    \"metadata\": {\n        \"name\": \"dev\",\n        \"creationTimestamp\": null\n    },\n    \"spec\": {},\n    \"status\": {}\n}"
+        );
+        let pod = json!({
+            "apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": "nginx", "creationTimestamp": null, "labels": {"run": "nginx", "app": "web"}},
+            "spec": {
+                "containers": [{"resources": {}, "name": "nginx", "image": "nginx", "ports": [{"protocol": "TCP", "containerPort": 80}]}],
+                "restartPolicy": "Always", "dnsPolicy": "ClusterFirst"
+            },
+            "status": {}
+        });
+        assert_eq!(
+            json_typed(&pod, "Pod", None),
+            concat!(
+                r#"{"kind":"Pod","apiVersion":"v1","metadata":{"name":"nginx","creationTimestamp":null,"labels":{"app":"web","run":"nginx"}},"#,
+                r#""spec":{"containers":[{"name":"nginx","image":"nginx","ports":[{"containerPort":80,"protocol":"TCP"}],"resources":{}}],"#,
+                r#""restartPolicy":"Always","dnsPolicy":"ClusterFirst"},"status":{}}"#
+            )
+        );
+        // Unknown kinds and keys fall back to sorted order.
+        assert_eq!(
+            json_typed(&json!({"b": 1, "a": 2}), "Nope", None),
+            r#"{"a":2,"b":1}"#
+        );
     }
 
     #[test]

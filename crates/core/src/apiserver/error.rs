@@ -46,6 +46,10 @@ pub enum FieldErrorKind {
     Forbidden {
         detail: String,
     },
+    /// `Too long: must have at most N bytes` (the value is not shown).
+    TooLong {
+        max: usize,
+    },
 }
 
 impl FieldError {
@@ -96,6 +100,14 @@ impl FieldError {
                 value,
                 detail: detail.into(),
             },
+        }
+    }
+
+    /// `field.TooLong(path, "", max)`.
+    pub fn too_long(field: impl Into<String>, max: usize) -> FieldError {
+        FieldError {
+            field: field.into(),
+            kind: FieldErrorKind::TooLong { max },
         }
     }
 
@@ -155,6 +167,7 @@ impl fmt::Display for FieldError {
                 write!(f, "{}", quoted.join(", "))
             }
             FieldErrorKind::Forbidden { detail } => write!(f, "Forbidden: {detail}"),
+            FieldErrorKind::TooLong { max } => write!(f, "Too long: must have at most {max} bytes"),
         }
     }
 }

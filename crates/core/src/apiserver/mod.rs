@@ -438,6 +438,19 @@ impl ApiServer {
         self.require_namespace(&ns, resource, meta.name.as_deref().unwrap_or_default())
     }
 
+    /// The labels and annotations checks every kind's validation starts with.
+    fn check_meta(kind: &'static str, meta: &ObjectMeta) -> Result<(), ApiError> {
+        let causes = validation::object_meta(meta);
+        if causes.is_empty() {
+            return Ok(());
+        }
+        Err(ApiError::Invalid {
+            kind,
+            name: meta.name.clone().unwrap_or_default(),
+            causes,
+        })
+    }
+
     /// Name checks for a cluster-scoped object about to be created.
     fn prepare_cluster_scoped(
         &mut self,
@@ -461,6 +474,7 @@ impl ApiServer {
         now: SimTime,
     ) -> Result<&Namespace, ApiError> {
         self.prepare_cluster_scoped("Namespace", &mut ns.metadata, meta::validate_dns1123_label)?;
+        Self::check_meta("Namespace", &ns.metadata)?;
         let name = ns.metadata.name.clone().unwrap_or_default();
         ns.spec = Some(k8s_openapi::api::core::v1::NamespaceSpec {
             finalizers: Some(vec!["kubernetes".into()]),
@@ -658,6 +672,8 @@ impl ApiServer {
 
     pub fn create_node(&mut self, mut node: Node, now: SimTime) -> Result<&Node, ApiError> {
         self.prepare_cluster_scoped("Node", &mut node.metadata, meta::validate_dns1123_subdomain)?;
+        Self::check_meta("Node", &node.metadata)?;
+        defaults::node(&mut node);
         self.insert(|a| &mut a.nodes, "nodes", node, now)
     }
 
@@ -668,6 +684,7 @@ impl ApiServer {
     /// Creates a service: defaults, validation, cluster IP and node port allocation.
     pub fn create_service(&mut self, mut svc: Service, now: SimTime) -> Result<&Service, ApiError> {
         self.prepare_namespaced("Service", &mut svc.metadata)?;
+        Self::check_meta("Service", &svc.metadata)?;
         let existing: Vec<&Service> = self.services.list().collect();
         services::admit(&mut svc, &existing, &mut self.rng)?;
         self.insert(|a| &mut a.services, "services", svc, now)
@@ -679,6 +696,8 @@ impl ApiServer {
         now: SimTime,
     ) -> Result<&Endpoints, ApiError> {
         self.prepare_namespaced("Endpoints", &mut ep.metadata)?;
+        Self::check_meta("Endpoints", &ep.metadata)?;
+        defaults::endpoints(&mut ep);
         self.insert(|a| &mut a.endpoints, "endpoints", ep, now)
     }
 
@@ -697,6 +716,7 @@ impl ApiServer {
 
     pub fn create_event(&mut self, mut event: Event, now: SimTime) -> Result<&Event, ApiError> {
         self.prepare_namespaced("Event", &mut event.metadata)?;
+        Self::check_meta("Event", &event.metadata)?;
         self.insert(|a| &mut a.events, "events", event, now)
     }
 

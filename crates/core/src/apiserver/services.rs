@@ -51,7 +51,20 @@ pub fn admit(svc: &mut Service, existing: &[&Service], rng: &mut Rng) -> Result<
             TYPES,
         )]));
     }
-    spec.session_affinity.get_or_insert_with(|| "None".into());
+    let affinity = spec.session_affinity.get_or_insert_with(|| "None".into());
+    if affinity == "None" {
+        spec.session_affinity_config = None;
+    } else if affinity == "ClientIP" {
+        let config = spec
+            .session_affinity_config
+            .get_or_insert_with(Default::default);
+        let client_ip = config.client_ip.get_or_insert_with(Default::default);
+        // DefaultClientIPServiceAffinitySeconds: three hours.
+        client_ip.timeout_seconds.get_or_insert(10800);
+    }
+    if type_ == "LoadBalancer" {
+        spec.allocate_load_balancer_node_ports.get_or_insert(true);
+    }
     let mut causes = Vec::new();
     let ports = spec.ports.get_or_insert_with(Vec::new);
     if ports.is_empty() && type_ != "ExternalName" {

@@ -321,9 +321,10 @@ impl Eval<'_> {
                 .map_or(Single::General, |f| Single::Missing(f.0));
         };
         for &(name, key) in fields {
+            // A JSON null is a value (printed `null`); a field of it is missing.
             match key.and_then(|k| self.doc.get(cur, k)) {
-                Some(n) if !matches!(self.doc.node(n), Node::Null) => cur = n,
-                _ => return Single::Missing(name),
+                Some(n) => cur = n,
+                None => return Single::Missing(name),
             }
         }
         Single::One(Val::Node(cur))
@@ -444,9 +445,7 @@ impl Eval<'_> {
                     for v in &input {
                         if let Val::Node(n) = v {
                             if let Some(x) = self.doc.get(*n, *key) {
-                                if !matches!(self.doc.node(x), Node::Null) {
-                                    out.push(Val::Node(x));
-                                }
+                                out.push(Val::Node(x));
                             }
                         }
                     }

@@ -106,6 +106,40 @@ fn table() {
     }
 }
 
+/// A JSON null is a value client-go prints as `null` (kubernetes PR 119883); a field
+/// of a null is missing, and a null in a list is one of its items.
+#[test]
+fn null_prints_null() {
+    let data =
+        json!({"a": null, "b": [1, null], "c": {"d": null}, "items": [{"x": null}, {"x": 2}]});
+    let cases: &[(&str, &str)] = &[
+        ("x{.a}y", "xnully"),
+        ("{.c.d}", "null"),
+        ("{.c}", "{\"d\":null}"),
+        ("{.b[*]}", "1 null"),
+        ("{.b[1]}", "null"),
+        ("{.items[*].x}", "null 2"),
+        ("{range .items[*]}[{.x}]{end}", "[null][2]"),
+        ("{.items[?(@.x)].x}", "null 2"),
+        ("x{.a.b}y", "xy"),
+        ("{.c.*}", "null"),
+    ];
+    for (template, want) in cases {
+        let got = Template::parse(template).and_then(|t| execute(&t, &data, &Options::default()));
+        let got = match got {
+            Ok(s) => s,
+            Err(e) => format!("ERR {e}"),
+        };
+        assert_eq!(&got, want, "template {template}");
+    }
+    // A field of a null is missing: an error with --allow-missing-template-keys=false.
+    let strict = Options {
+        allow_missing_keys: false,
+    };
+    let got = Template::parse("{.a.b}").and_then(|t| execute(&t, &data, &strict));
+    assert_eq!(got.unwrap_err().to_string(), "b is not found");
+}
+
 /// client-go's own `TestKubernetes` cases (jsonpath_test.go), over its node list.
 #[test]
 fn client_go_kubernetes_cases() {

@@ -176,7 +176,7 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
             match crate::manifest::decode(&file, &text, crate::manifest::Validation::Strict) {
                 Ok(d) => d,
                 Err(ds) => {
-                    for d in &ds {
+                    for d in &crate::manifest::server_errors(&ds) {
                         out.err(format!("{}\n", manifest_message(d)));
                     }
                     out.exit_code = 1;

@@ -98,7 +98,9 @@ pub fn manifest_message(d: &Diagnostic) -> String {
             "error: resource mapping not found for name: \"\" namespace: \"\" from {file:?}: {}\nensure CRDs are installed first",
             d.error
         ),
-        ManifestError::InvalidValue { .. } | ManifestError::UnknownField { .. } => {
+        ManifestError::InvalidValue { .. }
+        | ManifestError::UnknownField { .. }
+        | ManifestError::UnknownFields { .. } => {
             ApiError::bad_request(d.error.to_string())
                 .kubectl_line_when(&format!("error when creating {file:?}"))
         }
@@ -217,7 +219,8 @@ pub(super) fn print_object(
     let json = obj.to_json();
     let name = obj.name_any().to_string();
     match output {
-        Some("json") => out.out(printers::json(&json)),
+        // A typed object: Go's field order (kubectl get's unstructured ones are sorted).
+        Some("json") => out.out(printers::json_typed(&json, obj.kind())),
         Some("yaml") => out.out(crate::manifest::emit::to_yaml(&json)),
         Some("name") => out.out(format!("{}/{name}\n", crate::cluster::singular(obj))),
         None | Some("") => out.out(format!("{}/{name} {verb}\n", crate::cluster::singular(obj))),

@@ -55,7 +55,7 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
                 }
             }
             Err(rejected) => {
-                for d in &rejected.diagnostics {
+                for d in &crate::manifest::server_errors(&rejected.diagnostics) {
                     out.err(format!("{}\n", manifest_message(d)));
                 }
                 out.exit_code = 1;

@@ -294,6 +294,14 @@ pub fn json(value: &serde_json::Value) -> String {
     out
 }
 
+/// `-o json` of a typed object (what `run`, `create namespace` and `expose` build or get
+/// back): struct fields in the Go types' order, maps sorted, a final newline.
+pub fn json_typed(value: &serde_json::Value, kind: &str) -> String {
+    let mut out = crate::gofmt::json_typed(value, kind, Some("    "));
+    out.push('\n');
+    out
+}
+
 #[cfg(test)]
 mod format_tests {
     use super::*;

@@ -3,6 +3,7 @@
 
 use crate::clock::SimTime;
 use crate::fs::Tree;
+use crate::model::reference::parse_normalized;
 use crate::shell::System;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,6 +80,17 @@ const IMAGES: &[Image] = &[
             "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
         )],
     },
+    // The Kubernetes docs' busybox (registry.k8s.io/busybox:1.27.2, :latest): a plain
+    // busybox whose config runs `sh`.
+    Image {
+        repository: "registry.k8s.io/busybox",
+        size_bytes: 1_144_547,
+        digest: "sha256:545e6a6310a27636260920bc07b994a299b6708a1b26910cfefd335fdfb60d2b",
+        system: System::Busybox,
+        entrypoint: &[],
+        cmd: &["sh"],
+        env: &[("PATH", PATH)],
+    },
     Image {
         repository: "alpine",
         size_bytes: 3_802_452,
@@ -150,35 +162,49 @@ pub fn rootfs(image: Option<&Image>, now: SimTime) -> Tree {
     t
 }
 
-/// Splits `docker.io/library/nginx:1.27` into (`nginx`, `1.27`).
-pub fn parse_reference(image: &str) -> (String, String) {
-    let (name, tag) = match image.rsplit_once(':') {
-        Some((n, t)) if !t.contains('/') => (n, t),
-        _ => (image, "latest"),
-    };
-    let name = name.split('@').next().unwrap_or(name);
-    let name = name
-        .strip_prefix("docker.io/")
-        .or_else(|| name.strip_prefix("index.docker.io/"))
-        .unwrap_or(name);
-    let name = name.strip_prefix("library/").unwrap_or(name);
-    (name.to_string(), tag.to_string())
+/// The familiar name and tag of a reference: `docker.io/library/nginx:1.27` is
+/// (`nginx`, `1.27`), `registry.k8s.io/busybox` is (`registry.k8s.io/busybox`,
+/// `latest`). `None` for a reference the kubelet cannot parse.
+pub fn parse_reference(image: &str) -> Option<(String, String)> {
+    let r = parse_normalized(image).ok()?;
+    Some((r.familiar(), r.tag_or_latest().to_string()))
 }
 
 /// The registry's entry for an image reference, if it exists.
 pub fn lookup(image: &str) -> Option<&'static Image> {
-    let (name, _) = parse_reference(image);
+    let (name, _) = parse_reference(image)?;
     IMAGES.iter().find(|i| i.repository == name)
 }
 
-/// The fully qualified reference the runtime reports (`docker.io/library/nginx:latest`).
+/// How soon the pod worker retries a pod whose image name does not parse (the kubelet's
+/// sync back-off period).
+pub const INVALID_NAME_RETRY_MS: u64 = 10_000;
+
+/// The kubelet's message when a reference cannot be parsed (the container then waits
+/// with reason `InvalidImageName`); `None` for a good reference.
+pub fn invalid_name_message(image: &str) -> Option<String> {
+    let err = parse_normalized(image).err()?;
+    Some(format!(
+        "Failed to apply default image tag {image:?}: couldn't parse image name {image:?}: {err}"
+    ))
+}
+
+/// The fully qualified reference the runtime reports (`docker.io/library/nginx:latest`,
+/// `registry.k8s.io/busybox:1.27.2`).
 pub fn qualified(image: &str) -> String {
-    let (name, tag) = parse_reference(image);
-    if name.contains('/') {
-        format!("docker.io/{name}:{tag}")
-    } else {
-        format!("docker.io/library/{name}:{tag}")
+    let Ok(r) = parse_normalized(image) else {
+        return image.to_string();
+    };
+    let mut out = format!("{}/{}", r.domain, r.path);
+    match (&r.tag, &r.digest) {
+        (Some(t), _) => out.push_str(&format!(":{t}")),
+        (None, None) => out.push_str(":latest"),
+        (None, Some(_)) => {}
     }
+    if let Some(d) = &r.digest {
+        out.push_str(&format!("@{d}"));
+    }
+    out
 }
 
 /// Simulated pull time: a fixed round trip plus the layers at 40 MB/s.
@@ -192,20 +218,50 @@ mod tests {
 
     #[test]
     fn references() {
-        assert_eq!(parse_reference("nginx"), ("nginx".into(), "latest".into()));
+        let r = |s: &str| parse_reference(s).unwrap();
+        assert_eq!(r("nginx"), ("nginx".into(), "latest".into()));
         assert_eq!(
-            parse_reference("docker.io/library/nginx:1.27"),
+            r("docker.io/library/nginx:1.27"),
             ("nginx".into(), "1.27".into())
         );
         assert_eq!(
-            parse_reference("ansilh/demo-tea"),
+            r("index.docker.io/nginx"),
+            ("nginx".into(), "latest".into())
+        );
+        assert_eq!(
+            r("ansilh/demo-tea"),
             ("ansilh/demo-tea".into(), "latest".into())
+        );
+        assert_eq!(
+            r("registry.k8s.io/busybox:1.27.2"),
+            ("registry.k8s.io/busybox".into(), "1.27.2".into())
         );
         assert_eq!(
             qualified("ansilh/demo-tea"),
             "docker.io/ansilh/demo-tea:latest"
         );
+        assert_eq!(qualified("nginx"), "docker.io/library/nginx:latest");
+        // A first component with a dot, a port or `localhost` is a registry.
+        assert_eq!(
+            qualified("registry.k8s.io/busybox:1.27.2"),
+            "registry.k8s.io/busybox:1.27.2"
+        );
+        assert_eq!(qualified("localhost:5000/app"), "localhost:5000/app:latest");
+        assert_eq!(qualified("localhost/app:v1"), "localhost/app:v1");
+        assert_eq!(qualified("quay.io/org/app"), "quay.io/org/app:latest");
+        assert_eq!(
+            qualified("nginx@sha256:2d194184b067db3598771b4cf326cfe6ad5051937ba1132b8b7d4b0184e0d0a6"),
+            "docker.io/library/nginx@sha256:2d194184b067db3598771b4cf326cfe6ad5051937ba1132b8b7d4b0184e0d0a6"
+        );
         assert!(lookup("nginx:1.27").is_some());
+        assert!(lookup("registry.k8s.io/busybox:1.27.2").is_some());
+        assert!(lookup("registry.k8s.io/busybox").is_some());
         assert!(lookup("nginxx").is_none());
+        assert!(lookup("Nginx").is_none());
+        assert_eq!(
+            invalid_name_message("Nginx").unwrap(),
+            "Failed to apply default image tag \"Nginx\": couldn't parse image name \"Nginx\": invalid reference format: repository name (library/Nginx) must be lowercase"
+        );
+        assert!(invalid_name_message("registry.k8s.io/busybox:1.27.2").is_none());
     }
 }

@@ -29,6 +29,7 @@ pub(super) enum Waiting {
     ErrImagePull,
     ImagePullBackOff,
     CrashLoopBackOff,
+    InvalidImageName,
 }
 
 impl Waiting {
@@ -37,6 +38,7 @@ impl Waiting {
             Waiting::ErrImagePull => "ErrImagePull",
             Waiting::ImagePullBackOff => "ImagePullBackOff",
             Waiting::CrashLoopBackOff => "CrashLoopBackOff",
+            Waiting::InvalidImageName => "InvalidImageName",
         }
     }
 }
@@ -228,6 +230,19 @@ impl Kubelet {
         let (name, image) = (c.name.clone(), c.image.clone());
         match c.phase.clone() {
             Phase::Pulling if !c.pull_started => {
+                if let Some(message) = images::invalid_name_message(&image) {
+                    ctx.event("InspectFailed", message.clone(), true, Some(&name));
+                    let error = "Error: InvalidImageName".into();
+                    ctx.event("Failed", error, true, Some(&name));
+                    let reason = Waiting::InvalidImageName;
+                    c.phase = Phase::BackOff {
+                        reason,
+                        message,
+                        pull: true,
+                    };
+                    c.due = Some(now.plus_ms(images::INVALID_NAME_RETRY_MS));
+                    return;
+                }
                 let present = self
                     .nodes
                     .get(&node)

@@ -173,7 +173,7 @@ fn syntax(message: &str, text: &str, line: usize, kind: Option<&str>) -> Option<
 /// A hint for `d`, if there is a likely explanation. `text` is the manifest's text.
 pub fn hint(d: &Diagnostic, text: &str) -> Option<String> {
     match &d.error {
-        ManifestError::UnknownField { kind, path } => unknown_field(kind, path),
+        ManifestError::UnknownField { kind, path, .. } => unknown_field(kind, path),
         ManifestError::Syntax { message } => {
             let kind = text
                 .lines()

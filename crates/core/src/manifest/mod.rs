@@ -7,6 +7,7 @@
 //! `strict decoding error: unknown field "spec.containers[0].volumemounts"`.
 
 pub mod emit;
+mod gotype;
 pub mod highlight;
 mod hints;
 pub mod yaml;
@@ -58,10 +59,18 @@ pub enum ManifestError {
         path: String,
         message: String,
     },
-    /// A field the schema does not have (strict field validation).
+    /// A field the schema does not have (strict field validation). `object` numbers
+    /// the objects of a file, so the fields of one object can be reported together.
     UnknownField {
         kind: String,
         path: String,
+        object: usize,
+    },
+    /// Every unknown field of one object, in the order the API server finds them: the
+    /// server's one error for the object ([`server_errors`] makes it).
+    UnknownFields {
+        kind: String,
+        paths: Vec<String>,
     },
 }
 
@@ -84,16 +93,26 @@ impl fmt::Display for ManifestError {
                     "no matches for kind \"{kind}\" in version \"{api_version}\""
                 )
             }
-            ManifestError::InvalidValue {
-                kind,
-                path,
-                message,
-            } => write!(
+            ManifestError::InvalidValue { kind, message, .. } => write!(
                 f,
-                "{kind} in version \"v1\" cannot be handled as a {kind}: {path}: {message}"
+                "{kind} in version \"v1\" cannot be handled as a {kind}: {message}"
             ),
-            ManifestError::UnknownField { path, .. } => {
-                write!(f, "strict decoding error: unknown field \"{path}\"")
+            ManifestError::UnknownField { kind, path, .. } => write!(
+                f,
+                "{kind} in version \"v1\" cannot be handled as a {kind}: strict decoding error: unknown field \"{path}\""
+            ),
+            ManifestError::UnknownFields { kind, paths } => {
+                write!(
+                    f,
+                    "{kind} in version \"v1\" cannot be handled as a {kind}: strict decoding error: "
+                )?;
+                for (i, path) in paths.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "unknown field \"{path}\"")?;
+                }
+                Ok(())
             }
         }
     }
@@ -132,6 +151,62 @@ pub enum Validation {
     Warn,
     /// `--validate=false`/`ignore`: unknown fields are dropped silently.
     Ignore,
+}
+
+/// The diagnostics as the API server reports them, one error per object: the unknown
+/// fields of one object become one [`ManifestError::UnknownFields`] (at the first one's
+/// place), in the order the server meets them (kubectl sends JSON with sorted keys).
+pub fn server_errors(diagnostics: &[Diagnostic]) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = Vec::new();
+    // The file and object whose unknown fields `out` ends with.
+    let mut open: Option<(&str, usize)> = None;
+    for d in diagnostics {
+        let ManifestError::UnknownField { kind, path, object } = &d.error else {
+            out.push(d.clone());
+            open = None;
+            continue;
+        };
+        let key = (d.location.file.as_str(), *object);
+        if open == Some(key) {
+            if let Some(ManifestError::UnknownFields { paths, .. }) =
+                out.last_mut().map(|p| &mut p.error)
+            {
+                paths.push(path.clone());
+            }
+            continue;
+        }
+        out.push(Diagnostic {
+            error: ManifestError::UnknownFields {
+                kind: kind.clone(),
+                paths: vec![path.clone()],
+            },
+            ..d.clone()
+        });
+        open = Some(key);
+    }
+    for d in &mut out {
+        if let ManifestError::UnknownFields { paths, .. } = &mut d.error {
+            crate::sort::sort_by(paths, |a, b| go_path_key(a).cmp(&go_path_key(b)));
+        }
+    }
+    out
+}
+
+/// A field path's steps, compared as the keys of sorted JSON are met: key by key
+/// (bytes), list items by index.
+fn go_path_key(path: &str) -> Vec<(&str, usize)> {
+    let mut steps = Vec::new();
+    for part in path.split('.') {
+        let (key, indexes) = part
+            .split_once('[')
+            .map_or((part, ""), |(k, _)| (k, &part[k.len()..]));
+        steps.push((key, 0));
+        for index in indexes.split('[').filter(|i| !i.is_empty()) {
+            let n = index.trim_end_matches(']').parse().unwrap_or(0);
+            steps.push(("", n));
+        }
+    }
+    steps
 }
 
 /// One decoded object and where its document starts.
@@ -190,8 +265,8 @@ pub fn decode(file: &str, text: &str, validation: Validation) -> Result<Decoded,
             items.push(root);
         }
     }
-    for node in items {
-        match decode_object(node, validation) {
+    for (object, node) in items.into_iter().enumerate() {
+        match decode_object(node, validation, object) {
             Ok((object, unknown)) => {
                 for (pos, error) in unknown {
                     let d = Diagnostic {
@@ -229,7 +304,11 @@ pub fn decode(file: &str, text: &str, validation: Validation) -> Result<Decoded,
 
 type Problems = Vec<(Pos, ManifestError)>;
 
-fn decode_object(node: &Node, validation: Validation) -> Result<(Object, Problems), Problems> {
+fn decode_object(
+    node: &Node,
+    validation: Validation,
+    index: usize,
+) -> Result<(Object, Problems), Problems> {
     if !matches!(node.value, Value::Map(_)) {
         return Err(vec![(node.pos, ManifestError::NotAnObject)]);
     }
@@ -265,7 +344,12 @@ fn decode_object(node: &Node, validation: Validation) -> Result<(Object, Problem
     };
     let mut unknown = Vec::new();
     if validation != Validation::Ignore {
-        unknown_fields(node, &round_trip, &mut String::new(), kind, &mut unknown);
+        let mut at = Unknown {
+            kind,
+            object: index,
+            out: &mut unknown,
+        };
+        unknown_fields(node, &round_trip, &mut String::new(), &mut at);
     }
     Ok((object, unknown))
 }
@@ -282,13 +366,25 @@ where
 {
     match crate::model::de::from_value::<T>(json) {
         Ok(value) => {
+            if let Some((path, message)) = bad_quantity(json) {
+                let pos = locate(node, &path);
+                return Err(vec![(
+                    pos,
+                    ManifestError::InvalidValue {
+                        kind: kind.into(),
+                        path: path.to_string(),
+                        message,
+                    },
+                )]);
+            }
             let round_trip = serde_json::to_value(&value).unwrap_or(serde_json::Value::Null);
             Ok((wrap(Box::new(value)), round_trip))
         }
         Err(e) => {
             let path = e.path().to_string();
             let pos = locate(node, e.path());
-            let message = e.into_inner().to_string();
+            let message = gotype::type_error(kind, json, e.path())
+                .unwrap_or_else(|| format!("{path}: {}", e.into_inner()));
             Err(vec![(
                 pos,
                 ManifestError::InvalidValue {
@@ -299,6 +395,47 @@ where
             )])
         }
     }
+}
+
+/// The first container resource quantity that does not parse: Quantity's own JSON
+/// decoder rejects it, so the API server cannot decode the pod.
+fn bad_quantity(json: &serde_json::Value) -> Option<(crate::model::de::Path, String)> {
+    use crate::model::de::Segment;
+    let spec = json.get("spec")?;
+    for group in ["initContainers", "containers"] {
+        let Some(containers) = spec.get(group).and_then(|g| g.as_array()) else {
+            continue;
+        };
+        for (i, c) in containers.iter().enumerate() {
+            for list in ["limits", "requests"] {
+                let Some(map) = c
+                    .pointer(&format!("/resources/{list}"))
+                    .and_then(|m| m.as_object())
+                else {
+                    continue;
+                };
+                for (name, q) in map {
+                    let text = match q {
+                        serde_json::Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    };
+                    if let Err(e) = crate::model::quantity::parse_milli(&text) {
+                        let key = |k: &str| Segment::Map { key: k.into() };
+                        let path = [
+                            key("spec"),
+                            key(group),
+                            Segment::Seq { index: i },
+                            key("resources"),
+                            key(list),
+                            key(name),
+                        ];
+                        return Some((crate::model::de::Path::from_segments(path), e.to_string()));
+                    }
+                }
+            }
+        }
+    }
+    None
 }
 
 /// The position of the node at `path`, or of the deepest ancestor that exists.
@@ -319,14 +456,15 @@ fn locate(root: &Node, path: &crate::model::de::Path) -> Pos {
     node.pos
 }
 
+/// Where unknown fields are collected, and for which object.
+struct Unknown<'a> {
+    kind: &'a str,
+    object: usize,
+    out: &'a mut Problems,
+}
+
 /// Every key written in `input` that is missing after the typed round trip.
-fn unknown_fields(
-    input: &Node,
-    kept: &serde_json::Value,
-    path: &mut String,
-    kind: &str,
-    out: &mut Problems,
-) {
+fn unknown_fields(input: &Node, kept: &serde_json::Value, path: &mut String, at: &mut Unknown<'_>) {
     match (&input.value, kept) {
         (Value::Map(entries), serde_json::Value::Object(map)) => {
             for (key, value) in entries {
@@ -336,14 +474,15 @@ fn unknown_fields(
                 }
                 path.push_str(&key.name);
                 match map.get(&key.name) {
-                    Some(kept_value) => unknown_fields(value, kept_value, path, kind, out),
+                    Some(kept_value) => unknown_fields(value, kept_value, path, at),
                     // A null value is the same as leaving the field out.
                     None if value.value == Value::Null => {}
-                    None => out.push((
+                    None => at.out.push((
                         key.pos,
                         ManifestError::UnknownField {
-                            kind: kind.into(),
+                            kind: at.kind.into(),
                             path: path.clone(),
+                            object: at.object,
                         },
                     )),
                 }
@@ -354,7 +493,7 @@ fn unknown_fields(
             for (i, (item, kept_item)) in items.iter().zip(kept_items).enumerate() {
                 let len = path.len();
                 path.push_str(&format!("[{i}]"));
-                unknown_fields(item, kept_item, path, kind, out);
+                unknown_fields(item, kept_item, path, at);
                 path.truncate(len);
             }
         }
@@ -410,7 +549,7 @@ mod tests {
         let cases: &[(&str, &[&str])] = &[
             (
                 "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\nspec:\n  containers:\n  - name: a\n    image: nginx\n    volumemounts: []\n",
-                &["9:5 strict decoding error: unknown field \"spec.containers[0].volumemounts\""],
+                &["9:5 Pod in version \"v1\" cannot be handled as a Pod: strict decoding error: unknown field \"spec.containers[0].volumemounts\""],
             ),
             ("metadata:\n  name: a\n", &["1:1 error validating data: kind not set"]),
             ("kind: Pod\n", &["1:1 error validating data: apiVersion not set"]),
@@ -424,7 +563,32 @@ mod tests {
             ),
             (
                 "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: a\n    ports:\n    - containerPort: eighty\n",
-                &["7:22 Pod in version \"v1\" cannot be handled as a Pod: spec.containers[0].ports[0].containerPort: invalid type"],
+                &["7:22 Pod in version \"v1\" cannot be handled as a Pod: json: cannot unmarshal string into Go struct field ContainerPort.spec.containers.ports.containerPort of type int32"],
+            ),
+            // Go's encoding/json wording, with the Go types of k8s.io/api.
+            (
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\nspec:\n  containers: nginx\n",
+                &["6:15 Pod in version \"v1\" cannot be handled as a Pod: json: cannot unmarshal string into Go struct field PodSpec.spec.containers of type []v1.Container"],
+            ),
+            (
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\nspec:\n  containers:\n  - nginx\n",
+                &["7:5 Pod in version \"v1\" cannot be handled as a Pod: json: cannot unmarshal string into Go struct field PodSpec.spec.containers of type v1.Container"],
+            ),
+            (
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\nspec:\n  restartPolicy: 5\n  containers: []\n",
+                &["6:18 Pod in version \"v1\" cannot be handled as a Pod: json: cannot unmarshal number into Go struct field PodSpec.spec.restartPolicy of type v1.RestartPolicy"],
+            ),
+            (
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\nspec:\n  terminationGracePeriodSeconds: 1.5\n  containers: []\n",
+                &["6:34 Pod in version \"v1\" cannot be handled as a Pod: json: cannot unmarshal number 1.5 into Go struct field PodSpec.spec.terminationGracePeriodSeconds of type int64"],
+            ),
+            (
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  labels: [a]\nspec:\n  containers: []\n",
+                &["5:11 Pod in version \"v1\" cannot be handled as a Pod: json: cannot unmarshal array into Go struct field ObjectMeta.metadata.labels of type map[string]string"],
+            ),
+            (
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\nspec:\n  containers:\n  - name: a\n    image: nginx\n    resources:\n      limits:\n        cpu: lots\n",
+                &["11:14 Pod in version \"v1\" cannot be handled as a Pod: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"],
             ),
         ];
         for (text, want) in cases {
@@ -443,6 +607,29 @@ mod tests {
                 assert!(g.starts_with(w), "{text}\n got: {g}\nwant: {w}");
             }
         }
+    }
+
+    /// The API server reports every unknown field of an object in one error, in the
+    /// order of the JSON kubectl sends (keys sorted), and each object on its own.
+    #[test]
+    fn unknown_fields_are_one_server_error_per_object() {
+        let text = format!(
+            "{NGINX}  foo: 1\n  bar: 2\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n  zone: x\n"
+        );
+        let ds = decode("pod.yaml", &text, Validation::Strict).unwrap_err();
+        assert_eq!(ds.len(), 3, "{ds:?}");
+        let got: Vec<String> = server_errors(&ds)
+            .iter()
+            .map(|d| d.error.to_string())
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "Pod in version \"v1\" cannot be handled as a Pod: strict decoding error: unknown field \"spec.bar\", unknown field \"spec.foo\"",
+                "Namespace in version \"v1\" cannot be handled as a Namespace: strict decoding error: unknown field \"metadata.zone\"",
+            ]
+        );
+        assert_eq!(server_errors(&ds)[0].location.pos.line, 9);
     }
 
     #[test]

@@ -38,6 +38,12 @@ impl Path {
     pub fn iter(&self) -> std::slice::Iter<'_, Segment> {
         self.segments.iter()
     }
+
+    pub fn from_segments(segments: impl IntoIterator<Item = Segment>) -> Path {
+        Path {
+            segments: segments.into_iter().collect(),
+        }
+    }
 }
 
 /// `spec.containers[0].image`; `.` for the root.

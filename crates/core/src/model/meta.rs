@@ -69,17 +69,17 @@ impl ResourceExt for ObjectRef<'_> {
 /// starting and ending with an alphanumeric, at most 253 characters. Returns the
 /// apiserver's message for an invalid name.
 pub fn validate_dns1123_subdomain(name: &str) -> Result<(), String> {
-    const MSG: &str = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
     if name.len() > 253 {
         return Err("must be no more than 253 characters".into());
     }
-    let ok = !name.is_empty() && name.split('.').all(is_dns1123_label_body);
-    if ok {
+    if !name.is_empty() && name.split('.').all(is_dns1123_label_body) {
         Ok(())
     } else {
-        Err(MSG.into())
+        Err(DNS1123_SUBDOMAIN_MSG.into())
     }
 }
+
+const DNS1123_SUBDOMAIN_MSG: &str = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
 
 /// Checks a DNS-1123 label (container names, volume names): as a subdomain part, at
 /// most 63 characters.
@@ -102,6 +102,106 @@ fn is_dns1123_label_body(s: &str) -> bool {
         && alnum(b[0])
         && alnum(b[b.len() - 1])
         && b.iter().all(|&c| alnum(c) || c == b'-')
+}
+
+const QUALIFIED_NAME_FMT: &str = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
+const QUALIFIED_NAME_MSG: &str = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+
+/// apimachinery's `RegexError`: the message, the examples and the regex.
+fn regex_error(msg: &str, regex: &str, examples: &[&str]) -> String {
+    let mut out = format!("{msg} (e.g. ");
+    for (i, e) in examples.iter().enumerate() {
+        if i > 0 {
+            out.push_str(" or ");
+        }
+        out.push_str(&format!("'{e}', "));
+    }
+    out.push_str(&format!("regex used for validation is '{regex}')"));
+    out
+}
+
+/// `([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]`.
+fn is_qualified_name_part(s: &str) -> bool {
+    let b = s.as_bytes();
+    let end = |c: u8| c.is_ascii_alphanumeric();
+    !b.is_empty()
+        && end(b[0])
+        && end(b[b.len() - 1])
+        && b.iter().all(|&c| end(c) || matches!(c, b'-' | b'_' | b'.'))
+}
+
+/// Every message of apimachinery's `validation.IsQualifiedName` (label keys,
+/// annotation keys): an optional DNS subdomain prefix and `/`, then a name of at most 63
+/// characters.
+pub fn qualified_name_errors(value: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    let parts: Vec<&str> = value.split('/').collect();
+    let name = match parts.as_slice() {
+        [name] => *name,
+        [prefix, name] => {
+            if prefix.is_empty() {
+                errs.push("prefix part must be non-empty".to_string());
+            } else {
+                errs.extend(
+                    dns1123_subdomain_errors(prefix)
+                        .into_iter()
+                        .map(|m| format!("prefix part {m}")),
+                );
+            }
+            *name
+        }
+        _ => {
+            return vec![format!(
+                "a qualified name {} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')",
+                regex_error(QUALIFIED_NAME_MSG, QUALIFIED_NAME_FMT, &["MyName", "my.name", "123-abc"])
+            )]
+        }
+    };
+    if name.is_empty() {
+        errs.push("name part must be non-empty".to_string());
+    } else if name.len() > 63 {
+        errs.push("name part must be no more than 63 characters".to_string());
+    }
+    if !is_qualified_name_part(name) {
+        errs.push(format!(
+            "name part {}",
+            regex_error(
+                QUALIFIED_NAME_MSG,
+                QUALIFIED_NAME_FMT,
+                &["MyName", "my.name", "123-abc"]
+            )
+        ));
+    }
+    errs
+}
+
+/// Every message of apimachinery's `validation.IsValidLabelValue`.
+pub fn label_value_errors(value: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    if value.len() > 63 {
+        errs.push("must be no more than 63 characters".to_string());
+    }
+    if !value.is_empty() && !is_qualified_name_part(value) {
+        errs.push(regex_error(
+            "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
+            &format!("({QUALIFIED_NAME_FMT})?"),
+            &["MyValue", "my_value", "12345"],
+        ));
+    }
+    errs
+}
+
+/// Every message of apimachinery's `validation.IsDNS1123Subdomain` (the length and the
+/// format are both checked).
+pub fn dns1123_subdomain_errors(value: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    if value.len() > 253 {
+        errs.push("must be no more than 253 characters".to_string());
+    }
+    if value.is_empty() || !value.split('.').all(is_dns1123_label_body) {
+        errs.push(DNS1123_SUBDOMAIN_MSG.to_string());
+    }
+    errs
 }
 
 /// Makes a uid (RFC 4122 version 4 layout) from 128 bits of the cluster's seeded

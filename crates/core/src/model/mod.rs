@@ -8,6 +8,7 @@ pub mod labels;
 pub mod meta;
 pub mod node;
 pub mod quantity;
+pub mod reference;
 pub mod taints;
 
 pub use k8s_openapi::api::core::v1::{
