@@ -30,5 +30,6 @@ pub mod scheduler;
 pub mod share;
 pub mod shell;
 pub mod sort;
+pub mod transcript;
 
 pub use cluster::{Applied, Cluster, ManifestRejected, Session, SnapshotError};
