@@ -1,6 +1,6 @@
 //! `podlab kubectl ARGS...`, including the commands that go on: `exec -it` (a shell
-//! reading what is typed), and the following ones (`logs -f`, `get -w`, `events -w`,
-//! `wait`).
+//! reading what is typed; each line is a locked step, so other commands go ahead
+//! between lines), and the following ones (`logs -f`, `get -w`, `events -w`, `wait`).
 //!
 //! A following command runs simulated time at the wall clock's pace, as on a real
 //! cluster, until it ends; Ctrl-C ends it sooner. It does not keep the state file
@@ -38,29 +38,16 @@ pub(crate) fn kubectl(
 ) -> std::io::Result<Code> {
     let in_transcript = state::is_open(state_path);
     let mut following = None;
+    let mut interactive = None;
     let (o, e, code) = state::with_state(state_path, Access::Write, err, |cluster| {
         let output = podlab_core::kubectl::run(cluster, args, &RealFiles);
-        if let Some(mut session) = output.exec {
-            // `exec -it POD -- sh` at a terminal: the shell reads what is typed.
+        if let Some(session) = output.exec {
+            // `exec -it POD -- sh` at a terminal: the shell reads what is typed, once
+            // the command's start is saved (below).
             let _ = write!(out, "{}", output.stdout);
             let _ = out.flush();
-            let prompt = std::cell::RefCell::new(session.prompt());
-            interact(
-                || prompt.borrow().clone(),
-                |line| {
-                    print_chunks(cluster.exec_line(&mut session, line));
-                    *prompt.borrow_mut() = session.prompt();
-                    session.ended().is_some()
-                },
-            );
-            return match session.ended() {
-                Some(code) if code != 0 => (
-                    String::new(),
-                    format!("command terminated with exit code {code}\n"),
-                    code,
-                ),
-                _ => (String::new(), output.stderr, 0),
-            };
+            interactive = Some((session, cluster.clone()));
+            return (String::new(), output.stderr, 0);
         }
         match output.follow {
             Some(follow) if in_transcript => {
@@ -77,6 +64,9 @@ pub(crate) fn kubectl(
         }
     })?;
     write!(out, "{o}")?;
+    if let Some((session, cluster)) = interactive {
+        return exec_session(state_path, session, cluster, e, err);
+    }
     let Some((mut follow, cluster)) = following else {
         write!(err, "{e}")?;
         return Ok(code.clamp(0, 255) as u8);
@@ -100,6 +90,49 @@ pub(crate) fn kubectl(
         if let Some(code) = polled.ended {
             write!(err, "{stderr}")?;
             return Ok(code.clamp(0, 255) as u8);
+        }
+    }
+}
+
+/// `kubectl exec -it` at a terminal: each line typed runs in the container's shell as
+/// a locked step on the saved cluster ([`Following::step`], no time passing), so other
+/// podlab commands go ahead between lines.
+fn exec_session(
+    state_path: &str,
+    mut session: podlab_core::kubelet::exec::ExecSession,
+    cluster: podlab_core::Cluster,
+    stderr: String,
+    err: &mut dyn Write,
+) -> std::io::Result<Code> {
+    let mut following = Following::new(state_path, cluster);
+    let prompt = std::cell::RefCell::new(session.prompt());
+    let mut failed = None;
+    interact(
+        || prompt.borrow().clone(),
+        |line| match following.step(0, |c| c.exec_line(&mut session, line)) {
+            Ok(chunks) => {
+                print_chunks(chunks);
+                *prompt.borrow_mut() = session.prompt();
+                session.ended().is_some()
+            }
+            Err(e) => {
+                failed = Some(e);
+                true
+            }
+        },
+    );
+    if let Some(e) = failed {
+        writeln!(err, "podlab: {e}")?;
+        return Ok(1);
+    }
+    match session.ended() {
+        Some(code) if code != 0 => {
+            writeln!(err, "command terminated with exit code {code}")?;
+            Ok(code.clamp(0, 255) as u8)
+        }
+        _ => {
+            write!(err, "{stderr}")?;
+            Ok(0)
         }
     }
 }

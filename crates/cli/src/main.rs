@@ -208,6 +208,7 @@ fn run(
                 _ => &args[2..],
             };
             let line = words.join(" ");
+            let mut login = None;
             let (o, e, code) = state::with_state(&state_path, Access::Write, err, |cluster| {
                 let mut session = podlab_core::Session::new(node);
                 if cluster.api().nodes.get("", node).is_none() {
@@ -220,18 +221,9 @@ fn run(
                     );
                 }
                 if words.is_empty() && stdin_is_terminal() {
-                    // `podlab ssh NODE` at a terminal: a login shell until `exit`
-                    // leaves it (nested `sudo -i` and `ssh` shells exit first).
-                    let prompt = std::cell::RefCell::new(session.prompt());
-                    interact(
-                        || prompt.borrow().clone(),
-                        |line| {
-                            print_chunks(cluster.terminal(&mut session, line));
-                            *prompt.borrow_mut() = session.prompt();
-                            session.logged_out()
-                        },
-                    );
-                    return (String::new(), String::new(), session.last_status());
+                    // `podlab ssh NODE` at a terminal: a login shell (below).
+                    login = Some((session, cluster.clone()));
+                    return (String::new(), String::new(), 0);
                 }
                 let chunks = if words.is_empty() {
                     // `podlab ssh NODE < script`: the shell runs what stdin holds.
@@ -250,6 +242,9 @@ fn run(
                 }
                 (o, e, session.last_status())
             })?;
+            if let Some((session, cluster)) = login {
+                return login_shell(&state_path, session, cluster, err);
+            }
             write!(out, "{o}")?;
             write!(err, "{e}")?;
             Ok(code.clamp(0, 255) as u8)
@@ -301,6 +296,39 @@ fn run(
         }
         Some(other) => usage_error(err, &format!("unknown command {other:?} for \"podlab\"")),
     }
+}
+
+/// `podlab ssh NODE` at a terminal: a login shell until `exit` leaves it (nested
+/// `sudo -i` and `ssh` shells exit first). Each line typed is a locked step on the saved
+/// cluster, so other podlab commands go ahead between lines.
+fn login_shell(
+    state_path: &str,
+    mut session: podlab_core::Session,
+    cluster: Cluster,
+    err: &mut dyn std::io::Write,
+) -> std::io::Result<Code> {
+    let mut following = state::Following::new(state_path, cluster);
+    let prompt = RefCell::new(session.prompt());
+    let mut failed = None;
+    interact(
+        || prompt.borrow().clone(),
+        |line| match following.step(0, |c| c.terminal(&mut session, line)) {
+            Ok(chunks) => {
+                print_chunks(chunks);
+                *prompt.borrow_mut() = session.prompt();
+                session.logged_out()
+            }
+            Err(e) => {
+                failed = Some(e);
+                true
+            }
+        },
+    );
+    if let Some(e) = failed {
+        writeln!(err, "podlab: {e}")?;
+        return Ok(1);
+    }
+    Ok(session.last_status().clamp(0, 255) as u8)
 }
 
 fn git(

@@ -290,7 +290,9 @@ impl Following {
             }
             _ => {}
         }
-        self.cluster.advance(ms);
+        if ms > 0 {
+            self.cluster.advance(ms);
+        }
         let result = f(&mut self.cluster);
         let text = self.cluster.snapshot();
         save(&self.path, &text)
