@@ -940,6 +940,52 @@ mod tests {
     }
 
     #[test]
+    fn adopted_watches_see_what_changed_in_the_saved_form() {
+        let mut before = ApiServer::new(1, SimTime(0));
+        let seq = before.watch("pods");
+        before.create_pod(pod(NGINX), SimTime(0)).unwrap();
+        before
+            .create_pod(
+                pod(&NGINX.replace("name: nginx\n", "name: kept\n")),
+                SimTime(0),
+            )
+            .unwrap();
+        // Another program reads the saved form (no watch cache), changes it, saves.
+        let mut after: ApiServer =
+            serde_json::from_str(&serde_json::to_string(&before).unwrap()).unwrap();
+        assert!(!after.watch_cache().watches("pods"));
+        after.delete_pod("default", "nginx").unwrap();
+        after
+            .create_pod(
+                pod(&NGINX.replace("name: nginx\n", "name: web\n")),
+                SimTime(0),
+            )
+            .unwrap();
+        after.adopt_watches(&before);
+        assert!(after.watch_cache().watches("pods"));
+        let seen: Vec<(ChangeType, String)> = after
+            .watch_cache()
+            .since(seq)
+            .unwrap()
+            .map(|c| {
+                (
+                    c.change,
+                    c.object.metadata().name.clone().unwrap_or_default(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                (ChangeType::Added, "nginx".to_string()),
+                (ChangeType::Added, "kept".to_string()),
+                (ChangeType::Deleted, "nginx".to_string()),
+                (ChangeType::Added, "web".to_string()),
+            ]
+        );
+    }
+
+    #[test]
     fn namespaces_exist() {
         let api = ApiServer::new(1, SimTime(0));
         let names: Vec<_> = api
