@@ -156,12 +156,13 @@ fn replay(
             };
             let outcome = run_command(state_path, &line)?;
             done += 1;
-            if outermost && Instant::now() >= next_report {
+            let now = Instant::now();
+            if outermost && now >= next_report {
                 eprintln!(
                     "podlab run: {script}: {done} of {total} commands after {}s",
                     start.elapsed().as_secs()
                 );
-                next_report += PROGRESS_EVERY;
+                next_report = now + PROGRESS_EVERY;
             }
             Ok(outcome)
         },
