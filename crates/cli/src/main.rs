@@ -9,7 +9,11 @@ use std::cell::RefCell;
 use std::io::{BufRead, IsTerminal, Read};
 use std::process::ExitCode;
 
-mod transcript;
+mod kubectl;
+mod run;
+mod state;
+
+use state::Access;
 
 /// A command's exit status: 0 success, 1 failed, 2 usage error.
 type Code = u8;
@@ -83,6 +87,9 @@ Usage:
   podlab [--state FILE] kubectl ARGS...
       Run a kubectl command against the saved cluster in FILE (default: $PODLAB_STATE,
       else .podlab/state.json; created with the default three-node cluster if missing).
+      Commands on one FILE take turns (FILE.lock); one that cannot have it within
+      $PODLAB_LOCK_TIMEOUT (default 10s) fails. logs -f, get -w and wait let simulated
+      time pass at the wall clock's pace and take their turn once a second.
   podlab [--state FILE] advance DURATION
       Let simulated time pass (500ms, 10s, 5m, 1h) and run everything due.
   podlab place [--advance DURATION] [--seed N] [--no-default-nodes] FILE...
@@ -110,11 +117,16 @@ Usage:
       Print the saved cluster for a real one: `kind` a kind cluster config with its
       nodes' labels and taints, `manifests` its namespaces, services and pods to
       apply there.
-  podlab [--state FILE] run [--check] SCRIPT
+  podlab [--state FILE] run [--check] [--follow-limit DURATION] SCRIPT
       Replay a transcript ('$ podlab ...' lines with the expected output under each;
       '-' reads stdin) against the saved cluster, from the current directory. Prints
       the transcript with what each command printed now; with --check, reports every
       command whose output, exit code or expected stderr differs, and exits 1 if any.
+      The saved cluster stays locked and in memory until the transcript ends, then is
+      written. Following commands (logs -f, get -w, wait) run simulated time without
+      waiting, for at most DURATION (default 60s) each: then they stop with a message
+      and exit code 130. A run that takes longer than 10 seconds reports its progress
+      on stderr every 10 seconds.
   podlab jsonpath [--allow-missing-template-keys=false] TEMPLATE [FILE]
       Evaluate a kubectl JSONPath template over a JSON or YAML document (default:
       stdin) and print what `kubectl get -o jsonpath=TEMPLATE` would.
@@ -161,58 +173,7 @@ fn run(
         }
     }
     match args.first().map(String::as_str) {
-        Some("kubectl") => {
-            let (o, e, code) = with_state(&state_path, err, |cluster| {
-                let output = podlab_core::kubectl::run(cluster, &args[1..], &RealFiles);
-                if let Some(mut session) = output.exec {
-                    // `exec -it POD -- sh` at a terminal: the shell reads what is typed.
-                    let _ = write!(out, "{}", output.stdout);
-                    let _ = out.flush();
-                    let prompt = std::cell::RefCell::new(session.prompt());
-                    interact(
-                        || prompt.borrow().clone(),
-                        |line| {
-                            print_chunks(cluster.exec_line(&mut session, line));
-                            *prompt.borrow_mut() = session.prompt();
-                            session.ended().is_some()
-                        },
-                    );
-                    return match session.ended() {
-                        Some(code) if code != 0 => (
-                            String::new(),
-                            format!("command terminated with exit code {code}\n"),
-                            code,
-                        ),
-                        _ => (String::new(), output.stderr, 0),
-                    };
-                }
-                match output.follow {
-                    // `logs -f`, `get -w`, `wait`: simulated time runs at the wall
-                    // clock's pace until it ends, as on a real cluster; Ctrl-C ends it
-                    // sooner (and keeps the state file as it was before the command).
-                    Some(mut follow) => {
-                        let _ = write!(out, "{}", output.stdout);
-                        let _ = out.flush();
-                        let mut stderr = output.stderr;
-                        loop {
-                            std::thread::sleep(std::time::Duration::from_secs(1));
-                            cluster.advance(1_000);
-                            let polled = follow.poll(cluster);
-                            let _ = write!(out, "{}", polled.stdout);
-                            let _ = out.flush();
-                            stderr.push_str(&polled.stderr);
-                            if let Some(code) = polled.ended {
-                                break (String::new(), stderr, code);
-                            }
-                        }
-                    }
-                    None => (output.stdout, output.stderr, output.exit_code),
-                }
-            })?;
-            write!(out, "{o}")?;
-            write!(err, "{e}")?;
-            Ok(code.clamp(0, 255) as u8)
-        }
+        Some("kubectl") => kubectl::kubectl(&state_path, &args[1..], out, err),
         Some("advance") => {
             let Some(d) = args.get(1) else {
                 return usage_error(err, "advance needs a DURATION (e.g. 10s, 5m)");
@@ -221,7 +182,7 @@ fn run(
                 Ok(ms) => ms,
                 Err(e) => return usage_error(err, &e),
             };
-            let (_, _, code) = with_state(&state_path, err, |cluster| {
+            let (_, _, code) = state::with_state(&state_path, Access::Write, err, |cluster| {
                 cluster.advance(ms);
                 (String::new(), String::new(), 0)
             })?;
@@ -247,7 +208,8 @@ fn run(
                 _ => &args[2..],
             };
             let line = words.join(" ");
-            let (o, e, code) = with_state(&state_path, err, |cluster| {
+            let mut login = None;
+            let (o, e, code) = state::with_state(&state_path, Access::Write, err, |cluster| {
                 let mut session = podlab_core::Session::new(node);
                 if cluster.api().nodes.get("", node).is_none() {
                     return (
@@ -259,18 +221,9 @@ fn run(
                     );
                 }
                 if words.is_empty() && stdin_is_terminal() {
-                    // `podlab ssh NODE` at a terminal: a login shell until `exit`
-                    // leaves it (nested `sudo -i` and `ssh` shells exit first).
-                    let prompt = std::cell::RefCell::new(session.prompt());
-                    interact(
-                        || prompt.borrow().clone(),
-                        |line| {
-                            print_chunks(cluster.terminal(&mut session, line));
-                            *prompt.borrow_mut() = session.prompt();
-                            session.logged_out()
-                        },
-                    );
-                    return (String::new(), String::new(), session.last_status());
+                    // `podlab ssh NODE` at a terminal: a login shell (below).
+                    login = Some((session, cluster.clone()));
+                    return (String::new(), String::new(), 0);
                 }
                 let chunks = if words.is_empty() {
                     // `podlab ssh NODE < script`: the shell runs what stdin holds.
@@ -289,6 +242,9 @@ fn run(
                 }
                 (o, e, session.last_status())
             })?;
+            if let Some((session, cluster)) = login {
+                return login_shell(&state_path, session, cluster, err);
+            }
             write!(out, "{o}")?;
             write!(err, "{e}")?;
             Ok(code.clamp(0, 255) as u8)
@@ -297,8 +253,8 @@ fn run(
             let Some(url) = args.get(1) else {
                 return usage_error(err, "curl needs a URL");
             };
-            let (o, e, code) =
-                with_state(&state_path, err, |cluster| match cluster.http_get(url) {
+            let (o, e, code) = state::with_state(&state_path, Access::Write, err, |cluster| {
+                match cluster.http_get(url) {
                     Ok(r) => (
                         String::from_utf8_lossy(&r.body).into_owned(),
                         String::new(),
@@ -308,13 +264,14 @@ fn run(
                         let (msg, code) = podlab_core::net::curl_error(&e);
                         (String::new(), msg, code)
                     }
-                })?;
+                }
+            })?;
             write!(out, "{o}")?;
             write!(err, "{e}")?;
             Ok(code.clamp(0, 255) as u8)
         }
         Some("git") => git(&state_path, &args[1..], out, err),
-        Some("run") => run_script(&state_path, &args[1..], out, err),
+        Some("run") => run::run_script(&state_path, &args[1..], out, err),
         Some("jsonpath") => jsonpath(&args[1..], out, err),
         Some("share") => share(&state_path, &args[1..], out, err),
         Some("open") => open(&state_path, &args[1..], out, err),
@@ -326,7 +283,7 @@ fn run(
                     "export needs what to print: kind (the cluster config) or manifests (the objects)",
                 );
             }
-            let (o, e, code) = with_state(&state_path, err, |cluster| {
+            let (o, e, code) = state::with_state(&state_path, Access::Read, err, |cluster| {
                 let text = match what {
                     Some("kind") => podlab_core::export::kind_config(cluster),
                     _ => podlab_core::export::manifests(cluster),
@@ -339,6 +296,39 @@ fn run(
         }
         Some(other) => usage_error(err, &format!("unknown command {other:?} for \"podlab\"")),
     }
+}
+
+/// `podlab ssh NODE` at a terminal: a login shell until `exit` leaves it (nested
+/// `sudo -i` and `ssh` shells exit first). Each line typed is a locked step on the saved
+/// cluster, so other podlab commands go ahead between lines.
+fn login_shell(
+    state_path: &str,
+    mut session: podlab_core::Session,
+    cluster: Cluster,
+    err: &mut dyn std::io::Write,
+) -> std::io::Result<Code> {
+    let mut following = state::Following::new(state_path, cluster);
+    let prompt = RefCell::new(session.prompt());
+    let mut failed = None;
+    interact(
+        || prompt.borrow().clone(),
+        |line| match following.step(0, |c| c.terminal(&mut session, line)) {
+            Ok(chunks) => {
+                print_chunks(chunks);
+                *prompt.borrow_mut() = session.prompt();
+                session.logged_out()
+            }
+            Err(e) => {
+                failed = Some(e);
+                true
+            }
+        },
+    );
+    if let Some(e) = failed {
+        writeln!(err, "podlab: {e}")?;
+        return Ok(1);
+    }
+    Ok(session.last_status().clamp(0, 255) as u8)
 }
 
 fn git(
@@ -397,7 +387,13 @@ fn git(
             return usage_error(err, "git commit needs -m MESSAGE");
         }
     }
-    let (o, e, code) = with_state(state_path, err, |cluster| {
+    // Listing branches and the log only read the saved cluster.
+    let access = match sub.as_str() {
+        "log" => Access::Read,
+        "branch" if args.len() == 2 => Access::Read,
+        _ => Access::Write,
+    };
+    let (o, e, code) = state::with_state(state_path, access, err, |cluster| {
         let now = cluster.now();
         let r: Result<String, podlab_core::git::GitError> = match sub.as_str() {
             "init" => cluster
@@ -631,47 +627,6 @@ impl podlab_core::kubectl::FileSource for RealFiles {
     }
 }
 
-/// Loads the cluster from `path` (or the default cluster when it does not exist), runs
-/// `f`, and saves the result atomically: a failed or interrupted run leaves the old file.
-fn with_state(
-    path: &str,
-    err: &mut dyn std::io::Write,
-    f: impl FnOnce(&mut Cluster) -> (String, String, i32),
-) -> std::io::Result<(String, String, i32)> {
-    let mut cluster = match std::fs::read_to_string(path) {
-        Ok(text) => match Cluster::restore(&text) {
-            Ok(c) => c,
-            Err(e) => {
-                writeln!(
-                    err,
-                    "podlab: {path}: {e}
-The file is left as it is; move it aside or delete it to start a new cluster."
-                )?;
-                return Ok((String::new(), String::new(), 1));
-            }
-        },
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Cluster::with_default_nodes(1),
-        Err(e) => {
-            writeln!(err, "podlab: cannot read the state file {path}: {e}")?;
-            return Ok((String::new(), String::new(), 1));
-        }
-    };
-    let result = f(&mut cluster);
-    save_state(path, &cluster)?;
-    Ok(result)
-}
-
-/// Writes the cluster to `path` atomically (a temporary file renamed over it).
-fn save_state(path: &str, cluster: &Cluster) -> std::io::Result<()> {
-    let target = std::path::Path::new(path);
-    if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
-    }
-    let tmp = target.with_extension(format!("tmp-{}", std::process::id()));
-    std::fs::write(&tmp, cluster.snapshot())?;
-    std::fs::rename(&tmp, target)
-}
-
 /// `podlab share [--base URL] [--editor FILE]`: a link that opens the saved cluster (and
 /// FILE in the editor) in the playground.
 fn share(
@@ -703,7 +658,7 @@ fn share(
         }
         i += 2;
     }
-    let (link, e, code) = with_state(state_path, err, |cluster| {
+    let (link, e, code) = state::with_state(state_path, Access::Read, err, |cluster| {
         let workspace = podlab_core::share::Workspace::new(&editor, cluster, None, &[]);
         let base = base.split('#').next().unwrap_or_default();
         (
@@ -760,17 +715,20 @@ fn open(
     if let Some(file) = editor_file {
         std::fs::write(file, &workspace.editor)?;
     }
-    save_state(state_path, &cluster)?;
     let secs = cluster.now().0 / 1000;
-    writeln!(
-        out,
+    let opened = format!(
         "Opened the shared scenario: {}, {}, simulated time {:02}:{:02}:{:02}",
         plural(cluster.nodes().count(), "node"),
         plural(cluster.pods().count(), "pod"),
         secs / 3600,
         secs / 60 % 60,
         secs % 60
-    )?;
+    );
+    if let Err(e) = state::replace(state_path, cluster) {
+        writeln!(err, "podlab: {e}")?;
+        return Ok(1);
+    }
+    writeln!(out, "{opened}")?;
     Ok(0)
 }
 
@@ -784,151 +742,6 @@ fn read_input(path: &str) -> Result<String, String> {
         read_stdin().map_err(|e| format!("cannot read standard input: {e}"))
     } else {
         std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))
-    }
-}
-
-/// `podlab run [--check] SCRIPT`.
-fn run_script(
-    state_path: &str,
-    args: &[String],
-    out: &mut dyn std::io::Write,
-    err: &mut dyn std::io::Write,
-) -> std::io::Result<Code> {
-    let mut check = false;
-    let mut script = None;
-    for a in args {
-        match a.as_str() {
-            "--check" => check = true,
-            s if s.starts_with("--") => return usage_error(err, &format!("unknown flag: {s}")),
-            s if script.is_none() => script = Some(s.to_string()),
-            s => return usage_error(err, &format!("run takes one SCRIPT, got another: {s:?}")),
-        }
-    }
-    let Some(script) = script else {
-        return usage_error(
-            err,
-            "run needs a SCRIPT (a transcript file, or - for stdin)",
-        );
-    };
-    let text = match read_input(&script) {
-        Ok(t) => t,
-        Err(e) => {
-            writeln!(err, "error: {e}")?;
-            return Ok(1);
-        }
-    };
-    let items = match transcript::parse(&text) {
-        Ok(items) => items,
-        Err(e) => {
-            writeln!(err, "error: {script}:{}: {}", e.line, e.message)?;
-            return Ok(1);
-        }
-    };
-    // Every command is checked before any runs, so a bad line changes nothing.
-    let mut commands = Vec::new();
-    for item in &items {
-        if let transcript::Item::Step(step) = item {
-            let line = match transcript::split_command(&step.command) {
-                Ok(l) => l,
-                Err(e) => {
-                    writeln!(err, "error: {script}:{}: {e}", step.line)?;
-                    return Ok(1);
-                }
-            };
-            if line.words.first().map(String::as_str) != Some("podlab") {
-                writeln!(
-                    err,
-                    "error: {script}:{}: only podlab commands can be replayed: {:?}",
-                    step.line, step.command
-                )?;
-                return Ok(1);
-            }
-            commands.push(line);
-        }
-    }
-    // A transcript may replay another; one that (indirectly) replays itself stops here.
-    static DEPTH: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    const MAX_DEPTH: usize = 8;
-    if DEPTH.load(std::sync::atomic::Ordering::Relaxed) >= MAX_DEPTH {
-        writeln!(err, "error: {script}: transcripts nest more than {MAX_DEPTH} deep (does one replay itself?)")?;
-        return Ok(1);
-    }
-    DEPTH.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let result = replay(state_path, &script, &items, commands, check, out, err);
-    DEPTH.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
-    result
-}
-
-/// Runs the checked commands of a parsed transcript (see [`run_script`]).
-fn replay(
-    state_path: &str,
-    script: &str,
-    items: &[transcript::Item],
-    commands: Vec<transcript::CommandLine>,
-    check: bool,
-    out: &mut dyn std::io::Write,
-    err: &mut dyn std::io::Write,
-) -> std::io::Result<Code> {
-    let mut commands = commands.into_iter();
-    let (mut total, mut differ) = (0, 0);
-    for item in items {
-        let step = match item {
-            transcript::Item::Comment(c) => {
-                if !check {
-                    writeln!(out, "{c}")?;
-                }
-                continue;
-            }
-            transcript::Item::Step(step) => step,
-        };
-        let Some(line) = commands.next() else { break };
-        total += 1;
-        let mut argv = vec!["--state".to_string(), state_path.to_string()];
-        argv.extend(line.words[1..].iter().cloned());
-        let (mut o, mut e) = (Vec::new(), Vec::new());
-        let saved = STDIN_FILE.with(|f| f.replace(line.stdin.clone()));
-        let code = run(&argv, &mut o, &mut e);
-        STDIN_FILE.with(|f| f.replace(saved));
-        let code = code?;
-        // Transcripts are text with \n line ends; servers answer with \r\n.
-        let mut outcome = transcript::Outcome {
-            stdout: String::from_utf8_lossy(&o).replace("\r\n", "\n"),
-            stderr: String::from_utf8_lossy(&e).into_owned(),
-            exit: i32::from(code),
-        };
-        if line.echo && code == 0 {
-            outcome.stdout.push('\n');
-        }
-        if let Some(target) = &line.redirect {
-            if let Err(e) = std::fs::write(target, &outcome.stdout) {
-                outcome
-                    .stderr
-                    .push_str(&format!("podlab run: cannot write {target}: {e}\n"));
-                outcome.exit = 1;
-            }
-            outcome.stdout.clear();
-        }
-        if check {
-            if let Some(d) = transcript::difference(step, &outcome) {
-                differ += 1;
-                write!(out, "{script}:{}: $ {}\n{d}", step.line, step.command)?;
-            }
-        } else {
-            write!(out, "{}", transcript::render(&step.command, &outcome))?;
-        }
-    }
-    if !check {
-        return Ok(0);
-    }
-    if differ > 0 {
-        writeln!(
-            err,
-            "podlab run: {differ} of {total} commands differ from {script}"
-        )?;
-        Ok(1)
-    } else {
-        writeln!(out, "{script}: all {total} commands match")?;
-        Ok(0)
     }
 }
 

@@ -1,60 +1,66 @@
-//! Transcript tests: each file in tests/transcripts is replayed with
-//! `podlab run --check FILE` (the format is described in `podlab --help` and in
-//! src/transcript.rs), in a fresh directory holding a copy of tests/fixtures and of the
-//! chapter's manifests in crates/core/lessons, against a fresh saved cluster. Any difference fails the test with podlab's report.
+//! Transcript tests: one test per file in tests/transcripts, named after it (the build
+//! script writes them: `kubectl-get-watch.txt` is the test `kubectl_get_watch`). Each
+//! replays its file with `podlab run --check FILE` (the format is described in
+//! `podlab --help` and in core's `transcript` module), in a fresh directory holding a
+//! copy of tests/fixtures and of the chapter's manifests in crates/core/lessons,
+//! against a fresh saved cluster. A difference fails the test with podlab's report:
+//! the file, the line, the command and the diff.
 
 use std::path::Path;
 use std::process::Command;
 
-#[test]
-fn transcripts() {
+include!(concat!(env!("OUT_DIR"), "/transcript_tests.rs"));
+
+fn check_transcript(name: &str) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
-    let mut files: Vec<_> = std::fs::read_dir(dir.join("transcripts"))
+    let file = dir.join("transcripts").join(name);
+    let stem = name.trim_end_matches(".txt");
+    let scratch =
+        std::env::temp_dir().join(format!("podlab-transcript-{}-{stem}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&scratch);
+    let work = scratch.join("work");
+    std::fs::create_dir_all(&work).unwrap();
+    let state = scratch.join("state.json");
+    // The fixtures, and the chapter's manifests the lessons in core use.
+    let lessons = Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/lessons");
+    for source in [dir.join("fixtures"), lessons] {
+        for f in std::fs::read_dir(source).unwrap() {
+            let f = f.unwrap().path();
+            std::fs::copy(&f, work.join(f.file_name().unwrap())).unwrap();
+        }
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_podlab"))
+        .arg("--state")
+        .arg(&state)
+        .arg("run")
+        .arg("--check")
+        .arg(&file)
+        .current_dir(&work)
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&scratch);
+    assert!(
+        out.status.success(),
+        "{name} differs:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The build script wrote a test for every transcript there is now (it runs again
+/// when the directory changes; this catches a stale build).
+#[test]
+fn every_transcript_has_a_test() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/transcripts");
+    let mut files: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
-        .map(|e| e.unwrap().path())
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
     files.sort();
-    assert!(!files.is_empty());
-    let mut failures = Vec::new();
-    for file in files {
-        let stem = file.file_stem().unwrap().to_string_lossy().into_owned();
-        let state = std::env::temp_dir().join(format!(
-            "podlab-transcript-{}-{stem}.json",
-            std::process::id()
-        ));
-        let _ = std::fs::remove_file(&state);
-        let work =
-            std::env::temp_dir().join(format!("podlab-transcript-{}-{stem}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&work);
-        std::fs::create_dir_all(&work).unwrap();
-        // The fixtures, and the chapter's manifests the lessons in core use.
-        let lessons = Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/lessons");
-        for source in [dir.join("fixtures"), lessons] {
-            for f in std::fs::read_dir(source).unwrap() {
-                let f = f.unwrap().path();
-                std::fs::copy(&f, work.join(f.file_name().unwrap())).unwrap();
-            }
-        }
-        let out = Command::new(env!("CARGO_BIN_EXE_podlab"))
-            .arg("--state")
-            .arg(&state)
-            .arg("run")
-            .arg("--check")
-            .arg(&file)
-            .current_dir(&work)
-            .output()
-            .unwrap();
-        if !out.status.success() {
-            failures.push(format!(
-                "{}{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            ));
-        }
-        let _ = std::fs::remove_dir_all(&work);
-        let _ = std::fs::remove_file(&state);
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert_eq!(
+        files, TRANSCRIPTS,
+        "tests/transcripts holds only .txt transcripts, each with a test"
+    );
 }
 
 #[test]

@@ -31,6 +31,7 @@ pub mod share;
 pub mod shell;
 pub mod sort;
 pub mod terminal;
+pub mod transcript;
 
 pub use cluster::{Applied, Cluster, ManifestRejected, SnapshotError};
 pub use terminal::Session;

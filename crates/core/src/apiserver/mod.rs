@@ -248,6 +248,64 @@ impl ApiServer {
         self.watch_cache.watch(resource)
     }
 
+    /// Carries `before`'s watch cache over to this server, a later state of the same
+    /// cluster read back from its saved form (which keeps no watch cache; another
+    /// program changed it meanwhile): the watched resources stay watched, and what
+    /// differs between the two is recorded as a watch would have seen it happen, in
+    /// key order: an object added, modified (a new resourceVersion), deleted, or
+    /// replaced by one of the same name (deleted, then added).
+    pub fn adopt_watches(&mut self, before: &ApiServer) {
+        self.watch_cache.adopt(&before.watch_cache);
+        let watched = self.watch_cache.watched().to_vec();
+        for resource in watched {
+            let mut changes = Vec::new();
+            for old in before.objects(resource) {
+                let m = old.metadata();
+                let (ns, name) = (
+                    m.namespace.as_deref().unwrap_or(""),
+                    m.name.as_deref().unwrap_or(""),
+                );
+                match self.object(resource, ns, name) {
+                    Some(now) if now.metadata().uid == m.uid => {}
+                    _ => changes.push((ChangeType::Deleted, old.to_owned())),
+                }
+            }
+            for now in self.objects(resource) {
+                let m = now.metadata();
+                let (ns, name) = (
+                    m.namespace.as_deref().unwrap_or(""),
+                    m.name.as_deref().unwrap_or(""),
+                );
+                let change = match before.object(resource, ns, name) {
+                    Some(old) if old.metadata().uid == m.uid => {
+                        if old.metadata().resource_version == m.resource_version {
+                            continue;
+                        }
+                        ChangeType::Modified
+                    }
+                    _ => ChangeType::Added,
+                };
+                changes.push((change, now.to_owned()));
+            }
+            for (change, object) in changes {
+                self.watch_cache.record(change, object);
+            }
+        }
+    }
+
+    /// Every stored object of a resource (`pods`, `nodes`, ...), borrowed, in key order.
+    fn objects(&self, resource: &str) -> Vec<ObjectRef<'_>> {
+        match resource {
+            "pods" => self.pods.list().map(ObjectRef::Pod).collect(),
+            "nodes" => self.nodes.list().map(ObjectRef::Node).collect(),
+            "services" => self.services.list().map(ObjectRef::Service).collect(),
+            "namespaces" => self.namespaces.list().map(ObjectRef::Namespace).collect(),
+            "events" => self.events.list().map(ObjectRef::Event).collect(),
+            "endpoints" => self.endpoints.list().map(ObjectRef::Endpoints).collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// A stored object by resource name (`pods`, `nodes`, ...), borrowed.
     pub fn object(&self, resource: &str, namespace: &str, name: &str) -> Option<ObjectRef<'_>> {
         match resource {
@@ -898,6 +956,52 @@ mod tests {
         assert_eq!(
             api.delete_pod("default", "x").unwrap_err().to_string(),
             "pods \"x\" not found"
+        );
+    }
+
+    #[test]
+    fn adopted_watches_see_what_changed_in_the_saved_form() {
+        let mut before = ApiServer::new(1, SimTime(0));
+        let seq = before.watch("pods");
+        before.create_pod(pod(NGINX), SimTime(0)).unwrap();
+        before
+            .create_pod(
+                pod(&NGINX.replace("name: nginx\n", "name: kept\n")),
+                SimTime(0),
+            )
+            .unwrap();
+        // Another program reads the saved form (no watch cache), changes it, saves.
+        let mut after: ApiServer =
+            serde_json::from_str(&serde_json::to_string(&before).unwrap()).unwrap();
+        assert!(!after.watch_cache().watches("pods"));
+        after.delete_pod("default", "nginx").unwrap();
+        after
+            .create_pod(
+                pod(&NGINX.replace("name: nginx\n", "name: web\n")),
+                SimTime(0),
+            )
+            .unwrap();
+        after.adopt_watches(&before);
+        assert!(after.watch_cache().watches("pods"));
+        let seen: Vec<(ChangeType, String)> = after
+            .watch_cache()
+            .since(seq)
+            .unwrap()
+            .map(|c| {
+                (
+                    c.change,
+                    c.object.metadata().name.clone().unwrap_or_default(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                (ChangeType::Added, "nginx".to_string()),
+                (ChangeType::Added, "kept".to_string()),
+                (ChangeType::Deleted, "nginx".to_string()),
+                (ChangeType::Added, "web".to_string()),
+            ]
         );
     }
 

@@ -89,6 +89,19 @@ impl WatchCache {
         });
     }
 
+    /// Takes over `before`'s watched resources and changes (keeping this cache's time):
+    /// see [`super::ApiServer::adopt_watches`].
+    pub(super) fn adopt(&mut self, before: &WatchCache) {
+        self.watched.clone_from(&before.watched);
+        self.changes.clone_from(&before.changes);
+        self.seq = before.seq;
+    }
+
+    /// The resources recorded.
+    pub(super) fn watched(&self) -> &[&'static str] {
+        &self.watched
+    }
+
     /// The changes after `seq`, oldest first; [`Closed`] when some of them are no
     /// longer kept.
     pub fn since(&self, seq: u64) -> Result<impl Iterator<Item = &Change>, Closed> {

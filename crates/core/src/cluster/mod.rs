@@ -222,6 +222,13 @@ impl Cluster {
         self.api.watch(resource)
     }
 
+    /// Carries `before`'s watches over to this cluster, a later state of it read back
+    /// from its saved form (a front end following a command picks up what another
+    /// program changed): see [`ApiServer::adopt_watches`].
+    pub fn adopt_watches(&mut self, before: &Cluster) {
+        self.api.adopt_watches(&before.api);
+    }
+
     pub fn api(&self) -> &ApiServer {
         &self.api
     }

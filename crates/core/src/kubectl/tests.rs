@@ -17,8 +17,9 @@ impl FileSource for Files {
 const NGINX: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: nginx-pod01\nspec:\n  containers:\n  - name: nginx\n    image: nginx\n";
 const SSD: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: nginx\n  labels:\n    env: test\nspec:\n  containers:\n  - name: nginx\n    image: nginx\n  nodeSelector:\n    disktype: ssd\n";
 
-/// Runs a transcript: `$ kubectl ...` lines, then the expected stdout; `! exit N` and
-/// `! stderr: TEXT` (a line of stderr) as needed; `@ advance MS` moves the clock.
+/// Checks a transcript ([`crate::transcript`]) over the default cluster: `$ kubectl ...`
+/// lines with the expected stdout under each, `! exit N` and `! stderr: TEXT` as
+/// needed; `$ advance DURATION` moves the clock.
 fn transcript(script: &str) {
     let files = Files(
         [
@@ -32,48 +33,26 @@ fn transcript(script: &str) {
         .into(),
     );
     let mut cluster = Cluster::with_default_nodes(1);
-    let mut blocks: Vec<(String, String, i32, Vec<String>)> = Vec::new();
-    for line in script.lines() {
-        if let Some(cmd) = line.strip_prefix("$ ") {
-            blocks.push((cmd.to_string(), String::new(), 0, Vec::new()));
-        } else if let Some(ms) = line.strip_prefix("@ advance ") {
-            blocks.push((format!("@{ms}"), String::new(), 0, Vec::new()));
-        } else if let Some(b) = blocks.last_mut() {
-            if let Some(c) = line.strip_prefix("! exit ") {
-                b.2 = c.parse().unwrap();
-            } else if let Some(e) = line.strip_prefix("! stderr: ") {
-                b.3.push(e.to_string());
-            } else {
-                b.1.push_str(line);
-                b.1.push('\n');
+    let checked = crate::transcript::check("transcript", script, |step| {
+        let words = split_words(&step.command).unwrap();
+        match words[0].as_str() {
+            "advance" => {
+                cluster.advance(crate::clock::parse_duration(&words[1]).unwrap());
+                crate::transcript::Outcome::default()
             }
+            "kubectl" => {
+                let got = run(&mut cluster, &words[1..], &files);
+                crate::transcript::Outcome {
+                    stdout: got.stdout,
+                    stderr: got.stderr,
+                    exit: got.exit_code,
+                }
+            }
+            other => panic!("not a kubectl command: {other}"),
         }
-    }
-    for (cmd, want, code, stderr) in blocks {
-        if let Some(ms) = cmd.strip_prefix('@') {
-            cluster.advance(ms.parse().unwrap());
-            continue;
-        }
-        let words = split_words(&cmd).unwrap();
-        assert_eq!(words[0], "kubectl");
-        let got = run(&mut cluster, &words[1..], &files);
-        assert_eq!(
-            got.stdout, want,
-            "stdout of `{cmd}` (stderr: {})",
-            got.stderr
-        );
-        assert_eq!(
-            got.exit_code, code,
-            "exit code of `{cmd}` (stderr: {})",
-            got.stderr
-        );
-        for e in stderr {
-            assert!(
-                got.stderr.lines().any(|l| l == e),
-                "stderr of `{cmd}` lacks {e:?}:\n{}",
-                got.stderr
-            );
-        }
+    });
+    if let Err(report) = checked {
+        panic!("{report}");
     }
 }
 
@@ -85,7 +64,7 @@ NAME            STATUS   ROLES           AGE   VERSION
 k8s-master-01   Ready    control-plane   0s    v1.34.2
 k8s-worker-01   Ready    <none>          0s    v1.34.2
 k8s-worker-02   Ready    <none>          0s    v1.34.2
-@ advance 3600000
+$ advance 1h
 $ kubectl get no k8s-worker-01 -o wide
 NAME            STATUS   ROLES    AGE   VERSION   INTERNAL-IP      EXTERNAL-IP   OS-IMAGE             KERNEL-VERSION     CONTAINER-RUNTIME
 k8s-worker-01   Ready    <none>   60m   v1.34.2   192.168.56.202   <none>        Ubuntu 24.04.1 LTS   6.8.0-45-generic   containerd://2.1.4
@@ -116,7 +95,7 @@ $ kubectl create -f nginx.yaml
 $ kubectl get pods
 NAME          READY   STATUS              RESTARTS   AGE
 nginx-pod01   0/1     ContainerCreating   0          0s
-@ advance 55000
+$ advance 55s
 $ kubectl get po -o wide
 NAME          READY   STATUS    RESTARTS   AGE   IP           NODE            NOMINATED NODE   READINESS GATES
 nginx-pod01   1/1     Running   0          55s   10.244.2.2   k8s-worker-02   <none>           <none>

@@ -17,6 +17,9 @@
 //! `> FILE` to write its output to FILE instead, `< FILE` to read its standard input
 //! from FILE, or `&& echo` to add a newline when it succeeds (as the chapter writes
 //! after a JSONPath).
+//!
+//! This is the one transcript format and runner: `podlab run` replays a transcript
+//! file with [`replay`], and core's own tests check theirs with [`check`].
 
 use std::fmt::Write as _;
 
@@ -126,7 +129,7 @@ pub fn split_command(command: &str) -> Result<CommandLine, String> {
         Some(at) => (&text[..at], Some(text[at + 3..].trim().to_string())),
         None => (text, None),
     };
-    let words = podlab_core::kubectl::split_words(text)?;
+    let words = crate::kubectl::split_words(text)?;
     Ok(CommandLine {
         words,
         redirect,
@@ -213,6 +216,89 @@ pub fn difference(step: &Step, outcome: &Outcome) -> Option<String> {
         }
     }
     Some(s)
+}
+
+/// What a replay does with each command's outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Compare it with the transcript's expected output ([`difference`]).
+    Check,
+    /// Print the transcript anew with it ([`render`]).
+    Print,
+}
+
+/// How a replay went: how many commands ran, and how many differed ([`Mode::Check`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub total: usize,
+    pub differ: usize,
+}
+
+/// Replays the transcript `items` read from `name`: `run` runs each step's command and
+/// says what it did; `emit` is handed what to show as the replay goes. With
+/// [`Mode::Print`] that is the transcript with what each command printed now (comments
+/// kept); with [`Mode::Check`], for each command that differs, `NAME:LINE: $ COMMAND`
+/// and the difference. The first error from `run` or `emit` stops the replay.
+pub fn replay<E>(
+    name: &str,
+    items: &[Item],
+    mode: Mode,
+    mut run: impl FnMut(&Step) -> Result<Outcome, E>,
+    mut emit: impl FnMut(&str) -> Result<(), E>,
+) -> Result<Summary, E> {
+    let mut summary = Summary::default();
+    for item in items {
+        let step = match item {
+            Item::Comment(c) => {
+                if mode == Mode::Print {
+                    emit(&format!("{c}\n"))?;
+                }
+                continue;
+            }
+            Item::Step(step) => step,
+        };
+        summary.total += 1;
+        let outcome = run(step)?;
+        match mode {
+            Mode::Check => {
+                if let Some(d) = difference(step, &outcome) {
+                    summary.differ += 1;
+                    emit(&format!("{name}:{}: $ {}\n{d}", step.line, step.command))?;
+                }
+            }
+            Mode::Print => emit(&render(&step.command, &outcome))?,
+        }
+    }
+    Ok(summary)
+}
+
+/// Checks the transcript `text` (from `name`) with `run` running each command: `Err`
+/// with every difference and a count when any command differs, or when the text
+/// cannot be read (for tests).
+pub fn check(name: &str, text: &str, run: impl FnMut(&Step) -> Outcome) -> Result<Summary, String> {
+    let items = parse(text).map_err(|e| format!("{name}:{}: {}", e.line, e.message))?;
+    let mut run = run;
+    let mut report = String::new();
+    let summary = replay(
+        name,
+        &items,
+        Mode::Check,
+        |step| Ok::<_, std::convert::Infallible>(run(step)),
+        |text| {
+            report.push_str(text);
+            Ok(())
+        },
+    )
+    .unwrap_or_else(|e| match e {});
+    if summary.differ > 0 {
+        let _ = write!(
+            report,
+            "{} of {} commands differ from {name}",
+            summary.differ, summary.total
+        );
+        return Err(report);
+    }
+    Ok(summary)
 }
 
 /// A line diff (longest common subsequence) of two texts: `-` lines only in `a`, `+`
