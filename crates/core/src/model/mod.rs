@@ -6,6 +6,7 @@ pub mod fieldpath;
 pub mod fields;
 pub mod labels;
 pub mod meta;
+pub mod ports;
 pub mod quantity;
 pub mod taints;
 

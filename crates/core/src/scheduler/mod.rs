@@ -6,6 +6,8 @@ pub mod equivalence;
 pub mod framework;
 pub mod plugins;
 pub mod queue;
+#[cfg(test)]
+pub(crate) mod testing;
 
 use crate::clock::{Rng, SimTime};
 use crate::model::{Node, Pod};
@@ -383,17 +385,9 @@ impl<'a> Snapshot<'a> {
             };
             info.label_ids = map.iter().map(|(k, v)| (id(k), id(v))).collect();
         }
-        // Nodes with the same taint share its reason text, so decisions tell their
-        // rejections apart by address.
-        let mut texts: std::collections::HashMap<Arc<str>, Arc<str>> =
-            std::collections::HashMap::new();
-        for info in &mut infos {
-            for reason in &mut info.taint_reasons {
-                *reason = texts
-                    .entry(reason.clone())
-                    .or_insert_with(|| reason.clone())
-                    .clone();
-            }
+        // What the plugins work out once per node.
+        for filter in &Profile::default().filters {
+            filter.prepare(&mut infos);
         }
         // A sorted vector, not a B-tree map: read-only after this, and the wasm bundle
         // then needs no map code for this key type.
