@@ -443,13 +443,13 @@ fn delete(cluster: &mut Cluster, args: &[String], files: &dyn FileSource, out: &
         } else {
             let selector = match p.string("selector").map(Selector::parse).transpose() {
                 Ok(s) => s.unwrap_or_default(),
-                Err(e) => return out.fail(e),
+                Err(e) => return out.fail(e.to_string()),
             };
             let fields = match crate::model::fields::FieldSelector::parse(
                 p.string("field-selector").unwrap_or_default(),
             ) {
                 Ok(f) => f,
-                Err(e) => return out.fail(e),
+                Err(e) => return out.fail(e.to_string()),
             };
             if let Some(field) = fields.unsupported(rt.kind) {
                 out.err(format!(
@@ -744,7 +744,7 @@ fn describe(cluster: &mut Cluster, args: &[String], out: &mut Output) {
     };
     let selector = match p.string("selector").map(Selector::parse).transpose() {
         Ok(s) => s.unwrap_or_default(),
-        Err(e) => return out.fail(e),
+        Err(e) => return out.fail(e.to_string()),
     };
     let listed = list(
         cluster,
@@ -1344,7 +1344,7 @@ pub(super) fn cordon(
     if let Some(sel) = p.string("selector") {
         let sel = match Selector::parse(sel) {
             Ok(s) => s,
-            Err(e) => return out.fail(e),
+            Err(e) => return out.fail(e.to_string()),
         };
         names.extend(
             cluster

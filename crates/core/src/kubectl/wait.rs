@@ -91,7 +91,7 @@ pub(super) fn wait(cluster: &mut Cluster, args: &[String], out: &mut Output) {
     let all_namespaces = p.bool("all-namespaces");
     let selector = match p.string("selector").map(Selector::parse).transpose() {
         Ok(s) => s,
-        Err(e) => return out.fail(e),
+        Err(e) => return out.fail(e.to_string()),
     };
 
     // TYPE NAME..., TYPE/NAME..., or TYPE with -l or --all.
