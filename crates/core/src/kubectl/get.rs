@@ -246,7 +246,7 @@ pub(super) fn get(
     };
     let timeout = match super::commands::request_timeout(&p) {
         Ok(t) => t,
-        Err(e) => return out.fail(e.to_string()),
+        Err(e) => return out.fail(e),
     };
 
     // TYPE [NAME...], TYPE1,TYPE2, or TYPE/NAME...

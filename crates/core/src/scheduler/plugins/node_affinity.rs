@@ -187,7 +187,15 @@ mod tests {
     fn filter_follows_the_node_selector_and_required_terms() {
         let ok = Some(Status::success());
         let foo_bar: &[(&str, &str)] = &[("foo", "bar")];
-        let cases: Vec<(&str, Pod, &[(&str, &str)], &str, Option<Status>)> = vec![
+        // (name, pod, the node's labels, the node's name, the verdict).
+        type Case<'a> = (
+            &'a str,
+            Pod,
+            &'a [(&'a str, &'a str)],
+            &'a str,
+            Option<Status>,
+        );
+        let cases: Vec<Case> = vec![
             (
                 "missing labels",
                 make_pod().node_selector("foo", "bar").obj(),

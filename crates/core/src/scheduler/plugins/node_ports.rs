@@ -60,7 +60,9 @@ mod tests {
     fn host_ports_must_be_free_on_the_node() {
         let taken = Some(Status::unschedulable(ERR_REASON));
         let free = Some(Status::success());
-        let cases: [(&str, &[&str], &[&str], Option<Status>); 18] = [
+        // (name, the pod's host ports, the ones the node's pod uses, the verdict).
+        type Case<'a> = (&'a str, &'a [&'a str], &'a [&'a str], Option<Status>);
+        let cases: [Case; 18] = [
             (
                 "no host ports: the plugin is skipped",
                 &[],

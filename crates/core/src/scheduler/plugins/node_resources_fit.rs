@@ -123,7 +123,15 @@ mod tests {
         let cpu = rejected(&[ERR_REASON_CPU]);
         let memory = rejected(&[ERR_REASON_MEMORY]);
         let req = |cpu: &str, mem: &str| make_pod().req(cpu, mem);
-        let cases: Vec<(&str, MakePod, (&str, &str), &str, Option<Status>)> = vec![
+        // (name, pod, the requests of the pod already there, allocatable pods, verdict).
+        type Case<'a> = (
+            &'a str,
+            MakePod,
+            (&'a str, &'a str),
+            &'a str,
+            Option<Status>,
+        );
+        let cases: Vec<Case> = vec![
             (
                 "no resources requested always fits",
                 make_pod(),
