@@ -751,9 +751,10 @@ impl Scheduler {
 }
 
 /// The place of `reasons` in a decision's table of them, added if new. Most nodes are
-/// rejected for one of a few reasons, shared (fixed texts, or a node's taint text the
-/// snapshot shares among nodes with the same taint), so they are told apart by
-/// address: the last one used is tried first, then the 16 before it.
+/// rejected for one of a few reasons, shared (fixed texts, or texts a plugin's
+/// `prepare` shares among a snapshot's nodes, as TaintToleration does a taint's), so
+/// they are told apart by address: the last one used is tried first, then the 16
+/// before it.
 fn intern_reasons(table: &mut Vec<Reasons>, last: &mut usize, reasons: &Reasons) -> u32 {
     let same = |a: &Reasons| a.same_as(reasons);
     if table.get(*last).is_some_and(same) {
