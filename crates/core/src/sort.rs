@@ -56,6 +56,7 @@ pub fn collect_object(
 }
 
 /// The positions `0..len` in sorted order: the one instantiation of the standard sort.
+#[allow(clippy::disallowed_methods)]
 fn order(len: usize, compare: &mut dyn FnMut(usize, usize) -> Ordering) -> Vec<usize> {
     let mut order: Vec<usize> = (0..len).collect();
     order.sort_by(|&a, &b| compare(a, b));
@@ -88,6 +89,7 @@ mod tests {
         /// The same order as the standard library's stable sort, ties included: the
         /// second field tells equal keys apart.
         #[test]
+        #[allow(clippy::disallowed_methods)]
         fn sorts_as_the_standard_stable_sort(items in proptest::collection::vec((0u8..6, any::<u32>()), 0..200)) {
             let mut ours = items.clone();
             sort_by_key(&mut ours, |p| p.0);

@@ -322,7 +322,7 @@ impl Rng {
     pub fn new(seed: u64) -> Rng {
         Rng(seed.max(1))
     }
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         let mut x = self.0;
         x ^= x << 13;
         x ^= x >> 7;
@@ -334,7 +334,7 @@ impl Rng {
         if n == 0 {
             0
         } else {
-            (self.next() % n as u64) as usize
+            (self.next_u64() % n as u64) as usize
         }
     }
 }
@@ -350,7 +350,7 @@ pub fn mutate(input: &[u8], other: &[u8], dict: &[&str], rng: &mut Rng) -> Vec<u
                 let i = rng.below(v.len());
                 v[i] ^= 1 << rng.below(8);
             }
-            1 => v.insert(at, rng.next() as u8),
+            1 => v.insert(at, rng.next_u64() as u8),
             2 if !v.is_empty() => {
                 let end = (at + 1 + rng.below(16)).min(v.len());
                 v.drain(at.min(v.len())..end.max(at.min(v.len())));

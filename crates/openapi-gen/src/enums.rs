@@ -113,8 +113,15 @@ const NODE_INCLUSION_POLICY: &[(&str, &str)] = &[
     ),
 ];
 
-/// (definition, field, [(value, the rest of its line)]).
-pub const ENUMS: &[(&str, &str, &[(&str, &str)])] = &[
+/// One enum field: (definition, field, [(value, the rest of its line)]).
+pub type EnumField = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+);
+
+/// The enum fields.
+pub const ENUMS: &[EnumField] = &[
     (
         "AppArmorProfile",
         "type",

@@ -17,8 +17,8 @@ Commands:
   setup          install what is missing: wasm32 target, trunk, wasm-bindgen-cli,
                  wasm-opt, Chromium and ChromeDriver (idempotent)
   serve [ARGS]   setup, then `trunk serve` on http://127.0.0.1:8080 (ARGS go to trunk)
-  test           setup, then every test: native, wasm in headless Chromium, release
-                 build, size check, end-to-end in Chromium
+  test           setup, then clippy (-D warnings) and every test: native, wasm in
+                 headless Chromium, release build, size check, end-to-end in Chromium
   fuzz TARGET SECONDS
                  mutate the corpus of TARGET (manifest, jsonpath, kubectl, shell,
                  snapshot) for SECONDS; panics and inputs over 1 s land in fuzz/findings/
@@ -173,6 +173,50 @@ fn test(root: &Path) -> Result<(), String> {
     let chromedriver = setup::chromedriver_path();
     type Step<'a> = (&'a str, Box<dyn Fn() -> Result<(), String> + 'a>);
     let steps: Vec<Step> = vec![
+        (
+            "clippy (all crates but the browser ones; lint rules in crates/*/clippy.toml)",
+            Box::new(|| {
+                run_cmd(
+                    root,
+                    "cargo",
+                    &[
+                        "clippy",
+                        "--workspace",
+                        "--exclude",
+                        "podlab-web",
+                        "--exclude",
+                        "podlab-e2e",
+                        "--exclude",
+                        "podlab-size-floor",
+                        "--all-targets",
+                        "--",
+                        "-D",
+                        "warnings",
+                    ],
+                    &[],
+                )
+            }),
+        ),
+        (
+            "clippy for wasm (podlab-web)",
+            Box::new(|| {
+                run_cmd(
+                    root,
+                    "cargo",
+                    &[
+                        "clippy",
+                        "-p",
+                        "podlab-web",
+                        "--target",
+                        "wasm32-unknown-unknown",
+                        "--",
+                        "-D",
+                        "warnings",
+                    ],
+                    &[],
+                )
+            }),
+        ),
         (
             "native tests (all crates but the browser ones)",
             Box::new(|| {

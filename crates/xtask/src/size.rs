@@ -100,37 +100,6 @@ fn parse_budget(text: &str) -> Option<usize> {
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn budget_line() {
-        assert_eq!(
-            parse_budget("# c\ntotal_gzip_bytes = 614_400\n"),
-            Some(614_400)
-        );
-        assert_eq!(parse_budget("total = 1"), None);
-    }
-
-    #[test]
-    fn over_budget_fails() {
-        let dir = std::env::temp_dir().join(format!("podlab-size-{}", std::process::id()));
-        std::fs::create_dir_all(dir.join("dist")).unwrap();
-        std::fs::write(dir.join("size-budget.toml"), "total_gzip_bytes = 10\n").unwrap();
-        // Incompressible-ish content well over 10 bytes gzip.
-        let data: Vec<u8> = (0..4096u32)
-            .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
-            .collect();
-        std::fs::write(dir.join("dist/app.wasm"), data).unwrap();
-        let err = check(&dir, &dir.join("dist")).unwrap_err();
-        assert!(err.contains("over the budget of 10 bytes"), "{err}");
-        std::fs::write(dir.join("size-budget.toml"), "total_gzip_bytes = 100000\n").unwrap();
-        assert!(check(&dir, &dir.join("dist")).is_ok());
-        std::fs::remove_dir_all(&dir).unwrap();
-    }
-}
-
 /// `cargo xtask size --floor`: builds crates/size-floor three times as trunk builds the
 /// app (release, wasm-opt -Oz) and prints each bundle's gzip bytes: what the pieces the
 /// design requires cost before any of Podlab's own code.
@@ -166,4 +135,35 @@ pub fn floor(root: &Path) -> Result<(), String> {
         println!("{what:<76} {total:>10}");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn budget_line() {
+        assert_eq!(
+            parse_budget("# c\ntotal_gzip_bytes = 614_400\n"),
+            Some(614_400)
+        );
+        assert_eq!(parse_budget("total = 1"), None);
+    }
+
+    #[test]
+    fn over_budget_fails() {
+        let dir = std::env::temp_dir().join(format!("podlab-size-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("dist")).unwrap();
+        std::fs::write(dir.join("size-budget.toml"), "total_gzip_bytes = 10\n").unwrap();
+        // Incompressible-ish content well over 10 bytes gzip.
+        let data: Vec<u8> = (0..4096u32)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+            .collect();
+        std::fs::write(dir.join("dist/app.wasm"), data).unwrap();
+        let err = check(&dir, &dir.join("dist")).unwrap_err();
+        assert!(err.contains("over the budget of 10 bytes"), "{err}");
+        std::fs::write(dir.join("size-budget.toml"), "total_gzip_bytes = 100000\n").unwrap();
+        assert!(check(&dir, &dir.join("dist")).is_ok());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

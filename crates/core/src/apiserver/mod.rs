@@ -514,7 +514,7 @@ impl ApiServer {
         &mut self,
         kind: &'static str,
         meta: &mut ObjectMeta,
-        check: fn(&str) -> Result<(), String>,
+        check: fn(&str) -> Result<(), meta::NameError>,
     ) -> Result<(), ApiError> {
         meta.namespace = None;
         self.name_for(kind, meta)?;
@@ -522,7 +522,11 @@ impl ApiServer {
         check(&name).map_err(|msg| ApiError::Invalid {
             kind,
             name: name.clone(),
-            causes: vec![FieldError::invalid("metadata.name", &name, &msg)],
+            causes: vec![FieldError::invalid(
+                "metadata.name",
+                &name,
+                &msg.to_string(),
+            )],
         })
     }
 

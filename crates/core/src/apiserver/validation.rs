@@ -172,7 +172,7 @@ pub fn pod(pod: &Pod) -> Vec<FieldError> {
     let mut errs = Vec::new();
     let name = pod.metadata.name.as_deref().unwrap_or_default();
     if let Err(msg) = meta::validate_dns1123_subdomain(name) {
-        errs.push(FieldError::invalid("metadata.name", name, &msg));
+        errs.push(FieldError::invalid("metadata.name", name, &msg.to_string()));
     }
     errs.extend(object_meta(&pod.metadata));
     let Some(spec) = &pod.spec else {
@@ -186,7 +186,7 @@ pub fn pod(pod: &Pod) -> Vec<FieldError> {
         if v.name.is_empty() {
             errs.push(FieldError::required(field, ""));
         } else if let Err(msg) = meta::validate_dns1123_label(&v.name) {
-            errs.push(FieldError::invalid(field, &v.name, &msg));
+            errs.push(FieldError::invalid(field, &v.name, &msg.to_string()));
         } else if !volumes.insert(v.name.as_str()) {
             errs.push(FieldError::duplicate(field, &v.name));
         }
@@ -210,7 +210,11 @@ pub fn pod(pod: &Pod) -> Vec<FieldError> {
             if c.name.is_empty() {
                 errs.push(FieldError::required(format!("{base}.name"), ""));
             } else if let Err(msg) = meta::validate_dns1123_label(&c.name) {
-                errs.push(FieldError::invalid(format!("{base}.name"), &c.name, &msg));
+                errs.push(FieldError::invalid(
+                    format!("{base}.name"),
+                    &c.name,
+                    &msg.to_string(),
+                ));
             } else if !names.insert(c.name.as_str()) {
                 errs.push(FieldError::duplicate(format!("{base}.name"), &c.name));
             }

@@ -54,7 +54,7 @@ fn run(cluster: &mut Cluster, p: &Parsed, to: Schedulable, out: &mut Output) {
     if let Some(sel) = p.string("selector") {
         let sel = match Selector::parse(sel) {
             Ok(s) => s,
-            Err(e) => return out.fail(e),
+            Err(e) => return out.fail(e.to_string()),
         };
         names.extend(
             cluster

@@ -103,13 +103,13 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
         } else {
             let selector = match p.string("selector").map(Selector::parse).transpose() {
                 Ok(s) => s.unwrap_or_default(),
-                Err(e) => return out.fail(e),
+                Err(e) => return out.fail(e.to_string()),
             };
             let fields = match crate::model::fields::FieldSelector::parse(
                 p.string("field-selector").unwrap_or_default(),
             ) {
                 Ok(f) => f,
-                Err(e) => return out.fail(e),
+                Err(e) => return out.fail(e.to_string()),
             };
             if let Some(field) = fields.unsupported(rt.kind) {
                 return out.api_error(&crate::apiserver::ApiError::bad_request(format!(

@@ -245,12 +245,12 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
     let namespace = p.string("namespace").unwrap_or("default").to_string();
     let selector = match p.string("selector").map(Selector::parse).transpose() {
         Ok(s) => s.unwrap_or_default(),
-        Err(e) => return out.fail(e),
+        Err(e) => return out.fail(e.to_string()),
     };
     let field_selector = match FieldSelector::parse(p.string("field-selector").unwrap_or_default())
     {
         Ok(s) => s,
-        Err(e) => return out.fail(e),
+        Err(e) => return out.fail(e.to_string()),
     };
     let timeout = match super::common::request_timeout(p) {
         Ok(t) => t,

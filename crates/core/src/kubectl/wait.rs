@@ -101,7 +101,7 @@ fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) 
     let all_namespaces = p.bool("all-namespaces");
     let selector = match p.string("selector").map(Selector::parse).transpose() {
         Ok(s) => s,
-        Err(e) => return out.fail(e),
+        Err(e) => return out.fail(e.to_string()),
     };
 
     // TYPE NAME..., TYPE/NAME..., or TYPE with -l or --all.

@@ -45,16 +45,46 @@ fn terms(text: &str) -> Vec<String> {
     out
 }
 
+/// Why a field selector did not parse (`fields.ParseSelector`'s errors, in its
+/// wording).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldSelectorError {
+    InvalidEscape(char),
+    UnterminatedEscape,
+    /// A term without an operator: the whole selector and the term.
+    CantUnderstand {
+        selector: String,
+        term: String,
+    },
+}
+
+impl std::fmt::Display for FieldSelectorError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FieldSelectorError::InvalidEscape(c) => write!(f, "invalid escape sequence: \\{c}"),
+            FieldSelectorError::UnterminatedEscape => f.write_str("unterminated escape sequence"),
+            FieldSelectorError::CantUnderstand { selector, term } => {
+                write!(
+                    f,
+                    "invalid selector: '{selector}'; can't understand '{term}'"
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for FieldSelectorError {}
+
 /// Removes the backslash escapes of `\,`, `\=` and `\\` in a value.
-fn unescape(value: &str) -> Result<String, String> {
+fn unescape(value: &str) -> Result<String, FieldSelectorError> {
     let mut out = String::new();
     let mut chars = value.chars();
     while let Some(c) = chars.next() {
         if c == '\\' {
             match chars.next() {
                 Some(x @ ('\\' | ',' | '=')) => out.push(x),
-                Some(x) => return Err(format!("invalid escape sequence: \\{x}")),
-                None => return Err("unterminated escape sequence".into()),
+                Some(x) => return Err(FieldSelectorError::InvalidEscape(x)),
+                None => return Err(FieldSelectorError::UnterminatedEscape),
             }
         } else {
             out.push(c);
@@ -65,7 +95,7 @@ fn unescape(value: &str) -> Result<String, String> {
 
 impl FieldSelector {
     /// Parses `a=b,c!=d,e==f` as `fields.ParseSelector` does, with its errors.
-    pub fn parse(text: &str) -> Result<FieldSelector, String> {
+    pub fn parse(text: &str) -> Result<FieldSelector, FieldSelectorError> {
         let mut requirements = Vec::new();
         if !text.trim().is_empty() {
             for term in terms(text) {
@@ -79,9 +109,10 @@ impl FieldSelector {
                 } else if let Some((f, v)) = term.split_once('=') {
                     (f, true, v)
                 } else {
-                    return Err(format!(
-                        "invalid selector: '{text}'; can't understand '{term}'"
-                    ));
+                    return Err(FieldSelectorError::CantUnderstand {
+                        selector: text.to_string(),
+                        term: term.to_string(),
+                    });
                 };
                 requirements.push(Requirement {
                     field: field.to_string(),
@@ -228,7 +259,9 @@ mod tests {
     #[test]
     fn errors() {
         assert_eq!(
-            FieldSelector::parse("status.phase").unwrap_err(),
+            FieldSelector::parse("status.phase")
+                .unwrap_err()
+                .to_string(),
             "invalid selector: 'status.phase'; can't understand 'status.phase'"
         );
         let s = FieldSelector::parse("spec.foo=bar").unwrap();
@@ -236,6 +269,14 @@ mod tests {
         assert_eq!(
             FieldSelector::parse("a=b\\,c").unwrap().requirements[0].value,
             "b,c"
+        );
+        assert_eq!(
+            FieldSelector::parse("a=b\\x").unwrap_err().to_string(),
+            "invalid escape sequence: \\x"
+        );
+        assert_eq!(
+            FieldSelector::parse("a=b\\").unwrap_err(),
+            FieldSelectorError::UnterminatedEscape
         );
     }
 }

@@ -17,8 +17,44 @@ pub enum Requirement {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Selector(pub Vec<Requirement>);
 
+/// Why a selector did not parse: the requirement and what is wrong with it
+/// (`labels.Parse`'s errors, in its wording).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SelectorError {
+    pub requirement: String,
+    pub kind: SelectorErrorKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SelectorErrorKind {
+    InvalidKey,
+    InvalidValue,
+    ExpectedOperator,
+    ExpectedValueSet,
+}
+
+impl std::fmt::Display for SelectorError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let why = match self.kind {
+            SelectorErrorKind::InvalidKey => "invalid label key",
+            SelectorErrorKind::InvalidValue => "invalid label value",
+            SelectorErrorKind::ExpectedOperator => {
+                "expected one of ['in', 'notin', '=', '==', '!=']"
+            }
+            SelectorErrorKind::ExpectedValueSet => "expected a parenthesized set of values",
+        };
+        write!(
+            f,
+            "unable to parse requirement: {why}: {:?}",
+            self.requirement
+        )
+    }
+}
+
+impl std::error::Error for SelectorError {}
+
 impl Selector {
-    pub fn parse(text: &str) -> Result<Selector, String> {
+    pub fn parse(text: &str) -> Result<Selector, SelectorError> {
         let mut reqs = Vec::new();
         for part in split_top_level(text) {
             let part = part.trim();
@@ -84,20 +120,23 @@ fn valid_value(v: &str) -> bool {
         .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
 }
 
-fn parse_requirement(part: &str) -> Result<Requirement, String> {
-    let bad = |why: &str| format!("unable to parse requirement: {why}: {part:?}");
+fn parse_requirement(part: &str) -> Result<Requirement, SelectorError> {
+    let bad = |kind| SelectorError {
+        requirement: part.to_string(),
+        kind,
+    };
     let key_ok = |k: &str| {
         if valid_key(k) {
             Ok(k.to_string())
         } else {
-            Err(bad("invalid label key"))
+            Err(bad(SelectorErrorKind::InvalidKey))
         }
     };
     let value_ok = |v: &str| {
         if valid_value(v) {
             Ok(v.to_string())
         } else {
-            Err(bad("invalid label value"))
+            Err(bad(SelectorErrorKind::InvalidValue))
         }
     };
     if let Some(k) = part.strip_prefix('!') {
@@ -121,13 +160,13 @@ fn parse_requirement(part: &str) -> Result<Requirement, String> {
         } else if let Some(s) = rest.strip_prefix("in") {
             (false, s)
         } else {
-            return Err(bad("expected one of ['in', 'notin', '=', '==', '!=']"));
+            return Err(bad(SelectorErrorKind::ExpectedOperator));
         };
         let set = set.trim();
         let inner = set
             .strip_prefix('(')
             .and_then(|s| s.strip_suffix(')'))
-            .ok_or_else(|| bad("expected a parenthesized set of values"))?;
+            .ok_or_else(|| bad(SelectorErrorKind::ExpectedValueSet))?;
         let values = inner
             .split(',')
             .map(|v| value_ok(v.trim()))

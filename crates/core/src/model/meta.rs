@@ -65,17 +65,39 @@ impl ResourceExt for ObjectRef<'_> {
     }
 }
 
+/// Why a name is not a valid DNS-1123 subdomain or label (the API server's message).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameError {
+    TooLong { max: usize },
+    NotSubdomain,
+    NotLabel,
+}
+
+impl std::fmt::Display for NameError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NameError::TooLong { max } => write!(f, "must be no more than {max} characters"),
+            NameError::NotSubdomain => f.write_str(DNS1123_SUBDOMAIN_MSG),
+            NameError::NotLabel => f.write_str(LABEL_MSG),
+        }
+    }
+}
+
+impl std::error::Error for NameError {}
+
+const LABEL_MSG: &str = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
+
 /// Checks a DNS-1123 subdomain (object names): lower-case alphanumerics, '-' and '.',
 /// starting and ending with an alphanumeric, at most 253 characters. Returns the
 /// apiserver's message for an invalid name.
-pub fn validate_dns1123_subdomain(name: &str) -> Result<(), String> {
+pub fn validate_dns1123_subdomain(name: &str) -> Result<(), NameError> {
     if name.len() > 253 {
-        return Err("must be no more than 253 characters".into());
+        return Err(NameError::TooLong { max: 253 });
     }
     if !name.is_empty() && name.split('.').all(is_dns1123_label_body) {
         Ok(())
     } else {
-        Err(DNS1123_SUBDOMAIN_MSG.into())
+        Err(NameError::NotSubdomain)
     }
 }
 
@@ -83,15 +105,14 @@ const DNS1123_SUBDOMAIN_MSG: &str = "a lowercase RFC 1123 subdomain must consist
 
 /// Checks a DNS-1123 label (container names, volume names): as a subdomain part, at
 /// most 63 characters.
-pub fn validate_dns1123_label(name: &str) -> Result<(), String> {
-    const MSG: &str = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
+pub fn validate_dns1123_label(name: &str) -> Result<(), NameError> {
     if name.len() > 63 {
-        return Err("must be no more than 63 characters".into());
+        return Err(NameError::TooLong { max: 63 });
     }
     if is_dns1123_label_body(name) {
         Ok(())
     } else {
-        Err(MSG.into())
+        Err(NameError::NotLabel)
     }
 }
 

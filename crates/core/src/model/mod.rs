@@ -7,6 +7,7 @@ pub mod fields;
 pub mod labels;
 pub mod meta;
 pub mod node;
+pub mod ports;
 pub mod quantity;
 pub mod reference;
 pub mod taints;
@@ -23,6 +24,25 @@ pub use quantity::Quantity;
 /// The Kubernetes version Podlab emulates: what `kubectl version` reports and whose
 /// behaviour and wording it follows.
 pub const KUBERNETES_VERSION: &str = "v1.34.2";
+
+/// Why [`Object::from_json`] found no object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DecodeError {
+    UnknownKind(String),
+    /// The JSON does not fit the kind's type: the decoder's message.
+    Invalid(String),
+}
+
+impl std::fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DecodeError::UnknownKind(kind) => write!(f, "unknown kind {kind:?}"),
+            DecodeError::Invalid(message) => f.write_str(message),
+        }
+    }
+}
+
+impl std::error::Error for DecodeError {}
 
 /// Any object Podlab's API server stores.
 #[derive(Debug, Clone, PartialEq)]
@@ -142,13 +162,15 @@ impl Object {
 
     /// An object of `kind` from its JSON (what [`Object::to_json`] gives), or the
     /// decoding error.
-    pub fn from_json(kind: &str, value: serde_json::Value) -> Result<Object, String> {
+    pub fn from_json(kind: &str, value: serde_json::Value) -> Result<Object, DecodeError> {
         // The same deserializer as manifest decoding ([`de::from_value`]), so the wasm
         // bundle carries one copy of every type's code.
-        fn de<T: serde::de::DeserializeOwned>(v: &serde_json::Value) -> Result<Box<T>, String> {
+        fn de<T: serde::de::DeserializeOwned>(
+            v: &serde_json::Value,
+        ) -> Result<Box<T>, DecodeError> {
             de::from_value::<T>(v)
                 .map(Box::new)
-                .map_err(|e| e.to_string())
+                .map_err(|e| DecodeError::Invalid(e.to_string()))
         }
         Ok(match kind {
             "Pod" => Object::Pod(de(&value)?),
@@ -157,7 +179,7 @@ impl Object {
             "Namespace" => Object::Namespace(de(&value)?),
             "Event" => Object::Event(de(&value)?),
             "Endpoints" => Object::Endpoints(de(&value)?),
-            other => return Err(format!("unknown kind {other:?}")),
+            other => return Err(DecodeError::UnknownKind(other.to_string())),
         })
     }
 

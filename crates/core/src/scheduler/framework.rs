@@ -1,8 +1,10 @@
 //! The scheduling framework in small: plugin interfaces, statuses and the per-node view
 //! the plugins look at (kube-scheduler's `framework.NodeInfo`).
 
+use crate::model::ports::{self, HostPort};
 use crate::model::quantity;
 use crate::model::{Node, Pod, Taint, Toleration};
+use std::any::Any;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -202,7 +204,8 @@ pub struct PodInfo<'a> {
     pub requests: Resources,
     /// The requests with the scoring defaults for unset cpu/memory.
     pub non_zero_requests: Resources,
-    pub host_ports: Vec<(String, String, i32)>,
+    /// The ports its containers ask of the node's host.
+    pub host_ports: Vec<HostPort>,
     pub tolerations: &'a [Toleration],
     /// `spec.nodeSelector` as NodeAffinity compares it ([`NodeInfo::matches_selector`]).
     pub node_selector: Selector<'a>,
@@ -243,7 +246,7 @@ impl<'a> PodInfo<'a> {
             pod,
             requests,
             non_zero_requests,
-            host_ports: crate::scheduler::plugins::node_ports::host_ports(pod),
+            host_ports: ports::host_ports(pod),
             tolerations: spec
                 .and_then(|s| s.tolerations.as_deref())
                 .unwrap_or_default(),
@@ -286,13 +289,6 @@ pub struct NodeInfo<'a> {
     /// The labels as ids of the snapshot's label table (empty outside a snapshot).
     pub label_ids: Vec<(u32, u32)>,
     pub taints: &'a [Taint],
-    /// The taints with a NoSchedule or NoExecute effect (the ones that filter), by
-    /// their place in `taints`.
-    pub hard_taints: Vec<usize>,
-    /// Whether a taint has the PreferNoSchedule effect (the ones that score).
-    pub soft_taints: bool,
-    /// TaintToleration's reason for each taint, worked out once.
-    pub taint_reasons: Vec<Arc<str>>,
     /// `spec.unschedulable` (cordoned).
     pub unschedulable: bool,
     pub allocatable: Resources,
@@ -300,8 +296,36 @@ pub struct NodeInfo<'a> {
     pub requested: Resources,
     /// Sum of the bound pods' requests with scoring defaults for unset ones.
     pub non_zero_requested: Resources,
-    /// Host ports the bound pods use: (host IP, protocol, port).
-    pub used_ports: Vec<(String, String, i32)>,
+    /// Host ports the bound pods use.
+    pub used_ports: Vec<HostPort>,
+    /// What plugins worked out once for this node ([`FilterPlugin::prepare`]).
+    pub state: NodeState,
+}
+
+/// What plugins work out once per node when a snapshot is taken, each under a type of
+/// its own, and read back in Filter and Score (kube-scheduler's plugins keep such data
+/// in their own state; the framework only carries it). A node built outside a snapshot
+/// has none: a plugin then works its data out as it goes.
+#[derive(Clone, Default)]
+pub struct NodeState(Vec<Arc<dyn Any + Send + Sync>>);
+
+impl NodeState {
+    /// Keeps `value`, replacing a value of the same type.
+    pub fn insert<T: Any + Send + Sync>(&mut self, value: T) {
+        self.0.retain(|v| !v.is::<T>());
+        self.0.push(Arc::new(value));
+    }
+
+    /// The value of type `T`, if a plugin kept one.
+    pub fn get<T: Any>(&self) -> Option<&T> {
+        self.0.iter().find_map(|v| v.downcast_ref::<T>())
+    }
+}
+
+impl std::fmt::Debug for NodeState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "NodeState({} values)", self.0.len())
+    }
 }
 
 impl<'a> NodeInfo<'a> {
@@ -322,23 +346,6 @@ impl<'a> NodeInfo<'a> {
             labels,
             label_ids: Vec::new(),
             taints,
-            hard_taints: taints
-                .iter()
-                .enumerate()
-                .filter(|(_, t)| t.effect == "NoSchedule" || t.effect == "NoExecute")
-                .map(|(i, _)| i)
-                .collect(),
-            soft_taints: taints.iter().any(|t| t.effect == "PreferNoSchedule"),
-            taint_reasons: taints
-                .iter()
-                .map(|t| {
-                    Arc::from(format!(
-                        "node(s) had untolerated taint {{{}: {}}}",
-                        t.key,
-                        t.value.as_deref().unwrap_or_default()
-                    ))
-                })
-                .collect(),
             unschedulable: spec.and_then(|s| s.unschedulable).unwrap_or(false),
             allocatable: Resources {
                 milli_cpu: get("cpu"),
@@ -348,6 +355,7 @@ impl<'a> NodeInfo<'a> {
             requested: Resources::default(),
             non_zero_requested: Resources::default(),
             used_ports: Vec::new(),
+            state: NodeState::default(),
         }
     }
 
@@ -365,11 +373,7 @@ impl<'a> NodeInfo<'a> {
     /// Counts a pod bound (or assumed bound) to this node.
     pub fn add_pod(&mut self, pod: &Pod) {
         let (requests, non_zero_requests) = pod_requests_both(pod);
-        self.add_requests(
-            requests,
-            non_zero_requests,
-            &crate::scheduler::plugins::node_ports::host_ports(pod),
-        );
+        self.add_requests(requests, non_zero_requests, &ports::host_ports(pod));
     }
 
     /// Counts a pod whose PreFilter ran (kube-scheduler's AssumePod after scheduling).
@@ -377,7 +381,7 @@ impl<'a> NodeInfo<'a> {
         self.add_requests(pod.requests, pod.non_zero_requests, &pod.host_ports);
     }
 
-    fn add_requests(&mut self, r: Resources, nz: Resources, ports: &[(String, String, i32)]) {
+    fn add_requests(&mut self, r: Resources, nz: Resources, ports: &[HostPort]) {
         let add = |sum: &mut Resources, r: Resources| {
             sum.milli_cpu = sum.milli_cpu.saturating_add(r.milli_cpu);
             sum.memory = sum.memory.saturating_add(r.memory);
@@ -496,6 +500,10 @@ pub trait FilterPlugin {
         false
     }
     fn filter(&self, pod: &PodInfo<'_>, node: &NodeInfo<'_>) -> Status;
+
+    /// Works out once, for every node of a snapshot, what Filter and Score read of it
+    /// (kept in [`NodeInfo::state`]); the default keeps nothing.
+    fn prepare(&self, _nodes: &mut [NodeInfo<'_>]) {}
 
     /// Whether Filter reads only the node object and the pod's tolerations,
     /// nodeSelector, spec.nodeName and required node affinity (never the pods on the

@@ -6,6 +6,8 @@ pub mod equivalence;
 pub mod framework;
 pub mod plugins;
 pub mod queue;
+#[cfg(test)]
+pub(crate) mod testing;
 
 use crate::clock::{Rng, SimTime};
 use crate::model::{Node, Pod};
@@ -383,17 +385,9 @@ impl<'a> Snapshot<'a> {
             };
             info.label_ids = map.iter().map(|(k, v)| (id(k), id(v))).collect();
         }
-        // Nodes with the same taint share its reason text, so decisions tell their
-        // rejections apart by address.
-        let mut texts: std::collections::HashMap<Arc<str>, Arc<str>> =
-            std::collections::HashMap::new();
-        for info in &mut infos {
-            for reason in &mut info.taint_reasons {
-                *reason = texts
-                    .entry(reason.clone())
-                    .or_insert_with(|| reason.clone())
-                    .clone();
-            }
+        // What the plugins work out once per node.
+        for filter in &Profile::default().filters {
+            filter.prepare(&mut infos);
         }
         // A sorted vector, not a B-tree map: read-only after this, and the wasm bundle
         // then needs no map code for this key type.
@@ -757,9 +751,10 @@ impl Scheduler {
 }
 
 /// The place of `reasons` in a decision's table of them, added if new. Most nodes are
-/// rejected for one of a few reasons, shared (fixed texts, or a node's taint text the
-/// snapshot shares among nodes with the same taint), so they are told apart by
-/// address: the last one used is tried first, then the 16 before it.
+/// rejected for one of a few reasons, shared (fixed texts, or texts a plugin's
+/// `prepare` shares among a snapshot's nodes, as TaintToleration does a taint's), so
+/// they are told apart by address: the last one used is tried first, then the 16
+/// before it.
 fn intern_reasons(table: &mut Vec<Reasons>, last: &mut usize, reasons: &Reasons) -> u32 {
     let same = |a: &Reasons| a.same_as(reasons);
     if table.get(*last).is_some_and(same) {

@@ -48,7 +48,7 @@ fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) 
     };
     let selector = match p.string("selector").map(Selector::parse).transpose() {
         Ok(s) => s.unwrap_or_default(),
-        Err(e) => return out.fail(e),
+        Err(e) => return out.fail(e.to_string()),
     };
     let listed = list(
         cluster,

@@ -168,3 +168,280 @@ impl ScorePlugin for NodeAffinity {
         default_normalize(scores, false);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scheduler::testing::{filter, make_node, make_pod, scores, MakePod};
+
+    fn rejected() -> Option<Status> {
+        Some(Status::unresolvable(ERR_REASON_POD))
+    }
+
+    fn required(expressions: &[(&str, &str, &[&str])]) -> MakePod {
+        make_pod().required_term(expressions, &[])
+    }
+
+    /// kube-scheduler's `TestNodeAffinity` (Filter, with PreFilter's skip).
+    #[test]
+    fn filter_follows_the_node_selector_and_required_terms() {
+        let ok = Some(Status::success());
+        let foo_bar: &[(&str, &str)] = &[("foo", "bar")];
+        // (name, pod, the node's labels, the node's name, the verdict).
+        type Case<'a> = (
+            &'a str,
+            Pod,
+            &'a [(&'a str, &'a str)],
+            &'a str,
+            Option<Status>,
+        );
+        let cases: Vec<Case> = vec![
+            (
+                "missing labels",
+                make_pod().node_selector("foo", "bar").obj(),
+                &[],
+                "n",
+                rejected(),
+            ),
+            (
+                "same labels",
+                make_pod().node_selector("foo", "bar").obj(),
+                foo_bar,
+                "n",
+                ok.clone(),
+            ),
+            (
+                "node labels are a superset",
+                make_pod().node_selector("foo", "bar").obj(),
+                &[("foo", "bar"), ("baz", "blah")],
+                "n",
+                ok.clone(),
+            ),
+            (
+                "node labels are a subset",
+                make_pod()
+                    .node_selector("foo", "bar")
+                    .node_selector("baz", "blah")
+                    .obj(),
+                foo_bar,
+                "n",
+                rejected(),
+            ),
+            (
+                "In matches",
+                required(&[("foo", "In", &["bar", "value2"])]).obj(),
+                foo_bar,
+                "n",
+                ok.clone(),
+            ),
+            (
+                "Gt matches",
+                required(&[("kernel-version", "Gt", &["0204"])]).obj(),
+                &[("kernel-version", "0206")],
+                "n",
+                ok.clone(),
+            ),
+            (
+                "NotIn matches",
+                required(&[("mem-type", "NotIn", &["DDR", "DDR2"])]).obj(),
+                &[("mem-type", "DDR3")],
+                "n",
+                ok.clone(),
+            ),
+            (
+                "Exists matches",
+                required(&[("GPU", "Exists", &[])]).obj(),
+                &[("GPU", "NVIDIA-GRID-K1")],
+                "n",
+                ok.clone(),
+            ),
+            (
+                "In does not match",
+                required(&[("foo", "In", &["value1", "value2"])]).obj(),
+                foo_bar,
+                "n",
+                rejected(),
+            ),
+            (
+                "an empty term matches no node",
+                required(&[]).obj(),
+                foo_bar,
+                "n",
+                rejected(),
+            ),
+            (
+                "no affinity: the plugin is skipped",
+                make_pod().obj(),
+                foo_bar,
+                "n",
+                None,
+            ),
+            (
+                "expressions of a term are ANDed (match)",
+                required(&[("GPU", "Exists", &[]), ("GPU", "NotIn", &["AMD", "INTER"])]).obj(),
+                &[("GPU", "NVIDIA-GRID-K1")],
+                "n",
+                ok.clone(),
+            ),
+            (
+                "expressions of a term are ANDed (no match)",
+                required(&[("GPU", "Exists", &[]), ("GPU", "In", &["AMD", "INTER"])]).obj(),
+                &[("GPU", "NVIDIA-GRID-K1")],
+                "n",
+                rejected(),
+            ),
+            (
+                "terms are ORed",
+                required(&[("foo", "In", &["bar", "value2"])])
+                    .required_term(&[("diffkey", "In", &["wrong", "value2"])], &[])
+                    .obj(),
+                foo_bar,
+                "n",
+                ok.clone(),
+            ),
+            (
+                "nodeSelector and affinity both satisfied",
+                required(&[("foo", "Exists", &[])])
+                    .node_selector("foo", "bar")
+                    .obj(),
+                foo_bar,
+                "n",
+                ok.clone(),
+            ),
+            (
+                "affinity satisfied, nodeSelector not",
+                required(&[("foo", "Exists", &[])])
+                    .node_selector("foo", "bar")
+                    .obj(),
+                &[("foo", "barrrrrr")],
+                "n",
+                rejected(),
+            ),
+            (
+                // The API server rejects such a pod in Kubernetes (and kube-scheduler's
+                // test has it match no node); Podlab compares the value as text.
+                "an invalid value in a term",
+                required(&[("foo", "NotIn", &["invalid value: ___@#$%^"])]).obj(),
+                foo_bar,
+                "n",
+                ok.clone(),
+            ),
+            (
+                "matchFields In on metadata.name (match)",
+                make_pod()
+                    .required_term(&[], &[("metadata.name", "In", &["node1"])])
+                    .obj(),
+                &[],
+                "node1",
+                ok.clone(),
+            ),
+            (
+                "matchFields In on metadata.name (no match)",
+                make_pod()
+                    .required_term(&[], &[("metadata.name", "In", &["node1"])])
+                    .obj(),
+                &[],
+                "node2",
+                rejected(),
+            ),
+            (
+                "two terms: fields do not match, expressions do",
+                make_pod()
+                    .required_term(
+                        &[],
+                        &[
+                            ("metadata.name", "In", &["node1"]),
+                            ("metadata.name", "In", &["node2"]),
+                        ],
+                    )
+                    .required_term(&[("foo", "In", &["bar"])], &[])
+                    .obj(),
+                foo_bar,
+                "node2",
+                ok.clone(),
+            ),
+            (
+                "one term: fields do not match, expressions do",
+                make_pod()
+                    .required_term(
+                        &[("foo", "In", &["bar"])],
+                        &[("metadata.name", "In", &["node1"])],
+                    )
+                    .obj(),
+                foo_bar,
+                "node2",
+                rejected(),
+            ),
+        ];
+        for (name, pod, labels, node_name, want) in cases {
+            let node = labels
+                .iter()
+                .fold(make_node(node_name), |n, (k, v)| n.label(k, v))
+                .obj();
+            assert_eq!(filter(&NodeAffinity, &pod, &node, &[]), want, "{name}");
+        }
+    }
+
+    /// kube-scheduler's `TestNodeAffinityPriority`: the weights of the matching preferred
+    /// terms, normalized to the largest.
+    #[test]
+    fn score_sums_the_weights_of_matching_preferred_terms() {
+        let label = |name: &str, labels: &[(&str, &str)]| {
+            labels
+                .iter()
+                .fold(make_node(name), |n, (k, v)| n.label(k, v))
+                .obj()
+        };
+        let label1: &[(&str, &str)] = &[("foo", "bar")];
+        let label2: &[(&str, &str)] = &[("key", "value")];
+        let label3: &[(&str, &str)] = &[("az", "az1")];
+        let label4: &[(&str, &str)] = &[("abc", "az11"), ("def", "az22")];
+        let label5: &[(&str, &str)] = &[("foo", "bar"), ("key", "value"), ("az", "az1")];
+        let affinity1 = || make_pod().preferred_term(2, &[("foo", "In", &["bar"])]);
+        let affinity2 = make_pod()
+            .preferred_term(2, &[("foo", "In", &["bar"])])
+            .preferred_term(4, &[("key", "In", &["value"])])
+            .preferred_term(
+                5,
+                &[
+                    ("foo", "In", &["bar"]),
+                    ("key", "In", &["value"]),
+                    ("az", "In", &["az1"]),
+                ],
+            );
+        let three = |a, b, c| vec![label("node1", a), label("node2", b), label("node3", c)];
+        let cases = [
+            (
+                "no node affinity: the plugin is skipped",
+                make_pod().obj(),
+                three(label1, label2, label3),
+                None,
+            ),
+            (
+                "no node matches the preferred terms",
+                affinity1().obj(),
+                three(label4, label2, label3),
+                Some((vec![0, 0, 0], vec![0, 0, 0])),
+            ),
+            (
+                "only node1 matches",
+                affinity1().obj(),
+                three(label1, label2, label3),
+                Some((vec![2, 0, 0], vec![100, 0, 0])),
+            ),
+            (
+                "every node matches, with different weights",
+                affinity2.obj(),
+                vec![
+                    label("node1", label1),
+                    label("node5", label5),
+                    label("node2", label2),
+                ],
+                Some((vec![2, 11, 4], vec![18, 100, 36])),
+            ),
+        ];
+        for (name, pod, nodes, want) in cases {
+            assert_eq!(scores(&NodeAffinity, &pod, &nodes, &[]), want, "{name}");
+        }
+    }
+}

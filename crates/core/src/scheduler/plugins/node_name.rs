@@ -32,3 +32,40 @@ impl FilterPlugin for NodeName {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scheduler::testing::{filter, make_node, make_pod};
+
+    /// kube-scheduler's `TestNodeName`, with PreFilter's skip for a pod without one.
+    #[test]
+    fn a_pod_naming_a_node_fits_only_there() {
+        let foo = make_node("foo").obj();
+        let cases = [
+            (
+                "no host specified: the plugin is skipped",
+                make_pod().obj(),
+                None,
+            ),
+            (
+                "an empty nodeName is none",
+                make_pod().node_name("").obj(),
+                None,
+            ),
+            (
+                "host matches",
+                make_pod().node_name("foo").obj(),
+                Some(Status::success()),
+            ),
+            (
+                "host doesn't match",
+                make_pod().node_name("bar").obj(),
+                Some(Status::unresolvable(ERR_REASON)),
+            ),
+        ];
+        for (name, pod, want) in cases {
+            assert_eq!(filter(&NodeName, &pod, &foo, &[]), want, "{name}");
+        }
+    }
+}

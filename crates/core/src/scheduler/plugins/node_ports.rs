@@ -11,33 +11,6 @@ pub const ERR_REASON: &str = "node(s) didn't have free ports for the requested p
 
 pub struct NodePorts;
 
-/// (host IP, protocol, host port) for every container port with a hostPort.
-pub fn host_ports(pod: &Pod) -> Vec<(String, String, i32)> {
-    let Some(spec) = &pod.spec else {
-        return Vec::new();
-    };
-    spec.containers
-        .iter()
-        .chain(spec.init_containers.iter().flatten())
-        .flat_map(|c| c.ports.iter().flatten())
-        .filter(|p| p.host_port.is_some_and(|h| h > 0))
-        .map(|p| {
-            (
-                p.host_ip
-                    .clone()
-                    .filter(|ip| !ip.is_empty())
-                    .unwrap_or_else(|| "0.0.0.0".into()),
-                p.protocol.clone().unwrap_or_else(|| "TCP".into()),
-                p.host_port.unwrap_or_default(),
-            )
-        })
-        .collect()
-}
-
-fn conflicts(a: &(String, String, i32), b: &(String, String, i32)) -> bool {
-    a.1 == b.1 && a.2 == b.2 && (a.0 == b.0 || a.0 == "0.0.0.0" || b.0 == "0.0.0.0")
-}
-
 impl FilterPlugin for NodePorts {
     fn name(&self) -> &'static str {
         "NodePorts"
@@ -52,7 +25,7 @@ impl FilterPlugin for NodePorts {
         if pod
             .host_ports
             .iter()
-            .any(|w| node.used_ports.iter().any(|u| conflicts(w, u)))
+            .any(|w| node.used_ports.iter().any(|u| w.conflicts(u)))
         {
             Status::unschedulable(ERR_REASON)
         } else {
@@ -72,19 +45,178 @@ impl FilterPlugin for NodePorts {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scheduler::testing::{filter, make_node, make_pod};
 
+    fn pod(ports: &[&str]) -> Pod {
+        ports
+            .iter()
+            .fold(make_pod(), |p, port| p.host_port(port))
+            .obj()
+    }
+
+    /// kube-scheduler's `TestNodePorts` and `TestFits`: the pod's host ports against
+    /// the ones the node's pods use (`protocol/ip/port`).
     #[test]
-    fn host_ports_conflict_as_kube_scheduler_checks() {
-        let t = |ip: &str, proto: &str, port: i32| (ip.to_string(), proto.to_string(), port);
-        let cases = [
-            (t("0.0.0.0", "TCP", 80), t("10.0.0.1", "TCP", 80), true),
-            (t("10.0.0.1", "TCP", 80), t("10.0.0.2", "TCP", 80), false),
-            (t("10.0.0.1", "TCP", 80), t("10.0.0.1", "UDP", 80), false),
-            (t("10.0.0.1", "TCP", 80), t("10.0.0.1", "TCP", 81), false),
-            (t("10.0.0.1", "TCP", 80), t("0.0.0.0", "TCP", 80), true),
+    fn host_ports_must_be_free_on_the_node() {
+        let taken = Some(Status::unschedulable(ERR_REASON));
+        let free = Some(Status::success());
+        // (name, the pod's host ports, the ones the node's pod uses, the verdict).
+        type Case<'a> = (&'a str, &'a [&'a str], &'a [&'a str], Option<Status>);
+        let cases: [Case; 18] = [
+            (
+                "no host ports: the plugin is skipped",
+                &[],
+                &["TCP/127.0.0.1/8080"],
+                None,
+            ),
+            (
+                "other port",
+                &["UDP/127.0.0.1/8080"],
+                &["UDP/127.0.0.1/9090"],
+                free.clone(),
+            ),
+            (
+                "same udp port",
+                &["UDP/127.0.0.1/8080"],
+                &["UDP/127.0.0.1/8080"],
+                taken.clone(),
+            ),
+            (
+                "same tcp port",
+                &["TCP/127.0.0.1/8080"],
+                &["TCP/127.0.0.1/8080"],
+                taken.clone(),
+            ),
+            (
+                "different host ip",
+                &["TCP/127.0.0.1/8080"],
+                &["TCP/127.0.0.2/8080"],
+                free.clone(),
+            ),
+            (
+                "different protocol",
+                &["UDP/127.0.0.1/8080"],
+                &["TCP/127.0.0.1/8080"],
+                free.clone(),
+            ),
+            (
+                "second udp port conflict",
+                &["UDP/127.0.0.1/8000", "UDP/127.0.0.1/8080"],
+                &["UDP/127.0.0.1/8080"],
+                taken.clone(),
+            ),
+            (
+                "first tcp port conflict",
+                &["TCP/127.0.0.1/8001", "UDP/127.0.0.1/8080"],
+                &["TCP/127.0.0.1/8001", "UDP/127.0.0.1/8081"],
+                taken.clone(),
+            ),
+            (
+                "tcp conflict with 0.0.0.0 asked",
+                &["TCP/0.0.0.0/8001"],
+                &["TCP/127.0.0.1/8001"],
+                taken.clone(),
+            ),
+            (
+                "tcp conflict with 0.0.0.0 among several",
+                &["TCP/10.0.10.10/8001", "TCP/0.0.0.0/8001"],
+                &["TCP/127.0.0.1/8001"],
+                taken.clone(),
+            ),
+            (
+                "tcp conflict with 0.0.0.0 used",
+                &["TCP/127.0.0.1/8001"],
+                &["TCP/0.0.0.0/8001"],
+                taken.clone(),
+            ),
+            (
+                "0.0.0.0 on another protocol",
+                &["UDP/127.0.0.1/8001"],
+                &["TCP/0.0.0.0/8001"],
+                free.clone(),
+            ),
+            (
+                "udp conflict with 0.0.0.0 used",
+                &["UDP/127.0.0.1/8001"],
+                &["TCP/0.0.0.0/8001", "UDP/0.0.0.0/8001"],
+                taken.clone(),
+            ),
+            (
+                "an unset host IP is 0.0.0.0, an unset protocol TCP",
+                &["//8001"],
+                &["TCP/127.0.0.1/8001"],
+                taken.clone(),
+            ),
+            (
+                "non-conflicting ports",
+                &["TCP/127.0.0.1/80"],
+                &["TCP/127.0.0.1/9090"],
+                free.clone(),
+            ),
+            (
+                "multiple non-conflicting ports",
+                &[
+                    "TCP/127.0.0.1/80",
+                    "TCP/127.0.1.1/80",
+                    "TCP/127.0.1.1/90",
+                    "TCP/127.0.1.1/100",
+                ],
+                &[
+                    "TCP/127.0.0.1/9090",
+                    "TCP/127.0.0.1/9191",
+                    "TCP/127.0.1.1/8080",
+                ],
+                free.clone(),
+            ),
+            (
+                "same ports on different protocols",
+                &["TCP/127.0.0.1/80"],
+                &["UDP/127.0.0.1/80"],
+                free.clone(),
+            ),
+            (
+                "multiple ports, some conflicting",
+                &[
+                    "TCP/127.0.0.1/80",
+                    "TCP/127.0.1.1/80",
+                    "TCP/127.0.1.1/90",
+                    "TCP/127.0.1.1/100",
+                ],
+                &[
+                    "TCP/127.0.0.1/9090",
+                    "TCP/127.0.1.1/90",
+                    "TCP/127.0.1.1/8080",
+                ],
+                taken.clone(),
+            ),
         ];
-        for (a, b, want) in cases {
-            assert_eq!(conflicts(&a, &b), want, "{a:?} {b:?}");
+        let node = make_node("n").obj();
+        for (name, wanted, used, want) in cases {
+            let bound = [pod(used)];
+            assert_eq!(
+                filter(&NodePorts, &pod(wanted), &node, &bound),
+                want,
+                "{name}"
+            );
         }
+    }
+
+    /// A deleted bound pod may free a port; node events follow the node rule.
+    #[test]
+    fn queueing_hints() {
+        let p = pod(&["TCP//8080"]);
+        assert_eq!(
+            NodePorts.queueing_hint(&p, &ClusterEvent::AssignedPodDeleted),
+            QueueingHint::Queue
+        );
+        let node = make_node("n").obj();
+        assert_eq!(
+            NodePorts.queueing_hint(&p, &ClusterEvent::NodeAdded(&node)),
+            QueueingHint::Queue
+        );
+        assert_eq!(
+            NodePorts.queueing_hint(&p, &ClusterEvent::PodTolerationsChanged),
+            QueueingHint::Skip
+        );
     }
 }

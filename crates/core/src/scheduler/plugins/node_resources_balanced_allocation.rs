@@ -114,3 +114,62 @@ mod tests {
         assert!(!NodeResourcesBalancedAllocation.skip(&PodInfo::new(&pod("100m", "0"))));
     }
 }
+
+#[cfg(test)]
+mod kube_tests {
+    use super::*;
+    use crate::scheduler::testing::{make_node, make_pod, scores};
+
+    /// kube-scheduler's `TestNodeResourcesBalancedAllocation` (the standard-deviation
+    /// scoring of v1.26 on, before requests of the pod itself were set apart).
+    #[test]
+    fn score_prefers_balanced_nodes() {
+        let node =
+            |name: &str, cpu: &str, mem: &str| make_node(name).allocatable(cpu, mem, "110").obj();
+        // Best effort: PreScore skips the plugin.
+        let nodes = [node("node1", "4", "10000"), node("node2", "4", "10000")];
+        assert_eq!(
+            scores(
+                &NodeResourcesBalancedAllocation,
+                &make_pod().obj(),
+                &nodes,
+                &[]
+            ),
+            None
+        );
+        // node1: cpu 3000/4000 = 0.75, memory 5000/10000 = 0.5, std 0.125: 87;
+        // node2: 0.5 and 0.5: 100.
+        let pod = make_pod()
+            .req("1000m", "2000")
+            .container_req("2000m", "3000")
+            .obj();
+        let nodes = [node("node1", "4", "10000"), node("node2", "6", "10000")];
+        assert_eq!(
+            scores(&NodeResourcesBalancedAllocation, &pod, &nodes, &[]),
+            Some((vec![87, 100], vec![87, 100]))
+        );
+        // Pods already there count (with their requests as set, no defaults): node2's
+        // 3000m and 5000 make cpu 0.6 and memory 0.5.
+        let nodes = [node("node1", "10", "20000"), node("node2", "10", "20000")];
+        let bound = [
+            make_pod().node_name("node1").req("3000m", "").obj(),
+            make_pod().node_name("node2").req("3000m", "5000").obj(),
+        ];
+        // node1: cpu 0.6, memory 0.25: std 0.175 → 82; node2: cpu 0.6, memory 0.5: 95.
+        assert_eq!(
+            scores(&NodeResourcesBalancedAllocation, &pod, &nodes, &bound),
+            Some((vec![82, 95], vec![82, 95]))
+        );
+        // A fraction over 1 counts as 1: cpu 1.0, memory 0.5 → 75.
+        let nodes = [node("node1", "4", "10000")];
+        assert_eq!(
+            scores(
+                &NodeResourcesBalancedAllocation,
+                &make_pod().req("8", "5000").obj(),
+                &nodes,
+                &[]
+            ),
+            Some((vec![75], vec![75]))
+        );
+    }
+}

@@ -34,3 +34,59 @@ impl FilterPlugin for NodeUnschedulable {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scheduler::testing::{filter, make_node, make_pod};
+
+    /// kube-scheduler's `TestNodeUnschedulable`.
+    #[test]
+    fn cordoned_nodes_take_only_pods_that_tolerate_it() {
+        let cordoned = make_node("n").unschedulable().obj();
+        let normal = make_node("n").obj();
+        let cases = [
+            (
+                "does not schedule a pod to an unschedulable node",
+                make_pod().obj(),
+                &cordoned,
+                Status::unresolvable(ERR_REASON),
+            ),
+            (
+                "schedules a pod to a normal node",
+                make_pod().obj(),
+                &normal,
+                Status::success(),
+            ),
+            (
+                "schedules a pod tolerating the unschedulable taint",
+                make_pod()
+                    .toleration("node.kubernetes.io/unschedulable", "", "", "NoSchedule")
+                    .obj(),
+                &cordoned,
+                Status::success(),
+            ),
+            (
+                "an Exists toleration of every key tolerates it too",
+                make_pod().toleration("", "Exists", "", "").obj(),
+                &cordoned,
+                Status::success(),
+            ),
+            (
+                "a toleration for another effect does not",
+                make_pod()
+                    .toleration("node.kubernetes.io/unschedulable", "", "", "NoExecute")
+                    .obj(),
+                &cordoned,
+                Status::unresolvable(ERR_REASON),
+            ),
+        ];
+        for (name, pod, node, want) in cases {
+            assert_eq!(
+                filter(&NodeUnschedulable, &pod, node, &[]),
+                Some(want),
+                "{name}"
+            );
+        }
+    }
+}
