@@ -2,7 +2,7 @@
 //! next event, speed), the theme switch and the share link.
 
 use crate::common::clock_text;
-use crate::persist::{self, Persistence, Theme};
+use crate::persist::{self, Theme};
 use podlab_core::clock::SimTime;
 use yew::prelude::*;
 
@@ -16,22 +16,29 @@ pub enum Clock {
     NextEvent,
 }
 
-/// What the top bar shows.
-pub struct Header<'a> {
-    pub notice: Option<&'a str>,
+/// What the top bar shows, and where its buttons send.
+#[derive(Properties, PartialEq)]
+pub struct HeaderProps {
+    pub notice: Option<AttrValue>,
     pub now: SimTime,
     pub playing: bool,
     pub speed: u32,
-    pub persist: &'a Persistence,
+    pub theme: Theme,
+    /// The last share link made, shown for copying.
+    pub share_url: Option<AttrValue>,
+    pub clock: Callback<Clock>,
+    pub save: Callback<persist::Msg>,
 }
 
-pub fn header(h: &Header, clock: &Callback<Clock>, save: &Callback<persist::Msg>) -> Html {
+#[function_component(Header)]
+pub fn header(h: &HeaderProps) -> Html {
+    let (clock, save) = (&h.clock, &h.save);
     let speeds = [1u32, 10, 100];
-    let dark = h.persist.theme == Theme::Dark;
+    let dark = h.theme == Theme::Dark;
     html! {
         <header class="topbar">
             <h1 class="brand">{"Podlab"}</h1>
-            { for h.notice.map(|n| html! { <div class="notice" role="alert" data-notice="">{ n }</div> }) }
+            { for h.notice.clone().map(|n| html! { <div class="notice" role="alert" data-notice="">{ n }</div> }) }
             <span class="version">{ format!("Kubernetes {}", podlab_core::model::KUBERNETES_VERSION) }</span>
             <div class="clock" role="group" aria-label="Simulated clock">
                 <button data-action="play" onclick={clock.reform(|_| Clock::TogglePlay)}
@@ -56,7 +63,7 @@ pub fn header(h: &Header, clock: &Callback<Clock>, save: &Callback<persist::Msg>
             <div class="share" role="group" aria-label="Share">
                 <button data-action="share" onclick={save.reform(|_| persist::Msg::Share)}
                     title="A link that opens this workspace (manifest, cluster, clock, lesson) in any browser">{"Share"}</button>
-                { for h.persist.share_url.as_ref().map(|url| html! {
+                { for h.share_url.as_ref().map(|url| html! {
                     <input class="share-url" data-share-url="" readonly=true value={url.clone()}
                         aria-label="Share link (select and copy)"
                         onfocus={Callback::from(|e: FocusEvent| {

@@ -80,12 +80,21 @@ impl Lessons {
     }
 
     pub fn view(&self, send: &Callback<Msg>) -> Html {
-        lessons_panel(self, send)
+        html! { <LessonsPanel lesson={self.lesson} done={self.done.clone()} send={send.clone()} /> }
     }
 }
 
+#[derive(Properties, PartialEq)]
+pub struct LessonsProps {
+    lesson: Option<usize>,
+    done: Vec<bool>,
+    send: Callback<Msg>,
+}
+
 /// The chapter's lessons: the list, or the open lesson's steps with their checks.
-fn lessons_panel(app: &Lessons, send: &Callback<Msg>) -> Html {
+#[function_component(LessonsPanel)]
+fn lessons_panel(props: &LessonsProps) -> Html {
+    let (app, send) = (props, &props.send);
     let lessons = podlab_core::lessons::lessons();
     let Some((i, lesson)) = app.lesson.and_then(|i| lessons.get(i).map(|l| (i, l))) else {
         return html! {

@@ -294,17 +294,13 @@ impl Component for App {
         let o = &self.options;
         let s = &self.send;
         let panel = |name: &str, html: Html| if o.shows(name) { html } else { Html::default() };
-        let top = header::Header {
-            notice: self.notice.as_deref(),
-            now: self.cluster.now(),
-            playing: self.playing,
-            speed: self.speed,
-            persist: &self.persist,
-        };
         let shows = |name: &str| o.shows(name);
         html! {
             <div class={classes!("app", o.embed.then_some("embed"))} data-embed={o.embed.to_string()}>
-                { header::header(&top, &s.clock, &s.persist) }
+                <header::Header notice={self.notice.clone().map(AttrValue::from)} now={self.cluster.now()}
+                    playing={self.playing} speed={self.speed} theme={self.persist.theme}
+                    share_url={self.persist.share_url.clone().map(AttrValue::from)}
+                    clock={s.clock.clone()} save={s.persist.clone()} />
                 <main class={classes!("layout", (!o.panels.is_empty()).then_some("chosen-panels"))}>
                     { panel("editor", self.editor.view(&s.editor)) }
                     { panel("terminal", self.terminal.view(&s.terminal)) }

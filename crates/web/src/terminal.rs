@@ -26,6 +26,7 @@ pub enum Msg {
 }
 
 /// One command typed in the terminal and what it printed.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TermEntry {
     /// The shell's prompt when the command was typed (`k8s@k8s-master-01:~$ `).
     pub prompt: String,
@@ -35,7 +36,8 @@ pub struct TermEntry {
 }
 
 pub struct Terminal {
-    entries: Vec<TermEntry>,
+    /// Shared with the screen's props: an unchanged screen is not redrawn.
+    entries: std::rc::Rc<Vec<TermEntry>>,
     /// The shell behind the terminal: k8s@k8s-master-01, then sudo -i or ssh on top.
     session: Session,
     input: String,
@@ -48,7 +50,7 @@ pub struct Terminal {
 impl Default for Terminal {
     fn default() -> Terminal {
         Terminal {
-            entries: Vec::new(),
+            entries: Default::default(),
             session: Session::new(TERMINAL_NODE),
             input: String::new(),
             history_pos: None,
@@ -108,13 +110,13 @@ impl Terminal {
             Msg::Interrupt => {
                 // Ctrl-C: ends `kubectl logs -f`, or drops the line being typed.
                 if self.session.interrupt() {
-                    if let Some(entry) = self.entries.last_mut() {
+                    if let Some(entry) = std::rc::Rc::make_mut(&mut self.entries).last_mut() {
                         entry.stdout.push_str("^C\n");
                     }
                 } else {
                     let prompt = self.session.prompt();
                     let command = format!("{}^C", std::mem::take(&mut self.input));
-                    self.entries.push(TermEntry {
+                    std::rc::Rc::make_mut(&mut self.entries).push(TermEntry {
                         prompt,
                         command,
                         stdout: String::new(),
@@ -128,7 +130,7 @@ impl Terminal {
 
     /// A fresh login and an empty screen (a new cluster for a lesson).
     pub fn reset(&mut self) {
-        self.entries.clear();
+        std::rc::Rc::make_mut(&mut self.entries).clear();
         self.session = Session::new(TERMINAL_NODE);
     }
 
@@ -137,11 +139,11 @@ impl Terminal {
     pub fn run(&mut self, cluster: &mut Cluster, files: &[EditorFile], line: &str) {
         let prompt = self.session.prompt();
         if line == "clear" {
-            self.entries.clear();
+            std::rc::Rc::make_mut(&mut self.entries).clear();
             return;
         }
         if line.is_empty() {
-            self.entries.push(TermEntry {
+            std::rc::Rc::make_mut(&mut self.entries).push(TermEntry {
                 prompt,
                 command: String::new(),
                 stdout: String::new(),
@@ -159,7 +161,7 @@ impl Terminal {
                 Stream::Stderr => stderr.push_str(&text),
             }
         }
-        self.entries.push(TermEntry {
+        std::rc::Rc::make_mut(&mut self.entries).push(TermEntry {
             prompt,
             command: line.into(),
             stdout,
@@ -175,7 +177,7 @@ impl Terminal {
         }
         let mut changed = false;
         for (stream, data) in cluster.terminal_follow(&mut self.session) {
-            if let Some(entry) = self.entries.last_mut() {
+            if let Some(entry) = std::rc::Rc::make_mut(&mut self.entries).last_mut() {
                 let text = String::from_utf8_lossy(&data);
                 match stream {
                     Stream::Stdout => entry.stdout.push_str(&text),
@@ -188,63 +190,88 @@ impl Terminal {
     }
 
     pub fn view(&self, send: &Callback<Msg>) -> Html {
-        let oninput = send.reform(|e: InputEvent| {
-            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-            Msg::Input(input.value())
-        });
-        let onkeydown = keys(send, |e: KeyboardEvent| match e.key().as_str() {
-            "Enter" => Some(Msg::Run),
-            "ArrowUp" => {
-                e.prevent_default();
-                Some(Msg::History(-1))
-            }
-            "ArrowDown" => {
-                e.prevent_default();
-                Some(Msg::History(1))
-            }
-            // Tab completes; Shift+Tab still moves the focus out (no keyboard trap).
-            "Tab" if !e.shift_key() => {
-                e.prevent_default();
-                Some(Msg::Complete)
-            }
-            // Ctrl-C interrupts, unless text is selected to be copied.
-            "c" if e.ctrl_key() => {
-                let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-                let selected =
-                    input.selection_start().ok().flatten() != input.selection_end().ok().flatten();
-                (!selected).then(|| {
-                    e.prevent_default();
-                    Msg::Interrupt
-                })
-            }
-            _ => None,
-        });
         let following = self.session.following();
         html! {
-            <section class="terminal" data-terminal="" aria-label="Terminal">
-                <div class="pane-title"><span>{"Terminal"}</span><span class="hint">{"kubectl · ssh NODE · sudo -i · Tab completes (Shift+Tab leaves) · ↑/↓ history · clear"}</span></div>
-                <div class="screen" data-terminal-screen="">
-                    { for self.entries.iter().map(|e| html! {
-                        <div class="entry" data-terminal-entry="">
-                            <div class="prompt-line"><span class="prompt">{ &e.prompt }</span>{ &e.command }</div>
-                            if !e.stdout.is_empty() { <pre class="stdout" data-terminal-output="">{ &e.stdout }</pre> }
-                            if !e.stderr.is_empty() { <pre class="stderr" data-terminal-error="">{ &e.stderr }</pre> }
-                        </div>
-                    }) }
-                    if !self.completions.is_empty() {
-                        <pre class="stdout completions" data-completions="">{ self.completions.join("  ") }</pre>
-                    }
-                    <div class="prompt-line input-line" data-following={following.to_string()}>
-                        // While `kubectl logs -f` runs there is no prompt, as in a terminal.
-                        <span class="prompt" data-terminal-prompt="">{ if following { String::new() } else { self.session.prompt() } }</span>
-                        <input data-terminal-input="" type="text" spellcheck="false" autocomplete="off"
-                            aria-label="Terminal command"
-                            placeholder={ if following { "Ctrl-C stops it" } else { "kubectl get pods -o wide" } }
-                            value={self.input.clone()} {oninput} {onkeydown} />
-                    </div>
-                </div>
-            </section>
+            <Screen entries={self.entries.clone()}
+                completions={AttrValue::from(self.completions.join("  "))}
+                prompt={AttrValue::from(if following { String::new() } else { self.session.prompt() })}
+                {following} input={AttrValue::from(self.input.clone())} send={send.clone()} />
         }
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ScreenProps {
+    entries: std::rc::Rc<Vec<TermEntry>>,
+    /// What Tab offered, when several completions fit.
+    completions: AttrValue,
+    /// The shell's prompt (none while a following command runs).
+    prompt: AttrValue,
+    following: bool,
+    input: AttrValue,
+    send: Callback<Msg>,
+}
+
+/// The terminal's screen: the commands typed and their output, and the input line.
+#[function_component(Screen)]
+fn screen(props: &ScreenProps) -> Html {
+    let send = &props.send;
+    let following = props.following;
+    let oninput = send.reform(|e: InputEvent| {
+        let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+        Msg::Input(input.value())
+    });
+    let onkeydown = keys(send, |e: KeyboardEvent| match e.key().as_str() {
+        "Enter" => Some(Msg::Run),
+        "ArrowUp" => {
+            e.prevent_default();
+            Some(Msg::History(-1))
+        }
+        "ArrowDown" => {
+            e.prevent_default();
+            Some(Msg::History(1))
+        }
+        // Tab completes; Shift+Tab still moves the focus out (no keyboard trap).
+        "Tab" if !e.shift_key() => {
+            e.prevent_default();
+            Some(Msg::Complete)
+        }
+        // Ctrl-C interrupts, unless text is selected to be copied.
+        "c" if e.ctrl_key() => {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            let selected =
+                input.selection_start().ok().flatten() != input.selection_end().ok().flatten();
+            (!selected).then(|| {
+                e.prevent_default();
+                Msg::Interrupt
+            })
+        }
+        _ => None,
+    });
+    html! {
+        <section class="terminal" data-terminal="" aria-label="Terminal">
+            <div class="pane-title"><span>{"Terminal"}</span><span class="hint">{"kubectl · ssh NODE · sudo -i · Tab completes (Shift+Tab leaves) · ↑/↓ history · clear"}</span></div>
+            <div class="screen" data-terminal-screen="">
+                { for props.entries.iter().map(|e| html! {
+                    <div class="entry" data-terminal-entry="">
+                        <div class="prompt-line"><span class="prompt">{ &e.prompt }</span>{ &e.command }</div>
+                        if !e.stdout.is_empty() { <pre class="stdout" data-terminal-output="">{ &e.stdout }</pre> }
+                        if !e.stderr.is_empty() { <pre class="stderr" data-terminal-error="">{ &e.stderr }</pre> }
+                    </div>
+                }) }
+                if !props.completions.is_empty() {
+                    <pre class="stdout completions" data-completions="">{ props.completions.clone() }</pre>
+                }
+                <div class="prompt-line input-line" data-following={following.to_string()}>
+                    // While `kubectl logs -f` runs there is no prompt, as in a terminal.
+                    <span class="prompt" data-terminal-prompt="">{ props.prompt.clone() }</span>
+                    <input data-terminal-input="" type="text" spellcheck="false" autocomplete="off"
+                        aria-label="Terminal command"
+                        placeholder={ if following { "Ctrl-C stops it" } else { "kubectl get pods -o wide" } }
+                        value={props.input.clone()} {oninput} {onkeydown} />
+                </div>
+            </div>
+        </section>
     }
 }
 
