@@ -20,7 +20,7 @@ pub enum Selected {
 }
 
 /// The outcome of the last Apply (or of an action), shown under the editor.
-#[derive(Default)]
+#[derive(Debug, Default, PartialEq, Eq)]
 pub struct ApplyReport {
     pub diagnostics: Vec<Diagnostic>,
     /// The text the diagnostics are about (hints read it).

@@ -395,7 +395,7 @@ impl App {
     /// Carries out what a panel's update asked for; returns whether to redraw.
     fn finish(&mut self, outcome: Outcome) -> bool {
         if let Some(report) = outcome.report {
-            self.editor.report = report;
+            self.editor.report = std::rc::Rc::new(report);
         }
         if outcome.save {
             self.save();
