@@ -964,3 +964,48 @@ async fn a_bound_pod_flies_in_from_the_pending_lane() {
     );
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn a_deleted_pod_is_drawn_leaving_its_node() {
+    let root = mount().await;
+    apply(&root, DEFAULT_POD).await;
+    let card = root
+        .query_selector("[data-node] [data-pod='default/nginx']")
+        .unwrap()
+        .unwrap()
+        .closest("[data-node]")
+        .unwrap()
+        .unwrap()
+        .get_attribute("data-node")
+        .unwrap();
+    let deleted = terminal(&root, "kubectl delete pod nginx --grace-period=0 --force").await;
+    assert!(deleted.contains("deleted"), "{deleted}");
+    assert!(root
+        .query_selector("[data-pod='default/nginx']")
+        .unwrap()
+        .is_none());
+    assert!(
+        root.query_selector(&format!(
+            "[data-node='{card}'] [data-leaving='default/nginx']"
+        ))
+        .unwrap()
+        .is_some(),
+        "drawn leaving {card}"
+    );
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_terminal_finds_the_editor_text_again_after_the_shell_changed_it() {
+    let root = mount().await;
+    let first = terminal(&root, "cat pod.yaml").await;
+    assert!(first.contains("name: nginx"), "{first}");
+    terminal(&root, "echo changed > pod.yaml").await;
+    // What the shell writes is not read back: the next command sees the editor's text.
+    let again = terminal(&root, "cat pod.yaml").await;
+    assert!(
+        again.contains("name: nginx") && !again.contains("changed"),
+        "{again}"
+    );
+    root.remove();
+}

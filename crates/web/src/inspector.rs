@@ -4,25 +4,166 @@
 //! person takes on it: label, taint, cordon, stop its kubelet). Every action runs the
 //! kubectl command a person would type, and shows its answer.
 
-use crate::panels::frame;
-use crate::view::clock_text;
-use crate::{App, Msg, Selected};
+use crate::common::{
+    clock_text, frame, keys, kubectl, page_of, ApplyReport, Outcome, Page, Selected,
+};
 use podlab_core::clock::SimTime;
 use podlab_core::kubectl::printers;
 use podlab_core::model::{Node, Pod};
 use podlab_core::scheduler::{Decision, FilterOutcome};
+use podlab_core::Cluster;
 use yew::prelude::*;
 
-pub fn inspector(app: &App, link: &yew::html::Scope<App>) -> Html {
-    match &app.selected {
+/// The inspector's selection, its fields, the answer to its last action, and the page
+/// a pod serves as it was last fetched.
+#[derive(Default)]
+pub struct Inspector {
+    pub selected: Option<Selected>,
+    /// The node inspector's label and taint fields.
+    label_input: String,
+    taint_input: String,
+    action_result: Option<(String, bool)>,
+    /// (pod, address, page).
+    served: Option<(String, String, Page)>,
+}
+
+pub enum Msg {
+    /// Show a pod (`namespace/name`).
+    Select(String),
+    /// Show a node.
+    SelectNode(String),
+    DeletePod(String),
+    /// Run kubectl with these arguments from an action (label, taint, ...); its output
+    /// shows in the inspector.
+    Kubectl(Vec<String>),
+    /// The node inspector's label and taint fields, and their buttons (for this node).
+    NodeLabelInput(String),
+    NodeTaintInput(String),
+    LabelNode(String),
+    TaintNode(String),
+    /// Fetch a pod's page (key, address) on its node.
+    Served(String, String),
+    /// Start (true) or stop (false) a node's kubelet.
+    Kubelet(String, bool),
+    /// Have the scheduler evaluate every node (true) or sample as kube-scheduler does.
+    EvaluateEveryNode(bool),
+}
+
+/// What the inspector's views read.
+struct Ctx<'a> {
+    st: &'a Inspector,
+    cluster: &'a Cluster,
+    send: &'a Callback<Msg>,
+}
+
+impl Inspector {
+    pub fn update(&mut self, cluster: &mut Cluster, msg: Msg) -> Outcome {
+        match msg {
+            Msg::Select(key) => {
+                self.selected = Some(Selected::Pod(key));
+                Outcome::render()
+            }
+            Msg::SelectNode(name) => {
+                if self.selected != Some(Selected::Node(name.clone())) {
+                    self.action_result = None;
+                }
+                self.selected = Some(Selected::Node(name));
+                Outcome::render()
+            }
+            Msg::Kubectl(args) => {
+                self.kubectl_action(cluster, &args);
+                Outcome::saved()
+            }
+            Msg::LabelNode(node) => {
+                let spec = self.label_input.trim().to_string();
+                if self.kubectl_action(cluster, &["label".into(), "node".into(), node, spec]) {
+                    self.label_input.clear();
+                }
+                Outcome::saved()
+            }
+            Msg::TaintNode(node) => {
+                let spec = self.taint_input.trim().to_string();
+                if self.kubectl_action(cluster, &["taint".into(), "nodes".into(), node, spec]) {
+                    self.taint_input.clear();
+                }
+                Outcome::saved()
+            }
+            Msg::NodeLabelInput(text) => {
+                self.label_input = text;
+                Outcome::quiet()
+            }
+            Msg::NodeTaintInput(text) => {
+                self.taint_input = text;
+                Outcome::quiet()
+            }
+            Msg::Served(key, url) => {
+                let node = key
+                    .split_once('/')
+                    .and_then(|(ns, n)| cluster.api().pods.get(ns, n))
+                    .and_then(|p| p.spec.as_ref()?.node_name.clone())
+                    .unwrap_or_default();
+                let page = page_of(cluster.http_get_from_node(&node, &url));
+                self.served = Some((key, url, page));
+                Outcome::render()
+            }
+            Msg::Kubelet(node, running) => {
+                cluster.set_kubelet_running(&node, running);
+                Outcome::render()
+            }
+            Msg::EvaluateEveryNode(on) => {
+                cluster.set_sampling(if on {
+                    podlab_core::scheduler::Sampling::Exhaustive
+                } else {
+                    podlab_core::scheduler::Sampling::Adaptive
+                });
+                Outcome::saved()
+            }
+            Msg::DeletePod(key) => match key.split_once('/') {
+                Some((ns, name)) => Outcome::report(match cluster.delete_pod(ns, name, None) {
+                    Ok(_) => ApplyReport::line(
+                        &format!("pod \"{name}\" deleted from {ns} namespace"),
+                        false,
+                    ),
+                    Err(e) => {
+                        ApplyReport::line(&format!("Error from server ({}): {e}", e.reason()), true)
+                    }
+                }),
+                None => Outcome::render(),
+            },
+        }
+    }
+
+    /// Runs an action's kubectl command; its answer shows in the inspector. Returns
+    /// whether it succeeded.
+    fn kubectl_action(&mut self, cluster: &mut Cluster, args: &[String]) -> bool {
+        let (text, failed) = kubectl(cluster, args);
+        self.action_result = Some((text, failed));
+        !failed
+    }
+
+    /// The selected pod or node; with nothing selected, `lessons` and a hint.
+    pub fn view(&self, cluster: &Cluster, send: &Callback<Msg>, lessons: Html) -> Html {
+        inspector(
+            &Ctx {
+                st: self,
+                cluster,
+                send,
+            },
+            lessons,
+        )
+    }
+}
+
+fn inspector(app: &Ctx, lessons: Html) -> Html {
+    match &app.st.selected {
         None => html! {
             <aside class="inspector" aria-label="Inspector">
-                { crate::view::lessons_panel(app, link) }
+                { lessons }
                 <p class="hint">{"Apply a pod, then select it to see where the scheduler placed it and why. Select a node's name to inspect the node."}</p>
             </aside>
         },
-        Some(Selected::Pod(key)) => pod_inspector(app, link, key),
-        Some(Selected::Node(name)) => node_inspector(app, link, name),
+        Some(Selected::Pod(key)) => pod_inspector(app, key),
+        Some(Selected::Node(name)) => node_inspector(app, name),
     }
 }
 
@@ -30,7 +171,7 @@ fn gone(what: &str) -> Html {
     html! { <aside class="inspector"><p class="hint">{ format!("{what} no longer exists.") }</p></aside> }
 }
 
-fn pod_inspector(app: &App, link: &yew::html::Scope<App>, key: &str) -> Html {
+fn pod_inspector(app: &Ctx, key: &str) -> Html {
     let pod = key
         .split_once('/')
         .and_then(|(ns, n)| app.cluster.api().pods.get(ns, n));
@@ -45,28 +186,28 @@ fn pod_inspector(app: &App, link: &yew::html::Scope<App>, key: &str) -> Html {
         <aside class="inspector" aria-label="Inspector" data-inspect={key.to_string()}>
             <div class="inspector-title">
                 <h2>{ key }</h2>
-                <button data-action="delete" onclick={link.callback(move |_| Msg::DeletePod(target.clone()))}>{"Delete"}</button>
+                <button data-action="delete" onclick={app.send.reform(move |_| Msg::DeletePod(target.clone()))}>{"Delete"}</button>
             </div>
             <dl class="facts">
                 <dt>{"Status"}</dt><dd>{ printers::pod_status(pod) }</dd>
                 <dt>{"Ready"}</dt><dd>{ printers::pod_ready(pod) }</dd>
                 <dt>{"Node"}</dt><dd>{
                     match node.clone() {
-                        Some(n) => html! { <button class="link" data-action="inspect-node" onclick={link.callback(move |_| Msg::SelectNode(n.clone()))}>{ node.clone().unwrap_or_default() }</button> },
+                        Some(n) => html! { <button class="link" data-action="inspect-node" onclick={app.send.reform(move |_| Msg::SelectNode(n.clone()))}>{ node.clone().unwrap_or_default() }</button> },
                         None => html! { "<none>" },
                     }
                 }</dd>
                 <dt>{"Pod IP"}</dt><dd>{ pod.status.as_ref().and_then(|s| s.pod_ip.clone()).unwrap_or_else(|| "<none>".into()) }</dd>
                 <dt>{"QoS Class"}</dt><dd>{ pod.status.as_ref().and_then(|s| s.qos_class.clone()).unwrap_or_default() }</dd>
             </dl>
-            { crate::view::queue_section(app, key) }
-            { for app.cluster.decision(key).map(|d| decision_table(d, app, link)) }
+            { queue_section(app, key) }
+            { for app.cluster.decision(key).map(|d| decision_table(d, app)) }
             { containers_section(pod) }
             { conditions_section(pod) }
             { env_section(app, pod) }
             { volumes_section(pod) }
-            { served_section(app, link, pod, key) }
-            { crate::view::logs_section(app, pod) }
+            { served_section(app, pod, key) }
+            { logs_section(app, pod) }
             <h3>{"Events"}</h3>
             { table("events", &["Type", "Reason", "From", "Message"], events.iter().map(|e| {
                 let reason = e.reason.clone().unwrap_or_default();
@@ -211,7 +352,7 @@ fn table(name: &str, headers: &[&str], rows: impl Iterator<Item = (String, Vec<H
 
 /// The environment each container was started with, as the kubelet resolved it
 /// (fieldRef, resourceFieldRef, `$(VAR)`, Service variables, the image's own).
-fn env_section(app: &App, pod: &Pod) -> Html {
+fn env_section(app: &Ctx, pod: &Pod) -> Html {
     let ns = pod.metadata.namespace.as_deref().unwrap_or_default();
     let name = pod.metadata.name.as_deref().unwrap_or_default();
     let containers = pod
@@ -307,7 +448,7 @@ fn volumes_section(pod: &Pod) -> Html {
 
 /// The page each declared container port serves, fetched on the pod's node (pod IPs
 /// answer there), in the same sandboxed frame as the browser tab.
-fn served_section(app: &App, link: &yew::html::Scope<App>, pod: &Pod, key: &str) -> Html {
+fn served_section(app: &Ctx, pod: &Pod, key: &str) -> Html {
     let ip = pod.status.as_ref().and_then(|s| s.pod_ip.clone());
     let ports: Vec<i32> = pod
         .spec
@@ -320,7 +461,7 @@ fn served_section(app: &App, link: &yew::html::Scope<App>, pod: &Pod, key: &str)
     let (Some(ip), false) = (ip, ports.is_empty()) else {
         return Html::default();
     };
-    let shown = app.served.as_ref().filter(|(k, _, _)| k == key);
+    let shown = app.st.served.as_ref().filter(|(k, _, _)| k == key);
     html! {
         <section class="served" data-served="">
             <h3>{"Served page"}</h3>
@@ -328,7 +469,7 @@ fn served_section(app: &App, link: &yew::html::Scope<App>, pod: &Pod, key: &str)
             { for ports.iter().map(|port| {
                 let url = format!("http://{ip}:{port}/");
                 let (k, u) = (key.to_string(), url.clone());
-                html! { <button data-action="served" data-url={url.clone()} onclick={link.callback(move |_| Msg::Served(k.clone(), u.clone()))}>{ format!("Open {url}") }</button> }
+                html! { <button data-action="served" data-url={url.clone()} onclick={app.send.reform(move |_| Msg::Served(k.clone(), u.clone()))}>{ format!("Open {url}") }</button> }
             }) }
             </div>
             { for shown.map(|(_, url, page)| html! {
@@ -341,12 +482,12 @@ fn served_section(app: &App, link: &yew::html::Scope<App>, pod: &Pod, key: &str)
     }
 }
 
-fn node_inspector(app: &App, link: &yew::html::Scope<App>, name: &str) -> Html {
+fn node_inspector(app: &Ctx, name: &str) -> Html {
     let Some(node) = app.cluster.api().nodes.get("", name) else {
         return gone(&format!("node/{name}"));
     };
     let n = name.to_string();
-    let kubectl = |args: Vec<String>| link.callback(move |_| Msg::Kubectl(args.clone()));
+    let kubectl = |args: Vec<String>| app.send.reform(move |_| Msg::Kubectl(args.clone()));
     let labels = node.metadata.labels.clone().unwrap_or_default();
     let taints = node
         .spec
@@ -364,32 +505,34 @@ fn node_inspector(app: &App, link: &yew::html::Scope<App>, name: &str) -> Html {
         .pods()
         .filter(|p| p.spec.as_ref().and_then(|s| s.node_name.as_deref()) == Some(name))
         .collect();
-    let label_input = link.callback(|e: InputEvent| {
+    let label_input = app.send.reform(|e: InputEvent| {
         let i: web_sys::HtmlInputElement = e.target_unchecked_into();
         Msg::NodeLabelInput(i.value())
     });
-    let taint_input = link.callback(|e: InputEvent| {
+    let taint_input = app.send.reform(|e: InputEvent| {
         let i: web_sys::HtmlInputElement = e.target_unchecked_into();
         Msg::NodeTaintInput(i.value())
     });
     // The buttons and Enter read the fields when pressed.
     let label = {
         let n = n.clone();
-        link.callback(move |_: MouseEvent| Msg::LabelNode(n.clone()))
+        app.send
+            .reform(move |_: MouseEvent| Msg::LabelNode(n.clone()))
     };
     let taint = {
         let n = n.clone();
-        link.callback(move |_: MouseEvent| Msg::TaintNode(n.clone()))
+        app.send
+            .reform(move |_: MouseEvent| Msg::TaintNode(n.clone()))
     };
     let label_enter = {
         let n = n.clone();
-        link.batch_callback(move |e: KeyboardEvent| {
+        keys(app.send, move |e: KeyboardEvent| {
             (e.key() == "Enter").then(|| Msg::LabelNode(n.clone()))
         })
     };
     let taint_enter = {
         let n = n.clone();
-        link.batch_callback(move |e: KeyboardEvent| {
+        keys(app.send, move |e: KeyboardEvent| {
             (e.key() == "Enter").then(|| Msg::TaintNode(n.clone()))
         })
     };
@@ -401,12 +544,12 @@ fn node_inspector(app: &App, link: &yew::html::Scope<App>, name: &str) -> Html {
                     { if cordoned { "Uncordon" } else { "Cordon" } }
                 </button>
                 <button data-action="drain" onclick={kubectl(vec!["drain".into(), n.clone(), "--ignore-daemonsets".into(), "--delete-emptydir-data".into(), "--force".into()])}>{"Drain"}</button>
-                <button data-action="kubelet" onclick={link.callback({ let n = n.clone(); move |_| Msg::Kubelet(n.clone(), !running) })}
+                <button data-action="kubelet" onclick={app.send.reform({ let n = n.clone(); move |_| Msg::Kubelet(n.clone(), !running) })}
                     title="systemctl stop / start kubelet: stopped, the node goes NotReady after 50 s and its pods are evicted after 5 min">
                     { if running { "Make NotReady (stop kubelet)" } else { "Start kubelet" } }
                 </button>
             </div>
-            { for app.action_result.as_ref().map(|(text, err)| html! {
+            { for app.st.action_result.as_ref().map(|(text, err)| html! {
                 <pre class={classes!("result", err.then_some("error"))} data-action-result="">{ text }</pre>
             }) }
             <h3>{"Labels"}</h3>
@@ -419,7 +562,7 @@ fn node_inspector(app: &App, link: &yew::html::Scope<App>, name: &str) -> Html {
             })) }
             <div class="inline-form">
                 <input data-node-label="" type="text" spellcheck="false" placeholder="disktype=ssd" aria-label="Label (key=value)"
-                    value={app.label_input.clone()} oninput={label_input} onkeydown={label_enter} />
+                    value={app.st.label_input.clone()} oninput={label_input} onkeydown={label_enter} />
                 <button data-action="label" onclick={label}>{"Label"}</button>
             </div>
             <h3>{"Taints"}</h3>
@@ -439,7 +582,7 @@ fn node_inspector(app: &App, link: &yew::html::Scope<App>, name: &str) -> Html {
             </ul>
             <div class="inline-form">
                 <input data-node-taint="" type="text" spellcheck="false" placeholder="key=value:NoSchedule" aria-label="Taint (key=value:Effect)"
-                    value={app.taint_input.clone()} oninput={taint_input} onkeydown={taint_enter} />
+                    value={app.st.taint_input.clone()} oninput={taint_input} onkeydown={taint_enter} />
                 <button data-action="taint" onclick={taint}>{"Taint"}</button>
             </div>
             { node_conditions(node) }
@@ -449,7 +592,7 @@ fn node_inspector(app: &App, link: &yew::html::Scope<App>, name: &str) -> Html {
                 { for pods.iter().map(|p| {
                     let key = format!("{}/{}", p.metadata.namespace.as_deref().unwrap_or_default(), p.metadata.name.as_deref().unwrap_or_default());
                     let k = key.clone();
-                    html! { <li><button class="link" onclick={link.callback(move |_| Msg::Select(k.clone()))}>{ key }</button>{ format!(" {}", printers::pod_status(p)) }</li> }
+                    html! { <li><button class="link" onclick={app.send.reform(move |_| Msg::Select(k.clone()))}>{ key }</button>{ format!(" {}", printers::pod_status(p)) }</li> }
                 }) }
             </ul>
         </aside>
@@ -483,7 +626,7 @@ fn capacity(node: &Node) -> Html {
 }
 
 /// "Why here?": plugins × nodes, with each filter's verdict, each score and the total.
-pub fn decision_table(d: &Decision, app: &App, link: &yew::html::Scope<App>) -> Html {
+fn decision_table(d: &Decision, app: &Ctx) -> Html {
     let filters: Vec<&str> = d.filter_plugins.iter().map(|p| p.as_ref()).collect();
     let scores: Vec<&str> = d.score_plugins().collect();
     let chosen = |node: &str| d.chosen.as_deref() == Some(node);
@@ -495,7 +638,7 @@ pub fn decision_table(d: &Decision, app: &App, link: &yew::html::Scope<App>) -> 
             <p class="sampling">
                 <button data-action="evaluate-every-node" aria-pressed={every.to_string()}
                     title="kube-scheduler stops looking once it has found enough feasible nodes (percentageOfNodesToScore; every node in clusters under 100 nodes). Pressed, the scheduler evaluates every node from the next pod on, so its table explains every node."
-                    onclick={link.callback(move |_| Msg::EvaluateEveryNode(!every))}>
+                    onclick={app.send.reform(move |_| Msg::EvaluateEveryNode(!every))}>
                     { if every { "Evaluating every node" } else { "Evaluate every node" } }
                 </button>
             </p>
@@ -542,4 +685,65 @@ pub fn decision_table(d: &Decision, app: &App, link: &yew::html::Scope<App>) -> 
             { for d.failure.as_ref().map(|f| html! { <p class="failure">{ f }</p> }) }
         </section>
     }
+}
+
+/// The last lines each container logged (what `kubectl logs --tail=20` shows).
+fn logs_section(app: &Ctx, pod: &Pod) -> Html {
+    const TAIL: usize = 20;
+    let ns = pod.metadata.namespace.clone().unwrap_or_default();
+    let name = pod.metadata.name.clone().unwrap_or_default();
+    let containers: Vec<String> = pod
+        .spec
+        .iter()
+        .flat_map(|s| s.init_containers.iter().flatten().chain(&s.containers))
+        .map(|c| c.name.clone())
+        .collect();
+    html! {
+        <section class="logs" aria-label="Logs">
+            <h3>{"Logs"}</h3>
+            { for containers.iter().map(|c| {
+                let lines = app.cluster.logs(&ns, &name, c, false).unwrap_or(&[]);
+                let shown = &lines[lines.len().saturating_sub(TAIL)..];
+                let text: String = shown.iter().map(|l| format!("{}\n", l.text)).collect();
+                html! {
+                    <div class="container-logs" data-logs={c.clone()}>
+                        <div class="container-name">{ c }</div>
+                        <pre>{ if text.is_empty() { "(no output yet)".to_string() } else { text } }</pre>
+                    </div>
+                }
+            }) }
+        </section>
+    }
+}
+
+/// Where a pod waiting for a node is in the scheduler's queue, and what brings it back.
+fn queue_section(app: &Ctx, key: &str) -> Html {
+    use podlab_core::scheduler::queue::QueueState;
+    let Some(q) = key
+        .split_once('/')
+        .and_then(|(ns, name)| app.cluster.queued(ns, name))
+    else {
+        return Html::default();
+    };
+    let attempts = match q.attempts {
+        1 => "1 attempt".to_string(),
+        n => format!("{n} attempts"),
+    };
+    let (state, text) = match &q.state {
+        QueueState::Active => ("active", "In the scheduling queue (activeQ): tried next.".to_string()),
+        QueueState::Backoff { until } => (
+            "backoff",
+            format!("Backing off after {attempts} until {} (backoffQ).", clock_text(*until)),
+        ),
+        QueueState::Unschedulable { since } => (
+            "unschedulable",
+            format!(
+                "Unschedulable since {} after {attempts}; rejected by {}. Tried again when the cluster changes in a way one of them says may help (a node added, labelled, untainted or uncordoned, a pod deleted), else at {}.",
+                clock_text(*since),
+                q.unschedulable_plugins.join(", "),
+                q.flush_at().map(clock_text).unwrap_or_default()
+            ),
+        ),
+    };
+    html! { <p class="queue" data-queue={state}>{ text }</p> }
 }

@@ -1,0 +1,294 @@
+//! The manifest editor: named files (open one, create, close), Apply (`kubectl create
+//! -f`) and Delete (`kubectl delete -f`) of the open file, and the report under it
+//! (diagnostics on their lines, kubectl's line per object).
+
+use crate::code::{Code, Mark};
+use crate::common::{keys, ApplyReport, Outcome};
+use podlab_core::manifest::Severity;
+use podlab_core::share::EditorFile;
+use podlab_core::Cluster;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// The name of the editor's first file (in messages and for `kubectl create -f`).
+pub const EDITOR_FILE: &str = "pod.yaml";
+
+pub enum Msg {
+    Edit(String),
+    /// The editor's files: open one, type a new one's name, create it, close one.
+    OpenFile(usize),
+    NewFileName(String),
+    NewFile,
+    CloseFile(usize),
+    /// `kubectl create -f` of the open file.
+    Apply,
+    /// `kubectl delete -f` of the open file.
+    DeleteObjects,
+}
+
+/// The editor's named files, the open one, and the last report.
+pub struct Editor {
+    /// Shared with the pane's props (as is the report): an unchanged pane is not
+    /// redrawn.
+    pub files: Rc<Vec<EditorFile>>,
+    pub open: usize,
+    /// The name typed for a new file.
+    new_file: String,
+    pub report: Rc<ApplyReport>,
+    /// The textarea's input handler, made once (see [`Code`]).
+    edit_callback: Callback<InputEvent>,
+}
+
+/// The open file's name and text as kubectl's `-f` source.
+struct OneFile(String, String);
+
+impl podlab_core::kubectl::FileSource for OneFile {
+    fn read(&self, path: &str) -> Result<String, String> {
+        if path == self.0 {
+            Ok(self.1.clone())
+        } else {
+            Err(format!("the path {path:?} does not exist"))
+        }
+    }
+}
+
+impl Editor {
+    pub fn new(files: Vec<EditorFile>, open: usize, send: &Callback<Msg>) -> Editor {
+        let open = open.min(files.len().saturating_sub(1));
+        let send = send.clone();
+        Editor {
+            files: Rc::new(files),
+            open,
+            new_file: String::new(),
+            report: Rc::default(),
+            edit_callback: Callback::from(move |e: InputEvent| {
+                let area: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
+                send.emit(Msg::Edit(area.value()))
+            }),
+        }
+    }
+
+    /// The open file's name and text.
+    pub fn open_file_text(&self) -> (&str, &str) {
+        self.files
+            .get(self.open)
+            .map_or((EDITOR_FILE, ""), |f| (f.name.as_str(), f.text.as_str()))
+    }
+
+    /// Puts a lesson's manifest into the editor's first file (lessons run `kubectl
+    /// create -f pod.yaml`) and opens it.
+    pub fn load_manifest(&mut self, manifest: &str) {
+        let i = match self.files.iter().position(|f| f.name == EDITOR_FILE) {
+            Some(i) => i,
+            None => {
+                Rc::make_mut(&mut self.files).insert(0, EditorFile::new(EDITOR_FILE, ""));
+                0
+            }
+        };
+        Rc::make_mut(&mut self.files)[i].text = manifest.to_string();
+        self.open = i;
+    }
+
+    /// Applies a message; a successful Apply also returns the first pod it created
+    /// (`default/NAME`), for the inspector.
+    pub fn update(&mut self, cluster: &mut Cluster, msg: Msg) -> (Outcome, Option<String>) {
+        let outcome = match msg {
+            Msg::Edit(text) => {
+                if let Some(f) = Rc::make_mut(&mut self.files).get_mut(self.open) {
+                    f.text = text;
+                }
+                // Redrawn for the highlighting.
+                Outcome::render()
+            }
+            Msg::Apply => return self.apply(cluster),
+            Msg::DeleteObjects => {
+                let (name, text) = self.open_file_text();
+                let files = OneFile(name.to_string(), text.to_string());
+                let args = ["delete".to_string(), "-f".into(), name.to_string()];
+                let out = podlab_core::kubectl::run(cluster, &args, &files);
+                let mut lines: Vec<(String, bool)> =
+                    out.stdout.lines().map(|l| (l.to_string(), false)).collect();
+                lines.extend(out.stderr.lines().map(|l| (l.to_string(), true)));
+                self.report = Rc::new(ApplyReport {
+                    diagnostics: Vec::new(),
+                    text: String::new(),
+                    lines,
+                });
+                Outcome::saved()
+            }
+            Msg::OpenFile(i) => {
+                if i < self.files.len() {
+                    self.open = i;
+                    self.report = Rc::default();
+                }
+                Outcome::render()
+            }
+            Msg::NewFileName(name) => {
+                self.new_file = name;
+                Outcome::quiet()
+            }
+            Msg::NewFile => {
+                let name = self.new_file.trim().to_string();
+                let problem = podlab_core::share::check_file_name(&name)
+                    .err()
+                    .or_else(|| {
+                        self.files
+                            .iter()
+                            .any(|f| f.name == name)
+                            .then(|| format!("there is already a file named {name:?}"))
+                    });
+                match problem {
+                    Some(p) => {
+                        self.report = Rc::new(ApplyReport::line(&format!("error: {p}"), true));
+                        Outcome::render()
+                    }
+                    None => {
+                        Rc::make_mut(&mut self.files).push(EditorFile::new(&name, ""));
+                        self.open = self.files.len() - 1;
+                        self.new_file.clear();
+                        self.report = Rc::default();
+                        Outcome::saved()
+                    }
+                }
+            }
+            Msg::CloseFile(i) => {
+                // The last file stays: the editor always has one.
+                if i < self.files.len() && self.files.len() > 1 {
+                    Rc::make_mut(&mut self.files).remove(i);
+                    if self.open >= i && self.open > 0 {
+                        self.open -= 1;
+                    }
+                    self.report = Rc::default();
+                    Outcome::saved()
+                } else {
+                    Outcome::render()
+                }
+            }
+        };
+        (outcome, None)
+    }
+
+    fn apply(&mut self, cluster: &mut Cluster) -> (Outcome, Option<String>) {
+        let (name, text) = self.open_file_text();
+        let (name, text) = (name.to_string(), text.to_string());
+        let mut created = None;
+        self.report = Rc::new(match cluster.create_from_text(&name, &text) {
+            Ok(applied) => {
+                created = applied
+                    .iter()
+                    .find(|a| a.resource == "pod" && a.result.is_ok())
+                    .map(|first| format!("default/{}", first.name));
+                ApplyReport {
+                    diagnostics: Vec::new(),
+                    text: String::new(),
+                    lines: applied
+                        .iter()
+                        .map(|a| (a.message(), a.result.is_err()))
+                        .collect(),
+                }
+            }
+            Err(rejected) => ApplyReport {
+                diagnostics: rejected.diagnostics,
+                text,
+                lines: Vec::new(),
+            },
+        });
+        (Outcome::saved(), created)
+    }
+
+    pub fn view(&self, send: &Callback<Msg>) -> Html {
+        html! {
+            <Pane files={self.files.clone()} open={self.open} new_file={AttrValue::from(self.new_file.clone())}
+                report={self.report.clone()} edit={self.edit_callback.clone()} send={send.clone()} />
+        }
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct PaneProps {
+    files: Rc<Vec<EditorFile>>,
+    open: usize,
+    new_file: AttrValue,
+    report: Rc<ApplyReport>,
+    /// The textarea's input handler.
+    edit: Callback<InputEvent>,
+    send: Callback<Msg>,
+}
+
+/// The editor pane: file tabs, the text, Apply and Delete, the report.
+#[function_component(Pane)]
+fn pane(props: &PaneProps) -> Html {
+    let send = &props.send;
+    let (files, open) = (&*props.files, props.open);
+    let (name, text) = files
+        .get(open)
+        .map_or((EDITOR_FILE, ""), |f| (f.name.as_str(), f.text.as_str()));
+    let report = &*props.report;
+    // The last Apply's diagnostics, marked on their lines while its text is shown.
+    let marks: Vec<Mark> = if report.text == text {
+        report
+            .diagnostics
+            .iter()
+            .map(|d| Mark {
+                line: d.location.pos.line,
+                error: d.severity == Severity::Error,
+                message: d.error.to_string(),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let new_name = send.reform(|e: InputEvent| {
+        let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+        Msg::NewFileName(input.value())
+    });
+    let new_enter = keys(send, |e: KeyboardEvent| {
+        (e.key() == "Enter").then_some(Msg::NewFile)
+    });
+    let on = |m: fn() -> Msg| send.reform(move |_: MouseEvent| m());
+    html! {
+        <section class="editor-pane" aria-label="Manifest editor">
+            <div class="pane-title files" role="tablist" aria-label="Files">
+                { for files.iter().enumerate().map(|(i, f)| html! {
+                    <span class={classes!("file-tab", (i == open).then_some("active"))}>
+                        <button role="tab" class="file" data-file={f.name.clone()} aria-selected={(i == open).to_string()}
+                            onclick={send.reform(move |_| Msg::OpenFile(i))}>{ &f.name }</button>
+                        if files.len() > 1 {
+                            <button class="close" data-close-file={f.name.clone()} aria-label={format!("Close {}", f.name)}
+                                title="Close the file (its text is dropped)"
+                                onclick={send.reform(move |_| Msg::CloseFile(i))}>{"×"}</button>
+                        }
+                    </span>
+                }) }
+                <input class="new-file" data-new-file="" type="text" spellcheck="false" placeholder="new.yaml"
+                    aria-label="New file name" value={props.new_file.clone()} oninput={new_name} onkeydown={new_enter} />
+                <button data-action="new-file" title="A new file in the editor (and in ~ in the terminal)"
+                    onclick={on(|| Msg::NewFile)}>{"+"}</button>
+                <button data-action="delete-file" title={format!("kubectl delete -f {name}")}
+                    onclick={on(|| Msg::DeleteObjects)}>{"Delete"}</button>
+                <button class="primary" data-action="apply" title={format!("kubectl create -f {name}")}
+                    onclick={on(|| Msg::Apply)}>{"Apply"}</button>
+            </div>
+            <Code text={AttrValue::from(text.to_string())} marks={std::rc::Rc::new(marks)} oninput={props.edit.clone()} />
+            <div class="diagnostics" data-diagnostics="">
+                { for report.diagnostics.iter().map(|d| {
+                    let sev = if d.severity == Severity::Error { "error" } else { "warning" };
+                    html! {
+                        <div class={classes!("diagnostic", sev)} data-diagnostic=""
+                            data-line={d.location.pos.line.to_string()}
+                            data-column={d.location.pos.column.to_string()}>
+                            <span class="where">{ format!("{}:{}:{}", d.location.file, d.location.pos.line, d.location.pos.column) }</span>
+                            { " " }{ d.error.to_string() }
+                            { for d.hint(&report.text).map(|h| html! {
+                                <div class="hint" data-hint="">{ h }</div>
+                            }) }
+                        </div>
+                    }
+                }) }
+                { for report.lines.iter().map(|(line, err)| html! {
+                    <div class={classes!("result", err.then_some("error"))} data-result="">{ line }</div>
+                }) }
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,304 @@
+//! The terminal: a login shell as k8s on the control plane (then `sudo -i`, `ssh NODE`
+//! on top), history, Tab completion, Ctrl-C, and the following commands (`kubectl logs
+//! -f`, `get -w`, `events -w`, `wait`) that print as the clock runs. The editor's files
+//! are in the home directory. This is the web app's one user of core's terminal
+//! session.
+
+use crate::common::{keys, Outcome};
+use podlab_core::share::EditorFile;
+use podlab_core::shell::Stream;
+use podlab_core::{Cluster, Session};
+use yew::prelude::*;
+
+/// Where the terminal logs in, and the home directory that holds the editor's files.
+pub const TERMINAL_NODE: &str = "k8s-master-01";
+const EDITOR_DIR: &str = "/home/k8s";
+
+pub enum Msg {
+    Input(String),
+    Run,
+    /// Walk back (-1) or forward (1) through the commands typed.
+    History(i32),
+    /// Tab: complete the last word.
+    Complete,
+    /// Ctrl-C.
+    Interrupt,
+}
+
+/// One command typed in the terminal and what it printed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TermEntry {
+    /// The shell's prompt when the command was typed (`k8s@k8s-master-01:~$ `).
+    pub prompt: String,
+    pub command: String,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub struct Terminal {
+    /// Shared with the screen's props: an unchanged screen is not redrawn.
+    entries: std::rc::Rc<Vec<TermEntry>>,
+    /// The shell behind the terminal: k8s@k8s-master-01, then sudo -i or ssh on top.
+    session: Session,
+    input: String,
+    /// Position while walking back through history with the arrow keys.
+    history_pos: Option<usize>,
+    /// What Tab offered when several completions fit.
+    completions: Vec<String>,
+}
+
+impl Default for Terminal {
+    fn default() -> Terminal {
+        Terminal {
+            entries: Default::default(),
+            session: Session::new(TERMINAL_NODE),
+            input: String::new(),
+            history_pos: None,
+            completions: Vec::new(),
+        }
+    }
+}
+
+impl Terminal {
+    /// `files` are the editor's (Tab completes their names; commands find them in ~).
+    pub fn update(&mut self, cluster: &mut Cluster, files: &[EditorFile], msg: Msg) -> Outcome {
+        match msg {
+            Msg::Input(text) => {
+                self.input = text;
+                Outcome::quiet()
+            }
+            // `kubectl logs -f` holds the terminal until Ctrl-C.
+            Msg::Run if self.session.following() => Outcome::quiet(),
+            Msg::Run => {
+                let line = std::mem::take(&mut self.input);
+                self.history_pos = None;
+                self.completions.clear();
+                self.run(cluster, files, line.trim());
+                Outcome::saved()
+            }
+            Msg::Complete => {
+                let names: Vec<String> = files.iter().map(|f| f.name.clone()).collect();
+                let candidates =
+                    podlab_core::kubectl::complete::complete(cluster, &self.input, &names);
+                let (line, shown) =
+                    podlab_core::kubectl::complete::apply_completion(&self.input, &candidates);
+                self.input = line;
+                self.completions = shown;
+                Outcome::render()
+            }
+            Msg::History(step) => {
+                let commands: Vec<&TermEntry> = self
+                    .entries
+                    .iter()
+                    .filter(|e| !e.command.is_empty())
+                    .collect();
+                if commands.is_empty() {
+                    return Outcome::quiet();
+                }
+                let last = commands.len() - 1;
+                let pos = match (self.history_pos, step < 0) {
+                    (None, true) => Some(last),
+                    (None, false) => None,
+                    (Some(p), true) => Some(p.saturating_sub(1)),
+                    (Some(p), false) if p < last => Some(p + 1),
+                    (Some(_), false) => None,
+                };
+                self.history_pos = pos;
+                self.input = pos.map(|p| commands[p].command.clone()).unwrap_or_default();
+                Outcome::render()
+            }
+            Msg::Interrupt => {
+                // Ctrl-C: ends `kubectl logs -f`, or drops the line being typed.
+                if self.session.interrupt() {
+                    if let Some(entry) = std::rc::Rc::make_mut(&mut self.entries).last_mut() {
+                        entry.stdout.push_str("^C\n");
+                    }
+                } else {
+                    let prompt = self.session.prompt();
+                    let command = format!("{}^C", std::mem::take(&mut self.input));
+                    std::rc::Rc::make_mut(&mut self.entries).push(TermEntry {
+                        prompt,
+                        command,
+                        stdout: String::new(),
+                        stderr: String::new(),
+                    });
+                }
+                Outcome::render()
+            }
+        }
+    }
+
+    /// A fresh login and an empty screen (a new cluster for a lesson).
+    pub fn reset(&mut self) {
+        std::rc::Rc::make_mut(&mut self.entries).clear();
+        self.session = Session::new(TERMINAL_NODE);
+    }
+
+    /// Runs one terminal line in the node shell (kubectl, ssh, sudo -i, ls, cat, ...);
+    /// `clear` empties the screen. The editor's files are in ~ on the control plane.
+    pub fn run(&mut self, cluster: &mut Cluster, files: &[EditorFile], line: &str) {
+        let prompt = self.session.prompt();
+        if line == "clear" {
+            std::rc::Rc::make_mut(&mut self.entries).clear();
+            return;
+        }
+        if line.is_empty() {
+            std::rc::Rc::make_mut(&mut self.entries).push(TermEntry {
+                prompt,
+                command: String::new(),
+                stdout: String::new(),
+                stderr: String::new(),
+            });
+            return;
+        }
+        write_editor_files(cluster, files);
+        let chunks = cluster.terminal(&mut self.session, line);
+        let (mut stdout, mut stderr) = (String::new(), String::new());
+        for (stream, data) in chunks {
+            let text = String::from_utf8_lossy(&data);
+            match stream {
+                Stream::Stdout => stdout.push_str(&text),
+                Stream::Stderr => stderr.push_str(&text),
+            }
+        }
+        std::rc::Rc::make_mut(&mut self.entries).push(TermEntry {
+            prompt,
+            command: line.into(),
+            stdout,
+            stderr,
+        });
+    }
+
+    /// Appends what the following command (`kubectl logs -f`, `get -w`, `wait`, ...)
+    /// printed since the last tick to its output. Returns whether the screen changed.
+    pub fn follow(&mut self, cluster: &Cluster) -> bool {
+        if !self.session.following() {
+            return false;
+        }
+        let mut changed = false;
+        for (stream, data) in cluster.terminal_follow(&mut self.session) {
+            if let Some(entry) = std::rc::Rc::make_mut(&mut self.entries).last_mut() {
+                let text = String::from_utf8_lossy(&data);
+                match stream {
+                    Stream::Stdout => entry.stdout.push_str(&text),
+                    Stream::Stderr => entry.stderr.push_str(&text),
+                }
+                changed = true;
+            }
+        }
+        changed || !self.session.following()
+    }
+
+    pub fn view(&self, send: &Callback<Msg>) -> Html {
+        let following = self.session.following();
+        html! {
+            <Screen entries={self.entries.clone()}
+                completions={AttrValue::from(self.completions.join("  "))}
+                prompt={AttrValue::from(if following { String::new() } else { self.session.prompt() })}
+                {following} input={AttrValue::from(self.input.clone())} send={send.clone()} />
+        }
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ScreenProps {
+    entries: std::rc::Rc<Vec<TermEntry>>,
+    /// What Tab offered, when several completions fit.
+    completions: AttrValue,
+    /// The shell's prompt (none while a following command runs).
+    prompt: AttrValue,
+    following: bool,
+    input: AttrValue,
+    send: Callback<Msg>,
+}
+
+/// The terminal's screen: the commands typed and their output, and the input line.
+#[function_component(Screen)]
+fn screen(props: &ScreenProps) -> Html {
+    let send = &props.send;
+    let following = props.following;
+    let oninput = send.reform(|e: InputEvent| {
+        let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+        Msg::Input(input.value())
+    });
+    let onkeydown = keys(send, |e: KeyboardEvent| match e.key().as_str() {
+        "Enter" => Some(Msg::Run),
+        "ArrowUp" => {
+            e.prevent_default();
+            Some(Msg::History(-1))
+        }
+        "ArrowDown" => {
+            e.prevent_default();
+            Some(Msg::History(1))
+        }
+        // Tab completes; Shift+Tab still moves the focus out (no keyboard trap).
+        "Tab" if !e.shift_key() => {
+            e.prevent_default();
+            Some(Msg::Complete)
+        }
+        // Ctrl-C interrupts, unless text is selected to be copied.
+        "c" if e.ctrl_key() => {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            let selected =
+                input.selection_start().ok().flatten() != input.selection_end().ok().flatten();
+            (!selected).then(|| {
+                e.prevent_default();
+                Msg::Interrupt
+            })
+        }
+        _ => None,
+    });
+    html! {
+        <section class="terminal" data-terminal="" aria-label="Terminal">
+            <div class="pane-title"><span>{"Terminal"}</span><span class="hint">{"kubectl · ssh NODE · sudo -i · Tab completes (Shift+Tab leaves) · ↑/↓ history · clear"}</span></div>
+            <div class="screen" data-terminal-screen="">
+                { for props.entries.iter().map(|e| html! {
+                    <div class="entry" data-terminal-entry="">
+                        <div class="prompt-line"><span class="prompt">{ &e.prompt }</span>{ &e.command }</div>
+                        if !e.stdout.is_empty() { <pre class="stdout" data-terminal-output="">{ &e.stdout }</pre> }
+                        if !e.stderr.is_empty() { <pre class="stderr" data-terminal-error="">{ &e.stderr }</pre> }
+                    </div>
+                }) }
+                if !props.completions.is_empty() {
+                    <pre class="stdout completions" data-completions="">{ props.completions.clone() }</pre>
+                }
+                <div class="prompt-line input-line" data-following={following.to_string()}>
+                    // While `kubectl logs -f` runs there is no prompt, as in a terminal.
+                    <span class="prompt" data-terminal-prompt="">{ props.prompt.clone() }</span>
+                    <input data-terminal-input="" type="text" spellcheck="false" autocomplete="off"
+                        aria-label="Terminal command"
+                        placeholder={ if following { "Ctrl-C stops it" } else { "kubectl get pods -o wide" } }
+                        value={props.input.clone()} {oninput} {onkeydown} />
+                </div>
+            </div>
+        </section>
+    }
+}
+
+/// Puts the editor's files in the home directory on the control plane, each only when
+/// the disk does not already hold its text (what the shell writes to them is not read
+/// back: a file the shell changed or removed gets the editor's text again).
+fn write_editor_files(cluster: &mut Cluster, files: &[EditorFile]) {
+    for f in files {
+        let path = format!("{EDITOR_DIR}/{}", f.name);
+        let tree = podlab_core::kubelet::volumes::node_tree(TERMINAL_NODE);
+        let current = cluster.filesystems().tree(&tree).and_then(|t| t.get(&path));
+        let same = matches!(current, Some(podlab_core::fs::Inode {
+            content: podlab_core::fs::Content::File(data),
+            ..
+        }) if *data == f.text.as_bytes());
+        if !same {
+            let _ = cluster.put_node_file(TERMINAL_NODE, &path, f.text.as_bytes());
+        }
+    }
+}
+
+/// Keeps the newest terminal output in view.
+pub fn scroll_terminal() {
+    let el = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector("[data-terminal-screen]").ok().flatten());
+    if let Some(el) = el {
+        el.set_scroll_top(el.scroll_height());
+    }
+}
