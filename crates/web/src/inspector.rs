@@ -124,9 +124,7 @@ impl Inspector {
                         &format!("pod \"{name}\" deleted from {ns} namespace"),
                         false,
                     ),
-                    Err(e) => {
-                        ApplyReport::line(&format!("Error from server ({}): {e}", e.reason()), true)
-                    }
+                    Err(e) => ApplyReport::line(&e.kubectl_line(), true),
                 }),
                 None => Outcome::render(),
             },
