@@ -43,6 +43,13 @@ pub fn run(root: &Path) -> Result<(), String> {
             install: vec![words("rustup target add wasm32-unknown-unknown")],
         },
         Step {
+            name: "clippy (the test command's lint step)",
+            check: Box::new(|| {
+                output("cargo", &["clippy", "--version"]).map(|o| o.trim().to_string())
+            }),
+            install: vec![words("rustup component add clippy")],
+        },
+        Step {
             name: "trunk",
             check: Box::new(|| version_is("trunk", "--version", &format!("trunk {TRUNK_VERSION}"))),
             install: vec![words(&format!(
