@@ -450,7 +450,27 @@ fn test(ex: &mut Exec, name: &str, args: &[String], io: &Io) -> Flow {
     }
 }
 
-fn eval_test(ex: &mut Exec, args: &[String]) -> Result<bool, String> {
+/// Why `test` cannot evaluate its arguments; shown as the shell words it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TestError {
+    UnaryExpected(String),
+    BinaryExpected(String),
+    IntegerExpected(String),
+    TooManyArguments,
+}
+
+impl std::fmt::Display for TestError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TestError::UnaryExpected(op) => write!(f, "{op}: unary operator expected"),
+            TestError::BinaryExpected(op) => write!(f, "{op}: binary operator expected"),
+            TestError::IntegerExpected(s) => write!(f, "{s}: integer expression expected"),
+            TestError::TooManyArguments => f.write_str("too many arguments"),
+        }
+    }
+}
+
+fn eval_test(ex: &mut Exec, args: &[String]) -> Result<bool, TestError> {
     // -o binds loosest, then -a.
     if let Some(i) = args.iter().position(|a| a == "-o") {
         return Ok(eval_test(ex, &args[..i])? || eval_test(ex, &args[i + 1..])?);
@@ -482,14 +502,14 @@ fn eval_test(ex: &mut Exec, args: &[String]) -> Result<bool, String> {
                 "-s" => st.is_ok_and(|s| s.size > 0),
                 "-r" | "-w" | "-x" => st.is_ok(),
                 "-L" | "-h" => false,
-                _ => return Err(format!("{op}: unary operator expected")),
+                _ => return Err(TestError::UnaryExpected(op.to_string())),
             })
         }
         [l, op, r] => {
             let num = |s: &str| {
                 s.trim()
                     .parse::<i64>()
-                    .map_err(|_| format!("{s}: integer expression expected"))
+                    .map_err(|_| TestError::IntegerExpected(s.to_string()))
             };
             Ok(match *op {
                 "=" | "==" => l == r,
@@ -500,10 +520,10 @@ fn eval_test(ex: &mut Exec, args: &[String]) -> Result<bool, String> {
                 "-le" => num(l)? <= num(r)?,
                 "-gt" => num(l)? > num(r)?,
                 "-ge" => num(l)? >= num(r)?,
-                _ => return Err(format!("{op}: binary operator expected")),
+                _ => return Err(TestError::BinaryExpected(op.to_string())),
             })
         }
-        _ => Err("too many arguments".into()),
+        _ => Err(TestError::TooManyArguments),
     }
 }
 
