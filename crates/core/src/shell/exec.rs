@@ -6,6 +6,9 @@ use super::{
     programs, Cursor, Host, Process, Scope, State, Stream, System, LINE_STEPS, STEP_BUDGET,
 };
 use crate::fs::{self, normalize, Errno};
+
+pub(super) use super::limits::Pipe;
+pub use super::limits::{Limit, MAX_OUTPUT, MAX_PIPE, YIELD_OUTPUT};
 use std::collections::BTreeMap;
 
 /// How a construct finished.
@@ -23,57 +26,6 @@ pub enum Flow {
     Abort,
     /// Stopped: sleeping, serving or out of budget. Cursors say where.
     Suspend,
-}
-
-/// Most bytes one run may print before the command is stopped ([`Limit::Output`]);
-/// a process that can yield does so after [`YIELD_OUTPUT`].
-pub const MAX_OUTPUT: usize = 16 << 20;
-/// A process that can yield does so once a run printed this much.
-pub const YIELD_OUTPUT: usize = 1 << 20;
-/// Most bytes a pipe or a command substitution holds ([`Limit::Pipe`]).
-pub const MAX_PIPE: usize = 16 << 20;
-
-/// A limit of the shell that stopped a command.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Limit {
-    /// [`LINE_STEPS`] steps without the chance to yield (a command line, `kubectl
-    /// exec`, a pipeline or `$(...)`).
-    Steps,
-    /// [`MAX_OUTPUT`] bytes printed in one run.
-    Output,
-    /// A pipe or `$(...)` whose reader wanted more than [`MAX_PIPE`] bytes.
-    Pipe,
-    /// Nesting past [`MAX_DEPTH`] (the message was printed where it happened).
-    Nesting,
-}
-
-impl Limit {
-    /// The exit status of a command the limit stopped: 124 as `timeout` reports a
-    /// command it stopped, 2 for nesting (as the shell's own error).
-    pub fn status(self) -> i32 {
-        match self {
-            Limit::Nesting => 2,
-            _ => 124,
-        }
-    }
-
-    /// What is printed when the limit stops the command (`None`: printed already).
-    pub fn message(self) -> Option<String> {
-        match self {
-            Limit::Steps => Some(format!(
-                "podlab: command stopped after {LINE_STEPS} steps (the shell's step limit)\n"
-            )),
-            Limit::Output => Some(format!(
-                "podlab: command stopped after printing {} MiB (the shell's output limit)\n",
-                MAX_OUTPUT >> 20
-            )),
-            Limit::Pipe => Some(format!(
-                "podlab: command stopped: a pipe or $(...) passed {} MiB (the shell's pipe limit)\n",
-                MAX_PIPE >> 20
-            )),
-            Limit::Nesting => None,
-        }
-    }
 }
 
 /// Where a stream goes.
@@ -119,14 +71,6 @@ pub struct Frame {
     /// The current pipeline stage's input was cut at [`MAX_PIPE`] while its writer
     /// went on; cleared by a reader that stops early ([`Exec::close_input`]).
     pub(super) input_cut: bool,
-}
-
-/// What a pipe or `$(...)` collected.
-#[derive(Debug, Default)]
-pub(super) struct Pipe {
-    pub(super) data: Vec<u8>,
-    /// The writer wrote more than [`MAX_PIPE`] bytes: the rest was dropped.
-    pub(super) cut: bool,
 }
 
 /// A run without its host: what the shell hands to [`Host::run_program`], which

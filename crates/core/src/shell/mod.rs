@@ -17,6 +17,7 @@
 pub(crate) mod exec;
 mod expand;
 mod lex;
+pub(crate) mod limits;
 pub mod parse;
 pub(crate) mod pattern;
 pub mod programs;
@@ -218,10 +219,10 @@ pub struct Process {
     #[serde(default)]
     pub(crate) jobs: Vec<Process>,
     /// Shell functions (`f() { ...; }`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub(crate) functions: BTreeMap<String, parse::Command>,
     /// The scopes of the function calls in progress, innermost last.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) scopes: Vec<Scope>,
     /// Until when `sudo` needs no password again.
     sudo_until: Option<SimTime>,
