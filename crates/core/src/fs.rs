@@ -20,8 +20,11 @@ pub enum Errno {
     Access,
     ReadOnly,
     NotEmpty,
-    /// Too big: the file would pass the per-file or per-tree limit.
+    /// The tree is full: the write would pass [`MAX_TREE_BYTES`] (ENOSPC).
     NoSpace,
+    /// The file would pass [`MAX_FILE_BYTES`], the file size limit (EFBIG, as a
+    /// process under `ulimit -f` meets it).
+    TooLarge,
 }
 
 impl std::fmt::Display for Errno {
@@ -35,12 +38,14 @@ impl std::fmt::Display for Errno {
             Errno::ReadOnly => "Read-only file system",
             Errno::NotEmpty => "Directory not empty",
             Errno::NoSpace => "No space left on device",
+            Errno::TooLarge => "File too large",
         })
     }
 }
 
-/// Largest file and largest tree: keeps a runaway `while` loop appending to a file
-/// from eating the page's memory.
+/// Largest file (a write past it fails with EFBIG, `File too large`) and largest tree
+/// (ENOSPC, `No space left on device`): keeps a runaway `while` loop appending to a
+/// file from eating the page's memory.
 pub const MAX_FILE_BYTES: usize = 4 << 20;
 pub const MAX_TREE_BYTES: usize = 32 << 20;
 
@@ -563,7 +568,10 @@ impl Filesystems {
                 } else {
                     data.len()
                 };
-                if new_len > MAX_FILE_BYTES || used + data.len() > MAX_TREE_BYTES {
+                if new_len > MAX_FILE_BYTES {
+                    return Err(Errno::TooLarge);
+                }
+                if used + data.len() > MAX_TREE_BYTES {
                     return Err(Errno::NoSpace);
                 }
                 if !append {
@@ -574,7 +582,10 @@ impl Filesystems {
                 Ok(())
             }
             None => {
-                if data.len() > MAX_FILE_BYTES || used + data.len() > MAX_TREE_BYTES {
+                if data.len() > MAX_FILE_BYTES {
+                    return Err(Errno::TooLarge);
+                }
+                if used + data.len() > MAX_TREE_BYTES {
                     return Err(Errno::NoSpace);
                 }
                 tree.entries.insert(

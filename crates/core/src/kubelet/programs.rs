@@ -103,7 +103,7 @@ mod tests {
             "break", "continue", "sleep", "test", "[", "set", "read", "exec", "command", "type",
             "cat", "ls", "mkdir", "rm", "rmdir", "touch", "cp", "mv", "date", "hostname", "uname",
             "whoami", "id", "env", "printenv", "head", "tail", "wc", "grep", "sort", "sh", "seq",
-            "basename", "dirname",
+            "basename", "dirname", "yes", "dd", "truncate", "local", "return",
         ];
         let images: &[(System, &[&str])] = &[
             (System::Busybox, &["ash", "wget", "nslookup", "httpd", "nc"]),

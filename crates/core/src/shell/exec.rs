@@ -2,8 +2,13 @@
 
 use super::parse::{AndOr, Command, Compound, Pipeline, Redir, RedirOp, Script, Word};
 use super::pattern::glob_match;
-use super::{programs, Cursor, Host, Process, State, Stream, System, STEP_BUDGET};
-use crate::fs::{self, normalize};
+use super::{
+    programs, Cursor, Host, Process, Scope, State, Stream, System, LINE_STEPS, STEP_BUDGET,
+};
+use crate::fs::{self, normalize, Errno};
+
+pub(super) use super::limits::Pipe;
+pub use super::limits::{Limit, MAX_OUTPUT, MAX_PIPE, YIELD_OUTPUT};
 use std::collections::BTreeMap;
 
 /// How a construct finished.
@@ -14,6 +19,11 @@ pub enum Flow {
     Continue(u32),
     /// `exit`: unwind everything (status is in the process).
     Exit,
+    /// `return`: unwind to the function being run.
+    Return,
+    /// A limit stopped the command ([`Frame::limit`] says which): unwind everything,
+    /// but an interactive shell stays (as after `timeout` killed what it ran).
+    Abort,
     /// Stopped: sleeping, serving or out of budget. Cursors say where.
     Suspend,
 }
@@ -48,10 +58,19 @@ pub struct Exec<'a, H: ?Sized + 'a = dyn Host + 'a> {
 #[derive(Debug, Default)]
 pub struct Frame {
     pub(super) steps: u32,
-    pub(super) captures: Vec<Vec<u8>>,
+    pub(super) captures: Vec<Pipe>,
     /// Inside a pipeline or `$(...)`: nothing may suspend.
     pub(super) no_suspend: u32,
     pub(super) depth: u32,
+    /// The limit that stopped the command, once one did.
+    pub(super) limit: Option<Limit>,
+    /// Bytes printed (to the process's output) in this run.
+    pub(super) printed: usize,
+    /// A write to a file failed while the current program ran.
+    pub(super) write_error: Option<Errno>,
+    /// The current pipeline stage's input was cut at [`MAX_PIPE`] while its writer
+    /// went on; cleared by a reader that stops early ([`Exec::close_input`]).
+    pub(super) input_cut: bool,
 }
 
 /// A run without its host: what the shell hands to [`Host::run_program`], which
@@ -84,6 +103,8 @@ impl<'x> Parts<'x> {
 
 /// Deepest recursion of nested constructs and substitutions at run time.
 pub(super) const MAX_DEPTH: u32 = 200;
+/// Deepest recursion of shell functions (bash's FUNCNEST wording when passed).
+pub(super) const MAX_FUNCTION_NESTING: usize = 60;
 
 /// What every program may use, whichever host interface it sees.
 impl<'a, H: Host + ?Sized + 'a> Exec<'a, H> {
@@ -95,36 +116,111 @@ impl<'a, H: Host + ?Sized + 'a> Exec<'a, H> {
         self.p.status = code;
     }
 
-    /// Writes to a stream.
+    /// Writes to a stream. Past a limit the write is cut short: printing past
+    /// [`MAX_OUTPUT`] stops the command, a pipe keeps [`MAX_PIPE`] bytes, and a file
+    /// write that fails is reported when the program ends (`write error: File too
+    /// large`), the file filled up to the size limit as the kernel does.
     pub fn write(&mut self, dest: &Dest, data: &[u8]) {
         if data.is_empty() {
             return;
         }
         match dest {
-            Dest::Log(s) => match self.p.output.last_mut() {
-                Some((last, buf)) if last == s && buf.len() < 1 << 16 => {
-                    buf.extend_from_slice(data)
+            Dest::Log(s) => {
+                // A new chunk costs a little too: alternating streams cannot pile up.
+                let joins = matches!(self.p.output.last(), Some((last, buf)) if last == s && buf.len() < 1 << 16);
+                let cost = data.len() + if joins { 0 } else { 64 };
+                let room = MAX_OUTPUT.saturating_sub(self.f.printed);
+                let data = if cost > room {
+                    self.f.limit.get_or_insert(Limit::Output);
+                    &data[..room.min(data.len())]
+                } else {
+                    data
+                };
+                self.f.printed = self.f.printed.saturating_add(cost).min(MAX_OUTPUT);
+                if data.is_empty() {
+                    return;
                 }
-                _ => {
-                    // Bounded: a runaway loop cannot grow it without limit in one run.
-                    if self.p.output.len() < 100_000 {
-                        self.p.output.push((*s, data.to_vec()));
-                    }
+                match self.p.output.last_mut() {
+                    Some((last, buf)) if joins && last == s => buf.extend_from_slice(data),
+                    _ => self.p.output.push((*s, data.to_vec())),
                 }
-            },
+            }
             Dest::Capture(i) => {
-                if let Some(b) = self.f.captures.get_mut(*i) {
-                    if b.len() < fs::MAX_FILE_BYTES {
-                        b.extend_from_slice(data);
+                if let Some(pipe) = self.f.captures.get_mut(*i) {
+                    let room = MAX_PIPE.saturating_sub(pipe.data.len());
+                    if data.len() > room {
+                        pipe.cut = true;
                     }
+                    pipe.data.extend_from_slice(&data[..room.min(data.len())]);
                 }
             }
             Dest::File(path) => {
                 let now = self.host.now();
                 let (view, user) = (self.p.view.clone(), self.p.user);
-                let _ = self.host.fs().write(&view, path, data, true, user, now);
+                let fs = self.host.fs();
+                match fs.write(&view, path, data, true, user, now) {
+                    Ok(()) => {}
+                    Err(Errno::TooLarge) => {
+                        // Filled up to the limit, as a write past RLIMIT_FSIZE is.
+                        let size = fs.stat(&view, path).map_or(0, |s| s.size as usize);
+                        let room = fs::MAX_FILE_BYTES.saturating_sub(size).min(data.len());
+                        let _ = fs.write(&view, path, &data[..room], true, user, now);
+                        self.f.write_error.get_or_insert(Errno::TooLarge);
+                    }
+                    Err(e) => {
+                        self.f.write_error.get_or_insert(e);
+                    }
+                }
             }
             Dest::Null => {}
+        }
+    }
+
+    /// Whether writing more to `dest` is pointless: a limit stopped the command, a
+    /// write failed, or the pipe is full. Endless writers (`seq`, `dd`) stop there.
+    pub fn blocked(&self, dest: &Dest) -> bool {
+        self.f.limit.is_some()
+            || self.f.write_error.is_some()
+            || matches!(dest, Dest::Capture(i) if self.f.captures.get(*i).is_none_or(|p| p.cut))
+    }
+
+    /// [`Exec::blocked`], or (where the process can yield) this run printed its share:
+    /// a writer that can start over at the next run (`yes`) yields there.
+    pub fn full(&self, dest: &Dest) -> bool {
+        self.blocked(dest)
+            || (matches!(dest, Dest::Log(_))
+                && self.can_suspend()
+                && self.f.printed >= YIELD_OUTPUT)
+    }
+
+    /// Takes the error a file write met while this program ran (it reports it itself).
+    pub fn take_write_error(&mut self) -> Option<Errno> {
+        self.f.write_error.take()
+    }
+
+    /// The program stopped reading its input before the end (`head`): a writer that
+    /// would have gone on past the pipe's limit does not matter then.
+    pub fn close_input(&mut self) {
+        self.f.input_cut = false;
+    }
+
+    /// Counts `n` steps of a program's own loop (`yes`, `seq`, `dd`): past the line's
+    /// budget the command is stopped. Such a loop never yields (it cannot resume
+    /// midway); `Some(Flow::Abort)` means stop now.
+    pub fn tick(&mut self, n: u32) -> Option<Flow> {
+        self.f.steps = self.f.steps.saturating_add(n);
+        if self.f.steps > LINE_STEPS {
+            self.f.limit.get_or_insert(Limit::Steps);
+        }
+        self.f.limit.map(|_| Flow::Abort)
+    }
+
+    /// The flow after an expansion or redirection failed: `Abort` when a limit did it.
+    pub fn stopped(&self) -> Flow {
+        if self.f.limit.is_some() {
+            Flow::Abort
+        } else {
+            Flow::Next
         }
     }
 
@@ -195,10 +291,8 @@ impl<'a> Exec<'a> {
             p,
             host,
             f: Frame {
-                steps: 0,
-                captures: Vec::new(),
                 no_suspend,
-                depth: 0,
+                ..Frame::default()
             },
         }
     }
@@ -209,9 +303,20 @@ impl<'a> Exec<'a> {
             err: Dest::Log(Stream::Stderr),
             input: self.p.stdin.take(),
         };
-        match self.script(script, &io) {
-            Flow::Break(_) | Flow::Continue(_) => Flow::Next,
+        let flow = match self.script(script, &io) {
+            Flow::Break(_) | Flow::Continue(_) | Flow::Return => Flow::Next,
             f => f,
+        };
+        // A limit met by the last command, or one that stopped the run.
+        match self.f.limit {
+            Some(limit) if flow != Flow::Suspend => {
+                if let Some(msg) = limit.message() {
+                    self.p.output.push((Stream::Stderr, msg.into_bytes()));
+                }
+                self.p.status = limit.status();
+                Flow::Abort
+            }
+            _ => flow,
         }
     }
 
@@ -314,29 +419,56 @@ impl<'a> Exec<'a> {
         // Stages run one after another, each reading what the previous one wrote.
         self.f.no_suspend += 1;
         let mut input = io.input.clone();
+        let mut cut = false;
         let mut flow = Flow::Next;
         let n = p.commands.len();
+        let outer_cut = self.f.input_cut;
         for (i, c) in p.commands.iter().enumerate() {
             let last = i + 1 == n;
             let slot = self.f.captures.len();
-            self.f.captures.push(Vec::new());
+            self.f.captures.push(Pipe::default());
+            // The last stage reading a cut pipe prints only once it is known to have
+            // stopped reading early (else it would still be waiting).
+            let held = last && cut;
+            if held {
+                self.f.captures.push(Pipe::default());
+            }
             let stage = Io {
-                out: if last {
+                out: if last && !held {
                     io.out.clone()
                 } else {
-                    Dest::Capture(slot)
+                    Dest::Capture(slot + usize::from(held))
                 },
                 err: io.err.clone(),
                 input: input.take(),
             };
+            self.f.input_cut = cut;
             flow = self.command(c, &stage);
+            let waiting = std::mem::take(&mut self.f.input_cut);
+            if held {
+                let printed = self.f.captures.pop().unwrap_or_default();
+                if !waiting {
+                    self.write(&io.out, &printed.data);
+                }
+            }
+            if waiting {
+                // The reader read all its writer had before the pipe's limit, and the
+                // writer had more: it would have waited for the rest.
+                self.f.limit.get_or_insert(Limit::Pipe);
+            }
             let captured = self.f.captures.pop().unwrap_or_default();
-            input = Some(captured);
-            if flow == Flow::Exit {
+            input = Some(captured.data);
+            cut = captured.cut;
+            if matches!(flow, Flow::Exit | Flow::Return) {
                 // `exit` in a pipeline stage ends only that stage (a subshell).
                 flow = Flow::Next;
             }
+            if self.f.limit.is_some() {
+                flow = Flow::Abort;
+                break;
+            }
         }
+        self.f.input_cut = outer_cut;
         self.f.no_suspend -= 1;
         if p.negate {
             self.p.status = i32::from(self.p.status == 0);
@@ -351,6 +483,11 @@ impl<'a> Exec<'a> {
                 words,
                 redirs,
             } => self.simple(assigns, words, redirs, io),
+            Command::Function { name, body } => {
+                self.p.functions.insert(name.clone(), (**body).clone());
+                self.p.status = 0;
+                Flow::Next
+            }
             Command::Compound(comp, redirs) => {
                 let resumed = match self.resuming() {
                     Some(Cursor::Compound) => true,
@@ -362,14 +499,11 @@ impl<'a> Exec<'a> {
                 };
                 let Some(io) = self.redirect(redirs, io, resumed) else {
                     self.p.status = 1;
-                    return Flow::Next;
+                    return self.stopped();
                 };
                 self.f.depth += 1;
                 let f = if self.f.depth > MAX_DEPTH {
-                    let name = self.p.name.clone();
-                    self.err(&io, &format!("{name}: nesting too deep\n"));
-                    self.p.status = 2;
-                    Flow::Exit
+                    self.too_deep(&io)
                 } else {
                     self.compound(comp, &io)
                 };
@@ -382,21 +516,34 @@ impl<'a> Exec<'a> {
         }
     }
 
-    /// Counts a step; out of budget, the process yields (or, where it cannot, stops).
+    /// Counts a step. Out of its run's budget (steps, or what it printed), a process
+    /// that can yield does; one that cannot (a command line, `kubectl exec`, inside a
+    /// pipeline or `$(...)`) goes on up to [`LINE_STEPS`], and is stopped there.
     pub(super) fn step(&mut self) -> Option<Flow> {
-        self.f.steps += 1;
-        if self.f.steps <= STEP_BUDGET {
-            return None;
+        if self.f.limit.is_some() {
+            return Some(Flow::Abort);
         }
-        if self.can_suspend() {
+        self.f.steps += 1;
+        if self.can_suspend() && (self.f.steps > STEP_BUDGET || self.f.printed >= YIELD_OUTPUT) {
             self.p.state = State::Busy;
             return Some(Flow::Suspend);
         }
-        if self.f.steps > STEP_BUDGET * 5 {
-            self.p.status = 124;
-            return Some(Flow::Exit);
+        if self.f.steps > LINE_STEPS {
+            self.f.limit = Some(Limit::Steps);
+            return Some(Flow::Abort);
         }
         None
+    }
+
+    /// Nesting past [`MAX_DEPTH`]: says so and stops the command.
+    pub(super) fn too_deep(&mut self, io: &Io) -> Flow {
+        let name = self.p.name.clone();
+        self.err(
+            io,
+            &format!("{name}: nesting too deep (the shell's limit is {MAX_DEPTH} levels)\n"),
+        );
+        self.f.limit.get_or_insert(Limit::Nesting);
+        Flow::Abort
     }
 
     pub(super) fn compound(&mut self, c: &Compound, io: &Io) -> Flow {
@@ -414,6 +561,9 @@ impl<'a> Exec<'a> {
                 }
                 self.p.env = env;
                 self.p.cwd = cwd;
+                if f == Flow::Abort {
+                    return f;
+                }
                 Flow::Next
             }
             Compound::If {
@@ -489,7 +639,7 @@ impl<'a> Exec<'a> {
                             }
                             Flow::Break(_) => break,
                             Flow::Continue(_) => continue,
-                            Flow::Exit => return Flow::Exit,
+                            f @ (Flow::Exit | Flow::Return | Flow::Abort) => return f,
                         }
                         if (self.p.status == 0) == *until {
                             break;
@@ -506,7 +656,7 @@ impl<'a> Exec<'a> {
                         Flow::Break(_) => break,
                         Flow::Continue(n) if n > 1 => return Flow::Continue(n - 1),
                         Flow::Continue(_) => {}
-                        Flow::Exit => return Flow::Exit,
+                        f @ (Flow::Exit | Flow::Return | Flow::Abort) => return f,
                     }
                 }
                 self.p.status = last;
@@ -517,13 +667,13 @@ impl<'a> Exec<'a> {
                     Some(Cursor::Case(i)) => Some(i),
                     _ => {
                         let Some(value) = self.expand_one(word, io) else {
-                            return Flow::Next;
+                            return self.stopped();
                         };
                         let mut found = None;
                         'arms: for (i, (patterns, _)) in arms.iter().enumerate() {
                             for p in patterns {
                                 let Some(p) = self.expand_one(p, io) else {
-                                    return Flow::Next;
+                                    return self.stopped();
                                 };
                                 if glob_match(&p, &value) {
                                     found = Some(i);
@@ -556,7 +706,7 @@ impl<'a> Exec<'a> {
                         let values = match words {
                             Some(ws) => match self.expand(ws, io) {
                                 Some(v) => v,
-                                None => return Flow::Next,
+                                None => return self.stopped(),
                             },
                             None => self.p.args.iter().skip(1).cloned().collect(),
                         };
@@ -594,7 +744,7 @@ impl<'a> Exec<'a> {
                         Flow::Break(n) if n > 1 => return Flow::Break(n - 1),
                         Flow::Break(_) => break,
                         Flow::Continue(n) => return Flow::Continue(n - 1),
-                        Flow::Exit => return Flow::Exit,
+                        f @ (Flow::Exit | Flow::Return | Flow::Abort) => return f,
                     }
                     idx += 1;
                 }
@@ -615,6 +765,7 @@ impl<'a> Exec<'a> {
                 self.p.status = 0;
                 return Flow::Next;
             }
+            Some(Cursor::Call(name)) => return self.call(&name, None, io),
             Some(Cursor::Redo) | None => {}
             Some(_) => self.p.resume.clear(),
         }
@@ -625,18 +776,18 @@ impl<'a> Exec<'a> {
             return f;
         }
         let Some(argv) = self.expand(words, io) else {
-            return Flow::Next;
+            return self.stopped();
         };
         let mut values = Vec::new();
         for (name, w) in assigns {
             let Some(v) = self.expand_one(w, io) else {
-                return Flow::Next;
+                return self.stopped();
             };
             values.push((name.clone(), v));
         }
         let Some(io) = self.redirect(redirs, io, false) else {
             self.p.status = 1;
-            return Flow::Next;
+            return self.stopped();
         };
         if argv.is_empty() {
             for (n, v) in values {
@@ -656,8 +807,9 @@ impl<'a> Exec<'a> {
         }
         self.f.depth += 1;
         let f = if self.f.depth > MAX_DEPTH {
-            self.p.status = 2;
-            Flow::Exit
+            self.too_deep(&io)
+        } else if self.p.functions.contains_key(&argv[0]) {
+            self.call(&argv[0].clone(), Some(&argv), &io)
         } else {
             programs::run(self, &argv, &io)
         };
@@ -668,10 +820,60 @@ impl<'a> Exec<'a> {
                 None => self.p.env.remove(&n),
             };
         }
-        if f == Flow::Suspend {
-            self.p.resume.push(Cursor::Done);
+        if f == Flow::Suspend && !matches!(self.p.resume.last(), Some(Cursor::Call(_))) {
+            // A program that yielded out of budget (`yes`) runs again; one that
+            // sleeps or serves is done when resumed.
+            let again = matches!(self.p.state, State::Busy);
+            self.p
+                .resume
+                .push(if again { Cursor::Redo } else { Cursor::Done });
         }
         f
+    }
+
+    /// Runs the function `name` with `argv` (`None`: resuming inside it).
+    fn call(&mut self, name: &str, argv: Option<&[String]>, io: &Io) -> Flow {
+        let Some(body) = self.p.functions.get(name).cloned() else {
+            self.p.resume.clear();
+            return Flow::Next;
+        };
+        if let Some(argv) = argv {
+            if self.p.scopes.len() >= MAX_FUNCTION_NESTING {
+                let shell = self.p.name.clone();
+                self.err(
+                    io,
+                    &format!("{shell}: {name}: maximum function nesting level exceeded ({MAX_FUNCTION_NESTING})\n"),
+                );
+                self.f.limit.get_or_insert(Limit::Nesting);
+                self.p.status = 2;
+                return Flow::Abort;
+            }
+            let mut args = vec![self.p.args.first().cloned().unwrap_or_default()];
+            args.extend(argv.iter().skip(1).cloned());
+            let saved = std::mem::replace(&mut self.p.args, args);
+            self.p.scopes.push(Scope {
+                args: saved,
+                locals: Vec::new(),
+            });
+        }
+        let f = self.command(&body, io);
+        if f == Flow::Suspend {
+            self.p.resume.push(Cursor::Call(name.to_string()));
+            return f;
+        }
+        if let Some(scope) = self.p.scopes.pop() {
+            self.p.args = scope.args;
+            for (n, old) in scope.locals.into_iter().rev() {
+                match old {
+                    Some(v) => self.p.env.insert(n, v),
+                    None => self.p.env.remove(&n),
+                };
+            }
+        }
+        match f {
+            Flow::Return => Flow::Next,
+            f => f,
+        }
     }
 
     /// Applies redirections; on failure prints the shell's error and gives `None`.

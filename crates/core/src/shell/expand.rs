@@ -1,7 +1,7 @@
 //! Expansion: parameters, command substitution, arithmetic, field splitting and
 //! pathname expansion.
 
-use super::exec::{Dest, Exec, Flow, Io, MAX_DEPTH};
+use super::exec::{Dest, Exec, Flow, Io, Limit, Pipe, MAX_DEPTH};
 use super::parse::{Part, Script, Word};
 use super::pattern::{arith, glob_match, glob_special};
 use crate::fs::normalize;
@@ -191,6 +191,10 @@ impl<'a> Exec<'a> {
                 }
                 Part::Subst { script, quoted } => {
                     let text = self.capture(script, io);
+                    if self.f.limit.is_some() {
+                        // A limit stopped the substitution: the command does not run.
+                        return None;
+                    }
                     let text = text.trim_end_matches('\n').to_string();
                     if *quoted {
                         cur.push_str(&text);
@@ -280,10 +284,11 @@ impl<'a> Exec<'a> {
         out
     }
 
-    /// Runs a script and returns what it wrote to stdout (`$(...)`).
+    /// Runs a script and returns what it wrote to stdout (`$(...)`). Past the pipe's
+    /// limit, or stopped by another, it sets the run's limit (the caller stops).
     pub fn capture(&mut self, script: &Script, io: &Io) -> String {
         let slot = self.f.captures.len();
-        self.f.captures.push(Vec::new());
+        self.f.captures.push(Pipe::default());
         let sub = Io {
             out: Dest::Capture(slot),
             err: io.err.clone(),
@@ -296,14 +301,20 @@ impl<'a> Exec<'a> {
         self.f.depth += 1;
         if self.f.depth <= MAX_DEPTH {
             let _ = self.script(script, &sub);
+        } else {
+            let _ = self.too_deep(io);
         }
         self.f.depth -= 1;
         self.f.no_suspend -= 1;
         self.p.resume = resume;
         self.p.env = env;
         self.p.cwd = cwd;
-        let bytes = self.f.captures.pop().unwrap_or_default();
-        String::from_utf8_lossy(&bytes).into_owned()
+        let pipe = self.f.captures.pop().unwrap_or_default();
+        if pipe.cut {
+            // The shell reads a substitution to its end: it would have taken it all.
+            self.f.limit.get_or_insert(Limit::Pipe);
+        }
+        String::from_utf8_lossy(&pipe.data).into_owned()
     }
 
     /// Runs a nested script (`sh -c` inside a script) to completion on `io`.
@@ -314,7 +325,7 @@ impl<'a> Exec<'a> {
         let f = if self.f.depth <= MAX_DEPTH {
             self.script(script, io)
         } else {
-            Flow::Next
+            self.too_deep(io)
         };
         self.f.depth -= 1;
         self.f.no_suspend -= 1;

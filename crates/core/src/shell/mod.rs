@@ -6,10 +6,18 @@
 //! the script it stopped) is plain data, so a cluster snapshot holds running processes
 //! too. A step budget bounds every run, so `while true; do :; done` costs the page
 //! nothing: the process yields and is resumed later.
+//!
+//! What cannot yield (a line typed at a terminal, `ssh NODE CMD`, `kubectl exec`, a
+//! pipeline or `$(...)`) meets the shell's limits instead, each of which stops the
+//! command with a message naming it and a non-zero status (see [`exec::Limit`]):
+//! [`LINE_STEPS`] steps (status 124, as `timeout` reports), what one run prints, what a
+//! pipe holds, and how deep scripts nest. Files meet the file system's limits as
+//! errnos (`File too large`, `No space left on device`).
 
 pub(crate) mod exec;
 mod expand;
 mod lex;
+pub(crate) mod limits;
 pub mod parse;
 pub(crate) mod pattern;
 pub mod programs;
@@ -162,10 +170,24 @@ enum Cursor {
     Done,
     /// A simple command not yet run (budget ran out): run it on resume.
     Redo,
+    /// Inside a call of this function (its scope is the process's last).
+    Call(String),
+}
+
+/// A function call's scope: the caller's positional parameters and the values its
+/// `local` variables hid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Scope {
+    args: Vec<String>,
+    locals: Vec<(String, Option<String>)>,
 }
 
 /// Steps one run may take before the process yields.
 pub const STEP_BUDGET: u32 = 20_000;
+/// Steps a run that cannot yield may take before it is stopped (status 124): a line
+/// typed at a terminal, `ssh NODE CMD`, `kubectl exec`, a pipeline or `$(...)`. A
+/// loop of 100,000 rounds fits; `while true; do :; done` ends within a second.
+pub const LINE_STEPS: u32 = 1_000_000;
 
 /// A running shell or program.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -196,6 +218,12 @@ pub struct Process {
     /// Background jobs (`cmd &`), run alongside the shell; they end with it.
     #[serde(default)]
     pub(crate) jobs: Vec<Process>,
+    /// Shell functions (`f() { ...; }`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub(crate) functions: BTreeMap<String, parse::Command>,
+    /// The scopes of the function calls in progress, innermost last.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) scopes: Vec<Scope>,
     /// Until when `sudo` needs no password again.
     sudo_until: Option<SimTime>,
     /// A session change asked for by `sudo -i`, `su` or `ssh` in a terminal.
@@ -298,6 +326,8 @@ impl Process {
             interactive: false,
             foreground: false,
             jobs: Vec::new(),
+            functions: BTreeMap::new(),
+            scopes: Vec::new(),
             logged_out: false,
             sudo_until: None,
             request: None,
@@ -358,6 +388,8 @@ impl Process {
             interactive: false,
             foreground: self.foreground,
             jobs: Vec::new(),
+            functions: self.functions.clone(),
+            scopes: Vec::new(),
             logged_out: false,
             sudo_until: None,
             request: None,
@@ -426,10 +458,13 @@ impl Process {
             }
             Ok(script) => {
                 self.resume.clear();
+                self.scopes.clear();
                 self.state = State::Runnable;
                 let mut ex = exec::Exec::new(self, host);
                 let flow = ex.run_top(&script);
                 drop(ex);
+                // A limit stopped the line (exec::Flow::Abort): the shell stays, with
+                // the limit's status.
                 if let exec::Flow::Exit = flow {
                     self.logged_out = true;
                     self.state = State::Exited(self.status);

@@ -35,6 +35,11 @@ pub enum Command {
         redirs: Vec<Redir>,
     },
     Compound(Compound, Vec<Redir>),
+    /// `name() compound-command`: defines a function.
+    Function {
+        name: String,
+        body: Box<Command>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -487,6 +492,14 @@ impl Parser<'_> {
                             assigns.push((name, value));
                             continue;
                         }
+                        let name = w.literal().filter(|n| is_name(n)).map(str::to_string);
+                        if let (Some(name), true, true) =
+                            (name, assigns.is_empty(), redirs.is_empty())
+                        {
+                            if matches!(self.peek()?, Tok::Op("(")) {
+                                return self.function(name);
+                            }
+                        }
                     }
                     words.push(w);
                 }
@@ -502,6 +515,29 @@ impl Parser<'_> {
             words,
             redirs,
         })
+    }
+
+    /// `name() BODY` after the name: the body is a compound command.
+    fn function(&mut self, name: String) -> Result<Command, SyntaxError> {
+        self.next()?;
+        match self.next()? {
+            Tok::Op(")") => {}
+            t => return Err(self.unexpected(&t)),
+        }
+        self.skip_newlines()?;
+        if self.depth >= MAX_DEPTH {
+            return Err(self.lx.err("nesting"));
+        }
+        self.depth += 1;
+        let body = self.command();
+        self.depth -= 1;
+        match body? {
+            body @ Command::Compound(..) => Ok(Command::Function {
+                name,
+                body: Box::new(body),
+            }),
+            _ => Err(self.lx.err("\"(\"")),
+        }
     }
 
     fn redir(&mut self) -> Result<Vec<Redir>, SyntaxError> {

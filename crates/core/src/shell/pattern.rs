@@ -78,8 +78,34 @@ pub fn glob_match(pattern: &str, name: &str) -> bool {
     go(&p, &n)
 }
 
+/// Why `$((...))` cannot be evaluated; shown as the shell words it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ArithError {
+    DivisionByZero,
+    TooDeep,
+    MissingParen,
+    ExpressionExpected,
+    /// A number past 64 bits.
+    TooGreat(String),
+    /// A token (or a variable's value) that is not a number or an operator here.
+    Unexpected(String),
+}
+
+impl std::fmt::Display for ArithError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ArithError::DivisionByZero => f.write_str("division by zero"),
+            ArithError::TooDeep => f.write_str("expression too deep"),
+            ArithError::MissingParen => f.write_str("missing )"),
+            ArithError::ExpressionExpected => f.write_str("expression expected"),
+            ArithError::TooGreat(t) => write!(f, "{t}: value too great"),
+            ArithError::Unexpected(t) => f.write_str(t),
+        }
+    }
+}
+
 /// `$((...))`: integers with + - * / % comparisons, && || and parentheses.
-pub fn arith(expr: &str, env: &BTreeMap<String, String>) -> Result<i64, String> {
+pub fn arith(expr: &str, env: &BTreeMap<String, String>) -> Result<i64, ArithError> {
     struct P<'a> {
         t: Vec<String>,
         i: usize,
@@ -90,7 +116,7 @@ pub fn arith(expr: &str, env: &BTreeMap<String, String>) -> Result<i64, String> 
         fn peek(&self) -> Option<&str> {
             self.t.get(self.i).map(String::as_str)
         }
-        fn bin(&mut self, level: usize) -> Result<i64, String> {
+        fn bin(&mut self, level: usize) -> Result<i64, ArithError> {
             const LEVELS: &[&[&str]] = &[
                 &["||"],
                 &["&&"],
@@ -122,17 +148,17 @@ pub fn arith(expr: &str, env: &BTreeMap<String, String>) -> Result<i64, String> 
                     "+" => l.wrapping_add(r),
                     "-" => l.wrapping_sub(r),
                     "*" => l.wrapping_mul(r),
-                    "/" | "%" if r == 0 => return Err("division by zero".into()),
+                    "/" | "%" if r == 0 => return Err(ArithError::DivisionByZero),
                     "/" => l.wrapping_div(r),
                     _ => l.wrapping_rem(r),
                 };
             }
             Ok(l)
         }
-        fn unary(&mut self) -> Result<i64, String> {
+        fn unary(&mut self) -> Result<i64, ArithError> {
             self.depth += 1;
             if self.depth > 200 {
-                return Err("expression too deep".into());
+                return Err(ArithError::TooDeep);
             }
             let r = match self.peek() {
                 Some("-") => {
@@ -151,7 +177,7 @@ pub fn arith(expr: &str, env: &BTreeMap<String, String>) -> Result<i64, String> 
                     self.i += 1;
                     let v = self.bin(0)?;
                     if self.peek() != Some(")") {
-                        return Err("missing )".into());
+                        return Err(ArithError::MissingParen);
                     }
                     self.i += 1;
                     Ok(v)
@@ -160,7 +186,7 @@ pub fn arith(expr: &str, env: &BTreeMap<String, String>) -> Result<i64, String> 
                     let tok = tok.to_string();
                     self.i += 1;
                     if tok.chars().all(|c| c.is_ascii_digit()) {
-                        tok.parse().map_err(|_| format!("{tok}: value too great"))
+                        tok.parse().map_err(|_| ArithError::TooGreat(tok))
                     } else if super::parse::is_name(&tok) {
                         let v = self
                             .env
@@ -170,13 +196,13 @@ pub fn arith(expr: &str, env: &BTreeMap<String, String>) -> Result<i64, String> 
                         if v.is_empty() {
                             Ok(0)
                         } else {
-                            v.parse().map_err(|_| v.clone())
+                            v.parse().map_err(|_| ArithError::Unexpected(v.clone()))
                         }
                     } else {
-                        Err(tok)
+                        Err(ArithError::Unexpected(tok))
                     }
                 }
-                None => Err("expression expected".into()),
+                None => Err(ArithError::ExpressionExpected),
             };
             self.depth -= 1;
             r
@@ -215,6 +241,6 @@ pub fn arith(expr: &str, env: &BTreeMap<String, String>) -> Result<i64, String> 
     let v = p.bin(0)?;
     match p.peek() {
         None => Ok(v),
-        Some(x) => Err(x.to_string()),
+        Some(x) => Err(ArithError::Unexpected(x.to_string())),
     }
 }

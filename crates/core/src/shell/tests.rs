@@ -286,3 +286,170 @@ mod properties {
         }
     }
 }
+
+/// A line typed at an interactive shell: (stdout and stderr together, status, whether
+/// the shell logged out).
+fn line(h: &mut TestHost, script: &str) -> (String, i32, bool) {
+    let mut p = Process::login(spawn(System::DebugTools), "sh");
+    let out = p.run_line(h, script);
+    (text(out), p.status(), p.exited())
+}
+
+#[test]
+fn limits_stop_the_command_and_say_so() {
+    let steps = "podlab: command stopped after 1000000 steps (the shell's step limit)\n";
+    let pipe = "podlab: command stopped: a pipe or $(...) passed 16 MiB (the shell's pipe limit)\n";
+    let cases: &[(&str, &str, i32)] = &[
+        // Steps: a line cannot yield, so it is stopped as `timeout` stops a command.
+        ("while true; do :; done", steps, 124),
+        ("x=$(while true; do :; done); echo never", steps, 124),
+        ("while true; do :; done | cat; echo never", steps, 124),
+        ("sh -c 'while true; do :; done'; echo never", steps, 124),
+        ("yes > /dev/null", steps, 124),
+        // An ordinary long loop fits.
+        ("i=0; while [ $i -lt 100000 ]; do i=$((i+1)); done; echo $i", "100000\n", 0),
+        // Pipes and substitutions: a reader that wants everything of an endless writer.
+        ("yes | wc -l", pipe, 124),
+        ("x=$(yes); echo never", pipe, 124),
+        ("yes | head -3", "y\ny\ny\n", 0),
+        ("yes no | head -n 2", "no\nno\n", 0),
+        ("seq 1 1000000 | tail -1", "1000000\n", 0),
+        ("echo $(seq 1 1000000) | wc -w", "1000000\n", 0),
+        // Nesting.
+        (
+            "f() { f; }; f; echo never",
+            "sh: f: maximum function nesting level exceeded (60)\n",
+            2,
+        ),
+        // Files: the size limit is EFBIG, the tree's is ENOSPC; what fits is written.
+        (
+            "seq 1 1000000 > /tmp/n; echo $?; wc -c < /tmp/n",
+            "seq: write error: File too large\n1\n4194304\n",
+            0,
+        ),
+        (
+            "truncate -s 4M /tmp/f; echo hi >> /tmp/f; echo $?; wc -c < /tmp/f",
+            "sh: echo: write error: File too large\n1\n4194304\n",
+            0,
+        ),
+        (
+            "dd if=/dev/zero of=/tmp/big bs=1M count=5",
+            "dd: error writing '/tmp/big': File too large\n5+0 records in\n4+0 records out\n4194304 bytes (4.2 MB, 4.0 MiB) copied, 0.0042063 s, 997 MB/s\n",
+            1,
+        ),
+        (
+            "truncate -s 5M /tmp/f; echo $?; ls /tmp",
+            "truncate: failed to truncate '/tmp/f' at 5242880 bytes: File too large\n1\n",
+            0,
+        ),
+        (
+            "for i in 1 2 3 4 5 6 7 8; do truncate -s 4M /tmp/f$i; done",
+            "truncate: failed to truncate '/tmp/f8' at 4194304 bytes: No space left on device\n",
+            1,
+        ),
+    ];
+    for (script, want, code) in cases {
+        let mut h = host();
+        h.fs.tree_mut("root").unwrap().add_dev_null(SimTime(0));
+        let (out, status, exited) = line(&mut h, script);
+        assert_eq!(out, *want, "{script}");
+        assert_eq!(status, *code, "{script}");
+        assert!(!exited, "{script}: a limit does not log the shell out");
+    }
+}
+
+#[test]
+fn output_past_the_limit_stops_the_line() {
+    let mut h = host();
+    let mut p = Process::login(spawn(System::DebugTools), "sh");
+    let out = p.run_line(&mut h, "yes");
+    assert_eq!(p.status(), 124);
+    let (stdout, stderr): (Vec<_>, Vec<_>) =
+        out.into_iter().partition(|(s, _)| *s == Stream::Stdout);
+    let printed = stdout.iter().map(|(_, d)| d.len()).sum::<usize>();
+    assert!((exec::MAX_OUTPUT - (1 << 16)..=exec::MAX_OUTPUT).contains(&printed));
+    assert_eq!(
+        text(stderr),
+        "podlab: command stopped after printing 16 MiB (the shell's output limit)\n"
+    );
+}
+
+#[test]
+fn foreground_commands_end_with_124() {
+    let mut h = host();
+    let mut p = Process::exec(
+        spawn(System::Busybox),
+        vec!["sh".into(), "-c".into(), "while true; do :; done".into()],
+    );
+    p.make_foreground();
+    p.run(&mut h);
+    assert_eq!(p.state, State::Exited(124));
+    assert_eq!(
+        text(p.take_output()),
+        "podlab: command stopped after 1000000 steps (the shell's step limit)\n"
+    );
+}
+
+#[test]
+fn endless_writers_in_containers_yield() {
+    let mut h = host();
+    let mut p = Process::exec(spawn(System::Busybox), vec!["yes".into()]);
+    p.run(&mut h);
+    assert_eq!(p.state, State::Busy);
+    let first = text(p.take_output()).len();
+    assert!((1 << 20..2 << 20).contains(&first), "{first}");
+    p.run(&mut h);
+    assert_eq!(p.state, State::Busy);
+    assert!(text(p.take_output()).starts_with("y\ny\n"));
+}
+
+#[test]
+fn new_programs_and_functions() {
+    let cases: &[(&str, &str, i32)] = &[
+        ("f() { echo \"$1-$#\"; return 3; echo no; }; f a b; echo $? $#", "a-2\n3 0\n", 0),
+        ("x=1; f() { local x=2 y; y=3; echo $x$y; }; f; echo $x${y:-unset}", "23\n1unset\n", 0),
+        ("f()\n{\n  echo multi\n}\nf", "multi\n", 0),
+        ("f() { echo hi; }; type f; unset -f f; f", "f is a function\nsh: f: not found\n", 127),
+        ("f() { echo fn; }; command -v ls echo f; command -v nosuch; echo $?", "/usr/bin/ls\necho\nf\n1\n", 0),
+        ("echo() { :; }; command echo real", "real\n", 0),
+        ("return", "sh: return: can only `return' from a function or sourced script\n", 1),
+        ("local x", "sh: local: can only be used in a function\n", 1),
+        ("seq 3 -1 1; seq 2 2 6", "3\n2\n1\n2\n4\n6\n", 0),
+        ("printf abcde | dd bs=2 2>/dev/null; echo", "abcde\n", 0),
+        ("printf abcde | dd bs=2 count=2 of=/tmp/x; cat /tmp/x", "2+0 records in\n2+0 records out\n4 bytes copied, 1.2004e-05 s, 333 kB/s\nabcd", 0),
+        ("dd if=/nope", "dd: failed to open '/nope': No such file or directory\n", 1),
+        ("dd bs=x", "dd: invalid number: 'x'\n", 1),
+        ("truncate -s 10 /tmp/t; wc -c < /tmp/t; truncate -s -4 /tmp/t; wc -c < /tmp/t", "10\n6\n", 0),
+        ("truncate /tmp/t", "truncate: you must specify either '--size' or '--reference'\nTry 'truncate --help' for more information.\n", 1),
+        ("truncate -c -s 1 /tmp/none; ls /tmp", "", 0),
+    ];
+    for (script, want, code) in cases {
+        let mut h = host();
+        h.fs.tree_mut("root").unwrap().add_dev_null(SimTime(0));
+        let (out, state) = run(&mut h, script);
+        assert_eq!(out, *want, "{script}");
+        assert_eq!(state, State::Exited(*code), "{script}");
+    }
+}
+
+#[test]
+fn functions_sleep_and_resume() {
+    let mut h = host();
+    let mut p = Process::exec(
+        spawn(System::Busybox),
+        vec![
+            "sh".into(),
+            "-c".into(),
+            "f() { local n=$1; echo a$n; sleep 5; echo b$n; }; f 1; f 2; echo $#".into(),
+        ],
+    );
+    p.run(&mut h);
+    assert_eq!(text(p.take_output()), "a1\n");
+    let mut p: Process = serde_json::from_str(&serde_json::to_string(&p).unwrap()).unwrap();
+    h.now = SimTime(6000);
+    p.run(&mut h);
+    h.now = SimTime(11000);
+    p.run(&mut h);
+    assert_eq!(text(p.take_output()), "b1\na2\nb2\n0\n");
+    assert_eq!(p.state, State::Exited(0));
+}

@@ -24,9 +24,97 @@ pub(super) const PROGRAMS: &[Program<ShellFn>] = &[
     Program::builtin("set", set),
     Program::builtin("read", |ex, argv, io| read(ex, args(argv), io)),
     Program::builtin("exec", exec),
-    Program::builtin("command", exec),
+    Program::builtin("command", command),
     Program::builtin("type", type_),
+    Program::builtin("local", local),
+    Program::builtin("return", return_),
 ];
+
+/// `local NAME[=VALUE]...`: variables of the function being run, restored when it
+/// returns.
+fn local(ex: &mut Exec, argv: &[String], io: &Io) -> Flow {
+    if ex.p.scopes.is_empty() {
+        let shell = ex.shell_name().to_string();
+        ex.err(
+            io,
+            &format!("{shell}: local: can only be used in a function\n"),
+        );
+        return done(ex, 1);
+    }
+    for a in args(argv) {
+        let (name, value) = match a.split_once('=') {
+            Some((n, v)) => (n, Some(v.to_string())),
+            None => (a.as_str(), None),
+        };
+        let old = ex.p.env.get(name).cloned();
+        if let Some(scope) = ex.p.scopes.last_mut() {
+            if !scope.locals.iter().any(|(n, _)| n == name) {
+                scope.locals.push((name.to_string(), old));
+            }
+        }
+        if let Some(v) = value {
+            ex.p.env.insert(name.to_string(), v);
+        }
+    }
+    done(ex, 0)
+}
+
+/// `return [N]`: leaves the function being run with status N (default: the last).
+fn return_(ex: &mut Exec, argv: &[String], io: &Io) -> Flow {
+    if ex.p.scopes.is_empty() {
+        let shell = ex.shell_name().to_string();
+        ex.err(
+            io,
+            &format!("{shell}: return: can only `return' from a function or sourced script\n"),
+        );
+        return done(ex, 1);
+    }
+    let code = args(argv)
+        .first()
+        .and_then(|a| a.parse::<i32>().ok())
+        .unwrap_or(ex.p.status);
+    ex.status(code & 0xff);
+    Flow::Return
+}
+
+/// `command -v NAME...` prints how each would run (a path, or the name of a builtin or
+/// function), exit 1 for one not found; `command -V` says it as `type` does;
+/// `command NAME ARGS` runs the program NAME, passing over a function of that name.
+fn command(ex: &mut Exec, argv: &[String], io: &Io) -> Flow {
+    let rest = args(argv);
+    match rest.first().map(String::as_str) {
+        Some("-v") => {
+            let mut code = 0;
+            for a in &rest[1..] {
+                let line = if ex.p.functions.contains_key(a) {
+                    Some(a.clone())
+                } else {
+                    match ex.host.program(ex.p.system, a) {
+                        Some(found)
+                            if found.kind() == super::Kind::Builtin && found.name() == a =>
+                        {
+                            Some(a.clone())
+                        }
+                        Some(_) if a.contains('/') => Some(a.clone()),
+                        Some(_) => Some(format!("/usr/bin/{a}")),
+                        None => None,
+                    }
+                };
+                match line {
+                    Some(l) => ex.out(io, &format!("{l}\n")),
+                    None => code = 1,
+                }
+            }
+            done(ex, code)
+        }
+        Some("-V") => {
+            let mut all = vec![argv[0].clone()];
+            all.extend(rest[1..].iter().cloned());
+            type_(ex, &all, io)
+        }
+        _ => exec(ex, argv, io),
+    }
+}
 
 /// `set -- a b c` (or `set a b c`) sets the positional parameters.
 fn set(ex: &mut Exec, argv: &[String], _io: &Io) -> Flow {
@@ -61,8 +149,14 @@ fn export(ex: &mut Exec, argv: &[String], _io: &Io) -> Flow {
 }
 
 fn unset(ex: &mut Exec, argv: &[String], _io: &Io) -> Flow {
-    for a in args(argv) {
-        ex.p.env.remove(a);
+    let args = args(argv);
+    let functions = args.first().is_some_and(|a| a == "-f");
+    for a in args.iter().filter(|a| !a.starts_with('-')) {
+        if functions {
+            ex.p.functions.remove(a);
+        } else {
+            ex.p.env.remove(a);
+        }
     }
     done(ex, 0)
 }
@@ -101,6 +195,18 @@ fn exec(ex: &mut Exec, argv: &[String], io: &Io) -> Flow {
 
 fn type_(ex: &mut Exec, argv: &[String], io: &Io) -> Flow {
     for a in args(argv) {
+        if ex.p.functions.contains_key(a) {
+            // dash says "shell function"; bash and busybox's ash "function".
+            let what = if ex.p.name.contains("bash")
+                || !matches!(ex.p.system, System::Nginx | System::Redis)
+            {
+                "a function"
+            } else {
+                "a shell function"
+            };
+            ex.out(io, &format!("{a} is {what}\n"));
+            continue;
+        }
         let line = match ex.host.program(ex.p.system, a) {
             Some(found) if found.kind() == super::Kind::Builtin && found.name() == a => {
                 format!("{a} is a shell builtin\n")
@@ -344,7 +450,27 @@ fn test(ex: &mut Exec, name: &str, args: &[String], io: &Io) -> Flow {
     }
 }
 
-fn eval_test(ex: &mut Exec, args: &[String]) -> Result<bool, String> {
+/// Why `test` cannot evaluate its arguments; shown as the shell words it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TestError {
+    UnaryExpected(String),
+    BinaryExpected(String),
+    IntegerExpected(String),
+    TooManyArguments,
+}
+
+impl std::fmt::Display for TestError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TestError::UnaryExpected(op) => write!(f, "{op}: unary operator expected"),
+            TestError::BinaryExpected(op) => write!(f, "{op}: binary operator expected"),
+            TestError::IntegerExpected(s) => write!(f, "{s}: integer expression expected"),
+            TestError::TooManyArguments => f.write_str("too many arguments"),
+        }
+    }
+}
+
+fn eval_test(ex: &mut Exec, args: &[String]) -> Result<bool, TestError> {
     // -o binds loosest, then -a.
     if let Some(i) = args.iter().position(|a| a == "-o") {
         return Ok(eval_test(ex, &args[..i])? || eval_test(ex, &args[i + 1..])?);
@@ -376,14 +502,14 @@ fn eval_test(ex: &mut Exec, args: &[String]) -> Result<bool, String> {
                 "-s" => st.is_ok_and(|s| s.size > 0),
                 "-r" | "-w" | "-x" => st.is_ok(),
                 "-L" | "-h" => false,
-                _ => return Err(format!("{op}: unary operator expected")),
+                _ => return Err(TestError::UnaryExpected(op.to_string())),
             })
         }
         [l, op, r] => {
             let num = |s: &str| {
                 s.trim()
                     .parse::<i64>()
-                    .map_err(|_| format!("{s}: integer expression expected"))
+                    .map_err(|_| TestError::IntegerExpected(s.to_string()))
             };
             Ok(match *op {
                 "=" | "==" => l == r,
@@ -394,10 +520,10 @@ fn eval_test(ex: &mut Exec, args: &[String]) -> Result<bool, String> {
                 "-le" => num(l)? <= num(r)?,
                 "-gt" => num(l)? > num(r)?,
                 "-ge" => num(l)? >= num(r)?,
-                _ => return Err(format!("{op}: binary operator expected")),
+                _ => return Err(TestError::BinaryExpected(op.to_string())),
             })
         }
-        _ => Err("too many arguments".into()),
+        _ => Err(TestError::TooManyArguments),
     }
 }
 

@@ -8,6 +8,7 @@
 //! what is not in the table is `not found` (exit 127), and what is in it has a function.
 
 mod builtins;
+mod bulk;
 mod coreutils;
 mod shells;
 mod text;
@@ -105,6 +106,7 @@ pub fn find<F: Copy>(
 pub const SHELL: &[&[Program<ShellFn>]] = &[
     builtins::PROGRAMS,
     coreutils::PROGRAMS,
+    bulk::PROGRAMS,
     text::PROGRAMS,
     shells::PROGRAMS,
 ];
@@ -160,9 +162,12 @@ pub(crate) fn base(argv: &[String]) -> &str {
 }
 
 /// Runs one program with its arguments: a name the table lacks is sh's `not found`.
+/// A write to a file that failed while it ran is reported as the program would
+/// (`cat: write error: File too large`), and fails it.
 pub fn run(ex: &mut Exec, argv: &[String], io: &Io) -> Flow {
     let name = argv[0].as_str();
-    match ex.host.program(ex.p.system, name) {
+    let found = ex.host.program(ex.p.system, name);
+    let flow = match found {
         Some(Found::Shell(_, _, run)) => run(ex, argv, io),
         Some(Found::Host(..)) => {
             let system = ex.p.system;
@@ -181,5 +186,24 @@ pub fn run(ex: &mut Exec, argv: &[String], io: &Io) -> Flow {
             ex.err(io, &msg);
             done(ex, 127)
         }
+    };
+    if let (Some(e), Some(found)) = (ex.take_write_error(), found) {
+        let prog = base(argv);
+        let shell = ex.shell_name().to_string();
+        let msg = match found.kind() {
+            _ if prog == "yes" => format!("yes: standard output: {e}\n"),
+            Kind::Builtin if matches!(ex.p.system, System::Busybox | System::Demo) => {
+                format!("{shell}: write error: {e}\n")
+            }
+            Kind::Builtin => format!("{shell}: {prog}: write error: {e}\n"),
+            Kind::Utility => format!("{prog}: write error: {e}\n"),
+        };
+        ex.err(io, &msg);
+        // The failed write may have been to the error stream itself.
+        ex.f.write_error = None;
+        if ex.p.status == 0 {
+            ex.p.status = 1;
+        }
     }
+    flow
 }

@@ -71,10 +71,13 @@ fn sh(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
     ex.set_args(a);
     let env = ex.p.env.clone();
     let cwd = ex.p.cwd.clone();
-    let captured = ex.capture_into(&script, io);
+    let flow = ex.capture_into(&script, io);
     ex.p.env = env;
     ex.p.cwd = cwd;
     ex.set_args(saved);
-    let _ = captured;
-    Flow::Next
+    // `exit` ends only this shell; a limit ends the whole command.
+    match flow {
+        Flow::Abort => Flow::Abort,
+        _ => Flow::Next,
+    }
 }

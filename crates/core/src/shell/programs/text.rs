@@ -28,15 +28,45 @@ fn sort(ex: &mut Exec, argv: &[String], io: &Io) -> Flow {
     done(ex, 0)
 }
 
+/// `seq [FIRST [INCREMENT]] LAST`, written in chunks: it stops where its output
+/// cannot go on (a failed write, a full pipe, a limit).
 fn seq(ex: &mut Exec, argv: &[String], io: &Io) -> Flow {
     let nums: Vec<i64> = args(argv).iter().filter_map(|a| a.parse().ok()).collect();
-    let (a, b) = match nums.as_slice() {
-        [b] => (1, *b),
-        [a, b, ..] => (*a, *b),
+    let (a, step, b) = match nums.as_slice() {
+        [b] => (1, 1, *b),
+        [a, b] => (*a, 1, *b),
+        [a, s, b, ..] => (*a, *s, *b),
         _ => return done(ex, 1),
     };
-    let out: String = (a..=b).take(100_000).map(|n| format!("{n}\n")).collect();
-    ex.out(io, &out);
+    if step == 0 {
+        ex.err(io, "seq: invalid Zero increment value: '0'\n");
+        return done(ex, 1);
+    }
+    let mut n = a;
+    let mut chunk = String::new();
+    let mut count = 0u32;
+    let out = io.out.clone();
+    while (step > 0 && n <= b) || (step < 0 && n >= b) {
+        chunk.push_str(&n.to_string());
+        chunk.push('\n');
+        count += 1;
+        n = match n.checked_add(step) {
+            Some(n) => n,
+            None => break,
+        };
+        if chunk.len() >= 1 << 15 {
+            // Four numbers a step: `seq 1 1000000` fits a line's budget.
+            if let Some(f) = ex.tick(std::mem::take(&mut count) / 4) {
+                return f;
+            }
+            ex.write(&out, chunk.as_bytes());
+            chunk.clear();
+            if ex.blocked(&out) {
+                return done(ex, 1);
+            }
+        }
+    }
+    ex.write(&out, chunk.as_bytes());
     done(ex, 0)
 }
 
@@ -95,6 +125,10 @@ fn head_tail(ex: &mut Exec, prog: &str, args: &[String], io: &Io) -> Flow {
         return done(ex, 1);
     };
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    if prog == "head" && lines.len() > n {
+        // head stops reading here: a writer that goes on does not matter.
+        ex.close_input();
+    }
     let pick: String = if prog == "head" {
         lines.iter().take(n).copied().collect()
     } else {
