@@ -84,3 +84,36 @@ fn ctrl_c_keeps_what_the_follower_printed() {
     );
     assert_eq!(later, shown);
 }
+
+/// Not a test: how long a kubectl line typed at the control plane takes when its disk
+/// holds a few MB (`cargo test -p podlab-core --release --lib kubectl_line_cost --
+/// --ignored --nocapture`).
+#[test]
+#[ignore]
+fn kubectl_line_cost_with_a_full_disk() {
+    let mut c = Cluster::with_default_nodes(1);
+    let mb = vec![b'x'; 1 << 20];
+    for i in 0..6 {
+        c.put_node_file("k8s-master-01", &format!("/home/k8s/big-{i}.bin"), &mb)
+            .unwrap();
+    }
+    c.put_node_file(
+        "k8s-master-01",
+        "/home/k8s/pod.yaml",
+        include_bytes!("../../lessons/demo-web-sidecar.yaml"),
+    )
+    .unwrap();
+    let mut s = Session::new("k8s-master-01");
+    for line in [
+        "kubectl get nodes",
+        "kubectl create -f pod.yaml --dry-run=client",
+    ] {
+        let runs = 200;
+        let start = std::time::Instant::now();
+        for _ in 0..runs {
+            c.terminal(&mut s, line);
+        }
+        let each = start.elapsed() / runs;
+        println!("{line}: {each:?} per line (6 MB on the disk)");
+    }
+}
