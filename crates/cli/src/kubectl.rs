@@ -8,7 +8,9 @@
 //! commands changed meanwhile (a watch prints their changes), lets a second pass, prints
 //! and saves ([`crate::state::Following`]). So `podlab kubectl create` in another
 //! terminal goes ahead while `podlab kubectl get pods -w` runs, as with kubectl. Ctrl-C
-//! keeps the state as of the last whole second.
+//! keeps the state as of the last whole second, and nothing printed is newer than that:
+//! each second's output is printed once the state holding it is saved, so a command run
+//! afterwards contradicts nothing the follower showed.
 //!
 //! In a transcript (`podlab run`) nothing waits for the wall clock: a following command
 //! runs simulated time a second at a time until it ends, or until the run's follow
@@ -44,26 +46,25 @@ pub(crate) fn kubectl(
         if let Some(session) = output.exec {
             // `exec -it POD -- sh` at a terminal: the shell reads what is typed, once
             // the command's start is saved (below).
-            let _ = write!(out, "{}", output.stdout);
-            let _ = out.flush();
             interactive = Some((session, cluster.clone()));
-            return (String::new(), output.stderr, 0);
+            return (output.stdout, output.stderr, 0);
         }
         match output.follow {
             Some(follow) if in_transcript => {
                 let _ = write!(out, "{}", output.stdout);
                 follow_in_transcript(cluster, follow, output.stderr, out)
             }
+            // What it printed first is shown once it is saved (below): a follower
+            // prints nothing from a state it does not keep.
             Some(follow) => {
-                let _ = write!(out, "{}", output.stdout);
-                let _ = out.flush();
                 following = Some((follow, cluster.clone()));
-                (String::new(), output.stderr, 0)
+                (output.stdout, output.stderr, 0)
             }
             None => (output.stdout, output.stderr, output.exit_code),
         }
     })?;
     write!(out, "{o}")?;
+    out.flush()?;
     if let Some((session, cluster)) = interactive {
         return exec_session(state_path, session, cluster, e, err);
     }

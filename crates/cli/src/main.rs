@@ -226,11 +226,22 @@ fn run(
                     return (String::new(), String::new(), 0);
                 }
                 let chunks = if words.is_empty() {
-                    // `podlab ssh NODE < script`: the shell runs what stdin holds.
+                    // `podlab ssh NODE < script`: the login shell reads the script, a
+                    // command at a time (`sudo -i` opens a root shell reading the rest).
                     let script = read_stdin().unwrap_or_default();
-                    cluster.terminal(&mut session, &script)
+                    cluster.terminal_script(&mut session, &script)
                 } else {
-                    cluster.terminal(&mut session, &line)
+                    // `podlab ssh NODE CMD`; a shell it opens (`sudo -i < script`)
+                    // reads standard input (none at a terminal or in a transcript
+                    // without `< FILE`).
+                    cluster.terminal_command(&mut session, &line, || {
+                        let redirected = STDIN_FILE.with(|f| f.borrow().is_some());
+                        if redirected || !(stdin_is_terminal() || state::is_open(&state_path)) {
+                            read_stdin().unwrap_or_default()
+                        } else {
+                            String::new()
+                        }
+                    })
                 };
                 let (mut o, mut e) = (String::new(), String::new());
                 for (stream, data) in chunks {

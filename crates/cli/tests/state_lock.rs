@@ -140,3 +140,61 @@ fn a_watch_lets_other_commands_in_and_shows_what_they_did() {
     assert_eq!(String::from_utf8_lossy(&out.stdout), "pod/tea\npod/web\n");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The sidecar lesson across processes: `logs -f` on the git-pull container in one,
+/// `podlab git put` and `commit` in another. The follower shows the pull of that
+/// commit (it picks up git remotes another command changed, not only API objects),
+/// and once it is stopped, `kubectl logs` contradicts nothing it printed.
+#[test]
+fn a_log_follower_shows_a_commit_pushed_by_another_command() {
+    let dir = scratch("follow-git");
+    let state = dir.join("state.json");
+    let repo = "https://github.com/ansilh/k8s-demo-web.git";
+    let page = dir.join("index.html");
+    let manifest = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../core/lessons/demo-web-sidecar.yaml"
+    );
+    let run = |args: &[&str]| {
+        let out = podlab(&state)
+            .env("PODLAB_LOCK_TIMEOUT", "5s")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    std::fs::write(&page, "<h1>One</h1>\n").unwrap();
+    let page = page.to_str().unwrap();
+    run(&["git", "init", repo]);
+    run(&["git", "put", repo, "index.html", page]);
+    run(&["git", "commit", repo, "-m", "One"]);
+    run(&["kubectl", "create", "-f", manifest]);
+    run(&["advance", "10s"]);
+    let follower = podlab(&state)
+        .args(["kubectl", "logs", "demo-web", "git-pull", "-f"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    std::fs::write(page, "<h1>Two</h1>\n").unwrap();
+    run(&["git", "put", repo, "index.html", page]);
+    run(&["git", "commit", repo, "-m", "Two"]);
+    std::thread::sleep(Duration::from_millis(7500));
+    let mut follower = follower;
+    follower.kill().unwrap();
+    let printed = follower.wait_with_output().unwrap();
+    let printed = String::from_utf8_lossy(&printed.stdout).into_owned();
+    assert!(printed.contains("Fast-forward"), "{printed}");
+    let later = run(&["kubectl", "logs", "demo-web", "git-pull"]);
+    assert!(
+        later.starts_with(&printed),
+        "printed:\n{printed}\nlater:\n{later}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -78,8 +78,12 @@ impl Terminal {
             }
             Msg::Complete => {
                 let names: Vec<String> = files.iter().map(|f| f.name.clone()).collect();
-                let candidates =
-                    podlab_core::kubectl::complete::complete(cluster, &self.input, &names);
+                let candidates = podlab_core::terminal::complete::complete(
+                    cluster,
+                    &self.session,
+                    &self.input,
+                    &names,
+                );
                 let (line, shown) =
                     podlab_core::kubectl::complete::apply_completion(&self.input, &candidates);
                 self.input = line;

@@ -1009,3 +1009,50 @@ async fn the_terminal_finds_the_editor_text_again_after_the_shell_changed_it() {
     );
     root.remove();
 }
+
+/// The sidecar lesson's flow: follow the git-pull container's log in the terminal,
+/// then commit in the Git panel: the follower shows the pull of that commit.
+#[wasm_bindgen_test]
+async fn a_log_follower_shows_a_commit_made_in_the_git_panel() {
+    let root = mount().await;
+    click(&root, "button[data-lesson='sidecar']").await;
+    speed_up(&root);
+    click(&root, "[data-step='0'] button[data-action='run-step']").await;
+    let mut phase = String::new();
+    for _ in 0..60 {
+        phase = terminal(
+            &root,
+            "kubectl get pod demo-web -o jsonpath={.status.phase}",
+        )
+        .await;
+        if phase.ends_with("Running") {
+            break;
+        }
+        TimeoutFuture::new(100).await;
+    }
+    assert!(phase.ends_with("Running"), "{phase}");
+    let first = terminal(&root, "kubectl logs demo-web git-pull -f").await;
+    assert!(following(&root), "{first}");
+    let last = last_entry(&root);
+    click(&root, "button[data-tool='git']").await;
+    click(&root, "button[data-git-repo]").await;
+    click(&root, "button[data-git-file='index.html']").await;
+    type_into(
+        &root,
+        "textarea[data-git-text]",
+        "<h1>Pushed while following</h1>\n",
+    );
+    type_into(&root, "input[data-git-message]", "Push while following");
+    click(&root, "button[data-action='commit']").await;
+    let mut shown = String::new();
+    for _ in 0..80 {
+        TimeoutFuture::new(100).await;
+        shown = last.text_content().unwrap();
+        if shown.contains("Fast-forward") {
+            break;
+        }
+    }
+    assert!(shown.contains("Fast-forward"), "{shown}");
+    ctrl_c_stops_it(&root, &last).await;
+    root.remove();
+}

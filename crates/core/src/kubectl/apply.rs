@@ -166,7 +166,7 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
         );
     }
     let namespace = p.string("namespace").unwrap_or("default").to_string();
-    let Some(texts) = read_files(p, files, out) else {
+    let Some(texts) = read_files(cluster, p, files, out) else {
         return;
     };
     // kubectl counts the objects it visits; none at all is an error of its own.

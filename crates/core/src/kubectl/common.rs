@@ -108,13 +108,14 @@ pub fn manifest_message(d: &Diagnostic) -> String {
 }
 
 pub(super) fn read_files(
+    cluster: &Cluster,
     p: &flags::Parsed,
     files: &dyn FileSource,
     out: &mut Output,
 ) -> Option<Vec<(String, String)>> {
     let mut texts = Vec::new();
     for f in p.strings("filename") {
-        match files.read(f) {
+        match files.read_in(cluster, f) {
             Ok(t) => texts.push((
                 if f == "-" {
                     "STDIN".to_string()

@@ -19,12 +19,9 @@ pub fn complete(cluster: &Cluster, line: &str, files: &[String]) -> Vec<String> 
         )
     };
     let candidates: Vec<String> = match done {
-        [] => [
-            "kubectl", "ssh", "sudo", "ls", "cat", "curl", "clear", "exit",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect(),
+        // The command's name: kubectl only (a node's terminal offers every program
+        // its table has, crate::terminal::complete).
+        [] => vec!["kubectl".to_string()],
         ["kubectl"] => command::COMMANDS
             .iter()
             .map(|c| c.name.to_string())

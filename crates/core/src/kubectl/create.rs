@@ -36,7 +36,7 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
         out.fail("must specify one of -f and -k\n\nSee 'kubectl create -h' for help and examples");
         return;
     }
-    let Some(texts) = read_files(p, files, out) else {
+    let Some(texts) = read_files(cluster, p, files, out) else {
         return;
     };
     // kubectl counts the objects it visits; none at all is an error of its own.

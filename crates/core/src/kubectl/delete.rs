@@ -61,7 +61,7 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
     let namespace = p.string("namespace").unwrap_or("default").to_string();
     let mut targets: Vec<(ResourceType, String, String)> = Vec::new();
     if !p.strings("filename").is_empty() {
-        let Some(texts) = read_files(p, files, out) else {
+        let Some(texts) = read_files(cluster, p, files, out) else {
             return;
         };
         for (file, text) in texts {

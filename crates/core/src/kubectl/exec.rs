@@ -77,7 +77,10 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
         let data = if files.stdin_is_terminal() {
             Vec::new()
         } else {
-            files.read("-").map(String::into_bytes).unwrap_or_default()
+            files
+                .read_in(cluster, "-")
+                .map(String::into_bytes)
+                .unwrap_or_default()
         };
         Some(data)
     } else {

@@ -68,7 +68,7 @@ fn label(
     let local = p.bool("local");
     let mut targets = Vec::new();
     let words: &[String] = if !p.strings("filename").is_empty() {
-        let Some(texts) = read_files(p, files, out) else {
+        let Some(texts) = read_files(cluster, p, files, out) else {
             return;
         };
         for (file, text) in texts {

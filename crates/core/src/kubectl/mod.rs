@@ -47,6 +47,14 @@ pub trait FileSource {
     fn stdin_is_terminal(&self) -> bool {
         false
     }
+
+    /// [`FileSource::read`] while kubectl runs against `cluster`: a source that reads
+    /// the cluster's own files (a node's disk, for kubectl on the control plane) reads
+    /// them here, borrowed, instead of keeping a copy.
+    fn read_in(&self, cluster: &Cluster, path: &str) -> Result<String, String> {
+        let _ = cluster;
+        self.read(path)
+    }
 }
 
 /// No files at all (`-f` always fails).

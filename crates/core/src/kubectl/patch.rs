@@ -45,7 +45,7 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
     let text = match (p.string("patch"), p.string("patch-file")) {
         (Some(_), Some(_)) => return out.fail("--patch and --patch-file are mutually exclusive"),
         (Some(t), None) => t.to_string(),
-        (None, Some(path)) => match files.read(path) {
+        (None, Some(path)) => match files.read_in(cluster, path) {
             Ok(t) => t,
             Err(e) => return out.fail(format!("unable to read patch file: {e}")),
         },

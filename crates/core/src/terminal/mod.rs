@@ -5,7 +5,9 @@
 //! kubectl and the kubelet's `exec` meet: a following kubectl command or a shell in a
 //! container takes the terminal over, and the session keeps it.
 
+pub mod complete;
 mod programs;
+mod script;
 
 use crate::cluster::Cluster;
 use crate::fs::{normalize, Filesystems, Mount, User, View};
@@ -50,6 +52,21 @@ pub struct Session {
     /// running in the foreground.
     #[serde(skip)]
     following: Option<Follow>,
+    /// The exit status the session's shell ended with: `exit` at the outermost shell,
+    /// or the end of a script it read ([`Cluster::terminal_script`]).
+    #[serde(skip)]
+    ended: Option<i32>,
+}
+
+/// Where the lines a shell runs come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Input {
+    /// Typed at a terminal: a shell leaving says `logout` (and ssh `Connection to NODE
+    /// closed.`).
+    Terminal,
+    /// Read from a pipe or file (`ssh NODE < script`, `ssh NODE CMD`): no terminal, so
+    /// nothing is said when a shell leaves.
+    Script,
 }
 
 /// What took the terminal over from the shell.
@@ -112,6 +129,7 @@ impl Session {
             exec: None,
             logged_out: false,
             following: None,
+            ended: None,
         }
     }
 
@@ -127,6 +145,9 @@ impl Session {
 
     /// The exit status of the last command.
     pub fn last_status(&self) -> i32 {
+        if let Some(code) = self.ended {
+            return code;
+        }
         self.stack.last().map_or(0, |s| s.process.status())
     }
 
@@ -173,9 +194,10 @@ struct NodeHost<'a> {
     takeover: Option<Takeover>,
 }
 
-/// `kubectl -f FILE` on a node reads the node's disk, and `-f -` what was piped to it.
+/// `kubectl -f FILE` on a node reads the node's disk (through the view of the shell
+/// that runs it, borrowed from the cluster kubectl runs against), and `-f -` what was
+/// piped to it.
 struct NodeFiles {
-    fs: Filesystems,
     view: View,
     cwd: String,
     /// `None`: kubectl's input is the terminal.
@@ -188,11 +210,18 @@ impl crate::kubectl::FileSource for NodeFiles {
     }
 
     fn read(&self, path: &str) -> Result<String, String> {
-        if let (Some(data), "-") = (&self.stdin, path) {
-            return Ok(String::from_utf8_lossy(data).into_owned());
+        match (&self.stdin, path) {
+            (Some(data), "-") => Ok(String::from_utf8_lossy(data).into_owned()),
+            _ => Err(format!("the path {path:?} does not exist")),
+        }
+    }
+
+    fn read_in(&self, cluster: &Cluster, path: &str) -> Result<String, String> {
+        if path == "-" {
+            return self.read(path);
         }
         let abs = normalize(&self.cwd, path);
-        match self.fs.read(&self.view, &abs) {
+        match cluster.kubelet.fs.read(&self.view, &abs) {
             Ok(d) => Ok(String::from_utf8_lossy(d).into_owned()),
             Err(_) => Err(format!("the path {path:?} does not exist")),
         }
@@ -265,7 +294,7 @@ impl NodeHost<'_> {
         let mut remote = Session::new(&target);
         let out = self
             .cluster
-            .terminal_at(&mut remote, command, self.depth + 1);
+            .terminal_at(&mut remote, command, self.depth + 1, Input::Script);
         Some((out, remote.last_status()))
     }
     /// A systemd unit of this machine (`kubelet`, `containerd`): whether it is active and
@@ -301,15 +330,6 @@ impl NodeHost<'_> {
             return None;
         }
         let files = NodeFiles {
-            fs: {
-                // Only this node's disk is needed to read -f files.
-                let mut f = Filesystems::default();
-                let key = volumes::node_tree(&self.node);
-                if let Some(t) = self.cluster.kubelet.fs.tree(&key) {
-                    f.insert(&key, t.clone());
-                }
-                f
-            },
             view: self.view.clone(),
             cwd: self.cwd.clone(),
             stdin: stdin.map(<[u8]>::to_vec),
@@ -336,7 +356,7 @@ impl Cluster {
 
     /// Runs one line typed at the session's current shell; returns what it printed.
     pub fn terminal(&mut self, session: &mut Session, line: &str) -> Vec<(Stream, Vec<u8>)> {
-        self.terminal_at(session, line, 0)
+        self.terminal_at(session, line, 0, Input::Terminal)
     }
 
     /// [`Cluster::terminal`] inside `depth` levels of `ssh NODE CMD`.
@@ -345,8 +365,10 @@ impl Cluster {
         session: &mut Session,
         line: &str,
         depth: u32,
+        input: Input,
     ) -> Vec<(Stream, Vec<u8>)> {
         session.logged_out = false;
+        session.ended = None;
         if let Some(exec) = session.exec.as_mut() {
             let mut out = self.exec_line(exec, line);
             if let Some(code) = exec.ended() {
@@ -379,12 +401,17 @@ impl Cluster {
         let exited = shell.process.exited();
         let node = shell.node.clone();
         if exited {
-            out.push((Stream::Stdout, b"logout\n".to_vec()));
+            if input == Input::Terminal {
+                out.push((Stream::Stdout, b"logout\n".to_vec()));
+            }
             if session.stack.is_empty() {
                 // The last shell: a fresh login takes its place.
                 session.logged_out = true;
+                session.ended = Some(shell.process.status());
                 session.stack.push(login(&node, K8S));
-            } else if session.stack.last().is_some_and(|s| s.node != node) {
+            } else if input == Input::Terminal
+                && session.stack.last().is_some_and(|s| s.node != node)
+            {
                 out.push((
                     Stream::Stdout,
                     format!("Connection to {node} closed.\n").into_bytes(),
@@ -453,3 +480,6 @@ impl Cluster {
         .collect()
     }
 }
+
+#[cfg(test)]
+mod tests;

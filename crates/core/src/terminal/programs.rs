@@ -44,6 +44,30 @@ fn lookup(system: System, name: &str) -> Option<Hit> {
     })
 }
 
+/// The names of every program a node's shell finds on `system` (its builtins too),
+/// sorted; programs registered by a path only (`/demo`) are not among them.
+pub(super) fn names(system: System) -> Vec<&'static str> {
+    fn of<F: Copy>(f: &[Program<F>], system: System, out: &mut Vec<&'static str>) {
+        out.extend(
+            f.iter()
+                .filter(|p| !p.name.starts_with('/') && p.runs(system, p.name))
+                .map(|p| p.name),
+        );
+    }
+    let mut out = Vec::new();
+    for family in TABLE {
+        match family {
+            Family::Shell(fs) => fs.iter().for_each(|f| of(f, system, &mut out)),
+            Family::Net(f) => of(f, system, &mut out),
+            Family::Git(f) => of(f, system, &mut out),
+            Family::Node(f) => of(f, system, &mut out),
+        }
+    }
+    crate::sort::sort(&mut out);
+    out.dedup();
+    out
+}
+
 /// The program `system` runs for `name` on a node.
 pub(super) fn find(system: System, name: &str) -> Option<Found> {
     Some(match lookup(system, name)? {
@@ -90,6 +114,12 @@ pub(super) const PROGRAMS: &[Program<NodeFn>] = &[
     }),
     Program::on("systemctl", &[System::Node], |ex, argv, io| {
         systemctl(ex, args(argv), io)
+    }),
+    // ncurses' clear: home the cursor, clear the screen and the scrollback (the web
+    // terminal empties its screen itself).
+    Program::on("clear", &[System::Node], |ex, _, io| {
+        ex.out(io, "\x1b[H\x1b[2J\x1b[3J");
+        done(ex, 0)
     }),
 ];
 
