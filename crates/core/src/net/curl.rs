@@ -69,8 +69,10 @@ fn long_to_short(name: &str) -> Option<char> {
         "write-out" => 'w',
         "request" => 'X',
         "user-agent" => 'A',
-        "insecure" => 'k',
-        "max-time" => 'm',
+        // Accepted and without effect here (no TLS, no compression, no waiting).
+        "insecure" | "compressed" | "no-progress-meter" | "http1.1" | "no-buffer"
+        | "progress-bar" | "ipv4" | "ipv6" => 'k',
+        "max-time" | "connect-timeout" | "retry" => 'm',
         "user" => 'u',
         "data" => 'd',
         "referer" => 'e',
@@ -152,8 +154,10 @@ fn parse(args: &[String]) -> Result<Options, CurlRun> {
             let mut k = 0;
             while k < letters.len() {
                 let c = letters[k];
-                if !matches!(c, 'v' | 's' | 'S' | 'i' | 'I' | 'f' | 'L' | 'O' | 'k')
-                    && !takes_value(c)
+                if !matches!(
+                    c,
+                    'v' | 's' | 'S' | 'i' | 'I' | 'f' | 'L' | 'O' | 'k' | '4' | '6' | 'N' | '#'
+                ) && !takes_value(c)
                 {
                     return Err(usage(&format!("curl: option -{c}: is unknown\n")));
                 }
