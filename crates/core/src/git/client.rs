@@ -46,11 +46,11 @@ impl std::fmt::Display for WorkTreeError {
                 then(action)
             ),
             WorkTreeError::CannotCreate { path, errno } => {
-                write!(f, "error: unable to create file {path}: {errno}\n")
+                writeln!(f, "error: unable to create file {path}: {errno}")
             }
-            WorkTreeError::NoCommits { branch } => write!(
+            WorkTreeError::NoCommits { branch } => writeln!(
                 f,
-                "fatal: your current branch '{branch}' does not have any commits yet\n"
+                "fatal: your current branch '{branch}' does not have any commits yet"
             ),
         }
     }
