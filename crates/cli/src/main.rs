@@ -101,8 +101,9 @@ Usage:
       it would land there.
   podlab [--state FILE] ssh NODE COMMAND...
       Run a shell command on a node as user k8s (sudo works), as after `ssh NODE`.
-  podlab [--state FILE] curl URL
-      An HTTP GET from outside the cluster (http://NODE_IP:NODE_PORT/path).
+  podlab [--state FILE] curl [-sSvfiIL] [-o FILE | -O] [-H 'NAME: VALUE'] [-w FORMAT] [-X METHOD] URL
+      An HTTP request from outside the cluster (http://NODE_IP:NODE_PORT/path), with
+      curl's everyday options; the body is written as it came, byte for byte.
   podlab [--state FILE] git init URL | put URL PATH [FILE] | rm URL PATH |
                               commit URL -m MESSAGE [--author 'NAME <EMAIL>'] |
                               branch URL [NAME [START]] | checkout URL BRANCH | log URL [BRANCH]
@@ -260,27 +261,7 @@ fn run(
             write!(err, "{e}")?;
             Ok(code.clamp(0, 255) as u8)
         }
-        Some("curl") => {
-            let Some(url) = args.get(1) else {
-                return usage_error(err, "curl needs a URL");
-            };
-            let (o, e, code) = state::with_state(&state_path, Access::Write, err, |cluster| {
-                match cluster.http_get(url) {
-                    Ok(r) => (
-                        String::from_utf8_lossy(&r.body).into_owned(),
-                        String::new(),
-                        0,
-                    ),
-                    Err(e) => {
-                        let (msg, code) = podlab_core::net::curl_error(&e);
-                        (String::new(), msg, code)
-                    }
-                }
-            })?;
-            write!(out, "{o}")?;
-            write!(err, "{e}")?;
-            Ok(code.clamp(0, 255) as u8)
-        }
+        Some("curl") => curl(&state_path, &args[1..], out, err),
         Some("git") => git(&state_path, &args[1..], out, err),
         Some("run") => run::run_script(&state_path, &args[1..], out, err),
         Some("jsonpath") => jsonpath(&args[1..], out, err),
@@ -340,6 +321,62 @@ fn login_shell(
         return Ok(1);
     }
     Ok(session.last_status().clamp(0, 255) as u8)
+}
+
+/// `podlab curl ARGS`: curl from outside the cluster; `-o` files are real files.
+struct CliTransport<'c> {
+    cluster: &'c mut Cluster,
+}
+
+impl podlab_core::net::curl::Transport for CliTransport<'_> {
+    fn send(
+        &mut self,
+        req: &podlab_core::net::HttpRequest,
+    ) -> Result<podlab_core::net::HttpResponse, podlab_core::net::NetError> {
+        self.cluster.http_from_outside(req)
+    }
+
+    fn resolve(&mut self, host: &str) -> Option<String> {
+        if host.parse::<std::net::IpAddr>().is_ok() {
+            return Some(host.to_string());
+        }
+        let node = self.cluster.api().nodes.get("", host)?;
+        node.status
+            .as_ref()?
+            .addresses
+            .as_ref()?
+            .iter()
+            .find(|a| a.type_ == "InternalIP")
+            .map(|a| a.address.clone())
+    }
+
+    fn write_file(&mut self, path: &str, data: &[u8]) -> Result<(), String> {
+        std::fs::write(path, data).map_err(|e| {
+            let text = e.to_string();
+            // "No such file or directory (os error 2)" as strerror says it.
+            text.split(" (os error").next().unwrap_or(&text).to_string()
+        })
+    }
+}
+
+fn curl(
+    state_path: &str,
+    args: &[String],
+    out: &mut dyn std::io::Write,
+    err: &mut dyn std::io::Write,
+) -> std::io::Result<Code> {
+    let mut run = podlab_core::net::curl::CurlRun::default();
+    let (_, e, code) = state::with_state(state_path, Access::Write, err, |cluster| {
+        run = podlab_core::net::curl::run(args, &mut CliTransport { cluster });
+        (String::new(), String::new(), 0)
+    })?;
+    if code != 0 {
+        write!(err, "{e}")?;
+        return Ok(code.clamp(0, 255) as u8);
+    }
+    out.write_all(&run.stdout)?;
+    write!(err, "{}", run.stderr)?;
+    Ok(run.code.clamp(0, 255) as u8)
 }
 
 fn git(

@@ -199,11 +199,14 @@ fn run_command(state_path: &str, line: &CommandLine) -> std::io::Result<Outcome>
         stderr: String::from_utf8_lossy(&e).into_owned(),
         exit: i32::from(code),
     };
+    let mut raw = o;
     if line.echo && code == 0 {
         outcome.stdout.push('\n');
+        raw.push(b'\n');
     }
     if let Some(target) = &line.redirect {
-        if let Err(e) = std::fs::write(target, &outcome.stdout) {
+        // Bytes as the command wrote them (an image fetched with curl stays an image).
+        if let Err(e) = std::fs::write(target, &raw) {
             outcome
                 .stderr
                 .push_str(&format!("podlab run: cannot write {target}: {e}\n"));

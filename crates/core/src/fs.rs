@@ -699,27 +699,37 @@ impl Filesystems {
 }
 
 /// Binary-safe file contents in JSON snapshots: UTF-8 text stays a string; anything
-/// else is a list of byte values.
+/// else is `{"base64": "..."}`. Snapshots written before that kept such contents as a
+/// list of byte values: they still read.
 mod bytes {
+    use base64::engine::general_purpose::STANDARD;
+    use base64::Engine;
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
     #[derive(Serialize, Deserialize)]
     #[serde(untagged)]
     enum Repr {
         Text(String),
+        Base64 { base64: String },
         Bytes(Vec<u8>),
     }
 
     pub fn serialize<S: Serializer>(v: &[u8], s: S) -> Result<S::Ok, S::Error> {
         match std::str::from_utf8(v) {
             Ok(t) => Repr::Text(t.to_string()).serialize(s),
-            Err(_) => Repr::Bytes(v.to_vec()).serialize(s),
+            Err(_) => Repr::Base64 {
+                base64: STANDARD.encode(v),
+            }
+            .serialize(s),
         }
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
         Ok(match Repr::deserialize(d)? {
             Repr::Text(t) => t.into_bytes(),
+            Repr::Base64 { base64 } => STANDARD
+                .decode(base64)
+                .map_err(|e| serde::de::Error::custom(format!("file contents: {e}")))?,
             Repr::Bytes(b) => b,
         })
     }
@@ -836,5 +846,28 @@ mod tests {
         assert_eq!(names, ["a", "html", "usr"]);
         assert_eq!(normalize("/a/b", "../c/./d"), "/a/c/d");
         assert_eq!(normalize("/", ".."), "/");
+    }
+
+    #[test]
+    fn binary_contents_round_trip_in_snapshots() {
+        let mut t = Tree::new(SimTime(0));
+        let jpg: Vec<u8> = vec![0xff, 0xd8, 0xff, 0xe0, 0, 16, b'J', b'F', 0x80, 0xfe];
+        t.put("/a.jpg", &jpg, 0o644, SimTime(0));
+        t.put("/a.txt", b"text\n", 0o644, SimTime(0));
+        let json = serde_json::to_string(&t).unwrap();
+        assert!(json.contains(r#"{"base64":"/9j/4AAQSkaA/g=="}"#), "{json}");
+        assert!(json.contains(r#""text\n""#), "{json}");
+        let back: Tree = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, t);
+        // Written before base64: a list of byte values.
+        let old = json.replace(
+            r#"{"base64":"/9j/4AAQSkaA/g=="}"#,
+            "[255,216,255,224,0,16,74,70,128,254]",
+        );
+        let back: Tree = serde_json::from_str(&old).unwrap();
+        assert_eq!(
+            back.get("/a.jpg").map(|i| i.content.clone()),
+            Some(Content::File(jpg))
+        );
     }
 }

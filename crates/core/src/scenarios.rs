@@ -9,7 +9,7 @@ use crate::Cluster;
 
 /// The SHA-1 of the snapshot [`determinism_fingerprint`] reaches. It changes whenever
 /// the simulation's behaviour changes; update it when that change is intended.
-pub const DETERMINISM_FINGERPRINT: &str = "9e6069777cd9bf4e4332c46f03c042837bfac38e";
+pub const DETERMINISM_FINGERPRINT: &str = "29b43da9e23b4e569f7e063759f8e661857aad1a";
 
 const REPO: &str = "https://github.com/ansilh/k8s-demo-web.git";
 

@@ -106,14 +106,18 @@ pub enum Page {
         status: u16,
         reason: String,
         content_type: String,
+        /// The document the frame shows (images inlined).
         body: String,
     },
     Failed(String),
 }
 
-/// What a browser shows for a response (or the error page's text).
+/// What a browser shows for a response from `url` (or the error page's text); `fetch`
+/// gets the images an HTML page shows, which are inlined (see core's `net::browser`).
 pub fn page_of(
+    url: &str,
     response: Result<podlab_core::net::HttpResponse, podlab_core::net::NetError>,
+    fetch: &mut dyn FnMut(&str) -> Option<podlab_core::net::HttpResponse>,
 ) -> Page {
     match response {
         Ok(r) => Page::Loaded {
@@ -125,7 +129,7 @@ pub fn page_of(
                 .find(|(k, _)| k == "Content-Type")
                 .map(|(_, v)| v.clone())
                 .unwrap_or_default(),
-            body: String::from_utf8_lossy(&r.body).into_owned(),
+            body: podlab_core::net::browser::document(url, &r, fetch),
         },
         Err(e) => Page::Failed(podlab_core::net::browser_error(&e)),
     }
@@ -144,25 +148,14 @@ pub fn frame(page: &Page) -> Html {
             content_type,
             body,
         } => {
-            let doc = if content_type.starts_with("text/html") {
-                body.clone()
-            } else {
-                format!("<pre>{}</pre>", escape_html(body))
-            };
             html! {
                 <>
                     <div class="browser-status" data-browser-status={status.to_string()}>{ format!("HTTP/1.1 {status} {reason} · {content_type}") }</div>
-                    <iframe class="browser-frame" data-browser-frame="" sandbox="" referrerpolicy="no-referrer" title="Page" srcdoc={doc}></iframe>
+                    <iframe class="browser-frame" data-browser-frame="" sandbox="" referrerpolicy="no-referrer" title="Page" srcdoc={body.clone()}></iframe>
                 </>
             }
         }
     }
-}
-
-fn escape_html(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 /// The text of the input or textarea an input event came from.

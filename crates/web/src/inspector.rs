@@ -102,7 +102,10 @@ impl Inspector {
                     .and_then(|(ns, n)| cluster.api().pods.get(ns, n))
                     .and_then(|p| p.spec.as_ref()?.node_name.clone())
                     .unwrap_or_default();
-                let page = page_of(cluster.http_get_from_node(&node, &url));
+                let response = cluster.http_get_from_node(&node, &url);
+                let page = page_of(&url, response, &mut |u| {
+                    cluster.http_get_from_node(&node, u).ok()
+                });
                 self.served = Some((key, url, page));
                 Outcome::render()
             }

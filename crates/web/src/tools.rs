@@ -36,6 +36,9 @@ pub struct GitPanel {
     pub repo: Option<String>,
     pub path: String,
     pub text: String,
+    /// The file opened is binary (not UTF-8 text, as git and GitHub tell): its path and
+    /// size. The panel shows `Binary file` and never commits text over it.
+    pub binary: Option<(String, usize)>,
     pub message: String,
     /// git's answer to the last commit, and whether it was an error.
     pub result: Option<(String, bool)>,
@@ -122,7 +125,7 @@ impl Tools {
                 Outcome::render()
             }
             Msg::GitFile(path) => {
-                let text = self
+                let data = self
                     .git
                     .repo
                     .as_deref()
@@ -130,10 +133,16 @@ impl Tools {
                     .unwrap_or_default()
                     .into_iter()
                     .find(|(p, _)| *p == path)
-                    .map(|(_, d)| String::from_utf8_lossy(&d).into_owned())
+                    .map(|(_, d)| d)
                     .unwrap_or_default();
+                let (text, binary) = match String::from_utf8(data) {
+                    Ok(t) if !t.contains('\0') => (t, None),
+                    Ok(t) => (String::new(), Some((path.clone(), t.len()))),
+                    Err(e) => (String::new(), Some((path.clone(), e.as_bytes().len()))),
+                };
                 self.git.path = path;
                 self.git.text = text;
+                self.git.binary = binary;
                 self.git.result = None;
                 Outcome::render()
             }
@@ -180,7 +189,8 @@ impl Tools {
     /// Loads the browser tab's address.
     fn load_page(&mut self, cluster: &mut Cluster) {
         let url = self.browser_url.trim().to_string();
-        self.page = Some(page_of(cluster.http_get(&url)));
+        let response = cluster.http_get(&url);
+        self.page = Some(page_of(&url, response, &mut |u| cluster.http_get(u).ok()));
     }
 
     /// Commits the git panel's file to its repository (the mock remote: committing
@@ -202,11 +212,16 @@ impl Tools {
         }
         let now = cluster.now();
         let git = cluster.git_mut();
-        let done = git
-            .put(&url, &path, self.git.text.as_bytes())
-            .and_then(|()| {
-                git.commit_reported(&url, &message, ("Podlab User", "user@podlab.local"), now)
-            });
+        // A binary file is shown, not edited: committing keeps its bytes.
+        let keep = self.git.binary.as_ref().is_some_and(|(p, _)| *p == path);
+        let staged = if keep {
+            Ok(())
+        } else {
+            git.put(&url, &path, self.git.text.as_bytes())
+        };
+        let done = staged.and_then(|()| {
+            git.commit_reported(&url, &message, ("Podlab User", "user@podlab.local"), now)
+        });
         match done {
             Ok(out) => {
                 self.git.message.clear();
@@ -352,8 +367,15 @@ fn git(app: &Ctx) -> Html {
                     <div class="git-edit">
                         <input data-git-path="" type="text" spellcheck="false" placeholder="index.html" aria-label="File path"
                             value={app.st.git.path.clone()} oninput={app.send.reform(|e| Msg::GitPath(input_value(e)))} />
-                        <textarea data-git-text="" spellcheck="false" aria-label="File contents" wrap="off"
-                            value={app.st.git.text.clone()} oninput={app.send.reform(|e| Msg::GitText(input_value(e)))} />
+                        { match app.st.git.binary.as_ref().filter(|(p, _)| *p == app.st.git.path) {
+                            Some((_, size)) => html! {
+                                <p class="git-binary muted" data-git-binary={size.to_string()}>{"Binary file"}<span>{ format!(" ({size} bytes)") }</span></p>
+                            },
+                            None => html! {
+                                <textarea data-git-text="" spellcheck="false" aria-label="File contents" wrap="off"
+                                    value={app.st.git.text.clone()} oninput={app.send.reform(|e| Msg::GitText(input_value(e)))} />
+                            },
+                        } }
                         <div class="inline-form">
                             <input data-git-message="" type="text" placeholder="Commit message" aria-label="Commit message"
                                 value={app.st.git.message.clone()} oninput={app.send.reform(|e| Msg::GitMessage(input_value(e)))}

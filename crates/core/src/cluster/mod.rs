@@ -261,6 +261,12 @@ impl Cluster {
         self.http_get_from(Origin::Outside, url)
     }
 
+    /// An HTTP request from outside the cluster (`podlab curl`).
+    pub fn http_from_outside(&mut self, req: &HttpRequest) -> Result<HttpResponse, NetError> {
+        self.kubelet
+            .request(&self.api, &Origin::Outside, req, self.now)
+    }
+
     /// An HTTP GET from a node's own network (`curl URL` in its shell): pod IPs answer
     /// there, as they do not from outside the cluster.
     pub fn http_get_from_node(&mut self, node: &str, url: &str) -> Result<HttpResponse, NetError> {

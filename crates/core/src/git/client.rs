@@ -8,6 +8,54 @@ use crate::shell::exec::{Flow, Io};
 
 const VERSION: &str = "git version 2.43.0";
 
+/// Why `git` in a working tree refused: git's own words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum WorkTreeError {
+    /// Local edits a merge or checkout would overwrite.
+    LocalChanges { action: String, paths: Vec<String> },
+    /// Untracked files a merge or checkout would overwrite.
+    Untracked { action: String, paths: Vec<String> },
+    /// A file could not be written.
+    CannotCreate { path: String, errno: fs::Errno },
+    /// `git log` on a branch without commits.
+    NoCommits { branch: String },
+}
+
+impl std::fmt::Display for WorkTreeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let then = |action: &str| {
+            if action == "merge" {
+                "merge"
+            } else {
+                "switch branches"
+            }
+        };
+        let list =
+            |paths: &[String]| -> String { paths.iter().map(|p| format!("\t{p}\n")).collect() };
+        match self {
+            WorkTreeError::LocalChanges { action, paths } => write!(
+                f,
+                "error: Your local changes to the following files would be overwritten by {action}:\n{}Please commit your changes or stash them before you {}.\nAborting\n",
+                list(paths),
+                then(action)
+            ),
+            WorkTreeError::Untracked { action, paths } => write!(
+                f,
+                "error: The following untracked working tree files would be overwritten by {action}:\n{}Please move or remove them before you {}.\nAborting\n",
+                list(paths),
+                then(action)
+            ),
+            WorkTreeError::CannotCreate { path, errno } => {
+                writeln!(f, "error: unable to create file {path}: {errno}")
+            }
+            WorkTreeError::NoCommits { branch } => writeln!(
+                f,
+                "fatal: your current branch '{branch}' does not have any commits yet"
+            ),
+        }
+    }
+}
+
 fn fail(ex: &mut Ex, io: &Io, msg: &str, code: i32) -> Flow {
     ex.err(io, msg);
     ex.status(code);
@@ -395,7 +443,7 @@ fn pull(ex: &mut Ex, _args: &[String], io: &Io, merge: bool) -> Flow {
         );
     }
     if let Err(e) = update_work_tree(ex, &root, &changes, "merge") {
-        return fail(ex, io, &e, 1);
+        return fail(ex, io, &e.to_string(), 1);
     }
     let head_ref = normalize(&root, &format!(".git/refs/heads/{branch}"));
     let _ = write(ex, &head_ref, format!("{}\n", remote.id).as_bytes());
@@ -414,12 +462,7 @@ fn update_work_tree(
     root: &str,
     changes: &[FileChange],
     action: &str,
-) -> Result<(), String> {
-    let then = if action == "merge" {
-        "merge"
-    } else {
-        "switch branches"
-    };
+) -> Result<(), WorkTreeError> {
     let view = ex.p.view.clone();
     let mut dirty = Vec::new();
     let mut untracked = Vec::new();
@@ -439,20 +482,27 @@ fn update_work_tree(
         }
     }
     if !dirty.is_empty() {
-        let list: String = dirty.iter().map(|p| format!("\t{p}\n")).collect();
-        return Err(format!("error: Your local changes to the following files would be overwritten by {action}:\n{list}Please commit your changes or stash them before you {then}.\nAborting\n"));
+        return Err(WorkTreeError::LocalChanges {
+            action: action.to_string(),
+            paths: dirty,
+        });
     }
     if !untracked.is_empty() {
-        let list: String = untracked.iter().map(|p| format!("\t{p}\n")).collect();
-        return Err(format!("error: The following untracked working tree files would be overwritten by {action}:\n{list}Please move or remove them before you {then}.\nAborting\n"));
+        return Err(WorkTreeError::Untracked {
+            action: action.to_string(),
+            paths: untracked,
+        });
     }
     for c in changes {
         let path = normalize(root, &c.path);
         match &c.new {
             Some(blob) => {
                 let data = ex.host.git().blob(blob).unwrap_or_default().to_vec();
-                if let Err(e) = write(ex, &path, &data) {
-                    return Err(format!("error: unable to create file {}: {e}\n", c.path));
+                if let Err(errno) = write(ex, &path, &data) {
+                    return Err(WorkTreeError::CannotCreate {
+                        path: c.path.clone(),
+                        errno,
+                    });
                 }
             }
             None => {
@@ -697,7 +747,7 @@ fn checkout(ex: &mut Ex, args: &[String], io: &Io, switch: bool) -> Flow {
     let new = repo.commit(&new_id);
     let changes = ex.host.git().diff(old, new);
     if let Err(e) = update_work_tree(ex, &root, &changes, "checkout") {
-        return fail(ex, io, &e, 1);
+        return fail(ex, io, &e.to_string(), 1);
     }
     if tracking_new {
         let _ = write(
@@ -732,11 +782,13 @@ fn checkout(ex: &mut Ex, args: &[String], io: &Io, switch: bool) -> Flow {
     Flow::Next
 }
 
-fn history(ex: &mut Ex, root: &str) -> Result<Vec<Commit>, String> {
+fn history(ex: &mut Ex, root: &str) -> Result<Vec<Commit>, WorkTreeError> {
     let url = remote_url(ex, root).unwrap_or_default();
     let repo = ex.host.git().repo(&url).cloned();
     let Some(mut at) = local_head(ex, root) else {
-        return Err("fatal: your current branch 'master' does not have any commits yet\n".into());
+        return Err(WorkTreeError::NoCommits {
+            branch: "master".into(),
+        });
     };
     let mut out = Vec::new();
     while let Some(c) = repo.as_ref().and_then(|r| r.commit(&at)) {
@@ -775,7 +827,7 @@ fn log(ex: &mut Ex, args: &[String], io: &Io) -> Flow {
     }
     let commits = match history(ex, &root) {
         Ok(c) => c,
-        Err(e) => return fail(ex, io, &e, 128),
+        Err(e) => return fail(ex, io, &e.to_string(), 128),
     };
     let mut text = String::new();
     for (n, c) in commits.iter().take(limit).enumerate() {

@@ -188,7 +188,7 @@ pub(crate) fn system_info() -> NodeSystemInfo {
         architecture: "amd64".into(),
         boot_id: String::new(),
         container_runtime_version: "containerd://2.1.4".into(),
-        kernel_version: "6.8.0-45-generic".into(),
+        kernel_version: crate::model::KERNEL_RELEASE.into(),
         kube_proxy_version: crate::model::KUBERNETES_VERSION.into(),
         kubelet_version: crate::model::KUBERNETES_VERSION.into(),
         machine_id: String::new(),

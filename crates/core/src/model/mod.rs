@@ -25,6 +25,13 @@ pub use quantity::Quantity;
 /// behaviour and wording it follows.
 pub const KUBERNETES_VERSION: &str = "v1.34.2";
 
+/// The nodes' kernel release: what `uname -r` prints, the node status's
+/// `kernelVersion` and nginx's `OS: Linux ...` startup notice.
+pub const KERNEL_RELEASE: &str = "6.8.0-45-generic";
+
+/// The kernel's build string (`uname -v`).
+pub const KERNEL_BUILD: &str = "#45-Ubuntu SMP PREEMPT_DYNAMIC";
+
 /// Why [`Object::from_json`] found no object.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DecodeError {

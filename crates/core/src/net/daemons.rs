@@ -84,8 +84,9 @@ fn nginx(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
     let t = k8s_openapi::jiff::fmt::strtime::format("%Y/%m/%d %H:%M:%S", ex.now().to_time().0)
         .unwrap_or_default();
     let banner = format!(
-        "{t} [notice] 1#1: using the \"epoll\" event method\n{t} [notice] 1#1: nginx/{v}\n{t} [notice] 1#1: built by gcc 12.2.0 (Debian 12.2.0-14+deb12u1) \n{t} [notice] 1#1: OS: Linux 6.8.0-51-generic\n{t} [notice] 1#1: getrlimit(RLIMIT_NOFILE): 1048576:1048576\n{t} [notice] 1#1: start worker processes\n{t} [notice] 1#1: start worker process 29\n",
-        v = super::servers::NGINX_VERSION
+        "{t} [notice] 1#1: using the \"epoll\" event method\n{t} [notice] 1#1: nginx/{v}\n{t} [notice] 1#1: built by gcc 12.2.0 (Debian 12.2.0-14+deb12u1) \n{t} [notice] 1#1: OS: Linux {k}\n{t} [notice] 1#1: getrlimit(RLIMIT_NOFILE): 1048576:1048576\n{t} [notice] 1#1: start worker processes\n{t} [notice] 1#1: start worker process 29\n",
+        v = super::servers::NGINX_VERSION,
+        k = crate::model::KERNEL_RELEASE
     );
     // nginx logs to stderr.
     ex.err(io, &banner);

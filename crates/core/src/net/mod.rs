@@ -4,6 +4,8 @@
 //! servers themselves are in [`servers`]; the programs that reach the network are in
 //! [`tools`], the server programs in [`daemons`].
 
+pub mod browser;
+pub mod curl;
 pub mod daemons;
 pub mod servers;
 pub mod tools;

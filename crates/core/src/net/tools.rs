@@ -85,81 +85,42 @@ fn request(ex: &mut Ex, url: &str, agent: &str) -> Result<HttpResponse, NetError
     })
 }
 
+/// The shell's side of curl: requests from the process's network namespace, `-o`
+/// files in its file system.
+struct ShellTransport<'e, 'a> {
+    ex: &'e mut Ex<'a>,
+}
+
+impl super::curl::Transport for ShellTransport<'_, '_> {
+    fn send(&mut self, req: &HttpRequest) -> Result<HttpResponse, NetError> {
+        self.ex.host.http(req)
+    }
+
+    fn resolve(&mut self, host: &str) -> Option<String> {
+        self.ex.host.resolve(host)
+    }
+
+    fn write_file(&mut self, path: &str, data: &[u8]) -> Result<(), String> {
+        let ex = &mut *self.ex;
+        let (now, view, user) = (ex.now(), ex.p.view.clone(), ex.p.user);
+        let path = normalize(&ex.p.cwd, path);
+        ex.host
+            .fs()
+            .write(&view, &path, data, false, user, now)
+            .map_err(|e| e.to_string())
+    }
+}
+
 fn curl(ex: &mut Ex, args: &[String], io: &Io) -> Flow {
-    let mut url = None;
-    let mut include = false;
-    let mut fail_on_error = false;
-    let mut output = None;
-    let mut i = 0;
-    while i < args.len() {
-        let a = args[i].as_str();
-        match a {
-            "-i" | "--include" => include = true,
-            "-f" | "--fail" => fail_on_error = true,
-            "-s" | "--silent" | "-S" | "-L" | "-sS" | "-sL" | "-v" | "-k" => {}
-            "-o" | "--output" => {
-                i += 1;
-                output = args.get(i).cloned();
-            }
-            "-m" | "--max-time" | "-H" | "-X" | "-A" => i += 1,
-            _ if a.starts_with('-') => {}
-            _ => url = Some(a.to_string()),
-        }
-        i += 1;
+    let run = super::curl::run(args, &mut ShellTransport { ex: &mut *ex });
+    if !run.stdout.is_empty() {
+        let out = io.out.clone();
+        ex.write(&out, &run.stdout);
     }
-    let Some(url) = url else {
-        ex.err(
-            io,
-            "curl: try 'curl --help' or 'curl --manual' for more information\n",
-        );
-        return done(ex, 2);
-    };
-    match request(ex, &url, "curl/8.5.0") {
-        Ok(r) => {
-            if fail_on_error && r.status >= 400 {
-                ex.err(
-                    io,
-                    &format!(
-                        "curl: (22) The requested URL returned error: {}\n",
-                        r.status
-                    ),
-                );
-                return done(ex, 22);
-            }
-            let mut body = Vec::new();
-            if include {
-                body.extend(format!("HTTP/1.1 {} {}\r\n", r.status, r.reason).into_bytes());
-                for (k, v) in &r.headers {
-                    body.extend(format!("{k}: {v}\r\n").into_bytes());
-                }
-                body.extend(b"\r\n");
-            }
-            body.extend(&r.body);
-            match output {
-                Some(f) if f != "-" => {
-                    let (now, view, user) = (ex.now(), ex.p.view.clone(), ex.p.user);
-                    let path = normalize(&ex.p.cwd, &f);
-                    if let Err(e) = ex.host.fs().write(&view, &path, &body, false, user, now) {
-                        ex.err(
-                            io,
-                            &format!("curl: (23) Failure writing output to destination: {e}\n"),
-                        );
-                        return done(ex, 23);
-                    }
-                }
-                _ => {
-                    let out = io.out.clone();
-                    ex.write(&out, &body);
-                }
-            }
-            done(ex, 0)
-        }
-        Err(e) => {
-            let (msg, code) = http_error("curl", &e);
-            ex.err(io, &msg);
-            done(ex, code)
-        }
+    if !run.stderr.is_empty() {
+        ex.err(io, &run.stderr);
     }
+    done(ex, run.code)
 }
 
 fn wget(ex: &mut Ex, args: &[String], io: &Io) -> Flow {

@@ -36,10 +36,15 @@ fn uname(ex: &mut Exec, argv: &[String], io: &Io) -> Flow {
     let h = ex.host.hostname();
     let text = match args(argv).first().map(String::as_str) {
         Some("-a") => {
-            format!("Linux {h} 6.8.0-51-generic #52-Ubuntu SMP PREEMPT_DYNAMIC x86_64 GNU/Linux")
+            format!(
+                "Linux {h} {} {} x86_64 GNU/Linux",
+                crate::model::KERNEL_RELEASE,
+                crate::model::KERNEL_BUILD
+            )
         }
         Some("-n") => h,
-        Some("-r") => "6.8.0-51-generic".into(),
+        Some("-r") => crate::model::KERNEL_RELEASE.into(),
+        Some("-v") => crate::model::KERNEL_BUILD.into(),
         Some("-m") => "x86_64".into(),
         _ => "Linux".into(),
     };

@@ -72,26 +72,29 @@ fn seq(ex: &mut Exec, argv: &[String], io: &Io) -> Flow {
 
 /// The concatenated input of a text filter: its files, or stdin.
 fn inputs(ex: &mut Exec, files: &[String], io: &Io, prog: &str) -> Option<String> {
+    input_bytes(ex, files, io, prog).map(|d| String::from_utf8_lossy(&d).into_owned())
+}
+
+/// What the files (or stdin) hold, as bytes.
+fn input_bytes(ex: &mut Exec, files: &[String], io: &Io, prog: &str) -> Option<Vec<u8>> {
     let files: Vec<&String> = files
         .iter()
         .filter(|a| !a.starts_with('-') || a.as_str() == "-")
         .collect();
     if files.is_empty() {
-        return Some(String::from_utf8_lossy(&io.input.clone().unwrap_or_default()).into_owned());
+        return Some(io.input.clone().unwrap_or_default());
     }
-    let mut out = String::new();
+    let mut out = Vec::new();
     let mut ok = true;
     for f in files {
         if f == "-" {
-            out.push_str(&String::from_utf8_lossy(
-                &io.input.clone().unwrap_or_default(),
-            ));
+            out.extend_from_slice(io.input.as_deref().unwrap_or_default());
             continue;
         }
         let path = normalize(&ex.p.cwd, f);
         let view = ex.p.view.clone();
         match ex.host.fs().read(&view, &path) {
-            Ok(d) => out.push_str(&String::from_utf8_lossy(d)),
+            Ok(d) => out.extend_from_slice(d),
             Err(e) => {
                 ex.err(io, &format!("{prog}: {f}: {e}\n"));
                 ok = false;
@@ -153,13 +156,15 @@ fn wc(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
         .filter(|a| !a.starts_with('-'))
         .cloned()
         .collect();
-    let Some(text) = inputs(ex, &files, io, "wc") else {
+    let Some(data) = input_bytes(ex, &files, io, "wc") else {
         return done(ex, 1);
     };
     let (l, w, c) = (
-        text.matches('\n').count(),
-        text.split_whitespace().count(),
-        text.len(),
+        data.iter().filter(|b| **b == b'\n').count(),
+        data.split(|b| b.is_ascii_whitespace())
+            .filter(|w| !w.is_empty())
+            .count(),
+        data.len(),
     );
     let mut parts = Vec::new();
     if flags.is_empty() || flags.contains('l') {
