@@ -122,11 +122,13 @@ impl GetPrinter {
 
     fn custom_columns(&self) -> Result<Option<Vec<super::customcolumns::Column>>, String> {
         match &self.format {
-            Format::CustomColumns { text, file: false } => {
-                super::customcolumns::parse_spec(text).map(Some)
-            }
+            Format::CustomColumns { text, file: false } => super::customcolumns::parse_spec(text)
+                .map(Some)
+                .map_err(|e| e.to_string()),
             Format::CustomColumns { text, file: true } => {
-                super::customcolumns::parse_template(text).map(Some)
+                super::customcolumns::parse_template(text)
+                    .map(Some)
+                    .map_err(|e| e.to_string())
             }
             _ => Ok(None),
         }
@@ -441,7 +443,7 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
                 .collect();
             match super::customcolumns::print(&columns, &objects, printer.no_headers) {
                 Ok(text) => out.out(text),
-                Err(e) => return out.fail(e),
+                Err(e) => return out.fail(e.to_string()),
             }
         }
         Format::JsonPath(_) => match printer.execute_jsonpath(&data()) {
@@ -593,7 +595,8 @@ impl GetWatch {
                 let columns = self.printer.custom_columns()?.unwrap_or_default();
                 let values: Vec<serde_json::Value> =
                     objects.iter().map(ObjectRef::to_json).collect();
-                let mut rows = super::customcolumns::rows(&columns, &values)?;
+                let mut rows =
+                    super::customcolumns::rows(&columns, &values).map_err(|e| e.to_string())?;
                 if !self.printed_headers && !self.printer.no_headers {
                     rows.insert(0, super::customcolumns::headers(&columns));
                 }

@@ -37,10 +37,47 @@ pub mod wait;
 
 use crate::Cluster;
 
+/// Why a [`FileSource`] could not read a file; `Display` is kubectl's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadError {
+    /// No file at the path given.
+    NotFound(String),
+    /// The path exists but cannot be read (the reason as the OS gives it).
+    Unreadable { path: String, reason: String },
+    /// Standard input could not be read (the reason as the OS gives it).
+    Stdin(String),
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadError::NotFound(path) => write!(f, "the path {path:?} does not exist"),
+            ReadError::Unreadable { path, reason } => {
+                write!(f, "the path {path:?} cannot be read: {reason}")
+            }
+            ReadError::Stdin(reason) => write!(f, "reading stdin: {reason}"),
+        }
+    }
+}
+
+impl std::error::Error for ReadError {}
+
+/// A command line [`split_words`] cannot split: a quote is left open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnterminatedQuote;
+
+impl std::fmt::Display for UnterminatedQuote {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("unterminated quoted string")
+    }
+}
+
+impl std::error::Error for UnterminatedQuote {}
+
 /// Where `-f FILE` reads from.
 pub trait FileSource {
-    /// The text of `path` (`-` is standard input), or the error text to print.
-    fn read(&self, path: &str) -> Result<String, String>;
+    /// The text of `path` (`-` is standard input), or why it cannot be read.
+    fn read(&self, path: &str) -> Result<String, ReadError>;
 
     /// Whether standard input is the person's terminal (not a pipe or a file): `kubectl
     /// exec -it` then opens an interactive shell instead of reading stdin to its end.
@@ -53,8 +90,8 @@ pub trait FileSource {
 pub struct NoFiles;
 
 impl FileSource for NoFiles {
-    fn read(&self, path: &str) -> Result<String, String> {
-        Err(format!("the path {path:?} does not exist"))
+    fn read(&self, path: &str) -> Result<String, ReadError> {
+        Err(ReadError::NotFound(path.to_string()))
     }
 }
 
@@ -160,7 +197,7 @@ pub fn run(cluster: &mut Cluster, args: &[String], files: &dyn FileSource) -> Ou
 
 /// Splits a command line into words as a shell would for simple cases: whitespace
 /// separates, single and double quotes group, backslash escapes the next character.
-pub fn split_words(line: &str) -> Result<Vec<String>, String> {
+pub fn split_words(line: &str) -> Result<Vec<String>, UnterminatedQuote> {
     let mut words = Vec::new();
     let mut cur = String::new();
     let mut in_word = false;
@@ -173,7 +210,7 @@ pub fn split_words(line: &str) -> Result<Vec<String>, String> {
                     match chars.next() {
                         Some('\'') => break,
                         Some(x) => cur.push(x),
-                        None => return Err("unterminated quoted string".into()),
+                        None => return Err(UnterminatedQuote),
                     }
                 }
             }
@@ -188,10 +225,10 @@ pub fn split_words(line: &str) -> Result<Vec<String>, String> {
                                 cur.push('\\');
                                 cur.push(x);
                             }
-                            None => return Err("unterminated quoted string".into()),
+                            None => return Err(UnterminatedQuote),
                         },
                         Some(x) => cur.push(x),
-                        None => return Err("unterminated quoted string".into()),
+                        None => return Err(UnterminatedQuote),
                     }
                 }
             }

@@ -18,6 +18,14 @@ use std::cmp::Ordering;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SortError(pub String);
 
+impl std::fmt::Display for SortError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for SortError {}
+
 /// The first value the path finds, if any.
 fn key(template: &Template, obj: &Value) -> Result<Option<Found>, SortError> {
     let opts = Options {
@@ -95,7 +103,7 @@ pub fn sort_order(objects: &[Value], sort_by: &str) -> Result<Vec<usize>, SortEr
     if objects.is_empty() {
         return Ok(Vec::new());
     }
-    let field = relaxed_jsonpath(sort_by).map_err(SortError)?;
+    let field = relaxed_jsonpath(sort_by).map_err(|e| SortError(e.to_string()))?;
     let template = Template::parse(&field).map_err(|e| SortError(e.to_string()))?;
     let keys: Vec<Option<Found>> = objects
         .iter()

@@ -144,7 +144,7 @@ pub fn build(
     for e in container.env.iter().flatten() {
         let value = if let Some(from) = &e.value_from {
             if let Some(f) = &from.field_ref {
-                fieldpath::extract(pod, &f.field_path).map_err(EnvError)?
+                fieldpath::extract(pod, &f.field_path).map_err(|e| EnvError(e.to_string()))?
             } else if let Some(r) = &from.resource_field_ref {
                 resource_value(
                     container,

@@ -441,7 +441,8 @@ impl Kubelet {
                     }
                 }
             }
-            Err(message) => {
+            Err(e) => {
+                let message = e.to_string();
                 ctx.event("FailedMount", message.clone(), true, None);
                 if let Some(work) = self.pods.get_mut(&ctx.uid) {
                     work.mount_error = Some((message, ctx.now.plus_ms(MOUNT_RETRY_MS)));

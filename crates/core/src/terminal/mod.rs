@@ -187,14 +187,14 @@ impl crate::kubectl::FileSource for NodeFiles {
         self.stdin.is_none()
     }
 
-    fn read(&self, path: &str) -> Result<String, String> {
+    fn read(&self, path: &str) -> Result<String, crate::kubectl::ReadError> {
         if let (Some(data), "-") = (&self.stdin, path) {
             return Ok(String::from_utf8_lossy(data).into_owned());
         }
         let abs = normalize(&self.cwd, path);
         match self.fs.read(&self.view, &abs) {
             Ok(d) => Ok(String::from_utf8_lossy(d).into_owned()),
-            Err(_) => Err(format!("the path {path:?} does not exist")),
+            Err(_) => Err(crate::kubectl::ReadError::NotFound(path.to_string())),
         }
     }
 }
