@@ -15,6 +15,7 @@ use crate::apiserver::ApiError;
 use crate::clock::SimTime;
 use crate::model::fields::FieldSelector;
 use crate::model::labels::Selector;
+use crate::model::ports::Protocol;
 use crate::model::ObjectRef;
 use crate::model::ResourceExt;
 use crate::Cluster;
@@ -791,7 +792,7 @@ fn columns(o: &ObjectRef<'_>, now: crate::clock::SimTime, wide: bool) -> Vec<Str
                 .iter()
                 .flatten()
                 .map(|p| {
-                    let proto = p.protocol.clone().unwrap_or_else(|| "TCP".into());
+                    let proto = Protocol::of(p.protocol.as_deref());
                     match p.node_port {
                         Some(np) => format!("{}:{np}/{proto}", p.port),
                         None => format!("{}/{proto}", p.port),

@@ -10,6 +10,7 @@ pub mod node;
 pub mod ports;
 pub mod quantity;
 pub mod reference;
+pub mod restart;
 pub mod taints;
 
 pub use k8s_openapi::api::core::v1::{
@@ -20,6 +21,7 @@ pub use k8s_openapi::api::core::v1::{
 pub use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
 pub use meta::ResourceExt;
 pub use quantity::Quantity;
+pub use restart::RestartPolicy;
 
 /// The Kubernetes version Podlab emulates: what `kubectl version` reports and whose
 /// behaviour and wording it follows.
