@@ -19,7 +19,7 @@ fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
         return;
     };
     let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
-    entries.sort();
+    podlab_core::sort::sort(&mut entries);
     for path in entries {
         if path.is_dir() {
             sources(&path, out);

@@ -5,35 +5,35 @@
 //! supplies (the CLI reads real files; the web app its editor files), so core stays free
 //! of any OS access.
 
-pub mod apply;
+pub(crate) mod apply;
 mod command;
 mod common;
 pub mod complete;
-pub mod container;
+pub(crate) mod container;
 mod cordon;
 mod create;
-pub mod customcolumns;
+pub(crate) mod customcolumns;
 mod delete;
-pub mod describe;
+pub(crate) mod describe;
 mod drain;
-pub mod events;
+pub(crate) mod events;
 mod exec;
-pub mod explain;
+pub(crate) mod explain;
 mod expose;
-pub mod flags;
-pub mod get;
+pub(crate) mod flags;
+pub(crate) mod get;
 mod label;
 mod logs;
 mod patch;
 pub mod printers;
-pub mod resources;
+pub(crate) mod resources;
 mod run;
-pub mod sorter;
-pub mod tabwriter;
+pub(crate) mod sorter;
+pub(crate) mod tabwriter;
 mod taint;
 mod top;
 mod version;
-pub mod wait;
+pub(crate) mod wait;
 
 use crate::Cluster;
 

@@ -90,7 +90,9 @@ fn is_less(i: &Found, j: &Found) -> Result<bool, String> {
     }
 }
 
-/// Sorts `objects` by `sort_by` (any of kubectl's relaxed path forms).
+/// Sorts `objects` by `sort_by` (any of kubectl's relaxed path forms). (kubectl itself
+/// sorts by [`sort_order`].)
+#[cfg(test)]
 pub fn sort(objects: &mut Vec<Value>, sort_by: &str) -> Result<(), SortError> {
     let order = sort_order(objects, sort_by)?;
     let mut taken: Vec<Option<Value>> = std::mem::take(objects).into_iter().map(Some).collect();

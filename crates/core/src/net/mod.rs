@@ -4,9 +4,9 @@
 //! servers themselves are in [`servers`]; the programs that reach the network are in
 //! [`tools`], the server programs in [`daemons`].
 
-pub mod daemons;
-pub mod servers;
-pub mod tools;
+pub(crate) mod daemons;
+pub(crate) mod servers;
+pub(crate) mod tools;
 
 use crate::shell::Host;
 
