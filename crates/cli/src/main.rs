@@ -3,7 +3,7 @@
 //! Exit codes: 0 success, 1 the command failed, 2 usage error.
 
 use podlab_core::clock::parse_duration;
-use podlab_core::kubectl::printers;
+use podlab_core::kubectl::{printers, ReadError};
 use podlab_core::Cluster;
 use std::cell::RefCell;
 use std::io::{BufRead, IsTerminal, Read};
@@ -181,7 +181,7 @@ fn run(
             };
             let ms = match parse_duration(d) {
                 Ok(ms) => ms,
-                Err(e) => return usage_error(err, &e),
+                Err(e) => return usage_error(err, &e.to_string()),
             };
             let (_, _, code) = state::with_state(&state_path, Access::Write, err, |cluster| {
                 cluster.advance(ms);
@@ -664,13 +664,16 @@ impl podlab_core::kubectl::FileSource for RealFiles {
         stdin_is_terminal()
     }
 
-    fn read(&self, path: &str) -> Result<String, String> {
+    fn read(&self, path: &str) -> Result<String, ReadError> {
         if path == "-" {
-            return read_stdin().map_err(|e| format!("reading stdin: {e}"));
+            return read_stdin().map_err(|e| ReadError::Stdin(e.to_string()));
         }
         std::fs::read_to_string(path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => format!("the path {path:?} does not exist"),
-            _ => format!("the path {path:?} cannot be read: {e}"),
+            std::io::ErrorKind::NotFound => ReadError::NotFound(path.to_string()),
+            _ => ReadError::Unreadable {
+                path: path.to_string(),
+                reason: e.to_string(),
+            },
         })
     }
 }

@@ -87,14 +87,26 @@ mod tests {
     }
 }
 
+/// A duration [`parse_duration`] does not take: the text as given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidDuration(pub String);
+
+impl std::fmt::Display for InvalidDuration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "invalid duration {:?}: use a number with ms, s, m or h (e.g. 500ms, 10s, 5m, 1h)",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for InvalidDuration {}
+
 /// Parses a duration as the CLI and `kubectl --timeout` take them: `500ms`, `10s`,
 /// `5m`, `1h`, `1h30m`, or a bare number of seconds. Returns milliseconds.
-pub fn parse_duration(text: &str) -> Result<u64, String> {
-    let err = || {
-        format!(
-            "invalid duration {text:?}: use a number with ms, s, m or h (e.g. 500ms, 10s, 5m, 1h)"
-        )
-    };
+pub fn parse_duration(text: &str) -> Result<u64, InvalidDuration> {
+    let err = || InvalidDuration(text.to_string());
     if text.is_empty() {
         return Err(err());
     }

@@ -5,19 +5,19 @@
 //! input never panics: every problem comes back as a value.
 //!
 //! One module per Kubernetes component: [`apiserver`], [`scheduler`], [`kubelet`];
-//! [`manifest`] decodes YAML/JSON; [`model`] holds the object types; [`cluster`] owns
-//! them all with the simulated [`clock`].
+//! [`manifest`] decodes YAML/JSON; [`model`] holds the object types; the [`Cluster`]
+//! owns them all with the simulated [`clock`].
 
 pub mod apiserver;
 pub mod clock;
-pub mod cluster;
-pub mod controllers;
+pub(crate) mod cluster;
+pub(crate) mod controllers;
 pub mod export;
 pub mod fs;
 pub mod git;
-pub mod gofmt;
+pub(crate) mod gofmt;
 pub mod jsonpath;
-pub mod keyed;
+pub(crate) mod keyed;
 pub mod kubectl;
 pub mod kubelet;
 pub mod lessons;

@@ -49,11 +49,22 @@ pub fn definitions() -> Option<&'static Definitions> {
     DEFS.get()
 }
 
+/// A schema text [`provide_schema`] cannot read: the JSON decoder's message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaError(pub String);
+
+impl std::fmt::Display for SchemaError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the OpenAPI schema cannot be read: {}", self.0)
+    }
+}
+
+impl std::error::Error for SchemaError {}
+
 /// Gives core the schema text (`data/openapi-v1_34.json`) when it is not built in. An
 /// unreadable text is an error and changes nothing.
-pub fn provide_schema(text: &str) -> Result<(), String> {
-    let defs: Definitions = serde_json::from_str(text)
-        .map_err(|e| format!("the OpenAPI schema cannot be read: {e}"))?;
+pub fn provide_schema(text: &str) -> Result<(), SchemaError> {
+    let defs: Definitions = serde_json::from_str(text).map_err(|e| SchemaError(e.to_string()))?;
     let _ = DEFS.set(defs);
     Ok(())
 }

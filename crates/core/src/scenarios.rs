@@ -65,8 +65,20 @@ pub struct HostileOutcome {
     pub name: &'static str,
     /// The error a person sees, or `Ok` with what happened when the input is valid but
     /// large (the answer must still come, and bounded).
-    pub result: Result<String, String>,
+    pub result: Result<String, Refused>,
 }
+
+/// A hostile input refused: the error text a person sees.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused(pub String);
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Refused {}
 
 /// A default-namespace pod's phase (empty when it has none or is gone).
 fn pod_phase(c: &Cluster, name: &str) -> String {
@@ -99,7 +111,10 @@ fn manifest_error(text: &str) -> Result<String, String> {
 pub fn hostile_inputs() -> Vec<HostileOutcome> {
     let mut out = Vec::new();
     let mut case = |name: &'static str, result: Result<String, String>| {
-        out.push(HostileOutcome { name, result });
+        out.push(HostileOutcome {
+            name,
+            result: result.map_err(Refused),
+        });
     };
     // Billion laughs: nine levels of nine aliases.
     let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x]\n");

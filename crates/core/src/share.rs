@@ -12,6 +12,7 @@ use crate::cluster::{Cluster, SnapshotError};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
+use std::fmt;
 
 /// The share format written by [`encode`].
 pub const SHARE_VERSION: u32 = 1;
@@ -109,22 +110,45 @@ impl EditorFile {
     }
 }
 
+/// Why a name cannot be an editor file's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileNameError {
+    Empty,
+    /// `.`, `..` or longer than 100 bytes.
+    Unusable(String),
+    /// The name has a character outside letters, digits, `.`, `-` and `_`.
+    BadChar(String, char),
+}
+
+impl fmt::Display for FileNameError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FileNameError::Empty => f.write_str("a file name is required"),
+            FileNameError::Unusable(name) => write!(f, "{name:?} is not a usable file name"),
+            FileNameError::BadChar(name, c) => write!(
+                f,
+                "{name:?} is not a usable file name: {c:?} is not allowed (use letters, digits, '.', '-' and '_')"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for FileNameError {}
+
 /// Why a name cannot be an editor file's: it must be a plain file name (no `/`, not
 /// `.` or `..`, at most 100 bytes, letters, digits, `.`, `-` and `_`).
-pub fn check_file_name(name: &str) -> Result<(), String> {
+pub fn check_file_name(name: &str) -> Result<(), FileNameError> {
     if name.is_empty() {
-        return Err("a file name is required".into());
+        return Err(FileNameError::Empty);
     }
     if name == "." || name == ".." || name.len() > 100 {
-        return Err(format!("{name:?} is not a usable file name"));
+        return Err(FileNameError::Unusable(name.to_string()));
     }
     if let Some(c) = name
         .chars()
         .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')))
     {
-        return Err(format!(
-            "{name:?} is not a usable file name: {c:?} is not allowed (use letters, digits, '.', '-' and '_')"
-        ));
+        return Err(FileNameError::BadChar(name.to_string(), c));
     }
     Ok(())
 }
@@ -280,7 +304,7 @@ mod tests {
         for (name, want) in cases {
             match (check_file_name(name), want) {
                 (Ok(()), None) => {}
-                (Err(e), Some(w)) => assert!(e.contains(w), "{name}: {e}"),
+                (Err(e), Some(w)) => assert!(e.to_string().contains(w), "{name}: {e}"),
                 (got, _) => panic!("{name}: {got:?}"),
             }
         }

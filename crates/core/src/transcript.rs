@@ -116,7 +116,7 @@ pub struct CommandLine {
     pub echo: bool,
 }
 
-pub fn split_command(command: &str) -> Result<CommandLine, String> {
+pub fn split_command(command: &str) -> Result<CommandLine, crate::kubectl::UnterminatedQuote> {
     let (text, echo) = match command.strip_suffix(" && echo") {
         Some(c) => (c, true),
         None => (command, false),
@@ -272,11 +272,47 @@ pub fn replay<E>(
     Ok(summary)
 }
 
+/// Why [`check`] failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckError {
+    /// The transcript `name` does not parse: at which line and why.
+    Parse {
+        name: String,
+        line: usize,
+        message: String,
+    },
+    /// Commands differ: the report of every difference, and their count.
+    Differs(String),
+}
+
+impl std::fmt::Display for CheckError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CheckError::Parse {
+                name,
+                line,
+                message,
+            } => write!(f, "{name}:{line}: {message}"),
+            CheckError::Differs(report) => f.write_str(report),
+        }
+    }
+}
+
+impl std::error::Error for CheckError {}
+
 /// Checks the transcript `text` (from `name`) with `run` running each command: `Err`
 /// with every difference and a count when any command differs, or when the text
 /// cannot be read (for tests).
-pub fn check(name: &str, text: &str, run: impl FnMut(&Step) -> Outcome) -> Result<Summary, String> {
-    let items = parse(text).map_err(|e| format!("{name}:{}: {}", e.line, e.message))?;
+pub fn check(
+    name: &str,
+    text: &str,
+    run: impl FnMut(&Step) -> Outcome,
+) -> Result<Summary, CheckError> {
+    let items = parse(text).map_err(|e| CheckError::Parse {
+        name: name.to_string(),
+        line: e.line,
+        message: e.message,
+    })?;
     let mut run = run;
     let mut report = String::new();
     let summary = replay(
@@ -296,7 +332,7 @@ pub fn check(name: &str, text: &str, run: impl FnMut(&Step) -> Outcome) -> Resul
             "{} of {} commands differ from {name}",
             summary.differ, summary.total
         );
-        return Err(report);
+        return Err(CheckError::Differs(report));
     }
     Ok(summary)
 }

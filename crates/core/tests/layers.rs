@@ -17,7 +17,7 @@ fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
         return;
     };
     let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
-    entries.sort();
+    podlab_core::sort::sort(&mut entries);
     for path in entries {
         if path.is_dir() {
             sources(&path, out);
@@ -225,7 +225,7 @@ fn cycles(graph: &BTreeMap<String, BTreeSet<String>>) -> Vec<Vec<String>> {
         }
     }
     let mut all: Vec<Vec<String>> = found.into_iter().collect();
-    all.sort_by_key(|c| c.len());
+    podlab_core::sort::sort_by_key(&mut all, |c| c.len());
     all
 }
 

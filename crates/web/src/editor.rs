@@ -43,11 +43,11 @@ pub struct Editor {
 struct OneFile(String, String);
 
 impl podlab_core::kubectl::FileSource for OneFile {
-    fn read(&self, path: &str) -> Result<String, String> {
+    fn read(&self, path: &str) -> Result<String, podlab_core::kubectl::ReadError> {
         if path == self.0 {
             Ok(self.1.clone())
         } else {
-            Err(format!("the path {path:?} does not exist"))
+            Err(podlab_core::kubectl::ReadError::NotFound(path.to_string()))
         }
     }
 }
@@ -131,6 +131,7 @@ impl Editor {
                 let name = self.new_file.trim().to_string();
                 let problem = podlab_core::share::check_file_name(&name)
                     .err()
+                    .map(|e| e.to_string())
                     .or_else(|| {
                         self.files
                             .iter()

@@ -4,7 +4,7 @@
 
 use crate::clock::Rng;
 use crate::model::quantity;
-use crate::model::{Container, Pod, Toleration};
+use crate::model::{Container, Pod, RestartPolicy, Toleration};
 use k8s_openapi::api::core::v1::{
     ConfigMapProjection, DownwardAPIProjection, DownwardAPIVolumeFile, EmptyDirVolumeSource,
     HTTPGetAction, KeyToPath, LifecycleHandler, ObjectFieldSelector, PodSecurityContext, Probe,
@@ -25,7 +25,8 @@ pub fn pod(pod: &mut Pod, rng: &mut Rng) {
     let Some(spec) = pod.spec.as_mut() else {
         return;
     };
-    spec.restart_policy.get_or_insert_with(|| "Always".into());
+    spec.restart_policy
+        .get_or_insert_with(|| RestartPolicy::default().as_str().into());
     spec.dns_policy.get_or_insert_with(|| "ClusterFirst".into());
     spec.termination_grace_period_seconds
         .get_or_insert(TERMINATION_GRACE_PERIOD_SECONDS);

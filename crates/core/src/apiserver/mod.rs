@@ -4,11 +4,11 @@
 //! creationTimestamp from the simulated clock. Changes are recorded as watch events the
 //! controllers and the UI follow.
 
-pub mod defaults;
+pub(crate) mod defaults;
 mod error;
-pub mod services;
-pub mod update;
-pub mod validation;
+pub(crate) mod services;
+pub(crate) mod update;
+pub(crate) mod validation;
 pub mod watch_cache;
 
 use crate::clock::{Rng, SimTime};

@@ -2,7 +2,7 @@
 
 use super::FieldError;
 use crate::model::quantity::{self, Quantity};
-use crate::model::{meta, ObjectMeta, Pod};
+use crate::model::{meta, ObjectMeta, Pod, RestartPolicy};
 use k8s_openapi::api::core::v1::ResourceRequirements;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -247,12 +247,11 @@ pub fn pod(pod: &Pod) -> Vec<FieldError> {
     }
 
     if let Some(policy) = spec.restart_policy.as_deref() {
-        const ALLOWED: &[&str] = &["Always", "OnFailure", "Never"];
-        if !ALLOWED.contains(&policy) {
+        if RestartPolicy::parse(policy).is_none() {
             errs.push(FieldError::not_supported(
                 "spec.restartPolicy",
                 policy,
-                ALLOWED,
+                RestartPolicy::NAMES,
             ));
         }
     }

@@ -14,6 +14,7 @@ use crate::controllers::taint_eviction::TaintEviction;
 use crate::controllers::{Controller, ControllerContext, Progress};
 use crate::git::Remotes;
 use crate::keyed::Keyed;
+use crate::kubelet::exec::ExecError;
 use crate::kubelet::{Kubelet, LogLine, Origin};
 use crate::manifest::{self, Diagnostic, Location, Validation};
 use crate::model::{Node, Object, Pod, PodCondition};
@@ -319,7 +320,7 @@ impl Cluster {
         container: &str,
         argv: Vec<String>,
         stdin: Option<Vec<u8>>,
-    ) -> Result<(crate::shell::Chunks, i32), String> {
+    ) -> Result<(crate::shell::Chunks, i32), ExecError> {
         let uid = self.pod_uid(namespace, pod)?;
         let r = self.kubelet.exec(
             &self.api,
@@ -343,7 +344,7 @@ impl Cluster {
         container: &str,
         argv: &[String],
         tty: bool,
-    ) -> Result<crate::kubelet::exec::ExecSession, String> {
+    ) -> Result<crate::kubelet::exec::ExecSession, ExecError> {
         let uid = self.pod_uid(namespace, pod)?;
         self.kubelet.exec_session(&uid, container, argv, tty)
     }
@@ -361,12 +362,12 @@ impl Cluster {
         out
     }
 
-    fn pod_uid(&self, namespace: &str, pod: &str) -> Result<String, String> {
+    fn pod_uid(&self, namespace: &str, pod: &str) -> Result<String, ExecError> {
         self.api
             .pods
             .get(namespace, pod)
             .and_then(|p| p.metadata.uid.clone())
-            .ok_or_else(|| format!("pods {pod:?} not found"))
+            .ok_or_else(|| ExecError::NoSuchPod(pod.to_string()))
     }
 
     /// The latest scheduling decision for a pod (`namespace/name`).

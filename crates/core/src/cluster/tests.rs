@@ -325,8 +325,8 @@ fn hostile_inputs_get_clear_answers() {
             }
             (Ok(what), name) => panic!("{name}: expected an error, got Ok({what})"),
             (Err(msg), name) => {
-                assert!(!msg.trim().is_empty(), "{name}: empty error");
-                eprintln!("{name}: {}", msg.lines().next().unwrap_or_default());
+                assert!(!msg.0.trim().is_empty(), "{name}: empty error");
+                eprintln!("{name}: {}", msg.0.lines().next().unwrap_or_default());
             }
         }
     }

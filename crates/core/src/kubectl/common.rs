@@ -125,7 +125,7 @@ pub(super) fn read_files(
                 t,
             )),
             Err(e) => {
-                out.fail(e);
+                out.fail(e.to_string());
                 return None;
             }
         }

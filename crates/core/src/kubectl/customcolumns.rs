@@ -4,8 +4,58 @@
 //! printed as Go's `fmt.Sprint` prints a decoded JSON value.
 
 use super::printers;
-use crate::jsonpath::{self, Found, Options, Template};
+use crate::jsonpath::{self, Found, JsonPathError, Options, Template};
 use serde_json::Value;
+use std::fmt;
+
+/// Why custom columns (or a relaxed JSONPath) are not usable; `Display` is kubectl's
+/// text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ColumnsError {
+    /// A path [`relaxed_jsonpath`] does not take.
+    BadPath,
+    /// The JSONPath did not parse, or failed when run.
+    JsonPath(JsonPathError),
+    NoColumns,
+    /// A `-o custom-columns` part without `HEADER:`.
+    BadSpec(String),
+    MissingHeaderLine,
+    MissingSpecLine,
+    CountMismatch {
+        headers: usize,
+        specs: usize,
+    },
+}
+
+const TEMPLATE_FORMAT: &str = "Expected format is one line of space separated headers, one line of space separated column specs.";
+
+impl fmt::Display for ColumnsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ColumnsError::BadPath => f.write_str("unexpected path string, expected a 'name1.name2' or '.name1.name2' or '{name1.name2}' or '{.name1.name2}'"),
+            ColumnsError::JsonPath(e) => write!(f, "{e}"),
+            ColumnsError::NoColumns => {
+                f.write_str("custom-columns format specified but no custom columns given")
+            }
+            ColumnsError::BadSpec(part) => write!(
+                f,
+                "unexpected custom-columns spec: {part}, expected <header>:<json-path-expr>"
+            ),
+            ColumnsError::MissingHeaderLine => {
+                write!(f, "invalid template, missing header line. {TEMPLATE_FORMAT}")
+            }
+            ColumnsError::MissingSpecLine => {
+                write!(f, "invalid template, missing spec line. {TEMPLATE_FORMAT}")
+            }
+            ColumnsError::CountMismatch { headers, specs } => write!(
+                f,
+                "number of headers ({headers}) and field specifications ({specs}) don't match"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ColumnsError {}
 
 /// One column: its header and its JSONPath (already in `{.a.b}` form).
 #[derive(Debug, Clone, PartialEq)]
@@ -17,7 +67,7 @@ pub struct Column {
 
 /// kubectl's `RelaxedJSONPathExpression`: accepts `a.b`, `.a.b`, `{a.b}` and `{.a.b}`
 /// and returns `{.a.b}`.
-pub fn relaxed_jsonpath(expr: &str) -> Result<String, String> {
+pub fn relaxed_jsonpath(expr: &str) -> Result<String, ColumnsError> {
     if expr.is_empty() {
         return Ok(String::new());
     }
@@ -31,14 +81,14 @@ pub fn relaxed_jsonpath(expr: &str) -> Result<String, String> {
         _ => inner,
     };
     if body.is_empty() || body.contains(['{', '}']) {
-        return Err("unexpected path string, expected a 'name1.name2' or '.name1.name2' or '{name1.name2}' or '{.name1.name2}'".into());
+        return Err(ColumnsError::BadPath);
     }
     Ok(format!("{{.{body}}}"))
 }
 
-fn column(header: &str, spec: &str) -> Result<Column, String> {
+fn column(header: &str, spec: &str) -> Result<Column, ColumnsError> {
     let field_spec = relaxed_jsonpath(spec)?;
-    let template = Template::parse(&field_spec).map_err(|e| e.to_string())?;
+    let template = Template::parse(&field_spec).map_err(ColumnsError::JsonPath)?;
     Ok(Column {
         header: header.to_string(),
         field_spec,
@@ -47,39 +97,35 @@ fn column(header: &str, spec: &str) -> Result<Column, String> {
 }
 
 /// Columns from `NAME:.metadata.name,NODE:.spec.nodeName`.
-pub fn parse_spec(spec: &str) -> Result<Vec<Column>, String> {
+pub fn parse_spec(spec: &str) -> Result<Vec<Column>, ColumnsError> {
     if spec.is_empty() {
-        return Err("custom-columns format specified but no custom columns given".into());
+        return Err(ColumnsError::NoColumns);
     }
     spec.split(',')
         .map(|part| match part.split_once(':') {
             Some((header, path)) => column(header, path),
-            None => Err(format!(
-                "unexpected custom-columns spec: {part}, expected <header>:<json-path-expr>"
-            )),
+            None => Err(ColumnsError::BadSpec(part.to_string())),
         })
         .collect()
 }
 
 /// Columns from a template file: a line of headers, then a line of paths, each
 /// separated by whitespace.
-pub fn parse_template(text: &str) -> Result<Vec<Column>, String> {
+pub fn parse_template(text: &str) -> Result<Vec<Column>, ColumnsError> {
     let mut lines = text.lines();
-    let format = "Expected format is one line of space separated headers, one line of space separated column specs.";
     let Some(headers) = lines.next() else {
-        return Err(format!("invalid template, missing header line. {format}"));
+        return Err(ColumnsError::MissingHeaderLine);
     };
     let Some(specs) = lines.next() else {
-        return Err(format!("invalid template, missing spec line. {format}"));
+        return Err(ColumnsError::MissingSpecLine);
     };
     let headers: Vec<&str> = headers.split_whitespace().collect();
     let specs: Vec<&str> = specs.split_whitespace().collect();
     if headers.len() != specs.len() {
-        return Err(format!(
-            "number of headers ({}) and field specifications ({}) don't match",
-            headers.len(),
-            specs.len()
-        ));
+        return Err(ColumnsError::CountMismatch {
+            headers: headers.len(),
+            specs: specs.len(),
+        });
     }
     headers
         .iter()
@@ -132,7 +178,11 @@ fn escape_terminal(s: &str) -> String {
 }
 
 /// The table for `objects`. An error is kubectl's JSONPath execution error.
-pub fn print(columns: &[Column], objects: &[Value], no_headers: bool) -> Result<String, String> {
+pub fn print(
+    columns: &[Column],
+    objects: &[Value],
+    no_headers: bool,
+) -> Result<String, ColumnsError> {
     let mut rows = Vec::with_capacity(objects.len() + 1);
     if !no_headers {
         rows.push(headers(columns));
@@ -147,7 +197,7 @@ pub fn headers(columns: &[Column]) -> Vec<String> {
 }
 
 /// A row of cells per object.
-pub fn rows(columns: &[Column], objects: &[Value]) -> Result<Vec<Vec<String>>, String> {
+pub fn rows(columns: &[Column], objects: &[Value]) -> Result<Vec<Vec<String>>, ColumnsError> {
     let opts = Options {
         allow_missing_keys: true,
     };
@@ -156,7 +206,7 @@ pub fn rows(columns: &[Column], objects: &[Value]) -> Result<Vec<Vec<String>>, S
         let mut row = Vec::with_capacity(columns.len());
         for c in columns {
             let results =
-                jsonpath::find_results(&c.template, o, &opts).map_err(|e| e.to_string())?;
+                jsonpath::find_results(&c.template, o, &opts).map_err(ColumnsError::JsonPath)?;
             let mut cells: Vec<String> = Vec::new();
             if results.first().is_none_or(|r| r.is_empty()) {
                 cells.push("<none>".into());
@@ -205,15 +255,17 @@ mod tests {
             2
         );
         assert_eq!(
-            parse_spec("NAME").unwrap_err(),
+            parse_spec("NAME").unwrap_err().to_string(),
             "unexpected custom-columns spec: NAME, expected <header>:<json-path-expr>"
         );
         assert_eq!(
-            parse_spec("").unwrap_err(),
+            parse_spec("").unwrap_err().to_string(),
             "custom-columns format specified but no custom columns given"
         );
         assert_eq!(
-            parse_template("NAME IMAGE\n.metadata.name\n").unwrap_err(),
+            parse_template("NAME IMAGE\n.metadata.name\n")
+                .unwrap_err()
+                .to_string(),
             "number of headers (2) and field specifications (1) don't match"
         );
     }

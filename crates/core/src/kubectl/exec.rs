@@ -66,7 +66,7 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
             // The person's terminal becomes the shell's.
             match cluster.exec_session(&ns, name, &container, &argv, p.bool("tty")) {
                 Ok(session) => out.exec = Some(session),
-                Err(e) => out.fail(e),
+                Err(e) => out.fail(e.to_string()),
             }
             return;
         }
@@ -100,6 +100,6 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
                 out.exit_code = code;
             }
         }
-        Err(e) => out.fail(e),
+        Err(e) => out.fail(e.to_string()),
     }
 }

@@ -5,6 +5,7 @@ use super::command::{Command, Group, Operands};
 use super::common::{dry_run, print_object, DryRun};
 use super::flags::{flag, Kind, Parsed, DRY_RUN, NAMESPACE, OUTPUT};
 use super::{FileSource, Output};
+use crate::model::ports::Protocol;
 use crate::model::{Object, ObjectMeta, Service};
 use crate::Cluster;
 use k8s_openapi::api::core::v1::{ServicePort, ServiceSpec};
@@ -30,7 +31,7 @@ fn parse_labels(text: &str) -> Result<BTreeMap<String, String>, String> {
 type Introspected = (
     Option<BTreeMap<String, String>>,
     Result<BTreeMap<String, String>, String>,
-    Vec<(i32, String)>,
+    Vec<(i32, Protocol)>,
 );
 
 pub(super) const COMMAND: Command = Command {
@@ -97,12 +98,7 @@ fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) 
                 .iter()
                 .flat_map(|s| s.containers.iter())
                 .flat_map(|c| c.ports.iter().flatten())
-                .map(|cp| {
-                    (
-                        cp.container_port,
-                        cp.protocol.clone().unwrap_or_else(|| "TCP".into()),
-                    )
-                })
+                .map(|cp| (cp.container_port, Protocol::of(cp.protocol.as_deref())))
                 .collect();
             (labels, selector, ports)
         }
@@ -121,7 +117,7 @@ fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) 
                 .ports
                 .iter()
                 .flatten()
-                .map(|sp| (sp.port, sp.protocol.clone().unwrap_or_else(|| "TCP".into())))
+                .map(|sp| (sp.port, Protocol::of(sp.protocol.as_deref())))
                 .collect();
             (svc.metadata.labels.clone(), selector, ports)
         }
@@ -162,14 +158,14 @@ fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) 
         };
         let protocol = p
             .string("protocol")
-            .map(str::to_string)
+            .map(Protocol::parse)
             .or_else(|| {
                 ports
                     .iter()
                     .find(|(pp, _)| *pp == port)
                     .map(|(_, pr)| pr.clone())
             })
-            .unwrap_or_else(|| "TCP".into());
+            .unwrap_or_default();
         let target = match p.string("target-port") {
             Some(t) => match t.parse::<i32>() {
                 Ok(n) => IntOrString::Int(n),
@@ -180,7 +176,7 @@ fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) 
         svc_ports.push(ServicePort {
             name: multi.then(|| format!("port-{}", i + 1)),
             port,
-            protocol: Some(protocol),
+            protocol: Some(protocol.to_string()),
             target_port: Some(target),
             ..Default::default()
         });

@@ -131,6 +131,8 @@ impl fmt::Display for FlagError {
     }
 }
 
+impl std::error::Error for FlagError {}
+
 /// Parsed arguments: positionals in order and flag values by long name.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Parsed {

@@ -15,6 +15,7 @@ use crate::apiserver::ApiError;
 use crate::clock::SimTime;
 use crate::model::fields::FieldSelector;
 use crate::model::labels::Selector;
+use crate::model::ports::Protocol;
 use crate::model::ObjectRef;
 use crate::model::ResourceExt;
 use crate::Cluster;
@@ -122,11 +123,13 @@ impl GetPrinter {
 
     fn custom_columns(&self) -> Result<Option<Vec<super::customcolumns::Column>>, String> {
         match &self.format {
-            Format::CustomColumns { text, file: false } => {
-                super::customcolumns::parse_spec(text).map(Some)
-            }
+            Format::CustomColumns { text, file: false } => super::customcolumns::parse_spec(text)
+                .map(Some)
+                .map_err(|e| e.to_string()),
             Format::CustomColumns { text, file: true } => {
-                super::customcolumns::parse_template(text).map(Some)
+                super::customcolumns::parse_template(text)
+                    .map(Some)
+                    .map_err(|e| e.to_string())
             }
             _ => Ok(None),
         }
@@ -441,7 +444,7 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
                 .collect();
             match super::customcolumns::print(&columns, &objects, printer.no_headers) {
                 Ok(text) => out.out(text),
-                Err(e) => return out.fail(e),
+                Err(e) => return out.fail(e.to_string()),
             }
         }
         Format::JsonPath(_) => match printer.execute_jsonpath(&data()) {
@@ -593,7 +596,8 @@ impl GetWatch {
                 let columns = self.printer.custom_columns()?.unwrap_or_default();
                 let values: Vec<serde_json::Value> =
                     objects.iter().map(ObjectRef::to_json).collect();
-                let mut rows = super::customcolumns::rows(&columns, &values)?;
+                let mut rows =
+                    super::customcolumns::rows(&columns, &values).map_err(|e| e.to_string())?;
                 if !self.printed_headers && !self.printer.no_headers {
                     rows.insert(0, super::customcolumns::headers(&columns));
                 }
@@ -788,7 +792,7 @@ fn columns(o: &ObjectRef<'_>, now: crate::clock::SimTime, wide: bool) -> Vec<Str
                 .iter()
                 .flatten()
                 .map(|p| {
-                    let proto = p.protocol.clone().unwrap_or_else(|| "TCP".into());
+                    let proto = Protocol::of(p.protocol.as_deref());
                     match p.node_port {
                         Some(np) => format!("{}:{np}/{proto}", p.port),
                         None => format!("{}/{proto}", p.port),

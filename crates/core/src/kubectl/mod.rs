@@ -5,42 +5,79 @@
 //! supplies (the CLI reads real files; the web app its editor files), so core stays free
 //! of any OS access.
 
-pub mod apply;
+pub(crate) mod apply;
 mod command;
 mod common;
 pub mod complete;
-pub mod container;
+pub(crate) mod container;
 mod cordon;
 mod create;
-pub mod customcolumns;
+pub(crate) mod customcolumns;
 mod delete;
-pub mod describe;
+pub(crate) mod describe;
 mod drain;
-pub mod events;
+pub(crate) mod events;
 mod exec;
-pub mod explain;
+pub(crate) mod explain;
 mod expose;
-pub mod flags;
-pub mod get;
+pub(crate) mod flags;
+pub(crate) mod get;
 mod label;
 mod logs;
 mod patch;
 pub mod printers;
-pub mod resources;
+pub(crate) mod resources;
 mod run;
-pub mod sorter;
-pub mod tabwriter;
+pub(crate) mod sorter;
+pub(crate) mod tabwriter;
 mod taint;
 mod top;
 mod version;
-pub mod wait;
+pub(crate) mod wait;
 
 use crate::Cluster;
 
+/// Why a [`FileSource`] could not read a file; `Display` is kubectl's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadError {
+    /// No file at the path given.
+    NotFound(String),
+    /// The path exists but cannot be read (the reason as the OS gives it).
+    Unreadable { path: String, reason: String },
+    /// Standard input could not be read (the reason as the OS gives it).
+    Stdin(String),
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadError::NotFound(path) => write!(f, "the path {path:?} does not exist"),
+            ReadError::Unreadable { path, reason } => {
+                write!(f, "the path {path:?} cannot be read: {reason}")
+            }
+            ReadError::Stdin(reason) => write!(f, "reading stdin: {reason}"),
+        }
+    }
+}
+
+impl std::error::Error for ReadError {}
+
+/// A command line [`split_words`] cannot split: a quote is left open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnterminatedQuote;
+
+impl std::fmt::Display for UnterminatedQuote {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("unterminated quoted string")
+    }
+}
+
+impl std::error::Error for UnterminatedQuote {}
+
 /// Where `-f FILE` reads from.
 pub trait FileSource {
-    /// The text of `path` (`-` is standard input), or the error text to print.
-    fn read(&self, path: &str) -> Result<String, String>;
+    /// The text of `path` (`-` is standard input), or why it cannot be read.
+    fn read(&self, path: &str) -> Result<String, ReadError>;
 
     /// Whether standard input is the person's terminal (not a pipe or a file): `kubectl
     /// exec -it` then opens an interactive shell instead of reading stdin to its end.
@@ -51,7 +88,7 @@ pub trait FileSource {
     /// [`FileSource::read`] while kubectl runs against `cluster`: a source that reads
     /// the cluster's own files (a node's disk, for kubectl on the control plane) reads
     /// them here, borrowed, instead of keeping a copy.
-    fn read_in(&self, cluster: &Cluster, path: &str) -> Result<String, String> {
+    fn read_in(&self, cluster: &Cluster, path: &str) -> Result<String, ReadError> {
         let _ = cluster;
         self.read(path)
     }
@@ -61,8 +98,8 @@ pub trait FileSource {
 pub struct NoFiles;
 
 impl FileSource for NoFiles {
-    fn read(&self, path: &str) -> Result<String, String> {
-        Err(format!("the path {path:?} does not exist"))
+    fn read(&self, path: &str) -> Result<String, ReadError> {
+        Err(ReadError::NotFound(path.to_string()))
     }
 }
 
@@ -168,7 +205,7 @@ pub fn run(cluster: &mut Cluster, args: &[String], files: &dyn FileSource) -> Ou
 
 /// Splits a command line into words as a shell would for simple cases: whitespace
 /// separates, single and double quotes group, backslash escapes the next character.
-pub fn split_words(line: &str) -> Result<Vec<String>, String> {
+pub fn split_words(line: &str) -> Result<Vec<String>, UnterminatedQuote> {
     let mut words = Vec::new();
     let mut cur = String::new();
     let mut in_word = false;
@@ -181,7 +218,7 @@ pub fn split_words(line: &str) -> Result<Vec<String>, String> {
                     match chars.next() {
                         Some('\'') => break,
                         Some(x) => cur.push(x),
-                        None => return Err("unterminated quoted string".into()),
+                        None => return Err(UnterminatedQuote),
                     }
                 }
             }
@@ -196,10 +233,10 @@ pub fn split_words(line: &str) -> Result<Vec<String>, String> {
                                 cur.push('\\');
                                 cur.push(x);
                             }
-                            None => return Err("unterminated quoted string".into()),
+                            None => return Err(UnterminatedQuote),
                         },
                         Some(x) => cur.push(x),
-                        None => return Err("unterminated quoted string".into()),
+                        None => return Err(UnterminatedQuote),
                     }
                 }
             }

@@ -50,7 +50,7 @@ fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) 
         ));
     }
     let restart = p.string("restart").unwrap_or("Always").to_string();
-    if !matches!(restart.as_str(), "Always" | "OnFailure" | "Never") {
+    if crate::model::RestartPolicy::parse(&restart).is_none() {
         return usage(out, &format!("invalid restart policy: {restart}"));
     }
     let Some(mode) = dry_run(p, cluster, out) else {

@@ -18,6 +18,14 @@ use std::cmp::Ordering;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SortError(pub String);
 
+impl std::fmt::Display for SortError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for SortError {}
+
 /// The first value the path finds, if any.
 fn key(template: &Template, obj: &Value) -> Result<Option<Found>, SortError> {
     let opts = Options {
@@ -82,7 +90,9 @@ fn is_less(i: &Found, j: &Found) -> Result<bool, String> {
     }
 }
 
-/// Sorts `objects` by `sort_by` (any of kubectl's relaxed path forms).
+/// Sorts `objects` by `sort_by` (any of kubectl's relaxed path forms). (kubectl itself
+/// sorts by [`sort_order`].)
+#[cfg(test)]
 pub fn sort(objects: &mut Vec<Value>, sort_by: &str) -> Result<(), SortError> {
     let order = sort_order(objects, sort_by)?;
     let mut taken: Vec<Option<Value>> = std::mem::take(objects).into_iter().map(Some).collect();
@@ -95,7 +105,7 @@ pub fn sort_order(objects: &[Value], sort_by: &str) -> Result<Vec<usize>, SortEr
     if objects.is_empty() {
         return Ok(Vec::new());
     }
-    let field = relaxed_jsonpath(sort_by).map_err(SortError)?;
+    let field = relaxed_jsonpath(sort_by).map_err(|e| SortError(e.to_string()))?;
     let template = Template::parse(&field).map_err(|e| SortError(e.to_string()))?;
     let keys: Vec<Option<Found>> = objects
         .iter()

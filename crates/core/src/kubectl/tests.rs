@@ -6,11 +6,11 @@ use std::collections::BTreeMap;
 struct Files(BTreeMap<&'static str, &'static str>);
 
 impl FileSource for Files {
-    fn read(&self, path: &str) -> Result<String, String> {
+    fn read(&self, path: &str) -> Result<String, ReadError> {
         self.0
             .get(path)
             .map(|s| s.to_string())
-            .ok_or_else(|| format!("the path {path:?} does not exist"))
+            .ok_or_else(|| ReadError::NotFound(path.to_string()))
     }
 }
 

@@ -210,7 +210,7 @@ fn parse_condition(text: &str) -> Result<Condition, String> {
         if value == Some("") {
             return Err("jsonpath wait has to have a value after equal sign, like --for=jsonpath='{.status.readyReplicas}'=3".into());
         }
-        let template = super::customcolumns::relaxed_jsonpath(expr)?;
+        let template = super::customcolumns::relaxed_jsonpath(expr).map_err(|e| e.to_string())?;
         if template.is_empty() {
             return Err("jsonpath expression cannot be empty".into());
         }

@@ -78,13 +78,13 @@ pub fn service_vars(svc: &Service) -> Vec<(String, String)> {
         }
     }
     let proto = |p: &k8s_openapi::api::core::v1::ServicePort| {
-        p.protocol.clone().unwrap_or_else(|| "TCP".into())
+        crate::model::ports::Protocol::of(p.protocol.as_deref())
     };
     out.push((
         format!("{name}_PORT"),
         format!(
             "{}://{ip}:{}",
-            proto(first).to_ascii_lowercase(),
+            proto(first).as_str().to_ascii_lowercase(),
             first.port
         ),
     ));
@@ -93,9 +93,9 @@ pub fn service_vars(svc: &Service) -> Vec<(String, String)> {
         let prefix = format!("{name}_PORT_{}_{pr}", p.port);
         out.push((
             prefix.clone(),
-            format!("{}://{ip}:{}", pr.to_ascii_lowercase(), p.port),
+            format!("{}://{ip}:{}", pr.as_str().to_ascii_lowercase(), p.port),
         ));
-        out.push((format!("{prefix}_PROTO"), pr.to_ascii_lowercase()));
+        out.push((format!("{prefix}_PROTO"), pr.as_str().to_ascii_lowercase()));
         out.push((format!("{prefix}_PORT"), p.port.to_string()));
         out.push((format!("{prefix}_ADDR"), ip.clone()));
     }
@@ -144,7 +144,7 @@ pub fn build(
     for e in container.env.iter().flatten() {
         let value = if let Some(from) = &e.value_from {
             if let Some(f) = &from.field_ref {
-                fieldpath::extract(pod, &f.field_path).map_err(EnvError)?
+                fieldpath::extract(pod, &f.field_path).map_err(|e| EnvError(e.to_string()))?
             } else if let Some(r) = &from.resource_field_ref {
                 resource_value(
                     container,

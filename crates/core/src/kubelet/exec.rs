@@ -70,21 +70,55 @@ pub fn is_shell(argv: &[String]) -> bool {
     matches!(base, "sh" | "bash" | "ash" | "dash") && argv.len() == 1
 }
 
+/// Why an exec could not start; `Display` is what kubectl prints after `error: `.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExecError {
+    /// The API server has no pod of that name (`pods "web" not found`).
+    NoSuchPod(String),
+    /// The kubelet runs no pod of that uid.
+    PodNotFound,
+    /// The pod has no container of that name.
+    ContainerNotFound,
+    /// The container (named) is not running.
+    NotRunning(String),
+    /// The image has no such program (named).
+    NoProgram(String),
+}
+
+impl std::fmt::Display for ExecError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ExecError::NoSuchPod(pod) => write!(f, "pods {pod:?} not found"),
+            ExecError::PodNotFound => f.write_str("pod not found"),
+            ExecError::ContainerNotFound => f.write_str("container not found"),
+            ExecError::NotRunning(container) => write!(
+                f,
+                "unable to upgrade connection: container not found ({container:?})"
+            ),
+            ExecError::NoProgram(program) => write!(f, "OCI runtime exec failed: exec failed: unable to start container process: exec: {program:?}: executable file not found in $PATH: unknown"),
+        }
+    }
+}
+
+impl std::error::Error for ExecError {}
+
 impl Kubelet {
     /// What an exec in `target` starts from: the running container's system, view,
     /// user and environment, working directory `/`.
-    fn exec_spawn(&self, uid: &str, container: &str) -> Result<(Spawn, String, String), String> {
-        let work = self.pods.get(uid).ok_or("pod not found")?;
+    fn exec_spawn(&self, uid: &str, container: &str) -> Result<(Spawn, String, String), ExecError> {
+        let work = self.pods.get(uid).ok_or(ExecError::PodNotFound)?;
         let c = work
             .containers
             .iter()
             .chain(&work.init)
             .find(|c| c.name == container)
-            .ok_or("container not found")?;
+            .ok_or(ExecError::ContainerNotFound)?;
         let running = matches!(c.phase, Phase::Running { .. });
-        let p = c.process.as_ref().filter(|_| running).ok_or_else(|| {
-            format!("unable to upgrade connection: container not found ({container:?})")
-        })?;
+        let p = c
+            .process
+            .as_ref()
+            .filter(|_| running)
+            .ok_or_else(|| ExecError::NotRunning(container.to_string()))?;
         let spawn = Spawn {
             system: p.system,
             view: p.view.clone(),
@@ -144,7 +178,7 @@ impl Kubelet {
         container: &str,
         argv: Vec<String>,
         stdin: Option<Vec<u8>>,
-    ) -> Result<(Chunks, i32), String> {
+    ) -> Result<(Chunks, i32), ExecError> {
         let (spawn, namespace, pod) = self.exec_spawn(uid, container)?;
         check_program(spawn.system, &argv)?;
         let mut process = Process::exec(spawn, argv);
@@ -173,7 +207,7 @@ impl Kubelet {
         container: &str,
         argv: &[String],
         tty: bool,
-    ) -> Result<ExecSession, String> {
+    ) -> Result<ExecSession, ExecError> {
         let (spawn, namespace, pod) = self.exec_spawn(uid, container)?;
         check_program(spawn.system, argv)?;
         let name = argv
@@ -227,11 +261,11 @@ impl Kubelet {
 }
 
 /// The runtime's error for a program the image does not have.
-fn check_program(system: System, argv: &[String]) -> Result<(), String> {
+fn check_program(system: System, argv: &[String]) -> Result<(), ExecError> {
     let program = argv.first().cloned().unwrap_or_default();
     if super::programs::find(system, &program).is_some() {
         Ok(())
     } else {
-        Err(format!("OCI runtime exec failed: exec failed: unable to start container process: exec: {program:?}: executable file not found in $PATH: unknown"))
+        Err(ExecError::NoProgram(program))
     }
 }

@@ -22,7 +22,7 @@
 
 mod env;
 pub mod exec;
-pub mod images;
+pub(crate) mod images;
 mod network;
 pub(crate) mod nodestatus;
 mod pod_workers;

@@ -11,7 +11,7 @@ use crate::apiserver::ApiServer;
 use crate::clock::SimTime;
 use crate::git::Remotes;
 use crate::keyed::Keyed;
-use crate::model::Pod;
+use crate::model::{Pod, RestartPolicy};
 use crate::shell::State;
 use k8s_openapi::api::core::v1::PodIP;
 use serde::{Deserialize, Serialize};
@@ -35,7 +35,7 @@ pub(super) struct PodWork {
     pub(super) failed: bool,
     /// What running processes need without a copy of the pod.
     pub(super) pod_ip: String,
-    pub(super) restart_policy: String,
+    pub(super) restart_policy: RestartPolicy,
     /// The pod is being deleted: its containers were told to stop and whatever still
     /// runs at this time is killed.
     #[serde(default)]
@@ -414,10 +414,7 @@ impl Kubelet {
                     .as_ref()
                     .and_then(|s| s.pod_ip.clone())
                     .unwrap_or_default(),
-                restart_policy: spec
-                    .restart_policy
-                    .clone()
-                    .unwrap_or_else(|| "Always".into()),
+                restart_policy: RestartPolicy::of(&spec),
             },
         );
         self.mount(ctx, pod);
@@ -441,7 +438,8 @@ impl Kubelet {
                     }
                 }
             }
-            Err(message) => {
+            Err(e) => {
+                let message = e.to_string();
                 ctx.event("FailedMount", message.clone(), true, None);
                 if let Some(work) = self.pods.get_mut(&ctx.uid) {
                     work.mount_error = Some((message, ctx.now.plus_ms(MOUNT_RETRY_MS)));

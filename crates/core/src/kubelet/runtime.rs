@@ -10,7 +10,7 @@ use crate::apiserver::ApiServer;
 use crate::clock::SimTime;
 use crate::fs::{Filesystems, User};
 use crate::git::Remotes;
-use crate::model::{Container, Pod};
+use crate::model::{Container, Pod, RestartPolicy};
 use crate::shell::{Host, Process, Spawn, State, Stream};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -571,8 +571,8 @@ impl Kubelet {
         let policy = self
             .pods
             .get(&uid)
-            .map(|w| w.restart_policy.clone())
-            .unwrap_or_else(|| "Always".into());
+            .map(|w| w.restart_policy)
+            .unwrap_or_default();
         let Some(c) = self.work(&uid, slot) else {
             return;
         };
@@ -591,12 +591,11 @@ impl Kubelet {
             // A pod being deleted: nothing restarts and nothing comes next.
             return;
         }
-        let restart = match (slot, policy.as_str()) {
-            (_, "Never") => false,
+        let restart = match (slot, policy) {
+            (_, RestartPolicy::Never) => false,
             // Init containers are retried until they succeed.
             (Slot::Init(_), _) => code != 0,
-            (Slot::App(_), "OnFailure") => code != 0,
-            _ => true,
+            (Slot::App(_), policy) => policy.restarts(code),
         };
         if let (Slot::Init(i), 0) = (slot, code) {
             // Next init container, or the app containers.

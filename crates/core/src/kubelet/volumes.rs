@@ -83,14 +83,34 @@ pub fn ensure_node(fs: &mut Filesystems, node: &str, now: SimTime) {
     fs.insert(&key, t);
 }
 
-/// Sets up every volume of the pod; `Err` is the FailedMount event message.
+/// Why a volume could not be set up; `Display` is the FailedMount event's message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MountError {
+    pub volume: String,
+    /// What failed (`hostPath type check failed: /x is not a directory`).
+    pub reason: String,
+}
+
+impl std::fmt::Display for MountError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "MountVolume.SetUp failed for volume {:?} : {}",
+            self.volume, self.reason
+        )
+    }
+}
+
+impl std::error::Error for MountError {}
+
+/// Sets up every volume of the pod; `Err` is the FailedMount event.
 pub fn setup(
     fs: &mut Filesystems,
     pod: &Pod,
     uid: &str,
     node: &str,
     now: SimTime,
-) -> Result<Keyed<String, Source>, String> {
+) -> Result<Keyed<String, Source>, MountError> {
     let mut out = Keyed::new();
     let ns = pod.metadata.namespace.clone().unwrap_or_default();
     for v in pod
@@ -100,7 +120,10 @@ pub fn setup(
         .into_iter()
         .flatten()
     {
-        let fail = |m: String| format!("MountVolume.SetUp failed for volume {:?} : {m}", v.name);
+        let fail = |reason: String| MountError {
+            volume: v.name.clone(),
+            reason,
+        };
         let source = if v.empty_dir.is_some() {
             let key = format!("emptydir/{uid}/{}", v.name);
             if fs.tree(&key).is_none() {

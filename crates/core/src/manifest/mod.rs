@@ -6,11 +6,11 @@
 //! what `kubectl --validate=strict` (the default) reports as
 //! `strict decoding error: unknown field "spec.containers[0].volumemounts"`.
 
-pub mod emit;
+pub(crate) mod emit;
 mod gotype;
 pub mod highlight;
 mod hints;
-pub mod yaml;
+pub(crate) mod yaml;
 
 use crate::model::Object;
 use serde::de::DeserializeOwned;

@@ -3,8 +3,20 @@
 
 use super::Pod;
 
-/// The value of `path` for `pod`, or the API's error text for an unsupported path.
-pub fn extract(pod: &Pod, path: &str) -> Result<String, String> {
+/// A field path the downward API does not resolve: `unsupported fieldPath: PATH`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnsupportedFieldPath(pub String);
+
+impl std::fmt::Display for UnsupportedFieldPath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "unsupported fieldPath: {}", self.0)
+    }
+}
+
+impl std::error::Error for UnsupportedFieldPath {}
+
+/// The value of `path` for `pod`, or why the path is not supported.
+pub fn extract(pod: &Pod, path: &str) -> Result<String, UnsupportedFieldPath> {
     let meta = &pod.metadata;
     let status = pod.status.as_ref();
     let spec = pod.spec.as_ref();
@@ -12,7 +24,7 @@ pub fn extract(pod: &Pod, path: &str) -> Result<String, String> {
         let source = match map {
             "metadata.labels" => meta.labels.as_ref(),
             "metadata.annotations" => meta.annotations.as_ref(),
-            _ => return Err(format!("unsupported fieldPath: {path}")),
+            _ => return Err(UnsupportedFieldPath(path.to_string())),
         };
         return Ok(source.and_then(|m| m.get(key)).cloned().unwrap_or_default());
     }
@@ -51,7 +63,7 @@ pub fn extract(pod: &Pod, path: &str) -> Result<String, String> {
                 .flatten()
                 .map(|i| &i.ip),
         ),
-        _ => return Err(format!("unsupported fieldPath: {path}")),
+        _ => return Err(UnsupportedFieldPath(path.to_string())),
     })
 }
 

@@ -1,15 +1,16 @@
 //! Kubernetes objects. The types are k8s-openapi's (every valid field is accepted and
 //! kept); this module adds what the simulation needs around them.
 
-pub mod de;
-pub mod fieldpath;
-pub mod fields;
+pub(crate) mod de;
+pub(crate) mod fieldpath;
+pub(crate) mod fields;
 pub mod labels;
-pub mod meta;
-pub mod node;
-pub mod ports;
+pub(crate) mod meta;
+pub(crate) mod node;
+pub(crate) mod ports;
 pub mod quantity;
-pub mod reference;
+pub(crate) mod reference;
+pub(crate) mod restart;
 pub mod taints;
 
 pub use k8s_openapi::api::core::v1::{
@@ -20,6 +21,7 @@ pub use k8s_openapi::api::core::v1::{
 pub use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
 pub use meta::ResourceExt;
 pub use quantity::Quantity;
+pub use restart::RestartPolicy;
 
 /// The Kubernetes version Podlab emulates: what `kubectl version` reports and whose
 /// behaviour and wording it follows.

@@ -27,6 +27,12 @@ impl Protocol {
         }
     }
 
+    /// The protocol a port's `protocol` field gives: TCP when unset, as the API server
+    /// defaults it.
+    pub fn of(text: Option<&str>) -> Protocol {
+        text.map_or(Protocol::Tcp, Protocol::parse)
+    }
+
     /// The protocol as the API writes it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -101,7 +107,7 @@ pub fn host_ports(pod: &Pod) -> Vec<HostPort> {
         .map(|p| {
             HostPort::new(
                 p.host_ip.as_deref().unwrap_or_default(),
-                p.protocol.as_deref().map_or(Protocol::Tcp, Protocol::parse),
+                Protocol::of(p.protocol.as_deref()),
                 p.host_port.unwrap_or_default(),
             )
         })

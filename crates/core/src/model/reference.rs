@@ -38,18 +38,50 @@ impl Reference {
 
 const DEFAULT_DOMAIN: &str = "docker.io";
 
+/// Why a reference does not parse; `Display` is the distribution library's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReferenceError {
+    /// A 64-character hexadecimal name (it would read as an image id).
+    HexName(String),
+    /// The repository name (given) has upper case.
+    UpperCaseRepository(String),
+    NameTooLong,
+    UpperCase,
+    InvalidFormat,
+}
+
+impl std::fmt::Display for ReferenceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReferenceError::HexName(s) => write!(
+                f,
+                "invalid repository name ({s}), cannot specify 64-byte hexadecimal strings"
+            ),
+            ReferenceError::UpperCaseRepository(remote) => write!(
+                f,
+                "invalid reference format: repository name ({remote}) must be lowercase"
+            ),
+            ReferenceError::NameTooLong => {
+                f.write_str("repository name must not be more than 255 characters")
+            }
+            ReferenceError::UpperCase => f.write_str("repository name must be lowercase"),
+            ReferenceError::InvalidFormat => f.write_str("invalid reference format"),
+        }
+    }
+}
+
+impl std::error::Error for ReferenceError {}
+
 /// `ParseNormalizedNamed`: a reference without a registry is on Docker Hub
 /// (`docker.io/library/` for a one-part name); the first component is a registry when
 /// it has a dot or a port, is `localhost`, or has upper case. The error is the
 /// library's text (`invalid reference format`, ...).
-pub fn parse_normalized(s: &str) -> Result<Reference, String> {
+pub fn parse_normalized(s: &str) -> Result<Reference, ReferenceError> {
     if s.len() == 64
         && s.bytes()
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
     {
-        return Err(format!(
-            "invalid repository name ({s}), cannot specify 64-byte hexadecimal strings"
-        ));
+        return Err(ReferenceError::HexName(s.to_string()));
     }
     let (mut domain, mut remainder) = match s.split_once('/') {
         Some((first, rest))
@@ -69,25 +101,19 @@ pub fn parse_normalized(s: &str) -> Result<Reference, String> {
     }
     let remote = remainder.split(':').next().unwrap_or_default();
     if remote.to_lowercase() != remote {
-        return Err(format!(
-            "invalid reference format: repository name ({remote}) must be lowercase"
-        ));
+        return Err(ReferenceError::UpperCaseRepository(remote.to_string()));
     }
     let full = format!("{domain}/{remainder}");
     match parse(&full) {
-        Some(r) if r.name_len > 255 => {
-            Err("repository name must not be more than 255 characters".into())
-        }
+        Some(r) if r.name_len > 255 => Err(ReferenceError::NameTooLong),
         Some(r) => Ok(Reference {
             domain,
             path: full[domain_len(&full, &r)..r.name_len].to_string(),
             tag: r.tag,
             digest: r.digest,
         }),
-        None if parse(&full.to_lowercase()).is_some() => {
-            Err("repository name must be lowercase".into())
-        }
-        None => Err("invalid reference format".into()),
+        None if parse(&full.to_lowercase()).is_some() => Err(ReferenceError::UpperCase),
+        None => Err(ReferenceError::InvalidFormat),
     }
 }
 
@@ -230,7 +256,7 @@ mod tests {
                 "invalid repository name (0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef), cannot specify 64-byte hexadecimal strings",
             ),
         ] {
-            assert_eq!(parse_normalized(image).unwrap_err(), want, "{image}");
+            assert_eq!(parse_normalized(image).unwrap_err().to_string(), want, "{image}");
         }
         for good in [
             "nginx",

@@ -6,9 +6,9 @@
 
 pub mod browser;
 pub mod curl;
-pub mod daemons;
-pub mod servers;
-pub mod tools;
+pub(crate) mod daemons;
+pub(crate) mod servers;
+pub(crate) mod tools;
 
 use crate::shell::Host;
 

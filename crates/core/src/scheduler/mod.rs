@@ -2,9 +2,9 @@
 //! per node, Score the feasible ones, bind the best, and keep a decision record of every
 //! attempt that the UI can draw ("why here, why not there?").
 
-pub mod equivalence;
+pub(crate) mod equivalence;
 pub mod framework;
-pub mod plugins;
+pub(crate) mod plugins;
 pub mod queue;
 #[cfg(test)]
 pub(crate) mod testing;

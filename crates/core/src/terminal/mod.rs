@@ -209,21 +209,21 @@ impl crate::kubectl::FileSource for NodeFiles {
         self.stdin.is_none()
     }
 
-    fn read(&self, path: &str) -> Result<String, String> {
+    fn read(&self, path: &str) -> Result<String, crate::kubectl::ReadError> {
         match (&self.stdin, path) {
             (Some(data), "-") => Ok(String::from_utf8_lossy(data).into_owned()),
-            _ => Err(format!("the path {path:?} does not exist")),
+            _ => Err(crate::kubectl::ReadError::NotFound(path.to_string())),
         }
     }
 
-    fn read_in(&self, cluster: &Cluster, path: &str) -> Result<String, String> {
+    fn read_in(&self, cluster: &Cluster, path: &str) -> Result<String, crate::kubectl::ReadError> {
         if path == "-" {
             return self.read(path);
         }
         let abs = normalize(&self.cwd, path);
         match cluster.kubelet.fs.read(&self.view, &abs) {
             Ok(d) => Ok(String::from_utf8_lossy(d).into_owned()),
-            Err(_) => Err(format!("the path {path:?} does not exist")),
+            Err(_) => Err(crate::kubectl::ReadError::NotFound(path.to_string())),
         }
     }
 }

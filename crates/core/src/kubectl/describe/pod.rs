@@ -2,6 +2,7 @@
 
 use super::writer::*;
 use crate::clock::SimTime;
+use crate::model::ports::Protocol;
 use crate::model::quantity::{self, format_milli};
 use crate::model::ResourceExt;
 use crate::model::{fieldpath, Event, Pod};
@@ -103,7 +104,7 @@ fn containers(
                     } else {
                         p.container_port
                     };
-                    let mut s = format!("{n}/{}", p.protocol.as_deref().unwrap_or("TCP"));
+                    let mut s = format!("{n}/{}", Protocol::of(p.protocol.as_deref()));
                     if let Some(name) = p.name.as_deref().filter(|n| !n.is_empty()) {
                         s = format!("{s} ({name})");
                     }

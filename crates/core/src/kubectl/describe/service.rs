@@ -2,6 +2,7 @@
 
 use super::writer::*;
 use crate::clock::SimTime;
+use crate::model::ports::Protocol;
 use crate::model::Event;
 use crate::model::ResourceExt;
 
@@ -59,7 +60,7 @@ pub fn service(
             .clone()
             .filter(|n| !n.is_empty())
             .unwrap_or_else(|| "<unset>".into());
-        let proto = sp.protocol.as_deref().unwrap_or("TCP");
+        let proto = Protocol::of(sp.protocol.as_deref());
         w.write(0, &format!("Port:\t{name}\t{}/{proto}\n", sp.port));
         match &sp.target_port {
             Some(IntOrString::String(s)) => w.write(0, &format!("TargetPort:\t{s}/{proto}\n")),
