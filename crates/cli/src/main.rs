@@ -350,11 +350,17 @@ impl podlab_core::net::curl::Transport for CliTransport<'_> {
             .map(|a| a.address.clone())
     }
 
-    fn write_file(&mut self, path: &str, data: &[u8]) -> Result<(), String> {
+    fn write_file(
+        &mut self,
+        path: &str,
+        data: &[u8],
+    ) -> Result<(), podlab_core::net::curl::WriteError> {
         std::fs::write(path, data).map_err(|e| {
             let text = e.to_string();
             // "No such file or directory (os error 2)" as strerror says it.
-            text.split(" (os error").next().unwrap_or(&text).to_string()
+            podlab_core::net::curl::WriteError(
+                text.split(" (os error").next().unwrap_or(&text).to_string(),
+            )
         })
     }
 }

@@ -14,9 +14,22 @@ pub trait Transport {
     fn send(&mut self, req: &HttpRequest) -> Result<HttpResponse, NetError>;
     /// The address a host name resolves to, for `-v`'s `Trying` line.
     fn resolve(&mut self, host: &str) -> Option<String>;
-    /// Writes an output file (`-o`, `-O`); the error is the reason, as strerror says it.
-    fn write_file(&mut self, path: &str, data: &[u8]) -> Result<(), String>;
+    /// Writes an output file (`-o`, `-O`).
+    fn write_file(&mut self, path: &str, data: &[u8]) -> Result<(), WriteError>;
 }
+
+/// Why an output file could not be written: the reason as strerror says it
+/// (`No such file or directory`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WriteError(pub String);
+
+impl std::fmt::Display for WriteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for WriteError {}
 
 /// What one curl run printed and its exit code.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -481,9 +494,9 @@ mod tests {
             })
         }
 
-        fn write_file(&mut self, path: &str, data: &[u8]) -> Result<(), String> {
+        fn write_file(&mut self, path: &str, data: &[u8]) -> Result<(), WriteError> {
             if path.starts_with("/nope/") {
-                return Err("No such file or directory".into());
+                return Err(WriteError("No such file or directory".into()));
             }
             self.files.push((path.to_string(), data.to_vec()));
             Ok(())

@@ -100,14 +100,14 @@ impl super::curl::Transport for ShellTransport<'_, '_> {
         self.ex.host.resolve(host)
     }
 
-    fn write_file(&mut self, path: &str, data: &[u8]) -> Result<(), String> {
+    fn write_file(&mut self, path: &str, data: &[u8]) -> Result<(), super::curl::WriteError> {
         let ex = &mut *self.ex;
         let (now, view, user) = (ex.now(), ex.p.view.clone(), ex.p.user);
         let path = normalize(&ex.p.cwd, path);
         ex.host
             .fs()
             .write(&view, &path, data, false, user, now)
-            .map_err(|e| e.to_string())
+            .map_err(|e| super::curl::WriteError(e.to_string()))
     }
 }
 
