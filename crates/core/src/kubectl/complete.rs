@@ -20,7 +20,7 @@ pub fn complete(cluster: &Cluster, line: &str, files: &[String]) -> Vec<String> 
     };
     let candidates: Vec<String> = match done {
         // The command's name: kubectl only (a node's terminal offers every program
-        // its table has, crate::terminal::complete).
+        // its table has, the terminal module's `complete`).
         [] => vec!["kubectl".to_string()],
         ["kubectl"] => command::COMMANDS
             .iter()
