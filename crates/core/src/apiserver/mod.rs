@@ -13,7 +13,9 @@ pub mod watch_cache;
 
 use crate::clock::{Rng, SimTime};
 use crate::keyed::Keyed;
-use crate::model::{meta, Endpoints, Event, Namespace, Node, ObjectMeta, ObjectRef, Pod, Service};
+use crate::model::{
+    meta, Endpoints, Event, Lease, Namespace, Node, ObjectMeta, ObjectRef, Pod, Service,
+};
 use k8s_openapi::Metadata;
 use watch_cache::ChangeType;
 
@@ -175,6 +177,10 @@ pub struct ApiServer {
     pub namespaces: Store<Namespace>,
     pub events: Store<Event>,
     pub endpoints: Store<Endpoints>,
+    /// coordination.k8s.io/v1 Leases (the kubelets' heartbeats in kube-node-lease).
+    /// Absent from states saved before leases were served.
+    #[serde(default)]
+    pub leases: Store<Lease>,
     resource_version: u64,
     rng: Rng,
     #[serde(skip)]
@@ -207,6 +213,7 @@ impl ApiServer {
             namespaces: Store::default(),
             events: Store::default(),
             endpoints: Store::default(),
+            leases: Store::default(),
             resource_version: 0,
             rng: Rng::new(seed),
             watch: Vec::new(),
@@ -302,6 +309,7 @@ impl ApiServer {
             "namespaces" => self.namespaces.list().map(ObjectRef::Namespace).collect(),
             "events" => self.events.list().map(ObjectRef::Event).collect(),
             "endpoints" => self.endpoints.list().map(ObjectRef::Endpoints).collect(),
+            "leases" => self.leases.list().map(ObjectRef::Lease).collect(),
             _ => Vec::new(),
         }
     }
@@ -321,6 +329,7 @@ impl ApiServer {
                 .endpoints
                 .get(namespace, name)
                 .map(ObjectRef::Endpoints),
+            "leases" => self.leases.get(namespace, name).map(ObjectRef::Lease),
             _ => None,
         }
     }
@@ -491,6 +500,7 @@ impl ApiServer {
             "Pod" => "pods",
             "Service" => "services",
             "Endpoints" => "endpoints",
+            "Lease" => "leases",
             _ => "events",
         };
         self.require_namespace(&ns, resource, meta.name.as_deref().unwrap_or_default())
@@ -770,6 +780,20 @@ impl ApiServer {
 
     pub fn delete_endpoints(&mut self, namespace: &str, name: &str) -> Result<Endpoints, ApiError> {
         self.remove(|a| &mut a.endpoints, "endpoints", namespace, name)
+    }
+
+    pub fn create_lease(&mut self, mut lease: Lease, now: SimTime) -> Result<&Lease, ApiError> {
+        self.prepare_namespaced("Lease", &mut lease.metadata)?;
+        Self::check_meta("Lease", &lease.metadata)?;
+        self.insert(|a| &mut a.leases, "leases", lease, now)
+    }
+
+    pub fn update_lease(&mut self, lease: Lease) -> Result<&Lease, ApiError> {
+        self.replace(|a| &mut a.leases, "leases", lease)
+    }
+
+    pub fn delete_lease(&mut self, namespace: &str, name: &str) -> Result<Lease, ApiError> {
+        self.remove(|a| &mut a.leases, "leases", namespace, name)
     }
 
     pub fn delete_event(&mut self, namespace: &str, name: &str) -> Result<Event, ApiError> {
