@@ -564,8 +564,10 @@ impl Cluster {
         loop {
             self.settle();
             let next = self.next_event_time();
+            // Renewals due before the next event (those due with it come in its settle
+            // pass), or up to the target.
             let until = match next {
-                Some(t) if t <= target && t > self.now => t,
+                Some(t) if t <= target && t > self.now => SimTime(t.0 - 1),
                 _ => target,
             };
             self.renew_leases_through(until);

@@ -224,3 +224,6 @@ mod tests;
 
 #[cfg(test)]
 mod fidelity_tests;
+
+#[cfg(test)]
+mod lease_tests;
