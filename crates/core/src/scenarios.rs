@@ -9,7 +9,7 @@ use crate::Cluster;
 
 /// The SHA-1 of the snapshot [`determinism_fingerprint`] reaches. It changes whenever
 /// the simulation's behaviour changes; update it when that change is intended.
-pub const DETERMINISM_FINGERPRINT: &str = "532c9ec65b1fcb7a4d27774e73accc618ded48d5";
+pub const DETERMINISM_FINGERPRINT: &str = "4d0d95c4bda2f8204b152b51823946c688c0a68e";
 
 const REPO: &str = "https://github.com/ansilh/k8s-demo-web.git";
 

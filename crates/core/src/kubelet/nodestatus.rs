@@ -328,7 +328,7 @@ impl Kubelet {
                         }),
                     };
                     // Fails only when kube-node-lease is gone: no lease then.
-                    changed |= api.create_lease(lease, now).is_ok();
+                    changed |= api.create_node_lease(lease, now).is_ok();
                 }
             }
         }
