@@ -176,6 +176,19 @@ fn answer(served: &Served, target: &str) -> (u16, String) {
         [resource, name] => (None, *resource, Some(*name)),
         _ => return not_found("", ""),
     };
+    // A cluster serves quotas and limit ranges, and has none until they are made (Podlab
+    // serves neither): empty lists for `describe namespace`.
+    if ["resourcequotas", "limitranges"].contains(&resource) && name.is_none() {
+        let kind = if resource == "limitranges" {
+            "LimitRange"
+        } else {
+            "ResourceQuota"
+        };
+        return (
+            200,
+            format!(r#"{{"kind":"{kind}List","apiVersion":"v1","metadata":{{}},"items":[]}}"#),
+        );
+    }
     let Some((_, kind, _, _, group)) = RESOURCES.iter().find(|r| r.0 == resource) else {
         return not_found(resource, name.unwrap_or_default());
     };
@@ -353,6 +366,35 @@ const CASES: &[&str] = &[
     "get lease nothing -n kube-node-lease",
     "api-resources",
     "api-resources --namespaced=false -o name",
+    "get nodes -o yaml",
+    "get node k8s-master-01 -o json",
+    "get events -o yaml",
+    "get events -o json",
+    "get ep -o json",
+    "get ns -o yaml",
+    "get ns default -o json",
+    "get nodes -o name",
+    "get events -o name",
+    "get ep -A -o name",
+    "get svc -A -o name",
+    "get pods -o custom-columns=NAME:.metadata.name,LABELS:.metadata.labels,PORTS:.spec.containers[*].ports,NOTHING:.status.nothing",
+    "get pods -o custom-columns=NAME:.metadata.name,IMAGES:.spec.containers[*].image,ENV:.spec.containers[0].env",
+    "get nodes -o custom-columns=NAME:.metadata.name,TAINTS:.spec.taints,ADDRESSES:.status.addresses",
+    "get pods -o jsonpath={.items[0].metadata.labels}",
+    "get pods -o jsonpath={.items[*].spec.containers[*].ports}",
+    "get pods -o jsonpath={.items[0].status.conditions}",
+    "get pods -o jsonpath={.items[0].metadata.ownerReferences}",
+    "get nodes -o jsonpath={.items[*].status.capacity}",
+    "get nodes -o jsonpath={range .items[*]}{.metadata.name}:{.spec.podCIDR}{\"\\n\"}{end}",
+    "get pods --sort-by=.status.containerStatuses[0].restartCount -o name",
+    "get pods --sort-by=.metadata.creationTimestamp -o name",
+    "get events --sort-by=.lastTimestamp -o name",
+    "get nodes --sort-by=.status.capacity.memory -o name",
+    "get svc --sort-by=.spec.ports[0].port -o name",
+    "get leases -n kube-node-lease --sort-by=.spec.renewTime -o name",
+    "describe ns default",
+    "describe ns kube-node-lease",
+    "describe ep web",
 ];
 
 /// Cases whose output changed in kubectl v1.34, compared only with a kubectl at least

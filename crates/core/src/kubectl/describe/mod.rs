@@ -2,12 +2,14 @@
 //! nodes and services, laid out as kubectl's describers do.
 
 mod generic;
+mod namespace;
 mod node;
 mod pod;
 mod service;
 mod writer;
 
 pub use generic::generic;
+pub use namespace::{endpoints, namespace};
 pub use node::node;
 pub use pod::pod;
 pub use service::service;
@@ -131,6 +133,8 @@ fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) 
                 service(s, api.endpoints.get(ns, name), &events, now)
             }
             Object::Lease(_) => generic(o.as_ref(), &events, now),
+            Object::Namespace(n) => self::namespace(n),
+            Object::Endpoints(e) => endpoints(e, &events, now),
             _ => {
                 out.fail(format!(
                     "describing {} is not supported here yet",
