@@ -227,3 +227,6 @@ mod fidelity_tests;
 
 #[cfg(test)]
 mod lease_tests;
+
+#[cfg(test)]
+mod describe_tests;
