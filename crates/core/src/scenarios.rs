@@ -9,7 +9,7 @@ use crate::Cluster;
 
 /// The SHA-1 of the snapshot [`determinism_fingerprint`] reaches. It changes whenever
 /// the simulation's behaviour changes; update it when that change is intended.
-pub const DETERMINISM_FINGERPRINT: &str = "29b43da9e23b4e569f7e063759f8e661857aad1a";
+pub const DETERMINISM_FINGERPRINT: &str = "ac47e8c854ecb75b7a0d7c565081115b9e91a7f9";
 
 const REPO: &str = "https://github.com/ansilh/k8s-demo-web.git";
 

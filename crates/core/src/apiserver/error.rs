@@ -248,9 +248,34 @@ impl ApiError {
     }
 }
 
+/// The resource as the API server names it in messages: qualified with its group
+/// outside the core group (`leases.coordination.k8s.io`).
+fn qualified(resource: &'static str) -> &'static str {
+    match resource {
+        "leases" => "leases.coordination.k8s.io",
+        other => other,
+    }
+}
+
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            ApiError::AlreadyExists { resource, .. }
+            | ApiError::NotFound { resource, .. }
+            | ApiError::Forbidden { resource, .. }
+            | ApiError::Conflict { resource, .. }
+                if qualified(resource) != *resource =>
+            {
+                let mut e = self.clone();
+                if let ApiError::AlreadyExists { resource, .. }
+                | ApiError::NotFound { resource, .. }
+                | ApiError::Forbidden { resource, .. }
+                | ApiError::Conflict { resource, .. } = &mut e
+                {
+                    *resource = qualified(resource);
+                }
+                e.fmt(f)
+            }
             ApiError::AlreadyExists { resource, name } => {
                 write!(f, "{resource} {name:?} already exists")
             }

@@ -13,7 +13,9 @@ pub mod watch_cache;
 
 use crate::clock::{Rng, SimTime};
 use crate::keyed::Keyed;
-use crate::model::{meta, Endpoints, Event, Namespace, Node, ObjectMeta, ObjectRef, Pod, Service};
+use crate::model::{
+    meta, Endpoints, Event, Lease, Namespace, Node, ObjectMeta, ObjectRef, Pod, Service,
+};
 use k8s_openapi::Metadata;
 use watch_cache::ChangeType;
 
@@ -166,6 +168,15 @@ fn display_key(ns: &str, name: &str) -> String {
     }
 }
 
+/// Where a new object's uid comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Uids {
+    /// The server's random stream (what users' objects get).
+    Random,
+    /// A stream of its own seeded with the object's resourceVersion (unique too).
+    FromVersion,
+}
+
 /// The API server of one simulated cluster.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ApiServer {
@@ -175,6 +186,10 @@ pub struct ApiServer {
     pub namespaces: Store<Namespace>,
     pub events: Store<Event>,
     pub endpoints: Store<Endpoints>,
+    /// coordination.k8s.io/v1 Leases (the kubelets' heartbeats in kube-node-lease).
+    /// Absent from states saved before leases were served.
+    #[serde(default)]
+    pub leases: Store<Lease>,
     resource_version: u64,
     rng: Rng,
     #[serde(skip)]
@@ -207,6 +222,7 @@ impl ApiServer {
             namespaces: Store::default(),
             events: Store::default(),
             endpoints: Store::default(),
+            leases: Store::default(),
             resource_version: 0,
             rng: Rng::new(seed),
             watch: Vec::new(),
@@ -302,6 +318,7 @@ impl ApiServer {
             "namespaces" => self.namespaces.list().map(ObjectRef::Namespace).collect(),
             "events" => self.events.list().map(ObjectRef::Event).collect(),
             "endpoints" => self.endpoints.list().map(ObjectRef::Endpoints).collect(),
+            "leases" => self.leases.list().map(ObjectRef::Lease).collect(),
             _ => Vec::new(),
         }
     }
@@ -321,6 +338,7 @@ impl ApiServer {
                 .endpoints
                 .get(namespace, name)
                 .map(ObjectRef::Endpoints),
+            "leases" => self.leases.get(namespace, name).map(ObjectRef::Lease),
             _ => None,
         }
     }
@@ -344,11 +362,18 @@ impl ApiServer {
     }
 
     fn stamp(&mut self, meta: &mut ObjectMeta, now: SimTime) {
+        self.stamp_with(meta, now, Uids::Random);
+    }
+
+    fn stamp_with(&mut self, meta: &mut ObjectMeta, now: SimTime, uids: Uids) {
         self.resource_version += 1;
-        meta.uid = Some(meta::uid_from_bits(
-            self.rng.next_u64(),
-            self.rng.next_u64(),
-        ));
+        meta.uid = Some(match uids {
+            Uids::Random => meta::uid_from_bits(self.rng.next_u64(), self.rng.next_u64()),
+            Uids::FromVersion => {
+                let mut own = Rng::new(self.resource_version ^ 0x6e6f_6465_6c65_6173);
+                meta::uid_from_bits(own.next_u64(), own.next_u64())
+            }
+        });
         meta.resource_version = Some(self.resource_version.to_string());
         meta.creation_timestamp = Some(now.to_time());
     }
@@ -407,8 +432,19 @@ impl ApiServer {
         &mut self,
         pick: fn(&mut ApiServer) -> &mut Store<T>,
         resource: &'static str,
+        obj: T,
+        now: SimTime,
+    ) -> Result<&T, ApiError> {
+        self.insert_with(pick, resource, obj, now, Uids::Random)
+    }
+
+    fn insert_with<T: Metadata<Ty = ObjectMeta>>(
+        &mut self,
+        pick: fn(&mut ApiServer) -> &mut Store<T>,
+        resource: &'static str,
         mut obj: T,
         now: SimTime,
+        uids: Uids,
     ) -> Result<&T, ApiError> {
         let key = key_of(obj.metadata());
         if pick(self).objects.contains_key(&key) {
@@ -417,7 +453,7 @@ impl ApiServer {
                 name: key.1,
             });
         }
-        self.stamp(obj.metadata_mut(), now);
+        self.stamp_with(obj.metadata_mut(), now, uids);
         pick(self).objects.get_or_insert_with(key.clone(), || obj);
         self.changed(ChangeType::Added, resource, &key.0, &key.1);
         pick(self).objects.get(&key).ok_or(ApiError::NotFound {
@@ -491,6 +527,7 @@ impl ApiServer {
             "Pod" => "pods",
             "Service" => "services",
             "Endpoints" => "endpoints",
+            "Lease" => "leases",
             _ => "events",
         };
         self.require_namespace(&ns, resource, meta.name.as_deref().unwrap_or_default())
@@ -770,6 +807,33 @@ impl ApiServer {
 
     pub fn delete_endpoints(&mut self, namespace: &str, name: &str) -> Result<Endpoints, ApiError> {
         self.remove(|a| &mut a.endpoints, "endpoints", namespace, name)
+    }
+
+    pub fn create_lease(&mut self, mut lease: Lease, now: SimTime) -> Result<&Lease, ApiError> {
+        self.prepare_namespaced("Lease", &mut lease.metadata)?;
+        Self::check_meta("Lease", &lease.metadata)?;
+        self.insert(|a| &mut a.leases, "leases", lease, now)
+    }
+
+    /// A kubelet's node lease. The cluster makes one for every node: their uids leave
+    /// the random stream alone, so the names and addresses it gives users' objects
+    /// (generated names, cluster IPs, node ports) are what they were without them.
+    pub(crate) fn create_node_lease(
+        &mut self,
+        mut lease: Lease,
+        now: SimTime,
+    ) -> Result<&Lease, ApiError> {
+        self.prepare_namespaced("Lease", &mut lease.metadata)?;
+        Self::check_meta("Lease", &lease.metadata)?;
+        self.insert_with(|a| &mut a.leases, "leases", lease, now, Uids::FromVersion)
+    }
+
+    pub fn update_lease(&mut self, lease: Lease) -> Result<&Lease, ApiError> {
+        self.replace(|a| &mut a.leases, "leases", lease)
+    }
+
+    pub fn delete_lease(&mut self, namespace: &str, name: &str) -> Result<Lease, ApiError> {
+        self.remove(|a| &mut a.leases, "leases", namespace, name)
     }
 
     pub fn delete_event(&mut self, namespace: &str, name: &str) -> Result<Event, ApiError> {

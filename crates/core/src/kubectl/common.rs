@@ -81,6 +81,7 @@ pub(super) fn list_refs<'a>(
         "Namespace" => collect(&api.namespaces, ns, ObjectRef::Namespace),
         "Event" => collect(&api.events, ns, ObjectRef::Event),
         "Endpoints" => collect(&api.endpoints, ns, ObjectRef::Endpoints),
+        "Lease" => collect(&api.leases, ns, ObjectRef::Lease),
         _ => Vec::new(),
     }
 }

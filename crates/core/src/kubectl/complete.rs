@@ -111,6 +111,11 @@ fn names(cluster: &Cluster, kind: &str) -> Vec<String> {
             .list()
             .filter_map(|o| from(&o.metadata))
             .collect(),
+        "Lease" => api
+            .leases
+            .list()
+            .filter_map(|o| from(&o.metadata))
+            .collect(),
         _ => Vec::new(),
     }
 }

@@ -193,7 +193,7 @@ impl GetPrinter {
             }
             let mut cells = columns(o, now, wide);
             if several_types {
-                cells[0] = format!("{}/{}", rt.singular, cells[0]);
+                cells[0] = format!("{}/{}", rt.name_prefix(), cells[0]);
             }
             row.extend(cells);
             let labels = meta.labels.as_ref();
@@ -463,7 +463,7 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
         Format::Name => {
             for (rt, objects) in &found {
                 for o in objects {
-                    out.out(format!("{}/{}\n", rt.singular, o.name_any()));
+                    out.out(format!("{}/{}\n", rt.name_prefix(), o.name_any()));
                 }
             }
         }
@@ -607,7 +607,7 @@ impl GetWatch {
             Format::Name => {
                 for o in objects {
                     let name = o.name_any();
-                    text.push_str(&format!("{}/{name}\n", self.rt.singular));
+                    text.push_str(&format!("{}/{name}\n", self.rt.name_prefix()));
                 }
             }
             Format::Json => {
@@ -697,6 +697,7 @@ fn headers(rt: &ResourceType, wide: bool) -> Vec<String> {
         ],
         ("Namespace", _) => &["NAME", "STATUS", "AGE"],
         ("Endpoints", _) => &["NAME", "ENDPOINTS", "AGE"],
+        ("Lease", _) => &["NAME", "HOLDER", "AGE"],
         ("Event", _) => &["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
         _ => &["NAME"],
     };
@@ -825,6 +826,10 @@ fn columns(o: &ObjectRef<'_>, now: crate::clock::SimTime, wide: bool) -> Vec<Str
             vec![name, phase, created]
         }
         ObjectRef::Endpoints(e) => vec![name, printers::endpoints(e), created],
+        ObjectRef::Lease(l) => {
+            let holder = l.spec.as_ref().and_then(|s| s.holder_identity.clone());
+            vec![name, holder.unwrap_or_default(), created]
+        }
         ObjectRef::Event(e) => {
             let last = e.last_timestamp.as_ref().or(e.first_timestamp.as_ref());
             let obj = &e.involved_object;

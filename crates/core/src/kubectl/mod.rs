@@ -269,3 +269,9 @@ mod tests;
 
 #[cfg(test)]
 mod fidelity_tests;
+
+#[cfg(test)]
+mod lease_tests;
+
+#[cfg(test)]
+mod describe_tests;

@@ -18,6 +18,30 @@ pub struct ResourceType {
     pub verbs: &'static [&'static str],
     /// Categories (`all`: what `kubectl get all` shows).
     pub categories: &'static [&'static str],
+    /// The API group (empty for the core group).
+    pub group: &'static str,
+}
+
+impl ResourceType {
+    /// The group and version discovery lists the type under (`v1`,
+    /// `coordination.k8s.io/v1`).
+    pub fn api_version(&self) -> String {
+        if self.group.is_empty() {
+            "v1".to_string()
+        } else {
+            format!("{}/v1", self.group)
+        }
+    }
+
+    /// What `-o name` prints before the name: the singular, qualified with the group
+    /// outside the core group (`pod`, `lease.coordination.k8s.io`).
+    pub fn name_prefix(&self) -> std::borrow::Cow<'static, str> {
+        if self.group.is_empty() {
+            self.singular.into()
+        } else {
+            format!("{}.{}", self.singular, self.group).into()
+        }
+    }
 }
 
 /// The verbs of most core types.
@@ -40,6 +64,7 @@ pub const PODS: ResourceType = ResourceType {
     namespaced: true,
     verbs: VERBS,
     categories: &["all"],
+    group: "",
 };
 pub const NODES: ResourceType = ResourceType {
     plural: "nodes",
@@ -49,6 +74,7 @@ pub const NODES: ResourceType = ResourceType {
     namespaced: false,
     verbs: VERBS,
     categories: &[],
+    group: "",
 };
 pub const SERVICES: ResourceType = ResourceType {
     plural: "services",
@@ -58,6 +84,7 @@ pub const SERVICES: ResourceType = ResourceType {
     namespaced: true,
     verbs: VERBS,
     categories: &["all"],
+    group: "",
 };
 pub const NAMESPACES: ResourceType = ResourceType {
     plural: "namespaces",
@@ -69,6 +96,7 @@ pub const NAMESPACES: ResourceType = ResourceType {
         "create", "delete", "get", "list", "patch", "update", "watch",
     ],
     categories: &[],
+    group: "",
 };
 pub const EVENTS: ResourceType = ResourceType {
     plural: "events",
@@ -78,6 +106,7 @@ pub const EVENTS: ResourceType = ResourceType {
     namespaced: true,
     verbs: VERBS,
     categories: &[],
+    group: "",
 };
 
 pub const ENDPOINTS: ResourceType = ResourceType {
@@ -88,9 +117,21 @@ pub const ENDPOINTS: ResourceType = ResourceType {
     namespaced: true,
     verbs: VERBS,
     categories: &[],
+    group: "",
 };
 
-pub const ALL: &[ResourceType] = &[PODS, NODES, SERVICES, NAMESPACES, EVENTS, ENDPOINTS];
+pub const LEASES: ResourceType = ResourceType {
+    plural: "leases",
+    singular: "lease",
+    short: &[],
+    kind: "Lease",
+    namespaced: true,
+    verbs: VERBS,
+    categories: &[],
+    group: "coordination.k8s.io",
+};
+
+pub const ALL: &[ResourceType] = &[PODS, NODES, SERVICES, NAMESPACES, EVENTS, ENDPOINTS, LEASES];
 
 /// Resolves what a user typed (`po`, `pod`, `pods`, `Pod`, `pods.v1`) to a type.
 pub fn lookup(name: &str) -> Option<ResourceType> {
@@ -98,6 +139,18 @@ pub fn lookup(name: &str) -> Option<ResourceType> {
     let base = lower.strip_suffix(".v1").unwrap_or(&lower);
     ALL.iter()
         .find(|t| {
+            // `leases.coordination.k8s.io`, `lease.v1.coordination.k8s.io`
+            let base = match (t.group, base.split_once('.')) {
+                ("", _) | (_, None) => base,
+                (group, Some((head, rest))) => {
+                    let rest = rest.strip_prefix("v1.").unwrap_or(rest);
+                    if rest == group {
+                        head
+                    } else {
+                        base
+                    }
+                }
+            };
             t.plural == base
                 || t.singular == base
                 || t.short.contains(&base)
@@ -165,7 +218,10 @@ fn run(_: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) {
     let mut types: Vec<&ResourceType> = ALL
         .iter()
         .filter(|t| !p.has("namespaced") || p.bool("namespaced") == t.namespaced)
-        .filter(|_| p.string("api-group").is_none_or(str::is_empty))
+        .filter(|t| {
+            p.string("api-group")
+                .is_none_or(|g| g.is_empty() || g == t.group)
+        })
         .filter(|t| verbs.iter().all(|v| t.verbs.contains(&v.as_str())))
         .filter(|t| {
             categories
@@ -173,10 +229,11 @@ fn run(_: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) {
                 .all(|c| t.categories.contains(&c.as_str()))
         })
         .collect();
-    // Sorted by the field asked for (by group when none: all are core here), then name.
+    // Sorted by the field asked for, else by group (the core group first), then name.
     match sort_by {
         "kind" => crate::sort::sort_by_key(&mut types, |t| (t.kind, t.plural)),
-        _ => crate::sort::sort_by_key(&mut types, |t| t.plural),
+        "name" => crate::sort::sort_by_key(&mut types, |t| t.plural),
+        _ => crate::sort::sort_by_key(&mut types, |t| (t.group, t.plural)),
     }
     match output {
         "name" => {
@@ -202,7 +259,7 @@ fn run(_: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) {
         let mut row = vec![
             t.plural.to_string(),
             t.short.join(","),
-            "v1".to_string(),
+            t.api_version(),
             t.namespaced.to_string(),
             t.kind.to_string(),
         ];
@@ -224,6 +281,8 @@ fn resource_list(types: &[&ResourceType], json: bool) -> String {
         name: &'static str,
         singular_name: &'static str,
         namespaced: bool,
+        #[serde(skip_serializing_if = "str::is_empty")]
+        group: &'static str,
         version: &'static str,
         kind: &'static str,
         verbs: &'static [&'static str],
@@ -250,6 +309,7 @@ fn resource_list(types: &[&ResourceType], json: bool) -> String {
                 name: t.plural,
                 singular_name: t.singular,
                 namespaced: t.namespaced,
+                group: t.group,
                 version: "v1",
                 kind: t.kind,
                 verbs: t.verbs,

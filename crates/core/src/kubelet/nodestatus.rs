@@ -234,3 +234,121 @@ fn announce_start(api: &mut ApiServer, node: &str, uid: &str, became_ready: bool
         api.record_event(ready, now);
     }
 }
+
+/// The namespace of the nodes' heartbeat Leases.
+pub(crate) const LEASE_NAMESPACE: &str = "kube-node-lease";
+/// The kubelet's `nodeLeaseDurationSeconds` (40 s).
+const LEASE_DURATION_SECONDS: i32 = 40;
+/// The lease controller renews every quarter of the duration: 10 s.
+pub(crate) const LEASE_RENEW_MS: u64 = 10_000;
+
+/// When `node`'s lease was last renewed (its renewTime), if it has one.
+fn renewed_at(lease: &crate::model::Lease) -> Option<SimTime> {
+    let t = lease.spec.as_ref()?.renew_time.as_ref()?;
+    Some(SimTime(
+        (t.0.as_millisecond() - crate::clock::EPOCH_UNIX_MS).max(0) as u64,
+    ))
+}
+
+impl Kubelet {
+    /// The node lease controller (component-helpers' lease controller, as the kubelet
+    /// runs it): every running kubelet keeps a Lease named after its node in
+    /// kube-node-lease, held by the node (holderIdentity, leaseDurationSeconds 40, an
+    /// owner reference to the Node; acquireTime stays unset, as the kubelet leaves it),
+    /// and renews it (renewTime, a new resourceVersion) once 10 s have passed since the
+    /// last renewal. A stopped kubelet renews nothing. A lease whose Node is gone goes
+    /// (the garbage collector's part, through the owner reference). Returns whether
+    /// anything changed.
+    pub(crate) fn renew_leases(&mut self, api: &mut ApiServer, now: SimTime) -> bool {
+        let mut changed = false;
+        let orphans: Vec<String> = api
+            .leases
+            .list()
+            .filter(|l| l.metadata.namespace.as_deref() == Some(LEASE_NAMESPACE))
+            .filter(|l| {
+                l.metadata.owner_references.iter().flatten().any(|o| {
+                    o.kind == "Node"
+                        && api
+                            .nodes
+                            .get("", &o.name)
+                            .is_none_or(|n| n.metadata.uid.as_deref() != Some(o.uid.as_str()))
+                })
+            })
+            .filter_map(|l| l.metadata.name.clone())
+            .collect();
+        for name in orphans {
+            changed |= api.delete_lease(LEASE_NAMESPACE, &name).is_ok();
+        }
+        let due: Vec<(String, String)> = api
+            .nodes
+            .list()
+            .filter_map(|n| Some((n.metadata.name.clone()?, n.metadata.uid.clone()?)))
+            .filter(|(name, _)| !self.is_stopped(name))
+            .filter(|(name, _)| {
+                api.leases
+                    .get(LEASE_NAMESPACE, name)
+                    .and_then(renewed_at)
+                    .is_none_or(|t| t.plus_ms(LEASE_RENEW_MS) <= now)
+            })
+            .collect();
+        let renew_time = k8s_openapi::apimachinery::pkg::apis::meta::v1::MicroTime(
+            k8s_openapi::jiff::Timestamp::from_millisecond(
+                crate::clock::EPOCH_UNIX_MS + now.0 as i64,
+            )
+            .unwrap_or_default(),
+        );
+        for (name, uid) in due {
+            match api.leases.get(LEASE_NAMESPACE, &name).cloned() {
+                Some(mut lease) => {
+                    lease.spec.get_or_insert_with(Default::default).renew_time =
+                        Some(renew_time.clone());
+                    changed |= api.update_lease(lease).is_ok();
+                }
+                None => {
+                    let lease = crate::model::Lease {
+                        metadata: crate::model::ObjectMeta {
+                            name: Some(name.clone()),
+                            namespace: Some(LEASE_NAMESPACE.into()),
+                            owner_references: Some(vec![
+                                k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference {
+                                    api_version: "v1".into(),
+                                    kind: "Node".into(),
+                                    name: name.clone(),
+                                    uid,
+                                    ..Default::default()
+                                },
+                            ]),
+                            ..Default::default()
+                        },
+                        spec: Some(k8s_openapi::api::coordination::v1::LeaseSpec {
+                            holder_identity: Some(name.clone()),
+                            lease_duration_seconds: Some(LEASE_DURATION_SECONDS),
+                            renew_time: Some(renew_time.clone()),
+                            ..Default::default()
+                        }),
+                    };
+                    // Fails only when kube-node-lease is gone: no lease then.
+                    changed |= api.create_node_lease(lease, now).is_ok();
+                }
+            }
+        }
+        changed
+    }
+
+    /// When the next lease renewal is due: 10 s after the earliest renewal of a lease
+    /// whose kubelet runs.
+    pub fn next_lease_renewal(&self, api: &ApiServer) -> Option<SimTime> {
+        api.leases
+            .list()
+            .filter(|l| l.metadata.namespace.as_deref() == Some(LEASE_NAMESPACE))
+            .filter(|l| {
+                l.metadata
+                    .name
+                    .as_deref()
+                    .is_some_and(|n| !self.is_stopped(n) && api.nodes.get("", n).is_some())
+            })
+            .filter_map(renewed_at)
+            .map(|t| t.plus_ms(LEASE_RENEW_MS))
+            .min()
+    }
+}

@@ -85,6 +85,7 @@ impl Kubelet {
         }
         changed |= self.register(api, now);
         changed |= self.post_status_again(api, now);
+        changed |= self.renew_leases(api, now);
         changed |= self.terminate(api, git, now);
         for node in api.nodes.list() {
             if let Some(name) = &node.metadata.name {

@@ -13,6 +13,7 @@ pub(crate) mod reference;
 pub(crate) mod restart;
 pub mod taints;
 
+pub use k8s_openapi::api::coordination::v1::Lease;
 pub use k8s_openapi::api::core::v1::{
     Container, ContainerState, ContainerStateRunning, ContainerStateWaiting, ContainerStatus,
     Endpoints, Event, Namespace, Node, NodeSpec, NodeStatus, Pod, PodCondition, PodSpec, PodStatus,
@@ -62,6 +63,7 @@ pub enum Object {
     Namespace(Box<Namespace>),
     Event(Box<Event>),
     Endpoints(Box<Endpoints>),
+    Lease(Box<Lease>),
 }
 
 /// A stored object, borrowed (what listing returns without copying). It serializes as
@@ -74,6 +76,7 @@ pub enum ObjectRef<'a> {
     Namespace(&'a Namespace),
     Event(&'a Event),
     Endpoints(&'a Endpoints),
+    Lease(&'a Lease),
 }
 
 impl serde::Serialize for ObjectRef<'_> {
@@ -85,6 +88,7 @@ impl serde::Serialize for ObjectRef<'_> {
             ObjectRef::Namespace(o) => o.serialize(s),
             ObjectRef::Event(o) => o.serialize(s),
             ObjectRef::Endpoints(o) => o.serialize(s),
+            ObjectRef::Lease(o) => o.serialize(s),
         }
     }
 }
@@ -98,6 +102,7 @@ impl<'a> ObjectRef<'a> {
             ObjectRef::Namespace(o) => &o.metadata,
             ObjectRef::Event(o) => &o.metadata,
             ObjectRef::Endpoints(o) => &o.metadata,
+            ObjectRef::Lease(o) => &o.metadata,
         }
     }
 
@@ -109,6 +114,7 @@ impl<'a> ObjectRef<'a> {
             ObjectRef::Namespace(_) => "Namespace",
             ObjectRef::Event(_) => "Event",
             ObjectRef::Endpoints(_) => "Endpoints",
+            ObjectRef::Lease(_) => "Lease",
         }
     }
 
@@ -125,6 +131,7 @@ impl<'a> ObjectRef<'a> {
             ObjectRef::Namespace(o) => Object::Namespace(Box::new(o.clone())),
             ObjectRef::Event(o) => Object::Event(Box::new(o.clone())),
             ObjectRef::Endpoints(o) => Object::Endpoints(Box::new(o.clone())),
+            ObjectRef::Lease(o) => Object::Lease(Box::new(o.clone())),
         }
     }
 }
@@ -139,6 +146,7 @@ impl Object {
             Object::Namespace(o) => ObjectRef::Namespace(o),
             Object::Event(o) => ObjectRef::Event(o),
             Object::Endpoints(o) => ObjectRef::Endpoints(o),
+            Object::Lease(o) => ObjectRef::Lease(o),
         }
     }
 
@@ -155,6 +163,7 @@ impl Object {
             Object::Namespace(_) => "namespaces",
             Object::Event(_) => "events",
             Object::Endpoints(_) => "endpoints",
+            Object::Lease(_) => "leases",
         }
     }
 
@@ -166,6 +175,7 @@ impl Object {
             Object::Namespace(o) => &o.metadata,
             Object::Event(o) => &o.metadata,
             Object::Endpoints(o) => &o.metadata,
+            Object::Lease(o) => &o.metadata,
         }
     }
 
@@ -188,6 +198,7 @@ impl Object {
             "Namespace" => Object::Namespace(de(&value)?),
             "Event" => Object::Event(de(&value)?),
             "Endpoints" => Object::Endpoints(de(&value)?),
+            "Lease" => Object::Lease(de(&value)?),
             other => return Err(DecodeError::UnknownKind(other.to_string())),
         })
     }

@@ -1,11 +1,15 @@
 //! `kubectl describe TYPE [NAME_PREFIX]` / `TYPE/NAME`, and the describers of pods,
 //! nodes and services, laid out as kubectl's describers do.
 
+mod generic;
+mod namespace;
 mod node;
 mod pod;
 mod service;
 mod writer;
 
+pub use generic::generic;
+pub use namespace::{endpoints, namespace};
 pub use node::node;
 pub use pod::pod;
 pub use service::service;
@@ -115,12 +119,22 @@ fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) 
                         )
                     })
                     .collect();
-                node(n, &pods, &events, now)
+                let lease = api
+                    .leases
+                    .get(crate::kubelet::nodestatus::LEASE_NAMESPACE, name)
+                    .ok_or_else(|| crate::apiserver::ApiError::NotFound {
+                        resource: "leases",
+                        name: name.to_string(),
+                    });
+                node(n, lease, &pods, &events, now)
             }
             Object::Service(s) => {
                 let (ns, name) = (s.namespace_any(), s.name_any());
                 service(s, api.endpoints.get(ns, name), &events, now)
             }
+            Object::Lease(_) => generic(o.as_ref(), &events, now),
+            Object::Namespace(n) => self::namespace(n),
+            Object::Endpoints(e) => endpoints(e, &events, now),
             _ => {
                 out.fail(format!(
                     "describing {} is not supported here yet",

@@ -1,14 +1,21 @@
 //! `kubectl describe node` (describeNode), with the Allocated resources of its pods.
 
 use super::writer::*;
+use crate::apiserver::ApiError;
 use crate::clock::SimTime;
 use crate::model::quantity::{self, format_milli};
 use crate::model::ResourceExt;
-use crate::model::{Event, Node, Pod};
+use crate::model::{Event, Lease, Node, Pod};
 use std::collections::BTreeMap;
 
 /// `kubectl describe node`, with the pods bound to it.
-pub fn node(node: &Node, pods: &[&Pod], node_events: &[&Event], now: SimTime) -> String {
+pub fn node(
+    node: &Node,
+    lease: Result<&Lease, ApiError>,
+    pods: &[&Pod],
+    node_events: &[&Event],
+    now: SimTime,
+) -> String {
     let mut w = Writer::new();
     let meta = &node.metadata;
     let spec = node.spec.clone().unwrap_or_default();
@@ -60,6 +67,34 @@ pub fn node(node: &Node, pods: &[&Pod], node_events: &[&Event], now: SimTime) ->
         0,
         &format!("Unschedulable:\t{}\n", spec.unschedulable.unwrap_or(false)),
     );
+    // The node's heartbeat Lease in kube-node-lease.
+    match lease {
+        Ok(lease) => {
+            let spec = lease.spec.clone().unwrap_or_default();
+            let micro = |t: Option<&k8s_openapi::apimachinery::pkg::apis::meta::v1::MicroTime>| {
+                t.map_or("<unset>".to_string(), |t| {
+                    rfc1123z(Some(&crate::model::Time(t.0)))
+                })
+            };
+            w.write(0, "Lease:\n");
+            w.write(
+                1,
+                &format!(
+                    "HolderIdentity:\t{}\n",
+                    spec.holder_identity.as_deref().unwrap_or("<unset>")
+                ),
+            );
+            w.write(
+                1,
+                &format!("AcquireTime:\t{}\n", micro(spec.acquire_time.as_ref())),
+            );
+            w.write(
+                1,
+                &format!("RenewTime:\t{}\n", micro(spec.renew_time.as_ref())),
+            );
+        }
+        Err(e) => w.write(0, &format!("Lease:\tFailed to get lease: {e}\n")),
+    }
     if let Some(conds) = status.conditions.as_deref().filter(|c| !c.is_empty()) {
         w.write(
             0,

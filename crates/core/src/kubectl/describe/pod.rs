@@ -170,7 +170,15 @@ fn containers(
                 }
                 Some(from) => {
                     if let Some(f) = &from.field_ref {
-                        let value = fieldpath::extract(pod, &f.field_path).unwrap_or_default();
+                        // kubectl resolves the path through its client scheme's field
+                        // label conversion, which knows only the name and namespace: any
+                        // other path (spec.nodeName, status.podIP, labels) prints empty.
+                        let value = match f.field_path.as_str() {
+                            "metadata.name" | "metadata.namespace" => {
+                                fieldpath::extract(pod, &f.field_path).unwrap_or_default()
+                            }
+                            _ => String::new(),
+                        };
                         let api = f.api_version.as_deref().unwrap_or("v1");
                         w.write(
                             3,
@@ -301,11 +309,21 @@ fn volumes(w: &mut Writer, pod: &Pod) {
             w.write(2, &format!("Type:\tSecret (a volume populated by a Secret)\n    SecretName:\t{}\n    Optional:\t{}\n", s.secret_name.as_deref().unwrap_or_default(), s.optional.unwrap_or(false)));
         } else if let Some(cm) = &v.config_map {
             w.write(2, &format!("Type:\tConfigMap (a volume populated by a ConfigMap)\n    Name:\t{}\n    Optional:\t{}\n", cm.name, cm.optional.unwrap_or(false)));
-        } else if v.downward_api.is_some() {
+        } else if let Some(d) = &v.downward_api {
             w.write(
                 2,
-                "Type:\tDownwardAPI (a volume populated by information about the pod)\n",
+                "Type:\tDownwardAPI (a volume populated by information about the pod)\n    Items:\n",
             );
+            for item in d.items.iter().flatten() {
+                if let Some(f) = &item.field_ref {
+                    w.write(3, &format!("{} -> {}\n", f.field_path, item.path));
+                }
+                if let Some(r) = &item.resource_field_ref {
+                    w.write(3, &format!("{} -> {}\n", r.resource, item.path));
+                }
+            }
+        } else if let Some(c) = &v.persistent_volume_claim {
+            w.write(2, &format!("Type:\tPersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)\n    ClaimName:\t{}\n    ReadOnly:\t{}\n", c.claim_name, c.read_only.unwrap_or(false)));
         } else {
             w.write(2, "<unknown>\n");
         }

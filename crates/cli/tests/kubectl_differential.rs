@@ -1,0 +1,550 @@
+//! Podlab's kubectl against the real one, on the same objects.
+//!
+//! A small API server on 127.0.0.1 serves discovery (`/api`, `/apis`, `/api/v1`,
+//! `/version`) and the objects of a simulated cluster as Podlab's API server stores
+//! them; the real `kubectl` (when it is on PATH) prints them client-side, and each case
+//! compares its output byte for byte with what Podlab's kubectl prints for the same
+//! command. Without `kubectl` the test says so and passes: the machine cannot compare.
+//!
+//! The installed kubectl may be older than the version Podlab names (v1.34); the cases
+//! are ones whose client-side printing did not change between the two.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+
+use podlab_core::kubectl::{self, NoFiles};
+use podlab_core::Cluster;
+
+/// The resources the server serves: plural, kind, namespaced, short names, and group
+/// (empty for the core group, served under `/api/v1`; else under `/apis/GROUP/v1`).
+const RESOURCES: &[(&str, &str, bool, &[&str], &str)] = &[
+    ("pods", "Pod", true, &["po"], ""),
+    ("services", "Service", true, &["svc"], ""),
+    ("endpoints", "Endpoints", true, &["ep"], ""),
+    ("events", "Event", true, &["ev"], ""),
+    ("namespaces", "Namespace", false, &["ns"], ""),
+    ("nodes", "Node", false, &["no"], ""),
+    ("leases", "Lease", true, &[], "coordination.k8s.io"),
+];
+
+/// The groups besides the core group.
+const GROUPS: &[&str] = &["coordination.k8s.io"];
+
+fn kubectl_binary() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|d| d.join("kubectl"))
+        .find(|p| p.is_file())
+}
+
+/// The installed kubectl's minor version (`32` for v1.32.4).
+fn kubectl_minor(bin: &Path) -> Option<u32> {
+    let out = Command::new(bin)
+        .args(["version", "--client", "-o", "json"])
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let at = text.find("\"gitVersion\": \"v1.")? + "\"gitVersion\": \"v1.".len();
+    text[at..]
+        .split(|c: char| !c.is_ascii_digit())
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// What the server serves: every object as the API serves it, by resource, namespace
+/// and name (the cluster itself stays on the test's thread).
+struct Served {
+    objects: Vec<(&'static str, String, String, String)>,
+    resource_version: u64,
+}
+
+impl Served {
+    fn of(cluster: &Cluster) -> Served {
+        let api = cluster.api();
+        let mut objects = Vec::new();
+        macro_rules! each {
+            ($store:expr, $resource:literal, $variant:ident) => {
+                for o in $store.list() {
+                    objects.push((
+                        $resource,
+                        o.metadata.namespace.clone().unwrap_or_default(),
+                        o.metadata.name.clone().unwrap_or_default(),
+                        podlab_core::model::ObjectRef::$variant(o)
+                            .to_json()
+                            .to_string(),
+                    ));
+                }
+            };
+        }
+        each!(api.pods, "pods", Pod);
+        each!(api.services, "services", Service);
+        each!(api.endpoints, "endpoints", Endpoints);
+        each!(api.events, "events", Event);
+        each!(api.namespaces, "namespaces", Namespace);
+        each!(api.nodes, "nodes", Node);
+        each!(api.leases, "leases", Lease);
+        Served {
+            objects,
+            resource_version: api.resource_version(),
+        }
+    }
+}
+
+/// The APIResourceList of one group (`""`: the core group).
+fn discovery(group: &str) -> String {
+    let resources: Vec<String> = RESOURCES
+        .iter()
+        .filter(|r| r.4 == group)
+        .map(|(plural, kind, namespaced, short, _)| {
+            let short: Vec<String> = short.iter().map(|s| format!("\"{s}\"")).collect();
+            format!(
+                r#"{{"name":"{plural}","singularName":"{}","namespaced":{namespaced},"kind":"{kind}","verbs":["create","delete","get","list","patch","update","watch"],"shortNames":[{}]}}"#,
+                kind.to_ascii_lowercase(),
+                short.join(",")
+            )
+        })
+        .collect();
+    let group_version = if group.is_empty() {
+        "v1".to_string()
+    } else {
+        format!("{group}/v1")
+    };
+    format!(
+        r#"{{"kind":"APIResourceList","apiVersion":"v1","groupVersion":"{group_version}","resources":[{}]}}"#,
+        resources.join(",")
+    )
+}
+
+/// The APIGroupList at `/apis`.
+fn groups() -> String {
+    let groups: Vec<String> = GROUPS
+        .iter()
+        .map(|g| {
+            format!(
+                r#"{{"name":"{g}","versions":[{{"groupVersion":"{g}/v1","version":"v1"}}],"preferredVersion":{{"groupVersion":"{g}/v1","version":"v1"}}}}"#
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"kind":"APIGroupList","apiVersion":"v1","groups":[{}]}}"#,
+        groups.join(",")
+    )
+}
+
+/// Answers one GET: (status, body).
+fn answer(served: &Served, target: &str) -> (u16, String) {
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    match path {
+        "/api" => {
+            return (
+                200,
+                r#"{"kind":"APIVersions","versions":["v1"],"serverAddressByClientCIDRs":[{"clientCIDR":"0.0.0.0/0","serverAddress":"127.0.0.1:6443"}]}"#.into(),
+            )
+        }
+        "/apis" => return (200, groups()),
+        "/api/v1" => return (200, discovery("")),
+        "/version" => {
+            return (
+                200,
+                r#"{"major":"1","minor":"34","gitVersion":"v1.34.2","gitCommit":"","gitTreeState":"clean","buildDate":"2025-11-11T00:00:00Z","goVersion":"go1.24.9","compiler":"gc","platform":"linux/amd64"}"#.into(),
+            )
+        }
+        _ => {}
+    }
+    for group in GROUPS {
+        if path == format!("/apis/{group}/v1") {
+            return (200, discovery(group));
+        }
+    }
+    let rest = path.strip_prefix("/api/v1/").or_else(|| {
+        GROUPS
+            .iter()
+            .find_map(|g| path.strip_prefix(&format!("/apis/{g}/v1/")))
+    });
+    let Some(rest) = rest else {
+        return not_found("", "");
+    };
+    let parts: Vec<&str> = rest.split('/').collect();
+    let (namespace, resource, name) = match parts.as_slice() {
+        ["namespaces", ns, resource] => (Some(*ns), *resource, None),
+        ["namespaces", ns, resource, name] => (Some(*ns), *resource, Some(*name)),
+        [resource] => (None, *resource, None),
+        [resource, name] => (None, *resource, Some(*name)),
+        _ => return not_found("", ""),
+    };
+    // A cluster serves quotas and limit ranges, and has none until they are made (Podlab
+    // serves neither): empty lists for `describe namespace`.
+    if ["resourcequotas", "limitranges"].contains(&resource) && name.is_none() {
+        let kind = if resource == "limitranges" {
+            "LimitRange"
+        } else {
+            "ResourceQuota"
+        };
+        return (
+            200,
+            format!(r#"{{"kind":"{kind}List","apiVersion":"v1","metadata":{{}},"items":[]}}"#),
+        );
+    }
+    let Some((_, kind, _, _, group)) = RESOURCES.iter().find(|r| r.0 == resource) else {
+        return not_found(resource, name.unwrap_or_default());
+    };
+    if let Some(name) = name {
+        let ns = namespace.unwrap_or("");
+        return match served
+            .objects
+            .iter()
+            .find(|o| o.0 == resource && o.1 == ns && o.2 == name)
+        {
+            Some(o) => (200, o.3.clone()),
+            // The API server names a resource outside the core group with its group.
+            None if group.is_empty() => not_found(resource, name),
+            None => not_found(&format!("{resource}.{group}"), name),
+        };
+    }
+    let mut items: Vec<String> = served
+        .objects
+        .iter()
+        .filter(|o| o.0 == resource && namespace.is_none_or(|ns| o.1 == ns))
+        .map(|o| o.3.clone())
+        .collect();
+    // The field selector kubectl describe sends for an object's events.
+    for selector in query
+        .split('&')
+        .filter_map(|p| p.strip_prefix("fieldSelector="))
+    {
+        let selector = selector
+            .replace("%3D", "=")
+            .replace("%2C", ",")
+            .replace("%21", "!");
+        for term in selector.split(',') {
+            // `status.phase!=Failed` (describe node's pods) or `spec.nodeName=x`.
+            let (field, value, equal) = match term.split_once("!=") {
+                Some((field, value)) => (field, value, false),
+                None => match term.split_once('=') {
+                    Some((field, value)) => (field, value, true),
+                    None => continue,
+                },
+            };
+            let key = field.rsplit('.').next().unwrap_or(field);
+            let pair = format!("\"{key}\":\"{value}\"");
+            items.retain(|item| item.contains(&pair) == equal);
+        }
+    }
+    let api_version = if group.is_empty() {
+        "v1".to_string()
+    } else {
+        format!("{group}/v1")
+    };
+    (
+        200,
+        format!(
+            r#"{{"kind":"{kind}List","apiVersion":"{api_version}","metadata":{{"resourceVersion":"{}"}},"items":[{}]}}"#,
+            served.resource_version,
+            items.join(",")
+        ),
+    )
+}
+
+fn not_found(resource: &str, name: &str) -> (u16, String) {
+    (
+        404,
+        format!(
+            r#"{{"kind":"Status","apiVersion":"v1","metadata":{{}},"status":"Failure","message":"{resource} \"{name}\" not found","reason":"NotFound","details":{{"name":"{name}","kind":"{resource}"}},"code":404}}"#
+        ),
+    )
+}
+
+fn serve(served: Arc<Served>, stream: TcpStream) {
+    let mut reader = BufReader::new(match stream.try_clone() {
+        Ok(s) => s,
+        Err(_) => return,
+    });
+    let mut stream = stream;
+    loop {
+        let mut request = String::new();
+        if reader.read_line(&mut request).unwrap_or(0) == 0 {
+            return;
+        }
+        let mut length = 0usize;
+        loop {
+            let mut header = String::new();
+            if reader.read_line(&mut header).unwrap_or(0) == 0 {
+                return;
+            }
+            if header == "\r\n" || header == "\n" {
+                break;
+            }
+            if let Some(v) = header.to_ascii_lowercase().strip_prefix("content-length:") {
+                length = v.trim().parse().unwrap_or(0);
+            }
+        }
+        let mut body = vec![0; length];
+        let _ = reader.read_exact(&mut body);
+        let target = request.split_whitespace().nth(1).unwrap_or("/").to_string();
+        let (status, body) = answer(&served, &target);
+        let reason = if status == 200 { "OK" } else { "Not Found" };
+        let response = format!(
+            "HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        if stream.write_all(response.as_bytes()).is_err() {
+            return;
+        }
+    }
+}
+
+/// A server for `served` on a free loopback port; its address.
+fn start(served: Served) -> String {
+    let served = Arc::new(served);
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let served = served.clone();
+            std::thread::spawn(move || serve(served, stream));
+        }
+    });
+    address
+}
+
+fn words(command: &str) -> Vec<String> {
+    kubectl::split_words(command).expect("the case's command splits")
+}
+
+/// The chapter's objects after they settled: pods with the downward API, a Service
+/// without a selector and one with, on the default three nodes.
+fn cluster() -> Cluster {
+    let mut c = Cluster::with_default_nodes(7);
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    for file in ["pod-with-fieldref.yaml", "web.yaml", "web-svc.yaml"] {
+        let text = std::fs::read_to_string(fixtures.join(file)).unwrap();
+        c.create_from_text(file, &text)
+            .expect("the fixture applies");
+    }
+    let manual = "apiVersion: v1\nkind: Service\nmetadata:\n  name: external\nspec:\n  ports:\n  - port: 443\n";
+    c.create_from_text("external.yaml", manual).unwrap();
+    c.advance(60_000);
+    c
+}
+
+/// Every command compared; `{}` in a case is the place of `--server`'s address.
+const CASES: &[&str] = &[
+    "get pod tea -o yaml",
+    "get pod tea -o json",
+    "get pods -o yaml",
+    "get pods -o json",
+    "get pods -o name",
+    "get pods,svc -o name",
+    "get pods -o jsonpath={.items[*].metadata.name}",
+    "get pods -o jsonpath={range .items[*]}{.metadata.name}{\"\\t\"}{.spec.nodeName}{\"\\n\"}{end}",
+    "get pods -o custom-columns=NAME:.metadata.name,NODE:.spec.nodeName,IP:.status.podIP",
+    "get pods --sort-by=.metadata.name -o name",
+    "get nodes -o custom-columns=NAME:.metadata.name,CPU:.status.capacity.cpu --sort-by=.metadata.name",
+    "get node k8s-worker-01 -o yaml",
+    "get svc web -o yaml",
+    "get svc external -o json",
+    "get ep web -o yaml",
+    "get ns -o name",
+    "describe pod tea",
+    "describe pod web",
+    // `describe svc web` (a Service with endpoints) is left out: kubectl reads the
+    // Service's EndpointSlices (discovery.k8s.io/v1), which Podlab does not serve yet,
+    // and prints `Endpoints: <none>` without them.
+    "describe svc external",
+    "describe node k8s-worker-01",
+    "describe node k8s-control-plane",
+    // Not `get leases` as a table: its HOLDER column comes from the API server's table
+    // (kubectl prints NAME and AGE only from a server that sends none, as this one).
+    "get leases -A -o name",
+    "get lease k8s-worker-01 -n kube-node-lease -o yaml",
+    "get leases -n kube-node-lease -o json",
+    "describe lease k8s-worker-01 -n kube-node-lease",
+    "get lease nothing -n kube-node-lease",
+    "api-resources",
+    "api-resources --namespaced=false -o name",
+    "get nodes -o yaml",
+    "get node k8s-master-01 -o json",
+    "get events -o yaml",
+    "get events -o json",
+    "get ep -o json",
+    "get ns -o yaml",
+    "get ns default -o json",
+    "get nodes -o name",
+    "get events -o name",
+    "get ep -A -o name",
+    "get svc -A -o name",
+    "get pods -o custom-columns=NAME:.metadata.name,LABELS:.metadata.labels,PORTS:.spec.containers[*].ports,NOTHING:.status.nothing",
+    "get pods -o custom-columns=NAME:.metadata.name,IMAGES:.spec.containers[*].image,ENV:.spec.containers[0].env",
+    "get nodes -o custom-columns=NAME:.metadata.name,TAINTS:.spec.taints,ADDRESSES:.status.addresses",
+    "get pods -o jsonpath={.items[0].metadata.labels}",
+    "get pods -o jsonpath={.items[*].spec.containers[*].ports}",
+    "get pods -o jsonpath={.items[0].status.conditions}",
+    "get pods -o jsonpath={.items[0].metadata.ownerReferences}",
+    "get nodes -o jsonpath={.items[*].status.capacity}",
+    "get nodes -o jsonpath={range .items[*]}{.metadata.name}:{.spec.podCIDR}{\"\\n\"}{end}",
+    "get pods --sort-by=.status.containerStatuses[0].restartCount -o name",
+    "get pods --sort-by=.metadata.creationTimestamp -o name",
+    "get events --sort-by=.lastTimestamp -o name",
+    "get nodes --sort-by=.status.capacity.memory -o name",
+    "get svc --sort-by=.spec.ports[0].port -o name",
+    "get leases -n kube-node-lease --sort-by=.spec.renewTime -o name",
+    "describe ns default",
+    "describe ns kube-node-lease",
+    "describe ep web",
+];
+
+/// Cases whose output changed in kubectl v1.34, compared only with a kubectl at least
+/// that new: before v1.34 a client-side dry run printed `creationTimestamp: null`
+/// (ObjectMeta's zero time), which v1.34 leaves out.
+const SINCE_1_34: &[&str] = &[
+    "run nginx --image=nginx --dry-run=client -o yaml",
+    "run nginx --image=nginx --dry-run=client -o json",
+    "run web2 --image=nginx --port=80 --labels=app=web,tier=front --env=A=1 --env=B= --dry-run=client -o yaml",
+    "expose pod web --port=80 --dry-run=client -o yaml",
+    "expose pod web --port=80 --type=NodePort --dry-run=client -o json",
+];
+
+/// kubectl before v1.33 printed a projected volume's configMap and secret sources'
+/// `optional` as Go's `%v` of the pointer under its own key (`ConfigMapOptional:
+/// <nil>`, `SecretOptionalName: <nil>`); v1.33 (kubernetes/kubernetes#129457) prints
+/// `Optional: false` like the other volume sources. An older kubectl's unset optional
+/// is rewritten to the newer wording, keeping the column (the other lines are compared
+/// as they are).
+fn as_of_1_33(minor: u32, text: &str) -> String {
+    if minor >= 33 {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let indent = &line[..line.len() - trimmed.len()];
+        let rewritten = ["ConfigMapOptional:", "SecretOptionalName:"]
+            .iter()
+            .find_map(|key| {
+                let rest = trimmed.strip_prefix(key)?;
+                let pad = rest.strip_suffix("<nil>\n")?;
+                pad.chars().all(|c| c == ' ').then(|| {
+                    let pad = " ".repeat(pad.len() + key.len() - "Optional:".len());
+                    format!("{indent}Optional:{pad}false\n")
+                })
+            });
+        out.push_str(rewritten.as_deref().unwrap_or(line));
+    }
+    out
+}
+
+/// `describe` ends with the object's events, whose ages kubectl reckons from the wall
+/// clock and Podlab from the simulated one: the comparison stops at `Events:`.
+fn before_events(command: &str, text: &str) -> String {
+    if !command.starts_with("describe") {
+        return text.to_string();
+    }
+    match text.find("\nEvents:") {
+        Some(at) => text[..at + 1].to_string(),
+        None => text.to_string(),
+    }
+}
+
+/// `describe node` lists the node's pods with their age, which kubectl reckons from the
+/// wall clock and Podlab from the simulated one: the age (the table's last column) is
+/// left out of the comparison; the rest of each row is compared.
+fn without_pod_ages(command: &str, text: &str) -> String {
+    if !command.starts_with("describe node") {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut in_pods = false;
+    for line in text.split_inclusive('\n') {
+        if line.starts_with("Non-terminated Pods:") {
+            in_pods = true;
+        } else if !line.starts_with(' ') {
+            in_pods = false;
+        }
+        match line.trim_end().rsplit_once(' ') {
+            Some((row, _)) if in_pods && !line.trim_start().starts_with("Namespace") => {
+                out.push_str(row);
+                out.push_str(" <age>\n");
+            }
+            _ => out.push_str(line),
+        }
+    }
+    out
+}
+
+#[test]
+fn podlab_prints_what_kubectl_prints() {
+    let Some(bin) = kubectl_binary() else {
+        eprintln!("kubectl is not on PATH: nothing to compare against (skipped)");
+        return;
+    };
+    let minor = kubectl_minor(&bin).unwrap_or(0);
+    eprintln!("comparing with kubectl v1.{minor}");
+    let mut cluster = cluster();
+    let server = start(Served::of(&cluster));
+    let home = std::env::temp_dir().join(format!("podlab-differential-{}", std::process::id()));
+    std::fs::create_dir_all(&home).unwrap();
+    let mut failures = Vec::new();
+    let since_1_34 = SINCE_1_34.iter().filter(|_| minor >= 34);
+    let cases: Vec<&str> = CASES.iter().chain(since_1_34).copied().collect();
+    for case in &cases {
+        let args = words(case);
+        let real = Command::new(&bin)
+            .arg(format!("--server={server}"))
+            .arg(format!("--cache-dir={}", home.join("cache").display()))
+            .args(&args)
+            .env("HOME", &home)
+            .env("KUBECONFIG", home.join("none"))
+            .output()
+            .expect("kubectl runs");
+        let ours = kubectl::run(&mut cluster, &args, &NoFiles);
+        let real_out = before_events(
+            case,
+            &as_of_1_33(minor, &String::from_utf8_lossy(&real.stdout)),
+        );
+        let ours_out = without_pod_ages(case, &before_events(case, &ours.stdout));
+        let real_out = without_pod_ages(case, &real_out);
+        let real_err = String::from_utf8_lossy(&real.stderr);
+        if real_out != ours_out || real.status.code() != Some(ours.exit_code) {
+            failures.push(format!(
+                "kubectl {case}\n--- kubectl v1.{minor} (exit {:?}) ---\n{real_out}{real_err}--- podlab (exit {}) ---\n{}{}\n--- diff ---\n{}",
+                real.status.code(),
+                ours.exit_code,
+                ours_out,
+                ours.stderr,
+                diff(&real_out, &ours_out)
+            ));
+        }
+    }
+    let _ = std::fs::remove_dir_all(&home);
+    assert!(
+        failures.is_empty(),
+        "{} of {} commands print differently:\n\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n\n")
+    );
+}
+
+/// The lines that differ, `-` kubectl's and `+` Podlab's (a plain line-by-line walk).
+fn diff(want: &str, got: &str) -> String {
+    let (w, g): (Vec<&str>, Vec<&str>) = (want.lines().collect(), got.lines().collect());
+    let mut out = String::new();
+    for i in 0..w.len().max(g.len()) {
+        match (w.get(i), g.get(i)) {
+            (Some(a), Some(b)) if a == b => {}
+            (a, b) => {
+                if let Some(a) = a {
+                    out.push_str(&format!("-{a}\n"));
+                }
+                if let Some(b) = b {
+                    out.push_str(&format!("+{b}\n"));
+                }
+            }
+        }
+    }
+    out
+}
