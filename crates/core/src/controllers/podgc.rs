@@ -36,6 +36,11 @@ pub struct PodGc {
     /// pods go if the node is still missing.
     #[serde(default)]
     quarantine: Keyed<String, SimTime>,
+    /// The instant of the last look at every pod: a settle pass runs the controllers
+    /// several times at one instant, and the collector needs to look once (a restored
+    /// cluster looks again, which changes nothing).
+    #[serde(skip)]
+    looked: Option<SimTime>,
 }
 
 impl PodGc {
@@ -47,6 +52,10 @@ impl PodGc {
 
 impl Controller for PodGc {
     fn sync(&mut self, ctx: &mut ControllerContext<'_>) -> Progress {
+        if self.looked == Some(ctx.now) {
+            return Progress::Idle;
+        }
+        self.looked = Some(ctx.now);
         let terminated = gc_terminated(ctx.api, TERMINATED_POD_GC_THRESHOLD);
         terminated | self.gc_orphaned(ctx.api, ctx.now)
     }
@@ -111,6 +120,10 @@ impl PodGc {
 
 /// Terminated pods beyond `threshold` go, evicted ones first, then the oldest.
 fn gc_terminated(api: &mut ApiServer, threshold: usize) -> Progress {
+    // Fewer pods than the threshold: fewer terminated ones too, without a look at each.
+    if api.pods.len() <= threshold {
+        return Progress::Idle;
+    }
     let phase = |p: &Pod| {
         p.status
             .as_ref()

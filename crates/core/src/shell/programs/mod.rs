@@ -80,7 +80,11 @@ impl<F> Program<F> {
     /// Whether `system` runs this program for `name` as typed: by its base name
     /// (`/usr/bin/wget`), or by its whole path for one registered by path (`/demo`).
     pub fn runs(&self, system: System, name: &str) -> bool {
-        let base = name.rsplit('/').next().unwrap_or(name);
+        self.runs_as(system, name, base_name(name))
+    }
+
+    /// [`Program::runs`] with `name`'s base name worked out once by the caller.
+    fn runs_as(&self, system: System, name: &str, base: &str) -> bool {
         (self.name == base || self.name == name)
             && match self.on {
                 On::Every => true,
@@ -95,11 +99,18 @@ pub fn find<F: Copy>(
     system: System,
     name: &str,
 ) -> Option<Program<F>> {
+    // Every command a shell runs is looked up here: the base name once, not per entry.
+    let base = base_name(name);
     families
         .iter()
         .flat_map(|f| f.iter())
-        .find(|p| p.runs(system, name))
+        .find(|p| p.runs_as(system, name, base))
         .copied()
+}
+
+/// `wget` of `/usr/bin/wget`.
+fn base_name(name: &str) -> &str {
+    name.rsplit('/').next().unwrap_or(name)
 }
 
 /// The shell's own families, in the order a table lists them.
