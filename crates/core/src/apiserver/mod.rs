@@ -201,6 +201,10 @@ pub struct ApiServer {
     /// when stale.
     #[serde(skip)]
     event_index: std::collections::HashMap<(String, String, String, String), (String, String)>,
+    /// Pods created since this API server started (not saved): a controller that only
+    /// cares about new pods compares it with what it saw last.
+    #[serde(skip)]
+    pods_created: u64,
 }
 
 fn event_key(e: &Event) -> (String, String, String, String) {
@@ -228,6 +232,7 @@ impl ApiServer {
             watch: Vec::new(),
             watch_cache: Default::default(),
             event_index: Default::default(),
+            pods_created: 0,
         };
         for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
             let namespace = Namespace {
@@ -627,7 +632,13 @@ impl ApiServer {
     }
 
     /// Creates a pod: admission defaults, validation, then the store.
+    /// Pods created since this API server started (or was restored).
+    pub fn pods_created(&self) -> u64 {
+        self.pods_created
+    }
+
     pub fn create_pod(&mut self, mut pod: Pod, now: SimTime) -> Result<&Pod, ApiError> {
+        self.pods_created += 1;
         self.prepare_namespaced("Pod", &mut pod.metadata)?;
         defaults::pod(&mut pod, &mut self.rng);
         let causes = validation::pod(&pod);

@@ -36,11 +36,12 @@ pub struct PodGc {
     /// pods go if the node is still missing.
     #[serde(default)]
     quarantine: Keyed<String, SimTime>,
-    /// The instant of the last look at every pod: a settle pass runs the controllers
-    /// several times at one instant, and the collector needs to look once (a restored
-    /// cluster looks again, which changes nothing).
+    /// What the last look at every pod saw: pods created, nodes. A pod is orphaned only
+    /// when it is created bound to a missing node or its node goes, so while neither
+    /// changed and no quarantine is due there is nothing to look at (a restored cluster
+    /// looks again).
     #[serde(skip)]
-    looked: Option<SimTime>,
+    looked: Option<(u64, usize)>,
 }
 
 impl PodGc {
@@ -52,10 +53,6 @@ impl PodGc {
 
 impl Controller for PodGc {
     fn sync(&mut self, ctx: &mut ControllerContext<'_>) -> Progress {
-        if self.looked == Some(ctx.now) {
-            return Progress::Idle;
-        }
-        self.looked = Some(ctx.now);
         let terminated = gc_terminated(ctx.api, TERMINATED_POD_GC_THRESHOLD);
         terminated | self.gc_orphaned(ctx.api, ctx.now)
     }
@@ -67,12 +64,30 @@ impl Controller for PodGc {
 
 impl PodGc {
     fn gc_orphaned(&mut self, api: &mut ApiServer, now: SimTime) -> Progress {
-        let missing = crate::sort::collect_set(
-            api.pods
-                .list()
-                .filter_map(|p| p.spec.as_ref()?.node_name.as_deref())
-                .filter(|n| !n.is_empty() && api.nodes.get("", n).is_none()),
-        );
+        let seen = (api.pods_created(), api.nodes.len());
+        let due = self.quarantine.values().any(|t| *t <= now);
+        if self.looked == Some(seen) && !due {
+            return Progress::Idle;
+        }
+        self.looked = Some(seen);
+        // Pods of one node mostly follow each other: the last node looked up is
+        // remembered, so a busy cluster costs a comparison per pod, not a lookup.
+        let mut last: Option<(&str, bool)> = None;
+        let mut missing = std::collections::BTreeSet::new();
+        for node in api
+            .pods
+            .list()
+            .filter_map(|p| p.spec.as_ref()?.node_name.as_deref())
+        {
+            let found = match last {
+                Some((name, found)) if name == node => found,
+                _ => node.is_empty() || api.nodes.get("", node).is_some(),
+            };
+            last = Some((node, found));
+            if !found {
+                missing.insert(node);
+            }
+        }
         // A node that showed up (or whose pods went) is out of quarantine.
         self.quarantine.retain(|n, _| missing.contains(n.as_str()));
         let first_run = SimTime(now.0.div_ceil(GC_CHECK_PERIOD_MS) * GC_CHECK_PERIOD_MS);
