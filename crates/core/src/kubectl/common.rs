@@ -48,6 +48,25 @@ pub(super) fn find(
 }
 
 /// Objects of one type, in the order the API server lists them.
+/// The pod an argument names (`web`, `pod/web`, `pods/web`) in `ns`, a copy; else the
+/// API server's NotFound is printed.
+pub(super) fn pod_named(
+    cluster: &Cluster,
+    ns: &str,
+    arg: &str,
+    out: &mut Output,
+) -> Option<crate::model::Pod> {
+    let name = arg
+        .strip_prefix("pod/")
+        .or_else(|| arg.strip_prefix("pods/"))
+        .unwrap_or(arg);
+    let pod = cluster.api().pods.get(ns, name).cloned();
+    if pod.is_none() {
+        out.not_found("pods", name);
+    }
+    pod
+}
+
 pub(super) fn list(cluster: &Cluster, rt: &ResourceType, namespace: Option<&str>) -> Vec<Object> {
     list_refs(cluster, rt, namespace)
         .iter()

@@ -38,14 +38,11 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
         out.fail("you must specify at least one command for the container");
         return;
     }
-    let name = first
-        .strip_prefix("pod/")
-        .or_else(|| first.strip_prefix("pods/"))
-        .unwrap_or(first);
-    let Some(pod) = cluster.api().pods.get(&ns, name).cloned() else {
-        out.not_found("pods", name);
+    let Some(pod) = super::common::pod_named(cluster, &ns, first, out) else {
         return;
     };
+    let name = pod.metadata.name.clone().unwrap_or_default();
+    let name = name.as_str();
     let phase = pod
         .status
         .as_ref()

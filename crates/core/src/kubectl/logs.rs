@@ -35,14 +35,11 @@ fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) 
         out.fail("expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples");
         return;
     };
-    let name = first
-        .strip_prefix("pod/")
-        .or_else(|| first.strip_prefix("pods/"))
-        .unwrap_or(first);
-    let Some(pod) = cluster.api().pods.get(&ns, name).cloned() else {
-        out.not_found("pods", name);
+    let Some(pod) = super::common::pod_named(cluster, &ns, first, out) else {
         return;
     };
+    let name = pod.metadata.name.clone().unwrap_or_default();
+    let name = name.as_str();
     let named = p
         .string("container")
         .or(p.positionals.get(1).map(String::as_str));
