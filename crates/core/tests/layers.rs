@@ -5,27 +5,14 @@
 // A test: not in the wasm bundle, so the standard sorts are fine here.
 #![allow(clippy::disallowed_methods)]
 
+mod common;
+use common::sources;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Imports known to close a cycle, each fixed on its own branch: remove an entry once
 /// the import is gone (the test fails on an entry that no longer closes anything).
 const KNOWN: &[(&str, &str)] = &[];
-
-fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
-    podlab_core::sort::sort(&mut entries);
-    for path in entries {
-        if path.is_dir() {
-            sources(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
 
 /// The module path of a source file below `src`: `shell/programs/mod.rs` is
 /// `[shell, programs]`, `shell/exec.rs` is `[shell, exec]`, `lib.rs` is `[]`.

@@ -4,27 +4,14 @@
 //! `Result<_, String>`. An error is an enum or struct with `Display` (Kubernetes'
 //! wording) and `std::error::Error`.
 
-use std::path::{Path, PathBuf};
+mod common;
+use common::sources;
+use std::path::Path;
 
 /// Signatures still returning text, each being converted on its own branch: remove an
 /// entry once it is typed (the test fails on an entry that no longer matches).
 /// (file below `src`, the function's name)
 const KNOWN: &[(&str, &str)] = &[];
-
-fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
-    podlab_core::sort::sort(&mut entries);
-    for path in entries {
-        if path.is_dir() {
-            sources(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
 
 /// The text with comments, string and char literals and inline `#[cfg(test)] mod NAME
 /// { ... }` blanked out (newlines kept, so that lines still count).
