@@ -9,37 +9,36 @@ use crate::net::servers::Reply;
 use crate::net::tools::NetFn;
 use crate::net::{HttpRequest, HttpResponse, NetError, NetHost};
 use crate::shell::exec::{Flow, Io, Parts};
-use crate::shell::programs::{self, Found, Program, ShellFn};
+use crate::shell::programs::{self, Found, Index, Program, ShellFn};
 use crate::shell::System;
+use std::sync::OnceLock;
 
-/// A family of the table, by the host interface its programs see.
-enum Family {
-    Shell(&'static [&'static [Program<ShellFn>]]),
-    Net(&'static [Program<NetFn>]),
-    Git(&'static [Program<GitFn>]),
-}
-
-/// Every program a container's shell can run.
-const TABLE: &[Family] = &[
-    Family::Shell(programs::SHELL),
-    Family::Shell(&[crate::net::daemons::PROGRAMS]),
-    Family::Net(crate::net::tools::PROGRAMS),
-    Family::Git(crate::git::PROGRAMS),
-];
-
-/// A program of the table, with its function.
+/// A program of the table, with its function, by the host interface it sees.
+#[derive(Clone, Copy)]
 enum Hit {
     Shell(Program<ShellFn>),
     Net(Program<NetFn>),
     Git(Program<GitFn>),
 }
 
-fn lookup(system: System, name: &str) -> Option<Hit> {
-    TABLE.iter().find_map(|family| match family {
-        Family::Shell(f) => programs::find(f, system, name).map(Hit::Shell),
-        Family::Net(f) => programs::find(&[*f], system, name).map(Hit::Net),
-        Family::Git(f) => programs::find(&[*f], system, name).map(Hit::Git),
+/// Every program a container's shell can run: the shell's own, the servers, the
+/// networking tools and git, in that order; indexed by name on first use.
+fn table() -> &'static Index<Hit> {
+    static TABLE: OnceLock<Index<Hit>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        Index::new(|out| {
+            for family in programs::SHELL {
+                programs::flatten(out, family, Hit::Shell);
+            }
+            programs::flatten(out, crate::net::daemons::PROGRAMS, Hit::Shell);
+            programs::flatten(out, crate::net::tools::PROGRAMS, Hit::Net);
+            programs::flatten(out, crate::git::PROGRAMS, Hit::Git);
+        })
     })
+}
+
+fn lookup(system: System, name: &str) -> Option<Hit> {
+    table().find(system, name)
 }
 
 /// The program `system` (an image) runs for `name`.

@@ -7,27 +7,12 @@ use crate::git::{GitFn, GitHost};
 use crate::net::tools::NetFn;
 use crate::net::NetHost;
 use crate::shell::exec::{Exec, Flow, Io, Parts};
-use crate::shell::programs::{self, args, done, Found, Program, ShellFn};
+use crate::shell::programs::{self, args, done, Found, Index, Program, ShellFn};
 use crate::shell::{Host, Request, Stream, System};
+use std::sync::OnceLock;
 
-/// A family of the node's program table, by the host interface its programs see.
-enum Family {
-    Shell(&'static [&'static [Program<ShellFn>]]),
-    Net(&'static [Program<NetFn>]),
-    Git(&'static [Program<GitFn>]),
-    Node(&'static [Program<NodeFn>]),
-}
-
-/// Every program a node's shell can run: the shell's own, the networking tools, git,
-/// and the node's programs. (The servers are the images'; no node system has one.)
-const TABLE: &[Family] = &[
-    Family::Shell(programs::SHELL),
-    Family::Net(crate::net::tools::PROGRAMS),
-    Family::Git(crate::git::PROGRAMS),
-    Family::Node(PROGRAMS),
-];
-
-/// A program of the table, with its function.
+/// A program of the table, with its function, by the host interface it sees.
+#[derive(Clone, Copy)]
 enum Hit {
     Shell(Program<ShellFn>),
     Net(Program<NetFn>),
@@ -35,34 +20,35 @@ enum Hit {
     Node(Program<NodeFn>),
 }
 
-fn lookup(system: System, name: &str) -> Option<Hit> {
-    TABLE.iter().find_map(|family| match family {
-        Family::Shell(f) => programs::find(f, system, name).map(Hit::Shell),
-        Family::Net(f) => programs::find(&[*f], system, name).map(Hit::Net),
-        Family::Git(f) => programs::find(&[*f], system, name).map(Hit::Git),
-        Family::Node(f) => programs::find(&[*f], system, name).map(Hit::Node),
+/// Every program a node's shell can run: the shell's own, the networking tools, git,
+/// and the node's programs, in that order (the servers are the images'; no node system
+/// has one); indexed by name on first use.
+fn table() -> &'static Index<Hit> {
+    static TABLE: OnceLock<Index<Hit>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        Index::new(|out| {
+            for family in programs::SHELL {
+                programs::flatten(out, family, Hit::Shell);
+            }
+            programs::flatten(out, crate::net::tools::PROGRAMS, Hit::Net);
+            programs::flatten(out, crate::git::PROGRAMS, Hit::Git);
+            programs::flatten(out, PROGRAMS, Hit::Node);
+        })
     })
+}
+
+fn lookup(system: System, name: &str) -> Option<Hit> {
+    table().find(system, name)
 }
 
 /// The names of every program a node's shell finds on `system` (its builtins too),
 /// sorted; programs registered by a path only (`/demo`) are not among them.
 pub(super) fn names(system: System) -> Vec<&'static str> {
-    fn of<F: Copy>(f: &[Program<F>], system: System, out: &mut Vec<&'static str>) {
-        out.extend(
-            f.iter()
-                .filter(|p| !p.name.starts_with('/') && p.runs(system, p.name))
-                .map(|p| p.name),
-        );
-    }
-    let mut out = Vec::new();
-    for family in TABLE {
-        match family {
-            Family::Shell(fs) => fs.iter().for_each(|f| of(f, system, &mut out)),
-            Family::Net(f) => of(f, system, &mut out),
-            Family::Git(f) => of(f, system, &mut out),
-            Family::Node(f) => of(f, system, &mut out),
-        }
-    }
+    let mut out: Vec<&'static str> = table()
+        .entries()
+        .filter(|(name, on, _)| !name.starts_with('/') && programs::runs_on(*on, system))
+        .map(|(name, ..)| *name)
+        .collect();
     crate::sort::sort(&mut out);
     out.dedup();
     out

@@ -85,11 +85,7 @@ impl<F> Program<F> {
 
     /// [`Program::runs`] with `name`'s base name worked out once by the caller.
     fn runs_as(&self, system: System, name: &str, base: &str) -> bool {
-        (self.name == base || self.name == name)
-            && match self.on {
-                On::Every => true,
-                On::Only(systems) => systems.contains(&system),
-            }
+        (self.name == base || self.name == name) && runs_on(self.on, system)
     }
 }
 
@@ -106,6 +102,70 @@ pub fn find<F: Copy>(
         .flat_map(|f| f.iter())
         .find(|p| p.runs_as(system, name, base))
         .copied()
+}
+
+/// A host's whole program table, its families flattened in table order and indexed by
+/// name once: finding the program for a command is a binary search, not a scan with a
+/// string comparison per entry (every command a shell runs is looked up).
+pub struct Index<T> {
+    /// Each entry's name, systems and what the host keeps for it, in table order.
+    entries: Vec<(&'static str, On, T)>,
+    /// Entry positions sorted by name, then position.
+    by_name: Vec<u32>,
+}
+
+impl<T: Copy> Index<T> {
+    /// Flattens `families` (each listed with how the host wraps its entries) in order.
+    pub fn new(fill: impl FnOnce(&mut Vec<(&'static str, On, T)>)) -> Index<T> {
+        let mut entries = Vec::new();
+        fill(&mut entries);
+        let mut by_name: Vec<u32> = (0..entries.len() as u32).collect();
+        crate::sort::sort_by_key(&mut by_name, |&i| (entries[i as usize].0, i));
+        Index { entries, by_name }
+    }
+
+    /// The first entry in table order that `system` runs for `name` as typed: by its
+    /// base name (`/usr/bin/wget`), or by its whole path for one registered by path.
+    pub fn find(&self, system: System, name: &str) -> Option<T> {
+        let base = base_name(name);
+        let first = |key: &str| {
+            let start = self
+                .by_name
+                .partition_point(|&i| self.entries[i as usize].0 < key);
+            self.by_name[start..]
+                .iter()
+                .take_while(|&&i| self.entries[i as usize].0 == key)
+                .copied()
+                .find(|&i| runs_on(self.entries[i as usize].1, system))
+        };
+        let hit = match (first(base), (base != name).then(|| first(name)).flatten()) {
+            (Some(a), Some(b)) => a.min(b),
+            (a, b) => a.or(b)?,
+        };
+        Some(self.entries[hit as usize].2)
+    }
+
+    /// Every entry in table order, with its name and systems.
+    pub fn entries(&self) -> impl Iterator<Item = &(&'static str, On, T)> {
+        self.entries.iter()
+    }
+}
+
+/// Adds a family's programs to a table being filled, each wrapped as the host keeps it.
+pub fn flatten<F: Copy, T>(
+    out: &mut Vec<(&'static str, On, T)>,
+    family: &'static [Program<F>],
+    wrap: impl Fn(Program<F>) -> T,
+) {
+    out.extend(family.iter().map(|p| (p.name, p.on, wrap(*p))));
+}
+
+/// Whether a program registered for `on` exists on `system`.
+pub fn runs_on(on: On, system: System) -> bool {
+    match on {
+        On::Every => true,
+        On::Only(systems) => systems.contains(&system),
+    }
 }
 
 /// `wget` of `/usr/bin/wget`.
