@@ -27,7 +27,7 @@ mod network;
 pub(crate) mod nodestatus;
 mod pod_workers;
 mod prober;
-mod programs;
+pub(crate) mod programs;
 mod runtime;
 mod status;
 pub mod volumes;

@@ -1,5 +1,6 @@
 //! The program table of containers: the shell's own programs, the servers the images
-//! run, the networking tools and git, with the images that have each. Programs that
+//! run, the networking tools and git, with the images that have each. The families
+//! every host on the pod network shares are assembled here for the node's table too. Programs that
 //! need more of the host than the shell does see the container's host ([`RunHost`])
 //! as their family's interface.
 
@@ -9,45 +10,84 @@ use crate::net::servers::Reply;
 use crate::net::tools::NetFn;
 use crate::net::{HttpRequest, HttpResponse, NetError, NetHost};
 use crate::shell::exec::{Flow, Io, Parts};
-use crate::shell::programs::{self, Found, Index, Program, ShellFn};
+use crate::shell::programs::{self, Found, Index, On, Program, ShellFn};
 use crate::shell::System;
+use std::convert::Infallible;
 use std::sync::OnceLock;
 
-/// A program of the table, with its function, by the host interface it sees.
+/// A program of a host's table, with its function, by the host interface it sees: the
+/// families every host on the pod network has (the shell's own, networking tools, git),
+/// and the host's own programs (`X`; a container has none).
 #[derive(Clone, Copy)]
-enum Hit {
+pub(crate) enum Hit<X: Copy = Infallible> {
     Shell(Program<ShellFn>),
     Net(Program<NetFn>),
     Git(Program<GitFn>),
+    Own(X),
 }
 
-/// Every program a container's shell can run: the shell's own, the servers, the
-/// networking tools and git, in that order; indexed by name on first use.
+/// The families of a host's table, in table order: the shell's own, then the servers
+/// (`Servers::Yes` for containers: the images have them; no node does), the networking
+/// tools and git. The host adds its own programs after them.
+pub(crate) fn families<X: Copy>(out: &mut Vec<(&'static str, On, Hit<X>)>, servers: Servers) {
+    for family in programs::SHELL {
+        programs::flatten(out, family, Hit::Shell);
+    }
+    if servers == Servers::Yes {
+        programs::flatten(out, crate::net::daemons::PROGRAMS, Hit::Shell);
+    }
+    programs::flatten(out, crate::net::tools::PROGRAMS, Hit::Net);
+    programs::flatten(out, crate::git::PROGRAMS, Hit::Git);
+}
+
+/// Whether a table has the servers' family.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Servers {
+    Yes,
+    No,
+}
+
+impl<X: Copy> Hit<X> {
+    /// The program as the shell's [`crate::shell::Host::program`] answers it.
+    pub(crate) fn found(self, own: impl FnOnce(X) -> Found) -> Found {
+        match self {
+            Hit::Shell(p) => p.into(),
+            Hit::Net(p) => Found::Host(p.kind, p.name),
+            Hit::Git(p) => Found::Host(p.kind, p.name),
+            Hit::Own(x) => own(x),
+        }
+    }
+
+    /// Runs the program against `host`, attached as the interface its family sees;
+    /// the host's own programs through `own`.
+    pub(crate) fn run<H: NetHost + GitHost + crate::shell::Host>(
+        self,
+        host: &mut H,
+        ex: Parts<'_>,
+        argv: &[String],
+        io: &Io,
+        own: impl FnOnce(X, &mut H, Parts<'_>) -> Flow,
+    ) -> Flow {
+        match self {
+            Hit::Net(p) => ex.attach(host as &mut dyn NetHost, |ex| (p.run)(ex, argv, io)),
+            Hit::Git(p) => ex.attach(host as &mut dyn GitHost, |ex| (p.run)(ex, argv, io)),
+            Hit::Shell(p) => ex.attach(host as &mut dyn crate::shell::Host, |ex| {
+                (p.run)(ex, argv, io)
+            }),
+            Hit::Own(x) => own(x, host, ex),
+        }
+    }
+}
+
+/// Every program a container's shell can run, indexed by name on first use.
 fn table() -> &'static Index<Hit> {
     static TABLE: OnceLock<Index<Hit>> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        Index::new(|out| {
-            for family in programs::SHELL {
-                programs::flatten(out, family, Hit::Shell);
-            }
-            programs::flatten(out, crate::net::daemons::PROGRAMS, Hit::Shell);
-            programs::flatten(out, crate::net::tools::PROGRAMS, Hit::Net);
-            programs::flatten(out, crate::git::PROGRAMS, Hit::Git);
-        })
-    })
-}
-
-fn lookup(system: System, name: &str) -> Option<Hit> {
-    table().find(system, name)
+    TABLE.get_or_init(|| Index::new(|out| families(out, Servers::Yes)))
 }
 
 /// The program `system` (an image) runs for `name`.
 pub(crate) fn find(system: System, name: &str) -> Option<Found> {
-    Some(match lookup(system, name)? {
-        Hit::Shell(p) => p.into(),
-        Hit::Net(p) => Found::Host(p.kind, p.name),
-        Hit::Git(p) => Found::Host(p.kind, p.name),
-    })
+    Some(table().find(system, name)?.found(|never| match never {}))
 }
 
 /// Runs a program that needs the container's host.
@@ -58,12 +98,8 @@ pub(super) fn run(
     argv: &[String],
     io: &Io,
 ) -> Flow {
-    match lookup(system, &argv[0]) {
-        Some(Hit::Net(p)) => ex.attach(host as &mut dyn NetHost, |ex| (p.run)(ex, argv, io)),
-        Some(Hit::Git(p)) => ex.attach(host as &mut dyn GitHost, |ex| (p.run)(ex, argv, io)),
-        Some(Hit::Shell(p)) => ex.attach(host as &mut dyn crate::shell::Host, |ex| {
-            (p.run)(ex, argv, io)
-        }),
+    match table().find(system, &argv[0]) {
+        Some(hit) => hit.run(host, ex, argv, io, |never, _, _| match never {}),
         None => Flow::Next,
     }
 }

@@ -3,42 +3,25 @@
 
 use super::{NodeHost, Takeover};
 use crate::fs::{user_name, User};
-use crate::git::{GitFn, GitHost};
-use crate::net::tools::NetFn;
-use crate::net::NetHost;
+use crate::kubelet::programs as programs_common;
 use crate::shell::exec::{Exec, Flow, Io, Parts};
-use crate::shell::programs::{self, args, done, Found, Index, Program, ShellFn};
+use crate::shell::programs::{self, args, done, Found, Index, Program};
 use crate::shell::{Host, Request, Stream, System};
 use std::sync::OnceLock;
 
-/// A program of the table, with its function, by the host interface it sees.
-#[derive(Clone, Copy)]
-enum Hit {
-    Shell(Program<ShellFn>),
-    Net(Program<NetFn>),
-    Git(Program<GitFn>),
-    Node(Program<NodeFn>),
-}
+/// A program of the node's table.
+type Hit = programs_common::Hit<Program<NodeFn>>;
 
-/// Every program a node's shell can run: the shell's own, the networking tools, git,
-/// and the node's programs, in that order (the servers are the images'; no node system
-/// has one); indexed by name on first use.
+/// Every program a node's shell can run: the families every host has (no servers: the
+/// servers are the images') and the node's own programs; indexed by name on first use.
 fn table() -> &'static Index<Hit> {
     static TABLE: OnceLock<Index<Hit>> = OnceLock::new();
     TABLE.get_or_init(|| {
         Index::new(|out| {
-            for family in programs::SHELL {
-                programs::flatten(out, family, Hit::Shell);
-            }
-            programs::flatten(out, crate::net::tools::PROGRAMS, Hit::Net);
-            programs::flatten(out, crate::git::PROGRAMS, Hit::Git);
-            programs::flatten(out, PROGRAMS, Hit::Node);
+            programs_common::families(out, programs_common::Servers::No);
+            programs::flatten(out, PROGRAMS, programs_common::Hit::Own);
         })
     })
-}
-
-fn lookup(system: System, name: &str) -> Option<Hit> {
-    table().find(system, name)
 }
 
 /// The names of every program a node's shell finds on `system` (its builtins too),
@@ -56,12 +39,11 @@ pub(super) fn names(system: System) -> Vec<&'static str> {
 
 /// The program `system` runs for `name` on a node.
 pub(super) fn find(system: System, name: &str) -> Option<Found> {
-    Some(match lookup(system, name)? {
-        Hit::Shell(p) => p.into(),
-        Hit::Net(p) => Found::Host(p.kind, p.name),
-        Hit::Git(p) => Found::Host(p.kind, p.name),
-        Hit::Node(p) => Found::Host(p.kind, p.name),
-    })
+    Some(
+        table()
+            .find(system, name)?
+            .found(|p| Found::Host(p.kind, p.name)),
+    )
 }
 
 /// Runs a node program that needs the node's host.
@@ -72,11 +54,10 @@ pub(super) fn run(
     argv: &[String],
     io: &Io,
 ) -> Flow {
-    match lookup(system, &argv[0]) {
-        Some(Hit::Net(p)) => ex.attach(host as &mut dyn NetHost, |ex| (p.run)(ex, argv, io)),
-        Some(Hit::Git(p)) => ex.attach(host as &mut dyn GitHost, |ex| (p.run)(ex, argv, io)),
-        Some(Hit::Node(p)) => ex.attach(host, |ex| (p.run)(ex, argv, io)),
-        Some(Hit::Shell(p)) => ex.attach(host as &mut dyn Host, |ex| (p.run)(ex, argv, io)),
+    match table().find(system, &argv[0]) {
+        Some(hit) => hit.run(host, ex, argv, io, |p, host, ex| {
+            ex.attach(host, |ex| (p.run)(ex, argv, io))
+        }),
         None => Flow::Next,
     }
 }
