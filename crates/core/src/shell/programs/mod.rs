@@ -112,6 +112,9 @@ pub struct Index<T> {
     entries: Vec<(&'static str, On, T)>,
     /// Entry positions sorted by name, then position.
     by_name: Vec<u32>,
+    /// Where the names beginning with each byte start in `by_name` (and, at 256, its
+    /// end): a lookup searches only its first byte's few names.
+    first: Vec<u32>,
 }
 
 impl<T: Copy> Index<T> {
@@ -121,7 +124,23 @@ impl<T: Copy> Index<T> {
         fill(&mut entries);
         let mut by_name: Vec<u32> = (0..entries.len() as u32).collect();
         crate::sort::sort_by_key(&mut by_name, |&i| (entries[i as usize].0, i));
-        Index { entries, by_name }
+        let first = (0..=256u32)
+            .map(|b| {
+                by_name.partition_point(|&i| {
+                    entries[i as usize]
+                        .0
+                        .as_bytes()
+                        .first()
+                        .map_or(0, |&c| c as u32 + 1)
+                        <= b
+                }) as u32
+            })
+            .collect();
+        Index {
+            entries,
+            by_name,
+            first,
+        }
     }
 
     /// The first entry in table order that `system` runs for `name` as typed: by its
@@ -129,10 +148,15 @@ impl<T: Copy> Index<T> {
     pub fn find(&self, system: System, name: &str) -> Option<T> {
         let base = base_name(name);
         let first = |key: &str| {
-            let start = self
-                .by_name
-                .partition_point(|&i| self.entries[i as usize].0 < key);
-            self.by_name[start..]
+            // The names that begin as `key` does (the empty name sorts first).
+            let b = key.as_bytes().first().map_or(0, |&c| c as usize + 1);
+            let (lo, hi) = match b {
+                0 => (0, self.first[0]),
+                _ => (self.first[b - 1], self.first[b]),
+            };
+            let bucket = &self.by_name[lo as usize..hi as usize];
+            let start = bucket.partition_point(|&i| self.entries[i as usize].0 < key);
+            bucket[start..]
                 .iter()
                 .take_while(|&&i| self.entries[i as usize].0 == key)
                 .copied()
@@ -277,4 +301,52 @@ pub fn run(ex: &mut Exec, argv: &[String], io: &Io) -> Flow {
         }
     }
     flow
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The index finds what a scan of the table in order finds, for every registered
+    /// name, its path, names no program has, and every system.
+    #[test]
+    fn the_index_finds_what_a_scan_finds() {
+        let index = Index::new(|out| {
+            for family in SHELL {
+                flatten(out, family, |p| p);
+            }
+        });
+        let mut names: Vec<String> = vec![
+            String::new(),
+            "/".into(),
+            "nope".into(),
+            "~x".into(),
+            "\u{e9}t\u{e9}".into(),
+        ];
+        for family in SHELL {
+            for p in family.iter() {
+                names.push(p.name.to_string());
+                names.push(format!("/usr/bin/{}", p.name));
+                names.push(format!("{}x", p.name));
+            }
+        }
+        let systems = [
+            System::Busybox,
+            System::Nginx,
+            System::Redis,
+            System::Demo,
+            System::DebugTools,
+            System::Node,
+        ];
+        for system in systems {
+            for name in &names {
+                let key = |p: Program<ShellFn>| (p.name, p.kind, p.run as usize);
+                assert_eq!(
+                    index.find(system, name).map(key),
+                    find(SHELL, system, name).map(key),
+                    "{system:?} {name}"
+                );
+            }
+        }
+    }
 }
