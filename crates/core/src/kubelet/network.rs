@@ -8,10 +8,50 @@ use super::{Kubelet, Phase};
 use crate::apiserver::ApiServer;
 use crate::clock::SimTime;
 use crate::model::{Pod, Service};
-use crate::net::servers::{self, Reply};
+use crate::net::servers::{self, Reply, Then};
 use crate::net::{HttpRequest, HttpResponse, NetError};
 use crate::shell::{Server, Stream};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+/// The answer to a gRPC health check, as the kubelet's gRPC prober (pkg/probe/grpc)
+/// sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GrpcHealth {
+    /// SERVING: the probe succeeds.
+    Serving,
+    /// NOT_SERVING.
+    NotServing,
+    /// The server's health service does not know the service name: its Check answers
+    /// with gRPC status NotFound (SERVICE_UNKNOWN is what its Watch would send).
+    ServiceUnknown,
+    /// No gRPC connection within the timeout: nothing listens there, the address is
+    /// unreachable, or what listens does not speak gRPC.
+    ConnectTimeout { addr: String, timeout_ms: u64 },
+}
+
+impl GrpcHealth {
+    /// Whether the probe succeeds.
+    pub fn is_serving(&self) -> bool {
+        *self == GrpcHealth::Serving
+    }
+
+    /// The probe's output as the kubelet reports it (what follows `Liveness probe
+    /// failed: ` in the Unhealthy event).
+    pub fn output(&self) -> String {
+        match self {
+            GrpcHealth::Serving => "service healthy".into(),
+            GrpcHealth::NotServing => "service unhealthy (responded with \"NOT_SERVING\")".into(),
+            GrpcHealth::ServiceUnknown => {
+                "error: health rpc probe failed: rpc error: code = NotFound desc = unknown service"
+                    .into()
+            }
+            GrpcHealth::ConnectTimeout { addr, timeout_ms } => format!(
+                "timeout: failed to connect service {addr:?} within {}: context deadline exceeded",
+                servers::go_duration(*timeout_ms)
+            ),
+        }
+    }
+}
 
 /// Where a connection comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -342,13 +382,27 @@ impl Kubelet {
         };
         let (idx, server) = self.server(&t.uid, t.port).ok_or(refused.clone())?;
         let work = self.pods.get(&t.uid).ok_or(refused.clone())?;
+        let hostname = work.name.as_str();
         let process = work.containers[idx]
             .process
             .as_ref()
             .ok_or(refused.clone())?;
+        let mut then = Then::Serve;
         let served = match server {
             Server::Nginx => servers::nginx(&self.fs, &process.view, req, &t.client, now),
             Server::Demo { .. } => servers::demo(&process.env),
+            Server::Liveness { started } => servers::liveness(req, started, now),
+            Server::Netexec {
+                udp_port, started, ..
+            } => {
+                let (served, next) =
+                    servers::netexec(req, hostname, &t.client, udp_port.is_some(), started, now);
+                then = next;
+                served
+            }
+            Server::ServeHostname { .. } => servers::serve_hostname(hostname, &t.client, now),
+            Server::Goproxy => servers::goproxy(),
+            Server::Etcd { .. } => servers::etcd(req),
             Server::Static { root, .. } => {
                 servers::static_files(&self.fs, &process.view, &root, req)
             }
@@ -384,8 +438,50 @@ impl Kubelet {
                 out.push((Stream::Stderr, l.into_bytes()));
             }
             c.log(now, out);
+            if let Then::Exit(code) | Then::ExitNow(code) = then {
+                // The server's process ends: the kubelet sees it at once.
+                if let Some(p) = c.process.as_mut() {
+                    p.exit_server(t.port, code);
+                }
+                c.due = Some(now);
+            }
         }
-        Ok(served.response)
+        match then {
+            // It exited before answering: the client sees the connection close.
+            Then::ExitNow(_) => Err(NetError::Closed),
+            _ => Ok(served.response),
+        }
+    }
+
+    /// A gRPC health check (grpc.health.v1.Health/Check) from `node` (the kubelet's
+    /// gRPC prober) of `ip:port` for `service` (`None`: the server's overall health,
+    /// the empty service name), giving up after `timeout_ms`.
+    pub fn grpc_health_check(
+        &mut self,
+        api: &ApiServer,
+        node: &str,
+        ip: &str,
+        port: u16,
+        service: Option<&str>,
+        timeout_ms: u64,
+    ) -> GrpcHealth {
+        let unreachable = || GrpcHealth::ConnectTimeout {
+            addr: format!("{ip}:{port}"),
+            timeout_ms,
+        };
+        let Ok(t) = self.route(api, &Origin::Node(node.to_string()), ip, port) else {
+            return unreachable();
+        };
+        match self.server(&t.uid, t.port) {
+            // etcd registers the health service with the empty name only, SERVING.
+            Some((_, Server::Etcd { .. })) => match service.unwrap_or("") {
+                "" => GrpcHealth::Serving,
+                _ => GrpcHealth::ServiceUnknown,
+            },
+            // Nothing listens, or what listens does not speak HTTP/2: the blocking dial
+            // retries until the deadline.
+            _ => unreachable(),
+        }
     }
 
     /// A redis command from `origin` to `host:port`.

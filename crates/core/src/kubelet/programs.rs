@@ -22,7 +22,7 @@ enum Family {
 /// Every program a container's shell can run.
 const TABLE: &[Family] = &[
     Family::Shell(programs::SHELL),
-    Family::Shell(&[crate::net::daemons::PROGRAMS]),
+    Family::Shell(&[crate::net::daemons::PROGRAMS, crate::net::agnhost::PROGRAMS]),
     Family::Net(crate::net::tools::PROGRAMS),
     Family::Git(crate::git::PROGRAMS),
 ];

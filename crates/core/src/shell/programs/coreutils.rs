@@ -219,7 +219,10 @@ fn ls(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
                 files.push((p.clone(), st))
             }
             Err(e) => {
-                let msg = if ex.p.system == System::Busybox || ex.p.system == System::Demo {
+                let msg = if matches!(
+                    ex.p.system,
+                    System::Busybox | System::Demo | System::Agnhost
+                ) {
                     format!("ls: {p}: {e}\n")
                 } else {
                     format!("ls: cannot access '{p}': {e}\n")

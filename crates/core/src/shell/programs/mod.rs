@@ -87,7 +87,7 @@ impl<F> Program<F> {
     fn runs_as(&self, system: System, name: &str, base: &str) -> bool {
         (self.name == base || self.name == name)
             && match self.on {
-                On::Every => true,
+                On::Every => system.has_shell(),
                 On::Only(systems) => systems.contains(&system),
             }
     }
@@ -203,7 +203,12 @@ pub fn run(ex: &mut Exec, argv: &[String], io: &Io) -> Flow {
         let shell = ex.shell_name().to_string();
         let msg = match found.kind() {
             _ if prog == "yes" => format!("yes: standard output: {e}\n"),
-            Kind::Builtin if matches!(ex.p.system, System::Busybox | System::Demo) => {
+            Kind::Builtin
+                if matches!(
+                    ex.p.system,
+                    System::Busybox | System::Demo | System::Agnhost
+                ) =>
+            {
                 format!("{shell}: write error: {e}\n")
             }
             Kind::Builtin => format!("{shell}: {prog}: write error: {e}\n"),
