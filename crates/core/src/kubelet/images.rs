@@ -310,4 +310,54 @@ mod tests {
         );
         assert!(invalid_name_message("registry.k8s.io/busybox:1.27.2").is_none());
     }
+
+    /// The docs' probe images normalise as containerd does (a registry host keeps the
+    /// path as written, no `library/`) and are in the registry by any tag.
+    #[test]
+    fn docs_images() {
+        for (image, name, tag, full) in [
+            (
+                "registry.k8s.io/e2e-test-images/agnhost:2.40",
+                "registry.k8s.io/e2e-test-images/agnhost",
+                "2.40",
+                "registry.k8s.io/e2e-test-images/agnhost:2.40",
+            ),
+            (
+                "registry.k8s.io/e2e-test-images/agnhost:2.53",
+                "registry.k8s.io/e2e-test-images/agnhost",
+                "2.53",
+                "registry.k8s.io/e2e-test-images/agnhost:2.53",
+            ),
+            (
+                "registry.k8s.io/goproxy:0.1",
+                "registry.k8s.io/goproxy",
+                "0.1",
+                "registry.k8s.io/goproxy:0.1",
+            ),
+            (
+                "registry.k8s.io/etcd:3.5.1-0",
+                "registry.k8s.io/etcd",
+                "3.5.1-0",
+                "registry.k8s.io/etcd:3.5.1-0",
+            ),
+            (
+                "registry.k8s.io/busybox",
+                "registry.k8s.io/busybox",
+                "latest",
+                "registry.k8s.io/busybox:latest",
+            ),
+        ] {
+            assert_eq!(parse_reference(image), Some((name.into(), tag.into())));
+            assert_eq!(qualified(image), full);
+            assert!(lookup(image).is_some(), "{image}");
+        }
+        // Without the registry these are Docker Hub names the registry does not have.
+        assert!(lookup("goproxy:0.1").is_none());
+        assert!(lookup("e2e-test-images/agnhost:2.40").is_none());
+        // Pull times follow the sizes: goproxy under a second, etcd about 3 s.
+        let ms = |i: &str| pull_millis(lookup(i).unwrap());
+        assert_eq!(ms("registry.k8s.io/goproxy:0.1"), 566);
+        assert_eq!(ms("registry.k8s.io/e2e-test-images/agnhost:2.40"), 1_783);
+        assert_eq!(ms("registry.k8s.io/etcd:3.5.1-0"), 2_972);
+    }
 }

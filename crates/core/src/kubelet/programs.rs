@@ -154,6 +154,20 @@ mod tests {
                     "nc",
                 ],
             ),
+            (
+                System::Agnhost,
+                &[
+                    "bash",
+                    "ash",
+                    "curl",
+                    "wget",
+                    "nslookup",
+                    "nc",
+                    "agnhost",
+                    "/agnhost",
+                    "agnhost-2",
+                ],
+            ),
         ];
         let everything: Vec<&str> = images
             .iter()
@@ -166,6 +180,9 @@ mod tests {
                 "systemctl",
                 "demo",
                 "python",
+                "goproxy",
+                "etcd",
+                "etcdctl",
             ])
             .collect();
         for (system, own) in images {
@@ -182,6 +199,26 @@ mod tests {
                 if !own.contains(name) && !own.contains(&base) {
                     assert!(find(*system, name).is_none(), "{system:?} has {name}");
                 }
+            }
+        }
+    }
+
+    /// Scratch and distroless images have their own binaries and nothing else: no
+    /// shell, no coreutils.
+    #[test]
+    fn shell_less_images() {
+        let own: &[(System, &[&str])] = &[
+            (System::Goproxy, &["/goproxy", "goproxy"]),
+            (System::Etcd, &["/usr/local/bin/etcd", "etcd", "etcdctl"]),
+        ];
+        for (system, names) in own {
+            for name in *names {
+                assert!(find(*system, name).is_some(), "{system:?} lacks {name}");
+            }
+            for name in [
+                "sh", "bash", "echo", "cat", "ls", "curl", "wget", "nc", "agnhost",
+            ] {
+                assert!(find(*system, name).is_none(), "{system:?} has {name}");
             }
         }
     }

@@ -270,6 +270,8 @@ fn etcd(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
         .and_then(|u| u.rsplit_once(':'))
         .and_then(|(_, p)| p.trim_end_matches('/').parse::<u16>().ok())
         .unwrap_or(2379);
+    let advertise =
+        value("advertise-client-urls").unwrap_or_else(|| "http://localhost:2379".into());
     let ts =
         k8s_openapi::jiff::fmt::strtime::format("%Y-%m-%dT%H:%M:%S.000Z", ex.now().to_time().0)
             .unwrap_or_default();
@@ -281,7 +283,7 @@ fn etcd(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
         "{{\"level\":\"info\",\"ts\":\"{ts}\",\"caller\":\"etcdmain/etcd.go:72\",\"msg\":\"Running: \",\"args\":[{}]}}\n\
 {{\"level\":\"info\",\"ts\":\"{ts}\",\"caller\":\"embed/etcd.go:131\",\"msg\":\"configuring peer listeners\",\"listen-peer-urls\":[\"http://localhost:2380\"]}}\n\
 {{\"level\":\"info\",\"ts\":\"{ts}\",\"caller\":\"embed/etcd.go:139\",\"msg\":\"configuring client listeners\",\"listen-client-urls\":[\"{clients}\"]}}\n\
-{{\"level\":\"info\",\"ts\":\"{ts}\",\"caller\":\"etcdserver/server.go:2027\",\"msg\":\"published local member to cluster through raft\",\"local-member-id\":\"8e9e05c52164694d\",\"local-member-attributes\":\"{{Name:default ClientURLs:[http://127.0.0.1:2379]}}\",\"request-path\":\"/0/members/8e9e05c52164694d/attributes\",\"cluster-id\":\"cdf818194e3a8c32\",\"publish-timeout\":\"7s\"}}\n\
+{{\"level\":\"info\",\"ts\":\"{ts}\",\"caller\":\"etcdserver/server.go:2027\",\"msg\":\"published local member to cluster through raft\",\"local-member-id\":\"8e9e05c52164694d\",\"local-member-attributes\":\"{{Name:default ClientURLs:[{advertise}]}}\",\"request-path\":\"/0/members/8e9e05c52164694d/attributes\",\"cluster-id\":\"cdf818194e3a8c32\",\"publish-timeout\":\"7s\"}}\n\
 {{\"level\":\"info\",\"ts\":\"{ts}\",\"caller\":\"embed/serve.go:98\",\"msg\":\"ready to serve client requests\"}}\n\
 {{\"level\":\"info\",\"ts\":\"{ts}\",\"caller\":\"embed/serve.go:140\",\"msg\":\"serving client traffic insecurely; this is strongly discouraged!\",\"address\":\"[::]:{port}\"}}\n",
         quoted.join(",")

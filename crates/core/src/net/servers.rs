@@ -575,3 +575,107 @@ pub fn etcd(req: &HttpRequest) -> Served {
     };
     served(response, None)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn get(path: &str) -> HttpRequest {
+        HttpRequest {
+            method: "GET".into(),
+            host: "10.244.1.2".into(),
+            port: 8080,
+            path: path.into(),
+            user_agent: "curl/8.5.0".into(),
+        }
+    }
+
+    fn body(s: &Served) -> (u16, String) {
+        (
+            s.response.status,
+            String::from_utf8_lossy(&s.response.body).into_owned(),
+        )
+    }
+
+    #[test]
+    fn liveness_is_healthy_for_ten_seconds() {
+        let started = SimTime(5_000);
+        let at = |ms: u64| body(&liveness(&get("/healthz"), started, SimTime(5_000 + ms)));
+        assert_eq!(at(0), (200, "ok".into()));
+        assert_eq!(at(10_000), (200, "ok".into()));
+        assert_eq!(at(10_001), (500, "error: 10.001".into()));
+        assert_eq!(at(25_000), (500, "error: 25".into()));
+        let s = liveness(&get("/started"), started, SimTime(67_500));
+        assert_eq!(body(&s), (200, "1m2.5s".into()));
+        let r = liveness(&get("/redirect?loc=%2Fhealthz"), started, SimTime(0));
+        assert_eq!(r.response.status, 302);
+        assert!(r
+            .response
+            .headers
+            .contains(&("Location".into(), "/healthz".into())));
+        assert_eq!(
+            body(&liveness(&get("/nope"), started, SimTime(0))),
+            (404, "404 page not found\n".into())
+        );
+    }
+
+    #[test]
+    fn netexec_endpoints() {
+        let run = |path: &str, udp: bool| {
+            let (s, then) = netexec(
+                &get(path),
+                "netexec",
+                "10.244.2.3",
+                udp,
+                SimTime(0),
+                SimTime(1_000),
+            );
+            (body(&s), then)
+        };
+        assert_eq!(
+            run("/hostname", true),
+            ((200, "netexec".into()), Then::Serve)
+        );
+        assert_eq!(
+            run("/echo?msg=hello+world%21", true).0,
+            (200, "hello world!".into())
+        );
+        assert_eq!(run("/echo?msg=gone&code=410", true).0 .0, 410);
+        assert_eq!(run("/clientip", true).0 .1, "10.244.2.3:33768");
+        assert_eq!(run("/healthz", true).0 .0, 200);
+        assert_eq!(run("/healthz", false).0 .0, 412);
+        assert_eq!(run("/exit?code=3", true).1, Then::ExitNow(3));
+        assert_eq!(run("/exit?code=4&timeout=5s", true).1, Then::Exit(4));
+        assert_eq!(run("/exit", true).1, Then::ExitNow(0));
+        assert_eq!(
+            run("/exit?code=x", true),
+            (
+                (
+                    200,
+                    "argument 'code' must be an integer [0-127] or empty, got \"x\"\n".into()
+                ),
+                Then::Serve
+            )
+        );
+        assert_eq!(run("/exit?timeout=5", true).1, Then::Serve);
+        assert_eq!(
+            run("/", true).0 .1,
+            "NOW: 2026-01-05 09:00:01 +0000 UTC m=+1.000000000"
+        );
+    }
+
+    #[test]
+    fn go_durations() {
+        for (ms, text) in [
+            (0, "0s"),
+            (500, "500ms"),
+            (1_000, "1s"),
+            (1_500, "1.5s"),
+            (10_250, "10.25s"),
+            (62_000, "1m2s"),
+            (3_723_000, "1h2m3s"),
+        ] {
+            assert_eq!(go_duration(ms), text);
+        }
+    }
+}
