@@ -211,9 +211,18 @@ fn serve_hostname(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
             int_flag(v, "port").map(|n| port = n)
         } else {
             match a.trim_start_matches('-') {
-                "http" | "http=true" => Ok(http = true),
-                "http=false" => Ok(http = false),
-                "tcp" | "tcp=true" | "udp" | "udp=true" => Ok(raw = true),
+                "http" | "http=true" => {
+                    http = true;
+                    Ok(())
+                }
+                "http=false" => {
+                    http = false;
+                    Ok(())
+                }
+                "tcp" | "tcp=true" | "udp" | "udp=true" => {
+                    raw = true;
+                    Ok(())
+                }
                 "tcp=false" | "udp=false" | "close" | "close=true" | "close=false" => Ok(()),
                 _ if a.starts_with('-') => Err(format!("unknown flag: {a}")),
                 _ => Err("accepts at most 0 arg(s), received 1".to_string()),
