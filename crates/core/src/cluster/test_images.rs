@@ -20,7 +20,7 @@ fn placed(c: &Cluster, name: &str) -> (String, String) {
 fn check(c: &mut Cluster, pod: &str, port: u16, service: Option<&str>) -> GrpcHealth {
     let (node, ip) = placed(c, pod);
     c.kubelet
-        .grpc_health_check(&c.api, &node, &ip, port, service, 1000)
+        .grpc_health_check(&c.api, &node, &ip, port, service, 1000, c.now)
 }
 
 #[test]
@@ -80,7 +80,7 @@ fn grpc_health_check_of_what_is_not_grpc() {
     // nginx answers HTTP/1.1 on 80: no gRPC connection ever becomes ready.
     let h = c
         .kubelet
-        .grpc_health_check(&c.api, &node, &ip, 80, None, 1500);
+        .grpc_health_check(&c.api, &node, &ip, 80, None, 1500, c.now);
     assert_eq!(
         h.output(),
         format!(
@@ -90,7 +90,7 @@ fn grpc_health_check_of_what_is_not_grpc() {
     // An address no pod has.
     let h = c
         .kubelet
-        .grpc_health_check(&c.api, &node, "10.244.9.9", 2379, None, 500);
+        .grpc_health_check(&c.api, &node, "10.244.9.9", 2379, None, 500, c.now);
     assert_eq!(
         h.output(),
         "timeout: failed to connect service \"10.244.9.9:2379\" within 500ms: context deadline exceeded"
@@ -98,6 +98,47 @@ fn grpc_health_check_of_what_is_not_grpc() {
     assert_eq!(
         GrpcHealth::NotServing.output(),
         "service unhealthy (responded with \"NOT_SERVING\")"
+    );
+}
+
+const GRPC_HEALTH: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: grpc\nspec:\n  containers:\n  - name: agnhost\n    image: registry.k8s.io/e2e-test-images/agnhost:2.40\n    args: [\"grpc-health-checking\", \"--delay-unhealthy-sec=60\"]\n";
+
+#[test]
+fn agnhost_grpc_health_checking_turns_not_serving() {
+    let mut c = Cluster::with_default_nodes(4);
+    c.create_from_text("grpc.yaml", GRPC_HEALTH).unwrap();
+    c.advance(5_000);
+    assert_eq!(check(&mut c, "grpc", 5000, None), GrpcHealth::Serving);
+    assert_eq!(
+        check(&mut c, "grpc", 5000, Some("other")),
+        GrpcHealth::ServiceUnknown
+    );
+    // Its HTTP port is not gRPC.
+    assert!(matches!(
+        check(&mut c, "grpc", 8080, None),
+        GrpcHealth::ConnectTimeout { .. }
+    ));
+    let (node, ip) = placed(&c, "grpc");
+    let r = c
+        .http_get_from_node(&node, &format!("http://{ip}:8080/make-not-serving"))
+        .unwrap();
+    assert_eq!(r.status, 200);
+    let not = check(&mut c, "grpc", 5000, None);
+    assert_eq!(not, GrpcHealth::NotServing);
+    assert_eq!(
+        not.output(),
+        "service unhealthy (responded with \"NOT_SERVING\")"
+    );
+    c.http_get_from_node(&node, &format!("http://{ip}:8080/make-serving"))
+        .unwrap();
+    assert_eq!(check(&mut c, "grpc", 5000, None), GrpcHealth::Serving);
+    // --delay-unhealthy-sec: NOT_SERVING from 60 s after it started.
+    c.advance(60_000);
+    assert_eq!(check(&mut c, "grpc", 5000, None), GrpcHealth::NotServing);
+    // HTTP/1.1 to the gRPC port: the server hangs up.
+    assert_eq!(
+        c.http_get_from_node(&node, &format!("http://{ip}:5000/")),
+        Err(crate::net::NetError::Closed)
     );
 }
 

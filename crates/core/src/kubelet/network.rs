@@ -403,6 +403,25 @@ impl Kubelet {
             Server::ServeHostname { .. } => servers::serve_hostname(hostname, &t.client, now),
             Server::Goproxy => servers::goproxy(),
             Server::Etcd { .. } => servers::etcd(req),
+            Server::GrpcHealthChecking {
+                http_port, started, ..
+            } if http_port == t.port => {
+                let (served, force) = servers::grpc_health_http(req, started, now);
+                if let Some(f) = force {
+                    let srv = self
+                        .pods
+                        .get_mut(&t.uid)
+                        .and_then(|w| w.containers.get_mut(idx))
+                        .and_then(|c| c.process.as_mut())
+                        .and_then(|p| p.server_on(t.port));
+                    if let Some(Server::GrpcHealthChecking { forced, .. }) = srv {
+                        *forced = Some(f);
+                    }
+                }
+                served
+            }
+            // A gRPC server reads HTTP/1.1 as a bogus HTTP/2 preface and hangs up.
+            Server::GrpcHealthChecking { .. } => return Err(NetError::Closed),
             Server::Static { root, .. } => {
                 servers::static_files(&self.fs, &process.view, &root, req)
             }
@@ -455,7 +474,7 @@ impl Kubelet {
 
     /// A gRPC health check (grpc.health.v1.Health/Check) from `node` (the kubelet's
     /// gRPC prober) of `ip:port` for `service` (`None`: the server's overall health,
-    /// the empty service name), giving up after `timeout_ms`.
+    /// the empty service name) at `now`, giving up after `timeout_ms`.
     pub fn grpc_health_check(
         &mut self,
         api: &ApiServer,
@@ -464,6 +483,7 @@ impl Kubelet {
         port: u16,
         service: Option<&str>,
         timeout_ms: u64,
+        now: SimTime,
     ) -> GrpcHealth {
         let unreachable = || GrpcHealth::ConnectTimeout {
             addr: format!("{ip}:{port}"),
@@ -478,6 +498,26 @@ impl Kubelet {
                 "" => GrpcHealth::Serving,
                 _ => GrpcHealth::ServiceUnknown,
             },
+            Some((
+                _,
+                Server::GrpcHealthChecking {
+                    port: grpc_port,
+                    service: registered,
+                    delay_unhealthy_ms,
+                    started,
+                    forced,
+                    ..
+                },
+            )) if grpc_port == t.port => {
+                let since = now.0.saturating_sub(started.0);
+                if service.unwrap_or("") != registered {
+                    GrpcHealth::ServiceUnknown
+                } else if forced == Some(true) || delay_unhealthy_ms.is_some_and(|d| since >= d) {
+                    GrpcHealth::NotServing
+                } else {
+                    GrpcHealth::Serving
+                }
+            }
             // Nothing listens, or what listens does not speak HTTP/2: the blocking dial
             // retries until the deadline.
             _ => unreachable(),

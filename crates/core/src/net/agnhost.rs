@@ -26,12 +26,13 @@ const AGNHOST_USAGE: &str = "Usage:
   app [command]
 
 Available Commands:
-  completion      Generate the autocompletion script for the specified shell
-  help            Help about any command
-  liveness        Starts a server that is alive for 10 seconds
-  netexec         Creates HTTP(S), UDP, and (optionally) SCTP servers with various endpoints
-  pause           Pauses the execution
-  serve-hostname  Serves the hostname
+  completion           Generate the autocompletion script for the specified shell
+  grpc-health-checking Starts a simple grpc health checking endpoint
+  help                 Help about any command
+  liveness             Starts a server that is alive for 10 seconds
+  netexec              Creates HTTP(S), UDP, and (optionally) SCTP servers with various endpoints
+  pause                Pauses the execution
+  serve-hostname       Serves the hostname
 
 Flags:
   -h, --help      help for app
@@ -119,6 +120,7 @@ fn agnhost(ex: &mut Exec, argv: &[String], io: &Io) -> Flow {
             serve(ex, Server::Liveness { started }, io, "", "")
         }
         "netexec" => netexec(ex, rest, io),
+        "grpc-health-checking" => grpc_health_checking(ex, rest, io),
         "serve-hostname" => serve_hostname(ex, rest, io),
         "pause" => serve(ex, Server::Paused, io, "Paused\n", ""),
         other if other.starts_with('-') => {
@@ -198,6 +200,55 @@ fn netexec(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
         "",
         &log,
     )
+}
+
+/// `agnhost grpc-health-checking [--port=5000] [--http-port=8080]
+/// [--delay-unhealthy-sec=-1] [--service=NAME]`.
+fn grpc_health_checking(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
+    let (mut port, mut http_port, mut delay) = (5000_i64, 8080_i64, -1_i64);
+    let mut service = String::new();
+    let mut i = 0;
+    while i < args.len() {
+        let parsed = if let Some(v) = flag_value(args, &mut i, "port") {
+            int_flag(v, "port").map(|n| port = n)
+        } else if let Some(v) = flag_value(args, &mut i, "http-port") {
+            int_flag(v, "http-port").map(|n| http_port = n)
+        } else if let Some(v) = flag_value(args, &mut i, "delay-unhealthy-sec") {
+            int_flag(v, "delay-unhealthy-sec").map(|n| delay = n)
+        } else if let Some(v) = flag_value(args, &mut i, "service") {
+            v.map(|v| service = v.to_string())
+        } else if args[i].starts_with('-') {
+            Err(format!("unknown flag: {}", args[i]))
+        } else {
+            Err("accepts at most 0 arg(s), received 1".to_string())
+        };
+        if let Err(msg) = parsed {
+            return flag_error(ex, io, "grpc-health-checking", &msg);
+        }
+        i += 1;
+    }
+    let (Ok(port), Ok(http_port)) = (u16::try_from(port), u16::try_from(http_port)) else {
+        let msg = go_log(
+            ex,
+            &format!("Error while starting the listening service listen tcp: address {port}: invalid port"),
+        );
+        ex.err(io, &msg);
+        return done(ex, 1);
+    };
+    let log = go_log(
+        ex,
+        &format!("Http server starting to listen on :{http_port}"),
+    ) + &go_log(ex, &format!("gRPC server starting to listen on :{port}"));
+    let started = ex.now();
+    let server = Server::GrpcHealthChecking {
+        port,
+        http_port,
+        service,
+        delay_unhealthy_ms: u64::try_from(delay).ok().map(|s| s.saturating_mul(1000)),
+        started,
+        forced: None,
+    };
+    serve(ex, server, io, "", &log)
 }
 
 /// `agnhost serve-hostname [--port=9376] [--http] [--tcp] [--udp] [--close]`.

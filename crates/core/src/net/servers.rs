@@ -544,6 +544,28 @@ pub fn netexec(
     (served(response, stderr), then)
 }
 
+/// `agnhost grpc-health-checking`'s HTTP side: `/make-not-serving` and
+/// `/make-serving` force the health status (the new `forced`), answering how long
+/// ago the server started.
+pub fn grpc_health_http(
+    req: &HttpRequest,
+    started: SimTime,
+    now: SimTime,
+) -> (Served, Option<bool>) {
+    let since = go_duration(now.0.saturating_sub(started.0));
+    match route(&req.path) {
+        "/make-not-serving" => (
+            served(go_text(200, &since), Some(go_log(now, "Mark as unhealthy"))),
+            Some(true),
+        ),
+        "/make-serving" => (
+            served(go_text(200, &since), Some(go_log(now, "Mark as healthy"))),
+            Some(false),
+        ),
+        _ => (served(go_not_found(), None), None),
+    }
+}
+
 /// `agnhost serve-hostname`: every path answers the hostname.
 pub fn serve_hostname(hostname: &str, client: &str, now: SimTime) -> Served {
     let line = go_log(

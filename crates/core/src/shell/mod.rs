@@ -104,6 +104,17 @@ pub enum Server {
     ServeHostname { port: u16 },
     /// `agnhost pause`: listens nowhere, exits 2 on TERM.
     Paused,
+    /// `agnhost grpc-health-checking`: the gRPC health service for `service` on
+    /// `port`, SERVING until `delay_unhealthy_ms` after `started` (never NOT_SERVING
+    /// when `None`) or until `/make-not-serving` on `http_port` forces it (`forced`).
+    GrpcHealthChecking {
+        port: u16,
+        http_port: u16,
+        service: String,
+        delay_unhealthy_ms: Option<u64>,
+        started: SimTime,
+        forced: Option<bool>,
+    },
     /// `/goproxy`: an HTTP proxy on 8080.
     Goproxy,
     /// etcd: gRPC (and HTTP) on its client port, the gRPC health service SERVING.
@@ -122,14 +133,22 @@ impl Server {
             Server::Proxy { .. } => Some(143),
             Server::Static { .. } => None,
             // Go's default for TERM: the runtime exits with status 2.
-            Server::Liveness { .. } | Server::Netexec { .. } | Server::Goproxy | Server::Paused => {
-                Some(2)
-            }
+            Server::Liveness { .. }
+            | Server::Netexec { .. }
+            | Server::GrpcHealthChecking { .. }
+            | Server::Goproxy
+            | Server::Paused => Some(2),
             // serve-hostname catches TERM and waits 60 s for the pod's deletion.
             Server::ServeHostname { .. } => None,
             // etcd shuts down gracefully.
             Server::Etcd { .. } => Some(0),
         }
+    }
+
+    /// Whether it listens on TCP `port` (its [`Server::port`], or a second one).
+    pub fn listens_on(&self, port: u16) -> bool {
+        self.port() == Some(port)
+            || matches!(self, Server::GrpcHealthChecking { http_port, .. } if *http_port == port)
     }
 
     /// The TCP port it listens on (`None`: it listens nowhere).
@@ -142,7 +161,9 @@ impl Server {
             Server::Static { port, .. } => *port,
             Server::Liveness { .. } | Server::Goproxy => 8080,
             Server::Netexec { http_port, .. } => *http_port,
-            Server::ServeHostname { port } | Server::Etcd { port } => *port,
+            Server::ServeHostname { port }
+            | Server::Etcd { port }
+            | Server::GrpcHealthChecking { port, .. } => *port,
             Server::Paused => return None,
         })
     }
@@ -465,7 +486,7 @@ impl Process {
         std::iter::once(&mut self.state)
             .chain(self.jobs.iter_mut().map(|j| &mut j.state))
             .find_map(|s| match s {
-                State::Serving(srv) if srv.port() == Some(port) => Some(srv),
+                State::Serving(srv) if srv.listens_on(port) => Some(srv),
                 _ => None,
             })
     }
@@ -474,7 +495,7 @@ impl Process {
     pub fn exit_server(&mut self, port: u16, code: i32) {
         let state = std::iter::once(&mut self.state)
             .chain(self.jobs.iter_mut().map(|j| &mut j.state))
-            .find(|s| matches!(s, State::Serving(srv) if srv.port() == Some(port)));
+            .find(|s| matches!(s, State::Serving(srv) if srv.listens_on(port)));
         if let Some(s) = state {
             *s = State::Exited(code);
         }
