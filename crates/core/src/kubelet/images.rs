@@ -102,6 +102,17 @@ const IMAGES: &[Image] = &[
         cmd: &["pause"],
         env: &[("PATH", PATH)],
     },
+    // The docs' Service walkthroughs' hostname server (registry.k8s.io/serve_hostname):
+    // busybox with `/serve_hostname`, HTTP on 9376.
+    Image {
+        repository: "registry.k8s.io/serve_hostname",
+        size_bytes: 2_391_612,
+        digest: "sha256:9b7f2f2ec8ae8a83f0e5cf6e30cc6cc6e2bf3e85de6bc1f5b2a4e4b7c1a0c5d3",
+        system: System::ServeHostname,
+        entrypoint: &["/serve_hostname"],
+        cmd: &[],
+        env: &[("PATH", PATH)],
+    },
     // The docs' TCP probe example (registry.k8s.io/goproxy:0.1): a scratch image with
     // one static binary, an HTTP proxy on 8080.
     Image {
@@ -197,6 +208,7 @@ pub fn rootfs(image: Option<&Image>, now: SimTime) -> Tree {
             t.mkdir_all("/uploads", 0o755, 0, now);
         }
         System::Goproxy => t.put("/goproxy", b"\x7fELF", 0o755, now),
+        System::ServeHostname => t.put("/serve_hostname", b"\x7fELF", 0o755, now),
         System::Etcd => {
             for bin in ["etcd", "etcdctl", "etcdutl"] {
                 t.put(&format!("/usr/local/bin/{bin}"), b"\x7fELF", 0o755, now);
@@ -339,6 +351,12 @@ mod tests {
                 "registry.k8s.io/etcd",
                 "3.5.1-0",
                 "registry.k8s.io/etcd:3.5.1-0",
+            ),
+            (
+                "registry.k8s.io/serve_hostname",
+                "registry.k8s.io/serve_hostname",
+                "latest",
+                "registry.k8s.io/serve_hostname:latest",
             ),
             (
                 "registry.k8s.io/busybox",

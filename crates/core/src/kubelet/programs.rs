@@ -168,6 +168,17 @@ mod tests {
                     "agnhost-2",
                 ],
             ),
+            (
+                System::ServeHostname,
+                &[
+                    "ash",
+                    "wget",
+                    "nslookup",
+                    "nc",
+                    "serve_hostname",
+                    "/serve_hostname",
+                ],
+            ),
         ];
         let everything: Vec<&str> = images
             .iter()

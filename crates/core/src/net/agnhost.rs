@@ -11,6 +11,11 @@ use crate::shell::{Server, State, System};
 pub const PROGRAMS: &[Program<ShellFn>] = &[
     Program::on("agnhost", &[System::Agnhost], agnhost),
     Program::on("agnhost-2", &[System::Agnhost], agnhost),
+    Program::on(
+        "serve_hostname",
+        &[System::ServeHostname],
+        |ex, argv, io| serve_hostname(ex, args(argv), io),
+    ),
     Program::on("goproxy", &[System::Goproxy], |ex, _, io| goproxy(ex, io)),
     Program::on("etcd", &[System::Etcd], |ex, argv, io| {
         etcd(ex, args(argv), io)

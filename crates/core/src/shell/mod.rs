@@ -49,6 +49,9 @@ pub enum System {
     /// registry.k8s.io/e2e-test-images/agnhost: Alpine (busybox) with bash, curl, nc
     /// and the `/agnhost` test server.
     Agnhost,
+    /// registry.k8s.io/serve_hostname (the docs' Service walkthroughs): busybox with
+    /// `/serve_hostname`.
+    ServeHostname,
     /// registry.k8s.io/goproxy: a scratch image holding only `/goproxy`.
     Goproxy,
     /// registry.k8s.io/etcd: distroless, with etcd, etcdctl and etcdutl and no shell.
@@ -60,6 +63,14 @@ impl System {
     /// distroless images have only their own binaries.
     pub fn has_shell(self) -> bool {
         !matches!(self, System::Goproxy | System::Etcd)
+    }
+
+    /// Whether its shell and tools are busybox's (their messages are busybox's).
+    pub fn is_busybox(self) -> bool {
+        matches!(
+            self,
+            System::Busybox | System::Demo | System::Agnhost | System::ServeHostname
+        )
     }
 }
 

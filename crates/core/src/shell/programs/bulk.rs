@@ -306,10 +306,7 @@ fn dd(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
             // The simulated disk copies a gigabyte a second.
             let secs = 0.000_012 + bytes as f64 / 1e9;
             let rate = bytes as f64 / secs;
-            report.push_str(&if matches!(
-                ex.p.system,
-                System::Busybox | System::Demo | System::Agnhost
-            ) {
+            report.push_str(&if ex.p.system.is_busybox() {
                 format!(
                     "{bytes} bytes ({}B) copied, {secs:.6} seconds, {}B/s\n",
                     human(bytes as f64, false)

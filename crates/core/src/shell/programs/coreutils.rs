@@ -219,10 +219,7 @@ fn ls(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
                 files.push((p.clone(), st))
             }
             Err(e) => {
-                let msg = if matches!(
-                    ex.p.system,
-                    System::Busybox | System::Demo | System::Agnhost
-                ) {
+                let msg = if ex.p.system.is_busybox() {
                     format!("ls: {p}: {e}\n")
                 } else {
                     format!("ls: cannot access '{p}': {e}\n")

@@ -203,12 +203,7 @@ pub fn run(ex: &mut Exec, argv: &[String], io: &Io) -> Flow {
         let shell = ex.shell_name().to_string();
         let msg = match found.kind() {
             _ if prog == "yes" => format!("yes: standard output: {e}\n"),
-            Kind::Builtin
-                if matches!(
-                    ex.p.system,
-                    System::Busybox | System::Demo | System::Agnhost
-                ) =>
-            {
+            Kind::Builtin if ex.p.system.is_busybox() => {
                 format!("{shell}: write error: {e}\n")
             }
             Kind::Builtin => format!("{shell}: {prog}: write error: {e}\n"),

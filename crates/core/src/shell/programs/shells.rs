@@ -25,6 +25,7 @@ pub(super) const PROGRAMS: &[Program<ShellFn>] = &[
             System::Demo,
             System::DebugTools,
             System::Agnhost,
+            System::ServeHostname,
         ],
         run_sh,
     ),
