@@ -401,6 +401,20 @@ impl Kubelet {
                 served
             }
             Server::ServeHostname { .. } => servers::serve_hostname(hostname, &t.client, now),
+            Server::Goproxy if req.path.starts_with("http://") => {
+                // A proxy request: goproxy fetches the URL from its own pod.
+                let from = self.origin_of(api, &t.uid);
+                let fetched = crate::net::parse_url(&req.path).and_then(|u| {
+                    let upstream = HttpRequest {
+                        host: u.host,
+                        port: u.port,
+                        path: u.path,
+                        ..req.clone()
+                    };
+                    self.request_depth(api, &from, &upstream, now, depth + 1)
+                });
+                return Ok(fetched.unwrap_or_else(|e| servers::goproxy_error(&e)));
+            }
             Server::Goproxy => servers::goproxy(),
             Server::Etcd { .. } => servers::etcd(req),
             Server::GrpcHealthChecking {

@@ -587,6 +587,24 @@ pub fn goproxy() -> Served {
     served(r, None)
 }
 
+/// goproxy's answer when it cannot fetch a proxied URL: 500 with Go's dial error.
+pub fn goproxy_error(e: &super::NetError) -> HttpResponse {
+    use super::NetError;
+    let why = match e {
+        NetError::Refused { host, port } => {
+            format!("dial tcp {host}:{port}: connect: connection refused")
+        }
+        NetError::Timeout { host, port } => format!("dial tcp {host}:{port}: i/o timeout"),
+        NetError::Unresolved(h) => format!("dial tcp: lookup {h} on 10.96.0.10:53: no such host"),
+        NetError::BadUrl(u) => format!("unsupported protocol scheme in {u:?}"),
+        NetError::Closed => "EOF".into(),
+    };
+    let mut r = go_text(500, &format!("{why}\n"));
+    r.headers
+        .push(("X-Content-Type-Options".into(), "nosniff".into()));
+    r
+}
+
 /// etcd's HTTP endpoints on its client port: `/health`, `/version`.
 pub fn etcd(req: &HttpRequest) -> Served {
     let json = |s: &str| HttpResponse::new(200, "application/json", s.as_bytes().to_vec());
