@@ -2,7 +2,7 @@
 //! health service, agnhost's servers over the pod network.
 
 use super::*;
-use crate::kubelet::GrpcHealth;
+use crate::kubelet::{GrpcCheck, GrpcHealth};
 
 const ETCD: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: etcd-with-grpc\nspec:\n  containers:\n  - name: etcd\n    image: registry.k8s.io/etcd:3.5.1-0\n    command: [\"/usr/local/bin/etcd\", \"--data-dir\", \"/var/lib/etcd\", \"--listen-client-urls\", \"http://0.0.0.0:2379\", \"--advertise-client-urls\", \"http://127.0.0.1:2379\", \"--log-level\", \"debug\"]\n    ports:\n    - containerPort: 2379\n";
 
@@ -17,10 +17,26 @@ fn placed(c: &Cluster, name: &str) -> (String, String) {
     )
 }
 
+fn grpc(
+    c: &mut Cluster,
+    node: &str,
+    ip: &str,
+    port: u16,
+    service: Option<&str>,
+    timeout_ms: u64,
+) -> GrpcHealth {
+    let check = GrpcCheck {
+        ip,
+        port,
+        service,
+        timeout_ms,
+    };
+    c.kubelet.grpc_health_check(&c.api, node, &check, c.now)
+}
+
 fn check(c: &mut Cluster, pod: &str, port: u16, service: Option<&str>) -> GrpcHealth {
     let (node, ip) = placed(c, pod);
-    c.kubelet
-        .grpc_health_check(&c.api, &node, &ip, port, service, 1000, c.now)
+    grpc(c, &node, &ip, port, service, 1000)
 }
 
 #[test]
@@ -78,9 +94,7 @@ fn grpc_health_check_of_what_is_not_grpc() {
     c.advance(10_000);
     let (node, ip) = placed(&c, "nginx");
     // nginx answers HTTP/1.1 on 80: no gRPC connection ever becomes ready.
-    let h = c
-        .kubelet
-        .grpc_health_check(&c.api, &node, &ip, 80, None, 1500, c.now);
+    let h = grpc(&mut c, &node, &ip, 80, None, 1500);
     assert_eq!(
         h.output(),
         format!(
@@ -88,9 +102,7 @@ fn grpc_health_check_of_what_is_not_grpc() {
         )
     );
     // An address no pod has.
-    let h = c
-        .kubelet
-        .grpc_health_check(&c.api, &node, "10.244.9.9", 2379, None, 500, c.now);
+    let h = grpc(&mut c, &node, "10.244.9.9", 2379, None, 500);
     assert_eq!(
         h.output(),
         "timeout: failed to connect service \"10.244.9.9:2379\" within 500ms: context deadline exceeded"

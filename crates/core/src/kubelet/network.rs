@@ -13,6 +13,16 @@ use crate::net::{HttpRequest, HttpResponse, NetError};
 use crate::shell::{Server, Stream};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
+/// A gRPC health check as a probe asks for it: `ip:port`, the service name (`None`:
+/// the server's overall health, the empty name) and how long to wait for a connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GrpcCheck<'a> {
+    pub ip: &'a str,
+    pub port: u16,
+    pub service: Option<&'a str>,
+    pub timeout_ms: u64,
+}
+
 /// The answer to a gRPC health check, as the kubelet's gRPC prober (pkg/probe/grpc)
 /// sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -487,18 +497,20 @@ impl Kubelet {
     }
 
     /// A gRPC health check (grpc.health.v1.Health/Check) from `node` (the kubelet's
-    /// gRPC prober) of `ip:port` for `service` (`None`: the server's overall health,
-    /// the empty service name) at `now`, giving up after `timeout_ms`.
+    /// gRPC prober) at `now`.
     pub fn grpc_health_check(
         &mut self,
         api: &ApiServer,
         node: &str,
-        ip: &str,
-        port: u16,
-        service: Option<&str>,
-        timeout_ms: u64,
+        check: &GrpcCheck<'_>,
         now: SimTime,
     ) -> GrpcHealth {
+        let GrpcCheck {
+            ip,
+            port,
+            service,
+            timeout_ms,
+        } = *check;
         let unreachable = || GrpcHealth::ConnectTimeout {
             addr: format!("{ip}:{port}"),
             timeout_ms,

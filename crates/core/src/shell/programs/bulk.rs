@@ -5,7 +5,7 @@
 use super::{args, done, Program, ShellFn};
 use crate::fs::{self, normalize, Errno};
 use crate::shell::exec::{Exec, Flow, Io};
-use crate::shell::{State, System};
+use crate::shell::State;
 
 pub(super) const PROGRAMS: &[Program<ShellFn>] = &[
     Program::every("yes", yes),

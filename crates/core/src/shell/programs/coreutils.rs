@@ -4,7 +4,6 @@ use super::{args, base, done, Program, ShellFn};
 use crate::clock::SimTime;
 use crate::fs::{self, normalize, user_name, Errno};
 use crate::shell::exec::{Exec, Flow, Io};
-use crate::shell::System;
 
 pub(super) const PROGRAMS: &[Program<ShellFn>] = &[
     Program::every("cat", |ex, argv, io| cat(ex, args(argv), io)),
