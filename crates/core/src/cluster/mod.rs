@@ -890,4 +890,6 @@ impl Cluster {
 }
 
 #[cfg(test)]
+mod test_images;
+#[cfg(test)]
 mod tests;

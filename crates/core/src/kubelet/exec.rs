@@ -46,7 +46,7 @@ impl ExecSession {
                 let user = crate::fs::user_name(p.user.uid);
                 format!("{user}@{}:{shown}{sigil} ", self.target.pod)
             }
-            (System::Busybox | System::Demo, _) => format!("{shown} {sigil} "),
+            (s, _) if s.is_busybox() => format!("{shown} {sigil} "),
             _ => format!("{sigil} "),
         }
     }

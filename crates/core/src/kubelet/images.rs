@@ -91,6 +91,50 @@ const IMAGES: &[Image] = &[
         cmd: &["sh"],
         env: &[("PATH", PATH)],
     },
+    // The Kubernetes docs' test server (registry.k8s.io/e2e-test-images/agnhost:2.40):
+    // Alpine with bash, curl and nc, running `/agnhost pause` unless told otherwise.
+    Image {
+        repository: "registry.k8s.io/e2e-test-images/agnhost",
+        size_bytes: 51_336_475,
+        digest: "sha256:af7e3857d87770ddb40f5ea4f89b5a2709504ab1ee31f9ea4ab5823c045f2146",
+        system: System::Agnhost,
+        entrypoint: &["/agnhost"],
+        cmd: &["pause"],
+        env: &[("PATH", PATH)],
+    },
+    // The docs' Service walkthroughs' hostname server (registry.k8s.io/serve_hostname):
+    // busybox with `/serve_hostname`, HTTP on 9376.
+    Image {
+        repository: "registry.k8s.io/serve_hostname",
+        size_bytes: 2_391_612,
+        digest: "sha256:9b7f2f2ec8ae8a83f0e5cf6e30cc6cc6e2bf3e85de6bc1f5b2a4e4b7c1a0c5d3",
+        system: System::ServeHostname,
+        entrypoint: &["/serve_hostname"],
+        cmd: &[],
+        env: &[("PATH", PATH)],
+    },
+    // The docs' TCP probe example (registry.k8s.io/goproxy:0.1): a scratch image with
+    // one static binary, an HTTP proxy on 8080.
+    Image {
+        repository: "registry.k8s.io/goproxy",
+        size_bytes: 2_653_714,
+        digest: "sha256:5334c7ad43048e3538775cb09aaf184f5e8acf4b0ea60e3bc8f1d93c209865a5",
+        system: System::Goproxy,
+        entrypoint: &["/goproxy"],
+        cmd: &[],
+        env: &[("PATH", PATH)],
+    },
+    // The docs' gRPC probe example (registry.k8s.io/etcd:3.5.1-0): distroless, etcd and
+    // etcdctl in /usr/local/bin and no shell.
+    Image {
+        repository: "registry.k8s.io/etcd",
+        size_bytes: 98_888_614,
+        digest: "sha256:64b9ea357325d5db9f8a723dcf503b5a449177b17ac87d69481e126bb724c263",
+        system: System::Etcd,
+        entrypoint: &[],
+        cmd: &["/usr/local/bin/etcd"],
+        env: &[("PATH", PATH)],
+    },
     Image {
         repository: "alpine",
         size_bytes: 3_802_452,
@@ -157,6 +201,20 @@ pub fn rootfs(image: Option<&Image>, now: SimTime) -> Tree {
         }
         System::Redis => t.mkdir_all("/data", 0o755, 999, now),
         System::Demo => t.put("/app/demo", b"\x7fELF", 0o755, now),
+        System::Agnhost => {
+            t.put("/agnhost", b"\x7fELF", 0o755, now);
+            t.put("/agnhost-2", b"\x7fELF", 0o755, now);
+            t.put("/coredns", b"\x7fELF", 0o755, now);
+            t.mkdir_all("/uploads", 0o755, 0, now);
+        }
+        System::Goproxy => t.put("/goproxy", b"\x7fELF", 0o755, now),
+        System::ServeHostname => t.put("/serve_hostname", b"\x7fELF", 0o755, now),
+        System::Etcd => {
+            for bin in ["etcd", "etcdctl", "etcdutl"] {
+                t.put(&format!("/usr/local/bin/{bin}"), b"\x7fELF", 0o755, now);
+            }
+            t.mkdir_all("/var/lib/etcd", 0o700, 0, now);
+        }
         _ => {}
     }
     t
@@ -263,5 +321,61 @@ mod tests {
             "Failed to apply default image tag \"Nginx\": couldn't parse image name \"Nginx\": invalid reference format: repository name (library/Nginx) must be lowercase"
         );
         assert!(invalid_name_message("registry.k8s.io/busybox:1.27.2").is_none());
+    }
+
+    /// The docs' probe images normalise as containerd does (a registry host keeps the
+    /// path as written, no `library/`) and are in the registry by any tag.
+    #[test]
+    fn docs_images() {
+        for (image, name, tag, full) in [
+            (
+                "registry.k8s.io/e2e-test-images/agnhost:2.40",
+                "registry.k8s.io/e2e-test-images/agnhost",
+                "2.40",
+                "registry.k8s.io/e2e-test-images/agnhost:2.40",
+            ),
+            (
+                "registry.k8s.io/e2e-test-images/agnhost:2.53",
+                "registry.k8s.io/e2e-test-images/agnhost",
+                "2.53",
+                "registry.k8s.io/e2e-test-images/agnhost:2.53",
+            ),
+            (
+                "registry.k8s.io/goproxy:0.1",
+                "registry.k8s.io/goproxy",
+                "0.1",
+                "registry.k8s.io/goproxy:0.1",
+            ),
+            (
+                "registry.k8s.io/etcd:3.5.1-0",
+                "registry.k8s.io/etcd",
+                "3.5.1-0",
+                "registry.k8s.io/etcd:3.5.1-0",
+            ),
+            (
+                "registry.k8s.io/serve_hostname",
+                "registry.k8s.io/serve_hostname",
+                "latest",
+                "registry.k8s.io/serve_hostname:latest",
+            ),
+            (
+                "registry.k8s.io/busybox",
+                "registry.k8s.io/busybox",
+                "latest",
+                "registry.k8s.io/busybox:latest",
+            ),
+        ] {
+            assert_eq!(parse_reference(image), Some((name.into(), tag.into())));
+            assert_eq!(qualified(image), full);
+            assert!(lookup(image).is_some(), "{image}");
+        }
+        // Without the registry these are Docker Hub names the registry does not have.
+        assert!(lookup("goproxy:0.1").is_none());
+        assert!(lookup("e2e-test-images/agnhost:2.40").is_none());
+        // Pull times follow the sizes: goproxy under a second, etcd about 3 s.
+        let ms = |i: &str| pull_millis(lookup(i).unwrap());
+        assert_eq!(ms("registry.k8s.io/goproxy:0.1"), 566);
+        assert_eq!(ms("registry.k8s.io/e2e-test-images/agnhost:2.40"), 1_783);
+        assert_eq!(ms("registry.k8s.io/etcd:3.5.1-0"), 2_972);
     }
 }

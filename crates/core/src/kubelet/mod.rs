@@ -32,7 +32,7 @@ mod runtime;
 mod status;
 pub mod volumes;
 
-pub use network::Origin;
+pub use network::{GrpcCheck, GrpcHealth, Origin};
 pub use runtime::LogLine;
 
 use crate::apiserver::{ApiServer, EventRecord};

@@ -8,10 +8,60 @@ use super::{Kubelet, Phase};
 use crate::apiserver::ApiServer;
 use crate::clock::SimTime;
 use crate::model::{Pod, Service};
-use crate::net::servers::{self, Reply};
+use crate::net::servers::{self, Reply, Then};
 use crate::net::{HttpRequest, HttpResponse, NetError};
 use crate::shell::{Server, Stream};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+/// A gRPC health check as a probe asks for it: `ip:port`, the service name (`None`:
+/// the server's overall health, the empty name) and how long to wait for a connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GrpcCheck<'a> {
+    pub ip: &'a str,
+    pub port: u16,
+    pub service: Option<&'a str>,
+    pub timeout_ms: u64,
+}
+
+/// The answer to a gRPC health check, as the kubelet's gRPC prober (pkg/probe/grpc)
+/// sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GrpcHealth {
+    /// SERVING: the probe succeeds.
+    Serving,
+    /// NOT_SERVING.
+    NotServing,
+    /// The server's health service does not know the service name: its Check answers
+    /// with gRPC status NotFound (SERVICE_UNKNOWN is what its Watch would send).
+    ServiceUnknown,
+    /// No gRPC connection within the timeout: nothing listens there, the address is
+    /// unreachable, or what listens does not speak gRPC.
+    ConnectTimeout { addr: String, timeout_ms: u64 },
+}
+
+impl GrpcHealth {
+    /// Whether the probe succeeds.
+    pub fn is_serving(&self) -> bool {
+        *self == GrpcHealth::Serving
+    }
+
+    /// The probe's output as the kubelet reports it (what follows `Liveness probe
+    /// failed: ` in the Unhealthy event).
+    pub fn output(&self) -> String {
+        match self {
+            GrpcHealth::Serving => "service healthy".into(),
+            GrpcHealth::NotServing => "service unhealthy (responded with \"NOT_SERVING\")".into(),
+            GrpcHealth::ServiceUnknown => {
+                "error: health rpc probe failed: rpc error: code = NotFound desc = unknown service"
+                    .into()
+            }
+            GrpcHealth::ConnectTimeout { addr, timeout_ms } => format!(
+                "timeout: failed to connect service {addr:?} within {}: context deadline exceeded",
+                servers::go_duration(*timeout_ms)
+            ),
+        }
+    }
+}
 
 /// Where a connection comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -342,13 +392,60 @@ impl Kubelet {
         };
         let (idx, server) = self.server(&t.uid, t.port).ok_or(refused.clone())?;
         let work = self.pods.get(&t.uid).ok_or(refused.clone())?;
+        let hostname = work.name.as_str();
         let process = work.containers[idx]
             .process
             .as_ref()
             .ok_or(refused.clone())?;
+        let mut then = Then::Serve;
         let served = match server {
             Server::Nginx => servers::nginx(&self.fs, &process.view, req, &t.client, now),
             Server::Demo { .. } => servers::demo(&process.env),
+            Server::Liveness { started } => servers::liveness(req, started, now),
+            Server::Netexec {
+                udp_port, started, ..
+            } => {
+                let (served, next) =
+                    servers::netexec(req, hostname, &t.client, udp_port.is_some(), started, now);
+                then = next;
+                served
+            }
+            Server::ServeHostname { .. } => servers::serve_hostname(hostname, &t.client, now),
+            Server::Goproxy if req.path.starts_with("http://") => {
+                // A proxy request: goproxy fetches the URL from its own pod.
+                let from = self.origin_of(api, &t.uid);
+                let fetched = crate::net::parse_url(&req.path).and_then(|u| {
+                    let upstream = HttpRequest {
+                        host: u.host,
+                        port: u.port,
+                        path: u.path,
+                        ..req.clone()
+                    };
+                    self.request_depth(api, &from, &upstream, now, depth + 1)
+                });
+                return Ok(fetched.unwrap_or_else(|e| servers::goproxy_error(&e)));
+            }
+            Server::Goproxy => servers::goproxy(),
+            Server::Etcd { .. } => servers::etcd(req),
+            Server::GrpcHealthChecking {
+                http_port, started, ..
+            } if http_port == t.port => {
+                let (served, force) = servers::grpc_health_http(req, started, now);
+                if let Some(f) = force {
+                    let srv = self
+                        .pods
+                        .get_mut(&t.uid)
+                        .and_then(|w| w.containers.get_mut(idx))
+                        .and_then(|c| c.process.as_mut())
+                        .and_then(|p| p.server_on(t.port));
+                    if let Some(Server::GrpcHealthChecking { forced, .. }) = srv {
+                        *forced = Some(f);
+                    }
+                }
+                served
+            }
+            // A gRPC server reads HTTP/1.1 as a bogus HTTP/2 preface and hangs up.
+            Server::GrpcHealthChecking { .. } => return Err(NetError::Closed),
             Server::Static { root, .. } => {
                 servers::static_files(&self.fs, &process.view, &root, req)
             }
@@ -384,8 +481,73 @@ impl Kubelet {
                 out.push((Stream::Stderr, l.into_bytes()));
             }
             c.log(now, out);
+            if let Then::Exit(code) | Then::ExitNow(code) = then {
+                // The server's process ends: the kubelet sees it at once.
+                if let Some(p) = c.process.as_mut() {
+                    p.exit_server(t.port, code);
+                }
+                c.due = Some(now);
+            }
         }
-        Ok(served.response)
+        match then {
+            // It exited before answering: the client sees the connection close.
+            Then::ExitNow(_) => Err(NetError::Closed),
+            _ => Ok(served.response),
+        }
+    }
+
+    /// A gRPC health check (grpc.health.v1.Health/Check) from `node` (the kubelet's
+    /// gRPC prober) at `now`.
+    pub fn grpc_health_check(
+        &mut self,
+        api: &ApiServer,
+        node: &str,
+        check: &GrpcCheck<'_>,
+        now: SimTime,
+    ) -> GrpcHealth {
+        let GrpcCheck {
+            ip,
+            port,
+            service,
+            timeout_ms,
+        } = *check;
+        let unreachable = || GrpcHealth::ConnectTimeout {
+            addr: format!("{ip}:{port}"),
+            timeout_ms,
+        };
+        let Ok(t) = self.route(api, &Origin::Node(node.to_string()), ip, port) else {
+            return unreachable();
+        };
+        match self.server(&t.uid, t.port) {
+            // etcd registers the health service with the empty name only, SERVING.
+            Some((_, Server::Etcd { .. })) => match service.unwrap_or("") {
+                "" => GrpcHealth::Serving,
+                _ => GrpcHealth::ServiceUnknown,
+            },
+            Some((
+                _,
+                Server::GrpcHealthChecking {
+                    port: grpc_port,
+                    service: registered,
+                    delay_unhealthy_ms,
+                    started,
+                    forced,
+                    ..
+                },
+            )) if grpc_port == t.port => {
+                let since = now.0.saturating_sub(started.0);
+                if service.unwrap_or("") != registered {
+                    GrpcHealth::ServiceUnknown
+                } else if forced == Some(true) || delay_unhealthy_ms.is_some_and(|d| since >= d) {
+                    GrpcHealth::NotServing
+                } else {
+                    GrpcHealth::Serving
+                }
+            }
+            // Nothing listens, or what listens does not speak HTTP/2: the blocking dial
+            // retries until the deadline.
+            _ => unreachable(),
+        }
     }
 
     /// A redis command from `origin` to `host:port`.

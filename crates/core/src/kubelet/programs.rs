@@ -35,6 +35,7 @@ pub(crate) fn families<X: Copy>(out: &mut Vec<(&'static str, On, Hit<X>)>, serve
     }
     if servers == Servers::Yes {
         programs::flatten(out, crate::net::daemons::PROGRAMS, Hit::Shell);
+        programs::flatten(out, crate::net::agnhost::PROGRAMS, Hit::Shell);
     }
     programs::flatten(out, crate::net::tools::PROGRAMS, Hit::Net);
     programs::flatten(out, crate::git::PROGRAMS, Hit::Git);
@@ -189,6 +190,31 @@ mod tests {
                     "nc",
                 ],
             ),
+            (
+                System::Agnhost,
+                &[
+                    "bash",
+                    "ash",
+                    "curl",
+                    "wget",
+                    "nslookup",
+                    "nc",
+                    "agnhost",
+                    "/agnhost",
+                    "agnhost-2",
+                ],
+            ),
+            (
+                System::ServeHostname,
+                &[
+                    "ash",
+                    "wget",
+                    "nslookup",
+                    "nc",
+                    "serve_hostname",
+                    "/serve_hostname",
+                ],
+            ),
         ];
         let everything: Vec<&str> = images
             .iter()
@@ -201,6 +227,9 @@ mod tests {
                 "systemctl",
                 "demo",
                 "python",
+                "goproxy",
+                "etcd",
+                "etcdctl",
             ])
             .collect();
         for (system, own) in images {
@@ -217,6 +246,26 @@ mod tests {
                 if !own.contains(name) && !own.contains(&base) {
                     assert!(find(*system, name).is_none(), "{system:?} has {name}");
                 }
+            }
+        }
+    }
+
+    /// Scratch and distroless images have their own binaries and nothing else: no
+    /// shell, no coreutils.
+    #[test]
+    fn shell_less_images() {
+        let own: &[(System, &[&str])] = &[
+            (System::Goproxy, &["/goproxy", "goproxy"]),
+            (System::Etcd, &["/usr/local/bin/etcd", "etcd", "etcdctl"]),
+        ];
+        for (system, names) in own {
+            for name in *names {
+                assert!(find(*system, name).is_some(), "{system:?} lacks {name}");
+            }
+            for name in [
+                "sh", "bash", "echo", "cat", "ls", "curl", "wget", "nc", "agnhost",
+            ] {
+                assert!(find(*system, name).is_none(), "{system:?} has {name}");
             }
         }
     }

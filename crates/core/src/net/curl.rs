@@ -1,6 +1,6 @@
 //! curl's everyday options, shared by the shell's `curl` program and `podlab curl`:
 //! `-v`, `-s`, `-S`, `-i`, `-I`/`--head`, `-o FILE`, `-O`, `-H 'Name: value'`, `-L`,
-//! `-f`/`--fail`, `-w FORMAT`, `-X METHOD`, `-A AGENT`, `-k`, `-m SECS`. What is
+//! `-f`/`--fail`, `-w FORMAT`, `-X METHOD`, `-A AGENT`, `-k`, `-m SECS`, `-x PROXY`. What is
 //! written goes out as bytes, untouched.
 
 use super::{parse_url, HttpRequest, HttpResponse, NetError};
@@ -56,6 +56,9 @@ struct Options {
     headers: Vec<(String, String)>,
     write_out: Option<String>,
     method: Option<String>,
+    /// `-x [http://]HOST[:PORT]`: requests go to this HTTP proxy (port 1080 unless
+    /// given), with the whole URL as the request target.
+    proxy: Option<String>,
     agent: Option<String>,
 }
 
@@ -63,7 +66,7 @@ struct Options {
 fn takes_value(c: char) -> bool {
     matches!(
         c,
-        'o' | 'H' | 'w' | 'X' | 'A' | 'm' | 'u' | 'd' | 'e' | 'b' | 'c' | 'T'
+        'o' | 'H' | 'w' | 'X' | 'A' | 'm' | 'u' | 'd' | 'e' | 'b' | 'c' | 'T' | 'x'
     )
 }
 
@@ -92,8 +95,23 @@ fn long_to_short(name: &str) -> Option<char> {
         "cookie" => 'b',
         "cookie-jar" => 'c',
         "upload-file" => 'T',
+        "proxy" => 'x',
         _ => return None,
     })
+}
+
+/// A proxy's host and port (`-x goproxy:8080`; curl's default proxy port is 1080).
+fn proxy_address(proxy: &str) -> Result<(String, u16), NetError> {
+    let rest = proxy.split_once("://").map_or(proxy, |(_, r)| r);
+    let authority = rest.split('/').next().unwrap_or(rest);
+    match authority.rsplit_once(':') {
+        Some((h, p)) => p
+            .parse()
+            .map(|p| (h.to_ascii_lowercase(), p))
+            .map_err(|_| NetError::BadUrl(proxy.to_string())),
+        None if authority.is_empty() => Err(NetError::BadUrl(proxy.to_string())),
+        None => Ok((authority.to_ascii_lowercase(), 1080)),
+    }
 }
 
 /// Why the arguments cannot run: curl's message, exit code 2.
@@ -126,6 +144,7 @@ fn apply(o: &mut Options, c: char, value: Option<String>) {
         'w' => o.write_out = Some(v),
         'X' => o.method = Some(v),
         'A' => o.agent = Some(v),
+        'x' => o.proxy = Some(v),
         _ => {}
     }
 }
@@ -309,31 +328,39 @@ pub fn run(args: &[String], t: &mut dyn Transport) -> CurlRun {
         } else {
             format!("{}:{}", u.host, u.port)
         };
+        // Where the connection goes: the URL's host, or the proxy given the whole URL.
+        let (conn_host, conn_port, target) = match o.proxy.as_deref().map(proxy_address) {
+            Some(Ok((h, p))) => (h, p, format!("http://{host_header}{}", u.path)),
+            Some(Err(e)) => {
+                fail(&mut run, &e);
+                return run;
+            }
+            None => (u.host.clone(), u.port, u.path.clone()),
+        };
         if o.verbose {
-            let ip = t.resolve(&u.host).unwrap_or_else(|| u.host.clone());
+            let ip = t.resolve(&conn_host).unwrap_or_else(|| conn_host.clone());
             run.stderr
-                .push_str(&format!("*   Trying {ip}:{}...\n", u.port));
+                .push_str(&format!("*   Trying {ip}:{conn_port}...\n"));
         }
         let req = HttpRequest {
             method: method.clone(),
-            host: u.host.clone(),
-            port: u.port,
-            path: u.path.clone(),
+            host: conn_host.clone(),
+            port: conn_port,
+            path: target.clone(),
             user_agent: agent.clone(),
         };
         let r = match t.send(&req) {
             Ok(r) => r,
             Err(e) => {
                 if o.verbose {
-                    let ip = t.resolve(&u.host).unwrap_or_else(|| u.host.clone());
+                    let ip = t.resolve(&conn_host).unwrap_or_else(|| conn_host.clone());
                     let why = match &e {
                         NetError::Timeout { .. } => "Connection timed out",
                         _ => "Connection refused",
                     };
                     if !matches!(e, NetError::Unresolved(_) | NetError::BadUrl(_)) {
                         run.stderr.push_str(&format!(
-                            "* connect to {ip} port {} failed: {why}\n",
-                            u.port
+                            "* connect to {ip} port {conn_port} failed: {why}\n"
                         ));
                     }
                     run.stderr.push_str("* Closing connection\n");
@@ -343,10 +370,9 @@ pub fn run(args: &[String], t: &mut dyn Transport) -> CurlRun {
             }
         };
         if o.verbose {
-            let ip = t.resolve(&u.host).unwrap_or_else(|| u.host.clone());
+            let ip = t.resolve(&conn_host).unwrap_or_else(|| conn_host.clone());
             run.stderr.push_str(&format!(
-                "* Connected to {} ({ip}) port {}\n> {method} {} HTTP/1.1\n> Host: {host_header}\n> User-Agent: {agent}\n> Accept: */*\n",
-                u.host, u.port, u.path
+                "* Connected to {conn_host} ({ip}) port {conn_port}\n> {method} {target} HTTP/1.1\n> Host: {host_header}\n> User-Agent: {agent}\n> Accept: */*\n"
             ));
             for (k, v) in &o.headers {
                 if !k.eq_ignore_ascii_case("user-agent") {
@@ -507,6 +533,16 @@ mod tests {
         let mut f = Fake { files: Vec::new() };
         let argv: Vec<String> = args.split_whitespace().map(String::from).collect();
         (run(&argv, &mut f), f)
+    }
+
+    #[test]
+    fn proxy_addresses() {
+        let ok = |p: &str| proxy_address(p).unwrap();
+        assert_eq!(ok("goproxy:8080"), ("goproxy".into(), 8080));
+        assert_eq!(ok("http://10.244.1.3:8080/"), ("10.244.1.3".into(), 8080));
+        assert_eq!(ok("Proxy"), ("proxy".into(), 1080));
+        assert!(proxy_address("goproxy:http").is_err());
+        assert!(proxy_address("http://").is_err());
     }
 
     #[test]

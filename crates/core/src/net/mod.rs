@@ -4,6 +4,7 @@
 //! servers themselves are in [`servers`]; the programs that reach the network are in
 //! [`tools`], the server programs in [`daemons`].
 
+pub(crate) mod agnhost;
 pub mod browser;
 pub mod curl;
 pub(crate) mod daemons;
@@ -67,10 +68,14 @@ impl HttpResponse {
 pub fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
+        201 => "Created",
         301 => "Moved Permanently",
+        302 => "Found",
+        307 => "Temporary Redirect",
         403 => "Forbidden",
         404 => "Not Found",
         405 => "Not Allowed",
+        412 => "Precondition Failed",
         500 => "Internal Server Error",
         502 => "Bad Gateway",
         _ => "",

@@ -22,17 +22,30 @@ pub const PROGRAMS: &[Program<NetFn>] = &[
             System::Demo,
             System::DebugTools,
             System::Node,
+            System::Agnhost,
+            System::ServeHostname,
         ],
         |ex, argv, io| wget(ex, args(argv), io),
     ),
     Program::on(
         "curl",
-        &[System::Nginx, System::DebugTools, System::Node],
+        &[
+            System::Nginx,
+            System::DebugTools,
+            System::Node,
+            System::Agnhost,
+        ],
         |ex, argv, io| curl(ex, args(argv), io),
     ),
     Program::on(
         "nslookup",
-        &[System::Busybox, System::Demo, System::DebugTools],
+        &[
+            System::Busybox,
+            System::Demo,
+            System::DebugTools,
+            System::Agnhost,
+            System::ServeHostname,
+        ],
         |ex, argv, io| nslookup(ex, args(argv), io),
     ),
     Program::on(
@@ -47,10 +60,66 @@ pub const PROGRAMS: &[Program<NetFn>] = &[
             System::Demo,
             System::DebugTools,
             System::Node,
+            System::Agnhost,
+            System::ServeHostname,
         ],
         |ex, argv, io| nc(ex, args(argv), io),
     ),
+    Program::on("etcdctl", &[System::Etcd], |ex, argv, io| {
+        etcdctl(ex, args(argv), io)
+    }),
 ];
+
+/// `etcdctl [--endpoints=URLS] endpoint health`: whether each endpoint answers (the
+/// rest of etcdctl is not emulated).
+fn etcdctl(ex: &mut Ex, args: &[String], io: &Io) -> Flow {
+    let endpoints = args
+        .iter()
+        .find_map(|a| a.strip_prefix("--endpoints="))
+        .unwrap_or("127.0.0.1:2379")
+        .to_string();
+    let words: Vec<&str> = args
+        .iter()
+        .filter(|a| !a.starts_with("--"))
+        .map(String::as_str)
+        .collect();
+    if words != ["endpoint", "health"] {
+        ex.err(
+            io,
+            "Error: this emulated etcdctl knows only `etcdctl endpoint health`\n",
+        );
+        return done(ex, 1);
+    }
+    let mut healthy = true;
+    for ep in endpoints.split(',') {
+        let hostport = ep
+            .trim_start_matches("http://")
+            .trim_start_matches("https://");
+        let (host, port) = hostport
+            .rsplit_once(':')
+            .map_or((hostport, 2379), |(h, p)| (h, p.parse().unwrap_or(2379)));
+        match ex.host.connect(host, port) {
+            Ok(()) => ex.out(
+                io,
+                &format!("{ep} is healthy: successfully committed proposal: took = 1.718417ms\n"),
+            ),
+            Err(_) => {
+                healthy = false;
+                ex.err(
+                    io,
+                    &format!(
+                        "{ep} is unhealthy: failed to commit proposal: context deadline exceeded\n"
+                    ),
+                );
+            }
+        }
+    }
+    if healthy {
+        return done(ex, 0);
+    }
+    ex.err(io, "Error: unhealthy cluster\n");
+    done(ex, 1)
+}
 
 fn http_error(prog: &str, e: &NetError) -> (String, i32) {
     if prog == "curl" {
@@ -318,7 +387,7 @@ fn redis_cli(ex: &mut Ex, args: &[String], io: &Io) -> Flow {
 /// response) or redis (inline commands get RESP replies); `-z` only checks that
 /// something listens. Busybox's wording in containers, OpenBSD netcat's on nodes.
 fn nc(ex: &mut Ex, args: &[String], io: &Io) -> Flow {
-    let openbsd = ex.p.system == System::Node;
+    let openbsd = matches!(ex.p.system, System::Node | System::Agnhost);
     let (mut zero, mut verbose) = (false, false);
     let mut positional = Vec::new();
     let mut i = 0;

@@ -46,6 +46,32 @@ pub enum System {
     /// A node: Ubuntu with bash, sudo, coreutils, git, curl, and kubectl on the
     /// control plane.
     Node,
+    /// registry.k8s.io/e2e-test-images/agnhost: Alpine (busybox) with bash, curl, nc
+    /// and the `/agnhost` test server.
+    Agnhost,
+    /// registry.k8s.io/serve_hostname (the docs' Service walkthroughs): busybox with
+    /// `/serve_hostname`.
+    ServeHostname,
+    /// registry.k8s.io/goproxy: a scratch image holding only `/goproxy`.
+    Goproxy,
+    /// registry.k8s.io/etcd: distroless, with etcd, etcdctl and etcdutl and no shell.
+    Etcd,
+}
+
+impl System {
+    /// Whether the image has a shell (and the programs every shell has). Scratch and
+    /// distroless images have only their own binaries.
+    pub fn has_shell(self) -> bool {
+        !matches!(self, System::Goproxy | System::Etcd)
+    }
+
+    /// Whether its shell and tools are busybox's (their messages are busybox's).
+    pub fn is_busybox(self) -> bool {
+        matches!(
+            self,
+            System::Busybox | System::Demo | System::Agnhost | System::ServeHostname
+        )
+    }
 }
 
 /// What a process is doing between runs.
@@ -77,6 +103,33 @@ pub enum Server {
     Proxy { port: u16, upstream: String },
     /// `busybox httpd` / `python -m http.server`-like static server over `root`.
     Static { port: u16, root: String },
+    /// `agnhost liveness`: HTTP on 8080, `/healthz` healthy for 10 s after `started`.
+    Liveness { started: SimTime },
+    /// `agnhost netexec`: HTTP on `http_port` (and UDP on `udp_port`), since `started`.
+    Netexec {
+        http_port: u16,
+        udp_port: Option<u16>,
+        started: SimTime,
+    },
+    /// `agnhost serve-hostname`: HTTP on `port` answering the pod's hostname.
+    ServeHostname { port: u16 },
+    /// `agnhost pause`: listens nowhere, exits 2 on TERM.
+    Paused,
+    /// `agnhost grpc-health-checking`: the gRPC health service for `service` on
+    /// `port`, SERVING until `delay_unhealthy_ms` after `started` (never NOT_SERVING
+    /// when `None`) or until `/make-not-serving` on `http_port` forces it (`forced`).
+    GrpcHealthChecking {
+        port: u16,
+        http_port: u16,
+        service: String,
+        delay_unhealthy_ms: Option<u64>,
+        started: SimTime,
+        forced: Option<bool>,
+    },
+    /// `/goproxy`: an HTTP proxy on 8080.
+    Goproxy,
+    /// etcd: gRPC (and HTTP) on its client port, the gRPC health service SERVING.
+    Etcd { port: u16 },
 }
 
 impl Server {
@@ -90,17 +143,40 @@ impl Server {
             // socat exits on TERM, reporting the signal.
             Server::Proxy { .. } => Some(143),
             Server::Static { .. } => None,
+            // Go's default for TERM: the runtime exits with status 2.
+            Server::Liveness { .. }
+            | Server::Netexec { .. }
+            | Server::GrpcHealthChecking { .. }
+            | Server::Goproxy
+            | Server::Paused => Some(2),
+            // serve-hostname catches TERM and waits 60 s for the pod's deletion.
+            Server::ServeHostname { .. } => None,
+            // etcd shuts down gracefully.
+            Server::Etcd { .. } => Some(0),
         }
     }
 
-    pub fn port(&self) -> u16 {
-        match self {
+    /// Whether it listens on TCP `port` (its [`Server::port`], or a second one).
+    pub fn listens_on(&self, port: u16) -> bool {
+        self.port() == Some(port)
+            || matches!(self, Server::GrpcHealthChecking { http_port, .. } if *http_port == port)
+    }
+
+    /// The TCP port it listens on (`None`: it listens nowhere).
+    pub fn port(&self) -> Option<u16> {
+        Some(match self {
             Server::Nginx => 80,
             Server::Demo { port, .. } => *port,
             Server::Redis { .. } => 6379,
             Server::Proxy { port, .. } => *port,
             Server::Static { port, .. } => *port,
-        }
+            Server::Liveness { .. } | Server::Goproxy => 8080,
+            Server::Netexec { http_port, .. } => *http_port,
+            Server::ServeHostname { port }
+            | Server::Etcd { port }
+            | Server::GrpcHealthChecking { port, .. } => *port,
+            Server::Paused => return None,
+        })
     }
 }
 
@@ -421,9 +497,22 @@ impl Process {
         std::iter::once(&mut self.state)
             .chain(self.jobs.iter_mut().map(|j| &mut j.state))
             .find_map(|s| match s {
-                State::Serving(srv) if srv.port() == port => Some(srv),
+                State::Serving(srv) if srv.listens_on(port) => Some(srv),
                 _ => None,
             })
+    }
+
+    /// The server listening on `port` in this process or its jobs exits with `code`.
+    pub fn exit_server(&mut self, port: u16, code: i32) {
+        let state = std::iter::once(&mut self.state)
+            .chain(self.jobs.iter_mut().map(|j| &mut j.state))
+            .find(|s| matches!(s, State::Serving(srv) if srv.listens_on(port)));
+        if let Some(s) = state {
+            *s = State::Exited(code);
+        }
+        if matches!(self.state, State::Exited(_)) {
+            self.status = code;
+        }
     }
 
     fn run_main(&mut self, host: &mut dyn Host) {

@@ -5,7 +5,7 @@
 use super::{args, done, Program, ShellFn};
 use crate::fs::{self, normalize, Errno};
 use crate::shell::exec::{Exec, Flow, Io};
-use crate::shell::{State, System};
+use crate::shell::State;
 
 pub(super) const PROGRAMS: &[Program<ShellFn>] = &[
     Program::every("yes", yes),
@@ -306,7 +306,7 @@ fn dd(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
             // The simulated disk copies a gigabyte a second.
             let secs = 0.000_012 + bytes as f64 / 1e9;
             let rate = bytes as f64 / secs;
-            report.push_str(&if matches!(ex.p.system, System::Busybox | System::Demo) {
+            report.push_str(&if ex.p.system.is_busybox() {
                 format!(
                     "{bytes} bytes ({}B) copied, {secs:.6} seconds, {}B/s\n",
                     human(bytes as f64, false)

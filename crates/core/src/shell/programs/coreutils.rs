@@ -4,7 +4,6 @@ use super::{args, base, done, Program, ShellFn};
 use crate::clock::SimTime;
 use crate::fs::{self, normalize, user_name, Errno};
 use crate::shell::exec::{Exec, Flow, Io};
-use crate::shell::System;
 
 pub(super) const PROGRAMS: &[Program<ShellFn>] = &[
     Program::every("cat", |ex, argv, io| cat(ex, args(argv), io)),
@@ -219,7 +218,7 @@ fn ls(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
                 files.push((p.clone(), st))
             }
             Err(e) => {
-                let msg = if ex.p.system == System::Busybox || ex.p.system == System::Demo {
+                let msg = if ex.p.system.is_busybox() {
                     format!("ls: {p}: {e}\n")
                 } else {
                     format!("ls: cannot access '{p}': {e}\n")

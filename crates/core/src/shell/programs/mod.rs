@@ -187,7 +187,7 @@ pub fn flatten<F: Copy, T>(
 /// Whether a program registered for `on` exists on `system`.
 pub fn runs_on(on: On, system: System) -> bool {
     match on {
-        On::Every => true,
+        On::Every => system.has_shell(),
         On::Only(systems) => systems.contains(&system),
     }
 }
@@ -287,7 +287,7 @@ pub fn run(ex: &mut Exec, argv: &[String], io: &Io) -> Flow {
         let shell = ex.shell_name().to_string();
         let msg = match found.kind() {
             _ if prog == "yes" => format!("yes: standard output: {e}\n"),
-            Kind::Builtin if matches!(ex.p.system, System::Busybox | System::Demo) => {
+            Kind::Builtin if ex.p.system.is_busybox() => {
                 format!("{shell}: write error: {e}\n")
             }
             Kind::Builtin => format!("{shell}: {prog}: write error: {e}\n"),
@@ -337,6 +337,10 @@ mod tests {
             System::Demo,
             System::DebugTools,
             System::Node,
+            System::Agnhost,
+            System::ServeHostname,
+            System::Goproxy,
+            System::Etcd,
         ];
         for system in systems {
             for name in &names {
