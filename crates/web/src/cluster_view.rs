@@ -21,6 +21,8 @@ pub enum Msg {
     Cordon(String, bool),
     /// Start (true) or stop (false) a node's kubelet, as `systemctl` on the node would.
     Kubelet(String, bool),
+    /// Escape in the cluster view: nothing selected (the inspector shows the lessons).
+    Deselect,
 }
 
 /// What the node cards show besides the API objects: the cards are worked out again
@@ -47,6 +49,8 @@ pub struct ClusterView {
     pub motion: Motion,
     cards: RefCell<CardCache>,
     chips: RefCell<ChipCache>,
+    /// Escape in the cluster view.
+    on_key: Callback<KeyboardEvent>,
 }
 
 impl ClusterView {
@@ -61,6 +65,14 @@ impl ClusterView {
             motion: Motion::default(),
             cards: RefCell::default(),
             chips: RefCell::default(),
+            on_key: {
+                let send = send.clone();
+                Callback::from(move |e: KeyboardEvent| {
+                    if e.key() == "Escape" {
+                        send.emit(Msg::Deselect);
+                    }
+                })
+            },
         }
     }
 
@@ -84,7 +96,7 @@ impl ClusterView {
                 cluster.set_kubelet_running(&node, running);
                 Outcome::render()
             }
-            Msg::Select(_) | Msg::Inspect(_) => Outcome::quiet(),
+            Msg::Select(_) | Msg::Inspect(_) | Msg::Deselect => Outcome::quiet(),
         }
     }
 
@@ -95,7 +107,7 @@ impl ClusterView {
         };
         let cards = self.node_cards(cluster, selected);
         html! {
-            <section class="cluster" aria-label="Cluster">
+            <section class="cluster" aria-label="Cluster" onkeydown={self.on_key.clone()}>
                 { self.pending_lane(cluster, selected) }
                 <div class="nodes">
                     { for cards.iter().map(|data| {

@@ -28,6 +28,8 @@ pub struct Inspector {
 }
 
 pub enum Msg {
+    /// Close the inspector: back to the lessons.
+    Close,
     /// Show a pod (`namespace/name`).
     Select(String),
     /// Show a node.
@@ -59,6 +61,12 @@ struct Ctx<'a> {
 impl Inspector {
     pub fn update(&mut self, cluster: &mut Cluster, msg: Msg) -> Outcome {
         match msg {
+            Msg::Close => {
+                self.selected = None;
+                self.action_result = None;
+                self.served = None;
+                Outcome::render()
+            }
             Msg::Select(key) => {
                 self.selected = Some(Selected::Pod(key));
                 Outcome::render()
@@ -168,8 +176,34 @@ fn inspector(app: &Ctx, lessons: Html) -> Html {
     }
 }
 
-fn gone(what: &str) -> Html {
-    html! { <aside class="inspector"><p class="hint">{ format!("{what} no longer exists.") }</p></aside> }
+/// Escape anywhere in the inspector closes it.
+fn on_escape(send: &Callback<Msg>) -> Callback<KeyboardEvent> {
+    let send = send.clone();
+    Callback::from(move |e: KeyboardEvent| {
+        if e.key() == "Escape" {
+            send.emit(Msg::Close);
+        }
+    })
+}
+
+/// The control that closes the inspector and goes back to the lessons.
+fn close_button(send: &Callback<Msg>) -> Html {
+    html! {
+        <button class="close" data-action="close-inspector" title="Back to the lessons (Esc)"
+            aria-label="Close the inspector and go back to the lessons"
+            onclick={send.reform(|_| Msg::Close)}>{"\u{2190} Lessons"}</button>
+    }
+}
+
+fn gone(what: &str, send: &Callback<Msg>) -> Html {
+    html! {
+        <aside class="inspector" aria-label="Inspector" onkeydown={on_escape(send)}>
+            <div class="inspector-title">
+                <p class="hint">{ format!("{what} no longer exists.") }</p>
+                { close_button(send) }
+            </div>
+        </aside>
+    }
 }
 
 fn pod_inspector(app: &Ctx, key: &str) -> Html {
@@ -177,17 +211,18 @@ fn pod_inspector(app: &Ctx, key: &str) -> Html {
         .split_once('/')
         .and_then(|(ns, n)| app.cluster.api().pods.get(ns, n));
     let Some(pod) = pod else {
-        return gone(key);
+        return gone(key, app.send);
     };
     let uid = pod.metadata.uid.clone().unwrap_or_default();
     let events = app.cluster.api().events_for(&uid);
     let target = key.to_string();
     let node = pod.spec.as_ref().and_then(|s| s.node_name.clone());
     html! {
-        <aside class="inspector" aria-label="Inspector" data-inspect={key.to_string()}>
+        <aside class="inspector" aria-label="Inspector" data-inspect={key.to_string()} onkeydown={on_escape(app.send)}>
             <div class="inspector-title">
                 <h2>{ key }</h2>
                 <button data-action="delete" onclick={app.send.reform(move |_| Msg::DeletePod(target.clone()))}>{"Delete"}</button>
+                { close_button(app.send) }
             </div>
             <dl class="facts">
                 <dt>{"Status"}</dt><dd>{ printers::pod_status(pod) }</dd>
@@ -485,7 +520,7 @@ fn served_section(app: &Ctx, pod: &Pod, key: &str) -> Html {
 
 fn node_inspector(app: &Ctx, name: &str) -> Html {
     let Some(node) = app.cluster.api().nodes.get("", name) else {
-        return gone(&format!("node/{name}"));
+        return gone(&format!("node/{name}"), app.send);
     };
     let n = name.to_string();
     let kubectl = |args: Vec<String>| app.send.reform(move |_| Msg::Kubectl(args.clone()));
@@ -538,8 +573,8 @@ fn node_inspector(app: &Ctx, name: &str) -> Html {
         })
     };
     html! {
-        <aside class="inspector" aria-label="Inspector" data-inspect={format!("node/{name}")}>
-            <div class="inspector-title"><h2>{ format!("node/{name}") }</h2></div>
+        <aside class="inspector" aria-label="Inspector" data-inspect={format!("node/{name}")} onkeydown={on_escape(app.send)}>
+            <div class="inspector-title"><h2>{ format!("node/{name}") }</h2>{ close_button(app.send) }</div>
             <div class="node-actions">
                 <button data-action="cordon" onclick={kubectl(vec![if cordoned { "uncordon" } else { "cordon" }.into(), n.clone()])}>
                     { if cordoned { "Uncordon" } else { "Cordon" } }

@@ -350,6 +350,7 @@ impl App {
             Msg::Cluster(cluster_view::Msg::Select(key)) => {
                 self.inspect(inspector::Msg::Select(key))
             }
+            Msg::Cluster(cluster_view::Msg::Deselect) => self.inspect(inspector::Msg::Close),
             Msg::Cluster(cluster_view::Msg::Inspect(node)) => {
                 self.inspect(inspector::Msg::SelectNode(node))
             }
