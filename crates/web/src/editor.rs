@@ -225,7 +225,9 @@ fn pane(props: &PaneProps) -> Html {
         .get(open)
         .map_or((EDITOR_FILE, ""), |f| (f.name.as_str(), f.text.as_str()));
     let report = &*props.report;
-    // The last Apply's diagnostics, marked on their lines while its text is shown.
+    // The last Apply's diagnostics, marked on their lines while its text is shown;
+    // once the text changes they are shown as stale.
+    let stale = !report.diagnostics.is_empty() && report.text != text;
     let marks: Vec<Mark> = if report.text == text {
         report
             .diagnostics
@@ -271,7 +273,10 @@ fn pane(props: &PaneProps) -> Html {
                     onclick={on(|| Msg::Apply)}>{"Apply"}</button>
             </div>
             <Code text={AttrValue::from(text.to_string())} marks={std::rc::Rc::new(marks)} oninput={props.edit.clone()} />
-            <div class="diagnostics" data-diagnostics="">
+            <div class={classes!("diagnostics", stale.then_some("stale"))} data-diagnostics="">
+                if stale {
+                    <div class="stale-note" data-stale="">{"From the last Apply: the text has changed since. Apply again to check it."}</div>
+                }
                 { for report.diagnostics.iter().map(|d| {
                     let sev = if d.severity == Severity::Error { "error" } else { "warning" };
                     html! {

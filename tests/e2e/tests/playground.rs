@@ -624,3 +624,98 @@ async fn a_commit_in_the_git_panel_reaches_the_page_through_the_sidecar() {
     s.screenshot("sidecar-serves-the-commit").await;
     s.finish().await;
 }
+
+/// A manifest longer than the pane: every line of the highlighted layer is drawn where
+/// the text is (the layer is as tall as the textarea, not clipped at the pane), the
+/// editor scrolls as one, and the pane has one scrollbar, not two.
+#[tokio::test(flavor = "multi_thread")]
+async fn long_manifests_are_drawn_to_the_last_line() {
+    let s = Session::open("long-manifest").await;
+    let mut text = String::from("apiVersion: v1\nkind: Pod\nmetadata:\n  name: long\n  labels:\n");
+    for i in 0..60 {
+        text.push_str(&format!("    l{i}: v{i}\n"));
+    }
+    text.push_str("spec:\n  containers:\n  - name: c\n    image: nginx\n");
+    s.type_manifest(&text).await;
+    s.wait_until(
+        "the highlighted layer to be as tall as the text",
+        "(() => { const h = document.querySelector('.code .highlight').getBoundingClientRect(); \
+         const t = document.querySelector('textarea[data-editor]').getBoundingClientRect(); \
+         return t.height > 1000 && h.height >= t.height - 1; })()",
+    )
+    .await;
+    let last_visible = s
+        .client
+        .execute(
+            "const e = document.querySelector('.editor'); e.scrollTop = e.scrollHeight; \
+             const pane = document.querySelector('.editor-pane'); \
+             return [pane.scrollHeight <= pane.clientHeight, \
+                     document.querySelector('.code .highlight').textContent.includes('image: nginx')];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        last_visible,
+        serde_json::json!([true, true]),
+        "the pane scrolls only through its editor, and the layer holds the last line"
+    );
+    s.screenshot("long-manifest-bottom").await;
+    s.finish().await;
+}
+
+/// The inspector has a way back: its close control and Escape show the lessons again,
+/// also once the selected pod is gone.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_inspector_closes_back_to_the_lessons() {
+    let s = Session::open("inspector-close").await;
+    s.type_manifest(NGINX).await;
+    s.apply().await;
+    s.wait_for("[data-inspect='default/nginx']").await;
+    s.wait_for("button[data-action='close-inspector']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    s.wait_until(
+        "the lessons to show again",
+        "!document.querySelector('[data-inspect]') && !!document.querySelector('[data-lessons]')",
+    )
+    .await;
+    // Select the pod again, then Escape from inside the inspector.
+    s.wait_for("[data-pod='default/nginx']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    s.wait_for("[data-inspect='default/nginx'] button[data-action='delete']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    s.wait_until(
+        "the gone pod's note to offer the way back",
+        "document.querySelector('.inspector')?.textContent.includes('no longer exists')",
+    )
+    .await;
+    s.client
+        .execute(
+            "document.querySelector(\"button[data-action='close-inspector']\").focus();",
+            vec![],
+        )
+        .await
+        .unwrap();
+    s.client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys("\u{E00C}")
+        .await
+        .unwrap();
+    s.wait_until(
+        "Escape to show the lessons again",
+        "!document.querySelector('.inspector')?.textContent.includes('no longer exists')",
+    )
+    .await;
+    s.finish().await;
+}
