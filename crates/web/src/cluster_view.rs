@@ -287,6 +287,8 @@ impl ClusterView {
                         .and_then(|s| s.phase.clone())
                         .unwrap_or_else(|| "Pending".into()),
                     status: printers::pod_status(pod),
+                    not_ready: pod_not_ready(pod),
+                    ready: printers::pod_ready(pod),
                     selected: false,
                 };
                 let r = podlab_core::scheduler::framework::pod_requests(pod, false);
@@ -364,4 +366,17 @@ fn verdicts(
         out.insert(node.to_string(), verdict);
     }
     out
+}
+
+/// Running, but its Ready condition is not True.
+fn pod_not_ready(pod: &Pod) -> bool {
+    let Some(status) = pod.status.as_ref() else {
+        return false;
+    };
+    status.phase.as_deref() == Some("Running")
+        && !status
+            .conditions
+            .iter()
+            .flatten()
+            .any(|c| c.type_ == "Ready" && c.status == "True")
 }

@@ -11,6 +11,11 @@ pub struct Chip {
     pub name: String,
     pub phase: String,
     pub status: String,
+    /// Running but not Ready (a readiness probe failing, a container restarting): the
+    /// pod gets no Service traffic.
+    pub not_ready: bool,
+    /// The READY column (`1/2`).
+    pub ready: String,
     pub selected: bool,
 }
 
@@ -18,12 +23,13 @@ pub fn chip_html(c: &Chip, select: &Callback<String>) -> Html {
     let key = c.key.clone();
     let select = select.clone();
     html! {
-        <button key={c.key.clone()} class={classes!("pod", c.phase.to_lowercase(), c.selected.then_some("selected"))}
+        <button key={c.key.clone()} class={classes!("pod", c.phase.to_lowercase(), c.not_ready.then_some("not-ready"), c.selected.then_some("selected"))}
             data-pod={c.key.clone()} data-phase={c.phase.clone()} data-status={c.status.clone()}
-            title={format!("{}: {}", c.key, c.status)}
+            data-ready={c.ready.clone()}
+            title={format!("{}: {}, {} ready{}", c.key, c.status, c.ready, if c.not_ready { " (not Ready: no Service traffic)" } else { "" })}
             onclick={move |_| select.emit(key.clone())}>
             <span class="pod-name">{ &c.name }</span>
-            <span class="pod-status">{ &c.status }</span>
+            <span class="pod-status">{ &c.status }{ if c.not_ready { format!(" {}", c.ready) } else { String::new() } }</span>
         </button>
     }
 }
