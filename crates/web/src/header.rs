@@ -26,6 +26,10 @@ pub struct HeaderProps {
     pub theme: Theme,
     /// The last share link made, shown for copying.
     pub share_url: Option<AttrValue>,
+    /// Whether the link was copied to the clipboard (None: not tried yet).
+    pub share_copied: Option<bool>,
+    /// The notice's close button.
+    pub dismiss: Callback<()>,
     pub clock: Callback<Clock>,
     pub save: Callback<persist::Msg>,
 }
@@ -38,7 +42,13 @@ pub fn header(h: &HeaderProps) -> Html {
     html! {
         <header class="topbar">
             <h1 class="brand">{"Podlab"}</h1>
-            { for h.notice.clone().map(|n| html! { <div class="notice" role="alert" data-notice="">{ n }</div> }) }
+            { for h.notice.clone().map(|n| html! {
+                <div class="notice" role="alert" data-notice="">
+                    { n }
+                    <button class="close" data-action="dismiss-notice" aria-label="Dismiss the notice" title="Dismiss"
+                        onclick={h.dismiss.reform(|_| ())}>{"\u{d7}"}</button>
+                </div>
+            }) }
             <span class="version">{ format!("Kubernetes {}", podlab_core::model::KUBERNETES_VERSION) }</span>
             <div class="clock" role="group" aria-label="Simulated clock">
                 <button data-action="play" onclick={clock.reform(|_| Clock::TogglePlay)}
@@ -50,6 +60,9 @@ pub fn header(h: &HeaderProps) -> Html {
                 <button data-action="next-event" title="Jump to the next moment something is due (a container, a timer, a controller)"
                     onclick={clock.reform(|_| Clock::NextEvent)}>{"Next event"}</button>
                 <span class="time" data-clock={h.now.0.to_string()}>{ clock_text(h.now) }</span>
+                if !h.playing {
+                    <span class="paused" data-paused="" role="status">{"Paused"}</span>
+                }
                 { for speeds.iter().map(|&s| html! {
                     <button class={classes!("speed", (h.speed == s).then_some("active"))} data-speed={s.to_string()}
                         onclick={clock.reform(move |_| Clock::SetSpeed(s))}>{ format!("{s}×") }</button>
@@ -64,12 +77,21 @@ pub fn header(h: &HeaderProps) -> Html {
                 <button data-action="share" onclick={save.reform(|_| persist::Msg::Share)}
                     title="A link that opens this workspace (manifest, cluster, clock, lesson) in any browser">{"Share"}</button>
                 { for h.share_url.as_ref().map(|url| html! {
-                    <input class="share-url" data-share-url="" readonly=true value={url.clone()}
-                        aria-label="Share link (select and copy)"
-                        onfocus={Callback::from(|e: FocusEvent| {
-                            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-                            input.select();
-                        })} />
+                    <div class="share-pop" data-share-pop="">
+                        <span class="share-status" role="status" data-share-copied={h.share_copied.map(|c| c.to_string()).unwrap_or_default()}>{
+                            match h.share_copied {
+                                Some(true) => "Link copied to the clipboard.",
+                                Some(false) => "Select the link and copy it:",
+                                None => "The link:",
+                            }
+                        }</span>
+                        <input class="share-url" data-share-url="" readonly=true value={url.clone()}
+                            aria-label="Share link (select and copy)"
+                            onfocus={Callback::from(|e: FocusEvent| {
+                                let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+                                input.select();
+                            })} />
+                    </div>
                 }) }
             </div>
         </header>

@@ -64,6 +64,8 @@ pub enum Msg {
     Tools(tools::Msg),
     Lessons(lessons::Msg),
     Persist(persist::Msg),
+    /// The notice's close button.
+    DismissNotice,
 }
 
 /// Each panel's way to send its messages, made once.
@@ -76,6 +78,7 @@ struct Senders {
     tools: Callback<tools::Msg>,
     lessons: Callback<lessons::Msg>,
     persist: Callback<persist::Msg>,
+    dismiss: Callback<()>,
 }
 
 impl Senders {
@@ -89,6 +92,7 @@ impl Senders {
             tools: link.callback(Msg::Tools),
             lessons: link.callback(Msg::Lessons),
             persist: link.callback(Msg::Persist),
+            dismiss: link.callback(|()| Msg::DismissNotice),
         }
     }
 }
@@ -300,6 +304,8 @@ impl Component for App {
                 <header::Header notice={self.notice.clone().map(AttrValue::from)} now={self.cluster.now()}
                     playing={self.playing} speed={self.speed} theme={self.persist.theme}
                     share_url={self.persist.share_url.clone().map(AttrValue::from)}
+                    share_copied={self.persist.share_copied}
+                    dismiss={s.dismiss.clone()}
                     clock={s.clock.clone()} save={s.persist.clone()} />
                 <main class={classes!("layout", (!o.panels.is_empty()).then_some("chosen-panels"))}>
                     { panel("editor", self.editor.view(&s.editor)) }
@@ -375,6 +381,7 @@ impl App {
                 self.lesson(msg);
                 true
             }
+            Msg::DismissNotice => self.notice.take().is_some(),
             Msg::Persist(msg) => {
                 let (e, c, l) = (&self.editor, &self.cluster, &self.lessons);
                 let done =
@@ -414,11 +421,13 @@ impl App {
             header::Clock::TogglePlay => self.playing = !self.playing,
             header::Clock::SetSpeed(s) => self.speed = s.clamp(1, 100),
             header::Clock::Step => {
+                self.notice = None;
                 self.cluster.advance(1000);
                 self.lessons.check(&self.cluster);
             }
             header::Clock::NextEvent => match self.cluster.next_event_time() {
                 Some(t) => {
+                    self.notice = None;
                     let now = self.cluster.now();
                     self.cluster.advance(t.0.saturating_sub(now.0));
                     self.lessons.check(&self.cluster);

@@ -81,6 +81,8 @@ pub struct Persistence {
     pub theme: Theme,
     /// The last share link made, shown for copying.
     pub share_url: Option<String>,
+    /// Whether that link went to the clipboard (None: not known yet).
+    pub share_copied: Option<bool>,
     /// Ticks since the workspace was last saved.
     since_save: u32,
     /// Ticks between periodic saves (longer once a save proved slow).
@@ -96,6 +98,8 @@ pub enum Msg {
     Share,
     /// The link (or why it could not be made).
     Shared(Result<String, String>),
+    /// Whether the link went to the clipboard.
+    Copied(bool),
 }
 
 /// What a persistence message did: whether to redraw, and a notice to show.
@@ -110,6 +114,7 @@ impl Persistence {
             embed,
             theme,
             share_url: None,
+            share_copied: None,
             since_save: 0,
             save_every: SAVE_EVERY_TICKS,
         }
@@ -156,7 +161,24 @@ impl Persistence {
                 done(false)
             }
             Msg::Shared(Ok(url)) => {
+                self.share_copied = None;
+                let send = send.clone();
+                let copy = url.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let copied = match web_sys::window() {
+                        Some(w) => {
+                            let promise = w.navigator().clipboard().write_text(&copy);
+                            wasm_bindgen_futures::JsFuture::from(promise).await.is_ok()
+                        }
+                        None => false,
+                    };
+                    send.emit(Msg::Copied(copied));
+                });
                 self.share_url = Some(url);
+                done(true)
+            }
+            Msg::Copied(copied) => {
+                self.share_copied = Some(copied);
                 done(true)
             }
             Msg::Shared(Err(e)) => Done {
