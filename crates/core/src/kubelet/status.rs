@@ -251,13 +251,28 @@ pub(super) fn write_status(pod: &mut Pod, work: &PodWork, now: SimTime) {
     let terminal = work.halted;
     let phase = phase(work, initialized, terminal);
     let all_done = phase == "Succeeded" || phase == "Failed";
+    let frozen = work.deadline_exceeded && status.phase.as_deref() == Some("Failed");
     status.phase = Some(phase.into());
     if work.deadline_exceeded {
         status.reason = Some(super::termination::DEADLINE_REASON.into());
         status.message = Some(super::termination::DEADLINE_MESSAGE.into());
     }
-    status.init_container_statuses = (!init_statuses.is_empty()).then_some(init_statuses);
-    status.container_statuses = Some(statuses);
+    if frozen {
+        // Past its deadline the pod's status is final: its containers are no longer
+        // ready, and the states they had then stay (kubectl keeps showing
+        // DeadlineExceeded, READY 0/1).
+        for c in status
+            .init_container_statuses
+            .iter_mut()
+            .flatten()
+            .chain(status.container_statuses.iter_mut().flatten())
+        {
+            c.ready = false;
+        }
+    } else {
+        status.init_container_statuses = (!init_statuses.is_empty()).then_some(init_statuses);
+        status.container_statuses = Some(statuses);
+    }
     let initialized = initialized || phase == "Succeeded";
 
     let ready_reason = (!all_ready).then_some(if all_done || work.failed {
