@@ -65,7 +65,7 @@ impl PodWork {
     pub(super) fn due(&self) -> Option<SimTime> {
         let deadline = self
             .active_deadline
-            .filter(|_| !self.halted && !self.stopping());
+            .filter(|_| !self.stopping() && !self.done());
         self.init
             .iter()
             .chain(&self.containers)
@@ -85,10 +85,23 @@ impl PodWork {
     /// Whether the kubelet has a reason to kill the pod now (see
     /// [`Kubelet::should_kill`]), cheaply, without the pod.
     pub(super) fn kill_due(&self, now: SimTime) -> bool {
-        !self.stopping()
-            && (self.active_deadline.is_some_and(|d| d <= now)
-                || (self.init.iter().any(|c| c.sidecar)
-                    && super::sidecars::apps_finished(self.restart_policy, &self.containers)))
+        if self.stopping() {
+            return false;
+        }
+        if self.done() {
+            // Nothing is left to run: the sidecars are stopped (and not restarted).
+            self.init
+                .iter()
+                .any(|c| c.sidecar && !matches!(c.phase, Phase::Idle))
+        } else {
+            self.active_deadline.is_some_and(|d| d <= now)
+        }
+    }
+
+    /// Nothing more runs or restarts here but sidecars: an init container failed for
+    /// good, or (restartPolicy Never, OnFailure) every app container is done.
+    pub(super) fn done(&self) -> bool {
+        self.failed || super::sidecars::apps_finished(self.restart_policy, &self.containers)
     }
 }
 

@@ -223,7 +223,7 @@ impl Kubelet {
         if work.stopping() || work.halted {
             return false;
         }
-        if work.active_deadline.is_some_and(|d| d <= now) {
+        if !work.done() && work.active_deadline.is_some_and(|d| d <= now) {
             work.deadline_exceeded = true;
             work.killing = Some(now.plus_ms(grace_ms(pod)));
             ctx.event(DEADLINE_REASON, DEADLINE_MESSAGE.into(), false, None);
@@ -233,7 +233,7 @@ impl Kubelet {
             .init
             .iter()
             .any(|c| c.sidecar && !matches!(c.phase, Phase::Idle));
-        if sidecar_runs && super::sidecars::apps_finished(work.restart_policy, &work.containers) {
+        if sidecar_runs && work.done() {
             work.killing = Some(now.plus_ms(grace_ms(pod)));
             return true;
         }
