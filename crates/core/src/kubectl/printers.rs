@@ -277,6 +277,132 @@ mod tests {
             "NAME   READY   STATUS\ntea    1/1     Running\n"
         );
     }
+
+    /// A pod from YAML (its status included), as the API server would hand it out.
+    fn pod(yaml: &str) -> Pod {
+        let text = format!("apiVersion: v1\nkind: Pod\n{yaml}");
+        let decoded = crate::manifest::decode("t.yaml", &text, crate::manifest::Validation::Strict)
+            .expect("a valid pod");
+        match decoded.manifests.into_iter().next().map(|m| m.object) {
+            Some(crate::model::Object::Pod(p)) => *p,
+            _ => panic!("not a pod"),
+        }
+    }
+
+    const SIDECAR_SPEC: &str = "metadata: {name: p}
+spec:
+  initContainers:
+  - {name: side, image: busybox, restartPolicy: Always}
+  - {name: setup, image: busybox}
+  containers:
+  - {name: app, image: nginx}
+";
+
+    /// printPod's cells for pods with a native sidecar: the sidecar counts in READY
+    /// once started and ready, a started sidecar does not hold up `Init:N/M`, and a
+    /// crashing sidecar shows through after initialization.
+    #[test]
+    fn sidecars_count_in_ready_and_status() {
+        let running = "{running: {startedAt: '2026-01-05T09:00:00Z'}}";
+        let cases = [
+            (
+                format!(
+                    "  initContainerStatuses:
+  - {{name: side, ready: true, started: true, restartCount: 0, image: busybox, imageID: '', state: {running}}}
+  - {{name: setup, ready: false, started: true, restartCount: 0, image: busybox, imageID: '', state: {running}}}
+  containerStatuses:
+  - {{name: app, ready: false, restartCount: 0, image: nginx, imageID: '', state: {{waiting: {{reason: PodInitializing}}}}}}
+  conditions:
+  - {{type: Initialized, status: 'False'}}
+"
+                ),
+                ("1/2", "Init:1/2", "0"),
+            ),
+            (
+                format!(
+                    "  initContainerStatuses:
+  - {{name: side, ready: true, started: true, restartCount: 0, image: busybox, imageID: '', state: {running}}}
+  - {{name: setup, ready: true, started: false, restartCount: 0, image: busybox, imageID: '', state: {{terminated: {{exitCode: 0, reason: Completed}}}}}}
+  containerStatuses:
+  - {{name: app, ready: true, restartCount: 0, image: nginx, imageID: '', state: {running}}}
+  conditions:
+  - {{type: Initialized, status: 'True'}}
+  - {{type: Ready, status: 'True'}}
+"
+                ),
+                ("2/2", "Running", "0"),
+            ),
+            (
+                format!(
+                    "  initContainerStatuses:
+  - {{name: side, ready: false, started: false, restartCount: 3, image: busybox, imageID: '', state: {{waiting: {{reason: CrashLoopBackOff}}}}}}
+  - {{name: setup, ready: true, started: false, restartCount: 2, image: busybox, imageID: '', state: {{terminated: {{exitCode: 0, reason: Completed}}}}}}
+  containerStatuses:
+  - {{name: app, ready: true, restartCount: 1, image: nginx, imageID: '', state: {running}}}
+  conditions:
+  - {{type: Initialized, status: 'True'}}
+"
+                ),
+                // Restarts of the sidecar and the app, not of the regular init container.
+                ("1/2", "Init:CrashLoopBackOff", "4"),
+            ),
+        ];
+        for (status, (ready, shown, restarts)) in cases {
+            let p = pod(&format!(
+                "{SIDECAR_SPEC}status:\n  phase: Running\n{status}"
+            ));
+            let row = PodRow::of(&p);
+            assert_eq!(
+                (
+                    format!("{}/{}", row.ready, row.total).as_str(),
+                    row.status.as_str(),
+                    row.restarts.to_string().as_str()
+                ),
+                (ready, shown, restarts),
+                "{status}"
+            );
+        }
+    }
+
+    /// A deleted pod that reached a terminal phase shows it, not Terminating; a
+    /// Completed container beside a running one shows Running, or NotReady.
+    #[test]
+    fn terminal_phases_outrank_terminating() {
+        let base = "metadata: {name: p, deletionTimestamp: '2026-01-05T09:00:30Z'}
+spec:
+  containers:
+  - {name: a, image: nginx}
+status:
+  phase: PHASE
+  containerStatuses:
+  - {name: a, ready: false, restartCount: 0, image: nginx, imageID: '', state: {terminated: {exitCode: 0, reason: Completed}}}
+";
+        assert_eq!(
+            pod_status(&pod(&base.replace("PHASE", "Succeeded"))),
+            "Completed"
+        );
+        assert_eq!(
+            pod_status(&pod(&base.replace("PHASE", "Running"))),
+            "Terminating"
+        );
+        let two = "metadata: {name: p}
+spec:
+  containers:
+  - {name: a, image: nginx}
+  - {name: b, image: nginx}
+status:
+  phase: Running
+  conditions: [{type: Ready, status: READY}]
+  containerStatuses:
+  - {name: a, ready: true, restartCount: 0, image: nginx, imageID: '', state: {running: {}}}
+  - {name: b, ready: false, restartCount: 0, image: nginx, imageID: '', state: {terminated: {exitCode: 0, reason: Completed}}}
+";
+        assert_eq!(pod_status(&pod(&two.replace("READY", "'True'"))), "Running");
+        assert_eq!(
+            pod_status(&pod(&two.replace("READY", "'False'"))),
+            "NotReady"
+        );
+    }
 }
 
 /// kubectl's AGE column (`duration.HumanDuration`).

@@ -323,3 +323,81 @@ pub(super) fn write_status(pod: &mut Pod, work: &PodWork, now: SimTime) {
             .unwrap_or(order.len())
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keyed::Keyed;
+
+    fn work(policy: RestartPolicy, sidecar: Option<Phase>, app: Phase) -> PodWork {
+        let c = |name: &str, sidecar: bool, phase: Phase| {
+            let mut w = Work::new(&Container {
+                name: name.into(),
+                restart_policy: sidecar.then(|| "Always".to_string()),
+                ..Default::default()
+            });
+            w.phase = phase;
+            w
+        };
+        PodWork {
+            namespace: "default".into(),
+            name: "p".into(),
+            node: "n".into(),
+            init: sidecar.map(|p| c("side", true, p)).into_iter().collect(),
+            containers: vec![c("app", false, app)],
+            volumes: Keyed::new(),
+            mount_error: None,
+            failed: false,
+            pod_ip: String::new(),
+            restart_policy: policy,
+            terminating: None,
+            killing: None,
+            halted: false,
+            active_deadline: None,
+            deadline_exceeded: false,
+        }
+    }
+
+    fn ended(code: i32) -> Phase {
+        Phase::Terminated {
+            code,
+            reason: if code == 0 { "Completed" } else { "Error" }.into(),
+            started: SimTime(0),
+            finished: SimTime(1),
+            message: None,
+        }
+    }
+
+    /// getPhase: sidecars count as running but never as stopped; a pod whose
+    /// containers restart stays Running between runs; a killed pod is terminal.
+    #[test]
+    fn phases_as_get_phase_counts_them() {
+        let run = Phase::Running { since: SimTime(0) };
+        use RestartPolicy::*;
+        let cases = [
+            (work(Always, None, Phase::Idle), false, "Pending"),
+            (work(Always, None, run.clone()), false, "Running"),
+            (work(Always, None, ended(1)), false, "Running"),
+            (work(Never, None, ended(0)), false, "Succeeded"),
+            (work(Never, None, ended(1)), false, "Failed"),
+            (work(OnFailure, None, ended(1)), false, "Running"),
+            (work(Always, None, ended(0)), true, "Succeeded"),
+            (work(Always, None, ended(137)), true, "Failed"),
+            // A sidecar not started yet keeps the pod Pending.
+            (
+                work(Never, Some(Phase::Pulling), Phase::Idle),
+                false,
+                "Pending",
+            ),
+            // A running sidecar keeps a finished pod Running until it is stopped...
+            (work(Never, Some(run.clone()), ended(0)), false, "Running"),
+            // ...and once stopped (137) it does not fail the pod.
+            (work(Never, Some(ended(137)), ended(0)), true, "Succeeded"),
+        ];
+        for (i, (w, terminal, want)) in cases.into_iter().enumerate() {
+            let initialized = w.init.iter().all(sidecars::sidecar_started)
+                || !matches!(w.containers[0].phase, Phase::Idle);
+            assert_eq!(phase(&w, initialized, terminal), want, "case {i}");
+        }
+    }
+}
