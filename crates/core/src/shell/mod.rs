@@ -253,6 +253,9 @@ pub struct Process {
     /// A trapped signal that arrived: its action runs before the script goes on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pending_trap: Option<String>,
+    /// In `wait`: the shell sleeps until its background jobs have exited.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) waiting_jobs: bool,
     /// The script a trap's action interrupted, to go on with after it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     interrupted: Option<Box<Interrupted>>,
@@ -362,6 +365,7 @@ impl Process {
             sudo_until: None,
             traps: BTreeMap::new(),
             pending_trap: None,
+            waiting_jobs: false,
             interrupted: None,
             request: None,
             stdin: None,
@@ -397,6 +401,26 @@ impl Process {
                 break;
             }
         }
+        if self.waiting_jobs
+            && self.interrupted.is_none()
+            && !matches!(self.state, State::Exited(_))
+        {
+            // In `wait`: on when the jobs are gone, else asleep until one is due.
+            let live = self
+                .jobs
+                .iter()
+                .filter(|j| !matches!(j.state, State::Exited(_)));
+            let next = live.clone().filter_map(|j| match j.state {
+                State::Sleeping(t) => Some(t),
+                _ => None,
+            });
+            if live.count() == 0 {
+                self.state = State::Runnable;
+                self.run_main(host);
+            } else {
+                self.state = State::Sleeping(next.min().unwrap_or(SimTime(u64::MAX / 4)));
+            }
+        }
         if matches!(self.state, State::Exited(_)) {
             // The shell is gone; its jobs go with it (the container's init exited).
             self.jobs.clear();
@@ -427,6 +451,7 @@ impl Process {
             sudo_until: None,
             traps: self.traps.clone(),
             pending_trap: None,
+            waiting_jobs: false,
             interrupted: None,
             request: None,
             stdin: None,
@@ -480,6 +505,10 @@ impl Process {
             _ => match self.traps.get("TERM") {
                 Some(action) if !action.is_empty() => {
                     self.pending_trap = Some("TERM".into());
+                    if self.waiting_jobs {
+                        // A trapped signal ends `wait` at once.
+                        self.state = State::Runnable;
+                    }
                     Stop::Handling
                 }
                 _ => Stop::Ignored,

@@ -496,3 +496,29 @@ fn sigterm_runs_the_trap_after_the_current_sleep() {
     assert_eq!(text(q.take_output()), "tick 1\nnoted\ntick 2\n");
     assert_eq!(q.state, State::Sleeping(SimTime(11000)));
 }
+
+/// `wait` sleeps until the background jobs are gone; a trapped SIGTERM ends it at once.
+#[test]
+fn wait_for_jobs_and_the_signal_that_ends_it() {
+    let mut h = host();
+    let sh = |script: &str| {
+        Process::exec(
+            spawn(System::Busybox),
+            vec!["sh".into(), "-c".into(), script.into()],
+        )
+    };
+    let mut p = sh("sleep 5 & wait; echo jobs done");
+    p.run(&mut h);
+    assert_eq!(p.state, State::Sleeping(SimTime(6000)));
+    h.now = SimTime(6000);
+    p.run(&mut h);
+    assert_eq!(text(p.take_output()), "jobs done\n");
+    assert_eq!(p.state, State::Exited(0));
+
+    let mut q = sh("trap 'echo stopping; exit 0' TERM; sleep 3600 & wait");
+    q.run(&mut h);
+    assert_eq!(q.terminate(), Stop::Handling);
+    q.run(&mut h);
+    assert_eq!(text(q.take_output()), "stopping\n");
+    assert_eq!(q.state, State::Exited(0));
+}

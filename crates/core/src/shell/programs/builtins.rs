@@ -29,7 +29,25 @@ pub(super) const PROGRAMS: &[Program<ShellFn>] = &[
     Program::builtin("local", local),
     Program::builtin("return", return_),
     Program::builtin("trap", trap),
+    Program::builtin("wait", wait),
 ];
+
+/// `wait`: until every background job has exited (a trapped signal ends it sooner).
+fn wait(ex: &mut Exec, _argv: &[String], _io: &Io) -> Flow {
+    let live =
+        ex.p.jobs
+            .iter()
+            .any(|j| !matches!(j.state, State::Exited(_)));
+    if !live || !ex.can_suspend() {
+        ex.p.waiting_jobs = false;
+        return done(ex, 0);
+    }
+    ex.p.waiting_jobs = true;
+    // The shell sleeps while its jobs run; `Process::run` wakes it when they are gone.
+    ex.p.state = State::Sleeping(ex.now());
+    ex.status(0);
+    Flow::Suspend
+}
 
 /// The signals `trap` knows, by number: ash's names.
 const SIGNALS: &[(u8, &str)] = &[
