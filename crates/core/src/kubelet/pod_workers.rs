@@ -351,7 +351,9 @@ impl Kubelet {
             };
             // A later DELETE may shorten the grace period, never lengthen it.
             let first_sight = work.terminating.is_none();
-            let deadline = work.terminating.map_or(deleted_at, |d| d.min(deleted_at));
+            // The runtime gives a container at least 2 s from when it is told to stop.
+            let asked = deleted_at.max(now.plus_ms(super::termination::MIN_GRACE_MS));
+            let deadline = work.terminating.map_or(asked, |d| d.min(asked));
             work.terminating = Some(deadline);
             let running = self.stop_containers(&mut ctx, deadline, first_sight);
             let Some(work) = self.pods.get(&uid) else {

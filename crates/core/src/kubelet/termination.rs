@@ -36,6 +36,9 @@ const MAX_LOG_BYTES: usize = 2048;
 pub(super) const DEADLINE_REASON: &str = "DeadlineExceeded";
 pub(super) const DEADLINE_MESSAGE: &str =
     "Pod was active on the node longer than the specified deadline";
+/// kuberuntime's minimumGracePeriodInSeconds: a container told to stop gets at
+/// least this long before SIGKILL.
+pub(super) const MIN_GRACE_MS: u64 = 2_000;
 /// terminationGracePeriodSeconds when the pod does not say.
 const DEFAULT_GRACE_SECONDS: i64 = 30;
 
@@ -56,7 +59,7 @@ pub(super) fn grace_ms(pod: &Pod) -> u64 {
         .as_ref()
         .and_then(|s| s.termination_grace_period_seconds)
         .unwrap_or(DEFAULT_GRACE_SECONDS);
-    u64::try_from(secs).unwrap_or(0) * 1000
+    (u64::try_from(secs).unwrap_or(0) * 1000).max(MIN_GRACE_MS)
 }
 
 /// When a pod's activeDeadlineSeconds runs out, counted from its start time.
