@@ -293,8 +293,14 @@ impl Kubelet {
             }
         }
         // Containers that ended in these steps may let a stopping pod go on.
-        changed |= self.terminate(api, git, now);
-        changed |= self.kill_pass(api, git, now);
+        if self
+            .pods
+            .values()
+            .any(|w| w.terminating.is_some() || w.killing.is_some())
+        {
+            changed |= self.terminate(api, git, now);
+            changed |= self.kill_pass(api, git, now);
+        }
         changed
     }
 
