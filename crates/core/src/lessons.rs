@@ -80,6 +80,7 @@ pub struct Lesson {
 // The chapter's manifests (the CLI's transcripts use the same files).
 const DEMO_WEB_INIT: &str = include_str!("../lessons/demo-web-init.yaml");
 const DEMO_WEB_SIDECAR: &str = include_str!("../lessons/demo-web-sidecar.yaml");
+const DEMO_WEB_NATIVE_SIDECAR: &str = include_str!("../lessons/demo-web-native-sidecar.yaml");
 const SSD: &str = include_str!("../lessons/ssd.yaml");
 const NO_TOLERATION: &str = include_str!("../lessons/tolerate-none.yaml");
 const WITH_TOLERATION: &str = include_str!("../lessons/tolerate-equal.yaml");
@@ -205,6 +206,17 @@ pub fn lessons() -> Vec<Lesson> {
                     manifest: None,
                     command: None,
                     check: Check::ServesNewCommit { service: "demo-web", repo: DEMO_WEB_REPO, path: "index.html" },
+                },
+                Step {
+                    text: "The same sidecar, native (Kubernetes 1.29 and later): git-pull becomes an init container with restartPolicy: Always. It starts before nginx, so the site is cloned before nginx serves it, runs as long as the pod, restarts on its own, and counts in READY (2/2).",
+                    manifest: Some(DEMO_WEB_NATIVE_SIDECAR),
+                    command: Some("kubectl create -f pod.yaml"),
+                    check: Check::ExecOutput {
+                        pod: "demo-web-native",
+                        container: "demo-web",
+                        argv: &["ls", "/usr/share/nginx/html/index.html"],
+                        contains: "index.html",
+                    },
                 },
             ],
         },

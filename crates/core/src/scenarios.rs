@@ -9,7 +9,7 @@ use crate::Cluster;
 
 /// The SHA-1 of the snapshot [`determinism_fingerprint`] reaches. It changes whenever
 /// the simulation's behaviour changes; update it when that change is intended.
-pub const DETERMINISM_FINGERPRINT: &str = "ac47e8c854ecb75b7a0d7c565081115b9e91a7f9";
+pub const DETERMINISM_FINGERPRINT: &str = "b081e226562e4334973126155fa9032230bd60c5";
 
 const REPO: &str = "https://github.com/ansilh/k8s-demo-web.git";
 

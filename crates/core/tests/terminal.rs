@@ -74,7 +74,12 @@ fn exec_it_opens_a_shell_in_the_container() {
                 "",
                 "/tmp # ",
             ),
-            ("wc -c < /dev/null; ls /dev", "0\nnull\n", "", "/tmp # "),
+            (
+                "wc -c < /dev/null; ls /dev",
+                "0\nnull  termination-log\n",
+                "",
+                "/tmp # ",
+            ),
             (
                 "[ -c /dev/null ] && [ ! -f /dev/null ] && echo device",
                 "device\n",

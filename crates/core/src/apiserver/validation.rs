@@ -243,6 +243,21 @@ pub fn pod(pod: &Pod) -> Vec<FieldError> {
             if let Some(res) = &c.resources {
                 resources(res, &format!("{base}.resources"), &mut errs);
             }
+            // A container's restartPolicy: `Always` makes an init container a native
+            // sidecar; regular containers may not set it (ContainerRestartRules is off
+            // in 1.34).
+            match (group, c.restart_policy.as_deref()) {
+                (_, None) | ("initContainers", Some("Always")) => {}
+                ("initContainers", Some(other)) => errs.push(FieldError::not_supported(
+                    format!("{base}.restartPolicy"),
+                    other,
+                    &["Always"],
+                )),
+                (_, Some(_)) => errs.push(FieldError::forbidden(
+                    format!("{base}.restartPolicy"),
+                    "may not be set for non-init containers",
+                )),
+            }
         }
     }
 

@@ -455,8 +455,9 @@ fn kubectl(c: &mut Cluster, line: &str) -> crate::kubectl::Output {
 /// `kubectl get --watch`: the list (nothing in an empty namespace), then a row for
 /// every change of the objects watched, each with the object as that change left it:
 /// created Pending, bound (Pending again), ContainerCreating, Running; on deletion
-/// Terminating while marked, 0/1 once its containers stopped, and the last state
-/// again when it leaves the store. Columns stay as wide as they have been.
+/// Terminating while marked, then the terminal phase the kubelet gives it once its
+/// containers stopped (nginx exits 0 on its stop signal: Completed, 0/1), and the last
+/// state again when it leaves the store. Columns stay as wide as they have been.
 #[test]
 fn get_watch_prints_every_change() {
     let mut c = Cluster::with_default_nodes(2);
@@ -480,8 +481,8 @@ fn get_watch_prints_every_change() {
             Some("delete pod web --wait=false"),
             0,
             "web    1/1     Terminating         0          5s\n\
-             web    0/1     Terminating         0          5s\n\
-             web    0/1     Terminating         0          5s\n",
+             web    0/1     Completed           0          5s\n\
+             web    0/1     Completed           0          5s\n",
         ),
     ];
     for (i, (command, ms, want)) in steps.iter().enumerate() {

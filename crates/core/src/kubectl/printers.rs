@@ -6,80 +6,177 @@ use crate::model::Pod;
 /// container's progress (`Init:0/1`), a waiting or terminated container's reason
 /// (`ContainerCreating`, `ErrImagePull`, `CrashLoopBackOff`, `Completed`), or the phase.
 pub fn pod_status(pod: &Pod) -> String {
-    let empty = k8s_openapi::api::core::v1::PodStatus::default();
-    let status = pod.status.as_ref().unwrap_or(&empty);
-    let mut reason = status.phase.clone().unwrap_or_default();
-    if let Some(r) = status.reason.as_deref().filter(|r| !r.is_empty()) {
-        reason = r.to_string();
+    PodRow::of(pod).status
+}
+
+/// The READY column: ready containers / all containers, native sidecars (init
+/// containers with `restartPolicy: Always`) counted with the app containers.
+pub fn pod_ready(pod: &Pod) -> String {
+    let row = PodRow::of(pod);
+    format!("{}/{}", row.ready, row.total)
+}
+
+/// The RESTARTS column: restarts of init and app containers, with "(5s ago)" from
+/// the latest termination, as printPod writes it.
+pub fn pod_restarts(pod: &Pod, now: crate::clock::SimTime) -> String {
+    let row = PodRow::of(pod);
+    match row.last_restart {
+        Some(t) if row.restarts != 0 => format!(
+            "{} ({} ago)",
+            row.restarts,
+            human_duration(now.0.saturating_sub(t.0) as i64)
+        ),
+        _ => row.restarts.to_string(),
     }
-    let init_total = pod
-        .spec
-        .as_ref()
-        .and_then(|s| s.init_containers.as_ref())
-        .map_or(0, Vec::len);
-    let mut initializing = false;
-    let no_state = k8s_openapi::api::core::v1::ContainerState::default();
-    for (i, c) in status.init_container_statuses.iter().flatten().enumerate() {
-        let state = c.state.as_ref().unwrap_or(&no_state);
-        if let Some(t) = &state.terminated {
-            if t.exit_code == 0 {
+}
+
+/// What printPod works out for a pod's READY, STATUS and RESTARTS cells.
+struct PodRow {
+    ready: usize,
+    total: usize,
+    status: String,
+    restarts: i32,
+    last_restart: Option<crate::clock::SimTime>,
+}
+
+impl PodRow {
+    fn of(pod: &Pod) -> PodRow {
+        use k8s_openapi::api::core::v1::{ContainerState, ContainerStatus};
+        let empty = k8s_openapi::api::core::v1::PodStatus::default();
+        let status = pod.status.as_ref().unwrap_or(&empty);
+        let phase = status.phase.clone().unwrap_or_default();
+        let mut reason = phase.clone();
+        if let Some(r) = status.reason.as_deref().filter(|r| !r.is_empty()) {
+            reason = r.to_string();
+        }
+        let init_specs = pod
+            .spec
+            .as_ref()
+            .and_then(|s| s.init_containers.as_deref())
+            .unwrap_or_default();
+        let sidecar = |name: &str| {
+            init_specs
+                .iter()
+                .any(|c| c.name == name && c.restart_policy.as_deref() == Some("Always"))
+        };
+        let total = pod.spec.as_ref().map_or(0, |s| s.containers.len())
+            + init_specs
+                .iter()
+                .filter(|c| c.restart_policy.as_deref() == Some("Always"))
+                .count();
+        let last_of = |c: &ContainerStatus| {
+            c.last_state
+                .as_ref()
+                .and_then(|s| s.terminated.as_ref())
+                .and_then(|t| t.finished_at.as_ref())
+                .map(crate::clock::SimTime::from_time)
+        };
+        let later =
+            |a: Option<crate::clock::SimTime>, b: Option<crate::clock::SimTime>| match (a, b) {
+                (Some(a), Some(b)) => Some(a.max(b)),
+                (a, b) => a.or(b),
+            };
+        let (mut ready, mut restarts, mut last) = (0, 0, None);
+        let (mut sidecar_restarts, mut sidecar_last) = (0, None);
+        let no_state = ContainerState::default();
+        let mut initializing = false;
+        let init_total = init_specs.len();
+        for (i, c) in status.init_container_statuses.iter().flatten().enumerate() {
+            restarts += c.restart_count;
+            last = later(last, last_of(c));
+            let is_sidecar = sidecar(&c.name);
+            if is_sidecar {
+                sidecar_restarts += c.restart_count;
+                sidecar_last = later(sidecar_last, last_of(c));
+            }
+            let state = c.state.as_ref().unwrap_or(&no_state);
+            if state.terminated.as_ref().is_some_and(|t| t.exit_code == 0) {
                 continue;
             }
-            reason = match t.reason.as_deref().filter(|r| !r.is_empty()) {
-                Some(r) => format!("Init:{r}"),
-                None if t.signal.unwrap_or(0) != 0 => {
-                    format!("Init:Signal:{}", t.signal.unwrap_or(0))
+            if is_sidecar && c.started == Some(true) {
+                if c.ready {
+                    ready += 1;
                 }
-                None => format!("Init:ExitCode:{}", t.exit_code),
-            };
-        } else if let Some(r) = state
-            .waiting
-            .as_ref()
-            .and_then(|w| w.reason.as_deref())
-            .filter(|r| !r.is_empty() && *r != "PodInitializing")
-        {
-            reason = format!("Init:{r}");
-        } else {
-            reason = format!("Init:{i}/{init_total}");
-        }
-        initializing = true;
-        break;
-    }
-    if !initializing {
-        let mut has_running = false;
-        for c in status.container_statuses.iter().flatten().rev() {
-            let state = c.state.as_ref().unwrap_or(&no_state);
-            if let Some(r) = state
+                continue;
+            }
+            if let Some(t) = &state.terminated {
+                reason = match t.reason.as_deref().filter(|r| !r.is_empty()) {
+                    Some(r) => format!("Init:{r}"),
+                    None if t.signal.unwrap_or(0) != 0 => {
+                        format!("Init:Signal:{}", t.signal.unwrap_or(0))
+                    }
+                    None => format!("Init:ExitCode:{}", t.exit_code),
+                };
+            } else if let Some(r) = state
                 .waiting
                 .as_ref()
                 .and_then(|w| w.reason.as_deref())
-                .filter(|r| !r.is_empty())
+                .filter(|r| !r.is_empty() && *r != "PodInitializing")
             {
-                reason = r.to_string();
-            } else if let Some(t) = &state.terminated {
-                reason = match t.reason.as_deref().filter(|r| !r.is_empty()) {
-                    Some(r) => r.to_string(),
-                    None if t.signal.unwrap_or(0) != 0 => {
-                        format!("Signal:{}", t.signal.unwrap_or(0))
-                    }
-                    None => format!("ExitCode:{}", t.exit_code),
-                };
-            } else if state.running.is_some() && c.ready {
-                has_running = true;
+                reason = format!("Init:{r}");
+            } else {
+                reason = format!("Init:{i}/{init_total}");
+            }
+            initializing = true;
+            break;
+        }
+        let initialized = status
+            .conditions
+            .iter()
+            .flatten()
+            .any(|c| c.type_ == "Initialized" && c.status == "True");
+        if !initializing || initialized {
+            restarts = sidecar_restarts;
+            last = sidecar_last;
+            let mut has_running = false;
+            for c in status.container_statuses.iter().flatten().rev() {
+                restarts += c.restart_count;
+                last = later(last, last_of(c));
+                let state = c.state.as_ref().unwrap_or(&no_state);
+                if let Some(r) = state
+                    .waiting
+                    .as_ref()
+                    .and_then(|w| w.reason.as_deref())
+                    .filter(|r| !r.is_empty())
+                {
+                    reason = r.to_string();
+                } else if let Some(t) = &state.terminated {
+                    reason = match t.reason.as_deref().filter(|r| !r.is_empty()) {
+                        Some(r) => r.to_string(),
+                        None if t.signal.unwrap_or(0) != 0 => {
+                            format!("Signal:{}", t.signal.unwrap_or(0))
+                        }
+                        None => format!("ExitCode:{}", t.exit_code),
+                    };
+                } else if state.running.is_some() && c.ready {
+                    has_running = true;
+                    ready += 1;
+                }
+            }
+            if reason == "Completed" && has_running {
+                let pod_ready = status
+                    .conditions
+                    .iter()
+                    .flatten()
+                    .any(|c| c.type_ == "Ready" && c.status == "True");
+                reason = if pod_ready { "Running" } else { "NotReady" }.into();
             }
         }
-        if reason == "Completed" && has_running {
-            reason = "Running".into();
+        if pod.metadata.deletion_timestamp.is_some() {
+            if status.reason.as_deref() == Some("NodeLost") {
+                reason = "Unknown".into();
+            } else if phase != "Succeeded" && phase != "Failed" {
+                reason = "Terminating".into();
+            }
+        }
+        PodRow {
+            ready,
+            total,
+            status: reason,
+            restarts,
+            last_restart: last,
         }
     }
-    if pod.metadata.deletion_timestamp.is_some() {
-        reason = if status.reason.as_deref() == Some("NodeLost") {
-            "Unknown".into()
-        } else {
-            "Terminating".into()
-        };
-    }
-    reason
 }
 
 /// A node's roles (`findNodeRoles`): from `node-role.kubernetes.io/ROLE` labels and the
@@ -96,51 +193,6 @@ pub fn node_roles(node: &crate::model::Node) -> Vec<String> {
         }
     }
     roles.into_iter().collect()
-}
-
-/// The READY column: ready containers / all containers.
-pub fn pod_ready(pod: &Pod) -> String {
-    let total = pod.spec.as_ref().map_or(0, |s| s.containers.len());
-    let ready = pod
-        .status
-        .as_ref()
-        .and_then(|s| s.container_statuses.as_ref())
-        .map_or(0, |cs| cs.iter().filter(|c| c.ready).count());
-    format!("{ready}/{total}")
-}
-
-/// The RESTARTS column: restarts of init and app containers, with "(5s ago)" from
-/// the latest termination, as printPod writes it.
-pub fn pod_restarts(pod: &Pod, now: crate::clock::SimTime) -> String {
-    let Some(status) = pod.status.as_ref() else {
-        return "0".into();
-    };
-    let mut restarts = 0;
-    let mut last: Option<crate::clock::SimTime> = None;
-    for c in status
-        .init_container_statuses
-        .iter()
-        .flatten()
-        .chain(status.container_statuses.iter().flatten())
-    {
-        restarts += c.restart_count;
-        if let Some(t) = c
-            .last_state
-            .as_ref()
-            .and_then(|s| s.terminated.as_ref())
-            .and_then(|t| t.finished_at.as_ref())
-        {
-            let t = crate::clock::SimTime::from_time(t);
-            last = Some(last.map_or(t, |l| l.max(t)));
-        }
-    }
-    match last {
-        Some(t) if restarts != 0 => format!(
-            "{restarts} ({} ago)",
-            human_duration(now.0.saturating_sub(t.0) as i64)
-        ),
-        _ => restarts.to_string(),
-    }
 }
 
 /// The ENDPOINTS column: `ip:port` for every address and port, three at most, then
@@ -223,6 +275,132 @@ mod tests {
         assert_eq!(
             table(&rows),
             "NAME   READY   STATUS\ntea    1/1     Running\n"
+        );
+    }
+
+    /// A pod from YAML (its status included), as the API server would hand it out.
+    fn pod(yaml: &str) -> Pod {
+        let text = format!("apiVersion: v1\nkind: Pod\n{yaml}");
+        let decoded = crate::manifest::decode("t.yaml", &text, crate::manifest::Validation::Strict)
+            .expect("a valid pod");
+        match decoded.manifests.into_iter().next().map(|m| m.object) {
+            Some(crate::model::Object::Pod(p)) => *p,
+            _ => panic!("not a pod"),
+        }
+    }
+
+    const SIDECAR_SPEC: &str = "metadata: {name: p}
+spec:
+  initContainers:
+  - {name: side, image: busybox, restartPolicy: Always}
+  - {name: setup, image: busybox}
+  containers:
+  - {name: app, image: nginx}
+";
+
+    /// printPod's cells for pods with a native sidecar: the sidecar counts in READY
+    /// once started and ready, a started sidecar does not hold up `Init:N/M`, and a
+    /// crashing sidecar shows through after initialization.
+    #[test]
+    fn sidecars_count_in_ready_and_status() {
+        let running = "{running: {startedAt: '2026-01-05T09:00:00Z'}}";
+        let cases = [
+            (
+                format!(
+                    "  initContainerStatuses:
+  - {{name: side, ready: true, started: true, restartCount: 0, image: busybox, imageID: '', state: {running}}}
+  - {{name: setup, ready: false, started: true, restartCount: 0, image: busybox, imageID: '', state: {running}}}
+  containerStatuses:
+  - {{name: app, ready: false, restartCount: 0, image: nginx, imageID: '', state: {{waiting: {{reason: PodInitializing}}}}}}
+  conditions:
+  - {{type: Initialized, status: 'False'}}
+"
+                ),
+                ("1/2", "Init:1/2", "0"),
+            ),
+            (
+                format!(
+                    "  initContainerStatuses:
+  - {{name: side, ready: true, started: true, restartCount: 0, image: busybox, imageID: '', state: {running}}}
+  - {{name: setup, ready: true, started: false, restartCount: 0, image: busybox, imageID: '', state: {{terminated: {{exitCode: 0, reason: Completed}}}}}}
+  containerStatuses:
+  - {{name: app, ready: true, restartCount: 0, image: nginx, imageID: '', state: {running}}}
+  conditions:
+  - {{type: Initialized, status: 'True'}}
+  - {{type: Ready, status: 'True'}}
+"
+                ),
+                ("2/2", "Running", "0"),
+            ),
+            (
+                format!(
+                    "  initContainerStatuses:
+  - {{name: side, ready: false, started: false, restartCount: 3, image: busybox, imageID: '', state: {{waiting: {{reason: CrashLoopBackOff}}}}}}
+  - {{name: setup, ready: true, started: false, restartCount: 2, image: busybox, imageID: '', state: {{terminated: {{exitCode: 0, reason: Completed}}}}}}
+  containerStatuses:
+  - {{name: app, ready: true, restartCount: 1, image: nginx, imageID: '', state: {running}}}
+  conditions:
+  - {{type: Initialized, status: 'True'}}
+"
+                ),
+                // Restarts of the sidecar and the app, not of the regular init container.
+                ("1/2", "Init:CrashLoopBackOff", "4"),
+            ),
+        ];
+        for (status, (ready, shown, restarts)) in cases {
+            let p = pod(&format!(
+                "{SIDECAR_SPEC}status:\n  phase: Running\n{status}"
+            ));
+            let row = PodRow::of(&p);
+            assert_eq!(
+                (
+                    format!("{}/{}", row.ready, row.total).as_str(),
+                    row.status.as_str(),
+                    row.restarts.to_string().as_str()
+                ),
+                (ready, shown, restarts),
+                "{status}"
+            );
+        }
+    }
+
+    /// A deleted pod that reached a terminal phase shows it, not Terminating; a
+    /// Completed container beside a running one shows Running, or NotReady.
+    #[test]
+    fn terminal_phases_outrank_terminating() {
+        let base = "metadata: {name: p, deletionTimestamp: '2026-01-05T09:00:30Z'}
+spec:
+  containers:
+  - {name: a, image: nginx}
+status:
+  phase: PHASE
+  containerStatuses:
+  - {name: a, ready: false, restartCount: 0, image: nginx, imageID: '', state: {terminated: {exitCode: 0, reason: Completed}}}
+";
+        assert_eq!(
+            pod_status(&pod(&base.replace("PHASE", "Succeeded"))),
+            "Completed"
+        );
+        assert_eq!(
+            pod_status(&pod(&base.replace("PHASE", "Running"))),
+            "Terminating"
+        );
+        let two = "metadata: {name: p}
+spec:
+  containers:
+  - {name: a, image: nginx}
+  - {name: b, image: nginx}
+status:
+  phase: Running
+  conditions: [{type: Ready, status: READY}]
+  containerStatuses:
+  - {name: a, ready: true, restartCount: 0, image: nginx, imageID: '', state: {running: {}}}
+  - {name: b, ready: false, restartCount: 0, image: nginx, imageID: '', state: {terminated: {exitCode: 0, reason: Completed}}}
+";
+        assert_eq!(pod_status(&pod(&two.replace("READY", "'True'"))), "Running");
+        assert_eq!(
+            pod_status(&pod(&two.replace("READY", "'False'"))),
+            "NotReady"
         );
     }
 }

@@ -15,9 +15,11 @@
 //! node conditions), [`pod_workers`] (the per-pod sync loop and termination),
 //! [`runtime`] (kuberuntime: images pulled, containers started as shell processes, exits,
 //! restart back-off, logs), [`status`] (the status manager: container statuses,
-//! conditions, phase), [`prober`] (where liveness, readiness and startup probes go), and
-//! beside them [`exec`], [`env`], [`volumes`], [`network`] (kube-proxy and the pod
-//! network) and [`images`]. The kubelet knows its node only: it imports neither the
+//! conditions, phase), [`prober`] (where liveness, readiness and startup probes go),
+//! [`termination`] (stopping containers: grace period, stop signal, termination
+//! messages, activeDeadlineSeconds), [`sidecars`] (native sidecars), and beside them
+//! [`exec`], [`env`], [`volumes`], [`network`] (kube-proxy and the pod network) and
+//! [`images`]. The kubelet knows its node only: it imports neither the
 //! cluster nor the controllers.
 
 mod env;
@@ -29,7 +31,9 @@ mod pod_workers;
 mod prober;
 pub(crate) mod programs;
 mod runtime;
+mod sidecars;
 mod status;
+mod termination;
 pub mod volumes;
 
 pub use network::{GrpcCheck, GrpcHealth, Origin};

@@ -12,7 +12,6 @@ use crate::clock::SimTime;
 use crate::git::Remotes;
 use crate::keyed::Keyed;
 use crate::model::{Pod, RestartPolicy};
-use crate::shell::State;
 use k8s_openapi::api::core::v1::PodIP;
 use serde::{Deserialize, Serialize};
 use volumes::Source;
@@ -40,6 +39,19 @@ pub(super) struct PodWork {
     /// runs at this time is killed.
     #[serde(default)]
     pub(super) terminating: Option<SimTime>,
+    /// The kubelet is killing the pod itself (activeDeadlineSeconds, or its app
+    /// containers are done while sidecars run): whatever still runs then is killed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) killing: Option<SimTime>,
+    /// The kubelet killed the pod: nothing runs or restarts any more.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(super) halted: bool,
+    /// When activeDeadlineSeconds runs out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) active_deadline: Option<SimTime>,
+    /// The pod ran past its activeDeadlineSeconds: it failed (DeadlineExceeded).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(super) deadline_exceeded: bool,
 }
 
 impl PodWork {
@@ -51,13 +63,45 @@ impl PodWork {
     }
 
     pub(super) fn due(&self) -> Option<SimTime> {
+        let deadline = self
+            .active_deadline
+            .filter(|_| !self.stopping() && !self.done());
         self.init
             .iter()
             .chain(&self.containers)
             .filter_map(|c| c.due)
             .chain(self.mount_error.as_ref().map(|m| m.1))
             .chain(self.terminating)
+            .chain(self.killing)
+            .chain(deadline)
             .min()
+    }
+
+    /// Being deleted or killed: nothing starts or restarts.
+    pub(super) fn stopping(&self) -> bool {
+        self.terminating.is_some() || self.killing.is_some() || self.halted
+    }
+
+    /// Whether the kubelet has a reason to kill the pod now (see
+    /// [`Kubelet::should_kill`]), cheaply, without the pod.
+    pub(super) fn kill_due(&self, now: SimTime) -> bool {
+        if self.stopping() {
+            return false;
+        }
+        if self.done() {
+            // Nothing is left to run: the sidecars are stopped (and not restarted).
+            self.init
+                .iter()
+                .any(|c| c.sidecar && !matches!(c.phase, Phase::Idle))
+        } else {
+            self.active_deadline.is_some_and(|d| d <= now)
+        }
+    }
+
+    /// Nothing more runs or restarts here but sidecars: an init container failed for
+    /// good, or (restartPolicy Never, OnFailure) every app container is done.
+    pub(super) fn done(&self) -> bool {
+        self.failed || super::sidecars::apps_finished(self.restart_policy, &self.containers)
     }
 }
 
@@ -87,6 +131,7 @@ impl Kubelet {
         changed |= self.post_status_again(api, now);
         changed |= self.renew_leases(api, now);
         changed |= self.terminate(api, git, now);
+        changed |= self.kill_pass(api, git, now);
         for node in api.nodes.list() {
             if let Some(name) = &node.metadata.name {
                 if self.fs.tree(&volumes::node_tree(name)).is_none() {
@@ -207,6 +252,23 @@ impl Kubelet {
                     self.step(&mut ctx, p, slot);
                 }
             }
+            let mut killed = false;
+            if self.pods.get(&uid).is_some_and(|w| w.kill_due(now)) && !self.is_stopped(&ctx.node) {
+                if pod.is_none() {
+                    pod = ctx.api.pods.get(&pod_ns, &pod_name).cloned();
+                }
+                if let Some(p) = pod.as_ref() {
+                    killed = self.should_kill(&mut ctx, p);
+                    if let Some(deadline) = killed
+                        .then(|| self.pods.get(&uid).and_then(|w| w.killing))
+                        .flatten()
+                    {
+                        if !self.stop_containers(&mut ctx, deadline, true) {
+                            self.halted(&uid);
+                        }
+                    }
+                }
+            }
             let Some(work) = self.pods.get(&uid) else {
                 continue;
             };
@@ -214,7 +276,7 @@ impl Kubelet {
                 // Nobody posts this pod's status while its kubelet is down.
                 continue;
             }
-            if before.as_ref() == Some(&phases(work)) && work.mount_error.is_none() {
+            if !killed && before.as_ref() == Some(&phases(work)) && work.mount_error.is_none() {
                 // Only processes ran (a sidecar woke and slept again): nothing to report.
                 continue;
             }
@@ -229,6 +291,15 @@ impl Kubelet {
                 let _ = ctx.api.update_pod(pod);
                 changed = true;
             }
+        }
+        // Containers that ended in these steps may let a stopping pod go on.
+        if self
+            .pods
+            .values()
+            .any(|w| w.terminating.is_some() || w.killing.is_some())
+        {
+            changed |= self.terminate(api, git, now);
+            changed |= self.kill_pass(api, git, now);
         }
         changed
     }
@@ -286,61 +357,21 @@ impl Kubelet {
             };
             // A later DELETE may shorten the grace period, never lengthen it.
             let first_sight = work.terminating.is_none();
-            let deadline = work.terminating.map_or(deleted_at, |d| d.min(deleted_at));
+            // The runtime gives a container at least 2 s from when it is told to stop.
+            let asked = deleted_at.max(now.plus_ms(super::termination::MIN_GRACE_MS));
+            let deadline = work.terminating.map_or(asked, |d| d.min(asked));
             work.terminating = Some(deadline);
-            let slots: Vec<Slot> = (0..work.init.len())
-                .map(Slot::Init)
-                .chain((0..work.containers.len()).map(Slot::App))
-                .collect();
-            for slot in slots {
-                let Some(c) = self.work(&uid, slot) else {
-                    continue;
-                };
-                let running = matches!(c.phase, Phase::Running { .. });
-                if !running {
-                    // Nothing more starts, pulls or restarts.
-                    c.due = None;
-                    c.restart_pending = false;
-                    continue;
-                }
-                if now >= deadline {
-                    c.process = None;
-                    self.exited(&mut ctx, slot, 137, "Error");
-                    continue;
-                }
-                if first_sight {
-                    let name = c.name.clone();
-                    let stop = match c.process.as_ref().map(|p| &p.state) {
-                        Some(State::Serving(server)) => server.stop_status(),
-                        Some(State::Exited(code)) => Some(*code),
-                        _ => None,
-                    };
-                    ctx.event(
-                        "Killing",
-                        format!("Stopping container {name}"),
-                        false,
-                        Some(&name),
-                    );
-                    if let Some(code) = stop {
-                        if let Some(c) = self.work(&uid, slot) {
-                            c.process = None;
-                        }
-                        let reason = if code == 0 { "Completed" } else { "Error" };
-                        self.exited(&mut ctx, slot, code, reason);
-                    }
-                }
-            }
+            let running = self.stop_containers(&mut ctx, deadline, first_sight);
             let Some(work) = self.pods.get(&uid) else {
                 continue;
             };
-            let running = work
-                .init
-                .iter()
-                .chain(&work.containers)
-                .any(|c| matches!(c.phase, Phase::Running { .. }));
             if !running {
                 // The status manager's last write (the containers terminated, READY
-                // 0/1), then the pod leaves the store.
+                // 0/1, the terminal phase), then the pod leaves the store.
+                self.halted(&uid);
+                let Some(work) = self.pods.get(&uid) else {
+                    continue;
+                };
                 if let Some(mut pod) = ctx.api.pods.get(&ns, &name).cloned() {
                     let before = pod.status.clone();
                     write_status(&mut pod, work, now);
@@ -393,10 +424,15 @@ impl Kubelet {
         status.pod_ip = pod_ip.clone();
         status.pod_ips = pod_ip.map(|ip| vec![PodIP { ip }]);
         status.start_time = Some(ctx.now.to_time());
+        let active_deadline = super::termination::active_deadline(pod, ctx.now);
         self.pods.insert(
             ctx.uid.clone(),
             PodWork {
                 terminating: None,
+                killing: None,
+                halted: false,
+                active_deadline,
+                deadline_exceeded: false,
                 namespace: ctx.ns.clone(),
                 name: ctx.pod.clone(),
                 node: ctx.node.clone(),
@@ -429,15 +465,7 @@ impl Kubelet {
                     return;
                 };
                 work.volumes = vols;
-                if let Some(first) = work.init.first_mut() {
-                    first.phase = Phase::Pulling;
-                    first.due = Some(ctx.now);
-                } else {
-                    for c in &mut work.containers {
-                        c.phase = Phase::Pulling;
-                        c.due = Some(ctx.now);
-                    }
-                }
+                self.progress_init(&ctx.uid, ctx.now);
             }
             Err(e) => {
                 let message = e.to_string();

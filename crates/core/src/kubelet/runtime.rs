@@ -69,6 +69,9 @@ pub(super) enum Phase {
         reason: String,
         started: SimTime,
         finished: SimTime,
+        /// The termination message (terminationMessagePath, or the log's tail).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        message: Option<String>,
     },
 }
 
@@ -99,6 +102,18 @@ pub(super) struct Work {
     /// The pod's spec gave this container a new image: it is replaced at the next step.
     #[serde(default)]
     pub(super) definition_changed: bool,
+    /// An init container with `restartPolicy: Always`: a native sidecar.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(super) sidecar: bool,
+    /// The pod is stopping and this container was sent its stop signal.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(super) stop_sent: bool,
+    /// A terminationMessagePath other than the default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) message_path: Option<String>,
+    /// terminationMessagePolicy FallbackToLogsOnError.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(super) logs_on_error: bool,
 }
 
 impl Work {
@@ -117,6 +132,13 @@ impl Work {
             previous: None,
             restart_pending: false,
             definition_changed: false,
+            sidecar: super::sidecars::is_sidecar(c),
+            stop_sent: false,
+            message_path: c
+                .termination_message_path
+                .clone()
+                .filter(|p| !p.is_empty() && p != super::termination::DEFAULT_MESSAGE_PATH),
+            logs_on_error: c.termination_message_policy.as_deref() == Some("FallbackToLogsOnError"),
         }
     }
 
@@ -215,6 +237,7 @@ impl Kubelet {
                     reason: if code == 0 { "Completed" } else { "Error" }.into(),
                     started: since,
                     finished: now,
+                    message: None,
                 });
                 c.restarts += 1;
             }
@@ -438,6 +461,7 @@ impl Kubelet {
             0o644,
             now,
         );
+        super::termination::message_file(&mut tree, &spec, now);
         self.fs.insert(&root, tree);
         let vols = self
             .pods
@@ -512,6 +536,10 @@ impl Kubelet {
             c.process = Some(process);
         }
         self.run_process(ctx, slot);
+        if let Slot::Init(_) = slot {
+            // A sidecar that started lets the next init container start.
+            self.progress_init(&uid, now);
+        }
     }
 
     /// Runs a container's process until it sleeps, serves, exits or yields.
@@ -573,6 +601,7 @@ impl Kubelet {
             .get(&uid)
             .map(|w| w.restart_policy)
             .unwrap_or_default();
+        let message = self.termination_message(&uid, slot, code);
         let Some(c) = self.work(&uid, slot) else {
             return;
         };
@@ -585,35 +614,25 @@ impl Kubelet {
             reason: reason.to_string(),
             started: since,
             finished: now,
+            message,
         };
         c.due = None;
-        if self.pods.get(&uid).is_some_and(|w| w.terminating.is_some()) {
-            // A pod being deleted: nothing restarts and nothing comes next.
+        let sidecar = c.sidecar;
+        if self.pods.get(&uid).is_some_and(|w| w.stopping()) {
+            // A pod being stopped: nothing restarts and nothing comes next.
             return;
         }
         let restart = match (slot, policy) {
+            // A sidecar restarts whatever the pod's policy and however it ended.
+            (Slot::Init(_), _) if sidecar => true,
             (_, RestartPolicy::Never) => false,
             // Init containers are retried until they succeed.
             (Slot::Init(_), _) => code != 0,
             (Slot::App(_), policy) => policy.restarts(code),
         };
-        if let (Slot::Init(i), 0) = (slot, code) {
+        if let (Slot::Init(_), 0, false) = (slot, code, sidecar) {
             // Next init container, or the app containers.
-            let Some(work) = self.pods.get_mut(&uid) else {
-                return;
-            };
-            match work.init.get_mut(i + 1) {
-                Some(next) => {
-                    next.phase = Phase::Pulling;
-                    next.due = Some(now);
-                }
-                None => {
-                    for c in &mut work.containers {
-                        c.phase = Phase::Pulling;
-                        c.due = Some(now);
-                    }
-                }
-            }
+            self.progress_init(&uid, now);
             return;
         }
         if !restart {

@@ -823,7 +823,7 @@ impl<'a> Exec<'a> {
         if f == Flow::Suspend && !matches!(self.p.resume.last(), Some(Cursor::Call(_))) {
             // A program that yielded out of budget (`yes`) runs again; one that
             // sleeps or serves is done when resumed.
-            let again = matches!(self.p.state, State::Busy);
+            let again = matches!(self.p.state, State::Busy) || self.p.waiting_jobs;
             self.p
                 .resume
                 .push(if again { Cursor::Redo } else { Cursor::Done });

@@ -180,6 +180,26 @@ impl Server {
     }
 }
 
+/// A script put aside while a trap's action runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Interrupted {
+    script: Script,
+    resume: Vec<Cursor>,
+    scopes: Vec<Scope>,
+    status: i32,
+}
+
+/// What the stop signal did to a process ([`Process::terminate`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stop {
+    /// It exited with this status.
+    Exited(i32),
+    /// Its `trap` action runs when the process next runs.
+    Handling,
+    /// It runs on until killed.
+    Ignored,
+}
+
 /// Output in the order it was written: (stream, bytes) chunks.
 pub type Chunks = Vec<(Stream, Vec<u8>)>;
 
@@ -302,6 +322,19 @@ pub struct Process {
     pub(crate) scopes: Vec<Scope>,
     /// Until when `sudo` needs no password again.
     sudo_until: Option<SimTime>,
+    /// `trap ACTION SIGNAL`: the action per signal name (`TERM`); an empty action
+    /// ignores the signal.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub(crate) traps: BTreeMap<String, String>,
+    /// A trapped signal that arrived: its action runs before the script goes on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pending_trap: Option<String>,
+    /// In `wait`: the shell sleeps until its background jobs have exited.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) waiting_jobs: bool,
+    /// The script a trap's action interrupted, to go on with after it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    interrupted: Option<Box<Interrupted>>,
     /// A session change asked for by `sudo -i`, `su` or `ssh` in a terminal.
     #[serde(skip)]
     pub request: Option<Request>,
@@ -406,6 +439,10 @@ impl Process {
             scopes: Vec::new(),
             logged_out: false,
             sudo_until: None,
+            traps: BTreeMap::new(),
+            pending_trap: None,
+            waiting_jobs: false,
+            interrupted: None,
             request: None,
             stdin: None,
         }
@@ -440,6 +477,26 @@ impl Process {
                 break;
             }
         }
+        if self.waiting_jobs
+            && self.interrupted.is_none()
+            && !matches!(self.state, State::Exited(_))
+        {
+            // In `wait`: on when the jobs are gone, else asleep until one is due.
+            let live = self
+                .jobs
+                .iter()
+                .filter(|j| !matches!(j.state, State::Exited(_)));
+            let next = live.clone().filter_map(|j| match j.state {
+                State::Sleeping(t) => Some(t),
+                _ => None,
+            });
+            if live.count() == 0 {
+                self.state = State::Runnable;
+                self.run_main(host);
+            } else {
+                self.state = State::Sleeping(next.min().unwrap_or(SimTime(u64::MAX / 4)));
+            }
+        }
         if matches!(self.state, State::Exited(_)) {
             // The shell is gone; its jobs go with it (the container's init exited).
             self.jobs.clear();
@@ -468,6 +525,10 @@ impl Process {
             scopes: Vec::new(),
             logged_out: false,
             sudo_until: None,
+            traps: self.traps.clone(),
+            pending_trap: None,
+            waiting_jobs: false,
+            interrupted: None,
             request: None,
             stdin: None,
         }
@@ -515,6 +576,53 @@ impl Process {
         }
     }
 
+    /// The container runtime's stop signal (SIGTERM) to this process as PID 1: a
+    /// server that handles it exits; a shell with `trap ... TERM` runs the action once
+    /// its current command (a `sleep`) has finished; anything else ignores it, as the
+    /// kernel delivers no default-action signal to PID 1 (SIGKILL ends it later).
+    pub fn terminate(&mut self) -> Stop {
+        match &self.state {
+            State::Exited(code) => Stop::Exited(*code),
+            State::Serving(server) => match server.stop_status() {
+                Some(code) => {
+                    self.state = State::Exited(code);
+                    self.jobs.clear();
+                    Stop::Exited(code)
+                }
+                None => Stop::Ignored,
+            },
+            _ => match self.traps.get("TERM") {
+                Some(action) if !action.is_empty() => {
+                    self.pending_trap = Some("TERM".into());
+                    if self.waiting_jobs {
+                        // A trapped signal ends `wait` at once.
+                        self.state = State::Runnable;
+                    }
+                    Stop::Handling
+                }
+                _ => Stop::Ignored,
+            },
+        }
+    }
+
+    /// Sets the action of a trapped signal that arrived to run next: the script is
+    /// put aside where it stopped and goes on after the action (unless it exits).
+    fn enter_trap(&mut self) {
+        let Some(signal) = self.pending_trap.take() else {
+            return;
+        };
+        let Some(Ok(action)) = self.traps.get(&signal).map(|a| parse(a)) else {
+            return;
+        };
+        let script = std::mem::replace(&mut self.script, action);
+        self.interrupted = Some(Box::new(Interrupted {
+            script,
+            resume: std::mem::take(&mut self.resume),
+            scopes: std::mem::take(&mut self.scopes),
+            status: self.status,
+        }));
+    }
+
     fn run_main(&mut self, host: &mut dyn Host) {
         match self.state {
             State::Sleeping(t) if t > host.now() => return,
@@ -522,18 +630,32 @@ impl Process {
             _ => {}
         }
         self.state = State::Runnable;
-        let script = std::mem::take(&mut self.script);
-        let mut ex = exec::Exec::new(self, host);
-        let flow = ex.run_top(&script);
-        drop(ex);
-        self.script = script;
-        match flow {
-            exec::Flow::Suspend => {}
-            _ => {
-                if matches!(self.state, State::Runnable | State::Busy) {
-                    self.state = State::Exited(self.status);
+        self.enter_trap();
+        loop {
+            let script = std::mem::take(&mut self.script);
+            let mut ex = exec::Exec::new(self, host);
+            let flow = ex.run_top(&script);
+            drop(ex);
+            self.script = script;
+            match flow {
+                exec::Flow::Suspend => return,
+                exec::Flow::Exit | exec::Flow::Abort => {}
+                _ => {
+                    // A trap's action ended without `exit`: the script goes on.
+                    if let Some(i) = self.interrupted.take() {
+                        self.script = i.script;
+                        self.resume = i.resume;
+                        self.scopes = i.scopes;
+                        self.status = i.status;
+                        continue;
+                    }
                 }
             }
+            self.interrupted = None;
+            if matches!(self.state, State::Runnable | State::Busy) {
+                self.state = State::Exited(self.status);
+            }
+            return;
         }
     }
 

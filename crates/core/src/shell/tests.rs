@@ -453,3 +453,72 @@ fn functions_sleep_and_resume() {
     assert_eq!(text(p.take_output()), "b1\na2\nb2\n0\n");
     assert_eq!(p.state, State::Exited(0));
 }
+
+/// The stop signal: ignored by a shell without a trap (PID 1), handled by `trap ...
+/// TERM` once the current `sleep` ends, the action may sleep and the script goes on
+/// after it unless it exits.
+#[test]
+fn sigterm_runs_the_trap_after_the_current_sleep() {
+    let mut h = host();
+    let sh = |script: &str| {
+        Process::exec(
+            spawn(System::Busybox),
+            vec!["sh".into(), "-c".into(), script.into()],
+        )
+    };
+    let mut plain = sh("while true; do sleep 5; done");
+    plain.run(&mut h);
+    assert_eq!(plain.terminate(), Stop::Ignored);
+
+    let mut p = sh("trap 'echo got TERM; sleep 2; echo bye; exit 3' TERM; echo up; while true; do sleep 5; done");
+    p.run(&mut h);
+    assert_eq!(p.terminate(), Stop::Handling);
+    // Still in `sleep 5`: nothing yet.
+    h.now = SimTime(3000);
+    p.run(&mut h);
+    assert_eq!(text(p.take_output()), "up\n");
+    h.now = SimTime(6000);
+    p.run(&mut h);
+    assert_eq!(p.state, State::Sleeping(SimTime(8000)));
+    h.now = SimTime(8000);
+    p.run(&mut h);
+    assert_eq!(text(p.take_output()), "got TERM\nbye\n");
+    assert_eq!(p.state, State::Exited(3));
+
+    // An action without `exit`: the loop goes on.
+    let mut q =
+        sh("trap 'echo noted' TERM; n=0; while true; do n=$((n+1)); echo tick $n; sleep 5; done");
+    h.now = SimTime(1000);
+    q.run(&mut h);
+    q.terminate();
+    h.now = SimTime(6000);
+    q.run(&mut h);
+    assert_eq!(text(q.take_output()), "tick 1\nnoted\ntick 2\n");
+    assert_eq!(q.state, State::Sleeping(SimTime(11000)));
+}
+
+/// `wait` sleeps until the background jobs are gone; a trapped SIGTERM ends it at once.
+#[test]
+fn wait_for_jobs_and_the_signal_that_ends_it() {
+    let mut h = host();
+    let sh = |script: &str| {
+        Process::exec(
+            spawn(System::Busybox),
+            vec!["sh".into(), "-c".into(), script.into()],
+        )
+    };
+    let mut p = sh("sleep 5 & wait; echo jobs done");
+    p.run(&mut h);
+    assert_eq!(p.state, State::Sleeping(SimTime(6000)));
+    h.now = SimTime(6000);
+    p.run(&mut h);
+    assert_eq!(text(p.take_output()), "jobs done\n");
+    assert_eq!(p.state, State::Exited(0));
+
+    let mut q = sh("trap 'echo stopping; exit 0' TERM; sleep 3600 & wait");
+    q.run(&mut h);
+    assert_eq!(q.terminate(), Stop::Handling);
+    q.run(&mut h);
+    assert_eq!(text(q.take_output()), "stopping\n");
+    assert_eq!(q.state, State::Exited(0));
+}

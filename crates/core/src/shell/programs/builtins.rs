@@ -28,7 +28,94 @@ pub(super) const PROGRAMS: &[Program<ShellFn>] = &[
     Program::builtin("type", type_),
     Program::builtin("local", local),
     Program::builtin("return", return_),
+    Program::builtin("trap", trap),
+    Program::builtin("wait", wait),
 ];
+
+/// `wait`: until every background job has exited (a trapped signal ends it sooner).
+fn wait(ex: &mut Exec, _argv: &[String], _io: &Io) -> Flow {
+    let live =
+        ex.p.jobs
+            .iter()
+            .any(|j| !matches!(j.state, State::Exited(_)));
+    if !live || !ex.can_suspend() {
+        ex.p.waiting_jobs = false;
+        return done(ex, 0);
+    }
+    ex.p.waiting_jobs = true;
+    // The shell sleeps while its jobs run; `Process::run` wakes it when they are gone.
+    ex.p.state = State::Sleeping(ex.now());
+    ex.status(0);
+    Flow::Suspend
+}
+
+/// The signals `trap` knows, by number: ash's names.
+const SIGNALS: &[(u8, &str)] = &[
+    (0, "EXIT"),
+    (1, "HUP"),
+    (2, "INT"),
+    (3, "QUIT"),
+    (9, "KILL"),
+    (10, "USR1"),
+    (12, "USR2"),
+    (14, "ALRM"),
+    (15, "TERM"),
+];
+
+/// A signal as `trap` takes it: `TERM`, `SIGTERM`, `term` or `15`.
+fn signal_name(arg: &str) -> Option<&'static str> {
+    if let Ok(n) = arg.parse::<u8>() {
+        return SIGNALS.iter().find(|(k, _)| *k == n).map(|(_, s)| *s);
+    }
+    let upper = arg.to_ascii_uppercase();
+    let name = upper.strip_prefix("SIG").unwrap_or(&upper);
+    SIGNALS.iter().find(|(_, s)| *s == name).map(|(_, s)| *s)
+}
+
+/// `trap [ACTION SIGNAL...]`: what the shell does when a signal arrives (`-` resets,
+/// an empty action ignores it); without arguments, the traps set, as ash prints them.
+fn trap(ex: &mut Exec, argv: &[String], io: &Io) -> Flow {
+    let mut args = args(argv);
+    if args.first().map(String::as_str) == Some("--") {
+        args = &args[1..];
+    }
+    if args.is_empty() {
+        let listing: String =
+            ex.p.traps
+                .iter()
+                .map(|(sig, action)| format!("trap -- '{}' {sig}\n", action.replace('\'', "'\\''")))
+                .collect();
+        ex.out(io, &listing);
+        return done(ex, 0);
+    }
+    let shell = ex.shell_name().to_string();
+    // A lone number-free argument is the action with no signal: POSIX resets nothing.
+    let (action, signals) = match args.split_first() {
+        Some((first, rest)) if !rest.is_empty() => (Some(first.clone()), rest),
+        Some((first, _)) if signal_name(first).is_some() => (None, args),
+        _ => {
+            ex.err(io, &format!("{shell}: trap: {}: bad trap\n", args[0]));
+            return done(ex, 1);
+        }
+    };
+    let mut status = 0;
+    for sig in signals {
+        let Some(name) = signal_name(sig) else {
+            ex.err(io, &format!("{shell}: trap: {sig}: bad trap\n"));
+            status = 1;
+            continue;
+        };
+        match action.as_deref() {
+            None | Some("-") => {
+                ex.p.traps.remove(name);
+            }
+            Some(a) => {
+                ex.p.traps.insert(name.to_string(), a.to_string());
+            }
+        }
+    }
+    done(ex, status)
+}
 
 /// `local NAME[=VALUE]...`: variables of the function being run, restored when it
 /// returns.
