@@ -5,6 +5,7 @@
 //! controllers and the UI follow.
 
 pub(crate) mod defaults;
+mod endpointslices;
 mod error;
 pub(crate) mod services;
 pub(crate) mod update;
@@ -14,7 +15,8 @@ pub mod watch_cache;
 use crate::clock::{Rng, SimTime};
 use crate::keyed::Keyed;
 use crate::model::{
-    meta, Endpoints, Event, Lease, Namespace, Node, ObjectMeta, ObjectRef, Pod, Service,
+    meta, EndpointSlice, Endpoints, Event, Lease, Namespace, Node, ObjectMeta, ObjectRef, Pod,
+    Service,
 };
 use k8s_openapi::Metadata;
 use watch_cache::ChangeType;
@@ -190,6 +192,10 @@ pub struct ApiServer {
     /// Absent from states saved before leases were served.
     #[serde(default)]
     pub leases: Store<Lease>,
+    /// discovery.k8s.io/v1 EndpointSlices. Absent from states saved before they were
+    /// served.
+    #[serde(default)]
+    pub endpoint_slices: Store<EndpointSlice>,
     resource_version: u64,
     rng: Rng,
     #[serde(skip)]
@@ -227,6 +233,7 @@ impl ApiServer {
             events: Store::default(),
             endpoints: Store::default(),
             leases: Store::default(),
+            endpoint_slices: Store::default(),
             resource_version: 0,
             rng: Rng::new(seed),
             watch: Vec::new(),
@@ -324,6 +331,11 @@ impl ApiServer {
             "events" => self.events.list().map(ObjectRef::Event).collect(),
             "endpoints" => self.endpoints.list().map(ObjectRef::Endpoints).collect(),
             "leases" => self.leases.list().map(ObjectRef::Lease).collect(),
+            "endpointslices" => self
+                .endpoint_slices
+                .list()
+                .map(ObjectRef::EndpointSlice)
+                .collect(),
             _ => Vec::new(),
         }
     }
@@ -344,6 +356,10 @@ impl ApiServer {
                 .get(namespace, name)
                 .map(ObjectRef::Endpoints),
             "leases" => self.leases.get(namespace, name).map(ObjectRef::Lease),
+            "endpointslices" => self
+                .endpoint_slices
+                .get(namespace, name)
+                .map(ObjectRef::EndpointSlice),
             _ => None,
         }
     }
@@ -533,6 +549,7 @@ impl ApiServer {
             "Service" => "services",
             "Endpoints" => "endpoints",
             "Lease" => "leases",
+            "EndpointSlice" => "endpointslices",
             _ => "events",
         };
         self.require_namespace(&ns, resource, meta.name.as_deref().unwrap_or_default())
