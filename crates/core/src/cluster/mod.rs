@@ -6,6 +6,7 @@ pub(crate) mod default_nodes;
 use crate::apiserver::{ApiError, ApiServer, EventRecord, PodDeletion, WatchEvent};
 use crate::clock::SimTime;
 use crate::controllers::endpoints::EndpointsController;
+use crate::controllers::endpointslice::EndpointSliceController;
 use crate::controllers::namespace::NamespaceController;
 use crate::controllers::node_ipam::NodeIpam;
 use crate::controllers::node_lifecycle::NodeLifecycle;
@@ -28,7 +29,7 @@ pub use default_nodes::default_nodes;
 
 /// How many controllers the cluster runs ([`Cluster::controllers`]), and how many of
 /// them run before the scheduler in a settle pass (node IPAM).
-const CONTROLLERS: usize = 6;
+const CONTROLLERS: usize = 7;
 const CONTROLLERS_BEFORE_SCHEDULER: usize = 1;
 
 /// What happened to one object of an applied manifest.
@@ -61,6 +62,7 @@ pub fn singular(object: &Object) -> &'static str {
         Object::Event(_) => "event",
         Object::Endpoints(_) => "endpoints",
         Object::Lease(_) => "lease.coordination.k8s.io",
+        Object::EndpointSlice(_) => "endpointslice.discovery.k8s.io",
     }
 }
 
@@ -122,6 +124,8 @@ pub struct Cluster {
     #[serde(skip)]
     endpoints: EndpointsController,
     #[serde(skip)]
+    endpoint_slices: EndpointSliceController,
+    #[serde(skip)]
     node_lifecycle: NodeLifecycle,
     #[serde(skip)]
     namespace: NamespaceController,
@@ -150,6 +154,7 @@ impl Cluster {
             pod_gc: Default::default(),
             node_ipam: NodeIpam,
             endpoints: EndpointsController,
+            endpoint_slices: EndpointSliceController,
             node_lifecycle: Default::default(),
             namespace: NamespaceController,
         }
@@ -455,6 +460,9 @@ impl Cluster {
                 Object::Endpoints(Box::new(self.api.update_endpoints(*e)?.clone()))
             }
             Object::Lease(l) => Object::Lease(Box::new(self.api.update_lease(*l)?.clone())),
+            Object::EndpointSlice(e) => {
+                Object::EndpointSlice(Box::new(self.api.update_endpoint_slice(*e)?.clone()))
+            }
         };
         self.settle();
         Ok(updated)
@@ -491,6 +499,9 @@ impl Cluster {
                 Object::Endpoints(Box::new(api.create_endpoints(*e, now)?.clone()))
             }
             Object::Lease(l) => Object::Lease(Box::new(api.create_lease(*l, now)?.clone())),
+            Object::EndpointSlice(e) => {
+                Object::EndpointSlice(Box::new(api.create_endpoint_slice(*e, now)?.clone()))
+            }
         })
     }
 
@@ -635,6 +646,7 @@ impl Cluster {
         [
             &self.node_ipam,
             &self.endpoints,
+            &self.endpoint_slices,
             &self.node_lifecycle,
             &self.taint_eviction,
             &self.namespace,
@@ -653,6 +665,7 @@ impl Cluster {
         let controllers: [&mut dyn Controller; CONTROLLERS] = [
             &mut self.node_ipam,
             &mut self.endpoints,
+            &mut self.endpoint_slices,
             &mut self.node_lifecycle,
             &mut self.taint_eviction,
             &mut self.namespace,

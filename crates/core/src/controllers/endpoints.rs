@@ -1,23 +1,18 @@
 //! The endpoints controller: for every Service with a selector, an Endpoints object of
 //! the same name listing the matching pods that have an IP — ready ones under
-//! `addresses`, the rest under `notReadyAddresses` — with the Service's target ports
-//! (named ports resolved against each pod's container ports). Addresses are sorted by
-//! IP, as RepackSubsets leaves them.
+//! `addresses`, the rest under `notReadyAddresses`, every one under `addresses` when the
+//! Service sets `publishNotReadyAddresses` — with the Service's target ports (named
+//! ports resolved against each pod's container ports). Terminating pods are left out
+//! unless the Service publishes not-ready addresses (ShouldPodBeInEndpoints). Addresses
+//! are sorted by IP, as RepackSubsets leaves them.
 
+use super::endpointslice::{find_port, pod_ready, should_pod_be_in_endpoints};
 use super::{Controller, ControllerContext, Progress};
 use crate::apiserver::ApiServer;
 use crate::clock::SimTime;
-use crate::model::{Endpoints, ObjectMeta, Pod, Service};
+use crate::model::{Endpoints, ObjectMeta, Service};
 use k8s_openapi::api::core::v1::{EndpointAddress, EndpointPort, EndpointSubset, ObjectReference};
-use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use std::collections::BTreeMap;
-
-fn ready(p: &Pod) -> bool {
-    p.status
-        .as_ref()
-        .and_then(|s| s.conditions.as_ref())
-        .is_some_and(|c| c.iter().any(|c| c.type_ == "Ready" && c.status == "True"))
-}
 
 fn ip_key(ip: &str) -> Vec<u32> {
     ip.split('.').map(|p| p.parse().unwrap_or(0)).collect()
@@ -35,6 +30,7 @@ fn desired(api: &ApiServer, svc: &Service) -> Option<Vec<EndpointSubset>> {
     let spec = svc.spec.as_ref()?;
     let selector = spec.selector.as_ref()?;
     let ns = svc.metadata.namespace.as_deref().unwrap_or("default");
+    let publish = spec.publish_not_ready_addresses.unwrap_or(false);
     // Subsets keyed by their port list, as pods may resolve named ports differently.
     let mut groups: BTreeMap<String, Group> = BTreeMap::new();
     for pod in api.pods.list_namespace(ns) {
@@ -42,36 +38,20 @@ fn desired(api: &ApiServer, svc: &Service) -> Option<Vec<EndpointSubset>> {
         if !selector.iter().all(|(k, v)| labels.get(k) == Some(v)) {
             continue;
         }
-        let phase = pod
-            .status
-            .as_ref()
-            .and_then(|s| s.phase.as_deref())
-            .unwrap_or("");
+        if !should_pod_be_in_endpoints(pod, publish) {
+            continue;
+        }
         let Some(ip) = pod.status.as_ref().and_then(|s| s.pod_ip.clone()) else {
             continue;
         };
-        if phase == "Succeeded" || phase == "Failed" || pod.metadata.deletion_timestamp.is_some() {
-            continue;
-        }
         let mut ports = Vec::new();
         for sp in spec.ports.iter().flatten() {
-            let port = match &sp.target_port {
-                Some(IntOrString::Int(n)) => Some(*n),
-                None => Some(sp.port),
-                Some(IntOrString::String(name)) => pod
-                    .spec
-                    .iter()
-                    .flat_map(|s| s.containers.iter())
-                    .flat_map(|c| c.ports.iter().flatten())
-                    .find(|cp| cp.name.as_deref() == Some(name.as_str()))
-                    .map(|cp| cp.container_port),
-            };
-            if let Some(port) = port {
+            if let Some(port) = find_port(pod, sp) {
                 ports.push(EndpointPort {
                     name: sp.name.clone(),
                     port,
                     protocol: sp.protocol.clone(),
-                    app_protocol: None,
+                    app_protocol: sp.app_protocol.clone(),
                 });
             }
         }
@@ -91,7 +71,7 @@ fn desired(api: &ApiServer, svc: &Service) -> Option<Vec<EndpointSubset>> {
         let entry = groups
             .entry(key)
             .or_insert_with(|| (ports, Vec::new(), Vec::new()));
-        if ready(pod) {
+        if publish || pod_ready(pod) {
             entry.1.push(address);
         } else {
             entry.2.push(address);

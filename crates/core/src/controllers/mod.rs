@@ -6,6 +6,7 @@
 //! reconcile returns a requeue-after), so that simulated time can jump straight there.
 
 pub mod endpoints;
+pub mod endpointslice;
 pub mod namespace;
 pub mod node_ipam;
 pub mod node_lifecycle;
