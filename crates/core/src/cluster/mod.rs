@@ -536,6 +536,14 @@ impl Cluster {
         Ok(())
     }
 
+    /// An EndpointSlice DELETE: the EndpointSlice controller makes a Service's slices
+    /// again (under new names).
+    pub fn delete_endpoint_slice(&mut self, namespace: &str, name: &str) -> Result<(), ApiError> {
+        self.api.delete_endpoint_slice(namespace, name)?;
+        self.settle();
+        Ok(())
+    }
+
     /// Sets an object's labels (`kubectl label`); a node's new labels can make pending
     /// pods schedulable.
     pub fn set_labels(

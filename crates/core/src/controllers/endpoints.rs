@@ -163,3 +163,47 @@ fn sync(api: &mut ApiServer, now: SimTime) -> bool {
     }
     changed
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::endpointslice::tests::{node, pod, service};
+    use super::*;
+
+    /// (addresses, notReadyAddresses) by pod name.
+    fn names(api: &ApiServer) -> (Vec<String>, Vec<String>) {
+        let ep = api.endpoints.get("default", "web").unwrap();
+        let pick = |list: &Option<Vec<EndpointAddress>>| -> Vec<String> {
+            list.iter()
+                .flatten()
+                .filter_map(|a| a.target_ref.as_ref().and_then(|r| r.name.clone()))
+                .collect()
+        };
+        let subsets = ep.subsets.clone().unwrap_or_default();
+        let s = subsets.first().cloned().unwrap_or_default();
+        (pick(&s.addresses), pick(&s.not_ready_addresses))
+    }
+
+    #[test]
+    fn not_ready_and_terminating_pods() {
+        // (publishNotReadyAddresses, addresses, notReadyAddresses)
+        let table: [(bool, &[&str], &[&str]); 2] =
+            [(false, &["a"], &["b"]), (true, &["a", "b", "d"], &[])];
+        for (publish, ready, not_ready) in table {
+            let mut api = ApiServer::new(1, SimTime(0));
+            node(&mut api, "n1", None);
+            service(&mut api, publish);
+            pod(&mut api, "a", "10.244.1.2", true, "n1");
+            pod(&mut api, "b", "10.244.1.3", false, "n1");
+            pod(&mut api, "d", "10.244.1.4", true, "n1");
+            api.delete_pod_gracefully("default", "d", Some(30), SimTime(0))
+                .unwrap();
+            sync(&mut api, SimTime(0));
+            let (got_ready, got_not_ready) = names(&api);
+            assert_eq!(got_ready, ready, "publishNotReadyAddresses={publish}");
+            assert_eq!(
+                got_not_ready, not_ready,
+                "publishNotReadyAddresses={publish}"
+            );
+        }
+    }
+}

@@ -398,7 +398,7 @@ fn sync(api: &mut ApiServer, now: SimTime) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::model::Node;
     use k8s_openapi::api::core::v1::{
@@ -406,7 +406,7 @@ mod tests {
     };
 
     /// A pod labelled `app=web` with an IP (unless empty), Ready or not, on a node.
-    fn pod(api: &mut ApiServer, name: &str, ip: &str, ready: bool, node: &str) {
+    pub(crate) fn pod(api: &mut ApiServer, name: &str, ip: &str, ready: bool, node: &str) {
         let mut p = Pod {
             metadata: ObjectMeta {
                 name: Some(name.into()),
@@ -445,7 +445,7 @@ mod tests {
         api.update_pod(p).unwrap();
     }
 
-    fn service(api: &mut ApiServer, publish_not_ready: bool) {
+    pub(crate) fn service(api: &mut ApiServer, publish_not_ready: bool) {
         let svc = Service {
             metadata: ObjectMeta {
                 name: Some("web".into()),
@@ -466,7 +466,7 @@ mod tests {
         api.create_service(svc, SimTime(0)).unwrap();
     }
 
-    fn node(api: &mut ApiServer, name: &str, zone: Option<&str>) {
+    pub(crate) fn node(api: &mut ApiServer, name: &str, zone: Option<&str>) {
         let mut labels = BTreeMap::new();
         if let Some(z) = zone {
             labels.insert(ZONE.to_string(), z.to_string());
