@@ -131,13 +131,21 @@ impl Kubelet {
                 let c = e.conditions.clone().unwrap_or_default();
                 let ready = c.ready.unwrap_or(true);
                 let fallback = c.serving.unwrap_or(true) && c.terminating.unwrap_or(false);
-                let pod = api.pods.list_namespace(ns).find(|p| {
-                    let uid = e.target_ref.as_ref().and_then(|r| r.uid.as_deref());
-                    match uid {
-                        Some(uid) => p.metadata.uid.as_deref() == Some(uid),
-                        None => pod_ip(p) == Some(ip.as_str()),
-                    }
-                });
+                // The pod the endpoint targets, else the pod with its address.
+                let target = e
+                    .target_ref
+                    .as_ref()
+                    .filter(|r| r.kind.as_deref() == Some("Pod"));
+                let pod = match target.and_then(|r| Some((r.name.as_deref()?, r.uid.as_deref()))) {
+                    Some((pod, uid)) => api
+                        .pods
+                        .get(ns, pod)
+                        .filter(|p| uid.is_none() || p.metadata.uid.as_deref() == uid),
+                    None => api
+                        .pods
+                        .list_namespace(ns)
+                        .find(|p| pod_ip(p) == Some(ip.as_str())),
+                };
                 let Some(pod) = pod else { continue };
                 if all
                     .iter()

@@ -98,6 +98,13 @@ impl serde::Serialize for ObjectRef<'_> {
             ObjectRef::Event(o) => o.serialize(s),
             ObjectRef::Endpoints(o) => o.serialize(s),
             ObjectRef::Lease(o) => o.serialize(s),
+            // A slice without endpoints comes back from storage with a nil list, which
+            // the API writes as `endpoints: null`.
+            ObjectRef::EndpointSlice(o) if o.endpoints.is_empty() => {
+                let mut value = serde_json::to_value(o).map_err(serde::ser::Error::custom)?;
+                value["endpoints"] = serde_json::Value::Null;
+                value.serialize(s)
+            }
             ObjectRef::EndpointSlice(o) => o.serialize(s),
         }
     }
