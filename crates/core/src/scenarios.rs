@@ -9,7 +9,7 @@ use crate::Cluster;
 
 /// The SHA-1 of the snapshot [`determinism_fingerprint`] reaches. It changes whenever
 /// the simulation's behaviour changes; update it when that change is intended.
-pub const DETERMINISM_FINGERPRINT: &str = "acc06c249bf65da6dac56148aeff3f4ccf7421d7";
+pub const DETERMINISM_FINGERPRINT: &str = "8afed61676a2c452dc13fe4061d7aea0a9286ffc";
 
 const REPO: &str = "https://github.com/ansilh/k8s-demo-web.git";
 

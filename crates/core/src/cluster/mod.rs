@@ -121,9 +121,11 @@ pub struct Cluster {
     /// it is next due) every sync works out again.
     #[serde(skip)]
     node_ipam: NodeIpam,
-    #[serde(skip)]
+    /// The endpoints controllers keep their trigger-time trackers (older snapshots have
+    /// none).
+    #[serde(default, skip_serializing_if = "EndpointsController::is_idle")]
     endpoints: EndpointsController,
-    #[serde(skip)]
+    #[serde(default, skip_serializing_if = "EndpointSliceController::is_idle")]
     endpoint_slices: EndpointSliceController,
     #[serde(skip)]
     node_lifecycle: NodeLifecycle,
@@ -153,8 +155,8 @@ impl Cluster {
             taint_eviction: Default::default(),
             pod_gc: Default::default(),
             node_ipam: NodeIpam,
-            endpoints: EndpointsController,
-            endpoint_slices: EndpointSliceController,
+            endpoints: Default::default(),
+            endpoint_slices: Default::default(),
             node_lifecycle: Default::default(),
             namespace: NamespaceController,
         }

@@ -6,7 +6,8 @@
 //! unless the Service publishes not-ready addresses (ShouldPodBeInEndpoints). Addresses
 //! are sorted by IP, as RepackSubsets leaves them.
 
-use super::endpointslice::{find_port, pod_ready, should_pod_be_in_endpoints};
+use super::endpointslice::{find_port, pod_ready, selected, should_pod_be_in_endpoints};
+use super::trigger_time::{annotate, TriggerTimes};
 use super::{Controller, ControllerContext, Progress};
 use crate::apiserver::ApiServer;
 use crate::clock::SimTime;
@@ -92,13 +93,22 @@ fn desired(api: &ApiServer, svc: &Service) -> Option<Vec<EndpointSubset>> {
     Some(subsets)
 }
 
-/// The endpoints controller (stateless).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct EndpointsController;
+/// The endpoints controller; its only state is its trigger-time tracker.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EndpointsController {
+    triggers: TriggerTimes,
+}
+
+impl EndpointsController {
+    /// Nothing to keep in a snapshot.
+    pub fn is_idle(&self) -> bool {
+        self.triggers.is_empty()
+    }
+}
 
 impl Controller for EndpointsController {
     fn sync(&mut self, ctx: &mut ControllerContext<'_>) -> Progress {
-        Progress::changed_if(sync(ctx.api, ctx.now))
+        Progress::changed_if(sync(ctx.api, ctx.now, &mut self.triggers))
     }
 
     fn next_due(&self) -> Option<SimTime> {
@@ -108,13 +118,14 @@ impl Controller for EndpointsController {
 
 /// Brings every Endpoints object in line with its Service. Returns whether anything
 /// changed.
-fn sync(api: &mut ApiServer, now: SimTime) -> bool {
+fn sync(api: &mut ApiServer, now: SimTime, triggers: &mut TriggerTimes) -> bool {
     let mut changed = false;
     let services: Vec<Service> = api.services.list().cloned().collect();
     for svc in &services {
         let Some(subsets) = desired(api, svc) else {
             continue;
         };
+        let trigger = triggers.compute(svc, &selected(api, svc));
         let ns = svc.metadata.namespace.clone().unwrap_or_default();
         let name = svc.metadata.name.clone().unwrap_or_default();
         let subsets = (!subsets.is_empty()).then_some(subsets);
@@ -122,11 +133,12 @@ fn sync(api: &mut ApiServer, now: SimTime) -> bool {
             Some(ep) if ep.subsets == subsets => {}
             Some(mut ep) => {
                 ep.subsets = subsets;
+                annotate(&mut ep.metadata.annotations, trigger);
                 let _ = api.update_endpoints(ep);
                 changed = true;
             }
             None => {
-                let ep = Endpoints {
+                let mut ep = Endpoints {
                     metadata: ObjectMeta {
                         name: Some(name),
                         namespace: Some(ns),
@@ -135,6 +147,7 @@ fn sync(api: &mut ApiServer, now: SimTime) -> bool {
                     },
                     subsets,
                 };
+                annotate(&mut ep.metadata.annotations, trigger);
                 let _ = api.create_endpoints(ep, now);
                 changed = true;
             }
@@ -161,6 +174,7 @@ fn sync(api: &mut ApiServer, now: SimTime) -> bool {
         let _ = api.delete_endpoints(&ns, &name);
         changed = true;
     }
+    triggers.retain(|ns, name| api.services.get(ns, name).is_some());
     changed
 }
 
@@ -197,7 +211,7 @@ mod tests {
             pod(&mut api, "d", "10.244.1.4", true, "n1");
             api.delete_pod_gracefully("default", "d", Some(30), SimTime(0))
                 .unwrap();
-            sync(&mut api, SimTime(0));
+            sync(&mut api, SimTime(0), &mut TriggerTimes::default());
             let (got_ready, got_not_ready) = names(&api);
             assert_eq!(got_ready, ready, "publishNotReadyAddresses={publish}");
             assert_eq!(

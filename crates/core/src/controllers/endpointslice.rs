@@ -10,6 +10,7 @@
 //! its end; a slice left empty goes, and a Service without endpoints keeps one
 //! placeholder slice without ports.
 
+use super::trigger_time::{annotate, TriggerTimes};
 use super::{Controller, ControllerContext, Progress};
 use crate::apiserver::ApiServer;
 use crate::clock::SimTime;
@@ -34,13 +35,22 @@ const ZONE: &str = "topology.kubernetes.io/zone";
 /// maxEndpointsPerSlice: kube-controller-manager's default.
 const MAX_ENDPOINTS_PER_SLICE: usize = 100;
 
-/// The EndpointSlice controller (stateless).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct EndpointSliceController;
+/// The EndpointSlice controller; its only state is its trigger-time tracker.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EndpointSliceController {
+    triggers: TriggerTimes,
+}
+
+impl EndpointSliceController {
+    /// Nothing to keep in a snapshot.
+    pub fn is_idle(&self) -> bool {
+        self.triggers.is_empty()
+    }
+}
 
 impl Controller for EndpointSliceController {
     fn sync(&mut self, ctx: &mut ControllerContext<'_>) -> Progress {
-        Progress::changed_if(sync(ctx.api, ctx.now))
+        Progress::changed_if(sync(ctx.api, ctx.now, &mut self.triggers))
     }
 
     fn next_due(&self) -> Option<SimTime> {
@@ -169,21 +179,32 @@ fn endpoint(api: &ApiServer, pod: &Pod, publish_not_ready: bool) -> Endpoint {
     }
 }
 
-/// The endpoints a service should have now, grouped by their ports, in pod order.
-fn desired(api: &ApiServer, svc: &Service) -> Vec<(Vec<EndpointPort>, Vec<Endpoint>)> {
-    let Some(spec) = svc.spec.as_ref() else {
+/// The pods a Service's selector picks (none without a selector).
+pub(crate) fn selected<'a>(api: &'a ApiServer, svc: &'a Service) -> Vec<&'a Pod> {
+    let Some(selector) = svc.spec.as_ref().and_then(|s| s.selector.as_ref()) else {
         return Vec::new();
     };
-    let Some(selector) = spec.selector.as_ref() else {
+    api.pods
+        .list_namespace(svc.namespace_any())
+        .filter(|p| {
+            let labels = p.labels();
+            selector.iter().all(|(k, v)| labels.get(k) == Some(v))
+        })
+        .collect()
+}
+
+/// The endpoints a service should have now, grouped by their ports, in pod order.
+fn desired(
+    api: &ApiServer,
+    svc: &Service,
+    pods: &[&Pod],
+) -> Vec<(Vec<EndpointPort>, Vec<Endpoint>)> {
+    let Some(spec) = svc.spec.as_ref() else {
         return Vec::new();
     };
     let publish = spec.publish_not_ready_addresses.unwrap_or(false);
     let mut groups: Vec<(Vec<EndpointPort>, Vec<Endpoint>)> = Vec::new();
-    for pod in api.pods.list_namespace(svc.namespace_any()) {
-        let labels = pod.labels();
-        if !selector.iter().all(|(k, v)| labels.get(k) == Some(v)) {
-            continue;
-        }
+    for &pod in pods {
         if !should_pod_be_in_endpoints(pod, true) {
             continue;
         }
@@ -225,11 +246,13 @@ struct Plan {
     delete: Vec<String>,
 }
 
-/// The reconciler for one Service: `existing` are the slices it manages for it.
+/// The reconciler for one Service: `existing` are the slices it manages for it; the
+/// slices it writes carry `trigger`, when the change they reflect happened.
 fn reconcile(
     svc: &Service,
     existing: Vec<EndpointSlice>,
     desired: Vec<(Vec<EndpointPort>, Vec<Endpoint>)>,
+    trigger: Option<SimTime>,
 ) -> Plan {
     let labels = slice_labels(svc);
     let mut plan = Plan::default();
@@ -303,6 +326,9 @@ fn reconcile(
         }
     }
     plan.delete = deleted.iter().map(|s| s.name_any().to_string()).collect();
+    for slice in plan.create.iter_mut().chain(plan.update.iter_mut()) {
+        annotate(&mut slice.metadata.annotations, trigger);
+    }
     plan
 }
 
@@ -357,7 +383,7 @@ fn owned_by(slice: &EndpointSlice, svc: &Service) -> bool {
 
 /// One pass over every Service; slices of Services that are gone go too (what the
 /// garbage collector does with the owner reference). Returns whether anything changed.
-fn sync(api: &mut ApiServer, now: SimTime) -> bool {
+fn sync(api: &mut ApiServer, now: SimTime, triggers: &mut TriggerTimes) -> bool {
     let mut changed = false;
     let services: Vec<Service> = api
         .services
@@ -373,7 +399,9 @@ fn sync(api: &mut ApiServer, now: SimTime) -> bool {
             .filter(|s| owned_by(s, svc))
             .cloned()
             .collect();
-        let plan = reconcile(svc, existing, desired(api, svc));
+        let pods = selected(api, svc);
+        let trigger = triggers.compute(svc, &pods);
+        let plan = reconcile(svc, existing, desired(api, svc, &pods), trigger);
         for name in &plan.delete {
             changed |= api.delete_endpoint_slice(&ns, name).is_ok();
         }
@@ -394,6 +422,11 @@ fn sync(api: &mut ApiServer, now: SimTime) -> bool {
     for (ns, name) in orphans {
         changed |= api.delete_endpoint_slice(&ns, &name).is_ok();
     }
+    triggers.retain(|ns, name| {
+        services
+            .iter()
+            .any(|s| s.namespace_any() == ns && s.name_any() == name)
+    });
     changed
 }
 
@@ -565,7 +598,7 @@ pub(super) mod tests {
             pod(&mut api, "d", "10.244.1.3", true, "n1");
             api.delete_pod_gracefully("default", "d", Some(30), SimTime(0))
                 .unwrap();
-            assert!(sync(&mut api, SimTime(0)));
+            assert!(sync(&mut api, SimTime(0), &mut TriggerTimes::default()));
             assert_eq!(rows(&api), vec![want], "publishNotReadyAddresses={publish}");
             let s = &slices(&api)[0];
             assert_eq!(s.address_type, "IPv4");
@@ -587,7 +620,7 @@ pub(super) mod tests {
             let port = &s.ports.as_ref().unwrap()[0];
             assert_eq!((port.name.as_deref(), port.port), (Some(""), Some(80)));
             // Nothing changed: nothing to do.
-            assert!(!sync(&mut api, SimTime(0)));
+            assert!(!sync(&mut api, SimTime(0), &mut TriggerTimes::default()));
         }
     }
 
@@ -596,17 +629,20 @@ pub(super) mod tests {
         let mut api = ApiServer::new(1, SimTime(0));
         node(&mut api, "n1", None);
         service(&mut api, false);
-        sync(&mut api, SimTime(0));
+        sync(&mut api, SimTime(0), &mut TriggerTimes::default());
         let placeholder = slices(&api);
         assert_eq!(placeholder.len(), 1);
         assert!(placeholder[0].ports.is_none() && placeholder[0].endpoints.is_empty());
-        assert!(!sync(&mut api, SimTime(0)), "the placeholder stays");
+        assert!(
+            !sync(&mut api, SimTime(0), &mut TriggerTimes::default()),
+            "the placeholder stays"
+        );
 
         // Pods whose named port resolves differently land in slices of their own;
         // the placeholder goes.
         pod(&mut api, "a", "10.244.1.2", true, "n1");
         pod(&mut api, "alt", "10.244.1.3", true, "n1");
-        sync(&mut api, SimTime(0));
+        sync(&mut api, SimTime(0), &mut TriggerTimes::default());
         let ports: Vec<Option<i32>> = slices(&api)
             .iter()
             .map(|s| s.ports.as_ref().unwrap()[0].port)
@@ -619,7 +655,7 @@ pub(super) mod tests {
         // A pod turning not ready updates its slice in place (a new generation).
         let before = slices(&api);
         pod_readiness(&mut api, "a", false);
-        sync(&mut api, SimTime(0));
+        sync(&mut api, SimTime(0), &mut TriggerTimes::default());
         let after = slices(&api);
         assert_eq!(names(&before), names(&after));
         let a = after
@@ -635,7 +671,7 @@ pub(super) mod tests {
         // The pods go: their slices go and a new placeholder comes.
         api.delete_pod("default", "a").unwrap();
         api.delete_pod("default", "alt").unwrap();
-        sync(&mut api, SimTime(0));
+        sync(&mut api, SimTime(0), &mut TriggerTimes::default());
         let last = slices(&api);
         assert_eq!(last.len(), 1);
         assert!(last[0].ports.is_none());
@@ -643,7 +679,7 @@ pub(super) mod tests {
 
         // The Service goes: so do its slices.
         api.delete_service("default", "web").unwrap();
-        assert!(sync(&mut api, SimTime(0)));
+        assert!(sync(&mut api, SimTime(0), &mut TriggerTimes::default()));
         assert!(slices(&api).is_empty());
     }
 
@@ -661,7 +697,7 @@ pub(super) mod tests {
                 "n1",
             );
         }
-        sync(&mut api, SimTime(0));
+        sync(&mut api, SimTime(0), &mut TriggerTimes::default());
         let mut sizes: Vec<usize> = slices(&api).iter().map(|s| s.endpoints.len()).collect();
         crate::sort::sort_by_key(&mut sizes, |n| *n);
         assert_eq!(sizes, [50, 100]);

@@ -12,6 +12,7 @@ pub mod node_ipam;
 pub mod node_lifecycle;
 pub mod podgc;
 pub mod taint_eviction;
+pub(crate) mod trigger_time;
 
 use crate::apiserver::ApiServer;
 use crate::clock::SimTime;

@@ -21,7 +21,7 @@ pub fn service(
     w.write(0, &format!("Name:\t{}\n", svc.name_any()));
     w.write(0, &format!("Namespace:\t{}\n", svc.namespace_any()));
     labels(&mut w, "Labels", Some(svc.labels()));
-    labels(&mut w, "Annotations", svc.metadata.annotations.as_ref());
+    annotations(&mut w, svc.metadata.annotations.as_ref());
     let selector = spec
         .selector
         .as_ref()
@@ -163,7 +163,7 @@ pub fn endpoint_slice(s: &EndpointSlice, slice_events: &[&Event], now: SimTime) 
     w.write(0, &format!("Name:\t{}\n", s.name_any()));
     w.write(0, &format!("Namespace:\t{}\n", s.namespace_any()));
     labels(&mut w, "Labels", Some(s.labels()));
-    labels(&mut w, "Annotations", s.metadata.annotations.as_ref());
+    annotations(&mut w, s.metadata.annotations.as_ref());
     w.write(0, &format!("AddressType:\t{}\n", s.address_type));
     match s.ports.as_deref().filter(|p| !p.is_empty()) {
         None => w.write(0, "Ports: <unset>\n"),
