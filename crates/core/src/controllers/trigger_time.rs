@@ -150,7 +150,8 @@ mod tests {
         let mut t = TriggerTimes::default();
         let secs = |s: u64| Some(SimTime::from_secs(s));
         // (pods with their Ready transitions, the trigger time)
-        let table: &[(&[(&str, Option<u64>)], Option<SimTime>)] = &[
+        type Step<'a> = (&'a [(&'a str, Option<u64>)], Option<SimTime>);
+        let table: &[Step] = &[
             // A new Service: its creation.
             (&[("a", Some(5))], secs(10)),
             // Nothing moved.
