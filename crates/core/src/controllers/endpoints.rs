@@ -6,7 +6,7 @@
 //! unless the Service publishes not-ready addresses (ShouldPodBeInEndpoints). Addresses
 //! are sorted by IP, as RepackSubsets leaves them.
 
-use super::endpointslice::{find_port, pod_ready, selected, should_pod_be_in_endpoints};
+use super::endpointslice::{find_port, hostname, pod_ready, selected, should_pod_be_in_endpoints};
 use super::trigger_time::{annotate, TriggerTimes};
 use super::{Controller, ControllerContext, Progress};
 use crate::apiserver::ApiServer;
@@ -67,7 +67,7 @@ fn desired(api: &ApiServer, svc: &Service) -> Option<Vec<EndpointSubset>> {
                 uid: pod.metadata.uid.clone(),
                 ..Default::default()
             }),
-            hostname: None,
+            hostname: hostname(pod, svc),
         };
         let entry = groups
             .entry(key)

@@ -114,6 +114,15 @@ pub(crate) fn find_port(pod: &Pod, sp: &k8s_openapi::api::core::v1::ServicePort)
         .map(|p| p.container_port)
 }
 
+/// ShouldSetHostname: a pod with a hostname whose subdomain is the Service's name.
+pub(crate) fn hostname(pod: &Pod, svc: &Service) -> Option<String> {
+    let spec = pod.spec.as_ref()?;
+    let host = spec.hostname.clone().filter(|h| !h.is_empty())?;
+    (spec.subdomain.as_deref() == Some(svc.name_any())
+        && pod.namespace_any() == svc.namespace_any())
+    .then_some(host)
+}
+
 /// A service's slice labels (setEndpointSliceLabels): its own labels but the reserved
 /// ones, the headless label when it has no cluster IP, its name and the manager.
 fn slice_labels(svc: &Service) -> BTreeMap<String, String> {
@@ -134,7 +143,12 @@ fn slice_labels(svc: &Service) -> BTreeMap<String, String> {
 }
 
 /// podToEndpoint for an IPv4 slice.
-fn endpoint(api: &ApiServer, pod: &Pod, publish_not_ready: bool) -> Endpoint {
+fn endpoint(api: &ApiServer, pod: &Pod, svc: &Service) -> Endpoint {
+    let publish_not_ready = svc
+        .spec
+        .as_ref()
+        .and_then(|s| s.publish_not_ready_addresses)
+        .unwrap_or(false);
     let serving = pod_ready(pod);
     let terminating = pod.metadata.deletion_timestamp.is_some();
     let ready = publish_not_ready || (serving && !terminating);
@@ -175,6 +189,7 @@ fn endpoint(api: &ApiServer, pod: &Pod, publish_not_ready: bool) -> Endpoint {
         }),
         node_name,
         zone,
+        hostname: hostname(pod, svc),
         ..Default::default()
     }
 }
@@ -202,7 +217,6 @@ fn desired(
     let Some(spec) = svc.spec.as_ref() else {
         return Vec::new();
     };
-    let publish = spec.publish_not_ready_addresses.unwrap_or(false);
     let mut groups: Vec<(Vec<EndpointPort>, Vec<Endpoint>)> = Vec::new();
     for &pod in pods {
         if !should_pod_be_in_endpoints(pod, true) {
@@ -221,7 +235,7 @@ fn desired(
                 })
             })
             .collect();
-        let ep = endpoint(api, pod, publish);
+        let ep = endpoint(api, pod, svc);
         match groups.iter_mut().find(|(p, _)| *p == ports) {
             Some((_, eps)) => eps.push(ep),
             None => groups.push((ports, vec![ep])),
@@ -701,6 +715,29 @@ pub(super) mod tests {
         let mut sizes: Vec<usize> = slices(&api).iter().map(|s| s.endpoints.len()).collect();
         crate::sort::sort_by_key(&mut sizes, |n| *n);
         assert_eq!(sizes, [50, 100]);
+    }
+
+    #[test]
+    fn hostname_when_the_subdomain_is_the_service() {
+        let mut api = ApiServer::new(1, SimTime(0));
+        node(&mut api, "n1", None);
+        service(&mut api, false);
+        pod(&mut api, "a", "10.244.1.2", true, "n1");
+        pod(&mut api, "b", "10.244.1.3", true, "n1");
+        for (name, subdomain) in [("a", "web"), ("b", "other")] {
+            let mut p = api.pods.get("default", name).unwrap().clone();
+            let spec = p.spec.as_mut().unwrap();
+            spec.hostname = Some(format!("{name}-host"));
+            spec.subdomain = Some(subdomain.into());
+            api.update_pod(p).unwrap();
+        }
+        sync(&mut api, SimTime(0), &mut TriggerTimes::default());
+        let hosts: Vec<Option<String>> = slices(&api)[0]
+            .endpoints
+            .iter()
+            .map(|e| e.hostname.clone())
+            .collect();
+        assert_eq!(hosts, [Some("a-host".to_string()), None]);
     }
 
     fn names(s: &[EndpointSlice]) -> Vec<String> {
