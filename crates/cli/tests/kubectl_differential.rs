@@ -28,10 +28,17 @@ const RESOURCES: &[(&str, &str, bool, &[&str], &str)] = &[
     ("namespaces", "Namespace", false, &["ns"], ""),
     ("nodes", "Node", false, &["no"], ""),
     ("leases", "Lease", true, &[], "coordination.k8s.io"),
+    (
+        "endpointslices",
+        "EndpointSlice",
+        true,
+        &[],
+        "discovery.k8s.io",
+    ),
 ];
 
 /// The groups besides the core group.
-const GROUPS: &[&str] = &["coordination.k8s.io"];
+const GROUPS: &[&str] = &["coordination.k8s.io", "discovery.k8s.io"];
 
 fn kubectl_binary() -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
@@ -87,6 +94,7 @@ impl Served {
         each!(api.namespaces, "namespaces", Namespace);
         each!(api.nodes, "nodes", Node);
         each!(api.leases, "leases", Lease);
+        each!(api.endpoint_slices, "endpointslices", EndpointSlice);
         Served {
             objects,
             resource_version: api.resource_version(),
@@ -211,6 +219,23 @@ fn answer(served: &Served, target: &str) -> (u16, String) {
         .filter(|o| o.0 == resource && namespace.is_none_or(|ns| o.1 == ns))
         .map(|o| o.3.clone())
         .collect();
+    // The label selector `describe service` sends for its EndpointSlices
+    // (`kubernetes.io/service-name=NAME`): equality terms only.
+    for selector in query
+        .split('&')
+        .filter_map(|p| p.strip_prefix("labelSelector="))
+    {
+        let selector = selector
+            .replace("%3D", "=")
+            .replace("%2F", "/")
+            .replace("%2C", ",");
+        for term in selector.split(',') {
+            if let Some((key, value)) = term.split_once('=') {
+                let pair = format!("\"{key}\":\"{value}\"");
+                items.retain(|item| item.contains(&pair));
+            }
+        }
+    }
     // The field selector kubectl describe sends for an object's events.
     for selector in query
         .split('&')
@@ -351,10 +376,17 @@ const CASES: &[&str] = &[
     "get ns -o name",
     "describe pod tea",
     "describe pod web",
-    // `describe svc web` (a Service with endpoints) is left out: kubectl reads the
-    // Service's EndpointSlices (discovery.k8s.io/v1), which Podlab does not serve yet,
-    // and prints `Endpoints: <none>` without them.
+    // kubectl reads a Service's Endpoints line from its EndpointSlices.
+    "describe svc web",
     "describe svc external",
+    "describe svc kubernetes",
+    // Not `get endpointslices` as a table: its columns come from the API server's table.
+    "get endpointslices -A -o name",
+    "get endpointslices -o yaml",
+    "get endpointslices -n default -o json",
+    "describe endpointslices web",
+    "describe endpointslice kubernetes",
+    "get endpointslices -o jsonpath={range .items[*]}{.metadata.name}{\" \"}{.endpoints[*].conditions.ready}{\"\\n\"}{end}",
     "describe node k8s-worker-01",
     "describe node k8s-control-plane",
     // Not `get leases` as a table: its HOLDER column comes from the API server's table

@@ -9,7 +9,7 @@ use crate::Cluster;
 
 /// The SHA-1 of the snapshot [`determinism_fingerprint`] reaches. It changes whenever
 /// the simulation's behaviour changes; update it when that change is intended.
-pub const DETERMINISM_FINGERPRINT: &str = "b081e226562e4334973126155fa9032230bd60c5";
+pub const DETERMINISM_FINGERPRINT: &str = "c9e0421511d626b82bf47af1ab40b03c6604d0da";
 
 const REPO: &str = "https://github.com/ansilh/k8s-demo-web.git";
 

@@ -253,6 +253,7 @@ impl ApiError {
 fn qualified(resource: &'static str) -> &'static str {
     match resource {
         "leases" => "leases.coordination.k8s.io",
+        "endpointslices" => "endpointslices.discovery.k8s.io",
         other => other,
     }
 }

@@ -5,7 +5,9 @@
 //! controllers and the UI follow.
 
 pub(crate) mod defaults;
+mod endpointslices;
 mod error;
+mod events;
 pub(crate) mod services;
 pub(crate) mod update;
 pub(crate) mod validation;
@@ -14,12 +16,14 @@ pub mod watch_cache;
 use crate::clock::{Rng, SimTime};
 use crate::keyed::Keyed;
 use crate::model::{
-    meta, Endpoints, Event, Lease, Namespace, Node, ObjectMeta, ObjectRef, Pod, Service,
+    meta, EndpointSlice, Endpoints, Event, Lease, Namespace, Node, ObjectMeta, ObjectRef, Pod,
+    Service,
 };
 use k8s_openapi::Metadata;
 use watch_cache::ChangeType;
 
 pub use error::{ApiError, FieldError, FieldErrorKind};
+pub use events::EventRecord;
 
 /// What changed, for anyone following the store.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -190,6 +194,10 @@ pub struct ApiServer {
     /// Absent from states saved before leases were served.
     #[serde(default)]
     pub leases: Store<Lease>,
+    /// discovery.k8s.io/v1 EndpointSlices. Absent from states saved before they were
+    /// served.
+    #[serde(default)]
+    pub endpoint_slices: Store<EndpointSlice>,
     resource_version: u64,
     rng: Rng,
     #[serde(skip)]
@@ -207,15 +215,6 @@ pub struct ApiServer {
     pods_created: u64,
 }
 
-fn event_key(e: &Event) -> (String, String, String, String) {
-    (
-        e.involved_object.uid.clone().unwrap_or_default(),
-        e.involved_object.field_path.clone().unwrap_or_default(),
-        e.reason.clone().unwrap_or_default(),
-        e.message.clone().unwrap_or_default(),
-    )
-}
-
 impl ApiServer {
     /// An empty server with the namespaces every cluster starts with.
     pub fn new(seed: u64, now: SimTime) -> ApiServer {
@@ -227,6 +226,7 @@ impl ApiServer {
             events: Store::default(),
             endpoints: Store::default(),
             leases: Store::default(),
+            endpoint_slices: Store::default(),
             resource_version: 0,
             rng: Rng::new(seed),
             watch: Vec::new(),
@@ -324,6 +324,11 @@ impl ApiServer {
             "events" => self.events.list().map(ObjectRef::Event).collect(),
             "endpoints" => self.endpoints.list().map(ObjectRef::Endpoints).collect(),
             "leases" => self.leases.list().map(ObjectRef::Lease).collect(),
+            "endpointslices" => self
+                .endpoint_slices
+                .list()
+                .map(ObjectRef::EndpointSlice)
+                .collect(),
             _ => Vec::new(),
         }
     }
@@ -344,6 +349,10 @@ impl ApiServer {
                 .get(namespace, name)
                 .map(ObjectRef::Endpoints),
             "leases" => self.leases.get(namespace, name).map(ObjectRef::Lease),
+            "endpointslices" => self
+                .endpoint_slices
+                .get(namespace, name)
+                .map(ObjectRef::EndpointSlice),
             _ => None,
         }
     }
@@ -533,6 +542,7 @@ impl ApiServer {
             "Service" => "services",
             "Endpoints" => "endpoints",
             "Lease" => "leases",
+            "EndpointSlice" => "endpointslices",
             _ => "events",
         };
         self.require_namespace(&ns, resource, meta.name.as_deref().unwrap_or_default())
@@ -760,6 +770,13 @@ impl ApiServer {
                     .get_mut(&key)
                     .map(|o| &mut o.metadata),
             ),
+            "EndpointSlice" => (
+                "endpointslices",
+                self.endpoint_slices
+                    .objects
+                    .get_mut(&key)
+                    .map(|o| &mut o.metadata),
+            ),
             _ => (
                 "events",
                 self.events.objects.get_mut(&key).map(|o| &mut o.metadata),
@@ -857,142 +874,10 @@ impl ApiServer {
         self.insert(|a| &mut a.events, "events", event, now)
     }
 
-    /// Records an Event about an object, as the components' event recorders do.
-    /// Repeats of the same reason and message bump `count` instead of adding a new one.
-    pub fn record_event(&mut self, record: EventRecord<'_>, now: SimTime) {
-        if self.event_index.len() != self.events.len() {
-            self.event_index = self
-                .events
-                .objects
-                .iter()
-                .map(|(k, e)| (event_key(e), k.clone()))
-                .collect();
-        }
-        let lookup = (
-            record.object_uid.to_string(),
-            record.field_path.clone().unwrap_or_default(),
-            record.reason.to_string(),
-            record.message.clone(),
-        );
-        if let Some(key) = self.event_index.get(&lookup).cloned() {
-            if let Some(e) = self.events.objects.get_mut(&key) {
-                e.count = Some(e.count.unwrap_or(1) + 1);
-                e.last_timestamp = Some(now.to_time());
-                self.resource_version += 1;
-                e.metadata.resource_version = Some(self.resource_version.to_string());
-                self.changed(ChangeType::Modified, "events", &key.0, &key.1);
-                return;
-            }
-        }
-        let ns = if record.namespace.is_empty() {
-            "default"
-        } else {
-            record.namespace
-        };
-        // Like the event recorder: the object's name and the creation time in nanoseconds.
-        let nanos = (crate::clock::EPOCH_UNIX_MS as u64 + now.0) * 1_000_000
-            + self.resource_version % 1_000_000;
-        let name = format!("{}.{nanos:x}", record.object_name);
-        let mut event = Event {
-            metadata: ObjectMeta {
-                name: Some(name.clone()),
-                namespace: Some(ns.to_string()),
-                ..Default::default()
-            },
-            involved_object: k8s_openapi::api::core::v1::ObjectReference {
-                kind: Some(record.object_kind.into()),
-                namespace: (!record.namespace.is_empty()).then(|| record.namespace.to_string()),
-                name: Some(record.object_name.to_string()),
-                uid: Some(record.object_uid.to_string()),
-                api_version: Some("v1".into()),
-                field_path: record.field_path.clone(),
-                ..Default::default()
-            },
-            reason: Some(record.reason.into()),
-            message: Some(record.message),
-            type_: Some(if record.warning { "Warning" } else { "Normal" }.into()),
-            source: Some(k8s_openapi::api::core::v1::EventSource {
-                component: Some(record.component.into()),
-                host: record.host.map(str::to_string),
-            }),
-            count: Some(1),
-            first_timestamp: Some(now.to_time()),
-            last_timestamp: Some(now.to_time()),
-            reporting_component: Some(record.component.into()),
-            reporting_instance: Some(record.host.unwrap_or(record.component).into()),
-            ..Default::default()
-        };
-        self.stamp(&mut event.metadata, now);
-        let key = (ns.to_string(), name);
-        self.event_index.insert(event_key(&event), key.clone());
-        self.events.objects.insert(key.clone(), event);
-        self.changed(ChangeType::Added, "events", &key.0, &key.1);
-    }
-
     /// The last resourceVersion handed out: it moves with every write, so a front end
     /// can tell that nothing changed since it last looked.
     pub fn resource_version(&self) -> u64 {
         self.resource_version
-    }
-
-    /// Events about one object, oldest first (the order `kubectl describe` shows).
-    pub fn events_for(&self, uid: &str) -> Vec<&Event> {
-        let mut events: Vec<&Event> = self
-            .events
-            .list()
-            .filter(|e| e.involved_object.uid.as_deref() == Some(uid))
-            .collect();
-        crate::sort::sort_by_key(&mut events, |e| {
-            (
-                e.first_timestamp.as_ref().map(|t| t.0),
-                e.metadata
-                    .resource_version
-                    .as_deref()
-                    .and_then(|v| v.parse::<u64>().ok()),
-            )
-        });
-        events
-    }
-}
-
-/// What an event is about and what it says.
-#[derive(Debug, Clone)]
-pub struct EventRecord<'a> {
-    pub object_kind: &'a str,
-    pub namespace: &'a str,
-    pub object_name: &'a str,
-    pub object_uid: &'a str,
-    pub reason: &'a str,
-    pub message: String,
-    pub warning: bool,
-    pub component: &'a str,
-    pub host: Option<&'a str>,
-    /// The part of the object the event is about (`spec.containers{nginx}`).
-    pub field_path: Option<String>,
-}
-
-impl<'a> EventRecord<'a> {
-    /// A Normal event about node `name`, from `component` (on `host`, for the kubelet).
-    pub fn node(
-        name: &'a str,
-        uid: &'a str,
-        reason: &'a str,
-        message: String,
-        component: &'a str,
-        host: Option<&'a str>,
-    ) -> EventRecord<'a> {
-        EventRecord {
-            object_kind: "Node",
-            namespace: "",
-            object_name: name,
-            object_uid: uid,
-            reason,
-            message,
-            warning: false,
-            component,
-            host,
-            field_path: None,
-        }
     }
 }
 

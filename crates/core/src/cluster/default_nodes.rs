@@ -136,8 +136,9 @@ fn node(s: &Spec) -> Node {
     }
 }
 
-/// The `kubernetes` Service in `default` (10.96.0.1:443) and its Endpoints, the API
-/// server on the control plane (192.168.56.201:6443), as every cluster has them.
+/// The `kubernetes` Service in `default` (10.96.0.1:443), its Endpoints and its
+/// EndpointSlice (the API server's own, as its endpoints reconciler writes them), the
+/// API server on the control plane (192.168.56.201:6443), as every cluster has them.
 pub fn create_kubernetes_service(api: &mut crate::apiserver::ApiServer, now: SimTime) {
     use k8s_openapi::api::core::v1::{
         EndpointAddress, EndpointPort, EndpointSubset, Endpoints, ServicePort, ServiceSpec,
@@ -198,4 +199,35 @@ pub fn create_kubernetes_service(api: &mut crate::apiserver::ApiServer, now: Sim
     };
     let _ = api.delete_endpoints("default", "kubernetes");
     let _ = api.create_endpoints(ep, now);
+    let slice = crate::model::EndpointSlice {
+        metadata: ObjectMeta {
+            name: Some("kubernetes".into()),
+            namespace: Some("default".into()),
+            labels: Some(
+                [(
+                    crate::model::LABEL_SERVICE_NAME.to_string(),
+                    "kubernetes".to_string(),
+                )]
+                .into(),
+            ),
+            ..Default::default()
+        },
+        address_type: "IPv4".into(),
+        endpoints: vec![k8s_openapi::api::discovery::v1::Endpoint {
+            addresses: vec!["192.168.56.201".into()],
+            conditions: Some(k8s_openapi::api::discovery::v1::EndpointConditions {
+                ready: Some(true),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }],
+        ports: Some(vec![k8s_openapi::api::discovery::v1::EndpointPort {
+            name: Some("https".into()),
+            port: Some(6443),
+            protocol: Some("TCP".into()),
+            app_protocol: None,
+        }]),
+    };
+    let _ = api.delete_endpoint_slice("default", "kubernetes");
+    let _ = api.create_managed_endpoint_slice(slice, now);
 }

@@ -6,6 +6,7 @@ pub(crate) mod default_nodes;
 use crate::apiserver::{ApiError, ApiServer, EventRecord, PodDeletion, WatchEvent};
 use crate::clock::SimTime;
 use crate::controllers::endpoints::EndpointsController;
+use crate::controllers::endpointslice::EndpointSliceController;
 use crate::controllers::namespace::NamespaceController;
 use crate::controllers::node_ipam::NodeIpam;
 use crate::controllers::node_lifecycle::NodeLifecycle;
@@ -28,7 +29,7 @@ pub use default_nodes::default_nodes;
 
 /// How many controllers the cluster runs ([`Cluster::controllers`]), and how many of
 /// them run before the scheduler in a settle pass (node IPAM).
-const CONTROLLERS: usize = 6;
+const CONTROLLERS: usize = 7;
 const CONTROLLERS_BEFORE_SCHEDULER: usize = 1;
 
 /// What happened to one object of an applied manifest.
@@ -61,6 +62,7 @@ pub fn singular(object: &Object) -> &'static str {
         Object::Event(_) => "event",
         Object::Endpoints(_) => "endpoints",
         Object::Lease(_) => "lease.coordination.k8s.io",
+        Object::EndpointSlice(_) => "endpointslice.discovery.k8s.io",
     }
 }
 
@@ -119,8 +121,12 @@ pub struct Cluster {
     /// it is next due) every sync works out again.
     #[serde(skip)]
     node_ipam: NodeIpam,
-    #[serde(skip)]
+    /// The endpoints controllers keep their trigger-time trackers (older snapshots have
+    /// none).
+    #[serde(default, skip_serializing_if = "EndpointsController::is_idle")]
     endpoints: EndpointsController,
+    #[serde(default, skip_serializing_if = "EndpointSliceController::is_idle")]
+    endpoint_slices: EndpointSliceController,
     #[serde(skip)]
     node_lifecycle: NodeLifecycle,
     #[serde(skip)]
@@ -149,7 +155,8 @@ impl Cluster {
             taint_eviction: Default::default(),
             pod_gc: Default::default(),
             node_ipam: NodeIpam,
-            endpoints: EndpointsController,
+            endpoints: Default::default(),
+            endpoint_slices: Default::default(),
             node_lifecycle: Default::default(),
             namespace: NamespaceController,
         }
@@ -455,6 +462,9 @@ impl Cluster {
                 Object::Endpoints(Box::new(self.api.update_endpoints(*e)?.clone()))
             }
             Object::Lease(l) => Object::Lease(Box::new(self.api.update_lease(*l)?.clone())),
+            Object::EndpointSlice(e) => {
+                Object::EndpointSlice(Box::new(self.api.update_endpoint_slice(*e)?.clone()))
+            }
         };
         self.settle();
         Ok(updated)
@@ -491,6 +501,9 @@ impl Cluster {
                 Object::Endpoints(Box::new(api.create_endpoints(*e, now)?.clone()))
             }
             Object::Lease(l) => Object::Lease(Box::new(api.create_lease(*l, now)?.clone())),
+            Object::EndpointSlice(e) => {
+                Object::EndpointSlice(Box::new(api.create_endpoint_slice(*e, now)?.clone()))
+            }
         })
     }
 
@@ -521,6 +534,14 @@ impl Cluster {
 
     pub fn delete_service(&mut self, namespace: &str, name: &str) -> Result<(), ApiError> {
         self.api.delete_service(namespace, name)?;
+        self.settle();
+        Ok(())
+    }
+
+    /// An EndpointSlice DELETE: the EndpointSlice controller makes a Service's slices
+    /// again (under new names).
+    pub fn delete_endpoint_slice(&mut self, namespace: &str, name: &str) -> Result<(), ApiError> {
+        self.api.delete_endpoint_slice(namespace, name)?;
         self.settle();
         Ok(())
     }
@@ -635,6 +656,7 @@ impl Cluster {
         [
             &self.node_ipam,
             &self.endpoints,
+            &self.endpoint_slices,
             &self.node_lifecycle,
             &self.taint_eviction,
             &self.namespace,
@@ -653,6 +675,7 @@ impl Cluster {
         let controllers: [&mut dyn Controller; CONTROLLERS] = [
             &mut self.node_ipam,
             &mut self.endpoints,
+            &mut self.endpoint_slices,
             &mut self.node_lifecycle,
             &mut self.taint_eviction,
             &mut self.namespace,

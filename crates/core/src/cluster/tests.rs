@@ -1,4 +1,5 @@
 use super::*;
+use crate::model::ResourceExt;
 
 const NGINX: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: nginx\nspec:\n  containers:\n  - name: nginx\n    image: nginx\n";
 
@@ -786,4 +787,41 @@ fn a_restored_cluster_collects_the_pods_of_nodes_that_are_gone() {
     r.advance(1_000);
     assert!(r.api().pods.get("default", "nginx").is_none());
     assert!(r.logs("default", "nginx", "nginx", false).is_none());
+}
+
+/// The browser panel reaches a NodePort through kube-proxy: the ready pod answers, and
+/// once no endpoint is ready the connection is refused, in Chromium's words.
+#[test]
+fn browser_reaches_only_ready_endpoints() {
+    let mut c = Cluster::with_default_nodes(1);
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  labels:\n    app: web\nspec:\n  containers:\n  - name: nginx\n    image: nginx\n";
+    c.create_from_text("web.yaml", pod).unwrap();
+    let svc = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: NodePort\n  selector:\n    app: web\n  ports:\n  - port: 80\n    nodePort: 30080\n";
+    c.create_from_text("svc.yaml", svc).unwrap();
+    c.advance(10_000);
+    let page = c.http_get("http://192.168.56.202:30080/").unwrap();
+    assert_eq!(page.status, 200);
+    // The pod turns not ready (as a failing readiness probe would make it).
+    let mut p = c.api().pods.get("default", "web").unwrap().clone();
+    for cond in p.status.as_mut().unwrap().conditions.as_mut().unwrap() {
+        if cond.type_ == "Ready" {
+            cond.status = "False".into();
+        }
+    }
+    c.api.update_pod(p).unwrap();
+    c.settle();
+    let slice = c
+        .api()
+        .endpoint_slices
+        .list()
+        .find(|s| s.name_any().starts_with("web-"));
+    let ready = slice
+        .and_then(|s| s.endpoints[0].conditions.clone())
+        .and_then(|c| c.ready);
+    assert_eq!(ready, Some(false));
+    let err = c.http_get("http://192.168.56.202:30080/").unwrap_err();
+    assert_eq!(
+        crate::net::browser_error(&err),
+        "192.168.56.202 refused to connect. ERR_CONNECTION_REFUSED"
+    );
 }

@@ -1,23 +1,19 @@
 //! The endpoints controller: for every Service with a selector, an Endpoints object of
 //! the same name listing the matching pods that have an IP — ready ones under
-//! `addresses`, the rest under `notReadyAddresses` — with the Service's target ports
-//! (named ports resolved against each pod's container ports). Addresses are sorted by
-//! IP, as RepackSubsets leaves them.
+//! `addresses`, the rest under `notReadyAddresses`, every one under `addresses` when the
+//! Service sets `publishNotReadyAddresses` — with the Service's target ports (named
+//! ports resolved against each pod's container ports). Terminating pods are left out
+//! unless the Service publishes not-ready addresses (ShouldPodBeInEndpoints). Addresses
+//! are sorted by IP, as RepackSubsets leaves them.
 
+use super::endpointslice::{find_port, hostname, pod_ready, selected, should_pod_be_in_endpoints};
+use super::trigger_time::{annotate, TriggerTimes};
 use super::{Controller, ControllerContext, Progress};
 use crate::apiserver::ApiServer;
 use crate::clock::SimTime;
-use crate::model::{Endpoints, ObjectMeta, Pod, Service};
+use crate::model::{Endpoints, ObjectMeta, Service};
 use k8s_openapi::api::core::v1::{EndpointAddress, EndpointPort, EndpointSubset, ObjectReference};
-use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use std::collections::BTreeMap;
-
-fn ready(p: &Pod) -> bool {
-    p.status
-        .as_ref()
-        .and_then(|s| s.conditions.as_ref())
-        .is_some_and(|c| c.iter().any(|c| c.type_ == "Ready" && c.status == "True"))
-}
 
 fn ip_key(ip: &str) -> Vec<u32> {
     ip.split('.').map(|p| p.parse().unwrap_or(0)).collect()
@@ -35,6 +31,7 @@ fn desired(api: &ApiServer, svc: &Service) -> Option<Vec<EndpointSubset>> {
     let spec = svc.spec.as_ref()?;
     let selector = spec.selector.as_ref()?;
     let ns = svc.metadata.namespace.as_deref().unwrap_or("default");
+    let publish = spec.publish_not_ready_addresses.unwrap_or(false);
     // Subsets keyed by their port list, as pods may resolve named ports differently.
     let mut groups: BTreeMap<String, Group> = BTreeMap::new();
     for pod in api.pods.list_namespace(ns) {
@@ -42,36 +39,20 @@ fn desired(api: &ApiServer, svc: &Service) -> Option<Vec<EndpointSubset>> {
         if !selector.iter().all(|(k, v)| labels.get(k) == Some(v)) {
             continue;
         }
-        let phase = pod
-            .status
-            .as_ref()
-            .and_then(|s| s.phase.as_deref())
-            .unwrap_or("");
+        if !should_pod_be_in_endpoints(pod, publish) {
+            continue;
+        }
         let Some(ip) = pod.status.as_ref().and_then(|s| s.pod_ip.clone()) else {
             continue;
         };
-        if phase == "Succeeded" || phase == "Failed" || pod.metadata.deletion_timestamp.is_some() {
-            continue;
-        }
         let mut ports = Vec::new();
         for sp in spec.ports.iter().flatten() {
-            let port = match &sp.target_port {
-                Some(IntOrString::Int(n)) => Some(*n),
-                None => Some(sp.port),
-                Some(IntOrString::String(name)) => pod
-                    .spec
-                    .iter()
-                    .flat_map(|s| s.containers.iter())
-                    .flat_map(|c| c.ports.iter().flatten())
-                    .find(|cp| cp.name.as_deref() == Some(name.as_str()))
-                    .map(|cp| cp.container_port),
-            };
-            if let Some(port) = port {
+            if let Some(port) = find_port(pod, sp) {
                 ports.push(EndpointPort {
                     name: sp.name.clone(),
                     port,
                     protocol: sp.protocol.clone(),
-                    app_protocol: None,
+                    app_protocol: sp.app_protocol.clone(),
                 });
             }
         }
@@ -86,12 +67,12 @@ fn desired(api: &ApiServer, svc: &Service) -> Option<Vec<EndpointSubset>> {
                 uid: pod.metadata.uid.clone(),
                 ..Default::default()
             }),
-            hostname: None,
+            hostname: hostname(pod, svc),
         };
         let entry = groups
             .entry(key)
             .or_insert_with(|| (ports, Vec::new(), Vec::new()));
-        if ready(pod) {
+        if publish || pod_ready(pod) {
             entry.1.push(address);
         } else {
             entry.2.push(address);
@@ -112,13 +93,22 @@ fn desired(api: &ApiServer, svc: &Service) -> Option<Vec<EndpointSubset>> {
     Some(subsets)
 }
 
-/// The endpoints controller (stateless).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct EndpointsController;
+/// The endpoints controller; its only state is its trigger-time tracker.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EndpointsController {
+    triggers: TriggerTimes,
+}
+
+impl EndpointsController {
+    /// Nothing to keep in a snapshot.
+    pub fn is_idle(&self) -> bool {
+        self.triggers.is_empty()
+    }
+}
 
 impl Controller for EndpointsController {
     fn sync(&mut self, ctx: &mut ControllerContext<'_>) -> Progress {
-        Progress::changed_if(sync(ctx.api, ctx.now))
+        Progress::changed_if(sync(ctx.api, ctx.now, &mut self.triggers))
     }
 
     fn next_due(&self) -> Option<SimTime> {
@@ -128,13 +118,14 @@ impl Controller for EndpointsController {
 
 /// Brings every Endpoints object in line with its Service. Returns whether anything
 /// changed.
-fn sync(api: &mut ApiServer, now: SimTime) -> bool {
+fn sync(api: &mut ApiServer, now: SimTime, triggers: &mut TriggerTimes) -> bool {
     let mut changed = false;
     let services: Vec<Service> = api.services.list().cloned().collect();
     for svc in &services {
         let Some(subsets) = desired(api, svc) else {
             continue;
         };
+        let trigger = triggers.compute(svc, &selected(api, svc));
         let ns = svc.metadata.namespace.clone().unwrap_or_default();
         let name = svc.metadata.name.clone().unwrap_or_default();
         let subsets = (!subsets.is_empty()).then_some(subsets);
@@ -142,11 +133,12 @@ fn sync(api: &mut ApiServer, now: SimTime) -> bool {
             Some(ep) if ep.subsets == subsets => {}
             Some(mut ep) => {
                 ep.subsets = subsets;
+                annotate(&mut ep.metadata.annotations, trigger);
                 let _ = api.update_endpoints(ep);
                 changed = true;
             }
             None => {
-                let ep = Endpoints {
+                let mut ep = Endpoints {
                     metadata: ObjectMeta {
                         name: Some(name),
                         namespace: Some(ns),
@@ -155,6 +147,7 @@ fn sync(api: &mut ApiServer, now: SimTime) -> bool {
                     },
                     subsets,
                 };
+                annotate(&mut ep.metadata.annotations, trigger);
                 let _ = api.create_endpoints(ep, now);
                 changed = true;
             }
@@ -181,5 +174,50 @@ fn sync(api: &mut ApiServer, now: SimTime) -> bool {
         let _ = api.delete_endpoints(&ns, &name);
         changed = true;
     }
+    triggers.retain(|ns, name| api.services.get(ns, name).is_some());
     changed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::endpointslice::tests::{node, pod, service};
+    use super::*;
+
+    /// (addresses, notReadyAddresses) by pod name.
+    fn names(api: &ApiServer) -> (Vec<String>, Vec<String>) {
+        let ep = api.endpoints.get("default", "web").unwrap();
+        let pick = |list: &Option<Vec<EndpointAddress>>| -> Vec<String> {
+            list.iter()
+                .flatten()
+                .filter_map(|a| a.target_ref.as_ref().and_then(|r| r.name.clone()))
+                .collect()
+        };
+        let subsets = ep.subsets.clone().unwrap_or_default();
+        let s = subsets.first().cloned().unwrap_or_default();
+        (pick(&s.addresses), pick(&s.not_ready_addresses))
+    }
+
+    #[test]
+    fn not_ready_and_terminating_pods() {
+        // (publishNotReadyAddresses, addresses, notReadyAddresses)
+        let table: [(bool, &[&str], &[&str]); 2] =
+            [(false, &["a"], &["b"]), (true, &["a", "b", "d"], &[])];
+        for (publish, ready, not_ready) in table {
+            let mut api = ApiServer::new(1, SimTime(0));
+            node(&mut api, "n1", None);
+            service(&mut api, publish);
+            pod(&mut api, "a", "10.244.1.2", true, "n1");
+            pod(&mut api, "b", "10.244.1.3", false, "n1");
+            pod(&mut api, "d", "10.244.1.4", true, "n1");
+            api.delete_pod_gracefully("default", "d", Some(30), SimTime(0))
+                .unwrap();
+            sync(&mut api, SimTime(0), &mut TriggerTimes::default());
+            let (got_ready, got_not_ready) = names(&api);
+            assert_eq!(got_ready, ready, "publishNotReadyAddresses={publish}");
+            assert_eq!(
+                got_not_ready, not_ready,
+                "publishNotReadyAddresses={publish}"
+            );
+        }
+    }
 }

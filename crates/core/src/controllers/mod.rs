@@ -6,11 +6,13 @@
 //! reconcile returns a requeue-after), so that simulated time can jump straight there.
 
 pub mod endpoints;
+pub mod endpointslice;
 pub mod namespace;
 pub mod node_ipam;
 pub mod node_lifecycle;
 pub mod podgc;
 pub mod taint_eviction;
+pub(crate) mod trigger_time;
 
 use crate::apiserver::ApiServer;
 use crate::clock::SimTime;

@@ -1,8 +1,8 @@
 //! The namespace controller: empties a namespace marked for deletion, then removes it.
 //!
 //! Pods get a graceful DELETE (their kubelets stop them within the grace period, so
-//! the namespace stays Terminating until the last one is gone); services, endpoints
-//! and events go at once. When nothing is left the namespace itself goes (its
+//! the namespace stays Terminating until the last one is gone); services, endpoints,
+//! EndpointSlices and events go at once. When nothing is left the namespace itself goes (its
 //! `kubernetes` finalizer done).
 
 use super::{Controller, ControllerContext, Progress};
@@ -44,6 +44,9 @@ fn sync(api: &mut ApiServer, now: SimTime) -> bool {
         }
         for ep in names_in(&api.endpoints, &ns, |_| true) {
             changed |= api.delete_endpoints(&ns, &ep).is_ok();
+        }
+        for slice in names_in(&api.endpoint_slices, &ns, |_| true) {
+            changed |= api.delete_endpoint_slice(&ns, &slice).is_ok();
         }
         for ev in names_in(&api.events, &ns, |_| true) {
             changed |= api.delete_event(&ns, &ev).is_ok();

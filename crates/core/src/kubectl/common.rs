@@ -101,6 +101,7 @@ pub(super) fn list_refs<'a>(
         "Event" => collect(&api.events, ns, ObjectRef::Event),
         "Endpoints" => collect(&api.endpoints, ns, ObjectRef::Endpoints),
         "Lease" => collect(&api.leases, ns, ObjectRef::Lease),
+        "EndpointSlice" => collect(&api.endpoint_slices, ns, ObjectRef::EndpointSlice),
         _ => Vec::new(),
     }
 }

@@ -116,6 +116,11 @@ fn names(cluster: &Cluster, kind: &str) -> Vec<String> {
             .list()
             .filter_map(|o| from(&o.metadata))
             .collect(),
+        "EndpointSlice" => api
+            .endpoint_slices
+            .list()
+            .filter_map(|o| from(&o.metadata))
+            .collect(),
         _ => Vec::new(),
     }
 }

@@ -158,6 +158,7 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
                     }
                 }),
             "Service" => cluster.delete_service(&ns, &name),
+            "EndpointSlice" => cluster.delete_endpoint_slice(&ns, &name),
             "Namespace" => {
                 let uid = cluster
                     .api()
@@ -189,11 +190,12 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
             }
         };
         match result {
+            // `pod "x"`, `endpointslice.discovery.k8s.io "x"`.
             Ok(()) if rt.namespaced => out.out(format!(
                 "{} {name:?} {verb} from {ns} namespace\n",
-                rt.singular
+                rt.name_prefix()
             )),
-            Ok(()) => out.out(format!("{} {name:?} {verb}\n", rt.singular)),
+            Ok(()) => out.out(format!("{} {name:?} {verb}\n", rt.name_prefix())),
             Err(e) => out.api_error(&e),
         }
     }

@@ -18,6 +18,8 @@ use crate::openapi::{definitions, Definitions, SchemaNode};
 /// What `kubectl explain` shows, as data.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Explanation {
+    /// The API group (empty for the core group).
+    pub group: String,
     pub kind: String,
     pub version: String,
     /// The field explained and its type, when a path was given.
@@ -172,10 +174,13 @@ fn field_list(
     }
 }
 
-/// Explains `kind` (a core/v1 kind) at `path`.
+/// Explains `kind` (a served kind) at `path`.
 pub fn explain(kind: &str, path: &[String], recursive: bool) -> Result<Explanation, ExplainError> {
     let defs = definitions().ok_or(ExplainError::SchemaUnavailable)?;
-    let root_name = format!("io.k8s.api.core.v1.{kind}");
+    let group = group_of(kind);
+    // `discovery.k8s.io` kinds are `io.k8s.api.discovery.v1.*`.
+    let package = group.split('.').next().filter(|g| !g.is_empty());
+    let root_name = format!("io.k8s.api.{}.v1.{kind}", package.unwrap_or("core"));
     let Some(root) = defs.get(&root_name) else {
         return Err(ExplainError::UnknownResource(kind.to_ascii_lowercase()));
     };
@@ -215,6 +220,7 @@ pub fn explain(kind: &str, path: &[String], recursive: bool) -> Result<Explanati
     let mut fields = Vec::new();
     field_list(defs, node, 1, recursive, &mut Vec::new(), &mut fields);
     Ok(Explanation {
+        group: group.to_string(),
         kind: kind.to_string(),
         version: "v1".to_string(),
         field,
@@ -227,14 +233,27 @@ pub fn explain(kind: &str, path: &[String], recursive: bool) -> Result<Explanati
 
 /// The lines kubectl's template writes before it follows the field path: they reach
 /// stdout even when the path then turns out not to exist.
-fn header(kind: &str, version: &str) -> String {
-    format!("KIND:       {kind}\nVERSION:    {version}\n\n")
+fn header(group: &str, kind: &str, version: &str) -> String {
+    let group = if group.is_empty() {
+        String::new()
+    } else {
+        format!("GROUP:      {group}\n")
+    };
+    format!("{group}KIND:       {kind}\nVERSION:    {version}\n\n")
+}
+
+/// The API group a served kind belongs to.
+fn group_of(kind: &str) -> &'static str {
+    resources::ALL
+        .iter()
+        .find(|t| t.kind == kind)
+        .map_or("", |t| t.group)
 }
 
 impl Explanation {
     /// kubectl's `plaintext` layout.
     pub fn plaintext(&self) -> String {
-        let mut s = header(&self.kind, &self.version);
+        let mut s = header(&self.group, &self.kind, &self.version);
         if let Some((name, ty)) = &self.field {
             s.push_str(&format!("FIELD: {name} <{ty}>\n"));
             if !self.field_enum.is_empty() {
@@ -395,7 +414,8 @@ fn run(_: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) {
             "plaintext" => {}
             other => return Err(ExplainError::UnknownFormat(other.to_string())),
         }
-        if let Some(gv) = p.string("api-version").filter(|v| *v != "v1") {
+        let served = resource.api_version();
+        if let Some(gv) = p.string("api-version").filter(|v| *v != served) {
             let gv = if gv.contains('/') {
                 gv.to_string()
             } else {
@@ -413,7 +433,7 @@ fn run(_: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) {
         Ok(e) => out.out(e.plaintext()),
         Err(e) => {
             if let (ExplainError::FieldNotFound(_), Some(kind)) = (&e, kind) {
-                out.out(header(kind, "v1"));
+                out.out(header(group_of(kind), kind, "v1"));
             }
             out.fail(e.to_string())
         }

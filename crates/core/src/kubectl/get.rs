@@ -698,6 +698,7 @@ fn headers(rt: &ResourceType, wide: bool) -> Vec<String> {
         ("Namespace", _) => &["NAME", "STATUS", "AGE"],
         ("Endpoints", _) => &["NAME", "ENDPOINTS", "AGE"],
         ("Lease", _) => &["NAME", "HOLDER", "AGE"],
+        ("EndpointSlice", _) => &["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"],
         ("Event", _) => &["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
         _ => &["NAME"],
     };
@@ -826,6 +827,13 @@ fn columns(o: &ObjectRef<'_>, now: crate::clock::SimTime, wide: bool) -> Vec<Str
             vec![name, phase, created]
         }
         ObjectRef::Endpoints(e) => vec![name, printers::endpoints(e), created],
+        ObjectRef::EndpointSlice(s) => vec![
+            name,
+            s.address_type.clone(),
+            printers::discovery_ports(s),
+            printers::discovery_endpoints(s),
+            created,
+        ],
         ObjectRef::Lease(l) => {
             let holder = l.spec.as_ref().and_then(|s| s.holder_identity.clone());
             vec![name, holder.unwrap_or_default(), created]

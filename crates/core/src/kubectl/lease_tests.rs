@@ -67,8 +67,9 @@ fn leases_through_kubectl() {
     );
     let out = kubectl(&mut c, "api-resources");
     assert!(
-        out.stdout
-            .contains("\nleases                    coordination.k8s.io/v1   true         Lease\n"),
+        out.stdout.contains(
+            "\nleases                        coordination.k8s.io/v1   true         Lease\n"
+        ),
         "{}",
         out.stdout
     );

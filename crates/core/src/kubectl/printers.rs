@@ -195,6 +195,46 @@ pub fn node_roles(node: &crate::model::Node) -> Vec<String> {
     roles.into_iter().collect()
 }
 
+/// Three values at most, then `+ N more...`; nothing at all is `<unset>`
+/// (listWithMoreString).
+fn list_with_more(list: &[String], count: usize) -> String {
+    const MAX: usize = 3;
+    let shown = list[..list.len().min(MAX)].join(",");
+    if count > MAX {
+        format!("{shown} + {} more...", count - MAX)
+    } else if shown.is_empty() {
+        "<unset>".into()
+    } else {
+        shown
+    }
+}
+
+/// An EndpointSlice's PORTS column: each port's number, else its name, else `*`
+/// (formatDiscoveryPorts).
+pub fn discovery_ports(s: &crate::model::EndpointSlice) -> String {
+    let ports = s.ports.as_deref().unwrap_or_default();
+    let list: Vec<String> = ports
+        .iter()
+        .map(|p| match (p.port, &p.name) {
+            (Some(n), _) => n.to_string(),
+            (None, Some(name)) => name.clone(),
+            (None, None) => "*".into(),
+        })
+        .collect();
+    list_with_more(&list, list.len())
+}
+
+/// An EndpointSlice's ENDPOINTS column: every endpoint's addresses, ready or not
+/// (formatDiscoveryEndpoints).
+pub fn discovery_endpoints(s: &crate::model::EndpointSlice) -> String {
+    let list: Vec<String> = s
+        .endpoints
+        .iter()
+        .flat_map(|e| e.addresses.iter().cloned())
+        .collect();
+    list_with_more(&list, list.len())
+}
+
 /// The ENDPOINTS column: `ip:port` for every address and port, three at most, then
 /// `+ N more...` (formatEndpoints).
 pub fn endpoints(e: &k8s_openapi::api::core::v1::Endpoints) -> String {

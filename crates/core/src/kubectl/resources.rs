@@ -131,7 +131,27 @@ pub const LEASES: ResourceType = ResourceType {
     group: "coordination.k8s.io",
 };
 
-pub const ALL: &[ResourceType] = &[PODS, NODES, SERVICES, NAMESPACES, EVENTS, ENDPOINTS, LEASES];
+pub const ENDPOINTSLICES: ResourceType = ResourceType {
+    plural: "endpointslices",
+    singular: "endpointslice",
+    short: &[],
+    kind: "EndpointSlice",
+    namespaced: true,
+    verbs: VERBS,
+    categories: &[],
+    group: "discovery.k8s.io",
+};
+
+pub const ALL: &[ResourceType] = &[
+    PODS,
+    NODES,
+    SERVICES,
+    NAMESPACES,
+    EVENTS,
+    ENDPOINTS,
+    LEASES,
+    ENDPOINTSLICES,
+];
 
 /// Resolves what a user typed (`po`, `pod`, `pods`, `Pod`, `pods.v1`) to a type.
 pub fn lookup(name: &str) -> Option<ResourceType> {
@@ -237,8 +257,12 @@ fn run(_: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) {
     }
     match output {
         "name" => {
+            // Qualified with the group outside the core group.
             for t in types {
-                out.out(format!("{}\n", t.plural));
+                match t.group {
+                    "" => out.out(format!("{}\n", t.plural)),
+                    group => out.out(format!("{}.{group}\n", t.plural)),
+                }
             }
             return;
         }

@@ -1,5 +1,6 @@
 //! The cluster network as seen from a node: cluster DNS names, kube-proxy's Service
-//! rules (ClusterIP and NodePort, round-robin over ready endpoints), the pod network,
+//! rules (ClusterIP and NodePort, round-robin over the ready endpoints of the Service's
+//! EndpointSlices, else its serving terminating ones), the pod network,
 //! and delivery to the server a container runs. Failures are the ones a real client
 //! sees: no endpoints or nothing listening is `Connection refused`; an address nothing
 //! answers for (a wrong port on a ClusterIP, an unknown pod IP) times out.
@@ -7,11 +8,10 @@
 use super::{Kubelet, Phase};
 use crate::apiserver::ApiServer;
 use crate::clock::SimTime;
-use crate::model::{Pod, Service};
+use crate::model::{Pod, ResourceExt, Service, LABEL_SERVICE_NAME};
 use crate::net::servers::{self, Reply, Then};
 use crate::net::{HttpRequest, HttpResponse, NetError};
 use crate::shell::{Server, Stream};
-use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 /// A gRPC health check as a probe asks for it: `ip:port`, the service name (`None`:
 /// the server's overall health, the empty name) and how long to wait for a connection.
@@ -86,14 +86,6 @@ fn pod_ip(p: &Pod) -> Option<&str> {
     p.status.as_ref().and_then(|s| s.pod_ip.as_deref())
 }
 
-fn ready(p: &Pod) -> bool {
-    p.metadata.deletion_timestamp.is_none()
-        && p.status
-            .as_ref()
-            .and_then(|s| s.conditions.as_ref())
-            .is_some_and(|c| c.iter().any(|c| c.type_ == "Ready" && c.status == "True"))
-}
-
 fn node_ip(api: &ApiServer, node: &str) -> Option<String> {
     api.nodes
         .get("", node)?
@@ -155,45 +147,103 @@ impl Kubelet {
             .filter(|ip| !ip.is_empty() && ip != "None")
     }
 
-    /// Ready endpoints of a service for `port` (pod uid, target port), round-robin.
+    /// The endpoints kube-proxy sends a service port's traffic to, as it reads them
+    /// from the Service's EndpointSlices (CategorizeEndpoints): the ready ones, or when
+    /// none is ready the serving ones that are terminating; each as (pod uid, port), in
+    /// pod-name order.
+    fn endpoints(
+        api: &ApiServer,
+        svc: &Service,
+        port: &k8s_openapi::api::core::v1::ServicePort,
+    ) -> Vec<(String, u16)> {
+        let (ns, name) = (svc.namespace_any(), svc.name_any());
+        let port_name = port.name.as_deref().unwrap_or_default();
+        // (pod name, uid, port, ready, serving and terminating)
+        let mut all: Vec<(String, String, u16, bool, bool)> = Vec::new();
+        let slices = api
+            .endpoint_slices
+            .list_namespace(ns)
+            .filter(|s| s.labels().get(LABEL_SERVICE_NAME).map(String::as_str) == Some(name))
+            .filter(|s| s.address_type == "IPv4");
+        for slice in slices {
+            let ports = slice.ports.as_deref().unwrap_or_default();
+            let Some(number) = ports
+                .iter()
+                .find(|p| p.name.as_deref().unwrap_or_default() == port_name)
+                .and_then(|p| p.port)
+            else {
+                continue;
+            };
+            for e in &slice.endpoints {
+                let Some(ip) = e.addresses.first() else {
+                    continue;
+                };
+                let c = e.conditions.clone().unwrap_or_default();
+                let ready = c.ready.unwrap_or(true);
+                let fallback = c.serving.unwrap_or(true) && c.terminating.unwrap_or(false);
+                // The pod the endpoint targets, else the pod with its address.
+                let target = e
+                    .target_ref
+                    .as_ref()
+                    .filter(|r| r.kind.as_deref() == Some("Pod"));
+                let pod = match target.and_then(|r| Some((r.name.as_deref()?, r.uid.as_deref()))) {
+                    Some((pod, uid)) => api
+                        .pods
+                        .get(ns, pod)
+                        .filter(|p| uid.is_none() || p.metadata.uid.as_deref() == uid),
+                    None => api
+                        .pods
+                        .list_namespace(ns)
+                        .find(|p| pod_ip(p) == Some(ip.as_str())),
+                };
+                let Some(pod) = pod else { continue };
+                if all
+                    .iter()
+                    .any(|(_, uid, ..)| Some(uid) == pod.metadata.uid.as_ref())
+                {
+                    continue;
+                }
+                all.push((
+                    pod.name_any().to_string(),
+                    pod.uid_any().to_string(),
+                    number as u16,
+                    ready,
+                    fallback,
+                ));
+            }
+        }
+        crate::sort::sort_by_key(&mut all, |e| e.0.clone());
+        let ready: Vec<(String, u16)> = all
+            .iter()
+            .filter(|e| e.3)
+            .map(|e| (e.1.clone(), e.2))
+            .collect();
+        if !ready.is_empty() {
+            return ready;
+        }
+        all.iter()
+            .filter(|e| e.4)
+            .map(|e| (e.1.clone(), e.2))
+            .collect()
+    }
+
+    /// An endpoint of a service for `port` (pod uid, target port), round-robin; none
+    /// is kube-proxy's REJECT.
     fn pick(
         &mut self,
         api: &ApiServer,
         svc: &Service,
         port: &k8s_openapi::api::core::v1::ServicePort,
     ) -> Option<(String, u16)> {
-        let ns = svc.metadata.namespace.clone().unwrap_or_default();
-        let selector = svc.spec.as_ref()?.selector.clone()?;
-        let mut pods: Vec<&Pod> = api
-            .pods
-            .list_namespace(&ns)
-            .filter(|p| {
-                let labels = p.metadata.labels.clone().unwrap_or_default();
-                selector.iter().all(|(k, v)| labels.get(k) == Some(v))
-            })
-            .filter(|p| ready(p) && pod_ip(p).is_some())
-            .collect();
-        crate::sort::sort_by_key(&mut pods, |p| p.metadata.name.clone());
-        if pods.is_empty() {
+        let endpoints = Self::endpoints(api, svc, port);
+        if endpoints.is_empty() {
             return None;
         }
-        let key = format!("{ns}/{}", svc.metadata.name.clone().unwrap_or_default());
+        let key = format!("{}/{}", svc.namespace_any(), svc.name_any());
         let n = self.rr.get_or_insert_with(key, || 0);
-        let p = pods[(*n as usize) % pods.len()];
+        let picked = endpoints[(*n as usize) % endpoints.len()].clone();
         *n += 1;
-        let target = match &port.target_port {
-            None => port.port as u16,
-            Some(IntOrString::Int(i)) => *i as u16,
-            Some(IntOrString::String(name)) => p
-                .spec
-                .as_ref()?
-                .containers
-                .iter()
-                .flat_map(|c| c.ports.iter().flatten())
-                .find(|cp| cp.name.as_deref() == Some(name.as_str()))
-                .map(|cp| cp.container_port as u16)?,
-        };
-        Some((p.metadata.uid.clone()?, target))
+        Some(picked)
     }
 
     /// Follows a connection to `host:port` through DNS and kube-proxy to a pod.

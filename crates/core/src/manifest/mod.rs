@@ -332,6 +332,9 @@ fn decode_object(
         ("v1", "Event") => typed(node, &json, kind, Object::Event)?,
         ("v1", "Endpoints") => typed(node, &json, kind, Object::Endpoints)?,
         ("coordination.k8s.io/v1", "Lease") => typed(node, &json, kind, Object::Lease)?,
+        ("discovery.k8s.io/v1", "EndpointSlice") => {
+            typed(node, &json, kind, Object::EndpointSlice)?
+        }
         _ => {
             let pos = node.get("kind").map_or(node.pos, |n| n.pos);
             return Err(vec![(

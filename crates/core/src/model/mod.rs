@@ -19,6 +19,7 @@ pub use k8s_openapi::api::core::v1::{
     Endpoints, Event, Namespace, Node, NodeSpec, NodeStatus, Pod, PodCondition, PodSpec, PodStatus,
     Service, Taint, Toleration, Volume,
 };
+pub use k8s_openapi::api::discovery::v1::EndpointSlice;
 pub use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
 pub use meta::ResourceExt;
 pub use quantity::Quantity;
@@ -34,6 +35,12 @@ pub const KERNEL_RELEASE: &str = "6.8.0-45-generic";
 
 /// The kernel's build string (`uname -v`).
 pub const KERNEL_BUILD: &str = "#45-Ubuntu SMP PREEMPT_DYNAMIC";
+
+/// The label naming an EndpointSlice's Service (discovery.LabelServiceName).
+pub const LABEL_SERVICE_NAME: &str = "kubernetes.io/service-name";
+
+/// The label naming who manages an EndpointSlice (discovery.LabelManagedBy).
+pub const LABEL_MANAGED_BY: &str = "endpointslice.kubernetes.io/managed-by";
 
 /// Why [`Object::from_json`] found no object.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,6 +71,7 @@ pub enum Object {
     Event(Box<Event>),
     Endpoints(Box<Endpoints>),
     Lease(Box<Lease>),
+    EndpointSlice(Box<EndpointSlice>),
 }
 
 /// A stored object, borrowed (what listing returns without copying). It serializes as
@@ -77,6 +85,7 @@ pub enum ObjectRef<'a> {
     Event(&'a Event),
     Endpoints(&'a Endpoints),
     Lease(&'a Lease),
+    EndpointSlice(&'a EndpointSlice),
 }
 
 impl serde::Serialize for ObjectRef<'_> {
@@ -89,6 +98,14 @@ impl serde::Serialize for ObjectRef<'_> {
             ObjectRef::Event(o) => o.serialize(s),
             ObjectRef::Endpoints(o) => o.serialize(s),
             ObjectRef::Lease(o) => o.serialize(s),
+            // A slice without endpoints comes back from storage with a nil list, which
+            // the API writes as `endpoints: null`.
+            ObjectRef::EndpointSlice(o) if o.endpoints.is_empty() => {
+                let mut value = serde_json::to_value(o).map_err(serde::ser::Error::custom)?;
+                value["endpoints"] = serde_json::Value::Null;
+                value.serialize(s)
+            }
+            ObjectRef::EndpointSlice(o) => o.serialize(s),
         }
     }
 }
@@ -103,6 +120,7 @@ impl<'a> ObjectRef<'a> {
             ObjectRef::Event(o) => &o.metadata,
             ObjectRef::Endpoints(o) => &o.metadata,
             ObjectRef::Lease(o) => &o.metadata,
+            ObjectRef::EndpointSlice(o) => &o.metadata,
         }
     }
 
@@ -115,6 +133,7 @@ impl<'a> ObjectRef<'a> {
             ObjectRef::Event(_) => "Event",
             ObjectRef::Endpoints(_) => "Endpoints",
             ObjectRef::Lease(_) => "Lease",
+            ObjectRef::EndpointSlice(_) => "EndpointSlice",
         }
     }
 
@@ -132,6 +151,7 @@ impl<'a> ObjectRef<'a> {
             ObjectRef::Event(o) => Object::Event(Box::new(o.clone())),
             ObjectRef::Endpoints(o) => Object::Endpoints(Box::new(o.clone())),
             ObjectRef::Lease(o) => Object::Lease(Box::new(o.clone())),
+            ObjectRef::EndpointSlice(o) => Object::EndpointSlice(Box::new(o.clone())),
         }
     }
 }
@@ -147,6 +167,7 @@ impl Object {
             Object::Event(o) => ObjectRef::Event(o),
             Object::Endpoints(o) => ObjectRef::Endpoints(o),
             Object::Lease(o) => ObjectRef::Lease(o),
+            Object::EndpointSlice(o) => ObjectRef::EndpointSlice(o),
         }
     }
 
@@ -164,6 +185,7 @@ impl Object {
             Object::Event(_) => "events",
             Object::Endpoints(_) => "endpoints",
             Object::Lease(_) => "leases",
+            Object::EndpointSlice(_) => "endpointslices",
         }
     }
 
@@ -176,6 +198,7 @@ impl Object {
             Object::Event(o) => &o.metadata,
             Object::Endpoints(o) => &o.metadata,
             Object::Lease(o) => &o.metadata,
+            Object::EndpointSlice(o) => &o.metadata,
         }
     }
 
@@ -199,6 +222,7 @@ impl Object {
             "Event" => Object::Event(de(&value)?),
             "Endpoints" => Object::Endpoints(de(&value)?),
             "Lease" => Object::Lease(de(&value)?),
+            "EndpointSlice" => Object::EndpointSlice(de(&value)?),
             other => return Err(DecodeError::UnknownKind(other.to_string())),
         })
     }

@@ -50,6 +50,10 @@ fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) 
     let Some(rt) = resources::lookup(&type_name) else {
         return out.fail(resources::unknown_type(&type_name));
     };
+    // The API server's deprecation warning for v1 Endpoints, as kubectl relays it.
+    if rt.kind == "Endpoints" {
+        out.err("Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n");
+    }
     let selector = match p.string("selector").map(Selector::parse).transpose() {
         Ok(s) => s.unwrap_or_default(),
         Err(e) => return out.fail(e.to_string()),
@@ -130,8 +134,19 @@ fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) 
             }
             Object::Service(s) => {
                 let (ns, name) = (s.namespace_any(), s.name_any());
-                service(s, api.endpoints.get(ns, name), &events, now)
+                let slices: Vec<&crate::model::EndpointSlice> = api
+                    .endpoint_slices
+                    .list_namespace(ns)
+                    .filter(|e| {
+                        e.labels()
+                            .get(crate::model::LABEL_SERVICE_NAME)
+                            .map(String::as_str)
+                            == Some(name)
+                    })
+                    .collect();
+                service(s, &slices, &events, now)
             }
+            Object::EndpointSlice(e) => service::endpoint_slice(e, &events, now),
             Object::Lease(_) => generic(o.as_ref(), &events, now),
             Object::Namespace(n) => self::namespace(n),
             Object::Endpoints(e) => endpoints(e, &events, now),

@@ -1,15 +1,17 @@
-//! `kubectl describe service` (describeService).
+//! `kubectl describe service` (describeService) and `kubectl describe endpointslice`
+//! (describeEndpointSliceV1).
 
 use super::writer::*;
 use crate::clock::SimTime;
 use crate::model::ports::Protocol;
-use crate::model::Event;
 use crate::model::ResourceExt;
+use crate::model::{EndpointSlice, Event};
 
-/// `kubectl describe service` (describeService; endpoints as the slices give them).
+/// `kubectl describe service` (describeService): each port's Endpoints line from the
+/// Service's EndpointSlices (those labelled `kubernetes.io/service-name=NAME`).
 pub fn service(
     svc: &crate::model::Service,
-    endpoints: Option<&k8s_openapi::api::core::v1::Endpoints>,
+    slices: &[&EndpointSlice],
     svc_events: &[&Event],
     now: SimTime,
 ) -> String {
@@ -19,7 +21,7 @@ pub fn service(
     w.write(0, &format!("Name:\t{}\n", svc.name_any()));
     w.write(0, &format!("Namespace:\t{}\n", svc.namespace_any()));
     labels(&mut w, "Labels", Some(svc.labels()));
-    labels(&mut w, "Annotations", svc.metadata.annotations.as_ref());
+    annotations(&mut w, svc.metadata.annotations.as_ref());
     let selector = spec
         .selector
         .as_ref()
@@ -67,14 +69,17 @@ pub fn service(
             Some(IntOrString::Int(n)) => w.write(0, &format!("TargetPort:\t{n}/{proto}\n")),
             None => w.write(0, &format!("TargetPort:\t0/{proto}\n")),
         }
+        if let Some(p) = &sp.app_protocol {
+            w.write(0, &format!("AppProtocol:\t{p}\n"));
+        }
         if let Some(np) = sp.node_port.filter(|n| *n != 0) {
             w.write(0, &format!("NodePort:\t{name}\t{np}/{proto}\n"));
         }
-        let eps = match endpoints {
-            None => "<none>".to_string(),
-            Some(e) => crate::kubectl::printers::endpoints(e).replace("<none>", ""),
-        };
-        w.write(0, &format!("Endpoints:\t{eps}\n"));
+        let port_name = sp.name.as_deref().unwrap_or_default();
+        w.write(
+            0,
+            &format!("Endpoints:\t{}\n", endpoint_slices(slices, port_name)),
+        );
     }
     w.write(
         0,
@@ -90,5 +95,129 @@ pub fn service(
         w.write(0, &format!("Internal Traffic Policy:\t{p}\n"));
     }
     events(&mut w, svc_events, now);
+    w.finish()
+}
+
+/// formatEndpointSlices for one port name: the ready endpoints' `ip:port` (an
+/// endpoint without a ready condition counts as ready), three at most, then `+ N
+/// more...`. No slices at all is `<none>`; slices without a ready endpoint give the
+/// empty string.
+pub fn endpoint_slices(slices: &[&EndpointSlice], port_name: &str) -> String {
+    if slices.is_empty() {
+        return "<none>".into();
+    }
+    const MAX: usize = 3;
+    let mut list: Vec<String> = Vec::new();
+    let (mut more, mut count) = (false, 0usize);
+    let ready = |e: &k8s_openapi::api::discovery::v1::Endpoint| {
+        e.conditions.as_ref().and_then(|c| c.ready).unwrap_or(true)
+    };
+    for s in slices {
+        let ports = s.ports.as_deref().unwrap_or_default();
+        if ports.is_empty() {
+            // Headless services may have no ports.
+            for e in &s.endpoints {
+                if list.len() == MAX {
+                    more = true;
+                }
+                if !ready(e) {
+                    continue;
+                }
+                if !more {
+                    list.push(e.addresses.first().cloned().unwrap_or_default());
+                }
+                count += 1;
+            }
+            continue;
+        }
+        for p in ports
+            .iter()
+            .filter(|p| p.name.as_deref() == Some(port_name))
+        {
+            for e in &s.endpoints {
+                if list.len() == MAX {
+                    more = true;
+                }
+                if !ready(e) {
+                    continue;
+                }
+                if !more {
+                    let addr = e.addresses.first().map(String::as_str).unwrap_or_default();
+                    list.push(format!("{addr}:{}", p.port.unwrap_or_default()));
+                }
+                count += 1;
+            }
+        }
+    }
+    let shown = list.join(",");
+    if more {
+        format!("{shown} + {} more...", count.saturating_sub(MAX))
+    } else {
+        shown
+    }
+}
+
+/// `kubectl describe endpointslice` (describeEndpointSliceV1).
+pub fn endpoint_slice(s: &EndpointSlice, slice_events: &[&Event], now: SimTime) -> String {
+    let mut w = Writer::new();
+    w.write(0, &format!("Name:\t{}\n", s.name_any()));
+    w.write(0, &format!("Namespace:\t{}\n", s.namespace_any()));
+    labels(&mut w, "Labels", Some(s.labels()));
+    annotations(&mut w, s.metadata.annotations.as_ref());
+    w.write(0, &format!("AddressType:\t{}\n", s.address_type));
+    match s.ports.as_deref().filter(|p| !p.is_empty()) {
+        None => w.write(0, "Ports: <unset>\n"),
+        Some(ports) => {
+            w.write(0, "Ports:\n");
+            w.write(1, "Name\tPort\tProtocol\n");
+            w.write(1, "----\t----\t--------\n");
+            for p in ports {
+                let name = p.name.as_deref().filter(|n| !n.is_empty());
+                let port = p.port.map_or_else(|| "<unset>".into(), |n| n.to_string());
+                w.write(
+                    1,
+                    &format!(
+                        "{}\t{port}\t{}\n",
+                        name.unwrap_or("<unset>"),
+                        p.protocol.as_deref().unwrap_or_default()
+                    ),
+                );
+            }
+        }
+    }
+    if s.endpoints.is_empty() {
+        w.write(0, "Endpoints: <none>\n");
+    } else {
+        w.write(0, "Endpoints:\n");
+        let unset = |v: Option<&str>| v.unwrap_or("<unset>").to_string();
+        for e in &s.endpoints {
+            let addresses = Some(e.addresses.join(", ")).filter(|a| !a.is_empty());
+            w.write(
+                1,
+                &format!("- Addresses:\t{}\n", unset(addresses.as_deref())),
+            );
+            w.write(2, "Conditions:\n");
+            let ready = e.conditions.as_ref().and_then(|c| c.ready);
+            let ready = ready.map_or_else(|| "<unset>".into(), |r| r.to_string());
+            w.write(3, &format!("Ready:\t{ready}\n"));
+            w.write(2, &format!("Hostname:\t{}\n", unset(e.hostname.as_deref())));
+            if let Some(r) = &e.target_ref {
+                w.write(
+                    2,
+                    &format!(
+                        "TargetRef:\t{}/{}\n",
+                        r.kind.as_deref().unwrap_or_default(),
+                        r.name.as_deref().unwrap_or_default()
+                    ),
+                );
+            }
+            w.write(
+                2,
+                &format!("NodeName:\t{}\n", unset(e.node_name.as_deref())),
+            );
+            w.write(2, &format!("Zone:\t{}\n", unset(e.zone.as_deref())));
+        }
+    }
+    events(&mut w, slice_events, now);
     w.finish()
 }
