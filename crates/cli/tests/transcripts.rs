@@ -2,7 +2,7 @@
 //! script writes them: `kubectl-get-watch.txt` is the test `kubectl_get_watch`). Each
 //! replays its file with `podlab run --check FILE` (the format is described in
 //! `podlab --help` and in core's `transcript` module), in a fresh directory holding a
-//! copy of tests/fixtures and of the chapter's manifests in crates/core/lessons,
+//! copy of tests/fixtures (with its directories) and of the chapter's manifests in crates/core/lessons,
 //! against a fresh saved cluster. A difference fails the test with podlab's report:
 //! the file, the line, the command and the diff.
 
@@ -24,10 +24,7 @@ fn check_transcript(name: &str) {
     // The fixtures, and the chapter's manifests the lessons in core use.
     let lessons = Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/lessons");
     for source in [dir.join("fixtures"), lessons] {
-        for f in std::fs::read_dir(source).unwrap() {
-            let f = f.unwrap().path();
-            std::fs::copy(&f, work.join(f.file_name().unwrap())).unwrap();
-        }
+        copy_dir(&source, &work);
     }
     let out = Command::new(env!("CARGO_BIN_EXE_podlab"))
         .arg("--state")
@@ -45,6 +42,20 @@ fn check_transcript(name: &str) {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// Copies the files and directories in `from` into `to`.
+fn copy_dir(from: &Path, to: &Path) {
+    for f in std::fs::read_dir(from).unwrap() {
+        let f = f.unwrap().path();
+        let target = to.join(f.file_name().unwrap());
+        if f.is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_dir(&f, &target);
+        } else {
+            std::fs::copy(&f, target).unwrap();
+        }
+    }
 }
 
 /// The build script wrote a test for every transcript there is now (it runs again

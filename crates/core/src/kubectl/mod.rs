@@ -42,7 +42,8 @@ use crate::Cluster;
 pub enum ReadError {
     /// No file at the path given.
     NotFound(String),
-    /// The path exists but cannot be read (the reason as the OS gives it).
+    /// The path exists but cannot be opened (the reason as Go's `os.Open` words it:
+    /// `permission denied`).
     Unreadable { path: String, reason: String },
     /// Standard input could not be read (the reason as the OS gives it).
     Stdin(String),
@@ -52,9 +53,7 @@ impl std::fmt::Display for ReadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ReadError::NotFound(path) => write!(f, "the path {path:?} does not exist"),
-            ReadError::Unreadable { path, reason } => {
-                write!(f, "the path {path:?} cannot be read: {reason}")
-            }
+            ReadError::Unreadable { path, reason } => write!(f, "open {path}: {reason}"),
             ReadError::Stdin(reason) => write!(f, "reading stdin: {reason}"),
         }
     }
@@ -91,6 +90,21 @@ pub trait FileSource {
     fn read_in(&self, cluster: &Cluster, path: &str) -> Result<String, ReadError> {
         let _ = cluster;
         self.read(path)
+    }
+
+    /// `-f DIR`: the names of the entries in the directory `path` (any order), or
+    /// `None` when `path` is not a directory (a file, or nothing: [`FileSource::read`]
+    /// then says which).
+    fn list(&self, path: &str) -> Result<Option<Vec<String>>, ReadError> {
+        let _ = path;
+        Ok(None)
+    }
+
+    /// [`FileSource::list`] while kubectl runs against `cluster` (as
+    /// [`FileSource::read_in`]).
+    fn list_in(&self, cluster: &Cluster, path: &str) -> Result<Option<Vec<String>>, ReadError> {
+        let _ = cluster;
+        self.list(path)
     }
 }
 
