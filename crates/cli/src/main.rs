@@ -670,6 +670,10 @@ impl podlab_core::kubectl::FileSource for RealFiles {
         stdin_is_terminal()
     }
 
+    fn stdin_bytes(&self) -> Result<Vec<u8>, ReadError> {
+        read_stdin_bytes().map_err(|e| ReadError::Stdin(e.to_string()))
+    }
+
     fn read(&self, path: &str) -> Result<String, ReadError> {
         if path == "-" {
             return read_stdin().map_err(|e| ReadError::Stdin(e.to_string()));

@@ -78,6 +78,12 @@ pub trait FileSource {
     /// The text of `path` (`-` is standard input), or why it cannot be read.
     fn read(&self, path: &str) -> Result<String, ReadError>;
 
+    /// Standard input as bytes (`kubectl exec -i` hands the container what was piped
+    /// in, a binary file included).
+    fn stdin_bytes(&self) -> Result<Vec<u8>, ReadError> {
+        self.read("-").map(String::into_bytes)
+    }
+
     /// Whether standard input is the person's terminal (not a pipe or a file): `kubectl
     /// exec -it` then opens an interactive shell instead of reading stdin to its end.
     fn stdin_is_terminal(&self) -> bool {
@@ -120,7 +126,12 @@ impl FileSource for NoFiles {
 /// What a kubectl invocation printed and how it exited.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Output {
+    /// Standard output as text (a command whose output is not UTF-8 has it here with
+    /// U+FFFD for the bytes that are not, for display, and exactly in `stdout_bytes`).
     pub stdout: String,
+    /// Standard output's exact bytes when they are not UTF-8 text (`kubectl exec POD
+    /// -- cat picture.jpg`); see [`Output::stdout_raw`].
+    pub stdout_bytes: Option<Vec<u8>>,
     pub stderr: String,
     pub exit_code: i32,
     /// `kubectl logs -f`, `get --watch`, `events --watch`, `wait`: the command goes on
@@ -183,6 +194,13 @@ impl Follow {
 }
 
 impl Output {
+    /// Standard output byte for byte: what a front end writes to a file or a pipe.
+    pub fn stdout_raw(&self) -> &[u8] {
+        self.stdout_bytes
+            .as_deref()
+            .unwrap_or(self.stdout.as_bytes())
+    }
+
     pub(crate) fn out(&mut self, s: impl AsRef<str>) {
         self.stdout.push_str(s.as_ref());
     }

@@ -209,6 +209,10 @@ impl crate::kubectl::FileSource for NodeFiles {
         self.stdin.is_none()
     }
 
+    fn stdin_bytes(&self) -> Result<Vec<u8>, crate::kubectl::ReadError> {
+        Ok(self.stdin.clone().unwrap_or_default())
+    }
+
     fn read(&self, path: &str) -> Result<String, crate::kubectl::ReadError> {
         match (&self.stdin, path) {
             (Some(data), "-") => Ok(String::from_utf8_lossy(data).into_owned()),
