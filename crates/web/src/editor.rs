@@ -39,38 +39,16 @@ pub struct Editor {
     edit_callback: Callback<InputEvent>,
 }
 
-/// The editor's files as kubectl's `-f` source: a name with slashes (`app/web.yaml`)
-/// is a file in a directory, so `-f app` (and `-R`) reads them as kubectl reads a
-/// directory.
-struct EditorFiles<'a>(&'a [EditorFile]);
+/// The open file's name and text as kubectl's `-f` source.
+struct OneFile(String, String);
 
-impl podlab_core::kubectl::FileSource for EditorFiles<'_> {
+impl podlab_core::kubectl::FileSource for OneFile {
     fn read(&self, path: &str) -> Result<String, podlab_core::kubectl::ReadError> {
-        let path = path.strip_prefix("./").unwrap_or(path);
-        self.0
-            .iter()
-            .find(|f| f.name == path)
-            .map(|f| f.text.clone())
-            .ok_or_else(|| podlab_core::kubectl::ReadError::NotFound(path.to_string()))
-    }
-
-    fn list(&self, path: &str) -> Result<Option<Vec<String>>, podlab_core::kubectl::ReadError> {
-        let path = path
-            .strip_prefix("./")
-            .unwrap_or(path)
-            .trim_end_matches('/');
-        let prefix = format!("{path}/");
-        let mut names: Vec<String> = Vec::new();
-        for f in self.0.iter() {
-            let Some(rest) = f.name.strip_prefix(&prefix) else {
-                continue;
-            };
-            let name = rest.split('/').next().unwrap_or_default();
-            if !names.iter().any(|n| n == name) {
-                names.push(name.to_string());
-            }
+        if path == self.0 {
+            Ok(self.1.clone())
+        } else {
+            Err(podlab_core::kubectl::ReadError::NotFound(path.to_string()))
         }
-        Ok((!names.is_empty()).then_some(names))
     }
 }
 
@@ -124,9 +102,9 @@ impl Editor {
             }
             Msg::Apply => return self.apply(cluster),
             Msg::DeleteObjects => {
-                let name = self.open_file_text().0.to_string();
-                let files = EditorFiles(&self.files);
-                let args = ["delete".to_string(), "-f".into(), name];
+                let (name, text) = self.open_file_text();
+                let files = OneFile(name.to_string(), text.to_string());
+                let args = ["delete".to_string(), "-f".into(), name.to_string()];
                 let out = podlab_core::kubectl::run(cluster, &args, &files);
                 let mut lines: Vec<(String, bool)> =
                     out.stdout.lines().map(|l| (l.to_string(), false)).collect();
