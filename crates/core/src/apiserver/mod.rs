@@ -6,6 +6,8 @@
 
 pub(crate) mod defaults;
 mod error;
+mod restore;
+pub use restore::Inconsistency;
 pub(crate) mod services;
 pub(crate) mod update;
 pub(crate) mod validation;
