@@ -158,7 +158,10 @@ pub(super) fn read_files(
         }
         let mut paths = Vec::new();
         let found = match files.list_in(cluster, f) {
-            Ok(None) => Ok(paths.push(f.clone())),
+            Ok(None) => {
+                paths.push(f.clone());
+                Ok(())
+            }
             Ok(Some(names)) => walk_dir(cluster, files, f, names, recursive, &mut paths)
                 .map_err(|e| format!("error reading {f:?}: {e}")),
             Err(e) => Err(e.to_string()),
