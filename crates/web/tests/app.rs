@@ -379,6 +379,12 @@ async fn the_editor_holds_named_files_that_the_terminal_sees() {
     );
     let created = terminal(&root, "kubectl create -f pod.yaml").await;
     assert!(created.contains("pod/nginx created"), "{created}");
+    // The home directory as kubectl reads a directory: its manifests in name order.
+    let deleted = terminal(&root, "kubectl delete -f . --wait=false").await;
+    assert!(
+        deleted.contains("pod \"nginx\" deleted from default namespace\npod \"tea\" deleted from default namespace"),
+        "{deleted}"
+    );
     // A bad or taken name is refused with the reason; the files stay.
     type_into(&root, "input[data-new-file]", "tea.yaml").await;
     click(&root, "button[data-action='new-file']").await;
