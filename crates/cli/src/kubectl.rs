@@ -47,23 +47,26 @@ pub(crate) fn kubectl(
             // `exec -it POD -- sh` at a terminal: the shell reads what is typed, once
             // the command's start is saved (below).
             interactive = Some((session, cluster.clone()));
-            return (output.stdout, output.stderr, 0);
+            return (output.stdout.into_bytes(), output.stderr, 0);
         }
+        // Bytes as kubectl wrote them (`exec POD -- cat picture.jpg > copy.jpg`).
+        let stdout = output.stdout_raw().to_vec();
         match output.follow {
             Some(follow) if in_transcript => {
-                let _ = write!(out, "{}", output.stdout);
-                follow_in_transcript(cluster, follow, output.stderr, out)
+                let _ = out.write_all(&stdout);
+                let (o, e, code) = follow_in_transcript(cluster, follow, output.stderr, out);
+                (o.into_bytes(), e, code)
             }
             // What it printed first is shown once it is saved (below): a follower
             // prints nothing from a state it does not keep.
             Some(follow) => {
                 following = Some((follow, cluster.clone()));
-                (output.stdout, output.stderr, 0)
+                (stdout, output.stderr, 0)
             }
-            None => (output.stdout, output.stderr, output.exit_code),
+            None => (stdout, output.stderr, output.exit_code),
         }
     })?;
-    write!(out, "{o}")?;
+    out.write_all(&o)?;
     out.flush()?;
     if let Some((session, cluster)) = interactive {
         return exec_session(state_path, session, cluster, e, err);

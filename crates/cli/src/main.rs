@@ -670,17 +670,43 @@ impl podlab_core::kubectl::FileSource for RealFiles {
         stdin_is_terminal()
     }
 
+    fn stdin_bytes(&self) -> Result<Vec<u8>, ReadError> {
+        read_stdin_bytes().map_err(|e| ReadError::Stdin(e.to_string()))
+    }
+
     fn read(&self, path: &str) -> Result<String, ReadError> {
         if path == "-" {
             return read_stdin().map_err(|e| ReadError::Stdin(e.to_string()));
         }
-        std::fs::read_to_string(path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => ReadError::NotFound(path.to_string()),
-            _ => ReadError::Unreadable {
-                path: path.to_string(),
-                reason: e.to_string(),
-            },
-        })
+        let bytes = std::fs::read(path).map_err(|e| read_error(path, &e))?;
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    fn list(&self, path: &str) -> Result<Option<Vec<String>>, ReadError> {
+        if path == "-" || !std::path::Path::new(path).is_dir() {
+            return Ok(None);
+        }
+        let entries = std::fs::read_dir(path).map_err(|e| read_error(path, &e))?;
+        let mut names = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(|e| read_error(path, &e))?;
+            names.push(entry.file_name().to_string_lossy().into_owned());
+        }
+        Ok(Some(names))
+    }
+}
+
+/// kubectl's error for a path it cannot open: Go words the OS's reason in lower case
+/// (`open x.yaml: permission denied`).
+fn read_error(path: &str, e: &std::io::Error) -> ReadError {
+    if e.kind() == std::io::ErrorKind::NotFound {
+        return ReadError::NotFound(path.to_string());
+    }
+    let text = e.to_string();
+    let reason = text.split(" (os error").next().unwrap_or_default();
+    ReadError::Unreadable {
+        path: path.to_string(),
+        reason: reason.to_lowercase(),
     }
 }
 

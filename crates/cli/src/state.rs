@@ -181,12 +181,12 @@ pub(crate) fn open<T>(path: &str, f: impl FnOnce() -> T) -> Result<T, String> {
 /// Runs `f` on the cluster saved in `path` (or the default cluster when there is none)
 /// and, for [`Access::Write`], saves the result atomically: a failed or interrupted run
 /// leaves the old file. Errors (the lock, a corrupt file) go to `err` with exit code 1.
-pub(crate) fn with_state(
+pub(crate) fn with_state<O: Default>(
     path: &str,
     access: Access,
     err: &mut dyn std::io::Write,
-    f: impl FnOnce(&mut Cluster) -> (String, String, i32),
-) -> std::io::Result<(String, String, i32)> {
+    f: impl FnOnce(&mut Cluster) -> (O, String, i32),
+) -> std::io::Result<(O, String, i32)> {
     // Open for a transcript: the cluster in memory (taken out while `f` runs).
     let taken = OPEN.with(|o| {
         let mut o = o.borrow_mut();
@@ -209,7 +209,7 @@ pub(crate) fn with_state(
                 err,
                 "podlab: the state file {path} is in use by the command running"
             )?;
-            return Ok((String::new(), String::new(), 1));
+            return Ok((O::default(), String::new(), 1));
         }
         None => {}
     }
@@ -217,14 +217,14 @@ pub(crate) fn with_state(
         Ok(l) => l,
         Err(e) => {
             writeln!(err, "podlab: {e}")?;
-            return Ok((String::new(), String::new(), 1));
+            return Ok((O::default(), String::new(), 1));
         }
     };
     let mut cluster = match load(path) {
         Ok((c, _)) => c,
         Err(e) => {
             writeln!(err, "podlab: {e}")?;
-            return Ok((String::new(), String::new(), 1));
+            return Ok((O::default(), String::new(), 1));
         }
     };
     let result = f(&mut cluster);

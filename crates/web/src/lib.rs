@@ -115,9 +115,10 @@ pub struct App {
     /// How the page was opened (embedding, panels, lesson).
     options: PageOptions,
     send: Senders,
-    /// The User Timing measure (`podlab:tick`, `podlab:apply`) to close when the
-    /// update that started it has rendered.
-    measuring: Option<&'static str>,
+    /// The User Timing measures (`podlab:tick`, `podlab:apply`) to close when the
+    /// updates that started them have rendered (a tick and an Apply handled before one
+    /// render are both measured).
+    measuring: Vec<&'static str>,
     /// Ticks measured since the measures were last cleared.
     measured_ticks: u32,
     /// This app's mark for the start of a measured update (apps on one page each
@@ -204,7 +205,7 @@ impl Component for App {
             notice,
             options,
             send,
-            measuring: None,
+            measuring: Vec::new(),
             measured_ticks: 0,
             start_mark: format!(
                 "podlab:start:{}",
@@ -246,8 +247,17 @@ impl Component for App {
             _ => None,
         };
         let perf = measure.and_then(|_| persist::performance());
-        if let Some(p) = &perf {
-            let _ = p.mark(&self.start_mark);
+        // Each measure starts at its own mark; one already waiting for a render keeps
+        // its earlier start.
+        let start = match measure {
+            Some(_) => self.start_mark.clone(),
+            None => String::new(),
+        };
+        let mark = |name: &str| format!("{start}:{name}");
+        if let (Some(p), Some(name)) = (&perf, measure) {
+            if !self.measuring.contains(&name) {
+                let _ = p.mark(&mark(name));
+            }
         }
         let mut render = self.route(msg);
         // Whatever the message did (Apply, a command, an action), pods that moved are
@@ -260,11 +270,13 @@ impl Component for App {
             render = true;
         }
         if let (Some(p), Some(name)) = (&perf, measure) {
-            if render {
-                self.measuring = Some(name);
+            if render || self.measuring.contains(&name) {
+                if !self.measuring.contains(&name) {
+                    self.measuring.push(name);
+                }
             } else {
-                let _ = p.measure_with_start_mark(name, &self.start_mark);
-                p.clear_marks_with_mark_name(&self.start_mark);
+                let _ = p.measure_with_start_mark(name, &mark(name));
+                p.clear_marks_with_mark_name(&mark(name));
             }
             if name == "podlab:tick" {
                 self.measured_ticks += 1;
@@ -287,9 +299,10 @@ impl Component for App {
             if first {
                 let _ = p.mark("podlab:first-render");
             }
-            if let Some(name) = self.measuring.take() {
-                let _ = p.measure_with_start_mark(name, &self.start_mark);
-                p.clear_marks_with_mark_name(&self.start_mark);
+            for name in std::mem::take(&mut self.measuring) {
+                let mark = format!("{}:{name}", self.start_mark);
+                let _ = p.measure_with_start_mark(name, &mark);
+                p.clear_marks_with_mark_name(&mark);
             }
         }
     }

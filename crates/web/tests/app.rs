@@ -1,75 +1,26 @@
 //! Component tests of the playground in headless Chromium (wasm-bindgen-test).
 
-use gloo_timers::future::TimeoutFuture;
+mod common;
+
+use common::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, Event, EventInit, HtmlElement, HtmlTextAreaElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn document() -> web_sys::Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
-/// Mounts a fresh app in its own element and lets it render.
-async fn mount() -> Element {
-    // Each test starts from no saved workspace (earlier tests' apps save theirs).
-    if let Ok(Some(store)) = web_sys::window().unwrap().local_storage() {
-        store.clear().unwrap();
-    }
-    let root = document().create_element("div").unwrap();
-    document().body().unwrap().append_child(&root).unwrap();
-    podlab_web::mount(root.clone());
-    TimeoutFuture::new(50).await;
-    root
-}
-
-async fn apply(root: &Element, manifest: &str) {
-    let editor: HtmlTextAreaElement = root
-        .query_selector("textarea[data-editor]")
-        .unwrap()
-        .unwrap()
-        .dyn_into()
-        .unwrap();
-    editor.set_value(manifest);
-    let init = EventInit::new();
-    init.set_bubbles(true);
-    editor
-        .dispatch_event(&Event::new_with_event_init_dict("input", &init).unwrap())
-        .unwrap();
-    let button: HtmlElement = root
-        .query_selector("button[data-action=apply]")
-        .unwrap()
-        .unwrap()
-        .dyn_into()
-        .unwrap();
-    button.click();
-    TimeoutFuture::new(50).await;
-}
 
 #[wasm_bindgen_test]
 async fn shows_the_default_cluster() {
     let root = mount().await;
     for node in ["k8s-master-01", "k8s-worker-01", "k8s-worker-02"] {
-        assert!(
-            root.query_selector(&format!("[data-node='{node}']"))
-                .unwrap()
-                .is_some(),
-            "{node}"
-        );
+        find(&root, &format!("[data-node='{node}']")).await;
     }
-    let taint = root
-        .query_selector("[data-node='k8s-master-01'] [data-taint]")
-        .unwrap()
-        .unwrap();
-    assert_eq!(
-        taint.text_content().unwrap(),
-        "node-role.kubernetes.io/control-plane:NoSchedule"
-    );
-    assert!(root
-        .query_selector("[data-lane='pending']")
-        .unwrap()
-        .is_some());
+    text_is(
+        &root,
+        "[data-node='k8s-master-01'] [data-taint]",
+        "node-role.kubernetes.io/control-plane:NoSchedule",
+    )
+    .await;
+    find(&root, "[data-lane='pending']").await;
     root.remove();
 }
 
@@ -77,10 +28,7 @@ async fn shows_the_default_cluster() {
 async fn applied_pod_lands_on_a_worker_with_an_explanation() {
     let root = mount().await;
     apply(&root, podlab_web::DEFAULT_MANIFEST).await;
-    let chip = root
-        .query_selector("[data-pod='default/nginx']")
-        .unwrap()
-        .expect("pod chip");
+    let chip = find(&root, "[data-pod='default/nginx']").await;
     let card = chip
         .closest("[data-node]")
         .unwrap()
@@ -89,13 +37,9 @@ async fn applied_pod_lands_on_a_worker_with_an_explanation() {
         .get_attribute("data-node")
         .unwrap()
         .starts_with("k8s-worker-"));
-    let result = root.query_selector("[data-result]").unwrap().unwrap();
-    assert_eq!(result.text_content().unwrap(), "pod/nginx created");
+    text_is(&root, "[data-result]", "pod/nginx created").await;
     // The inspector explains the decision: the master fails TaintToleration.
-    let master_row = root
-        .query_selector("[data-filter='k8s-master-01/TaintToleration']")
-        .unwrap()
-        .expect("decision row");
+    let master_row = find(&root, "[data-filter='k8s-master-01/TaintToleration']").await;
     assert!(master_row
         .text_content()
         .unwrap()
@@ -107,16 +51,13 @@ async fn applied_pod_lands_on_a_worker_with_an_explanation() {
 async fn broken_yaml_is_reported_with_line_and_column() {
     let root = mount().await;
     apply(&root, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: [x\n").await;
-    let d = root
-        .query_selector("[data-diagnostic]")
-        .unwrap()
-        .expect("a diagnostic");
+    let d = find(&root, "[data-diagnostic]").await;
     assert_eq!(d.get_attribute("data-line").as_deref(), Some("5"));
     assert!(d
         .text_content()
         .unwrap()
         .contains("error converting YAML to JSON"));
-    assert!(root.query_selector("[data-pod]").unwrap().is_none());
+    gone(&root, "[data-pod]").await;
     root.remove();
 }
 
@@ -128,76 +69,13 @@ async fn unknown_fields_are_refused_as_kubectl_strict_validation_does() {
         &format!("{}    volumemounts: []\n", podlab_web::DEFAULT_MANIFEST),
     )
     .await;
-    let d = root
-        .query_selector("[data-diagnostic]")
-        .unwrap()
-        .expect("a diagnostic");
+    let d = find(&root, "[data-diagnostic]").await;
     assert_eq!(d.get_attribute("data-line").as_deref(), Some("11"));
     assert!(d
         .text_content()
         .unwrap()
         .contains("unknown field \"spec.containers[0].volumemounts\""));
     root.remove();
-}
-
-async fn terminal(root: &Element, line: &str) -> String {
-    let input: web_sys::HtmlInputElement = root
-        .query_selector("input[data-terminal-input]")
-        .unwrap()
-        .unwrap()
-        .dyn_into()
-        .unwrap();
-    input.set_value(line);
-    let init = EventInit::new();
-    init.set_bubbles(true);
-    input
-        .dispatch_event(&Event::new_with_event_init_dict("input", &init).unwrap())
-        .unwrap();
-    press(&input, "Enter", false);
-    TimeoutFuture::new(50).await;
-    last_entry(root).text_content().unwrap()
-}
-
-/// The terminal's prompt as shown.
-fn prompt(root: &Element) -> String {
-    root.query_selector("[data-terminal-prompt]")
-        .unwrap()
-        .and_then(|e| e.text_content())
-        .unwrap_or_default()
-}
-
-/// Runs the simulated clock at 10×.
-fn speed_up(root: &Element) {
-    let speed: HtmlElement = root
-        .query_selector("button[data-speed='10']")
-        .unwrap()
-        .unwrap()
-        .dyn_into()
-        .unwrap();
-    speed.click();
-}
-
-/// A keydown on `target`, as typing it would send.
-fn press(target: &web_sys::EventTarget, key: &str, ctrl: bool) {
-    let init = web_sys::KeyboardEventInit::new();
-    init.set_key(key);
-    init.set_ctrl_key(ctrl);
-    init.set_bubbles(true);
-    target
-        .dispatch_event(
-            &web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap(),
-        )
-        .unwrap();
-}
-
-/// The terminal's newest entry.
-fn last_entry(root: &Element) -> Element {
-    let entries = root.query_selector_all("[data-terminal-entry]").unwrap();
-    entries
-        .item(entries.length() - 1)
-        .unwrap()
-        .dyn_into()
-        .unwrap()
 }
 
 #[wasm_bindgen_test]
@@ -211,10 +89,11 @@ async fn terminal_runs_kubectl_against_the_same_cluster() {
     // -f pod.yaml reads the editor.
     let created = terminal(&root, "kubectl create -f pod.yaml").await;
     assert!(created.contains("pod/nginx created"), "{created}");
-    assert!(root
-        .query_selector("[data-node^='k8s-worker-'] [data-pod='default/nginx']")
-        .unwrap()
-        .is_some());
+    find(
+        &root,
+        "[data-node^='k8s-worker-'] [data-pod='default/nginx']",
+    )
+    .await;
     // The terminal is a shell on the control plane: pod.yaml is the editor's file.
     let listed = terminal(&root, "ls -l").await;
     assert!(
@@ -225,7 +104,7 @@ async fn terminal_runs_kubectl_against_the_same_cluster() {
     assert!(unknown.contains("nosuch: command not found"), "{unknown}");
     let ssh = terminal(&root, "ssh k8s-worker-01").await;
     assert!(!ssh.contains("Could not resolve"), "{ssh}");
-    assert_eq!(prompt(&root), "k8s@k8s-worker-01:~$ ");
+    prompt_is(&root, "k8s@k8s-worker-01:~$ ").await;
     let host = terminal(&root, "hostname").await;
     assert!(host.contains("k8s-worker-01"), "{host}");
     let bye = terminal(&root, "exit").await;
@@ -262,46 +141,21 @@ async fn the_browser_tab_opens_a_node_port_in_a_sandboxed_frame() {
         .filter(char::is_ascii_digit)
         .collect();
     // The pull takes about a second of simulated time.
-    TimeoutFuture::new(2500).await;
-    let url: web_sys::HtmlInputElement = root
-        .query_selector("input[data-browser-url]")
-        .unwrap()
-        .unwrap()
-        .dyn_into()
-        .unwrap();
-    let browse = |value: String| {
-        url.set_value(&value);
-        let init = EventInit::new();
-        init.set_bubbles(true);
-        url.dispatch_event(&Event::new_with_event_init_dict("input", &init).unwrap())
-            .unwrap();
-        let go: web_sys::HtmlElement = root
-            .query_selector("[data-action='browse']")
-            .unwrap()
-            .unwrap()
-            .dyn_into()
-            .unwrap();
-        go.click();
-    };
-    browse(format!("http://192.168.56.202:{port}/"));
-    TimeoutFuture::new(50).await;
-    let frame = root
-        .query_selector("iframe[data-browser-frame]")
-        .unwrap()
-        .expect("a page");
-    assert_eq!(frame.get_attribute("sandbox").as_deref(), Some(""));
-    assert_eq!(
-        frame.get_attribute("srcdoc").as_deref(),
-        Some("Node:scratch")
-    );
-    browse("http://192.168.56.202:30999/".into());
-    TimeoutFuture::new(50).await;
-    let err = root
-        .query_selector("[data-browser-error]")
-        .unwrap()
-        .and_then(|e| e.text_content())
-        .unwrap_or_default();
-    assert!(err.contains("ERR_CONNECTION_REFUSED"), "{err}");
+    until_phase(
+        &root,
+        "kubectl get pod tea -o jsonpath={.status.phase}",
+        "Running",
+    )
+    .await;
+    browse(&root, &format!("http://192.168.56.202:{port}/")).await;
+    let srcdoc = attribute_when(&root, "iframe[data-browser-frame]", "srcdoc", |d| {
+        !d.is_empty()
+    })
+    .await;
+    assert_eq!(srcdoc, "Node:scratch");
+    attribute_is(&root, "iframe[data-browser-frame]", "sandbox", "").await;
+    browse(&root, "http://192.168.56.202:30999/").await;
+    text_has(&root, "[data-browser-error]", "ERR_CONNECTION_REFUSED").await;
     root.remove();
 }
 
@@ -393,44 +247,29 @@ fn page_options_come_from_the_address() {
 #[wasm_bindgen_test]
 async fn logs_follow_until_ctrl_c() {
     let root = mount().await;
-    speed_up(&root);
+    speed_up(&root).await;
     let created = terminal(
         &root,
         "kubectl run counter --image=busybox --restart=Never --command -- sh -c 'i=0; while true; do i=$((i+1)); echo tick $i; sleep 1; done'",
     )
     .await;
     assert!(created.contains("pod/counter created"), "{created}");
-    TimeoutFuture::new(500).await;
+    until_phase(
+        &root,
+        "kubectl get pod counter -o jsonpath={.status.phase}",
+        "Running",
+    )
+    .await;
     let first = terminal(&root, "kubectl logs -f counter").await;
-    assert!(following(&root), "{first}");
-    TimeoutFuture::new(1_000).await;
+    until_following(&root).await;
     let last = last_entry(&root);
-    let later = last.text_content().unwrap();
-    assert!(
-        later.matches("tick").count() > first.matches("tick").count(),
-        "{first:?} then {later:?}"
-    );
+    let ticks = first.matches("tick").count();
+    entry_shows(&last, "more ticks as simulated time runs", |t| {
+        t.matches("tick").count() > ticks
+    })
+    .await;
     ctrl_c_stops_it(&root, &last).await;
     root.remove();
-}
-
-/// Whether a command holds the terminal (`logs -f`, `get -w`, `wait`).
-fn following(root: &Element) -> bool {
-    root.query_selector("[data-following='true']")
-        .unwrap()
-        .is_some()
-}
-
-/// Ctrl-C ends the command that holds the terminal; its output ends with `^C`.
-async fn ctrl_c_stops_it(root: &Element, entry: &Element) {
-    let input = root
-        .query_selector("input[data-terminal-input]")
-        .unwrap()
-        .unwrap();
-    press(&input, "c", true);
-    TimeoutFuture::new(50).await;
-    assert!(!following(root));
-    assert!(entry.text_content().unwrap().ends_with("^C\n"));
 }
 
 /// `kubectl get pods -w` in the terminal: the table, then a row per change as the pod
@@ -438,22 +277,17 @@ async fn ctrl_c_stops_it(root: &Element, entry: &Element) {
 #[wasm_bindgen_test]
 async fn get_watch_until_ctrl_c() {
     let root = mount().await;
-    speed_up(&root);
+    speed_up(&root).await;
     let created = terminal(&root, "kubectl run web --image=nginx").await;
     assert!(created.contains("pod/web created"), "{created}");
     let first = terminal(&root, "kubectl get pods -w").await;
     assert!(first.contains("ContainerCreating"), "{first}");
-    assert!(following(&root), "{first}");
+    until_following(&root).await;
     let last = last_entry(&root);
-    let mut later = String::new();
-    for _ in 0..40 {
-        TimeoutFuture::new(100).await;
-        later = last.text_content().unwrap();
-        if later.contains("Running") {
-            break;
-        }
-    }
-    assert!(later.contains("web    1/1     Running"), "{later}");
+    entry_shows(&last, "the watch to show web Running", |t| {
+        t.contains("web    1/1     Running")
+    })
+    .await;
     ctrl_c_stops_it(&root, &last).await;
     root.remove();
 }
@@ -463,22 +297,19 @@ async fn get_watch_until_ctrl_c() {
 #[wasm_bindgen_test]
 async fn exec_it_opens_a_shell_in_a_container() {
     let root = mount().await;
-    speed_up(&root);
+    speed_up(&root).await;
     let created = terminal(&root, "kubectl run bb --image=busybox -- sleep 3600").await;
     assert!(created.contains("pod/bb created"), "{created}");
-    let mut phase = String::new();
-    for _ in 0..40 {
-        phase = terminal(&root, "kubectl get pod bb -o jsonpath={.status.phase}").await;
-        if phase.ends_with("Running") {
-            break;
-        }
-        TimeoutFuture::new(100).await;
-    }
-    assert!(phase.ends_with("Running"), "{phase}");
+    until_phase(
+        &root,
+        "kubectl get pod bb -o jsonpath={.status.phase}",
+        "Running",
+    )
+    .await;
     terminal(&root, "kubectl exec -it bb -- sh").await;
-    assert_eq!(prompt(&root), "/ # ");
+    prompt_is(&root, "/ # ").await;
     terminal(&root, "cd /tmp").await;
-    assert_eq!(prompt(&root), "/tmp # ");
+    prompt_is(&root, "/tmp # ").await;
     let host = terminal(&root, "hostname").await;
     assert!(
         host.contains("/tmp # hostname") && host.ends_with("bb\n"),
@@ -486,7 +317,7 @@ async fn exec_it_opens_a_shell_in_a_container() {
     );
     let bye = terminal(&root, "exit 2").await;
     assert!(bye.contains("command terminated with exit code 2"), "{bye}");
-    assert_eq!(prompt(&root), "k8s@k8s-master-01:~$ ");
+    prompt_is(&root, "k8s@k8s-master-01:~$ ").await;
     root.remove();
 }
 
@@ -505,9 +336,11 @@ async fn ticks_and_applies_are_measured() {
     apply(&root, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: timed\nspec:\n  containers:\n  - name: web\n    image: nginx\n").await;
     assert_eq!(perf.get_entries_by_name("podlab:apply").length(), 1);
     // A tick comes every 200 ms.
-    TimeoutFuture::new(500).await;
-    let ticks = perf.get_entries_by_name("podlab:tick");
-    assert!(ticks.length() >= 1, "ticks are measured");
+    let ticks = wait_for("a podlab:tick measure", || {
+        let ticks = perf.get_entries_by_name("podlab:tick");
+        (ticks.length() >= 1).then_some(ticks)
+    })
+    .await;
     let first: web_sys::PerformanceEntry = ticks.get(0).dyn_into().unwrap();
     assert!(first.duration() >= 0.0);
 }
@@ -518,80 +351,26 @@ async fn ticks_and_applies_are_measured() {
 async fn the_decision_table_can_ask_for_every_node() {
     let root = mount().await;
     apply(&root, podlab_web::DEFAULT_MANIFEST).await;
-    let button: HtmlElement = root
-        .query_selector("button[data-action='evaluate-every-node']")
-        .unwrap()
-        .expect("the sampling button beside the decision")
-        .dyn_into()
-        .unwrap();
-    assert_eq!(
-        button.get_attribute("aria-pressed").as_deref(),
-        Some("false")
-    );
-    button.click();
-    TimeoutFuture::new(50).await;
-    let button = root
-        .query_selector("button[data-action='evaluate-every-node']")
-        .unwrap()
-        .unwrap();
-    assert_eq!(
-        button.get_attribute("aria-pressed").as_deref(),
-        Some("true")
-    );
-    assert_eq!(
-        button.text_content().as_deref(),
-        Some("Evaluating every node")
-    );
+    let button = "button[data-action='evaluate-every-node']";
+    attribute_is(&root, button, "aria-pressed", "false").await;
+    click(&root, button).await;
+    attribute_is(&root, button, "aria-pressed", "true").await;
+    text_is(&root, button, "Evaluating every node").await;
     root.remove();
-}
-
-/// Types `text` into the input or textarea matched by `selector` (an `input` event).
-fn type_into(root: &Element, selector: &str, text: &str) {
-    let el = root.query_selector(selector).unwrap().unwrap();
-    if let Some(i) = el.dyn_ref::<web_sys::HtmlInputElement>() {
-        i.set_value(text);
-    } else {
-        el.dyn_ref::<HtmlTextAreaElement>().unwrap().set_value(text);
-    }
-    let init = EventInit::new();
-    init.set_bubbles(true);
-    el.dispatch_event(&Event::new_with_event_init_dict("input", &init).unwrap())
-        .unwrap();
-}
-
-async fn click(root: &Element, selector: &str) {
-    let b: HtmlElement = root
-        .query_selector(selector)
-        .unwrap()
-        .unwrap_or_else(|| panic!("no {selector}"))
-        .dyn_into()
-        .unwrap();
-    b.click();
-    TimeoutFuture::new(50).await;
-}
-
-fn text_of(root: &Element, selector: &str) -> String {
-    root.query_selector(selector)
-        .unwrap()
-        .and_then(|e| e.text_content())
-        .unwrap_or_default()
 }
 
 #[wasm_bindgen_test]
 async fn the_editor_holds_named_files_that_the_terminal_sees() {
     let root = mount().await;
-    type_into(&root, "input[data-new-file]", "tea.yaml");
+    type_into(&root, "input[data-new-file]", "tea.yaml").await;
     click(&root, "button[data-action='new-file']").await;
-    assert!(root
-        .query_selector("[data-file='tea.yaml'][aria-selected='true']")
-        .unwrap()
-        .is_some());
+    find(&root, "[data-file='tea.yaml'][aria-selected='true']").await;
     apply(
         &root,
         "apiVersion: v1\nkind: Pod\nmetadata:\n  name: tea\nspec:\n  containers:\n  - name: tea\n    image: ansilh/demo-tea\n",
     )
     .await;
-    assert!(text_of(&root, "[data-result]").contains("pod/tea created"));
+    text_has(&root, "[data-result]", "pod/tea created").await;
     // Both files are in the terminal's home directory.
     let listed = terminal(&root, "ls").await;
     assert!(
@@ -600,23 +379,30 @@ async fn the_editor_holds_named_files_that_the_terminal_sees() {
     );
     let created = terminal(&root, "kubectl create -f pod.yaml").await;
     assert!(created.contains("pod/nginx created"), "{created}");
+    // The home directory as kubectl reads a directory: its manifests in name order.
+    let deleted = terminal(&root, "kubectl delete -f . --wait=false").await;
+    assert!(
+        deleted.contains("pod \"nginx\" deleted from default namespace\npod \"tea\" deleted from default namespace"),
+        "{deleted}"
+    );
     // A bad or taken name is refused with the reason; the files stay.
-    type_into(&root, "input[data-new-file]", "tea.yaml");
+    type_into(&root, "input[data-new-file]", "tea.yaml").await;
     click(&root, "button[data-action='new-file']").await;
-    assert!(text_of(&root, "[data-result]").contains("there is already a file named \"tea.yaml\""));
-    type_into(&root, "input[data-new-file]", "../x");
+    text_has(
+        &root,
+        "[data-result]",
+        "there is already a file named \"tea.yaml\"",
+    )
+    .await;
+    type_into(&root, "input[data-new-file]", "../x").await;
     click(&root, "button[data-action='new-file']").await;
-    assert!(text_of(&root, "[data-result]").contains("'/' is not allowed"));
+    text_has(&root, "[data-result]", "'/' is not allowed").await;
     // Diagnostics name the open file.
     click(&root, "[data-file='pod.yaml']").await;
     apply(&root, "kind: Pod\nmetadata: [\n").await;
-    let d = text_of(&root, "[data-diagnostic]");
-    assert!(d.starts_with("pod.yaml:"), "{d}");
+    wait_text(&root, "[data-diagnostic]", |d| d.starts_with("pod.yaml:")).await;
     click(&root, "[data-close-file='tea.yaml']").await;
-    assert!(root
-        .query_selector("[data-file='tea.yaml']")
-        .unwrap()
-        .is_none());
+    gone(&root, "[data-file='tea.yaml']").await;
     root.remove();
 }
 
@@ -628,52 +414,41 @@ async fn the_node_inspector_labels_taints_and_shows_verdicts() {
         "[data-node='k8s-worker-02'] button[data-action='inspect-node']",
     )
     .await;
-    assert_eq!(
-        root.query_selector("[data-inspect]")
-            .unwrap()
-            .unwrap()
-            .get_attribute("data-inspect")
-            .as_deref(),
-        Some("node/k8s-worker-02")
-    );
-    assert!(root
-        .query_selector("[data-table='labels'] [data-row='kubernetes.io/hostname']")
-        .unwrap()
-        .is_some());
-    assert!(root
-        .query_selector("[data-table='conditions'] [data-row='Ready']")
-        .unwrap()
-        .is_some());
-    assert!(text_of(&root, "[data-table='capacity']").contains("pods"));
-    type_into(&root, "input[data-node-taint]", "key=value:NoSchedule");
+    attribute_is(
+        &root,
+        "[data-inspect]",
+        "data-inspect",
+        "node/k8s-worker-02",
+    )
+    .await;
+    find(
+        &root,
+        "[data-table='labels'] [data-row='kubernetes.io/hostname']",
+    )
+    .await;
+    find(&root, "[data-table='conditions'] [data-row='Ready']").await;
+    text_has(&root, "[data-table='capacity']", "pods").await;
+    type_into(&root, "input[data-node-taint]", "key=value:NoSchedule").await;
     click(&root, "button[data-action='taint']").await;
-    assert_eq!(
-        text_of(&root, "[data-action-result]"),
-        "node/k8s-worker-02 tainted"
-    );
-    assert!(root
-        .query_selector("[data-node='k8s-worker-02'] [data-taint='key']")
-        .unwrap()
-        .is_some());
-    type_into(&root, "input[data-node-taint]", "key=value:Sometimes");
+    text_is(&root, "[data-action-result]", "node/k8s-worker-02 tainted").await;
+    find(&root, "[data-node='k8s-worker-02'] [data-taint='key']").await;
+    type_into(&root, "input[data-node-taint]", "key=value:Sometimes").await;
     click(&root, "button[data-action='taint']").await;
-    let err = text_of(&root, "[data-action-result]");
-    assert!(err.contains("invalid taint effect"), "{err}");
-    type_into(&root, "input[data-node-label]", "disktype=ssd");
+    text_has(&root, "[data-action-result]", "invalid taint effect").await;
+    type_into(&root, "input[data-node-label]", "disktype=ssd").await;
     click(&root, "button[data-action='label']").await;
-    assert_eq!(
-        text_of(&root, "[data-action-result]"),
-        "node/k8s-worker-02 labeled"
-    );
+    text_is(&root, "[data-action-result]", "node/k8s-worker-02 labeled").await;
     // The card shows the node's own labels (not the well-known ones).
-    assert!(root
-        .query_selector("[data-node='k8s-worker-02'] [data-card-label='disktype=ssd']")
-        .unwrap()
-        .is_some());
-    assert!(root
-        .query_selector("[data-node='k8s-worker-02'] [data-card-label^='kubernetes.io']")
-        .unwrap()
-        .is_none());
+    find(
+        &root,
+        "[data-node='k8s-worker-02'] [data-card-label='disktype=ssd']",
+    )
+    .await;
+    gone(
+        &root,
+        "[data-node='k8s-worker-02'] [data-card-label^='kubernetes.io']",
+    )
+    .await;
     // A pod that needs an ssd lands on the tainted node only with a toleration: the
     // cards say why the others were rejected.
     apply(
@@ -681,16 +456,18 @@ async fn the_node_inspector_labels_taints_and_shows_verdicts() {
         "apiVersion: v1\nkind: Pod\nmetadata:\n  name: ssd\nspec:\n  nodeSelector:\n    disktype: ssd\n  containers:\n  - name: c\n    image: nginx\n",
     )
     .await;
-    let w1 = text_of(&root, "[data-node='k8s-worker-01'] [data-verdict]");
-    assert!(
-        w1.contains("NodeAffinity: node(s) didn't match Pod's node affinity/selector"),
-        "{w1}"
-    );
-    let w2 = text_of(&root, "[data-node='k8s-worker-02'] [data-verdict]");
-    assert!(
-        w2.contains("TaintToleration: node(s) had untolerated taint {key: value}"),
-        "{w2}"
-    );
+    text_has(
+        &root,
+        "[data-node='k8s-worker-01'] [data-verdict]",
+        "NodeAffinity: node(s) didn't match Pod's node affinity/selector",
+    )
+    .await;
+    text_has(
+        &root,
+        "[data-node='k8s-worker-02'] [data-verdict]",
+        "TaintToleration: node(s) had untolerated taint {key: value}",
+    )
+    .await;
     // Removing the taint lets it in.
     click(
         &root,
@@ -698,25 +475,19 @@ async fn the_node_inspector_labels_taints_and_shows_verdicts() {
     )
     .await;
     click(&root, "[data-inspect] [data-taint='key'] button").await;
-    assert_eq!(
-        text_of(&root, "[data-action-result]"),
-        "node/k8s-worker-02 untainted"
-    );
-    speed_up(&root);
-    for _ in 0..100 {
-        if root
-            .query_selector("[data-node='k8s-worker-02'] [data-pod='default/ssd']")
-            .unwrap()
-            .is_some()
-        {
-            break;
-        }
-        TimeoutFuture::new(50).await;
+    text_is(
+        &root,
+        "[data-action-result]",
+        "node/k8s-worker-02 untainted",
+    )
+    .await;
+    speed_up(&root).await;
+    // The scheduler's back-off passes in simulated time.
+    let patience = Patience::new("the ssd pod on k8s-worker-02", SIMULATION_MS);
+    let on_worker_02 = "[data-node='k8s-worker-02'] [data-pod='default/ssd']";
+    while root.query_selector(on_worker_02).unwrap().is_none() {
+        patience.next("").await;
     }
-    assert!(root
-        .query_selector("[data-node='k8s-worker-02'] [data-pod='default/ssd']")
-        .unwrap()
-        .is_some());
     root.remove();
 }
 
@@ -728,65 +499,63 @@ async fn the_pod_inspector_shows_containers_env_and_volumes() {
         "apiVersion: v1\nkind: Pod\nmetadata:\n  name: tea\nspec:\n  volumes:\n  - name: data\n    emptyDir: {}\n  containers:\n  - name: tea\n    image: ansilh/demo-tea\n    ports:\n    - containerPort: 8080\n    env:\n    - name: MY_NODE_NAME\n      valueFrom:\n        fieldRef:\n          fieldPath: spec.nodeName\n    volumeMounts:\n    - name: data\n      mountPath: /data\n",
     )
     .await;
-    click(&root, "button[data-action='play']").await; // pause
+    pause(&root).await;
     for _ in 0..10 {
         click(&root, "button[data-action='next-event']").await;
     }
-    let state = text_of(
+    wait_text(
         &root,
         "[data-table='containers'] [data-row='tea'] td:nth-child(3)",
-    );
-    assert!(state.starts_with("Running since"), "{state}");
-    let node = root
-        .query_selector("[data-pod='default/tea']")
-        .unwrap()
-        .unwrap()
+        |state| state.starts_with("Running since"),
+    )
+    .await;
+    let node = find(&root, "[data-node] [data-pod='default/tea']")
+        .await
         .closest("[data-node]")
         .unwrap()
         .unwrap()
         .get_attribute("data-node")
         .unwrap();
-    let env = text_of(&root, "[data-env-container='tea']");
-    assert!(env.contains(&format!("MY_NODE_NAME={node}")), "{env}");
-    assert!(text_of(&root, "[data-table='volumes'] [data-row='data']").contains("tea: /data"));
-    assert!(root
-        .query_selector("[data-table='conditions'] [data-row='Ready']")
-        .unwrap()
-        .is_some());
+    text_has(
+        &root,
+        "[data-env-container='tea']",
+        &format!("MY_NODE_NAME={node}"),
+    )
+    .await;
+    text_has(
+        &root,
+        "[data-table='volumes'] [data-row='data']",
+        "tea: /data",
+    )
+    .await;
+    find(&root, "[data-table='conditions'] [data-row='Ready']").await;
     click(&root, "button[data-action='served']").await;
-    let status = root
-        .query_selector("[data-served] [data-browser-status]")
-        .unwrap()
-        .unwrap()
-        .get_attribute("data-browser-status");
-    assert_eq!(status.as_deref(), Some("200"));
+    attribute_is(
+        &root,
+        "[data-served] [data-browser-status]",
+        "data-browser-status",
+        "200",
+    )
+    .await;
     root.remove();
 }
 
 #[wasm_bindgen_test]
 async fn step_and_next_event_move_the_clock() {
     let root = mount().await;
-    click(&root, "button[data-action='play']").await; // pause
-    let clock = || {
-        root.query_selector("[data-clock]")
-            .unwrap()
-            .unwrap()
-            .get_attribute("data-clock")
-            .unwrap()
-            .parse::<u64>()
-            .unwrap()
-    };
-    let t0 = clock();
+    pause(&root).await;
+    let t0 = clock(&root);
     click(&root, "button[data-action='step']").await;
-    assert_eq!(clock(), t0 + 1000);
+    clock_when(&root, "the clock one second on", |t| t != t0).await;
+    assert_eq!(clock(&root), t0 + 1000);
     apply(
         &root,
         "apiVersion: v1\nkind: Pod\nmetadata:\n  name: s\nspec:\n  containers:\n  - name: c\n    image: busybox\n    command: ['sleep', '3600']\n",
     )
     .await;
-    let t1 = clock();
+    let t1 = clock(&root);
     click(&root, "button[data-action='next-event']").await;
-    assert!(clock() > t1, "the image pull is due later");
+    clock_when(&root, "the clock at the image pull, later", |t| t > t1).await;
     root.remove();
 }
 
@@ -798,34 +567,34 @@ async fn the_git_panel_commits_and_the_timeline_lists_events() {
     click(&root, "button[data-tool='git']").await;
     click(&root, "button[data-git-repo]").await;
     click(&root, "button[data-git-file]").await;
-    let path = root
-        .query_selector("input[data-git-path]")
-        .unwrap()
-        .unwrap()
-        .dyn_into::<web_sys::HtmlInputElement>()
-        .unwrap()
-        .value();
-    assert!(!path.is_empty());
-    type_into(&root, "textarea[data-git-text]", "<h1>Changed</h1>\n");
+    wait_for("the path of the file opened", || {
+        let path = root
+            .query_selector("input[data-git-path]")
+            .unwrap()?
+            .dyn_into::<web_sys::HtmlInputElement>()
+            .ok()?
+            .value();
+        (!path.is_empty()).then_some(())
+    })
+    .await;
+    type_into(&root, "textarea[data-git-text]", "<h1>Changed</h1>\n").await;
     click(&root, "button[data-action='commit']").await;
-    let refused = text_of(&root, "[data-git-result]");
-    assert_eq!(refused, "Aborting commit due to empty commit message.");
-    type_into(&root, "input[data-git-message]", "Change the page");
+    text_is(
+        &root,
+        "[data-git-result]",
+        "Aborting commit due to empty commit message.",
+    )
+    .await;
+    type_into(&root, "input[data-git-message]", "Change the page").await;
     click(&root, "button[data-action='commit']").await;
-    let out = text_of(&root, "[data-git-result]");
-    assert!(
-        out.starts_with("[master ") && out.contains("] Change the page"),
-        "{out}"
-    );
+    let out = wait_text(&root, "[data-git-result]", |t| t.starts_with("[master ")).await;
+    assert!(out.contains("] Change the page"), "{out}");
     assert!(out.contains("1 file changed, 1 insertion(+)"), "{out}");
-    assert!(text_of(&root, "[data-git-log]").contains("Change the page"));
+    text_has(&root, "[data-git-log]", "Change the page").await;
     // The timeline lists what happened, newest first.
     apply(&root, DEFAULT_POD).await;
     click(&root, "button[data-tool='timeline']").await;
-    assert!(root
-        .query_selector("[data-timeline] [data-event='Scheduled']")
-        .unwrap()
-        .is_some());
+    find(&root, "[data-timeline] [data-event='Scheduled']").await;
     root.remove();
 }
 
@@ -837,72 +606,52 @@ async fn export_for_kind_and_import_a_real_cluster() {
     apply(&root, DEFAULT_POD).await;
     click(&root, "button[data-tool='export']").await;
     click(&root, "button[data-action='export']").await;
-    let kind = text_of(&root, "[data-exported='kind']");
-    assert!(
-        kind.contains("kind: Cluster") && kind.contains("role: worker"),
-        "{kind}"
-    );
-    assert!(text_of(&root, "[data-exported='manifests']").contains("name: nginx"));
-    let href = root
-        .query_selector("[data-download='kind.yaml']")
-        .unwrap()
-        .unwrap()
-        .get_attribute("href")
-        .unwrap();
+    let kind = text_has(&root, "[data-exported='kind']", "kind: Cluster").await;
+    assert!(kind.contains("role: worker"), "{kind}");
+    text_has(&root, "[data-exported='manifests']", "name: nginx").await;
+    let href = attribute_when(&root, "[data-download='kind.yaml']", "href", |h| {
+        !h.is_empty()
+    })
+    .await;
     assert!(
         href.starts_with("data:text/yaml;charset=utf-8,kind%3A%20Cluster")
             || href.contains("kind%3A%20Cluster"),
         "{href}"
     );
     // Something unreadable changes nothing.
-    type_into(&root, "textarea[data-import]", "kind: [\n");
+    type_into(&root, "textarea[data-import]", "kind: [\n").await;
     click(&root, "button[data-action='import']").await;
-    assert!(text_of(&root, "[data-import-error]").contains("import.yaml:"));
-    assert!(root
-        .query_selector("[data-node='k8s-worker-01']")
-        .unwrap()
-        .is_some());
+    text_has(&root, "[data-import-error]", "import.yaml:").await;
+    find(&root, "[data-node='k8s-worker-01']").await;
     // One big node from a real cluster.
     type_into(
         &root,
         "textarea[data-import]",
         "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Node\n  metadata:\n    name: prod-1\n    labels:\n      kubernetes.io/hostname: prod-1\n  status:\n    allocatable:\n      cpu: \"8\"\n      memory: 32Gi\n      pods: \"110\"\n    conditions:\n    - type: Ready\n      status: \"True\"\n",
-    );
+    ).await;
     click(&root, "button[data-action='import']").await;
-    assert!(root
-        .query_selector("[data-node='k8s-worker-01']")
-        .unwrap()
-        .is_none());
-    assert!(root
-        .query_selector("[data-node='prod-1']")
-        .unwrap()
-        .is_some());
-    assert!(text_of(&root, "[data-notice]").contains("Loaded 1 node(s)"));
+    gone(&root, "[data-node='k8s-worker-01']").await;
+    find(&root, "[data-node='prod-1']").await;
+    text_has(&root, "[data-notice]", "Loaded 1 node(s)").await;
     apply(&root, DEFAULT_POD).await;
-    assert!(root
-        .query_selector("[data-node='prod-1'] [data-pod='default/nginx']")
-        .unwrap()
-        .is_some());
+    find(&root, "[data-node='prod-1'] [data-pod='default/nginx']").await;
     root.remove();
 }
 
 #[wasm_bindgen_test]
 async fn the_editor_highlights_marks_errors_and_deletes_what_it_created() {
     let root = mount().await;
-    let key = text_of(&root, ".highlight .t-key");
-    assert_eq!(key, "apiVersion");
-    assert!(root
-        .query_selector(".highlight .t-punct")
-        .unwrap()
-        .is_some());
+    text_is(&root, ".highlight .t-key", "apiVersion").await;
+    find(&root, ".highlight .t-punct").await;
     apply(&root, DEFAULT_POD).await;
-    assert!(root
-        .query_selector("[data-pod='default/nginx']")
-        .unwrap()
-        .is_some());
+    find(&root, "[data-pod='default/nginx']").await;
     click(&root, "button[data-action='delete-file']").await;
-    let result = text_of(&root, "[data-result]");
-    assert_eq!(result, "pod \"nginx\" deleted from default namespace");
+    text_is(
+        &root,
+        "[data-result]",
+        "pod \"nginx\" deleted from default namespace",
+    )
+    .await;
     // A broken line is marked in the gutter, with the message as its title.
     apply(
         &root,
@@ -932,36 +681,35 @@ async fn the_editor_highlights_marks_errors_and_deletes_what_it_created() {
 async fn a_bound_pod_flies_in_from_the_pending_lane() {
     let root = mount().await;
     apply(&root, DEFAULT_POD).await;
-    let chip = root
-        .query_selector("[data-node] [data-pod='default/nginx']")
-        .unwrap()
-        .unwrap();
-    let get = js_sys::Reflect::get(&chip, &"getAnimations".into()).unwrap();
-    let animations = get
-        .dyn_ref::<js_sys::Function>()
-        .unwrap()
-        .call0(&chip)
-        .unwrap();
-    let list = js_sys::Array::from(&animations);
-    let n = list.length();
-    let kinds: Vec<String> = list
-        .iter()
-        .map(|a| {
-            js_sys::Reflect::get(
-                &js_sys::Reflect::get(&a, &"constructor".into()).unwrap(),
-                &"name".into(),
-            )
+    let chip = find(&root, "[data-node] [data-pod='default/nginx']").await;
+    let kinds = || -> Vec<String> {
+        let get = js_sys::Reflect::get(&chip, &"getAnimations".into()).unwrap();
+        let animations = get
+            .dyn_ref::<js_sys::Function>()
             .unwrap()
-            .as_string()
-            .unwrap_or_default()
-        })
-        .collect();
+            .call0(&chip)
+            .unwrap();
+        js_sys::Array::from(&animations)
+            .iter()
+            .map(|a| {
+                js_sys::Reflect::get(
+                    &js_sys::Reflect::get(&a, &"constructor".into()).unwrap(),
+                    &"name".into(),
+                )
+                .unwrap()
+                .as_string()
+                .unwrap_or_default()
+            })
+            .collect()
+    };
     // The flight from the lane (a script animation; the style sheet's landing, a
-    // CSSAnimation, is not loaded in these tests).
-    assert!(
-        kinds.iter().any(|k| k == "Animation"),
-        "{n} animations: {kinds:?}"
-    );
+    // CSSAnimation, is not loaded in these tests). It starts as the Apply is drawn
+    // and lasts 450 ms.
+    wait_for(
+        "the chip's flight from the pending lane (an Animation)",
+        || kinds().iter().any(|k| k == "Animation").then_some(()),
+    )
+    .await;
     root.remove();
 }
 
@@ -969,10 +717,8 @@ async fn a_bound_pod_flies_in_from_the_pending_lane() {
 async fn a_deleted_pod_is_drawn_leaving_its_node() {
     let root = mount().await;
     apply(&root, DEFAULT_POD).await;
-    let card = root
-        .query_selector("[data-node] [data-pod='default/nginx']")
-        .unwrap()
-        .unwrap()
+    let card = find(&root, "[data-node] [data-pod='default/nginx']")
+        .await
         .closest("[data-node]")
         .unwrap()
         .unwrap()
@@ -980,18 +726,13 @@ async fn a_deleted_pod_is_drawn_leaving_its_node() {
         .unwrap();
     let deleted = terminal(&root, "kubectl delete pod nginx --grace-period=0 --force").await;
     assert!(deleted.contains("deleted"), "{deleted}");
-    assert!(root
-        .query_selector("[data-pod='default/nginx']")
-        .unwrap()
-        .is_none());
-    assert!(
-        root.query_selector(&format!(
-            "[data-node='{card}'] [data-leaving='default/nginx']"
-        ))
-        .unwrap()
-        .is_some(),
-        "drawn leaving {card}"
-    );
+    gone(&root, "[data-pod='default/nginx']").await;
+    // Drawn leaving the node it was on.
+    find(
+        &root,
+        &format!("[data-node='{card}'] [data-leaving='default/nginx']"),
+    )
+    .await;
     root.remove();
 }
 
@@ -1016,23 +757,16 @@ async fn the_terminal_finds_the_editor_text_again_after_the_shell_changed_it() {
 async fn a_log_follower_shows_a_commit_made_in_the_git_panel() {
     let root = mount().await;
     click(&root, "button[data-lesson='sidecar']").await;
-    speed_up(&root);
+    speed_up(&root).await;
     click(&root, "[data-step='0'] button[data-action='run-step']").await;
-    let mut phase = String::new();
-    for _ in 0..60 {
-        phase = terminal(
-            &root,
-            "kubectl get pod demo-web -o jsonpath={.status.phase}",
-        )
-        .await;
-        if phase.ends_with("Running") {
-            break;
-        }
-        TimeoutFuture::new(100).await;
-    }
-    assert!(phase.ends_with("Running"), "{phase}");
-    let first = terminal(&root, "kubectl logs demo-web git-pull -f").await;
-    assert!(following(&root), "{first}");
+    until_phase(
+        &root,
+        "kubectl get pod demo-web -o jsonpath={.status.phase}",
+        "Running",
+    )
+    .await;
+    terminal(&root, "kubectl logs demo-web git-pull -f").await;
+    until_following(&root).await;
     let last = last_entry(&root);
     click(&root, "button[data-tool='git']").await;
     click(&root, "button[data-git-repo]").await;
@@ -1041,18 +775,108 @@ async fn a_log_follower_shows_a_commit_made_in_the_git_panel() {
         &root,
         "textarea[data-git-text]",
         "<h1>Pushed while following</h1>\n",
-    );
-    type_into(&root, "input[data-git-message]", "Push while following");
+    )
+    .await;
+    type_into(&root, "input[data-git-message]", "Push while following").await;
     click(&root, "button[data-action='commit']").await;
-    let mut shown = String::new();
-    for _ in 0..80 {
-        TimeoutFuture::new(100).await;
-        shown = last.text_content().unwrap();
-        if shown.contains("Fast-forward") {
-            break;
-        }
-    }
-    assert!(shown.contains("Fast-forward"), "{shown}");
+    entry_shows(&last, "the follower to show the pull (Fast-forward)", |t| {
+        t.contains("Fast-forward")
+    })
+    .await;
     ctrl_c_stops_it(&root, &last).await;
+    root.remove();
+}
+
+const SITE_REPO: &str = "https://github.com/ansilh/k8s-demo-web.git";
+const JPG: &[u8] = include_bytes!("../../cli/tests/fixtures/pic-k8s.jpg");
+
+/// A saved workspace whose cluster serves a page with a picture: the picture committed
+/// to the remote, cloned by the sidecar, served by nginx on NodePort 30080.
+fn workspace_serving_a_picture() -> String {
+    let mut c = podlab_core::lessons::reset();
+    let author = ("Podlab", "podlab@example.com");
+    c.git_mut()
+        .put(
+            SITE_REPO,
+            "index.html",
+            b"<h1>A picture</h1><img src=\"images/pic-k8s.jpg\">\n",
+        )
+        .unwrap();
+    c.git_mut()
+        .put(SITE_REPO, "images/pic-k8s.jpg", JPG)
+        .unwrap();
+    let now = c.now();
+    c.git_mut()
+        .commit(SITE_REPO, "A picture", author, now)
+        .unwrap();
+    let site = include_str!("../../core/lessons/demo-web-sidecar.yaml");
+    c.create_from_text("demo-web-sidecar.yaml", site).unwrap();
+    c.create_from_text(
+        "svc.yaml",
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: demo-web\nspec:\n  type: NodePort\n  selector:\n    run: demo-web\n  ports:\n  - port: 80\n    nodePort: 30080\n",
+    )
+    .unwrap();
+    c.advance(10_000);
+    podlab_core::share::Workspace::new(DEFAULT_POD, &c, None, &[]).to_json()
+}
+
+/// The Git panel shows a binary file as git and GitHub do: `Binary file` and its size,
+/// never its bytes read as text.
+#[wasm_bindgen_test]
+async fn the_git_panel_shows_a_binary_file_as_binary() {
+    let root = mount_saved(Some(&workspace_serving_a_picture())).await;
+    click(&root, "button[data-tool='git']").await;
+    click(&root, "button[data-git-repo]").await;
+    click(&root, "button[data-git-file='images/pic-k8s.jpg']").await;
+    let shown = text_has(&root, "[data-git-binary]", "Binary file").await;
+    assert_eq!(shown, "Binary file (14645 bytes)");
+    attribute_is(&root, "[data-git-binary]", "data-git-binary", "14645").await;
+    gone(&root, "textarea[data-git-text]").await;
+    let panel = text_of(&root, "[data-git]");
+    assert!(
+        !panel.contains('\u{FFFD}') && !panel.contains("JFIF"),
+        "no mojibake: {panel}"
+    );
+    // A text file next to it opens as text.
+    click(&root, "button[data-git-file='index.html']").await;
+    find(&root, "textarea[data-git-text]").await;
+    gone(&root, "[data-git-binary]").await;
+    root.remove();
+}
+
+/// The browser tab shows the picture nginx serves: the page's <img> gets it inlined as
+/// a data: URL, byte for byte.
+#[wasm_bindgen_test]
+async fn the_browser_tab_shows_a_picture_nginx_serves() {
+    let root = mount_saved(Some(&workspace_serving_a_picture())).await;
+    // A NodePort answers on every node's address.
+    let ip = "192.168.56.202";
+    browse(&root, &format!("http://{ip}:30080/")).await;
+    attribute_is(&root, "[data-browser-status]", "data-browser-status", "200").await;
+    let srcdoc = attribute_when(&root, "iframe[data-browser-frame]", "srcdoc", |d| {
+        d.contains("<img")
+    })
+    .await;
+    assert!(srcdoc.contains("<h1>A picture</h1>"), "{srcdoc}");
+    let start = srcdoc
+        .find("src=\"data:image/jpeg;base64,")
+        .unwrap_or_else(|| panic!("an inlined jpeg in {srcdoc}"));
+    let data = &srcdoc[start + "src=\"data:image/jpeg;base64,".len()..];
+    let data = &data[..data.find('"').unwrap()];
+    let bytes: Vec<u8> = web_sys::window()
+        .unwrap()
+        .atob(data)
+        .unwrap()
+        .chars()
+        .map(|c| c as u32 as u8)
+        .collect();
+    assert!(bytes == JPG, "the picture's {} bytes", bytes.len());
+    // The picture itself, opened in the tab, is shown as an image too.
+    browse(&root, &format!("http://{ip}:30080/images/pic-k8s.jpg")).await;
+    attribute_when(&root, "iframe[data-browser-frame]", "srcdoc", |d| {
+        !d.contains("<h1>") && d.contains("data:image/jpeg;base64,/9j/")
+    })
+    .await;
+    text_has(&root, "[data-browser-status]", "image/jpeg").await;
     root.remove();
 }

@@ -4,10 +4,25 @@
 //! creationTimestamp from the simulated clock. Changes are recorded as watch events the
 //! controllers and the UI follow.
 
+/// Every resource the server stores, each with its own store: what a whole-server pass
+/// (a restored snapshot's check) goes through.
+pub(crate) const STORED: [&str; 8] = [
+    "namespaces",
+    "nodes",
+    "pods",
+    "services",
+    "endpoints",
+    "endpointslices",
+    "events",
+    "leases",
+];
+
 pub(crate) mod defaults;
 mod endpointslices;
 mod error;
 mod events;
+mod restore;
+pub use restore::Inconsistency;
 pub(crate) mod services;
 pub(crate) mod update;
 pub(crate) mod validation;
@@ -314,7 +329,7 @@ impl ApiServer {
         }
     }
 
-    /// Every stored object of a resource (`pods`, `nodes`, ...), borrowed, in key order.
+    /// Every stored object of a resource (one of [`STORED`]), borrowed, in key order.
     fn objects(&self, resource: &str) -> Vec<ObjectRef<'_>> {
         match resource {
             "pods" => self.pods.list().map(ObjectRef::Pod).collect(),

@@ -82,6 +82,9 @@ pub enum SnapshotError {
     Corrupt(String),
     /// Written by a different version of the format.
     Version { found: u32, supported: u32 },
+    /// Holds what no cluster could have (the message names it): refused rather than
+    /// shown as it is.
+    Inconsistent(crate::apiserver::Inconsistency),
 }
 
 impl std::fmt::Display for SnapshotError {
@@ -92,6 +95,7 @@ impl std::fmt::Display for SnapshotError {
                 f,
                 "the saved cluster has format version {found}; this Podlab reads version {supported}"
             ),
+            SnapshotError::Inconsistent(m) => write!(f, "the saved cluster is inconsistent: {m}"),
         }
     }
 }
@@ -211,7 +215,15 @@ impl Cluster {
             serde_json::from_str(text).map_err(|e| SnapshotError::Corrupt(e.to_string()))?;
         let mut snap: Snapshot<Cluster> = crate::model::de::from_value(&value)
             .map_err(|e| SnapshotError::Corrupt(e.to_string()))?;
-        let now = snap.cluster.now;
+        // Counters never go back: one below what the saved objects already use (edited
+        // by hand, or from a broken save) is raised to it, as is a clock behind the
+        // objects' own timestamps; what cannot be repaired is refused.
+        let c = &mut snap.cluster;
+        c.api
+            .check_restored()
+            .map_err(SnapshotError::Inconsistent)?;
+        c.kubelet.raise_ip_counters(&c.api);
+        let now = c.now.max(c.api.latest_timestamp());
         snap.cluster.set_now(now);
         // The control loops run on the restored objects as on any change: they repair
         // what the saved cluster left undone (a pod bound to a node that is gone goes

@@ -146,6 +146,7 @@ pub(super) const COMMAND: Command = Command {
         NAMESPACE,
         flag("filename", Some('f'), Kind::StringArray)
             .help("The files that contain the configurations to apply."),
+        super::flags::RECURSIVE,
         flag("server-side", None, Kind::Bool)
             .help("If true, apply runs in the server instead of the client."),
     ],

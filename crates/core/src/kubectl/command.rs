@@ -257,7 +257,8 @@ mod tests {
                 "--local",
                 "--namespace",
                 "--output",
-                "--overwrite"
+                "--overwrite",
+                "--recursive"
             ]
         );
     }

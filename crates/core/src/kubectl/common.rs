@@ -4,7 +4,7 @@
 use super::flags;
 use super::printers;
 use super::resources::{self, ResourceType};
-use super::{FileSource, Output};
+use super::{FileSource, Output, ReadError};
 use crate::apiserver::ApiError;
 use crate::manifest::{Diagnostic, ManifestError};
 use crate::model::ResourceExt;
@@ -128,30 +128,123 @@ pub fn manifest_message(d: &Diagnostic) -> String {
     }
 }
 
+/// The files `-f` names, as kubectl's resource builder visits them: `-` is standard
+/// input (named `STDIN`); a file is read whatever its name; a directory gives its files
+/// ending `.json`, `.yaml` or `.yml` in name order, and with `-R` those of the
+/// directories below it, depth first (Go's `filepath.Walk`). Prints kubectl's error
+/// and returns `None` when a path does not exist or cannot be read, or when a
+/// directory holds no such file.
 pub(super) fn read_files(
     cluster: &Cluster,
     p: &flags::Parsed,
     files: &dyn FileSource,
     out: &mut Output,
 ) -> Option<Vec<(String, String)>> {
+    let recursive = if p.bool("recursive") {
+        Walk::Recursive
+    } else {
+        Walk::TopOnly
+    };
     let mut texts = Vec::new();
     for f in p.strings("filename") {
-        match files.read_in(cluster, f) {
-            Ok(t) => texts.push((
-                if f == "-" {
-                    "STDIN".to_string()
-                } else {
-                    f.clone()
-                },
-                t,
-            )),
-            Err(e) => {
-                out.fail(e.to_string());
-                return None;
+        if f == "-" {
+            match files.read_in(cluster, f) {
+                Ok(t) => texts.push(("STDIN".to_string(), t)),
+                Err(e) => {
+                    out.fail(e.to_string());
+                    return None;
+                }
             }
+            continue;
+        }
+        let mut paths = Vec::new();
+        let found = match files.list_in(cluster, f) {
+            Ok(None) => {
+                paths.push(f.clone());
+                Ok(())
+            }
+            Ok(Some(names)) => walk_dir(cluster, files, f, names, recursive, &mut paths)
+                .map_err(|e| format!("error reading {f:?}: {e}")),
+            Err(e) => Err(e.to_string()),
+        };
+        if let Err(e) = found {
+            out.fail(e);
+            return None;
+        }
+        for path in paths {
+            match files.read_in(cluster, &path) {
+                Ok(t) => texts.push((path, t)),
+                Err(e) => {
+                    out.fail(e.to_string());
+                    return None;
+                }
+            }
+        }
+        if texts.is_empty() {
+            out.fail(format!(
+                "error reading [{f}]: recognized file extensions are [.json .yaml .yml]"
+            ));
+            return None;
         }
     }
     Some(texts)
+}
+
+/// Whether `-f DIR` goes into the directories below DIR (`-R`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Walk {
+    TopOnly,
+    Recursive,
+}
+
+/// The manifests' paths in directory `dir` (whose entries are `names`), appended to
+/// `paths`.
+fn walk_dir(
+    cluster: &Cluster,
+    files: &dyn FileSource,
+    dir: &str,
+    mut names: Vec<String>,
+    walk: Walk,
+    paths: &mut Vec<String>,
+) -> Result<(), ReadError> {
+    crate::sort::sort(&mut names);
+    for name in names {
+        let path = join_path(dir, &name);
+        // Only a directory can fail to be listed: without -R it is skipped unread.
+        match files.list_in(cluster, &path) {
+            Ok(Some(below)) if walk == Walk::Recursive => {
+                walk_dir(cluster, files, &path, below, walk, paths)?
+            }
+            Err(e) if walk == Walk::Recursive => return Err(e),
+            Ok(Some(_)) | Err(_) => {}
+            Ok(None) => {
+                let manifest = [".json", ".yaml", ".yml"]
+                    .iter()
+                    .any(|ext| extension(&name) == Some(ext));
+                if manifest {
+                    paths.push(path);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Go's `filepath.Ext`: the suffix from the last dot of the last element.
+fn extension(name: &str) -> Option<&str> {
+    name.rfind('.').map(|i| &name[i..])
+}
+
+/// Go's `filepath.Join(dir, name)` for a clean `name`: `./d` and `d/` give `d/name`.
+fn join_path(dir: &str, name: &str) -> String {
+    let dir = dir.trim_end_matches('/');
+    let dir = dir.strip_prefix("./").unwrap_or(dir);
+    match dir {
+        "" if name.is_empty() => "/".to_string(),
+        "" => format!("/{name}"),
+        "." => name.to_string(),
+        _ => format!("{dir}/{name}"),
+    }
 }
 
 /// An object a DELETE has marked, which kubectl waits for (`--wait`, the default).

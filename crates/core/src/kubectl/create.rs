@@ -2,7 +2,7 @@
 
 use super::command::{Command, Group, Operands};
 use super::common::{create_object, dry_run, manifest_message, read_files};
-use super::flags::{Parsed, DRY_RUN, FILENAME, NAMESPACE, OUTPUT};
+use super::flags::{Parsed, DRY_RUN, FILENAME, NAMESPACE, OUTPUT, RECURSIVE};
 use super::{FileSource, Output};
 use crate::model::Object;
 use crate::Cluster;
@@ -13,7 +13,7 @@ pub(super) const COMMAND: Command = Command {
     group: Group::Beginner,
     summary: "Create a resource from a file or from stdin",
     usage: "kubectl create -f FILENAME [flags]",
-    flags: &[NAMESPACE, FILENAME],
+    flags: &[NAMESPACE, FILENAME, RECURSIVE],
     operands: Operands::Nothing,
     subcommands: &[NAMESPACE_COMMAND],
     run,

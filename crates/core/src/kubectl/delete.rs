@@ -2,7 +2,7 @@
 
 use super::command::{Command, Group, Operands};
 use super::common::{list, manifest_message, read_files, wait_for_deletion, Deleting};
-use super::flags::{flag, Kind, Parsed, FIELD_SELECTOR, FILENAME, NAMESPACE, SELECTOR};
+use super::flags::{flag, Kind, Parsed, FIELD_SELECTOR, FILENAME, NAMESPACE, RECURSIVE, SELECTOR};
 use super::resources::{self, ResourceType};
 use super::{FileSource, Output};
 use crate::model::labels::Selector;
@@ -20,6 +20,7 @@ pub(super) const COMMAND: Command = Command {
         flag("all", None, Kind::Bool).help("Delete all resources, in the namespace of the specified resource types."),
         SELECTOR,
         FILENAME,
+        RECURSIVE,
         FIELD_SELECTOR,
         flag("grace-period", None, Kind::String).default("-1").help("Period of time in seconds given to the resource to terminate gracefully. Ignored if negative. Set to 1 for immediate shutdown. Can only be set to 0 when --force is true (force deletion)."),
         flag("now", None, Kind::Bool).help("If true, resources are signaled for immediate shutdown (same as --grace-period=1)."),

@@ -74,10 +74,7 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
         let data = if files.stdin_is_terminal() {
             Vec::new()
         } else {
-            files
-                .read_in(cluster, "-")
-                .map(String::into_bytes)
-                .unwrap_or_default()
+            files.stdin_bytes().unwrap_or_default()
         };
         Some(data)
     } else {
@@ -85,11 +82,20 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
     };
     match cluster.exec(&ns, name, &container, argv, stdin) {
         Ok((chunks, code)) => {
+            // Bytes as the container wrote them: a binary file read with cat stays
+            // itself on kubectl's standard output.
+            let mut stdout = Vec::new();
             for (stream, data) in chunks {
-                let text = String::from_utf8_lossy(&data);
                 match stream {
-                    crate::shell::Stream::Stdout => out.out(text),
-                    crate::shell::Stream::Stderr => out.err(text),
+                    crate::shell::Stream::Stdout => stdout.extend_from_slice(&data),
+                    crate::shell::Stream::Stderr => out.err(String::from_utf8_lossy(&data)),
+                }
+            }
+            match String::from_utf8(stdout) {
+                Ok(text) => out.out(text),
+                Err(e) => {
+                    out.out(String::from_utf8_lossy(e.as_bytes()));
+                    out.stdout_bytes = Some(e.into_bytes());
                 }
             }
             if code != 0 {

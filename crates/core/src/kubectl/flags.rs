@@ -94,6 +94,11 @@ pub const OUTPUT: Flag = flag("output", Some('o'), Kind::String).help(
 pub const FILENAME: Flag = flag("filename", Some('f'), Kind::StringArray)
     .help("Filename, directory, or URL to files to use.");
 
+/// `-R, --recursive`: `-f DIR` walks the directories below DIR too.
+pub const RECURSIVE: Flag = flag("recursive", Some('R'), Kind::Bool).help(
+    "Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.",
+);
+
 /// The `--dry-run` flag: bare (deprecated, means client), `client`, `server`, `none`.
 pub const DRY_RUN: Flag = flag("dry-run", None, Kind::String)
     .no_value("unchanged")

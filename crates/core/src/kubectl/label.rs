@@ -2,7 +2,7 @@
 
 use super::command::{Command, Group, Operands};
 use super::common::{list, manifest_message, read_files};
-use super::flags::{flag, Flag, Kind, Parsed, FILENAME, NAMESPACE};
+use super::flags::{flag, Flag, Kind, Parsed, FILENAME, NAMESPACE, RECURSIVE};
 use super::printers;
 use super::resources::{self, ResourceType};
 use super::{FileSource, Output};
@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 const FLAGS: &[Flag] = &[
     NAMESPACE,
     FILENAME,
+    RECURSIVE,
     flag("local", None, Kind::Bool).help("If true, annotation will NOT contact api-server but run locally."),
     flag("output", Some('o'), Kind::String).help("Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file)."),
     flag("overwrite", None, Kind::Bool).help("If true, allow labels or annotations to be overwritten, otherwise reject updates that overwrite existing ones."),

@@ -42,7 +42,8 @@ use crate::Cluster;
 pub enum ReadError {
     /// No file at the path given.
     NotFound(String),
-    /// The path exists but cannot be read (the reason as the OS gives it).
+    /// The path exists but cannot be opened (the reason as Go's `os.Open` words it:
+    /// `permission denied`).
     Unreadable { path: String, reason: String },
     /// Standard input could not be read (the reason as the OS gives it).
     Stdin(String),
@@ -52,9 +53,7 @@ impl std::fmt::Display for ReadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ReadError::NotFound(path) => write!(f, "the path {path:?} does not exist"),
-            ReadError::Unreadable { path, reason } => {
-                write!(f, "the path {path:?} cannot be read: {reason}")
-            }
+            ReadError::Unreadable { path, reason } => write!(f, "open {path}: {reason}"),
             ReadError::Stdin(reason) => write!(f, "reading stdin: {reason}"),
         }
     }
@@ -79,6 +78,12 @@ pub trait FileSource {
     /// The text of `path` (`-` is standard input), or why it cannot be read.
     fn read(&self, path: &str) -> Result<String, ReadError>;
 
+    /// Standard input as bytes (`kubectl exec -i` hands the container what was piped
+    /// in, a binary file included).
+    fn stdin_bytes(&self) -> Result<Vec<u8>, ReadError> {
+        self.read("-").map(String::into_bytes)
+    }
+
     /// Whether standard input is the person's terminal (not a pipe or a file): `kubectl
     /// exec -it` then opens an interactive shell instead of reading stdin to its end.
     fn stdin_is_terminal(&self) -> bool {
@@ -91,6 +96,21 @@ pub trait FileSource {
     fn read_in(&self, cluster: &Cluster, path: &str) -> Result<String, ReadError> {
         let _ = cluster;
         self.read(path)
+    }
+
+    /// `-f DIR`: the names of the entries in the directory `path` (any order), or
+    /// `None` when `path` is not a directory (a file, or nothing: [`FileSource::read`]
+    /// then says which).
+    fn list(&self, path: &str) -> Result<Option<Vec<String>>, ReadError> {
+        let _ = path;
+        Ok(None)
+    }
+
+    /// [`FileSource::list`] while kubectl runs against `cluster` (as
+    /// [`FileSource::read_in`]).
+    fn list_in(&self, cluster: &Cluster, path: &str) -> Result<Option<Vec<String>>, ReadError> {
+        let _ = cluster;
+        self.list(path)
     }
 }
 
@@ -106,7 +126,12 @@ impl FileSource for NoFiles {
 /// What a kubectl invocation printed and how it exited.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Output {
+    /// Standard output as text (a command whose output is not UTF-8 has it here with
+    /// U+FFFD for the bytes that are not, for display, and exactly in `stdout_bytes`).
     pub stdout: String,
+    /// Standard output's exact bytes when they are not UTF-8 text (`kubectl exec POD
+    /// -- cat picture.jpg`); see [`Output::stdout_raw`].
+    pub stdout_bytes: Option<Vec<u8>>,
     pub stderr: String,
     pub exit_code: i32,
     /// `kubectl logs -f`, `get --watch`, `events --watch`, `wait`: the command goes on
@@ -169,6 +194,13 @@ impl Follow {
 }
 
 impl Output {
+    /// Standard output byte for byte: what a front end writes to a file or a pipe.
+    pub fn stdout_raw(&self) -> &[u8] {
+        self.stdout_bytes
+            .as_deref()
+            .unwrap_or(self.stdout.as_bytes())
+    }
+
     pub(crate) fn out(&mut self, s: impl AsRef<str>) {
         self.stdout.push_str(s.as_ref());
     }

@@ -232,3 +232,73 @@ fn yaml_output_reads_back_as_the_same_object() {
         "{list}"
     );
 }
+
+/// A tree of files by path; `locked/...` cannot be opened.
+struct Tree(BTreeMap<&'static str, &'static str>);
+
+impl FileSource for Tree {
+    fn read(&self, path: &str) -> Result<String, ReadError> {
+        if path.starts_with("locked") {
+            return Err(ReadError::Unreadable {
+                path: path.to_string(),
+                reason: "permission denied".into(),
+            });
+        }
+        Files(self.0.clone()).read(path)
+    }
+
+    fn list(&self, path: &str) -> Result<Option<Vec<String>>, ReadError> {
+        let prefix = format!("{path}/");
+        let mut names: Vec<String> = Vec::new();
+        for p in self.0.keys() {
+            if let Some(rest) = p.strip_prefix(&prefix) {
+                let name = rest.split('/').next().unwrap_or_default().to_string();
+                if !names.contains(&name) {
+                    names.push(name);
+                }
+            }
+        }
+        if path == "locked/sub" {
+            return Err(ReadError::Unreadable {
+                path: path.to_string(),
+                reason: "permission denied".into(),
+            });
+        }
+        // Reverse order: kubectl sorts the names itself.
+        names.reverse();
+        Ok((!names.is_empty()).then_some(names))
+    }
+}
+
+#[test]
+fn filename_directories_read_as_kubectl_reads_them() {
+    let pod = |name: &str| NGINX.replace("nginx-pod01", name).leak() as &'static str;
+    let tree = Tree(
+        [
+            ("d/b.yaml", pod("b")),
+            ("d/a.json", pod("a")),
+            ("d/c.txt", pod("c")),
+            ("d/s/x.yml", pod("x")),
+            ("locked/a.yaml", pod("l")),
+            ("locked/sub/b.yaml", pod("m")),
+        ]
+        .into(),
+    );
+    let mut c = Cluster::with_default_nodes(1);
+    let args = |s: &str| split_words(s).unwrap();
+    let out = run(&mut c, &args("create -f d"), &tree);
+    assert_eq!(out.stdout, "pod/a created\npod/b created\n");
+    let out = run(&mut c, &args("delete -f d -R --wait=false"), &tree);
+    assert_eq!(out.exit_code, 1, "{out:?}");
+    assert!(out.stdout.starts_with("pod \"a\" deleted"), "{out:?}");
+    assert!(out.stderr.contains("pods \"x\" not found"), "{out:?}");
+    // A file that cannot be opened, and a directory that cannot be listed (with -R).
+    let out = run(&mut c, &args("create -f locked"), &tree);
+    assert_eq!(out.stderr, "error: open locked/a.yaml: permission denied\n");
+    let out = run(&mut c, &args("create -R -f locked"), &tree);
+    assert_eq!(
+        out.stderr,
+        "error: error reading \"locked\": open locked/sub: permission denied\n"
+    );
+    assert_eq!(c.api().pods.len(), 0);
+}

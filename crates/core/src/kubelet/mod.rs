@@ -206,6 +206,35 @@ impl Ctx<'_> {
 }
 
 impl Kubelet {
+    /// A saved kubelet read back: each node's pod IP counter is raised to the
+    /// highest host number its pods already use in the node's pod CIDR, so the next
+    /// pod gets an address no pod has.
+    pub(crate) fn raise_ip_counters(&mut self, api: &ApiServer) {
+        for pod in api.pods.list() {
+            let node = pod.spec.as_ref().and_then(|s| s.node_name.as_deref());
+            let ip = pod.status.as_ref().and_then(|s| s.pod_ip.as_deref());
+            let (Some(node), Some(ip)) = (node, ip) else {
+                continue;
+            };
+            let cidr = api
+                .nodes
+                .get("", node)
+                .and_then(|n| n.spec.as_ref())
+                .and_then(|s| s.pod_cidr.as_deref());
+            let base = cidr.and_then(|c| Some(c.split('/').next()?.rsplit_once('.')?.0));
+            let host =
+                base.and_then(|b| ip.strip_prefix(b)?.strip_prefix('.')?.parse::<u32>().ok());
+            if let Some(host) = host {
+                let n = self
+                    .nodes
+                    .get_or_insert_with(node.to_string(), Default::default);
+                if n.next_ip.is_none_or(|last| last < host) {
+                    n.next_ip = Some(host);
+                }
+            }
+        }
+    }
+
     /// The kubelet service on `node`: whether it runs, and since when.
     pub fn service_state(&self, node: &str) -> (bool, SimTime) {
         let n = self.nodes.get(node);

@@ -209,6 +209,10 @@ impl crate::kubectl::FileSource for NodeFiles {
         self.stdin.is_none()
     }
 
+    fn stdin_bytes(&self) -> Result<Vec<u8>, crate::kubectl::ReadError> {
+        Ok(self.stdin.clone().unwrap_or_default())
+    }
+
     fn read(&self, path: &str) -> Result<String, crate::kubectl::ReadError> {
         match (&self.stdin, path) {
             (Some(data), "-") => Ok(String::from_utf8_lossy(data).into_owned()),
@@ -223,8 +227,37 @@ impl crate::kubectl::FileSource for NodeFiles {
         let abs = normalize(&self.cwd, path);
         match cluster.kubelet.fs.read(&self.view, &abs) {
             Ok(d) => Ok(String::from_utf8_lossy(d).into_owned()),
-            Err(_) => Err(crate::kubectl::ReadError::NotFound(path.to_string())),
+            Err(e) => Err(read_error(path, e)),
         }
+    }
+
+    fn list_in(
+        &self,
+        cluster: &Cluster,
+        path: &str,
+    ) -> Result<Option<Vec<String>>, crate::kubectl::ReadError> {
+        if path == "-" {
+            return Ok(None);
+        }
+        let abs = normalize(&self.cwd, path);
+        match cluster.kubelet.fs.list(&self.view, &abs) {
+            Ok(entries) => Ok(Some(entries.into_iter().map(|(name, _)| name).collect())),
+            Err(crate::fs::Errno::NotDir | crate::fs::Errno::NoEnt) => Ok(None),
+            Err(e) => Err(read_error(path, e)),
+        }
+    }
+}
+
+/// kubectl's error for a file on a node's disk it cannot open.
+fn read_error(path: &str, e: crate::fs::Errno) -> crate::kubectl::ReadError {
+    match e {
+        crate::fs::Errno::NoEnt | crate::fs::Errno::NotDir => {
+            crate::kubectl::ReadError::NotFound(path.to_string())
+        }
+        e => crate::kubectl::ReadError::Unreadable {
+            path: path.to_string(),
+            reason: e.to_string().to_lowercase(),
+        },
     }
 }
 

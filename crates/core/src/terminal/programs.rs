@@ -104,7 +104,8 @@ fn kubectl(ex: &mut Ex, args: &[String], io: &Io) -> Flow {
     };
     match ex.host.kubectl(args, input.as_deref()) {
         Some(out) => {
-            ex.out(io, &out.stdout);
+            let d = io.out.clone();
+            ex.write(&d, out.stdout_raw());
             ex.err(io, &out.stderr);
             // A following command or a shell in a container now holds the terminal:
             // the terminal keeps it; the shell only learns that it took over.
