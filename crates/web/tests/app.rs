@@ -880,3 +880,72 @@ async fn the_browser_tab_shows_a_picture_nginx_serves() {
     text_has(&root, "[data-browser-status]", "image/jpeg").await;
     root.remove();
 }
+
+/// The inspector has a way back to the lessons: its close control, Escape inside it or
+/// in the cluster view, and a close control when the selected pod is gone.
+#[wasm_bindgen_test]
+async fn the_inspector_closes_back_to_the_lessons() {
+    let root = mount().await;
+    apply(
+        &root,
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: web\n    image: nginx\n",
+    )
+    .await;
+    find(&root, "[data-inspect='default/web']").await;
+    click(&root, "button[data-action='close-inspector']").await;
+    gone(&root, "[data-inspect]").await;
+    find(&root, "[data-lessons]").await;
+    // Escape inside the inspector.
+    click(&root, "[data-pod='default/web']").await;
+    let delete = find(
+        &root,
+        "[data-inspect='default/web'] button[data-action='delete']",
+    )
+    .await;
+    press(&delete, "Escape", false);
+    gone(&root, "[data-inspect]").await;
+    // Escape on a chip in the cluster view.
+    click(&root, "[data-pod='default/web']").await;
+    find(&root, "[data-inspect='default/web']").await;
+    let chip = find(&root, "[data-pod='default/web']").await;
+    press(&chip, "Escape", false);
+    gone(&root, "[data-inspect]").await;
+    // A pod that is gone leaves a note with the way back, not a dead end.
+    click(&root, "[data-pod='default/web']").await;
+    terminal(&root, "kubectl delete pod web --now").await;
+    speed_up(&root).await;
+    text_has(&root, ".inspector", "default/web no longer exists.").await;
+    click(&root, "button[data-action='close-inspector']").await;
+    find(&root, "[data-lessons]").await;
+}
+
+/// The notice can be dismissed; paused shows as Paused beside the clock.
+#[wasm_bindgen_test]
+async fn the_notice_can_be_dismissed_and_paused_is_shown() {
+    // A saved workspace that cannot be read leaves a notice saying so.
+    let root = mount_saved(Some("{not json")).await;
+    find(&root, "[data-notice]").await;
+    click(&root, "[data-notice] button[data-action='dismiss-notice']").await;
+    gone(&root, "[data-notice]").await;
+    pause(&root).await;
+    text_is(&root, "[data-paused]", "Paused").await;
+    click(&root, "button[data-action='play']").await;
+    gone(&root, "[data-paused]").await;
+}
+
+/// A running pod that is not Ready shows so on its chip: one of its containers failed.
+#[wasm_bindgen_test]
+async fn a_running_pod_that_is_not_ready_shows_so() {
+    let root = mount().await;
+    apply(
+        &root,
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: flaky\nspec:\n  restartPolicy: Never\n  containers:\n  - name: ok\n    image: nginx\n  - name: crash\n    image: busybox\n    command: ['sh', '-c', 'sleep 1; exit 1']\n",
+    )
+    .await;
+    speed_up(&root).await;
+    attribute_when(&root, "[data-pod='default/flaky']", "class", |c| {
+        c.contains("not-ready")
+    })
+    .await;
+    attribute_is(&root, "[data-pod='default/flaky']", "data-ready", "1/2").await;
+}
