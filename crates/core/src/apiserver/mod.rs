@@ -6,6 +6,7 @@
 
 pub(crate) mod defaults;
 mod error;
+mod probe_validation;
 pub(crate) mod services;
 pub(crate) mod update;
 pub(crate) mod validation;

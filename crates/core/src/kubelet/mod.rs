@@ -23,6 +23,7 @@
 mod env;
 pub mod exec;
 pub(crate) mod images;
+mod lifecycle;
 mod network;
 pub(crate) mod nodestatus;
 mod pod_workers;
@@ -33,6 +34,7 @@ mod status;
 pub mod volumes;
 
 pub use network::Origin;
+pub use prober::{ProbeKind, ProbeResult, ProbeStatus};
 pub use runtime::LogLine;
 
 use crate::apiserver::{ApiServer, EventRecord};

@@ -4,6 +4,7 @@
 //! terminated: its containers stopped within the grace period, then it leaves the API
 //! server.
 
+use super::prober::PodProbes;
 use super::runtime::{Phase, Slot, Work};
 use super::status::write_status;
 use super::{volumes, Ctx, Kubelet};
@@ -40,6 +41,9 @@ pub(super) struct PodWork {
     /// runs at this time is killed.
     #[serde(default)]
     pub(super) terminating: Option<SimTime>,
+    /// Probes, lifecycle hooks and kills (prober/, lifecycle.rs).
+    #[serde(default, skip_serializing_if = "PodProbes::is_empty")]
+    pub(super) probes: PodProbes,
 }
 
 impl PodWork {
@@ -57,6 +61,7 @@ impl PodWork {
             .filter_map(|c| c.due)
             .chain(self.mount_error.as_ref().map(|m| m.1))
             .chain(self.terminating)
+            .chain(self.probes.due())
             .min()
     }
 }
@@ -152,7 +157,8 @@ impl Kubelet {
                     .map(|c| (c.phase.clone(), c.restarts))
                     .collect()
             };
-            let before: Option<Vec<(Phase, i32)>> = self.pods.get(&uid).map(phases);
+            let before: Option<(Vec<(Phase, i32)>, u32)> =
+                self.pods.get(&uid).map(|w| (phases(w), w.probes.version));
             // A copy of the pod, taken only when a step needs its spec: a sidecar
             // waking from `sleep` needs none.
             let mut pod: Option<Pod> = None;
@@ -181,6 +187,10 @@ impl Kubelet {
                             .map(Slot::App)
                     });
                 if !remount && slot.is_none() {
+                    // Probes, hooks and kills due now (prober/, lifecycle.rs).
+                    if self.probe_step(&mut ctx) {
+                        continue;
+                    }
                     break;
                 }
                 let running = slot.and_then(|s| work.work(s)).is_some_and(|c| {
@@ -214,7 +224,9 @@ impl Kubelet {
                 // Nobody posts this pod's status while its kubelet is down.
                 continue;
             }
-            if before.as_ref() == Some(&phases(work)) && work.mount_error.is_none() {
+            if before.as_ref() == Some(&(phases(work), work.probes.version))
+                && work.mount_error.is_none()
+            {
                 // Only processes ran (a sidecar woke and slept again): nothing to report.
                 continue;
             }
@@ -321,6 +333,10 @@ impl Kubelet {
                         false,
                         Some(&name),
                     );
+                    // The preStop hook first; a `sleep` one delays the stop signal.
+                    if self.pre_stop(&mut ctx, slot, deadline) {
+                        continue;
+                    }
                     if let Some(code) = stop {
                         if let Some(c) = self.work(&uid, slot) {
                             c.process = None;
@@ -397,6 +413,7 @@ impl Kubelet {
             ctx.uid.clone(),
             PodWork {
                 terminating: None,
+                probes: PodProbes::of(pod, ctx.now),
                 namespace: ctx.ns.clone(),
                 name: ctx.pod.clone(),
                 node: ctx.node.clone(),

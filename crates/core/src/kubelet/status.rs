@@ -158,12 +158,13 @@ pub(super) fn write_status(pod: &mut Pod, work: &PodWork, now: SimTime) {
         .zip(&work.init)
         .map(|(c, w)| container_status(c, w, &work.name, true, true))
         .collect();
-    let statuses: Vec<ContainerStatus> = spec
+    let mut statuses: Vec<ContainerStatus> = spec
         .containers
         .iter()
         .zip(&work.containers)
         .map(|(c, w)| container_status(c, w, &work.name, false, !work.init.is_empty()))
         .collect();
+    super::prober::adjust(work, &mut statuses);
     let all_ready = initialized && !statuses.is_empty() && statuses.iter().all(|s| s.ready);
     let terminated = |s: &ContainerStatus| s.state.as_ref().and_then(|st| st.terminated.clone());
     let all_done = !statuses.is_empty() && statuses.iter().all(|s| terminated(s).is_some());

@@ -132,7 +132,12 @@ fn cat(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
                 ex.write(&out, &d);
             }
             Err(e) => {
-                ex.err(io, &format!("cat: {f}: {e}\n"));
+                // busybox's applet says it its own way.
+                if matches!(ex.p.system, System::Busybox | System::Demo) {
+                    ex.err(io, &format!("cat: can't open '{f}': {e}\n"));
+                } else {
+                    ex.err(io, &format!("cat: {f}: {e}\n"));
+                }
                 code = 1;
             }
         }
