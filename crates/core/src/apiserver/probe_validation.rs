@@ -254,3 +254,67 @@ fn port_num_or_name(port: &IntOrString, at: &str, errs: &mut Vec<FieldError>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn errors(c: serde_json::Value, group: Group) -> Vec<String> {
+        let c: Container = serde_json::from_value(c).unwrap();
+        let mut errs = Vec::new();
+        container(&c, "spec.containers[0]", group, Some(30), &mut errs);
+        errs.iter().map(|e| e.to_string()).collect()
+    }
+
+    #[test]
+    fn probes_and_hooks_table() {
+        let table = [
+            (json!({"name": "a", "livenessProbe": {"exec": {"command": ["true"]}, "successThreshold": 1}}), Group::App, vec![]),
+            (
+                json!({"name": "a", "startupProbe": {"exec": {"command": []}, "successThreshold": 3}}),
+                Group::App,
+                vec![
+                    "spec.containers[0].startupProbe.exec.command: Required value",
+                    "spec.containers[0].startupProbe.successThreshold: Invalid value: 3: must be 1",
+                ],
+            ),
+            (
+                json!({"name": "a", "readinessProbe": {"successThreshold": 3, "tcpSocket": {"port": "http_port"}}}),
+                Group::App,
+                vec!["spec.containers[0].readinessProbe.tcpSocket.port: Invalid value: \"http_port\": must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)"],
+            ),
+            (
+                json!({"name": "a", "livenessProbe": {"httpGet": {"path": "/", "port": 80, "scheme": "HTTP", "httpHeaders": [{"name": "Bad Header", "value": "x"}]}, "terminationGracePeriodSeconds": 0}}),
+                Group::App,
+                vec![
+                    "spec.containers[0].livenessProbe.httpGet.httpHeaders: Invalid value: \"Bad Header\": a valid HTTP header must consist of alphanumeric characters or '-' (e.g. 'X-Header-Name', regex used for validation is '[-A-Za-z0-9]+')",
+                    "spec.containers[0].livenessProbe.terminationGracePeriodSeconds: Invalid value: 0: must be greater than 0",
+                ],
+            ),
+            (
+                json!({"name": "a", "lifecycle": {"postStart": {}}}),
+                Group::App,
+                vec!["spec.containers[0].lifecycle.postStart: Required value: must specify a handler type"],
+            ),
+            (
+                json!({"name": "a", "livenessProbe": {"grpc": {"port": 0}}}),
+                Group::App,
+                vec!["spec.containers[0].livenessProbe.grpc.port: Invalid value: 0: must be between 1 and 65535, inclusive"],
+            ),
+            (
+                json!({"name": "a", "readinessProbe": {"exec": {"command": ["true"]}}}),
+                Group::Init,
+                vec!["spec.containers[0].readinessProbe: Forbidden: may not be set for init containers without restartPolicy=Always"],
+            ),
+            (
+                json!({"name": "a", "restartPolicy": "Always", "readinessProbe": {"exec": {"command": ["true"]}}}),
+                Group::Init,
+                vec![],
+            ),
+        ];
+        for (c, group, want) in table {
+            assert_eq!(errors(c.clone(), group), want, "{c}");
+        }
+    }
+}
