@@ -466,6 +466,7 @@ impl Kubelet {
     fn tick(&mut self, ctx: &mut Ctx<'_>, wi: usize) {
         let now = ctx.now;
         let uid = ctx.uid.clone();
+        let stopped = self.is_stopped(&ctx.node);
         let Some(work) = self.pods.get_mut(&uid) else {
             return;
         };
@@ -477,7 +478,12 @@ impl Kubelet {
         let i = w.container;
         let since = probes.seen.get(i).copied().flatten();
         let started = probes.started(i);
-        let decision = w.decide(since, started, now);
+        let decision = if stopped {
+            // No kubelet, no probes: the worker only keeps its beat.
+            Tick::InitialDelay
+        } else {
+            w.decide(since, started, now)
+        };
         let w = &mut probes.workers[wi];
         w.next = match decision {
             Tick::NotRunning | Tick::OnHold | Tick::StartupDone => None,
