@@ -14,7 +14,8 @@
 //! the restart back-off; readiness feeds the container's `ready` (and so the pod's Ready
 //! and ContainersReady conditions), startup its `started`.
 //!
-//! Everything is on the simulated clock: a worker's next tick is a due time the pod
+//! Everything is on the simulated clock (ticks start on the whole second after the
+//! pod's admission): a worker's next tick is a due time the pod
 //! worker folds into [`PodWork::due`](super::pod_workers::PodWork); nothing scans pods
 //! every tick. A worker sleeps (no due time) while its container does not run.
 
@@ -263,8 +264,11 @@ impl PodProbes {
         self.workers.is_empty() && self.hooks.is_empty() && self.kills.is_empty()
     }
 
-    /// The probes and hooks of a newly admitted pod; workers tick from `now`.
+    /// The probes and hooks of a newly admitted pod. The kubelet's workers tick from
+    /// the moment they are created; here from the next whole second, so that pods
+    /// admitted together probe together (one pass of the pod workers, not one each).
     pub(crate) fn of(pod: &Pod, now: SimTime) -> PodProbes {
+        let now = SimTime(now.0.div_ceil(1000) * 1000);
         let mut p = PodProbes::default();
         let Some(spec) = pod.spec.as_ref() else {
             return p;
