@@ -93,7 +93,8 @@ fn liveness_failure_holds_until_the_next_container() {
 fn decisions() {
     let since = Some(SimTime(2_000));
     // (kind, initial delay, running since, started, now, decision)
-    let table: &[(ProbeKind, i32, Option<SimTime>, bool, u64, Tick)] = &[
+    type Row = (ProbeKind, i32, Option<SimTime>, bool, u64, Tick);
+    let table: &[Row] = &[
         (ProbeKind::Liveness, 5, None, true, 10_000, Tick::NotRunning),
         // 4.999 s after the start counts as 4 s: still within a 5 s delay.
         (
