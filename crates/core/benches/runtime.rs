@@ -1,7 +1,9 @@
 //! Benchmark: the container runtime over simulated time. 100 pods, each with nginx and
 //! a `while true; ...; sleep 5; done` git-pull sidecar, run for one simulated hour
 //! (720 wake-ups per sidecar, each a `git pull` and a `date`); and one 200 ms tick of a
-//! busy cluster (`scenarios::busy_cluster_manifest`: 100 nodes, 2,000 pods).
+//! busy cluster (`scenarios::busy_cluster_manifest`: 100 nodes, 2,000 pods); and the
+//! same busy cluster with a readiness and a liveness exec probe on every pod
+//! (`cat /etc/hostname`, every 10 s): one 200 ms tick and one simulated hour.
 //! Run with `cargo bench -p podlab-core --bench runtime`.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
@@ -65,6 +67,41 @@ fn benches(c: &mut Criterion) {
             BatchSize::LargeInput,
         )
     });
+    // The busy cluster with probes: 2 exec probes per pod, every 10 s.
+    let probed = podlab_core::scenarios::busy_cluster_manifest().replace(
+        "    command: ['sleep', '3600']\n",
+        "    command: ['sleep', '86400']\n    readinessProbe:\n      exec:\n        command: [cat, /etc/hostname]\n    livenessProbe:\n      exec:\n        command: [cat, /etc/hostname]\n",
+    );
+    let mut busy = Cluster::with_default_nodes(1);
+    busy.create_from_text("probed.yaml", &probed).unwrap();
+    busy.advance(30_000);
+    let busy = busy.snapshot();
+    g.bench_function(
+        "100 nodes and 2,000 pods with exec probes, one 200 ms tick",
+        |b| {
+            b.iter_batched(
+                || Cluster::restore(&busy).unwrap(),
+                |mut cluster| {
+                    cluster.advance(200);
+                    cluster
+                },
+                BatchSize::LargeInput,
+            )
+        },
+    );
+    g.bench_function(
+        "100 nodes and 2,000 pods with exec probes, one simulated hour",
+        |b| {
+            b.iter_batched(
+                || Cluster::restore(&busy).unwrap(),
+                |mut cluster| {
+                    cluster.advance(3_600_000);
+                    cluster
+                },
+                BatchSize::LargeInput,
+            )
+        },
+    );
     g.finish();
 }
 

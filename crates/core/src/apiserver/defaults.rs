@@ -197,10 +197,17 @@ fn resource_field_ref(r: &mut ResourceFieldSelector) {
 
 /// SetDefaults_Probe, with SetDefaults_HTTPGetAction and the gRPC service's `""`.
 fn probe(p: &mut Probe) {
-    p.timeout_seconds.get_or_insert(1);
-    p.period_seconds.get_or_insert(10);
-    p.success_threshold.get_or_insert(1);
-    p.failure_threshold.get_or_insert(3);
+    // Go's zero is "not set": 0 is defaulted as a missing field is.
+    for (field, default) in [
+        (&mut p.timeout_seconds, 1),
+        (&mut p.period_seconds, 10),
+        (&mut p.success_threshold, 1),
+        (&mut p.failure_threshold, 3),
+    ] {
+        if field.unwrap_or(0) == 0 {
+            *field = Some(default);
+        }
+    }
     if let Some(get) = p.http_get.as_mut() {
         http_get(get);
     }

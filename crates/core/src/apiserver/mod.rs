@@ -23,6 +23,7 @@ mod error;
 mod events;
 mod restore;
 pub use restore::Inconsistency;
+mod probe_validation;
 pub(crate) mod services;
 pub(crate) mod update;
 pub(crate) mod validation;

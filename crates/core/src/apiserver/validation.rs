@@ -142,7 +142,7 @@ fn container_ports(
 
 /// apimachinery's `IsValidPortName`: at most 15 of `[-a-z0-9]`, a letter, no `--`,
 /// no hyphen at either end.
-fn port_name_errors(name: &str) -> Vec<String> {
+pub(super) fn port_name_errors(name: &str) -> Vec<String> {
     let mut errs = Vec::new();
     if name.len() > 15 {
         errs.push("must be no more than 15 characters".to_string());
@@ -258,6 +258,13 @@ pub fn pod(pod: &Pod) -> Vec<FieldError> {
                     "may not be set for non-init containers",
                 )),
             }
+            let group = if group == "initContainers" {
+                super::probe_validation::Group::Init
+            } else {
+                super::probe_validation::Group::App
+            };
+            let grace = spec.termination_grace_period_seconds;
+            super::probe_validation::container(c, &base, group, grace, &mut errs);
         }
     }
 

@@ -306,6 +306,21 @@ impl Cluster {
         self.kubelet.request(&self.api, &origin, &req, self.now)
     }
 
+    /// The kubelet's probes of a pod, per container and probe: the last result, the
+    /// consecutive successes and failures, the result acted on and the next run (empty
+    /// when the pod has no probes or is not running on a node).
+    pub fn probe_status(&self, namespace: &str, pod: &str) -> Vec<crate::kubelet::ProbeStatus> {
+        let Some(uid) = self
+            .api
+            .pods
+            .get(namespace, pod)
+            .and_then(|p| p.metadata.uid.clone())
+        else {
+            return Vec::new();
+        };
+        self.kubelet.probe_status(&uid)
+    }
+
     /// A container's log lines (current run, or the previous one).
     pub fn logs(
         &self,

@@ -25,6 +25,7 @@
 mod env;
 pub mod exec;
 pub(crate) mod images;
+mod lifecycle;
 mod network;
 pub(crate) mod nodestatus;
 mod pod_workers;
@@ -37,6 +38,7 @@ mod termination;
 pub mod volumes;
 
 pub use network::{GrpcCheck, GrpcHealth, Origin};
+pub use prober::{ProbeKind, ProbeResult, ProbeStatus};
 pub use runtime::LogLine;
 
 use crate::apiserver::{ApiServer, EventRecord};

@@ -4,6 +4,7 @@
 //! terminated: its containers stopped within the grace period, then it leaves the API
 //! server.
 
+use super::prober::PodProbes;
 use super::runtime::{Phase, Slot, Work};
 use super::status::write_status;
 use super::{volumes, Ctx, Kubelet};
@@ -52,6 +53,9 @@ pub(super) struct PodWork {
     /// The pod ran past its activeDeadlineSeconds: it failed (DeadlineExceeded).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub(super) deadline_exceeded: bool,
+    /// Probes, lifecycle hooks and kills (prober/, lifecycle.rs).
+    #[serde(default, skip_serializing_if = "PodProbes::is_empty")]
+    pub(super) probes: PodProbes,
 }
 
 impl PodWork {
@@ -74,6 +78,7 @@ impl PodWork {
             .chain(self.terminating)
             .chain(self.killing)
             .chain(deadline)
+            .chain(self.probes.due())
             .min()
     }
 
@@ -197,7 +202,8 @@ impl Kubelet {
                     .map(|c| (c.phase.clone(), c.restarts))
                     .collect()
             };
-            let before: Option<Vec<(Phase, i32)>> = self.pods.get(&uid).map(phases);
+            let before: Option<(Vec<(Phase, i32)>, u32)> =
+                self.pods.get(&uid).map(|w| (phases(w), w.probes.version));
             // A copy of the pod, taken only when a step needs its spec: a sidecar
             // waking from `sleep` needs none.
             let mut pod: Option<Pod> = None;
@@ -226,6 +232,10 @@ impl Kubelet {
                             .map(Slot::App)
                     });
                 if !remount && slot.is_none() {
+                    // Probes, hooks and kills due now (prober/, lifecycle.rs).
+                    if self.probe_step(&mut ctx) {
+                        continue;
+                    }
                     break;
                 }
                 let running = slot.and_then(|s| work.work(s)).is_some_and(|c| {
@@ -276,7 +286,10 @@ impl Kubelet {
                 // Nobody posts this pod's status while its kubelet is down.
                 continue;
             }
-            if !killed && before.as_ref() == Some(&phases(work)) && work.mount_error.is_none() {
+            if !killed
+                && before.as_ref() == Some(&(phases(work), work.probes.version))
+                && work.mount_error.is_none()
+            {
                 // Only processes ran (a sidecar woke and slept again): nothing to report.
                 continue;
             }
@@ -433,6 +446,7 @@ impl Kubelet {
                 halted: false,
                 active_deadline,
                 deadline_exceeded: false,
+                probes: PodProbes::of(pod, ctx.now),
                 namespace: ctx.ns.clone(),
                 name: ctx.pod.clone(),
                 node: ctx.node.clone(),

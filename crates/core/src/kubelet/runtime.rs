@@ -534,6 +534,8 @@ impl Kubelet {
         if let Some(c) = self.work(&uid, slot) {
             c.phase = Phase::Running { since: now };
             c.process = Some(process);
+            // A new run has not been told to stop.
+            c.stop_sent = false;
         }
         self.run_process(ctx, slot);
         if let Slot::Init(_) = slot {

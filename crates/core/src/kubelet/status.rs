@@ -235,12 +235,13 @@ pub(super) fn write_status(pod: &mut Pod, work: &PodWork, now: SimTime) {
         .zip(&work.init)
         .map(|(c, w)| container_status(c, w, &work.name, true, true))
         .collect();
-    let statuses: Vec<ContainerStatus> = spec
+    let mut statuses: Vec<ContainerStatus> = spec
         .containers
         .iter()
         .zip(&work.containers)
         .map(|(c, w)| container_status(c, w, &work.name, false, !work.init.is_empty()))
         .collect();
+    super::prober::adjust(work, &mut statuses);
     let sidecars_ready = init_statuses
         .iter()
         .zip(&work.init)
@@ -355,6 +356,7 @@ mod tests {
             halted: false,
             active_deadline: None,
             deadline_exceeded: false,
+            probes: Default::default(),
         }
     }
 

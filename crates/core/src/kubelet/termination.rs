@@ -174,13 +174,13 @@ impl Kubelet {
             return false;
         }
         for &slot in &others {
-            self.signal(ctx, slot);
+            self.stop(ctx, slot, deadline);
         }
         if others.iter().any(|&s| running(self, s)) {
             return true;
         }
         for &slot in &sidecars {
-            self.signal(ctx, slot);
+            self.stop(ctx, slot, deadline);
             if running(self, slot) {
                 // The sidecars before it wait for it.
                 return true;
@@ -189,8 +189,31 @@ impl Kubelet {
         false
     }
 
+    /// Stops a running container of a terminating pod, once: its preStop hook first
+    /// (`lifecycle.rs`); a hook that takes time (a `sleep`) holds the stop signal back
+    /// until it ends, and the kill it registers sends it then.
+    fn stop(&mut self, ctx: &mut Ctx<'_>, slot: Slot, deadline: SimTime) {
+        let uid = ctx.uid.clone();
+        let Some(c) = self.work(&uid, slot) else {
+            return;
+        };
+        if !matches!(c.phase, Phase::Running { .. }) || c.stop_sent {
+            return;
+        }
+        if let Slot::App(i) = slot {
+            let held = self
+                .pods
+                .get(&uid)
+                .is_some_and(|w| w.probes.kills.iter().any(|k| k.container == i));
+            if held || self.pre_stop(ctx, slot, deadline) {
+                return;
+            }
+        }
+        self.signal(ctx, slot);
+    }
+
     /// Sends a running container its stop signal, once.
-    fn signal(&mut self, ctx: &mut Ctx<'_>, slot: Slot) {
+    pub(super) fn signal(&mut self, ctx: &mut Ctx<'_>, slot: Slot) {
         let uid = ctx.uid.clone();
         let Some(c) = self.work(&uid, slot) else {
             return;

@@ -44,6 +44,63 @@ fn container_state(w: &mut Writer, title: &str, state: &crate::model::ContainerS
     }
 }
 
+/// kubectl's DescribeProbe: `http-get http://:8080/healthz delay=3s timeout=1s period=3s
+/// #success=1 #failure=3`.
+pub(crate) fn describe_probe(p: &k8s_openapi::api::core::v1::Probe) -> String {
+    use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+    let attrs = format!(
+        "delay={}s timeout={}s period={}s #success={} #failure={}",
+        p.initial_delay_seconds.unwrap_or(0),
+        p.timeout_seconds.unwrap_or(0),
+        p.period_seconds.unwrap_or(0),
+        p.success_threshold.unwrap_or(0),
+        p.failure_threshold.unwrap_or(0)
+    );
+    let port = |p: &IntOrString| match p {
+        IntOrString::Int(n) => n.to_string(),
+        IntOrString::String(s) => s.clone(),
+    };
+    if let Some(exec) = &p.exec {
+        let argv = exec.command.as_deref().unwrap_or_default().join(" ");
+        return format!("exec [{argv}] {attrs}");
+    }
+    if let Some(get) = &p.http_get {
+        let scheme = get
+            .scheme
+            .as_deref()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let host = get.host.as_deref().unwrap_or_default();
+        let port = port(&get.port);
+        // net.JoinHostPort, then url.URL's String.
+        let host = match (port.is_empty(), host.contains(':')) {
+            (true, _) => host.to_string(),
+            (false, true) => format!("[{host}]:{port}"),
+            (false, false) => format!("{host}:{port}"),
+        };
+        let mut path = get.path.clone().unwrap_or_default();
+        if !path.is_empty() && !path.starts_with('/') && !host.is_empty() {
+            path.insert(0, '/');
+        }
+        let path = path.replace(' ', "%20");
+        let url = if scheme.is_empty() {
+            format!("//{host}{path}")
+        } else {
+            format!("{scheme}://{host}{path}")
+        };
+        return format!("http-get {url} {attrs}");
+    }
+    if let Some(tcp) = &p.tcp_socket {
+        let host = tcp.host.as_deref().unwrap_or_default();
+        return format!("tcp-socket {host}:{} {attrs}", port(&tcp.port));
+    }
+    if let Some(grpc) = &p.grpc {
+        let service = grpc.service.as_deref().unwrap_or_default();
+        return format!("grpc <pod>:{} {service} {attrs}", grpc.port);
+    }
+    format!("unknown {attrs}")
+}
+
 fn resources(
     w: &mut Writer,
     res: Option<&k8s_openapi::api::core::v1::ResourceRequirements>,
@@ -143,6 +200,15 @@ fn containers(
             w.write(2, &format!("Restart Count:\t{}\n", s.restart_count));
         }
         resources(w, c.resources.as_ref(), 2);
+        for (title, probe) in [
+            ("Liveness", &c.liveness_probe),
+            ("Readiness", &c.readiness_probe),
+            ("Startup", &c.startup_probe),
+        ] {
+            if let Some(p) = probe {
+                w.write(2, &format!("{title}:\t{}\n", describe_probe(p)));
+            }
+        }
         let env = c.env.as_deref().unwrap_or_default();
         w.write(
             2,

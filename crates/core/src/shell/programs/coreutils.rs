@@ -131,7 +131,12 @@ fn cat(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
                 ex.write(&out, &d);
             }
             Err(e) => {
-                ex.err(io, &format!("cat: {f}: {e}\n"));
+                // busybox's applet says it its own way.
+                if ex.p.system.is_busybox() {
+                    ex.err(io, &format!("cat: can't open '{f}': {e}\n"));
+                } else {
+                    ex.err(io, &format!("cat: {f}: {e}\n"));
+                }
                 code = 1;
             }
         }

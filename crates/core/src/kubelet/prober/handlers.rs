@@ -1,0 +1,241 @@
+//! The handler runners the prober and the lifecycle hooks share (kubelet's pkg/probe
+//! and pkg/kubelet/lifecycle/handlers.go): one per handler kind. Each returns what
+//! happened as data; the prober reads it as a probe result, the hook runner as a hook's
+//! success or failure, each with the kubelet's own wording.
+
+use super::super::{Ctx, Kubelet, Origin};
+use crate::net::{HttpRequest, NetError};
+use crate::shell::Stream;
+use k8s_openapi::api::core::v1::{ContainerPort, HTTPGetAction, TCPSocketAction};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+/// The User-Agent the kubelet's HTTP probes send (`kube-probe/<major>.<minor>`).
+pub(in crate::kubelet) const PROBE_USER_AGENT: &str = "kube-probe/1.34";
+
+/// What a command run in the container did: its output (stdout then stderr) and exit
+/// status, or the runtime's error when it could not start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(in crate::kubelet) enum ExecRun {
+    Exited {
+        stdout: String,
+        stderr: String,
+        code: i32,
+    },
+    NotStarted(String),
+}
+
+impl ExecRun {
+    /// The command's output, as the exec probe reports it (stdout, then stderr).
+    pub(in crate::kubelet) fn output(&self) -> String {
+        match self {
+            ExecRun::Exited { stdout, stderr, .. } => format!("{stdout}{stderr}"),
+            ExecRun::NotStarted(e) => e.clone(),
+        }
+    }
+}
+
+/// What an HTTP GET did: a status code, or Go's net/http error text
+/// (`Get "http://10.244.1.5:8080/healthz": dial tcp 10.244.1.5:8080: connect: connection refused`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(in crate::kubelet) enum HttpRun {
+    Status(u16),
+    Error(String),
+}
+
+/// The pod's network as the kubelet's handlers need it: the pod IP and the container's
+/// declared ports (for ports given by name).
+#[derive(Debug, Clone, Copy)]
+pub(in crate::kubelet) struct Target<'a> {
+    pub(in crate::kubelet) pod_ip: &'a str,
+    pub(in crate::kubelet) ports: &'a [ContainerPort],
+}
+
+/// A port given by number or by the container's port name (probe.ResolveContainerPort).
+pub(in crate::kubelet) fn resolve_port(
+    port: &IntOrString,
+    ports: &[ContainerPort],
+) -> Result<u16, String> {
+    match port {
+        IntOrString::Int(n) if (1..=65535).contains(n) => Ok(*n as u16),
+        IntOrString::Int(n) => Err(format!("invalid port number: {n}")),
+        IntOrString::String(name) => {
+            if let Ok(n) = name.parse::<i32>() {
+                return resolve_port(&IntOrString::Int(n), ports);
+            }
+            ports
+                .iter()
+                .find(|p| p.name.as_deref() == Some(name.as_str()))
+                .map(|p| p.container_port as u16)
+                .ok_or_else(|| format!("couldn't find port: {name}"))
+        }
+    }
+}
+
+/// `host:port` as Go's net.JoinHostPort writes it.
+fn join_host_port(host: &str, port: u16) -> String {
+    if host.contains(':') {
+        format!("[{host}]:{port}")
+    } else {
+        format!("{host}:{port}")
+    }
+}
+
+/// Go's dial error for a failed connection to `addr`.
+fn dial_error(e: &NetError, addr: &str) -> String {
+    match e {
+        NetError::Refused { .. } | NetError::Closed => {
+            format!("dial tcp {addr}: connect: connection refused")
+        }
+        NetError::Timeout { .. } => format!("dial tcp {addr}: i/o timeout"),
+        NetError::Unresolved(h) => format!("dial tcp: lookup {h}: no such host"),
+        NetError::BadUrl(u) => format!("parse {u:?}: invalid URL"),
+    }
+}
+
+impl Kubelet {
+    /// Runs `argv` in the container `name` of the pod `ctx` is about (an exec probe's or
+    /// an exec hook's command), to completion.
+    pub(in crate::kubelet) fn run_exec(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        name: &str,
+        argv: &[String],
+    ) -> ExecRun {
+        let uid = ctx.uid.clone();
+        let r = self.exec(
+            &*ctx.api,
+            &mut *ctx.git,
+            ctx.now,
+            &uid,
+            name,
+            argv.to_vec(),
+            None,
+        );
+        match r {
+            Ok((chunks, code)) => {
+                let text = |stream: Stream| {
+                    let mut out = Vec::new();
+                    for (s, data) in &chunks {
+                        if *s == stream {
+                            out.extend_from_slice(data);
+                        }
+                    }
+                    String::from_utf8_lossy(&out).into_owned()
+                };
+                ExecRun::Exited {
+                    stdout: text(Stream::Stdout),
+                    stderr: text(Stream::Stderr),
+                    code,
+                }
+            }
+            Err(e) => ExecRun::NotStarted(e.to_string()),
+        }
+    }
+
+    /// An HTTP GET from the node's kubelet to the pod (an httpGet probe or hook).
+    pub(in crate::kubelet) fn run_http_get(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        get: &HTTPGetAction,
+        target: Target<'_>,
+    ) -> HttpRun {
+        let scheme = get.scheme.as_deref().unwrap_or("HTTP").to_ascii_lowercase();
+        let host = get
+            .host
+            .as_deref()
+            .filter(|h| !h.is_empty())
+            .unwrap_or(target.pod_ip)
+            .to_string();
+        let port = match resolve_port(&get.port, target.ports) {
+            Ok(p) => p,
+            Err(e) => return HttpRun::Error(e),
+        };
+        let mut path = get.path.clone().unwrap_or_default();
+        if !path.starts_with('/') {
+            path.insert(0, '/');
+        }
+        let addr = join_host_port(&host, port);
+        let url = format!("{scheme}://{addr}{path}");
+        let req = HttpRequest {
+            method: "GET".into(),
+            host: host.clone(),
+            port,
+            path,
+            user_agent: PROBE_USER_AGENT.into(),
+        };
+        let origin = Origin::Node(ctx.node.clone());
+        match self.request(&*ctx.api, &origin, &req, ctx.now) {
+            Ok(resp) => HttpRun::Status(resp.status),
+            Err(NetError::Timeout { .. }) => HttpRun::Error(format!(
+                "Get {url:?}: context deadline exceeded (Client.Timeout exceeded while awaiting headers)"
+            )),
+            Err(NetError::Closed) => HttpRun::Error(format!("Get {url:?}: EOF")),
+            Err(e) => HttpRun::Error(format!("Get {url:?}: {}", dial_error(&e, &addr))),
+        }
+    }
+
+    /// A TCP connection from the node to the pod, closed at once (a tcpSocket probe):
+    /// Ok, or Go's dial error.
+    pub(in crate::kubelet) fn run_tcp(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        tcp: &TCPSocketAction,
+        target: Target<'_>,
+    ) -> Result<(), String> {
+        let host = tcp
+            .host
+            .as_deref()
+            .filter(|h| !h.is_empty())
+            .unwrap_or(target.pod_ip)
+            .to_string();
+        let port = resolve_port(&tcp.port, target.ports)?;
+        self.tcp_dial(ctx, &host, port)
+    }
+
+    /// Dials `host:port` from the node: Ok, or Go's dial error text.
+    pub(in crate::kubelet) fn tcp_dial(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        host: &str,
+        port: u16,
+    ) -> Result<(), String> {
+        let addr = join_host_port(host, port);
+        let origin = Origin::Node(ctx.node.clone());
+        self.connect(&*ctx.api, &origin, host, port)
+            .map_err(|e| dial_error(&e, &addr))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ports_by_number_and_name() {
+        let ports = vec![ContainerPort {
+            name: Some("liveness-port".into()),
+            container_port: 8080,
+            ..Default::default()
+        }];
+        assert_eq!(resolve_port(&IntOrString::Int(80), &ports), Ok(80));
+        assert_eq!(
+            resolve_port(&IntOrString::String("liveness-port".into()), &ports),
+            Ok(8080)
+        );
+        assert_eq!(
+            resolve_port(&IntOrString::String("http".into()), &ports),
+            Err("couldn't find port: http".into())
+        );
+        assert_eq!(join_host_port("10.244.1.5", 8080), "10.244.1.5:8080");
+        assert_eq!(
+            dial_error(
+                &NetError::Refused {
+                    host: "10.244.1.5".into(),
+                    port: 8080
+                },
+                "10.244.1.5:8080"
+            ),
+            "dial tcp 10.244.1.5:8080: connect: connection refused"
+        );
+    }
+}

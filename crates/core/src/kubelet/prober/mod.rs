@@ -1,0 +1,629 @@
+//! The prober (kubelet's pkg/kubelet/prober): liveness, readiness and startup probes.
+//!
+//! One [`Worker`] per container and probe, as the kubelet's probe workers: it ticks
+//! every `periodSeconds` from the moment the pod was admitted, skips ticks while the
+//! container is not running, within `initialDelaySeconds` of its start, or (liveness
+//! and readiness) before a startup probe has succeeded, and otherwise runs its handler
+//! ([`handlers`]: a command in the container, an HTTP GET or a TCP connection from the
+//! node through the pod network, a gRPC health check). A result counts once it has
+//! been seen `successThreshold` (`failureThreshold`) times in a row. Every failed run
+//! records an `Unhealthy` warning (`Liveness probe failed: ...`); a liveness or startup
+//! result of failure has the container killed (`Killing`: `Container liveness failed
+//! liveness probe, will be restarted`, the preStop hook, the stop signal, SIGKILL at the
+//! grace period's end; see [`super::lifecycle`]) and restarted per restartPolicy with
+//! the restart back-off; readiness feeds the container's `ready` (and so the pod's Ready
+//! and ContainersReady conditions), startup its `started`.
+//!
+//! Everything is on the simulated clock (ticks start on the whole second after the
+//! pod's admission): a worker's next tick is a due time the pod
+//! worker folds into [`PodWork::due`](super::pod_workers::PodWork); nothing scans pods
+//! every tick. A worker sleeps (no due time) while its container does not run.
+
+pub(super) mod handlers;
+
+use super::pod_workers::PodWork;
+use super::runtime::{Phase, Slot};
+use super::{Ctx, Kubelet};
+use crate::clock::SimTime;
+use crate::model::{ContainerStatus, Pod};
+use handlers::{ExecRun, HttpRun, Target};
+use k8s_openapi::api::core::v1::{Container, ContainerPort, LifecycleHandler, Probe};
+use serde::{Deserialize, Serialize};
+
+/// Which probe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum ProbeKind {
+    Liveness,
+    Readiness,
+    Startup,
+}
+
+impl ProbeKind {
+    /// The word the kubelet's events start with (`Liveness probe failed: ...`).
+    pub fn title(self) -> &'static str {
+        match self {
+            ProbeKind::Liveness => "Liveness",
+            ProbeKind::Readiness => "Readiness",
+            ProbeKind::Startup => "Startup",
+        }
+    }
+
+    fn word(self) -> &'static str {
+        match self {
+            ProbeKind::Liveness => "liveness",
+            ProbeKind::Readiness => "readiness",
+            ProbeKind::Startup => "startup",
+        }
+    }
+
+    /// The result a worker starts from for a new container: readiness fails until a
+    /// probe succeeds, liveness passes until one fails, startup is unknown.
+    fn initial(self) -> Option<bool> {
+        match self {
+            ProbeKind::Liveness => Some(true),
+            ProbeKind::Readiness => Some(false),
+            ProbeKind::Startup => None,
+        }
+    }
+}
+
+/// What one run of a probe's handler gave (pkg/probe's Success, Warning, Failure).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ProbeResult {
+    Success,
+    /// Counted as a success, with a `ProbeWarning` event (an HTTP redirect).
+    Warning(String),
+    /// The handler's output: the command's output, `HTTP probe failed with statuscode:
+    /// 500`, a dial error.
+    Failure(String),
+}
+
+impl ProbeResult {
+    fn ok(&self) -> bool {
+        !matches!(self, ProbeResult::Failure(_))
+    }
+}
+
+/// One probe of one container, as the UI reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProbeStatus {
+    pub container: String,
+    pub kind: ProbeKind,
+    /// The last run's result, if it has run for the current container.
+    pub last: Option<ProbeResult>,
+    /// Consecutive successes and failures up to the last run.
+    pub successes: u32,
+    pub failures: u32,
+    /// The result the kubelet acts on (None: unknown, a startup probe not yet decided).
+    pub result: Option<bool>,
+    /// When it runs next (None while the container does not run or the worker is on
+    /// hold after a failure).
+    pub next: Option<SimTime>,
+}
+
+/// What a worker does at a tick (worker.go's doProbe), before running anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Tick {
+    /// The container does not run: nothing to probe.
+    NotRunning,
+    /// A liveness or startup failure was acted on: wait for the next container.
+    OnHold,
+    /// Within initialDelaySeconds of the container's start.
+    InitialDelay,
+    /// Liveness and readiness wait for the startup probe to succeed.
+    WaitForStartup,
+    /// A startup probe that has succeeded stops probing.
+    StartupDone,
+    /// Run the handler.
+    Probe,
+}
+
+/// One probe worker (pkg/kubelet/prober/worker.go).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct Worker {
+    pub(crate) kind: ProbeKind,
+    /// Index of the app container.
+    pub(crate) container: usize,
+    pub(crate) probe: Probe,
+    /// Ticks fall at `anchor + k * period`.
+    pub(crate) anchor: SimTime,
+    pub(crate) next: Option<SimTime>,
+    pub(crate) last: Option<ProbeResult>,
+    /// How many runs in a row gave `last`'s outcome.
+    pub(crate) run: u32,
+    pub(crate) result: Option<bool>,
+    pub(crate) on_hold: bool,
+}
+
+impl Worker {
+    pub(crate) fn new(kind: ProbeKind, container: usize, probe: Probe, anchor: SimTime) -> Worker {
+        Worker {
+            kind,
+            container,
+            probe,
+            anchor,
+            next: None,
+            last: None,
+            run: 0,
+            result: kind.initial(),
+            on_hold: false,
+        }
+    }
+
+    fn period_ms(&self) -> u64 {
+        u64::try_from(self.probe.period_seconds.unwrap_or(10).max(1)).unwrap_or(10) * 1000
+    }
+
+    /// The first tick at or after `t`.
+    pub(crate) fn tick_at_or_after(&self, t: SimTime) -> SimTime {
+        let period = self.period_ms();
+        if t.0 <= self.anchor.0 {
+            return self.anchor;
+        }
+        let k = (t.0 - self.anchor.0).div_ceil(period);
+        SimTime(self.anchor.0 + k * period)
+    }
+
+    /// A new run of the container: the result starts over and probing resumes.
+    pub(crate) fn new_container(&mut self, now: SimTime) {
+        self.result = self.kind.initial();
+        self.on_hold = false;
+        self.run = 0;
+        self.last = None;
+        self.next = Some(self.tick_at_or_after(now));
+    }
+
+    /// What to do at a tick, given the container's start (None: not running), whether
+    /// it has started (its startup probe succeeded, or it has none), and the time.
+    pub(crate) fn decide(&self, since: Option<SimTime>, started: bool, now: SimTime) -> Tick {
+        let Some(since) = since else {
+            return Tick::NotRunning;
+        };
+        if self.on_hold {
+            return Tick::OnHold;
+        }
+        // The kubelet compares whole seconds since the container started.
+        let delay = i64::from(self.probe.initial_delay_seconds.unwrap_or(0));
+        if (now.0.saturating_sub(since.0) / 1000) < delay.max(0) as u64 {
+            return Tick::InitialDelay;
+        }
+        match (self.kind, started) {
+            (ProbeKind::Startup, true) => Tick::StartupDone,
+            (ProbeKind::Liveness | ProbeKind::Readiness, false) => Tick::WaitForStartup,
+            _ => Tick::Probe,
+        }
+    }
+
+    /// Counts a run's result against the thresholds. Returns the result the kubelet
+    /// now acts on when the run decided one (whether or not it changed).
+    pub(crate) fn observe(&mut self, result: ProbeResult) -> Option<bool> {
+        let ok = result.ok();
+        if self.last.as_ref().map(ProbeResult::ok) == Some(ok) {
+            self.run = self.run.saturating_add(1);
+        } else {
+            self.run = 1;
+        }
+        self.last = Some(result);
+        let threshold = if ok {
+            self.probe.success_threshold.unwrap_or(1)
+        } else {
+            self.probe.failure_threshold.unwrap_or(3)
+        };
+        if i64::from(self.run) < i64::from(threshold) {
+            return None;
+        }
+        self.result = Some(ok);
+        if !ok && self.kind != ProbeKind::Readiness {
+            // The container is killed; the worker waits for the next one.
+            self.on_hold = true;
+            self.run = 0;
+        }
+        Some(ok)
+    }
+}
+
+/// What the kubelet keeps of a container for its hooks: name, ports, postStart and
+/// preStop handlers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct Hooks {
+    pub(crate) container: usize,
+    pub(crate) name: String,
+    pub(crate) post_start: Option<LifecycleHandler>,
+    pub(crate) pre_stop: Option<LifecycleHandler>,
+}
+
+/// A container being stopped by the kubelet (a failed liveness or startup probe, a
+/// failed postStart hook): the stop signal at `signal`, SIGKILL at `deadline`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Kill {
+    pub(crate) container: usize,
+    /// The run being stopped (its start time).
+    pub(crate) since: SimTime,
+    pub(crate) signal: Option<SimTime>,
+    pub(crate) deadline: SimTime,
+}
+
+/// A pod's probes, hooks and kills: what the prober and the hook runner keep.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub(crate) struct PodProbes {
+    pub(crate) workers: Vec<Worker>,
+    pub(crate) hooks: Vec<Hooks>,
+    pub(crate) kills: Vec<Kill>,
+    /// Per app container, the start of the run last seen (to notice new runs).
+    pub(crate) seen: Vec<Option<SimTime>>,
+    /// Each app container's ports (for ports given by name).
+    pub(crate) ports: Vec<Vec<ContainerPort>>,
+    /// The pod's terminationGracePeriodSeconds, in ms.
+    pub(crate) grace_ms: u64,
+    /// Bumped whenever a result the pod's status shows changes.
+    pub(crate) version: u32,
+}
+
+impl PodProbes {
+    pub(crate) fn is_empty(&self) -> bool {
+        self.workers.is_empty() && self.hooks.is_empty() && self.kills.is_empty()
+    }
+
+    /// The probes and hooks of a newly admitted pod. The kubelet's workers tick from
+    /// the moment they are created; here from the next whole second, so that pods
+    /// admitted together probe together (one pass of the pod workers, not one each).
+    pub(crate) fn of(pod: &Pod, now: SimTime) -> PodProbes {
+        let now = SimTime(now.0.div_ceil(1000) * 1000);
+        let mut p = PodProbes::default();
+        let Some(spec) = pod.spec.as_ref() else {
+            return p;
+        };
+        for (i, c) in spec.containers.iter().enumerate() {
+            for (kind, probe) in [
+                (ProbeKind::Liveness, &c.liveness_probe),
+                (ProbeKind::Readiness, &c.readiness_probe),
+                (ProbeKind::Startup, &c.startup_probe),
+            ] {
+                if let Some(probe) = probe {
+                    p.workers.push(Worker::new(kind, i, probe.clone(), now));
+                }
+            }
+            if let Some(l) = &c.lifecycle {
+                if l.post_start.is_some() || l.pre_stop.is_some() {
+                    p.hooks.push(Hooks {
+                        container: i,
+                        name: c.name.clone(),
+                        post_start: l.post_start.clone(),
+                        pre_stop: l.pre_stop.clone(),
+                    });
+                }
+            }
+        }
+        if !p.is_empty() {
+            p.seen = vec![None; spec.containers.len()];
+            p.ports = spec
+                .containers
+                .iter()
+                .map(|c: &Container| c.ports.clone().unwrap_or_default())
+                .collect();
+        }
+        let grace = spec
+            .termination_grace_period_seconds
+            .unwrap_or(crate::apiserver::defaults::TERMINATION_GRACE_PERIOD_SECONDS);
+        p.grace_ms = u64::try_from(grace).unwrap_or(0) * 1000;
+        p
+    }
+
+    /// The earliest time something is due: a probe, a stop signal, a SIGKILL.
+    pub(crate) fn due(&self) -> Option<SimTime> {
+        let workers = self.workers.iter().filter_map(|w| w.next);
+        let kills = self
+            .kills
+            .iter()
+            .map(|k| k.signal.map_or(k.deadline, |s| s.min(k.deadline)));
+        workers.chain(kills).min()
+    }
+
+    /// Whether container `i` has started: its startup probe succeeded, or it has none.
+    fn started(&self, i: usize) -> bool {
+        self.workers
+            .iter()
+            .find(|w| w.container == i && w.kind == ProbeKind::Startup)
+            .is_none_or(|w| w.result == Some(true))
+    }
+
+    /// The `started` and `ready` the status manager writes for running app containers:
+    /// ready only once started and (with a readiness probe) its result is success.
+    pub(crate) fn adjust(&self, statuses: &mut [ContainerStatus]) {
+        if self.workers.is_empty() {
+            return;
+        }
+        for (i, s) in statuses.iter_mut().enumerate() {
+            if s.started != Some(true) {
+                continue;
+            }
+            let started = self.started(i);
+            let readiness = self
+                .workers
+                .iter()
+                .find(|w| w.container == i && w.kind == ProbeKind::Readiness)
+                .is_none_or(|w| w.result == Some(true));
+            s.started = Some(started);
+            s.ready = s.ready && started && readiness;
+        }
+    }
+}
+
+impl Kubelet {
+    /// The probes of the pod `uid`, per container and probe, for the UI.
+    pub fn probe_status(&self, uid: &str) -> Vec<ProbeStatus> {
+        let Some(work) = self.pods.get(uid) else {
+            return Vec::new();
+        };
+        work.probes
+            .workers
+            .iter()
+            .map(|w| {
+                let ok = w.last.as_ref().map(ProbeResult::ok);
+                ProbeStatus {
+                    container: work
+                        .containers
+                        .get(w.container)
+                        .map(|c| c.name.clone())
+                        .unwrap_or_default(),
+                    kind: w.kind,
+                    last: w.last.clone(),
+                    successes: if ok == Some(true) { w.run } else { 0 },
+                    failures: if ok == Some(false) { w.run } else { 0 },
+                    result: w.result,
+                    next: w.next,
+                }
+            })
+            .collect()
+    }
+
+    /// The prober's and hook runner's part of a pod sync: notices containers that
+    /// started or stopped, then runs one thing due now (a postStart hook, a probe, a
+    /// stop signal, a SIGKILL). Returns whether it did something (the caller asks again).
+    pub(super) fn probe_step(&mut self, ctx: &mut Ctx<'_>) -> bool {
+        let uid = ctx.uid.clone();
+        let now = ctx.now;
+        let Some(work) = self.pods.get_mut(&uid) else {
+            return false;
+        };
+        if work.probes.is_empty() {
+            return false;
+        }
+        let terminating = work.terminating.is_some();
+        if !terminating && self.notice_runs(ctx) {
+            return true;
+        }
+        let Some(work) = self.pods.get(&uid) else {
+            return false;
+        };
+        // A kill due now.
+        if let Some(k) = work
+            .probes
+            .kills
+            .iter()
+            .position(|k| k.signal.is_some_and(|s| s <= now) || k.deadline <= now)
+        {
+            self.kill_step(ctx, k);
+            return true;
+        }
+        if terminating {
+            return false;
+        }
+        // The earliest worker due now.
+        let Some(w) = work
+            .probes
+            .workers
+            .iter()
+            .enumerate()
+            .filter(|(_, w)| w.next.is_some_and(|n| n <= now))
+            .min_by_key(|(_, w)| w.next)
+            .map(|(i, _)| i)
+        else {
+            return false;
+        };
+        self.tick(ctx, w);
+        true
+    }
+
+    /// Notices app containers that started or stopped since the last look: their
+    /// workers start over (or sleep), kills of runs that ended are dropped, and a new
+    /// run's postStart hook runs. Returns whether a hook ran.
+    fn notice_runs(&mut self, ctx: &mut Ctx<'_>) -> bool {
+        let now = ctx.now;
+        let Some(work) = self.pods.get_mut(&ctx.uid) else {
+            return false;
+        };
+        let mut new_runs = Vec::new();
+        for i in 0..work.probes.seen.len() {
+            let since = match work.containers.get(i).map(|c| &c.phase) {
+                Some(Phase::Running { since }) => Some(*since),
+                _ => None,
+            };
+            if work.probes.seen[i] == since {
+                continue;
+            }
+            work.probes.seen[i] = since;
+            work.probes.version = work.probes.version.wrapping_add(1);
+            for w in work.probes.workers.iter_mut().filter(|w| w.container == i) {
+                match since {
+                    Some(_) => w.new_container(now),
+                    None => {
+                        w.result = w.kind.initial();
+                        w.next = None;
+                    }
+                }
+            }
+            if since.is_some() {
+                new_runs.push(i);
+            }
+        }
+        let PodProbes { kills, seen, .. } = &mut work.probes;
+        kills.retain(|k| seen.get(k.container).copied().flatten() == Some(k.since));
+        let mut did = false;
+        for i in new_runs {
+            did |= self.post_start(ctx, i);
+        }
+        did
+    }
+
+    /// One tick of worker `wi`.
+    fn tick(&mut self, ctx: &mut Ctx<'_>, wi: usize) {
+        let now = ctx.now;
+        let uid = ctx.uid.clone();
+        let stopped = self.is_stopped(&ctx.node);
+        let Some(work) = self.pods.get_mut(&uid) else {
+            return;
+        };
+        let pod_ip = work.pod_ip.clone();
+        let probes = &mut work.probes;
+        let Some(w) = probes.workers.get(wi) else {
+            return;
+        };
+        let i = w.container;
+        let since = probes.seen.get(i).copied().flatten();
+        let started = probes.started(i);
+        let decision = if stopped {
+            // No kubelet, no probes: the worker only keeps its beat.
+            Tick::InitialDelay
+        } else {
+            w.decide(since, started, now)
+        };
+        let w = &mut probes.workers[wi];
+        w.next = match decision {
+            Tick::NotRunning | Tick::OnHold | Tick::StartupDone => None,
+            _ => Some(w.tick_at_or_after(SimTime(now.0 + 1))),
+        };
+        if decision != Tick::Probe {
+            return;
+        }
+        let (kind, probe) = (w.kind, w.probe.clone());
+        let name = work
+            .containers
+            .get(i)
+            .map(|c| c.name.clone())
+            .unwrap_or_default();
+        let ports = work.probes.ports.get(i).cloned().unwrap_or_default();
+        let target = Target {
+            pod_ip: &pod_ip,
+            ports: &ports,
+        };
+        let result = self.run_probe(ctx, &probe, &name, target);
+        match &result {
+            ProbeResult::Success => {}
+            ProbeResult::Warning(out) => ctx.event(
+                "ProbeWarning",
+                format!("{} probe warning: {out}", kind.title()),
+                true,
+                Some(&name),
+            ),
+            ProbeResult::Failure(out) => ctx.event(
+                "Unhealthy",
+                format!("{} probe failed: {out}", kind.title()),
+                true,
+                Some(&name),
+            ),
+        }
+        let Some(work) = self.pods.get_mut(&uid) else {
+            return;
+        };
+        let Some(w) = work.probes.workers.get_mut(wi) else {
+            return;
+        };
+        let before = w.result;
+        let decided = w.observe(result);
+        if decided != before && decided.is_some() {
+            work.probes.version = work.probes.version.wrapping_add(1);
+        }
+        if decided == Some(false) && kind != ProbeKind::Readiness {
+            let grace = probe
+                .termination_grace_period_seconds
+                .and_then(|s| u64::try_from(s).ok())
+                .map_or(work.probes.grace_ms, |s| s * 1000);
+            let restart = if work.restart_policy == crate::model::RestartPolicy::Never {
+                ""
+            } else {
+                ", will be restarted"
+            };
+            let message = format!("Container {name} failed {} probe{restart}", kind.word());
+            self.kill(ctx, Slot::App(i), message, grace);
+        }
+    }
+
+    /// Runs a probe's handler once.
+    fn run_probe(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        probe: &Probe,
+        name: &str,
+        target: Target<'_>,
+    ) -> ProbeResult {
+        if let Some(exec) = &probe.exec {
+            let argv = exec.command.clone().unwrap_or_default();
+            return match self.run_exec(ctx, name, &argv) {
+                ExecRun::Exited { code: 0, .. } => ProbeResult::Success,
+                run => ProbeResult::Failure(run.output()),
+            };
+        }
+        if let Some(get) = &probe.http_get {
+            return match self.run_http_get(ctx, get, target) {
+                HttpRun::Status(s) if (200..300).contains(&s) => ProbeResult::Success,
+                // The kubelet does not follow a redirect to another host; a redirect
+                // answered is a success with a warning.
+                HttpRun::Status(s) if (300..400).contains(&s) => {
+                    ProbeResult::Warning("Probe terminated redirects, Response body: ".to_string())
+                }
+                HttpRun::Status(s) => {
+                    ProbeResult::Failure(format!("HTTP probe failed with statuscode: {s}"))
+                }
+                HttpRun::Error(e) => ProbeResult::Failure(e),
+            };
+        }
+        if let Some(tcp) = &probe.tcp_socket {
+            return match self.run_tcp(ctx, tcp, target) {
+                Ok(()) => ProbeResult::Success,
+                Err(e) => ProbeResult::Failure(e),
+            };
+        }
+        if let Some(grpc) = &probe.grpc {
+            let port = u16::try_from(grpc.port).unwrap_or(0);
+            let service = grpc.service.clone().unwrap_or_default();
+            let timeout_ms =
+                u64::try_from(probe.timeout_seconds.unwrap_or(1).max(1)).unwrap_or(1) * 1000;
+            return self.grpc_probe(ctx, target.pod_ip, port, &service, timeout_ms);
+        }
+        ProbeResult::Failure("missing probe handler".into())
+    }
+
+    /// A gRPC health check (grpc.health.v1.Health/Check) of `service` at
+    /// `host:port` through the pod network, worded as pkg/probe/grpc.
+    fn grpc_probe(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        host: &str,
+        port: u16,
+        service: &str,
+        timeout_ms: u64,
+    ) -> ProbeResult {
+        let check = super::GrpcCheck {
+            ip: host,
+            port,
+            service: (!service.is_empty()).then_some(service),
+            timeout_ms,
+        };
+        let node = ctx.node.clone();
+        let health = self.grpc_health_check(ctx.api, &node, &check, ctx.now);
+        if health.is_serving() {
+            ProbeResult::Success
+        } else {
+            ProbeResult::Failure(health.output())
+        }
+    }
+}
+
+/// The `started` and `ready` of a pod's app containers, from its probes.
+pub(super) fn adjust(work: &PodWork, statuses: &mut [ContainerStatus]) {
+    work.probes.adjust(statuses);
+}
+
+#[cfg(test)]
+mod tests;
