@@ -81,9 +81,21 @@ spec:
     c.create_from_text("pod.yaml", pod).unwrap();
     c.advance(20_000);
     let pod = c.api().pods.get("default", "web").unwrap();
-    let status = &pod.status.as_ref().unwrap().container_statuses.as_ref().unwrap()[0];
+    let status = &pod
+        .status
+        .as_ref()
+        .unwrap()
+        .container_statuses
+        .as_ref()
+        .unwrap()[0];
     // nginx stops with status 0 on the stop signal, yet the kubelet starts it again.
     assert!(status.restart_count >= 1, "{status:?}");
-    let last = status.last_state.as_ref().unwrap().terminated.as_ref().unwrap();
+    let last = status
+        .last_state
+        .as_ref()
+        .unwrap()
+        .terminated
+        .as_ref()
+        .unwrap();
     assert_eq!(last.exit_code, 0);
 }
