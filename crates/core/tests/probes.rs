@@ -58,3 +58,44 @@ fn probe_status_follows_the_runs() {
         .any(|c| c.type_ == "Ready" && c.status == "False"));
     assert!(c.probe_status("default", "nope").is_empty());
 }
+
+#[test]
+fn a_failed_liveness_probe_restarts_even_under_on_failure() {
+    let mut c = Cluster::with_default_nodes(1);
+    let pod = "apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  restartPolicy: OnFailure
+  containers:
+  - name: web
+    image: nginx
+    livenessProbe:
+      httpGet:
+        path: /healthz
+        port: 80
+      periodSeconds: 3
+      failureThreshold: 1
+";
+    c.create_from_text("pod.yaml", pod).unwrap();
+    c.advance(20_000);
+    let pod = c.api().pods.get("default", "web").unwrap();
+    let status = &pod
+        .status
+        .as_ref()
+        .unwrap()
+        .container_statuses
+        .as_ref()
+        .unwrap()[0];
+    // nginx stops with status 0 on the stop signal, yet the kubelet starts it again.
+    assert!(status.restart_count >= 1, "{status:?}");
+    let last = status
+        .last_state
+        .as_ref()
+        .unwrap()
+        .terminated
+        .as_ref()
+        .unwrap();
+    assert_eq!(last.exit_code, 0);
+}

@@ -12,7 +12,7 @@
 //! ([`super::prober::handlers`]).
 
 use super::prober::handlers::{ExecRun, HttpRun, Target};
-use super::prober::Kill;
+use super::prober::{AfterKill, Kill};
 use super::runtime::{Phase, Slot};
 use super::{Ctx, Kubelet};
 use crate::clock::SimTime;
@@ -122,7 +122,8 @@ impl Kubelet {
             let name = self.container_name(&ctx.uid, i);
             ctx.event("FailedPostStartHook", message, true, Some(&name));
             let grace = self.pods.get(&ctx.uid).map_or(0, |w| w.probes.grace_ms);
-            self.kill(ctx, Slot::App(i), "FailedPostStartHook".into(), grace);
+            let message = "FailedPostStartHook".into();
+            self.kill(ctx, Slot::App(i), message, grace, AfterKill::AsPolicy);
         }
         true
     }
@@ -153,6 +154,7 @@ impl Kubelet {
                 since,
                 signal: Some(ctx.now.plus_ms(ms)),
                 deadline,
+                then: AfterKill::AsPolicy,
             });
         }
         true
@@ -191,7 +193,14 @@ impl Kubelet {
     /// The kubelet kills a running container (killContainer): the `Killing` event with
     /// `message`, the preStop hook, the stop signal, and SIGKILL (exit 137) when
     /// `grace_ms` (less the hook's time, at least 2 s) runs out.
-    pub(super) fn kill(&mut self, ctx: &mut Ctx<'_>, slot: Slot, message: String, grace_ms: u64) {
+    pub(super) fn kill(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        slot: Slot,
+        message: String,
+        grace_ms: u64,
+        then: AfterKill,
+    ) {
         let Slot::App(i) = slot else {
             return;
         };
@@ -208,6 +217,7 @@ impl Kubelet {
             since,
             signal: Some(signal),
             deadline: signal.plus_ms(rest),
+            then,
         };
         let Some(work) = self.pods.get_mut(&ctx.uid) else {
             return;
@@ -254,6 +264,7 @@ impl Kubelet {
                 c.process = None;
             }
             self.exited(ctx, slot, 137, "Error");
+            self.restart_after_kill(ctx, slot, kill.then);
             return;
         }
         if let Some(w) = self.pods.get_mut(&uid) {
@@ -267,6 +278,28 @@ impl Kubelet {
         if self.running_since(&uid, kill.container) != Some(kill.since) {
             if let Some(w) = self.pods.get_mut(&uid) {
                 w.probes.kills.retain(|x| x.container != kill.container);
+            }
+            self.restart_after_kill(ctx, slot, kill.then);
+        }
+    }
+
+    /// A container the kubelet killed for a failed probe is restarted even when it
+    /// exited 0 under restartPolicy OnFailure (it is among the containers to start).
+    fn restart_after_kill(&mut self, ctx: &mut Ctx<'_>, slot: Slot, then: AfterKill) {
+        let Some(work) = self.pods.get(&ctx.uid) else {
+            return;
+        };
+        if then != AfterKill::Restart
+            || work.terminating.is_some()
+            || work.restart_policy == crate::model::RestartPolicy::Never
+        {
+            return;
+        }
+        let now = ctx.now;
+        if let Some(c) = self.work(&ctx.uid, slot) {
+            if matches!(c.phase, Phase::Terminated { .. }) && !c.restart_pending {
+                c.restart_pending = true;
+                c.due = Some(now.plus_ms(1000));
             }
         }
     }

@@ -241,6 +241,18 @@ pub(crate) struct Kill {
     pub(crate) since: SimTime,
     pub(crate) signal: Option<SimTime>,
     pub(crate) deadline: SimTime,
+    /// What follows once it has stopped.
+    #[serde(default)]
+    pub(crate) then: AfterKill,
+}
+
+/// What follows a kill: a restart whatever the exit status (a failed liveness or
+/// startup probe, unless restartPolicy is Never), or what restartPolicy says of it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) enum AfterKill {
+    Restart,
+    #[default]
+    AsPolicy,
 }
 
 /// A pod's probes, hooks and kills: what the prober and the hook runner keep.
@@ -545,7 +557,7 @@ impl Kubelet {
                 ", will be restarted"
             };
             let message = format!("Container {name} failed {} probe{restart}", kind.word());
-            self.kill(ctx, Slot::App(i), message, grace);
+            self.kill(ctx, Slot::App(i), message, grace, AfterKill::Restart);
         }
     }
 
