@@ -9,6 +9,7 @@ use crate::common::{
 };
 use podlab_core::clock::SimTime;
 use podlab_core::kubectl::printers;
+use podlab_core::kubelet::ProbeResult;
 use podlab_core::model::{Node, Pod};
 use podlab_core::scheduler::{Decision, FilterOutcome};
 use podlab_core::Cluster;
@@ -239,6 +240,7 @@ fn pod_inspector(app: &Ctx, key: &str) -> Html {
             { queue_section(app, key) }
             { for app.cluster.decision(key).map(|d| decision_table(d, app)) }
             { containers_section(pod) }
+            { probes_section(app, key) }
             { conditions_section(pod) }
             { env_section(app, pod) }
             { volumes_section(pod) }
@@ -357,6 +359,68 @@ fn conditions<'a>(
     section(
         "Conditions",
         table("conditions", &["Type", "Status", "Reason", "Message"], rows),
+    )
+}
+
+/// Each probe of each container, as the kubelet's prober keeps it: the last result,
+/// the consecutive successes or failures, and when it runs next.
+fn probes_section(app: &Ctx, key: &str) -> Html {
+    let Some((ns, name)) = key.split_once('/') else {
+        return Html::default();
+    };
+    let probes = app.cluster.probe_status(ns, name);
+    if probes.is_empty() {
+        return Html::default();
+    }
+    let now = app.cluster.now();
+    let rows = probes.iter().map(|p| {
+        let (class, last) = match &p.last {
+            None => ("", "not run yet".to_string()),
+            Some(ProbeResult::Success) => ("pass", "success".to_string()),
+            Some(ProbeResult::Warning(w)) => ("pass", format!("success (warning: {w})")),
+            Some(ProbeResult::Failure(why)) => ("fail", format!("failure: {}", why.trim_end())),
+        };
+        let streak = match (p.successes, p.failures) {
+            (0, 0) => String::new(),
+            (s, 0) => format!("{s} ok in a row"),
+            (_, f) => format!("{f} failed in a row"),
+        };
+        let next = match p.next {
+            Some(t) if t.0 > now.0 => format!("in {}s", (t.0 - now.0).div_ceil(1000)),
+            Some(_) => "now".to_string(),
+            None => "on hold".to_string(),
+        };
+        let outcome = match p.result {
+            Some(true) => "passing",
+            Some(false) => "failing",
+            None => "unknown",
+        };
+        (
+            format!("{}/{}", p.container, p.kind.title().to_lowercase()),
+            vec![
+                text(p.container.clone()),
+                text(p.kind.title().to_string()),
+                html! { <span class={classes!("probe-last", class)} data-probe-last="">{ last }</span> },
+                text(streak),
+                text(outcome.to_string()),
+                text(next),
+            ],
+        )
+    });
+    section(
+        "Probes",
+        table(
+            "probes",
+            &[
+                "Container",
+                "Probe",
+                "Last result",
+                "Streak",
+                "Acted on",
+                "Next run",
+            ],
+            rows,
+        ),
     )
 }
 

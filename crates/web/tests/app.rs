@@ -949,3 +949,33 @@ async fn a_running_pod_that_is_not_ready_shows_so() {
     .await;
     attribute_is(&root, "[data-pod='default/flaky']", "data-ready", "1/2").await;
 }
+
+/// The inspector shows each probe as the prober keeps it, and a failing readiness probe
+/// makes the pod's chip not ready.
+#[wasm_bindgen_test]
+async fn the_inspector_shows_probe_results() {
+    let root = mount().await;
+    apply(
+        &root,
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: probed\nspec:\n  containers:\n  - name: web\n    image: nginx\n    readinessProbe:\n      httpGet:\n        path: /ready\n        port: 80\n      periodSeconds: 2\n    livenessProbe:\n      tcpSocket:\n        port: 80\n      periodSeconds: 2\n",
+    )
+    .await;
+    speed_up(&root).await;
+    find(&root, "[data-table='probes'] [data-row='web/liveness']").await;
+    text_has(
+        &root,
+        "[data-table='probes'] [data-row='web/readiness'] [data-probe-last]",
+        "failure: HTTP probe failed with statuscode: 404",
+    )
+    .await;
+    text_has(
+        &root,
+        "[data-table='probes'] [data-row='web/liveness'] [data-probe-last]",
+        "success",
+    )
+    .await;
+    attribute_when(&root, "[data-pod='default/probed']", "class", |c| {
+        c.contains("not-ready")
+    })
+    .await;
+}
