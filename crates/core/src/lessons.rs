@@ -21,6 +21,14 @@ pub enum Check {
     },
     /// The pod exists and is not bound to any node.
     PodPending { pod: &'static str },
+    /// The pod is Running but not Ready (a readiness probe fails).
+    PodNotReady { pod: &'static str },
+    /// The pod's container has been restarted at least this often.
+    Restarted {
+        pod: &'static str,
+        container: &'static str,
+        at_least: i32,
+    },
     /// A Service of this name and type exists.
     Service {
         name: &'static str,
@@ -87,6 +95,9 @@ const WITH_TOLERATION: &str = include_str!("../lessons/tolerate-equal.yaml");
 const REDIS: &str = include_str!("../lessons/redis.yaml");
 const AMBASSADOR: &str = include_str!("../lessons/ambassador.yaml");
 const ADAPTER: &str = include_str!("../lessons/adapter.yaml");
+// The Kubernetes docs' probe examples (Configure Liveness, Readiness and Startup Probes).
+const LIVENESS_EXEC: &str = include_str!("../lessons/liveness-exec.yaml");
+const READINESS_HTTP: &str = include_str!("../lessons/readiness-http.yaml");
 
 const TEA_FIELDREF: &str = "apiVersion: v1
 kind: Pod
@@ -131,7 +142,7 @@ fn expose_demo_web(text: &'static str) -> Step {
     }
 }
 
-/// Every lesson, in the chapter's order.
+/// Every lesson: the chapter's, in its order, then the ones that follow it.
 pub fn lessons() -> Vec<Lesson> {
     vec![
         Lesson {
@@ -296,6 +307,52 @@ pub fn lessons() -> Vec<Lesson> {
                 },
             ],
         },
+        Lesson {
+            id: "probes",
+            title: "Probes: liveness and readiness",
+            intro: "The kubelet probes containers. A failing liveness probe gets the container restarted; a failing readiness probe takes the pod out of its Services' endpoints until it passes. These are the Kubernetes docs' own examples.",
+            steps: vec![
+                create_running(
+                    "Create the docs' liveness-exec pod: it creates /tmp/healthy, removes it after 30 seconds, and its liveness probe runs `cat /tmp/healthy` every 5 seconds.",
+                    LIVENESS_EXEC,
+                    "liveness-exec",
+                ),
+                Step {
+                    text: "From about 35 seconds the probe fails; after three failures the kubelet kills the container (busybox's shell ignores SIGTERM, so it is killed when the 30 s grace period ends) and restarts it. Let the clock run, and read the Unhealthy and Killing events.",
+                    manifest: None,
+                    command: Some("kubectl describe pod liveness-exec"),
+                    check: Check::Restarted {
+                        pod: "liveness-exec",
+                        container: "liveness",
+                        at_least: 1,
+                    },
+                },
+                Step {
+                    text: "An nginx pod whose readiness probe asks for /ready, which nginx does not serve (404): it runs, but stays 0/1 ready.",
+                    manifest: Some(READINESS_HTTP),
+                    command: Some("kubectl create -f pod.yaml"),
+                    check: Check::PodNotReady { pod: "web-ready" },
+                },
+                Step {
+                    text: "Expose it: the Service's EndpointSlice lists the pod as not ready, and the NodePort refuses connections while no endpoint is ready (kubectl get endpointslices shows it).",
+                    manifest: None,
+                    command: Some("kubectl expose pod web-ready --type=NodePort --port=80"),
+                    check: Check::Service {
+                        name: "web-ready",
+                        type_: "NodePort",
+                    },
+                },
+                Step {
+                    text: "Create the page the probe asks for: the next probe passes, the pod turns 1/1 ready, and the Service sends traffic to it. Browse the NodePort.",
+                    manifest: None,
+                    command: Some("kubectl exec web-ready -- sh -c 'echo ready > /usr/share/nginx/html/ready'"),
+                    check: Check::ServedThroughNodePort {
+                        service: "web-ready",
+                        contains: "Welcome to nginx!",
+                    },
+                },
+            ],
+        },
     ]
 }
 
@@ -363,6 +420,27 @@ pub fn check(cluster: &Cluster, check: &Check) -> bool {
                 .and_then(|s| s.node_name)
                 .is_none_or(|n| n.is_empty())
         }),
+        Check::PodNotReady { pod: name } => {
+            pod(cluster, name).and_then(|p| p.status).is_some_and(|s| {
+                s.phase.as_deref() == Some("Running")
+                    && !s
+                        .conditions
+                        .iter()
+                        .flatten()
+                        .any(|c| c.type_ == "Ready" && c.status == "True")
+            })
+        }
+        Check::Restarted {
+            pod: name,
+            container,
+            at_least,
+        } => pod(cluster, name)
+            .and_then(|p| p.status)
+            .and_then(|s| s.container_statuses)
+            .is_some_and(|cs| {
+                cs.iter()
+                    .any(|c| c.name == *container && c.restart_count >= *at_least)
+            }),
         Check::Service { name, type_ } => cluster
             .api()
             .services
@@ -426,6 +504,30 @@ mod tests {
 
     /// Every lesson, done as written (manifest into the editor file, command in the
     /// terminal), ticks every check in order.
+    /// The probes lesson: the Service refuses traffic while its pod is not ready, and
+    /// serves it once the readiness probe passes.
+    #[test]
+    fn the_probes_lesson_gates_traffic_on_readiness() {
+        let lesson = lessons().into_iter().find(|l| l.id == "probes").unwrap();
+        let mut c = reset();
+        let mut session = crate::Session::new("k8s-master-01");
+        for step in &lesson.steps[2..4] {
+            if let Some(m) = step.manifest {
+                let _ = c.put_node_file("k8s-master-01", "/home/k8s/pod.yaml", m.as_bytes());
+            }
+            c.terminal(&mut session, step.command.unwrap());
+            c.advance(30_000);
+        }
+        let last = &lesson.steps[4];
+        assert!(!check(&c, &last.check), "served before the pod is ready");
+        c.terminal(&mut session, last.command.unwrap());
+        c.advance(3_000);
+        assert!(
+            check(&c, &last.check),
+            "served once the readiness probe passed"
+        );
+    }
+
     #[test]
     fn every_lesson_can_be_completed_as_written() {
         for lesson in lessons() {
