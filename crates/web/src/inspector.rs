@@ -725,7 +725,7 @@ fn capacity(node: &Node) -> Html {
     )
 }
 
-/// "Why here?": plugins × nodes, with each filter's verdict, each score and the total.
+/// "Why here?" (or, for a pod no node took, "Why not scheduled?"): plugins × nodes, with each filter's verdict, each score and the total.
 fn decision_table(d: &Decision, app: &Ctx) -> Html {
     let filters: Vec<&str> = d.filter_plugins.iter().map(|p| p.as_ref()).collect();
     let scores: Vec<&str> = d.score_plugins().collect();
@@ -733,7 +733,7 @@ fn decision_table(d: &Decision, app: &Ctx) -> Html {
     let every = app.cluster.sampling() == podlab_core::scheduler::Sampling::Exhaustive;
     html! {
         <section class="decision" data-decision="">
-            <h3>{"Why here?"}</h3>
+            <h3>{ if d.chosen.is_some() { "Why here?" } else { "Why not scheduled?" } }</h3>
             <p class="counts">{ format!("{} nodes, {} evaluated, {} feasible", d.total_nodes, d.evaluated, d.feasible) }</p>
             <p class="sampling">
                 <button data-action="evaluate-every-node" aria-pressed={every.to_string()}
@@ -742,6 +742,7 @@ fn decision_table(d: &Decision, app: &Ctx) -> Html {
                     { if every { "Evaluating every node" } else { "Evaluate every node" } }
                 </button>
             </p>
+            <div class="table-scroll">
             <table>
                 <thead><tr>
                     <th>{"Plugin"}</th>
@@ -782,6 +783,7 @@ fn decision_table(d: &Decision, app: &Ctx) -> Html {
                 </tr>
                 </tbody>
             </table>
+            </div>
             { for d.failure.as_ref().map(|f| html! { <p class="failure">{ f }</p> }) }
         </section>
     }

@@ -979,3 +979,17 @@ async fn the_inspector_shows_probe_results() {
     })
     .await;
 }
+
+/// A pod no node takes: its decision is titled as such, not "Why here?", and the table
+/// scrolls sideways under its plugin names.
+#[wasm_bindgen_test]
+async fn an_unschedulable_pods_decision_says_why_not() {
+    let root = mount().await;
+    apply(
+        &root,
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: nowhere\nspec:\n  nodeSelector:\n    disk: none\n  containers:\n  - name: c\n    image: nginx\n",
+    )
+    .await;
+    text_is(&root, "[data-decision] h3", "Why not scheduled?").await;
+    find(&root, "[data-decision] .table-scroll table").await;
+}
