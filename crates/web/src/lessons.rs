@@ -113,7 +113,7 @@ fn lessons_panel(props: &LessonsProps) -> Html {
         <section class="lessons" data-lessons="" data-open-lesson={lesson.id} aria-label="Lesson">
             <header>
                 <h2>{ lesson.title }</h2>
-                <span class="progress" data-progress="">{ format!("{done}/{}", lesson.steps.len()) }</span>
+                <span class="progress" data-progress="" aria-live="polite">{ format!("{done}/{}", lesson.steps.len()) }</span>
             </header>
             <p>{ lesson.intro }</p>
             <ol>

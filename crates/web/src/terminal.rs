@@ -8,6 +8,7 @@ use crate::common::{keys, Outcome};
 use podlab_core::share::EditorFile;
 use podlab_core::shell::Stream;
 use podlab_core::{Cluster, Session};
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// Where the terminal logs in, and the home directory that holds the editor's files.
@@ -235,10 +236,14 @@ fn screen(props: &ScreenProps) -> Html {
             e.prevent_default();
             Some(Msg::History(1))
         }
-        // Tab completes; Shift+Tab still moves the focus out (no keyboard trap).
+        // Tab completes what is typed; on an empty line Tab moves the focus on, and
+        // Shift+Tab always moves it back (no keyboard trap).
         "Tab" if !e.shift_key() => {
-            e.prevent_default();
-            Some(Msg::Complete)
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            (!input.value().is_empty()).then(|| {
+                e.prevent_default();
+                Msg::Complete
+            })
         }
         // Ctrl-C interrupts, unless text is selected to be copied.
         "c" if e.ctrl_key() => {
@@ -254,8 +259,8 @@ fn screen(props: &ScreenProps) -> Html {
     });
     html! {
         <section class="terminal" data-terminal="" aria-label="Terminal">
-            <div class="pane-title"><span>{"Terminal"}</span><span class="hint">{"kubectl · ssh NODE · sudo -i · Tab completes (Shift+Tab leaves) · ↑/↓ history · clear"}</span></div>
-            <div class="screen" data-terminal-screen="">
+            <div class="pane-title"><span>{"Terminal"}</span><span class="hint">{"kubectl · ssh NODE · sudo -i · Tab completes (on an empty line it leaves) · ↑/↓ history · clear"}</span></div>
+            <div class="screen" data-terminal-screen="" role="log" aria-live="polite" onmouseup={focus_input_unless_selecting()}>
                 { for props.entries.iter().map(|e| html! {
                     <div class="entry" data-terminal-entry="">
                         <div class="prompt-line"><span class="prompt">{ &e.prompt }</span>{ &e.command }</div>
@@ -277,6 +282,35 @@ fn screen(props: &ScreenProps) -> Html {
             </div>
         </section>
     }
+}
+
+/// A click on the terminal's output puts the focus in its input line (so Ctrl-C reaches
+/// a follower at once), unless the click selected text to copy.
+fn focus_input_unless_selecting() -> Callback<MouseEvent> {
+    Callback::from(|_: MouseEvent| {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let selecting = window
+            .get_selection()
+            .ok()
+            .flatten()
+            .is_some_and(|s| !s.is_collapsed());
+        if selecting {
+            return;
+        }
+        let input = window
+            .document()
+            .and_then(|d| {
+                d.query_selector("input[data-terminal-input]")
+                    .ok()
+                    .flatten()
+            })
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(input) = input {
+            let _ = input.focus();
+        }
+    })
 }
 
 /// Puts the editor's files in the home directory on the control plane, each only when

@@ -993,3 +993,48 @@ async fn an_unschedulable_pods_decision_says_why_not() {
     text_is(&root, "[data-decision] h3", "Why not scheduled?").await;
     find(&root, "[data-decision] .table-scroll table").await;
 }
+
+/// Tab completes what is typed in the terminal; on an empty line it is not taken, so the
+/// focus can move on. A click on the output puts the focus in the input line. The
+/// output is a polite live region.
+#[wasm_bindgen_test]
+async fn the_terminal_lets_tab_leave_and_a_click_focus_it() {
+    let root = mount().await;
+    let input: web_sys::HtmlInputElement = find(&root, "input[data-terminal-input]")
+        .await
+        .dyn_into()
+        .unwrap();
+    // A Tab on an empty line is left to the browser (not prevented).
+    let tab = |target: &web_sys::HtmlInputElement| {
+        let init = web_sys::KeyboardEventInit::new();
+        init.set_key("Tab");
+        init.set_bubbles(true);
+        init.set_cancelable(true);
+        let event =
+            web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+        target.dispatch_event(&event).unwrap();
+        event.default_prevented()
+    };
+    assert!(!tab(&input), "Tab on an empty line must not be taken");
+    type_into(&root, "input[data-terminal-input]", "kubectl descr").await;
+    assert!(tab(&input), "Tab on a typed line completes");
+    wait_for("the completion", || {
+        (input.value() == "kubectl describe ").then_some(())
+    })
+    .await;
+    let screen = find(&root, "[data-terminal-screen]").await;
+    assert_eq!(screen.get_attribute("aria-live").as_deref(), Some("polite"));
+    input.blur().unwrap();
+    let init = web_sys::MouseEventInit::new();
+    init.set_bubbles(true);
+    screen
+        .dispatch_event(
+            &web_sys::MouseEvent::new_with_mouse_event_init_dict("mouseup", &init).unwrap(),
+        )
+        .unwrap();
+    wait_for("the input to have the focus", || {
+        let active = document().active_element()?;
+        (active.get_attribute("data-terminal-input").is_some()).then_some(())
+    })
+    .await;
+}
