@@ -229,6 +229,10 @@ pub struct ApiServer {
     /// cares about new pods compares it with what it saw last.
     #[serde(skip)]
     pods_created: u64,
+    /// Writes to pods and to nodes since this API server started (not saved): the
+    /// kubelet looks for gone and newly bound pods only when one of them moved.
+    #[serde(skip)]
+    writes: (u64, u64),
 }
 
 impl ApiServer {
@@ -249,6 +253,7 @@ impl ApiServer {
             watch_cache: Default::default(),
             event_index: Default::default(),
             pods_created: 0,
+            writes: (0, 0),
         };
         for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
             let namespace = Namespace {
@@ -377,6 +382,11 @@ impl ApiServer {
     /// resource the object as it is now in the watch cache (call it before removing
     /// a deleted object).
     fn changed(&mut self, change: ChangeType, resource: &'static str, namespace: &str, name: &str) {
+        match resource {
+            "pods" => self.writes.0 += 1,
+            "nodes" => self.writes.1 += 1,
+            _ => {}
+        }
         if self.watch_cache.watches(resource) {
             if let Some(object) = self.object(resource, namespace, name) {
                 let object = object.to_owned();
@@ -659,6 +669,12 @@ impl ApiServer {
 
     /// Creates a pod: admission defaults, validation, then the store.
     /// Pods created since this API server started (or was restored).
+    /// Writes to pods and to nodes since this server started (any change: created,
+    /// modified, deleted). Equal counts mean no pod or node changed in between.
+    pub(crate) fn pod_and_node_writes(&self) -> (u64, u64) {
+        self.writes
+    }
+
     pub fn pods_created(&self) -> u64 {
         self.pods_created
     }

@@ -78,6 +78,9 @@ pub struct Kubelet {
     pub fs: Filesystems,
     /// kube-proxy's round-robin position per Service.
     rr: Keyed<String, u64>,
+    /// The API server's pod and node write counts when the pod workers last looked for
+    /// gone and newly bound pods (not saved): unchanged counts, nothing to find.
+    scanned: Option<(u64, u64)>,
 }
 
 /// The kubelet as snapshots have always written it: one map per field of
@@ -172,6 +175,7 @@ impl<'de> Deserialize<'de> for Kubelet {
             nodes,
             fs: w.fs,
             rr: w.rr,
+            scanned: None,
         })
     }
 }
@@ -264,6 +268,8 @@ impl Kubelet {
         if running != self.is_stopped(node) {
             return false;
         }
+        // Pods bound to this node are admitted, or not, from now on: look again.
+        self.scanned = None;
         let n = self
             .nodes
             .get_or_insert_with(node.to_string(), Default::default);

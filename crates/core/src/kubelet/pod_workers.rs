@@ -114,18 +114,26 @@ impl Kubelet {
     /// Brings every bound pod's containers up to `now`. Returns whether anything changed.
     pub fn sync(&mut self, api: &mut ApiServer, git: &mut Remotes, now: SimTime) -> bool {
         let mut changed = false;
+        // Gone and newly bound pods can only be found after a pod or a node was written
+        // (or a kubelet started or stopped): without one, both lookups are skipped.
+        let writes = api.pod_and_node_writes();
+        let rescan = self.scanned != Some(writes);
+        self.scanned = Some(writes);
         // Pods gone from the API server: their containers and volumes go too.
-        let gone: Vec<String> = self
-            .pods
-            .iter()
-            .filter(|(uid, w)| {
-                api.pods
-                    .get(&w.namespace, &w.name)
-                    .and_then(|p| p.metadata.uid.as_ref())
-                    != Some(*uid)
-            })
-            .map(|(uid, _)| uid.clone())
-            .collect();
+        let gone: Vec<String> = if rescan {
+            self.pods
+                .iter()
+                .filter(|(uid, w)| {
+                    api.pods
+                        .get(&w.namespace, &w.name)
+                        .and_then(|p| p.metadata.uid.as_ref())
+                        != Some(*uid)
+                })
+                .map(|(uid, _)| uid.clone())
+                .collect()
+        } else {
+            Vec::new()
+        };
         for uid in gone {
             self.pods.remove(&uid);
             for prefix in volumes::pod_prefixes(&uid) {
@@ -148,6 +156,7 @@ impl Kubelet {
         let mut todo: Vec<(String, String, String)> = api
             .pods
             .list()
+            .take_while(|_| rescan)
             .filter(|p| {
                 p.spec
                     .as_ref()
