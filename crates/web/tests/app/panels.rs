@@ -1,0 +1,165 @@
+//! Component tests of the panels' navigation and status: the inspector's way back, the
+//! notice, the not-ready chip, probe results, the decision's title and the terminal's
+//! keyboard behaviour.
+
+use super::common::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+/// The inspector has a way back to the lessons: its close control, Escape inside it or
+/// in the cluster view, and a close control when the selected pod is gone.
+#[wasm_bindgen_test]
+async fn the_inspector_closes_back_to_the_lessons() {
+    let root = mount().await;
+    apply(
+        &root,
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: web\n    image: nginx\n",
+    )
+    .await;
+    find(&root, "[data-inspect='default/web']").await;
+    click(&root, "button[data-action='close-inspector']").await;
+    gone(&root, "[data-inspect]").await;
+    find(&root, "[data-lessons]").await;
+    // Escape inside the inspector.
+    click(&root, "[data-pod='default/web']").await;
+    let delete = find(
+        &root,
+        "[data-inspect='default/web'] button[data-action='delete']",
+    )
+    .await;
+    press(&delete, "Escape", false);
+    gone(&root, "[data-inspect]").await;
+    // Escape on a chip in the cluster view.
+    click(&root, "[data-pod='default/web']").await;
+    find(&root, "[data-inspect='default/web']").await;
+    let chip = find(&root, "[data-pod='default/web']").await;
+    press(&chip, "Escape", false);
+    gone(&root, "[data-inspect]").await;
+    // A pod that is gone leaves a note with the way back, not a dead end.
+    click(&root, "[data-pod='default/web']").await;
+    terminal(&root, "kubectl delete pod web --now").await;
+    speed_up(&root).await;
+    text_has(&root, ".inspector", "default/web no longer exists.").await;
+    click(&root, "button[data-action='close-inspector']").await;
+    find(&root, "[data-lessons]").await;
+}
+
+/// The notice can be dismissed; paused shows as Paused beside the clock.
+#[wasm_bindgen_test]
+async fn the_notice_can_be_dismissed_and_paused_is_shown() {
+    // A saved workspace that cannot be read leaves a notice saying so.
+    let root = mount_saved(Some("{not json")).await;
+    find(&root, "[data-notice]").await;
+    click(&root, "[data-notice] button[data-action='dismiss-notice']").await;
+    gone(&root, "[data-notice]").await;
+    pause(&root).await;
+    text_is(&root, "[data-paused]", "Paused").await;
+    click(&root, "button[data-action='play']").await;
+    gone(&root, "[data-paused]").await;
+}
+
+/// A running pod that is not Ready shows so on its chip: one of its containers failed.
+#[wasm_bindgen_test]
+async fn a_running_pod_that_is_not_ready_shows_so() {
+    let root = mount().await;
+    apply(
+        &root,
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: flaky\nspec:\n  restartPolicy: Never\n  containers:\n  - name: ok\n    image: nginx\n  - name: crash\n    image: busybox\n    command: ['sh', '-c', 'sleep 1; exit 1']\n",
+    )
+    .await;
+    speed_up(&root).await;
+    attribute_when(&root, "[data-pod='default/flaky']", "class", |c| {
+        c.contains("not-ready")
+    })
+    .await;
+    attribute_is(&root, "[data-pod='default/flaky']", "data-ready", "1/2").await;
+}
+
+/// The inspector shows each probe as the prober keeps it, and a failing readiness probe
+/// makes the pod's chip not ready.
+#[wasm_bindgen_test]
+async fn the_inspector_shows_probe_results() {
+    let root = mount().await;
+    apply(
+        &root,
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: probed\nspec:\n  containers:\n  - name: web\n    image: nginx\n    readinessProbe:\n      httpGet:\n        path: /ready\n        port: 80\n      periodSeconds: 2\n    livenessProbe:\n      tcpSocket:\n        port: 80\n      periodSeconds: 2\n",
+    )
+    .await;
+    speed_up(&root).await;
+    find(&root, "[data-table='probes'] [data-row='web/liveness']").await;
+    text_has(
+        &root,
+        "[data-table='probes'] [data-row='web/readiness'] [data-probe-last]",
+        "failure: HTTP probe failed with statuscode: 404",
+    )
+    .await;
+    text_has(
+        &root,
+        "[data-table='probes'] [data-row='web/liveness'] [data-probe-last]",
+        "success",
+    )
+    .await;
+    attribute_when(&root, "[data-pod='default/probed']", "class", |c| {
+        c.contains("not-ready")
+    })
+    .await;
+}
+
+/// A pod no node takes: its decision is titled as such, not "Why here?", and the table
+/// scrolls sideways under its plugin names.
+#[wasm_bindgen_test]
+async fn an_unschedulable_pods_decision_says_why_not() {
+    let root = mount().await;
+    apply(
+        &root,
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: nowhere\nspec:\n  nodeSelector:\n    disk: none\n  containers:\n  - name: c\n    image: nginx\n",
+    )
+    .await;
+    text_is(&root, "[data-decision] h3", "Why not scheduled?").await;
+    find(&root, "[data-decision] .table-scroll table").await;
+}
+
+/// Tab completes what is typed in the terminal; on an empty line it is not taken, so the
+/// focus can move on. A click on the output puts the focus in the input line. The
+/// output is a polite live region.
+#[wasm_bindgen_test]
+async fn the_terminal_lets_tab_leave_and_a_click_focus_it() {
+    let root = mount().await;
+    let input: web_sys::HtmlInputElement = find(&root, "input[data-terminal-input]")
+        .await
+        .dyn_into()
+        .unwrap();
+    // A Tab on an empty line is left to the browser (not prevented).
+    let tab = |target: &web_sys::HtmlInputElement| {
+        let init = web_sys::KeyboardEventInit::new();
+        init.set_key("Tab");
+        init.set_bubbles(true);
+        init.set_cancelable(true);
+        let event =
+            web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+        target.dispatch_event(&event).unwrap();
+        event.default_prevented()
+    };
+    assert!(!tab(&input), "Tab on an empty line must not be taken");
+    type_into(&root, "input[data-terminal-input]", "kubectl descr").await;
+    assert!(tab(&input), "Tab on a typed line completes");
+    wait_for("the completion", || {
+        (input.value() == "kubectl describe ").then_some(())
+    })
+    .await;
+    let screen = find(&root, "[data-terminal-screen]").await;
+    assert_eq!(screen.get_attribute("aria-live").as_deref(), Some("polite"));
+    input.blur().unwrap();
+    let init = web_sys::MouseEventInit::new();
+    init.set_bubbles(true);
+    screen
+        .dispatch_event(
+            &web_sys::MouseEvent::new_with_mouse_event_init_dict("mouseup", &init).unwrap(),
+        )
+        .unwrap();
+    wait_for("the input to have the focus", || {
+        let active = document().active_element()?;
+        (active.get_attribute("data-terminal-input").is_some()).then_some(())
+    })
+    .await;
+}
