@@ -331,10 +331,11 @@ async fn ticks_and_applies_are_measured() {
     perf.clear_measures();
     perf.clear_marks_with_mark_name("podlab:first-render");
     let root = mount().await;
-    assert!(
-        perf.get_entries_by_name("podlab:first-render").length() >= 1,
-        "the first render is marked"
-    );
+    // The mark is set once the first render is on the page (the app's `rendered`).
+    wait_for("the first render's mark", || {
+        (perf.get_entries_by_name("podlab:first-render").length() >= 1).then_some(())
+    })
+    .await;
     apply(&root, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: timed\nspec:\n  containers:\n  - name: web\n    image: nginx\n").await;
     assert_eq!(perf.get_entries_by_name("podlab:apply").length(), 1);
     // A tick comes every 200 ms.
