@@ -720,3 +720,35 @@ async fn the_inspector_closes_back_to_the_lessons() {
     .await;
     s.finish().await;
 }
+
+/// The three nodes sit side by side in the default layout, also once the cluster pane
+/// scrolls (a scrollbar used to drop a column and hide k8s-worker-02 below the fold),
+/// and a long taint stays inside its card.
+#[tokio::test(flavor = "multi_thread")]
+async fn three_nodes_side_by_side() {
+    let s = Session::open("node-grid").await;
+    let input = s.wait_for("input[data-terminal-input]").await;
+    input
+        .send_keys("kubectl taint nodes k8s-worker-02 a-rather-long-taint-key.example.com/with-a-path=and-a-long-value:NoSchedule\n")
+        .await
+        .unwrap();
+    s.wait_for("[data-node='k8s-worker-02'] [data-taint]").await;
+    let (same_row, inside) = {
+        let v = s
+            .client
+            .execute(
+                "const tops = ['k8s-master-01','k8s-worker-01','k8s-worker-02'].map(n => document.querySelector(`[data-node='${n}']`).getBoundingClientRect().top); \
+                 const card = document.querySelector(\"[data-node='k8s-worker-02']\").getBoundingClientRect(); \
+                 const taint = document.querySelector(\"[data-node='k8s-worker-02'] [data-taint]\").getBoundingClientRect(); \
+                 return [tops.every(t => Math.abs(t - tops[0]) < 1), taint.right <= card.right + 0.5];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        (v[0].as_bool(), v[1].as_bool())
+    };
+    s.screenshot("three-nodes-side-by-side").await;
+    assert_eq!(same_row, Some(true), "the three node cards share one row");
+    assert_eq!(inside, Some(true), "the long taint stays inside its card");
+    s.finish().await;
+}
