@@ -79,17 +79,9 @@ impl ApiServer {
         uids: Uids,
     ) -> Result<&EndpointSlice, ApiError> {
         self.prepare_namespaced("EndpointSlice", &mut slice.metadata)?;
-        defaults(&mut slice);
         // PrepareForCreate: the first generation.
         slice.metadata.generation = Some(1);
-        let causes = validate(&slice);
-        if !causes.is_empty() {
-            return Err(ApiError::Invalid {
-                kind: "EndpointSlice.discovery.k8s.io",
-                name: key_of(&slice.metadata).1,
-                causes,
-            });
-        }
+        defaulted_and_valid(&mut slice)?;
         self.insert_with(
             |a| &mut a.endpoint_slices,
             "endpointslices",
@@ -104,15 +96,7 @@ impl ApiServer {
         &mut self,
         mut slice: EndpointSlice,
     ) -> Result<&EndpointSlice, ApiError> {
-        defaults(&mut slice);
-        let causes = validate(&slice);
-        if !causes.is_empty() {
-            return Err(ApiError::Invalid {
-                kind: "EndpointSlice.discovery.k8s.io",
-                name: key_of(&slice.metadata).1,
-                causes,
-            });
-        }
+        defaulted_and_valid(&mut slice)?;
         // PrepareForUpdate: a new generation when anything but the metadata, or the
         // labels, changed.
         let (ns, name) = key_of(&slice.metadata);
@@ -139,6 +123,20 @@ impl ApiServer {
             name,
         )
     }
+}
+
+/// The API server's defaults, then its validation of a slice being written.
+fn defaulted_and_valid(slice: &mut EndpointSlice) -> Result<(), ApiError> {
+    defaults(slice);
+    let causes = validate(slice);
+    if causes.is_empty() {
+        return Ok(());
+    }
+    Err(ApiError::Invalid {
+        kind: "EndpointSlice.discovery.k8s.io",
+        name: key_of(&slice.metadata).1,
+        causes,
+    })
 }
 
 #[cfg(test)]

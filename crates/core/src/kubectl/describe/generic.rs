@@ -19,20 +19,7 @@ const SKIP: &[&str] = &[
 /// `kubectl describe` of an object without a describer of its own.
 pub fn generic(object: ObjectRef<'_>, object_events: &[&Event], now: SimTime) -> String {
     let mut w = Writer::new();
-    let meta = object.metadata();
-    w.write(
-        0,
-        &format!("Name:\t{}\n", meta.name.as_deref().unwrap_or_default()),
-    );
-    w.write(
-        0,
-        &format!(
-            "Namespace:\t{}\n",
-            meta.namespace.as_deref().unwrap_or_default()
-        ),
-    );
-    labels(&mut w, "Labels", meta.labels.as_ref());
-    annotations(&mut w, meta.annotations.as_ref());
+    object_header(&mut w, object.metadata());
     if let Value::Object(content) = object.to_json() {
         content_lines(&mut w, 0, &content, "");
     }

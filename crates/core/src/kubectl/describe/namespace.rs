@@ -47,20 +47,7 @@ pub fn namespace(ns: &Namespace) -> String {
 /// `kubectl describe endpoints`: each subset's ready and not-ready addresses and ports.
 pub fn endpoints(ep: &Endpoints, ep_events: &[&Event], now: SimTime) -> String {
     let mut w = Writer::new();
-    let meta = &ep.metadata;
-    w.write(
-        0,
-        &format!("Name:\t{}\n", meta.name.as_deref().unwrap_or_default()),
-    );
-    w.write(
-        0,
-        &format!(
-            "Namespace:\t{}\n",
-            meta.namespace.as_deref().unwrap_or_default()
-        ),
-    );
-    labels(&mut w, "Labels", meta.labels.as_ref());
-    annotations(&mut w, meta.annotations.as_ref());
+    object_header(&mut w, &ep.metadata);
     w.write(0, "Subsets:\n");
     for subset in ep.subsets.iter().flatten() {
         let ips = |addresses: Option<&Vec<k8s_openapi::api::core::v1::EndpointAddress>>| {

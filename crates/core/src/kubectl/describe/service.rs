@@ -4,7 +4,6 @@
 use super::writer::*;
 use crate::clock::SimTime;
 use crate::model::ports::Protocol;
-use crate::model::ResourceExt;
 use crate::model::{EndpointSlice, Event};
 
 /// `kubectl describe service` (describeService): each port's Endpoints line from the
@@ -18,10 +17,7 @@ pub fn service(
     use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
     let mut w = Writer::new();
     let spec = svc.spec.clone().unwrap_or_default();
-    w.write(0, &format!("Name:\t{}\n", svc.name_any()));
-    w.write(0, &format!("Namespace:\t{}\n", svc.namespace_any()));
-    labels(&mut w, "Labels", Some(svc.labels()));
-    annotations(&mut w, svc.metadata.annotations.as_ref());
+    object_header(&mut w, &svc.metadata);
     let selector = spec
         .selector
         .as_ref()
@@ -114,26 +110,17 @@ pub fn endpoint_slices(slices: &[&EndpointSlice], port_name: &str) -> String {
     };
     for s in slices {
         let ports = s.ports.as_deref().unwrap_or_default();
-        if ports.is_empty() {
-            // Headless services may have no ports.
-            for e in &s.endpoints {
-                if list.len() == MAX {
-                    more = true;
-                }
-                if !ready(e) {
-                    continue;
-                }
-                if !more {
-                    list.push(e.addresses.first().cloned().unwrap_or_default());
-                }
-                count += 1;
-            }
-            continue;
-        }
-        for p in ports
-            .iter()
-            .filter(|p| p.name.as_deref() == Some(port_name))
-        {
+        // Headless services may have no ports: their endpoints are bare addresses.
+        let targets: Vec<Option<i32>> = if ports.is_empty() {
+            vec![None]
+        } else {
+            ports
+                .iter()
+                .filter(|p| p.name.as_deref() == Some(port_name))
+                .map(|p| Some(p.port.unwrap_or_default()))
+                .collect()
+        };
+        for port in targets {
             for e in &s.endpoints {
                 if list.len() == MAX {
                     more = true;
@@ -143,7 +130,10 @@ pub fn endpoint_slices(slices: &[&EndpointSlice], port_name: &str) -> String {
                 }
                 if !more {
                     let addr = e.addresses.first().map(String::as_str).unwrap_or_default();
-                    list.push(format!("{addr}:{}", p.port.unwrap_or_default()));
+                    list.push(match port {
+                        Some(port) => format!("{addr}:{port}"),
+                        None => addr.to_string(),
+                    });
                 }
                 count += 1;
             }
@@ -160,10 +150,7 @@ pub fn endpoint_slices(slices: &[&EndpointSlice], port_name: &str) -> String {
 /// `kubectl describe endpointslice` (describeEndpointSliceV1).
 pub fn endpoint_slice(s: &EndpointSlice, slice_events: &[&Event], now: SimTime) -> String {
     let mut w = Writer::new();
-    w.write(0, &format!("Name:\t{}\n", s.name_any()));
-    w.write(0, &format!("Namespace:\t{}\n", s.namespace_any()));
-    labels(&mut w, "Labels", Some(s.labels()));
-    annotations(&mut w, s.metadata.annotations.as_ref());
+    object_header(&mut w, &s.metadata);
     w.write(0, &format!("AddressType:\t{}\n", s.address_type));
     match s.ports.as_deref().filter(|p| !p.is_empty()) {
         None => w.write(0, "Ports: <unset>\n"),

@@ -71,6 +71,23 @@ pub(super) fn or_none(s: &str) -> &str {
     }
 }
 
+/// The lines most describers start with: Name, Namespace, Labels and Annotations.
+pub(super) fn object_header(w: &mut Writer, meta: &crate::model::ObjectMeta) {
+    w.write(
+        0,
+        &format!("Name:\t{}\n", meta.name.as_deref().unwrap_or_default()),
+    );
+    w.write(
+        0,
+        &format!(
+            "Namespace:\t{}\n",
+            meta.namespace.as_deref().unwrap_or_default()
+        ),
+    );
+    labels(w, "Labels", meta.labels.as_ref());
+    annotations(w, meta.annotations.as_ref());
+}
+
 pub(super) fn labels(w: &mut Writer, title: &str, labels: Option<&BTreeMap<String, String>>) {
     w.write(0, &format!("{title}:\t"));
     match labels.filter(|l| !l.is_empty()) {
