@@ -420,16 +420,10 @@ pub fn check(cluster: &Cluster, check: &Check) -> bool {
                 .and_then(|s| s.node_name)
                 .is_none_or(|n| n.is_empty())
         }),
-        Check::PodNotReady { pod: name } => {
-            pod(cluster, name).and_then(|p| p.status).is_some_and(|s| {
-                s.phase.as_deref() == Some("Running")
-                    && !s
-                        .conditions
-                        .iter()
-                        .flatten()
-                        .any(|c| c.type_ == "Ready" && c.status == "True")
-            })
-        }
+        Check::PodNotReady { pod: name } => pod(cluster, name).is_some_and(|p| {
+            p.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Running")
+                && !crate::model::pod::is_ready(&p)
+        }),
         Check::Restarted {
             pod: name,
             container,

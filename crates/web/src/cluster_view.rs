@@ -370,13 +370,6 @@ fn verdicts(
 
 /// Running, but its Ready condition is not True.
 fn pod_not_ready(pod: &Pod) -> bool {
-    let Some(status) = pod.status.as_ref() else {
-        return false;
-    };
-    status.phase.as_deref() == Some("Running")
-        && !status
-            .conditions
-            .iter()
-            .flatten()
-            .any(|c| c.type_ == "Ready" && c.status == "True")
+    pod.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Running")
+        && !podlab_core::model::pod::is_ready(pod)
 }

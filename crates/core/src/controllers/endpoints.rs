@@ -6,11 +6,12 @@
 //! unless the Service publishes not-ready addresses (ShouldPodBeInEndpoints). Addresses
 //! are sorted by IP, as RepackSubsets leaves them.
 
-use super::endpointslice::{find_port, hostname, pod_ready, selected, should_pod_be_in_endpoints};
+use super::endpointslice::{find_port, hostname, selected, should_pod_be_in_endpoints};
 use super::trigger_time::{annotate, TriggerTimes};
 use super::{Controller, ControllerContext, Progress};
 use crate::apiserver::ApiServer;
 use crate::clock::SimTime;
+use crate::model::pod::is_ready as pod_ready;
 use crate::model::{Endpoints, ObjectMeta, Service};
 use k8s_openapi::api::core::v1::{EndpointAddress, EndpointPort, EndpointSubset, ObjectReference};
 use std::collections::BTreeMap;

@@ -58,14 +58,6 @@ impl Controller for EndpointSliceController {
     }
 }
 
-/// The pod's Ready condition is True (podutil.IsPodReady).
-pub(crate) fn pod_ready(p: &Pod) -> bool {
-    p.status
-        .as_ref()
-        .and_then(|s| s.conditions.as_ref())
-        .is_some_and(|c| c.iter().any(|c| c.type_ == "Ready" && c.status == "True"))
-}
-
 /// ShouldPodBeInEndpoints: a pod with an IP that has not finished for good (a pod
 /// restarted on failure may still come back); terminating pods only when asked.
 pub(crate) fn should_pod_be_in_endpoints(p: &Pod, include_terminating: bool) -> bool {
@@ -149,7 +141,7 @@ fn endpoint(api: &ApiServer, pod: &Pod, svc: &Service) -> Endpoint {
         .as_ref()
         .and_then(|s| s.publish_not_ready_addresses)
         .unwrap_or(false);
-    let serving = pod_ready(pod);
+    let serving = crate::model::pod::is_ready(pod);
     let terminating = pod.metadata.deletion_timestamp.is_some();
     let ready = publish_not_ready || (serving && !terminating);
     let status = pod.status.as_ref();

@@ -154,11 +154,7 @@ impl PodRow {
                 }
             }
             if reason == "Completed" && has_running {
-                let pod_ready = status
-                    .conditions
-                    .iter()
-                    .flatten()
-                    .any(|c| c.type_ == "Ready" && c.status == "True");
+                let pod_ready = crate::model::pod::is_ready(pod);
                 reason = if pod_ready { "Running" } else { "NotReady" }.into();
             }
         }

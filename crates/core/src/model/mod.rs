@@ -7,6 +7,7 @@ pub(crate) mod fields;
 pub mod labels;
 pub(crate) mod meta;
 pub(crate) mod node;
+pub mod pod;
 pub(crate) mod ports;
 pub mod quantity;
 pub(crate) mod reference;
