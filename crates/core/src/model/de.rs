@@ -183,6 +183,20 @@ impl<'de, 'p> De<'de, 'p> {
         }
     }
 
+    /// k8s-openapi's `Time` or `MicroTime`: checked as the API server's Go code parses
+    /// it (`time.Parse` with RFC 3339, or with six fractional digits), so a bad one gets
+    /// the API server's text; what Go takes, jiff (k8s-openapi's time type) reads.
+    fn visit_time<V: Visitor<'de>>(
+        self,
+        micro: bool,
+        visitor: V,
+    ) -> Result<V::Value, serde_json::Error> {
+        if let Value::String(text) = self.value {
+            super::gotime::check(text, micro).map_err(de::Error::custom)?;
+        }
+        visitor.visit_newtype_struct(self)
+    }
+
     fn invalid_type<V: Visitor<'de>>(self, visitor: &V) -> serde_json::Error {
         de::Error::invalid_type(unexpected(self.value), visitor)
     }
@@ -330,10 +344,13 @@ impl<'de> de::Deserializer<'de> for De<'de, '_> {
 
     fn deserialize_newtype_struct<V: Visitor<'de>>(
         self,
-        _name: &'static str,
+        name: &'static str,
         visitor: V,
     ) -> Result<V::Value, Self::Error> {
-        visitor.visit_newtype_struct(self)
+        match name {
+            "Time" | "MicroTime" => self.visit_time(name == "MicroTime", visitor),
+            _ => visitor.visit_newtype_struct(self),
+        }
     }
 
     fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
@@ -752,8 +769,23 @@ mod tests {
         );
         let mut bad = pod;
         bad["metadata"]["creationTimestamp"] = json!("yesterday");
-        let e = same::<Pod>(bad).expect_err("a bad time");
+        // A timestamp is checked as the API server's Go code parses it, with its text
+        // (serde_json's reading reports jiff's).
+        let e = from_value::<Pod>(&bad).expect_err("a bad time");
         assert_eq!(e.path().to_string(), "metadata.creationTimestamp");
+        assert_eq!(
+            e.inner.to_string(),
+            r#"parsing time "yesterday" as "2006-01-02T15:04:05Z07:00": cannot parse "yesterday" as "2006""#
+        );
+        let e = from_value::<Pod>(&json!({"metadata": {"creationTimestamp": 5}})).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "metadata.creationTimestamp: invalid type: integer `5`, expected a timestamp string"
+        );
+        let lease = json!({"spec": {"renewTime": "2026-01-05T09:00:00.250000Z"}});
+        let read = from_value::<crate::model::Lease>(&lease).unwrap();
+        let written = serde_json::to_value(&read).unwrap();
+        assert_eq!(written["spec"], lease["spec"]);
         let e = same::<Node>(json!({"spec": {"taints": {"key": "k"}}})).expect_err("not a list");
         assert_eq!(e.path().to_string(), "spec.taints");
         let e = same::<Node>(json!({"spec": {"unschedulable": "yes"}})).expect_err("a string");

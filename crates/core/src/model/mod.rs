@@ -4,6 +4,7 @@
 pub(crate) mod de;
 pub(crate) mod fieldpath;
 pub(crate) mod fields;
+pub(crate) mod gotime;
 pub mod labels;
 pub(crate) mod meta;
 pub(crate) mod node;
