@@ -2,7 +2,9 @@
 //! command to type, each with a check that is true once the cluster has reached the state
 //! the step aims for. Lessons are data; the UI draws them and ticks the checks.
 
+use crate::model::ResourceExt;
 use crate::Cluster;
+use serde::{Deserialize, Serialize};
 
 pub const DEMO_WEB_REPO: &str = "https://github.com/ansilh/k8s-demo-web.git";
 
@@ -67,13 +69,21 @@ pub enum Check {
     },
 }
 
+/// A manifest a step puts in the editor: a file of its own (in the terminal, a file of
+/// that name in the control plane's home directory), which the step's command names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Manifest {
+    pub file: &'static str,
+    pub text: &'static str,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Step {
     pub text: &'static str,
-    /// A manifest for the editor (`~/pod.yaml` in the terminal), if the step needs one.
-    pub manifest: Option<&'static str>,
+    /// The manifest for the editor, if the step needs one.
+    pub manifest: Option<Manifest>,
     /// The command to type in the terminal.
-    pub command: Option<&'static str>,
+    pub command: Option<String>,
     pub check: Check,
 }
 
@@ -85,21 +95,115 @@ pub struct Lesson {
     pub steps: Vec<Step>,
 }
 
-// The chapter's manifests (the CLI's transcripts use the same files).
-const DEMO_WEB_INIT: &str = include_str!("../lessons/demo-web-init.yaml");
-const DEMO_WEB_SIDECAR: &str = include_str!("../lessons/demo-web-sidecar.yaml");
-const DEMO_WEB_NATIVE_SIDECAR: &str = include_str!("../lessons/demo-web-native-sidecar.yaml");
-const SSD: &str = include_str!("../lessons/ssd.yaml");
-const NO_TOLERATION: &str = include_str!("../lessons/tolerate-none.yaml");
-const WITH_TOLERATION: &str = include_str!("../lessons/tolerate-equal.yaml");
-const REDIS: &str = include_str!("../lessons/redis.yaml");
-const AMBASSADOR: &str = include_str!("../lessons/ambassador.yaml");
-const ADAPTER: &str = include_str!("../lessons/adapter.yaml");
-// The Kubernetes docs' probe examples (Configure Liveness, Readiness and Startup Probes).
-const LIVENESS_EXEC: &str = include_str!("../lessons/liveness-exec.yaml");
-const READINESS_HTTP: &str = include_str!("../lessons/readiness-http.yaml");
+impl Lesson {
+    /// The manifests its steps put in the editor, in step order.
+    pub fn files(&self) -> impl Iterator<Item = Manifest> + '_ {
+        self.steps.iter().filter_map(|s| s.manifest)
+    }
+}
 
-const TEA_FIELDREF: &str = "apiVersion: v1
+/// What was in the cluster when a lesson was opened: its checks do not count those
+/// objects, so a step ticks for what is done during the lesson, not for a pod of the
+/// same name left by another lesson.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Baseline {
+    /// The uids of the pods and Services there were, sorted.
+    uids: Vec<String>,
+}
+
+impl Baseline {
+    /// The pods and Services in `cluster` now.
+    pub fn of(cluster: &Cluster) -> Baseline {
+        let api = cluster.api();
+        let mut uids: Vec<String> = api
+            .pods
+            .list()
+            .map(|p| p.uid_any().to_string())
+            .chain(api.services.list().map(|s| s.uid_any().to_string()))
+            .collect();
+        crate::sort::sort_by(&mut uids, |a, b| a.cmp(b));
+        Baseline { uids }
+    }
+
+    /// Whether the object was made after the lesson was opened.
+    fn counts(&self, meta: &impl ResourceExt) -> bool {
+        self.uids
+            .binary_search_by(|u| u.as_str().cmp(meta.uid_any()))
+            .is_err()
+    }
+}
+
+/// Whether the cluster is as a lesson would start it: no pods and no Services in
+/// `default` besides `kubernetes`, and no node tainted but the control plane.
+pub fn is_clean(cluster: &Cluster) -> bool {
+    let api = cluster.api();
+    api.pods.list_namespace("default").next().is_none()
+        && api
+            .services
+            .list_namespace("default")
+            .all(|s| s.name_any() == "kubernetes")
+        && api.nodes.list().all(|n| {
+            n.spec
+                .as_ref()
+                .and_then(|s| s.taints.as_ref())
+                .is_none_or(|t| {
+                    t.iter()
+                        .all(|t| t.key == "node-role.kubernetes.io/control-plane")
+                })
+        })
+}
+
+// The chapter's manifests (the CLI's transcripts use the same files).
+const DEMO_WEB_INIT: Manifest = Manifest {
+    file: "demo-web-init.yaml",
+    text: include_str!("../lessons/demo-web-init.yaml"),
+};
+const DEMO_WEB_SIDECAR: Manifest = Manifest {
+    file: "demo-web-sidecar.yaml",
+    text: include_str!("../lessons/demo-web-sidecar.yaml"),
+};
+const DEMO_WEB_NATIVE_SIDECAR: Manifest = Manifest {
+    file: "demo-web-native-sidecar.yaml",
+    text: include_str!("../lessons/demo-web-native-sidecar.yaml"),
+};
+const SSD: Manifest = Manifest {
+    file: "ssd.yaml",
+    text: include_str!("../lessons/ssd.yaml"),
+};
+const NO_TOLERATION: Manifest = Manifest {
+    file: "tolerate-none.yaml",
+    text: include_str!("../lessons/tolerate-none.yaml"),
+};
+const WITH_TOLERATION: Manifest = Manifest {
+    file: "tolerate-equal.yaml",
+    text: include_str!("../lessons/tolerate-equal.yaml"),
+};
+const REDIS: Manifest = Manifest {
+    file: "redis.yaml",
+    text: include_str!("../lessons/redis.yaml"),
+};
+const AMBASSADOR: Manifest = Manifest {
+    file: "ambassador.yaml",
+    text: include_str!("../lessons/ambassador.yaml"),
+};
+const ADAPTER: Manifest = Manifest {
+    file: "adapter.yaml",
+    text: include_str!("../lessons/adapter.yaml"),
+};
+// The Kubernetes docs' probe examples (Configure Liveness, Readiness and Startup Probes).
+const LIVENESS_EXEC: Manifest = Manifest {
+    file: "liveness-exec.yaml",
+    text: include_str!("../lessons/liveness-exec.yaml"),
+};
+const READINESS_HTTP: Manifest = Manifest {
+    file: "readiness-http.yaml",
+    text: include_str!("../lessons/readiness-http.yaml"),
+};
+
+const TEA_FIELDREF: Manifest = Manifest {
+    file: "tea.yaml",
+    text: "apiVersion: v1
 kind: Pod
 metadata:
   labels:
@@ -114,14 +218,20 @@ spec:
           fieldPath: spec.nodeName
     image: ansilh/demo-tea
     name: tea
-";
+",
+};
 
-/// A step that creates the manifest from the editor and waits for the pod to run.
-fn create_running(text: &'static str, manifest: &'static str, pod: &'static str) -> Step {
+/// `kubectl create -f FILE`: how a step creates its manifest.
+fn create_command(manifest: Manifest) -> Option<String> {
+    Some(format!("kubectl create -f {}", manifest.file))
+}
+
+/// A step that creates the manifest from its editor file and waits for the pod to run.
+fn create_running(text: &'static str, manifest: Manifest, pod: &'static str) -> Step {
     Step {
         text,
         manifest: Some(manifest),
-        command: Some("kubectl create -f pod.yaml"),
+        command: create_command(manifest),
         check: Check::PodPhase {
             pod,
             phase: "Running",
@@ -134,7 +244,7 @@ fn expose_demo_web(text: &'static str) -> Step {
     Step {
         text,
         manifest: None,
-        command: Some("kubectl expose pod demo-web --type=NodePort --port=80"),
+        command: Some("kubectl expose pod demo-web --type=NodePort --port=80".into()),
         check: Check::Service {
             name: "demo-web",
             type_: "NodePort",
@@ -155,7 +265,7 @@ pub fn lessons() -> Vec<Lesson> {
                 Step {
                     text: "Open http://NODE_IP:NODE_PORT/ in the browser tab (kubectl get svc shows the port): the page comes from the repository.",
                     manifest: None,
-                    command: Some("kubectl get svc demo-web"),
+                    command: Some("kubectl get svc demo-web".into()),
                     check: Check::ServedThroughNodePort { service: "demo-web", contains: "<" },
                 },
             ],
@@ -169,13 +279,13 @@ pub fn lessons() -> Vec<Lesson> {
                 Step {
                     text: "Expose port 8080 on a NodePort.",
                     manifest: None,
-                    command: Some("kubectl expose pod tea --type=NodePort --port=80 --target-port=8080"),
+                    command: Some("kubectl expose pod tea --type=NodePort --port=80 --target-port=8080".into()),
                     check: Check::Service { name: "tea", type_: "NodePort" },
                 },
                 Step {
                     text: "Browse the NodePort: the page says which node the pod runs on.",
                     manifest: None,
-                    command: Some("kubectl get pods -o wide"),
+                    command: Some("kubectl get pods -o wide".into()),
                     check: Check::ServedThroughNodePort { service: "tea", contains: "Node:k8s-worker-0" },
                 },
             ],
@@ -188,13 +298,13 @@ pub fn lessons() -> Vec<Lesson> {
                 Step {
                     text: "Create a pod that wants disktype=ssd: no node has it, so it stays Pending (select it to see why).",
                     manifest: Some(SSD),
-                    command: Some("kubectl create -f pod.yaml"),
+                    command: create_command(SSD),
                     check: Check::PodPending { pod: "ssd" },
                 },
                 Step {
                     text: "Label k8s-worker-01: the scheduler places the pod there.",
                     manifest: None,
-                    command: Some("kubectl label nodes k8s-worker-01 disktype=ssd"),
+                    command: Some("kubectl label nodes k8s-worker-01 disktype=ssd".into()),
                     check: Check::PodOnNode { pod: "ssd", node_prefix: "k8s-worker-01" },
                 },
             ],
@@ -209,7 +319,7 @@ pub fn lessons() -> Vec<Lesson> {
                 Step {
                     text: "Browse the NodePort, and watch the sidecar pull (kubectl logs demo-web -c git-pull).",
                     manifest: None,
-                    command: Some("kubectl logs demo-web -c git-pull --tail=3"),
+                    command: Some("kubectl logs demo-web -c git-pull --tail=3".into()),
                     check: Check::ServedThroughNodePort { service: "demo-web", contains: "Kubernetes demo web" },
                 },
                 Step {
@@ -221,7 +331,7 @@ pub fn lessons() -> Vec<Lesson> {
                 Step {
                     text: "The same sidecar, native (Kubernetes 1.29 and later): git-pull becomes an init container with restartPolicy: Always. It starts before nginx, so the site is cloned before nginx serves it, runs as long as the pod, restarts on its own, and counts in READY (2/2).",
                     manifest: Some(DEMO_WEB_NATIVE_SIDECAR),
-                    command: Some("kubectl create -f pod.yaml"),
+                    command: create_command(DEMO_WEB_NATIVE_SIDECAR),
                     check: Check::ExecOutput {
                         pod: "demo-web-native",
                         container: "demo-web",
@@ -240,14 +350,14 @@ pub fn lessons() -> Vec<Lesson> {
                 Step {
                     text: "Give it a Service the ambassador can reach by name.",
                     manifest: None,
-                    command: Some("kubectl expose pod redis-master --port=6379"),
+                    command: Some("kubectl expose pod redis-master --port=6379".into()),
                     check: Check::Service { name: "redis-master", type_: "ClusterIP" },
                 },
                 create_running("Start the app with its ambassador: it counts hits every 5 s.", AMBASSADOR, "app-with-ambassador"),
                 Step {
                     text: "The count lands in redis, through the ambassador.",
                     manifest: None,
-                    command: Some("kubectl exec redis-master -- redis-cli GET hits"),
+                    command: Some("kubectl exec redis-master -- redis-cli GET hits".into()),
                     check: Check::ExecOutput {
                         pod: "redis-master",
                         container: "redis",
@@ -266,7 +376,7 @@ pub fn lessons() -> Vec<Lesson> {
                 Step {
                     text: "Read the metrics the adapter serves on port 9100.",
                     manifest: None,
-                    command: Some("kubectl exec app-with-adapter -c adapter -- wget -qO- http://localhost:9100/metrics"),
+                    command: Some("kubectl exec app-with-adapter -c adapter -- wget -qO- http://localhost:9100/metrics".into()),
                     check: Check::ExecOutput {
                         pod: "app-with-adapter",
                         container: "adapter",
@@ -284,25 +394,25 @@ pub fn lessons() -> Vec<Lesson> {
                 Step {
                     text: "Taint k8s-worker-02.",
                     manifest: None,
-                    command: Some("kubectl taint nodes k8s-worker-02 key=value:NoSchedule"),
+                    command: Some("kubectl taint nodes k8s-worker-02 key=value:NoSchedule".into()),
                     check: Check::NodeTainted { node: "k8s-worker-02", key: "key" },
                 },
                 Step {
                     text: "A pod that must run on k8s-worker-02 but does not tolerate the taint stays Pending (the inspector says why).",
                     manifest: Some(NO_TOLERATION),
-                    command: Some("kubectl create -f pod.yaml"),
+                    command: create_command(NO_TOLERATION),
                     check: Check::PodPending { pod: "tolerate-none" },
                 },
                 Step {
                     text: "With a matching toleration it lands on k8s-worker-02.",
                     manifest: Some(WITH_TOLERATION),
-                    command: Some("kubectl create -f pod.yaml"),
+                    command: create_command(WITH_TOLERATION),
                     check: Check::PodOnNode { pod: "tolerate-equal", node_prefix: "k8s-worker-02" },
                 },
                 Step {
                     text: "Remove the taint: the Pending pod is scheduled.",
                     manifest: None,
-                    command: Some("kubectl taint nodes k8s-worker-02 key=value:NoSchedule-"),
+                    command: Some("kubectl taint nodes k8s-worker-02 key=value:NoSchedule-".into()),
                     check: Check::NodeNotTainted { node: "k8s-worker-02", key: "key" },
                 },
             ],
@@ -320,7 +430,7 @@ pub fn lessons() -> Vec<Lesson> {
                 Step {
                     text: "From about 35 seconds the probe fails; after three failures the kubelet kills the container (busybox's shell ignores SIGTERM, so it is killed when the 30 s grace period ends) and restarts it. Let the clock run, and read the Unhealthy and Killing events.",
                     manifest: None,
-                    command: Some("kubectl describe pod liveness-exec"),
+                    command: Some("kubectl describe pod liveness-exec".into()),
                     check: Check::Restarted {
                         pod: "liveness-exec",
                         container: "liveness",
@@ -330,13 +440,13 @@ pub fn lessons() -> Vec<Lesson> {
                 Step {
                     text: "An nginx pod whose readiness probe asks for /ready, which nginx does not serve (404): it runs, but stays 0/1 ready.",
                     manifest: Some(READINESS_HTTP),
-                    command: Some("kubectl create -f pod.yaml"),
+                    command: create_command(READINESS_HTTP),
                     check: Check::PodNotReady { pod: "web-ready" },
                 },
                 Step {
                     text: "Expose it: the Service's EndpointSlice lists the pod as not ready, and the NodePort refuses connections while no endpoint is ready (kubectl get endpointslices shows it).",
                     manifest: None,
-                    command: Some("kubectl expose pod web-ready --type=NodePort --port=80"),
+                    command: Some("kubectl expose pod web-ready --type=NodePort --port=80".into()),
                     check: Check::Service {
                         name: "web-ready",
                         type_: "NodePort",
@@ -345,7 +455,7 @@ pub fn lessons() -> Vec<Lesson> {
                 Step {
                     text: "Create the page the probe asks for: the next probe passes, the pod turns 1/1 ready, and the Service sends traffic to it. Browse the NodePort.",
                     manifest: None,
-                    command: Some("kubectl exec web-ready -- sh -c 'echo ready > /usr/share/nginx/html/ready'"),
+                    command: Some("kubectl exec web-ready -- sh -c 'echo ready > /usr/share/nginx/html/ready'".into()),
                     check: Check::ServedThroughNodePort {
                         service: "web-ready",
                         contains: "Welcome to nginx!",
@@ -384,12 +494,13 @@ pub fn prepare(c: &mut Cluster) {
 }
 
 /// The body a GET through the Service's node port on the first worker answers with
-/// (on a copy of the cluster).
-fn served(cluster: &Cluster, service: &str) -> Option<Vec<u8>> {
+/// (on a copy of the cluster), for a Service made since `baseline`.
+fn served(cluster: &Cluster, service: &str, baseline: &Baseline) -> Option<Vec<u8>> {
     let port = cluster
         .api()
         .services
         .get("default", service)
+        .filter(|s| baseline.counts(*s))
         .and_then(|s| s.spec.as_ref())
         .and_then(|s| s.ports.as_ref())
         .and_then(|p| p.first())
@@ -401,10 +512,17 @@ fn served(cluster: &Cluster, service: &str) -> Option<Vec<u8>> {
         .map(|r| r.body)
 }
 
-/// Whether `check` holds now. Checks only read: a GET through a node port goes to a
-/// copy of the cluster, so no access log line or round-robin turn is left behind.
-pub fn check(cluster: &Cluster, check: &Check) -> bool {
-    let pod = |c: &Cluster, name: &str| c.api().pods.get("default", name).cloned();
+/// Whether `check` holds now, counting only objects made since `baseline`. Checks only
+/// read: a GET through a node port goes to a copy of the cluster, so no access log line
+/// or round-robin turn is left behind.
+pub fn check(cluster: &Cluster, check: &Check, baseline: &Baseline) -> bool {
+    let pod = |c: &Cluster, name: &str| {
+        c.api()
+            .pods
+            .get("default", name)
+            .filter(|p| baseline.counts(*p))
+            .cloned()
+    };
     match check {
         Check::PodPhase { pod: name, phase } => pod(cluster, name)
             .and_then(|p| p.status.and_then(|s| s.phase))
@@ -439,9 +557,10 @@ pub fn check(cluster: &Cluster, check: &Check) -> bool {
             .api()
             .services
             .get("default", name)
+            .filter(|s| baseline.counts(*s))
             .and_then(|s| s.spec.as_ref().and_then(|s| s.type_.clone()))
             .is_some_and(|t| t == *type_),
-        Check::ServedThroughNodePort { service, contains } => served(cluster, service)
+        Check::ServedThroughNodePort { service, contains } => served(cluster, service, baseline)
             .is_some_and(|body| String::from_utf8_lossy(&body).contains(contains)),
         Check::ServesNewCommit {
             service,
@@ -454,16 +573,21 @@ pub fn check(cluster: &Cluster, check: &Check) -> bool {
             };
             let file = head.files.get(*path).and_then(|id| git.blob(id));
             head.parent.is_some()
-                && file.is_some_and(|f| served(cluster, service).is_some_and(|body| body == f))
+                && file.is_some_and(|f| {
+                    served(cluster, service, baseline).is_some_and(|body| body == f)
+                })
         }
         Check::ExecOutput {
-            pod,
+            pod: name,
             container,
             argv,
             contains,
         } => {
+            if pod(cluster, name).is_none() {
+                return false;
+            }
             let argv = argv.iter().map(|a| a.to_string()).collect();
-            match cluster.clone().exec("default", pod, container, argv, None) {
+            match cluster.clone().exec("default", name, container, argv, None) {
                 Ok((chunks, 0)) => {
                     let out: String = chunks
                         .iter()
@@ -504,40 +628,99 @@ mod tests {
     fn the_probes_lesson_gates_traffic_on_readiness() {
         let lesson = lessons().into_iter().find(|l| l.id == "probes").unwrap();
         let mut c = reset();
+        let base = Baseline::of(&c);
         let mut session = crate::Session::new("k8s-master-01");
         for step in &lesson.steps[2..4] {
-            if let Some(m) = step.manifest {
-                let _ = c.put_node_file("k8s-master-01", "/home/k8s/pod.yaml", m.as_bytes());
-            }
-            c.terminal(&mut session, step.command.unwrap());
+            do_step(&mut c, &mut session, step);
             c.advance(30_000);
         }
         let last = &lesson.steps[4];
-        assert!(!check(&c, &last.check), "served before the pod is ready");
-        c.terminal(&mut session, last.command.unwrap());
+        assert!(
+            !check(&c, &last.check, &base),
+            "served before the pod is ready"
+        );
+        do_step(&mut c, &mut session, last);
         c.advance(3_000);
         assert!(
-            check(&c, &last.check),
+            check(&c, &last.check, &base),
             "served once the readiness probe passed"
         );
+    }
+
+    /// A step as the playground does it: its manifest into its own file in the
+    /// terminal's home directory, then its command.
+    fn do_step(c: &mut Cluster, session: &mut crate::Session, step: &Step) {
+        if let Some(m) = step.manifest {
+            let path = format!("/home/k8s/{}", m.file);
+            c.put_node_file("k8s-master-01", &path, m.text.as_bytes())
+                .unwrap();
+        }
+        if let Some(cmd) = &step.command {
+            c.terminal(session, cmd);
+        }
+    }
+
+    /// A lesson's steps name its files: each manifest has a file of its own, and the
+    /// command that creates it names that file.
+    #[test]
+    fn steps_name_their_own_files() {
+        for lesson in lessons() {
+            for step in &lesson.steps {
+                if let Some(m) = step.manifest {
+                    assert!(
+                        m.file.ends_with(".yaml") && m.file != "pod.yaml",
+                        "{}",
+                        m.file
+                    );
+                    let cmd = step.command.as_deref().unwrap_or_default();
+                    assert!(cmd.ends_with(m.file), "{}: {cmd}", lesson.id);
+                }
+            }
+        }
+    }
+
+    /// Objects that were there when the lesson opened do not tick its steps; the same
+    /// objects made again do.
+    #[test]
+    fn checks_count_only_what_the_lesson_made() {
+        let lesson = lessons()
+            .into_iter()
+            .find(|l| l.id == "init-container")
+            .unwrap();
+        let mut c = reset();
+        let mut session = crate::Session::new("k8s-master-01");
+        for step in &lesson.steps[..2] {
+            do_step(&mut c, &mut session, step);
+            c.advance(60_000);
+        }
+        assert!(!is_clean(&c));
+        let base = Baseline::of(&c);
+        assert!(lesson.steps.iter().all(|s| !check(&c, &s.check, &base)));
+        assert!(check(&c, &lesson.steps[0].check, &Baseline::default()));
+        c.terminal(&mut session, "kubectl delete pod demo-web");
+        c.advance(60_000);
+        do_step(&mut c, &mut session, &lesson.steps[0]);
+        c.advance(60_000);
+        assert!(check(&c, &lesson.steps[0].check, &base));
+        assert!(is_clean(&reset()));
     }
 
     #[test]
     fn every_lesson_can_be_completed_as_written() {
         for lesson in lessons() {
             let mut c = reset();
+            let base = Baseline::of(&c);
             let mut session = crate::Session::new("k8s-master-01");
             for (i, step) in lesson.steps.iter().enumerate() {
-                if let Some(m) = step.manifest {
-                    let _ = c.put_node_file("k8s-master-01", "/home/k8s/pod.yaml", m.as_bytes());
-                }
-                if let Some(cmd) = step.command {
-                    c.terminal(&mut session, cmd);
-                }
+                do_step(&mut c, &mut session, step);
                 if let Check::ServesNewCommit { repo, path, .. } = &step.check {
                     // Done in the Git panel: not yet, then a commit.
                     c.advance(60_000);
-                    assert!(!check(&c, &step.check), "{}: before the commit", lesson.id);
+                    assert!(
+                        !check(&c, &step.check, &base),
+                        "{}: before the commit",
+                        lesson.id
+                    );
                     let now = c.now();
                     c.git_mut().put(repo, path, b"<h1>New page</h1>\n").unwrap();
                     c.git_mut()
@@ -545,11 +728,15 @@ mod tests {
                         .unwrap();
                     // The sidecar pulls every 5 s.
                     c.advance(6_000);
-                    assert!(check(&c, &step.check), "{}: pulled within 6 s", lesson.id);
+                    assert!(
+                        check(&c, &step.check, &base),
+                        "{}: pulled within 6 s",
+                        lesson.id
+                    );
                 }
                 c.advance(60_000);
                 assert!(
-                    check(&c, &step.check),
+                    check(&c, &step.check, &base),
                     "{} step {}: {:?}",
                     lesson.id,
                     i + 1,

@@ -37,6 +37,17 @@ pub struct Workspace {
     pub lesson: Option<usize>,
     #[serde(default)]
     pub lesson_done: Vec<bool>,
+    /// What was in the cluster when the open lesson was opened (its checks do not
+    /// count it).
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub lesson_baseline: crate::lessons::Baseline,
+    /// The ids of the lessons finished, in the order they were.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lessons_finished: Vec<String>,
+}
+
+fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
 }
 
 impl Workspace {
@@ -48,7 +59,20 @@ impl Workspace {
             cluster: cluster.snapshot(),
             lesson,
             lesson_done: done.to_vec(),
+            lesson_baseline: Default::default(),
+            lessons_finished: Vec::new(),
         }
+    }
+
+    /// With the open lesson's baseline and the lessons finished.
+    pub fn with_lesson_progress(
+        mut self,
+        baseline: &crate::lessons::Baseline,
+        finished: &[String],
+    ) -> Self {
+        self.lesson_baseline = baseline.clone();
+        self.lessons_finished = finished.to_vec();
+        self
     }
 
     /// With the editor's named files (the first one's text becomes `editor` too).

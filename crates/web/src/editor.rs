@@ -4,6 +4,7 @@
 
 use crate::code::{Code, Mark};
 use crate::common::{keys, ApplyReport, Outcome};
+use podlab_core::lessons::Manifest;
 use podlab_core::manifest::Severity;
 use podlab_core::share::EditorFile;
 use podlab_core::Cluster;
@@ -75,18 +76,35 @@ impl Editor {
             .map_or((EDITOR_FILE, ""), |f| (f.name.as_str(), f.text.as_str()))
     }
 
-    /// Puts a lesson's manifest into the editor's first file (lessons run `kubectl
-    /// create -f pod.yaml`) and opens it.
-    pub fn load_manifest(&mut self, manifest: &str) {
-        let i = match self.files.iter().position(|f| f.name == EDITOR_FILE) {
-            Some(i) => i,
-            None => {
-                Rc::make_mut(&mut self.files).insert(0, EditorFile::new(EDITOR_FILE, ""));
-                0
-            }
-        };
-        Rc::make_mut(&mut self.files)[i].text = manifest.to_string();
+    /// Adds a lesson's file when the editor has none of that name (a file the user
+    /// has is left as it is).
+    pub fn add_lesson_file(&mut self, manifest: Manifest) {
+        if !self.files.iter().any(|f| f.name == manifest.file) {
+            Rc::make_mut(&mut self.files).push(EditorFile::new(manifest.file, manifest.text));
+        }
+    }
+
+    /// Puts a lesson's manifest into its file and opens it. A file of that name that
+    /// holds other text (the user's edits) is kept first as `NAME.bak` (or
+    /// `NAME.1.bak`, ... when that is taken): its name is returned.
+    pub fn load_lesson_file(&mut self, manifest: Manifest) -> Option<String> {
+        self.add_lesson_file(manifest);
+        let files = Rc::make_mut(&mut self.files);
+        let i = files.iter().position(|f| f.name == manifest.file)?;
+        let mut kept = None;
+        if files[i].text != manifest.text {
+            let name = (0..)
+                .map(|n| match n {
+                    0 => format!("{}.bak", manifest.file),
+                    n => format!("{}.{n}.bak", manifest.file),
+                })
+                .find(|name| !files.iter().any(|f| &f.name == name))?;
+            let edited = std::mem::replace(&mut files[i].text, manifest.text.to_string());
+            files.push(EditorFile::new(&name, &edited));
+            kept = Some(name);
+        }
         self.open = i;
+        kept
     }
 
     /// Applies a message; a successful Apply also returns the first pod it created

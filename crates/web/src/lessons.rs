@@ -1,13 +1,16 @@
-//! The chapter's lessons: the list, an open lesson's steps with their checks (a step
-//! is done once its check holds), and the actions a step offers.
+//! The chapter's lessons: the list (finished ones marked), an open lesson's steps with
+//! their checks (a step is done once its check holds for what was made since the lesson
+//! opened), and the actions a step offers.
 
+use podlab_core::lessons::{Baseline, Manifest};
 use podlab_core::Cluster;
 use yew::prelude::*;
 
 pub enum Msg {
     /// Open a lesson (or go back to the list).
     Open(Option<usize>),
-    /// Do step N of the open lesson: its manifest into the editor, its command typed.
+    /// Do step N of the open lesson: its manifest into its editor file, its command
+    /// typed.
     Step(usize),
     /// A fresh cluster for the open lesson.
     Reset,
@@ -15,33 +18,40 @@ pub enum Msg {
     OpenGit(String),
 }
 
-/// The open lesson and which of its steps are done.
+/// The open lesson, which of its steps are done, what the cluster held when it was
+/// opened, and the lessons finished.
 #[derive(Default)]
 pub struct Lessons {
     pub lesson: Option<usize>,
     pub done: Vec<bool>,
+    pub baseline: Baseline,
+    /// Ids of the lessons finished.
+    pub finished: Vec<String>,
 }
 
 /// A step's manifest (for the editor) and command (for the terminal).
 pub struct StepActions {
-    pub manifest: Option<&'static str>,
-    pub command: Option<&'static str>,
+    pub manifest: Option<Manifest>,
+    pub command: Option<String>,
 }
 
 impl Lessons {
-    pub fn open(&mut self, cluster: &mut Cluster, i: Option<usize>) {
+    /// Opens lesson `i` (or the list): the cluster gets what the lessons need, and
+    /// what it holds now is the lesson's baseline. Returns the lesson's files, for the
+    /// editor.
+    pub fn open(&mut self, cluster: &mut Cluster, i: Option<usize>) -> Vec<Manifest> {
         if i.is_some() {
             podlab_core::lessons::prepare(cluster);
         }
         self.lesson = i;
-        self.done = i
-            .and_then(|i| {
-                podlab_core::lessons::lessons()
-                    .get(i)
-                    .map(|l| vec![false; l.steps.len()])
-            })
+        self.baseline = Baseline::of(cluster);
+        let lessons = podlab_core::lessons::lessons();
+        let lesson = i.and_then(|i| lessons.get(i));
+        self.done = lesson
+            .map(|l| vec![false; l.steps.len()])
             .unwrap_or_default();
         self.check(cluster);
+        lesson.map(|l| l.files().collect()).unwrap_or_default()
     }
 
     /// Step `n` of the open lesson.
@@ -53,17 +63,19 @@ impl Lessons {
             .and_then(|l| l.steps.get(n))?;
         Some(StepActions {
             manifest: step.manifest,
-            command: step.command,
+            command: step.command.clone(),
         })
     }
 
-    /// The open lesson's steps to do again (a fresh cluster).
-    pub fn restart(&mut self) {
+    /// The open lesson's steps to do again, on `cluster` (a fresh one).
+    pub fn restart(&mut self, cluster: &Cluster) {
         self.done.iter_mut().for_each(|d| *d = false);
+        self.baseline = Baseline::of(cluster);
     }
 
     /// Ticks the open lesson's first step not yet done, if its check now holds (steps
-    /// stay done). Returns whether anything changed.
+    /// stay done); a lesson with every step done is finished. Returns whether anything
+    /// changed.
     pub fn check(&mut self, cluster: &Cluster) -> bool {
         let lessons = podlab_core::lessons::lessons();
         let Some(lesson) = self.lesson.and_then(|i| lessons.get(i)) else {
@@ -72,15 +84,26 @@ impl Lessons {
         let Some(next) = self.done.iter().position(|d| !d) else {
             return false;
         };
-        if podlab_core::lessons::check(cluster, &lesson.steps[next].check) {
-            self.done[next] = true;
-            return true;
+        let check = &lesson.steps[next].check;
+        if !podlab_core::lessons::check(cluster, check, &self.baseline) {
+            return false;
         }
-        false
+        self.done[next] = true;
+        if self.done.iter().all(|d| *d) && !self.finished.iter().any(|f| f == lesson.id) {
+            self.finished.push(lesson.id.to_string());
+        }
+        true
     }
 
-    pub fn view(&self, send: &Callback<Msg>) -> Html {
-        html! { <LessonsPanel lesson={self.lesson} done={self.done.clone()} send={send.clone()} /> }
+    pub fn view(&self, cluster: &Cluster, send: &Callback<Msg>) -> Html {
+        // A clean start is offered until the lesson's first step is done.
+        let offer_reset = self.lesson.is_some()
+            && !self.done.iter().any(|d| *d)
+            && !podlab_core::lessons::is_clean(cluster);
+        html! {
+            <LessonsPanel lesson={self.lesson} done={self.done.clone()}
+                finished={self.finished.clone()} {offer_reset} send={send.clone()} />
+        }
     }
 }
 
@@ -88,6 +111,8 @@ impl Lessons {
 pub struct LessonsProps {
     lesson: Option<usize>,
     done: Vec<bool>,
+    finished: Vec<String>,
+    offer_reset: bool,
     send: Callback<Msg>,
 }
 
@@ -101,8 +126,17 @@ fn lessons_panel(props: &LessonsProps) -> Html {
             <section class="lessons" data-lessons="" aria-label="Lessons">
                 <h2>{"Lessons"}</h2>
                 <ul>
-                    { for lessons.iter().enumerate().map(|(i, l)| html! {
-                        <li><button data-lesson={l.id} onclick={send.reform(move |_| Msg::Open(Some(i)))}>{ l.title }</button></li>
+                    { for lessons.iter().enumerate().map(|(i, l)| {
+                        let finished = app.finished.iter().any(|f| f == l.id);
+                        html! {
+                            <li class={classes!(finished.then_some("done"))}>
+                                <button data-lesson={l.id} data-finished={finished.to_string()}
+                                    onclick={send.reform(move |_| Msg::Open(Some(i)))}>
+                                    { l.title }
+                                    { if finished { html! { <span class="check" aria-label="finished">{" ✓"}</span> } } else { Html::default() } }
+                                </button>
+                            </li>
+                        }
                     }) }
                 </ul>
             </section>
@@ -116,6 +150,14 @@ fn lessons_panel(props: &LessonsProps) -> Html {
                 <span class="progress" data-progress="" aria-live="polite">{ format!("{done}/{}", lesson.steps.len()) }</span>
             </header>
             <p>{ lesson.intro }</p>
+            { if app.offer_reset {
+                html! {
+                    <p class="lesson-clean" data-offer-reset="">
+                        {"The cluster already has pods, Services or taints; the lesson counts only what you make from now on. "}
+                        <button class="primary" data-action="clean-start" onclick={send.reform(|_| Msg::Reset)}>{"Start with a clean cluster"}</button>
+                    </p>
+                }
+            } else { Html::default() } }
             <ol>
                 { for lesson.steps.iter().enumerate().map(|(n, step)| {
                     let ok = app.done.get(n).copied().unwrap_or(false);
@@ -123,11 +165,14 @@ fn lessons_panel(props: &LessonsProps) -> Html {
                         <li class={classes!("step", ok.then_some("done"))} data-step={n.to_string()} data-done={ok.to_string()}>
                             <span class="check" aria-label={ if ok { "done" } else { "to do" } }>{ if ok { "✓" } else { "○" } }</span>
                             <span class="text">{ step.text }</span>
-                            { for step.command.map(|c| html! { <code>{ c }</code> }) }
+                            { for step.command.as_deref().map(|c| html! { <code>{ c }</code> }) }
                             { match (&step.check, step.manifest.is_some() || step.command.is_some()) {
                                 (_, true) => html! {
                                     <button data-action="run-step" onclick={send.reform(move |_| Msg::Step(n))}>
-                                        { if step.manifest.is_some() { "Load manifest and run" } else { "Run" } }
+                                        { match step.manifest {
+                                            Some(m) => format!("Load {} and run", m.file),
+                                            None => "Run".to_string(),
+                                        } }
                                     </button>
                                 },
                                 // Done by hand in the Git panel.

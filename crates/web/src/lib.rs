@@ -137,6 +137,7 @@ fn workspace(editor: &editor::Editor, cluster: &Cluster, lessons: &lessons::Less
     let (_, first) = editor.open_file_text();
     Workspace::new(first, cluster, lessons.lesson, &lessons.done)
         .with_files(&editor.files, editor.open)
+        .with_lesson_progress(&lessons.baseline, &lessons.finished)
 }
 
 impl Component for App {
@@ -170,20 +171,23 @@ impl Component for App {
                 Err(e) => notice = Some(e),
             }
         }
-        let (files, open_file, cluster, lesson, done) = match saved {
+        let (files, open_file, cluster, lessons) = match saved {
             Some((s, c)) => (
                 s.editor_files(EDITOR_FILE),
                 s.open_file,
                 c,
-                s.lesson,
-                s.lesson_done,
+                lessons::Lessons {
+                    lesson: s.lesson,
+                    done: s.lesson_done,
+                    baseline: s.lesson_baseline,
+                    finished: s.lessons_finished,
+                },
             ),
             None => (
                 vec![EditorFile::new(EDITOR_FILE, DEFAULT_MANIFEST)],
                 0,
                 Cluster::with_default_nodes(1),
-                None,
-                Vec::new(),
+                lessons::Lessons::default(),
             ),
         };
         let tool = Tool::ALL
@@ -200,7 +204,7 @@ impl Component for App {
             cluster_view: cluster_view::ClusterView::new(&send.cluster),
             inspector: inspector::Inspector::default(),
             tools: tools::Tools::new(tool),
-            lessons: lessons::Lessons { lesson, done },
+            lessons,
             persist: persist::Persistence::new(options.embed, theme),
             notice,
             options,
@@ -222,9 +226,7 @@ impl Component for App {
                 .iter()
                 .position(|l| l.id == id.as_str());
             match index {
-                Some(i) if app.lessons.lesson != Some(i) => {
-                    app.lessons.open(&mut app.cluster, Some(i))
-                }
+                Some(i) if app.lessons.lesson != Some(i) => app.open_lesson(Some(i)),
                 Some(_) => {}
                 None => {
                     app.notice = Some(format!(
@@ -324,7 +326,7 @@ impl Component for App {
                     { panel("editor", self.editor.view(&s.editor)) }
                     { panel("terminal", self.terminal.view(&s.terminal)) }
                     { panel("cluster", self.cluster_view.view(&self.cluster, self.inspector.selected.as_ref())) }
-                    { panel("inspector", self.inspector.view(&self.cluster, &s.inspector, self.lessons.view(&s.lessons))) }
+                    { panel("inspector", self.inspector.view(&self.cluster, &s.inspector, self.lessons.view(&self.cluster, &s.lessons))) }
                     { self.tools.view(&self.cluster, &s.tools, &shows) }
                 </main>
             </div>
@@ -456,15 +458,20 @@ impl App {
 
     fn lesson(&mut self, msg: lessons::Msg) {
         match msg {
-            lessons::Msg::Open(i) => self.lessons.open(&mut self.cluster, i),
+            lessons::Msg::Open(i) => self.open_lesson(i),
             lessons::Msg::Step(n) => {
                 if let Some(step) = self.lessons.step(n) {
                     if let Some(manifest) = step.manifest {
-                        self.editor.load_manifest(manifest);
+                        if let Some(kept) = self.editor.load_lesson_file(manifest) {
+                            self.notice = Some(format!(
+                                "{} had your edits: they are kept in {kept}.",
+                                manifest.file
+                            ));
+                        }
                     }
                     if let Some(command) = step.command {
                         self.terminal
-                            .run(&mut self.cluster, &self.editor.files, command);
+                            .run(&mut self.cluster, &self.editor.files, &command);
                     }
                 }
                 self.lessons.check(&self.cluster);
@@ -473,9 +480,16 @@ impl App {
                 self.replace_cluster(podlab_core::lessons::reset());
                 self.terminal.reset();
                 self.editor.report = Default::default();
-                self.lessons.restart();
+                self.lessons.restart(&self.cluster);
             }
             lessons::Msg::OpenGit(url) => self.tools.open_repo(url),
+        }
+    }
+
+    /// Opens lesson `i` (or the list) and adds its files the editor does not have yet.
+    fn open_lesson(&mut self, i: Option<usize>) {
+        for manifest in self.lessons.open(&mut self.cluster, i) {
+            self.editor.add_lesson_file(manifest);
         }
     }
 

@@ -163,3 +163,59 @@ async fn the_terminal_lets_tab_leave_and_a_click_focus_it() {
     })
     .await;
 }
+
+/// A lesson brings its files to the editor under their own names; its step's button
+/// loads the manifest again without losing the user's edits; a finished lesson is
+/// marked in the list. A lesson opened on a cluster that has objects offers a clean
+/// start and does not count them.
+#[wasm_bindgen_test]
+async fn lessons_bring_their_files_and_count_only_what_they_make() {
+    let root = mount().await;
+    click(&root, "button[data-lesson='node-selector']").await;
+    find(&root, "[data-file='ssd.yaml']").await;
+    gone(&root, "[data-offer-reset]").await;
+    // The user's edit of the lesson's file is kept when the step loads it again.
+    click(&root, "[data-file='ssd.yaml']").await;
+    type_into(&root, "textarea[data-editor]", "# my own pod\n").await;
+    click(&root, "[data-step='0'] button[data-action='run-step']").await;
+    text_has(
+        &root,
+        "[data-notice]",
+        "ssd.yaml had your edits: they are kept in ssd.yaml.bak.",
+    )
+    .await;
+    find(&root, "[data-file='ssd.yaml.bak']").await;
+    attribute_is(&root, "[data-step='0']", "data-done", "true").await;
+    click(&root, "[data-step='1'] button[data-action='run-step']").await;
+    speed_up(&root).await;
+    attribute_is(&root, "[data-step='1']", "data-done", "true").await;
+    click(&root, "button[data-action='all-lessons']").await;
+    find(
+        &root,
+        "button[data-lesson='node-selector'][data-finished='true']",
+    )
+    .await;
+    find(
+        &root,
+        "button[data-lesson='env-fieldref'][data-finished='false']",
+    )
+    .await;
+    // A tea pod made before the fieldRef lesson opens does not tick its first step
+    // (a running pod named tea); a clean start is offered, and taken.
+    terminal(&root, "kubectl run tea --image=ansilh/demo-tea").await;
+    until_phase(
+        &root,
+        "kubectl get pod tea -o jsonpath={.status.phase}",
+        "Running",
+    )
+    .await;
+    click(&root, "button[data-lesson='env-fieldref']").await;
+    find(&root, "[data-offer-reset]").await;
+    let t = clock(&root);
+    clock_when(&root, "the clock to move on", |now| now > t + 5_000).await;
+    attribute_is(&root, "[data-step='0']", "data-done", "false").await;
+    click(&root, "button[data-action='clean-start']").await;
+    gone(&root, "[data-offer-reset]").await;
+    gone(&root, "[data-pod='default/tea']").await;
+    root.remove();
+}
