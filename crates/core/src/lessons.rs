@@ -36,8 +36,8 @@ pub enum Check {
         name: &'static str,
         type_: &'static str,
     },
-    /// A GET through the Service's node port, on the first worker, answers with a body
-    /// containing this text.
+    /// The learner has opened the Service's node port in the browser tab, and a GET
+    /// through it, on the first worker, answers with a body containing this text.
     ServedThroughNodePort {
         service: &'static str,
         contains: &'static str,
@@ -102,33 +102,48 @@ impl Lesson {
     }
 }
 
-/// What was in the cluster when a lesson was opened: its checks do not count those
-/// objects, so a step ticks for what is done during the lesson, not for a pod of the
-/// same name left by another lesson.
+/// A lesson's progress as its checks read it: what was in the cluster when it was
+/// opened (its checks do not count those objects, so a step ticks for what is done
+/// during the lesson, not for a pod of the same name left by another lesson), and the
+/// node ports the learner has opened in the browser tab since.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Baseline {
+pub struct Progress {
     /// The uids of the pods and Services there were, sorted.
-    uids: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    before: Vec<String>,
+    /// Node ports browsed, in the order they were.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    browsed: Vec<u16>,
 }
 
-impl Baseline {
-    /// The pods and Services in `cluster` now.
-    pub fn of(cluster: &Cluster) -> Baseline {
+impl Progress {
+    /// A lesson opened on `cluster` now.
+    pub fn start(cluster: &Cluster) -> Progress {
         let api = cluster.api();
-        let mut uids: Vec<String> = api
+        let mut before: Vec<String> = api
             .pods
             .list()
             .map(|p| p.uid_any().to_string())
             .chain(api.services.list().map(|s| s.uid_any().to_string()))
             .collect();
-        crate::sort::sort_by(&mut uids, |a, b| a.cmp(b));
-        Baseline { uids }
+        crate::sort::sort_by(&mut before, |a, b| a.cmp(b));
+        Progress {
+            before,
+            browsed: Vec::new(),
+        }
+    }
+
+    /// The learner opened `url` in the browser tab: its port counts as browsed.
+    pub fn browsed(&mut self, url: &str) {
+        let port = crate::net::parse_url(url).ok().map(|u| u.port);
+        if let Some(port) = port.filter(|p| !self.browsed.contains(p)) {
+            self.browsed.push(port);
+        }
     }
 
     /// Whether the object was made after the lesson was opened.
     fn counts(&self, meta: &impl ResourceExt) -> bool {
-        self.uids
+        self.before
             .binary_search_by(|u| u.as_str().cmp(meta.uid_any()))
             .is_err()
     }
@@ -493,34 +508,53 @@ pub fn prepare(c: &mut Cluster) {
     );
 }
 
+/// The Service's (first) node port.
+fn node_port(cluster: &Cluster, service: &str) -> Option<u16> {
+    cluster
+        .api()
+        .services
+        .get("default", service)
+        .and_then(|s| s.spec.as_ref())
+        .and_then(|s| s.ports.as_ref())
+        .and_then(|p| p.first())
+        .and_then(|p| p.node_port)
+        .and_then(|p| u16::try_from(p).ok())
+}
+
+/// The address of the Service's node port on the first worker (what a step that asks
+/// to browse it opens), once the Service has one.
+pub fn node_port_url(cluster: &Cluster, service: &str) -> Option<String> {
+    node_port(cluster, service).map(|p| format!("http://{FIRST_WORKER_IP}:{p}/"))
+}
+
+/// The first worker's address, where the lessons browse node ports.
+const FIRST_WORKER_IP: &str = "192.168.56.202";
+
 /// The body a GET through the Service's node port on the first worker answers with
-/// (on a copy of the cluster), for a Service made since `baseline`.
-fn served(cluster: &Cluster, service: &str, baseline: &Baseline) -> Option<Vec<u8>> {
+/// (on a copy of the cluster), for a Service made since the lesson opened.
+fn served(cluster: &Cluster, service: &str, progress: &Progress) -> Option<Vec<u8>> {
     let port = cluster
         .api()
         .services
         .get("default", service)
-        .filter(|s| baseline.counts(*s))
-        .and_then(|s| s.spec.as_ref())
-        .and_then(|s| s.ports.as_ref())
-        .and_then(|p| p.first())
-        .and_then(|p| p.node_port)?;
+        .filter(|s| progress.counts(*s))
+        .and(node_port(cluster, service))?;
     cluster
         .clone()
-        .http_get(&format!("http://192.168.56.202:{port}/"))
+        .http_get(&format!("http://{FIRST_WORKER_IP}:{port}/"))
         .ok()
         .map(|r| r.body)
 }
 
-/// Whether `check` holds now, counting only objects made since `baseline`. Checks only
+/// Whether `check` holds now, counting only objects made since the lesson opened. Checks only
 /// read: a GET through a node port goes to a copy of the cluster, so no access log line
 /// or round-robin turn is left behind.
-pub fn check(cluster: &Cluster, check: &Check, baseline: &Baseline) -> bool {
+pub fn check(cluster: &Cluster, check: &Check, progress: &Progress) -> bool {
     let pod = |c: &Cluster, name: &str| {
         c.api()
             .pods
             .get("default", name)
-            .filter(|p| baseline.counts(*p))
+            .filter(|p| progress.counts(*p))
             .cloned()
     };
     match check {
@@ -557,11 +591,15 @@ pub fn check(cluster: &Cluster, check: &Check, baseline: &Baseline) -> bool {
             .api()
             .services
             .get("default", name)
-            .filter(|s| baseline.counts(*s))
+            .filter(|s| progress.counts(*s))
             .and_then(|s| s.spec.as_ref().and_then(|s| s.type_.clone()))
             .is_some_and(|t| t == *type_),
-        Check::ServedThroughNodePort { service, contains } => served(cluster, service, baseline)
-            .is_some_and(|body| String::from_utf8_lossy(&body).contains(contains)),
+        Check::ServedThroughNodePort { service, contains } => {
+            let port = node_port(cluster, service);
+            port.is_some_and(|p| progress.browsed.contains(&p))
+                && served(cluster, service, progress)
+                    .is_some_and(|body| String::from_utf8_lossy(&body).contains(contains))
+        }
         Check::ServesNewCommit {
             service,
             repo,
@@ -574,7 +612,7 @@ pub fn check(cluster: &Cluster, check: &Check, baseline: &Baseline) -> bool {
             let file = head.files.get(*path).and_then(|id| git.blob(id));
             head.parent.is_some()
                 && file.is_some_and(|f| {
-                    served(cluster, service, baseline).is_some_and(|body| body == f)
+                    served(cluster, service, progress).is_some_and(|body| body == f)
                 })
         }
         Check::ExecOutput {
@@ -628,13 +666,14 @@ mod tests {
     fn the_probes_lesson_gates_traffic_on_readiness() {
         let lesson = lessons().into_iter().find(|l| l.id == "probes").unwrap();
         let mut c = reset();
-        let base = Baseline::of(&c);
+        let mut base = Progress::start(&c);
         let mut session = crate::Session::new("k8s-master-01");
         for step in &lesson.steps[2..4] {
             do_step(&mut c, &mut session, step);
             c.advance(30_000);
         }
         let last = &lesson.steps[4];
+        browse(&c, &mut base, &last.check);
         assert!(
             !check(&c, &last.check, &base),
             "served before the pod is ready"
@@ -657,6 +696,13 @@ mod tests {
         }
         if let Some(cmd) = &step.command {
             c.terminal(session, cmd);
+        }
+    }
+
+    /// The learner opens the check's Service in the browser tab.
+    fn browse(c: &Cluster, progress: &mut Progress, check: &Check) {
+        if let Check::ServedThroughNodePort { service, .. } = check {
+            progress.browsed(&node_port_url(c, service).expect("a node port"));
         }
     }
 
@@ -694,9 +740,9 @@ mod tests {
             c.advance(60_000);
         }
         assert!(!is_clean(&c));
-        let base = Baseline::of(&c);
+        let base = Progress::start(&c);
         assert!(lesson.steps.iter().all(|s| !check(&c, &s.check, &base)));
-        assert!(check(&c, &lesson.steps[0].check, &Baseline::default()));
+        assert!(check(&c, &lesson.steps[0].check, &Progress::default()));
         c.terminal(&mut session, "kubectl delete pod demo-web");
         c.advance(60_000);
         do_step(&mut c, &mut session, &lesson.steps[0]);
@@ -709,10 +755,16 @@ mod tests {
     fn every_lesson_can_be_completed_as_written() {
         for lesson in lessons() {
             let mut c = reset();
-            let base = Baseline::of(&c);
+            let mut base = Progress::start(&c);
             let mut session = crate::Session::new("k8s-master-01");
             for (i, step) in lesson.steps.iter().enumerate() {
                 do_step(&mut c, &mut session, step);
+                if let Check::ServedThroughNodePort { .. } = step.check {
+                    // Not until the learner has opened the page.
+                    c.advance(60_000);
+                    assert!(!check(&c, &step.check, &base), "{}: not browsed", lesson.id);
+                    browse(&c, &mut base, &step.check);
+                }
                 if let Check::ServesNewCommit { repo, path, .. } = &step.check {
                     // Done in the Git panel: not yet, then a commit.
                     c.advance(60_000);

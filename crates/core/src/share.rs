@@ -37,10 +37,10 @@ pub struct Workspace {
     pub lesson: Option<usize>,
     #[serde(default)]
     pub lesson_done: Vec<bool>,
-    /// What was in the cluster when the open lesson was opened (its checks do not
-    /// count it).
+    /// The open lesson's progress: what was in the cluster when it was opened (its
+    /// checks do not count it) and the node ports browsed since.
     #[serde(default, skip_serializing_if = "is_default")]
-    pub lesson_baseline: crate::lessons::Baseline,
+    pub lesson_progress: crate::lessons::Progress,
     /// The ids of the lessons finished, in the order they were.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub lessons_finished: Vec<String>,
@@ -59,18 +59,18 @@ impl Workspace {
             cluster: cluster.snapshot(),
             lesson,
             lesson_done: done.to_vec(),
-            lesson_baseline: Default::default(),
+            lesson_progress: Default::default(),
             lessons_finished: Vec::new(),
         }
     }
 
-    /// With the open lesson's baseline and the lessons finished.
+    /// With the open lesson's progress and the lessons finished.
     pub fn with_lesson_progress(
         mut self,
-        baseline: &crate::lessons::Baseline,
+        progress: &crate::lessons::Progress,
         finished: &[String],
     ) -> Self {
-        self.lesson_baseline = baseline.clone();
+        self.lesson_progress = progress.clone();
         self.lessons_finished = finished.to_vec();
         self
     }

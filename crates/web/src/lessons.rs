@@ -2,7 +2,7 @@
 //! their checks (a step is done once its check holds for what was made since the lesson
 //! opened), and the actions a step offers.
 
-use podlab_core::lessons::{Baseline, Manifest};
+use podlab_core::lessons::{Manifest, Progress};
 use podlab_core::Cluster;
 use yew::prelude::*;
 
@@ -16,15 +16,17 @@ pub enum Msg {
     Reset,
     /// Open a repository in the git panel (a step done by hand there).
     OpenGit(String),
+    /// Open the Service's node port in the browser tab (a step that asks to browse).
+    Browse(String),
 }
 
-/// The open lesson, which of its steps are done, what the cluster held when it was
-/// opened, and the lessons finished.
+/// The open lesson, which of its steps are done, its progress (what the cluster held
+/// when it was opened, the node ports browsed since), and the lessons finished.
 #[derive(Default)]
 pub struct Lessons {
     pub lesson: Option<usize>,
     pub done: Vec<bool>,
-    pub baseline: Baseline,
+    pub progress: Progress,
     /// Ids of the lessons finished.
     pub finished: Vec<String>,
 }
@@ -44,7 +46,7 @@ impl Lessons {
             podlab_core::lessons::prepare(cluster);
         }
         self.lesson = i;
-        self.baseline = Baseline::of(cluster);
+        self.progress = Progress::start(cluster);
         let lessons = podlab_core::lessons::lessons();
         let lesson = i.and_then(|i| lessons.get(i));
         self.done = lesson
@@ -52,6 +54,13 @@ impl Lessons {
             .unwrap_or_default();
         self.check(cluster);
         lesson.map(|l| l.files().collect()).unwrap_or_default()
+    }
+
+    /// The browser tab opened `url`.
+    pub fn browsed(&mut self, url: &str) {
+        if self.lesson.is_some() {
+            self.progress.browsed(url);
+        }
     }
 
     /// Step `n` of the open lesson.
@@ -70,7 +79,7 @@ impl Lessons {
     /// The open lesson's steps to do again, on `cluster` (a fresh one).
     pub fn restart(&mut self, cluster: &Cluster) {
         self.done.iter_mut().for_each(|d| *d = false);
-        self.baseline = Baseline::of(cluster);
+        self.progress = Progress::start(cluster);
     }
 
     /// Ticks the open lesson's first step not yet done, if its check now holds (steps
@@ -85,7 +94,7 @@ impl Lessons {
             return false;
         };
         let check = &lesson.steps[next].check;
-        if !podlab_core::lessons::check(cluster, check, &self.baseline) {
+        if !podlab_core::lessons::check(cluster, check, &self.progress) {
             return false;
         }
         self.done[next] = true;
@@ -181,6 +190,17 @@ fn lessons_panel(props: &LessonsProps) -> Html {
                                     html! {
                                         <button data-action="open-git" onclick={send.reform(move |_| Msg::OpenGit(repo.clone()))}>
                                             {"Open the Git panel"}
+                                        </button>
+                                    }
+                                }
+                                _ => Html::default(),
+                            } }
+                            { match &step.check {
+                                podlab_core::lessons::Check::ServedThroughNodePort { service, .. } => {
+                                    let service = service.to_string();
+                                    html! {
+                                        <button data-action="browse-step" onclick={send.reform(move |_| Msg::Browse(service.clone()))}>
+                                            {"Open in the browser tab"}
                                         </button>
                                     }
                                 }

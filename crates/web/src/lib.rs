@@ -137,7 +137,7 @@ fn workspace(editor: &editor::Editor, cluster: &Cluster, lessons: &lessons::Less
     let (_, first) = editor.open_file_text();
     Workspace::new(first, cluster, lessons.lesson, &lessons.done)
         .with_files(&editor.files, editor.open)
-        .with_lesson_progress(&lessons.baseline, &lessons.finished)
+        .with_lesson_progress(&lessons.progress, &lessons.finished)
 }
 
 impl Component for App {
@@ -179,7 +179,7 @@ impl Component for App {
                 lessons::Lessons {
                     lesson: s.lesson,
                     done: s.lesson_done,
-                    baseline: s.lesson_baseline,
+                    progress: s.lesson_progress,
                     finished: s.lessons_finished,
                 },
             ),
@@ -390,6 +390,10 @@ impl App {
             }
             Msg::Tools(msg) => {
                 let outcome = self.tools.update(&mut self.cluster, msg);
+                if let Some(url) = self.tools.take_loaded() {
+                    self.lessons.browsed(&url);
+                    self.lessons.check(&self.cluster);
+                }
                 self.finish(outcome)
             }
             Msg::Lessons(msg) => {
@@ -483,6 +487,23 @@ impl App {
                 self.lessons.restart(&self.cluster);
             }
             lessons::Msg::OpenGit(url) => self.tools.open_repo(url),
+            lessons::Msg::Browse(service) => {
+                match podlab_core::lessons::node_port_url(&self.cluster, &service) {
+                    Some(url) => {
+                        self.tools
+                            .update(&mut self.cluster, tools::Msg::Browse(url));
+                        if let Some(url) = self.tools.take_loaded() {
+                            self.lessons.browsed(&url);
+                        }
+                        self.lessons.check(&self.cluster);
+                    }
+                    None => {
+                        self.notice = Some(format!(
+                        "The Service {service} has no node port yet: the step before exposes it."
+                    ))
+                    }
+                }
+            }
         }
     }
 

@@ -72,6 +72,8 @@ pub struct Tools {
     /// The browser tab: its address bar and the last page loaded.
     browser_url: String,
     page: Option<Page>,
+    /// The address loaded since the app last asked (a lesson's step may be to browse).
+    loaded: Option<String>,
     git: GitPanel,
     /// The last export (kind config, manifests), and the text pasted to import.
     exported: Option<(String, String)>,
@@ -92,6 +94,7 @@ impl Tools {
             tool,
             browser_url: "http://192.168.56.202:30080/".into(),
             page: None,
+            loaded: None,
             git: GitPanel::default(),
             exported: None,
             import_text: String::new(),
@@ -186,9 +189,15 @@ impl Tools {
         };
     }
 
+    /// The address the browser tab loaded since this was last asked.
+    pub fn take_loaded(&mut self) -> Option<String> {
+        self.loaded.take()
+    }
+
     /// Loads the browser tab's address.
     fn load_page(&mut self, cluster: &mut Cluster) {
         let url = self.browser_url.trim().to_string();
+        self.loaded = Some(url.clone());
         let response = cluster.http_get(&url);
         self.page = Some(page_of(&url, response, &mut |u| cluster.http_get(u).ok()));
     }

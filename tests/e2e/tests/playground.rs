@@ -302,7 +302,8 @@ async fn the_taints_lesson_can_be_done_with_its_buttons() {
 }
 
 /// Opens a lesson, runs the clock at 100×, and does its first `steps` steps with their
-/// buttons, each waited on until its check ticks.
+/// buttons (a step that asks to browse a node port, with its button that opens the
+/// browser tab), each waited on until its check ticks.
 async fn run_lesson_steps(s: &Session, lesson: &str, steps: usize) {
     s.wait_for(&format!("[data-lessons] button[data-lesson='{lesson}']"))
         .await
@@ -322,7 +323,9 @@ async fn run_lesson_steps(s: &Session, lesson: &str, steps: usize) {
             .unwrap();
         s.wait_until(
             &format!("step {} to be done", n + 1),
-            &format!("document.querySelector(\"[data-step='{n}']\")?.dataset.done === 'true'"),
+            &format!(
+                "(document.querySelector(\"[data-step='{n}'] button[data-action='browse-step']\")?.click(), document.querySelector(\"[data-step='{n}']\")?.dataset.done === 'true')"
+            ),
         )
         .await;
     }

@@ -167,7 +167,8 @@ async fn the_terminal_lets_tab_leave_and_a_click_focus_it() {
 /// A lesson brings its files to the editor under their own names; its step's button
 /// loads the manifest again without losing the user's edits; a finished lesson is
 /// marked in the list. A lesson opened on a cluster that has objects offers a clean
-/// start and does not count them.
+/// start and does not count them; a step that asks to browse a node port ticks once
+/// the browser tab has opened it.
 #[wasm_bindgen_test]
 async fn lessons_bring_their_files_and_count_only_what_they_make() {
     let root = mount().await;
@@ -217,5 +218,22 @@ async fn lessons_bring_their_files_and_count_only_what_they_make() {
     click(&root, "button[data-action='clean-start']").await;
     gone(&root, "[data-offer-reset]").await;
     gone(&root, "[data-pod='default/tea']").await;
+    // The lesson made again: "Browse the NodePort" ticks once the page is opened in
+    // the browser tab, not before.
+    for n in 0..2 {
+        click(
+            &root,
+            &format!("[data-step='{n}'] button[data-action='run-step']"),
+        )
+        .await;
+        attribute_is(&root, &format!("[data-step='{n}']"), "data-done", "true").await;
+    }
+    click(&root, "[data-step='2'] button[data-action='run-step']").await;
+    let t = clock(&root);
+    clock_when(&root, "the clock to move on", |now| now > t + 5_000).await;
+    attribute_is(&root, "[data-step='2']", "data-done", "false").await;
+    click(&root, "[data-step='2'] button[data-action='browse-step']").await;
+    attribute_is(&root, "[data-step='2']", "data-done", "true").await;
+    text_has(&root, "[data-progress]", "3/3").await;
     root.remove();
 }
