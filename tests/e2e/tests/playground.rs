@@ -119,6 +119,25 @@ async fn unsatisfiable_node_selector_stays_pending() {
         queue.contains("rejected by TaintToleration, NodeAffinity"),
         "{queue}"
     );
+    // The inspector fits its pane: it does not scroll sideways (its decision table
+    // does, on its own), and its title row keeps the buttons beside the name.
+    let fits = s
+        .client
+        .execute(
+            "const i = document.querySelector('.inspector'); \
+             const t = document.querySelector('.inspector-title'); \
+             const h = t.querySelector('h2').getBoundingClientRect(); \
+             const b = t.querySelector('button').getBoundingClientRect(); \
+             return [i.scrollWidth - i.clientWidth, Math.abs(h.top + h.height / 2 - (b.top + b.height / 2)) < 4];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        fits,
+        serde_json::json!([0, true]),
+        "overflow, buttons beside the name"
+    );
     s.screenshot("pending-node-selector").await;
     s.finish().await;
 }
