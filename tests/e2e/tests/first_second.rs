@@ -71,15 +71,18 @@ async fn the_skeleton_shows_the_download_then_gives_way_to_the_app() {
     let page = s
         .client
         .execute(
-            "const wasm = performance.getEntriesByType('resource').find(e => e.name.endsWith('.wasm'));\
+            "const wasms = performance.getEntriesByType('resource').filter(e => e.name.endsWith('.wasm'));\
+             const wasm = wasms[0];\
              return [document.querySelectorAll('[data-boot]').length, document.querySelectorAll('.app').length,\
-                     wasm.encodedBodySize, wasm.decodedBodySize];",
+                     wasm.encodedBodySize, wasm.decodedBodySize, wasms.length];",
             vec![],
         )
         .await
         .unwrap();
     assert_eq!(page[0], json!(0), "the skeleton is left in the page");
     assert_eq!(page[1], json!(1), "one app");
+    // The preload in index.html and the loader's fetch are one download.
+    assert_eq!(page[4], json!(1), "the wasm was downloaded more than once");
     let (encoded, decoded) = (page[2].as_f64().unwrap(), page[3].as_f64().unwrap());
     assert!(
         encoded > 0.0 && encoded < decoded * 0.4,
