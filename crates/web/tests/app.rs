@@ -900,6 +900,10 @@ fn schema_fetches_since(since: f64) -> usize {
 /// the command waits for the fetch. (This page has no schema to give: explain says so.)
 #[wasm_bindgen_test]
 async fn explain_fetches_the_schema_when_it_needs_it() {
+    // Room in the resource timing buffer (earlier tests filled much of it).
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        p.clear_resource_timings();
+    }
     let since = now_ms();
     let root = mount().await;
     let nodes = terminal(&root, "kubectl get nodes").await;
