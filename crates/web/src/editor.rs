@@ -215,10 +215,16 @@ impl Editor {
         (Outcome::saved(), created)
     }
 
+    /// Whether the last Apply was rejected and the open file still holds its text.
+    pub fn rejected(&self) -> bool {
+        !self.report.diagnostics.is_empty() && self.report.text == self.open_file_text().1
+    }
+
     pub fn view(&self, send: &Callback<Msg>) -> Html {
         html! {
             <Pane files={self.files.clone()} open={self.open} new_file={AttrValue::from(self.new_file.clone())}
-                report={self.report.clone()} edit={self.edit_callback.clone()} send={send.clone()} />
+                report={self.report.clone()} schema={crate::schema::loaded()}
+                edit={self.edit_callback.clone()} send={send.clone()} />
         }
     }
 }
@@ -229,6 +235,8 @@ pub struct PaneProps {
     open: usize,
     new_file: AttrValue,
     report: Rc<ApplyReport>,
+    /// Whether core has the explain schema (the hints read it).
+    schema: bool,
     /// The textarea's input handler.
     edit: Callback<InputEvent>,
     send: Callback<Msg>,

@@ -5,8 +5,8 @@
 //! one panel's action means for another (an Apply selects its pod, a lesson step fills
 //! the editor and types in the terminal).
 //!
-//! Modules, lowest first (each imports only modules before it): `common`, `persist`,
-//! `options`, `code`, `node_card`, `motion`; then the panels `editor`, `terminal`,
+//! Modules, lowest first (each imports only modules before it): `common`, `schema`,
+//! `persist`, `options`, `code`, `node_card`, `motion`; then the panels `editor`, `terminal`,
 //! `cluster_view`, `inspector`, `tools`, `lessons`, `header`; then this one.
 
 mod cluster_view;
@@ -20,6 +20,7 @@ mod motion;
 mod node_card;
 mod options;
 mod persist;
+mod schema;
 mod terminal;
 mod tools;
 
@@ -66,6 +67,8 @@ pub enum Msg {
     Persist(persist::Msg),
     /// The notice's close button.
     DismissNotice,
+    /// The explain schema's fetch has ended: who waited for it goes on.
+    SchemaFetched,
 }
 
 /// Each panel's way to send its messages, made once.
@@ -79,6 +82,7 @@ struct Senders {
     lessons: Callback<lessons::Msg>,
     persist: Callback<persist::Msg>,
     dismiss: Callback<()>,
+    schema: Callback<()>,
 }
 
 impl Senders {
@@ -93,6 +97,7 @@ impl Senders {
             lessons: link.callback(Msg::Lessons),
             persist: link.callback(Msg::Persist),
             dismiss: link.callback(|()| Msg::DismissNotice),
+            schema: link.callback(|()| Msg::SchemaFetched),
         }
     }
 }
@@ -124,6 +129,11 @@ pub struct App {
     /// This app's mark for the start of a measured update (apps on one page each
     /// have their own).
     start_mark: String,
+    /// The explain schema's fetch under way, for a terminal line (`explain`, `-f`) that
+    /// runs once it has ended ...
+    schema_for_terminal: bool,
+    /// ... and for a rejected Apply, made again with the schema's words.
+    schema_for_editor: bool,
     _ticker: Interval,
 }
 
@@ -145,7 +155,6 @@ impl Component for App {
     type Properties = ();
 
     fn create(ctx: &Context<Self>) -> Self {
-        load_explain_schema();
         persist::reload_on_share_links();
         let link = ctx.link().clone();
         let send = Senders::new(ctx.link());
@@ -211,6 +220,8 @@ impl Component for App {
             send,
             measuring: Vec::new(),
             measured_ticks: 0,
+            schema_for_terminal: false,
+            schema_for_editor: false,
             start_mark: format!(
                 "podlab:start:{}",
                 APPS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
@@ -356,11 +367,35 @@ impl App {
                 true
             }
             Msg::Editor(msg) => {
+                let applying = matches!(msg, editor::Msg::Apply);
                 let (outcome, created) = self.editor.update(&mut self.cluster, msg);
                 if let Some(pod) = created {
                     self.inspector.selected = Some(Selected::Pod(pod));
                 }
+                if applying && !self.editor.report.diagnostics.is_empty() && !schema::loaded() {
+                    self.fetch_schema();
+                    self.schema_for_editor = true;
+                }
                 self.finish(outcome)
+            }
+            Msg::Terminal(terminal::Msg::Run) if self.terminal.wait_for_schema() => {
+                self.fetch_schema();
+                self.schema_for_terminal = true;
+                false
+            }
+            Msg::SchemaFetched => {
+                if std::mem::take(&mut self.schema_for_terminal) {
+                    self.terminal.schema_fetched();
+                    self.send.terminal.emit(terminal::Msg::Run);
+                }
+                // Rejected again (nothing is created), now with the schema's words.
+                if std::mem::take(&mut self.schema_for_editor)
+                    && schema::loaded()
+                    && self.editor.rejected()
+                {
+                    self.send.editor.emit(editor::Msg::Apply);
+                }
+                false
             }
             Msg::Terminal(msg) => {
                 let outcome = self
@@ -411,6 +446,14 @@ impl App {
                 }
                 done.render
             }
+        }
+    }
+
+    /// Fetches the explain schema unless a fetch is under way; [`Msg::SchemaFetched`]
+    /// comes when it has ended, with the schema or without (a later need fetches again).
+    fn fetch_schema(&self) {
+        if !self.schema_for_terminal && !self.schema_for_editor {
+            schema::fetch(self.send.schema.clone());
         }
     }
 
@@ -542,39 +585,4 @@ impl App {
 /// Mounts the app into `root`.
 pub fn mount(root: web_sys::Element) -> AppHandle<App> {
     yew::Renderer::<App>::with_root(root).render()
-}
-
-/// Where the app finds `kubectl explain`'s OpenAPI schema (copied into dist by trunk).
-const SCHEMA_URL: &str = "openapi-v1_34.json";
-
-/// Fetches the explain schema in the background and hands it to core; until it arrives,
-/// or if it cannot be loaded, `kubectl explain` says the schema is unavailable.
-fn load_explain_schema() {
-    use wasm_bindgen::JsCast;
-    use wasm_bindgen_futures::JsFuture;
-    wasm_bindgen_futures::spawn_local(async {
-        let Some(window) = web_sys::window() else {
-            return;
-        };
-        let Ok(response) = JsFuture::from(window.fetch_with_str(SCHEMA_URL)).await else {
-            return;
-        };
-        let Ok(response) = response.dyn_into::<web_sys::Response>() else {
-            return;
-        };
-        if !response.ok() {
-            return;
-        }
-        let Ok(text) = response.text() else { return };
-        if let Ok(text) = JsFuture::from(text).await {
-            if let Some(text) = text.as_string() {
-                if podlab_core::openapi::provide_schema(&text).is_ok() {
-                    // A hook for tests and tools: explain answers from now on.
-                    if let Some(root) = window.document().and_then(|d| d.document_element()) {
-                        let _ = root.set_attribute("data-explain-schema", "loaded");
-                    }
-                }
-            }
-        }
-    });
 }

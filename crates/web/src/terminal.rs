@@ -46,6 +46,17 @@ pub struct Terminal {
     history_pos: Option<usize>,
     /// What Tab offered when several completions fit.
     completions: Vec<String>,
+    /// Where Enter on a line that needs the explain schema is.
+    schema: SchemaWait,
+}
+
+/// A line that needs the explain schema: none, one waiting for it, one to run now
+/// that its fetch has ended.
+#[derive(Clone, Copy, PartialEq)]
+enum SchemaWait {
+    None,
+    Waiting,
+    Fetched,
 }
 
 impl Default for Terminal {
@@ -56,6 +67,7 @@ impl Default for Terminal {
             input: String::new(),
             history_pos: None,
             completions: Vec::new(),
+            schema: SchemaWait::None,
         }
     }
 }
@@ -68,8 +80,11 @@ impl Terminal {
                 self.input = text;
                 Outcome::quiet()
             }
-            // `kubectl logs -f` holds the terminal until Ctrl-C.
-            Msg::Run if self.session.following() => Outcome::quiet(),
+            // `kubectl logs -f` holds the terminal until Ctrl-C; a line waiting for the
+            // schema runs once it has arrived.
+            Msg::Run if self.session.following() || self.schema == SchemaWait::Waiting => {
+                Outcome::quiet()
+            }
             Msg::Run => {
                 let line = std::mem::take(&mut self.input);
                 self.history_pos = None;
@@ -130,6 +145,35 @@ impl Terminal {
                 }
                 Outcome::render()
             }
+        }
+    }
+
+    /// Enter on a line that needs the explain schema (`kubectl explain`, or kubectl
+    /// reading manifests with `-f`: Go's type errors name the schema's types) while core
+    /// does not have it: the line waits (Enter again does nothing) and the caller fetches
+    /// the schema, then calls [`Terminal::schema_fetched`] and sends Enter again. False
+    /// when the line runs now.
+    pub fn wait_for_schema(&mut self) -> bool {
+        let wait = match self.schema {
+            SchemaWait::None => {
+                !self.session.following() && needs_schema(&self.input) && !crate::schema::loaded()
+            }
+            SchemaWait::Waiting | SchemaWait::Fetched => false,
+        };
+        self.schema = if wait {
+            SchemaWait::Waiting
+        } else if self.schema == SchemaWait::Fetched {
+            SchemaWait::None
+        } else {
+            self.schema
+        };
+        wait
+    }
+
+    /// The schema's fetch has ended (with it or without): the waiting line runs next.
+    pub fn schema_fetched(&mut self) {
+        if self.schema == SchemaWait::Waiting {
+            self.schema = SchemaWait::Fetched;
         }
     }
 
@@ -282,6 +326,20 @@ fn screen(props: &ScreenProps) -> Html {
             </div>
         </section>
     }
+}
+
+/// Whether a command line may need the explain schema: `explain`, or a kubectl command
+/// that reads manifests (`-f`, `--filename`).
+fn needs_schema(line: &str) -> bool {
+    const READS_MANIFESTS: [&str; 12] = [
+        "apply", "create", "replace", "delete", "label", "annotate", "patch", "get", "describe",
+        "expose", "wait", "set",
+    ];
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let file = words
+        .iter()
+        .any(|w| *w == "-f" || w.starts_with("-f=") || w.starts_with("--filename"));
+    words.contains(&"explain") || file && words.iter().any(|w| READS_MANIFESTS.contains(w))
 }
 
 /// A click on the terminal's output puts the focus in its input line (so Ctrl-C reaches

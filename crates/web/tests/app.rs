@@ -883,3 +883,37 @@ async fn the_browser_tab_shows_a_picture_nginx_serves() {
     text_has(&root, "[data-browser-status]", "image/jpeg").await;
     root.remove();
 }
+
+/// Fetches of the explain schema that started at or after `since` (ms).
+fn schema_fetches_since(since: f64) -> usize {
+    let entries = web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.get_entries_by_type("resource"))
+        .unwrap();
+    (0..entries.length())
+        .filter_map(|i| entries.get(i).dyn_into::<web_sys::PerformanceEntry>().ok())
+        .filter(|e| e.name().contains("openapi") && e.start_time() >= since)
+        .count()
+}
+
+/// The explain schema is fetched when a command first needs it, not when the app starts;
+/// the command waits for the fetch. (This page has no schema to give: explain says so.)
+#[wasm_bindgen_test]
+async fn explain_fetches_the_schema_when_it_needs_it() {
+    // Room in the resource timing buffer (earlier tests filled much of it).
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        p.clear_resource_timings();
+    }
+    let since = now_ms();
+    let root = mount().await;
+    let nodes = terminal(&root, "kubectl get nodes").await;
+    assert!(nodes.contains("k8s-worker-02"), "{nodes}");
+    assert_eq!(schema_fetches_since(since), 0, "fetched at start");
+    let answer = terminal(&root, "kubectl explain pods").await;
+    assert!(
+        answer.contains("failed to fetch the OpenAPI schema"),
+        "{answer}"
+    );
+    assert_eq!(schema_fetches_since(since), 1);
+    root.remove();
+}

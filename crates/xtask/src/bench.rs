@@ -2,7 +2,8 @@
 //!
 //! Runs the criterion benches of podlab-core (native), the same workloads in wasm in
 //! headless Chromium (podlab-web's `wasm` bench), a release build for the bundle sizes,
-//! and the UI timings in Chromium (podlab-e2e's `ui-timings`), then writes every figure
+//! the UI timings in Chromium (podlab-e2e's `ui-timings`) and the first load under
+//! network throttling (podlab-e2e's `first-load`), then writes every figure
 //! to `target/bench/report.md`. Native figures are criterion's medians, read from
 //! `target/criterion/**/new/estimates.json` for the benches this run measured.
 
@@ -19,11 +20,11 @@ pub fn run(root: &Path) -> Result<(), String> {
     setup::run(root)?;
     let chromedriver = setup::chromedriver_path();
 
-    println!("\n==> bench 1/4: criterion benches of podlab-core (native)");
+    println!("\n==> bench 1/5: criterion benches of podlab-core (native)");
     run_cmd(root, "cargo", &["bench", "-p", "podlab-core"], &[])?;
     let native = criterion_medians(&root.join("target/criterion"), started)?;
 
-    println!("\n==> bench 2/4: the same workloads in wasm in headless Chromium");
+    println!("\n==> bench 2/5: the same workloads in wasm in headless Chromium");
     let wasm_out = capture(
         root,
         "cargo",
@@ -40,12 +41,12 @@ pub fn run(root: &Path) -> Result<(), String> {
     )?;
     let wasm = parse_wasm_bench(&wasm_out);
 
-    println!("\n==> bench 3/4: release build and bundle sizes");
+    println!("\n==> bench 3/5: release build and bundle sizes");
     run_cmd(root, "trunk", &["build", "--release", "--offline"], &[])?;
     let dist = root.join("dist");
     let files = size::measure(&dist)?;
 
-    println!("\n==> bench 4/4: UI timings in headless Chromium");
+    println!("\n==> bench 4/5: UI timings in headless Chromium");
     let dist_str = dist.to_string_lossy().into_owned();
     let ui_out = capture(
         root,
@@ -62,7 +63,29 @@ pub fn run(root: &Path) -> Result<(), String> {
         &[("PODLAB_DIST", &dist_str), ("CHROMEDRIVER", &chromedriver)],
     )?;
 
-    let report = render(&native, &wasm, &files, &ui_out, clock.elapsed().as_secs());
+    println!("\n==> bench 5/5: first load in headless Chromium under network throttling");
+    let first_load = capture(
+        root,
+        "cargo",
+        &[
+            "run",
+            "--quiet",
+            "--release",
+            "-p",
+            "podlab-e2e",
+            "--bin",
+            "first-load",
+        ],
+        &[("PODLAB_DIST", &dist_str), ("CHROMEDRIVER", &chromedriver)],
+    )?;
+
+    let report = render(
+        &native,
+        &wasm,
+        &files,
+        &[&ui_out, &first_load],
+        clock.elapsed().as_secs(),
+    );
     let out_dir = root.join("target/bench");
     std::fs::create_dir_all(&out_dir).map_err(|e| format!("{}: {e}", out_dir.display()))?;
     let path = out_dir.join("report.md");
@@ -267,7 +290,7 @@ fn render(
     native: &[Figure],
     wasm: &[Figure],
     files: &[size::FileSize],
-    ui: &str,
+    [ui, first_load]: &[&str; 2],
     secs: u64,
 ) -> String {
     let mut r = String::new();
@@ -314,6 +337,11 @@ fn render(
         r,
         "\n## UI in headless Chromium (`ui-timings`)\n\n{}",
         ui.trim()
+    );
+    let _ = writeln!(
+        r,
+        "\n## First load in headless Chromium under network throttling (`first-load`)\n\n{}",
+        first_load.trim()
     );
     r
 }

@@ -1,9 +1,12 @@
 //! Project automation: `cargo xtask setup|serve|test|size|bench|fuzz`.
 //!
-//! Std only (plus flate2 for the size check), so it builds in seconds on a fresh machine.
+//! Std only (plus flate2 and brotli for the size check and the precompressed dist), so it
+//! builds in seconds on a fresh machine.
 
 mod bench;
+mod compress;
 mod csp;
+mod host;
 mod setup;
 mod size;
 
@@ -17,20 +20,26 @@ Commands:
   setup          install what is missing: wasm32 target, trunk, wasm-bindgen-cli,
                  wasm-opt, Chromium and ChromeDriver (idempotent)
   serve [ARGS]   setup, then `trunk serve` on http://127.0.0.1:8080 (ARGS go to trunk)
+  serve --release
+                 setup, release build, then serve dist on http://127.0.0.1:8080 as a
+                 static host should: precompressed .br/.gz by Accept-Encoding
   test           setup, then clippy (-D warnings) and every test: native, wasm in
                  headless Chromium, release build, size check, end-to-end in Chromium
   fuzz TARGET SECONDS
                  mutate the corpus of TARGET (manifest, jsonpath, kubectl, shell,
                  snapshot) for SECONDS; panics and inputs over 1 s land in fuzz/findings/
-  csp            (trunk's post-build hook) add the Content-Security-Policy to a
-                 release build's index.html
+  post-build     (trunk's post-build hook) for a release build: add the
+                 Content-Security-Policy to index.html, then write FILE.br (brotli 11)
+                 and FILE.gz (gzip 9) beside each file
+  csp            only the Content-Security-Policy part of post-build
   size [--dist DIR]
                  raw and gzip sizes of the dist's wasm, js and css against size-budget.toml
   size --floor   the bundle of the smallest app with what the design requires (Yew;
                  then k8s-openapi's serde for the six kinds; then the YAML parser),
                  built as the app is (crates/size-floor)
   bench          setup, then every benchmark (criterion natively, the same workloads
-                 in wasm in headless Chromium, bundle sizes, UI timings in Chromium);
+                 in wasm in headless Chromium, bundle sizes, UI timings in Chromium,
+                 the first load under network throttling, brotli and gzip);
                  writes target/bench/report.md
 ";
 
@@ -63,6 +72,7 @@ fn main() -> ExitCode {
             size::check(&root, &dist)
         }
         Some("csp") => csp::run(),
+        Some("post-build") => post_build(),
         Some("bench") => bench::run(&root),
         Some("fuzz") => {
             let (Some(target), Some(secs)) = (args.get(1), args.get(2)) else {
@@ -157,8 +167,26 @@ pub fn run_cmd(
     }
 }
 
+/// trunk's post-build hook: a release build's CSP, then its precompressed files (in
+/// this order: index.html changes first).
+fn post_build() -> Result<(), String> {
+    csp::run()?;
+    if std::env::var("TRUNK_PROFILE").as_deref() != Ok("release") {
+        return Ok(());
+    }
+    let dir = std::env::var("TRUNK_STAGING_DIR")
+        .map_err(|_| "TRUNK_STAGING_DIR is not set (run by trunk's post_build hook)".to_string())?;
+    let files = compress::precompress(Path::new(&dir))?;
+    compress::print(&files);
+    Ok(())
+}
+
 fn serve(root: &Path, extra: &[String]) -> Result<(), String> {
     setup::run(root)?;
+    if extra.iter().any(|a| a == "--release") {
+        run_cmd(root, "trunk", &["build", "--release", "--offline"], &[])?;
+        return host::run(&root.join("dist"), "127.0.0.1:8080");
+    }
     let mut args = vec!["serve", "--offline"];
     args.extend(extra.iter().map(String::as_str));
     println!("serve: http://127.0.0.1:8080 (Ctrl-C stops)");

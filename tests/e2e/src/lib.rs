@@ -39,15 +39,43 @@ pub struct StaticServer {
     pub url: String,
 }
 
+/// How the static server sends a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// As it is, as a plain static server does.
+    Identity,
+    /// `FILE.gz` of the release dist, with `Content-Encoding: gzip`.
+    Gzip,
+    /// `FILE.br` of the release dist, with `Content-Encoding: br`.
+    Brotli,
+}
+
+impl Encoding {
+    /// The `Content-Encoding` token and the precompressed file's suffix.
+    fn token_and_suffix(self) -> Option<(&'static str, &'static str)> {
+        match self {
+            Encoding::Identity => None,
+            Encoding::Gzip => Some(("gzip", ".gz")),
+            Encoding::Brotli => Some(("br", ".br")),
+        }
+    }
+}
+
 impl StaticServer {
     pub fn start(root: PathBuf) -> StaticServer {
+        StaticServer::with_encoding(root, Encoding::Identity)
+    }
+
+    /// Sends each file's precompressed copy in `encoding` when there is one and the
+    /// request accepts it, else the file itself.
+    pub fn with_encoding(root: PathBuf, encoding: Encoding) -> StaticServer {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
         let url = format!("http://{}/", listener.local_addr().expect("local addr"));
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
                 let root = root.clone();
                 std::thread::spawn(move || {
-                    let _ = serve_one(stream, &root);
+                    let _ = serve_one(stream, &root, encoding);
                 });
             }
         });
@@ -68,13 +96,18 @@ fn content_type(path: &Path) -> &'static str {
     }
 }
 
-fn serve_one(mut stream: TcpStream, root: &Path) -> std::io::Result<()> {
+fn serve_one(mut stream: TcpStream, root: &Path, encoding: Encoding) -> std::io::Result<()> {
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut request_line = String::new();
     reader.read_line(&mut request_line)?;
-    // Drain the headers.
+    let mut accepted = String::new();
     let mut line = String::new();
     while reader.read_line(&mut line)? > 2 {
+        if let Some((k, v)) = line.split_once(':') {
+            if k.trim().eq_ignore_ascii_case("accept-encoding") {
+                accepted = v.trim().to_ascii_lowercase();
+            }
+        }
         line.clear();
     }
     let path = request_line.split_whitespace().nth(1).unwrap_or("/");
@@ -85,11 +118,24 @@ fn serve_one(mut stream: TcpStream, root: &Path) -> std::io::Result<()> {
     } else {
         root.join(rel)
     };
-    match std::fs::read(&file) {
+    // The precompressed copy, when the request accepts its encoding and it exists.
+    let compressed = encoding
+        .token_and_suffix()
+        .filter(|(token, _)| accepted.split(',').any(|a| a.trim() == *token))
+        .and_then(|(token, suffix)| {
+            let mut path = file.clone().into_os_string();
+            path.push(suffix);
+            std::fs::read(path).ok().map(|body| (token, body))
+        });
+    let (content_encoding, body) = match compressed {
+        Some((token, body)) => (format!("Content-Encoding: {token}\r\n"), Ok(body)),
+        None => (String::new(), std::fs::read(&file)),
+    };
+    match body {
         Ok(body) => {
             write!(
                 stream,
-                "HTTP/1.1 200 OK\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                "HTTP/1.1 200 OK\r\nContent-Type: {}\r\n{content_encoding}Vary: Accept-Encoding\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
                 content_type(&file),
                 body.len()
             )?;
@@ -201,7 +247,8 @@ pub struct Session {
     _profile: TempDir,
 }
 
-struct TempDir(PathBuf);
+/// A directory removed on drop.
+pub struct TempDir(PathBuf);
 
 impl Drop for TempDir {
     fn drop(&mut self) {
@@ -209,47 +256,95 @@ impl Drop for TempDir {
     }
 }
 
+/// A new headless Chromium with its own profile directory (removed on drop), driven
+/// through `driver`.
+pub async fn browser(driver: &ChromeDriver, name: &str) -> (Client, TempDir) {
+    let profile = std::env::temp_dir().join(format!("podlab-e2e-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&profile).expect("profile dir");
+    let mut options = serde_json::json!({
+        "args": [
+            "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+            "--disable-background-networking", "--disable-component-update", "--no-first-run",
+            "--disable-sync", "--window-size=1400,900",
+            format!("--user-data-dir={}", profile.display()),
+        ],
+    });
+    if Path::new("/usr/bin/chromium").is_file() {
+        options["binary"] = "/usr/bin/chromium".into();
+    }
+    let mut caps = Capabilities::new();
+    caps.insert("goog:chromeOptions".into(), options);
+    caps.insert(
+        "goog:loggingPrefs".into(),
+        serde_json::json!({ "browser": "ALL" }),
+    );
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    let client = ClientBuilder::new(connector)
+        .capabilities(caps)
+        .connect(&driver.url)
+        .await
+        .expect("a WebDriver session with headless Chromium");
+    (client, TempDir(profile))
+}
+
+/// A Chrome DevTools Protocol command sent through ChromeDriver
+/// (`POST /session/{id}/goog/cdp/execute`): network throttling, the cache, storage.
+#[derive(Debug)]
+pub struct Cdp(pub &'static str, pub serde_json::Value);
+
+impl WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _url: &url::Url) -> (http::Method, Option<String>) {
+        let body = serde_json::json!({ "cmd": self.0, "params": self.1 });
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
 impl Session {
     /// Serves the dist, opens headless Chromium on it and waits for the app.
     pub async fn open(name: &str) -> Session {
-        let server = StaticServer::start(dist_dir());
-        let driver = ChromeDriver::start();
-        let profile =
-            std::env::temp_dir().join(format!("podlab-e2e-{}-{name}", std::process::id()));
-        std::fs::create_dir_all(&profile).expect("profile dir");
-        let mut options = serde_json::json!({
-            "args": [
-                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--no-first-run",
-                "--disable-sync", "--window-size=1400,900",
-                format!("--user-data-dir={}", profile.display()),
-            ],
-        });
-        if Path::new("/usr/bin/chromium").is_file() {
-            options["binary"] = "/usr/bin/chromium".into();
-        }
-        let mut caps = Capabilities::new();
-        caps.insert("goog:chromeOptions".into(), options);
-        caps.insert(
-            "goog:loggingPrefs".into(),
-            serde_json::json!({ "browser": "ALL" }),
-        );
-        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        let client = ClientBuilder::new(connector)
-            .capabilities(caps)
-            .connect(&driver.url)
+        let session = Session::blank(name, Encoding::Identity).await;
+        session
+            .client
+            .goto(&session.app_url)
             .await
-            .expect("a WebDriver session with headless Chromium");
-        client.goto(&server.url).await.expect("open the app");
-        let session = Session {
+            .expect("open the app");
+        session.wait_for("[data-node='k8s-worker-01']").await;
+        session
+    }
+
+    /// Serves the dist (its files in `encoding` where it has them) and opens headless
+    /// Chromium on a blank page: the test prepares the browser, then opens `app_url`.
+    pub async fn blank(name: &str, encoding: Encoding) -> Session {
+        let server = StaticServer::with_encoding(dist_dir(), encoding);
+        let driver = ChromeDriver::start();
+        let (client, profile) = browser(&driver, name).await;
+        Session {
             client,
             app_url: server.url.clone(),
             _server: server,
             _driver: driver,
-            _profile: TempDir(profile),
-        };
-        session.wait_for("[data-node='k8s-worker-01']").await;
-        session
+            _profile: profile,
+        }
+    }
+
+    /// A DevTools protocol command (network throttling, blocked URLs, scripts run
+    /// before the page's own).
+    pub async fn cdp(&self, cmd: &'static str, params: serde_json::Value) -> serde_json::Value {
+        self.client
+            .issue_cmd(Cdp(cmd, params))
+            .await
+            .unwrap_or_else(|e| panic!("DevTools {cmd}: {e}"))
     }
 
     pub async fn wait_for(&self, css: &str) -> fantoccini::elements::Element {
