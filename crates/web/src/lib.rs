@@ -529,7 +529,7 @@ impl App {
                 self.editor.report = Default::default();
                 self.lessons.restart(&self.cluster);
             }
-            lessons::Msg::OpenGit(url) => self.tools.open_repo(url),
+            lessons::Msg::OpenGit(url) => self.tools.open_repo(&self.cluster, url),
             lessons::Msg::Browse(service) => {
                 match podlab_core::lessons::node_port_url(&self.cluster, &service) {
                     Some(url) => {

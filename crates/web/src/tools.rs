@@ -124,29 +124,11 @@ impl Tools {
                 Outcome::render()
             }
             Msg::GitRepo(url) => {
-                self.open_repo(url);
+                self.open_repo(cluster, url);
                 Outcome::render()
             }
             Msg::GitFile(path) => {
-                let data = self
-                    .git
-                    .repo
-                    .as_deref()
-                    .map(|url| cluster.git().head_files(url))
-                    .unwrap_or_default()
-                    .into_iter()
-                    .find(|(p, _)| *p == path)
-                    .map(|(_, d)| d)
-                    .unwrap_or_default();
-                let (text, binary) = match String::from_utf8(data) {
-                    Ok(t) if !t.contains('\0') => (t, None),
-                    Ok(t) => (String::new(), Some((path.clone(), t.len()))),
-                    Err(e) => (String::new(), Some((path.clone(), e.as_bytes().len()))),
-                };
-                self.git.path = path;
-                self.git.text = text;
-                self.git.binary = binary;
-                self.git.result = None;
+                self.open_git_file(cluster, path);
                 Outcome::render()
             }
             Msg::GitPath(path) => {
@@ -180,13 +162,46 @@ impl Tools {
         }
     }
 
-    /// Shows a repository in the git panel.
-    pub fn open_repo(&mut self, url: String) {
+    /// Shows a repository in the git panel, with a file open (its index.html, else
+    /// its first): a commit never starts from an empty text.
+    pub fn open_repo(&mut self, cluster: &Cluster, url: String) {
         self.tool = Tool::Git;
+        let files = cluster.git().head_files(&url);
+        let first = files
+            .iter()
+            .find(|(p, _)| p == "index.html")
+            .or(files.first())
+            .map(|(p, _)| p.clone());
         self.git = GitPanel {
             repo: Some(url),
             ..GitPanel::default()
         };
+        if let Some(path) = first {
+            self.open_git_file(cluster, path);
+        }
+    }
+
+    /// Opens a file of the git panel's repository: its text, or that it is binary.
+    fn open_git_file(&mut self, cluster: &Cluster, path: String) {
+        let data = self
+            .git
+            .repo
+            .as_deref()
+            .map(|url| cluster.git().head_files(url))
+            .unwrap_or_default()
+            .into_iter()
+            .find(|(p, _)| *p == path)
+            .map(|(_, d)| d)
+            .unwrap_or_default();
+        let (text, binary) = match String::from_utf8(data) {
+            Ok(t) if !t.contains('\0') => (t, None),
+            Ok(t) => (String::new(), Some((path.clone(), t.len()))),
+            Err(e) => (String::new(), Some((path.clone(), e.as_bytes().len()))),
+        };
+        self.git.path = path;
+        self.git.text = text;
+        self.git.binary = binary;
+        self.git.result = None;
     }
 
     /// The address the browser tab loaded since this was last asked.
@@ -376,15 +391,6 @@ fn git(app: &Ctx) -> Html {
                     <div class="git-edit">
                         <input data-git-path="" type="text" spellcheck="false" placeholder="index.html" aria-label="File path"
                             value={app.st.git.path.clone()} oninput={app.send.reform(|e| Msg::GitPath(input_value(e)))} />
-                        { match app.st.git.binary.as_ref().filter(|(p, _)| *p == app.st.git.path) {
-                            Some((_, size)) => html! {
-                                <p class="git-binary muted" data-git-binary={size.to_string()}>{"Binary file"}<span>{ format!(" ({size} bytes)") }</span></p>
-                            },
-                            None => html! {
-                                <textarea data-git-text="" spellcheck="false" aria-label="File contents" wrap="off"
-                                    value={app.st.git.text.clone()} oninput={app.send.reform(|e| Msg::GitText(input_value(e)))} />
-                            },
-                        } }
                         <div class="inline-form">
                             <input data-git-message="" type="text" placeholder="Commit message" aria-label="Commit message"
                                 value={app.st.git.message.clone()} oninput={app.send.reform(|e| Msg::GitMessage(input_value(e)))}
@@ -394,6 +400,15 @@ fn git(app: &Ctx) -> Html {
                         { for app.st.git.result.as_ref().map(|(text, err)| html! {
                             <pre class={classes!("result", err.then_some("error"))} data-git-result="">{ text }</pre>
                         }) }
+                        { match app.st.git.binary.as_ref().filter(|(p, _)| *p == app.st.git.path) {
+                            Some((_, size)) => html! {
+                                <p class="git-binary muted" data-git-binary={size.to_string()}>{"Binary file"}<span>{ format!(" ({size} bytes)") }</span></p>
+                            },
+                            None => html! {
+                                <textarea data-git-text="" spellcheck="false" aria-label="File contents" wrap="off"
+                                    value={app.st.git.text.clone()} oninput={app.send.reform(|e| Msg::GitText(input_value(e)))} />
+                            },
+                        } }
                     </div>
                     <h3>{ format!("History of {}", repo.current_branch()) }</h3>
                     <ol class="git-log" data-git-log="">

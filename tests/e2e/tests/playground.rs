@@ -577,12 +577,31 @@ async fn a_commit_in_the_git_panel_reaches_the_page_through_the_sidecar() {
     let s = Session::open("git-sidecar").await;
     run_lesson_steps(&s, "sidecar", 3).await;
     // The last step: edit index.html in the Git panel, commit and push.
-    for css in [
-        "[data-step='3'] button[data-action='open-git']",
-        "button[data-git-file='index.html']",
-    ] {
-        s.wait_for(css).await.click().await.unwrap();
-    }
+    s.wait_for("[data-step='3'] button[data-action='open-git']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    // The panel opens with index.html loaded, and its commit form in view.
+    s.wait_for("textarea[data-git-text]").await;
+    let opened = s
+        .client
+        .execute(
+            "const pane = document.querySelector('.tools').getBoundingClientRect(); \
+             const commit = document.querySelector(\"button[data-action='commit']\").getBoundingClientRect(); \
+             return [document.querySelector('input[data-git-path]').value, \
+                     document.querySelector('textarea[data-git-text]').value.includes('Kubernetes demo web'), \
+                     commit.bottom <= pane.bottom];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(opened, serde_json::json!(["index.html", true, true]));
+    s.wait_for("button[data-git-file='index.html']")
+        .await
+        .click()
+        .await
+        .unwrap();
     let text = s.wait_for("textarea[data-git-text]").await;
     text.click().await.unwrap();
     text.send_keys(SELECT_ALL_AND_DELETE).await.unwrap();
