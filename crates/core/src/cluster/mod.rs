@@ -52,18 +52,10 @@ impl Applied {
     }
 }
 
-/// kubectl's lower-case kind in `pod/nginx created`.
+/// kubectl's lower-case kind in `pod/nginx created` (`lease.coordination.k8s.io`
+/// outside the core group).
 pub fn singular(object: &Object) -> &'static str {
-    match object {
-        Object::Pod(_) => "pod",
-        Object::Node(_) => "node",
-        Object::Service(_) => "service",
-        Object::Namespace(_) => "namespace",
-        Object::Event(_) => "event",
-        Object::Endpoints(_) => "endpoints",
-        Object::Lease(_) => "lease.coordination.k8s.io",
-        Object::EndpointSlice(_) => "endpointslice.discovery.k8s.io",
-    }
+    object.info().name_prefix
 }
 
 /// Why a whole manifest was refused before anything was created.
@@ -471,28 +463,10 @@ impl Cluster {
     /// server validates updates; a pod's new images make its kubelet replace those
     /// containers.
     pub fn update(&mut self, object: Object) -> Result<Object, ApiError> {
-        let updated = match object {
-            Object::Pod(p) => {
-                let pod = self.api.update_pod_by_user(*p)?.clone();
-                self.kubelet.spec_updated(&pod, self.now);
-                Object::Pod(Box::new(pod))
-            }
-            Object::Service(s) => {
-                Object::Service(Box::new(self.api.update_service_by_user(*s)?.clone()))
-            }
-            Object::Node(n) => Object::Node(Box::new(self.api.update_node(*n)?.clone())),
-            Object::Namespace(n) => {
-                Object::Namespace(Box::new(self.api.update_namespace(*n)?.clone()))
-            }
-            Object::Event(e) => Object::Event(Box::new(self.api.update_event(*e)?.clone())),
-            Object::Endpoints(e) => {
-                Object::Endpoints(Box::new(self.api.update_endpoints(*e)?.clone()))
-            }
-            Object::Lease(l) => Object::Lease(Box::new(self.api.update_lease(*l)?.clone())),
-            Object::EndpointSlice(e) => {
-                Object::EndpointSlice(Box::new(self.api.update_endpoint_slice(*e)?.clone()))
-            }
-        };
+        let updated = self.api.update_object(object)?;
+        if let Object::Pod(pod) = &updated {
+            self.kubelet.spec_updated(pod, self.now);
+        }
         self.settle();
         Ok(updated)
     }
@@ -516,22 +490,7 @@ impl Cluster {
     }
 
     fn admit_into(api: &mut ApiServer, object: Object, now: SimTime) -> Result<Object, ApiError> {
-        Ok(match object {
-            Object::Pod(p) => Object::Pod(Box::new(api.create_pod(*p, now)?.clone())),
-            Object::Node(n) => Object::Node(Box::new(api.create_node(*n, now)?.clone())),
-            Object::Service(s) => Object::Service(Box::new(api.create_service(*s, now)?.clone())),
-            Object::Namespace(n) => {
-                Object::Namespace(Box::new(api.create_namespace(*n, now)?.clone()))
-            }
-            Object::Event(e) => Object::Event(Box::new(api.create_event(*e, now)?.clone())),
-            Object::Endpoints(e) => {
-                Object::Endpoints(Box::new(api.create_endpoints(*e, now)?.clone()))
-            }
-            Object::Lease(l) => Object::Lease(Box::new(api.create_lease(*l, now)?.clone())),
-            Object::EndpointSlice(e) => {
-                Object::EndpointSlice(Box::new(api.create_endpoint_slice(*e, now)?.clone()))
-            }
-        })
+        api.create_object(object, now)
     }
 
     /// A pod DELETE (`kubectl delete`, the UI's Delete). A running pod is marked

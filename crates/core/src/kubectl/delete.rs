@@ -194,9 +194,9 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
             // `pod "x"`, `endpointslice.discovery.k8s.io "x"`.
             Ok(()) if rt.namespaced => out.out(format!(
                 "{} {name:?} {verb} from {ns} namespace\n",
-                rt.name_prefix()
+                rt.name_prefix
             )),
-            Ok(()) => out.out(format!("{} {name:?} {verb}\n", rt.name_prefix())),
+            Ok(()) => out.out(format!("{} {name:?} {verb}\n", rt.name_prefix)),
             Err(e) => out.api_error(&e),
         }
     }

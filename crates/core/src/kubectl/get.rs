@@ -193,7 +193,7 @@ impl GetPrinter {
             }
             let mut cells = columns(o, now, wide);
             if several_types {
-                cells[0] = format!("{}/{}", rt.name_prefix(), cells[0]);
+                cells[0] = format!("{}/{}", rt.name_prefix, cells[0]);
             }
             row.extend(cells);
             let labels = meta.labels.as_ref();
@@ -463,7 +463,7 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
         Format::Name => {
             for (rt, objects) in &found {
                 for o in objects {
-                    out.out(format!("{}/{}\n", rt.name_prefix(), o.name_any()));
+                    out.out(format!("{}/{}\n", rt.name_prefix, o.name_any()));
                 }
             }
         }
@@ -607,7 +607,7 @@ impl GetWatch {
             Format::Name => {
                 for o in objects {
                     let name = o.name_any();
-                    text.push_str(&format!("{}/{name}\n", self.rt.name_prefix()));
+                    text.push_str(&format!("{}/{name}\n", self.rt.name_prefix));
                 }
             }
             Format::Json => {
