@@ -10,8 +10,11 @@ pub(crate) fn stored() -> impl Iterator<Item = &'static str> {
     crate::model::kinds::ALL.iter().map(|k| k.plural)
 }
 
+mod apps;
 pub(crate) mod defaults;
+mod deletion;
 mod endpointslices;
+pub use deletion::{Propagation, FOREGROUND_FINALIZER, ORPHAN_FINALIZER};
 mod error;
 mod events;
 mod restore;
@@ -26,7 +29,7 @@ pub mod watch_cache;
 use crate::clock::{Rng, SimTime};
 use crate::keyed::Keyed;
 use crate::model::{
-    meta, Endpoints, Event, Lease, Namespace, Node, ObjectMeta, ObjectRef, Pod, Service,
+    meta, Endpoints, Event, Lease, Namespace, Node, Object, ObjectMeta, ObjectRef, Pod, Service,
 };
 use k8s_openapi::Metadata;
 use watch_cache::ChangeType;
@@ -202,7 +205,7 @@ macro_rules! api_server {
         #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
         pub struct ApiServer {
             $(
-                #[serde(default)]
+                #[serde(default, skip_serializing_if = "Store::is_empty")]
                 pub $store: Store<$ty>,
             )*
             resource_version: u64,
@@ -261,6 +264,22 @@ macro_rules! api_server {
                     }
                 )*
                 None
+            }
+
+            /// A DELETE that removes the object at once (no grace period, no
+            /// finalizers), by resource (`deployments`).
+            pub fn remove_object(&mut self, resource: &str, namespace: &str, name: &str) -> Result<Object, ApiError> {
+                $(
+                    if resource == crate::model::kinds::$info.plural {
+                        return self
+                            .remove(|a| &mut a.$store, crate::model::kinds::$info.plural, namespace, name)
+                            .map(|o| Object::$variant(Box::new(o)));
+                    }
+                )*
+                Err(ApiError::NotFound {
+                    resource: "resources",
+                    name: name.to_string(),
+                })
             }
 
             /// A stored object's metadata by kind (`Pod`), to change in place.

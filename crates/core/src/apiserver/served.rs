@@ -5,7 +5,10 @@
 
 use super::{ApiError, ApiServer};
 use crate::clock::SimTime;
-use crate::model::{EndpointSlice, Endpoints, Event, Lease, Namespace, Node, Object, Pod, Service};
+use crate::model::{
+    Deployment, EndpointSlice, Endpoints, Event, Lease, Namespace, Node, Object, Pod, ReplicaSet,
+    Service,
+};
 
 /// A kind's create and update as the API server handles a user's request.
 pub(crate) trait Served: Sized {
@@ -123,5 +126,23 @@ impl Served for EndpointSlice {
     }
     fn update(api: &mut ApiServer, object: Self) -> Result<&Self, ApiError> {
         api.update_endpoint_slice(object)
+    }
+}
+
+impl Served for ReplicaSet {
+    fn create(api: &mut ApiServer, object: Self, now: SimTime) -> Result<&Self, ApiError> {
+        api.create_replica_set(object, now)
+    }
+    fn update(api: &mut ApiServer, object: Self) -> Result<&Self, ApiError> {
+        api.update_replica_set_by_user(object)
+    }
+}
+
+impl Served for Deployment {
+    fn create(api: &mut ApiServer, object: Self, now: SimTime) -> Result<&Self, ApiError> {
+        api.create_deployment(object, now)
+    }
+    fn update(api: &mut ApiServer, object: Self) -> Result<&Self, ApiError> {
+        api.update_deployment_by_user(object)
     }
 }

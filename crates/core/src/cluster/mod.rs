@@ -7,10 +7,12 @@ use crate::apiserver::{ApiError, ApiServer, EventRecord, PodDeletion, WatchEvent
 use crate::clock::SimTime;
 use crate::controllers::endpoints::EndpointsController;
 use crate::controllers::endpointslice::EndpointSliceController;
+use crate::controllers::garbagecollector::GarbageCollector;
 use crate::controllers::namespace::NamespaceController;
 use crate::controllers::node_ipam::NodeIpam;
 use crate::controllers::node_lifecycle::NodeLifecycle;
 use crate::controllers::podgc::PodGc;
+use crate::controllers::replicaset::ReplicaSetController;
 use crate::controllers::taint_eviction::TaintEviction;
 use crate::controllers::{Controller, ControllerContext, Progress};
 use crate::git::Remotes;
@@ -29,7 +31,7 @@ pub use default_nodes::default_nodes;
 
 /// How many controllers the cluster runs ([`Cluster::controllers`]), and how many of
 /// them run before the scheduler in a settle pass (node IPAM).
-const CONTROLLERS: usize = 7;
+const CONTROLLERS: usize = 9;
 const CONTROLLERS_BEFORE_SCHEDULER: usize = 1;
 
 /// What happened to one object of an applied manifest.
@@ -127,6 +129,11 @@ pub struct Cluster {
     node_lifecycle: NodeLifecycle,
     #[serde(skip)]
     namespace: NamespaceController,
+    /// Its only state (when a pod next becomes available) every sync works out again.
+    #[serde(skip)]
+    replica_sets: ReplicaSetController,
+    #[serde(skip)]
+    garbage_collector: GarbageCollector,
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -155,6 +162,8 @@ impl Cluster {
             endpoint_slices: Default::default(),
             node_lifecycle: Default::default(),
             namespace: NamespaceController,
+            replica_sets: Default::default(),
+            garbage_collector: GarbageCollector,
         }
     }
 
@@ -524,6 +533,22 @@ impl Cluster {
         Ok(())
     }
 
+    /// A DELETE of an object of a kind with nothing of its own to finish before it
+    /// goes (a Deployment, a ReplicaSet), by resource (`deployments`), with what is to
+    /// become of its dependents (the garbage collector's work).
+    pub fn delete_object(
+        &mut self,
+        resource: &str,
+        namespace: &str,
+        name: &str,
+        policy: crate::apiserver::Propagation,
+    ) -> Result<(), ApiError> {
+        self.api
+            .delete_propagating(resource, namespace, name, policy, self.now)?;
+        self.settle();
+        Ok(())
+    }
+
     /// An EndpointSlice DELETE: the EndpointSlice controller makes a Service's slices
     /// again (under new names).
     pub fn delete_endpoint_slice(&mut self, namespace: &str, name: &str) -> Result<(), ApiError> {
@@ -641,12 +666,14 @@ impl Cluster {
     fn controllers(&self) -> [&dyn Controller; CONTROLLERS] {
         [
             &self.node_ipam,
+            &self.replica_sets,
             &self.endpoints,
             &self.endpoint_slices,
             &self.node_lifecycle,
             &self.taint_eviction,
             &self.namespace,
             &self.pod_gc,
+            &self.garbage_collector,
         ]
     }
 
@@ -660,12 +687,14 @@ impl Cluster {
         };
         let controllers: [&mut dyn Controller; CONTROLLERS] = [
             &mut self.node_ipam,
+            &mut self.replica_sets,
             &mut self.endpoints,
             &mut self.endpoint_slices,
             &mut self.node_lifecycle,
             &mut self.taint_eviction,
             &mut self.namespace,
             &mut self.pod_gc,
+            &mut self.garbage_collector,
         ];
         let mut progress = Progress::Idle;
         for c in controllers.into_iter().skip(which.start).take(which.len()) {

@@ -9,6 +9,7 @@ use super::flags::{
 use super::printers::{self, age, table};
 use super::resources::{self, ResourceType};
 use super::tabwriter::TabWriter;
+use super::workload_printers;
 use super::{FileSource, Output};
 use crate::apiserver::watch_cache::{ChangeType, Closed};
 use crate::apiserver::ApiError;
@@ -700,9 +701,15 @@ fn headers(rt: &ResourceType, wide: bool) -> Vec<String> {
         ("Lease", _) => &["NAME", "HOLDER", "AGE"],
         ("EndpointSlice", _) => &["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"],
         ("Event", _) => &["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
+        ("Deployment", _) => workload_printers::DEPLOYMENT,
+        ("ReplicaSet", _) => workload_printers::REPLICASET,
         _ => &["NAME"],
     };
-    h.iter().map(|s| s.to_string()).collect()
+    let mut h: Vec<String> = h.iter().map(|s| s.to_string()).collect();
+    if wide && matches!(rt.kind, "Deployment" | "ReplicaSet") {
+        h.extend(workload_printers::WIDE.iter().map(|s| s.to_string()));
+    }
+    h
 }
 
 fn none_if_empty(s: Option<&str>) -> String {
@@ -838,6 +845,8 @@ fn columns(o: &ObjectRef<'_>, now: crate::clock::SimTime, wide: bool) -> Vec<Str
             let holder = l.spec.as_ref().and_then(|s| s.holder_identity.clone());
             vec![name, holder.unwrap_or_default(), created]
         }
+        ObjectRef::Deployment(d) => workload_printers::deployment(d, name, created, wide),
+        ObjectRef::ReplicaSet(rs) => workload_printers::replica_set(rs, name, created, wide),
         ObjectRef::Event(e) => {
             let last = e.last_timestamp.as_ref().or(e.first_timestamp.as_ref());
             let obj = &e.involved_object;

@@ -34,6 +34,7 @@ mod taint;
 mod top;
 mod version;
 pub(crate) mod wait;
+mod workload_printers;
 
 use crate::Cluster;
 

@@ -227,6 +227,16 @@ mod tests {
         assert_eq!(lookup("svc"), Some(SERVICES));
         assert_eq!(lookup("ns"), Some(NAMESPACES));
         assert_eq!(lookup("no"), Some(NODES));
-        assert_eq!(lookup("deploy"), None);
+        assert_eq!(lookup("deploy").map(|t| t.kind), Some("Deployment"));
+        assert_eq!(lookup("rs").map(|t| t.kind), Some("ReplicaSet"));
+        assert_eq!(
+            lookup("deployments.apps").map(|t| t.kind),
+            Some("Deployment")
+        );
+        assert_eq!(
+            lookup("deployment.v1.apps").map(|t| t.kind),
+            Some("Deployment")
+        );
+        assert_eq!(lookup("cj"), None);
     }
 }

@@ -66,6 +66,14 @@ macro_rules! with_kinds {
               group: "discovery.k8s.io", api_version: "discovery.k8s.io/v1",
               plural: "endpointslices", singular: "endpointslice", short: &[],
               namespaced: true, verbs: $crate::model::kinds::VERBS, categories: &[] }
+            { ReplicaSet, $crate::model::ReplicaSet, replica_sets, REPLICASETS,
+              group: "apps", api_version: "apps/v1", plural: "replicasets",
+              singular: "replicaset", short: &["rs"], namespaced: true,
+              verbs: $crate::model::kinds::VERBS, categories: &["all"] }
+            { Deployment, $crate::model::Deployment, deployments, DEPLOYMENTS,
+              group: "apps", api_version: "apps/v1", plural: "deployments",
+              singular: "deployment", short: &["deploy"], namespaced: true,
+              verbs: $crate::model::kinds::VERBS, categories: &["all"] }
         }
     };
 }
