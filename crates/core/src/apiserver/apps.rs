@@ -213,37 +213,71 @@ fn selector_and_template(
     }
 }
 
-/// An int-or-percent (`IsValidPercent`, non-negative).
-fn int_or_percent(value: &IntOrString, field: &str, errs: &mut Vec<FieldError>) -> Option<i64> {
+/// An `intstr.IntOrString` as Go's `%#v` prints it in validation messages.
+fn go_int_or_string(v: &IntOrString) -> String {
+    match v {
+        IntOrString::Int(i) => format!("intstr.IntOrString{{Type:0, IntVal:{i}, StrVal:\"\"}}"),
+        IntOrString::String(s) => format!("intstr.IntOrString{{Type:1, IntVal:0, StrVal:{s:?}}}"),
+    }
+}
+
+/// The percent of a `N%` string.
+fn percent(s: &str) -> Option<i64> {
+    s.strip_suffix('%')
+        .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|n| n.parse::<i64>().ok())
+}
+
+/// `ValidatePositiveIntOrPercent`: a non-negative number or a valid percent.
+fn positive_int_or_percent(value: &IntOrString, field: &str, errs: &mut Vec<FieldError>) {
     match value {
-        IntOrString::Int(i) => {
-            non_negative(i64::from(*i), field, errs);
-            Some(i64::from(*i))
-        }
-        IntOrString::String(s) => {
-            let percent = s
-                .strip_suffix('%')
-                .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-                .and_then(|n| n.parse::<i64>().ok());
-            match percent {
-                Some(p) if p > 100 => {
-                    errs.push(FieldError::invalid(
-                        field,
-                        s,
-                        "must not be greater than 100%",
-                    ));
-                    None
-                }
-                Some(p) => Some(p),
-                None => {
-                    errs.push(FieldError::invalid(
-                        field,
-                        s,
-                        "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')",
-                    ));
-                    None
-                }
-            }
+        IntOrString::Int(i) => non_negative(i64::from(*i), field, errs),
+        IntOrString::String(s) if percent(s).is_none() => errs.push(FieldError::invalid_raw(
+            field,
+            &go_int_or_string(value),
+            "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')",
+        )),
+        IntOrString::String(_) => {}
+    }
+}
+
+/// `getIntOrPercentValue`: the number, or the percent's number.
+fn int_or_percent_value(value: Option<&IntOrString>) -> i64 {
+    match value {
+        Some(IntOrString::Int(i)) => i64::from(*i),
+        Some(IntOrString::String(s)) => percent(s).unwrap_or(0),
+        None => 0,
+    }
+}
+
+/// `ValidateRollingUpdateDeployment`.
+fn rolling_update(
+    r: &k8s_openapi::api::apps::v1::RollingUpdateDeployment,
+    errs: &mut Vec<FieldError>,
+) {
+    const UNAVAILABLE: &str = "spec.strategy.rollingUpdate.maxUnavailable";
+    if let Some(v) = &r.max_unavailable {
+        positive_int_or_percent(v, UNAVAILABLE, errs);
+    }
+    if let Some(v) = &r.max_surge {
+        positive_int_or_percent(v, "spec.strategy.rollingUpdate.maxSurge", errs);
+    }
+    let unavailable = r.max_unavailable.as_ref();
+    if int_or_percent_value(unavailable) == 0 && int_or_percent_value(r.max_surge.as_ref()) == 0 {
+        errs.push(FieldError::invalid_raw(
+            UNAVAILABLE,
+            &unavailable.map_or_else(|| "null".to_string(), go_int_or_string),
+            "may not be 0 when `maxSurge` is 0",
+        ));
+    }
+    // IsNotMoreThan100Percent.
+    if let Some(v @ IntOrString::String(s)) = unavailable {
+        if percent(s).is_some_and(|p| p > 100) {
+            errs.push(FieldError::invalid_raw(
+                UNAVAILABLE,
+                &go_int_or_string(v),
+                "must not be greater than 100%",
+            ));
         }
     }
 }
@@ -288,22 +322,7 @@ pub(crate) fn validate_deployment(d: &Deployment) -> Vec<FieldError> {
             }
             "RollingUpdate" => {
                 if let Some(r) = &strategy.rolling_update {
-                    let unavailable = r.max_unavailable.as_ref().and_then(|v| {
-                        int_or_percent(v, "spec.strategy.rollingUpdate.maxUnavailable", &mut errs)
-                    });
-                    let surge = r.max_surge.as_ref().and_then(|v| {
-                        int_or_percent(v, "spec.strategy.rollingUpdate.maxSurge", &mut errs)
-                    });
-                    if unavailable == Some(0) && surge == Some(0) {
-                        errs.push(FieldError::invalid_raw(
-                            "spec.strategy.rollingUpdate.maxUnavailable",
-                            &match &r.max_unavailable {
-                                Some(IntOrString::String(s)) => format!("{s:?}"),
-                                _ => "0".into(),
-                            },
-                            "may not be 0 when `maxSurge` is 0",
-                        ));
-                    }
+                    rolling_update(r, &mut errs);
                 }
             }
             "" => errs.push(FieldError::required("spec.strategy.type", "")),
@@ -494,4 +513,55 @@ fn keep_system_fields(old: &ObjectMeta, new: &mut ObjectMeta, spec_changed: bool
     } else {
         generation
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn go_renderings() {
+        let labels: BTreeMap<String, String> = [("app".to_string(), "x".to_string())].into();
+        assert_eq!(go_map(Some(&labels)), r#"map[string]string{"app":"x"}"#);
+        assert_eq!(
+            go_int_or_string(&IntOrString::String("1".into())),
+            r#"intstr.IntOrString{Type:1, IntVal:0, StrVal:"1"}"#
+        );
+        let selector = LabelSelector {
+            match_labels: Some(labels),
+            match_expressions: None,
+        };
+        assert_eq!(
+            go_selector(&selector),
+            r#"v1.LabelSelector{MatchLabels:map[string]string{"app":"x"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}"#
+        );
+    }
+
+    #[test]
+    fn rolling_update_limits() {
+        let r = |u: IntOrString, s: IntOrString| {
+            let mut errs = Vec::new();
+            rolling_update(
+                &RollingUpdateDeployment {
+                    max_unavailable: Some(u),
+                    max_surge: Some(s),
+                },
+                &mut errs,
+            );
+            errs.iter().map(|e| e.to_string()).collect::<Vec<_>>()
+        };
+        assert!(r(IntOrString::String("25%".into()), IntOrString::Int(0)).is_empty());
+        assert_eq!(
+            r(IntOrString::Int(0), IntOrString::String("0%".into())).len(),
+            1
+        );
+        assert_eq!(
+            r(IntOrString::String("150%".into()), IntOrString::Int(1)),
+            ["spec.strategy.rollingUpdate.maxUnavailable: Invalid value: intstr.IntOrString{Type:1, IntVal:0, StrVal:\"150%\"}: must not be greater than 100%"]
+        );
+        assert_eq!(
+            r(IntOrString::Int(1), IntOrString::String("x".into()))[0],
+            "spec.strategy.rollingUpdate.maxSurge: Invalid value: intstr.IntOrString{Type:1, IntVal:0, StrVal:\"x\"}: a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"
+        );
+    }
 }

@@ -382,3 +382,94 @@ fn pods_to_delete(pods: &[Pod], count: usize) -> Vec<&Pod> {
     });
     ranked.into_iter().take(count).map(|(p, _)| p).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use k8s_openapi::api::core::v1::{PodCondition, PodSpec, PodStatus};
+
+    fn pod(name: &str, node: &str, phase: &str, ready: bool, created_s: u64) -> Pod {
+        Pod {
+            metadata: ObjectMeta {
+                name: Some(name.into()),
+                creation_timestamp: Some(SimTime::from_secs(created_s).to_time()),
+                ..Default::default()
+            },
+            spec: Some(PodSpec {
+                node_name: (!node.is_empty()).then(|| node.to_string()),
+                ..Default::default()
+            }),
+            status: Some(PodStatus {
+                phase: Some(phase.into()),
+                conditions: Some(vec![PodCondition {
+                    type_: "Ready".into(),
+                    status: if ready { "True" } else { "False" }.into(),
+                    ..Default::default()
+                }]),
+                ..Default::default()
+            }),
+        }
+    }
+
+    /// getPodsToDelete's order, one rule per row: the first pod goes before the second.
+    #[test]
+    fn deletion_ranking() {
+        let cases = [
+            // unscheduled before scheduled
+            (
+                pod("a", "", "Pending", false, 0),
+                pod("b", "n1", "Pending", false, 0),
+            ),
+            // pending before running
+            (
+                pod("a", "n1", "Pending", false, 0),
+                pod("b", "n1", "Running", false, 0),
+            ),
+            // not ready before ready
+            (
+                pod("a", "n1", "Running", false, 0),
+                pod("b", "n2", "Running", true, 0),
+            ),
+            // newer before older
+            (
+                pod("a", "n1", "Running", true, 9),
+                pod("b", "n2", "Running", true, 1),
+            ),
+        ];
+        for (first, second) in cases {
+            for pods in [
+                vec![first.clone(), second.clone()],
+                vec![second.clone(), first.clone()],
+            ] {
+                let chosen = pods_to_delete(&pods, 1);
+                assert_eq!(chosen[0].name_any(), first.name_any(), "{pods:?}");
+            }
+        }
+        // More pods of the set on the same node first.
+        let pods = vec![
+            pod("alone", "n1", "Running", true, 1),
+            pod("crowded", "n2", "Running", true, 1),
+            pod("crowded2", "n2", "Running", true, 1),
+        ];
+        assert_ne!(pods_to_delete(&pods, 1)[0].name_any(), "alone");
+    }
+
+    #[test]
+    fn available_after_min_ready_seconds() {
+        let mut p = pod("a", "n1", "Running", true, 0);
+        if let Some(c) = p
+            .status
+            .as_mut()
+            .and_then(|s| s.conditions.as_mut())
+            .and_then(|c| c.first_mut())
+        {
+            c.last_transition_time = Some(SimTime::from_secs(10).to_time());
+        }
+        assert_eq!(available(&p, 0, SimTime::from_secs(10)), Ok(()));
+        assert_eq!(
+            available(&p, 5, SimTime::from_secs(12)),
+            Err(Some(SimTime::from_secs(15)))
+        );
+        assert_eq!(available(&p, 5, SimTime::from_secs(15)), Ok(()));
+    }
+}
