@@ -66,28 +66,17 @@ impl Served {
     fn of(cluster: &Cluster) -> Served {
         let api = cluster.api();
         let mut objects = Vec::new();
-        macro_rules! each {
-            ($store:expr, $resource:literal, $variant:ident) => {
-                for o in $store.list() {
-                    objects.push((
-                        $resource,
-                        o.metadata.namespace.clone().unwrap_or_default(),
-                        o.metadata.name.clone().unwrap_or_default(),
-                        podlab_core::model::ObjectRef::$variant(o)
-                            .to_json()
-                            .to_string(),
-                    ));
-                }
-            };
+        for kind in RESOURCES {
+            for o in api.list(kind.plural, None) {
+                let m = o.metadata();
+                objects.push((
+                    kind.plural,
+                    m.namespace.clone().unwrap_or_default(),
+                    m.name.clone().unwrap_or_default(),
+                    o.to_json().to_string(),
+                ));
+            }
         }
-        each!(api.pods, "pods", Pod);
-        each!(api.services, "services", Service);
-        each!(api.endpoints, "endpoints", Endpoints);
-        each!(api.events, "events", Event);
-        each!(api.namespaces, "namespaces", Namespace);
-        each!(api.nodes, "nodes", Node);
-        each!(api.leases, "leases", Lease);
-        each!(api.endpoint_slices, "endpointslices", EndpointSlice);
         Served {
             objects,
             resource_version: api.resource_version(),
@@ -345,7 +334,13 @@ fn words(command: &str) -> Vec<String> {
 fn cluster() -> Cluster {
     let mut c = Cluster::with_default_nodes(7);
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    for file in ["pod-with-fieldref.yaml", "web.yaml", "web-svc.yaml"] {
+    for file in [
+        "pod-with-fieldref.yaml",
+        "web.yaml",
+        "web-svc.yaml",
+        // No controller acts on a Deployment yet: it adds no pods or events.
+        "nginx-deployment.yaml",
+    ] {
         let text = std::fs::read_to_string(fixtures.join(file)).unwrap();
         c.create_from_text(file, &text)
             .expect("the fixture applies");
@@ -427,6 +422,9 @@ const CASES: &[&str] = &[
     "describe ns default",
     "describe ns kube-node-lease",
     "describe ep web",
+    "get deploy nginx-deployment -o yaml",
+    "get deployments.apps -o json",
+    "get deploy -o name",
 ];
 
 /// Cases whose output changed in kubectl v1.34, compared only with a kubectl at least

@@ -19,19 +19,19 @@ pub(crate) trait Served: Sized {
 /// Creates one object of its kind: `Object::Pod` goes to [`Served::create`] for `Pod`.
 fn create<T: Served + Clone>(
     api: &mut ApiServer,
-    object: Box<T>,
+    object: T,
     now: SimTime,
     wrap: fn(Box<T>) -> Object,
 ) -> Result<Object, ApiError> {
-    T::create(api, *object, now).map(|o| wrap(Box::new(o.clone())))
+    T::create(api, object, now).map(|o| wrap(Box::new(o.clone())))
 }
 
 fn update<T: Served + Clone>(
     api: &mut ApiServer,
-    object: Box<T>,
+    object: T,
     wrap: fn(Box<T>) -> Object,
 ) -> Result<Object, ApiError> {
-    T::update(api, *object).map(|o| wrap(Box::new(o.clone())))
+    T::update(api, object).map(|o| wrap(Box::new(o.clone())))
 }
 
 macro_rules! dispatch {
@@ -41,7 +41,7 @@ macro_rules! dispatch {
             /// stored.
             pub fn create_object(&mut self, object: Object, now: SimTime) -> Result<Object, ApiError> {
                 match object {
-                    $(Object::$variant(o) => create(self, o, now, Object::$variant),)*
+                    $(Object::$variant(o) => create(self, *o, now, Object::$variant),)*
                 }
             }
 
@@ -49,7 +49,7 @@ macro_rules! dispatch {
             /// updates; the object as stored.
             pub fn update_object(&mut self, object: Object) -> Result<Object, ApiError> {
                 match object {
-                    $(Object::$variant(o) => update(self, o, Object::$variant),)*
+                    $(Object::$variant(o) => update(self, *o, Object::$variant),)*
                 }
             }
         }

@@ -127,7 +127,7 @@ fn collect(api: &mut ApiServer, now: SimTime) -> Progress {
             if d.deleting {
                 continue;
             }
-            progress = progress | delete_dependent(api, d, foreground, &dependents, now);
+            progress |= delete_dependent(api, d, foreground, &dependents, now);
         } else if kept.len() != d.refs.len() {
             // Dangling references and references to orphaning owners go.
             if api
