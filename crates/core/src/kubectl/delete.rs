@@ -26,7 +26,7 @@ pub(super) const COMMAND: Command = Command {
         flag("grace-period", None, Kind::String).default("-1").help("Period of time in seconds given to the resource to terminate gracefully. Ignored if negative. Set to 1 for immediate shutdown. Can only be set to 0 when --force is true (force deletion)."),
         flag("now", None, Kind::Bool).help("If true, resources are signaled for immediate shutdown (same as --grace-period=1)."),
         flag("force", None, Kind::Bool).help("If true, immediately remove resources from API and bypass graceful deletion. Note that immediate deletion of some resources may result in inconsistency or data loss and requires confirmation."),
-        flag("cascade", None, Kind::String).default("background").help("Must be \"background\", \"orphan\", or \"foreground\". Selects the deletion cascading strategy for the dependents (e.g. Pods created by a ReplicationController). Defaults to background."),
+        flag("cascade", None, Kind::String).default("background").no_value("background").help("Must be \"background\", \"orphan\", or \"foreground\". Selects the deletion cascading strategy for the dependents (e.g. Pods created by a ReplicationController). Defaults to background."),
         flag("wait", None, Kind::Bool).default("true").help("If true, wait for resources to be gone before returning. This waits for finalizers."),
     ],
     operands: Operands::TypeThenNames,
