@@ -228,6 +228,9 @@ macro_rules! api_server {
             /// moved.
             #[serde(skip)]
             writes: (u64, u64),
+            /// Every write since this API server started (not saved), deletions too.
+            #[serde(skip)]
+            changes: u64,
         }
 
         impl ApiServer {
@@ -242,6 +245,7 @@ macro_rules! api_server {
                     event_index: Default::default(),
                     pods_created: 0,
                     writes: (0, 0),
+                    changes: 0,
                 }
             }
 
@@ -408,6 +412,7 @@ impl ApiServer {
     /// resource the object as it is now in the watch cache (call it before removing
     /// a deleted object).
     fn changed(&mut self, change: ChangeType, resource: &'static str, namespace: &str, name: &str) {
+        self.changes += 1;
         match resource {
             "pods" => self.writes.0 += 1,
             "nodes" => self.writes.1 += 1,
@@ -692,6 +697,12 @@ impl ApiServer {
     /// modified, deleted). Equal counts mean no pod or node changed in between.
     pub(crate) fn pod_and_node_writes(&self) -> (u64, u64) {
         self.writes
+    }
+
+    /// Writes of any kind (created, modified, deleted) since this server started:
+    /// equal counts mean nothing in the store changed in between.
+    pub(crate) fn changes(&self) -> u64 {
+        self.changes
     }
 
     pub fn pods_created(&self) -> u64 {

@@ -163,7 +163,7 @@ impl Cluster {
             node_lifecycle: Default::default(),
             namespace: NamespaceController,
             replica_sets: Default::default(),
-            garbage_collector: GarbageCollector,
+            garbage_collector: GarbageCollector::default(),
         }
     }
 

@@ -20,7 +20,11 @@ use crate::model::kinds;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference;
 
 #[derive(Debug, Clone, Copy, Default)]
-pub struct GarbageCollector;
+pub struct GarbageCollector {
+    /// The API server's count of writes after the last sync: its decisions depend only
+    /// on what is stored, so while nothing was written there is nothing to look at.
+    seen: Option<u64>,
+}
 
 /// What the collector knows of an object that may own others.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,7 +48,12 @@ struct Dependent {
 
 impl Controller for GarbageCollector {
     fn sync(&mut self, ctx: &mut ControllerContext<'_>) -> Progress {
-        collect(ctx.api, ctx.now)
+        if self.seen == Some(ctx.api.changes()) {
+            return Progress::Idle;
+        }
+        let progress = collect(ctx.api, ctx.now);
+        self.seen = Some(ctx.api.changes());
+        progress
     }
 
     fn next_due(&self) -> Option<SimTime> {
@@ -53,24 +62,19 @@ impl Controller for GarbageCollector {
 }
 
 fn collect(api: &mut ApiServer, now: SimTime) -> Progress {
-    let mut owners: Keyed<String, OwnerState> = Keyed::new();
     let mut dependents: Vec<Dependent> = Vec::new();
     let mut finalizing: Vec<(&'static str, String, String, String, OwnerState)> = Vec::new();
     for info in kinds::ALL {
         for o in api.list(info.plural, None) {
             let m = o.metadata();
-            let uid = m.uid.clone().unwrap_or_default();
-            let finalizers = m.finalizers.as_deref().unwrap_or_default();
-            let deleting = m.deletion_timestamp.is_some();
-            let state = if deleting && finalizers.iter().any(|f| f == FOREGROUND_FINALIZER) {
-                OwnerState::Foreground
-            } else if deleting && finalizers.iter().any(|f| f == ORPHAN_FINALIZER) {
-                OwnerState::Orphaning
-            } else {
-                OwnerState::Live
-            };
+            let state = owner_state(m);
+            let refs = m.owner_references.as_ref().filter(|r| !r.is_empty());
+            if state == OwnerState::Live && refs.is_none() {
+                continue;
+            }
             let namespace = m.namespace.clone().unwrap_or_default();
             let name = m.name.clone().unwrap_or_default();
+            let uid = m.uid.clone().unwrap_or_default();
             if state != OwnerState::Live {
                 finalizing.push((
                     info.plural,
@@ -80,21 +84,44 @@ fn collect(api: &mut ApiServer, now: SimTime) -> Progress {
                     state,
                 ));
             }
-            if let Some(refs) = m.owner_references.as_ref().filter(|r| !r.is_empty()) {
+            if let Some(refs) = refs {
                 dependents.push(Dependent {
                     resource: info.plural,
                     namespace,
                     name,
-                    uid: uid.clone(),
+                    uid,
                     refs: refs.clone(),
-                    deleting,
+                    deleting: m.deletion_timestamp.is_some(),
                 });
             }
-            owners.insert(uid, state);
         }
     }
     if dependents.is_empty() && finalizing.is_empty() {
         return Progress::Idle;
+    }
+    // The states of the owners referred to, looked up once each.
+    let mut owners: Keyed<String, OwnerState> = Keyed::new();
+    for d in &dependents {
+        for r in &d.refs {
+            if owners.get(&r.uid).is_some() {
+                continue;
+            }
+            let found = kinds::ALL
+                .iter()
+                .find(|k| k.kind == r.kind && k.api_version == r.api_version)
+                .and_then(|k| {
+                    let ns = if k.namespaced {
+                        d.namespace.as_str()
+                    } else {
+                        ""
+                    };
+                    api.object(k.plural, ns, &r.name)
+                })
+                .filter(|o| o.metadata().uid.as_deref() == Some(r.uid.as_str()));
+            if let Some(o) = found {
+                owners.insert(r.uid.clone(), owner_state(o.metadata()));
+            }
+        }
     }
     let mut progress = Progress::Idle;
     for d in &dependents {
@@ -165,6 +192,17 @@ fn collect(api: &mut ApiServer, now: SimTime) -> Progress {
         }
     }
     progress
+}
+
+/// Whether an object is being deleted with a finalizer the collector works through.
+fn owner_state(m: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta) -> OwnerState {
+    let finalizers = m.finalizers.as_deref().unwrap_or_default();
+    let has = |f: &str| finalizers.iter().any(|x| x == f);
+    match m.deletion_timestamp {
+        Some(_) if has(FOREGROUND_FINALIZER) => OwnerState::Foreground,
+        Some(_) if has(ORPHAN_FINALIZER) => OwnerState::Orphaning,
+        _ => OwnerState::Live,
+    }
 }
 
 /// Every owner of the dependent is orphaning it: it stays, without them.
