@@ -281,13 +281,17 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
         }
     } else {
         for t in first.split(',') {
-            // The "all" category: the types discovery lists in it.
+            // The "all" category: the types discovery lists in it, in discovery's order
+            // (the core group first, then the groups and each group's resources by
+            // name: pods, services, deployments, replicasets).
             let types: Vec<ResourceType> = if t == "all" {
-                resources::ALL
+                let mut all: Vec<ResourceType> = resources::ALL
                     .iter()
                     .filter(|rt| rt.categories.contains(&"all"))
                     .copied()
-                    .collect()
+                    .collect();
+                crate::sort::sort_by_key(&mut all, |rt| (rt.group, rt.plural));
+                all
             } else {
                 match resources::lookup(t) {
                     Some(rt) => vec![rt],
