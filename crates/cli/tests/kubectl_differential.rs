@@ -18,27 +18,20 @@ use std::sync::Arc;
 use podlab_core::kubectl::{self, NoFiles};
 use podlab_core::Cluster;
 
-/// The resources the server serves: plural, kind, namespaced, short names, and group
-/// (empty for the core group, served under `/api/v1`; else under `/apis/GROUP/v1`).
-const RESOURCES: &[(&str, &str, bool, &[&str], &str)] = &[
-    ("pods", "Pod", true, &["po"], ""),
-    ("services", "Service", true, &["svc"], ""),
-    ("endpoints", "Endpoints", true, &["ep"], ""),
-    ("events", "Event", true, &["ev"], ""),
-    ("namespaces", "Namespace", false, &["ns"], ""),
-    ("nodes", "Node", false, &["no"], ""),
-    ("leases", "Lease", true, &[], "coordination.k8s.io"),
-    (
-        "endpointslices",
-        "EndpointSlice",
-        true,
-        &[],
-        "discovery.k8s.io",
-    ),
-];
+/// The resources the server serves: Podlab's table of served kinds (core-group kinds
+/// under `/api/v1`, the others under `/apis/GROUP/v1`).
+use podlab_core::model::kinds::ALL as RESOURCES;
 
-/// The groups besides the core group.
-const GROUPS: &[&str] = &["coordination.k8s.io", "discovery.k8s.io"];
+/// The groups besides the core group, each once.
+fn groups_served() -> Vec<&'static str> {
+    let mut groups: Vec<&'static str> = Vec::new();
+    for k in RESOURCES {
+        if !k.group.is_empty() && !groups.contains(&k.group) {
+            groups.push(k.group);
+        }
+    }
+    groups
+}
 
 fn kubectl_binary() -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
@@ -73,28 +66,17 @@ impl Served {
     fn of(cluster: &Cluster) -> Served {
         let api = cluster.api();
         let mut objects = Vec::new();
-        macro_rules! each {
-            ($store:expr, $resource:literal, $variant:ident) => {
-                for o in $store.list() {
-                    objects.push((
-                        $resource,
-                        o.metadata.namespace.clone().unwrap_or_default(),
-                        o.metadata.name.clone().unwrap_or_default(),
-                        podlab_core::model::ObjectRef::$variant(o)
-                            .to_json()
-                            .to_string(),
-                    ));
-                }
-            };
+        for kind in RESOURCES {
+            for o in api.list(kind.plural, None) {
+                let m = o.metadata();
+                objects.push((
+                    kind.plural,
+                    m.namespace.clone().unwrap_or_default(),
+                    m.name.clone().unwrap_or_default(),
+                    o.to_json().to_string(),
+                ));
+            }
         }
-        each!(api.pods, "pods", Pod);
-        each!(api.services, "services", Service);
-        each!(api.endpoints, "endpoints", Endpoints);
-        each!(api.events, "events", Event);
-        each!(api.namespaces, "namespaces", Namespace);
-        each!(api.nodes, "nodes", Node);
-        each!(api.leases, "leases", Lease);
-        each!(api.endpoint_slices, "endpointslices", EndpointSlice);
         Served {
             objects,
             resource_version: api.resource_version(),
@@ -106,12 +88,15 @@ impl Served {
 fn discovery(group: &str) -> String {
     let resources: Vec<String> = RESOURCES
         .iter()
-        .filter(|r| r.4 == group)
-        .map(|(plural, kind, namespaced, short, _)| {
-            let short: Vec<String> = short.iter().map(|s| format!("\"{s}\"")).collect();
+        .filter(|r| r.group == group)
+        .map(|r| {
+            let short: Vec<String> = r.short.iter().map(|s| format!("\"{s}\"")).collect();
             format!(
-                r#"{{"name":"{plural}","singularName":"{}","namespaced":{namespaced},"kind":"{kind}","verbs":["create","delete","get","list","patch","update","watch"],"shortNames":[{}]}}"#,
-                kind.to_ascii_lowercase(),
+                r#"{{"name":"{}","singularName":"{}","namespaced":{},"kind":"{}","verbs":["create","delete","get","list","patch","update","watch"],"shortNames":[{}]}}"#,
+                r.plural,
+                r.kind.to_ascii_lowercase(),
+                r.namespaced,
+                r.kind,
                 short.join(",")
             )
         })
@@ -129,7 +114,7 @@ fn discovery(group: &str) -> String {
 
 /// The APIGroupList at `/apis`.
 fn groups() -> String {
-    let groups: Vec<String> = GROUPS
+    let groups: Vec<String> = groups_served()
         .iter()
         .map(|g| {
             format!(
@@ -163,14 +148,14 @@ fn answer(served: &Served, target: &str) -> (u16, String) {
         }
         _ => {}
     }
-    for group in GROUPS {
+    for group in groups_served() {
         if path == format!("/apis/{group}/v1") {
             return (200, discovery(group));
         }
     }
     let rest = path.strip_prefix("/api/v1/").or_else(|| {
-        GROUPS
-            .iter()
+        groups_served()
+            .into_iter()
             .find_map(|g| path.strip_prefix(&format!("/apis/{g}/v1/")))
     });
     let Some(rest) = rest else {
@@ -197,7 +182,11 @@ fn answer(served: &Served, target: &str) -> (u16, String) {
             format!(r#"{{"kind":"{kind}List","apiVersion":"v1","metadata":{{}},"items":[]}}"#),
         );
     }
-    let Some((_, kind, _, _, group)) = RESOURCES.iter().find(|r| r.0 == resource) else {
+    let Some((kind, group)) = RESOURCES
+        .iter()
+        .find(|r| r.plural == resource)
+        .map(|r| (r.kind, r.group))
+    else {
         return not_found(resource, name.unwrap_or_default());
     };
     if let Some(name) = name {
@@ -345,7 +334,13 @@ fn words(command: &str) -> Vec<String> {
 fn cluster() -> Cluster {
     let mut c = Cluster::with_default_nodes(7);
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    for file in ["pod-with-fieldref.yaml", "web.yaml", "web-svc.yaml"] {
+    for file in [
+        "pod-with-fieldref.yaml",
+        "web.yaml",
+        "web-svc.yaml",
+        // No controller acts on a Deployment yet: it adds no pods or events.
+        "nginx-deployment.yaml",
+    ] {
         let text = std::fs::read_to_string(fixtures.join(file)).unwrap();
         c.create_from_text(file, &text)
             .expect("the fixture applies");
@@ -427,6 +422,9 @@ const CASES: &[&str] = &[
     "describe ns default",
     "describe ns kube-node-lease",
     "describe ep web",
+    "get deploy nginx-deployment -o yaml",
+    "get deployments.apps -o json",
+    "get deploy -o name",
 ];
 
 /// Cases whose output changed in kubectl v1.34, compared only with a kubectl at least

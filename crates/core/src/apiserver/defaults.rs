@@ -4,7 +4,7 @@
 
 use crate::clock::Rng;
 use crate::model::quantity;
-use crate::model::{Container, Pod, RestartPolicy, Toleration};
+use crate::model::{Container, Pod, PodSpec, RestartPolicy, Toleration};
 use k8s_openapi::api::core::v1::{
     ConfigMapProjection, DownwardAPIProjection, DownwardAPIVolumeFile, EmptyDirVolumeSource,
     HTTPGetAction, KeyToPath, LifecycleHandler, ObjectFieldSelector, PodSecurityContext, Probe,
@@ -21,10 +21,9 @@ pub const SERVICE_ACCOUNT_MOUNT: &str = "/var/run/secrets/kubernetes.io/servicea
 /// The grace period a pod gets when its spec names none.
 pub const TERMINATION_GRACE_PERIOD_SECONDS: i64 = 30;
 
-pub fn pod(pod: &mut Pod, rng: &mut Rng) {
-    let Some(spec) = pod.spec.as_mut() else {
-        return;
-    };
+/// `SetDefaults_PodSpec` and the defaults of what a pod spec holds (containers,
+/// volumes, probes): what a pod template gets too.
+pub fn pod_spec(spec: &mut PodSpec) {
     spec.restart_policy
         .get_or_insert_with(|| RestartPolicy::default().as_str().into());
     spec.dns_policy.get_or_insert_with(|| "ClusterFirst".into());
@@ -34,6 +33,35 @@ pub fn pod(pod: &mut Pod, rng: &mut Rng) {
         .get_or_insert_with(|| "default-scheduler".into());
     spec.security_context
         .get_or_insert_with(PodSecurityContext::default);
+    for v in spec.volumes.iter_mut().flatten() {
+        volume(v);
+    }
+    let host_network = spec.host_network == Some(true);
+    for c in spec
+        .init_containers
+        .iter_mut()
+        .flatten()
+        .chain(spec.containers.iter_mut())
+    {
+        container(c);
+        if host_network {
+            // With host networking every container port is a host port.
+            for port in c.ports.iter_mut().flatten() {
+                if port.host_port.unwrap_or(0) == 0 {
+                    port.host_port = Some(port.container_port);
+                }
+            }
+        }
+    }
+}
+
+/// A new pod: its spec's defaults ([`pod_spec`]), `SetDefaults_Pod`'s, and the
+/// admission plugins' (Priority, ServiceAccount, DefaultTolerationSeconds).
+pub fn pod(pod: &mut Pod, rng: &mut Rng) {
+    let Some(spec) = pod.spec.as_mut() else {
+        return;
+    };
+    pod_spec(spec);
     spec.enable_service_links.get_or_insert(true);
     spec.priority.get_or_insert(0);
     spec.preemption_policy
@@ -64,10 +92,6 @@ pub fn pod(pod: &mut Pod, rng: &mut Rng) {
         }
     }
 
-    for v in spec.volumes.iter_mut().flatten() {
-        volume(v);
-    }
-
     // ServiceAccount admission: a projected token volume mounted in every container.
     let automount = spec.automount_service_account_token.unwrap_or(true);
     let mut token_volume = None;
@@ -93,15 +117,6 @@ pub fn pod(pod: &mut Pod, rng: &mut Rng) {
         .flatten()
         .chain(spec.containers.iter_mut())
     {
-        container(c);
-        if spec.host_network == Some(true) {
-            // With host networking every container port is a host port.
-            for port in c.ports.iter_mut().flatten() {
-                if port.host_port.unwrap_or(0) == 0 {
-                    port.host_port = Some(port.container_port);
-                }
-            }
-        }
         if let Some(volume) = &token_volume {
             let mounts = c.volume_mounts.get_or_insert_with(Vec::new);
             if !mounts.iter().any(|m| m.mount_path == SERVICE_ACCOUNT_MOUNT) {

@@ -251,11 +251,7 @@ impl ApiError {
 /// The resource as the API server names it in messages: qualified with its group
 /// outside the core group (`leases.coordination.k8s.io`).
 fn qualified(resource: &'static str) -> &'static str {
-    match resource {
-        "leases" => "leases.coordination.k8s.io",
-        "endpointslices" => "endpointslices.discovery.k8s.io",
-        other => other,
-    }
+    crate::model::kinds::by_resource(resource).map_or(resource, |k| k.qualified)
 }
 
 impl fmt::Display for ApiError {

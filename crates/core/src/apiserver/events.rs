@@ -63,7 +63,11 @@ impl ApiServer {
                 namespace: (!record.namespace.is_empty()).then(|| record.namespace.to_string()),
                 name: Some(record.object_name.to_string()),
                 uid: Some(record.object_uid.to_string()),
-                api_version: Some("v1".into()),
+                api_version: Some(
+                    crate::model::kinds::by_kind(record.object_kind)
+                        .map_or("v1", |k| k.api_version)
+                        .into(),
+                ),
                 field_path: record.field_path.clone(),
                 ..Default::default()
             },

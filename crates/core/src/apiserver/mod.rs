@@ -6,22 +6,19 @@
 
 /// Every resource the server stores, each with its own store: what a whole-server pass
 /// (a restored snapshot's check) goes through.
-pub(crate) const STORED: [&str; 8] = [
-    "namespaces",
-    "nodes",
-    "pods",
-    "services",
-    "endpoints",
-    "endpointslices",
-    "events",
-    "leases",
-];
+pub(crate) fn stored() -> impl Iterator<Item = &'static str> {
+    crate::model::kinds::ALL.iter().map(|k| k.plural)
+}
 
+mod apps;
 pub(crate) mod defaults;
+mod deletion;
 mod endpointslices;
+pub use deletion::{Propagation, FOREGROUND_FINALIZER, ORPHAN_FINALIZER};
 mod error;
 mod events;
 mod restore;
+mod served;
 pub use restore::Inconsistency;
 mod probe_validation;
 pub(crate) mod services;
@@ -32,8 +29,7 @@ pub mod watch_cache;
 use crate::clock::{Rng, SimTime};
 use crate::keyed::Keyed;
 use crate::model::{
-    meta, EndpointSlice, Endpoints, Event, Lease, Namespace, Node, ObjectMeta, ObjectRef, Pod,
-    Service,
+    meta, Endpoints, Event, Lease, Namespace, Node, Object, ObjectMeta, ObjectRef, Pod, Service,
 };
 use k8s_openapi::Metadata;
 use watch_cache::ChangeType;
@@ -153,6 +149,10 @@ impl<T: Metadata<Ty = ObjectMeta>> Store<T> {
         self.objects.get(&(namespace, name) as &dyn StoreKey)
     }
 
+    fn get_mut(&mut self, namespace: &str, name: &str) -> Option<&mut T> {
+        self.objects.get_mut(&(namespace, name) as &dyn StoreKey)
+    }
+
     pub fn list(&self) -> impl Iterator<Item = &T> {
         self.objects.values()
     }
@@ -197,64 +197,137 @@ enum Uids {
     FromVersion,
 }
 
-/// The API server of one simulated cluster.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct ApiServer {
-    pub pods: Store<Pod>,
-    pub nodes: Store<Node>,
-    pub services: Store<Service>,
-    pub namespaces: Store<Namespace>,
-    pub events: Store<Event>,
-    pub endpoints: Store<Endpoints>,
-    /// coordination.k8s.io/v1 Leases (the kubelets' heartbeats in kube-node-lease).
-    /// Absent from states saved before leases were served.
-    #[serde(default)]
-    pub leases: Store<Lease>,
-    /// discovery.k8s.io/v1 EndpointSlices. Absent from states saved before they were
-    /// served.
-    #[serde(default)]
-    pub endpoint_slices: Store<EndpointSlice>,
-    resource_version: u64,
-    rng: Rng,
-    #[serde(skip)]
-    watch: Vec<WatchEvent>,
-    /// Recent changes with their objects, for `kubectl get --watch`.
-    #[serde(skip)]
-    watch_cache: watch_cache::WatchCache,
-    /// Events by (object uid, field path, reason, message), to count repeats; rebuilt
-    /// when stale.
-    #[serde(skip)]
-    event_index: std::collections::HashMap<(String, String, String, String), (String, String)>,
-    /// Pods created since this API server started (not saved): a controller that only
-    /// cares about new pods compares it with what it saw last.
-    #[serde(skip)]
-    pods_created: u64,
-    /// Writes to pods and to nodes since this API server started (not saved): the
-    /// kubelet looks for gone and newly bound pods only when one of them moved.
-    #[serde(skip)]
-    writes: (u64, u64),
+macro_rules! api_server {
+    ($({ $variant:ident, $ty:ty, $store:ident, $info:ident, $($fields:tt)* })*) => {
+        /// The API server of one simulated cluster: a [`Store`] per served kind (the
+        /// kinds table's store field; absent from states saved before the kind was
+        /// served, so each defaults to empty).
+        #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+        pub struct ApiServer {
+            $(
+                #[serde(default, skip_serializing_if = "Store::is_empty")]
+                pub $store: Store<$ty>,
+            )*
+            resource_version: u64,
+            rng: Rng,
+            #[serde(skip)]
+            watch: Vec<WatchEvent>,
+            /// Recent changes with their objects, for `kubectl get --watch`.
+            #[serde(skip)]
+            watch_cache: watch_cache::WatchCache,
+            /// Events by (object uid, field path, reason, message), to count repeats;
+            /// rebuilt when stale.
+            #[serde(skip)]
+            event_index: std::collections::HashMap<(String, String, String, String), (String, String)>,
+            /// Pods created since this API server started (not saved): a controller
+            /// that only cares about new pods compares it with what it saw last.
+            #[serde(skip)]
+            pods_created: u64,
+            /// Writes to pods and to nodes since this API server started (not saved):
+            /// the kubelet looks for gone and newly bound pods only when one of them
+            /// moved.
+            #[serde(skip)]
+            writes: (u64, u64),
+            /// Every write since this API server started (not saved), deletions too.
+            #[serde(skip)]
+            changes: u64,
+        }
+
+        impl ApiServer {
+            /// A server with no objects.
+            fn empty(seed: u64) -> ApiServer {
+                ApiServer {
+                    $($store: Store::default(),)*
+                    resource_version: 0,
+                    rng: Rng::new(seed),
+                    watch: Vec::new(),
+                    watch_cache: Default::default(),
+                    event_index: Default::default(),
+                    pods_created: 0,
+                    writes: (0, 0),
+                    changes: 0,
+                }
+            }
+
+            /// The stored objects of a resource (`pods`), borrowed, in key order: in
+            /// one namespace, or all of them.
+            pub fn list(&self, resource: &str, namespace: Option<&str>) -> Vec<ObjectRef<'_>> {
+                $(
+                    if resource == crate::model::kinds::$info.plural {
+                        return collect(&self.$store, namespace, ObjectRef::$variant);
+                    }
+                )*
+                Vec::new()
+            }
+
+            /// A stored object by resource name (`pods`, `nodes`, ...), borrowed.
+            pub fn object(&self, resource: &str, namespace: &str, name: &str) -> Option<ObjectRef<'_>> {
+                $(
+                    if resource == crate::model::kinds::$info.plural {
+                        return self.$store.get(namespace, name).map(ObjectRef::$variant);
+                    }
+                )*
+                None
+            }
+
+            /// A DELETE that removes the object at once (no grace period, no
+            /// finalizers), by resource (`deployments`).
+            pub fn remove_object(&mut self, resource: &str, namespace: &str, name: &str) -> Result<Object, ApiError> {
+                $(
+                    if resource == crate::model::kinds::$info.plural {
+                        return self
+                            .remove(|a| &mut a.$store, crate::model::kinds::$info.plural, namespace, name)
+                            .map(|o| Object::$variant(Box::new(o)));
+                    }
+                )*
+                Err(ApiError::NotFound {
+                    resource: "resources",
+                    name: name.to_string(),
+                })
+            }
+
+            /// A stored object's metadata by kind (`Pod`), to change in place.
+            fn metadata_mut(&mut self, kind: &str, namespace: &str, name: &str) -> Option<&mut ObjectMeta> {
+                $(
+                    if kind == stringify!($variant) {
+                        return self.$store.get_mut(namespace, name).map(|o| &mut o.metadata);
+                    }
+                )*
+                None
+            }
+        }
+    };
+}
+crate::model::kinds::with_kinds!(api_server);
+
+/// A store's objects, in one namespace or all, as [`ObjectRef`]s.
+fn collect<'a, T: Metadata<Ty = ObjectMeta>>(
+    store: &'a Store<T>,
+    namespace: Option<&str>,
+    wrap: fn(&'a T) -> ObjectRef<'a>,
+) -> Vec<ObjectRef<'a>> {
+    match namespace {
+        Some(ns) => store
+            .objects
+            .iter()
+            .filter(|((n, _), _)| n == ns)
+            .map(|(_, o)| wrap(o))
+            .collect(),
+        None => store.list().map(wrap).collect(),
+    }
+}
+
+impl ApiServer {
+    /// Every stored object of a resource, borrowed, in key order.
+    fn objects(&self, resource: &str) -> Vec<ObjectRef<'_>> {
+        self.list(resource, None)
+    }
 }
 
 impl ApiServer {
     /// An empty server with the namespaces every cluster starts with.
     pub fn new(seed: u64, now: SimTime) -> ApiServer {
-        let mut api = ApiServer {
-            pods: Store::default(),
-            nodes: Store::default(),
-            services: Store::default(),
-            namespaces: Store::default(),
-            events: Store::default(),
-            endpoints: Store::default(),
-            leases: Store::default(),
-            endpoint_slices: Store::default(),
-            resource_version: 0,
-            rng: Rng::new(seed),
-            watch: Vec::new(),
-            watch_cache: Default::default(),
-            event_index: Default::default(),
-            pods_created: 0,
-            writes: (0, 0),
-        };
+        let mut api = ApiServer::empty(seed);
         for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
             let namespace = Namespace {
                 metadata: ObjectMeta {
@@ -335,53 +408,11 @@ impl ApiServer {
         }
     }
 
-    /// Every stored object of a resource (one of [`STORED`]), borrowed, in key order.
-    fn objects(&self, resource: &str) -> Vec<ObjectRef<'_>> {
-        match resource {
-            "pods" => self.pods.list().map(ObjectRef::Pod).collect(),
-            "nodes" => self.nodes.list().map(ObjectRef::Node).collect(),
-            "services" => self.services.list().map(ObjectRef::Service).collect(),
-            "namespaces" => self.namespaces.list().map(ObjectRef::Namespace).collect(),
-            "events" => self.events.list().map(ObjectRef::Event).collect(),
-            "endpoints" => self.endpoints.list().map(ObjectRef::Endpoints).collect(),
-            "leases" => self.leases.list().map(ObjectRef::Lease).collect(),
-            "endpointslices" => self
-                .endpoint_slices
-                .list()
-                .map(ObjectRef::EndpointSlice)
-                .collect(),
-            _ => Vec::new(),
-        }
-    }
-
-    /// A stored object by resource name (`pods`, `nodes`, ...), borrowed.
-    pub fn object(&self, resource: &str, namespace: &str, name: &str) -> Option<ObjectRef<'_>> {
-        match resource {
-            "pods" => self.pods.get(namespace, name).map(ObjectRef::Pod),
-            "nodes" => self.nodes.get(namespace, name).map(ObjectRef::Node),
-            "services" => self.services.get(namespace, name).map(ObjectRef::Service),
-            "namespaces" => self
-                .namespaces
-                .get(namespace, name)
-                .map(ObjectRef::Namespace),
-            "events" => self.events.get(namespace, name).map(ObjectRef::Event),
-            "endpoints" => self
-                .endpoints
-                .get(namespace, name)
-                .map(ObjectRef::Endpoints),
-            "leases" => self.leases.get(namespace, name).map(ObjectRef::Lease),
-            "endpointslices" => self
-                .endpoint_slices
-                .get(namespace, name)
-                .map(ObjectRef::EndpointSlice),
-            _ => None,
-        }
-    }
-
     /// Tells the watchers: the event the controllers follow, and for a watched
     /// resource the object as it is now in the watch cache (call it before removing
     /// a deleted object).
     fn changed(&mut self, change: ChangeType, resource: &'static str, namespace: &str, name: &str) {
+        self.changes += 1;
         match resource {
             "pods" => self.writes.0 += 1,
             "nodes" => self.writes.1 += 1,
@@ -563,14 +594,7 @@ impl ApiServer {
             .get_or_insert_with(|| "default".into())
             .clone();
         self.name_for(kind, meta)?;
-        let resource = match kind {
-            "Pod" => "pods",
-            "Service" => "services",
-            "Endpoints" => "endpoints",
-            "Lease" => "leases",
-            "EndpointSlice" => "endpointslices",
-            _ => "events",
-        };
+        let resource = crate::model::kinds::by_kind(kind).map_or("events", |k| k.plural);
         self.require_namespace(&ns, resource, meta.name.as_deref().unwrap_or_default())
     }
 
@@ -673,6 +697,12 @@ impl ApiServer {
     /// modified, deleted). Equal counts mean no pod or node changed in between.
     pub(crate) fn pod_and_node_writes(&self) -> (u64, u64) {
         self.writes
+    }
+
+    /// Writes of any kind (created, modified, deleted) since this server started:
+    /// equal counts mean nothing in the store changed in between.
+    pub(crate) fn changes(&self) -> u64 {
+        self.changes
     }
 
     pub fn pods_created(&self) -> u64 {
@@ -781,50 +811,21 @@ impl ApiServer {
         which: MetaMap,
         map: std::collections::BTreeMap<String, String>,
     ) -> Result<(), ApiError> {
-        let key = (namespace.to_string(), name.to_string());
-        let (resource, meta): (&'static str, Option<&mut ObjectMeta>) = match kind {
-            "Pod" => (
-                "pods",
-                self.pods.objects.get_mut(&key).map(|o| &mut o.metadata),
-            ),
-            "Node" => (
-                "nodes",
-                self.nodes.objects.get_mut(&key).map(|o| &mut o.metadata),
-            ),
-            "Service" => (
-                "services",
-                self.services.objects.get_mut(&key).map(|o| &mut o.metadata),
-            ),
-            "Namespace" => (
-                "namespaces",
-                self.namespaces
-                    .objects
-                    .get_mut(&key)
-                    .map(|o| &mut o.metadata),
-            ),
-            "EndpointSlice" => (
-                "endpointslices",
-                self.endpoint_slices
-                    .objects
-                    .get_mut(&key)
-                    .map(|o| &mut o.metadata),
-            ),
-            _ => (
-                "events",
-                self.events.objects.get_mut(&key).map(|o| &mut o.metadata),
-            ),
-        };
-        let meta = meta.ok_or_else(|| ApiError::NotFound {
-            resource,
-            name: name.to_string(),
-        })?;
+        let resource = crate::model::kinds::by_kind(kind).map_or("events", |k| k.plural);
+        let version = self.resource_version + 1;
+        let meta = self
+            .metadata_mut(kind, namespace, name)
+            .ok_or_else(|| ApiError::NotFound {
+                resource,
+                name: name.to_string(),
+            })?;
         let map = (!map.is_empty()).then_some(map);
         match which {
             MetaMap::Labels => meta.labels = map,
             MetaMap::Annotations => meta.annotations = map,
         }
-        self.resource_version += 1;
-        meta.resource_version = Some(self.resource_version.to_string());
+        meta.resource_version = Some(version.to_string());
+        self.resource_version = version;
         self.changed(ChangeType::Modified, resource, namespace, name);
         Ok(())
     }

@@ -46,7 +46,7 @@ impl ApiServer {
     pub(crate) fn check_restored(&mut self) -> Result<(), Inconsistency> {
         let mut uids: crate::keyed::Keyed<String, String> = crate::keyed::Keyed::new();
         let mut newest = 0;
-        for resource in super::STORED {
+        for resource in super::stored() {
             for object in self.objects(resource) {
                 let m = object.metadata();
                 let what = describe(resource, &object);
@@ -86,7 +86,7 @@ impl ApiServer {
                 latest = latest.max(SimTime::from_time(t));
             }
         };
-        for resource in super::STORED {
+        for resource in super::stored() {
             for object in self.objects(resource) {
                 seen(object.metadata().creation_timestamp.as_ref());
             }

@@ -7,10 +7,12 @@ use crate::apiserver::{ApiError, ApiServer, EventRecord, PodDeletion, WatchEvent
 use crate::clock::SimTime;
 use crate::controllers::endpoints::EndpointsController;
 use crate::controllers::endpointslice::EndpointSliceController;
+use crate::controllers::garbagecollector::GarbageCollector;
 use crate::controllers::namespace::NamespaceController;
 use crate::controllers::node_ipam::NodeIpam;
 use crate::controllers::node_lifecycle::NodeLifecycle;
 use crate::controllers::podgc::PodGc;
+use crate::controllers::replicaset::ReplicaSetController;
 use crate::controllers::taint_eviction::TaintEviction;
 use crate::controllers::{Controller, ControllerContext, Progress};
 use crate::git::Remotes;
@@ -29,7 +31,7 @@ pub use default_nodes::default_nodes;
 
 /// How many controllers the cluster runs ([`Cluster::controllers`]), and how many of
 /// them run before the scheduler in a settle pass (node IPAM).
-const CONTROLLERS: usize = 7;
+const CONTROLLERS: usize = 9;
 const CONTROLLERS_BEFORE_SCHEDULER: usize = 1;
 
 /// What happened to one object of an applied manifest.
@@ -52,18 +54,10 @@ impl Applied {
     }
 }
 
-/// kubectl's lower-case kind in `pod/nginx created`.
+/// kubectl's lower-case kind in `pod/nginx created` (`lease.coordination.k8s.io`
+/// outside the core group).
 pub fn singular(object: &Object) -> &'static str {
-    match object {
-        Object::Pod(_) => "pod",
-        Object::Node(_) => "node",
-        Object::Service(_) => "service",
-        Object::Namespace(_) => "namespace",
-        Object::Event(_) => "event",
-        Object::Endpoints(_) => "endpoints",
-        Object::Lease(_) => "lease.coordination.k8s.io",
-        Object::EndpointSlice(_) => "endpointslice.discovery.k8s.io",
-    }
+    object.info().name_prefix
 }
 
 /// Why a whole manifest was refused before anything was created.
@@ -135,6 +129,11 @@ pub struct Cluster {
     node_lifecycle: NodeLifecycle,
     #[serde(skip)]
     namespace: NamespaceController,
+    /// Its only state (when a pod next becomes available) every sync works out again.
+    #[serde(skip)]
+    replica_sets: ReplicaSetController,
+    #[serde(skip)]
+    garbage_collector: GarbageCollector,
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -163,6 +162,8 @@ impl Cluster {
             endpoint_slices: Default::default(),
             node_lifecycle: Default::default(),
             namespace: NamespaceController,
+            replica_sets: Default::default(),
+            garbage_collector: GarbageCollector::default(),
         }
     }
 
@@ -471,28 +472,10 @@ impl Cluster {
     /// server validates updates; a pod's new images make its kubelet replace those
     /// containers.
     pub fn update(&mut self, object: Object) -> Result<Object, ApiError> {
-        let updated = match object {
-            Object::Pod(p) => {
-                let pod = self.api.update_pod_by_user(*p)?.clone();
-                self.kubelet.spec_updated(&pod, self.now);
-                Object::Pod(Box::new(pod))
-            }
-            Object::Service(s) => {
-                Object::Service(Box::new(self.api.update_service_by_user(*s)?.clone()))
-            }
-            Object::Node(n) => Object::Node(Box::new(self.api.update_node(*n)?.clone())),
-            Object::Namespace(n) => {
-                Object::Namespace(Box::new(self.api.update_namespace(*n)?.clone()))
-            }
-            Object::Event(e) => Object::Event(Box::new(self.api.update_event(*e)?.clone())),
-            Object::Endpoints(e) => {
-                Object::Endpoints(Box::new(self.api.update_endpoints(*e)?.clone()))
-            }
-            Object::Lease(l) => Object::Lease(Box::new(self.api.update_lease(*l)?.clone())),
-            Object::EndpointSlice(e) => {
-                Object::EndpointSlice(Box::new(self.api.update_endpoint_slice(*e)?.clone()))
-            }
-        };
+        let updated = self.api.update_object(object)?;
+        if let Object::Pod(pod) = &updated {
+            self.kubelet.spec_updated(pod, self.now);
+        }
         self.settle();
         Ok(updated)
     }
@@ -516,22 +499,7 @@ impl Cluster {
     }
 
     fn admit_into(api: &mut ApiServer, object: Object, now: SimTime) -> Result<Object, ApiError> {
-        Ok(match object {
-            Object::Pod(p) => Object::Pod(Box::new(api.create_pod(*p, now)?.clone())),
-            Object::Node(n) => Object::Node(Box::new(api.create_node(*n, now)?.clone())),
-            Object::Service(s) => Object::Service(Box::new(api.create_service(*s, now)?.clone())),
-            Object::Namespace(n) => {
-                Object::Namespace(Box::new(api.create_namespace(*n, now)?.clone()))
-            }
-            Object::Event(e) => Object::Event(Box::new(api.create_event(*e, now)?.clone())),
-            Object::Endpoints(e) => {
-                Object::Endpoints(Box::new(api.create_endpoints(*e, now)?.clone()))
-            }
-            Object::Lease(l) => Object::Lease(Box::new(api.create_lease(*l, now)?.clone())),
-            Object::EndpointSlice(e) => {
-                Object::EndpointSlice(Box::new(api.create_endpoint_slice(*e, now)?.clone()))
-            }
-        })
+        api.create_object(object, now)
     }
 
     /// A pod DELETE (`kubectl delete`, the UI's Delete). A running pod is marked
@@ -561,6 +529,22 @@ impl Cluster {
 
     pub fn delete_service(&mut self, namespace: &str, name: &str) -> Result<(), ApiError> {
         self.api.delete_service(namespace, name)?;
+        self.settle();
+        Ok(())
+    }
+
+    /// A DELETE of an object of a kind with nothing of its own to finish before it
+    /// goes (a Deployment, a ReplicaSet), by resource (`deployments`), with what is to
+    /// become of its dependents (the garbage collector's work).
+    pub fn delete_object(
+        &mut self,
+        resource: &str,
+        namespace: &str,
+        name: &str,
+        policy: crate::apiserver::Propagation,
+    ) -> Result<(), ApiError> {
+        self.api
+            .delete_propagating(resource, namespace, name, policy, self.now)?;
         self.settle();
         Ok(())
     }
@@ -682,12 +666,14 @@ impl Cluster {
     fn controllers(&self) -> [&dyn Controller; CONTROLLERS] {
         [
             &self.node_ipam,
+            &self.replica_sets,
             &self.endpoints,
             &self.endpoint_slices,
             &self.node_lifecycle,
             &self.taint_eviction,
             &self.namespace,
             &self.pod_gc,
+            &self.garbage_collector,
         ]
     }
 
@@ -701,12 +687,14 @@ impl Cluster {
         };
         let controllers: [&mut dyn Controller; CONTROLLERS] = [
             &mut self.node_ipam,
+            &mut self.replica_sets,
             &mut self.endpoints,
             &mut self.endpoint_slices,
             &mut self.node_lifecycle,
             &mut self.taint_eviction,
             &mut self.namespace,
             &mut self.pod_gc,
+            &mut self.garbage_collector,
         ];
         let mut progress = Progress::Idle;
         for c in controllers.into_iter().skip(which.start).take(which.len()) {

@@ -7,10 +7,12 @@
 
 pub mod endpoints;
 pub mod endpointslice;
+pub mod garbagecollector;
 pub mod namespace;
 pub mod node_ipam;
 pub mod node_lifecycle;
 pub mod podgc;
+pub mod replicaset;
 pub mod taint_eviction;
 pub(crate) mod trigger_time;
 

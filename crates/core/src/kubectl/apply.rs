@@ -228,7 +228,7 @@ fn apply_one(cluster: &mut Cluster, file: &str, object: Object, namespace: &str,
             .map_err(|e| format!("error: error validating {file:?}: {e}"))
             .and_then(|o| cluster.create(o).map_err(|e| create_error(&e, file)));
         match result {
-            Ok(_) => out.out(format!("{}/{name} created\n", rt.singular)),
+            Ok(_) => out.out(format!("{}/{name} created\n", rt.name_prefix)),
             Err(e) => {
                 out.err(format!("{e}\n"));
                 out.exit_code = 1;
@@ -252,7 +252,7 @@ fn apply_one(cluster: &mut Cluster, file: &str, object: Object, namespace: &str,
     let mut desired = live_json.clone();
     merge(&mut desired, original.as_ref(), &modified, "");
     if desired == live_json {
-        out.out(format!("{}/{name} unchanged\n", rt.singular));
+        out.out(format!("{}/{name} unchanged\n", rt.name_prefix));
         return;
     }
     let result = Object::from_json(kind, desired)
@@ -263,7 +263,7 @@ fn apply_one(cluster: &mut Cluster, file: &str, object: Object, namespace: &str,
                 .map_err(|e| e.kubectl_line_when(&format!("error when applying patch to {file:?}")))
         });
     match result {
-        Ok(_) => out.out(format!("{}/{name} configured\n", rt.singular)),
+        Ok(_) => out.out(format!("{}/{name} configured\n", rt.name_prefix)),
         Err(e) => {
             out.err(format!("{e}\n"));
             out.exit_code = 1;

@@ -14,6 +14,7 @@ pub(crate) type Run = fn(&mut Cluster, &Parsed, &dyn FileSource, &mut Output);
 pub(crate) enum Group {
     Beginner,
     Intermediate,
+    Deploy,
     Troubleshooting,
     Advanced,
     Settings,
@@ -26,6 +27,7 @@ impl Group {
         match self {
             Group::Beginner => "Basic Commands (Beginner):",
             Group::Intermediate => "Basic Commands (Intermediate):",
+            Group::Deploy => "Deploy Commands:",
             Group::Troubleshooting => "Troubleshooting and Debugging Commands:",
             Group::Advanced => "Advanced Commands:",
             Group::Settings => "Settings Commands:",
@@ -82,6 +84,7 @@ pub(crate) const COMMANDS: &[&Command] = &[
     &super::explain::COMMAND,
     &super::get::COMMAND,
     &super::delete::COMMAND,
+    &super::scale::COMMAND,
     &super::describe::COMMAND,
     &super::logs::COMMAND,
     &super::exec::COMMAND,
@@ -97,6 +100,7 @@ pub(crate) const COMMANDS: &[&Command] = &[
     &super::drain::COMMAND,
     &super::taint::COMMAND,
     &super::resources::COMMAND,
+    &super::api_versions::COMMAND,
     &super::version::COMMAND,
 ];
 

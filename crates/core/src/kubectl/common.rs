@@ -80,30 +80,8 @@ pub(super) fn list_refs<'a>(
     rt: &ResourceType,
     namespace: Option<&str>,
 ) -> Vec<ObjectRef<'a>> {
-    fn collect<'a, T: k8s_openapi::Metadata<Ty = crate::model::ObjectMeta>>(
-        store: &'a crate::apiserver::Store<T>,
-        namespace: Option<&str>,
-        wrap: fn(&'a T) -> ObjectRef<'a>,
-    ) -> Vec<ObjectRef<'a>> {
-        store
-            .list()
-            .filter(|o| namespace.is_none() || o.namespace() == namespace)
-            .map(wrap)
-            .collect()
-    }
-    let api = cluster.api();
     let ns = if rt.namespaced { namespace } else { None };
-    match rt.kind {
-        "Pod" => collect(&api.pods, ns, ObjectRef::Pod),
-        "Node" => collect(&api.nodes, ns, ObjectRef::Node),
-        "Service" => collect(&api.services, ns, ObjectRef::Service),
-        "Namespace" => collect(&api.namespaces, ns, ObjectRef::Namespace),
-        "Event" => collect(&api.events, ns, ObjectRef::Event),
-        "Endpoints" => collect(&api.endpoints, ns, ObjectRef::Endpoints),
-        "Lease" => collect(&api.leases, ns, ObjectRef::Lease),
-        "EndpointSlice" => collect(&api.endpoint_slices, ns, ObjectRef::EndpointSlice),
-        _ => Vec::new(),
-    }
+    cluster.api().list(rt.plural, ns)
 }
 
 /// kubectl's message for a manifest problem found before anything reaches the server.

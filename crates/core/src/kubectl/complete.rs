@@ -72,7 +72,7 @@ pub fn complete(cluster: &Cluster, line: &str, files: &[String]) -> Vec<String> 
                         types
                     }
                     (Operands::TypeThenNames, 1) => match resources::lookup(positional[0]) {
-                        Some(rt) => names(cluster, rt.kind),
+                        Some(rt) => names(cluster, &rt),
                         None => Vec::new(),
                     },
                     _ => Vec::new(),
@@ -90,39 +90,17 @@ pub fn complete(cluster: &Cluster, line: &str, files: &[String]) -> Vec<String> 
     out
 }
 
-fn names(cluster: &Cluster, kind: &str) -> Vec<String> {
-    let api = cluster.api();
-    let from = |meta: &crate::model::ObjectMeta| meta.name.clone();
-    match kind {
-        "Pod" => api.pods.list().filter_map(|o| from(&o.metadata)).collect(),
-        "Node" => api.nodes.list().filter_map(|o| from(&o.metadata)).collect(),
-        "Service" => api
-            .services
-            .list()
-            .filter_map(|o| from(&o.metadata))
-            .collect(),
-        "Namespace" => api
-            .namespaces
-            .list()
-            .filter_map(|o| from(&o.metadata))
-            .collect(),
-        "Endpoints" => api
-            .endpoints
-            .list()
-            .filter_map(|o| from(&o.metadata))
-            .collect(),
-        "Lease" => api
-            .leases
-            .list()
-            .filter_map(|o| from(&o.metadata))
-            .collect(),
-        "EndpointSlice" => api
-            .endpoint_slices
-            .list()
-            .filter_map(|o| from(&o.metadata))
-            .collect(),
-        _ => Vec::new(),
+/// The names of a type's objects (events' generated names are not offered).
+fn names(cluster: &Cluster, rt: &super::resources::ResourceType) -> Vec<String> {
+    if rt.kind == "Event" {
+        return Vec::new();
     }
+    cluster
+        .api()
+        .list(rt.plural, None)
+        .iter()
+        .filter_map(|o| o.metadata().name.clone())
+        .collect()
 }
 
 /// What Tab does to `line`: the line with its last word completed as far as every

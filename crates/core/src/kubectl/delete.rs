@@ -5,6 +5,7 @@ use super::common::{list, manifest_message, read_files, wait_for_deletion, Delet
 use super::flags::{flag, Kind, Parsed, FIELD_SELECTOR, FILENAME, NAMESPACE, RECURSIVE, SELECTOR};
 use super::resources::{self, ResourceType};
 use super::{FileSource, Output};
+use crate::apiserver::Propagation;
 use crate::model::labels::Selector;
 use crate::model::ResourceExt;
 use crate::Cluster;
@@ -25,6 +26,7 @@ pub(super) const COMMAND: Command = Command {
         flag("grace-period", None, Kind::String).default("-1").help("Period of time in seconds given to the resource to terminate gracefully. Ignored if negative. Set to 1 for immediate shutdown. Can only be set to 0 when --force is true (force deletion)."),
         flag("now", None, Kind::Bool).help("If true, resources are signaled for immediate shutdown (same as --grace-period=1)."),
         flag("force", None, Kind::Bool).help("If true, immediately remove resources from API and bypass graceful deletion. Note that immediate deletion of some resources may result in inconsistency or data loss and requires confirmation."),
+        flag("cascade", None, Kind::String).default("background").no_value("background").help("Must be \"background\", \"orphan\", or \"foreground\". Selects the deletion cascading strategy for the dependents (e.g. Pods created by a ReplicationController). Defaults to background."),
         flag("wait", None, Kind::Bool).default("true").help("If true, wait for resources to be gone before returning. This waits for finalizers."),
     ],
     operands: Operands::TypeThenNames,
@@ -57,6 +59,15 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
     }
     if force && grace < 0 {
         grace = 0;
+    }
+    let cascade_flag = p.string("cascade").unwrap_or("background");
+    let Some(cascade) = Propagation::from_cascade(cascade_flag) else {
+        return out.fail(format!(
+            "invalid cascade value ({cascade_flag}). Must be \"background\", \"foreground\", or \"orphan\""
+        ));
+    };
+    if cascade_flag == "false" {
+        out.err("warning: --cascade=false is deprecated (boolean value) and can be replaced with --cascade=orphan.\n");
     }
     let wait = !p.has("wait") || p.bool("wait");
     let namespace = p.string("namespace").unwrap_or("default").to_string();
@@ -160,6 +171,7 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
                 }),
             "Service" => cluster.delete_service(&ns, &name),
             "EndpointSlice" => cluster.delete_endpoint_slice(&ns, &name),
+            "Deployment" | "ReplicaSet" => cluster.delete_object(rt.plural, &ns, &name, cascade),
             "Namespace" => {
                 let uid = cluster
                     .api()
@@ -194,9 +206,9 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
             // `pod "x"`, `endpointslice.discovery.k8s.io "x"`.
             Ok(()) if rt.namespaced => out.out(format!(
                 "{} {name:?} {verb} from {ns} namespace\n",
-                rt.name_prefix()
+                rt.name_prefix
             )),
-            Ok(()) => out.out(format!("{} {name:?} {verb}\n", rt.name_prefix())),
+            Ok(()) => out.out(format!("{} {name:?} {verb}\n", rt.name_prefix)),
             Err(e) => out.api_error(&e),
         }
     }

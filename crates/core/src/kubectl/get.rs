@@ -9,6 +9,7 @@ use super::flags::{
 use super::printers::{self, age, table};
 use super::resources::{self, ResourceType};
 use super::tabwriter::TabWriter;
+use super::workload_printers;
 use super::{FileSource, Output};
 use crate::apiserver::watch_cache::{ChangeType, Closed};
 use crate::apiserver::ApiError;
@@ -193,7 +194,7 @@ impl GetPrinter {
             }
             let mut cells = columns(o, now, wide);
             if several_types {
-                cells[0] = format!("{}/{}", rt.name_prefix(), cells[0]);
+                cells[0] = format!("{}/{}", rt.name_prefix, cells[0]);
             }
             row.extend(cells);
             let labels = meta.labels.as_ref();
@@ -280,13 +281,17 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
         }
     } else {
         for t in first.split(',') {
-            // The "all" category: the types discovery lists in it.
+            // The "all" category: the types discovery lists in it, in discovery's order
+            // (the core group first, then the groups and each group's resources by
+            // name: pods, services, deployments, replicasets).
             let types: Vec<ResourceType> = if t == "all" {
-                resources::ALL
+                let mut all: Vec<ResourceType> = resources::ALL
                     .iter()
                     .filter(|rt| rt.categories.contains(&"all"))
                     .copied()
-                    .collect()
+                    .collect();
+                crate::sort::sort_by_key(&mut all, |rt| (rt.group, rt.plural));
+                all
             } else {
                 match resources::lookup(t) {
                     Some(rt) => vec![rt],
@@ -463,7 +468,7 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
         Format::Name => {
             for (rt, objects) in &found {
                 for o in objects {
-                    out.out(format!("{}/{}\n", rt.name_prefix(), o.name_any()));
+                    out.out(format!("{}/{}\n", rt.name_prefix, o.name_any()));
                 }
             }
         }
@@ -607,7 +612,7 @@ impl GetWatch {
             Format::Name => {
                 for o in objects {
                     let name = o.name_any();
-                    text.push_str(&format!("{}/{name}\n", self.rt.name_prefix()));
+                    text.push_str(&format!("{}/{name}\n", self.rt.name_prefix));
                 }
             }
             Format::Json => {
@@ -700,9 +705,15 @@ fn headers(rt: &ResourceType, wide: bool) -> Vec<String> {
         ("Lease", _) => &["NAME", "HOLDER", "AGE"],
         ("EndpointSlice", _) => &["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"],
         ("Event", _) => &["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
+        ("Deployment", _) => workload_printers::DEPLOYMENT,
+        ("ReplicaSet", _) => workload_printers::REPLICASET,
         _ => &["NAME"],
     };
-    h.iter().map(|s| s.to_string()).collect()
+    let mut h: Vec<String> = h.iter().map(|s| s.to_string()).collect();
+    if wide && matches!(rt.kind, "Deployment" | "ReplicaSet") {
+        h.extend(workload_printers::WIDE.iter().map(|s| s.to_string()));
+    }
+    h
 }
 
 fn none_if_empty(s: Option<&str>) -> String {
@@ -838,6 +849,8 @@ fn columns(o: &ObjectRef<'_>, now: crate::clock::SimTime, wide: bool) -> Vec<Str
             let holder = l.spec.as_ref().and_then(|s| s.holder_identity.clone());
             vec![name, holder.unwrap_or_default(), created]
         }
+        ObjectRef::Deployment(d) => workload_printers::deployment(d, name, created, wide),
+        ObjectRef::ReplicaSet(rs) => workload_printers::replica_set(rs, name, created, wide),
         ObjectRef::Event(e) => {
             let last = e.last_timestamp.as_ref().or(e.first_timestamp.as_ref());
             let obj = &e.involved_object;

@@ -5,6 +5,7 @@
 //! supplies (the CLI reads real files; the web app its editor files), so core stays free
 //! of any OS access.
 
+mod api_versions;
 pub(crate) mod apply;
 mod command;
 mod common;
@@ -28,12 +29,14 @@ mod patch;
 pub mod printers;
 pub(crate) mod resources;
 mod run;
+mod scale;
 pub(crate) mod sorter;
 pub(crate) mod tabwriter;
 mod taint;
 mod top;
 mod version;
 pub(crate) mod wait;
+mod workload_printers;
 
 use crate::Cluster;
 

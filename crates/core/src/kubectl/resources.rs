@@ -6,152 +6,9 @@ use super::flags::{flag, Kind, Parsed};
 use super::{FileSource, Output};
 use crate::Cluster;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ResourceType {
-    /// Plural, lower case: `pods`.
-    pub plural: &'static str,
-    pub singular: &'static str,
-    pub short: &'static [&'static str],
-    pub kind: &'static str,
-    pub namespaced: bool,
-    /// What the API server does with the type, as discovery lists it.
-    pub verbs: &'static [&'static str],
-    /// Categories (`all`: what `kubectl get all` shows).
-    pub categories: &'static [&'static str],
-    /// The API group (empty for the core group).
-    pub group: &'static str,
-}
-
-impl ResourceType {
-    /// The group and version discovery lists the type under (`v1`,
-    /// `coordination.k8s.io/v1`).
-    pub fn api_version(&self) -> String {
-        if self.group.is_empty() {
-            "v1".to_string()
-        } else {
-            format!("{}/v1", self.group)
-        }
-    }
-
-    /// What `-o name` prints before the name: the singular, qualified with the group
-    /// outside the core group (`pod`, `lease.coordination.k8s.io`).
-    pub fn name_prefix(&self) -> std::borrow::Cow<'static, str> {
-        if self.group.is_empty() {
-            self.singular.into()
-        } else {
-            format!("{}.{}", self.singular, self.group).into()
-        }
-    }
-}
-
-/// The verbs of most core types.
-const VERBS: &[&str] = &[
-    "create",
-    "delete",
-    "deletecollection",
-    "get",
-    "list",
-    "patch",
-    "update",
-    "watch",
-];
-
-pub const PODS: ResourceType = ResourceType {
-    plural: "pods",
-    singular: "pod",
-    short: &["po"],
-    kind: "Pod",
-    namespaced: true,
-    verbs: VERBS,
-    categories: &["all"],
-    group: "",
-};
-pub const NODES: ResourceType = ResourceType {
-    plural: "nodes",
-    singular: "node",
-    short: &["no"],
-    kind: "Node",
-    namespaced: false,
-    verbs: VERBS,
-    categories: &[],
-    group: "",
-};
-pub const SERVICES: ResourceType = ResourceType {
-    plural: "services",
-    singular: "service",
-    short: &["svc"],
-    kind: "Service",
-    namespaced: true,
-    verbs: VERBS,
-    categories: &["all"],
-    group: "",
-};
-pub const NAMESPACES: ResourceType = ResourceType {
-    plural: "namespaces",
-    singular: "namespace",
-    short: &["ns"],
-    kind: "Namespace",
-    namespaced: false,
-    verbs: &[
-        "create", "delete", "get", "list", "patch", "update", "watch",
-    ],
-    categories: &[],
-    group: "",
-};
-pub const EVENTS: ResourceType = ResourceType {
-    plural: "events",
-    singular: "event",
-    short: &["ev"],
-    kind: "Event",
-    namespaced: true,
-    verbs: VERBS,
-    categories: &[],
-    group: "",
-};
-
-pub const ENDPOINTS: ResourceType = ResourceType {
-    plural: "endpoints",
-    singular: "endpoints",
-    short: &["ep"],
-    kind: "Endpoints",
-    namespaced: true,
-    verbs: VERBS,
-    categories: &[],
-    group: "",
-};
-
-pub const LEASES: ResourceType = ResourceType {
-    plural: "leases",
-    singular: "lease",
-    short: &[],
-    kind: "Lease",
-    namespaced: true,
-    verbs: VERBS,
-    categories: &[],
-    group: "coordination.k8s.io",
-};
-
-pub const ENDPOINTSLICES: ResourceType = ResourceType {
-    plural: "endpointslices",
-    singular: "endpointslice",
-    short: &[],
-    kind: "EndpointSlice",
-    namespaced: true,
-    verbs: VERBS,
-    categories: &[],
-    group: "discovery.k8s.io",
-};
-
-pub const ALL: &[ResourceType] = &[
-    PODS,
-    NODES,
-    SERVICES,
-    NAMESPACES,
-    EVENTS,
-    ENDPOINTS,
-    LEASES,
-    ENDPOINTSLICES,
-];
+/// A resource type kubectl knows: a row of the served kinds' table.
+pub use crate::model::kinds::KindInfo as ResourceType;
+pub use crate::model::kinds::{ALL, NODES};
 
 /// Resolves what a user typed (`po`, `pod`, `pods`, `Pod`, `pods.v1`) to a type.
 pub fn lookup(name: &str) -> Option<ResourceType> {
@@ -360,6 +217,7 @@ fn resource_list(types: &[&ResourceType], json: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::kinds::{NAMESPACES, PODS, SERVICES};
 
     #[test]
     fn names() {
@@ -369,6 +227,16 @@ mod tests {
         assert_eq!(lookup("svc"), Some(SERVICES));
         assert_eq!(lookup("ns"), Some(NAMESPACES));
         assert_eq!(lookup("no"), Some(NODES));
-        assert_eq!(lookup("deploy"), None);
+        assert_eq!(lookup("deploy").map(|t| t.kind), Some("Deployment"));
+        assert_eq!(lookup("rs").map(|t| t.kind), Some("ReplicaSet"));
+        assert_eq!(
+            lookup("deployments.apps").map(|t| t.kind),
+            Some("Deployment")
+        );
+        assert_eq!(
+            lookup("deployment.v1.apps").map(|t| t.kind),
+            Some("Deployment")
+        );
+        assert_eq!(lookup("cj"), None);
     }
 }

@@ -145,9 +145,9 @@ pod \"nginx\" deleted from default namespace
 #[test]
 fn errors_read_like_kubectl() {
     transcript(
-        "$ kubectl get deployments
+        "$ kubectl get cronjobs
 ! exit 1
-! stderr: error: the server doesn't have a resource type \"deployments\"
+! stderr: error: the server doesn't have a resource type \"cronjobs\"
 $ kubectl get pods --bogus
 ! exit 1
 ! stderr: error: unknown flag: --bogus

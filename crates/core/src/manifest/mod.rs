@@ -324,27 +324,15 @@ fn decode_object(
         return Err(vec![(node.pos, ManifestError::ApiVersionNotSet)]);
     }
     let json = node.to_json();
-    let (object, round_trip) = match (api_version, kind) {
-        ("v1", "Pod") => typed(node, &json, kind, Object::Pod)?,
-        ("v1", "Node") => typed(node, &json, kind, Object::Node)?,
-        ("v1", "Service") => typed(node, &json, kind, Object::Service)?,
-        ("v1", "Namespace") => typed(node, &json, kind, Object::Namespace)?,
-        ("v1", "Event") => typed(node, &json, kind, Object::Event)?,
-        ("v1", "Endpoints") => typed(node, &json, kind, Object::Endpoints)?,
-        ("coordination.k8s.io/v1", "Lease") => typed(node, &json, kind, Object::Lease)?,
-        ("discovery.k8s.io/v1", "EndpointSlice") => {
-            typed(node, &json, kind, Object::EndpointSlice)?
-        }
-        _ => {
-            let pos = node.get("kind").map_or(node.pos, |n| n.pos);
-            return Err(vec![(
-                pos,
-                ManifestError::NoMatchForKind {
-                    kind: kind.into(),
-                    api_version: api_version.into(),
-                },
-            )]);
-        }
+    let Some((object, round_trip)) = decode_kind(node, &json, api_version, kind)? else {
+        let pos = node.get("kind").map_or(node.pos, |n| n.pos);
+        return Err(vec![(
+            pos,
+            ManifestError::NoMatchForKind {
+                kind: kind.into(),
+                api_version: api_version.into(),
+            },
+        )]);
     };
     let mut unknown = Vec::new();
     if validation != Validation::Ignore {
@@ -357,6 +345,29 @@ fn decode_object(
     }
     Ok((object, unknown))
 }
+
+macro_rules! decode_kinds {
+    ($({ $variant:ident, $ty:ty, $store:ident, $info:ident, $($fields:tt)* })*) => {
+        /// Decodes a served kind's object (`None` for a kind and version the server
+        /// does not serve).
+        fn decode_kind(
+            node: &Node,
+            json: &serde_json::Value,
+            api_version: &str,
+            kind: &str,
+        ) -> Result<Option<(Object, serde_json::Value)>, Problems> {
+            $(
+                if kind == stringify!($variant)
+                    && api_version == crate::model::kinds::$info.api_version
+                {
+                    return typed(node, json, kind, Object::$variant).map(Some);
+                }
+            )*
+            Ok(None)
+        }
+    };
+}
+crate::model::kinds::with_kinds!(decode_kinds);
 
 /// Decodes into the k8s-openapi type `T`, mapping a type error back to its place.
 fn typed<T>(

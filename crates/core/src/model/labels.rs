@@ -53,6 +53,32 @@ impl std::fmt::Display for SelectorError {
 
 impl std::error::Error for SelectorError {}
 
+/// Why a `LabelSelector` is not a selector (`metav1.LabelSelectorAsSelector`'s errors).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LabelSelectorError {
+    EmptyValues,
+    ValuesGiven,
+    Operator(String),
+}
+
+impl std::fmt::Display for LabelSelectorError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LabelSelectorError::EmptyValues => {
+                f.write_str("for 'in', 'notin' operators, values set can't be empty")
+            }
+            LabelSelectorError::ValuesGiven => {
+                f.write_str("values set must be empty for exists and does not exist")
+            }
+            LabelSelectorError::Operator(op) => {
+                write!(f, "{op:?} is not a valid label selector operator")
+            }
+        }
+    }
+}
+
+impl std::error::Error for LabelSelectorError {}
+
 impl Selector {
     pub fn parse(text: &str) -> Result<Selector, SelectorError> {
         let mut reqs = Vec::new();
@@ -74,6 +100,44 @@ impl Selector {
                 .map(|(k, v)| Requirement::Equals(k.clone(), v.clone()))
                 .collect(),
         )
+    }
+
+    /// `labels.Nothing()`: matches no labels at all.
+    pub fn nothing() -> Selector {
+        Selector(vec![Requirement::In(String::new(), Vec::new())])
+    }
+
+    /// The empty selector (it matches everything).
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `metav1.LabelSelectorAsSelector`: matchLabels as equalities, matchExpressions
+    /// (`In`, `NotIn`, `Exists`, `DoesNotExist`) as set requirements; an operator it
+    /// does not know, or values where there may be none, is an error naming it.
+    pub(crate) fn from_label_selector(
+        s: &k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector,
+    ) -> Result<Selector, LabelSelectorError> {
+        let mut reqs: Vec<Requirement> = s
+            .match_labels
+            .iter()
+            .flatten()
+            .map(|(k, v)| Requirement::Equals(k.clone(), v.clone()))
+            .collect();
+        for e in s.match_expressions.iter().flatten() {
+            let values = e.values.clone().unwrap_or_default();
+            let key = e.key.clone();
+            reqs.push(match e.operator.as_str() {
+                "In" if !values.is_empty() => Requirement::In(key, values),
+                "NotIn" if !values.is_empty() => Requirement::NotIn(key, values),
+                "Exists" if values.is_empty() => Requirement::Exists(key),
+                "DoesNotExist" if values.is_empty() => Requirement::DoesNotExist(key),
+                "In" | "NotIn" => return Err(LabelSelectorError::EmptyValues),
+                "Exists" | "DoesNotExist" => return Err(LabelSelectorError::ValuesGiven),
+                other => return Err(LabelSelectorError::Operator(other.to_string())),
+            });
+        }
+        Ok(Selector(reqs))
     }
 
     pub fn matches(&self, labels: Option<&BTreeMap<String, String>>) -> bool {

@@ -1,0 +1,475 @@
+//! The ReplicaSet controller (kube-controller-manager's replicaset-controller,
+//! pkg/controller/replicaset). For each ReplicaSet, as `syncReplicaSet`:
+//! - the active pods of its namespace (not Succeeded, not Failed, not being deleted)
+//!   are claimed as the ControllerRefManager does: a pod it controls stays while the
+//!   selector matches and is released (its ownerReference removed) when it no longer
+//!   does; an orphan the selector matches is adopted (a controller ownerReference with
+//!   blockOwnerDeletion), unless the ReplicaSet is being deleted;
+//! - too few: pods are created from the template, named by the API server from the
+//!   generateName `<rs>-` (five characters of kube's alphabet from the cluster's
+//!   seeded stream), with a `SuccessfulCreate` event `Created pod: NAME` (a refused
+//!   create is a `FailedCreate` warning `Error creating: ...`);
+//! - too many: the pods ranked first by `getPodsToDelete` (unscheduled before scheduled,
+//!   pending before unknown before running, not ready before ready, more pods of the
+//!   ReplicaSet on the same node first, ready for less time first, more restarts first,
+//!   newer first) are deleted gracefully, with a `SuccessfulDelete` event `Deleted pod:
+//!   NAME`;
+//! - the status (replicas, fullyLabeledReplicas, readyReplicas, availableReplicas after
+//!   minReadySeconds, observedGeneration) is written when it changed.
+//!
+//! kube creates pods in slow-start batches and waits for its informers; here every
+//! create and delete of a sync happens at once, so one sync reaches the desired count.
+
+use super::{Controller, ControllerContext, Progress};
+use crate::apiserver::{ApiServer, EventRecord};
+use crate::clock::SimTime;
+use crate::model::labels::Selector;
+use crate::model::{Pod, ReplicaSet, ResourceExt};
+use k8s_openapi::api::apps::v1::ReplicaSetStatus;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
+
+/// The component that writes its events.
+const COMPONENT: &str = "replicaset-controller";
+
+#[derive(Debug, Clone, Default)]
+pub struct ReplicaSetController {
+    /// When a ready pod next becomes available (minReadySeconds), if any is waiting.
+    due: Option<SimTime>,
+}
+
+impl Controller for ReplicaSetController {
+    fn sync(&mut self, ctx: &mut ControllerContext<'_>) -> Progress {
+        self.due = None;
+        if ctx.api.replica_sets.is_empty() {
+            return Progress::Idle;
+        }
+        let keys: Vec<(String, String)> = ctx
+            .api
+            .replica_sets
+            .list()
+            .map(|rs| (rs.namespace_any().to_string(), rs.name_any().to_string()))
+            .collect();
+        let mut progress = Progress::Idle;
+        for (ns, name) in keys {
+            progress |= self.sync_replica_set(ctx.api, &ns, &name, ctx.now);
+        }
+        progress
+    }
+
+    fn next_due(&self) -> Option<SimTime> {
+        self.due
+    }
+}
+
+/// An owner reference that makes `owner` the controller of a dependent.
+pub(crate) fn controller_ref(api_version: &str, kind: &str, owner: &ObjectMeta) -> OwnerReference {
+    OwnerReference {
+        api_version: api_version.into(),
+        kind: kind.into(),
+        name: owner.name.clone().unwrap_or_default(),
+        uid: owner.uid.clone().unwrap_or_default(),
+        controller: Some(true),
+        block_owner_deletion: Some(true),
+    }
+}
+
+/// The controller reference of an object, if it has one (metav1.GetControllerOf).
+pub(crate) fn controller_of(meta: &ObjectMeta) -> Option<&OwnerReference> {
+    meta.owner_references
+        .iter()
+        .flatten()
+        .find(|r| r.controller == Some(true))
+}
+
+/// Not finished and not being deleted (controller.IsPodActive).
+pub(crate) fn is_active(pod: &Pod) -> bool {
+    let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref());
+    !matches!(phase, Some("Succeeded" | "Failed")) && pod.metadata.deletion_timestamp.is_none()
+}
+
+/// When the pod became ready, if it is (the Ready condition's transition time).
+fn ready_since(pod: &Pod) -> Option<SimTime> {
+    if !crate::model::pod::is_ready(pod) {
+        return None;
+    }
+    let condition = pod
+        .status
+        .as_ref()?
+        .conditions
+        .iter()
+        .flatten()
+        .find(|c| c.type_ == "Ready")?;
+    Some(
+        condition
+            .last_transition_time
+            .as_ref()
+            .map_or(SimTime(0), SimTime::from_time),
+    )
+}
+
+/// podutil.IsPodAvailable: ready for at least `min_ready` seconds; else when it will be.
+pub(crate) fn available(pod: &Pod, min_ready: i32, now: SimTime) -> Result<(), Option<SimTime>> {
+    let Some(since) = ready_since(pod) else {
+        return Err(None);
+    };
+    let at = since.plus_ms(u64::try_from(min_ready.max(0)).unwrap_or(0) * 1000);
+    if min_ready <= 0 || at <= now {
+        Ok(())
+    } else {
+        Err(Some(at))
+    }
+}
+
+impl ReplicaSetController {
+    fn sync_replica_set(
+        &mut self,
+        api: &mut ApiServer,
+        ns: &str,
+        name: &str,
+        now: SimTime,
+    ) -> Progress {
+        let Some(rs) = api.replica_sets.get(ns, name).cloned() else {
+            return Progress::Idle;
+        };
+        let spec = rs.spec.clone().unwrap_or_default();
+        let Ok(selector) = Selector::from_label_selector(&spec.selector) else {
+            return Progress::Idle;
+        };
+        let uid = rs.uid_any().to_string();
+        let deleting = rs.metadata.deletion_timestamp.is_some();
+        let mut progress = Progress::Idle;
+
+        // Claim: keep, release or adopt.
+        let candidates: Vec<Pod> = api
+            .pods
+            .list_namespace(ns)
+            .filter(|p| is_active(p))
+            .cloned()
+            .collect();
+        let mut owned: Vec<Pod> = Vec::new();
+        for mut pod in candidates {
+            let matches = !selector.is_empty() && selector.matches(pod.metadata.labels.as_ref());
+            match controller_of(&pod.metadata).map(|r| r.uid == uid) {
+                Some(true) if matches => owned.push(pod),
+                Some(true) => {
+                    // Released: the selector no longer matches.
+                    if let Some(refs) = pod.metadata.owner_references.as_mut() {
+                        refs.retain(|r| r.uid != uid);
+                    }
+                    if pod
+                        .metadata
+                        .owner_references
+                        .as_ref()
+                        .is_some_and(Vec::is_empty)
+                    {
+                        pod.metadata.owner_references = None;
+                    }
+                    if api.update_pod(pod).is_ok() {
+                        progress = Progress::Changed;
+                    }
+                }
+                Some(false) => {}
+                None if matches && !deleting => {
+                    pod.metadata
+                        .owner_references
+                        .get_or_insert_with(Vec::new)
+                        .push(controller_ref("apps/v1", "ReplicaSet", &rs.metadata));
+                    if let Ok(p) = api.update_pod(pod) {
+                        owned.push(p.clone());
+                        progress = Progress::Changed;
+                    }
+                }
+                None => {}
+            }
+        }
+
+        // Manage replicas.
+        if !deleting {
+            let want = usize::try_from(spec.replicas.unwrap_or(1).max(0)).unwrap_or(0);
+            if owned.len() < want {
+                progress |= create_pods(api, &rs, want - owned.len(), now);
+            } else if owned.len() > want {
+                let doomed = pods_to_delete(&owned, owned.len() - want);
+                for pod in doomed {
+                    let pod_name = pod.name_any().to_string();
+                    if api.delete_pod_gracefully(ns, &pod_name, None, now).is_ok() {
+                        event(
+                            api,
+                            &rs,
+                            "SuccessfulDelete",
+                            format!("Deleted pod: {pod_name}"),
+                            false,
+                            now,
+                        );
+                        progress = Progress::Changed;
+                    }
+                }
+            }
+        }
+
+        // Status, from the pods as this sync found them.
+        let min_ready = spec.min_ready_seconds.unwrap_or(0);
+        let template_labels = spec
+            .template
+            .as_ref()
+            .and_then(|t| t.metadata.as_ref())
+            .and_then(|m| m.labels.clone())
+            .unwrap_or_default();
+        let mut status = ReplicaSetStatus {
+            replicas: i32::try_from(owned.len()).unwrap_or(i32::MAX),
+            observed_generation: rs.metadata.generation,
+            conditions: rs.status.as_ref().and_then(|s| s.conditions.clone()),
+            ..Default::default()
+        };
+        let (mut fully, mut ready, mut avail) = (0, 0, 0);
+        for pod in &owned {
+            let labels = pod.labels();
+            if template_labels
+                .iter()
+                .all(|(k, v)| labels.get(k) == Some(v))
+            {
+                fully += 1;
+            }
+            if crate::model::pod::is_ready(pod) {
+                ready += 1;
+            }
+            match available(pod, min_ready, now) {
+                Ok(()) => avail += 1,
+                Err(Some(at)) => self.due = Some(self.due.map_or(at, |d| d.min(at))),
+                Err(None) => {}
+            }
+        }
+        status.fully_labeled_replicas = (fully > 0).then_some(fully);
+        status.ready_replicas = (ready > 0).then_some(ready);
+        status.available_replicas = (avail > 0).then_some(avail);
+        if rs.status.as_ref() != Some(&status) {
+            if let Some(current) = api.replica_sets.get(ns, name) {
+                let mut updated = current.clone();
+                updated.status = Some(status);
+                if api.update_replica_set(updated).is_ok() {
+                    progress = Progress::Changed;
+                }
+            }
+        }
+        progress
+    }
+}
+
+/// Creates `count` pods from the ReplicaSet's template (controller.GetPodFromTemplate).
+fn create_pods(api: &mut ApiServer, rs: &ReplicaSet, count: usize, now: SimTime) -> Progress {
+    let Some(template) = rs.spec.as_ref().and_then(|s| s.template.clone()) else {
+        return Progress::Idle;
+    };
+    let mut progress = Progress::Idle;
+    for _ in 0..count {
+        let t = template.metadata.clone().unwrap_or_default();
+        let pod = Pod {
+            metadata: ObjectMeta {
+                generate_name: Some(format!("{}-", rs.name_any())),
+                namespace: rs.metadata.namespace.clone(),
+                labels: t.labels,
+                annotations: t.annotations,
+                finalizers: t.finalizers,
+                owner_references: Some(vec![controller_ref("apps/v1", "ReplicaSet", &rs.metadata)]),
+                ..Default::default()
+            },
+            spec: template.spec.clone(),
+            status: None,
+        };
+        match api.create_pod(pod, now) {
+            Ok(p) => {
+                let message = format!("Created pod: {}", p.name_any());
+                event(api, rs, "SuccessfulCreate", message, false, now);
+                progress = Progress::Changed;
+            }
+            Err(e) => {
+                event(
+                    api,
+                    rs,
+                    "FailedCreate",
+                    format!("Error creating: {e}"),
+                    true,
+                    now,
+                );
+                progress = Progress::Changed;
+                break;
+            }
+        }
+    }
+    progress
+}
+
+fn event(
+    api: &mut ApiServer,
+    rs: &ReplicaSet,
+    reason: &str,
+    message: String,
+    warning: bool,
+    now: SimTime,
+) {
+    api.record_event(
+        EventRecord {
+            object_kind: "ReplicaSet",
+            namespace: rs.namespace_any(),
+            object_name: rs.name_any(),
+            object_uid: rs.uid_any(),
+            reason,
+            message,
+            warning,
+            component: COMPONENT,
+            host: None,
+            field_path: None,
+        },
+        now,
+    );
+}
+
+/// The phase's place in kube's ranking: pending, unknown, then running.
+fn phase_rank(pod: &Pod) -> u8 {
+    match pod.status.as_ref().and_then(|s| s.phase.as_deref()) {
+        Some("Pending") | None => 0,
+        Some("Running") => 2,
+        _ => 1,
+    }
+}
+
+fn restarts(pod: &Pod) -> i32 {
+    pod.status
+        .as_ref()
+        .and_then(|s| s.container_statuses.as_ref())
+        .map_or(0, |c| c.iter().map(|c| c.restart_count).max().unwrap_or(0))
+}
+
+/// The first `count` pods of `getPodsToDelete`'s order (controller.ActivePodsWithRanks,
+/// ranked by how many of the pods share the pod's node).
+fn pods_to_delete(pods: &[Pod], count: usize) -> Vec<&Pod> {
+    let node = |p: &Pod| {
+        p.spec
+            .as_ref()
+            .and_then(|s| s.node_name.clone())
+            .unwrap_or_default()
+    };
+    let mut ranked: Vec<(&Pod, usize)> = pods
+        .iter()
+        .map(|p| {
+            let n = node(p);
+            let rank = if n.is_empty() {
+                0
+            } else {
+                pods.iter().filter(|q| node(q) == n).count()
+            };
+            (p, rank)
+        })
+        .collect();
+    crate::sort::sort_by(&mut ranked, |(a, ra), (b, rb)| {
+        let assigned = |p: &Pod| !node(p).is_empty();
+        let created = |p: &Pod| {
+            p.metadata
+                .creation_timestamp
+                .as_ref()
+                .map(SimTime::from_time)
+        };
+        assigned(a)
+            .cmp(&assigned(b))
+            .then(phase_rank(a).cmp(&phase_rank(b)))
+            .then(crate::model::pod::is_ready(a).cmp(&crate::model::pod::is_ready(b)))
+            .then(rb.cmp(ra))
+            // Ready for less time first.
+            .then(ready_since(b).cmp(&ready_since(a)))
+            .then(restarts(b).cmp(&restarts(a)))
+            // Newer first.
+            .then(created(b).cmp(&created(a)))
+    });
+    ranked.into_iter().take(count).map(|(p, _)| p).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use k8s_openapi::api::core::v1::{PodCondition, PodSpec, PodStatus};
+
+    fn pod(name: &str, node: &str, phase: &str, ready: bool, created_s: u64) -> Pod {
+        Pod {
+            metadata: ObjectMeta {
+                name: Some(name.into()),
+                creation_timestamp: Some(SimTime::from_secs(created_s).to_time()),
+                ..Default::default()
+            },
+            spec: Some(PodSpec {
+                node_name: (!node.is_empty()).then(|| node.to_string()),
+                ..Default::default()
+            }),
+            status: Some(PodStatus {
+                phase: Some(phase.into()),
+                conditions: Some(vec![PodCondition {
+                    type_: "Ready".into(),
+                    status: if ready { "True" } else { "False" }.into(),
+                    ..Default::default()
+                }]),
+                ..Default::default()
+            }),
+        }
+    }
+
+    /// getPodsToDelete's order, one rule per row: the first pod goes before the second.
+    #[test]
+    fn deletion_ranking() {
+        let cases = [
+            // unscheduled before scheduled
+            (
+                pod("a", "", "Pending", false, 0),
+                pod("b", "n1", "Pending", false, 0),
+            ),
+            // pending before running
+            (
+                pod("a", "n1", "Pending", false, 0),
+                pod("b", "n1", "Running", false, 0),
+            ),
+            // not ready before ready
+            (
+                pod("a", "n1", "Running", false, 0),
+                pod("b", "n2", "Running", true, 0),
+            ),
+            // newer before older
+            (
+                pod("a", "n1", "Running", true, 9),
+                pod("b", "n2", "Running", true, 1),
+            ),
+        ];
+        for (first, second) in cases {
+            for pods in [
+                vec![first.clone(), second.clone()],
+                vec![second.clone(), first.clone()],
+            ] {
+                let chosen = pods_to_delete(&pods, 1);
+                assert_eq!(chosen[0].name_any(), first.name_any(), "{pods:?}");
+            }
+        }
+        // More pods of the set on the same node first.
+        let pods = vec![
+            pod("alone", "n1", "Running", true, 1),
+            pod("crowded", "n2", "Running", true, 1),
+            pod("crowded2", "n2", "Running", true, 1),
+        ];
+        assert_ne!(pods_to_delete(&pods, 1)[0].name_any(), "alone");
+    }
+
+    #[test]
+    fn available_after_min_ready_seconds() {
+        let mut p = pod("a", "n1", "Running", true, 0);
+        if let Some(c) = p
+            .status
+            .as_mut()
+            .and_then(|s| s.conditions.as_mut())
+            .and_then(|c| c.first_mut())
+        {
+            c.last_transition_time = Some(SimTime::from_secs(10).to_time());
+        }
+        assert_eq!(available(&p, 0, SimTime::from_secs(10)), Ok(()));
+        assert_eq!(
+            available(&p, 5, SimTime::from_secs(12)),
+            Err(Some(SimTime::from_secs(15)))
+        );
+        assert_eq!(available(&p, 5, SimTime::from_secs(15)), Ok(()));
+    }
+}

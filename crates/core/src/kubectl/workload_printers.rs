@@ -1,0 +1,115 @@
+//! kubectl's table columns for the apps/v1 workloads (pkg/printers/internalversion:
+//! `printDeployment`, `printReplicaSet`).
+
+use crate::model::labels::Selector;
+use crate::model::{Deployment, ReplicaSet};
+use k8s_openapi::api::core::v1::PodTemplateSpec;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+
+pub(super) const DEPLOYMENT: &[&str] = &["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"];
+pub(super) const REPLICASET: &[&str] = &["NAME", "DESIRED", "CURRENT", "READY", "AGE"];
+/// What `-o wide` adds to both.
+pub(super) const WIDE: &[&str] = &["CONTAINERS", "IMAGES", "SELECTOR"];
+
+/// `metav1.FormatLabelSelector`: the selector as `labels.Selector.String()` writes it
+/// (requirements sorted by key), `<none>` when it selects everything.
+pub(crate) fn format_label_selector(s: &LabelSelector) -> String {
+    let Ok(selector) = Selector::from_label_selector(s) else {
+        return "<error>".into();
+    };
+    let mut parts: Vec<(String, String)> = selector
+        .0
+        .iter()
+        .map(|r| {
+            use crate::model::labels::Requirement as R;
+            match r {
+                R::Equals(k, v) => (k.clone(), format!("{k}={v}")),
+                R::NotEquals(k, v) => (k.clone(), format!("{k}!={v}")),
+                R::In(k, vs) => (k.clone(), format!("{k} in ({})", sorted(vs))),
+                R::NotIn(k, vs) => (k.clone(), format!("{k} notin ({})", sorted(vs))),
+                R::Exists(k) => (k.clone(), k.clone()),
+                R::DoesNotExist(k) => (k.clone(), format!("!{k}")),
+            }
+        })
+        .collect();
+    crate::sort::sort_by(&mut parts, |a, b| a.0.cmp(&b.0));
+    if parts.is_empty() {
+        return "<none>".into();
+    }
+    parts
+        .into_iter()
+        .map(|(_, p)| p)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn sorted(values: &[String]) -> String {
+    let mut v = values.to_vec();
+    crate::sort::sort(&mut v);
+    v.join(",")
+}
+
+/// CONTAINERS, IMAGES and SELECTOR (`-o wide`).
+fn wide(template: Option<&PodTemplateSpec>, selector: &LabelSelector) -> [String; 3] {
+    let containers = template
+        .and_then(|t| t.spec.as_ref())
+        .map(|s| s.containers.as_slice())
+        .unwrap_or_default();
+    let names: Vec<&str> = containers.iter().map(|c| c.name.as_str()).collect();
+    let images: Vec<&str> = containers
+        .iter()
+        .map(|c| c.image.as_deref().unwrap_or_default())
+        .collect();
+    [
+        names.join(","),
+        images.join(","),
+        format_label_selector(selector),
+    ]
+}
+
+/// READY (`ready/desired`), UP-TO-DATE, AVAILABLE, then `-o wide`'s columns.
+pub(super) fn deployment(
+    d: &Deployment,
+    name: String,
+    age: String,
+    with_wide: bool,
+) -> Vec<String> {
+    let spec = d.spec.as_ref();
+    let status = d.status.clone().unwrap_or_default();
+    let desired = spec.and_then(|s| s.replicas).unwrap_or(0);
+    let mut row = vec![
+        name,
+        format!("{}/{desired}", status.ready_replicas.unwrap_or(0)),
+        status.updated_replicas.unwrap_or(0).to_string(),
+        status.available_replicas.unwrap_or(0).to_string(),
+        age,
+    ];
+    if with_wide {
+        let selector = spec.map(|s| s.selector.clone()).unwrap_or_default();
+        row.extend(wide(spec.map(|s| &s.template), &selector));
+    }
+    row
+}
+
+/// DESIRED, CURRENT, READY, then `-o wide`'s columns.
+pub(super) fn replica_set(
+    rs: &ReplicaSet,
+    name: String,
+    age: String,
+    with_wide: bool,
+) -> Vec<String> {
+    let spec = rs.spec.as_ref();
+    let status = rs.status.clone().unwrap_or_default();
+    let mut row = vec![
+        name,
+        spec.and_then(|s| s.replicas).unwrap_or(0).to_string(),
+        status.replicas.to_string(),
+        status.ready_replicas.unwrap_or(0).to_string(),
+        age,
+    ];
+    if with_wide {
+        let selector = spec.map(|s| s.selector.clone()).unwrap_or_default();
+        row.extend(wide(spec.and_then(|s| s.template.as_ref()), &selector));
+    }
+    row
+}
