@@ -220,32 +220,41 @@ fn parse<'a>(layout: &[Elem], mut value: &'a str) -> Result<(), Stop<'a>> {
     Ok(())
 }
 
-/// `Ok` when Go's `time.Parse(layout, value)` takes `value`, else its error text.
+/// Go's `time.ParseError` as its `Error()` reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError(String);
+
+impl std::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+/// `Ok` when Go's `time.Parse(layout, value)` takes `value`, else its error.
 /// `micro` picks `MicroTime`'s layout.
-pub fn check(value: &str, micro: bool) -> Result<(), String> {
+pub fn check(value: &str, micro: bool) -> Result<(), ParseError> {
     let (layout, text) = if micro {
         (MICRO_TIME, RFC3339_MICRO)
     } else {
         (TIME, RFC3339)
     };
-    match parse(layout, value) {
-        Ok(()) => Ok(()),
-        Err(Stop::Bad { elem, value: rest }) => Err(format!(
+    parse(layout, value).map_err(|stop| ParseError(message(value, text, stop)))
+}
+
+/// The text of Go's error for `value` against `layout` (written `text`).
+fn message(value: &str, text: &str, stop: Stop<'_>) -> String {
+    match stop {
+        Stop::Bad { elem, value: rest } => format!(
             "parsing time {} as {}: cannot parse {} as {}",
             quote(value),
             quote(text),
             quote(rest),
             quote(elem)
-        )),
-        Err(Stop::Extra(rest)) => Err(format!(
-            "parsing time {}: extra text: {}",
-            quote(value),
-            quote(rest)
-        )),
-        Err(Stop::Range(field)) => Err(format!(
-            "parsing time {}: {field} out of range",
-            quote(value)
-        )),
+        ),
+        Stop::Extra(rest) => format!("parsing time {}: extra text: {}", quote(value), quote(rest)),
+        Stop::Range(field) => format!("parsing time {}: {field} out of range", quote(value)),
     }
 }
 
@@ -317,7 +326,7 @@ mod tests {
                 r#"parsing time "2026-1-05T09:00:00Z" as "2006-01-02T15:04:05Z07:00": cannot parse "1-05T09:00:00Z" as "01""#,
             ),
         ] {
-            assert_eq!(check(v, micro).unwrap_err(), want, "{v}");
+            assert_eq!(check(v, micro).unwrap_err().to_string(), want, "{v}");
         }
     }
 }
