@@ -26,7 +26,7 @@ use super::runtime::{Phase, Slot};
 use super::{Ctx, Kubelet};
 use crate::clock::SimTime;
 use crate::model::{ContainerStatus, Pod};
-use handlers::{ExecRun, HttpRun, Target};
+use handlers::{HttpRun, Target};
 use k8s_openapi::api::core::v1::{Container, ContainerPort, LifecycleHandler, Probe};
 use serde::{Deserialize, Serialize};
 
@@ -133,6 +133,9 @@ pub(crate) struct Worker {
     pub(crate) run: u32,
     pub(crate) result: Option<bool>,
     pub(crate) on_hold: bool,
+    /// An exec probe's command, made ready at its first run (not kept in snapshots).
+    #[serde(skip)]
+    pub(crate) command: Option<handlers::ExecCommand>,
 }
 
 impl Worker {
@@ -147,6 +150,7 @@ impl Worker {
             run: 0,
             result: kind.initial(),
             on_hold: false,
+            command: None,
         }
     }
 
@@ -481,12 +485,10 @@ impl Kubelet {
     /// One tick of worker `wi`.
     fn tick(&mut self, ctx: &mut Ctx<'_>, wi: usize) {
         let now = ctx.now;
-        let uid = ctx.uid.clone();
         let stopped = self.is_stopped(&ctx.node);
-        let Some(work) = self.pods.get_mut(&uid) else {
+        let Some(work) = self.pods.get_mut(&ctx.uid) else {
             return;
         };
-        let pod_ip = work.pod_ip.clone();
         let probes = &mut work.probes;
         let Some(w) = probes.workers.get(wi) else {
             return;
@@ -508,34 +510,48 @@ impl Kubelet {
         if decision != Tick::Probe {
             return;
         }
-        let (kind, probe) = (w.kind, w.probe.clone());
-        let name = work
-            .containers
-            .get(i)
-            .map(|c| c.name.clone())
-            .unwrap_or_default();
-        let ports = work.probes.ports.get(i).cloned().unwrap_or_default();
-        let target = Target {
-            pod_ip: &pod_ip,
-            ports: &ports,
+        // The probe and its command are the worker's: lent to the run, not copied.
+        let kind = w.kind;
+        let probe = std::mem::take(&mut w.probe);
+        let mut command = w.command.take();
+        let result = self.run_probe(ctx, i, &probe, &mut command);
+        let grace = probe
+            .termination_grace_period_seconds
+            .and_then(|s| u64::try_from(s).ok())
+            .map(|s| s * 1000);
+        let Some(work) = self.pods.get_mut(&ctx.uid) else {
+            return;
         };
-        let result = self.run_probe(ctx, &probe, &name, target);
-        match &result {
-            ProbeResult::Success => {}
-            ProbeResult::Warning(out) => ctx.event(
+        let Some(w) = work.probes.workers.get_mut(wi) else {
+            return;
+        };
+        w.probe = probe;
+        w.command = command;
+        let name = match &result {
+            ProbeResult::Success => None,
+            _ => Some(
+                work.containers
+                    .get(i)
+                    .map(|c| c.name.clone())
+                    .unwrap_or_default(),
+            ),
+        };
+        match (&result, &name) {
+            (ProbeResult::Warning(out), Some(name)) => ctx.event(
                 "ProbeWarning",
                 format!("{} probe warning: {out}", kind.title()),
                 true,
-                Some(&name),
+                Some(name),
             ),
-            ProbeResult::Failure(out) => ctx.event(
+            (ProbeResult::Failure(out), Some(name)) => ctx.event(
                 "Unhealthy",
                 format!("{} probe failed: {out}", kind.title()),
                 true,
-                Some(&name),
+                Some(name),
             ),
+            _ => {}
         }
-        let Some(work) = self.pods.get_mut(&uid) else {
+        let Some(work) = self.pods.get_mut(&ctx.uid) else {
             return;
         };
         let Some(w) = work.probes.workers.get_mut(wi) else {
@@ -547,35 +563,42 @@ impl Kubelet {
             work.probes.version = work.probes.version.wrapping_add(1);
         }
         if decided == Some(false) && kind != ProbeKind::Readiness {
-            let grace = probe
-                .termination_grace_period_seconds
-                .and_then(|s| u64::try_from(s).ok())
-                .map_or(work.probes.grace_ms, |s| s * 1000);
+            let grace = grace.unwrap_or(work.probes.grace_ms);
             let restart = if work.restart_policy == crate::model::RestartPolicy::Never {
                 ""
             } else {
                 ", will be restarted"
             };
+            let name = name.unwrap_or_default();
             let message = format!("Container {name} failed {} probe{restart}", kind.word());
             self.kill(ctx, Slot::App(i), message, grace, AfterKill::Restart);
         }
     }
 
-    /// Runs a probe's handler once.
+    /// Runs a probe's handler once against app container `i`.
     fn run_probe(
         &mut self,
         ctx: &mut Ctx<'_>,
+        i: usize,
         probe: &Probe,
-        name: &str,
-        target: Target<'_>,
+        command: &mut Option<handlers::ExecCommand>,
     ) -> ProbeResult {
         if let Some(exec) = &probe.exec {
-            let argv = exec.command.clone().unwrap_or_default();
-            return match self.run_exec(ctx, name, &argv) {
-                ExecRun::Exited { code: 0, .. } => ProbeResult::Success,
-                run => ProbeResult::Failure(run.output()),
+            let argv = exec.command.as_deref().unwrap_or_default();
+            return match self.run_exec_probe(ctx, Slot::App(i), argv, command) {
+                Ok(()) => ProbeResult::Success,
+                Err(out) => ProbeResult::Failure(out),
             };
         }
+        let Some(work) = self.pods.get(&ctx.uid) else {
+            return ProbeResult::Failure("pod not found".into());
+        };
+        let pod_ip = work.pod_ip.clone();
+        let ports = work.probes.ports.get(i).cloned().unwrap_or_default();
+        let target = Target {
+            pod_ip: &pod_ip,
+            ports: &ports,
+        };
         if let Some(get) = &probe.http_get {
             return match self.run_http_get(ctx, get, target) {
                 HttpRun::Status(s) if (200..300).contains(&s) => ProbeResult::Success,
