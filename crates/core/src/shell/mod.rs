@@ -437,6 +437,34 @@ impl Prepared {
     pub fn process(&self, spawn: Spawn) -> Process {
         Process::prepared(spawn, self.clone())
     }
+
+    /// A process running it over `spawn`'s system, view, user, environment and working
+    /// directory without copying any of them: the process borrows them and the command
+    /// until [`Prepared::finish`] hands them back. Only for an [`Prepared::is_plain`]
+    /// command run by a program that changes neither (not the shell's own commands,
+    /// `export` or `trap`, nor a shell).
+    pub fn start(&mut self, spawn: &mut Spawn) -> Process {
+        let mut p = Process::new(
+            Spawn {
+                system: spawn.system,
+                view: std::mem::take(&mut spawn.view),
+                user: spawn.user,
+                env: std::mem::take(&mut spawn.env),
+                cwd: std::mem::take(&mut spawn.cwd),
+            },
+            "sh",
+        );
+        p.script = std::mem::take(&mut self.script);
+        p
+    }
+
+    /// Takes back what [`Prepared::start`] lent a process.
+    pub fn finish(&mut self, p: &mut Process, spawn: &mut Spawn) {
+        self.script = std::mem::take(&mut p.script);
+        spawn.view = std::mem::take(&mut p.view);
+        spawn.env = std::mem::take(&mut p.env);
+        spawn.cwd = std::mem::take(&mut p.cwd);
+    }
 }
 
 impl Process {
@@ -459,43 +487,6 @@ impl Process {
             p.state = State::Exited(2);
         }
         p
-    }
-
-    /// Runs `prepared` to completion in the foreground (as `kubectl exec` runs a
-    /// command) over `spawn`'s system, view, user, environment and working directory,
-    /// without copying any of them: the process borrows them and the command, and hands
-    /// them back when it is done. Returns its output and exit status.
-    ///
-    /// Only for a [`Prepared::is_plain`] command, which changes neither its
-    /// environment nor its script (a shell's own command may: `export`, `trap`).
-    pub fn run_borrowed(
-        host: &mut dyn Host,
-        prepared: &mut Prepared,
-        spawn: &mut Spawn,
-    ) -> (Chunks, i32) {
-        let mut p = Process::new(
-            Spawn {
-                system: spawn.system,
-                view: std::mem::take(&mut spawn.view),
-                user: spawn.user,
-                env: std::mem::take(&mut spawn.env),
-                cwd: std::mem::take(&mut spawn.cwd),
-            },
-            "sh",
-        );
-        p.script = std::mem::take(&mut prepared.script);
-        p.foreground = true;
-        p.run(host);
-        let code = match p.state {
-            State::Exited(c) => c,
-            _ => 0,
-        };
-        let out = std::mem::take(&mut p.output);
-        prepared.script = std::mem::take(&mut p.script);
-        spawn.view = std::mem::take(&mut p.view);
-        spawn.env = std::mem::take(&mut p.env);
-        spawn.cwd = std::mem::take(&mut p.cwd);
-        (out, code)
     }
 
     /// An interactive login shell (a node's terminal).

@@ -8,7 +8,7 @@ use super::super::runtime::{Phase, RunHost, Slot};
 use super::super::{Ctx, Kubelet, Origin};
 use crate::net::{HttpRequest, NetError};
 use crate::shell::programs::{Found, Kind};
-use crate::shell::{Prepared, Process, Spawn, State, Stream, System};
+use crate::shell::{Prepared, Spawn, State, Stream, System};
 use k8s_openapi::api::core::v1::{ContainerPort, HTTPGetAction, TCPSocketAction};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
@@ -187,20 +187,26 @@ impl Kubelet {
         if let Some(e) = &command.missing {
             return Err(e.clone());
         }
-        let mut spawn = Spawn {
-            system: p.system,
-            view: if command.borrow {
-                std::mem::take(&mut p.view)
-            } else {
-                p.view.clone()
-            },
-            user: p.user,
-            env: if command.borrow {
-                std::mem::take(&mut p.env)
-            } else {
-                p.env.clone()
-            },
-            cwd: "/".into(),
+        // The shell's own utilities borrow the container's environment and view; any
+        // other command runs over a copy.
+        let (mut process, mut lent) = if command.borrow {
+            let mut spawn = Spawn {
+                system: p.system,
+                view: std::mem::take(&mut p.view),
+                user: p.user,
+                env: std::mem::take(&mut p.env),
+                cwd: "/".into(),
+            };
+            (command.prepared.start(&mut spawn), Some(spawn))
+        } else {
+            let spawn = Spawn {
+                system: p.system,
+                view: p.view.clone(),
+                user: p.user,
+                env: p.env.clone(),
+                cwd: "/".into(),
+            };
+            (command.prepared.process(spawn), None)
         };
         let mut host = RunHost {
             kubelet: self,
@@ -214,8 +220,15 @@ impl Kubelet {
                 ip,
             },
         };
-        let (chunks, code) = if command.borrow {
-            let run = Process::run_borrowed(&mut host, &mut command.prepared, &mut spawn);
+        process.make_foreground();
+        process.run(&mut host);
+        let code = match process.state {
+            State::Exited(c) => c,
+            _ => 0,
+        };
+        let chunks = process.take_output();
+        if let Some(spawn) = &mut lent {
+            command.prepared.finish(&mut process, spawn);
             // The container's own again.
             if let Some(p) = self
                 .pods
@@ -223,20 +236,10 @@ impl Kubelet {
                 .and_then(|w| w.work(slot))
                 .and_then(|c| c.process.as_mut())
             {
-                p.view = spawn.view;
-                p.env = spawn.env;
+                p.view = std::mem::take(&mut spawn.view);
+                p.env = std::mem::take(&mut spawn.env);
             }
-            run
-        } else {
-            let mut process = command.prepared.process(spawn);
-            process.make_foreground();
-            process.run(&mut host);
-            let code = match process.state {
-                State::Exited(c) => c,
-                _ => 0,
-            };
-            (process.take_output(), code)
-        };
+        }
         if code == 0 {
             return Ok(());
         }
