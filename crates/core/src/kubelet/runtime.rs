@@ -151,6 +151,10 @@ pub(super) struct Work {
     /// terminationMessagePolicy FallbackToLogsOnError.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub(super) logs_on_error: bool,
+    /// A sidecar with a startup probe whose current run has not passed it yet: it has
+    /// not started (the next init container waits).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(super) awaiting_startup: bool,
     /// Its entry in the restart back-off, once it has been restarted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(super) restart_backoff: Option<BackOffEntry>,
@@ -179,6 +183,7 @@ impl Work {
                 .clone()
                 .filter(|p| !p.is_empty() && p != super::termination::DEFAULT_MESSAGE_PATH),
             logs_on_error: c.termination_message_policy.as_deref() == Some("FallbackToLogsOnError"),
+            awaiting_startup: false,
             restart_backoff: None,
         }
     }
@@ -597,6 +602,8 @@ impl Kubelet {
             c.process = Some(process);
             // A new run has not been told to stop.
             c.stop_sent = false;
+            // A sidecar with a startup probe has started only once the probe passes.
+            c.awaiting_startup = c.sidecar && spec.startup_probe.is_some();
         }
         self.run_process(ctx, slot);
         if let Slot::Init(_) = slot {
