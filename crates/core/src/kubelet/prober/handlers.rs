@@ -8,7 +8,7 @@ use super::super::runtime::{Phase, RunHost, Slot};
 use super::super::{Ctx, Kubelet, Origin};
 use crate::net::{HttpRequest, NetError};
 use crate::shell::programs::{Found, Kind};
-use crate::shell::{Prepared, Spawn, State, Stream, System};
+use crate::shell::{Prepared, Spawn, State, Stream, System, LINE_STEPS, STEP_BUDGET};
 use k8s_openapi::api::core::v1::{ContainerPort, HTTPGetAction, TCPSocketAction};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
@@ -157,16 +157,20 @@ impl Kubelet {
         }
     }
 
-    /// Runs an exec probe's command in container `slot` of the pod `ctx` is about, to
-    /// completion, as [`Kubelet::run_exec`] does (`kubectl exec`'s runtime), with the
-    /// command kept in `cache` from run to run: Ok on exit status 0, else the command's
-    /// output (stdout, then stderr) or the runtime's error.
+    /// Runs an exec probe's command in container `slot` of the pod `ctx` is about, as
+    /// the runtime's ExecSync does, with the command kept in `cache` from run to run:
+    /// Ok on exit status 0, else the command's output (stdout, then stderr) or the
+    /// runtime's error. The command's sleeps take simulated time; one still running
+    /// after `timeout_ms` (timeoutSeconds) fails as the kubelet reports it, `command
+    /// "sleep 5" timed out` (so does one that keeps computing past the shell's limit
+    /// for a command that cannot yield).
     pub(in crate::kubelet) fn run_exec_probe(
         &mut self,
         ctx: &mut Ctx<'_>,
         slot: Slot,
         argv: &[String],
         cache: &mut Option<ExecCommand>,
+        timeout_ms: u64,
     ) -> Result<(), String> {
         let work = self
             .pods
@@ -220,11 +224,23 @@ impl Kubelet {
                 ip,
             },
         };
-        process.make_foreground();
-        process.run(&mut host);
-        let code = match process.state {
-            State::Exited(c) => c,
-            _ => 0,
+        let deadline = ctx.now.plus_ms(timeout_ms);
+        let mut rounds = 0;
+        let code = loop {
+            process.run(&mut host);
+            match process.state {
+                State::Exited(c) => break Some(c),
+                // A command that became a server: exit status 0, as `kubectl exec` has it.
+                State::Serving(_) => break Some(0),
+                State::Sleeping(t) if t < deadline => host.now = t.max(host.now),
+                State::Sleeping(_) => break None,
+                State::Busy | State::Runnable => {
+                    rounds += 1;
+                    if rounds >= LINE_STEPS / STEP_BUDGET {
+                        break None;
+                    }
+                }
+            }
         };
         let chunks = process.take_output();
         if let Some(spawn) = &mut lent {
@@ -240,6 +256,11 @@ impl Kubelet {
                 p.env = std::mem::take(&mut spawn.env);
             }
         }
+        let code = match code {
+            Some(code) => code,
+            // remote_runtime's ExecSync on DeadlineExceeded.
+            None => return Err(format!("command {:?} timed out", argv.join(" "))),
+        };
         if code == 0 {
             return Ok(());
         }

@@ -5,7 +5,8 @@
 //! container is not running, within `initialDelaySeconds` of its start, or (liveness
 //! and readiness) before a startup probe has succeeded, and otherwise runs its handler
 //! ([`handlers`]: a command in the container, an HTTP GET or a TCP connection from the
-//! node through the pod network, a gRPC health check). A result counts once it has
+//! node through the pod network, a gRPC health check; a command still running at
+//! `timeoutSeconds` fails, `command "sleep 5" timed out`). A result counts once it has
 //! been seen `successThreshold` (`failureThreshold`) times in a row. Every failed run
 //! records an `Unhealthy` warning (`Liveness probe failed: ...`); a liveness or startup
 //! result of failure has the container killed (`Killing`: `Container liveness failed
@@ -693,7 +694,9 @@ impl Kubelet {
     ) -> ProbeResult {
         if let Some(exec) = &probe.exec {
             let argv = exec.command.as_deref().unwrap_or_default();
-            return match self.run_exec_probe(ctx, slot, argv, command) {
+            let timeout_ms =
+                u64::try_from(probe.timeout_seconds.unwrap_or(1).max(1)).unwrap_or(1) * 1000;
+            return match self.run_exec_probe(ctx, slot, argv, command, timeout_ms) {
                 Ok(()) => ProbeResult::Success,
                 Err(out) => ProbeResult::Failure(out),
             };
