@@ -483,9 +483,8 @@ impl Kubelet {
     /// started or stopped, then runs one thing due now (a postStart hook, a probe, a
     /// stop signal, a SIGKILL). Returns whether it did something (the caller asks again).
     pub(super) fn probe_step(&mut self, ctx: &mut Ctx<'_>) -> bool {
-        let uid = ctx.uid.clone();
         let now = ctx.now;
-        let Some(work) = self.pods.get_mut(&uid) else {
+        let Some(work) = self.pods.get(&ctx.uid) else {
             return false;
         };
         if work.probes.is_empty() {
@@ -495,7 +494,7 @@ impl Kubelet {
         if !terminating && self.notice_runs(ctx) {
             return true;
         }
-        let Some(work) = self.pods.get(&uid) else {
+        let Some(work) = self.pods.get(&ctx.uid) else {
             return false;
         };
         // A kill due now.
@@ -569,14 +568,13 @@ impl Kubelet {
                 new_runs.push(i);
             }
         }
+        // Kills of runs that ended are dropped.
         let probes = &mut work.probes;
-        let live: Vec<bool> = probes
-            .kills
-            .iter()
-            .map(|k| probes.seen(k.slot()) == Some(k.since))
-            .collect();
-        let mut live = live.into_iter();
-        probes.kills.retain(|_| live.next().unwrap_or(false));
+        if !probes.kills.is_empty() {
+            let mut kills = std::mem::take(&mut probes.kills);
+            kills.retain(|k| probes.seen(k.slot()) == Some(k.since));
+            probes.kills = kills;
+        }
         let mut did = false;
         for i in new_runs {
             did |= self.post_start(ctx, i);
