@@ -10,6 +10,7 @@ use podlab_core::scenarios::{
     jsonpath_pod_list, schedule_all, scheduler_workload, JSONPATH_TEMPLATES,
 };
 use podlab_core::scheduler::Sampling;
+use podlab_core::Cluster;
 use wasm_bindgen_test::{wasm_bindgen_bench, wasm_bindgen_test_configure, Criterion};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -47,4 +48,26 @@ fn jsonpath_10k_pods(c: &mut Criterion) {
         });
     }
     c.bench_function("jsonpath 10k pods/layout", |b| b.iter(|| Doc::new(&data)));
+}
+
+/// One 200 ms tick of the busy cluster (100 nodes, 2,000 pods) with a readiness and a
+/// liveness exec probe on every pod, every 10 s (native: "100 nodes and 2,000 pods with
+/// exec probes, one 200 ms tick" in `crates/core/benches/runtime.rs`). The cluster
+/// goes on from tick to tick, as the playground's does.
+#[wasm_bindgen_bench]
+fn busy_cluster_with_exec_probes_tick(c: &mut Criterion) {
+    quick(c);
+    let probed = podlab_core::scenarios::busy_cluster_manifest().replace(
+        "    command: ['sleep', '3600']\n",
+        "    command: ['sleep', '86400']\n    readinessProbe:\n      exec:\n        command: [cat, /etc/hostname]\n    livenessProbe:\n      exec:\n        command: [cat, /etc/hostname]\n",
+    );
+    let mut cluster = Cluster::with_default_nodes(1);
+    if let Err(e) = cluster.create_from_text("probed.yaml", &probed) {
+        panic!("the busy cluster does not load: {e:?}");
+    }
+    cluster.advance(30_000);
+    c.bench_function(
+        "runtime/100 nodes and 2,000 pods with exec probes, one 200 ms tick",
+        |b| b.iter(|| cluster.advance(200)),
+    );
 }

@@ -151,6 +151,7 @@ impl Kubelet {
         if let (Some(since), Some(work)) = (since, self.pods.get_mut(&ctx.uid)) {
             work.probes.kills.push(Kill {
                 container: i,
+                init: false,
                 since,
                 signal: Some(ctx.now.plus_ms(ms)),
                 deadline,
@@ -201,19 +202,33 @@ impl Kubelet {
         grace_ms: u64,
         then: AfterKill,
     ) {
-        let Slot::App(i) = slot else {
+        let Some(since) = self.slot_since(&ctx.uid, slot) else {
             return;
         };
-        let Some(since) = self.running_since(&ctx.uid, i) else {
-            return;
-        };
-        let name = self.container_name(&ctx.uid, i);
+        let name = self
+            .pods
+            .get(&ctx.uid)
+            .and_then(|w| match slot {
+                Slot::App(i) => w.containers.get(i),
+                Slot::Init(i) => w.init.get(i),
+            })
+            .map(|c| c.name.clone())
+            .unwrap_or_default();
         ctx.event("Killing", message, false, Some(&name));
-        let hook_ms = self.run_pre_stop(ctx, i, grace_ms);
+        // Hooks are kept for app containers only.
+        let hook_ms = match slot {
+            Slot::App(i) => self.run_pre_stop(ctx, i, grace_ms),
+            Slot::Init(_) => 0,
+        };
         let rest = grace_ms.saturating_sub(hook_ms).max(MIN_GRACE_MS);
         let signal = ctx.now.plus_ms(hook_ms);
+        let (container, init) = match slot {
+            Slot::App(i) => (i, false),
+            Slot::Init(i) => (i, true),
+        };
         let kill = Kill {
-            container: i,
+            container,
+            init,
             since,
             signal: Some(signal),
             deadline: signal.plus_ms(rest),
@@ -222,16 +237,29 @@ impl Kubelet {
         let Some(work) = self.pods.get_mut(&ctx.uid) else {
             return;
         };
-        work.probes.kills.retain(|k| k.container != i);
+        work.probes.kills.retain(|k| k.slot() != slot);
         work.probes.kills.push(kill);
         if hook_ms == 0 {
             if let Some(k) = self
                 .pods
                 .get(&ctx.uid)
-                .and_then(|w| w.probes.kills.iter().position(|k| k.container == i))
+                .and_then(|w| w.probes.kills.iter().position(|k| k.slot() == slot))
             {
                 self.kill_step(ctx, k);
             }
+        }
+    }
+
+    /// When the current run of container `slot` started, if it runs.
+    fn slot_since(&self, uid: &str, slot: Slot) -> Option<SimTime> {
+        let w = self.pods.get(uid)?;
+        let c = match slot {
+            Slot::App(i) => w.containers.get(i)?,
+            Slot::Init(i) => w.init.get(i)?,
+        };
+        match c.phase {
+            Phase::Running { since } => Some(since),
+            _ => None,
         }
     }
 
@@ -248,8 +276,8 @@ impl Kubelet {
         else {
             return;
         };
-        let slot = Slot::App(kill.container);
-        if self.running_since(&uid, kill.container) != Some(kill.since) {
+        let slot = kill.slot();
+        if self.slot_since(&uid, slot) != Some(kill.since) {
             // It ended on its own meanwhile.
             if let Some(w) = self.pods.get_mut(&uid) {
                 w.probes.kills.remove(k);
@@ -275,9 +303,9 @@ impl Kubelet {
         // The stop signal as termination sends it (a server exits, a trap runs, a
         // shell as PID 1 ignores it).
         self.signal(ctx, slot);
-        if self.running_since(&uid, kill.container) != Some(kill.since) {
+        if self.slot_since(&uid, slot) != Some(kill.since) {
             if let Some(w) = self.pods.get_mut(&uid) {
-                w.probes.kills.retain(|x| x.container != kill.container);
+                w.probes.kills.retain(|x| x.slot() != slot);
             }
             self.restart_after_kill(ctx, slot, kill.then);
         }

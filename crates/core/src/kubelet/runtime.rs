@@ -15,9 +15,46 @@ use crate::shell::{Host, Process, Spawn, State, Stream};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// Kubelet's container restart back-off: 10 s doubling up to 5 minutes.
+/// Kubelet's container restart back-off: 10 s doubling up to 5 minutes (and the image
+/// pull back-off, the same).
 const BACKOFF_INITIAL_MS: u64 = 10_000;
 const BACKOFF_MAX_MS: u64 = 300_000;
+
+/// A container's entry in the kubelet's restart back-off (flowcontrol.Backoff, keyed
+/// per pod and container): the delay and when it was last raised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub(super) struct BackOffEntry {
+    pub(super) backoff_ms: u64,
+    pub(super) last_update: SimTime,
+}
+
+/// Whether a container that exited at `finished` is still backing off at `now`
+/// (Backoff.IsInBackOffSince): it has an entry, not expired (last raised within twice
+/// the maximum before the exit), whose delay has not passed since the exit.
+pub(super) fn in_back_off(entry: Option<BackOffEntry>, finished: SimTime, now: SimTime) -> bool {
+    entry.is_some_and(|e| !expired(e, finished) && now.0.saturating_sub(finished.0) < e.backoff_ms)
+}
+
+fn expired(e: BackOffEntry, at: SimTime) -> bool {
+    at.0.saturating_sub(e.last_update.0) > 2 * BACKOFF_MAX_MS
+}
+
+/// The entry after a restart (Backoff.Next): a new one of 10 s, or the delay doubled
+/// up to the maximum.
+pub(super) fn next_back_off(
+    entry: Option<BackOffEntry>,
+    finished: SimTime,
+    now: SimTime,
+) -> BackOffEntry {
+    let backoff_ms = match entry {
+        Some(e) if !expired(e, finished) => (e.backoff_ms * 2).min(BACKOFF_MAX_MS),
+        _ => BACKOFF_INITIAL_MS,
+    };
+    BackOffEntry {
+        backoff_ms,
+        last_update: now,
+    }
+}
 /// A process that used up its step budget runs again this much later.
 const BUSY_MS: u64 = 10_000;
 /// Lines kept per container run (older ones rotate away).
@@ -114,6 +151,13 @@ pub(super) struct Work {
     /// terminationMessagePolicy FallbackToLogsOnError.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub(super) logs_on_error: bool,
+    /// A sidecar with a startup probe whose current run has not passed it yet: it has
+    /// not started (the next init container waits).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(super) awaiting_startup: bool,
+    /// Its entry in the restart back-off, once it has been restarted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) restart_backoff: Option<BackOffEntry>,
 }
 
 impl Work {
@@ -139,6 +183,8 @@ impl Work {
                 .clone()
                 .filter(|p| !p.is_empty() && p != super::termination::DEFAULT_MESSAGE_PATH),
             logs_on_error: c.termination_message_policy.as_deref() == Some("FallbackToLogsOnError"),
+            awaiting_startup: false,
+            restart_backoff: None,
         }
     }
 
@@ -365,11 +411,31 @@ impl Kubelet {
                 c.pull_started = false;
                 c.due = Some(now);
             }
-            Phase::BackOff { pull: false, .. } => self.start(ctx, pod, slot),
+            Phase::BackOff { pull: false, .. } => {
+                // The back-off ran out: the restart raises it (doBackOff's Next).
+                let finished = match &c.last {
+                    Some(Phase::Terminated { finished, .. }) => *finished,
+                    _ => now,
+                };
+                c.restart_backoff = Some(next_back_off(c.restart_backoff, finished, now));
+                // The new container's restart count (startContainer: the last one's + 1).
+                c.restarts += 1;
+                self.start(ctx, pod, slot);
+            }
             Phase::Running { .. } => self.run_process(ctx, slot),
-            Phase::Terminated { .. } if c.restart_pending => {
+            Phase::Terminated { finished, .. } if c.restart_pending => {
                 c.restart_pending = false;
-                self.back_off(ctx, slot);
+                // kuberuntime's doBackOff: a container without a back-off entry (its first
+                // restart, or ten minutes after the last) starts at once and gets one of
+                // 10 s; one still within its delay since it exited waits (CrashLoopBackOff).
+                if in_back_off(c.restart_backoff, finished, now) {
+                    self.back_off(ctx, slot);
+                } else {
+                    c.restart_backoff = Some(next_back_off(c.restart_backoff, finished, now));
+                    c.last = Some(c.phase.clone());
+                    c.restarts += 1;
+                    self.start(ctx, pod, slot);
+                }
             }
             Phase::Idle | Phase::Blocked { .. } | Phase::Terminated { .. } => c.due = None,
         }
@@ -536,6 +602,8 @@ impl Kubelet {
             c.process = Some(process);
             // A new run has not been told to stop.
             c.stop_sent = false;
+            // A sidecar with a startup probe has started only once the probe passes.
+            c.awaiting_startup = c.sidecar && spec.startup_probe.is_some();
         }
         self.run_process(ctx, slot);
         if let Slot::Init(_) = slot {
@@ -650,14 +718,11 @@ impl Kubelet {
             return;
         };
         c.restart_pending = true;
-        if now.0.saturating_sub(since.0) >= 600_000 {
-            // A container that ran 10 minutes resets the back-off.
-            c.backoff_ms = BACKOFF_INITIAL_MS;
-        }
         c.due = Some(now.plus_ms(1000));
     }
 
-    /// Restarting an exited container: wait out the back-off (CrashLoopBackOff).
+    /// Restarting an exited container that is still backing off: wait out the rest of
+    /// its delay since it exited (CrashLoopBackOff).
     pub(super) fn back_off(&mut self, ctx: &mut Ctx<'_>, slot: Slot) {
         let now = ctx.now;
         let uid = ctx.uid.clone();
@@ -665,6 +730,13 @@ impl Kubelet {
             return;
         };
         let name = c.name.clone();
+        let backoff_ms = c
+            .restart_backoff
+            .map_or(BACKOFF_INITIAL_MS, |e| e.backoff_ms);
+        let finished = match c.phase {
+            Phase::Terminated { finished, .. } => finished,
+            _ => now,
+        };
         c.last = Some(c.phase.clone());
         ctx.event(
             "BackOff",
@@ -679,16 +751,14 @@ impl Kubelet {
             reason: Waiting::CrashLoopBackOff,
             message: format!(
                 "back-off {} restarting failed container={name} pod={}_{}({})",
-                fmt_backoff(c.backoff_ms),
+                fmt_backoff(backoff_ms),
                 ctx.pod,
                 ctx.ns,
                 ctx.uid
             ),
             pull: false,
         };
-        c.due = Some(now.plus_ms(c.backoff_ms));
-        c.backoff_ms = (c.backoff_ms * 2).min(BACKOFF_MAX_MS);
-        c.restarts += 1;
+        c.due = Some(finished.plus_ms(backoff_ms).max(now));
     }
 }
 
@@ -728,4 +798,41 @@ pub(super) fn container_id(pod: &str, container: &str, run: i32) -> String {
         out.push_str(&format!("{x:016x}"));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// kuberuntime's doBackOff over a container that keeps crashing at once: the first
+    /// restart is immediate, then 10 s, 20 s, 40 s ... up to 5 minutes; an entry last
+    /// raised more than 10 minutes before an exit starts over.
+    #[test]
+    fn restarts_follow_the_kubelets_back_off() {
+        let mut entry: Option<BackOffEntry> = None;
+        let mut now = SimTime(0);
+        let mut waits = Vec::new();
+        for _ in 0..8 {
+            // It exits at `now`; the next pod sync is a second later.
+            let finished = now;
+            let sync = finished.plus_ms(1000);
+            let start = if in_back_off(entry, finished, sync) {
+                finished.plus_ms(entry.map_or(0, |e| e.backoff_ms))
+            } else {
+                sync
+            };
+            waits.push((start.0 - finished.0) / 1000);
+            entry = Some(next_back_off(entry, finished, start));
+            now = start;
+        }
+        assert_eq!(waits, [1, 10, 20, 40, 80, 160, 300, 300]);
+        // Ten minutes and more after the last raise, the entry has expired.
+        let e = entry;
+        let later = now.plus_ms(2 * BACKOFF_MAX_MS + 1);
+        assert!(!in_back_off(e, later, later));
+        assert_eq!(
+            next_back_off(e, later, later).backoff_ms,
+            BACKOFF_INITIAL_MS
+        );
+    }
 }

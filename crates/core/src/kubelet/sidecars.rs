@@ -19,10 +19,10 @@ pub(super) fn is_sidecar(c: &Container) -> bool {
 }
 
 /// Whether a sidecar has started, so that the init container after it may start and
-/// the pod may count as initialized: its process runs. (With a startup probe, also
-/// when the probe has succeeded: the one place that decides it.)
+/// the pod may count as initialized: its process runs and, with a startup probe, the
+/// probe has succeeded for this run (the prober clears `awaiting_startup`).
 pub(super) fn sidecar_started(w: &Work) -> bool {
-    matches!(w.phase, Phase::Running { .. })
+    matches!(w.phase, Phase::Running { .. }) && !w.awaiting_startup
 }
 
 /// One init container as the next step of initialization sees it.
@@ -176,6 +176,11 @@ mod tests {
         w.phase = Phase::Running {
             since: SimTime::default(),
         };
+        assert!(InitView::of(&w).done);
+        // With a startup probe, only once the probe has passed for this run.
+        w.awaiting_startup = true;
+        assert!(!InitView::of(&w).done);
+        w.awaiting_startup = false;
         assert!(InitView::of(&w).done);
         w.phase = Phase::Terminated {
             code: 0,

@@ -230,7 +230,7 @@ pub(super) fn write_status(pod: &mut Pod, work: &PodWork, now: SimTime) {
                 matches!(w.phase, Phase::Terminated { code: 0, .. })
             }
         });
-    let init_statuses: Vec<ContainerStatus> = init_specs
+    let mut init_statuses: Vec<ContainerStatus> = init_specs
         .iter()
         .zip(&work.init)
         .map(|(c, w)| container_status(c, w, &work.name, true, true))
@@ -242,6 +242,7 @@ pub(super) fn write_status(pod: &mut Pod, work: &PodWork, now: SimTime) {
         .map(|(c, w)| container_status(c, w, &work.name, false, !work.init.is_empty()))
         .collect();
     super::prober::adjust(work, &mut statuses);
+    work.probes.adjust_init(&mut init_statuses);
     let sidecars_ready = init_statuses
         .iter()
         .zip(&work.init)

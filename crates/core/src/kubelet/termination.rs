@@ -200,14 +200,12 @@ impl Kubelet {
         if !matches!(c.phase, Phase::Running { .. }) || c.stop_sent {
             return;
         }
-        if let Slot::App(i) = slot {
-            let held = self
-                .pods
-                .get(&uid)
-                .is_some_and(|w| w.probes.kills.iter().any(|k| k.container == i));
-            if held || self.pre_stop(ctx, slot, deadline) {
-                return;
-            }
+        let held = self
+            .pods
+            .get(&uid)
+            .is_some_and(|w| w.probes.kills.iter().any(|k| k.slot() == slot));
+        if held || self.pre_stop(ctx, slot, deadline) {
+            return;
         }
         self.signal(ctx, slot);
     }

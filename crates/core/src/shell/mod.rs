@@ -365,41 +365,52 @@ pub struct Spawn {
     pub cwd: String,
 }
 
-impl Process {
-    /// Runs `argv` as a container's process (its command and args).
-    pub fn exec(spawn: Spawn, argv: Vec<String>) -> Process {
-        let mut p = Process::new(spawn, "sh");
-        // `sh -c SCRIPT [NAME ARGS...]` as the container's process: the shell runs the
-        // script itself, so its sleeps suspend the container.
+/// What [`Process::exec`] makes of a command's argv, made once: `sh -c SCRIPT [NAME
+/// ARGS...]` parsed (the shell runs the script itself), any other argv one simple
+/// command. The kubelet keeps one per exec probe, so a probe that runs every few
+/// seconds is not parsed again each time.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Prepared {
+    script: Script,
+    /// `$0` and the positional parameters of a `sh -c` script.
+    args: Option<Vec<String>>,
+    /// The script's syntax error, as the shell prints it (the run exits 2).
+    error: Option<String>,
+    /// One simple command (not `sh -c`).
+    plain: bool,
+}
+
+impl Prepared {
+    pub fn new(system: System, argv: Vec<String>) -> Prepared {
         let base = argv
             .first()
             .map(|a| a.rsplit('/').next().unwrap_or(a).to_string());
         if matches!(base.as_deref(), Some("sh" | "bash" | "ash" | "dash"))
             && argv.get(1).map(String::as_str) == Some("-c")
             && argv.len() >= 3
-            && programs::is_shell(p.system, &argv[0])
+            && programs::is_shell(system, &argv[0])
         {
-            p.args = vec![argv.get(3).cloned().unwrap_or_else(|| argv[0].clone())];
-            p.args.extend(argv.iter().skip(4).cloned());
-            match parse(&argv[2]) {
-                Ok(script) => p.script = script,
-                Err(e) => {
-                    p.output
-                        .push((Stream::Stderr, format!("sh: {e}\n").into_bytes()));
-                    p.status = 2;
-                    p.state = State::Exited(2);
-                }
-            }
-            return p;
+            let mut args = vec![argv.get(3).cloned().unwrap_or_else(|| argv[0].clone())];
+            args.extend(argv.iter().skip(4).cloned());
+            let (script, error) = match parse(&argv[2]) {
+                Ok(script) => (script, None),
+                Err(e) => (Script::default(), Some(format!("sh: {e}\n"))),
+            };
+            return Prepared {
+                script,
+                args: Some(args),
+                error,
+                plain: false,
+            };
         }
-        p.script = Script(vec![parse::AndOr {
+        let script = Script(vec![parse::AndOr {
             first: parse::Pipeline {
                 negate: false,
                 commands: vec![parse::Command::Simple {
                     assigns: Vec::new(),
                     words: argv
-                        .iter()
-                        .map(|a| parse::Word(vec![parse::Part::Quoted(a.clone())]))
+                        .into_iter()
+                        .map(|a| parse::Word(vec![parse::Part::Quoted(a)]))
                         .collect(),
                     redirs: Vec::new(),
                 }],
@@ -407,6 +418,74 @@ impl Process {
             rest: Vec::new(),
             background: false,
         }]);
+        Prepared {
+            script,
+            args: None,
+            error: None,
+            plain: true,
+        }
+    }
+
+    /// Whether it is one simple command (its words quoted, no assignments): run by a
+    /// program that is neither one of the shell's own nor a shell, it changes nothing
+    /// of the process it runs in but its state and output.
+    pub fn is_plain(&self) -> bool {
+        self.plain
+    }
+
+    /// A process running it over `spawn` (what [`Process::exec`] starts).
+    pub fn process(&self, spawn: Spawn) -> Process {
+        Process::prepared(spawn, self.clone())
+    }
+
+    /// A process running it over `spawn`'s system, view, user, environment and working
+    /// directory without copying any of them: the process borrows them and the command
+    /// until [`Prepared::finish`] hands them back. Only for an [`Prepared::is_plain`]
+    /// command run by a program that changes neither (not the shell's own commands,
+    /// `export` or `trap`, nor a shell).
+    pub fn start(&mut self, spawn: &mut Spawn) -> Process {
+        let mut p = Process::new(
+            Spawn {
+                system: spawn.system,
+                view: std::mem::take(&mut spawn.view),
+                user: spawn.user,
+                env: std::mem::take(&mut spawn.env),
+                cwd: std::mem::take(&mut spawn.cwd),
+            },
+            "sh",
+        );
+        p.script = std::mem::take(&mut self.script);
+        p
+    }
+
+    /// Takes back what [`Prepared::start`] lent a process.
+    pub fn finish(&mut self, p: &mut Process, spawn: &mut Spawn) {
+        self.script = std::mem::take(&mut p.script);
+        spawn.view = std::mem::take(&mut p.view);
+        spawn.env = std::mem::take(&mut p.env);
+        spawn.cwd = std::mem::take(&mut p.cwd);
+    }
+}
+
+impl Process {
+    /// Runs `argv` as a container's process (its command and args).
+    pub fn exec(spawn: Spawn, argv: Vec<String>) -> Process {
+        let prepared = Prepared::new(spawn.system, argv);
+        Process::prepared(spawn, prepared)
+    }
+
+    /// A process running `prepared` over `spawn`.
+    fn prepared(spawn: Spawn, prepared: Prepared) -> Process {
+        let mut p = Process::new(spawn, "sh");
+        p.script = prepared.script;
+        if let Some(args) = prepared.args {
+            p.args = args;
+        }
+        if let Some(message) = prepared.error {
+            p.output.push((Stream::Stderr, message.into_bytes()));
+            p.status = 2;
+            p.state = State::Exited(2);
+        }
         p
     }
 

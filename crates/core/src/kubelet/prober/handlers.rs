@@ -3,9 +3,12 @@
 //! happened as data; the prober reads it as a probe result, the hook runner as a hook's
 //! success or failure, each with the kubelet's own wording.
 
+use super::super::exec::ExecError;
+use super::super::runtime::{Phase, RunHost, Slot};
 use super::super::{Ctx, Kubelet, Origin};
 use crate::net::{HttpRequest, NetError};
-use crate::shell::Stream;
+use crate::shell::programs::{Found, Kind};
+use crate::shell::{Prepared, Spawn, State, Stream, System, LINE_STEPS, STEP_BUDGET};
 use k8s_openapi::api::core::v1::{ContainerPort, HTTPGetAction, TCPSocketAction};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
@@ -24,12 +27,34 @@ pub(in crate::kubelet) enum ExecRun {
     NotStarted(String),
 }
 
-impl ExecRun {
-    /// The command's output, as the exec probe reports it (stdout, then stderr).
-    pub(in crate::kubelet) fn output(&self) -> String {
-        match self {
-            ExecRun::Exited { stdout, stderr, .. } => format!("{stdout}{stderr}"),
-            ExecRun::NotStarted(e) => e.clone(),
+/// An exec probe's command, made ready once for the container's image: what the shell
+/// runs (parsed once), or the runtime's error when the image lacks the program.
+#[derive(Debug, Clone, PartialEq)]
+pub(in crate::kubelet) struct ExecCommand {
+    system: System,
+    prepared: Prepared,
+    /// The program is not in the image: the runtime's error.
+    missing: Option<String>,
+    /// One of the shell's own utilities run as a simple command: it reads the
+    /// container's environment and file view and changes neither, so a run borrows
+    /// them instead of a copy ([`Process::run_borrowed`]).
+    borrow: bool,
+}
+
+impl ExecCommand {
+    pub(in crate::kubelet) fn new(system: System, argv: &[String]) -> ExecCommand {
+        let program = argv.first().cloned().unwrap_or_default();
+        let found = super::super::programs::find(system, &program);
+        let prepared = Prepared::new(system, argv.to_vec());
+        ExecCommand {
+            system,
+            borrow: prepared.is_plain()
+                && matches!(found, Some(Found::Shell(Kind::Utility, ..)))
+                && !crate::shell::programs::is_shell(system, &program),
+            prepared,
+            missing: found
+                .is_none()
+                .then(|| ExecError::NoProgram(program).to_string()),
         }
     }
 }
@@ -130,6 +155,124 @@ impl Kubelet {
             }
             Err(e) => ExecRun::NotStarted(e.to_string()),
         }
+    }
+
+    /// Runs an exec probe's command in container `slot` of the pod `ctx` is about, as
+    /// the runtime's ExecSync does, with the command kept in `cache` from run to run:
+    /// Ok on exit status 0, else the command's output (stdout, then stderr) or the
+    /// runtime's error. The command's sleeps take simulated time; one still running
+    /// after `timeout_ms` (timeoutSeconds) fails as the kubelet reports it, `command
+    /// "sleep 5" timed out` (so does one that keeps computing past the shell's limit
+    /// for a command that cannot yield).
+    pub(in crate::kubelet) fn run_exec_probe(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        slot: Slot,
+        argv: &[String],
+        cache: &mut Option<ExecCommand>,
+        timeout_ms: u64,
+    ) -> Result<(), String> {
+        let work = self
+            .pods
+            .get_mut(&ctx.uid)
+            .ok_or_else(|| ExecError::PodNotFound.to_string())?;
+        let ip = work.pod_ip.clone();
+        let c = work
+            .work(slot)
+            .ok_or_else(|| ExecError::ContainerNotFound.to_string())?;
+        let running = matches!(c.phase, Phase::Running { .. });
+        let Some(p) = c.process.as_mut().filter(|_| running) else {
+            return Err(ExecError::NotRunning(c.name.clone()).to_string());
+        };
+        let command = match cache {
+            Some(command) if command.system == p.system => command,
+            _ => cache.insert(ExecCommand::new(p.system, argv)),
+        };
+        if let Some(e) = &command.missing {
+            return Err(e.clone());
+        }
+        // The shell's own utilities borrow the container's environment and view; any
+        // other command runs over a copy.
+        let (mut process, mut lent) = if command.borrow {
+            let mut spawn = Spawn {
+                system: p.system,
+                view: std::mem::take(&mut p.view),
+                user: p.user,
+                env: std::mem::take(&mut p.env),
+                cwd: "/".into(),
+            };
+            (command.prepared.start(&mut spawn), Some(spawn))
+        } else {
+            let spawn = Spawn {
+                system: p.system,
+                view: p.view.clone(),
+                user: p.user,
+                env: p.env.clone(),
+                cwd: "/".into(),
+            };
+            (command.prepared.process(spawn), None)
+        };
+        let mut host = RunHost {
+            kubelet: self,
+            api: &*ctx.api,
+            git: &mut *ctx.git,
+            now: ctx.now,
+            hostname: ctx.pod.clone(),
+            origin: Origin::Pod {
+                uid: ctx.uid.clone(),
+                namespace: ctx.ns.clone(),
+                ip,
+            },
+        };
+        let deadline = ctx.now.plus_ms(timeout_ms);
+        let mut rounds = 0;
+        let code = loop {
+            process.run(&mut host);
+            match process.state {
+                State::Exited(c) => break Some(c),
+                // A command that became a server: exit status 0, as `kubectl exec` has it.
+                State::Serving(_) => break Some(0),
+                State::Sleeping(t) if t < deadline => host.now = t.max(host.now),
+                State::Sleeping(_) => break None,
+                State::Busy | State::Runnable => {
+                    rounds += 1;
+                    if rounds >= LINE_STEPS / STEP_BUDGET {
+                        break None;
+                    }
+                }
+            }
+        };
+        let chunks = process.take_output();
+        if let Some(spawn) = &mut lent {
+            command.prepared.finish(&mut process, spawn);
+            // The container's own again.
+            if let Some(p) = self
+                .pods
+                .get_mut(&ctx.uid)
+                .and_then(|w| w.work(slot))
+                .and_then(|c| c.process.as_mut())
+            {
+                p.view = std::mem::take(&mut spawn.view);
+                p.env = std::mem::take(&mut spawn.env);
+            }
+        }
+        let code = match code {
+            Some(code) => code,
+            // remote_runtime's ExecSync on DeadlineExceeded.
+            None => return Err(format!("command {:?} timed out", argv.join(" "))),
+        };
+        if code == 0 {
+            return Ok(());
+        }
+        let mut out = Vec::new();
+        for stream in [Stream::Stdout, Stream::Stderr] {
+            for (s, data) in &chunks {
+                if *s == stream {
+                    out.extend_from_slice(data);
+                }
+            }
+        }
+        Err(String::from_utf8_lossy(&out).into_owned())
     }
 
     /// An HTTP GET from the node's kubelet to the pod (an httpGet probe or hook).

@@ -5,7 +5,8 @@
 //! container is not running, within `initialDelaySeconds` of its start, or (liveness
 //! and readiness) before a startup probe has succeeded, and otherwise runs its handler
 //! ([`handlers`]: a command in the container, an HTTP GET or a TCP connection from the
-//! node through the pod network, a gRPC health check). A result counts once it has
+//! node through the pod network, a gRPC health check; a command still running at
+//! `timeoutSeconds` fails, `command "sleep 5" timed out`). A result counts once it has
 //! been seen `successThreshold` (`failureThreshold`) times in a row. Every failed run
 //! records an `Unhealthy` warning (`Liveness probe failed: ...`); a liveness or startup
 //! result of failure has the container killed (`Killing`: `Container liveness failed
@@ -26,7 +27,7 @@ use super::runtime::{Phase, Slot};
 use super::{Ctx, Kubelet};
 use crate::clock::SimTime;
 use crate::model::{ContainerStatus, Pod};
-use handlers::{ExecRun, HttpRun, Target};
+use handlers::{HttpRun, Target};
 use k8s_openapi::api::core::v1::{Container, ContainerPort, LifecycleHandler, Probe};
 use serde::{Deserialize, Serialize};
 
@@ -122,8 +123,10 @@ pub(crate) enum Tick {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Worker {
     pub(crate) kind: ProbeKind,
-    /// Index of the app container.
+    /// Index of the app container (of the init container, a sidecar, when `init`).
     pub(crate) container: usize,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) init: bool,
     pub(crate) probe: Probe,
     /// Ticks fall at `anchor + k * period`.
     pub(crate) anchor: SimTime,
@@ -133,6 +136,9 @@ pub(crate) struct Worker {
     pub(crate) run: u32,
     pub(crate) result: Option<bool>,
     pub(crate) on_hold: bool,
+    /// An exec probe's command, made ready at its first run (not kept in snapshots).
+    #[serde(skip)]
+    pub(crate) command: Option<handlers::ExecCommand>,
 }
 
 impl Worker {
@@ -140,6 +146,7 @@ impl Worker {
         Worker {
             kind,
             container,
+            init: false,
             probe,
             anchor,
             next: None,
@@ -147,7 +154,13 @@ impl Worker {
             run: 0,
             result: kind.initial(),
             on_hold: false,
+            command: None,
         }
+    }
+
+    /// The container it probes.
+    pub(crate) fn slot(&self) -> Slot {
+        slot(self.container, self.init)
     }
 
     fn period_ms(&self) -> u64 {
@@ -237,6 +250,9 @@ pub(crate) struct Hooks {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Kill {
     pub(crate) container: usize,
+    /// An init container (a sidecar) rather than an app container.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) init: bool,
     /// The run being stopped (its start time).
     pub(crate) since: SimTime,
     pub(crate) signal: Option<SimTime>,
@@ -244,6 +260,21 @@ pub(crate) struct Kill {
     /// What follows once it has stopped.
     #[serde(default)]
     pub(crate) then: AfterKill,
+}
+
+impl Kill {
+    pub(crate) fn slot(&self) -> Slot {
+        slot(self.container, self.init)
+    }
+}
+
+/// Container `i` of the app containers, or of the init containers when `init`.
+pub(crate) fn slot(i: usize, init: bool) -> Slot {
+    if init {
+        Slot::Init(i)
+    } else {
+        Slot::App(i)
+    }
 }
 
 /// What follows a kill: a restart whatever the exit status (a failed liveness or
@@ -263,8 +294,14 @@ pub(crate) struct PodProbes {
     pub(crate) kills: Vec<Kill>,
     /// Per app container, the start of the run last seen (to notice new runs).
     pub(crate) seen: Vec<Option<SimTime>>,
+    /// The same per init container (only sidecars are probed).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) seen_init: Vec<Option<SimTime>>,
     /// Each app container's ports (for ports given by name).
     pub(crate) ports: Vec<Vec<ContainerPort>>,
+    /// Each init container's ports.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) init_ports: Vec<Vec<ContainerPort>>,
     /// The pod's terminationGracePeriodSeconds, in ms.
     pub(crate) grace_ms: u64,
     /// Bumped whenever a result the pod's status shows changes.
@@ -306,6 +343,25 @@ impl PodProbes {
                 }
             }
         }
+        // Sidecars (init containers that restart Always) are probed as app containers
+        // are; other init containers are not.
+        let init = spec.init_containers.as_deref().unwrap_or_default();
+        for (i, c) in init.iter().enumerate() {
+            if !super::sidecars::is_sidecar(c) {
+                continue;
+            }
+            for (kind, probe) in [
+                (ProbeKind::Liveness, &c.liveness_probe),
+                (ProbeKind::Readiness, &c.readiness_probe),
+                (ProbeKind::Startup, &c.startup_probe),
+            ] {
+                if let Some(probe) = probe {
+                    let mut w = Worker::new(kind, i, probe.clone(), now);
+                    w.init = true;
+                    p.workers.push(w);
+                }
+            }
+        }
         if !p.is_empty() {
             p.seen = vec![None; spec.containers.len()];
             p.ports = spec
@@ -313,6 +369,13 @@ impl PodProbes {
                 .iter()
                 .map(|c: &Container| c.ports.clone().unwrap_or_default())
                 .collect();
+            if p.workers.iter().any(|w| w.init) {
+                p.seen_init = vec![None; init.len()];
+                p.init_ports = init
+                    .iter()
+                    .map(|c: &Container| c.ports.clone().unwrap_or_default())
+                    .collect();
+            }
         }
         let grace = spec
             .termination_grace_period_seconds
@@ -331,12 +394,29 @@ impl PodProbes {
         workers.chain(kills).min()
     }
 
-    /// Whether container `i` has started: its startup probe succeeded, or it has none.
-    fn started(&self, i: usize) -> bool {
+    /// Whether container `slot` has started: its startup probe succeeded, or it has
+    /// none.
+    pub(crate) fn started(&self, slot: Slot) -> bool {
         self.workers
             .iter()
-            .find(|w| w.container == i && w.kind == ProbeKind::Startup)
+            .find(|w| w.slot() == slot && w.kind == ProbeKind::Startup)
             .is_none_or(|w| w.result == Some(true))
+    }
+
+    /// Whether container `slot`'s readiness probe passes, or it has none.
+    fn readiness(&self, slot: Slot) -> bool {
+        self.workers
+            .iter()
+            .find(|w| w.slot() == slot && w.kind == ProbeKind::Readiness)
+            .is_none_or(|w| w.result == Some(true))
+    }
+
+    /// The start of the run of container `slot` last seen.
+    pub(crate) fn seen(&self, slot: Slot) -> Option<SimTime> {
+        match slot {
+            Slot::App(i) => self.seen.get(i).copied().flatten(),
+            Slot::Init(i) => self.seen_init.get(i).copied().flatten(),
+        }
     }
 
     /// The `started` and `ready` the status manager writes for running app containers:
@@ -349,14 +429,23 @@ impl PodProbes {
             if s.started != Some(true) {
                 continue;
             }
-            let started = self.started(i);
-            let readiness = self
-                .workers
-                .iter()
-                .find(|w| w.container == i && w.kind == ProbeKind::Readiness)
-                .is_none_or(|w| w.result == Some(true));
+            let started = self.started(Slot::App(i));
             s.started = Some(started);
-            s.ready = s.ready && started && readiness;
+            s.ready = s.ready && started && self.readiness(Slot::App(i));
+        }
+    }
+
+    /// The same for sidecars, whose `started` the runtime already knows (see
+    /// [`super::sidecars::sidecar_started`]): ready only once started and (with a
+    /// readiness probe) its result is success.
+    pub(crate) fn adjust_init(&self, statuses: &mut [ContainerStatus]) {
+        if !self.workers.iter().any(|w| w.init) {
+            return;
+        }
+        for (i, s) in statuses.iter_mut().enumerate() {
+            if self.workers.iter().any(|w| w.slot() == Slot::Init(i)) {
+                s.ready = s.ready && s.started == Some(true) && self.readiness(Slot::Init(i));
+            }
         }
     }
 }
@@ -373,11 +462,12 @@ impl Kubelet {
             .map(|w| {
                 let ok = w.last.as_ref().map(ProbeResult::ok);
                 ProbeStatus {
-                    container: work
-                        .containers
-                        .get(w.container)
-                        .map(|c| c.name.clone())
-                        .unwrap_or_default(),
+                    container: match w.slot() {
+                        Slot::App(i) => work.containers.get(i),
+                        Slot::Init(i) => work.init.get(i),
+                    }
+                    .map(|c| c.name.clone())
+                    .unwrap_or_default(),
                     kind: w.kind,
                     last: w.last.clone(),
                     successes: if ok == Some(true) { w.run } else { 0 },
@@ -393,9 +483,8 @@ impl Kubelet {
     /// started or stopped, then runs one thing due now (a postStart hook, a probe, a
     /// stop signal, a SIGKILL). Returns whether it did something (the caller asks again).
     pub(super) fn probe_step(&mut self, ctx: &mut Ctx<'_>) -> bool {
-        let uid = ctx.uid.clone();
         let now = ctx.now;
-        let Some(work) = self.pods.get_mut(&uid) else {
+        let Some(work) = self.pods.get(&ctx.uid) else {
             return false;
         };
         if work.probes.is_empty() {
@@ -405,7 +494,7 @@ impl Kubelet {
         if !terminating && self.notice_runs(ctx) {
             return true;
         }
-        let Some(work) = self.pods.get(&uid) else {
+        let Some(work) = self.pods.get(&ctx.uid) else {
             return false;
         };
         // A kill due now.
@@ -446,17 +535,27 @@ impl Kubelet {
             return false;
         };
         let mut new_runs = Vec::new();
-        for i in 0..work.probes.seen.len() {
-            let since = match work.containers.get(i).map(|c| &c.phase) {
+        let slots = (0..work.probes.seen.len())
+            .map(Slot::App)
+            .chain((0..work.probes.seen_init.len()).map(Slot::Init));
+        for slot in slots {
+            let since = match work.work(slot).map(|c| &c.phase) {
                 Some(Phase::Running { since }) => Some(*since),
                 _ => None,
             };
-            if work.probes.seen[i] == since {
+            let seen = match slot {
+                Slot::App(i) => work.probes.seen.get_mut(i),
+                Slot::Init(i) => work.probes.seen_init.get_mut(i),
+            };
+            let Some(seen) = seen else {
+                continue;
+            };
+            if *seen == since {
                 continue;
             }
-            work.probes.seen[i] = since;
+            *seen = since;
             work.probes.version = work.probes.version.wrapping_add(1);
-            for w in work.probes.workers.iter_mut().filter(|w| w.container == i) {
+            for w in work.probes.workers.iter_mut().filter(|w| w.slot() == slot) {
                 match since {
                     Some(_) => w.new_container(now),
                     None => {
@@ -465,12 +564,17 @@ impl Kubelet {
                     }
                 }
             }
-            if since.is_some() {
+            if let (Some(_), Slot::App(i)) = (since, slot) {
                 new_runs.push(i);
             }
         }
-        let PodProbes { kills, seen, .. } = &mut work.probes;
-        kills.retain(|k| seen.get(k.container).copied().flatten() == Some(k.since));
+        // Kills of runs that ended are dropped.
+        let probes = &mut work.probes;
+        if !probes.kills.is_empty() {
+            let mut kills = std::mem::take(&mut probes.kills);
+            kills.retain(|k| probes.seen(k.slot()) == Some(k.since));
+            probes.kills = kills;
+        }
         let mut did = false;
         for i in new_runs {
             did |= self.post_start(ctx, i);
@@ -481,19 +585,17 @@ impl Kubelet {
     /// One tick of worker `wi`.
     fn tick(&mut self, ctx: &mut Ctx<'_>, wi: usize) {
         let now = ctx.now;
-        let uid = ctx.uid.clone();
         let stopped = self.is_stopped(&ctx.node);
-        let Some(work) = self.pods.get_mut(&uid) else {
+        let Some(work) = self.pods.get_mut(&ctx.uid) else {
             return;
         };
-        let pod_ip = work.pod_ip.clone();
         let probes = &mut work.probes;
         let Some(w) = probes.workers.get(wi) else {
             return;
         };
-        let i = w.container;
-        let since = probes.seen.get(i).copied().flatten();
-        let started = probes.started(i);
+        let slot = w.slot();
+        let since = probes.seen(slot);
+        let started = probes.started(slot);
         let decision = if stopped {
             // No kubelet, no probes: the worker only keeps its beat.
             Tick::InitialDelay
@@ -508,34 +610,43 @@ impl Kubelet {
         if decision != Tick::Probe {
             return;
         }
-        let (kind, probe) = (w.kind, w.probe.clone());
-        let name = work
-            .containers
-            .get(i)
-            .map(|c| c.name.clone())
-            .unwrap_or_default();
-        let ports = work.probes.ports.get(i).cloned().unwrap_or_default();
-        let target = Target {
-            pod_ip: &pod_ip,
-            ports: &ports,
+        // The probe and its command are the worker's: lent to the run, not copied.
+        let kind = w.kind;
+        let probe = std::mem::take(&mut w.probe);
+        let mut command = w.command.take();
+        let result = self.run_probe(ctx, slot, &probe, &mut command);
+        let grace = probe
+            .termination_grace_period_seconds
+            .and_then(|s| u64::try_from(s).ok())
+            .map(|s| s * 1000);
+        let Some(work) = self.pods.get_mut(&ctx.uid) else {
+            return;
         };
-        let result = self.run_probe(ctx, &probe, &name, target);
-        match &result {
-            ProbeResult::Success => {}
-            ProbeResult::Warning(out) => ctx.event(
+        let Some(w) = work.probes.workers.get_mut(wi) else {
+            return;
+        };
+        w.probe = probe;
+        w.command = command;
+        let name = match &result {
+            ProbeResult::Success => None,
+            _ => Some(work.work(slot).map(|c| c.name.clone()).unwrap_or_default()),
+        };
+        match (&result, &name) {
+            (ProbeResult::Warning(out), Some(name)) => ctx.event(
                 "ProbeWarning",
                 format!("{} probe warning: {out}", kind.title()),
                 true,
-                Some(&name),
+                Some(name),
             ),
-            ProbeResult::Failure(out) => ctx.event(
+            (ProbeResult::Failure(out), Some(name)) => ctx.event(
                 "Unhealthy",
                 format!("{} probe failed: {out}", kind.title()),
                 true,
-                Some(&name),
+                Some(name),
             ),
+            _ => {}
         }
-        let Some(work) = self.pods.get_mut(&uid) else {
+        let Some(work) = self.pods.get_mut(&ctx.uid) else {
             return;
         };
         let Some(w) = work.probes.workers.get_mut(wi) else {
@@ -546,36 +657,61 @@ impl Kubelet {
         if decided != before && decided.is_some() {
             work.probes.version = work.probes.version.wrapping_add(1);
         }
+        if let (Some(true), ProbeKind::Startup, Slot::Init(_)) = (decided, kind, slot) {
+            // A sidecar whose startup probe succeeded has started: the next init
+            // container (or the app containers) may start.
+            if let Some(c) = work.work(slot) {
+                c.awaiting_startup = false;
+            }
+            let uid = ctx.uid.clone();
+            self.progress_init(&uid, now);
+            return;
+        }
         if decided == Some(false) && kind != ProbeKind::Readiness {
-            let grace = probe
-                .termination_grace_period_seconds
-                .and_then(|s| u64::try_from(s).ok())
-                .map_or(work.probes.grace_ms, |s| s * 1000);
-            let restart = if work.restart_policy == crate::model::RestartPolicy::Never {
+            let grace = grace.unwrap_or(work.probes.grace_ms);
+            // A sidecar restarts whatever the pod's restartPolicy.
+            let never = work.restart_policy == crate::model::RestartPolicy::Never;
+            let restart = if never && !matches!(slot, Slot::Init(_)) {
                 ""
             } else {
                 ", will be restarted"
             };
+            let name = name.unwrap_or_default();
             let message = format!("Container {name} failed {} probe{restart}", kind.word());
-            self.kill(ctx, Slot::App(i), message, grace, AfterKill::Restart);
+            self.kill(ctx, slot, message, grace, AfterKill::Restart);
         }
     }
 
-    /// Runs a probe's handler once.
+    /// Runs a probe's handler once against container `slot`.
     fn run_probe(
         &mut self,
         ctx: &mut Ctx<'_>,
+        slot: Slot,
         probe: &Probe,
-        name: &str,
-        target: Target<'_>,
+        command: &mut Option<handlers::ExecCommand>,
     ) -> ProbeResult {
         if let Some(exec) = &probe.exec {
-            let argv = exec.command.clone().unwrap_or_default();
-            return match self.run_exec(ctx, name, &argv) {
-                ExecRun::Exited { code: 0, .. } => ProbeResult::Success,
-                run => ProbeResult::Failure(run.output()),
+            let argv = exec.command.as_deref().unwrap_or_default();
+            let timeout_ms =
+                u64::try_from(probe.timeout_seconds.unwrap_or(1).max(1)).unwrap_or(1) * 1000;
+            return match self.run_exec_probe(ctx, slot, argv, command, timeout_ms) {
+                Ok(()) => ProbeResult::Success,
+                Err(out) => ProbeResult::Failure(out),
             };
         }
+        let Some(work) = self.pods.get(&ctx.uid) else {
+            return ProbeResult::Failure("pod not found".into());
+        };
+        let pod_ip = work.pod_ip.clone();
+        let ports = match slot {
+            Slot::App(i) => work.probes.ports.get(i),
+            Slot::Init(i) => work.probes.init_ports.get(i),
+        };
+        let ports = ports.cloned().unwrap_or_default();
+        let target = Target {
+            pod_ip: &pod_ip,
+            ports: &ports,
+        };
         if let Some(get) = &probe.http_get {
             return match self.run_http_get(ctx, get, target) {
                 HttpRun::Status(s) if (200..300).contains(&s) => ProbeResult::Success,

@@ -124,8 +124,7 @@ fn cat(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
             continue;
         }
         let path = normalize(&ex.p.cwd, f);
-        let view = ex.p.view.clone();
-        match ex.host.fs().read(&view, &path).map(<[u8]>::to_vec) {
+        match ex.host.fs().read(&ex.p.view, &path).map(<[u8]>::to_vec) {
             Ok(d) => {
                 let out = io.out.clone();
                 ex.write(&out, &d);
