@@ -49,12 +49,13 @@ pub(crate) enum Servers {
 }
 
 impl<X: Copy> Hit<X> {
-    /// The program as the shell's [`crate::shell::Host::program`] answers it.
-    pub(crate) fn found(self, own: impl FnOnce(X) -> Found) -> Found {
+    /// The program as the shell's [`crate::shell::Host::program`] answers it, found at
+    /// `at` in the host's table.
+    pub(crate) fn found(self, at: u32, own: impl FnOnce(X) -> Found) -> Found {
         match self {
             Hit::Shell(p) => p.into(),
-            Hit::Net(p) => Found::Host(p.kind, p.name),
-            Hit::Git(p) => Found::Host(p.kind, p.name),
+            Hit::Net(p) => Found::Host(p.kind, p.name, at),
+            Hit::Git(p) => Found::Host(p.kind, p.name, at),
             Hit::Own(x) => own(x),
         }
     }
@@ -88,18 +89,19 @@ fn table() -> &'static Index<Hit> {
 
 /// The program `system` (an image) runs for `name`.
 pub(crate) fn find(system: System, name: &str) -> Option<Found> {
-    Some(table().find(system, name)?.found(|never| match never {}))
+    let (at, hit) = table().find_at(system, name)?;
+    Some(hit.found(at, |never| match never {}))
 }
 
-/// Runs a program that needs the container's host.
+/// Runs the program at `at` of the table, which needs the container's host.
 pub(super) fn run(
     host: &mut RunHost<'_>,
-    system: System,
+    at: u32,
     ex: Parts<'_>,
     argv: &[String],
     io: &Io,
 ) -> Flow {
-    match table().find(system, &argv[0]) {
+    match table().at(at) {
         Some(hit) => hit.run(host, ex, argv, io, |never, _, _| match never {}),
         None => Flow::Next,
     }

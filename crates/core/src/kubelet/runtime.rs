@@ -242,12 +242,12 @@ impl Host for RunHost<'_> {
     }
     fn run_program(
         &mut self,
-        system: crate::shell::System,
+        at: u32,
         ex: crate::shell::exec::Parts<'_>,
         argv: &[String],
         io: &crate::shell::exec::Io,
     ) -> crate::shell::exec::Flow {
-        super::programs::run(self, system, ex, argv, io)
+        super::programs::run(self, at, ex, argv, io)
     }
 }
 

@@ -221,11 +221,11 @@ pub trait Host {
     /// The program `system` runs for `name` (`wget`, `/usr/bin/wget`), from the host's
     /// program table; `None`: sh's `not found`.
     fn program(&self, system: System, name: &str) -> Option<programs::Found>;
-    /// Runs a program [`Host::program`] found as [`programs::Found::Host`]; `argv[0]`
-    /// names it.
+    /// Runs the program [`Host::program`] found as [`programs::Found::Host`] at `at` in
+    /// the host's table.
     fn run_program(
         &mut self,
-        system: System,
+        at: u32,
         ex: exec::Parts<'_>,
         argv: &[String],
         io: &exec::Io,

@@ -27,10 +27,14 @@ impl Host for TestHost {
         if let Some(p) = programs::find(programs::SHELL, system, name) {
             return Some(p.into());
         }
-        programs::find(&[crate::git::PROGRAMS], system, name).map(|p| Found::Host(p.kind, p.name))
+        let at = crate::git::PROGRAMS
+            .iter()
+            .position(|p| p.name == name && programs::runs_on(p.on, system))?;
+        let p = crate::git::PROGRAMS[at];
+        Some(Found::Host(p.kind, p.name, at as u32))
     }
-    fn run_program(&mut self, system: System, ex: Parts<'_>, argv: &[String], io: &Io) -> Flow {
-        match programs::find(&[crate::git::PROGRAMS], system, &argv[0]) {
+    fn run_program(&mut self, at: u32, ex: Parts<'_>, argv: &[String], io: &Io) -> Flow {
+        match crate::git::PROGRAMS.get(at as usize) {
             Some(p) => ex.attach(self as &mut dyn GitHost, |ex| (p.run)(ex, argv, io)),
             None => Flow::Next,
         }

@@ -274,8 +274,8 @@ impl Host for NodeHost<'_> {
     fn program(&self, system: System, name: &str) -> Option<Found> {
         programs::find(system, name)
     }
-    fn run_program(&mut self, system: System, ex: Parts<'_>, argv: &[String], io: &Io) -> Flow {
-        programs::run(self, system, ex, argv, io)
+    fn run_program(&mut self, at: u32, ex: Parts<'_>, argv: &[String], io: &Io) -> Flow {
+        programs::run(self, at, ex, argv, io)
     }
 }
 

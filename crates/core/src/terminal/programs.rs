@@ -39,22 +39,19 @@ pub(super) fn names(system: System) -> Vec<&'static str> {
 
 /// The program `system` runs for `name` on a node.
 pub(super) fn find(system: System, name: &str) -> Option<Found> {
-    Some(
-        table()
-            .find(system, name)?
-            .found(|p| Found::Host(p.kind, p.name)),
-    )
+    let (at, hit) = table().find_at(system, name)?;
+    Some(hit.found(at, |p| Found::Host(p.kind, p.name, at)))
 }
 
-/// Runs a node program that needs the node's host.
+/// Runs the node program at `at` of the table, which needs the node's host.
 pub(super) fn run(
     host: &mut NodeHost<'_>,
-    system: System,
+    at: u32,
     ex: Parts<'_>,
     argv: &[String],
     io: &Io,
 ) -> Flow {
-    match table().find(system, &argv[0]) {
+    match table().at(at) {
         Some(hit) => hit.run(host, ex, argv, io, |p, host, ex| {
             ex.attach(host, |ex| (p.run)(ex, argv, io))
         }),

@@ -146,6 +146,16 @@ impl<T: Copy> Index<T> {
     /// The first entry in table order that `system` runs for `name` as typed: by its
     /// base name (`/usr/bin/wget`), or by its whole path for one registered by path.
     pub fn find(&self, system: System, name: &str) -> Option<T> {
+        self.find_at(system, name).map(|(_, t)| t)
+    }
+
+    /// The entry at position `at` of the table ([`Index::find_at`] gives positions).
+    pub fn at(&self, at: u32) -> Option<T> {
+        self.entries.get(at as usize).map(|e| e.2)
+    }
+
+    /// [`Index::find`], with the entry's position in the table.
+    pub fn find_at(&self, system: System, name: &str) -> Option<(u32, T)> {
         let base = base_name(name);
         let first = |key: &str| {
             // The names that begin as `key` does (the empty name sorts first).
@@ -166,7 +176,7 @@ impl<T: Copy> Index<T> {
             (Some(a), Some(b)) => a.min(b),
             (a, b) => a.or(b)?,
         };
-        Some(self.entries[hit as usize].2)
+        Some((hit, self.entries[hit as usize].2))
     }
 
     /// Every entry in table order, with its name and systems.
@@ -211,21 +221,22 @@ pub const SHELL: &[&[Program<ShellFn>]] = &[
 pub enum Found {
     /// One of the shell's own (or one that sees the host only as the shell does).
     Shell(Kind, &'static str, ShellFn),
-    /// One the host runs ([`Host::run_program`]), attached as its own interface.
-    Host(Kind, &'static str),
+    /// One the host runs ([`Host::run_program`]), attached as its own interface; the
+    /// last field is where the host's table has it, so running it looks nothing up.
+    Host(Kind, &'static str, u32),
 }
 
 impl Found {
     pub fn kind(&self) -> Kind {
         match self {
-            Found::Shell(kind, ..) | Found::Host(kind, _) => *kind,
+            Found::Shell(kind, ..) | Found::Host(kind, ..) => *kind,
         }
     }
 
     /// The name the program is registered by.
     pub fn name(&self) -> &'static str {
         match self {
-            Found::Shell(_, name, _) | Found::Host(_, name) => name,
+            Found::Shell(_, name, _) | Found::Host(_, name, _) => name,
         }
     }
 }
@@ -264,10 +275,9 @@ pub fn run(ex: &mut Exec, argv: &[String], io: &Io) -> Flow {
     let found = ex.host.program(ex.p.system, name);
     let flow = match found {
         Some(Found::Shell(_, _, run)) => run(ex, argv, io),
-        Some(Found::Host(..)) => {
-            let system = ex.p.system;
+        Some(Found::Host(_, _, at)) => {
             let (host, parts) = ex.parts();
-            host.run_program(system, parts, argv, io)
+            host.run_program(at, parts, argv, io)
         }
         None => {
             let shell = ex.shell_name().to_string();
