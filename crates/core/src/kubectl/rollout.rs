@@ -72,9 +72,13 @@ fn status(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Outpu
         _ => return out.fail("only one resource is supported"),
     };
     if rt.kind != "Deployment" {
+        let group_kind = if rt.group.is_empty() {
+            rt.kind.to_string()
+        } else {
+            format!("{}.{}", rt.kind, rt.group)
+        };
         return out.fail(format!(
-            "no status viewer has been implemented for {}",
-            rt.kind
+            "no status viewer has been implemented for {group_kind}"
         ));
     }
     let timeout = match p.string("timeout").unwrap_or("0s") {
