@@ -208,7 +208,9 @@ fn without_hash(t: Option<&PodTemplateSpec>) -> PodTemplateSpec {
     if let Some(labels) = t.metadata.as_mut().and_then(|m| m.labels.as_mut()) {
         labels.remove(POD_TEMPLATE_HASH);
         if labels.is_empty() {
-            t.metadata.as_mut().map(|m| m.labels = None);
+            if let Some(m) = t.metadata.as_mut() {
+                m.labels = None;
+            }
         }
     }
     t
@@ -441,8 +443,7 @@ impl Sync<'_> {
             .get_or_insert_with(BTreeMap::new)
             .insert(POD_TEMPLATE_HASH.into(), hash.clone());
         let name = format!("{}-{hash}", self.d.name_any());
-        let mut all = old.to_vec();
-        let replicas = self.new_rs_replicas(&all, None);
+        let replicas = self.new_rs_replicas(old, None);
         let mut rs = ReplicaSet {
             metadata: ObjectMeta {
                 name: Some(name.clone()),
@@ -513,7 +514,6 @@ impl Sync<'_> {
             self.d.status = Some(status);
         }
         self.write_deployment();
-        all.push(created.clone());
         Some(created)
     }
 
