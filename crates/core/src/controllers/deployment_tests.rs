@@ -1,5 +1,7 @@
 use super::*;
 use k8s_openapi::api::apps::v1::{DeploymentSpec, DeploymentStrategy, RollingUpdateDeployment};
+use k8s_openapi::api::core::v1::PodTemplateSpec;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 fn deployment(replicas: i32, surge: IntOrString, unavailable: IntOrString) -> Deployment {
     Deployment {
