@@ -30,6 +30,8 @@ mod patch;
 pub mod printers;
 pub(crate) mod resources;
 pub(crate) mod rollout;
+mod rollout_history;
+mod rollout_undo;
 mod run;
 mod scale;
 mod set_image;

@@ -20,7 +20,11 @@ pub(super) const COMMAND: Command = Command {
     usage: "kubectl rollout SUBCOMMAND",
     flags: &[],
     operands: Operands::Nothing,
-    subcommands: &[STATUS],
+    subcommands: &[
+        super::rollout_history::COMMAND,
+        STATUS,
+        super::rollout_undo::COMMAND,
+    ],
     run,
 };
 
