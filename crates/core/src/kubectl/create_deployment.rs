@@ -35,11 +35,13 @@ pub(super) const COMMAND: Command = Command {
 };
 
 /// The container name kubectl derives from an image: its last path element, without
-/// a digest or a tag.
+/// a digest or a tag. (kubectl also suffixes a name two images share with five random
+/// characters; here the API server refuses the duplicate.)
 fn container_name(image: &str) -> String {
     let base = image.rsplit('/').next().unwrap_or(image);
     let base = base.split('@').next().unwrap_or(base);
-    base.split(':').next().unwrap_or(base).to_string()
+    // sanitizeAndUniquify: underscores become dashes.
+    base.split(':').next().unwrap_or(base).replace('_', "-")
 }
 
 fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) {
@@ -137,6 +139,7 @@ mod tests {
             ("registry.k8s.io/e2e-test-images/agnhost:2.40", "agnhost"),
             ("reg.io/a/busybox@sha256:abc", "busybox"),
             ("localhost:5000/app", "app"),
+            ("my_image", "my-image"),
         ] {
             assert_eq!(super::container_name(image), want);
         }
