@@ -105,11 +105,8 @@ impl Sync<'_> {
             return;
         }
         if selector.is_empty() {
-            self.event(
-                "SelectingAll",
-                "This deployment is selecting all pods. A non-empty selector is required.".into(),
-                true,
-            );
+            // kube records a `SelectingAll` warning on every sync; apps/v1's validation
+            // refuses an empty selector, so none is stored here.
             return;
         }
         self.check_paused_conditions(spec.paused == Some(true));
