@@ -20,9 +20,11 @@
 //!   are written with kube's reasons and messages; a rollout that makes no progress
 //!   for progressDeadlineSeconds gets `ProgressDeadlineExceeded`.
 //!
-//! Not done here: proportional scaling of several active ReplicaSets during a rollout
-//! (the size change then goes through the rollout's own arithmetic), the deprecated
-//! rollback annotation, and hash collisions (collisionCount).
+//! A size change in the middle of a rollout is shared among the active ReplicaSets
+//! proportionally (`scale`), as kube does.
+//!
+//! Not done here: the deprecated rollback annotation, and hash collisions
+//! (collisionCount).
 
 use super::deployment_util::*;
 use super::replicaset::{controller_of, controller_ref};
@@ -504,7 +506,81 @@ impl Sync<'_> {
                 for rs in old.iter().filter(|rs| rs_replicas(rs) > 0) {
                     self.scale_replica_set(rs, 0);
                 }
+                return;
             }
+        }
+        let rolling = self
+            .d
+            .spec
+            .as_ref()
+            .and_then(|s| s.strategy.as_ref())
+            .and_then(|s| s.type_.as_deref())
+            != Some("Recreate");
+        if rolling {
+            let active: Vec<ReplicaSet> = active.into_iter().cloned().collect();
+            self.scale_proportionally(active);
+        }
+    }
+
+    /// `scale`'s proportional part: the replicas added (or removed) beyond replicas +
+    /// maxSurge shared among the active ReplicaSets by their size against the
+    /// max-replicas they were annotated with, the leftover to the first (largest).
+    fn scale_proportionally(&mut self, mut active: Vec<ReplicaSet>) {
+        let replicas = replicas_of(&self.d);
+        let (surge, _) = fenceposts(&self.d);
+        let current: i32 = active.iter().map(rs_replicas).sum();
+        let allowed = if replicas > 0 { replicas + surge } else { 0 };
+        let to_add = allowed - current;
+        if to_add == 0 {
+            return;
+        }
+        // Larger first; among equals, newer first when adding, older when removing.
+        crate::sort::sort_by(&mut active, |a, b| {
+            let by_size = rs_replicas(b).cmp(&rs_replicas(a));
+            if to_add > 0 {
+                by_size.then(created(b).cmp(&created(a)))
+            } else {
+                by_size.then(created(a).cmp(&created(b)))
+            }
+        });
+        let status_replicas = self.d.status.as_ref().and_then(|s| s.replicas).unwrap_or(0);
+        let mut added = 0;
+        let mut sizes: Vec<i32> = Vec::new();
+        for rs in &active {
+            let size = rs_replicas(rs);
+            // getReplicaSetFraction
+            let fraction = if replicas == 0 {
+                -size
+            } else {
+                let annotated = rs
+                    .annotations()
+                    .get(MAX_REPLICAS)
+                    .and_then(|m| m.parse::<i32>().ok())
+                    .unwrap_or(status_replicas);
+                if annotated == 0 {
+                    0
+                } else {
+                    let scaled = f64::from(size) * f64::from(allowed) / f64::from(annotated);
+                    // Go's math.Round: halves away from zero.
+                    scaled.round() as i32 - size
+                }
+            };
+            let left = to_add - added;
+            let proportion = if left == 0 || size == 0 {
+                0
+            } else if to_add > 0 {
+                fraction.min(left)
+            } else {
+                fraction.max(left)
+            };
+            sizes.push(size + proportion);
+            added += proportion;
+        }
+        if let Some(first) = sizes.first_mut() {
+            *first = (*first + to_add - added).max(0);
+        }
+        for (rs, size) in active.iter().zip(sizes) {
+            self.scale_replica_set(rs, size);
         }
     }
 
