@@ -31,6 +31,8 @@ pub mod printers;
 pub(crate) mod resources;
 pub(crate) mod rollout;
 mod rollout_history;
+mod rollout_pause;
+mod rollout_restart;
 mod rollout_undo;
 mod run;
 mod scale;

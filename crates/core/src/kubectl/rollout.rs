@@ -22,6 +22,9 @@ pub(super) const COMMAND: Command = Command {
     operands: Operands::Nothing,
     subcommands: &[
         super::rollout_history::COMMAND,
+        super::rollout_pause::PAUSE,
+        super::rollout_restart::COMMAND,
+        super::rollout_pause::RESUME,
         STATUS,
         super::rollout_undo::COMMAND,
     ],
