@@ -451,6 +451,11 @@ impl ApiServer {
         self.replace(|a| &mut a.deployments, "deployments", d)
     }
 
+    /// The deployment controller's writes to a Deployment (status and annotations).
+    pub(crate) fn update_deployment(&mut self, d: Deployment) -> Result<&Deployment, ApiError> {
+        self.replace(|a| &mut a.deployments, "deployments", d)
+    }
+
     /// The controllers' writes to a ReplicaSet (status).
     pub(crate) fn update_replica_set(&mut self, rs: ReplicaSet) -> Result<&ReplicaSet, ApiError> {
         self.replace(|a| &mut a.replica_sets, "replicasets", rs)

@@ -5,6 +5,7 @@ pub(crate) mod default_nodes;
 
 use crate::apiserver::{ApiError, ApiServer, EventRecord, PodDeletion, WatchEvent};
 use crate::clock::SimTime;
+use crate::controllers::deployment::DeploymentController;
 use crate::controllers::endpoints::EndpointsController;
 use crate::controllers::endpointslice::EndpointSliceController;
 use crate::controllers::garbagecollector::GarbageCollector;
@@ -31,7 +32,7 @@ pub use default_nodes::default_nodes;
 
 /// How many controllers the cluster runs ([`Cluster::controllers`]), and how many of
 /// them run before the scheduler in a settle pass (node IPAM).
-const CONTROLLERS: usize = 9;
+const CONTROLLERS: usize = 10;
 const CONTROLLERS_BEFORE_SCHEDULER: usize = 1;
 
 /// What happened to one object of an applied manifest.
@@ -130,6 +131,10 @@ pub struct Cluster {
     #[serde(skip)]
     namespace: NamespaceController,
     /// Its only state (when a pod next becomes available) every sync works out again.
+    /// Its only state (when a rollout's deadline next runs out) every sync works out
+    /// again.
+    #[serde(skip)]
+    deployments: DeploymentController,
     #[serde(skip)]
     replica_sets: ReplicaSetController,
     #[serde(skip)]
@@ -162,6 +167,7 @@ impl Cluster {
             endpoint_slices: Default::default(),
             node_lifecycle: Default::default(),
             namespace: NamespaceController,
+            deployments: Default::default(),
             replica_sets: Default::default(),
             garbage_collector: GarbageCollector::default(),
         }
@@ -666,6 +672,7 @@ impl Cluster {
     fn controllers(&self) -> [&dyn Controller; CONTROLLERS] {
         [
             &self.node_ipam,
+            &self.deployments,
             &self.replica_sets,
             &self.endpoints,
             &self.endpoint_slices,
@@ -687,6 +694,7 @@ impl Cluster {
         };
         let controllers: [&mut dyn Controller; CONTROLLERS] = [
             &mut self.node_ipam,
+            &mut self.deployments,
             &mut self.replica_sets,
             &mut self.endpoints,
             &mut self.endpoint_slices,

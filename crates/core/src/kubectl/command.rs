@@ -81,9 +81,11 @@ pub(crate) const COMMANDS: &[&Command] = &[
     &super::create::COMMAND,
     &super::expose::COMMAND,
     &super::run::COMMAND,
+    &super::set_image::COMMAND,
     &super::explain::COMMAND,
     &super::get::COMMAND,
     &super::delete::COMMAND,
+    &super::rollout::COMMAND,
     &super::scale::COMMAND,
     &super::describe::COMMAND,
     &super::logs::COMMAND,
@@ -128,7 +130,7 @@ pub(crate) fn usage() -> String {
 
 /// `kubectl COMMAND --help`: what it does, its flags (by name, as pflag lists them) and
 /// its usage.
-fn help(c: &Command) -> String {
+pub(super) fn help(c: &Command) -> String {
     let mut s = format!("{}.\n", c.summary);
     if !c.subcommands.is_empty() {
         s.push_str("\nAvailable Commands:\n");

@@ -15,7 +15,7 @@ pub(super) const COMMAND: Command = Command {
     usage: "kubectl create -f FILENAME [flags]",
     flags: &[NAMESPACE, FILENAME, RECURSIVE],
     operands: Operands::Nothing,
-    subcommands: &[NAMESPACE_COMMAND],
+    subcommands: &[super::create_deployment::COMMAND, NAMESPACE_COMMAND],
     run,
 };
 

@@ -13,6 +13,7 @@ pub mod complete;
 pub(crate) mod container;
 mod cordon;
 mod create;
+mod create_deployment;
 pub(crate) mod customcolumns;
 mod delete;
 pub(crate) mod describe;
@@ -28,8 +29,14 @@ mod logs;
 mod patch;
 pub mod printers;
 pub(crate) mod resources;
+pub(crate) mod rollout;
+mod rollout_history;
+mod rollout_pause;
+mod rollout_restart;
+mod rollout_undo;
 mod run;
 mod scale;
+mod set_image;
 pub(crate) mod sorter;
 pub(crate) mod tabwriter;
 mod taint;
@@ -158,6 +165,8 @@ pub enum Follow {
     Wait(Box<wait::Wait>),
     /// `kubectl events --watch`
     Events(Box<events::EventsWatch>),
+    /// `kubectl rollout status`
+    Rollout(Box<rollout::RolloutStatus>),
 }
 
 /// What a [`Follow`] printed since it was last polled, and its exit code once it
@@ -192,6 +201,7 @@ impl Follow {
             Follow::Watch(watch) => watch.poll(cluster),
             Follow::Wait(wait) => wait.poll(cluster),
             Follow::Events(events) => events.poll(cluster),
+            Follow::Rollout(rollout) => rollout.poll(cluster),
         }
     }
 }

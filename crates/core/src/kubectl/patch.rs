@@ -111,14 +111,14 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
         return out.api_error(&ApiError::bad_request(e.to_string()));
     }
     if patched == live_json {
-        out.out(format!("{}/{name} patched (no change)\n", rt.singular));
+        out.out(format!("{}/{name} patched (no change)\n", rt.name_prefix));
         return;
     }
     let result = Object::from_json(rt.kind, patched)
         .map_err(|e| ApiError::bad_request(e.to_string()))
         .and_then(|o| cluster.update(o));
     match result {
-        Ok(_) => out.out(format!("{}/{name} patched\n", rt.singular)),
+        Ok(_) => out.out(format!("{}/{name} patched\n", rt.name_prefix)),
         Err(e) => out.api_error(&e),
     }
 }

@@ -1,0 +1,194 @@
+//! `kubectl rollout status deployment/NAME`: follows a Deployment's rollout as
+//! simulated time runs, printing kubectl's DeploymentStatusViewer lines
+//! (`Waiting for deployment "web" rollout to finish: 1 of 3 updated replicas are
+//! available...`) until `deployment "web" successfully rolled out`. kubectl prints a
+//! line on every watch event; here a line is printed when it differs from the last.
+
+use super::command::{Command, Group, Operands};
+use super::flags::{flag, Kind, Parsed, NAMESPACE};
+use super::resources;
+use super::{FileSource, Output, Polled};
+use crate::clock::SimTime;
+use crate::model::Deployment;
+use crate::Cluster;
+
+pub(super) const COMMAND: Command = Command {
+    name: "rollout",
+    aliases: &[],
+    group: Group::Deploy,
+    summary: "Manage the rollout of a resource",
+    usage: "kubectl rollout SUBCOMMAND",
+    flags: &[],
+    operands: Operands::Nothing,
+    subcommands: &[
+        super::rollout_history::COMMAND,
+        super::rollout_pause::PAUSE,
+        super::rollout_restart::COMMAND,
+        super::rollout_pause::RESUME,
+        STATUS,
+        super::rollout_undo::COMMAND,
+    ],
+    run,
+};
+
+const STATUS: Command = Command {
+    name: "status",
+    aliases: &[],
+    group: Group::Deploy,
+    summary: "Show the status of the rollout",
+    usage: "kubectl rollout status (TYPE NAME | TYPE/NAME) [flags]",
+    flags: &[
+        NAMESPACE,
+        flag("watch", Some('w'), Kind::Bool).default("true").help("Watch the status of the rollout until it's done."),
+        flag("timeout", None, Kind::String).default("0s").help("The length of time to wait before ending watch, zero means never. Any other values should contain a corresponding time unit (e.g. 1s, 2m, 3h)."),
+        flag("revision", None, Kind::String).default("0").help("Pin to a specific revision for showing its status. Defaults to 0 (last revision)."),
+    ],
+    operands: Operands::TypeThenNames,
+    subcommands: &[],
+    run: status,
+};
+
+fn run(_: &mut Cluster, _: &Parsed, _: &dyn FileSource, out: &mut Output) {
+    out.out(super::command::help(&COMMAND));
+}
+
+/// `kubectl rollout status` still watching.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RolloutStatus {
+    namespace: String,
+    name: String,
+    /// The last line printed.
+    last: String,
+    /// None: never give up.
+    deadline: Option<SimTime>,
+    watch: bool,
+}
+
+fn status(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) {
+    let args = &p.positionals;
+    let (rt, name) = match args.as_slice() {
+        [one] if one.contains('/') => match super::common::type_slash_name(args) {
+            Ok(mut t) => t.remove(0),
+            Err(e) => return out.fail(e),
+        },
+        [t, name] => match resources::lookup(t) {
+            Some(rt) => (rt, name.clone()),
+            None => return out.fail(resources::unknown_type(t)),
+        },
+        [] => return out.fail("required resource not specified"),
+        _ => return out.fail("only one resource is supported"),
+    };
+    if rt.kind != "Deployment" {
+        let group_kind = if rt.group.is_empty() {
+            rt.kind.to_string()
+        } else {
+            format!("{}.{}", rt.kind, rt.group)
+        };
+        return out.fail(format!(
+            "no status viewer has been implemented for {group_kind}"
+        ));
+    }
+    let timeout = match p.string("timeout").unwrap_or("0s") {
+        "0" => 0,
+        t => match crate::clock::parse_duration(t) {
+            Ok(ms) => ms,
+            Err(_) => {
+                return out.fail(format!(
+                    "invalid argument {t:?} for \"--timeout\" flag: time: invalid duration {t:?}\nSee 'kubectl rollout status --help' for usage."
+                ))
+            }
+        },
+    };
+    let namespace = p.string("namespace").unwrap_or("default").to_string();
+    if cluster.api().deployments.get(&namespace, &name).is_none() {
+        return out.not_found(rt.plural, &name);
+    }
+    let mut follow = RolloutStatus {
+        namespace,
+        name,
+        last: String::new(),
+        deadline: (timeout > 0).then(|| cluster.now().plus_ms(timeout)),
+        watch: !p.has("watch") || p.bool("watch"),
+    };
+    let polled = follow.poll(cluster);
+    out.out(polled.stdout);
+    match polled.ended {
+        Some(code) => {
+            out.err(polled.stderr);
+            out.exit_code = code;
+        }
+        None => out.follow = Some(super::Follow::Rollout(Box::new(follow))),
+    }
+}
+
+/// DeploymentStatusViewer.Status: the line to print, and whether the rollout is done.
+fn deployment_status(d: &Deployment) -> Result<(String, bool), String> {
+    let name = d.metadata.name.clone().unwrap_or_default();
+    let s = d.status.clone().unwrap_or_default();
+    if d.metadata.generation > s.observed_generation {
+        return Ok((
+            "Waiting for deployment spec update to be observed...\n".into(),
+            false,
+        ));
+    }
+    let timed_out = s.conditions.iter().flatten().any(|c| {
+        c.type_ == "Progressing" && c.reason.as_deref() == Some("ProgressDeadlineExceeded")
+    });
+    if timed_out {
+        return Err(format!(
+            "deployment {name:?} exceeded its progress deadline"
+        ));
+    }
+    let n = |v: Option<i32>| v.unwrap_or(0);
+    let replicas = d.spec.as_ref().and_then(|s| s.replicas);
+    let (updated, total, available) = (
+        n(s.updated_replicas),
+        n(s.replicas),
+        n(s.available_replicas),
+    );
+    if let Some(r) = replicas.filter(|r| updated < *r) {
+        return Ok((format!("Waiting for deployment {name:?} rollout to finish: {updated} out of {r} new replicas have been updated...\n"), false));
+    }
+    if total > updated {
+        return Ok((format!("Waiting for deployment {name:?} rollout to finish: {} old replicas are pending termination...\n", total - updated), false));
+    }
+    if available < updated {
+        return Ok((format!("Waiting for deployment {name:?} rollout to finish: {available} of {updated} updated replicas are available...\n"), false));
+    }
+    Ok((
+        format!("deployment {name:?} successfully rolled out\n"),
+        true,
+    ))
+}
+
+impl RolloutStatus {
+    /// A new line when the status changed; ended when rolled out, at the timeout, or
+    /// on an error.
+    pub fn poll(&mut self, cluster: &Cluster) -> Polled {
+        let mut polled = Polled::default();
+        let Some(d) = cluster.api().deployments.get(&self.namespace, &self.name) else {
+            polled.stderr = format!("error: deployments.apps {:?} not found\n", self.name);
+            polled.ended = Some(1);
+            return polled;
+        };
+        match deployment_status(d) {
+            Err(e) => {
+                polled.stderr = format!("error: {e}\n");
+                polled.ended = Some(1);
+            }
+            Ok((line, done)) => {
+                if line != self.last {
+                    polled.stdout = line.clone();
+                    self.last = line;
+                }
+                if done || !self.watch {
+                    polled.ended = Some(0);
+                } else if self.deadline.is_some_and(|d| cluster.now() >= d) {
+                    polled.stderr = "error: timed out waiting for the condition\n".into();
+                    polled.ended = Some(1);
+                }
+            }
+        }
+        polled
+    }
+}

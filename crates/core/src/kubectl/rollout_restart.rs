@@ -1,0 +1,51 @@
+//! `kubectl rollout restart deployment/NAME`: a new rollout of the same template, by
+//! the `kubectl.kubernetes.io/restartedAt` annotation on the pod template (kubectl's
+//! ObjectRestarter).
+
+use super::command::{Command, Group, Operands};
+use super::flags::{Parsed, NAMESPACE};
+use super::rollout_history::named_deployment;
+use super::{FileSource, Output};
+use crate::model::{Object, ResourceExt};
+use crate::Cluster;
+
+pub(super) const COMMAND: Command = Command {
+    name: "restart",
+    aliases: &[],
+    group: Group::Deploy,
+    summary: "Restart a resource",
+    usage: "kubectl rollout restart RESOURCE",
+    flags: &[NAMESPACE],
+    operands: Operands::TypeThenNames,
+    subcommands: &[],
+    run,
+};
+
+fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) {
+    let Some(mut d) = named_deployment(cluster, p, out, "no restarter has been implemented for")
+    else {
+        return;
+    };
+    let name = d.name_any().to_string();
+    if d.spec.as_ref().and_then(|s| s.paused) == Some(true) {
+        return out.fail(format!(
+            "deployments.apps {name:?} can't restart paused deployment (run rollout resume first)"
+        ));
+    }
+    let now = serde_json::to_value(cluster.now().to_time())
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    if let Some(spec) = d.spec.as_mut() {
+        spec.template
+            .metadata
+            .get_or_insert_with(Default::default)
+            .annotations
+            .get_or_insert_with(Default::default)
+            .insert("kubectl.kubernetes.io/restartedAt".into(), now);
+    }
+    match cluster.update(Object::Deployment(Box::new(d))) {
+        Ok(_) => out.out(format!("deployment.apps/{name} restarted\n")),
+        Err(e) => out.api_error(&e),
+    }
+}

@@ -1,0 +1,98 @@
+//! `kubectl rollout undo deployment/NAME [--to-revision=N]`: the Deployment's template
+//! set back to a previous revision's, as kubectl's DeploymentRollbacker does (the
+//! ReplicaSet's template without its pod-template-hash label, and its annotations).
+
+use super::command::{Command, Group, Operands};
+use super::flags::{flag, Kind, Parsed, NAMESPACE};
+use super::rollout_history::{named_deployment, replica_sets_of};
+use super::{FileSource, Output};
+use crate::controllers::deployment_util::{
+    revision, without_hash, DESIRED_REPLICAS, LAST_APPLIED, MAX_REPLICAS, REVISION,
+    REVISION_HISTORY, ROLLBACK_TO,
+};
+use crate::model::{Object, ReplicaSet, ResourceExt};
+use crate::Cluster;
+
+pub(super) const COMMAND: Command = Command {
+    name: "undo",
+    aliases: &[],
+    group: Group::Deploy,
+    summary: "Undo a previous rollout",
+    usage: "kubectl rollout undo (TYPE NAME | TYPE/NAME) [flags]",
+    flags: &[
+        NAMESPACE,
+        flag("to-revision", None, Kind::String)
+            .default("0")
+            .help("The revision to rollback to. Default to 0 (last revision)."),
+    ],
+    operands: Operands::TypeThenNames,
+    subcommands: &[],
+    run,
+};
+
+fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) {
+    let to = p.string("to-revision").unwrap_or("0");
+    let Ok(to_revision) = to.parse::<i64>() else {
+        return out.fail(format!(
+            "invalid argument {to:?} for \"--to-revision\" flag: strconv.ParseInt: parsing {to:?}: invalid syntax\nSee 'kubectl rollout undo --help' for usage."
+        ));
+    };
+    let Some(mut d) = named_deployment(cluster, p, out, "no rollbacker has been implemented for")
+    else {
+        return;
+    };
+    let name = d.name_any().to_string();
+    if d.spec.as_ref().and_then(|s| s.paused) == Some(true) {
+        return out.fail("you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again");
+    }
+    let target: Option<ReplicaSet> = {
+        let sets = replica_sets_of(cluster, &d);
+        if to_revision > 0 {
+            sets.into_iter()
+                .find(|rs| revision(rs) == to_revision)
+                .cloned()
+        } else {
+            // The second newest revision.
+            let mut by_revision: Vec<&ReplicaSet> =
+                sets.into_iter().filter(|rs| revision(rs) > 0).collect();
+            crate::sort::sort_by(&mut by_revision, |a, b| revision(b).cmp(&revision(a)));
+            by_revision.get(1).map(|rs| (*rs).clone())
+        }
+    };
+    let Some(rs) = target else {
+        return out.fail(if to_revision > 0 {
+            format!("unable to find specified revision {to_revision} in history")
+        } else {
+            format!("no rollout history found for deployment {name:?}")
+        });
+    };
+    let template = without_hash(rs.spec.as_ref().and_then(|s| s.template.as_ref()));
+    let current = without_hash(d.spec.as_ref().map(|s| &s.template));
+    if template == current {
+        return out.out(format!(
+            "deployment.apps/{name} skipped rollback (current template already matches revision {})\n",
+            revision(&rs)
+        ));
+    }
+    let annotations = d.metadata.annotations.get_or_insert_with(Default::default);
+    for (k, v) in rs.annotations() {
+        if !matches!(
+            k.as_str(),
+            LAST_APPLIED
+                | REVISION
+                | REVISION_HISTORY
+                | DESIRED_REPLICAS
+                | MAX_REPLICAS
+                | ROLLBACK_TO
+        ) {
+            annotations.insert(k.clone(), v.clone());
+        }
+    }
+    if let Some(spec) = d.spec.as_mut() {
+        spec.template = template;
+    }
+    match cluster.update(Object::Deployment(Box::new(d))) {
+        Ok(_) => out.out(format!("deployment.apps/{name} rolled back\n")),
+        Err(e) => out.api_error(&e),
+    }
+}
