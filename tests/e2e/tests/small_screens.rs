@@ -34,8 +34,15 @@ async fn narrow_screens_stack_the_panes_and_scroll() {
         assert_eq!(v[0].as_bool(), Some(true), "{width}: the top bar overflows");
         let (editor, terminal) = (v[1].as_f64().unwrap(), v[2].as_f64().unwrap());
         assert!(editor >= 300.0, "{width}: the editor is {editor} px high");
-        assert!(terminal >= 250.0, "{width}: the terminal is {terminal} px high");
-        assert_eq!(v[3].as_bool(), Some(true), "{width}: the page does not scroll");
+        assert!(
+            terminal >= 250.0,
+            "{width}: the terminal is {terminal} px high"
+        );
+        assert_eq!(
+            v[3].as_bool(),
+            Some(true),
+            "{width}: the page does not scroll"
+        );
     }
     s.finish().await;
 }

@@ -30,8 +30,11 @@ pub fn pod_template_hash(template: &PodTemplateSpec, collision_count: Option<i32
             hash = hash.wrapping_mul(0x0100_0193);
         }
     };
+    // Through a JSON value (keys sorted), the serializer objects already go through: a
+    // second serializer would put a second copy of the pod spec's code in the bundle.
     feed(
-        serde_json::to_string(template)
+        serde_json::to_value(template)
+            .map(|v| v.to_string())
             .unwrap_or_default()
             .as_bytes(),
     );
