@@ -52,14 +52,8 @@ impl Controller for DeploymentController {
         if ctx.api.deployments.is_empty() {
             return Progress::Idle;
         }
-        let keys: Vec<(String, String)> = ctx
-            .api
-            .deployments
-            .list()
-            .map(|d| (d.namespace_any().to_string(), d.name_any().to_string()))
-            .collect();
         let mut progress = Progress::Idle;
-        for (ns, name) in keys {
+        for (ns, name) in ctx.api.deployments.keys() {
             let Some(d) = ctx.api.deployments.get(&ns, &name).cloned() else {
                 continue;
             };
@@ -339,18 +333,9 @@ impl Sync<'_> {
     fn set_new_annotations(&self, rs: &mut ReplicaSet, new_revision: i64, exists: bool) -> bool {
         let mut annotations = rs.metadata.annotations.clone().unwrap_or_default();
         for (k, v) in self.d.annotations() {
-            if matches!(
-                k.as_str(),
-                LAST_APPLIED
-                    | REVISION
-                    | REVISION_HISTORY
-                    | DESIRED_REPLICAS
-                    | MAX_REPLICAS
-                    | ROLLBACK_TO
-            ) {
-                continue;
+            if !skip_copy_annotation(k) {
+                annotations.insert(k.clone(), v.clone());
             }
-            annotations.insert(k.clone(), v.clone());
         }
         let old_revision: i64 = annotations
             .get(REVISION)

@@ -17,6 +17,15 @@ pub(crate) const REVISION_HISTORY: &str = "deployment.kubernetes.io/revision-his
 pub(crate) const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 pub(crate) const ROLLBACK_TO: &str = "deprecated.deployment.rollback.to";
 
+/// `skipCopyAnnotation`: the annotations that stay where they are, not copied between a
+/// Deployment and its ReplicaSets (either way: new ReplicaSets, rollbacks).
+pub(crate) fn skip_copy_annotation(key: &str) -> bool {
+    matches!(
+        key,
+        LAST_APPLIED | REVISION | REVISION_HISTORY | DESIRED_REPLICAS | MAX_REPLICAS | ROLLBACK_TO
+    )
+}
+
 /// `ComputeHash`: FNV-32a over the template (and the collision count), its decimal
 /// value spelled with `rand.SafeEncodeString`. kube feeds the hasher spew's printing
 /// of the Go struct, which cannot be reproduced from Rust; the template's JSON is

@@ -6,10 +6,7 @@ use super::command::{Command, Group, Operands};
 use super::flags::{flag, Kind, Parsed, NAMESPACE};
 use super::rollout_history::{named_deployment, replica_sets_of};
 use super::{FileSource, Output};
-use crate::controllers::deployment_util::{
-    revision, without_hash, DESIRED_REPLICAS, LAST_APPLIED, MAX_REPLICAS, REVISION,
-    REVISION_HISTORY, ROLLBACK_TO,
-};
+use crate::controllers::deployment_util::{revision, skip_copy_annotation, without_hash};
 use crate::model::{Object, ReplicaSet, ResourceExt};
 use crate::Cluster;
 
@@ -76,15 +73,7 @@ fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) 
     }
     let annotations = d.metadata.annotations.get_or_insert_with(Default::default);
     for (k, v) in rs.annotations() {
-        if !matches!(
-            k.as_str(),
-            LAST_APPLIED
-                | REVISION
-                | REVISION_HISTORY
-                | DESIRED_REPLICAS
-                | MAX_REPLICAS
-                | ROLLBACK_TO
-        ) {
+        if !skip_copy_annotation(k) {
             annotations.insert(k.clone(), v.clone());
         }
     }
