@@ -164,6 +164,12 @@ impl<T: Metadata<Ty = ObjectMeta>> Store<T> {
             .map(|(_, o)| o)
     }
 
+    /// Every object's namespace and name, in key order: what a controller visits while
+    /// it writes the store.
+    pub fn keys(&self) -> Vec<(String, String)> {
+        self.objects.iter().map(|(key, _)| key.clone()).collect()
+    }
+
     pub fn len(&self) -> usize {
         self.objects.len()
     }

@@ -43,14 +43,8 @@ impl Controller for ReplicaSetController {
         if ctx.api.replica_sets.is_empty() {
             return Progress::Idle;
         }
-        let keys: Vec<(String, String)> = ctx
-            .api
-            .replica_sets
-            .list()
-            .map(|rs| (rs.namespace_any().to_string(), rs.name_any().to_string()))
-            .collect();
         let mut progress = Progress::Idle;
-        for (ns, name) in keys {
+        for (ns, name) in ctx.api.replica_sets.keys() {
             progress |= self.sync_replica_set(ctx.api, &ns, &name, ctx.now);
         }
         progress
