@@ -131,18 +131,18 @@ impl Served for EndpointSlice {
 
 impl Served for ReplicaSet {
     fn create(api: &mut ApiServer, object: Self, now: SimTime) -> Result<&Self, ApiError> {
-        api.create_replica_set(object, now)
+        api.create_workload(object, now)
     }
     fn update(api: &mut ApiServer, object: Self) -> Result<&Self, ApiError> {
-        api.update_replica_set_by_user(object)
+        api.update_workload_by_user(object)
     }
 }
 
 impl Served for Deployment {
     fn create(api: &mut ApiServer, object: Self, now: SimTime) -> Result<&Self, ApiError> {
-        api.create_deployment(object, now)
+        api.create_workload(object, now)
     }
     fn update(api: &mut ApiServer, object: Self) -> Result<&Self, ApiError> {
-        api.update_deployment_by_user(object)
+        api.update_workload_by_user(object)
     }
 }
