@@ -110,6 +110,16 @@ impl PodWork {
     }
 }
 
+/// Where [`Kubelet::terminate`] looks for pods being deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scan {
+    /// Every pod in the API server (a pod or node was written since the last look).
+    Store,
+    /// Only the pods it is already terminating: nothing was written since the last
+    /// look at the store, so no other pod can have been marked.
+    Known,
+}
+
 impl Kubelet {
     /// Brings every bound pod's containers up to `now`. Returns whether anything changed.
     pub fn sync(&mut self, api: &mut ApiServer, git: &mut Remotes, now: SimTime) -> bool {
@@ -143,9 +153,11 @@ impl Kubelet {
         changed |= self.register(api, now);
         changed |= self.post_status_again(api, now);
         changed |= self.renew_leases(api, now);
-        changed |= self.terminate(api, git, now);
+        let scan = if rescan { Scan::Store } else { Scan::Known };
+        changed |= self.terminate(api, git, now, scan);
         changed |= self.kill_pass(api, git, now);
-        for node in api.nodes.list() {
+        // A node's disk is made when the node first appears (a node write).
+        for node in api.nodes.list().take_while(|_| rescan) {
             if let Some(name) = &node.metadata.name {
                 if self.fs.tree(&volumes::node_tree(name)).is_none() {
                     volumes::ensure_node(&mut self.fs, name, now);
@@ -320,7 +332,13 @@ impl Kubelet {
             .values()
             .any(|w| w.terminating.is_some() || w.killing.is_some())
         {
-            changed |= self.terminate(api, git, now);
+            // A pod deleted in these steps is found in the store.
+            let scan = if api.pod_and_node_writes() == writes {
+                Scan::Known
+            } else {
+                Scan::Store
+            };
+            changed |= self.terminate(api, git, now, scan);
             changed |= self.kill_pass(api, git, now);
         }
         changed
@@ -331,21 +349,41 @@ impl Kubelet {
     /// nothing starts or restarts any more, and at the grace period's end whatever still
     /// runs is killed (exit 137). Once nothing runs, the pod is removed from the API
     /// server. Returns whether anything changed.
-    fn terminate(&mut self, api: &mut ApiServer, git: &mut Remotes, now: SimTime) -> bool {
-        let deleting: Vec<(String, String, String, SimTime)> = api
-            .pods
-            .list()
-            .filter_map(|p| {
-                // Only pods being deleted (most are not): their keys are cloned.
-                let deleted_at = SimTime::from_time(p.metadata.deletion_timestamp.as_ref()?);
-                Some((
-                    p.metadata.uid.clone().unwrap_or_default(),
-                    p.metadata.namespace.clone().unwrap_or_default(),
-                    p.metadata.name.clone().unwrap_or_default(),
-                    deleted_at,
-                ))
-            })
-            .collect();
+    fn terminate(
+        &mut self,
+        api: &mut ApiServer,
+        git: &mut Remotes,
+        now: SimTime,
+        scan: Scan,
+    ) -> bool {
+        // Only pods being deleted (most are not): their keys are cloned.
+        let deleting_pod = |p: &Pod| {
+            let deleted_at = SimTime::from_time(p.metadata.deletion_timestamp.as_ref()?);
+            Some((
+                p.metadata.uid.clone().unwrap_or_default(),
+                p.metadata.namespace.clone().unwrap_or_default(),
+                p.metadata.name.clone().unwrap_or_default(),
+                deleted_at,
+            ))
+        };
+        let deleting: Vec<(String, String, String, SimTime)> = match scan {
+            Scan::Store => api.pods.list().filter_map(deleting_pod).collect(),
+            Scan::Known => self
+                .pods
+                .iter()
+                .filter(|(_, w)| w.terminating.is_some())
+                .filter_map(|(uid, w)| {
+                    let p = api.pods.get(&w.namespace, &w.name)?;
+                    (p.metadata.uid.as_ref() == Some(uid)).then_some(p)
+                })
+                .filter_map(deleting_pod)
+                .collect(),
+        };
+        let mut deleting = deleting;
+        if scan == Scan::Known {
+            // In the store's order, as a scan of the store finds them.
+            crate::sort::sort_by(&mut deleting, |a, b| (&a.1, &a.2).cmp(&(&b.1, &b.2)));
+        }
         let mut changed = false;
         for (uid, ns, name, deleted_at) in deleting {
             let node = api
