@@ -352,6 +352,8 @@ fn cluster() -> Cluster {
     }
     let manual = "apiVersion: v1\nkind: Service\nmetadata:\n  name: external\nspec:\n  ports:\n  - port: 443\n";
     c.create_from_text("external.yaml", manual).unwrap();
+    let config = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: game-config\n  labels:\n    app: game\ndata:\n  game.properties: |\n    enemies=aliens\n    lives=3\n  allowed: '\"true\"'\n  empty: \"\"\nbinaryData:\n  blob: AAEC\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: test-secret\nstringData:\n  username: my-app\n  password: 39528$vdg7Jb\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: tls\ntype: kubernetes.io/tls\ndata:\n  tls.crt: Y2VydA==\n  tls.key: a2V5\n";
+    c.create_from_text("config.yaml", config).unwrap();
     c.advance(60_000);
     c
 }
@@ -430,6 +432,15 @@ const CASES: &[&str] = &[
     "get deploy nginx-deployment -o yaml",
     "get deployments.apps -o json",
     "get deploy -o name",
+    "describe configmap game-config",
+    "describe cm",
+    "describe secret test-secret",
+    "describe secrets",
+    "get cm game-config -o yaml",
+    "get configmaps -o json",
+    "get secret test-secret -o yaml",
+    "get secrets -o json",
+    "get cm,secrets -o name",
 ];
 
 /// Cases whose output changed in kubectl v1.34, compared only with a kubectl at least

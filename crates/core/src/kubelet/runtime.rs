@@ -57,6 +57,14 @@ pub(super) fn next_back_off(
 }
 /// A process that used up its step budget runs again this much later.
 const BUSY_MS: u64 = 10_000;
+/// The waiting reason of a container whose environment could not be built.
+const CONFIG_ERROR: &str = "CreateContainerConfigError";
+
+/// The pod worker's back-off after a sync that failed (workerBackOffPeriod, 10 s;
+/// kubelet adds up to half of it again as jitter, which a deterministic cluster
+/// leaves out).
+const SYNC_BACKOFF_MS: u64 = 10_000;
+
 /// Lines kept per container run (older ones rotate away).
 const MAX_LOG_LINES: usize = 5_000;
 
@@ -437,6 +445,13 @@ impl Kubelet {
                     self.start(ctx, pod, slot);
                 }
             }
+            // The pod worker's back-off after a failed sync: the container is tried
+            // again from the image step (a missing ConfigMap or Secret may have come).
+            Phase::Blocked { reason, .. } if reason == CONFIG_ERROR && c.due.is_some() => {
+                c.phase = Phase::Pulling;
+                c.pull_started = false;
+                c.due = Some(now);
+            }
             Phase::Idle | Phase::Blocked { .. } | Phase::Terminated { .. } => c.due = None,
         }
     }
@@ -467,6 +482,7 @@ impl Kubelet {
             image.map_or(&[][..], |i| i.env),
             &services,
             allocatable,
+            ctx.api,
         );
         let Some(c) = self.work(&uid, slot) else {
             return;
@@ -476,10 +492,10 @@ impl Kubelet {
             Ok(e) => e,
             Err(env::EnvError(message)) => {
                 c.phase = Phase::Blocked {
-                    reason: "CreateContainerConfigError".into(),
+                    reason: CONFIG_ERROR.into(),
                     message: message.clone(),
                 };
-                c.due = None;
+                c.due = Some(now.plus_ms(SYNC_BACKOFF_MS));
                 ctx.event("Failed", format!("Error: {message}"), true, Some(&name));
                 return;
             }

@@ -358,6 +358,7 @@ mod tests {
             active_deadline: None,
             deadline_exceeded: false,
             probes: Default::default(),
+            resync: None,
         }
     }
 
