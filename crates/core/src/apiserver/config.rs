@@ -99,16 +99,14 @@ pub(crate) fn validate_secret(s: &Secret) -> Vec<FieldError> {
         }
         config::TYPE_DOCKERCFG => json(".dockercfg", &mut errs),
         config::TYPE_DOCKER_CONFIG_JSON => json(".dockerconfigjson", &mut errs),
-        config::TYPE_BASIC_AUTH => {
-            if !data.contains_key("username") && !data.contains_key("password") {
-                required("username", &mut errs);
-                required("password", &mut errs);
-            }
+        config::TYPE_BASIC_AUTH
+            if !data.contains_key("username") && !data.contains_key("password") =>
+        {
+            required("username", &mut errs);
+            required("password", &mut errs);
         }
-        config::TYPE_SSH_AUTH => {
-            if data.get("ssh-privatekey").is_none_or(|v| v.0.is_empty()) {
-                required("ssh-privatekey", &mut errs);
-            }
+        config::TYPE_SSH_AUTH if data.get("ssh-privatekey").is_none_or(|v| v.0.is_empty()) => {
+            required("ssh-privatekey", &mut errs);
         }
         config::TYPE_TLS => {
             for key in ["tls.crt", "tls.key"] {

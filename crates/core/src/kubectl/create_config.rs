@@ -162,7 +162,7 @@ impl Gathered<'_> {
 }
 
 /// `parseLiteralSource`: `key=value`, split at the first `=`.
-pub(crate) fn parse_literal(source: &str) -> Result<(&str, &str), String> {
+fn parse_literal(source: &str) -> Result<(&str, &str), String> {
     match source.split_once('=') {
         Some((k, v)) if !k.is_empty() => Ok((k, v)),
         _ => Err(format!(
@@ -172,7 +172,7 @@ pub(crate) fn parse_literal(source: &str) -> Result<(&str, &str), String> {
 }
 
 /// `parseFileSource`: `path` (the key is its base name) or `key=path`.
-pub(crate) fn parse_file_source(source: &str) -> Result<(String, &str), String> {
+fn parse_file_source(source: &str) -> Result<(String, &str), String> {
     match source.matches('=').count() {
         0 => {
             let trimmed = source.trim_end_matches('/');
@@ -431,7 +431,7 @@ fn json_string(s: &str) -> String {
 
 /// The `.dockerconfigjson` of one registry login, as kubectl's DockerConfigJSON
 /// marshals it (`email` left out when empty).
-pub(crate) fn docker_config_json(server: &str, user: &str, password: &str, email: &str) -> String {
+fn docker_config_json(server: &str, user: &str, password: &str, email: &str) -> String {
     let auth = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
     let email = if email.is_empty() {
         String::new()

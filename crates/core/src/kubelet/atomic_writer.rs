@@ -27,22 +27,49 @@ pub(super) fn is_atomic(v: &Volume) -> bool {
         || v.downward_api.is_some()
 }
 
+/// Whether a volume's files come from stored ConfigMaps or Secrets, so the periodic
+/// sync has something to refresh (the service-account volume's token, namespace and
+/// cluster CA do not change here).
+pub(super) fn follows_objects(v: &Volume) -> bool {
+    v.config_map.is_some()
+        || v.secret.is_some()
+        || v.projected.as_ref().is_some_and(|p| {
+            p.sources.iter().flatten().any(|s| {
+                s.secret.is_some()
+                    || s.config_map
+                        .as_ref()
+                        .is_some_and(|c| c.name != super::env::ROOT_CA_CONFIG_MAP)
+            })
+        })
+}
+
+/// A volume's reference to one ConfigMap or Secret.
+struct ObjectRef<'a> {
+    source: ConfigSource,
+    name: &'a str,
+    items: Option<&'a Vec<KeyToPath>>,
+    optional: bool,
+}
+
 /// One ConfigMap or Secret as a volume reads it: its keys, or the items chosen, each
 /// at its path with its mode. `Err` is the plugin's message.
 fn object_payload(
     api: &ApiServer,
-    source: ConfigSource,
     namespace: &str,
-    name: &str,
-    items: Option<&Vec<KeyToPath>>,
-    optional: bool,
+    r: ObjectRef<'_>,
     default_mode: i32,
     out: &mut Payload,
 ) -> Result<(), String> {
+    let ObjectRef {
+        source,
+        name,
+        items,
+        optional,
+    } = r;
     let data = match lookup(api, source, namespace, name) {
         Ok(d) => d,
         Err(_) if optional => return Ok(()),
-        Err(e) => return Err(e),
+        Err(e) => return Err(e.to_string()),
     };
     match items {
         None => {
@@ -111,11 +138,13 @@ pub(super) fn payload(
         let items = cm.items.as_ref();
         object_payload(
             api,
-            ConfigSource::ConfigMap,
             ns,
-            &cm.name,
-            items,
-            optional,
+            ObjectRef {
+                source: ConfigSource::ConfigMap,
+                name: &cm.name,
+                items,
+                optional,
+            },
             mode,
             &mut out,
         )?;
@@ -125,11 +154,13 @@ pub(super) fn payload(
         let name = s.secret_name.as_deref().unwrap_or_default();
         object_payload(
             api,
-            ConfigSource::Secret,
             ns,
-            name,
-            s.items.as_ref(),
-            optional,
+            ObjectRef {
+                source: ConfigSource::Secret,
+                name,
+                items: s.items.as_ref(),
+                optional,
+            },
             mode,
             &mut out,
         )?;
@@ -145,11 +176,13 @@ pub(super) fn payload(
                 let items = cm.items.as_ref();
                 object_payload(
                     api,
-                    ConfigSource::ConfigMap,
                     ns,
-                    &cm.name,
-                    items,
-                    optional,
+                    ObjectRef {
+                        source: ConfigSource::ConfigMap,
+                        name: &cm.name,
+                        items,
+                        optional,
+                    },
                     mode,
                     &mut out,
                 )
@@ -158,11 +191,13 @@ pub(super) fn payload(
                 let items = s.items.as_ref();
                 object_payload(
                     api,
-                    ConfigSource::Secret,
                     ns,
-                    &s.name,
-                    items,
-                    optional,
+                    ObjectRef {
+                        source: ConfigSource::Secret,
+                        name: &s.name,
+                        items,
+                        optional,
+                    },
                     mode,
                     &mut out,
                 )

@@ -111,7 +111,7 @@ pub fn service_vars(svc: &Service) -> Vec<(String, String)> {
 pub struct EnvError(pub String);
 
 /// The ConfigMap of the cluster's CA every namespace has.
-const ROOT_CA_CONFIG_MAP: &str = "kube-root-ca.crt";
+pub(super) const ROOT_CA_CONFIG_MAP: &str = "kube-root-ca.crt";
 
 /// The cluster's CA certificate.
 const ROOT_CA: &str =
@@ -142,14 +142,29 @@ impl ConfigSource {
     }
 }
 
-/// A ConfigMap's or a Secret's keys and values as the kubelet's managers get them:
-/// `Err` is the not-found text (`configmap "x" not found`).
+/// A ConfigMap or Secret the kubelet's managers did not find; `Display` is their
+/// not-found text (`configmap "x" not found`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SourceNotFound {
+    source: ConfigSource,
+    name: String,
+}
+
+impl std::fmt::Display for SourceNotFound {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {:?} not found", self.source.resource(), self.name)
+    }
+}
+
+impl std::error::Error for SourceNotFound {}
+
+/// A ConfigMap's or a Secret's keys and values as the kubelet's managers get them.
 pub(crate) fn lookup(
     api: &ApiServer,
     source: ConfigSource,
     namespace: &str,
     name: &str,
-) -> Result<BTreeMap<String, Vec<u8>>, String> {
+) -> Result<BTreeMap<String, Vec<u8>>, SourceNotFound> {
     let found = match source {
         ConfigSource::ConfigMap => api.config_maps.get(namespace, name).map(config_map_bytes),
         ConfigSource::Secret => api.secrets.get(namespace, name).map(secret_bytes),
@@ -159,7 +174,10 @@ pub(crate) fn lookup(
         // which Podlab does not store), as the service-account volume reads it.
         return Ok([("ca.crt".to_string(), ROOT_CA.as_bytes().to_vec())].into());
     }
-    found.ok_or_else(|| format!("{} {name:?} not found", source.resource()))
+    found.ok_or_else(|| SourceNotFound {
+        source,
+        name: name.to_string(),
+    })
 }
 
 /// One `configMapKeyRef`/`secretKeyRef`: `None` when optional and missing.
@@ -174,7 +192,7 @@ fn key_ref(
     let data = match lookup(api, source, namespace, name) {
         Ok(d) => d,
         Err(_) if optional => return Ok(None),
-        Err(e) => return Err(EnvError(e)),
+        Err(e) => return Err(EnvError(e.to_string())),
     };
     match data.get(key) {
         Some(v) => Ok(Some(String::from_utf8_lossy(v).into_owned())),
@@ -240,7 +258,7 @@ pub fn build(
                 }
             }
             Err(_) if optional == Some(true) => {}
-            Err(e) => return Err(EnvError(e)),
+            Err(e) => return Err(EnvError(e.to_string())),
         }
     }
     for e in container.env.iter().flatten() {

@@ -508,7 +508,7 @@ impl Kubelet {
                 let Some(work) = self.pods.get_mut(&ctx.uid) else {
                     return;
                 };
-                if vols.values().any(|v| v.atomic) {
+                if volumes::follows_objects(pod) {
                     work.resync = Some(ctx.now.plus_ms(RESYNC_MS));
                 }
                 work.volumes = vols;

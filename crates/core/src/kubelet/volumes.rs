@@ -220,6 +220,15 @@ pub fn setup(
     Ok(out)
 }
 
+/// Whether any of the pod's volumes has files from stored ConfigMaps or Secrets (the
+/// periodic sync refreshes those).
+pub fn follows_objects(pod: &Pod) -> bool {
+    pod.spec
+        .as_ref()
+        .and_then(|s| s.volumes.as_ref())
+        .is_some_and(|vs| vs.iter().any(atomic_writer::follows_objects))
+}
+
 /// The tree of a configMap, secret, downwardAPI or projected volume.
 fn atomic_tree(uid: &str, volume: &str) -> String {
     format!("projected/{uid}/{volume}")
@@ -243,6 +252,9 @@ pub fn refresh(
         .flatten()
         .filter(|v| atomic_writer::is_atomic(v))
     {
+        if !atomic_writer::follows_objects(v) {
+            continue;
+        }
         let key = atomic_tree(uid, &v.name);
         let payload = atomic_writer::payload(api, pod, v, uid).map_err(|reason| MountError {
             volume: v.name.clone(),
