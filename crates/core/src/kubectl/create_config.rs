@@ -37,7 +37,7 @@ pub(super) const SECRET: Command = Command {
     aliases: &[],
     group: Group::Beginner,
     summary: "Create a secret using a specified subcommand",
-    usage: "kubectl create secret (docker-registry | generic | tls) [options]",
+    usage: "kubectl create secret (docker-registry | generic | tls)",
     flags: &[],
     operands: Operands::Nothing,
     subcommands: &[DOCKER_REGISTRY, GENERIC, TLS],

@@ -58,7 +58,7 @@ pub(super) fn next_back_off(
 /// A process that used up its step budget runs again this much later.
 const BUSY_MS: u64 = 10_000;
 /// The waiting reason of a container whose environment could not be built.
-const CONFIG_ERROR: &str = "CreateContainerConfigError";
+pub(super) const CONFIG_ERROR: &str = "CreateContainerConfigError";
 
 /// The pod worker's back-off after a sync that failed (workerBackOffPeriod, 10 s;
 /// kubelet adds up to half of it again as jitter, which a deterministic cluster
@@ -166,6 +166,10 @@ pub(super) struct Work {
     /// Its entry in the restart back-off, once it has been restarted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(super) restart_backoff: Option<BackOffEntry>,
+    /// The last attempt's CreateContainerConfigError message: the status keeps it while
+    /// the next attempt pulls (the kubelet writes status after a whole sync).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) config_error: Option<String>,
 }
 
 impl Work {
@@ -193,6 +197,7 @@ impl Work {
             logs_on_error: c.termination_message_policy.as_deref() == Some("FallbackToLogsOnError"),
             awaiting_startup: false,
             restart_backoff: None,
+            config_error: None,
         }
     }
 
@@ -447,7 +452,8 @@ impl Kubelet {
             }
             // The pod worker's back-off after a failed sync: the container is tried
             // again from the image step (a missing ConfigMap or Secret may have come).
-            Phase::Blocked { reason, .. } if reason == CONFIG_ERROR && c.due.is_some() => {
+            Phase::Blocked { reason, message } if reason == CONFIG_ERROR && c.due.is_some() => {
+                c.config_error = Some(message);
                 c.phase = Phase::Pulling;
                 c.pull_started = false;
                 c.due = Some(now);
@@ -488,6 +494,7 @@ impl Kubelet {
             return;
         };
         let name = c.name.clone();
+        c.config_error = None;
         let mut env = match env {
             Ok(e) => e,
             Err(env::EnvError(message)) => {
