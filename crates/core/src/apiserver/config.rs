@@ -72,13 +72,11 @@ pub(crate) fn validate_secret(s: &Secret) -> Vec<FieldError> {
     let json = |key: &str, errs: &mut Vec<FieldError>| match data.get(key) {
         None => required(key, errs),
         Some(v) => {
-            if let Err(e) =
-                serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&v.0)
-            {
+            if let Some(detail) = not_a_json_object(&v.0) {
                 errs.push(FieldError::invalid(
                     format!("data[{key}]"),
                     "<secret contents redacted>",
-                    &go_json_error(&e),
+                    detail,
                 ));
             }
         }
@@ -120,14 +118,19 @@ pub(crate) fn validate_secret(s: &Secret) -> Vec<FieldError> {
     errs
 }
 
-/// Go's `json.Unmarshal` error for a document that is not a JSON object, near enough.
-fn go_json_error(e: &serde_json::Error) -> String {
-    if e.is_eof() {
-        "unexpected end of JSON input".into()
-    } else if e.is_data() {
-        "json: cannot unmarshal into Go value of type map[string]interface {}".into()
-    } else {
-        "invalid character looking for beginning of value".into()
+/// Go's `json.Unmarshal` error for a document that is not a JSON object (into a
+/// `map[string]interface{}`), near enough; `None` for an object. The text is read as
+/// a `serde_json::Value`, as other JSON in core is, so the bundle keeps one parser.
+fn not_a_json_object(bytes: &[u8]) -> Option<&'static str> {
+    let invalid = "invalid character looking for beginning of value";
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return Some(invalid);
+    };
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(serde_json::Value::Object(_)) => None,
+        Ok(_) => Some("json: cannot unmarshal into Go value of type map[string]interface {}"),
+        Err(e) if e.is_eof() => Some("unexpected end of JSON input"),
+        Err(_) => Some(invalid),
     }
 }
 

@@ -27,18 +27,33 @@ pub(super) fn is_atomic(v: &Volume) -> bool {
         || v.downward_api.is_some()
 }
 
-/// Whether a volume's files come from stored ConfigMaps or Secrets, so the periodic
-/// sync has something to refresh (the service-account volume's token, namespace and
-/// cluster CA do not change here).
+/// Whether a volume's files can change: they come from stored ConfigMaps or Secrets,
+/// or from the pod's labels or annotations, so the periodic sync has something to
+/// refresh (the service-account volume's token, namespace and cluster CA do not
+/// change here).
 pub(super) fn follows_objects(v: &Volume) -> bool {
+    let metadata = |items: Option<&Vec<k8s_openapi::api::core::v1::DownwardAPIVolumeFile>>| {
+        items.into_iter().flatten().any(|i| {
+            i.field_ref.as_ref().is_some_and(|f| {
+                f.field_path.starts_with("metadata.labels")
+                    || f.field_path.starts_with("metadata.annotations")
+            })
+        })
+    };
     v.config_map.is_some()
         || v.secret.is_some()
+        || v.downward_api
+            .as_ref()
+            .is_some_and(|d| metadata(d.items.as_ref()))
         || v.projected.as_ref().is_some_and(|p| {
             p.sources.iter().flatten().any(|s| {
                 s.secret.is_some()
                     || s.config_map
                         .as_ref()
                         .is_some_and(|c| c.name != super::env::ROOT_CA_CONFIG_MAP)
+                    || s.downward_api
+                        .as_ref()
+                        .is_some_and(|d| metadata(d.items.as_ref()))
             })
         })
 }
@@ -100,8 +115,10 @@ fn object_payload(
     Ok(())
 }
 
-/// Downward API files: each item's field of the pod.
+/// Downward API files: each item's field of the pod, or a container's resource (its
+/// limits defaulting to the node's allocatable), as the env code reads them.
 fn downward_payload(
+    api: &ApiServer,
     pod: &Pod,
     items: Option<&Vec<k8s_openapi::api::core::v1::DownwardAPIVolumeFile>>,
     default_mode: i32,
@@ -110,8 +127,19 @@ fn downward_payload(
     for item in items.into_iter().flatten() {
         let value = match (&item.field_ref, &item.resource_field_ref) {
             (Some(f), _) => fieldpath::extract(pod, &f.field_path).map_err(|e| e.to_string())?,
-            (None, Some(_)) => {
-                return Err("podlab: resourceFieldRef in a volume is not emulated".into())
+            (None, Some(r)) => {
+                let spec = pod.spec.as_ref();
+                let wanted = r.container_name.as_deref().unwrap_or_default();
+                let container = spec
+                    .and_then(|s| s.containers.iter().find(|c| c.name == wanted))
+                    .ok_or_else(|| format!("container {wanted} not found"))?;
+                let node = spec
+                    .and_then(|s| s.node_name.as_deref())
+                    .unwrap_or_default();
+                let allocatable = super::nodestatus::node_allocatable(api, node);
+                let divisor = r.divisor.as_ref().map(|d| d.0.as_str());
+                super::env::resource_value(container, &r.resource, divisor, allocatable)
+                    .map_err(|e| e.0)?
             }
             (None, None) => String::new(),
         };
@@ -166,7 +194,7 @@ pub(super) fn payload(
         )?;
     } else if let Some(d) = &v.downward_api {
         let mode = d.default_mode.unwrap_or(DEFAULT_MODE);
-        downward_payload(pod, d.items.as_ref(), mode, &mut out)?;
+        downward_payload(api, pod, d.items.as_ref(), mode, &mut out)?;
     } else if let Some(p) = &v.projected {
         let mode = p.default_mode.unwrap_or(DEFAULT_MODE);
         let mut errors = Vec::new();
@@ -202,7 +230,7 @@ pub(super) fn payload(
                     &mut out,
                 )
             } else if let Some(d) = &source.downward_api {
-                downward_payload(pod, d.items.as_ref(), mode, &mut out)
+                downward_payload(api, pod, d.items.as_ref(), mode, &mut out)
             } else if let Some(t) = &source.service_account_token {
                 let name = pod.metadata.name.as_deref().unwrap_or_default();
                 let token = format!("eyJhbGciOiJSUzI1NiIsImtpZCI6InBvZGxhYiJ9.{name}.{uid}");

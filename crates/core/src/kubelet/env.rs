@@ -305,7 +305,7 @@ pub fn build(
 
 /// resourceFieldRef: requests/limits of cpu, memory, ephemeral-storage, in `divisor`
 /// units rounded up (limits default to the node's allocatable).
-fn resource_value(
+pub(super) fn resource_value(
     c: &Container,
     resource: &str,
     divisor: Option<&str>,
