@@ -493,7 +493,7 @@ impl Filesystems {
     }
 
     fn inode_exact<'a>(&'a self, view: &View, path: &str) -> Result<&'a Inode, Errno> {
-        let (m, inner) = self.locate(view, path).ok_or(Errno::NoEnt)?;
+        let (m, inner) = self.locate_resolved(view, path).ok_or(Errno::NoEnt)?;
         self.trees
             .get(&m.tree)
             .and_then(|t| t.get(&inner))
@@ -852,6 +852,30 @@ mod tests {
             ],
         };
         (fs, view)
+    }
+
+    #[test]
+    fn symbolic_links_are_followed_within_their_tree() {
+        let (mut fs, view) = setup();
+        if let Some(vol) = fs.tree_mut("vol") {
+            vol.put("/..v1/color", b"blue", 0o644, SimTime(0));
+            vol.symlink("/..data", "..v1", SimTime(0));
+            vol.symlink("/color", "..data/color", SimTime(0));
+            vol.symlink("/loop", "loop2", SimTime(0));
+            vol.symlink("/loop2", "loop", SimTime(0));
+        }
+        assert_eq!(fs.read(&view, "/html/color"), Ok(&b"blue"[..]));
+        assert_eq!(fs.read(&view, "/html/..data/color"), Ok(&b"blue"[..]));
+        let listed = fs.list(&view, "/html/..data").unwrap();
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].0, "color");
+        // `ls -l` sees the links themselves; `stat` follows them.
+        let root = fs.list(&view, "/html").unwrap();
+        let color = root.iter().find(|(n, _)| n == "color").unwrap();
+        assert_eq!(color.1.link.as_deref(), Some("..data/color"));
+        assert_eq!(fs.stat(&view, "/html/color").unwrap().link, None);
+        assert_eq!(fs.read(&view, "/html/loop"), Err(Errno::NoEnt));
+        assert_eq!(fs.read(&view, "/html/..data/nothing"), Err(Errno::NoEnt));
     }
 
     #[test]
