@@ -11,6 +11,7 @@ pub(crate) fn stored() -> impl Iterator<Item = &'static str> {
 }
 
 mod apps;
+mod config;
 pub(crate) mod defaults;
 mod deletion;
 mod endpointslices;

@@ -6,8 +6,8 @@
 use super::{ApiError, ApiServer};
 use crate::clock::SimTime;
 use crate::model::{
-    Deployment, EndpointSlice, Endpoints, Event, Lease, Namespace, Node, Object, Pod, ReplicaSet,
-    Service,
+    ConfigMap, Deployment, EndpointSlice, Endpoints, Event, Lease, Namespace, Node, Object, Pod,
+    ReplicaSet, Secret, Service,
 };
 
 /// A kind's create and update as the API server handles a user's request.
@@ -144,5 +144,23 @@ impl Served for Deployment {
     }
     fn update(api: &mut ApiServer, object: Self) -> Result<&Self, ApiError> {
         api.update_workload_by_user(object)
+    }
+}
+
+impl Served for ConfigMap {
+    fn create(api: &mut ApiServer, object: Self, now: SimTime) -> Result<&Self, ApiError> {
+        api.create_config_map(object, now)
+    }
+    fn update(api: &mut ApiServer, object: Self) -> Result<&Self, ApiError> {
+        api.update_config_map(object)
+    }
+}
+
+impl Served for Secret {
+    fn create(api: &mut ApiServer, object: Self, now: SimTime) -> Result<&Self, ApiError> {
+        api.create_secret(object, now)
+    }
+    fn update(api: &mut ApiServer, object: Self) -> Result<&Self, ApiError> {
+        api.update_secret(object)
     }
 }

@@ -20,6 +20,10 @@ use volumes::Source;
 /// How often a failed volume mount is retried.
 const MOUNT_RETRY_MS: u64 = 2_000;
 
+/// The kubelet's periodic pod sync (syncFrequency, 1 min): when configMap, secret and
+/// projected volumes take their objects' changes.
+const RESYNC_MS: u64 = 60_000;
+
 /// One pod's worker: its containers and volumes.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(super) struct PodWork {
@@ -56,6 +60,9 @@ pub(super) struct PodWork {
     /// Probes, lifecycle hooks and kills (prober/, lifecycle.rs).
     #[serde(default, skip_serializing_if = "PodProbes::is_empty")]
     pub(super) probes: PodProbes,
+    /// The next periodic sync of a pod with configMap, secret or projected volumes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) resync: Option<SimTime>,
 }
 
 impl PodWork {
@@ -75,6 +82,7 @@ impl PodWork {
             .chain(&self.containers)
             .filter_map(|c| c.due)
             .chain(self.mount_error.as_ref().map(|m| m.1))
+            .chain(self.resync.filter(|_| !self.stopping() && !self.done()))
             .chain(self.terminating)
             .chain(self.killing)
             .chain(deadline)
@@ -234,6 +242,18 @@ impl Kubelet {
                 };
                 self.admit(&mut ctx, &mut p);
                 pod = Some(p);
+            }
+            if self
+                .pods
+                .get(&uid)
+                .is_some_and(|w| w.resync.is_some_and(|t| t <= now) && !w.stopping() && !w.done())
+            {
+                if pod.is_none() {
+                    pod = ctx.api.pods.get(&pod_ns, &pod_name).cloned();
+                }
+                if let Some(p) = pod.as_ref() {
+                    self.resync_volumes(&mut ctx, p);
+                }
             }
             // Every due step, in order; bounded so a bug cannot spin forever.
             for _ in 0..1000 {
@@ -494,6 +514,7 @@ impl Kubelet {
                 active_deadline,
                 deadline_exceeded: false,
                 probes: PodProbes::of(pod, ctx.now),
+                resync: None,
                 namespace: ctx.ns.clone(),
                 name: ctx.pod.clone(),
                 node: ctx.node.clone(),
@@ -520,11 +541,14 @@ impl Kubelet {
 
     /// Sets up the volumes; on success the first container (init or app) may start.
     fn mount(&mut self, ctx: &mut Ctx<'_>, pod: &Pod) {
-        match volumes::setup(&mut self.fs, pod, &ctx.uid, &ctx.node, ctx.now) {
+        match volumes::setup(&mut self.fs, ctx.api, pod, &ctx.uid, &ctx.node, ctx.now) {
             Ok(vols) => {
                 let Some(work) = self.pods.get_mut(&ctx.uid) else {
                     return;
                 };
+                if volumes::follows_objects(pod) {
+                    work.resync = Some(ctx.now.plus_ms(RESYNC_MS));
+                }
                 work.volumes = vols;
                 self.progress_init(&ctx.uid, ctx.now);
             }
@@ -535,6 +559,17 @@ impl Kubelet {
                     work.mount_error = Some((message, ctx.now.plus_ms(MOUNT_RETRY_MS)));
                 }
             }
+        }
+    }
+
+    /// The periodic sync's volume refresh: new contents of ConfigMaps and Secrets reach
+    /// the mounted files; a source gone is a FailedMount, its files kept.
+    fn resync_volumes(&mut self, ctx: &mut Ctx<'_>, pod: &Pod) {
+        if let Err(e) = volumes::refresh(&mut self.fs, ctx.api, pod, &ctx.uid, ctx.now) {
+            ctx.event("FailedMount", e.to_string(), true, None);
+        }
+        if let Some(work) = self.pods.get_mut(&ctx.uid) {
+            work.resync = Some(ctx.now.plus_ms(RESYNC_MS));
         }
     }
 
