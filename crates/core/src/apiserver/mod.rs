@@ -312,7 +312,9 @@ crate::model::kinds::with_kinds!(api_server);
 /// Whether a write of an object with this metadata can give the garbage collector
 /// work: it has owners, or finalizers, or is being deleted.
 fn concerns_ownership(meta: &ObjectMeta) -> bool {
-    meta.owner_references.as_ref().is_some_and(|r| !r.is_empty())
+    meta.owner_references
+        .as_ref()
+        .is_some_and(|r| !r.is_empty())
         || meta.finalizers.as_ref().is_some_and(|f| !f.is_empty())
         || meta.deletion_timestamp.is_some()
 }

@@ -37,6 +37,7 @@ mod sidecars;
 mod status;
 mod termination;
 pub mod volumes;
+mod work_queue;
 
 pub use network::{GrpcCheck, GrpcHealth, Origin};
 pub use prober::{ProbeKind, ProbeResult, ProbeStatus};
@@ -72,7 +73,8 @@ struct NodeKubelet {
 /// nodes' disks and every container's files.
 #[derive(Debug, Clone, Default)]
 pub struct Kubelet {
-    pods: Keyed<String, PodWork>,
+    /// Each pod's work, and when each is next due.
+    pods: work_queue::WorkQueue,
     /// Per-node state, by node name.
     nodes: Keyed<String, NodeKubelet>,
     /// Node disks, container roots and volumes.
@@ -122,7 +124,7 @@ impl Serialize for Kubelet {
                 .collect()
         };
         WireOut {
-            pods: &self.pods,
+            pods: self.pods.all(),
             next_ip: self
                 .nodes
                 .iter()
@@ -172,7 +174,7 @@ impl<'de> Deserialize<'de> for Kubelet {
             node(&mut nodes, name).resync = true;
         }
         Ok(Kubelet {
-            pods: w.pods,
+            pods: work_queue::WorkQueue::new(w.pods),
             nodes,
             fs: w.fs,
             rr: w.rr,
@@ -286,7 +288,7 @@ impl Kubelet {
 
     /// The earliest simulated time at which some container has something to do.
     pub fn next_due(&self) -> Option<SimTime> {
-        self.pods.values().filter_map(PodWork::due).min()
+        self.pods.next_due()
     }
 
     /// The log lines of a container's current run (or, with `previous`, the run

@@ -199,12 +199,12 @@ impl Kubelet {
                 )
             })
             .collect();
-        todo.extend(
-            self.pods
-                .iter()
-                .filter(|(_, w)| w.due().is_some_and(|d| d <= now))
-                .map(|(uid, w)| (uid.clone(), w.namespace.clone(), w.name.clone())),
-        );
+        for uid in self.pods.due_by(now) {
+            if let Some(w) = self.pods.get(&uid) {
+                let (ns, name) = (w.namespace.clone(), w.name.clone());
+                todo.push((uid, ns, name));
+            }
+        }
         for (uid, ns, name) in todo {
             let Some(stored) = api.pods.get(&ns, &name) else {
                 continue;
@@ -361,6 +361,7 @@ impl Kubelet {
             changed |= self.terminate(api, git, now, scan);
             changed |= self.kill_pass(api, git, now);
         }
+        self.pods.refresh();
         changed
     }
 
