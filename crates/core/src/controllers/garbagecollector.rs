@@ -52,7 +52,9 @@ impl Controller for GarbageCollector {
             return Progress::Idle;
         }
         let progress = collect(ctx.api, ctx.now);
-        self.seen = Some(ctx.api.changes());
+        // Its own deletions may leave dependents ownerless (a CronJob's Jobs' pods):
+        // after a pass that changed something, the next one looks again.
+        self.seen = (progress == Progress::Idle).then(|| ctx.api.changes());
         progress
     }
 

@@ -74,6 +74,14 @@ macro_rules! with_kinds {
               group: "apps", api_version: "apps/v1", plural: "deployments",
               singular: "deployment", short: &["deploy"], namespaced: true,
               verbs: $crate::model::kinds::VERBS, categories: &["all"] }
+            { Job, $crate::model::Job, jobs, JOBS,
+              group: "batch", api_version: "batch/v1", plural: "jobs", singular: "job",
+              short: &[], namespaced: true, verbs: $crate::model::kinds::VERBS,
+              categories: &["all"] }
+            { CronJob, $crate::model::CronJob, cron_jobs, CRONJOBS,
+              group: "batch", api_version: "batch/v1", plural: "cronjobs",
+              singular: "cronjob", short: &["cj"], namespaced: true,
+              verbs: $crate::model::kinds::VERBS, categories: &["all"] }
         }
     };
 }

@@ -1,6 +1,7 @@
 //! Kubernetes objects. The types are k8s-openapi's (every valid field is accepted and
 //! kept); this module adds what the simulation needs around them.
 
+pub(crate) mod cron;
 pub(crate) mod de;
 pub(crate) mod fieldpath;
 pub(crate) mod fields;
@@ -17,6 +18,7 @@ pub(crate) mod restart;
 pub mod taints;
 
 pub use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
+pub use k8s_openapi::api::batch::v1::{CronJob, Job};
 pub use k8s_openapi::api::coordination::v1::Lease;
 pub use k8s_openapi::api::core::v1::{
     Container, ContainerState, ContainerStateRunning, ContainerStateWaiting, ContainerStatus,
