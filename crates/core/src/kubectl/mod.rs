@@ -14,6 +14,7 @@ pub(crate) mod container;
 mod cordon;
 mod create;
 mod create_deployment;
+mod create_job;
 pub(crate) mod customcolumns;
 mod delete;
 pub(crate) mod describe;
