@@ -135,9 +135,9 @@ pub struct Cluster {
     /// Its only state (when a pod next becomes available) every sync works out again.
     /// Its only state (when a rollout's deadline next runs out) every sync works out
     /// again.
-    /// The cronjob and job controllers' timers every sync works out again (the
-    /// cronjob controller's memory of declined start times goes with a restore).
-    #[serde(skip)]
+    /// The cronjob controller's memory of declined start times (older snapshots have
+    /// none); its and the job controller's timers every sync works out again.
+    #[serde(default, skip_serializing_if = "CronJobController::is_idle")]
     cron_jobs: CronJobController,
     #[serde(skip)]
     jobs: JobController,

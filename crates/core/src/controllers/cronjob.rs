@@ -30,24 +30,42 @@ const COMPONENT: &str = "cronjob-controller";
 /// The annotation with a Job's scheduled time (batch.CronJobScheduledTimestampAnnotation).
 pub const SCHEDULED_TIMESTAMP: &str = "batch.kubernetes.io/cronjob-scheduled-timestamp";
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct CronJobController {
+    /// Worked out again by every sync.
+    #[serde(skip)]
     due: Option<SimTime>,
     /// The schedule time each CronJob (by uid) last decided not to start, so that a
-    /// settle pass does not repeat its event.
+    /// settle pass does not repeat its event (saved: a restored cluster does not
+    /// either).
+    #[serde(default)]
     declined: Keyed<String, i64>,
+}
+
+impl CronJobController {
+    /// Nothing to save.
+    pub fn is_idle(&self) -> bool {
+        self.declined.is_empty()
+    }
 }
 
 impl Controller for CronJobController {
     fn sync(&mut self, ctx: &mut ControllerContext<'_>) -> Progress {
         self.due = None;
         if ctx.api.cron_jobs.is_empty() {
+            self.declined = Keyed::new();
             return Progress::Idle;
         }
         let mut progress = Progress::Idle;
         for (ns, name) in ctx.api.cron_jobs.keys() {
             progress |= self.sync_cron_job(ctx.api, &ns, &name, ctx.now);
         }
+        let api = &*ctx.api;
+        self.declined.retain(|uid, _| {
+            api.cron_jobs
+                .list()
+                .any(|c| c.metadata.uid.as_ref() == Some(uid))
+        });
         progress
     }
 
@@ -443,13 +461,7 @@ fn cleanup(api: &mut ApiServer, cj: &CronJob, jobs: &[Job], now: SimTime) -> Pro
         for j in done.into_iter().take(extra) {
             let n = j.name_any().to_string();
             if api
-                .delete_propagating(
-                    "jobs",
-                    cj.namespace_any(),
-                    &n,
-                    Propagation::Background,
-                    now,
-                )
+                .delete_propagating("jobs", cj.namespace_any(), &n, Propagation::Background, now)
                 .is_ok()
             {
                 event(
