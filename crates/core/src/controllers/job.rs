@@ -337,6 +337,46 @@ fn release(api: &mut ApiServer, pod: &Pod) {
     let _ = api.update_pod(updated);
 }
 
+/// What a deletion does with the pod's tracking finalizer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tracking {
+    /// Kept: the pod is counted (failed) once it is gone (`deleteActivePods`).
+    Keep,
+    /// Removed first: the pod is not counted (`deleteJobPods`).
+    Release,
+}
+
+/// `podControl.DeletePod` for a Job's pod, with its `SuccessfulDelete` event: whether
+/// the pod was bound (so it is now terminating), if it was deleted.
+fn delete_pod(
+    api: &mut ApiServer,
+    job: &Job,
+    pod: &Pod,
+    tracking: Tracking,
+    now: SimTime,
+) -> Option<bool> {
+    let name = pod.name_any().to_string();
+    if tracking == Tracking::Release {
+        release(api, pod);
+    }
+    api.delete_pod_gracefully(job.namespace_any(), &name, None, now)
+        .ok()?;
+    event(
+        api,
+        job,
+        "SuccessfulDelete",
+        format!("Deleted pod: {name}"),
+        false,
+        now,
+    );
+    Some(
+        pod.spec
+            .as_ref()
+            .and_then(|s| s.node_name.as_ref())
+            .is_some(),
+    )
+}
+
 /// A finished Job's condition: Complete or Failed.
 pub(crate) fn finished(status: &JobStatus) -> Option<&JobCondition> {
     find(status, "Complete").or_else(|| find(status, "Failed"))
@@ -559,16 +599,8 @@ impl JobController {
         if finishing.is_some() {
             // Failed (or succeeded by policy): the active pods go.
             for pod in &active_pods {
-                if api
-                    .delete_pod_gracefully(ns, pod.name_any(), None, now)
-                    .is_ok()
-                {
-                    terminating += i32::from(
-                        pod.spec
-                            .as_ref()
-                            .and_then(|s| s.node_name.as_ref())
-                            .is_some(),
-                    );
+                if let Some(bound) = delete_pod(api, &job, pod, Tracking::Keep, now) {
+                    terminating += i32::from(bound);
                     progress = Progress::Changed;
                 }
             }
@@ -577,15 +609,8 @@ impl JobController {
         } else if !deleting {
             if suspended {
                 for pod in &active_pods {
-                    let pod_name = pod.name_any().to_string();
-                    release(api, pod);
-                    if api.delete_pod_gracefully(ns, &pod_name, None, now).is_ok() {
-                        terminating += i32::from(
-                            pod.spec
-                                .as_ref()
-                                .and_then(|s| s.node_name.as_ref())
-                                .is_some(),
-                        );
+                    if let Some(bound) = delete_pod(api, &job, pod, Tracking::Release, now) {
+                        terminating += i32::from(bound);
                         progress = Progress::Changed;
                     }
                 }
@@ -633,17 +658,7 @@ impl JobController {
                         )
                     });
                     for pod in doomed.into_iter().take(extra) {
-                        let pod_name = pod.name_any().to_string();
-                        release(api, pod);
-                        if api.delete_pod_gracefully(ns, &pod_name, None, now).is_ok() {
-                            event(
-                                api,
-                                &job,
-                                "SuccessfulDelete",
-                                format!("Deleted pod: {pod_name}"),
-                                false,
-                                now,
-                            );
+                        if delete_pod(api, &job, pod, Tracking::Release, now).is_some() {
                             active -= 1;
                             progress = Progress::Changed;
                         }
