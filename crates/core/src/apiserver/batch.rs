@@ -120,8 +120,10 @@ fn generate_selector(job: &mut Job) {
         labels.insert(key.to_string(), value.clone());
     }
     let labels = labels.clone();
+    let mut match_labels = BTreeMap::new();
+    match_labels.insert(CONTROLLER_UID_LABEL.to_string(), uid);
     spec.selector = Some(LabelSelector {
-        match_labels: Some([(CONTROLLER_UID_LABEL.to_string(), uid)].into()),
+        match_labels: Some(match_labels),
         match_expressions: None,
     });
     if !had_labels {

@@ -28,7 +28,7 @@ use k8s_openapi::api::core::v1::ObjectReference;
 
 const COMPONENT: &str = "cronjob-controller";
 /// The annotation with a Job's scheduled time (batch.CronJobScheduledTimestampAnnotation).
-pub const SCHEDULED_TIMESTAMP: &str = "batch.kubernetes.io/cronjob-scheduled-timestamp";
+pub(crate) const SCHEDULED_TIMESTAMP: &str = "batch.kubernetes.io/cronjob-scheduled-timestamp";
 
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct CronJobController {

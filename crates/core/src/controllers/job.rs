@@ -39,9 +39,9 @@ use k8s_openapi::api::core::v1::{EnvVar, EnvVarSource, ObjectFieldSelector};
 
 const COMPONENT: &str = "job-controller";
 /// The finalizer that keeps a Job's pod until the Job counted it.
-pub const TRACKING_FINALIZER: &str = "batch.kubernetes.io/job-tracking";
+pub(crate) const TRACKING_FINALIZER: &str = "batch.kubernetes.io/job-tracking";
 /// The annotation and label with an Indexed Job pod's index.
-pub const COMPLETION_INDEX: &str = "batch.kubernetes.io/job-completion-index";
+pub(crate) const COMPLETION_INDEX: &str = "batch.kubernetes.io/job-completion-index";
 /// DefaultJobPodFailureBackOff and MaxJobPodFailureBackOff, in milliseconds.
 const BACKOFF_MS: u64 = 10_000;
 const MAX_BACKOFF_MS: u64 = 360_000;
