@@ -709,6 +709,9 @@ impl JobController {
             ));
         }
 
+        if status.conditions.as_ref().is_some_and(Vec::is_empty) {
+            status.conditions = None;
+        }
         status.active = (active > 0).then_some(active);
         status.ready = Some(ready);
         status.terminating = Some(terminating);
