@@ -68,3 +68,20 @@ proptest! {
         }
     }
 }
+
+/// The largest values the API takes run on the simulated clock without overflowing.
+#[test]
+fn huge_deadlines_do_not_overflow() {
+    let mut cluster = Cluster::with_default_nodes(1);
+    let job = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: long\nspec:\n  activeDeadlineSeconds: 9223372036854775807\n  ttlSecondsAfterFinished: 2147483647\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: c\n        image: busybox:1.28\n        command: [\"true\"]\n";
+    let cron = "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: rare\nspec:\n  schedule: \"@every 2562047h\"\n  startingDeadlineSeconds: 9223372036854775807\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          restartPolicy: Never\n          containers:\n          - name: c\n            image: busybox:1.28\n";
+    assert!(cluster.create_from_text("job.yaml", job).is_ok());
+    assert!(cluster.create_from_text("cron.yaml", cron).is_ok());
+    cluster.advance(3_600_000);
+    let status = cluster
+        .api()
+        .jobs
+        .get("default", "long")
+        .and_then(|j| j.status.clone());
+    assert_eq!(status.and_then(|s| s.succeeded), Some(1));
+}

@@ -172,6 +172,19 @@ fn validate_job_spec(spec: &JobSpec, path: &str, selector: bool, errs: &mut Vec<
                     "when completion mode is Indexed",
                 ));
             }
+            // maxCompletionsForIndexedJobs and maxParallelismForIndexedJob.
+            for (name, value) in [
+                ("completions", spec.completions),
+                ("parallelism", spec.parallelism),
+            ] {
+                if let Some(v) = value.filter(|v| *v > 100_000) {
+                    errs.push(FieldError::invalid_int(
+                        field(name),
+                        i64::from(v),
+                        "must be less than or equal to 100000 when completion mode is Indexed",
+                    ));
+                }
+            }
         }
         other => errs.push(FieldError::not_supported(
             field("completionMode"),

@@ -79,7 +79,9 @@ fn unix(t: SimTime) -> i64 {
 }
 
 fn sim(unix_secs: i64) -> SimTime {
-    SimTime(u64::try_from(unix_secs * 1000 - EPOCH_UNIX_MS).unwrap_or(0))
+    SimTime(
+        u64::try_from(unix_secs.saturating_mul(1000).saturating_sub(EPOCH_UNIX_MS)).unwrap_or(0),
+    )
 }
 
 /// How many start times were missed (`missedSchedules`).
@@ -111,10 +113,10 @@ pub(crate) fn most_recent(
     if now < t2 {
         return (Some(t1), Missed::None);
     }
-    let between = (t2 - t1).max(1);
+    let between = t2.saturating_sub(t1).max(1);
     let missed = (now - t1) / between + 1;
     let mut recent = None;
-    let mut t = next(t1 + (missed - 2) * between);
+    let mut t = next(t1.saturating_add((missed - 2).saturating_mul(between)));
     while let Some(at) = t.filter(|at| *at <= now) {
         recent = Some(at);
         t = next(at);
@@ -349,7 +351,7 @@ impl CronJobController {
             event(api, cj, "TooManyMissedTimes", "too many missed start times. Set or decrease .spec.startingDeadlineSeconds or check clock skew".into(), true, now);
             progress = Progress::Changed;
         }
-        let too_late = deadline.is_some_and(|d| scheduled + d < now_s);
+        let too_late = deadline.is_some_and(|d| scheduled.saturating_add(d) < now_s);
         let running = status.active.as_ref().is_some_and(|a| !a.is_empty());
         let policy = spec.concurrency_policy.as_deref().unwrap_or("Allow");
         if too_late || (policy == "Forbid" && running) {

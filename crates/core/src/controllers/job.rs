@@ -124,7 +124,11 @@ fn finished_at(pod: &Pod) -> SimTime {
             .deletion_grace_period_seconds
             .unwrap_or(0)
             .max(0) as u64;
-        return SimTime(SimTime::from_time(t).0.saturating_sub(grace * 1000));
+        return SimTime(
+            SimTime::from_time(t)
+                .0
+                .saturating_sub(grace.saturating_mul(1000)),
+        );
     }
     pod.metadata
         .creation_timestamp
@@ -568,7 +572,7 @@ impl JobController {
             let deadline = spec
                 .active_deadline_seconds
                 .filter(|_| !suspended)
-                .map(|s| start.plus_ms(u64::try_from(s).unwrap_or(0) * 1000));
+                .map(|s| start.plus_ms(u64::try_from(s).unwrap_or(0).saturating_mul(1000)));
             if failed > limit || past_on_failure {
                 finishing = Some(condition(
                     "FailureTarget",
@@ -664,7 +668,8 @@ impl JobController {
                         }
                     }
                 } else {
-                    let diff = want - active - if only_failed { terminating } else { 0 };
+                    // MaxPodCreateDeletePerSync.
+                    let diff = (want - active - if only_failed { terminating } else { 0 }).min(500);
                     if diff > 0 {
                         let wait = backoff_remaining(failures, last_failure, now);
                         if wait > 0 {
@@ -794,7 +799,7 @@ impl JobController {
             .and_then(|s| s.completion_time.as_ref())
             .or(done.last_transition_time.as_ref())
             .map_or(now, SimTime::from_time);
-        let at = finished_at.plus_ms(u64::try_from(ttl).unwrap_or(0) * 1000);
+        let at = finished_at.plus_ms(u64::try_from(ttl).unwrap_or(0).saturating_mul(1000));
         if at > now {
             self.wake(at);
             return Progress::Idle;

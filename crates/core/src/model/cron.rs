@@ -292,7 +292,7 @@ impl Schedule {
     /// gives up there too: `0 0 30 2 *`).
     pub(crate) fn next(&self, t: i64, offset: i64) -> Option<i64> {
         let (minute, hour, dom, month, dow) = match *self {
-            Schedule::Every(secs) => return Some(t + secs),
+            Schedule::Every(secs) => return Some(t.saturating_add(secs)),
             Schedule::Spec {
                 minute,
                 hour,
