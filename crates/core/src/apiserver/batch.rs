@@ -6,7 +6,7 @@
 
 use super::apps::{
     default_template, invalid, keep_system_fields, name_and_meta, non_negative, pod_template,
-    selector_matches,
+    selector_matches, WorkloadStrategy,
 };
 use super::error::{ApiError, FieldError};
 use super::{ApiServer, Uids};
@@ -430,41 +430,36 @@ impl ApiServer {
         self.replace(|a| &mut a.jobs, "jobs", job)
     }
 
-    /// A CronJob POST: defaults, validation, an empty status.
-    pub fn create_cron_job(&mut self, mut cj: CronJob, now: SimTime) -> Result<&CronJob, ApiError> {
-        self.prepare_namespaced("CronJob", &mut cj.metadata)?;
-        default_cron_job(&mut cj);
-        let causes = validate_cron_job(&cj);
-        if !causes.is_empty() {
-            return Err(invalid("CronJob", &cj.metadata, causes));
-        }
-        cj.metadata.generation = Some(1);
-        cj.status = Some(CronJobStatus::default());
-        self.insert(|a| &mut a.cron_jobs, "cronjobs", cj, now)
-    }
-
-    /// A user's PUT of a CronJob: validated as on create; the status kept.
-    pub fn update_cron_job_by_user(&mut self, mut cj: CronJob) -> Result<&CronJob, ApiError> {
-        let (ns, name) = super::key_of(&cj.metadata);
-        let Some(old) = self.cron_jobs.get(&ns, &name).cloned() else {
-            return Err(ApiError::NotFound {
-                resource: "cronjobs",
-                name,
-            });
-        };
-        default_cron_job(&mut cj);
-        let causes = validate_cron_job(&cj);
-        if !causes.is_empty() {
-            return Err(invalid("CronJob", &cj.metadata, causes));
-        }
-        keep_system_fields(&old.metadata, &mut cj.metadata, old.spec != cj.spec);
-        cj.status = old.status.clone();
-        self.replace(|a| &mut a.cron_jobs, "cronjobs", cj)
-    }
-
     /// The cronjob controller's writes to a CronJob (status).
     pub(crate) fn update_cron_job(&mut self, cj: CronJob) -> Result<&CronJob, ApiError> {
         self.replace(|a| &mut a.cron_jobs, "cronjobs", cj)
+    }
+}
+
+/// A CronJob is served as the other workloads are: defaults, validation, an empty
+/// status on create, the stored status kept over a user's.
+impl WorkloadStrategy for CronJob {
+    type Spec = k8s_openapi::api::batch::v1::CronJobSpec;
+    fn store(api: &mut ApiServer) -> &mut super::Store<Self> {
+        &mut api.cron_jobs
+    }
+    fn spec(&self) -> Option<&Self::Spec> {
+        self.spec.as_ref()
+    }
+    fn selector(_: &Self::Spec) -> Option<&LabelSelector> {
+        None
+    }
+    fn set_defaults(&mut self) {
+        default_cron_job(self);
+    }
+    fn validate(&self) -> Vec<FieldError> {
+        validate_cron_job(self)
+    }
+    fn reset_status(&mut self) {
+        self.status = Some(CronJobStatus::default());
+    }
+    fn keep_status(&mut self, old: &Self) {
+        self.status = old.status.clone();
     }
 }
 

@@ -16,10 +16,12 @@ pub(super) const COMMAND: Command = Command {
     flags: &[NAMESPACE, FILENAME, RECURSIVE],
     operands: Operands::Nothing,
     subcommands: &[
+        super::create_config::CONFIGMAP,
+        super::create_job::CRONJOB_COMMAND,
         super::create_deployment::COMMAND,
         super::create_job::JOB_COMMAND,
-        super::create_job::CRONJOB_COMMAND,
         NAMESPACE_COMMAND,
+        super::create_config::SECRET,
     ],
     run,
 };

@@ -2,6 +2,7 @@
 //! nodes, services, Jobs and CronJobs, laid out as kubectl's describers do.
 
 mod batch;
+mod config;
 mod generic;
 mod namespace;
 mod node;
@@ -10,6 +11,7 @@ mod service;
 mod writer;
 
 pub use batch::{cron_job, job};
+pub use config::{config_map, secret};
 pub use generic::generic;
 pub use namespace::{endpoints, namespace};
 pub use node::node;
@@ -150,6 +152,8 @@ fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) 
             }
             Object::EndpointSlice(e) => service::endpoint_slice(e, &events, now),
             Object::Lease(_) => generic(o.as_ref(), &events, now),
+            Object::ConfigMap(c) => config_map(c, &events, now),
+            Object::Secret(s) => secret(s),
             Object::Namespace(n) => self::namespace(n),
             Object::Endpoints(e) => endpoints(e, &events, now),
             Object::Job(j) => job(j, &events, now),
