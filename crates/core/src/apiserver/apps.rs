@@ -56,7 +56,7 @@ pub(crate) fn default_replica_set(rs: &mut ReplicaSet) {
 
 /// A pod template gets the pod spec's defaults, not the admission plugins' (no service
 /// account token, no default tolerations, no priority).
-fn default_template(template: &mut PodTemplateSpec) {
+pub(super) fn default_template(template: &mut PodTemplateSpec) {
     if let Some(spec) = template.spec.as_mut() {
         defaults::pod_spec(spec);
     }
@@ -74,7 +74,7 @@ pub(crate) fn go_map(map: Option<&BTreeMap<String, String>>) -> String {
 }
 
 /// A `LabelSelector` as Go's `%#v` prints it in validation messages.
-fn go_selector(s: &LabelSelector) -> String {
+pub(super) fn go_selector(s: &LabelSelector) -> String {
     let expressions = match &s.match_expressions {
         None => "[]v1.LabelSelectorRequirement(nil)".to_string(),
         Some(list) => {
@@ -109,12 +109,12 @@ fn go_selector(s: &LabelSelector) -> String {
 /// The selector, unless the manifest left it out (k8s-openapi reads a missing
 /// selector as an empty one; `selector: {}` reads the same and the API server then
 /// finds it missing too).
-fn given(s: &LabelSelector) -> Option<&LabelSelector> {
+pub(super) fn given(s: &LabelSelector) -> Option<&LabelSelector> {
     (s.match_labels.is_some() || s.match_expressions.is_some()).then_some(s)
 }
 
 /// `ValidateNonnegativeField`.
-fn non_negative(value: i64, field: &str, errs: &mut Vec<FieldError>) {
+pub(super) fn non_negative(value: i64, field: &str, errs: &mut Vec<FieldError>) {
     if value < 0 {
         errs.push(FieldError::invalid_int(
             field,
@@ -130,6 +130,42 @@ fn selector_and_template(
     selector: Option<&LabelSelector>,
     template: Option<&PodTemplateSpec>,
     kind_word: &str,
+    errs: &mut Vec<FieldError>,
+) {
+    let labels = template
+        .and_then(|t| t.metadata.as_ref())
+        .and_then(|m| m.labels.as_ref());
+    selector_matches(selector, labels, kind_word, template.is_some(), errs);
+    let Some(template) = template else {
+        errs.push(FieldError::required("spec.template", ""));
+        return;
+    };
+    pod_template(template, "spec.template", errs);
+    if let Some(spec) = &template.spec {
+        match spec.restart_policy.as_deref() {
+            Some("Always") | None => {}
+            Some(other) => errs.push(FieldError::not_supported(
+                "spec.template.spec.restartPolicy",
+                other,
+                &["Always"],
+            )),
+        }
+        if spec.active_deadline_seconds.is_some() {
+            errs.push(FieldError::forbidden(
+                "spec.template.spec.activeDeadlineSeconds",
+                &format!("activeDeadlineSeconds in {kind_word} is not Supported"),
+            ));
+        }
+    }
+}
+
+/// A workload's selector: required, not empty, valid, and matching its template's
+/// labels (when there is a template to match).
+pub(super) fn selector_matches(
+    selector: Option<&LabelSelector>,
+    labels: Option<&BTreeMap<String, String>>,
+    kind_word: &str,
+    has_template: bool,
     errs: &mut Vec<FieldError>,
 ) {
     // A missing selector is labels.Nothing(): it matches no template.
@@ -161,11 +197,9 @@ fn selector_and_template(
             }
         }
     };
-    let Some(template) = template else {
-        errs.push(FieldError::required("spec.template", ""));
+    if !has_template {
         return;
-    };
-    let labels = template.metadata.as_ref().and_then(|m| m.labels.as_ref());
+    }
     if let Some(selector) = parsed.filter(|s| !s.is_empty()) {
         if !selector.matches(labels) {
             errs.push(FieldError::invalid_raw(
@@ -175,15 +209,17 @@ fn selector_and_template(
             ));
         }
     }
-    // ValidatePodTemplateSpec: the template's metadata and its spec as a pod's.
+}
+
+/// `ValidatePodTemplateSpec`: the template's metadata and its spec as a pod's, the
+/// errors' fields under `path` (`spec.template`).
+pub(super) fn pod_template(template: &PodTemplateSpec, path: &str, errs: &mut Vec<FieldError>) {
+    let meta = template.metadata.as_ref();
     let pod = Pod {
         metadata: ObjectMeta {
             name: Some("template".into()),
-            labels: labels.cloned(),
-            annotations: template
-                .metadata
-                .as_ref()
-                .and_then(|m| m.annotations.clone()),
+            labels: meta.and_then(|m| m.labels.clone()),
+            annotations: meta.and_then(|m| m.annotations.clone()),
             ..Default::default()
         },
         spec: template.spec.clone(),
@@ -191,26 +227,10 @@ fn selector_and_template(
     };
     for mut e in validation::pod(&pod) {
         e.field = match e.field.strip_prefix("metadata.") {
-            Some(rest) => format!("spec.template.metadata.{rest}"),
-            None => format!("spec.template.{}", e.field),
+            Some(rest) => format!("{path}.metadata.{rest}"),
+            None => format!("{path}.{}", e.field),
         };
         errs.push(e);
-    }
-    if let Some(spec) = &template.spec {
-        match spec.restart_policy.as_deref() {
-            Some("Always") | None => {}
-            Some(other) => errs.push(FieldError::not_supported(
-                "spec.template.spec.restartPolicy",
-                other,
-                &["Always"],
-            )),
-        }
-        if spec.active_deadline_seconds.is_some() {
-            errs.push(FieldError::forbidden(
-                "spec.template.spec.activeDeadlineSeconds",
-                &format!("activeDeadlineSeconds in {kind_word} is not Supported"),
-            ));
-        }
     }
 }
 
@@ -283,7 +303,7 @@ fn rolling_update(
     }
 }
 
-fn name_and_meta(meta: &ObjectMeta, errs: &mut Vec<FieldError>) {
+pub(super) fn name_and_meta(meta: &ObjectMeta, errs: &mut Vec<FieldError>) {
     let name = meta.name.as_deref().unwrap_or_default();
     if let Err(msg) = crate::model::meta::validate_dns1123_subdomain(name) {
         errs.push(FieldError::invalid("metadata.name", name, &msg.to_string()));
@@ -398,7 +418,7 @@ fn selector_unchanged(
     }
 }
 
-fn invalid(kind: &'static str, meta: &ObjectMeta, causes: Vec<FieldError>) -> ApiError {
+pub(super) fn invalid(kind: &'static str, meta: &ObjectMeta, causes: Vec<FieldError>) -> ApiError {
     ApiError::Invalid {
         kind,
         name: meta.name.clone().unwrap_or_default(),
@@ -538,7 +558,7 @@ impl ApiServer {
 
 /// What a PUT cannot change (uid, creationTimestamp) and the generation the strategies'
 /// PrepareForUpdate moves when the spec changed.
-fn keep_system_fields(old: &ObjectMeta, new: &mut ObjectMeta, spec_changed: bool) {
+pub(super) fn keep_system_fields(old: &ObjectMeta, new: &mut ObjectMeta, spec_changed: bool) {
     new.uid = old.uid.clone();
     new.creation_timestamp = old.creation_timestamp.clone();
     let generation = old.generation.unwrap_or(1);

@@ -11,10 +11,12 @@ pub(crate) fn stored() -> impl Iterator<Item = &'static str> {
 }
 
 mod apps;
+mod batch;
 mod config;
 pub(crate) mod defaults;
 mod deletion;
 mod endpointslices;
+pub(crate) use batch::initial_job_status;
 pub use deletion::{Propagation, FOREGROUND_FINALIZER, ORPHAN_FINALIZER};
 mod error;
 mod events;
@@ -202,6 +204,9 @@ enum Uids {
     Random,
     /// A stream of its own seeded with the object's resourceVersion (unique too).
     FromVersion,
+    /// The one the object already has (drawn by [`ApiServer::new_uid`] before the
+    /// kind's admission needed it: a Job's generated selector).
+    Preset,
 }
 
 macro_rules! api_server {
@@ -465,6 +470,7 @@ impl ApiServer {
         self.resource_version += 1;
         meta.uid = Some(match uids {
             Uids::Random => meta::uid_from_bits(self.rng.next_u64(), self.rng.next_u64()),
+            Uids::Preset => meta.uid.clone().unwrap_or_default(),
             Uids::FromVersion => {
                 let mut own = Rng::new(self.resource_version ^ 0x6e6f_6465_6c65_6173);
                 meta::uid_from_bits(own.next_u64(), own.next_u64())
@@ -472,6 +478,11 @@ impl ApiServer {
         });
         meta.resource_version = Some(self.resource_version.to_string());
         meta.creation_timestamp = Some(now.to_time());
+    }
+
+    /// A uid from the server's random stream, as a create would give.
+    fn new_uid(&mut self) -> String {
+        meta::uid_from_bits(self.rng.next_u64(), self.rng.next_u64())
     }
 
     fn bump(&mut self, meta: &mut ObjectMeta) {

@@ -6,8 +6,8 @@
 use super::{ApiError, ApiServer};
 use crate::clock::SimTime;
 use crate::model::{
-    ConfigMap, Deployment, EndpointSlice, Endpoints, Event, Lease, Namespace, Node, Object, Pod,
-    ReplicaSet, Secret, Service,
+    ConfigMap, CronJob, Deployment, EndpointSlice, Endpoints, Event, Job, Lease, Namespace, Node,
+    Object, Pod, ReplicaSet, Secret, Service,
 };
 
 /// A kind's create and update as the API server handles a user's request.
@@ -162,5 +162,23 @@ impl Served for Secret {
     }
     fn update(api: &mut ApiServer, object: Self) -> Result<&Self, ApiError> {
         api.update_secret(object)
+    }
+}
+
+impl Served for Job {
+    fn create(api: &mut ApiServer, object: Self, now: SimTime) -> Result<&Self, ApiError> {
+        api.create_job(object, now)
+    }
+    fn update(api: &mut ApiServer, object: Self) -> Result<&Self, ApiError> {
+        api.update_job_by_user(object)
+    }
+}
+
+impl Served for CronJob {
+    fn create(api: &mut ApiServer, object: Self, now: SimTime) -> Result<&Self, ApiError> {
+        api.create_workload(object, now)
+    }
+    fn update(api: &mut ApiServer, object: Self) -> Result<&Self, ApiError> {
+        api.update_workload_by_user(object)
     }
 }

@@ -5,10 +5,12 @@ pub(crate) mod default_nodes;
 
 use crate::apiserver::{ApiError, ApiServer, EventRecord, PodDeletion, WatchEvent};
 use crate::clock::SimTime;
+use crate::controllers::cronjob::CronJobController;
 use crate::controllers::deployment::DeploymentController;
 use crate::controllers::endpoints::EndpointsController;
 use crate::controllers::endpointslice::EndpointSliceController;
 use crate::controllers::garbagecollector::GarbageCollector;
+use crate::controllers::job::JobController;
 use crate::controllers::namespace::NamespaceController;
 use crate::controllers::node_ipam::NodeIpam;
 use crate::controllers::node_lifecycle::NodeLifecycle;
@@ -32,7 +34,7 @@ pub use default_nodes::default_nodes;
 
 /// How many controllers the cluster runs ([`Cluster::controllers`]), and how many of
 /// them run before the scheduler in a settle pass (node IPAM).
-const CONTROLLERS: usize = 10;
+const CONTROLLERS: usize = 12;
 const CONTROLLERS_BEFORE_SCHEDULER: usize = 1;
 
 /// What happened to one object of an applied manifest.
@@ -133,6 +135,12 @@ pub struct Cluster {
     /// Its only state (when a pod next becomes available) every sync works out again.
     /// Its only state (when a rollout's deadline next runs out) every sync works out
     /// again.
+    /// The cronjob controller's memory of declined start times (older snapshots have
+    /// none); its and the job controller's timers every sync works out again.
+    #[serde(default, skip_serializing_if = "CronJobController::is_idle")]
+    cron_jobs: CronJobController,
+    #[serde(skip)]
+    jobs: JobController,
     #[serde(skip)]
     deployments: DeploymentController,
     #[serde(skip)]
@@ -167,6 +175,8 @@ impl Cluster {
             endpoint_slices: Default::default(),
             node_lifecycle: Default::default(),
             namespace: NamespaceController,
+            cron_jobs: Default::default(),
+            jobs: Default::default(),
             deployments: Default::default(),
             replica_sets: Default::default(),
             garbage_collector: GarbageCollector::default(),
@@ -672,6 +682,8 @@ impl Cluster {
     fn controllers(&self) -> [&dyn Controller; CONTROLLERS] {
         [
             &self.node_ipam,
+            &self.cron_jobs,
+            &self.jobs,
             &self.deployments,
             &self.replica_sets,
             &self.endpoints,
@@ -694,6 +706,8 @@ impl Cluster {
         };
         let controllers: [&mut dyn Controller; CONTROLLERS] = [
             &mut self.node_ipam,
+            &mut self.cron_jobs,
+            &mut self.jobs,
             &mut self.deployments,
             &mut self.replica_sets,
             &mut self.endpoints,

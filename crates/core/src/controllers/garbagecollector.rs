@@ -53,7 +53,9 @@ impl Controller for GarbageCollector {
             return Progress::Idle;
         }
         let progress = collect(ctx.api, ctx.now);
-        self.seen = Some(ctx.api.ownership_changes());
+        // Its own deletions may leave dependents ownerless (a CronJob's Jobs' pods):
+        // after a pass that changed something, the next one looks again.
+        self.seen = (progress == Progress::Idle).then(|| ctx.api.ownership_changes());
         progress
     }
 

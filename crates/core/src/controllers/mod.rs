@@ -5,11 +5,13 @@
 //! [`Controller::next_due`] when it next has work of its own (a timer, as kube-rs's
 //! reconcile returns a requeue-after), so that simulated time can jump straight there.
 
+pub mod cronjob;
 pub mod deployment;
 pub(crate) mod deployment_util;
 pub mod endpoints;
 pub mod endpointslice;
 pub mod garbagecollector;
+pub mod job;
 pub mod namespace;
 pub mod node_ipam;
 pub mod node_lifecycle;

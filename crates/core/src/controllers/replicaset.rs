@@ -26,6 +26,7 @@ use crate::clock::SimTime;
 use crate::model::labels::Selector;
 use crate::model::{Pod, ReplicaSet, ResourceExt};
 use k8s_openapi::api::apps::v1::ReplicaSetStatus;
+use k8s_openapi::api::core::v1::PodTemplateSpec;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
 
 /// The component that writes its events.
@@ -82,7 +83,7 @@ pub(crate) fn is_active(pod: &Pod) -> bool {
 }
 
 /// When the pod became ready, if it is (the Ready condition's transition time).
-fn ready_since(pod: &Pod) -> Option<SimTime> {
+pub(crate) fn ready_since(pod: &Pod) -> Option<SimTime> {
     if !crate::model::pod::is_ready(pod) {
         return None;
     }
@@ -249,27 +250,44 @@ impl ReplicaSetController {
     }
 }
 
-/// Creates `count` pods from the ReplicaSet's template (controller.GetPodFromTemplate).
+/// A pod of a controller's template (controller.GetPodFromTemplate): the template's
+/// labels, annotations, finalizers and spec, in the owner's namespace, named from
+/// `generate_name`, controlled by `owner`.
+pub(crate) fn pod_from_template(
+    template: &PodTemplateSpec,
+    owner_meta: &ObjectMeta,
+    generate_name: String,
+    owner: OwnerReference,
+) -> Pod {
+    let t = template.metadata.clone().unwrap_or_default();
+    Pod {
+        metadata: ObjectMeta {
+            generate_name: Some(generate_name),
+            namespace: owner_meta.namespace.clone(),
+            labels: t.labels,
+            annotations: t.annotations,
+            finalizers: t.finalizers,
+            owner_references: Some(vec![owner]),
+            ..Default::default()
+        },
+        spec: template.spec.clone(),
+        status: None,
+    }
+}
+
+/// Creates `count` pods from the ReplicaSet's template.
 fn create_pods(api: &mut ApiServer, rs: &ReplicaSet, count: usize, now: SimTime) -> Progress {
     let Some(template) = rs.spec.as_ref().and_then(|s| s.template.clone()) else {
         return Progress::Idle;
     };
     let mut progress = Progress::Idle;
     for _ in 0..count {
-        let t = template.metadata.clone().unwrap_or_default();
-        let pod = Pod {
-            metadata: ObjectMeta {
-                generate_name: Some(format!("{}-", rs.name_any())),
-                namespace: rs.metadata.namespace.clone(),
-                labels: t.labels,
-                annotations: t.annotations,
-                finalizers: t.finalizers,
-                owner_references: Some(vec![controller_ref("apps/v1", "ReplicaSet", &rs.metadata)]),
-                ..Default::default()
-            },
-            spec: template.spec.clone(),
-            status: None,
-        };
+        let pod = pod_from_template(
+            &template,
+            &rs.metadata,
+            format!("{}-", rs.name_any()),
+            controller_ref("apps/v1", "ReplicaSet", &rs.metadata),
+        );
         match api.create_pod(pod, now) {
             Ok(p) => {
                 let message = format!("Created pod: {}", p.name_any());

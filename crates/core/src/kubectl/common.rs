@@ -56,6 +56,12 @@ pub(super) fn pod_named(
     arg: &str,
     out: &mut Output,
 ) -> Option<crate::model::Pod> {
+    if let Some(job) = ["job/", "jobs/", "job.batch/", "jobs.batch/"]
+        .iter()
+        .find_map(|p| arg.strip_prefix(p))
+    {
+        return first_pod_of_job(cluster, ns, job, out);
+    }
     let name = arg
         .strip_prefix("pod/")
         .or_else(|| arg.strip_prefix("pods/"))
@@ -65,6 +71,67 @@ pub(super) fn pod_named(
         out.not_found("pods", name);
     }
     pod
+}
+
+/// `polymorphichelpers.GetFirstPod` for a Job: its selector's pods in `ByLogging`
+/// order (scheduled, running, ready, more restarts, older first), with kubectl's note
+/// when there is more than one.
+fn first_pod_of_job(
+    cluster: &Cluster,
+    ns: &str,
+    name: &str,
+    out: &mut Output,
+) -> Option<crate::model::Pod> {
+    let Some(job) = cluster.api().jobs.get(ns, name) else {
+        out.not_found("jobs.batch", name);
+        return None;
+    };
+    let selector = job.spec.as_ref().and_then(|s| s.selector.clone());
+    let selector =
+        crate::model::labels::Selector::from_label_selector(&selector.unwrap_or_default()).ok()?;
+    let mut pods: Vec<&crate::model::Pod> = cluster
+        .api()
+        .pods
+        .list_namespace(ns)
+        .filter(|p| selector.matches(p.metadata.labels.as_ref()))
+        .collect();
+    let rank = |p: &crate::model::Pod| {
+        let status = p.status.as_ref();
+        let phase = match status.and_then(|s| s.phase.as_deref()) {
+            Some("Running") => 0,
+            Some("Unknown") => 1,
+            _ => 2,
+        };
+        let restarts: i32 = status
+            .and_then(|s| s.container_statuses.as_ref())
+            .map_or(0, |c| c.iter().map(|c| c.restart_count).sum());
+        let created = p
+            .metadata
+            .creation_timestamp
+            .as_ref()
+            .map(crate::clock::SimTime::from_time);
+        (
+            p.spec.as_ref().and_then(|s| s.node_name.as_ref()).is_none(),
+            phase,
+            !crate::model::pod::is_ready(p),
+            std::cmp::Reverse(restarts),
+            created.is_none(),
+            created,
+        )
+    };
+    crate::sort::sort_by_key(&mut pods, |p| rank(p));
+    let Some(first) = pods.first() else {
+        out.fail("error: timed out waiting for the condition");
+        return None;
+    };
+    if pods.len() > 1 {
+        out.err(format!(
+            "Found {} pods, using pod/{}\n",
+            pods.len(),
+            first.metadata.name.as_deref().unwrap_or_default()
+        ));
+    }
+    Some((*first).clone())
 }
 
 pub(super) fn list(cluster: &Cluster, rt: &ResourceType, namespace: Option<&str>) -> Vec<Object> {

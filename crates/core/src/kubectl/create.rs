@@ -17,7 +17,9 @@ pub(super) const COMMAND: Command = Command {
     operands: Operands::Nothing,
     subcommands: &[
         super::create_config::CONFIGMAP,
+        super::create_job::CRONJOB_COMMAND,
         super::create_deployment::COMMAND,
+        super::create_job::JOB_COMMAND,
         NAMESPACE_COMMAND,
         super::create_config::SECRET,
     ],

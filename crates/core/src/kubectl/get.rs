@@ -709,10 +709,12 @@ fn headers(rt: &ResourceType, wide: bool) -> Vec<String> {
         ("Event", _) => &["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
         ("Deployment", _) => workload_printers::DEPLOYMENT,
         ("ReplicaSet", _) => workload_printers::REPLICASET,
+        ("Job", _) => workload_printers::JOB,
+        ("CronJob", _) => workload_printers::CRONJOB,
         _ => &["NAME"],
     };
     let mut h: Vec<String> = h.iter().map(|s| s.to_string()).collect();
-    if wide && matches!(rt.kind, "Deployment" | "ReplicaSet") {
+    if wide && matches!(rt.kind, "Deployment" | "ReplicaSet" | "Job" | "CronJob") {
         h.extend(workload_printers::WIDE.iter().map(|s| s.to_string()));
     }
     h
@@ -864,6 +866,8 @@ fn columns(o: &ObjectRef<'_>, now: crate::clock::SimTime, wide: bool) -> Vec<Str
         ],
         ObjectRef::Deployment(d) => workload_printers::deployment(d, name, created, wide),
         ObjectRef::ReplicaSet(rs) => workload_printers::replica_set(rs, name, created, wide),
+        ObjectRef::Job(j) => workload_printers::job(j, name, created, wide, now),
+        ObjectRef::CronJob(c) => workload_printers::cron_job(c, name, created, wide, now),
         ObjectRef::Event(e) => {
             let last = e.last_timestamp.as_ref().or(e.first_timestamp.as_ref());
             let obj = &e.involved_object;

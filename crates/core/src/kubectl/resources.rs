@@ -237,6 +237,8 @@ mod tests {
             lookup("deployment.v1.apps").map(|t| t.kind),
             Some("Deployment")
         );
-        assert_eq!(lookup("cj"), None);
+        assert_eq!(lookup("cj").map(|t| t.kind), Some("CronJob"));
+        assert_eq!(lookup("jobs.batch").map(|t| t.kind), Some("Job"));
+        assert_eq!(lookup("sts"), None);
     }
 }

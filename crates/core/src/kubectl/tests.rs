@@ -145,9 +145,9 @@ pod \"nginx\" deleted from default namespace
 #[test]
 fn errors_read_like_kubectl() {
     transcript(
-        "$ kubectl get cronjobs
+        "$ kubectl get statefulsets
 ! exit 1
-! stderr: error: the server doesn't have a resource type \"cronjobs\"
+! stderr: error: the server doesn't have a resource type \"statefulsets\"
 $ kubectl get pods --bogus
 ! exit 1
 ! stderr: error: unknown flag: --bogus

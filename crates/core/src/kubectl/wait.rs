@@ -258,7 +258,7 @@ impl Wait {
                 Ok(true) => {
                     polled
                         .stdout
-                        .push_str(&format!("{}/{} condition met\n", t.rt.singular, t.name));
+                        .push_str(&format!("{}/{} condition met\n", t.rt.name_prefix, t.name));
                     self.targets.remove(0);
                 }
                 Ok(false) if self.deadline.is_none_or(|d| cluster.now() >= d) => {

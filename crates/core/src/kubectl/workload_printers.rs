@@ -1,14 +1,27 @@
-//! kubectl's table columns for the apps/v1 workloads (pkg/printers/internalversion:
-//! `printDeployment`, `printReplicaSet`).
+//! kubectl's table columns for the apps/v1 and batch/v1 workloads
+//! (pkg/printers/internalversion: `printDeployment`, `printReplicaSet`, `printJob`,
+//! `printCronJob`).
 
+use super::printers::{age, human_duration};
+use crate::clock::SimTime;
 use crate::model::labels::Selector;
-use crate::model::{Deployment, ReplicaSet};
+use crate::model::{CronJob, Deployment, Job, ReplicaSet};
 use k8s_openapi::api::core::v1::PodTemplateSpec;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
 pub(super) const DEPLOYMENT: &[&str] = &["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"];
 pub(super) const REPLICASET: &[&str] = &["NAME", "DESIRED", "CURRENT", "READY", "AGE"];
-/// What `-o wide` adds to both.
+pub(super) const JOB: &[&str] = &["NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"];
+pub(super) const CRONJOB: &[&str] = &[
+    "NAME",
+    "SCHEDULE",
+    "TIMEZONE",
+    "SUSPEND",
+    "ACTIVE",
+    "LAST SCHEDULE",
+    "AGE",
+];
+/// What `-o wide` adds to each.
 pub(super) const WIDE: &[&str] = &["CONTAINERS", "IMAGES", "SELECTOR"];
 
 /// `metav1.FormatLabelSelector`: the selector as `labels.Selector.String()` writes it
@@ -110,6 +123,99 @@ pub(super) fn replica_set(
     if with_wide {
         let selector = spec.map(|s| s.selector.clone()).unwrap_or_default();
         row.extend(wide(spec.and_then(|s| s.template.as_ref()), &selector));
+    }
+    row
+}
+
+/// Whether a Job has a condition of this type with status True (`hasJobCondition`).
+pub(crate) fn job_condition(job: &Job, type_: &str) -> bool {
+    job.status
+        .as_ref()
+        .and_then(|s| s.conditions.as_ref())
+        .is_some_and(|c| c.iter().any(|c| c.type_ == type_ && c.status == "True"))
+}
+
+/// STATUS (the first of Complete, Failed, Terminating, Suspended, FailureTarget,
+/// SuccessCriteriaMet that holds, else Running), COMPLETIONS (`succeeded/completions`,
+/// or `n/1` and `n/1 of P` without completions), DURATION (start to completion, or
+/// to now), AGE, then `-o wide`'s columns.
+pub(super) fn job(
+    j: &Job,
+    name: String,
+    created: String,
+    with_wide: bool,
+    now: SimTime,
+) -> Vec<String> {
+    let spec = j.spec.clone().unwrap_or_default();
+    let status = j.status.clone().unwrap_or_default();
+    let succeeded = status.succeeded.unwrap_or(0);
+    let completions = match (spec.completions, spec.parallelism.unwrap_or(0)) {
+        (Some(c), _) => format!("{succeeded}/{c}"),
+        (None, p) if p > 1 => format!("{succeeded}/1 of {p}"),
+        (None, _) => format!("{succeeded}/1"),
+    };
+    let duration = match (&status.start_time, &status.completion_time) {
+        (None, _) => String::new(),
+        (Some(start), None) => age(Some(start), now),
+        (Some(start), Some(end)) => {
+            human_duration(SimTime::from_time(end).0 as i64 - SimTime::from_time(start).0 as i64)
+        }
+    };
+    let state = if job_condition(j, "Complete") {
+        "Complete"
+    } else if job_condition(j, "Failed") {
+        "Failed"
+    } else if j.metadata.deletion_timestamp.is_some() {
+        "Terminating"
+    } else if job_condition(j, "Suspended") {
+        "Suspended"
+    } else if job_condition(j, "FailureTarget") {
+        "FailureTarget"
+    } else if job_condition(j, "SuccessCriteriaMet") {
+        "SuccessCriteriaMet"
+    } else {
+        "Running"
+    };
+    let mut row = vec![name, state.into(), completions, duration, created];
+    if with_wide {
+        let selector = spec.selector.clone().unwrap_or_default();
+        row.extend(wide(Some(&spec.template), &selector));
+    }
+    row
+}
+
+/// SCHEDULE, TIMEZONE, SUSPEND, ACTIVE (how many Jobs it runs), LAST SCHEDULE, AGE,
+/// then `-o wide`'s columns (the job template's).
+pub(super) fn cron_job(
+    cj: &CronJob,
+    name: String,
+    created: String,
+    with_wide: bool,
+    now: SimTime,
+) -> Vec<String> {
+    let spec = cj.spec.clone().unwrap_or_default();
+    let status = cj.status.clone().unwrap_or_default();
+    let last = status
+        .last_schedule_time
+        .as_ref()
+        .map_or_else(|| "<none>".to_string(), |t| age(Some(t), now));
+    let suspend = spec.suspend.map_or_else(
+        || "<unset>".to_string(),
+        |s| if s { "True" } else { "False" }.into(),
+    );
+    let mut row = vec![
+        name,
+        spec.schedule.clone(),
+        spec.time_zone.clone().unwrap_or_else(|| "<none>".into()),
+        suspend,
+        status.active.as_ref().map_or(0, Vec::len).to_string(),
+        last,
+        created,
+    ];
+    if with_wide {
+        let job_spec = spec.job_template.spec.clone().unwrap_or_default();
+        let selector = job_spec.selector.clone().unwrap_or_default();
+        row.extend(wide(Some(&job_spec.template), &selector));
     }
     row
 }

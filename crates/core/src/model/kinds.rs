@@ -82,6 +82,14 @@ macro_rules! with_kinds {
               group: "", api_version: "v1", plural: "secrets", singular: "secret",
               short: &[], namespaced: true, verbs: $crate::model::kinds::VERBS,
               categories: &[] }
+            { Job, $crate::model::Job, jobs, JOBS,
+              group: "batch", api_version: "batch/v1", plural: "jobs", singular: "job",
+              short: &[], namespaced: true, verbs: $crate::model::kinds::VERBS,
+              categories: &["all"] }
+            { CronJob, $crate::model::CronJob, cron_jobs, CRONJOBS,
+              group: "batch", api_version: "batch/v1", plural: "cronjobs",
+              singular: "cronjob", short: &["cj"], namespaced: true,
+              verbs: $crate::model::kinds::VERBS, categories: &["all"] }
         }
     };
 }

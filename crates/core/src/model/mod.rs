@@ -2,6 +2,7 @@
 //! kept); this module adds what the simulation needs around them.
 
 pub(crate) mod config;
+pub(crate) mod cron;
 pub(crate) mod de;
 pub(crate) mod fieldpath;
 pub(crate) mod fields;
@@ -18,6 +19,7 @@ pub(crate) mod restart;
 pub mod taints;
 
 pub use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
+pub use k8s_openapi::api::batch::v1::{CronJob, Job};
 pub use k8s_openapi::api::coordination::v1::Lease;
 pub use k8s_openapi::api::core::v1::{
     ConfigMap, Container, ContainerState, ContainerStateRunning, ContainerStateWaiting,

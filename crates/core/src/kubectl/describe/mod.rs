@@ -1,6 +1,7 @@
 //! `kubectl describe TYPE [NAME_PREFIX]` / `TYPE/NAME`, and the describers of pods,
-//! nodes and services, laid out as kubectl's describers do.
+//! nodes, services, Jobs and CronJobs, laid out as kubectl's describers do.
 
+mod batch;
 mod config;
 mod generic;
 mod namespace;
@@ -9,6 +10,7 @@ mod pod;
 mod service;
 mod writer;
 
+pub use batch::{cron_job, job};
 pub use config::{config_map, secret};
 pub use generic::generic;
 pub use namespace::{endpoints, namespace};
@@ -154,6 +156,8 @@ fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) 
             Object::Secret(s) => secret(s),
             Object::Namespace(n) => self::namespace(n),
             Object::Endpoints(e) => endpoints(e, &events, now),
+            Object::Job(j) => job(j, &events, now),
+            Object::CronJob(c) => cron_job(c, &events, now),
             _ => {
                 out.fail(format!(
                     "describing {} is not supported here yet",

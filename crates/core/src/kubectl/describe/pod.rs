@@ -146,20 +146,27 @@ fn resources(
     }
 }
 
-fn containers(
+/// `describeContainers`: a pod's containers with their statuses, or a pod template's
+/// (no statuses) under `space` (`"  "`), which also moves each name a column right.
+pub(super) fn containers(
     w: &mut Writer,
     title: &str,
     pod: &Pod,
     list: &[crate::model::Container],
     statuses: &[crate::model::ContainerStatus],
+    space: &str,
 ) {
     w.write(
         0,
-        &format!("{title}:{}\n", if list.is_empty() { " <none>" } else { "" }),
+        &format!(
+            "{space}{title}:{}\n",
+            if list.is_empty() { " <none>" } else { "" }
+        ),
     );
+    let name_indent = if space.is_empty() { "" } else { " " };
     for c in list {
         let status = statuses.iter().find(|s| s.name == c.name);
-        w.write(1, &format!("{}:\n", c.name));
+        w.write(1, &format!("{name_indent}{}:\n", c.name));
         if let Some(s) = status {
             w.write(
                 2,
@@ -338,19 +345,21 @@ fn containers(
     }
 }
 
-fn volumes(w: &mut Writer, pod: &Pod) {
+/// `describeVolumes`, under `space` as [`containers`].
+pub(super) fn volumes(w: &mut Writer, pod: &Pod, space: &str) {
     let volumes = pod
         .spec
         .as_ref()
         .and_then(|s| s.volumes.as_deref())
         .unwrap_or_default();
     if volumes.is_empty() {
-        w.write(0, "Volumes:\t<none>\n");
+        w.write(0, &format!("{space}Volumes:\t<none>\n"));
         return;
     }
-    w.write(0, "Volumes:\n");
+    w.write(0, &format!("{space}Volumes:\n"));
+    let name_indent = if space.is_empty() { "" } else { " " };
     for v in volumes {
-        w.write(1, &format!("{}:\n", v.name));
+        w.write(1, &format!("{name_indent}{}:\n", v.name));
         if let Some(h) = &v.host_path {
             w.write(2, &format!("Type:\tHostPath (bare host directory volume)\n    Path:\t{}\n    HostPathType:\t{}\n", h.path, h.type_.as_deref().unwrap_or("<none>")));
         } else if let Some(e) = &v.empty_dir {
@@ -422,8 +431,9 @@ fn volumes(w: &mut Writer, pod: &Pod) {
     }
 }
 
-fn tolerations(w: &mut Writer, pod: &Pod) {
-    w.write(0, "Tolerations:\t");
+/// `printPodTolerationsMultiline` titled `Tolerations` (or `  Tolerations`).
+pub(super) fn tolerations(w: &mut Writer, pod: &Pod, title: &str) {
+    w.write(0, &format!("{title}:\t"));
     let mut list: Vec<_> = pod
         .spec
         .as_ref()
@@ -566,6 +576,7 @@ pub fn pod(pod: &Pod, pod_events: &[&Event], now: SimTime) -> String {
                 .init_container_statuses
                 .as_deref()
                 .unwrap_or_default(),
+            "",
         );
     }
     containers(
@@ -574,6 +585,7 @@ pub fn pod(pod: &Pod, pod_events: &[&Event], now: SimTime) -> String {
         pod,
         &spec.containers,
         status.container_statuses.as_deref().unwrap_or_default(),
+        "",
     );
     if let Some(conds) = status.conditions.as_deref().filter(|v| !v.is_empty()) {
         w.write(0, "Conditions:\n  Type\tStatus\n");
@@ -581,7 +593,7 @@ pub fn pod(pod: &Pod, pod_events: &[&Event], now: SimTime) -> String {
             w.write(1, &format!("{} \t{} \n", c.type_, c.status));
         }
     }
-    volumes(&mut w, pod);
+    volumes(&mut w, pod, "");
     w.write(
         0,
         &format!(
@@ -590,7 +602,7 @@ pub fn pod(pod: &Pod, pod_events: &[&Event], now: SimTime) -> String {
         ),
     );
     labels(&mut w, "Node-Selectors", spec.node_selector.as_ref());
-    tolerations(&mut w, pod);
+    tolerations(&mut w, pod, "Tolerations");
     events(&mut w, pod_events, now);
     w.finish()
 }

@@ -104,8 +104,18 @@ pub(super) fn labels(w: &mut Writer, title: &str, labels: Option<&BTreeMap<Strin
 }
 
 pub(super) fn annotations(w: &mut Writer, annotations: Option<&BTreeMap<String, String>>) {
+    annotations_titled(w, "Annotations", annotations);
+}
+
+/// `printAnnotationsMultiline` under a title of the caller's (`  Annotations` in a pod
+/// template).
+pub(super) fn annotations_titled(
+    w: &mut Writer,
+    title: &str,
+    annotations: Option<&BTreeMap<String, String>>,
+) {
     const MAX: usize = 140;
-    w.write(0, "Annotations:\t");
+    w.write(0, &format!("{title}:\t"));
     let keys: Vec<(&String, &String)> = annotations
         .into_iter()
         .flatten()
