@@ -9,7 +9,7 @@ use crate::Cluster;
 
 /// The SHA-1 of the snapshot [`determinism_fingerprint`] reaches. It changes whenever
 /// the simulation's behaviour changes; update it when that change is intended.
-pub const DETERMINISM_FINGERPRINT: &str = "32a967856b6b8ad1b65c94b71ee3d89685c69e23";
+pub const DETERMINISM_FINGERPRINT: &str = "11660100bd1f6bfc9bb0d1e57cf5578926f6d126";
 
 const REPO: &str = "https://github.com/ansilh/k8s-demo-web.git";
 
