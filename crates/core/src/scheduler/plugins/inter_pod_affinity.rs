@@ -430,3 +430,374 @@ impl ScorePlugin for InterPodAffinity {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scheduler::testing::{
+        filter_in_snapshot, make_node, make_pod, scores_in_snapshot, MakePod, PodAffinityKind,
+    };
+    use serde_json::{json, Value};
+    use std::collections::BTreeMap;
+    use PodAffinityKind::{Affinity, AntiAffinity};
+
+    const HOST: &str = "kubernetes.io/hostname";
+    const ZONE: &str = "zone";
+
+    fn aff() -> Status {
+        Status::unresolvable(ERR_REASON_AFFINITY_RULES_NOT_MATCH)
+    }
+    fn anti() -> Status {
+        Status::unschedulable(ERR_REASON_ANTI_AFFINITY_RULES_NOT_MATCH)
+    }
+    fn existing() -> Status {
+        Status::unschedulable(ERR_REASON_EXISTING_ANTI_AFFINITY_RULES_NOT_MATCH)
+    }
+    fn ok() -> Status {
+        Status::success()
+    }
+
+    /// A term selecting `key in (values)` over `topology`.
+    fn term(key: &str, values: &[&str], topology: &str) -> Value {
+        json!({"labelSelector": {"matchExpressions": [
+            {"key": key, "operator": "In", "values": values}]},
+            "topologyKey": topology})
+    }
+
+    /// node1 and node2 in zone z1, node3 in z2 (node4 has no zone).
+    fn nodes() -> Vec<Node> {
+        let node = |name: &str, zone: Option<&str>| {
+            let n = make_node(name).label(HOST, name);
+            match zone {
+                Some(z) => n.label(ZONE, z).obj(),
+                None => n.obj(),
+            }
+        };
+        vec![
+            node("node1", Some("z1")),
+            node("node2", Some("z1")),
+            node("node3", Some("z2")),
+            node("node4", None),
+        ]
+    }
+
+    fn on(pod: MakePod, node: &str) -> Pod {
+        pod.node_name(node).obj()
+    }
+
+    fn namespaces(list: &[(&'static str, &'static BTreeMap<String, String>)]) -> Listers<'static> {
+        Listers {
+            namespaces: list.iter().map(|(n, l)| (*n, Some(*l))).collect(),
+            ..Listers::default()
+        }
+    }
+
+    /// kube-scheduler's `TestRequiredAffinitySingleNode` and `...MultipleNodes` ideas:
+    /// the incoming pod's required terms, the existing pods' anti-affinity, namespaces.
+    #[test]
+    fn filter_follows_required_affinity_and_anti_affinity() {
+        let security = |v: &str| make_pod().name("existing").label("security", v);
+        let prod: &'static BTreeMap<String, String> = Box::leak(Box::new(
+            [("team".to_string(), "prod".to_string())]
+                .into_iter()
+                .collect(),
+        ));
+        let empty: &'static BTreeMap<String, String> = Box::leak(Box::default());
+        type Case = (
+            &'static str,
+            Pod,
+            Vec<Pod>,
+            Listers<'static>,
+            Option<Vec<Status>>,
+        );
+        let cases: Vec<Case> = vec![
+            (
+                "no pod affinity anywhere: the plugin is skipped",
+                make_pod().obj(),
+                vec![on(security("S1"), "node1")],
+                Listers::default(),
+                None,
+            ),
+            (
+                "affinity by hostname: only the node of the matching pod",
+                make_pod()
+                    .pod_affinity(Affinity, None, term("security", &["S1"], HOST))
+                    .obj(),
+                vec![on(security("S1"), "node1")],
+                Listers::default(),
+                Some(vec![ok(), aff(), aff(), aff()]),
+            ),
+            (
+                "affinity by zone: every node of the zone; a node without the key fails",
+                make_pod()
+                    .pod_affinity(Affinity, None, term("security", &["S1"], ZONE))
+                    .obj(),
+                vec![on(security("S1"), "node1")],
+                Listers::default(),
+                Some(vec![ok(), ok(), aff(), aff()]),
+            ),
+            (
+                "no pod matches, and the pod does not match itself",
+                make_pod()
+                    .pod_affinity(Affinity, None, term("security", &["S2"], ZONE))
+                    .obj(),
+                vec![on(security("S1"), "node1")],
+                Listers::default(),
+                Some(vec![aff(), aff(), aff(), aff()]),
+            ),
+            (
+                "the first pod of a group that matches its own terms goes where the key is",
+                make_pod()
+                    .label("security", "S2")
+                    .pod_affinity(Affinity, None, term("security", &["S2"], ZONE))
+                    .obj(),
+                vec![on(security("S1"), "node1")],
+                Listers::default(),
+                Some(vec![ok(), ok(), ok(), aff()]),
+            ),
+            (
+                "terms are ANDed: a pod must match all of them to count",
+                make_pod()
+                    .pod_affinity(Affinity, None, term("security", &["S1"], HOST))
+                    .pod_affinity(Affinity, None, term("app", &["db"], HOST))
+                    .obj(),
+                vec![
+                    on(security("S1"), "node1"),
+                    on(make_pod().name("db").label("app", "db"), "node2"),
+                ],
+                Listers::default(),
+                Some(vec![aff(), aff(), aff(), aff()]),
+            ),
+            (
+                "anti-affinity by zone keeps the pod out of the matching pod's zone",
+                make_pod()
+                    .pod_affinity(AntiAffinity, None, term("security", &["S1"], ZONE))
+                    .obj(),
+                vec![on(security("S1"), "node1")],
+                Listers::default(),
+                Some(vec![anti(), anti(), ok(), ok()]),
+            ),
+            (
+                "an existing pod's anti-affinity that matches the incoming pod",
+                make_pod().label("app", "web").obj(),
+                vec![on(
+                    security("S1").pod_affinity(AntiAffinity, None, term("app", &["web"], HOST)),
+                    "node2",
+                )],
+                Listers::default(),
+                Some(vec![ok(), existing(), ok(), ok()]),
+            ),
+            (
+                "an existing pod's anti-affinity for other pods: skipped",
+                make_pod().label("app", "db").obj(),
+                vec![on(
+                    security("S1").pod_affinity(AntiAffinity, None, term("app", &["web"], HOST)),
+                    "node2",
+                )],
+                Listers::default(),
+                None,
+            ),
+            (
+                "a term looks in the pod's own namespace by default",
+                make_pod()
+                    .pod_affinity(Affinity, None, term("security", &["S1"], HOST))
+                    .obj(),
+                vec![on(security("S1").namespace("other"), "node1")],
+                Listers::default(),
+                Some(vec![aff(), aff(), aff(), aff()]),
+            ),
+            (
+                "namespaces names the other namespace",
+                make_pod()
+                    .pod_affinity(Affinity, None, {
+                        let mut t = term("security", &["S1"], HOST);
+                        t["namespaces"] = json!(["other"]);
+                        t
+                    })
+                    .obj(),
+                vec![on(security("S1").namespace("other"), "node1")],
+                Listers::default(),
+                Some(vec![ok(), aff(), aff(), aff()]),
+            ),
+            (
+                "namespaceSelector picks namespaces by their labels",
+                make_pod()
+                    .pod_affinity(Affinity, None, {
+                        let mut t = term("security", &["S1"], HOST);
+                        t["namespaceSelector"] = json!({"matchLabels": {"team": "prod"}});
+                        t
+                    })
+                    .obj(),
+                vec![
+                    on(security("S1").namespace("prod-ns"), "node1"),
+                    on(security("S1").namespace("default"), "node3"),
+                ],
+                namespaces(&[("prod-ns", prod), ("default", empty)]),
+                Some(vec![ok(), aff(), aff(), aff()]),
+            ),
+            (
+                "an empty namespaceSelector is every namespace",
+                make_pod()
+                    .pod_affinity(AntiAffinity, None, {
+                        let mut t = term("security", &["S1"], HOST);
+                        t["namespaceSelector"] = json!({});
+                        t
+                    })
+                    .obj(),
+                vec![
+                    on(security("S1").namespace("prod-ns"), "node1"),
+                    on(security("S1").namespace("default"), "node3"),
+                ],
+                namespaces(&[("prod-ns", prod), ("default", empty)]),
+                Some(vec![anti(), ok(), anti(), ok()]),
+            ),
+            (
+                "matchLabelKeys: only pods with the incoming pod's value count",
+                make_pod()
+                    .label("version", "v2")
+                    .pod_affinity(AntiAffinity, None, {
+                        let mut t = term("app", &["web"], HOST);
+                        t["matchLabelKeys"] = json!(["version"]);
+                        t
+                    })
+                    .obj(),
+                vec![
+                    on(
+                        make_pod()
+                            .name("a")
+                            .label("app", "web")
+                            .label("version", "v1"),
+                        "node1",
+                    ),
+                    on(
+                        make_pod()
+                            .name("b")
+                            .label("app", "web")
+                            .label("version", "v2"),
+                        "node2",
+                    ),
+                ],
+                Listers::default(),
+                Some(vec![ok(), anti(), ok(), ok()]),
+            ),
+            (
+                "mismatchLabelKeys: only pods with another value count",
+                make_pod()
+                    .label("tenant", "t1")
+                    .pod_affinity(AntiAffinity, None, {
+                        let mut t = term("app", &["web"], HOST);
+                        t["mismatchLabelKeys"] = json!(["tenant"]);
+                        t
+                    })
+                    .obj(),
+                vec![
+                    on(
+                        make_pod()
+                            .name("a")
+                            .label("app", "web")
+                            .label("tenant", "t1"),
+                        "node1",
+                    ),
+                    on(
+                        make_pod()
+                            .name("b")
+                            .label("app", "web")
+                            .label("tenant", "t2"),
+                        "node2",
+                    ),
+                ],
+                Listers::default(),
+                Some(vec![ok(), anti(), ok(), ok()]),
+            ),
+        ];
+        for (name, pod, bound, listers, want) in cases {
+            assert_eq!(
+                filter_in_snapshot(&InterPodAffinity, &pod, &nodes(), &bound, listers),
+                want,
+                "{name}"
+            );
+        }
+    }
+
+    /// kube-scheduler's `TestPreferredAffinity` ideas: the incoming pod's preferred
+    /// terms, the existing pods' preferred terms and required affinity (weight 1),
+    /// summed per topology pair and scaled between the lowest and the highest.
+    #[test]
+    fn score_sums_weights_per_topology_pair() {
+        let s1 = || make_pod().name("existing").label("security", "S1");
+        type Case = (&'static str, Pod, Vec<Pod>, Option<(Vec<i64>, Vec<i64>)>);
+        let cases: Vec<Case> = vec![
+            (
+                "no pod affinity anywhere: the plugin is skipped",
+                make_pod().obj(),
+                vec![on(s1(), "node1")],
+                None,
+            ),
+            (
+                "preferred affinity by zone: the zone of the matching pod",
+                make_pod()
+                    .pod_affinity(Affinity, Some(5), term("security", &["S1"], ZONE))
+                    .obj(),
+                vec![on(s1(), "node3")],
+                Some((vec![0, 0, 5, 0], vec![0, 0, 100, 0])),
+            ),
+            (
+                "preferred anti-affinity by zone: away from the matching pod",
+                make_pod()
+                    .pod_affinity(AntiAffinity, Some(5), term("security", &["S1"], ZONE))
+                    .obj(),
+                vec![on(s1(), "node3")],
+                Some((vec![0, 0, -5, 0], vec![100, 100, 0, 100])),
+            ),
+            (
+                "both: the weights add up per pair",
+                make_pod()
+                    .pod_affinity(Affinity, Some(8), term("security", &["S1"], HOST))
+                    .pod_affinity(AntiAffinity, Some(2), term("security", &["S1"], ZONE))
+                    .obj(),
+                vec![on(s1(), "node1")],
+                Some((vec![6, -2, 0, 0], vec![100, 0, 25, 25])),
+            ),
+            (
+                "an existing pod's required affinity draws the pods it wants (weight 1)",
+                make_pod().label("app", "web").obj(),
+                vec![on(
+                    s1().pod_affinity(Affinity, None, term("app", &["web"], ZONE)),
+                    "node3",
+                )],
+                Some((vec![0, 0, 1, 0], vec![0, 0, 100, 0])),
+            ),
+            (
+                "an existing pod's preferred anti-affinity pushes them away",
+                make_pod().label("app", "web").obj(),
+                vec![on(
+                    s1().pod_affinity(AntiAffinity, Some(10), term("app", &["web"], HOST)),
+                    "node2",
+                )],
+                Some((vec![0, -10, 0, 0], vec![100, 0, 100, 100])),
+            ),
+            (
+                "existing pods' terms that do not match the incoming pod: skipped",
+                make_pod().label("app", "db").obj(),
+                vec![on(
+                    s1().pod_affinity(AntiAffinity, Some(10), term("app", &["web"], HOST)),
+                    "node2",
+                )],
+                None,
+            ),
+        ];
+        for (name, pod, bound, want) in cases {
+            assert_eq!(
+                scores_in_snapshot(
+                    &InterPodAffinity,
+                    &pod,
+                    &nodes(),
+                    &bound,
+                    Listers::default()
+                ),
+                want,
+                "{name}"
+            );
+        }
+    }
+}
