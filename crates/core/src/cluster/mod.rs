@@ -861,6 +861,19 @@ impl Cluster {
         for (pod, decision) in decisions {
             any |= self.record(pod, decision);
         }
+        if any {
+            let api = &self.api;
+            let lookup = |key: &str| {
+                let (ns, name) = key.split_once('/').unwrap_or(("", key));
+                api.pods.get(ns, name)
+            };
+            self.queue.on_event(
+                &ClusterEvent::AssignedPodAdded,
+                &lookup,
+                &self.scheduler.profile.filters,
+                self.now,
+            );
+        }
         any
     }
 }

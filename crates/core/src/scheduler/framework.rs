@@ -509,6 +509,9 @@ pub enum ClusterEvent<'a> {
     },
     /// A pod bound to a node was deleted: its requests and host ports are free.
     AssignedPodDeleted,
+    /// Pods were bound to nodes: pods that want to be near them (or that spread with
+    /// them) may fit now.
+    AssignedPodAdded,
     /// The waiting pod's own tolerations changed.
     PodTolerationsChanged,
 }
@@ -567,7 +570,9 @@ pub fn node_hint<P: FilterPlugin + ?Sized>(
     let queue = match event {
         ClusterEvent::NodeAdded(n) => passes(n),
         ClusterEvent::NodeUpdated { old, new } => passes(new) && !passes(old),
-        ClusterEvent::AssignedPodDeleted | ClusterEvent::PodTolerationsChanged => false,
+        ClusterEvent::AssignedPodDeleted
+        | ClusterEvent::AssignedPodAdded
+        | ClusterEvent::PodTolerationsChanged => false,
     };
     if queue {
         QueueingHint::Queue

@@ -365,11 +365,13 @@ impl FilterPlugin for InterPodAffinity {
 }
 
 /// The plugins that look at other pods and at node labels retry a pod when a node
-/// comes or its labels change, or when a bound pod goes.
+/// comes or its labels change, or when a pod is bound or a bound pod goes.
 pub(crate) fn labels_or_pods_changed(event: &ClusterEvent<'_>) -> QueueingHint {
     let labels = |n: &Node| n.metadata.labels.clone().unwrap_or_default();
     match event {
-        ClusterEvent::NodeAdded(_) | ClusterEvent::AssignedPodDeleted => QueueingHint::Queue,
+        ClusterEvent::NodeAdded(_)
+        | ClusterEvent::AssignedPodDeleted
+        | ClusterEvent::AssignedPodAdded => QueueingHint::Queue,
         ClusterEvent::NodeUpdated { old, new } if labels(old) != labels(new) => QueueingHint::Queue,
         _ => QueueingHint::Skip,
     }
