@@ -6,8 +6,8 @@
 use super::{ApiError, ApiServer};
 use crate::clock::SimTime;
 use crate::model::{
-    Deployment, EndpointSlice, Endpoints, Event, Lease, Namespace, Node, Object, Pod, ReplicaSet,
-    Service,
+    Deployment, EndpointSlice, Endpoints, Event, Lease, Namespace, Node, Object, Pod,
+    PriorityClass, ReplicaSet, Service,
 };
 
 /// A kind's create and update as the API server handles a user's request.
@@ -144,5 +144,14 @@ impl Served for Deployment {
     }
     fn update(api: &mut ApiServer, object: Self) -> Result<&Self, ApiError> {
         api.update_deployment_by_user(object)
+    }
+}
+
+impl Served for PriorityClass {
+    fn create(api: &mut ApiServer, object: Self, now: SimTime) -> Result<&Self, ApiError> {
+        api.create_priority_class(object, now)
+    }
+    fn update(api: &mut ApiServer, object: Self) -> Result<&Self, ApiError> {
+        api.update_priority_class(object)
     }
 }
