@@ -84,10 +84,14 @@ fn validate(pc: &PriorityClass) -> Vec<FieldError> {
 }
 
 impl ApiServer {
-    /// The system classes, made when the server starts. Their uids leave the random
-    /// stream alone, as node leases' do.
+    /// The system classes, made when the server starts if missing (as kube-apiserver's
+    /// post-start hook does, so a state saved before they existed gets them). Their
+    /// uids leave the random stream alone, as node leases' do.
     pub(crate) fn create_system_priority_classes(&mut self, now: SimTime) {
         for (name, value, description) in SYSTEM_PRIORITY_CLASSES {
+            if self.priority_classes.get("", name).is_some() {
+                continue;
+            }
             let pc = PriorityClass {
                 metadata: ObjectMeta {
                     name: Some(name.into()),

@@ -231,6 +231,7 @@ impl Cluster {
             .map_err(SnapshotError::Inconsistent)?;
         c.kubelet.raise_ip_counters(&c.api);
         let now = c.now.max(c.api.latest_timestamp());
+        c.api.create_system_priority_classes(now);
         snap.cluster.set_now(now);
         // The control loops run on the restored objects as on any change: they repair
         // what the saved cluster left undone (a pod bound to a node that is gone goes

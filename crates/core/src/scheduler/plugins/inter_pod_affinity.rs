@@ -721,6 +721,27 @@ mod tests {
         }
     }
 
+    /// A pod these plugins rejected is retried when pods are bound or go, a node comes
+    /// or a node's labels change; not for taints or its own tolerations.
+    #[test]
+    fn queueing_hints_follow_pods_and_labels() {
+        let pod = make_pod().obj();
+        let plain = make_node("n").obj();
+        let labeled = make_node("n").label(ZONE, "z1").obj();
+        let tainted = make_node("n").taint("a", "b", "NoSchedule").obj();
+        let hint = |e: ClusterEvent<'_>| InterPodAffinity.queueing_hint(&pod, &e);
+        assert_eq!(hint(ClusterEvent::AssignedPodAdded), QueueingHint::Queue);
+        assert_eq!(hint(ClusterEvent::AssignedPodDeleted), QueueingHint::Queue);
+        assert_eq!(hint(ClusterEvent::NodeAdded(&plain)), QueueingHint::Queue);
+        let updated = |old, new| ClusterEvent::NodeUpdated { old, new };
+        assert_eq!(hint(updated(&plain, &labeled)), QueueingHint::Queue);
+        assert_eq!(hint(updated(&plain, &tainted)), QueueingHint::Skip);
+        assert_eq!(
+            hint(ClusterEvent::PodTolerationsChanged),
+            QueueingHint::Skip
+        );
+    }
+
     /// kube-scheduler's `TestPreferredAffinity` ideas: the incoming pod's preferred
     /// terms, the existing pods' preferred terms and required affinity (weight 1),
     /// summed per topology pair and scaled between the lowest and the highest.
