@@ -18,7 +18,7 @@ pub use deletion::{Propagation, FOREGROUND_FINALIZER, ORPHAN_FINALIZER};
 mod error;
 mod events;
 mod restore;
-mod scheduling;
+pub(crate) mod scheduling;
 mod served;
 pub use restore::Inconsistency;
 mod probe_validation;
@@ -721,6 +721,7 @@ impl ApiServer {
         self.pods_created += 1;
         self.prepare_namespaced("Pod", &mut pod.metadata)?;
         defaults::pod(&mut pod, &mut self.rng);
+        scheduling::merge_pod_affinity_label_keys(&mut pod);
         self.admit_pod_priority(&mut pod)?;
         let causes = validation::pod(&pod);
         if !causes.is_empty() {

@@ -83,6 +83,60 @@ fn validate(pc: &PriorityClass) -> Vec<FieldError> {
     causes
 }
 
+/// `mutatePodAffinity` (MatchLabelKeysInPodAffinity): each pod (anti-)affinity term's
+/// `matchLabelKeys` and `mismatchLabelKeys` become `key In (value)` and `key NotIn
+/// (value)` requirements of its label selector, with the pod's own values (keys the pod
+/// does not have are left out; a term without a selector matches nothing and stays).
+pub(crate) fn merge_pod_affinity_label_keys(pod: &mut Pod) {
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelectorRequirement;
+    let labels = pod.metadata.labels.clone().unwrap_or_default();
+    let Some(affinity) = pod.spec.as_mut().and_then(|s| s.affinity.as_mut()) else {
+        return;
+    };
+    let merge = |term: &mut k8s_openapi::api::core::v1::PodAffinityTerm| {
+        let Some(selector) = term.label_selector.as_mut() else {
+            return;
+        };
+        for (keys, operator) in [
+            (&term.match_label_keys, "In"),
+            (&term.mismatch_label_keys, "NotIn"),
+        ] {
+            for key in keys.iter().flatten() {
+                if let Some(value) = labels.get(key) {
+                    selector
+                        .match_expressions
+                        .get_or_insert_with(Vec::new)
+                        .push(LabelSelectorRequirement {
+                            key: key.clone(),
+                            operator: operator.into(),
+                            values: Some(vec![value.clone()]),
+                        });
+                }
+            }
+        }
+    };
+    if let Some(a) = affinity.pod_affinity.as_mut() {
+        a.required_during_scheduling_ignored_during_execution
+            .iter_mut()
+            .flatten()
+            .for_each(merge);
+        a.preferred_during_scheduling_ignored_during_execution
+            .iter_mut()
+            .flatten()
+            .for_each(|w| merge(&mut w.pod_affinity_term));
+    }
+    if let Some(a) = affinity.pod_anti_affinity.as_mut() {
+        a.required_during_scheduling_ignored_during_execution
+            .iter_mut()
+            .flatten()
+            .for_each(merge);
+        a.preferred_during_scheduling_ignored_during_execution
+            .iter_mut()
+            .flatten()
+            .for_each(|w| merge(&mut w.pod_affinity_term));
+    }
+}
+
 impl ApiServer {
     /// The system classes, made when the server starts if missing (as kube-apiserver's
     /// post-start hook does, so a state saved before they existed gets them). Their
@@ -288,6 +342,59 @@ mod tests {
         assert_eq!(
             admit(Some("system-cluster-critical"), Some(5)),
             forbidden("the integer value of priority (5) must not be provided in pod spec; priority admission controller computed 2000000000 from the given PriorityClass name")
+        );
+    }
+
+    /// A new pod's affinity terms get their matchLabelKeys and mismatchLabelKeys as
+    /// selector requirements with the pod's own values.
+    #[test]
+    fn match_label_keys_are_merged_at_creation() {
+        let mut api = ApiServer::new(1, SimTime(0));
+        let pod: Pod = serde_json::from_value(serde_json::json!({
+            "metadata": {"name": "p", "labels": {"app": "web", "tenant": "t1"}},
+            "spec": {"containers": [{"name": "c", "image": "nginx"}],
+                "affinity": {"podAntiAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [{
+                    "labelSelector": {"matchExpressions": [{"key": "tier", "operator": "Exists"}]},
+                    "matchLabelKeys": ["app", "missing"], "mismatchLabelKeys": ["tenant"],
+                    "topologyKey": "kubernetes.io/hostname"}]}}}
+        }))
+        .unwrap();
+        let stored = api.create_pod(pod, SimTime(0)).unwrap();
+        let term = &stored
+            .spec
+            .as_ref()
+            .unwrap()
+            .affinity
+            .as_ref()
+            .unwrap()
+            .pod_anti_affinity
+            .as_ref()
+            .unwrap()
+            .required_during_scheduling_ignored_during_execution
+            .as_ref()
+            .unwrap()[0];
+        let exprs: Vec<_> = term
+            .label_selector
+            .as_ref()
+            .unwrap()
+            .match_expressions
+            .iter()
+            .flatten()
+            .map(|r| {
+                (
+                    r.key.as_str(),
+                    r.operator.as_str(),
+                    r.values.clone().unwrap_or_default(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            exprs,
+            [
+                ("tier", "Exists", vec![]),
+                ("app", "In", vec!["web".to_string()]),
+                ("tenant", "NotIn", vec!["t1".to_string()])
+            ]
         );
     }
 

@@ -9,7 +9,7 @@
 //! counts for the node's pairs. A pod without pod (anti-)affinity in a snapshot where
 //! no pod has any skips the plugin (kube-scheduler's PreFilter and PreScore Skip).
 
-use crate::model::labels::{Requirement, Selector};
+use crate::model::labels::Selector;
 use crate::model::{Node, Pod};
 use crate::scheduler::framework::{
     ClusterEvent, FilterPlugin, NodeInfo, PodInfo, QueueingHint, ScorePlugin, Status,
@@ -35,9 +35,9 @@ pub struct InterPodAffinity;
 type Pair = (u32, u32);
 
 /// A pod affinity term as the scheduler matches it (`framework.AffinityTerm`): the
-/// namespaces it looks in, its selector with `matchLabelKeys` and `mismatchLabelKeys`
-/// merged in (the API server merges them at creation, from the pod's own labels), its
-/// topology key and weight.
+/// namespaces it looks in, its selector (with `matchLabelKeys` and `mismatchLabelKeys`
+/// already merged in by the API server when the pod was created), its topology key and
+/// weight.
 #[derive(Debug, Clone)]
 pub(crate) struct Term {
     namespaces: Vec<String>,
@@ -58,24 +58,10 @@ impl Term {
         }
         let as_selector =
             |s| Selector::from_label_selector(s).unwrap_or_else(|_| Selector::nothing());
-        let mut selector = term
+        let selector = term
             .label_selector
             .as_ref()
             .map_or_else(Selector::nothing, as_selector);
-        if term.label_selector.is_some() {
-            let labels = owner.metadata.labels.as_ref();
-            let value = |k: &String| labels.and_then(|l| l.get(k)).cloned();
-            for key in term.match_label_keys.iter().flatten() {
-                if let Some(v) = value(key) {
-                    selector.0.push(Requirement::In(key.clone(), vec![v]));
-                }
-            }
-            for key in term.mismatch_label_keys.iter().flatten() {
-                if let Some(v) = value(key) {
-                    selector.0.push(Requirement::NotIn(key.clone(), vec![v]));
-                }
-            }
-        }
         Term {
             namespaces,
             namespace_selector: term.namespace_selector.as_ref().map(as_selector),
@@ -436,6 +422,7 @@ impl ScorePlugin for InterPodAffinity {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::apiserver::scheduling::merge_pod_affinity_label_keys;
     use crate::scheduler::testing::{
         filter_in_snapshot, make_node, make_pod, scores_in_snapshot, MakePod, PodAffinityKind,
     };
@@ -654,7 +641,7 @@ mod tests {
                 Some(vec![anti(), ok(), anti(), ok()]),
             ),
             (
-                "matchLabelKeys: only pods with the incoming pod's value count",
+                "matchLabelKeys (merged at creation): only pods with the pod's value count",
                 make_pod()
                     .label("version", "v2")
                     .pod_affinity(AntiAffinity, None, {
@@ -683,7 +670,7 @@ mod tests {
                 Some(vec![ok(), anti(), ok(), ok()]),
             ),
             (
-                "mismatchLabelKeys: only pods with another value count",
+                "mismatchLabelKeys (merged at creation): only pods with another value count",
                 make_pod()
                     .label("tenant", "t1")
                     .pod_affinity(AntiAffinity, None, {
@@ -712,7 +699,9 @@ mod tests {
                 Some(vec![ok(), anti(), ok(), ok()]),
             ),
         ];
-        for (name, pod, bound, listers, want) in cases {
+        for (name, mut pod, bound, listers, want) in cases {
+            // matchLabelKeys and mismatchLabelKeys, as the API server merges them.
+            merge_pod_affinity_label_keys(&mut pod);
             assert_eq!(
                 filter_in_snapshot(&InterPodAffinity, &pod, &nodes(), &bound, listers),
                 want,
