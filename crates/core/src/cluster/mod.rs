@@ -850,7 +850,7 @@ impl Cluster {
         {
             let mut snapshot =
                 scheduler::Snapshot::new(self.api.nodes.list(), self.api.pods.list())
-                    .with_listers(scheduler_listers(&self.api));
+                    .with_listers(scheduler::Listers::of(&self.api));
             for pod in queue {
                 let decision = self
                     .scheduler
@@ -877,53 +877,7 @@ impl Cluster {
         }
         any
     }
-}
 
-/// What the scheduler reads besides nodes and pods: namespaces' labels, and the
-/// selectors of Services and ReplicaSets (default topology spreading).
-fn scheduler_listers(api: &ApiServer) -> scheduler::Listers<'_> {
-    fn ns_of(m: &crate::model::ObjectMeta) -> &str {
-        m.namespace.as_deref().unwrap_or_default()
-    }
-    scheduler::Listers {
-        namespaces: api
-            .namespaces
-            .list()
-            .map(|n| {
-                (
-                    n.metadata.name.as_deref().unwrap_or_default(),
-                    n.metadata.labels.as_ref(),
-                )
-            })
-            .collect(),
-        services: api
-            .services
-            .list()
-            .filter_map(|s| {
-                let sel = s.spec.as_ref()?.selector.as_ref()?;
-                (!sel.is_empty()).then(|| (ns_of(&s.metadata), sel))
-            })
-            .collect(),
-        controllers: api
-            .replica_sets
-            .list()
-            .filter_map(|rs| {
-                let sel = crate::model::labels::Selector::from_label_selector(
-                    &rs.spec.as_ref()?.selector,
-                )
-                .ok()?;
-                Some(scheduler::ControllerSelector {
-                    kind: "ReplicaSet",
-                    namespace: ns_of(&rs.metadata),
-                    name: rs.metadata.name.as_deref().unwrap_or_default(),
-                    selector: sel,
-                })
-            })
-            .collect(),
-    }
-}
-
-impl Cluster {
     /// Binds the pod or records why it cannot be placed.
     fn record(&mut self, mut pod: Pod, decision: Decision) -> bool {
         let key = decision.pod.clone();

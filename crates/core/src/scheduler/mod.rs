@@ -4,6 +4,7 @@
 
 pub(crate) mod equivalence;
 pub mod framework;
+pub mod listers;
 pub(crate) mod plugins;
 pub mod queue;
 #[cfg(test)]
@@ -12,6 +13,7 @@ pub(crate) mod testing;
 use crate::clock::{Rng, SimTime};
 use crate::model::{Node, Pod};
 use framework::{Code, FilterPlugin, NodeInfo, PodInfo, Reasons, ScorePlugin, Status};
+pub use listers::{ControllerSelector, Listers};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -380,40 +382,6 @@ pub struct Snapshot<'a> {
     pub(crate) with_required_anti_affinity: Vec<(u32, &'a Pod)>,
     /// The other objects the plugins read (the scheduler's informers).
     pub(crate) listers: Listers<'a>,
-}
-
-/// What the scheduler reads of the cluster besides nodes and pods (its listers): the
-/// namespaces' labels (InterPodAffinity's `namespaceSelector`), and the selectors of
-/// Services and of the workload controllers that own pods (the default topology spread
-/// constraints' selector, `helper.DefaultSelector`).
-#[derive(Debug, Clone, Default)]
-pub struct Listers<'a> {
-    /// Each namespace's name and labels.
-    pub namespaces: Vec<(&'a str, Option<&'a BTreeMap<String, String>>)>,
-    /// Each Service's namespace and `spec.selector`.
-    pub services: Vec<(&'a str, &'a BTreeMap<String, String>)>,
-    /// The controllers whose pods spread by default: kind (`ReplicaSet`,
-    /// `StatefulSet`, `ReplicationController`), namespace, name and selector.
-    pub controllers: Vec<ControllerSelector<'a>>,
-}
-
-/// A workload controller's pod selector, as `helper.DefaultSelector` reads it.
-#[derive(Debug, Clone)]
-pub struct ControllerSelector<'a> {
-    pub kind: &'static str,
-    pub namespace: &'a str,
-    pub name: &'a str,
-    pub selector: crate::model::labels::Selector,
-}
-
-impl Listers<'_> {
-    /// The labels of the namespace called `name`, if it exists.
-    pub fn namespace_labels(&self, name: &str) -> Option<&BTreeMap<String, String>> {
-        self.namespaces
-            .iter()
-            .find(|(n, _)| *n == name)
-            .and_then(|(_, labels)| *labels)
-    }
 }
 
 impl<'a> Snapshot<'a> {
