@@ -149,6 +149,7 @@ fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) 
             Object::EndpointSlice(e) => service::endpoint_slice(e, &events, now),
             Object::Lease(_) => generic(o.as_ref(), &events, now),
             Object::Namespace(n) => self::namespace(n),
+            Object::PriorityClass(pc) => namespace::priority_class(pc, &events, now),
             Object::Endpoints(e) => endpoints(e, &events, now),
             _ => {
                 out.fail(format!(
