@@ -2,7 +2,7 @@
 //!
 //! Pods get a graceful DELETE (their kubelets stop them within the grace period, so
 //! the namespace stays Terminating until the last one is gone); services, endpoints,
-//! EndpointSlices and events go at once. When nothing is left the namespace itself goes (its
+//! EndpointSlices, ConfigMaps, Secrets and events go at once. When nothing is left the namespace itself goes (its
 //! `kubernetes` finalizer done).
 
 use super::{Controller, ControllerContext, Progress};
@@ -47,6 +47,12 @@ fn sync(api: &mut ApiServer, now: SimTime) -> bool {
         }
         for slice in names_in(&api.endpoint_slices, &ns, |_| true) {
             changed |= api.delete_endpoint_slice(&ns, &slice).is_ok();
+        }
+        for cm in names_in(&api.config_maps, &ns, |_| true) {
+            changed |= api.remove_object("configmaps", &ns, &cm).is_ok();
+        }
+        for secret in names_in(&api.secrets, &ns, |_| true) {
+            changed |= api.remove_object("secrets", &ns, &secret).is_ok();
         }
         for ev in names_in(&api.events, &ns, |_| true) {
             changed |= api.delete_event(&ns, &ev).is_ok();
