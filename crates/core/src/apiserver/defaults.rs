@@ -56,16 +56,14 @@ pub fn pod_spec(spec: &mut PodSpec) {
 }
 
 /// A new pod: its spec's defaults ([`pod_spec`]), `SetDefaults_Pod`'s, and the
-/// admission plugins' (Priority, ServiceAccount, DefaultTolerationSeconds).
+/// admission plugins' (ServiceAccount, DefaultTolerationSeconds; Priority is
+/// `ApiServer::admit_pod_priority`, which reads the PriorityClasses).
 pub fn pod(pod: &mut Pod, rng: &mut Rng) {
     let Some(spec) = pod.spec.as_mut() else {
         return;
     };
     pod_spec(spec);
     spec.enable_service_links.get_or_insert(true);
-    spec.priority.get_or_insert(0);
-    spec.preemption_policy
-        .get_or_insert_with(|| "PreemptLowerPriority".into());
     let sa = spec
         .service_account_name
         .get_or_insert_with(|| "default".into())

@@ -21,6 +21,7 @@ pub use deletion::{Propagation, FOREGROUND_FINALIZER, ORPHAN_FINALIZER};
 mod error;
 mod events;
 mod restore;
+pub(crate) mod scheduling;
 mod served;
 pub use restore::Inconsistency;
 mod probe_validation;
@@ -363,6 +364,7 @@ impl ApiServer {
             // Fixed, valid names: this cannot fail.
             let _ = api.create_namespace(namespace, now);
         }
+        api.create_system_priority_classes(now);
         api
     }
 
@@ -750,6 +752,8 @@ impl ApiServer {
         self.pods_created += 1;
         self.prepare_namespaced("Pod", &mut pod.metadata)?;
         defaults::pod(&mut pod, &mut self.rng);
+        scheduling::merge_pod_affinity_label_keys(&mut pod);
+        self.admit_pod_priority(&mut pod)?;
         let causes = validation::pod(&pod);
         if !causes.is_empty() {
             let name = pod.metadata.name.clone().unwrap_or_default();

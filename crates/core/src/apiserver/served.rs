@@ -7,7 +7,7 @@ use super::{ApiError, ApiServer};
 use crate::clock::SimTime;
 use crate::model::{
     ConfigMap, CronJob, Deployment, EndpointSlice, Endpoints, Event, Job, Lease, Namespace, Node,
-    Object, Pod, ReplicaSet, Secret, Service,
+    Object, Pod, PriorityClass, ReplicaSet, Secret, Service,
 };
 
 /// A kind's create and update as the API server handles a user's request.
@@ -180,5 +180,14 @@ impl Served for CronJob {
     }
     fn update(api: &mut ApiServer, object: Self) -> Result<&Self, ApiError> {
         api.update_workload_by_user(object)
+    }
+}
+
+impl Served for PriorityClass {
+    fn create(api: &mut ApiServer, object: Self, now: SimTime) -> Result<&Self, ApiError> {
+        api.create_priority_class(object, now)
+    }
+    fn update(api: &mut ApiServer, object: Self) -> Result<&Self, ApiError> {
+        api.update_priority_class(object)
     }
 }

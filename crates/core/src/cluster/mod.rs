@@ -241,6 +241,7 @@ impl Cluster {
             .map_err(SnapshotError::Inconsistent)?;
         c.kubelet.raise_ip_counters(&c.api);
         let now = c.now.max(c.api.latest_timestamp());
+        c.api.create_system_priority_classes(now);
         snap.cluster.set_now(now);
         // The control loops run on the restored objects as on any change: they repair
         // what the saved cluster left undone (a pod bound to a node that is gone goes
@@ -862,7 +863,8 @@ impl Cluster {
         let mut decisions = Vec::new();
         {
             let mut snapshot =
-                scheduler::Snapshot::new(self.api.nodes.list(), self.api.pods.list());
+                scheduler::Snapshot::new(self.api.nodes.list(), self.api.pods.list())
+                    .with_listers(scheduler::Listers::of(&self.api));
             for pod in queue {
                 let decision = self
                     .scheduler
@@ -873,6 +875,19 @@ impl Cluster {
         let mut any = false;
         for (pod, decision) in decisions {
             any |= self.record(pod, decision);
+        }
+        if any {
+            let api = &self.api;
+            let lookup = |key: &str| {
+                let (ns, name) = key.split_once('/').unwrap_or(("", key));
+                api.pods.get(ns, name)
+            };
+            self.queue.on_event(
+                &ClusterEvent::AssignedPodAdded,
+                &lookup,
+                &self.scheduler.profile.filters,
+                self.now,
+            );
         }
         any
     }

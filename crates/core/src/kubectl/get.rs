@@ -703,6 +703,7 @@ fn headers(rt: &ResourceType, wide: bool) -> Vec<String> {
         ("Namespace", _) => &["NAME", "STATUS", "AGE"],
         ("Endpoints", _) => &["NAME", "ENDPOINTS", "AGE"],
         ("Lease", _) => &["NAME", "HOLDER", "AGE"],
+        ("PriorityClass", _) => &["NAME", "VALUE", "GLOBAL-DEFAULT", "AGE", "PREEMPTIONPOLICY"],
         ("ConfigMap", _) => &["NAME", "DATA", "AGE"],
         ("Secret", _) => &["NAME", "TYPE", "DATA", "AGE"],
         ("EndpointSlice", _) => &["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"],
@@ -853,6 +854,13 @@ fn columns(o: &ObjectRef<'_>, now: crate::clock::SimTime, wide: bool) -> Vec<Str
             let holder = l.spec.as_ref().and_then(|s| s.holder_identity.clone());
             vec![name, holder.unwrap_or_default(), created]
         }
+        ObjectRef::PriorityClass(pc) => vec![
+            name,
+            pc.value.to_string(),
+            pc.global_default.unwrap_or(false).to_string(),
+            created,
+            pc.preemption_policy.clone().unwrap_or_default(),
+        ],
         ObjectRef::ConfigMap(c) => {
             let n = c.data.as_ref().map_or(0, |d| d.len())
                 + c.binary_data.as_ref().map_or(0, |d| d.len());

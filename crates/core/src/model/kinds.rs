@@ -58,6 +58,10 @@ macro_rules! with_kinds {
               group: "", api_version: "v1", plural: "endpoints", singular: "endpoints",
               short: &["ep"], namespaced: true, verbs: $crate::model::kinds::VERBS,
               categories: &[] }
+            { PriorityClass, $crate::model::PriorityClass, priority_classes, PRIORITYCLASSES,
+              group: "scheduling.k8s.io", api_version: "scheduling.k8s.io/v1",
+              plural: "priorityclasses", singular: "priorityclass", short: &["pc"],
+              namespaced: false, verbs: $crate::model::kinds::VERBS, categories: &[] }
             { Lease, $crate::model::Lease, leases, LEASES,
               group: "coordination.k8s.io", api_version: "coordination.k8s.io/v1",
               plural: "leases", singular: "lease", short: &[], namespaced: true,

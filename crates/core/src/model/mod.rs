@@ -27,6 +27,7 @@ pub use k8s_openapi::api::core::v1::{
     PodSpec, PodStatus, Secret, Service, Taint, Toleration, Volume,
 };
 pub use k8s_openapi::api::discovery::v1::EndpointSlice;
+pub use k8s_openapi::api::scheduling::v1::PriorityClass;
 pub use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
 pub use kinds::KindInfo;
 pub use meta::ResourceExt;

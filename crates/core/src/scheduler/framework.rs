@@ -4,6 +4,7 @@
 use crate::model::ports::{self, HostPort};
 use crate::model::quantity;
 use crate::model::{Node, Pod, Taint, Toleration};
+use crate::scheduler::Snapshot;
 use std::any::Any;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -209,6 +210,10 @@ pub struct PodInfo<'a> {
     pub tolerations: &'a [Toleration],
     /// `spec.nodeSelector` as NodeAffinity compares it ([`NodeInfo::matches_selector`]).
     pub node_selector: Selector<'a>,
+    /// What the plugins' PreFilter worked out for this attempt, each under a type of its
+    /// own (kube-scheduler's CycleState): written by [`FilterPlugin::pre_filter`], read
+    /// by Filter and Score. Empty for a pod whose plugins all skip.
+    pub cycle: StateMap,
 }
 
 /// A pod's `spec.nodeSelector`: as text, or (once compiled against a [`Snapshot`]'s
@@ -250,6 +255,7 @@ impl<'a> PodInfo<'a> {
             tolerations: spec
                 .and_then(|s| s.tolerations.as_deref())
                 .unwrap_or_default(),
+            cycle: StateMap::default(),
         }
     }
 
@@ -298,6 +304,11 @@ pub struct NodeInfo<'a> {
     pub non_zero_requested: Resources,
     /// Host ports the bound pods use.
     pub used_ports: Vec<HostPort>,
+    /// The pods bound or assumed to the node (kube-scheduler's `NodeInfo.Pods`), for
+    /// the plugins that look at other pods' placement.
+    pub pods: Vec<&'a Pod>,
+    /// The node's place in its snapshot (0 outside one).
+    pub index: u32,
     /// What plugins worked out once for this node ([`FilterPlugin::prepare`]).
     pub state: NodeState,
 }
@@ -306,10 +317,15 @@ pub struct NodeInfo<'a> {
 /// its own, and read back in Filter and Score (kube-scheduler's plugins keep such data
 /// in their own state; the framework only carries it). A node built outside a snapshot
 /// has none: a plugin then works its data out as it goes.
-#[derive(Clone, Default)]
-pub struct NodeState(Vec<Arc<dyn Any + Send + Sync>>);
+pub type NodeState = StateMap;
 
-impl NodeState {
+/// Values of any type, at most one per type: a plugin's own data, kept for it by the
+/// framework (per node in a snapshot, [`NodeState`], or per attempt,
+/// [`PodInfo::cycle`]).
+#[derive(Clone, Default)]
+pub struct StateMap(Vec<Arc<dyn Any + Send + Sync>>);
+
+impl StateMap {
     /// Keeps `value`, replacing a value of the same type.
     pub fn insert<T: Any + Send + Sync>(&mut self, value: T) {
         self.0.retain(|v| !v.is::<T>());
@@ -322,9 +338,9 @@ impl NodeState {
     }
 }
 
-impl std::fmt::Debug for NodeState {
+impl std::fmt::Debug for StateMap {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "NodeState({} values)", self.0.len())
+        write!(f, "StateMap({} values)", self.0.len())
     }
 }
 
@@ -355,6 +371,8 @@ impl<'a> NodeInfo<'a> {
             requested: Resources::default(),
             non_zero_requested: Resources::default(),
             used_ports: Vec::new(),
+            pods: Vec::new(),
+            index: 0,
             state: NodeState::default(),
         }
     }
@@ -371,14 +389,25 @@ impl<'a> NodeInfo<'a> {
     }
 
     /// Counts a pod bound (or assumed bound) to this node.
-    pub fn add_pod(&mut self, pod: &Pod) {
+    pub fn add_pod(&mut self, pod: &'a Pod) {
         let (requests, non_zero_requests) = pod_requests_both(pod);
         self.add_requests(requests, non_zero_requests, &ports::host_ports(pod));
+        self.pods.push(pod);
     }
 
     /// Counts a pod whose PreFilter ran (kube-scheduler's AssumePod after scheduling).
-    pub fn add(&mut self, pod: &PodInfo<'_>) {
+    pub fn add(&mut self, pod: &PodInfo<'a>) {
         self.add_requests(pod.requests, pod.non_zero_requests, &pod.host_ports);
+        self.pods.push(pod.pod);
+    }
+
+    /// The id (in the snapshot's label table) of the node's value for the label whose
+    /// key has id `key`.
+    pub fn label_value(&self, key: u32) -> Option<u32> {
+        self.label_ids
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| *v)
     }
 
     fn add_requests(&mut self, r: Resources, nz: Resources, ports: &[HostPort]) {
@@ -480,6 +509,9 @@ pub enum ClusterEvent<'a> {
     },
     /// A pod bound to a node was deleted: its requests and host ports are free.
     AssignedPodDeleted,
+    /// Pods were bound to nodes: pods that want to be near them (or that spread with
+    /// them) may fit now.
+    AssignedPodAdded,
     /// The waiting pod's own tolerations changed.
     PodTolerationsChanged,
 }
@@ -500,6 +532,11 @@ pub trait FilterPlugin {
         false
     }
     fn filter(&self, pod: &PodInfo<'_>, node: &NodeInfo<'_>) -> Status;
+
+    /// PreFilter over the whole snapshot: what Filter (and the plugin's Score) will read
+    /// for this pod, kept in [`PodInfo::cycle`]. Runs before [`FilterPlugin::skip`],
+    /// which then reads what it kept; the default keeps nothing.
+    fn pre_filter(&self, _pod: &mut PodInfo<'_>, _snapshot: &Snapshot<'_>) {}
 
     /// Works out once, for every node of a snapshot, what Filter and Score read of it
     /// (kept in [`NodeInfo::state`]); the default keeps nothing.
@@ -533,7 +570,9 @@ pub fn node_hint<P: FilterPlugin + ?Sized>(
     let queue = match event {
         ClusterEvent::NodeAdded(n) => passes(n),
         ClusterEvent::NodeUpdated { old, new } => passes(new) && !passes(old),
-        ClusterEvent::AssignedPodDeleted | ClusterEvent::PodTolerationsChanged => false,
+        ClusterEvent::AssignedPodDeleted
+        | ClusterEvent::AssignedPodAdded
+        | ClusterEvent::PodTolerationsChanged => false,
     };
     if queue {
         QueueingHint::Queue
@@ -560,6 +599,10 @@ pub trait ScorePlugin {
     }
     /// Rescales raw scores of all feasible nodes; the default leaves them as they are.
     fn normalize(&self, _scores: &mut [i64]) {}
+    /// [`ScorePlugin::normalize`] for plugins that look at the pod and the nodes again.
+    fn normalize_nodes(&self, _pod: &PodInfo<'_>, _nodes: &[&NodeInfo<'_>], scores: &mut [i64]) {
+        self.normalize(scores)
+    }
 }
 
 /// `helper.DefaultNormalizeScore`: scale to 0..=MAX_NODE_SCORE by the largest score,

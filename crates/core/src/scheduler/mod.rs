@@ -4,6 +4,7 @@
 
 pub(crate) mod equivalence;
 pub mod framework;
+pub mod listers;
 pub(crate) mod plugins;
 pub mod queue;
 #[cfg(test)]
@@ -12,6 +13,7 @@ pub(crate) mod testing;
 use crate::clock::{Rng, SimTime};
 use crate::model::{Node, Pod};
 use framework::{Code, FilterPlugin, NodeInfo, PodInfo, Reasons, ScorePlugin, Status};
+pub use listers::{ControllerSelector, Listers};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -324,11 +326,15 @@ impl Default for Profile {
                 Box::new(NodeAffinity),
                 Box::new(NodePorts),
                 Box::new(NodeResourcesFit),
+                Box::new(PodTopologySpread),
+                Box::new(InterPodAffinity),
             ],
             scores: vec![
                 Box::new(TaintToleration),
                 Box::new(NodeAffinity),
                 Box::new(NodeResourcesFit),
+                Box::new(PodTopologySpread),
+                Box::new(InterPodAffinity),
                 Box::new(NodeResourcesBalancedAllocation),
             ],
         }
@@ -368,6 +374,14 @@ pub struct Snapshot<'a> {
     labels: std::collections::HashMap<&'a str, u32>,
     /// The node-only filters' verdicts per class of pods, worked out during the pass.
     equivalence: equivalence::EquivalenceCache,
+    /// The bound or assumed pods with pod affinity or anti-affinity of any kind, by node
+    /// (kube-scheduler's `HavePodsWithAffinityList`).
+    pub(crate) with_affinity: Vec<(u32, &'a Pod)>,
+    /// Those among them with required anti-affinity
+    /// (`HavePodsWithRequiredAntiAffinityList`).
+    pub(crate) with_required_anti_affinity: Vec<(u32, &'a Pod)>,
+    /// The other objects the plugins read (the scheduler's informers).
+    pub(crate) listers: Listers<'a>,
 }
 
 impl<'a> Snapshot<'a> {
@@ -406,12 +420,18 @@ impl<'a> Snapshot<'a> {
             same
         });
         let names = infos.iter().map(|n| n.name.clone()).collect();
+        for (i, info) in infos.iter_mut().enumerate() {
+            info.index = i as u32;
+        }
         let mut snap = Snapshot {
             infos,
             index,
             names,
             labels,
             equivalence: Default::default(),
+            with_affinity: Vec::new(),
+            with_required_anti_affinity: Vec::new(),
+            listers: Listers::default(),
         };
         for p in pods {
             if let Some(node) = p.spec.as_ref().and_then(|s| s.node_name.as_deref()) {
@@ -431,17 +451,50 @@ impl<'a> Snapshot<'a> {
         info
     }
 
+    /// The snapshot with the cluster's other objects the plugins read.
+    pub fn with_listers(mut self, listers: Listers<'a>) -> Snapshot<'a> {
+        self.listers = listers;
+        self
+    }
+
+    /// The id of a label key or value in the nodes' label table; `None` when no node
+    /// has it.
+    pub fn label_id(&self, text: &str) -> Option<u32> {
+        self.labels.get(text).copied()
+    }
+
     /// Counts `pod` on `node` (kube-scheduler's AssumePod).
-    pub fn assume(&mut self, node: &str, pod: &Pod) {
+    pub fn assume(&mut self, node: &str, pod: &'a Pod) {
         if let Some(i) = self.position(node) {
             self.infos[i].add_pod(pod);
+            self.note_affinity(i, pod);
         }
     }
 
     /// [`Snapshot::assume`] for a pod whose PreFilter ran already.
-    pub fn assume_info(&mut self, node: &str, pod: &PodInfo<'_>) {
+    pub fn assume_info(&mut self, node: &str, pod: &PodInfo<'a>) {
         if let Some(i) = self.position(node) {
             self.infos[i].add(pod);
+            self.note_affinity(i, pod.pod);
+        }
+    }
+
+    /// Keeps a pod with pod (anti-)affinity in the lists InterPodAffinity reads.
+    fn note_affinity(&mut self, node: usize, pod: &'a Pod) {
+        let Some(affinity) = pod.spec.as_ref().and_then(|s| s.affinity.as_ref()) else {
+            return;
+        };
+        if affinity.pod_affinity.is_none() && affinity.pod_anti_affinity.is_none() {
+            return;
+        }
+        self.with_affinity.push((node as u32, pod));
+        let required_anti = affinity.pod_anti_affinity.as_ref().is_some_and(|a| {
+            a.required_during_scheduling_ignored_during_execution
+                .as_ref()
+                .is_some_and(|t| !t.is_empty())
+        });
+        if required_anti {
+            self.with_required_anti_affinity.push((node as u32, pod));
         }
     }
 
@@ -506,18 +559,28 @@ impl Scheduler {
     /// Finds a node for `pod` in `snapshot`. The caller assumes the pod onto the chosen
     /// node ([`Snapshot::assume`]) so the next pod of the same pass sees it.
     pub fn schedule(&mut self, pod: &Pod, snapshot: &mut Snapshot<'_>, at: SimTime) -> Decision {
-        let info = snapshot.pod_info(pod);
+        let info = self.pre_filter(pod, snapshot);
         self.schedule_info(&info, snapshot, at)
     }
 
+    /// PreFilter: the pod's node selector compiled against the snapshot, and what each
+    /// plugin works out for it over the whole snapshot.
+    fn pre_filter<'p>(&self, pod: &'p Pod, snapshot: &Snapshot<'_>) -> PodInfo<'p> {
+        let mut info = snapshot.pod_info(pod);
+        for f in &self.profile.filters {
+            f.pre_filter(&mut info, snapshot);
+        }
+        info
+    }
+
     /// [`Scheduler::schedule`], then the pod assumed onto the chosen node.
-    pub fn schedule_and_assume(
+    pub fn schedule_and_assume<'a>(
         &mut self,
-        pod: &Pod,
-        snapshot: &mut Snapshot<'_>,
+        pod: &'a Pod,
+        snapshot: &mut Snapshot<'a>,
         at: SimTime,
     ) -> Decision {
-        let info = snapshot.pod_info(pod);
+        let info = self.pre_filter(pod, snapshot);
         let decision = self.schedule_info(&info, snapshot, at);
         if let Some(node) = &decision.chosen {
             snapshot.assume_info(node, &info);
@@ -706,7 +769,7 @@ impl Scheduler {
             plugin.score_nodes(pod, &feasible_infos, raw);
             column.clear();
             column.extend_from_slice(raw);
-            plugin.normalize(column);
+            plugin.normalize_nodes(pod, &feasible_infos, column);
             let weight = plugin.weight();
             let small = |v: i64| v.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32;
             for (((score, total), &r), &c) in

@@ -4,6 +4,7 @@
 
 use crate::model::{Node, Pod};
 use crate::scheduler::framework::{FilterPlugin, NodeInfo, PodInfo, ScorePlugin, Status};
+use crate::scheduler::{Listers, Snapshot};
 use serde_json::{json, Value};
 
 /// A node, built up as JSON.
@@ -172,9 +173,78 @@ impl MakePod {
         self
     }
 
+    pub fn name(mut self, name: &str) -> MakePod {
+        self.0["metadata"]["name"] = json!(name);
+        self
+    }
+
+    pub fn namespace(mut self, namespace: &str) -> MakePod {
+        self.0["metadata"]["namespace"] = json!(namespace);
+        self
+    }
+
+    pub fn label(mut self, key: &str, value: &str) -> MakePod {
+        self.0["metadata"]["labels"][key] = json!(value);
+        self
+    }
+
+    /// A controller owner reference (`apps/v1` `ReplicaSet` called `name`).
+    pub fn owned_by_replica_set(mut self, name: &str) -> MakePod {
+        push(
+            &mut self.0["metadata"]["ownerReferences"],
+            json!({"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": name,
+                   "uid": "u", "controller": true}),
+        );
+        self
+    }
+
+    /// A pod (anti-)affinity term (a `PodAffinityTerm` as JSON): required without a
+    /// weight, preferred with one.
+    pub fn pod_affinity(
+        mut self,
+        kind: PodAffinityKind,
+        weight: Option<i32>,
+        term: Value,
+    ) -> MakePod {
+        let field = match kind {
+            PodAffinityKind::Affinity => "podAffinity",
+            PodAffinityKind::AntiAffinity => "podAntiAffinity",
+        };
+        let rules = &mut self.0["spec"]["affinity"][field];
+        match weight {
+            None => push(
+                &mut rules["requiredDuringSchedulingIgnoredDuringExecution"],
+                term,
+            ),
+            Some(w) => push(
+                &mut rules["preferredDuringSchedulingIgnoredDuringExecution"],
+                json!({"weight": w, "podAffinityTerm": term}),
+            ),
+        }
+        self
+    }
+
+    /// A topology spread constraint (a `TopologySpreadConstraint` as JSON).
+    pub fn spread(mut self, constraint: Value) -> MakePod {
+        push(&mut self.0["spec"]["topologySpreadConstraints"], constraint);
+        self
+    }
+
+    pub fn terminating(mut self) -> MakePod {
+        self.0["metadata"]["deletionTimestamp"] = json!("2024-01-01T00:00:00Z");
+        self
+    }
+
     pub fn obj(self) -> Pod {
         serde_json::from_value(self.0).expect("a pod")
     }
+}
+
+/// Which of a pod's affinities a term goes to.
+#[derive(Debug, Clone, Copy)]
+pub enum PodAffinityKind {
+    Affinity,
+    AntiAffinity,
 }
 
 fn term(expressions: &[(&str, &str, &[&str])], fields: &[(&str, &str, &[&str])]) -> Value {
@@ -223,6 +293,54 @@ pub fn filter_prepared(plugin: &dyn FilterPlugin, pod: &Pod, node: &Node) -> Opt
     let mut infos = [NodeInfo::new(node)];
     plugin.prepare(&mut infos);
     Some(plugin.filter(&pod, &infos[0]))
+}
+
+/// What the plugin's Filter says about each of `nodes`, in a snapshot of them with the
+/// `bound` pods (each on the node its `spec.nodeName` names) and `listers`, after its
+/// PreFilter; `None` when PreFilter skips the plugin.
+pub fn filter_in_snapshot(
+    plugin: &dyn FilterPlugin,
+    pod: &Pod,
+    nodes: &[Node],
+    bound: &[Pod],
+    listers: Listers<'_>,
+) -> Option<Vec<Status>> {
+    let snapshot = Snapshot::new(nodes, bound).with_listers(listers);
+    let mut info = snapshot.pod_info(pod);
+    plugin.pre_filter(&mut info, &snapshot);
+    if plugin.skip(&info) {
+        return None;
+    }
+    Some(
+        snapshot
+            .infos
+            .iter()
+            .map(|n| plugin.filter(&info, n))
+            .collect(),
+    )
+}
+
+/// The plugin's scores of every node of such a snapshot, raw and then normalized, or
+/// `None` when PreScore skips the plugin for the pod.
+pub fn scores_in_snapshot<P: FilterPlugin + ScorePlugin>(
+    plugin: &P,
+    pod: &Pod,
+    nodes: &[Node],
+    bound: &[Pod],
+    listers: Listers<'_>,
+) -> Option<(Vec<i64>, Vec<i64>)> {
+    let snapshot = Snapshot::new(nodes, bound).with_listers(listers);
+    let mut info = snapshot.pod_info(pod);
+    FilterPlugin::pre_filter(plugin, &mut info, &snapshot);
+    if ScorePlugin::skip(plugin, &info) {
+        return None;
+    }
+    let refs: Vec<&NodeInfo<'_>> = snapshot.infos.iter().collect();
+    let mut raw = Vec::new();
+    plugin.score_nodes(&info, &refs, &mut raw);
+    let mut normalized = raw.clone();
+    plugin.normalize_nodes(&info, &refs, &mut normalized);
+    Some((raw, normalized))
 }
 
 /// The plugin's scores of `nodes` (each with the pods of `bound` naming it), raw and

@@ -155,6 +155,7 @@ fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) 
             Object::ConfigMap(c) => config_map(c, &events, now),
             Object::Secret(s) => secret(s),
             Object::Namespace(n) => self::namespace(n),
+            Object::PriorityClass(pc) => namespace::priority_class(pc, &events, now),
             Object::Endpoints(e) => endpoints(e, &events, now),
             Object::Job(j) => job(j, &events, now),
             Object::CronJob(c) => cron_job(c, &events, now),

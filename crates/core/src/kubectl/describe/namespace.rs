@@ -1,9 +1,9 @@
-//! `kubectl describe namespace` (describeNamespace) and `kubectl describe endpoints`
-//! (describeEndpoints).
+//! `kubectl describe namespace` (describeNamespace), `kubectl describe endpoints`
+//! (describeEndpoints) and `kubectl describe priorityclass` (describePriorityClass).
 
 use super::writer::*;
 use crate::clock::SimTime;
-use crate::model::{Endpoints, Event, Namespace};
+use crate::model::{Endpoints, Event, Namespace, PriorityClass};
 
 /// `kubectl describe namespace`: status and conditions, then the quotas and limit
 /// ranges (a cluster has none until they are made; Podlab makes none).
@@ -91,5 +91,45 @@ pub fn endpoints(ep: &Endpoints, ep_events: &[&Event], now: SimTime) -> String {
         w.write(0, "\n");
     }
     events(&mut w, ep_events, now);
+    w.finish()
+}
+
+/// `kubectl describe priorityclass`: value, default, preemption policy, description,
+/// annotations (as `labels.FormatLabels` prints them), events.
+pub fn priority_class(pc: &PriorityClass, pc_events: &[&Event], now: SimTime) -> String {
+    let mut w = Writer::new();
+    let name = pc.metadata.name.as_deref().unwrap_or_default();
+    w.write(0, &format!("Name:\t{name}\n"));
+    w.write(0, &format!("Value:\t{}\n", pc.value));
+    w.write(
+        0,
+        &format!("GlobalDefault:\t{}\n", pc.global_default.unwrap_or(false)),
+    );
+    w.write(
+        0,
+        &format!(
+            "PreemptionPolicy:\t{}\n",
+            pc.preemption_policy.as_deref().unwrap_or_default()
+        ),
+    );
+    w.write(
+        0,
+        &format!(
+            "Description:\t{}\n",
+            pc.description.as_deref().unwrap_or_default()
+        ),
+    );
+    let annotations: Vec<String> = pc
+        .metadata
+        .annotations
+        .iter()
+        .flatten()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    w.write(
+        0,
+        &format!("Annotations:\t{}\n", or_none(&annotations.join(","))),
+    );
+    events(&mut w, pc_events, now);
     w.finish()
 }

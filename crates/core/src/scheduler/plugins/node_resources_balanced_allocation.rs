@@ -89,8 +89,9 @@ mod tests {
             75
         );
         // Existing requests count: with the same pod already there cpu 1.0, memory 0.5.
+        let bound = pod("1", "1Gi");
         let mut busy = NodeInfo::new(&n);
-        busy.add_pod(&pod("1", "1Gi"));
+        busy.add_pod(&bound);
         assert_eq!(
             NodeResourcesBalancedAllocation.score(&PodInfo::new(&pod("1", "1Gi")), &busy),
             75

@@ -1,0 +1,76 @@
+//! What kube-scheduler reads through its informers besides nodes and pods.
+
+use std::collections::BTreeMap;
+
+/// What the scheduler reads of the cluster besides nodes and pods (its listers): the
+/// namespaces' labels (InterPodAffinity's `namespaceSelector`), and the selectors of
+/// Services and of the workload controllers that own pods (the default topology spread
+/// constraints' selector, `helper.DefaultSelector`).
+#[derive(Debug, Clone, Default)]
+pub struct Listers<'a> {
+    /// Each namespace's name and labels.
+    pub namespaces: Vec<(&'a str, Option<&'a BTreeMap<String, String>>)>,
+    /// Each Service's namespace and `spec.selector`.
+    pub services: Vec<(&'a str, &'a BTreeMap<String, String>)>,
+    /// The controllers whose pods spread by default: kind (`ReplicaSet`,
+    /// `StatefulSet`, `ReplicationController`), namespace, name and selector.
+    pub controllers: Vec<ControllerSelector<'a>>,
+}
+
+/// A workload controller's pod selector, as `helper.DefaultSelector` reads it.
+#[derive(Debug, Clone)]
+pub struct ControllerSelector<'a> {
+    pub kind: &'static str,
+    pub namespace: &'a str,
+    pub name: &'a str,
+    pub selector: crate::model::labels::Selector,
+}
+
+impl<'a> Listers<'a> {
+    /// What the API server holds of these: namespaces, Services with a selector, and
+    /// ReplicaSets (the workload controllers Podlab serves).
+    pub fn of(api: &'a crate::apiserver::ApiServer) -> Listers<'a> {
+        fn ns_of(m: &crate::model::ObjectMeta) -> &str {
+            m.namespace.as_deref().unwrap_or_default()
+        }
+        let name = |m: &'a crate::model::ObjectMeta| m.name.as_deref().unwrap_or_default();
+        Listers {
+            namespaces: api
+                .namespaces
+                .list()
+                .map(|n| (name(&n.metadata), n.metadata.labels.as_ref()))
+                .collect(),
+            services: api
+                .services
+                .list()
+                .filter_map(|s| {
+                    let sel = s.spec.as_ref()?.selector.as_ref()?;
+                    (!sel.is_empty()).then(|| (ns_of(&s.metadata), sel))
+                })
+                .collect(),
+            controllers: api
+                .replica_sets
+                .list()
+                .filter_map(|rs| {
+                    Some(ControllerSelector {
+                        kind: "ReplicaSet",
+                        namespace: ns_of(&rs.metadata),
+                        name: name(&rs.metadata),
+                        selector: crate::model::labels::Selector::from_label_selector(
+                            &rs.spec.as_ref()?.selector,
+                        )
+                        .ok()?,
+                    })
+                })
+                .collect(),
+        }
+    }
+
+    /// The labels of the namespace called `name`, if it exists.
+    pub fn namespace_labels(&self, name: &str) -> Option<&BTreeMap<String, String>> {
+        self.namespaces
+            .iter()
+            .find(|(n, _)| *n == name)
+            .and_then(|(_, labels)| *labels)
+    }
+}

@@ -1,0 +1,831 @@
+//! PodTopologySpread: `spec.topologySpreadConstraints`, or (for a pod that sets none
+//! and belongs to a Service, ReplicaSet, StatefulSet or ReplicationController) the
+//! cluster's default constraints. Filter on the `DoNotSchedule` constraints' skew;
+//! score by the `ScheduleAnyway` ones, fewer matching pods in the node's domains
+//! scoring higher.
+//!
+//! PreFilter counts the matching pods per domain (a node label value, as an id of the
+//! snapshot's label table) over the nodes each constraint takes in (its
+//! nodeAffinityPolicy and nodeTaintsPolicy); Filter and Score read the counts. A pod
+//! without constraints, own or default, skips the plugin.
+
+use crate::model::labels::{Requirement, Selector};
+use crate::model::{taints, Pod};
+use crate::scheduler::framework::{
+    ClusterEvent, FilterPlugin, NodeInfo, PodInfo, QueueingHint, ScorePlugin, Status,
+    MAX_NODE_SCORE,
+};
+use crate::scheduler::plugins::inter_pod_affinity::labels_or_pods_changed;
+use crate::scheduler::plugins::node_affinity::required_matches;
+use crate::scheduler::{Listers, Snapshot};
+use k8s_openapi::api::core::v1::TopologySpreadConstraint;
+use std::collections::HashMap;
+
+pub const ERR_REASON_CONSTRAINTS_NOT_MATCH: &str =
+    "node(s) didn't match pod topology spread constraints";
+pub const ERR_REASON_NODE_LABEL_NOT_MATCH: &str =
+    "node(s) didn't match pod topology spread constraints (missing required label)";
+
+pub const LABEL_HOSTNAME: &str = "kubernetes.io/hostname";
+pub const LABEL_ZONE: &str = "topology.kubernetes.io/zone";
+
+/// The system default constraints (`systemDefaultConstraints`): spread over hosts with
+/// maxSkew 3 and over zones with maxSkew 5, both ScheduleAnyway.
+pub const SYSTEM_DEFAULT_CONSTRAINTS: [(&str, i64); 2] = [(LABEL_HOSTNAME, 3), (LABEL_ZONE, 5)];
+
+pub struct PodTopologySpread;
+
+/// What to do with a constraint no node satisfies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Action {
+    DoNotSchedule,
+    ScheduleAnyway,
+}
+
+impl Action {
+    fn as_str(self) -> &'static str {
+        match self {
+            Action::DoNotSchedule => "DoNotSchedule",
+            Action::ScheduleAnyway => "ScheduleAnyway",
+        }
+    }
+}
+
+/// Whether a constraint counts nodes the pod's node affinity (or taints) would keep it
+/// off (`NodeInclusionPolicy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Policy {
+    Honor,
+    Ignore,
+}
+
+/// A constraint as the plugin uses it (`topologySpreadConstraint`).
+#[derive(Debug, Clone)]
+struct Constraint {
+    max_skew: i64,
+    hostname: bool,
+    /// The topology key's id in the snapshot's label table; `None` when no node has it.
+    key: Option<u32>,
+    selector: Selector,
+    min_domains: i64,
+    node_affinity_policy: Policy,
+    node_taints_policy: Policy,
+}
+
+impl Constraint {
+    fn new(key: &str, max_skew: i64, selector: Selector, snapshot: &Snapshot<'_>) -> Constraint {
+        Constraint {
+            max_skew,
+            hostname: key == LABEL_HOSTNAME,
+            key: snapshot.label_id(key),
+            selector,
+            min_domains: 1,
+            node_affinity_policy: Policy::Honor,
+            node_taints_policy: Policy::Ignore,
+        }
+    }
+
+    /// The node's domain for this constraint.
+    fn value(&self, node: &NodeInfo<'_>) -> Option<u32> {
+        node.label_value(self.key?)
+    }
+
+    /// `matchNodeInclusionPolicies`: whether the node's pods count for the constraint.
+    fn includes(&self, pod: &PodInfo<'_>, node: &NodeInfo<'_>) -> bool {
+        if self.node_affinity_policy == Policy::Honor && !required_matches(pod, node) {
+            return false;
+        }
+        let untolerated = |t: &crate::model::Taint| {
+            (t.effect == "NoSchedule" || t.effect == "NoExecute")
+                && !taints::tolerated_by(pod.tolerations, t)
+        };
+        !(self.node_taints_policy == Policy::Honor && node.taints.iter().any(untolerated))
+    }
+
+    /// `countPodsMatchSelector`: the node's pods of the namespace that match, leaving
+    /// out terminating ones.
+    fn count(&self, node: &NodeInfo<'_>, namespace: &str) -> i64 {
+        if self.selector.is_empty() {
+            return 0;
+        }
+        node.pods
+            .iter()
+            .filter(|p| {
+                p.metadata.deletion_timestamp.is_none()
+                    && p.metadata.namespace.as_deref().unwrap_or_default() == namespace
+                    && self.selector.matches(p.metadata.labels.as_ref())
+            })
+            .count() as i64
+    }
+}
+
+fn spread_constraints(pod: &Pod) -> &[TopologySpreadConstraint] {
+    pod.spec
+        .as_ref()
+        .and_then(|s| s.topology_spread_constraints.as_deref())
+        .unwrap_or_default()
+}
+
+/// `helper.DefaultSelector`: the selectors of the Services that select the pod, and of
+/// the controller that owns it, ANDed.
+fn default_selector(pod: &Pod, listers: &Listers<'_>) -> Selector {
+    let ns = pod.metadata.namespace.as_deref().unwrap_or_default();
+    let labels = pod.metadata.labels.as_ref();
+    let mut reqs: Vec<Requirement> = Vec::new();
+    for (_, sel) in listers.services.iter().filter(|(n, _)| *n == ns) {
+        let matches = !sel.is_empty()
+            && sel
+                .iter()
+                .all(|(k, v)| labels.and_then(|l| l.get(k)) == Some(v));
+        if matches {
+            for (k, v) in sel.iter() {
+                let req = Requirement::Equals(k.clone(), v.clone());
+                if !reqs.contains(&req) {
+                    reqs.push(req);
+                }
+            }
+        }
+    }
+    let owner = pod
+        .metadata
+        .owner_references
+        .iter()
+        .flatten()
+        .find(|o| o.controller == Some(true));
+    if let Some(owner) = owner {
+        let group = owner.api_version.split_once('/').map_or("", |(g, _)| g);
+        let kind = match (group, owner.kind.as_str()) {
+            ("apps", k @ ("ReplicaSet" | "StatefulSet")) | ("", k @ "ReplicationController") => {
+                Some(k)
+            }
+            _ => None,
+        };
+        let controller = listers
+            .controllers
+            .iter()
+            .find(|c| Some(c.kind) == kind && c.namespace == ns && c.name == owner.name);
+        if let Some(c) = controller {
+            reqs.extend(c.selector.0.iter().cloned());
+        }
+    }
+    Selector(reqs)
+}
+
+/// `getConstraints` for one action: the pod's own constraints of that action, or the
+/// system defaults for a pod that sets none (when a workload selects it); and whether
+/// they are the defaults.
+fn constraints(pod: &Pod, action: Action, snapshot: &Snapshot<'_>) -> (Vec<Constraint>, bool) {
+    let own = spread_constraints(pod);
+    if own.is_empty() {
+        if action != Action::ScheduleAnyway {
+            return (Vec::new(), true);
+        }
+        let selector = default_selector(pod, &snapshot.listers);
+        if selector.is_empty() {
+            return (Vec::new(), true);
+        }
+        let list = SYSTEM_DEFAULT_CONSTRAINTS
+            .iter()
+            .map(|&(key, skew)| Constraint::new(key, skew, selector.clone(), snapshot))
+            .collect();
+        return (list, true);
+    }
+    let labels = pod.metadata.labels.as_ref();
+    let policy = |p: &Option<String>, default| match p.as_deref() {
+        Some("Honor") => Policy::Honor,
+        Some("Ignore") => Policy::Ignore,
+        _ => default,
+    };
+    let list = own
+        .iter()
+        .filter(|c| c.when_unsatisfiable == action.as_str())
+        .map(|c| {
+            let mut selector = c
+                .label_selector
+                .as_ref()
+                .map_or_else(Selector::nothing, |s| {
+                    Selector::from_label_selector(s).unwrap_or_else(|_| Selector::nothing())
+                });
+            // matchLabelKeys: the pod's values of those keys, ANDed with the selector.
+            for key in c.match_label_keys.iter().flatten() {
+                if let Some(v) = labels.and_then(|l| l.get(key)) {
+                    selector.0.push(Requirement::Equals(key.clone(), v.clone()));
+                }
+            }
+            let mut out =
+                Constraint::new(&c.topology_key, i64::from(c.max_skew), selector, snapshot);
+            out.min_domains = i64::from(c.min_domains.unwrap_or(1));
+            out.node_affinity_policy = policy(&c.node_affinity_policy, Policy::Honor);
+            out.node_taints_policy = policy(&c.node_taints_policy, Policy::Ignore);
+            out
+        })
+        .collect();
+    (list, false)
+}
+
+/// Whether the node has every constraint's topology key
+/// (`nodeLabelsMatchSpreadConstraints`).
+fn has_all_keys(constraints: &[Constraint], node: &NodeInfo<'_>) -> bool {
+    constraints.iter().all(|c| c.value(node).is_some())
+}
+
+/// What PreFilter works out for Filter: the matching pods per domain of each
+/// `DoNotSchedule` constraint, and the fewest in any domain.
+#[derive(Debug)]
+struct FilterState {
+    constraints: Vec<Constraint>,
+    counts: Vec<HashMap<u32, i64>>,
+    min: Vec<i64>,
+}
+
+/// What PreScore works out for Score: the `ScheduleAnyway` constraints and their
+/// matching pods per domain (hostname constraints count the node's own pods in Score).
+#[derive(Debug)]
+struct ScoreState {
+    constraints: Vec<Constraint>,
+    /// Nodes missing a topology key are not scored (unless the constraints are the
+    /// system defaults, so that nodes without a zone still spread by hostname).
+    require_all_topologies: bool,
+    counts: Vec<HashMap<u32, i64>>,
+}
+
+fn filter_state(pod: &PodInfo<'_>, snapshot: &Snapshot<'_>) -> Option<FilterState> {
+    let (constraints, _) = constraints(pod.pod, Action::DoNotSchedule, snapshot);
+    if constraints.is_empty() {
+        return None;
+    }
+    let ns = pod.metadata.namespace.as_deref().unwrap_or_default();
+    let mut counts = vec![HashMap::new(); constraints.len()];
+    for node in snapshot
+        .infos
+        .iter()
+        .filter(|n| has_all_keys(&constraints, n))
+    {
+        for (c, counts) in constraints.iter().zip(&mut counts) {
+            if let Some(value) = c.value(node).filter(|_| c.includes(pod, node)) {
+                *counts.entry(value).or_default() += c.count(node, ns);
+            }
+        }
+    }
+    let min = counts
+        .iter()
+        .map(|m| m.values().copied().min().unwrap_or(i64::from(i32::MAX)))
+        .collect();
+    Some(FilterState {
+        constraints,
+        counts,
+        min,
+    })
+}
+
+fn score_state(pod: &PodInfo<'_>, snapshot: &Snapshot<'_>) -> Option<ScoreState> {
+    let (constraints, system_defaulted) = constraints(pod.pod, Action::ScheduleAnyway, snapshot);
+    if constraints.is_empty() {
+        return None;
+    }
+    let require_all_topologies = !system_defaulted;
+    let ns = pod.metadata.namespace.as_deref().unwrap_or_default();
+    let mut counts = vec![HashMap::new(); constraints.len()];
+    for node in &snapshot.infos {
+        if require_all_topologies && !has_all_keys(&constraints, node) {
+            continue;
+        }
+        for (c, counts) in constraints.iter().zip(&mut counts) {
+            if c.hostname || !c.includes(pod, node) {
+                continue;
+            }
+            if let Some(value) = c.value(node) {
+                *counts.entry(value).or_default() += c.count(node, ns);
+            }
+        }
+    }
+    Some(ScoreState {
+        constraints,
+        require_all_topologies,
+        counts,
+    })
+}
+
+impl FilterPlugin for PodTopologySpread {
+    fn name(&self) -> &'static str {
+        "PodTopologySpread"
+    }
+
+    fn pre_filter(&self, pod: &mut PodInfo<'_>, snapshot: &Snapshot<'_>) {
+        // The fast path: no constraints of its own and no workload to spread with.
+        if spread_constraints(pod.pod).is_empty()
+            && snapshot.listers.services.is_empty()
+            && snapshot.listers.controllers.is_empty()
+        {
+            return;
+        }
+        if let Some(state) = filter_state(pod, snapshot) {
+            pod.cycle.insert(state);
+        }
+        if let Some(state) = score_state(pod, snapshot) {
+            pod.cycle.insert(state);
+        }
+    }
+
+    /// PreFilter's Skip: no `DoNotSchedule` constraint.
+    fn skip(&self, pod: &PodInfo<'_>) -> bool {
+        pod.cycle.get::<FilterState>().is_none()
+    }
+
+    fn filter(&self, pod: &PodInfo<'_>, node: &NodeInfo<'_>) -> Status {
+        let Some(state) = pod.cycle.get::<FilterState>() else {
+            return Status::success();
+        };
+        let labels = pod.metadata.labels.as_ref();
+        for (i, c) in state.constraints.iter().enumerate() {
+            let Some(value) = c.value(node) else {
+                return Status::unresolvable(ERR_REASON_NODE_LABEL_NOT_MATCH);
+            };
+            // Fewer domains than minDomains: the global minimum counts as 0.
+            let min = if (state.counts[i].len() as i64) < c.min_domains {
+                0
+            } else {
+                state.min[i]
+            };
+            let own = i64::from(c.selector.matches(labels));
+            let matching = state.counts[i].get(&value).copied().unwrap_or(0);
+            if matching + own - min > c.max_skew {
+                return Status::unschedulable(ERR_REASON_CONSTRAINTS_NOT_MATCH);
+            }
+        }
+        Status::success()
+    }
+
+    fn queueing_hint(&self, _pod: &Pod, event: &ClusterEvent<'_>) -> QueueingHint {
+        labels_or_pods_changed(event)
+    }
+}
+
+/// Which of the feasible nodes are not scored (they miss a topology key).
+fn ignored(state: &ScoreState, node: &NodeInfo<'_>) -> bool {
+    state.require_all_topologies && !has_all_keys(&state.constraints, node)
+}
+
+impl ScorePlugin for PodTopologySpread {
+    fn name(&self) -> &'static str {
+        "PodTopologySpread"
+    }
+
+    fn weight(&self) -> i64 {
+        2
+    }
+
+    /// PreScore's Skip: no `ScheduleAnyway` constraint.
+    fn skip(&self, pod: &PodInfo<'_>) -> bool {
+        pod.cycle.get::<ScoreState>().is_none()
+    }
+
+    fn score(&self, pod: &PodInfo<'_>, node: &NodeInfo<'_>) -> i64 {
+        let mut out = Vec::with_capacity(1);
+        self.score_nodes(pod, &[node], &mut out);
+        out[0]
+    }
+
+    /// The matching pods in each of the node's domains, weighed by the log of how many
+    /// domains the feasible nodes span, plus maxSkew - 1 (lower is better).
+    fn score_nodes(&self, pod: &PodInfo<'_>, nodes: &[&NodeInfo<'_>], out: &mut Vec<i64>) {
+        let Some(state) = pod.cycle.get::<ScoreState>() else {
+            out.extend(nodes.iter().map(|_| 0));
+            return;
+        };
+        let scored: Vec<&&NodeInfo<'_>> = nodes.iter().filter(|n| !ignored(state, n)).collect();
+        // topologyNormalizingWeight: ln(number of domains + 2); a node without the key
+        // is in the "" domain.
+        let weights: Vec<f64> = state
+            .constraints
+            .iter()
+            .map(|c| {
+                let size = if c.hostname {
+                    scored.len()
+                } else {
+                    let mut domains: Vec<Option<u32>> = scored.iter().map(|n| c.value(n)).collect();
+                    crate::sort::sort(&mut domains);
+                    domains.dedup();
+                    domains.len()
+                };
+                ((size + 2) as f64).ln()
+            })
+            .collect();
+        let ns = pod.metadata.namespace.as_deref().unwrap_or_default();
+        out.extend(nodes.iter().map(|node| {
+            if ignored(state, node) {
+                return 0;
+            }
+            let mut score = 0f64;
+            for (i, c) in state.constraints.iter().enumerate() {
+                let Some(value) = c.value(node) else {
+                    continue;
+                };
+                let count = if c.hostname {
+                    c.count(node, ns)
+                } else {
+                    state.counts[i].get(&value).copied().unwrap_or(0)
+                };
+                score += count as f64 * weights[i] + (c.max_skew - 1) as f64;
+            }
+            score.round() as i64
+        }));
+    }
+
+    /// Reversed against the largest and the smallest score; unscored nodes get 0.
+    fn normalize_nodes(&self, pod: &PodInfo<'_>, nodes: &[&NodeInfo<'_>], scores: &mut [i64]) {
+        let Some(state) = pod.cycle.get::<ScoreState>() else {
+            return;
+        };
+        let (mut min, mut max) = (i64::MAX, 0);
+        for (node, &s) in nodes.iter().zip(scores.iter()) {
+            if !ignored(state, node) {
+                min = min.min(s);
+                max = max.max(s);
+            }
+        }
+        for (node, s) in nodes.iter().zip(scores.iter_mut()) {
+            *s = if ignored(state, node) {
+                0
+            } else if max == 0 {
+                MAX_NODE_SCORE
+            } else {
+                MAX_NODE_SCORE * (max + min - *s) / max
+            };
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Node;
+    use crate::scheduler::testing::{
+        filter_in_snapshot, make_node, make_pod, scores_in_snapshot, MakePod,
+    };
+    use crate::scheduler::ControllerSelector;
+    use serde_json::{json, Value};
+
+    const ZONE: &str = "zone";
+
+    fn ok() -> Status {
+        Status::success()
+    }
+    fn skew() -> Status {
+        Status::unschedulable(ERR_REASON_CONSTRAINTS_NOT_MATCH)
+    }
+    fn label() -> Status {
+        Status::unresolvable(ERR_REASON_NODE_LABEL_NOT_MATCH)
+    }
+
+    /// A constraint over `key` selecting `foo` (exists).
+    fn constraint(max_skew: i32, key: &str, when: &str) -> Value {
+        json!({"maxSkew": max_skew, "topologyKey": key, "whenUnsatisfiable": when,
+               "labelSelector": {"matchExpressions": [{"key": "foo", "operator": "Exists"}]}})
+    }
+
+    fn with(mut c: Value, field: &str, value: Value) -> Value {
+        c[field] = value;
+        c
+    }
+
+    /// node-a, node-b in zone1; node-x, node-y in zone2.
+    fn nodes() -> Vec<Node> {
+        let node = |name: &str, zone: &str| {
+            make_node(name)
+                .label(LABEL_HOSTNAME, name)
+                .label(ZONE, zone)
+                .obj()
+        };
+        vec![
+            node("node-a", "zone1"),
+            node("node-b", "zone1"),
+            node("node-x", "zone2"),
+            node("node-y", "zone2"),
+        ]
+    }
+
+    /// Matching pods (label foo) on these nodes.
+    fn foo_on(nodes: &[&str]) -> Vec<Pod> {
+        nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                make_pod()
+                    .name(&format!("p{i}"))
+                    .label("foo", "")
+                    .node_name(n)
+                    .obj()
+            })
+            .collect()
+    }
+
+    fn foo() -> MakePod {
+        make_pod().label("foo", "")
+    }
+
+    /// kube-scheduler's `TestSingleConstraint` and `TestMultipleConstraints` ideas.
+    #[test]
+    fn filter_keeps_the_skew_within_max_skew() {
+        let zone1 = constraint(1, ZONE, "DoNotSchedule");
+        let host1 = constraint(1, LABEL_HOSTNAME, "DoNotSchedule");
+        type Case = (&'static str, Pod, Vec<Node>, Vec<Pod>, Option<Vec<Status>>);
+        let cases: Vec<Case> = vec![
+            (
+                "no constraints: the plugin is skipped",
+                foo().obj(),
+                nodes(),
+                foo_on(&["node-a"]),
+                None,
+            ),
+            (
+                "ScheduleAnyway constraints do not filter",
+                foo().spread(constraint(1, ZONE, "ScheduleAnyway")).obj(),
+                nodes(),
+                foo_on(&["node-a"]),
+                None,
+            ),
+            (
+                "no pods yet: every node",
+                foo().spread(zone1.clone()).obj(),
+                nodes(),
+                vec![],
+                Some(vec![ok(), ok(), ok(), ok()]),
+            ),
+            (
+                "zone1 has two, zone2 one: only zone2",
+                foo().spread(zone1.clone()).obj(),
+                nodes(),
+                foo_on(&["node-a", "node-b", "node-x"]),
+                Some(vec![skew(), skew(), ok(), ok()]),
+            ),
+            (
+                "the incoming pod does not match its selector: it adds no skew",
+                make_pod().spread(zone1.clone()).obj(),
+                nodes(),
+                foo_on(&["node-a", "node-x", "node-a"]),
+                Some(vec![ok(), ok(), ok(), ok()]),
+            ),
+            (
+                "maxSkew 2 tolerates one more",
+                foo().spread(constraint(2, ZONE, "DoNotSchedule")).obj(),
+                nodes(),
+                foo_on(&["node-a", "node-b", "node-x"]),
+                Some(vec![ok(), ok(), ok(), ok()]),
+            ),
+            (
+                "a node without the key is unresolvable; its pods do not count",
+                foo().spread(zone1.clone()).obj(),
+                vec![
+                    make_node("node-a").label(ZONE, "zone1").obj(),
+                    make_node("node-b").label(ZONE, "zone2").obj(),
+                    make_node("node-c").obj(),
+                ],
+                foo_on(&["node-a", "node-c", "node-c"]),
+                Some(vec![skew(), ok(), label()]),
+            ),
+            (
+                "hostname and zone together: both must hold",
+                foo().spread(zone1.clone()).spread(host1.clone()).obj(),
+                nodes(),
+                foo_on(&["node-a", "node-b", "node-x"]),
+                Some(vec![skew(), skew(), skew(), ok()]),
+            ),
+            (
+                "pods of other namespaces and terminating pods do not count",
+                foo().spread(host1.clone()).obj(),
+                nodes(),
+                vec![
+                    foo()
+                        .name("other")
+                        .namespace("other")
+                        .node_name("node-a")
+                        .obj(),
+                    foo().name("going").terminating().node_name("node-b").obj(),
+                ],
+                Some(vec![ok(), ok(), ok(), ok()]),
+            ),
+            (
+                "minDomains above the domains there are: the minimum counts as 0",
+                foo()
+                    .spread(with(zone1.clone(), "minDomains", json!(3)))
+                    .obj(),
+                nodes(),
+                foo_on(&["node-a", "node-x"]),
+                Some(vec![skew(), skew(), skew(), skew()]),
+            ),
+            (
+                "nodeAffinityPolicy Honor (default): nodes the pod cannot go to do not count",
+                foo()
+                    .node_selector(ZONE, "zone2")
+                    .spread(zone1.clone())
+                    .obj(),
+                nodes(),
+                foo_on(&["node-a", "node-b", "node-x"]),
+                Some(vec![ok(), ok(), ok(), ok()]),
+            ),
+            (
+                "nodeAffinityPolicy Ignore: they count",
+                foo()
+                    .node_selector(ZONE, "zone2")
+                    .spread(with(zone1.clone(), "nodeAffinityPolicy", json!("Ignore")))
+                    .obj(),
+                nodes(),
+                foo_on(&["node-x", "node-y", "node-a"]),
+                Some(vec![ok(), ok(), skew(), skew()]),
+            ),
+            (
+                "nodeTaintsPolicy Honor: tainted nodes' domains do not count",
+                foo()
+                    .spread(with(host1.clone(), "nodeTaintsPolicy", json!("Honor")))
+                    .obj(),
+                vec![
+                    make_node("node-a").label(LABEL_HOSTNAME, "node-a").obj(),
+                    make_node("node-b")
+                        .label(LABEL_HOSTNAME, "node-b")
+                        .taint("dedicated", "gpu", "NoSchedule")
+                        .obj(),
+                ],
+                foo_on(&["node-a"]),
+                Some(vec![ok(), ok()]),
+            ),
+            (
+                "nodeTaintsPolicy Ignore (default): the empty tainted node is the minimum",
+                foo().spread(host1.clone()).obj(),
+                vec![
+                    make_node("node-a").label(LABEL_HOSTNAME, "node-a").obj(),
+                    make_node("node-b")
+                        .label(LABEL_HOSTNAME, "node-b")
+                        .taint("dedicated", "gpu", "NoSchedule")
+                        .obj(),
+                ],
+                foo_on(&["node-a"]),
+                Some(vec![skew(), ok()]),
+            ),
+            (
+                "matchLabelKeys: only pods with the incoming pod's value count",
+                foo()
+                    .label("rev", "2")
+                    .spread(with(zone1.clone(), "matchLabelKeys", json!(["rev"])))
+                    .obj(),
+                nodes(),
+                vec![
+                    foo()
+                        .name("old1")
+                        .label("rev", "1")
+                        .node_name("node-a")
+                        .obj(),
+                    foo()
+                        .name("old2")
+                        .label("rev", "1")
+                        .node_name("node-b")
+                        .obj(),
+                    foo()
+                        .name("new")
+                        .label("rev", "2")
+                        .node_name("node-x")
+                        .obj(),
+                ],
+                Some(vec![ok(), ok(), skew(), skew()]),
+            ),
+        ];
+        for (name, pod, nodes, bound, want) in cases {
+            assert_eq!(
+                filter_in_snapshot(&PodTopologySpread, &pod, &nodes, &bound, Listers::default()),
+                want,
+                "{name}"
+            );
+        }
+    }
+
+    /// kube-scheduler's `TestPodTopologySpreadScore` ideas: fewer matching pods in the
+    /// node's domains score higher; nodes missing a key score 0.
+    #[test]
+    fn score_prefers_emptier_domains() {
+        type Case = (
+            &'static str,
+            Pod,
+            Vec<Node>,
+            Vec<Pod>,
+            Option<(Vec<i64>, Vec<i64>)>,
+        );
+        let cases: Vec<Case> = vec![
+            (
+                "no constraints and no workload: the plugin is skipped",
+                foo().obj(),
+                nodes(),
+                foo_on(&["node-a"]),
+                None,
+            ),
+            (
+                "DoNotSchedule constraints do not score",
+                foo().spread(constraint(1, ZONE, "DoNotSchedule")).obj(),
+                nodes(),
+                foo_on(&["node-a"]),
+                None,
+            ),
+            (
+                // ln(4 + 2) = 1.79 per pod.
+                "hostname: the pods on each node",
+                foo()
+                    .spread(constraint(1, LABEL_HOSTNAME, "ScheduleAnyway"))
+                    .obj(),
+                nodes(),
+                foo_on(&["node-a", "node-a", "node-b"]),
+                Some((vec![4, 2, 0, 0], vec![0, 50, 100, 100])),
+            ),
+            (
+                // ln(2 + 2) = 1.39 per pod, plus maxSkew - 1 = 1.
+                "zone: the pods in each node's zone",
+                foo().spread(constraint(2, ZONE, "ScheduleAnyway")).obj(),
+                nodes(),
+                foo_on(&["node-a", "node-a", "node-b", "node-x"]),
+                Some((vec![5, 5, 2, 2], vec![40, 40, 100, 100])),
+            ),
+            (
+                "a node missing the key is not scored",
+                foo().spread(constraint(1, ZONE, "ScheduleAnyway")).obj(),
+                vec![
+                    make_node("node-a").label(ZONE, "zone1").obj(),
+                    make_node("node-b").label(ZONE, "zone2").obj(),
+                    make_node("node-c").obj(),
+                ],
+                foo_on(&["node-a"]),
+                Some((vec![1, 0, 0], vec![0, 100, 0])),
+            ),
+        ];
+        for (name, pod, nodes, bound, want) in cases {
+            assert_eq!(
+                scores_in_snapshot(&PodTopologySpread, &pod, &nodes, &bound, Listers::default()),
+                want,
+                "{name}"
+            );
+        }
+    }
+
+    /// A pod of a ReplicaSet (or selected by a Service) without constraints of its own
+    /// spreads by the system defaults, which score only: hostname with maxSkew 3, and
+    /// zone only on nodes that have one.
+    #[test]
+    fn workload_pods_spread_by_the_system_defaults() {
+        let rs_selector = Selector(vec![Requirement::Equals("app".into(), "web".into())]);
+        let listers = || Listers {
+            controllers: vec![ControllerSelector {
+                kind: "ReplicaSet",
+                namespace: "default",
+                name: "web-123",
+                selector: rs_selector.clone(),
+            }],
+            ..Listers::default()
+        };
+        let nodes: Vec<Node> = ["n1", "n2", "n3"]
+            .iter()
+            .map(|n| make_node(n).label(LABEL_HOSTNAME, n).obj())
+            .collect();
+        let web = |name: &str| make_pod().name(name).label("app", "web");
+        let bound = vec![
+            web("w1")
+                .owned_by_replica_set("web-123")
+                .node_name("n1")
+                .obj(),
+            web("w2")
+                .owned_by_replica_set("web-123")
+                .node_name("n1")
+                .obj(),
+            web("w3")
+                .owned_by_replica_set("web-123")
+                .node_name("n2")
+                .obj(),
+        ];
+        let pod = web("w4").owned_by_replica_set("web-123").obj();
+        // ln(3 + 2) = 1.61 per pod, plus 3 - 1.
+        assert_eq!(
+            scores_in_snapshot(&PodTopologySpread, &pod, &nodes, &bound, listers()),
+            Some((vec![5, 4, 2], vec![40, 60, 100]))
+        );
+        assert_eq!(
+            filter_in_snapshot(&PodTopologySpread, &pod, &nodes, &bound, listers()),
+            None,
+            "the defaults never filter"
+        );
+        // Not owned by the ReplicaSet, selected by no Service: no spreading.
+        let lone = web("lone").obj();
+        assert_eq!(
+            scores_in_snapshot(&PodTopologySpread, &lone, &nodes, &bound, listers()),
+            None
+        );
+        // A Service selecting it is enough.
+        let svc: std::collections::BTreeMap<String, String> =
+            [("app".to_string(), "web".to_string())]
+                .into_iter()
+                .collect();
+        let services = Listers {
+            services: vec![("default", &svc)],
+            ..Listers::default()
+        };
+        assert_eq!(
+            scores_in_snapshot(&PodTopologySpread, &lone, &nodes, &bound, services),
+            Some((vec![5, 4, 2], vec![40, 60, 100]))
+        );
+    }
+}
