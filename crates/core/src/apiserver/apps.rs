@@ -55,7 +55,7 @@ pub(crate) fn default_replica_set(rs: &mut ReplicaSet) {
 
 /// A pod template gets the pod spec's defaults, not the admission plugins' (no service
 /// account token, no default tolerations, no priority).
-fn default_template(template: &mut PodTemplateSpec) {
+pub(super) fn default_template(template: &mut PodTemplateSpec) {
     if let Some(spec) = template.spec.as_mut() {
         defaults::pod_spec(spec);
     }
@@ -73,7 +73,7 @@ pub(crate) fn go_map(map: Option<&BTreeMap<String, String>>) -> String {
 }
 
 /// A `LabelSelector` as Go's `%#v` prints it in validation messages.
-fn go_selector(s: &LabelSelector) -> String {
+pub(super) fn go_selector(s: &LabelSelector) -> String {
     let expressions = match &s.match_expressions {
         None => "[]v1.LabelSelectorRequirement(nil)".to_string(),
         Some(list) => {
@@ -108,12 +108,12 @@ fn go_selector(s: &LabelSelector) -> String {
 /// The selector, unless the manifest left it out (k8s-openapi reads a missing
 /// selector as an empty one; `selector: {}` reads the same and the API server then
 /// finds it missing too).
-fn given(s: &LabelSelector) -> Option<&LabelSelector> {
+pub(super) fn given(s: &LabelSelector) -> Option<&LabelSelector> {
     (s.match_labels.is_some() || s.match_expressions.is_some()).then_some(s)
 }
 
 /// `ValidateNonnegativeField`.
-fn non_negative(value: i64, field: &str, errs: &mut Vec<FieldError>) {
+pub(super) fn non_negative(value: i64, field: &str, errs: &mut Vec<FieldError>) {
     if value < 0 {
         errs.push(FieldError::invalid_int(
             field,
@@ -164,16 +164,36 @@ fn selector_and_template(
         errs.push(FieldError::required("spec.template", ""));
         return;
     };
-    let labels = template.metadata.as_ref().and_then(|m| m.labels.as_ref());
     if let Some(selector) = parsed.filter(|s| !s.is_empty()) {
-        if !selector.matches(labels) {
-            errs.push(FieldError::invalid_raw(
-                "spec.template.metadata.labels",
-                &go_map(labels),
-                "`selector` does not match template `labels`",
-            ));
-        }
+        selector_matches_template(&selector, template, errs);
     }
+    pod_template(template, kind_word, errs);
+}
+
+/// "`selector` does not match template `labels`" when it does not.
+pub(super) fn selector_matches_template(
+    selector: &Selector,
+    template: &PodTemplateSpec,
+    errs: &mut Vec<FieldError>,
+) {
+    let labels = template.metadata.as_ref().and_then(|m| m.labels.as_ref());
+    if !selector.matches(labels) {
+        errs.push(FieldError::invalid_raw(
+            "spec.template.metadata.labels",
+            &go_map(labels),
+            "`selector` does not match template `labels`",
+        ));
+    }
+}
+
+/// `ValidatePodTemplateSpec` (the template's metadata and its spec as a pod's), then
+/// what a workload's template must be: restartPolicy Always, no activeDeadlineSeconds.
+pub(super) fn pod_template(
+    template: &PodTemplateSpec,
+    kind_word: &str,
+    errs: &mut Vec<FieldError>,
+) {
+    let labels = template.metadata.as_ref().and_then(|m| m.labels.as_ref());
     // ValidatePodTemplateSpec: the template's metadata and its spec as a pod's.
     let pod = Pod {
         metadata: ObjectMeta {
@@ -214,7 +234,7 @@ fn selector_and_template(
 }
 
 /// An `intstr.IntOrString` as Go's `%#v` prints it in validation messages.
-fn go_int_or_string(v: &IntOrString) -> String {
+pub(super) fn go_int_or_string(v: &IntOrString) -> String {
     match v {
         IntOrString::Int(i) => format!("intstr.IntOrString{{Type:0, IntVal:{i}, StrVal:\"\"}}"),
         IntOrString::String(s) => format!("intstr.IntOrString{{Type:1, IntVal:0, StrVal:{s:?}}}"),
@@ -222,14 +242,18 @@ fn go_int_or_string(v: &IntOrString) -> String {
 }
 
 /// The percent of a `N%` string.
-fn percent(s: &str) -> Option<i64> {
+pub(super) fn percent(s: &str) -> Option<i64> {
     s.strip_suffix('%')
         .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
         .and_then(|n| n.parse::<i64>().ok())
 }
 
 /// `ValidatePositiveIntOrPercent`: a non-negative number or a valid percent.
-fn positive_int_or_percent(value: &IntOrString, field: &str, errs: &mut Vec<FieldError>) {
+pub(super) fn positive_int_or_percent(
+    value: &IntOrString,
+    field: &str,
+    errs: &mut Vec<FieldError>,
+) {
     match value {
         IntOrString::Int(i) => non_negative(i64::from(*i), field, errs),
         IntOrString::String(s) if percent(s).is_none() => errs.push(FieldError::invalid_raw(
@@ -242,7 +266,7 @@ fn positive_int_or_percent(value: &IntOrString, field: &str, errs: &mut Vec<Fiel
 }
 
 /// `getIntOrPercentValue`: the number, or the percent's number.
-fn int_or_percent_value(value: Option<&IntOrString>) -> i64 {
+pub(super) fn int_or_percent_value(value: Option<&IntOrString>) -> i64 {
     match value {
         Some(IntOrString::Int(i)) => i64::from(*i),
         Some(IntOrString::String(s)) => percent(s).unwrap_or(0),
@@ -282,7 +306,7 @@ fn rolling_update(
     }
 }
 
-fn name_and_meta(meta: &ObjectMeta, errs: &mut Vec<FieldError>) {
+pub(super) fn name_and_meta(meta: &ObjectMeta, errs: &mut Vec<FieldError>) {
     let name = meta.name.as_deref().unwrap_or_default();
     if let Err(msg) = crate::model::meta::validate_dns1123_subdomain(name) {
         errs.push(FieldError::invalid("metadata.name", name, &msg.to_string()));
@@ -383,7 +407,7 @@ pub(crate) fn validate_replica_set(rs: &ReplicaSet) -> Vec<FieldError> {
 }
 
 /// apps/v1 makes the selector immutable.
-fn selector_unchanged(
+pub(super) fn selector_unchanged(
     old: Option<&LabelSelector>,
     new: Option<&LabelSelector>,
     errs: &mut Vec<FieldError>,
@@ -397,7 +421,7 @@ fn selector_unchanged(
     }
 }
 
-fn invalid(kind: &'static str, meta: &ObjectMeta, causes: Vec<FieldError>) -> ApiError {
+pub(super) fn invalid(kind: &'static str, meta: &ObjectMeta, causes: Vec<FieldError>) -> ApiError {
     ApiError::Invalid {
         kind,
         name: meta.name.clone().unwrap_or_default(),
@@ -509,7 +533,7 @@ impl ApiServer {
 
 /// What a PUT cannot change (uid, creationTimestamp) and the generation the strategies'
 /// PrepareForUpdate moves when the spec changed.
-fn keep_system_fields(old: &ObjectMeta, new: &mut ObjectMeta, spec_changed: bool) {
+pub(super) fn keep_system_fields(old: &ObjectMeta, new: &mut ObjectMeta, spec_changed: bool) {
     new.uid = old.uid.clone();
     new.creation_timestamp = old.creation_timestamp.clone();
     let generation = old.generation.unwrap_or(1);

@@ -11,6 +11,7 @@ pub(crate) fn stored() -> impl Iterator<Item = &'static str> {
 }
 
 mod apps;
+mod daemonsets;
 pub(crate) mod defaults;
 mod deletion;
 mod endpointslices;
@@ -34,6 +35,7 @@ use crate::model::{
 use k8s_openapi::Metadata;
 use watch_cache::ChangeType;
 
+pub(crate) use daemonsets::template_generation;
 pub use error::{ApiError, FieldError, FieldErrorKind};
 pub use events::EventRecord;
 

@@ -6,8 +6,8 @@
 use super::{ApiError, ApiServer};
 use crate::clock::SimTime;
 use crate::model::{
-    Deployment, EndpointSlice, Endpoints, Event, Lease, Namespace, Node, Object, Pod, ReplicaSet,
-    Service,
+    ControllerRevision, DaemonSet, Deployment, EndpointSlice, Endpoints, Event, Lease, Namespace,
+    Node, Object, Pod, ReplicaSet, Service,
 };
 
 /// A kind's create and update as the API server handles a user's request.
@@ -144,5 +144,23 @@ impl Served for Deployment {
     }
     fn update(api: &mut ApiServer, object: Self) -> Result<&Self, ApiError> {
         api.update_deployment_by_user(object)
+    }
+}
+
+impl Served for DaemonSet {
+    fn create(api: &mut ApiServer, object: Self, now: SimTime) -> Result<&Self, ApiError> {
+        api.create_daemon_set(object, now)
+    }
+    fn update(api: &mut ApiServer, object: Self) -> Result<&Self, ApiError> {
+        api.update_daemon_set_by_user(object)
+    }
+}
+
+impl Served for ControllerRevision {
+    fn create(api: &mut ApiServer, object: Self, now: SimTime) -> Result<&Self, ApiError> {
+        api.create_controller_revision(object, now)
+    }
+    fn update(api: &mut ApiServer, object: Self) -> Result<&Self, ApiError> {
+        api.update_controller_revision(object)
     }
 }

@@ -5,6 +5,7 @@ pub(crate) mod default_nodes;
 
 use crate::apiserver::{ApiError, ApiServer, EventRecord, PodDeletion, WatchEvent};
 use crate::clock::SimTime;
+use crate::controllers::daemonset::DaemonSetController;
 use crate::controllers::deployment::DeploymentController;
 use crate::controllers::endpoints::EndpointsController;
 use crate::controllers::endpointslice::EndpointSliceController;
@@ -32,7 +33,7 @@ pub use default_nodes::default_nodes;
 
 /// How many controllers the cluster runs ([`Cluster::controllers`]), and how many of
 /// them run before the scheduler in a settle pass (node IPAM).
-const CONTROLLERS: usize = 10;
+const CONTROLLERS: usize = 11;
 const CONTROLLERS_BEFORE_SCHEDULER: usize = 1;
 
 /// What happened to one object of an applied manifest.
@@ -137,6 +138,9 @@ pub struct Cluster {
     deployments: DeploymentController,
     #[serde(skip)]
     replica_sets: ReplicaSetController,
+    /// Its only state (when a pod next becomes available) every sync works out again.
+    #[serde(skip)]
+    daemon_sets: DaemonSetController,
     #[serde(skip)]
     garbage_collector: GarbageCollector,
 }
@@ -169,6 +173,7 @@ impl Cluster {
             namespace: NamespaceController,
             deployments: Default::default(),
             replica_sets: Default::default(),
+            daemon_sets: Default::default(),
             garbage_collector: GarbageCollector::default(),
         }
     }
@@ -674,6 +679,7 @@ impl Cluster {
             &self.node_ipam,
             &self.deployments,
             &self.replica_sets,
+            &self.daemon_sets,
             &self.endpoints,
             &self.endpoint_slices,
             &self.node_lifecycle,
@@ -696,6 +702,7 @@ impl Cluster {
             &mut self.node_ipam,
             &mut self.deployments,
             &mut self.replica_sets,
+            &mut self.daemon_sets,
             &mut self.endpoints,
             &mut self.endpoint_slices,
             &mut self.node_lifecycle,

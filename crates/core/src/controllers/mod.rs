@@ -5,6 +5,7 @@
 //! [`Controller::next_due`] when it next has work of its own (a timer, as kube-rs's
 //! reconcile returns a requeue-after), so that simulated time can jump straight there.
 
+pub mod daemonset;
 pub mod deployment;
 pub(crate) mod deployment_util;
 pub mod endpoints;

@@ -707,10 +707,12 @@ fn headers(rt: &ResourceType, wide: bool) -> Vec<String> {
         ("Event", _) => &["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
         ("Deployment", _) => workload_printers::DEPLOYMENT,
         ("ReplicaSet", _) => workload_printers::REPLICASET,
+        ("DaemonSet", _) => workload_printers::DAEMONSET,
+        ("ControllerRevision", _) => workload_printers::CONTROLLERREVISION,
         _ => &["NAME"],
     };
     let mut h: Vec<String> = h.iter().map(|s| s.to_string()).collect();
-    if wide && matches!(rt.kind, "Deployment" | "ReplicaSet") {
+    if wide && matches!(rt.kind, "Deployment" | "ReplicaSet" | "DaemonSet") {
         h.extend(workload_printers::WIDE.iter().map(|s| s.to_string()));
     }
     h
@@ -851,6 +853,10 @@ fn columns(o: &ObjectRef<'_>, now: crate::clock::SimTime, wide: bool) -> Vec<Str
         }
         ObjectRef::Deployment(d) => workload_printers::deployment(d, name, created, wide),
         ObjectRef::ReplicaSet(rs) => workload_printers::replica_set(rs, name, created, wide),
+        ObjectRef::DaemonSet(ds) => workload_printers::daemon_set(ds, name, created, wide),
+        ObjectRef::ControllerRevision(cr) => {
+            workload_printers::controller_revision(cr, name, created)
+        }
         ObjectRef::Event(e) => {
             let last = e.last_timestamp.as_ref().or(e.first_timestamp.as_ref());
             let obj = &e.involved_object;

@@ -74,6 +74,14 @@ macro_rules! with_kinds {
               group: "apps", api_version: "apps/v1", plural: "deployments",
               singular: "deployment", short: &["deploy"], namespaced: true,
               verbs: $crate::model::kinds::VERBS, categories: &["all"] }
+            { DaemonSet, $crate::model::DaemonSet, daemon_sets, DAEMONSETS,
+              group: "apps", api_version: "apps/v1", plural: "daemonsets",
+              singular: "daemonset", short: &["ds"], namespaced: true,
+              verbs: $crate::model::kinds::VERBS, categories: &["all"] }
+            { ControllerRevision, $crate::model::ControllerRevision, controller_revisions,
+              CONTROLLERREVISIONS, group: "apps", api_version: "apps/v1",
+              plural: "controllerrevisions", singular: "controllerrevision", short: &[],
+              namespaced: true, verbs: $crate::model::kinds::VERBS, categories: &[] }
         }
     };
 }
