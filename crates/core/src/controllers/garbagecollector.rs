@@ -52,7 +52,9 @@ impl Controller for GarbageCollector {
             return Progress::Idle;
         }
         let progress = collect(ctx.api, ctx.now);
-        self.seen = Some(ctx.api.changes());
+        // Its own writes can finish what it decided (the references to an orphaning
+        // owner gone, the owner's finalizer can go): it looks again after them.
+        self.seen = (progress == Progress::Idle).then(|| ctx.api.changes());
         progress
     }
 
