@@ -491,7 +491,14 @@ impl DaemonSetController {
                 );
             }
         }
-        progress |= sync_nodes(api, &owner, &ds, &create, &delete, &hash, generation, now);
+        progress |= sync_nodes(
+            api,
+            &owner,
+            &ds,
+            (&hash, generation),
+            (&create, &delete),
+            now,
+        );
 
         // rollingUpdate
         let rolling = spec
@@ -546,7 +553,14 @@ impl DaemonSetController {
                 .iter()
                 .filter_map(|i| old_pods.get(*i).map(|(n, _)| n.clone()))
                 .collect();
-            progress |= sync_nodes(api, &owner, &ds, &create, &delete, &hash, generation, now);
+            progress |= sync_nodes(
+                api,
+                &owner,
+                &ds,
+                (&hash, generation),
+                (&create, &delete),
+                now,
+            );
         }
 
         // cleanupHistory
@@ -637,17 +651,14 @@ impl DaemonSetController {
 }
 
 /// `syncNodes`: a pod made for each node of `create` (the template with the revision's
-/// labels and the daemon tolerations, bound to the node by its required affinity), then
-/// the pods of `delete` deleted.
-#[allow(clippy::too_many_arguments)]
+/// hash and the template generation as labels and the daemon tolerations, bound to the
+/// node by its required affinity), then the pods of `delete` deleted.
 fn sync_nodes(
     api: &mut ApiServer,
     owner: &Owner<'_>,
     ds: &DaemonSet,
-    create: &[String],
-    delete: &[String],
-    hash: &str,
-    generation: Option<i64>,
+    (hash, generation): (&str, Option<i64>),
+    (create, delete): (&[String], &[String]),
     now: SimTime,
 ) -> Progress {
     let mut progress = Progress::Idle;
