@@ -825,3 +825,69 @@ fn browser_reaches_only_ready_endpoints() {
         "192.168.56.202 refused to connect. ERR_CONNECTION_REFUSED"
     );
 }
+
+/// Through the cluster: a node added later gets its pod, a node whose labels stop
+/// matching loses it, and the status counts follow.
+#[test]
+fn daemon_set_follows_nodes_joining_and_labels_changing() {
+    let mut c = Cluster::with_default_nodes(7);
+    let ds: crate::model::DaemonSet = crate::model::de::from_value(&serde_json::json!({
+        "metadata": {"name": "agent"},
+        "spec": {
+            "selector": {"matchLabels": {"app": "agent"}},
+            "template": {
+                "metadata": {"labels": {"app": "agent"}},
+                "spec": {"nodeSelector": {"disktype": "ssd"},
+                         "containers": [{"name": "c", "image": "nginx"}]}
+            }
+        }
+    }))
+    .expect("a DaemonSet");
+    c.create(crate::model::Object::DaemonSet(Box::new(ds)))
+        .expect("created");
+    let on = |c: &Cluster| -> Vec<String> {
+        let mut nodes: Vec<String> = c
+            .api()
+            .pods
+            .list()
+            .filter(|p| p.metadata.deletion_timestamp.is_none())
+            .filter_map(|p| p.spec.as_ref()?.node_name.clone())
+            .collect();
+        crate::sort::sort(&mut nodes);
+        nodes
+    };
+    let desired = |c: &Cluster| {
+        c.api()
+            .daemon_sets
+            .get("default", "agent")
+            .and_then(|d| d.status.as_ref())
+            .map(|s| (s.desired_number_scheduled, s.current_number_scheduled))
+    };
+    assert!(on(&c).is_empty());
+    assert_eq!(desired(&c), Some((0, 0)));
+    let mut labels = c
+        .api()
+        .nodes
+        .get("", "k8s-worker-01")
+        .map(|n| n.labels().clone())
+        .unwrap_or_default();
+    labels.insert("disktype".into(), "ssd".into());
+    c.set_labels("Node", "", "k8s-worker-01", labels.clone())
+        .expect("labelled");
+    c.advance(1_000);
+    assert_eq!(on(&c), ["k8s-worker-01"]);
+    let joining = crate::scheduler::testing::make_node("k8s-worker-03")
+        .label("disktype", "ssd")
+        .obj();
+    c.create(crate::model::Object::Node(Box::new(joining)))
+        .expect("joined");
+    c.advance(5_000);
+    assert_eq!(on(&c), ["k8s-worker-01", "k8s-worker-03"]);
+    assert_eq!(desired(&c), Some((2, 2)));
+    labels.remove("disktype");
+    c.set_labels("Node", "", "k8s-worker-01", labels)
+        .expect("unlabelled");
+    c.advance(5_000);
+    assert_eq!(on(&c), ["k8s-worker-03"]);
+    assert_eq!(desired(&c), Some((1, 1)));
+}
