@@ -138,8 +138,8 @@ pub struct Cluster {
     deployments: DeploymentController,
     #[serde(skip)]
     replica_sets: ReplicaSetController,
-    /// Its only state (when a pod next becomes available) every sync works out again.
-    #[serde(skip)]
+    /// Its failed pods' back-offs (older snapshots have none).
+    #[serde(default, skip_serializing_if = "DaemonSetController::is_idle")]
     daemon_sets: DaemonSetController,
     #[serde(skip)]
     garbage_collector: GarbageCollector,

@@ -891,3 +891,48 @@ fn daemon_set_follows_nodes_joining_and_labels_changing() {
     assert_eq!(on(&c), ["k8s-worker-03"]);
     assert_eq!(desired(&c), Some((1, 1)));
 }
+
+/// A failed daemon pod is deleted with a `FailedDaemonPod` warning and made again.
+#[test]
+fn failed_daemon_pod_is_replaced() {
+    let mut c = Cluster::with_default_nodes(7);
+    let ds: crate::model::DaemonSet = crate::model::de::from_value(&serde_json::json!({
+        "metadata": {"name": "agent"},
+        "spec": {
+            "selector": {"matchLabels": {"app": "agent"}},
+            "template": {
+                "metadata": {"labels": {"app": "agent"}},
+                "spec": {"containers": [{"name": "c", "image": "nginx"}]}
+            }
+        }
+    }))
+    .expect("a DaemonSet");
+    c.create(crate::model::Object::DaemonSet(Box::new(ds)))
+        .expect("created");
+    c.advance(5_000);
+    let on_worker = |c: &Cluster| {
+        c.api()
+            .pods
+            .list()
+            .find(|p| p.spec.as_ref().and_then(|s| s.node_name.as_deref()) == Some("k8s-worker-01"))
+            .cloned()
+    };
+    let mut pod = on_worker(&c).expect("a pod on k8s-worker-01");
+    let failed = pod.name_any().to_string();
+    if let Some(status) = pod.status.as_mut() {
+        status.phase = Some("Failed".into());
+    }
+    c.api.update_pod(pod).expect("failed");
+    c.advance(5_000);
+    let replacement = on_worker(&c).expect("a new pod on k8s-worker-01");
+    assert_ne!(replacement.name_any(), failed);
+    let warned = c.api().events.list().any(|e| {
+        e.reason.as_deref() == Some("FailedDaemonPod")
+            && e.message.as_deref()
+                == Some(
+                    format!("Found failed daemon pod default/{failed} on node k8s-worker-01, will try to kill it")
+                        .as_str(),
+                )
+    });
+    assert!(warned);
+}

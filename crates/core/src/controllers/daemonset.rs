@@ -51,11 +51,27 @@ pub const REVISION_HASH: &str = "controller-revision-hash";
 /// The label carrying the template generation a pod was made from.
 pub const TEMPLATE_GENERATION: &str = "pod-template-generation";
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct DaemonSetController {
-    /// When a ready pod next becomes available (minReadySeconds), if any is waiting.
+    /// When a ready pod next becomes available (minReadySeconds), or a failed pod's
+    /// back-off runs out, if any is waiting (worked out again by every sync).
+    #[serde(skip)]
     due: Option<SimTime>,
+    /// `failedPodsBackoff`: by DaemonSet and node, when a failed pod was last deleted
+    /// and how long the next one waits (1 s, doubling up to 15 min).
+    failed_backoff: Keyed<String, (SimTime, u64)>,
 }
+
+impl DaemonSetController {
+    /// Nothing to keep in a snapshot.
+    pub fn is_idle(&self) -> bool {
+        self.failed_backoff.is_empty()
+    }
+}
+
+/// `failedPodsBackoff`'s bounds, in milliseconds.
+const BACKOFF_INITIAL_MS: u64 = 1_000;
+const BACKOFF_MAX_MS: u64 = 15 * 60 * 1_000;
 
 impl Controller for DaemonSetController {
     fn sync(&mut self, ctx: &mut ControllerContext<'_>) -> Progress {
@@ -477,9 +493,19 @@ impl DaemonSetController {
                 now,
             );
             if make {
-                create.push(node_name);
+                create.push(node_name.clone());
             }
-            delete.extend(gone);
+            for name in gone {
+                let failed = by_node
+                    .get(&node_name)
+                    .into_iter()
+                    .flatten()
+                    .any(|p| p.name_any() == name.as_str() && phase(p) == Some("Failed"));
+                if failed && !self.failed_pod_may_go(&ds, &owner, api, &name, &node_name, now) {
+                    continue;
+                }
+                delete.push(name);
+            }
         }
         // Pods for nodes that are gone and that no scheduler placed.
         for (node, pods) in by_node.iter() {
@@ -570,6 +596,42 @@ impl DaemonSetController {
         // Status.
         progress |= self.update_status(api, &ds, &nodes, &pods, &hash, now);
         progress
+    }
+
+    /// A failed daemon pod is deleted (with a `FailedDaemonPod` warning) unless the
+    /// node's back-off since the last one has not run out.
+    fn failed_pod_may_go(
+        &mut self,
+        ds: &DaemonSet,
+        owner: &Owner<'_>,
+        api: &mut ApiServer,
+        pod: &str,
+        node: &str,
+        now: SimTime,
+    ) -> bool {
+        let key = format!("{}/{}/{node}", ds.namespace_any(), ds.name_any());
+        let entry = self.failed_backoff.get(&key).copied();
+        if let Some((last, backoff)) = entry {
+            let until = last.plus_ms(backoff);
+            if now < until {
+                self.due = Some(self.due.map_or(until, |d| d.min(until)));
+                return false;
+            }
+        }
+        // Backoff.Next: a fresh entry once the last one is long expired.
+        let backoff = match entry {
+            Some((last, backoff)) if now < last.plus_ms(2 * BACKOFF_MAX_MS) => {
+                (backoff * 2).min(BACKOFF_MAX_MS)
+            }
+            _ => BACKOFF_INITIAL_MS,
+        };
+        self.failed_backoff.insert(key, (now, backoff));
+        let message = format!(
+            "Found failed daemon pod {}/{pod} on node {node}, will try to kill it",
+            ds.namespace_any()
+        );
+        owner.event(api, "FailedDaemonPod", message, true, now);
+        true
     }
 
     /// The DaemonSet's pods, claimed (`getDaemonPods`).
