@@ -936,3 +936,58 @@ fn failed_daemon_pod_is_replaced() {
     });
     assert!(warned);
 }
+
+/// Deleting a namespace deletes its workloads and their revisions too, not only its
+/// pods and services.
+#[test]
+fn namespace_deletion_takes_workloads() {
+    let mut c = Cluster::with_default_nodes(7);
+    let objects = [
+        (
+            "Namespace",
+            serde_json::json!({"metadata": {"name": "logging"}}),
+        ),
+        (
+            "DaemonSet",
+            serde_json::json!({
+                "metadata": {"name": "agent", "namespace": "logging"},
+                "spec": {
+                    "selector": {"matchLabels": {"app": "agent"}},
+                    "template": {"metadata": {"labels": {"app": "agent"}},
+                                 "spec": {"containers": [{"name": "c", "image": "nginx"}]}}
+                }
+            }),
+        ),
+        (
+            "Deployment",
+            serde_json::json!({
+                "metadata": {"name": "web", "namespace": "logging"},
+                "spec": {
+                    "selector": {"matchLabels": {"app": "web"}},
+                    "template": {"metadata": {"labels": {"app": "web"}},
+                                 "spec": {"containers": [{"name": "c", "image": "nginx"}]}}
+                }
+            }),
+        ),
+    ];
+    for (kind, json) in objects {
+        let object = crate::model::Object::from_json(kind, json).expect("an object");
+        c.create(object).expect("created");
+    }
+    c.advance(5_000);
+    assert_eq!(
+        c.api()
+            .controller_revisions
+            .list_namespace("logging")
+            .count(),
+        1
+    );
+    c.delete_namespace("logging").expect("deleted");
+    c.advance(40_000);
+    assert!(c.api().namespaces.get("", "logging").is_none());
+    assert_eq!(c.api().daemon_sets.list().count(), 0);
+    assert_eq!(c.api().deployments.list().count(), 0);
+    assert_eq!(c.api().replica_sets.list().count(), 0);
+    assert_eq!(c.api().controller_revisions.list().count(), 0);
+    assert_eq!(c.api().pods.list_namespace("logging").count(), 0);
+}
