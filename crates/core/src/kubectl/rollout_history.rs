@@ -51,14 +51,24 @@ pub(super) fn revisions_of<'a>(
         .collect()
 }
 
+/// What kubectl says of a kind a rollout subcommand cannot handle.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Unsupported {
+    /// `no history viewer has been implemented for "ReplicaSet.apps"` (the words
+    /// before the kind).
+    NoHelper(&'static str),
+    /// As a patch's error: `replicasets.apps "x" pausing is not supported`.
+    NotSupported(&'static str),
+}
+
 /// The workload an argument list names (`deployment/NAME` or `daemonset NAME`) when
-/// its kind is one of `kinds`, or what kubectl says when it is not (`missing`: its
-/// words for a kind it cannot handle) or does not exist.
+/// its kind is one of `kinds`, or what kubectl says when it does not exist (first, as
+/// kubectl fetches it before looking for a helper) or its kind is not one of them.
 pub(super) fn named_workload(
     cluster: &Cluster,
     p: &Parsed,
     out: &mut Output,
-    missing: &str,
+    unsupported: Unsupported,
     kinds: &[&str],
 ) -> Option<Object> {
     let args = &p.positionals;
@@ -86,23 +96,26 @@ pub(super) fn named_workload(
             return None;
         }
     };
-    if !kinds.contains(&rt.kind) {
-        let group_kind = if rt.group.is_empty() {
-            rt.kind.to_string()
-        } else {
-            format!("{}.{}", rt.kind, rt.group)
-        };
-        out.fail(format!("{missing} {group_kind:?}"));
-        return None;
-    }
     let namespace = p.string("namespace").unwrap_or("default");
-    match cluster.api().object(rt.plural, namespace, &name) {
-        Some(o) => Some(o.to_owned()),
-        None => {
-            out.not_found(rt.plural, &name);
-            None
-        }
+    let Some(object) = cluster.api().object(rt.plural, namespace, &name) else {
+        out.not_found(rt.plural, &name);
+        return None;
+    };
+    if kinds.contains(&rt.kind) {
+        return Some(object.to_owned());
     }
+    out.fail(match unsupported {
+        Unsupported::NoHelper(missing) => {
+            let group_kind = if rt.group.is_empty() {
+                rt.kind.to_string()
+            } else {
+                format!("{}.{}", rt.kind, rt.group)
+            };
+            format!("{missing} {group_kind:?}")
+        }
+        Unsupported::NotSupported(words) => format!("{} {name:?} {words}", rt.qualified),
+    });
+    None
 }
 
 /// The Deployment an argument list names, as [`named_workload`].
@@ -110,9 +123,9 @@ pub(super) fn named_deployment(
     cluster: &Cluster,
     p: &Parsed,
     out: &mut Output,
-    missing: &str,
+    unsupported: Unsupported,
 ) -> Option<Deployment> {
-    match named_workload(cluster, p, out, missing, &["Deployment"])? {
+    match named_workload(cluster, p, out, unsupported, &["Deployment"])? {
         Object::Deployment(d) => Some(*d),
         _ => None,
     }
@@ -127,7 +140,7 @@ fn change_cause(annotations: &std::collections::BTreeMap<String, String>) -> Str
 }
 
 fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) {
-    let missing = "no history viewer has been implemented for";
+    let missing = Unsupported::NoHelper("no history viewer has been implemented for");
     let workload = named_workload(cluster, p, out, missing, &["Deployment", "DaemonSet"]);
     let (prefix, name, mut history): (&str, String, Vec<(i64, String)>) = match workload {
         Some(Object::Deployment(d)) => (

@@ -5,7 +5,7 @@
 
 use super::command::{Command, Group, Operands};
 use super::flags::{Parsed, NAMESPACE};
-use super::rollout_history::named_workload;
+use super::rollout_history::{named_workload, Unsupported};
 use super::{FileSource, Output};
 use crate::model::{Object, ResourceExt};
 use crate::Cluster;
@@ -23,7 +23,7 @@ pub(super) const COMMAND: Command = Command {
 };
 
 fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) {
-    let missing = "no restarter has been implemented for";
+    let missing = Unsupported::NotSupported("restarting is not supported");
     let Some(mut object) = named_workload(cluster, p, out, missing, &["Deployment", "DaemonSet"])
     else {
         return;

@@ -6,7 +6,7 @@
 
 use super::command::{Command, Group, Operands};
 use super::flags::{flag, Kind, Parsed, NAMESPACE};
-use super::rollout_history::{named_workload, replica_sets_of, revisions_of};
+use super::rollout_history::{named_workload, replica_sets_of, revisions_of, Unsupported};
 use super::{FileSource, Output};
 use crate::controllers::daemonset::{revision_template, template_patch};
 use crate::controllers::deployment_util::{revision, skip_copy_annotation, without_hash};
@@ -37,7 +37,7 @@ fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) 
             "invalid argument {to:?} for \"--to-revision\" flag: strconv.ParseInt: parsing {to:?}: invalid syntax\nSee 'kubectl rollout undo --help' for usage."
         ));
     };
-    let missing = "no rollbacker has been implemented for";
+    let missing = Unsupported::NoHelper("no rollbacker has been implemented for");
     match named_workload(cluster, p, out, missing, &["Deployment", "DaemonSet"]) {
         Some(Object::Deployment(d)) => undo_deployment(cluster, *d, to_revision, out),
         Some(Object::DaemonSet(ds)) => undo_daemon_set(cluster, *ds, to_revision, out),
