@@ -303,9 +303,10 @@ fn pods_should_be_on_node(
     pods: Option<&Vec<Pod>>,
     ds: &DaemonSet,
     hash: &str,
-    surge: bool,
     now: SimTime,
 ) -> (bool, Vec<String>) {
+    // `util.AllowsSurge`.
+    let surge = surge_and_unavailable(ds, 1).0 > 0;
     let (run, keep) = should_run(node, ds);
     let mut delete = Vec::new();
     let Some(pods) = pods else {
@@ -380,7 +381,10 @@ pub enum NodeRollout {
     /// Only an old pod.
     Old { available: bool, should_run: bool },
     /// An old pod and a new one made beside it (surging).
-    Both { new_available: bool },
+    Both {
+        new_available: bool,
+        old_available: bool,
+    },
 }
 
 /// `rollingUpdate`'s choice for nodes in order: the nodes whose old pod goes now, and
@@ -432,7 +436,11 @@ pub fn rolling_update_plan(
                     (true, true) => candidates.push(i),
                 }
             }
-            NodeRollout::Both { new_available } => {
+            NodeRollout::Both {
+                new_available,
+                old_available,
+            } => {
+                available_now += i32::from(old_available);
                 if new_available {
                     delete.push(i);
                 } else {
@@ -446,6 +454,29 @@ pub fn rolling_update_plan(
     let room = usize::try_from((surge - surging).max(0)).unwrap_or(0);
     allowed.extend(candidates.into_iter().take(room));
     (delete, allowed)
+}
+
+/// What one sync of a DaemonSet works with.
+struct SyncContext<'a> {
+    ds: &'a DaemonSet,
+    owner: Owner<'a>,
+    selector: &'a Selector,
+    /// Every node, sorted by name.
+    nodes: &'a [Node],
+    /// The current revision's hash.
+    hash: &'a str,
+    /// The template generation.
+    generation: Option<i64>,
+    now: SimTime,
+}
+
+impl SyncContext<'_> {
+    /// The DaemonSet's pods, claimed (`getDaemonPods`).
+    fn claim(&self, api: &mut ApiServer, progress: &mut Progress) -> Vec<Pod> {
+        let ns = self.ds.namespace_any();
+        let candidates: Vec<Pod> = api.pods.list_namespace(ns).cloned().collect();
+        claim_pods(api, candidates, self.selector, &self.owner, progress)
+    }
 }
 
 impl DaemonSetController {
@@ -467,41 +498,56 @@ impl DaemonSetController {
             return Progress::Idle;
         }
         let mut progress = Progress::Idle;
-        let owner = Owner {
-            kind: "DaemonSet",
-            meta: &ds.metadata,
-            component: COMPONENT,
-        };
         let (hash, old) = construct_history(api, &ds, &selector, now, &mut progress);
-        let generation = crate::apiserver::template_generation(&ds);
         let mut nodes: Vec<Node> = api.nodes.list().cloned().collect();
         crate::sort::sort_by_key(&mut nodes, |n| n.name_any().to_string());
-        let surge_allowed = surge_and_unavailable(&ds, 1).0 > 0;
+        let cx = SyncContext {
+            ds: &ds,
+            owner: Owner {
+                kind: "DaemonSet",
+                meta: &ds.metadata,
+                component: COMPONENT,
+            },
+            selector: &selector,
+            nodes: &nodes,
+            hash: &hash,
+            generation: crate::apiserver::template_generation(&ds),
+            now,
+        };
+        self.manage(api, &cx, &mut progress);
+        let rolling = spec
+            .update_strategy
+            .as_ref()
+            .and_then(|s| s.type_.as_deref())
+            == Some("RollingUpdate");
+        if rolling {
+            rolling_update(api, &cx, &mut progress);
+        }
+        let pods = cx.claim(api, &mut progress);
+        progress |= cleanup_history(api, &ds, old, &pods);
+        progress |= self.update_status(api, &ds, &nodes, &pods, &hash, now);
+        progress
+    }
 
-        // manage
-        let pods = self.claim(api, &ds, &selector, &owner, &mut progress);
+    /// `manage`: a pod made on each node that should run one and has none, pods
+    /// deleted where they must not be (or are one too many, or failed).
+    fn manage(&mut self, api: &mut ApiServer, cx: &SyncContext<'_>, progress: &mut Progress) {
+        let pods = cx.claim(api, progress);
         let by_node = nodes_to_pods(&pods);
         let (mut create, mut delete) = (Vec::new(), Vec::new());
-        for node in &nodes {
+        for node in cx.nodes {
             let node_name = node.name_any().to_string();
-            let (make, gone) = pods_should_be_on_node(
-                node,
-                by_node.get(&node_name),
-                &ds,
-                &hash,
-                surge_allowed,
-                now,
-            );
+            let on_node = by_node.get(&node_name);
+            let (make, gone) = pods_should_be_on_node(node, on_node, cx.ds, cx.hash, cx.now);
             if make {
                 create.push(node_name.clone());
             }
             for name in gone {
-                let failed = by_node
-                    .get(&node_name)
+                let failed = on_node
                     .into_iter()
                     .flatten()
                     .any(|p| p.name_any() == name.as_str() && phase(p) == Some("Failed"));
-                if failed && !self.failed_pod_may_go(&ds, &owner, api, &name, &node_name, now) {
+                if failed && !self.failed_pod_may_go(cx, api, &name, &node_name) {
                     continue;
                 }
                 delete.push(name);
@@ -509,7 +555,7 @@ impl DaemonSetController {
         }
         // Pods for nodes that are gone and that no scheduler placed.
         for (node, pods) in by_node.iter() {
-            if !nodes.iter().any(|n| n.name_any() == node) {
+            if !cx.nodes.iter().any(|n| n.name_any() == node) {
                 delete.extend(
                     pods.iter()
                         .filter(|p| p.spec.as_ref().and_then(|s| s.node_name.as_ref()).is_none())
@@ -517,98 +563,19 @@ impl DaemonSetController {
                 );
             }
         }
-        progress |= sync_nodes(
-            api,
-            &owner,
-            &ds,
-            (&hash, generation),
-            (&create, &delete),
-            now,
-        );
-
-        // rollingUpdate
-        let rolling = spec
-            .update_strategy
-            .as_ref()
-            .and_then(|s| s.type_.as_deref())
-            == Some("RollingUpdate");
-        if rolling {
-            let pods = self.claim(api, &ds, &selector, &owner, &mut progress);
-            let mut by_node = nodes_to_pods(&pods);
-            let mut desired = 0;
-            for node in &nodes {
-                if should_run(node, &ds).0 {
-                    desired += 1;
-                    by_node.get_or_insert_with(node.name_any().to_string(), Vec::new);
-                }
-            }
-            let (surge, unavailable) = surge_and_unavailable(&ds, desired);
-            let min_ready = min_ready_seconds(&ds);
-            let is_available = |p: &Pod| available(p, min_ready, now).is_ok();
-            let mut states = Vec::new();
-            let mut old_pods = Vec::new();
-            for (node_name, pods) in by_node.iter() {
-                let node = nodes.iter().find(|n| n.name_any() == node_name.as_str());
-                let state = match updated_and_old(pods, &hash) {
-                    None => NodeRollout::Crowded,
-                    Some((None, None)) => NodeRollout::Settling,
-                    Some((Some(new), None)) => NodeRollout::New {
-                        available: is_available(new),
-                    },
-                    Some((None, Some(old))) => NodeRollout::Old {
-                        available: is_available(old),
-                        should_run: node.is_some_and(|n| should_run(n, &ds).0),
-                    },
-                    Some((Some(_), Some(_))) if surge == 0 => NodeRollout::Settling,
-                    Some((Some(new), Some(_))) => NodeRollout::Both {
-                        new_available: is_available(new),
-                    },
-                };
-                let old = updated_and_old(pods, &hash)
-                    .and_then(|(_, o)| o)
-                    .map(|o| o.name_any().to_string());
-                states.push(state);
-                old_pods.push((node_name.clone(), old));
-            }
-            let (delete_at, create_at) = rolling_update_plan(&states, surge, unavailable, desired);
-            let delete: Vec<String> = delete_at
-                .iter()
-                .filter_map(|i| old_pods.get(*i).and_then(|(_, o)| o.clone()))
-                .collect();
-            let create: Vec<String> = create_at
-                .iter()
-                .filter_map(|i| old_pods.get(*i).map(|(n, _)| n.clone()))
-                .collect();
-            progress |= sync_nodes(
-                api,
-                &owner,
-                &ds,
-                (&hash, generation),
-                (&create, &delete),
-                now,
-            );
-        }
-
-        // cleanupHistory
-        let pods = self.claim(api, &ds, &selector, &owner, &mut progress);
-        progress |= cleanup_history(api, &ds, old, &pods);
-
-        // Status.
-        progress |= self.update_status(api, &ds, &nodes, &pods, &hash, now);
-        progress
+        *progress |= sync_nodes(api, cx, &create, &delete);
     }
 
     /// A failed daemon pod is deleted (with a `FailedDaemonPod` warning) unless the
     /// node's back-off since the last one has not run out.
     fn failed_pod_may_go(
         &mut self,
-        ds: &DaemonSet,
-        owner: &Owner<'_>,
+        cx: &SyncContext<'_>,
         api: &mut ApiServer,
         pod: &str,
         node: &str,
-        now: SimTime,
     ) -> bool {
+        let (ds, now) = (cx.ds, cx.now);
         let key = format!("{}/{}/{node}", ds.namespace_any(), ds.name_any());
         let entry = self.failed_backoff.get(&key).copied();
         if let Some((last, backoff)) = entry {
@@ -630,22 +597,8 @@ impl DaemonSetController {
             "Found failed daemon pod {}/{pod} on node {node}, will try to kill it",
             ds.namespace_any()
         );
-        owner.event(api, "FailedDaemonPod", message, true, now);
+        cx.owner.event(api, "FailedDaemonPod", message, true, now);
         true
-    }
-
-    /// The DaemonSet's pods, claimed (`getDaemonPods`).
-    fn claim(
-        &self,
-        api: &mut ApiServer,
-        ds: &DaemonSet,
-        selector: &Selector,
-        owner: &Owner<'_>,
-        progress: &mut Progress,
-    ) -> Vec<Pod> {
-        let ns = ds.namespace_any();
-        let candidates: Vec<Pod> = api.pods.list_namespace(ns).cloned().collect();
-        claim_pods(api, candidates, selector, owner, progress)
     }
 
     /// `updateDaemonSetStatus`: counted on each node's oldest pod.
@@ -712,17 +665,67 @@ impl DaemonSetController {
     }
 }
 
+/// `rollingUpdate`: the nodes' states, the plan ([`rolling_update_plan`]) carried out.
+fn rolling_update(api: &mut ApiServer, cx: &SyncContext<'_>, progress: &mut Progress) {
+    let pods = cx.claim(api, progress);
+    let mut by_node = nodes_to_pods(&pods);
+    let mut desired = 0;
+    for node in cx.nodes {
+        if should_run(node, cx.ds).0 {
+            desired += 1;
+            by_node.get_or_insert_with(node.name_any().to_string(), Vec::new);
+        }
+    }
+    let (surge, unavailable) = surge_and_unavailable(cx.ds, desired);
+    let min_ready = min_ready_seconds(cx.ds);
+    let is_available = |p: &Pod| available(p, min_ready, cx.now).is_ok();
+    let mut states = Vec::new();
+    let mut old_pods = Vec::new();
+    for (node_name, pods) in by_node.iter() {
+        let node = cx.nodes.iter().find(|n| n.name_any() == node_name.as_str());
+        let found = updated_and_old(pods, cx.hash);
+        let state = match found {
+            None => NodeRollout::Crowded,
+            Some((None, None)) => NodeRollout::Settling,
+            Some((Some(new), None)) => NodeRollout::New {
+                available: is_available(new),
+            },
+            Some((None, Some(old))) => NodeRollout::Old {
+                available: is_available(old),
+                should_run: node.is_some_and(|n| should_run(n, cx.ds).0),
+            },
+            Some((Some(_), Some(_))) if surge == 0 => NodeRollout::Settling,
+            Some((Some(new), Some(old))) => NodeRollout::Both {
+                new_available: is_available(new),
+                old_available: is_available(old),
+            },
+        };
+        states.push(state);
+        let old = found.and_then(|(_, o)| o).map(|o| o.name_any().to_string());
+        old_pods.push((node_name.clone(), old));
+    }
+    let (delete_at, create_at) = rolling_update_plan(&states, surge, unavailable, desired);
+    let delete: Vec<String> = delete_at
+        .iter()
+        .filter_map(|i| old_pods.get(*i).and_then(|(_, o)| o.clone()))
+        .collect();
+    let create: Vec<String> = create_at
+        .iter()
+        .filter_map(|i| old_pods.get(*i).map(|(n, _)| n.clone()))
+        .collect();
+    *progress |= sync_nodes(api, cx, &create, &delete);
+}
+
 /// `syncNodes`: a pod made for each node of `create` (the template with the revision's
 /// hash and the template generation as labels and the daemon tolerations, bound to the
 /// node by its required affinity), then the pods of `delete` deleted.
 fn sync_nodes(
     api: &mut ApiServer,
-    owner: &Owner<'_>,
-    ds: &DaemonSet,
-    (hash, generation): (&str, Option<i64>),
-    (create, delete): (&[String], &[String]),
-    now: SimTime,
+    cx: &SyncContext<'_>,
+    create: &[String],
+    delete: &[String],
 ) -> Progress {
+    let (owner, ds, hash, now) = (&cx.owner, cx.ds, cx.hash, cx.now);
     let mut progress = Progress::Idle;
     let template = ds
         .spec
@@ -736,7 +739,7 @@ fn sync_nodes(
             .get_or_insert_with(Default::default)
             .labels
             .get_or_insert_with(Default::default);
-        if let Some(g) = generation {
+        if let Some(g) = cx.generation {
             labels.insert(TEMPLATE_GENERATION.into(), g.to_string());
         }
         labels.insert(REVISION_HASH.into(), hash.to_string());

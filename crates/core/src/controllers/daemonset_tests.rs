@@ -245,6 +245,7 @@ fn rolling_update_arithmetic() {
             vec![
                 Both {
                     new_available: false,
+                    old_available: true,
                 },
                 old(true),
                 old(true),
@@ -258,6 +259,7 @@ fn rolling_update_arithmetic() {
             vec![
                 Both {
                     new_available: true,
+                    old_available: true,
                 },
                 old(true),
                 old(true),
@@ -272,6 +274,7 @@ fn rolling_update_arithmetic() {
             vec![
                 Both {
                     new_available: false,
+                    old_available: true,
                 },
                 old(false),
                 old(true),
