@@ -352,6 +352,11 @@ fn cluster() -> Cluster {
     }
     let manual = "apiVersion: v1\nkind: Service\nmetadata:\n  name: external\nspec:\n  ports:\n  - port: 443\n";
     c.create_from_text("external.yaml", manual).unwrap();
+    let config = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: game-config\n  labels:\n    app: game\ndata:\n  game.properties: |\n    enemies=aliens\n    lives=3\nbinaryData:\n  blob: AAEC\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: literal\ndata:\n  allowed: '\"true\"'\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: test-secret\nstringData:\n  username: my-app\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: tls\ntype: kubernetes.io/tls\ndata:\n  tls.crt: Y2VydA==\n  tls.key: a2V5\n";
+    c.create_from_text("config.yaml", config).unwrap();
+    // In a namespace of its own: its events stay out of the default namespace's.
+    let consumer = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: config\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: config\ndata:\n  color: blue\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: envfrom\n  namespace: config\nspec:\n  containers:\n  - name: app\n    image: nginx\n    envFrom:\n    - configMapRef:\n        name: settings\n    - prefix: DB_\n      secretRef:\n        name: db\n        optional: true\n    env:\n    - name: COLOR\n      valueFrom:\n        configMapKeyRef:\n          name: settings\n          key: color\n    volumeMounts:\n    - name: cfg\n      mountPath: /etc/cfg\n    - name: sec\n      mountPath: /etc/sec\n  volumes:\n  - name: cfg\n    configMap:\n      name: settings\n      items:\n      - key: color\n        path: c\n  - name: sec\n    secret:\n      secretName: db\n      optional: true\n";
+    c.create_from_text("consumer.yaml", consumer).unwrap();
     c.advance(60_000);
     c
 }
@@ -430,6 +435,18 @@ const CASES: &[&str] = &[
     "get deploy nginx-deployment -o yaml",
     "get deployments.apps -o json",
     "get deploy -o name",
+    // ConfigMaps and Secrets of one key each: kubectl's describers print keys in Go's
+    // map order, which changes from run to run (Podlab sorts them).
+    "describe configmap game-config",
+    "describe cm",
+    "describe secret test-secret",
+    "get cm game-config -o yaml",
+    "get configmaps -o json",
+    "get secret test-secret -o yaml",
+    "get secrets -o json",
+    "get cm,secrets -o name",
+    "describe pod envfrom -n config",
+    "get pod envfrom -n config -o yaml",
 ];
 
 /// Cases whose output changed in kubectl v1.34, compared only with a kubectl at least

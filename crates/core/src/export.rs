@@ -161,7 +161,7 @@ fn yaml_scalar(s: &str) -> String {
 }
 
 /// The objects people made, as manifests to apply on the kind cluster: namespaces,
-/// services and pods, each as it was applied when `kubectl apply` kept its
+/// services, ConfigMaps, Secrets and pods, each as it was applied when `kubectl apply` kept its
 /// configuration, otherwise without what the API server and controllers filled in.
 pub fn manifests(cluster: &Cluster) -> String {
     let names = kind_names(cluster);
@@ -190,6 +190,19 @@ pub fn manifests(cluster: &Cluster) -> String {
             }
         }
         docs.push(v);
+    }
+    // What pods read goes before them.
+    for cm in api.config_maps.list() {
+        docs.push(as_applied(
+            serde_json::to_value(cm).unwrap_or_default(),
+            "ConfigMap",
+        ));
+    }
+    for secret in api.secrets.list() {
+        docs.push(as_applied(
+            serde_json::to_value(secret).unwrap_or_default(),
+            "Secret",
+        ));
     }
     for pod in api.pods.list() {
         let key = format!(

@@ -56,6 +56,10 @@ pub enum Content {
     /// The null device (`/dev/null`, character device 1,3): reads as empty, swallows
     /// whatever is written to it.
     Null,
+    /// A symbolic link to a path of the same tree, relative to the link's directory or
+    /// absolute from the tree's root (what the kubelet's atomic writer makes in a
+    /// ConfigMap or Secret volume: `..data -> ..2026_...`, `key -> ..data/key`).
+    Link(String),
 }
 
 /// One file or directory.
@@ -89,6 +93,10 @@ impl Inode {
         Stat {
             is_dir: self.is_dir(),
             device: matches!(self.content, Content::Null).then_some((1, 3)),
+            link: match &self.content {
+                Content::Link(target) => Some(target.clone()),
+                _ => None,
+            },
             mode: self.mode,
             uid: self.uid,
             gid: self.gid,
@@ -103,6 +111,7 @@ impl Inode {
             Content::Dir => 4096,
             Content::File(d) => d.len() as u64,
             Content::Null => 0,
+            Content::Link(target) => target.len() as u64,
         }
     }
 }
@@ -171,6 +180,59 @@ impl Tree {
                 mtime,
             },
         );
+    }
+
+    /// Makes a symbolic link at `path` pointing to `target` (`ln -s`).
+    pub fn symlink(&mut self, path: &str, target: &str, mtime: SimTime) {
+        self.mkdir_all(parent(path), 0o755, 0, mtime);
+        self.entries.insert(
+            path.to_string(),
+            Inode {
+                content: Content::Link(target.to_string()),
+                mode: 0o777,
+                uid: 0,
+                gid: 0,
+                mtime,
+            },
+        );
+    }
+
+    /// Removes a path and everything below it.
+    pub fn remove_all(&mut self, path: &str) {
+        let prefix = format!("{path}/");
+        self.entries
+            .retain(|k, _| k != path && !k.starts_with(&prefix));
+    }
+
+    /// `path` with the symbolic links along it followed (at most 40, as the kernel's
+    /// ELOOP limit): the path of what it names, or `None` past the limit. A path whose
+    /// every prefix is a plain entry comes back as it is.
+    pub fn resolve(&self, path: &str) -> Option<String> {
+        let mut current = path.to_string();
+        'follow: for _ in 0..40 {
+            let mut at = String::new();
+            let parts: Vec<&str> = components(&current).collect();
+            for (i, part) in parts.iter().enumerate() {
+                at.push('/');
+                at.push_str(part);
+                if let Some(Inode {
+                    content: Content::Link(target),
+                    ..
+                }) = self.entries.get(&at)
+                {
+                    let base = normalize(parent(&at), target);
+                    let rest = parts[i + 1..].join("/");
+                    current = if rest.is_empty() {
+                        base
+                    } else {
+                        normalize(&base, &rest)
+                    };
+                    continue 'follow;
+                }
+            }
+            return Some(current);
+        }
+        None
     }
 
     /// Names and inodes directly inside directory `dir`, sorted by name. Jumps over
@@ -337,6 +399,8 @@ pub struct Stat {
     pub is_dir: bool,
     /// A character device's (major, minor): `/dev/null` is (1, 3).
     pub device: Option<(u32, u32)>,
+    /// A symbolic link's target (as `lstat` sees a link; `stat` follows it).
+    pub link: Option<String>,
     pub mode: u32,
     pub uid: u32,
     pub gid: u32,
@@ -395,8 +459,18 @@ impl Filesystems {
         Some((m, join(&m.source, rest)))
     }
 
+    /// [`Self::locate`] with the symbolic links inside the mount's tree followed.
+    fn locate_resolved<'v>(&self, view: &'v View, path: &str) -> Option<(&'v Mount, String)> {
+        let (m, inner) = self.locate(view, path)?;
+        let tree = self.trees.get(&m.tree)?;
+        match tree.get(&inner) {
+            Some(i) if !matches!(i.content, Content::Link(_)) => Some((m, inner)),
+            _ => Some((m, tree.resolve(&inner)?)),
+        }
+    }
+
     fn inode<'a>(&'a self, view: &View, path: &str) -> Result<&'a Inode, Errno> {
-        let (m, inner) = self.locate(view, path).ok_or(Errno::NoEnt)?;
+        let (m, inner) = self.locate_resolved(view, path).ok_or(Errno::NoEnt)?;
         let tree = self.trees.get(&m.tree).ok_or(Errno::NoEnt)?;
         if let Some(i) = tree.get(&inner) {
             return Ok(i);
@@ -419,7 +493,7 @@ impl Filesystems {
     }
 
     fn inode_exact<'a>(&'a self, view: &View, path: &str) -> Result<&'a Inode, Errno> {
-        let (m, inner) = self.locate(view, path).ok_or(Errno::NoEnt)?;
+        let (m, inner) = self.locate_resolved(view, path).ok_or(Errno::NoEnt)?;
         self.trees
             .get(&m.tree)
             .and_then(|t| t.get(&inner))
@@ -462,6 +536,7 @@ impl Filesystems {
             Content::Dir => Err(Errno::IsDir),
             Content::File(d) => Ok(d),
             Content::Null => Ok(&[]),
+            Content::Link(_) => Err(Errno::NoEnt),
         }
     }
 
@@ -472,7 +547,7 @@ impl Filesystems {
         if !i.is_dir() {
             return Err(Errno::NotDir);
         }
-        let (m, inner) = self.locate(view, dir).ok_or(Errno::NoEnt)?;
+        let (m, inner) = self.locate_resolved(view, dir).ok_or(Errno::NoEnt)?;
         let tree = self.trees.get(&m.tree).ok_or(Errno::NoEnt)?;
         let mut out: Keyed<String, Stat> = Keyed::new();
         for (name, inode) in tree.children(&inner) {
@@ -777,6 +852,30 @@ mod tests {
             ],
         };
         (fs, view)
+    }
+
+    #[test]
+    fn symbolic_links_are_followed_within_their_tree() {
+        let (mut fs, view) = setup();
+        if let Some(vol) = fs.tree_mut("vol") {
+            vol.put("/..v1/color", b"blue", 0o644, SimTime(0));
+            vol.symlink("/..data", "..v1", SimTime(0));
+            vol.symlink("/color", "..data/color", SimTime(0));
+            vol.symlink("/loop", "loop2", SimTime(0));
+            vol.symlink("/loop2", "loop", SimTime(0));
+        }
+        assert_eq!(fs.read(&view, "/html/color"), Ok(&b"blue"[..]));
+        assert_eq!(fs.read(&view, "/html/..data/color"), Ok(&b"blue"[..]));
+        let listed = fs.list(&view, "/html/..data").unwrap();
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].0, "color");
+        // `ls -l` sees the links themselves; `stat` follows them.
+        let root = fs.list(&view, "/html").unwrap();
+        let color = root.iter().find(|(n, _)| n == "color").unwrap();
+        assert_eq!(color.1.link.as_deref(), Some("..data/color"));
+        assert_eq!(fs.stat(&view, "/html/color").unwrap().link, None);
+        assert_eq!(fs.read(&view, "/html/loop"), Err(Errno::NoEnt));
+        assert_eq!(fs.read(&view, "/html/..data/nothing"), Err(Errno::NoEnt));
     }
 
     #[test]

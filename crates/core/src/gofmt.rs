@@ -121,6 +121,8 @@ const GO_FIELDS: &[(&str, &str)] = &[
     ("LoadBalancerStatus", "ingress:LoadBalancerIngress"),
     ("LoadBalancerIngress", "ip hostname ipMode ports"),
     ("Namespace", "kind apiVersion metadata:ObjectMeta spec status:NamespaceStatus"),
+    ("ConfigMap", "kind apiVersion metadata:ObjectMeta immutable data binaryData"),
+    ("Secret", "kind apiVersion metadata:ObjectMeta immutable data stringData type"),
     ("NamespaceStatus", "phase conditions"),
 ];
 

@@ -5,7 +5,7 @@
 //! reset on create, generation moved by spec changes, the selector immutable).
 
 use super::error::{ApiError, FieldError};
-use super::{defaults, validation, ApiServer};
+use super::{defaults, validation, ApiServer, Store};
 use crate::clock::SimTime;
 use crate::model::labels::Selector;
 use crate::model::{ObjectMeta, Pod};
@@ -16,6 +16,7 @@ use k8s_openapi::api::apps::v1::{
 use k8s_openapi::api::core::v1::PodTemplateSpec;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use k8s_openapi::Metadata;
 use std::collections::BTreeMap;
 
 /// `SetDefaults_Deployment`: one replica, a RollingUpdate of 25 % surge and 25 %
@@ -407,7 +408,7 @@ pub(crate) fn validate_replica_set(rs: &ReplicaSet) -> Vec<FieldError> {
 }
 
 /// apps/v1 makes the selector immutable.
-pub(super) fn selector_unchanged(
+fn selector_unchanged(
     old: Option<&LabelSelector>,
     new: Option<&LabelSelector>,
     errs: &mut Vec<FieldError>,
@@ -429,50 +430,129 @@ pub(super) fn invalid(kind: &'static str, meta: &ObjectMeta, causes: Vec<FieldEr
     }
 }
 
+/// What the REST strategy of a workload kind (a spec with an immutable selector and a
+/// pod template, a status the controller owns) says about it; [`ApiServer::create_workload`]
+/// and [`ApiServer::update_workload_by_user`] are the steps they all share.
+pub(crate) trait WorkloadStrategy:
+    Metadata<Ty = ObjectMeta> + k8s_openapi::Resource + Clone
+{
+    type Spec: PartialEq;
+    /// The kind's store in the API server.
+    fn store(api: &mut ApiServer) -> &mut Store<Self>;
+    fn spec(&self) -> Option<&Self::Spec>;
+    /// The spec's selector as the user gave it (none when left out).
+    fn selector(spec: &Self::Spec) -> Option<&LabelSelector>;
+    /// `SetDefaults_<Kind>`.
+    fn set_defaults(&mut self);
+    /// `Validate<Kind>`.
+    fn validate(&self) -> Vec<FieldError>;
+    /// The status as `PrepareForCreate` resets it.
+    fn reset_status(&mut self);
+    /// `PrepareForUpdate` keeps the stored status over a user's.
+    fn keep_status(&mut self, old: &Self);
+    /// What else `PrepareForCreate` sets (a DaemonSet's template generation).
+    fn prepare_for_create(&mut self) {}
+    /// What else `PrepareForUpdate` moves (a DaemonSet's template generation).
+    fn prepare_for_update(&mut self, _old: &Self) {}
+}
+
+impl WorkloadStrategy for Deployment {
+    type Spec = k8s_openapi::api::apps::v1::DeploymentSpec;
+    fn store(api: &mut ApiServer) -> &mut Store<Self> {
+        &mut api.deployments
+    }
+    fn spec(&self) -> Option<&Self::Spec> {
+        self.spec.as_ref()
+    }
+    fn selector(spec: &Self::Spec) -> Option<&LabelSelector> {
+        given(&spec.selector)
+    }
+    fn set_defaults(&mut self) {
+        default_deployment(self);
+    }
+    fn validate(&self) -> Vec<FieldError> {
+        validate_deployment(self)
+    }
+    fn reset_status(&mut self) {
+        self.status = Some(DeploymentStatus::default());
+    }
+    fn keep_status(&mut self, old: &Self) {
+        self.status = old.status.clone();
+    }
+}
+
+impl WorkloadStrategy for ReplicaSet {
+    type Spec = k8s_openapi::api::apps::v1::ReplicaSetSpec;
+    fn store(api: &mut ApiServer) -> &mut Store<Self> {
+        &mut api.replica_sets
+    }
+    fn spec(&self) -> Option<&Self::Spec> {
+        self.spec.as_ref()
+    }
+    fn selector(spec: &Self::Spec) -> Option<&LabelSelector> {
+        given(&spec.selector)
+    }
+    fn set_defaults(&mut self) {
+        default_replica_set(self);
+    }
+    fn validate(&self) -> Vec<FieldError> {
+        validate_replica_set(self)
+    }
+    fn reset_status(&mut self) {
+        self.status = Some(ReplicaSetStatus::default());
+    }
+    fn keep_status(&mut self, old: &Self) {
+        self.status = old.status.clone();
+    }
+}
+
 impl ApiServer {
-    /// A Deployment POST: defaults, validation, generation 1 and an empty status.
-    pub fn create_deployment(
+    /// A workload's POST: defaults, validation, generation 1 and the status reset.
+    pub(crate) fn create_workload<T: WorkloadStrategy>(
         &mut self,
-        mut d: Deployment,
+        mut object: T,
         now: SimTime,
-    ) -> Result<&Deployment, ApiError> {
-        self.prepare_namespaced("Deployment", &mut d.metadata)?;
-        default_deployment(&mut d);
-        let causes = validate_deployment(&d);
+    ) -> Result<&T, ApiError> {
+        self.prepare_namespaced(T::KIND, object.metadata_mut())?;
+        object.set_defaults();
+        let causes = object.validate();
         if !causes.is_empty() {
-            return Err(invalid("Deployment", &d.metadata, causes));
+            return Err(invalid(T::KIND, object.metadata(), causes));
         }
-        d.metadata.generation = Some(1);
-        d.status = Some(DeploymentStatus::default());
-        self.insert(|a| &mut a.deployments, "deployments", d, now)
+        object.metadata_mut().generation = Some(1);
+        object.prepare_for_create();
+        object.reset_status();
+        self.insert(T::store, T::URL_PATH_SEGMENT, object, now)
     }
 
-    /// A user's PUT of a Deployment: the spec validated as on create, the selector
+    /// A user's PUT of a workload: the spec validated as on create, the selector
     /// immutable, the status kept, the generation moved when the spec changed.
-    pub fn update_deployment_by_user(
+    pub(crate) fn update_workload_by_user<T: WorkloadStrategy>(
         &mut self,
-        mut d: Deployment,
-    ) -> Result<&Deployment, ApiError> {
-        let (ns, name) = super::key_of(&d.metadata);
-        let Some(old) = self.deployments.get(&ns, &name).cloned() else {
+        mut object: T,
+    ) -> Result<&T, ApiError> {
+        let (ns, name) = super::key_of(object.metadata());
+        let Some(old) = T::store(self).get(&ns, &name).cloned() else {
             return Err(ApiError::NotFound {
-                resource: "deployments",
+                resource: T::URL_PATH_SEGMENT,
                 name,
             });
         };
-        default_deployment(&mut d);
-        let mut causes = validate_deployment(&d);
+        object.set_defaults();
+        let mut causes = object.validate();
         selector_unchanged(
-            old.spec.as_ref().and_then(|s| given(&s.selector)),
-            d.spec.as_ref().and_then(|s| given(&s.selector)),
+            old.spec().and_then(T::selector),
+            object.spec().and_then(T::selector),
             &mut causes,
         );
         if !causes.is_empty() {
-            return Err(invalid("Deployment", &d.metadata, causes));
+            return Err(invalid(T::KIND, object.metadata(), causes));
         }
-        keep_system_fields(&old.metadata, &mut d.metadata, old.spec != d.spec);
-        d.status = old.status.clone();
-        self.replace(|a| &mut a.deployments, "deployments", d)
+        let spec_changed = old.spec() != object.spec();
+        keep_system_fields(old.metadata(), object.metadata_mut(), spec_changed);
+        object.prepare_for_update(&old);
+        object.keep_status(&old);
+        self.replace(T::store, T::URL_PATH_SEGMENT, object)
     }
 
     /// The deployment controller's writes to a Deployment (status and annotations).
@@ -482,51 +562,6 @@ impl ApiServer {
 
     /// The controllers' writes to a ReplicaSet (status).
     pub(crate) fn update_replica_set(&mut self, rs: ReplicaSet) -> Result<&ReplicaSet, ApiError> {
-        self.replace(|a| &mut a.replica_sets, "replicasets", rs)
-    }
-
-    /// A ReplicaSet POST: defaults, validation, generation 1 and a status of no
-    /// replicas.
-    pub fn create_replica_set(
-        &mut self,
-        mut rs: ReplicaSet,
-        now: SimTime,
-    ) -> Result<&ReplicaSet, ApiError> {
-        self.prepare_namespaced("ReplicaSet", &mut rs.metadata)?;
-        default_replica_set(&mut rs);
-        let causes = validate_replica_set(&rs);
-        if !causes.is_empty() {
-            return Err(invalid("ReplicaSet", &rs.metadata, causes));
-        }
-        rs.metadata.generation = Some(1);
-        rs.status = Some(ReplicaSetStatus::default());
-        self.insert(|a| &mut a.replica_sets, "replicasets", rs, now)
-    }
-
-    /// A user's PUT of a ReplicaSet, as for Deployments.
-    pub fn update_replica_set_by_user(
-        &mut self,
-        mut rs: ReplicaSet,
-    ) -> Result<&ReplicaSet, ApiError> {
-        let (ns, name) = super::key_of(&rs.metadata);
-        let Some(old) = self.replica_sets.get(&ns, &name).cloned() else {
-            return Err(ApiError::NotFound {
-                resource: "replicasets",
-                name,
-            });
-        };
-        default_replica_set(&mut rs);
-        let mut causes = validate_replica_set(&rs);
-        selector_unchanged(
-            old.spec.as_ref().and_then(|s| given(&s.selector)),
-            rs.spec.as_ref().and_then(|s| given(&s.selector)),
-            &mut causes,
-        );
-        if !causes.is_empty() {
-            return Err(invalid("ReplicaSet", &rs.metadata, causes));
-        }
-        keep_system_fields(&old.metadata, &mut rs.metadata, old.spec != rs.spec);
-        rs.status = old.status.clone();
         self.replace(|a| &mut a.replica_sets, "replicasets", rs)
     }
 }

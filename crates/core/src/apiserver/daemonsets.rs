@@ -10,14 +10,15 @@
 use super::apps::{
     default_template, given, go_int_or_string, int_or_percent_value, invalid, keep_system_fields,
     name_and_meta, non_negative, percent, pod_template, positive_int_or_percent,
-    selector_matches_template, selector_unchanged,
+    selector_matches_template, WorkloadStrategy,
 };
 use super::error::{ApiError, FieldError};
-use super::ApiServer;
+use super::{ApiServer, Store};
 use crate::clock::SimTime;
 use crate::model::labels::Selector;
 use crate::model::{ControllerRevision, DaemonSet};
 use k8s_openapi::api::apps::v1::{DaemonSetStatus, RollingUpdateDaemonSet};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 /// The annotation apps/v1 keeps the internal `spec.templateGeneration` in.
@@ -164,56 +165,43 @@ fn validate_controller_revision(cr: &ControllerRevision) -> Vec<FieldError> {
     errs
 }
 
-impl ApiServer {
-    /// A DaemonSet POST: defaults, validation, generation and template generation 1,
-    /// an empty status.
-    pub fn create_daemon_set(
-        &mut self,
-        mut ds: DaemonSet,
-        now: SimTime,
-    ) -> Result<&DaemonSet, ApiError> {
-        self.prepare_namespaced("DaemonSet", &mut ds.metadata)?;
-        default_daemon_set(&mut ds);
-        let causes = validate_daemon_set(&ds);
-        if !causes.is_empty() {
-            return Err(invalid("DaemonSet", &ds.metadata, causes));
-        }
-        ds.metadata.generation = Some(1);
-        set_template_generation(&mut ds, 1);
-        ds.status = Some(DaemonSetStatus::default());
-        self.insert(|a| &mut a.daemon_sets, "daemonsets", ds, now)
+/// The DaemonSet REST strategy: the status reset on create and kept on update, the
+/// template generation 1 on create and moved by a template change.
+impl WorkloadStrategy for DaemonSet {
+    type Spec = k8s_openapi::api::apps::v1::DaemonSetSpec;
+    fn store(api: &mut ApiServer) -> &mut Store<Self> {
+        &mut api.daemon_sets
     }
-
-    /// A user's PUT of a DaemonSet: validated as on create, the selector immutable, the
-    /// status kept; a changed template moves the template generation and the
-    /// generation, another spec change the generation.
-    pub fn update_daemon_set_by_user(&mut self, mut ds: DaemonSet) -> Result<&DaemonSet, ApiError> {
-        let (ns, name) = super::key_of(&ds.metadata);
-        let Some(old) = self.daemon_sets.get(&ns, &name).cloned() else {
-            return Err(ApiError::NotFound {
-                resource: "daemonsets",
-                name,
-            });
-        };
-        default_daemon_set(&mut ds);
-        let mut causes = validate_daemon_set(&ds);
-        selector_unchanged(
-            old.spec.as_ref().and_then(|s| given(&s.selector)),
-            ds.spec.as_ref().and_then(|s| given(&s.selector)),
-            &mut causes,
-        );
-        if !causes.is_empty() {
-            return Err(invalid("DaemonSet", &ds.metadata, causes));
-        }
+    fn spec(&self) -> Option<&Self::Spec> {
+        self.spec.as_ref()
+    }
+    fn selector(spec: &Self::Spec) -> Option<&LabelSelector> {
+        given(&spec.selector)
+    }
+    fn set_defaults(&mut self) {
+        default_daemon_set(self);
+    }
+    fn validate(&self) -> Vec<FieldError> {
+        validate_daemon_set(self)
+    }
+    fn reset_status(&mut self) {
+        self.status = Some(DaemonSetStatus::default());
+    }
+    fn keep_status(&mut self, old: &Self) {
+        self.status = old.status.clone();
+    }
+    fn prepare_for_create(&mut self) {
+        set_template_generation(self, 1);
+    }
+    fn prepare_for_update(&mut self, old: &Self) {
         let template = |d: &DaemonSet| d.spec.as_ref().map(|s| s.template.clone());
-        let old_generation = template_generation(&old).unwrap_or(1);
-        let template_changed = template(&old) != template(&ds);
-        set_template_generation(&mut ds, old_generation + i64::from(template_changed));
-        keep_system_fields(&old.metadata, &mut ds.metadata, old.spec != ds.spec);
-        ds.status = old.status.clone();
-        self.replace(|a| &mut a.daemon_sets, "daemonsets", ds)
+        let changed = template(old) != template(self);
+        let generation = template_generation(old).unwrap_or(1) + i64::from(changed);
+        set_template_generation(self, generation);
     }
+}
 
+impl ApiServer {
     /// The daemon set controller's writes to a DaemonSet (status).
     pub(crate) fn update_daemon_set(&mut self, ds: DaemonSet) -> Result<&DaemonSet, ApiError> {
         self.replace(|a| &mut a.daemon_sets, "daemonsets", ds)

@@ -8,6 +8,7 @@
 use super::watch_cache::ChangeType;
 use super::{ApiError, ApiServer};
 use crate::clock::SimTime;
+use crate::model::ObjectMeta;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference;
 
 /// The finalizer of a foreground deletion (metav1.FinalizerDeleteDependents).
@@ -52,29 +53,17 @@ impl ApiServer {
             Propagation::Foreground => FOREGROUND_FINALIZER,
             Propagation::Orphan => ORPHAN_FINALIZER,
         };
-        let info = crate::model::kinds::by_resource(resource).ok_or(ApiError::NotFound {
-            resource: "resources",
-            name: name.to_string(),
-        })?;
-        let version = self.resource_version + 1;
-        let meta = self
-            .metadata_mut(info.kind, namespace, name)
-            .ok_or_else(|| ApiError::NotFound {
-                resource: info.plural,
-                name: name.to_string(),
-            })?;
-        let finalizers = meta.finalizers.get_or_insert_with(Vec::new);
-        if !finalizers.iter().any(|f| f == finalizer) {
-            finalizers.push(finalizer.to_string());
-        }
-        if meta.deletion_timestamp.is_none() {
-            meta.deletion_timestamp = Some(now.to_time());
-            meta.deletion_grace_period_seconds = Some(0);
-        }
-        meta.resource_version = Some(version.to_string());
-        self.resource_version = version;
-        self.changed(ChangeType::Modified, info.plural, namespace, name);
-        Ok(())
+        self.write_metadata(resource, namespace, name, |meta| {
+            let finalizers = meta.finalizers.get_or_insert_with(Vec::new);
+            if !finalizers.iter().any(|f| f == finalizer) {
+                finalizers.push(finalizer.to_string());
+            }
+            if meta.deletion_timestamp.is_none() {
+                meta.deletion_timestamp = Some(now.to_time());
+                meta.deletion_grace_period_seconds = Some(0);
+            }
+            Written::Modified
+        })
     }
 
     /// Removes a finalizer (the garbage collector's); an object being deleted goes
@@ -86,26 +75,20 @@ impl ApiServer {
         name: &str,
         finalizer: &str,
     ) -> Result<(), ApiError> {
-        let Some(info) = crate::model::kinds::by_resource(resource) else {
-            return Ok(());
-        };
-        let version = self.resource_version + 1;
-        let Some(meta) = self.metadata_mut(info.kind, namespace, name) else {
-            return Ok(());
-        };
-        if let Some(list) = meta.finalizers.as_mut() {
-            list.retain(|f| f != finalizer);
-        }
-        if meta.finalizers.as_ref().is_some_and(Vec::is_empty) {
-            meta.finalizers = None;
-        }
-        if meta.finalizers.is_none() && meta.deletion_timestamp.is_some() {
-            return self.remove_object(info.plural, namespace, name).map(drop);
-        }
-        meta.resource_version = Some(version.to_string());
-        self.resource_version = version;
-        self.changed(ChangeType::Modified, info.plural, namespace, name);
-        Ok(())
+        let written = self.write_metadata(resource, namespace, name, |meta| {
+            if let Some(list) = meta.finalizers.as_mut() {
+                list.retain(|f| f != finalizer);
+            }
+            if meta.finalizers.as_ref().is_some_and(Vec::is_empty) {
+                meta.finalizers = None;
+            }
+            if meta.finalizers.is_none() && meta.deletion_timestamp.is_some() {
+                Written::Finalized
+            } else {
+                Written::Modified
+            }
+        });
+        gone_is_done(written)
     }
 
     /// Replaces an object's ownerReferences (the garbage collector's and the
@@ -117,17 +100,57 @@ impl ApiServer {
         name: &str,
         refs: Vec<OwnerReference>,
     ) -> Result<(), ApiError> {
-        let Some(info) = crate::model::kinds::by_resource(resource) else {
-            return Ok(());
-        };
+        let written = self.write_metadata(resource, namespace, name, |meta| {
+            meta.owner_references = (!refs.is_empty()).then_some(refs);
+            Written::Modified
+        });
+        gone_is_done(written)
+    }
+
+    /// Edits `resource`'s object's metadata as a PATCH does: a new resourceVersion and
+    /// a Modified event, or, when the edit finalized an object being deleted, its
+    /// removal.
+    fn write_metadata(
+        &mut self,
+        resource: &str,
+        namespace: &str,
+        name: &str,
+        edit: impl FnOnce(&mut ObjectMeta) -> Written,
+    ) -> Result<(), ApiError> {
+        let info = crate::model::kinds::by_resource(resource).ok_or(ApiError::NotFound {
+            resource: "resources",
+            name: name.to_string(),
+        })?;
         let version = self.resource_version + 1;
-        let Some(meta) = self.metadata_mut(info.kind, namespace, name) else {
-            return Ok(());
-        };
-        meta.owner_references = (!refs.is_empty()).then_some(refs);
+        let meta = self
+            .metadata_mut(info.kind, namespace, name)
+            .ok_or_else(|| ApiError::NotFound {
+                resource: info.plural,
+                name: name.to_string(),
+            })?;
+        if edit(meta) == Written::Finalized {
+            return self.remove_object(info.plural, namespace, name).map(drop);
+        }
         meta.resource_version = Some(version.to_string());
         self.resource_version = version;
         self.changed(ChangeType::Modified, info.plural, namespace, name);
         Ok(())
+    }
+}
+
+/// What a metadata edit leaves of the object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Written {
+    Modified,
+    /// Its last finalizer went while it was being deleted: it goes.
+    Finalized,
+}
+
+/// The garbage collector's writes find their object gone when something else deleted
+/// it first: nothing is left to do.
+fn gone_is_done(written: Result<(), ApiError>) -> Result<(), ApiError> {
+    match written {
+        Err(ApiError::NotFound { .. }) => Ok(()),
+        other => other,
     }
 }

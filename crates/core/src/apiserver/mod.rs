@@ -11,6 +11,7 @@ pub(crate) fn stored() -> impl Iterator<Item = &'static str> {
 }
 
 mod apps;
+mod config;
 mod daemonsets;
 pub(crate) mod defaults;
 mod deletion;
@@ -236,9 +237,11 @@ macro_rules! api_server {
             /// moved.
             #[serde(skip)]
             writes: (u64, u64),
-            /// Every write since this API server started (not saved), deletions too.
+            /// The writes the garbage collector must look at since this API server
+            /// started (not saved): deletions, and writes of objects with owners,
+            /// finalizers or a deletionTimestamp.
             #[serde(skip)]
-            changes: u64,
+            ownership_changes: u64,
         }
 
         impl ApiServer {
@@ -253,7 +256,7 @@ macro_rules! api_server {
                     event_index: Default::default(),
                     pods_created: 0,
                     writes: (0, 0),
-                    changes: 0,
+                    ownership_changes: 0,
                 }
             }
 
@@ -307,6 +310,16 @@ macro_rules! api_server {
     };
 }
 crate::model::kinds::with_kinds!(api_server);
+
+/// Whether a write of an object with this metadata can give the garbage collector
+/// work: it has owners, or finalizers, or is being deleted.
+fn concerns_ownership(meta: &ObjectMeta) -> bool {
+    meta.owner_references
+        .as_ref()
+        .is_some_and(|r| !r.is_empty())
+        || meta.finalizers.as_ref().is_some_and(|f| !f.is_empty())
+        || meta.deletion_timestamp.is_some()
+}
 
 /// A store's objects, in one namespace or all, as [`ObjectRef`]s.
 fn collect<'a, T: Metadata<Ty = ObjectMeta>>(
@@ -420,11 +433,17 @@ impl ApiServer {
     /// resource the object as it is now in the watch cache (call it before removing
     /// a deleted object).
     fn changed(&mut self, change: ChangeType, resource: &'static str, namespace: &str, name: &str) {
-        self.changes += 1;
         match resource {
             "pods" => self.writes.0 += 1,
             "nodes" => self.writes.1 += 1,
             _ => {}
+        }
+        let ownership = change == ChangeType::Deleted
+            || self
+                .object(resource, namespace, name)
+                .is_some_and(|o| concerns_ownership(o.metadata()));
+        if ownership {
+            self.ownership_changes += 1;
         }
         if self.watch_cache.watches(resource) {
             if let Some(object) = self.object(resource, namespace, name) {
@@ -707,10 +726,11 @@ impl ApiServer {
         self.writes
     }
 
-    /// Writes of any kind (created, modified, deleted) since this server started:
-    /// equal counts mean nothing in the store changed in between.
-    pub(crate) fn changes(&self) -> u64 {
-        self.changes
+    /// The writes that can matter to the garbage collector since this server started
+    /// (deletions, and writes of objects with ownerReferences, finalizers or a
+    /// deletionTimestamp): equal counts mean it has nothing new to look at.
+    pub(crate) fn ownership_changes(&self) -> u64 {
+        self.ownership_changes
     }
 
     pub fn pods_created(&self) -> u64 {

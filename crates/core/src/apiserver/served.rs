@@ -6,8 +6,8 @@
 use super::{ApiError, ApiServer};
 use crate::clock::SimTime;
 use crate::model::{
-    ControllerRevision, DaemonSet, Deployment, EndpointSlice, Endpoints, Event, Lease, Namespace,
-    Node, Object, Pod, ReplicaSet, Service,
+    ConfigMap, ControllerRevision, DaemonSet, Deployment, EndpointSlice, Endpoints, Event, Lease,
+    Namespace, Node, Object, Pod, ReplicaSet, Secret, Service,
 };
 
 /// A kind's create and update as the API server handles a user's request.
@@ -131,28 +131,46 @@ impl Served for EndpointSlice {
 
 impl Served for ReplicaSet {
     fn create(api: &mut ApiServer, object: Self, now: SimTime) -> Result<&Self, ApiError> {
-        api.create_replica_set(object, now)
+        api.create_workload(object, now)
     }
     fn update(api: &mut ApiServer, object: Self) -> Result<&Self, ApiError> {
-        api.update_replica_set_by_user(object)
+        api.update_workload_by_user(object)
     }
 }
 
 impl Served for Deployment {
     fn create(api: &mut ApiServer, object: Self, now: SimTime) -> Result<&Self, ApiError> {
-        api.create_deployment(object, now)
+        api.create_workload(object, now)
     }
     fn update(api: &mut ApiServer, object: Self) -> Result<&Self, ApiError> {
-        api.update_deployment_by_user(object)
+        api.update_workload_by_user(object)
+    }
+}
+
+impl Served for ConfigMap {
+    fn create(api: &mut ApiServer, object: Self, now: SimTime) -> Result<&Self, ApiError> {
+        api.create_config_map(object, now)
+    }
+    fn update(api: &mut ApiServer, object: Self) -> Result<&Self, ApiError> {
+        api.update_config_map(object)
+    }
+}
+
+impl Served for Secret {
+    fn create(api: &mut ApiServer, object: Self, now: SimTime) -> Result<&Self, ApiError> {
+        api.create_secret(object, now)
+    }
+    fn update(api: &mut ApiServer, object: Self) -> Result<&Self, ApiError> {
+        api.update_secret(object)
     }
 }
 
 impl Served for DaemonSet {
     fn create(api: &mut ApiServer, object: Self, now: SimTime) -> Result<&Self, ApiError> {
-        api.create_daemon_set(object, now)
+        api.create_workload(object, now)
     }
     fn update(api: &mut ApiServer, object: Self) -> Result<&Self, ApiError> {
-        api.update_daemon_set_by_user(object)
+        api.update_workload_by_user(object)
     }
 }
 

@@ -193,7 +193,7 @@ impl Sync<'_> {
                 changed = true;
             }
             let copy = if changed {
-                match self.api.update_replica_set_by_user(copy) {
+                match self.api.update_workload_by_user(copy) {
                     Ok(rs) => {
                         self.progress = Progress::Changed;
                         rs.clone()
@@ -279,7 +279,7 @@ impl Sync<'_> {
             status: None,
         };
         self.set_new_annotations(&mut rs, new_revision, false);
-        let created = match self.api.create_replica_set(rs, self.now) {
+        let created = match self.api.create_workload(rs, self.now) {
             Ok(rs) => rs.clone(),
             Err(e) => {
                 let message = format!("Failed to create new replica set {name:?}: {e}");
@@ -437,7 +437,7 @@ impl Sync<'_> {
             return false;
         }
         copy.spec.get_or_insert_with(Default::default).replicas = Some(to);
-        if self.api.update_replica_set_by_user(copy).is_err() {
+        if self.api.update_workload_by_user(copy).is_err() {
             return false;
         }
         self.progress = Progress::Changed;

@@ -21,8 +21,9 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference;
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct GarbageCollector {
-    /// The API server's count of writes after the last sync: its decisions depend only
-    /// on what is stored, so while nothing was written there is nothing to look at.
+    /// The API server's count of ownership writes after the last sync: its decisions
+    /// depend only on objects with owners, finalizers or a deletionTimestamp and on
+    /// deletions, so while none of those was written there is nothing to look at.
     seen: Option<u64>,
 }
 
@@ -48,13 +49,13 @@ struct Dependent {
 
 impl Controller for GarbageCollector {
     fn sync(&mut self, ctx: &mut ControllerContext<'_>) -> Progress {
-        if self.seen == Some(ctx.api.changes()) {
+        if self.seen == Some(ctx.api.ownership_changes()) {
             return Progress::Idle;
         }
         let progress = collect(ctx.api, ctx.now);
         // Its own writes can finish what it decided (the references to an orphaning
         // owner gone, the owner's finalizer can go): it looks again after them.
-        self.seen = (progress == Progress::Idle).then(|| ctx.api.changes());
+        self.seen = (progress == Progress::Idle).then(|| ctx.api.ownership_changes());
         progress
     }
 

@@ -2,10 +2,10 @@
 //!
 //! Pods get a graceful DELETE (their kubelets stop them within the grace period, so
 //! the namespace stays Terminating until the last one is gone); services, endpoints,
-//! EndpointSlices and events go at once. When nothing is left the namespace itself goes (its
-//! `kubernetes` finalizer done). Objects of the other namespaced kinds (workloads,
-//! ControllerRevisions, leases) go at once too, their dependents left to the garbage
-//! collector.
+//! EndpointSlices, ConfigMaps, Secrets and events go at once. When nothing is left the
+//! namespace itself goes (its `kubernetes` finalizer done). Objects of the other
+//! namespaced kinds (workloads, ControllerRevisions, leases) go at once too, their
+//! dependents left to the garbage collector.
 
 use super::{Controller, ControllerContext, Progress};
 use crate::apiserver::{ApiServer, Propagation, Store};
@@ -50,10 +50,24 @@ fn sync(api: &mut ApiServer, now: SimTime) -> bool {
         for slice in names_in(&api.endpoint_slices, &ns, |_| true) {
             changed |= api.delete_endpoint_slice(&ns, &slice).is_ok();
         }
+        for cm in names_in(&api.config_maps, &ns, |_| true) {
+            changed |= api.remove_object("configmaps", &ns, &cm).is_ok();
+        }
+        for secret in names_in(&api.secrets, &ns, |_| true) {
+            changed |= api.remove_object("secrets", &ns, &secret).is_ok();
+        }
         for ev in names_in(&api.events, &ns, |_| true) {
             changed |= api.delete_event(&ns, &ev).is_ok();
         }
-        const HANDLED: &[&str] = &["pods", "services", "endpoints", "endpointslices", "events"];
+        const HANDLED: &[&str] = &[
+            "pods",
+            "services",
+            "endpoints",
+            "endpointslices",
+            "configmaps",
+            "secrets",
+            "events",
+        ];
         for info in crate::model::kinds::ALL {
             if !info.namespaced || HANDLED.contains(&info.plural) {
                 continue;

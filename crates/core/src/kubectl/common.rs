@@ -214,7 +214,7 @@ fn extension(name: &str) -> Option<&str> {
 }
 
 /// Go's `filepath.Join(dir, name)` for a clean `name`: `./d` and `d/` give `d/name`.
-fn join_path(dir: &str, name: &str) -> String {
+pub(super) fn join_path(dir: &str, name: &str) -> String {
     let dir = dir.trim_end_matches('/');
     let dir = dir.strip_prefix("./").unwrap_or(dir);
     match dir {

@@ -15,7 +15,12 @@ pub(super) const COMMAND: Command = Command {
     usage: "kubectl create -f FILENAME [flags]",
     flags: &[NAMESPACE, FILENAME, RECURSIVE],
     operands: Operands::Nothing,
-    subcommands: &[super::create_deployment::COMMAND, NAMESPACE_COMMAND],
+    subcommands: &[
+        super::create_config::CONFIGMAP,
+        super::create_deployment::COMMAND,
+        NAMESPACE_COMMAND,
+        super::create_config::SECRET,
+    ],
     run,
 };
 

@@ -703,6 +703,8 @@ fn headers(rt: &ResourceType, wide: bool) -> Vec<String> {
         ("Namespace", _) => &["NAME", "STATUS", "AGE"],
         ("Endpoints", _) => &["NAME", "ENDPOINTS", "AGE"],
         ("Lease", _) => &["NAME", "HOLDER", "AGE"],
+        ("ConfigMap", _) => &["NAME", "DATA", "AGE"],
+        ("Secret", _) => &["NAME", "TYPE", "DATA", "AGE"],
         ("EndpointSlice", _) => &["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"],
         ("Event", _) => &["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
         ("Deployment", _) => workload_printers::DEPLOYMENT,
@@ -851,6 +853,17 @@ fn columns(o: &ObjectRef<'_>, now: crate::clock::SimTime, wide: bool) -> Vec<Str
             let holder = l.spec.as_ref().and_then(|s| s.holder_identity.clone());
             vec![name, holder.unwrap_or_default(), created]
         }
+        ObjectRef::ConfigMap(c) => {
+            let n = c.data.as_ref().map_or(0, |d| d.len())
+                + c.binary_data.as_ref().map_or(0, |d| d.len());
+            vec![name, n.to_string(), created]
+        }
+        ObjectRef::Secret(s) => vec![
+            name,
+            s.type_.clone().unwrap_or_default(),
+            s.data.as_ref().map_or(0, |d| d.len()).to_string(),
+            created,
+        ],
         ObjectRef::Deployment(d) => workload_printers::deployment(d, name, created, wide),
         ObjectRef::ReplicaSet(rs) => workload_printers::replica_set(rs, name, created, wide),
         ObjectRef::DaemonSet(ds) => workload_printers::daemon_set(ds, name, created, wide),

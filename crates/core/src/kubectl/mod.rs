@@ -13,6 +13,7 @@ pub mod complete;
 pub(crate) mod container;
 mod cordon;
 mod create;
+mod create_config;
 mod create_deployment;
 pub(crate) mod customcolumns;
 mod delete;

@@ -1,8 +1,11 @@
 //! A container's environment, as the kubelet builds it (kubelet_pods.go
 //! makeEnvironmentVariables): the image's Env, the Service variables enableServiceLinks
 //! adds, then the container's own `env` in order with `$(VAR)` references expanded and
-//! `valueFrom` resolved (fieldRef through the downward API, resourceFieldRef).
+//! `valueFrom` resolved (fieldRef through the downward API, resourceFieldRef,
+//! configMapKeyRef and secretKeyRef), after `envFrom`'s ConfigMaps and Secrets.
 
+use crate::apiserver::ApiServer;
+use crate::model::config::{config_map_bytes, secret_bytes};
 use crate::model::{fieldpath, quantity, Container, Pod, Service};
 use std::collections::BTreeMap;
 
@@ -107,15 +110,112 @@ pub fn service_vars(svc: &Service) -> Vec<(String, String)> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EnvError(pub String);
 
+/// The ConfigMap of the cluster's CA every namespace has.
+pub(super) const ROOT_CA_CONFIG_MAP: &str = "kube-root-ca.crt";
+
+/// The cluster's CA certificate.
+const ROOT_CA: &str =
+    "-----BEGIN CERTIFICATE-----\nMIIDBTCCAe2gAwIBAgIIPodlabCA==\n-----END CERTIFICATE-----\n";
+
+/// Which object a reference names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ConfigSource {
+    ConfigMap,
+    Secret,
+}
+
+impl ConfigSource {
+    /// As the kubelet's managers name it in `configmap "x" not found`.
+    fn resource(self) -> &'static str {
+        match self {
+            ConfigSource::ConfigMap => "configmap",
+            ConfigSource::Secret => "secret",
+        }
+    }
+
+    /// As makeEnvironmentVariables names it in `couldn't find key k in ConfigMap ns/x`.
+    fn kind(self) -> &'static str {
+        match self {
+            ConfigSource::ConfigMap => "ConfigMap",
+            ConfigSource::Secret => "Secret",
+        }
+    }
+}
+
+/// A ConfigMap or Secret the kubelet's managers did not find; `Display` is their
+/// not-found text (`configmap "x" not found`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SourceNotFound {
+    source: ConfigSource,
+    name: String,
+}
+
+impl std::fmt::Display for SourceNotFound {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {:?} not found", self.source.resource(), self.name)
+    }
+}
+
+impl std::error::Error for SourceNotFound {}
+
+/// A ConfigMap's or a Secret's keys and values as the kubelet's managers get them.
+pub(crate) fn lookup(
+    api: &ApiServer,
+    source: ConfigSource,
+    namespace: &str,
+    name: &str,
+) -> Result<BTreeMap<String, Vec<u8>>, SourceNotFound> {
+    let found = match source {
+        ConfigSource::ConfigMap => api.config_maps.get(namespace, name).map(config_map_bytes),
+        ConfigSource::Secret => api.secrets.get(namespace, name).map(secret_bytes),
+    };
+    if found.is_none() && source == ConfigSource::ConfigMap && name == ROOT_CA_CONFIG_MAP {
+        // Every namespace's root CA bundle (the root-ca-cert-publisher's ConfigMap,
+        // which Podlab does not store), as the service-account volume reads it.
+        return Ok([("ca.crt".to_string(), ROOT_CA.as_bytes().to_vec())].into());
+    }
+    found.ok_or_else(|| SourceNotFound {
+        source,
+        name: name.to_string(),
+    })
+}
+
+/// One `configMapKeyRef`/`secretKeyRef`: `None` when optional and missing.
+fn key_ref(
+    api: &ApiServer,
+    source: ConfigSource,
+    namespace: &str,
+    name: &str,
+    key: &str,
+    optional: bool,
+) -> Result<Option<String>, EnvError> {
+    let data = match lookup(api, source, namespace, name) {
+        Ok(d) => d,
+        Err(_) if optional => return Ok(None),
+        Err(e) => return Err(EnvError(e.to_string())),
+    };
+    match data.get(key) {
+        Some(v) => Ok(Some(String::from_utf8_lossy(v).into_owned())),
+        None if optional => Ok(None),
+        None => Err(EnvError(format!(
+            "couldn't find key {key} in {} {namespace}/{name}",
+            source.kind()
+        ))),
+    }
+}
+
 /// The environment of `container` in `pod`, with `services` of its namespace and the
-/// image's variables; `allocatable` gives limits defaults for resourceFieldRef.
+/// image's variables; `allocatable` gives limits defaults for resourceFieldRef; `api`
+/// holds the ConfigMaps and Secrets `envFrom` and `valueFrom` read.
 pub fn build(
     pod: &Pod,
     container: &Container,
     image_env: &[(&str, &str)],
     services: &[&Service],
     allocatable: (i128, i128),
+    api: &ApiServer,
 ) -> Result<BTreeMap<String, String>, EnvError> {
+    let namespace = pod.metadata.namespace.as_deref().unwrap_or("default");
     let mut env: BTreeMap<String, String> = BTreeMap::new();
     for (k, v) in image_env {
         env.insert((*k).to_string(), (*v).to_string());
@@ -141,6 +241,26 @@ pub fn build(
             }
         }
     }
+    // envFrom first; `env` replaces what it set.
+    for from in container.env_from.iter().flatten() {
+        let prefix = from.prefix.as_deref().unwrap_or_default();
+        let (source, name, optional) = if let Some(r) = &from.config_map_ref {
+            (ConfigSource::ConfigMap, &r.name, r.optional)
+        } else if let Some(r) = &from.secret_ref {
+            (ConfigSource::Secret, &r.name, r.optional)
+        } else {
+            continue;
+        };
+        match lookup(api, source, namespace, name) {
+            Ok(data) => {
+                for (k, v) in data {
+                    env.insert(format!("{prefix}{k}"), String::from_utf8_lossy(&v).into());
+                }
+            }
+            Err(_) if optional == Some(true) => {}
+            Err(e) => return Err(EnvError(e.to_string())),
+        }
+    }
     for e in container.env.iter().flatten() {
         let value = if let Some(from) = &e.value_from {
             if let Some(f) = &from.field_ref {
@@ -152,16 +272,20 @@ pub fn build(
                     r.divisor.as_ref().map(|d| d.0.as_str()),
                     allocatable,
                 )?
-            } else if from.config_map_key_ref.is_some() {
-                return Err(EnvError(format!(
-                    "configmap for env var {:?} not found",
-                    e.name
-                )));
-            } else if from.secret_key_ref.is_some() {
-                return Err(EnvError(format!(
-                    "secret for env var {:?} not found",
-                    e.name
-                )));
+            } else if let Some(r) = &from.config_map_key_ref {
+                let optional = r.optional == Some(true);
+                let source = ConfigSource::ConfigMap;
+                match key_ref(api, source, namespace, &r.name, &r.key, optional)? {
+                    Some(v) => v,
+                    None => continue,
+                }
+            } else if let Some(r) = &from.secret_key_ref {
+                let optional = r.optional == Some(true);
+                let source = ConfigSource::Secret;
+                match key_ref(api, source, namespace, &r.name, &r.key, optional)? {
+                    Some(v) => v,
+                    None => continue,
+                }
             } else {
                 String::new()
             }
@@ -181,7 +305,7 @@ pub fn build(
 
 /// resourceFieldRef: requests/limits of cpu, memory, ephemeral-storage, in `divisor`
 /// units rounded up (limits default to the node's allocatable).
-fn resource_value(
+pub(super) fn resource_value(
     c: &Container,
     resource: &str,
     divisor: Option<&str>,

@@ -22,6 +22,7 @@
 //! [`images`]. The kubelet knows its node only: it imports neither the
 //! cluster nor the controllers.
 
+mod atomic_writer;
 mod env;
 pub mod exec;
 pub(crate) mod images;

@@ -20,6 +20,10 @@ use volumes::Source;
 /// How often a failed volume mount is retried.
 const MOUNT_RETRY_MS: u64 = 2_000;
 
+/// The kubelet's periodic pod sync (syncFrequency, 1 min): when configMap, secret and
+/// projected volumes take their objects' changes.
+const RESYNC_MS: u64 = 60_000;
+
 /// One pod's worker: its containers and volumes.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(super) struct PodWork {
@@ -56,6 +60,9 @@ pub(super) struct PodWork {
     /// Probes, lifecycle hooks and kills (prober/, lifecycle.rs).
     #[serde(default, skip_serializing_if = "PodProbes::is_empty")]
     pub(super) probes: PodProbes,
+    /// The next periodic sync of a pod with configMap, secret or projected volumes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) resync: Option<SimTime>,
 }
 
 impl PodWork {
@@ -75,6 +82,7 @@ impl PodWork {
             .chain(&self.containers)
             .filter_map(|c| c.due)
             .chain(self.mount_error.as_ref().map(|m| m.1))
+            .chain(self.resync.filter(|_| !self.stopping() && !self.done()))
             .chain(self.terminating)
             .chain(self.killing)
             .chain(deadline)
@@ -110,6 +118,16 @@ impl PodWork {
     }
 }
 
+/// Where [`Kubelet::terminate`] looks for pods being deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scan {
+    /// Every pod in the API server (a pod or node was written since the last look).
+    Store,
+    /// Only the pods it is already terminating: nothing was written since the last
+    /// look at the store, so no other pod can have been marked.
+    Known,
+}
+
 impl Kubelet {
     /// Brings every bound pod's containers up to `now`. Returns whether anything changed.
     pub fn sync(&mut self, api: &mut ApiServer, git: &mut Remotes, now: SimTime) -> bool {
@@ -143,9 +161,11 @@ impl Kubelet {
         changed |= self.register(api, now);
         changed |= self.post_status_again(api, now);
         changed |= self.renew_leases(api, now);
-        changed |= self.terminate(api, git, now);
+        let scan = if rescan { Scan::Store } else { Scan::Known };
+        changed |= self.terminate(api, git, now, scan);
         changed |= self.kill_pass(api, git, now);
-        for node in api.nodes.list() {
+        // A node's disk is made when the node first appears (a node write).
+        for node in api.nodes.list().take_while(|_| rescan) {
             if let Some(name) = &node.metadata.name {
                 if self.fs.tree(&volumes::node_tree(name)).is_none() {
                     volumes::ensure_node(&mut self.fs, name, now);
@@ -222,6 +242,18 @@ impl Kubelet {
                 };
                 self.admit(&mut ctx, &mut p);
                 pod = Some(p);
+            }
+            if self
+                .pods
+                .get(&uid)
+                .is_some_and(|w| w.resync.is_some_and(|t| t <= now) && !w.stopping() && !w.done())
+            {
+                if pod.is_none() {
+                    pod = ctx.api.pods.get(&pod_ns, &pod_name).cloned();
+                }
+                if let Some(p) = pod.as_ref() {
+                    self.resync_volumes(&mut ctx, p);
+                }
             }
             // Every due step, in order; bounded so a bug cannot spin forever.
             for _ in 0..1000 {
@@ -320,7 +352,13 @@ impl Kubelet {
             .values()
             .any(|w| w.terminating.is_some() || w.killing.is_some())
         {
-            changed |= self.terminate(api, git, now);
+            // A pod deleted in these steps is found in the store.
+            let scan = if api.pod_and_node_writes() == writes {
+                Scan::Known
+            } else {
+                Scan::Store
+            };
+            changed |= self.terminate(api, git, now, scan);
             changed |= self.kill_pass(api, git, now);
         }
         changed
@@ -331,21 +369,41 @@ impl Kubelet {
     /// nothing starts or restarts any more, and at the grace period's end whatever still
     /// runs is killed (exit 137). Once nothing runs, the pod is removed from the API
     /// server. Returns whether anything changed.
-    fn terminate(&mut self, api: &mut ApiServer, git: &mut Remotes, now: SimTime) -> bool {
-        let deleting: Vec<(String, String, String, SimTime)> = api
-            .pods
-            .list()
-            .filter_map(|p| {
-                // Only pods being deleted (most are not): their keys are cloned.
-                let deleted_at = SimTime::from_time(p.metadata.deletion_timestamp.as_ref()?);
-                Some((
-                    p.metadata.uid.clone().unwrap_or_default(),
-                    p.metadata.namespace.clone().unwrap_or_default(),
-                    p.metadata.name.clone().unwrap_or_default(),
-                    deleted_at,
-                ))
-            })
-            .collect();
+    fn terminate(
+        &mut self,
+        api: &mut ApiServer,
+        git: &mut Remotes,
+        now: SimTime,
+        scan: Scan,
+    ) -> bool {
+        // Only pods being deleted (most are not): their keys are cloned.
+        let deleting_pod = |p: &Pod| {
+            let deleted_at = SimTime::from_time(p.metadata.deletion_timestamp.as_ref()?);
+            Some((
+                p.metadata.uid.clone().unwrap_or_default(),
+                p.metadata.namespace.clone().unwrap_or_default(),
+                p.metadata.name.clone().unwrap_or_default(),
+                deleted_at,
+            ))
+        };
+        let deleting: Vec<(String, String, String, SimTime)> = match scan {
+            Scan::Store => api.pods.list().filter_map(deleting_pod).collect(),
+            Scan::Known => self
+                .pods
+                .iter()
+                .filter(|(_, w)| w.terminating.is_some())
+                .filter_map(|(uid, w)| {
+                    let p = api.pods.get(&w.namespace, &w.name)?;
+                    (p.metadata.uid.as_ref() == Some(uid)).then_some(p)
+                })
+                .filter_map(deleting_pod)
+                .collect(),
+        };
+        let mut deleting = deleting;
+        if scan == Scan::Known {
+            // In the store's order, as a scan of the store finds them.
+            crate::sort::sort_by(&mut deleting, |a, b| (&a.1, &a.2).cmp(&(&b.1, &b.2)));
+        }
         let mut changed = false;
         for (uid, ns, name, deleted_at) in deleting {
             let node = api
@@ -456,6 +514,7 @@ impl Kubelet {
                 active_deadline,
                 deadline_exceeded: false,
                 probes: PodProbes::of(pod, ctx.now),
+                resync: None,
                 namespace: ctx.ns.clone(),
                 name: ctx.pod.clone(),
                 node: ctx.node.clone(),
@@ -482,11 +541,14 @@ impl Kubelet {
 
     /// Sets up the volumes; on success the first container (init or app) may start.
     fn mount(&mut self, ctx: &mut Ctx<'_>, pod: &Pod) {
-        match volumes::setup(&mut self.fs, pod, &ctx.uid, &ctx.node, ctx.now) {
+        match volumes::setup(&mut self.fs, ctx.api, pod, &ctx.uid, &ctx.node, ctx.now) {
             Ok(vols) => {
                 let Some(work) = self.pods.get_mut(&ctx.uid) else {
                     return;
                 };
+                if volumes::follows_objects(pod) {
+                    work.resync = Some(ctx.now.plus_ms(RESYNC_MS));
+                }
                 work.volumes = vols;
                 self.progress_init(&ctx.uid, ctx.now);
             }
@@ -497,6 +559,17 @@ impl Kubelet {
                     work.mount_error = Some((message, ctx.now.plus_ms(MOUNT_RETRY_MS)));
                 }
             }
+        }
+    }
+
+    /// The periodic sync's volume refresh: new contents of ConfigMaps and Secrets reach
+    /// the mounted files; a source gone is a FailedMount, its files kept.
+    fn resync_volumes(&mut self, ctx: &mut Ctx<'_>, pod: &Pod) {
+        if let Err(e) = volumes::refresh(&mut self.fs, ctx.api, pod, &ctx.uid, ctx.now) {
+            ctx.event("FailedMount", e.to_string(), true, None);
+        }
+        if let Some(work) = self.pods.get_mut(&ctx.uid) {
+            work.resync = Some(ctx.now.plus_ms(RESYNC_MS));
         }
     }
 

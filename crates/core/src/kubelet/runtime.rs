@@ -57,6 +57,14 @@ pub(super) fn next_back_off(
 }
 /// A process that used up its step budget runs again this much later.
 const BUSY_MS: u64 = 10_000;
+/// The waiting reason of a container whose environment could not be built.
+pub(super) const CONFIG_ERROR: &str = "CreateContainerConfigError";
+
+/// The pod worker's back-off after a sync that failed (workerBackOffPeriod, 10 s;
+/// kubelet adds up to half of it again as jitter, which a deterministic cluster
+/// leaves out).
+const SYNC_BACKOFF_MS: u64 = 10_000;
+
 /// Lines kept per container run (older ones rotate away).
 const MAX_LOG_LINES: usize = 5_000;
 
@@ -158,6 +166,10 @@ pub(super) struct Work {
     /// Its entry in the restart back-off, once it has been restarted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(super) restart_backoff: Option<BackOffEntry>,
+    /// The last attempt's CreateContainerConfigError message: the status keeps it while
+    /// the next attempt pulls (the kubelet writes status after a whole sync).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) config_error: Option<String>,
 }
 
 impl Work {
@@ -185,6 +197,7 @@ impl Work {
             logs_on_error: c.termination_message_policy.as_deref() == Some("FallbackToLogsOnError"),
             awaiting_startup: false,
             restart_backoff: None,
+            config_error: None,
         }
     }
 
@@ -437,6 +450,14 @@ impl Kubelet {
                     self.start(ctx, pod, slot);
                 }
             }
+            // The pod worker's back-off after a failed sync: the container is tried
+            // again from the image step (a missing ConfigMap or Secret may have come).
+            Phase::Blocked { reason, message } if reason == CONFIG_ERROR && c.due.is_some() => {
+                c.config_error = Some(message);
+                c.phase = Phase::Pulling;
+                c.pull_started = false;
+                c.due = Some(now);
+            }
             Phase::Idle | Phase::Blocked { .. } | Phase::Terminated { .. } => c.due = None,
         }
     }
@@ -467,19 +488,21 @@ impl Kubelet {
             image.map_or(&[][..], |i| i.env),
             &services,
             allocatable,
+            ctx.api,
         );
         let Some(c) = self.work(&uid, slot) else {
             return;
         };
         let name = c.name.clone();
+        c.config_error = None;
         let mut env = match env {
             Ok(e) => e,
             Err(env::EnvError(message)) => {
                 c.phase = Phase::Blocked {
-                    reason: "CreateContainerConfigError".into(),
+                    reason: CONFIG_ERROR.into(),
                     message: message.clone(),
                 };
-                c.due = None;
+                c.due = Some(now.plus_ms(SYNC_BACKOFF_MS));
                 ctx.event("Failed", format!("Error: {message}"), true, Some(&name));
                 return;
             }

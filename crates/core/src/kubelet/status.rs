@@ -5,7 +5,7 @@
 
 use super::images;
 use super::pod_workers::PodWork;
-use super::runtime::{container_id, Phase, Work};
+use super::runtime::{container_id, Phase, Work, CONFIG_ERROR as CONFIG_ERROR_REASON};
 use super::sidecars;
 use crate::clock::SimTime;
 use crate::model::{
@@ -61,6 +61,11 @@ pub(super) fn container_status(
     let (state, ready, started) = match &w.phase {
         // kubelet's default waiting state: PodInitializing when the pod has init
         // containers, else ContainerCreating (pulls do not change it).
+        Phase::Pulling if w.config_error.is_some() => (
+            waiting(CONFIG_ERROR_REASON, w.config_error.clone()),
+            false,
+            false,
+        ),
         Phase::Idle | Phase::Pulling => (
             waiting(
                 if has_init {
@@ -358,6 +363,7 @@ mod tests {
             active_deadline: None,
             deadline_exceeded: false,
             probes: Default::default(),
+            resync: None,
         }
     }
 

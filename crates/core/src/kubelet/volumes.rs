@@ -1,8 +1,12 @@
 //! Volumes, as the kubelet's volume manager sets them up: emptyDir (per pod, gone with
 //! it), hostPath (the node's own disk, with the type checks of the hostPath plugin),
-//! the projected service-account token, and the container's view of them (mounts,
-//! subPath, readOnly) over its root file system.
+//! configMap, secret, downwardAPI and projected volumes (their files written as the
+//! atomic writer does, `atomic_writer.rs`, and refreshed on the pod's periodic sync),
+//! and the container's view of them (mounts, subPath, readOnly) over its root file
+//! system.
 
+use super::atomic_writer;
+use crate::apiserver::ApiServer;
 use crate::clock::SimTime;
 use crate::fs::{normalize, Filesystems, Mount, Tree, View};
 use crate::keyed::Keyed;
@@ -14,6 +18,10 @@ pub struct Source {
     pub tree: String,
     pub path: String,
     pub read_only: bool,
+    /// Written by the atomic writer (configMap, secret, downwardAPI, projected): a
+    /// subPath into it is the file as it was when the container started.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub atomic: bool,
 }
 
 pub fn node_tree(node: &str) -> String {
@@ -106,13 +114,13 @@ impl std::error::Error for MountError {}
 /// Sets up every volume of the pod; `Err` is the FailedMount event.
 pub fn setup(
     fs: &mut Filesystems,
+    api: &ApiServer,
     pod: &Pod,
     uid: &str,
     node: &str,
     now: SimTime,
 ) -> Result<Keyed<String, Source>, MountError> {
     let mut out = Keyed::new();
-    let ns = pod.metadata.namespace.clone().unwrap_or_default();
     for v in pod
         .spec
         .as_ref()
@@ -135,6 +143,7 @@ pub fn setup(
                 tree: key,
                 path: "/".into(),
                 read_only: false,
+                atomic: false,
             }
         } else if let Some(hp) = &v.host_path {
             ensure_node(fs, node, now);
@@ -189,38 +198,73 @@ pub fn setup(
                 tree: key,
                 path,
                 read_only: false,
+                atomic: false,
             }
-        } else if v.projected.is_some() {
-            let key = format!("projected/{uid}/{}", v.name);
-            let mut t = Tree::new(now);
-            let name = pod.metadata.name.clone().unwrap_or_default();
-            t.put(
-                "/token",
-                format!("eyJhbGciOiJSUzI1NiIsImtpZCI6InBvZGxhYiJ9.{name}.{uid}").as_bytes(),
-                0o644,
-                now,
-            );
-            t.put("/ca.crt", b"-----BEGIN CERTIFICATE-----\nMIIDBTCCAe2gAwIBAgIIPodlabCA==\n-----END CERTIFICATE-----\n", 0o644, now);
-            t.put("/namespace", ns.as_bytes(), 0o644, now);
-            fs.insert(&key, t);
+        } else if atomic_writer::is_atomic(v) {
+            let key = atomic_tree(uid, &v.name);
+            let payload = atomic_writer::payload(api, pod, v, uid).map_err(fail)?;
+            let tree = fs.ensure(&key, now);
+            tree.set_mode("/", 0o777);
+            atomic_writer::write(tree, &payload, &key, now);
             Source {
                 tree: key,
                 path: "/".into(),
                 read_only: true,
+                atomic: true,
             }
-        } else if let Some(cm) = &v.config_map {
-            return Err(fail(format!("configmap {:?} not found", cm.name)));
-        } else if let Some(s) = &v.secret {
-            return Err(fail(format!(
-                "secret {:?} not found",
-                s.secret_name.clone().unwrap_or_default()
-            )));
         } else {
             return Err(fail("podlab: this volume type is not emulated (emptyDir, hostPath and the service-account token are)".into()));
         };
         out.insert(v.name.clone(), source);
     }
     Ok(out)
+}
+
+/// Whether any of the pod's volumes has files from stored ConfigMaps or Secrets (the
+/// periodic sync refreshes those).
+pub fn follows_objects(pod: &Pod) -> bool {
+    pod.spec
+        .as_ref()
+        .and_then(|s| s.volumes.as_ref())
+        .is_some_and(|vs| vs.iter().any(atomic_writer::follows_objects))
+}
+
+/// The tree of a configMap, secret, downwardAPI or projected volume.
+fn atomic_tree(uid: &str, volume: &str) -> String {
+    format!("projected/{uid}/{volume}")
+}
+
+/// The pod's periodic sync: each configMap, secret, downwardAPI and projected volume
+/// gets its objects' current contents (a file a subPath mount took stays as it was).
+/// `Err` is a FailedMount for a source that is gone; the files stay.
+pub fn refresh(
+    fs: &mut Filesystems,
+    api: &ApiServer,
+    pod: &Pod,
+    uid: &str,
+    now: SimTime,
+) -> Result<(), MountError> {
+    for v in pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.volumes.as_ref())
+        .into_iter()
+        .flatten()
+        .filter(|v| atomic_writer::is_atomic(v))
+    {
+        if !atomic_writer::follows_objects(v) {
+            continue;
+        }
+        let key = atomic_tree(uid, &v.name);
+        let payload = atomic_writer::payload(api, pod, v, uid).map_err(|reason| MountError {
+            volume: v.name.clone(),
+            reason,
+        })?;
+        if let Some(tree) = fs.tree_mut(&key) {
+            atomic_writer::write(tree, &payload, &key, now);
+        }
+    }
+    Ok(())
 }
 
 /// A container's view: its root file system plus its volume mounts. Creates the mount
@@ -245,9 +289,20 @@ pub fn container_view(
             continue;
         };
         let mut source = src.path.clone();
+        let mut tree = src.tree.clone();
         if let Some(sub) = m.sub_path.as_deref().filter(|s| !s.is_empty()) {
             source = normalize(&source, sub);
-            if let Some(t) = fs.tree_mut(&src.tree) {
+            if src.atomic {
+                // The file as it is now, bound on its own: later updates do not reach it.
+                let resolved = fs.tree(&src.tree).and_then(|t| t.resolve(&source));
+                if let Some(resolved) = resolved {
+                    let copy_key = format!("{}#{root_key}#{}", src.tree, m.mount_path);
+                    let copy = subpath_copy(fs, &src.tree, &resolved, now);
+                    fs.insert(&copy_key, copy);
+                    tree = copy_key;
+                    source = resolved;
+                }
+            } else if let Some(t) = fs.tree_mut(&src.tree) {
                 if t.get(&source).is_none() {
                     t.mkdir_all(&source, 0o755, 0, now);
                 }
@@ -261,10 +316,34 @@ pub fn container_view(
         }
         view.mounts.push(Mount {
             path,
-            tree: src.tree.clone(),
+            tree,
             source,
             read_only: src.read_only || m.read_only.unwrap_or(false),
         });
     }
     view
+}
+
+/// A copy of `path` (a file or a directory and what is under it) of tree `key`, at the
+/// same path: what a subPath bind mount of an atomic-writer volume holds on to.
+fn subpath_copy(fs: &Filesystems, key: &str, path: &str, now: SimTime) -> Tree {
+    let mut copy = Tree::new(now);
+    let Some(tree) = fs.tree(key) else {
+        return copy;
+    };
+    if let Some(inode) = tree.get(path) {
+        if let crate::fs::Content::File(d) = &inode.content {
+            copy.put(path, d, inode.mode, now);
+        } else {
+            copy.mkdir_all(path, inode.mode, 0, now);
+        }
+    }
+    for (p, inode) in tree.walk(path) {
+        match &inode.content {
+            crate::fs::Content::File(d) => copy.put(p, d, inode.mode, now),
+            crate::fs::Content::Dir => copy.mkdir_all(p, inode.mode, 0, now),
+            _ => {}
+        }
+    }
+    copy
 }

@@ -188,11 +188,11 @@ impl<'de, 'p> De<'de, 'p> {
     /// the API server's text; what Go takes, jiff (k8s-openapi's time type) reads.
     fn visit_time<V: Visitor<'de>>(
         self,
-        micro: bool,
+        layout: super::gotime::Layout,
         visitor: V,
     ) -> Result<V::Value, serde_json::Error> {
         if let Value::String(text) = self.value {
-            super::gotime::check(text, micro).map_err(de::Error::custom)?;
+            super::gotime::check(text, layout).map_err(de::Error::custom)?;
         }
         visitor.visit_newtype_struct(self)
     }
@@ -348,7 +348,8 @@ impl<'de> de::Deserializer<'de> for De<'de, '_> {
         visitor: V,
     ) -> Result<V::Value, Self::Error> {
         match name {
-            "Time" | "MicroTime" => self.visit_time(name == "MicroTime", visitor),
+            "Time" => self.visit_time(super::gotime::Layout::Time, visitor),
+            "MicroTime" => self.visit_time(super::gotime::Layout::MicroTime, visitor),
             _ => visitor.visit_newtype_struct(self),
         }
     }

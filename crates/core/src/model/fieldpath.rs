@@ -31,7 +31,7 @@ pub fn extract(pod: &Pod, path: &str) -> Result<String, UnsupportedFieldPath> {
     let map_text = |m: Option<&std::collections::BTreeMap<String, String>>| {
         m.map(|m| {
             m.iter()
-                .map(|(k, v)| format!("{k}=\"{v}\""))
+                .map(|(k, v)| format!("{k}={v:?}"))
                 .collect::<Vec<_>>()
                 .join("\n")
         })

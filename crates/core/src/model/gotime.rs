@@ -37,36 +37,54 @@ impl Elem {
     }
 }
 
-const TIME: &[Elem] = &[
-    Elem::Year,
-    Elem::Literal("-"),
-    Elem::Month,
-    Elem::Literal("-"),
-    Elem::Day,
-    Elem::Literal("T"),
-    Elem::Hour,
-    Elem::Literal(":"),
-    Elem::Minute,
-    Elem::Literal(":"),
-    Elem::Second,
-    Elem::Zone,
+/// Go's std chunks, as `nextStdChunk` finds them in the two layouts.
+const CHUNKS: [(&str, Elem); 8] = [
+    ("2006", Elem::Year),
+    ("01", Elem::Month),
+    ("02", Elem::Day),
+    ("15", Elem::Hour),
+    ("04", Elem::Minute),
+    ("05", Elem::Second),
+    (".000000", Elem::Micros),
+    ("Z07:00", Elem::Zone),
 ];
 
-const MICRO_TIME: &[Elem] = &[
-    Elem::Year,
-    Elem::Literal("-"),
-    Elem::Month,
-    Elem::Literal("-"),
-    Elem::Day,
-    Elem::Literal("T"),
-    Elem::Hour,
-    Elem::Literal(":"),
-    Elem::Minute,
-    Elem::Literal(":"),
-    Elem::Second,
-    Elem::Micros,
-    Elem::Zone,
-];
+/// The layout's next element (a std chunk, or the literal text before one) and the
+/// layout after it.
+fn next_elem(layout: &'static str) -> Option<(Elem, &'static str)> {
+    if layout.is_empty() {
+        return None;
+    }
+    for i in 0..layout.len() {
+        if let Some((chunk, elem)) = CHUNKS.iter().find(|(c, _)| layout[i..].starts_with(c)) {
+            return Some(if i == 0 {
+                (*elem, &layout[chunk.len()..])
+            } else {
+                (Elem::Literal(&layout[..i]), &layout[i..])
+            });
+        }
+    }
+    Some((Elem::Literal(layout), ""))
+}
+
+/// The two layouts the API server parses times with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// `metav1.Time`: RFC 3339.
+    Time,
+    /// `metav1.MicroTime`: RFC 3339 with six fractional digits.
+    MicroTime,
+}
+
+impl Layout {
+    /// The layout as Go writes it.
+    pub fn text(self) -> &'static str {
+        match self {
+            Layout::Time => RFC3339,
+            Layout::MicroTime => RFC3339_MICRO,
+        }
+    }
+}
 
 /// Go's `quote`: in double quotes, `"` and `\` escaped, bytes outside printable ASCII
 /// as `\xNN`.
@@ -122,9 +140,11 @@ enum Stop<'a> {
     Extra(&'a str),
 }
 
-fn parse<'a>(layout: &[Elem], mut value: &'a str) -> Result<(), Stop<'a>> {
+fn parse(layout: Layout, mut value: &str) -> Result<(), Stop<'_>> {
     let (mut year, mut month, mut day) = (0i64, 1u32, 1u32);
-    for (i, &elem) in layout.iter().enumerate() {
+    let mut layout = layout.text();
+    while let Some((elem, rest)) = next_elem(layout) {
+        layout = rest;
         let hold = value;
         let bad = Stop::Bad {
             elem: elem.text(),
@@ -164,7 +184,7 @@ fn parse<'a>(layout: &[Elem], mut value: &'a str) -> Result<(), Stop<'a>> {
                 // A fraction the layout does not have is read anyway.
                 let b = value.as_bytes();
                 if elem == Elem::Second
-                    && layout.get(i + 1) != Some(&Elem::Micros)
+                    && !layout.starts_with(".000000")
                     && matches!(b.first(), Some(b'.' | b','))
                     && digit(value, 1)
                 {
@@ -233,14 +253,8 @@ impl std::fmt::Display for ParseError {
 impl std::error::Error for ParseError {}
 
 /// `Ok` when Go's `time.Parse(layout, value)` takes `value`, else its error.
-/// `micro` picks `MicroTime`'s layout.
-pub fn check(value: &str, micro: bool) -> Result<(), ParseError> {
-    let (layout, text) = if micro {
-        (MICRO_TIME, RFC3339_MICRO)
-    } else {
-        (TIME, RFC3339)
-    };
-    parse(layout, value).map_err(|stop| ParseError(message(value, text, stop)))
+pub fn check(value: &str, layout: Layout) -> Result<(), ParseError> {
+    parse(layout, value).map_err(|stop| ParseError(message(value, layout.text(), stop)))
 }
 
 /// The text of Go's error for `value` against `layout` (written `text`).
@@ -260,7 +274,7 @@ fn message(value: &str, text: &str, stop: Stop<'_>) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::check;
+    use super::{check, Layout};
 
     /// Each text as Go 1.24's `time.Parse(time.RFC3339, v)` (or RFC3339Micro) gives it.
     #[test]
@@ -271,62 +285,65 @@ mod tests {
             "2026-01-05T9:00:00+01:00",
             "2024-02-29T23:59:59-07:30",
         ] {
-            assert_eq!(check(ok, false), Ok(()), "{ok}");
+            assert_eq!(check(ok, Layout::Time), Ok(()), "{ok}");
         }
-        assert_eq!(check("2026-01-05T09:00:00.123456Z", true), Ok(()));
-        for (v, micro, want) in [
+        assert_eq!(
+            check("2026-01-05T09:00:00.123456Z", Layout::MicroTime),
+            Ok(())
+        );
+        for (v, layout, want) in [
             (
                 "abc",
-                false,
+                Layout::Time,
                 r#"parsing time "abc" as "2006-01-02T15:04:05Z07:00": cannot parse "abc" as "2006""#,
             ),
             (
                 "2026/01/05",
-                false,
+                Layout::Time,
                 r#"parsing time "2026/01/05" as "2006-01-02T15:04:05Z07:00": cannot parse "/01/05" as "-""#,
             ),
             (
                 "2026-13-05T09:00:00Z",
-                false,
+                Layout::Time,
                 r#"parsing time "2026-13-05T09:00:00Z": month out of range"#,
             ),
             (
                 "2026-02-30T09:00:00Z",
-                false,
+                Layout::Time,
                 r#"parsing time "2026-02-30T09:00:00Z": day out of range"#,
             ),
             (
                 "2026-01-05T24:00:00Z",
-                false,
+                Layout::Time,
                 r#"parsing time "2026-01-05T24:00:00Z": hour out of range"#,
             ),
             (
                 "2026-01-05T09:00:00",
-                false,
+                Layout::Time,
                 r#"parsing time "2026-01-05T09:00:00" as "2006-01-02T15:04:05Z07:00": cannot parse "" as "Z07:00""#,
             ),
             (
                 "2026-01-05 09:00:00Z",
-                false,
+                Layout::Time,
                 r#"parsing time "2026-01-05 09:00:00Z" as "2006-01-02T15:04:05Z07:00": cannot parse " 09:00:00Z" as "T""#,
             ),
             (
                 "2026-01-05T09:00:00Zjunk",
-                false,
+                Layout::Time,
                 r#"parsing time "2026-01-05T09:00:00Zjunk": extra text: "junk""#,
             ),
             (
                 "2026-01-05T09:00:00Z",
-                true,
+                Layout::MicroTime,
                 r#"parsing time "2026-01-05T09:00:00Z" as "2006-01-02T15:04:05.000000Z07:00": cannot parse "Z" as ".000000""#,
             ),
             (
                 "2026-1-05T09:00:00Z",
-                false,
+                Layout::Time,
                 r#"parsing time "2026-1-05T09:00:00Z" as "2006-01-02T15:04:05Z07:00": cannot parse "1-05T09:00:00Z" as "01""#,
             ),
         ] {
-            assert_eq!(check(v, micro).unwrap_err().to_string(), want, "{v}");
+            assert_eq!(check(v, layout).unwrap_err().to_string(), want, "{v}");
         }
     }
 }

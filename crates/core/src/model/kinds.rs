@@ -74,6 +74,14 @@ macro_rules! with_kinds {
               group: "apps", api_version: "apps/v1", plural: "deployments",
               singular: "deployment", short: &["deploy"], namespaced: true,
               verbs: $crate::model::kinds::VERBS, categories: &["all"] }
+            { ConfigMap, $crate::model::ConfigMap, config_maps, CONFIGMAPS,
+              group: "", api_version: "v1", plural: "configmaps", singular: "configmap",
+              short: &["cm"], namespaced: true, verbs: $crate::model::kinds::VERBS,
+              categories: &[] }
+            { Secret, $crate::model::Secret, secrets, SECRETS,
+              group: "", api_version: "v1", plural: "secrets", singular: "secret",
+              short: &[], namespaced: true, verbs: $crate::model::kinds::VERBS,
+              categories: &[] }
             { DaemonSet, $crate::model::DaemonSet, daemon_sets, DAEMONSETS,
               group: "apps", api_version: "apps/v1", plural: "daemonsets",
               singular: "daemonset", short: &["ds"], namespaced: true,

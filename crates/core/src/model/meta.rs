@@ -129,7 +129,7 @@ const QUALIFIED_NAME_FMT: &str = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
 const QUALIFIED_NAME_MSG: &str = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
 
 /// apimachinery's `RegexError`: the message, the examples and the regex.
-fn regex_error(msg: &str, regex: &str, examples: &[&str]) -> String {
+pub(crate) fn regex_error(msg: &str, regex: &str, examples: &[&str]) -> String {
     let mut out = format!("{msg} (e.g. ");
     for (i, e) in examples.iter().enumerate() {
         if i > 0 {

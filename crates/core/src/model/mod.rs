@@ -1,6 +1,7 @@
 //! Kubernetes objects. The types are k8s-openapi's (every valid field is accepted and
 //! kept); this module adds what the simulation needs around them.
 
+pub(crate) mod config;
 pub(crate) mod de;
 pub(crate) mod fieldpath;
 pub(crate) mod fields;
@@ -19,9 +20,9 @@ pub mod taints;
 pub use k8s_openapi::api::apps::v1::{ControllerRevision, DaemonSet, Deployment, ReplicaSet};
 pub use k8s_openapi::api::coordination::v1::Lease;
 pub use k8s_openapi::api::core::v1::{
-    Container, ContainerState, ContainerStateRunning, ContainerStateWaiting, ContainerStatus,
-    Endpoints, Event, Namespace, Node, NodeSpec, NodeStatus, Pod, PodCondition, PodSpec, PodStatus,
-    Service, Taint, Toleration, Volume,
+    ConfigMap, Container, ContainerState, ContainerStateRunning, ContainerStateWaiting,
+    ContainerStatus, Endpoints, Event, Namespace, Node, NodeSpec, NodeStatus, Pod, PodCondition,
+    PodSpec, PodStatus, Secret, Service, Taint, Toleration, Volume,
 };
 pub use k8s_openapi::api::discovery::v1::EndpointSlice;
 pub use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};

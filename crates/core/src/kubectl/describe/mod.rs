@@ -1,6 +1,7 @@
 //! `kubectl describe TYPE [NAME_PREFIX]` / `TYPE/NAME`, and the describers of pods,
 //! nodes and services, laid out as kubectl's describers do.
 
+mod config;
 mod generic;
 mod namespace;
 mod node;
@@ -8,6 +9,7 @@ mod pod;
 mod service;
 mod writer;
 
+pub use config::{config_map, secret};
 pub use generic::generic;
 pub use namespace::{endpoints, namespace};
 pub use node::node;
@@ -148,6 +150,8 @@ fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) 
             }
             Object::EndpointSlice(e) => service::endpoint_slice(e, &events, now),
             Object::Lease(_) => generic(o.as_ref(), &events, now),
+            Object::ConfigMap(c) => config_map(c, &events, now),
+            Object::Secret(s) => secret(s),
             Object::Namespace(n) => self::namespace(n),
             Object::Endpoints(e) => endpoints(e, &events, now),
             _ => {

@@ -46,6 +46,31 @@ fn container_state(w: &mut Writer, title: &str, state: &crate::model::ContainerS
 
 /// kubectl's DescribeProbe: `http-get http://:8080/healthz delay=3s timeout=1s period=3s
 /// #success=1 #failure=3`.
+/// describeContainerEnvFrom: each ConfigMap or Secret `envFrom` reads, with its
+/// prefix.
+fn env_from(w: &mut Writer, c: &k8s_openapi::api::core::v1::Container) {
+    let Some(sources) = c.env_from.as_ref().filter(|s| !s.is_empty()) else {
+        return;
+    };
+    w.write(2, "Environment Variables from:\n");
+    for e in sources {
+        let (from, name, optional) = if let Some(r) = &e.config_map_ref {
+            ("ConfigMap", r.name.as_str(), r.optional.unwrap_or(false))
+        } else if let Some(r) = &e.secret_ref {
+            ("Secret", r.name.as_str(), r.optional.unwrap_or(false))
+        } else {
+            ("", "", false)
+        };
+        match e.prefix.as_deref().filter(|p| !p.is_empty()) {
+            None => w.write(3, &format!("{name}\t{from}\tOptional: {optional}\n")),
+            Some(p) => w.write(
+                3,
+                &format!("{name}\t{from} with prefix '{p}'\tOptional: {optional}\n"),
+            ),
+        }
+    }
+}
+
 pub(crate) fn describe_probe(p: &k8s_openapi::api::core::v1::Probe) -> String {
     use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
     let attrs = format!(
@@ -209,6 +234,7 @@ fn containers(
                 w.write(2, &format!("{title}:\t{}\n", describe_probe(p)));
             }
         }
+        env_from(w, c);
         let env = c.env.as_deref().unwrap_or_default();
         w.write(
             2,

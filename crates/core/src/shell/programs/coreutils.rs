@@ -145,6 +145,7 @@ fn cat(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
 
 fn mode_string(st: &fs::Stat) -> String {
     let mut s = String::from(match (st.is_dir, st.device) {
+        _ if st.link.is_some() => "l",
         (true, _) => "d",
         (false, Some(_)) => "c",
         (false, None) => "-",
@@ -173,7 +174,9 @@ fn ls_time(t: SimTime, now: SimTime) -> String {
 }
 
 fn blocks(st: &fs::Stat) -> u64 {
-    if st.is_dir {
+    if st.link.is_some() {
+        0
+    } else if st.is_dir {
         4
     } else {
         st.size.div_ceil(4096) * 4
@@ -266,8 +269,12 @@ fn ls(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
         );
         v.iter()
             .map(|(n, s)| {
+                let target = s
+                    .link
+                    .as_ref()
+                    .map_or(String::new(), |t| format!(" -> {t}"));
                 format!(
-                    "{} {:>wl$} {:<wu$} {:<wg$} {:>ws$} {} {n}\n",
+                    "{} {:>wl$} {:<wu$} {:<wg$} {:>ws$} {} {n}{target}\n",
                     mode_string(s),
                     s.nlink,
                     user_name(s.uid),
