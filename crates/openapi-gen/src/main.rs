@@ -1,7 +1,7 @@
 //! Writes `crates/core/data/openapi-v1_34.json`: the JSON schemas of the core/v1 kinds
-//! Podlab serves, of discovery.k8s.io/v1 EndpointSlice and of the apps/v1 Deployment and
-//! ReplicaSet, the batch/v1 Job and CronJob (ConfigMap and Secret among the core kinds),
-//! with every definition they
+//! Podlab serves (ConfigMap and Secret among them), of discovery.k8s.io/v1 EndpointSlice,
+//! of the apps/v1 Deployment, ReplicaSet, DaemonSet and ControllerRevision and of the
+//! batch/v1 Job and CronJob, with every definition they
 //! reach, as k8s-openapi ships them (the descriptions are the API's own). `kubectl explain` in core reads this file.
 //!
 //! k8s-openapi's schemas carry no enum lists, so the enumerated fields get theirs, and the
@@ -13,7 +13,7 @@ mod enums;
 
 use std::path::PathBuf;
 
-use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
+use k8s_openapi::api::apps::v1::{ControllerRevision, DaemonSet, Deployment, ReplicaSet};
 use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::core::v1::{
     ConfigMap, Endpoints, Event, Namespace, Node, Pod, Secret, Service,
@@ -40,6 +40,8 @@ pub fn generate() -> String {
     generator.subschema_for::<EndpointSlice>();
     generator.subschema_for::<Deployment>();
     generator.subschema_for::<ReplicaSet>();
+    generator.subschema_for::<DaemonSet>();
+    generator.subschema_for::<ControllerRevision>();
     generator.subschema_for::<ConfigMap>();
     generator.subschema_for::<Secret>();
     generator.subschema_for::<Job>();

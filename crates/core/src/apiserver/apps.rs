@@ -140,6 +140,32 @@ fn selector_and_template(
         errs.push(FieldError::required("spec.template", ""));
         return;
     };
+    workload_template(template, kind_word, errs);
+}
+
+/// "`selector` does not match template `labels`" when it does not.
+pub(super) fn selector_matches_labels(
+    selector: &Selector,
+    labels: Option<&BTreeMap<String, String>>,
+    errs: &mut Vec<FieldError>,
+) {
+    if !selector.matches(labels) {
+        errs.push(FieldError::invalid_raw(
+            "spec.template.metadata.labels",
+            &go_map(labels),
+            "`selector` does not match template `labels`",
+        ));
+    }
+}
+
+/// `ValidatePodTemplateSpec` for a template at `spec.template`, then what a
+/// long-running workload's template must be: restartPolicy Always, no
+/// activeDeadlineSeconds.
+pub(super) fn workload_template(
+    template: &PodTemplateSpec,
+    kind_word: &str,
+    errs: &mut Vec<FieldError>,
+) {
     pod_template(template, "spec.template", errs);
     if let Some(spec) = &template.spec {
         match spec.restart_policy.as_deref() {
@@ -201,13 +227,7 @@ pub(super) fn selector_matches(
         return;
     }
     if let Some(selector) = parsed.filter(|s| !s.is_empty()) {
-        if !selector.matches(labels) {
-            errs.push(FieldError::invalid_raw(
-                "spec.template.metadata.labels",
-                &go_map(labels),
-                "`selector` does not match template `labels`",
-            ));
-        }
+        selector_matches_labels(&selector, labels, errs);
     }
 }
 
@@ -235,7 +255,7 @@ pub(super) fn pod_template(template: &PodTemplateSpec, path: &str, errs: &mut Ve
 }
 
 /// An `intstr.IntOrString` as Go's `%#v` prints it in validation messages.
-fn go_int_or_string(v: &IntOrString) -> String {
+pub(super) fn go_int_or_string(v: &IntOrString) -> String {
     match v {
         IntOrString::Int(i) => format!("intstr.IntOrString{{Type:0, IntVal:{i}, StrVal:\"\"}}"),
         IntOrString::String(s) => format!("intstr.IntOrString{{Type:1, IntVal:0, StrVal:{s:?}}}"),
@@ -243,14 +263,18 @@ fn go_int_or_string(v: &IntOrString) -> String {
 }
 
 /// The percent of a `N%` string.
-fn percent(s: &str) -> Option<i64> {
+pub(super) fn percent(s: &str) -> Option<i64> {
     s.strip_suffix('%')
         .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
         .and_then(|n| n.parse::<i64>().ok())
 }
 
 /// `ValidatePositiveIntOrPercent`: a non-negative number or a valid percent.
-fn positive_int_or_percent(value: &IntOrString, field: &str, errs: &mut Vec<FieldError>) {
+pub(super) fn positive_int_or_percent(
+    value: &IntOrString,
+    field: &str,
+    errs: &mut Vec<FieldError>,
+) {
     match value {
         IntOrString::Int(i) => non_negative(i64::from(*i), field, errs),
         IntOrString::String(s) if percent(s).is_none() => errs.push(FieldError::invalid_raw(
@@ -263,7 +287,7 @@ fn positive_int_or_percent(value: &IntOrString, field: &str, errs: &mut Vec<Fiel
 }
 
 /// `getIntOrPercentValue`: the number, or the percent's number.
-fn int_or_percent_value(value: Option<&IntOrString>) -> i64 {
+pub(super) fn int_or_percent_value(value: Option<&IntOrString>) -> i64 {
     match value {
         Some(IntOrString::Int(i)) => i64::from(*i),
         Some(IntOrString::String(s)) => percent(s).unwrap_or(0),
@@ -446,6 +470,10 @@ pub(crate) trait WorkloadStrategy:
     fn reset_status(&mut self);
     /// `PrepareForUpdate` keeps the stored status over a user's.
     fn keep_status(&mut self, old: &Self);
+    /// What else `PrepareForCreate` sets (a DaemonSet's template generation).
+    fn prepare_for_create(&mut self) {}
+    /// What else `PrepareForUpdate` moves (a DaemonSet's template generation).
+    fn prepare_for_update(&mut self, _old: &Self) {}
 }
 
 impl WorkloadStrategy for Deployment {
@@ -512,6 +540,7 @@ impl ApiServer {
             return Err(invalid(T::KIND, object.metadata(), causes));
         }
         object.metadata_mut().generation = Some(1);
+        object.prepare_for_create();
         object.reset_status();
         self.insert(T::store, T::URL_PATH_SEGMENT, object, now)
     }
@@ -541,6 +570,7 @@ impl ApiServer {
         }
         let spec_changed = old.spec() != object.spec();
         keep_system_fields(old.metadata(), object.metadata_mut(), spec_changed);
+        object.prepare_for_update(&old);
         object.keep_status(&old);
         self.replace(T::store, T::URL_PATH_SEGMENT, object)
     }

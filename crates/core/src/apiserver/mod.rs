@@ -13,6 +13,7 @@ pub(crate) fn stored() -> impl Iterator<Item = &'static str> {
 mod apps;
 mod batch;
 mod config;
+mod daemonsets;
 pub(crate) mod defaults;
 mod deletion;
 mod endpointslices;
@@ -38,6 +39,7 @@ use crate::model::{
 use k8s_openapi::Metadata;
 use watch_cache::ChangeType;
 
+pub(crate) use daemonsets::template_generation;
 pub use error::{ApiError, FieldError, FieldErrorKind};
 pub use events::EventRecord;
 

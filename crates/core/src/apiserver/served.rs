@@ -6,8 +6,8 @@
 use super::{ApiError, ApiServer};
 use crate::clock::SimTime;
 use crate::model::{
-    ConfigMap, CronJob, Deployment, EndpointSlice, Endpoints, Event, Job, Lease, Namespace, Node,
-    Object, Pod, PriorityClass, ReplicaSet, Secret, Service,
+    ConfigMap, ControllerRevision, CronJob, DaemonSet, Deployment, EndpointSlice, Endpoints, Event,
+    Job, Lease, Namespace, Node, Object, Pod, PriorityClass, ReplicaSet, Secret, Service,
 };
 
 /// A kind's create and update as the API server handles a user's request.
@@ -183,11 +183,29 @@ impl Served for CronJob {
     }
 }
 
+impl Served for DaemonSet {
+    fn create(api: &mut ApiServer, object: Self, now: SimTime) -> Result<&Self, ApiError> {
+        api.create_workload(object, now)
+    }
+    fn update(api: &mut ApiServer, object: Self) -> Result<&Self, ApiError> {
+        api.update_workload_by_user(object)
+    }
+}
+
 impl Served for PriorityClass {
     fn create(api: &mut ApiServer, object: Self, now: SimTime) -> Result<&Self, ApiError> {
         api.create_priority_class(object, now)
     }
     fn update(api: &mut ApiServer, object: Self) -> Result<&Self, ApiError> {
         api.update_priority_class(object)
+    }
+}
+
+impl Served for ControllerRevision {
+    fn create(api: &mut ApiServer, object: Self, now: SimTime) -> Result<&Self, ApiError> {
+        api.create_controller_revision(object, now)
+    }
+    fn update(api: &mut ApiServer, object: Self) -> Result<&Self, ApiError> {
+        api.update_controller_revision(object)
     }
 }

@@ -6,6 +6,7 @@ pub(crate) mod default_nodes;
 use crate::apiserver::{ApiError, ApiServer, EventRecord, PodDeletion, WatchEvent};
 use crate::clock::SimTime;
 use crate::controllers::cronjob::CronJobController;
+use crate::controllers::daemonset::DaemonSetController;
 use crate::controllers::deployment::DeploymentController;
 use crate::controllers::endpoints::EndpointsController;
 use crate::controllers::endpointslice::EndpointSliceController;
@@ -34,7 +35,7 @@ pub use default_nodes::default_nodes;
 
 /// How many controllers the cluster runs ([`Cluster::controllers`]), and how many of
 /// them run before the scheduler in a settle pass (node IPAM).
-const CONTROLLERS: usize = 12;
+const CONTROLLERS: usize = 13;
 const CONTROLLERS_BEFORE_SCHEDULER: usize = 1;
 
 /// What happened to one object of an applied manifest.
@@ -145,6 +146,9 @@ pub struct Cluster {
     deployments: DeploymentController,
     #[serde(skip)]
     replica_sets: ReplicaSetController,
+    /// Its failed pods' back-offs (older snapshots have none).
+    #[serde(default, skip_serializing_if = "DaemonSetController::is_idle")]
+    daemon_sets: DaemonSetController,
     #[serde(skip)]
     garbage_collector: GarbageCollector,
 }
@@ -179,6 +183,7 @@ impl Cluster {
             jobs: Default::default(),
             deployments: Default::default(),
             replica_sets: Default::default(),
+            daemon_sets: Default::default(),
             garbage_collector: GarbageCollector::default(),
         }
     }
@@ -687,6 +692,7 @@ impl Cluster {
             &self.jobs,
             &self.deployments,
             &self.replica_sets,
+            &self.daemon_sets,
             &self.endpoints,
             &self.endpoint_slices,
             &self.node_lifecycle,
@@ -711,6 +717,7 @@ impl Cluster {
             &mut self.jobs,
             &mut self.deployments,
             &mut self.replica_sets,
+            &mut self.daemon_sets,
             &mut self.endpoints,
             &mut self.endpoint_slices,
             &mut self.node_lifecycle,

@@ -825,3 +825,169 @@ fn browser_reaches_only_ready_endpoints() {
         "192.168.56.202 refused to connect. ERR_CONNECTION_REFUSED"
     );
 }
+
+/// Through the cluster: a node added later gets its pod, a node whose labels stop
+/// matching loses it, and the status counts follow.
+#[test]
+fn daemon_set_follows_nodes_joining_and_labels_changing() {
+    let mut c = Cluster::with_default_nodes(7);
+    let ds: crate::model::DaemonSet = crate::model::de::from_value(&serde_json::json!({
+        "metadata": {"name": "agent"},
+        "spec": {
+            "selector": {"matchLabels": {"app": "agent"}},
+            "template": {
+                "metadata": {"labels": {"app": "agent"}},
+                "spec": {"nodeSelector": {"disktype": "ssd"},
+                         "containers": [{"name": "c", "image": "nginx"}]}
+            }
+        }
+    }))
+    .expect("a DaemonSet");
+    c.create(crate::model::Object::DaemonSet(Box::new(ds)))
+        .expect("created");
+    let on = |c: &Cluster| -> Vec<String> {
+        let mut nodes: Vec<String> = c
+            .api()
+            .pods
+            .list()
+            .filter(|p| p.metadata.deletion_timestamp.is_none())
+            .filter_map(|p| p.spec.as_ref()?.node_name.clone())
+            .collect();
+        crate::sort::sort(&mut nodes);
+        nodes
+    };
+    let desired = |c: &Cluster| {
+        c.api()
+            .daemon_sets
+            .get("default", "agent")
+            .and_then(|d| d.status.as_ref())
+            .map(|s| (s.desired_number_scheduled, s.current_number_scheduled))
+    };
+    assert!(on(&c).is_empty());
+    assert_eq!(desired(&c), Some((0, 0)));
+    let mut labels = c
+        .api()
+        .nodes
+        .get("", "k8s-worker-01")
+        .map(|n| n.labels().clone())
+        .unwrap_or_default();
+    labels.insert("disktype".into(), "ssd".into());
+    c.set_labels("Node", "", "k8s-worker-01", labels.clone())
+        .expect("labelled");
+    c.advance(1_000);
+    assert_eq!(on(&c), ["k8s-worker-01"]);
+    let joining = crate::scheduler::testing::make_node("k8s-worker-03")
+        .label("disktype", "ssd")
+        .obj();
+    c.create(crate::model::Object::Node(Box::new(joining)))
+        .expect("joined");
+    c.advance(5_000);
+    assert_eq!(on(&c), ["k8s-worker-01", "k8s-worker-03"]);
+    assert_eq!(desired(&c), Some((2, 2)));
+    labels.remove("disktype");
+    c.set_labels("Node", "", "k8s-worker-01", labels)
+        .expect("unlabelled");
+    c.advance(5_000);
+    assert_eq!(on(&c), ["k8s-worker-03"]);
+    assert_eq!(desired(&c), Some((1, 1)));
+}
+
+/// A failed daemon pod is deleted with a `FailedDaemonPod` warning and made again.
+#[test]
+fn failed_daemon_pod_is_replaced() {
+    let mut c = Cluster::with_default_nodes(7);
+    let ds: crate::model::DaemonSet = crate::model::de::from_value(&serde_json::json!({
+        "metadata": {"name": "agent"},
+        "spec": {
+            "selector": {"matchLabels": {"app": "agent"}},
+            "template": {
+                "metadata": {"labels": {"app": "agent"}},
+                "spec": {"containers": [{"name": "c", "image": "nginx"}]}
+            }
+        }
+    }))
+    .expect("a DaemonSet");
+    c.create(crate::model::Object::DaemonSet(Box::new(ds)))
+        .expect("created");
+    c.advance(5_000);
+    let on_worker = |c: &Cluster| {
+        c.api()
+            .pods
+            .list()
+            .find(|p| p.spec.as_ref().and_then(|s| s.node_name.as_deref()) == Some("k8s-worker-01"))
+            .cloned()
+    };
+    let mut pod = on_worker(&c).expect("a pod on k8s-worker-01");
+    let failed = pod.name_any().to_string();
+    if let Some(status) = pod.status.as_mut() {
+        status.phase = Some("Failed".into());
+    }
+    c.api.update_pod(pod).expect("failed");
+    c.advance(5_000);
+    let replacement = on_worker(&c).expect("a new pod on k8s-worker-01");
+    assert_ne!(replacement.name_any(), failed);
+    let warned = c.api().events.list().any(|e| {
+        e.reason.as_deref() == Some("FailedDaemonPod")
+            && e.message.as_deref()
+                == Some(
+                    format!("Found failed daemon pod default/{failed} on node k8s-worker-01, will try to kill it")
+                        .as_str(),
+                )
+    });
+    assert!(warned);
+}
+
+/// Deleting a namespace deletes its workloads and their revisions too, not only its
+/// pods and services.
+#[test]
+fn namespace_deletion_takes_workloads() {
+    let mut c = Cluster::with_default_nodes(7);
+    let objects = [
+        (
+            "Namespace",
+            serde_json::json!({"metadata": {"name": "logging"}}),
+        ),
+        (
+            "DaemonSet",
+            serde_json::json!({
+                "metadata": {"name": "agent", "namespace": "logging"},
+                "spec": {
+                    "selector": {"matchLabels": {"app": "agent"}},
+                    "template": {"metadata": {"labels": {"app": "agent"}},
+                                 "spec": {"containers": [{"name": "c", "image": "nginx"}]}}
+                }
+            }),
+        ),
+        (
+            "Deployment",
+            serde_json::json!({
+                "metadata": {"name": "web", "namespace": "logging"},
+                "spec": {
+                    "selector": {"matchLabels": {"app": "web"}},
+                    "template": {"metadata": {"labels": {"app": "web"}},
+                                 "spec": {"containers": [{"name": "c", "image": "nginx"}]}}
+                }
+            }),
+        ),
+    ];
+    for (kind, json) in objects {
+        let object = crate::model::Object::from_json(kind, json).expect("an object");
+        c.create(object).expect("created");
+    }
+    c.advance(5_000);
+    assert_eq!(
+        c.api()
+            .controller_revisions
+            .list_namespace("logging")
+            .count(),
+        1
+    );
+    c.delete_namespace("logging").expect("deleted");
+    c.advance(40_000);
+    assert!(c.api().namespaces.get("", "logging").is_none());
+    assert_eq!(c.api().daemon_sets.list().count(), 0);
+    assert_eq!(c.api().deployments.list().count(), 0);
+    assert_eq!(c.api().replica_sets.list().count(), 0);
+    assert_eq!(c.api().controller_revisions.list().count(), 0);
+    assert_eq!(c.api().pods.list_namespace("logging").count(), 0);
+}

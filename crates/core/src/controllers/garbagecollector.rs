@@ -53,8 +53,9 @@ impl Controller for GarbageCollector {
             return Progress::Idle;
         }
         let progress = collect(ctx.api, ctx.now);
-        // Its own deletions may leave dependents ownerless (a CronJob's Jobs' pods):
-        // after a pass that changed something, the next one looks again.
+        // Its own writes can finish what it decided (the references to an orphaning
+        // owner gone, the owner's finalizer can go; its deletions may leave a CronJob's
+        // Jobs' pods ownerless): after a pass that changed something it looks again.
         self.seen = (progress == Progress::Idle).then(|| ctx.api.ownership_changes());
         progress
     }

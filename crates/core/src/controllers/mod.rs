@@ -6,6 +6,7 @@
 //! reconcile returns a requeue-after), so that simulated time can jump straight there.
 
 pub mod cronjob;
+pub mod daemonset;
 pub mod deployment;
 pub(crate) mod deployment_util;
 pub mod endpoints;

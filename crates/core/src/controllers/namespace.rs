@@ -2,11 +2,13 @@
 //!
 //! Pods get a graceful DELETE (their kubelets stop them within the grace period, so
 //! the namespace stays Terminating until the last one is gone); services, endpoints,
-//! EndpointSlices, ConfigMaps, Secrets and events go at once. When nothing is left the namespace itself goes (its
-//! `kubernetes` finalizer done).
+//! EndpointSlices, ConfigMaps, Secrets and events go at once. When nothing is left the
+//! namespace itself goes (its `kubernetes` finalizer done). Objects of the other
+//! namespaced kinds (workloads, ControllerRevisions, leases) go at once too, their
+//! dependents left to the garbage collector.
 
 use super::{Controller, ControllerContext, Progress};
-use crate::apiserver::{ApiServer, Store};
+use crate::apiserver::{ApiServer, Propagation, Store};
 use crate::clock::SimTime;
 use crate::model::ObjectMeta;
 use k8s_openapi::Metadata;
@@ -56,6 +58,30 @@ fn sync(api: &mut ApiServer, now: SimTime) -> bool {
         }
         for ev in names_in(&api.events, &ns, |_| true) {
             changed |= api.delete_event(&ns, &ev).is_ok();
+        }
+        const HANDLED: &[&str] = &[
+            "pods",
+            "services",
+            "endpoints",
+            "endpointslices",
+            "configmaps",
+            "secrets",
+            "events",
+        ];
+        for info in crate::model::kinds::ALL {
+            if !info.namespaced || HANDLED.contains(&info.plural) {
+                continue;
+            }
+            let names: Vec<String> = api
+                .list(info.plural, Some(&ns))
+                .iter()
+                .filter_map(|o| o.metadata().name.clone())
+                .collect();
+            for name in names {
+                changed |= api
+                    .delete_propagating(info.plural, &ns, &name, Propagation::Background, now)
+                    .is_ok();
+            }
         }
         if api.pods.list_namespace(&ns).next().is_none() {
             changed |= api.remove_namespace(&ns).is_ok();

@@ -24,7 +24,7 @@ use super::{Controller, ControllerContext, Progress};
 use crate::apiserver::{ApiServer, EventRecord};
 use crate::clock::SimTime;
 use crate::model::labels::Selector;
-use crate::model::{Pod, ReplicaSet, ResourceExt};
+use crate::model::{Pod, ResourceExt};
 use k8s_openapi::api::apps::v1::ReplicaSetStatus;
 use k8s_openapi::api::core::v1::PodTemplateSpec;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
@@ -130,7 +130,6 @@ impl ReplicaSetController {
         let Ok(selector) = Selector::from_label_selector(&spec.selector) else {
             return Progress::Idle;
         };
-        let uid = rs.uid_any().to_string();
         let deleting = rs.metadata.deletion_timestamp.is_some();
         let mut progress = Progress::Idle;
 
@@ -141,63 +140,32 @@ impl ReplicaSetController {
             .filter(|p| is_active(p))
             .cloned()
             .collect();
-        let mut owned: Vec<Pod> = Vec::new();
-        for mut pod in candidates {
-            let matches = !selector.is_empty() && selector.matches(pod.metadata.labels.as_ref());
-            match controller_of(&pod.metadata).map(|r| r.uid == uid) {
-                Some(true) if matches => owned.push(pod),
-                Some(true) => {
-                    // Released: the selector no longer matches.
-                    if let Some(refs) = pod.metadata.owner_references.as_mut() {
-                        refs.retain(|r| r.uid != uid);
-                    }
-                    if pod
-                        .metadata
-                        .owner_references
-                        .as_ref()
-                        .is_some_and(Vec::is_empty)
-                    {
-                        pod.metadata.owner_references = None;
-                    }
-                    if api.update_pod(pod).is_ok() {
-                        progress = Progress::Changed;
-                    }
-                }
-                Some(false) => {}
-                None if matches && !deleting => {
-                    pod.metadata
-                        .owner_references
-                        .get_or_insert_with(Vec::new)
-                        .push(controller_ref("apps/v1", "ReplicaSet", &rs.metadata));
-                    if let Ok(p) = api.update_pod(pod) {
-                        owned.push(p.clone());
-                        progress = Progress::Changed;
-                    }
-                }
-                None => {}
-            }
-        }
+        let owner = Owner {
+            kind: "ReplicaSet",
+            meta: &rs.metadata,
+            component: COMPONENT,
+        };
+        let owned = claim_pods(api, candidates, &selector, &owner, &mut progress);
 
         // Manage replicas.
         if !deleting {
             let want = usize::try_from(spec.replicas.unwrap_or(1).max(0)).unwrap_or(0);
             if owned.len() < want {
-                progress |= create_pods(api, &rs, want - owned.len(), now);
+                if let Some(template) = &spec.template {
+                    for _ in owned.len()..want {
+                        match owner.create_pod(api, template.clone(), now) {
+                            Ok(()) => progress = Progress::Changed,
+                            Err(()) => {
+                                progress = Progress::Changed;
+                                break;
+                            }
+                        }
+                    }
+                }
             } else if owned.len() > want {
                 let doomed = pods_to_delete(&owned, owned.len() - want);
                 for pod in doomed {
-                    let pod_name = pod.name_any().to_string();
-                    if api.delete_pod_gracefully(ns, &pod_name, None, now).is_ok() {
-                        event(
-                            api,
-                            &rs,
-                            "SuccessfulDelete",
-                            format!("Deleted pod: {pod_name}"),
-                            false,
-                            now,
-                        );
-                        progress = Progress::Changed;
-                    }
+                    progress |= owner.delete_pod(api, pod.name_any(), now);
                 }
             }
         }
@@ -275,65 +243,146 @@ pub(crate) fn pod_from_template(
     }
 }
 
-/// Creates `count` pods from the ReplicaSet's template.
-fn create_pods(api: &mut ApiServer, rs: &ReplicaSet, count: usize, now: SimTime) -> Progress {
-    let Some(template) = rs.spec.as_ref().and_then(|s| s.template.clone()) else {
-        return Progress::Idle;
-    };
-    let mut progress = Progress::Idle;
-    for _ in 0..count {
+/// A controller that owns pods (a ReplicaSet, a DaemonSet): what its pod control
+/// (controller.RealPodControl) needs to create, delete and claim them and to write the
+/// events about it.
+pub(crate) struct Owner<'a> {
+    /// `ReplicaSet` (an apps/v1 kind).
+    pub kind: &'static str,
+    pub meta: &'a ObjectMeta,
+    /// The component its events name (`replicaset-controller`).
+    pub component: &'static str,
+}
+
+impl Owner<'_> {
+    /// `CreatePods`: a pod from the template (controller.GetPodFromTemplate), named by
+    /// the API server from the generateName `<owner>-`, controlled by the owner; a
+    /// `SuccessfulCreate` event `Created pod: NAME`, or `FailedCreate` `Error creating:
+    /// ...` (and Err) when the API server refuses it.
+    pub fn create_pod(
+        &self,
+        api: &mut ApiServer,
+        template: PodTemplateSpec,
+        now: SimTime,
+    ) -> Result<(), ()> {
         let pod = pod_from_template(
             &template,
-            &rs.metadata,
-            format!("{}-", rs.name_any()),
-            controller_ref("apps/v1", "ReplicaSet", &rs.metadata),
+            self.meta,
+            format!("{}-", self.meta.name.as_deref().unwrap_or_default()),
+            controller_ref("apps/v1", self.kind, self.meta),
         );
         match api.create_pod(pod, now) {
             Ok(p) => {
                 let message = format!("Created pod: {}", p.name_any());
-                event(api, rs, "SuccessfulCreate", message, false, now);
-                progress = Progress::Changed;
+                self.event(api, "SuccessfulCreate", message, false, now);
+                Ok(())
             }
             Err(e) => {
-                event(
+                self.event(
                     api,
-                    rs,
                     "FailedCreate",
                     format!("Error creating: {e}"),
                     true,
                     now,
                 );
-                progress = Progress::Changed;
-                break;
+                Err(())
             }
         }
     }
-    progress
+
+    /// `DeletePod`: a graceful delete and a `SuccessfulDelete` event `Deleted pod: NAME`.
+    pub fn delete_pod(&self, api: &mut ApiServer, name: &str, now: SimTime) -> Progress {
+        let ns = self.meta.namespace.as_deref().unwrap_or_default();
+        if api.delete_pod_gracefully(ns, name, None, now).is_err() {
+            return Progress::Idle;
+        }
+        self.event(
+            api,
+            "SuccessfulDelete",
+            format!("Deleted pod: {name}"),
+            false,
+            now,
+        );
+        Progress::Changed
+    }
+
+    pub fn event(
+        &self,
+        api: &mut ApiServer,
+        reason: &str,
+        message: String,
+        warning: bool,
+        now: SimTime,
+    ) {
+        api.record_event(
+            EventRecord {
+                object_kind: self.kind,
+                namespace: self.meta.namespace.as_deref().unwrap_or_default(),
+                object_name: self.meta.name.as_deref().unwrap_or_default(),
+                object_uid: self.meta.uid.as_deref().unwrap_or_default(),
+                reason,
+                message,
+                warning,
+                component: self.component,
+                host: None,
+                field_path: None,
+            },
+            now,
+        );
+    }
 }
 
-fn event(
+/// `ClaimPods` (the ControllerRefManager): of `candidates`, the pods the owner controls
+/// and its selector still matches; a controlled pod the selector no longer matches is
+/// released (its ownerReference removed); an orphan the selector matches is adopted (a
+/// controller ownerReference with blockOwnerDeletion), unless the owner is being
+/// deleted.
+pub(crate) fn claim_pods(
     api: &mut ApiServer,
-    rs: &ReplicaSet,
-    reason: &str,
-    message: String,
-    warning: bool,
-    now: SimTime,
-) {
-    api.record_event(
-        EventRecord {
-            object_kind: "ReplicaSet",
-            namespace: rs.namespace_any(),
-            object_name: rs.name_any(),
-            object_uid: rs.uid_any(),
-            reason,
-            message,
-            warning,
-            component: COMPONENT,
-            host: None,
-            field_path: None,
-        },
-        now,
-    );
+    candidates: Vec<Pod>,
+    selector: &Selector,
+    owner: &Owner<'_>,
+    progress: &mut Progress,
+) -> Vec<Pod> {
+    let uid = owner.meta.uid.as_deref().unwrap_or_default();
+    let deleting = owner.meta.deletion_timestamp.is_some();
+    let mut owned: Vec<Pod> = Vec::new();
+    for mut pod in candidates {
+        let matches = !selector.is_empty() && selector.matches(pod.metadata.labels.as_ref());
+        match controller_of(&pod.metadata).map(|r| r.uid == uid) {
+            Some(true) if matches => owned.push(pod),
+            Some(true) => {
+                // Released: the selector no longer matches.
+                if let Some(refs) = pod.metadata.owner_references.as_mut() {
+                    refs.retain(|r| r.uid != uid);
+                }
+                if pod
+                    .metadata
+                    .owner_references
+                    .as_ref()
+                    .is_some_and(Vec::is_empty)
+                {
+                    pod.metadata.owner_references = None;
+                }
+                if api.update_pod(pod).is_ok() {
+                    *progress = Progress::Changed;
+                }
+            }
+            Some(false) => {}
+            None if matches && !deleting => {
+                pod.metadata
+                    .owner_references
+                    .get_or_insert_with(Vec::new)
+                    .push(controller_ref("apps/v1", owner.kind, owner.meta));
+                if let Ok(p) = api.update_pod(pod) {
+                    owned.push(p.clone());
+                    *progress = Progress::Changed;
+                }
+            }
+            None => {}
+        }
+    }
+    owned
 }
 
 /// The phase's place in kube's ranking: pending, unknown, then running.

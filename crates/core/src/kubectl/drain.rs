@@ -17,12 +17,14 @@ const LOCAL_STORAGE_FATAL: &str =
     "Pods with local storage (use --delete-emptydir-data to override)";
 const LOCAL_STORAGE_WARNING: &str = "deleting Pods with local storage";
 const DAEMONSET_FATAL: &str = "DaemonSet-managed Pods (use --ignore-daemonsets to ignore)";
+const DAEMONSET_WARNING: &str = "ignoring DaemonSet-managed Pods";
 
 /// What drain's filters decided for one pod.
 enum Verdict {
     Delete,
     Warn(&'static str),
-    Skip,
+    /// Left where it is, with a warning.
+    Ignore(&'static str),
     Refuse(&'static str),
 }
 
@@ -46,7 +48,8 @@ fn verdict(pod: &Pod, force: bool, ignore_daemonsets: bool, delete_emptydir: boo
         .unwrap_or("");
     let finished = phase == "Succeeded" || phase == "Failed";
     let daemonset = || match controller_kind(pod) {
-        Some("DaemonSet") if ignore_daemonsets => Verdict::Skip,
+        Some("DaemonSet") if finished => Verdict::Delete,
+        Some("DaemonSet") if ignore_daemonsets => Verdict::Ignore(DAEMONSET_WARNING),
         Some("DaemonSet") => Verdict::Refuse(DAEMONSET_FATAL),
         _ => Verdict::Delete,
     };
@@ -76,7 +79,7 @@ fn verdict(pod: &Pod, force: bool, ignore_daemonsets: bool, delete_emptydir: boo
     let mut status = Verdict::Delete;
     for filter in filters {
         status = filter();
-        if matches!(status, Verdict::Skip | Verdict::Refuse(_)) {
+        if matches!(status, Verdict::Ignore(_) | Verdict::Refuse(_)) {
             break;
         }
     }
@@ -164,7 +167,7 @@ fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) 
         let key = format!("{}/{}", pod.namespace_any(), pod.name_any());
         match verdict(pod, force, ignore_ds, emptydir) {
             Verdict::Refuse(msg) => refusals.push((msg, key)),
-            Verdict::Skip => {}
+            Verdict::Ignore(msg) => warnings.push((msg, key)),
             Verdict::Warn(msg) => {
                 warnings.push((msg, key));
                 to_delete.push(pod.clone());

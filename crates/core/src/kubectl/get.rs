@@ -710,12 +710,19 @@ fn headers(rt: &ResourceType, wide: bool) -> Vec<String> {
         ("Event", _) => &["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
         ("Deployment", _) => workload_printers::DEPLOYMENT,
         ("ReplicaSet", _) => workload_printers::REPLICASET,
+        ("DaemonSet", _) => workload_printers::DAEMONSET,
+        ("ControllerRevision", _) => workload_printers::CONTROLLERREVISION,
         ("Job", _) => workload_printers::JOB,
         ("CronJob", _) => workload_printers::CRONJOB,
         _ => &["NAME"],
     };
     let mut h: Vec<String> = h.iter().map(|s| s.to_string()).collect();
-    if wide && matches!(rt.kind, "Deployment" | "ReplicaSet" | "Job" | "CronJob") {
+    if wide
+        && matches!(
+            rt.kind,
+            "Deployment" | "ReplicaSet" | "DaemonSet" | "Job" | "CronJob"
+        )
+    {
         h.extend(workload_printers::WIDE.iter().map(|s| s.to_string()));
     }
     h
@@ -874,6 +881,10 @@ fn columns(o: &ObjectRef<'_>, now: crate::clock::SimTime, wide: bool) -> Vec<Str
         ],
         ObjectRef::Deployment(d) => workload_printers::deployment(d, name, created, wide),
         ObjectRef::ReplicaSet(rs) => workload_printers::replica_set(rs, name, created, wide),
+        ObjectRef::DaemonSet(ds) => workload_printers::daemon_set(ds, name, created, wide),
+        ObjectRef::ControllerRevision(cr) => {
+            workload_printers::controller_revision(cr, name, created)
+        }
         ObjectRef::Job(j) => workload_printers::job(j, name, created, wide, now),
         ObjectRef::CronJob(c) => workload_printers::cron_job(c, name, created, wide, now),
         ObjectRef::Event(e) => {

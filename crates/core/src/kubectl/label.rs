@@ -205,7 +205,13 @@ fn label(
                         .unwrap_or_default(),
                     None => serde_json::Value::Null,
                 };
-                if !print(&json, &format!("{}/{name}", rt.singular), verb, output, out) {
+                if !print(
+                    &json,
+                    &format!("{}/{name}", rt.name_prefix),
+                    verb,
+                    output,
+                    out,
+                ) {
                     return;
                 }
             }

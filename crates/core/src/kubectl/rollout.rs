@@ -1,7 +1,8 @@
-//! `kubectl rollout status deployment/NAME`: follows a Deployment's rollout as
-//! simulated time runs, printing kubectl's DeploymentStatusViewer lines
+//! `kubectl rollout status deployment/NAME` (or `daemonset/NAME`): follows a rollout
+//! as simulated time runs, printing kubectl's DeploymentStatusViewer lines
 //! (`Waiting for deployment "web" rollout to finish: 1 of 3 updated replicas are
-//! available...`) until `deployment "web" successfully rolled out`. kubectl prints a
+//! available...`) until `deployment "web" successfully rolled out`, or its
+//! DaemonSetStatusViewer's (`daemon set "x" successfully rolled out`). kubectl prints a
 //! line on every watch event; here a line is printed when it differs from the last.
 
 use super::command::{Command, Group, Operands};
@@ -9,7 +10,7 @@ use super::flags::{flag, Kind, Parsed, NAMESPACE};
 use super::resources;
 use super::{FileSource, Output, Polled};
 use crate::clock::SimTime;
-use crate::model::Deployment;
+use crate::model::{DaemonSet, Deployment};
 use crate::Cluster;
 
 pub(super) const COMMAND: Command = Command {
@@ -55,6 +56,8 @@ fn run(_: &mut Cluster, _: &Parsed, _: &dyn FileSource, out: &mut Output) {
 /// `kubectl rollout status` still watching.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RolloutStatus {
+    /// `Deployment` or `DaemonSet`.
+    kind: &'static str,
     namespace: String,
     name: String,
     /// The last line printed.
@@ -78,7 +81,7 @@ fn status(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Outpu
         [] => return out.fail("required resource not specified"),
         _ => return out.fail("only one resource is supported"),
     };
-    if rt.kind != "Deployment" {
+    if !matches!(rt.kind, "Deployment" | "DaemonSet") {
         let group_kind = if rt.group.is_empty() {
             rt.kind.to_string()
         } else {
@@ -100,10 +103,11 @@ fn status(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Outpu
         },
     };
     let namespace = p.string("namespace").unwrap_or("default").to_string();
-    if cluster.api().deployments.get(&namespace, &name).is_none() {
+    if cluster.api().object(rt.plural, &namespace, &name).is_none() {
         return out.not_found(rt.plural, &name);
     }
     let mut follow = RolloutStatus {
+        kind: rt.kind,
         namespace,
         name,
         last: String::new(),
@@ -161,17 +165,63 @@ fn deployment_status(d: &Deployment) -> Result<(String, bool), String> {
     ))
 }
 
+/// DaemonSetStatusViewer.Status: the line to print, and whether the rollout is done.
+fn daemon_set_status(ds: &DaemonSet) -> Result<(String, bool), String> {
+    let name = ds.metadata.name.clone().unwrap_or_default();
+    let rolling = ds
+        .spec
+        .as_ref()
+        .and_then(|s| s.update_strategy.as_ref())
+        .and_then(|s| s.type_.as_deref())
+        == Some("RollingUpdate");
+    if !rolling {
+        return Err("rollout status is only available for RollingUpdate strategy type".into());
+    }
+    let s = ds.status.clone().unwrap_or_default();
+    if ds.metadata.generation > s.observed_generation {
+        return Ok((
+            "Waiting for daemon set spec update to be observed...\n".into(),
+            false,
+        ));
+    }
+    let desired = s.desired_number_scheduled;
+    let updated = s.updated_number_scheduled.unwrap_or(0);
+    let available = s.number_available.unwrap_or(0);
+    if updated < desired {
+        return Ok((format!("Waiting for daemon set {name:?} rollout to finish: {updated} out of {desired} new pods have been updated...\n"), false));
+    }
+    if available < desired {
+        return Ok((format!("Waiting for daemon set {name:?} rollout to finish: {available} of {desired} updated pods are available...\n"), false));
+    }
+    Ok((
+        format!("daemon set {name:?} successfully rolled out\n"),
+        true,
+    ))
+}
+
 impl RolloutStatus {
     /// A new line when the status changed; ended when rolled out, at the timeout, or
     /// on an error.
     pub fn poll(&mut self, cluster: &Cluster) -> Polled {
         let mut polled = Polled::default();
-        let Some(d) = cluster.api().deployments.get(&self.namespace, &self.name) else {
-            polled.stderr = format!("error: deployments.apps {:?} not found\n", self.name);
+        let api = cluster.api();
+        let status = match self.kind {
+            "DaemonSet" => api
+                .daemon_sets
+                .get(&self.namespace, &self.name)
+                .map(daemon_set_status),
+            _ => api
+                .deployments
+                .get(&self.namespace, &self.name)
+                .map(deployment_status),
+        };
+        let Some(status) = status else {
+            let resource = crate::model::kinds::by_kind(self.kind).map_or("", |k| k.qualified);
+            polled.stderr = format!("error: {resource} {:?} not found\n", self.name);
             polled.ended = Some(1);
             return polled;
         };
-        match deployment_status(d) {
+        match status {
             Err(e) => {
                 polled.stderr = format!("error: {e}\n");
                 polled.ended = Some(1);

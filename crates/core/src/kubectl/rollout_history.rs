@@ -1,13 +1,14 @@
-//! `kubectl rollout history deployment/NAME`: the revisions of a Deployment's
-//! ReplicaSets with their `kubernetes.io/change-cause`, as kubectl's
-//! DeploymentHistoryViewer prints them.
+//! `kubectl rollout history deployment/NAME` (or `daemonset/NAME`): the revisions of a
+//! Deployment's ReplicaSets, or of a DaemonSet's ControllerRevisions, with their
+//! `kubernetes.io/change-cause`, as kubectl's DeploymentHistoryViewer and
+//! DaemonSetHistoryViewer print them.
 
 use super::command::{Command, Group, Operands};
 use super::flags::{Parsed, NAMESPACE};
 use super::{FileSource, Output};
 use crate::controllers::deployment_util::revision;
 use crate::controllers::replicaset::controller_of;
-use crate::model::{Deployment, ReplicaSet, ResourceExt};
+use crate::model::{ControllerRevision, DaemonSet, Deployment, Object, ReplicaSet, ResourceExt};
 use crate::Cluster;
 
 pub(super) const COMMAND: Command = Command {
@@ -36,15 +37,40 @@ pub(super) fn replica_sets_of<'a>(cluster: &'a Cluster, d: &'a Deployment) -> Ve
         .collect()
 }
 
-/// The Deployment an argument list names (`deployment/NAME` or `deployment NAME`),
-/// or what kubectl says when it does not (`missing`: its words for a kind it cannot
-/// handle).
-pub(super) fn named_deployment(
+/// The ControllerRevisions a DaemonSet controls, in the API server's order.
+pub(super) fn revisions_of<'a>(
+    cluster: &'a Cluster,
+    ds: &'a DaemonSet,
+) -> Vec<&'a ControllerRevision> {
+    let uid = ds.uid_any();
+    cluster
+        .api()
+        .controller_revisions
+        .list_namespace(ds.namespace_any())
+        .filter(|cr| controller_of(&cr.metadata).is_some_and(|r| r.uid == uid))
+        .collect()
+}
+
+/// What kubectl says of a kind a rollout subcommand cannot handle.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Unsupported {
+    /// `no history viewer has been implemented for "ReplicaSet.apps"` (the words
+    /// before the kind).
+    NoHelper(&'static str),
+    /// As a patch's error: `replicasets.apps "x" pausing is not supported`.
+    NotSupported(&'static str),
+}
+
+/// The workload an argument list names (`deployment/NAME` or `daemonset NAME`) when
+/// its kind is one of `kinds`, or what kubectl says when it does not exist (first, as
+/// kubectl fetches it before looking for a helper) or its kind is not one of them.
+pub(super) fn named_workload(
     cluster: &Cluster,
     p: &Parsed,
     out: &mut Output,
-    missing: &str,
-) -> Option<Deployment> {
+    unsupported: Unsupported,
+    kinds: &[&str],
+) -> Option<Object> {
     let args = &p.positionals;
     let (rt, name) = match args.as_slice() {
         [one] if one.contains('/') => match super::common::type_slash_name(args) {
@@ -70,48 +96,76 @@ pub(super) fn named_deployment(
             return None;
         }
     };
-    if rt.kind != "Deployment" {
-        let group_kind = if rt.group.is_empty() {
-            rt.kind.to_string()
-        } else {
-            format!("{}.{}", rt.kind, rt.group)
-        };
-        out.fail(format!("{missing} {group_kind:?}"));
-        return None;
-    }
     let namespace = p.string("namespace").unwrap_or("default");
-    match cluster.api().deployments.get(namespace, &name) {
-        Some(d) => Some(d.clone()),
-        None => {
-            out.not_found(rt.plural, &name);
-            None
+    let Some(object) = cluster.api().object(rt.plural, namespace, &name) else {
+        out.not_found(rt.plural, &name);
+        return None;
+    };
+    if kinds.contains(&rt.kind) {
+        return Some(object.to_owned());
+    }
+    out.fail(match unsupported {
+        Unsupported::NoHelper(missing) => {
+            let group_kind = if rt.group.is_empty() {
+                rt.kind.to_string()
+            } else {
+                format!("{}.{}", rt.kind, rt.group)
+            };
+            format!("{missing} {group_kind:?}")
         }
+        Unsupported::NotSupported(words) => format!("{} {name:?} {words}", rt.qualified),
+    });
+    None
+}
+
+/// The Deployment an argument list names, as [`named_workload`].
+pub(super) fn named_deployment(
+    cluster: &Cluster,
+    p: &Parsed,
+    out: &mut Output,
+    unsupported: Unsupported,
+) -> Option<Deployment> {
+    match named_workload(cluster, p, out, unsupported, &["Deployment"])? {
+        Object::Deployment(d) => Some(*d),
+        _ => None,
     }
 }
 
+fn change_cause(annotations: &std::collections::BTreeMap<String, String>) -> String {
+    annotations
+        .get(CHANGE_CAUSE)
+        .filter(|c| !c.is_empty())
+        .cloned()
+        .unwrap_or_else(|| "<none>".into())
+}
+
 fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) {
-    let Some(d) = named_deployment(
-        cluster,
-        p,
-        out,
-        "no history viewer has been implemented for",
-    ) else {
-        return;
+    let missing = Unsupported::NoHelper("no history viewer has been implemented for");
+    let workload = named_workload(cluster, p, out, missing, &["Deployment", "DaemonSet"]);
+    let (prefix, name, mut history): (&str, String, Vec<(i64, String)>) = match workload {
+        Some(Object::Deployment(d)) => (
+            "deployment.apps",
+            d.name_any().to_string(),
+            replica_sets_of(cluster, &d)
+                .into_iter()
+                .map(|rs| (revision(rs), change_cause(rs.annotations())))
+                .filter(|(r, _)| *r > 0)
+                .collect(),
+        ),
+        Some(Object::DaemonSet(ds)) => (
+            "daemonset.apps",
+            ds.name_any().to_string(),
+            revisions_of(cluster, &ds)
+                .into_iter()
+                .map(|cr| (cr.revision, change_cause(cr.annotations())))
+                .collect(),
+        ),
+        _ => return,
     };
-    let mut history: Vec<(i64, String)> = replica_sets_of(cluster, &d)
-        .into_iter()
-        .map(|rs| {
-            let cause = rs
-                .annotations()
-                .get(CHANGE_CAUSE)
-                .filter(|c| !c.is_empty())
-                .cloned()
-                .unwrap_or_else(|| "<none>".into());
-            (revision(rs), cause)
-        })
-        .filter(|(r, _)| *r > 0)
-        .collect();
     crate::sort::sort_by(&mut history, |a, b| a.0.cmp(&b.0));
+    if history.is_empty() {
+        return out.out(format!("{prefix}/{name} \nNo rollout history found.\n"));
+    }
     // kubectl's tabwriter: columns padded by two spaces.
     let width = history
         .iter()
@@ -120,7 +174,7 @@ fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) 
         .max()
         .unwrap_or(8)
         + 2;
-    let mut s = format!("deployment.apps/{} \n", d.name_any());
+    let mut s = format!("{prefix}/{name} \n");
     s.push_str(&format!("{:<width$}CHANGE-CAUSE\n", "REVISION"));
     for (r, cause) in history {
         s.push_str(&format!("{:<width$}{cause}\n", r.to_string()));

@@ -4,7 +4,7 @@
 
 use super::command::{Command, Group, Operands};
 use super::flags::{Parsed, NAMESPACE};
-use super::rollout_history::named_deployment;
+use super::rollout_history::{named_deployment, Unsupported};
 use super::{FileSource, Output};
 use crate::model::{Object, ResourceExt};
 use crate::Cluster;
@@ -50,8 +50,8 @@ fn resume(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Outpu
 
 fn set(cluster: &mut Cluster, p: &Parsed, out: &mut Output, want: Want) {
     let missing = match want {
-        Want::Paused => "no pauser has been implemented for",
-        Want::Resumed => "no resumer has been implemented for",
+        Want::Paused => Unsupported::NotSupported("pausing is not supported"),
+        Want::Resumed => Unsupported::NotSupported("resuming is not supported"),
     };
     let Some(mut d) = named_deployment(cluster, p, out, missing) else {
         return;

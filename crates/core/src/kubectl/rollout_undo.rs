@@ -1,13 +1,16 @@
 //! `kubectl rollout undo deployment/NAME [--to-revision=N]`: the Deployment's template
 //! set back to a previous revision's, as kubectl's DeploymentRollbacker does (the
-//! ReplicaSet's template without its pod-template-hash label, and its annotations).
+//! ReplicaSet's template without its pod-template-hash label, and its annotations);
+//! for `daemonset/NAME` the template a ControllerRevision holds, as its
+//! DaemonSetRollbacker patches it back.
 
 use super::command::{Command, Group, Operands};
 use super::flags::{flag, Kind, Parsed, NAMESPACE};
-use super::rollout_history::{named_deployment, replica_sets_of};
+use super::rollout_history::{named_workload, replica_sets_of, revisions_of, Unsupported};
 use super::{FileSource, Output};
+use crate::controllers::daemonset::{revision_template, template_patch};
 use crate::controllers::deployment_util::{revision, skip_copy_annotation, without_hash};
-use crate::model::{Object, ReplicaSet, ResourceExt};
+use crate::model::{ControllerRevision, DaemonSet, Deployment, Object, ReplicaSet, ResourceExt};
 use crate::Cluster;
 
 pub(super) const COMMAND: Command = Command {
@@ -34,10 +37,51 @@ fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) 
             "invalid argument {to:?} for \"--to-revision\" flag: strconv.ParseInt: parsing {to:?}: invalid syntax\nSee 'kubectl rollout undo --help' for usage."
         ));
     };
-    let Some(mut d) = named_deployment(cluster, p, out, "no rollbacker has been implemented for")
-    else {
-        return;
+    let missing = Unsupported::NoHelper("no rollbacker has been implemented for");
+    match named_workload(cluster, p, out, missing, &["Deployment", "DaemonSet"]) {
+        Some(Object::Deployment(d)) => undo_deployment(cluster, *d, to_revision, out),
+        Some(Object::DaemonSet(ds)) => undo_daemon_set(cluster, *ds, to_revision, out),
+        _ => {}
+    }
+}
+
+/// DaemonSetRollbacker: the revision asked for (by default the one before the newest)
+/// patched back unless the template already is its.
+fn undo_daemon_set(cluster: &mut Cluster, mut ds: DaemonSet, to_revision: i64, out: &mut Output) {
+    let name = ds.name_any().to_string();
+    let mut history: Vec<ControllerRevision> =
+        revisions_of(cluster, &ds).into_iter().cloned().collect();
+    crate::sort::sort_by_key(&mut history, |cr| cr.revision);
+    if to_revision == 0 && history.len() <= 1 {
+        return out.fail("no last revision to roll back to");
+    }
+    let target = if to_revision == 0 {
+        history.get(history.len() - 2)
+    } else {
+        history.iter().find(|cr| cr.revision == to_revision)
     };
+    let Some(target) = target else {
+        return out.fail(format!(
+            "unable to find specified revision {to_revision} in history"
+        ));
+    };
+    let current = ds.spec.as_ref().map(|s| template_patch(&s.template));
+    if current.as_ref() == target.data.as_ref().map(|d| &d.0) {
+        return out.out(format!(
+            "daemonset.apps/{name} skipped rollback (current template already matches revision {to_revision})\n"
+        ));
+    }
+    let (Some(template), Some(spec)) = (revision_template(target), ds.spec.as_mut()) else {
+        return out.fail(format!("failed restoring revision {to_revision}"));
+    };
+    spec.template = template;
+    match cluster.update(Object::DaemonSet(Box::new(ds))) {
+        Ok(_) => out.out(format!("daemonset.apps/{name} rolled back\n")),
+        Err(e) => out.api_error(&e),
+    }
+}
+
+fn undo_deployment(cluster: &mut Cluster, mut d: Deployment, to_revision: i64, out: &mut Output) {
     let name = d.name_any().to_string();
     if d.spec.as_ref().and_then(|s| s.paused) == Some(true) {
         return out.fail("you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again");

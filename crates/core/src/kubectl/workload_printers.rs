@@ -1,16 +1,27 @@
 //! kubectl's table columns for the apps/v1 and batch/v1 workloads
-//! (pkg/printers/internalversion: `printDeployment`, `printReplicaSet`, `printJob`,
-//! `printCronJob`).
+//! (pkg/printers/internalversion: `printDeployment`, `printReplicaSet`,
+//! `printDaemonSet`, `printControllerRevision`, `printJob`, `printCronJob`).
 
 use super::printers::{age, human_duration};
 use crate::clock::SimTime;
 use crate::model::labels::Selector;
-use crate::model::{CronJob, Deployment, Job, ReplicaSet};
+use crate::model::{ControllerRevision, CronJob, DaemonSet, Deployment, Job, ReplicaSet};
 use k8s_openapi::api::core::v1::PodTemplateSpec;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
 pub(super) const DEPLOYMENT: &[&str] = &["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"];
 pub(super) const REPLICASET: &[&str] = &["NAME", "DESIRED", "CURRENT", "READY", "AGE"];
+pub(super) const DAEMONSET: &[&str] = &[
+    "NAME",
+    "DESIRED",
+    "CURRENT",
+    "READY",
+    "UP-TO-DATE",
+    "AVAILABLE",
+    "NODE SELECTOR",
+    "AGE",
+];
+pub(super) const CONTROLLERREVISION: &[&str] = &["NAME", "CONTROLLER", "REVISION", "AGE"];
 pub(super) const JOB: &[&str] = &["NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"];
 pub(super) const CRONJOB: &[&str] = &[
     "NAME",
@@ -218,4 +229,65 @@ pub(super) fn cron_job(
         row.extend(wide(Some(&job_spec.template), &selector));
     }
     row
+}
+
+/// DESIRED, CURRENT, READY, UP-TO-DATE, AVAILABLE, NODE SELECTOR (`labels.FormatLabels`
+/// of the template's nodeSelector), then `-o wide`'s columns.
+pub(super) fn daemon_set(
+    ds: &DaemonSet,
+    name: String,
+    age: String,
+    with_wide: bool,
+) -> Vec<String> {
+    let spec = ds.spec.as_ref();
+    let status = ds.status.clone().unwrap_or_default();
+    let node_selector = spec
+        .and_then(|s| s.template.spec.as_ref())
+        .and_then(|s| s.node_selector.as_ref())
+        .filter(|m| !m.is_empty())
+        .map_or_else(
+            || "<none>".to_string(),
+            |m| {
+                m.iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            },
+        );
+    let mut row = vec![
+        name,
+        status.desired_number_scheduled.to_string(),
+        status.current_number_scheduled.to_string(),
+        status.number_ready.to_string(),
+        status.updated_number_scheduled.unwrap_or(0).to_string(),
+        status.number_available.unwrap_or(0).to_string(),
+        node_selector,
+        age,
+    ];
+    if with_wide {
+        let selector = spec.map(|s| s.selector.clone()).unwrap_or_default();
+        row.extend(wide(spec.map(|s| &s.template), &selector));
+    }
+    row
+}
+
+/// CONTROLLER (`daemonset.apps/NAME`, `<none>`) and REVISION.
+pub(super) fn controller_revision(
+    cr: &ControllerRevision,
+    name: String,
+    age: String,
+) -> Vec<String> {
+    let controller = crate::controllers::replicaset::controller_of(&cr.metadata).map_or_else(
+        || "<none>".to_string(),
+        |r| {
+            let group = r.api_version.rsplit_once('/').map_or("", |(g, _)| g);
+            let kind = if group.is_empty() {
+                r.kind.clone()
+            } else {
+                format!("{}.{group}", r.kind)
+            };
+            format!("{}/{}", kind.to_lowercase(), r.name)
+        },
+    );
+    vec![name, controller, cr.revision.to_string(), age]
 }

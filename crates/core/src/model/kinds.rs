@@ -86,6 +86,14 @@ macro_rules! with_kinds {
               group: "", api_version: "v1", plural: "secrets", singular: "secret",
               short: &[], namespaced: true, verbs: $crate::model::kinds::VERBS,
               categories: &[] }
+            { DaemonSet, $crate::model::DaemonSet, daemon_sets, DAEMONSETS,
+              group: "apps", api_version: "apps/v1", plural: "daemonsets",
+              singular: "daemonset", short: &["ds"], namespaced: true,
+              verbs: $crate::model::kinds::VERBS, categories: &["all"] }
+            { ControllerRevision, $crate::model::ControllerRevision, controller_revisions,
+              CONTROLLERREVISIONS, group: "apps", api_version: "apps/v1",
+              plural: "controllerrevisions", singular: "controllerrevision", short: &[],
+              namespaced: true, verbs: $crate::model::kinds::VERBS, categories: &[] }
             { Job, $crate::model::Job, jobs, JOBS,
               group: "batch", api_version: "batch/v1", plural: "jobs", singular: "job",
               short: &[], namespaced: true, verbs: $crate::model::kinds::VERBS,
