@@ -238,9 +238,9 @@ macro_rules! api_server {
             /// that only cares about new pods compares it with what it saw last.
             #[serde(skip)]
             pods_created: u64,
-            /// Writes to pods and to nodes since this API server started (not saved):
-            /// the kubelet looks for gone and newly bound pods only when one of them
-            /// moved.
+            /// Writes to pods, and nodes created or deleted, since this API server
+            /// started (not saved): the kubelet looks for gone and newly bound pods only
+            /// when one of them moved.
             #[serde(skip)]
             writes: (u64, u64),
             /// The writes the garbage collector must look at since this API server
@@ -440,9 +440,11 @@ impl ApiServer {
     /// resource the object as it is now in the watch cache (call it before removing
     /// a deleted object).
     fn changed(&mut self, change: ChangeType, resource: &'static str, namespace: &str, name: &str) {
-        match resource {
-            "pods" => self.writes.0 += 1,
-            "nodes" => self.writes.1 += 1,
+        match (resource, change) {
+            ("pods", _) => self.writes.0 += 1,
+            // A node's status posts and leases do not count: the kubelet looks for
+            // nodes that came or went.
+            ("nodes", ChangeType::Added | ChangeType::Deleted) => self.writes.1 += 1,
             _ => {}
         }
         let ownership = change == ChangeType::Deleted
@@ -733,8 +735,9 @@ impl ApiServer {
 
     /// Creates a pod: admission defaults, validation, then the store.
     /// Pods created since this API server started (or was restored).
-    /// Writes to pods and to nodes since this server started (any change: created,
-    /// modified, deleted). Equal counts mean no pod or node changed in between.
+    /// Writes to pods (any change: created, modified, deleted), and nodes created or
+    /// deleted, since this server started. Equal counts mean no pod changed and no node
+    /// came or went in between.
     pub(crate) fn pod_and_node_writes(&self) -> (u64, u64) {
         self.writes
     }
