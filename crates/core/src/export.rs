@@ -161,7 +161,7 @@ fn yaml_scalar(s: &str) -> String {
 }
 
 /// The objects people made, as manifests to apply on the kind cluster: namespaces,
-/// services, ConfigMaps, Secrets and pods, each as it was applied when `kubectl apply` kept its
+/// services, ConfigMaps, Secrets, ServiceAccounts and pods, each as it was applied when `kubectl apply` kept its
 /// configuration, otherwise without what the API server and controllers filled in.
 pub fn manifests(cluster: &Cluster) -> String {
     let names = kind_names(cluster);
@@ -202,6 +202,16 @@ pub fn manifests(cluster: &Cluster) -> String {
         docs.push(as_applied(
             serde_json::to_value(secret).unwrap_or_default(),
             "Secret",
+        ));
+    }
+    // The accounts pods run as (each namespace's `default` the real cluster makes).
+    for sa in api.service_accounts.list() {
+        if sa.metadata.name.as_deref() == Some("default") {
+            continue;
+        }
+        docs.push(as_applied(
+            serde_json::to_value(sa).unwrap_or_default(),
+            "ServiceAccount",
         ));
     }
     for pod in api.pods.list() {

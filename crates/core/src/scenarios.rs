@@ -9,7 +9,7 @@ use crate::Cluster;
 
 /// The SHA-1 of the snapshot [`determinism_fingerprint`] reaches. It changes whenever
 /// the simulation's behaviour changes; update it when that change is intended.
-pub const DETERMINISM_FINGERPRINT: &str = "4de0b09cf2fefa139086a778acf5522e628957b8";
+pub const DETERMINISM_FINGERPRINT: &str = "eb61c5693aa8273580e23c08679c57e1fdeb135a";
 
 const REPO: &str = "https://github.com/ansilh/k8s-demo-web.git";
 

@@ -11,7 +11,7 @@ pub(crate) fn stored() -> impl Iterator<Item = &'static str> {
 }
 
 mod apps;
-mod config;
+pub(crate) mod config;
 pub(crate) mod defaults;
 mod deletion;
 mod endpointslices;
@@ -20,6 +20,7 @@ mod error;
 mod events;
 mod restore;
 mod served;
+pub(crate) mod service_accounts;
 pub use restore::Inconsistency;
 mod probe_validation;
 pub(crate) mod services;
@@ -312,7 +313,9 @@ crate::model::kinds::with_kinds!(api_server);
 /// Whether a write of an object with this metadata can give the garbage collector
 /// work: it has owners, or finalizers, or is being deleted.
 fn concerns_ownership(meta: &ObjectMeta) -> bool {
-    meta.owner_references.as_ref().is_some_and(|r| !r.is_empty())
+    meta.owner_references
+        .as_ref()
+        .is_some_and(|r| !r.is_empty())
         || meta.finalizers.as_ref().is_some_and(|f| !f.is_empty())
         || meta.deletion_timestamp.is_some()
 }
@@ -736,7 +739,18 @@ impl ApiServer {
     pub fn create_pod(&mut self, mut pod: Pod, now: SimTime) -> Result<&Pod, ApiError> {
         self.pods_created += 1;
         self.prepare_namespaced("Pod", &mut pod.metadata)?;
-        defaults::pod(&mut pod, &mut self.rng);
+        if let Some(spec) = pod.spec.as_mut() {
+            if spec
+                .service_account_name
+                .as_deref()
+                .unwrap_or_default()
+                .is_empty()
+            {
+                spec.service_account_name = spec.service_account.clone();
+            }
+        }
+        let token = self.service_account_admission(&pod)?;
+        defaults::pod(&mut pod, token, &mut self.rng);
         let causes = validation::pod(&pod);
         if !causes.is_empty() {
             let name = pod.metadata.name.clone().unwrap_or_default();

@@ -7,7 +7,7 @@ use super::{ApiError, ApiServer};
 use crate::clock::SimTime;
 use crate::model::{
     ConfigMap, Deployment, EndpointSlice, Endpoints, Event, Lease, Namespace, Node, Object, Pod,
-    ReplicaSet, Secret, Service,
+    ReplicaSet, Secret, Service, ServiceAccount,
 };
 
 /// A kind's create and update as the API server handles a user's request.
@@ -162,5 +162,14 @@ impl Served for Secret {
     }
     fn update(api: &mut ApiServer, object: Self) -> Result<&Self, ApiError> {
         api.update_secret(object)
+    }
+}
+
+impl Served for ServiceAccount {
+    fn create(api: &mut ApiServer, object: Self, now: SimTime) -> Result<&Self, ApiError> {
+        api.create_service_account(object, now)
+    }
+    fn update(api: &mut ApiServer, object: Self) -> Result<&Self, ApiError> {
+        api.update_service_account(object)
     }
 }

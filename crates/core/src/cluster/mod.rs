@@ -14,6 +14,7 @@ use crate::controllers::node_ipam::NodeIpam;
 use crate::controllers::node_lifecycle::NodeLifecycle;
 use crate::controllers::podgc::PodGc;
 use crate::controllers::replicaset::ReplicaSetController;
+use crate::controllers::serviceaccounts::ServiceAccountsController;
 use crate::controllers::taint_eviction::TaintEviction;
 use crate::controllers::{Controller, ControllerContext, Progress};
 use crate::git::Remotes;
@@ -31,9 +32,11 @@ use std::collections::BTreeMap;
 pub use default_nodes::default_nodes;
 
 /// How many controllers the cluster runs ([`Cluster::controllers`]), and how many of
-/// them run before the scheduler in a settle pass (node IPAM).
-const CONTROLLERS: usize = 10;
-const CONTROLLERS_BEFORE_SCHEDULER: usize = 1;
+/// them run before the scheduler in a settle pass (node IPAM, and the
+/// serviceaccounts-controller: a new namespace has its `default` account before
+/// anything else runs).
+const CONTROLLERS: usize = 11;
+const CONTROLLERS_BEFORE_SCHEDULER: usize = 2;
 
 /// What happened to one object of an applied manifest.
 #[derive(Debug, Clone, PartialEq)]
@@ -139,6 +142,8 @@ pub struct Cluster {
     replica_sets: ReplicaSetController,
     #[serde(skip)]
     garbage_collector: GarbageCollector,
+    #[serde(skip)]
+    service_accounts: ServiceAccountsController,
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -170,6 +175,7 @@ impl Cluster {
             deployments: Default::default(),
             replica_sets: Default::default(),
             garbage_collector: GarbageCollector::default(),
+            service_accounts: ServiceAccountsController,
         }
     }
 
@@ -493,6 +499,18 @@ impl Cluster {
         Ok(created)
     }
 
+    /// A TokenRequest for a service account (`kubectl create token`): the token.
+    pub fn create_token(
+        &mut self,
+        namespace: &str,
+        name: &str,
+        audiences: &[String],
+        lifetime: i64,
+    ) -> Result<String, ApiError> {
+        self.api
+            .create_token(namespace, name, audiences, lifetime, self.now)
+    }
+
     /// Server-side dry run: the object as the API server would store it (defaults,
     /// validation, uid, timestamps), without storing it.
     pub fn dry_run_create(&self, object: Object) -> Result<Object, ApiError> {
@@ -672,6 +690,7 @@ impl Cluster {
     fn controllers(&self) -> [&dyn Controller; CONTROLLERS] {
         [
             &self.node_ipam,
+            &self.service_accounts,
             &self.deployments,
             &self.replica_sets,
             &self.endpoints,
@@ -694,6 +713,7 @@ impl Cluster {
         };
         let controllers: [&mut dyn Controller; CONTROLLERS] = [
             &mut self.node_ipam,
+            &mut self.service_accounts,
             &mut self.deployments,
             &mut self.replica_sets,
             &mut self.endpoints,

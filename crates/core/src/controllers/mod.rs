@@ -15,6 +15,7 @@ pub mod node_ipam;
 pub mod node_lifecycle;
 pub mod podgc;
 pub mod replicaset;
+pub mod serviceaccounts;
 pub mod taint_eviction;
 pub(crate) mod trigger_time;
 

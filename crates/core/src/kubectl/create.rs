@@ -20,6 +20,8 @@ pub(super) const COMMAND: Command = Command {
         super::create_deployment::COMMAND,
         NAMESPACE_COMMAND,
         super::create_config::SECRET,
+        super::create_serviceaccount::SERVICEACCOUNT,
+        super::create_serviceaccount::TOKEN,
     ],
     run,
 };

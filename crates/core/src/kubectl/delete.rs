@@ -171,7 +171,7 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
                 }),
             "Service" => cluster.delete_service(&ns, &name),
             "EndpointSlice" => cluster.delete_endpoint_slice(&ns, &name),
-            "Deployment" | "ReplicaSet" | "ConfigMap" | "Secret" => {
+            "Deployment" | "ReplicaSet" | "ConfigMap" | "Secret" | "ServiceAccount" => {
                 cluster.delete_object(rt.plural, &ns, &name, cascade)
             }
             "Namespace" => {

@@ -705,6 +705,7 @@ fn headers(rt: &ResourceType, wide: bool) -> Vec<String> {
         ("Lease", _) => &["NAME", "HOLDER", "AGE"],
         ("ConfigMap", _) => &["NAME", "DATA", "AGE"],
         ("Secret", _) => &["NAME", "TYPE", "DATA", "AGE"],
+        ("ServiceAccount", _) => &["NAME", "SECRETS", "AGE"],
         ("EndpointSlice", _) => &["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"],
         ("Event", _) => &["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
         ("Deployment", _) => workload_printers::DEPLOYMENT,
@@ -862,6 +863,10 @@ fn columns(o: &ObjectRef<'_>, now: crate::clock::SimTime, wide: bool) -> Vec<Str
             s.data.as_ref().map_or(0, |d| d.len()).to_string(),
             created,
         ],
+        ObjectRef::ServiceAccount(sa) => {
+            let n = sa.secrets.as_ref().map_or(0, |s| s.len());
+            vec![name, n.to_string(), created]
+        }
         ObjectRef::Deployment(d) => workload_printers::deployment(d, name, created, wide),
         ObjectRef::ReplicaSet(rs) => workload_printers::replica_set(rs, name, created, wide),
         ObjectRef::Event(e) => {

@@ -15,6 +15,7 @@ mod cordon;
 mod create;
 mod create_config;
 mod create_deployment;
+mod create_serviceaccount;
 pub(crate) mod customcolumns;
 mod delete;
 pub(crate) mod describe;

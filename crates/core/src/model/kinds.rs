@@ -82,6 +82,10 @@ macro_rules! with_kinds {
               group: "", api_version: "v1", plural: "secrets", singular: "secret",
               short: &[], namespaced: true, verbs: $crate::model::kinds::VERBS,
               categories: &[] }
+            { ServiceAccount, $crate::model::ServiceAccount, service_accounts, SERVICEACCOUNTS,
+              group: "", api_version: "v1", plural: "serviceaccounts",
+              singular: "serviceaccount", short: &["sa"], namespaced: true,
+              verbs: $crate::model::kinds::VERBS, categories: &[] }
         }
     };
 }

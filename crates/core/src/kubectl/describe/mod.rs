@@ -9,7 +9,7 @@ mod pod;
 mod service;
 mod writer;
 
-pub use config::{config_map, secret};
+pub use config::{config_map, secret, service_account};
 pub use generic::generic;
 pub use namespace::{endpoints, namespace};
 pub use node::node;
@@ -152,6 +152,10 @@ fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) 
             Object::Lease(_) => generic(o.as_ref(), &events, now),
             Object::ConfigMap(c) => config_map(c, &events, now),
             Object::Secret(s) => secret(s),
+            Object::ServiceAccount(sa) => {
+                let secrets = cluster.api().secrets.list().collect::<Vec<_>>();
+                service_account(sa, &secrets, &events, now)
+            }
             Object::Namespace(n) => self::namespace(n),
             Object::Endpoints(e) => endpoints(e, &events, now),
             _ => {
