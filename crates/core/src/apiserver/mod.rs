@@ -739,17 +739,7 @@ impl ApiServer {
     pub fn create_pod(&mut self, mut pod: Pod, now: SimTime) -> Result<&Pod, ApiError> {
         self.pods_created += 1;
         self.prepare_namespaced("Pod", &mut pod.metadata)?;
-        if let Some(spec) = pod.spec.as_mut() {
-            if spec
-                .service_account_name
-                .as_deref()
-                .unwrap_or_default()
-                .is_empty()
-            {
-                spec.service_account_name = spec.service_account.clone();
-            }
-        }
-        let token = self.service_account_admission(&pod)?;
+        let token = self.service_account_admission(&mut pod)?;
         defaults::pod(&mut pod, token, &mut self.rng);
         let causes = validation::pod(&pod);
         if !causes.is_empty() {

@@ -226,16 +226,26 @@ impl ApiServer {
     /// serviceaccounts-controller makes it right after its namespace: here the
     /// controller runs in the same settle, so a pod naming `default` in a namespace
     /// whose account is not there yet is admitted as if the retry had found it.
-    pub(crate) fn service_account_admission(&self, pod: &Pod) -> Result<TokenMount, ApiError> {
+    ///
+    /// A pod naming no image pull secrets gets its account's.
+    pub(crate) fn service_account_admission(&self, pod: &mut Pod) -> Result<TokenMount, ApiError> {
         let ns = pod.metadata.namespace.as_deref().unwrap_or("default");
-        let Some(spec) = pod.spec.as_ref() else {
+        let Some(spec) = pod.spec.as_mut() else {
             return Ok(TokenMount::Skip);
         };
+        // The deprecated serviceAccount stands in for an empty serviceAccountName.
+        if spec
+            .service_account_name
+            .as_deref()
+            .unwrap_or_default()
+            .is_empty()
+        {
+            spec.service_account_name = spec.service_account.clone();
+        }
         let name = spec
             .service_account_name
             .as_deref()
             .filter(|n| !n.is_empty())
-            .or(spec.service_account.as_deref())
             .unwrap_or(DEFAULT_SERVICE_ACCOUNT);
         let account = self.service_accounts.get(ns, name);
         if account.is_none() && name != DEFAULT_SERVICE_ACCOUNT {
@@ -246,6 +256,15 @@ impl ApiServer {
                     "error looking up service account {ns}/{name}: serviceaccount \"{name}\" not found"
                 ),
             });
+        }
+        let pull = account.and_then(|a| a.image_pull_secrets.clone());
+        if spec
+            .image_pull_secrets
+            .as_ref()
+            .is_none_or(|p| p.is_empty())
+            && pull.as_ref().is_some_and(|p| !p.is_empty())
+        {
+            spec.image_pull_secrets = pull;
         }
         let automount = spec
             .automount_service_account_token
@@ -275,7 +294,10 @@ mod tests {
             serde_json::json!({"metadata": {"name": "p", "namespace": "default"},
             "spec": {"serviceAccountName": "x", "containers": []}}),
         );
-        let err = api.service_account_admission(&p).unwrap_err().to_string();
+        let err = api
+            .service_account_admission(&mut p.clone())
+            .unwrap_err()
+            .to_string();
         assert!(
             err.ends_with(
                 "error looking up service account default/x: serviceaccount \"x\" not found"
@@ -283,17 +305,24 @@ mod tests {
             "{err}"
         );
         let sa: ServiceAccount = serde_json::from_value(serde_json::json!({
-            "metadata": {"name": "x"}, "automountServiceAccountToken": false}))
+            "metadata": {"name": "x"}, "automountServiceAccountToken": false,
+            "imagePullSecrets": [{"name": "regcred"}]}))
         .unwrap();
         api.create_service_account(sa, SimTime(0)).unwrap();
-        assert_eq!(api.service_account_admission(&p).unwrap(), TokenMount::Skip);
+        let mut with_pull = p.clone();
+        assert_eq!(
+            api.service_account_admission(&mut with_pull).unwrap(),
+            TokenMount::Skip
+        );
+        let pull = with_pull.spec.unwrap().image_pull_secrets.unwrap();
+        assert_eq!(pull[0].name, "regcred");
         let p = pod(
             serde_json::json!({"metadata": {"name": "p", "namespace": "default"},
             "spec": {"serviceAccountName": "x", "automountServiceAccountToken": true,
                      "containers": []}}),
         );
         assert_eq!(
-            api.service_account_admission(&p).unwrap(),
+            api.service_account_admission(&mut p.clone()).unwrap(),
             TokenMount::Mount
         );
         let p = pod(
@@ -301,7 +330,7 @@ mod tests {
             "spec": {"containers": []}}),
         );
         assert_eq!(
-            api.service_account_admission(&p).unwrap(),
+            api.service_account_admission(&mut p.clone()).unwrap(),
             TokenMount::Mount
         );
     }
