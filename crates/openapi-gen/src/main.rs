@@ -1,6 +1,7 @@
 //! Writes `crates/core/data/openapi-v1_34.json`: the JSON schemas of the core/v1 kinds
 //! Podlab serves, of discovery.k8s.io/v1 EndpointSlice and of the apps/v1 Deployment and
-//! ReplicaSet (ConfigMap, Secret and ServiceAccount among the core kinds), with every definition they
+//! ReplicaSet and storage.k8s.io/v1 StorageClass (ConfigMap, Secret, ServiceAccount,
+//! PersistentVolume and PersistentVolumeClaim among the core kinds), with every definition they
 //! reach, as k8s-openapi ships them (the descriptions are the API's own). `kubectl explain` in core reads this file.
 //!
 //! k8s-openapi's schemas carry no enum lists, so the enumerated fields get theirs, and the
@@ -14,9 +15,11 @@ use std::path::PathBuf;
 
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use k8s_openapi::api::core::v1::{
-    ConfigMap, Endpoints, Event, Namespace, Node, Pod, Secret, Service, ServiceAccount,
+    ConfigMap, Endpoints, Event, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod,
+    Secret, Service, ServiceAccount,
 };
 use k8s_openapi::api::discovery::v1::EndpointSlice;
+use k8s_openapi::api::storage::v1::StorageClass;
 use serde_json::{Map, Value};
 
 /// Where core keeps the generated schema.
@@ -41,6 +44,9 @@ pub fn generate() -> String {
     generator.subschema_for::<ConfigMap>();
     generator.subschema_for::<Secret>();
     generator.subschema_for::<ServiceAccount>();
+    generator.subschema_for::<PersistentVolume>();
+    generator.subschema_for::<PersistentVolumeClaim>();
+    generator.subschema_for::<StorageClass>();
     let mut defs = generator.definitions().clone();
     add_enums(&mut defs);
     spec_required(&mut defs);

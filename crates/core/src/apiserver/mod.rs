@@ -21,6 +21,7 @@ mod events;
 mod restore;
 mod served;
 pub(crate) mod service_accounts;
+pub(crate) mod storage;
 pub use restore::Inconsistency;
 mod probe_validation;
 pub(crate) mod services;

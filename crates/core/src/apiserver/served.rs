@@ -6,8 +6,9 @@
 use super::{ApiError, ApiServer};
 use crate::clock::SimTime;
 use crate::model::{
-    ConfigMap, Deployment, EndpointSlice, Endpoints, Event, Lease, Namespace, Node, Object, Pod,
-    ReplicaSet, Secret, Service, ServiceAccount,
+    ConfigMap, Deployment, EndpointSlice, Endpoints, Event, Lease, Namespace, Node, Object,
+    PersistentVolume, PersistentVolumeClaim, Pod, ReplicaSet, Secret, Service, ServiceAccount,
+    StorageClass,
 };
 
 /// A kind's create and update as the API server handles a user's request.
@@ -171,5 +172,32 @@ impl Served for ServiceAccount {
     }
     fn update(api: &mut ApiServer, object: Self) -> Result<&Self, ApiError> {
         api.update_service_account(object)
+    }
+}
+
+impl Served for PersistentVolume {
+    fn create(api: &mut ApiServer, object: Self, now: SimTime) -> Result<&Self, ApiError> {
+        api.create_persistent_volume(object, now)
+    }
+    fn update(api: &mut ApiServer, object: Self) -> Result<&Self, ApiError> {
+        api.update_persistent_volume(object)
+    }
+}
+
+impl Served for PersistentVolumeClaim {
+    fn create(api: &mut ApiServer, object: Self, now: SimTime) -> Result<&Self, ApiError> {
+        api.create_persistent_volume_claim(object, now)
+    }
+    fn update(api: &mut ApiServer, object: Self) -> Result<&Self, ApiError> {
+        api.update_persistent_volume_claim(object)
+    }
+}
+
+impl Served for StorageClass {
+    fn create(api: &mut ApiServer, object: Self, now: SimTime) -> Result<&Self, ApiError> {
+        api.create_storage_class(object, now)
+    }
+    fn update(api: &mut ApiServer, object: Self) -> Result<&Self, ApiError> {
+        api.update_storage_class(object)
     }
 }

@@ -12,6 +12,7 @@ use crate::controllers::garbagecollector::GarbageCollector;
 use crate::controllers::namespace::NamespaceController;
 use crate::controllers::node_ipam::NodeIpam;
 use crate::controllers::node_lifecycle::NodeLifecycle;
+use crate::controllers::persistentvolume::PersistentVolumeController;
 use crate::controllers::podgc::PodGc;
 use crate::controllers::replicaset::ReplicaSetController;
 use crate::controllers::serviceaccounts::ServiceAccountsController;
@@ -35,7 +36,7 @@ pub use default_nodes::default_nodes;
 /// them run before the scheduler in a settle pass (node IPAM, and the
 /// serviceaccounts-controller: a new namespace has its `default` account before
 /// anything else runs).
-const CONTROLLERS: usize = 11;
+const CONTROLLERS: usize = 12;
 const CONTROLLERS_BEFORE_SCHEDULER: usize = 2;
 
 /// What happened to one object of an applied manifest.
@@ -144,6 +145,8 @@ pub struct Cluster {
     garbage_collector: GarbageCollector,
     #[serde(skip)]
     service_accounts: ServiceAccountsController,
+    #[serde(skip)]
+    persistent_volumes: PersistentVolumeController,
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -176,6 +179,7 @@ impl Cluster {
             replica_sets: Default::default(),
             garbage_collector: GarbageCollector::default(),
             service_accounts: ServiceAccountsController,
+            persistent_volumes: Default::default(),
         }
     }
 
@@ -698,6 +702,7 @@ impl Cluster {
             &self.node_lifecycle,
             &self.taint_eviction,
             &self.namespace,
+            &self.persistent_volumes,
             &self.pod_gc,
             &self.garbage_collector,
         ]
@@ -721,6 +726,7 @@ impl Cluster {
             &mut self.node_lifecycle,
             &mut self.taint_eviction,
             &mut self.namespace,
+            &mut self.persistent_volumes,
             &mut self.pod_gc,
             &mut self.garbage_collector,
         ];

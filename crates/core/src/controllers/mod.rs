@@ -13,6 +13,7 @@ pub mod garbagecollector;
 pub mod namespace;
 pub mod node_ipam;
 pub mod node_lifecycle;
+pub mod persistentvolume;
 pub mod podgc;
 pub mod replicaset;
 pub mod serviceaccounts;

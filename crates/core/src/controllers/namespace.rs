@@ -2,7 +2,7 @@
 //!
 //! Pods get a graceful DELETE (their kubelets stop them within the grace period, so
 //! the namespace stays Terminating until the last one is gone); services, endpoints,
-//! EndpointSlices, ConfigMaps, Secrets, ServiceAccounts and events go at once. When nothing is left the namespace itself goes (its
+//! EndpointSlices, ConfigMaps, Secrets, PersistentVolumeClaims, ServiceAccounts and events go at once. When nothing is left the namespace itself goes (its
 //! `kubernetes` finalizer done).
 
 use super::{Controller, ControllerContext, Progress};
@@ -53,6 +53,11 @@ fn sync(api: &mut ApiServer, now: SimTime) -> bool {
         }
         for secret in names_in(&api.secrets, &ns, |_| true) {
             changed |= api.remove_object("secrets", &ns, &secret).is_ok();
+        }
+        for pvc in names_in(&api.persistent_volume_claims, &ns, |_| true) {
+            changed |= api
+                .remove_object("persistentvolumeclaims", &ns, &pvc)
+                .is_ok();
         }
         for sa in names_in(&api.service_accounts, &ns, |_| true) {
             changed |= api.remove_object("serviceaccounts", &ns, &sa).is_ok();

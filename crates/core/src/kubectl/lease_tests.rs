@@ -68,7 +68,7 @@ fn leases_through_kubectl() {
     let out = kubectl(&mut c, "api-resources");
     assert!(
         out.stdout.contains(
-            "\nleases                         coordination.k8s.io/v1   true         Lease\n"
+            "\nleases                                coordination.k8s.io/v1   true         Lease\n"
         ),
         "{}",
         out.stdout

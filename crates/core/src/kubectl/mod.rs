@@ -40,6 +40,7 @@ mod run;
 mod scale;
 mod set_image;
 pub(crate) mod sorter;
+mod storage_printers;
 pub(crate) mod tabwriter;
 mod taint;
 mod top;

@@ -21,10 +21,12 @@ pub use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 pub use k8s_openapi::api::coordination::v1::Lease;
 pub use k8s_openapi::api::core::v1::{
     ConfigMap, Container, ContainerState, ContainerStateRunning, ContainerStateWaiting,
-    ContainerStatus, Endpoints, Event, Namespace, Node, NodeSpec, NodeStatus, Pod, PodCondition,
-    PodSpec, PodStatus, Secret, Service, ServiceAccount, Taint, Toleration, Volume,
+    ContainerStatus, Endpoints, Event, Namespace, Node, NodeSpec, NodeStatus, PersistentVolume,
+    PersistentVolumeClaim, Pod, PodCondition, PodSpec, PodStatus, Secret, Service, ServiceAccount,
+    Taint, Toleration, Volume,
 };
 pub use k8s_openapi::api::discovery::v1::EndpointSlice;
+pub use k8s_openapi::api::storage::v1::StorageClass;
 pub use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
 pub use kinds::KindInfo;
 pub use meta::ResourceExt;
