@@ -58,11 +58,6 @@ pub(crate) fn validate_persistent_volume(pv: &PersistentVolume) -> Vec<FieldErro
     match &spec.capacity {
         None => errs.push(FieldError::required("spec.capacity", "")),
         Some(c) if c.is_empty() => errs.push(FieldError::required("spec.capacity", "")),
-        Some(c) if !c.contains_key("storage") => errs.push(FieldError::not_supported(
-            "spec.capacity",
-            &format!("{:?}", c.keys().collect::<Vec<_>>()),
-            &["storage"],
-        )),
         Some(_) => {}
     }
     let sources = [
@@ -216,6 +211,10 @@ impl ApiServer {
         spec.persistent_volume_reclaim_policy
             .get_or_insert_with(|| "Retain".into());
         spec.volume_mode.get_or_insert_with(|| "Filesystem".into());
+        // SetDefaults_HostPathVolumeSource: the unset type.
+        if let Some(h) = spec.host_path.as_mut() {
+            h.type_.get_or_insert_with(String::new);
+        }
         check(
             "PersistentVolume",
             &pv.metadata,

@@ -7,6 +7,7 @@ mod namespace;
 mod node;
 mod pod;
 mod service;
+mod storage;
 mod writer;
 
 pub use config::{config_map, secret, service_account};
@@ -156,6 +157,8 @@ fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) 
                 let secrets = cluster.api().secrets.list().collect::<Vec<_>>();
                 service_account(sa, &secrets, &events, now)
             }
+            Object::PersistentVolumeClaim(c) => storage::claim(c, &events, now),
+            Object::PersistentVolume(v) => storage::volume(v, &events, now),
             Object::Namespace(n) => self::namespace(n),
             Object::Endpoints(e) => endpoints(e, &events, now),
             _ => {
