@@ -352,3 +352,96 @@ fn bind(
     status.access_modes = modes;
     api.write_claim(pvc).is_ok()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn pv(
+        name: &str,
+        size: &str,
+        modes: &[&str],
+        class: &str,
+        labels: serde_json::Value,
+    ) -> PersistentVolume {
+        serde_json::from_value(json!({
+            "metadata": {"name": name, "labels": labels},
+            "spec": {"capacity": {"storage": size}, "accessModes": modes,
+                     "storageClassName": class, "hostPath": {"path": "/d"}},
+            "status": {"phase": "Available"}
+        }))
+        .unwrap()
+    }
+
+    fn pvc(
+        size: &str,
+        modes: &[&str],
+        class: &str,
+        selector: Option<serde_json::Value>,
+    ) -> PersistentVolumeClaim {
+        let mut spec = json!({"accessModes": modes, "storageClassName": class,
+                              "resources": {"requests": {"storage": size}}});
+        if let Some(s) = selector {
+            spec["selector"] = s;
+        }
+        serde_json::from_value(json!({
+            "metadata": {"name": "c", "namespace": "default", "uid": "u"},
+            "spec": spec,
+            "status": {"phase": "Pending"}
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn the_smallest_fitting_volume_is_chosen() {
+        let big = pv("big", "10Gi", &["ReadWriteOnce"], "manual", json!({}));
+        let small = pv(
+            "small",
+            "2Gi",
+            &["ReadWriteOnce", "ReadWriteMany"],
+            "manual",
+            json!({"tier": "gold"}),
+        );
+        let tiny = pv("tiny", "1Gi", &["ReadWriteOnce"], "manual", json!({}));
+        let other = pv("other", "2Gi", &["ReadWriteOnce"], "", json!({}));
+        let all = [&big, &small, &tiny, &other];
+        let pick =
+            |c: &PersistentVolumeClaim| best_match(&all, c).and_then(|v| v.metadata.name.clone());
+        for (claim, want) in [
+            (
+                pvc("2Gi", &["ReadWriteOnce"], "manual", None),
+                Some("small"),
+            ),
+            (pvc("3Gi", &["ReadWriteOnce"], "manual", None), Some("big")),
+            (
+                pvc("1Gi", &["ReadWriteMany"], "manual", None),
+                Some("small"),
+            ),
+            (pvc("1Gi", &["ReadWriteOnce"], "", None), Some("other")),
+            (pvc("20Gi", &["ReadWriteOnce"], "manual", None), None),
+            (pvc("1Gi", &["ReadOnlyMany"], "manual", None), None),
+            (
+                pvc(
+                    "1Gi",
+                    &["ReadWriteOnce"],
+                    "manual",
+                    Some(json!({"matchLabels": {"tier": "gold"}})),
+                ),
+                Some("small"),
+            ),
+        ] {
+            assert_eq!(pick(&claim).as_deref(), want, "{:?}", claim.spec);
+        }
+        // A volume bound to another claim is never chosen.
+        let mut taken = tiny.clone();
+        taken.spec.as_mut().unwrap().claim_ref = Some(ObjectReference {
+            namespace: Some("default".into()),
+            name: Some("someone".into()),
+            ..Default::default()
+        });
+        let claim = pvc("1Gi", &["ReadWriteOnce"], "manual", None);
+        let picked = best_match(&[&taken, &big], &claim).and_then(|v| v.metadata.name.clone());
+        assert_eq!(picked.as_deref(), Some("big"));
+    }
+}
