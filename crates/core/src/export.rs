@@ -161,7 +161,8 @@ fn yaml_scalar(s: &str) -> String {
 }
 
 /// The objects people made, as manifests to apply on the kind cluster: namespaces,
-/// services, ConfigMaps, Secrets and pods, each as it was applied when `kubectl apply` kept its
+/// services, ConfigMaps, Secrets, storage (classes, volumes, claims), ServiceAccounts
+/// and pods, each as it was applied when `kubectl apply` kept its
 /// configuration, otherwise without what the API server and controllers filled in.
 pub fn manifests(cluster: &Cluster) -> String {
     let names = kind_names(cluster);
@@ -202,6 +203,51 @@ pub fn manifests(cluster: &Cluster) -> String {
         docs.push(as_applied(
             serde_json::to_value(secret).unwrap_or_default(),
             "Secret",
+        ));
+    }
+    // Storage: classes, volumes, claims; what the PV controller filled in (a binding
+    // it made) is the real cluster's to make again.
+    for sc in api.storage_classes.list() {
+        let mut v = as_applied(serde_json::to_value(sc).unwrap_or_default(), "StorageClass");
+        v["apiVersion"] = Value::String("storage.k8s.io/v1".into());
+        docs.push(v);
+    }
+    for pv in api.persistent_volumes.list() {
+        let by_controller = bound_by_controller(&pv.metadata);
+        let mut v = as_applied(
+            serde_json::to_value(pv).unwrap_or_default(),
+            "PersistentVolume",
+        );
+        if by_controller {
+            if let Some(spec) = v.get_mut("spec").and_then(Value::as_object_mut) {
+                spec.remove("claimRef");
+            }
+        }
+        drop_binding_annotations(&mut v);
+        docs.push(v);
+    }
+    for pvc in api.persistent_volume_claims.list() {
+        let by_controller = bound_by_controller(&pvc.metadata);
+        let mut v = as_applied(
+            serde_json::to_value(pvc).unwrap_or_default(),
+            "PersistentVolumeClaim",
+        );
+        if by_controller {
+            if let Some(spec) = v.get_mut("spec").and_then(Value::as_object_mut) {
+                spec.remove("volumeName");
+            }
+        }
+        drop_binding_annotations(&mut v);
+        docs.push(v);
+    }
+    // The accounts pods run as (each namespace's `default` the real cluster makes).
+    for sa in api.service_accounts.list() {
+        if sa.metadata.name.as_deref() == Some("default") {
+            continue;
+        }
+        docs.push(as_applied(
+            serde_json::to_value(sa).unwrap_or_default(),
+            "ServiceAccount",
         ));
     }
     for pod in api.pods.list() {
@@ -248,6 +294,30 @@ pub fn manifests(cluster: &Cluster) -> String {
         out.push_str(&crate::manifest::emit::to_yaml(&d));
     }
     out
+}
+
+/// Whether the PV controller made the object's binding (its annotation says so).
+fn bound_by_controller(meta: &crate::model::ObjectMeta) -> bool {
+    meta.annotations
+        .as_ref()
+        .and_then(|a| a.get("pv.kubernetes.io/bound-by-controller"))
+        .is_some_and(|v| v == "yes")
+}
+
+/// Removes the PV controller's annotations (its binding, which is not exported).
+fn drop_binding_annotations(v: &mut Value) {
+    if let Some(a) = v
+        .pointer_mut("/metadata/annotations")
+        .and_then(Value::as_object_mut)
+    {
+        a.remove("pv.kubernetes.io/bound-by-controller");
+        a.remove("pv.kubernetes.io/bind-completed");
+        if a.is_empty() {
+            if let Some(m) = v.get_mut("metadata").and_then(Value::as_object_mut) {
+                m.remove("annotations");
+            }
+        }
+    }
 }
 
 /// The object as it was applied (`kubectl apply` keeps that), or the stored one without

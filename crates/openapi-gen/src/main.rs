@@ -1,7 +1,8 @@
 //! Writes `crates/core/data/openapi-v1_34.json`: the JSON schemas of the core/v1 kinds
-//! Podlab serves (ConfigMap and Secret among them), of discovery.k8s.io/v1 EndpointSlice,
-//! of the apps/v1 Deployment, ReplicaSet, DaemonSet and ControllerRevision and of the
-//! batch/v1 Job and CronJob, with every definition they
+//! Podlab serves (ConfigMap, Secret, ServiceAccount, PersistentVolume and
+//! PersistentVolumeClaim among them), of discovery.k8s.io/v1 EndpointSlice, of the apps/v1
+//! Deployment, ReplicaSet, DaemonSet and ControllerRevision, of the batch/v1 Job and
+//! CronJob and of storage.k8s.io/v1 StorageClass, with every definition they
 //! reach, as k8s-openapi ships them (the descriptions are the API's own). `kubectl explain` in core reads this file.
 //!
 //! k8s-openapi's schemas carry no enum lists, so the enumerated fields get theirs, and the
@@ -16,9 +17,11 @@ use std::path::PathBuf;
 use k8s_openapi::api::apps::v1::{ControllerRevision, DaemonSet, Deployment, ReplicaSet};
 use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::core::v1::{
-    ConfigMap, Endpoints, Event, Namespace, Node, Pod, Secret, Service,
+    ConfigMap, Endpoints, Event, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod,
+    Secret, Service, ServiceAccount,
 };
 use k8s_openapi::api::discovery::v1::EndpointSlice;
+use k8s_openapi::api::storage::v1::StorageClass;
 use serde_json::{Map, Value};
 
 /// Where core keeps the generated schema.
@@ -46,6 +49,10 @@ pub fn generate() -> String {
     generator.subschema_for::<Secret>();
     generator.subschema_for::<Job>();
     generator.subschema_for::<CronJob>();
+    generator.subschema_for::<ServiceAccount>();
+    generator.subschema_for::<PersistentVolume>();
+    generator.subschema_for::<PersistentVolumeClaim>();
+    generator.subschema_for::<StorageClass>();
     let mut defs = generator.definitions().clone();
     add_enums(&mut defs);
     spec_required(&mut defs);

@@ -13,7 +13,7 @@ use k8s_openapi::ByteString;
 
 const IMMUTABLE: &str = "field is immutable when `immutable` is set";
 
-fn name_and_meta(meta: &ObjectMeta, errs: &mut Vec<FieldError>) {
+pub(super) fn name_and_meta(meta: &ObjectMeta, errs: &mut Vec<FieldError>) {
     let name = meta.name.as_deref().unwrap_or_default();
     if let Err(msg) = crate::model::meta::validate_dns1123_subdomain(name) {
         errs.push(FieldError::invalid("metadata.name", name, &msg.to_string()));
@@ -160,7 +160,7 @@ fn immutable(old: Option<bool>, new: Option<bool>, same_data: bool, errs: &mut V
     }
 }
 
-fn invalid(kind: &'static str, meta: &ObjectMeta, causes: Vec<FieldError>) -> ApiError {
+pub(super) fn invalid(kind: &'static str, meta: &ObjectMeta, causes: Vec<FieldError>) -> ApiError {
     ApiError::Invalid {
         kind,
         name: meta.name.clone().unwrap_or_default(),
@@ -168,7 +168,7 @@ fn invalid(kind: &'static str, meta: &ObjectMeta, causes: Vec<FieldError>) -> Ap
     }
 }
 
-fn keep_system_fields(old: &ObjectMeta, new: &mut ObjectMeta) {
+pub(super) fn keep_system_fields(old: &ObjectMeta, new: &mut ObjectMeta) {
     new.uid = old.uid.clone();
     new.creation_timestamp = old.creation_timestamp.clone();
 }

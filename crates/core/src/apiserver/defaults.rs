@@ -58,7 +58,7 @@ pub fn pod_spec(spec: &mut PodSpec) {
 /// A new pod: its spec's defaults ([`pod_spec`]), `SetDefaults_Pod`'s, and the
 /// admission plugins' (ServiceAccount, DefaultTolerationSeconds; Priority is
 /// `ApiServer::admit_pod_priority`, which reads the PriorityClasses).
-pub fn pod(pod: &mut Pod, rng: &mut Rng) {
+pub fn pod(pod: &mut Pod, token: super::service_accounts::TokenMount, rng: &mut Rng) {
     let Some(spec) = pod.spec.as_mut() else {
         return;
     };
@@ -91,9 +91,9 @@ pub fn pod(pod: &mut Pod, rng: &mut Rng) {
     }
 
     // ServiceAccount admission: a projected token volume mounted in every container.
-    let automount = spec.automount_service_account_token.unwrap_or(true);
+    // (Whether it is mounted: the pod's automountServiceAccountToken, else its account's.)
     let mut token_volume = None;
-    if automount {
+    if token == super::service_accounts::TokenMount::Mount {
         let volumes = spec.volumes.get_or_insert_with(Vec::new);
         let existing = volumes
             .iter()
@@ -442,7 +442,11 @@ mod tests {
             }
         });
         let mut pod: Pod = crate::model::de::from_value(&pod).unwrap();
-        super::pod(&mut pod, &mut Rng::new(1));
+        super::pod(
+            &mut pod,
+            super::super::service_accounts::TokenMount::Skip,
+            &mut Rng::new(1),
+        );
         let got = serde_json::to_value(&pod).unwrap();
         let c = &got["spec"]["containers"][0];
         for (value, want) in [

@@ -12,7 +12,7 @@ pub(crate) fn stored() -> impl Iterator<Item = &'static str> {
 
 mod apps;
 mod batch;
-mod config;
+pub(crate) mod config;
 mod daemonsets;
 pub(crate) mod defaults;
 mod deletion;
@@ -24,6 +24,8 @@ mod events;
 mod restore;
 pub(crate) mod scheduling;
 mod served;
+pub(crate) mod service_accounts;
+pub(crate) mod storage;
 pub use restore::Inconsistency;
 mod probe_validation;
 pub(crate) mod services;
@@ -756,7 +758,8 @@ impl ApiServer {
     pub fn create_pod(&mut self, mut pod: Pod, now: SimTime) -> Result<&Pod, ApiError> {
         self.pods_created += 1;
         self.prepare_namespaced("Pod", &mut pod.metadata)?;
-        defaults::pod(&mut pod, &mut self.rng);
+        let token = self.service_account_admission(&mut pod)?;
+        defaults::pod(&mut pod, token, &mut self.rng);
         scheduling::merge_pod_affinity_label_keys(&mut pod);
         self.admit_pod_priority(&mut pod)?;
         let causes = validation::pod(&pod);

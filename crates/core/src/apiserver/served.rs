@@ -7,7 +7,8 @@ use super::{ApiError, ApiServer};
 use crate::clock::SimTime;
 use crate::model::{
     ConfigMap, ControllerRevision, CronJob, DaemonSet, Deployment, EndpointSlice, Endpoints, Event,
-    Job, Lease, Namespace, Node, Object, Pod, PriorityClass, ReplicaSet, Secret, Service,
+    Job, Lease, Namespace, Node, Object, PersistentVolume, PersistentVolumeClaim, Pod,
+    PriorityClass, ReplicaSet, Secret, Service, ServiceAccount, StorageClass,
 };
 
 /// A kind's create and update as the API server handles a user's request.
@@ -207,5 +208,41 @@ impl Served for ControllerRevision {
     }
     fn update(api: &mut ApiServer, object: Self) -> Result<&Self, ApiError> {
         api.update_controller_revision(object)
+    }
+}
+
+impl Served for ServiceAccount {
+    fn create(api: &mut ApiServer, object: Self, now: SimTime) -> Result<&Self, ApiError> {
+        api.create_service_account(object, now)
+    }
+    fn update(api: &mut ApiServer, object: Self) -> Result<&Self, ApiError> {
+        api.update_service_account(object)
+    }
+}
+
+impl Served for PersistentVolume {
+    fn create(api: &mut ApiServer, object: Self, now: SimTime) -> Result<&Self, ApiError> {
+        api.create_persistent_volume(object, now)
+    }
+    fn update(api: &mut ApiServer, object: Self) -> Result<&Self, ApiError> {
+        api.update_persistent_volume(object)
+    }
+}
+
+impl Served for PersistentVolumeClaim {
+    fn create(api: &mut ApiServer, object: Self, now: SimTime) -> Result<&Self, ApiError> {
+        api.create_persistent_volume_claim(object, now)
+    }
+    fn update(api: &mut ApiServer, object: Self) -> Result<&Self, ApiError> {
+        api.update_persistent_volume_claim(object)
+    }
+}
+
+impl Served for StorageClass {
+    fn create(api: &mut ApiServer, object: Self, now: SimTime) -> Result<&Self, ApiError> {
+        api.create_storage_class(object, now)
+    }
+    fn update(api: &mut ApiServer, object: Self) -> Result<&Self, ApiError> {
+        api.update_storage_class(object)
     }
 }

@@ -15,8 +15,10 @@ use crate::controllers::job::JobController;
 use crate::controllers::namespace::NamespaceController;
 use crate::controllers::node_ipam::NodeIpam;
 use crate::controllers::node_lifecycle::NodeLifecycle;
+use crate::controllers::persistentvolume::PersistentVolumeController;
 use crate::controllers::podgc::PodGc;
 use crate::controllers::replicaset::ReplicaSetController;
+use crate::controllers::serviceaccounts::ServiceAccountsController;
 use crate::controllers::taint_eviction::TaintEviction;
 use crate::controllers::{Controller, ControllerContext, Progress};
 use crate::git::Remotes;
@@ -34,9 +36,11 @@ use std::collections::BTreeMap;
 pub use default_nodes::default_nodes;
 
 /// How many controllers the cluster runs ([`Cluster::controllers`]), and how many of
-/// them run before the scheduler in a settle pass (node IPAM).
-const CONTROLLERS: usize = 13;
-const CONTROLLERS_BEFORE_SCHEDULER: usize = 1;
+/// them run before the scheduler in a settle pass (node IPAM, and the
+/// serviceaccounts-controller: a new namespace has its `default` account before
+/// anything else runs).
+const CONTROLLERS: usize = 15;
+const CONTROLLERS_BEFORE_SCHEDULER: usize = 2;
 
 /// What happened to one object of an applied manifest.
 #[derive(Debug, Clone, PartialEq)]
@@ -151,6 +155,10 @@ pub struct Cluster {
     daemon_sets: DaemonSetController,
     #[serde(skip)]
     garbage_collector: GarbageCollector,
+    #[serde(skip)]
+    service_accounts: ServiceAccountsController,
+    #[serde(skip)]
+    persistent_volumes: PersistentVolumeController,
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -185,6 +193,8 @@ impl Cluster {
             replica_sets: Default::default(),
             daemon_sets: Default::default(),
             garbage_collector: GarbageCollector::default(),
+            service_accounts: ServiceAccountsController,
+            persistent_volumes: Default::default(),
         }
     }
 
@@ -509,6 +519,18 @@ impl Cluster {
         Ok(created)
     }
 
+    /// A TokenRequest for a service account (`kubectl create token`): the token.
+    pub fn create_token(
+        &mut self,
+        namespace: &str,
+        name: &str,
+        audiences: &[String],
+        lifetime: i64,
+    ) -> Result<String, ApiError> {
+        self.api
+            .create_token(namespace, name, audiences, lifetime, self.now)
+    }
+
     /// Server-side dry run: the object as the API server would store it (defaults,
     /// validation, uid, timestamps), without storing it.
     pub fn dry_run_create(&self, object: Object) -> Result<Object, ApiError> {
@@ -688,6 +710,7 @@ impl Cluster {
     fn controllers(&self) -> [&dyn Controller; CONTROLLERS] {
         [
             &self.node_ipam,
+            &self.service_accounts,
             &self.cron_jobs,
             &self.jobs,
             &self.deployments,
@@ -698,6 +721,7 @@ impl Cluster {
             &self.node_lifecycle,
             &self.taint_eviction,
             &self.namespace,
+            &self.persistent_volumes,
             &self.pod_gc,
             &self.garbage_collector,
         ]
@@ -713,6 +737,7 @@ impl Cluster {
         };
         let controllers: [&mut dyn Controller; CONTROLLERS] = [
             &mut self.node_ipam,
+            &mut self.service_accounts,
             &mut self.cron_jobs,
             &mut self.jobs,
             &mut self.deployments,
@@ -723,6 +748,7 @@ impl Cluster {
             &mut self.node_lifecycle,
             &mut self.taint_eviction,
             &mut self.namespace,
+            &mut self.persistent_volumes,
             &mut self.pod_gc,
             &mut self.garbage_collector,
         ];

@@ -16,8 +16,10 @@ pub mod job;
 pub mod namespace;
 pub mod node_ipam;
 pub mod node_lifecycle;
+pub mod persistentvolume;
 pub mod podgc;
 pub mod replicaset;
+pub mod serviceaccounts;
 pub mod taint_eviction;
 pub(crate) mod trigger_time;
 

@@ -22,6 +22,8 @@ pub(super) const COMMAND: Command = Command {
         super::create_job::JOB_COMMAND,
         NAMESPACE_COMMAND,
         super::create_config::SECRET,
+        super::create_serviceaccount::SERVICEACCOUNT,
+        super::create_serviceaccount::TOKEN,
     ],
     run,
 };

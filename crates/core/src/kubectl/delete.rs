@@ -171,8 +171,19 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
                 }),
             "Service" => cluster.delete_service(&ns, &name),
             "EndpointSlice" => cluster.delete_endpoint_slice(&ns, &name),
-            "Deployment" | "ReplicaSet" | "DaemonSet" | "ControllerRevision" | "ConfigMap"
-            | "Secret" | "Job" | "CronJob" => cluster.delete_object(rt.plural, &ns, &name, cascade),
+            "Deployment"
+            | "ReplicaSet"
+            | "DaemonSet"
+            | "ControllerRevision"
+            | "ConfigMap"
+            | "Secret"
+            | "Job"
+            | "CronJob"
+            | "ServiceAccount"
+            | "PersistentVolumeClaim" => cluster.delete_object(rt.plural, &ns, &name, cascade),
+            "PersistentVolume" | "StorageClass" => {
+                cluster.delete_object(rt.plural, "", &name, cascade)
+            }
             "Namespace" => {
                 let uid = cluster
                     .api()

@@ -8,6 +8,7 @@ use super::flags::{
 };
 use super::printers::{self, age, table};
 use super::resources::{self, ResourceType};
+use super::storage_printers;
 use super::tabwriter::TabWriter;
 use super::workload_printers;
 use super::{FileSource, Output};
@@ -706,6 +707,10 @@ fn headers(rt: &ResourceType, wide: bool) -> Vec<String> {
         ("PriorityClass", _) => &["NAME", "VALUE", "GLOBAL-DEFAULT", "AGE", "PREEMPTIONPOLICY"],
         ("ConfigMap", _) => &["NAME", "DATA", "AGE"],
         ("Secret", _) => &["NAME", "TYPE", "DATA", "AGE"],
+        ("ServiceAccount", _) => &["NAME", "SECRETS", "AGE"],
+        ("StorageClass", _) => storage_printers::STORAGECLASS,
+        ("PersistentVolume", _) => storage_printers::PERSISTENTVOLUME,
+        ("PersistentVolumeClaim", _) => storage_printers::PERSISTENTVOLUMECLAIM,
         ("EndpointSlice", _) => &["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"],
         ("Event", _) => &["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
         ("Deployment", _) => workload_printers::DEPLOYMENT,
@@ -879,6 +884,13 @@ fn columns(o: &ObjectRef<'_>, now: crate::clock::SimTime, wide: bool) -> Vec<Str
             s.data.as_ref().map_or(0, |d| d.len()).to_string(),
             created,
         ],
+        ObjectRef::ServiceAccount(sa) => {
+            let n = sa.secrets.as_ref().map_or(0, |s| s.len());
+            vec![name, n.to_string(), created]
+        }
+        ObjectRef::StorageClass(sc) => storage_printers::storage_class(sc, name, created),
+        ObjectRef::PersistentVolume(pv) => storage_printers::persistent_volume(pv, name, created),
+        ObjectRef::PersistentVolumeClaim(c) => storage_printers::claim(c, name, created),
         ObjectRef::Deployment(d) => workload_printers::deployment(d, name, created, wide),
         ObjectRef::ReplicaSet(rs) => workload_printers::replica_set(rs, name, created, wide),
         ObjectRef::DaemonSet(ds) => workload_printers::daemon_set(ds, name, created, wide),

@@ -232,8 +232,7 @@ pub(super) fn payload(
             } else if let Some(d) = &source.downward_api {
                 downward_payload(api, pod, d.items.as_ref(), mode, &mut out)
             } else if let Some(t) = &source.service_account_token {
-                let name = pod.metadata.name.as_deref().unwrap_or_default();
-                let token = format!("eyJhbGciOiJSUzI1NiIsImtpZCI6InBvZGxhYiJ9.{name}.{uid}");
+                let token = bound_token(api, pod, t, uid);
                 out.insert(t.path.clone(), (token.into_bytes(), mode as u32));
                 Ok(())
             } else {
@@ -250,6 +249,61 @@ pub(super) fn payload(
         }
     }
     Ok(out)
+}
+
+/// The token the kubelet requests for a pod's projected serviceAccountToken source:
+/// bound to the pod, its node and its account (so it changes with the account),
+/// issued when the pod was created (so a periodic sync finds it unchanged; the real
+/// kubelet renews it at 80% of its lifetime, which a playground session does not
+/// reach), its id from the pod's uid.
+fn bound_token(
+    api: &ApiServer,
+    pod: &Pod,
+    source: &k8s_openapi::api::core::v1::ServiceAccountTokenProjection,
+    uid: &str,
+) -> String {
+    use crate::apiserver::service_accounts::{token, TokenClaims, TOKEN_ISSUER};
+    let ns = pod.metadata.namespace.as_deref().unwrap_or("default");
+    let spec = pod.spec.as_ref();
+    let account = spec
+        .and_then(|s| s.service_account_name.as_deref())
+        .unwrap_or("default");
+    let account_uid = api
+        .service_accounts
+        .get(ns, account)
+        .and_then(|a| a.metadata.uid.as_deref())
+        .unwrap_or_default();
+    let node = spec
+        .and_then(|s| s.node_name.as_deref())
+        .unwrap_or_default();
+    let node_uid = api
+        .nodes
+        .get("", node)
+        .and_then(|n| n.metadata.uid.as_deref())
+        .unwrap_or_default();
+    let created = pod
+        .metadata
+        .creation_timestamp
+        .as_ref()
+        .map_or(0, |t| t.0.as_second());
+    let mut id = sha1_smol::Sha1::new();
+    id.update(uid.as_bytes());
+    let b = id.digest().bytes();
+    let half = |i: usize| b[i..i + 8].iter().fold(0u64, |h, x| h << 8 | u64::from(*x));
+    let pod_name = pod.metadata.name.as_deref().unwrap_or_default();
+    token(&TokenClaims {
+        namespace: ns,
+        account: (account, account_uid),
+        pod: Some(((pod_name, uid), (node, node_uid))),
+        audiences: vec![source
+            .audience
+            .clone()
+            .filter(|a| !a.is_empty())
+            .unwrap_or_else(|| TOKEN_ISSUER.to_string())],
+        issued: created,
+        lifetime: source.expiration_seconds.unwrap_or(3600),
+        id: crate::model::meta::uid_from_bits(half(0), half(8)),
+    })
 }
 
 /// The timestamped directory `..data` links to, if any.

@@ -86,6 +86,23 @@ macro_rules! with_kinds {
               group: "", api_version: "v1", plural: "secrets", singular: "secret",
               short: &[], namespaced: true, verbs: $crate::model::kinds::VERBS,
               categories: &[] }
+            { ServiceAccount, $crate::model::ServiceAccount, service_accounts, SERVICEACCOUNTS,
+              group: "", api_version: "v1", plural: "serviceaccounts",
+              singular: "serviceaccount", short: &["sa"], namespaced: true,
+              verbs: $crate::model::kinds::VERBS, categories: &[] }
+            { PersistentVolume, $crate::model::PersistentVolume, persistent_volumes,
+              PERSISTENTVOLUMES, group: "", api_version: "v1", plural: "persistentvolumes",
+              singular: "persistentvolume", short: &["pv"], namespaced: false,
+              verbs: $crate::model::kinds::VERBS, categories: &[] }
+            { PersistentVolumeClaim, $crate::model::PersistentVolumeClaim,
+              persistent_volume_claims, PERSISTENTVOLUMECLAIMS, group: "", api_version: "v1",
+              plural: "persistentvolumeclaims", singular: "persistentvolumeclaim",
+              short: &["pvc"], namespaced: true, verbs: $crate::model::kinds::VERBS,
+              categories: &[] }
+            { StorageClass, $crate::model::StorageClass, storage_classes, STORAGECLASSES,
+              group: "storage.k8s.io", api_version: "storage.k8s.io/v1",
+              plural: "storageclasses", singular: "storageclass", short: &["sc"],
+              namespaced: false, verbs: $crate::model::kinds::VERBS, categories: &[] }
             { DaemonSet, $crate::model::DaemonSet, daemon_sets, DAEMONSETS,
               group: "apps", api_version: "apps/v1", plural: "daemonsets",
               singular: "daemonset", short: &["ds"], namespaced: true,

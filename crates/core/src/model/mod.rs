@@ -23,11 +23,13 @@ pub use k8s_openapi::api::batch::v1::{CronJob, Job};
 pub use k8s_openapi::api::coordination::v1::Lease;
 pub use k8s_openapi::api::core::v1::{
     ConfigMap, Container, ContainerState, ContainerStateRunning, ContainerStateWaiting,
-    ContainerStatus, Endpoints, Event, Namespace, Node, NodeSpec, NodeStatus, Pod, PodCondition,
-    PodSpec, PodStatus, Secret, Service, Taint, Toleration, Volume,
+    ContainerStatus, Endpoints, Event, Namespace, Node, NodeSpec, NodeStatus, PersistentVolume,
+    PersistentVolumeClaim, Pod, PodCondition, PodSpec, PodStatus, Secret, Service, ServiceAccount,
+    Taint, Toleration, Volume,
 };
 pub use k8s_openapi::api::discovery::v1::EndpointSlice;
 pub use k8s_openapi::api::scheduling::v1::PriorityClass;
+pub use k8s_openapi::api::storage::v1::StorageClass;
 pub use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
 pub use kinds::KindInfo;
 pub use meta::ResourceExt;

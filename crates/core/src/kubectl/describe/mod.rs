@@ -8,10 +8,11 @@ mod namespace;
 mod node;
 mod pod;
 mod service;
+mod storage;
 mod writer;
 
 pub use batch::{cron_job, job};
-pub use config::{config_map, secret};
+pub use config::{config_map, secret, service_account};
 pub use generic::generic;
 pub use namespace::{endpoints, namespace};
 pub use node::node;
@@ -154,6 +155,12 @@ fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) 
             Object::Lease(_) => generic(o.as_ref(), &events, now),
             Object::ConfigMap(c) => config_map(c, &events, now),
             Object::Secret(s) => secret(s),
+            Object::ServiceAccount(sa) => {
+                let secrets = cluster.api().secrets.list().collect::<Vec<_>>();
+                service_account(sa, &secrets, &events, now)
+            }
+            Object::PersistentVolumeClaim(c) => storage::claim(c, &events, now),
+            Object::PersistentVolume(v) => storage::volume(v, &events, now),
             Object::Namespace(n) => self::namespace(n),
             Object::PriorityClass(pc) => namespace::priority_class(pc, &events, now),
             Object::Endpoints(e) => endpoints(e, &events, now),

@@ -1,0 +1,164 @@
+//! `kubectl describe pvc` (describePersistentVolumeClaim) and `kubectl describe pv`
+//! (PersistentVolumeDescriber), laid out as kubectl's describers do.
+
+use super::writer::*;
+use crate::clock::SimTime;
+use crate::model::{Event, PersistentVolume, PersistentVolumeClaim};
+
+/// `GetAccessModesAsString`'s short forms.
+fn modes(m: Option<&Vec<String>>) -> String {
+    let m = m.map(Vec::as_slice).unwrap_or_default();
+    [
+        ("ReadWriteOnce", "RWO"),
+        ("ReadOnlyMany", "ROX"),
+        ("ReadWriteMany", "RWX"),
+        ("ReadWriteOncePod", "RWOP"),
+    ]
+    .iter()
+    .filter(|(long, _)| m.iter().any(|x| x == long))
+    .map(|(_, short)| *short)
+    .collect::<Vec<_>>()
+    .join(",")
+}
+
+/// Go's `%v` of a string slice: `[a b]`.
+fn finalizers(f: Option<&Vec<String>>) -> String {
+    format!("[{}]", f.map(|f| f.join(" ")).unwrap_or_default())
+}
+
+/// `kubectl describe pvc`; no pod here uses a claim (Used By: <none>).
+pub fn claim(pvc: &PersistentVolumeClaim, claim_events: &[&Event], now: SimTime) -> String {
+    let mut w = Writer::new();
+    let spec = pvc.spec.clone().unwrap_or_default();
+    let status = pvc.status.clone().unwrap_or_default();
+    let meta = &pvc.metadata;
+    w.write(
+        0,
+        &format!("Name:\t{}\n", meta.name.as_deref().unwrap_or_default()),
+    );
+    w.write(
+        0,
+        &format!(
+            "Namespace:\t{}\n",
+            meta.namespace.as_deref().unwrap_or_default()
+        ),
+    );
+    w.write(
+        0,
+        &format!(
+            "StorageClass:\t{}\n",
+            spec.storage_class_name.clone().unwrap_or_default()
+        ),
+    );
+    w.write(
+        0,
+        &format!("Status:\t{}\n", status.phase.clone().unwrap_or_default()),
+    );
+    let volume = spec.volume_name.clone().unwrap_or_default();
+    w.write(0, &format!("Volume:\t{volume}\n"));
+    labels(&mut w, "Labels", meta.labels.as_ref());
+    annotations(&mut w, meta.annotations.as_ref());
+    w.write(
+        0,
+        &format!("Finalizers:\t{}\n", finalizers(meta.finalizers.as_ref())),
+    );
+    let (capacity, access) = if volume.is_empty() {
+        (String::new(), String::new())
+    } else {
+        (
+            status
+                .capacity
+                .as_ref()
+                .and_then(|c| c.get("storage"))
+                .map(|q| q.0.clone())
+                .unwrap_or_default(),
+            modes(status.access_modes.as_ref()),
+        )
+    };
+    w.write(0, &format!("Capacity:\t{capacity}\n"));
+    w.write(0, &format!("Access Modes:\t{access}\n"));
+    if let Some(m) = &spec.volume_mode {
+        w.write(0, &format!("VolumeMode:\t{m}\n"));
+    }
+    w.write(0, "Used By:\t<none>\n");
+    events(&mut w, claim_events, now);
+    w.finish()
+}
+
+/// `kubectl describe pv`.
+pub fn volume(pv: &PersistentVolume, volume_events: &[&Event], now: SimTime) -> String {
+    let mut w = Writer::new();
+    let spec = pv.spec.clone().unwrap_or_default();
+    let status = pv.status.clone().unwrap_or_default();
+    let meta = &pv.metadata;
+    w.write(
+        0,
+        &format!("Name:\t{}\n", meta.name.as_deref().unwrap_or_default()),
+    );
+    labels(&mut w, "Labels", meta.labels.as_ref());
+    annotations(&mut w, meta.annotations.as_ref());
+    w.write(
+        0,
+        &format!("Finalizers:\t{}\n", finalizers(meta.finalizers.as_ref())),
+    );
+    w.write(
+        0,
+        &format!(
+            "StorageClass:\t{}\n",
+            spec.storage_class_name.clone().unwrap_or_default()
+        ),
+    );
+    w.write(
+        0,
+        &format!("Status:\t{}\n", status.phase.clone().unwrap_or_default()),
+    );
+    let claim = spec
+        .claim_ref
+        .as_ref()
+        .map(|r| {
+            format!(
+                "{}/{}",
+                r.namespace.as_deref().unwrap_or_default(),
+                r.name.as_deref().unwrap_or_default()
+            )
+        })
+        .unwrap_or_default();
+    w.write(0, &format!("Claim:\t{claim}\n"));
+    w.write(
+        0,
+        &format!(
+            "Reclaim Policy:\t{}\n",
+            spec.persistent_volume_reclaim_policy
+                .clone()
+                .unwrap_or_default()
+        ),
+    );
+    w.write(
+        0,
+        &format!("Access Modes:\t{}\n", modes(spec.access_modes.as_ref())),
+    );
+    if let Some(m) = &spec.volume_mode {
+        w.write(0, &format!("VolumeMode:\t{m}\n"));
+    }
+    let capacity = spec
+        .capacity
+        .as_ref()
+        .and_then(|c| c.get("storage"))
+        .map(|q| q.0.clone())
+        .unwrap_or_default();
+    w.write(0, &format!("Capacity:\t{capacity}\n"));
+    w.write(0, "Node Affinity:\t<none>\n");
+    w.write(
+        0,
+        &format!("Message:\t{}\n", status.message.clone().unwrap_or_default()),
+    );
+    w.write(0, "Source:\n");
+    if let Some(h) = &spec.host_path {
+        let ty = h.type_.clone().unwrap_or_else(|| "<none>".into());
+        w.write(0, "    Type:\tHostPath (bare host directory volume)\n");
+        w.write(0, &format!("    Path:\t{}\n", h.path));
+        w.write(0, &format!("    HostPathType:\t{ty}\n"));
+    }
+    events(&mut w, volume_events, now);
+    w.finish()
+}
