@@ -133,6 +133,7 @@ impl ApiServer {
         }
         meta.resource_version = Some(version.to_string());
         self.resource_version = version;
+        self.ownership_changes += 1;
         self.changed(ChangeType::Modified, info.plural, namespace, name);
         Ok(())
     }

@@ -319,8 +319,8 @@ macro_rules! api_server {
 }
 crate::model::kinds::with_kinds!(api_server);
 
-/// Whether a write of an object with this metadata can give the garbage collector
-/// work: it has owners, or finalizers, or is being deleted.
+/// Whether a new object with this metadata can give the garbage collector work: it
+/// has owners, or finalizers, or is being deleted.
 fn concerns_ownership(meta: &ObjectMeta) -> bool {
     meta.owner_references
         .as_ref()
@@ -449,10 +449,15 @@ impl ApiServer {
             ("nodes", ChangeType::Added | ChangeType::Deleted) => self.writes.1 += 1,
             _ => {}
         }
-        let ownership = change == ChangeType::Deleted
-            || self
+        // A Modified write counts where it happens (`replace`, `write_metadata`), when
+        // it changed what the garbage collector reads.
+        let ownership = match change {
+            ChangeType::Deleted => true,
+            ChangeType::Added => self
                 .object(resource, namespace, name)
-                .is_some_and(|o| concerns_ownership(o.metadata()));
+                .is_some_and(|o| concerns_ownership(o.metadata())),
+            ChangeType::Modified => false,
+        };
         if ownership {
             self.ownership_changes += 1;
         }
@@ -593,7 +598,14 @@ impl ApiServer {
         }
         self.bump(obj.metadata_mut());
         if let Some(slot) = pick(self).objects.get_mut(&key) {
+            let (old, new) = (slot.metadata(), obj.metadata());
+            let ownership = old.owner_references != new.owner_references
+                || old.finalizers != new.finalizers
+                || old.deletion_timestamp != new.deletion_timestamp;
             *slot = obj;
+            if ownership {
+                self.ownership_changes += 1;
+            }
         }
         self.changed(ChangeType::Modified, resource, &key.0, &key.1);
         pick(self).objects.get(&key).ok_or(ApiError::NotFound {

@@ -67,12 +67,12 @@ fn leases_through_kubectl() {
     );
     let out = kubectl(&mut c, "api-resources");
     assert!(
-            out.stdout.contains(
-                    "\nleases                                coordination.k8s.io/v1   true         Lease\n"
-                ),
-            "{}",
-            out.stdout
-        );
+        out.stdout.contains(
+            "\nleases                                coordination.k8s.io/v1   true         Lease\n"
+        ),
+        "{}",
+        out.stdout
+    );
     let out = kubectl(
         &mut c,
         "get leases.coordination.k8s.io k8s-master-01 -n kube-node-lease -o yaml",
