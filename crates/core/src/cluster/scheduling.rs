@@ -1,0 +1,223 @@
+//! The cluster's side of kube-scheduler: the informer events the scheduling queue's
+//! hints follow, the pending pods handed to the scheduler, and its decisions recorded
+//! as bindings, PodScheduled conditions and events.
+
+use super::*;
+
+impl Cluster {
+    /// Follows the watch: node changes and deleted pods are cluster events for the
+    /// scheduling queue's hints; a deleted pod's decision goes with it.
+    pub(super) fn observe(&mut self) {
+        for event in self.api.drain_watch() {
+            let plugins = &self.scheduler.profile.filters;
+            let api = &self.api;
+            let lookup = |key: &str| {
+                let (ns, name) = key.split_once('/').unwrap_or(("", key));
+                api.pods.get(ns, name)
+            };
+            match event {
+                WatchEvent::Added {
+                    resource: "nodes",
+                    key,
+                }
+                | WatchEvent::Modified {
+                    resource: "nodes",
+                    key,
+                }
+                | WatchEvent::Deleted {
+                    resource: "nodes",
+                    key,
+                } => {
+                    let node = api.nodes.get("", &key);
+                    match (self.queue.node_changed(&key, node), node) {
+                        (Some(NodeEvent::Added), Some(new)) => {
+                            let event = ClusterEvent::NodeAdded(new);
+                            self.queue.on_event(&event, &lookup, plugins, self.now);
+                        }
+                        (Some(NodeEvent::Updated(old)), Some(new)) => {
+                            let event = ClusterEvent::NodeUpdated { old: &old, new };
+                            self.queue.on_event(&event, &lookup, plugins, self.now);
+                        }
+                        _ => {}
+                    }
+                }
+                WatchEvent::Deleted {
+                    resource: "pods",
+                    key,
+                } => {
+                    self.decisions.remove(&key);
+                    if !self.queue.forget(&key) {
+                        self.queue.on_event(
+                            &ClusterEvent::AssignedPodDeleted,
+                            &lookup,
+                            plugins,
+                            self.now,
+                        );
+                    }
+                }
+                // Only a waiting pod's own updates matter (kubelets update running
+                // pods all the time).
+                WatchEvent::Modified {
+                    resource: "pods",
+                    key,
+                } if self.queue.get(&key).is_some() => {
+                    if let Some(pod) = lookup(&key) {
+                        self.queue.pod_updated(&key, pod, plugins, self.now);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Where a pod waiting for a node is in the scheduling queue.
+    pub fn queued(&self, namespace: &str, name: &str) -> Option<&QueuedPod> {
+        self.queue.get(&format!("{namespace}/{name}"))
+    }
+
+    /// One scheduling pass over the pods waiting for a node, highest priority first.
+    pub(super) fn schedule_pending(&mut self) -> bool {
+        let pending = self.api.pods.list().filter(|p| {
+            let spec = p.spec.as_ref();
+            spec.and_then(|s| s.node_name.as_deref())
+                .unwrap_or_default()
+                .is_empty()
+                && spec
+                    .and_then(|s| s.scheduler_name.as_deref())
+                    .unwrap_or(SCHEDULER_NAME)
+                    == SCHEDULER_NAME
+        });
+        self.queue.sync_pending(pending.map(|p| {
+            let ns = p.metadata.namespace.as_deref().unwrap_or_default();
+            let name = p.metadata.name.as_deref().unwrap_or_default();
+            (format!("{ns}/{name}"), p)
+        }));
+        self.queue.flush(self.now);
+        let mut queue: Vec<&Pod> = self
+            .queue
+            .pop_ready()
+            .into_iter()
+            .filter_map(|key| {
+                let (ns, name) = key.split_once('/')?;
+                self.api.pods.get(ns, name)
+            })
+            .collect();
+        crate::sort::sort_by_key(&mut queue, |p| {
+            let prio = p.spec.as_ref().and_then(|s| s.priority).unwrap_or(0);
+            let rv = p
+                .metadata
+                .resource_version
+                .as_deref()
+                .and_then(|v| v.parse::<u64>().ok());
+            (
+                std::cmp::Reverse(prio),
+                p.metadata.creation_timestamp.as_ref().map(|t| t.0),
+                rv,
+            )
+        });
+        if queue.is_empty() {
+            return false;
+        }
+        let mut decisions = Vec::new();
+        {
+            let mut snapshot =
+                scheduler::Snapshot::new(self.api.nodes.list(), self.api.pods.list())
+                    .with_listers(scheduler::Listers::of(&self.api));
+            for pod in queue {
+                let decision = self
+                    .scheduler
+                    .schedule_and_assume(pod, &mut snapshot, self.now);
+                decisions.push((pod.clone(), decision));
+            }
+        }
+        let mut any = false;
+        for (pod, decision) in decisions {
+            any |= self.record(pod, decision);
+        }
+        if any {
+            let api = &self.api;
+            let lookup = |key: &str| {
+                let (ns, name) = key.split_once('/').unwrap_or(("", key));
+                api.pods.get(ns, name)
+            };
+            self.queue.on_event(
+                &ClusterEvent::AssignedPodAdded,
+                &lookup,
+                &self.scheduler.profile.filters,
+                self.now,
+            );
+        }
+        any
+    }
+
+    /// Binds the pod or records why it cannot be placed.
+    fn record(&mut self, mut pod: Pod, decision: Decision) -> bool {
+        let key = decision.pod.clone();
+        let ns = pod.metadata.namespace.clone().unwrap_or_default();
+        let name = pod.metadata.name.clone().unwrap_or_default();
+        let uid = pod.metadata.uid.clone().unwrap_or_default();
+        let (message, condition) = match &decision.chosen {
+            Some(node) => {
+                pod.spec.get_or_insert_with(Default::default).node_name = Some(node.clone());
+                (
+                    format!("Successfully assigned {ns}/{name} to {node}"),
+                    PodCondition {
+                        type_: "PodScheduled".into(),
+                        status: "True".into(),
+                        last_transition_time: Some(self.now.to_time()),
+                        ..Default::default()
+                    },
+                )
+            }
+            None => {
+                let msg = decision.failure.clone().unwrap_or_default();
+                (
+                    msg.clone(),
+                    PodCondition {
+                        type_: "PodScheduled".into(),
+                        status: "False".into(),
+                        reason: Some("Unschedulable".into()),
+                        message: Some(msg),
+                        last_transition_time: Some(self.now.to_time()),
+                        ..Default::default()
+                    },
+                )
+            }
+        };
+        let bound = decision.chosen.is_some();
+        self.queue.done(&key, &decision, self.now);
+        let status = pod.status.get_or_insert_with(Default::default);
+        let conditions = status.conditions.get_or_insert_with(Vec::new);
+        let unchanged = conditions.iter().any(|c| {
+            c.type_ == "PodScheduled"
+                && c.status == condition.status
+                && c.message == condition.message
+        });
+        self.api.record_event(
+            EventRecord {
+                object_kind: "Pod",
+                namespace: &ns,
+                object_name: &name,
+                object_uid: &uid,
+                reason: if bound {
+                    "Scheduled"
+                } else {
+                    "FailedScheduling"
+                },
+                message,
+                warning: !bound,
+                component: SCHEDULER_NAME,
+                host: None,
+                field_path: None,
+            },
+            self.now,
+        );
+        self.decisions.insert(key, decision);
+        if !unchanged {
+            conditions.retain(|c| c.type_ != "PodScheduled");
+            conditions.push(condition);
+            let _ = self.api.update_pod(pod);
+        }
+        bound
+    }
+}
