@@ -6,9 +6,9 @@
 use super::{ApiError, ApiServer};
 use crate::clock::SimTime;
 use crate::model::{
-    ConfigMap, ControllerRevision, CronJob, DaemonSet, Deployment, EndpointSlice, Endpoints, Event,
-    Job, Lease, Namespace, Node, Object, PersistentVolume, PersistentVolumeClaim, Pod,
-    PriorityClass, ReplicaSet, Secret, Service, ServiceAccount, StorageClass,
+    ConfigMap, ControllerRevision, EndpointSlice, Endpoints, Event, Job, Lease, Namespace, Node,
+    Object, PersistentVolume, PersistentVolumeClaim, Pod, PriorityClass, Secret, Service,
+    ServiceAccount, StorageClass,
 };
 
 /// A kind's create and update as the API server handles a user's request.
@@ -57,6 +57,17 @@ macro_rules! dispatch {
     };
 }
 crate::model::kinds::with_kinds!(dispatch);
+
+/// The workload kinds (Deployment, ReplicaSet, DaemonSet, CronJob) are served through
+/// their REST strategy's shared steps.
+impl<T: super::apps::WorkloadStrategy> Served for T {
+    fn create(api: &mut ApiServer, object: Self, now: SimTime) -> Result<&Self, ApiError> {
+        api.create_workload(object, now)
+    }
+    fn update(api: &mut ApiServer, object: Self) -> Result<&Self, ApiError> {
+        api.update_workload_by_user(object)
+    }
+}
 
 impl Served for Pod {
     fn create(api: &mut ApiServer, object: Self, now: SimTime) -> Result<&Self, ApiError> {
@@ -130,24 +141,6 @@ impl Served for EndpointSlice {
     }
 }
 
-impl Served for ReplicaSet {
-    fn create(api: &mut ApiServer, object: Self, now: SimTime) -> Result<&Self, ApiError> {
-        api.create_workload(object, now)
-    }
-    fn update(api: &mut ApiServer, object: Self) -> Result<&Self, ApiError> {
-        api.update_workload_by_user(object)
-    }
-}
-
-impl Served for Deployment {
-    fn create(api: &mut ApiServer, object: Self, now: SimTime) -> Result<&Self, ApiError> {
-        api.create_workload(object, now)
-    }
-    fn update(api: &mut ApiServer, object: Self) -> Result<&Self, ApiError> {
-        api.update_workload_by_user(object)
-    }
-}
-
 impl Served for ConfigMap {
     fn create(api: &mut ApiServer, object: Self, now: SimTime) -> Result<&Self, ApiError> {
         api.create_config_map(object, now)
@@ -172,24 +165,6 @@ impl Served for Job {
     }
     fn update(api: &mut ApiServer, object: Self) -> Result<&Self, ApiError> {
         api.update_job_by_user(object)
-    }
-}
-
-impl Served for CronJob {
-    fn create(api: &mut ApiServer, object: Self, now: SimTime) -> Result<&Self, ApiError> {
-        api.create_workload(object, now)
-    }
-    fn update(api: &mut ApiServer, object: Self) -> Result<&Self, ApiError> {
-        api.update_workload_by_user(object)
-    }
-}
-
-impl Served for DaemonSet {
-    fn create(api: &mut ApiServer, object: Self, now: SimTime) -> Result<&Self, ApiError> {
-        api.create_workload(object, now)
-    }
-    fn update(api: &mut ApiServer, object: Self) -> Result<&Self, ApiError> {
-        api.update_workload_by_user(object)
     }
 }
 
