@@ -470,9 +470,15 @@ impl Filesystems {
     }
 
     fn inode<'a>(&'a self, view: &View, path: &str) -> Result<&'a Inode, Errno> {
-        let (m, inner) = self.locate_resolved(view, path).ok_or(Errno::NoEnt)?;
+        let (m, inner) = self.locate(view, path).ok_or(Errno::NoEnt)?;
         let tree = self.trees.get(&m.tree).ok_or(Errno::NoEnt)?;
-        if let Some(i) = tree.get(&inner) {
+        // The path as it is (most are no link), else with the tree's links followed:
+        // the tree and the path are looked up once each.
+        let found = match tree.get(&inner) {
+            Some(i) if !matches!(i.content, Content::Link(_)) => Some(i),
+            _ => tree.resolve(&inner).and_then(|r| tree.get(&r)),
+        };
+        if let Some(i) = found {
             return Ok(i);
         }
         // A missing path below a file is ENOTDIR, as the kernel says.
@@ -493,11 +499,15 @@ impl Filesystems {
     }
 
     fn inode_exact<'a>(&'a self, view: &View, path: &str) -> Result<&'a Inode, Errno> {
-        let (m, inner) = self.locate_resolved(view, path).ok_or(Errno::NoEnt)?;
-        self.trees
-            .get(&m.tree)
-            .and_then(|t| t.get(&inner))
-            .ok_or(Errno::NoEnt)
+        let (m, inner) = self.locate(view, path).ok_or(Errno::NoEnt)?;
+        let tree = self.trees.get(&m.tree).ok_or(Errno::NoEnt)?;
+        match tree.get(&inner) {
+            Some(i) if !matches!(i.content, Content::Link(_)) => Ok(i),
+            _ => tree
+                .resolve(&inner)
+                .and_then(|r| tree.get(&r))
+                .ok_or(Errno::NoEnt),
+        }
     }
 
     pub fn stat(&self, view: &View, path: &str) -> Result<Stat, Errno> {
