@@ -426,3 +426,21 @@ impl Output {
         self.exit_code = 1;
     }
 }
+
+/// `NameFromCommandArgs` of `kubectl create SUBCOMMAND`: the one NAME, else its error.
+pub(super) fn create_name<'a>(
+    p: &'a flags::Parsed,
+    subcommand: &str,
+    out: &mut Output,
+) -> Option<&'a String> {
+    match p.positionals.as_slice() {
+        [name] => Some(name),
+        other => {
+            out.fail(format!(
+                "exactly one NAME is required, got {}\nSee 'kubectl create {subcommand} -h' for help and examples",
+                other.len()
+            ));
+            None
+        }
+    }
+}

@@ -79,11 +79,8 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
 
 /// `kubectl create namespace NAME [--dry-run=client|server] [-o json|yaml|name]`.
 fn create_namespace(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) {
-    let [name] = p.positionals.as_slice() else {
-        return out.fail(format!(
-            "exactly one NAME is required, got {}\nSee 'kubectl create namespace -h' for help and examples",
-            p.positionals.len()
-        ));
+    let Some(name) = super::common::create_name(p, "namespace", out) else {
+        return;
     };
     let Some(mode) = dry_run(p, cluster, out) else {
         return;

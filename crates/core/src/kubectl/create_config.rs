@@ -281,19 +281,6 @@ fn gather(
     Ok(())
 }
 
-fn one_name<'a>(p: &'a Parsed, command: &str, out: &mut Output) -> Option<&'a String> {
-    match p.positionals.as_slice() {
-        [name] => Some(name),
-        other => {
-            out.fail(format!(
-                "exactly one NAME is required, got {}\nSee 'kubectl create {command} -h' for help and examples",
-                other.len()
-            ));
-            None
-        }
-    }
-}
-
 /// The new object's metadata: its namespace only when `-n` was given.
 fn meta(name: &str, p: &Parsed) -> ObjectMeta {
     ObjectMeta {
@@ -304,7 +291,7 @@ fn meta(name: &str, p: &Parsed) -> ObjectMeta {
 }
 
 fn create_configmap(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Output) {
-    let Some(name) = one_name(p, "configmap", out) else {
+    let Some(name) = super::common::create_name(p, "configmap", out) else {
         return;
     };
     let Some(mode) = dry_run(p, cluster, out) else {
@@ -355,7 +342,7 @@ fn secret(name: &str, p: &Parsed, ty: Option<&str>, data: BTreeMap<String, Vec<u
 }
 
 fn create_generic(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Output) {
-    let Some(name) = one_name(p, "secret generic", out) else {
+    let Some(name) = super::common::create_name(p, "secret generic", out) else {
         return;
     };
     let Some(mode) = dry_run(p, cluster, out) else {
@@ -384,7 +371,7 @@ fn has_pem(text: &str, kind: &str) -> bool {
 }
 
 fn create_tls(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Output) {
-    let Some(name) = one_name(p, "secret tls", out) else {
+    let Some(name) = super::common::create_name(p, "secret tls", out) else {
         return;
     };
     let (Some(cert), Some(key)) = (
@@ -453,7 +440,7 @@ fn create_docker_registry(
     files: &dyn FileSource,
     out: &mut Output,
 ) {
-    let Some(name) = one_name(p, "secret docker-registry", out) else {
+    let Some(name) = super::common::create_name(p, "secret docker-registry", out) else {
         return;
     };
     let s = |f: &str| p.string(f).unwrap_or_default().to_string();

@@ -45,11 +45,8 @@ fn container_name(image: &str) -> String {
 }
 
 fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) {
-    let [name] = p.positionals.as_slice() else {
-        return out.fail(format!(
-            "exactly one NAME is required, got {}\nSee 'kubectl create deployment -h' for help and examples",
-            p.positionals.len()
-        ));
+    let Some(name) = super::common::create_name(p, "deployment", out) else {
+        return;
     };
     let images = p.strings("image");
     if images.is_empty() {

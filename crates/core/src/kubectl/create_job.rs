@@ -55,20 +55,6 @@ pub(super) const CRONJOB_COMMAND: Command = Command {
     run: create_cron_job,
 };
 
-/// The one NAME both commands take.
-fn one_name<'a>(p: &'a Parsed, command: &str, out: &mut Output) -> Option<&'a String> {
-    match p.positionals.as_slice() {
-        [name] => Some(name),
-        other => {
-            out.fail(format!(
-                "exactly one NAME is required, got {}\nSee 'kubectl create {command} -h' for help and examples",
-                other.len()
-            ));
-            None
-        }
-    }
-}
-
 /// A pod template of one container named after the object.
 fn template(name: &str, image: &str, command: &[String], restart: &str) -> PodTemplateSpec {
     PodTemplateSpec {
@@ -96,7 +82,7 @@ fn namespace(p: &Parsed, mode: DryRun) -> Option<String> {
 }
 
 fn create_job(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) {
-    let Some(name) = one_name(p, "job", out) else {
+    let Some(name) = super::common::create_name(p, "job", out) else {
         return;
     };
     let image = p.string("image").unwrap_or_default();
@@ -171,7 +157,7 @@ fn create_job(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut O
 }
 
 fn create_cron_job(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) {
-    let Some(name) = one_name(p, "cronjob", out) else {
+    let Some(name) = super::common::create_name(p, "cronjob", out) else {
         return;
     };
     let missing: Vec<&str> = ["image", "schedule"]

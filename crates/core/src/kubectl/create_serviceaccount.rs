@@ -40,21 +40,8 @@ pub(super) const TOKEN: Command = Command {
 /// What the API server gives a token when the request names no lifetime (an hour).
 const DEFAULT_TOKEN_SECONDS: i64 = 3600;
 
-fn one_name<'a>(p: &'a Parsed, what: &str, out: &mut Output) -> Option<&'a String> {
-    match p.positionals.as_slice() {
-        [name] => Some(name),
-        other => {
-            out.fail(format!(
-                "exactly one NAME is required, got {}\nSee 'kubectl create {what} -h' for help and examples",
-                other.len()
-            ));
-            None
-        }
-    }
-}
-
 fn create_service_account(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) {
-    let Some(name) = one_name(p, "serviceaccount", out) else {
+    let Some(name) = super::common::create_name(p, "serviceaccount", out) else {
         return;
     };
     let Some(mode) = dry_run(p, cluster, out) else {

@@ -38,7 +38,7 @@ pub(super) const PERSISTENTVOLUMECLAIM: &[&str] = &[
 ];
 
 /// `GetAccessModesAsString`: the short forms, in a fixed order, each once.
-fn access_modes(modes: Option<&Vec<String>>) -> String {
+pub(super) fn access_modes(modes: Option<&Vec<String>>) -> String {
     let modes = modes.map(Vec::as_slice).unwrap_or_default();
     [
         ("ReadWriteOnce", "RWO"),

@@ -3,23 +3,8 @@
 
 use super::writer::*;
 use crate::clock::SimTime;
+use crate::kubectl::storage_printers::access_modes;
 use crate::model::{Event, PersistentVolume, PersistentVolumeClaim};
-
-/// `GetAccessModesAsString`'s short forms.
-fn modes(m: Option<&Vec<String>>) -> String {
-    let m = m.map(Vec::as_slice).unwrap_or_default();
-    [
-        ("ReadWriteOnce", "RWO"),
-        ("ReadOnlyMany", "ROX"),
-        ("ReadWriteMany", "RWX"),
-        ("ReadWriteOncePod", "RWOP"),
-    ]
-    .iter()
-    .filter(|(long, _)| m.iter().any(|x| x == long))
-    .map(|(_, short)| *short)
-    .collect::<Vec<_>>()
-    .join(",")
-}
 
 /// Go's `%v` of a string slice: `[a b]`.
 fn finalizers(f: Option<&Vec<String>>) -> String {
@@ -72,7 +57,7 @@ pub fn claim(pvc: &PersistentVolumeClaim, claim_events: &[&Event], now: SimTime)
                 .and_then(|c| c.get("storage"))
                 .map(|q| q.0.clone())
                 .unwrap_or_default(),
-            modes(status.access_modes.as_ref()),
+            access_modes(status.access_modes.as_ref()),
         )
     };
     w.write(0, &format!("Capacity:\t{capacity}\n"));
@@ -135,7 +120,10 @@ pub fn volume(pv: &PersistentVolume, volume_events: &[&Event], now: SimTime) -> 
     );
     w.write(
         0,
-        &format!("Access Modes:\t{}\n", modes(spec.access_modes.as_ref())),
+        &format!(
+            "Access Modes:\t{}\n",
+            access_modes(spec.access_modes.as_ref())
+        ),
     );
     if let Some(m) = &spec.volume_mode {
         w.write(0, &format!("VolumeMode:\t{m}\n"));
