@@ -18,8 +18,8 @@
 
 use super::job::finished;
 use super::replicaset::{controller_of, controller_ref};
-use super::{Controller, ControllerContext, Progress};
-use crate::apiserver::{ApiServer, EventRecord, Propagation};
+use super::{Progress, SyncHandler};
+use crate::apiserver::{ApiServer, EventRecord, Propagation, Store};
 use crate::clock::{SimTime, EPOCH_UNIX_MS};
 use crate::keyed::Keyed;
 use crate::model::cron::{self, Schedule};
@@ -49,28 +49,31 @@ impl CronJobController {
     }
 }
 
-impl Controller for CronJobController {
-    fn sync(&mut self, ctx: &mut ControllerContext<'_>) -> Progress {
-        self.due = None;
-        if ctx.api.cron_jobs.is_empty() {
-            self.declined = Keyed::new();
-            return Progress::Idle;
-        }
-        let mut progress = Progress::Idle;
-        for (ns, name) in ctx.api.cron_jobs.keys() {
-            progress |= self.sync_cron_job(ctx.api, &ns, &name, ctx.now);
-        }
-        let api = &*ctx.api;
+impl SyncHandler for CronJobController {
+    type Object = CronJob;
+
+    fn store(api: &ApiServer) -> &Store<CronJob> {
+        &api.cron_jobs
+    }
+
+    fn due(&self) -> Option<SimTime> {
+        self.due
+    }
+
+    fn due_mut(&mut self) -> &mut Option<SimTime> {
+        &mut self.due
+    }
+
+    fn sync_key(&mut self, api: &mut ApiServer, ns: &str, name: &str, now: SimTime) -> Progress {
+        self.sync_cron_job(api, ns, name, now)
+    }
+
+    fn after_pass(&mut self, api: &ApiServer) {
         self.declined.retain(|uid, _| {
             api.cron_jobs
                 .list()
                 .any(|c| c.metadata.uid.as_ref() == Some(uid))
         });
-        progress
-    }
-
-    fn next_due(&self) -> Option<SimTime> {
-        self.due
     }
 }
 
@@ -204,7 +207,7 @@ fn started(job: &Job) -> (bool, Option<SimTime>, String) {
 
 impl CronJobController {
     fn wake(&mut self, at: SimTime) {
-        self.due = Some(self.due.map_or(at, |d| d.min(at)));
+        self.requeue_at(at);
     }
 
     fn sync_cron_job(

@@ -29,8 +29,8 @@
 //! successive syncs would without anything changing in between.
 
 use super::replicaset::{available, claim_pods, controller_of, controller_ref, Owner};
-use super::{Controller, ControllerContext, Progress};
-use crate::apiserver::ApiServer;
+use super::{Progress, SyncHandler};
+use crate::apiserver::{ApiServer, Store};
 use crate::clock::SimTime;
 use crate::keyed::Keyed;
 use crate::model::labels::Selector;
@@ -73,21 +73,23 @@ impl DaemonSetController {
 const BACKOFF_INITIAL_MS: u64 = 1_000;
 const BACKOFF_MAX_MS: u64 = 15 * 60 * 1_000;
 
-impl Controller for DaemonSetController {
-    fn sync(&mut self, ctx: &mut ControllerContext<'_>) -> Progress {
-        self.due = None;
-        if ctx.api.daemon_sets.is_empty() {
-            return Progress::Idle;
-        }
-        let mut progress = Progress::Idle;
-        for (ns, name) in ctx.api.daemon_sets.keys() {
-            progress |= self.sync_daemon_set(ctx.api, &ns, &name, ctx.now);
-        }
-        progress
+impl SyncHandler for DaemonSetController {
+    type Object = DaemonSet;
+
+    fn store(api: &ApiServer) -> &Store<DaemonSet> {
+        &api.daemon_sets
     }
 
-    fn next_due(&self) -> Option<SimTime> {
+    fn due(&self) -> Option<SimTime> {
         self.due
+    }
+
+    fn due_mut(&mut self) -> &mut Option<SimTime> {
+        &mut self.due
+    }
+
+    fn sync_key(&mut self, api: &mut ApiServer, ns: &str, name: &str, now: SimTime) -> Progress {
+        self.sync_daemon_set(api, ns, name, now)
     }
 }
 
@@ -581,7 +583,7 @@ impl DaemonSetController {
         if let Some((last, backoff)) = entry {
             let until = last.plus_ms(backoff);
             if now < until {
-                self.due = Some(self.due.map_or(until, |d| d.min(until)));
+                self.requeue_at(until);
                 return false;
             }
         }
@@ -636,7 +638,7 @@ impl DaemonSetController {
                         match available(pod, min_ready, now) {
                             Ok(()) => avail += 1,
                             Err(Some(at)) => {
-                                self.due = Some(self.due.map_or(at, |d| d.min(at)));
+                                self.requeue_at(at);
                             }
                             Err(None) => {}
                         }

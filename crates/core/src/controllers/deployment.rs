@@ -28,8 +28,8 @@
 
 use super::deployment_util::*;
 use super::replicaset::{controller_of, controller_ref};
-use super::{Controller, ControllerContext, Progress};
-use crate::apiserver::{ApiServer, EventRecord, Propagation};
+use super::{Progress, SyncHandler};
+use crate::apiserver::{ApiServer, EventRecord, Propagation, Store};
 use crate::clock::SimTime;
 use crate::model::labels::Selector;
 use crate::model::{Deployment, ReplicaSet, ResourceExt};
@@ -46,34 +46,37 @@ pub struct DeploymentController {
     due: Option<SimTime>,
 }
 
-impl Controller for DeploymentController {
-    fn sync(&mut self, ctx: &mut ControllerContext<'_>) -> Progress {
-        self.due = None;
-        if ctx.api.deployments.is_empty() {
-            return Progress::Idle;
-        }
-        let mut progress = Progress::Idle;
-        for (ns, name) in ctx.api.deployments.keys() {
-            let Some(d) = ctx.api.deployments.get(&ns, &name).cloned() else {
-                continue;
-            };
-            let mut sync = Sync {
-                api: ctx.api,
-                now: ctx.now,
-                d,
-                progress: Progress::Idle,
-            };
-            sync.run();
-            if let Some(at) = sync.deadline() {
-                self.due = Some(self.due.map_or(at, |d| d.min(at)));
-            }
-            progress |= sync.progress;
-        }
-        progress
+impl SyncHandler for DeploymentController {
+    type Object = Deployment;
+
+    fn store(api: &ApiServer) -> &Store<Deployment> {
+        &api.deployments
     }
 
-    fn next_due(&self) -> Option<SimTime> {
+    fn due(&self) -> Option<SimTime> {
         self.due
+    }
+
+    fn due_mut(&mut self) -> &mut Option<SimTime> {
+        &mut self.due
+    }
+
+    fn sync_key(&mut self, api: &mut ApiServer, ns: &str, name: &str, now: SimTime) -> Progress {
+        let Some(d) = api.deployments.get(ns, name).cloned() else {
+            return Progress::Idle;
+        };
+        let mut sync = Sync {
+            api,
+            now,
+            d,
+            progress: Progress::Idle,
+        };
+        sync.run();
+        let (deadline, progress) = (sync.deadline(), sync.progress);
+        if let Some(at) = deadline {
+            self.requeue_at(at);
+        }
+        progress
     }
 }
 

@@ -29,8 +29,8 @@
 //! tracking finalizer marks what is still to count but does not hold a pod back.
 
 use super::replicaset::{controller_of, controller_ref, is_active, pod_from_template};
-use super::{Controller, ControllerContext, Progress};
-use crate::apiserver::{initial_job_status, ApiServer, EventRecord, Propagation};
+use super::{Progress, SyncHandler};
+use crate::apiserver::{initial_job_status, ApiServer, EventRecord, Propagation, Store};
 use crate::clock::SimTime;
 use crate::model::labels::Selector;
 use crate::model::{Job, Pod, ResourceExt};
@@ -52,21 +52,23 @@ pub struct JobController {
     due: Option<SimTime>,
 }
 
-impl Controller for JobController {
-    fn sync(&mut self, ctx: &mut ControllerContext<'_>) -> Progress {
-        self.due = None;
-        if ctx.api.jobs.is_empty() {
-            return Progress::Idle;
-        }
-        let mut progress = Progress::Idle;
-        for (ns, name) in ctx.api.jobs.keys() {
-            progress |= self.sync_job(ctx.api, &ns, &name, ctx.now);
-        }
-        progress
+impl SyncHandler for JobController {
+    type Object = Job;
+
+    fn store(api: &ApiServer) -> &Store<Job> {
+        &api.jobs
     }
 
-    fn next_due(&self) -> Option<SimTime> {
+    fn due(&self) -> Option<SimTime> {
         self.due
+    }
+
+    fn due_mut(&mut self) -> &mut Option<SimTime> {
+        &mut self.due
+    }
+
+    fn sync_key(&mut self, api: &mut ApiServer, ns: &str, name: &str, now: SimTime) -> Progress {
+        self.sync_job(api, ns, name, now)
     }
 }
 
@@ -388,7 +390,7 @@ pub(crate) fn finished(status: &JobStatus) -> Option<&JobCondition> {
 
 impl JobController {
     fn wake(&mut self, at: SimTime) {
-        self.due = Some(self.due.map_or(at, |d| d.min(at)));
+        self.requeue_at(at);
     }
 
     fn sync_job(&mut self, api: &mut ApiServer, ns: &str, name: &str, now: SimTime) -> Progress {

@@ -23,9 +23,11 @@ pub mod serviceaccounts;
 pub mod taint_eviction;
 pub(crate) mod trigger_time;
 
-use crate::apiserver::ApiServer;
+use crate::apiserver::{ApiServer, Store};
 use crate::clock::SimTime;
 use crate::keyed::Keyed;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use k8s_openapi::Metadata;
 
 /// What one sync did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,4 +78,51 @@ pub trait Controller {
     /// When it next has something to do that no change will prompt (a timer running
     /// out), if ever. Valid after a [`Controller::sync`].
     fn next_due(&self) -> Option<SimTime>;
+}
+
+/// A controller that reconciles one kind an object at a time, as kube-controller-
+/// manager's workload controllers do (a queue of namespace/name keys and a sync handler
+/// per key): its pass is [`SyncHandler::sync_key`] over every key of its store, and
+/// its due time the earliest a handler asked for with [`SyncHandler::requeue_at`].
+pub(crate) trait SyncHandler {
+    type Object: Metadata<Ty = ObjectMeta>;
+
+    /// The store whose keys it syncs.
+    fn store(api: &ApiServer) -> &Store<Self::Object>;
+
+    /// When it is next due (see [`Controller::next_due`]).
+    fn due(&self) -> Option<SimTime>;
+
+    /// Where it keeps that time (cleared before each pass).
+    fn due_mut(&mut self) -> &mut Option<SimTime>;
+
+    /// Reconciles the object at `ns/name` (gone by now, perhaps).
+    fn sync_key(&mut self, api: &mut ApiServer, ns: &str, name: &str, now: SimTime) -> Progress;
+
+    /// After a pass over every key: forget what belonged to objects now gone.
+    fn after_pass(&mut self, _api: &ApiServer) {}
+
+    /// Asks for a sync at `at` at the latest (kube's AddAfter).
+    fn requeue_at(&mut self, at: SimTime) {
+        let due = self.due_mut();
+        *due = Some(due.map_or(at, |d| d.min(at)));
+    }
+}
+
+impl<T: SyncHandler> Controller for T {
+    fn sync(&mut self, ctx: &mut ControllerContext<'_>) -> Progress {
+        *self.due_mut() = None;
+        let mut progress = Progress::Idle;
+        if !T::store(ctx.api).is_empty() {
+            for (ns, name) in T::store(ctx.api).keys() {
+                progress |= self.sync_key(ctx.api, &ns, &name, ctx.now);
+            }
+        }
+        self.after_pass(ctx.api);
+        progress
+    }
+
+    fn next_due(&self) -> Option<SimTime> {
+        self.due()
+    }
 }

@@ -20,11 +20,11 @@
 //! kube creates pods in slow-start batches and waits for its informers; here every
 //! create and delete of a sync happens at once, so one sync reaches the desired count.
 
-use super::{Controller, ControllerContext, Progress};
-use crate::apiserver::{ApiServer, EventRecord};
+use super::{Progress, SyncHandler};
+use crate::apiserver::{ApiServer, EventRecord, Store};
 use crate::clock::SimTime;
 use crate::model::labels::Selector;
-use crate::model::{Pod, ResourceExt};
+use crate::model::{Pod, ReplicaSet, ResourceExt};
 use k8s_openapi::api::apps::v1::ReplicaSetStatus;
 use k8s_openapi::api::core::v1::PodTemplateSpec;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
@@ -38,21 +38,23 @@ pub struct ReplicaSetController {
     due: Option<SimTime>,
 }
 
-impl Controller for ReplicaSetController {
-    fn sync(&mut self, ctx: &mut ControllerContext<'_>) -> Progress {
-        self.due = None;
-        if ctx.api.replica_sets.is_empty() {
-            return Progress::Idle;
-        }
-        let mut progress = Progress::Idle;
-        for (ns, name) in ctx.api.replica_sets.keys() {
-            progress |= self.sync_replica_set(ctx.api, &ns, &name, ctx.now);
-        }
-        progress
+impl SyncHandler for ReplicaSetController {
+    type Object = ReplicaSet;
+
+    fn store(api: &ApiServer) -> &Store<ReplicaSet> {
+        &api.replica_sets
     }
 
-    fn next_due(&self) -> Option<SimTime> {
+    fn due(&self) -> Option<SimTime> {
         self.due
+    }
+
+    fn due_mut(&mut self) -> &mut Option<SimTime> {
+        &mut self.due
+    }
+
+    fn sync_key(&mut self, api: &mut ApiServer, ns: &str, name: &str, now: SimTime) -> Progress {
+        self.sync_replica_set(api, ns, name, now)
     }
 }
 
@@ -198,7 +200,7 @@ impl ReplicaSetController {
             }
             match available(pod, min_ready, now) {
                 Ok(()) => avail += 1,
-                Err(Some(at)) => self.due = Some(self.due.map_or(at, |d| d.min(at))),
+                Err(Some(at)) => self.requeue_at(at),
                 Err(None) => {}
             }
         }
