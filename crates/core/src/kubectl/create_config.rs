@@ -290,21 +290,39 @@ fn meta(name: &str, p: &Parsed) -> ObjectMeta {
     }
 }
 
-fn create_configmap(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Output) {
-    let Some(name) = super::common::create_name(p, "configmap", out) else {
-        return;
+/// What `create configmap` and `create secret generic` read first, in kubectl's order:
+/// the one NAME, the dry-run mode, then the keys of --from-literal, --from-file and
+/// --from-env-file (each failure printed to `out`).
+fn name_and_data<'p>(
+    cluster: &Cluster,
+    p: &'p Parsed,
+    files: &dyn FileSource,
+    target: Target,
+    out: &mut Output,
+) -> Option<(DryRun, Gathered<'p>)> {
+    let command = match target {
+        Target::ConfigMap => "configmap",
+        Target::Secret => "secret generic",
     };
-    let Some(mode) = dry_run(p, cluster, out) else {
-        return;
-    };
+    let name = super::common::create_name(p, command, out)?;
+    let mode = dry_run(p, cluster, out)?;
     let mut g = Gathered {
-        target: Target::ConfigMap,
+        target,
         name,
         data: BTreeMap::new(),
     };
     if let Err(e) = gather(cluster, p, files, &mut g) {
-        return out.fail(e);
+        out.fail(e);
+        return None;
     }
+    Some((mode, g))
+}
+
+fn create_configmap(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Output) {
+    let Some((mode, g)) = name_and_data(cluster, p, files, Target::ConfigMap, out) else {
+        return;
+    };
+    let name = g.name;
     let mut data = BTreeMap::new();
     let mut binary = BTreeMap::new();
     for (k, v) in g.data {
@@ -342,21 +360,10 @@ fn secret(name: &str, p: &Parsed, ty: Option<&str>, data: BTreeMap<String, Vec<u
 }
 
 fn create_generic(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Output) {
-    let Some(name) = super::common::create_name(p, "secret generic", out) else {
+    let Some((mode, g)) = name_and_data(cluster, p, files, Target::Secret, out) else {
         return;
     };
-    let Some(mode) = dry_run(p, cluster, out) else {
-        return;
-    };
-    let mut g = Gathered {
-        target: Target::Secret,
-        name,
-        data: BTreeMap::new(),
-    };
-    if let Err(e) = gather(cluster, p, files, &mut g) {
-        return out.fail(e);
-    }
-    let object = secret(name, p, p.string("type"), g.data);
+    let object = secret(g.name, p, p.string("type"), g.data);
     create(cluster, object, mode, p, out);
 }
 

@@ -66,6 +66,24 @@ struct ObjectRef<'a> {
     optional: bool,
 }
 
+impl<'a> ObjectRef<'a> {
+    /// From the fields every ConfigMap and Secret source spells the same way (volume
+    /// source or projection).
+    fn new(
+        source: ConfigSource,
+        name: &'a str,
+        items: &'a Option<Vec<KeyToPath>>,
+        optional: Option<bool>,
+    ) -> Self {
+        ObjectRef {
+            source,
+            name,
+            items: items.as_ref(),
+            optional: optional == Some(true),
+        }
+    }
+}
+
 /// One ConfigMap or Secret as a volume reads it: its keys, or the items chosen, each
 /// at its path with its mode. `Err` is the plugin's message.
 fn object_payload(
@@ -161,37 +179,18 @@ pub(super) fn payload(
     let ns = pod.metadata.namespace.as_deref().unwrap_or("default");
     let mut out = Payload::new();
     if let Some(cm) = &v.config_map {
-        let mode = cm.default_mode.unwrap_or(DEFAULT_MODE);
-        let optional = cm.optional == Some(true);
-        let items = cm.items.as_ref();
+        let r = ObjectRef::new(ConfigSource::ConfigMap, &cm.name, &cm.items, cm.optional);
         object_payload(
             api,
             ns,
-            ObjectRef {
-                source: ConfigSource::ConfigMap,
-                name: &cm.name,
-                items,
-                optional,
-            },
-            mode,
+            r,
+            cm.default_mode.unwrap_or(DEFAULT_MODE),
             &mut out,
         )?;
     } else if let Some(s) = &v.secret {
-        let mode = s.default_mode.unwrap_or(DEFAULT_MODE);
-        let optional = s.optional == Some(true);
         let name = s.secret_name.as_deref().unwrap_or_default();
-        object_payload(
-            api,
-            ns,
-            ObjectRef {
-                source: ConfigSource::Secret,
-                name,
-                items: s.items.as_ref(),
-                optional,
-            },
-            mode,
-            &mut out,
-        )?;
+        let r = ObjectRef::new(ConfigSource::Secret, name, &s.items, s.optional);
+        object_payload(api, ns, r, s.default_mode.unwrap_or(DEFAULT_MODE), &mut out)?;
     } else if let Some(d) = &v.downward_api {
         let mode = d.default_mode.unwrap_or(DEFAULT_MODE);
         downward_payload(api, pod, d.items.as_ref(), mode, &mut out)?;
@@ -200,35 +199,11 @@ pub(super) fn payload(
         let mut errors = Vec::new();
         for source in p.sources.iter().flatten() {
             let result = if let Some(cm) = &source.config_map {
-                let optional = cm.optional == Some(true);
-                let items = cm.items.as_ref();
-                object_payload(
-                    api,
-                    ns,
-                    ObjectRef {
-                        source: ConfigSource::ConfigMap,
-                        name: &cm.name,
-                        items,
-                        optional,
-                    },
-                    mode,
-                    &mut out,
-                )
+                let r = ObjectRef::new(ConfigSource::ConfigMap, &cm.name, &cm.items, cm.optional);
+                object_payload(api, ns, r, mode, &mut out)
             } else if let Some(s) = &source.secret {
-                let optional = s.optional == Some(true);
-                let items = s.items.as_ref();
-                object_payload(
-                    api,
-                    ns,
-                    ObjectRef {
-                        source: ConfigSource::Secret,
-                        name: &s.name,
-                        items,
-                        optional,
-                    },
-                    mode,
-                    &mut out,
-                )
+                let r = ObjectRef::new(ConfigSource::Secret, &s.name, &s.items, s.optional);
+                object_payload(api, ns, r, mode, &mut out)
             } else if let Some(d) = &source.downward_api {
                 downward_payload(api, pod, d.items.as_ref(), mode, &mut out)
             } else if let Some(t) = &source.service_account_token {
