@@ -357,6 +357,9 @@ impl StatefulSetController {
             }
         }
         for (ordinal, pod) in condemned {
+            // `UpdatePodClaimForRetentionPolicy`: a scaled-down pod's claims go with
+            // it when whenScaled is Delete.
+            progress |= cx.claims_follow_pod(api, *ordinal, pod);
             if is_terminating(pod) {
                 if cx.monotonic {
                     return progress;
@@ -547,7 +550,8 @@ impl SyncContext<'_> {
     }
 
     /// `createPersistentVolumeClaims`: each missing claim of the pod made, owned by the
-    /// set when the set's deletion takes them (whenDeleted: Delete).
+    /// set when the set's deletion takes them (whenDeleted: Delete); a scaled-down pod's
+    /// claims are owned by the pod when whenScaled is Delete.
     fn create_claims(
         &self,
         api: &mut ApiServer,
@@ -606,6 +610,51 @@ impl SyncContext<'_> {
         } else {
             Err(failed.join(", "))
         }
+    }
+
+    /// `updateClaimOwnerRefForSetAndPod` for a condemned pod: with whenScaled Delete its
+    /// claims are owned by the pod (and no longer by the set), so the garbage
+    /// collector deletes them after it.
+    fn claims_follow_pod(&self, api: &mut ApiServer, ordinal: i32, pod: &Pod) -> Progress {
+        let when_scaled = self
+            .set
+            .spec
+            .as_ref()
+            .and_then(|s| s.persistent_volume_claim_retention_policy.as_ref())
+            .and_then(|p| p.when_scaled.as_deref());
+        if when_scaled != Some("Delete") {
+            return Progress::Idle;
+        }
+        let ns = self.set.namespace_any().to_string();
+        let set_uid = self.set.uid_any().to_string();
+        let pod_ref = OwnerReference {
+            api_version: "v1".into(),
+            kind: "Pod".into(),
+            name: pod.name_any().to_string(),
+            uid: pod.uid_any().to_string(),
+            controller: None,
+            block_owner_deletion: None,
+        };
+        let mut progress = Progress::Idle;
+        for (_, claim) in claims_for(self.set, ordinal) {
+            let Some(mut stored) = api
+                .persistent_volume_claims
+                .get(&ns, claim.name_any())
+                .cloned()
+            else {
+                continue;
+            };
+            let refs = stored.metadata.owner_references.get_or_insert_with(Vec::new);
+            let before = refs.clone();
+            refs.retain(|r| r.uid != set_uid);
+            if !refs.iter().any(|r| r.uid == pod_ref.uid) {
+                refs.push(pod_ref.clone());
+            }
+            if *refs != before {
+                progress |= Progress::changed_if(api.update_persistent_volume_claim(stored).is_ok());
+            }
+        }
+        progress
     }
 
     /// `DeleteStatefulPod`: a graceful delete and its event.

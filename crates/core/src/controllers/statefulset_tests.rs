@@ -213,6 +213,39 @@ fn ordered_scale_down() {
     assert!(h.api.persistent_volume_claims.get("default", "www-web-2").is_some());
 }
 
+/// whenScaled: Delete hands a scaled-down pod's claims to the pod, for the garbage
+/// collector to delete after it; whenDeleted: Delete makes the set own them.
+#[test]
+fn claim_retention() {
+    let mut set = web(2, "Parallel", rolling(0));
+    if let Some(spec) = set.spec.as_mut() {
+        spec.persistent_volume_claim_retention_policy = Some(
+            k8s_openapi::api::apps::v1::StatefulSetPersistentVolumeClaimRetentionPolicy {
+                when_deleted: Some("Delete".into()),
+                when_scaled: Some("Delete".into()),
+            },
+        );
+    }
+    let mut h = Harness::new(set);
+    h.sync();
+    h.run_all();
+    let owners = |h: &Harness, claim: &str| -> Vec<String> {
+        h.api
+            .persistent_volume_claims
+            .get("default", claim)
+            .and_then(|c| c.metadata.owner_references.clone())
+            .unwrap_or_default()
+            .iter()
+            .map(|r| format!("{}/{}", r.kind, r.name))
+            .collect()
+    };
+    assert_eq!(owners(&h, "www-web-1"), ["StatefulSet/web"]);
+    h.update(|s| s.spec.as_mut().map_or((), |s| s.replicas = Some(1)));
+    h.sync();
+    assert_eq!(owners(&h, "www-web-1"), ["Pod/web-1"]);
+    assert_eq!(owners(&h, "www-web-0"), ["StatefulSet/web"]);
+}
+
 /// Parallel makes and deletes every pod at once.
 #[test]
 fn parallel_management() {
