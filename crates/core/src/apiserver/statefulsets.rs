@@ -6,8 +6,7 @@
 //! minReadySeconds may change), and the REST strategy's status reset on create.
 
 use super::apps::{
-    default_template, given, non_negative, selector_matches, workload_template,
-    WorkloadStrategy,
+    default_template, given, non_negative, selector_matches, workload_template, WorkloadStrategy,
 };
 use super::error::{FieldError, FieldErrorKind};
 use super::{validation, ApiServer, Store};
@@ -103,10 +102,7 @@ pub(crate) fn validate_stateful_set(set: &StatefulSet) -> Vec<FieldError> {
         errs.push(FieldError::invalid("metadata.name", name, &msg.to_string()));
     }
     errs.extend(validation::object_meta(&set.metadata));
-    validate_spec(
-        &set.spec.clone().unwrap_or_default(),
-        &mut errs,
-    );
+    validate_spec(&set.spec.clone().unwrap_or_default(), &mut errs);
     errs
 }
 
@@ -146,12 +142,10 @@ fn validate_spec(spec: &StatefulSetSpec, errs: &mut Vec<FieldError>) {
             "spec.updateStrategy",
             &format!(
                 "apps.StatefulSetUpdateStrategy{{Type:{other:?}, RollingUpdate:{}}}",
-                strategy
-                    .rolling_update
-                    .as_ref()
-                    .map_or_else(|| "(*apps.RollingUpdateStatefulSetStrategy)(nil)".into(), |r| {
-                        format!("&{}", go_rolling_update(r))
-                    })
+                strategy.rolling_update.as_ref().map_or_else(
+                    || "(*apps.RollingUpdateStatefulSetStrategy)(nil)".into(),
+                    |r| { format!("&{}", go_rolling_update(r)) }
+                )
             ),
             "must be 'RollingUpdate' or 'OnDelete'",
         )),
@@ -171,11 +165,7 @@ fn validate_spec(spec: &StatefulSetSpec, errs: &mut Vec<FieldError>) {
             }
         }
     }
-    non_negative(
-        i64::from(spec.replicas.unwrap_or(0)),
-        "spec.replicas",
-        errs,
-    );
+    non_negative(i64::from(spec.replicas.unwrap_or(0)), "spec.replicas", errs);
     non_negative(
         i64::from(spec.min_ready_seconds.unwrap_or(0)),
         "spec.minReadySeconds",
@@ -201,12 +191,10 @@ fn validate_spec(spec: &StatefulSetSpec, errs: &mut Vec<FieldError>) {
 
 /// A RollingUpdateStatefulSetStrategy as Go's `%#v` prints it.
 fn go_rolling_update(r: &RollingUpdateStatefulSetStrategy) -> String {
-    let unavailable = r
-        .max_unavailable
-        .as_ref()
-        .map_or_else(|| "(*intstr.IntOrString)(nil)".into(), |v| {
-            format!("&{}", super::apps::go_int_or_string(v))
-        });
+    let unavailable = r.max_unavailable.as_ref().map_or_else(
+        || "(*intstr.IntOrString)(nil)".into(),
+        |v| format!("&{}", super::apps::go_int_or_string(v)),
+    );
     format!(
         "apps.RollingUpdateStatefulSetStrategy{{Partition:{}, MaxUnavailable:{unavailable}}}",
         r.partition.unwrap_or(0)
@@ -335,7 +323,12 @@ mod tests {
         if let Some(spec) = bad.spec.as_mut() {
             spec.pod_management_policy = Some("Random".into());
             spec.replicas = Some(-1);
-            if let Some(labels) = spec.template.metadata.as_mut().and_then(|m| m.labels.as_mut()) {
+            if let Some(labels) = spec
+                .template
+                .metadata
+                .as_mut()
+                .and_then(|m| m.labels.as_mut())
+            {
                 labels.insert("app".into(), "other".into());
             }
         }

@@ -8,7 +8,6 @@ use crate::apiserver::{ApiError, ApiServer, EventRecord, PodDeletion, WatchEvent
 use crate::clock::SimTime;
 use crate::controllers::cronjob::CronJobController;
 use crate::controllers::daemonset::DaemonSetController;
-use crate::controllers::statefulset::StatefulSetController;
 use crate::controllers::deployment::DeploymentController;
 use crate::controllers::endpoints::EndpointsController;
 use crate::controllers::endpointslice::EndpointSliceController;
@@ -21,6 +20,7 @@ use crate::controllers::persistentvolume::PersistentVolumeController;
 use crate::controllers::podgc::PodGc;
 use crate::controllers::replicaset::ReplicaSetController;
 use crate::controllers::serviceaccounts::ServiceAccountsController;
+use crate::controllers::statefulset::StatefulSetController;
 use crate::controllers::taint_eviction::TaintEviction;
 use crate::controllers::{Controller, ControllerContext, Progress};
 use crate::git::Remotes;

@@ -311,7 +311,8 @@ impl StatefulSetController {
             .list_namespace(ns)
             .filter(|p| {
                 ordinal_of(name, p.name_any()).is_some()
-                    && controller_of(&p.metadata).is_some_and(|r| Some(&r.uid) == set.metadata.uid.as_ref())
+                    && controller_of(&p.metadata)
+                        .is_some_and(|r| Some(&r.uid) == set.metadata.uid.as_ref())
             })
             .cloned()
             .collect();
@@ -366,8 +367,7 @@ impl StatefulSetController {
                 }
                 continue;
             }
-            let settled = is_running_and_ready(pod)
-                && available(pod, cx.min_ready, cx.now).is_ok();
+            let settled = is_running_and_ready(pod) && available(pod, cx.min_ready, cx.now).is_ok();
             if cx.monotonic && !settled && first_unhealthy != Some(*ordinal) {
                 return progress;
             }
@@ -379,7 +379,7 @@ impl StatefulSetController {
         if let Strategy::RollingUpdate { partition } = strategy_of(cx.set) {
             let min = usize::try_from(partition.max(0)).unwrap_or(0);
             for target in (min..replicas.len()).rev() {
-                let Some(pod) = &replicas[target] else {
+                let Some(pod) = replicas.get(target).and_then(Option::as_ref) else {
                     return progress;
                 };
                 if revision_of(pod) != Some(cx.revisions.update.as_str()) && !is_terminating(pod) {
@@ -410,7 +410,10 @@ impl StatefulSetController {
         }
         if phase(pod).is_none_or(|p| p == "Pending") {
             if let Some(ord) = ordinal_of(cx.set.name_any(), pod.name_any()) {
-                if cx.create_claims(api, pod.name_any(), ord, progress).is_err() {
+                if cx
+                    .create_claims(api, pod.name_any(), ord, progress)
+                    .is_err()
+                {
                     return true;
                 }
             }
@@ -644,14 +647,18 @@ impl SyncContext<'_> {
             else {
                 continue;
             };
-            let refs = stored.metadata.owner_references.get_or_insert_with(Vec::new);
+            let refs = stored
+                .metadata
+                .owner_references
+                .get_or_insert_with(Vec::new);
             let before = refs.clone();
             refs.retain(|r| r.uid != set_uid);
             if !refs.iter().any(|r| r.uid == pod_ref.uid) {
                 refs.push(pod_ref.clone());
             }
             if *refs != before {
-                progress |= Progress::changed_if(api.update_persistent_volume_claim(stored).is_ok());
+                progress |=
+                    Progress::changed_if(api.update_persistent_volume_claim(stored).is_ok());
             }
         }
         progress
@@ -751,8 +758,7 @@ fn revisions(
             all[i].name_any().to_string()
         }
         None => {
-            let hash =
-                super::deployment_util::pod_template_hash(&template, Some(collision_count));
+            let hash = super::deployment_util::pod_template_hash(&template, Some(collision_count));
             let mut labels = template
                 .metadata
                 .as_ref()

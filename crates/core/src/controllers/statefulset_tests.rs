@@ -165,16 +165,29 @@ fn ordered_ready_creation() {
     let spec = pod.spec.clone().unwrap_or_default();
     assert_eq!(spec.hostname.as_deref(), Some("web-1"));
     assert_eq!(spec.subdomain.as_deref(), Some("nginx"));
-    assert_eq!(pod.labels().get(POD_NAME_LABEL).map(String::as_str), Some("web-1"));
-    assert_eq!(pod.labels().get(POD_INDEX_LABEL).map(String::as_str), Some("1"));
+    assert_eq!(
+        pod.labels().get(POD_NAME_LABEL).map(String::as_str),
+        Some("web-1")
+    );
+    assert_eq!(
+        pod.labels().get(POD_INDEX_LABEL).map(String::as_str),
+        Some("1")
+    );
     assert_eq!(pod.metadata.generate_name.as_deref(), Some("web-"));
     let volume = &spec.volumes.unwrap_or_default()[0];
     assert_eq!(volume.name, "www");
     assert_eq!(
-        volume.persistent_volume_claim.as_ref().map(|c| c.claim_name.as_str()),
+        volume
+            .persistent_volume_claim
+            .as_ref()
+            .map(|c| c.claim_name.as_str()),
         Some("www-web-1")
     );
-    assert!(h.api.persistent_volume_claims.get("default", "www-web-1").is_some());
+    assert!(h
+        .api
+        .persistent_volume_claims
+        .get("default", "www-web-1")
+        .is_some());
     assert_eq!(
         h.messages()[..2],
         [
@@ -210,7 +223,11 @@ fn ordered_scale_down() {
         .messages()
         .contains(&"delete Pod web-2 in StatefulSet web successful".to_string()));
     // The claims stay (Retain).
-    assert!(h.api.persistent_volume_claims.get("default", "www-web-2").is_some());
+    assert!(h
+        .api
+        .persistent_volume_claims
+        .get("default", "www-web-2")
+        .is_some());
 }
 
 /// whenScaled: Delete hands a scaled-down pod's claims to the pod, for the garbage
@@ -301,7 +318,10 @@ fn rolling_update_with_partition() {
     assert_eq!(h.pods(), ["web-0", "web-1", "web-2 (deleting)"]);
     h.finish_deletions();
     h.sync();
-    assert_eq!(revisions_of_pods(&h), ["web-0:old", "web-1:old", "web-2:new"]);
+    assert_eq!(
+        revisions_of_pods(&h),
+        ["web-0:old", "web-1:old", "web-2:new"]
+    );
     h.run_all();
     h.sync();
     assert_eq!(h.pods(), ["web-0", "web-1 (deleting)", "web-2"]);
@@ -310,7 +330,10 @@ fn rolling_update_with_partition() {
     h.run_all();
     h.sync();
     h.sync();
-    assert_eq!(revisions_of_pods(&h), ["web-0:old", "web-1:new", "web-2:new"]);
+    assert_eq!(
+        revisions_of_pods(&h),
+        ["web-0:old", "web-1:new", "web-2:new"]
+    );
     let status = h.set().status.unwrap_or_default();
     assert_eq!(status.updated_replicas, Some(2));
     assert_eq!(status.current_replicas, Some(1));

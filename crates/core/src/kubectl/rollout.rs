@@ -217,7 +217,10 @@ fn stateful_set_status(set: &StatefulSet) -> Result<(String, bool), String> {
     let ready = s.ready_replicas.unwrap_or(0);
     let updated = s.updated_replicas.unwrap_or(0);
     if let Some(r) = spec.replicas.filter(|r| ready < *r) {
-        return Ok((format!("Waiting for {} pods to be ready...\n", r - ready), false));
+        return Ok((
+            format!("Waiting for {} pods to be ready...\n", r - ready),
+            false,
+        ));
     }
     if let Some(rolling) = strategy.rolling_update {
         if let (Some(r), Some(partition)) = (spec.replicas, rolling.partition) {

@@ -40,10 +40,7 @@ fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) 
             (d.spec.as_mut().map(|s| &mut s.template), "deployment.apps")
         }
         Object::DaemonSet(ds) => (ds.spec.as_mut().map(|s| &mut s.template), "daemonset.apps"),
-        Object::StatefulSet(s) => (
-            s.spec.as_mut().map(|s| &mut s.template),
-            "statefulset.apps",
-        ),
+        Object::StatefulSet(s) => (s.spec.as_mut().map(|s| &mut s.template), "statefulset.apps"),
         _ => return,
     };
     let now = serde_json::to_value(cluster.now().to_time())

@@ -11,8 +11,8 @@ use super::{FileSource, Output};
 use crate::controllers::daemonset::{revision_template, template_patch};
 use crate::controllers::deployment_util::{revision, skip_copy_annotation, without_hash};
 use crate::model::{ControllerRevision, Deployment, Object, ReplicaSet, ResourceExt};
-use k8s_openapi::api::core::v1::PodTemplateSpec;
 use crate::Cluster;
+use k8s_openapi::api::core::v1::PodTemplateSpec;
 
 pub(super) const COMMAND: Command = Command {
     name: "undo",
@@ -60,7 +60,12 @@ fn template_mut(object: &mut Object) -> Option<&mut PodTemplateSpec> {
 
 /// DaemonSetRollbacker and StatefulSetRollbacker: the revision asked for (by default the
 /// one before the newest) patched back unless the template already is its.
-fn undo_from_revision(cluster: &mut Cluster, mut object: Object, to_revision: i64, out: &mut Output) {
+fn undo_from_revision(
+    cluster: &mut Cluster,
+    mut object: Object,
+    to_revision: i64,
+    out: &mut Output,
+) {
     let name = object.name_any().to_string();
     let prefix = match &object {
         Object::StatefulSet(_) => "statefulset.apps",

@@ -122,7 +122,10 @@ pub fn deployment(
     );
     labels(&mut w, "Labels", meta.labels.as_ref());
     annotations(&mut w, meta.annotations.as_ref());
-    w.write(0, &format!("Selector:\t{}\n", selector_string(&spec.selector)));
+    w.write(
+        0,
+        &format!("Selector:\t{}\n", selector_string(&spec.selector)),
+    );
     let n = |v: Option<i32>| v.unwrap_or(0);
     w.write(
         0,
@@ -181,9 +184,9 @@ pub fn deployment(
         )
     });
     let template = without_hash(Some(&spec.template));
-    let new = owned
-        .iter()
-        .position(|rs| without_hash(rs.spec.as_ref().and_then(|s| s.template.as_ref())) == template);
+    let new = owned.iter().position(|rs| {
+        without_hash(rs.spec.as_ref().and_then(|s| s.template.as_ref())) == template
+    });
     let new_sets: Vec<&ReplicaSet> = new.map(|i| owned[i]).into_iter().collect();
     let old_sets: Vec<&ReplicaSet> = owned
         .iter()
@@ -192,8 +195,14 @@ pub fn deployment(
         .map(|(_, rs)| *rs)
         .collect();
     if !old_sets.is_empty() || !new_sets.is_empty() {
-        w.write(0, &format!("OldReplicaSets:\t{}\n", replica_sets_line(&old_sets)));
-        w.write(0, &format!("NewReplicaSet:\t{}\n", replica_sets_line(&new_sets)));
+        w.write(
+            0,
+            &format!("OldReplicaSets:\t{}\n", replica_sets_line(&old_sets)),
+        );
+        w.write(
+            0,
+            &format!("NewReplicaSet:\t{}\n", replica_sets_line(&new_sets)),
+        );
     }
     events(&mut w, d_events, now);
     w.finish()
@@ -252,7 +261,10 @@ pub fn daemon_set(ds: &DaemonSet, pods: &[&Pod], ds_events: &[&Event], now: SimT
     let spec = ds.spec.clone().unwrap_or_default();
     let status = ds.status.clone().unwrap_or_default();
     name_and_namespace(&mut w, meta);
-    w.write(0, &format!("Selector:\t{}\n", selector_string(&spec.selector)));
+    w.write(
+        0,
+        &format!("Selector:\t{}\n", selector_string(&spec.selector)),
+    );
     let node_selector: Vec<String> = spec
         .template
         .spec
@@ -376,7 +388,8 @@ fn claim_templates(w: &mut Writer, templates: &[PersistentVolumeClaim]) {
     }
 }
 
-/// `kubectl describe statefulset`.
+/// `kubectl describe statefulset` (kubectl 1.34's: no service name, pod management
+/// policy or claim retention lines yet).
 pub fn stateful_set(
     set: &StatefulSet,
     pods: &[&Pod],
@@ -395,19 +408,12 @@ pub fn stateful_set(
             rfc1123z(meta.creation_timestamp.as_ref())
         ),
     );
-    w.write(0, &format!("Selector:\t{}\n", selector_string(&spec.selector)));
+    w.write(
+        0,
+        &format!("Selector:\t{}\n", selector_string(&spec.selector)),
+    );
     labels(&mut w, "Labels", meta.labels.as_ref());
     annotations(&mut w, meta.annotations.as_ref());
-    if let Some(s) = spec.service_name.as_deref().filter(|s| !s.is_empty()) {
-        w.write(0, &format!("Service Name:\t{s}\n"));
-    }
-    if let Some(p) = spec
-        .pod_management_policy
-        .as_deref()
-        .filter(|s| !s.is_empty())
-    {
-        w.write(0, &format!("Pod Management Policy:\t{p}\n"));
-    }
     w.write(
         0,
         &format!(
@@ -432,23 +438,6 @@ pub fn stateful_set(
             }
         }
     }
-    if let Some(policy) = &spec.persistent_volume_claim_retention_policy {
-        w.write(0, "Persistent Volume Claim Retention Policy:\n");
-        w.write(
-            1,
-            &format!(
-                "WhenDeleted:\t{}\n",
-                policy.when_deleted.as_deref().unwrap_or_default()
-            ),
-        );
-        w.write(
-            1,
-            &format!(
-                "WhenScaled:\t{}\n",
-                policy.when_scaled.as_deref().unwrap_or_default()
-            ),
-        );
-    }
     w.write(
         0,
         &format!(
@@ -457,7 +446,10 @@ pub fn stateful_set(
         ),
     );
     pod_template(&mut w, &spec.template);
-    claim_templates(&mut w, spec.volume_claim_templates.as_deref().unwrap_or_default());
+    claim_templates(
+        &mut w,
+        spec.volume_claim_templates.as_deref().unwrap_or_default(),
+    );
     events(&mut w, set_events, now);
     w.finish()
 }
