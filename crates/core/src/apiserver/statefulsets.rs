@@ -108,6 +108,16 @@ pub(crate) fn validate_stateful_set(set: &StatefulSet) -> Vec<FieldError> {
 
 /// `ValidateStatefulSetSpec`.
 fn validate_spec(spec: &StatefulSetSpec, errs: &mut Vec<FieldError>) {
+    // Optional, but the pods' subdomain: a DNS label when given (kubernetes#130233).
+    if let Some(service) = spec.service_name.as_deref().filter(|s| !s.is_empty()) {
+        if let Err(msg) = crate::model::meta::validate_dns1123_label(service) {
+            errs.push(FieldError::invalid(
+                "spec.serviceName",
+                service,
+                &msg.to_string(),
+            ));
+        }
+    }
     match spec.pod_management_policy.as_deref().unwrap_or_default() {
         "" => errs.push(FieldError::required("spec.podManagementPolicy", "")),
         "OrderedReady" | "Parallel" => {}
@@ -322,6 +332,7 @@ mod tests {
         let mut bad = web();
         if let Some(spec) = bad.spec.as_mut() {
             spec.pod_management_policy = Some("Random".into());
+            spec.service_name = Some("Nginx".into());
             spec.replicas = Some(-1);
             if let Some(labels) = spec
                 .template
@@ -337,6 +348,7 @@ mod tests {
             messages(&validate_stateful_set(&bad)),
             [
                 "metadata.name: Invalid value: \"web.v1\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
+                "spec.serviceName: Invalid value: \"Nginx\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
                 "spec.podManagementPolicy: Invalid value: \"Random\": must be 'OrderedReady' or 'Parallel'",
                 "spec.replicas: Invalid value: -1: must be greater than or equal to 0",
                 "spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"other\"}: `selector` does not match template `labels`",
