@@ -539,13 +539,16 @@ impl SyncContext<'_> {
             self.pod_event(api, "create", &pod_name, Err(e));
             return false;
         }
-        *progress = Progress::Changed;
         match api.create_pod(pod, self.now) {
             Ok(_) => {
+                *progress = Progress::Changed;
                 self.pod_event(api, "create", &pod_name, Ok(()));
                 true
             }
+            // kube sinks AlreadyExists (a pod of that name it does not own) silently.
+            Err(crate::apiserver::ApiError::AlreadyExists { .. }) => false,
             Err(e) => {
+                *progress = Progress::Changed;
                 self.pod_event(api, "create", &pod_name, Err(e.to_string()));
                 false
             }

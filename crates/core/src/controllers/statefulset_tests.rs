@@ -403,3 +403,34 @@ proptest::proptest! {
         }
     }
 }
+
+/// A pod of the name that the set does not own (its labels do not match) is left
+/// alone: the create's AlreadyExists is sunk without an event or a retry loop.
+#[test]
+fn foreign_pod_of_the_same_name() {
+    let mut api = ApiServer::new(1, SimTime(0));
+    let foreign: Pod = crate::model::de::from_value(&json!({
+        "metadata": {"name": "web-0", "namespace": "default", "labels": {"app": "other"}},
+        "spec": {"containers": [{"name": "c", "image": "nginx"}]}
+    }))
+    .expect("a pod");
+    api.create_pod(foreign, SimTime(0)).expect("created");
+    api.create_object(
+        Object::StatefulSet(Box::new(web(1, "OrderedReady", rolling(0)))),
+        SimTime(0),
+    )
+    .expect("created");
+    let mut h = Harness {
+        api,
+        controller: StatefulSetController::default(),
+        now: SimTime(0),
+    };
+    h.sync();
+    h.sync();
+    let pod = h.api.pods.get("default", "web-0").expect("web-0");
+    assert!(pod.metadata.owner_references.is_none());
+    assert!(!h
+        .messages()
+        .iter()
+        .any(|m| m.starts_with("create Pod web-0")));
+}
