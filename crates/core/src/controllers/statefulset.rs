@@ -545,11 +545,11 @@ impl SyncContext<'_> {
                 self.pod_event(api, "create", &pod_name, Ok(()));
                 true
             }
-            // kube sinks AlreadyExists (a pod of that name it does not own) silently.
+            // kube sinks AlreadyExists (a pod of that name it does not own) silently;
+            // another refusal is retried at the next settle.
             Err(crate::apiserver::ApiError::AlreadyExists { .. }) => false,
             Err(e) => {
-                *progress = Progress::Changed;
-                self.pod_event(api, "create", &pod_name, Err(e.to_string()));
+                self.pod_event(api, "create", &pod_name, Err(e.status_message()));
                 false
             }
         }
@@ -590,31 +590,40 @@ impl SyncContext<'_> {
                 }]);
             }
             let claim_name = claim.name_any().to_string();
-            *progress = Progress::Changed;
+            // A refused create is retried at the next settle, not spun on (kube's work
+            // queue backs off).
             let (reason, message) = match api.create_persistent_volume_claim(claim, self.now) {
-                Ok(_) => (
-                    "SuccessfulCreate",
-                    format!(
-                        "create Claim {claim_name} Pod {pod_name} in StatefulSet {} success",
-                        self.set.name_any()
-                    ),
-                ),
+                Ok(_) => {
+                    *progress = Progress::Changed;
+                    (
+                        "SuccessfulCreate",
+                        format!(
+                            "create Claim {claim_name} Pod {pod_name} in StatefulSet {} success",
+                            self.set.name_any()
+                        ),
+                    )
+                }
                 Err(e) => {
                     let message = format!(
-                        "create Claim {claim_name} for Pod {pod_name} in StatefulSet {} failed error: {e}",
-                        self.set.name_any()
+                        "create Claim {claim_name} for Pod {pod_name} in StatefulSet {} failed error: {}",
+                        self.set.name_any(),
+                        e.status_message()
                     );
-                    failed.push(format!("Failed to create PVC {claim_name}: {e}"));
+                    failed.push(format!(
+                        "Failed to create PVC {claim_name}: {}",
+                        e.status_message()
+                    ));
                     ("FailedCreate", message)
                 }
             };
             let warning = reason.starts_with("Failed");
             self.owner.event(api, reason, message, warning, self.now);
         }
-        if failed.is_empty() {
-            Ok(())
-        } else {
-            Err(failed.join(", "))
+        // errorutils.NewAggregate: one error as it is, several as `[a, b]`.
+        match failed.as_slice() {
+            [] => Ok(()),
+            [one] => Err(one.clone()),
+            many => Err(format!("[{}]", many.join(", "))),
         }
     }
 
@@ -673,7 +682,7 @@ impl SyncContext<'_> {
         let result = api
             .delete_pod_gracefully(ns, &name, None, self.now)
             .map(|_| ())
-            .map_err(|e| e.to_string());
+            .map_err(|e| e.status_message());
         let ok = result.is_ok();
         self.pod_event(api, "delete", &name, result);
         Progress::changed_if(ok)

@@ -434,3 +434,28 @@ fn foreign_pod_of_the_same_name() {
         .iter()
         .any(|m| m.starts_with("create Pod web-0")));
 }
+
+/// A claim the API server refuses keeps the pod from being made, with kube's warnings.
+#[test]
+fn refused_claim() {
+    let mut set = web(1, "OrderedReady", rolling(0));
+    if let Some(claim) = set
+        .spec
+        .as_mut()
+        .and_then(|s| s.volume_claim_templates.as_mut())
+        .and_then(|t| t.first_mut())
+        .and_then(|c| c.spec.as_mut())
+    {
+        claim.resources = None;
+    }
+    let mut h = Harness::new(set);
+    h.sync();
+    assert!(h.pods().is_empty());
+    assert_eq!(
+        h.messages(),
+        [
+            "create Claim www-web-0 for Pod web-0 in StatefulSet web failed error: PersistentVolumeClaim \"www-web-0\" is invalid: spec.resources[storage]: Required value",
+            "create Pod web-0 in StatefulSet web failed error: Failed to create PVC www-web-0: PersistentVolumeClaim \"www-web-0\" is invalid: spec.resources[storage]: Required value",
+        ]
+    );
+}
