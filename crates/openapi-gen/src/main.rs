@@ -1,8 +1,8 @@
 //! Writes `crates/core/data/openapi-v1_34.json`: the JSON schemas of the core/v1 kinds
 //! Podlab serves (ConfigMap, Secret, ServiceAccount, PersistentVolume and
 //! PersistentVolumeClaim among them), of discovery.k8s.io/v1 EndpointSlice, of the apps/v1
-//! Deployment, ReplicaSet, DaemonSet and ControllerRevision, of the batch/v1 Job and
-//! CronJob and of storage.k8s.io/v1 StorageClass, with every definition they
+//! Deployment, ReplicaSet, DaemonSet, StatefulSet and ControllerRevision, of the batch/v1
+//! Job and CronJob and of storage.k8s.io/v1 StorageClass, with every definition they
 //! reach, as k8s-openapi ships them (the descriptions are the API's own). `kubectl explain` in core reads this file.
 //!
 //! k8s-openapi's schemas carry no enum lists, so the enumerated fields get theirs, and the
@@ -14,7 +14,9 @@ mod enums;
 
 use std::path::PathBuf;
 
-use k8s_openapi::api::apps::v1::{ControllerRevision, DaemonSet, Deployment, ReplicaSet};
+use k8s_openapi::api::apps::v1::{
+    ControllerRevision, DaemonSet, Deployment, ReplicaSet, StatefulSet,
+};
 use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::core::v1::{
     ConfigMap, Endpoints, Event, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod,
@@ -44,6 +46,7 @@ pub fn generate() -> String {
     generator.subschema_for::<Deployment>();
     generator.subschema_for::<ReplicaSet>();
     generator.subschema_for::<DaemonSet>();
+    generator.subschema_for::<StatefulSet>();
     generator.subschema_for::<ControllerRevision>();
     generator.subschema_for::<ConfigMap>();
     generator.subschema_for::<Secret>();

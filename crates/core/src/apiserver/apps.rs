@@ -474,6 +474,15 @@ pub(crate) trait WorkloadStrategy:
     fn prepare_for_create(&mut self) {}
     /// What else `PrepareForUpdate` moves (a DaemonSet's template generation).
     fn prepare_for_update(&mut self, _old: &Self) {}
+    /// What `Validate<Kind>Update` adds to `errs` (the errors of [`Self::validate`]):
+    /// apps/v1 makes the selector immutable.
+    fn validate_update(&self, old: &Self, errs: &mut Vec<FieldError>) {
+        selector_unchanged(
+            old.spec().and_then(Self::selector),
+            self.spec().and_then(Self::selector),
+            errs,
+        );
+    }
 }
 
 impl WorkloadStrategy for Deployment {
@@ -560,11 +569,7 @@ impl ApiServer {
         };
         object.set_defaults();
         let mut causes = object.validate();
-        selector_unchanged(
-            old.spec().and_then(T::selector),
-            object.spec().and_then(T::selector),
-            &mut causes,
-        );
+        object.validate_update(&old, &mut causes);
         if !causes.is_empty() {
             return Err(invalid(T::KIND, object.metadata(), causes));
         }

@@ -239,6 +239,23 @@ impl ApiError {
         self.render(Some(doing))
     }
 
+    /// The Status message itself, as a Go client's error reads it (what a controller
+    /// writes in its events): an Invalid error is `Kind "name" is invalid: cause`, its
+    /// causes aggregated as `[a, b]` when there are several (no `The`, no list).
+    pub fn status_message(&self) -> String {
+        match self {
+            ApiError::Invalid { kind, name, causes } => {
+                let causes: Vec<String> = causes.iter().map(ToString::to_string).collect();
+                let aggregate = match causes.as_slice() {
+                    [one] => one.clone(),
+                    many => format!("[{}]", many.join(", ")),
+                };
+                format!("{kind} {name:?} is invalid: {aggregate}")
+            }
+            other => other.to_string(),
+        }
+    }
+
     fn render(&self, doing: Option<&str>) -> String {
         match (self, doing) {
             (ApiError::Invalid { .. }, _) => self.to_string(),

@@ -25,6 +25,7 @@ mod restore;
 pub(crate) mod scheduling;
 mod served;
 pub(crate) mod service_accounts;
+mod statefulsets;
 pub(crate) mod storage;
 pub use restore::Inconsistency;
 mod probe_validation;

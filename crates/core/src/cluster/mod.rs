@@ -20,6 +20,7 @@ use crate::controllers::persistentvolume::PersistentVolumeController;
 use crate::controllers::podgc::PodGc;
 use crate::controllers::replicaset::ReplicaSetController;
 use crate::controllers::serviceaccounts::ServiceAccountsController;
+use crate::controllers::statefulset::StatefulSetController;
 use crate::controllers::taint_eviction::TaintEviction;
 use crate::controllers::{Controller, ControllerContext, Progress};
 use crate::git::Remotes;
@@ -40,7 +41,7 @@ pub use default_nodes::default_nodes;
 /// them run before the scheduler in a settle pass (node IPAM, and the
 /// serviceaccounts-controller: a new namespace has its `default` account before
 /// anything else runs).
-const CONTROLLERS: usize = 15;
+const CONTROLLERS: usize = 16;
 const CONTROLLERS_BEFORE_SCHEDULER: usize = 2;
 
 /// What happened to one object of an applied manifest.
@@ -155,6 +156,8 @@ pub struct Cluster {
     #[serde(default, skip_serializing_if = "DaemonSetController::is_idle")]
     daemon_sets: DaemonSetController,
     #[serde(skip)]
+    stateful_sets: StatefulSetController,
+    #[serde(skip)]
     garbage_collector: GarbageCollector,
     #[serde(skip)]
     service_accounts: ServiceAccountsController,
@@ -193,6 +196,7 @@ impl Cluster {
             deployments: Default::default(),
             replica_sets: Default::default(),
             daemon_sets: Default::default(),
+            stateful_sets: Default::default(),
             garbage_collector: GarbageCollector::default(),
             service_accounts: ServiceAccountsController,
             persistent_volumes: Default::default(),
@@ -717,6 +721,7 @@ impl Cluster {
             &self.deployments,
             &self.replica_sets,
             &self.daemon_sets,
+            &self.stateful_sets,
             &self.endpoints,
             &self.endpoint_slices,
             &self.node_lifecycle,
@@ -744,6 +749,7 @@ impl Cluster {
             &mut self.deployments,
             &mut self.replica_sets,
             &mut self.daemon_sets,
+            &mut self.stateful_sets,
             &mut self.endpoints,
             &mut self.endpoint_slices,
             &mut self.node_lifecycle,

@@ -20,6 +20,7 @@ pub mod persistentvolume;
 pub mod podgc;
 pub mod replicaset;
 pub mod serviceaccounts;
+pub mod statefulset;
 pub mod taint_eviction;
 pub(crate) mod trigger_time;
 

@@ -174,6 +174,7 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
             "Deployment"
             | "ReplicaSet"
             | "DaemonSet"
+            | "StatefulSet"
             | "ControllerRevision"
             | "ConfigMap"
             | "Secret"

@@ -716,6 +716,7 @@ fn headers(rt: &ResourceType, wide: bool) -> Vec<String> {
         ("Deployment", _) => workload_printers::DEPLOYMENT,
         ("ReplicaSet", _) => workload_printers::REPLICASET,
         ("DaemonSet", _) => workload_printers::DAEMONSET,
+        ("StatefulSet", _) => workload_printers::STATEFULSET,
         ("ControllerRevision", _) => workload_printers::CONTROLLERREVISION,
         ("Job", _) => workload_printers::JOB,
         ("CronJob", _) => workload_printers::CRONJOB,
@@ -729,6 +730,8 @@ fn headers(rt: &ResourceType, wide: bool) -> Vec<String> {
         )
     {
         h.extend(workload_printers::WIDE.iter().map(|s| s.to_string()));
+    } else if wide && rt.kind == "StatefulSet" {
+        h.extend(workload_printers::WIDE[..2].iter().map(|s| s.to_string()));
     }
     h
 }
@@ -894,6 +897,7 @@ fn columns(o: &ObjectRef<'_>, now: crate::clock::SimTime, wide: bool) -> Vec<Str
         ObjectRef::Deployment(d) => workload_printers::deployment(d, name, created, wide),
         ObjectRef::ReplicaSet(rs) => workload_printers::replica_set(rs, name, created, wide),
         ObjectRef::DaemonSet(ds) => workload_printers::daemon_set(ds, name, created, wide),
+        ObjectRef::StatefulSet(s) => workload_printers::stateful_set(s, name, created, wide),
         ObjectRef::ControllerRevision(cr) => {
             workload_printers::controller_revision(cr, name, created)
         }

@@ -239,6 +239,7 @@ mod tests {
         );
         assert_eq!(lookup("cj").map(|t| t.kind), Some("CronJob"));
         assert_eq!(lookup("jobs.batch").map(|t| t.kind), Some("Job"));
-        assert_eq!(lookup("sts"), None);
+        assert_eq!(lookup("sts").map(|t| t.kind), Some("StatefulSet"));
+        assert_eq!(lookup("hpa"), None);
     }
 }

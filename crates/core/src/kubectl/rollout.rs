@@ -10,7 +10,7 @@ use super::flags::{flag, Kind, Parsed, NAMESPACE};
 use super::resources;
 use super::{FileSource, Output, Polled};
 use crate::clock::SimTime;
-use crate::model::{DaemonSet, Deployment};
+use crate::model::{DaemonSet, Deployment, StatefulSet};
 use crate::Cluster;
 
 pub(super) const COMMAND: Command = Command {
@@ -56,7 +56,7 @@ fn run(_: &mut Cluster, _: &Parsed, _: &dyn FileSource, out: &mut Output) {
 /// `kubectl rollout status` still watching.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RolloutStatus {
-    /// `Deployment` or `DaemonSet`.
+    /// `Deployment`, `DaemonSet` or `StatefulSet`.
     kind: &'static str,
     namespace: String,
     name: String,
@@ -81,7 +81,7 @@ fn status(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Outpu
         [] => return out.fail("required resource not specified"),
         _ => return out.fail("only one resource is supported"),
     };
-    if !matches!(rt.kind, "Deployment" | "DaemonSet") {
+    if !matches!(rt.kind, "Deployment" | "DaemonSet" | "StatefulSet") {
         let group_kind = if rt.group.is_empty() {
             rt.kind.to_string()
         } else {
@@ -199,6 +199,56 @@ fn daemon_set_status(ds: &DaemonSet) -> Result<(String, bool), String> {
     ))
 }
 
+/// StatefulSetStatusViewer.Status: the line to print, and whether the rollout is done.
+fn stateful_set_status(set: &StatefulSet) -> Result<(String, bool), String> {
+    let spec = set.spec.clone().unwrap_or_default();
+    let strategy = spec.update_strategy.unwrap_or_default();
+    if strategy.type_.as_deref() != Some("RollingUpdate") {
+        return Err("rollout status is only available for RollingUpdate strategy type".into());
+    }
+    let s = set.status.clone().unwrap_or_default();
+    let observed = s.observed_generation.unwrap_or(0);
+    if observed == 0 || set.metadata.generation.unwrap_or(0) > observed {
+        return Ok((
+            "Waiting for statefulset spec update to be observed...\n".into(),
+            false,
+        ));
+    }
+    let ready = s.ready_replicas.unwrap_or(0);
+    let updated = s.updated_replicas.unwrap_or(0);
+    if let Some(r) = spec.replicas.filter(|r| ready < *r) {
+        return Ok((
+            format!("Waiting for {} pods to be ready...\n", r - ready),
+            false,
+        ));
+    }
+    if let Some(rolling) = strategy.rolling_update {
+        if let (Some(r), Some(partition)) = (spec.replicas, rolling.partition) {
+            if updated < r - partition {
+                return Ok((format!("Waiting for partitioned roll out to finish: {updated} out of {} new pods have been updated...\n", r - partition), false));
+            }
+        }
+        return Ok((
+            format!("partitioned roll out complete: {updated} new pods have been updated...\n"),
+            true,
+        ));
+    }
+    let (current, update) = (
+        s.current_revision.unwrap_or_default(),
+        s.update_revision.unwrap_or_default(),
+    );
+    if update != current {
+        return Ok((format!("waiting for statefulset rolling update to complete {updated} pods at revision {update}...\n"), false));
+    }
+    Ok((
+        format!(
+            "statefulset rolling update complete {} pods at revision {current}...\n",
+            s.current_replicas.unwrap_or(0)
+        ),
+        true,
+    ))
+}
+
 impl RolloutStatus {
     /// A new line when the status changed; ended when rolled out, at the timeout, or
     /// on an error.
@@ -210,6 +260,10 @@ impl RolloutStatus {
                 .daemon_sets
                 .get(&self.namespace, &self.name)
                 .map(daemon_set_status),
+            "StatefulSet" => api
+                .stateful_sets
+                .get(&self.namespace, &self.name)
+                .map(stateful_set_status),
             _ => api
                 .deployments
                 .get(&self.namespace, &self.name)

@@ -1,14 +1,15 @@
-//! `kubectl rollout history deployment/NAME` (or `daemonset/NAME`): the revisions of a
-//! Deployment's ReplicaSets, or of a DaemonSet's ControllerRevisions, with their
-//! `kubernetes.io/change-cause`, as kubectl's DeploymentHistoryViewer and
-//! DaemonSetHistoryViewer print them.
+//! `kubectl rollout history deployment/NAME` (or `daemonset/NAME`, `statefulset/NAME`):
+//! the revisions of a Deployment's ReplicaSets, or of a DaemonSet's or StatefulSet's
+//! ControllerRevisions, with their `kubernetes.io/change-cause`, as kubectl's
+//! DeploymentHistoryViewer, DaemonSetHistoryViewer and StatefulSetHistoryViewer print
+//! them.
 
 use super::command::{Command, Group, Operands};
 use super::flags::{Parsed, NAMESPACE};
 use super::{FileSource, Output};
 use crate::controllers::deployment_util::revision;
 use crate::controllers::replicaset::controller_of;
-use crate::model::{ControllerRevision, DaemonSet, Deployment, Object, ReplicaSet, ResourceExt};
+use crate::model::{ControllerRevision, Deployment, Object, ObjectMeta, ReplicaSet, ResourceExt};
 use crate::Cluster;
 
 pub(super) const COMMAND: Command = Command {
@@ -37,16 +38,17 @@ pub(super) fn replica_sets_of<'a>(cluster: &'a Cluster, d: &'a Deployment) -> Ve
         .collect()
 }
 
-/// The ControllerRevisions a DaemonSet controls, in the API server's order.
+/// The ControllerRevisions a DaemonSet or a StatefulSet controls, in the API server's
+/// order.
 pub(super) fn revisions_of<'a>(
     cluster: &'a Cluster,
-    ds: &'a DaemonSet,
+    owner: &'a ObjectMeta,
 ) -> Vec<&'a ControllerRevision> {
-    let uid = ds.uid_any();
+    let uid = owner.uid.as_deref().unwrap_or_default();
     cluster
         .api()
         .controller_revisions
-        .list_namespace(ds.namespace_any())
+        .list_namespace(owner.namespace.as_deref().unwrap_or_default())
         .filter(|cr| controller_of(&cr.metadata).is_some_and(|r| r.uid == uid))
         .collect()
 }
@@ -141,7 +143,8 @@ fn change_cause(annotations: &std::collections::BTreeMap<String, String>) -> Str
 
 fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) {
     let missing = Unsupported::NoHelper("no history viewer has been implemented for");
-    let workload = named_workload(cluster, p, out, missing, &["Deployment", "DaemonSet"]);
+    let kinds = &["Deployment", "DaemonSet", "StatefulSet"];
+    let workload = named_workload(cluster, p, out, missing, kinds);
     let (prefix, name, mut history): (&str, String, Vec<(i64, String)>) = match workload {
         Some(Object::Deployment(d)) => (
             "deployment.apps",
@@ -155,7 +158,15 @@ fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) 
         Some(Object::DaemonSet(ds)) => (
             "daemonset.apps",
             ds.name_any().to_string(),
-            revisions_of(cluster, &ds)
+            revisions_of(cluster, &ds.metadata)
+                .into_iter()
+                .map(|cr| (cr.revision, change_cause(cr.annotations())))
+                .collect(),
+        ),
+        Some(Object::StatefulSet(set)) => (
+            "statefulset.apps",
+            set.name_any().to_string(),
+            revisions_of(cluster, &set.metadata)
                 .into_iter()
                 .map(|cr| (cr.revision, change_cause(cr.annotations())))
                 .collect(),

@@ -1,4 +1,5 @@
-//! `kubectl rollout restart deployment/NAME` (or `daemonset/NAME`): a new rollout of
+//! `kubectl rollout restart deployment/NAME` (or `daemonset/NAME`, `statefulset/NAME`):
+//! a new rollout of
 //! the same template, by
 //! the `kubectl.kubernetes.io/restartedAt` annotation on the pod template (kubectl's
 //! ObjectRestarter).
@@ -24,8 +25,8 @@ pub(super) const COMMAND: Command = Command {
 
 fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) {
     let missing = Unsupported::NotSupported("restarting is not supported");
-    let Some(mut object) = named_workload(cluster, p, out, missing, &["Deployment", "DaemonSet"])
-    else {
+    let kinds = &["Deployment", "DaemonSet", "StatefulSet"];
+    let Some(mut object) = named_workload(cluster, p, out, missing, kinds) else {
         return;
     };
     let (template, prefix) = match &mut object {
@@ -39,6 +40,7 @@ fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) 
             (d.spec.as_mut().map(|s| &mut s.template), "deployment.apps")
         }
         Object::DaemonSet(ds) => (ds.spec.as_mut().map(|s| &mut s.template), "daemonset.apps"),
+        Object::StatefulSet(s) => (s.spec.as_mut().map(|s| &mut s.template), "statefulset.apps"),
         _ => return,
     };
     let now = serde_json::to_value(cluster.now().to_time())

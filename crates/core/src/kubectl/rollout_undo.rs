@@ -1,8 +1,8 @@
 //! `kubectl rollout undo deployment/NAME [--to-revision=N]`: the Deployment's template
 //! set back to a previous revision's, as kubectl's DeploymentRollbacker does (the
 //! ReplicaSet's template without its pod-template-hash label, and its annotations);
-//! for `daemonset/NAME` the template a ControllerRevision holds, as its
-//! DaemonSetRollbacker patches it back.
+//! for `daemonset/NAME` and `statefulset/NAME` the template a ControllerRevision holds,
+//! as their rollbackers patch it back.
 
 use super::command::{Command, Group, Operands};
 use super::flags::{flag, Kind, Parsed, NAMESPACE};
@@ -10,8 +10,9 @@ use super::rollout_history::{named_workload, replica_sets_of, revisions_of, Unsu
 use super::{FileSource, Output};
 use crate::controllers::daemonset::{revision_template, template_patch};
 use crate::controllers::deployment_util::{revision, skip_copy_annotation, without_hash};
-use crate::model::{ControllerRevision, DaemonSet, Deployment, Object, ReplicaSet, ResourceExt};
+use crate::model::{ControllerRevision, Deployment, Object, ReplicaSet, ResourceExt};
 use crate::Cluster;
+use k8s_openapi::api::core::v1::PodTemplateSpec;
 
 pub(super) const COMMAND: Command = Command {
     name: "undo",
@@ -38,19 +39,42 @@ fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) 
         ));
     };
     let missing = Unsupported::NoHelper("no rollbacker has been implemented for");
-    match named_workload(cluster, p, out, missing, &["Deployment", "DaemonSet"]) {
+    let kinds = &["Deployment", "DaemonSet", "StatefulSet"];
+    match named_workload(cluster, p, out, missing, kinds) {
         Some(Object::Deployment(d)) => undo_deployment(cluster, *d, to_revision, out),
-        Some(Object::DaemonSet(ds)) => undo_daemon_set(cluster, *ds, to_revision, out),
+        Some(object @ (Object::DaemonSet(_) | Object::StatefulSet(_))) => {
+            undo_from_revision(cluster, object, to_revision, out)
+        }
         _ => {}
     }
 }
 
-/// DaemonSetRollbacker: the revision asked for (by default the one before the newest)
-/// patched back unless the template already is its.
-fn undo_daemon_set(cluster: &mut Cluster, mut ds: DaemonSet, to_revision: i64, out: &mut Output) {
-    let name = ds.name_any().to_string();
-    let mut history: Vec<ControllerRevision> =
-        revisions_of(cluster, &ds).into_iter().cloned().collect();
+/// The template of a DaemonSet or a StatefulSet, to read and to set.
+fn template_mut(object: &mut Object) -> Option<&mut PodTemplateSpec> {
+    match object {
+        Object::DaemonSet(ds) => ds.spec.as_mut().map(|s| &mut s.template),
+        Object::StatefulSet(set) => set.spec.as_mut().map(|s| &mut s.template),
+        _ => None,
+    }
+}
+
+/// DaemonSetRollbacker and StatefulSetRollbacker: the revision asked for (by default the
+/// one before the newest) patched back unless the template already is its.
+fn undo_from_revision(
+    cluster: &mut Cluster,
+    mut object: Object,
+    to_revision: i64,
+    out: &mut Output,
+) {
+    let name = object.name_any().to_string();
+    let prefix = match &object {
+        Object::StatefulSet(_) => "statefulset.apps",
+        _ => "daemonset.apps",
+    };
+    let mut history: Vec<ControllerRevision> = revisions_of(cluster, object.as_ref().metadata())
+        .into_iter()
+        .cloned()
+        .collect();
     crate::sort::sort_by_key(&mut history, |cr| cr.revision);
     if to_revision == 0 && history.len() <= 1 {
         return out.fail("no last revision to roll back to");
@@ -65,18 +89,19 @@ fn undo_daemon_set(cluster: &mut Cluster, mut ds: DaemonSet, to_revision: i64, o
             "unable to find specified revision {to_revision} in history"
         ));
     };
-    let current = ds.spec.as_ref().map(|s| template_patch(&s.template));
+    let current = template_mut(&mut object).map(|t| template_patch(t));
     if current.as_ref() == target.data.as_ref().map(|d| &d.0) {
         return out.out(format!(
-            "daemonset.apps/{name} skipped rollback (current template already matches revision {to_revision})\n"
+            "{prefix}/{name} skipped rollback (current template already matches revision {to_revision})\n"
         ));
     }
-    let (Some(template), Some(spec)) = (revision_template(target), ds.spec.as_mut()) else {
+    let (Some(template), Some(slot)) = (revision_template(target), template_mut(&mut object))
+    else {
         return out.fail(format!("failed restoring revision {to_revision}"));
     };
-    spec.template = template;
-    match cluster.update(Object::DaemonSet(Box::new(ds))) {
-        Ok(_) => out.out(format!("daemonset.apps/{name} rolled back\n")),
+    *slot = template;
+    match cluster.update(object) {
+        Ok(_) => out.out(format!("{prefix}/{name} rolled back\n")),
         Err(e) => out.api_error(&e),
     }
 }

@@ -1,5 +1,5 @@
 //! `kubectl scale --replicas=N TYPE NAME... | TYPE/NAME...`: a new size for a
-//! Deployment or a ReplicaSet (their scale subresource).
+//! Deployment, a ReplicaSet or a StatefulSet (their scale subresource).
 
 use super::command::{Command, Group, Operands};
 use super::flags::{flag, Kind, Parsed, NAMESPACE};
@@ -26,7 +26,7 @@ pub(super) const COMMAND: Command = Command {
 
 /// The kinds with a scale subresource here.
 fn scalable(rt: &ResourceType) -> bool {
-    matches!(rt.kind, "Deployment" | "ReplicaSet")
+    matches!(rt.kind, "Deployment" | "ReplicaSet" | "StatefulSet")
 }
 
 fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) {

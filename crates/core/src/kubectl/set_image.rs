@@ -72,7 +72,7 @@ fn set_image(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Ou
     for (rt, name) in targets {
         let pointer = match rt.kind {
             "Pod" => "/spec",
-            "Deployment" | "ReplicaSet" | "DaemonSet" => "/spec/template/spec",
+            "Deployment" | "ReplicaSet" | "DaemonSet" | "StatefulSet" => "/spec/template/spec",
             _ => {
                 out.err(format!(
                     "error: {}/{name} the object is not a pod or does not have a pod template: {}\n",

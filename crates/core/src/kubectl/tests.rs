@@ -145,9 +145,9 @@ pod \"nginx\" deleted from default namespace
 #[test]
 fn errors_read_like_kubectl() {
     transcript(
-        "$ kubectl get statefulsets
+        "$ kubectl get horizontalpodautoscalers
 ! exit 1
-! stderr: error: the server doesn't have a resource type \"statefulsets\"
+! stderr: error: the server doesn't have a resource type \"horizontalpodautoscalers\"
 $ kubectl get pods --bogus
 ! exit 1
 ! stderr: error: unknown flag: --bogus

@@ -1,11 +1,14 @@
 //! kubectl's table columns for the apps/v1 and batch/v1 workloads
 //! (pkg/printers/internalversion: `printDeployment`, `printReplicaSet`,
-//! `printDaemonSet`, `printControllerRevision`, `printJob`, `printCronJob`).
+//! `printDaemonSet`, `printStatefulSet`, `printControllerRevision`, `printJob`,
+//! `printCronJob`).
 
 use super::printers::{age, human_duration};
 use crate::clock::SimTime;
 use crate::model::labels::Selector;
-use crate::model::{ControllerRevision, CronJob, DaemonSet, Deployment, Job, ReplicaSet};
+use crate::model::{
+    ControllerRevision, CronJob, DaemonSet, Deployment, Job, ReplicaSet, StatefulSet,
+};
 use k8s_openapi::api::core::v1::PodTemplateSpec;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
@@ -21,6 +24,7 @@ pub(super) const DAEMONSET: &[&str] = &[
     "NODE SELECTOR",
     "AGE",
 ];
+pub(super) const STATEFULSET: &[&str] = &["NAME", "READY", "AGE"];
 pub(super) const CONTROLLERREVISION: &[&str] = &["NAME", "CONTROLLER", "REVISION", "AGE"];
 pub(super) const JOB: &[&str] = &["NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"];
 pub(super) const CRONJOB: &[&str] = &[
@@ -267,6 +271,29 @@ pub(super) fn daemon_set(
     if with_wide {
         let selector = spec.map(|s| s.selector.clone()).unwrap_or_default();
         row.extend(wide(spec.map(|s| &s.template), &selector));
+    }
+    row
+}
+
+/// READY (`ready/desired`); `-o wide` adds CONTAINERS and IMAGES (no SELECTOR).
+pub(super) fn stateful_set(
+    set: &StatefulSet,
+    name: String,
+    age: String,
+    with_wide: bool,
+) -> Vec<String> {
+    let spec = set.spec.as_ref();
+    let ready = set
+        .status
+        .as_ref()
+        .and_then(|s| s.ready_replicas)
+        .unwrap_or(0);
+    let desired = spec.and_then(|s| s.replicas).unwrap_or(0);
+    let mut row = vec![name, format!("{ready}/{desired}"), age];
+    if with_wide {
+        let selector = spec.map(|s| s.selector.clone()).unwrap_or_default();
+        let [containers, images, _] = wide(spec.map(|s| &s.template), &selector);
+        row.extend([containers, images]);
     }
     row
 }

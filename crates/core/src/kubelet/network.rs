@@ -109,6 +109,44 @@ fn node_pod_addr(api: &ApiServer, node: &str, host: u8) -> String {
         .map_or_else(|| "10.244.0.1".into(), |(b, _)| format!("{b}.{host}"))
 }
 
+/// What cluster DNS answers for a Service (`host` None) or for one of a headless
+/// Service's endpoints by hostname: the cluster IP, or for a headless Service the
+/// address of its first ready endpoint (by pod name) or of the endpoint named `host`.
+fn service_address(api: &ApiServer, ns: &str, svc: &str, host: Option<&str>) -> Option<String> {
+    let service = api.services.get(ns, svc)?;
+    let ip = service
+        .spec
+        .as_ref()
+        .and_then(|s| s.cluster_ip.clone())
+        .unwrap_or_default();
+    if ip != "None" {
+        return (host.is_none() && !ip.is_empty()).then_some(ip);
+    }
+    let mut found: Vec<(String, String)> = api
+        .endpoint_slices
+        .list_namespace(ns)
+        .filter(|s| s.labels().get(LABEL_SERVICE_NAME).map(String::as_str) == Some(svc))
+        .filter(|s| s.address_type == "IPv4")
+        .flat_map(|s| s.endpoints.iter())
+        .filter(|e| {
+            let c = e.conditions.clone().unwrap_or_default();
+            let published = service
+                .spec
+                .as_ref()
+                .and_then(|s| s.publish_not_ready_addresses)
+                == Some(true);
+            (c.ready.unwrap_or(true) || published)
+                && host.is_none_or(|h| e.hostname.as_deref() == Some(h))
+        })
+        .filter_map(|e| {
+            let pod = e.target_ref.as_ref().and_then(|r| r.name.clone());
+            Some((pod.unwrap_or_default(), e.addresses.first()?.clone()))
+        })
+        .collect();
+    crate::sort::sort(&mut found);
+    found.into_iter().next().map(|(_, ip)| ip)
+}
+
 /// A connection after kube-proxy: the pod, the port on it, the client address the
 /// server sees.
 struct Target {
@@ -135,16 +173,22 @@ impl Kubelet {
             return None;
         };
         let parts: Vec<&str> = name.split('.').collect();
-        let (svc, ns) = match parts.as_slice() {
-            [s] => (*s, namespace.as_str()),
-            [s, n] | [s, n, "svc"] | [s, n, "svc", "cluster", "local"] => (*s, *n),
+        let service = match parts.as_slice() {
+            [s] => Some((*s, namespace.as_str())),
+            [s, n] | [s, n, "svc"] | [s, n, "svc", "cluster", "local"] => Some((*s, *n)),
+            _ => None,
+        };
+        if let Some(ip) = service.and_then(|(svc, ns)| service_address(api, ns, svc, None)) {
+            return Some(ip);
+        }
+        // A headless Service's per-pod names (`web-0.nginx`, `web-0.nginx.ns`,
+        // `web-0.nginx.ns.svc.cluster.local`): the endpoint with that hostname.
+        let (host, svc, ns) = match parts.as_slice() {
+            [h, s] => (*h, *s, namespace.as_str()),
+            [h, s, n] | [h, s, n, "svc"] | [h, s, n, "svc", "cluster", "local"] => (*h, *s, *n),
             _ => return None,
         };
-        api.services
-            .get(ns, svc)
-            .and_then(|s| s.spec.as_ref())
-            .and_then(|s| s.cluster_ip.clone())
-            .filter(|ip| !ip.is_empty() && ip != "None")
+        service_address(api, ns, svc, Some(host))
     }
 
     /// The endpoints kube-proxy sends a service port's traffic to, as it reads them

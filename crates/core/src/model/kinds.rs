@@ -107,6 +107,10 @@ macro_rules! with_kinds {
               group: "apps", api_version: "apps/v1", plural: "daemonsets",
               singular: "daemonset", short: &["ds"], namespaced: true,
               verbs: $crate::model::kinds::VERBS, categories: &["all"] }
+            { StatefulSet, $crate::model::StatefulSet, stateful_sets, STATEFULSETS,
+              group: "apps", api_version: "apps/v1", plural: "statefulsets",
+              singular: "statefulset", short: &["sts"], namespaced: true,
+              verbs: $crate::model::kinds::VERBS, categories: &["all"] }
             { ControllerRevision, $crate::model::ControllerRevision, controller_revisions,
               CONTROLLERREVISIONS, group: "apps", api_version: "apps/v1",
               plural: "controllerrevisions", singular: "controllerrevision", short: &[],

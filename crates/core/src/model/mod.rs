@@ -18,7 +18,9 @@ pub(crate) mod reference;
 pub(crate) mod restart;
 pub mod taints;
 
-pub use k8s_openapi::api::apps::v1::{ControllerRevision, DaemonSet, Deployment, ReplicaSet};
+pub use k8s_openapi::api::apps::v1::{
+    ControllerRevision, DaemonSet, Deployment, ReplicaSet, StatefulSet,
+};
 pub use k8s_openapi::api::batch::v1::{CronJob, Job};
 pub use k8s_openapi::api::coordination::v1::Lease;
 pub use k8s_openapi::api::core::v1::{

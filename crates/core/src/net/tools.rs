@@ -289,22 +289,29 @@ fn nslookup(ex: &mut Ex, args: &[String], io: &Io) -> Flow {
         return done(ex, 1);
     };
     let server = "Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\n";
-    match ex.host.resolve(name) {
-        Some(ip) => {
-            let fqdn = if name.contains(".svc") || name.split('.').count() > 2 {
-                name.clone()
-            } else {
-                let ns = ex
-                    .env_map()
-                    .get("POD_NAMESPACE")
-                    .cloned()
-                    .unwrap_or_else(|| "default".into());
-                if name.contains('.') {
-                    format!("{name}.svc.cluster.local")
-                } else {
-                    format!("{name}.{ns}.svc.cluster.local")
-                }
-            };
+    // The resolver's search path (ndots:5): the pod's namespace, `svc`, the cluster
+    // domain, then the name as given; the first name that resolves is the answer.
+    let ns = ex
+        .env_map()
+        .get("POD_NAMESPACE")
+        .cloned()
+        .unwrap_or_else(|| "default".into());
+    let absolute = name.ends_with('.') || name.matches('.').count() >= 5;
+    let candidates = if absolute {
+        vec![name.trim_end_matches('.').to_string()]
+    } else {
+        vec![
+            format!("{name}.{ns}.svc.cluster.local"),
+            format!("{name}.svc.cluster.local"),
+            format!("{name}.cluster.local"),
+            name.clone(),
+        ]
+    };
+    let answer = candidates
+        .into_iter()
+        .find_map(|fqdn| ex.host.resolve(&fqdn).map(|ip| (fqdn, ip)));
+    match answer {
+        Some((fqdn, ip)) => {
             ex.out(io, &format!("{server}Name:\t{fqdn}\nAddress: {ip}\n\n"));
             done(ex, 0)
         }

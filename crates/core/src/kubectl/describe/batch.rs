@@ -10,7 +10,7 @@ use k8s_openapi::api::core::v1::PodTemplateSpec;
 
 /// `DescribePodTemplate`: the template's labels, annotations, containers, volumes,
 /// node selector and tolerations, indented under `Pod Template:`.
-fn pod_template(w: &mut Writer, template: &PodTemplateSpec) {
+pub(super) fn pod_template(w: &mut Writer, template: &PodTemplateSpec) {
     w.write(0, "Pod Template:\n");
     let meta = template.metadata.clone().unwrap_or_default();
     labels(w, "  Labels", meta.labels.as_ref());

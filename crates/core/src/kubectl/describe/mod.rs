@@ -1,6 +1,8 @@
 //! `kubectl describe TYPE [NAME_PREFIX]` / `TYPE/NAME`, and the describers of pods,
-//! nodes, services, Jobs and CronJobs, laid out as kubectl's describers do.
+//! nodes, services, the apps/v1 workloads, Jobs and CronJobs, laid out as kubectl's
+//! describers do.
 
+mod apps;
 mod batch;
 mod config;
 mod generic;
@@ -164,6 +166,33 @@ fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) 
             Object::Namespace(n) => self::namespace(n),
             Object::PriorityClass(pc) => namespace::priority_class(pc, &events, now),
             Object::Endpoints(e) => endpoints(e, &events, now),
+            Object::Deployment(d) => {
+                let uid = d.uid_any();
+                let sets: Vec<&crate::model::ReplicaSet> = api
+                    .replica_sets
+                    .list_namespace(d.namespace_any())
+                    .filter(|rs| {
+                        crate::controllers::replicaset::controller_of(&rs.metadata)
+                            .is_some_and(|r| r.uid == uid)
+                    })
+                    .collect();
+                apps::deployment(d, &sets, &events, now)
+            }
+            Object::ReplicaSet(rs) => {
+                let pods: Vec<&crate::model::Pod> =
+                    api.pods.list_namespace(rs.namespace_any()).collect();
+                apps::replica_set(rs, &pods, &events, now)
+            }
+            Object::DaemonSet(ds) => {
+                let pods: Vec<&crate::model::Pod> =
+                    api.pods.list_namespace(ds.namespace_any()).collect();
+                apps::daemon_set(ds, &pods, &events, now)
+            }
+            Object::StatefulSet(set) => {
+                let pods: Vec<&crate::model::Pod> =
+                    api.pods.list_namespace(set.namespace_any()).collect();
+                apps::stateful_set(set, &pods, &events, now)
+            }
             Object::Job(j) => job(j, &events, now),
             Object::CronJob(c) => cron_job(c, &events, now),
             _ => {
