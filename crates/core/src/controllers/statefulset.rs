@@ -34,8 +34,8 @@
 
 use super::daemonset::{revision_template, template_patch, REVISION_HASH};
 use super::replicaset::{available, claim_pods, controller_of, controller_ref, Owner};
-use super::{Controller, ControllerContext, Progress};
-use crate::apiserver::ApiServer;
+use super::{Progress, SyncHandler};
+use crate::apiserver::{ApiServer, Store};
 use crate::clock::SimTime;
 use crate::model::labels::Selector;
 use crate::model::{ControllerRevision, PersistentVolumeClaim, Pod, ResourceExt, StatefulSet};
@@ -56,21 +56,23 @@ pub struct StatefulSetController {
     due: Option<SimTime>,
 }
 
-impl Controller for StatefulSetController {
-    fn sync(&mut self, ctx: &mut ControllerContext<'_>) -> Progress {
-        self.due = None;
-        if ctx.api.stateful_sets.is_empty() {
-            return Progress::Idle;
-        }
-        let mut progress = Progress::Idle;
-        for (ns, name) in ctx.api.stateful_sets.keys() {
-            progress |= self.sync_stateful_set(ctx.api, &ns, &name, ctx.now);
-        }
-        progress
+impl SyncHandler for StatefulSetController {
+    type Object = StatefulSet;
+
+    fn store(api: &ApiServer) -> &Store<StatefulSet> {
+        &api.stateful_sets
     }
 
-    fn next_due(&self) -> Option<SimTime> {
+    fn due(&self) -> Option<SimTime> {
         self.due
+    }
+
+    fn due_mut(&mut self) -> &mut Option<SimTime> {
+        &mut self.due
+    }
+
+    fn sync_key(&mut self, api: &mut ApiServer, ns: &str, name: &str, now: SimTime) -> Progress {
+        self.sync_stateful_set(api, ns, name, now)
     }
 }
 
@@ -425,7 +427,7 @@ impl StatefulSetController {
             Ok(()) => false,
             Err(at) => {
                 if let Some(at) = at {
-                    self.due = Some(self.due.map_or(at, |d| d.min(at)));
+                    self.requeue_at(at);
                 }
                 true
             }
@@ -452,7 +454,7 @@ impl StatefulSetController {
                 ready += 1;
                 match available(pod, min_ready, now) {
                     Ok(()) => avail += 1,
-                    Err(Some(at)) => self.due = Some(self.due.map_or(at, |d| d.min(at))),
+                    Err(Some(at)) => self.requeue_at(at),
                     Err(None) => {}
                 }
             }
