@@ -1,4 +1,5 @@
 use super::*;
+use crate::controllers::{Controller, ControllerContext};
 use crate::keyed::Keyed;
 use crate::model::Object;
 use k8s_openapi::api::core::v1::{PodCondition, PodStatus};
