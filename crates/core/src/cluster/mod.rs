@@ -16,7 +16,10 @@ use crate::controllers::job::JobController;
 use crate::controllers::namespace::NamespaceController;
 use crate::controllers::node_ipam::NodeIpam;
 use crate::controllers::node_lifecycle::NodeLifecycle;
+use crate::controllers::local_path_provisioner::LocalPathProvisioner;
 use crate::controllers::persistentvolume::PersistentVolumeController;
+use crate::controllers::pv_protection::PvProtectionController;
+use crate::controllers::pvc_protection::PvcProtectionController;
 use crate::controllers::podgc::PodGc;
 use crate::controllers::replicaset::ReplicaSetController;
 use crate::controllers::serviceaccounts::ServiceAccountsController;
@@ -40,7 +43,7 @@ pub use default_nodes::default_nodes;
 /// them run before the scheduler in a settle pass (node IPAM, and the
 /// serviceaccounts-controller: a new namespace has its `default` account before
 /// anything else runs).
-const CONTROLLERS: usize = 15;
+const CONTROLLERS: usize = 18;
 const CONTROLLERS_BEFORE_SCHEDULER: usize = 2;
 
 /// What happened to one object of an applied manifest.
@@ -160,6 +163,14 @@ pub struct Cluster {
     service_accounts: ServiceAccountsController,
     #[serde(skip)]
     persistent_volumes: PersistentVolumeController,
+    /// The kind cluster's local-path-provisioner (what it deleted is removed from the
+    /// nodes' disks in the same settle pass).
+    #[serde(skip)]
+    local_path_provisioner: LocalPathProvisioner,
+    #[serde(skip)]
+    pvc_protection: PvcProtectionController,
+    #[serde(skip)]
+    pv_protection: PvProtectionController,
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -196,6 +207,9 @@ impl Cluster {
             garbage_collector: GarbageCollector::default(),
             service_accounts: ServiceAccountsController,
             persistent_volumes: Default::default(),
+            local_path_provisioner: Default::default(),
+            pvc_protection: PvcProtectionController,
+            pv_protection: PvProtectionController,
         }
     }
 
@@ -209,6 +223,7 @@ impl Cluster {
         }
         c.bootstrap_service = true;
         default_nodes::create_kubernetes_service(&mut c.api, SimTime(0));
+        default_nodes::create_default_storage_class(&mut c.api, SimTime(0));
         c.settle();
         c
     }
@@ -723,6 +738,9 @@ impl Cluster {
             &self.taint_eviction,
             &self.namespace,
             &self.persistent_volumes,
+            &self.local_path_provisioner,
+            &self.pvc_protection,
+            &self.pv_protection,
             &self.pod_gc,
             &self.garbage_collector,
         ]
@@ -750,12 +768,25 @@ impl Cluster {
             &mut self.taint_eviction,
             &mut self.namespace,
             &mut self.persistent_volumes,
+            &mut self.local_path_provisioner,
+            &mut self.pvc_protection,
+            &mut self.pv_protection,
             &mut self.pod_gc,
             &mut self.garbage_collector,
         ];
         let mut progress = Progress::Idle;
         for c in controllers.into_iter().skip(which.start).take(which.len()) {
             progress |= c.sync(&mut ctx);
+        }
+        // The provisioner's helper pod removes a deleted volume's directory.
+        for (node, path) in self.local_path_provisioner.take_removed() {
+            if let Some(tree) = self
+                .kubelet
+                .fs
+                .tree_mut(&crate::kubelet::volumes::node_tree(&node))
+            {
+                tree.remove_all(&path);
+            }
         }
         progress
     }
@@ -781,6 +812,8 @@ impl Cluster {
         self.observe();
     }
 }
+
+mod volume_binder;
 
 #[cfg(test)]
 mod test_images;

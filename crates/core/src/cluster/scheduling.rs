@@ -55,6 +55,18 @@ impl Cluster {
                         );
                     }
                 }
+                // The volume plugins' events.
+                WatchEvent::Added {
+                    resource: "persistentvolumeclaims" | "persistentvolumes" | "storageclasses",
+                    ..
+                }
+                | WatchEvent::Modified {
+                    resource: "persistentvolumeclaims" | "persistentvolumes" | "storageclasses",
+                    ..
+                } => {
+                    self.queue
+                        .on_event(&ClusterEvent::StorageChanged, &lookup, plugins, self.now);
+                }
                 // Only a waiting pod's own updates matter (kubelets update running
                 // pods all the time).
                 WatchEvent::Modified {
@@ -184,6 +196,9 @@ impl Cluster {
                 )
             }
         };
+        if let Some(node) = &decision.chosen {
+            self.bind_pod_volumes(&pod, node);
+        }
         let bound = decision.chosen.is_some();
         self.queue.done(&key, &decision, self.now);
         let status = pod.status.get_or_insert_with(Default::default);

@@ -326,6 +326,8 @@ impl Default for Profile {
                 Box::new(NodeAffinity),
                 Box::new(NodePorts),
                 Box::new(NodeResourcesFit),
+                Box::new(VolumeRestrictions),
+                Box::new(VolumeBinding),
                 Box::new(PodTopologySpread),
                 Box::new(InterPodAffinity),
             ],
@@ -620,6 +622,49 @@ impl Scheduler {
         } = snapshot;
         let infos = &*infos;
         let total = infos.len();
+        // PreFilter rejected the pod as a whole: every node has that status, and no
+        // Filter runs.
+        let pre_filter = self
+            .profile
+            .filters
+            .iter()
+            .enumerate()
+            .find_map(|(i, f)| f.pre_filter_status(pod).map(|s| (i, s)));
+        if let Some((plugin, Status::Rejected { code, reasons })) = pre_filter {
+            let plugin = u8::try_from(plugin).unwrap_or(FEASIBLE - 1);
+            let nodes = (0..total as u32)
+                .map(|node| NodeVerdict {
+                    node,
+                    slot: 0,
+                    plugin,
+                    code,
+                })
+                .collect();
+            let texts = reasons.to_texts().join(", ");
+            let mut decision = Decision {
+                pod: key,
+                at,
+                total_nodes: total,
+                evaluated: total,
+                feasible: 0,
+                filter_plugins: self
+                    .profile
+                    .filters
+                    .iter()
+                    .map(|p| Cow::Borrowed(p.name()))
+                    .collect(),
+                names: names.clone(),
+                nodes,
+                rejections: vec![reasons],
+                score_columns: Vec::new(),
+                scores: Vec::new(),
+                totals: Vec::new(),
+                chosen: None,
+                failure: None,
+            };
+            decision.failure = Some(pre_filter_error_message(total, &texts, &decision));
+            return decision;
+        }
         let want = match self.sampling {
             Sampling::Adaptive => num_feasible_nodes_to_find(total),
             Sampling::Exhaustive => total,
@@ -873,6 +918,17 @@ fn histogram<'a>(reasons: impl Iterator<Item = &'a str>) -> String {
         .collect();
     crate::sort::sort(&mut parts);
     parts.join(", ")
+}
+
+/// The FailedScheduling message when a PreFilter plugin rejected the pod: its
+/// message once (`FitError.Error()` with `PreFilterMsg`), then DefaultPreemption's.
+fn pre_filter_error_message(total: usize, message: &str, decision: &Decision) -> String {
+    let full = fit_error_message(total, decision);
+    let preemption = full
+        .find(" preemption: ")
+        .map(|i| &full[i..])
+        .unwrap_or_default();
+    format!("0/{total} nodes are available: {message}.{preemption}")
 }
 
 /// The FailedScheduling message (`FitError.Error()` plus DefaultPreemption's
