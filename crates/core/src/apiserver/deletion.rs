@@ -50,9 +50,12 @@ impl ApiServer {
             Propagation::Background => {
                 // An object with finalizers is only marked: it goes with its last
                 // finalizer (a claim's `kubernetes.io/pvc-protection`, ...).
-                let finalized = self
-                    .object(resource, namespace, name)
-                    .is_some_and(|o| o.metadata().finalizers.as_ref().is_some_and(|f| !f.is_empty()));
+                let finalized = self.object(resource, namespace, name).is_some_and(|o| {
+                    o.metadata()
+                        .finalizers
+                        .as_ref()
+                        .is_some_and(|f| !f.is_empty())
+                });
                 if !finalized {
                     return self.remove_object(resource, namespace, name).map(drop);
                 }

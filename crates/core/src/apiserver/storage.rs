@@ -8,9 +8,9 @@ use super::config::{invalid, keep_system_fields, name_and_meta};
 use super::error::{ApiError, FieldError};
 use super::ApiServer;
 use crate::clock::SimTime;
-use crate::model::{ObjectMeta, PersistentVolume, PersistentVolumeClaim, StorageClass};
 use crate::model::labels::Selector;
 use crate::model::quantity;
+use crate::model::{ObjectMeta, PersistentVolume, PersistentVolumeClaim, StorageClass};
 use k8s_openapi::api::core::v1::{
     ObjectReference, PersistentVolumeClaimStatus, PersistentVolumeStatus,
 };

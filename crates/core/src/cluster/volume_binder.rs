@@ -47,8 +47,7 @@ impl Cluster {
                         resource_version: pvc.metadata.resource_version.clone(),
                         field_path: None,
                     };
-                    let Some(mut pv) = self.api.persistent_volumes.get("", &volume).cloned()
-                    else {
+                    let Some(mut pv) = self.api.persistent_volumes.get("", &volume).cloned() else {
                         continue;
                     };
                     pv.metadata

@@ -16,8 +16,8 @@ use crate::clock::SimTime;
 use crate::controllers::persistentvolume::STORAGE_PROVISIONER;
 use crate::model::{PersistentVolume, PersistentVolumeClaim};
 use k8s_openapi::api::core::v1::{
-    HostPathVolumeSource, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm,
-    ObjectReference, PersistentVolumeSpec, VolumeNodeAffinity,
+    HostPathVolumeSource, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm, ObjectReference,
+    PersistentVolumeSpec, VolumeNodeAffinity,
 };
 use std::collections::BTreeMap;
 
@@ -99,8 +99,26 @@ fn provision(api: &mut ApiServer, now: SimTime) -> bool {
         let Some(node) = crate::controllers::persistentvolume::selected_node(&pvc) else {
             // Reported once: the library retries with a growing back-off.
             if !reported(api, &pvc, "ProvisioningFailed") {
-                report(api, &pvc, "Provisioning", format!("External provisioner is provisioning volume for claim \"{ns}/{claim}\""), false, now);
-                report(api, &pvc, "ProvisioningFailed", "failed to provision volume with StorageClass \"".to_string() + &class_of(&pvc) + "\": configuration error, no node was specified", true, now);
+                report(
+                    api,
+                    &pvc,
+                    "Provisioning",
+                    format!(
+                        "External provisioner is provisioning volume for claim \"{ns}/{claim}\""
+                    ),
+                    false,
+                    now,
+                );
+                report(
+                    api,
+                    &pvc,
+                    "ProvisioningFailed",
+                    "failed to provision volume with StorageClass \"".to_string()
+                        + &class_of(&pvc)
+                        + "\": configuration error, no node was specified",
+                    true,
+                    now,
+                );
                 changed = true;
             }
             continue;
@@ -118,9 +136,7 @@ fn provision(api: &mut ApiServer, now: SimTime) -> bool {
             now,
         );
         let spec = pvc.spec.clone().unwrap_or_default();
-        let path = format!(
-            "{BASE_PATH}/{name}_{ns}_{claim}",
-        );
+        let path = format!("{BASE_PATH}/{name}_{ns}_{claim}",);
         let pv = PersistentVolume {
             metadata: crate::model::ObjectMeta {
                 name: Some(name.clone()),
@@ -180,14 +196,7 @@ fn provision(api: &mut ApiServer, now: SimTime) -> bool {
                 false,
                 now,
             ),
-            Err(e) => report(
-                api,
-                &pvc,
-                "ProvisioningFailed",
-                e.to_string(),
-                true,
-                now,
-            ),
+            Err(e) => report(api, &pvc, "ProvisioningFailed", e.to_string(), true, now),
         }
         changed = true;
     }

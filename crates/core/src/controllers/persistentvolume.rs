@@ -13,11 +13,9 @@
 //! ExternalProvisioning); the provisioner's volume, pre-bound to it, is bound here.
 
 use super::{Controller, ControllerContext, Progress};
+use crate::apiserver::storage::{fits, is_delay_binding, refers_to, storage_milli, SELECTED_NODE};
 use crate::apiserver::{ApiServer, EventRecord};
 use crate::clock::SimTime;
-use crate::apiserver::storage::{
-    fits, is_delay_binding, refers_to, storage_milli, SELECTED_NODE,
-};
 use crate::model::{PersistentVolume, PersistentVolumeClaim, StorageClass};
 use k8s_openapi::api::core::v1::ObjectReference;
 
@@ -267,7 +265,10 @@ fn set_provisioner(api: &mut ApiServer, pvc: &PersistentVolumeClaim) -> bool {
         return false;
     }
     let mut claim = pvc.clone();
-    let a = claim.metadata.annotations.get_or_insert_with(Default::default);
+    let a = claim
+        .metadata
+        .annotations
+        .get_or_insert_with(Default::default);
     a.insert(BETA_STORAGE_PROVISIONER.into(), provisioner.clone());
     a.insert(STORAGE_PROVISIONER.into(), provisioner);
     api.write_claim(claim).is_ok()
@@ -419,8 +420,9 @@ mod tests {
         let tiny = pv("tiny", "1Gi", &["ReadWriteOnce"], "manual", json!({}));
         let other = pv("other", "2Gi", &["ReadWriteOnce"], "", json!({}));
         let all = [&big, &small, &tiny, &other];
-        let pick =
-            |c: &PersistentVolumeClaim| best_match(&all, c, false).and_then(|v| v.metadata.name.clone());
+        let pick = |c: &PersistentVolumeClaim| {
+            best_match(&all, c, false).and_then(|v| v.metadata.name.clone())
+        };
         for (claim, want) in [
             (
                 pvc("2Gi", &["ReadWriteOnce"], "manual", None),
@@ -454,7 +456,8 @@ mod tests {
             ..Default::default()
         });
         let claim = pvc("1Gi", &["ReadWriteOnce"], "manual", None);
-        let picked = best_match(&[&taken, &big], &claim, false).and_then(|v| v.metadata.name.clone());
+        let picked =
+            best_match(&[&taken, &big], &claim, false).and_then(|v| v.metadata.name.clone());
         assert_eq!(picked.as_deref(), Some("big"));
     }
 }

@@ -72,7 +72,12 @@ fn sync(api: &mut ApiServer) -> bool {
             .any(|p| !shut_down(p) && uses_claim(p, &name));
         if !in_use {
             changed |= api
-                .remove_finalizer("persistentvolumeclaims", &ns, &name, PVC_PROTECTION_FINALIZER)
+                .remove_finalizer(
+                    "persistentvolumeclaims",
+                    &ns,
+                    &name,
+                    PVC_PROTECTION_FINALIZER,
+                )
                 .is_ok();
         }
     }

@@ -171,19 +171,18 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
                 }),
             "Service" => cluster.delete_service(&ns, &name),
             "EndpointSlice" => cluster.delete_endpoint_slice(&ns, &name),
-            "Deployment"
-            | "ReplicaSet"
-            | "DaemonSet"
-            | "ControllerRevision"
-            | "ConfigMap"
-            | "Secret"
-            | "Job"
-            | "CronJob"
-            | "ServiceAccount" => cluster.delete_object(rt.plural, &ns, &name, cascade),
+            "Deployment" | "ReplicaSet" | "DaemonSet" | "ControllerRevision" | "ConfigMap"
+            | "Secret" | "Job" | "CronJob" | "ServiceAccount" => {
+                cluster.delete_object(rt.plural, &ns, &name, cascade)
+            }
             // A claim a pod uses, a volume bound to a claim: their protection
             // finalizers keep them Terminating, and kubectl waits.
             "PersistentVolumeClaim" | "PersistentVolume" => {
-                let ns = if rt.namespaced { ns.clone() } else { String::new() };
+                let ns = if rt.namespaced {
+                    ns.clone()
+                } else {
+                    String::new()
+                };
                 cluster
                     .delete_object(rt.plural, &ns, &name, cascade)
                     .map(|()| {

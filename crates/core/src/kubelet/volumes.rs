@@ -147,10 +147,17 @@ pub fn setup(
                 atomic: false,
             }
         } else if let Some(hp) = &v.host_path {
-            host_path(fs, node, &hp.path, hp.type_.as_deref().unwrap_or_default(), now)
-                .map_err(fail)?
+            host_path(
+                fs,
+                node,
+                &hp.path,
+                hp.type_.as_deref().unwrap_or_default(),
+                now,
+            )
+            .map_err(fail)?
         } else if let Some(claim) = &v.persistent_volume_claim {
-            let mut source = claim_source(fs, api, pod, &claim.claim_name, node, now).map_err(fail)?;
+            let mut source =
+                claim_source(fs, api, pod, &claim.claim_name, node, now).map_err(fail)?;
             source.read_only |= claim.read_only.unwrap_or(false);
             source
         } else if atomic_writer::is_atomic(v) {
@@ -194,7 +201,9 @@ fn host_path(
         ("", Some(_)) => {}
         ("DirectoryOrCreate" | "Directory", Some(true)) => {}
         ("DirectoryOrCreate" | "Directory", _) => {
-            return Err(format!("hostPath type check failed: {path} is not a directory"))
+            return Err(format!(
+                "hostPath type check failed: {path} is not a directory"
+            ))
         }
         ("FileOrCreate", None) => {
             if tree.get(crate::fs::parent(&path)).is_none() {
@@ -242,10 +251,9 @@ fn claim_source(
     now: SimTime,
 ) -> Result<Source, String> {
     let ns = pod.metadata.namespace.as_deref().unwrap_or("default");
-    let pvc = api
-        .persistent_volume_claims
-        .get(ns, claim)
-        .ok_or_else(|| format!("error processing PVC {ns}/{claim}: persistentvolumeclaim {claim:?} not found"))?;
+    let pvc = api.persistent_volume_claims.get(ns, claim).ok_or_else(|| {
+        format!("error processing PVC {ns}/{claim}: persistentvolumeclaim {claim:?} not found")
+    })?;
     let volume = pvc
         .spec
         .as_ref()
@@ -258,7 +266,13 @@ fn claim_source(
         .ok_or_else(|| format!("persistentvolume {volume:?} not found"))?;
     let spec = pv.spec.as_ref();
     if let Some(hp) = spec.and_then(|s| s.host_path.as_ref()) {
-        return host_path(fs, node, &hp.path, hp.type_.as_deref().unwrap_or_default(), now);
+        return host_path(
+            fs,
+            node,
+            &hp.path,
+            hp.type_.as_deref().unwrap_or_default(),
+            now,
+        );
     }
     if let Some(local) = spec.and_then(|s| s.local.as_ref()) {
         return host_path(fs, node, &local.path, "Directory", now);

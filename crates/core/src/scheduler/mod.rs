@@ -624,47 +624,12 @@ impl Scheduler {
         let total = infos.len();
         // PreFilter rejected the pod as a whole: every node has that status, and no
         // Filter runs.
-        let pre_filter = self
-            .profile
-            .filters
-            .iter()
-            .enumerate()
-            .find_map(|(i, f)| f.pre_filter_status(pod).map(|s| (i, s)));
-        if let Some((plugin, Status::Rejected { code, reasons })) = pre_filter {
-            let plugin = u8::try_from(plugin).unwrap_or(FEASIBLE - 1);
-            let nodes = (0..total as u32)
-                .map(|node| NodeVerdict {
-                    node,
-                    slot: 0,
-                    plugin,
-                    code,
-                })
-                .collect();
-            let texts = reasons.to_texts().join(", ");
-            let mut decision = Decision {
-                pod: key,
-                at,
-                total_nodes: total,
-                evaluated: total,
-                feasible: 0,
-                filter_plugins: self
-                    .profile
-                    .filters
-                    .iter()
-                    .map(|p| Cow::Borrowed(p.name()))
-                    .collect(),
-                names: names.clone(),
-                nodes,
-                rejections: vec![reasons],
-                score_columns: Vec::new(),
-                scores: Vec::new(),
-                totals: Vec::new(),
-                chosen: None,
-                failure: None,
-            };
-            decision.failure = Some(pre_filter_error_message(total, &texts, &decision));
-            return decision;
-        }
+        let pre_filter = self.profile.filters.iter().enumerate().find_map(|(i, f)| {
+            match f.pre_filter_status(pod) {
+                Some(Status::Rejected { code, reasons }) => Some((i, code, reasons)),
+                _ => None,
+            }
+        });
         let want = match self.sampling {
             Sampling::Adaptive => num_feasible_nodes_to_find(total),
             Sampling::Exhaustive => total,
@@ -699,6 +664,16 @@ impl Scheduler {
         slots.clear();
         let mut rejections = Vec::new();
         let mut last_reasons = 0;
+        if let Some((plugin, code, reasons)) = &pre_filter {
+            let plugin = u8::try_from(*plugin).unwrap_or(FEASIBLE - 1);
+            verdicts.extend((0..total as u32).map(|node| NodeVerdict {
+                node,
+                slot: 0,
+                plugin,
+                code: *code,
+            }));
+            rejections.push(reasons.clone());
+        }
         let start = if total == 0 {
             0
         } else {
@@ -707,7 +682,7 @@ impl Scheduler {
         // Round-robin from `start`: the index wraps by a compare, not a division.
         let mut idx = start;
         for _ in 0..total {
-            if feasible_idx.len() >= want {
+            if feasible_idx.len() >= want || pre_filter.is_some() {
                 break;
             }
             let at = idx;
@@ -760,7 +735,7 @@ impl Scheduler {
             verdicts.push(verdict);
         }
         let evaluated = verdicts.len();
-        if total > 0 {
+        if total > 0 && pre_filter.is_none() {
             self.next_start_node_index = (start + evaluated) % total;
         }
 
@@ -786,7 +761,10 @@ impl Scheduler {
             failure: None,
         };
         if feasible_idx.is_empty() {
-            decision.failure = Some(fit_error_message(total, &decision));
+            decision.failure = Some(match &pre_filter {
+                Some((_, _, reasons)) => pre_filter_error_message(total, reasons, &decision),
+                None => fit_error_message(total, &decision),
+            });
             return decision;
         }
 
@@ -922,7 +900,8 @@ fn histogram<'a>(reasons: impl Iterator<Item = &'a str>) -> String {
 
 /// The FailedScheduling message when a PreFilter plugin rejected the pod: its
 /// message once (`FitError.Error()` with `PreFilterMsg`), then DefaultPreemption's.
-fn pre_filter_error_message(total: usize, message: &str, decision: &Decision) -> String {
+fn pre_filter_error_message(total: usize, reasons: &Reasons, decision: &Decision) -> String {
+    let message = reasons.to_texts().join(", ");
     let full = fit_error_message(total, decision);
     let preemption = full
         .find(" preemption: ")

@@ -165,11 +165,14 @@ fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) 
                     .pods
                     .list_namespace(c.namespace_any())
                     .filter(|p| {
-                        p.spec.iter().flat_map(|s| s.volumes.iter().flatten()).any(|v| {
-                            v.persistent_volume_claim
-                                .as_ref()
-                                .is_some_and(|pvc| pvc.claim_name == name)
-                        })
+                        p.spec
+                            .iter()
+                            .flat_map(|s| s.volumes.iter().flatten())
+                            .any(|v| {
+                                v.persistent_volume_claim
+                                    .as_ref()
+                                    .is_some_and(|pvc| pvc.claim_name == name)
+                            })
                     })
                     .map(|p| p.name_any())
                     .collect();

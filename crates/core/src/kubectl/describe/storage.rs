@@ -84,7 +84,10 @@ pub fn claim(
 }
 
 /// `printVolumeNodeAffinity`: the required terms, one line per expression.
-fn node_affinity(w: &mut Writer, affinity: Option<&k8s_openapi::api::core::v1::VolumeNodeAffinity>) {
+fn node_affinity(
+    w: &mut Writer,
+    affinity: Option<&k8s_openapi::api::core::v1::VolumeNodeAffinity>,
+) {
     let Some(required) = affinity.and_then(|a| a.required.as_ref()) else {
         w.write(0, "Node Affinity:\t<none>\n");
         return;

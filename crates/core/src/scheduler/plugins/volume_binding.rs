@@ -10,19 +10,18 @@
 //! (PreBind) binds those claims or selects the node for them ([`State::find`]).
 
 use crate::apiserver::storage::{
-    capacity_milli, fits, is_delay_binding, refers_to, request_milli, BIND_COMPLETED,
-    SELECTED_NODE,
+    capacity_milli, fits, is_delay_binding, refers_to, request_milli, BIND_COMPLETED, SELECTED_NODE,
 };
 use crate::model::{Node, PersistentVolume, PersistentVolumeClaim, Pod, StorageClass};
 use crate::scheduler::framework::{
-    node_hint, ClusterEvent, Code, FilterPlugin, NodeInfo, PodInfo, QueueingHint, Reasons,
-    Status,
+    node_hint, ClusterEvent, Code, FilterPlugin, NodeInfo, PodInfo, QueueingHint, Reasons, Status,
 };
 use crate::scheduler::plugins::node_affinity::term_matches;
 use crate::scheduler::{Listers, Snapshot};
 use k8s_openapi::api::core::v1::{NodeSelector, TopologySelectorTerm};
 
-pub const ERR_REASON_BIND_CONFLICT: &str = "node(s) didn't find available persistent volumes to bind";
+pub const ERR_REASON_BIND_CONFLICT: &str =
+    "node(s) didn't find available persistent volumes to bind";
 pub const ERR_REASON_NODE_CONFLICT: &str = "node(s) had volume node affinity conflict";
 pub const ERR_REASON_PV_NOT_EXIST: &str =
     "node(s) unavailable due to one or more pvc(s) bound to non-existent pv(s)";
@@ -266,9 +265,10 @@ impl State {
         }
         let mut chosen: Vec<&str> = Vec::new();
         for claim in to_match {
-            let pick = claim.candidates.iter().find(|c| {
-                !chosen.contains(&c.name.as_str()) && affinity_admits(&c.affinity, node)
-            });
+            let pick = claim
+                .candidates
+                .iter()
+                .find(|c| !chosen.contains(&c.name.as_str()) && affinity_admits(&c.affinity, node));
             match pick {
                 Some(c) => {
                     chosen.push(c.name.as_str());
@@ -379,7 +379,12 @@ mod tests {
         serde_json::from_value(p).unwrap()
     }
 
-    fn claim(name: &str, class: &str, volume: Option<&str>, extra: serde_json::Value) -> PersistentVolumeClaim {
+    fn claim(
+        name: &str,
+        class: &str,
+        volume: Option<&str>,
+        extra: serde_json::Value,
+    ) -> PersistentVolumeClaim {
         let mut c = json!({
             "metadata": {"name": name, "namespace": "default", "uid": format!("uid-{name}")},
             "spec": {"accessModes": ["ReadWriteOnce"], "storageClassName": class,
@@ -435,8 +440,12 @@ mod tests {
     #[test]
     fn claims_decide_where_a_pod_fits() {
         let nodes = [
-            make_node("node-a").label("kubernetes.io/hostname", "node-a").obj(),
-            make_node("node-b").label("kubernetes.io/hostname", "node-b").obj(),
+            make_node("node-a")
+                .label("kubernetes.io/hostname", "node-a")
+                .obj(),
+            make_node("node-b")
+                .label("kubernetes.io/hostname", "node-b")
+                .obj(),
         ];
         let classes = [
             class("wait", "kubernetes.io/no-provisioner", true),
@@ -487,7 +496,12 @@ mod tests {
             (
                 "a claim being deleted",
                 vec!["data"],
-                vec![claim("data", "wait", Some("pv-a"), json!({"metadata": {"deletionTimestamp": "2026-01-05T09:00:00Z"}}))],
+                vec![claim(
+                    "data",
+                    "wait",
+                    Some("pv-a"),
+                    json!({"metadata": {"deletionTimestamp": "2026-01-05T09:00:00Z"}}),
+                )],
                 vec![],
                 Err("persistentvolumeclaim \"data\" is being deleted"),
             ),
@@ -503,7 +517,10 @@ mod tests {
                 vec!["data"],
                 vec![claim("data", "wait", Some("pv-a"), json!({}))],
                 vec![],
-                Ok(Some([no(&[ERR_REASON_PV_NOT_EXIST]), no(&[ERR_REASON_PV_NOT_EXIST])])),
+                Ok(Some([
+                    no(&[ERR_REASON_PV_NOT_EXIST]),
+                    no(&[ERR_REASON_PV_NOT_EXIST]),
+                ])),
             ),
             (
                 "a WaitForFirstConsumer claim and a local volume on node-b",
@@ -515,14 +532,23 @@ mod tests {
             (
                 "two claims, one local volume: no node has both",
                 vec!["data", "logs"],
-                vec![claim("data", "wait", None, json!({})), claim("logs", "wait", None, json!({}))],
+                vec![
+                    claim("data", "wait", None, json!({})),
+                    claim("logs", "wait", None, json!({})),
+                ],
                 vec![volume("pv-b", "wait", Some("node-b"), "Available")],
-                Ok(Some([no(&[ERR_REASON_BIND_CONFLICT]), no(&[ERR_REASON_BIND_CONFLICT])])),
+                Ok(Some([
+                    no(&[ERR_REASON_BIND_CONFLICT]),
+                    no(&[ERR_REASON_BIND_CONFLICT]),
+                ])),
             ),
             (
                 "a bound volume's node conflicts, another claim has none to bind",
                 vec!["data", "logs"],
-                vec![claim("data", "wait", Some("pv-a"), json!({})), claim("logs", "wait", None, json!({}))],
+                vec![
+                    claim("data", "wait", Some("pv-a"), json!({})),
+                    claim("logs", "wait", None, json!({})),
+                ],
                 vec![volume("pv-a", "wait", Some("node-a"), "Bound")],
                 Ok(Some([
                     no(&[ERR_REASON_BIND_CONFLICT]),
@@ -539,7 +565,12 @@ mod tests {
             (
                 "a claim whose node was selected: only there",
                 vec!["data"],
-                vec![claim("data", "dynamic", None, json!({"metadata": {"annotations": {SELECTED_NODE: "node-b"}}}))],
+                vec![claim(
+                    "data",
+                    "dynamic",
+                    None,
+                    json!({"metadata": {"annotations": {SELECTED_NODE: "node-b"}}}),
+                )],
                 vec![],
                 Ok(Some([no(&[ERR_REASON_BIND_CONFLICT]), ok.clone()])),
             ),
@@ -571,7 +602,9 @@ mod tests {
     /// for provisioning.
     #[test]
     fn binding_binds_a_volume_or_selects_the_node() {
-        let node = make_node("node-b").label("kubernetes.io/hostname", "node-b").obj();
+        let node = make_node("node-b")
+            .label("kubernetes.io/hostname", "node-b")
+            .obj();
         let classes = [class("dynamic", "rancher.io/local-path", true)];
         let claims = [
             claim("data", "dynamic", None, json!({})),

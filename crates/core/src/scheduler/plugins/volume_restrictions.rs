@@ -6,7 +6,9 @@
 //! volumes here to conflict.
 
 use crate::model::Pod;
-use crate::scheduler::framework::{ClusterEvent, FilterPlugin, NodeInfo, PodInfo, QueueingHint, Status};
+use crate::scheduler::framework::{
+    ClusterEvent, FilterPlugin, NodeInfo, PodInfo, QueueingHint, Status,
+};
 use crate::scheduler::plugins::volume_binding::claim_names;
 use crate::scheduler::Snapshot;
 
@@ -128,14 +130,24 @@ mod tests {
     #[test]
     fn read_write_once_pod_claims_have_one_pod() {
         let nodes = [make_node("node-a").obj(), make_node("node-b").obj()];
-        let claims = [claim("once", "ReadWriteOncePod"), claim("shared", "ReadWriteOnce")];
+        let claims = [
+            claim("once", "ReadWriteOncePod"),
+            claim("shared", "ReadWriteOnce"),
+        ];
         let listers = || Listers {
             claims: claims.iter().collect(),
             ..Listers::default()
         };
         let conflict = Status::unschedulable(ERR_REASON_READ_WRITE_ONCE_POD_CONFLICT);
-        let cases: [(&str, &str, Vec<Pod>, Option<Vec<Status>>); 4] = [
-            ("an unused ReadWriteOncePod claim: skipped", "once", vec![], None),
+        // (name, the claim the pod uses, the pods on nodes, Filter's verdicts).
+        type Case<'a> = (&'a str, &'a str, Vec<Pod>, Option<Vec<Status>>);
+        let cases: [Case; 4] = [
+            (
+                "an unused ReadWriteOncePod claim: skipped",
+                "once",
+                vec![],
+                None,
+            ),
             (
                 "in use by a pod on node-a: every node",
                 "once",
