@@ -290,3 +290,95 @@ fn report(
         now,
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::apiserver::storage::SELECTED_NODE;
+    use serde_json::json;
+
+    /// A claim handed to the provisioner with its node selected gets a volume on that
+    /// node; without a node it fails once; a Released volume of a Delete class goes,
+    /// its directory noted for removal.
+    #[test]
+    fn provisions_on_the_selected_node_and_deletes_released_volumes() {
+        let now = SimTime(0);
+        let mut api = ApiServer::new(1, now);
+        api.create_default_storage_class(now);
+        for (name, node) in [("placed", Some("worker")), ("nowhere", None)] {
+            let mut annotations = json!({STORAGE_PROVISIONER: PROVISIONER});
+            if let Some(n) = node {
+                annotations[SELECTED_NODE] = json!(n);
+            }
+            let pvc = serde_json::from_value(json!({
+                "metadata": {"name": name, "namespace": "default", "annotations": annotations},
+                "spec": {"accessModes": ["ReadWriteOnce"], "storageClassName": "standard",
+                         "resources": {"requests": {"storage": "1Gi"}}}
+            }))
+            .unwrap();
+            api.create_persistent_volume_claim(pvc, now).unwrap();
+        }
+        let mut provisioner = LocalPathProvisioner::default();
+        assert!(provision(&mut api, now));
+        let placed = api
+            .persistent_volume_claims
+            .get("default", "placed")
+            .unwrap()
+            .clone();
+        let pv = api
+            .persistent_volumes
+            .get("", &volume_name(&placed))
+            .unwrap()
+            .clone();
+        let spec = pv.spec.clone().unwrap();
+        let uid = placed.metadata.uid.clone().unwrap();
+        assert_eq!(
+            spec.host_path.map(|h| h.path),
+            Some(format!("{BASE_PATH}/pvc-{uid}_default_placed"))
+        );
+        let term = &spec
+            .node_affinity
+            .unwrap()
+            .required
+            .unwrap()
+            .node_selector_terms[0];
+        assert_eq!(
+            term.match_expressions.as_ref().unwrap()[0].values,
+            Some(vec!["worker".to_string()])
+        );
+        assert_eq!(spec.claim_ref.unwrap().uid, placed.metadata.uid);
+        assert_eq!(
+            spec.persistent_volume_reclaim_policy.as_deref(),
+            Some("Delete")
+        );
+        assert!(reported(
+            &api,
+            api.persistent_volume_claims
+                .get("default", "nowhere")
+                .unwrap(),
+            "ProvisioningFailed"
+        ));
+        // Nothing more to do: the failure is not reported again.
+        assert!(!provision(&mut api, now));
+        // The claim gone, the volume Released: deleted, its directory noted.
+        let mut released = pv.clone();
+        released.status.get_or_insert_with(Default::default).phase = Some("Released".into());
+        api.write_persistent_volume(released).unwrap();
+        assert!(provisioner.delete_released(&mut api, now));
+        let name = pv.metadata.name.clone().unwrap();
+        assert!(api
+            .persistent_volumes
+            .get("", &name)
+            .unwrap()
+            .metadata
+            .deletion_timestamp
+            .is_some());
+        assert_eq!(
+            provisioner.take_removed(),
+            vec![(
+                "worker".to_string(),
+                format!("{BASE_PATH}/pvc-{uid}_default_placed")
+            )]
+        );
+    }
+}

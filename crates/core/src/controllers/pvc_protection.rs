@@ -83,3 +83,94 @@ fn sync(api: &mut ApiServer) -> bool {
     }
     changed
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::apiserver::Propagation;
+    use serde_json::json;
+
+    fn pod(name: &str, claim: &str, node: Option<&str>, phase: Option<&str>) -> Pod {
+        let mut p = json!({
+            "metadata": {"name": name, "namespace": "default"},
+            "spec": {"containers": [{"name": "c", "image": "nginx"}],
+                     "volumes": [{"name": "v", "persistentVolumeClaim": {"claimName": claim}}]}
+        });
+        if let Some(n) = node {
+            p["spec"]["nodeName"] = json!(n);
+        }
+        if let Some(ph) = phase {
+            p["status"] = json!({"phase": ph});
+        }
+        serde_json::from_value(p).unwrap()
+    }
+
+    /// pvcprotection's `TestPVCProtectionController`: a claim being deleted keeps its
+    /// finalizer while a scheduled, unfinished pod uses it.
+    #[test]
+    fn a_claim_goes_once_no_pod_uses_it() {
+        // (case, the pod around, whether the claim is still there after a sync).
+        let cases: [(&str, Option<Pod>, bool); 5] = [
+            ("no pod", None, false),
+            (
+                "a running pod uses it",
+                Some(pod("p", "data", Some("n1"), Some("Running"))),
+                true,
+            ),
+            (
+                "an unscheduled pod uses it",
+                Some(pod("p", "data", None, None)),
+                false,
+            ),
+            (
+                "a finished pod used it",
+                Some(pod("p", "data", Some("n1"), Some("Succeeded"))),
+                false,
+            ),
+            (
+                "a pod uses another claim",
+                Some(pod("p", "other", Some("n1"), Some("Running"))),
+                false,
+            ),
+        ];
+        for (name, user, kept) in cases {
+            let now = SimTime(0);
+            let mut api = ApiServer::new(1, now);
+            let pvc = serde_json::from_value(json!({
+                "metadata": {"name": "data", "namespace": "default"},
+                "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}
+            }))
+            .unwrap();
+            api.create_persistent_volume_claim(pvc, now).unwrap();
+            if let Some(p) = user {
+                api.create_pod(p.clone(), now).unwrap();
+                // The status as the test wants it (create starts pods Pending).
+                let mut stored = api.pods.get("default", "p").unwrap().clone();
+                stored.status = p.status.clone();
+                api.update_pod(stored).unwrap();
+            }
+            api.delete_propagating(
+                "persistentvolumeclaims",
+                "default",
+                "data",
+                Propagation::Background,
+                now,
+            )
+            .unwrap();
+            assert!(
+                api.persistent_volume_claims
+                    .get("default", "data")
+                    .is_some(),
+                "{name}: marked"
+            );
+            sync(&mut api);
+            assert_eq!(
+                api.persistent_volume_claims
+                    .get("default", "data")
+                    .is_some(),
+                kept,
+                "{name}"
+            );
+        }
+    }
+}
