@@ -194,6 +194,10 @@ pub fn manifests(cluster: &Cluster) -> String {
     }
     // What pods read goes before them.
     for cm in api.config_maps.list() {
+        // Every namespace of the real cluster has its own.
+        if cm.metadata.name.as_deref() == Some(crate::apiserver::config::ROOT_CA_CONFIG_MAP) {
+            continue;
+        }
         docs.push(as_applied(
             serde_json::to_value(cm).unwrap_or_default(),
             "ConfigMap",

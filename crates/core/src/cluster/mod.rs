@@ -22,6 +22,7 @@ use crate::controllers::podgc::PodGc;
 use crate::controllers::pv_protection::PvProtectionController;
 use crate::controllers::pvc_protection::PvcProtectionController;
 use crate::controllers::replicaset::ReplicaSetController;
+use crate::controllers::root_ca_cert_publisher::RootCaCertPublisher;
 use crate::controllers::serviceaccounts::ServiceAccountsController;
 use crate::controllers::taint_eviction::TaintEviction;
 use crate::controllers::{Controller, ControllerContext, Progress};
@@ -40,11 +41,11 @@ use std::collections::BTreeMap;
 pub use default_nodes::default_nodes;
 
 /// How many controllers the cluster runs ([`Cluster::controllers`]), and how many of
-/// them run before the scheduler in a settle pass (node IPAM, and the
-/// serviceaccounts-controller: a new namespace has its `default` account before
-/// anything else runs).
-const CONTROLLERS: usize = 18;
-const CONTROLLERS_BEFORE_SCHEDULER: usize = 2;
+/// them run before the scheduler in a settle pass (node IPAM, the
+/// serviceaccounts-controller and the root-ca-cert-publisher: a new namespace has its
+/// `default` account and its `kube-root-ca.crt` before anything else runs).
+const CONTROLLERS: usize = 19;
+const CONTROLLERS_BEFORE_SCHEDULER: usize = 3;
 
 /// What happened to one object of an applied manifest.
 #[derive(Debug, Clone, PartialEq)]
@@ -162,6 +163,8 @@ pub struct Cluster {
     #[serde(skip)]
     service_accounts: ServiceAccountsController,
     #[serde(skip)]
+    root_ca_cert_publisher: RootCaCertPublisher,
+    #[serde(skip)]
     persistent_volumes: PersistentVolumeController,
     /// The kind cluster's local-path-provisioner (what it deleted is removed from the
     /// nodes' disks in the same settle pass).
@@ -206,6 +209,7 @@ impl Cluster {
             daemon_sets: Default::default(),
             garbage_collector: GarbageCollector::default(),
             service_accounts: ServiceAccountsController,
+            root_ca_cert_publisher: RootCaCertPublisher,
             persistent_volumes: Default::default(),
             local_path_provisioner: Default::default(),
             pvc_protection: PvcProtectionController,
@@ -727,6 +731,7 @@ impl Cluster {
         [
             &self.node_ipam,
             &self.service_accounts,
+            &self.root_ca_cert_publisher,
             &self.cron_jobs,
             &self.jobs,
             &self.deployments,
@@ -757,6 +762,7 @@ impl Cluster {
         let controllers: [&mut dyn Controller; CONTROLLERS] = [
             &mut self.node_ipam,
             &mut self.service_accounts,
+            &mut self.root_ca_cert_publisher,
             &mut self.cron_jobs,
             &mut self.jobs,
             &mut self.deployments,

@@ -22,6 +22,7 @@ pub mod podgc;
 pub mod pv_protection;
 pub mod pvc_protection;
 pub mod replicaset;
+pub mod root_ca_cert_publisher;
 pub mod serviceaccounts;
 pub mod taint_eviction;
 pub(crate) mod trigger_time;
