@@ -330,8 +330,11 @@ fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) 
         match result {
             Ok(_) => out.out(format!("{}/{name} env updated\n", rt.name_prefix)),
             Err(e) => {
+                // The server's message as the error wraps it (no "The ").
+                let text = e.to_string();
+                let text = text.strip_prefix("The ").unwrap_or(&text);
                 out.err(format!(
-                    "error: failed to patch env update to pod template: {e}\n"
+                    "error: failed to patch env update to pod template: {text}\n"
                 ));
                 out.exit_code = 1;
             }
