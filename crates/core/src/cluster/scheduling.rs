@@ -139,7 +139,13 @@ impl Cluster {
                 let decision = self
                     .scheduler
                     .schedule_and_assume(pod, &mut snapshot, self.now);
+                let placed = decision.chosen.is_some();
                 decisions.push((pod.clone(), decision));
+                // Its PreBind binds claims the rest of this pass would read unbound:
+                // the others wait for the next pass.
+                if placed && volume_binder::binds_claims(pod, &snapshot.listers) {
+                    break;
+                }
             }
         }
         let mut any = false;

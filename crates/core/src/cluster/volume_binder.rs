@@ -15,6 +15,12 @@ use k8s_openapi::api::core::v1::ObjectReference;
 /// How many rounds of the PV controller and the provisioner PreBind waits for.
 const BIND_ROUNDS: usize = 3;
 
+/// Whether scheduling `pod` binds claims of a WaitForFirstConsumer class (its PreBind
+/// has work).
+pub(super) fn binds_claims(pod: &Pod, listers: &scheduler::Listers<'_>) -> bool {
+    claim_names(pod).next().is_some() && State::of(pod, listers).binds_claims()
+}
+
 impl Cluster {
     /// VolumeBinding's PreBind for `pod` on `node`.
     pub(super) fn bind_pod_volumes(&mut self, pod: &Pod, node: &str) {

@@ -229,6 +229,11 @@ impl State {
         state
     }
 
+    /// Whether the pod has claims of a WaitForFirstConsumer class to bind.
+    pub fn binds_claims(&self) -> bool {
+        !self.to_bind.is_empty()
+    }
+
     /// `FindPodVolumes` on `node`: what binding the claims there takes, or why they
     /// cannot be bound there (in kube-scheduler's order of reasons).
     pub fn find(&self, node: &Node) -> Result<Vec<Action>, Vec<&'static str>> {
