@@ -194,6 +194,10 @@ pub fn manifests(cluster: &Cluster) -> String {
     }
     // What pods read goes before them.
     for cm in api.config_maps.list() {
+        // Every namespace of the real cluster has its own.
+        if cm.metadata.name.as_deref() == Some(crate::apiserver::config::ROOT_CA_CONFIG_MAP) {
+            continue;
+        }
         docs.push(as_applied(
             serde_json::to_value(cm).unwrap_or_default(),
             "ConfigMap",
@@ -208,11 +212,41 @@ pub fn manifests(cluster: &Cluster) -> String {
     // Storage: classes, volumes, claims; what the PV controller filled in (a binding
     // it made) is the real cluster's to make again.
     for sc in api.storage_classes.list() {
-        let mut v = as_applied(serde_json::to_value(sc).unwrap_or_default(), "StorageClass");
+        // The kind cluster has its `standard` class already.
+        let applied = sc
+            .metadata
+            .annotations
+            .as_ref()
+            .is_some_and(|a| a.contains_key(LAST_APPLIED));
+        if !applied
+            && sc.metadata.name.as_deref() == Some("standard")
+            && sc.provisioner == crate::controllers::local_path_provisioner::PROVISIONER
+        {
+            continue;
+        }
+        let stored = serde_json::to_value(sc).unwrap_or_default();
+        let mut v = as_applied(stored.clone(), "StorageClass");
         v["apiVersion"] = Value::String("storage.k8s.io/v1".into());
+        // A class has no spec: its fields are at the top.
+        if let (Some(out), Value::Object(all)) = (v.as_object_mut(), stored) {
+            for (k, field) in all {
+                if !matches!(k.as_str(), "metadata" | "apiVersion" | "kind") {
+                    out.entry(k).or_insert(field);
+                }
+            }
+        }
         docs.push(v);
     }
     for pv in api.persistent_volumes.list() {
+        // A provisioned volume: the real cluster's provisioner makes it again.
+        let provisioned = pv
+            .metadata
+            .annotations
+            .as_ref()
+            .is_some_and(|a| a.contains_key("pv.kubernetes.io/provisioned-by"));
+        if provisioned {
+            continue;
+        }
         let by_controller = bound_by_controller(&pv.metadata);
         let mut v = as_applied(
             serde_json::to_value(pv).unwrap_or_default(),
@@ -304,14 +338,22 @@ fn bound_by_controller(meta: &crate::model::ObjectMeta) -> bool {
         .is_some_and(|v| v == "yes")
 }
 
-/// Removes the PV controller's annotations (its binding, which is not exported).
+/// Removes the PV controller's and the scheduler's annotations (the binding, the node
+/// and provisioner chosen, which are not exported).
 fn drop_binding_annotations(v: &mut Value) {
     if let Some(a) = v
         .pointer_mut("/metadata/annotations")
         .and_then(Value::as_object_mut)
     {
-        a.remove("pv.kubernetes.io/bound-by-controller");
-        a.remove("pv.kubernetes.io/bind-completed");
+        for key in [
+            "pv.kubernetes.io/bound-by-controller",
+            "pv.kubernetes.io/bind-completed",
+            "volume.kubernetes.io/selected-node",
+            "volume.kubernetes.io/storage-provisioner",
+            "volume.beta.kubernetes.io/storage-provisioner",
+        ] {
+            a.remove(key);
+        }
         if a.is_empty() {
             if let Some(m) = v.get_mut("metadata").and_then(Value::as_object_mut) {
                 m.remove("annotations");

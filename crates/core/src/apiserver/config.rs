@@ -173,7 +173,68 @@ pub(super) fn keep_system_fields(old: &ObjectMeta, new: &mut ObjectMeta) {
     new.creation_timestamp = old.creation_timestamp.clone();
 }
 
+/// The ConfigMap of the cluster's CA every namespace has (the root-ca-cert-publisher's).
+pub const ROOT_CA_CONFIG_MAP: &str = "kube-root-ca.crt";
+
+/// The cluster's CA certificate.
+pub(crate) const ROOT_CA: &str =
+    "-----BEGIN CERTIFICATE-----\nMIIDBTCCAe2gAwIBAgIIPodlabCA==\n-----END CERTIFICATE-----\n";
+
+/// The publisher's description of its ConfigMap.
+const ROOT_CA_DESCRIPTION: &str = "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters.";
+
+/// The root CA ConfigMap as the publisher writes it in `namespace`.
+pub(crate) fn root_ca_config_map(namespace: &str) -> ConfigMap {
+    ConfigMap {
+        metadata: ObjectMeta {
+            name: Some(ROOT_CA_CONFIG_MAP.into()),
+            namespace: Some(namespace.into()),
+            annotations: Some(
+                [(
+                    "kubernetes.io/description".to_string(),
+                    ROOT_CA_DESCRIPTION.to_string(),
+                )]
+                .into(),
+            ),
+            ..Default::default()
+        },
+        data: Some([("ca.crt".to_string(), ROOT_CA.to_string())].into()),
+        ..Default::default()
+    }
+}
+
 impl ApiServer {
+    /// The root-ca-cert-publisher's create of a namespace's CA ConfigMap (its uid from
+    /// its resourceVersion, so users' objects keep theirs).
+    pub(crate) fn create_root_ca_config_map(&mut self, namespace: &str, now: SimTime) -> bool {
+        let mut cm = root_ca_config_map(namespace);
+        if self
+            .prepare_namespaced("ConfigMap", &mut cm.metadata)
+            .is_err()
+        {
+            return false;
+        }
+        self.insert_with(
+            |a| &mut a.config_maps,
+            "configmaps",
+            cm,
+            now,
+            super::Uids::FromVersion,
+        )
+        .is_ok()
+    }
+
+    /// The publisher puts back what a user changed of the ConfigMap.
+    pub(crate) fn reset_root_ca_config_map(&mut self, namespace: &str) -> bool {
+        let Some(mut cm) = self.config_maps.get(namespace, ROOT_CA_CONFIG_MAP).cloned() else {
+            return false;
+        };
+        cm.data = root_ca_config_map(namespace).data;
+        cm.binary_data = None;
+        self.replace(|a| &mut a.config_maps, "configmaps", cm)
+            .is_ok()
+    }
+
     /// A ConfigMap POST.
     pub fn create_config_map(
         &mut self,

@@ -48,15 +48,28 @@ impl ApiServer {
     ) -> Result<(), ApiError> {
         let finalizer = match policy {
             Propagation::Background => {
-                return self.remove_object(resource, namespace, name).map(drop)
+                // An object with finalizers is only marked: it goes with its last
+                // finalizer (a claim's `kubernetes.io/pvc-protection`, ...).
+                let finalized = self.object(resource, namespace, name).is_some_and(|o| {
+                    o.metadata()
+                        .finalizers
+                        .as_ref()
+                        .is_some_and(|f| !f.is_empty())
+                });
+                if !finalized {
+                    return self.remove_object(resource, namespace, name).map(drop);
+                }
+                None
             }
-            Propagation::Foreground => FOREGROUND_FINALIZER,
-            Propagation::Orphan => ORPHAN_FINALIZER,
+            Propagation::Foreground => Some(FOREGROUND_FINALIZER),
+            Propagation::Orphan => Some(ORPHAN_FINALIZER),
         };
         self.write_metadata(resource, namespace, name, |meta| {
             let finalizers = meta.finalizers.get_or_insert_with(Vec::new);
-            if !finalizers.iter().any(|f| f == finalizer) {
-                finalizers.push(finalizer.to_string());
+            if let Some(finalizer) = finalizer {
+                if !finalizers.iter().any(|f| f == finalizer) {
+                    finalizers.push(finalizer.to_string());
+                }
             }
             if meta.deletion_timestamp.is_none() {
                 meta.deletion_timestamp = Some(now.to_time());

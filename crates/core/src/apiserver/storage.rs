@@ -8,12 +8,46 @@ use super::config::{invalid, keep_system_fields, name_and_meta};
 use super::error::{ApiError, FieldError};
 use super::ApiServer;
 use crate::clock::SimTime;
+use crate::model::labels::Selector;
+use crate::model::quantity;
 use crate::model::{ObjectMeta, PersistentVolume, PersistentVolumeClaim, StorageClass};
-use k8s_openapi::api::core::v1::{PersistentVolumeClaimStatus, PersistentVolumeStatus};
+use k8s_openapi::api::core::v1::{
+    ObjectReference, PersistentVolumeClaimStatus, PersistentVolumeStatus,
+};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 
 /// The annotation marking the default StorageClass (and its beta form).
 pub const DEFAULT_CLASS_ANNOTATION: &str = "storageclass.kubernetes.io/is-default-class";
 const BETA_DEFAULT_CLASS_ANNOTATION: &str = "storageclass.beta.kubernetes.io/is-default-class";
+
+/// The finalizers the StorageObjectInUseProtection admission plugin adds: a volume
+/// goes once no claim is bound to it, a claim once no pod uses it.
+pub const PV_PROTECTION_FINALIZER: &str = "kubernetes.io/pv-protection";
+pub const PVC_PROTECTION_FINALIZER: &str = "kubernetes.io/pvc-protection";
+
+/// Adds `finalizer` unless the object has it.
+fn add_finalizer(meta: &mut ObjectMeta, finalizer: &str) {
+    let list = meta.finalizers.get_or_insert_with(Vec::new);
+    if !list.iter().any(|f| f == finalizer) {
+        list.push(finalizer.to_string());
+    }
+}
+
+/// A user's PUT keeps what the API server and the controllers own of the metadata:
+/// the finalizers it does not name, the deletion mark.
+fn keep_storage_fields(old: &ObjectMeta, new: &mut ObjectMeta) {
+    keep_system_fields(old, new);
+    if new.finalizers.is_none() {
+        new.finalizers = old.finalizers.clone();
+    }
+    new.deletion_timestamp = old.deletion_timestamp.clone();
+    new.deletion_grace_period_seconds = old.deletion_grace_period_seconds;
+}
+
+/// The node the scheduler chose for a claim of a WaitForFirstConsumer class.
+pub const SELECTED_NODE: &str = "volume.kubernetes.io/selected-node";
+/// A volume's binding is complete (on its claim).
+pub const BIND_COMPLETED: &str = "pv.kubernetes.io/bind-completed";
 
 const ACCESS_MODES: &[&str] = &[
     "ReadOnlyMany",
@@ -28,6 +62,84 @@ pub fn is_default_class(sc: &StorageClass) -> bool {
     [DEFAULT_CLASS_ANNOTATION, BETA_DEFAULT_CLASS_ANNOTATION]
         .iter()
         .any(|k| a.and_then(|a| a.get(*k)).is_some_and(|v| v == "true"))
+}
+
+/// A storage quantity in milli-units (0 when unset or unreadable).
+pub(crate) fn storage_milli(q: Option<&Quantity>) -> i128 {
+    q.and_then(|q| quantity::milli(q).ok()).unwrap_or(0)
+}
+
+/// A volume's storage capacity in milli-units.
+pub(crate) fn capacity_milli(pv: &PersistentVolume) -> i128 {
+    storage_milli(
+        pv.spec
+            .as_ref()
+            .and_then(|s| s.capacity.as_ref())
+            .and_then(|c| c.get("storage")),
+    )
+}
+
+/// A claim's storage request in milli-units.
+pub(crate) fn request_milli(pvc: &PersistentVolumeClaim) -> i128 {
+    storage_milli(
+        pvc.spec
+            .as_ref()
+            .and_then(|s| s.resources.as_ref())
+            .and_then(|r| r.requests.as_ref())
+            .and_then(|r| r.get("storage")),
+    )
+}
+
+/// Whether `pv` can hold `pvc` (`FindMatchingVolume`'s checks, binding aside): the
+/// same storageClassName and volumeMode, every requested access mode, at least the
+/// requested storage, the claim's selector matching the volume's labels.
+pub(crate) fn fits(pv: &PersistentVolume, pvc: &PersistentVolumeClaim) -> bool {
+    let (Some(vs), Some(cs)) = (pv.spec.as_ref(), pvc.spec.as_ref()) else {
+        return false;
+    };
+    let class = |c: Option<&String>| c.cloned().unwrap_or_default();
+    let mode = |m: Option<&String>| m.cloned().unwrap_or_else(|| "Filesystem".into());
+    if class(vs.storage_class_name.as_ref()) != class(cs.storage_class_name.as_ref())
+        || mode(vs.volume_mode.as_ref()) != mode(cs.volume_mode.as_ref())
+    {
+        return false;
+    }
+    let has = vs.access_modes.clone().unwrap_or_default();
+    if !cs.access_modes.iter().flatten().all(|m| has.contains(m)) {
+        return false;
+    }
+    if capacity_milli(pv) < request_milli(pvc) {
+        return false;
+    }
+    match &cs.selector {
+        None => true,
+        Some(s) => Selector::from_label_selector(s)
+            .is_ok_and(|sel| sel.matches(pv.metadata.labels.as_ref())),
+    }
+}
+
+/// Whether the volume's claimRef names this claim (its uid too once set).
+pub(crate) fn refers_to(r: &ObjectReference, pvc: &PersistentVolumeClaim) -> bool {
+    r.namespace == pvc.metadata.namespace
+        && r.name == pvc.metadata.name
+        && r.uid
+            .as_ref()
+            .is_none_or(|u| Some(u) == pvc.metadata.uid.as_ref())
+}
+
+/// Whether a claim's class binds only once a pod using it is scheduled
+/// (`IsDelayBindingMode`: a missing class is not).
+pub(crate) fn is_delay_binding(classes: &[&StorageClass], pvc: &PersistentVolumeClaim) -> bool {
+    let class = pvc
+        .spec
+        .as_ref()
+        .and_then(|s| s.storage_class_name.as_deref())
+        .unwrap_or_default();
+    !class.is_empty()
+        && classes.iter().any(|c| {
+            c.metadata.name.as_deref() == Some(class)
+                && c.volume_binding_mode.as_deref() == Some("WaitForFirstConsumer")
+        })
 }
 
 fn access_modes(modes: Option<&Vec<String>>, path: &str, detail: &str, errs: &mut Vec<FieldError>) {
@@ -142,6 +254,37 @@ fn not_found(resource: &'static str, name: String) -> ApiError {
 }
 
 impl ApiServer {
+    /// The default StorageClass of a kind cluster, `standard`: rancher's
+    /// local-path-provisioner, volumes deleted with their claims, bound once a pod
+    /// using the claim is scheduled. Created at the cluster's start (its uid from its
+    /// resourceVersion, so users' objects keep theirs).
+    pub(crate) fn create_default_storage_class(&mut self, now: SimTime) {
+        if self.storage_classes.get("", "standard").is_some() {
+            return;
+        }
+        let sc = StorageClass {
+            metadata: ObjectMeta {
+                name: Some("standard".into()),
+                annotations: Some(
+                    [(DEFAULT_CLASS_ANNOTATION.to_string(), "true".to_string())].into(),
+                ),
+                ..Default::default()
+            },
+            provisioner: "rancher.io/local-path".into(),
+            reclaim_policy: Some("Delete".into()),
+            volume_binding_mode: Some("WaitForFirstConsumer".into()),
+            ..Default::default()
+        };
+        // A fixed, valid class: this cannot fail.
+        let _ = self.insert_with(
+            |a| &mut a.storage_classes,
+            "storageclasses",
+            sc,
+            now,
+            super::Uids::FromVersion,
+        );
+    }
+
     /// A StorageClass POST: reclaimPolicy Delete and volumeBindingMode Immediate unless
     /// given.
     pub fn create_storage_class(
@@ -220,6 +363,7 @@ impl ApiServer {
             &pv.metadata,
             validate_persistent_volume(&pv),
         )?;
+        add_finalizer(&mut pv.metadata, PV_PROTECTION_FINALIZER);
         pv.status = Some(PersistentVolumeStatus {
             phase: Some("Pending".into()),
             ..Default::default()
@@ -248,7 +392,7 @@ impl ApiServer {
             &pv.metadata,
             validate_persistent_volume(&pv),
         )?;
-        keep_system_fields(&old.metadata, &mut pv.metadata);
+        keep_storage_fields(&old.metadata, &mut pv.metadata);
         pv.status = old.status;
         self.replace(|a| &mut a.persistent_volumes, "persistentvolumes", pv)
     }
@@ -276,6 +420,7 @@ impl ApiServer {
             spec.storage_class_name = default_class;
         }
         check("PersistentVolumeClaim", &pvc.metadata, validate_claim(&pvc))?;
+        add_finalizer(&mut pvc.metadata, PVC_PROTECTION_FINALIZER);
         pvc.status = Some(PersistentVolumeClaimStatus {
             phase: Some("Pending".into()),
             ..Default::default()
@@ -308,7 +453,7 @@ impl ApiServer {
             spec.volume_name = old_spec.volume_name;
         }
         check("PersistentVolumeClaim", &pvc.metadata, validate_claim(&pvc))?;
-        keep_system_fields(&old.metadata, &mut pvc.metadata);
+        keep_storage_fields(&old.metadata, &mut pvc.metadata);
         pvc.status = old.status;
         self.replace(
             |a| &mut a.persistent_volume_claims,

@@ -136,6 +136,11 @@ fn node(s: &Spec) -> Node {
     }
 }
 
+/// The default StorageClass a kind cluster has: `standard`, rancher.io/local-path.
+pub fn create_default_storage_class(api: &mut crate::apiserver::ApiServer, now: SimTime) {
+    api.create_default_storage_class(now);
+}
+
 /// The `kubernetes` Service in `default` (10.96.0.1:443), its Endpoints and its
 /// EndpointSlice (the API server's own, as its endpoints reconciler writes them), the
 /// API server on the control plane (192.168.56.201:6443), as every cluster has them.

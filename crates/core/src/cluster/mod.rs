@@ -13,12 +13,16 @@ use crate::controllers::endpoints::EndpointsController;
 use crate::controllers::endpointslice::EndpointSliceController;
 use crate::controllers::garbagecollector::GarbageCollector;
 use crate::controllers::job::JobController;
+use crate::controllers::local_path_provisioner::LocalPathProvisioner;
 use crate::controllers::namespace::NamespaceController;
 use crate::controllers::node_ipam::NodeIpam;
 use crate::controllers::node_lifecycle::NodeLifecycle;
 use crate::controllers::persistentvolume::PersistentVolumeController;
 use crate::controllers::podgc::PodGc;
+use crate::controllers::pv_protection::PvProtectionController;
+use crate::controllers::pvc_protection::PvcProtectionController;
 use crate::controllers::replicaset::ReplicaSetController;
+use crate::controllers::root_ca_cert_publisher::RootCaCertPublisher;
 use crate::controllers::serviceaccounts::ServiceAccountsController;
 use crate::controllers::statefulset::StatefulSetController;
 use crate::controllers::taint_eviction::TaintEviction;
@@ -38,11 +42,11 @@ use std::collections::BTreeMap;
 pub use default_nodes::default_nodes;
 
 /// How many controllers the cluster runs ([`Cluster::controllers`]), and how many of
-/// them run before the scheduler in a settle pass (node IPAM, and the
-/// serviceaccounts-controller: a new namespace has its `default` account before
-/// anything else runs).
-const CONTROLLERS: usize = 16;
-const CONTROLLERS_BEFORE_SCHEDULER: usize = 2;
+/// them run before the scheduler in a settle pass (node IPAM, the
+/// serviceaccounts-controller and the root-ca-cert-publisher: a new namespace has its
+/// `default` account and its `kube-root-ca.crt` before anything else runs).
+const CONTROLLERS: usize = 20;
+const CONTROLLERS_BEFORE_SCHEDULER: usize = 3;
 
 /// What happened to one object of an applied manifest.
 #[derive(Debug, Clone, PartialEq)]
@@ -162,7 +166,17 @@ pub struct Cluster {
     #[serde(skip)]
     service_accounts: ServiceAccountsController,
     #[serde(skip)]
+    root_ca_cert_publisher: RootCaCertPublisher,
+    #[serde(skip)]
     persistent_volumes: PersistentVolumeController,
+    /// The kind cluster's local-path-provisioner (what it deleted is removed from the
+    /// nodes' disks in the same settle pass).
+    #[serde(skip)]
+    local_path_provisioner: LocalPathProvisioner,
+    #[serde(skip)]
+    pvc_protection: PvcProtectionController,
+    #[serde(skip)]
+    pv_protection: PvProtectionController,
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -199,7 +213,11 @@ impl Cluster {
             stateful_sets: Default::default(),
             garbage_collector: GarbageCollector::default(),
             service_accounts: ServiceAccountsController,
+            root_ca_cert_publisher: RootCaCertPublisher,
             persistent_volumes: Default::default(),
+            local_path_provisioner: Default::default(),
+            pvc_protection: PvcProtectionController,
+            pv_protection: PvProtectionController,
         }
     }
 
@@ -213,6 +231,7 @@ impl Cluster {
         }
         c.bootstrap_service = true;
         default_nodes::create_kubernetes_service(&mut c.api, SimTime(0));
+        default_nodes::create_default_storage_class(&mut c.api, SimTime(0));
         c.settle();
         c
     }
@@ -716,6 +735,7 @@ impl Cluster {
         [
             &self.node_ipam,
             &self.service_accounts,
+            &self.root_ca_cert_publisher,
             &self.cron_jobs,
             &self.jobs,
             &self.deployments,
@@ -728,6 +748,9 @@ impl Cluster {
             &self.taint_eviction,
             &self.namespace,
             &self.persistent_volumes,
+            &self.local_path_provisioner,
+            &self.pvc_protection,
+            &self.pv_protection,
             &self.pod_gc,
             &self.garbage_collector,
         ]
@@ -744,6 +767,7 @@ impl Cluster {
         let controllers: [&mut dyn Controller; CONTROLLERS] = [
             &mut self.node_ipam,
             &mut self.service_accounts,
+            &mut self.root_ca_cert_publisher,
             &mut self.cron_jobs,
             &mut self.jobs,
             &mut self.deployments,
@@ -756,12 +780,25 @@ impl Cluster {
             &mut self.taint_eviction,
             &mut self.namespace,
             &mut self.persistent_volumes,
+            &mut self.local_path_provisioner,
+            &mut self.pvc_protection,
+            &mut self.pv_protection,
             &mut self.pod_gc,
             &mut self.garbage_collector,
         ];
         let mut progress = Progress::Idle;
         for c in controllers.into_iter().skip(which.start).take(which.len()) {
             progress |= c.sync(&mut ctx);
+        }
+        // The provisioner's helper pod removes a deleted volume's directory.
+        for (node, path) in self.local_path_provisioner.take_removed() {
+            if let Some(tree) = self
+                .kubelet
+                .fs
+                .tree_mut(&crate::kubelet::volumes::node_tree(&node))
+            {
+                tree.remove_all(&path);
+            }
         }
         progress
     }
@@ -787,6 +824,8 @@ impl Cluster {
         self.observe();
     }
 }
+
+mod volume_binder;
 
 #[cfg(test)]
 mod test_images;

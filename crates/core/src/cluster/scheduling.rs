@@ -55,6 +55,18 @@ impl Cluster {
                         );
                     }
                 }
+                // The volume plugins' events.
+                WatchEvent::Added {
+                    resource: "persistentvolumeclaims" | "persistentvolumes" | "storageclasses",
+                    ..
+                }
+                | WatchEvent::Modified {
+                    resource: "persistentvolumeclaims" | "persistentvolumes" | "storageclasses",
+                    ..
+                } => {
+                    self.queue
+                        .on_event(&ClusterEvent::StorageChanged, &lookup, plugins, self.now);
+                }
                 // Only a waiting pod's own updates matter (kubelets update running
                 // pods all the time).
                 WatchEvent::Modified {
@@ -127,7 +139,13 @@ impl Cluster {
                 let decision = self
                     .scheduler
                     .schedule_and_assume(pod, &mut snapshot, self.now);
+                let placed = decision.chosen.is_some();
                 decisions.push((pod.clone(), decision));
+                // Its PreBind binds claims the rest of this pass would read unbound:
+                // the others wait for the next pass.
+                if placed && volume_binder::binds_claims(pod, &snapshot.listers) {
+                    break;
+                }
             }
         }
         let mut any = false;
@@ -184,6 +202,9 @@ impl Cluster {
                 )
             }
         };
+        if let Some(node) = &decision.chosen {
+            self.bind_pod_volumes(&pod, node);
+        }
         let bound = decision.chosen.is_some();
         self.queue.done(&key, &decision, self.now);
         let status = pod.status.get_or_insert_with(Default::default);

@@ -1,28 +1,32 @@
-//! The PV controller's static binding (pkg/controller/volume/persistentvolume): a new
-//! volume becomes Available; a Pending claim is bound to the smallest Available volume
-//! that fits it (same storageClassName and volumeMode, every requested access mode,
-//! at least the requested storage, the claim's selector matching the volume's labels;
-//! a volume or claim pre-bound to the other first), both then Bound; a claim nothing
-//! fits gets the controller's event again on every resync (15 s); a bound volume whose
-//! claim is gone is Released, a bound claim whose volume is gone is Lost.
+//! The PV controller (pkg/controller/volume/persistentvolume): a new volume becomes
+//! Available; a Pending claim is bound to the smallest Available volume that fits it
+//! (same storageClassName and volumeMode, every requested access mode, at least the
+//! requested storage, the claim's selector matching the volume's labels; a volume or
+//! claim pre-bound to the other first), both then Bound; a claim nothing fits gets the
+//! controller's event again on every resync (15 s); a bound volume whose claim is gone
+//! is Released, a bound claim whose volume is gone is Lost.
 //!
-//! Dynamic provisioning, the scheduler's VolumeBinding (WaitForFirstConsumer) and the
-//! protection finalizers are not simulated: a claim of a class with a provisioner
-//! waits for a volume made by hand.
+//! A claim of a WaitForFirstConsumer class waits for the scheduler: it binds it to a
+//! volume (the volume's claimRef) or selects a node for it
+//! (`volume.kubernetes.io/selected-node`). A claim to provision is handed to its
+//! class's external provisioner (`volume.kubernetes.io/storage-provisioner`,
+//! ExternalProvisioning); the provisioner's volume, pre-bound to it, is bound here.
 
 use super::{Controller, ControllerContext, Progress};
+use crate::apiserver::storage::{fits, is_delay_binding, refers_to, storage_milli, SELECTED_NODE};
 use crate::apiserver::{ApiServer, EventRecord};
 use crate::clock::SimTime;
-use crate::model::labels::Selector;
-use crate::model::quantity;
-use crate::model::{PersistentVolume, PersistentVolumeClaim};
+use crate::model::{PersistentVolume, PersistentVolumeClaim, StorageClass};
 use k8s_openapi::api::core::v1::ObjectReference;
 
 const COMPONENT: &str = "persistentvolume-controller";
 /// The controller's resync period (--pvclaimbinder-sync-period).
 const RESYNC_MS: u64 = 15_000;
-const BOUND_BY_CONTROLLER: &str = "pv.kubernetes.io/bound-by-controller";
+pub(crate) const BOUND_BY_CONTROLLER: &str = "pv.kubernetes.io/bound-by-controller";
 const BIND_COMPLETED: &str = "pv.kubernetes.io/bind-completed";
+/// The provisioner that is to make a claim's volume (and its beta form).
+pub const STORAGE_PROVISIONER: &str = "volume.kubernetes.io/storage-provisioner";
+const BETA_STORAGE_PROVISIONER: &str = "volume.beta.kubernetes.io/storage-provisioner";
 
 /// The PV controller; its only state (when a waiting claim is next reported) every
 /// sync works out again.
@@ -56,56 +60,12 @@ fn set_volume_phase(pv: &mut PersistentVolume, phase: &str, now: SimTime) {
     status.last_phase_transition_time = Some(now.to_time());
 }
 
-fn storage_milli(q: Option<&k8s_openapi::apimachinery::pkg::api::resource::Quantity>) -> i128 {
-    q.and_then(|q| quantity::milli(q).ok()).unwrap_or(0)
-}
-
-/// Whether `pv` can hold `pvc` (findMatchingVolume's checks, binding aside).
-fn fits(pv: &PersistentVolume, pvc: &PersistentVolumeClaim) -> bool {
-    let (Some(vs), Some(cs)) = (pv.spec.as_ref(), pvc.spec.as_ref()) else {
-        return false;
-    };
-    let class = |c: Option<&String>| c.cloned().unwrap_or_default();
-    let mode = |m: Option<&String>| m.cloned().unwrap_or_else(|| "Filesystem".into());
-    if class(vs.storage_class_name.as_ref()) != class(cs.storage_class_name.as_ref())
-        || mode(vs.volume_mode.as_ref()) != mode(cs.volume_mode.as_ref())
-    {
-        return false;
-    }
-    let has = vs.access_modes.clone().unwrap_or_default();
-    if !cs.access_modes.iter().flatten().all(|m| has.contains(m)) {
-        return false;
-    }
-    let want = storage_milli(
-        cs.resources
-            .as_ref()
-            .and_then(|r| r.requests.as_ref())
-            .and_then(|r| r.get("storage")),
-    );
-    if storage_milli(vs.capacity.as_ref().and_then(|c| c.get("storage"))) < want {
-        return false;
-    }
-    match &cs.selector {
-        None => true,
-        Some(s) => Selector::from_label_selector(s)
-            .is_ok_and(|sel| sel.matches(pv.metadata.labels.as_ref())),
-    }
-}
-
-/// Whether the volume's claimRef names this claim (its uid too once set).
-fn refers_to(r: &ObjectReference, pvc: &PersistentVolumeClaim) -> bool {
-    r.namespace == pvc.metadata.namespace
-        && r.name == pvc.metadata.name
-        && r.uid
-            .as_ref()
-            .is_none_or(|u| Some(u) == pvc.metadata.uid.as_ref())
-}
-
 /// The volume a claim goes to: one pre-bound to it, else the smallest Available one
 /// that fits.
 fn best_match<'a>(
     volumes: &[&'a PersistentVolume],
     pvc: &PersistentVolumeClaim,
+    delay_binding: bool,
 ) -> Option<&'a PersistentVolume> {
     let wanted = pvc.spec.as_ref().and_then(|s| s.volume_name.clone());
     let mut best: Option<&PersistentVolume> = None;
@@ -121,6 +81,10 @@ fn best_match<'a>(
             if pv.metadata.name.as_ref() == Some(w) && fits(pv, pvc) {
                 return Some(pv);
             }
+            continue;
+        }
+        // A claim of a WaitForFirstConsumer class: the scheduler picks its volume.
+        if delay_binding {
             continue;
         }
         if phase_of_volume(pv) != "Available" || !fits(pv, pvc) {
@@ -207,14 +171,20 @@ fn sync(api: &mut ApiServer, now: SimTime) -> (bool, Option<SimTime>) {
             continue;
         }
         let candidates: Vec<&PersistentVolume> = api.persistent_volumes.list().collect();
-        match best_match(&candidates, &pvc).cloned() {
+        let classes: Vec<&StorageClass> = api.storage_classes.list().collect();
+        let delay_binding = is_delay_binding(&classes, &pvc) && volume.is_none();
+        match best_match(&candidates, &pvc, delay_binding).cloned() {
             Some(pv) => {
                 changed |= bind(api, pv, pvc, now);
             }
             None => {
-                let due = last_report(api, &pvc).map_or(now, |t| SimTime(t.0 + RESYNC_MS));
+                let (reason, message, warning) = waiting(api, &pvc);
+                // The same report again on the resync; a new one at once.
+                let due = last_report(api, &pvc, reason).map_or(now, |t| SimTime(t.0 + RESYNC_MS));
+                if reason == "ExternalProvisioning" {
+                    changed |= set_provisioner(api, &pvc);
+                }
                 if due <= now {
-                    let (reason, message, warning) = waiting(api, &pvc);
                     report(api, &pvc, reason, message, warning, now);
                     changed = true;
                     let at = SimTime(now.0 + RESYNC_MS);
@@ -248,11 +218,16 @@ fn waiting(api: &ApiServer, pvc: &PersistentVolumeClaim) -> (&'static str, Strin
             format!("storageclass.storage.k8s.io \"{class}\" not found"),
             true,
         ),
-        Some(sc) if sc.volume_binding_mode.as_deref() == Some("WaitForFirstConsumer") => (
+        Some(sc)
+            if sc.volume_binding_mode.as_deref() == Some("WaitForFirstConsumer")
+                && selected_node(pvc).is_none() =>
+        {
+            (
             "WaitForFirstConsumer",
-            "waiting for first consumer to be created before binding".into(),
-            false,
-        ),
+                "waiting for first consumer to be created before binding".into(),
+                false,
+            )
+        }
         Some(sc) => (
             "ExternalProvisioning",
             format!("Waiting for a volume to be created either by the external provisioner '{}' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.", sc.provisioner),
@@ -261,13 +236,52 @@ fn waiting(api: &ApiServer, pvc: &PersistentVolumeClaim) -> (&'static str, Strin
     }
 }
 
-/// When the controller last reported on the claim, if it has.
-fn last_report(api: &ApiServer, pvc: &PersistentVolumeClaim) -> Option<SimTime> {
+/// The node the scheduler chose for a claim of a WaitForFirstConsumer class.
+pub(crate) fn selected_node(pvc: &PersistentVolumeClaim) -> Option<&str> {
+    pvc.metadata
+        .annotations
+        .as_ref()
+        .and_then(|a| a.get(SELECTED_NODE))
+        .map(String::as_str)
+}
+
+/// `setClaimProvisioner`: the claim names the provisioner that is to make its volume
+/// (the annotation and its beta form). Whether it wrote.
+fn set_provisioner(api: &mut ApiServer, pvc: &PersistentVolumeClaim) -> bool {
+    let class = pvc
+        .spec
+        .as_ref()
+        .and_then(|s| s.storage_class_name.clone())
+        .unwrap_or_default();
+    let Some(provisioner) = api
+        .storage_classes
+        .get("", &class)
+        .map(|sc| sc.provisioner.clone())
+    else {
+        return false;
+    };
+    let annotations = pvc.metadata.annotations.clone().unwrap_or_default();
+    if annotations.get(STORAGE_PROVISIONER) == Some(&provisioner) {
+        return false;
+    }
+    let mut claim = pvc.clone();
+    let a = claim
+        .metadata
+        .annotations
+        .get_or_insert_with(Default::default);
+    a.insert(BETA_STORAGE_PROVISIONER.into(), provisioner.clone());
+    a.insert(STORAGE_PROVISIONER.into(), provisioner);
+    api.write_claim(claim).is_ok()
+}
+
+/// When the controller last reported `reason` on the claim, if it has.
+fn last_report(api: &ApiServer, pvc: &PersistentVolumeClaim, reason: &str) -> Option<SimTime> {
     let uid = pvc.metadata.uid.as_deref()?;
     api.events
         .list()
         .filter(|e| {
             e.involved_object.uid.as_deref() == Some(uid)
+                && e.reason.as_deref() == Some(reason)
                 && e.source.as_ref().and_then(|s| s.component.as_deref()) == Some(COMPONENT)
         })
         .filter_map(|e| e.last_timestamp.as_ref())
@@ -406,8 +420,9 @@ mod tests {
         let tiny = pv("tiny", "1Gi", &["ReadWriteOnce"], "manual", json!({}));
         let other = pv("other", "2Gi", &["ReadWriteOnce"], "", json!({}));
         let all = [&big, &small, &tiny, &other];
-        let pick =
-            |c: &PersistentVolumeClaim| best_match(&all, c).and_then(|v| v.metadata.name.clone());
+        let pick = |c: &PersistentVolumeClaim| {
+            best_match(&all, c, false).and_then(|v| v.metadata.name.clone())
+        };
         for (claim, want) in [
             (
                 pvc("2Gi", &["ReadWriteOnce"], "manual", None),
@@ -441,7 +456,8 @@ mod tests {
             ..Default::default()
         });
         let claim = pvc("1Gi", &["ReadWriteOnce"], "manual", None);
-        let picked = best_match(&[&taken, &big], &claim).and_then(|v| v.metadata.name.clone());
+        let picked =
+            best_match(&[&taken, &big], &claim, false).and_then(|v| v.metadata.name.clone());
         assert_eq!(picked.as_deref(), Some("big"));
     }
 }

@@ -312,7 +312,13 @@ pub(super) fn wait_for_deletion(cluster: &mut Cluster, objects: &[Deleting]) {
     let exists = |c: &Cluster, d: &Deleting| {
         let meta = match d.resource {
             "namespaces" => c.api().namespaces.get("", &d.name).map(|n| &n.metadata),
-            _ => c.api().pods.get(&d.namespace, &d.name).map(|p| &p.metadata),
+            "pods" => c.api().pods.get(&d.namespace, &d.name).map(|p| &p.metadata),
+            other => {
+                return c
+                    .api()
+                    .object(other, &d.namespace, &d.name)
+                    .is_some_and(|o| o.metadata().uid.as_deref() == Some(d.uid.as_str()))
+            }
         };
         meta.is_some_and(|m| m.uid.as_deref() == Some(d.uid.as_str()))
     };

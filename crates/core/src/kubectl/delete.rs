@@ -171,20 +171,33 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
                 }),
             "Service" => cluster.delete_service(&ns, &name),
             "EndpointSlice" => cluster.delete_endpoint_slice(&ns, &name),
-            "Deployment"
-            | "ReplicaSet"
-            | "DaemonSet"
-            | "StatefulSet"
-            | "ControllerRevision"
-            | "ConfigMap"
-            | "Secret"
-            | "Job"
-            | "CronJob"
-            | "ServiceAccount"
-            | "PersistentVolumeClaim" => cluster.delete_object(rt.plural, &ns, &name, cascade),
-            "PersistentVolume" | "StorageClass" => {
-                cluster.delete_object(rt.plural, "", &name, cascade)
+            "Deployment" | "ReplicaSet" | "DaemonSet" | "StatefulSet" | "ControllerRevision"
+            | "ConfigMap" | "Secret" | "Job" | "CronJob" | "ServiceAccount" => {
+                cluster.delete_object(rt.plural, &ns, &name, cascade)
             }
+            // A claim a pod uses, a volume bound to a claim: their protection
+            // finalizers keep them Terminating, and kubectl waits.
+            "PersistentVolumeClaim" | "PersistentVolume" => {
+                let ns = if rt.namespaced {
+                    ns.clone()
+                } else {
+                    String::new()
+                };
+                cluster
+                    .delete_object(rt.plural, &ns, &name, cascade)
+                    .map(|()| {
+                        if let Some(o) = cluster.api().object(rt.plural, &ns, &name) {
+                            terminating.push(Deleting {
+                                resource: rt.plural,
+                                namespace: ns.clone(),
+                                name: name.clone(),
+                                uid: o.metadata().uid.clone().unwrap_or_default(),
+                                grace: 0,
+                            });
+                        }
+                    })
+            }
+            "StorageClass" => cluster.delete_object(rt.plural, "", &name, cascade),
             "Namespace" => {
                 let uid = cluster
                     .api()

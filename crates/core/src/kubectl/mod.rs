@@ -39,6 +39,7 @@ mod rollout_restart;
 mod rollout_undo;
 mod run;
 mod scale;
+mod set_env;
 mod set_image;
 pub(crate) mod sorter;
 mod storage_printers;

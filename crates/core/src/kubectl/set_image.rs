@@ -18,7 +18,7 @@ pub(super) const COMMAND: Command = Command {
     usage: "kubectl set SUBCOMMAND",
     flags: &[],
     operands: Operands::Nothing,
-    subcommands: &[IMAGE],
+    subcommands: &[super::set_env::COMMAND, IMAGE],
     run,
 };
 

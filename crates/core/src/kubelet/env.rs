@@ -110,12 +110,7 @@ pub fn service_vars(svc: &Service) -> Vec<(String, String)> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EnvError(pub String);
 
-/// The ConfigMap of the cluster's CA every namespace has.
-pub(super) const ROOT_CA_CONFIG_MAP: &str = "kube-root-ca.crt";
-
-/// The cluster's CA certificate.
-const ROOT_CA: &str =
-    "-----BEGIN CERTIFICATE-----\nMIIDBTCCAe2gAwIBAgIIPodlabCA==\n-----END CERTIFICATE-----\n";
+pub(super) use crate::apiserver::config::{ROOT_CA, ROOT_CA_CONFIG_MAP};
 
 /// Which object a reference names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -171,7 +166,7 @@ pub(crate) fn lookup(
     };
     if found.is_none() && source == ConfigSource::ConfigMap && name == ROOT_CA_CONFIG_MAP {
         // Every namespace's root CA bundle (the root-ca-cert-publisher's ConfigMap,
-        // which Podlab does not store), as the service-account volume reads it.
+        // before the publisher made it), as the service-account volume reads it.
         return Ok([("ca.crt".to_string(), ROOT_CA.as_bytes().to_vec())].into());
     }
     found.ok_or_else(|| SourceNotFound {

@@ -1,5 +1,6 @@
 //! Volumes, as the kubelet's volume manager sets them up: emptyDir (per pod, gone with
 //! it), hostPath (the node's own disk, with the type checks of the hostPath plugin),
+//! persistentVolumeClaim (the bound volume's hostPath or local directory on the node),
 //! configMap, secret, downwardAPI and projected volumes (their files written as the
 //! atomic writer does, `atomic_writer.rs`, and refreshed on the pod's periodic sync),
 //! and the container's view of them (mounts, subPath, readOnly) over its root file
@@ -146,60 +147,19 @@ pub fn setup(
                 atomic: false,
             }
         } else if let Some(hp) = &v.host_path {
-            ensure_node(fs, node, now);
-            let key = node_tree(node);
-            let path = normalize("/", &hp.path);
-            let tree = fs
-                .tree_mut(&key)
-                .ok_or_else(|| fail("node disk missing".into()))?;
-            let existing = tree.get(&path).map(|i| i.is_dir());
-            let kind = hp.type_.clone().unwrap_or_default();
-            match (kind.as_str(), existing) {
-                ("" | "DirectoryOrCreate", None) => tree.mkdir_all(&path, 0o755, 0, now),
-                ("", Some(_)) => {}
-                ("DirectoryOrCreate" | "Directory", Some(true)) => {}
-                ("DirectoryOrCreate" | "Directory", _) => {
-                    return Err(fail(format!(
-                        "hostPath type check failed: {path} is not a directory"
-                    )))
-                }
-                ("FileOrCreate", None) => {
-                    if tree.get(crate::fs::parent(&path)).is_none() {
-                        return Err(fail(format!(
-                            "hostPath type check failed: {path} is not a file"
-                        )));
-                    }
-                    tree.put(&path, b"", 0o644, now);
-                }
-                ("FileOrCreate" | "File", Some(false)) => {}
-                ("FileOrCreate" | "File", _) => {
-                    return Err(fail(format!(
-                        "hostPath type check failed: {path} is not a file"
-                    )))
-                }
-                ("Socket", _) => {
-                    return Err(fail(format!(
-                        "hostPath type check failed: {path} is not a socket file"
-                    )))
-                }
-                ("CharDevice", _) => {
-                    return Err(fail(format!(
-                        "hostPath type check failed: {path} is not a character device"
-                    )))
-                }
-                ("BlockDevice", _) => {
-                    return Err(fail(format!(
-                        "hostPath type check failed: {path} is not a block device"
-                    )))
-                }
-                (other, _) => return Err(fail(format!("invalid HostPathType {other:?}"))),
-            }
-            Source {
-                tree: key,
-                path,
-                read_only: false,
-                atomic: false,
-            }
+            host_path(
+                fs,
+                node,
+                &hp.path,
+                hp.type_.as_deref().unwrap_or_default(),
+                now,
+            )
+            .map_err(fail)?
+        } else if let Some(claim) = &v.persistent_volume_claim {
+            let mut source =
+                claim_source(fs, api, pod, &claim.claim_name, node, now).map_err(fail)?;
+            source.read_only |= claim.read_only.unwrap_or(false);
+            source
         } else if atomic_writer::is_atomic(v) {
             let key = atomic_tree(uid, &v.name);
             let payload = atomic_writer::payload(api, pod, v, uid).map_err(fail)?;
@@ -213,11 +173,111 @@ pub fn setup(
                 atomic: true,
             }
         } else {
-            return Err(fail("podlab: this volume type is not emulated (emptyDir, hostPath and the service-account token are)".into()));
+            return Err(fail("podlab: this volume type is not emulated (emptyDir, hostPath, persistentVolumeClaim and the service-account token are)".into()));
         };
         out.insert(v.name.clone(), source);
     }
     Ok(out)
+}
+
+/// A directory or file of the node's own disk, after the hostPath plugin's type check
+/// (`DirectoryOrCreate` makes the directory).
+fn host_path(
+    fs: &mut Filesystems,
+    node: &str,
+    path: &str,
+    kind: &str,
+    now: SimTime,
+) -> Result<Source, String> {
+    ensure_node(fs, node, now);
+    let key = node_tree(node);
+    let path = normalize("/", path);
+    let tree = fs
+        .tree_mut(&key)
+        .ok_or_else(|| "node disk missing".to_string())?;
+    let existing = tree.get(&path).map(|i| i.is_dir());
+    match (kind, existing) {
+        ("" | "DirectoryOrCreate", None) => tree.mkdir_all(&path, 0o755, 0, now),
+        ("", Some(_)) => {}
+        ("DirectoryOrCreate" | "Directory", Some(true)) => {}
+        ("DirectoryOrCreate" | "Directory", _) => {
+            return Err(format!(
+                "hostPath type check failed: {path} is not a directory"
+            ))
+        }
+        ("FileOrCreate", None) => {
+            if tree.get(crate::fs::parent(&path)).is_none() {
+                return Err(format!("hostPath type check failed: {path} is not a file"));
+            }
+            tree.put(&path, b"", 0o644, now);
+        }
+        ("FileOrCreate" | "File", Some(false)) => {}
+        ("FileOrCreate" | "File", _) => {
+            return Err(format!("hostPath type check failed: {path} is not a file"))
+        }
+        ("Socket", _) => {
+            return Err(format!(
+                "hostPath type check failed: {path} is not a socket file"
+            ))
+        }
+        ("CharDevice", _) => {
+            return Err(format!(
+                "hostPath type check failed: {path} is not a character device"
+            ))
+        }
+        ("BlockDevice", _) => {
+            return Err(format!(
+                "hostPath type check failed: {path} is not a block device"
+            ))
+        }
+        (other, _) => return Err(format!("invalid HostPathType {other:?}")),
+    }
+    Ok(Source {
+        tree: key,
+        path,
+        read_only: false,
+        atomic: false,
+    })
+}
+
+/// A claim's volume: the bound PersistentVolume's hostPath or local directory on the
+/// node's disk, so its files outlive the pod and follow the claim.
+fn claim_source(
+    fs: &mut Filesystems,
+    api: &ApiServer,
+    pod: &Pod,
+    claim: &str,
+    node: &str,
+    now: SimTime,
+) -> Result<Source, String> {
+    let ns = pod.metadata.namespace.as_deref().unwrap_or("default");
+    let pvc = api.persistent_volume_claims.get(ns, claim).ok_or_else(|| {
+        format!("error processing PVC {ns}/{claim}: persistentvolumeclaim {claim:?} not found")
+    })?;
+    let volume = pvc
+        .spec
+        .as_ref()
+        .and_then(|s| s.volume_name.as_deref())
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| format!("error processing PVC {ns}/{claim}: PVC is not bound"))?;
+    let pv = api
+        .persistent_volumes
+        .get("", volume)
+        .ok_or_else(|| format!("persistentvolume {volume:?} not found"))?;
+    let spec = pv.spec.as_ref();
+    if let Some(hp) = spec.and_then(|s| s.host_path.as_ref()) {
+        return host_path(
+            fs,
+            node,
+            &hp.path,
+            hp.type_.as_deref().unwrap_or_default(),
+            now,
+        );
+    }
+    if let Some(local) = spec.and_then(|s| s.local.as_ref()) {
+        return host_path(fs, node, &local.path, "Directory", now);
+    }
+    Err("podlab: this volume type is not emulated (hostPath and local volumes are)".into())
 }
 
 /// Whether any of the pod's volumes has files from stored ConfigMaps or Secrets (the

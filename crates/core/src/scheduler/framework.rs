@@ -514,6 +514,9 @@ pub enum ClusterEvent<'a> {
     AssignedPodAdded,
     /// The waiting pod's own tolerations changed.
     PodTolerationsChanged,
+    /// A PersistentVolumeClaim, PersistentVolume or StorageClass was added or changed
+    /// (the volume plugins' events).
+    StorageChanged,
 }
 
 /// A plugin's answer to "may this event make the pod schedulable?".
@@ -537,6 +540,13 @@ pub trait FilterPlugin {
     /// for this pod, kept in [`PodInfo::cycle`]. Runs before [`FilterPlugin::skip`],
     /// which then reads what it kept; the default keeps nothing.
     fn pre_filter(&self, _pod: &mut PodInfo<'_>, _snapshot: &Snapshot<'_>) {}
+
+    /// PreFilter's verdict for the whole pod, from what [`FilterPlugin::pre_filter`]
+    /// kept: a pod the plugin can place on no node at all (its claim is missing) is
+    /// rejected once, for every node, and the FailedScheduling message says it once.
+    fn pre_filter_status(&self, _pod: &PodInfo<'_>) -> Option<Status> {
+        None
+    }
 
     /// Works out once, for every node of a snapshot, what Filter and Score read of it
     /// (kept in [`NodeInfo::state`]); the default keeps nothing.
@@ -572,7 +582,8 @@ pub fn node_hint<P: FilterPlugin + ?Sized>(
         ClusterEvent::NodeUpdated { old, new } => passes(new) && !passes(old),
         ClusterEvent::AssignedPodDeleted
         | ClusterEvent::AssignedPodAdded
-        | ClusterEvent::PodTolerationsChanged => false,
+        | ClusterEvent::PodTolerationsChanged
+        | ClusterEvent::StorageChanged => false,
     };
     if queue {
         QueueingHint::Queue

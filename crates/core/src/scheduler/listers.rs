@@ -1,5 +1,6 @@
 //! What kube-scheduler reads through its informers besides nodes and pods.
 
+use crate::model::{PersistentVolume, PersistentVolumeClaim, StorageClass};
 use std::collections::BTreeMap;
 
 /// What the scheduler reads of the cluster besides nodes and pods (its listers): the
@@ -15,6 +16,11 @@ pub struct Listers<'a> {
     /// The controllers whose pods spread by default: kind (`ReplicaSet`,
     /// `StatefulSet`, `ReplicationController`), namespace, name and selector.
     pub controllers: Vec<ControllerSelector<'a>>,
+    /// PersistentVolumeClaims, PersistentVolumes and StorageClasses (the volume
+    /// plugins').
+    pub claims: Vec<&'a PersistentVolumeClaim>,
+    pub volumes: Vec<&'a PersistentVolume>,
+    pub classes: Vec<&'a StorageClass>,
 }
 
 /// A workload controller's pod selector, as `helper.DefaultSelector` reads it.
@@ -63,7 +69,34 @@ impl<'a> Listers<'a> {
                     })
                 })
                 .collect(),
+            claims: api.persistent_volume_claims.list().collect(),
+            volumes: api.persistent_volumes.list().collect(),
+            classes: api.storage_classes.list().collect(),
         }
+    }
+
+    /// The claim `name` in `namespace`.
+    pub fn claim(&self, namespace: &str, name: &str) -> Option<&'a PersistentVolumeClaim> {
+        self.claims.iter().copied().find(|c| {
+            c.metadata.namespace.as_deref() == Some(namespace)
+                && c.metadata.name.as_deref() == Some(name)
+        })
+    }
+
+    /// The PersistentVolume `name`.
+    pub fn volume(&self, name: &str) -> Option<&'a PersistentVolume> {
+        self.volumes
+            .iter()
+            .copied()
+            .find(|v| v.metadata.name.as_deref() == Some(name))
+    }
+
+    /// The StorageClass `name`.
+    pub fn class(&self, name: &str) -> Option<&'a StorageClass> {
+        self.classes
+            .iter()
+            .copied()
+            .find(|c| c.metadata.name.as_deref() == Some(name))
     }
 
     /// The labels of the namespace called `name`, if it exists.

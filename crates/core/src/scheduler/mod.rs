@@ -326,6 +326,8 @@ impl Default for Profile {
                 Box::new(NodeAffinity),
                 Box::new(NodePorts),
                 Box::new(NodeResourcesFit),
+                Box::new(VolumeRestrictions),
+                Box::new(VolumeBinding),
                 Box::new(PodTopologySpread),
                 Box::new(InterPodAffinity),
             ],
@@ -620,6 +622,14 @@ impl Scheduler {
         } = snapshot;
         let infos = &*infos;
         let total = infos.len();
+        // PreFilter rejected the pod as a whole: every node has that status, and no
+        // Filter runs.
+        let pre_filter = self.profile.filters.iter().enumerate().find_map(|(i, f)| {
+            match f.pre_filter_status(pod) {
+                Some(Status::Rejected { code, reasons }) => Some((i, code, reasons)),
+                _ => None,
+            }
+        });
         let want = match self.sampling {
             Sampling::Adaptive => num_feasible_nodes_to_find(total),
             Sampling::Exhaustive => total,
@@ -654,6 +664,16 @@ impl Scheduler {
         slots.clear();
         let mut rejections = Vec::new();
         let mut last_reasons = 0;
+        if let Some((plugin, code, reasons)) = &pre_filter {
+            let plugin = u8::try_from(*plugin).unwrap_or(FEASIBLE - 1);
+            verdicts.extend((0..total as u32).map(|node| NodeVerdict {
+                node,
+                slot: 0,
+                plugin,
+                code: *code,
+            }));
+            rejections.push(reasons.clone());
+        }
         let start = if total == 0 {
             0
         } else {
@@ -662,7 +682,7 @@ impl Scheduler {
         // Round-robin from `start`: the index wraps by a compare, not a division.
         let mut idx = start;
         for _ in 0..total {
-            if feasible_idx.len() >= want {
+            if feasible_idx.len() >= want || pre_filter.is_some() {
                 break;
             }
             let at = idx;
@@ -715,7 +735,7 @@ impl Scheduler {
             verdicts.push(verdict);
         }
         let evaluated = verdicts.len();
-        if total > 0 {
+        if total > 0 && pre_filter.is_none() {
             self.next_start_node_index = (start + evaluated) % total;
         }
 
@@ -741,7 +761,10 @@ impl Scheduler {
             failure: None,
         };
         if feasible_idx.is_empty() {
-            decision.failure = Some(fit_error_message(total, &decision));
+            decision.failure = Some(match &pre_filter {
+                Some((_, _, reasons)) => pre_filter_error_message(total, reasons, &decision),
+                None => fit_error_message(total, &decision),
+            });
             return decision;
         }
 
@@ -873,6 +896,18 @@ fn histogram<'a>(reasons: impl Iterator<Item = &'a str>) -> String {
         .collect();
     crate::sort::sort(&mut parts);
     parts.join(", ")
+}
+
+/// The FailedScheduling message when a PreFilter plugin rejected the pod: its
+/// message once (`FitError.Error()` with `PreFilterMsg`), then DefaultPreemption's.
+fn pre_filter_error_message(total: usize, reasons: &Reasons, decision: &Decision) -> String {
+    let message = reasons.to_texts().join(", ");
+    let full = fit_error_message(total, decision);
+    let preemption = full
+        .find(" preemption: ")
+        .map(|i| &full[i..])
+        .unwrap_or_default();
+    format!("0/{total} nodes are available: {message}.{preemption}")
 }
 
 /// The FailedScheduling message (`FitError.Error()` plus DefaultPreemption's

@@ -161,7 +161,26 @@ fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) 
                 let secrets = cluster.api().secrets.list().collect::<Vec<_>>();
                 service_account(sa, &secrets, &events, now)
             }
-            Object::PersistentVolumeClaim(c) => storage::claim(c, &events, now),
+            Object::PersistentVolumeClaim(c) => {
+                let name = c.name_any();
+                let mut users: Vec<&str> = api
+                    .pods
+                    .list_namespace(c.namespace_any())
+                    .filter(|p| {
+                        p.spec
+                            .iter()
+                            .flat_map(|s| s.volumes.iter().flatten())
+                            .any(|v| {
+                                v.persistent_volume_claim
+                                    .as_ref()
+                                    .is_some_and(|pvc| pvc.claim_name == name)
+                            })
+                    })
+                    .map(|p| p.name_any())
+                    .collect();
+                crate::sort::sort(&mut users);
+                storage::claim(c, &users, &events, now)
+            }
             Object::PersistentVolume(v) => storage::volume(v, &events, now),
             Object::Namespace(n) => self::namespace(n),
             Object::PriorityClass(pc) => namespace::priority_class(pc, &events, now),

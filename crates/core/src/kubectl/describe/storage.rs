@@ -11,8 +11,13 @@ fn finalizers(f: Option<&Vec<String>>) -> String {
     format!("[{}]", f.map(|f| f.join(" ")).unwrap_or_default())
 }
 
-/// `kubectl describe pvc`; no pod here uses a claim (Used By: <none>).
-pub fn claim(pvc: &PersistentVolumeClaim, claim_events: &[&Event], now: SimTime) -> String {
+/// `kubectl describe pvc`, with the pods whose volumes use it (sorted by name).
+pub fn claim(
+    pvc: &PersistentVolumeClaim,
+    used_by: &[&str],
+    claim_events: &[&Event],
+    now: SimTime,
+) -> String {
     let mut w = Writer::new();
     let spec = pvc.spec.clone().unwrap_or_default();
     let status = pvc.status.clone().unwrap_or_default();
@@ -65,9 +70,52 @@ pub fn claim(pvc: &PersistentVolumeClaim, claim_events: &[&Event], now: SimTime)
     if let Some(m) = &spec.volume_mode {
         w.write(0, &format!("VolumeMode:\t{m}\n"));
     }
-    w.write(0, "Used By:\t<none>\n");
+    match used_by.split_first() {
+        None => w.write(0, "Used By:\t<none>\n"),
+        Some((first, rest)) => {
+            w.write(0, &format!("Used By:\t{first}\n"));
+            for pod in rest {
+                w.write(0, &format!("\t{pod}\n"));
+            }
+        }
+    }
     events(&mut w, claim_events, now);
     w.finish()
+}
+
+/// `printVolumeNodeAffinity`: the required terms, one line per expression.
+fn node_affinity(
+    w: &mut Writer,
+    affinity: Option<&k8s_openapi::api::core::v1::VolumeNodeAffinity>,
+) {
+    let Some(required) = affinity.and_then(|a| a.required.as_ref()) else {
+        w.write(0, "Node Affinity:\t<none>\n");
+        return;
+    };
+    w.write(0, "Node Affinity:\t\n");
+    if required.node_selector_terms.is_empty() {
+        w.write(1, "Required Terms:\t<none>\n");
+        return;
+    }
+    w.write(1, "Required Terms:\t\n");
+    for (i, term) in required.node_selector_terms.iter().enumerate() {
+        let exprs = term.match_expressions.as_deref().unwrap_or_default();
+        if exprs.is_empty() {
+            w.write(2, &format!("Term {i}:\t<none>\n"));
+            continue;
+        }
+        for (j, req) in exprs.iter().enumerate() {
+            let mut text = format!("{} {}", req.key, req.operator.to_lowercase());
+            if let Some(values) = req.values.as_ref().filter(|v| !v.is_empty()) {
+                text.push_str(&format!(" [{}]", values.join(", ")));
+            }
+            if j == 0 {
+                w.write(2, &format!("Term {i}:\t{text}\n"));
+            } else {
+                w.write(2, &format!("\t{text}\n"));
+            }
+        }
+    }
 }
 
 /// `kubectl describe pv`.
@@ -135,7 +183,7 @@ pub fn volume(pv: &PersistentVolume, volume_events: &[&Event], now: SimTime) -> 
         .map(|q| q.0.clone())
         .unwrap_or_default();
     w.write(0, &format!("Capacity:\t{capacity}\n"));
-    w.write(0, "Node Affinity:\t<none>\n");
+    node_affinity(&mut w, spec.node_affinity.as_ref());
     w.write(
         0,
         &format!("Message:\t{}\n", status.message.clone().unwrap_or_default()),
@@ -146,6 +194,12 @@ pub fn volume(pv: &PersistentVolume, volume_events: &[&Event], now: SimTime) -> 
         w.write(0, "    Type:\tHostPath (bare host directory volume)\n");
         w.write(0, &format!("    Path:\t{}\n", h.path));
         w.write(0, &format!("    HostPathType:\t{ty}\n"));
+    } else if let Some(l) = &spec.local {
+        w.write(
+            0,
+            "    Type:\tLocalVolume (a persistent volume backed by local storage on a node)\n",
+        );
+        w.write(0, &format!("    Path:\t{}\n", l.path));
     }
     events(&mut w, volume_events, now);
     w.finish()

@@ -57,7 +57,7 @@ fn requirement_matches(req: &NodeSelectorRequirement, value: Option<&str>) -> bo
 
 /// A term matches when all its expressions and fields match; an empty term matches
 /// nothing.
-fn term_matches(term: &NodeSelectorTerm, node: &Node) -> bool {
+pub(crate) fn term_matches(term: &NodeSelectorTerm, node: &Node) -> bool {
     let exprs = term.match_expressions.as_deref().unwrap_or_default();
     let fields = term.match_fields.as_deref().unwrap_or_default();
     if exprs.is_empty() && fields.is_empty() {
