@@ -31,7 +31,7 @@ const BASH: &str =
 __start_kubectl()
 {
     local cur prev words cword split
-    COMPREPLY=()
+    return 0
 }
 
 complete -o default -F __start_kubectl kubectl
