@@ -226,7 +226,7 @@ impl Tools {
         let url = self.browser_url.trim().to_string();
         self.loaded = Some(url.clone());
         let forward = self.forward.clone();
-        let mut get =
+        let get =
             |cluster: &mut Cluster, u: &str| match forward.as_ref().and_then(|f| f.get(cluster, u))
             {
                 Some(response) => (response, true),

@@ -3,6 +3,8 @@
 mod common;
 #[path = "app/panels.rs"]
 mod panels;
+#[path = "app/terminal.rs"]
+mod terminal_tests;
 
 use common::*;
 use wasm_bindgen::JsCast;

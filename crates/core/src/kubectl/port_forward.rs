@@ -34,7 +34,6 @@ pub struct PortForward {
     pub namespace: String,
     pub pod: String,
     uid: String,
-    node: String,
     ip: String,
     pub ports: Vec<(u16, u16)>,
 }
@@ -144,11 +143,6 @@ fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) 
         namespace: ns,
         pod: pod.metadata.name.clone().unwrap_or_default(),
         uid: pod.metadata.uid.clone().unwrap_or_default(),
-        node: pod
-            .spec
-            .as_ref()
-            .and_then(|s| s.node_name.clone())
-            .unwrap_or_default(),
         ip: pod
             .status
             .as_ref()
@@ -231,7 +225,12 @@ impl PortForward {
             return None;
         }
         let (_, remote) = self.ports.iter().find(|(local, _)| *local == u.port)?;
-        let target = format!("http://{}:{remote}{}", self.ip, u.path);
-        Some(cluster.http_get_from_node(&self.node, &target))
+        // The kubelet connects to the port inside the pod's network namespace.
+        let origin = crate::kubelet::Origin::Pod {
+            uid: self.uid.clone(),
+            namespace: self.namespace.clone(),
+            ip: self.ip.clone(),
+        };
+        Some(cluster.http_get_from(origin, &format!("http://127.0.0.1:{remote}{}", u.path)))
     }
 }

@@ -151,7 +151,13 @@ fn a_here_document_typed_line_by_line_feeds_kubectl() {
     assert_eq!(s.prompt(), "k8s@k8s-master-01:~$ ");
     // `kubectl create -f -` reading a here-document whose tabs `<<-` strips.
     typed(&mut c, &mut s, "kubectl create -f - <<-END");
-    for line in ["\tapiVersion: v1", "\tkind: ConfigMap", "\tmetadata:", "\t  name: tabs", "\tEND"] {
+    for line in [
+        "\tapiVersion: v1",
+        "\tkind: ConfigMap",
+        "\tmetadata:",
+        "\t  name: tabs",
+        "\tEND",
+    ] {
         typed(&mut c, &mut s, line);
     }
     assert!(c.api().config_maps.get("default", "tabs").is_some());
@@ -160,7 +166,10 @@ fn a_here_document_typed_line_by_line_feeds_kubectl() {
     assert_eq!(s.prompt(), "> ");
     assert!(!s.interrupt());
     assert_eq!(s.prompt(), "k8s@k8s-master-01:~$ ");
-    assert_eq!(typed(&mut c, &mut s, "k get pod typed -o name").0, "pod/typed\n");
+    assert_eq!(
+        typed(&mut c, &mut s, "k get pod typed -o name").0,
+        "pod/typed\n"
+    );
 }
 
 /// `kubectl port-forward` holds the terminal and reaches the pod from
@@ -173,13 +182,15 @@ fn port_forward_reaches_the_pod_until_ctrl_c() {
     c.advance(20_000);
     let (out, err) = typed(&mut c, &mut s, "kubectl port-forward pod/web 8080:80");
     assert_eq!(
-        out,
-        "Forwarding from 127.0.0.1:8080 -> 80\nForwarding from [::1]:8080 -> 80\n",
+        out, "Forwarding from 127.0.0.1:8080 -> 80\nForwarding from [::1]:8080 -> 80\n",
         "{err}"
     );
     assert!(s.following());
     let forward = s.port_forward().cloned().unwrap();
-    let page = forward.get(&mut c, "http://localhost:8080/").unwrap().unwrap();
+    let page = forward
+        .get(&mut c, "http://localhost:8080/")
+        .unwrap()
+        .unwrap();
     assert!(String::from_utf8_lossy(&page.body).contains("Welcome to nginx!"));
     assert!(forward.get(&mut c, "http://localhost:9090/").is_none());
     assert!(c.terminal_follow(&mut s).is_empty());
@@ -192,7 +203,10 @@ fn port_forward_reaches_the_pod_until_ctrl_c() {
         .to_vec();
     crate::kubectl::run(&mut c, &args, &crate::kubectl::NoFiles);
     let end = c.terminal_follow(&mut s);
-    assert_eq!(text(&end, Stream::Stderr), "error: lost connection to pod\n");
+    assert_eq!(
+        text(&end, Stream::Stderr),
+        "error: lost connection to pod\n"
+    );
     assert!(!s.following());
 }
 
@@ -206,23 +220,49 @@ fn kubectl_edit_applies_what_the_editor_saves() {
     typed(&mut c, &mut s, "kubectl edit pod/web");
     let edit = s.editing().cloned().unwrap();
     assert_eq!(edit.file, "kubectl-edit-pod-web.yaml");
-    assert!(edit.text.starts_with("# Please edit the object below."), "{}", edit.text);
+    assert!(
+        edit.text.starts_with("# Please edit the object below."),
+        "{}",
+        edit.text
+    );
     assert!(s.following());
     let saved = c.terminal_save_edit(&mut s, &edit.text);
-    assert_eq!(text(&saved, Stream::Stderr), "Edit cancelled, no changes made.\n");
+    assert_eq!(
+        text(&saved, Stream::Stderr),
+        "Edit cancelled, no changes made.\n"
+    );
     assert!(s.editing().is_none());
     typed(&mut c, &mut s, "kubectl edit pod web");
     let changed = edit.text.replace("run: web", "run: web\n    tier: front");
     let saved = c.terminal_save_edit(&mut s, &changed);
-    assert_eq!(text(&saved, Stream::Stdout), "pod/web edited\n", "{saved:?}");
-    let labels = c.api().pods.get("default", "web").unwrap().metadata.labels.clone();
-    assert_eq!(labels.unwrap().get("tier").map(String::as_str), Some("front"));
+    assert_eq!(
+        text(&saved, Stream::Stdout),
+        "pod/web edited\n",
+        "{saved:?}"
+    );
+    let labels = c
+        .api()
+        .pods
+        .get("default", "web")
+        .unwrap()
+        .metadata
+        .labels
+        .clone();
+    assert_eq!(
+        labels.unwrap().get("tier").map(String::as_str),
+        Some("front")
+    );
     // A change the API server refuses leaves the edit open to fix.
     typed(&mut c, &mut s, "kubectl edit pod/web");
     let edit = s.editing().cloned().unwrap();
-    let refused = edit.text.replace("restartPolicy: Always", "restartPolicy: Never");
+    let refused = edit
+        .text
+        .replace("restartPolicy: Always", "restartPolicy: Never");
     let saved = c.terminal_save_edit(&mut s, &refused);
-    assert!(text(&saved, Stream::Stderr).contains("is invalid"), "{saved:?}");
+    assert!(
+        text(&saved, Stream::Stderr).contains("is invalid"),
+        "{saved:?}"
+    );
     assert!(s.editing().is_some());
     assert!(s.interrupt());
 }
