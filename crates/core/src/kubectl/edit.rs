@@ -112,7 +112,7 @@ impl Edit {
         let (original, modified) = match (to_json(&self.text), to_json(&edited)) {
             (Ok(o), Ok(m)) => (o, m),
             (_, Err(e)) | (Err(e), _) => {
-                out.fail(format!("{e}"));
+                out.fail(e);
                 return (out, false);
             }
         };
