@@ -231,6 +231,11 @@ impl Component for App {
             ),
             _ticker: Interval::new(TICK_MS, move || link.send_message(Msg::Tick)),
         };
+        if !app.options.embed {
+            if let Some(saved) = persist::load_terminal() {
+                app.terminal.restore(&saved);
+            }
+        }
         persist::save_on_pagehide(ctx.link().callback(|()| Msg::Persist(persist::Msg::Save)));
         // Where pods are now: the next change is drawn moving.
         app.cluster_view.motion.watch(&mut app.cluster, app.ticks);
@@ -483,6 +488,10 @@ impl App {
             }
             Msg::DismissNotice => self.notice.take().is_some(),
             Msg::Persist(msg) => {
+                if matches!(msg, persist::Msg::Save) {
+                    let terminal = &self.terminal;
+                    self.persist.save_terminal(|| terminal.scrollback());
+                }
                 let (e, c, l) = (&self.editor, &self.cluster, &self.lessons);
                 let done =
                     self.persist
@@ -522,6 +531,8 @@ impl App {
     fn save(&mut self) {
         let (e, c, l) = (&self.editor, &self.cluster, &self.lessons);
         self.persist.save(|| workspace(e, c, l).to_json());
+        let terminal = &self.terminal;
+        self.persist.save_terminal(|| terminal.scrollback());
     }
 
     fn clock(&mut self, clock: header::Clock) {

@@ -14,6 +14,10 @@ use yew::prelude::*;
 /// Where the terminal logs in, and the home directory that holds the editor's files.
 pub const TERMINAL_NODE: &str = "k8s-master-01";
 const EDITOR_DIR: &str = "/home/k8s";
+/// How much of the scrollback is saved: the newest entries, each output cut to its end.
+const SAVED_ENTRIES: usize = 300;
+const SAVED_OUTPUT: usize = 16 * 1024;
+
 /// The prompt of a line that continues a command (a here-document's, bash's PS2).
 const CONTINUED: &str = "> ";
 
@@ -221,6 +225,58 @@ impl Terminal {
                 entry.stdout.push_str(text);
             }
         }
+    }
+
+    /// The scrollback as saved: the newest entries, each `[prompt, command, stdout,
+    /// stderr]`, as JSON.
+    pub fn scrollback(&self) -> String {
+        let tail = |text: &str| -> serde_json::Value {
+            let mut start = text.len().saturating_sub(SAVED_OUTPUT);
+            while !text.is_char_boundary(start) {
+                start += 1;
+            }
+            text[start..].into()
+        };
+        let skip = self.entries.len().saturating_sub(SAVED_ENTRIES);
+        let entries: Vec<serde_json::Value> = self
+            .entries
+            .iter()
+            .skip(skip)
+            .map(|e| {
+                serde_json::Value::Array(vec![
+                    e.prompt.as_str().into(),
+                    e.command.as_str().into(),
+                    tail(&e.stdout),
+                    tail(&e.stderr),
+                ])
+            })
+            .collect();
+        serde_json::Value::Array(entries).to_string()
+    }
+
+    /// The saved scrollback back on the screen (its commands are the history again),
+    /// above a fresh login's prompt.
+    pub fn restore(&mut self, saved: &str) {
+        let Ok(serde_json::Value::Array(entries)) = serde_json::from_str(saved) else {
+            return;
+        };
+        let field = |e: &serde_json::Value, i: usize| {
+            e.get(i)
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
+        self.entries = std::rc::Rc::new(
+            entries
+                .iter()
+                .map(|e| TermEntry {
+                    prompt: field(e, 0),
+                    command: field(e, 1),
+                    stdout: field(e, 2),
+                    stderr: field(e, 3),
+                })
+                .collect(),
+        );
     }
 
     /// A fresh login and an empty screen (a new cluster for a lesson).

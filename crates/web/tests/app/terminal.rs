@@ -127,3 +127,26 @@ async fn kubectl_edit_opens_the_object_in_the_editor() {
     assert!(labels.contains("front"), "{labels}");
     root.remove();
 }
+
+/// The terminal's scrollback and its history survive a reload: the commands and what
+/// they printed are back on the screen, and ↑ recalls the last command.
+#[wasm_bindgen_test]
+async fn scrollback_and_history_survive_a_reload() {
+    let root = mount().await;
+    terminal(&root, "echo kept across reloads").await;
+    terminal(&root, "kubectl get nodes").await;
+    let root = reload().await;
+    let screen = wait_text(&root, "[data-terminal-screen]", |t| {
+        t.contains("kept across reloads")
+    })
+    .await;
+    assert!(screen.contains("k8s-worker-02"), "{screen}");
+    let input = find(&root, "input[data-terminal-input]").await;
+    press(&input, "ArrowUp", false);
+    let input: web_sys::HtmlInputElement = input.dyn_into().unwrap();
+    wait_for("the last command recalled", || {
+        (input.value() == "kubectl get nodes").then_some(())
+    })
+    .await;
+    root.remove();
+}
