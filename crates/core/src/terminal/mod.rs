@@ -59,7 +59,7 @@ pub struct Session {
     ended: Option<i32>,
     /// The lines typed so far of a command still open (a here-document before its
     /// delimiter, an `if` before its `fi`, a quote): bash's `> ` prompt asks for more.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     continued: String,
     /// `kubectl edit` waiting for the editor to save the object.
     #[serde(skip)]
