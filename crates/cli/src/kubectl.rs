@@ -41,8 +41,14 @@ pub(crate) fn kubectl(
     let in_transcript = state::is_open(state_path);
     let mut following = None;
     let mut interactive = None;
+    let mut editing = None;
     let (o, e, code) = state::with_state(state_path, Access::Write, err, |cluster| {
-        let output = podlab_core::kubectl::run(cluster, args, &RealFiles);
+        let mut output = podlab_core::kubectl::run(cluster, args, &RealFiles);
+        if let Some(edit) = output.edit.take() {
+            // `kubectl edit`: the editor opens once the lock is free (below).
+            editing = Some(edit);
+            return (Vec::new(), output.stderr, 0);
+        }
         if let Some(session) = output.exec {
             // `exec -it POD -- sh` at a terminal: the shell reads what is typed, once
             // the command's start is saved (below).
@@ -68,6 +74,10 @@ pub(crate) fn kubectl(
     })?;
     out.write_all(&o)?;
     out.flush()?;
+    if let Some(edit) = editing {
+        write!(err, "{e}")?;
+        return edit_in_editor(state_path, &edit, in_transcript, out, err);
+    }
     if let Some((session, cluster)) = interactive {
         return exec_session(state_path, session, cluster, e, err);
     }
@@ -171,4 +181,55 @@ fn follow_in_transcript(
             return (String::new(), stderr, code);
         }
     }
+}
+
+/// `kubectl edit` in a terminal: the object in `$KUBE_EDITOR`, `$EDITOR` or `vi` (as
+/// kubectl picks it), then what was saved is applied. A refused change is kept in the
+/// file, whose path is printed, as kubectl does when the editor is left without a fix.
+fn edit_in_editor(
+    state_path: &str,
+    edit: &podlab_core::kubectl::edit::Edit,
+    in_transcript: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<Code> {
+    if in_transcript {
+        writeln!(err, "error: podlab: kubectl edit needs an editor, which a transcript has not: use kubectl get -o yaml > FILE, edit FILE, then kubectl apply -f FILE")?;
+        return Ok(1);
+    }
+    let editor = ["KUBE_EDITOR", "EDITOR"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|e| !e.trim().is_empty()))
+        .unwrap_or_else(|| "vi".to_string());
+    let path = std::env::temp_dir().join(format!("{}-{}", std::process::id(), edit.file));
+    std::fs::write(&path, &edit.text)?;
+    let mut words = editor.split_whitespace();
+    let program = words.next().unwrap_or("vi");
+    let ran = std::process::Command::new(program)
+        .args(words)
+        .arg(&path)
+        .status();
+    if !ran.is_ok_and(|s| s.success()) {
+        writeln!(err, "error: there was a problem with the editor {editor:?}")?;
+        return Ok(1);
+    }
+    let text = std::fs::read_to_string(&path)?;
+    let mut done = true;
+    let (o, e, code) = state::with_state(state_path, Access::Write, err, |cluster| {
+        let (output, finished) = edit.save(cluster, &text);
+        done = finished;
+        (output.stdout.into_bytes(), output.stderr, output.exit_code)
+    })?;
+    out.write_all(&o)?;
+    write!(err, "{e}")?;
+    if done {
+        let _ = std::fs::remove_file(&path);
+    } else {
+        writeln!(
+            err,
+            "A copy of your changes has been stored to {:?}",
+            path.display().to_string()
+        )?;
+    }
+    Ok(code.clamp(0, 255) as u8)
 }

@@ -76,6 +76,32 @@ impl Editor {
             .map_or((EDITOR_FILE, ""), |f| (f.name.as_str(), f.text.as_str()))
     }
 
+    /// Opens `text` as the file `name` (`kubectl edit`'s object), replacing the text of
+    /// a file of that name.
+    pub fn open_text(&mut self, name: &str, text: &str) {
+        let files = Rc::make_mut(&mut self.files);
+        match files.iter().position(|f| f.name == name) {
+            Some(i) => {
+                files[i].text = text.to_string();
+                self.open = i;
+            }
+            None => {
+                files.push(EditorFile::new(name, text));
+                self.open = files.len() - 1;
+            }
+        }
+        self.report = Rc::default();
+    }
+
+    /// Shows kubectl's lines (each with whether it is an error) under the editor.
+    pub fn show_lines(&mut self, lines: Vec<(String, bool)>) {
+        self.report = Rc::new(ApplyReport {
+            diagnostics: Vec::new(),
+            text: String::new(),
+            lines,
+        });
+    }
+
     /// Adds a lesson's file when the editor has none of that name (a file the user
     /// has is left as it is).
     pub fn add_lesson_file(&mut self, manifest: Manifest) {

@@ -117,6 +117,8 @@ pub struct App {
     persist: persist::Persistence,
     /// A message about the workspace (one that could not be read, a share link opened).
     notice: Option<String>,
+    /// The file `kubectl edit` opened in the editor, while the terminal waits for it.
+    editing: Option<String>,
     /// How the page was opened (embedding, panels, lesson).
     options: PageOptions,
     send: Senders,
@@ -216,6 +218,7 @@ impl Component for App {
             lessons,
             persist: persist::Persistence::new(options.embed, theme),
             notice,
+            editing: None,
             options,
             send,
             measuring: Vec::new(),
@@ -228,6 +231,11 @@ impl Component for App {
             ),
             _ticker: Interval::new(TICK_MS, move || link.send_message(Msg::Tick)),
         };
+        if !app.options.embed {
+            if let Some(saved) = persist::load_terminal() {
+                app.terminal.restore(&saved);
+            }
+        }
         persist::save_on_pagehide(ctx.link().callback(|()| Msg::Persist(persist::Msg::Save)));
         // Where pods are now: the next change is drawn moving.
         app.cluster_view.motion.watch(&mut app.cluster, app.ticks);
@@ -347,6 +355,29 @@ impl Component for App {
 
 impl App {
     /// Hands a message to its panel, and carries out what it means for the others.
+    /// What a command holding the terminal means for the other panels: `kubectl
+    /// port-forward` opens the browser tab on its local port (and the tab reaches it
+    /// while it runs); `kubectl edit` opens the object in the editor.
+    fn took_over(&mut self) {
+        let forward = self.terminal.port_forward().cloned();
+        if forward != self.tools.forward {
+            let local = forward.as_ref().and_then(|f| f.ports.first()).map(|p| p.0);
+            self.tools.forward = forward;
+            if let Some(port) = local {
+                self.send
+                    .tools
+                    .emit(tools::Msg::Browse(format!("http://localhost:{port}/")));
+            }
+        }
+        let editing = self.terminal.editing().map(|e| e.file.clone());
+        if editing != self.editing {
+            if let Some(edit) = self.terminal.editing() {
+                self.editor.open_text(&edit.file, &edit.text);
+            }
+            self.editing = editing;
+        }
+    }
+
     /// Returns whether to redraw.
     fn route(&mut self, msg: Msg) -> bool {
         match msg {
@@ -357,6 +388,9 @@ impl App {
                         .advance(u64::from(TICK_MS) * u64::from(self.speed));
                 }
                 let followed = self.terminal.follow(&self.cluster);
+                if followed {
+                    self.took_over();
+                }
                 let ticked = self.lessons.check(&self.cluster);
                 let (e, c, l) = (&self.editor, &self.cluster, &self.lessons);
                 self.persist.tick(|| workspace(e, c, l).to_json());
@@ -365,6 +399,18 @@ impl App {
             Msg::Clock(clock) => {
                 self.clock(clock);
                 true
+            }
+            // The object `kubectl edit` opened is saved: kubectl applies it.
+            Msg::Editor(editor::Msg::Apply)
+                if self
+                    .terminal
+                    .editing()
+                    .is_some_and(|e| e.file == self.editor.open_file_text().0) =>
+            {
+                let text = self.editor.open_file_text().1.to_string();
+                let lines = self.terminal.save_edit(&mut self.cluster, &text);
+                self.editor.show_lines(lines);
+                self.finish(Outcome::saved())
             }
             Msg::Editor(msg) => {
                 let applying = matches!(msg, editor::Msg::Apply);
@@ -401,6 +447,7 @@ impl App {
                 let outcome = self
                     .terminal
                     .update(&mut self.cluster, &self.editor.files, msg);
+                self.took_over();
                 self.finish(outcome)
             }
             Msg::Cluster(cluster_view::Msg::Select(key)) => {
@@ -425,6 +472,10 @@ impl App {
             }
             Msg::Tools(msg) => {
                 let outcome = self.tools.update(&mut self.cluster, msg);
+                if let Some(port) = self.tools.take_handled() {
+                    self.terminal
+                        .print(&format!("Handling connection for {port}\n"), false);
+                }
                 if let Some(url) = self.tools.take_loaded() {
                     self.lessons.browsed(&url);
                     self.lessons.check(&self.cluster);
@@ -437,6 +488,10 @@ impl App {
             }
             Msg::DismissNotice => self.notice.take().is_some(),
             Msg::Persist(msg) => {
+                if matches!(msg, persist::Msg::Save) {
+                    let terminal = &self.terminal;
+                    self.persist.save_terminal(|| terminal.scrollback());
+                }
                 let (e, c, l) = (&self.editor, &self.cluster, &self.lessons);
                 let done =
                     self.persist
@@ -476,6 +531,8 @@ impl App {
     fn save(&mut self) {
         let (e, c, l) = (&self.editor, &self.cluster, &self.lessons);
         self.persist.save(|| workspace(e, c, l).to_json());
+        let terminal = &self.terminal;
+        self.persist.save_terminal(|| terminal.scrollback());
     }
 
     fn clock(&mut self, clock: header::Clock) {

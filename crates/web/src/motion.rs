@@ -122,6 +122,11 @@ impl Motion {
     }
 }
 
+/// How long a newly bound pod's chip is drawn in the pending lane before it flies, and
+/// the whole animation's length (ms).
+const HOLD_MS: f64 = 400.0;
+const FLIGHT_MS: f64 = 900.0;
+
 /// Newly bound pods' chips fly from the pending lane into their node (a Web Animations
 /// transform from where the lane is to where the chip now sits), unless the person
 /// prefers reduced motion.
@@ -150,18 +155,23 @@ pub fn fly_in(keys: &[String]) {
         };
         let to = chip.get_bounding_client_rect();
         let (dx, dy) = (from.left() + 12.0 - to.left(), from.top() + 24.0 - to.top());
-        let frame = |transform: &str, opacity: f64| {
+        let frame = |transform: &str, opacity: f64, offset: f64| {
             let o = js_sys::Object::new();
             let _ = js_sys::Reflect::set(&o, &"transform".into(), &transform.into());
             let _ = js_sys::Reflect::set(&o, &"opacity".into(), &opacity.into());
+            let _ = js_sys::Reflect::set(&o, &"offset".into(), &offset.into());
             o
         };
-        let frames = js_sys::Array::of2(
-            &frame(&format!("translate({dx}px, {dy}px) scale(.9)"), 0.6),
-            &frame("none", 1.0),
+        // The chip first waits in the pending lane (the scheduler binds within the
+        // frame an Apply is drawn in, so the lane would never be seen), then flies.
+        let lane = format!("translate({dx}px, {dy}px) scale(.9)");
+        let frames = js_sys::Array::of3(
+            &frame(&lane, 0.6, 0.0),
+            &frame(&lane, 1.0, HOLD_MS / FLIGHT_MS),
+            &frame("none", 1.0, 1.0),
         );
         let options = js_sys::Object::new();
-        let _ = js_sys::Reflect::set(&options, &"duration".into(), &JsValue::from(450));
+        let _ = js_sys::Reflect::set(&options, &"duration".into(), &JsValue::from(FLIGHT_MS));
         let _ = js_sys::Reflect::set(&options, &"easing".into(), &"ease-out".into());
         if let Ok(animate) = js_sys::Reflect::get(&chip, &"animate".into()) {
             if let Some(f) = animate.dyn_ref::<js_sys::Function>() {

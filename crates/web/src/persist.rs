@@ -71,6 +71,15 @@ impl Theme {
     }
 }
 
+/// Where the terminal's scrollback (the commands typed, what they printed) is kept, so
+/// that it and the commands' history survive a reload.
+pub const TERMINAL_KEY: &str = "podlab.terminal.v1";
+
+/// The terminal's scrollback as saved, if any.
+pub fn load_terminal() -> Option<String> {
+    storage()?.get_item(TERMINAL_KEY).ok().flatten()
+}
+
 /// Where the chosen theme is remembered.
 pub const THEME_KEY: &str = "podlab.theme";
 
@@ -213,6 +222,15 @@ impl Persistence {
         self.since_save += 1;
         if self.since_save >= self.save_every {
             self.save(workspace);
+        }
+    }
+
+    /// Saves the terminal's scrollback (`text`, made only when it is saved).
+    pub fn save_terminal(&self, text: impl FnOnce() -> String) {
+        if !self.embed {
+            if let Some(store) = storage() {
+                let _ = store.set_item(TERMINAL_KEY, &text());
+            }
         }
     }
 

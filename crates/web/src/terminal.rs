@@ -14,6 +14,12 @@ use yew::prelude::*;
 /// Where the terminal logs in, and the home directory that holds the editor's files.
 pub const TERMINAL_NODE: &str = "k8s-master-01";
 const EDITOR_DIR: &str = "/home/k8s";
+/// How much of the scrollback is saved: the newest entries, each output cut to its end.
+const SAVED_ENTRIES: usize = 300;
+const SAVED_OUTPUT: usize = 16 * 1024;
+
+/// The prompt of a line that continues a command (a here-document's, bash's PS2).
+const CONTINUED: &str = "> ";
 
 pub enum Msg {
     Input(String),
@@ -89,7 +95,13 @@ impl Terminal {
                 let line = std::mem::take(&mut self.input);
                 self.history_pos = None;
                 self.completions.clear();
-                self.run(cluster, files, line.trim());
+                // A line of a here-document is taken as typed (`<<-` strips its tabs).
+                let line = if self.session.continuing() {
+                    line.as_str()
+                } else {
+                    line.trim()
+                };
+                self.run(cluster, files, line);
                 Outcome::saved()
             }
             Msg::Complete => {
@@ -110,7 +122,7 @@ impl Terminal {
                 let commands: Vec<&TermEntry> = self
                     .entries
                     .iter()
-                    .filter(|e| !e.command.is_empty())
+                    .filter(|e| !e.command.is_empty() && e.prompt != CONTINUED)
                     .collect();
                 if commands.is_empty() {
                     return Outcome::quiet();
@@ -128,13 +140,14 @@ impl Terminal {
                 Outcome::render()
             }
             Msg::Interrupt => {
-                // Ctrl-C: ends `kubectl logs -f`, or drops the line being typed.
+                // Ctrl-C: ends `kubectl logs -f`, or drops the line being typed (and
+                // the command it continued).
+                let prompt = self.session.prompt();
                 if self.session.interrupt() {
                     if let Some(entry) = std::rc::Rc::make_mut(&mut self.entries).last_mut() {
                         entry.stdout.push_str("^C\n");
                     }
                 } else {
-                    let prompt = self.session.prompt();
                     let command = format!("{}^C", std::mem::take(&mut self.input));
                     std::rc::Rc::make_mut(&mut self.entries).push(TermEntry {
                         prompt,
@@ -177,6 +190,95 @@ impl Terminal {
         }
     }
 
+    /// The forward `kubectl port-forward` keeps while it runs in the terminal.
+    pub fn port_forward(&self) -> Option<&podlab_core::kubectl::port_forward::PortForward> {
+        self.session.port_forward()
+    }
+
+    /// The object `kubectl edit` opened, while it waits for the editor to save it.
+    pub fn editing(&self) -> Option<&podlab_core::kubectl::edit::Edit> {
+        self.session.editing()
+    }
+
+    /// The editor saved the object `kubectl edit` opened: what kubectl printed goes
+    /// under the command (and is returned for the editor's report, with whether each
+    /// line is an error).
+    pub fn save_edit(&mut self, cluster: &mut Cluster, text: &str) -> Vec<(String, bool)> {
+        let chunks = cluster.terminal_save_edit(&mut self.session, text);
+        let mut lines = Vec::new();
+        for (stream, data) in chunks {
+            let text = String::from_utf8_lossy(&data).into_owned();
+            let error = stream == Stream::Stderr;
+            lines.extend(text.lines().map(|l| (l.to_string(), error)));
+            self.print(&text, error);
+        }
+        lines
+    }
+
+    /// Output of the command that holds the terminal (`kubectl port-forward`'s
+    /// `Handling connection for 8080`), under it.
+    pub fn print(&mut self, text: &str, error: bool) {
+        if let Some(entry) = std::rc::Rc::make_mut(&mut self.entries).last_mut() {
+            if error {
+                entry.stderr.push_str(text);
+            } else {
+                entry.stdout.push_str(text);
+            }
+        }
+    }
+
+    /// The scrollback as saved: the newest entries, each `[prompt, command, stdout,
+    /// stderr]`, as JSON.
+    pub fn scrollback(&self) -> String {
+        let tail = |text: &str| -> serde_json::Value {
+            let mut start = text.len().saturating_sub(SAVED_OUTPUT);
+            while !text.is_char_boundary(start) {
+                start += 1;
+            }
+            text[start..].into()
+        };
+        let skip = self.entries.len().saturating_sub(SAVED_ENTRIES);
+        let entries: Vec<serde_json::Value> = self
+            .entries
+            .iter()
+            .skip(skip)
+            .map(|e| {
+                serde_json::Value::Array(vec![
+                    e.prompt.as_str().into(),
+                    e.command.as_str().into(),
+                    tail(&e.stdout),
+                    tail(&e.stderr),
+                ])
+            })
+            .collect();
+        serde_json::Value::Array(entries).to_string()
+    }
+
+    /// The saved scrollback back on the screen (its commands are the history again),
+    /// above a fresh login's prompt.
+    pub fn restore(&mut self, saved: &str) {
+        let Ok(serde_json::Value::Array(entries)) = serde_json::from_str(saved) else {
+            return;
+        };
+        let field = |e: &serde_json::Value, i: usize| {
+            e.get(i)
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
+        self.entries = std::rc::Rc::new(
+            entries
+                .iter()
+                .map(|e| TermEntry {
+                    prompt: field(e, 0),
+                    command: field(e, 1),
+                    stdout: field(e, 2),
+                    stderr: field(e, 3),
+                })
+                .collect(),
+        );
+    }
+
     /// A fresh login and an empty screen (a new cluster for a lesson).
     pub fn reset(&mut self) {
         std::rc::Rc::make_mut(&mut self.entries).clear();
@@ -187,11 +289,12 @@ impl Terminal {
     /// `clear` empties the screen. The editor's files are in ~ on the control plane.
     pub fn run(&mut self, cluster: &mut Cluster, files: &[EditorFile], line: &str) {
         let prompt = self.session.prompt();
-        if line == "clear" {
+        let continuing = self.session.continuing();
+        if line == "clear" && !continuing {
             std::rc::Rc::make_mut(&mut self.entries).clear();
             return;
         }
-        if line.is_empty() {
+        if line.is_empty() && !continuing {
             std::rc::Rc::make_mut(&mut self.entries).push(TermEntry {
                 prompt,
                 command: String::new(),

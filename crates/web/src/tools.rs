@@ -79,6 +79,11 @@ pub struct Tools {
     exported: Option<(String, String)>,
     import_text: String,
     import_errors: Vec<String>,
+    /// The terminal's `kubectl port-forward`, while it runs: the browser reaches
+    /// `http://localhost:PORT` through it.
+    pub forward: Option<podlab_core::kubectl::port_forward::PortForward>,
+    /// The local port of a connection the forward handled since the app last asked.
+    handled: Option<u16>,
 }
 
 /// What the tools' views read.
@@ -99,7 +104,14 @@ impl Tools {
             exported: None,
             import_text: String::new(),
             import_errors: Vec::new(),
+            forward: None,
+            handled: None,
         }
+    }
+
+    /// The local port of the connection the port forward handled since the last call.
+    pub fn take_handled(&mut self) -> Option<u16> {
+        self.handled.take()
     }
 
     /// The tools' own messages (importing and selecting go through the app).
@@ -213,8 +225,18 @@ impl Tools {
     fn load_page(&mut self, cluster: &mut Cluster) {
         let url = self.browser_url.trim().to_string();
         self.loaded = Some(url.clone());
-        let response = cluster.http_get(&url);
-        self.page = Some(page_of(&url, response, &mut |u| cluster.http_get(u).ok()));
+        let forward = self.forward.clone();
+        let get =
+            |cluster: &mut Cluster, u: &str| match forward.as_ref().and_then(|f| f.get(cluster, u))
+            {
+                Some(response) => (response, true),
+                None => (cluster.http_get(u), false),
+            };
+        let (response, forwarded) = get(cluster, &url);
+        if forwarded {
+            self.handled = podlab_core::net::parse_url(&url).ok().map(|u| u.port);
+        }
+        self.page = Some(page_of(&url, response, &mut |u| get(cluster, u).0.ok()));
     }
 
     /// Commits the git panel's file to its repository (the mock remote: committing

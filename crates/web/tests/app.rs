@@ -3,6 +3,8 @@
 mod common;
 #[path = "app/panels.rs"]
 mod panels;
+#[path = "app/terminal.rs"]
+mod terminal_tests;
 
 use common::*;
 use wasm_bindgen::JsCast;
@@ -707,7 +709,7 @@ async fn a_bound_pod_flies_in_from_the_pending_lane() {
     };
     // The flight from the lane (a script animation; the style sheet's landing, a
     // CSSAnimation, is not loaded in these tests). It starts as the Apply is drawn
-    // and lasts 450 ms.
+    // and lasts 900 ms, the first 400 in the lane.
     wait_for(
         "the chip's flight from the pending lane (an Animation)",
         || kinds().iter().any(|k| k == "Animation").then_some(()),

@@ -351,7 +351,13 @@ impl Cluster {
         self.http_get_from(Origin::Node(node.to_string()), url)
     }
 
-    fn http_get_from(&mut self, origin: Origin, url: &str) -> Result<HttpResponse, NetError> {
+    /// A browser's HTTP GET of `url` from `origin` (`kubectl port-forward`'s: inside
+    /// the pod, to its localhost).
+    pub(crate) fn http_get_from(
+        &mut self,
+        origin: Origin,
+        url: &str,
+    ) -> Result<HttpResponse, NetError> {
         let u = crate::net::parse_url(url)?;
         let req = HttpRequest {
             method: "GET".into(),

@@ -89,6 +89,18 @@ fn first_pod_of_job(
     let selector = job.spec.as_ref().and_then(|s| s.selector.clone());
     let selector =
         crate::model::labels::Selector::from_label_selector(&selector.unwrap_or_default()).ok()?;
+    first_pod(cluster, ns, &selector, out)
+}
+
+/// `polymorphichelpers.GetFirstPod`: the pods `selector` matches in `ByLogging` order
+/// (scheduled, running, ready, more restarts, older first), with kubectl's note when
+/// there is more than one.
+pub(super) fn first_pod(
+    cluster: &Cluster,
+    ns: &str,
+    selector: &crate::model::labels::Selector,
+    out: &mut Output,
+) -> Option<crate::model::Pod> {
     let mut pods: Vec<&crate::model::Pod> = cluster
         .api()
         .pods

@@ -10,6 +10,8 @@ pub(crate) mod apply;
 mod command;
 mod common;
 pub mod complete;
+mod completion;
+mod config;
 pub(crate) mod container;
 mod cordon;
 mod create;
@@ -21,6 +23,7 @@ pub(crate) mod customcolumns;
 mod delete;
 pub(crate) mod describe;
 mod drain;
+pub mod edit;
 pub(crate) mod events;
 mod exec;
 pub(crate) mod explain;
@@ -30,6 +33,7 @@ pub(crate) mod get;
 mod label;
 mod logs;
 mod patch;
+pub mod port_forward;
 pub mod printers;
 pub(crate) mod resources;
 pub(crate) mod rollout;
@@ -157,6 +161,9 @@ pub struct Output {
     /// person types; the front end sends them to [`Cluster::exec_line`] until the
     /// session ends.
     pub exec: Option<crate::kubelet::exec::ExecSession>,
+    /// `kubectl edit`: the object's YAML for an editor; what is saved goes to
+    /// [`edit::Edit::save`].
+    pub edit: Option<edit::Edit>,
 }
 
 /// A command that goes on as simulated time runs.
@@ -172,6 +179,8 @@ pub enum Follow {
     Events(Box<events::EventsWatch>),
     /// `kubectl rollout status`
     Rollout(Box<rollout::RolloutStatus>),
+    /// `kubectl port-forward`: runs until Ctrl-C.
+    PortForward(Box<port_forward::PortForward>),
 }
 
 /// What a [`Follow`] printed since it was last polled, and its exit code once it
@@ -207,6 +216,15 @@ impl Follow {
             Follow::Wait(wait) => wait.poll(cluster),
             Follow::Events(events) => events.poll(cluster),
             Follow::Rollout(rollout) => rollout.poll(cluster),
+            Follow::PortForward(forward) => forward.poll(cluster),
+        }
+    }
+
+    /// The port forward, when this is `kubectl port-forward`.
+    pub fn port_forward(&self) -> Option<&port_forward::PortForward> {
+        match self {
+            Follow::PortForward(forward) => Some(forward),
+            _ => None,
         }
     }
 }

@@ -23,6 +23,7 @@
 //! cluster nor the controllers.
 
 mod atomic_writer;
+pub mod cri;
 mod env;
 pub mod exec;
 pub(crate) mod images;

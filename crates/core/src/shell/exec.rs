@@ -778,6 +778,7 @@ impl<'a> Exec<'a> {
         let Some(argv) = self.expand(words, io) else {
             return self.stopped();
         };
+        let argv = programs::expand_alias(self.p, words.first(), argv);
         let mut values = Vec::new();
         for (name, w) in assigns {
             let Some(v) = self.expand_one(w, io) else {
@@ -899,6 +900,7 @@ impl<'a> Exec<'a> {
                         _ => {}
                     }
                 }
+                RedirOp::HereDoc => io.input = Some(target.into_bytes()),
                 RedirOp::In => match self.host.fs().read(&self.p.view, &path) {
                     Ok(d) => io.input = Some(d.to_vec()),
                     Err(e) => {

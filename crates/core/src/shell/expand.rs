@@ -203,6 +203,16 @@ impl<'a> Exec<'a> {
                         push_split(&text, &mut cur, &mut have, &mut glob, &mut fields, false);
                     }
                 }
+                Part::ProcSubst(script) => {
+                    let text = self.capture(script, io);
+                    if self.f.limit.is_some() {
+                        return None;
+                    }
+                    let path = format!("/dev/fd/{}", 63 - self.p.substitutions.len().min(60));
+                    self.p.substitutions.push((path.clone(), text));
+                    cur.push_str(&path);
+                    have = true;
+                }
                 Part::Arith { expr, quoted } => {
                     let expr = self.expand_arith_text(expr);
                     match arith(&expr, &self.p.env) {

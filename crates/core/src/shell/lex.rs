@@ -9,6 +9,8 @@ pub(super) enum Tok {
     /// An operator: `;` `&` `|` `&&` `||` `(` `)` `;;`
     Op(&'static str),
     Redir(u32, RedirOp),
+    /// `<<DELIM` with the document's body (or `<<< word`) as its word.
+    HereDoc(u32, Word),
     Newline,
     Eof,
 }
@@ -19,6 +21,9 @@ pub(super) struct Lexer<'a> {
     pub(super) pos: usize,
     pub(super) line: usize,
     pub(super) depth: usize,
+    /// Where the here-documents opened on the current line end (and how many lines
+    /// they span): the newline that ends the line jumps there.
+    pub(super) heredoc_end: Option<(usize, usize)>,
 }
 
 impl Lexer<'_> {
@@ -73,7 +78,16 @@ impl Lexer<'_> {
         if b == b'\n' {
             self.pos += 1;
             self.line += 1;
+            self.skip_here_docs();
             return Ok(Tok::Newline);
+        }
+        if b == b'<' && self.src.get(self.pos + 1) == Some(&b'(') {
+            // `<(list)`: bash's process substitution, a word of its own (read as
+            // `$(list)` is, from the `<`).
+            let Part::Subst { script, .. } = self.dollar(false)? else {
+                return Err(self.err("\"(\""));
+            };
+            return Ok(Tok::Word(Word(vec![Part::ProcSubst(script)])));
         }
         // Redirections, with an optional fd number in front.
         let start = self.pos;
@@ -92,6 +106,15 @@ impl Lexer<'_> {
                     // `&>file`: stdout and stderr; treated as `>file 2>&1` by the caller.
                     i += 2;
                     (99, RedirOp::Out)
+                } else if c == b'<' && self.src.get(i + 1) == Some(&b'<') {
+                    let here_string = self.src.get(i + 2) == Some(&b'<');
+                    self.pos = i + if here_string { 3 } else { 2 };
+                    let fd = if fd_text.is_empty() {
+                        0
+                    } else {
+                        fd_text.parse().unwrap_or(u32::MAX)
+                    };
+                    return self.here_doc(fd, here_string);
                 } else if c == b'<' {
                     i += 1;
                     (0, RedirOp::In)
@@ -365,6 +388,7 @@ impl Lexer<'_> {
                             pos: wstart,
                             line: self.line,
                             depth: self.depth + 1,
+                            heredoc_end: None,
                         };
                         let w = sub.word_until_end()?;
                         Some((op, w))

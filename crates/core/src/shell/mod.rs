@@ -16,6 +16,7 @@
 
 pub(crate) mod exec;
 mod expand;
+mod heredoc;
 mod lex;
 pub(crate) mod limits;
 pub mod parse;
@@ -314,6 +315,13 @@ pub struct Process {
     /// Background jobs (`cmd &`), run alongside the shell; they end with it.
     #[serde(default)]
     pub(crate) jobs: Vec<Process>,
+    /// `alias NAME=VALUE`: the words a command's first word stands for.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub(crate) aliases: BTreeMap<String, String>,
+    /// The output of this line's `<(...)` substitutions, by the path they expanded
+    /// to (`/dev/fd/63`): what `source` reads there.
+    #[serde(skip)]
+    pub(crate) substitutions: Vec<(String, String)>,
     /// Shell functions (`f() { ...; }`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub(crate) functions: BTreeMap<String, parse::Command>,
@@ -514,6 +522,8 @@ impl Process {
             interactive: false,
             foreground: false,
             jobs: Vec::new(),
+            aliases: BTreeMap::new(),
+            substitutions: Vec::new(),
             functions: BTreeMap::new(),
             scopes: Vec::new(),
             logged_out: false,
@@ -600,6 +610,8 @@ impl Process {
             interactive: false,
             foreground: self.foreground,
             jobs: Vec::new(),
+            aliases: self.aliases.clone(),
+            substitutions: self.substitutions.clone(),
             functions: self.functions.clone(),
             scopes: Vec::new(),
             logged_out: false,
@@ -749,6 +761,7 @@ impl Process {
             Ok(script) => {
                 self.resume.clear();
                 self.scopes.clear();
+                self.substitutions.clear();
                 self.state = State::Runnable;
                 let mut ex = exec::Exec::new(self, host);
                 let flow = ex.run_top(&script);
@@ -765,6 +778,11 @@ impl Process {
             }
         }
         self.take_output()
+    }
+
+    /// `alias NAME=VALUE`, as the shell's setup would run it.
+    pub fn set_alias(&mut self, name: &str, value: &str) {
+        self.aliases.insert(name.to_string(), value.to_string());
     }
 
     /// Gives the process its standard input (all of it: the writer has closed it).
@@ -826,6 +844,12 @@ impl Process {
     pub fn status(&self) -> i32 {
         self.status
     }
+}
+
+/// Whether `text` is an unfinished command that more lines would complete (an open
+/// here-document, `if`, loop, quote or substitution, or a line ending in `|`, `&&`).
+pub fn opens(text: &str) -> bool {
+    parse(text).is_err_and(|e| e.unexpected.starts_with("end of file"))
 }
 
 fn bash_syntax(e: &SyntaxError) -> String {

@@ -86,6 +86,8 @@ pub enum RedirOp {
     In,
     /// `>&N` (target is the fd number)
     Dup,
+    /// `<<EOF`, `<<< word`: the target is the document's text.
+    HereDoc,
 }
 
 /// A word: parts concatenated after expansion.
@@ -108,6 +110,8 @@ pub enum Part {
     Subst { script: Script, quoted: bool },
     /// `$((...))`
     Arith { expr: String, quoted: bool },
+    /// `<(...)`: a path from which the list's output is read.
+    ProcSubst(Script),
 }
 
 impl Word {
@@ -162,6 +166,7 @@ pub(super) fn parse_depth(text: &str, depth: usize) -> Result<Script, SyntaxErro
             pos: 0,
             line: 1,
             depth,
+            heredoc_end: None,
         },
         peeked: None,
         depth,
@@ -183,7 +188,7 @@ fn describe(t: &Tok) -> String {
     match t {
         Tok::Word(w) => format!("\"{}\"", w.literal().unwrap_or("word")),
         Tok::Op(o) => format!("\"{o}\""),
-        Tok::Redir(..) => "redirection".into(),
+        Tok::Redir(..) | Tok::HereDoc(..) => "redirection".into(),
         Tok::Newline => "newline".into(),
         Tok::Eof => "end of file".into(),
     }
@@ -474,7 +479,7 @@ impl Parser<'_> {
         };
         if let Some(c) = compound {
             let mut redirs = Vec::new();
-            while let Tok::Redir(..) = self.peek()? {
+            while let Tok::Redir(..) | Tok::HereDoc(..) = self.peek()? {
                 redirs.extend(self.redir()?);
             }
             return Ok(Command::Compound(c, redirs));
@@ -484,7 +489,7 @@ impl Parser<'_> {
         let mut redirs = Vec::new();
         loop {
             match self.peek()? {
-                Tok::Redir(..) => redirs.extend(self.redir()?),
+                Tok::Redir(..) | Tok::HereDoc(..) => redirs.extend(self.redir()?),
                 Tok::Word(_) => {
                     let Tok::Word(w) = self.next()? else { break };
                     if words.is_empty() {
@@ -541,8 +546,16 @@ impl Parser<'_> {
     }
 
     fn redir(&mut self) -> Result<Vec<Redir>, SyntaxError> {
-        let Tok::Redir(fd, op) = self.next()? else {
-            return Err(self.lx.err("redirection"));
+        let (fd, op) = match self.next()? {
+            Tok::Redir(fd, op) => (fd, op),
+            Tok::HereDoc(fd, target) => {
+                return Ok(vec![Redir {
+                    fd,
+                    op: RedirOp::HereDoc,
+                    target,
+                }])
+            }
+            _ => return Err(self.lx.err("redirection")),
         };
         let target = match self.next()? {
             Tok::Word(w) => w,

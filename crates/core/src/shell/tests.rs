@@ -526,3 +526,43 @@ fn wait_for_jobs_and_the_signal_that_ends_it() {
     assert_eq!(text(q.take_output()), "stopping\n");
     assert_eq!(q.state, State::Exited(0));
 }
+
+#[test]
+fn here_documents() {
+    let cases: &[(&str, &str)] = &[
+        (
+            "X=1\ncat <<EOF\na $X\n\"q\" \\$X $(echo sub)\nEOF\necho after",
+            "a 1\n\"q\" $X sub\nafter\n",
+        ),
+        (
+            "X=1\ncat <<'EOF'\na $X $(echo no)\nEOF",
+            "a $X $(echo no)\n",
+        ),
+        ("cat <<\"END\"\n$X\nEND", "$X\n"),
+        (
+            "cat <<-EOF\n\t\tindented\n\tEOF\necho done",
+            "indented\ndone\n",
+        ),
+        (
+            "cat <<EOF > /tmp/f\nfirst\nEOF\ncat >> /tmp/f <<EOF\nsecond\nEOF\ncat /tmp/f",
+            "first\nsecond\n",
+        ),
+        (
+            "cat <<A; cat <<B\none\nA\ntwo\nB\necho end",
+            "one\ntwo\nend\n",
+        ),
+        ("cat <<EOF | grep b\na\nb\nEOF", "b\n"),
+        ("if true; then\ncat <<EOF\nin if\nEOF\nfi", "in if\n"),
+        ("cat <<< 'here string'", "here string\n"),
+        ("cat <<EOF\nEOF", ""),
+    ];
+    for (script, want) in cases {
+        let mut h = host();
+        let (out, state) = run(&mut h, script);
+        assert_eq!(out, *want, "{script}");
+        assert_eq!(state, State::Exited(0), "{script}");
+    }
+    assert!(opens("cat <<EOF\nabc"));
+    assert!(opens("cat <<EOF"));
+    assert!(!opens("cat <<EOF\nabc\nEOF"));
+}

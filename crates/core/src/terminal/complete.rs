@@ -14,6 +14,18 @@ pub fn complete(cluster: &Cluster, session: &Session, line: &str, files: &[Strin
     if session.in_container() {
         return Vec::new();
     }
+    // An alias for kubectl completes as kubectl (the docs' `complete -o default -F
+    // __start_kubectl k`).
+    let trimmed = line.trim_start();
+    if let Some((first, rest)) = trimmed.split_once(char::is_whitespace) {
+        let alias = session
+            .stack
+            .last()
+            .and_then(|s| s.process.aliases.get(first));
+        if alias.is_some_and(|a| a == "kubectl") {
+            return complete_words(cluster, &format!("kubectl {rest}"), files);
+        }
+    }
     complete_words(cluster, line, files)
 }
 
@@ -72,6 +84,9 @@ mod tests {
             // kubectl's and ssh's own words, as before.
             ("kubectl ge", &["get"]),
             ("kubectl get pods t", &["tea"]),
+            // The `k` alias completes as kubectl.
+            ("k get pods t", &["tea"]),
+            ("k ge", &["get"]),
             ("kubectl create -f ", &["pod.yaml"]),
             ("ssh k8s-worker-0", &["k8s-worker-01", "k8s-worker-02"]),
             // Images' programs are not a node's.

@@ -6,6 +6,7 @@
 //! container takes the terminal over, and the session keeps it.
 
 pub mod complete;
+mod crictl;
 mod programs;
 mod script;
 
@@ -56,6 +57,13 @@ pub struct Session {
     /// or the end of a script it read ([`Cluster::terminal_script`]).
     #[serde(skip)]
     ended: Option<i32>,
+    /// The lines typed so far of a command still open (a here-document before its
+    /// delimiter, an `if` before its `fi`, a quote): bash's `> ` prompt asks for more.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    continued: String,
+    /// `kubectl edit` waiting for the editor to save the object.
+    #[serde(skip)]
+    editing: Option<crate::kubectl::edit::Edit>,
 }
 
 /// Where the lines a shell runs come from.
@@ -75,6 +83,8 @@ pub(crate) enum Takeover {
     Follow(Follow),
     /// A shell in a container (`kubectl exec -it POD -- sh`).
     Exec(Box<ExecSession>),
+    /// `kubectl edit`: waits for the editor.
+    Edit(Box<crate::kubectl::edit::Edit>),
 }
 
 fn login(node: &str, user: User) -> Shell {
@@ -99,25 +109,28 @@ fn login(node: &str, user: User) -> Shell {
         ]
         .map(|(k, v)| (k.to_string(), v.to_string())),
     );
+    let mut process = Process::login(
+        Spawn {
+            system: System::Node,
+            view: View {
+                mounts: vec![Mount {
+                    path: "/".into(),
+                    tree: volumes::node_tree(node),
+                    source: "/".into(),
+                    read_only: false,
+                }],
+            },
+            user,
+            env,
+            cwd: home.to_string(),
+        },
+        "-bash",
+    );
+    // The alias the kubectl docs' setup suggests (`k get pods`).
+    process.set_alias("k", "kubectl");
     Shell {
         node: node.to_string(),
-        process: Process::login(
-            Spawn {
-                system: System::Node,
-                view: View {
-                    mounts: vec![Mount {
-                        path: "/".into(),
-                        tree: volumes::node_tree(node),
-                        source: "/".into(),
-                        read_only: false,
-                    }],
-                },
-                user,
-                env,
-                cwd: home.to_string(),
-            },
-            "-bash",
-        ),
+        process,
     }
 }
 
@@ -130,17 +143,40 @@ impl Session {
             logged_out: false,
             following: None,
             ended: None,
+            continued: String::new(),
+            editing: None,
         }
     }
 
     /// Whether a following command (`kubectl logs -f`, `get -w`, ...) holds the terminal.
     pub fn following(&self) -> bool {
-        self.following.is_some()
+        self.following.is_some() || self.editing.is_some()
     }
 
-    /// Ctrl-C: stops the following command; false when nothing was running.
+    /// The forward `kubectl port-forward` keeps while it runs.
+    pub fn port_forward(&self) -> Option<&crate::kubectl::port_forward::PortForward> {
+        self.following.as_ref()?.port_forward()
+    }
+
+    /// The object `kubectl edit` opened, while it waits for the editor to save it.
+    pub fn editing(&self) -> Option<&crate::kubectl::edit::Edit> {
+        self.editing.as_ref()
+    }
+
+    /// Ctrl-C: stops the following command; false when nothing was running (then a
+    /// command still open is dropped, as bash drops it).
     pub fn interrupt(&mut self) -> bool {
-        self.following.take().is_some()
+        if self.following.take().is_some() || self.editing.take().is_some() {
+            return true;
+        }
+        self.continued.clear();
+        false
+    }
+
+    /// Whether the lines typed so far leave a command open (a here-document, an `if`,
+    /// a quote): the next line continues it, and is taken as typed (not trimmed).
+    pub fn continuing(&self) -> bool {
+        !self.continued.is_empty()
     }
 
     /// The exit status of the last command.
@@ -170,6 +206,10 @@ impl Session {
     /// bash's prompt: `k8s@k8s-master-01:~$ `, `root@k8s-worker-01:/var/data# `; a
     /// container shell's own while `kubectl exec -it` runs.
     pub fn prompt(&self) -> String {
+        if self.continuing() {
+            // bash's PS2.
+            return "> ".into();
+        }
         if let Some(exec) = &self.exec {
             return exec.prompt();
         }
@@ -388,8 +428,20 @@ impl Cluster {
     }
 
     /// Runs one line typed at the session's current shell; returns what it printed.
+    /// A line that leaves a command open (a here-document before its delimiter, an
+    /// `if` before its `fi`) prints nothing: the session's prompt becomes `> ` and the
+    /// next lines continue the command until it is whole.
     pub fn terminal(&mut self, session: &mut Session, line: &str) -> Vec<(Stream, Vec<u8>)> {
-        self.terminal_at(session, line, 0, Input::Terminal)
+        let mut text = std::mem::take(&mut session.continued);
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(line);
+        if session.following.is_none() && crate::shell::opens(&text) {
+            session.continued = text;
+            return Vec::new();
+        }
+        self.terminal_at(session, &text, 0, Input::Terminal)
     }
 
     /// [`Cluster::terminal`] inside `depth` levels of `ssh NODE CMD`.
@@ -471,6 +523,7 @@ impl Cluster {
             Some(Request::Foreground) => match takeover {
                 Some(Takeover::Follow(follow)) => session.following = Some(follow),
                 Some(Takeover::Exec(exec)) => session.exec = Some(exec),
+                Some(Takeover::Edit(edit)) => session.editing = Some(*edit),
                 None => {}
             },
             None => {}
@@ -491,6 +544,28 @@ impl Cluster {
                         .is_some_and(|a| a.iter().any(|a| a.address == host))
             })
             .and_then(|n| n.metadata.name.clone())
+    }
+
+    /// The editor saved `text` for the session's `kubectl edit`: what kubectl printed.
+    /// The terminal is free again unless the change was refused (then the editor keeps
+    /// the file to fix and save again).
+    pub fn terminal_save_edit(
+        &mut self,
+        session: &mut Session,
+        text: &str,
+    ) -> Vec<(Stream, Vec<u8>)> {
+        let Some(edit) = session.editing.clone() else {
+            return Vec::new();
+        };
+        let (out, done) = edit.save(self, text);
+        if done {
+            session.editing = None;
+        }
+        [(Stream::Stdout, out.stdout), (Stream::Stderr, out.stderr)]
+            .into_iter()
+            .filter(|(_, text)| !text.is_empty())
+            .map(|(stream, text)| (stream, text.into_bytes()))
+            .collect()
     }
 
     /// What the following command in the session's foreground printed since the last

@@ -79,6 +79,9 @@ pub(super) const PROGRAMS: &[Program<NodeFn>] = &[
     Program::on("systemctl", &[System::Node], |ex, argv, io| {
         systemctl(ex, args(argv), io)
     }),
+    Program::on("crictl", &[System::Node], |ex, argv, io| {
+        super::crictl::crictl(ex, args(argv), io)
+    }),
     // ncurses' clear: home the cursor, clear the screen and the scrollback (the web
     // terminal empties its screen itself).
     Program::on("clear", &[System::Node], |ex, _, io| {
@@ -113,6 +116,17 @@ fn kubectl(ex: &mut Ex, args: &[String], io: &Io) -> Flow {
             if let Some(session) = out.exec {
                 ex.host.takeover = Some(Takeover::Exec(Box::new(session)));
                 ex.p.request = Some(Request::Foreground);
+            }
+            if let Some(edit) = out.edit {
+                // At the terminal the object opens in the playground's editor pane;
+                // read from a script, there is no editor to open.
+                if ex.interactive() && io.input.is_none() {
+                    ex.host.takeover = Some(Takeover::Edit(Box::new(edit)));
+                    ex.p.request = Some(Request::Foreground);
+                } else {
+                    ex.err(io, "error: podlab: kubectl edit opens the object in the playground's editor pane, which this terminal has not: use kubectl get -o yaml > FILE, edit FILE, then kubectl apply -f FILE\n");
+                    return done(ex, 1);
+                }
             }
             done(ex, out.exit_code)
         }

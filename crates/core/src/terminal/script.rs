@@ -19,8 +19,7 @@ fn commands(script: &str) -> Vec<String> {
             pending.push('\n');
         }
         pending.push_str(line);
-        let open =
-            crate::shell::parse(&pending).is_err_and(|e| e.unexpected.starts_with("end of file"));
+        let open = crate::shell::opens(&pending);
         if open && lines.peek().is_some() {
             continue;
         }

@@ -117,3 +117,152 @@ fn kubectl_line_cost_with_a_full_disk() {
         println!("{line}: {each:?} per line (6 MB on the disk)");
     }
 }
+
+fn typed(c: &mut Cluster, s: &mut Session, line: &str) -> (String, String) {
+    let chunks = c.terminal(s, line);
+    (text(&chunks, Stream::Stdout), text(&chunks, Stream::Stderr))
+}
+
+/// A here-document typed at the terminal: each line after the first gets bash's `> `
+/// prompt and prints nothing until the delimiter; then the whole command runs
+/// (`cat <<EOF | kubectl apply -f -`). Ctrl-C drops a command still open.
+#[test]
+fn a_here_document_typed_line_by_line_feeds_kubectl() {
+    let mut c = crate::lessons::reset();
+    let mut s = Session::new("k8s-master-01");
+    let lines = [
+        "cat <<EOF | kubectl apply -f -",
+        "apiVersion: v1",
+        "kind: Pod",
+        "metadata:",
+        "  name: typed",
+        "spec:",
+        "  containers:",
+        "  - name: web",
+        "    image: nginx",
+    ];
+    for line in lines {
+        assert_eq!(typed(&mut c, &mut s, line), (String::new(), String::new()));
+        assert_eq!(s.prompt(), "> ");
+        assert!(s.continuing());
+    }
+    let (out, err) = typed(&mut c, &mut s, "EOF");
+    assert_eq!(out, "pod/typed created\n", "{err}");
+    assert_eq!(s.prompt(), "k8s@k8s-master-01:~$ ");
+    // `kubectl create -f -` reading a here-document whose tabs `<<-` strips.
+    typed(&mut c, &mut s, "kubectl create -f - <<-END");
+    for line in [
+        "\tapiVersion: v1",
+        "\tkind: ConfigMap",
+        "\tmetadata:",
+        "\t  name: tabs",
+        "\tEND",
+    ] {
+        typed(&mut c, &mut s, line);
+    }
+    assert!(c.api().config_maps.get("default", "tabs").is_some());
+    // An open `if` continues too; Ctrl-C drops it.
+    typed(&mut c, &mut s, "if true; then");
+    assert_eq!(s.prompt(), "> ");
+    assert!(!s.interrupt());
+    assert_eq!(s.prompt(), "k8s@k8s-master-01:~$ ");
+    assert_eq!(
+        typed(&mut c, &mut s, "k get pod typed -o name").0,
+        "pod/typed\n"
+    );
+}
+
+/// `kubectl port-forward` holds the terminal and reaches the pod from
+/// `http://localhost:LOCAL`; Ctrl-C ends it.
+#[test]
+fn port_forward_reaches_the_pod_until_ctrl_c() {
+    let mut c = crate::lessons::reset();
+    let mut s = Session::new("k8s-master-01");
+    typed(&mut c, &mut s, "kubectl run web --image=nginx --port=80");
+    c.advance(20_000);
+    let (out, err) = typed(&mut c, &mut s, "kubectl port-forward pod/web 8080:80");
+    assert_eq!(
+        out, "Forwarding from 127.0.0.1:8080 -> 80\nForwarding from [::1]:8080 -> 80\n",
+        "{err}"
+    );
+    assert!(s.following());
+    let forward = s.port_forward().cloned().unwrap();
+    let page = forward
+        .get(&mut c, "http://localhost:8080/")
+        .unwrap()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&page.body).contains("Welcome to nginx!"));
+    assert!(forward.get(&mut c, "http://localhost:9090/").is_none());
+    assert!(c.terminal_follow(&mut s).is_empty());
+    assert!(s.interrupt());
+    assert!(s.port_forward().is_none());
+    // The pod going away ends it as kubectl's does.
+    typed(&mut c, &mut s, "kubectl port-forward web 8080:80");
+    let args: Vec<String> = ["delete", "pod", "web", "--grace-period=0", "--force"]
+        .map(String::from)
+        .to_vec();
+    crate::kubectl::run(&mut c, &args, &crate::kubectl::NoFiles);
+    let end = c.terminal_follow(&mut s);
+    assert_eq!(
+        text(&end, Stream::Stderr),
+        "error: lost connection to pod\n"
+    );
+    assert!(!s.following());
+}
+
+/// `kubectl edit` at the terminal: the object waits for the editor; what is saved
+/// is applied (`pod/web edited`), and saving it unchanged cancels.
+#[test]
+fn kubectl_edit_applies_what_the_editor_saves() {
+    let mut c = crate::lessons::reset();
+    let mut s = Session::new("k8s-master-01");
+    typed(&mut c, &mut s, "kubectl run web --image=nginx");
+    typed(&mut c, &mut s, "kubectl edit pod/web");
+    let edit = s.editing().cloned().unwrap();
+    assert_eq!(edit.file, "kubectl-edit-pod-web.yaml");
+    assert!(
+        edit.text.starts_with("# Please edit the object below."),
+        "{}",
+        edit.text
+    );
+    assert!(s.following());
+    let saved = c.terminal_save_edit(&mut s, &edit.text);
+    assert_eq!(
+        text(&saved, Stream::Stderr),
+        "Edit cancelled, no changes made.\n"
+    );
+    assert!(s.editing().is_none());
+    typed(&mut c, &mut s, "kubectl edit pod web");
+    let changed = edit.text.replace("run: web", "run: web\n    tier: front");
+    let saved = c.terminal_save_edit(&mut s, &changed);
+    assert_eq!(
+        text(&saved, Stream::Stdout),
+        "pod/web edited\n",
+        "{saved:?}"
+    );
+    let labels = c
+        .api()
+        .pods
+        .get("default", "web")
+        .unwrap()
+        .metadata
+        .labels
+        .clone();
+    assert_eq!(
+        labels.unwrap().get("tier").map(String::as_str),
+        Some("front")
+    );
+    // A change the API server refuses leaves the edit open to fix.
+    typed(&mut c, &mut s, "kubectl edit pod/web");
+    let edit = s.editing().cloned().unwrap();
+    let refused = edit
+        .text
+        .replace("restartPolicy: Always", "restartPolicy: Never");
+    let saved = c.terminal_save_edit(&mut s, &refused);
+    assert!(
+        text(&saved, Stream::Stderr).contains("is invalid"),
+        "{saved:?}"
+    );
+    assert!(s.editing().is_some());
+    assert!(s.interrupt());
+}

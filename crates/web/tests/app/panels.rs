@@ -237,3 +237,41 @@ async fn lessons_bring_their_files_and_count_only_what_they_make() {
     text_has(&root, "[data-progress]", "3/3").await;
     root.remove();
 }
+
+/// A bound pod is seen in the pending lane before it flies to its node: its chip's
+/// animation starts and stays at the lane for a while (the scheduler binds it within
+/// the frame the Apply is drawn in).
+#[wasm_bindgen_test]
+async fn a_bound_pod_waits_in_the_pending_lane_before_it_flies() {
+    let root = mount().await;
+    apply(
+        &root,
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: lane\nspec:\n  containers:\n  - name: web\n    image: nginx\n",
+    )
+    .await;
+    let chip = find(&root, "[data-node] [data-pod='default/lane']").await;
+    let call = |target: &wasm_bindgen::JsValue, name: &str| {
+        let f = js_sys::Reflect::get(target, &name.into()).unwrap();
+        f.dyn_ref::<js_sys::Function>()
+            .unwrap()
+            .call0(target)
+            .unwrap()
+    };
+    let animation = wait_for("the chip's flight (an Animation)", || {
+        js_sys::Array::from(&call(&chip, "getAnimations"))
+            .get(0)
+            .is_object()
+            .then(|| js_sys::Array::from(&call(&chip, "getAnimations")).get(0))
+    })
+    .await;
+    let effect = js_sys::Reflect::get(&animation, &"effect".into()).unwrap();
+    let frames = js_sys::Array::from(&call(&effect, "getKeyframes"));
+    let get = |o: &wasm_bindgen::JsValue, k: &str| js_sys::Reflect::get(o, &k.into()).unwrap();
+    assert_eq!(frames.length(), 3);
+    let (first, held) = (frames.get(0), frames.get(1));
+    assert_eq!(get(&first, "transform"), get(&held, "transform"));
+    assert!(get(&held, "offset").as_f64().unwrap() > 0.3);
+    let timing = call(&effect, "getTiming");
+    assert!(get(&timing, "duration").as_f64().unwrap() >= 800.0);
+    root.remove();
+}

@@ -157,6 +157,12 @@ pub async fn mount_saved(workspace: Option<&str>) -> Element {
             store.set_item("podlab.workspace.v1", w).unwrap();
         }
     }
+    reload().await
+}
+
+/// Mounts a fresh app over what localStorage holds now, as reloading the page does
+/// (the app before it is gone).
+pub async fn reload() -> Element {
     // The apps earlier tests mounted stop (their clocks tick no more).
     APPS.with(|apps| {
         for app in apps.borrow_mut().drain(..) {

@@ -186,13 +186,16 @@ fn blocks(st: &fs::Stat) -> u64 {
 fn ls(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
     let (mut long, mut all, mut dir_only, mut reverse, mut by_time, mut one) =
         (false, false, false, false, false, false);
+    // `-a` lists `.` and `..` too; `-A` only the other hidden entries.
+    let mut dots = false;
     let mut paths = Vec::new();
     for a in args {
         if a.len() > 1 && a.starts_with('-') {
             for c in a[1..].chars() {
                 match c {
                     'l' => long = true,
-                    'a' | 'A' => all = true,
+                    'a' => (all, dots) = (true, true),
+                    'A' => all = true,
                     'd' => dir_only = true,
                     'r' => reverse = true,
                     't' => by_time = true,
@@ -300,6 +303,18 @@ fn ls(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
         };
         if !all {
             entries.retain(|e| !e.0.starts_with('.'));
+        }
+        if dots {
+            let parent = match abs.rsplit_once('/') {
+                Some(("", _)) | None => "/".to_string(),
+                Some((p, _)) => p.to_string(),
+            };
+            for (name, path) in [(".", abs.as_str()), ("..", parent.as_str())] {
+                if let Ok(mut st) = ex.host.fs().stat(&view, path) {
+                    st.nlink = ex.host.fs().nlink(&view, path);
+                    entries.push((name.to_string(), st));
+                }
+            }
         }
         sort(&mut entries);
         if many {

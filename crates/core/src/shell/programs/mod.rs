@@ -10,11 +10,13 @@
 mod builtins;
 mod bulk;
 mod coreutils;
+mod interactive;
 mod shells;
 mod text;
 
 use super::exec::{Exec, Flow, Io};
 use super::{Host, System};
+pub(crate) use interactive::expand as expand_alias;
 
 /// How a program runs: `F` is its function's type (the family's host interface).
 #[derive(Clone, Copy)]
@@ -210,6 +212,7 @@ fn base_name(name: &str) -> &str {
 /// The shell's own families, in the order a table lists them.
 pub const SHELL: &[&[Program<ShellFn>]] = &[
     builtins::PROGRAMS,
+    interactive::PROGRAMS,
     coreutils::PROGRAMS,
     bulk::PROGRAMS,
     text::PROGRAMS,
