@@ -15,6 +15,8 @@ pub struct Listers<'a> {
     /// The controllers whose pods spread by default: kind (`ReplicaSet`,
     /// `StatefulSet`, `ReplicationController`), namespace, name and selector.
     pub controllers: Vec<ControllerSelector<'a>>,
+    /// The PodDisruptionBudgets, as preemption reads them.
+    pub budgets: Vec<crate::scheduler::preemption::Budget<'a>>,
 }
 
 /// A workload controller's pod selector, as `helper.DefaultSelector` reads it.
@@ -63,6 +65,7 @@ impl<'a> Listers<'a> {
                     })
                 })
                 .collect(),
+            budgets: Vec::new(),
         }
     }
 

@@ -6,6 +6,7 @@ pub(crate) mod equivalence;
 pub mod framework;
 pub mod listers;
 pub(crate) mod plugins;
+pub mod preemption;
 pub mod queue;
 #[cfg(test)]
 pub(crate) mod testing;
@@ -123,6 +124,8 @@ pub struct Decision {
     pub chosen: Option<String>,
     /// The FailedScheduling message when no node fits.
     pub failure: Option<String>,
+    /// What preemption (the PostFilter) did when no node fits.
+    pub post_filter: Option<preemption::PostFilter>,
 }
 
 /// A decision as snapshots keep it: each verdict names its node.
@@ -139,6 +142,8 @@ struct DecisionData {
     scores: Vec<[i32; 2]>,
     chosen: Option<String>,
     failure: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    post_filter: Option<preemption::PostFilter>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -189,6 +194,7 @@ impl From<Decision> for DecisionData {
             scores: d.scores,
             chosen: d.chosen,
             failure: d.failure,
+            post_filter: d.post_filter,
         }
     }
 }
@@ -240,6 +246,7 @@ impl From<DecisionData> for Decision {
             totals,
             chosen: d.chosen,
             failure: d.failure,
+            post_filter: d.post_filter,
         }
     }
 }
@@ -479,6 +486,17 @@ impl<'a> Snapshot<'a> {
         }
     }
 
+    /// Stops counting a pod [`Snapshot::assume`] counted on `node` (a nominated pod
+    /// counted only while a pod of lower or equal priority is tried).
+    pub fn forget(&mut self, node: &str, pod: &Pod) {
+        if let Some(i) = self.position(node) {
+            self.infos[i].remove_pod(pod);
+            self.with_affinity.retain(|(_, p)| !std::ptr::eq(*p, pod));
+            self.with_required_anti_affinity
+                .retain(|(_, p)| !std::ptr::eq(*p, pod));
+        }
+    }
+
     /// Keeps a pod with pod (anti-)affinity in the lists InterPodAffinity reads.
     fn note_affinity(&mut self, node: usize, pod: &'a Pod) {
         let Some(affinity) = pod.spec.as_ref().and_then(|s| s.affinity.as_ref()) else {
@@ -499,7 +517,7 @@ impl<'a> Snapshot<'a> {
     }
 
     /// The place of the node called `node` in `infos`.
-    fn position(&self, node: &str) -> Option<usize> {
+    pub(crate) fn position(&self, node: &str) -> Option<usize> {
         let at = self
             .index
             .binary_search_by(|(name, _)| (**name).cmp(node))
@@ -595,9 +613,51 @@ impl Scheduler {
         at: SimTime,
     ) -> Decision {
         let mut scratch = std::mem::take(&mut self.scratch);
-        let decision = self.attempt(pod, snapshot, at, &mut scratch);
+        // evaluateNominatedNode: a pod nominated by an earlier preemption tries that
+        // node first, and takes it if it passes the filters.
+        let nominated = pod
+            .status
+            .as_ref()
+            .and_then(|s| s.nominated_node_name.as_deref())
+            .and_then(|n| snapshot.position(n));
+        let mut decision = match nominated {
+            Some(n) => {
+                let d = self.attempt(pod, snapshot, at, &mut scratch, Some(n));
+                if d.chosen.is_some() {
+                    d
+                } else {
+                    self.attempt(pod, snapshot, at, &mut scratch, None)
+                }
+            }
+            None => self.attempt(pod, snapshot, at, &mut scratch, None),
+        };
         self.scratch = scratch;
+        if decision.chosen.is_none() {
+            self.post_filter(pod, snapshot, &mut decision);
+        }
         decision
+    }
+
+    /// PostFilter (DefaultPreemption) after a pass without a feasible node: the pod
+    /// nominated to a node once victims go, or why not, added to the FitError message.
+    fn post_filter(&self, pod: &PodInfo<'_>, snapshot: &Snapshot<'_>, decision: &mut Decision) {
+        if snapshot.infos.is_empty() {
+            return;
+        }
+        let verdicts: Vec<(usize, Code)> = decision
+            .nodes
+            .iter()
+            .map(|v| (v.node as usize, v.code))
+            .collect();
+        let outcome =
+            plugins::DefaultPreemption.post_filter(&self.profile.filters, pod, snapshot, &verdicts);
+        if let Some(failure) = decision.failure.as_mut() {
+            if !outcome.message.is_empty() {
+                failure.push(' ');
+                failure.push_str(&outcome.message);
+            }
+        }
+        decision.post_filter = Some(outcome.result);
     }
 
     fn attempt(
@@ -606,6 +666,7 @@ impl Scheduler {
         snapshot: &mut Snapshot<'_>,
         at: SimTime,
         scratch: &mut Scratch,
+        only: Option<usize>,
     ) -> Decision {
         let key = format!(
             "{}/{}",
@@ -659,9 +720,13 @@ impl Scheduler {
         } else {
             self.next_start_node_index % total
         };
-        // Round-robin from `start`: the index wraps by a compare, not a division.
-        let mut idx = start;
-        for _ in 0..total {
+        // Round-robin from `start`: the index wraps by a compare, not a division. A
+        // pod's nominated node alone is one step from it.
+        let (mut idx, count) = match only {
+            Some(n) if n < total => (n, 1),
+            _ => (start, total),
+        };
+        for _ in 0..count {
             if feasible_idx.len() >= want {
                 break;
             }
@@ -715,7 +780,7 @@ impl Scheduler {
             verdicts.push(verdict);
         }
         let evaluated = verdicts.len();
-        if total > 0 {
+        if total > 0 && only.is_none() {
             self.next_start_node_index = (start + evaluated) % total;
         }
 
@@ -739,6 +804,7 @@ impl Scheduler {
             totals: Vec::new(),
             chosen: None,
             failure: None,
+            post_filter: None,
         };
         if feasible_idx.is_empty() {
             decision.failure = Some(fit_error_message(total, &decision));
@@ -875,8 +941,8 @@ fn histogram<'a>(reasons: impl Iterator<Item = &'a str>) -> String {
     parts.join(", ")
 }
 
-/// The FailedScheduling message (`FitError.Error()` plus DefaultPreemption's
-/// PostFilter message).
+/// The FailedScheduling message's FitError part (`FitError.Error()`; the PostFilter's
+/// message follows it, [`Scheduler::post_filter`]).
 pub fn fit_error_message(total: usize, decision: &Decision) -> String {
     let failures: Vec<(Code, &Reasons)> = decision
         .nodes
@@ -889,17 +955,6 @@ pub fn fit_error_message(total: usize, decision: &Decision) -> String {
         msg.push_str(&format!(": {filter_msg}."));
     } else {
         msg.push('.');
-    }
-    // Preemption: nodes rejected as unresolvable cannot be helped by evicting pods;
-    // with only equal-priority pods around, no victims exist on the others.
-    let preemption = histogram(failures.iter().map(|(code, _)| match code {
-        Code::UnschedulableAndUnresolvable => "Preemption is not helpful for scheduling",
-        _ => "No preemption victims found for incoming pod",
-    }));
-    if !preemption.is_empty() {
-        msg.push_str(&format!(
-            " preemption: 0/{total} nodes are available: {preemption}."
-        ));
     }
     msg
 }

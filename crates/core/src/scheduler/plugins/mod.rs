@@ -1,5 +1,6 @@
 //! The scheduler plugins, one file each, named as in kube-scheduler.
 
+pub mod default_preemption;
 pub mod inter_pod_affinity;
 pub mod node_affinity;
 pub mod node_name;
@@ -10,6 +11,7 @@ pub mod node_unschedulable;
 pub mod pod_topology_spread;
 pub mod taint_toleration;
 
+pub use default_preemption::DefaultPreemption;
 pub use inter_pod_affinity::InterPodAffinity;
 pub use node_affinity::NodeAffinity;
 pub use node_name::NodeName;

@@ -23,6 +23,9 @@ impl FilterPlugin for NodeResourcesFit {
     fn filter(&self, pod: &PodInfo<'_>, node: &NodeInfo<'_>) -> Status {
         let want = pod.requests;
         let mut reasons = Reasons::default();
+        // A request beyond the node's whole allocatable cannot be met by preempting
+        // (`InsufficientResource.Unresolvable`).
+        let mut code = Code::Unschedulable;
         let free = |allocatable: i64, requested: i64| allocatable.saturating_sub(requested);
         if node.requested.pods.saturating_add(1) > node.allocatable.pods {
             reasons.push(Reason::Fixed(ERR_REASON_TOO_MANY_PODS));
@@ -31,17 +34,20 @@ impl FilterPlugin for NodeResourcesFit {
             && want.milli_cpu > free(node.allocatable.milli_cpu, node.requested.milli_cpu)
         {
             reasons.push(Reason::Fixed(ERR_REASON_CPU));
+            if want.milli_cpu > node.allocatable.milli_cpu {
+                code = Code::UnschedulableAndUnresolvable;
+            }
         }
         if want.memory > 0 && want.memory > free(node.allocatable.memory, node.requested.memory) {
             reasons.push(Reason::Fixed(ERR_REASON_MEMORY));
+            if want.memory > node.allocatable.memory {
+                code = Code::UnschedulableAndUnresolvable;
+            }
         }
         if reasons.is_empty() {
             Status::success()
         } else {
-            Status::Rejected {
-                code: Code::Unschedulable,
-                reasons,
-            }
+            Status::Rejected { code, reasons }
         }
     }
 
@@ -236,6 +242,29 @@ mod tests {
                 ("10m", "20"),
                 "1",
                 rejected(&[ERR_REASON_TOO_MANY_PODS, ERR_REASON_CPU, ERR_REASON_MEMORY]),
+            ),
+            (
+                "more cpu than the node has at all: preemption cannot help",
+                req("11m", "1"),
+                ("1m", "1"),
+                "32",
+                Some(Status::Rejected {
+                    code: Code::UnschedulableAndUnresolvable,
+                    reasons: Reasons::One(Reason::Fixed(ERR_REASON_CPU)),
+                }),
+            ),
+            (
+                "more memory than the node has at all, and not enough cpu left",
+                req("5m", "21"),
+                ("9m", "1"),
+                "32",
+                Some(Status::Rejected {
+                    code: Code::UnschedulableAndUnresolvable,
+                    reasons: Reasons::Many(vec![
+                        Reason::Fixed(ERR_REASON_CPU),
+                        Reason::Fixed(ERR_REASON_MEMORY),
+                    ]),
+                }),
             ),
         ];
         for (name, pod, (cpu, mem), pods, want) in cases {
