@@ -21,6 +21,7 @@ pub(crate) use batch::initial_job_status;
 pub use deletion::{Propagation, FOREGROUND_FINALIZER, ORPHAN_FINALIZER};
 mod error;
 mod events;
+mod policy;
 mod restore;
 pub(crate) mod scheduling;
 mod served;

@@ -9,6 +9,7 @@ use crate::clock::SimTime;
 use crate::controllers::cronjob::CronJobController;
 use crate::controllers::daemonset::DaemonSetController;
 use crate::controllers::deployment::DeploymentController;
+use crate::controllers::disruption::DisruptionController;
 use crate::controllers::endpoints::EndpointsController;
 use crate::controllers::endpointslice::EndpointSliceController;
 use crate::controllers::garbagecollector::GarbageCollector;
@@ -40,7 +41,7 @@ pub use default_nodes::default_nodes;
 /// them run before the scheduler in a settle pass (node IPAM, and the
 /// serviceaccounts-controller: a new namespace has its `default` account before
 /// anything else runs).
-const CONTROLLERS: usize = 15;
+const CONTROLLERS: usize = 16;
 const CONTROLLERS_BEFORE_SCHEDULER: usize = 2;
 
 /// What happened to one object of an applied manifest.
@@ -160,6 +161,8 @@ pub struct Cluster {
     service_accounts: ServiceAccountsController,
     #[serde(skip)]
     persistent_volumes: PersistentVolumeController,
+    #[serde(skip)]
+    disruption: DisruptionController,
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -196,6 +199,7 @@ impl Cluster {
             garbage_collector: GarbageCollector::default(),
             service_accounts: ServiceAccountsController,
             persistent_volumes: Default::default(),
+            disruption: DisruptionController,
         }
     }
 
@@ -564,6 +568,19 @@ impl Cluster {
         Ok(deletion)
     }
 
+    /// An eviction (`POST pods/NAME/eviction`, as `kubectl drain` makes): refused with
+    /// TooManyRequests while the pod's disruption budget allows no disruption.
+    pub fn evict_pod(
+        &mut self,
+        namespace: &str,
+        name: &str,
+        grace: Option<i64>,
+    ) -> Result<PodDeletion, ApiError> {
+        let eviction = self.api.evict_pod(namespace, name, grace, self.now)?;
+        self.settle();
+        Ok(eviction)
+    }
+
     /// A namespace DELETE (`kubectl delete namespace`): the namespace goes Terminating
     /// and the namespace controller empties it, then removes it.
     pub fn delete_namespace(&mut self, name: &str) -> Result<(), ApiError> {
@@ -725,6 +742,7 @@ impl Cluster {
             &self.persistent_volumes,
             &self.pod_gc,
             &self.garbage_collector,
+            &self.disruption,
         ]
     }
 
@@ -752,6 +770,7 @@ impl Cluster {
             &mut self.persistent_volumes,
             &mut self.pod_gc,
             &mut self.garbage_collector,
+            &mut self.disruption,
         ];
         let mut progress = Progress::Idle;
         for c in controllers.into_iter().skip(which.start).take(which.len()) {

@@ -180,6 +180,7 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
             | "Job"
             | "CronJob"
             | "ServiceAccount"
+            | "PodDisruptionBudget"
             | "PersistentVolumeClaim" => cluster.delete_object(rt.plural, &ns, &name, cascade),
             "PersistentVolume" | "StorageClass" => {
                 cluster.delete_object(rt.plural, "", &name, cascade)

@@ -7,6 +7,7 @@ mod generic;
 mod namespace;
 mod node;
 mod pod;
+mod policy;
 mod service;
 mod storage;
 mod writer;
@@ -163,6 +164,7 @@ fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) 
             Object::PersistentVolume(v) => storage::volume(v, &events, now),
             Object::Namespace(n) => self::namespace(n),
             Object::PriorityClass(pc) => namespace::priority_class(pc, &events, now),
+            Object::PodDisruptionBudget(pdb) => policy::pod_disruption_budget(pdb, &events, now),
             Object::Endpoints(e) => endpoints(e, &events, now),
             Object::Job(j) => job(j, &events, now),
             Object::CronJob(c) => cron_job(c, &events, now),
