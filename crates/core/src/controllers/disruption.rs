@@ -236,7 +236,11 @@ mod tests {
             "status": {"conditions": [{"type": "Ready", "status": if is_ready { "True" } else { "False" }}]}
         }))
         .unwrap();
-        api.create_pod(pod, SimTime(0)).unwrap();
+        let status = pod.status.clone();
+        let mut stored = api.create_pod(pod, SimTime(0)).unwrap().clone();
+        // The kubelet's status write (a create keeps no status).
+        stored.status = status;
+        api.update_pod(stored).unwrap();
     }
 
     fn budget(spec: serde_json::Value) -> PodDisruptionBudget {

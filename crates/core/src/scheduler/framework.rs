@@ -613,6 +613,9 @@ pub trait ScorePlugin {
     fn skip(&self, _pod: &PodInfo<'_>) -> bool {
         false
     }
+    /// PreScore over the whole snapshot: what Score will read for this pod, kept in
+    /// [`PodInfo::cycle`]; the default keeps nothing.
+    fn pre_score(&self, _pod: &mut PodInfo<'_>, _snapshot: &Snapshot<'_>) {}
     fn score(&self, pod: &PodInfo<'_>, node: &NodeInfo<'_>) -> i64;
     /// Scores every feasible node into `out`, in order: one call per plugin and pod,
     /// so the per-node work is not a call through the plugin table each time.

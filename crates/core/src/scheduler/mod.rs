@@ -15,6 +15,9 @@ use crate::clock::{Rng, SimTime};
 use crate::model::{Node, Pod};
 use framework::{Code, FilterPlugin, NodeInfo, PodInfo, Reasons, ScorePlugin, Status};
 pub use listers::{ControllerSelector, Listers};
+pub use plugins::node_resources_fit::{
+    Resource as FitResource, ResourceWeight, ScoringStrategy, UtilizationShapePoint,
+};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -324,6 +327,14 @@ pub struct Profile {
 
 impl Default for Profile {
     fn default() -> Self {
+        Profile::with_fit_strategy(ScoringStrategy::default())
+    }
+}
+
+impl Profile {
+    /// The default profile with NodeResourcesFit scoring by `strategy`
+    /// (`NodeResourcesFitArgs.scoringStrategy`, which a profile's configuration chooses).
+    pub fn with_fit_strategy(strategy: ScoringStrategy) -> Profile {
         use plugins::*;
         Profile {
             filters: vec![
@@ -332,17 +343,18 @@ impl Default for Profile {
                 Box::new(TaintToleration),
                 Box::new(NodeAffinity),
                 Box::new(NodePorts),
-                Box::new(NodeResourcesFit),
+                Box::new(NodeResourcesFit::default()),
                 Box::new(PodTopologySpread),
                 Box::new(InterPodAffinity),
             ],
             scores: vec![
                 Box::new(TaintToleration),
                 Box::new(NodeAffinity),
-                Box::new(NodeResourcesFit),
+                Box::new(NodeResourcesFit { strategy }),
                 Box::new(PodTopologySpread),
                 Box::new(InterPodAffinity),
                 Box::new(NodeResourcesBalancedAllocation),
+                Box::new(ImageLocality),
             ],
         }
     }
@@ -587,6 +599,9 @@ impl Scheduler {
         let mut info = snapshot.pod_info(pod);
         for f in &self.profile.filters {
             f.pre_filter(&mut info, snapshot);
+        }
+        for s in &self.profile.scores {
+            s.pre_score(&mut info, snapshot);
         }
         info
     }
