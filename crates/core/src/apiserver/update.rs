@@ -32,6 +32,26 @@ pub fn validate_pod_update(old: &Pod, new: &Pod) -> Vec<FieldError> {
         }
     }
     masked.active_deadline_seconds = old_spec.active_deadline_seconds;
+    // validateOnlyDeletedSchedulingGates: gates may only be removed.
+    let mut errs = Vec::new();
+    let old_gates: Vec<&str> = old_spec
+        .scheduling_gates
+        .iter()
+        .flatten()
+        .map(|g| g.name.as_str())
+        .collect();
+    for (i, gate) in new_spec.scheduling_gates.iter().flatten().enumerate() {
+        if !old_gates.contains(&gate.name.as_str()) {
+            errs.push(FieldError::forbidden(
+                format!("spec.schedulingGates[{i}].name"),
+                &format!(
+                    "only deletion is allowed, but found new scheduling gate '{}'",
+                    gate.name
+                ),
+            ));
+        }
+    }
+    masked.scheduling_gates = old_spec.scheduling_gates.clone();
     // Tolerations may only grow.
     let old_tolerations = old_spec.tolerations.clone().unwrap_or_default();
     let new_tolerations = masked.tolerations.clone().unwrap_or_default();
@@ -45,11 +65,10 @@ pub fn validate_pod_update(old: &Pod, new: &Pod) -> Vec<FieldError> {
     {
         masked.termination_grace_period_seconds = old_spec.termination_grace_period_seconds;
     }
-    if &masked == old_spec {
-        Vec::new()
-    } else {
-        vec![FieldError::forbidden("spec", POD_UPDATE_FORBIDDEN)]
+    if &masked != old_spec {
+        errs.push(FieldError::forbidden("spec", POD_UPDATE_FORBIDDEN));
     }
+    errs
 }
 
 impl ApiServer {

@@ -78,11 +78,15 @@ impl Cluster {
 
     /// One scheduling pass over the pods waiting for a node, highest priority first.
     pub(super) fn schedule_pending(&mut self) -> bool {
+        // SchedulingGates (PreEnqueue): a pod with gates left is not queued at all.
         let pending = self.api.pods.list().filter(|p| {
             let spec = p.spec.as_ref();
             spec.and_then(|s| s.node_name.as_deref())
                 .unwrap_or_default()
                 .is_empty()
+                && spec
+                    .and_then(|s| s.scheduling_gates.as_ref())
+                    .is_none_or(|g| g.is_empty())
                 && spec
                     .and_then(|s| s.scheduler_name.as_deref())
                     .unwrap_or(SCHEDULER_NAME)
