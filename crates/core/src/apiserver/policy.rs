@@ -183,8 +183,7 @@ impl ApiServer {
         }
         if status.disruptions_allowed <= 0 {
             return Err(ApiError::TooManyRequests {
-                message: "Cannot evict pod as it would violate the pod's disruption budget."
-                    .into(),
+                message: "Cannot evict pod as it would violate the pod's disruption budget.".into(),
             });
         }
         let mut updated = budget;

@@ -8,8 +8,7 @@ use crate::clock::SimTime;
 use crate::model::{
     ConfigMap, ControllerRevision, EndpointSlice, Endpoints, Event, Job, Lease, Namespace, Node,
     Object, PersistentVolume, PersistentVolumeClaim, Pod, PodDisruptionBudget, PriorityClass,
-    Secret, Service,
-    ServiceAccount, StorageClass,
+    Secret, Service, ServiceAccount, StorageClass,
 };
 
 /// A kind's create and update as the API server handles a user's request.

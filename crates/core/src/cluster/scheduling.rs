@@ -285,7 +285,14 @@ impl Cluster {
     /// gets the `DisruptionTarget` condition, is deleted gracefully and has a
     /// `Preempted` event; pods of lower priority nominated to the same node lose their
     /// nomination.
-    fn preempt(&mut self, preemptor: &str, uid: &str, priority: i32, node: &str, victims: &[String]) {
+    fn preempt(
+        &mut self,
+        preemptor: &str,
+        uid: &str,
+        priority: i32,
+        node: &str,
+        victims: &[String],
+    ) {
         for key in victims {
             let Some((ns, name)) = key.split_once('/') else {
                 continue;

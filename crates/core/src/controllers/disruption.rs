@@ -261,12 +261,32 @@ mod tests {
         pod(&mut api, "c", false);
         let sel = serde_json::json!({"matchLabels": {"app": "web"}});
         let cases = vec![
-            ("minAvailable 1", serde_json::json!({"minAvailable": 1, "selector": sel}), (2, 1, 3, 1, "True")),
-            ("minAvailable 2", serde_json::json!({"minAvailable": 2, "selector": sel}), (2, 2, 3, 0, "False")),
-            ("no selector selects nothing", serde_json::json!({"minAvailable": 0}), (0, 0, 0, 0, "False")),
-            ("an empty selector selects all", serde_json::json!({"minAvailable": 1, "selector": {}}), (2, 1, 3, 1, "True")),
+            (
+                "minAvailable 1",
+                serde_json::json!({"minAvailable": 1, "selector": sel}),
+                (2, 1, 3, 1, "True"),
+            ),
+            (
+                "minAvailable 2",
+                serde_json::json!({"minAvailable": 2, "selector": sel}),
+                (2, 2, 3, 0, "False"),
+            ),
+            (
+                "no selector selects nothing",
+                serde_json::json!({"minAvailable": 0}),
+                (0, 0, 0, 0, "False"),
+            ),
+            (
+                "an empty selector selects all",
+                serde_json::json!({"minAvailable": 1, "selector": {}}),
+                (2, 1, 3, 1, "True"),
+            ),
             // Unmanaged pods: no controller scale, so no pods expected.
-            ("maxUnavailable over unmanaged pods", serde_json::json!({"maxUnavailable": 1, "selector": sel}), (2, 0, 0, 0, "False")),
+            (
+                "maxUnavailable over unmanaged pods",
+                serde_json::json!({"maxUnavailable": 1, "selector": sel}),
+                (2, 0, 0, 0, "False"),
+            ),
         ];
         for (name, spec, (current, desired, expected, allowed, cond)) in cases {
             let s = compute_status(&api, &budget(spec), SimTime(0));
@@ -277,7 +297,11 @@ mod tests {
                 s.disruptions_allowed,
                 s.conditions.unwrap()[0].status.clone(),
             );
-            assert_eq!(got, (current, desired, expected, allowed, cond.to_string()), "{name}");
+            assert_eq!(
+                got,
+                (current, desired, expected, allowed, cond.to_string()),
+                "{name}"
+            );
         }
     }
 }

@@ -131,7 +131,13 @@ mod tests {
 
     #[test]
     fn amounts_are_numbers_or_percentages() {
-        for (s, ok) in [("1", true), ("50%", true), ("10Percent", false), ("20.5%", false), ("%", false)] {
+        for (s, ok) in [
+            ("1", true),
+            ("50%", true),
+            ("10Percent", false),
+            ("20.5%", false),
+            ("%", false),
+        ] {
             assert_eq!(valid_amount(s), ok, "{s}");
         }
     }

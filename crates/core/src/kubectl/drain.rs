@@ -218,9 +218,11 @@ fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) 
         }
     };
     // Zero means no limit; the simulation stops retrying after an hour.
-    let deadline = cluster
-        .now()
-        .plus_ms(if timeout_ms == 0 { NO_TIMEOUT_MS } else { timeout_ms });
+    let deadline = cluster.now().plus_ms(if timeout_ms == 0 {
+        NO_TIMEOUT_MS
+    } else {
+        timeout_ms
+    });
     let mut evicted = Vec::new();
     let mut errors = Vec::new();
     let mut pending: Vec<&Pod> = to_delete.iter().collect();

@@ -49,9 +49,10 @@ impl PodRow {
         if let Some(r) = status.reason.as_deref().filter(|r| !r.is_empty()) {
             reason = r.to_string();
         }
-        let gated = status.conditions.iter().flatten().any(|c| {
-            c.type_ == "PodScheduled" && c.reason.as_deref() == Some("SchedulingGated")
-        });
+        let gated =
+            status.conditions.iter().flatten().any(|c| {
+                c.type_ == "PodScheduled" && c.reason.as_deref() == Some("SchedulingGated")
+            });
         if gated {
             reason = "SchedulingGated".to_string();
         }

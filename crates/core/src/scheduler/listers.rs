@@ -75,9 +75,7 @@ impl<'a> Listers<'a> {
                         .spec
                         .as_ref()
                         .and_then(|s| s.selector.as_ref())
-                        .and_then(|s| {
-                            crate::model::labels::Selector::from_label_selector(s).ok()
-                        })
+                        .and_then(|s| crate::model::labels::Selector::from_label_selector(s).ok())
                         .filter(|s| !s.is_empty()),
                     disruptions_allowed: b.status.as_ref().map_or(0, |s| s.disruptions_allowed),
                     disrupted_pods: b

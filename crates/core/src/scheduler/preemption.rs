@@ -248,7 +248,12 @@ mod tests {
             )]));
             p
         };
-        let (p1, p2, p3, bare) = (labelled("p1"), labelled("p2"), labelled("p3"), pod("x", 0, ""));
+        let (p1, p2, p3, bare) = (
+            labelled("p1"),
+            labelled("p2"),
+            labelled("p3"),
+            pod("x", 0, ""),
+        );
         let selector = Selector::parse("app=web").ok();
         let budget = |allowed: i32, disrupted: Vec<&'static str>| Budget {
             namespace: "default",
@@ -263,9 +268,15 @@ mod tests {
         };
         let pods = [&p1, &p2, &bare, &p3];
         // (name, budgets, violating, others).
-        let cases: Vec<(&str, Vec<Budget>, Vec<&str>, Vec<&str>)> = vec![
+        type Case<'a> = (&'a str, Vec<Budget<'a>>, Vec<&'a str>, Vec<&'a str>);
+        let cases: Vec<Case> = vec![
             ("no budget", vec![], vec![], vec!["p1", "p2", "x", "p3"]),
-            ("one disruption allowed", vec![budget(1, vec![])], vec!["p2", "p3"], vec!["p1", "x"]),
+            (
+                "one disruption allowed",
+                vec![budget(1, vec![])],
+                vec!["p2", "p3"],
+                vec!["p1", "x"],
+            ),
             (
                 "a pod already disrupted spends nothing",
                 vec![budget(1, vec!["p1"])],
@@ -293,7 +304,14 @@ mod tests {
         ];
         for (name, budgets, violating, others) in cases {
             let (v, o) = split_by_pdb_violation(&pods, &budgets);
-            assert_eq!((names(v), names(o)), (violating.iter().map(|s| s.to_string()).collect(), others.iter().map(|s| s.to_string()).collect()), "{name}");
+            assert_eq!(
+                (names(v), names(o)),
+                (
+                    violating.iter().map(|s| s.to_string()).collect(),
+                    others.iter().map(|s| s.to_string()).collect()
+                ),
+                "{name}"
+            );
         }
     }
 

@@ -9,7 +9,11 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 /// Name, namespace, the budget (min available, else max unavailable), the selector as
 /// `labels.Selector.String()` writes it (empty when it selects all or nothing), the
 /// status counts, events.
-pub fn pod_disruption_budget(pdb: &PodDisruptionBudget, pdb_events: &[&Event], now: SimTime) -> String {
+pub fn pod_disruption_budget(
+    pdb: &PodDisruptionBudget,
+    pdb_events: &[&Event],
+    now: SimTime,
+) -> String {
     let mut w = Writer::new();
     let meta = &pdb.metadata;
     w.write(

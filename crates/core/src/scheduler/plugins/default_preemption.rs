@@ -44,7 +44,11 @@ fn terminating_by_preemption(pod: &Pod) -> bool {
 
 /// The filters that concern the pod (PreFilter did not skip them), in order, until one
 /// rejects the node (`RunFilterPluginsWithNominatedPods` without nominated pods).
-fn run_filters(filters: &[Box<dyn FilterPlugin>], pod: &PodInfo<'_>, node: &NodeInfo<'_>) -> Status {
+fn run_filters(
+    filters: &[Box<dyn FilterPlugin>],
+    pod: &PodInfo<'_>,
+    node: &NodeInfo<'_>,
+) -> Status {
     for f in filters {
         if f.skip(pod) {
             continue;
@@ -164,7 +168,12 @@ impl DefaultPreemption {
             .unwrap_or_default();
         let nominated_status = verdicts
             .iter()
-            .find(|(i, _)| snapshot.infos.get(*i).is_some_and(|n| n.name() == nominated))
+            .find(|(i, _)| {
+                snapshot
+                    .infos
+                    .get(*i)
+                    .is_some_and(|n| n.name() == nominated)
+            })
             .map(|(_, code)| *code);
         if let Err(why) = self.eligible(pod.pod, snapshot, nominated_status) {
             return Outcome {
@@ -271,7 +280,10 @@ mod tests {
         let node = |name: &str| make_node(name).allocatable("4", "4Gi", "110").obj();
         let nodes = [node("n1"), node("n2")];
         let on = |name: &str, node: &str, cpu: &str, priority: i32| {
-            prio(make_pod().name(name).node_name(node).req(cpu, "0"), priority)
+            prio(
+                make_pod().name(name).node_name(node).req(cpu, "0"),
+                priority,
+            )
         };
         let high = prio(make_pod().name("high").req("3", "0"), 100);
         let cases: Vec<(&str, Pod, Vec<Pod>, Outcome)> = vec![
@@ -345,16 +357,27 @@ mod tests {
     #[test]
     fn a_pod_waits_for_its_victims() {
         let nodes = [make_node("n1").allocatable("4", "4Gi", "110").obj()];
-        let mut victim = prio(make_pod().name("v").node_name("n1").req("4", "0").terminating(), 1);
-        victim.status.get_or_insert_with(Default::default).conditions =
-            Some(vec![k8s_openapi::api::core::v1::PodCondition {
-                type_: "DisruptionTarget".into(),
-                status: "True".into(),
-                reason: Some("PreemptionByScheduler".into()),
-                ..Default::default()
-            }]);
+        let mut victim = prio(
+            make_pod()
+                .name("v")
+                .node_name("n1")
+                .req("4", "0")
+                .terminating(),
+            1,
+        );
+        victim
+            .status
+            .get_or_insert_with(Default::default)
+            .conditions = Some(vec![k8s_openapi::api::core::v1::PodCondition {
+            type_: "DisruptionTarget".into(),
+            status: "True".into(),
+            reason: Some("PreemptionByScheduler".into()),
+            ..Default::default()
+        }]);
         let mut pod = prio(make_pod().name("high").req("3", "0"), 100);
-        pod.status.get_or_insert_with(Default::default).nominated_node_name = Some("n1".into());
+        pod.status
+            .get_or_insert_with(Default::default)
+            .nominated_node_name = Some("n1".into());
         assert_eq!(
             run(&pod, &nodes, &[victim]),
             Outcome {

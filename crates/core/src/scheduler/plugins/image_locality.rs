@@ -200,18 +200,28 @@ mod tests {
         let nodes = [
             node(
                 "node1",
-                &[(&["gcr.io/40:latest", "gcr.io/40:v1"], 40 * MB), (&["gcr.io/300:latest"], 300 * MB)],
+                &[
+                    (&["gcr.io/40:latest", "gcr.io/40:v1"], 40 * MB),
+                    (&["gcr.io/300:latest"], 300 * MB),
+                ],
             ),
             node(
                 "node2",
-                &[(&["gcr.io/250:latest"], 250 * MB), (&["gcr.io/10:v1"], 10 * MB)],
+                &[
+                    (&["gcr.io/250:latest"], 250 * MB),
+                    (&["gcr.io/10:v1"], 10 * MB),
+                ],
             ),
         ];
         // (name, pod's images, scores of node1 and node2).
         let cases: Vec<(&str, Vec<&str>, Vec<i64>)> = vec![
             // node1: 40 MB × 1/2 = 20 MB, below 23 MB: 0. node2: 250 × 1/2 = 125 MB:
             // 100 × (125 - 23) / (2000 - 23) = 5.
-            ("two images, one on each", vec!["gcr.io/40", "gcr.io/250"], vec![0, 5]),
+            (
+                "two images, one on each",
+                vec!["gcr.io/40", "gcr.io/250"],
+                vec![0, 5],
+            ),
             // node1: 300 × 1/2 = 150 MB: 100 × (150 - 23) / (1000 - 23) = 12 (one
             // container).
             ("a big image on one node", vec!["gcr.io/300"], vec![12, 0]),

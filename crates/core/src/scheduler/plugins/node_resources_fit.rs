@@ -171,8 +171,7 @@ impl ScorePlugin for NodeResourcesFit {
                 node.allocatable.memory,
             ),
         };
-        let (resources, per): (&[ResourceWeight], &dyn Fn(i64, i64) -> i64) = match &self.strategy
-        {
+        let (resources, per): (&[ResourceWeight], &dyn Fn(i64, i64) -> i64) = match &self.strategy {
             ScoringStrategy::LeastAllocated { resources } => (resources, &least_requested),
             ScoringStrategy::MostAllocated { resources } => (resources, &most_requested),
             ScoringStrategy::RequestedToCapacityRatio { resources, shape } => {
@@ -454,7 +453,12 @@ mod tests {
         // node1: cpu 900/1000 → 90, memory 800/1000 → 80: 85. node2: cpu 400 → 40,
         // memory 300 → 30: 35.
         assert_eq!(
-            scores(&NodeResourcesFit::default(), &make_pod().obj(), &nodes, &bound),
+            scores(
+                &NodeResourcesFit::default(),
+                &make_pod().obj(),
+                &nodes,
+                &bound
+            ),
             Some((vec![85, 35], vec![85, 35]))
         );
         // More than the node has scores 0 for that resource; no allocatable scores 0.
@@ -491,7 +495,12 @@ mod tests {
         );
         // More than the node has counts as full.
         assert_eq!(
-            scores(&plugin, &make_pod().req("8", "20000").obj(), &nodes[..1], &[]),
+            scores(
+                &plugin,
+                &make_pod().req("8", "20000").obj(),
+                &nodes[..1],
+                &[]
+            ),
             Some((vec![100], vec![100]))
         );
     }
