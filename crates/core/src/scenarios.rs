@@ -9,7 +9,7 @@ use crate::Cluster;
 
 /// The SHA-1 of the snapshot [`determinism_fingerprint`] reaches. It changes whenever
 /// the simulation's behaviour changes; update it when that change is intended.
-pub const DETERMINISM_FINGERPRINT: &str = "03d1540423a993582e8127575d67ae5343d88ad6";
+pub const DETERMINISM_FINGERPRINT: &str = "c2e07721439f3dc6c4de44b0060ad9392508a4a8";
 
 const REPO: &str = "https://github.com/ansilh/k8s-demo-web.git";
 
