@@ -1,7 +1,9 @@
 //! `kubectl drain NODE`: cordon the node, then evict its pods, refusing (unless told
 //! otherwise) pods no controller would recreate (`--force`) and pods with emptyDir data
-//! (`--delete-emptydir-data`), with kubectl's filters and wording. Evicted pods go
-//! through graceful deletion and drain waits for them on the simulated clock.
+//! (`--delete-emptydir-data`), with kubectl's filters and wording. Pods go through the
+//! Eviction subresource: one a PodDisruptionBudget protects is refused with 429 and
+//! retried every 5 s until `--timeout`; evicted pods go through graceful deletion and
+//! drain waits for them on the simulated clock.
 
 use super::command::{Command, Group, Operands};
 use super::flags::{flag, Kind, Parsed, SELECTOR};
