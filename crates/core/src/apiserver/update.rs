@@ -172,3 +172,47 @@ impl ApiServer {
         self.replace(|a| &mut a.events, "events", event)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gated(gates: &[&str]) -> Pod {
+        let gates: Vec<_> = gates
+            .iter()
+            .map(|g| serde_json::json!({"name": g}))
+            .collect();
+        serde_json::from_value(serde_json::json!({
+            "metadata": {"name": "p"},
+            "spec": {"schedulingGates": gates, "containers": [{"name": "c", "image": "nginx"}]}
+        }))
+        .unwrap()
+    }
+
+    /// `validateOnlyDeletedSchedulingGates`: gates may be removed, never added.
+    #[test]
+    fn scheduling_gates_may_only_be_removed() {
+        let text =
+            |errs: Vec<FieldError>| -> Vec<String> { errs.iter().map(|e| e.to_string()).collect() };
+        let cases: Vec<(&str, Pod, Pod, Vec<&str>)> = vec![
+            ("unchanged", gated(&["a", "b"]), gated(&["a", "b"]), vec![]),
+            ("one removed", gated(&["a", "b"]), gated(&["b"]), vec![]),
+            ("all removed", gated(&["a", "b"]), gated(&[]), vec![]),
+            (
+                "one added",
+                gated(&["a"]),
+                gated(&["a", "c"]),
+                vec!["spec.schedulingGates[1].name: Forbidden: only deletion is allowed, but found new scheduling gate 'c'"],
+            ),
+            (
+                "added to a pod without gates",
+                gated(&[]),
+                gated(&["x"]),
+                vec!["spec.schedulingGates[0].name: Forbidden: only deletion is allowed, but found new scheduling gate 'x'"],
+            ),
+        ];
+        for (name, old, new, want) in cases {
+            assert_eq!(text(validate_pod_update(&old, &new)), want, "{name}");
+        }
+    }
+}
