@@ -784,27 +784,11 @@ impl ApiServer {
                 causes,
             });
         }
-        // Status is the system's to write; a pod starts Pending, and a pod with
-        // scheduling gates says so in its PodScheduled condition
-        // (`applySchedulingGatedCondition`).
-        let gated = pod
-            .spec
-            .as_ref()
-            .and_then(|s| s.scheduling_gates.as_ref())
-            .is_some_and(|g| !g.is_empty());
+        // Status is the system's to write; a pod starts Pending.
         pod.status = Some(k8s_openapi::api::core::v1::PodStatus {
             phase: Some("Pending".into()),
             qos_class: Some(defaults::qos_class(&pod).into()),
-            conditions: gated.then(|| {
-                vec![k8s_openapi::api::core::v1::PodCondition {
-                    type_: "PodScheduled".into(),
-                    status: "False".into(),
-                    reason: Some("SchedulingGated".into()),
-                    message: Some("Scheduling is blocked due to non-empty scheduling gates".into()),
-                    last_transition_time: Some(now.to_time()),
-                    ..Default::default()
-                }]
-            }),
+            conditions: scheduling::scheduling_gated_condition(&pod, now),
             ..Default::default()
         });
         self.insert(|a| &mut a.pods, "pods", pod, now)

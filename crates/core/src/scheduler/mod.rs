@@ -7,6 +7,7 @@ pub mod framework;
 pub mod listers;
 pub(crate) mod plugins;
 pub mod preemption;
+mod profile;
 pub mod queue;
 #[cfg(test)]
 pub(crate) mod testing;
@@ -18,6 +19,7 @@ pub use listers::{ControllerSelector, Listers};
 pub use plugins::node_resources_fit::{
     Resource as FitResource, ResourceWeight, ScoringStrategy, UtilizationShapePoint,
 };
+pub use profile::Profile;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -316,54 +318,6 @@ impl Decision {
     /// The names of the score plugins that took part, in order.
     pub fn score_plugins(&self) -> impl Iterator<Item = &str> {
         self.score_columns.iter().map(|(p, _)| p.as_ref())
-    }
-}
-
-/// The filter and score plugins of the default profile, in its order.
-pub struct Profile {
-    pub filters: Vec<Box<dyn FilterPlugin>>,
-    pub scores: Vec<Box<dyn ScorePlugin>>,
-}
-
-impl Default for Profile {
-    fn default() -> Self {
-        Profile::with_fit_strategy(ScoringStrategy::default())
-    }
-}
-
-impl Profile {
-    /// The default profile with NodeResourcesFit scoring by `strategy`
-    /// (`NodeResourcesFitArgs.scoringStrategy`, which a profile's configuration chooses).
-    pub fn with_fit_strategy(strategy: ScoringStrategy) -> Profile {
-        use plugins::*;
-        Profile {
-            filters: vec![
-                Box::new(NodeUnschedulable),
-                Box::new(NodeName),
-                Box::new(TaintToleration),
-                Box::new(NodeAffinity),
-                Box::new(NodePorts),
-                Box::new(NodeResourcesFit::default()),
-                Box::new(PodTopologySpread),
-                Box::new(InterPodAffinity),
-            ],
-            scores: vec![
-                Box::new(TaintToleration),
-                Box::new(NodeAffinity),
-                Box::new(NodeResourcesFit { strategy }),
-                Box::new(PodTopologySpread),
-                Box::new(InterPodAffinity),
-                Box::new(NodeResourcesBalancedAllocation),
-                Box::new(ImageLocality),
-            ],
-        }
-    }
-}
-
-impl std::fmt::Debug for Profile {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let names: Vec<_> = self.filters.iter().map(|p| p.name()).collect();
-        f.debug_struct("Profile").field("filters", &names).finish()
     }
 }
 
