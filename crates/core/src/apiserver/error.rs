@@ -204,6 +204,8 @@ pub enum ApiError {
     /// A request the server cannot make sense of (a bad patch, a field selector it does
     /// not support, logs of a container that is not there).
     BadRequest { message: String },
+    /// Refused for now, to be retried (429: an eviction a disruption budget blocks).
+    TooManyRequests { message: String },
 }
 
 impl ApiError {
@@ -216,6 +218,7 @@ impl ApiError {
             ApiError::Forbidden { .. } => "Forbidden",
             ApiError::Conflict { .. } => "Conflict",
             ApiError::BadRequest { .. } => "BadRequest",
+            ApiError::TooManyRequests { .. } => "TooManyRequests",
         }
     }
 
@@ -307,7 +310,9 @@ impl fmt::Display for ApiError {
                 f,
                 "Operation cannot be fulfilled on {resource} {name:?}: {reason}"
             ),
-            ApiError::BadRequest { message } => write!(f, "{message}"),
+            ApiError::BadRequest { message } | ApiError::TooManyRequests { message } => {
+                write!(f, "{message}")
+            }
             // kubectl's MultilineError: one cause on the same line, several as a list.
             ApiError::Invalid { kind, name, causes } => {
                 write!(f, "The {kind} {name:?} is invalid")?;

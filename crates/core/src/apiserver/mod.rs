@@ -21,6 +21,7 @@ pub(crate) use batch::initial_job_status;
 pub use deletion::{Propagation, FOREGROUND_FINALIZER, ORPHAN_FINALIZER};
 mod error;
 mod events;
+mod policy;
 mod restore;
 pub(crate) mod scheduling;
 mod served;
@@ -788,6 +789,7 @@ impl ApiServer {
         pod.status = Some(k8s_openapi::api::core::v1::PodStatus {
             phase: Some("Pending".into()),
             qos_class: Some(defaults::qos_class(&pod).into()),
+            conditions: scheduling::scheduling_gated_condition(&pod, now),
             ..Default::default()
         });
         self.insert(|a| &mut a.pods, "pods", pod, now)

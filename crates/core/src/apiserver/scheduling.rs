@@ -83,6 +83,29 @@ fn validate(pc: &PriorityClass) -> Vec<FieldError> {
     causes
 }
 
+/// `applySchedulingGatedCondition`: a new pod with scheduling gates starts with
+/// PodScheduled=False, reason SchedulingGated.
+pub(crate) fn scheduling_gated_condition(
+    pod: &Pod,
+    now: SimTime,
+) -> Option<Vec<k8s_openapi::api::core::v1::PodCondition>> {
+    let gated = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.scheduling_gates.as_ref())
+        .is_some_and(|g| !g.is_empty());
+    gated.then(|| {
+        vec![k8s_openapi::api::core::v1::PodCondition {
+            type_: "PodScheduled".into(),
+            status: "False".into(),
+            reason: Some("SchedulingGated".into()),
+            message: Some("Scheduling is blocked due to non-empty scheduling gates".into()),
+            last_transition_time: Some(now.to_time()),
+            ..Default::default()
+        }]
+    })
+}
+
 /// `mutatePodAffinity` (MatchLabelKeysInPodAffinity): each pod (anti-)affinity term's
 /// `matchLabelKeys` and `mismatchLabelKeys` become `key In (value)` and `key NotIn
 /// (value)` requirements of its label selector, with the pod's own values (keys the pod

@@ -7,8 +7,8 @@ use super::{ApiError, ApiServer};
 use crate::clock::SimTime;
 use crate::model::{
     ConfigMap, ControllerRevision, EndpointSlice, Endpoints, Event, Job, Lease, Namespace, Node,
-    Object, PersistentVolume, PersistentVolumeClaim, Pod, PriorityClass, Secret, Service,
-    ServiceAccount, StorageClass,
+    Object, PersistentVolume, PersistentVolumeClaim, Pod, PodDisruptionBudget, PriorityClass,
+    Secret, Service, ServiceAccount, StorageClass,
 };
 
 /// A kind's create and update as the API server handles a user's request.
@@ -219,5 +219,14 @@ impl Served for StorageClass {
     }
     fn update(api: &mut ApiServer, object: Self) -> Result<&Self, ApiError> {
         api.update_storage_class(object)
+    }
+}
+
+impl Served for PodDisruptionBudget {
+    fn create(api: &mut ApiServer, object: Self, now: SimTime) -> Result<&Self, ApiError> {
+        api.create_pod_disruption_budget(object, now)
+    }
+    fn update(api: &mut ApiServer, object: Self) -> Result<&Self, ApiError> {
+        api.update_pod_disruption_budget(object)
     }
 }

@@ -32,6 +32,26 @@ pub fn validate_pod_update(old: &Pod, new: &Pod) -> Vec<FieldError> {
         }
     }
     masked.active_deadline_seconds = old_spec.active_deadline_seconds;
+    // validateOnlyDeletedSchedulingGates: gates may only be removed.
+    let mut errs = Vec::new();
+    let old_gates: Vec<&str> = old_spec
+        .scheduling_gates
+        .iter()
+        .flatten()
+        .map(|g| g.name.as_str())
+        .collect();
+    for (i, gate) in new_spec.scheduling_gates.iter().flatten().enumerate() {
+        if !old_gates.contains(&gate.name.as_str()) {
+            errs.push(FieldError::forbidden(
+                format!("spec.schedulingGates[{i}].name"),
+                &format!(
+                    "only deletion is allowed, but found new scheduling gate '{}'",
+                    gate.name
+                ),
+            ));
+        }
+    }
+    masked.scheduling_gates = old_spec.scheduling_gates.clone();
     // Tolerations may only grow.
     let old_tolerations = old_spec.tolerations.clone().unwrap_or_default();
     let new_tolerations = masked.tolerations.clone().unwrap_or_default();
@@ -45,11 +65,10 @@ pub fn validate_pod_update(old: &Pod, new: &Pod) -> Vec<FieldError> {
     {
         masked.termination_grace_period_seconds = old_spec.termination_grace_period_seconds;
     }
-    if &masked == old_spec {
-        Vec::new()
-    } else {
-        vec![FieldError::forbidden("spec", POD_UPDATE_FORBIDDEN)]
+    if &masked != old_spec {
+        errs.push(FieldError::forbidden("spec", POD_UPDATE_FORBIDDEN));
     }
+    errs
 }
 
 impl ApiServer {
@@ -151,5 +170,49 @@ impl ApiServer {
         event: crate::model::Event,
     ) -> Result<&crate::model::Event, ApiError> {
         self.replace(|a| &mut a.events, "events", event)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gated(gates: &[&str]) -> Pod {
+        let gates: Vec<_> = gates
+            .iter()
+            .map(|g| serde_json::json!({"name": g}))
+            .collect();
+        serde_json::from_value(serde_json::json!({
+            "metadata": {"name": "p"},
+            "spec": {"schedulingGates": gates, "containers": [{"name": "c", "image": "nginx"}]}
+        }))
+        .unwrap()
+    }
+
+    /// `validateOnlyDeletedSchedulingGates`: gates may be removed, never added.
+    #[test]
+    fn scheduling_gates_may_only_be_removed() {
+        let text =
+            |errs: Vec<FieldError>| -> Vec<String> { errs.iter().map(|e| e.to_string()).collect() };
+        let cases: Vec<(&str, Pod, Pod, Vec<&str>)> = vec![
+            ("unchanged", gated(&["a", "b"]), gated(&["a", "b"]), vec![]),
+            ("one removed", gated(&["a", "b"]), gated(&["b"]), vec![]),
+            ("all removed", gated(&["a", "b"]), gated(&[]), vec![]),
+            (
+                "one added",
+                gated(&["a"]),
+                gated(&["a", "c"]),
+                vec!["spec.schedulingGates[1].name: Forbidden: only deletion is allowed, but found new scheduling gate 'c'"],
+            ),
+            (
+                "added to a pod without gates",
+                gated(&[]),
+                gated(&["x"]),
+                vec!["spec.schedulingGates[0].name: Forbidden: only deletion is allowed, but found new scheduling gate 'x'"],
+            ),
+        ];
+        for (name, old, new, want) in cases {
+            assert_eq!(text(validate_pod_update(&old, &new)), want, "{name}");
+        }
     }
 }

@@ -330,6 +330,24 @@ pub fn pod(pod: &Pod) -> Vec<FieldError> {
             ));
         }
     }
+    // validateSchedulingGates: qualified names, no duplicates; and a pod cannot be
+    // created bound while gates remain (ValidatePodCreate).
+    let mut gates = BTreeSet::new();
+    for (i, gate) in spec.scheduling_gates.iter().flatten().enumerate() {
+        let field = format!("spec.schedulingGates[{i}]");
+        for msg in meta::qualified_name_errors(&gate.name) {
+            errs.push(FieldError::invalid(field.clone(), &gate.name, &msg));
+        }
+        if !gates.insert(gate.name.as_str()) {
+            errs.push(FieldError::duplicate(field, &gate.name));
+        }
+    }
+    if !gates.is_empty() && spec.node_name.as_deref().is_some_and(|n| !n.is_empty()) {
+        errs.push(FieldError::forbidden(
+            "spec.nodeName",
+            "cannot be set until all schedulingGates have been cleared",
+        ));
+    }
     errs
 }
 

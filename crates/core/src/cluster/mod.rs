@@ -9,6 +9,7 @@ use crate::clock::SimTime;
 use crate::controllers::cronjob::CronJobController;
 use crate::controllers::daemonset::DaemonSetController;
 use crate::controllers::deployment::DeploymentController;
+use crate::controllers::disruption::DisruptionController;
 use crate::controllers::endpoints::EndpointsController;
 use crate::controllers::endpointslice::EndpointSliceController;
 use crate::controllers::garbagecollector::GarbageCollector;
@@ -45,7 +46,7 @@ pub use default_nodes::default_nodes;
 /// them run before the scheduler in a settle pass (node IPAM, the
 /// serviceaccounts-controller and the root-ca-cert-publisher: a new namespace has its
 /// `default` account and its `kube-root-ca.crt` before anything else runs).
-const CONTROLLERS: usize = 20;
+const CONTROLLERS: usize = 21;
 const CONTROLLERS_BEFORE_SCHEDULER: usize = 3;
 
 /// What happened to one object of an applied manifest.
@@ -177,6 +178,8 @@ pub struct Cluster {
     pvc_protection: PvcProtectionController,
     #[serde(skip)]
     pv_protection: PvProtectionController,
+    #[serde(skip)]
+    disruption: DisruptionController,
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -218,6 +221,7 @@ impl Cluster {
             local_path_provisioner: Default::default(),
             pvc_protection: PvcProtectionController,
             pv_protection: PvProtectionController,
+            disruption: DisruptionController,
         }
     }
 
@@ -593,6 +597,19 @@ impl Cluster {
         Ok(deletion)
     }
 
+    /// An eviction (`POST pods/NAME/eviction`, as `kubectl drain` makes): refused with
+    /// TooManyRequests while the pod's disruption budget allows no disruption.
+    pub fn evict_pod(
+        &mut self,
+        namespace: &str,
+        name: &str,
+        grace: Option<i64>,
+    ) -> Result<PodDeletion, ApiError> {
+        let eviction = self.api.evict_pod(namespace, name, grace, self.now)?;
+        self.settle();
+        Ok(eviction)
+    }
+
     /// A namespace DELETE (`kubectl delete namespace`): the namespace goes Terminating
     /// and the namespace controller empties it, then removes it.
     pub fn delete_namespace(&mut self, name: &str) -> Result<(), ApiError> {
@@ -759,6 +776,7 @@ impl Cluster {
             &self.pv_protection,
             &self.pod_gc,
             &self.garbage_collector,
+            &self.disruption,
         ]
     }
 
@@ -791,6 +809,7 @@ impl Cluster {
             &mut self.pv_protection,
             &mut self.pod_gc,
             &mut self.garbage_collector,
+            &mut self.disruption,
         ];
         let mut progress = Progress::Idle;
         for c in controllers.into_iter().skip(which.start).take(which.len()) {

@@ -3,6 +3,7 @@
 //! as bindings, PodScheduled conditions and events.
 
 use super::*;
+use crate::scheduler::preemption::PostFilter;
 
 impl Cluster {
     /// Follows the watch: node changes and deleted pods are cluster events for the
@@ -89,11 +90,15 @@ impl Cluster {
 
     /// One scheduling pass over the pods waiting for a node, highest priority first.
     pub(super) fn schedule_pending(&mut self) -> bool {
+        // SchedulingGates (PreEnqueue): a pod with gates left is not queued at all.
         let pending = self.api.pods.list().filter(|p| {
             let spec = p.spec.as_ref();
             spec.and_then(|s| s.node_name.as_deref())
                 .unwrap_or_default()
                 .is_empty()
+                && spec
+                    .and_then(|s| s.scheduling_gates.as_ref())
+                    .is_none_or(|g| g.is_empty())
                 && spec
                     .and_then(|s| s.scheduler_name.as_deref())
                     .unwrap_or(SCHEDULER_NAME)
@@ -135,11 +140,45 @@ impl Cluster {
             let mut snapshot =
                 scheduler::Snapshot::new(self.api.nodes.list(), self.api.pods.list())
                     .with_listers(scheduler::Listers::of(&self.api));
+            // The pods nominated to a node by an earlier preemption and still waiting:
+            // each counts on its node while a pod of lower or equal priority is tried
+            // (RunFilterPluginsWithNominatedPods), so that none takes the room made for it.
+            let priority = |p: &Pod| p.spec.as_ref().and_then(|s| s.priority).unwrap_or(0);
+            let mut nominated: Vec<(&str, &Pod)> = self
+                .api
+                .pods
+                .list()
+                .filter(|p| {
+                    p.spec
+                        .as_ref()
+                        .and_then(|s| s.node_name.as_deref())
+                        .unwrap_or_default()
+                        .is_empty()
+                })
+                .filter_map(|p| {
+                    let node = p.status.as_ref()?.nominated_node_name.as_deref()?;
+                    (!node.is_empty()).then_some((node, p))
+                })
+                .collect();
             for pod in queue {
+                let counted: Vec<(&str, &Pod)> = nominated
+                    .iter()
+                    .filter(|(_, n)| !std::ptr::eq(*n, pod) && priority(n) >= priority(pod))
+                    .copied()
+                    .collect();
+                for &(node, n) in &counted {
+                    snapshot.assume(node, n);
+                }
                 let decision = self
                     .scheduler
                     .schedule_and_assume(pod, &mut snapshot, self.now);
+                for &(node, n) in &counted {
+                    snapshot.forget(node, n);
+                }
                 let placed = decision.chosen.is_some();
+                if placed {
+                    nominated.retain(|(_, n)| !std::ptr::eq(*n, pod));
+                }
                 decisions.push((pod.clone(), decision));
                 // Its PreBind binds claims the rest of this pass would read unbound:
                 // the others wait for the next pass.
@@ -208,12 +247,28 @@ impl Cluster {
         let bound = decision.chosen.is_some();
         self.queue.done(&key, &decision, self.now);
         let status = pod.status.get_or_insert_with(Default::default);
+        // The PostFilter's nomination (kube-scheduler's NominatingInfo): set with the
+        // preemption it started, cleared when preemption found no node.
+        let nominated_before = status.nominated_node_name.clone();
+        match &decision.post_filter {
+            Some(PostFilter::Nominated { node, .. }) => {
+                status.nominated_node_name = Some(node.clone());
+            }
+            Some(PostFilter::NoCandidate) => status.nominated_node_name = None,
+            Some(PostFilter::NotEligible) | None => {}
+        }
+        let nomination_changed = status.nominated_node_name != nominated_before;
         let conditions = status.conditions.get_or_insert_with(Vec::new);
-        let unchanged = conditions.iter().any(|c| {
-            c.type_ == "PodScheduled"
-                && c.status == condition.status
-                && c.message == condition.message
-        });
+        let unchanged = !nomination_changed
+            && conditions.iter().any(|c| {
+                c.type_ == "PodScheduled"
+                    && c.status == condition.status
+                    && c.message == condition.message
+            });
+        if let Some(PostFilter::Nominated { node, victims }) = &decision.post_filter {
+            let priority = pod.spec.as_ref().and_then(|s| s.priority).unwrap_or(0);
+            self.preempt(&key, &uid, priority, node, victims);
+        }
         self.api.record_event(
             EventRecord {
                 object_kind: "Pod",
@@ -235,10 +290,105 @@ impl Cluster {
         );
         self.decisions.insert(key, decision);
         if !unchanged {
+            let conditions = pod
+                .status
+                .get_or_insert_with(Default::default)
+                .conditions
+                .get_or_insert_with(Vec::new);
             conditions.retain(|c| c.type_ != "PodScheduled");
             conditions.push(condition);
             let _ = self.api.update_pod(pod);
         }
         bound
+    }
+
+    /// The preemption DefaultPreemption decided on (`prepareCandidate`): each victim
+    /// gets the `DisruptionTarget` condition, is deleted gracefully and has a
+    /// `Preempted` event; pods of lower priority nominated to the same node lose their
+    /// nomination.
+    fn preempt(
+        &mut self,
+        preemptor: &str,
+        uid: &str,
+        priority: i32,
+        node: &str,
+        victims: &[String],
+    ) {
+        for key in victims {
+            let Some((ns, name)) = key.split_once('/') else {
+                continue;
+            };
+            let Some(mut victim) = self.api.pods.get(ns, name).cloned() else {
+                continue;
+            };
+            if victim.metadata.deletion_timestamp.is_some() {
+                continue;
+            }
+            let victim_uid = victim.metadata.uid.clone().unwrap_or_default();
+            let conditions = victim
+                .status
+                .get_or_insert_with(Default::default)
+                .conditions
+                .get_or_insert_with(Vec::new);
+            conditions.retain(|c| c.type_ != "DisruptionTarget");
+            conditions.push(PodCondition {
+                type_: "DisruptionTarget".into(),
+                status: "True".into(),
+                reason: Some("PreemptionByScheduler".into()),
+                message: Some(format!(
+                    "{SCHEDULER_NAME}: preempting to accommodate a higher priority pod"
+                )),
+                last_transition_time: Some(self.now.to_time()),
+                ..Default::default()
+            });
+            if self.api.update_pod(victim).is_err() {
+                continue;
+            }
+            if self
+                .api
+                .delete_pod_gracefully(ns, name, None, self.now)
+                .is_err()
+            {
+                continue;
+            }
+            self.api.record_event(
+                EventRecord {
+                    object_kind: "Pod",
+                    namespace: ns,
+                    object_name: name,
+                    object_uid: &victim_uid,
+                    reason: "Preempted",
+                    message: format!("Preempted by pod {uid} on node {node}"),
+                    warning: false,
+                    component: SCHEDULER_NAME,
+                    host: None,
+                    field_path: None,
+                },
+                self.now,
+            );
+        }
+        // getLowerPriorityNominatedPods, then clearNominatedNodeName.
+        let lower: Vec<Pod> = self
+            .api
+            .pods
+            .list()
+            .filter(|p| {
+                let status = p.status.as_ref();
+                status.and_then(|s| s.nominated_node_name.as_deref()) == Some(node)
+                    && p.spec.as_ref().and_then(|s| s.priority).unwrap_or(0) < priority
+                    && format!(
+                        "{}/{}",
+                        p.metadata.namespace.as_deref().unwrap_or_default(),
+                        p.metadata.name.as_deref().unwrap_or_default()
+                    ) != preemptor
+            })
+            .cloned()
+            .collect();
+        for mut p in lower {
+            if let Some(status) = p.status.as_mut() {
+                status.nominated_node_name = None;
+            }
+            let _ = self.api.update_pod(p);
+        }
     }
 }

@@ -9,6 +9,7 @@ pub mod cronjob;
 pub mod daemonset;
 pub mod deployment;
 pub(crate) mod deployment_util;
+pub mod disruption;
 pub mod endpoints;
 pub mod endpointslice;
 pub mod garbagecollector;

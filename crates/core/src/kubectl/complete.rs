@@ -147,7 +147,10 @@ mod tests {
         let table: &[(&str, &[&str])] = &[
             ("kub", &["kubectl"]),
             ("kubectl ge", &["get"]),
-            ("kubectl get po", &["pod", "pods"]),
+            (
+                "kubectl get po",
+                &["pod", "poddisruptionbudget", "poddisruptionbudgets", "pods"],
+            ),
             ("kubectl get pods t", &["tea"]),
             (
                 "kubectl describe node k8s-w",

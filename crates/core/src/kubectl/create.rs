@@ -21,6 +21,7 @@ pub(super) const COMMAND: Command = Command {
         super::create_deployment::COMMAND,
         super::create_job::JOB_COMMAND,
         NAMESPACE_COMMAND,
+        super::create_pdb::COMMAND,
         super::create_config::SECRET,
         super::create_serviceaccount::SERVICEACCOUNT,
         super::create_serviceaccount::TOKEN,

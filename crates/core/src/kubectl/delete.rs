@@ -171,10 +171,17 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
                 }),
             "Service" => cluster.delete_service(&ns, &name),
             "EndpointSlice" => cluster.delete_endpoint_slice(&ns, &name),
-            "Deployment" | "ReplicaSet" | "DaemonSet" | "StatefulSet" | "ControllerRevision"
-            | "ConfigMap" | "Secret" | "Job" | "CronJob" | "ServiceAccount" => {
-                cluster.delete_object(rt.plural, &ns, &name, cascade)
-            }
+            "Deployment"
+            | "ReplicaSet"
+            | "DaemonSet"
+            | "StatefulSet"
+            | "ControllerRevision"
+            | "ConfigMap"
+            | "Secret"
+            | "Job"
+            | "CronJob"
+            | "ServiceAccount"
+            | "PodDisruptionBudget" => cluster.delete_object(rt.plural, &ns, &name, cascade),
             // A claim a pod uses, a volume bound to a claim: their protection
             // finalizers keep them Terminating, and kubectl waits.
             "PersistentVolumeClaim" | "PersistentVolume" => {

@@ -1,7 +1,9 @@
 //! `kubectl drain NODE`: cordon the node, then evict its pods, refusing (unless told
 //! otherwise) pods no controller would recreate (`--force`) and pods with emptyDir data
-//! (`--delete-emptydir-data`), with kubectl's filters and wording. Evicted pods go
-//! through graceful deletion and drain waits for them on the simulated clock.
+//! (`--delete-emptydir-data`), with kubectl's filters and wording. Pods go through the
+//! Eviction subresource: one a PodDisruptionBudget protects is refused with 429 and
+//! retried every 5 s until `--timeout`; evicted pods go through graceful deletion and
+//! drain waits for them on the simulated clock.
 
 use super::command::{Command, Group, Operands};
 use super::flags::{flag, Kind, Parsed, SELECTOR};
@@ -117,6 +119,11 @@ pub(super) const COMMAND: Command = Command {
     run,
 };
 
+/// How long kubectl waits before retrying an eviction a disruption budget refused.
+const RETRY_MS: u64 = 5_000;
+/// How long the simulation keeps retrying when `--timeout` is zero (no limit).
+const NO_TIMEOUT_MS: u64 = 60 * 60 * 1000;
+
 fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) {
     if p.positionals.len() != 1 || (p.has("selector") && !p.positionals.is_empty()) {
         return out.fail("USAGE: drain NODE [flags]\nSee 'kubectl drain -h' for help and examples");
@@ -202,31 +209,94 @@ fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) 
             .collect();
         out.err(format!("Warning: {}\n", text.join("; ")));
     }
-    let mut evicted = Vec::new();
-    for pod in &to_delete {
-        let ns = pod.metadata.namespace.clone().unwrap_or_default();
-        let name = pod.name_any().to_string();
-        out.out(format!("evicting pod {ns}/{name}\n"));
-        if let Ok(deletion) = cluster.delete_pod(&ns, &name, grace) {
-            let uid = match deletion {
-                crate::apiserver::PodDeletion::Removed(p)
-                | crate::apiserver::PodDeletion::Terminating(p) => {
-                    p.metadata.uid.unwrap_or_default()
-                }
-            };
-            let grace = pod
-                .spec
-                .as_ref()
-                .and_then(|s| s.termination_grace_period_seconds)
-                .unwrap_or(30);
-            evicted.push(super::common::Deleting {
-                resource: "pods",
-                namespace: ns,
-                name,
-                uid,
-                grace,
-            });
+    let timeout_ms = match p.string("timeout").map(crate::clock::parse_duration) {
+        None => 0,
+        Some(Ok(ms)) => ms,
+        Some(Err(_)) => {
+            let v = p.string("timeout").unwrap_or_default();
+            return out.fail(format!(
+                "invalid argument {v:?} for \"--timeout\" flag: time: invalid duration {v:?}\nSee 'kubectl drain --help' for usage."
+            ));
         }
+    };
+    // Zero means no limit; the simulation stops retrying after an hour.
+    let deadline = cluster.now().plus_ms(if timeout_ms == 0 {
+        NO_TIMEOUT_MS
+    } else {
+        timeout_ms
+    });
+    let mut evicted = Vec::new();
+    let mut errors = Vec::new();
+    let mut pending: Vec<&Pod> = to_delete.iter().collect();
+    // Each pod's eviction is retried every 5 s while its disruption budget refuses it
+    // (kubectl's goroutines, one per pod, run here in turn on the simulated clock).
+    while !pending.is_empty() {
+        let mut refused = Vec::new();
+        for &pod in &pending {
+            let ns = pod.metadata.namespace.clone().unwrap_or_default();
+            let name = pod.name_any().to_string();
+            out.out(format!("evicting pod {ns}/{name}\n"));
+            if cluster.now() >= deadline {
+                errors.push(format!(
+                    "error when evicting pods/{name:?} -n {ns:?}: global timeout reached: {}",
+                    crate::net::servers::go_duration(timeout_ms)
+                ));
+                continue;
+            }
+            match cluster.evict_pod(&ns, &name, grace) {
+                Ok(deletion) => {
+                    let uid = match deletion {
+                        crate::apiserver::PodDeletion::Removed(p)
+                        | crate::apiserver::PodDeletion::Terminating(p) => {
+                            p.metadata.uid.unwrap_or_default()
+                        }
+                    };
+                    let grace = pod
+                        .spec
+                        .as_ref()
+                        .and_then(|s| s.termination_grace_period_seconds)
+                        .unwrap_or(30);
+                    evicted.push(super::common::Deleting {
+                        resource: "pods",
+                        namespace: ns,
+                        name,
+                        uid,
+                        grace,
+                    });
+                }
+                Err(crate::apiserver::ApiError::NotFound { .. }) => {}
+                Err(e @ crate::apiserver::ApiError::TooManyRequests { .. }) => {
+                    out.err(format!(
+                        "error when evicting pods/{name:?} -n {ns:?} (will retry after 5s): {e}\n"
+                    ));
+                    refused.push(pod);
+                }
+                Err(e) => errors.push(format!("error when evicting pods/{name:?} -n {ns:?}: {e}")),
+            }
+        }
+        if !refused.is_empty() {
+            cluster.advance(RETRY_MS);
+        }
+        pending = refused;
+    }
+    if !errors.is_empty() {
+        let joined = if errors.len() == 1 {
+            errors[0].clone()
+        } else {
+            format!("[{}]", errors.join(", "))
+        };
+        out.err(format!(
+            "There are pending pods in node {node:?} when an error occurred: {joined}\n"
+        ));
+        for pod in &to_delete {
+            out.err(format!("pod/{}\n", pod.name_any()));
+        }
+        out.err(format!(
+            "error: unable to drain node {node:?} due to error: {joined}, continuing command...\n"
+        ));
+        out.err(format!("There are pending nodes to be drained:\n {node}\n"));
+        super::common::wait_for_deletion(cluster, &evicted);
+        return out.fail(joined);
     }
     super::common::wait_for_deletion(cluster, &evicted);
     for d in &evicted {

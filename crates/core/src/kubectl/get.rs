@@ -705,6 +705,13 @@ fn headers(rt: &ResourceType, wide: bool) -> Vec<String> {
         ("Endpoints", _) => &["NAME", "ENDPOINTS", "AGE"],
         ("Lease", _) => &["NAME", "HOLDER", "AGE"],
         ("PriorityClass", _) => &["NAME", "VALUE", "GLOBAL-DEFAULT", "AGE", "PREEMPTIONPOLICY"],
+        ("PodDisruptionBudget", _) => &[
+            "NAME",
+            "MIN AVAILABLE",
+            "MAX UNAVAILABLE",
+            "ALLOWED DISRUPTIONS",
+            "AGE",
+        ],
         ("ConfigMap", _) => &["NAME", "DATA", "AGE"],
         ("Secret", _) => &["NAME", "TYPE", "DATA", "AGE"],
         ("ServiceAccount", _) => &["NAME", "SECRETS", "AGE"],
@@ -868,6 +875,25 @@ fn columns(o: &ObjectRef<'_>, now: crate::clock::SimTime, wide: bool) -> Vec<Str
         ObjectRef::Lease(l) => {
             let holder = l.spec.as_ref().and_then(|s| s.holder_identity.clone());
             vec![name, holder.unwrap_or_default(), created]
+        }
+        ObjectRef::PodDisruptionBudget(pdb) => {
+            use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+            let spec = pdb.spec.as_ref();
+            let text = |v: Option<&IntOrString>| match v {
+                Some(IntOrString::Int(i)) => i.to_string(),
+                Some(IntOrString::String(s)) => s.clone(),
+                None => "N/A".to_string(),
+            };
+            vec![
+                name,
+                text(spec.and_then(|s| s.min_available.as_ref())),
+                text(spec.and_then(|s| s.max_unavailable.as_ref())),
+                pdb.status
+                    .as_ref()
+                    .map_or(0, |s| s.disruptions_allowed)
+                    .to_string(),
+                created,
+            ]
         }
         ObjectRef::PriorityClass(pc) => vec![
             name,

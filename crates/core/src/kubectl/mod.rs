@@ -18,6 +18,7 @@ mod create;
 mod create_config;
 mod create_deployment;
 mod create_job;
+mod create_pdb;
 mod create_serviceaccount;
 pub(crate) mod customcolumns;
 mod delete;

@@ -49,6 +49,13 @@ impl PodRow {
         if let Some(r) = status.reason.as_deref().filter(|r| !r.is_empty()) {
             reason = r.to_string();
         }
+        let gated =
+            status.conditions.iter().flatten().any(|c| {
+                c.type_ == "PodScheduled" && c.reason.as_deref() == Some("SchedulingGated")
+            });
+        if gated {
+            reason = "SchedulingGated".to_string();
+        }
         let init_specs = pod
             .spec
             .as_ref()

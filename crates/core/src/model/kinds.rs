@@ -123,6 +123,10 @@ macro_rules! with_kinds {
               group: "batch", api_version: "batch/v1", plural: "cronjobs",
               singular: "cronjob", short: &["cj"], namespaced: true,
               verbs: $crate::model::kinds::VERBS, categories: &["all"] }
+            { PodDisruptionBudget, $crate::model::PodDisruptionBudget, pod_disruption_budgets,
+              PODDISRUPTIONBUDGETS, group: "policy", api_version: "policy/v1",
+              plural: "poddisruptionbudgets", singular: "poddisruptionbudget", short: &["pdb"],
+              namespaced: true, verbs: $crate::model::kinds::VERBS, categories: &[] }
         }
     };
 }

@@ -30,6 +30,7 @@ pub use k8s_openapi::api::core::v1::{
     Taint, Toleration, Volume,
 };
 pub use k8s_openapi::api::discovery::v1::EndpointSlice;
+pub use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 pub use k8s_openapi::api::scheduling::v1::PriorityClass;
 pub use k8s_openapi::api::storage::v1::StorageClass;
 pub use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};

@@ -401,6 +401,28 @@ impl<'a> NodeInfo<'a> {
         self.pods.push(pod.pod);
     }
 
+    /// Stops counting a pod counted on this node (kube-scheduler's `NodeInfo.RemovePod`,
+    /// which preemption's dry run uses); a pod not counted here changes nothing.
+    pub fn remove_pod(&mut self, pod: &Pod) {
+        let Some(at) = self.pods.iter().position(|p| std::ptr::eq(*p, pod)) else {
+            return;
+        };
+        self.pods.remove(at);
+        let (r, nz) = pod_requests_both(pod);
+        let sub = |sum: &mut Resources, r: Resources| {
+            sum.milli_cpu = sum.milli_cpu.saturating_sub(r.milli_cpu);
+            sum.memory = sum.memory.saturating_sub(r.memory);
+            sum.pods = sum.pods.saturating_sub(1);
+        };
+        sub(&mut self.requested, r);
+        sub(&mut self.non_zero_requested, nz);
+        for port in ports::host_ports(pod) {
+            if let Some(i) = self.used_ports.iter().position(|p| *p == port) {
+                self.used_ports.remove(i);
+            }
+        }
+    }
+
     /// The id (in the snapshot's label table) of the node's value for the label whose
     /// key has id `key`.
     pub fn label_value(&self, key: u32) -> Option<u32> {
@@ -602,6 +624,9 @@ pub trait ScorePlugin {
     fn skip(&self, _pod: &PodInfo<'_>) -> bool {
         false
     }
+    /// PreScore over the whole snapshot: what Score will read for this pod, kept in
+    /// [`PodInfo::cycle`]; the default keeps nothing.
+    fn pre_score(&self, _pod: &mut PodInfo<'_>, _snapshot: &Snapshot<'_>) {}
     fn score(&self, pod: &PodInfo<'_>, node: &NodeInfo<'_>) -> i64;
     /// Scores every feasible node into `out`, in order: one call per plugin and pod,
     /// so the per-node work is not a call through the plugin table each time.

@@ -21,6 +21,8 @@ pub struct Listers<'a> {
     pub claims: Vec<&'a PersistentVolumeClaim>,
     pub volumes: Vec<&'a PersistentVolume>,
     pub classes: Vec<&'a StorageClass>,
+    /// The PodDisruptionBudgets, as preemption reads them.
+    pub budgets: Vec<crate::scheduler::preemption::Budget<'a>>,
 }
 
 /// A workload controller's pod selector, as `helper.DefaultSelector` reads it.
@@ -72,6 +74,27 @@ impl<'a> Listers<'a> {
             claims: api.persistent_volume_claims.list().collect(),
             volumes: api.persistent_volumes.list().collect(),
             classes: api.storage_classes.list().collect(),
+            budgets: api
+                .pod_disruption_budgets
+                .list()
+                .map(|b| crate::scheduler::preemption::Budget {
+                    namespace: ns_of(&b.metadata),
+                    // A missing, empty or invalid selector matches nothing here.
+                    selector: b
+                        .spec
+                        .as_ref()
+                        .and_then(|s| s.selector.as_ref())
+                        .and_then(|s| crate::model::labels::Selector::from_label_selector(s).ok())
+                        .filter(|s| !s.is_empty()),
+                    disruptions_allowed: b.status.as_ref().map_or(0, |s| s.disruptions_allowed),
+                    disrupted_pods: b
+                        .status
+                        .as_ref()
+                        .and_then(|s| s.disrupted_pods.as_ref())
+                        .map(|d| d.keys().map(String::as_str).collect())
+                        .unwrap_or_default(),
+                })
+                .collect(),
         }
     }
 

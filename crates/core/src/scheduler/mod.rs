@@ -6,6 +6,8 @@ pub(crate) mod equivalence;
 pub mod framework;
 pub mod listers;
 pub(crate) mod plugins;
+pub mod preemption;
+mod profile;
 pub mod queue;
 #[cfg(test)]
 pub(crate) mod testing;
@@ -14,6 +16,10 @@ use crate::clock::{Rng, SimTime};
 use crate::model::{Node, Pod};
 use framework::{Code, FilterPlugin, NodeInfo, PodInfo, Reasons, ScorePlugin, Status};
 pub use listers::{ControllerSelector, Listers};
+pub use plugins::node_resources_fit::{
+    Resource as FitResource, ResourceWeight, ScoringStrategy, UtilizationShapePoint,
+};
+pub use profile::Profile;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -123,6 +129,8 @@ pub struct Decision {
     pub chosen: Option<String>,
     /// The FailedScheduling message when no node fits.
     pub failure: Option<String>,
+    /// What preemption (the PostFilter) did when no node fits.
+    pub post_filter: Option<preemption::PostFilter>,
 }
 
 /// A decision as snapshots keep it: each verdict names its node.
@@ -139,6 +147,8 @@ struct DecisionData {
     scores: Vec<[i32; 2]>,
     chosen: Option<String>,
     failure: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    post_filter: Option<preemption::PostFilter>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -189,6 +199,7 @@ impl From<Decision> for DecisionData {
             scores: d.scores,
             chosen: d.chosen,
             failure: d.failure,
+            post_filter: d.post_filter,
         }
     }
 }
@@ -240,6 +251,7 @@ impl From<DecisionData> for Decision {
             totals,
             chosen: d.chosen,
             failure: d.failure,
+            post_filter: d.post_filter,
         }
     }
 }
@@ -306,47 +318,6 @@ impl Decision {
     /// The names of the score plugins that took part, in order.
     pub fn score_plugins(&self) -> impl Iterator<Item = &str> {
         self.score_columns.iter().map(|(p, _)| p.as_ref())
-    }
-}
-
-/// The filter and score plugins of the default profile, in its order.
-pub struct Profile {
-    pub filters: Vec<Box<dyn FilterPlugin>>,
-    pub scores: Vec<Box<dyn ScorePlugin>>,
-}
-
-impl Default for Profile {
-    fn default() -> Self {
-        use plugins::*;
-        Profile {
-            filters: vec![
-                Box::new(NodeUnschedulable),
-                Box::new(NodeName),
-                Box::new(TaintToleration),
-                Box::new(NodeAffinity),
-                Box::new(NodePorts),
-                Box::new(NodeResourcesFit),
-                Box::new(VolumeRestrictions),
-                Box::new(VolumeBinding),
-                Box::new(PodTopologySpread),
-                Box::new(InterPodAffinity),
-            ],
-            scores: vec![
-                Box::new(TaintToleration),
-                Box::new(NodeAffinity),
-                Box::new(NodeResourcesFit),
-                Box::new(PodTopologySpread),
-                Box::new(InterPodAffinity),
-                Box::new(NodeResourcesBalancedAllocation),
-            ],
-        }
-    }
-}
-
-impl std::fmt::Debug for Profile {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let names: Vec<_> = self.filters.iter().map(|p| p.name()).collect();
-        f.debug_struct("Profile").field("filters", &names).finish()
     }
 }
 
@@ -481,6 +452,17 @@ impl<'a> Snapshot<'a> {
         }
     }
 
+    /// Stops counting a pod [`Snapshot::assume`] counted on `node` (a nominated pod
+    /// counted only while a pod of lower or equal priority is tried).
+    pub fn forget(&mut self, node: &str, pod: &Pod) {
+        if let Some(i) = self.position(node) {
+            self.infos[i].remove_pod(pod);
+            self.with_affinity.retain(|(_, p)| !std::ptr::eq(*p, pod));
+            self.with_required_anti_affinity
+                .retain(|(_, p)| !std::ptr::eq(*p, pod));
+        }
+    }
+
     /// Keeps a pod with pod (anti-)affinity in the lists InterPodAffinity reads.
     fn note_affinity(&mut self, node: usize, pod: &'a Pod) {
         let Some(affinity) = pod.spec.as_ref().and_then(|s| s.affinity.as_ref()) else {
@@ -501,7 +483,7 @@ impl<'a> Snapshot<'a> {
     }
 
     /// The place of the node called `node` in `infos`.
-    fn position(&self, node: &str) -> Option<usize> {
+    pub(crate) fn position(&self, node: &str) -> Option<usize> {
         let at = self
             .index
             .binary_search_by(|(name, _)| (**name).cmp(node))
@@ -572,6 +554,9 @@ impl Scheduler {
         for f in &self.profile.filters {
             f.pre_filter(&mut info, snapshot);
         }
+        for s in &self.profile.scores {
+            s.pre_score(&mut info, snapshot);
+        }
         info
     }
 
@@ -597,9 +582,51 @@ impl Scheduler {
         at: SimTime,
     ) -> Decision {
         let mut scratch = std::mem::take(&mut self.scratch);
-        let decision = self.attempt(pod, snapshot, at, &mut scratch);
+        // evaluateNominatedNode: a pod nominated by an earlier preemption tries that
+        // node first, and takes it if it passes the filters.
+        let nominated = pod
+            .status
+            .as_ref()
+            .and_then(|s| s.nominated_node_name.as_deref())
+            .and_then(|n| snapshot.position(n));
+        let mut decision = match nominated {
+            Some(n) => {
+                let d = self.attempt(pod, snapshot, at, &mut scratch, Some(n));
+                if d.chosen.is_some() {
+                    d
+                } else {
+                    self.attempt(pod, snapshot, at, &mut scratch, None)
+                }
+            }
+            None => self.attempt(pod, snapshot, at, &mut scratch, None),
+        };
         self.scratch = scratch;
+        if decision.chosen.is_none() {
+            self.post_filter(pod, snapshot, &mut decision);
+        }
         decision
+    }
+
+    /// PostFilter (DefaultPreemption) after a pass without a feasible node: the pod
+    /// nominated to a node once victims go, or why not, added to the FitError message.
+    fn post_filter(&self, pod: &PodInfo<'_>, snapshot: &Snapshot<'_>, decision: &mut Decision) {
+        if snapshot.infos.is_empty() {
+            return;
+        }
+        let verdicts: Vec<(usize, Code)> = decision
+            .nodes
+            .iter()
+            .map(|v| (v.node as usize, v.code))
+            .collect();
+        let outcome =
+            plugins::DefaultPreemption.post_filter(&self.profile.filters, pod, snapshot, &verdicts);
+        if let Some(failure) = decision.failure.as_mut() {
+            if !outcome.message.is_empty() {
+                failure.push(' ');
+                failure.push_str(&outcome.message);
+            }
+        }
+        decision.post_filter = Some(outcome.result);
     }
 
     fn attempt(
@@ -608,6 +635,7 @@ impl Scheduler {
         snapshot: &mut Snapshot<'_>,
         at: SimTime,
         scratch: &mut Scratch,
+        only: Option<usize>,
     ) -> Decision {
         let key = format!(
             "{}/{}",
@@ -679,9 +707,13 @@ impl Scheduler {
         } else {
             self.next_start_node_index % total
         };
-        // Round-robin from `start`: the index wraps by a compare, not a division.
-        let mut idx = start;
-        for _ in 0..total {
+        // Round-robin from `start`: the index wraps by a compare, not a division. A
+        // pod's nominated node alone is one step from it.
+        let (mut idx, count) = match only {
+            Some(n) if n < total => (n, 1),
+            _ => (start, total),
+        };
+        for _ in 0..count {
             if feasible_idx.len() >= want || pre_filter.is_some() {
                 break;
             }
@@ -735,7 +767,7 @@ impl Scheduler {
             verdicts.push(verdict);
         }
         let evaluated = verdicts.len();
-        if total > 0 && pre_filter.is_none() {
+        if total > 0 && pre_filter.is_none() && only.is_none() {
             self.next_start_node_index = (start + evaluated) % total;
         }
 
@@ -759,6 +791,7 @@ impl Scheduler {
             totals: Vec::new(),
             chosen: None,
             failure: None,
+            post_filter: None,
         };
         if feasible_idx.is_empty() {
             decision.failure = Some(match &pre_filter {
@@ -910,8 +943,8 @@ fn pre_filter_error_message(total: usize, reasons: &Reasons, decision: &Decision
     format!("0/{total} nodes are available: {message}.{preemption}")
 }
 
-/// The FailedScheduling message (`FitError.Error()` plus DefaultPreemption's
-/// PostFilter message).
+/// The FailedScheduling message's FitError part (`FitError.Error()`; the PostFilter's
+/// message follows it, [`Scheduler::post_filter`]).
 pub fn fit_error_message(total: usize, decision: &Decision) -> String {
     let failures: Vec<(Code, &Reasons)> = decision
         .nodes
@@ -924,17 +957,6 @@ pub fn fit_error_message(total: usize, decision: &Decision) -> String {
         msg.push_str(&format!(": {filter_msg}."));
     } else {
         msg.push('.');
-    }
-    // Preemption: nodes rejected as unresolvable cannot be helped by evicting pods;
-    // with only equal-priority pods around, no victims exist on the others.
-    let preemption = histogram(failures.iter().map(|(code, _)| match code {
-        Code::UnschedulableAndUnresolvable => "Preemption is not helpful for scheduling",
-        _ => "No preemption victims found for incoming pod",
-    }));
-    if !preemption.is_empty() {
-        msg.push_str(&format!(
-            " preemption: 0/{total} nodes are available: {preemption}."
-        ));
     }
     msg
 }

@@ -9,6 +9,7 @@ mod generic;
 mod namespace;
 mod node;
 mod pod;
+mod policy;
 mod service;
 mod storage;
 mod writer;
@@ -184,6 +185,7 @@ fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) 
             Object::PersistentVolume(v) => storage::volume(v, &events, now),
             Object::Namespace(n) => self::namespace(n),
             Object::PriorityClass(pc) => namespace::priority_class(pc, &events, now),
+            Object::PodDisruptionBudget(pdb) => policy::pod_disruption_budget(pdb, &events, now),
             Object::Endpoints(e) => endpoints(e, &events, now),
             Object::Deployment(d) => {
                 let uid = d.uid_any();

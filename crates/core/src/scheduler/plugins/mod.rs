@@ -1,5 +1,7 @@
 //! The scheduler plugins, one file each, named as in kube-scheduler.
 
+pub mod default_preemption;
+pub mod image_locality;
 pub mod inter_pod_affinity;
 pub mod node_affinity;
 pub mod node_name;
@@ -12,6 +14,8 @@ pub mod taint_toleration;
 pub mod volume_binding;
 pub mod volume_restrictions;
 
+pub use default_preemption::DefaultPreemption;
+pub use image_locality::ImageLocality;
 pub use inter_pod_affinity::InterPodAffinity;
 pub use node_affinity::NodeAffinity;
 pub use node_name::NodeName;

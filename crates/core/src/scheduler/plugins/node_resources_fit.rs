@@ -1,5 +1,7 @@
 //! NodeResourcesFit: the pod's requests must fit in what the node has left (cpu,
-//! memory, pod count); nodes are scored with the LeastAllocated strategy.
+//! memory, pod count); nodes are scored by the plugin's scoring strategy
+//! (`NodeResourcesFitArgs.scoringStrategy`): LeastAllocated (the default),
+//! MostAllocated, or RequestedToCapacityRatio with its shape.
 
 use crate::model::Pod;
 use crate::scheduler::framework::{
@@ -13,7 +15,73 @@ pub const ERR_REASON_TOO_MANY_PODS: &str = "Too many pods";
 pub const ERR_REASON_CPU: &str = "Insufficient cpu";
 pub const ERR_REASON_MEMORY: &str = "Insufficient memory";
 
-pub struct NodeResourcesFit;
+/// `ScoringStrategy`: how Score weighs what the node would have requested with the pod.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScoringStrategy {
+    /// Prefer the node with the most left free (`leastRequestedScore`).
+    LeastAllocated { resources: Vec<ResourceWeight> },
+    /// Prefer the fullest node (`mostRequestedScore`), to pack pods.
+    MostAllocated { resources: Vec<ResourceWeight> },
+    /// Score each resource's utilization through a piecewise linear `shape`.
+    RequestedToCapacityRatio {
+        resources: Vec<ResourceWeight>,
+        shape: Vec<UtilizationShapePoint>,
+    },
+}
+
+/// A resource the strategy scores, with its weight (`ResourceSpec`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ResourceWeight {
+    pub resource: Resource,
+    pub weight: i64,
+}
+
+/// The resources Podlab schedules by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resource {
+    Cpu,
+    Memory,
+}
+
+/// A point of RequestedToCapacityRatio's shape: utilization 0..=100 and its score
+/// 0..=10 (`MaxCustomPriorityScore`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UtilizationShapePoint {
+    pub utilization: i64,
+    pub score: i64,
+}
+
+/// `MaxCustomPriorityScore`: the top of a shape's score scale.
+pub const MAX_CUSTOM_PRIORITY_SCORE: i64 = 10;
+
+/// The default resources, cpu and memory with weight 1 each.
+pub fn default_resources() -> Vec<ResourceWeight> {
+    vec![
+        ResourceWeight {
+            resource: Resource::Cpu,
+            weight: 1,
+        },
+        ResourceWeight {
+            resource: Resource::Memory,
+            weight: 1,
+        },
+    ]
+}
+
+impl Default for ScoringStrategy {
+    fn default() -> ScoringStrategy {
+        ScoringStrategy::LeastAllocated {
+            resources: default_resources(),
+        }
+    }
+}
+
+/// The plugin, with its scoring strategy (the default profile's is LeastAllocated over
+/// cpu and memory).
+#[derive(Debug, Clone, Default)]
+pub struct NodeResourcesFit {
+    pub strategy: ScoringStrategy,
+}
 
 impl FilterPlugin for NodeResourcesFit {
     fn name(&self) -> &'static str {
@@ -23,6 +91,9 @@ impl FilterPlugin for NodeResourcesFit {
     fn filter(&self, pod: &PodInfo<'_>, node: &NodeInfo<'_>) -> Status {
         let want = pod.requests;
         let mut reasons = Reasons::default();
+        // A request beyond the node's whole allocatable cannot be met by preempting
+        // (`InsufficientResource.Unresolvable`).
+        let mut code = Code::Unschedulable;
         let free = |allocatable: i64, requested: i64| allocatable.saturating_sub(requested);
         if node.requested.pods.saturating_add(1) > node.allocatable.pods {
             reasons.push(Reason::Fixed(ERR_REASON_TOO_MANY_PODS));
@@ -31,17 +102,20 @@ impl FilterPlugin for NodeResourcesFit {
             && want.milli_cpu > free(node.allocatable.milli_cpu, node.requested.milli_cpu)
         {
             reasons.push(Reason::Fixed(ERR_REASON_CPU));
+            if want.milli_cpu > node.allocatable.milli_cpu {
+                code = Code::UnschedulableAndUnresolvable;
+            }
         }
         if want.memory > 0 && want.memory > free(node.allocatable.memory, node.requested.memory) {
             reasons.push(Reason::Fixed(ERR_REASON_MEMORY));
+            if want.memory > node.allocatable.memory {
+                code = Code::UnschedulableAndUnresolvable;
+            }
         }
         if reasons.is_empty() {
             Status::success()
         } else {
-            Status::Rejected {
-                code: Code::Unschedulable,
-                reasons,
-            }
+            Status::Rejected { code, reasons }
         }
     }
 
@@ -81,21 +155,103 @@ impl ScorePlugin for NodeResourcesFit {
         out.extend(nodes.iter().map(|n| self.score(pod, n)));
     }
 
-    /// LeastAllocated over cpu and memory, each with weight 1.
+    /// The strategy over its resources: each resource's score by its weight, summed
+    /// and divided by the weights' sum (a resource the node has none of left out).
     fn score(&self, pod: &PodInfo<'_>, node: &NodeInfo<'_>) -> i64 {
         let want = pod.non_zero_requests;
-        let cpu = least_requested(
-            node.non_zero_requested
-                .milli_cpu
-                .saturating_add(want.milli_cpu),
-            node.allocatable.milli_cpu,
-        );
-        let mem = least_requested(
-            node.non_zero_requested.memory.saturating_add(want.memory),
-            node.allocatable.memory,
-        );
-        (cpu + mem) / 2
+        let requested = |r: Resource| match r {
+            Resource::Cpu => (
+                node.non_zero_requested
+                    .milli_cpu
+                    .saturating_add(want.milli_cpu),
+                node.allocatable.milli_cpu,
+            ),
+            Resource::Memory => (
+                node.non_zero_requested.memory.saturating_add(want.memory),
+                node.allocatable.memory,
+            ),
+        };
+        let (resources, per): (&[ResourceWeight], &dyn Fn(i64, i64) -> i64) = match &self.strategy {
+            ScoringStrategy::LeastAllocated { resources } => (resources, &least_requested),
+            ScoringStrategy::MostAllocated { resources } => (resources, &most_requested),
+            ScoringStrategy::RequestedToCapacityRatio { resources, shape } => {
+                return requested_to_capacity_ratio(resources, shape, requested);
+            }
+        };
+        let (mut sum, mut weights) = (0i64, 0i64);
+        for r in resources {
+            let (req, cap) = requested(r.resource);
+            if cap == 0 {
+                continue;
+            }
+            sum = sum.saturating_add(per(req, cap).saturating_mul(r.weight));
+            weights += r.weight;
+        }
+        if weights == 0 {
+            return 0;
+        }
+        sum / weights
     }
+}
+
+/// `mostRequestedScore`: the share of capacity requested, 0..=100 (a request beyond
+/// the capacity counts as the capacity).
+fn most_requested(requested: i64, capacity: i64) -> i64 {
+    if capacity <= 0 {
+        return 0;
+    }
+    let requested = requested.clamp(0, capacity);
+    (i128::from(requested) * i128::from(MAX_NODE_SCORE) / i128::from(capacity)) as i64
+}
+
+/// `buildBrokenLinearFunction` at `p`: the shape's scores (scaled to MaxNodeScore)
+/// joined by straight lines, flat before the first point and after the last.
+fn broken_linear(shape: &[UtilizationShapePoint], p: i64) -> i64 {
+    let scaled = |s: i64| s * (MAX_NODE_SCORE / MAX_CUSTOM_PRIORITY_SCORE);
+    for (i, point) in shape.iter().enumerate() {
+        if p <= point.utilization {
+            let Some(prev) = i.checked_sub(1).and_then(|i| shape.get(i)) else {
+                return scaled(point.score);
+            };
+            let (x0, y0) = (prev.utilization, scaled(prev.score));
+            let (x1, y1) = (point.utilization, scaled(point.score));
+            if x1 == x0 {
+                return y1;
+            }
+            return y0 + (y1 - y0) * (p - x0) / (x1 - x0);
+        }
+    }
+    shape.last().map_or(0, |p| scaled(p.score))
+}
+
+/// `requestedToCapacityRatioScorer`: each resource's utilization (requested × 100 /
+/// capacity, 100 when over) through the shape, weighed (a resource the node has none
+/// of, or that scores 0, left out), the sum rounded.
+fn requested_to_capacity_ratio(
+    resources: &[ResourceWeight],
+    shape: &[UtilizationShapePoint],
+    requested: impl Fn(Resource) -> (i64, i64),
+) -> i64 {
+    let (mut sum, mut weights) = (0i64, 0i64);
+    for r in resources {
+        let (req, cap) = requested(r.resource);
+        if cap == 0 {
+            continue;
+        }
+        let score = if req > cap {
+            broken_linear(shape, 100)
+        } else {
+            broken_linear(shape, (i128::from(req) * 100 / i128::from(cap)) as i64)
+        };
+        if score > 0 {
+            sum = sum.saturating_add(score.saturating_mul(r.weight));
+            weights += r.weight;
+        }
+    }
+    if weights == 0 {
+        return 0;
+    }
+    (sum as f64 / weights as f64).round() as i64
 }
 
 #[cfg(test)]
@@ -237,12 +393,35 @@ mod tests {
                 "1",
                 rejected(&[ERR_REASON_TOO_MANY_PODS, ERR_REASON_CPU, ERR_REASON_MEMORY]),
             ),
+            (
+                "more cpu than the node has at all: preemption cannot help",
+                req("11m", "1"),
+                ("1m", "1"),
+                "32",
+                Some(Status::Rejected {
+                    code: Code::UnschedulableAndUnresolvable,
+                    reasons: Reasons::One(Reason::Fixed(ERR_REASON_CPU)),
+                }),
+            ),
+            (
+                "more memory than the node has at all, and not enough cpu left",
+                req("5m", "21"),
+                ("9m", "1"),
+                "32",
+                Some(Status::Rejected {
+                    code: Code::UnschedulableAndUnresolvable,
+                    reasons: Reasons::Many(vec![
+                        Reason::Fixed(ERR_REASON_CPU),
+                        Reason::Fixed(ERR_REASON_MEMORY),
+                    ]),
+                }),
+            ),
         ];
         for (name, pod, (cpu, mem), pods, want) in cases {
             let node = make_node("n").allocatable("10m", "20", pods).obj();
             let bound = [make_pod().req(cpu, mem).obj()];
             assert_eq!(
-                filter(&NodeResourcesFit, &pod.obj(), &node, &bound),
+                filter(&NodeResourcesFit::default(), &pod.obj(), &node, &bound),
                 want,
                 "{name}"
             );
@@ -265,7 +444,7 @@ mod tests {
             .obj();
         let nodes = [node("node1", "4", "10000"), node("node2", "6", "10000")];
         assert_eq!(
-            scores(&NodeResourcesFit, &pod, &nodes, &[]),
+            scores(&NodeResourcesFit::default(), &pod, &nodes, &[]),
             Some((vec![37, 50], vec![37, 50]))
         );
         // Pods already there count; a pod without requests counts as 100m and 200Mi.
@@ -274,19 +453,105 @@ mod tests {
         // node1: cpu 900/1000 → 90, memory 800/1000 → 80: 85. node2: cpu 400 → 40,
         // memory 300 → 30: 35.
         assert_eq!(
-            scores(&NodeResourcesFit, &make_pod().obj(), &nodes, &bound),
+            scores(
+                &NodeResourcesFit::default(),
+                &make_pod().obj(),
+                &nodes,
+                &bound
+            ),
             Some((vec![85, 35], vec![85, 35]))
         );
         // More than the node has scores 0 for that resource; no allocatable scores 0.
         let nodes = [node("node1", "1", "1000Mi"), make_node("bare").obj()];
         assert_eq!(
             scores(
-                &NodeResourcesFit,
+                &NodeResourcesFit::default(),
                 &make_pod().req("2", "500Mi").obj(),
                 &nodes,
                 &[]
             ),
             Some((vec![25, 0], vec![25, 0]))
+        );
+    }
+
+    /// kube-scheduler's `TestMostAllocatedScoringStrategy`: the fuller node scores higher.
+    #[test]
+    fn most_allocated_prefers_the_fuller_node() {
+        let plugin = NodeResourcesFit {
+            strategy: ScoringStrategy::MostAllocated {
+                resources: default_resources(),
+            },
+        };
+        // cpu 3000/4000 → 75, memory 5000/10000 → 50: 62; cpu 3000/6000 → 50,
+        // memory 50: 50.
+        let pod = make_pod()
+            .req("1000m", "2000")
+            .container_req("2000m", "3000")
+            .obj();
+        let nodes = [node("node1", "4", "10000"), node("node2", "6", "10000")];
+        assert_eq!(
+            scores(&plugin, &pod, &nodes, &[]),
+            Some((vec![62, 50], vec![62, 50]))
+        );
+        // More than the node has counts as full.
+        assert_eq!(
+            scores(
+                &plugin,
+                &make_pod().req("8", "20000").obj(),
+                &nodes[..1],
+                &[]
+            ),
+            Some((vec![100], vec![100]))
+        );
+    }
+
+    /// kube-scheduler's `TestRequestedToCapacityRatioScoringStrategy`: a shape from
+    /// (0, 10) to (100, 0) spreads (as LeastAllocated), one from (0, 0) to (100, 10)
+    /// packs; weights weigh the resources.
+    #[test]
+    fn requested_to_capacity_ratio_follows_its_shape() {
+        let point = |utilization, score| UtilizationShapePoint { utilization, score };
+        let with = |shape: Vec<UtilizationShapePoint>, cpu: i64, memory: i64| NodeResourcesFit {
+            strategy: ScoringStrategy::RequestedToCapacityRatio {
+                resources: vec![
+                    ResourceWeight {
+                        resource: Resource::Cpu,
+                        weight: cpu,
+                    },
+                    ResourceWeight {
+                        resource: Resource::Memory,
+                        weight: memory,
+                    },
+                ],
+                shape,
+            },
+        };
+        let pod = make_pod().req("3000m", "5000").obj();
+        // cpu 3000/4000 → 75 %, memory 5000/10000 → 50 %.
+        let nodes = [node("node1", "4", "10000"), node("node2", "6", "10000")];
+        // Spread: cpu 25, memory 50 → 37.5 → 38; node2: cpu 50, memory 50 → 50.
+        let spread = with(vec![point(0, 10), point(100, 0)], 1, 1);
+        assert_eq!(
+            scores(&spread, &pod, &nodes, &[]),
+            Some((vec![38, 50], vec![38, 50]))
+        );
+        // Pack: cpu 75, memory 50 → 62.5 → 63; node2: 50.
+        let pack = with(vec![point(0, 0), point(100, 10)], 1, 1);
+        assert_eq!(
+            scores(&pack, &pod, &nodes, &[]),
+            Some((vec![63, 50], vec![63, 50]))
+        );
+        // cpu weighs 3: (75 × 3 + 50) / 4 = 68.75 → 69.
+        let heavy_cpu = with(vec![point(0, 0), point(100, 10)], 3, 1);
+        assert_eq!(
+            scores(&heavy_cpu, &pod, &nodes[..1], &[]),
+            Some((vec![69], vec![69]))
+        );
+        // A step: 0 up to 50 %, 10 from 80 %: cpu 75 % → 83, memory 50 % → 0 (left out).
+        let step = with(vec![point(50, 0), point(80, 10)], 1, 1);
+        assert_eq!(
+            scores(&step, &pod, &nodes[..1], &[]),
+            Some((vec![83], vec![83]))
         );
     }
 }

@@ -1,0 +1,390 @@
+//! DefaultPreemption, kube-scheduler's PostFilter: when no node passes the filters, find
+//! nodes where removing pods of lower priority lets the pod fit, choose the victims on
+//! each (as few as possible, reprieving the most important first and the ones a
+//! PodDisruptionBudget protects before the others), pick one node by the evaluator's
+//! rules ([`preemption::pick_one_node`]) and nominate the pod to it.
+
+use crate::model::Pod;
+use crate::scheduler::framework::{Code, FilterPlugin, NodeInfo, PodInfo, Reasons, Status};
+use crate::scheduler::preemption::{
+    self, more_important, pod_priority, split_by_pdb_violation, Budget, Candidate, PostFilter,
+};
+use crate::scheduler::Snapshot;
+
+/// `SelectVictimsOnNode`'s status when the node runs no pod of lower priority.
+pub const NO_VICTIMS: &str = "No preemption victims found for incoming pod";
+/// `PodEligibleToPreemptOthers`'s reasons.
+pub const NOT_ELIGIBLE_NEVER: &str = "not eligible due to preemptionPolicy=Never.";
+pub const NOT_ELIGIBLE_TERMINATING: &str =
+    "not eligible due to a terminating pod on the nominated node.";
+
+pub struct DefaultPreemption;
+
+/// What the PostFilter decided, and the status message it adds to the FitError
+/// (`preemption: ...`), empty when it nominated a node.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub result: PostFilter,
+    pub message: String,
+}
+
+/// Whether the pod is being deleted because the scheduler preempted it
+/// (`podTerminatingByPreemption`).
+fn terminating_by_preemption(pod: &Pod) -> bool {
+    if pod.metadata.deletion_timestamp.is_none() {
+        return false;
+    }
+    let conditions = pod.status.as_ref().and_then(|s| s.conditions.as_ref());
+    conditions
+        .into_iter()
+        .flatten()
+        .find(|c| c.type_ == "DisruptionTarget")
+        .is_some_and(|c| c.status == "True" && c.reason.as_deref() == Some("PreemptionByScheduler"))
+}
+
+/// The filters that concern the pod (PreFilter did not skip them), in order, until one
+/// rejects the node (`RunFilterPluginsWithNominatedPods` without nominated pods).
+fn run_filters(
+    filters: &[Box<dyn FilterPlugin>],
+    pod: &PodInfo<'_>,
+    node: &NodeInfo<'_>,
+) -> Status {
+    for f in filters {
+        if f.skip(pod) {
+            continue;
+        }
+        let status = f.filter(pod, node);
+        if !status.is_success() {
+            return status;
+        }
+    }
+    Status::success()
+}
+
+impl DefaultPreemption {
+    /// `PodEligibleToPreemptOthers`: a pod with `preemptionPolicy: Never` does not
+    /// preempt; nor does one whose nominated node still runs pods it preempted (unless
+    /// that node now rejects it as unresolvable).
+    pub fn eligible(
+        &self,
+        pod: &Pod,
+        snapshot: &Snapshot<'_>,
+        nominated_status: Option<Code>,
+    ) -> Result<(), &'static str> {
+        let spec = pod.spec.as_ref();
+        if spec.and_then(|s| s.preemption_policy.as_deref()) == Some("Never") {
+            return Err(NOT_ELIGIBLE_NEVER);
+        }
+        let nominated = pod
+            .status
+            .as_ref()
+            .and_then(|s| s.nominated_node_name.as_deref())
+            .unwrap_or_default();
+        if nominated.is_empty() || nominated_status == Some(Code::UnschedulableAndUnresolvable) {
+            return Ok(());
+        }
+        let priority = pod_priority(pod);
+        let node = snapshot.infos.iter().find(|n| n.name() == nominated);
+        let terminating = node.is_some_and(|n| {
+            n.pods
+                .iter()
+                .any(|p| pod_priority(p) < priority && terminating_by_preemption(p))
+        });
+        if terminating {
+            return Err(NOT_ELIGIBLE_TERMINATING);
+        }
+        Ok(())
+    }
+
+    /// `SelectVictimsOnNode`: every pod of lower priority removed, the pod must fit;
+    /// then each is put back, most important first (those a budget protects before the
+    /// others), and stays if the pod still fits. The victims, most important first, and
+    /// how many of them a budget protected; or why the node cannot help.
+    pub fn select_victims_on_node<'a>(
+        &self,
+        filters: &[Box<dyn FilterPlugin>],
+        pod: &PodInfo<'_>,
+        node: &NodeInfo<'a>,
+        budgets: &[Budget<'_>],
+    ) -> Result<(Vec<&'a Pod>, usize), Status> {
+        let priority = pod_priority(pod.pod);
+        let mut potential: Vec<&'a Pod> = node
+            .pods
+            .iter()
+            .copied()
+            .filter(|p| pod_priority(p) < priority)
+            .collect();
+        if potential.is_empty() {
+            return Err(Status::unresolvable(NO_VICTIMS));
+        }
+        let mut info = node.clone();
+        for p in &potential {
+            info.remove_pod(p);
+        }
+        let status = run_filters(filters, pod, &info);
+        if !status.is_success() {
+            return Err(status);
+        }
+        crate::sort::sort_by(&mut potential, |a, b| more_important(a, b));
+        let (violating, others) = split_by_pdb_violation(&potential, budgets);
+        let mut victims = Vec::new();
+        let mut violations = 0;
+        let mut reprieve = |p: &'a Pod, info: &mut NodeInfo<'a>| -> bool {
+            info.add_pod(p);
+            if run_filters(filters, pod, info).is_success() {
+                return true;
+            }
+            info.remove_pod(p);
+            victims.push(p);
+            false
+        };
+        for &p in &violating {
+            if !reprieve(p, &mut info) {
+                violations += 1;
+            }
+        }
+        for &p in &others {
+            reprieve(p, &mut info);
+        }
+        if !violating.is_empty() && !others.is_empty() {
+            crate::sort::sort_by(&mut victims, |a, b| more_important(a, b));
+        }
+        Ok((victims, violations))
+    }
+
+    /// The PostFilter: `verdicts` are each node's (place in the snapshot, code) from
+    /// the failed Filter pass.
+    pub fn post_filter(
+        &self,
+        filters: &[Box<dyn FilterPlugin>],
+        pod: &PodInfo<'_>,
+        snapshot: &Snapshot<'_>,
+        verdicts: &[(usize, Code)],
+    ) -> Outcome {
+        let nominated = pod
+            .status
+            .as_ref()
+            .and_then(|s| s.nominated_node_name.as_deref())
+            .unwrap_or_default();
+        let nominated_status = verdicts
+            .iter()
+            .find(|(i, _)| {
+                snapshot
+                    .infos
+                    .get(*i)
+                    .is_some_and(|n| n.name() == nominated)
+            })
+            .map(|(_, code)| *code);
+        if let Err(why) = self.eligible(pod.pod, snapshot, nominated_status) {
+            return Outcome {
+                result: PostFilter::NotEligible,
+                message: format!("preemption: {why}"),
+            };
+        }
+        let total = snapshot.infos.len();
+        // The nodes preemption might help: those the filters found unschedulable, not
+        // unresolvable.
+        let mut candidates = Vec::new();
+        let mut statuses: Vec<(Code, Reasons)> = Vec::new();
+        for &(i, code) in verdicts {
+            if code != Code::Unschedulable {
+                continue;
+            }
+            let Some(node) = snapshot.infos.get(i) else {
+                continue;
+            };
+            match self.select_victims_on_node(filters, pod, node, &snapshot.listers.budgets) {
+                Ok((victims, num_pdb_violations)) => candidates.push(Candidate {
+                    node: i,
+                    victims,
+                    num_pdb_violations,
+                }),
+                Err(Status::Rejected { code, reasons }) => statuses.push((code, reasons)),
+                Err(Status::Success) => {}
+            }
+        }
+        let picked = preemption::pick_one_node(&candidates).and_then(|c| candidates.get(c));
+        let Some(best) = picked else {
+            return Outcome {
+                result: PostFilter::NoCandidate,
+                message: format!(
+                    "preemption: {}",
+                    preemption::no_candidate_message(total, &statuses)
+                ),
+            };
+        };
+        let key = |p: &Pod| {
+            format!(
+                "{}/{}",
+                p.metadata.namespace.as_deref().unwrap_or_default(),
+                p.metadata.name.as_deref().unwrap_or_default()
+            )
+        };
+        Outcome {
+            result: PostFilter::Nominated {
+                node: snapshot
+                    .infos
+                    .get(best.node)
+                    .map(|n| n.name().to_string())
+                    .unwrap_or_default(),
+                victims: best.victims.iter().map(|p| key(p)).collect(),
+            },
+            message: String::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scheduler::testing::{make_node, make_pod, MakePod};
+    use crate::scheduler::Profile;
+
+    fn prio(pod: MakePod, priority: i32) -> Pod {
+        let mut p = pod.obj();
+        p.spec.get_or_insert_with(Default::default).priority = Some(priority);
+        p
+    }
+
+    /// Runs the PostFilter for `pod` over `nodes` with `bound` pods, every node having
+    /// failed the filters with the code Filter gives it.
+    fn run(pod: &Pod, nodes: &[crate::model::Node], bound: &[Pod]) -> Outcome {
+        let snapshot = Snapshot::new(nodes, bound);
+        let profile = Profile::default();
+        let mut info = snapshot.pod_info(pod);
+        for f in &profile.filters {
+            f.pre_filter(&mut info, &snapshot);
+        }
+        let verdicts: Vec<(usize, Code)> = snapshot
+            .infos
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (i, run_filters(&profile.filters, &info, n).code()))
+            .collect();
+        DefaultPreemption.post_filter(&profile.filters, &info, &snapshot, &verdicts)
+    }
+
+    fn nominated(node: &str, victims: &[&str]) -> Outcome {
+        Outcome {
+            result: PostFilter::Nominated {
+                node: node.into(),
+                victims: victims.iter().map(|v| format!("default/{v}")).collect(),
+            },
+            message: String::new(),
+        }
+    }
+
+    /// kube-scheduler's `TestSelectNodesForPreemption` and `TestPreempt`, in small.
+    #[test]
+    fn preemption_picks_victims_and_a_node() {
+        let node = |name: &str| make_node(name).allocatable("4", "4Gi", "110").obj();
+        let nodes = [node("n1"), node("n2")];
+        let on = |name: &str, node: &str, cpu: &str, priority: i32| {
+            prio(
+                make_pod().name(name).node_name(node).req(cpu, "0"),
+                priority,
+            )
+        };
+        let high = prio(make_pod().name("high").req("3", "0"), 100);
+        let cases: Vec<(&str, Pod, Vec<Pod>, Outcome)> = vec![
+            (
+                "only the lowest-priority pods that must go",
+                high.clone(),
+                vec![on("a", "n1", "1", 10), on("b", "n1", "2", 5), on("c", "n2", "4", 50)],
+                // n1: a (10) is put back first and the pod still fits, b (5) must go;
+                // n2: c (50) must go. n1's highest victim is the lower.
+                nominated("n1", &["b"]),
+            ),
+            (
+                "the node whose highest victim is the lowest",
+                high.clone(),
+                vec![
+                    on("a", "n1", "1", 10),
+                    on("b", "n1", "1", 10),
+                    on("c", "n2", "1", 10),
+                    on("d", "n2", "1", 1),
+                ],
+                nominated("n2", &["d"]),
+            ),
+            (
+                "equal priority pods are no victims",
+                high.clone(),
+                vec![on("a", "n1", "4", 100), on("b", "n2", "4", 100)],
+                Outcome {
+                    result: PostFilter::NoCandidate,
+                    message: "preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.".into(),
+                },
+            ),
+            (
+                "a node the pod does not fit even empty is not helpful",
+                prio(make_pod().name("huge").req("5", "0"), 100),
+                vec![on("a", "n1", "4", 1)],
+                Outcome {
+                    result: PostFilter::NoCandidate,
+                    message: "preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.".into(),
+                },
+            ),
+            (
+                "after removing every lower pod the pod still does not fit",
+                high.clone(),
+                vec![on("a", "n1", "2", 1), on("b", "n1", "2", 200), on("c", "n2", "4", 200)],
+                Outcome {
+                    result: PostFilter::NoCandidate,
+                    message: "preemption: 0/2 nodes are available: 1 Insufficient cpu, 1 No preemption victims found for incoming pod.".into(),
+                },
+            ),
+            (
+                "preemptionPolicy Never",
+                {
+                    let mut p = high.clone();
+                    p.spec.get_or_insert_with(Default::default).preemption_policy =
+                        Some("Never".into());
+                    p
+                },
+                vec![on("a", "n1", "4", 1), on("b", "n2", "4", 1)],
+                Outcome {
+                    result: PostFilter::NotEligible,
+                    message: "preemption: not eligible due to preemptionPolicy=Never.".into(),
+                },
+            ),
+        ];
+        for (name, pod, bound, want) in cases {
+            assert_eq!(run(&pod, &nodes, &bound), want, "{name}");
+        }
+    }
+
+    /// A pod nominated to a node where a pod it preempted is still terminating waits.
+    #[test]
+    fn a_pod_waits_for_its_victims() {
+        let nodes = [make_node("n1").allocatable("4", "4Gi", "110").obj()];
+        let mut victim = prio(
+            make_pod()
+                .name("v")
+                .node_name("n1")
+                .req("4", "0")
+                .terminating(),
+            1,
+        );
+        victim
+            .status
+            .get_or_insert_with(Default::default)
+            .conditions = Some(vec![k8s_openapi::api::core::v1::PodCondition {
+            type_: "DisruptionTarget".into(),
+            status: "True".into(),
+            reason: Some("PreemptionByScheduler".into()),
+            ..Default::default()
+        }]);
+        let mut pod = prio(make_pod().name("high").req("3", "0"), 100);
+        pod.status
+            .get_or_insert_with(Default::default)
+            .nominated_node_name = Some("n1".into());
+        assert_eq!(
+            run(&pod, &nodes, &[victim]),
+            Outcome {
+                result: PostFilter::NotEligible,
+                message: "preemption: not eligible due to a terminating pod on the nominated node."
+                    .into(),
+            }
+        );
+    }
+}
