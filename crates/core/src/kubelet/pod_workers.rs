@@ -578,7 +578,11 @@ impl Kubelet {
                 halted: false,
                 active_deadline,
                 deadline_exceeded: false,
-                probes: PodProbes::of(pod, ctx.now),
+                probes: PodProbes::of(
+                    pod,
+                    ctx.now,
+                    self.nodes.get(&ctx.node).and_then(|n| n.started),
+                ),
                 resync: None,
                 namespace: ctx.ns.clone(),
                 name: ctx.pod.clone(),

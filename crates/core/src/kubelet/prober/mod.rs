@@ -16,9 +16,13 @@
 //! and ContainersReady conditions), startup its `started`.
 //!
 //! Everything is on the simulated clock (ticks start on the whole second after the
-//! pod's admission): a worker's next tick is a due time the pod
-//! worker folds into [`PodWork::due`](super::pod_workers::PodWork); nothing scans pods
-//! every tick. A worker sleeps (no due time) while its container does not run.
+//! pod's admission, or a seeded random part of the period later when the kubelet
+//! started less than a period before, as worker.go's start jitter): a worker's next
+//! tick is queued in the prober's own queue ([`super::work_queue`]), and a tick runs
+//! the worker alone ([`Kubelet::probe_workers`]): as with the kubelet's results
+//! manager, only a changed result (or a liveness or startup failure, which kills the
+//! container) syncs the pod and writes its status. A worker sleeps (no due time) while
+//! its container does not run.
 
 pub(super) mod handlers;
 
@@ -318,8 +322,24 @@ impl PodProbes {
     /// The probes and hooks of a newly admitted pod. The kubelet's workers tick from
     /// the moment they are created; here from the next whole second, so that pods
     /// admitted together probe together (one pass of the pod workers, not one each).
-    pub(crate) fn of(pod: &Pod, now: SimTime) -> PodProbes {
+    /// A worker created within its period of the kubelet's start (`kubelet_started`,
+    /// None for a kubelet running since its node came) first waits a random part of
+    /// the period, as worker.go does so that a restarted kubelet's probes do not all
+    /// run at once; the part is drawn from the pod's uid (seeded, deterministic).
+    pub(crate) fn of(pod: &Pod, now: SimTime, kubelet_started: Option<SimTime>) -> PodProbes {
+        let created = now;
         let now = SimTime(now.0.div_ceil(1000) * 1000);
+        let uid = pod.metadata.uid.as_deref().unwrap_or_default();
+        let anchor = |kind: ProbeKind, i: usize, init: bool, probe: &Probe| -> SimTime {
+            let period =
+                u64::try_from(probe.period_seconds.unwrap_or(10).max(1)).unwrap_or(10) * 1000;
+            match kubelet_started {
+                Some(started) if created.0.saturating_sub(started.0) < period => {
+                    now.plus_ms(start_jitter(uid, kind, i, init) % period)
+                }
+                _ => now,
+            }
+        };
         let mut p = PodProbes::default();
         let Some(spec) = pod.spec.as_ref() else {
             return p;
@@ -331,7 +351,8 @@ impl PodProbes {
                 (ProbeKind::Startup, &c.startup_probe),
             ] {
                 if let Some(probe) = probe {
-                    p.workers.push(Worker::new(kind, i, probe.clone(), now));
+                    let at = anchor(kind, i, false, probe);
+                    p.workers.push(Worker::new(kind, i, probe.clone(), at));
                 }
             }
             if let Some(l) = &c.lifecycle {
@@ -358,7 +379,8 @@ impl PodProbes {
                 (ProbeKind::Startup, &c.startup_probe),
             ] {
                 if let Some(probe) = probe {
-                    let mut w = Worker::new(kind, i, probe.clone(), now);
+                    let at = anchor(kind, i, true, probe);
+                    let mut w = Worker::new(kind, i, probe.clone(), at);
                     w.init = true;
                     p.workers.push(w);
                 }
@@ -831,6 +853,19 @@ impl Kubelet {
             ProbeResult::Failure(health.output())
         }
     }
+}
+
+/// A worker's start jitter in ms (before the modulo of its period): FNV-1a over the
+/// pod's uid, the probe kind and the container, so the same pod draws the same part.
+fn start_jitter(uid: &str, kind: ProbeKind, container: usize, init: bool) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let tag = [kind as u8, u8::from(init)];
+    let index = (container as u64).to_le_bytes();
+    for b in uid.bytes().chain(tag).chain(index) {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
 }
 
 /// What the prober's own pass over a pod's due workers asks of the pod workers.
