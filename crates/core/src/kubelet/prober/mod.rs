@@ -677,13 +677,9 @@ impl Kubelet {
     fn tick_run(&mut self, ctx: &mut Ctx<'_>, wi: usize) -> Option<SimTime> {
         let now = ctx.now;
         let stopped = self.is_stopped(&ctx.node);
-        let Some(work) = self.pods.get_mut(&ctx.uid) else {
-            return None;
-        };
+        let work = self.pods.get_mut(&ctx.uid)?;
         let probes = &mut work.probes;
-        let Some(w) = probes.workers.get(wi) else {
-            return None;
-        };
+        let w = probes.workers.get(wi)?;
         let slot = w.slot();
         let since = probes.seen(slot);
         let started = probes.started(slot);

@@ -226,9 +226,16 @@ fn workers_of_a_kubelet_started_recently_wait_a_random_part_of_the_period() {
         let base = now.div_ceil(1000) * 1000;
         let periods = [10_000, 5_000, 10_000, 5_000];
         for (at, period) in got.iter().zip(periods) {
-            assert!(*at >= base && *at < base + period, "{started:?} {now}: {got:?}");
+            assert!(
+                *at >= base && *at < base + period,
+                "{started:?} {now}: {got:?}"
+            );
             let recent = started.is_some_and(|s| now - s < period);
-            assert_eq!(*at != base, recent && jittered, "{started:?} {now}: {got:?}");
+            assert_eq!(
+                *at != base,
+                recent && jittered,
+                "{started:?} {now}: {got:?}"
+            );
         }
         // The same pod draws the same parts; another pod others.
         assert_eq!(got, anchors("0b9d3c2e-uid", now, started));
