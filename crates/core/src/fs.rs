@@ -356,6 +356,15 @@ pub fn base_name(path: &str) -> &str {
 
 /// `path` made absolute against `cwd` with `.` and `..` resolved.
 pub fn normalize(cwd: &str, path: &str) -> String {
+    // An absolute path already in normal form (most are) is its own normal form.
+    if path == "/"
+        || (path.starts_with('/')
+            && path[1..]
+                .split('/')
+                .all(|c| !c.is_empty() && c != "." && c != ".."))
+    {
+        return path.to_string();
+    }
     let mut parts: Vec<&str> = if path.starts_with('/') {
         Vec::new()
     } else {

@@ -121,7 +121,14 @@ impl Controller for EndpointsController {
 /// changed.
 fn sync(api: &mut ApiServer, now: SimTime, triggers: &mut TriggerTimes) -> bool {
     let mut changed = false;
-    let services: Vec<Service> = api.services.list().cloned().collect();
+    // Only Services with a selector have endpoints kept here (`desired`): the others
+    // are not copied (most clusters' one Service, `kubernetes`, has none).
+    let services: Vec<Service> = api
+        .services
+        .list()
+        .filter(|s| s.spec.as_ref().is_some_and(|s| s.selector.is_some()))
+        .cloned()
+        .collect();
     for svc in &services {
         let Some(subsets) = desired(api, svc) else {
             continue;

@@ -4,7 +4,7 @@
 //! terminated: its containers stopped within the grace period, then it leaves the API
 //! server.
 
-use super::prober::PodProbes;
+use super::prober::{PodProbes, Probed};
 use super::runtime::{Phase, Slot, Work};
 use super::status::write_status;
 use super::{volumes, Ctx, Kubelet};
@@ -73,6 +73,13 @@ impl PodWork {
         }
     }
 
+    pub(super) fn work_ref(&self, slot: Slot) -> Option<&Work> {
+        match slot {
+            Slot::Init(i) => self.init.get(i),
+            Slot::App(i) => self.containers.get(i),
+        }
+    }
+
     pub(super) fn due(&self) -> Option<SimTime> {
         let deadline = self
             .active_deadline
@@ -86,7 +93,7 @@ impl PodWork {
             .chain(self.terminating)
             .chain(self.killing)
             .chain(deadline)
-            .chain(self.probes.due())
+            .chain(self.probes.kills_due())
             .min()
     }
 
@@ -173,7 +180,7 @@ impl Kubelet {
             }
         }
         // Newly bound pods, then pods with a step due.
-        let mut todo: Vec<(String, String, String)> = api
+        let todo: Vec<(String, String, String)> = api
             .pods
             .list()
             .take_while(|_| rescan)
@@ -199,151 +206,51 @@ impl Kubelet {
                 )
             })
             .collect();
-        for uid in self.pods.due_by(now) {
-            if let Some(w) = self.pods.get(&uid) {
-                let (ns, name) = (w.namespace.clone(), w.name.clone());
-                todo.push((uid, ns, name));
-            }
-        }
+        let mut due = self.pods.due_by(now);
+        let probes = self.pods.probes_due_by(now);
         for (uid, ns, name) in todo {
-            let Some(stored) = api.pods.get(&ns, &name) else {
-                continue;
-            };
-            let node = stored
-                .spec
-                .as_ref()
-                .and_then(|s| s.node_name.clone())
-                .unwrap_or_default();
-            let (pod_ns, pod_name) = (ns.clone(), name.clone());
-            let mut ctx = Ctx {
-                api: &mut *api,
-                git: &mut *git,
-                now,
-                ns,
-                pod: name,
-                uid: uid.clone(),
-                node,
-            };
-            let phases = |w: &PodWork| -> Vec<(Phase, i32)> {
-                w.init
-                    .iter()
-                    .chain(&w.containers)
-                    .map(|c| (c.phase.clone(), c.restarts))
-                    .collect()
-            };
-            let before: Option<(Vec<(Phase, i32)>, u32)> =
-                self.pods.get(&uid).map(|w| (phases(w), w.probes.version));
-            // A copy of the pod, taken only when a step needs its spec: a sidecar
-            // waking from `sleep` needs none.
-            let mut pod: Option<Pod> = None;
-            if before.is_none() {
-                let Some(mut p) = ctx.api.pods.get(&pod_ns, &pod_name).cloned() else {
-                    continue;
-                };
-                self.admit(&mut ctx, &mut p);
-                pod = Some(p);
-            }
-            if self
+            changed |= self.sync_pod(api, git, now, (uid, ns, name), None);
+        }
+        due.extend(probes.iter().map(|(uid, _, _)| uid.clone()));
+        crate::sort::sort(&mut due);
+        due.dedup();
+        let mut pending = probes.as_slice();
+        for uid in due {
+            let n = pending.iter().take_while(|(u, _, _)| *u == uid).count();
+            let (workers, rest) = pending.split_at(n);
+            pending = rest;
+            let pod_due = self
                 .pods
                 .get(&uid)
-                .is_some_and(|w| w.resync.is_some_and(|t| t <= now) && !w.stopping() && !w.done())
-            {
-                if pod.is_none() {
-                    pod = ctx.api.pods.get(&pod_ns, &pod_name).cloned();
+                .and_then(PodWork::due)
+                .is_some_and(|t| t <= now);
+            // Probe workers alone: a run that changes no result costs no pod sync.
+            let version = if pod_due || workers.is_empty() {
+                None
+            } else {
+                match self.probe_workers(api, git, now, &uid, workers) {
+                    Probed::Quiet => None,
+                    Probed::Sync(v) => Some(Some(v)),
+                    Probed::Unsure => Some(None),
                 }
-                if let Some(p) = pod.as_ref() {
-                    self.resync_volumes(&mut ctx, p);
-                }
-            }
-            // Every due step, in order; bounded so a bug cannot spin forever.
-            for _ in 0..1000 {
-                let Some(work) = self.pods.get_mut(&uid) else {
-                    break;
-                };
-                let remount = work.mount_error.as_ref().is_some_and(|(_, at)| *at <= now);
-                let slot = work
-                    .init
-                    .iter()
-                    .position(|c| c.due.is_some_and(|d| d <= now))
-                    .map(Slot::Init)
-                    .or_else(|| {
-                        work.containers
-                            .iter()
-                            .position(|c| c.due.is_some_and(|d| d <= now))
-                            .map(Slot::App)
-                    });
-                if !remount && slot.is_none() {
-                    // Probes, hooks and kills due now (prober/, lifecycle.rs).
-                    if self.probe_step(&mut ctx) {
-                        continue;
-                    }
-                    break;
-                }
-                let running = slot.and_then(|s| work.work(s)).is_some_and(|c| {
-                    matches!(c.phase, Phase::Running { .. }) && !c.definition_changed
-                });
-                if let (Some(slot), true, false) = (slot, running, remount) {
-                    self.run_process(&mut ctx, slot);
-                    continue;
-                }
-                if self.is_stopped(&ctx.node) {
-                    // No kubelet: running containers go on, nothing else moves.
-                    break;
-                }
-                if pod.is_none() {
-                    pod = ctx.api.pods.get(&pod_ns, &pod_name).cloned();
-                }
-                let Some(p) = pod.as_ref() else { break };
-                if remount {
-                    if let Some(work) = self.pods.get_mut(&uid) {
-                        work.mount_error = None;
-                    }
-                    self.mount(&mut ctx, p);
-                } else if let Some(slot) = slot {
-                    self.step(&mut ctx, p, slot);
-                }
-            }
-            let mut killed = false;
-            if self.pods.get(&uid).is_some_and(|w| w.kill_due(now)) && !self.is_stopped(&ctx.node) {
-                if pod.is_none() {
-                    pod = ctx.api.pods.get(&pod_ns, &pod_name).cloned();
-                }
-                if let Some(p) = pod.as_ref() {
-                    killed = self.should_kill(&mut ctx, p);
-                    if let Some(deadline) = killed
-                        .then(|| self.pods.get(&uid).and_then(|w| w.killing))
-                        .flatten()
-                    {
-                        if !self.stop_containers(&mut ctx, deadline, true) {
-                            self.halted(&uid);
-                        }
-                    }
-                }
-            }
-            let Some(work) = self.pods.get(&uid) else {
-                continue;
             };
-            if self.is_stopped(&work.node) {
-                // Nobody posts this pod's status while its kubelet is down.
-                continue;
+            if pod_due || workers.is_empty() || version.is_some() {
+                if let Some(w) = self.pods.get(&uid) {
+                    let (ns, name) = (w.namespace.clone(), w.name.clone());
+                    changed |=
+                        self.sync_pod(api, git, now, (uid.clone(), ns, name), version.flatten());
+                }
             }
-            if !killed
-                && before.as_ref() == Some(&(phases(work), work.probes.version))
-                && work.mount_error.is_none()
-            {
-                // Only processes ran (a sidecar woke and slept again): nothing to report.
-                continue;
-            }
-            let Some(mut pod) = pod.or_else(|| ctx.api.pods.get(&pod_ns, &pod_name).cloned())
-            else {
-                continue;
-            };
-            write_status(&mut pod, work, now);
-            // Only the status was written: the rest need not be compared.
-            let stored = ctx.api.pods.get(&pod_ns, &pod_name);
-            if stored.map(|p| &p.status) != Some(&pod.status) {
-                let _ = ctx.api.update_pod(pod);
-                changed = true;
+            // A worker not ticked (its pod is being deleted) stays due.
+            for (_, at, wi) in workers {
+                let still = self
+                    .pods
+                    .get(&uid)
+                    .and_then(|w| w.probes.workers.get(*wi))
+                    .is_some_and(|w| w.next == Some(*at));
+                if still {
+                    self.pods.queue_probe(*at, &uid, *wi);
+                }
             }
         }
         // Containers that ended in these steps may let a stopping pod go on.
@@ -362,6 +269,163 @@ impl Kubelet {
             changed |= self.kill_pass(api, git, now);
         }
         self.pods.refresh();
+        changed
+    }
+
+    /// One pod's sync: admitted if new, its volumes refreshed when due, every due
+    /// container step, probe, hook and kill run in order, and its status written when
+    /// something it shows changed. `version`: the probes' version before the prober's
+    /// own pass over the pod (see [`Kubelet::probe_workers`]), to compare against.
+    /// Returns whether the API server was written.
+    fn sync_pod(
+        &mut self,
+        api: &mut ApiServer,
+        git: &mut Remotes,
+        now: SimTime,
+        (uid, ns, name): (String, String, String),
+        version: Option<u32>,
+    ) -> bool {
+        let mut changed = false;
+        let Some(stored) = api.pods.get(&ns, &name) else {
+            return changed;
+        };
+        let node = stored
+            .spec
+            .as_ref()
+            .and_then(|s| s.node_name.clone())
+            .unwrap_or_default();
+        let (pod_ns, pod_name) = (ns.clone(), name.clone());
+        let mut ctx = Ctx {
+            api: &mut *api,
+            git: &mut *git,
+            now,
+            ns,
+            pod: name,
+            uid: uid.clone(),
+            node,
+        };
+        let phases = |w: &PodWork| -> Vec<(Phase, i32)> {
+            w.init
+                .iter()
+                .chain(&w.containers)
+                .map(|c| (c.phase.clone(), c.restarts))
+                .collect()
+        };
+        let before: Option<(Vec<(Phase, i32)>, u32)> = self
+            .pods
+            .get(&uid)
+            .map(|w| (phases(w), version.unwrap_or(w.probes.version)));
+        // A copy of the pod, taken only when a step needs its spec: a sidecar
+        // waking from `sleep` needs none.
+        let mut pod: Option<Pod> = None;
+        if before.is_none() {
+            let Some(mut p) = ctx.api.pods.get(&pod_ns, &pod_name).cloned() else {
+                return changed;
+            };
+            self.admit(&mut ctx, &mut p);
+            pod = Some(p);
+        }
+        if self
+            .pods
+            .get(&uid)
+            .is_some_and(|w| w.resync.is_some_and(|t| t <= now) && !w.stopping() && !w.done())
+        {
+            if pod.is_none() {
+                pod = ctx.api.pods.get(&pod_ns, &pod_name).cloned();
+            }
+            if let Some(p) = pod.as_ref() {
+                self.resync_volumes(&mut ctx, p);
+            }
+        }
+        // Every due step, in order; bounded so a bug cannot spin forever.
+        for _ in 0..1000 {
+            let Some(work) = self.pods.get_mut(&uid) else {
+                break;
+            };
+            let remount = work.mount_error.as_ref().is_some_and(|(_, at)| *at <= now);
+            let slot = work
+                .init
+                .iter()
+                .position(|c| c.due.is_some_and(|d| d <= now))
+                .map(Slot::Init)
+                .or_else(|| {
+                    work.containers
+                        .iter()
+                        .position(|c| c.due.is_some_and(|d| d <= now))
+                        .map(Slot::App)
+                });
+            if !remount && slot.is_none() {
+                // Probes, hooks and kills due now (prober/, lifecycle.rs).
+                if self.probe_step(&mut ctx) {
+                    continue;
+                }
+                break;
+            }
+            let running = slot
+                .and_then(|s| work.work(s))
+                .is_some_and(|c| matches!(c.phase, Phase::Running { .. }) && !c.definition_changed);
+            if let (Some(slot), true, false) = (slot, running, remount) {
+                self.run_process(&mut ctx, slot);
+                continue;
+            }
+            if self.is_stopped(&ctx.node) {
+                // No kubelet: running containers go on, nothing else moves.
+                break;
+            }
+            if pod.is_none() {
+                pod = ctx.api.pods.get(&pod_ns, &pod_name).cloned();
+            }
+            let Some(p) = pod.as_ref() else { break };
+            if remount {
+                if let Some(work) = self.pods.get_mut(&uid) {
+                    work.mount_error = None;
+                }
+                self.mount(&mut ctx, p);
+            } else if let Some(slot) = slot {
+                self.step(&mut ctx, p, slot);
+            }
+        }
+        let mut killed = false;
+        if self.pods.get(&uid).is_some_and(|w| w.kill_due(now)) && !self.is_stopped(&ctx.node) {
+            if pod.is_none() {
+                pod = ctx.api.pods.get(&pod_ns, &pod_name).cloned();
+            }
+            if let Some(p) = pod.as_ref() {
+                killed = self.should_kill(&mut ctx, p);
+                if let Some(deadline) = killed
+                    .then(|| self.pods.get(&uid).and_then(|w| w.killing))
+                    .flatten()
+                {
+                    if !self.stop_containers(&mut ctx, deadline, true) {
+                        self.halted(&uid);
+                    }
+                }
+            }
+        }
+        let Some(work) = self.pods.get(&uid) else {
+            return changed;
+        };
+        if self.is_stopped(&work.node) {
+            // Nobody posts this pod's status while its kubelet is down.
+            return changed;
+        }
+        if !killed
+            && before.as_ref() == Some(&(phases(work), work.probes.version))
+            && work.mount_error.is_none()
+        {
+            // Only processes ran (a sidecar woke and slept again): nothing to report.
+            return changed;
+        }
+        let Some(mut pod) = pod.or_else(|| ctx.api.pods.get(&pod_ns, &pod_name).cloned()) else {
+            return changed;
+        };
+        write_status(&mut pod, work, now);
+        // Only the status was written: the rest need not be compared.
+        let stored = ctx.api.pods.get(&pod_ns, &pod_name);
+        if stored.map(|p| &p.status) != Some(&pod.status) {
+            let _ = ctx.api.update_pod(pod);
+            changed = true;
+        }
         changed
     }
 
@@ -514,7 +578,11 @@ impl Kubelet {
                 halted: false,
                 active_deadline,
                 deadline_exceeded: false,
-                probes: PodProbes::of(pod, ctx.now),
+                probes: PodProbes::of(
+                    pod,
+                    ctx.now,
+                    self.nodes.get(&ctx.node).and_then(|n| n.started),
+                ),
                 resync: None,
                 namespace: ctx.ns.clone(),
                 name: ctx.pod.clone(),

@@ -8,6 +8,11 @@
 //! anything is due, then costs the pods that are due, not every pod on every node (with
 //! thousands of pods each due at its own instant, a scan per instant grew as the
 //! square of the pods).
+//!
+//! The probe workers are due in a queue of their own (as the kubelet's prober workers
+//! run on their own timers, pkg/kubelet/prober/worker.go): an entry per worker's next
+//! tick, pushed where the tick is set ([`WorkQueue::queue_probe`]). A probe run wakes
+//! no pod sync; only a result that changed does (see [`super::prober`]).
 
 use super::pod_workers::PodWork;
 use crate::clock::SimTime;
@@ -24,17 +29,63 @@ pub(crate) struct WorkQueue {
     queue: BinaryHeap<Reverse<(SimTime, String)>>,
     /// Pods borrowed mutably since their due time was last queued.
     noted: Vec<String>,
+    /// Probe workers by next tick, earliest first: (tick, pod uid, worker index). An
+    /// entry whose worker's next tick is no longer its time is stale, dropped when it
+    /// comes up.
+    probes: BinaryHeap<Reverse<(SimTime, String, usize)>>,
 }
 
 impl WorkQueue {
     /// A queue of `pods`, each queued at its due time.
     pub(crate) fn new(pods: Keyed<String, PodWork>) -> WorkQueue {
         let noted = pods.iter().map(|(uid, _)| uid.clone()).collect();
+        let mut probes = BinaryHeap::new();
+        for (uid, work) in pods.iter() {
+            for (i, w) in work.probes.workers.iter().enumerate() {
+                if let Some(next) = w.next {
+                    probes.push(Reverse((next, uid.clone(), i)));
+                }
+            }
+        }
         WorkQueue {
             pods,
             queue: BinaryHeap::new(),
             noted,
+            probes,
         }
+    }
+
+    /// Queues probe worker `wi` of pod `uid` at its next tick `at`.
+    pub(crate) fn queue_probe(&mut self, at: SimTime, uid: &str, wi: usize) {
+        self.probes.push(Reverse((at, uid.to_string(), wi)));
+    }
+
+    /// Whether the entry (`at`, `uid`, `wi`) is its worker's next tick.
+    fn probe_valid(&self, at: SimTime, uid: &str, wi: usize) -> bool {
+        self.pods
+            .get(uid)
+            .and_then(|p| p.probes.workers.get(wi))
+            .is_some_and(|w| w.next == Some(at))
+    }
+
+    /// The probe workers due at or before `now`, by pod uid then tick then worker:
+    /// their entries are taken off the queue (a worker ticked queues its next tick).
+    pub(crate) fn probes_due_by(&mut self, now: SimTime) -> Vec<(String, SimTime, usize)> {
+        let mut due = Vec::new();
+        while let Some(Reverse((at, _, _))) = self.probes.peek() {
+            if *at > now {
+                break;
+            }
+            let Some(Reverse((at, uid, wi))) = self.probes.pop() else {
+                break;
+            };
+            if self.probe_valid(at, &uid, wi) {
+                due.push((uid, at, wi));
+            }
+        }
+        crate::sort::sort(&mut due);
+        due.dedup();
+        due
     }
 
     /// Every pod's work by uid (what snapshots write).
@@ -96,6 +147,12 @@ impl WorkQueue {
             }
             self.queue.pop();
         }
+        while let Some(Reverse((at, uid, wi))) = self.probes.peek() {
+            if self.probe_valid(*at, uid, *wi) {
+                break;
+            }
+            self.probes.pop();
+        }
     }
 
     /// The pods due at or before `now`, by uid. They stay noted, so that each is
@@ -146,6 +203,16 @@ impl WorkQueue {
                 .min(),
             None => None,
         };
-        noted.into_iter().chain(queued).min()
+        let probe = match self.probes.peek() {
+            Some(Reverse((at, uid, wi))) if self.probe_valid(*at, uid, *wi) => Some(*at),
+            Some(_) => self
+                .probes
+                .iter()
+                .filter(|Reverse((at, uid, wi))| self.probe_valid(*at, uid, *wi))
+                .map(|Reverse((at, _, _))| *at)
+                .min(),
+            None => None,
+        };
+        noted.into_iter().chain(queued).chain(probe).min()
     }
 }

@@ -253,7 +253,12 @@ impl<'a> Exec<'a> {
                     continue;
                 }
             }
-            out.push(f.replace('\u{0}', ""));
+            // Most fields hold no quoting mark: kept as they are, not copied.
+            out.push(if f.contains('\u{0}') {
+                f.replace('\u{0}', "")
+            } else {
+                f
+            });
         }
         Some(())
     }

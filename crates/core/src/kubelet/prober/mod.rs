@@ -16,16 +16,22 @@
 //! and ContainersReady conditions), startup its `started`.
 //!
 //! Everything is on the simulated clock (ticks start on the whole second after the
-//! pod's admission): a worker's next tick is a due time the pod
-//! worker folds into [`PodWork::due`](super::pod_workers::PodWork); nothing scans pods
-//! every tick. A worker sleeps (no due time) while its container does not run.
+//! pod's admission, or a seeded random part of the period later when the kubelet
+//! started less than a period before, as worker.go's start jitter): a worker's next
+//! tick is queued in the prober's own queue ([`super::work_queue`]), and a tick runs
+//! the worker alone ([`Kubelet::probe_workers`]): as with the kubelet's results
+//! manager, only a changed result (or a liveness or startup failure, which kills the
+//! container) syncs the pod and writes its status. A worker sleeps (no due time) while
+//! its container does not run.
 
 pub(super) mod handlers;
 
 use super::pod_workers::PodWork;
 use super::runtime::{Phase, Slot};
 use super::{Ctx, Kubelet};
+use crate::apiserver::ApiServer;
 use crate::clock::SimTime;
+use crate::git::Remotes;
 use crate::model::{ContainerStatus, Pod};
 use handlers::{HttpRun, Target};
 use k8s_openapi::api::core::v1::{Container, ContainerPort, LifecycleHandler, Probe};
@@ -316,8 +322,24 @@ impl PodProbes {
     /// The probes and hooks of a newly admitted pod. The kubelet's workers tick from
     /// the moment they are created; here from the next whole second, so that pods
     /// admitted together probe together (one pass of the pod workers, not one each).
-    pub(crate) fn of(pod: &Pod, now: SimTime) -> PodProbes {
+    /// A worker created within its period of the kubelet's start (`kubelet_started`,
+    /// None for a kubelet running since its node came) first waits a random part of
+    /// the period, as worker.go does so that a restarted kubelet's probes do not all
+    /// run at once; the part is drawn from the pod's uid (seeded, deterministic).
+    pub(crate) fn of(pod: &Pod, now: SimTime, kubelet_started: Option<SimTime>) -> PodProbes {
+        let created = now;
         let now = SimTime(now.0.div_ceil(1000) * 1000);
+        let uid = pod.metadata.uid.as_deref().unwrap_or_default();
+        let anchor = |kind: ProbeKind, i: usize, init: bool, probe: &Probe| -> SimTime {
+            let period =
+                u64::try_from(probe.period_seconds.unwrap_or(10).max(1)).unwrap_or(10) * 1000;
+            match kubelet_started {
+                Some(started) if created.0.saturating_sub(started.0) < period => {
+                    now.plus_ms(start_jitter(uid, kind, i, init) % period)
+                }
+                _ => now,
+            }
+        };
         let mut p = PodProbes::default();
         let Some(spec) = pod.spec.as_ref() else {
             return p;
@@ -329,7 +351,8 @@ impl PodProbes {
                 (ProbeKind::Startup, &c.startup_probe),
             ] {
                 if let Some(probe) = probe {
-                    p.workers.push(Worker::new(kind, i, probe.clone(), now));
+                    let at = anchor(kind, i, false, probe);
+                    p.workers.push(Worker::new(kind, i, probe.clone(), at));
                 }
             }
             if let Some(l) = &c.lifecycle {
@@ -356,7 +379,8 @@ impl PodProbes {
                 (ProbeKind::Startup, &c.startup_probe),
             ] {
                 if let Some(probe) = probe {
-                    let mut w = Worker::new(kind, i, probe.clone(), now);
+                    let at = anchor(kind, i, true, probe);
+                    let mut w = Worker::new(kind, i, probe.clone(), at);
                     w.init = true;
                     p.workers.push(w);
                 }
@@ -384,14 +408,13 @@ impl PodProbes {
         p
     }
 
-    /// The earliest time something is due: a probe, a stop signal, a SIGKILL.
-    pub(crate) fn due(&self) -> Option<SimTime> {
-        let workers = self.workers.iter().filter_map(|w| w.next);
-        let kills = self
-            .kills
+    /// The earliest time a kill is due: a stop signal, a SIGKILL. (Probe ticks are due
+    /// in the prober's own queue.)
+    pub(crate) fn kills_due(&self) -> Option<SimTime> {
+        self.kills
             .iter()
-            .map(|k| k.signal.map_or(k.deadline, |s| s.min(k.deadline)));
-        workers.chain(kills).min()
+            .map(|k| k.signal.map_or(k.deadline, |s| s.min(k.deadline)))
+            .min()
     }
 
     /// Whether container `slot` has started: its startup probe succeeded, or it has
@@ -526,6 +549,57 @@ impl Kubelet {
         true
     }
 
+    /// The prober's own pass over pod `uid`, whose probe workers `due` (tick, worker)
+    /// are due and nothing else: as the kubelet's workers write their results to the
+    /// results manager, a run that changes no result costs no pod sync. Returns
+    /// whether the pod needs one (a result changed, a kill began), and when it cannot
+    /// tell (a container started or stopped since the pod's last sync, the pod is
+    /// stopping), runs nothing: the pod sync runs the workers itself.
+    pub(super) fn probe_workers(
+        &mut self,
+        api: &mut ApiServer,
+        git: &mut Remotes,
+        now: SimTime,
+        uid: &str,
+        due: &[(String, SimTime, usize)],
+    ) -> Probed {
+        let Some(work) = self.pods.get(uid) else {
+            return Probed::Unsure;
+        };
+        if work.stopping()
+            || work.mount_error.is_some()
+            || work.kill_due(now)
+            || !work.probes.kills.is_empty()
+            || runs_changed(work)
+        {
+            return Probed::Unsure;
+        }
+        let version = work.probes.version;
+        let mut ctx = Ctx {
+            api,
+            git,
+            now,
+            ns: work.namespace.clone(),
+            pod: work.name.clone(),
+            uid: uid.to_string(),
+            node: work.node.clone(),
+        };
+        for (_, _, wi) in due {
+            self.tick(&mut ctx, *wi);
+            let Some(work) = self.pods.get(uid) else {
+                return Probed::Unsure;
+            };
+            if work.probes.version != version
+                || !work.probes.kills.is_empty()
+                || runs_changed(work)
+                || work.due().is_some_and(|t| t <= now)
+            {
+                return Probed::Sync(version);
+            }
+        }
+        Probed::Quiet
+    }
+
     /// Notices app containers that started or stopped since the last look: their
     /// workers start over (or sleep), kills of runs that ended are dropped, and a new
     /// run's postStart hook runs. Returns whether a hook ran.
@@ -535,6 +609,7 @@ impl Kubelet {
             return false;
         };
         let mut new_runs = Vec::new();
+        let mut ticks = Vec::new();
         let slots = (0..work.probes.seen.len())
             .map(Slot::App)
             .chain((0..work.probes.seen_init.len()).map(Slot::Init));
@@ -555,9 +630,15 @@ impl Kubelet {
             }
             *seen = since;
             work.probes.version = work.probes.version.wrapping_add(1);
-            for w in work.probes.workers.iter_mut().filter(|w| w.slot() == slot) {
+            for (wi, w) in work.probes.workers.iter_mut().enumerate() {
+                if w.slot() != slot {
+                    continue;
+                }
                 match since {
-                    Some(_) => w.new_container(now),
+                    Some(_) => {
+                        w.new_container(now);
+                        ticks.extend(w.next.map(|t| (t, wi)));
+                    }
                     None => {
                         w.result = w.kind.initial();
                         w.next = None;
@@ -575,6 +656,9 @@ impl Kubelet {
             kills.retain(|k| probes.seen(k.slot()) == Some(k.since));
             probes.kills = kills;
         }
+        for (t, wi) in ticks {
+            self.pods.queue_probe(t, &ctx.uid, wi);
+        }
         let mut did = false;
         for i in new_runs {
             did |= self.post_start(ctx, i);
@@ -582,17 +666,20 @@ impl Kubelet {
         did
     }
 
-    /// One tick of worker `wi`.
-    fn tick(&mut self, ctx: &mut Ctx<'_>, wi: usize) {
+    /// One tick of worker `wi`; its next tick is queued.
+    pub(super) fn tick(&mut self, ctx: &mut Ctx<'_>, wi: usize) {
+        if let Some(next) = self.tick_run(ctx, wi) {
+            self.pods.queue_probe(next, &ctx.uid, wi);
+        }
+    }
+
+    /// One tick of worker `wi`. Returns its next tick.
+    fn tick_run(&mut self, ctx: &mut Ctx<'_>, wi: usize) -> Option<SimTime> {
         let now = ctx.now;
         let stopped = self.is_stopped(&ctx.node);
-        let Some(work) = self.pods.get_mut(&ctx.uid) else {
-            return;
-        };
+        let work = self.pods.get_mut(&ctx.uid)?;
         let probes = &mut work.probes;
-        let Some(w) = probes.workers.get(wi) else {
-            return;
-        };
+        let w = probes.workers.get(wi)?;
         let slot = w.slot();
         let since = probes.seen(slot);
         let started = probes.started(slot);
@@ -607,8 +694,9 @@ impl Kubelet {
             Tick::NotRunning | Tick::OnHold | Tick::StartupDone => None,
             _ => Some(w.tick_at_or_after(SimTime(now.0 + 1))),
         };
+        let next = w.next;
         if decision != Tick::Probe {
-            return;
+            return next;
         }
         // The probe and its command are the worker's: lent to the run, not copied.
         let kind = w.kind;
@@ -620,17 +708,17 @@ impl Kubelet {
             .and_then(|s| u64::try_from(s).ok())
             .map(|s| s * 1000);
         let Some(work) = self.pods.get_mut(&ctx.uid) else {
-            return;
+            return next;
         };
-        let Some(w) = work.probes.workers.get_mut(wi) else {
-            return;
-        };
-        w.probe = probe;
-        w.command = command;
         let name = match &result {
             ProbeResult::Success => None,
             _ => Some(work.work(slot).map(|c| c.name.clone()).unwrap_or_default()),
         };
+        let Some(w) = work.probes.workers.get_mut(wi) else {
+            return next;
+        };
+        w.probe = probe;
+        w.command = command;
         match (&result, &name) {
             (ProbeResult::Warning(out), Some(name)) => ctx.event(
                 "ProbeWarning",
@@ -646,12 +734,6 @@ impl Kubelet {
             ),
             _ => {}
         }
-        let Some(work) = self.pods.get_mut(&ctx.uid) else {
-            return;
-        };
-        let Some(w) = work.probes.workers.get_mut(wi) else {
-            return;
-        };
         let before = w.result;
         let decided = w.observe(result);
         if decided != before && decided.is_some() {
@@ -665,7 +747,7 @@ impl Kubelet {
             }
             let uid = ctx.uid.clone();
             self.progress_init(&uid, now);
-            return;
+            return next;
         }
         if decided == Some(false) && kind != ProbeKind::Readiness {
             let grace = grace.unwrap_or(work.probes.grace_ms);
@@ -680,6 +762,7 @@ impl Kubelet {
             let message = format!("Container {name} failed {} probe{restart}", kind.word());
             self.kill(ctx, slot, message, grace, AfterKill::Restart);
         }
+        next
     }
 
     /// Runs a probe's handler once against container `slot`.
@@ -766,6 +849,44 @@ impl Kubelet {
             ProbeResult::Failure(health.output())
         }
     }
+}
+
+/// A worker's start jitter in ms (before the modulo of its period): FNV-1a over the
+/// pod's uid, the probe kind and the container, so the same pod draws the same part.
+fn start_jitter(uid: &str, kind: ProbeKind, container: usize, init: bool) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let tag = [kind as u8, u8::from(init)];
+    let index = (container as u64).to_le_bytes();
+    for b in uid.bytes().chain(tag).chain(index) {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// What the prober's own pass over a pod's due workers asks of the pod workers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Probed {
+    /// No result changed: no pod sync.
+    Quiet,
+    /// A result changed or a kill began: sync the pod, its status compared with the
+    /// probes' version before the pass.
+    Sync(u32),
+    /// Nothing ran: the pod sync runs the workers.
+    Unsure,
+}
+
+/// Whether a container of the pod started or stopped since the prober last looked.
+fn runs_changed(work: &PodWork) -> bool {
+    let since = |slot: Slot| match work.work_ref(slot).map(|c| &c.phase) {
+        Some(Phase::Running { since }) => Some(*since),
+        _ => None,
+    };
+    let app = work.probes.seen.iter().enumerate();
+    let init = work.probes.seen_init.iter().enumerate();
+    app.map(|(i, s)| (Slot::App(i), s))
+        .chain(init.map(|(i, s)| (Slot::Init(i), s)))
+        .any(|(slot, seen)| since(slot) != *seen)
 }
 
 /// The `started` and `ready` of a pod's app containers, from its probes.

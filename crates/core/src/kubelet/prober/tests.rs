@@ -183,3 +183,64 @@ fn ready_and_started_follow_the_probes() {
     p.adjust(&mut s);
     assert!(s.iter().all(|s| s.ready && s.started == Some(true)));
 }
+
+#[test]
+fn workers_of_a_kubelet_started_recently_wait_a_random_part_of_the_period() {
+    let container = |name: &str| Container {
+        name: name.into(),
+        liveness_probe: Some(probe(0, 10, 1, 3)),
+        readiness_probe: Some(probe(0, 5, 1, 3)),
+        ..Default::default()
+    };
+    let pod = |uid: &str| Pod {
+        metadata: crate::model::ObjectMeta {
+            uid: Some(uid.into()),
+            ..Default::default()
+        },
+        spec: Some(k8s_openapi::api::core::v1::PodSpec {
+            containers: vec![container("a"), container("b")],
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let anchors = |uid: &str, now: u64, started: Option<u64>| -> Vec<u64> {
+        PodProbes::of(&pod(uid), SimTime(now), started.map(SimTime))
+            .workers
+            .iter()
+            .map(|w| w.anchor.0)
+            .collect()
+    };
+    // (kubelet started, pod admitted, jittered)
+    let table: &[(Option<u64>, u64, bool)] = &[
+        // Running since its node came: ticks from the next whole second.
+        (None, 1_500, false),
+        // Restarted 2 s before: every worker waits part of its own period.
+        (Some(10_000), 12_000, true),
+        // Restarted 7 s before: only the 10 s probes (not the 5 s ones) wait.
+        (Some(10_000), 17_000, true),
+        // Restarted a minute before: no wait.
+        (Some(10_000), 70_000, false),
+    ];
+    for &(started, now, jittered) in table {
+        let got = anchors("0b9d3c2e-uid", now, started);
+        let base = now.div_ceil(1000) * 1000;
+        let periods = [10_000, 5_000, 10_000, 5_000];
+        for (at, period) in got.iter().zip(periods) {
+            assert!(
+                *at >= base && *at < base + period,
+                "{started:?} {now}: {got:?}"
+            );
+            let recent = started.is_some_and(|s| now - s < period);
+            assert_eq!(
+                *at != base,
+                recent && jittered,
+                "{started:?} {now}: {got:?}"
+            );
+        }
+        // The same pod draws the same parts; another pod others.
+        assert_eq!(got, anchors("0b9d3c2e-uid", now, started));
+        if jittered {
+            assert_ne!(got, anchors("another-uid", now, started));
+        }
+    }
+}
