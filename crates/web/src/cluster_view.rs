@@ -4,7 +4,7 @@
 
 use crate::common::{ApplyReport, Outcome, Selected};
 use crate::motion::{Leaving, Motion};
-use crate::node_card::{chip_html, CardActions, CardData, Chip, NodeCard};
+use crate::node_card::{chip_html, CardActions, CardData, Chip, NodeCard, ZONE_LABEL};
 use podlab_core::kubectl::printers;
 use podlab_core::model::{quantity, Node, Pod};
 use podlab_core::Cluster;
@@ -245,7 +245,15 @@ impl ClusterView {
             })
             .map(|(k, v)| format!("{k}={v}"))
             .collect();
+        let zone = node
+            .metadata
+            .labels
+            .as_ref()
+            .and_then(|l| l.get(ZONE_LABEL))
+            .filter(|z| !z.is_empty())
+            .cloned();
         CardData {
+            zone,
             labels,
             roles: roles.join(","),
             taints,
