@@ -1,6 +1,8 @@
 //! Component tests of the playground in headless Chromium (wasm-bindgen-test).
 
 mod common;
+#[path = "app/layout.rs"]
+mod layout;
 #[path = "app/panels.rs"]
 mod panels;
 #[path = "app/terminal.rs"]
