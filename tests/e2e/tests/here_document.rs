@@ -49,6 +49,12 @@ async fn a_here_document_typed_in_the_terminal_puts_a_pod_on_a_node_card() {
         ),
     )
     .await;
+    // The lines typed are shown as typed, indentation and all.
+    s.wait_until(
+        "an indented line shown indented",
+        "[...document.querySelectorAll('[data-terminal-entry] .prompt-line')].some(e => e.innerText === '>   name: typed')",
+    )
+    .await;
     s.wait_for("[data-node^='k8s-worker-'] [data-pod='default/typed']")
         .await;
     s.wait_until(
