@@ -4,7 +4,8 @@
 
 use crate::common::{ApplyReport, Outcome, Selected};
 use crate::motion::{Leaving, Motion};
-use crate::node_card::{chip_html, CardActions, CardData, Chip, NodeCard};
+use crate::node_card::{chip_html, CardActions, CardData, Chip, NodeCard, ZONE_LABEL};
+use crate::panes::Focus;
 use podlab_core::kubectl::printers;
 use podlab_core::model::{quantity, Node, Pod};
 use podlab_core::Cluster;
@@ -100,7 +101,7 @@ impl ClusterView {
         }
     }
 
-    pub fn view(&self, cluster: &Cluster, selected: Option<&Selected>) -> Html {
+    pub fn view(&self, cluster: &Cluster, selected: Option<&Selected>, focus: &Focus) -> Html {
         let selected = match selected {
             Some(Selected::Pod(key)) => Some(key.as_str()),
             _ => None,
@@ -108,6 +109,7 @@ impl ClusterView {
         let cards = self.node_cards(cluster, selected);
         html! {
             <section class="cluster" aria-label="Cluster" onkeydown={self.on_key.clone()}>
+                { focus.control(crate::panes::Pane::Cluster) }
                 { self.pending_lane(cluster, selected) }
                 <div class="nodes">
                     { for cards.iter().map(|data| {
@@ -245,7 +247,15 @@ impl ClusterView {
             })
             .map(|(k, v)| format!("{k}={v}"))
             .collect();
+        let zone = node
+            .metadata
+            .labels
+            .as_ref()
+            .and_then(|l| l.get(ZONE_LABEL))
+            .filter(|z| !z.is_empty())
+            .cloned();
         CardData {
+            zone,
             labels,
             roles: roles.join(","),
             taints,

@@ -4,6 +4,7 @@
 
 use crate::code::{Code, Mark};
 use crate::common::{keys, ApplyReport, Outcome};
+use crate::panes::Focus;
 use podlab_core::lessons::Manifest;
 use podlab_core::manifest::Severity;
 use podlab_core::share::EditorFile;
@@ -246,9 +247,9 @@ impl Editor {
         !self.report.diagnostics.is_empty() && self.report.text == self.open_file_text().1
     }
 
-    pub fn view(&self, send: &Callback<Msg>) -> Html {
+    pub fn view(&self, send: &Callback<Msg>, focus: &Focus) -> Html {
         html! {
-            <Pane files={self.files.clone()} open={self.open} new_file={AttrValue::from(self.new_file.clone())}
+            <Pane focus={focus.clone()} files={self.files.clone()} open={self.open} new_file={AttrValue::from(self.new_file.clone())}
                 report={self.report.clone()} schema={crate::schema::loaded()}
                 edit={self.edit_callback.clone()} send={send.clone()} />
         }
@@ -257,6 +258,8 @@ impl Editor {
 
 #[derive(Properties, PartialEq)]
 pub struct PaneProps {
+    /// The control that shows the pane alone.
+    focus: Focus,
     files: Rc<Vec<EditorFile>>,
     open: usize,
     new_file: AttrValue,
@@ -323,6 +326,7 @@ fn pane(props: &PaneProps) -> Html {
                     onclick={on(|| Msg::DeleteObjects)}>{"Delete"}</button>
                 <button class="primary" data-action="apply" title={format!("kubectl create -f {name}")}
                     onclick={on(|| Msg::Apply)}>{"Apply"}</button>
+                { props.focus.control(crate::panes::Pane::Editor) }
             </div>
             <Code text={AttrValue::from(text.to_string())} marks={std::rc::Rc::new(marks)} oninput={props.edit.clone()} />
             <div class={classes!("diagnostics", stale.then_some("stale"))} data-diagnostics="">

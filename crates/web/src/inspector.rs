@@ -57,6 +57,8 @@ struct Ctx<'a> {
     st: &'a Inspector,
     cluster: &'a Cluster,
     send: &'a Callback<Msg>,
+    /// The control that shows the pane alone.
+    focus: Html,
 }
 
 impl Inspector {
@@ -152,12 +154,19 @@ impl Inspector {
     }
 
     /// The selected pod or node; with nothing selected, `lessons` and a hint.
-    pub fn view(&self, cluster: &Cluster, send: &Callback<Msg>, lessons: Html) -> Html {
+    pub fn view(
+        &self,
+        cluster: &Cluster,
+        send: &Callback<Msg>,
+        lessons: Html,
+        focus: &crate::panes::Focus,
+    ) -> Html {
         inspector(
             &Ctx {
                 st: self,
                 cluster,
                 send,
+                focus: focus.control(crate::panes::Pane::Inspector),
             },
             lessons,
         )
@@ -168,6 +177,7 @@ fn inspector(app: &Ctx, lessons: Html) -> Html {
     match &app.st.selected {
         None => html! {
             <aside class="inspector" aria-label="Inspector">
+                { app.focus.clone() }
                 { lessons }
                 <p class="hint">{"Apply a pod, then select it to see where the scheduler placed it and why. Select a node's name to inspect the node."}</p>
             </aside>
@@ -196,12 +206,14 @@ fn close_button(send: &Callback<Msg>) -> Html {
     }
 }
 
-fn gone(what: &str, send: &Callback<Msg>) -> Html {
+fn gone(what: &str, app: &Ctx) -> Html {
+    let send = app.send;
     html! {
         <aside class="inspector" aria-label="Inspector" onkeydown={on_escape(send)}>
             <div class="inspector-title">
                 <p class="hint">{ format!("{what} no longer exists.") }</p>
                 { close_button(send) }
+                { app.focus.clone() }
             </div>
         </aside>
     }
@@ -212,7 +224,7 @@ fn pod_inspector(app: &Ctx, key: &str) -> Html {
         .split_once('/')
         .and_then(|(ns, n)| app.cluster.api().pods.get(ns, n));
     let Some(pod) = pod else {
-        return gone(key, app.send);
+        return gone(key, app);
     };
     let uid = pod.metadata.uid.clone().unwrap_or_default();
     let events = app.cluster.api().events_for(&uid);
@@ -224,6 +236,7 @@ fn pod_inspector(app: &Ctx, key: &str) -> Html {
                 <h2>{ key }</h2>
                 <button data-action="delete" onclick={app.send.reform(move |_| Msg::DeletePod(target.clone()))}>{"Delete"}</button>
                 { close_button(app.send) }
+                { app.focus.clone() }
             </div>
             <dl class="facts">
                 <dt>{"Status"}</dt><dd>{ printers::pod_status(pod) }</dd>
@@ -584,7 +597,7 @@ fn served_section(app: &Ctx, pod: &Pod, key: &str) -> Html {
 
 fn node_inspector(app: &Ctx, name: &str) -> Html {
     let Some(node) = app.cluster.api().nodes.get("", name) else {
-        return gone(&format!("node/{name}"), app.send);
+        return gone(&format!("node/{name}"), app);
     };
     let n = name.to_string();
     let kubectl = |args: Vec<String>| app.send.reform(move |_| Msg::Kubectl(args.clone()));
@@ -638,7 +651,7 @@ fn node_inspector(app: &Ctx, name: &str) -> Html {
     };
     html! {
         <aside class="inspector" aria-label="Inspector" data-inspect={format!("node/{name}")} onkeydown={on_escape(app.send)}>
-            <div class="inspector-title"><h2>{ format!("node/{name}") }</h2>{ close_button(app.send) }</div>
+            <div class="inspector-title"><h2>{ format!("node/{name}") }</h2>{ close_button(app.send) }{ app.focus.clone() }</div>
             <div class="node-actions">
                 <button data-action="cordon" onclick={kubectl(vec![if cordoned { "uncordon" } else { "cordon" }.into(), n.clone()])}>
                     { if cordoned { "Uncordon" } else { "Cordon" } }

@@ -5,7 +5,7 @@
 //! one panel's action means for another (an Apply selects its pod, a lesson step fills
 //! the editor and types in the terminal).
 //!
-//! Modules, lowest first (each imports only modules before it): `common`, `schema`,
+//! Modules, lowest first (each imports only modules before it): `common`, `panes`, `schema`,
 //! `persist`, `options`, `code`, `node_card`, `motion`; then the panels `editor`, `terminal`,
 //! `cluster_view`, `inspector`, `tools`, `lessons`, `header`; then this one.
 
@@ -19,6 +19,7 @@ mod lessons;
 mod motion;
 mod node_card;
 mod options;
+mod panes;
 mod persist;
 mod schema;
 mod terminal;
@@ -69,6 +70,8 @@ pub enum Msg {
     DismissNotice,
     /// The explain schema's fetch has ended: who waited for it goes on.
     SchemaFetched,
+    /// Show a pane alone (the one shown alone again: all of them), or all of them.
+    Focus(Option<panes::Pane>),
 }
 
 /// Each panel's way to send its messages, made once.
@@ -83,6 +86,9 @@ struct Senders {
     persist: Callback<persist::Msg>,
     dismiss: Callback<()>,
     schema: Callback<()>,
+    focus: Callback<Option<panes::Pane>>,
+    /// Alt+1 … Alt+5 and Alt+0 anywhere in the app.
+    focus_key: Callback<KeyboardEvent>,
 }
 
 impl Senders {
@@ -98,6 +104,16 @@ impl Senders {
             persist: link.callback(Msg::Persist),
             dismiss: link.callback(|()| Msg::DismissNotice),
             schema: link.callback(|()| Msg::SchemaFetched),
+            focus: link.callback(Msg::Focus),
+            focus_key: {
+                let focus = link.callback(Msg::Focus);
+                Callback::from(move |e: KeyboardEvent| {
+                    if let Some(pane) = panes::Pane::for_key(&e) {
+                        e.prevent_default();
+                        focus.emit(pane);
+                    }
+                })
+            },
         }
     }
 }
@@ -121,6 +137,8 @@ pub struct App {
     editing: Option<String>,
     /// How the page was opened (embedding, panels, lesson).
     options: PageOptions,
+    /// The pane shown alone, full height (the others are not drawn).
+    focused: Option<panes::Pane>,
     send: Senders,
     /// The User Timing measures (`podlab:tick`, `podlab:apply`) to close when the
     /// updates that started them have rendered (a tick and an Apply handled before one
@@ -220,6 +238,7 @@ impl Component for App {
             notice,
             editing: None,
             options,
+            focused: None,
             send,
             measuring: Vec::new(),
             measured_ticks: 0,
@@ -331,22 +350,40 @@ impl Component for App {
     fn view(&self, _ctx: &Context<Self>) -> Html {
         let o = &self.options;
         let s = &self.send;
-        let panel = |name: &str, html: Html| if o.shows(name) { html } else { Html::default() };
-        let shows = |name: &str| o.shows(name);
+        let focused = self.focused;
+        let drawn = |pane: panes::Pane| focused.is_none_or(|f| f == pane);
+        let panel = |pane: panes::Pane, html: &dyn Fn(&panes::Focus) -> Html| {
+            if o.shows(pane.name()) && drawn(pane) {
+                html(&panes::Focus {
+                    alone: focused == Some(pane),
+                    send: s.focus.clone(),
+                })
+            } else {
+                Html::default()
+            }
+        };
+        let shows = |name: &str| o.shows(name) && drawn(panes::Pane::Tools);
+        let tools_focus = panes::Focus {
+            alone: focused == Some(panes::Pane::Tools),
+            send: s.focus.clone(),
+        };
+        use panes::Pane;
         html! {
-            <div class={classes!("app", o.embed.then_some("embed"))} data-embed={o.embed.to_string()}>
+            <div class={classes!("app", o.embed.then_some("embed"), focused.is_some().then_some("pane-focused"))}
+                data-embed={o.embed.to_string()} onkeydown={s.focus_key.clone()}>
                 <header::Header notice={self.notice.clone().map(AttrValue::from)} now={self.cluster.now()}
                     playing={self.playing} speed={self.speed} theme={self.persist.theme}
                     share_url={self.persist.share_url.clone().map(AttrValue::from)}
                     share_copied={self.persist.share_copied}
                     dismiss={s.dismiss.clone()}
                     clock={s.clock.clone()} save={s.persist.clone()} />
-                <main class={classes!("layout", (!o.panels.is_empty()).then_some("chosen-panels"))}>
-                    { panel("editor", self.editor.view(&s.editor)) }
-                    { panel("terminal", self.terminal.view(&s.terminal)) }
-                    { panel("cluster", self.cluster_view.view(&self.cluster, self.inspector.selected.as_ref())) }
-                    { panel("inspector", self.inspector.view(&self.cluster, &s.inspector, self.lessons.view(&self.cluster, &s.lessons))) }
-                    { self.tools.view(&self.cluster, &s.tools, &shows) }
+                <main class={classes!("layout", (!o.panels.is_empty()).then_some("chosen-panels"), focused.is_some().then_some("focused"))}
+                    data-focus={focused.map(Pane::name)}>
+                    { panel(Pane::Editor, &|f| self.editor.view(&s.editor, f)) }
+                    { panel(Pane::Terminal, &|f| self.terminal.view(&s.terminal, f)) }
+                    { panel(Pane::Cluster, &|f| self.cluster_view.view(&self.cluster, self.inspector.selected.as_ref(), f)) }
+                    { panel(Pane::Inspector, &|f| self.inspector.view(&self.cluster, &s.inspector, self.lessons.view(&self.cluster, &s.lessons), f)) }
+                    { self.tools.view(&self.cluster, &s.tools, &shows, &tools_focus) }
                 </main>
             </div>
         }
@@ -428,6 +465,16 @@ impl App {
                 self.fetch_schema();
                 self.schema_for_terminal = true;
                 false
+            }
+            Msg::Focus(pane) => {
+                let shown = |p: panes::Pane| match p {
+                    panes::Pane::Tools => Tool::ALL.iter().any(|t| self.options.shows(t.name())),
+                    p => self.options.shows(p.name()),
+                };
+                let pane = pane.filter(|p| shown(*p) && self.focused != Some(*p));
+                let changed = pane != self.focused;
+                self.focused = pane;
+                changed
             }
             Msg::SchemaFetched => {
                 if std::mem::take(&mut self.schema_for_terminal) {

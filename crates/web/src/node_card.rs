@@ -1,8 +1,11 @@
-//! A node as a card (name, Ready, actions, roles, labels, taints, requests against
+//! A node as a card (name, Ready, actions, roles, zone, labels, taints, requests against
 //! allocatable, its pods as chips), and a pod's chip. Cards get their data and
 //! callbacks as props: an unchanged card is not redrawn.
 
 use yew::prelude::*;
+
+/// The well-known label naming a node's zone.
+pub const ZONE_LABEL: &str = "topology.kubernetes.io/zone";
 
 /// What a pod chip shows; equal chips draw the same.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,6 +43,8 @@ pub fn chip_html(c: &Chip, select: &Callback<String>) -> Html {
 pub struct CardData {
     pub name: String,
     pub roles: String,
+    /// The node's zone (its `topology.kubernetes.io/zone` label), if it has one.
+    pub zone: Option<String>,
     /// The node's own labels (`key=value`), not the well-known ones every node has.
     pub labels: Vec<String>,
     /// (key, `key=value:Effect`).
@@ -115,6 +120,9 @@ pub fn node_card(props: &NodeCardProps) -> Html {
                 </button>
             </div>
             <div class="roles">{ &d.roles }</div>
+            if let Some(zone) = &d.zone {
+                <div class="zone" data-zone={zone.clone()} title={format!("{ZONE_LABEL}={zone}")}>{ format!("zone {zone}") }</div>
+            }
             if !d.labels.is_empty() {
                 <ul class="labels" aria-label="Labels">
                     { for d.labels.iter().map(|l| html! { <li class="label" data-card-label={l.clone()}>{ l }</li> }) }

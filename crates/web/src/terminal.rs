@@ -5,6 +5,7 @@
 //! session.
 
 use crate::common::{keys, Outcome};
+use crate::panes::Focus;
 use podlab_core::share::EditorFile;
 use podlab_core::shell::Stream;
 use podlab_core::{Cluster, Session};
@@ -341,10 +342,10 @@ impl Terminal {
         changed || !self.session.following()
     }
 
-    pub fn view(&self, send: &Callback<Msg>) -> Html {
+    pub fn view(&self, send: &Callback<Msg>, focus: &Focus) -> Html {
         let following = self.session.following();
         html! {
-            <Screen entries={self.entries.clone()}
+            <Screen focus={focus.clone()} entries={self.entries.clone()}
                 completions={AttrValue::from(self.completions.join("  "))}
                 prompt={AttrValue::from(if following { String::new() } else { self.session.prompt() })}
                 {following} input={AttrValue::from(self.input.clone())} send={send.clone()} />
@@ -354,6 +355,8 @@ impl Terminal {
 
 #[derive(Properties, PartialEq)]
 pub struct ScreenProps {
+    /// The control that shows the pane alone.
+    focus: Focus,
     entries: std::rc::Rc<Vec<TermEntry>>,
     /// What Tab offered, when several completions fit.
     completions: AttrValue,
@@ -406,7 +409,7 @@ fn screen(props: &ScreenProps) -> Html {
     });
     html! {
         <section class="terminal" data-terminal="" aria-label="Terminal">
-            <div class="pane-title"><span>{"Terminal"}</span><span class="hint">{"kubectl · ssh NODE · sudo -i · Tab completes (on an empty line it leaves) · ↑/↓ history · clear"}</span></div>
+            <div class="pane-title"><span>{"Terminal"}</span><span class="hint">{"kubectl · ssh NODE · sudo -i · Tab completes (on an empty line it leaves) · ↑/↓ history · clear"}</span>{ props.focus.control(crate::panes::Pane::Terminal) }</div>
             <div class="screen" data-terminal-screen="" role="log" aria-live="polite" onmouseup={focus_input_unless_selecting()}>
                 { for props.entries.iter().map(|e| html! {
                     <div class="entry" data-terminal-entry="">

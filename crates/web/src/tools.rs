@@ -313,6 +313,7 @@ impl Tools {
         cluster: &Cluster,
         send: &Callback<Msg>,
         shows: &dyn Fn(&str) -> bool,
+        focus: &crate::panes::Focus,
     ) -> Html {
         tools(
             &Ctx {
@@ -321,11 +322,12 @@ impl Tools {
                 send,
             },
             shows,
+            focus,
         )
     }
 }
 
-fn tools(app: &Ctx, shows: &dyn Fn(&str) -> bool) -> Html {
+fn tools(app: &Ctx, shows: &dyn Fn(&str) -> bool, focus: &crate::panes::Focus) -> Html {
     let shown: Vec<Tool> = Tool::ALL.into_iter().filter(|t| shows(t.name())).collect();
     if shown.is_empty() {
         return Html::default();
@@ -353,6 +355,7 @@ fn tools(app: &Ctx, shows: &dyn Fn(&str) -> bool) -> Html {
                             onclick={app.send.reform(move |_| Msg::Tool(t))}>{ label }</button>
                     }
                 }) }
+                { focus.control(crate::panes::Pane::Tools) }
             </div>
             { body }
         </section>

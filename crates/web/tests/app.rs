@@ -1,6 +1,8 @@
 //! Component tests of the playground in headless Chromium (wasm-bindgen-test).
 
 mod common;
+#[path = "app/layout.rs"]
+mod layout;
 #[path = "app/panels.rs"]
 mod panels;
 #[path = "app/terminal.rs"]
@@ -196,11 +198,14 @@ fn js_sys_now() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
+/// A page address case: (search, hash, embed, panels, lesson, share link).
+type AddressCase<'a> = (&'a str, &'a str, bool, &'a [&'a str], Option<&'a str>, bool);
+
 /// How the page address configures the app: embedding, panels, a lesson, a share link.
 #[wasm_bindgen_test]
 fn page_options_come_from_the_address() {
     use podlab_web::PageOptions;
-    let cases: &[(&str, &str, bool, &[&str], Option<&str>, bool)] = &[
+    let cases: &[AddressCase] = &[
         ("", "", false, &[], None, false),
         ("?embed=1", "", true, &[], None, false),
         (
