@@ -664,4 +664,81 @@ mod tests {
             }
         }
     }
+
+    /// The docs' configuration and storage lessons: no step is done before the lesson
+    /// does anything, and a ConfigMap, Secret, volume or claim left from before the
+    /// lesson opened does not tick a step.
+    #[test]
+    fn config_lessons_count_only_what_they_made() {
+        let config: Vec<Lesson> = config::lessons();
+        for lesson in &config {
+            let c = reset();
+            let base = Progress::start(&c);
+            for step in &lesson.steps {
+                assert!(
+                    !check(&c, &step.check, &base),
+                    "{}: {:?}",
+                    lesson.id,
+                    step.check
+                );
+            }
+        }
+        // Every lesson done once, then opened again: nothing it made counts.
+        for lesson in &config {
+            let mut c = reset();
+            let mut session = crate::Session::new("k8s-master-01");
+            let base = Progress::start(&c);
+            for step in &lesson.steps {
+                do_step(&mut c, &mut session, step);
+                c.advance(60_000);
+                assert!(
+                    check(&c, &step.check, &base),
+                    "{}: {:?}",
+                    lesson.id,
+                    step.check
+                );
+            }
+            let again = Progress::start(&c);
+            for step in &lesson.steps {
+                assert!(
+                    !check(&c, &step.check, &again),
+                    "{}: {:?}",
+                    lesson.id,
+                    step.check
+                );
+            }
+        }
+    }
+
+    /// The file on the claim survives only a pod that was deleted: while the first pod
+    /// runs, the last step is not done; the pod made again runs where the volume is.
+    #[test]
+    fn the_file_on_the_claim_outlives_its_pod() {
+        let lesson = lessons()
+            .into_iter()
+            .find(|l| l.id == "persistent-volume")
+            .unwrap();
+        let mut c = reset();
+        let base = Progress::start(&c);
+        let mut session = crate::Session::new("k8s-master-01");
+        let last = &lesson.steps[lesson.steps.len() - 1];
+        for step in &lesson.steps[..4] {
+            do_step(&mut c, &mut session, step);
+            c.advance(60_000);
+        }
+        assert!(!check(&c, &Check::PodDeleted { pod: "task-pv-pod" }, &base));
+        assert!(!check(&c, &last.check, &base), "the pod was never deleted");
+        for step in &lesson.steps[4..] {
+            do_step(&mut c, &mut session, step);
+            c.advance(60_000);
+        }
+        assert!(check(&c, &last.check, &base));
+        let node = c
+            .api()
+            .pods
+            .get("default", "task-pv-pod")
+            .and_then(|p| p.spec.as_ref())
+            .and_then(|s| s.node_name.clone());
+        assert_eq!(node.as_deref(), Some("k8s-worker-01"));
+    }
 }
