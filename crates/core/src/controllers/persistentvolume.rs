@@ -60,8 +60,8 @@ fn set_volume_phase(pv: &mut PersistentVolume, phase: &str, now: SimTime) {
     status.last_phase_transition_time = Some(now.to_time());
 }
 
-/// The volume a claim goes to: one pre-bound to it, else the smallest Available one
-/// that fits.
+/// The volume a claim goes to: the one it names, if it fits and is free or pre-bound to
+/// it; else one pre-bound to it, else the smallest Available one that fits.
 fn best_match<'a>(
     volumes: &[&'a PersistentVolume],
     pvc: &PersistentVolumeClaim,
@@ -70,6 +70,13 @@ fn best_match<'a>(
     let wanted = pvc.spec.as_ref().and_then(|s| s.volume_name.clone());
     let mut best: Option<&PersistentVolume> = None;
     for pv in volumes {
+        // A claim that names a volume goes to that one or none (syncUnboundClaim).
+        if wanted
+            .as_ref()
+            .is_some_and(|w| pv.metadata.name.as_ref() != Some(w))
+        {
+            continue;
+        }
         let claim_ref = pv.spec.as_ref().and_then(|s| s.claim_ref.as_ref());
         if let Some(r) = claim_ref {
             if refers_to(r, pvc) && fits(pv, pvc) {
@@ -459,5 +466,25 @@ mod tests {
         let picked =
             best_match(&[&taken, &big], &claim, false).and_then(|v| v.metadata.name.clone());
         assert_eq!(picked.as_deref(), Some("big"));
+    }
+
+    /// A claim that names a volume is bound to that one or none, even when another
+    /// volume is pre-bound to it.
+    #[test]
+    fn a_claim_naming_a_volume_takes_only_that_one() {
+        let mut pre_bound = pv("pre", "5Gi", &["ReadWriteOnce"], "manual", json!({}));
+        pre_bound.spec.as_mut().unwrap().claim_ref = Some(ObjectReference {
+            namespace: Some("default".into()),
+            name: Some("c".into()),
+            ..Default::default()
+        });
+        let named = pv("named", "5Gi", &["ReadWriteOnce"], "manual", json!({}));
+        let mut claim = pvc("1Gi", &["ReadWriteOnce"], "manual", None);
+        claim.spec.as_mut().unwrap().volume_name = Some("named".into());
+        let pick = |vs: &[&PersistentVolume]| {
+            best_match(vs, &claim, false).and_then(|v| v.metadata.name.clone())
+        };
+        assert_eq!(pick(&[&pre_bound, &named]).as_deref(), Some("named"));
+        assert_eq!(pick(&[&pre_bound]), None);
     }
 }
