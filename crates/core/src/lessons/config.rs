@@ -21,8 +21,8 @@ const SECRET_ENV_POD: Manifest = Manifest {
     text: include_str!("../../lessons/pod-single-secret-env-variable.yaml"),
 };
 const PV_VOLUME: Manifest = Manifest {
-    file: "pv-volume.yaml",
-    text: include_str!("../../lessons/pv-volume.yaml"),
+    file: "task-pv-volume.yaml",
+    text: include_str!("../../lessons/task-pv-volume.yaml"),
 };
 const PV_CLAIM: Manifest = Manifest {
     file: "pv-claim.yaml",
