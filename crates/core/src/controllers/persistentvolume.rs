@@ -185,7 +185,9 @@ fn sync(api: &mut ApiServer, now: SimTime) -> (bool, Option<SimTime>) {
                 changed |= bind(api, pv, pvc, now);
             }
             None => {
-                let (reason, message, warning) = waiting(api, &pvc);
+                let Some((reason, message, warning)) = waiting(api, &pvc) else {
+                    continue;
+                };
                 // The same report again on the resync; a new one at once.
                 let due = last_report(api, &pvc, reason).map_or(now, |t| SimTime(t.0 + RESYNC_MS));
                 if reason == "ExternalProvisioning" {
@@ -205,8 +207,29 @@ fn sync(api: &mut ApiServer, now: SimTime) -> (bool, Option<SimTime>) {
     (changed, next_report)
 }
 
-/// Why a claim waits, as the controller's event says it.
-fn waiting(api: &ApiServer, pvc: &PersistentVolumeClaim) -> (&'static str, String, bool) {
+/// Why a claim waits, as the controller's event says it (none for a claim that names a
+/// volume not there yet or one it does not fit: the controller retries quietly).
+fn waiting(api: &ApiServer, pvc: &PersistentVolumeClaim) -> Option<(&'static str, String, bool)> {
+    if let Some(name) = pvc.spec.as_ref().and_then(|s| s.volume_name.as_deref()) {
+        let taken = api
+            .persistent_volumes
+            .get("", name)
+            .and_then(|pv| pv.spec.as_ref())
+            .and_then(|s| s.claim_ref.as_ref())
+            .is_some_and(|r| !refers_to(r, pvc));
+        return taken.then(|| {
+            (
+                "FailedBinding",
+                format!("volume \"{name}\" already bound to a different claim."),
+                true,
+            )
+        });
+    }
+    Some(waiting_for_class(api, pvc))
+}
+
+/// Why a claim that names no volume waits.
+fn waiting_for_class(api: &ApiServer, pvc: &PersistentVolumeClaim) -> (&'static str, String, bool) {
     let class = pvc
         .spec
         .as_ref()
