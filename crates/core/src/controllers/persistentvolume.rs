@@ -60,8 +60,8 @@ fn set_volume_phase(pv: &mut PersistentVolume, phase: &str, now: SimTime) {
     status.last_phase_transition_time = Some(now.to_time());
 }
 
-/// The volume a claim goes to: one pre-bound to it, else the smallest Available one
-/// that fits.
+/// The volume a claim goes to: the one it names, if it fits and is free or pre-bound to
+/// it; else one pre-bound to it, else the smallest Available one that fits.
 fn best_match<'a>(
     volumes: &[&'a PersistentVolume],
     pvc: &PersistentVolumeClaim,
@@ -70,6 +70,13 @@ fn best_match<'a>(
     let wanted = pvc.spec.as_ref().and_then(|s| s.volume_name.clone());
     let mut best: Option<&PersistentVolume> = None;
     for pv in volumes {
+        // A claim that names a volume goes to that one or none (syncUnboundClaim).
+        if wanted
+            .as_ref()
+            .is_some_and(|w| pv.metadata.name.as_ref() != Some(w))
+        {
+            continue;
+        }
         let claim_ref = pv.spec.as_ref().and_then(|s| s.claim_ref.as_ref());
         if let Some(r) = claim_ref {
             if refers_to(r, pvc) && fits(pv, pvc) {
@@ -178,7 +185,9 @@ fn sync(api: &mut ApiServer, now: SimTime) -> (bool, Option<SimTime>) {
                 changed |= bind(api, pv, pvc, now);
             }
             None => {
-                let (reason, message, warning) = waiting(api, &pvc);
+                let Some((reason, message, warning)) = waiting(api, &pvc) else {
+                    continue;
+                };
                 // The same report again on the resync; a new one at once.
                 let due = last_report(api, &pvc, reason).map_or(now, |t| SimTime(t.0 + RESYNC_MS));
                 if reason == "ExternalProvisioning" {
@@ -198,8 +207,29 @@ fn sync(api: &mut ApiServer, now: SimTime) -> (bool, Option<SimTime>) {
     (changed, next_report)
 }
 
-/// Why a claim waits, as the controller's event says it.
-fn waiting(api: &ApiServer, pvc: &PersistentVolumeClaim) -> (&'static str, String, bool) {
+/// Why a claim waits, as the controller's event says it (none for a claim that names a
+/// volume not there yet or one it does not fit: the controller retries quietly).
+fn waiting(api: &ApiServer, pvc: &PersistentVolumeClaim) -> Option<(&'static str, String, bool)> {
+    if let Some(name) = pvc.spec.as_ref().and_then(|s| s.volume_name.as_deref()) {
+        let taken = api
+            .persistent_volumes
+            .get("", name)
+            .and_then(|pv| pv.spec.as_ref())
+            .and_then(|s| s.claim_ref.as_ref())
+            .is_some_and(|r| !refers_to(r, pvc));
+        return taken.then(|| {
+            (
+                "FailedBinding",
+                format!("volume \"{name}\" already bound to a different claim."),
+                true,
+            )
+        });
+    }
+    Some(waiting_for_class(api, pvc))
+}
+
+/// Why a claim that names no volume waits.
+fn waiting_for_class(api: &ApiServer, pvc: &PersistentVolumeClaim) -> (&'static str, String, bool) {
     let class = pvc
         .spec
         .as_ref()
@@ -459,5 +489,25 @@ mod tests {
         let picked =
             best_match(&[&taken, &big], &claim, false).and_then(|v| v.metadata.name.clone());
         assert_eq!(picked.as_deref(), Some("big"));
+    }
+
+    /// A claim that names a volume is bound to that one or none, even when another
+    /// volume is pre-bound to it.
+    #[test]
+    fn a_claim_naming_a_volume_takes_only_that_one() {
+        let mut pre_bound = pv("pre", "5Gi", &["ReadWriteOnce"], "manual", json!({}));
+        pre_bound.spec.as_mut().unwrap().claim_ref = Some(ObjectReference {
+            namespace: Some("default".into()),
+            name: Some("c".into()),
+            ..Default::default()
+        });
+        let named = pv("named", "5Gi", &["ReadWriteOnce"], "manual", json!({}));
+        let mut claim = pvc("1Gi", &["ReadWriteOnce"], "manual", None);
+        claim.spec.as_mut().unwrap().volume_name = Some("named".into());
+        let pick = |vs: &[&PersistentVolume]| {
+            best_match(vs, &claim, false).and_then(|v| v.metadata.name.clone())
+        };
+        assert_eq!(pick(&[&pre_bound, &named]).as_deref(), Some("named"));
+        assert_eq!(pick(&[&pre_bound]), None);
     }
 }

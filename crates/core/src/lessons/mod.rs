@@ -3,6 +3,7 @@
 //! the step aims for. Lessons are data; the UI draws them and ticks the checks.
 
 mod chapter;
+mod config;
 
 use crate::model::ResourceExt;
 use crate::Cluster;
@@ -69,6 +70,44 @@ pub enum Check {
         argv: &'static [&'static str],
         contains: &'static str,
     },
+    /// A ConfigMap of this name exists.
+    ConfigMap { name: &'static str },
+    /// A Secret of this name exists.
+    Secret { name: &'static str },
+    /// The container was started (its current or last run) with this variable set to
+    /// this value.
+    Env {
+        pod: &'static str,
+        container: &'static str,
+        name: &'static str,
+        value: &'static str,
+    },
+    /// The file, read in the running container, holds this text.
+    MountedFile {
+        pod: &'static str,
+        container: &'static str,
+        path: &'static str,
+        contains: &'static str,
+    },
+    /// The PersistentVolume exists and is in this phase.
+    VolumePhase {
+        volume: &'static str,
+        phase: &'static str,
+    },
+    /// The claim exists and is Bound.
+    ClaimBound { claim: &'static str },
+    /// A pod of this name made during the lesson has been deleted, and none is there now
+    /// (or a newer one is).
+    PodDeleted { pod: &'static str },
+    /// The pod uses the claim, a pod of the same name that was there earlier in the
+    /// lesson is gone, and the file on the claim, read in this pod, holds this text.
+    FileSurvives {
+        claim: &'static str,
+        pod: &'static str,
+        container: &'static str,
+        path: &'static str,
+        contains: &'static str,
+    },
 }
 
 /// A manifest a step puts in the editor: a file of its own (in the terminal, a file of
@@ -110,7 +149,8 @@ impl Lesson {
 /// node ports the learner has opened in the browser tab since.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Progress {
-    /// The uids of the pods and Services there were, sorted.
+    /// The uids of the pods, Services, ConfigMaps, Secrets, volumes, claims and events
+    /// there were, sorted.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     before: Vec<String>,
     /// Node ports browsed, in the order they were.
@@ -127,6 +167,19 @@ impl Progress {
             .list()
             .map(|p| p.uid_any().to_string())
             .chain(api.services.list().map(|s| s.uid_any().to_string()))
+            .chain(api.config_maps.list().map(|o| o.uid_any().to_string()))
+            .chain(api.secrets.list().map(|o| o.uid_any().to_string()))
+            .chain(
+                api.persistent_volumes
+                    .list()
+                    .map(|o| o.uid_any().to_string()),
+            )
+            .chain(
+                api.persistent_volume_claims
+                    .list()
+                    .map(|o| o.uid_any().to_string()),
+            )
+            .chain(api.events.list().map(|o| o.uid_any().to_string()))
             .collect();
         crate::sort::sort_by(&mut before, |a, b| a.cmp(b));
         Progress {
@@ -191,7 +244,9 @@ pub(super) fn create_running(text: &'static str, manifest: Manifest, pod: &'stat
 
 /// Every lesson: the chapter's, in its order, then the ones that follow it.
 pub fn lessons() -> Vec<Lesson> {
-    chapter::lessons()
+    let mut all = chapter::lessons();
+    all.extend(config::lessons());
+    all
 }
 
 /// A fresh cluster for a lesson: the default nodes, prepared.
@@ -257,6 +312,35 @@ fn served(cluster: &Cluster, service: &str, progress: &Progress) -> Option<Vec<u
         .http_get(&format!("http://{FIRST_WORKER_IP}:{port}/"))
         .ok()
         .map(|r| r.body)
+}
+
+/// What a command run in a running container (as `kubectl exec`, on a copy of the
+/// cluster) prints on its standard output, if it succeeds.
+fn exec_stdout(cluster: &Cluster, pod: &str, container: &str, argv: &[&str]) -> Option<String> {
+    let argv = argv.iter().map(|a| a.to_string()).collect();
+    match cluster.clone().exec("default", pod, container, argv, None) {
+        Ok((chunks, 0)) => Some(
+            chunks
+                .iter()
+                .filter(|(s, _)| *s == crate::shell::Stream::Stdout)
+                .map(|(_, d)| String::from_utf8_lossy(d).into_owned())
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+/// Whether an event made since the lesson opened is about a pod of this name other than
+/// `current` (the uid of the pod of that name there is now, if any): such a pod was
+/// made during the lesson (names are unique, so it is gone).
+fn earlier_pod(cluster: &Cluster, name: &str, current: Option<&str>, progress: &Progress) -> bool {
+    cluster.api().events.list_namespace("default").any(|e| {
+        let o = &e.involved_object;
+        progress.counts(e)
+            && o.kind.as_deref() == Some("Pod")
+            && o.name.as_deref() == Some(name)
+            && o.uid.as_deref().is_some_and(|u| Some(u) != current)
+    })
 }
 
 /// Whether `check` holds now, counting only objects made since the lesson opened. Checks only
@@ -334,25 +418,95 @@ pub fn check(cluster: &Cluster, check: &Check, progress: &Progress) -> bool {
             argv,
             contains,
         } => {
-            if pod(cluster, name).is_none() {
-                return false;
-            }
-            let argv = argv.iter().map(|a| a.to_string()).collect();
-            match cluster.clone().exec("default", name, container, argv, None) {
-                Ok((chunks, 0)) => {
-                    let out: String = chunks
-                        .iter()
-                        .filter(|(s, _)| *s == crate::shell::Stream::Stdout)
-                        .map(|(_, d)| String::from_utf8_lossy(d).into_owned())
-                        .collect();
+            pod(cluster, name).is_some()
+                && exec_stdout(cluster, name, container, argv).is_some_and(|out| {
                     if contains.is_empty() {
                         !out.trim().is_empty()
                     } else {
                         out.contains(contains)
                     }
-                }
-                _ => false,
-            }
+                })
+        }
+        Check::ConfigMap { name } => cluster
+            .api()
+            .config_maps
+            .get("default", name)
+            .is_some_and(|o| progress.counts(o)),
+        Check::Secret { name } => cluster
+            .api()
+            .secrets
+            .get("default", name)
+            .is_some_and(|o| progress.counts(o)),
+        Check::Env {
+            pod: name,
+            container,
+            name: var,
+            value,
+        } => {
+            pod(cluster, name).is_some()
+                && cluster
+                    .environment("default", name, container)
+                    .and_then(|env| env.get(*var))
+                    .is_some_and(|v| v == value)
+        }
+        Check::MountedFile {
+            pod: name,
+            container,
+            path,
+            contains,
+        } => {
+            pod(cluster, name).is_some()
+                && exec_stdout(cluster, name, container, &["cat", path])
+                    .is_some_and(|out| out.contains(contains))
+        }
+        Check::VolumePhase { volume, phase } => cluster
+            .api()
+            .persistent_volumes
+            .get("", volume)
+            .filter(|v| progress.counts(*v))
+            .and_then(|v| v.status.as_ref().and_then(|s| s.phase.as_deref()))
+            .is_some_and(|p| p == *phase),
+        Check::ClaimBound { claim } => cluster
+            .api()
+            .persistent_volume_claims
+            .get("default", claim)
+            .filter(|c| progress.counts(*c))
+            .and_then(|c| c.status.as_ref().and_then(|s| s.phase.as_deref()))
+            .is_some_and(|p| p == "Bound"),
+        Check::PodDeleted { pod: name } => {
+            let current = pod(cluster, name);
+            earlier_pod(
+                cluster,
+                name,
+                current.as_ref().map(|p| p.uid_any()),
+                progress,
+            )
+        }
+        Check::FileSurvives {
+            claim,
+            pod: name,
+            container,
+            path,
+            contains,
+        } => {
+            let Some(p) = pod(cluster, name) else {
+                return false;
+            };
+            let uses_claim = p
+                .spec
+                .as_ref()
+                .and_then(|s| s.volumes.as_ref())
+                .is_some_and(|vs| {
+                    vs.iter().any(|v| {
+                        v.persistent_volume_claim
+                            .as_ref()
+                            .is_some_and(|c| c.claim_name == *claim)
+                    })
+                });
+            uses_claim
+                && earlier_pod(cluster, name, Some(p.uid_any()), progress)
+                && exec_stdout(cluster, name, container, &["cat", path])
+                    .is_some_and(|out| out.contains(contains))
         }
         Check::NodeTainted { node, key } | Check::NodeNotTainted { node, key } => {
             let tainted = cluster
@@ -509,5 +663,82 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// The docs' configuration and storage lessons: no step is done before the lesson
+    /// does anything, and a ConfigMap, Secret, volume or claim left from before the
+    /// lesson opened does not tick a step.
+    #[test]
+    fn config_lessons_count_only_what_they_made() {
+        let config: Vec<Lesson> = config::lessons();
+        for lesson in &config {
+            let c = reset();
+            let base = Progress::start(&c);
+            for step in &lesson.steps {
+                assert!(
+                    !check(&c, &step.check, &base),
+                    "{}: {:?}",
+                    lesson.id,
+                    step.check
+                );
+            }
+        }
+        // Every lesson done once, then opened again: nothing it made counts.
+        for lesson in &config {
+            let mut c = reset();
+            let mut session = crate::Session::new("k8s-master-01");
+            let base = Progress::start(&c);
+            for step in &lesson.steps {
+                do_step(&mut c, &mut session, step);
+                c.advance(60_000);
+                assert!(
+                    check(&c, &step.check, &base),
+                    "{}: {:?}",
+                    lesson.id,
+                    step.check
+                );
+            }
+            let again = Progress::start(&c);
+            for step in &lesson.steps {
+                assert!(
+                    !check(&c, &step.check, &again),
+                    "{}: {:?}",
+                    lesson.id,
+                    step.check
+                );
+            }
+        }
+    }
+
+    /// The file on the claim survives only a pod that was deleted: while the first pod
+    /// runs, the last step is not done; the pod made again runs where the volume is.
+    #[test]
+    fn the_file_on_the_claim_outlives_its_pod() {
+        let lesson = lessons()
+            .into_iter()
+            .find(|l| l.id == "persistent-volume")
+            .unwrap();
+        let mut c = reset();
+        let base = Progress::start(&c);
+        let mut session = crate::Session::new("k8s-master-01");
+        let last = &lesson.steps[lesson.steps.len() - 1];
+        for step in &lesson.steps[..4] {
+            do_step(&mut c, &mut session, step);
+            c.advance(60_000);
+        }
+        assert!(!check(&c, &Check::PodDeleted { pod: "task-pv-pod" }, &base));
+        assert!(!check(&c, &last.check, &base), "the pod was never deleted");
+        for step in &lesson.steps[4..] {
+            do_step(&mut c, &mut session, step);
+            c.advance(60_000);
+        }
+        assert!(check(&c, &last.check, &base));
+        let node = c
+            .api()
+            .pods
+            .get("default", "task-pv-pod")
+            .and_then(|p| p.spec.as_ref())
+            .and_then(|s| s.node_name.clone());
+        assert_eq!(node.as_deref(), Some("k8s-worker-01"));
     }
 }

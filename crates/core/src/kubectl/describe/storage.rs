@@ -61,7 +61,8 @@ pub fn claim(
                 .as_ref()
                 .and_then(|c| c.get("storage"))
                 .map(|q| q.0.clone())
-                .unwrap_or_default(),
+                // A zero Quantity's String(), for a claim not bound yet.
+                .unwrap_or_else(|| "0".into()),
             access_modes(status.access_modes.as_ref()),
         )
     };
