@@ -1,7 +1,8 @@
 //! Node status (kubelet's pkg/kubelet/nodestatus and its registration): a joining
 //! machine's kubelet registers its node (default labels, addresses, capacity,
 //! allocatable, system info), a kubelet posts its node's conditions (Ready, no
-//! pressure) and, started again, posts them afresh with its pods' status.
+//! pressure) and the images on the node, and, started again, posts them afresh with its
+//! pods' status.
 
 use super::status::write_status;
 use super::Kubelet;
