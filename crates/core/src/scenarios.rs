@@ -9,7 +9,7 @@ use crate::Cluster;
 
 /// The SHA-1 of the snapshot [`determinism_fingerprint`] reaches. It changes whenever
 /// the simulation's behaviour changes; update it when that change is intended.
-pub const DETERMINISM_FINGERPRINT: &str = "25e1606b6dc9914687dee955dc4a6a8e1aa44a6f";
+pub const DETERMINISM_FINGERPRINT: &str = "c60f0db175b606966f9bd3e6673fecdf3710305b";
 
 const REPO: &str = "https://github.com/ansilh/k8s-demo-web.git";
 

@@ -113,7 +113,8 @@ const NODE_INCLUSION_POLICY: &[(&str, &str)] = &[
     ),
 ];
 
-/// One enum field: (definition, field, [(value, the rest of its line)]).
+/// One enum field: (definition, field, [(value, the rest of its line)]); a definition
+/// outside core/v1 is named with its package (`policy.v1.PodDisruptionBudgetSpec`).
 pub type EnumField = (
     &'static str,
     &'static str,
@@ -281,6 +282,22 @@ pub const ENUMS: &[EnumField] = &[
         ],
     ),
     ("PortStatus", "protocol", PROTOCOL),
+    (
+        "policy.v1.PodDisruptionBudgetSpec",
+        "unhealthyPodEvictionPolicy",
+        &[
+            ("AlwaysAllow", " policy means that all running pods (status.phase=\"Running\"), but not yet healthy are considered disrupted and can be evicted regardless of whether the criteria in a PDB is met. This means perspective running pods of a disrupted application might not get a chance to become healthy. Healthy pods will be subject to the PDB for eviction."),
+            ("IfHealthyBudget", " policy means that running pods (status.phase=\"Running\"), but not yet healthy can be evicted only if the guarded application is not disrupted (status.currentHealthy is at least equal to status.desiredHealthy). Healthy pods will be subject to the PDB for eviction."),
+        ],
+    ),
+    (
+        "scheduling.v1.PriorityClass",
+        "preemptionPolicy",
+        &[
+            ("Never", " means that pod never preempts other pods with lower priority."),
+            ("PreemptLowerPriority", " means that pod can preempt other pods with lower priority."),
+        ],
+    ),
     (
         "SeccompProfile",
         "type",

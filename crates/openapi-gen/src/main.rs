@@ -2,8 +2,8 @@
 //! Podlab serves (ConfigMap, Secret, ServiceAccount, PersistentVolume and
 //! PersistentVolumeClaim among them), of discovery.k8s.io/v1 EndpointSlice, of the apps/v1
 //! Deployment, ReplicaSet, DaemonSet, StatefulSet and ControllerRevision, of the batch/v1
-//! Job and CronJob and of storage.k8s.io/v1 StorageClass, with every definition they
-//! reach, as k8s-openapi ships them (the descriptions are the API's own). `kubectl explain` in core reads this file.
+//! Job and CronJob, of storage.k8s.io/v1 StorageClass, of policy/v1 PodDisruptionBudget
+//! and of scheduling.k8s.io/v1 PriorityClass, with every definition they reach, as k8s-openapi ships them (the descriptions are the API's own). `kubectl explain` in core reads this file.
 //!
 //! k8s-openapi's schemas carry no enum lists, so the enumerated fields get theirs, and the
 //! "Possible enum values" text the API appends to their descriptions, from [`enums`].
@@ -23,6 +23,8 @@ use k8s_openapi::api::core::v1::{
     Secret, Service, ServiceAccount,
 };
 use k8s_openapi::api::discovery::v1::EndpointSlice;
+use k8s_openapi::api::policy::v1::PodDisruptionBudget;
+use k8s_openapi::api::scheduling::v1::PriorityClass;
 use k8s_openapi::api::storage::v1::StorageClass;
 use serde_json::{Map, Value};
 
@@ -56,6 +58,8 @@ pub fn generate() -> String {
     generator.subschema_for::<PersistentVolume>();
     generator.subschema_for::<PersistentVolumeClaim>();
     generator.subschema_for::<StorageClass>();
+    generator.subschema_for::<PodDisruptionBudget>();
+    generator.subschema_for::<PriorityClass>();
     let mut defs = generator.definitions().clone();
     add_enums(&mut defs);
     spec_required(&mut defs);
@@ -77,7 +81,12 @@ pub fn generate() -> String {
 /// adds to its description. A field the schemas lack is a stale table: it stops here.
 fn add_enums(defs: &mut Map<String, Value>) {
     for (definition, field, values) in enums::ENUMS {
-        let name = format!("io.k8s.api.core.v1.{definition}");
+        // A bare name is a core/v1 definition; another group's carries its package.
+        let name = if definition.contains('.') {
+            format!("io.k8s.api.{definition}")
+        } else {
+            format!("io.k8s.api.core.v1.{definition}")
+        };
         let Some(prop) = defs
             .get_mut(&name)
             .and_then(|d| d.get_mut("properties"))

@@ -265,6 +265,13 @@ pub fn qualified(image: &str) -> String {
     out
 }
 
+/// The fully qualified repository of a reference, without tag or digest
+/// (`docker.io/library/nginx`); `None` for a reference that does not parse.
+pub fn qualified_repository(image: &str) -> Option<String> {
+    let r = parse_normalized(image).ok()?;
+    Some(format!("{}/{}", r.domain, r.path))
+}
+
 /// Simulated pull time: a fixed round trip plus the layers at 40 MB/s.
 pub fn pull_millis(image: &Image) -> u64 {
     500 + image.size_bytes / 40_000

@@ -61,6 +61,8 @@ struct NodeKubelet {
     next_ip: Option<u32>,
     /// Images present on the node.
     images: BTreeSet<String>,
+    /// An image came since the node's `status.images` was last posted.
+    images_changed: bool,
     /// The kubelet service is stopped (`systemctl stop kubelet`), since then. Its
     /// containers keep running, but nothing is started, stopped or reported.
     stopped: Option<SimTime>,

@@ -1,7 +1,8 @@
 //! Node status (kubelet's pkg/kubelet/nodestatus and its registration): a joining
 //! machine's kubelet registers its node (default labels, addresses, capacity,
 //! allocatable, system info), a kubelet posts its node's conditions (Ready, no
-//! pressure) and, started again, posts them afresh with its pods' status.
+//! pressure) and the images on the node, and, started again, posts them afresh with its
+//! pods' status.
 
 use super::status::write_status;
 use super::Kubelet;
@@ -9,8 +10,8 @@ use crate::apiserver::{ApiServer, EventRecord};
 use crate::clock::SimTime;
 use crate::model::node::{ready_status, set_conditions};
 use crate::model::{Node, Quantity};
-use k8s_openapi::api::core::v1::NodeSystemInfo;
-use std::collections::BTreeMap;
+use k8s_openapi::api::core::v1::{ContainerImage, NodeSystemInfo};
+use std::collections::{BTreeMap, BTreeSet};
 
 impl Kubelet {
     /// A Node object no kubelet has posted status for (one created with kubectl) is a
@@ -87,6 +88,34 @@ impl Kubelet {
         changed
     }
 
+    /// The images setter: a running kubelet reports the images present on its node in
+    /// `status.images` (see [`status_images`]) once an image has come (a stopped kubelet
+    /// posts when it runs again). Returns whether a node changed.
+    pub(super) fn post_images(&mut self, api: &mut ApiServer) -> bool {
+        let mut changed = false;
+        let lists: Vec<(String, Vec<ContainerImage>)> = self
+            .nodes
+            .iter_mut()
+            .filter(|(_, n)| n.stopped.is_none() && n.images_changed)
+            .map(|(name, n)| {
+                n.images_changed = false;
+                (name.clone(), status_images(&n.images))
+            })
+            .collect();
+        for (name, images) in lists {
+            let Some(mut node) = api.nodes.get("", &name).cloned() else {
+                continue;
+            };
+            let status = node.status.get_or_insert_with(Default::default);
+            if status.images.as_ref() == Some(&images) {
+                continue;
+            }
+            status.images = Some(images);
+            changed |= api.update_node(node).is_ok();
+        }
+        changed
+    }
+
     /// A restarted kubelet posts its node Ready again (with the Starting and NodeReady
     /// events) and rewrites its pods' status.
     pub(super) fn post_status_again(&mut self, api: &mut ApiServer, now: SimTime) -> bool {
@@ -125,6 +154,54 @@ impl Kubelet {
         }
         changed
     }
+}
+
+/// `nodeStatusMaxImages`: the kubelet reports at most this many images (its default).
+pub(crate) const NODE_STATUS_MAX_IMAGES: usize = 50;
+
+/// `MaxNamesPerImageInNodeStatus`: at most this many names per image.
+const MAX_NAMES_PER_IMAGE: usize = 5;
+
+/// What the kubelet reports of the images on its node (the references it pulled): one
+/// entry per image, its names its repo digests then its repo tags as the runtime lists
+/// them (`docker.io/library/nginx@sha256:…`, `docker.io/library/nginx:latest`), at most
+/// five, with its size; the largest images first (the image manager's order), at most
+/// [`NODE_STATUS_MAX_IMAGES`]. References the registry does not know are not images.
+pub(crate) fn status_images(references: &BTreeSet<String>) -> Vec<ContainerImage> {
+    // Per image (by digest): its size, repo digests and repo tags.
+    type Names = (BTreeSet<String>, BTreeSet<String>);
+    let mut by_digest: BTreeMap<&str, (u64, Names)> = BTreeMap::new();
+    for reference in references {
+        let (Some(image), Some(repository)) = (
+            super::images::lookup(reference),
+            super::images::qualified_repository(reference),
+        ) else {
+            continue;
+        };
+        let entry = by_digest.entry(image.digest).or_default();
+        entry.0 = image.size_bytes;
+        entry.1 .0.insert(format!("{repository}@{}", image.digest));
+        let qualified = super::images::qualified(reference);
+        if !qualified.contains('@') {
+            entry.1 .1.insert(qualified);
+        }
+    }
+    let mut images: Vec<(std::cmp::Reverse<u64>, Vec<String>)> = by_digest
+        .into_values()
+        .map(|(size, (digests, tags))| {
+            let names = digests.into_iter().chain(tags).take(MAX_NAMES_PER_IMAGE);
+            (std::cmp::Reverse(size), names.collect())
+        })
+        .collect();
+    crate::sort::sort(&mut images);
+    images
+        .into_iter()
+        .take(NODE_STATUS_MAX_IMAGES)
+        .map(|(std::cmp::Reverse(size), names)| ContainerImage {
+            names: Some(names),
+            size_bytes: i64::try_from(size).ok(),
+        })
+        .collect()
 }
 
 /// The conditions a healthy kubelet posts (Ready, no pressure), with transition times
@@ -350,5 +427,49 @@ impl Kubelet {
             .filter_map(renewed_at)
             .map(|t| t.plus_ms(LEASE_RENEW_MS))
             .min()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(images: &[ContainerImage]) -> Vec<Vec<String>> {
+        images
+            .iter()
+            .map(|i| i.names.clone().unwrap_or_default())
+            .collect()
+    }
+
+    /// One entry per image (two references to nginx are one image with two tags), repo
+    /// digest first, the largest image first; unknown references are no image.
+    #[test]
+    fn images_by_size_with_digest_and_tags() {
+        let refs: BTreeSet<String> = ["busybox:1.36", "nginx", "nginx:1.27", "no-such-image"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let images = status_images(&refs);
+        let nginx = super::super::images::lookup("nginx")
+            .map(|i| i.digest)
+            .unwrap_or_default();
+        let busybox = super::super::images::lookup("busybox")
+            .map(|i| i.digest)
+            .unwrap_or_default();
+        assert_eq!(
+            names(&images),
+            vec![
+                vec![
+                    format!("docker.io/library/nginx@{nginx}"),
+                    "docker.io/library/nginx:1.27".to_string(),
+                    "docker.io/library/nginx:latest".to_string(),
+                ],
+                vec![
+                    format!("docker.io/library/busybox@{busybox}"),
+                    "docker.io/library/busybox:1.36".to_string(),
+                ],
+            ]
+        );
+        assert_eq!(images[0].size_bytes, Some(72_223_946));
     }
 }

@@ -268,6 +268,7 @@ impl Kubelet {
             changed |= self.terminate(api, git, now, scan);
             changed |= self.kill_pass(api, git, now);
         }
+        changed |= self.post_images(api);
         self.pods.refresh();
         changed
     }

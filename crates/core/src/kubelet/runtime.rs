@@ -369,10 +369,8 @@ impl Kubelet {
                         false,
                         Some(&name),
                     );
-                    self.nodes
-                        .get_or_insert_with(node, Default::default)
-                        .images
-                        .insert(image);
+                    let n = self.nodes.get_or_insert_with(node, Default::default);
+                    n.images_changed |= n.images.insert(image);
                     self.start(ctx, pod, slot);
                 }
                 None => {
