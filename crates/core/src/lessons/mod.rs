@@ -3,6 +3,7 @@
 //! the step aims for. Lessons are data; the UI draws them and ticks the checks.
 
 mod chapter;
+mod workloads;
 
 use crate::model::ResourceExt;
 use crate::Cluster;
@@ -69,6 +70,31 @@ pub enum Check {
         argv: &'static [&'static str],
         contains: &'static str,
     },
+    /// The Deployment (in `default`) has seen its spec, runs `image`, and has this many
+    /// updated replicas, all available, and no old ones.
+    DeploymentAvailable {
+        deployment: &'static str,
+        replicas: i32,
+        image: &'static str,
+    },
+    /// The Deployment's rollout is at this revision.
+    RolloutRevision {
+        deployment: &'static str,
+        revision: u32,
+    },
+    /// The DaemonSet runs an up-to-date, ready pod on every node it should run on, and
+    /// there are this many such nodes.
+    DaemonSetOnEveryNode {
+        namespace: &'static str,
+        daemonset: &'static str,
+        nodes: usize,
+    },
+    /// The Job (in `default`) is Complete.
+    JobComplete { job: &'static str },
+    /// The CronJob (in `default`) has run a Job to completion.
+    CronJobRan { cronjob: &'static str },
+    /// The CronJob (in `default`) is suspended.
+    CronJobSuspended { cronjob: &'static str },
 }
 
 /// A manifest a step puts in the editor: a file of its own (in the terminal, a file of
@@ -110,7 +136,7 @@ impl Lesson {
 /// node ports the learner has opened in the browser tab since.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Progress {
-    /// The uids of the pods and Services there were, sorted.
+    /// The uids of the pods, Services and workloads there were, sorted.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     before: Vec<String>,
     /// Node ports browsed, in the order they were.
@@ -127,6 +153,7 @@ impl Progress {
             .list()
             .map(|p| p.uid_any().to_string())
             .chain(api.services.list().map(|s| s.uid_any().to_string()))
+            .chain(workloads::uids(cluster))
             .collect();
         crate::sort::sort_by(&mut before, |a, b| a.cmp(b));
         Progress {
@@ -191,7 +218,9 @@ pub(super) fn create_running(text: &'static str, manifest: Manifest, pod: &'stat
 
 /// Every lesson: the chapter's, in its order, then the ones that follow it.
 pub fn lessons() -> Vec<Lesson> {
-    chapter::lessons()
+    let mut all = chapter::lessons();
+    all.extend(workloads::lessons());
+    all
 }
 
 /// A fresh cluster for a lesson: the default nodes, prepared.
@@ -364,6 +393,12 @@ pub fn check(cluster: &Cluster, check: &Check, progress: &Progress) -> bool {
                 .is_some_and(|ts| ts.iter().any(|t| t.key == *key));
             tainted == matches!(check, Check::NodeTainted { .. })
         }
+        Check::DeploymentAvailable { .. }
+        | Check::RolloutRevision { .. }
+        | Check::DaemonSetOnEveryNode { .. }
+        | Check::JobComplete { .. }
+        | Check::CronJobRan { .. }
+        | Check::CronJobSuspended { .. } => workloads::check(cluster, check, progress),
     }
 }
 
@@ -498,6 +533,10 @@ mod tests {
                         "{}: pulled within 6 s",
                         lesson.id
                     );
+                }
+                if let Check::CronJobRan { .. } = step.check {
+                    // Its first run is at the next minute, which may be a minute away.
+                    c.advance(60_000);
                 }
                 c.advance(60_000);
                 assert!(
