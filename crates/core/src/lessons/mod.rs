@@ -434,6 +434,30 @@ mod tests {
         );
     }
 
+    /// The DaemonSet lesson: no pod on the tainted worker until the DaemonSet tolerates
+    /// its taint; a workload there before the lesson opened does not count.
+    #[test]
+    fn the_daemonset_lesson_waits_for_the_toleration() {
+        let lesson = lessons()
+            .into_iter()
+            .find(|l| l.id == "daemonset-taints")
+            .unwrap();
+        let mut c = reset();
+        let base = Progress::start(&c);
+        let mut session = crate::Session::new("k8s-master-01");
+        for step in &lesson.steps[..2] {
+            do_step(&mut c, &mut session, step);
+            c.advance(60_000);
+        }
+        assert!(check(&c, &lesson.steps[1].check, &base));
+        assert!(!check(&c, &lesson.steps[2].check, &base));
+        assert!(!check(&c, &lesson.steps[1].check, &Progress::start(&c)));
+        do_step(&mut c, &mut session, &lesson.steps[2]);
+        c.advance(60_000);
+        assert!(check(&c, &lesson.steps[2].check, &base));
+        assert!(!check(&c, &lesson.steps[1].check, &base));
+    }
+
     /// A step as the playground does it: its manifest into its own file in the
     /// terminal's home directory, then its command.
     fn do_step(c: &mut Cluster, session: &mut crate::Session, step: &Step) {

@@ -214,11 +214,11 @@ fn deployment_available(d: &crate::model::Deployment, replicas: i32, image: &str
     let Some(status) = d.status.as_ref() else {
         return false;
     };
-    let runs_image = spec
-        .template
-        .spec
-        .as_ref()
-        .is_some_and(|s| s.containers.iter().any(|c| c.image.as_deref() == Some(image)));
+    let runs_image = spec.template.spec.as_ref().is_some_and(|s| {
+        s.containers
+            .iter()
+            .any(|c| c.image.as_deref() == Some(image))
+    });
     runs_image
         && spec.replicas.unwrap_or(1) == replicas
         && status.observed_generation >= d.metadata.generation
@@ -246,15 +246,13 @@ fn on_every_node(cluster: &Cluster, ds: &crate::model::DaemonSet, nodes: usize) 
                 && crate::model::pod::is_ready(p)
         })
     };
-    let updated = ds
-        .status
-        .as_ref()
-        .is_some_and(|s| {
-            s.observed_generation >= ds.metadata.generation
-                && s.updated_number_scheduled.and_then(|n| usize::try_from(n).ok())
-                    == Some(nodes)
-                && usize::try_from(s.number_available.unwrap_or(0)).ok() == Some(nodes)
-        });
+    let updated = ds.status.as_ref().is_some_and(|s| {
+        s.observed_generation >= ds.metadata.generation
+            && s.updated_number_scheduled
+                .and_then(|n| usize::try_from(n).ok())
+                == Some(nodes)
+            && usize::try_from(s.number_available.unwrap_or(0)).ok() == Some(nodes)
+    });
     eligible.len() == nodes && updated && eligible.iter().all(|n| runs_on(n))
 }
 
@@ -263,7 +261,10 @@ fn complete(j: &crate::model::Job) -> bool {
     j.status
         .as_ref()
         .and_then(|s| s.conditions.as_ref())
-        .is_some_and(|cs| cs.iter().any(|c| c.type_ == "Complete" && c.status == "True"))
+        .is_some_and(|cs| {
+            cs.iter()
+                .any(|c| c.type_ == "Complete" && c.status == "True")
+        })
 }
 
 /// Whether the object's controller is the object with this uid.
