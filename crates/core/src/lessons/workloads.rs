@@ -239,7 +239,7 @@ fn on_every_node(cluster: &Cluster, ds: &crate::model::DaemonSet, nodes: usize) 
         .collect();
     let namespace = ds.namespace().unwrap_or_default();
     let runs_on = |node: &str| {
-        api.pods.list_namespace(&namespace).any(|p| {
+        api.pods.list_namespace(namespace).any(|p| {
             controlled_by(&p.metadata, ds.uid_any())
                 && p.spec.as_ref().and_then(|s| s.node_name.as_deref()) == Some(node)
                 && p.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Running")
