@@ -4,6 +4,7 @@
 
 mod chapter;
 mod config;
+mod workloads;
 
 use crate::model::ResourceExt;
 use crate::Cluster;
@@ -108,6 +109,31 @@ pub enum Check {
         path: &'static str,
         contains: &'static str,
     },
+    /// The Deployment (in `default`) has seen its spec, runs `image`, and has this many
+    /// updated replicas, all available, and no old ones.
+    DeploymentAvailable {
+        deployment: &'static str,
+        replicas: i32,
+        image: &'static str,
+    },
+    /// The Deployment's rollout is at this revision.
+    RolloutRevision {
+        deployment: &'static str,
+        revision: u32,
+    },
+    /// The DaemonSet runs an up-to-date, ready pod on every node it should run on, and
+    /// there are this many such nodes.
+    DaemonSetOnEveryNode {
+        namespace: &'static str,
+        daemonset: &'static str,
+        nodes: usize,
+    },
+    /// The Job (in `default`) is Complete.
+    JobComplete { job: &'static str },
+    /// The CronJob (in `default`) has run a Job to completion.
+    CronJobRan { cronjob: &'static str },
+    /// The CronJob (in `default`) is suspended.
+    CronJobSuspended { cronjob: &'static str },
 }
 
 /// A manifest a step puts in the editor: a file of its own (in the terminal, a file of
@@ -149,8 +175,8 @@ impl Lesson {
 /// node ports the learner has opened in the browser tab since.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Progress {
-    /// The uids of the pods, Services, ConfigMaps, Secrets, volumes, claims and events
-    /// there were, sorted.
+    /// The uids of the pods, Services, ConfigMaps, Secrets, volumes, claims, events and
+    /// workloads there were, sorted.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     before: Vec<String>,
     /// Node ports browsed, in the order they were.
@@ -180,6 +206,7 @@ impl Progress {
                     .map(|o| o.uid_any().to_string()),
             )
             .chain(api.events.list().map(|o| o.uid_any().to_string()))
+            .chain(workloads::uids(cluster))
             .collect();
         crate::sort::sort_by(&mut before, |a, b| a.cmp(b));
         Progress {
@@ -246,6 +273,7 @@ pub(super) fn create_running(text: &'static str, manifest: Manifest, pod: &'stat
 pub fn lessons() -> Vec<Lesson> {
     let mut all = chapter::lessons();
     all.extend(config::lessons());
+    all.extend(workloads::lessons());
     all
 }
 
@@ -518,6 +546,12 @@ pub fn check(cluster: &Cluster, check: &Check, progress: &Progress) -> bool {
                 .is_some_and(|ts| ts.iter().any(|t| t.key == *key));
             tainted == matches!(check, Check::NodeTainted { .. })
         }
+        Check::DeploymentAvailable { .. }
+        | Check::RolloutRevision { .. }
+        | Check::DaemonSetOnEveryNode { .. }
+        | Check::JobComplete { .. }
+        | Check::CronJobRan { .. }
+        | Check::CronJobSuspended { .. } => workloads::check(cluster, check, progress),
     }
 }
 
@@ -551,6 +585,30 @@ mod tests {
             check(&c, &last.check, &base),
             "served once the readiness probe passed"
         );
+    }
+
+    /// The DaemonSet lesson: no pod on the tainted worker until the DaemonSet tolerates
+    /// its taint; a workload there before the lesson opened does not count.
+    #[test]
+    fn the_daemonset_lesson_waits_for_the_toleration() {
+        let lesson = lessons()
+            .into_iter()
+            .find(|l| l.id == "daemonset-taints")
+            .unwrap();
+        let mut c = reset();
+        let base = Progress::start(&c);
+        let mut session = crate::Session::new("k8s-master-01");
+        for step in &lesson.steps[..2] {
+            do_step(&mut c, &mut session, step);
+            c.advance(60_000);
+        }
+        assert!(check(&c, &lesson.steps[1].check, &base));
+        assert!(!check(&c, &lesson.steps[2].check, &base));
+        assert!(!check(&c, &lesson.steps[1].check, &Progress::start(&c)));
+        do_step(&mut c, &mut session, &lesson.steps[2]);
+        c.advance(60_000);
+        assert!(check(&c, &lesson.steps[2].check, &base));
+        assert!(!check(&c, &lesson.steps[1].check, &base));
     }
 
     /// A step as the playground does it: its manifest into its own file in the
@@ -652,6 +710,10 @@ mod tests {
                         "{}: pulled within 6 s",
                         lesson.id
                     );
+                }
+                if let Check::CronJobRan { .. } = step.check {
+                    // Its first run is at the next minute, which may be a minute away.
+                    c.advance(60_000);
                 }
                 c.advance(60_000);
                 assert!(
