@@ -77,11 +77,7 @@ impl Cluster {
             }
         }
         for _ in 0..BIND_ROUNDS {
-            let mut ctx = ControllerContext {
-                api: &mut self.api,
-                now: self.now,
-                silent_kubelets: Keyed::new(),
-            };
+            let mut ctx = ControllerContext::new(&mut self.api, self.now);
             let mut progress = self.persistent_volumes.sync(&mut ctx);
             progress |= self.local_path_provisioner.sync(&mut ctx);
             if progress == Progress::Idle {

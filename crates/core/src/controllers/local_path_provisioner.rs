@@ -10,8 +10,9 @@
 //! directory with it (the provisioner's helper pod runs `rm -rf` on the node: here the
 //! cluster removes it, [`LocalPathProvisioner::take_removed`]).
 
+use super::persistentvolume::claim_event;
 use super::{Controller, ControllerContext, Progress};
-use crate::apiserver::{ApiServer, EventRecord, Propagation};
+use crate::apiserver::{ApiServer, Propagation};
 use crate::clock::SimTime;
 use crate::controllers::persistentvolume::STORAGE_PROVISIONER;
 use crate::model::{PersistentVolume, PersistentVolumeClaim};
@@ -99,8 +100,9 @@ fn provision(api: &mut ApiServer, now: SimTime) -> bool {
         let Some(node) = crate::controllers::persistentvolume::selected_node(&pvc) else {
             // Reported once: the library retries with a growing back-off.
             if !reported(api, &pvc, "ProvisioningFailed") {
-                report(
+                claim_event(
                     api,
+                    COMPONENT,
                     &pvc,
                     "Provisioning",
                     format!(
@@ -109,8 +111,9 @@ fn provision(api: &mut ApiServer, now: SimTime) -> bool {
                     false,
                     now,
                 );
-                report(
+                claim_event(
                     api,
+                    COMPONENT,
                     &pvc,
                     "ProvisioningFailed",
                     "failed to provision volume with StorageClass \"".to_string()
@@ -127,8 +130,9 @@ fn provision(api: &mut ApiServer, now: SimTime) -> bool {
         let Some(class) = api.storage_classes.get("", &class_of(&pvc)).cloned() else {
             continue;
         };
-        report(
+        claim_event(
             api,
+            COMPONENT,
             &pvc,
             "Provisioning",
             format!("External provisioner is provisioning volume for claim \"{ns}/{claim}\""),
@@ -188,15 +192,24 @@ fn provision(api: &mut ApiServer, now: SimTime) -> bool {
             status: None,
         };
         match api.create_persistent_volume(pv, now) {
-            Ok(_) => report(
+            Ok(_) => claim_event(
                 api,
+                COMPONENT,
                 &pvc,
                 "ProvisioningSucceeded",
                 format!("Successfully provisioned volume {name}"),
                 false,
                 now,
             ),
-            Err(e) => report(api, &pvc, "ProvisioningFailed", e.to_string(), true, now),
+            Err(e) => claim_event(
+                api,
+                COMPONENT,
+                &pvc,
+                "ProvisioningFailed",
+                e.to_string(),
+                true,
+                now,
+            ),
         }
         changed = true;
     }
@@ -264,31 +277,6 @@ fn reported(api: &ApiServer, pvc: &PersistentVolumeClaim, reason: &str) -> bool 
             && e.reason.as_deref() == Some(reason)
             && e.source.as_ref().and_then(|s| s.component.as_deref()) == Some(COMPONENT)
     })
-}
-
-fn report(
-    api: &mut ApiServer,
-    pvc: &PersistentVolumeClaim,
-    reason: &str,
-    message: String,
-    warning: bool,
-    now: SimTime,
-) {
-    api.record_event(
-        EventRecord {
-            object_kind: "PersistentVolumeClaim",
-            namespace: pvc.metadata.namespace.as_deref().unwrap_or_default(),
-            object_name: pvc.metadata.name.as_deref().unwrap_or_default(),
-            object_uid: pvc.metadata.uid.as_deref().unwrap_or_default(),
-            reason,
-            message,
-            warning,
-            component: COMPONENT,
-            host: None,
-            field_path: None,
-        },
-        now,
-    );
 }
 
 #[cfg(test)]

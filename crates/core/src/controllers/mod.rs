@@ -76,6 +76,17 @@ pub struct ControllerContext<'a> {
     pub silent_kubelets: Keyed<String, SimTime>,
 }
 
+impl<'a> ControllerContext<'a> {
+    /// A context in which every kubelet is heard from.
+    pub fn new(api: &'a mut ApiServer, now: SimTime) -> Self {
+        ControllerContext {
+            api,
+            now,
+            silent_kubelets: Keyed::new(),
+        }
+    }
+}
+
 /// A controller of kube-controller-manager.
 pub trait Controller {
     /// One reconciling pass over what it watches, at `ctx.now`.

@@ -163,8 +163,9 @@ fn sync(api: &mut ApiServer, now: SimTime) -> (bool, Option<SimTime>) {
                 let mut lost_claim = pvc.clone();
                 lost_claim.status.get_or_insert_with(Default::default).phase = Some("Lost".into());
                 changed |= api.write_claim(lost_claim).is_ok();
-                report(
+                claim_event(
                     api,
+                    COMPONENT,
                     &pvc,
                     "ClaimLost",
                     "Bound claim has lost its PersistentVolume. Data on the volume is lost!".into(),
@@ -194,7 +195,7 @@ fn sync(api: &mut ApiServer, now: SimTime) -> (bool, Option<SimTime>) {
                     changed |= set_provisioner(api, &pvc);
                 }
                 if due <= now {
-                    report(api, &pvc, reason, message, warning, now);
+                    claim_event(api, COMPONENT, &pvc, reason, message, warning, now);
                     changed = true;
                     let at = SimTime(now.0 + RESYNC_MS);
                     next_report = Some(next_report.map_or(at, |n| n.min(at)));
@@ -322,8 +323,10 @@ fn last_report(api: &ApiServer, pvc: &PersistentVolumeClaim, reason: &str) -> Op
         .max()
 }
 
-fn report(
+/// An event about a claim, from `component`.
+pub(super) fn claim_event(
     api: &mut ApiServer,
+    component: &'static str,
     pvc: &PersistentVolumeClaim,
     reason: &str,
     message: String,
@@ -339,7 +342,7 @@ fn report(
             reason,
             message,
             warning,
-            component: COMPONENT,
+            component,
             host: None,
             field_path: None,
         },

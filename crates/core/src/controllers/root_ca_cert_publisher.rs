@@ -43,18 +43,13 @@ impl Controller for RootCaCertPublisher {
 mod tests {
     use super::*;
     use crate::apiserver::ApiServer;
-    use crate::keyed::Keyed;
 
     /// Every namespace gets the ConfigMap; deleted, it comes back; changed, it is put
     /// back.
     #[test]
     fn every_namespace_has_the_root_ca() {
         let mut api = ApiServer::new(1, SimTime(0));
-        let mut ctx = ControllerContext {
-            api: &mut api,
-            now: SimTime(0),
-            silent_kubelets: Keyed::new(),
-        };
+        let mut ctx = ControllerContext::new(&mut api, SimTime(0));
         let mut c = RootCaCertPublisher;
         assert_eq!(c.sync(&mut ctx), Progress::Changed);
         assert_eq!(c.sync(&mut ctx), Progress::Idle);

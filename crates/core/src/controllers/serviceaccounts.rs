@@ -41,16 +41,11 @@ impl Controller for ServiceAccountsController {
 mod tests {
     use super::*;
     use crate::apiserver::ApiServer;
-    use crate::keyed::Keyed;
 
     #[test]
     fn every_active_namespace_gets_its_default_account() {
         let mut api = ApiServer::new(1, SimTime(0));
-        let mut ctx = ControllerContext {
-            api: &mut api,
-            now: SimTime(0),
-            silent_kubelets: Keyed::new(),
-        };
+        let mut ctx = ControllerContext::new(&mut api, SimTime(0));
         let mut c = ServiceAccountsController;
         assert_eq!(c.sync(&mut ctx), Progress::Changed);
         assert_eq!(c.sync(&mut ctx), Progress::Idle);

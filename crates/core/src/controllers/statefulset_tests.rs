@@ -1,6 +1,5 @@
 use super::*;
 use crate::controllers::{Controller, ControllerContext};
-use crate::keyed::Keyed;
 use crate::model::Object;
 use k8s_openapi::api::core::v1::{PodCondition, PodStatus};
 use serde_json::json;
@@ -50,11 +49,7 @@ impl Harness {
     }
 
     fn sync(&mut self) {
-        let mut ctx = ControllerContext {
-            api: &mut self.api,
-            now: self.now,
-            silent_kubelets: Keyed::new(),
-        };
+        let mut ctx = ControllerContext::new(&mut self.api, self.now);
         self.controller.sync(&mut ctx);
     }
 
