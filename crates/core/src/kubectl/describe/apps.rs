@@ -41,6 +41,17 @@ pub(super) fn pods_status(pods: &[&Pod], selector: &LabelSelector, owner: &Objec
     format!("{running} Running / {waiting} Waiting / {succeeded} Succeeded / {failed} Failed")
 }
 
+/// `CreationTimestamp:` in RFC 1123 with a numeric zone, as the describers write it.
+fn creation_timestamp(w: &mut Writer, meta: &ObjectMeta) {
+    w.write(
+        0,
+        &format!(
+            "CreationTimestamp:\t{}\n",
+            rfc1123z(meta.creation_timestamp.as_ref())
+        ),
+    );
+}
+
 fn name_and_namespace(w: &mut Writer, meta: &ObjectMeta) {
     w.write(
         0,
@@ -113,13 +124,7 @@ pub fn deployment(
     let spec = d.spec.clone().unwrap_or_default();
     let status = d.status.clone().unwrap_or_default();
     name_and_namespace(&mut w, meta);
-    w.write(
-        0,
-        &format!(
-            "CreationTimestamp:\t{}\n",
-            rfc1123z(meta.creation_timestamp.as_ref())
-        ),
-    );
+    creation_timestamp(&mut w, meta);
     labels(&mut w, "Labels", meta.labels.as_ref());
     annotations(&mut w, meta.annotations.as_ref());
     w.write(
@@ -401,13 +406,7 @@ pub fn stateful_set(
     let spec = set.spec.clone().unwrap_or_default();
     let status = set.status.clone().unwrap_or_default();
     name_and_namespace(&mut w, meta);
-    w.write(
-        0,
-        &format!(
-            "CreationTimestamp:\t{}\n",
-            rfc1123z(meta.creation_timestamp.as_ref())
-        ),
-    );
+    creation_timestamp(&mut w, meta);
     w.write(
         0,
         &format!("Selector:\t{}\n", selector_string(&spec.selector)),
