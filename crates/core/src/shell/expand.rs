@@ -55,7 +55,8 @@ impl<'a> Exec<'a> {
     ) -> Option<()> {
         // Most words are one plain literal (`git`, `pull`, `/html`): one field, as it is.
         if let [Part::Lit(s)] = w.0.as_slice() {
-            if !s.starts_with('~') && !s.contains('\u{0}') && !(split && is_pattern(s)) {
+            let special = s.starts_with('~') || s.contains('\u{0}') || (split && is_pattern(s));
+            if !special {
                 out.push(s.clone());
                 return Some(());
             }
