@@ -161,6 +161,17 @@ fn read_text(ex: &mut Ex, path: &str) -> Option<String> {
         .map(|d| String::from_utf8_lossy(d).into_owned())
 }
 
+/// `f` of a file's text (lossy UTF-8), without copying a file that is valid UTF-8.
+fn with_text<T>(ex: &mut Ex, path: &str, f: impl FnOnce(&str) -> T) -> Option<T> {
+    let view = &ex.p.view;
+    let data = ex.host.fs().read(view, path).ok()?;
+    // `from_utf8` checks ASCII a word at a time; the lossy decoder goes byte by byte.
+    Some(match std::str::from_utf8(data) {
+        Ok(text) => f(text),
+        Err(_) => f(&String::from_utf8_lossy(data)),
+    })
+}
+
 fn write(ex: &mut Ex, path: &str, data: &[u8]) -> Result<(), fs::Errno> {
     let now = ex.now();
     let (view, user) = (ex.p.view.clone(), ex.p.user);
@@ -172,31 +183,47 @@ fn write(ex: &mut Ex, path: &str, data: &[u8]) -> Result<(), fs::Errno> {
 
 /// The remote URL from `.git/config`.
 fn remote_url(ex: &mut Ex, root: &str) -> Option<String> {
-    let config = read_text(ex, &normalize(root, ".git/config"))?;
-    config
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("url = ").map(str::to_string))
+    with_text(ex, &normalize(root, ".git/config"), |config| {
+        config
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("url = ").map(str::to_string))
+    })?
+}
+
+/// The ref `.git/HEAD` names (`refs/heads/main`), if it names one.
+fn head_ref(ex: &mut Ex, root: &str) -> Option<String> {
+    with_text(ex, &normalize(root, ".git/HEAD"), |head| {
+        head.trim().strip_prefix("ref: ").map(str::to_string)
+    })?
+}
+
+/// The commit the ref `head_ref` names points at.
+fn head_of(ex: &mut Ex, root: &str, head_ref: Option<&str>) -> Option<String> {
+    read_ref(ex, root, head_ref?)
+}
+
+/// The branch `head_ref` names (`master` when HEAD names no branch).
+fn branch_of(head_ref: Option<&str>) -> String {
+    head_ref
+        .and_then(|r| r.strip_prefix("refs/heads/"))
+        .unwrap_or("master")
+        .to_string()
 }
 
 fn local_head(ex: &mut Ex, root: &str) -> Option<String> {
-    let head = read_text(ex, &normalize(root, ".git/HEAD"))?;
-    let r = head.trim().strip_prefix("ref: ")?.to_string();
-    read_ref(ex, root, &r)
+    let r = head_ref(ex, root);
+    head_of(ex, root, r.as_deref())
 }
 
 /// The checked-out branch, from `.git/HEAD`.
 fn local_branch(ex: &mut Ex, root: &str) -> String {
-    read_text(ex, &normalize(root, ".git/HEAD"))
-        .and_then(|h| {
-            h.trim()
-                .strip_prefix("ref: refs/heads/")
-                .map(str::to_string)
-        })
-        .unwrap_or_else(|| "master".into())
+    branch_of(head_ref(ex, root).as_deref())
 }
 
 fn read_ref(ex: &mut Ex, root: &str, name: &str) -> Option<String> {
-    read_text(ex, &normalize(root, &format!(".git/{name}"))).map(|s| s.trim().to_string())
+    with_text(ex, &normalize(root, &format!(".git/{name}")), |s| {
+        s.trim().to_string()
+    })
 }
 
 fn short(id: &str) -> &str {
@@ -374,8 +401,10 @@ fn pull(ex: &mut Ex, _args: &[String], io: &Io, merge: bool) -> Flow {
     let Some(url) = remote_url(ex, &root) else {
         return fail(ex, io, "fatal: No remote repository specified.  Please, specify either a URL or a\nremote name from which new revisions should be fetched.\n", 1);
     };
-    let local = local_head(ex, &root);
-    let branch = local_branch(ex, &root);
+    // `.git/HEAD` read once for both the local commit and the branch.
+    let head = head_ref(ex, &root);
+    let local = head_of(ex, &root, head.as_deref());
+    let branch = branch_of(head.as_deref());
     let Some(repo) = ex.host.git().repo(&url) else {
         return fail(ex, io, &not_found(&url), 128);
     };
@@ -671,8 +700,9 @@ fn checkout(ex: &mut Ex, args: &[String], io: &Io, switch: bool) -> Flow {
     };
     let url = remote_url(ex, &root).unwrap_or_default();
     let repo = ex.host.git().repo(&url).cloned();
-    let current = local_branch(ex, &root);
-    let head = local_head(ex, &root);
+    let head_ref = head_ref(ex, &root);
+    let current = branch_of(head_ref.as_deref());
+    let head = head_of(ex, &root, head_ref.as_deref());
     let local_ref = read_ref(ex, &root, &format!("refs/heads/{target}"));
     let remote_ref = read_ref(ex, &root, &format!("refs/remotes/origin/{target}"));
     if create {

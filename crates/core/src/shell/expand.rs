@@ -53,6 +53,14 @@ impl<'a> Exec<'a> {
         split: bool,
         out: &mut Vec<String>,
     ) -> Option<()> {
+        // Most words are one plain literal (`git`, `pull`, `/html`): one field, as it is.
+        if let [Part::Lit(s)] = w.0.as_slice() {
+            let special = s.starts_with('~') || s.contains('\u{0}') || (split && is_pattern(s));
+            if !special {
+                out.push(s.clone());
+                return Some(());
+            }
+        }
         // Fields under construction; `glob` marks unquoted pattern characters.
         let mut fields: Vec<(String, bool)> = Vec::new();
         let mut cur = String::new();
@@ -435,4 +443,10 @@ fn trim_pattern(value: &str, pattern: &str, op: &str) -> String {
             .map(|&i| value[..i].to_string()),
     }
     .unwrap_or_else(|| value.to_string())
+}
+
+/// An unquoted literal that pathname expansion would treat as a pattern: a `*` or `?`,
+/// or a `[` with a closing `]` after it.
+fn is_pattern(s: &str) -> bool {
+    s.contains(['*', '?']) || s.find('[').is_some_and(|k| s[k..].contains(']'))
 }

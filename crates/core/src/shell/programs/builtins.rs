@@ -442,8 +442,7 @@ fn cd(ex: &mut Exec, args: &[String], io: &Io) -> Flow {
             .unwrap_or_else(|| "/".into()),
     };
     let path = normalize(&ex.p.cwd, &target);
-    let view = ex.p.view.clone();
-    let err = match ex.host.fs().stat(&view, &path) {
+    let err = match ex.host.fs().stat(&ex.p.view, &path) {
         Ok(st) if st.is_dir => {
             if !(ex.p.user.uid == 0
                 || st.mode & 0o001 != 0
@@ -577,8 +576,7 @@ fn eval_test(ex: &mut Exec, args: &[String]) -> Result<bool, TestError> {
         [s] => Ok(!s.is_empty()),
         [op, arg] => {
             let path = normalize(&ex.p.cwd, arg);
-            let view = ex.p.view.clone();
-            let st = ex.host.fs().stat(&view, &path);
+            let st = ex.host.fs().stat(&ex.p.view, &path);
             Ok(match *op {
                 "-z" => arg.is_empty(),
                 "-n" => !arg.is_empty(),
