@@ -52,20 +52,6 @@ fn creation_timestamp(w: &mut Writer, meta: &ObjectMeta) {
     );
 }
 
-fn name_and_namespace(w: &mut Writer, meta: &ObjectMeta) {
-    w.write(
-        0,
-        &format!("Name:\t{}\n", meta.name.as_deref().unwrap_or_default()),
-    );
-    w.write(
-        0,
-        &format!(
-            "Namespace:\t{}\n",
-            meta.namespace.as_deref().unwrap_or_default()
-        ),
-    );
-}
-
 /// `labels.Selector.String()` of a workload's selector (empty when it selects all).
 fn selector_string(s: &LabelSelector) -> String {
     format_label_selector(s).replace("<none>", "")

@@ -66,17 +66,7 @@ pub fn job(job: &Job, job_events: &[&Event], now: SimTime) -> String {
     let meta = &job.metadata;
     let spec = job.spec.clone().unwrap_or_default();
     let status = job.status.clone().unwrap_or_default();
-    w.write(
-        0,
-        &format!("Name:\t{}\n", meta.name.as_deref().unwrap_or_default()),
-    );
-    w.write(
-        0,
-        &format!(
-            "Namespace:\t{}\n",
-            meta.namespace.as_deref().unwrap_or_default()
-        ),
-    );
+    name_and_namespace(&mut w, meta);
     let selector = spec.selector.clone().unwrap_or_default();
     let selector = format_label_selector(&selector).replace("<none>", "");
     w.write(0, &format!("Selector:\t{selector}\n"));

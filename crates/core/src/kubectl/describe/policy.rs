@@ -16,17 +16,7 @@ pub fn pod_disruption_budget(
 ) -> String {
     let mut w = Writer::new();
     let meta = &pdb.metadata;
-    w.write(
-        0,
-        &format!("Name:\t{}\n", meta.name.as_deref().unwrap_or_default()),
-    );
-    w.write(
-        0,
-        &format!(
-            "Namespace:\t{}\n",
-            meta.namespace.as_deref().unwrap_or_default()
-        ),
-    );
+    name_and_namespace(&mut w, meta);
     let text = |v: &IntOrString| match v {
         IntOrString::Int(i) => i.to_string(),
         IntOrString::String(s) => s.clone(),

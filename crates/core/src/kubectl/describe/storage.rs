@@ -22,17 +22,7 @@ pub fn claim(
     let spec = pvc.spec.clone().unwrap_or_default();
     let status = pvc.status.clone().unwrap_or_default();
     let meta = &pvc.metadata;
-    w.write(
-        0,
-        &format!("Name:\t{}\n", meta.name.as_deref().unwrap_or_default()),
-    );
-    w.write(
-        0,
-        &format!(
-            "Namespace:\t{}\n",
-            meta.namespace.as_deref().unwrap_or_default()
-        ),
-    );
+    name_and_namespace(&mut w, meta);
     w.write(
         0,
         &format!(

@@ -71,8 +71,8 @@ pub(super) fn or_none(s: &str) -> &str {
     }
 }
 
-/// The lines most describers start with: Name, Namespace, Labels and Annotations.
-pub(super) fn object_header(w: &mut Writer, meta: &crate::model::ObjectMeta) {
+/// `Name:` and `Namespace:`, the first two lines of a namespaced object's description.
+pub(super) fn name_and_namespace(w: &mut Writer, meta: &crate::model::ObjectMeta) {
     w.write(
         0,
         &format!("Name:\t{}\n", meta.name.as_deref().unwrap_or_default()),
@@ -84,6 +84,11 @@ pub(super) fn object_header(w: &mut Writer, meta: &crate::model::ObjectMeta) {
             meta.namespace.as_deref().unwrap_or_default()
         ),
     );
+}
+
+/// The lines most describers start with: Name, Namespace, Labels and Annotations.
+pub(super) fn object_header(w: &mut Writer, meta: &crate::model::ObjectMeta) {
+    name_and_namespace(w, meta);
     labels(w, "Labels", meta.labels.as_ref());
     annotations(w, meta.annotations.as_ref());
 }
