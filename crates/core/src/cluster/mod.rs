@@ -413,6 +413,27 @@ impl Cluster {
         self.kubelet.environment(&uid, container)
     }
 
+    /// The files a configMap, secret, downwardAPI or projected volume of a pod holds
+    /// now on its node (as the kubelet last wrote them), in path order; None for
+    /// another kind of volume or one not set up yet.
+    pub fn volume_files(
+        &self,
+        namespace: &str,
+        pod: &str,
+        volume: &str,
+    ) -> Option<Vec<crate::kubelet::volumes::VolumeFile>> {
+        let uid = self.api.pods.get(namespace, pod)?.metadata.uid.clone()?;
+        crate::kubelet::volumes::files(&self.kubelet.fs, &uid, volume)
+    }
+
+    /// When a CronJob's schedule next comes, on the simulated clock (the cronjob
+    /// controller's timer); None when its schedule or time zone is invalid or no time
+    /// comes within five years.
+    pub fn next_schedule_time(&self, namespace: &str, name: &str) -> Option<SimTime> {
+        let cj = self.api.cron_jobs.get(namespace, name)?;
+        crate::controllers::cronjob::next_schedule_time(cj, self.now)
+    }
+
     /// Runs a command in a running container (`kubectl exec`), with `stdin` piped to it:
     /// output chunks and the exit code, or the runtime's error.
     pub fn exec(
@@ -852,6 +873,8 @@ impl Cluster {
 
 mod volume_binder;
 
+#[cfg(test)]
+mod inspection_tests;
 #[cfg(test)]
 mod test_images;
 #[cfg(test)]

@@ -87,6 +87,20 @@ fn sim(unix_secs: i64) -> SimTime {
     )
 }
 
+/// The first schedule time of a CronJob after `now` in its time zone (what the
+/// controller's timer waits for): None when its schedule or zone is invalid, or no
+/// time comes within five years. A suspended CronJob has one too (it starts nothing).
+pub(crate) fn next_schedule_time(cj: &CronJob, now: SimTime) -> Option<SimTime> {
+    let spec = cj.spec.as_ref()?;
+    let schedule = cron::parse(&spec.schedule).ok()?;
+    let offset = spec
+        .time_zone
+        .as_deref()
+        .map_or(Ok(0), cron::zone_offset)
+        .ok()?;
+    schedule.next(unix(now), offset).map(sim)
+}
+
 /// How many start times were missed (`missedSchedules`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Missed {

@@ -38,6 +38,7 @@ pub mod port_forward;
 pub mod printers;
 pub(crate) mod resources;
 pub(crate) mod rollout;
+pub use rollout::{rollout_now, Rollout};
 mod rollout_history;
 mod rollout_pause;
 mod rollout_restart;

@@ -249,6 +249,36 @@ fn stateful_set_status(set: &StatefulSet) -> Result<(String, bool), String> {
     ))
 }
 
+/// Where a workload's rollout is now, in the words `kubectl rollout status
+/// --watch=false` prints (its line, or its error without `error: `).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rollout {
+    /// `Waiting for deployment "web" rollout to finish: ...`.
+    Waiting(String),
+    /// `deployment "web" successfully rolled out`.
+    Done(String),
+    /// `deployment "web" exceeded its progress deadline`, or no status for its
+    /// update strategy.
+    Failed(String),
+}
+
+/// The rollout of a Deployment, DaemonSet or StatefulSet (by kind) now; None when
+/// there is no such object.
+pub fn rollout_now(cluster: &Cluster, kind: &str, namespace: &str, name: &str) -> Option<Rollout> {
+    let api = cluster.api();
+    let status = match kind {
+        "Deployment" => deployment_status(api.deployments.get(namespace, name)?),
+        "DaemonSet" => daemon_set_status(api.daemon_sets.get(namespace, name)?),
+        "StatefulSet" => stateful_set_status(api.stateful_sets.get(namespace, name)?),
+        _ => return None,
+    };
+    Some(match status {
+        Ok((line, true)) => Rollout::Done(line.trim_end().to_string()),
+        Ok((line, false)) => Rollout::Waiting(line.trim_end().to_string()),
+        Err(e) => Rollout::Failed(e),
+    })
+}
+
 impl RolloutStatus {
     /// A new line when the status changed; ended when rolled out, at the timeout, or
     /// on an error.

@@ -290,7 +290,7 @@ fn current_dir(tree: &Tree) -> Option<String> {
 }
 
 /// The payload written now (what the current timestamped directory holds).
-fn written(tree: &Tree) -> Option<Payload> {
+pub(super) fn written(tree: &Tree) -> Option<Payload> {
     let dir = current_dir(tree)?;
     let prefix = format!("{dir}/");
     Some(

@@ -294,6 +294,29 @@ fn atomic_tree(uid: &str, volume: &str) -> String {
     format!("projected/{uid}/{volume}")
 }
 
+/// A file of a configMap, secret, downwardAPI or projected volume as the kubelet has
+/// written it: its path under the mount, contents and mode.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VolumeFile {
+    pub path: String,
+    pub data: Vec<u8>,
+    pub mode: u32,
+}
+
+/// The files a configMap, secret, downwardAPI or projected volume of the pod (by uid)
+/// holds now (what the timestamped directory `..data` links to holds), in path order;
+/// None for another kind of volume or one not set up.
+pub fn files(fs: &Filesystems, uid: &str, volume: &str) -> Option<Vec<VolumeFile>> {
+    let tree = fs.tree(&atomic_tree(uid, volume))?;
+    let written = atomic_writer::written(tree)?;
+    Some(
+        written
+            .into_iter()
+            .map(|(path, (data, mode))| VolumeFile { path, data, mode })
+            .collect(),
+    )
+}
+
 /// The pod's periodic sync: each configMap, secret, downwardAPI and projected volume
 /// gets its objects' current contents (a file a subPath mount took stays as it was).
 /// `Err` is a FailedMount for a source that is gone; the files stay.
