@@ -2,9 +2,12 @@
 //! (see `motion`). Its caches are keyed by resourceVersion: the node cards by the
 //! cluster's and what the view shows beside the API objects, each chip by its pod's.
 
-use crate::common::{ApplyReport, Outcome, Selected};
+use crate::common::{ApplyReport, Outcome, Selected, Workload};
 use crate::motion::{Leaving, Motion};
-use crate::node_card::{chip_html, CardActions, CardData, Chip, NodeCard, ZONE_LABEL};
+use crate::node_card::{
+    chip_html, volume_html, CardActions, CardData, Chip, NodeCard, VolumeItem, ZONE_LABEL,
+};
+use crate::owners::{owner_of, top_workloads, Owner};
 use crate::panes::Focus;
 use podlab_core::kubectl::printers;
 use podlab_core::model::{quantity, Node, Pod};
@@ -18,6 +21,8 @@ pub enum Msg {
     Select(String),
     /// Show a node in the inspector.
     Inspect(String),
+    /// Show a workload in the inspector (from the legend).
+    SelectOwner(Workload),
     /// Cordon (true) or uncordon (false) a node.
     Cordon(String, bool),
     /// Start (true) or stop (false) a node's kubelet, as `systemctl` on the node would.
@@ -44,12 +49,27 @@ type CardCache = Option<(CardKey, Vec<Rc<CardData>>)>;
 /// Pod chips by uid: (resourceVersion, chip, (cpu, memory) requests).
 type ChipCache = std::collections::HashMap<String, (String, Chip, (i128, i128))>;
 
+/// What the view shows of the API objects beside the node cards, worked out again
+/// when the cluster's resourceVersion changes.
+#[derive(Default)]
+struct Beside {
+    resource_version: Option<u64>,
+    /// The workloads that own pods, with their pod counts, in name order.
+    owners: Vec<(Owner, usize)>,
+    /// The PersistentVolumes pinned to each node.
+    pinned: std::collections::BTreeMap<String, Vec<VolumeItem>>,
+    /// Volumes pinned to no node, and claims bound to none.
+    unpinned: Vec<VolumeItem>,
+}
+
 pub struct ClusterView {
     /// The node cards' callbacks, made once so unchanged cards are not redrawn.
     actions: CardActions,
     pub motion: Motion,
     cards: RefCell<CardCache>,
     chips: RefCell<ChipCache>,
+    beside: RefCell<Beside>,
+    select_owner: Callback<Workload>,
     /// Escape in the cluster view.
     on_key: Callback<KeyboardEvent>,
 }
@@ -66,6 +86,8 @@ impl ClusterView {
             motion: Motion::default(),
             cards: RefCell::default(),
             chips: RefCell::default(),
+            beside: RefCell::default(),
+            select_owner: send.reform(Msg::SelectOwner),
             on_key: {
                 let send = send.clone();
                 Callback::from(move |e: KeyboardEvent| {
@@ -82,6 +104,7 @@ impl ClusterView {
         self.motion.reset();
         *self.cards.get_mut() = None;
         self.chips.get_mut().clear();
+        *self.beside.get_mut() = Beside::default();
     }
 
     /// Cordon and the kubelet; selections go to the inspector (see the app).
@@ -97,7 +120,9 @@ impl ClusterView {
                 cluster.set_kubelet_running(&node, running);
                 Outcome::render()
             }
-            Msg::Select(_) | Msg::Inspect(_) | Msg::Deselect => Outcome::quiet(),
+            Msg::Select(_) | Msg::Inspect(_) | Msg::SelectOwner(_) | Msg::Deselect => {
+                Outcome::quiet()
+            }
         }
     }
 
@@ -106,11 +131,14 @@ impl ClusterView {
             Some(Selected::Pod(key)) => Some(key.as_str()),
             _ => None,
         };
+        self.update_beside(cluster);
         let cards = self.node_cards(cluster, selected);
         html! {
             <section class="cluster" aria-label="Cluster" onkeydown={self.on_key.clone()}>
                 { focus.control(crate::panes::Pane::Cluster) }
+                { self.legend() }
                 { self.pending_lane(cluster, selected) }
+                { self.volumes_lane() }
                 <div class="nodes">
                     { for cards.iter().map(|data| {
                         let key = data.name.clone();
@@ -170,6 +198,13 @@ impl ClusterView {
                     .and_then(|name| by_node.get(name));
                 let mut data =
                     self.card_data(cluster, selected, n, pods.map_or(&[][..], Vec::as_slice));
+                data.volumes = self
+                    .beside
+                    .borrow()
+                    .pinned
+                    .get(&data.name)
+                    .cloned()
+                    .unwrap_or_default();
                 data.verdict = verdicts.get(data.name.as_str()).cloned();
                 Rc::new(data)
             })
@@ -224,8 +259,10 @@ impl ClusterView {
                 .and_then(|q| quantity::milli(q).ok())
                 .unwrap_or(0)
         };
-        let chips: Vec<(Chip, (i128, i128))> =
-            pods.iter().map(|p| self.chip(p, selected)).collect();
+        let chips: Vec<(Chip, (i128, i128))> = pods
+            .iter()
+            .map(|p| self.chip(cluster, p, selected))
+            .collect();
         let requested = chips
             .iter()
             .fold((0, 0), |acc, (_, r)| (acc.0 + r.0, acc.1 + r.1));
@@ -265,6 +302,7 @@ impl ClusterView {
             cpu_pct: pct(requested.0, alloc("cpu")),
             memory_pct: pct(requested.1, alloc("memory")),
             chips: chips.into_iter().map(|(c, _)| c).collect(),
+            volumes: Vec::new(),
             leaving: self
                 .motion
                 .leaving()
@@ -279,7 +317,7 @@ impl ClusterView {
 
     /// A pod's chip and its (cpu, memory) requests, worked out once per resourceVersion of
     /// the pod: redrawing a busy cluster reuses the rest.
-    fn chip(&self, pod: &Pod, selected: Option<&str>) -> (Chip, (i128, i128)) {
+    fn chip(&self, cluster: &Cluster, pod: &Pod, selected: Option<&str>) -> (Chip, (i128, i128)) {
         let uid = pod.metadata.uid.as_deref().unwrap_or_default();
         let rv = pod.metadata.resource_version.as_deref().unwrap_or_default();
         let mut cache = self.chips.borrow_mut();
@@ -300,6 +338,7 @@ impl ClusterView {
                     not_ready: pod_not_ready(pod),
                     ready: printers::pod_ready(pod),
                     selected: false,
+                    owner: None,
                 };
                 let r = podlab_core::scheduler::framework::pod_requests(pod, false);
                 let requests = (i128::from(r.milli_cpu), i128::from(r.memory));
@@ -308,7 +347,136 @@ impl ClusterView {
             }
         };
         let selected = selected == Some(chip.key.as_str());
-        (Chip { selected, ..chip }, requests)
+        // Its owner is looked up on each new card (a ReplicaSet adopted by another
+        // Deployment does not change the pod).
+        let owner = owner_of(cluster, pod);
+        (
+            Chip {
+                selected,
+                owner,
+                ..chip
+            },
+            requests,
+        )
+    }
+
+    /// Works out the workloads and volumes the view shows, when the cluster changed.
+    fn update_beside(&self, cluster: &Cluster) {
+        let rv = cluster.api().resource_version();
+        let mut beside = self.beside.borrow_mut();
+        if beside.resource_version == Some(rv) {
+            return;
+        }
+        // Every workload no controller owns (a CronJob before its first Job too), and
+        // the pods under each.
+        let mut owners: std::collections::BTreeMap<Workload, (Owner, usize)> = Default::default();
+        for o in top_workloads(cluster) {
+            owners.insert(o.workload.clone(), (o, 0));
+        }
+        for p in cluster.pods() {
+            if let Some(o) = owner_of(cluster, p) {
+                owners.entry(o.workload.clone()).or_insert((o, 0)).1 += 1;
+            }
+        }
+        let mut pinned: std::collections::BTreeMap<String, Vec<VolumeItem>> = Default::default();
+        let mut unpinned = Vec::new();
+        let api = cluster.api();
+        for pv in api.persistent_volumes.list() {
+            let (item, node) = pv_item(pv);
+            match node {
+                Some(n) => pinned.entry(n).or_default().push(item),
+                None => unpinned.push(item),
+            }
+        }
+        // Claims bound to no volume yet (Pending: WaitForFirstConsumer, or nothing fits).
+        for pvc in api.persistent_volume_claims.list() {
+            let bound = pvc
+                .spec
+                .as_ref()
+                .and_then(|s| s.volume_name.as_deref())
+                .is_some_and(|v| !v.is_empty());
+            if bound {
+                continue;
+            }
+            let ns = pvc.metadata.namespace.as_deref().unwrap_or_default();
+            let name = pvc.metadata.name.as_deref().unwrap_or_default();
+            let class = pvc
+                .spec
+                .as_ref()
+                .and_then(|s| s.storage_class_name.clone())
+                .unwrap_or_default();
+            let request = pvc
+                .spec
+                .as_ref()
+                .and_then(|s| s.resources.as_ref())
+                .and_then(|r| r.requests.as_ref())
+                .and_then(|r| r.get("storage"))
+                .map(|q| q.0.clone())
+                .unwrap_or_default();
+            unpinned.push(VolumeItem {
+                pv: String::new(),
+                claim: Some(format!("{ns}/{name}")),
+                phase: pvc
+                    .status
+                    .as_ref()
+                    .and_then(|s| s.phase.clone())
+                    .unwrap_or_else(|| "Pending".into()),
+                capacity: request,
+                source: format!("storage class {class:?}"),
+            });
+        }
+        *beside = Beside {
+            resource_version: Some(rv),
+            owners: owners.into_values().collect(),
+            pinned,
+            unpinned,
+        };
+    }
+
+    /// The workloads that own pods, each in its colour with its pod count: a button
+    /// shows it in the inspector.
+    fn legend(&self) -> Html {
+        let beside = self.beside.borrow();
+        if beside.owners.is_empty() {
+            return Html::default();
+        }
+        html! {
+            <ul class="owners" aria-label="Workloads" data-legend="">
+                { for beside.owners.iter().map(|(o, n)| {
+                    let w = o.workload.clone();
+                    let label = w.label();
+                    let send = self.select_owner.clone();
+                    let pods = if *n == 1 { "1 pod".to_string() } else { format!("{n} pods") };
+                    html! {
+                        <li>
+                            <button class="owner owned" style={o.style()} data-owner-select={label.clone()}
+                                title={format!("Inspect {label} ({pods})")}
+                                onclick={move |_| send.emit(w.clone())}>
+                                <span class="swatch" aria-hidden="true"></span>
+                                <span class="owner-name">{ label.clone() }</span>
+                                <span class="owner-count">{ pods }</span>
+                            </button>
+                        </li>
+                    }
+                }) }
+            </ul>
+        }
+    }
+
+    /// Volumes pinned to no node and claims bound to none.
+    fn volumes_lane(&self) -> Html {
+        let beside = self.beside.borrow();
+        if beside.unpinned.is_empty() {
+            return Html::default();
+        }
+        html! {
+            <div class="lane volumes-lane" data-lane="volumes">
+                <div class="lane-title">{ "Volumes and claims on no node" }</div>
+                <ul class="volumes" aria-label="Volumes and claims on no node">
+                    { for beside.unpinned.iter().map(volume_html) }
+                </ul>
+            </div>
+        }
     }
 
     fn pending_lane(&self, cluster: &Cluster, selected: Option<&str>) -> Html {
@@ -330,7 +498,7 @@ impl ClusterView {
                     let why = cluster.decision(&key).and_then(|d| d.failure.clone());
                     html! {
                         <div class="pending-item">
-                            { chip_html(&self.chip(p, selected).0, &self.actions.select) }
+                            { chip_html(&self.chip(cluster, p, selected).0, &self.actions.select) }
                             { for why.map(|w| html! { <div class="why" data-why="">{ w }</div> }) }
                         </div>
                     }
@@ -376,6 +544,50 @@ fn verdicts(
         out.insert(node.to_string(), verdict);
     }
     out
+}
+
+/// A PersistentVolume as an item, and the node it is pinned to (its required node
+/// affinity on `kubernetes.io/hostname`, as local and provisioned volumes have).
+fn pv_item(pv: &podlab_core::model::PersistentVolume) -> (VolumeItem, Option<String>) {
+    let spec = pv.spec.as_ref();
+    let node = spec
+        .and_then(|s| s.node_affinity.as_ref())
+        .and_then(|a| a.required.as_ref())
+        .into_iter()
+        .flat_map(|r| &r.node_selector_terms)
+        .flat_map(|t| t.match_expressions.iter().flatten())
+        .find(|e| e.key == "kubernetes.io/hostname" && e.operator == "In")
+        .and_then(|e| e.values.as_ref()?.first().cloned());
+    let source = if let Some(h) = spec.and_then(|s| s.host_path.as_ref()) {
+        format!("hostPath {}", h.path)
+    } else if let Some(l) = spec.and_then(|s| s.local.as_ref()) {
+        format!("local {}", l.path)
+    } else {
+        "volume".into()
+    };
+    let claim = spec.and_then(|s| s.claim_ref.as_ref()).map(|c| {
+        format!(
+            "{}/{}",
+            c.namespace.as_deref().unwrap_or_default(),
+            c.name.as_deref().unwrap_or_default()
+        )
+    });
+    let item = VolumeItem {
+        pv: pv.metadata.name.clone().unwrap_or_default(),
+        claim,
+        phase: pv
+            .status
+            .as_ref()
+            .and_then(|s| s.phase.clone())
+            .unwrap_or_else(|| "Pending".into()),
+        capacity: spec
+            .and_then(|s| s.capacity.as_ref())
+            .and_then(|c| c.get("storage"))
+            .map(|q| q.0.clone())
+            .unwrap_or_default(),
+        source,
+    };
+    (item, node)
 }
 
 /// Running, but its Ready condition is not True.

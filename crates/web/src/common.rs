@@ -17,6 +17,23 @@ pub enum Selected {
     /// A pod by `namespace/name`.
     Pod(String),
     Node(String),
+    /// A workload: a Deployment, ReplicaSet, DaemonSet, StatefulSet, Job or CronJob.
+    Workload(Workload),
+}
+
+/// A workload by kind (`Deployment`), namespace and name.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Workload {
+    pub kind: String,
+    pub namespace: String,
+    pub name: String,
+}
+
+impl Workload {
+    /// As kubectl names it on the command line: `deployment/web`.
+    pub fn label(&self) -> String {
+        format!("{}/{}", self.kind.to_lowercase(), self.name)
+    }
 }
 
 /// The outcome of the last Apply (or of an action), shown under the editor.

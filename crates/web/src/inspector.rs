@@ -1,11 +1,16 @@
-//! The inspector: a pod (status, containers, conditions, the environment as the kubelet
-//! resolved it, volumes and mounts, the page it serves, the scheduler's decision, logs,
-//! events) or a node (labels, taints, conditions, capacity, pods, and the actions a
-//! person takes on it: label, taint, cordon, stop its kubelet). Every action runs the
-//! kubectl command a person would type, and shows its answer.
+//! The inspector: a pod (status, its controller, containers, conditions, the
+//! environment as the kubelet resolved it and where each entry comes from, volumes,
+//! mounts and their files, the page it serves, the scheduler's decision, logs,
+//! events), a node (labels, taints, conditions, capacity, pods, and the actions a
+//! person takes on it: label, taint, cordon, stop its kubelet), or a workload (see
+//! `workload`). Every action runs the kubectl command a person would type, and shows
+//! its answer.
+
+mod config;
+mod workload;
 
 use crate::common::{
-    clock_text, frame, keys, kubectl, page_of, ApplyReport, Outcome, Page, Selected,
+    clock_text, frame, keys, kubectl, page_of, ApplyReport, Outcome, Page, Selected, Workload,
 };
 use podlab_core::clock::SimTime;
 use podlab_core::kubectl::printers;
@@ -26,6 +31,8 @@ pub struct Inspector {
     action_result: Option<(String, bool)>,
     /// (pod, address, page).
     served: Option<(String, String, Page)>,
+    /// The Secret files shown unmasked (`namespace/pod/volume/path`).
+    revealed: Vec<String>,
 }
 
 pub enum Msg {
@@ -35,6 +42,10 @@ pub enum Msg {
     Select(String),
     /// Show a node.
     SelectNode(String),
+    /// Show a workload.
+    SelectWorkload(Workload),
+    /// Show (or mask again) a Secret file's contents (`namespace/pod/volume/path`).
+    Reveal(String),
     DeletePod(String),
     /// Run kubectl with these arguments from an action (label, taint, ...); its output
     /// shows in the inspector.
@@ -68,6 +79,7 @@ impl Inspector {
                 self.selected = None;
                 self.action_result = None;
                 self.served = None;
+                self.revealed.clear();
                 Outcome::render()
             }
             Msg::Select(key) => {
@@ -79,6 +91,19 @@ impl Inspector {
                     self.action_result = None;
                 }
                 self.selected = Some(Selected::Node(name));
+                Outcome::render()
+            }
+            Msg::SelectWorkload(w) => {
+                self.selected = Some(Selected::Workload(w));
+                Outcome::render()
+            }
+            Msg::Reveal(key) => {
+                match self.revealed.iter().position(|k| *k == key) {
+                    Some(i) => {
+                        self.revealed.remove(i);
+                    }
+                    None => self.revealed.push(key),
+                }
                 Outcome::render()
             }
             Msg::Kubectl(args) => {
@@ -184,6 +209,7 @@ fn inspector(app: &Ctx, lessons: Html) -> Html {
         },
         Some(Selected::Pod(key)) => pod_inspector(app, key),
         Some(Selected::Node(name)) => node_inspector(app, name),
+        Some(Selected::Workload(w)) => workload::workload_inspector(app, w),
     }
 }
 
@@ -249,6 +275,7 @@ fn pod_inspector(app: &Ctx, key: &str) -> Html {
                 }</dd>
                 <dt>{"Pod IP"}</dt><dd>{ pod.status.as_ref().and_then(|s| s.pod_ip.clone()).unwrap_or_else(|| "<none>".into()) }</dd>
                 <dt>{"QoS Class"}</dt><dd>{ pod.status.as_ref().and_then(|s| s.qos_class.clone()).unwrap_or_default() }</dd>
+                { workload::controlled_by(app, &pod.metadata) }
             </dl>
             { queue_section(app, key) }
             { for app.cluster.decision(key).map(|d| decision_table(d, app)) }
@@ -256,19 +283,12 @@ fn pod_inspector(app: &Ctx, key: &str) -> Html {
             { probes_section(app, key) }
             { conditions_section(pod) }
             { env_section(app, pod) }
-            { volumes_section(pod) }
+            { config::sources_section(app, pod) }
+            { config::volumes_section(app, pod) }
             { served_section(app, pod, key) }
             { logs_section(app, pod) }
             <h3>{"Events"}</h3>
-            { table("events", &["Type", "Reason", "From", "Message"], events.iter().map(|e| {
-                let reason = e.reason.clone().unwrap_or_default();
-                (reason.clone(), vec![
-                    text(e.type_.clone().unwrap_or_default()),
-                    text(reason),
-                    text(e.source.as_ref().and_then(|s| s.component.clone()).unwrap_or_default()),
-                    text(e.message.clone().unwrap_or_default()),
-                ])
-            })) }
+            { events_table(&events) }
         </aside>
     }
 }
@@ -441,6 +461,31 @@ fn conditions_section(pod: &Pod) -> Html {
     conditions_of!(pod)
 }
 
+/// An object's events: type, reason, from, message.
+fn events_table(events: &[&podlab_core::model::Event]) -> Html {
+    table(
+        "events",
+        &["Type", "Reason", "From", "Message"],
+        events.iter().map(|e| {
+            let reason = e.reason.clone().unwrap_or_default();
+            (
+                reason.clone(),
+                vec![
+                    text(e.type_.clone().unwrap_or_default()),
+                    text(reason),
+                    text(
+                        e.source
+                            .as_ref()
+                            .and_then(|s| s.component.clone())
+                            .unwrap_or_default(),
+                    ),
+                    text(e.message.clone().unwrap_or_default()),
+                ],
+            )
+        }),
+    )
+}
+
 fn section(title: &str, body: Html) -> Html {
     html! { <section><h3>{ title }</h3>{ body }</section> }
 }
@@ -491,72 +536,6 @@ fn env_section(app: &Ctx, pod: &Pod) -> Html {
             }) }
         </section>
     }
-}
-
-/// The pod's volumes (with their source) and where each container mounts them.
-fn volumes_section(pod: &Pod) -> Html {
-    let Some(spec) = pod.spec.as_ref() else {
-        return Html::default();
-    };
-    let volumes = spec.volumes.as_deref().unwrap_or_default();
-    if volumes.is_empty() {
-        return Html::default();
-    }
-    let source = |v: &podlab_core::model::Volume| -> String {
-        if v.empty_dir.is_some() {
-            "emptyDir".into()
-        } else if let Some(h) = &v.host_path {
-            format!("hostPath {}", h.path)
-        } else if v.projected.is_some() {
-            "projected (service account token)".into()
-        } else if let Some(c) = &v.config_map {
-            format!("configMap {}", c.name)
-        } else if let Some(s) = &v.secret {
-            format!("secret {}", s.secret_name.clone().unwrap_or_default())
-        } else if v.downward_api.is_some() {
-            "downwardAPI".into()
-        } else {
-            "other".into()
-        }
-    };
-    let containers: Vec<_> = spec
-        .init_containers
-        .iter()
-        .flatten()
-        .chain(&spec.containers)
-        .collect();
-    let rows = volumes.iter().map(|v| {
-        let mounts: Vec<String> = containers
-            .iter()
-            .flat_map(|c| {
-                let mounts = c
-                    .volume_mounts
-                    .iter()
-                    .flatten()
-                    .filter(|m| m.name == v.name);
-                mounts.map(|m| {
-                    let ro = if m.read_only == Some(true) {
-                        " (ro)"
-                    } else {
-                        ""
-                    };
-                    format!("{}: {}{ro}", c.name, m.mount_path)
-                })
-            })
-            .collect();
-        (
-            v.name.clone(),
-            vec![
-                text(v.name.clone()),
-                text(source(v)),
-                text(mounts.join(", ")),
-            ],
-        )
-    });
-    section(
-        "Volumes and mounts",
-        table("volumes", &["Volume", "Source", "Mounted at"], rows),
-    )
 }
 
 /// The page each declared container port serves, fetched on the pod's node (pod IPs

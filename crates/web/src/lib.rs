@@ -6,8 +6,9 @@
 //! the editor and types in the terminal).
 //!
 //! Modules, lowest first (each imports only modules before it): `common`, `panes`, `schema`,
-//! `persist`, `options`, `code`, `node_card`, `motion`; then the panels `editor`, `terminal`,
-//! `cluster_view`, `inspector`, `tools`, `lessons`, `header`; then this one.
+//! `persist`, `options`, `code`, `owners`, `node_card`, `motion`; then the panels `editor`,
+//! `terminal`, `cluster_view`, `inspector` (with `inspector::workload` and
+//! `inspector::config`), `tools`, `lessons`, `header`; then this one.
 
 mod cluster_view;
 mod code;
@@ -19,6 +20,7 @@ mod lessons;
 mod motion;
 mod node_card;
 mod options;
+mod owners;
 mod panes;
 mod persist;
 mod schema;
@@ -33,6 +35,7 @@ use yew::prelude::*;
 
 pub use editor::EDITOR_FILE;
 pub use options::PageOptions;
+pub use owners::OWNER_PALETTE;
 pub use persist::{
     Theme, BEFORE_IMPORT_KEY, BEFORE_SHARE_KEY, STORAGE_KEY, THEME_KEY, UNREADABLE_KEY,
 };
@@ -503,6 +506,9 @@ impl App {
             Msg::Cluster(cluster_view::Msg::Deselect) => self.inspect(inspector::Msg::Close),
             Msg::Cluster(cluster_view::Msg::Inspect(node)) => {
                 self.inspect(inspector::Msg::SelectNode(node))
+            }
+            Msg::Cluster(cluster_view::Msg::SelectOwner(w)) => {
+                self.inspect(inspector::Msg::SelectWorkload(w))
             }
             Msg::Cluster(msg) => {
                 let outcome = self.cluster_view.update(&mut self.cluster, msg);

@@ -1,7 +1,8 @@
 //! A node as a card (name, Ready, actions, roles, zone, labels, taints, requests against
-//! allocatable, its pods as chips), and a pod's chip. Cards get their data and
+//! allocatable, the volumes pinned to it, its pods as chips), and a pod's chip. Cards get their data and
 //! callbacks as props: an unchanged card is not redrawn.
 
+use crate::owners::Owner;
 use yew::prelude::*;
 
 /// The well-known label naming a node's zone.
@@ -20,20 +21,67 @@ pub struct Chip {
     /// The READY column (`1/2`).
     pub ready: String,
     pub selected: bool,
+    /// The workload it belongs to (drawn in its colour), if a controller owns it.
+    pub owner: Option<Owner>,
 }
 
 pub fn chip_html(c: &Chip, select: &Callback<String>) -> Html {
     let key = c.key.clone();
     let select = select.clone();
+    let owner = c.owner.as_ref().map(|o| o.workload.label());
+    let controlled = owner
+        .as_ref()
+        .map(|o| format!(", controlled by {o}"))
+        .unwrap_or_default();
     html! {
-        <button key={c.key.clone()} class={classes!("pod", c.phase.to_lowercase(), c.not_ready.then_some("not-ready"), c.selected.then_some("selected"))}
+        <button key={c.key.clone()} class={classes!("pod", c.phase.to_lowercase(), c.not_ready.then_some("not-ready"), c.selected.then_some("selected"), c.owner.is_some().then_some("owned"))}
             data-pod={c.key.clone()} data-phase={c.phase.clone()} data-status={c.status.clone()}
-            data-ready={c.ready.clone()}
-            title={format!("{}: {}, {} ready{}", c.key, c.status, c.ready, if c.not_ready { " (not Ready: no Service traffic)" } else { "" })}
+            data-ready={c.ready.clone()} data-owner={owner.clone()}
+            style={c.owner.as_ref().map(Owner::style)}
+            title={format!("{}: {}, {} ready{}{controlled}", c.key, c.status, c.ready, if c.not_ready { " (not Ready: no Service traffic)" } else { "" })}
             onclick={move |_| select.emit(key.clone())}>
             <span class="pod-name">{ &c.name }</span>
             <span class="pod-status">{ &c.status }{ if c.not_ready { format!(" {}", c.ready) } else { String::new() } }</span>
         </button>
+    }
+}
+
+/// A PersistentVolume pinned to a node (a local or hostPath volume with node
+/// affinity), and the claim bound to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VolumeItem {
+    pub pv: String,
+    /// The claim (`namespace/name`) bound to it, if any.
+    pub claim: Option<String>,
+    /// Available, Bound, Released, Failed.
+    pub phase: String,
+    pub capacity: String,
+    /// Where its files are on the node (`hostPath /mnt/data`, `local /opt/x`).
+    pub source: String,
+}
+
+/// A volume as a small item: claim → volume, status, capacity (a claim bound to no
+/// volume yet has no volume name).
+pub fn volume_html(v: &VolumeItem) -> Html {
+    let name = match (&v.claim, v.pv.is_empty()) {
+        (Some(c), true) => format!("pvc {c}"),
+        (Some(c), false) => format!("pvc {c} \u{2192} pv {}", v.pv),
+        (None, _) => format!("pv {}", v.pv),
+    };
+    let what = if v.pv.is_empty() {
+        format!(
+            "PersistentVolumeClaim {}",
+            v.claim.as_deref().unwrap_or_default()
+        )
+    } else {
+        format!("PersistentVolume {}", v.pv)
+    };
+    html! {
+        <li class={classes!("volume", v.phase.to_lowercase())} data-pv={(!v.pv.is_empty()).then(|| v.pv.clone())} data-claim={v.claim.clone()}
+            data-volume-phase={v.phase.clone()} title={format!("{what} ({}), {}", v.source, v.phase)}>
+            <span class="volume-name">{ name }</span>
+            <span class="volume-status">{ format!("{} · {}", v.phase, v.capacity) }</span>
+        </li>
     }
 }
 
@@ -55,6 +103,8 @@ pub struct CardData {
     pub cpu_pct: i128,
     pub memory_pct: i128,
     pub chips: Vec<Chip>,
+    /// The PersistentVolumes pinned to the node.
+    pub volumes: Vec<VolumeItem>,
     /// Pods that just left the node (key, name), drawn fading out.
     pub leaving: Vec<(String, String)>,
     /// What the selected pod's scheduling said about this node (class, text).
@@ -138,6 +188,11 @@ pub fn node_card(props: &NodeCardProps) -> Html {
             { for d.verdict.as_ref().map(|(class, text)| html! {
                 <div class={classes!("verdict", *class)} data-verdict={*class}>{ text }</div>
             }) }
+            if !d.volumes.is_empty() {
+                <ul class="volumes" aria-label="Volumes on this node">
+                    { for d.volumes.iter().map(volume_html) }
+                </ul>
+            }
             <div class="pods">
                 { for d.chips.iter().map(|c| chip_html(c, &props.actions.select)) }
                 { for d.leaving.iter().map(|(key, name)| html! {

@@ -7,6 +7,8 @@ mod layout;
 mod panels;
 #[path = "app/terminal.rs"]
 mod terminal_tests;
+#[path = "app/workloads.rs"]
+mod workloads;
 
 use common::*;
 use wasm_bindgen::JsCast;
