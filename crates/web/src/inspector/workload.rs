@@ -224,15 +224,9 @@ fn deployment(app: &Ctx, d: &Deployment) -> Html {
             { rollout(app, "Deployment", &d.metadata) }
             { section("ReplicaSets", table("replica-sets", &["Name", "Revision", "Desired", "Current", "Ready", "Image"], rows)) }
             { section("Revision history", table("history", &["Revision", "Change-Cause"], history_rows)) }
-            { conditions_of_workload(s.conditions.iter().flatten().map(|c| (c.type_.as_str(), c.status.as_str(), c.reason.as_ref(), c.message.as_ref()))) }
+            { conditions(s.conditions.iter().flatten().map(|c| (c.type_.as_str(), c.status.as_str(), c.reason.as_ref(), c.message.as_ref()))) }
         </>
     }
-}
-
-fn conditions_of_workload<'a>(
-    list: impl Iterator<Item = (&'a str, &'a str, Option<&'a String>, Option<&'a String>)>,
-) -> Html {
-    conditions(list)
 }
 
 fn replica_set(rs: &ReplicaSet) -> Html {
@@ -356,7 +350,7 @@ fn job(j: &Job) -> Html {
     html! {
         <>
             { facts(rows) }
-            { conditions_of_workload(s.conditions.iter().flatten().map(|c| (c.type_.as_str(), c.status.as_str(), c.reason.as_ref(), c.message.as_ref()))) }
+            { conditions(s.conditions.iter().flatten().map(|c| (c.type_.as_str(), c.status.as_str(), c.reason.as_ref(), c.message.as_ref()))) }
         </>
     }
 }
