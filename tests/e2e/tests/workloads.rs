@@ -1,7 +1,7 @@
 //! Workloads, configuration and volumes in the playground, end to end: a Deployment's
 //! pods in its colour with the legend, its inspector with ReplicaSets and rollout, a
 //! pod's ConfigMap-sourced env and mounted file, a claim's volume on its node; on a
-//! wide screen and on a phone (390 px), with nothing overflowing the screen.
+//! wide screen and on a phone (390 px, dark theme), with nothing overflowing the screen.
 
 use podlab_e2e::{Encoding, Session};
 
@@ -53,7 +53,8 @@ spec:
 
 #[tokio::test(flavor = "multi_thread")]
 async fn workloads_configuration_and_volumes_on_wide_and_narrow_screens() {
-    for (width, height) in [(1400, 1000), (390, 844)] {
+    // The phone in the dark theme: the workload colours have theirs.
+    for (width, height, query) in [(1400, 1000, ""), (390, 844, "?theme=dark")] {
         // A browser of its own per width: each starts from an empty workspace.
         let s = Session::blank(&format!("workloads-{width}"), Encoding::Identity).await;
         s.cdp(
@@ -61,7 +62,10 @@ async fn workloads_configuration_and_volumes_on_wide_and_narrow_screens() {
             serde_json::json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": false }),
         )
         .await;
-        s.client.goto(&s.app_url).await.unwrap();
+        s.client
+            .goto(&format!("{}{query}", s.app_url))
+            .await
+            .unwrap();
         s.wait_for("[data-node='k8s-worker-02']").await;
         s.wait_for("button[data-speed='10']")
             .await
