@@ -21,6 +21,7 @@ mod node_card;
 mod options;
 mod panes;
 mod persist;
+mod preemption;
 mod schema;
 mod terminal;
 mod tools;
