@@ -246,7 +246,8 @@ mod tests {
             }
         }
         // (name, candidates, the node picked and the rule that decided).
-        let cases: Vec<(&str, Vec<Candidate>, Option<(usize, PickRule)>)> = vec![
+        type Case<'a> = (&'a str, Vec<Candidate<'a>>, Option<(usize, PickRule)>);
+        let cases: Vec<Case> = vec![
             ("no candidate", vec![], None),
             (
                 "one candidate",
