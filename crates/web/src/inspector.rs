@@ -777,6 +777,7 @@ fn decision_table(d: &Decision, app: &Ctx) -> Html {
             </table>
             </div>
             { for d.failure.as_ref().map(|f| html! { <p class="failure">{ f }</p> }) }
+            { for d.preemption.as_ref().map(|c| crate::preemption::section(c, d.chosen.is_some())) }
         </section>
     }
 }

@@ -23,6 +23,7 @@ mod options;
 mod owners;
 mod panes;
 mod persist;
+mod preemption;
 mod schema;
 mod terminal;
 mod tools;

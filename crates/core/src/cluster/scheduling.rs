@@ -208,7 +208,7 @@ impl Cluster {
     }
 
     /// Binds the pod or records why it cannot be placed.
-    fn record(&mut self, mut pod: Pod, decision: Decision) -> bool {
+    fn record(&mut self, mut pod: Pod, mut decision: Decision) -> bool {
         let key = decision.pod.clone();
         let ns = pod.metadata.namespace.clone().unwrap_or_default();
         let name = pod.metadata.name.clone().unwrap_or_default();
@@ -258,6 +258,17 @@ impl Cluster {
             Some(PostFilter::NotEligible) | None => {}
         }
         let nomination_changed = status.nominated_node_name != nominated_before;
+        // The preemption that made room, kept while the pod waits for its victims and
+        // once it is placed on the node it was nominated to.
+        if decision.preemption.is_none() {
+            let earlier = self.decisions.get(&key).and_then(|d| d.preemption.as_ref());
+            let nominated = status.nominated_node_name.as_deref();
+            if let Some(choice) = earlier
+                .filter(|c| decision.chosen.as_deref().or(nominated) == Some(c.node.as_str()))
+            {
+                decision.preemption = Some(choice.clone());
+            }
+        }
         let conditions = status.conditions.get_or_insert_with(Vec::new);
         let unchanged = !nomination_changed
             && conditions.iter().any(|c| {

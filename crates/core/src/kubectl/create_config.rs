@@ -5,6 +5,7 @@
 
 use super::command::{Command, Group, Operands};
 use super::common::{create_object, dry_run, join_path, DryRun};
+use super::config_hash;
 use super::flags::{flag, Kind, Parsed, DRY_RUN, NAMESPACE, OUTPUT};
 use super::{FileSource, Output};
 use crate::model::config::{key_errors, TYPE_DOCKER_CONFIG_JSON, TYPE_TLS};
@@ -19,6 +20,10 @@ const FROM_LITERAL: super::flags::Flag = flag("from-literal", None, Kind::String
 const FROM_FILE: super::flags::Flag = flag("from-file", None, Kind::StringArray).help("Key file can be specified using its file path, in which case file basename will be used as configmap key, or optionally with a key and file path, in which case the given key will be used.  Specifying a directory will iterate each named file in the directory whose basename is a valid configmap key.");
 const FROM_ENV_FILE: super::flags::Flag = flag("from-env-file", None, Kind::StringArray)
     .help("Specify the path to a file to read lines of key=val pairs to create a configmap.");
+const APPEND_HASH_CONFIGMAP: super::flags::Flag =
+    flag("append-hash", None, Kind::Bool).help("Append a hash of the configmap to its name.");
+const APPEND_HASH_SECRET: super::flags::Flag =
+    flag("append-hash", None, Kind::Bool).help("Append a hash of the secret to its name.");
 
 pub(super) const CONFIGMAP: Command = Command {
     name: "configmap",
@@ -26,7 +31,15 @@ pub(super) const CONFIGMAP: Command = Command {
     group: Group::Beginner,
     summary: "Create a config map from a local file, directory or literal value",
     usage: "kubectl create configmap NAME [--from-file=[key=]source] [--from-literal=key1=value1] [--dry-run=server|client|none]",
-    flags: &[NAMESPACE, OUTPUT, DRY_RUN, FROM_LITERAL, FROM_FILE, FROM_ENV_FILE],
+    flags: &[
+        NAMESPACE,
+        OUTPUT,
+        DRY_RUN,
+        FROM_LITERAL,
+        FROM_FILE,
+        FROM_ENV_FILE,
+        APPEND_HASH_CONFIGMAP,
+    ],
     operands: Operands::Nothing,
     subcommands: &[],
     run: create_configmap,
@@ -57,6 +70,7 @@ const GENERIC: Command = Command {
         FROM_LITERAL,
         FROM_FILE,
         FROM_ENV_FILE,
+        APPEND_HASH_SECRET,
         flag("type", None, Kind::String).help("The type of secret to create"),
     ],
     operands: Operands::Nothing,
@@ -76,6 +90,7 @@ const TLS: Command = Command {
         DRY_RUN,
         flag("cert", None, Kind::String).help("Path to PEM encoded public key certificate."),
         flag("key", None, Kind::String).help("Path to private key associated with given certificate."),
+        APPEND_HASH_SECRET,
     ],
     operands: Operands::Nothing,
     subcommands: &[],
@@ -99,6 +114,7 @@ const DOCKER_REGISTRY: Command = Command {
         flag("docker-password", None, Kind::String).help("Password for Docker registry authentication"),
         flag("docker-email", None, Kind::String).help("Email for Docker registry"),
         FROM_FILE,
+        APPEND_HASH_SECRET,
     ],
     operands: Operands::Nothing,
     subcommands: &[],
@@ -344,7 +360,25 @@ fn create_configmap(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, o
     create(cluster, Object::ConfigMap(Box::new(cm)), mode, p, out);
 }
 
-fn create(cluster: &mut Cluster, object: Object, mode: DryRun, p: &Parsed, out: &mut Output) {
+/// Creates `object`, its name suffixed with its content hash under `--append-hash`.
+fn create(cluster: &mut Cluster, mut object: Object, mode: DryRun, p: &Parsed, out: &mut Output) {
+    if p.bool("append-hash") {
+        let (meta, hash) = match &mut object {
+            Object::ConfigMap(cm) => {
+                let hash = config_hash::config_map(cm);
+                (&mut cm.metadata, hash)
+            }
+            Object::Secret(s) => {
+                let hash = config_hash::secret(s);
+                (&mut s.metadata, hash)
+            }
+            _ => return create_object(cluster, object, mode, p.string("output"), out),
+        };
+        if let Some(name) = meta.name.as_mut() {
+            name.push('-');
+            name.push_str(&hash);
+        }
+    }
     create_object(cluster, object, mode, p.string("output"), out);
 }
 

@@ -12,6 +12,7 @@ mod common;
 pub mod complete;
 mod completion;
 mod config;
+mod config_hash;
 pub(crate) mod container;
 mod cordon;
 mod create;

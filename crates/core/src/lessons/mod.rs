@@ -4,7 +4,10 @@
 
 mod chapter;
 mod config;
+mod scheduling;
 mod workloads;
+
+pub use scheduling::Placement;
 
 use crate::model::ResourceExt;
 use crate::Cluster;
@@ -134,6 +137,28 @@ pub enum Check {
     CronJobRan { cronjob: &'static str },
     /// The CronJob (in `default`) is suspended.
     CronJobSuspended { cronjob: &'static str },
+    /// Of the pods in `default` labelled `selector` (`key=value`) made during the
+    /// lesson, this many are Running and this many Pending (and none else), the running
+    /// ones placed as `placement` says.
+    PodsPlaced {
+        selector: &'static str,
+        running: usize,
+        pending: usize,
+        placement: Placement,
+    },
+    /// The node has this label.
+    NodeLabel {
+        node: &'static str,
+        key: &'static str,
+        value: &'static str,
+    },
+    /// The node is cordoned (or not).
+    NodeUnschedulable {
+        node: &'static str,
+        unschedulable: bool,
+    },
+    /// A PriorityClass of this name exists.
+    PriorityClass { name: &'static str },
 }
 
 /// A manifest a step puts in the editor: a file of its own (in the terminal, a file of
@@ -274,6 +299,7 @@ pub fn lessons() -> Vec<Lesson> {
     let mut all = chapter::lessons();
     all.extend(config::lessons());
     all.extend(workloads::lessons());
+    all.extend(scheduling::lessons());
     all
 }
 
@@ -552,6 +578,10 @@ pub fn check(cluster: &Cluster, check: &Check, progress: &Progress) -> bool {
         | Check::JobComplete { .. }
         | Check::CronJobRan { .. }
         | Check::CronJobSuspended { .. } => workloads::check(cluster, check, progress),
+        Check::PodsPlaced { .. }
+        | Check::NodeLabel { .. }
+        | Check::NodeUnschedulable { .. }
+        | Check::PriorityClass { .. } => scheduling::check(cluster, check, progress),
     }
 }
 

@@ -131,6 +131,10 @@ pub struct Decision {
     pub failure: Option<String>,
     /// What preemption (the PostFilter) did when no node fits.
     pub post_filter: Option<preemption::PostFilter>,
+    /// When it nominated a node: the candidates and the rule that chose it (kept, by the
+    /// cluster, on the pod's later attempts while it waits for its victims and when it
+    /// is placed on that node).
+    pub preemption: Option<preemption::PreemptionChoice>,
 }
 
 /// A decision as snapshots keep it: each verdict names its node.
@@ -149,6 +153,8 @@ struct DecisionData {
     failure: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     post_filter: Option<preemption::PostFilter>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    preemption: Option<preemption::PreemptionChoice>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -200,6 +206,7 @@ impl From<Decision> for DecisionData {
             chosen: d.chosen,
             failure: d.failure,
             post_filter: d.post_filter,
+            preemption: d.preemption,
         }
     }
 }
@@ -252,6 +259,7 @@ impl From<DecisionData> for Decision {
             chosen: d.chosen,
             failure: d.failure,
             post_filter: d.post_filter,
+            preemption: d.preemption,
         }
     }
 }
@@ -627,6 +635,7 @@ impl Scheduler {
             }
         }
         decision.post_filter = Some(outcome.result);
+        decision.preemption = outcome.choice;
     }
 
     fn attempt(
@@ -792,6 +801,7 @@ impl Scheduler {
             chosen: None,
             failure: None,
             post_filter: None,
+            preemption: None,
         };
         if feasible_idx.is_empty() {
             decision.failure = Some(match &pre_filter {

@@ -108,22 +108,66 @@ pub fn split_by_pdb_violation<'a>(
     (violating, others)
 }
 
+/// Which of `pickOneNodeForPreemption`'s rules chose the node, in the order they apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PickRule {
+    /// There was one candidate.
+    OnlyCandidate,
+    FewestPdbViolations,
+    /// The lowest priority among the candidates' most important victims.
+    LowestHighestPriority,
+    SmallestPrioritySum,
+    FewestVictims,
+    /// The latest start among the highest-priority victims.
+    LatestStartTime,
+    /// Every rule tied: the first candidate.
+    FirstCandidate,
+}
+
+/// One node preemption could free for the pod, as the explanation shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CandidateVictims {
+    pub node: String,
+    /// `namespace/name` and priority of each victim, most important first.
+    pub victims: Vec<(String, i32)>,
+    /// Victims whose eviction a PodDisruptionBudget does not allow.
+    pub pdb_violations: usize,
+}
+
+/// Why preemption nominated the node it did: every candidate and the deciding rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreemptionChoice {
+    /// The node the pod was nominated to.
+    pub node: String,
+    pub candidates: Vec<CandidateVictims>,
+    pub decided_by: PickRule,
+}
+
 /// `pickOneNodeForPreemption`: fewest PDB violations, then the lowest highest-priority
 /// victim, the smallest sum of priorities, the fewest victims, the latest start among
 /// the highest-priority victims; then the first candidate. `None` when there is none.
 pub fn pick_one_node(candidates: &[Candidate<'_>]) -> Option<usize> {
+    pick_one_node_by(candidates).map(|(i, _)| i)
+}
+
+/// [`pick_one_node`], with the rule that left one candidate.
+pub fn pick_one_node_by(candidates: &[Candidate<'_>]) -> Option<(usize, PickRule)> {
     type Score = fn(&Candidate<'_>) -> i64;
-    let rules: [Score; 5] = [
-        |c| -(c.num_pdb_violations as i64),
-        |c| -i64::from(c.victims.first().map_or(i32::MIN, |p| pod_priority(p))),
-        |c| {
+    let rules: [(PickRule, Score); 5] = [
+        (PickRule::FewestPdbViolations, |c| {
+            -(c.num_pdb_violations as i64)
+        }),
+        (PickRule::LowestHighestPriority, |c| {
+            -i64::from(c.victims.first().map_or(i32::MIN, |p| pod_priority(p)))
+        }),
+        (PickRule::SmallestPrioritySum, |c| {
             -c.victims
                 .iter()
                 .map(|p| i64::from(pod_priority(p)) + i64::from(i32::MAX) + 1)
                 .sum::<i64>()
-        },
-        |c| -(c.victims.len() as i64),
-        |c| {
+        }),
+        (PickRule::FewestVictims, |c| -(c.victims.len() as i64)),
+        (PickRule::LatestStartTime, |c| {
             // The earliest start among the highest-priority victims: the later, the
             // better.
             let top = c.victims.first().map_or(0, |p| pod_priority(p));
@@ -133,17 +177,20 @@ pub fn pick_one_node(candidates: &[Candidate<'_>]) -> Option<usize> {
                 .map(|p| start_time(p))
                 .min()
                 .unwrap_or(i64::MIN)
-        },
+        }),
     ];
     let mut left: Vec<usize> = (0..candidates.len()).collect();
-    for rule in rules {
-        if left.len() <= 1 {
-            break;
-        }
+    if left.len() == 1 {
+        return Some((0, PickRule::OnlyCandidate));
+    }
+    for (name, rule) in rules {
         let best = left.iter().map(|&i| rule(&candidates[i])).max()?;
         left.retain(|&i| rule(&candidates[i]) == best);
+        if left.len() == 1 {
+            return Some((left[0], name));
+        }
     }
-    left.first().copied()
+    left.first().map(|&i| (i, PickRule::FirstCandidate))
 }
 
 /// The FitError of a preemption without candidates: the dry run's statuses by node,
@@ -198,43 +245,48 @@ mod tests {
                 num_pdb_violations: pdb,
             }
         }
-        // (name, candidates, the node picked).
-        let cases: Vec<(&str, Vec<Candidate>, Option<usize>)> = vec![
+        // (name, candidates, the node picked and the rule that decided).
+        type Case<'a> = (&'a str, Vec<Candidate<'a>>, Option<(usize, PickRule)>);
+        let cases: Vec<Case> = vec![
             ("no candidate", vec![], None),
-            ("one candidate", vec![cand(7, vec![&b], 0)], Some(0)),
+            (
+                "one candidate",
+                vec![cand(7, vec![&b], 0)],
+                Some((0, PickRule::OnlyCandidate)),
+            ),
             (
                 "fewest PDB violations first",
                 vec![cand(0, vec![&a], 1), cand(1, vec![&b], 0)],
-                Some(1),
+                Some((1, PickRule::FewestPdbViolations)),
             ),
             (
                 "then the lowest highest-priority victim",
                 vec![cand(0, vec![&b], 0), cand(1, vec![&a, &d], 0)],
-                Some(1),
+                Some((1, PickRule::LowestHighestPriority)),
             ),
             (
                 "then the smallest sum of priorities",
                 vec![cand(0, vec![&a, &d, &e], 0), cand(1, vec![&a, &d], 0)],
-                Some(1),
+                Some((1, PickRule::SmallestPrioritySum)),
             ),
             (
                 "then the smallest sum, each priority counted above zero",
                 vec![cand(0, vec![&a, &d], 0), cand(1, vec![&c], 0)],
-                Some(1),
+                Some((1, PickRule::SmallestPrioritySum)),
             ),
             (
                 "then the latest start of the highest-priority victims",
                 vec![cand(0, vec![&a], 0), cand(1, vec![&c], 0)],
-                Some(1),
+                Some((1, PickRule::LatestStartTime)),
             ),
             (
                 "then the first",
                 vec![cand(0, vec![&a], 0), cand(1, vec![&a], 0)],
-                Some(0),
+                Some((0, PickRule::FirstCandidate)),
             ),
         ];
         for (name, candidates, want) in cases {
-            assert_eq!(pick_one_node(&candidates), want, "{name}");
+            assert_eq!(pick_one_node_by(&candidates), want, "{name}");
         }
     }
 

@@ -275,3 +275,48 @@ async fn a_bound_pod_waits_in_the_pending_lane_before_it_flies() {
     assert!(get(&timing, "duration").as_f64().unwrap() >= 800.0);
     root.remove();
 }
+
+/// A pod that preempts: its decision shows the nominated node, the victims there, every
+/// candidate node and the rule that chose the node, and still shows them once the pod
+/// runs there.
+#[wasm_bindgen_test]
+async fn a_preempting_pods_decision_shows_its_victims_and_why() {
+    let root = mount().await;
+    let low = |name: &str| {
+        format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\nspec:\n  terminationGracePeriodSeconds: 5\n  containers:\n  - name: worker\n    image: busybox\n    command: [sh, -c, 'while true; do sleep 1; done']\n    resources:\n      requests:\n        cpu: 1500m\n")
+    };
+    apply(&root, &format!("{}---\n{}", low("low-1"), low("low-2"))).await;
+    speed_up(&root).await;
+    for pod in ["low-1", "low-2"] {
+        let phase = format!("kubectl get pod {pod} -o jsonpath={{.status.phase}}");
+        until_phase(&root, &phase, "Running").await;
+    }
+    apply(
+        &root,
+        "apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata:\n  name: high-priority\nvalue: 1000000\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: urgent\nspec:\n  priorityClassName: high-priority\n  containers:\n  - name: nginx\n    image: nginx\n    resources:\n      requests:\n        cpu: 1500m\n",
+    )
+    .await;
+    click(&root, "[data-pod='default/urgent']").await;
+    let rule = text_has(
+        &root,
+        "[data-decision] [data-preemption-rule]",
+        "was chosen because",
+    )
+    .await;
+    assert!(
+        rule.contains("started the latest") || rule.contains("came first"),
+        "{rule}"
+    );
+    let rows = root
+        .query_selector_all("[data-decision] [data-preemption] tbody tr")
+        .unwrap();
+    assert_eq!(rows.length(), 2, "both workers are candidates");
+    // Placed: the account stays, in the past tense.
+    text_has(
+        &root,
+        "[data-decision] [data-preemption]",
+        "Placed on k8s-worker-",
+    )
+    .await;
+    text_is(&root, "[data-decision] h3", "Why here?").await;
+}

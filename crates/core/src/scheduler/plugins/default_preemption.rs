@@ -7,7 +7,8 @@
 use crate::model::Pod;
 use crate::scheduler::framework::{Code, FilterPlugin, NodeInfo, PodInfo, Reasons, Status};
 use crate::scheduler::preemption::{
-    self, more_important, pod_priority, split_by_pdb_violation, Budget, Candidate, PostFilter,
+    self, more_important, pod_priority, split_by_pdb_violation, Budget, Candidate,
+    CandidateVictims, PostFilter, PreemptionChoice,
 };
 use crate::scheduler::Snapshot;
 
@@ -26,6 +27,8 @@ pub struct DefaultPreemption;
 pub struct Outcome {
     pub result: PostFilter,
     pub message: String,
+    /// When it nominated a node: every candidate and the rule that chose the node.
+    pub choice: Option<PreemptionChoice>,
 }
 
 /// Whether the pod is being deleted because the scheduler preempted it
@@ -179,6 +182,7 @@ impl DefaultPreemption {
             return Outcome {
                 result: PostFilter::NotEligible,
                 message: format!("preemption: {why}"),
+                choice: None,
             };
         }
         let total = snapshot.infos.len();
@@ -203,14 +207,16 @@ impl DefaultPreemption {
                 Err(Status::Success) => {}
             }
         }
-        let picked = preemption::pick_one_node(&candidates).and_then(|c| candidates.get(c));
-        let Some(best) = picked else {
+        let picked = preemption::pick_one_node_by(&candidates)
+            .and_then(|(c, rule)| Some((candidates.get(c)?, rule)));
+        let Some((best, decided_by)) = picked else {
             return Outcome {
                 result: PostFilter::NoCandidate,
                 message: format!(
                     "preemption: {}",
                     preemption::no_candidate_message(total, &statuses)
                 ),
+                choice: None,
             };
         };
         let key = |p: &Pod| {
@@ -220,16 +226,37 @@ impl DefaultPreemption {
                 p.metadata.name.as_deref().unwrap_or_default()
             )
         };
+        let node = snapshot
+            .infos
+            .get(best.node)
+            .map(|n| n.name().to_string())
+            .unwrap_or_default();
         Outcome {
             result: PostFilter::Nominated {
-                node: snapshot
-                    .infos
-                    .get(best.node)
-                    .map(|n| n.name().to_string())
-                    .unwrap_or_default(),
+                node: node.clone(),
                 victims: best.victims.iter().map(|p| key(p)).collect(),
             },
             message: String::new(),
+            choice: Some(PreemptionChoice {
+                node,
+                candidates: candidates
+                    .iter()
+                    .map(|c| CandidateVictims {
+                        node: snapshot
+                            .infos
+                            .get(c.node)
+                            .map(|n| n.name().to_string())
+                            .unwrap_or_default(),
+                        victims: c
+                            .victims
+                            .iter()
+                            .map(|p| (key(p), pod_priority(p)))
+                            .collect(),
+                        pdb_violations: c.num_pdb_violations,
+                    })
+                    .collect(),
+                decided_by,
+            }),
         }
     }
 }
@@ -261,7 +288,11 @@ mod tests {
             .enumerate()
             .map(|(i, n)| (i, run_filters(&profile.filters, &info, n).code()))
             .collect();
-        DefaultPreemption.post_filter(&profile.filters, &info, &snapshot, &verdicts)
+        let mut outcome =
+            DefaultPreemption.post_filter(&profile.filters, &info, &snapshot, &verdicts);
+        // The explanation is checked on its own (`the_choice_explains_the_node`).
+        outcome.choice = None;
+        outcome
     }
 
     fn nominated(node: &str, victims: &[&str]) -> Outcome {
@@ -271,6 +302,7 @@ mod tests {
                 victims: victims.iter().map(|v| format!("default/{v}")).collect(),
             },
             message: String::new(),
+            choice: None,
         }
     }
 
@@ -313,6 +345,7 @@ mod tests {
                 Outcome {
                     result: PostFilter::NoCandidate,
                     message: "preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.".into(),
+                    choice: None,
                 },
             ),
             (
@@ -322,6 +355,7 @@ mod tests {
                 Outcome {
                     result: PostFilter::NoCandidate,
                     message: "preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.".into(),
+                    choice: None,
                 },
             ),
             (
@@ -331,6 +365,7 @@ mod tests {
                 Outcome {
                     result: PostFilter::NoCandidate,
                     message: "preemption: 0/2 nodes are available: 1 Insufficient cpu, 1 No preemption victims found for incoming pod.".into(),
+                    choice: None,
                 },
             ),
             (
@@ -345,6 +380,7 @@ mod tests {
                 Outcome {
                     result: PostFilter::NotEligible,
                     message: "preemption: not eligible due to preemptionPolicy=Never.".into(),
+                    choice: None,
                 },
             ),
         ];
@@ -384,7 +420,60 @@ mod tests {
                 result: PostFilter::NotEligible,
                 message: "preemption: not eligible due to a terminating pod on the nominated node."
                     .into(),
+                choice: None,
             }
+        );
+    }
+
+    /// The explanation names every candidate with its victims and the rule that chose
+    /// the node (here the lower highest-priority victim).
+    #[test]
+    fn the_choice_explains_the_node() {
+        let node = |name: &str| make_node(name).allocatable("4", "4Gi", "110").obj();
+        let nodes = [node("n1"), node("n2")];
+        let on = |name: &str, node: &str, cpu: &str, priority: i32| {
+            prio(
+                make_pod().name(name).node_name(node).req(cpu, "0"),
+                priority,
+            )
+        };
+        let high = prio(make_pod().name("high").req("3", "0"), 100);
+        let bound = [
+            on("a", "n1", "1", 10),
+            on("b", "n1", "2", 5),
+            on("c", "n2", "4", 50),
+        ];
+        let snapshot = Snapshot::new(&nodes, &bound);
+        let profile = Profile::default();
+        let mut info = snapshot.pod_info(&high);
+        for f in &profile.filters {
+            f.pre_filter(&mut info, &snapshot);
+        }
+        let verdicts: Vec<(usize, Code)> = snapshot
+            .infos
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (i, run_filters(&profile.filters, &info, n).code()))
+            .collect();
+        let outcome = DefaultPreemption.post_filter(&profile.filters, &info, &snapshot, &verdicts);
+        assert_eq!(
+            outcome.choice,
+            Some(PreemptionChoice {
+                node: "n1".into(),
+                candidates: vec![
+                    CandidateVictims {
+                        node: "n1".into(),
+                        victims: vec![("default/b".into(), 5)],
+                        pdb_violations: 0,
+                    },
+                    CandidateVictims {
+                        node: "n2".into(),
+                        victims: vec![("default/c".into(), 50)],
+                        pdb_violations: 0,
+                    },
+                ],
+                decided_by: preemption::PickRule::LowestHighestPriority,
+            })
         );
     }
 }
