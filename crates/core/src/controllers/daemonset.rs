@@ -476,8 +476,7 @@ impl SyncContext<'_> {
     /// The DaemonSet's pods, claimed (`getDaemonPods`).
     fn claim(&self, api: &mut ApiServer, progress: &mut Progress) -> Vec<Pod> {
         let ns = self.ds.namespace_any();
-        let candidates: Vec<Pod> = api.pods.list_namespace(ns).cloned().collect();
-        claim_pods(api, candidates, self.selector, &self.owner, progress)
+        claim_pods(api, ns, |_| true, self.selector, &self.owner, progress)
     }
 }
 

@@ -135,42 +135,18 @@ impl ReplicaSetController {
         let deleting = rs.metadata.deletion_timestamp.is_some();
         let mut progress = Progress::Idle;
 
-        // Claim: keep, release or adopt.
-        let candidates: Vec<Pod> = api
-            .pods
-            .list_namespace(ns)
-            .filter(|p| is_active(p))
-            .cloned()
-            .collect();
+        // Claim: keep, release or adopt. The pods are read where the store keeps them:
+        // a sync copies only the pods it writes.
         let owner = Owner {
             kind: "ReplicaSet",
             meta: &rs.metadata,
             component: COMPONENT,
         };
-        let owned = claim_pods(api, candidates, &selector, &owner, &mut progress);
-
-        // Manage replicas.
-        if !deleting {
-            let want = usize::try_from(spec.replicas.unwrap_or(1).max(0)).unwrap_or(0);
-            if owned.len() < want {
-                if let Some(template) = &spec.template {
-                    for _ in owned.len()..want {
-                        match owner.create_pod(api, template.clone(), now) {
-                            Ok(()) => progress = Progress::Changed,
-                            Err(()) => {
-                                progress = Progress::Changed;
-                                break;
-                            }
-                        }
-                    }
-                }
-            } else if owned.len() > want {
-                let doomed = pods_to_delete(&owned, owned.len() - want);
-                for pod in doomed {
-                    progress |= owner.delete_pod(api, pod.name_any(), now);
-                }
-            }
-        }
+        let owned_names = claim_pod_names(api, ns, is_active, &selector, &owner, &mut progress);
+        let owned: Vec<&Pod> = owned_names
+            .iter()
+            .filter_map(|n| api.pods.get(ns, n))
+            .collect();
 
         // Status, from the pods as this sync found them.
         let min_ready = spec.min_ready_seconds.unwrap_or(0);
@@ -178,8 +154,7 @@ impl ReplicaSetController {
             .template
             .as_ref()
             .and_then(|t| t.metadata.as_ref())
-            .and_then(|m| m.labels.clone())
-            .unwrap_or_default();
+            .and_then(|m| m.labels.as_ref());
         let mut status = ReplicaSetStatus {
             replicas: i32::try_from(owned.len()).unwrap_or(i32::MAX),
             observed_generation: rs.metadata.generation,
@@ -191,6 +166,7 @@ impl ReplicaSetController {
             let labels = pod.labels();
             if template_labels
                 .iter()
+                .flat_map(|l| l.iter())
                 .all(|(k, v)| labels.get(k) == Some(v))
             {
                 fully += 1;
@@ -207,6 +183,38 @@ impl ReplicaSetController {
         status.fully_labeled_replicas = (fully > 0).then_some(fully);
         status.ready_replicas = (ready > 0).then_some(ready);
         status.available_replicas = (avail > 0).then_some(avail);
+
+        // Manage replicas.
+        let want = usize::try_from(spec.replicas.unwrap_or(1).max(0)).unwrap_or(0);
+        let have = owned.len();
+        let doomed: Vec<String> = if !deleting && have > want {
+            pods_to_delete(&owned, have - want)
+                .into_iter()
+                .map(|p| p.name_any().to_string())
+                .collect()
+        } else {
+            Vec::new()
+        };
+        if !deleting {
+            if have < want {
+                if let Some(template) = &spec.template {
+                    for _ in have..want {
+                        match owner.create_pod(api, template.clone(), now) {
+                            Ok(()) => progress = Progress::Changed,
+                            Err(()) => {
+                                progress = Progress::Changed;
+                                break;
+                            }
+                        }
+                    }
+                }
+            } else {
+                for pod in &doomed {
+                    progress |= owner.delete_pod(api, pod, now);
+                }
+            }
+        }
+
         if rs.status.as_ref() != Some(&status) {
             if let Some(current) = api.replica_sets.get(ns, name) {
                 let mut updated = current.clone();
@@ -334,26 +342,46 @@ impl Owner<'_> {
     }
 }
 
-/// `ClaimPods` (the ControllerRefManager): of `candidates`, the pods the owner controls
-/// and its selector still matches; a controlled pod the selector no longer matches is
+/// `ClaimPods` (the ControllerRefManager) over the pods of namespace `ns` that
+/// `candidate` accepts: the names of the pods the owner controls and its selector still
+/// matches, in the store's order; a controlled pod the selector no longer matches is
 /// released (its ownerReference removed); an orphan the selector matches is adopted (a
 /// controller ownerReference with blockOwnerDeletion), unless the owner is being
-/// deleted.
-pub(crate) fn claim_pods(
+/// deleted. Only the pods it writes are copied.
+pub(crate) fn claim_pod_names(
     api: &mut ApiServer,
-    candidates: Vec<Pod>,
+    ns: &str,
+    candidate: impl Fn(&Pod) -> bool,
     selector: &Selector,
     owner: &Owner<'_>,
     progress: &mut Progress,
-) -> Vec<Pod> {
+) -> Vec<String> {
+    enum Claim {
+        Keep(String),
+        Release(Box<Pod>),
+        Adopt(Box<Pod>),
+    }
     let uid = owner.meta.uid.as_deref().unwrap_or_default();
     let deleting = owner.meta.deletion_timestamp.is_some();
-    let mut owned: Vec<Pod> = Vec::new();
-    for mut pod in candidates {
-        let matches = !selector.is_empty() && selector.matches(pod.metadata.labels.as_ref());
-        match controller_of(&pod.metadata).map(|r| r.uid == uid) {
-            Some(true) if matches => owned.push(pod),
-            Some(true) => {
+    let claims: Vec<Claim> = api
+        .pods
+        .list_namespace(ns)
+        .filter(|p| candidate(p))
+        .filter_map(|pod| {
+            let matches = !selector.is_empty() && selector.matches(pod.metadata.labels.as_ref());
+            match controller_of(&pod.metadata).map(|r| r.uid == uid) {
+                Some(true) if matches => Some(Claim::Keep(pod.name_any().to_string())),
+                Some(true) => Some(Claim::Release(Box::new(pod.clone()))),
+                None if matches && !deleting => Some(Claim::Adopt(Box::new(pod.clone()))),
+                Some(false) | None => None,
+            }
+        })
+        .collect();
+    let mut owned = Vec::new();
+    for claim in claims {
+        match claim {
+            Claim::Keep(name) => owned.push(name),
+            Claim::Release(mut pod) => {
                 // Released: the selector no longer matches.
                 if let Some(refs) = pod.metadata.owner_references.as_mut() {
                     refs.retain(|r| r.uid != uid);
@@ -366,25 +394,38 @@ pub(crate) fn claim_pods(
                 {
                     pod.metadata.owner_references = None;
                 }
-                if api.update_pod(pod).is_ok() {
+                if api.update_pod(*pod).is_ok() {
                     *progress = Progress::Changed;
                 }
             }
-            Some(false) => {}
-            None if matches && !deleting => {
+            Claim::Adopt(mut pod) => {
                 pod.metadata
                     .owner_references
                     .get_or_insert_with(Vec::new)
                     .push(controller_ref("apps/v1", owner.kind, owner.meta));
-                if let Ok(p) = api.update_pod(pod) {
-                    owned.push(p.clone());
+                if let Ok(p) = api.update_pod(*pod) {
+                    owned.push(p.name_any().to_string());
                     *progress = Progress::Changed;
                 }
             }
-            None => {}
         }
     }
     owned
+}
+
+/// [`claim_pod_names`], with copies of the pods it claimed.
+pub(crate) fn claim_pods(
+    api: &mut ApiServer,
+    ns: &str,
+    candidate: impl Fn(&Pod) -> bool,
+    selector: &Selector,
+    owner: &Owner<'_>,
+    progress: &mut Progress,
+) -> Vec<Pod> {
+    claim_pod_names(api, ns, candidate, selector, owner, progress)
+        .iter()
+        .filter_map(|name| api.pods.get(ns, name).cloned())
+        .collect()
 }
 
 /// The phase's place in kube's ranking: pending, unknown, then running.
@@ -405,27 +446,31 @@ fn restarts(pod: &Pod) -> i32 {
 
 /// The first `count` pods of `getPodsToDelete`'s order (controller.ActivePodsWithRanks,
 /// ranked by how many of the pods share the pod's node).
-fn pods_to_delete(pods: &[Pod], count: usize) -> Vec<&Pod> {
-    let node = |p: &Pod| {
+fn pods_to_delete<'p>(pods: &[&'p Pod], count: usize) -> Vec<&'p Pod> {
+    let node = |p: &'p Pod| -> &'p str {
         p.spec
             .as_ref()
-            .and_then(|s| s.node_name.clone())
+            .and_then(|s| s.node_name.as_deref())
             .unwrap_or_default()
     };
-    let mut ranked: Vec<(&Pod, usize)> = pods
+    let mut on_node: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for &p in pods {
+        *on_node.entry(node(p)).or_default() += 1;
+    }
+    let mut ranked: Vec<(&'p Pod, usize)> = pods
         .iter()
-        .map(|p| {
+        .map(|&p| {
             let n = node(p);
             let rank = if n.is_empty() {
                 0
             } else {
-                pods.iter().filter(|q| node(q) == n).count()
+                on_node.get(n).copied().unwrap_or(0)
             };
             (p, rank)
         })
         .collect();
     crate::sort::sort_by(&mut ranked, |(a, ra), (b, rb)| {
-        let assigned = |p: &Pod| !node(p).is_empty();
+        let assigned = |p: &'p Pod| !node(p).is_empty();
         let created = |p: &Pod| {
             p.metadata
                 .creation_timestamp
@@ -504,17 +549,19 @@ mod tests {
                 vec![first.clone(), second.clone()],
                 vec![second.clone(), first.clone()],
             ] {
-                let chosen = pods_to_delete(&pods, 1);
+                let refs: Vec<&Pod> = pods.iter().collect();
+                let chosen = pods_to_delete(&refs, 1);
                 assert_eq!(chosen[0].name_any(), first.name_any(), "{pods:?}");
             }
         }
         // More pods of the set on the same node first.
-        let pods = vec![
+        let pods = [
             pod("alone", "n1", "Running", true, 1),
             pod("crowded", "n2", "Running", true, 1),
             pod("crowded2", "n2", "Running", true, 1),
         ];
-        assert_ne!(pods_to_delete(&pods, 1)[0].name_any(), "alone");
+        let refs: Vec<&Pod> = pods.iter().collect();
+        assert_ne!(pods_to_delete(&refs, 1)[0].name_any(), "alone");
     }
 
     #[test]

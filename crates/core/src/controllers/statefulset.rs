@@ -262,13 +262,8 @@ impl StatefulSetController {
             meta: &set.metadata,
             component: COMPONENT,
         };
-        let candidates: Vec<Pod> = api
-            .pods
-            .list_namespace(ns)
-            .filter(|p| ordinal_of(name, p.name_any()).is_some())
-            .cloned()
-            .collect();
-        let pods = claim_pods(api, candidates, &selector, &owner, &mut progress);
+        let is_ordinal = |p: &Pod| ordinal_of(name, p.name_any()).is_some();
+        let pods = claim_pods(api, ns, is_ordinal, &selector, &owner, &mut progress);
         let revisions = revisions(api, &set, &selector, now, &mut progress);
         let min_ready = spec.min_ready_seconds.unwrap_or(0);
 

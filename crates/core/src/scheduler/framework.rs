@@ -305,8 +305,13 @@ pub struct NodeInfo<'a> {
     /// Host ports the bound pods use.
     pub used_ports: Vec<HostPort>,
     /// The pods bound or assumed to the node (kube-scheduler's `NodeInfo.Pods`), for
-    /// the plugins that look at other pods' placement.
+    /// the plugins that look at other pods' placement. Changed only through
+    /// [`NodeInfo::add_pod`], [`NodeInfo::add`] and [`NodeInfo::remove_pod`], which
+    /// renew [`NodeInfo::generation`].
     pub pods: Vec<&'a Pod>,
+    /// kube-scheduler's `NodeInfo.Generation`: a number no other state of any node's
+    /// pods had, so that what a plugin counted among them holds while it is unchanged.
+    pub generation: u64,
     /// The node's place in its snapshot (0 outside one).
     pub index: u32,
     /// What plugins worked out once for this node ([`FilterPlugin::prepare`]).
@@ -344,6 +349,15 @@ impl std::fmt::Debug for StateMap {
     }
 }
 
+/// The last generation handed out (kube-scheduler's `generation`, which
+/// `nextGeneration` increments for every NodeInfo change). It orders nothing: a count
+/// kept against a generation is only ever compared for equality.
+static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+fn next_generation() -> u64 {
+    GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1
+}
+
 impl<'a> NodeInfo<'a> {
     pub fn new(node: &'a Node) -> NodeInfo<'a> {
         let alloc = node.status.as_ref().and_then(|s| s.allocatable.as_ref());
@@ -372,6 +386,7 @@ impl<'a> NodeInfo<'a> {
             non_zero_requested: Resources::default(),
             used_ports: Vec::new(),
             pods: Vec::new(),
+            generation: next_generation(),
             index: 0,
             state: NodeState::default(),
         }
@@ -393,12 +408,14 @@ impl<'a> NodeInfo<'a> {
         let (requests, non_zero_requests) = pod_requests_both(pod);
         self.add_requests(requests, non_zero_requests, &ports::host_ports(pod));
         self.pods.push(pod);
+        self.generation = next_generation();
     }
 
     /// Counts a pod whose PreFilter ran (kube-scheduler's AssumePod after scheduling).
     pub fn add(&mut self, pod: &PodInfo<'a>) {
         self.add_requests(pod.requests, pod.non_zero_requests, &pod.host_ports);
         self.pods.push(pod.pod);
+        self.generation = next_generation();
     }
 
     /// Stops counting a pod counted on this node (kube-scheduler's `NodeInfo.RemovePod`,
@@ -408,6 +425,7 @@ impl<'a> NodeInfo<'a> {
             return;
         };
         self.pods.remove(at);
+        self.generation = next_generation();
         let (r, nz) = pod_requests_both(pod);
         let sub = |sum: &mut Resources, r: Resources| {
             sum.milli_cpu = sum.milli_cpu.saturating_sub(r.milli_cpu);

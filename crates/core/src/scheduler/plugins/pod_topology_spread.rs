@@ -20,6 +20,7 @@ use crate::scheduler::plugins::node_affinity::required_matches;
 use crate::scheduler::{Listers, Snapshot};
 use k8s_openapi::api::core::v1::TopologySpreadConstraint;
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 pub const ERR_REASON_CONSTRAINTS_NOT_MATCH: &str =
     "node(s) didn't match pod topology spread constraints";
@@ -117,7 +118,52 @@ impl Constraint {
             })
             .count() as i64
     }
+
+    /// [`Constraint::count`] through the snapshot's memo of counts, when the node has
+    /// one: recounted only when the node's pods changed since (its generation).
+    fn count_memoized(
+        &self,
+        node: &NodeInfo<'_>,
+        namespace: &str,
+        memo: Option<&mut Vec<(u64, i64)>>,
+    ) -> i64 {
+        let Some(by_node) = memo else {
+            return self.count(node, namespace);
+        };
+        let i = node.index as usize;
+        if let Some(&(generation, count)) = by_node.get(i) {
+            if generation == node.generation {
+                return count;
+            }
+        }
+        let count = self.count(node, namespace);
+        if by_node.len() <= i {
+            by_node.resize(i + 1, (0, 0));
+        }
+        by_node[i] = (node.generation, count);
+        count
+    }
 }
+
+/// What Score counted of a snapshot's nodes, shared by every node of it (each keeps
+/// the same `Arc` in its state): per namespace and selector, each node's matching pods
+/// with the node's generation when they were counted. Score counts a node's own pods
+/// for a hostname constraint (`countPodsMatchSelector`) for every feasible node and
+/// every pod; between two pods of a workload in one scheduling pass only the node the
+/// first went to has changed, so the other nodes' counts are read back.
+#[derive(Default)]
+struct HostCounts(Mutex<Vec<HostCount>>);
+
+struct HostCount {
+    namespace: String,
+    selector: Selector,
+    /// By the node's place in the snapshot: (generation, count); generation 0 never
+    /// counted.
+    by_node: Vec<(u64, i64)>,
+}
+
+/// A node's handle on its snapshot's [`HostCounts`].
+struct SharedHostCounts(Arc<HostCounts>);
 
 fn spread_constraints(pod: &Pod) -> &[TopologySpreadConstraint] {
     pod.spec
@@ -291,10 +337,10 @@ fn score_state(pod: &PodInfo<'_>, snapshot: &Snapshot<'_>) -> Option<ScoreState>
             continue;
         }
         for (c, counts) in constraints.iter().zip(&mut counts) {
-            if c.hostname || !c.includes(pod, node) {
+            if c.hostname {
                 continue;
             }
-            if let Some(value) = c.value(node) {
+            if let Some(value) = c.value(node).filter(|_| c.includes(pod, node)) {
                 *counts.entry(value).or_default() += c.count(node, ns);
             }
         }
@@ -309,6 +355,13 @@ fn score_state(pod: &PodInfo<'_>, snapshot: &Snapshot<'_>) -> Option<ScoreState>
 impl FilterPlugin for PodTopologySpread {
     fn name(&self) -> &'static str {
         "PodTopologySpread"
+    }
+
+    fn prepare(&self, nodes: &mut [NodeInfo<'_>]) {
+        let memo = Arc::new(HostCounts::default());
+        for node in nodes {
+            node.state.insert(SharedHostCounts(memo.clone()));
+        }
     }
 
     fn pre_filter(&self, pod: &mut PodInfo<'_>, snapshot: &Snapshot<'_>) {
@@ -412,6 +465,31 @@ impl ScorePlugin for PodTopologySpread {
             })
             .collect();
         let ns = pod.metadata.namespace.as_deref().unwrap_or_default();
+        // The snapshot's memo of hostname counts, an entry per hostname constraint.
+        let shared = nodes
+            .first()
+            .and_then(|n| n.state.get::<SharedHostCounts>())
+            .map(|s| s.0.clone());
+        let mut memo = shared.as_ref().and_then(|m| m.0.lock().ok());
+        let mut entries: Vec<Option<usize>> = Vec::with_capacity(state.constraints.len());
+        for c in &state.constraints {
+            entries.push(match memo.as_deref_mut() {
+                Some(list) if c.hostname && !c.selector.is_empty() => {
+                    let at = list
+                        .iter()
+                        .position(|h| h.namespace == ns && h.selector == c.selector);
+                    Some(at.unwrap_or_else(|| {
+                        list.push(HostCount {
+                            namespace: ns.to_string(),
+                            selector: c.selector.clone(),
+                            by_node: Vec::new(),
+                        });
+                        list.len() - 1
+                    }))
+                }
+                _ => None,
+            });
+        }
         out.extend(nodes.iter().map(|node| {
             if ignored(state, node) {
                 return 0;
@@ -422,7 +500,11 @@ impl ScorePlugin for PodTopologySpread {
                     continue;
                 };
                 let count = if c.hostname {
-                    c.count(node, ns)
+                    let by_node = match (memo.as_deref_mut(), entries[i]) {
+                        (Some(list), Some(at)) => list.get_mut(at).map(|h| &mut h.by_node),
+                        _ => None,
+                    };
+                    c.count_memoized(node, ns, by_node)
                 } else {
                     state.counts[i].get(&value).copied().unwrap_or(0)
                 };
