@@ -439,7 +439,7 @@ impl CronJobController {
                     api,
                     cj,
                     "FailedCreate",
-                    format!("Error creating job: {e}"),
+                    format!("Error creating job: {}", e.status_message()),
                     true,
                     now,
                 );

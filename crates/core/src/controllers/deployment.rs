@@ -285,7 +285,10 @@ impl Sync<'_> {
         let created = match self.api.create_workload(rs, self.now) {
             Ok(rs) => rs.clone(),
             Err(e) => {
-                let message = format!("Failed to create new replica set {name:?}: {e}");
+                let message = format!(
+                    "Failed to create new replica set {name:?}: {}",
+                    e.status_message()
+                );
                 self.event("FailedCreate", message.clone(), true);
                 let mut status = self.d.status.clone().unwrap_or_default();
                 set_condition(

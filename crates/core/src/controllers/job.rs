@@ -875,7 +875,7 @@ fn create_pod(api: &mut ApiServer, job: &Job, index: Option<i32>, now: SimTime) 
                 api,
                 job,
                 "FailedCreate",
-                format!("Error creating: {e}"),
+                format!("Error creating: {}", e.status_message()),
                 true,
                 now,
             );

@@ -283,7 +283,7 @@ impl Owner<'_> {
                 self.event(
                     api,
                     "FailedCreate",
-                    format!("Error creating: {e}"),
+                    format!("Error creating: {}", e.status_message()),
                     true,
                     now,
                 );
