@@ -771,11 +771,29 @@ impl ApiServer {
 
     pub fn create_pod(&mut self, mut pod: Pod, now: SimTime) -> Result<&Pod, ApiError> {
         self.pods_created += 1;
+        // Admission runs before the name is generated: its errors name the pod by its
+        // generateName (admission.NewForbidden's extractResourceName).
+        let admission_name = pod
+            .metadata
+            .name
+            .clone()
+            .filter(|n| !n.is_empty())
+            .or_else(|| pod.metadata.generate_name.clone());
+        let admitted = |e: ApiError| match e {
+            ApiError::Forbidden {
+                resource, reason, ..
+            } => ApiError::Forbidden {
+                resource,
+                name: admission_name.clone().unwrap_or_default(),
+                reason,
+            },
+            other => other,
+        };
         self.prepare_namespaced("Pod", &mut pod.metadata)?;
-        let token = self.service_account_admission(&mut pod)?;
+        let token = self.service_account_admission(&mut pod).map_err(admitted)?;
         defaults::pod(&mut pod, token, &mut self.rng);
         scheduling::merge_pod_affinity_label_keys(&mut pod);
-        self.admit_pod_priority(&mut pod)?;
+        self.admit_pod_priority(&mut pod).map_err(admitted)?;
         let causes = validation::pod(&pod);
         if !causes.is_empty() {
             let name = pod.metadata.name.clone().unwrap_or_default();

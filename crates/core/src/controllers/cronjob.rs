@@ -18,6 +18,7 @@
 
 use super::job::finished;
 use super::replicaset::{controller_of, controller_ref};
+use super::work_queue::WorkQueue;
 use super::{Progress, SyncHandler};
 use crate::apiserver::{ApiServer, EventRecord, Propagation, Store};
 use crate::clock::{SimTime, EPOCH_UNIX_MS};
@@ -34,7 +35,7 @@ pub(crate) const SCHEDULED_TIMESTAMP: &str = "batch.kubernetes.io/cronjob-schedu
 pub struct CronJobController {
     /// Worked out again by every sync.
     #[serde(skip)]
-    due: Option<SimTime>,
+    queue: WorkQueue,
     /// The schedule time each CronJob (by uid) last decided not to start, so that a
     /// settle pass does not repeat its event (saved: a restored cluster does not
     /// either).
@@ -56,12 +57,12 @@ impl SyncHandler for CronJobController {
         &api.cron_jobs
     }
 
-    fn due(&self) -> Option<SimTime> {
-        self.due
+    fn queue(&self) -> &WorkQueue {
+        &self.queue
     }
 
-    fn due_mut(&mut self) -> &mut Option<SimTime> {
-        &mut self.due
+    fn queue_mut(&mut self) -> &mut WorkQueue {
+        &mut self.queue
     }
 
     fn sync_key(&mut self, api: &mut ApiServer, ns: &str, name: &str, now: SimTime) -> Progress {
@@ -439,7 +440,7 @@ impl CronJobController {
                     api,
                     cj,
                     "FailedCreate",
-                    format!("Error creating job: {e}"),
+                    format!("Error creating job: {}", e.status_message()),
                     true,
                     now,
                 );

@@ -29,6 +29,7 @@
 //! successive syncs would without anything changing in between.
 
 use super::replicaset::{available, claim_pods, controller_of, controller_ref, Owner};
+use super::work_queue::WorkQueue;
 use super::{Progress, SyncHandler};
 use crate::apiserver::{ApiServer, Store};
 use crate::clock::SimTime;
@@ -56,7 +57,7 @@ pub struct DaemonSetController {
     /// When a ready pod next becomes available (minReadySeconds), or a failed pod's
     /// back-off runs out, if any is waiting (worked out again by every sync).
     #[serde(skip)]
-    due: Option<SimTime>,
+    queue: WorkQueue,
     /// `failedPodsBackoff`: by DaemonSet and node, when a failed pod was last deleted
     /// and how long the next one waits (1 s, doubling up to 15 min).
     failed_backoff: Keyed<String, (SimTime, u64)>,
@@ -80,12 +81,12 @@ impl SyncHandler for DaemonSetController {
         &api.daemon_sets
     }
 
-    fn due(&self) -> Option<SimTime> {
-        self.due
+    fn queue(&self) -> &WorkQueue {
+        &self.queue
     }
 
-    fn due_mut(&mut self) -> &mut Option<SimTime> {
-        &mut self.due
+    fn queue_mut(&mut self) -> &mut WorkQueue {
+        &mut self.queue
     }
 
     fn sync_key(&mut self, api: &mut ApiServer, ns: &str, name: &str, now: SimTime) -> Progress {

@@ -28,6 +28,7 @@
 
 use super::deployment_util::*;
 use super::replicaset::{controller_of, controller_ref};
+use super::work_queue::WorkQueue;
 use super::{Progress, SyncHandler};
 use crate::apiserver::{ApiServer, EventRecord, Propagation, Store};
 use crate::clock::SimTime;
@@ -43,7 +44,7 @@ const COMPONENT: &str = "deployment-controller";
 #[derive(Debug, Clone, Default)]
 pub struct DeploymentController {
     /// When a progressing Deployment's deadline next runs out, if one may.
-    due: Option<SimTime>,
+    queue: WorkQueue,
 }
 
 impl SyncHandler for DeploymentController {
@@ -53,12 +54,12 @@ impl SyncHandler for DeploymentController {
         &api.deployments
     }
 
-    fn due(&self) -> Option<SimTime> {
-        self.due
+    fn queue(&self) -> &WorkQueue {
+        &self.queue
     }
 
-    fn due_mut(&mut self) -> &mut Option<SimTime> {
-        &mut self.due
+    fn queue_mut(&mut self) -> &mut WorkQueue {
+        &mut self.queue
     }
 
     fn sync_key(&mut self, api: &mut ApiServer, ns: &str, name: &str, now: SimTime) -> Progress {
@@ -285,7 +286,10 @@ impl Sync<'_> {
         let created = match self.api.create_workload(rs, self.now) {
             Ok(rs) => rs.clone(),
             Err(e) => {
-                let message = format!("Failed to create new replica set {name:?}: {e}");
+                let message = format!(
+                    "Failed to create new replica set {name:?}: {}",
+                    e.status_message()
+                );
                 self.event("FailedCreate", message.clone(), true);
                 let mut status = self.d.status.clone().unwrap_or_default();
                 set_condition(

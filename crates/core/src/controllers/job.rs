@@ -29,6 +29,7 @@
 //! tracking finalizer marks what is still to count but does not hold a pod back.
 
 use super::replicaset::{controller_of, controller_ref, is_active, pod_from_template};
+use super::work_queue::WorkQueue;
 use super::{Progress, SyncHandler};
 use crate::apiserver::{initial_job_status, ApiServer, EventRecord, Propagation, Store};
 use crate::clock::SimTime;
@@ -46,10 +47,20 @@ pub(crate) const COMPLETION_INDEX: &str = "batch.kubernetes.io/job-completion-in
 const BACKOFF_MS: u64 = 10_000;
 const MAX_BACKOFF_MS: u64 = 360_000;
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct JobController {
-    /// The earliest back-off, deadline or TTL still running.
-    due: Option<SimTime>,
+    /// The earliest back-off, deadline or TTL still running, and the Jobs whose pods
+    /// the API server refused, backing off (DefaultJobApiBackOff 1 s doubling to
+    /// MaxJobApiBackOff 1 minute).
+    queue: WorkQueue,
+}
+
+impl Default for JobController {
+    fn default() -> Self {
+        JobController {
+            queue: WorkQueue::with_backoff(1_000, 60_000),
+        }
+    }
 }
 
 impl SyncHandler for JobController {
@@ -59,12 +70,12 @@ impl SyncHandler for JobController {
         &api.jobs
     }
 
-    fn due(&self) -> Option<SimTime> {
-        self.due
+    fn queue(&self) -> &WorkQueue {
+        &self.queue
     }
 
-    fn due_mut(&mut self) -> &mut Option<SimTime> {
-        &mut self.due
+    fn queue_mut(&mut self) -> &mut WorkQueue {
+        &mut self.queue
     }
 
     fn sync_key(&mut self, api: &mut ApiServer, ns: &str, name: &str, now: SimTime) -> Progress {
@@ -674,8 +685,11 @@ impl JobController {
                     let diff = (want - active - if only_failed { terminating } else { 0 }).min(500);
                     if diff > 0 {
                         let wait = backoff_remaining(failures, last_failure, now);
+                        let key = format!("{ns}/{name}");
                         if wait > 0 {
                             self.wake(now.plus_ms(wait));
+                        } else if self.queue.backing_off(&key, now) {
+                            // The API server refused a pod: the queue retries later.
                         } else {
                             let indexes: Vec<Option<i32>> = if indexed {
                                 let taken: Vec<i32> = active_pods
@@ -690,11 +704,22 @@ impl JobController {
                             } else {
                                 vec![None; usize::try_from(diff).unwrap_or(0)]
                             };
+                            // Slow-start batches stop at the first refusal, and
+                            // the sync's error puts the Job back rate-limited.
+                            let mut refused = false;
                             for index in indexes {
+                                progress = Progress::Changed;
                                 if create_pod(api, &job, index, now) {
                                     active += 1;
+                                } else {
+                                    refused = true;
+                                    break;
                                 }
-                                progress = Progress::Changed;
+                            }
+                            if refused {
+                                self.queue.failed(&key, now);
+                            } else {
+                                self.queue.forget(&key);
                             }
                         }
                     }
@@ -875,7 +900,7 @@ fn create_pod(api: &mut ApiServer, job: &Job, index: Option<i32>, now: SimTime) 
                 api,
                 job,
                 "FailedCreate",
-                format!("Error creating: {e}"),
+                format!("Error creating: {}", e.status_message()),
                 true,
                 now,
             );

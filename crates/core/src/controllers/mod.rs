@@ -28,6 +28,7 @@ pub mod serviceaccounts;
 pub mod statefulset;
 pub mod taint_eviction;
 pub(crate) mod trigger_time;
+pub(crate) mod work_queue;
 
 use crate::apiserver::{ApiServer, Store};
 use crate::clock::SimTime;
@@ -107,11 +108,11 @@ pub(crate) trait SyncHandler {
     /// The store whose keys it syncs.
     fn store(api: &ApiServer) -> &Store<Self::Object>;
 
-    /// When it is next due (see [`Controller::next_due`]).
-    fn due(&self) -> Option<SimTime>;
+    /// Its queue: when it is next due (see [`Controller::next_due`]) and the keys
+    /// backing off after a failure.
+    fn queue(&self) -> &work_queue::WorkQueue;
 
-    /// Where it keeps that time (cleared before each pass).
-    fn due_mut(&mut self) -> &mut Option<SimTime>;
+    fn queue_mut(&mut self) -> &mut work_queue::WorkQueue;
 
     /// Reconciles the object at `ns/name` (gone by now, perhaps).
     fn sync_key(&mut self, api: &mut ApiServer, ns: &str, name: &str, now: SimTime) -> Progress;
@@ -121,25 +122,29 @@ pub(crate) trait SyncHandler {
 
     /// Asks for a sync at `at` at the latest (kube's AddAfter).
     fn requeue_at(&mut self, at: SimTime) {
-        let due = self.due_mut();
-        *due = Some(due.map_or(at, |d| d.min(at)));
+        self.queue_mut().requeue_at(at);
     }
 }
 
 impl<T: SyncHandler> Controller for T {
     fn sync(&mut self, ctx: &mut ControllerContext<'_>) -> Progress {
-        *self.due_mut() = None;
+        self.queue_mut().clear_due(ctx.now);
         let mut progress = Progress::Idle;
         if !T::store(ctx.api).is_empty() {
             for (ns, name) in T::store(ctx.api).keys() {
                 progress |= self.sync_key(ctx.api, &ns, &name, ctx.now);
             }
         }
+        let store = T::store(ctx.api);
+        self.queue_mut().retain(|key| {
+            key.split_once('/')
+                .is_some_and(|(ns, name)| store.get(ns, name).is_some())
+        });
         self.after_pass(ctx.api);
         progress
     }
 
     fn next_due(&self) -> Option<SimTime> {
-        self.due()
+        self.queue().due()
     }
 }

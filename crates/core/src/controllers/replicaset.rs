@@ -20,6 +20,7 @@
 //! kube creates pods in slow-start batches and waits for its informers; here every
 //! create and delete of a sync happens at once, so one sync reaches the desired count.
 
+use super::work_queue::WorkQueue;
 use super::{Progress, SyncHandler};
 use crate::apiserver::{ApiServer, EventRecord, Store};
 use crate::clock::SimTime;
@@ -35,7 +36,7 @@ const COMPONENT: &str = "replicaset-controller";
 #[derive(Debug, Clone, Default)]
 pub struct ReplicaSetController {
     /// When a ready pod next becomes available (minReadySeconds), if any is waiting.
-    due: Option<SimTime>,
+    queue: WorkQueue,
 }
 
 impl SyncHandler for ReplicaSetController {
@@ -45,12 +46,12 @@ impl SyncHandler for ReplicaSetController {
         &api.replica_sets
     }
 
-    fn due(&self) -> Option<SimTime> {
-        self.due
+    fn queue(&self) -> &WorkQueue {
+        &self.queue
     }
 
-    fn due_mut(&mut self) -> &mut Option<SimTime> {
-        &mut self.due
+    fn queue_mut(&mut self) -> &mut WorkQueue {
+        &mut self.queue
     }
 
     fn sync_key(&mut self, api: &mut ApiServer, ns: &str, name: &str, now: SimTime) -> Progress {
@@ -291,7 +292,7 @@ impl Owner<'_> {
                 self.event(
                     api,
                     "FailedCreate",
-                    format!("Error creating: {e}"),
+                    format!("Error creating: {}", e.status_message()),
                     true,
                     now,
                 );

@@ -34,6 +34,7 @@
 
 use super::daemonset::{revision_template, template_patch, REVISION_HASH};
 use super::replicaset::{available, claim_pods, controller_of, controller_ref, Owner};
+use super::work_queue::WorkQueue;
 use super::{Progress, SyncHandler};
 use crate::apiserver::{ApiServer, Store};
 use crate::clock::SimTime;
@@ -53,7 +54,7 @@ pub const POD_INDEX_LABEL: &str = "apps.kubernetes.io/pod-index";
 #[derive(Debug, Clone, Default)]
 pub struct StatefulSetController {
     /// When a ready pod next becomes available (minReadySeconds), if any is waiting.
-    due: Option<SimTime>,
+    queue: WorkQueue,
 }
 
 impl SyncHandler for StatefulSetController {
@@ -63,12 +64,12 @@ impl SyncHandler for StatefulSetController {
         &api.stateful_sets
     }
 
-    fn due(&self) -> Option<SimTime> {
-        self.due
+    fn queue(&self) -> &WorkQueue {
+        &self.queue
     }
 
-    fn due_mut(&mut self) -> &mut Option<SimTime> {
-        &mut self.due
+    fn queue_mut(&mut self) -> &mut WorkQueue {
+        &mut self.queue
     }
 
     fn sync_key(&mut self, api: &mut ApiServer, ns: &str, name: &str, now: SimTime) -> Progress {
