@@ -66,10 +66,14 @@ fn an_empty_configuration_is_the_default_profile() {
     assert_eq!(format!("{built:?}"), format!("{default:?}"));
 }
 
+/// A configuration, the score plugins (and weights) it gives, and its filters when
+/// they are not the default ones.
+type MergeCase<'a> = (&'a str, &'a [(&'a str, i64)], Option<&'a [&'a str]>);
+
 /// Each configuration with the score plugins (and weights) and filters it gives.
 #[test]
 fn plugins_are_merged_with_the_defaults_as_kube_scheduler_does() {
-    let cases: &[(&str, &[(&str, i64)], Option<&[&str]>)] = &[
+    let cases: &[MergeCase] = &[
         // A default re-weighted at score keeps its place; weight 0 counts as 1.
         (
             "profiles:\n- plugins:\n    score:\n      enabled:\n      - name: NodeResourcesFit\n        weight: 5\n      - name: ImageLocality\n        weight: 0\n",
