@@ -21,6 +21,7 @@ mod node_card;
 mod options;
 mod panes;
 mod persist;
+mod scheduler_panel;
 mod schema;
 mod terminal;
 mod tools;
