@@ -32,7 +32,8 @@ impl Default for Profile {
     }
 }
 
-fn filter_plugin(name: &str, strategy: &ScoringStrategy) -> Option<Box<dyn FilterPlugin>> {
+fn filter_plugin(name: &str, config: &ProfileConfig) -> Option<Box<dyn FilterPlugin>> {
+    let (strategy, inter_pod_affinity) = (&config.fit_strategy, config.inter_pod_affinity);
     use plugins::*;
     Some(match name {
         "NodeUnschedulable" => Box::new(NodeUnschedulable),
@@ -46,12 +47,13 @@ fn filter_plugin(name: &str, strategy: &ScoringStrategy) -> Option<Box<dyn Filte
         "VolumeRestrictions" => Box::new(VolumeRestrictions),
         "VolumeBinding" => Box::new(VolumeBinding),
         "PodTopologySpread" => Box::new(PodTopologySpread),
-        "InterPodAffinity" => Box::new(InterPodAffinity),
+        "InterPodAffinity" => Box::new(inter_pod_affinity),
         _ => return None,
     })
 }
 
-fn score_plugin(name: &str, strategy: &ScoringStrategy) -> Option<Box<dyn ScorePlugin>> {
+fn score_plugin(name: &str, config: &ProfileConfig) -> Option<Box<dyn ScorePlugin>> {
+    let (strategy, inter_pod_affinity) = (&config.fit_strategy, config.inter_pod_affinity);
     use plugins::*;
     Some(match name {
         "TaintToleration" => Box::new(TaintToleration),
@@ -60,7 +62,7 @@ fn score_plugin(name: &str, strategy: &ScoringStrategy) -> Option<Box<dyn ScoreP
             strategy: strategy.clone(),
         }),
         "PodTopologySpread" => Box::new(PodTopologySpread),
-        "InterPodAffinity" => Box::new(InterPodAffinity),
+        "InterPodAffinity" => Box::new(inter_pod_affinity),
         "NodeResourcesBalancedAllocation" => Box::new(NodeResourcesBalancedAllocation),
         "ImageLocality" => Box::new(ImageLocality),
         _ => return None,
@@ -84,14 +86,14 @@ impl Profile {
                 Box::new(VolumeRestrictions),
                 Box::new(VolumeBinding),
                 Box::new(PodTopologySpread),
-                Box::new(InterPodAffinity),
+                Box::new(InterPodAffinity::default()),
             ],
             scores: vec![
                 Box::new(TaintToleration),
                 Box::new(NodeAffinity),
                 Box::new(NodeResourcesFit { strategy }),
                 Box::new(PodTopologySpread),
-                Box::new(InterPodAffinity),
+                Box::new(InterPodAffinity::default()),
                 Box::new(NodeResourcesBalancedAllocation),
                 Box::new(ImageLocality),
             ],
@@ -104,17 +106,16 @@ impl Profile {
     /// The profile a configuration describes: its Filter and Score plugins in the
     /// configured order, each score plugin with its configured weight.
     pub fn from_config(config: &ProfileConfig) -> Profile {
-        let strategy = &config.fit_strategy;
         let filters = config
             .plugins(ExtensionPoint::Filter)
             .iter()
-            .filter_map(|p| filter_plugin(p.name, strategy))
+            .filter_map(|p| filter_plugin(p.name, config))
             .collect();
         let scores = config
             .plugins(ExtensionPoint::Score)
             .iter()
             .filter_map(|p| {
-                let plugin = score_plugin(p.name, strategy)?;
+                let plugin = score_plugin(p.name, config)?;
                 Some(if plugin.weight() == p.weight {
                     plugin
                 } else {

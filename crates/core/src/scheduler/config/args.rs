@@ -7,6 +7,7 @@ use super::{BadValue, ConfigError, FieldErrorKind, FieldPath, PluginConfigV1};
 use crate::scheduler::plugins::node_resources_fit::{
     default_resources, Resource, ResourceWeight, UtilizationShapePoint, MAX_CUSTOM_PRIORITY_SCORE,
 };
+use crate::scheduler::plugins::InterPodAffinity;
 use crate::scheduler::ScoringStrategy;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -15,6 +16,7 @@ use serde::Deserialize;
 #[derive(Debug, Default)]
 pub(super) struct Parsed {
     pub fit_strategy: ScoringStrategy,
+    pub inter_pod_affinity: InterPodAffinity,
 }
 
 #[derive(Deserialize)]
@@ -169,7 +171,9 @@ pub(super) fn parse_all(
             }
             "InterPodAffinity" => {
                 if let Some(a) = decode::<InterPodAffinityArgs>(&args, &args_path, errors) {
-                    inter_pod_affinity(a, &args_path, errors);
+                    if let Some(p) = inter_pod_affinity(a, &args_path, errors) {
+                        parsed.inter_pod_affinity = p;
+                    }
                 }
             }
             "NodeAffinity" => {
@@ -421,27 +425,27 @@ fn pod_topology_spread(
     }
 }
 
-fn inter_pod_affinity(args: InterPodAffinityArgs, path: &FieldPath, errors: &mut Vec<ConfigError>) {
+/// `ValidateInterPodAffinityArgs` after the defaults (weight 1).
+fn inter_pod_affinity(
+    args: InterPodAffinityArgs,
+    path: &FieldPath,
+    errors: &mut Vec<ConfigError>,
+) -> Option<InterPodAffinity> {
     let weight = args.hard_pod_affinity_weight.unwrap_or(1);
-    let at = path.child("hardPodAffinityWeight");
     if !(0..=100).contains(&weight) {
         errors.push(ConfigError::invalid(
-            at,
+            path.child("hardPodAffinityWeight"),
             BadValue::Int(weight),
             "not in valid range [0, 100]",
         ));
-    } else if weight != 1 {
-        errors.push(ConfigError::not_implemented(
-            at,
-            "a hardPodAffinityWeight other than 1",
-        ));
+        return None;
     }
-    if args.ignore_preferred_terms_of_existing_pods == Some(true) {
-        errors.push(ConfigError::not_implemented(
-            path.child("ignorePreferredTermsOfExistingPods"),
-            "ignorePreferredTermsOfExistingPods",
-        ));
-    }
+    Some(InterPodAffinity {
+        hard_pod_affinity_weight: weight,
+        ignore_preferred_terms_of_existing_pods: args
+            .ignore_preferred_terms_of_existing_pods
+            .unwrap_or(false),
+    })
 }
 
 fn default_preemption(

@@ -14,6 +14,7 @@ pub mod registry;
 #[cfg(test)]
 mod tests;
 
+use super::plugins::InterPodAffinity;
 use super::ScoringStrategy;
 use crate::manifest::Pos;
 use crate::model::de::{Path, Segment};
@@ -52,6 +53,8 @@ pub struct ProfileConfig {
     plugins: Vec<Vec<Enabled>>,
     /// NodeResourcesFit's scoring strategy (`NodeResourcesFitArgs.scoringStrategy`).
     pub fit_strategy: ScoringStrategy,
+    /// InterPodAffinity with its arguments (`InterPodAffinityArgs`).
+    pub inter_pod_affinity: InterPodAffinity,
 }
 
 impl ProfileConfig {
@@ -543,6 +546,7 @@ fn build(v1: ConfigurationV1, text: &str) -> Result<SchedulerConfiguration, Vec<
             percentage_of_nodes_to_score: profile.percentage_of_nodes_to_score,
             plugins,
             fit_strategy: parsed.fit_strategy,
+            inter_pod_affinity: parsed.inter_pod_affinity,
         };
         check_runnable(&config, &path, &mut errors);
         out.push(config);

@@ -217,6 +217,10 @@ profiles:
             score: 0
           - utilization: 100
             score: 10
+  - name: InterPodAffinity
+    args:
+      hardPodAffinityWeight: 5
+      ignorePreferredTermsOfExistingPods: true
   - name: VolumeBinding
     args:
       bindTimeoutSeconds: 300
@@ -229,6 +233,13 @@ profiles:
         c.profiles[0].fit_strategy,
         ScoringStrategy::RequestedToCapacityRatio { ref shape, .. } if shape.len() == 2
     ));
+    assert_eq!(
+        c.profiles[0].inter_pod_affinity,
+        crate::scheduler::plugins::InterPodAffinity {
+            hard_pod_affinity_weight: 5,
+            ignore_preferred_terms_of_existing_pods: true
+        }
+    );
 }
 
 /// Each bad configuration and the first error it gives, as printed.
