@@ -34,6 +34,7 @@ impl Default for Profile {
 
 fn filter_plugin(name: &str, config: &ProfileConfig) -> Option<Box<dyn FilterPlugin>> {
     let (strategy, inter_pod_affinity) = (&config.fit_strategy, config.inter_pod_affinity);
+    let pod_topology_spread = config.pod_topology_spread;
     use plugins::*;
     Some(match name {
         "NodeUnschedulable" => Box::new(NodeUnschedulable),
@@ -46,7 +47,7 @@ fn filter_plugin(name: &str, config: &ProfileConfig) -> Option<Box<dyn FilterPlu
         }),
         "VolumeRestrictions" => Box::new(VolumeRestrictions),
         "VolumeBinding" => Box::new(VolumeBinding),
-        "PodTopologySpread" => Box::new(PodTopologySpread),
+        "PodTopologySpread" => Box::new(pod_topology_spread),
         "InterPodAffinity" => Box::new(inter_pod_affinity),
         _ => return None,
     })
@@ -54,6 +55,7 @@ fn filter_plugin(name: &str, config: &ProfileConfig) -> Option<Box<dyn FilterPlu
 
 fn score_plugin(name: &str, config: &ProfileConfig) -> Option<Box<dyn ScorePlugin>> {
     let (strategy, inter_pod_affinity) = (&config.fit_strategy, config.inter_pod_affinity);
+    let pod_topology_spread = config.pod_topology_spread;
     use plugins::*;
     Some(match name {
         "TaintToleration" => Box::new(TaintToleration),
@@ -61,7 +63,7 @@ fn score_plugin(name: &str, config: &ProfileConfig) -> Option<Box<dyn ScorePlugi
         "NodeResourcesFit" => Box::new(NodeResourcesFit {
             strategy: strategy.clone(),
         }),
-        "PodTopologySpread" => Box::new(PodTopologySpread),
+        "PodTopologySpread" => Box::new(pod_topology_spread),
         "InterPodAffinity" => Box::new(inter_pod_affinity),
         "NodeResourcesBalancedAllocation" => Box::new(NodeResourcesBalancedAllocation),
         "ImageLocality" => Box::new(ImageLocality),
@@ -85,14 +87,14 @@ impl Profile {
                 Box::new(NodeResourcesFit::default()),
                 Box::new(VolumeRestrictions),
                 Box::new(VolumeBinding),
-                Box::new(PodTopologySpread),
+                Box::new(PodTopologySpread::default()),
                 Box::new(InterPodAffinity::default()),
             ],
             scores: vec![
                 Box::new(TaintToleration),
                 Box::new(NodeAffinity),
                 Box::new(NodeResourcesFit { strategy }),
-                Box::new(PodTopologySpread),
+                Box::new(PodTopologySpread::default()),
                 Box::new(InterPodAffinity::default()),
                 Box::new(NodeResourcesBalancedAllocation),
                 Box::new(ImageLocality),

@@ -7,7 +7,8 @@ use super::{BadValue, ConfigError, FieldErrorKind, FieldPath, PluginConfigV1};
 use crate::scheduler::plugins::node_resources_fit::{
     default_resources, Resource, ResourceWeight, UtilizationShapePoint, MAX_CUSTOM_PRIORITY_SCORE,
 };
-use crate::scheduler::plugins::InterPodAffinity;
+use crate::scheduler::plugins::pod_topology_spread::DefaultConstraints;
+use crate::scheduler::plugins::{InterPodAffinity, PodTopologySpread};
 use crate::scheduler::ScoringStrategy;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -17,6 +18,7 @@ use serde::Deserialize;
 pub(super) struct Parsed {
     pub fit_strategy: ScoringStrategy,
     pub inter_pod_affinity: InterPodAffinity,
+    pub pod_topology_spread: PodTopologySpread,
 }
 
 #[derive(Deserialize)]
@@ -166,7 +168,9 @@ pub(super) fn parse_all(
             }
             "PodTopologySpread" => {
                 if let Some(a) = decode::<PodTopologySpreadArgs>(&args, &args_path, errors) {
-                    pod_topology_spread(a, &args_path, errors);
+                    if let Some(p) = pod_topology_spread(a, &args_path, errors) {
+                        parsed.pod_topology_spread = p;
+                    }
                 }
             }
             "InterPodAffinity" => {
@@ -389,40 +393,49 @@ fn validate_shape(shape: &[ShapePoint], path: &FieldPath, errors: &mut Vec<Confi
     }
 }
 
-/// `ValidatePodTopologySpreadArgs`'s defaultingType check; the system defaults are the
-/// only ones Podlab's plugin applies.
+/// `ValidatePodTopologySpreadArgs`'s defaultingType check. Podlab's plugin spreads by
+/// the system defaults or by none (`List` with no `defaultConstraints`); a list of
+/// constraints of its own is refused.
 fn pod_topology_spread(
     args: PodTopologySpreadArgs,
     path: &FieldPath,
     errors: &mut Vec<ConfigError>,
-) {
+) -> Option<PodTopologySpread> {
     let defaulting = args.defaulting_type.unwrap_or_else(|| "System".into());
     let constraints = args.default_constraints.unwrap_or_default();
     let at = path.child("defaultingType");
-    if defaulting != "System" && defaulting != "List" {
-        errors.push(ConfigError::Field {
-            path: at,
-            kind: FieldErrorKind::NotSupported {
-                value: defaulting,
-                supported: vec!["System", "List"],
-            },
-        });
-        return;
-    }
-    if defaulting == "System" && !constraints.is_empty() {
-        errors.push(ConfigError::invalid(
-            at,
-            BadValue::Str(defaulting),
-            "when .defaultConstraints are not empty",
-        ));
-        return;
-    }
-    if defaulting == "List" {
-        errors.push(ConfigError::not_implemented(
-            at,
-            "PodTopologySpreadArgs.defaultingType List (the system default constraints only)",
-        ));
-    }
+    let default_constraints = match defaulting.as_str() {
+        "System" if constraints.is_empty() => DefaultConstraints::System,
+        "System" => {
+            errors.push(ConfigError::invalid(
+                at,
+                BadValue::Str(defaulting),
+                "when .defaultConstraints are not empty",
+            ));
+            return None;
+        }
+        "List" if constraints.is_empty() => DefaultConstraints::None,
+        "List" => {
+            errors.push(ConfigError::not_implemented(
+                path.child("defaultConstraints"),
+                "PodTopologySpreadArgs.defaultConstraints (the system defaults, or none)",
+            ));
+            return None;
+        }
+        _ => {
+            errors.push(ConfigError::Field {
+                path: at,
+                kind: FieldErrorKind::NotSupported {
+                    value: defaulting,
+                    supported: vec!["System", "List"],
+                },
+            });
+            return None;
+        }
+    };
+    Some(PodTopologySpread {
+        default_constraints,
+    })
 }
 
 /// `ValidateInterPodAffinityArgs` after the defaults (weight 1).

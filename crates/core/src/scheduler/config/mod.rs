@@ -14,7 +14,7 @@ pub mod registry;
 #[cfg(test)]
 mod tests;
 
-use super::plugins::InterPodAffinity;
+use super::plugins::{InterPodAffinity, PodTopologySpread};
 use super::ScoringStrategy;
 use crate::manifest::Pos;
 use crate::model::de::{Path, Segment};
@@ -55,6 +55,8 @@ pub struct ProfileConfig {
     pub fit_strategy: ScoringStrategy,
     /// InterPodAffinity with its arguments (`InterPodAffinityArgs`).
     pub inter_pod_affinity: InterPodAffinity,
+    /// PodTopologySpread with its default constraints (`PodTopologySpreadArgs`).
+    pub pod_topology_spread: PodTopologySpread,
 }
 
 impl ProfileConfig {
@@ -547,6 +549,7 @@ fn build(v1: ConfigurationV1, text: &str) -> Result<SchedulerConfiguration, Vec<
             plugins,
             fit_strategy: parsed.fit_strategy,
             inter_pod_affinity: parsed.inter_pod_affinity,
+            pod_topology_spread: parsed.pod_topology_spread,
         };
         check_runnable(&config, &path, &mut errors);
         out.push(config);

@@ -221,6 +221,10 @@ profiles:
     args:
       hardPodAffinityWeight: 5
       ignorePreferredTermsOfExistingPods: true
+  - name: PodTopologySpread
+    args:
+      defaultConstraints: []
+      defaultingType: List
   - name: VolumeBinding
     args:
       bindTimeoutSeconds: 300
@@ -239,6 +243,10 @@ profiles:
             hard_pod_affinity_weight: 5,
             ignore_preferred_terms_of_existing_pods: true
         }
+    );
+    assert_eq!(
+        c.profiles[0].pod_topology_spread.default_constraints,
+        crate::scheduler::plugins::pod_topology_spread::DefaultConstraints::None
     );
 }
 
