@@ -92,13 +92,21 @@ Usage:
       time pass at the wall clock's pace and take their turn once a second.
   podlab [--state FILE] advance DURATION
       Let simulated time pass (500ms, 10s, 5m, 1h) and run everything due.
-  podlab place [--advance DURATION] [--seed N] [--no-default-nodes] FILE...
+  podlab place [--advance DURATION] [--seed N] [--no-default-nodes]
+               [--scheduler-config FILE] FILE...
       Create the objects in FILE (YAML or JSON; '-' reads stdin) on the default
       three-node cluster, let DURATION of simulated time pass (default 30s) and
       print where each pod landed, or why it could not be placed. With
       --no-default-nodes the files' nodes are the whole cluster: give it
       `kubectl get nodes,pods -o yaml` from a real cluster and a new pod to ask where
-      it would land there.
+      it would land there. With --scheduler-config the scheduler runs the profiles
+      of a KubeSchedulerConfiguration (kubescheduler.config.k8s.io/v1, as
+      kube-scheduler's --config reads it): a pod's spec.schedulerName picks its
+      profile; a pod naming no profile stays Pending.
+  podlab [--state FILE] scheduler-config set FILE | show | reset
+      Run the saved cluster's scheduler with the KubeSchedulerConfiguration in FILE
+      ('-' reads stdin), print the configuration it runs, or go back to
+      kube-scheduler's defaults (one profile, default-scheduler).
   podlab [--state FILE] ssh NODE COMMAND...
       Run a shell command on a node as user k8s (sudo works), as after `ssh NODE`.
   podlab [--state FILE] curl [-sSvfiIL] [-o FILE | -O] [-H 'NAME: VALUE'] [-w FORMAT] [-X METHOD] URL
@@ -199,6 +207,7 @@ fn run(
             Ok(0)
         }
         Some("place") => place(&args[1..], out, err),
+        Some("scheduler-config") => scheduler_config(&state_path, &args[1..], out, err),
         Some("ssh") => {
             let Some(node) = args.get(1) else {
                 return usage_error(err, "ssh needs a NODE and a COMMAND");
@@ -542,6 +551,7 @@ fn place(
     let mut advance = 30_000;
     let mut seed = 1;
     let mut default_nodes = true;
+    let mut scheduler_config = None;
     let mut files = Vec::new();
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -571,6 +581,12 @@ fn place(
                     }
                 }
             }
+            "--scheduler-config" => {
+                let Some(value) = inline.or_else(|| it.next().cloned()) else {
+                    return usage_error(err, &format!("flag needs an argument: {flag}"));
+                };
+                scheduler_config = Some(value);
+            }
             "--no-default-nodes" if inline.is_none() => default_nodes = false,
             f if f.starts_with('-') && f != "-" => {
                 return usage_error(err, &format!("unknown flag: {f}"))
@@ -584,11 +600,22 @@ fn place(
 
     // Without the chapter's three nodes, the files' nodes are the whole cluster (the
     // output of `kubectl get nodes,pods -o yaml` from a real one, say).
+    // A bad configuration stops everything, as kube-scheduler does not start with one.
+    let config = match &scheduler_config {
+        Some(file) => match read_scheduler_config(file, err)? {
+            Some(config) => Some(config),
+            None => return Ok(1),
+        },
+        None => None,
+    };
     let mut cluster = if default_nodes {
         Cluster::with_default_nodes(seed)
     } else {
         Cluster::empty(seed)
     };
+    if config.is_some() {
+        cluster.set_scheduler_configuration(config);
+    }
     let mut failed = false;
     for file in &files {
         let text = if file == "-" {
@@ -660,6 +687,84 @@ fn place(
         writeln!(out, "\nWarning  FailedScheduling  {r}")?;
     }
     Ok(if failed { 1 } else { 0 })
+}
+
+/// Reads and checks the KubeSchedulerConfiguration in `file` ('-': stdin); prints
+/// each error (file, line, column, field) to `err` and gives `None` when it is bad.
+fn read_scheduler_config(
+    file: &str,
+    err: &mut dyn std::io::Write,
+) -> std::io::Result<Option<podlab_core::scheduler::config::SchedulerConfiguration>> {
+    let text = if file == "-" {
+        read_stdin()
+    } else {
+        std::fs::read_to_string(file)
+    };
+    let text = match text {
+        Ok(t) => t,
+        Err(e) => {
+            writeln!(err, "error: the path {file:?} cannot be read: {e}")?;
+            return Ok(None);
+        }
+    };
+    let name = if file == "-" { "STDIN" } else { file };
+    match podlab_core::scheduler::config::parse(name, &text) {
+        Ok(config) => Ok(Some(config)),
+        Err(errors) => {
+            for e in errors {
+                writeln!(err, "error: {e}")?;
+            }
+            Ok(None)
+        }
+    }
+}
+
+/// `podlab scheduler-config set FILE | show | reset`: the saved cluster's scheduler
+/// configuration.
+fn scheduler_config(
+    state_path: &str,
+    args: &[String],
+    out: &mut dyn std::io::Write,
+    err: &mut dyn std::io::Write,
+) -> std::io::Result<Code> {
+    let usage = "scheduler-config needs what to do: set FILE, show or reset";
+    let (config, access) = match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
+        ["set", file] => match read_scheduler_config(file, err)? {
+            Some(config) => (Some(config), Access::Write),
+            None => return Ok(1),
+        },
+        ["show"] => (None, Access::Read),
+        ["reset"] => (None, Access::Write),
+        _ => return usage_error(err, usage),
+    };
+    let show = args.first().map(String::as_str) == Some("show");
+    let (o, e, code) = state::with_state(state_path, access, err, |cluster| {
+        if show {
+            let text = cluster
+                .scheduler_configuration()
+                .map(|c| c.text().to_string())
+                .unwrap_or_else(|| podlab_core::scheduler::config::DEFAULT_TEXT.to_string());
+            return (text, String::new(), 0);
+        }
+        cluster.set_scheduler_configuration(config);
+        let names: Vec<&str> = cluster
+            .scheduler_profiles()
+            .iter()
+            .map(|p| p.scheduler_name.as_str())
+            .collect();
+        let text = if cluster.scheduler_configuration().is_some() {
+            format!("scheduler configured: profiles {}\n", names.join(", "))
+        } else {
+            format!(
+                "scheduler reset to kube-scheduler's defaults: profile {}\n",
+                names.join(", ")
+            )
+        };
+        (text, String::new(), 0)
+    })?;
+    write!(out, "{o}")?;
+    write!(err, "{e}")?;
+    Ok(code.clamp(0, 255) as u8)
 }
 
 /// `-f` reads real files; `-` is standard input.

@@ -268,8 +268,7 @@ fn filter_directly(
     node: &NodeInfo<'_>,
 ) -> Vec<FilterOutcome> {
     let mut rejected = false;
-    scheduler
-        .profile
+    scheduler.profiles()[0]
         .filters
         .iter()
         .map(|f| {

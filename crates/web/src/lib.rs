@@ -24,6 +24,7 @@ mod owners;
 mod panes;
 mod persist;
 mod preemption;
+mod scheduler_panel;
 mod schema;
 mod terminal;
 mod tools;

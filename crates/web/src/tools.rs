@@ -1,6 +1,7 @@
 //! The tools sharing the lower right pane: the browser tab, the git panel (the mock
 //! remotes: files, history, edit and commit), the timeline (every event in simulated
-//! time), and export/import (the scenario for kind; a real cluster's nodes and pods in).
+//! time), export/import (the scenario for kind; a real cluster's nodes and pods in),
+//! and the scheduler's configuration (`scheduler_panel`).
 
 use crate::common::{clock_text, frame, input_value, keys, page_of, Outcome, Page};
 use podlab_core::clock::SimTime;
@@ -14,10 +15,17 @@ pub enum Tool {
     Git,
     Timeline,
     Export,
+    Scheduler,
 }
 
 impl Tool {
-    pub const ALL: [Tool; 4] = [Tool::Browser, Tool::Git, Tool::Timeline, Tool::Export];
+    pub const ALL: [Tool; 5] = [
+        Tool::Browser,
+        Tool::Git,
+        Tool::Timeline,
+        Tool::Export,
+        Tool::Scheduler,
+    ];
 
     /// Its name in `panels=` and `data-tool`.
     pub fn name(self) -> &'static str {
@@ -26,6 +34,7 @@ impl Tool {
             Tool::Git => "git",
             Tool::Timeline => "timeline",
             Tool::Export => "export",
+            Tool::Scheduler => "scheduler",
         }
     }
 }
@@ -65,6 +74,8 @@ pub enum Msg {
     /// A timeline event's pod or node, for the inspector.
     Select(String),
     SelectNode(String),
+    /// The scheduler configuration panel.
+    Scheduler(crate::scheduler_panel::Msg),
 }
 
 pub struct Tools {
@@ -79,6 +90,7 @@ pub struct Tools {
     exported: Option<(String, String)>,
     import_text: String,
     import_errors: Vec<String>,
+    scheduler: crate::scheduler_panel::SchedulerPanel,
     /// The terminal's `kubectl port-forward`, while it runs: the browser reaches
     /// `http://localhost:PORT` through it.
     pub forward: Option<podlab_core::kubectl::port_forward::PortForward>,
@@ -104,6 +116,7 @@ impl Tools {
             exported: None,
             import_text: String::new(),
             import_errors: Vec::new(),
+            scheduler: Default::default(),
             forward: None,
             handled: None,
         }
@@ -170,6 +183,7 @@ impl Tools {
                 self.import_text = text;
                 Outcome::quiet()
             }
+            Msg::Scheduler(msg) => self.scheduler.update(cluster, msg),
             Msg::Import | Msg::Select(_) | Msg::SelectNode(_) => Outcome::quiet(),
         }
     }
@@ -337,6 +351,10 @@ fn tools(app: &Ctx, shows: &dyn Fn(&str) -> bool, focus: &crate::panes::Focus) -
         Tool::Git => git(app),
         Tool::Timeline => timeline(app),
         Tool::Export => export(app),
+        Tool::Scheduler => app
+            .st
+            .scheduler
+            .view(app.cluster, &app.send.reform(Msg::Scheduler)),
     };
     html! {
         <section class="tools" data-tools={app.st.tool.name()} aria-label="Tools">
@@ -348,6 +366,7 @@ fn tools(app: &Ctx, shows: &dyn Fn(&str) -> bool, focus: &crate::panes::Focus) -
                         Tool::Git => "Git",
                         Tool::Timeline => "Timeline",
                         Tool::Export => "Export / import",
+                        Tool::Scheduler => "Scheduler",
                     };
                     html! {
                         <button role="tab" data-tool={t.name()} aria-selected={(app.st.tool == t).to_string()}

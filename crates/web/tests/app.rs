@@ -5,6 +5,8 @@ mod common;
 mod layout;
 #[path = "app/panels.rs"]
 mod panels;
+#[path = "app/scheduler.rs"]
+mod scheduler;
 #[path = "app/terminal.rs"]
 mod terminal_tests;
 #[path = "app/workloads.rs"]

@@ -511,6 +511,28 @@ impl Cluster {
         self.scheduler.sampling = sampling;
     }
 
+    /// The scheduler's KubeSchedulerConfiguration; `None` while it runs
+    /// kube-scheduler's defaults (the one profile, `default-scheduler`).
+    pub fn scheduler_configuration(&self) -> Option<&scheduler::config::SchedulerConfiguration> {
+        self.scheduler.configuration()
+    }
+
+    /// The scheduler's profiles, in the configuration's order.
+    pub fn scheduler_profiles(&self) -> &[scheduler::Profile] {
+        self.scheduler.profiles()
+    }
+
+    /// Runs the scheduler with `config` from now on (`None`: kube-scheduler's
+    /// defaults), as restarting kube-scheduler with it would: pending pods naming one
+    /// of its profiles are scheduled by that profile; pods naming no profile wait.
+    pub fn set_scheduler_configuration(
+        &mut self,
+        config: Option<scheduler::config::SchedulerConfiguration>,
+    ) {
+        self.scheduler.configure(config);
+        self.settle();
+    }
+
     /// Decodes `text` (named `file` in messages) and creates every object in it, as
     /// `kubectl create -f` does. A manifest that does not decode creates nothing.
     pub fn create_from_text(

@@ -10,7 +10,7 @@ impl Cluster {
     /// scheduling queue's hints; a deleted pod's decision goes with it.
     pub(super) fn observe(&mut self) {
         for event in self.api.drain_watch() {
-            let plugins = &self.scheduler.profile.filters;
+            let plugins = self.scheduler.hint_plugins();
             let api = &self.api;
             let lookup = |key: &str| {
                 let (ns, name) = key.split_once('/').unwrap_or(("", key));
@@ -90,19 +90,25 @@ impl Cluster {
 
     /// One scheduling pass over the pods waiting for a node, highest priority first.
     pub(super) fn schedule_pending(&mut self) -> bool {
+        // Only pods naming one of the profiles' schedulers are this scheduler's (others
+        // wait for a scheduler that is not there: no queue entry, no event).
         // SchedulingGates (PreEnqueue): a pod with gates left is not queued at all.
+        let scheduler = &self.scheduler;
         let pending = self.api.pods.list().filter(|p| {
             let spec = p.spec.as_ref();
+            let name = spec
+                .and_then(|s| s.scheduler_name.as_deref())
+                .unwrap_or(SCHEDULER_NAME);
+            let Some(profile) = scheduler.profile(name) else {
+                return false;
+            };
             spec.and_then(|s| s.node_name.as_deref())
                 .unwrap_or_default()
                 .is_empty()
-                && spec
-                    .and_then(|s| s.scheduling_gates.as_ref())
-                    .is_none_or(|g| g.is_empty())
-                && spec
-                    .and_then(|s| s.scheduler_name.as_deref())
-                    .unwrap_or(SCHEDULER_NAME)
-                    == SCHEDULER_NAME
+                && (!profile.scheduling_gates
+                    || spec
+                        .and_then(|s| s.scheduling_gates.as_ref())
+                        .is_none_or(|g| g.is_empty()))
         });
         self.queue.sync_pending(pending.map(|p| {
             let ns = p.metadata.namespace.as_deref().unwrap_or_default();
@@ -200,7 +206,7 @@ impl Cluster {
             self.queue.on_event(
                 &ClusterEvent::AssignedPodAdded,
                 &lookup,
-                &self.scheduler.profile.filters,
+                self.scheduler.hint_plugins(),
                 self.now,
             );
         }
@@ -245,6 +251,8 @@ impl Cluster {
             self.bind_pod_volumes(&pod, node);
         }
         let bound = decision.chosen.is_some();
+        // The profile's event recorder: events come from its scheduler name.
+        let component = scheduler_name(&pod);
         self.queue.done(&key, &decision, self.now);
         let status = pod.status.get_or_insert_with(Default::default);
         // The PostFilter's nomination (kube-scheduler's NominatingInfo): set with the
@@ -278,7 +286,7 @@ impl Cluster {
             });
         if let Some(PostFilter::Nominated { node, victims }) = &decision.post_filter {
             let priority = pod.spec.as_ref().and_then(|s| s.priority).unwrap_or(0);
-            self.preempt(&key, &uid, priority, node, victims);
+            self.preempt(&key, &uid, priority, node, victims, &component);
         }
         self.api.record_event(
             EventRecord {
@@ -293,7 +301,7 @@ impl Cluster {
                 },
                 message,
                 warning: !bound,
-                component: SCHEDULER_NAME,
+                component: &component,
                 host: None,
                 field_path: None,
             },
@@ -324,6 +332,7 @@ impl Cluster {
         priority: i32,
         node: &str,
         victims: &[String],
+        component: &str,
     ) {
         for key in victims {
             let Some((ns, name)) = key.split_once('/') else {
@@ -347,7 +356,7 @@ impl Cluster {
                 status: "True".into(),
                 reason: Some("PreemptionByScheduler".into()),
                 message: Some(format!(
-                    "{SCHEDULER_NAME}: preempting to accommodate a higher priority pod"
+                    "{component}: preempting to accommodate a higher priority pod"
                 )),
                 last_transition_time: Some(self.now.to_time()),
                 ..Default::default()
@@ -371,7 +380,7 @@ impl Cluster {
                     reason: "Preempted",
                     message: format!("Preempted by pod {uid} on node {node}"),
                     warning: false,
-                    component: SCHEDULER_NAME,
+                    component,
                     host: None,
                     field_path: None,
                 },
@@ -402,4 +411,12 @@ impl Cluster {
             let _ = self.api.update_pod(p);
         }
     }
+}
+
+/// The scheduler a pod names (`spec.schedulerName`, defaulted by the API server).
+fn scheduler_name(pod: &Pod) -> String {
+    pod.spec
+        .as_ref()
+        .and_then(|s| s.scheduler_name.clone())
+        .unwrap_or_else(|| SCHEDULER_NAME.to_string())
 }

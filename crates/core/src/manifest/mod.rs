@@ -454,7 +454,7 @@ fn bad_quantity(json: &serde_json::Value) -> Option<(crate::model::de::Path, Str
 }
 
 /// The position of the node at `path`, or of the deepest ancestor that exists.
-fn locate(root: &Node, path: &crate::model::de::Path) -> Pos {
+pub(crate) fn locate(root: &Node, path: &crate::model::de::Path) -> Pos {
     use crate::model::de::Segment;
     let mut node = root;
     for segment in path.iter() {

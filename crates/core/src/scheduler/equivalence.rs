@@ -23,6 +23,8 @@ const MAX_CLASSES: usize = 16;
 /// [`FilterPlugin::node_only`]: super::framework::FilterPlugin::node_only
 #[derive(Debug, Clone, PartialEq)]
 struct EquivalenceClass {
+    /// The profile whose filters gave the verdicts (profiles may run different ones).
+    profile: usize,
     tolerations: Vec<Toleration>,
     /// Only compiled selectors (label ids or unmatchable) are cached.
     node_selector: Selector<'static>,
@@ -35,13 +37,14 @@ fn node_name<'a>(pod: &'a PodInfo<'_>) -> Option<&'a str> {
 }
 
 impl EquivalenceClass {
-    fn of(pod: &PodInfo<'_>) -> Option<EquivalenceClass> {
+    fn of(pod: &PodInfo<'_>, profile: usize) -> Option<EquivalenceClass> {
         let node_selector = match &pod.node_selector {
             Selector::Ids(ids) => Selector::Ids(ids.clone()),
             Selector::Unmatchable => Selector::Unmatchable,
             Selector::Text(_) => return None,
         };
         Some(EquivalenceClass {
+            profile,
             tolerations: pod.tolerations.to_vec(),
             node_selector,
             node_name: node_name(pod).map(str::to_string),
@@ -49,8 +52,9 @@ impl EquivalenceClass {
         })
     }
 
-    fn holds(&self, pod: &PodInfo<'_>) -> bool {
-        self.tolerations == pod.tolerations
+    fn holds(&self, pod: &PodInfo<'_>, profile: usize) -> bool {
+        self.profile == profile
+            && self.tolerations == pod.tolerations
             && self.node_selector == pod.node_selector
             && self.node_name.as_deref() == node_name(pod)
             && self.required_affinity.as_ref() == required(pod)
@@ -115,13 +119,19 @@ pub(crate) struct EquivalenceCache {
 }
 
 impl EquivalenceCache {
-    /// The verdicts of `pod`'s class over `nodes` nodes; `None` when the pod cannot be
-    /// classed (an uncompiled selector) or the pass has seen too many classes.
-    pub fn class_of(&mut self, pod: &PodInfo<'_>, nodes: usize) -> Option<&mut ClassVerdicts> {
-        match self.classes.iter().position(|c| c.key.holds(pod)) {
+    /// The verdicts of `pod`'s class over `nodes` nodes under the profile at `profile`;
+    /// `None` when the pod cannot be classed (an uncompiled selector) or the pass has
+    /// seen too many classes.
+    pub fn class_of(
+        &mut self,
+        pod: &PodInfo<'_>,
+        nodes: usize,
+        profile: usize,
+    ) -> Option<&mut ClassVerdicts> {
+        match self.classes.iter().position(|c| c.key.holds(pod, profile)) {
             Some(i) => self.classes.get_mut(i),
             None if self.classes.len() < MAX_CLASSES => {
-                let key = EquivalenceClass::of(pod)?;
+                let key = EquivalenceClass::of(pod, profile)?;
                 let unknown = Cached {
                     plugin: UNKNOWN,
                     code: Code::Success,

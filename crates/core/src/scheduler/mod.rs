@@ -2,6 +2,8 @@
 //! per node, Score the feasible ones, bind the best, and keep a decision record of every
 //! attempt that the UI can draw ("why here, why not there?").
 
+pub mod config;
+mod decision;
 pub(crate) mod equivalence;
 pub mod framework;
 pub mod listers;
@@ -14,6 +16,8 @@ pub(crate) mod testing;
 
 use crate::clock::{Rng, SimTime};
 use crate::model::{Node, Pod};
+use decision::FEASIBLE;
+pub use decision::{Decision, FilterOutcome, NodeVerdict, PluginScore, Rejection};
 use framework::{Code, FilterPlugin, NodeInfo, PodInfo, Reasons, ScorePlugin, Status};
 pub use listers::{ControllerSelector, Listers};
 pub use plugins::node_resources_fit::{
@@ -39,306 +43,26 @@ pub enum Sampling {
     Exhaustive,
 }
 
-/// What one Filter plugin said about one node.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum FilterOutcome {
-    Pass,
-    Fail {
-        code: Code,
-        reasons: Vec<Cow<'static, str>>,
-    },
-    /// Not run: an earlier plugin already rejected the node.
-    Skipped,
-}
-
-/// The filter plugin that rejected a node, by its index in
-/// [`Decision::filter_plugins`], and what it said.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Rejection {
-    pub plugin: usize,
-    pub code: Code,
-    pub reasons: Reasons,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PluginScore {
-    pub plugin: Cow<'static, str>,
-    pub raw: i64,
-    pub normalized: i64,
-    pub weight: i64,
-}
-
-/// Everything the scheduler found out about one node for one pod, in 12 bytes (a
-/// decision holds one per evaluated node). Filters run in order and stop at the first
-/// rejection, so a verdict keeps only that rejection: the filters before it passed and
-/// the ones after it did not run. What it said, and a feasible node's scores and
-/// total, live in the [`Decision`] ([`Decision::filter_outcome`], [`Decision::total`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct NodeVerdict {
-    /// The node, by its place in the decision's name table ([`Decision::node_name`]).
-    node: u32,
-    /// A rejected node's reasons in [`Decision`]'s table of them, a feasible node's
-    /// place among the feasible ones (its score row and total).
-    slot: u32,
-    /// The rejecting filter's index in [`Decision::filter_plugins`]; `FEASIBLE` when
-    /// every filter passed.
-    plugin: u8,
-    code: Code,
-}
-
-const FEASIBLE: u8 = u8::MAX;
-
-impl NodeVerdict {
-    pub fn feasible(&self) -> bool {
-        self.plugin == FEASIBLE
-    }
-
-    /// The index (in [`Decision::filter_plugins`]) of the filter that rejected the node.
-    pub fn rejected_by(&self) -> Option<usize> {
-        (!self.feasible()).then_some(usize::from(self.plugin))
-    }
-}
-
-/// The record of one scheduling attempt.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(from = "DecisionData", into = "DecisionData")]
-pub struct Decision {
-    /// `namespace/name` of the pod.
-    pub pod: String,
-    pub at: SimTime,
-    pub total_nodes: usize,
-    /// Nodes the filters ran on (fewer than all when sampling stopped early).
-    pub evaluated: usize,
-    pub feasible: usize,
-    /// The filter plugins, in the order they ran on each node.
-    pub filter_plugins: Vec<Cow<'static, str>>,
-    /// The node names the verdicts refer to (the scheduler's snapshot's, shared).
-    names: Arc<[Arc<str>]>,
-    /// In the order they were evaluated.
-    pub nodes: Vec<NodeVerdict>,
-    /// What rejected nodes were told, each distinct answer once; a rejected node's
-    /// [`NodeVerdict::slot`] points here.
-    rejections: Vec<Reasons>,
-    /// The score plugins that took part (PreScore may skip some), with their weights.
-    score_columns: Vec<(Cow<'static, str>, i64)>,
-    /// Each feasible node's (raw, normalized) score per plugin of `score_columns`
-    /// (scores are small: 0..=100 normalized; raw ones saturate at i32's bounds).
-    scores: Vec<[i32; 2]>,
-    /// Each feasible node's weighted total, by [`NodeVerdict::slot`].
-    totals: Vec<i64>,
-    pub chosen: Option<String>,
-    /// The FailedScheduling message when no node fits.
-    pub failure: Option<String>,
-    /// What preemption (the PostFilter) did when no node fits.
-    pub post_filter: Option<preemption::PostFilter>,
-    /// When it nominated a node: the candidates and the rule that chose it (kept, by the
-    /// cluster, on the pod's later attempts while it waits for its victims and when it
-    /// is placed on that node).
-    pub preemption: Option<preemption::PreemptionChoice>,
-}
-
-/// A decision as snapshots keep it: each verdict names its node.
-#[derive(Serialize, Deserialize)]
-struct DecisionData {
-    pod: String,
-    at: SimTime,
-    total_nodes: usize,
-    evaluated: usize,
-    feasible: usize,
-    filter_plugins: Vec<Cow<'static, str>>,
-    nodes: Vec<NodeVerdictData>,
-    score_columns: Vec<(Cow<'static, str>, i64)>,
-    scores: Vec<[i32; 2]>,
-    chosen: Option<String>,
-    failure: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    post_filter: Option<preemption::PostFilter>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    preemption: Option<preemption::PreemptionChoice>,
-}
-
-#[derive(Serialize, Deserialize)]
-struct NodeVerdictData {
-    node: Arc<str>,
-    rejected: Option<Rejection>,
-    score_start: Option<u32>,
-    total: Option<i64>,
-}
-
-impl From<Decision> for DecisionData {
-    fn from(d: Decision) -> DecisionData {
-        let n = d.score_columns.len();
-        let nodes = d
-            .nodes
-            .iter()
-            .map(|v| NodeVerdictData {
-                node: d
-                    .names
-                    .get(v.node as usize)
-                    .cloned()
-                    .unwrap_or_else(|| Arc::from("")),
-                rejected: v.rejected_by().map(|plugin| Rejection {
-                    plugin,
-                    code: v.code,
-                    reasons: d
-                        .rejections
-                        .get(v.slot as usize)
-                        .cloned()
-                        .unwrap_or_default(),
-                }),
-                score_start: v.feasible().then_some(v.slot * n as u32),
-                total: v
-                    .feasible()
-                    .then(|| d.totals.get(v.slot as usize).copied())
-                    .flatten(),
-            })
-            .collect();
-        DecisionData {
-            pod: d.pod,
-            at: d.at,
-            total_nodes: d.total_nodes,
-            evaluated: d.evaluated,
-            feasible: d.feasible,
-            filter_plugins: d.filter_plugins,
-            nodes,
-            score_columns: d.score_columns,
-            scores: d.scores,
-            chosen: d.chosen,
-            failure: d.failure,
-            post_filter: d.post_filter,
-            preemption: d.preemption,
-        }
-    }
-}
-
-impl From<DecisionData> for Decision {
-    fn from(d: DecisionData) -> Decision {
-        let mut names = Vec::with_capacity(d.nodes.len());
-        let (mut rejections, mut totals) = (Vec::new(), Vec::new());
-        let nodes = d
-            .nodes
-            .into_iter()
-            .map(|v| {
-                names.push(v.node);
-                let node = (names.len() - 1) as u32;
-                match v.rejected {
-                    Some(r) => {
-                        rejections.push(r.reasons);
-                        NodeVerdict {
-                            node,
-                            slot: (rejections.len() - 1) as u32,
-                            plugin: u8::try_from(r.plugin).unwrap_or(FEASIBLE - 1),
-                            code: r.code,
-                        }
-                    }
-                    None => {
-                        totals.push(v.total.unwrap_or_default());
-                        NodeVerdict {
-                            node,
-                            slot: (totals.len() - 1) as u32,
-                            plugin: FEASIBLE,
-                            code: Code::Success,
-                        }
-                    }
-                }
-            })
-            .collect();
-        Decision {
-            pod: d.pod,
-            at: d.at,
-            total_nodes: d.total_nodes,
-            evaluated: d.evaluated,
-            feasible: d.feasible,
-            filter_plugins: d.filter_plugins,
-            names: names.into(),
-            nodes,
-            rejections,
-            score_columns: d.score_columns,
-            scores: d.scores,
-            totals,
-            chosen: d.chosen,
-            failure: d.failure,
-            post_filter: d.post_filter,
-            preemption: d.preemption,
-        }
-    }
-}
-
-impl Decision {
-    /// The name of the node a verdict is about.
-    pub fn node_name(&self, verdict: &NodeVerdict) -> &str {
-        self.names
-            .get(verdict.node as usize)
-            .map(|n| &**n)
-            .unwrap_or_default()
-    }
-
-    /// What the filter plugin at `index` (in [`Decision::filter_plugins`]) said about
-    /// the verdict's node.
-    pub fn filter_outcome(&self, verdict: &NodeVerdict, index: usize) -> FilterOutcome {
-        match verdict.rejected_by() {
-            Some(plugin) if index == plugin => FilterOutcome::Fail {
-                code: verdict.code,
-                reasons: self
-                    .rejections
-                    .get(verdict.slot as usize)
-                    .map(Reasons::to_texts)
-                    .unwrap_or_default(),
-            },
-            Some(plugin) if index > plugin => FilterOutcome::Skipped,
-            _ => FilterOutcome::Pass,
-        }
-    }
-
-    /// What rejected the verdict's node: the plugin's code and reasons.
-    pub fn rejection(&self, verdict: &NodeVerdict) -> Option<(Code, &Reasons)> {
-        verdict.rejected_by()?;
-        Some((verdict.code, self.rejections.get(verdict.slot as usize)?))
-    }
-
-    /// A feasible node's weighted total; `None` when infeasible.
-    pub fn total(&self, verdict: &NodeVerdict) -> Option<i64> {
-        if !verdict.feasible() {
-            return None;
-        }
-        self.totals.get(verdict.slot as usize).copied()
-    }
-
-    /// The scores of a feasible node, one per score plugin (none when infeasible).
-    pub fn scores(&self, verdict: &NodeVerdict) -> impl Iterator<Item = PluginScore> + '_ {
-        let n = self.score_columns.len();
-        let start = verdict.slot as usize * n;
-        let row = if verdict.feasible() {
-            self.scores.get(start..start + n).unwrap_or_default()
-        } else {
-            &[]
-        };
-        row.iter()
-            .zip(&self.score_columns)
-            .map(|([raw, normalized], (plugin, weight))| PluginScore {
-                plugin: plugin.clone(),
-                raw: i64::from(*raw),
-                normalized: i64::from(*normalized),
-                weight: *weight,
-            })
-    }
-
-    /// The names of the score plugins that took part, in order.
-    pub fn score_plugins(&self) -> impl Iterator<Item = &str> {
-        self.score_columns.iter().map(|(p, _)| p.as_ref())
-    }
-}
-
 /// kube-scheduler's `numFeasibleNodesToFind` with the adaptive percentage.
 pub fn num_feasible_nodes_to_find(num_all_nodes: usize) -> usize {
+    num_feasible_nodes_to_find_at(0, num_all_nodes)
+}
+
+/// kube-scheduler's `numFeasibleNodesToFind` with `percentageOfNodesToScore` (0:
+/// adaptive, 50% less 1% per 125 nodes, at least 5%): all nodes under 100, else that
+/// share of them but at least 100.
+pub fn num_feasible_nodes_to_find_at(percentage: i32, num_all_nodes: usize) -> usize {
     const MIN_FEASIBLE_NODES: usize = 100;
     const MIN_PERCENTAGE: usize = 5;
     if num_all_nodes < MIN_FEASIBLE_NODES {
         return num_all_nodes;
     }
-    let percentage = 50usize
-        .saturating_sub(num_all_nodes / 125)
-        .max(MIN_PERCENTAGE);
+    let percentage = match usize::try_from(percentage) {
+        Ok(p) if p > 0 => p,
+        _ => 50usize
+            .saturating_sub(num_all_nodes / 125)
+            .max(MIN_PERCENTAGE),
+    };
     (num_all_nodes * percentage / 100).max(MIN_FEASIBLE_NODES)
 }
 
@@ -501,17 +225,82 @@ impl<'a> Snapshot<'a> {
 }
 
 #[derive(Debug, Serialize, Deserialize)]
+#[serde(from = "SchedulerState", into = "SchedulerState")]
 pub struct Scheduler {
-    #[serde(skip)]
-    pub profile: Profile,
+    /// The profiles, one per scheduler name, from the configuration (the default
+    /// profile without one).
+    profiles: Vec<Profile>,
+    /// The default profile's plugins, whose QueueingHints the queue asks (a hint is
+    /// the plugin's, whatever the profile).
+    hints: Profile,
+    /// The KubeSchedulerConfiguration; `None` for kube-scheduler's defaults.
+    config: Option<config::SchedulerConfiguration>,
     pub sampling: Sampling,
     /// Where the next pod's node search starts (round-robin, as kube-scheduler).
     next_start_node_index: usize,
     rng: Rng,
     /// Buffers one attempt works in, kept between attempts (a decision copies out what
     /// it keeps, at its exact size).
-    #[serde(skip)]
     scratch: Scratch,
+}
+
+/// The scheduler as snapshots keep it: the configuration as its text (older
+/// snapshots have none), the profiles built from it again.
+#[derive(Serialize, Deserialize)]
+struct SchedulerState {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    config: Option<ConfigText>,
+    sampling: Sampling,
+    next_start_node_index: usize,
+    rng: Rng,
+}
+
+/// A configuration saved as the text it was read from, read again on restore.
+struct ConfigText(config::SchedulerConfiguration);
+
+impl Serialize for ConfigText {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.0.text())
+    }
+}
+
+impl<'de> Deserialize<'de> for ConfigText {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<ConfigText, D::Error> {
+        let text = String::deserialize(d)?;
+        config::parse("the saved scheduler configuration", &text)
+            .map(ConfigText)
+            .map_err(|errors| {
+                let texts: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+                serde::de::Error::custom(texts.join("; "))
+            })
+    }
+}
+
+impl From<SchedulerState> for Scheduler {
+    fn from(s: SchedulerState) -> Scheduler {
+        let mut scheduler = Scheduler {
+            profiles: vec![Profile::default()],
+            hints: Profile::default(),
+            config: None,
+            sampling: s.sampling,
+            next_start_node_index: s.next_start_node_index,
+            rng: s.rng,
+            scratch: Scratch::default(),
+        };
+        scheduler.configure(s.config.map(|c| c.0));
+        scheduler
+    }
+}
+
+impl From<Scheduler> for SchedulerState {
+    fn from(s: Scheduler) -> SchedulerState {
+        SchedulerState {
+            config: s.config.map(ConfigText),
+            sampling: s.sampling,
+            next_start_node_index: s.next_start_node_index,
+            rng: s.rng,
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -524,23 +313,25 @@ struct Scratch {
     slots: Vec<u32>,
 }
 
-/// A copy runs the default profile (the only one there is) with the same state.
+/// A copy runs the same profiles (built again from the configuration) with the same
+/// state.
 impl Clone for Scheduler {
     fn clone(&self) -> Scheduler {
-        Scheduler {
-            profile: Profile::default(),
+        Scheduler::from(SchedulerState {
+            config: self.config.clone().map(ConfigText),
             sampling: self.sampling,
             next_start_node_index: self.next_start_node_index,
             rng: self.rng.clone(),
-            scratch: Scratch::default(),
-        }
+        })
     }
 }
 
 impl Scheduler {
     pub fn new(seed: u64) -> Scheduler {
         Scheduler {
-            profile: Profile::default(),
+            profiles: vec![Profile::default()],
+            hints: Profile::default(),
+            config: None,
             sampling: Sampling::Adaptive,
             next_start_node_index: 0,
             rng: Rng::new(seed ^ 0x5c4e_d01e),
@@ -548,21 +339,91 @@ impl Scheduler {
         }
     }
 
-    /// Finds a node for `pod` in `snapshot`. The caller assumes the pod onto the chosen
-    /// node ([`Snapshot::assume`]) so the next pod of the same pass sees it.
+    /// Runs the profiles of `config` from the next attempt on (`None`: kube-scheduler's
+    /// default profile).
+    pub fn configure(&mut self, config: Option<config::SchedulerConfiguration>) {
+        self.profiles = match &config {
+            Some(c) => c.profiles.iter().map(Profile::from_config).collect(),
+            None => vec![Profile::default()],
+        };
+        self.config = config;
+    }
+
+    /// The configuration the scheduler runs; `None` for the defaults.
+    pub fn configuration(&self) -> Option<&config::SchedulerConfiguration> {
+        self.config.as_ref()
+    }
+
+    /// The profiles, in the configuration's order.
+    pub fn profiles(&self) -> &[Profile] {
+        &self.profiles
+    }
+
+    /// The profile that schedules pods naming `scheduler_name`.
+    pub fn profile(&self, scheduler_name: &str) -> Option<&Profile> {
+        self.profiles
+            .iter()
+            .find(|p| p.scheduler_name == scheduler_name)
+    }
+
+    /// The filter plugins whose QueueingHints the scheduling queue asks.
+    pub fn hint_plugins(&self) -> &[Box<dyn FilterPlugin>] {
+        &self.hints.filters
+    }
+
+    /// The place of the profile for `pod` (by `spec.schedulerName`), the first one
+    /// when none names it.
+    fn profile_index(&self, pod: &Pod) -> usize {
+        let name = pod
+            .spec
+            .as_ref()
+            .and_then(|s| s.scheduler_name.as_deref())
+            .unwrap_or(SCHEDULER_NAME);
+        self.profiles
+            .iter()
+            .position(|p| p.scheduler_name == name)
+            .unwrap_or(0)
+    }
+
+    /// Runs `f` with the profile for `pod` (and its place), lent out of the scheduler.
+    fn with_profile<R>(
+        &mut self,
+        pod: &Pod,
+        f: impl FnOnce(&mut Scheduler, &Profile, usize) -> R,
+    ) -> R {
+        let index = self.profile_index(pod);
+        let profiles = std::mem::take(&mut self.profiles);
+        let fallback;
+        let profile = match profiles.get(index) {
+            Some(p) => p,
+            None => {
+                fallback = Profile::default();
+                &fallback
+            }
+        };
+        let result = f(self, profile, index);
+        self.profiles = profiles;
+        result
+    }
+
+    /// Finds a node for `pod` in `snapshot` with the profile its `spec.schedulerName`
+    /// names. The caller assumes the pod onto the chosen node ([`Snapshot::assume`]) so
+    /// the next pod of the same pass sees it.
     pub fn schedule(&mut self, pod: &Pod, snapshot: &mut Snapshot<'_>, at: SimTime) -> Decision {
-        let info = self.pre_filter(pod, snapshot);
-        self.schedule_info(&info, snapshot, at)
+        self.with_profile(pod, |s, profile, index| {
+            let info = Scheduler::pre_filter(profile, pod, snapshot);
+            s.schedule_info(profile, index, &info, snapshot, at)
+        })
     }
 
     /// PreFilter: the pod's node selector compiled against the snapshot, and what each
     /// plugin works out for it over the whole snapshot.
-    fn pre_filter<'p>(&self, pod: &'p Pod, snapshot: &Snapshot<'_>) -> PodInfo<'p> {
+    fn pre_filter<'p>(profile: &Profile, pod: &'p Pod, snapshot: &Snapshot<'_>) -> PodInfo<'p> {
         let mut info = snapshot.pod_info(pod);
-        for f in &self.profile.filters {
+        for f in &profile.filters {
             f.pre_filter(&mut info, snapshot);
         }
-        for s in &self.profile.scores {
+        for s in &profile.scores {
             s.pre_score(&mut info, snapshot);
         }
         info
@@ -575,16 +436,20 @@ impl Scheduler {
         snapshot: &mut Snapshot<'a>,
         at: SimTime,
     ) -> Decision {
-        let info = self.pre_filter(pod, snapshot);
-        let decision = self.schedule_info(&info, snapshot, at);
-        if let Some(node) = &decision.chosen {
-            snapshot.assume_info(node, &info);
-        }
-        decision
+        self.with_profile(pod, |s, profile, index| {
+            let info = Scheduler::pre_filter(profile, pod, snapshot);
+            let decision = s.schedule_info(profile, index, &info, snapshot, at);
+            if let Some(node) = &decision.chosen {
+                snapshot.assume_info(node, &info);
+            }
+            decision
+        })
     }
 
     fn schedule_info(
         &mut self,
+        profile: &Profile,
+        index: usize,
         pod: &PodInfo<'_>,
         snapshot: &mut Snapshot<'_>,
         at: SimTime,
@@ -599,25 +464,30 @@ impl Scheduler {
             .and_then(|n| snapshot.position(n));
         let mut decision = match nominated {
             Some(n) => {
-                let d = self.attempt(pod, snapshot, at, &mut scratch, Some(n));
+                let d = self.attempt(profile, index, pod, snapshot, at, &mut scratch, Some(n));
                 if d.chosen.is_some() {
                     d
                 } else {
-                    self.attempt(pod, snapshot, at, &mut scratch, None)
+                    self.attempt(profile, index, pod, snapshot, at, &mut scratch, None)
                 }
             }
-            None => self.attempt(pod, snapshot, at, &mut scratch, None),
+            None => self.attempt(profile, index, pod, snapshot, at, &mut scratch, None),
         };
         self.scratch = scratch;
-        if decision.chosen.is_none() {
-            self.post_filter(pod, snapshot, &mut decision);
+        if decision.chosen.is_none() && profile.preemption {
+            Scheduler::post_filter(profile, pod, snapshot, &mut decision);
         }
         decision
     }
 
     /// PostFilter (DefaultPreemption) after a pass without a feasible node: the pod
     /// nominated to a node once victims go, or why not, added to the FitError message.
-    fn post_filter(&self, pod: &PodInfo<'_>, snapshot: &Snapshot<'_>, decision: &mut Decision) {
+    fn post_filter(
+        profile: &Profile,
+        pod: &PodInfo<'_>,
+        snapshot: &Snapshot<'_>,
+        decision: &mut Decision,
+    ) {
         if snapshot.infos.is_empty() {
             return;
         }
@@ -627,7 +497,7 @@ impl Scheduler {
             .map(|v| (v.node as usize, v.code))
             .collect();
         let outcome =
-            plugins::DefaultPreemption.post_filter(&self.profile.filters, pod, snapshot, &verdicts);
+            plugins::DefaultPreemption.post_filter(&profile.filters, pod, snapshot, &verdicts);
         if let Some(failure) = decision.failure.as_mut() {
             if !outcome.message.is_empty() {
                 failure.push(' ');
@@ -638,8 +508,11 @@ impl Scheduler {
         decision.preemption = outcome.choice;
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn attempt(
         &mut self,
+        profile: &Profile,
+        profile_index: usize,
         pod: &PodInfo<'_>,
         snapshot: &mut Snapshot<'_>,
         at: SimTime,
@@ -661,33 +534,35 @@ impl Scheduler {
         let total = infos.len();
         // PreFilter rejected the pod as a whole: every node has that status, and no
         // Filter runs.
-        let pre_filter = self.profile.filters.iter().enumerate().find_map(|(i, f)| {
-            match f.pre_filter_status(pod) {
-                Some(Status::Rejected { code, reasons }) => Some((i, code, reasons)),
-                _ => None,
-            }
-        });
+        let pre_filter =
+            profile
+                .filters
+                .iter()
+                .enumerate()
+                .find_map(|(i, f)| match f.pre_filter_status(pod) {
+                    Some(Status::Rejected { code, reasons }) => Some((i, code, reasons)),
+                    _ => None,
+                });
+        let percentage = profile
+            .percentage_of_nodes_to_score
+            .or(self.config.as_ref().map(|c| c.percentage_of_nodes_to_score))
+            .unwrap_or(0);
         let want = match self.sampling {
-            Sampling::Adaptive => num_feasible_nodes_to_find(total),
+            Sampling::Adaptive => num_feasible_nodes_to_find_at(percentage, total),
             Sampling::Exhaustive => total,
         };
         // PreFilter: the filters that concern this pod, with their places in the profile;
         // the leading node-only ones, whose verdicts the pod's equivalence class shares,
         // apart from the rest.
-        let node_only = self
-            .profile
-            .filters
-            .iter()
-            .take_while(|f| f.node_only())
-            .count();
+        let node_only = profile.filters.iter().take_while(|f| f.node_only()).count();
         let (mut shared, mut own): (Vec<_>, Vec<_>) = (Vec::new(), Vec::new());
-        for (i, f) in self.profile.filters.iter().enumerate() {
+        for (i, f) in profile.filters.iter().enumerate() {
             if !f.skip(pod) {
                 let list = if i < node_only { &mut shared } else { &mut own };
                 list.push((i, f.as_ref()));
             }
         }
-        let mut class = equivalence.class_of(pod, total);
+        let mut class = equivalence.class_of(pod, total, profile_index);
         let Scratch {
             verdicts,
             feasible: feasible_idx,
@@ -786,8 +661,7 @@ impl Scheduler {
             total_nodes: total,
             evaluated,
             feasible: feasible_idx.len(),
-            filter_plugins: self
-                .profile
+            filter_plugins: profile
                 .filters
                 .iter()
                 .map(|p| Cow::Borrowed(p.name()))
@@ -813,8 +687,7 @@ impl Scheduler {
 
         // Score, normalize, weigh. PreScore may skip a plugin for this pod: it then
         // takes no part.
-        let scoring: Vec<&dyn ScorePlugin> = self
-            .profile
+        let scoring: Vec<&dyn ScorePlugin> = profile
             .scores
             .iter()
             .map(|p| p.as_ref())

@@ -27,9 +27,27 @@ pub const ERR_REASON_EXISTING_ANTI_AFFINITY_RULES_NOT_MATCH: &str =
 
 /// `InterPodAffinityArgs.hardPodAffinityWeight`'s default: what an existing pod's
 /// required affinity term that the incoming pod matches adds to the score.
-const HARD_POD_AFFINITY_WEIGHT: i64 = 1;
+pub const HARD_POD_AFFINITY_WEIGHT: i64 = 1;
 
-pub struct InterPodAffinity;
+/// The plugin, with its arguments (`InterPodAffinityArgs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InterPodAffinity {
+    /// What an existing pod's required affinity term the incoming pod matches adds to
+    /// a node's score (0: nothing).
+    pub hard_pod_affinity_weight: i64,
+    /// Score only by the incoming pod's preferred terms: a pod without any is not
+    /// scored by existing pods' terms at all.
+    pub ignore_preferred_terms_of_existing_pods: bool,
+}
+
+impl Default for InterPodAffinity {
+    fn default() -> InterPodAffinity {
+        InterPodAffinity {
+            hard_pod_affinity_weight: HARD_POD_AFFINITY_WEIGHT,
+            ignore_preferred_terms_of_existing_pods: false,
+        }
+    }
+}
 
 /// A topology pair: a label key and value, as ids of the snapshot's label table.
 type Pair = (u32, u32);
@@ -136,8 +154,18 @@ fn terms(pod: &Pod) -> Terms<'_> {
 }
 
 fn compile(owner: &Pod, list: &[PodAffinityTerm], snapshot: &Snapshot<'_>) -> Vec<Term> {
+    compile_at(owner, list, HARD_POD_AFFINITY_WEIGHT, snapshot)
+}
+
+/// Required terms with the weight they score by.
+fn compile_at(
+    owner: &Pod,
+    list: &[PodAffinityTerm],
+    weight: i64,
+    snapshot: &Snapshot<'_>,
+) -> Vec<Term> {
     list.iter()
-        .map(|t| Term::new(owner, t, HARD_POD_AFFINITY_WEIGHT, snapshot))
+        .map(|t| Term::new(owner, t, weight, snapshot))
         .collect()
 }
 
@@ -239,6 +267,12 @@ impl InterPodAffinity {
         let listers = &snapshot.listers;
         let preferred = compile_weighted(pod.pod, own.preferred_affinity, snapshot);
         let preferred_anti = compile_weighted(pod.pod, own.preferred_anti, snapshot);
+        if self.ignore_preferred_terms_of_existing_pods
+            && preferred.is_empty()
+            && preferred_anti.is_empty()
+        {
+            return None;
+        }
         let mut score = HashMap::new();
         let mut any = false;
         let mut process = |node: &NodeInfo<'_>, other: &Pod| {
@@ -263,8 +297,11 @@ impl InterPodAffinity {
                 return;
             }
             let theirs = terms(other);
-            for t in compile(other, theirs.required_affinity, snapshot) {
-                add(&t, pod.pod, 1);
+            if self.hard_pod_affinity_weight > 0 {
+                let weight = self.hard_pod_affinity_weight;
+                for t in compile_at(other, theirs.required_affinity, weight, snapshot) {
+                    add(&t, pod.pod, 1);
+                }
             }
             for t in compile_weighted(other, theirs.preferred_affinity, snapshot) {
                 add(&t, pod.pod, 1);
@@ -703,7 +740,13 @@ mod tests {
             // matchLabelKeys and mismatchLabelKeys, as the API server merges them.
             merge_pod_affinity_label_keys(&mut pod);
             assert_eq!(
-                filter_in_snapshot(&InterPodAffinity, &pod, &nodes(), &bound, listers),
+                filter_in_snapshot(
+                    &InterPodAffinity::default(),
+                    &pod,
+                    &nodes(),
+                    &bound,
+                    listers
+                ),
                 want,
                 "{name}"
             );
@@ -718,7 +761,7 @@ mod tests {
         let plain = make_node("n").obj();
         let labeled = make_node("n").label(ZONE, "z1").obj();
         let tainted = make_node("n").taint("a", "b", "NoSchedule").obj();
-        let hint = |e: ClusterEvent<'_>| InterPodAffinity.queueing_hint(&pod, &e);
+        let hint = |e: ClusterEvent<'_>| InterPodAffinity::default().queueing_hint(&pod, &e);
         assert_eq!(hint(ClusterEvent::AssignedPodAdded), QueueingHint::Queue);
         assert_eq!(hint(ClusterEvent::AssignedPodDeleted), QueueingHint::Queue);
         assert_eq!(hint(ClusterEvent::NodeAdded(&plain)), QueueingHint::Queue);
@@ -801,7 +844,7 @@ mod tests {
         for (name, pod, bound, want) in cases {
             assert_eq!(
                 scores_in_snapshot(
-                    &InterPodAffinity,
+                    &InterPodAffinity::default(),
                     &pod,
                     &nodes(),
                     &bound,
@@ -810,6 +853,38 @@ mod tests {
                 want,
                 "{name}"
             );
+        }
+    }
+
+    /// InterPodAffinityArgs: hardPodAffinityWeight scales what existing pods' required
+    /// affinity adds (0: nothing); ignorePreferredTermsOfExistingPods skips a pod
+    /// without preferred terms of its own.
+    #[test]
+    fn arguments_change_the_score() {
+        let wants_web = || {
+            make_pod()
+                .name("existing")
+                .pod_affinity(Affinity, None, term("app", &["web"], ZONE))
+        };
+        let web = make_pod().label("app", "web").obj();
+        let bound = vec![on(wants_web(), "node3")];
+        let with = |weight, ignore| InterPodAffinity {
+            hard_pod_affinity_weight: weight,
+            ignore_preferred_terms_of_existing_pods: ignore,
+        };
+        type Case = (&'static str, InterPodAffinity, Option<(Vec<i64>, Vec<i64>)>);
+        let cases: Vec<Case> = vec![
+            (
+                "weight 5",
+                with(5, false),
+                Some((vec![0, 0, 5, 0], vec![0, 0, 100, 0])),
+            ),
+            ("weight 0: no score", with(0, false), None),
+            ("existing pods' terms ignored", with(1, true), None),
+        ];
+        for (name, plugin, want) in cases {
+            let got = scores_in_snapshot(&plugin, &web, &nodes(), &bound, Listers::default());
+            assert_eq!(got, want, "{name}");
         }
     }
 }

@@ -34,7 +34,22 @@ pub const LABEL_ZONE: &str = "topology.kubernetes.io/zone";
 /// maxSkew 3 and over zones with maxSkew 5, both ScheduleAnyway.
 pub const SYSTEM_DEFAULT_CONSTRAINTS: [(&str, i64); 2] = [(LABEL_HOSTNAME, 3), (LABEL_ZONE, 5)];
 
-pub struct PodTopologySpread;
+/// The constraints a pod that sets none is spread by (when a workload selects it):
+/// `PodTopologySpreadArgs.defaultingType` and `defaultConstraints`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DefaultConstraints {
+    /// `defaultingType: System`: [`SYSTEM_DEFAULT_CONSTRAINTS`].
+    #[default]
+    System,
+    /// `defaultingType: List` with no `defaultConstraints`: none.
+    None,
+}
+
+/// The plugin, with its default constraints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PodTopologySpread {
+    pub default_constraints: DefaultConstraints,
+}
 
 /// What to do with a constraint no node satisfies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -220,10 +235,15 @@ fn default_selector(pod: &Pod, listers: &Listers<'_>) -> Selector {
 /// `getConstraints` for one action: the pod's own constraints of that action, or the
 /// system defaults for a pod that sets none (when a workload selects it); and whether
 /// they are the defaults.
-fn constraints(pod: &Pod, action: Action, snapshot: &Snapshot<'_>) -> (Vec<Constraint>, bool) {
+fn constraints(
+    pod: &Pod,
+    action: Action,
+    defaults: DefaultConstraints,
+    snapshot: &Snapshot<'_>,
+) -> (Vec<Constraint>, bool) {
     let own = spread_constraints(pod);
     if own.is_empty() {
-        if action != Action::ScheduleAnyway {
+        if action != Action::ScheduleAnyway || defaults == DefaultConstraints::None {
             return (Vec::new(), true);
         }
         let selector = default_selector(pod, &snapshot.listers);
@@ -295,8 +315,12 @@ struct ScoreState {
     counts: Vec<HashMap<u32, i64>>,
 }
 
-fn filter_state(pod: &PodInfo<'_>, snapshot: &Snapshot<'_>) -> Option<FilterState> {
-    let (constraints, _) = constraints(pod.pod, Action::DoNotSchedule, snapshot);
+fn filter_state(
+    pod: &PodInfo<'_>,
+    defaults: DefaultConstraints,
+    snapshot: &Snapshot<'_>,
+) -> Option<FilterState> {
+    let (constraints, _) = constraints(pod.pod, Action::DoNotSchedule, defaults, snapshot);
     if constraints.is_empty() {
         return None;
     }
@@ -324,8 +348,13 @@ fn filter_state(pod: &PodInfo<'_>, snapshot: &Snapshot<'_>) -> Option<FilterStat
     })
 }
 
-fn score_state(pod: &PodInfo<'_>, snapshot: &Snapshot<'_>) -> Option<ScoreState> {
-    let (constraints, system_defaulted) = constraints(pod.pod, Action::ScheduleAnyway, snapshot);
+fn score_state(
+    pod: &PodInfo<'_>,
+    defaults: DefaultConstraints,
+    snapshot: &Snapshot<'_>,
+) -> Option<ScoreState> {
+    let (constraints, system_defaulted) =
+        constraints(pod.pod, Action::ScheduleAnyway, defaults, snapshot);
     if constraints.is_empty() {
         return None;
     }
@@ -372,10 +401,10 @@ impl FilterPlugin for PodTopologySpread {
         {
             return;
         }
-        if let Some(state) = filter_state(pod, snapshot) {
+        if let Some(state) = filter_state(pod, self.default_constraints, snapshot) {
             pod.cycle.insert(state);
         }
-        if let Some(state) = score_state(pod, snapshot) {
+        if let Some(state) = score_state(pod, self.default_constraints, snapshot) {
             pod.cycle.insert(state);
         }
     }
@@ -773,7 +802,13 @@ mod tests {
         ];
         for (name, pod, nodes, bound, want) in cases {
             assert_eq!(
-                filter_in_snapshot(&PodTopologySpread, &pod, &nodes, &bound, Listers::default()),
+                filter_in_snapshot(
+                    &PodTopologySpread::default(),
+                    &pod,
+                    &nodes,
+                    &bound,
+                    Listers::default()
+                ),
                 want,
                 "{name}"
             );
@@ -838,7 +873,13 @@ mod tests {
         ];
         for (name, pod, nodes, bound, want) in cases {
             assert_eq!(
-                scores_in_snapshot(&PodTopologySpread, &pod, &nodes, &bound, Listers::default()),
+                scores_in_snapshot(
+                    &PodTopologySpread::default(),
+                    &pod,
+                    &nodes,
+                    &bound,
+                    Listers::default()
+                ),
                 want,
                 "{name}"
             );
@@ -882,18 +923,36 @@ mod tests {
         let pod = web("w4").owned_by_replica_set("web-123").obj();
         // ln(3 + 2) = 1.61 per pod, plus 3 - 1.
         assert_eq!(
-            scores_in_snapshot(&PodTopologySpread, &pod, &nodes, &bound, listers()),
+            scores_in_snapshot(
+                &PodTopologySpread::default(),
+                &pod,
+                &nodes,
+                &bound,
+                listers()
+            ),
             Some((vec![5, 4, 2], vec![40, 60, 100]))
         );
         assert_eq!(
-            filter_in_snapshot(&PodTopologySpread, &pod, &nodes, &bound, listers()),
+            filter_in_snapshot(
+                &PodTopologySpread::default(),
+                &pod,
+                &nodes,
+                &bound,
+                listers()
+            ),
             None,
             "the defaults never filter"
         );
         // Not owned by the ReplicaSet, selected by no Service: no spreading.
         let lone = web("lone").obj();
         assert_eq!(
-            scores_in_snapshot(&PodTopologySpread, &lone, &nodes, &bound, listers()),
+            scores_in_snapshot(
+                &PodTopologySpread::default(),
+                &lone,
+                &nodes,
+                &bound,
+                listers()
+            ),
             None
         );
         // A Service selecting it is enough.
@@ -906,8 +965,22 @@ mod tests {
             ..Listers::default()
         };
         assert_eq!(
-            scores_in_snapshot(&PodTopologySpread, &lone, &nodes, &bound, services),
+            scores_in_snapshot(
+                &PodTopologySpread::default(),
+                &lone,
+                &nodes,
+                &bound,
+                services
+            ),
             Some((vec![5, 4, 2], vec![40, 60, 100]))
+        );
+        // PodTopologySpreadArgs `defaultingType: List` without constraints: none.
+        let no_defaults = PodTopologySpread {
+            default_constraints: DefaultConstraints::None,
+        };
+        assert_eq!(
+            scores_in_snapshot(&no_defaults, &pod, &nodes, &bound, listers()),
+            None
         );
     }
 }

@@ -1,0 +1,567 @@
+//! A profile's `pluginConfig`: each plugin's arguments, decoded strictly, defaulted and
+//! validated as kube-scheduler does (`validation_pluginargs.go`), and the ones Podlab's
+//! plugins honour turned into their settings. Arguments kube-scheduler accepts but
+//! Podlab's plugins cannot honour are refused by name.
+
+use super::{BadValue, ConfigError, FieldErrorKind, FieldPath, PluginConfigV1};
+use crate::scheduler::plugins::node_resources_fit::{
+    default_resources, Resource, ResourceWeight, UtilizationShapePoint, MAX_CUSTOM_PRIORITY_SCORE,
+};
+use crate::scheduler::plugins::pod_topology_spread::DefaultConstraints;
+use crate::scheduler::plugins::{InterPodAffinity, PodTopologySpread};
+use crate::scheduler::ScoringStrategy;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+/// What a profile's arguments set.
+#[derive(Debug, Default)]
+pub(super) struct Parsed {
+    pub fit_strategy: ScoringStrategy,
+    pub inter_pod_affinity: InterPodAffinity,
+    pub pod_topology_spread: PodTopologySpread,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct NodeResourcesFitArgs {
+    #[serde(rename = "apiVersion")]
+    _api_version: Option<String>,
+    #[serde(rename = "kind")]
+    _kind: Option<String>,
+    ignored_resources: Option<Vec<String>>,
+    ignored_resource_groups: Option<Vec<String>>,
+    scoring_strategy: Option<ScoringStrategyV1>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ScoringStrategyV1 {
+    #[serde(rename = "type")]
+    type_: Option<String>,
+    resources: Option<Vec<ResourceSpec>>,
+    requested_to_capacity_ratio: Option<RequestedToCapacityRatio>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ResourceSpec {
+    name: String,
+    weight: Option<i64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RequestedToCapacityRatio {
+    shape: Option<Vec<ShapePoint>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ShapePoint {
+    utilization: i64,
+    score: i64,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct PodTopologySpreadArgs {
+    #[serde(rename = "apiVersion")]
+    _api_version: Option<String>,
+    #[serde(rename = "kind")]
+    _kind: Option<String>,
+    default_constraints: Option<Vec<serde_json::Value>>,
+    defaulting_type: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct InterPodAffinityArgs {
+    #[serde(rename = "apiVersion")]
+    _api_version: Option<String>,
+    #[serde(rename = "kind")]
+    _kind: Option<String>,
+    hard_pod_affinity_weight: Option<i64>,
+    ignore_preferred_terms_of_existing_pods: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct NodeAffinityArgs {
+    #[serde(rename = "apiVersion")]
+    _api_version: Option<String>,
+    #[serde(rename = "kind")]
+    _kind: Option<String>,
+    added_affinity: Option<serde_json::Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct DefaultPreemptionArgs {
+    #[serde(rename = "apiVersion")]
+    _api_version: Option<String>,
+    #[serde(rename = "kind")]
+    _kind: Option<String>,
+    min_candidate_nodes_percentage: Option<i64>,
+    min_candidate_nodes_absolute: Option<i64>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct VolumeBindingArgs {
+    #[serde(rename = "apiVersion")]
+    _api_version: Option<String>,
+    #[serde(rename = "kind")]
+    _kind: Option<String>,
+    bind_timeout_seconds: Option<i64>,
+    shape: Option<serde_json::Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct NodeResourcesBalancedAllocationArgs {
+    #[serde(rename = "apiVersion")]
+    _api_version: Option<String>,
+    #[serde(rename = "kind")]
+    _kind: Option<String>,
+    resources: Option<Vec<ResourceSpec>>,
+}
+
+/// Every `pluginConfig` entry of the profile at `path`; errors go to `errors`.
+pub(super) fn parse_all(
+    path: &FieldPath,
+    configs: &[PluginConfigV1],
+    errors: &mut Vec<ConfigError>,
+) -> Parsed {
+    let mut parsed = Parsed::default();
+    let mut seen: Vec<&str> = Vec::new();
+    for (i, config) in configs.iter().enumerate() {
+        let at = path.child("pluginConfig").index(i);
+        if seen.contains(&config.name.as_str()) {
+            errors.push(ConfigError::Field {
+                path: at.clone(),
+                kind: FieldErrorKind::Duplicate {
+                    value: config.name.clone(),
+                },
+            });
+        }
+        seen.push(&config.name);
+        let args = config.args.clone().unwrap_or(serde_json::Value::Null);
+        let args_path = at.child("args");
+        let kind = args.get("kind").and_then(|k| k.as_str());
+        if let Some(kind) = kind {
+            if kind != format!("{}Args", config.name) {
+                errors.push(ConfigError::invalid(
+                    args_path.clone(),
+                    BadValue::Str(kind.into()),
+                    "has to match plugin args",
+                ));
+                continue;
+            }
+        }
+        match config.name.as_str() {
+            "NodeResourcesFit" => {
+                if let Some(a) = decode::<NodeResourcesFitArgs>(&args, &args_path, errors) {
+                    if let Some(s) = node_resources_fit(a, &args_path, errors) {
+                        parsed.fit_strategy = s;
+                    }
+                }
+            }
+            "PodTopologySpread" => {
+                if let Some(a) = decode::<PodTopologySpreadArgs>(&args, &args_path, errors) {
+                    if let Some(p) = pod_topology_spread(a, &args_path, errors) {
+                        parsed.pod_topology_spread = p;
+                    }
+                }
+            }
+            "InterPodAffinity" => {
+                if let Some(a) = decode::<InterPodAffinityArgs>(&args, &args_path, errors) {
+                    if let Some(p) = inter_pod_affinity(a, &args_path, errors) {
+                        parsed.inter_pod_affinity = p;
+                    }
+                }
+            }
+            "NodeAffinity" => {
+                if let Some(a) = decode::<NodeAffinityArgs>(&args, &args_path, errors) {
+                    if a.added_affinity.as_ref().is_some_and(|v| !v.is_null()) {
+                        errors.push(ConfigError::not_implemented(
+                            args_path.child("addedAffinity"),
+                            "NodeAffinityArgs.addedAffinity",
+                        ));
+                    }
+                }
+            }
+            "DefaultPreemption" => {
+                if let Some(a) = decode::<DefaultPreemptionArgs>(&args, &args_path, errors) {
+                    default_preemption(a, &args_path, errors);
+                }
+            }
+            "VolumeBinding" => {
+                if let Some(a) = decode::<VolumeBindingArgs>(&args, &args_path, errors) {
+                    volume_binding(a, &args_path, errors);
+                }
+            }
+            "NodeResourcesBalancedAllocation" => {
+                let decoded =
+                    decode::<NodeResourcesBalancedAllocationArgs>(&args, &args_path, errors);
+                if let Some(a) = decoded {
+                    balanced_allocation(a, &args_path, errors);
+                }
+            }
+            name => {
+                let known = super::registry::lookup(name).is_some()
+                    || super::registry::NOT_IMPLEMENTED.contains(&name);
+                let what = if known {
+                    format!("arguments for the {name} plugin")
+                } else {
+                    format!("the plugin {name:?}")
+                };
+                errors.push(ConfigError::not_implemented(at.child("name"), what));
+            }
+        }
+    }
+    parsed
+}
+
+/// Decodes one plugin's arguments strictly; an unknown field names its full path.
+fn decode<T: DeserializeOwned>(
+    args: &serde_json::Value,
+    path: &FieldPath,
+    errors: &mut Vec<ConfigError>,
+) -> Option<T> {
+    let empty = serde_json::Value::Object(Default::default());
+    let value = if args.is_null() { &empty } else { args };
+    match crate::model::de::from_value::<T>(value) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            let mut at = path.clone();
+            at.0.extend(e.path().iter().cloned());
+            let inner = e.into_inner().to_string();
+            let message = match inner.strip_prefix("unknown field `") {
+                Some(rest) => {
+                    let name = rest.split('`').next().unwrap_or_default();
+                    format!("strict decoding error: unknown field \"{at}.{name}\"")
+                }
+                None => inner,
+            };
+            errors.push(ConfigError::Decode { path: at, message });
+            None
+        }
+    }
+}
+
+fn resource_of(name: &str) -> Option<Resource> {
+    match name {
+        "cpu" => Some(Resource::Cpu),
+        "memory" => Some(Resource::Memory),
+        _ => None,
+    }
+}
+
+/// `ValidateNodeResourcesFitArgs` after `SetDefaults_NodeResourcesFitArgs`.
+fn node_resources_fit(
+    args: NodeResourcesFitArgs,
+    path: &FieldPath,
+    errors: &mut Vec<ConfigError>,
+) -> Option<ScoringStrategy> {
+    let before = errors.len();
+    for (field, list) in [
+        ("ignoredResources", &args.ignored_resources),
+        ("ignoredResourceGroups", &args.ignored_resource_groups),
+    ] {
+        if list.as_ref().is_some_and(|l| !l.is_empty()) {
+            errors.push(ConfigError::not_implemented(
+                path.child(field),
+                format!("NodeResourcesFitArgs.{field} (Podlab counts cpu, memory and pods only)"),
+            ));
+        }
+    }
+    let strategy_path = path.child("scoringStrategy");
+    let Some(strategy) = args.scoring_strategy else {
+        return (errors.len() == before).then(ScoringStrategy::default);
+    };
+    const TYPES: [&str; 3] = [
+        "LeastAllocated",
+        "MostAllocated",
+        "RequestedToCapacityRatio",
+    ];
+    let type_ = strategy.type_.unwrap_or_default();
+    if !TYPES.contains(&type_.as_str()) {
+        errors.push(ConfigError::Field {
+            path: strategy_path.child("type"),
+            kind: FieldErrorKind::NotSupported {
+                value: type_.clone(),
+                supported: TYPES.to_vec(),
+            },
+        });
+    }
+    let resources_path = strategy_path.child("resources");
+    let mut resources = Vec::new();
+    for (i, r) in strategy.resources.iter().flatten().enumerate() {
+        let weight = match r.weight {
+            None | Some(0) => 1,
+            Some(w) => w,
+        };
+        if weight <= 0 || weight > 100 {
+            errors.push(ConfigError::invalid(
+                resources_path.index(i).child("weight"),
+                BadValue::Int(weight),
+                format!("resource weight of {} not in valid range (0, 100]", r.name),
+            ));
+        }
+        match resource_of(&r.name) {
+            Some(resource) => resources.push(ResourceWeight { resource, weight }),
+            None => errors.push(ConfigError::not_implemented(
+                resources_path.index(i).child("name"),
+                format!("scoring by {:?} (only cpu and memory)", r.name),
+            )),
+        }
+    }
+    if resources.is_empty() {
+        resources = default_resources();
+    }
+    let ratio_path = strategy_path.child("requestedToCapacityRatio");
+    let mut shape = Vec::new();
+    if type_ == "RequestedToCapacityRatio" {
+        match &strategy.requested_to_capacity_ratio {
+            None => errors.push(ConfigError::required(
+                ratio_path,
+                "must be specified when type is RequestedToCapacityRatio",
+            )),
+            Some(r) => {
+                let points = r.shape.as_deref().unwrap_or_default();
+                validate_shape(points, &ratio_path.child("shape"), errors);
+                shape = points
+                    .iter()
+                    .map(|p| UtilizationShapePoint {
+                        utilization: p.utilization,
+                        score: p.score,
+                    })
+                    .collect();
+            }
+        }
+    } else if strategy.requested_to_capacity_ratio.is_some() {
+        errors.push(ConfigError::Field {
+            path: ratio_path,
+            kind: FieldErrorKind::Forbidden {
+                detail: "must be nil when type is not RequestedToCapacityRatio".into(),
+            },
+        });
+    }
+    if errors.len() != before {
+        return None;
+    }
+    Some(match type_.as_str() {
+        "MostAllocated" => ScoringStrategy::MostAllocated { resources },
+        "RequestedToCapacityRatio" => {
+            ScoringStrategy::RequestedToCapacityRatio { resources, shape }
+        }
+        _ => ScoringStrategy::LeastAllocated { resources },
+    })
+}
+
+/// `validateFunctionShape`.
+fn validate_shape(shape: &[ShapePoint], path: &FieldPath, errors: &mut Vec<ConfigError>) {
+    if shape.is_empty() {
+        errors.push(ConfigError::required(
+            path.clone(),
+            "at least one point must be specified",
+        ));
+        return;
+    }
+    if let Some(i) = (1..shape.len()).find(|&i| shape[i - 1].utilization >= shape[i].utilization) {
+        errors.push(ConfigError::invalid(
+            path.index(i).child("utilization"),
+            BadValue::Int(shape[i].utilization),
+            "values must be sorted in increasing order",
+        ));
+    }
+    for (i, p) in shape.iter().enumerate() {
+        if !(0..=100).contains(&p.utilization) {
+            errors.push(ConfigError::invalid(
+                path.index(i).child("utilization"),
+                BadValue::Int(p.utilization),
+                "not in valid range [0, 100]",
+            ));
+        }
+        if !(0..=MAX_CUSTOM_PRIORITY_SCORE).contains(&p.score) {
+            errors.push(ConfigError::invalid(
+                path.index(i).child("score"),
+                BadValue::Int(p.score),
+                format!("not in valid range [0, {MAX_CUSTOM_PRIORITY_SCORE}]"),
+            ));
+        }
+    }
+}
+
+/// `ValidatePodTopologySpreadArgs`'s defaultingType check. Podlab's plugin spreads by
+/// the system defaults or by none (`List` with no `defaultConstraints`); a list of
+/// constraints of its own is refused.
+fn pod_topology_spread(
+    args: PodTopologySpreadArgs,
+    path: &FieldPath,
+    errors: &mut Vec<ConfigError>,
+) -> Option<PodTopologySpread> {
+    let defaulting = args.defaulting_type.unwrap_or_else(|| "System".into());
+    let constraints = args.default_constraints.unwrap_or_default();
+    let at = path.child("defaultingType");
+    let default_constraints = match defaulting.as_str() {
+        "System" if constraints.is_empty() => DefaultConstraints::System,
+        "System" => {
+            errors.push(ConfigError::invalid(
+                at,
+                BadValue::Str(defaulting),
+                "when .defaultConstraints are not empty",
+            ));
+            return None;
+        }
+        "List" if constraints.is_empty() => DefaultConstraints::None,
+        "List" => {
+            errors.push(ConfigError::not_implemented(
+                path.child("defaultConstraints"),
+                "PodTopologySpreadArgs.defaultConstraints (the system defaults, or none)",
+            ));
+            return None;
+        }
+        _ => {
+            errors.push(ConfigError::Field {
+                path: at,
+                kind: FieldErrorKind::NotSupported {
+                    value: defaulting,
+                    supported: vec!["System", "List"],
+                },
+            });
+            return None;
+        }
+    };
+    Some(PodTopologySpread {
+        default_constraints,
+    })
+}
+
+/// `ValidateInterPodAffinityArgs` after the defaults (weight 1).
+fn inter_pod_affinity(
+    args: InterPodAffinityArgs,
+    path: &FieldPath,
+    errors: &mut Vec<ConfigError>,
+) -> Option<InterPodAffinity> {
+    let weight = args.hard_pod_affinity_weight.unwrap_or(1);
+    if !(0..=100).contains(&weight) {
+        errors.push(ConfigError::invalid(
+            path.child("hardPodAffinityWeight"),
+            BadValue::Int(weight),
+            "not in valid range [0, 100]",
+        ));
+        return None;
+    }
+    Some(InterPodAffinity {
+        hard_pod_affinity_weight: weight,
+        ignore_preferred_terms_of_existing_pods: args
+            .ignore_preferred_terms_of_existing_pods
+            .unwrap_or(false),
+    })
+}
+
+fn default_preemption(
+    args: DefaultPreemptionArgs,
+    path: &FieldPath,
+    errors: &mut Vec<ConfigError>,
+) {
+    let before = errors.len();
+    let pct = args.min_candidate_nodes_percentage.unwrap_or(10);
+    let abs = args.min_candidate_nodes_absolute.unwrap_or(100);
+    let (pct_path, abs_path) = (
+        path.child("minCandidateNodesPercentage"),
+        path.child("minCandidateNodesAbsolute"),
+    );
+    if !(0..=100).contains(&pct) {
+        errors.push(ConfigError::invalid(
+            pct_path.clone(),
+            BadValue::Int(pct),
+            "not in valid range [0, 100]",
+        ));
+    }
+    if abs < 0 {
+        errors.push(ConfigError::invalid(
+            abs_path.clone(),
+            BadValue::Int(abs),
+            "not in valid range [0, inf)",
+        ));
+    }
+    if pct == 0 && abs == 0 {
+        errors.push(ConfigError::invalid(
+            pct_path.clone(),
+            BadValue::Int(pct),
+            "cannot be zero at the same time as minCandidateNodesAbsolute",
+        ));
+        errors.push(ConfigError::invalid(
+            abs_path,
+            BadValue::Int(abs),
+            "cannot be zero at the same time as minCandidateNodesPercentage",
+        ));
+    }
+    if errors.len() == before && (pct != 10 || abs != 100) {
+        errors.push(ConfigError::not_implemented(
+            pct_path,
+            "candidate limits other than the defaults (10%, 100 nodes): Podlab's preemption considers every node",
+        ));
+    }
+}
+
+fn volume_binding(args: VolumeBindingArgs, path: &FieldPath, errors: &mut Vec<ConfigError>) {
+    if let Some(t) = args.bind_timeout_seconds {
+        if t < 0 {
+            errors.push(ConfigError::invalid(
+                path.child("bindTimeoutSeconds"),
+                BadValue::Int(t),
+                "invalid BindTimeoutSeconds, should not be a negative value",
+            ));
+        }
+    }
+    // Podlab binds claims at once, so no timeout is ever reached: any valid value
+    // behaves the same.
+    if args.shape.is_some() {
+        errors.push(ConfigError::invalid(
+            path.child("shape"),
+            BadValue::Str("shape".into()),
+            "unexpected field `shape`, remove it or turn on the feature gate StorageCapacityScoring",
+        ));
+    }
+}
+
+fn balanced_allocation(
+    args: NodeResourcesBalancedAllocationArgs,
+    path: &FieldPath,
+    errors: &mut Vec<ConfigError>,
+) {
+    let mut seen: Vec<&str> = Vec::new();
+    let list = args.resources.as_deref().unwrap_or_default();
+    let mut names = Vec::new();
+    for (i, r) in list.iter().enumerate() {
+        let at = path.child("resources").index(i);
+        if seen.contains(&r.name.as_str()) {
+            errors.push(ConfigError::Field {
+                path: at.child("name"),
+                kind: FieldErrorKind::Duplicate {
+                    value: r.name.clone(),
+                },
+            });
+        }
+        seen.push(&r.name);
+        let weight = r.weight.unwrap_or(1);
+        if weight != 1 {
+            errors.push(ConfigError::invalid(
+                at.child("weight"),
+                BadValue::Int(weight),
+                "must be 1",
+            ));
+        }
+        names.push(r.name.as_str());
+    }
+    crate::sort::sort(&mut names);
+    if !list.is_empty() && names != ["cpu", "memory"] {
+        errors.push(ConfigError::not_implemented(
+            path.child("resources"),
+            "NodeResourcesBalancedAllocationArgs.resources other than cpu and memory",
+        ));
+    }
+}
