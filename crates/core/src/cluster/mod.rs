@@ -896,8 +896,6 @@ impl Cluster {
 mod volume_binder;
 
 #[cfg(test)]
-mod inspection_tests;
-#[cfg(test)]
 mod test_images;
 #[cfg(test)]
 mod tests;

@@ -340,6 +340,8 @@ mod tests;
 
 #[cfg(test)]
 mod fidelity_tests;
+#[cfg(test)]
+mod inspection_tests;
 
 #[cfg(test)]
 mod lease_tests;

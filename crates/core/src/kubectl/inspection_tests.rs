@@ -2,8 +2,9 @@
 //! configMap and secret volumes as the kubelet wrote them, a CronJob's next schedule
 //! time, and a workload's rollout in `kubectl rollout status`'s words.
 
-use super::*;
+use crate::clock::SimTime;
 use crate::kubectl::{rollout_now, Rollout};
+use crate::Cluster;
 
 /// kubectl with the words of `line` (split at spaces).
 fn kubectl(c: &mut Cluster, line: &str) -> crate::kubectl::Output {
