@@ -7,6 +7,8 @@
 
 pub mod complete;
 mod crictl;
+mod crictl_exec;
+mod crictl_inspect;
 mod programs;
 mod script;
 
