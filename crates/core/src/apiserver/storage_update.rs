@@ -388,7 +388,7 @@ pub(crate) fn validate_claim_update(
 }
 
 /// `ValidatePersistentVolumeUpdate`'s rules: the volume's source and volumeMode are
-/// fixed once created.
+/// fixed once created, its nodeAffinity once set.
 pub(crate) fn validate_volume_update(
     new: &PersistentVolume,
     old: &PersistentVolume,
@@ -418,7 +418,36 @@ pub(crate) fn validate_volume_update(
             "field is immutable",
         ));
     }
+    // Set once (1.34 has no MutablePVNodeAffinity).
+    if old_spec.node_affinity.is_some() && new_spec.node_affinity != old_spec.node_affinity {
+        errs.push(FieldError::invalid_raw(
+            "nodeAffinity",
+            &node_affinity_shown(new),
+            "field is immutable",
+        ));
+    }
     errs
+}
+
+/// How the field error shows a new node affinity: Go's `%#v` of the struct, whose one
+/// field is a pointer, so an address of the API server's heap (arbitrary there; a
+/// stable one from the volume's name here); a removed affinity is `"null"`.
+fn node_affinity_shown(pv: &PersistentVolume) -> String {
+    let affinity = pv.spec.as_ref().and_then(|s| s.node_affinity.as_ref());
+    let Some(a) = affinity else {
+        return "\"null\"".into();
+    };
+    let required = match &a.required {
+        None => "(*core.NodeSelector)(nil)".to_string(),
+        Some(_) => {
+            let name = pv.metadata.name.as_deref().unwrap_or_default();
+            let h = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+                (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+            });
+            format!("(*core.NodeSelector)(0xc000{:06x})", (h & 0xff_fff0) as u32)
+        }
+    };
+    format!("core.VolumeNodeAffinity{{Required:{required}}}")
 }
 
 /// The PersistentVolumeClaimResize admission plugin: a Bound claim may ask for more
@@ -525,5 +554,48 @@ mod tests {
         assert_eq!(refused.to_string(), "persistentvolumeclaims \"c\" is forbidden: only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize");
         class.allow_volume_expansion = Some(true);
         assert!(admit_resize(&grown, &bound, &[&class]).is_ok());
+    }
+
+    #[test]
+    fn volume_update_rules() {
+        let volume = |path: &str, mode: &str, affinity: Option<&str>| -> PersistentVolume {
+            let mut spec = json!({"capacity": {"storage": "1Gi"}, "accessModes": ["ReadWriteOnce"],
+                                  "hostPath": {"path": path, "type": ""}, "volumeMode": mode});
+            if let Some(node) = affinity {
+                spec["nodeAffinity"] = json!({"required": {"nodeSelectorTerms": [{"matchExpressions": [
+                    {"key": "kubernetes.io/hostname", "operator": "In", "values": [node]}]}]}});
+            }
+            serde_json::from_value(json!({"metadata": {"name": "v"}, "spec": spec})).unwrap()
+        };
+        let old = volume("/a", "Filesystem", None);
+        // A node affinity may be added, and the capacity may change.
+        assert!(validate_volume_update(&volume("/a", "Filesystem", Some("n1")), &old).is_empty());
+        let moved = texts(validate_volume_update(
+            &volume("/b", "Filesystem", None),
+            &old,
+        ));
+        assert_eq!(moved.len(), 1);
+        assert!(moved[0].starts_with("spec.persistentvolumesource: Forbidden: spec.persistentvolumesource is immutable after creation\n  core.PersistentVolumeSource{\n"));
+        assert!(
+            moved[0].contains("- \t\tPath: \"/a\",\n+ \t\tPath: \"/b\",\n"),
+            "{}",
+            moved[0]
+        );
+        assert_eq!(
+            texts(validate_volume_update(&volume("/a", "Block", None), &old)),
+            vec!["volumeMode: Invalid value: \"Block\": field is immutable"]
+        );
+        // Once set, the affinity stays.
+        let pinned = volume("/a", "Filesystem", Some("n1"));
+        let errs = texts(validate_volume_update(
+            &volume("/a", "Filesystem", Some("n2")),
+            &pinned,
+        ));
+        assert_eq!(errs.len(), 1);
+        assert!(errs[0].starts_with("nodeAffinity: Invalid value: core.VolumeNodeAffinity{Required:(*core.NodeSelector)(0xc000"), "{}", errs[0]);
+        assert_eq!(
+            texts(validate_volume_update(&old, &pinned)),
+            vec!["nodeAffinity: Invalid value: \"null\": field is immutable"]
+        );
     }
 }
