@@ -262,6 +262,14 @@ fn crictl_exec_it_opens_a_shell_by_container_id() {
             (&format!("crictl exec -it {prefix} sh"), "", "", "/ # "),
             ("hostname", "bb\n", "", "/ # "),
             ("exit", "", "", &root),
+            // crictl, not kubectl, reports a shell that ends with a failure.
+            (&format!("crictl exec -it {prefix} sh"), "", "", "/ # "),
+            (
+                "exit 2",
+                "",
+                &format!("ERRO[0000] execing command in container {prefix}: command terminated with exit code 2\n"),
+                &root,
+            ),
         ],
     );
 }

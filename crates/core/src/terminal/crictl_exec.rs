@@ -162,8 +162,13 @@ pub(super) fn exec(ex: &mut Ex, args: &[String], io: &Io) -> Flow {
         );
         return fail(ex, io, &msg);
     }
-    let interactive_shell =
-        stdin && tty && io.input.is_none() && crate::kubelet::exec::is_shell(&argv);
+    // Typed at the prompt with nothing piped in, the person's terminal is crictl's.
+    let terminal = io.input.is_none() && ex.interactive();
+    if tty && !terminal {
+        let msg = format!("execing command in container {id}: input is not a terminal");
+        return fail(ex, io, &msg);
+    }
+    let interactive_shell = stdin && tty && crate::kubelet::exec::is_shell(&argv);
     if interactive_shell {
         let session = ex
             .host
@@ -171,15 +176,18 @@ pub(super) fn exec(ex: &mut Ex, args: &[String], io: &Io) -> Flow {
             .exec_session(&c.namespace, &c.pod, &c.name, &argv, true);
         return match session {
             Ok(session) => {
-                ex.host.takeover = Some(Takeover::Exec(Box::new(session)));
+                ex.host.takeover = Some(Takeover::CrictlExec(Box::new(session), id.clone()));
                 ex.p.request = Some(Request::Foreground);
                 done(ex, 0)
             }
             Err(e) => fail(ex, io, &format!("execing command in container {id}: {e}")),
         };
     }
-    let input = if stdin {
+    let input = if stdin && !terminal {
         Some(io.input.clone().unwrap_or_default())
+    } else if stdin {
+        // A program other than a shell reads end-of-file from the terminal.
+        Some(Vec::new())
     } else {
         None
     };
