@@ -228,3 +228,48 @@ fn ssh_and_sudo_run_one_command_or_open_a_shell() {
         ],
     );
 }
+
+/// `crictl exec -it ID sh` as root on the pod's node opens the same shell in the
+/// container as `kubectl exec -it`, by a prefix of the container's id; leaving it gives
+/// the node's shell back.
+#[test]
+fn crictl_exec_it_opens_a_shell_by_container_id() {
+    let mut c = cluster();
+    let pod = c.api().pods.get("default", "bb").expect("bb exists");
+    let status = pod.status.as_ref().expect("bb has a status");
+    let node = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.node_name.clone())
+        .expect("bb is placed");
+    let id = status.container_statuses.as_ref().expect("bb has statuses")[0]
+        .container_id
+        .clone()
+        .expect("bb runs");
+    let prefix: String = id
+        .trim_start_matches("containerd://")
+        .chars()
+        .take(8)
+        .collect();
+    let mut s = Session::new(&node);
+    let root = format!("root@{node}:~# ");
+    let sudo = "[sudo] password for k8s: \n";
+    replay(&mut c, &mut s, &[("sudo -i", "", sudo, &root)]);
+    replay(
+        &mut c,
+        &mut s,
+        &[
+            (&format!("crictl exec -it {prefix} sh"), "", "", "/ # "),
+            ("hostname", "bb\n", "", "/ # "),
+            ("exit", "", "", &root),
+            // crictl, not kubectl, reports a shell that ends with a failure.
+            (&format!("crictl exec -it {prefix} sh"), "", "", "/ # "),
+            (
+                "exit 2",
+                "",
+                &format!("ERRO[0000] execing command in container {prefix}: command terminated with exit code 2\n"),
+                &root,
+            ),
+        ],
+    );
+}

@@ -28,6 +28,7 @@ mod served;
 pub(crate) mod service_accounts;
 mod statefulsets;
 pub(crate) mod storage;
+mod storage_update;
 pub use restore::Inconsistency;
 mod probe_validation;
 pub(crate) mod services;

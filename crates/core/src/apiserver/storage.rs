@@ -371,7 +371,8 @@ impl ApiServer {
         self.insert(|a| &mut a.persistent_volumes, "persistentvolumes", pv, now)
     }
 
-    /// A PersistentVolume PUT by a user: the status and the controller's binding stay.
+    /// A PersistentVolume PUT by a user: the status and the controller's binding stay;
+    /// its source and volumeMode cannot change.
     pub fn update_persistent_volume(
         &mut self,
         mut pv: PersistentVolume,
@@ -387,11 +388,9 @@ impl ApiServer {
         if spec.claim_ref.is_none() {
             spec.claim_ref = old.spec.as_ref().and_then(|s| s.claim_ref.clone());
         }
-        check(
-            "PersistentVolume",
-            &pv.metadata,
-            validate_persistent_volume(&pv),
-        )?;
+        let mut causes = validate_persistent_volume(&pv);
+        causes.extend(super::storage_update::validate_volume_update(&pv, &old));
+        check("PersistentVolume", &pv.metadata, causes)?;
         keep_storage_fields(&old.metadata, &mut pv.metadata);
         pv.status = old.status;
         self.replace(|a| &mut a.persistent_volumes, "persistentvolumes", pv)
@@ -434,7 +433,9 @@ impl ApiServer {
     }
 
     /// A PersistentVolumeClaim PUT by a user: the status and what admission and the
-    /// controller filled in (class, volume) stay.
+    /// controller filled in (class, volume) stay; its spec cannot change but for a
+    /// bound claim's storage request, which may grow only if its class allows
+    /// expansion (PersistentVolumeClaimResize).
     pub fn update_persistent_volume_claim(
         &mut self,
         mut pvc: PersistentVolumeClaim,
@@ -452,7 +453,11 @@ impl ApiServer {
         if spec.volume_name.is_none() {
             spec.volume_name = old_spec.volume_name;
         }
-        check("PersistentVolumeClaim", &pvc.metadata, validate_claim(&pvc))?;
+        let mut causes = validate_claim(&pvc);
+        causes.extend(super::storage_update::validate_claim_update(&pvc, &old));
+        check("PersistentVolumeClaim", &pvc.metadata, causes)?;
+        let classes: Vec<&StorageClass> = self.storage_classes.list().collect();
+        super::storage_update::admit_resize(&pvc, &old, &classes)?;
         keep_storage_fields(&old.metadata, &mut pvc.metadata);
         pvc.status = old.status;
         self.replace(

@@ -3,7 +3,8 @@
 //! (same storageClassName and volumeMode, every requested access mode, at least the
 //! requested storage, the claim's selector matching the volume's labels; a volume or
 //! claim pre-bound to the other first), both then Bound; a claim nothing fits gets the
-//! controller's event again on every resync (15 s); a bound volume whose claim is gone
+//! controller's event again on every resync (15 s), a claim whose named volume does not
+//! satisfy it a VolumeMismatch event with the reason; a bound volume whose claim is gone
 //! is Released, a bound claim whose volume is gone is Lost.
 //!
 //! A claim of a WaitForFirstConsumer class waits for the scheduler: it binds it to a
@@ -13,7 +14,9 @@
 //! ExternalProvisioning); the provisioner's volume, pre-bound to it, is bound here.
 
 use super::{Controller, ControllerContext, Progress};
-use crate::apiserver::storage::{fits, is_delay_binding, refers_to, storage_milli, SELECTED_NODE};
+use crate::apiserver::storage::{
+    capacity_milli, fits, is_delay_binding, refers_to, request_milli, storage_milli, SELECTED_NODE,
+};
 use crate::apiserver::{ApiServer, EventRecord};
 use crate::clock::SimTime;
 use crate::model::{PersistentVolume, PersistentVolumeClaim, StorageClass};
@@ -85,7 +88,7 @@ fn best_match<'a>(
             continue;
         }
         if let Some(w) = &wanted {
-            if pv.metadata.name.as_ref() == Some(w) && fits(pv, pvc) {
+            if pv.metadata.name.as_ref() == Some(w) && mismatch(pv, pvc).is_none() {
                 return Some(pv);
             }
             continue;
@@ -208,25 +211,58 @@ fn sync(api: &mut ApiServer, now: SimTime) -> (bool, Option<SimTime>) {
     (changed, next_report)
 }
 
-/// Why a claim waits, as the controller's event says it (none for a claim that names a
-/// volume not there yet or one it does not fit: the controller retries quietly).
+/// Why a claim waits, as the controller's event says it: for a claim that names a
+/// volume, that it is bound to another claim or does not satisfy the claim
+/// (VolumeMismatch); none while it is not there (the controller retries quietly).
 fn waiting(api: &ApiServer, pvc: &PersistentVolumeClaim) -> Option<(&'static str, String, bool)> {
     if let Some(name) = pvc.spec.as_ref().and_then(|s| s.volume_name.as_deref()) {
-        let taken = api
-            .persistent_volumes
-            .get("", name)
-            .and_then(|pv| pv.spec.as_ref())
-            .and_then(|s| s.claim_ref.as_ref())
-            .is_some_and(|r| !refers_to(r, pvc));
-        return taken.then(|| {
-            (
+        let pv = api.persistent_volumes.get("", name)?;
+        let claim_ref = pv.spec.as_ref().and_then(|s| s.claim_ref.as_ref());
+        return match claim_ref {
+            Some(r) if !refers_to(r, pvc) => Some((
                 "FailedBinding",
                 format!("volume \"{name}\" already bound to a different claim."),
                 true,
-            )
-        });
+            )),
+            Some(_) => None,
+            None => mismatch(pv, pvc).map(|why| {
+                (
+                    "VolumeMismatch",
+                    format!("Cannot bind to requested volume \"{name}\": {why}"),
+                    true,
+                )
+            }),
+        };
     }
     Some(waiting_for_class(api, pvc))
+}
+
+/// Why the volume a claim names cannot hold it (`checkVolumeSatisfyClaim`, checked in
+/// its order: deletion, size, class, volumeMode, access modes); None when it can.
+fn mismatch(pv: &PersistentVolume, pvc: &PersistentVolumeClaim) -> Option<String> {
+    let (vs, cs) = (
+        pv.spec.clone().unwrap_or_default(),
+        pvc.spec.clone().unwrap_or_default(),
+    );
+    if pv.metadata.deletion_timestamp.is_some() {
+        let name = pv.metadata.name.clone().unwrap_or_default();
+        return Some(format!("the volume is marked for deletion {name:?}"));
+    }
+    if capacity_milli(pv) < request_milli(pvc) {
+        return Some("requested PV is too small".into());
+    }
+    if vs.storage_class_name.unwrap_or_default() != cs.storage_class_name.unwrap_or_default() {
+        return Some("storageClassName does not match".into());
+    }
+    let mode = |m: Option<String>| m.unwrap_or_else(|| "Filesystem".into());
+    if mode(vs.volume_mode) != mode(cs.volume_mode) {
+        return Some("incompatible volumeMode".into());
+    }
+    let has = vs.access_modes.unwrap_or_default();
+    if !cs.access_modes.iter().flatten().all(|m| has.contains(m)) {
+        return Some("incompatible accessMode".into());
+    }
+    None
 }
 
 /// Why a claim that names no volume waits.
@@ -512,5 +548,50 @@ mod tests {
         };
         assert_eq!(pick(&[&pre_bound, &named]).as_deref(), Some("named"));
         assert_eq!(pick(&[&pre_bound]), None);
+    }
+
+    /// The VolumeMismatch reasons, in checkVolumeSatisfyClaim's order.
+    #[test]
+    fn why_a_named_volume_does_not_satisfy_a_claim() {
+        let volume = pv("v", "1Gi", &["ReadWriteOnce"], "manual", json!({}));
+        let mut block = pvc("1Gi", &["ReadWriteOnce"], "manual", None);
+        block.spec.as_mut().unwrap().volume_mode = Some("Block".into());
+        for (claim, want) in [
+            (pvc("1Gi", &["ReadWriteOnce"], "manual", None), None),
+            (
+                pvc("2Gi", &["ReadWriteOnce"], "manual", None),
+                Some("requested PV is too small"),
+            ),
+            (
+                pvc("2Gi", &["ReadWriteMany"], "fast", None),
+                Some("requested PV is too small"),
+            ),
+            (
+                pvc("1Gi", &["ReadWriteOnce"], "fast", None),
+                Some("storageClassName does not match"),
+            ),
+            (block, Some("incompatible volumeMode")),
+            (
+                pvc("1Gi", &["ReadWriteMany"], "manual", None),
+                Some("incompatible accessMode"),
+            ),
+            // The claim's selector is not checked for a volume it names.
+            (
+                pvc(
+                    "1Gi",
+                    &["ReadWriteOnce"],
+                    "manual",
+                    Some(json!({"matchLabels": {"a": "b"}})),
+                ),
+                None,
+            ),
+        ] {
+            assert_eq!(
+                mismatch(&volume, &claim).as_deref(),
+                want,
+                "{:?}",
+                claim.spec
+            );
+        }
     }
 }

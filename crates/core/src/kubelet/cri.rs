@@ -41,6 +41,14 @@ pub struct CriContainer {
     pub pod_id: String,
     pub pod: String,
     pub namespace: String,
+    pub pod_uid: String,
+    /// The image as the pod's spec names it.
+    pub image: String,
+    /// When it exited, with its exit code and the runtime's reason (`Completed`,
+    /// `Error`).
+    pub finished: Option<(SimTime, i32, String)>,
+    /// The run the kubelet's current log is of (else the run before it).
+    pub current: bool,
 }
 
 /// A stable sandbox id for a pod.
@@ -74,7 +82,15 @@ impl Kubelet {
                 let image_id = images::lookup(&c.image)
                     .map(|i| i.digest.to_string())
                     .unwrap_or_default();
-                let mut add = |run: i32, created: SimTime, state: CriState| {
+                let mut add = |run: i32,
+                               created: SimTime,
+                               end: Option<(SimTime, i32, String)>,
+                               current: bool| {
+                    let state = if end.is_some() {
+                        CriState::Exited
+                    } else {
+                        CriState::Running
+                    };
                     let id = container_id(&w.name, &c.name, run);
                     out.push(CriContainer {
                         id: id.strip_prefix("containerd://").unwrap_or(&id).to_string(),
@@ -86,24 +102,49 @@ impl Kubelet {
                         pod_id: sandbox_id(uid),
                         pod: w.name.clone(),
                         namespace: w.namespace.clone(),
+                        pod_uid: uid.clone(),
+                        image: c.image.clone(),
+                        finished: end,
+                        current,
                     });
                 };
                 // In CrashLoopBackOff the run that exited is the current one (the
                 // next has not been counted yet); otherwise the one before it.
                 let backing_off = matches!(c.phase, Phase::BackOff { pull: false, .. });
-                if let Some(Phase::Terminated { started, .. }) = &c.last {
+                if let Some(Phase::Terminated {
+                    started,
+                    finished,
+                    code,
+                    reason,
+                    ..
+                }) = &c.last
+                {
                     let run = if backing_off {
                         c.restarts
                     } else {
                         c.restarts.saturating_sub(1)
                     };
-                    add(run, *started, CriState::Exited);
+                    add(
+                        run,
+                        *started,
+                        Some((*finished, *code, reason.clone())),
+                        backing_off,
+                    );
                 }
                 match &c.phase {
-                    Phase::Running { since } => add(c.restarts, *since, CriState::Running),
-                    Phase::Terminated { started, .. } => {
-                        add(c.restarts, *started, CriState::Exited)
-                    }
+                    Phase::Running { since } => add(c.restarts, *since, None, true),
+                    Phase::Terminated {
+                        started,
+                        finished,
+                        code,
+                        reason,
+                        ..
+                    } => add(
+                        c.restarts,
+                        *started,
+                        Some((*finished, *code, reason.clone())),
+                        true,
+                    ),
                     _ => {}
                 }
             }

@@ -1,7 +1,8 @@
 //! `crictl` on a node: the CRI's view of the node's container runtime, from the
 //! kubelet of that node only (`crictl pods`, `ps [-a]`, `images`, `version`), in
-//! crictl 1.34's table format. The runtime's socket is root's: as another user
-//! crictl cannot connect (`sudo crictl ps`).
+//! crictl 1.34's table format; `inspect`, `inspectp`, `logs` and `exec` take an id or
+//! a prefix of one, as containerd's id index resolves it. The runtime's socket is
+//! root's: as another user crictl cannot connect (`sudo crictl ps`).
 
 use super::programs::Ex;
 use crate::clock::SimTime;
@@ -14,6 +15,51 @@ use crate::shell::programs::done;
 const TRUNCATED_ID_LEN: usize = 13;
 
 const SOCKET: &str = "unix:///run/containerd/containerd.sock";
+
+/// What containerd's stores hold, as their errors name it.
+pub(super) const CONTAINER: &str = "container";
+pub(super) const SANDBOX: &str = "sandbox";
+
+/// crictl's error exit: logrus' line on a terminal, status 1.
+pub(super) fn fail(ex: &mut Ex, io: &Io, message: &str) -> Flow {
+    ex.err(io, &format!("ERRO[0000] {message}\n"));
+    done(ex, 1)
+}
+
+/// The one item whose id is `id` or starts with it (containerd's truncindex), or the
+/// gRPC error the runtime answers: NotFound for none, Unknown for several.
+pub(super) fn find_one<'a, T>(
+    items: &'a [T],
+    id_of: impl Fn(&T) -> &String,
+    id: &str,
+    what: &str,
+) -> Result<&'a T, String> {
+    let find = |detail: &str| -> String {
+        match what {
+            SANDBOX => format!("an error occurred when try to find sandbox: {detail}"),
+            _ => format!("an error occurred when try to find {what} {id:?}: {detail}"),
+        }
+    };
+    if let Some(exact) = items.iter().find(|i| id_of(i) == id) {
+        return Ok(exact);
+    }
+    let matches: Vec<&T> = if id.is_empty() {
+        Vec::new()
+    } else {
+        items.iter().filter(|i| id_of(i).starts_with(id)).collect()
+    };
+    match matches.as_slice() {
+        [one] => Ok(one),
+        [] => Err(format!(
+            "rpc error: code = NotFound desc = {}",
+            find("not found")
+        )),
+        _ => Err(format!(
+            "rpc error: code = Unknown desc = {}",
+            find(&format!("multiple IDs found with provided prefix: {id}"))
+        )),
+    }
+}
 
 pub(super) fn crictl(ex: &mut Ex, args: &[String], io: &Io) -> Flow {
     let Some(command) = args.first() else {
@@ -29,7 +75,17 @@ pub(super) fn crictl(ex: &mut Ex, args: &[String], io: &Io) -> Flow {
     );
     if !matches!(
         command.as_str(),
-        "ps" | "pods" | "images" | "img" | "version" | "--version" | "-v"
+        "ps" | "pods"
+            | "images"
+            | "image"
+            | "img"
+            | "version"
+            | "--version"
+            | "-v"
+            | "inspect"
+            | "inspectp"
+            | "logs"
+            | "exec"
     ) {
         ex.err(io, &format!("No help topic for '{command}'\n"));
         return done(ex, 3);
@@ -42,6 +98,13 @@ pub(super) fn crictl(ex: &mut Ex, args: &[String], io: &Io) -> Flow {
         let msg = format!("ERRO[0000] validate service connection: validate CRI v1 runtime API for endpoint \"{SOCKET}\": rpc error: code = Unavailable desc = connection error: desc = \"transport: Error while dialing: dial unix /run/containerd/containerd.sock: connect: permission denied\"\n");
         ex.err(io, &msg);
         return done(ex, 1);
+    }
+    match command.as_str() {
+        "inspect" => return super::crictl_inspect::inspect(ex, flags, io),
+        "inspectp" => return super::crictl_inspect::inspectp(ex, flags, io),
+        "logs" => return super::crictl_exec::logs(ex, flags, io),
+        "exec" => return super::crictl_exec::exec(ex, flags, io),
+        _ => {}
     }
     let id = |s: &str| -> String {
         if no_trunc {
@@ -189,7 +252,11 @@ VERSION:
    v1.34.0
 
 COMMANDS:
+   exec                Run a command in a running container
    images, image, img  List images
+   inspect             Display the status of one or more containers
+   inspectp            Display the status of one or more pods
+   logs                Fetch the logs of a container
    pods                List pods
    ps                  List containers
    version             Display runtime version information

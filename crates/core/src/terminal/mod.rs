@@ -7,6 +7,8 @@
 
 pub mod complete;
 mod crictl;
+mod crictl_exec;
+mod crictl_inspect;
 mod programs;
 mod script;
 
@@ -46,6 +48,10 @@ pub struct Session {
     stack: Vec<Shell>,
     #[serde(default)]
     exec: Option<Box<ExecSession>>,
+    /// The container id the shell in a container was opened by with `crictl exec -it`
+    /// (crictl, not kubectl, then reports how it ended).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    exec_by_crictl: Option<String>,
     /// The last line logged out of the outermost shell (a fresh login took its place).
     #[serde(skip)]
     logged_out: bool,
@@ -83,6 +89,8 @@ pub(crate) enum Takeover {
     Follow(Follow),
     /// A shell in a container (`kubectl exec -it POD -- sh`).
     Exec(Box<ExecSession>),
+    /// The same from `crictl exec -it ID sh`, with the id as typed.
+    CrictlExec(Box<ExecSession>, String),
     /// `kubectl edit`: waits for the editor.
     Edit(Box<crate::kubectl::edit::Edit>),
 }
@@ -140,6 +148,7 @@ impl Session {
         Session {
             stack: vec![login(node, K8S)],
             exec: None,
+            exec_by_crictl: None,
             logged_out: false,
             following: None,
             ended: None,
@@ -458,11 +467,16 @@ impl Cluster {
             let mut out = self.exec_line(exec, line);
             if let Some(code) = exec.ended() {
                 session.exec = None;
+                let by_crictl = session.exec_by_crictl.take();
                 if code != 0 {
-                    out.push((
-                        Stream::Stderr,
-                        format!("command terminated with exit code {code}\n").into_bytes(),
-                    ));
+                    let ended = format!("command terminated with exit code {code}");
+                    let line = match by_crictl {
+                        Some(id) => {
+                            format!("ERRO[0000] execing command in container {id}: {ended}\n")
+                        }
+                        None => format!("{ended}\n"),
+                    };
+                    out.push((Stream::Stderr, line.into_bytes()));
                 }
             }
             return out;
@@ -523,6 +537,10 @@ impl Cluster {
             Some(Request::Foreground) => match takeover {
                 Some(Takeover::Follow(follow)) => session.following = Some(follow),
                 Some(Takeover::Exec(exec)) => session.exec = Some(exec),
+                Some(Takeover::CrictlExec(exec, id)) => {
+                    session.exec = Some(exec);
+                    session.exec_by_crictl = Some(id);
+                }
                 Some(Takeover::Edit(edit)) => session.editing = Some(*edit),
                 None => {}
             },
