@@ -243,6 +243,10 @@ impl Session {
     /// bash's prompt: `k8s@k8s-master-01:~$ `, `root@k8s-worker-01:/var/data# `; a
     /// container shell's own while `kubectl exec -it` runs.
     pub fn prompt(&self) -> String {
+        if self.full_screen.is_some() {
+            // A full-screen editor has the terminal: no prompt until it exits.
+            return String::new();
+        }
         if self.continuing() {
             // bash's PS2.
             return "> ".into();

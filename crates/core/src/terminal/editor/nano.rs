@@ -229,7 +229,7 @@ fn location(e: &mut Editor) {
         .take(total_lines - 1)
         .map(|l| l.chars().count() + 1)
         .sum();
-    let pct = |a: usize, b: usize| if b == 0 { 0 } else { 100 * a / b };
+    let pct = |a: usize, b: usize| (100 * a).checked_div(b).unwrap_or(0);
     set_message(
         e,
         &format!(
