@@ -94,6 +94,16 @@ impl Editor {
         self.report = Rc::default();
     }
 
+    /// Replaces the text of the file `name`, when the editor has one of that name (a
+    /// file written in the terminal's editor).
+    pub fn set_text(&mut self, name: &str, text: &str) {
+        if let Some(i) = self.files.iter().position(|f| f.name == name) {
+            if self.files[i].text != text {
+                Rc::make_mut(&mut self.files)[i].text = text.to_string();
+            }
+        }
+    }
+
     /// Shows kubectl's lines (each with whether it is an error) under the editor.
     pub fn show_lines(&mut self, lines: Vec<(String, bool)>) {
         self.report = Rc::new(ApplyReport {

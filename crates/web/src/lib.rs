@@ -14,6 +14,7 @@ mod cluster_view;
 mod code;
 mod common;
 mod editor;
+mod fullscreen;
 mod header;
 mod inspector;
 mod lessons;
@@ -499,6 +500,10 @@ impl App {
                 let outcome = self
                     .terminal
                     .update(&mut self.cluster, &self.editor.files, msg);
+                // What vi or nano wrote to the editor's files is the editor's text now.
+                for (name, text) in self.terminal.take_written() {
+                    self.editor.set_text(&name, &text);
+                }
                 self.took_over();
                 self.finish(outcome)
             }

@@ -31,6 +31,8 @@ pub enum Msg {
     Complete,
     /// Ctrl-C.
     Interrupt,
+    /// A key pressed in the full-screen editor (`vi FILE`, `nano FILE`).
+    Key(podlab_core::terminal::editor::Key),
 }
 
 /// One command typed in the terminal and what it printed.
@@ -55,6 +57,10 @@ pub struct Terminal {
     completions: Vec<String>,
     /// Where Enter on a line that needs the explain schema is.
     schema: SchemaWait,
+    /// The full-screen editor's writes to the editor's files: name and text.
+    written: Vec<(String, String)>,
+    /// The full-screen editor has just exited: the input line takes the focus back.
+    returned: bool,
 }
 
 /// A line that needs the explain schema: none, one waiting for it, one to run now
@@ -75,6 +81,8 @@ impl Default for Terminal {
             history_pos: None,
             completions: Vec::new(),
             schema: SchemaWait::None,
+            written: Vec::new(),
+            returned: false,
         }
     }
 }
@@ -87,12 +95,36 @@ impl Terminal {
                 self.input = text;
                 Outcome::quiet()
             }
+            Msg::Key(key) => {
+                let on_home_node = self.session.node() == TERMINAL_NODE;
+                let written = cluster.terminal_key(&mut self.session, key);
+                let wrote = !written.is_empty();
+                for (path, data) in written {
+                    let name = path
+                        .strip_prefix(EDITOR_DIR)
+                        .and_then(|p| p.strip_prefix('/'))
+                        .filter(|n| on_home_node && !n.contains('/'));
+                    if let Some(name) = name {
+                        let text = String::from_utf8_lossy(&data).into_owned();
+                        self.written.push((name.to_string(), text));
+                    }
+                }
+                self.returned = self.session.editor().is_none();
+                // The workspace is saved when a file was written or the editor exited,
+                // not at every key.
+                if wrote || self.returned {
+                    Outcome::saved()
+                } else {
+                    Outcome::render()
+                }
+            }
             // `kubectl logs -f` holds the terminal until Ctrl-C; a line waiting for the
             // schema runs once it has arrived.
             Msg::Run if self.session.following() || self.schema == SchemaWait::Waiting => {
                 Outcome::quiet()
             }
             Msg::Run => {
+                self.returned = false;
                 let line = std::mem::take(&mut self.input);
                 self.history_pos = None;
                 self.completions.clear();
@@ -189,6 +221,12 @@ impl Terminal {
         if self.schema == SchemaWait::Waiting {
             self.schema = SchemaWait::Fetched;
         }
+    }
+
+    /// What the full-screen editor wrote to the editor's files since the last call
+    /// (name and text): the editor pane shows them.
+    pub fn take_written(&mut self) -> Vec<(String, String)> {
+        std::mem::take(&mut self.written)
     }
 
     /// The forward `kubectl port-forward` keeps while it runs in the terminal.
@@ -343,12 +381,31 @@ impl Terminal {
     }
 
     pub fn view(&self, send: &Callback<Msg>, focus: &Focus) -> Html {
+        if let Some(editor) = self.session.editor() {
+            // The scrollback stays in `entries`, drawn again when the editor exits.
+            let label = match editor.flavor() {
+                podlab_core::terminal::editor::Flavor::Vim => {
+                    "Terminal: vim (full screen; :q quits)"
+                }
+                podlab_core::terminal::editor::Flavor::Nano => {
+                    "Terminal: nano (full screen; Ctrl-X exits)"
+                }
+            };
+            return html! {
+                <section class="terminal" data-terminal="" aria-label="Terminal">
+                    <div class="pane-title"><span>{"Terminal"}</span>{ focus.control(crate::panes::Pane::Terminal) }</div>
+                    <crate::fullscreen::FullScreen screen={editor.screen()} label={label}
+                        on_key={send.reform(Msg::Key)} />
+                </section>
+            };
+        }
         let following = self.session.following();
         html! {
             <Screen focus={focus.clone()} entries={self.entries.clone()}
                 completions={AttrValue::from(self.completions.join("  "))}
                 prompt={AttrValue::from(if following { String::new() } else { self.session.prompt() })}
-                {following} input={AttrValue::from(self.input.clone())} send={send.clone()} />
+                {following} input={AttrValue::from(self.input.clone())} send={send.clone()}
+                returned={self.returned} />
         }
     }
 }
@@ -365,6 +422,8 @@ pub struct ScreenProps {
     following: bool,
     input: AttrValue,
     send: Callback<Msg>,
+    /// A full-screen editor has just exited: the input line takes the focus back.
+    returned: bool,
 }
 
 /// The terminal's screen: the commands typed and their output, and the input line.
@@ -372,6 +431,17 @@ pub struct ScreenProps {
 fn screen(props: &ScreenProps) -> Html {
     let send = &props.send;
     let following = props.following;
+    let input_ref = use_node_ref();
+    {
+        let input_ref = input_ref.clone();
+        use_effect_with(props.returned, move |returned| {
+            if *returned {
+                if let Some(input) = input_ref.cast::<web_sys::HtmlElement>() {
+                    let _ = input.focus();
+                }
+            }
+        });
+    }
     let oninput = send.reform(|e: InputEvent| {
         let input: web_sys::HtmlInputElement = e.target_unchecked_into();
         Msg::Input(input.value())
@@ -424,7 +494,7 @@ fn screen(props: &ScreenProps) -> Html {
                 <div class="prompt-line input-line" data-following={following.to_string()}>
                     // While `kubectl logs -f` runs there is no prompt, as in a terminal.
                     <span class="prompt" data-terminal-prompt="">{ props.prompt.clone() }</span>
-                    <input data-terminal-input="" type="text" spellcheck="false" autocomplete="off"
+                    <input ref={input_ref} data-terminal-input="" type="text" spellcheck="false" autocomplete="off"
                         aria-label="Terminal command"
                         placeholder={ if following { "Ctrl-C stops it" } else { "kubectl get pods -o wide" } }
                         value={props.input.clone()} {oninput} {onkeydown} />

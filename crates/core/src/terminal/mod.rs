@@ -9,6 +9,7 @@ pub mod complete;
 mod crictl;
 mod crictl_exec;
 mod crictl_inspect;
+pub mod editor;
 mod programs;
 mod script;
 
@@ -70,6 +71,33 @@ pub struct Session {
     /// `kubectl edit` waiting for the editor to save the object.
     #[serde(skip)]
     editing: Option<crate::kubectl::edit::Edit>,
+    /// `vi FILE` or `nano FILE` holding the terminal full-screen.
+    #[serde(skip)]
+    full_screen: Option<Box<FullScreen>>,
+}
+
+/// A full-screen editor and whom it writes as: the user and view of the command that
+/// started it (`sudo vi` writes as root).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct FullScreen {
+    editor: editor::Editor,
+    user: User,
+    view: View,
+}
+
+/// The node's filesystem as an editor writes to it.
+struct NodeDisk<'a> {
+    fs: &'a mut Filesystems,
+    view: &'a View,
+    user: User,
+    now: crate::clock::SimTime,
+}
+
+impl editor::Disk for NodeDisk<'_> {
+    fn write(&mut self, path: &str, data: &[u8]) -> Result<(), crate::fs::Errno> {
+        self.fs
+            .write(self.view, path, data, false, self.user, self.now)
+    }
 }
 
 /// Where the lines a shell runs come from.
@@ -93,6 +121,8 @@ pub(crate) enum Takeover {
     CrictlExec(Box<ExecSession>, String),
     /// `kubectl edit`: waits for the editor.
     Edit(Box<crate::kubectl::edit::Edit>),
+    /// `vi` or `nano`, full-screen.
+    Editor(Box<FullScreen>),
 }
 
 fn login(node: &str, user: User) -> Shell {
@@ -154,6 +184,7 @@ impl Session {
             ended: None,
             continued: String::new(),
             editing: None,
+            full_screen: None,
         }
     }
 
@@ -170,6 +201,12 @@ impl Session {
     /// The object `kubectl edit` opened, while it waits for the editor to save it.
     pub fn editing(&self) -> Option<&crate::kubectl::edit::Edit> {
         self.editing.as_ref()
+    }
+
+    /// The full-screen editor (`vi FILE`, `nano FILE`) holding the terminal: keys go to
+    /// it ([`Cluster::terminal_key`]) until it exits.
+    pub fn editor(&self) -> Option<&editor::Editor> {
+        self.full_screen.as_ref().map(|f| &f.editor)
     }
 
     /// Ctrl-C: stops the following command; false when nothing was running (then a
@@ -215,6 +252,10 @@ impl Session {
     /// bash's prompt: `k8s@k8s-master-01:~$ `, `root@k8s-worker-01:/var/data# `; a
     /// container shell's own while `kubectl exec -it` runs.
     pub fn prompt(&self) -> String {
+        if self.full_screen.is_some() {
+            // A full-screen editor has the terminal: no prompt until it exits.
+            return String::new();
+        }
         if self.continuing() {
             // bash's PS2.
             return "> ".into();
@@ -241,6 +282,8 @@ struct NodeHost<'a> {
     view: View,
     /// What a command in this line handed the terminal to.
     takeover: Option<Takeover>,
+    /// Whether the line was typed at a terminal or read from a script.
+    input: Input,
 }
 
 /// `kubectl -f FILE` on a node reads the node's disk (through the view of the shell
@@ -441,6 +484,13 @@ impl Cluster {
     /// `if` before its `fi`) prints nothing: the session's prompt becomes `> ` and the
     /// next lines continue the command until it is whole.
     pub fn terminal(&mut self, session: &mut Session, line: &str) -> Vec<(Stream, Vec<u8>)> {
+        if session.full_screen.is_some() {
+            // A terminal that sends lines (the CLI's): each line is keys, then Enter.
+            for key in editor::Key::parse(format!("{line}\n").as_bytes()) {
+                self.terminal_key(session, key);
+            }
+            return Vec::new();
+        }
         let mut text = std::mem::take(&mut session.continued);
         if !text.is_empty() {
             text.push('\n');
@@ -451,6 +501,31 @@ impl Cluster {
             return Vec::new();
         }
         self.terminal_at(session, &text, 0, Input::Terminal)
+    }
+
+    /// A key pressed in the full-screen editor holding the session's terminal: what it
+    /// wrote to the node's disk with this key (path and contents). The editor leaves the
+    /// terminal when it exits ([`Session::editor`] is `None` again).
+    pub fn terminal_key(
+        &mut self,
+        session: &mut Session,
+        key: editor::Key,
+    ) -> Vec<(String, Vec<u8>)> {
+        let Some(full) = session.full_screen.as_mut() else {
+            return Vec::new();
+        };
+        let mut disk = NodeDisk {
+            fs: &mut self.kubelet.fs,
+            view: &full.view,
+            user: full.user,
+            now: self.now,
+        };
+        full.editor.key(key, &mut disk);
+        let written = full.editor.take_written();
+        if full.editor.exited().is_some() {
+            session.full_screen = None;
+        }
+        written
     }
 
     /// [`Cluster::terminal`] inside `depth` levels of `ssh NODE CMD`.
@@ -493,6 +568,7 @@ impl Cluster {
             view: shell.process.view.clone(),
             cluster: self,
             takeover: None,
+            input,
         };
         let mut out = shell.process.run_line(&mut host, line);
         let takeover = host.takeover.take();
@@ -542,6 +618,7 @@ impl Cluster {
                     session.exec_by_crictl = Some(id);
                 }
                 Some(Takeover::Edit(edit)) => session.editing = Some(*edit),
+                Some(Takeover::Editor(full)) => session.full_screen = Some(full),
                 None => {}
             },
             None => {}

@@ -1,9 +1,12 @@
 //! The node's own programs: sudo and su, ssh, systemctl, and kubectl on the control
 //! plane. They run against the node's host ([`NodeHost`]).
 
-use super::{NodeHost, Takeover};
+use super::editor::{Editor, Flavor, Key, Opened};
+use super::{FullScreen, Input, NodeDisk, NodeHost, Takeover};
+use crate::fs::{normalize, Errno, Stat};
 use crate::fs::{user_name, User};
 use crate::kubelet::programs as programs_common;
+use crate::shell::exec::Dest;
 use crate::shell::exec::{Exec, Flow, Io, Parts};
 use crate::shell::programs::{self, args, done, Found, Index, Program};
 use crate::shell::{Host, Request, Stream, System};
@@ -82,6 +85,15 @@ pub(super) const PROGRAMS: &[Program<NodeFn>] = &[
     Program::on("crictl", &[System::Node], |ex, argv, io| {
         super::crictl::crictl(ex, args(argv), io)
     }),
+    Program::on("vi", &[System::Node], |ex, argv, io| {
+        editor(ex, Flavor::Vim, args(argv), io)
+    }),
+    Program::on("vim", &[System::Node], |ex, argv, io| {
+        editor(ex, Flavor::Vim, args(argv), io)
+    }),
+    Program::on("nano", &[System::Node], |ex, argv, io| {
+        editor(ex, Flavor::Nano, args(argv), io)
+    }),
     // ncurses' clear: home the cursor, clear the screen and the scrollback (the web
     // terminal empties its screen itself).
     Program::on("clear", &[System::Node], |ex, _, io| {
@@ -89,6 +101,94 @@ pub(super) const PROGRAMS: &[Program<NodeFn>] = &[
         done(ex, 0)
     }),
 ];
+
+/// Whether `user` may write the file `stat` describes.
+fn may_write(stat: &Stat, user: User) -> bool {
+    let bit = if user.uid == 0 {
+        return true;
+    } else if stat.uid == user.uid {
+        0o200
+    } else if stat.gid == user.gid {
+        0o020
+    } else {
+        0o002
+    };
+    stat.mode & bit != 0
+}
+
+/// `vi FILE`, `vim FILE`, `nano FILE`. Typed at the terminal, the editor takes the
+/// terminal over full-screen ([`super::Session::editor`]). Without a terminal (a
+/// script, `ssh NODE vi FILE`, a pipe) the editor reads its keys from the input it has:
+/// vim warns that it has no terminal, and when the keys end before it exits, it says
+/// it could not read more and exits 1; nano gives up with `Too many errors from stdin`.
+fn editor(ex: &mut Ex, flavor: Flavor, args: &[String], io: &Io) -> Flow {
+    let name = args
+        .iter()
+        .find(|a| !a.starts_with('-') && !a.starts_with('+'))
+        .cloned()
+        .unwrap_or_default();
+    let cwd = ex.p.cwd.clone();
+    let (user, view) = (ex.p.user, ex.p.view.clone());
+    let opened = if name.is_empty() {
+        Opened::New
+    } else {
+        let path = normalize(&cwd, &name);
+        let fs = ex.host.fs();
+        match fs.read(&view, &path) {
+            Ok(data) => Opened::File {
+                data: data.to_vec(),
+                writable: fs.stat(&view, &path).is_ok_and(|s| may_write(&s, user)),
+            },
+            Err(Errno::NoEnt) => Opened::New,
+            Err(e) => Opened::Error(e),
+        }
+    };
+    let path = normalize(&cwd, &name);
+    let mut editor = Editor::open(flavor, &name, &path, &cwd, opened);
+    let terminal = ex.host.input == Input::Terminal && ex.host.depth == 0 && ex.interactive();
+    let input_tty = terminal && io.input.is_none();
+    let output_tty = terminal && matches!(io.out, Dest::Log(_));
+    if flavor == Flavor::Vim && !output_tty {
+        ex.err(io, "Vim: Warning: Output is not to a terminal\n");
+    }
+    if input_tty {
+        ex.host.takeover = Some(Takeover::Editor(Box::new(FullScreen {
+            editor,
+            user,
+            view,
+        })));
+        ex.p.request = Some(Request::Foreground);
+        return done(ex, 0);
+    }
+    if flavor == Flavor::Vim {
+        ex.err(io, "Vim: Warning: Input is not from a terminal\n");
+    }
+    let keys = Key::parse(io.input.as_deref().unwrap_or_default());
+    let now = ex.host.now();
+    let mut disk = NodeDisk {
+        fs: ex.host.fs(),
+        view: &view,
+        user,
+        now,
+    };
+    for key in keys {
+        editor.key(key, &mut disk);
+        if editor.exited().is_some() {
+            break;
+        }
+    }
+    match (editor.exited(), flavor) {
+        (Some(code), _) => done(ex, code),
+        (None, Flavor::Vim) => {
+            ex.err(io, "Vim: Error reading input, exiting...\nVim: Finished.\n");
+            done(ex, 1)
+        }
+        (None, Flavor::Nano) => {
+            ex.err(io, "Too many errors from stdin\n");
+            done(ex, 1)
+        }
+    }
+}
 
 fn su(ex: &mut Ex, _argv: &[String], _io: &Io) -> Flow {
     ex.p.request = Some(Request::Login { user: User::ROOT });
@@ -344,6 +444,9 @@ mod tests {
             "systemctl",
             "nc",
             "/usr/bin/kubectl",
+            "vi",
+            "vim",
+            "nano",
         ] {
             assert!(find(System::Node, name).is_some(), "a node lacks {name}");
         }

@@ -266,3 +266,80 @@ fn kubectl_edit_applies_what_the_editor_saves() {
     assert!(s.editing().is_some());
     assert!(s.interrupt());
 }
+
+/// `vi FILE` at the terminal takes it over full-screen; keys edit, `:wq` writes the
+/// node's file as the user and gives the terminal back. `sudo vi` writes as root; a
+/// file the user cannot write is vim's E212. Without a terminal, vim warns, reads its
+/// keys from the pipe, and says so when they end before it exits.
+#[test]
+fn vi_and_nano_edit_files_on_the_node() {
+    use editor::Key;
+    let mut c = Cluster::with_default_nodes(1);
+    let mut s = Session::new("k8s-master-01");
+    let type_vi = c.terminal(&mut s, "type vi nano");
+    assert_eq!(
+        text(&type_vi, Stream::Stdout),
+        "vi is /usr/bin/vi\nnano is /usr/bin/nano\n"
+    );
+    let typed = |c: &mut Cluster, s: &mut Session, keys: &[u8]| {
+        for key in Key::parse(keys) {
+            c.terminal_key(s, key);
+        }
+    };
+    assert!(c.terminal(&mut s, "vi pod.yaml").is_empty());
+    assert_eq!(s.editor().map(|e| e.message()), Some("\"pod.yaml\" [New]"));
+    typed(&mut c, &mut s, b"ikind: Pod\x1b:wq\r");
+    assert!(s.editor().is_none());
+    let cat = c.terminal(&mut s, "cat pod.yaml; ls -l pod.yaml");
+    let cat = text(&cat, Stream::Stdout);
+    assert!(
+        cat.starts_with("kind: Pod\n-rw-r--r-- 1 k8s k8s 10 "),
+        "{cat}"
+    );
+
+    c.terminal(&mut s, "vi /etc/x");
+    typed(&mut c, &mut s, b"ia\x1b:wq\r");
+    assert_eq!(
+        s.editor().map(|e| e.message()),
+        Some("\"/etc/x\" E212: Can't open file for writing")
+    );
+    typed(&mut c, &mut s, b":q!\r");
+    assert!(s.editor().is_none());
+    c.terminal(&mut s, "sudo nano /etc/x");
+    typed(&mut c, &mut s, b"a\x0f\r\x18");
+    assert!(s.editor().is_none());
+    let cat = c.terminal(&mut s, "cat /etc/x");
+    assert_eq!(text(&cat, Stream::Stdout), "a\n");
+
+    // Lines typed into a terminal that sends lines are keys, then Enter.
+    c.terminal(&mut s, "nano notes");
+    c.terminal(&mut s, "hello");
+    c.terminal(&mut s, "\x0f");
+    c.terminal(&mut s, "\x18");
+    assert!(s.editor().is_none());
+    assert_eq!(
+        text(&c.terminal(&mut s, "cat notes"), Stream::Stdout),
+        "hello\n\n"
+    );
+
+    // No terminal: a pipe's bytes are the keys.
+    let piped = c.terminal(
+        &mut s,
+        "printf 'ihi\x1b:wq\\n' | vi piped; echo $?; cat piped",
+    );
+    assert_eq!(
+        text(&piped, Stream::Stdout),
+        "0\nhi\n",
+        "{:?}",
+        text(&piped, Stream::Stderr)
+    );
+    assert_eq!(
+        text(&piped, Stream::Stderr),
+        "Vim: Warning: Input is not from a terminal\n"
+    );
+    let script = c.terminal_script(&mut Session::new("k8s-master-01"), "vi x\nnano x\n");
+    assert_eq!(
+        text(&script, Stream::Stderr),
+        "Vim: Warning: Output is not to a terminal\nVim: Warning: Input is not from a terminal\nVim: Error reading input, exiting...\nVim: Finished.\nToo many errors from stdin\n"
+    );
+}

@@ -150,3 +150,95 @@ async fn scrollback_and_history_survive_a_reload() {
     .await;
     root.remove();
 }
+
+/// Presses each key on `target`: `^X` is Ctrl-X, anything else a key's name.
+fn keys(target: &web_sys::Element, keys: &[&str]) {
+    for key in keys {
+        match key.strip_prefix('^') {
+            Some(c) if !c.is_empty() => press(target, c, true),
+            _ => press(target, key, false),
+        }
+    }
+}
+
+/// Waits until the focus is in the full-screen editor, and returns it.
+async fn editor_has_focus(root: &web_sys::Element) -> web_sys::Element {
+    let screen = find(root, "[data-fullscreen]").await;
+    wait_for("the focus in the full-screen editor", || {
+        (document().active_element().as_ref() == Some(&screen)).then_some(())
+    })
+    .await;
+    screen
+}
+
+/// `vi pod.yaml` takes the terminal over full-screen with the focus in it: `O`, text,
+/// Esc and `:wq` write the file (the editor pane shows it), the terminal comes back
+/// with its scrollback, and `cat pod.yaml` shows the line. nano likewise: typing, Ctrl-O,
+/// Enter (`[ Wrote 1 line ]`), Ctrl-X.
+#[wasm_bindgen_test]
+async fn vi_and_nano_edit_files_full_screen() {
+    let root = mount().await;
+    terminal(&root, "echo before the editor").await;
+    terminal(&root, "vi pod.yaml").await;
+    let screen = editor_has_focus(&root).await;
+    text_has(&root, "[data-fs-row='23']", "\"pod.yaml\"").await;
+    keys(&screen, &["g", "g", "O"]);
+    text_is(&root, "[data-fs-row='23']", "-- INSERT --").await;
+    for c in "# edited in vi".chars() {
+        press(&screen, &c.to_string(), false);
+    }
+    keys(&screen, &["Escape", ":", "q", "Enter"]);
+    text_has(
+        &root,
+        "[data-fs-row='23']",
+        "E37: No write since last change (add ! to override)",
+    )
+    .await;
+    keys(&screen, &[":", "w", "q", "Enter"]);
+    gone(&root, "[data-fullscreen]").await;
+    text_has(&root, "[data-terminal-screen]", "before the editor").await;
+    let input = find(&root, "input[data-terminal-input]").await;
+    wait_for("the focus back in the input line", || {
+        (document().active_element().as_ref() == Some(&input)).then_some(())
+    })
+    .await;
+    let shown = terminal(&root, "head -n 1 pod.yaml").await;
+    assert!(shown.contains("# edited in vi"), "{shown}");
+    let area: web_sys::HtmlTextAreaElement = find(&root, "textarea[data-editor]")
+        .await
+        .dyn_into()
+        .unwrap();
+    assert!(
+        area.value().starts_with("# edited in vi\n"),
+        "{}",
+        area.value()
+    );
+
+    terminal(&root, "nano notes.txt").await;
+    let screen = editor_has_focus(&root).await;
+    text_has(&root, "[data-fs-row='21']", "[ New File ]").await;
+    text_is(
+        &root,
+        "[data-fs-row='22']",
+        "^G Help      ^O Write Out ^W Where Is  ^K Cut       ^T Execute   ^C Location",
+    )
+    .await;
+    for c in "hello".chars() {
+        press(&screen, &c.to_string(), false);
+    }
+    keys(&screen, &["^o"]);
+    // The cursor stands after the name.
+    text_is(
+        &root,
+        "[data-fs-row='21']",
+        "File Name to Write: notes.txt ",
+    )
+    .await;
+    keys(&screen, &["Enter"]);
+    text_has(&root, "[data-fs-row='21']", "[ Wrote 1 line ]").await;
+    keys(&screen, &["^x"]);
+    gone(&root, "[data-fullscreen]").await;
+    let shown = terminal(&root, "cat notes.txt").await;
+    assert!(shown.contains("hello"), "{shown}");
+    root.remove();
+}
