@@ -2,6 +2,8 @@
 //! simulated hours and fingerprints the snapshot; native and wasm builds must agree with
 //! each other and with [`DETERMINISM_FINGERPRINT`].
 
+pub mod scheduler_perf;
+
 use crate::clock::SimTime;
 use crate::model::{Node, Pod};
 use crate::scheduler::{Sampling, Scheduler, Snapshot};
