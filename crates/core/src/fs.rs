@@ -291,7 +291,25 @@ impl Tree {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Filesystems {
     trees: Keyed<String, Tree>,
+    /// Counts the calls that may have changed a tree (not kept in snapshots).
+    #[serde(skip)]
+    changes: Changes,
 }
+
+/// How many times the file systems may have changed: each call that can change a tree
+/// counts one, whether or not it did. A reader that saw the same count twice saw the
+/// same files (what the kubelet's exec probes rely on to reuse a result). It takes no
+/// part in equality: two file systems with the same trees are equal.
+#[derive(Debug, Clone, Copy, Default)]
+struct Changes(u64);
+
+impl PartialEq for Changes {
+    fn eq(&self, _: &Changes) -> bool {
+        true
+    }
+}
+
+impl Eq for Changes {}
 
 /// A volume or root mounted into a process's view.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -444,26 +462,41 @@ impl Filesystems {
     }
 
     pub fn tree_mut(&mut self, key: &str) -> Option<&mut Tree> {
+        self.changed();
         self.trees.get_mut(key)
     }
 
     /// The tree for `key`, created empty (root directory only) when missing.
     pub fn ensure(&mut self, key: &str, now: SimTime) -> &mut Tree {
+        self.changed();
         self.trees
             .get_or_insert_with(key.to_string(), || Tree::new(now))
     }
 
     pub fn insert(&mut self, key: &str, tree: Tree) {
+        self.changed();
         self.trees.insert(key.to_string(), tree);
     }
 
     pub fn remove(&mut self, key: &str) {
+        self.changed();
         self.trees.remove(key);
     }
 
     /// Removes every tree whose key starts with `prefix` (a pod's volumes and roots).
     pub fn remove_prefix(&mut self, prefix: &str) {
+        self.changed();
         self.trees.retain(|k, _| !k.starts_with(prefix));
+    }
+
+    /// How many calls that may change a tree were made on these file systems (see
+    /// `Changes`): equal counts, equal files.
+    pub fn changes(&self) -> u64 {
+        self.changes.0
+    }
+
+    fn changed(&mut self) {
+        self.changes.0 = self.changes.0.wrapping_add(1);
     }
 
     /// Which tree and inner path an absolute path of `view` lands on.
@@ -632,6 +665,7 @@ impl Filesystems {
         path: &str,
         user: User,
     ) -> Result<(&mut Tree, String), Errno> {
+        self.changed();
         let dir = self.inode(view, parent(path))?;
         if !dir.is_dir() {
             return Err(Errno::NotDir);
@@ -754,6 +788,7 @@ impl Filesystems {
         recursive: bool,
         user: User,
     ) -> Result<(), Errno> {
+        self.changed();
         let i = self.inode(view, path)?;
         if i.is_dir() && !recursive {
             return Err(Errno::IsDir);

@@ -356,10 +356,11 @@ impl Kubelet {
         for name in orphans {
             changed |= api.delete_lease(LEASE_NAMESPACE, &name).is_ok();
         }
+        // Names are copied only for the nodes due, not for every node at every pass.
         let due: Vec<(String, String)> = api
             .nodes
             .list()
-            .filter_map(|n| Some((n.metadata.name.clone()?, n.metadata.uid.clone()?)))
+            .filter_map(|n| Some((n.metadata.name.as_ref()?, n.metadata.uid.as_ref()?)))
             .filter(|(name, _)| !self.is_stopped(name))
             .filter(|(name, _)| {
                 api.leases
@@ -367,6 +368,7 @@ impl Kubelet {
                     .and_then(renewed_at)
                     .is_none_or(|t| t.plus_ms(LEASE_RENEW_MS) <= now)
             })
+            .map(|(name, uid)| (name.clone(), uid.clone()))
             .collect();
         let renew_time = k8s_openapi::apimachinery::pkg::apis::meta::v1::MicroTime(
             k8s_openapi::jiff::Timestamp::from_millisecond(

@@ -104,6 +104,13 @@ impl WorkQueue {
         self.pods.get_mut(uid)
     }
 
+    /// The pod's work, for a change that leaves its due time where it was (its probe
+    /// workers' results and next ticks, a running container's view and environment
+    /// lent to an exec): the pod is not noted, so a probe run costs the queue nothing.
+    pub(crate) fn get_mut_keeping_due(&mut self, uid: &str) -> Option<&mut PodWork> {
+        self.pods.get_mut(uid)
+    }
+
     pub(crate) fn contains_key(&self, uid: &str) -> bool {
         self.pods.contains_key(uid)
     }

@@ -61,6 +61,14 @@ impl<'a> Exec<'a> {
                 return Some(());
             }
         }
+        // So is one quoted part (an exec probe's argv word, `'/etc/hostname'`): quoted,
+        // it is neither split nor a pattern.
+        if let [Part::Quoted(s)] = w.0.as_slice() {
+            if !s.contains('\u{0}') {
+                out.push(s.clone());
+                return Some(());
+            }
+        }
         // Fields under construction; `glob` marks unquoted pattern characters.
         let mut fields: Vec<(String, bool)> = Vec::new();
         let mut cur = String::new();

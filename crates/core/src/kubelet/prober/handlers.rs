@@ -6,6 +6,7 @@
 use super::super::exec::ExecError;
 use super::super::runtime::{Phase, RunHost, Slot};
 use super::super::{Ctx, Kubelet, Origin};
+use crate::clock::SimTime;
 use crate::net::{HttpRequest, NetError};
 use crate::shell::programs::{Found, Kind};
 use crate::shell::{Prepared, Spawn, State, Stream, System, LINE_STEPS, STEP_BUDGET};
@@ -39,6 +40,20 @@ pub(in crate::kubelet) struct ExecCommand {
     /// container's environment and file view and changes neither, so a run borrows
     /// them instead of a copy ([`Process::run_borrowed`]).
     borrow: bool,
+    /// One of the shell's [`FILE_READERS`](crate::shell::programs::FILE_READERS) run
+    /// as a simple command: its result follows from the files it reads.
+    reads_files: bool,
+    /// Such a command's last result, with the container run and the file systems'
+    /// change count it was had over: while neither moved, a run would do the same.
+    last: Option<LastRun>,
+}
+
+/// An exec probe's last result over a container run and a state of the files.
+#[derive(Debug, Clone, PartialEq)]
+struct LastRun {
+    since: SimTime,
+    changes: u64,
+    result: Result<(), String>,
 }
 
 impl ExecCommand {
@@ -46,11 +61,17 @@ impl ExecCommand {
         let program = argv.first().cloned().unwrap_or_default();
         let found = super::super::programs::find(system, &program);
         let prepared = Prepared::new(system, argv.to_vec());
+        let reads_files = prepared.is_plain()
+            && found
+                .as_ref()
+                .is_some_and(crate::shell::programs::reads_files_only);
         ExecCommand {
             system,
             borrow: prepared.is_plain()
                 && matches!(found, Some(Found::Shell(Kind::Utility, ..)))
                 && !crate::shell::programs::is_shell(system, &program),
+            reads_files,
+            last: None,
             prepared,
             missing: found
                 .is_none()
@@ -174,14 +195,17 @@ impl Kubelet {
     ) -> Result<(), String> {
         let work = self
             .pods
-            .get_mut(&ctx.uid)
+            .get_mut_keeping_due(&ctx.uid)
             .ok_or_else(|| ExecError::PodNotFound.to_string())?;
         let ip = work.pod_ip.clone();
         let c = work
             .work(slot)
             .ok_or_else(|| ExecError::ContainerNotFound.to_string())?;
-        let running = matches!(c.phase, Phase::Running { .. });
-        let Some(p) = c.process.as_mut().filter(|_| running) else {
+        let since = match c.phase {
+            Phase::Running { since } => Some(since),
+            _ => None,
+        };
+        let (Some(since), Some(p)) = (since, c.process.as_mut()) else {
             return Err(ExecError::NotRunning(c.name.clone()).to_string());
         };
         let command = match cache {
@@ -190,6 +214,16 @@ impl Kubelet {
         };
         if let Some(e) = &command.missing {
             return Err(e.clone());
+        }
+        // A command that only reads files, run before in this container over the same
+        // files: its result again (`cat /tmp/healthy` fails once `rm` has changed them).
+        let changes = self.fs.changes();
+        if let Some(last) = command
+            .last
+            .as_ref()
+            .filter(|l| l.since == since && l.changes == changes)
+        {
+            return last.result.clone();
         }
         // The shell's own utilities borrow the container's environment and view; any
         // other command runs over a copy.
@@ -226,7 +260,9 @@ impl Kubelet {
         };
         let deadline = ctx.now.plus_ms(timeout_ms);
         let mut rounds = 0;
+        let mut runs = 0u32;
         let code = loop {
+            runs += 1;
             process.run(&mut host);
             match process.state {
                 State::Exited(c) => break Some(c),
@@ -248,7 +284,7 @@ impl Kubelet {
             // The container's own again.
             if let Some(p) = self
                 .pods
-                .get_mut(&ctx.uid)
+                .get_mut_keeping_due(&ctx.uid)
                 .and_then(|w| w.work(slot))
                 .and_then(|c| c.process.as_mut())
             {
@@ -261,18 +297,28 @@ impl Kubelet {
             // remote_runtime's ExecSync on DeadlineExceeded.
             None => return Err(format!("command {:?} timed out", argv.join(" "))),
         };
-        if code == 0 {
-            return Ok(());
-        }
-        let mut out = Vec::new();
-        for stream in [Stream::Stdout, Stream::Stderr] {
-            for (s, data) in &chunks {
-                if *s == stream {
-                    out.extend_from_slice(data);
+        let result = if code == 0 {
+            Ok(())
+        } else {
+            let mut out = Vec::new();
+            for stream in [Stream::Stdout, Stream::Stderr] {
+                for (s, data) in &chunks {
+                    if *s == stream {
+                        out.extend_from_slice(data);
+                    }
                 }
             }
+            Err(String::from_utf8_lossy(&out).into_owned())
+        };
+        // Kept for the next run when it took no simulated time and changed no file.
+        if let Some(command) = cache.as_mut().filter(|c| c.reads_files) {
+            command.last = (runs == 1 && self.fs.changes() == changes).then(|| LastRun {
+                since,
+                changes,
+                result: result.clone(),
+            });
         }
-        Err(String::from_utf8_lossy(&out).into_owned())
+        result
     }
 
     /// An HTTP GET from the node's kubelet to the pod (an httpGet probe or hook).

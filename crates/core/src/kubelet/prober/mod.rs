@@ -677,7 +677,8 @@ impl Kubelet {
     fn tick_run(&mut self, ctx: &mut Ctx<'_>, wi: usize) -> Option<SimTime> {
         let now = ctx.now;
         let stopped = self.is_stopped(&ctx.node);
-        let work = self.pods.get_mut(&ctx.uid)?;
+        // A worker's state is not part of the pod's due time (see `work_queue`).
+        let work = self.pods.get_mut_keeping_due(&ctx.uid)?;
         let probes = &mut work.probes;
         let w = probes.workers.get(wi)?;
         let slot = w.slot();
@@ -707,7 +708,9 @@ impl Kubelet {
             .termination_grace_period_seconds
             .and_then(|s| u64::try_from(s).ok())
             .map(|s| s * 1000);
-        let Some(work) = self.pods.get_mut(&ctx.uid) else {
+        // What changes the pod's due time below (a kill, the next init container)
+        // takes the pod's work again itself.
+        let Some(work) = self.pods.get_mut_keeping_due(&ctx.uid) else {
             return next;
         };
         let name = match &result {

@@ -250,6 +250,16 @@ impl From<Program<ShellFn>> for Found {
     }
 }
 
+/// The shell's utilities whose exit status and output follow from their arguments and
+/// the files they read alone: no clock, environment, host name or network, and they
+/// write nothing. Run again over the same files (and no stdin), they do the same.
+pub const FILE_READERS: &[&str] = &["cat", "head", "tail", "wc", "grep"];
+
+/// Whether `found` is one of the [`FILE_READERS`], as the shell runs it.
+pub fn reads_files_only(found: &Found) -> bool {
+    matches!(found, Found::Shell(Kind::Utility, name, _) if FILE_READERS.contains(name))
+}
+
 /// Whether `system`'s shell itself has `name` (`sh -c` as a container's command).
 pub fn is_shell(system: System, name: &str) -> bool {
     find(&[shells::PROGRAMS], system, name).is_some()
