@@ -196,17 +196,28 @@ impl ReplicaSetController {
         } else {
             Vec::new()
         };
+        let key = format!("{ns}/{name}");
         if !deleting {
             if have < want {
-                if let Some(template) = &spec.template {
+                // A refused pod ends the sync with an error: the key waits out its
+                // rate-limited back-off before the next try (AddRateLimited).
+                if let Some(template) = spec
+                    .template
+                    .as_ref()
+                    .filter(|_| !self.queue.backing_off(&key, now))
+                {
+                    let mut refused = false;
                     for _ in have..want {
-                        match owner.create_pod(api, template.clone(), now) {
-                            Ok(()) => progress = Progress::Changed,
-                            Err(()) => {
-                                progress = Progress::Changed;
-                                break;
-                            }
+                        progress = Progress::Changed;
+                        if owner.create_pod(api, template.clone(), now).is_err() {
+                            refused = true;
+                            break;
                         }
+                    }
+                    if refused {
+                        self.queue.failed(&key, now);
+                    } else {
+                        self.queue.forget(&key);
                     }
                 }
             } else {
