@@ -245,6 +245,21 @@ impl ApiError {
     /// The Status message itself, as a Go client's error reads it (what a controller
     /// writes in its events): an Invalid error is `Kind "name" is invalid: cause`, its
     /// causes aggregated as `[a, b]` when there are several (no `The`, no list).
+    /// The error as admission reports it for an object of this `name` (a Forbidden
+    /// error names the object by its generateName before the name is generated).
+    pub(crate) fn naming(self, name: Option<&str>) -> ApiError {
+        match self {
+            ApiError::Forbidden {
+                resource, reason, ..
+            } => ApiError::Forbidden {
+                resource,
+                name: name.unwrap_or_default().to_string(),
+                reason,
+            },
+            other => other,
+        }
+    }
+
     pub fn status_message(&self) -> String {
         match self {
             ApiError::Invalid { kind, name, causes } => {

@@ -780,16 +780,7 @@ impl ApiServer {
             .clone()
             .filter(|n| !n.is_empty())
             .or_else(|| pod.metadata.generate_name.clone());
-        let admitted = |e: ApiError| match e {
-            ApiError::Forbidden {
-                resource, reason, ..
-            } => ApiError::Forbidden {
-                resource,
-                name: admission_name.clone().unwrap_or_default(),
-                reason,
-            },
-            other => other,
-        };
+        let admitted = |e: ApiError| e.naming(admission_name.as_deref());
         self.prepare_namespaced("Pod", &mut pod.metadata)?;
         let token = self.service_account_admission(&mut pod).map_err(admitted)?;
         defaults::pod(&mut pod, token, &mut self.rng);
