@@ -618,12 +618,7 @@ fn place(
     }
     let mut failed = false;
     for file in &files {
-        let text = if file == "-" {
-            read_stdin()
-        } else {
-            std::fs::read_to_string(file)
-        };
-        let text = match text {
+        let text = match read_path(file) {
             Ok(t) => t,
             Err(e) => {
                 writeln!(err, "error: the path {file:?} cannot be read: {e}")?;
@@ -695,12 +690,7 @@ fn read_scheduler_config(
     file: &str,
     err: &mut dyn std::io::Write,
 ) -> std::io::Result<Option<podlab_core::scheduler::config::SchedulerConfiguration>> {
-    let text = if file == "-" {
-        read_stdin()
-    } else {
-        std::fs::read_to_string(file)
-    };
-    let text = match text {
+    let text = match read_path(file) {
         Ok(t) => t,
         Err(e) => {
             writeln!(err, "error: the path {file:?} cannot be read: {e}")?;
@@ -926,10 +916,18 @@ fn plural(n: usize, what: &str) -> String {
 
 /// Reads FILE, or stdin for `-`.
 fn read_input(path: &str) -> Result<String, String> {
+    read_path(path).map_err(|e| match path {
+        "-" => format!("cannot read standard input: {e}"),
+        _ => format!("cannot read {path}: {e}"),
+    })
+}
+
+/// The text of the file at `path`, or standard input for `-`.
+fn read_path(path: &str) -> std::io::Result<String> {
     if path == "-" {
-        read_stdin().map_err(|e| format!("cannot read standard input: {e}"))
+        read_stdin()
     } else {
-        std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))
+        std::fs::read_to_string(path)
     }
 }
 

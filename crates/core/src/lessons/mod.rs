@@ -294,6 +294,26 @@ pub(super) fn create_running(text: &'static str, manifest: Manifest, pod: &'stat
     }
 }
 
+/// A step that applies its manifest.
+pub(super) fn apply(text: &'static str, manifest: Manifest, check: Check) -> Step {
+    Step {
+        text,
+        manifest: Some(manifest),
+        command: Some(format!("kubectl apply -f {}", manifest.file)),
+        check,
+    }
+}
+
+/// A step that is a command only.
+pub(super) fn run(text: &'static str, command: &str, check: Check) -> Step {
+    Step {
+        text,
+        manifest: None,
+        command: Some(command.into()),
+        check,
+    }
+}
+
 /// Every lesson: the chapter's, in its order, then the ones that follow it.
 pub fn lessons() -> Vec<Lesson> {
     let mut all = chapter::lessons();

@@ -4,7 +4,7 @@
 //! high-priority pod preempting a low-priority one ("Pod Priority and Preemption"), with
 //! the checks that read where pods were placed.
 
-use super::{Check, Lesson, Manifest, Progress, Step};
+use super::{apply, run, Check, Lesson, Manifest, Progress};
 use crate::model::{Pod, ResourceExt};
 use crate::Cluster;
 
@@ -42,24 +42,6 @@ pub enum Placement {
     OnePerNodeBeside(&'static str),
     /// Running pods counted per value of this node label differ by at most one.
     EvenlyBy(&'static str),
-}
-
-fn apply(text: &'static str, manifest: Manifest, check: Check) -> Step {
-    Step {
-        text,
-        manifest: Some(manifest),
-        command: Some(format!("kubectl apply -f {}", manifest.file)),
-        check,
-    }
-}
-
-fn run(text: &'static str, command: &str, check: Check) -> Step {
-    Step {
-        text,
-        manifest: None,
-        command: Some(command.into()),
-        check,
-    }
 }
 
 /// The scheduling lessons, after the workload ones.
@@ -267,6 +249,7 @@ fn running_on(p: &Pod) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lessons::Step;
 
     /// Runs a step as the playground does: its manifest in the control plane's home
     /// directory, its command in the terminal.

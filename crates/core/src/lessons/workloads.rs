@@ -3,7 +3,7 @@
 //! Kubernetes docs' examples) and the checks that read Deployments, DaemonSets, Jobs
 //! and CronJobs.
 
-use super::{Check, Lesson, Manifest, Progress, Step};
+use super::{apply, run, Check, Lesson, Manifest, Progress};
 use crate::model::ResourceExt;
 use crate::Cluster;
 
@@ -28,26 +28,6 @@ const HELLO_CRONJOB: Manifest = Manifest {
     file: "hello-cronjob.yaml",
     text: include_str!("../../lessons/hello-cronjob.yaml"),
 };
-
-/// A step that applies its manifest.
-fn apply(text: &'static str, manifest: Manifest, check: Check) -> Step {
-    Step {
-        text,
-        manifest: Some(manifest),
-        command: Some(format!("kubectl apply -f {}", manifest.file)),
-        check,
-    }
-}
-
-/// A step that is a command only.
-fn run(text: &'static str, command: &str, check: Check) -> Step {
-    Step {
-        text,
-        manifest: None,
-        command: Some(command.into()),
-        check,
-    }
-}
 
 /// The workload lessons, after the chapter's.
 pub(super) fn lessons() -> Vec<Lesson> {

@@ -276,6 +276,14 @@ mod tests {
     /// Runs the PostFilter for `pod` over `nodes` with `bound` pods, every node having
     /// failed the filters with the code Filter gives it.
     fn run(pod: &Pod, nodes: &[crate::model::Node], bound: &[Pod]) -> Outcome {
+        let mut outcome = run_explained(pod, nodes, bound);
+        // The explanation is checked on its own (`the_choice_explains_the_node`).
+        outcome.choice = None;
+        outcome
+    }
+
+    /// [`run`], with the explanation of the node it chose.
+    fn run_explained(pod: &Pod, nodes: &[crate::model::Node], bound: &[Pod]) -> Outcome {
         let snapshot = Snapshot::new(nodes, bound);
         let profile = Profile::default();
         let mut info = snapshot.pod_info(pod);
@@ -288,11 +296,7 @@ mod tests {
             .enumerate()
             .map(|(i, n)| (i, run_filters(&profile.filters, &info, n).code()))
             .collect();
-        let mut outcome =
-            DefaultPreemption.post_filter(&profile.filters, &info, &snapshot, &verdicts);
-        // The explanation is checked on its own (`the_choice_explains_the_node`).
-        outcome.choice = None;
-        outcome
+        DefaultPreemption.post_filter(&profile.filters, &info, &snapshot, &verdicts)
     }
 
     fn nominated(node: &str, victims: &[&str]) -> Outcome {
@@ -443,19 +447,7 @@ mod tests {
             on("b", "n1", "2", 5),
             on("c", "n2", "4", 50),
         ];
-        let snapshot = Snapshot::new(&nodes, &bound);
-        let profile = Profile::default();
-        let mut info = snapshot.pod_info(&high);
-        for f in &profile.filters {
-            f.pre_filter(&mut info, &snapshot);
-        }
-        let verdicts: Vec<(usize, Code)> = snapshot
-            .infos
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (i, run_filters(&profile.filters, &info, n).code()))
-            .collect();
-        let outcome = DefaultPreemption.post_filter(&profile.filters, &info, &snapshot, &verdicts);
+        let outcome = run_explained(&high, &nodes, &bound);
         assert_eq!(
             outcome.choice,
             Some(PreemptionChoice {
