@@ -373,9 +373,14 @@ pub(crate) fn validate_claim_update(
             "field can not be less than status.capacity",
         ));
     }
-    if new_spec.volume_mode != old_spec.volume_mode {
-        let shown = new_spec
-            .volume_mode
+    volume_mode_fixed(&new_spec.volume_mode, &old_spec.volume_mode, &mut errs);
+    errs
+}
+
+/// `ValidateImmutableField` on a claim's or volume's volumeMode.
+fn volume_mode_fixed(new: &Option<String>, old: &Option<String>, errs: &mut Vec<FieldError>) {
+    if new != old {
+        let shown = new
             .as_ref()
             .map_or("null".to_string(), |m| format!("{m:?}"));
         errs.push(FieldError::invalid_raw(
@@ -384,7 +389,6 @@ pub(crate) fn validate_claim_update(
             "field is immutable",
         ));
     }
-    errs
 }
 
 /// `ValidatePersistentVolumeUpdate`'s rules: the volume's source and volumeMode are
@@ -407,17 +411,7 @@ pub(crate) fn validate_volume_update(
             &format!("spec.persistentvolumesource is immutable after creation\n{diff}"),
         ));
     }
-    if new_spec.volume_mode != old_spec.volume_mode {
-        let shown = new_spec
-            .volume_mode
-            .as_ref()
-            .map_or("null".to_string(), |m| format!("{m:?}"));
-        errs.push(FieldError::invalid_raw(
-            "volumeMode",
-            &shown,
-            "field is immutable",
-        ));
-    }
+    volume_mode_fixed(&new_spec.volume_mode, &old_spec.volume_mode, &mut errs);
     // Set once (1.34 has no MutablePVNodeAffinity).
     if old_spec.node_affinity.is_some() && new_spec.node_affinity != old_spec.node_affinity {
         errs.push(FieldError::invalid_raw(

@@ -299,6 +299,21 @@ mod tests {
         DefaultPreemption.post_filter(&profile.filters, &info, &snapshot, &verdicts)
     }
 
+    /// Two nodes of 4 CPUs, and a pod of priority 100 asking for 3.
+    fn two_nodes_and_high() -> ([crate::model::Node; 2], Pod) {
+        let node = |name: &str| make_node(name).allocatable("4", "4Gi", "110").obj();
+        let high = prio(make_pod().name("high").req("3", "0"), 100);
+        ([node("n1"), node("n2")], high)
+    }
+
+    /// A pod bound to `node` asking for `cpu`, of `priority`.
+    fn on(name: &str, node: &str, cpu: &str, priority: i32) -> Pod {
+        prio(
+            make_pod().name(name).node_name(node).req(cpu, "0"),
+            priority,
+        )
+    }
+
     fn nominated(node: &str, victims: &[&str]) -> Outcome {
         Outcome {
             result: PostFilter::Nominated {
@@ -313,15 +328,7 @@ mod tests {
     /// kube-scheduler's `TestSelectNodesForPreemption` and `TestPreempt`, in small.
     #[test]
     fn preemption_picks_victims_and_a_node() {
-        let node = |name: &str| make_node(name).allocatable("4", "4Gi", "110").obj();
-        let nodes = [node("n1"), node("n2")];
-        let on = |name: &str, node: &str, cpu: &str, priority: i32| {
-            prio(
-                make_pod().name(name).node_name(node).req(cpu, "0"),
-                priority,
-            )
-        };
-        let high = prio(make_pod().name("high").req("3", "0"), 100);
+        let (nodes, high) = two_nodes_and_high();
         let cases: Vec<(&str, Pod, Vec<Pod>, Outcome)> = vec![
             (
                 "only the lowest-priority pods that must go",
@@ -433,15 +440,7 @@ mod tests {
     /// the node (here the lower highest-priority victim).
     #[test]
     fn the_choice_explains_the_node() {
-        let node = |name: &str| make_node(name).allocatable("4", "4Gi", "110").obj();
-        let nodes = [node("n1"), node("n2")];
-        let on = |name: &str, node: &str, cpu: &str, priority: i32| {
-            prio(
-                make_pod().name(name).node_name(node).req(cpu, "0"),
-                priority,
-            )
-        };
-        let high = prio(make_pod().name("high").req("3", "0"), 100);
+        let (nodes, high) = two_nodes_and_high();
         let bound = [
             on("a", "n1", "1", 10),
             on("b", "n1", "2", 5),
