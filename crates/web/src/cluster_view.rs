@@ -550,14 +550,7 @@ fn verdicts(
 /// affinity on `kubernetes.io/hostname`, as local and provisioned volumes have).
 fn pv_item(pv: &podlab_core::model::PersistentVolume) -> (VolumeItem, Option<String>) {
     let spec = pv.spec.as_ref();
-    let node = spec
-        .and_then(|s| s.node_affinity.as_ref())
-        .and_then(|a| a.required.as_ref())
-        .into_iter()
-        .flat_map(|r| &r.node_selector_terms)
-        .flat_map(|t| t.match_expressions.iter().flatten())
-        .find(|e| e.key == "kubernetes.io/hostname" && e.operator == "In")
-        .and_then(|e| e.values.as_ref()?.first().cloned());
+    let node = crate::common::pinned_node(pv);
     let source = if let Some(h) = spec.and_then(|s| s.host_path.as_ref()) {
         format!("hostPath {}", h.path)
     } else if let Some(l) = spec.and_then(|s| s.local.as_ref()) {

@@ -202,3 +202,17 @@ pub fn keys<M: 'static>(
         }
     })
 }
+
+/// The node a PersistentVolume is pinned to: its required node affinity on
+/// `kubernetes.io/hostname`, as local and provisioned volumes have.
+pub fn pinned_node(pv: &podlab_core::model::PersistentVolume) -> Option<String> {
+    pv.spec
+        .as_ref()
+        .and_then(|s| s.node_affinity.as_ref())
+        .and_then(|a| a.required.as_ref())
+        .into_iter()
+        .flat_map(|r| &r.node_selector_terms)
+        .flat_map(|t| t.match_expressions.iter().flatten())
+        .find(|e| e.key == "kubernetes.io/hostname" && e.operator == "In")
+        .and_then(|e| e.values.as_ref()?.first().cloned())
+}

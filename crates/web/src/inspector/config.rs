@@ -195,14 +195,7 @@ fn claim(app: &Ctx, ns: &str, name: &str) -> String {
     } else {
         String::new()
     };
-    let node = spec
-        .and_then(|s| s.node_affinity.as_ref())
-        .and_then(|a| a.required.as_ref())
-        .into_iter()
-        .flat_map(|r| &r.node_selector_terms)
-        .flat_map(|t| t.match_expressions.iter().flatten())
-        .find(|e| e.key == "kubernetes.io/hostname" && e.operator == "In")
-        .and_then(|e| e.values.as_ref()?.first().cloned());
+    let node = pv.and_then(crate::common::pinned_node);
     let on = node.map(|n| format!(" on node {n}")).unwrap_or_default();
     format!("persistentVolumeClaim {name} \u{2192} pv {volume} ({phase}, {path}{on})")
 }
