@@ -10,7 +10,7 @@ impl Cluster {
     /// scheduling queue's hints; a deleted pod's decision goes with it.
     pub(super) fn observe(&mut self) {
         for event in self.api.drain_watch() {
-            let plugins = self.scheduler.hint_plugins();
+            let plugins = &self.scheduler;
             let api = &self.api;
             let lookup = |key: &str| {
                 let (ns, name) = key.split_once('/').unwrap_or(("", key));
@@ -206,7 +206,7 @@ impl Cluster {
             self.queue.on_event(
                 &ClusterEvent::AssignedPodAdded,
                 &lookup,
-                self.scheduler.hint_plugins(),
+                &self.scheduler,
                 self.now,
             );
         }

@@ -230,9 +230,6 @@ pub struct Scheduler {
     /// The profiles, one per scheduler name, from the configuration (the default
     /// profile without one).
     profiles: Vec<Profile>,
-    /// The default profile's plugins, whose QueueingHints the queue asks (a hint is
-    /// the plugin's, whatever the profile).
-    hints: Profile,
     /// The KubeSchedulerConfiguration; `None` for kube-scheduler's defaults.
     config: Option<config::SchedulerConfiguration>,
     pub sampling: Sampling,
@@ -280,7 +277,6 @@ impl From<SchedulerState> for Scheduler {
     fn from(s: SchedulerState) -> Scheduler {
         let mut scheduler = Scheduler {
             profiles: vec![Profile::default()],
-            hints: Profile::default(),
             config: None,
             sampling: s.sampling,
             next_start_node_index: s.next_start_node_index,
@@ -330,7 +326,6 @@ impl Scheduler {
     pub fn new(seed: u64) -> Scheduler {
         Scheduler {
             profiles: vec![Profile::default()],
-            hints: Profile::default(),
             config: None,
             sampling: Sampling::Adaptive,
             next_start_node_index: 0,
@@ -364,11 +359,6 @@ impl Scheduler {
         self.profiles
             .iter()
             .find(|p| p.scheduler_name == scheduler_name)
-    }
-
-    /// The filter plugins whose QueueingHints the scheduling queue asks.
-    pub fn hint_plugins(&self) -> &[Box<dyn FilterPlugin>] {
-        &self.hints.filters
     }
 
     /// The place of the profile for `pod` (by `spec.schedulerName`), the first one
@@ -842,6 +832,16 @@ pub fn fit_error_message(total: usize, decision: &Decision) -> String {
         msg.push('.');
     }
     msg
+}
+
+/// The scheduling queue asks the filter plugins of the profile that schedules the pod.
+impl queue::HintPlugins for Scheduler {
+    fn hint_plugins(&self, pod: &Pod) -> &[Box<dyn FilterPlugin>] {
+        self.profiles
+            .get(self.profile_index(pod))
+            .map(|p| p.filters.as_slice())
+            .unwrap_or_default()
+    }
 }
 
 #[cfg(test)]

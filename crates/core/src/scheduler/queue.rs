@@ -57,6 +57,13 @@ pub struct QueuedPod {
     tolerations: Vec<Toleration>,
 }
 
+/// Where the queue finds the filter plugins whose QueueingHints it asks about a pod:
+/// those of the profile that schedules it, with that profile's arguments (a profile's
+/// added node affinity decides which node changes may help its pods).
+pub trait HintPlugins {
+    fn hint_plugins(&self, pod: &Pod) -> &[Box<dyn FilterPlugin>];
+}
+
 impl QueuedPod {
     /// `calculateBackoffDuration`: 1 s, doubled per further attempt, at most 10 s.
     pub fn backoff_ms(&self) -> u64 {
@@ -71,13 +78,9 @@ impl QueuedPod {
     }
 
     /// Whether one of the plugins that rejected the pod says `event` may help.
-    fn hinted(
-        &self,
-        pod: &Pod,
-        event: &ClusterEvent<'_>,
-        plugins: &[Box<dyn FilterPlugin>],
-    ) -> bool {
+    fn hinted(&self, pod: &Pod, event: &ClusterEvent<'_>, plugins: &dyn HintPlugins) -> bool {
         plugins
+            .hint_plugins(pod)
             .iter()
             .filter(|p| self.unschedulable_plugins.iter().any(|n| n == p.name()))
             .any(|p| p.queueing_hint(pod, event) == QueueingHint::Queue)
@@ -177,7 +180,7 @@ impl SchedulingQueue {
         &mut self,
         event: &ClusterEvent<'_>,
         pods: &dyn Fn(&str) -> Option<&'p Pod>,
-        plugins: &[Box<dyn FilterPlugin>],
+        plugins: &dyn HintPlugins,
         now: SimTime,
     ) {
         for (key, entry) in self.pods.iter_mut() {
@@ -196,7 +199,7 @@ impl SchedulingQueue {
         &mut self,
         key: &str,
         pod: &Pod,
-        plugins: &[Box<dyn FilterPlugin>],
+        plugins: &dyn HintPlugins,
         now: SimTime,
     ) -> bool {
         let Some(entry) = self.pods.get_mut(key) else {
