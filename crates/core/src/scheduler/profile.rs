@@ -40,7 +40,7 @@ fn filter_plugin(name: &str, config: &ProfileConfig) -> Option<Box<dyn FilterPlu
         "NodeUnschedulable" => Box::new(NodeUnschedulable),
         "NodeName" => Box::new(NodeName),
         "TaintToleration" => Box::new(TaintToleration),
-        "NodeAffinity" => Box::new(NodeAffinity),
+        "NodeAffinity" => Box::new(config.node_affinity.clone()),
         "NodePorts" => Box::new(NodePorts),
         "NodeResourcesFit" => Box::new(NodeResourcesFit {
             strategy: strategy.clone(),
@@ -59,7 +59,7 @@ fn score_plugin(name: &str, config: &ProfileConfig) -> Option<Box<dyn ScorePlugi
     use plugins::*;
     Some(match name {
         "TaintToleration" => Box::new(TaintToleration),
-        "NodeAffinity" => Box::new(NodeAffinity),
+        "NodeAffinity" => Box::new(config.node_affinity.clone()),
         "NodeResourcesFit" => Box::new(NodeResourcesFit {
             strategy: strategy.clone(),
         }),
@@ -82,7 +82,7 @@ impl Profile {
                 Box::new(NodeUnschedulable),
                 Box::new(NodeName),
                 Box::new(TaintToleration),
-                Box::new(NodeAffinity),
+                Box::new(NodeAffinity::default()),
                 Box::new(NodePorts),
                 Box::new(NodeResourcesFit::default()),
                 Box::new(VolumeRestrictions),
@@ -92,7 +92,7 @@ impl Profile {
             ],
             scores: vec![
                 Box::new(TaintToleration),
-                Box::new(NodeAffinity),
+                Box::new(NodeAffinity::default()),
                 Box::new(NodeResourcesFit { strategy }),
                 Box::new(PodTopologySpread::default()),
                 Box::new(InterPodAffinity::default()),

@@ -8,7 +8,7 @@ use crate::scheduler::plugins::node_resources_fit::{
     default_resources, Resource, ResourceWeight, UtilizationShapePoint, MAX_CUSTOM_PRIORITY_SCORE,
 };
 use crate::scheduler::plugins::pod_topology_spread::DefaultConstraints;
-use crate::scheduler::plugins::{InterPodAffinity, PodTopologySpread};
+use crate::scheduler::plugins::{InterPodAffinity, NodeAffinity, PodTopologySpread};
 use crate::scheduler::ScoringStrategy;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -18,6 +18,7 @@ use serde::Deserialize;
 pub(super) struct Parsed {
     pub fit_strategy: ScoringStrategy,
     pub inter_pod_affinity: InterPodAffinity,
+    pub node_affinity: NodeAffinity,
     pub pod_topology_spread: PodTopologySpread,
 }
 
@@ -182,11 +183,8 @@ pub(super) fn parse_all(
             }
             "NodeAffinity" => {
                 if let Some(a) = decode::<NodeAffinityArgs>(&args, &args_path, errors) {
-                    if a.added_affinity.as_ref().is_some_and(|v| !v.is_null()) {
-                        errors.push(ConfigError::not_implemented(
-                            args_path.child("addedAffinity"),
-                            "NodeAffinityArgs.addedAffinity",
-                        ));
+                    if let Some(p) = node_affinity(a, &args_path, errors) {
+                        parsed.node_affinity = p;
                     }
                 }
             }
@@ -459,6 +457,177 @@ fn inter_pod_affinity(
             .ignore_preferred_terms_of_existing_pods
             .unwrap_or(false),
     })
+}
+
+/// `ValidateNodeAffinityArgs`: the added affinity parses as node selectors do
+/// (`nodeaffinity.NewNodeSelector`, `NewPreferredSchedulingTerms`), and becomes the
+/// plugin's (`New`: preferred terms only when there are any).
+fn node_affinity(
+    args: NodeAffinityArgs,
+    path: &FieldPath,
+    errors: &mut Vec<ConfigError>,
+) -> Option<NodeAffinity> {
+    let Some(value) = args.added_affinity.filter(|v| !v.is_null()) else {
+        return Some(NodeAffinity::default());
+    };
+    let at = path.child("addedAffinity");
+    let added: k8s_openapi::api::core::v1::NodeAffinity = decode(&value, &at, errors)?;
+    // The API types keep no unknown field: what did not survive the round trip was one.
+    let kept = serde_json::to_value(&added).unwrap_or_default();
+    if let Some((parent, name)) = unknown_field(&value, &kept, &at) {
+        let full = parent.child(name);
+        errors.push(ConfigError::Decode {
+            message: format!("strict decoding error: unknown field \"{full}\""),
+            path: parent,
+        });
+        return None;
+    }
+    let before = errors.len();
+    if let Some(required) = &added.required_during_scheduling_ignored_during_execution {
+        let terms = at
+            .child("requiredDuringSchedulingIgnoredDuringExecution")
+            .child("nodeSelectorTerms");
+        for (i, term) in required.node_selector_terms.iter().enumerate() {
+            node_selector_term(term, &terms.index(i), errors);
+        }
+    }
+    let preferred = added
+        .preferred_during_scheduling_ignored_during_execution
+        .filter(|terms| !terms.is_empty());
+    let terms = at.child("preferredDuringSchedulingIgnoredDuringExecution");
+    for (i, term) in preferred.iter().flatten().enumerate() {
+        // A term of weight 0 is not parsed; its errors are kube's term's, at the
+        // entry's index (`preference` is not in the path).
+        if term.weight != 0 {
+            node_selector_term(&term.preference, &terms.index(i), errors);
+        }
+    }
+    (errors.len() == before).then_some(NodeAffinity {
+        added_required: added.required_during_scheduling_ignored_during_execution,
+        added_preferred: preferred,
+    })
+}
+
+/// The first field of `input` that `kept` (the same value after a typed round trip)
+/// lost: the path of the object holding it, and its name; nulls are no fields.
+fn unknown_field<'a>(
+    input: &'a serde_json::Value,
+    kept: &serde_json::Value,
+    at: &FieldPath,
+) -> Option<(FieldPath, &'a str)> {
+    use serde_json::Value;
+    match (input, kept) {
+        (Value::Object(given), Value::Object(known)) => {
+            given.iter().find_map(|(k, v)| match known.get(k) {
+                Some(kept) => unknown_field(v, kept, &at.child(k)),
+                None if v.is_null() => None,
+                None => Some((at.clone(), k.as_str())),
+            })
+        }
+        (Value::Array(given), Value::Array(known)) => given
+            .iter()
+            .zip(known)
+            .enumerate()
+            .find_map(|(i, (v, kept))| unknown_field(v, kept, &at.index(i))),
+        _ => None,
+    }
+}
+
+/// `newNodeSelectorTerm`'s parse errors for one term at `at` (an empty term selects
+/// nothing and is not parsed).
+fn node_selector_term(
+    term: &k8s_openapi::api::core::v1::NodeSelectorTerm,
+    at: &FieldPath,
+    errors: &mut Vec<ConfigError>,
+) {
+    const OPERATORS: [&str; 6] = ["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"];
+    for (i, r) in term.match_expressions.iter().flatten().enumerate() {
+        let at = at.child("matchExpressions").index(i);
+        if !OPERATORS.contains(&r.operator.as_str()) {
+            errors.push(ConfigError::Field {
+                path: at.child("operator"),
+                kind: FieldErrorKind::NotSupported {
+                    value: r.operator.clone(),
+                    supported: OPERATORS.to_vec(),
+                },
+            });
+            continue;
+        }
+        // labels.NewRequirement: the key, the values for the operator, each value.
+        let key_errors = crate::model::meta::qualified_name_errors(&r.key);
+        if !key_errors.is_empty() {
+            errors.push(ConfigError::invalid(
+                at.child("key"),
+                BadValue::Str(r.key.clone()),
+                key_errors.join("; "),
+            ));
+        }
+        let values_at = at.child("values");
+        let values = r.values.as_deref().unwrap_or_default();
+        let all = || BadValue::Strs(r.values.clone());
+        match r.operator.as_str() {
+            "In" | "NotIn" if values.is_empty() => errors.push(ConfigError::invalid(
+                values_at.clone(),
+                all(),
+                "for 'in', 'notin' operators, values set can't be empty",
+            )),
+            "Exists" | "DoesNotExist" if !values.is_empty() => errors.push(ConfigError::invalid(
+                values_at.clone(),
+                all(),
+                "values set must be empty for exists and does not exist",
+            )),
+            "Gt" | "Lt" => {
+                if values.len() != 1 {
+                    errors.push(ConfigError::invalid(
+                        values_at.clone(),
+                        all(),
+                        "for 'Gt', 'Lt' operators, exactly one value is required",
+                    ));
+                }
+                for (j, v) in values.iter().enumerate() {
+                    if v.parse::<i64>().is_err() {
+                        errors.push(ConfigError::invalid(
+                            values_at.index(j),
+                            BadValue::Str(v.clone()),
+                            "for 'Gt', 'Lt' operators, the value must be an integer",
+                        ));
+                    }
+                }
+            }
+            _ => {}
+        }
+        for (j, v) in values.iter().enumerate() {
+            let value_errors = crate::model::meta::label_value_errors(v);
+            if !value_errors.is_empty() {
+                errors.push(ConfigError::invalid(
+                    values_at.index(j).key(&r.key),
+                    BadValue::Str(v.clone()),
+                    value_errors.join("; "),
+                ));
+            }
+        }
+    }
+    // nodeSelectorRequirementsAsFieldSelector: In and NotIn with one value each.
+    for (i, r) in term.match_fields.iter().flatten().enumerate() {
+        let at = at.child("matchFields").index(i);
+        match r.operator.as_str() {
+            "In" | "NotIn" if r.values.as_ref().is_none_or(|v| v.len() != 1) => {
+                errors.push(ConfigError::invalid(
+                    at.child("values"),
+                    BadValue::Strs(r.values.clone()),
+                    "must have one element",
+                ))
+            }
+            "In" | "NotIn" => {}
+            other => errors.push(ConfigError::Field {
+                path: at.child("operator"),
+                kind: FieldErrorKind::NotSupported {
+                    value: other.to_string(),
+                    supported: vec!["In", "NotIn"],
+                },
+            }),
+        }
+    }
 }
 
 fn default_preemption(

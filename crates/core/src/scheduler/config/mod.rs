@@ -14,7 +14,7 @@ pub mod registry;
 #[cfg(test)]
 mod tests;
 
-use super::plugins::{InterPodAffinity, PodTopologySpread};
+use super::plugins::{InterPodAffinity, NodeAffinity, PodTopologySpread};
 use super::ScoringStrategy;
 use crate::manifest::Pos;
 use crate::model::de::{Path, Segment};
@@ -55,6 +55,8 @@ pub struct ProfileConfig {
     pub fit_strategy: ScoringStrategy,
     /// InterPodAffinity with its arguments (`InterPodAffinityArgs`).
     pub inter_pod_affinity: InterPodAffinity,
+    /// NodeAffinity with the affinity the profile adds (`NodeAffinityArgs`).
+    pub node_affinity: NodeAffinity,
     /// PodTopologySpread with its default constraints (`PodTopologySpreadArgs`).
     pub pod_topology_spread: PodTopologySpread,
 }
@@ -101,6 +103,15 @@ impl FieldPath {
         p
     }
 
+    /// A map entry by key, written `[key]` (`field.Path.Key`).
+    pub fn key(&self, key: &str) -> FieldPath {
+        let mut p = self.clone();
+        p.0.push(Segment::Map {
+            key: format!("[{key}]"),
+        });
+        p
+    }
+
     fn of(path: &Path) -> FieldPath {
         FieldPath(path.iter().cloned().collect())
     }
@@ -108,15 +119,30 @@ impl FieldPath {
 
 impl fmt::Display for FieldPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&Path::from_segments(self.0.iter().cloned()), f)
+        let keyed = self
+            .0
+            .iter()
+            .position(|s| matches!(s, Segment::Map { key } if key.starts_with('[')));
+        match keyed {
+            // A `[key]` follows its field without a dot.
+            Some(at) if at > 0 => {
+                let head = Path::from_segments(self.0[..at].iter().cloned());
+                let tail = FieldPath(self.0[at..].to_vec());
+                let tail = tail.to_string();
+                write!(f, "{head}{}", tail.strip_prefix('.').unwrap_or(&tail))
+            }
+            _ => fmt::Display::fmt(&Path::from_segments(self.0.iter().cloned()), f),
+        }
     }
 }
 
-/// A bad value in a field error: numbers as they are, strings quoted (as Go's `%q`).
+/// A bad value in a field error: numbers as they are, strings quoted (as Go's `%q`),
+/// a list of strings as Go's `%#v` of a `[]string` (`None`: a nil slice).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BadValue {
     Int(i64),
     Str(String),
+    Strs(Option<Vec<String>>),
 }
 
 impl fmt::Display for BadValue {
@@ -124,6 +150,11 @@ impl fmt::Display for BadValue {
         match self {
             BadValue::Int(i) => write!(f, "{i}"),
             BadValue::Str(s) => write!(f, "{s:?}"),
+            BadValue::Strs(None) => f.write_str("[]string(nil)"),
+            BadValue::Strs(Some(list)) => {
+                let quoted: Vec<String> = list.iter().map(|s| format!("{s:?}")).collect();
+                write!(f, "[]string{{{}}}", quoted.join(", "))
+            }
         }
     }
 }
@@ -549,6 +580,7 @@ fn build(v1: ConfigurationV1, text: &str) -> Result<SchedulerConfiguration, Vec<
             plugins,
             fit_strategy: parsed.fit_strategy,
             inter_pod_affinity: parsed.inter_pod_affinity,
+            node_affinity: parsed.node_affinity,
             pod_topology_spread: parsed.pod_topology_spread,
         };
         check_runnable(&config, &path, &mut errors);

@@ -319,8 +319,24 @@ fn errors_name_the_field_line_and_column() {
             "c.yaml:7:23: profiles[0].pluginConfig[0].args.defaultingType: Unsupported value: \"Cluster\": supported values: \"System\", \"List\"",
         ),
         (
-            "profiles:\n- pluginConfig:\n  - name: NodeAffinity\n    args:\n      addedAffinity:\n        requiredDuringSchedulingIgnoredDuringExecution: {}\n",
-            "c.yaml:8:9: profiles[0].pluginConfig[0].args.addedAffinity: Podlab's scheduler does not implement NodeAffinityArgs.addedAffinity",
+            "profiles:\n- pluginConfig:\n  - name: NodeAffinity\n    args:\n      addedAffinity:\n        requiredDuringSchedulingIgnoredDuringExecution:\n          nodeSelectorTerms:\n          - matchExpressions:\n            - key: zone\n              operator: In\n",
+            "c.yaml:11:15: profiles[0].pluginConfig[0].args.addedAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values: Invalid value: []string(nil): for 'in', 'notin' operators, values set can't be empty",
+        ),
+        (
+            "profiles:\n- pluginConfig:\n  - name: NodeAffinity\n    args:\n      addedAffinity:\n        requiredDuringSchedulingIgnoredDuringExecution:\n          nodeSelectorTerms:\n          - matchExpressions:\n            - key: zone\n              operator: In\n              values: [a b]\n",
+            "c.yaml:13:24: profiles[0].pluginConfig[0].args.addedAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values[0][zone]: Invalid value: \"a b\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')",
+        ),
+        (
+            "profiles:\n- pluginConfig:\n  - name: NodeAffinity\n    args:\n      addedAffinity:\n        preferredDuringSchedulingIgnoredDuringExecution:\n        - weight: 1\n          preference:\n            matchExpressions:\n            - key: zone\n              operator: Gt\n              values: [a, b]\n",
+            "c.yaml:9:11: profiles[0].pluginConfig[0].args.addedAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].matchExpressions[0].values: Invalid value: []string{\"a\", \"b\"}: for 'Gt', 'Lt' operators, exactly one value is required",
+        ),
+        (
+            "profiles:\n- pluginConfig:\n  - name: NodeAffinity\n    args:\n      addedAffinity:\n        requiredDuringSchedulingIgnoredDuringExecution:\n          nodeSelectorTerms:\n          - matchFields:\n            - key: metadata.name\n              operator: Exists\n",
+            "c.yaml:12:25: profiles[0].pluginConfig[0].args.addedAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchFields[0].operator: Unsupported value: \"Exists\": supported values: \"In\", \"NotIn\"",
+        ),
+        (
+            "profiles:\n- pluginConfig:\n  - name: NodeAffinity\n    args:\n      addedAffinity:\n        requiredDuringSchedulingIgnoredDuringExecution:\n          nodeSelectorTerm: []\n",
+            "c.yaml:9:11: profiles[0].pluginConfig[0].args.addedAffinity.requiredDuringSchedulingIgnoredDuringExecution: strict decoding error: unknown field \"profiles[0].pluginConfig[0].args.addedAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerm\"",
         ),
         (
             "profiles:\n- pluginConfig:\n  - name: VolumeBinding\n    args:\n      bindTimeoutSeconds: -1\n",
@@ -380,4 +396,34 @@ fn other_kinds_and_versions_are_refused() {
             errors[0]
         );
     }
+}
+
+/// `NodeAffinityArgs.addedAffinity` becomes the profile's NodeAffinity: its required
+/// terms as they are, its preferred terms only when it lists any.
+#[test]
+fn added_affinity_is_the_profiles_node_affinity() {
+    let c = ok("profiles:
+- schedulerName: zoned
+  pluginConfig:
+  - name: NodeAffinity
+    args:
+      addedAffinity:
+        requiredDuringSchedulingIgnoredDuringExecution:
+          nodeSelectorTerms:
+          - matchExpressions:
+            - key: topology.kubernetes.io/zone
+              operator: In
+              values: [zone-a]
+        preferredDuringSchedulingIgnoredDuringExecution: []
+");
+    let added = &c.profiles[0].node_affinity;
+    let terms = &added
+        .added_required
+        .as_ref()
+        .expect("required")
+        .node_selector_terms;
+    assert_eq!(terms.len(), 1);
+    assert_eq!(added.added_preferred, None);
+    let plain = ok("profiles:\n- pluginConfig:\n  - name: NodeAffinity\n    args: {}\n");
+    assert_eq!(plain.profiles[0].node_affinity, NodeAffinity::default());
 }

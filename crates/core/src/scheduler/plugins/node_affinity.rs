@@ -1,15 +1,31 @@
-//! NodeAffinity: `spec.nodeSelector` and `spec.affinity.nodeAffinity`.
-//! Filter on the selector and required terms; score by matching preferred terms.
+//! NodeAffinity: `spec.nodeSelector` and `spec.affinity.nodeAffinity`, and the node
+//! affinity a profile adds to every pod it schedules (`NodeAffinityArgs.addedAffinity`).
+//! Filter on the added required terms, then the pod's selector and required terms; score
+//! by the matching preferred terms, the added ones and the pod's.
 
 use crate::model::{Node, Pod};
 use crate::scheduler::framework::{
     default_normalize, FilterPlugin, NodeInfo, PodInfo, ScorePlugin, Status,
 };
-use k8s_openapi::api::core::v1::{NodeSelectorRequirement, NodeSelectorTerm};
+use k8s_openapi::api::core::v1::{
+    NodeSelector, NodeSelectorRequirement, NodeSelectorTerm, PreferredSchedulingTerm,
+};
 
 pub const ERR_REASON_POD: &str = "node(s) didn't match Pod's node affinity/selector";
+/// A node the profile's added affinity does not admit.
+pub const ERR_REASON_ENFORCED: &str = "node(s) didn't match scheduler-enforced node affinity";
 
-pub struct NodeAffinity;
+/// The plugin with its arguments: the default profile adds nothing.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NodeAffinity {
+    /// `addedAffinity.requiredDuringSchedulingIgnoredDuringExecution`: every node the
+    /// profile places a pod on matches one of its terms.
+    pub added_required: Option<NodeSelector>,
+    /// `addedAffinity.preferredDuringSchedulingIgnoredDuringExecution` when it lists any
+    /// term: scored with the pod's own preferred terms, so a pod with none of its own is
+    /// scored too.
+    pub added_preferred: Option<Vec<PreferredSchedulingTerm>>,
+}
 
 fn labels(node: &Node) -> &std::collections::BTreeMap<String, String> {
     static EMPTY: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
@@ -95,16 +111,27 @@ pub(crate) fn required(pod: &Pod) -> Option<&k8s_openapi::api::core::v1::NodeSel
         .as_ref()
 }
 
-/// Whether the pod's required node affinity (its terms ORed) admits the node.
+/// Whether a node selector (its terms ORed; none at all matches no node) admits the node.
+fn selector_matches(selector: &NodeSelector, node: &Node) -> bool {
+    selector
+        .node_selector_terms
+        .iter()
+        .any(|t| term_matches(t, node))
+}
+
+/// Whether the pod's required node affinity admits the node.
 fn required_affinity_matches(pod: &Pod, node: &Node) -> bool {
-    match required(pod) {
-        // The terms are ORed.
-        Some(sel) => sel
-            .node_selector_terms
-            .iter()
-            .any(|t| term_matches(t, node)),
-        None => true,
-    }
+    required(pod).is_none_or(|sel| selector_matches(sel, node))
+}
+
+/// The sum of the weights of the terms the node matches (a term of weight 0 counts
+/// for nothing).
+fn preferred_score(terms: &[PreferredSchedulingTerm], node: &Node) -> i64 {
+    terms
+        .iter()
+        .filter(|p| p.weight != 0 && term_matches(&p.preference, node))
+        .map(|p| i64::from(p.weight))
+        .sum()
 }
 
 /// The pod's preferred node affinity terms.
@@ -127,12 +154,17 @@ impl FilterPlugin for NodeAffinity {
     }
 
     /// PreFilter: a pod with neither a nodeSelector nor required node affinity skips
-    /// the plugin.
+    /// the plugin, unless the profile adds required affinity of its own.
     fn skip(&self, pod: &PodInfo<'_>) -> bool {
-        pod.node_selector.is_empty() && required(pod).is_none()
+        self.added_required.is_none() && pod.node_selector.is_empty() && required(pod).is_none()
     }
 
     fn filter(&self, pod: &PodInfo<'_>, node: &NodeInfo<'_>) -> Status {
+        if let Some(added) = &self.added_required {
+            if !selector_matches(added, node.node) {
+                return Status::unresolvable(ERR_REASON_ENFORCED);
+            }
+        }
         if required_matches(pod, node) {
             Status::success()
         } else {
@@ -150,18 +182,17 @@ impl ScorePlugin for NodeAffinity {
         2
     }
 
-    /// PreScore: a pod without preferred node affinity skips the plugin.
+    /// PreScore: a pod without preferred node affinity skips the plugin, unless the
+    /// profile adds preferred terms of its own.
     fn skip(&self, pod: &PodInfo<'_>) -> bool {
-        preferred(pod).is_empty()
+        self.added_preferred.is_none() && preferred(pod).is_empty()
     }
 
-    /// The sum of the weights of the preferred terms the node matches.
+    /// The sum of the weights of the preferred terms the node matches, the profile's
+    /// and the pod's.
     fn score(&self, pod: &PodInfo<'_>, node: &NodeInfo<'_>) -> i64 {
-        preferred(pod)
-            .iter()
-            .filter(|p| p.weight != 0 && term_matches(&p.preference, node.node))
-            .map(|p| i64::from(p.weight))
-            .sum()
+        let added = self.added_preferred.as_deref().unwrap_or_default();
+        preferred_score(added, node.node) + preferred_score(preferred(pod), node.node)
     }
 
     fn normalize(&self, scores: &mut [i64]) {
@@ -378,7 +409,11 @@ mod tests {
                 .iter()
                 .fold(make_node(node_name), |n, (k, v)| n.label(k, v))
                 .obj();
-            assert_eq!(filter(&NodeAffinity, &pod, &node, &[]), want, "{name}");
+            assert_eq!(
+                filter(&NodeAffinity::default(), &pod, &node, &[]),
+                want,
+                "{name}"
+            );
         }
     }
 
@@ -441,7 +476,127 @@ mod tests {
             ),
         ];
         for (name, pod, nodes, want) in cases {
-            assert_eq!(scores(&NodeAffinity, &pod, &nodes, &[]), want, "{name}");
+            assert_eq!(
+                scores(&NodeAffinity::default(), &pod, &nodes, &[]),
+                want,
+                "{name}"
+            );
+        }
+    }
+
+    /// The node affinity of `pod`, to lend to a profile as its `addedAffinity`.
+    fn added(pod: MakePod) -> k8s_openapi::api::core::v1::NodeAffinity {
+        let pod = pod.obj();
+        node_affinity(&pod).cloned().unwrap_or_default()
+    }
+
+    /// `TestNodeAffinity`'s cases with `NodeAffinityArgs.addedAffinity`: the profile's
+    /// required terms are checked first, with their own reason, and make the plugin run
+    /// for pods with no affinity of their own.
+    #[test]
+    fn filter_checks_the_added_affinity_first() {
+        let zone_foo = added(required(&[("zone", "In", &["foo"])]));
+        let plugin = NodeAffinity {
+            added_required: zone_foo.required_during_scheduling_ignored_during_execution,
+            added_preferred: None,
+        };
+        let no_terms = NodeAffinity {
+            added_required: Some(NodeSelector::default()),
+            added_preferred: None,
+        };
+        let enforced = Some(Status::unresolvable(ERR_REASON_ENFORCED));
+        let node = |labels: &[(&str, &str)]| {
+            labels
+                .iter()
+                .fold(make_node("node1"), |n, (k, v)| n.label(k, v))
+                .obj()
+        };
+        let cases = [
+            (
+                "a pod without affinity on a node the profile admits",
+                &plugin,
+                make_pod().obj(),
+                node(&[("zone", "foo")]),
+                Some(Status::success()),
+            ),
+            (
+                "a pod without affinity on a node the profile does not admit",
+                &plugin,
+                make_pod().obj(),
+                node(&[("zone", "bar")]),
+                enforced.clone(),
+            ),
+            (
+                "the profile admits the node, the pod's nodeSelector does not",
+                &plugin,
+                make_pod().node_selector("foo", "bar").obj(),
+                node(&[("zone", "foo")]),
+                rejected(),
+            ),
+            (
+                "neither admits the node: the profile's reason",
+                &plugin,
+                make_pod().node_selector("foo", "bar").obj(),
+                node(&[("zone", "bar")]),
+                enforced.clone(),
+            ),
+            (
+                "added required affinity without terms matches no node",
+                &no_terms,
+                make_pod().obj(),
+                node(&[("zone", "foo")]),
+                enforced,
+            ),
+            (
+                "no added affinity: a pod without affinity skips the plugin",
+                &NodeAffinity::default(),
+                make_pod().obj(),
+                node(&[("zone", "bar")]),
+                None,
+            ),
+        ];
+        for (name, plugin, pod, node, want) in cases {
+            assert_eq!(filter(plugin, &pod, &node, &[]), want, "{name}");
+        }
+    }
+
+    /// `TestNodeAffinityPriority`'s added-affinity case: the profile's preferred terms
+    /// score every pod, adding to the pod's own.
+    #[test]
+    fn score_adds_the_added_preferred_terms() {
+        let label = |name: &str, labels: &[(&str, &str)]| {
+            labels
+                .iter()
+                .fold(make_node(name), |n, (k, v)| n.label(k, v))
+                .obj()
+        };
+        let nodes = vec![
+            label("node1", &[("foo", "bar")]),
+            label("node2", &[("key", "value")]),
+            label("node3", &[("az", "az1")]),
+        ];
+        let key_value = added(make_pod().preferred_term(3, &[("key", "In", &["value"])]));
+        let plugin = NodeAffinity {
+            added_required: None,
+            added_preferred: key_value.preferred_during_scheduling_ignored_during_execution,
+        };
+        let own = make_pod()
+            .preferred_term(2, &[("foo", "In", &["bar"])])
+            .obj();
+        let cases = [
+            (
+                "a pod with no preferred terms is scored by the profile's",
+                make_pod().obj(),
+                Some((vec![0, 3, 0], vec![0, 100, 0])),
+            ),
+            (
+                "the pod's terms and the profile's add up",
+                own,
+                Some((vec![2, 3, 0], vec![66, 100, 0])),
+            ),
+        ];
+        for (name, pod, want) in cases {
+            assert_eq!(scores(&plugin, &pod, &nodes, &[]), want, "{name}");
         }
     }
 }
