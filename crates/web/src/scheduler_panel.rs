@@ -103,7 +103,7 @@ impl SchedulerPanel {
                                 <strong>{ &p.scheduler_name }</strong>
                                 <div><span class="muted">{"Filter: "}</span>{ filters.join(", ") }</div>
                                 <div><span class="muted">{"Score: "}</span>{ scores.join(", ") }</div>
-                                if !p.preemption { <div class="muted">{"No preemption (DefaultPreemption disabled)"}</div> }
+                                if p.preemption.is_none() { <div class="muted">{"No preemption (DefaultPreemption disabled)"}</div> }
                             </li>
                         }
                     }) }

@@ -464,8 +464,8 @@ impl Scheduler {
             None => self.attempt(profile, index, pod, snapshot, at, &mut scratch, None),
         };
         self.scratch = scratch;
-        if decision.chosen.is_none() && profile.preemption {
-            Scheduler::post_filter(profile, pod, snapshot, &mut decision);
+        if let (None, Some(preemption)) = (&decision.chosen, &profile.preemption) {
+            self.post_filter(profile, preemption, pod, snapshot, &mut decision);
         }
         decision
     }
@@ -473,7 +473,9 @@ impl Scheduler {
     /// PostFilter (DefaultPreemption) after a pass without a feasible node: the pod
     /// nominated to a node once victims go, or why not, added to the FitError message.
     fn post_filter(
+        &mut self,
         profile: &Profile,
+        preemption: &plugins::DefaultPreemption,
         pod: &PodInfo<'_>,
         snapshot: &Snapshot<'_>,
         decision: &mut Decision,
@@ -486,8 +488,8 @@ impl Scheduler {
             .iter()
             .map(|v| (v.node as usize, v.code))
             .collect();
-        let outcome =
-            plugins::DefaultPreemption.post_filter(&profile.filters, pod, snapshot, &verdicts);
+        let filters = &profile.filters;
+        let outcome = preemption.post_filter(filters, pod, snapshot, &verdicts, &mut self.rng);
         if let Some(failure) = decision.failure.as_mut() {
             if !outcome.message.is_empty() {
                 failure.push(' ');

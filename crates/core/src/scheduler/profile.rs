@@ -18,8 +18,8 @@ pub struct Profile {
     pub scheduler_name: String,
     pub filters: Vec<Box<dyn FilterPlugin>>,
     pub scores: Vec<Box<dyn ScorePlugin>>,
-    /// DefaultPreemption runs at PostFilter.
-    pub preemption: bool,
+    /// DefaultPreemption, with its arguments, when it runs at PostFilter.
+    pub preemption: Option<plugins::DefaultPreemption>,
     /// SchedulingGates runs at PreEnqueue (a gated pod waits outside the queue).
     pub scheduling_gates: bool,
     /// The profile's own `percentageOfNodesToScore`, over the configuration's.
@@ -99,7 +99,7 @@ impl Profile {
                 Box::new(NodeResourcesBalancedAllocation),
                 Box::new(ImageLocality),
             ],
-            preemption: true,
+            preemption: Some(plugins::DefaultPreemption::default()),
             scheduling_gates: true,
             percentage_of_nodes_to_score: None,
         }
@@ -133,7 +133,8 @@ impl Profile {
             scheduler_name: config.scheduler_name.clone(),
             filters,
             scores,
-            preemption: runs(ExtensionPoint::PostFilter, "DefaultPreemption"),
+            preemption: runs(ExtensionPoint::PostFilter, "DefaultPreemption")
+                .then_some(config.default_preemption),
             scheduling_gates: runs(ExtensionPoint::PreEnqueue, "SchedulingGates"),
             percentage_of_nodes_to_score: config.percentage_of_nodes_to_score,
         }

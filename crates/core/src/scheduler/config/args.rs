@@ -8,7 +8,9 @@ use crate::scheduler::plugins::node_resources_fit::{
     default_resources, Resource, ResourceWeight, UtilizationShapePoint, MAX_CUSTOM_PRIORITY_SCORE,
 };
 use crate::scheduler::plugins::pod_topology_spread::DefaultConstraints;
-use crate::scheduler::plugins::{InterPodAffinity, NodeAffinity, PodTopologySpread};
+use crate::scheduler::plugins::{
+    DefaultPreemption, InterPodAffinity, NodeAffinity, PodTopologySpread,
+};
 use crate::scheduler::ScoringStrategy;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -19,6 +21,7 @@ pub(super) struct Parsed {
     pub fit_strategy: ScoringStrategy,
     pub inter_pod_affinity: InterPodAffinity,
     pub node_affinity: NodeAffinity,
+    pub default_preemption: DefaultPreemption,
     pub pod_topology_spread: PodTopologySpread,
 }
 
@@ -190,7 +193,9 @@ pub(super) fn parse_all(
             }
             "DefaultPreemption" => {
                 if let Some(a) = decode::<DefaultPreemptionArgs>(&args, &args_path, errors) {
-                    default_preemption(a, &args_path, errors);
+                    if let Some(p) = default_preemption(a, &args_path, errors) {
+                        parsed.default_preemption = p;
+                    }
                 }
             }
             "VolumeBinding" => {
@@ -630,11 +635,12 @@ fn node_selector_term(
     }
 }
 
+/// `ValidateDefaultPreemptionArgs` after the defaults (10 %, 100 nodes).
 fn default_preemption(
     args: DefaultPreemptionArgs,
     path: &FieldPath,
     errors: &mut Vec<ConfigError>,
-) {
+) -> Option<DefaultPreemption> {
     let before = errors.len();
     let pct = args.min_candidate_nodes_percentage.unwrap_or(10);
     let abs = args.min_candidate_nodes_absolute.unwrap_or(100);
@@ -668,12 +674,10 @@ fn default_preemption(
             "cannot be zero at the same time as minCandidateNodesPercentage",
         ));
     }
-    if errors.len() == before && (pct != 10 || abs != 100) {
-        errors.push(ConfigError::not_implemented(
-            pct_path,
-            "candidate limits other than the defaults (10%, 100 nodes): Podlab's preemption considers every node",
-        ));
-    }
+    (errors.len() == before).then_some(DefaultPreemption {
+        min_candidate_nodes_percentage: i32::try_from(pct).ok()?,
+        min_candidate_nodes_absolute: i32::try_from(abs).ok()?,
+    })
 }
 
 fn volume_binding(args: VolumeBindingArgs, path: &FieldPath, errors: &mut Vec<ConfigError>) {

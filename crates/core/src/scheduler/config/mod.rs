@@ -14,7 +14,7 @@ pub mod registry;
 #[cfg(test)]
 mod tests;
 
-use super::plugins::{InterPodAffinity, NodeAffinity, PodTopologySpread};
+use super::plugins::{DefaultPreemption, InterPodAffinity, NodeAffinity, PodTopologySpread};
 use super::ScoringStrategy;
 use crate::manifest::Pos;
 use crate::model::de::{Path, Segment};
@@ -57,6 +57,8 @@ pub struct ProfileConfig {
     pub inter_pod_affinity: InterPodAffinity,
     /// NodeAffinity with the affinity the profile adds (`NodeAffinityArgs`).
     pub node_affinity: NodeAffinity,
+    /// DefaultPreemption's candidate counts (`DefaultPreemptionArgs`).
+    pub default_preemption: DefaultPreemption,
     /// PodTopologySpread with its default constraints (`PodTopologySpreadArgs`).
     pub pod_topology_spread: PodTopologySpread,
 }
@@ -581,6 +583,7 @@ fn build(v1: ConfigurationV1, text: &str) -> Result<SchedulerConfiguration, Vec<
             fit_strategy: parsed.fit_strategy,
             inter_pod_affinity: parsed.inter_pod_affinity,
             node_affinity: parsed.node_affinity,
+            default_preemption: parsed.default_preemption,
             pod_topology_spread: parsed.pod_topology_spread,
         };
         check_runnable(&config, &path, &mut errors);

@@ -200,8 +200,10 @@ profiles:
         }
     );
     let built = crate::scheduler::Profile::from_config(p);
-    assert!(!built.preemption && !built.scheduling_gates);
-    assert!(crate::scheduler::Profile::from_config(&c.profiles[0]).preemption);
+    assert!(built.preemption.is_none() && !built.scheduling_gates);
+    assert!(crate::scheduler::Profile::from_config(&c.profiles[0])
+        .preemption
+        .is_some());
 
     let c = ok("profiles:
 - pluginConfig:

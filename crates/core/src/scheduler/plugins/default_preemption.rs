@@ -2,8 +2,10 @@
 //! nodes where removing pods of lower priority lets the pod fit, choose the victims on
 //! each (as few as possible, reprieving the most important first and the ones a
 //! PodDisruptionBudget protects before the others), pick one node by the evaluator's
-//! rules ([`preemption::pick_one_node`]) and nominate the pod to it.
+//! rules ([`preemption::pick_one_node`]) and nominate the pod to it. The dry run starts
+//! at a random node and stops once it has enough candidates (`DefaultPreemptionArgs`).
 
+use crate::clock::Rng;
 use crate::model::Pod;
 use crate::scheduler::framework::{Code, FilterPlugin, NodeInfo, PodInfo, Reasons, Status};
 use crate::scheduler::preemption::{
@@ -19,7 +21,30 @@ pub const NOT_ELIGIBLE_NEVER: &str = "not eligible due to preemptionPolicy=Never
 pub const NOT_ELIGIBLE_TERMINATING: &str =
     "not eligible due to a terminating pod on the nominated node.";
 
-pub struct DefaultPreemption;
+/// The plugin with its arguments (`DefaultPreemptionArgs`): the dry run looks for at
+/// least this share of the nodes as candidates, and at least this many.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DefaultPreemption {
+    pub min_candidate_nodes_percentage: i32,
+    pub min_candidate_nodes_absolute: i32,
+}
+
+/// kube-scheduler's defaults: 10 % of the nodes, at least 100.
+impl Default for DefaultPreemption {
+    fn default() -> Self {
+        DefaultPreemption {
+            min_candidate_nodes_percentage: 10,
+            min_candidate_nodes_absolute: 100,
+        }
+    }
+}
+
+/// The candidates in the order of their nodes in the snapshot.
+fn by_node<'c, 'a>(candidates: &'c [Candidate<'a>]) -> Vec<&'c Candidate<'a>> {
+    let mut list: Vec<&Candidate<'_>> = candidates.iter().collect();
+    crate::sort::sort_by_key(&mut list, |c| c.node);
+    list
+}
 
 /// What the PostFilter decided, and the status message it adds to the FitError
 /// (`preemption: ...`), empty when it nominated a node.
@@ -65,6 +90,17 @@ fn run_filters(
 }
 
 impl DefaultPreemption {
+    /// `calculateNumCandidates`: how many candidates the dry run looks for among
+    /// `nodes` potential nodes.
+    pub fn num_candidates(&self, nodes: usize) -> usize {
+        let nodes = i64::try_from(nodes).unwrap_or(i64::MAX);
+        let share = nodes * i64::from(self.min_candidate_nodes_percentage) / 100;
+        let n = share
+            .max(i64::from(self.min_candidate_nodes_absolute))
+            .min(nodes);
+        usize::try_from(n).unwrap_or(0)
+    }
+
     /// `PodEligibleToPreemptOthers`: a pod with `preemptionPolicy: Never` does not
     /// preempt; nor does one whose nominated node still runs pods it preempted (unless
     /// that node now rejects it as unresolvable).
@@ -157,12 +193,14 @@ impl DefaultPreemption {
 
     /// The PostFilter: `verdicts` are each node's (place in the snapshot, code) from
     /// the failed Filter pass.
+    /// `rng` picks where the dry run starts (`GetOffsetAndNumCandidates`).
     pub fn post_filter(
         &self,
         filters: &[Box<dyn FilterPlugin>],
         pod: &PodInfo<'_>,
         snapshot: &Snapshot<'_>,
         verdicts: &[(usize, Code)],
+        rng: &mut Rng,
     ) -> Outcome {
         let nominated = pod
             .status
@@ -188,25 +226,47 @@ impl DefaultPreemption {
         let total = snapshot.infos.len();
         // The nodes preemption might help: those the filters found unschedulable, not
         // unresolvable.
-        let mut candidates = Vec::new();
+        let potential: Vec<usize> = verdicts
+            .iter()
+            .filter(|(_, code)| *code == Code::Unschedulable)
+            .map(|&(i, _)| i)
+            .collect();
+        // DryRunPreemption: from a random node on, until there are enough candidates
+        // (one at least without a budget violation); those first.
+        let (mut fitting, mut violating) = (Vec::new(), Vec::new());
         let mut statuses: Vec<(Code, Reasons)> = Vec::new();
-        for &(i, code) in verdicts {
-            if code != Code::Unschedulable {
-                continue;
-            }
-            let Some(node) = snapshot.infos.get(i) else {
-                continue;
-            };
-            match self.select_victims_on_node(filters, pod, node, &snapshot.listers.budgets) {
-                Ok((victims, num_pdb_violations)) => candidates.push(Candidate {
-                    node: i,
-                    victims,
-                    num_pdb_violations,
-                }),
-                Err(Status::Rejected { code, reasons }) => statuses.push((code, reasons)),
-                Err(Status::Success) => {}
+        if !potential.is_empty() {
+            let offset = rng.below(potential.len() as u64) as usize;
+            let wanted = self.num_candidates(potential.len());
+            for k in 0..potential.len() {
+                let i = potential[(offset + k) % potential.len()];
+                let Some(node) = snapshot.infos.get(i) else {
+                    continue;
+                };
+                let budgets = &snapshot.listers.budgets;
+                match self.select_victims_on_node(filters, pod, node, budgets) {
+                    Ok((victims, num_pdb_violations)) => {
+                        let list = if num_pdb_violations == 0 {
+                            &mut fitting
+                        } else {
+                            &mut violating
+                        };
+                        list.push(Candidate {
+                            node: i,
+                            victims,
+                            num_pdb_violations,
+                        });
+                        if !fitting.is_empty() && fitting.len() + violating.len() >= wanted {
+                            break;
+                        }
+                    }
+                    Err(Status::Rejected { code, reasons }) => statuses.push((code, reasons)),
+                    Err(Status::Success) => {}
+                }
             }
         }
+        let mut candidates = fitting;
+        candidates.append(&mut violating);
         let picked = preemption::pick_one_node_by(&candidates)
             .and_then(|(c, rule)| Some((candidates.get(c)?, rule)));
         let Some((best, decided_by)) = picked else {
@@ -239,8 +299,9 @@ impl DefaultPreemption {
             message: String::new(),
             choice: Some(PreemptionChoice {
                 node,
-                candidates: candidates
-                    .iter()
+                // Shown in the nodes' order: the dry run's order only breaks ties.
+                candidates: by_node(&candidates)
+                    .into_iter()
                     .map(|c| CandidateVictims {
                         node: snapshot
                             .infos
@@ -296,7 +357,14 @@ mod tests {
             .enumerate()
             .map(|(i, n)| (i, run_filters(&profile.filters, &info, n).code()))
             .collect();
-        DefaultPreemption.post_filter(&profile.filters, &info, &snapshot, &verdicts)
+        let mut rng = Rng::new(0);
+        DefaultPreemption::default().post_filter(
+            &profile.filters,
+            &info,
+            &snapshot,
+            &verdicts,
+            &mut rng,
+        )
     }
 
     /// Two nodes of 4 CPUs, and a pod of priority 100 asking for 3.
@@ -466,5 +534,55 @@ mod tests {
                 decided_by: preemption::PickRule::LowestHighestPriority,
             })
         );
+    }
+
+    /// `TestCalculateNumCandidates`: the share of the nodes, at least the absolute
+    /// count, never more than the nodes.
+    #[test]
+    fn the_dry_run_looks_for_a_share_of_the_nodes() {
+        let cases = [
+            // (nodes, percentage, absolute, candidates)
+            (10, 5, 2, 2),
+            (100, 50, 10, 50),
+            (100, 5, 10, 10),
+            (5, 10, 100, 5),
+            (5000, 10, 100, 500),
+            (0, 10, 100, 0),
+        ];
+        for (nodes, pct, abs, want) in cases {
+            let plugin = DefaultPreemption {
+                min_candidate_nodes_percentage: pct,
+                min_candidate_nodes_absolute: abs,
+            };
+            assert_eq!(plugin.num_candidates(nodes), want, "{nodes} {pct}% {abs}");
+        }
+    }
+
+    /// With one candidate wanted, the dry run stops at the first node that has victims:
+    /// where it starts is the seeded random offset, so seeds choose different nodes.
+    #[test]
+    fn the_dry_run_stops_once_it_has_enough_candidates() {
+        let (nodes, pod) = two_nodes_and_high();
+        let bound = [on("a", "n1", "1500m", 0), on("b", "n2", "1500m", 0)];
+        let snapshot = Snapshot::new(&nodes, &bound);
+        let profile = Profile::default();
+        let mut info = snapshot.pod_info(&pod);
+        for f in &profile.filters {
+            f.pre_filter(&mut info, &snapshot);
+        }
+        let verdicts = [(0, Code::Unschedulable), (1, Code::Unschedulable)];
+        let one = DefaultPreemption {
+            min_candidate_nodes_percentage: 0,
+            min_candidate_nodes_absolute: 1,
+        };
+        let mut chosen = Vec::new();
+        for seed in 0..8 {
+            let mut rng = Rng::new(seed);
+            let out = one.post_filter(&profile.filters, &info, &snapshot, &verdicts, &mut rng);
+            let choice = out.choice.expect("a candidate");
+            assert_eq!(choice.candidates.len(), 1, "seed {seed}");
+            chosen.push(choice.node);
+        }
+        assert!(chosen.iter().any(|n| n == "n1") && chosen.iter().any(|n| n == "n2"));
     }
 }
