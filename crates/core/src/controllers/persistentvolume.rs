@@ -300,6 +300,11 @@ fn waiting_for_class(api: &ApiServer, pvc: &PersistentVolumeClaim) -> (&'static 
         {
             waiting_for_consumer(api, pvc)
         }
+        Some(sc) if !provisionable(&sc.provisioner) => (
+            "ProvisioningFailed",
+            format!("no volume plugin matched name: {}", sc.provisioner),
+            true,
+        ),
         Some(sc) => (
             "ExternalProvisioning",
             format!("Waiting for a volume to be created either by the external provisioner '{}' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.", sc.provisioner),
@@ -358,6 +363,23 @@ fn waiting_for_consumer(
             false,
         ),
     }
+}
+
+/// Whether a class's provisioner can be asked for a volume (`findProvisionablePlugin`):
+/// any external one, but a `kubernetes.io/` name only when an in-tree plugin has it,
+/// and kube-controller-manager has none (`kubernetes.io/no-provisioner` is the usual
+/// one, for classes of static local volumes) but those migrated to CSI drivers.
+fn provisionable(provisioner: &str) -> bool {
+    const MIGRATED: &[&str] = &[
+        "kubernetes.io/aws-ebs",
+        "kubernetes.io/azure-disk",
+        "kubernetes.io/azure-file",
+        "kubernetes.io/cinder",
+        "kubernetes.io/gce-pd",
+        "kubernetes.io/portworx-volume",
+        "kubernetes.io/vsphere-volume",
+    ];
+    !provisioner.starts_with("kubernetes.io/") || MIGRATED.contains(&provisioner)
 }
 
 /// The node the scheduler chose for a claim of a WaitForFirstConsumer class.
@@ -531,6 +553,19 @@ mod tests {
             "status": {"phase": "Pending"}
         }))
         .unwrap()
+    }
+
+    #[test]
+    fn which_provisioners_can_be_asked_for_a_volume() {
+        for (provisioner, want) in [
+            ("rancher.io/local-path", true),
+            ("ebs.csi.aws.com", true),
+            ("kubernetes.io/aws-ebs", true),
+            ("kubernetes.io/no-provisioner", false),
+            ("kubernetes.io/host-path", false),
+        ] {
+            assert_eq!(provisionable(provisioner), want, "{provisioner}");
+        }
     }
 
     #[test]
