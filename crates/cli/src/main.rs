@@ -773,8 +773,15 @@ impl podlab_core::kubectl::FileSource for RealFiles {
         if path == "-" {
             return read_stdin().map_err(|e| ReadError::Stdin(e.to_string()));
         }
-        let bytes = std::fs::read(path).map_err(|e| read_error(path, &e))?;
+        let bytes = self.read_bytes(path)?;
         Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    fn read_bytes(&self, path: &str) -> Result<Vec<u8>, ReadError> {
+        if path == "-" {
+            return self.stdin_bytes();
+        }
+        std::fs::read(path).map_err(|e| read_error(path, &e))
     }
 
     fn list(&self, path: &str) -> Result<Option<Vec<String>>, ReadError> {

@@ -357,6 +357,8 @@ fn cluster() -> Cluster {
     // In a namespace of its own: its events stay out of the default namespace's.
     let consumer = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: config\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: config\ndata:\n  color: blue\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: envfrom\n  namespace: config\nspec:\n  containers:\n  - name: app\n    image: nginx\n    envFrom:\n    - configMapRef:\n        name: settings\n    - prefix: DB_\n      secretRef:\n        name: db\n        optional: true\n    env:\n    - name: COLOR\n      valueFrom:\n        configMapKeyRef:\n          name: settings\n          key: color\n    volumeMounts:\n    - name: cfg\n      mountPath: /etc/cfg\n    - name: sec\n      mountPath: /etc/sec\n  volumes:\n  - name: cfg\n    configMap:\n      name: settings\n      items:\n      - key: color\n        path: c\n  - name: sec\n    secret:\n      secretName: db\n      optional: true\n";
     c.create_from_text("consumer.yaml", consumer).unwrap();
+    let storage = "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: fancy\n  annotations:\n    note: fast disks\nprovisioner: example.com/fancy\nparameters:\n  type: ssd\n  zone: a\nallowVolumeExpansion: false\nmountOptions:\n- debug\n- noatime\nreclaimPolicy: Retain\nvolumeBindingMode: WaitForFirstConsumer\nallowedTopologies:\n- matchLabelExpressions:\n  - key: topology.kubernetes.io/zone\n    values:\n    - a\n    - b\n  - key: kubernetes.io/hostname\n    values:\n    - k8s-worker-01\n---\napiVersion: v1\nkind: PersistentVolume\nmetadata:\n  name: task-pv-volume\n  labels:\n    type: local\nspec:\n  storageClassName: manual\n  capacity:\n    storage: 10Gi\n  accessModes:\n  - ReadWriteOnce\n  hostPath:\n    path: /mnt/data\n---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: task-pv-claim\nspec:\n  storageClassName: manual\n  accessModes:\n  - ReadWriteOnce\n  resources:\n    requests:\n      storage: 3Gi\n";
+    c.create_from_text("storage.yaml", storage).unwrap();
     c.advance(60_000);
     c
 }
@@ -447,6 +449,12 @@ const CASES: &[&str] = &[
     "get cm,secrets -o name",
     "describe pod envfrom -n config",
     "get pod envfrom -n config -o yaml",
+    "describe sc standard",
+    "describe storageclass fancy",
+    "get sc fancy -o yaml",
+    "describe pv task-pv-volume",
+    "describe pvc task-pv-claim",
+    "get pv,pvc -o yaml",
 ];
 
 /// Cases whose output changed in kubectl v1.34, compared only with a kubectl at least

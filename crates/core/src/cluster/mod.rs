@@ -27,6 +27,7 @@ use crate::controllers::root_ca_cert_publisher::RootCaCertPublisher;
 use crate::controllers::serviceaccounts::ServiceAccountsController;
 use crate::controllers::statefulset::StatefulSetController;
 use crate::controllers::taint_eviction::TaintEviction;
+use crate::controllers::volume_expand::ExpandController;
 use crate::controllers::{Controller, ControllerContext, Progress};
 use crate::git::Remotes;
 use crate::keyed::Keyed;
@@ -46,7 +47,7 @@ pub use default_nodes::default_nodes;
 /// them run before the scheduler in a settle pass (node IPAM, the
 /// serviceaccounts-controller and the root-ca-cert-publisher: a new namespace has its
 /// `default` account and its `kube-root-ca.crt` before anything else runs).
-const CONTROLLERS: usize = 21;
+const CONTROLLERS: usize = 22;
 const CONTROLLERS_BEFORE_SCHEDULER: usize = 3;
 
 /// What happened to one object of an applied manifest.
@@ -178,6 +179,9 @@ pub struct Cluster {
     pvc_protection: PvcProtectionController,
     #[serde(skip)]
     pv_protection: PvProtectionController,
+    /// Written only while a claim waits to be expanded (older snapshots have none).
+    #[serde(default, skip_serializing_if = "ExpandController::is_idle")]
+    volume_expand: ExpandController,
     #[serde(skip)]
     disruption: DisruptionController,
 }
@@ -221,6 +225,7 @@ impl Cluster {
             local_path_provisioner: Default::default(),
             pvc_protection: PvcProtectionController,
             pv_protection: PvProtectionController,
+            volume_expand: Default::default(),
             disruption: DisruptionController,
         }
     }
@@ -817,6 +822,7 @@ impl Cluster {
             &self.local_path_provisioner,
             &self.pvc_protection,
             &self.pv_protection,
+            &self.volume_expand,
             &self.pod_gc,
             &self.garbage_collector,
             &self.disruption,
@@ -850,6 +856,7 @@ impl Cluster {
             &mut self.local_path_provisioner,
             &mut self.pvc_protection,
             &mut self.pv_protection,
+            &mut self.volume_expand,
             &mut self.pod_gc,
             &mut self.garbage_collector,
             &mut self.disruption,

@@ -28,6 +28,7 @@ pub mod serviceaccounts;
 pub mod statefulset;
 pub mod taint_eviction;
 pub(crate) mod trigger_time;
+pub mod volume_expand;
 pub(crate) mod work_queue;
 
 use crate::apiserver::{ApiServer, Store};

@@ -7,11 +7,12 @@
 //! satisfy it a VolumeMismatch event with the reason; a bound volume whose claim is gone
 //! is Released, a bound claim whose volume is gone is Lost.
 //!
-//! A claim of a WaitForFirstConsumer class waits for the scheduler: it binds it to a
-//! volume (the volume's claimRef) or selects a node for it
-//! (`volume.kubernetes.io/selected-node`). A claim to provision is handed to its
-//! class's external provisioner (`volume.kubernetes.io/storage-provisioner`,
-//! ExternalProvisioning); the provisioner's volume, pre-bound to it, is bound here.
+//! A claim of a WaitForFirstConsumer class waits for the scheduler (its event says
+//! for which pods, once pods use it): it binds it to a volume (the volume's claimRef)
+//! or selects a node for it (`volume.kubernetes.io/selected-node`). A claim to
+//! provision is handed to its class's external provisioner
+//! (`volume.kubernetes.io/storage-provisioner`, ExternalProvisioning); the
+//! provisioner's volume, pre-bound to it, is bound here.
 
 use super::{Controller, ControllerContext, Progress};
 use crate::apiserver::storage::{
@@ -192,8 +193,16 @@ fn sync(api: &mut ApiServer, now: SimTime) -> (bool, Option<SimTime>) {
                 let Some((reason, message, warning)) = waiting(api, &pvc) else {
                     continue;
                 };
-                // The same report again on the resync; a new one at once.
-                let due = last_report(api, &pvc, reason).map_or(now, |t| SimTime(t.0 + RESYNC_MS));
+                // The same report again on the resync; a new one at once. A pod
+                // coming to use a waiting claim does not sync the claim: the resync
+                // tells of it.
+                let last = if reason == "WaitForPodScheduled" {
+                    last_report(api, &pvc, "WaitForFirstConsumer")
+                        .max(last_report(api, &pvc, reason))
+                } else {
+                    last_report(api, &pvc, reason)
+                };
+                let due = last.map_or(now, |t| SimTime(t.0 + RESYNC_MS));
                 if reason == "ExternalProvisioning" {
                     changed |= set_provisioner(api, &pvc);
                 }
@@ -289,18 +298,88 @@ fn waiting_for_class(api: &ApiServer, pvc: &PersistentVolumeClaim) -> (&'static 
             if sc.volume_binding_mode.as_deref() == Some("WaitForFirstConsumer")
                 && selected_node(pvc).is_none() =>
         {
-            (
-            "WaitForFirstConsumer",
-                "waiting for first consumer to be created before binding".into(),
-                false,
-            )
+            waiting_for_consumer(api, pvc)
         }
+        Some(sc) if !provisionable(&sc.provisioner) => (
+            "ProvisioningFailed",
+            format!("no volume plugin matched name: {}", sc.provisioner),
+            true,
+        ),
         Some(sc) => (
             "ExternalProvisioning",
             format!("Waiting for a volume to be created either by the external provisioner '{}' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.", sc.provisioner),
             false,
         ),
     }
+}
+
+/// `emitEventForUnboundDelayBindingClaim`: a claim of a WaitForFirstConsumer class
+/// waits for its first consumer, or, once pods not finished use it, for them to be
+/// scheduled (their names sorted; kube's order is its informer's).
+fn waiting_for_consumer(
+    api: &ApiServer,
+    pvc: &PersistentVolumeClaim,
+) -> (&'static str, String, bool) {
+    let name = pvc.metadata.name.as_deref().unwrap_or_default();
+    let namespace = pvc.metadata.namespace.as_deref().unwrap_or_default();
+    let mut pods: Vec<&str> = api
+        .pods
+        .list_namespace(namespace)
+        .filter(|p| {
+            let phase = p.status.as_ref().and_then(|s| s.phase.as_deref());
+            let spec = p.spec.as_ref();
+            !matches!(phase, Some("Succeeded" | "Failed"))
+                && spec
+                    .and_then(|s| s.node_name.as_deref())
+                    .unwrap_or_default()
+                    .is_empty()
+                && spec
+                    .and_then(|s| s.volumes.as_ref())
+                    .into_iter()
+                    .flatten()
+                    .any(|v| {
+                        v.persistent_volume_claim
+                            .as_ref()
+                            .is_some_and(|c| c.claim_name == name)
+                    })
+        })
+        .filter_map(|p| p.metadata.name.as_deref())
+        .collect();
+    crate::sort::sort(&mut pods);
+    match pods.as_slice() {
+        [] => (
+            "WaitForFirstConsumer",
+            "waiting for first consumer to be created before binding".into(),
+            false,
+        ),
+        [one] => (
+            "WaitForPodScheduled",
+            format!("waiting for pod {one} to be scheduled"),
+            false,
+        ),
+        many => (
+            "WaitForPodScheduled",
+            format!("waiting for pods {} to be scheduled", many.join(",")),
+            false,
+        ),
+    }
+}
+
+/// Whether a class's provisioner can be asked for a volume (`findProvisionablePlugin`):
+/// any external one, but a `kubernetes.io/` name only when an in-tree plugin has it,
+/// and kube-controller-manager has none (`kubernetes.io/no-provisioner` is the usual
+/// one, for classes of static local volumes) but those migrated to CSI drivers.
+fn provisionable(provisioner: &str) -> bool {
+    const MIGRATED: &[&str] = &[
+        "kubernetes.io/aws-ebs",
+        "kubernetes.io/azure-disk",
+        "kubernetes.io/azure-file",
+        "kubernetes.io/cinder",
+        "kubernetes.io/gce-pd",
+        "kubernetes.io/portworx-volume",
+        "kubernetes.io/vsphere-volume",
+    ];
+    !provisioner.starts_with("kubernetes.io/") || MIGRATED.contains(&provisioner)
 }
 
 /// The node the scheduler chose for a claim of a WaitForFirstConsumer class.
@@ -474,6 +553,19 @@ mod tests {
             "status": {"phase": "Pending"}
         }))
         .unwrap()
+    }
+
+    #[test]
+    fn which_provisioners_can_be_asked_for_a_volume() {
+        for (provisioner, want) in [
+            ("rancher.io/local-path", true),
+            ("ebs.csi.aws.com", true),
+            ("kubernetes.io/aws-ebs", true),
+            ("kubernetes.io/no-provisioner", false),
+            ("kubernetes.io/host-path", false),
+        ] {
+            assert_eq!(provisionable(provisioner), want, "{provisioner}");
+        }
     }
 
     #[test]

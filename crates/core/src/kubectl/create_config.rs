@@ -151,9 +151,15 @@ impl Gathered<'_> {
                         errs.join(",")
                     ));
                 }
-                if self.data.contains_key(key) {
+                if let Some(existing) = self.data.get(key) {
+                    // A value that is not UTF-8 text went into binaryData.
+                    let field = if std::str::from_utf8(existing).is_ok() {
+                        "Data"
+                    } else {
+                        "BinaryData"
+                    };
                     return Err(format!(
-                        "cannot add key {key:?}, another key by that name already exists in Data for ConfigMap {:?}",
+                        "cannot add key {key:?}, another key by that name already exists in {field} for ConfigMap {:?}",
                         self.name
                     ));
                 }
@@ -221,9 +227,9 @@ fn env_var_name_errors(key: &str) -> Option<String> {
     (!ok).then(|| "a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit (e.g. 'my.env-name',  or 'MY_ENV.NAME',  or 'MyEnvName1', regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')".to_string())
 }
 
-/// Reads `path` as kubectl's `os.Stat` and `os.ReadFile` would meet it.
-fn read(cluster: &Cluster, files: &dyn FileSource, path: &str) -> Result<String, String> {
-    files.read_in(cluster, path).map_err(|e| match e {
+/// Reads `path`'s bytes as kubectl's `os.Stat` and `os.ReadFile` would meet it.
+fn read(cluster: &Cluster, files: &dyn FileSource, path: &str) -> Result<Vec<u8>, String> {
+    files.read_bytes_in(cluster, path).map_err(|e| match e {
         super::ReadError::NotFound(_) => {
             format!("error reading {path}: no such file or directory")
         }
@@ -259,13 +265,13 @@ fn gather(
                     if matches!(files.list_in(cluster, &item), Ok(Some(_))) {
                         continue;
                     }
-                    let text = read(cluster, files, &item)?;
-                    g.add(&name, text.into_bytes())?;
+                    let bytes = read(cluster, files, &item)?;
+                    g.add(&name, bytes)?;
                 }
             }
             _ => {
-                let text = read(cluster, files, path)?;
-                g.add(&key, text.into_bytes())?;
+                let bytes = read(cluster, files, path)?;
+                g.add(&key, bytes)?;
             }
         }
     }
@@ -274,8 +280,18 @@ fn gather(
         g.add(k, v.as_bytes().to_vec())?;
     }
     for path in env_files {
-        let text = read(cluster, files, path)?;
-        for (i, line) in text.lines().enumerate() {
+        let bytes = read(cluster, files, path)?;
+        for (i, line) in env_file_lines(&bytes).enumerate() {
+            // kubectl checks each line is UTF-8 text, and shows the bytes of one that
+            // is not as Go prints a byte slice.
+            let Ok(line) = std::str::from_utf8(line) else {
+                let shown: Vec<String> = line.iter().map(u8::to_string).collect();
+                return Err(format!(
+                    "env file {path} contains invalid utf8 bytes at line {}: [{}]",
+                    i + 1,
+                    shown.join(" ")
+                ));
+            };
             let line = if i == 0 {
                 line.strip_prefix('\u{feff}').unwrap_or(line)
             } else {
@@ -295,6 +311,17 @@ fn gather(
         }
     }
     Ok(())
+}
+
+/// An env file's lines as kubectl's line scanner splits them: at each newline, a
+/// carriage return before it dropped, no empty line after the last newline.
+fn env_file_lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let body = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+    let lines = (!bytes.is_empty()).then(|| body.split(|b| *b == b'\n'));
+    lines
+        .into_iter()
+        .flatten()
+        .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
 }
 
 /// The new object's metadata: its namespace only when `-n` was given.

@@ -112,6 +112,19 @@ pub trait FileSource {
         false
     }
 
+    /// The exact bytes of `path` (`kubectl create configmap --from-file` keeps a file
+    /// that is not UTF-8 text as binaryData); a source of text only reads its text.
+    fn read_bytes(&self, path: &str) -> Result<Vec<u8>, ReadError> {
+        self.read(path).map(String::into_bytes)
+    }
+
+    /// [`FileSource::read_bytes`] while kubectl runs against `cluster` (as
+    /// [`FileSource::read_in`]).
+    fn read_bytes_in(&self, cluster: &Cluster, path: &str) -> Result<Vec<u8>, ReadError> {
+        let _ = cluster;
+        self.read_bytes(path)
+    }
+
     /// [`FileSource::read`] while kubectl runs against `cluster`: a source that reads
     /// the cluster's own files (a node's disk, for kubectl on the control plane) reads
     /// them here, borrowed, instead of keeping a copy.

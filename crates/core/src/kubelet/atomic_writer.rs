@@ -360,6 +360,135 @@ pub(super) fn write(tree: &mut Tree, payload: &Payload, seed: &str, now: SimTime
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Object;
+    use serde_json::json;
+
+    /// The files of each volume (path, mode, contents), or the plugin's message, as the
+    /// kubelet's configMap, secret, downwardAPI and projected plugins lay them out:
+    /// every key or the items chosen, `defaultMode` or an item's `mode` (0644 when
+    /// neither), `optional` sources and keys skipped, binaryData as its bytes.
+    /// A volume's files (path, mode, contents), or the plugin's message.
+    type Files = Result<Vec<(String, u32, Vec<u8>)>, String>;
+
+    #[test]
+    fn key_projection_and_file_modes_table() {
+        let mut api = ApiServer::new(1, SimTime(0));
+        let cm = json!({"metadata": {"name": "settings", "namespace": "default"},
+            "data": {"color": "blue", "size": "L"}, "binaryData": {"logo": "/w=="}});
+        let secret = json!({"metadata": {"name": "creds", "namespace": "default"},
+            "stringData": {"user": "admin", "pass": "s3cret"}});
+        for object in [
+            Object::ConfigMap(Box::new(serde_json::from_value(cm).unwrap())),
+            Object::Secret(Box::new(serde_json::from_value(secret).unwrap())),
+        ] {
+            api.create_object(object, SimTime(0)).unwrap();
+        }
+        let pod: Pod = serde_json::from_value(json!({
+            "metadata": {"name": "p", "namespace": "default", "labels": {"app": "web"}},
+            "spec": {"containers": [{"name": "c", "image": "busybox"}]}}))
+        .unwrap();
+        let files = |v: serde_json::Value| -> Files {
+            let mut v = v;
+            v["name"] = json!("v");
+            let v: Volume = serde_json::from_value(v).unwrap();
+            let out = payload(&api, &pod, &v, "uid")?;
+            Ok(out.into_iter().map(|(k, (d, m))| (k, m, d)).collect())
+        };
+        let f = |path: &str, mode: u32, data: &[u8]| (path.to_string(), mode, data.to_vec());
+        let cases: Vec<(serde_json::Value, Files)> = vec![
+            (
+                json!({"configMap": {"name": "settings"}}),
+                Ok(vec![
+                    f("color", 0o644, b"blue"),
+                    f("logo", 0o644, &[0xff]),
+                    f("size", 0o644, b"L"),
+                ]),
+            ),
+            (
+                json!({"configMap": {"name": "settings", "defaultMode": 0o400}}),
+                Ok(vec![
+                    f("color", 0o400, b"blue"),
+                    f("logo", 0o400, &[0xff]),
+                    f("size", 0o400, b"L"),
+                ]),
+            ),
+            (
+                json!({"configMap": {"name": "settings", "defaultMode": 0o440, "items": [
+                    {"key": "color", "path": "conf/color", "mode": 0o600},
+                    {"key": "size", "path": "size"}]}}),
+                Ok(vec![
+                    f("conf/color", 0o600, b"blue"),
+                    f("size", 0o440, b"L"),
+                ]),
+            ),
+            (
+                json!({"configMap": {"name": "settings", "items": [{"key": "nope", "path": "x"}]}}),
+                Err("configmap references non-existent config key: nope".into()),
+            ),
+            (
+                json!({"configMap": {"name": "settings", "optional": true, "items": [
+                    {"key": "nope", "path": "x"}, {"key": "color", "path": "c"}]}}),
+                Ok(vec![f("c", 0o644, b"blue")]),
+            ),
+            (
+                json!({"configMap": {"name": "nope"}}),
+                Err("configmap \"nope\" not found".into()),
+            ),
+            (
+                json!({"configMap": {"name": "nope", "optional": true}}),
+                Ok(vec![]),
+            ),
+            (
+                json!({"secret": {"secretName": "creds", "defaultMode": 0o400}}),
+                Ok(vec![
+                    f("pass", 0o400, b"s3cret"),
+                    f("user", 0o400, b"admin"),
+                ]),
+            ),
+            (
+                json!({"secret": {"secretName": "creds", "items": [
+                    {"key": "user", "path": "my-group/my-username", "mode": 0o777}]}}),
+                Ok(vec![f("my-group/my-username", 0o777, b"admin")]),
+            ),
+            (
+                json!({"secret": {"secretName": "creds", "items": [{"key": "nope", "path": "x"}]}}),
+                Err("references non-existent secret key: nope".into()),
+            ),
+            (
+                json!({"downwardAPI": {"defaultMode": 0o444, "items": [
+                    {"path": "labels", "fieldRef": {"fieldPath": "metadata.labels"}},
+                    {"path": "name", "mode": 0o400, "fieldRef": {"fieldPath": "metadata.name"}}]}}),
+                Ok(vec![
+                    f("labels", 0o444, b"app=\"web\""),
+                    f("name", 0o400, b"p"),
+                ]),
+            ),
+            (
+                json!({"projected": {"defaultMode": 0o440, "sources": [
+                    {"configMap": {"name": "settings", "items": [{"key": "color", "path": "c"}]}},
+                    {"secret": {"name": "creds", "items": [{"key": "user", "path": "u", "mode": 0o400}]}},
+                    {"downwardAPI": {"items": [
+                        {"path": "n", "fieldRef": {"fieldPath": "metadata.name"}}]}}]}}),
+                Ok(vec![
+                    f("c", 0o440, b"blue"),
+                    f("n", 0o440, b"p"),
+                    f("u", 0o400, b"admin"),
+                ]),
+            ),
+            (
+                json!({"projected": {"sources": [
+                    {"configMap": {"name": "nope"}},
+                    {"secret": {"name": "creds", "items": [{"key": "nope", "path": "x"}]}}]}}),
+                Err(
+                    "[configmap \"nope\" not found, references non-existent secret key: nope]"
+                        .into(),
+                ),
+            ),
+        ];
+        for (volume, want) in cases {
+            assert_eq!(files(volume.clone()), want, "{volume}");
+        }
+    }
 
     #[test]
     fn writes_through_links_and_swaps_on_change() {

@@ -323,6 +323,21 @@ impl crate::kubectl::FileSource for NodeFiles {
         }
     }
 
+    fn read_bytes_in(
+        &self,
+        cluster: &Cluster,
+        path: &str,
+    ) -> Result<Vec<u8>, crate::kubectl::ReadError> {
+        if path == "-" {
+            return self.stdin_bytes();
+        }
+        let abs = normalize(&self.cwd, path);
+        match cluster.kubelet.fs.read(&self.view, &abs) {
+            Ok(d) => Ok(d.to_vec()),
+            Err(e) => Err(read_error(path, e)),
+        }
+    }
+
     fn list_in(
         &self,
         cluster: &Cluster,

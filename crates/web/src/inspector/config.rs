@@ -303,8 +303,11 @@ fn files(app: &Ctx, ns: &str, pod: &str, v: &Volume) -> Html {
         let masked = is_secret(&f.path) && !app.st.revealed.contains(&key);
         let contents = if masked {
             html! { <span class="masked" data-masked="">{ format!("\u{2022}\u{2022}\u{2022}\u{2022}\u{2022}\u{2022} ({} bytes)", f.data.len()) }</span> }
+        } else if let Ok(text) = std::str::from_utf8(&f.data) {
+            html! { <pre class="file-contents">{ text }</pre> }
         } else {
-            html! { <pre class="file-contents">{ String::from_utf8_lossy(&f.data).into_owned() }</pre> }
+            // A ConfigMap's binaryData or a Secret's bytes that are not text.
+            html! { <span class="binary" data-binary="">{ format!("binary data ({} bytes)", f.data.len()) }</span> }
         };
         let reveal = is_secret(&f.path).then(|| {
             let revealed = !masked;

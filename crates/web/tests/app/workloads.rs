@@ -313,6 +313,19 @@ async fn a_pods_configuration_sources_and_mounted_files_are_shown() {
     )
     .await;
     text_has(&root, &format!("{row} [data-env-value]"), "blue").await;
+    // A key of binaryData is a file of bytes, shown as such.
+    let patched = terminal(
+        &root,
+        r#"kubectl patch configmap settings -p '{"binaryData":{"logo":"/9j/"}}'"#,
+    )
+    .await;
+    assert!(patched.contains("configmap/settings patched"), "{patched}");
+    text_comes(
+        &root,
+        "[data-volume-files='config'] [data-file-contents='logo']",
+        "binary data (3 bytes)",
+    )
+    .await;
     root.remove();
 }
 

@@ -183,6 +183,7 @@ fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) 
                 storage::claim(c, &users, &events, now)
             }
             Object::PersistentVolume(v) => storage::volume(v, &events, now),
+            Object::StorageClass(sc) => storage::storage_class(sc, &events, now),
             Object::Namespace(n) => self::namespace(n),
             Object::PriorityClass(pc) => namespace::priority_class(pc, &events, now),
             Object::PodDisruptionBudget(pdb) => policy::pod_disruption_budget(pdb, &events, now),

@@ -1,10 +1,12 @@
-//! `kubectl describe pvc` (describePersistentVolumeClaim) and `kubectl describe pv`
-//! (PersistentVolumeDescriber), laid out as kubectl's describers do.
+//! `kubectl describe pvc` (describePersistentVolumeClaim), `kubectl describe pv`
+//! (PersistentVolumeDescriber) and `kubectl describe storageclass`
+//! (describeStorageClass), laid out as kubectl's describers do.
 
 use super::writer::*;
 use crate::clock::SimTime;
 use crate::kubectl::storage_printers::access_modes;
-use crate::model::{Event, PersistentVolume, PersistentVolumeClaim};
+use crate::model::{Event, PersistentVolume, PersistentVolumeClaim, StorageClass};
+use std::collections::BTreeMap;
 
 /// Go's `%v` of a string slice: `[a b]`.
 fn finalizers(f: Option<&Vec<String>>) -> String {
@@ -193,5 +195,94 @@ pub fn volume(pv: &PersistentVolume, volume_events: &[&Event], now: SimTime) -> 
         w.write(0, &format!("    Path:\t{}\n", l.path));
     }
     events(&mut w, volume_events, now);
+    w.finish()
+}
+
+/// `labels.FormatLabels`: `k=v` pairs by key, joined with commas; `<none>` for none.
+fn format_labels(m: Option<&BTreeMap<String, String>>) -> String {
+    let pairs: Vec<String> = m
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    if pairs.is_empty() {
+        "<none>".into()
+    } else {
+        pairs.join(",")
+    }
+}
+
+/// `kubectl describe storageclass`.
+pub fn storage_class(sc: &StorageClass, class_events: &[&Event], now: SimTime) -> String {
+    let mut w = Writer::new();
+    let meta = &sc.metadata;
+    w.write(
+        0,
+        &format!("Name:\t{}\n", meta.name.as_deref().unwrap_or_default()),
+    );
+    let default = if crate::apiserver::storage::is_default_class(sc) {
+        "Yes"
+    } else {
+        "No"
+    };
+    w.write(0, &format!("IsDefaultClass:\t{default}\n"));
+    w.write(
+        0,
+        &format!(
+            "Annotations:\t{}\n",
+            format_labels(meta.annotations.as_ref())
+        ),
+    );
+    w.write(0, &format!("Provisioner:\t{}\n", sc.provisioner));
+    w.write(
+        0,
+        &format!("Parameters:\t{}\n", format_labels(sc.parameters.as_ref())),
+    );
+    let expansion = match sc.allow_volume_expansion {
+        None => "<unset>",
+        Some(true) => "True",
+        Some(false) => "False",
+    };
+    w.write(0, &format!("AllowVolumeExpansion:\t{expansion}\n"));
+    match sc.mount_options.as_deref() {
+        None | Some([]) => w.write(0, "MountOptions:\t<none>\n"),
+        Some(options) => {
+            w.write(0, "MountOptions:\n");
+            for o in options {
+                w.write(1, &format!("{o}\n"));
+            }
+        }
+    }
+    if let Some(p) = &sc.reclaim_policy {
+        w.write(0, &format!("ReclaimPolicy:\t{p}\n"));
+    }
+    if let Some(m) = &sc.volume_binding_mode {
+        w.write(0, &format!("VolumeBindingMode:\t{m}\n"));
+    }
+    if let Some(terms) = &sc.allowed_topologies {
+        if terms.is_empty() {
+            w.write(0, "AllowedTopologies:\t<none>\n");
+        } else {
+            w.write(0, "AllowedTopologies:\t\n");
+        }
+        for (i, term) in terms.iter().enumerate() {
+            let reqs = term.match_label_expressions.as_deref().unwrap_or_default();
+            if reqs.is_empty() {
+                w.write(1, &format!("Term {i}:\t<none>\n"));
+            }
+            for (j, req) in reqs.iter().enumerate() {
+                let mut text = format!("{} in", req.key);
+                if !req.values.is_empty() {
+                    text.push_str(&format!(" [{}]", req.values.join(", ")));
+                }
+                if j == 0 {
+                    w.write(1, &format!("Term {i}:\t{text}\n"));
+                } else {
+                    w.write(1, &format!("\t{text}\n"));
+                }
+            }
+        }
+    }
+    events(&mut w, class_events, now);
     w.finish()
 }
