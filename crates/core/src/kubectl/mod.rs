@@ -48,6 +48,7 @@ mod run;
 mod scale;
 mod set_env;
 mod set_image;
+mod set_resources;
 pub(crate) mod sorter;
 mod storage_printers;
 pub(crate) mod tabwriter;

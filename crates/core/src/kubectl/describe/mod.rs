@@ -14,6 +14,7 @@ mod service;
 mod storage;
 mod writer;
 
+pub(crate) use batch::pod_template_text;
 pub use batch::{cron_job, job};
 pub use config::{config_map, secret, service_account};
 pub use generic::generic;
