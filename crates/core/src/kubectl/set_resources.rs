@@ -399,7 +399,8 @@ mod tests {
 
     #[test]
     fn resource_lists_as_kubectl_parses_them() {
-        let cases: &[(&str, Result<Vec<(&str, &str)>, &str>)] = &[
+        type Case<'a> = (&'a str, Result<Vec<(&'a str, &'a str)>, &'a str>);
+        let cases: &[Case] = &[
             ("", Ok(vec![])),
             ("cpu=200m,memory=512Mi", Ok(vec![("cpu", "200m"), ("memory", "512Mi")])),
             ("cpu=0.5,memory=1024Mi", Ok(vec![("cpu", "500m"), ("memory", "1Gi")])),
