@@ -7,6 +7,7 @@
 
 mod api_versions;
 pub(crate) mod apply;
+mod autoscale;
 mod command;
 mod common;
 pub mod complete;
