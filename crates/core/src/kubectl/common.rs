@@ -417,7 +417,8 @@ fn klog_warning(now: crate::clock::SimTime, at: &str, msg: &str) -> String {
     format!("W{stamp}.{:06} {:>7} {at}] {msg}", (now.0 % 1000) * 1000, 1)
 }
 
-/// Prints an object for `-o json|yaml|name`, or kubectl's `pod/x created` line.
+/// Prints an object for `-o json|yaml|name|jsonpath=...`, or kubectl's `pod/x created`
+/// line.
 pub(super) fn print_object(
     obj: &Object,
     output: Option<&str>,
@@ -434,6 +435,24 @@ pub(super) fn print_object(
         Some("yaml") => out.out(crate::manifest::emit::to_yaml(&json)),
         Some("name") => out.out(format!("{}/{name}\n", crate::cluster::singular(obj))),
         None | Some("") => out.out(format!("{}/{name} {verb}\n", crate::cluster::singular(obj))),
+        Some(o) if o.starts_with("jsonpath=") => {
+            let text = o.trim_start_matches("jsonpath=");
+            let printed = crate::jsonpath::Template::parse(text)
+                .map_err(|e| format!("error parsing jsonpath {text}, {e}"))
+                .and_then(|template| {
+                    let doc = crate::jsonpath::Doc::new(&json);
+                    crate::jsonpath::execute_doc(&template, &doc, &Default::default()).map_err(|e| format!(
+                        "error executing jsonpath {text:?}: Error executing template: {e}. Printing more information for debugging the template:\n\ttemplate was:\n\t\t{text}"
+                    ))
+                });
+            match printed {
+                Ok(text) => out.out(text),
+                Err(e) => {
+                    out.fail(e);
+                    return false;
+                }
+            }
+        }
         Some(other) => {
             out.fail(format!("unable to match a printer suitable for the output format {other:?}, allowed formats are: json,name,yaml"));
             return false;
