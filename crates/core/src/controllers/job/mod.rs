@@ -688,13 +688,16 @@ impl JobController {
                                         break;
                                     }
                                     // `getRemainingTimePerIndex`.
-                                    let wait = last_failed_pod(&pods, i, only_failed)
-                                        .filter(|_| per_index)
-                                        .map_or(0, |p| {
-                                            let n = absolute_failure_count(p).saturating_add(1);
-                                            let n = u32::try_from(n).unwrap_or(u32::MAX);
-                                            backoff_remaining(n, finished_at(p), now)
-                                        });
+                                    let last = if per_index {
+                                        last_failed_pod(&pods, i, only_failed)
+                                    } else {
+                                        None
+                                    };
+                                    let wait = last.map_or(0, |p| {
+                                        let n = absolute_failure_count(p).saturating_add(1);
+                                        let n = u32::try_from(n).unwrap_or(u32::MAX);
+                                        backoff_remaining(n, finished_at(p), now)
+                                    });
                                     if wait == 0 {
                                         ready_now.push(Some(i));
                                     } else {
