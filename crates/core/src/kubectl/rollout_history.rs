@@ -193,7 +193,9 @@ fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) 
         return out.fail(format!("revision must be a positive integer: {wanted}"));
     }
     let output = p.string("output").filter(|o| !o.is_empty());
-    if let Some(other) = output.filter(|o| !["json", "yaml", "name"].contains(o)) {
+    if let Some(other) =
+        output.filter(|o| !["json", "yaml", "name"].contains(o) && !o.starts_with("jsonpath="))
+    {
         return out.fail(format!("unable to match a printer suitable for the output format {other:?}, allowed formats are: json,name,yaml"));
     }
     let missing = Unsupported::NoHelper("no history viewer has been implemented for");
