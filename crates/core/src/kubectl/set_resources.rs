@@ -8,7 +8,7 @@
 
 use super::command::{Command, Group, Operands};
 use super::common::{dry_run, manifest_message, print_object, read_files, DryRun};
-use super::flags::{flag, Kind, Parsed, DRY_RUN, FILENAME, NAMESPACE, OUTPUT, SELECTOR};
+use super::flags::{flag, Kind, Parsed, DRY_RUN, NAMESPACE, OUTPUT};
 use super::resources::{self, ResourceType};
 use super::{FileSource, Output};
 use crate::apiserver::ApiError;
@@ -32,13 +32,15 @@ pub(super) const COMMAND: Command = Command {
             .default("'*'")
             .help("The names of containers in the selected pod templates to change, all containers are selected by default - may use wildcards"),
         DRY_RUN,
-        FILENAME,
+        flag("filename", Some('f'), Kind::StringArray).help(
+            "Filename, directory, or URL to files identifying the resource to get from a server.",
+        ),
         flag("limits", None, Kind::String).help("The resource requirement requests for this container.  For example, 'cpu=100m,memory=256Mi'.  Note that server side components may assign requests depending on the server configuration, such as limit ranges."),
         flag("local", None, Kind::Bool)
             .help("If true, set resources will NOT contact api-server but run locally."),
         OUTPUT,
         flag("requests", None, Kind::String).help("The resource requirement requests for this container.  For example, 'cpu=100m,memory=256Mi'.  Note that server side components may assign requests depending on the server configuration, such as limit ranges."),
-        SELECTOR,
+        flag("selector", Some('l'), Kind::String).help("Selector (label query) to filter on, supports '=', '==', and '!='.(e.g. -l key1=value1,key2=value2). Matching objects must satisfy all of the specified label constraints."),
     ],
     operands: Operands::TypeThenNames,
     subcommands: &[],
