@@ -12,7 +12,9 @@ use super::error::{ApiError, FieldError};
 use super::{ApiServer, Uids};
 use crate::clock::SimTime;
 use crate::model::{cron, CronJob, Job};
-use k8s_openapi::api::batch::v1::{CronJobStatus, JobSpec, JobStatus, UncountedTerminatedPods};
+use k8s_openapi::api::batch::v1::{
+    CronJobStatus, JobSpec, JobStatus, SuccessPolicy, UncountedTerminatedPods,
+};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use std::collections::BTreeMap;
 
@@ -162,6 +164,18 @@ fn validate_job_spec(spec: &JobSpec, path: &str, selector: bool, errs: &mut Vec<
             "must be greater than 0",
         ));
     }
+    if let Some(v) = spec.backoff_limit_per_index {
+        non_negative(i64::from(v), &field("backoffLimitPerIndex"), errs);
+    }
+    if let Some(v) = spec.max_failed_indexes {
+        non_negative(i64::from(v), &field("maxFailedIndexes"), errs);
+        if spec.backoff_limit_per_index.is_none() {
+            errs.push(FieldError::required(
+                field("backoffLimitPerIndex"),
+                "when maxFailedIndexes is specified",
+            ));
+        }
+    }
     let mode = spec.completion_mode.as_deref().unwrap_or("NonIndexed");
     match mode {
         "NonIndexed" => {}
@@ -172,25 +186,35 @@ fn validate_job_spec(spec: &JobSpec, path: &str, selector: bool, errs: &mut Vec<
                     "when completion mode is Indexed",
                 ));
             }
-            // maxCompletionsForIndexedJobs and maxParallelismForIndexedJob.
-            for (name, value) in [
-                ("completions", spec.completions),
-                ("parallelism", spec.parallelism),
-            ] {
-                if let Some(v) = value.filter(|v| *v > 100_000) {
-                    errs.push(FieldError::invalid_int(
-                        field(name),
-                        i64::from(v),
-                        "must be less than or equal to 100000 when completion mode is Indexed",
-                    ));
-                }
+            // maxParallelismForIndexedJob.
+            if let Some(v) = spec.parallelism.filter(|v| *v > 100_000) {
+                errs.push(FieldError::invalid_int(
+                    field("parallelism"),
+                    i64::from(v),
+                    "must be less than or equal to 100000 when completion mode is Indexed",
+                ));
             }
+            per_index_limits(spec, &field, errs);
         }
         other => errs.push(FieldError::not_supported(
             field("completionMode"),
             other,
             &["NonIndexed", "Indexed"],
         )),
+    }
+    if mode != "Indexed" {
+        for (name, value) in [
+            ("backoffLimitPerIndex", spec.backoff_limit_per_index),
+            ("maxFailedIndexes", spec.max_failed_indexes),
+        ] {
+            if let Some(v) = value {
+                errs.push(FieldError::invalid_int(
+                    field(name),
+                    i64::from(v),
+                    "requires indexed completion mode",
+                ));
+            }
+        }
     }
     if let Some(policy) = spec.pod_replacement_policy.as_deref() {
         if policy != "Failed" && policy != "TerminatingOrFailed" {
@@ -208,7 +232,20 @@ fn validate_job_spec(spec: &JobSpec, path: &str, selector: bool, errs: &mut Vec<
         .enumerate()
     {
         let at = field(&format!("podFailurePolicy.rules[{i}]"));
-        if !["FailJob", "FailIndex", "Ignore", "Count"].contains(&rule.action.as_str()) {
+        if rule.action.is_empty() {
+            errs.push(FieldError::required(
+                format!("{at}.action"),
+                r#"valid values: ["Count" "FailIndex" "FailJob" "Ignore"]"#,
+            ));
+        } else if rule.action == "FailIndex" {
+            if spec.backoff_limit_per_index.is_none() {
+                errs.push(FieldError::invalid(
+                    format!("{at}.action"),
+                    &rule.action,
+                    "requires the backoffLimitPerIndex to be set",
+                ));
+            }
+        } else if !["FailJob", "Ignore", "Count"].contains(&rule.action.as_str()) {
             errs.push(FieldError::not_supported(
                 format!("{at}.action"),
                 &rule.action,
@@ -232,6 +269,17 @@ fn validate_job_spec(spec: &JobSpec, path: &str, selector: bool, errs: &mut Vec<
             }
         }
     }
+    if let Some(policy) = &spec.success_policy {
+        if mode == "Indexed" {
+            validate_success_policy(policy, spec.completions, &field("successPolicy"), errs);
+        } else {
+            errs.push(FieldError::invalid_raw(
+                field("successPolicy"),
+                "batch.SuccessPolicy{...}",
+                "requires indexed completion mode",
+            ));
+        }
+    }
     let labels = spec
         .template
         .metadata
@@ -248,12 +296,180 @@ fn validate_job_spec(spec: &JobSpec, path: &str, selector: bool, errs: &mut Vec<
         .as_ref()
         .and_then(|s| s.restart_policy.as_deref())
         .unwrap_or("Always");
-    if restart != "OnFailure" && restart != "Never" {
+    if restart == "Always" || restart.is_empty() {
+        errs.push(FieldError::required(
+            field("template.spec.restartPolicy"),
+            r#"valid values: "OnFailure", "Never""#,
+        ));
+    } else if restart != "OnFailure" && restart != "Never" {
         errs.push(FieldError::not_supported(
             field("template.spec.restartPolicy"),
             restart,
             &["OnFailure", "Never"],
         ));
+    } else if spec.pod_failure_policy.is_some() && restart != "Never" {
+        errs.push(FieldError::invalid(
+            field("template.spec.restartPolicy"),
+            restart,
+            r#"only "Never" is supported when podFailurePolicy is specified"#,
+        ));
+    }
+}
+
+/// `validateIndexesFormat`: the number of indexes an `0,2-4` list names, every one
+/// below `completions`, intervals increasing; else the parsing error.
+pub(crate) fn validate_indexes_format(text: &str, completions: i32) -> Result<i32, String> {
+    if text.is_empty() {
+        return Ok(0);
+    }
+    let mut last: Option<i32> = None;
+    let mut total = 0i32;
+    for interval in text.split(',') {
+        let (x, y) = parse_index_interval(interval, completions)?;
+        if let Some(l) = last.filter(|l| *l >= x) {
+            return Err(format!("non-increasing order, previous: {l}, current: {x}"));
+        }
+        total = total.saturating_add(y - x + 1);
+        last = Some(y);
+    }
+    Ok(total)
+}
+
+/// `parseIndexInterval`: `3` or `2-5`.
+fn parse_index_interval(interval: &str, completions: i32) -> Result<(i32, i32), String> {
+    let limits: Vec<&str> = interval.split('-').collect();
+    if limits.len() > 2 {
+        return Err(format!("the fragment {interval:?} violates the requirement that an index interval can have at most two parts separated by '-'"));
+    }
+    let number = |s: &str| -> Result<i32, String> {
+        let v: i64 = s
+            .parse()
+            .map_err(|_| format!("cannot convert string to integer for index: {s:?}"))?;
+        if v >= i64::from(completions) {
+            return Err(format!("too large index: {s:?}"));
+        }
+        i32::try_from(v).map_err(|_| format!("cannot convert string to integer for index: {s:?}"))
+    };
+    let x = number(limits[0])?;
+    match limits.get(1) {
+        None => Ok((x, x)),
+        Some(second) => {
+            let y = number(second)?;
+            if x >= y {
+                return Err(format!("non-increasing order, previous: {x}, current: {y}"));
+            }
+            Ok((x, y))
+        }
+    }
+}
+
+/// `validateSuccessPolicy` of an Indexed Job: at least one rule, each with
+/// succeededIndexes (a valid index list) or succeededCount (at most the completions,
+/// and at most the indexes the rule names).
+fn validate_success_policy(
+    policy: &SuccessPolicy,
+    completions: Option<i32>,
+    path: &str,
+    errs: &mut Vec<FieldError>,
+) {
+    let rules_path = format!("{path}.rules");
+    if policy.rules.is_empty() {
+        errs.push(FieldError::required(
+            &rules_path,
+            "at least one rules must be specified when the successPolicy is specified",
+        ));
+    }
+    // Without completions the Job is already refused (Indexed needs them).
+    let Some(completions) = completions else {
+        return;
+    };
+    for (i, rule) in policy.rules.iter().enumerate() {
+        let at = format!("{rules_path}[{i}]");
+        if rule.succeeded_count.is_none() && rule.succeeded_indexes.is_none() {
+            errs.push(FieldError::required(
+                &at,
+                "at least one of succeededCount or succeededIndexes must be specified",
+            ));
+        }
+        let mut total = 0;
+        if let Some(indexes) = &rule.succeeded_indexes {
+            let field = format!("{at}.succeededIndexes");
+            if indexes.len() > 64 * 1024 {
+                errs.push(FieldError::too_long(&field, 64 * 1024));
+            }
+            match validate_indexes_format(indexes, completions) {
+                Ok(t) => total = t,
+                Err(e) => errs.push(FieldError::invalid(
+                    &field,
+                    indexes,
+                    &format!("error parsing succeededIndexes: {e}"),
+                )),
+            }
+        }
+        if let Some(count) = rule.succeeded_count {
+            let field = format!("{at}.succeededCount");
+            non_negative(i64::from(count), &field, errs);
+            if count > completions {
+                errs.push(FieldError::invalid_int(
+                    &field,
+                    i64::from(count),
+                    &format!("must be less than or equal to {completions} (the number of specified completions)"),
+                ));
+            }
+            if rule.succeeded_indexes.is_some() && count > total {
+                errs.push(FieldError::invalid_int(
+                    &field,
+                    i64::from(count),
+                    &format!("must be less than or equal to {total} (the number of indexes in the specified succeededIndexes field)"),
+                ));
+            }
+        }
+    }
+}
+
+/// The limits of an Indexed Job with a back-off limit per index: maxFailedIndexes at
+/// most the completions and 100000; above 100000 completions (completionsSoftLimit)
+/// maxFailedIndexes is required and it and the parallelism are at most 10000.
+fn per_index_limits(spec: &JobSpec, field: &dyn Fn(&str) -> String, errs: &mut Vec<FieldError>) {
+    if let (Some(c), Some(m)) = (spec.completions, spec.max_failed_indexes) {
+        if m > c {
+            errs.push(FieldError::invalid_int(
+                field("maxFailedIndexes"),
+                i64::from(m),
+                "must be less than or equal to completions",
+            ));
+        }
+    }
+    if let Some(m) = spec.max_failed_indexes.filter(|m| *m > 100_000) {
+        errs.push(FieldError::invalid_int(
+            field("maxFailedIndexes"),
+            i64::from(m),
+            "must be less than or equal to 100000",
+        ));
+    }
+    if spec.completions.is_some_and(|c| c > 100_000) && spec.backoff_limit_per_index.is_some() {
+        const HIGH: &str =
+            "must be less than or equal to 10000 when completions are above 100000 and used with backoff limit per index";
+        if spec.max_failed_indexes.is_none() {
+            errs.push(FieldError::required(
+                field("maxFailedIndexes"),
+                "must be specified when completions is above 100000",
+            ));
+        }
+        if let Some(p) = spec.parallelism.filter(|p| *p > 10_000) {
+            errs.push(FieldError::invalid_int(
+                field("parallelism"),
+                i64::from(p),
+                HIGH,
+            ));
+        }
+        if let Some(m) = spec.max_failed_indexes.filter(|m| *m > 10_000) {
+            errs.push(FieldError::invalid_int(
+                field("maxFailedIndexes"),
+                i64::from(m),
+                HIGH,
+            ));
+        }
     }
 }
 
@@ -373,6 +589,21 @@ fn job_immutable(old: &JobSpec, new: &JobSpec, errs: &mut Vec<FieldError>) {
         errs.push(FieldError::invalid_raw(
             "spec.podFailurePolicy",
             "batch.PodFailurePolicy{...}",
+            "field is immutable",
+        ));
+    }
+    if old.backoff_limit_per_index != new.backoff_limit_per_index {
+        errs.push(FieldError::invalid_raw(
+            "spec.backoffLimitPerIndex",
+            &new.backoff_limit_per_index
+                .map_or_else(|| "null".into(), |c| c.to_string()),
+            "field is immutable",
+        ));
+    }
+    if old.success_policy != new.success_policy {
+        errs.push(FieldError::invalid_raw(
+            "spec.successPolicy",
+            "batch.SuccessPolicy{...}",
             "field is immutable",
         ));
     }
@@ -536,8 +767,79 @@ mod tests {
         let err = api.create_job(job(None), SimTime(0)).unwrap_err();
         assert!(
             err.to_string()
-                .contains("spec.template.spec.restartPolicy: Unsupported value: \"Always\": supported values: \"OnFailure\", \"Never\""),
+                .contains("spec.template.spec.restartPolicy: Required value: valid values: \"OnFailure\", \"Never\""),
             "{err}"
         );
+    }
+
+    /// `validateJobSpec`'s rules for Indexed Jobs with a back-off limit per index and
+    /// success policies, one spec change per row, with the one error it brings.
+    #[test]
+    fn indexed_job_validation() {
+        type Change = fn(&mut JobSpec);
+        let cases: &[(&str, Change, Option<&str>)] = &[
+            ("a valid per-index Job", |_| {}, None),
+            (
+                "maxFailedIndexes above completions",
+                |s| s.max_failed_indexes = Some(11),
+                Some("spec.maxFailedIndexes: Invalid value: 11: must be less than or equal to completions"),
+            ),
+            (
+                "completions above 100000 need maxFailedIndexes",
+                |s| {
+                    s.completions = Some(200_000);
+                    s.max_failed_indexes = None;
+                },
+                Some("spec.maxFailedIndexes: Required value: must be specified when completions is above 100000"),
+            ),
+            (
+                "and at most 10000 pods at once",
+                |s| {
+                    s.completions = Some(200_000);
+                    s.parallelism = Some(20_000);
+                },
+                Some("spec.parallelism: Invalid value: 20000: must be less than or equal to 10000 when completions are above 100000 and used with backoff limit per index"),
+            ),
+            (
+                "NonIndexed",
+                |s| s.completion_mode = Some("NonIndexed".into()),
+                Some("spec.backoffLimitPerIndex: Invalid value: 1: requires indexed completion mode"),
+            ),
+            (
+                "a success policy without rules",
+                |s| s.success_policy = Some(SuccessPolicy { rules: vec![] }),
+                Some("spec.successPolicy.rules: Required value: at least one rules must be specified when the successPolicy is specified"),
+            ),
+            (
+                "an interval of three parts",
+                |s| {
+                    s.success_policy = Some(SuccessPolicy {
+                        rules: vec![k8s_openapi::api::batch::v1::SuccessPolicyRule {
+                            succeeded_indexes: Some("1-2-3".into()),
+                            succeeded_count: None,
+                        }],
+                    })
+                },
+                Some("spec.successPolicy.rules[0].succeededIndexes: Invalid value: \"1-2-3\": error parsing succeededIndexes: the fragment \"1-2-3\" violates the requirement that an index interval can have at most two parts separated by '-'"),
+            ),
+        ];
+        for (name, change, want) in cases {
+            let mut j = job(Some("Never"));
+            if let Some(spec) = j.spec.as_mut() {
+                spec.completion_mode = Some("Indexed".into());
+                spec.completions = Some(10);
+                spec.parallelism = Some(2);
+                spec.backoff_limit_per_index = Some(1);
+                spec.max_failed_indexes = Some(3);
+                change(spec);
+            }
+            let mut api = ApiServer::new(1, SimTime(0));
+            match (api.create_job(j, SimTime(0)), want) {
+                (Ok(_), None) => {}
+                (Err(e), Some(w)) => assert!(e.to_string().contains(w), "{name}: {e}"),
+                (Ok(_), Some(w)) => panic!("{name}: accepted, want {w}"),
+                (Err(e), None) => panic!("{name}: {e}"),
+            }
+        }
     }
 }

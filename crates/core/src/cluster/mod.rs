@@ -620,6 +620,13 @@ impl Cluster {
         Self::admit_into(&mut api, object, self.now)
     }
 
+    /// Server-side dry run of an update: the object as the API server would store it,
+    /// without storing it.
+    pub fn dry_run_update(&self, object: Object) -> Result<Object, ApiError> {
+        let mut api = self.api.clone();
+        api.update_object(object)
+    }
+
     fn admit(&mut self, object: Object) -> Result<Object, ApiError> {
         Self::admit_into(&mut self.api, object, self.now)
     }

@@ -88,6 +88,7 @@ pub(crate) const COMMANDS: &[&Command] = &[
     &super::delete::COMMAND,
     &super::rollout::COMMAND,
     &super::scale::COMMAND,
+    &super::autoscale::COMMAND,
     &super::describe::COMMAND,
     &super::logs::COMMAND,
     &super::exec::COMMAND,

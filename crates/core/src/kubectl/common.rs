@@ -56,11 +56,10 @@ pub(super) fn pod_named(
     arg: &str,
     out: &mut Output,
 ) -> Option<crate::model::Pod> {
-    if let Some(job) = ["job/", "jobs/", "job.batch/", "jobs.batch/"]
-        .iter()
-        .find_map(|p| arg.strip_prefix(p))
-    {
-        return first_pod_of_job(cluster, ns, job, out);
+    if let Some((type_name, name)) = arg.split_once('/') {
+        if let Some(rt) = resources::lookup(type_name).filter(|rt| rt.kind != "Pod") {
+            return first_pod_of(cluster, ns, rt, name, out);
+        }
     }
     let name = arg
         .strip_prefix("pod/")
@@ -73,22 +72,55 @@ pub(super) fn pod_named(
     pod
 }
 
-/// `polymorphichelpers.GetFirstPod` for a Job: its selector's pods in `ByLogging`
-/// order (scheduled, running, ready, more restarts, older first), with kubectl's note
-/// when there is more than one.
-fn first_pod_of_job(
+/// `polymorphichelpers.AttachablePodForObject` for `TYPE/NAME`: the first pod (as
+/// [`first_pod`] ranks them) its selector matches, for the kinds `SelectorsForObject`
+/// knows (workloads with a label selector, a Service's selector map).
+fn first_pod_of(
     cluster: &Cluster,
     ns: &str,
+    rt: ResourceType,
     name: &str,
     out: &mut Output,
 ) -> Option<crate::model::Pod> {
-    let Some(job) = cluster.api().jobs.get(ns, name) else {
-        out.not_found("jobs.batch", name);
+    let Some(object) = cluster.api().object(rt.plural, ns, name) else {
+        out.not_found(rt.qualified, name);
         return None;
     };
-    let selector = job.spec.as_ref().and_then(|s| s.selector.clone());
-    let selector =
-        crate::model::labels::Selector::from_label_selector(&selector.unwrap_or_default()).ok()?;
+    let json = object.to_json();
+    let selector = match rt.kind {
+        "Deployment" | "ReplicaSet" | "DaemonSet" | "StatefulSet" | "Job" => {
+            let given = json.pointer("/spec/selector").cloned().unwrap_or_default();
+            crate::model::de::from_value::<
+                k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector,
+            >(&given)
+            .ok()
+            .and_then(|s| crate::model::labels::Selector::from_label_selector(&s).ok())
+        }
+        "Service" | "ReplicationController" => {
+            let labels = json.pointer("/spec/selector").cloned().unwrap_or_default();
+            crate::model::de::from_value::<std::collections::BTreeMap<String, String>>(&labels)
+                .ok()
+                .map(|m| {
+                    crate::model::labels::Selector::from_label_selector(
+                        &k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
+                            match_labels: Some(m),
+                            match_expressions: None,
+                        },
+                    )
+                    .unwrap_or_default()
+                })
+        }
+        other => {
+            out.fail(format!(
+                "cannot attach to *v1.{other}: selector for *v1.{other} not implemented"
+            ));
+            return None;
+        }
+    };
+    let Some(selector) = selector else {
+        out.fail(format!("invalid label selector for {}/{name}", rt.plural));
+        return None;
+    };
     first_pod(cluster, ns, &selector, out)
 }
 
@@ -385,7 +417,8 @@ fn klog_warning(now: crate::clock::SimTime, at: &str, msg: &str) -> String {
     format!("W{stamp}.{:06} {:>7} {at}] {msg}", (now.0 % 1000) * 1000, 1)
 }
 
-/// Prints an object for `-o json|yaml|name`, or kubectl's `pod/x created` line.
+/// Prints an object for `-o json|yaml|name|jsonpath=...`, or kubectl's `pod/x created`
+/// line.
 pub(super) fn print_object(
     obj: &Object,
     output: Option<&str>,
@@ -402,6 +435,24 @@ pub(super) fn print_object(
         Some("yaml") => out.out(crate::manifest::emit::to_yaml(&json)),
         Some("name") => out.out(format!("{}/{name}\n", crate::cluster::singular(obj))),
         None | Some("") => out.out(format!("{}/{name} {verb}\n", crate::cluster::singular(obj))),
+        Some(o) if o.starts_with("jsonpath=") => {
+            let text = o.trim_start_matches("jsonpath=");
+            let printed = crate::jsonpath::Template::parse(text)
+                .map_err(|e| format!("error parsing jsonpath {text}, {e}"))
+                .and_then(|template| {
+                    let doc = crate::jsonpath::Doc::new(&json);
+                    crate::jsonpath::execute_doc(&template, &doc, &Default::default()).map_err(|e| format!(
+                        "error executing jsonpath {text:?}: Error executing template: {e}. Printing more information for debugging the template:\n\ttemplate was:\n\t\t{text}"
+                    ))
+                });
+            match printed {
+                Ok(text) => out.out(text),
+                Err(e) => {
+                    out.fail(e);
+                    return false;
+                }
+            }
+        }
         Some(other) => {
             out.fail(format!("unable to match a printer suitable for the output format {other:?}, allowed formats are: json,name,yaml"));
             return false;

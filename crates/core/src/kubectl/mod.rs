@@ -7,6 +7,7 @@
 
 mod api_versions;
 pub(crate) mod apply;
+mod autoscale;
 mod command;
 mod common;
 pub mod complete;
@@ -48,6 +49,7 @@ mod run;
 mod scale;
 mod set_env;
 mod set_image;
+mod set_resources;
 pub(crate) mod sorter;
 mod storage_printers;
 pub(crate) mod tabwriter;

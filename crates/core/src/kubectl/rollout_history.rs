@@ -2,15 +2,20 @@
 //! the revisions of a Deployment's ReplicaSets, or of a DaemonSet's or StatefulSet's
 //! ControllerRevisions, with their `kubernetes.io/change-cause`, as kubectl's
 //! DeploymentHistoryViewer, DaemonSetHistoryViewer and StatefulSetHistoryViewer print
-//! them.
+//! them. `--revision=N` prints that revision's pod template as `describe` does
+//! (`deployment.apps/web with revision #2`); `-o yaml|json|name` prints what kubectl's
+//! GetHistory returns instead: a Deployment's ReplicaSets, or the DaemonSet or
+//! StatefulSet with the revision's template, every revision or the one asked for.
 
 use super::command::{Command, Group, Operands};
-use super::flags::{Parsed, NAMESPACE};
+use super::flags::{flag, Kind, Parsed, NAMESPACE, OUTPUT};
 use super::{FileSource, Output};
+use crate::controllers::daemonset::revision_template;
 use crate::controllers::deployment_util::revision;
 use crate::controllers::replicaset::controller_of;
 use crate::model::{ControllerRevision, Deployment, Object, ObjectMeta, ReplicaSet, ResourceExt};
 use crate::Cluster;
+use k8s_openapi::api::core::v1::PodTemplateSpec;
 
 pub(super) const COMMAND: Command = Command {
     name: "history",
@@ -18,7 +23,13 @@ pub(super) const COMMAND: Command = Command {
     group: Group::Deploy,
     summary: "View rollout history",
     usage: "kubectl rollout history (TYPE NAME | TYPE/NAME) [flags]",
-    flags: &[NAMESPACE],
+    flags: &[
+        NAMESPACE,
+        OUTPUT,
+        flag("revision", None, Kind::String)
+            .default("0")
+            .help("See the details, including podTemplate of the revision specified"),
+    ],
     operands: Operands::TypeThenNames,
     subcommands: &[],
     run,
@@ -141,54 +152,145 @@ fn change_cause(annotations: &std::collections::BTreeMap<String, String>) -> Str
         .unwrap_or_else(|| "<none>".into())
 }
 
+/// One revision: its number, change cause, pod template (as kubectl's viewers read
+/// it) and the object `-o` prints for it.
+struct Revision {
+    number: i64,
+    cause: String,
+    template: Option<PodTemplateSpec>,
+    object: Object,
+}
+
+/// The template of a DaemonSet or StatefulSet with `cr`'s template in place of its own
+/// (`applyDaemonSetHistory`, `applyStatefulSetHistory`).
+fn applied(workload: &Object, cr: &ControllerRevision) -> (Option<PodTemplateSpec>, Object) {
+    let template = revision_template(cr);
+    let mut object = workload.clone();
+    match (&mut object, &template) {
+        (Object::DaemonSet(ds), Some(t)) => {
+            if let Some(spec) = ds.spec.as_mut() {
+                spec.template = t.clone();
+            }
+        }
+        (Object::StatefulSet(set), Some(t)) => {
+            if let Some(spec) = set.spec.as_mut() {
+                spec.template = t.clone();
+            }
+        }
+        _ => {}
+    }
+    (template, object)
+}
+
 fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) {
+    let given = p.string("revision").unwrap_or("0");
+    let Ok(wanted) = given.parse::<i64>() else {
+        return out.fail(format!(
+            "invalid argument {given:?} for \"--revision\" flag: strconv.ParseInt: parsing {given:?}: invalid syntax\nSee 'kubectl rollout history --help' for usage."
+        ));
+    };
+    if wanted < 0 {
+        return out.fail(format!("revision must be a positive integer: {wanted}"));
+    }
+    let output = p.string("output").filter(|o| !o.is_empty());
+    if let Some(other) =
+        output.filter(|o| !["json", "yaml", "name"].contains(o) && !o.starts_with("jsonpath="))
+    {
+        return out.fail(format!("unable to match a printer suitable for the output format {other:?}, allowed formats are: json,name,yaml"));
+    }
     let missing = Unsupported::NoHelper("no history viewer has been implemented for");
     let kinds = &["Deployment", "DaemonSet", "StatefulSet"];
     let workload = named_workload(cluster, p, out, missing, kinds);
-    let (prefix, name, mut history): (&str, String, Vec<(i64, String)>) = match workload {
+    let (prefix, name, mut history): (&str, String, Vec<Revision>) = match &workload {
         Some(Object::Deployment(d)) => (
             "deployment.apps",
             d.name_any().to_string(),
-            replica_sets_of(cluster, &d)
+            replica_sets_of(cluster, d)
                 .into_iter()
-                .map(|rs| (revision(rs), change_cause(rs.annotations())))
-                .filter(|(r, _)| *r > 0)
+                .filter(|rs| revision(rs) > 0)
+                .map(|rs| {
+                    // The ReplicaSet's template, with the set's change cause on it.
+                    let mut template = rs.spec.as_ref().and_then(|s| s.template.clone());
+                    let cause = change_cause(rs.annotations());
+                    if let Some(t) = template.as_mut().filter(|_| cause != "<none>") {
+                        t.metadata
+                            .get_or_insert_with(Default::default)
+                            .annotations
+                            .get_or_insert_with(Default::default)
+                            .insert(CHANGE_CAUSE.into(), cause.clone());
+                    }
+                    Revision {
+                        number: revision(rs),
+                        cause,
+                        template,
+                        object: Object::ReplicaSet(Box::new(rs.clone())),
+                    }
+                })
                 .collect(),
         ),
-        Some(Object::DaemonSet(ds)) => (
-            "daemonset.apps",
-            ds.name_any().to_string(),
-            revisions_of(cluster, &ds.metadata)
+        Some(o @ (Object::DaemonSet(_) | Object::StatefulSet(_))) => (
+            if matches!(o, Object::DaemonSet(_)) {
+                "daemonset.apps"
+            } else {
+                "statefulset.apps"
+            },
+            o.name_any().to_string(),
+            revisions_of(cluster, o.as_ref().metadata())
                 .into_iter()
-                .map(|cr| (cr.revision, change_cause(cr.annotations())))
-                .collect(),
-        ),
-        Some(Object::StatefulSet(set)) => (
-            "statefulset.apps",
-            set.name_any().to_string(),
-            revisions_of(cluster, &set.metadata)
-                .into_iter()
-                .map(|cr| (cr.revision, change_cause(cr.annotations())))
+                .map(|cr| {
+                    let (template, object) = applied(o, cr);
+                    Revision {
+                        number: cr.revision,
+                        cause: change_cause(cr.annotations()),
+                        template,
+                        object,
+                    }
+                })
                 .collect(),
         ),
         _ => return,
     };
-    crate::sort::sort_by(&mut history, |a, b| a.0.cmp(&b.0));
+    crate::sort::sort_by(&mut history, |a, b| a.number.cmp(&b.number));
+    if let Some(output) = output {
+        // GetHistory's objects: the one revision asked for, or all of them in order.
+        let chosen: Vec<&Revision> = history
+            .iter()
+            .filter(|r| wanted == 0 || r.number == wanted)
+            .collect();
+        if wanted > 0 && chosen.is_empty() {
+            return out.fail("unable to find the specified revision");
+        }
+        for (i, r) in chosen.into_iter().enumerate() {
+            if output == "yaml" && i > 0 {
+                out.out("---\n");
+            }
+            super::common::print_object(&r.object, Some(output), "", out);
+        }
+        return;
+    }
     if history.is_empty() {
         return out.out(format!("{prefix}/{name} \nNo rollout history found.\n"));
+    }
+    if wanted > 0 {
+        let Some(r) = history.iter().find(|r| r.number == wanted) else {
+            return out.fail("unable to find the specified revision");
+        };
+        let template = r.template.clone().unwrap_or_default();
+        let text = super::describe::pod_template_text(&template);
+        return out.out(format!("{prefix}/{name} with revision #{wanted}\n{text}\n"));
     }
     // kubectl's tabwriter: columns padded by two spaces.
     let width = history
         .iter()
-        .map(|(r, _)| r.to_string().len())
+        .map(|r| r.number.to_string().len())
         .chain(std::iter::once("REVISION".len()))
         .max()
         .unwrap_or(8)
         + 2;
     let mut s = format!("{prefix}/{name} \n");
     s.push_str(&format!("{:<width$}CHANGE-CAUSE\n", "REVISION"));
-    for (r, cause) in history {
-        s.push_str(&format!("{:<width$}{cause}\n", r.to_string()));
+    for r in history {
+        s.push_str(&format!("{:<width$}{}\n", r.number.to_string(), r.cause));
     }
     s.push('\n');
     out.out(s);

@@ -18,7 +18,11 @@ pub(super) const COMMAND: Command = Command {
     usage: "kubectl set SUBCOMMAND",
     flags: &[],
     operands: Operands::Nothing,
-    subcommands: &[super::set_env::COMMAND, IMAGE],
+    subcommands: &[
+        super::set_env::COMMAND,
+        IMAGE,
+        super::set_resources::COMMAND,
+    ],
     run,
 };
 

@@ -51,6 +51,13 @@ pub(super) fn pod_template(w: &mut Writer, template: &PodTemplateSpec) {
     tolerations(w, &pod, "  Tolerations");
 }
 
+/// `printTemplate` of kubectl's history viewers: [`pod_template`] alone.
+pub(crate) fn pod_template_text(template: &PodTemplateSpec) -> String {
+    let mut w = Writer::new();
+    pod_template(&mut w, template);
+    w.finish()
+}
+
 /// `printController`: `Kind/name` of the controller reference.
 fn controlled_by(meta: &ObjectMeta) -> Option<String> {
     meta.owner_references

@@ -14,6 +14,7 @@ mod service;
 mod storage;
 mod writer;
 
+pub(crate) use batch::pod_template_text;
 pub use batch::{cron_job, job};
 pub use config::{config_map, secret, service_account};
 pub use generic::generic;
@@ -155,7 +156,10 @@ fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) 
                 service(s, &slices, &events, now)
             }
             Object::EndpointSlice(e) => service::endpoint_slice(e, &events, now),
-            Object::Lease(_) => generic(o.as_ref(), &events, now),
+            // No describer of their own in kubectl: the generic one.
+            Object::Lease(_) | Object::ControllerRevision(_) | Object::Event(_) => {
+                generic(o.as_ref(), &events, now)
+            }
             Object::ConfigMap(c) => config_map(c, &events, now),
             Object::Secret(s) => secret(s),
             Object::ServiceAccount(sa) => {

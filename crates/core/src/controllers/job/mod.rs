@@ -14,6 +14,14 @@
 //!   (`PodFailurePolicy`); its active pods are deleted;
 //! - it succeeds (`SuccessCriteriaMet`, then `Complete` with the completion time) once
 //!   `completions` pods succeeded (any one, without completions) and none is active;
+//! - an Indexed Job with a back-off limit per index (`indexed_job_utils`) counts
+//!   each index's failures on its pods; an index that failed more often than that, or
+//!   whose pod a FailIndex rule matched, is in `status.failedIndexes` and gets no more
+//!   pods; the Job fails (`MaxFailedIndexesExceeded`) past `maxFailedIndexes`, or
+//!   (`FailedIndexes`) once every index succeeded or failed and some failed; its
+//!   indexes back off one by one instead of the Job as a whole;
+//! - an Indexed Job's success policy (`success_policy`) may declare it succeeded
+//!   (`SuccessCriteriaMet`, reason `SuccessPolicy`) before every index has;
 //! - otherwise pods are made from the template up to parallelism (not beyond the
 //!   completions left), after the back-off of the failures since the last success
 //!   (10 s doubling, at most 6 min); an Indexed Job's pods take the lowest pending
@@ -28,6 +36,12 @@
 //! controller's timer. Podlab's pod deletion does not wait for finalizers, so the
 //! tracking finalizer marks what is still to count but does not hold a pod back.
 
+mod indexed_job_utils;
+mod pod_failure_policy;
+mod success_policy;
+#[cfg(test)]
+mod tests;
+
 use super::replicaset::{controller_of, controller_ref, is_active, pod_from_template};
 use super::work_queue::WorkQueue;
 use super::{Progress, SyncHandler};
@@ -35,14 +49,18 @@ use crate::apiserver::{initial_job_status, ApiServer, EventRecord, Propagation, 
 use crate::clock::SimTime;
 use crate::model::labels::Selector;
 use crate::model::{Job, Pod, ResourceExt};
-use k8s_openapi::api::batch::v1::{JobCondition, JobStatus, PodFailurePolicyRule};
+pub(crate) use indexed_job_utils::COMPLETION_INDEX;
+use indexed_job_utils::{
+    absolute_failure_count, completion_index, format_indexes, index_failed, new_failure_counts,
+    parse_indexes, INDEX_FAILURE_COUNT, INDEX_IGNORED_FAILURE_COUNT,
+};
+use k8s_openapi::api::batch::v1::{JobCondition, JobStatus};
 use k8s_openapi::api::core::v1::{EnvVar, EnvVarSource, ObjectFieldSelector};
+use pod_failure_policy::{match_failure_policy, FAIL_JOB, IGNORE};
 
 const COMPONENT: &str = "job-controller";
 /// The finalizer that keeps a Job's pod until the Job counted it.
 pub(crate) const TRACKING_FINALIZER: &str = "batch.kubernetes.io/job-tracking";
-/// The annotation and label with an Indexed Job pod's index.
-pub(crate) const COMPLETION_INDEX: &str = "batch.kubernetes.io/job-completion-index";
 /// DefaultJobPodFailureBackOff and MaxJobPodFailureBackOff, in milliseconds.
 const BACKOFF_MS: u64 = 10_000;
 const MAX_BACKOFF_MS: u64 = 360_000;
@@ -169,102 +187,6 @@ fn has_finalizer(pod: &Pod) -> bool {
         .iter()
         .flatten()
         .any(|f| f == TRACKING_FINALIZER)
-}
-
-fn completion_index(pod: &Pod) -> Option<i32> {
-    pod.metadata
-        .annotations
-        .as_ref()?
-        .get(COMPLETION_INDEX)?
-        .parse()
-        .ok()
-}
-
-/// What a pod failure policy's first matching rule says of a failed pod: its action
-/// and, for FailJob, the Job's failure message (`matchPodFailurePolicy`).
-fn match_failure_policy(rules: &[PodFailurePolicyRule], pod: &Pod) -> Option<(String, String)> {
-    let status = pod.status.as_ref()?;
-    let ns = pod.namespace_any();
-    let name = pod.name_any();
-    for (i, rule) in rules.iter().enumerate() {
-        if let Some(req) = &rule.on_exit_codes {
-            let containers = status
-                .init_container_statuses
-                .iter()
-                .flatten()
-                .chain(status.container_statuses.iter().flatten());
-            for c in containers {
-                if req.container_name.as_ref().is_some_and(|n| *n != c.name) {
-                    continue;
-                }
-                let Some(code) = c
-                    .state
-                    .as_ref()
-                    .and_then(|s| s.terminated.as_ref())
-                    .map(|t| t.exit_code)
-                    .filter(|c| *c != 0)
-                else {
-                    continue;
-                };
-                let listed = req.values.contains(&code);
-                if (req.operator == "In") == listed {
-                    let message = format!(
-                        "Container {} for pod {ns}/{name} failed with exit code {code} matching {} rule at index {i}",
-                        c.name, rule.action
-                    );
-                    return Some((rule.action.clone(), message));
-                }
-            }
-        }
-        for pattern in rule.on_pod_conditions.iter().flatten() {
-            let hit = status
-                .conditions
-                .iter()
-                .flatten()
-                .any(|c| c.type_ == pattern.type_ && c.status == pattern.status);
-            if hit {
-                let message = format!(
-                    "Pod {ns}/{name} has condition {} matching {} rule at index {i}",
-                    pattern.type_, rule.action
-                );
-                return Some((rule.action.clone(), message));
-            }
-        }
-    }
-    None
-}
-
-/// Indexes as the status writes them: ascending, runs joined (`0-2,5`).
-pub(crate) fn format_indexes(indexes: &[i32]) -> String {
-    let mut out: Vec<String> = Vec::new();
-    let mut i = 0;
-    while i < indexes.len() {
-        let start = indexes[i];
-        let mut end = start;
-        while i + 1 < indexes.len() && indexes[i + 1] == end + 1 {
-            i += 1;
-            end = indexes[i];
-        }
-        out.push(if start == end {
-            start.to_string()
-        } else {
-            format!("{start}-{end}")
-        });
-        i += 1;
-    }
-    out.join(",")
-}
-
-/// The indexes of a `completedIndexes` string.
-fn parse_indexes(text: &str) -> Vec<i32> {
-    let mut out = Vec::new();
-    for part in text.split(',').filter(|p| !p.is_empty()) {
-        let (a, b) = part.split_once('-').unwrap_or((part, part));
-        if let (Ok(a), Ok(b)) = (a.parse::<i32>(), b.parse::<i32>()) {
-            out.extend(a..=b);
-        }
-    }
-    out
 }
 
 fn condition(type_: &str, reason: &str, message: &str, now: SimTime) -> JobCondition {
@@ -468,6 +390,11 @@ impl JobController {
         let mut completed: Vec<i32> =
             parse_indexes(status.completed_indexes.as_deref().unwrap_or(""));
         let mut fail_message: Option<String> = None;
+        // With a back-off limit per index: the indexes that failed for good.
+        let per_index = indexed && spec.backoff_limit_per_index.is_some();
+        let limit_per_index = spec.backoff_limit_per_index.unwrap_or(0);
+        let mut failed_indexes: Vec<i32> =
+            parse_indexes(status.failed_indexes.as_deref().unwrap_or(""));
 
         // Count what finished since the last sync, and let go of it.
         for pod in &pods {
@@ -488,13 +415,22 @@ impl JobController {
                 }
             } else if is_failed(pod, only_failed) {
                 if index_ok {
-                    match match_failure_policy(&rules, pod) {
-                        Some((action, _)) if action == "Ignore" => {}
-                        Some((action, message)) if action == "FailJob" => {
+                    let matched = match_failure_policy(&rules, pod);
+                    let action = matched.as_ref().map(|(a, _)| a.as_str());
+                    match &matched {
+                        Some((action, _)) if action == IGNORE => {}
+                        Some((action, message)) if action == FAIL_JOB => {
                             failed += 1;
-                            fail_message.get_or_insert(message);
+                            fail_message.get_or_insert(message.clone());
                         }
                         _ => failed += 1,
+                    }
+                    if let Some(i) = completion_index(pod).filter(|_| per_index) {
+                        if index_failed(pod, action, limit_per_index)
+                            && !failed_indexes.contains(&i)
+                        {
+                            failed_indexes.push(i);
+                        }
                     }
                 }
             } else {
@@ -507,6 +443,10 @@ impl JobController {
             crate::sort::sort(&mut completed);
             succeeded = i32::try_from(completed.len()).unwrap_or(i32::MAX);
             status.completed_indexes = Some(format_indexes(&completed));
+        }
+        if per_index {
+            crate::sort::sort(&mut failed_indexes);
+            status.failed_indexes = Some(format_indexes(&failed_indexes));
         }
 
         // Back-off: the failures since the last success (from the pods' finish times).
@@ -605,6 +545,42 @@ impl JobController {
             }
         }
 
+        let total = usize::try_from(completions.unwrap_or(0)).unwrap_or(0);
+        if finishing.is_none() && per_index {
+            let max = spec
+                .max_failed_indexes
+                .and_then(|m| usize::try_from(m).ok());
+            if max.is_some_and(|m| failed_indexes.len() > m) {
+                finishing = Some(condition(
+                    "FailureTarget",
+                    "MaxFailedIndexesExceeded",
+                    "Job has exceeded the specified maximal number of failed indexes",
+                    now,
+                ));
+            } else if !failed_indexes.is_empty() && failed_indexes.len() + completed.len() >= total
+            {
+                finishing = Some(condition(
+                    "FailureTarget",
+                    "FailedIndexes",
+                    "Job has failed indexes",
+                    now,
+                ));
+            }
+        }
+        if finishing.is_none() && indexed {
+            let policy = spec.success_policy.as_ref();
+            if let Some(message) =
+                success_policy::match_success_policy(policy, completions.unwrap_or(0), &completed)
+            {
+                finishing = Some(condition(
+                    "SuccessCriteriaMet",
+                    success_policy::REASON,
+                    &message,
+                    now,
+                ));
+            }
+        }
+
         let mut ready = i32::try_from(
             active_pods
                 .iter()
@@ -684,7 +660,12 @@ impl JobController {
                     // MaxPodCreateDeletePerSync.
                     let diff = (want - active - if only_failed { terminating } else { 0 }).min(500);
                     if diff > 0 {
-                        let wait = backoff_remaining(failures, last_failure, now);
+                        // Indexes with their own back-off do not wait for the Job's.
+                        let wait = if per_index {
+                            0
+                        } else {
+                            backoff_remaining(failures, last_failure, now)
+                        };
                         let key = format!("{ns}/{name}");
                         if wait > 0 {
                             self.wake(now.plus_ms(wait));
@@ -696,11 +677,34 @@ impl JobController {
                                     .iter()
                                     .filter_map(|p| completion_index(p))
                                     .collect();
-                                (0..completions.unwrap_or(0))
-                                    .filter(|i| !completed.contains(i) && !taken.contains(i))
-                                    .take(usize::try_from(diff).unwrap_or(0))
-                                    .map(Some)
-                                    .collect()
+                                let pending = (0..completions.unwrap_or(0)).filter(|i| {
+                                    !completed.contains(i)
+                                        && !taken.contains(i)
+                                        && !failed_indexes.contains(i)
+                                });
+                                let mut ready_now = Vec::new();
+                                for i in pending {
+                                    if ready_now.len() >= usize::try_from(diff).unwrap_or(0) {
+                                        break;
+                                    }
+                                    // `getRemainingTimePerIndex`.
+                                    let last = if per_index {
+                                        last_failed_pod(&pods, i, only_failed)
+                                    } else {
+                                        None
+                                    };
+                                    let wait = last.map_or(0, |p| {
+                                        let n = absolute_failure_count(p).saturating_add(1);
+                                        let n = u32::try_from(n).unwrap_or(u32::MAX);
+                                        backoff_remaining(n, finished_at(p), now)
+                                    });
+                                    if wait == 0 {
+                                        ready_now.push(Some(i));
+                                    } else {
+                                        self.wake(now.plus_ms(wait));
+                                    }
+                                }
+                                ready_now
                             } else {
                                 vec![None; usize::try_from(diff).unwrap_or(0)]
                             };
@@ -709,7 +713,15 @@ impl JobController {
                             let mut refused = false;
                             for index in indexes {
                                 progress = Progress::Changed;
-                                if create_pod(api, &job, index, now) {
+                                // The failure counts the index's new pod carries.
+                                let counts = index.filter(|_| per_index).map(|i| {
+                                    let replaced = last_failed_pod(&pods, i, only_failed);
+                                    let action = replaced.and_then(|p| {
+                                        match_failure_policy(&rules, p).map(|(a, _)| a)
+                                    });
+                                    new_failure_counts(replaced, action.as_deref())
+                                });
+                                if create_pod(api, &job, index, counts, now) {
                                     active += 1;
                                 } else {
                                     refused = true;
@@ -842,8 +854,34 @@ impl JobController {
     }
 }
 
-/// Creates one pod of a Job (an Indexed Job's with its index); whether it was made.
-fn create_pod(api: &mut ApiServer, job: &Job, index: Option<i32>, now: SimTime) -> bool {
+/// `getPodsWithDelayedDeletionPerIndex` for one index: its failed pod with the most
+/// failures before it, the last to finish among equals.
+fn last_failed_pod(pods: &[Pod], index: i32, only_failed: bool) -> Option<&Pod> {
+    let mut last: Option<&Pod> = None;
+    for p in pods {
+        if completion_index(p) != Some(index) || !is_failed(p, only_failed) {
+            continue;
+        }
+        let later = last.is_none_or(|l| {
+            absolute_failure_count(l) <= absolute_failure_count(p)
+                && finished_at(p) >= finished_at(l)
+        });
+        if later {
+            last = Some(p);
+        }
+    }
+    last
+}
+
+/// Creates one pod of a Job (an Indexed Job's with its index and, with a back-off
+/// limit per index, its index's failure counts); whether it was made.
+fn create_pod(
+    api: &mut ApiServer,
+    job: &Job,
+    index: Option<i32>,
+    failure_counts: Option<(i32, i32)>,
+    now: SimTime,
+) -> bool {
     let Some(spec) = job.spec.as_ref() else {
         return false;
     };
@@ -862,6 +900,13 @@ fn create_pod(api: &mut ApiServer, job: &Job, index: Option<i32>, now: SimTime) 
             .get_or_insert_with(Default::default)
             .insert(COMPLETION_INDEX.into(), i.to_string());
         generate_name = format!("{}-{i}-", job.name_any());
+        if let Some((failures, ignored)) = failure_counts {
+            let annotations = meta.annotations.get_or_insert_with(Default::default);
+            annotations.insert(INDEX_FAILURE_COUNT.into(), failures.to_string());
+            if ignored > 0 {
+                annotations.insert(INDEX_IGNORED_FAILURE_COUNT.into(), ignored.to_string());
+            }
+        }
         if let Some(pod_spec) = template.spec.as_mut() {
             pod_spec.hostname = Some(format!("{}-{i}", job.name_any()));
             for c in pod_spec
@@ -905,52 +950,6 @@ fn create_pod(api: &mut ApiServer, job: &Job, index: Option<i32>, now: SimTime) 
                 now,
             );
             false
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The back-off before the next pod: 10 s doubling per failure since the last
-    /// success, at most 6 minutes, less the time since the last failure.
-    #[test]
-    fn backoff_arithmetic() {
-        let t = SimTime::from_secs(100);
-        let cases = [
-            (0, 0, 0),
-            (1, 0, 10_000),
-            (2, 0, 20_000),
-            (3, 0, 40_000),
-            (4, 0, 80_000),
-            (5, 0, 160_000),
-            (6, 0, 320_000),
-            (7, 0, 360_000),
-            (20, 0, 360_000),
-            (1, 4_000, 6_000),
-            (2, 20_000, 0),
-            (3, 50_000, 0),
-        ];
-        for (failures, elapsed, want) in cases {
-            assert_eq!(
-                backoff_remaining(failures, t, t.plus_ms(elapsed)),
-                want,
-                "{failures} failures, {elapsed} ms"
-            );
-        }
-    }
-
-    #[test]
-    fn indexes_round_trip() {
-        for (list, text) in [
-            (vec![], ""),
-            (vec![0], "0"),
-            (vec![0, 1, 2], "0-2"),
-            (vec![0, 2, 3, 4, 7], "0,2-4,7"),
-        ] {
-            assert_eq!(format_indexes(&list), text);
-            assert_eq!(parse_indexes(text), list);
         }
     }
 }
