@@ -221,13 +221,6 @@ fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) 
             }
             Object::Job(j) => job(j, &events, now),
             Object::CronJob(c) => cron_job(c, &events, now),
-            _ => {
-                out.fail(format!(
-                    "describing {} is not supported here yet",
-                    rt.plural
-                ));
-                return;
-            }
         };
         if i == 0 {
             out.out(text);
