@@ -72,6 +72,26 @@ impl<K: Ord, V> Keyed<K, V> {
         self.index.contains_key(key)
     }
 
+    /// The slot `key`'s value is kept in: a number that stays the key's until it is
+    /// removed (then the next insert may take it), to find the value again without a
+    /// search of the B-tree ([`Keyed::at`]).
+    pub fn slot_of<Q: Ord + ?Sized>(&self, key: &Q) -> Option<usize>
+    where
+        K: Borrow<Q>,
+    {
+        self.index.get(key).copied()
+    }
+
+    /// The value kept in `slot` (see [`Keyed::slot_of`]), if any.
+    pub fn at(&self, slot: usize) -> Option<&V> {
+        self.slots.get(slot)?.as_ref()
+    }
+
+    /// The value kept in `slot`, to change.
+    pub fn at_mut(&mut self, slot: usize) -> Option<&mut V> {
+        self.slots.get_mut(slot)?.as_mut()
+    }
+
     /// Stores `value` under `key`; returns the value it replaced.
     pub fn insert(&mut self, key: K, value: V) -> Option<V> {
         let i = self.slot_for(key);
@@ -292,6 +312,9 @@ mod tests {
                 prop_assert!(keyed.range::<str, _>(bounds).eq(model.range::<str, _>(bounds)));
                 prop_assert_eq!(keyed.len(), model.len());
                 prop_assert_eq!(keyed.get("k05"), model.get("k05"));
+                // A key's slot holds its value.
+                let slot = keyed.slot_of("k05");
+                prop_assert_eq!(slot.and_then(|i| keyed.at(i)), model.get("k05"));
             }
             prop_assert!(keyed.slots.len() <= 12, "freed slots are reused");
         }

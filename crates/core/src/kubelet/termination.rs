@@ -297,6 +297,7 @@ impl Kubelet {
                 pod: w.name.clone(),
                 uid: uid.clone(),
                 node: w.node.clone(),
+                slot: None,
             };
             let before: Vec<Phase> = w
                 .init

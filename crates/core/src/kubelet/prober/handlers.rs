@@ -195,9 +195,8 @@ impl Kubelet {
     ) -> Result<(), String> {
         let work = self
             .pods
-            .get_mut_keeping_due(&ctx.uid)
+            .get_mut_keeping_due_at(ctx.slot, &ctx.uid)
             .ok_or_else(|| ExecError::PodNotFound.to_string())?;
-        let ip = work.pod_ip.clone();
         let c = work
             .work(slot)
             .ok_or_else(|| ExecError::ContainerNotFound.to_string())?;
@@ -246,6 +245,12 @@ impl Kubelet {
             };
             (command.prepared.process(spawn), None)
         };
+        let ip = self
+            .pods
+            .slot(ctx.slot, &ctx.uid)
+            .and_then(|s| self.pods.at(s))
+            .map(|w| w.pod_ip.clone())
+            .unwrap_or_default();
         let mut host = RunHost {
             kubelet: self,
             api: &*ctx.api,
@@ -284,7 +289,7 @@ impl Kubelet {
             // The container's own again.
             if let Some(p) = self
                 .pods
-                .get_mut_keeping_due(&ctx.uid)
+                .get_mut_keeping_due_at(ctx.slot, &ctx.uid)
                 .and_then(|w| w.work(slot))
                 .and_then(|c| c.process.as_mut())
             {

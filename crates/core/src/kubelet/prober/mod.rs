@@ -549,8 +549,8 @@ impl Kubelet {
         true
     }
 
-    /// The prober's own pass over pod `uid`, whose probe workers `due` (tick, worker)
-    /// are due and nothing else: as the kubelet's workers write their results to the
+    /// The prober's own pass over pod `uid` (in `slot` of the pods' map), whose probe
+    /// workers `due` (tick, worker) are due and nothing else: as the kubelet's workers write their results to the
     /// results manager, a run that changes no result costs no pod sync. Returns
     /// whether the pod needs one (a result changed, a kill began), and when it cannot
     /// tell (a container started or stopped since the pod's last sync, the pod is
@@ -560,10 +560,10 @@ impl Kubelet {
         api: &mut ApiServer,
         git: &mut Remotes,
         now: SimTime,
-        uid: &str,
-        due: &[(String, SimTime, usize)],
+        slot: usize,
+        due: &[(SimTime, usize)],
     ) -> Probed {
-        let Some(work) = self.pods.get(uid) else {
+        let Some(work) = self.pods.at(slot) else {
             return Probed::Unsure;
         };
         if work.stopping()
@@ -575,24 +575,42 @@ impl Kubelet {
             return Probed::Unsure;
         }
         let version = work.probes.version;
+        let [mut ns, mut pod, mut uid, mut node] = std::mem::take(&mut self.names);
+        ns.clone_from(&work.namespace);
+        pod.clone_from(&work.name);
+        node.clone_from(&work.node);
+        uid.clear();
+        uid.push_str(self.pods.uid_at(slot).unwrap_or_default());
         let mut ctx = Ctx {
             api,
             git,
             now,
-            ns: work.namespace.clone(),
-            pod: work.name.clone(),
-            uid: uid.to_string(),
-            node: work.node.clone(),
+            ns,
+            pod,
+            uid,
+            node,
+            slot: Some(slot),
         };
-        for (_, _, wi) in due {
-            self.tick(&mut ctx, *wi);
-            let Some(work) = self.pods.get(uid) else {
+        let probed = self.tick_due(&mut ctx, version, due);
+        let Ctx {
+            ns, pod, uid, node, ..
+        } = ctx;
+        self.names = [ns, pod, uid, node];
+        probed
+    }
+
+    /// Ticks the workers `due` of the pod `ctx` is about, in order, until one changes
+    /// something the pod sync must see (see [`Kubelet::probe_workers`]).
+    fn tick_due(&mut self, ctx: &mut Ctx<'_>, version: u32, due: &[(SimTime, usize)]) -> Probed {
+        for (_, wi) in due {
+            self.tick(ctx, *wi);
+            let Some(work) = ctx.slot.and_then(|s| self.pods.at(s)) else {
                 return Probed::Unsure;
             };
             if work.probes.version != version
                 || !work.probes.kills.is_empty()
                 || runs_changed(work)
-                || work.due().is_some_and(|t| t <= now)
+                || work.due().is_some_and(|t| t <= ctx.now)
             {
                 return Probed::Sync(version);
             }
@@ -657,7 +675,7 @@ impl Kubelet {
             probes.kills = kills;
         }
         for (t, wi) in ticks {
-            self.pods.queue_probe(t, &ctx.uid, wi);
+            self.pods.queue_probe(t, ctx.slot, &ctx.uid, wi);
         }
         let mut did = false;
         for i in new_runs {
@@ -669,7 +687,7 @@ impl Kubelet {
     /// One tick of worker `wi`; its next tick is queued.
     pub(super) fn tick(&mut self, ctx: &mut Ctx<'_>, wi: usize) {
         if let Some(next) = self.tick_run(ctx, wi) {
-            self.pods.queue_probe(next, &ctx.uid, wi);
+            self.pods.queue_probe(next, ctx.slot, &ctx.uid, wi);
         }
     }
 
@@ -678,7 +696,7 @@ impl Kubelet {
         let now = ctx.now;
         let stopped = self.is_stopped(&ctx.node);
         // A worker's state is not part of the pod's due time (see `work_queue`).
-        let work = self.pods.get_mut_keeping_due(&ctx.uid)?;
+        let work = self.pods.get_mut_keeping_due_at(ctx.slot, &ctx.uid)?;
         let probes = &mut work.probes;
         let w = probes.workers.get(wi)?;
         let slot = w.slot();
@@ -710,7 +728,7 @@ impl Kubelet {
             .map(|s| s * 1000);
         // What changes the pod's due time below (a kill, the next init container)
         // takes the pod's work again itself.
-        let Some(work) = self.pods.get_mut_keeping_due(&ctx.uid) else {
+        let Some(work) = self.pods.get_mut_keeping_due_at(ctx.slot, &ctx.uid) else {
             return next;
         };
         let name = match &result {
