@@ -142,6 +142,12 @@ impl<K: Ord, V> Keyed<K, V> {
         self.iter().map(|(_, v)| v)
     }
 
+    /// The values in their slots' order, not their keys': for a question whose answer
+    /// does not depend on the order (is any value so?), without walking the B-tree.
+    pub fn values_by_slot(&self) -> impl Iterator<Item = &V> {
+        self.slots.iter().flatten()
+    }
+
     /// The entries in key order, values mutable.
     pub fn iter_mut(&mut self) -> impl Iterator<Item = (&K, &mut V)> {
         let mut values: Vec<Option<&mut V>> = self.slots.iter_mut().map(Option::as_mut).collect();
@@ -308,6 +314,11 @@ mod tests {
                     }
                 }
                 prop_assert!(keyed.iter().eq(model.iter()));
+                let mut by_slot: Vec<u32> = keyed.values_by_slot().copied().collect();
+                crate::sort::sort(&mut by_slot);
+                let mut values: Vec<u32> = model.values().copied().collect();
+                crate::sort::sort(&mut values);
+                prop_assert_eq!(by_slot, values);
                 let bounds = (Bound::Included("k03"), Bound::Excluded("k08"));
                 prop_assert!(keyed.range::<str, _>(bounds).eq(model.range::<str, _>(bounds)));
                 prop_assert_eq!(keyed.len(), model.len());

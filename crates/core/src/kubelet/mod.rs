@@ -201,6 +201,9 @@ struct Ctx<'a> {
     /// The pod's slot in the pod workers' map, when the caller has it (the prober's
     /// pass): its work is found without a search by uid (see [`work_queue`]).
     slot: Option<usize>,
+    /// Whether the node's kubelet is stopped, when the caller has looked (the prober's
+    /// pass, once per pod rather than once per probe).
+    stopped: Option<bool>,
 }
 
 impl Ctx<'_> {

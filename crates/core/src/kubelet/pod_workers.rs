@@ -282,7 +282,6 @@ impl Kubelet {
         // Containers that ended in these steps may let a stopping pod go on.
         if self
             .pods
-            .values()
             .any(|w| w.terminating.is_some() || w.killing.is_some())
         {
             // A pod deleted in these steps is found in the store.
@@ -331,6 +330,7 @@ impl Kubelet {
             uid: uid.clone(),
             node,
             slot: None,
+            stopped: None,
         };
         let phases = |w: &PodWork| -> Vec<(Phase, i32)> {
             w.init
@@ -514,6 +514,7 @@ impl Kubelet {
                 uid: uid.clone(),
                 node,
                 slot: None,
+                stopped: None,
             };
             if self.is_stopped(&ctx.node) {
                 // The kubelet is down: the pod stays Terminating until it is back.

@@ -239,8 +239,9 @@ impl WorkQueue {
         self.pods.iter()
     }
 
-    pub(crate) fn values(&self) -> impl Iterator<Item = &PodWork> {
-        self.pods.values()
+    /// Whether any pod's work is so (the pods in no particular order).
+    pub(crate) fn any(&self, f: impl FnMut(&PodWork) -> bool) -> bool {
+        self.pods.values_by_slot().any(f)
     }
 
     fn note(&mut self, uid: &str) {

@@ -80,6 +80,22 @@ impl ExecCommand {
     }
 }
 
+impl ExecCommand {
+    /// The last result again, when the command only reads files and its last run was
+    /// in the same container run (`since`, on `system`) over the same files (the file
+    /// systems' change count `changes`): what [`Kubelet::run_exec_probe`] would give.
+    pub(in crate::kubelet) fn cached(
+        &self,
+        system: System,
+        since: SimTime,
+        changes: u64,
+    ) -> Option<Result<(), String>> {
+        let last = self.last.as_ref()?;
+        (self.system == system && last.since == since && last.changes == changes)
+            .then(|| last.result.clone())
+    }
+}
+
 /// What an HTTP GET did: a status code, or Go's net/http error text
 /// (`Get "http://10.244.1.5:8080/healthz": dial tcp 10.244.1.5:8080: connect: connection refused`).
 #[derive(Debug, Clone, PartialEq, Eq)]

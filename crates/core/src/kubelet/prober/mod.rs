@@ -579,6 +579,7 @@ impl Kubelet {
         ns.clone_from(&work.namespace);
         pod.clone_from(&work.name);
         node.clone_from(&work.node);
+        let stopped = Some(self.is_stopped(&node));
         uid.clear();
         uid.push_str(self.pods.uid_at(slot).unwrap_or_default());
         let mut ctx = Ctx {
@@ -590,6 +591,7 @@ impl Kubelet {
             uid,
             node,
             slot: Some(slot),
+            stopped,
         };
         let probed = self.tick_due(&mut ctx, version, due);
         let Ctx {
@@ -694,7 +696,7 @@ impl Kubelet {
     /// One tick of worker `wi`. Returns its next tick.
     fn tick_run(&mut self, ctx: &mut Ctx<'_>, wi: usize) -> Option<SimTime> {
         let now = ctx.now;
-        let stopped = self.is_stopped(&ctx.node);
+        let stopped = ctx.stopped.unwrap_or_else(|| self.is_stopped(&ctx.node));
         // A worker's state is not part of the pod's due time (see `work_queue`).
         let work = self.pods.get_mut_keeping_due_at(ctx.slot, &ctx.uid)?;
         let probes = &mut work.probes;
@@ -717,15 +719,28 @@ impl Kubelet {
         if decision != Tick::Probe {
             return next;
         }
-        // The probe and its command are the worker's: lent to the run, not copied.
         let kind = w.kind;
-        let probe = std::mem::take(&mut w.probe);
-        let mut command = w.command.take();
-        let result = self.run_probe(ctx, slot, &probe, &mut command);
-        let grace = probe
-            .termination_grace_period_seconds
-            .and_then(|s| u64::try_from(s).ok())
-            .map(|s| s * 1000);
+        let result = match cached_exec(work, slot, wi, self.fs.changes()) {
+            Some(result) => result,
+            None => {
+                // The probe and its command are the worker's: lent to the run, not
+                // copied.
+                let w = work.probes.workers.get_mut(wi)?;
+                let probe = std::mem::take(&mut w.probe);
+                let mut command = w.command.take();
+                let result = self.run_probe(ctx, slot, &probe, &mut command);
+                let Some(w) = self
+                    .pods
+                    .get_mut_keeping_due_at(ctx.slot, &ctx.uid)
+                    .and_then(|work| work.probes.workers.get_mut(wi))
+                else {
+                    return next;
+                };
+                w.probe = probe;
+                w.command = command;
+                result
+            }
+        };
         // What changes the pod's due time below (a kill, the next init container)
         // takes the pod's work again itself.
         let Some(work) = self.pods.get_mut_keeping_due_at(ctx.slot, &ctx.uid) else {
@@ -738,8 +753,11 @@ impl Kubelet {
         let Some(w) = work.probes.workers.get_mut(wi) else {
             return next;
         };
-        w.probe = probe;
-        w.command = command;
+        let grace = w
+            .probe
+            .termination_grace_period_seconds
+            .and_then(|s| u64::try_from(s).ok())
+            .map(|s| s * 1000);
         match (&result, &name) {
             (ProbeResult::Warning(out), Some(name)) => ctx.event(
                 "ProbeWarning",
@@ -883,6 +901,23 @@ fn start_jitter(uid: &str, kind: ProbeKind, container: usize, init: bool) -> u64
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
     h
+}
+
+/// Worker `wi`'s exec probe result without running it, when its command only reads
+/// files and last ran in the container's current run over the same files (`changes`,
+/// see [`handlers::ExecCommand::cached`]): nothing is lent or started.
+fn cached_exec(work: &PodWork, slot: Slot, wi: usize, changes: u64) -> Option<ProbeResult> {
+    let w = work.probes.workers.get(wi)?;
+    w.probe.exec.as_ref()?;
+    let c = work.work_ref(slot)?;
+    let Phase::Running { since } = c.phase else {
+        return None;
+    };
+    let system = c.process.as_ref()?.system;
+    Some(match w.command.as_ref()?.cached(system, since, changes)? {
+        Ok(()) => ProbeResult::Success,
+        Err(out) => ProbeResult::Failure(out),
+    })
 }
 
 /// What the prober's own pass over a pod's due workers asks of the pod workers.
