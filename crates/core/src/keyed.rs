@@ -72,6 +72,26 @@ impl<K: Ord, V> Keyed<K, V> {
         self.index.contains_key(key)
     }
 
+    /// The slot `key`'s value is kept in: a number that stays the key's until it is
+    /// removed (then the next insert may take it), to find the value again without a
+    /// search of the B-tree ([`Keyed::at`]).
+    pub fn slot_of<Q: Ord + ?Sized>(&self, key: &Q) -> Option<usize>
+    where
+        K: Borrow<Q>,
+    {
+        self.index.get(key).copied()
+    }
+
+    /// The value kept in `slot` (see [`Keyed::slot_of`]), if any.
+    pub fn at(&self, slot: usize) -> Option<&V> {
+        self.slots.get(slot)?.as_ref()
+    }
+
+    /// The value kept in `slot`, to change.
+    pub fn at_mut(&mut self, slot: usize) -> Option<&mut V> {
+        self.slots.get_mut(slot)?.as_mut()
+    }
+
     /// Stores `value` under `key`; returns the value it replaced.
     pub fn insert(&mut self, key: K, value: V) -> Option<V> {
         let i = self.slot_for(key);
@@ -120,6 +140,12 @@ impl<K: Ord, V> Keyed<K, V> {
 
     pub fn values(&self) -> impl Iterator<Item = &V> {
         self.iter().map(|(_, v)| v)
+    }
+
+    /// The values in their slots' order, not their keys': for a question whose answer
+    /// does not depend on the order (is any value so?), without walking the B-tree.
+    pub fn values_by_slot(&self) -> impl Iterator<Item = &V> {
+        self.slots.iter().flatten()
     }
 
     /// The entries in key order, values mutable.
@@ -288,10 +314,18 @@ mod tests {
                     }
                 }
                 prop_assert!(keyed.iter().eq(model.iter()));
+                let mut by_slot: Vec<u32> = keyed.values_by_slot().copied().collect();
+                crate::sort::sort(&mut by_slot);
+                let mut values: Vec<u32> = model.values().copied().collect();
+                crate::sort::sort(&mut values);
+                prop_assert_eq!(by_slot, values);
                 let bounds = (Bound::Included("k03"), Bound::Excluded("k08"));
                 prop_assert!(keyed.range::<str, _>(bounds).eq(model.range::<str, _>(bounds)));
                 prop_assert_eq!(keyed.len(), model.len());
                 prop_assert_eq!(keyed.get("k05"), model.get("k05"));
+                // A key's slot holds its value.
+                let slot = keyed.slot_of("k05");
+                prop_assert_eq!(slot.and_then(|i| keyed.at(i)), model.get("k05"));
             }
             prop_assert!(keyed.slots.len() <= 12, "freed slots are reused");
         }

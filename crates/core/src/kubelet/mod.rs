@@ -87,6 +87,9 @@ pub struct Kubelet {
     /// The API server's pod and node write counts when the pod workers last looked for
     /// gone and newly bound pods (not saved): unchanged counts, nothing to find.
     scanned: Option<(u64, u64)>,
+    /// The prober's pass's names of a pod (namespace, name, uid, node), kept from pod
+    /// to pod: a pass over thousands of pods copies them without allocating.
+    names: [String; 4],
 }
 
 /// The kubelet as snapshots have always written it: one map per field of
@@ -182,6 +185,7 @@ impl<'de> Deserialize<'de> for Kubelet {
             fs: w.fs,
             rr: w.rr,
             scanned: None,
+            names: Default::default(),
         })
     }
 }
@@ -194,6 +198,12 @@ struct Ctx<'a> {
     pod: String,
     uid: String,
     node: String,
+    /// The pod's slot in the pod workers' map, when the caller has it (the prober's
+    /// pass): its work is found without a search by uid (see [`work_queue`]).
+    slot: Option<usize>,
+    /// Whether the node's kubelet is stopped, when the caller has looked (the prober's
+    /// pass, once per pod rather than once per probe).
+    stopped: Option<bool>,
 }
 
 impl Ctx<'_> {

@@ -206,57 +206,82 @@ impl Kubelet {
                 )
             })
             .collect();
-        let mut due = self.pods.due_by(now);
+        let due = self.pods.due_by(now);
         let probes = self.pods.probes_due_by(now);
         for (uid, ns, name) in todo {
             changed |= self.sync_pod(api, git, now, (uid, ns, name), None);
         }
-        due.extend(probes.iter().map(|(uid, _, _)| uid.clone()));
-        crate::sort::sort(&mut due);
-        due.dedup();
-        let mut pending = probes.as_slice();
-        for uid in due {
-            let n = pending.iter().take_while(|(u, _, _)| *u == uid).count();
-            let (workers, rest) = pending.split_at(n);
+        // The pods due (by uid) and the pods with probe workers due (by slot, in their
+        // uids' order), merged by uid.
+        let mut pods_due = due.into_iter().peekable();
+        let mut probed = probes.pods.into_iter().peekable();
+        let mut pending = probes.workers.as_slice();
+        loop {
+            let probed_uid = probed.peek().and_then(|(s, _)| self.pods.uid_at(*s));
+            let order = match (pods_due.peek(), probed_uid) {
+                (None, None) if probed.peek().is_none() => break,
+                (Some(a), Some(b)) => a.as_str().cmp(b),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, _) => std::cmp::Ordering::Greater,
+            };
+            let (uid, (slot, n)) = match order {
+                std::cmp::Ordering::Less => (pods_due.next(), (None, 0)),
+                std::cmp::Ordering::Equal => {
+                    let p = probed.next().map_or((None, 0), |(s, n)| (Some(s), n));
+                    (pods_due.next(), p)
+                }
+                std::cmp::Ordering::Greater => {
+                    let p = probed.next().map_or((None, 0), |(s, n)| (Some(s), n));
+                    (None, p)
+                }
+            };
+            let (workers, rest) = pending.split_at(n.min(pending.len()));
             pending = rest;
-            let pod_due = self
-                .pods
-                .get(&uid)
+            // A pod found by slot (its probes due) or by uid (its work due).
+            let slot = match (slot, &uid) {
+                (Some(s), _) => Some(s),
+                (None, Some(uid)) => self.pods.slot(None, uid),
+                (None, None) => None,
+            };
+            let pod_due = slot
+                .and_then(|s| self.pods.at(s))
                 .and_then(PodWork::due)
                 .is_some_and(|t| t <= now);
             // Probe workers alone: a run that changes no result costs no pod sync.
-            let version = if pod_due || workers.is_empty() {
-                None
-            } else {
-                match self.probe_workers(api, git, now, &uid, workers) {
-                    Probed::Quiet => None,
-                    Probed::Sync(v) => Some(Some(v)),
-                    Probed::Unsure => Some(None),
+            let version = match slot {
+                Some(slot) if !pod_due && !workers.is_empty() => {
+                    match self.probe_workers(api, git, now, slot, workers) {
+                        Probed::Quiet => None,
+                        Probed::Sync(v) => Some(Some(v)),
+                        Probed::Unsure => Some(None),
+                    }
                 }
+                _ => None,
             };
             if pod_due || workers.is_empty() || version.is_some() {
-                if let Some(w) = self.pods.get(&uid) {
-                    let (ns, name) = (w.namespace.clone(), w.name.clone());
-                    changed |=
-                        self.sync_pod(api, git, now, (uid.clone(), ns, name), version.flatten());
+                let uid =
+                    uid.or_else(|| slot.and_then(|s| self.pods.uid_at(s)).map(str::to_string));
+                let names = slot
+                    .and_then(|s| self.pods.at(s))
+                    .map(|w| (w.namespace.clone(), w.name.clone()));
+                if let (Some(uid), Some((ns, name))) = (uid, names) {
+                    changed |= self.sync_pod(api, git, now, (uid, ns, name), version.flatten());
                 }
             }
             // A worker not ticked (its pod is being deleted) stays due.
-            for (_, at, wi) in workers {
-                let still = self
-                    .pods
-                    .get(&uid)
+            for (at, wi) in workers {
+                let still = slot
+                    .and_then(|s| self.pods.at(s))
                     .and_then(|w| w.probes.workers.get(*wi))
                     .is_some_and(|w| w.next == Some(*at));
-                if still {
-                    self.pods.queue_probe(*at, &uid, *wi);
+                if let (true, Some(slot)) = (still, slot) {
+                    self.pods.push_probe(*at, slot, *wi);
                 }
             }
         }
         // Containers that ended in these steps may let a stopping pod go on.
         if self
             .pods
-            .values()
             .any(|w| w.terminating.is_some() || w.killing.is_some())
         {
             // A pod deleted in these steps is found in the store.
@@ -304,6 +329,8 @@ impl Kubelet {
             pod: name,
             uid: uid.clone(),
             node,
+            slot: None,
+            stopped: None,
         };
         let phases = |w: &PodWork| -> Vec<(Phase, i32)> {
             w.init
@@ -486,6 +513,8 @@ impl Kubelet {
                 pod: name.clone(),
                 uid: uid.clone(),
                 node,
+                slot: None,
+                stopped: None,
             };
             if self.is_stopped(&ctx.node) {
                 // The kubelet is down: the pod stays Terminating until it is back.

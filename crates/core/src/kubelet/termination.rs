@@ -275,6 +275,12 @@ impl Kubelet {
         git: &mut Remotes,
         now: SimTime,
     ) -> bool {
+        if !self
+            .pods
+            .any(|w| w.terminating.is_none() && w.killing.is_some())
+        {
+            return false;
+        }
         let killing: Vec<(String, SimTime)> = self
             .pods
             .iter()
@@ -297,6 +303,8 @@ impl Kubelet {
                 pod: w.name.clone(),
                 uid: uid.clone(),
                 node: w.node.clone(),
+                slot: None,
+                stopped: None,
             };
             let before: Vec<Phase> = w
                 .init

@@ -12,7 +12,10 @@
 //! The probe workers are due in a queue of their own (as the kubelet's prober workers
 //! run on their own timers, pkg/kubelet/prober/worker.go): an entry per worker's next
 //! tick, pushed where the tick is set ([`WorkQueue::queue_probe`]). A probe run wakes
-//! no pod sync; only a result that changed does (see [`super::prober`]).
+//! no pod sync; only a result that changed does (see [`super::prober`]). Its entries
+//! name a pod by its slot (where the pods' map keeps its work, [`Keyed::slot_of`]), not
+//! by uid: with thousands of probes due in one instant, comparing and copying uids was
+//! most of the queue's cost, and the prober's pass finds each pod's work by its slot.
 
 use super::pod_workers::PodWork;
 use crate::clock::SimTime;
@@ -29,63 +32,145 @@ pub(crate) struct WorkQueue {
     queue: BinaryHeap<Reverse<(SimTime, String)>>,
     /// Pods borrowed mutably since their due time was last queued.
     noted: Vec<String>,
-    /// Probe workers by next tick, earliest first: (tick, pod uid, worker index). An
+    /// Probe workers by next tick, earliest first: (tick, pod slot, worker index). An
     /// entry whose worker's next tick is no longer its time is stale, dropped when it
-    /// comes up.
-    probes: BinaryHeap<Reverse<(SimTime, String, usize)>>,
+    /// comes up. (A slot freed and taken by another pod may leave an entry that reads
+    /// as valid: that pod's worker then has an entry of its own, the same, and the two
+    /// are one when taken.)
+    probes: BinaryHeap<Reverse<(SimTime, u32, u32)>>,
+    /// Each slot's pod uid (empty while the slot is free), to order the due probes by
+    /// pod uid as the pod workers go.
+    uids: Vec<String>,
+}
+
+/// The probe workers due in an instant, grouped by pod, pods by uid (see
+/// [`WorkQueue::probes_due_by`]).
+#[derive(Debug, Default)]
+pub(crate) struct ProbesDue {
+    /// Each pod with workers due: its slot ([`WorkQueue::uid_at`] its uid), and how
+    /// many of `workers` (from where the previous pod's end) are its.
+    pub(crate) pods: Vec<(usize, usize)>,
+    /// The due workers, (tick, worker index), by pod, then tick, then worker.
+    pub(crate) workers: Vec<(SimTime, usize)>,
 }
 
 impl WorkQueue {
     /// A queue of `pods`, each queued at its due time.
     pub(crate) fn new(pods: Keyed<String, PodWork>) -> WorkQueue {
         let noted = pods.iter().map(|(uid, _)| uid.clone()).collect();
-        let mut probes = BinaryHeap::new();
-        for (uid, work) in pods.iter() {
-            for (i, w) in work.probes.workers.iter().enumerate() {
-                if let Some(next) = w.next {
-                    probes.push(Reverse((next, uid.clone(), i)));
-                }
-            }
-        }
-        WorkQueue {
+        let mut queue = WorkQueue {
             pods,
             queue: BinaryHeap::new(),
             noted,
-            probes,
+            probes: BinaryHeap::new(),
+            uids: Vec::new(),
+        };
+        let mut ticks = Vec::new();
+        for (uid, work) in queue.pods.iter() {
+            let Some(slot) = queue.pods.slot_of(uid) else {
+                continue;
+            };
+            if queue.uids.len() <= slot {
+                queue.uids.resize(slot + 1, String::new());
+            }
+            if let Some(u) = queue.uids.get_mut(slot) {
+                u.clone_from(uid);
+            }
+            for (i, w) in work.probes.workers.iter().enumerate() {
+                ticks.extend(w.next.map(|next| (next, slot, i)));
+            }
+        }
+        for (next, slot, i) in ticks {
+            queue.push_probe(next, slot, i);
+        }
+        queue
+    }
+
+    /// Queues probe worker `wi` of pod `uid` at its next tick `at`. `slot`: the pod's
+    /// slot when the caller has it (the prober's pass), to spare a search by uid.
+    pub(crate) fn queue_probe(&mut self, at: SimTime, slot: Option<usize>, uid: &str, wi: usize) {
+        if let Some(slot) = self.slot(slot, uid) {
+            self.push_probe(at, slot, wi);
         }
     }
 
-    /// Queues probe worker `wi` of pod `uid` at its next tick `at`.
-    pub(crate) fn queue_probe(&mut self, at: SimTime, uid: &str, wi: usize) {
-        self.probes.push(Reverse((at, uid.to_string(), wi)));
+    /// Queues probe worker `wi` of the pod in `slot` at its next tick `at`.
+    pub(crate) fn push_probe(&mut self, at: SimTime, slot: usize, wi: usize) {
+        let (Ok(slot), Ok(wi)) = (u32::try_from(slot), u32::try_from(wi)) else {
+            return;
+        };
+        self.probes.push(Reverse((at, slot, wi)));
     }
 
-    /// Whether the entry (`at`, `uid`, `wi`) is its worker's next tick.
-    fn probe_valid(&self, at: SimTime, uid: &str, wi: usize) -> bool {
+    /// The slot of pod `uid`: `hint` when it is that pod's, else found by uid.
+    pub(crate) fn slot(&self, hint: Option<usize>, uid: &str) -> Option<usize> {
+        match hint {
+            Some(s) if self.uids.get(s).is_some_and(|u| u == uid) => Some(s),
+            _ => self.pods.slot_of(uid),
+        }
+    }
+
+    /// The uid of the pod in `slot`.
+    pub(crate) fn uid_at(&self, slot: usize) -> Option<&str> {
+        self.uids
+            .get(slot)
+            .map(String::as_str)
+            .filter(|u| !u.is_empty())
+    }
+
+    /// Whether the entry (`at`, `slot`, `wi`) is its worker's next tick.
+    fn probe_valid(&self, at: SimTime, slot: u32, wi: u32) -> bool {
         self.pods
-            .get(uid)
-            .and_then(|p| p.probes.workers.get(wi))
+            .at(slot as usize)
+            .and_then(|p| p.probes.workers.get(wi as usize))
             .is_some_and(|w| w.next == Some(at))
     }
 
-    /// The probe workers due at or before `now`, by pod uid then tick then worker:
-    /// their entries are taken off the queue (a worker ticked queues its next tick).
-    pub(crate) fn probes_due_by(&mut self, now: SimTime) -> Vec<(String, SimTime, usize)> {
-        let mut due = Vec::new();
+    /// The probe workers due at or before `now`, grouped by pod, pods by uid, a pod's
+    /// by tick then worker: their entries are taken off the queue (a worker ticked
+    /// queues its next tick).
+    pub(crate) fn probes_due_by(&mut self, now: SimTime) -> ProbesDue {
+        let mut due: Vec<(u32, SimTime, u32)> = Vec::new();
         while let Some(Reverse((at, _, _))) = self.probes.peek() {
             if *at > now {
                 break;
             }
-            let Some(Reverse((at, uid, wi))) = self.probes.pop() else {
+            let Some(Reverse((at, slot, wi))) = self.probes.pop() else {
                 break;
             };
-            if self.probe_valid(at, &uid, wi) {
-                due.push((uid, at, wi));
+            if self.probe_valid(at, slot, wi) {
+                due.push((slot, at, wi));
             }
+        }
+        if due.is_empty() {
+            return ProbesDue::default();
         }
         crate::sort::sort(&mut due);
         due.dedup();
-        due
+        // Runs of one slot, then the runs by their pods' uids (each pod's uid compared,
+        // not each worker's).
+        let mut runs: Vec<(&str, usize, usize, usize)> = Vec::new();
+        let mut start = 0;
+        for (i, (slot, _, _)) in due.iter().enumerate() {
+            let next = due.get(i + 1).map(|(s, _, _)| s);
+            if next != Some(slot) {
+                let uid = self.uid_at(*slot as usize).unwrap_or_default();
+                runs.push((uid, *slot as usize, start, i + 1));
+                start = i + 1;
+            }
+        }
+        crate::sort::sort_by(&mut runs, |a, b| a.0.cmp(b.0));
+        let mut out = ProbesDue {
+            pods: Vec::with_capacity(runs.len()),
+            workers: Vec::with_capacity(due.len()),
+        };
+        for (_, slot, from, to) in runs {
+            let workers = due.get(from..to).unwrap_or_default();
+            out.pods.push((slot, workers.len()));
+            out.workers
+                .extend(workers.iter().map(|(_, at, wi)| (*at, *wi as usize)));
+        }
+        out
     }
 
     /// Every pod's work by uid (what snapshots write).
@@ -95,6 +180,11 @@ impl WorkQueue {
 
     pub(crate) fn get(&self, uid: &str) -> Option<&PodWork> {
         self.pods.get(uid)
+    }
+
+    /// The work in `slot` (see [`WorkQueue::slot`]).
+    pub(crate) fn at(&self, slot: usize) -> Option<&PodWork> {
+        self.pods.at(slot)
     }
 
     /// The pod's work, to change: its due time is worked out again before the queue is
@@ -107,8 +197,16 @@ impl WorkQueue {
     /// The pod's work, for a change that leaves its due time where it was (its probe
     /// workers' results and next ticks, a running container's view and environment
     /// lent to an exec): the pod is not noted, so a probe run costs the queue nothing.
-    pub(crate) fn get_mut_keeping_due(&mut self, uid: &str) -> Option<&mut PodWork> {
-        self.pods.get_mut(uid)
+    /// Found by the pod's slot when `slot` is its (see [`WorkQueue::slot`]), else by uid.
+    pub(crate) fn get_mut_keeping_due_at(
+        &mut self,
+        slot: Option<usize>,
+        uid: &str,
+    ) -> Option<&mut PodWork> {
+        match slot {
+            Some(s) if self.uids.get(s).is_some_and(|u| u == uid) => self.pods.at_mut(s),
+            _ => self.pods.get_mut(uid),
+        }
     }
 
     pub(crate) fn contains_key(&self, uid: &str) -> bool {
@@ -117,11 +215,23 @@ impl WorkQueue {
 
     pub(crate) fn insert(&mut self, uid: String, work: PodWork) {
         self.note(&uid);
+        let key = uid.clone();
         self.pods.insert(uid, work);
+        if let Some(slot) = self.pods.slot_of(&key) {
+            if self.uids.len() <= slot {
+                self.uids.resize(slot + 1, String::new());
+            }
+            if let Some(u) = self.uids.get_mut(slot) {
+                *u = key;
+            }
+        }
     }
 
     /// Removes a pod's work (its queue entries go stale).
     pub(crate) fn remove(&mut self, uid: &str) -> Option<PodWork> {
+        if let Some(u) = self.pods.slot_of(uid).and_then(|s| self.uids.get_mut(s)) {
+            u.clear();
+        }
         self.pods.remove(uid)
     }
 
@@ -129,8 +239,9 @@ impl WorkQueue {
         self.pods.iter()
     }
 
-    pub(crate) fn values(&self) -> impl Iterator<Item = &PodWork> {
-        self.pods.values()
+    /// Whether any pod's work is so (the pods in no particular order).
+    pub(crate) fn any(&self, f: impl FnMut(&PodWork) -> bool) -> bool {
+        self.pods.values_by_slot().any(f)
     }
 
     fn note(&mut self, uid: &str) {
@@ -154,8 +265,8 @@ impl WorkQueue {
             }
             self.queue.pop();
         }
-        while let Some(Reverse((at, uid, wi))) = self.probes.peek() {
-            if self.probe_valid(*at, uid, *wi) {
+        while let Some(Reverse((at, slot, wi))) = self.probes.peek() {
+            if self.probe_valid(*at, *slot, *wi) {
                 break;
             }
             self.probes.pop();
@@ -211,11 +322,11 @@ impl WorkQueue {
             None => None,
         };
         let probe = match self.probes.peek() {
-            Some(Reverse((at, uid, wi))) if self.probe_valid(*at, uid, *wi) => Some(*at),
+            Some(Reverse((at, slot, wi))) if self.probe_valid(*at, *slot, *wi) => Some(*at),
             Some(_) => self
                 .probes
                 .iter()
-                .filter(|Reverse((at, uid, wi))| self.probe_valid(*at, uid, *wi))
+                .filter(|Reverse((at, slot, wi))| self.probe_valid(*at, *slot, *wi))
                 .map(|Reverse((at, _, _))| *at)
                 .min(),
             None => None,

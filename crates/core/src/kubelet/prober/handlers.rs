@@ -80,6 +80,22 @@ impl ExecCommand {
     }
 }
 
+impl ExecCommand {
+    /// The last result again, when the command only reads files and its last run was
+    /// in the same container run (`since`, on `system`) over the same files (the file
+    /// systems' change count `changes`): what [`Kubelet::run_exec_probe`] would give.
+    pub(in crate::kubelet) fn cached(
+        &self,
+        system: System,
+        since: SimTime,
+        changes: u64,
+    ) -> Option<Result<(), String>> {
+        let last = self.last.as_ref()?;
+        (self.system == system && last.since == since && last.changes == changes)
+            .then(|| last.result.clone())
+    }
+}
+
 /// What an HTTP GET did: a status code, or Go's net/http error text
 /// (`Get "http://10.244.1.5:8080/healthz": dial tcp 10.244.1.5:8080: connect: connection refused`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -195,9 +211,8 @@ impl Kubelet {
     ) -> Result<(), String> {
         let work = self
             .pods
-            .get_mut_keeping_due(&ctx.uid)
+            .get_mut_keeping_due_at(ctx.slot, &ctx.uid)
             .ok_or_else(|| ExecError::PodNotFound.to_string())?;
-        let ip = work.pod_ip.clone();
         let c = work
             .work(slot)
             .ok_or_else(|| ExecError::ContainerNotFound.to_string())?;
@@ -246,6 +261,12 @@ impl Kubelet {
             };
             (command.prepared.process(spawn), None)
         };
+        let ip = self
+            .pods
+            .slot(ctx.slot, &ctx.uid)
+            .and_then(|s| self.pods.at(s))
+            .map(|w| w.pod_ip.clone())
+            .unwrap_or_default();
         let mut host = RunHost {
             kubelet: self,
             api: &*ctx.api,
@@ -284,7 +305,7 @@ impl Kubelet {
             // The container's own again.
             if let Some(p) = self
                 .pods
-                .get_mut_keeping_due(&ctx.uid)
+                .get_mut_keeping_due_at(ctx.slot, &ctx.uid)
                 .and_then(|w| w.work(slot))
                 .and_then(|c| c.process.as_mut())
             {

@@ -549,8 +549,8 @@ impl Kubelet {
         true
     }
 
-    /// The prober's own pass over pod `uid`, whose probe workers `due` (tick, worker)
-    /// are due and nothing else: as the kubelet's workers write their results to the
+    /// The prober's own pass over pod `uid` (in `slot` of the pods' map), whose probe
+    /// workers `due` (tick, worker) are due and nothing else: as the kubelet's workers write their results to the
     /// results manager, a run that changes no result costs no pod sync. Returns
     /// whether the pod needs one (a result changed, a kill began), and when it cannot
     /// tell (a container started or stopped since the pod's last sync, the pod is
@@ -560,10 +560,10 @@ impl Kubelet {
         api: &mut ApiServer,
         git: &mut Remotes,
         now: SimTime,
-        uid: &str,
-        due: &[(String, SimTime, usize)],
+        slot: usize,
+        due: &[(SimTime, usize)],
     ) -> Probed {
-        let Some(work) = self.pods.get(uid) else {
+        let Some(work) = self.pods.at(slot) else {
             return Probed::Unsure;
         };
         if work.stopping()
@@ -575,24 +575,44 @@ impl Kubelet {
             return Probed::Unsure;
         }
         let version = work.probes.version;
+        let [mut ns, mut pod, mut uid, mut node] = std::mem::take(&mut self.names);
+        ns.clone_from(&work.namespace);
+        pod.clone_from(&work.name);
+        node.clone_from(&work.node);
+        let stopped = Some(self.is_stopped(&node));
+        uid.clear();
+        uid.push_str(self.pods.uid_at(slot).unwrap_or_default());
         let mut ctx = Ctx {
             api,
             git,
             now,
-            ns: work.namespace.clone(),
-            pod: work.name.clone(),
-            uid: uid.to_string(),
-            node: work.node.clone(),
+            ns,
+            pod,
+            uid,
+            node,
+            slot: Some(slot),
+            stopped,
         };
-        for (_, _, wi) in due {
-            self.tick(&mut ctx, *wi);
-            let Some(work) = self.pods.get(uid) else {
+        let probed = self.tick_due(&mut ctx, version, due);
+        let Ctx {
+            ns, pod, uid, node, ..
+        } = ctx;
+        self.names = [ns, pod, uid, node];
+        probed
+    }
+
+    /// Ticks the workers `due` of the pod `ctx` is about, in order, until one changes
+    /// something the pod sync must see (see [`Kubelet::probe_workers`]).
+    fn tick_due(&mut self, ctx: &mut Ctx<'_>, version: u32, due: &[(SimTime, usize)]) -> Probed {
+        for (_, wi) in due {
+            self.tick(ctx, *wi);
+            let Some(work) = ctx.slot.and_then(|s| self.pods.at(s)) else {
                 return Probed::Unsure;
             };
             if work.probes.version != version
                 || !work.probes.kills.is_empty()
                 || runs_changed(work)
-                || work.due().is_some_and(|t| t <= now)
+                || work.due().is_some_and(|t| t <= ctx.now)
             {
                 return Probed::Sync(version);
             }
@@ -657,7 +677,7 @@ impl Kubelet {
             probes.kills = kills;
         }
         for (t, wi) in ticks {
-            self.pods.queue_probe(t, &ctx.uid, wi);
+            self.pods.queue_probe(t, ctx.slot, &ctx.uid, wi);
         }
         let mut did = false;
         for i in new_runs {
@@ -669,16 +689,16 @@ impl Kubelet {
     /// One tick of worker `wi`; its next tick is queued.
     pub(super) fn tick(&mut self, ctx: &mut Ctx<'_>, wi: usize) {
         if let Some(next) = self.tick_run(ctx, wi) {
-            self.pods.queue_probe(next, &ctx.uid, wi);
+            self.pods.queue_probe(next, ctx.slot, &ctx.uid, wi);
         }
     }
 
     /// One tick of worker `wi`. Returns its next tick.
     fn tick_run(&mut self, ctx: &mut Ctx<'_>, wi: usize) -> Option<SimTime> {
         let now = ctx.now;
-        let stopped = self.is_stopped(&ctx.node);
+        let stopped = ctx.stopped.unwrap_or_else(|| self.is_stopped(&ctx.node));
         // A worker's state is not part of the pod's due time (see `work_queue`).
-        let work = self.pods.get_mut_keeping_due(&ctx.uid)?;
+        let work = self.pods.get_mut_keeping_due_at(ctx.slot, &ctx.uid)?;
         let probes = &mut work.probes;
         let w = probes.workers.get(wi)?;
         let slot = w.slot();
@@ -699,18 +719,31 @@ impl Kubelet {
         if decision != Tick::Probe {
             return next;
         }
-        // The probe and its command are the worker's: lent to the run, not copied.
         let kind = w.kind;
-        let probe = std::mem::take(&mut w.probe);
-        let mut command = w.command.take();
-        let result = self.run_probe(ctx, slot, &probe, &mut command);
-        let grace = probe
-            .termination_grace_period_seconds
-            .and_then(|s| u64::try_from(s).ok())
-            .map(|s| s * 1000);
+        let result = match cached_exec(work, slot, wi, self.fs.changes()) {
+            Some(result) => result,
+            None => {
+                // The probe and its command are the worker's: lent to the run, not
+                // copied.
+                let w = work.probes.workers.get_mut(wi)?;
+                let probe = std::mem::take(&mut w.probe);
+                let mut command = w.command.take();
+                let result = self.run_probe(ctx, slot, &probe, &mut command);
+                let Some(w) = self
+                    .pods
+                    .get_mut_keeping_due_at(ctx.slot, &ctx.uid)
+                    .and_then(|work| work.probes.workers.get_mut(wi))
+                else {
+                    return next;
+                };
+                w.probe = probe;
+                w.command = command;
+                result
+            }
+        };
         // What changes the pod's due time below (a kill, the next init container)
         // takes the pod's work again itself.
-        let Some(work) = self.pods.get_mut_keeping_due(&ctx.uid) else {
+        let Some(work) = self.pods.get_mut_keeping_due_at(ctx.slot, &ctx.uid) else {
             return next;
         };
         let name = match &result {
@@ -720,8 +753,11 @@ impl Kubelet {
         let Some(w) = work.probes.workers.get_mut(wi) else {
             return next;
         };
-        w.probe = probe;
-        w.command = command;
+        let grace = w
+            .probe
+            .termination_grace_period_seconds
+            .and_then(|s| u64::try_from(s).ok())
+            .map(|s| s * 1000);
         match (&result, &name) {
             (ProbeResult::Warning(out), Some(name)) => ctx.event(
                 "ProbeWarning",
@@ -865,6 +901,23 @@ fn start_jitter(uid: &str, kind: ProbeKind, container: usize, init: bool) -> u64
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
     h
+}
+
+/// Worker `wi`'s exec probe result without running it, when its command only reads
+/// files and last ran in the container's current run over the same files (`changes`,
+/// see [`handlers::ExecCommand::cached`]): nothing is lent or started.
+fn cached_exec(work: &PodWork, slot: Slot, wi: usize, changes: u64) -> Option<ProbeResult> {
+    let w = work.probes.workers.get(wi)?;
+    w.probe.exec.as_ref()?;
+    let c = work.work_ref(slot)?;
+    let Phase::Running { since } = c.phase else {
+        return None;
+    };
+    let system = c.process.as_ref()?.system;
+    Some(match w.command.as_ref()?.cached(system, since, changes)? {
+        Ok(()) => ProbeResult::Success,
+        Err(out) => ProbeResult::Failure(out),
+    })
 }
 
 /// What the prober's own pass over a pod's due workers asks of the pod workers.
