@@ -20,6 +20,7 @@ use decision::FEASIBLE;
 pub use decision::{Decision, FilterOutcome, NodeVerdict, PluginScore, Rejection};
 use framework::{Code, FilterPlugin, NodeInfo, PodInfo, Reasons, ScorePlugin, Status};
 pub use listers::{ControllerSelector, Listers};
+use plugins::inter_pod_affinity::ExistingTerms;
 pub use plugins::node_resources_fit::{
     Resource as FitResource, ResourceWeight, ScoringStrategy, UtilizationShapePoint,
 };
@@ -80,11 +81,11 @@ pub struct Snapshot<'a> {
     /// The node-only filters' verdicts per class of pods, worked out during the pass.
     equivalence: equivalence::EquivalenceCache,
     /// The bound or assumed pods with pod affinity or anti-affinity of any kind, by node
-    /// (kube-scheduler's `HavePodsWithAffinityList`).
-    pub(crate) with_affinity: Vec<(u32, &'a Pod)>,
+    /// (kube-scheduler's `HavePodsWithAffinityList`), with their terms compiled.
+    pub(crate) with_affinity: Vec<(u32, &'a Pod, Arc<ExistingTerms>)>,
     /// Those among them with required anti-affinity
     /// (`HavePodsWithRequiredAntiAffinityList`).
-    pub(crate) with_required_anti_affinity: Vec<(u32, &'a Pod)>,
+    pub(crate) with_required_anti_affinity: Vec<(u32, &'a Pod, Arc<ExistingTerms>)>,
     /// The other objects the plugins read (the scheduler's informers).
     pub(crate) listers: Listers<'a>,
 }
@@ -189,9 +190,10 @@ impl<'a> Snapshot<'a> {
     pub fn forget(&mut self, node: &str, pod: &Pod) {
         if let Some(i) = self.position(node) {
             self.infos[i].remove_pod(pod);
-            self.with_affinity.retain(|(_, p)| !std::ptr::eq(*p, pod));
+            self.with_affinity
+                .retain(|(_, p, _)| !std::ptr::eq(*p, pod));
             self.with_required_anti_affinity
-                .retain(|(_, p)| !std::ptr::eq(*p, pod));
+                .retain(|(_, p, _)| !std::ptr::eq(*p, pod));
         }
     }
 
@@ -203,15 +205,12 @@ impl<'a> Snapshot<'a> {
         if affinity.pod_affinity.is_none() && affinity.pod_anti_affinity.is_none() {
             return;
         }
-        self.with_affinity.push((node as u32, pod));
-        let required_anti = affinity.pod_anti_affinity.as_ref().is_some_and(|a| {
-            a.required_during_scheduling_ignored_during_execution
-                .as_ref()
-                .is_some_and(|t| !t.is_empty())
-        });
-        if required_anti {
-            self.with_required_anti_affinity.push((node as u32, pod));
+        let terms = Arc::new(ExistingTerms::of(pod, self));
+        if terms.has_required_anti_affinity() {
+            self.with_required_anti_affinity
+                .push((node as u32, pod, terms.clone()));
         }
+        self.with_affinity.push((node as u32, pod, terms));
     }
 
     /// The place of the node called `node` in `infos`.

@@ -9,6 +9,7 @@
 //! nodeAffinityPolicy and nodeTaintsPolicy); Filter and Score read the counts. A pod
 //! without constraints, own or default, skips the plugin.
 
+use crate::hash::FxHashMap as HashMap;
 use crate::model::labels::{Requirement, Selector};
 use crate::model::{taints, Pod};
 use crate::scheduler::framework::{
@@ -19,7 +20,6 @@ use crate::scheduler::plugins::inter_pod_affinity::labels_or_pods_changed;
 use crate::scheduler::plugins::node_affinity::required_matches;
 use crate::scheduler::{Listers, Snapshot};
 use k8s_openapi::api::core::v1::TopologySpreadConstraint;
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 pub const ERR_REASON_CONSTRAINTS_NOT_MATCH: &str =
@@ -325,7 +325,7 @@ fn filter_state(
         return None;
     }
     let ns = pod.metadata.namespace.as_deref().unwrap_or_default();
-    let mut counts = vec![HashMap::new(); constraints.len()];
+    let mut counts = vec![HashMap::default(); constraints.len()];
     for node in snapshot
         .infos
         .iter()
@@ -360,7 +360,7 @@ fn score_state(
     }
     let require_all_topologies = !system_defaulted;
     let ns = pod.metadata.namespace.as_deref().unwrap_or_default();
-    let mut counts = vec![HashMap::new(); constraints.len()];
+    let mut counts = vec![HashMap::default(); constraints.len()];
     for node in &snapshot.infos {
         if require_all_topologies && !has_all_keys(&constraints, node) {
             continue;
