@@ -8,6 +8,7 @@ pub(crate) mod equivalence;
 pub mod framework;
 pub mod listers;
 pub(crate) mod plugins;
+pub(crate) mod pod_groups;
 pub mod preemption;
 mod profile;
 pub mod queue;
@@ -86,6 +87,8 @@ pub struct Snapshot<'a> {
     /// Those among them with required anti-affinity
     /// (`HavePodsWithRequiredAntiAffinityList`).
     pub(crate) with_required_anti_affinity: Vec<(u32, &'a Pod, Arc<ExistingTerms>)>,
+    /// The bound or assumed pods by namespace and labels, with their nodes.
+    pub(crate) pod_groups: pod_groups::PodGroups<'a>,
     /// The other objects the plugins read (the scheduler's informers).
     pub(crate) listers: Listers<'a>,
 }
@@ -137,6 +140,7 @@ impl<'a> Snapshot<'a> {
             equivalence: Default::default(),
             with_affinity: Vec::new(),
             with_required_anti_affinity: Vec::new(),
+            pod_groups: Default::default(),
             listers: Listers::default(),
         };
         for p in pods {
@@ -173,6 +177,7 @@ impl<'a> Snapshot<'a> {
     pub fn assume(&mut self, node: &str, pod: &'a Pod) {
         if let Some(i) = self.position(node) {
             self.infos[i].add_pod(pod);
+            self.pod_groups.add(i as u32, pod);
             self.note_affinity(i, pod);
         }
     }
@@ -181,6 +186,7 @@ impl<'a> Snapshot<'a> {
     pub fn assume_info(&mut self, node: &str, pod: &PodInfo<'a>) {
         if let Some(i) = self.position(node) {
             self.infos[i].add(pod);
+            self.pod_groups.add(i as u32, pod.pod);
             self.note_affinity(i, pod.pod);
         }
     }
@@ -189,7 +195,9 @@ impl<'a> Snapshot<'a> {
     /// counted only while a pod of lower or equal priority is tried).
     pub fn forget(&mut self, node: &str, pod: &Pod) {
         if let Some(i) = self.position(node) {
-            self.infos[i].remove_pod(pod);
+            if self.infos[i].take_pod(pod).is_some() {
+                self.pod_groups.remove(i as u32, pod);
+            }
             self.with_affinity
                 .retain(|(_, p, _)| !std::ptr::eq(*p, pod));
             self.with_required_anti_affinity

@@ -265,15 +265,31 @@ impl InterPodAffinity {
         let (mut affinity_counts, mut anti_affinity_counts) =
             (HashMap::default(), HashMap::default());
         if !affinity.is_empty() || !anti_affinity.is_empty() {
-            for info in &snapshot.infos {
-                for other in &info.pods {
-                    if matches_all(&affinity, other, listers) {
+            // Each distinct namespace and labels of the existing pods matched once, its
+            // pods counted per node.
+            let mut anti_matching: Vec<&Term> = Vec::new();
+            for group in snapshot.pod_groups.iter() {
+                let all = matches_all(&affinity, group.pod, listers);
+                anti_matching.clear();
+                anti_matching.extend(
+                    anti_affinity
+                        .iter()
+                        .filter(|t| t.matches(group.pod, listers)),
+                );
+                if !all && anti_matching.is_empty() {
+                    continue;
+                }
+                for &(node, n) in &group.nodes {
+                    let Some(info) = snapshot.infos.get(node as usize) else {
+                        continue;
+                    };
+                    if all {
                         for t in &affinity {
-                            count(&mut affinity_counts, t.pair(info), 1);
+                            count(&mut affinity_counts, t.pair(info), i64::from(n));
                         }
                     }
-                    for t in anti_affinity.iter().filter(|t| t.matches(other, listers)) {
-                        count(&mut anti_affinity_counts, t.pair(info), 1);
+                    for t in &anti_matching {
+                        count(&mut anti_affinity_counts, t.pair(info), i64::from(n));
                     }
                 }
             }
@@ -305,22 +321,36 @@ impl InterPodAffinity {
         }
         let mut score = HashMap::default();
         let mut any = false;
-        let mut add = |node: &NodeInfo<'_>, t: &Term, weight: i64, target: &Pod| {
-            if let Some(pair) = t.pair(node).filter(|_| t.matches(target, listers)) {
+        // A term that matched adds its weight to the node's pair for its key.
+        let mut add = |node: &NodeInfo<'_>, t: &Term, weight: i64| {
+            if let Some(pair) = t.pair(node) {
                 *score.entry(pair).or_default() += weight;
                 any = true;
             }
         };
-        // The incoming pod's preferred terms against every pod; nodes without labels
+        // The incoming pod's preferred terms against every pod (each distinct namespace
+        // and labels matched once, weighed by its pods per node); nodes without labels
         // have no topology pair.
         if !preferred.is_empty() || !preferred_anti.is_empty() {
-            for info in snapshot.infos.iter().filter(|n| !n.label_ids.is_empty()) {
-                for other in &info.pods {
-                    for t in &preferred {
-                        add(info, t, t.weight, other);
+            for group in snapshot.pod_groups.iter() {
+                let matching: Vec<(&Term, i64)> = preferred
+                    .iter()
+                    .map(|t| (t, t.weight))
+                    .chain(preferred_anti.iter().map(|t| (t, -t.weight)))
+                    .filter(|(t, _)| t.matches(group.pod, listers))
+                    .collect();
+                if matching.is_empty() {
+                    continue;
+                }
+                for &(node, n) in &group.nodes {
+                    let Some(info) = snapshot.infos.get(node as usize) else {
+                        continue;
+                    };
+                    if info.label_ids.is_empty() {
+                        continue;
                     }
-                    for t in &preferred_anti {
-                        add(info, t, -t.weight, other);
+                    for &(t, weight) in &matching {
+                        add(info, t, weight * i64::from(n));
                     }
                 }
             }
@@ -335,15 +365,27 @@ impl InterPodAffinity {
             // Their required affinity scores by the profile's hardPodAffinityWeight
             // (none at 0).
             if self.hard_pod_affinity_weight > 0 {
-                for t in &theirs.required_affinity {
-                    add(info, t, self.hard_pod_affinity_weight, pod.pod);
+                for t in theirs
+                    .required_affinity
+                    .iter()
+                    .filter(|t| t.matches(pod.pod, listers))
+                {
+                    add(info, t, self.hard_pod_affinity_weight);
                 }
             }
-            for t in &theirs.preferred_affinity {
-                add(info, t, t.weight, pod.pod);
+            for t in theirs
+                .preferred_affinity
+                .iter()
+                .filter(|t| t.matches(pod.pod, listers))
+            {
+                add(info, t, t.weight);
             }
-            for t in &theirs.preferred_anti {
-                add(info, t, -t.weight, pod.pod);
+            for t in theirs
+                .preferred_anti
+                .iter()
+                .filter(|t| t.matches(pod.pod, listers))
+            {
+                add(info, t, -t.weight);
             }
         }
         any.then_some(ScoreState {

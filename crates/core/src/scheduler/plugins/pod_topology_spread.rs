@@ -134,6 +134,29 @@ impl Constraint {
             .count() as i64
     }
 
+    /// [`Constraint::count`] for every node of the snapshot, by place: each distinct
+    /// namespace and labels of its pods matched once.
+    fn count_by_node(&self, snapshot: &Snapshot<'_>, namespace: &str) -> Vec<i64> {
+        let mut by_node = vec![0; snapshot.infos.len()];
+        if self.selector.is_empty() {
+            return by_node;
+        }
+        for group in snapshot.pod_groups.iter() {
+            if group.terminating
+                || group.pod.metadata.namespace.as_deref().unwrap_or_default() != namespace
+                || !self.selector.matches(group.pod.metadata.labels.as_ref())
+            {
+                continue;
+            }
+            for &(node, n) in &group.nodes {
+                if let Some(count) = by_node.get_mut(node as usize) {
+                    *count += i64::from(n);
+                }
+            }
+        }
+        by_node
+    }
+
     /// [`Constraint::count`] through the snapshot's memo of counts, when the node has
     /// one: recounted only when the node's pods changed since (its generation).
     fn count_memoized(
@@ -326,14 +349,17 @@ fn filter_state(
     }
     let ns = pod.metadata.namespace.as_deref().unwrap_or_default();
     let mut counts = vec![HashMap::default(); constraints.len()];
-    for node in snapshot
-        .infos
+    let by_node: Vec<Vec<i64>> = constraints
         .iter()
-        .filter(|n| has_all_keys(&constraints, n))
-    {
-        for (c, counts) in constraints.iter().zip(&mut counts) {
+        .map(|c| c.count_by_node(snapshot, ns))
+        .collect();
+    for (i, node) in snapshot.infos.iter().enumerate() {
+        if !has_all_keys(&constraints, node) {
+            continue;
+        }
+        for ((c, counts), by_node) in constraints.iter().zip(&mut counts).zip(&by_node) {
             if let Some(value) = c.value(node).filter(|_| c.includes(pod, node)) {
-                *counts.entry(value).or_default() += c.count(node, ns);
+                *counts.entry(value).or_default() += by_node.get(i).copied().unwrap_or_default();
             }
         }
     }
@@ -361,16 +387,27 @@ fn score_state(
     let require_all_topologies = !system_defaulted;
     let ns = pod.metadata.namespace.as_deref().unwrap_or_default();
     let mut counts = vec![HashMap::default(); constraints.len()];
-    for node in &snapshot.infos {
+    // Hostname constraints count the node's own pods in Score.
+    let by_node: Vec<Vec<i64>> = constraints
+        .iter()
+        .map(|c| {
+            if c.hostname {
+                Vec::new()
+            } else {
+                c.count_by_node(snapshot, ns)
+            }
+        })
+        .collect();
+    for (i, node) in snapshot.infos.iter().enumerate() {
         if require_all_topologies && !has_all_keys(&constraints, node) {
             continue;
         }
-        for (c, counts) in constraints.iter().zip(&mut counts) {
+        for ((c, counts), by_node) in constraints.iter().zip(&mut counts).zip(&by_node) {
             if c.hostname {
                 continue;
             }
             if let Some(value) = c.value(node).filter(|_| c.includes(pod, node)) {
-                *counts.entry(value).or_default() += c.count(node, ns);
+                *counts.entry(value).or_default() += by_node.get(i).copied().unwrap_or_default();
             }
         }
     }
