@@ -213,7 +213,21 @@ impl<'a> Snapshot<'a> {
         if affinity.pod_affinity.is_none() && affinity.pod_anti_affinity.is_none() {
             return;
         }
-        let terms = Arc::new(ExistingTerms::of(pod, self));
+        // A pod of the same namespace and pod (anti-)affinity as the last one noted (a
+        // workload's pods, as they come) has the same compiled terms: shared, so that
+        // InterPodAffinity matches them once for a run of such pods.
+        let same = |other: &Pod| {
+            let theirs = other.spec.as_ref().and_then(|s| s.affinity.as_ref());
+            other.metadata.namespace == pod.metadata.namespace
+                && theirs.is_some_and(|a| {
+                    a.pod_affinity == affinity.pod_affinity
+                        && a.pod_anti_affinity == affinity.pod_anti_affinity
+                })
+        };
+        let terms = match self.with_affinity.last() {
+            Some((_, other, terms)) if same(other) => terms.clone(),
+            _ => Arc::new(ExistingTerms::of(pod, self)),
+        };
         if terms.has_required_anti_affinity() {
             self.with_required_anti_affinity
                 .push((node as u32, pod, terms.clone()));

@@ -18,6 +18,7 @@ use crate::scheduler::framework::{
 };
 use crate::scheduler::{Listers, Snapshot};
 use k8s_openapi::api::core::v1::{PodAffinityTerm, WeightedPodAffinityTerm};
+use std::sync::Arc;
 
 pub const ERR_REASON_AFFINITY_RULES_NOT_MATCH: &str = "node(s) didn't match pod affinity rules";
 pub const ERR_REASON_ANTI_AFFINITY_RULES_NOT_MATCH: &str =
@@ -249,12 +250,31 @@ impl InterPodAffinity {
     ) -> Option<FilterState> {
         let listers = &snapshot.listers;
         let mut existing = HashMap::default();
-        for (node, _, theirs) in &snapshot.with_required_anti_affinity {
+        // Pods of one template share their compiled terms (`Snapshot::note_affinity`):
+        // those are matched against the incoming pod once for a run of them.
+        let all = &snapshot.with_required_anti_affinity;
+        let mut matched: Vec<&Term> = Vec::new();
+        let mut last: Option<&Arc<ExistingTerms>> = None;
+        for (node, _, theirs) in all {
+            if !last.is_some_and(|l| Arc::ptr_eq(l, theirs)) {
+                matched.clear();
+                matched.extend(
+                    theirs
+                        .required_anti
+                        .iter()
+                        .filter(|t| t.matches(pod.pod, listers)),
+                );
+                last = Some(theirs);
+            }
+            if matched.is_empty() {
+                continue;
+            }
+            if existing.is_empty() {
+                existing.reserve(all.len());
+            }
             let info = &snapshot.infos[*node as usize];
-            for t in &theirs.required_anti {
-                if t.matches(pod.pod, listers) {
-                    count(&mut existing, t.pair(info), 1);
-                }
+            for t in &matched {
+                count(&mut existing, t.pair(info), 1);
             }
         }
         if existing.is_empty() && own.required_affinity.is_empty() && own.required_anti.is_empty() {
@@ -278,6 +298,12 @@ impl InterPodAffinity {
                 );
                 if !all && anti_matching.is_empty() {
                     continue;
+                }
+                if all {
+                    affinity_counts.reserve(group.nodes.len());
+                }
+                if !anti_matching.is_empty() {
+                    anti_affinity_counts.reserve(group.nodes.len());
                 }
                 for &(node, n) in &group.nodes {
                     let Some(info) = snapshot.infos.get(node as usize) else {
@@ -355,37 +381,33 @@ impl InterPodAffinity {
                 }
             }
         }
-        // The existing pods' terms (compiled when they were counted) against the
-        // incoming pod.
+        // The existing pods' terms (compiled when they were counted, shared by a run of
+        // pods of one template) against the incoming pod.
+        let mut matched: Vec<(&Term, i64)> = Vec::new();
+        let mut last: Option<&Arc<ExistingTerms>> = None;
         for (node, _, theirs) in &snapshot.with_affinity {
+            if !last.is_some_and(|l| Arc::ptr_eq(l, theirs)) {
+                matched.clear();
+                // Their required affinity scores by the profile's hardPodAffinityWeight
+                // (none at 0).
+                if self.hard_pod_affinity_weight > 0 {
+                    let weight = self.hard_pod_affinity_weight;
+                    matched.extend(theirs.required_affinity.iter().map(|t| (t, weight)));
+                }
+                matched.extend(theirs.preferred_affinity.iter().map(|t| (t, t.weight)));
+                matched.extend(theirs.preferred_anti.iter().map(|t| (t, -t.weight)));
+                matched.retain(|(t, _)| t.matches(pod.pod, listers));
+                last = Some(theirs);
+            }
+            if matched.is_empty() {
+                continue;
+            }
             let info = &snapshot.infos[*node as usize];
             if info.label_ids.is_empty() {
                 continue;
             }
-            // Their required affinity scores by the profile's hardPodAffinityWeight
-            // (none at 0).
-            if self.hard_pod_affinity_weight > 0 {
-                for t in theirs
-                    .required_affinity
-                    .iter()
-                    .filter(|t| t.matches(pod.pod, listers))
-                {
-                    add(info, t, self.hard_pod_affinity_weight);
-                }
-            }
-            for t in theirs
-                .preferred_affinity
-                .iter()
-                .filter(|t| t.matches(pod.pod, listers))
-            {
-                add(info, t, t.weight);
-            }
-            for t in theirs
-                .preferred_anti
-                .iter()
-                .filter(|t| t.matches(pod.pod, listers))
-            {
-                add(info, t, -t.weight);
+            for &(t, weight) in &matched {
+                add(info, t, weight);
             }
         }
         any.then_some(ScoreState {
