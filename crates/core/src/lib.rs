@@ -16,6 +16,7 @@ pub mod export;
 pub mod fs;
 pub mod git;
 pub(crate) mod gofmt;
+pub(crate) mod hash;
 pub mod jsonpath;
 pub(crate) mod keyed;
 pub mod kubectl;

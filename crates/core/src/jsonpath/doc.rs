@@ -10,11 +10,11 @@
 //! heap. (Measured against keeping each child's node inline in its parent's list:
 //! document order was faster for every template of the benchmark.)
 
+use crate::hash::FxHashMap;
 use serde::ser::{self, Serialize};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::fmt;
-use std::hash::{BuildHasherDefault, Hasher};
 
 /// A node's place in the document.
 pub(super) type Id = u32;
@@ -52,7 +52,7 @@ pub struct Doc {
     text: String,
     items: Vec<Id>,
     entries: Vec<(u32, Id)>,
-    symbols: HashMap<Box<str>, u32, BuildHasherDefault<FxHasher>>,
+    symbols: FxHashMap<Box<str>, u32>,
     /// Symbol id to key.
     names: Vec<Box<str>>,
     /// Containers being filled: their node, where their children start on `open`,
@@ -675,34 +675,6 @@ impl ser::Serializer for KeySerializer {
 /// serde_json's wording.
 fn key_must_be_a_string() -> DocError {
     DocError("key must be a string".into())
-}
-
-/// The multiply-rotate hash rustc uses for its own tables: keys here are short field
-/// names, which SipHash would spend much of the layout time on.
-#[derive(Default)]
-struct FxHasher(u64);
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut word = [0; 8];
-            word.copy_from_slice(c);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
-        }
-        for &b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
-        }
-    }
-
-    fn write_u8(&mut self, b: u8) {
-        self.write(&[b]);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
 }
 
 #[cfg(test)]

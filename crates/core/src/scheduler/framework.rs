@@ -306,16 +306,29 @@ pub struct NodeInfo<'a> {
     pub used_ports: Vec<HostPort>,
     /// The pods bound or assumed to the node (kube-scheduler's `NodeInfo.Pods`), for
     /// the plugins that look at other pods' placement. Changed only through
-    /// [`NodeInfo::add_pod`], [`NodeInfo::add`] and [`NodeInfo::remove_pod`], which
+    /// [`NodeInfo::add_pod`], [`NodeInfo::add`], [`NodeInfo::put_pod`], [`NodeInfo::remove_pod`]
+    /// and [`NodeInfo::take_pod`], which
     /// renew [`NodeInfo::generation`].
     pub pods: Vec<&'a Pod>,
     /// kube-scheduler's `NodeInfo.Generation`: a number no other state of any node's
     /// pods had, so that what a plugin counted among them holds while it is unchanged.
     pub generation: u64,
+    /// What each of `pods` adds to the sums, by place: removing a pod (as preemption's
+    /// dry run does, node after node) reads none of its quantities again.
+    usage: Vec<PodUsage>,
     /// The node's place in its snapshot (0 outside one).
     pub index: u32,
     /// What plugins worked out once for this node ([`FilterPlugin::prepare`]).
     pub state: NodeState,
+}
+
+/// What one pod counted on a node adds to its sums (kube-scheduler's `PodInfo` keeps
+/// the requests worked out).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PodUsage {
+    requests: Resources,
+    non_zero_requests: Resources,
+    host_ports: Vec<HostPort>,
 }
 
 /// What plugins work out once per node when a snapshot is taken, each under a type of
@@ -387,6 +400,7 @@ impl<'a> NodeInfo<'a> {
             used_ports: Vec::new(),
             pods: Vec::new(),
             generation: next_generation(),
+            usage: Vec::new(),
             index: 0,
             state: NodeState::default(),
         }
@@ -406,39 +420,58 @@ impl<'a> NodeInfo<'a> {
     /// Counts a pod bound (or assumed bound) to this node.
     pub fn add_pod(&mut self, pod: &'a Pod) {
         let (requests, non_zero_requests) = pod_requests_both(pod);
-        self.add_requests(requests, non_zero_requests, &ports::host_ports(pod));
-        self.pods.push(pod);
-        self.generation = next_generation();
+        let usage = PodUsage {
+            requests,
+            non_zero_requests,
+            host_ports: ports::host_ports(pod),
+        };
+        self.put_pod(pod, usage);
     }
 
     /// Counts a pod whose PreFilter ran (kube-scheduler's AssumePod after scheduling).
     pub fn add(&mut self, pod: &PodInfo<'a>) {
-        self.add_requests(pod.requests, pod.non_zero_requests, &pod.host_ports);
-        self.pods.push(pod.pod);
+        let usage = PodUsage {
+            requests: pod.requests,
+            non_zero_requests: pod.non_zero_requests,
+            host_ports: pod.host_ports.clone(),
+        };
+        self.put_pod(pod.pod, usage);
+    }
+
+    /// Counts a pod with what [`NodeInfo::take_pod`] gave back for it.
+    pub fn put_pod(&mut self, pod: &'a Pod, usage: PodUsage) {
+        self.add_requests(usage.requests, usage.non_zero_requests, &usage.host_ports);
+        self.pods.push(pod);
+        self.usage.push(usage);
         self.generation = next_generation();
     }
 
     /// Stops counting a pod counted on this node (kube-scheduler's `NodeInfo.RemovePod`,
     /// which preemption's dry run uses); a pod not counted here changes nothing.
     pub fn remove_pod(&mut self, pod: &Pod) {
-        let Some(at) = self.pods.iter().position(|p| std::ptr::eq(*p, pod)) else {
-            return;
-        };
+        self.take_pod(pod);
+    }
+
+    /// [`NodeInfo::remove_pod`], giving back what the pod added, to count it again
+    /// with [`NodeInfo::put_pod`].
+    pub fn take_pod(&mut self, pod: &Pod) -> Option<PodUsage> {
+        let at = self.pods.iter().position(|p| std::ptr::eq(*p, pod))?;
         self.pods.remove(at);
         self.generation = next_generation();
-        let (r, nz) = pod_requests_both(pod);
+        let usage = self.usage.remove(at);
         let sub = |sum: &mut Resources, r: Resources| {
             sum.milli_cpu = sum.milli_cpu.saturating_sub(r.milli_cpu);
             sum.memory = sum.memory.saturating_sub(r.memory);
             sum.pods = sum.pods.saturating_sub(1);
         };
-        sub(&mut self.requested, r);
-        sub(&mut self.non_zero_requested, nz);
-        for port in ports::host_ports(pod) {
-            if let Some(i) = self.used_ports.iter().position(|p| *p == port) {
+        sub(&mut self.requested, usage.requests);
+        sub(&mut self.non_zero_requested, usage.non_zero_requests);
+        for port in &usage.host_ports {
+            if let Some(i) = self.used_ports.iter().position(|p| p == port) {
                 self.used_ports.remove(i);
             }
         }
+        Some(usage)
     }
 
     /// The id (in the snapshot's label table) of the node's value for the label whose

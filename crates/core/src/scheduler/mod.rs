@@ -8,6 +8,7 @@ pub(crate) mod equivalence;
 pub mod framework;
 pub mod listers;
 pub(crate) mod plugins;
+pub(crate) mod pod_groups;
 pub mod preemption;
 mod profile;
 pub mod queue;
@@ -20,6 +21,7 @@ use decision::FEASIBLE;
 pub use decision::{Decision, FilterOutcome, NodeVerdict, PluginScore, Rejection};
 use framework::{Code, FilterPlugin, NodeInfo, PodInfo, Reasons, ScorePlugin, Status};
 pub use listers::{ControllerSelector, Listers};
+use plugins::inter_pod_affinity::ExistingTerms;
 pub use plugins::node_resources_fit::{
     Resource as FitResource, ResourceWeight, ScoringStrategy, UtilizationShapePoint,
 };
@@ -80,11 +82,13 @@ pub struct Snapshot<'a> {
     /// The node-only filters' verdicts per class of pods, worked out during the pass.
     equivalence: equivalence::EquivalenceCache,
     /// The bound or assumed pods with pod affinity or anti-affinity of any kind, by node
-    /// (kube-scheduler's `HavePodsWithAffinityList`).
-    pub(crate) with_affinity: Vec<(u32, &'a Pod)>,
+    /// (kube-scheduler's `HavePodsWithAffinityList`), with their terms compiled.
+    pub(crate) with_affinity: Vec<(u32, &'a Pod, Arc<ExistingTerms>)>,
     /// Those among them with required anti-affinity
     /// (`HavePodsWithRequiredAntiAffinityList`).
-    pub(crate) with_required_anti_affinity: Vec<(u32, &'a Pod)>,
+    pub(crate) with_required_anti_affinity: Vec<(u32, &'a Pod, Arc<ExistingTerms>)>,
+    /// The bound or assumed pods by namespace and labels, with their nodes.
+    pub(crate) pod_groups: pod_groups::PodGroups<'a>,
     /// The other objects the plugins read (the scheduler's informers).
     pub(crate) listers: Listers<'a>,
 }
@@ -136,6 +140,7 @@ impl<'a> Snapshot<'a> {
             equivalence: Default::default(),
             with_affinity: Vec::new(),
             with_required_anti_affinity: Vec::new(),
+            pod_groups: Default::default(),
             listers: Listers::default(),
         };
         for p in pods {
@@ -172,6 +177,7 @@ impl<'a> Snapshot<'a> {
     pub fn assume(&mut self, node: &str, pod: &'a Pod) {
         if let Some(i) = self.position(node) {
             self.infos[i].add_pod(pod);
+            self.pod_groups.add(i as u32, pod);
             self.note_affinity(i, pod);
         }
     }
@@ -180,6 +186,7 @@ impl<'a> Snapshot<'a> {
     pub fn assume_info(&mut self, node: &str, pod: &PodInfo<'a>) {
         if let Some(i) = self.position(node) {
             self.infos[i].add(pod);
+            self.pod_groups.add(i as u32, pod.pod);
             self.note_affinity(i, pod.pod);
         }
     }
@@ -188,10 +195,13 @@ impl<'a> Snapshot<'a> {
     /// counted only while a pod of lower or equal priority is tried).
     pub fn forget(&mut self, node: &str, pod: &Pod) {
         if let Some(i) = self.position(node) {
-            self.infos[i].remove_pod(pod);
-            self.with_affinity.retain(|(_, p)| !std::ptr::eq(*p, pod));
+            if self.infos[i].take_pod(pod).is_some() {
+                self.pod_groups.remove(i as u32, pod);
+            }
+            self.with_affinity
+                .retain(|(_, p, _)| !std::ptr::eq(*p, pod));
             self.with_required_anti_affinity
-                .retain(|(_, p)| !std::ptr::eq(*p, pod));
+                .retain(|(_, p, _)| !std::ptr::eq(*p, pod));
         }
     }
 
@@ -203,15 +213,26 @@ impl<'a> Snapshot<'a> {
         if affinity.pod_affinity.is_none() && affinity.pod_anti_affinity.is_none() {
             return;
         }
-        self.with_affinity.push((node as u32, pod));
-        let required_anti = affinity.pod_anti_affinity.as_ref().is_some_and(|a| {
-            a.required_during_scheduling_ignored_during_execution
-                .as_ref()
-                .is_some_and(|t| !t.is_empty())
-        });
-        if required_anti {
-            self.with_required_anti_affinity.push((node as u32, pod));
+        // A pod of the same namespace and pod (anti-)affinity as the last one noted (a
+        // workload's pods, as they come) has the same compiled terms: shared, so that
+        // InterPodAffinity matches them once for a run of such pods.
+        let same = |other: &Pod| {
+            let theirs = other.spec.as_ref().and_then(|s| s.affinity.as_ref());
+            other.metadata.namespace == pod.metadata.namespace
+                && theirs.is_some_and(|a| {
+                    a.pod_affinity == affinity.pod_affinity
+                        && a.pod_anti_affinity == affinity.pod_anti_affinity
+                })
+        };
+        let terms = match self.with_affinity.last() {
+            Some((_, other, terms)) if same(other) => terms.clone(),
+            _ => Arc::new(ExistingTerms::of(pod, self)),
+        };
+        if terms.has_required_anti_affinity() {
+            self.with_required_anti_affinity
+                .push((node as u32, pod, terms.clone()));
         }
+        self.with_affinity.push((node as u32, pod, terms));
     }
 
     /// The place of the node called `node` in `infos`.

@@ -7,7 +7,9 @@
 
 use crate::clock::Rng;
 use crate::model::Pod;
-use crate::scheduler::framework::{Code, FilterPlugin, NodeInfo, PodInfo, Reasons, Status};
+use crate::scheduler::framework::{
+    Code, FilterPlugin, NodeInfo, PodInfo, PodUsage, Reasons, Status,
+};
 use crate::scheduler::preemption::{
     self, more_important, pod_priority, split_by_pdb_violation, Budget, Candidate,
     CandidateVictims, PostFilter, PreemptionChoice,
@@ -157,9 +159,11 @@ impl DefaultPreemption {
             return Err(Status::unresolvable(NO_VICTIMS));
         }
         let mut info = node.clone();
-        for p in &potential {
-            info.remove_pod(p);
-        }
+        // What each removed pod added, to count it again when it is reprieved.
+        let mut removed: Vec<(&'a Pod, PodUsage)> = potential
+            .iter()
+            .filter_map(|&p| Some((p, info.take_pod(p)?)))
+            .collect();
         let status = run_filters(filters, pod, &info);
         if !status.is_success() {
             return Err(status);
@@ -169,11 +173,16 @@ impl DefaultPreemption {
         let mut victims = Vec::new();
         let mut violations = 0;
         let mut reprieve = |p: &'a Pod, info: &mut NodeInfo<'a>| -> bool {
-            info.add_pod(p);
+            match removed.iter().position(|(r, _)| std::ptr::eq(*r, p)) {
+                Some(at) => info.put_pod(p, removed.swap_remove(at).1),
+                None => info.add_pod(p),
+            }
             if run_filters(filters, pod, info).is_success() {
                 return true;
             }
-            info.remove_pod(p);
+            if let Some(usage) = info.take_pod(p) {
+                removed.push((p, usage));
+            }
             victims.push(p);
             false
         };

@@ -112,20 +112,24 @@ impl ScorePlugin for ImageLocality {
     }
 
     fn score(&self, pod: &PodInfo<'_>, node: &NodeInfo<'_>) -> i64 {
+        let own;
         let states = match pod.cycle.get::<ImageStates>() {
-            Some(s) => s.clone(),
+            Some(s) => s,
             // Outside a scheduling pass: this node alone.
-            None => ImageStates {
-                images: container_images(pod.pod)
-                    .into_iter()
-                    .map(|name| ImageState {
-                        size: size_on(node.node, &name).unwrap_or(0),
-                        nodes: 1,
-                        name,
-                    })
-                    .collect(),
-                total: 1,
-            },
+            None => {
+                own = ImageStates {
+                    images: container_images(pod.pod)
+                        .into_iter()
+                        .map(|name| ImageState {
+                            size: size_on(node.node, &name).unwrap_or(0),
+                            nodes: 1,
+                            name,
+                        })
+                        .collect(),
+                    total: 1,
+                };
+                &own
+            }
         };
         let mut sum: i64 = 0;
         for image in &states.images {

@@ -9,6 +9,7 @@
 //! counts for the node's pairs. A pod without pod (anti-)affinity in a snapshot where
 //! no pod has any skips the plugin (kube-scheduler's PreFilter and PreScore Skip).
 
+use crate::hash::FxHashMap as HashMap;
 use crate::model::labels::Selector;
 use crate::model::{Node, Pod};
 use crate::scheduler::framework::{
@@ -17,7 +18,7 @@ use crate::scheduler::framework::{
 };
 use crate::scheduler::{Listers, Snapshot};
 use k8s_openapi::api::core::v1::{PodAffinityTerm, WeightedPodAffinityTerm};
-use std::collections::HashMap;
+use std::sync::Arc;
 
 pub const ERR_REASON_AFFINITY_RULES_NOT_MATCH: &str = "node(s) didn't match pod affinity rules";
 pub const ERR_REASON_ANTI_AFFINITY_RULES_NOT_MATCH: &str =
@@ -179,6 +180,35 @@ fn compile_weighted(
         .collect()
 }
 
+/// A bound or assumed pod's affinity terms, compiled against the snapshot once when it
+/// is counted (kube-scheduler's `PodInfo` keeps them parsed), for the incoming pods'
+/// PreFilter and PreScore.
+#[derive(Debug)]
+pub(crate) struct ExistingTerms {
+    required_affinity: Vec<Term>,
+    required_anti: Vec<Term>,
+    preferred_affinity: Vec<Term>,
+    preferred_anti: Vec<Term>,
+}
+
+impl ExistingTerms {
+    pub(crate) fn of(pod: &Pod, snapshot: &Snapshot<'_>) -> ExistingTerms {
+        let own = terms(pod);
+        ExistingTerms {
+            required_affinity: compile(pod, own.required_affinity, snapshot),
+            required_anti: compile(pod, own.required_anti, snapshot),
+            preferred_affinity: compile_weighted(pod, own.preferred_affinity, snapshot),
+            preferred_anti: compile_weighted(pod, own.preferred_anti, snapshot),
+        }
+    }
+
+    /// Whether the pod has required anti-affinity
+    /// (`HavePodsWithRequiredAntiAffinityList`).
+    pub(crate) fn has_required_anti_affinity(&self) -> bool {
+        !self.required_anti.is_empty()
+    }
+}
+
 /// `podMatchesAllAffinityTerms`: false for no terms.
 fn matches_all(terms: &[Term], pod: &Pod, listers: &Listers<'_>) -> bool {
     !terms.is_empty() && terms.iter().all(|t| t.matches(pod, listers))
@@ -219,13 +249,32 @@ impl InterPodAffinity {
         snapshot: &Snapshot<'_>,
     ) -> Option<FilterState> {
         let listers = &snapshot.listers;
-        let mut existing = HashMap::new();
-        for &(node, other) in &snapshot.with_required_anti_affinity {
-            let info = &snapshot.infos[node as usize];
-            for t in compile(other, terms(other).required_anti, snapshot) {
-                if t.matches(pod.pod, listers) {
-                    count(&mut existing, t.pair(info), 1);
-                }
+        let mut existing = HashMap::default();
+        // Pods of one template share their compiled terms (`Snapshot::note_affinity`):
+        // those are matched against the incoming pod once for a run of them.
+        let all = &snapshot.with_required_anti_affinity;
+        let mut matched: Vec<&Term> = Vec::new();
+        let mut last: Option<&Arc<ExistingTerms>> = None;
+        for (node, _, theirs) in all {
+            if !last.is_some_and(|l| Arc::ptr_eq(l, theirs)) {
+                matched.clear();
+                matched.extend(
+                    theirs
+                        .required_anti
+                        .iter()
+                        .filter(|t| t.matches(pod.pod, listers)),
+                );
+                last = Some(theirs);
+            }
+            if matched.is_empty() {
+                continue;
+            }
+            if existing.is_empty() {
+                existing.reserve(all.len());
+            }
+            let info = &snapshot.infos[*node as usize];
+            for t in &matched {
+                count(&mut existing, t.pair(info), 1);
             }
         }
         if existing.is_empty() && own.required_affinity.is_empty() && own.required_anti.is_empty() {
@@ -233,17 +282,40 @@ impl InterPodAffinity {
         }
         let affinity = compile(pod.pod, own.required_affinity, snapshot);
         let anti_affinity = compile(pod.pod, own.required_anti, snapshot);
-        let (mut affinity_counts, mut anti_affinity_counts) = (HashMap::new(), HashMap::new());
+        let (mut affinity_counts, mut anti_affinity_counts) =
+            (HashMap::default(), HashMap::default());
         if !affinity.is_empty() || !anti_affinity.is_empty() {
-            for info in &snapshot.infos {
-                for other in &info.pods {
-                    if matches_all(&affinity, other, listers) {
+            // Each distinct namespace and labels of the existing pods matched once, its
+            // pods counted per node.
+            let mut anti_matching: Vec<&Term> = Vec::new();
+            for group in snapshot.pod_groups.iter() {
+                let all = matches_all(&affinity, group.pod, listers);
+                anti_matching.clear();
+                anti_matching.extend(
+                    anti_affinity
+                        .iter()
+                        .filter(|t| t.matches(group.pod, listers)),
+                );
+                if !all && anti_matching.is_empty() {
+                    continue;
+                }
+                if all {
+                    affinity_counts.reserve(group.nodes.len());
+                }
+                if !anti_matching.is_empty() {
+                    anti_affinity_counts.reserve(group.nodes.len());
+                }
+                for &(node, n) in &group.nodes {
+                    let Some(info) = snapshot.infos.get(node as usize) else {
+                        continue;
+                    };
+                    if all {
                         for t in &affinity {
-                            count(&mut affinity_counts, t.pair(info), 1);
+                            count(&mut affinity_counts, t.pair(info), i64::from(n));
                         }
                     }
-                    for t in anti_affinity.iter().filter(|t| t.matches(other, listers)) {
-                        count(&mut anti_affinity_counts, t.pair(info), 1);
+                    for t in &anti_matching {
+                        count(&mut anti_affinity_counts, t.pair(info), i64::from(n));
                     }
                 }
             }
@@ -273,53 +345,69 @@ impl InterPodAffinity {
         {
             return None;
         }
-        let mut score = HashMap::new();
+        let mut score = HashMap::default();
         let mut any = false;
-        let mut process = |node: &NodeInfo<'_>, other: &Pod| {
-            if node.label_ids.is_empty() {
-                return;
-            }
-            let mut add = |t: &Term, target: &Pod, sign: i64| {
-                if let Some(pair) = t.pair(node).filter(|_| t.matches(target, listers)) {
-                    *score.entry(pair).or_default() += t.weight * sign;
-                    any = true;
-                }
-            };
-            for t in &preferred {
-                add(t, other, 1);
-            }
-            for t in &preferred_anti {
-                add(t, other, -1);
-            }
-            if !affinity(other)
-                .is_some_and(|a| a.pod_affinity.is_some() || a.pod_anti_affinity.is_some())
-            {
-                return;
-            }
-            let theirs = terms(other);
-            if self.hard_pod_affinity_weight > 0 {
-                let weight = self.hard_pod_affinity_weight;
-                for t in compile_at(other, theirs.required_affinity, weight, snapshot) {
-                    add(&t, pod.pod, 1);
-                }
-            }
-            for t in compile_weighted(other, theirs.preferred_affinity, snapshot) {
-                add(&t, pod.pod, 1);
-            }
-            for t in compile_weighted(other, theirs.preferred_anti, snapshot) {
-                add(&t, pod.pod, -1);
+        // A term that matched adds its weight to the node's pair for its key.
+        let mut add = |node: &NodeInfo<'_>, t: &Term, weight: i64| {
+            if let Some(pair) = t.pair(node) {
+                *score.entry(pair).or_default() += weight;
+                any = true;
             }
         };
-        // Unless the pod has preferred terms, only the pods with affinity matter.
-        if preferred.is_empty() && preferred_anti.is_empty() {
-            for &(node, other) in &snapshot.with_affinity {
-                process(&snapshot.infos[node as usize], other);
-            }
-        } else {
-            for info in &snapshot.infos {
-                for other in &info.pods {
-                    process(info, other);
+        // The incoming pod's preferred terms against every pod (each distinct namespace
+        // and labels matched once, weighed by its pods per node); nodes without labels
+        // have no topology pair.
+        if !preferred.is_empty() || !preferred_anti.is_empty() {
+            for group in snapshot.pod_groups.iter() {
+                let matching: Vec<(&Term, i64)> = preferred
+                    .iter()
+                    .map(|t| (t, t.weight))
+                    .chain(preferred_anti.iter().map(|t| (t, -t.weight)))
+                    .filter(|(t, _)| t.matches(group.pod, listers))
+                    .collect();
+                if matching.is_empty() {
+                    continue;
                 }
+                for &(node, n) in &group.nodes {
+                    let Some(info) = snapshot.infos.get(node as usize) else {
+                        continue;
+                    };
+                    if info.label_ids.is_empty() {
+                        continue;
+                    }
+                    for &(t, weight) in &matching {
+                        add(info, t, weight * i64::from(n));
+                    }
+                }
+            }
+        }
+        // The existing pods' terms (compiled when they were counted, shared by a run of
+        // pods of one template) against the incoming pod.
+        let mut matched: Vec<(&Term, i64)> = Vec::new();
+        let mut last: Option<&Arc<ExistingTerms>> = None;
+        for (node, _, theirs) in &snapshot.with_affinity {
+            if !last.is_some_and(|l| Arc::ptr_eq(l, theirs)) {
+                matched.clear();
+                // Their required affinity scores by the profile's hardPodAffinityWeight
+                // (none at 0).
+                if self.hard_pod_affinity_weight > 0 {
+                    let weight = self.hard_pod_affinity_weight;
+                    matched.extend(theirs.required_affinity.iter().map(|t| (t, weight)));
+                }
+                matched.extend(theirs.preferred_affinity.iter().map(|t| (t, t.weight)));
+                matched.extend(theirs.preferred_anti.iter().map(|t| (t, -t.weight)));
+                matched.retain(|(t, _)| t.matches(pod.pod, listers));
+                last = Some(theirs);
+            }
+            if matched.is_empty() {
+                continue;
+            }
+            let info = &snapshot.infos[*node as usize];
+            if info.label_ids.is_empty() {
+                continue;
+            }
+            for &(t, weight) in &matched {
+                add(info, t, weight);
             }
         }
         any.then_some(ScoreState {

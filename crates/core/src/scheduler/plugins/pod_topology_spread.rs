@@ -9,6 +9,7 @@
 //! nodeAffinityPolicy and nodeTaintsPolicy); Filter and Score read the counts. A pod
 //! without constraints, own or default, skips the plugin.
 
+use crate::hash::FxHashMap as HashMap;
 use crate::model::labels::{Requirement, Selector};
 use crate::model::{taints, Pod};
 use crate::scheduler::framework::{
@@ -19,7 +20,6 @@ use crate::scheduler::plugins::inter_pod_affinity::labels_or_pods_changed;
 use crate::scheduler::plugins::node_affinity::required_matches;
 use crate::scheduler::{Listers, Snapshot};
 use k8s_openapi::api::core::v1::TopologySpreadConstraint;
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 pub const ERR_REASON_CONSTRAINTS_NOT_MATCH: &str =
@@ -132,6 +132,29 @@ impl Constraint {
                     && self.selector.matches(p.metadata.labels.as_ref())
             })
             .count() as i64
+    }
+
+    /// [`Constraint::count`] for every node of the snapshot, by place: each distinct
+    /// namespace and labels of its pods matched once.
+    fn count_by_node(&self, snapshot: &Snapshot<'_>, namespace: &str) -> Vec<i64> {
+        let mut by_node = vec![0; snapshot.infos.len()];
+        if self.selector.is_empty() {
+            return by_node;
+        }
+        for group in snapshot.pod_groups.iter() {
+            if group.terminating
+                || group.pod.metadata.namespace.as_deref().unwrap_or_default() != namespace
+                || !self.selector.matches(group.pod.metadata.labels.as_ref())
+            {
+                continue;
+            }
+            for &(node, n) in &group.nodes {
+                if let Some(count) = by_node.get_mut(node as usize) {
+                    *count += i64::from(n);
+                }
+            }
+        }
+        by_node
     }
 
     /// [`Constraint::count`] through the snapshot's memo of counts, when the node has
@@ -325,15 +348,18 @@ fn filter_state(
         return None;
     }
     let ns = pod.metadata.namespace.as_deref().unwrap_or_default();
-    let mut counts = vec![HashMap::new(); constraints.len()];
-    for node in snapshot
-        .infos
+    let mut counts = vec![HashMap::default(); constraints.len()];
+    let by_node: Vec<Vec<i64>> = constraints
         .iter()
-        .filter(|n| has_all_keys(&constraints, n))
-    {
-        for (c, counts) in constraints.iter().zip(&mut counts) {
+        .map(|c| c.count_by_node(snapshot, ns))
+        .collect();
+    for (i, node) in snapshot.infos.iter().enumerate() {
+        if !has_all_keys(&constraints, node) {
+            continue;
+        }
+        for ((c, counts), by_node) in constraints.iter().zip(&mut counts).zip(&by_node) {
             if let Some(value) = c.value(node).filter(|_| c.includes(pod, node)) {
-                *counts.entry(value).or_default() += c.count(node, ns);
+                *counts.entry(value).or_default() += by_node.get(i).copied().unwrap_or_default();
             }
         }
     }
@@ -360,17 +386,28 @@ fn score_state(
     }
     let require_all_topologies = !system_defaulted;
     let ns = pod.metadata.namespace.as_deref().unwrap_or_default();
-    let mut counts = vec![HashMap::new(); constraints.len()];
-    for node in &snapshot.infos {
+    let mut counts = vec![HashMap::default(); constraints.len()];
+    // Hostname constraints count the node's own pods in Score.
+    let by_node: Vec<Vec<i64>> = constraints
+        .iter()
+        .map(|c| {
+            if c.hostname {
+                Vec::new()
+            } else {
+                c.count_by_node(snapshot, ns)
+            }
+        })
+        .collect();
+    for (i, node) in snapshot.infos.iter().enumerate() {
         if require_all_topologies && !has_all_keys(&constraints, node) {
             continue;
         }
-        for (c, counts) in constraints.iter().zip(&mut counts) {
+        for ((c, counts), by_node) in constraints.iter().zip(&mut counts).zip(&by_node) {
             if c.hostname {
                 continue;
             }
             if let Some(value) = c.value(node).filter(|_| c.includes(pod, node)) {
-                *counts.entry(value).or_default() += c.count(node, ns);
+                *counts.entry(value).or_default() += by_node.get(i).copied().unwrap_or_default();
             }
         }
     }
@@ -568,419 +605,5 @@ impl ScorePlugin for PodTopologySpread {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::Node;
-    use crate::scheduler::testing::{
-        filter_in_snapshot, make_node, make_pod, scores_in_snapshot, MakePod,
-    };
-    use crate::scheduler::ControllerSelector;
-    use serde_json::{json, Value};
-
-    const ZONE: &str = "zone";
-
-    fn ok() -> Status {
-        Status::success()
-    }
-    fn skew() -> Status {
-        Status::unschedulable(ERR_REASON_CONSTRAINTS_NOT_MATCH)
-    }
-    fn label() -> Status {
-        Status::unresolvable(ERR_REASON_NODE_LABEL_NOT_MATCH)
-    }
-
-    /// A constraint over `key` selecting `foo` (exists).
-    fn constraint(max_skew: i32, key: &str, when: &str) -> Value {
-        json!({"maxSkew": max_skew, "topologyKey": key, "whenUnsatisfiable": when,
-               "labelSelector": {"matchExpressions": [{"key": "foo", "operator": "Exists"}]}})
-    }
-
-    fn with(mut c: Value, field: &str, value: Value) -> Value {
-        c[field] = value;
-        c
-    }
-
-    /// node-a, node-b in zone1; node-x, node-y in zone2.
-    fn nodes() -> Vec<Node> {
-        let node = |name: &str, zone: &str| {
-            make_node(name)
-                .label(LABEL_HOSTNAME, name)
-                .label(ZONE, zone)
-                .obj()
-        };
-        vec![
-            node("node-a", "zone1"),
-            node("node-b", "zone1"),
-            node("node-x", "zone2"),
-            node("node-y", "zone2"),
-        ]
-    }
-
-    /// Matching pods (label foo) on these nodes.
-    fn foo_on(nodes: &[&str]) -> Vec<Pod> {
-        nodes
-            .iter()
-            .enumerate()
-            .map(|(i, n)| {
-                make_pod()
-                    .name(&format!("p{i}"))
-                    .label("foo", "")
-                    .node_name(n)
-                    .obj()
-            })
-            .collect()
-    }
-
-    fn foo() -> MakePod {
-        make_pod().label("foo", "")
-    }
-
-    /// kube-scheduler's `TestSingleConstraint` and `TestMultipleConstraints` ideas.
-    #[test]
-    fn filter_keeps_the_skew_within_max_skew() {
-        let zone1 = constraint(1, ZONE, "DoNotSchedule");
-        let host1 = constraint(1, LABEL_HOSTNAME, "DoNotSchedule");
-        type Case = (&'static str, Pod, Vec<Node>, Vec<Pod>, Option<Vec<Status>>);
-        let cases: Vec<Case> = vec![
-            (
-                "no constraints: the plugin is skipped",
-                foo().obj(),
-                nodes(),
-                foo_on(&["node-a"]),
-                None,
-            ),
-            (
-                "ScheduleAnyway constraints do not filter",
-                foo().spread(constraint(1, ZONE, "ScheduleAnyway")).obj(),
-                nodes(),
-                foo_on(&["node-a"]),
-                None,
-            ),
-            (
-                "no pods yet: every node",
-                foo().spread(zone1.clone()).obj(),
-                nodes(),
-                vec![],
-                Some(vec![ok(), ok(), ok(), ok()]),
-            ),
-            (
-                "zone1 has two, zone2 one: only zone2",
-                foo().spread(zone1.clone()).obj(),
-                nodes(),
-                foo_on(&["node-a", "node-b", "node-x"]),
-                Some(vec![skew(), skew(), ok(), ok()]),
-            ),
-            (
-                "the incoming pod does not match its selector: it adds no skew",
-                make_pod().spread(zone1.clone()).obj(),
-                nodes(),
-                foo_on(&["node-a", "node-x", "node-a"]),
-                Some(vec![ok(), ok(), ok(), ok()]),
-            ),
-            (
-                "maxSkew 2 tolerates one more",
-                foo().spread(constraint(2, ZONE, "DoNotSchedule")).obj(),
-                nodes(),
-                foo_on(&["node-a", "node-b", "node-x"]),
-                Some(vec![ok(), ok(), ok(), ok()]),
-            ),
-            (
-                "a node without the key is unresolvable; its pods do not count",
-                foo().spread(zone1.clone()).obj(),
-                vec![
-                    make_node("node-a").label(ZONE, "zone1").obj(),
-                    make_node("node-b").label(ZONE, "zone2").obj(),
-                    make_node("node-c").obj(),
-                ],
-                foo_on(&["node-a", "node-c", "node-c"]),
-                Some(vec![skew(), ok(), label()]),
-            ),
-            (
-                "hostname and zone together: both must hold",
-                foo().spread(zone1.clone()).spread(host1.clone()).obj(),
-                nodes(),
-                foo_on(&["node-a", "node-b", "node-x"]),
-                Some(vec![skew(), skew(), skew(), ok()]),
-            ),
-            (
-                "pods of other namespaces and terminating pods do not count",
-                foo().spread(host1.clone()).obj(),
-                nodes(),
-                vec![
-                    foo()
-                        .name("other")
-                        .namespace("other")
-                        .node_name("node-a")
-                        .obj(),
-                    foo().name("going").terminating().node_name("node-b").obj(),
-                ],
-                Some(vec![ok(), ok(), ok(), ok()]),
-            ),
-            (
-                "minDomains above the domains there are: the minimum counts as 0",
-                foo()
-                    .spread(with(zone1.clone(), "minDomains", json!(3)))
-                    .obj(),
-                nodes(),
-                foo_on(&["node-a", "node-x"]),
-                Some(vec![skew(), skew(), skew(), skew()]),
-            ),
-            (
-                "nodeAffinityPolicy Honor (default): nodes the pod cannot go to do not count",
-                foo()
-                    .node_selector(ZONE, "zone2")
-                    .spread(zone1.clone())
-                    .obj(),
-                nodes(),
-                foo_on(&["node-a", "node-b", "node-x"]),
-                Some(vec![ok(), ok(), ok(), ok()]),
-            ),
-            (
-                "nodeAffinityPolicy Ignore: they count",
-                foo()
-                    .node_selector(ZONE, "zone2")
-                    .spread(with(zone1.clone(), "nodeAffinityPolicy", json!("Ignore")))
-                    .obj(),
-                nodes(),
-                foo_on(&["node-x", "node-y", "node-a"]),
-                Some(vec![ok(), ok(), skew(), skew()]),
-            ),
-            (
-                "nodeTaintsPolicy Honor: tainted nodes' domains do not count",
-                foo()
-                    .spread(with(host1.clone(), "nodeTaintsPolicy", json!("Honor")))
-                    .obj(),
-                vec![
-                    make_node("node-a").label(LABEL_HOSTNAME, "node-a").obj(),
-                    make_node("node-b")
-                        .label(LABEL_HOSTNAME, "node-b")
-                        .taint("dedicated", "gpu", "NoSchedule")
-                        .obj(),
-                ],
-                foo_on(&["node-a"]),
-                Some(vec![ok(), ok()]),
-            ),
-            (
-                "nodeTaintsPolicy Ignore (default): the empty tainted node is the minimum",
-                foo().spread(host1.clone()).obj(),
-                vec![
-                    make_node("node-a").label(LABEL_HOSTNAME, "node-a").obj(),
-                    make_node("node-b")
-                        .label(LABEL_HOSTNAME, "node-b")
-                        .taint("dedicated", "gpu", "NoSchedule")
-                        .obj(),
-                ],
-                foo_on(&["node-a"]),
-                Some(vec![skew(), ok()]),
-            ),
-            (
-                "matchLabelKeys: only pods with the incoming pod's value count",
-                foo()
-                    .label("rev", "2")
-                    .spread(with(zone1.clone(), "matchLabelKeys", json!(["rev"])))
-                    .obj(),
-                nodes(),
-                vec![
-                    foo()
-                        .name("old1")
-                        .label("rev", "1")
-                        .node_name("node-a")
-                        .obj(),
-                    foo()
-                        .name("old2")
-                        .label("rev", "1")
-                        .node_name("node-b")
-                        .obj(),
-                    foo()
-                        .name("new")
-                        .label("rev", "2")
-                        .node_name("node-x")
-                        .obj(),
-                ],
-                Some(vec![ok(), ok(), skew(), skew()]),
-            ),
-        ];
-        for (name, pod, nodes, bound, want) in cases {
-            assert_eq!(
-                filter_in_snapshot(
-                    &PodTopologySpread::default(),
-                    &pod,
-                    &nodes,
-                    &bound,
-                    Listers::default()
-                ),
-                want,
-                "{name}"
-            );
-        }
-    }
-
-    /// kube-scheduler's `TestPodTopologySpreadScore` ideas: fewer matching pods in the
-    /// node's domains score higher; nodes missing a key score 0.
-    #[test]
-    fn score_prefers_emptier_domains() {
-        type Case = (
-            &'static str,
-            Pod,
-            Vec<Node>,
-            Vec<Pod>,
-            Option<(Vec<i64>, Vec<i64>)>,
-        );
-        let cases: Vec<Case> = vec![
-            (
-                "no constraints and no workload: the plugin is skipped",
-                foo().obj(),
-                nodes(),
-                foo_on(&["node-a"]),
-                None,
-            ),
-            (
-                "DoNotSchedule constraints do not score",
-                foo().spread(constraint(1, ZONE, "DoNotSchedule")).obj(),
-                nodes(),
-                foo_on(&["node-a"]),
-                None,
-            ),
-            (
-                // ln(4 + 2) = 1.79 per pod.
-                "hostname: the pods on each node",
-                foo()
-                    .spread(constraint(1, LABEL_HOSTNAME, "ScheduleAnyway"))
-                    .obj(),
-                nodes(),
-                foo_on(&["node-a", "node-a", "node-b"]),
-                Some((vec![4, 2, 0, 0], vec![0, 50, 100, 100])),
-            ),
-            (
-                // ln(2 + 2) = 1.39 per pod, plus maxSkew - 1 = 1.
-                "zone: the pods in each node's zone",
-                foo().spread(constraint(2, ZONE, "ScheduleAnyway")).obj(),
-                nodes(),
-                foo_on(&["node-a", "node-a", "node-b", "node-x"]),
-                Some((vec![5, 5, 2, 2], vec![40, 40, 100, 100])),
-            ),
-            (
-                "a node missing the key is not scored",
-                foo().spread(constraint(1, ZONE, "ScheduleAnyway")).obj(),
-                vec![
-                    make_node("node-a").label(ZONE, "zone1").obj(),
-                    make_node("node-b").label(ZONE, "zone2").obj(),
-                    make_node("node-c").obj(),
-                ],
-                foo_on(&["node-a"]),
-                Some((vec![1, 0, 0], vec![0, 100, 0])),
-            ),
-        ];
-        for (name, pod, nodes, bound, want) in cases {
-            assert_eq!(
-                scores_in_snapshot(
-                    &PodTopologySpread::default(),
-                    &pod,
-                    &nodes,
-                    &bound,
-                    Listers::default()
-                ),
-                want,
-                "{name}"
-            );
-        }
-    }
-
-    /// A pod of a ReplicaSet (or selected by a Service) without constraints of its own
-    /// spreads by the system defaults, which score only: hostname with maxSkew 3, and
-    /// zone only on nodes that have one.
-    #[test]
-    fn workload_pods_spread_by_the_system_defaults() {
-        let rs_selector = Selector(vec![Requirement::Equals("app".into(), "web".into())]);
-        let listers = || Listers {
-            controllers: vec![ControllerSelector {
-                kind: "ReplicaSet",
-                namespace: "default",
-                name: "web-123",
-                selector: rs_selector.clone(),
-            }],
-            ..Listers::default()
-        };
-        let nodes: Vec<Node> = ["n1", "n2", "n3"]
-            .iter()
-            .map(|n| make_node(n).label(LABEL_HOSTNAME, n).obj())
-            .collect();
-        let web = |name: &str| make_pod().name(name).label("app", "web");
-        let bound = vec![
-            web("w1")
-                .owned_by_replica_set("web-123")
-                .node_name("n1")
-                .obj(),
-            web("w2")
-                .owned_by_replica_set("web-123")
-                .node_name("n1")
-                .obj(),
-            web("w3")
-                .owned_by_replica_set("web-123")
-                .node_name("n2")
-                .obj(),
-        ];
-        let pod = web("w4").owned_by_replica_set("web-123").obj();
-        // ln(3 + 2) = 1.61 per pod, plus 3 - 1.
-        assert_eq!(
-            scores_in_snapshot(
-                &PodTopologySpread::default(),
-                &pod,
-                &nodes,
-                &bound,
-                listers()
-            ),
-            Some((vec![5, 4, 2], vec![40, 60, 100]))
-        );
-        assert_eq!(
-            filter_in_snapshot(
-                &PodTopologySpread::default(),
-                &pod,
-                &nodes,
-                &bound,
-                listers()
-            ),
-            None,
-            "the defaults never filter"
-        );
-        // Not owned by the ReplicaSet, selected by no Service: no spreading.
-        let lone = web("lone").obj();
-        assert_eq!(
-            scores_in_snapshot(
-                &PodTopologySpread::default(),
-                &lone,
-                &nodes,
-                &bound,
-                listers()
-            ),
-            None
-        );
-        // A Service selecting it is enough.
-        let svc: std::collections::BTreeMap<String, String> =
-            [("app".to_string(), "web".to_string())]
-                .into_iter()
-                .collect();
-        let services = Listers {
-            services: vec![("default", &svc)],
-            ..Listers::default()
-        };
-        assert_eq!(
-            scores_in_snapshot(
-                &PodTopologySpread::default(),
-                &lone,
-                &nodes,
-                &bound,
-                services
-            ),
-            Some((vec![5, 4, 2], vec![40, 60, 100]))
-        );
-        // PodTopologySpreadArgs `defaultingType: List` without constraints: none.
-        let no_defaults = PodTopologySpread {
-            default_constraints: DefaultConstraints::None,
-        };
-        assert_eq!(
-            scores_in_snapshot(&no_defaults, &pod, &nodes, &bound, listers()),
-            None
-        );
-    }
-}
+#[path = "pod_topology_spread_tests.rs"]
+mod tests;
