@@ -87,6 +87,8 @@ pub struct Kubelet {
     /// The API server's pod and node write counts when the pod workers last looked for
     /// gone and newly bound pods (not saved): unchanged counts, nothing to find.
     scanned: Option<(u64, u64)>,
+    /// Each image's root file system, copied for every container (not saved).
+    rootfs_templates: images::RootfsTemplates,
 }
 
 /// The kubelet as snapshots have always written it: one map per field of
@@ -182,6 +184,7 @@ impl<'de> Deserialize<'de> for Kubelet {
             fs: w.fs,
             rr: w.rr,
             scanned: None,
+            rootfs_templates: Default::default(),
         })
     }
 }
