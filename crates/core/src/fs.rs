@@ -149,6 +149,16 @@ impl Tree {
         self.entries.get(path)
     }
 
+    /// A copy of the tree with every path's mtime set to `mtime`: a template's files as
+    /// if written at that time.
+    pub fn stamped(&self, mtime: SimTime) -> Tree {
+        let mut t = self.clone();
+        for inode in t.entries.values_mut() {
+            inode.mtime = mtime;
+        }
+        t
+    }
+
     /// Creates a directory and its missing parents, owned by `uid`.
     pub fn mkdir_all(&mut self, path: &str, mode: u32, uid: u32, mtime: SimTime) {
         let mut at = String::new();

@@ -6,34 +6,73 @@ use super::ApiServer;
 use crate::clock::SimTime;
 use crate::model::{Event, ObjectMeta};
 
-fn event_key(e: &Event) -> (String, String, String, String) {
+/// What makes two events repeats of each other: the object's uid, the field path, the
+/// reason and the message (a missing one counts as empty).
+type Repeat<'a> = (&'a str, &'a str, &'a str, &'a str);
+
+fn repeat_of(e: &Event) -> Repeat<'_> {
     (
-        e.involved_object.uid.clone().unwrap_or_default(),
-        e.involved_object.field_path.clone().unwrap_or_default(),
-        e.reason.clone().unwrap_or_default(),
-        e.message.clone().unwrap_or_default(),
+        e.involved_object.uid.as_deref().unwrap_or_default(),
+        e.involved_object.field_path.as_deref().unwrap_or_default(),
+        e.reason.as_deref().unwrap_or_default(),
+        e.message.as_deref().unwrap_or_default(),
     )
+}
+
+fn repeat_hash(r: Repeat<'_>) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    r.hash(&mut h);
+    h.finish()
+}
+
+/// The stored events by a hash of what makes them repeats (the hash alone, so a lookup
+/// builds no strings; colliding events share a list and are told apart by their
+/// fields). Rebuilt when it no longer counts as many events as the store holds.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct EventIndex {
+    by_repeat: std::collections::HashMap<u64, Vec<(String, String)>>,
+    len: usize,
+}
+
+impl EventIndex {
+    fn insert(&mut self, r: Repeat<'_>, key: (String, String)) {
+        self.by_repeat.entry(repeat_hash(r)).or_default().push(key);
+        self.len += 1;
+    }
 }
 
 impl ApiServer {
     /// Records an Event about an object, as the components' event recorders do.
     /// Repeats of the same reason and message bump `count` instead of adding a new one.
     pub fn record_event(&mut self, record: EventRecord<'_>, now: SimTime) {
-        if self.event_index.len() != self.events.len() {
-            self.event_index = self
-                .events
-                .objects
-                .iter()
-                .map(|(k, e)| (event_key(e), k.clone()))
-                .collect();
+        if self.event_index.len != self.events.len() {
+            let mut index = EventIndex::default();
+            for (k, e) in self.events.objects.iter() {
+                index.insert(repeat_of(e), k.clone());
+            }
+            self.event_index = index;
         }
         let lookup = (
-            record.object_uid.to_string(),
-            record.field_path.clone().unwrap_or_default(),
-            record.reason.to_string(),
-            record.message.clone(),
+            record.object_uid,
+            record.field_path.as_deref().unwrap_or_default(),
+            record.reason,
+            record.message.as_str(),
         );
-        if let Some(key) = self.event_index.get(&lookup).cloned() {
+        // The last recorded of the events it repeats (a map from repeats to keys would
+        // keep the last one inserted).
+        let events = &self.events.objects;
+        let repeated = self
+            .event_index
+            .by_repeat
+            .get(&repeat_hash(lookup))
+            .and_then(|keys| {
+                keys.iter()
+                    .rev()
+                    .find(|k| events.get(*k).is_some_and(|e| repeat_of(e) == lookup))
+            })
+            .cloned();
+        if let Some(key) = repeated {
             if let Some(e) = self.events.objects.get_mut(&key) {
                 e.count = Some(e.count.unwrap_or(1) + 1);
                 e.last_timestamp = Some(now.to_time());
@@ -87,7 +126,7 @@ impl ApiServer {
         };
         self.stamp(&mut event.metadata, now);
         let key = (ns.to_string(), name);
-        self.event_index.insert(event_key(&event), key.clone());
+        self.event_index.insert(repeat_of(&event), key.clone());
         self.events.objects.insert(key.clone(), event);
         self.changed(ChangeType::Added, "events", &key.0, &key.1);
     }

@@ -238,7 +238,7 @@ macro_rules! api_server {
             /// Events by (object uid, field path, reason, message), to count repeats;
             /// rebuilt when stale.
             #[serde(skip)]
-            event_index: std::collections::HashMap<(String, String, String, String), (String, String)>,
+            event_index: events::EventIndex,
             /// Pods created since this API server started (not saved): a controller
             /// that only cares about new pods compares it with what it saw last.
             #[serde(skip)]

@@ -220,6 +220,26 @@ pub fn rootfs(image: Option<&Image>, now: SimTime) -> Tree {
     t
 }
 
+/// Root file systems as each image unpacks them (every path's mtime 0), built at an
+/// image's first container and copied, stamped with the start time, for each next one,
+/// as a runtime's snapshotter unpacks an image once for all its containers.
+#[derive(Debug, Clone, Default)]
+pub struct RootfsTemplates(Vec<(Option<&'static str>, Tree)>);
+
+impl RootfsTemplates {
+    /// What [`rootfs`] makes for `image` at `now`.
+    pub fn rootfs(&mut self, image: Option<&'static Image>, now: SimTime) -> Tree {
+        let key = image.map(|i| i.repository);
+        if !self.0.iter().any(|(k, _)| *k == key) {
+            self.0.push((key, rootfs(image, SimTime(0))));
+        }
+        match self.0.iter().find(|(k, _)| *k == key) {
+            Some((_, template)) => template.stamped(now),
+            None => rootfs(image, now),
+        }
+    }
+}
+
 /// The familiar name and tag of a reference: `docker.io/library/nginx:1.27` is
 /// (`nginx`, `1.27`), `registry.k8s.io/busybox` is (`registry.k8s.io/busybox`,
 /// `latest`). `None` for a reference the kubelet cannot parse.

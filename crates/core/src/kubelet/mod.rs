@@ -90,6 +90,8 @@ pub struct Kubelet {
     /// The prober's pass's names of a pod (namespace, name, uid, node), kept from pod
     /// to pod: a pass over thousands of pods copies them without allocating.
     names: [String; 4],
+    /// Each image's root file system, copied for every container (not saved).
+    rootfs_templates: images::RootfsTemplates,
 }
 
 /// The kubelet as snapshots have always written it: one map per field of
@@ -186,6 +188,7 @@ impl<'de> Deserialize<'de> for Kubelet {
             rr: w.rr,
             scanned: None,
             names: Default::default(),
+            rootfs_templates: Default::default(),
         })
     }
 }

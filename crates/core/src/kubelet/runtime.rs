@@ -524,7 +524,7 @@ impl Kubelet {
         let system = image.map_or(crate::shell::System::Busybox, |i| i.system);
         // A fresh root file system for this run of the container.
         let root = volumes::rootfs_tree(&uid, &name);
-        let mut tree = images::rootfs(image, now);
+        let mut tree = self.rootfs_templates.rootfs(image, now);
         let pod_ip = pod
             .status
             .as_ref()

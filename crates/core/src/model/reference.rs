@@ -85,9 +85,7 @@ pub fn parse_normalized(s: &str) -> Result<Reference, ReferenceError> {
     }
     let (mut domain, mut remainder) = match s.split_once('/') {
         Some((first, rest))
-            if first.contains(['.', ':'])
-                || first == "localhost"
-                || first.to_lowercase() != first =>
+            if first.contains(['.', ':']) || first == "localhost" || has_upper_case(first) =>
         {
             (first.to_string(), rest.to_string())
         }
@@ -100,7 +98,7 @@ pub fn parse_normalized(s: &str) -> Result<Reference, ReferenceError> {
         remainder = format!("library/{remainder}");
     }
     let remote = remainder.split(':').next().unwrap_or_default();
-    if remote.to_lowercase() != remote {
+    if has_upper_case(remote) {
         return Err(ReferenceError::UpperCaseRepository(remote.to_string()));
     }
     let full = format!("{domain}/{remainder}");
@@ -114,6 +112,16 @@ pub fn parse_normalized(s: &str) -> Result<Reference, ReferenceError> {
         }),
         None if parse(&full.to_lowercase()).is_some() => Err(ReferenceError::UpperCase),
         None => Err(ReferenceError::InvalidFormat),
+    }
+}
+
+/// Whether lower-casing `s` changes it (without building the lower-case copy for the
+/// ASCII names nearly every reference has).
+fn has_upper_case(s: &str) -> bool {
+    if s.is_ascii() {
+        s.bytes().any(|b| b.is_ascii_uppercase())
+    } else {
+        s.to_lowercase() != s
     }
 }
 
