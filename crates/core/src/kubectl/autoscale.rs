@@ -6,7 +6,6 @@
 
 use super::command::{Command, Group, Operands};
 use super::flags::{flag, Kind, Parsed, NAMESPACE};
-use super::resources::{self, ResourceType};
 use super::{FileSource, Output};
 use crate::Cluster;
 
@@ -59,23 +58,9 @@ fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) 
         ));
     }
     let args = &p.positionals;
-    let targets: Vec<(ResourceType, String)> = match args.first() {
-        None => return out.fail(
-            "You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'",
-        ),
-        Some(first) if first.contains('/') => match super::common::type_slash_name(args) {
-            Ok(t) => t,
-            Err(e) => return out.fail(e),
-        },
-        Some(first) => {
-            let Some(rt) = resources::lookup(first) else {
-                return out.fail(resources::unknown_type(first));
-            };
-            if args.len() == 1 {
-                return out.fail("resource(s) were provided, but no name was specified");
-            }
-            args[1..].iter().map(|n| (rt, n.clone())).collect()
-        }
+    let targets = match super::common::named_resources(args) {
+        Ok(t) => t,
+        Err(e) => return out.fail(e),
     };
     let namespace = p.string("namespace").unwrap_or("default");
     // The builder fetches every object first.

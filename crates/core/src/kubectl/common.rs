@@ -35,6 +35,25 @@ pub(super) fn type_slash_name(args: &[String]) -> Result<Vec<(ResourceType, Stri
         .collect()
 }
 
+/// kubectl's error for a command given no resource at all.
+pub(super) const NO_RESOURCES: &str = "You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'";
+
+/// The objects a command's arguments name: `TYPE NAME...` or `TYPE/NAME...`, with
+/// kubectl's errors for none, an unknown type, or a type without a name.
+pub(super) fn named_resources(args: &[String]) -> Result<Vec<(ResourceType, String)>, String> {
+    match args.first() {
+        None => Err(NO_RESOURCES.to_string()),
+        Some(first) if first.contains('/') => type_slash_name(args),
+        Some(first) => {
+            let rt = resources::lookup(first).ok_or_else(|| resources::unknown_type(first))?;
+            if args.len() == 1 {
+                return Err("resource(s) were provided, but no name was specified".to_string());
+            }
+            Ok(args[1..].iter().map(|n| (rt, n.clone())).collect())
+        }
+    }
+}
+
 /// The stored object of a type by namespace and name.
 pub(super) fn find(
     cluster: &Cluster,

@@ -99,7 +99,7 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
         }
     } else {
         let Some(first) = p.positionals.first() else {
-            out.fail("You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
+            out.fail(super::common::NO_RESOURCES);
             return;
         };
         let Some(rt) = resources::lookup(first) else {

@@ -68,7 +68,7 @@ fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) 
         }
         [k, n, ..] => (k.clone(), n.clone()),
         _ => {
-            out.fail("You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
+            out.fail(super::common::NO_RESOURCES);
             return;
         }
     };

@@ -231,7 +231,7 @@ fn targets(
     }
     let args = &p.positionals;
     let Some(first) = args.first() else {
-        out.fail("You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
+        out.fail(super::common::NO_RESOURCES);
         return None;
     };
     if first.contains('/') {

@@ -106,7 +106,7 @@ fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) 
 
     // TYPE NAME..., TYPE/NAME..., or TYPE with -l or --all.
     let Some(first) = p.positionals.first() else {
-        out.fail("You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
+        out.fail(super::common::NO_RESOURCES);
         return;
     };
     let mut asked: Vec<(ResourceType, String)> = Vec::new();
