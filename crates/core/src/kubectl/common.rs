@@ -54,6 +54,51 @@ pub(super) fn named_resources(args: &[String]) -> Result<Vec<(ResourceType, Stri
     }
 }
 
+/// An object a command changes.
+pub(super) enum Target {
+    /// An object in the cluster: its type, namespace and name.
+    Live(ResourceType, String, String),
+    /// An object read from a file with `--local`, changed and printed, never sent.
+    Local(Object),
+}
+
+/// The objects `-f` names, as targets: the files' objects themselves with `--local`,
+/// else the stored objects they name (in `namespace` unless they name their own). A
+/// file that does not decode is reported and ends the command (`None`).
+pub(super) fn file_targets(
+    cluster: &Cluster,
+    p: &flags::Parsed,
+    files: &dyn FileSource,
+    namespace: &str,
+    out: &mut Output,
+) -> Option<Vec<Target>> {
+    let local = p.bool("local");
+    let mut targets = Vec::new();
+    for (file, text) in read_files(cluster, p, files, out)? {
+        match crate::manifest::decode(&file, &text, crate::manifest::Validation::Ignore) {
+            Ok(decoded) => {
+                for m in decoded.manifests {
+                    if local {
+                        targets.push(Target::Local(m.object));
+                    } else if let Some(rt) = resources::lookup(m.object.kind()) {
+                        let ns = m.object.namespace().unwrap_or(namespace).to_string();
+                        let name = m.object.name_any().to_string();
+                        targets.push(Target::Live(rt, ns, name));
+                    }
+                }
+            }
+            Err(ds) => {
+                for d in &ds {
+                    out.err(format!("{}\n", manifest_message(d)));
+                }
+                out.exit_code = 1;
+                return None;
+            }
+        }
+    }
+    Some(targets)
+}
+
 /// The stored object of a type by namespace and name.
 pub(super) fn find(
     cluster: &Cluster,

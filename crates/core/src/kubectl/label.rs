@@ -1,10 +1,10 @@
 //! `kubectl label|annotate TYPE NAME key=value... key-... [--overwrite]`.
 
 use super::command::{Command, Group, Operands};
-use super::common::{list, manifest_message, read_files};
+use super::common::{list, Target};
 use super::flags::{flag, Flag, Kind, Parsed, FILENAME, NAMESPACE, RECURSIVE};
 use super::printers;
-use super::resources::{self, ResourceType};
+use super::resources;
 use super::{FileSource, Output};
 use crate::apiserver::MetaMap;
 use crate::model::{Object, ResourceExt};
@@ -44,14 +44,6 @@ pub(super) const ANNOTATE: Command = Command {
     run: |cluster, p, files, out| label(cluster, p, files, out, MetaMap::Annotations),
 };
 
-/// What `label`/`annotate` acts on.
-enum Target {
-    /// An object in the cluster: its type, namespace and name.
-    Live(ResourceType, String, String),
-    /// An object read from a file with `--local`, changed and printed, never sent.
-    Local(Object),
-}
-
 const LOCAL_NEEDS_FILES: &str = "you must specify resources by --filename when --local is set.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'";
 
 fn label(
@@ -69,33 +61,10 @@ fn label(
     let local = p.bool("local");
     let mut targets = Vec::new();
     let words: &[String] = if !p.strings("filename").is_empty() {
-        let Some(texts) = read_files(cluster, p, files, out) else {
+        let Some(found) = super::common::file_targets(cluster, p, files, &namespace, out) else {
             return;
         };
-        for (file, text) in texts {
-            match crate::manifest::decode(&file, &text, crate::manifest::Validation::Ignore) {
-                Ok(decoded) => {
-                    for m in decoded.manifests {
-                        if local {
-                            targets.push(Target::Local(m.object));
-                        } else if let Some(rt) = resources::lookup(m.object.kind()) {
-                            let ns = match m.object.namespace() {
-                                Some(ns) => ns.to_string(),
-                                None => namespace.clone(),
-                            };
-                            targets.push(Target::Live(rt, ns, m.object.name_any().to_string()));
-                        }
-                    }
-                }
-                Err(ds) => {
-                    for d in &ds {
-                        out.err(format!("{}\n", manifest_message(d)));
-                    }
-                    out.exit_code = 1;
-                    return;
-                }
-            }
-        }
+        targets.extend(found);
         &p.positionals
     } else if local {
         return out.fail(LOCAL_NEEDS_FILES);

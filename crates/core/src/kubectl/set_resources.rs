@@ -7,9 +7,9 @@
 //! the object with `-o`, and `(dry run)` / `(server dry run)` as kubectl does.
 
 use super::command::{Command, Group, Operands};
-use super::common::{dry_run, manifest_message, print_object, read_files, DryRun};
+use super::common::{dry_run, print_object, DryRun, Target};
 use super::flags::{flag, Kind, Parsed, DRY_RUN, NAMESPACE, OUTPUT};
-use super::resources::{self, ResourceType};
+use super::resources;
 use super::{FileSource, Output};
 use crate::apiserver::ApiError;
 use crate::model::labels::Selector;
@@ -132,13 +132,6 @@ fn pod_spec_pointer(kind: &str) -> Option<&'static str> {
     }
 }
 
-/// One object to change: a live one (type, namespace, name) or one from a file with
-/// `--local`.
-enum Target {
-    Live(ResourceType, String, String),
-    Local(Object),
-}
-
 /// Sets the limits and requests on the selected containers of `json`: whether any
 /// container matched.
 fn set_requirements(
@@ -198,32 +191,7 @@ fn targets(
             out.fail(LOCAL_NEEDS_FILES);
             return None;
         }
-        for (file, text) in read_files(cluster, p, files, out)? {
-            match crate::manifest::decode(&file, &text, crate::manifest::Validation::Ignore) {
-                Ok(decoded) => {
-                    for m in decoded.manifests {
-                        if local {
-                            targets.push(Target::Local(m.object));
-                        } else if let Some(rt) = resources::lookup(m.object.kind()) {
-                            let ns = m
-                                .object
-                                .namespace()
-                                .map_or_else(|| namespace.to_string(), |n| n.to_string());
-                            let name = m.object.name_any().to_string();
-                            targets.push(Target::Live(rt, ns, name));
-                        }
-                    }
-                }
-                Err(ds) => {
-                    for d in &ds {
-                        out.err(format!("{}\n", manifest_message(d)));
-                    }
-                    out.exit_code = 1;
-                    return None;
-                }
-            }
-        }
-        return Some(targets);
+        return super::common::file_targets(cluster, p, files, namespace, out);
     }
     if local {
         out.fail(LOCAL_NEEDS_FILES);
