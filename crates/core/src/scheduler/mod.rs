@@ -91,9 +91,42 @@ pub struct Snapshot<'a> {
     pub(crate) pod_groups: pod_groups::PodGroups<'a>,
     /// The other objects the plugins read (the scheduler's informers).
     pub(crate) listers: Listers<'a>,
+    /// Each image name the nodes report: its size on the first node that has it and
+    /// how many nodes have it (kube-scheduler's `imageStates`), worked out when first
+    /// asked for (node objects do not change during a pass).
+    image_states: std::cell::OnceCell<std::collections::HashMap<&'a str, (i64, usize)>>,
 }
 
 impl<'a> Snapshot<'a> {
+    /// The size (on the first node, in snapshot order, that reports it) and the number
+    /// of nodes reporting an image called `name` (`createImageExistenceMap`).
+    pub(crate) fn image_state(&self, name: &str) -> Option<(i64, usize)> {
+        let states = self.image_states.get_or_init(|| {
+            let mut states: std::collections::HashMap<&'a str, (i64, usize, usize)> =
+                std::collections::HashMap::new();
+            for (i, info) in self.infos.iter().enumerate() {
+                let node: &'a Node = info.node;
+                let images = node.status.as_ref().and_then(|s| s.images.as_ref());
+                for image in images.into_iter().flatten() {
+                    for n in image.names.iter().flatten() {
+                        let size = image.size_bytes.unwrap_or(0);
+                        let entry = states.entry(n.as_str()).or_insert((size, 0, usize::MAX));
+                        // A node counts once per name, with its first image of it.
+                        if entry.2 != i {
+                            entry.1 += 1;
+                            entry.2 = i;
+                        }
+                    }
+                }
+            }
+            states
+                .into_iter()
+                .map(|(name, (size, nodes, _))| (name, (size, nodes)))
+                .collect()
+        });
+        states.get(name).copied()
+    }
+
     pub fn new(
         nodes: impl IntoIterator<Item = &'a Node>,
         pods: impl IntoIterator<Item = &'a Pod>,
@@ -142,6 +175,7 @@ impl<'a> Snapshot<'a> {
             with_required_anti_affinity: Vec::new(),
             pod_groups: Default::default(),
             listers: Listers::default(),
+            image_states: Default::default(),
         };
         for p in pods {
             if let Some(node) = p.spec.as_ref().and_then(|s| s.node_name.as_deref()) {

@@ -93,16 +93,8 @@ impl ScorePlugin for ImageLocality {
         let images = container_images(pod.pod)
             .into_iter()
             .map(|name| {
-                let sizes: Vec<i64> = snapshot
-                    .infos
-                    .iter()
-                    .filter_map(|n| size_on(n.node, &name))
-                    .collect();
-                ImageState {
-                    size: sizes.first().copied().unwrap_or(0),
-                    nodes: sizes.len(),
-                    name,
-                }
+                let (size, nodes) = snapshot.image_state(&name).unwrap_or((0, 0));
+                ImageState { size, nodes, name }
             })
             .collect();
         pod.cycle.insert(ImageStates {
