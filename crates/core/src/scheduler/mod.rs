@@ -68,6 +68,9 @@ pub fn num_feasible_nodes_to_find_at(percentage: i32, num_all_nodes: usize) -> u
     (num_all_nodes * percentage / 100).max(MIN_FEASIBLE_NODES)
 }
 
+/// Each image name: its size and the places of the nodes that report it.
+type ImageStates<'a> = std::collections::HashMap<&'a str, (i64, Arc<[u32]>)>;
+
 /// The scheduler's view of the cluster for one pass (its cache): every node with the
 /// requests of the pods bound or assumed onto it.
 #[derive(Debug, Clone)]
@@ -94,37 +97,38 @@ pub struct Snapshot<'a> {
     /// Each image name the nodes report: its size on the first node that has it and
     /// how many nodes have it (kube-scheduler's `imageStates`), worked out when first
     /// asked for (node objects do not change during a pass).
-    image_states: std::cell::OnceCell<std::collections::HashMap<&'a str, (i64, usize)>>,
+    image_states: std::cell::OnceCell<ImageStates<'a>>,
 }
 
 impl<'a> Snapshot<'a> {
-    /// The size (on the first node, in snapshot order, that reports it) and the number
-    /// of nodes reporting an image called `name` (`createImageExistenceMap`).
-    pub(crate) fn image_state(&self, name: &str) -> Option<(i64, usize)> {
+    /// The size (on the first node, in snapshot order, that reports it) of an image
+    /// called `name` and the places in `infos` of the nodes reporting it, ascending
+    /// (`createImageExistenceMap`).
+    pub(crate) fn image_state(&self, name: &str) -> Option<(i64, Arc<[u32]>)> {
         let states = self.image_states.get_or_init(|| {
-            let mut states: std::collections::HashMap<&'a str, (i64, usize, usize)> =
+            let mut states: std::collections::HashMap<&'a str, (i64, Vec<u32>)> =
                 std::collections::HashMap::new();
             for (i, info) in self.infos.iter().enumerate() {
                 let node: &'a Node = info.node;
+                let i = i as u32;
                 let images = node.status.as_ref().and_then(|s| s.images.as_ref());
                 for image in images.into_iter().flatten() {
                     for n in image.names.iter().flatten() {
                         let size = image.size_bytes.unwrap_or(0);
-                        let entry = states.entry(n.as_str()).or_insert((size, 0, usize::MAX));
+                        let entry = states.entry(n.as_str()).or_insert((size, Vec::new()));
                         // A node counts once per name, with its first image of it.
-                        if entry.2 != i {
-                            entry.1 += 1;
-                            entry.2 = i;
+                        if entry.1.last() != Some(&i) {
+                            entry.1.push(i);
                         }
                     }
                 }
             }
             states
                 .into_iter()
-                .map(|(name, (size, nodes, _))| (name, (size, nodes)))
+                .map(|(name, (size, nodes))| (name, (size, Arc::from(nodes))))
                 .collect()
         });
-        states.get(name).copied()
+        states.get(name).cloned()
     }
 
     pub fn new(

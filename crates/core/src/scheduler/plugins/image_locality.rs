@@ -29,6 +29,9 @@ struct ImageState {
     name: String,
     size: i64,
     nodes: usize,
+    /// The places in the snapshot of the nodes that have it, ascending (`None` outside
+    /// a pass: the node is asked).
+    on: Option<std::sync::Arc<[u32]>>,
 }
 
 /// `normalizedImageName`: `:latest` added when the name has no tag (a name with a
@@ -93,8 +96,15 @@ impl ScorePlugin for ImageLocality {
         let images = container_images(pod.pod)
             .into_iter()
             .map(|name| {
-                let (size, nodes) = snapshot.image_state(&name).unwrap_or((0, 0));
-                ImageState { size, nodes, name }
+                let (size, on) = snapshot
+                    .image_state(&name)
+                    .unwrap_or((0, Default::default()));
+                ImageState {
+                    size,
+                    nodes: on.len(),
+                    on: Some(on),
+                    name,
+                }
             })
             .collect();
         pod.cycle.insert(ImageStates {
@@ -115,6 +125,7 @@ impl ScorePlugin for ImageLocality {
                         .map(|name| ImageState {
                             size: size_on(node.node, &name).unwrap_or(0),
                             nodes: 1,
+                            on: None,
                             name,
                         })
                         .collect(),
@@ -125,7 +136,11 @@ impl ScorePlugin for ImageLocality {
         };
         let mut sum: i64 = 0;
         for image in &states.images {
-            if size_on(node.node, &image.name).is_some() && states.total > 0 {
+            let has = match &image.on {
+                Some(on) => on.binary_search(&node.index).is_ok(),
+                None => size_on(node.node, &image.name).is_some(),
+            };
+            if has && states.total > 0 {
                 // `scaledImageScore`: the size by the share of nodes that have it.
                 let spread = image.nodes as f64 / states.total as f64;
                 sum = sum.saturating_add((image.size as f64 * spread) as i64);
