@@ -318,7 +318,7 @@ fn validate_job_spec(spec: &JobSpec, path: &str, selector: bool, errs: &mut Vec<
 
 /// `validateIndexesFormat`: the number of indexes an `0,2-4` list names, every one
 /// below `completions`, intervals increasing; else the parsing error.
-pub(crate) fn validate_indexes_format(text: &str, completions: i32) -> Result<i32, String> {
+fn validate_indexes_format(text: &str, completions: i32) -> Result<i32, String> {
     if text.is_empty() {
         return Ok(0);
     }
