@@ -4,6 +4,7 @@
 //! Podlab's plugins cannot honour are refused by name.
 
 use super::{BadValue, ConfigError, FieldErrorKind, FieldPath, PluginConfigV1};
+use crate::model::labels::LabelSelectorError;
 use crate::scheduler::plugins::node_resources_fit::{
     default_resources, Resource, ResourceWeight, UtilizationShapePoint, MAX_CUSTOM_PRIORITY_SCORE,
 };
@@ -574,12 +575,12 @@ fn node_selector_term(
             "In" | "NotIn" if values.is_empty() => errors.push(ConfigError::invalid(
                 values_at.clone(),
                 all(),
-                "for 'in', 'notin' operators, values set can't be empty",
+                LabelSelectorError::EmptyValues.to_string(),
             )),
             "Exists" | "DoesNotExist" if !values.is_empty() => errors.push(ConfigError::invalid(
                 values_at.clone(),
                 all(),
-                "values set must be empty for exists and does not exist",
+                LabelSelectorError::ValuesGiven.to_string(),
             )),
             "Gt" | "Lt" => {
                 if values.len() != 1 {
