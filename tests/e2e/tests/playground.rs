@@ -709,6 +709,53 @@ async fn long_manifests_are_drawn_to_the_last_line() {
     s.finish().await;
 }
 
+/// A line wider than the pane: the highlighted layer is as wide as the textarea, so the
+/// end of the long line is drawn when the editor is scrolled to it, and once the caret is
+/// back at the start of a short line no text is hidden under the line numbers.
+#[tokio::test(flavor = "multi_thread")]
+async fn wide_lines_are_drawn_and_never_hidden_under_the_line_numbers() {
+    let s = Session::open("wide-manifest").await;
+    let long = format!(
+        "    command: ['sh', '-c', 'echo {} && sleep 3600']\n",
+        "x".repeat(120)
+    );
+    let text = format!(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: wide\nspec:\n  containers:\n  - name: c\n    image: busybox\n{long}  restartPolicy: Never\n"
+    );
+    s.type_manifest(&text).await;
+    s.wait_until(
+        "the highlighted layer to hold the typed text",
+        "document.querySelector('.code .highlight').textContent.includes('restartPolicy')",
+    )
+    .await;
+    let layout = s
+        .client
+        .execute(
+            "const h = document.querySelector('.code .highlight').getBoundingClientRect(); \
+             const t = document.querySelector('textarea[data-editor]').getBoundingClientRect(); \
+             const g = document.querySelector('.editor .gutter').getBoundingClientRect(); \
+             return [Math.round(h.width) >= Math.round(t.width), \
+                     Math.round(t.left) + 8 >= Math.round(g.right)];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        layout,
+        serde_json::json!([true, true]),
+        "[the layer is as wide as the text, the start of each line is right of the line numbers]"
+    );
+    s.client
+        .execute(
+            "const e = document.querySelector('.editor'); e.scrollLeft = e.scrollWidth; return true;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    s.screenshot("wide-manifest-right").await;
+    s.finish().await;
+}
+
 /// The inspector has a way back: its close control and Escape show the lessons again,
 /// also once the selected pod is gone.
 #[tokio::test(flavor = "multi_thread")]
