@@ -479,6 +479,12 @@ const LOCAL: &[&str] = &[
     "set resources -f FIXTURES/nginx-resources.yaml --local -c=sidecar --limits=cpu=200m -o name",
     "set resources -f FIXTURES/local-workloads.yaml --local -o yaml --requests=memory=64Mi",
     "set resources -f FIXTURES/local-workloads.yaml --local -o json --requests=memory=64Mi",
+    "set image -f FIXTURES/nginx-resources.yaml --local -o yaml nginx=nginx:1.25",
+    "set image -f FIXTURES/nginx-resources.yaml --local -o json *=nginx:1.25",
+    "set image -f FIXTURES/nginx-resources.yaml --local nginx=nginx:1.25",
+    "set image -f FIXTURES/nginx-resources.yaml --local nginx=nginx",
+    "set image -f FIXTURES/local-workloads.yaml --local -o yaml app=busybox:1.36",
+    "set image -f FIXTURES/local-workloads.yaml --local -o json app=busybox:1.36",
 ];
 
 /// A file on disk, for `-f` (what kubectl itself reads).

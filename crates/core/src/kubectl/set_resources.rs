@@ -48,7 +48,7 @@ pub(super) const COMMAND: Command = Command {
 };
 
 /// `LocalResourceError`.
-const LOCAL_NEEDS_FILES: &str = "you must specify resources by --filename when --local is set.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'";
+pub(super) const LOCAL_NEEDS_FILES: &str = "you must specify resources by --filename when --local is set.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'";
 
 /// What `--limits` or `--requests` asks, as `HandleResourceRequirementsV1` parses it.
 #[derive(Debug, Clone, PartialEq, Eq)]
