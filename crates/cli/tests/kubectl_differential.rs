@@ -468,7 +468,7 @@ const SINCE_1_34: &[&str] = &[
     "expose pod web --port=80 --type=NodePort --dry-run=client -o json",
 ];
 
-/// `--local` cases: kubectl reads `-f` files itself (`FIXTURES/` is the test
+/// `set resources|image|env --local` cases: kubectl reads `-f` files itself (`FIXTURES/` is the test
 /// fixtures' directory) and prints the changed objects as Go's types hold them, with
 /// the fields Go's encoder writes though unset (`strategy: {}`, `resources: {}`,
 /// `status: {}`, `replicas: 0`), in the structs' field order for `-o json`.
@@ -485,6 +485,12 @@ const LOCAL: &[&str] = &[
     "set image -f FIXTURES/nginx-resources.yaml --local nginx=nginx",
     "set image -f FIXTURES/local-workloads.yaml --local -o yaml app=busybox:1.36",
     "set image -f FIXTURES/local-workloads.yaml --local -o json app=busybox:1.36",
+    "set env -f FIXTURES/nginx-resources.yaml --local -o yaml A=b",
+    "set env -f FIXTURES/nginx-resources.yaml --local -o json A=b -c=sidecar",
+    "set env -f FIXTURES/nginx-resources.yaml --local A=b",
+    "set env -f FIXTURES/local-workloads.yaml --local -o yaml MODE=slow",
+    "set env -f FIXTURES/local-workloads.yaml --local -o yaml MODE-",
+    "set env -f FIXTURES/local-workloads.yaml --local -o json LEVEL=2",
 ];
 
 /// A file on disk, for `-f` (what kubectl itself reads).
