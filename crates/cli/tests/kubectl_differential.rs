@@ -491,6 +491,9 @@ const LOCAL: &[&str] = &[
     "set env -f FIXTURES/local-workloads.yaml --local -o yaml MODE=slow",
     "set env -f FIXTURES/local-workloads.yaml --local -o yaml MODE-",
     "set env -f FIXTURES/local-workloads.yaml --local -o json LEVEL=2",
+    "set env deployment/nginx --local A=b",
+    "set image deployment/nginx --local nginx=x",
+    "set image -f FIXTURES/nginx-resources.yaml --local --dry-run=server nginx=nginx:1.25",
 ];
 
 /// A file on disk, for `-f` (what kubectl itself reads).

@@ -269,7 +269,8 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
             None => return,
         }
     } else if local {
-        return out.fail(super::set_resources::LOCAL_NEEDS_FILES);
+        // The local builder takes no resource arguments: it has nothing to read.
+        return out.fail(super::common::NO_RESOURCES);
     } else {
         let args: Vec<String> = resource_args.to_vec();
         let named = if args[0].contains('/') {
