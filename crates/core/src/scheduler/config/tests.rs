@@ -532,7 +532,8 @@ fn pod_topology_spread_list_defaulting_keeps_the_constraints() {
     else {
         panic!("not a list");
     };
-    let got: Vec<(i32, &str, &str, Option<i32>, Option<&str>)> = list
+    type Kept<'a> = (i32, &'a str, &'a str, Option<i32>, Option<&'a str>);
+    let got: Vec<Kept<'_>> = list
         .iter()
         .map(|c| {
             (
