@@ -491,6 +491,8 @@ const LOCAL: &[&str] = &[
     "set env -f FIXTURES/local-workloads.yaml --local -o yaml MODE=slow",
     "set env -f FIXTURES/local-workloads.yaml --local -o yaml MODE-",
     "set env -f FIXTURES/local-workloads.yaml --local -o json LEVEL=2",
+    "set image -f FIXTURES/local-no-selector.yaml --local -o yaml app=busybox",
+    "set env -f FIXTURES/local-no-selector.yaml --local -o json A=b",
     "set env deployment/nginx --local A=b",
     "set image deployment/nginx --local nginx=x",
     "set image -f FIXTURES/nginx-resources.yaml --local --dry-run=server nginx=nginx:1.25",

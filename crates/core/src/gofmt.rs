@@ -162,6 +162,10 @@ enum Zero {
     Struct,
     /// A pointer or slice without omitempty: `null`.
     Null,
+    /// A LabelSelector pointer without omitempty: `null` when unset. k8s-openapi
+    /// requires the workloads' selector and holds an unset one as `{}`, so `{}` is
+    /// taken for unset too (an explicit empty selector is refused by the API server).
+    Selector,
     /// A number without omitempty: `0`.
     Int,
     /// A string without omitempty: `""`.
@@ -202,7 +206,7 @@ const GO_ZEROS: &[(&str, &[(&str, Zero)])] = &[
     (
         "DeploymentSpec",
         &[
-            ("selector", Zero::Null),
+            ("selector", Zero::Selector),
             ("template", Zero::Struct),
             ("strategy", Zero::Struct),
         ],
@@ -217,7 +221,7 @@ const GO_ZEROS: &[(&str, &[(&str, Zero)])] = &[
     ),
     (
         "ReplicaSetSpec",
-        &[("selector", Zero::Null), ("template", Zero::Struct)],
+        &[("selector", Zero::Selector), ("template", Zero::Struct)],
     ),
     ("ReplicaSetStatus", &[("replicas", Zero::Int)]),
     (
@@ -231,7 +235,7 @@ const GO_ZEROS: &[(&str, &[(&str, Zero)])] = &[
     (
         "DaemonSetSpec",
         &[
-            ("selector", Zero::Null),
+            ("selector", Zero::Selector),
             ("template", Zero::Struct),
             ("updateStrategy", Zero::Struct),
         ],
@@ -256,7 +260,7 @@ const GO_ZEROS: &[(&str, &[(&str, Zero)])] = &[
     (
         "StatefulSetSpec",
         &[
-            ("selector", Zero::Null),
+            ("selector", Zero::Selector),
             ("template", Zero::Struct),
             ("serviceName", Zero::Str),
             ("updateStrategy", Zero::Struct),
@@ -313,10 +317,16 @@ pub fn fill_go_zeros(v: &mut Value, kind: &str) {
         .find(|(t, _)| *t == kind)
         .map_or(&[][..], |(_, z)| *z);
     for &(name, zero) in zeros {
+        let empty = m
+            .get(name)
+            .is_some_and(|x| x.as_object().is_some_and(|o| o.is_empty()));
+        if matches!(zero, Zero::Selector) && empty {
+            m.insert(name.to_string(), Value::Null);
+        }
         if !m.contains_key(name) {
             let value = match zero {
                 Zero::Struct => Value::Object(Default::default()),
-                Zero::Null => Value::Null,
+                Zero::Null | Zero::Selector => Value::Null,
                 Zero::Int => Value::from(0),
                 Zero::Str => Value::from(""),
             };
@@ -517,6 +527,11 @@ mod tests {
                 "status": {"replicas": 0}
             })
         );
+        // An unset selector pointer (k8s-openapi's `{}`) is `null`.
+        let mut ds = json!({"kind": "DaemonSet", "spec": {"selector": {}, "template": {}}});
+        fill_go_zeros(&mut ds, "DaemonSet");
+        assert_eq!(ds["spec"]["selector"], Value::Null);
+        assert_eq!(ds["spec"]["updateStrategy"], json!({}));
         let mut cj = json!({"kind": "CronJob", "spec": {"jobTemplate": {"spec": {}}}});
         fill_go_zeros(&mut cj, "CronJob");
         assert_eq!(
