@@ -334,6 +334,24 @@ pub(crate) fn validate_job(job: &Job) -> Vec<FieldError> {
         Some(spec) => validate_job_spec(spec, "spec", true, &mut errs),
         None => errs.push(FieldError::required("spec.selector", "")),
     }
+    // An Indexed Job's pods are named NAME-INDEX, their hostname too: the last index's
+    // must be a DNS label.
+    let spec = job.spec.as_ref();
+    let indexed = spec.and_then(|s| s.completion_mode.as_deref()) == Some("Indexed");
+    if let Some(completions) = spec
+        .and_then(|s| s.completions)
+        .filter(|c| indexed && *c > 0)
+    {
+        let name = job.metadata.name.as_deref().unwrap_or_default();
+        let hostname = format!("{name}-{}", completions - 1);
+        if crate::model::meta::validate_dns1123_label(&hostname).is_err() {
+            errs.push(FieldError::invalid(
+                "metadata.name",
+                name,
+                &format!("will not able to create pod with invalid DNS label: {hostname}"),
+            ));
+        }
+    }
     errs
 }
 
@@ -613,6 +631,35 @@ mod tests {
         let labels = created.metadata.labels.unwrap();
         assert_eq!(labels.get("job-name").map(String::as_str), Some("pi"));
         assert_eq!(labels.len(), 4);
+    }
+
+    /// `ValidateJob`: an Indexed Job's last pod's hostname (NAME-INDEX) must be a DNS
+    /// label, 63 characters at most.
+    #[test]
+    fn an_indexed_jobs_last_hostname_is_a_dns_label() {
+        let name = "a".repeat(61);
+        let refused = format!("metadata.name: Invalid value: \"{name}\": will not able to create pod with invalid DNS label: {name}-10");
+        for (completions, want) in [(10, None), (11, Some(refused))] {
+            let mut j = job(Some("Never"));
+            j.metadata.name = Some(name.clone());
+            if let Some(spec) = j.spec.as_mut() {
+                spec.completion_mode = Some("Indexed".into());
+                spec.completions = Some(completions);
+            }
+            let mut api = ApiServer::new(1, SimTime(0));
+            let got = match api.create_job(j, SimTime(0)) {
+                Ok(_) => None,
+                Err(ApiError::Invalid { causes, .. }) => Some(
+                    causes
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                ),
+                Err(e) => Some(e.to_string()),
+            };
+            assert_eq!(got, want, "{completions}");
+        }
     }
 
     #[test]
