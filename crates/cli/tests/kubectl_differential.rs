@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
 
-use podlab_core::kubectl::{self, NoFiles};
+use podlab_core::kubectl;
 use podlab_core::Cluster;
 
 /// The resources the server serves: Podlab's table of served kinds (core-group kinds
@@ -468,6 +468,99 @@ const SINCE_1_34: &[&str] = &[
     "expose pod web --port=80 --type=NodePort --dry-run=client -o json",
 ];
 
+/// `set resources|image|env --local` cases: kubectl reads `-f` files itself (`FIXTURES/` is the test
+/// fixtures' directory) and prints the changed objects as Go's types hold them, with
+/// the fields Go's encoder writes though unset (`strategy: {}`, `resources: {}`,
+/// `status: {}`, `replicas: 0`), in the structs' field order for `-o json`.
+const LOCAL: &[&str] = &[
+    "set resources -f FIXTURES/nginx-resources.yaml --local -o yaml --limits=cpu=200m",
+    "set resources -f FIXTURES/nginx-resources.yaml --local -o json --limits=cpu=200m,memory=512Mi --requests=cpu=100m",
+    "set resources -f FIXTURES/nginx-resources.yaml --local --limits=cpu=200m",
+    "set resources -f FIXTURES/nginx-resources.yaml --local -c=sidecar --limits=cpu=200m -o name",
+    "set resources -f FIXTURES/local-workloads.yaml --local -o yaml --requests=memory=64Mi",
+    "set resources -f FIXTURES/local-workloads.yaml --local -o json --requests=memory=64Mi",
+    "set image -f FIXTURES/nginx-resources.yaml --local -o yaml nginx=nginx:1.25",
+    "set image -f FIXTURES/nginx-resources.yaml --local -o json *=nginx:1.25",
+    "set image -f FIXTURES/nginx-resources.yaml --local nginx=nginx:1.25",
+    "set image -f FIXTURES/nginx-resources.yaml --local nginx=nginx",
+    "set image -f FIXTURES/local-workloads.yaml --local -o yaml app=busybox:1.36",
+    "set image -f FIXTURES/local-workloads.yaml --local -o json app=busybox:1.36",
+    "set env -f FIXTURES/nginx-resources.yaml --local -o yaml A=b",
+    "set env -f FIXTURES/nginx-resources.yaml --local -o json A=b -c=sidecar",
+    "set env -f FIXTURES/nginx-resources.yaml --local A=b",
+    "set env -f FIXTURES/local-workloads.yaml --local -o yaml MODE=slow",
+    "set env -f FIXTURES/local-workloads.yaml --local -o yaml MODE-",
+    "set env -f FIXTURES/local-workloads.yaml --local -o json LEVEL=2",
+    "set image -f FIXTURES/local-no-selector.yaml --local -o yaml app=busybox",
+    "set env -f FIXTURES/local-no-selector.yaml --local -o json A=b",
+    "set env deployment/nginx --local A=b",
+    "set image deployment/nginx --local nginx=x",
+    "set image -f FIXTURES/nginx-resources.yaml --local --dry-run=server nginx=nginx:1.25",
+];
+
+/// A file on disk, for `-f` (what kubectl itself reads).
+struct Disk;
+
+impl kubectl::FileSource for Disk {
+    fn read(&self, path: &str) -> Result<String, kubectl::ReadError> {
+        std::fs::read_to_string(path).map_err(|_| kubectl::ReadError::NotFound(path.to_string()))
+    }
+}
+
+/// kubectl before v1.34 printed a typed object's zero `creationTimestamp` as `null`;
+/// v1.34 leaves it out (and an ObjectMeta with nothing else is `{}`). An older
+/// kubectl's lines for it are dropped, in YAML and in indented JSON.
+fn without_zero_creation_timestamps(minor: u32, text: &str) -> String {
+    if minor >= 34 {
+        return text.to_string();
+    }
+    let all: Vec<&str> = text.lines().collect();
+    let mut lines: Vec<String> = Vec::new();
+    let mut close_on_last = false;
+    for (i, line) in all.iter().enumerate() {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        if close_on_last {
+            // `{` then the dropped line then `}`: one `{}`.
+            close_on_last = false;
+            if let Some(last) = lines.last_mut() {
+                last.push_str(trimmed);
+                continue;
+            }
+        }
+        if trimmed == "creationTimestamp: null" {
+            // A `metadata:` left with nothing under it is `metadata: {}`.
+            let next = all.get(i + 1).map_or(0, |n| n.len() - n.trim_start().len());
+            if next < indent {
+                if let Some(last) = lines.last_mut().filter(|l| l.ends_with(':')) {
+                    last.push_str(" {}");
+                }
+            }
+            continue;
+        }
+        if trimmed == "\"creationTimestamp\": null," {
+            continue;
+        }
+        if trimmed == "\"creationTimestamp\": null" {
+            // It was its object's last field: the field before it is the last now.
+            if let Some(last) = lines.last_mut() {
+                if last.ends_with(',') {
+                    last.pop();
+                } else if last.ends_with('{') {
+                    close_on_last = true;
+                }
+            }
+            continue;
+        }
+        lines.push(line.to_string());
+    }
+    let mut out = lines.join("\n");
+    if !lines.is_empty() && text.ends_with('\n') {
+        out.push('\n');
+    }
+    out
+}
+
 /// kubectl before v1.33 printed a projected volume's configMap and secret sources'
 /// `optional` as Go's `%v` of the pointer under its own key (`ConfigMapOptional:
 /// <nil>`, `SecretOptionalName: <nil>`); v1.33 (kubernetes/kubernetes#129457) prints
@@ -549,8 +642,15 @@ fn podlab_prints_what_kubectl_prints() {
     std::fs::create_dir_all(&home).unwrap();
     let mut failures = Vec::new();
     let since_1_34 = SINCE_1_34.iter().filter(|_| minor >= 34);
-    let cases: Vec<&str> = CASES.iter().chain(since_1_34).copied().collect();
+    let cases: Vec<&str> = CASES
+        .iter()
+        .chain(since_1_34)
+        .chain(LOCAL)
+        .copied()
+        .collect();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/");
     for case in &cases {
+        let case = &case.replace("FIXTURES/", &fixtures.display().to_string());
         let args = words(case);
         let real = Command::new(&bin)
             .arg(format!("--server={server}"))
@@ -560,11 +660,16 @@ fn podlab_prints_what_kubectl_prints() {
             .env("KUBECONFIG", home.join("none"))
             .output()
             .expect("kubectl runs");
-        let ours = kubectl::run(&mut cluster, &args, &NoFiles);
+        let ours = kubectl::run(&mut cluster, &args, &Disk);
         let real_out = before_events(
             case,
             &as_of_1_33(minor, &String::from_utf8_lossy(&real.stdout)),
         );
+        let real_out = if case.contains("--local") {
+            without_zero_creation_timestamps(minor, &real_out)
+        } else {
+            real_out
+        };
         let ours_out = without_pod_ages(case, &before_events(case, &ours.stdout));
         let real_out = without_pod_ages(case, &real_out);
         let real_err = String::from_utf8_lossy(&real.stderr);

@@ -124,7 +124,226 @@ const GO_FIELDS: &[(&str, &str)] = &[
     ("ConfigMap", "kind apiVersion metadata:ObjectMeta immutable data binaryData"),
     ("Secret", "kind apiVersion metadata:ObjectMeta immutable data stringData type"),
     ("NamespaceStatus", "phase conditions"),
+    ("LabelSelector", "matchLabels matchExpressions:LabelSelectorRequirement"),
+    ("LabelSelectorRequirement", "key operator values"),
+    ("PodTemplateSpec", "metadata:ObjectMeta spec:PodSpec"),
+    ("Deployment", "kind apiVersion metadata:ObjectMeta spec:DeploymentSpec status:DeploymentStatus"),
+    ("DeploymentSpec", "replicas selector:LabelSelector template:PodTemplateSpec strategy:DeploymentStrategy minReadySeconds revisionHistoryLimit paused progressDeadlineSeconds"),
+    ("DeploymentStrategy", "type rollingUpdate:RollingUpdateDeployment"),
+    ("RollingUpdateDeployment", "maxUnavailable maxSurge"),
+    ("DeploymentStatus", "observedGeneration replicas updatedReplicas readyReplicas availableReplicas unavailableReplicas terminatingReplicas conditions collisionCount"),
+    ("ReplicaSet", "kind apiVersion metadata:ObjectMeta spec:ReplicaSetSpec status:ReplicaSetStatus"),
+    ("ReplicaSetSpec", "replicas minReadySeconds selector:LabelSelector template:PodTemplateSpec"),
+    ("ReplicaSetStatus", "replicas fullyLabeledReplicas readyReplicas availableReplicas terminatingReplicas observedGeneration conditions"),
+    ("DaemonSet", "kind apiVersion metadata:ObjectMeta spec:DaemonSetSpec status:DaemonSetStatus"),
+    ("DaemonSetSpec", "selector:LabelSelector template:PodTemplateSpec updateStrategy:DaemonSetUpdateStrategy minReadySeconds revisionHistoryLimit"),
+    ("DaemonSetUpdateStrategy", "type rollingUpdate:RollingUpdateDaemonSet"),
+    ("RollingUpdateDaemonSet", "maxUnavailable maxSurge"),
+    ("DaemonSetStatus", "currentNumberScheduled numberMisscheduled desiredNumberScheduled numberReady observedGeneration updatedNumberScheduled numberAvailable numberUnavailable collisionCount conditions"),
+    ("StatefulSet", "kind apiVersion metadata:ObjectMeta spec:StatefulSetSpec status:StatefulSetStatus"),
+    ("StatefulSetSpec", "replicas selector:LabelSelector template:PodTemplateSpec volumeClaimTemplates serviceName podManagementPolicy updateStrategy:StatefulSetUpdateStrategy revisionHistoryLimit minReadySeconds persistentVolumeClaimRetentionPolicy ordinals"),
+    ("StatefulSetUpdateStrategy", "type rollingUpdate:RollingUpdateStatefulSetStrategy"),
+    ("RollingUpdateStatefulSetStrategy", "partition maxUnavailable"),
+    ("StatefulSetStatus", "observedGeneration replicas readyReplicas currentReplicas updatedReplicas currentRevision updateRevision collisionCount conditions availableReplicas"),
+    ("Job", "kind apiVersion metadata:ObjectMeta spec:JobSpec status"),
+    ("JobSpec", "parallelism completions activeDeadlineSeconds podFailurePolicy successPolicy backoffLimit backoffLimitPerIndex maxFailedIndexes selector:LabelSelector manualSelector template:PodTemplateSpec ttlSecondsAfterFinished completionMode suspend podReplacementPolicy managedBy"),
+    ("CronJob", "kind apiVersion metadata:ObjectMeta spec:CronJobSpec status"),
+    ("CronJobSpec", "schedule timeZone startingDeadlineSeconds concurrencyPolicy suspend jobTemplate:JobTemplateSpec successfulJobsHistoryLimit failedJobsHistoryLimit"),
+    ("JobTemplateSpec", "metadata:ObjectMeta spec:JobSpec"),
+    ("ReplicationController", "kind apiVersion metadata:ObjectMeta spec:ReplicationControllerSpec status:ReplicationControllerStatus"),
+    ("ReplicationControllerSpec", "replicas minReadySeconds selector template:PodTemplateSpec"),
+    ("ReplicationControllerStatus", "replicas fullyLabeledReplicas readyReplicas availableReplicas observedGeneration conditions"),
 ];
+
+/// The zero value `encoding/json` writes for a field it cannot leave out.
+#[derive(Clone, Copy)]
+enum Zero {
+    /// A struct (omitempty never leaves one out): `{}`.
+    Struct,
+    /// A pointer or slice without omitempty: `null`.
+    Null,
+    /// A LabelSelector pointer without omitempty: `null` when unset. k8s-openapi
+    /// requires the workloads' selector and holds an unset one as `{}`, so `{}` is
+    /// taken for unset too (an explicit empty selector is refused by the API server).
+    Selector,
+    /// A number without omitempty: `0`.
+    Int,
+    /// A string without omitempty: `""`.
+    Str,
+}
+
+/// The fields of the Go structs above that `json.Marshal` writes even when unset, with
+/// the value it writes (what kubectl prints of an object it built or read from a file:
+/// `strategy: {}`, `resources: {}`, `status: {}`, a ReplicaSet's `replicas: 0`).
+const GO_ZEROS: &[(&str, &[(&str, Zero)])] = &[
+    (
+        "Pod",
+        &[
+            ("metadata", Zero::Struct),
+            ("spec", Zero::Struct),
+            ("status", Zero::Struct),
+        ],
+    ),
+    (
+        "PodTemplateSpec",
+        &[("metadata", Zero::Struct), ("spec", Zero::Struct)],
+    ),
+    ("PodSpec", &[("containers", Zero::Null)]),
+    (
+        "Container",
+        &[("name", Zero::Str), ("resources", Zero::Struct)],
+    ),
+    ("ContainerPort", &[("containerPort", Zero::Int)]),
+    ("EnvVar", &[("name", Zero::Str)]),
+    (
+        "Deployment",
+        &[
+            ("metadata", Zero::Struct),
+            ("spec", Zero::Struct),
+            ("status", Zero::Struct),
+        ],
+    ),
+    (
+        "DeploymentSpec",
+        &[
+            ("selector", Zero::Selector),
+            ("template", Zero::Struct),
+            ("strategy", Zero::Struct),
+        ],
+    ),
+    (
+        "ReplicaSet",
+        &[
+            ("metadata", Zero::Struct),
+            ("spec", Zero::Struct),
+            ("status", Zero::Struct),
+        ],
+    ),
+    (
+        "ReplicaSetSpec",
+        &[("selector", Zero::Selector), ("template", Zero::Struct)],
+    ),
+    ("ReplicaSetStatus", &[("replicas", Zero::Int)]),
+    (
+        "DaemonSet",
+        &[
+            ("metadata", Zero::Struct),
+            ("spec", Zero::Struct),
+            ("status", Zero::Struct),
+        ],
+    ),
+    (
+        "DaemonSetSpec",
+        &[
+            ("selector", Zero::Selector),
+            ("template", Zero::Struct),
+            ("updateStrategy", Zero::Struct),
+        ],
+    ),
+    (
+        "DaemonSetStatus",
+        &[
+            ("currentNumberScheduled", Zero::Int),
+            ("numberMisscheduled", Zero::Int),
+            ("desiredNumberScheduled", Zero::Int),
+            ("numberReady", Zero::Int),
+        ],
+    ),
+    (
+        "StatefulSet",
+        &[
+            ("metadata", Zero::Struct),
+            ("spec", Zero::Struct),
+            ("status", Zero::Struct),
+        ],
+    ),
+    (
+        "StatefulSetSpec",
+        &[
+            ("selector", Zero::Selector),
+            ("template", Zero::Struct),
+            ("serviceName", Zero::Str),
+            ("updateStrategy", Zero::Struct),
+        ],
+    ),
+    (
+        "StatefulSetStatus",
+        &[("replicas", Zero::Int), ("availableReplicas", Zero::Int)],
+    ),
+    (
+        "Job",
+        &[
+            ("metadata", Zero::Struct),
+            ("spec", Zero::Struct),
+            ("status", Zero::Struct),
+        ],
+    ),
+    ("JobSpec", &[("template", Zero::Struct)]),
+    (
+        "CronJob",
+        &[
+            ("metadata", Zero::Struct),
+            ("spec", Zero::Struct),
+            ("status", Zero::Struct),
+        ],
+    ),
+    (
+        "CronJobSpec",
+        &[("schedule", Zero::Str), ("jobTemplate", Zero::Struct)],
+    ),
+    (
+        "JobTemplateSpec",
+        &[("metadata", Zero::Struct), ("spec", Zero::Struct)],
+    ),
+    (
+        "ReplicationController",
+        &[
+            ("metadata", Zero::Struct),
+            ("spec", Zero::Struct),
+            ("status", Zero::Struct),
+        ],
+    ),
+    ("ReplicationControllerStatus", &[("replicas", Zero::Int)]),
+];
+
+/// Fills in what `json.Marshal` of a typed object of `kind` writes for fields the value
+/// leaves unset ([`GO_ZEROS`]), through the nested structs [`GO_FIELDS`] names.
+pub fn fill_go_zeros(v: &mut Value, kind: &str) {
+    let Value::Object(m) = v else {
+        return;
+    };
+    let zeros = GO_ZEROS
+        .iter()
+        .find(|(t, _)| *t == kind)
+        .map_or(&[][..], |(_, z)| *z);
+    for &(name, zero) in zeros {
+        let empty = m
+            .get(name)
+            .is_some_and(|x| x.as_object().is_some_and(|o| o.is_empty()));
+        if matches!(zero, Zero::Selector) && empty {
+            m.insert(name.to_string(), Value::Null);
+        }
+        if !m.contains_key(name) {
+            let value = match zero {
+                Zero::Struct => Value::Object(Default::default()),
+                Zero::Null | Zero::Selector => Value::Null,
+                Zero::Int => Value::from(0),
+                Zero::Str => Value::from(""),
+            };
+            m.insert(name.to_string(), value);
+        }
+    }
+    for field in go_fields(kind).unwrap_or_default().split(' ') {
+        let Some((name, child)) = field.split_once(':') else {
+            continue;
+        };
+        match m.get_mut(name) {
+            Some(Value::Array(items)) => items.iter_mut().for_each(|x| fill_go_zeros(x, child)),
+            Some(x) => fill_go_zeros(x, child),
+            None => {}
+        }
+    }
+}
 
 /// `json.MarshalIndent` of a typed object of `kind` (a Go struct, as kubectl prints what
 /// it built itself or got back typed): struct fields in the Go types' order, map keys
@@ -280,6 +499,47 @@ mod tests {
         assert_eq!(
             json_typed(&json!({"b": 1, "a": 2}), "Nope", None),
             r#"{"a":2,"b":1}"#
+        );
+    }
+
+    /// What Go's encoder writes of a hand-written ReplicaSet's unset fields, as
+    /// `kubectl set resources -f rs.yaml --local -o yaml` prints it.
+    #[test]
+    fn go_zeros_of_a_typed_object() {
+        let mut rs = json!({
+            "apiVersion": "apps/v1", "kind": "ReplicaSet",
+            "metadata": {"name": "web"},
+            "spec": {"selector": {"matchLabels": {"app": "web"}}, "template": {
+                "spec": {"containers": [{"name": "app", "image": "nginx", "ports": [{"name": "http"}]}]}
+            }}
+        });
+        fill_go_zeros(&mut rs, "ReplicaSet");
+        assert_eq!(
+            rs,
+            json!({
+                "apiVersion": "apps/v1", "kind": "ReplicaSet",
+                "metadata": {"name": "web"},
+                "spec": {"selector": {"matchLabels": {"app": "web"}}, "template": {
+                    "metadata": {},
+                    "spec": {"containers": [{"name": "app", "image": "nginx", "resources": {},
+                        "ports": [{"name": "http", "containerPort": 0}]}]}
+                }},
+                "status": {"replicas": 0}
+            })
+        );
+        // An unset selector pointer (k8s-openapi's `{}`) is `null`.
+        let mut ds = json!({"kind": "DaemonSet", "spec": {"selector": {}, "template": {}}});
+        fill_go_zeros(&mut ds, "DaemonSet");
+        assert_eq!(ds["spec"]["selector"], Value::Null);
+        assert_eq!(ds["spec"]["updateStrategy"], json!({}));
+        let mut cj = json!({"kind": "CronJob", "spec": {"jobTemplate": {"spec": {}}}});
+        fill_go_zeros(&mut cj, "CronJob");
+        assert_eq!(
+            cj,
+            json!({"kind": "CronJob", "metadata": {}, "status": {}, "spec": {
+                "schedule": "",
+                "jobTemplate": {"metadata": {}, "spec": {"template": {"metadata": {}, "spec": {"containers": null}}}}
+            }})
         );
     }
 

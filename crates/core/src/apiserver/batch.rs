@@ -9,12 +9,11 @@ use super::apps::{
     selector_matches, WorkloadStrategy,
 };
 use super::error::{ApiError, FieldError};
+use super::job_policies;
 use super::{ApiServer, Uids};
 use crate::clock::SimTime;
 use crate::model::{cron, CronJob, Job};
-use k8s_openapi::api::batch::v1::{
-    CronJobStatus, JobSpec, JobStatus, SuccessPolicy, UncountedTerminatedPods,
-};
+use k8s_openapi::api::batch::v1::{CronJobStatus, JobSpec, JobStatus, UncountedTerminatedPods};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use std::collections::BTreeMap;
 
@@ -216,67 +215,32 @@ fn validate_job_spec(spec: &JobSpec, path: &str, selector: bool, errs: &mut Vec<
             }
         }
     }
-    if let Some(policy) = spec.pod_replacement_policy.as_deref() {
-        if policy != "Failed" && policy != "TerminatingOrFailed" {
-            errs.push(FieldError::not_supported(
-                field("podReplacementPolicy"),
-                policy,
-                &["Failed", "TerminatingOrFailed"],
-            ));
-        }
-    }
-    for (i, rule) in spec
-        .pod_failure_policy
-        .iter()
-        .flat_map(|p| p.rules.iter())
-        .enumerate()
-    {
-        let at = field(&format!("podFailurePolicy.rules[{i}]"));
-        if rule.action.is_empty() {
-            errs.push(FieldError::required(
-                format!("{at}.action"),
-                r#"valid values: ["Count" "FailIndex" "FailJob" "Ignore"]"#,
-            ));
-        } else if rule.action == "FailIndex" {
-            if spec.backoff_limit_per_index.is_none() {
-                errs.push(FieldError::invalid(
-                    format!("{at}.action"),
-                    &rule.action,
-                    "requires the backoffLimitPerIndex to be set",
-                ));
-            }
-        } else if !["FailJob", "Ignore", "Count"].contains(&rule.action.as_str()) {
-            errs.push(FieldError::not_supported(
-                format!("{at}.action"),
-                &rule.action,
-                &["Count", "FailIndex", "FailJob", "Ignore"],
-            ));
-        }
-        if rule.on_exit_codes.is_some() == rule.on_pod_conditions.is_some() {
-            errs.push(FieldError::invalid_raw(
-                &at,
-                "specifying one of OnExitCodes and OnPodConditions is required",
-                "specifying one of OnExitCodes and OnPodConditions is required",
-            ));
-        }
-        if let Some(codes) = &rule.on_exit_codes {
-            if codes.operator != "In" && codes.operator != "NotIn" {
-                errs.push(FieldError::not_supported(
-                    format!("{at}.onExitCodes.operator"),
-                    &codes.operator,
-                    &["In", "NotIn"],
-                ));
-            }
-        }
+    if let Some(policy) = &spec.pod_failure_policy {
+        job_policies::pod_failure_policy(spec, policy, &field("podFailurePolicy"), errs);
     }
     if let Some(policy) = &spec.success_policy {
         if mode == "Indexed" {
-            validate_success_policy(policy, spec.completions, &field("successPolicy"), errs);
+            job_policies::success_policy(policy, spec.completions, &field("successPolicy"), errs);
         } else {
             errs.push(FieldError::invalid_raw(
                 field("successPolicy"),
                 "batch.SuccessPolicy{...}",
                 "requires indexed completion mode",
+            ));
+        }
+    }
+    // validatePodReplacementPolicy: only Failed under a pod failure policy.
+    if let Some(policy) = spec.pod_replacement_policy.as_deref() {
+        let supported: &[&str] = if spec.pod_failure_policy.is_some() {
+            &["Failed"]
+        } else {
+            &["Failed", "TerminatingOrFailed"]
+        };
+        if !supported.contains(&policy) {
+            errs.push(FieldError::not_supported(
+                field("podReplacementPolicy"),
+                policy,
+                supported,
             ));
         }
     }
@@ -313,117 +277,6 @@ fn validate_job_spec(spec: &JobSpec, path: &str, selector: bool, errs: &mut Vec<
             restart,
             r#"only "Never" is supported when podFailurePolicy is specified"#,
         ));
-    }
-}
-
-/// `validateIndexesFormat`: the number of indexes an `0,2-4` list names, every one
-/// below `completions`, intervals increasing; else the parsing error.
-fn validate_indexes_format(text: &str, completions: i32) -> Result<i32, String> {
-    if text.is_empty() {
-        return Ok(0);
-    }
-    let mut last: Option<i32> = None;
-    let mut total = 0i32;
-    for interval in text.split(',') {
-        let (x, y) = parse_index_interval(interval, completions)?;
-        if let Some(l) = last.filter(|l| *l >= x) {
-            return Err(format!("non-increasing order, previous: {l}, current: {x}"));
-        }
-        total = total.saturating_add(y - x + 1);
-        last = Some(y);
-    }
-    Ok(total)
-}
-
-/// `parseIndexInterval`: `3` or `2-5`.
-fn parse_index_interval(interval: &str, completions: i32) -> Result<(i32, i32), String> {
-    let limits: Vec<&str> = interval.split('-').collect();
-    if limits.len() > 2 {
-        return Err(format!("the fragment {interval:?} violates the requirement that an index interval can have at most two parts separated by '-'"));
-    }
-    let number = |s: &str| -> Result<i32, String> {
-        let v: i64 = s
-            .parse()
-            .map_err(|_| format!("cannot convert string to integer for index: {s:?}"))?;
-        if v >= i64::from(completions) {
-            return Err(format!("too large index: {s:?}"));
-        }
-        i32::try_from(v).map_err(|_| format!("cannot convert string to integer for index: {s:?}"))
-    };
-    let x = number(limits[0])?;
-    match limits.get(1) {
-        None => Ok((x, x)),
-        Some(second) => {
-            let y = number(second)?;
-            if x >= y {
-                return Err(format!("non-increasing order, previous: {x}, current: {y}"));
-            }
-            Ok((x, y))
-        }
-    }
-}
-
-/// `validateSuccessPolicy` of an Indexed Job: at least one rule, each with
-/// succeededIndexes (a valid index list) or succeededCount (at most the completions,
-/// and at most the indexes the rule names).
-fn validate_success_policy(
-    policy: &SuccessPolicy,
-    completions: Option<i32>,
-    path: &str,
-    errs: &mut Vec<FieldError>,
-) {
-    let rules_path = format!("{path}.rules");
-    if policy.rules.is_empty() {
-        errs.push(FieldError::required(
-            &rules_path,
-            "at least one rules must be specified when the successPolicy is specified",
-        ));
-    }
-    // Without completions the Job is already refused (Indexed needs them).
-    let Some(completions) = completions else {
-        return;
-    };
-    for (i, rule) in policy.rules.iter().enumerate() {
-        let at = format!("{rules_path}[{i}]");
-        if rule.succeeded_count.is_none() && rule.succeeded_indexes.is_none() {
-            errs.push(FieldError::required(
-                &at,
-                "at least one of succeededCount or succeededIndexes must be specified",
-            ));
-        }
-        let mut total = 0;
-        if let Some(indexes) = &rule.succeeded_indexes {
-            let field = format!("{at}.succeededIndexes");
-            if indexes.len() > 64 * 1024 {
-                errs.push(FieldError::too_long(&field, 64 * 1024));
-            }
-            match validate_indexes_format(indexes, completions) {
-                Ok(t) => total = t,
-                Err(e) => errs.push(FieldError::invalid(
-                    &field,
-                    indexes,
-                    &format!("error parsing succeededIndexes: {e}"),
-                )),
-            }
-        }
-        if let Some(count) = rule.succeeded_count {
-            let field = format!("{at}.succeededCount");
-            non_negative(i64::from(count), &field, errs);
-            if count > completions {
-                errs.push(FieldError::invalid_int(
-                    &field,
-                    i64::from(count),
-                    &format!("must be less than or equal to {completions} (the number of specified completions)"),
-                ));
-            }
-            if rule.succeeded_indexes.is_some() && count > total {
-                errs.push(FieldError::invalid_int(
-                    &field,
-                    i64::from(count),
-                    &format!("must be less than or equal to {total} (the number of indexes in the specified succeededIndexes field)"),
-                ));
-            }
-        }
     }
 }
 
@@ -480,6 +333,24 @@ pub(crate) fn validate_job(job: &Job) -> Vec<FieldError> {
     match &job.spec {
         Some(spec) => validate_job_spec(spec, "spec", true, &mut errs),
         None => errs.push(FieldError::required("spec.selector", "")),
+    }
+    // An Indexed Job's pods are named NAME-INDEX, their hostname too: the last index's
+    // must be a DNS label.
+    let spec = job.spec.as_ref();
+    let indexed = spec.and_then(|s| s.completion_mode.as_deref()) == Some("Indexed");
+    if let Some(completions) = spec
+        .and_then(|s| s.completions)
+        .filter(|c| indexed && *c > 0)
+    {
+        let name = job.metadata.name.as_deref().unwrap_or_default();
+        let hostname = format!("{name}-{}", completions - 1);
+        if crate::model::meta::validate_dns1123_label(&hostname).is_err() {
+            errs.push(FieldError::invalid(
+                "metadata.name",
+                name,
+                &format!("will not able to create pod with invalid DNS label: {hostname}"),
+            ));
+        }
     }
     errs
 }
@@ -708,6 +579,7 @@ pub(crate) fn initial_job_status() -> JobStatus {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use k8s_openapi::api::batch::v1::SuccessPolicy;
     use k8s_openapi::api::core::v1::{Container, PodSpec, PodTemplateSpec};
 
     fn job(restart: Option<&str>) -> Job {
@@ -759,6 +631,35 @@ mod tests {
         let labels = created.metadata.labels.unwrap();
         assert_eq!(labels.get("job-name").map(String::as_str), Some("pi"));
         assert_eq!(labels.len(), 4);
+    }
+
+    /// `ValidateJob`: an Indexed Job's last pod's hostname (NAME-INDEX) must be a DNS
+    /// label, 63 characters at most.
+    #[test]
+    fn an_indexed_jobs_last_hostname_is_a_dns_label() {
+        let name = "a".repeat(61);
+        let refused = format!("metadata.name: Invalid value: \"{name}\": will not able to create pod with invalid DNS label: {name}-10");
+        for (completions, want) in [(10, None), (11, Some(refused))] {
+            let mut j = job(Some("Never"));
+            j.metadata.name = Some(name.clone());
+            if let Some(spec) = j.spec.as_mut() {
+                spec.completion_mode = Some("Indexed".into());
+                spec.completions = Some(completions);
+            }
+            let mut api = ApiServer::new(1, SimTime(0));
+            let got = match api.create_job(j, SimTime(0)) {
+                Ok(_) => None,
+                Err(ApiError::Invalid { causes, .. }) => Some(
+                    causes
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                ),
+                Err(e) => Some(e.to_string()),
+            };
+            assert_eq!(got, want, "{completions}");
+        }
     }
 
     #[test]

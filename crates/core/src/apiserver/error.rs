@@ -50,6 +50,19 @@ pub enum FieldErrorKind {
     TooLong {
         max: usize,
     },
+    /// `Too many: 21: must have at most 20 items`.
+    TooMany {
+        actual: usize,
+        max: usize,
+    },
+    /// `Invalid value: detail`: the value left out (`field.OmitValueType{}`).
+    InvalidOmitted {
+        detail: String,
+    },
+    /// `Duplicate value: 5` (a number, unquoted).
+    DuplicateInt {
+        value: i64,
+    },
 }
 
 impl FieldError {
@@ -111,6 +124,32 @@ impl FieldError {
         }
     }
 
+    /// `field.Invalid(path, field.OmitValueType{}, detail)`.
+    pub fn invalid_omitted(field: impl Into<String>, detail: &str) -> FieldError {
+        FieldError {
+            field: field.into(),
+            kind: FieldErrorKind::InvalidOmitted {
+                detail: detail.into(),
+            },
+        }
+    }
+
+    /// `field.TooMany(path, actual, max)`.
+    pub fn too_many(field: impl Into<String>, actual: usize, max: usize) -> FieldError {
+        FieldError {
+            field: field.into(),
+            kind: FieldErrorKind::TooMany { actual, max },
+        }
+    }
+
+    /// `field.Duplicate` of a number.
+    pub fn duplicate_int(field: impl Into<String>, value: i64) -> FieldError {
+        FieldError {
+            field: field.into(),
+            kind: FieldErrorKind::DuplicateInt { value },
+        }
+    }
+
     pub fn duplicate(field: impl Into<String>, value: &str) -> FieldError {
         FieldError {
             field: field.into(),
@@ -168,6 +207,12 @@ impl fmt::Display for FieldError {
             }
             FieldErrorKind::Forbidden { detail } => write!(f, "Forbidden: {detail}"),
             FieldErrorKind::TooLong { max } => write!(f, "Too long: must have at most {max} bytes"),
+            FieldErrorKind::TooMany { actual, max } => {
+                let items = if *max == 1 { "item" } else { "items" };
+                write!(f, "Too many: {actual}: must have at most {max} {items}")
+            }
+            FieldErrorKind::DuplicateInt { value } => write!(f, "Duplicate value: {value}"),
+            FieldErrorKind::InvalidOmitted { detail } => write!(f, "Invalid value: {detail}"),
         }
     }
 }

@@ -17,6 +17,7 @@ mod daemonsets;
 pub(crate) mod defaults;
 mod deletion;
 mod endpointslices;
+mod job_policies;
 pub(crate) use batch::initial_job_status;
 pub use deletion::{Propagation, FOREGROUND_FINALIZER, ORPHAN_FINALIZER};
 mod error;

@@ -490,8 +490,10 @@ pub(super) fn print_object(
     out: &mut Output,
 ) -> bool {
     // A zero creationTimestamp is left out (`omitzero` since Kubernetes 1.34), as
-    // k8s-openapi leaves it out.
-    let json = obj.to_json();
+    // k8s-openapi leaves it out; what Go's encoder writes of unset fields (`status:
+    // {}`, `resources: {}`, ...) is filled in, as kubectl prints a typed object.
+    let mut json = obj.to_json();
+    crate::gofmt::fill_go_zeros(&mut json, obj.kind());
     let name = obj.name_any().to_string();
     match output {
         // A typed object: Go's field order (kubectl get's unstructured ones are sorted).

@@ -6,11 +6,12 @@
 //! `deployment.apps/web env updated`, nothing when nothing changes.
 
 use super::command::{Command, Group, Operands};
-use super::flags::{flag, Kind, Parsed, NAMESPACE};
-use super::resources::{self, ResourceType};
+use super::common::{dry_run, print_object, DryRun, Target};
+use super::flags::{flag, Kind, Parsed, DRY_RUN, NAMESPACE, OUTPUT};
+use super::resources;
 use super::{FileSource, Output};
 use crate::apiserver::ApiError;
-use crate::model::Object;
+use crate::model::{Object, ResourceExt};
 use crate::Cluster;
 use serde_json::{json, Value};
 
@@ -34,6 +35,12 @@ pub(super) const COMMAND: Command = Command {
         flag("keys", None, Kind::String)
             .help("Comma-separated list of keys to import from specified resource"),
         flag("list", None, Kind::Bool).help("If true, display the environment and any changes in the standard format. this flag will removed when we have kubectl view env."),
+        DRY_RUN,
+        flag("filename", Some('f'), Kind::StringArray)
+            .help("Filename, directory, or URL to files the resource to update the env"),
+        flag("local", None, Kind::Bool)
+            .help("If true, set env will NOT contact api-server but run locally."),
+        OUTPUT,
     ],
     operands: Operands::TypeThenNames,
     subcommands: &[],
@@ -192,7 +199,7 @@ fn from_source(
     Some(vars)
 }
 
-fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) {
+fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Output) {
     // SplitEnvironmentFromResources: the resources, then the changes.
     let is_env = |a: &str| a.contains('=') || a.ends_with('-');
     let split = p
@@ -207,10 +214,23 @@ fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) 
             p.positionals.join(" ")
         ));
     }
-    if resource_args.is_empty() {
+    let Some(mode) = dry_run(p, cluster, out) else {
+        return;
+    };
+    let local = p.bool("local");
+    if local && mode == DryRun::Server {
+        return out
+            .fail("cannot specify --local and --dry-run=server - did you mean --dry-run=client?");
+    }
+    let filenames = !p.strings("filename").is_empty();
+    if !filenames && resource_args.is_empty() {
         return out.fail(
             "one or more resources must be specified as <resource> <name> or <resource>/<name>",
         );
+    }
+    let output = p.string("output").filter(|o| !o.is_empty());
+    if p.bool("list") && output.is_some() {
+        return out.fail("--list and --output may not be specified together");
     }
     let keys: Vec<&str> = p
         .string("keys")
@@ -243,31 +263,63 @@ fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) 
             e["name"] = Value::from(format!("{prefix}{name}"));
         }
     }
-    let args: Vec<String> = resource_args.to_vec();
-    let targets: Vec<(ResourceType, String)> = if args[0].contains('/') {
-        match super::common::type_slash_name(&args) {
-            Ok(t) => t,
-            Err(e) => return out.fail(e),
+    let targets: Vec<Target> = if filenames {
+        match super::common::file_targets(cluster, p, files, &namespace, out) {
+            Some(t) => t,
+            None => return,
         }
+    } else if local {
+        // The local builder takes no resource arguments: it has nothing to read.
+        return out.fail(super::common::NO_RESOURCES);
     } else {
-        let Some(rt) = resources::lookup(&args[0]) else {
-            return out.fail(resources::unknown_type(&args[0]));
+        let args: Vec<String> = resource_args.to_vec();
+        let named = if args[0].contains('/') {
+            match super::common::type_slash_name(&args) {
+                Ok(t) => t,
+                Err(e) => return out.fail(e),
+            }
+        } else {
+            let Some(rt) = resources::lookup(&args[0]) else {
+                return out.fail(resources::unknown_type(&args[0]));
+            };
+            args[1..].iter().map(|n| (rt, n.clone())).collect()
         };
-        args[1..].iter().map(|n| (rt, n.clone())).collect()
+        named
+            .into_iter()
+            .map(|(rt, n)| Target::Live(rt, namespace.clone(), n))
+            .collect()
+    };
+    // One printer for the command: YAML documents after the first open with `---`.
+    let mut printed = 0;
+    let mut print = |o: &Object, verb: &str, out: &mut Output| {
+        if output == Some("yaml") && printed > 0 {
+            out.out("---\n");
+        }
+        printed += 1;
+        print_object(o, output, verb, out);
     };
     let pattern = p.string("containers").unwrap_or("*").to_string();
     let list = p.bool("list");
-    for (rt, name) in targets {
+    for target in targets {
+        let (rt, name, live) = match target {
+            Target::Local(o) => match resources::lookup(o.kind()) {
+                Some(rt) => (rt, o.name_any().to_string(), o),
+                None => continue,
+            },
+            Target::Live(rt, ns, name) => match cluster.api().object(rt.plural, &ns, &name) {
+                Some(o) => (rt, name, o.to_owned()),
+                None => {
+                    out.not_found(rt.plural, &name);
+                    continue;
+                }
+            },
+        };
         let Some(pointer) = pod_spec_pointer(rt.kind) else {
             out.err(format!(
                 "error: {}/{name} the object is not a pod or does not have a pod template: {}\n",
                 rt.name_prefix, rt.kind
             ));
             out.exit_code = 1;
-            continue;
-        };
-        let Some(live) = cluster.api().object(rt.plural, &namespace, &name) else {
-            out.not_found(rt.plural, &name);
             continue;
         };
         let before = live.to_json();
@@ -324,11 +376,31 @@ fn run(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) 
         if list || json == before {
             continue;
         }
-        let result = Object::from_json(rt.kind, json)
-            .map_err(|e| ApiError::bad_request(e.to_string()))
-            .and_then(|o| cluster.update(o));
+        let changed = match Object::from_json(rt.kind, json) {
+            Ok(o) => o,
+            Err(e) => {
+                out.api_error(&ApiError::bad_request(e.to_string()));
+                continue;
+            }
+        };
+        if local || mode == DryRun::Client {
+            let verb = if local {
+                "env updated"
+            } else {
+                "env updated (dry run)"
+            };
+            print(&changed, verb, out);
+            continue;
+        }
+        let result = if mode == DryRun::Server {
+            cluster
+                .dry_run_update(changed)
+                .map(|o| (o, "env updated (server dry run)"))
+        } else {
+            cluster.update(changed).map(|o| (o, "env updated"))
+        };
         match result {
-            Ok(_) => out.out(format!("{}/{name} env updated\n", rt.name_prefix)),
+            Ok((o, verb)) => print(&o, verb, out),
             Err(e) => {
                 // The server's message as the error wraps it (no "The ").
                 let text = e.to_string();

@@ -1,13 +1,17 @@
-//! `kubectl set image (TYPE NAME | TYPE/NAME) CONTAINER=IMAGE...`: new images for a
-//! pod's or a workload template's containers (init containers too; `*` names every
-//! container), printing `deployment.apps/web image updated`.
+//! `kubectl set image (-f FILENAME | TYPE NAME | TYPE/NAME) CONTAINER=IMAGE...`: new
+//! images for a pod's or a workload template's containers (init containers too; `*`
+//! names every container), printing `deployment.apps/web image updated`, nothing when
+//! nothing changes, the object with `-o`, `(dry run)` / `(server dry run)`; with
+//! `--local`, the `-f` files' objects changed and printed, never sent.
 
 use super::command::{Command, Group, Operands};
-use super::flags::{Parsed, NAMESPACE};
-use super::resources::{self, ResourceType};
+use super::common::{dry_run, print_object, DryRun, Target};
+use super::flags::{flag, Kind, Parsed, DRY_RUN, NAMESPACE, OUTPUT};
+use super::resources;
+use super::set_resources::LOCAL_NEEDS_FILES;
 use super::{FileSource, Output};
 use crate::apiserver::ApiError;
-use crate::model::Object;
+use crate::model::{Object, ResourceExt};
 use crate::Cluster;
 
 pub(super) const COMMAND: Command = Command {
@@ -32,7 +36,16 @@ const IMAGE: Command = Command {
     group: Group::Beginner,
     summary: "Update the image of a pod template",
     usage: "kubectl set image (-f FILENAME | TYPE NAME) CONTAINER_NAME_1=CONTAINER_IMAGE_1 ... CONTAINER_NAME_N=CONTAINER_IMAGE_N",
-    flags: &[NAMESPACE],
+    flags: &[
+        NAMESPACE,
+        DRY_RUN,
+        flag("filename", Some('f'), Kind::StringArray).help(
+            "Filename, directory, or URL to files identifying the resource to get from a server.",
+        ),
+        flag("local", None, Kind::Bool)
+            .help("If true, set image will NOT contact api-server but run locally."),
+        OUTPUT,
+    ],
     operands: Operands::TypeThenNames,
     subcommands: &[],
     run: set_image,
@@ -42,7 +55,71 @@ fn run(_: &mut Cluster, _: &Parsed, _: &dyn FileSource, out: &mut Output) {
     out.out(super::command::help(&COMMAND));
 }
 
-fn set_image(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Output) {
+/// Where a kind keeps its pod spec (`UpdatePodSpecForObject`).
+fn pod_spec_pointer(kind: &str) -> Option<&'static str> {
+    match kind {
+        "Pod" => Some("/spec"),
+        "Deployment"
+        | "ReplicaSet"
+        | "DaemonSet"
+        | "StatefulSet"
+        | "Job"
+        | "ReplicationController" => Some("/spec/template/spec"),
+        "CronJob" => Some("/spec/jobTemplate/spec/template/spec"),
+        _ => None,
+    }
+}
+
+/// The objects the arguments or `-f` name (with `--local`, the files' own objects).
+fn targets(
+    cluster: &Cluster,
+    p: &Parsed,
+    files: &dyn FileSource,
+    args: &[String],
+    namespace: &str,
+    out: &mut Output,
+) -> Option<Vec<Target>> {
+    if !p.strings("filename").is_empty() {
+        return super::common::file_targets(cluster, p, files, namespace, out);
+    }
+    if p.bool("local") {
+        out.fail(LOCAL_NEEDS_FILES);
+        return None;
+    }
+    let live = |(rt, name)| Target::Live(rt, namespace.to_string(), name);
+    match args.first() {
+        None => {
+            out.fail(
+                "one or more resources must be specified as <resource> <name> or <resource>/<name>",
+            );
+            None
+        }
+        Some(first) if first.contains('/') => match super::common::type_slash_name(args) {
+            Ok(t) => Some(t.into_iter().map(live).collect()),
+            Err(e) => {
+                out.fail(e);
+                None
+            }
+        },
+        Some(first) => {
+            let Some(rt) = resources::lookup(first) else {
+                out.fail(resources::unknown_type(first));
+                return None;
+            };
+            Some(args[1..].iter().map(|n| live((rt, n.clone()))).collect())
+        }
+    }
+}
+
+fn set_image(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Output) {
+    let Some(mode) = dry_run(p, cluster, out) else {
+        return;
+    };
+    let local = p.bool("local");
+    if local && mode == DryRun::Server {
+        return out
+            .fail("cannot specify --local and --dry-run=server - did you mean --dry-run=client?");
+    }
     let (resources_args, pairs): (Vec<&String>, Vec<&String>) =
         p.positionals.iter().partition(|a| !a.contains('='));
     if pairs.is_empty() {
@@ -56,42 +133,44 @@ fn set_image(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Ou
         }
     }
     let args: Vec<String> = resources_args.into_iter().cloned().collect();
-    let targets: Vec<(ResourceType, String)> =
-        match args.first() {
-            None => return out.fail(
-                "one or more resources must be specified as <resource> <name> or <resource>/<name>",
-            ),
-            Some(first) if first.contains('/') => match super::common::type_slash_name(&args) {
-                Ok(t) => t,
-                Err(e) => return out.fail(e),
-            },
-            Some(first) => {
-                let Some(rt) = resources::lookup(first) else {
-                    return out.fail(resources::unknown_type(first));
-                };
-                args[1..].iter().map(|n| (rt, n.clone())).collect()
-            }
-        };
     let namespace = p.string("namespace").unwrap_or("default").to_string();
-    for (rt, name) in targets {
-        let pointer = match rt.kind {
-            "Pod" => "/spec",
-            "Deployment" | "ReplicaSet" | "DaemonSet" | "StatefulSet" => "/spec/template/spec",
-            _ => {
-                out.err(format!(
-                    "error: {}/{name} the object is not a pod or does not have a pod template: {}\n",
-                    rt.name_prefix,
-                    rt.kind
-                ));
-                out.exit_code = 1;
-                continue;
-            }
+    let Some(targets) = targets(cluster, p, files, &args, &namespace, out) else {
+        return;
+    };
+    let output = p.string("output").filter(|o| !o.is_empty());
+    // One printer for the command: YAML documents after the first open with `---`.
+    let mut printed = 0;
+    let mut print = |o: &Object, verb: &str, out: &mut Output| {
+        if output == Some("yaml") && printed > 0 {
+            out.out("---\n");
+        }
+        printed += 1;
+        print_object(o, output, verb, out);
+    };
+    for target in targets {
+        let (rt, name, live) = match target {
+            Target::Local(o) => match resources::lookup(o.kind()) {
+                Some(rt) => (rt, o.name_any().to_string(), o),
+                None => continue,
+            },
+            Target::Live(rt, ns, name) => match cluster.api().object(rt.plural, &ns, &name) {
+                Some(o) => (rt, name, o.to_owned()),
+                None => {
+                    out.not_found(rt.plural, &name);
+                    continue;
+                }
+            },
         };
-        let Some(live) = cluster.api().object(rt.plural, &namespace, &name) else {
-            out.not_found(rt.plural, &name);
+        let Some(pointer) = pod_spec_pointer(rt.kind) else {
+            out.err(format!(
+                "error: {}/{name} the object is not a pod or does not have a pod template: {}\n",
+                rt.name_prefix, rt.kind
+            ));
+            out.exit_code = 1;
             continue;
         };
-        let mut json = live.to_json();
+        let before = live.to_json();
+        let mut json = before.clone();
         let mut missing = Vec::new();
         if let Some(spec) = json.pointer_mut(pointer) {
             for (container, image) in &images {
@@ -121,11 +200,35 @@ fn set_image(cluster: &mut Cluster, p: &Parsed, _: &dyn FileSource, out: &mut Ou
             out.exit_code = 1;
             continue;
         }
-        let result = Object::from_json(rt.kind, json)
-            .map_err(|e| ApiError::bad_request(e.to_string()))
-            .and_then(|o| cluster.update(o));
+        // No change: nothing sent, nothing printed.
+        if json == before {
+            continue;
+        }
+        let changed = match Object::from_json(rt.kind, json) {
+            Ok(o) => o,
+            Err(e) => {
+                out.api_error(&ApiError::bad_request(e.to_string()));
+                continue;
+            }
+        };
+        if local || mode == DryRun::Client {
+            let verb = if local {
+                "image updated"
+            } else {
+                "image updated (dry run)"
+            };
+            print(&changed, verb, out);
+            continue;
+        }
+        let result = if mode == DryRun::Server {
+            cluster
+                .dry_run_update(changed)
+                .map(|o| (o, "image updated (server dry run)"))
+        } else {
+            cluster.update(changed).map(|o| (o, "image updated"))
+        };
         match result {
-            Ok(_) => out.out(format!("{}/{name} image updated\n", rt.name_prefix)),
+            Ok((o, verb)) => print(&o, verb, out),
             Err(e) => out.api_error(&e),
         }
     }

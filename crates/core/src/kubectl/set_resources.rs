@@ -48,7 +48,7 @@ pub(super) const COMMAND: Command = Command {
 };
 
 /// `LocalResourceError`.
-const LOCAL_NEEDS_FILES: &str = "you must specify resources by --filename when --local is set.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'";
+pub(super) const LOCAL_NEEDS_FILES: &str = "you must specify resources by --filename when --local is set.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'";
 
 /// What `--limits` or `--requests` asks, as `HandleResourceRequirementsV1` parses it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -298,6 +298,15 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
     let pattern = p.string("containers").unwrap_or("*").to_string();
     let output = p.string("output").filter(|o| !o.is_empty());
     let mut errors: Vec<String> = Vec::new();
+    // One printer for the command: YAML documents after the first open with `---`.
+    let mut printed = 0;
+    let mut print = |o: &Object, verb: &str, out: &mut Output| {
+        if output == Some("yaml") && printed > 0 {
+            out.out("---\n");
+        }
+        printed += 1;
+        print_object(o, output, verb, out);
+    };
     for (rt, live) in objects {
         let name = live.name_any().to_string();
         let Some(pointer) = pod_spec_pointer(rt.kind) else {
@@ -329,7 +338,7 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
             } else {
                 "resource requirements updated (dry run)"
             };
-            print_object(&changed, output, verb, out);
+            print(&changed, verb, out);
             continue;
         }
         let result: Result<(Object, &str), ApiError> = if mode == DryRun::Server {
@@ -343,7 +352,7 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
         };
         match result {
             Ok((o, verb)) => {
-                print_object(&o, output, verb, out);
+                print(&o, verb, out);
             }
             Err(e) => {
                 // The server's message as the error wraps it (no "The ").

@@ -34,7 +34,7 @@ impl Default for Profile {
 
 fn filter_plugin(name: &str, config: &ProfileConfig) -> Option<Box<dyn FilterPlugin>> {
     let (strategy, inter_pod_affinity) = (&config.fit_strategy, config.inter_pod_affinity);
-    let pod_topology_spread = config.pod_topology_spread;
+    let pod_topology_spread = config.pod_topology_spread.clone();
     use plugins::*;
     Some(match name {
         "NodeUnschedulable" => Box::new(NodeUnschedulable),
@@ -55,7 +55,7 @@ fn filter_plugin(name: &str, config: &ProfileConfig) -> Option<Box<dyn FilterPlu
 
 fn score_plugin(name: &str, config: &ProfileConfig) -> Option<Box<dyn ScorePlugin>> {
     let (strategy, inter_pod_affinity) = (&config.fit_strategy, config.inter_pod_affinity);
-    let pod_topology_spread = config.pod_topology_spread;
+    let pod_topology_spread = config.pod_topology_spread.clone();
     use plugins::*;
     Some(match name {
         "TaintToleration" => Box::new(TaintToleration),

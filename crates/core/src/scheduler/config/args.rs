@@ -13,6 +13,7 @@ use crate::scheduler::plugins::{
     DefaultPreemption, InterPodAffinity, NodeAffinity, PodTopologySpread,
 };
 use crate::scheduler::ScoringStrategy;
+use k8s_openapi::api::core::v1::TopologySpreadConstraint;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
@@ -74,8 +75,23 @@ struct PodTopologySpreadArgs {
     _api_version: Option<String>,
     #[serde(rename = "kind")]
     _kind: Option<String>,
-    default_constraints: Option<Vec<serde_json::Value>>,
+    default_constraints: Option<Vec<DefaultConstraintV1>>,
     defaulting_type: Option<String>,
+}
+
+/// A `v1.TopologySpreadConstraint` of `defaultConstraints`, every field optional so
+/// that a missing one is validation's to report, as kube-scheduler's zero values are.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct DefaultConstraintV1 {
+    max_skew: Option<i32>,
+    topology_key: Option<String>,
+    when_unsatisfiable: Option<String>,
+    label_selector: Option<k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector>,
+    min_domains: Option<i32>,
+    node_affinity_policy: Option<String>,
+    node_taints_policy: Option<String>,
+    match_label_keys: Option<Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -397,45 +413,120 @@ fn validate_shape(shape: &[ShapePoint], path: &FieldPath, errors: &mut Vec<Confi
     }
 }
 
-/// `ValidatePodTopologySpreadArgs`'s defaultingType check. Podlab's plugin spreads by
-/// the system defaults or by none (`List` with no `defaultConstraints`); a list of
-/// constraints of its own is refused.
+/// `ValidatePodTopologySpreadArgs` after the defaults (`defaultingType: System`): the
+/// defaulting type, then each default constraint (`validateTopologySpreadConstraints`
+/// with no `labelSelector`: the selector is deduced for each pod), every error
+/// reported.
 fn pod_topology_spread(
     args: PodTopologySpreadArgs,
     path: &FieldPath,
     errors: &mut Vec<ConfigError>,
 ) -> Option<PodTopologySpread> {
+    let before = errors.len();
     let defaulting = args.defaulting_type.unwrap_or_else(|| "System".into());
     let constraints = args.default_constraints.unwrap_or_default();
     let at = path.child("defaultingType");
-    let default_constraints = match defaulting.as_str() {
-        "System" if constraints.is_empty() => DefaultConstraints::System,
-        "System" => {
+    if defaulting != "System" && defaulting != "List" {
+        errors.push(ConfigError::Field {
+            path: at,
+            kind: FieldErrorKind::NotSupported {
+                value: defaulting.clone(),
+                supported: vec!["System", "List"],
+            },
+        });
+    } else if defaulting == "System" && !constraints.is_empty() {
+        errors.push(ConfigError::invalid(
+            at,
+            BadValue::Str(defaulting.clone()),
+            "when .defaultConstraints are not empty",
+        ));
+    }
+    let list_path = path.child("defaultConstraints");
+    for (i, c) in constraints.iter().enumerate() {
+        let p = list_path.index(i);
+        let max_skew = c.max_skew.unwrap_or(0);
+        if max_skew <= 0 {
             errors.push(ConfigError::invalid(
-                at,
-                BadValue::Str(defaulting),
-                "when .defaultConstraints are not empty",
+                p.child("maxSkew"),
+                BadValue::Int(i64::from(max_skew)),
+                "not in valid range (0, inf)",
             ));
-            return None;
         }
-        "List" if constraints.is_empty() => DefaultConstraints::None,
-        "List" => {
-            errors.push(ConfigError::not_implemented(
-                path.child("defaultConstraints"),
-                "PodTopologySpreadArgs.defaultConstraints (the system defaults, or none)",
+        let key = c.topology_key.as_deref().unwrap_or_default();
+        if key.is_empty() {
+            errors.push(ConfigError::required(
+                p.child("topologyKey"),
+                "can not be empty",
             ));
-            return None;
+        } else {
+            // metav1validation.ValidateLabelName: an error per message.
+            for message in crate::model::meta::qualified_name_errors(key) {
+                errors.push(ConfigError::invalid(
+                    p.child("topologyKey"),
+                    BadValue::Str(key.to_string()),
+                    message,
+                ));
+            }
         }
-        _ => {
+        let when = c.when_unsatisfiable.as_deref().unwrap_or_default();
+        if when.is_empty() {
+            errors.push(ConfigError::required(
+                p.child("whenUnsatisfiable"),
+                "can not be empty",
+            ));
+        } else if when != "DoNotSchedule" && when != "ScheduleAnyway" {
             errors.push(ConfigError::Field {
-                path: at,
+                path: p.child("whenUnsatisfiable"),
                 kind: FieldErrorKind::NotSupported {
-                    value: defaulting,
-                    supported: vec!["System", "List"],
+                    value: when.to_string(),
+                    supported: vec!["DoNotSchedule", "ScheduleAnyway"],
                 },
             });
-            return None;
         }
+        if c.label_selector.is_some() {
+            errors.push(ConfigError::Field {
+                path: p.child("labelSelector"),
+                kind: FieldErrorKind::Forbidden {
+                    detail: "constraint must not define a selector, as they deduced for each pod"
+                        .into(),
+                },
+            });
+        }
+        // validateConstraintNotRepeat: the first earlier one with the same pair.
+        let same = |o: &DefaultConstraintV1| {
+            o.topology_key.as_deref().unwrap_or_default() == key
+                && o.when_unsatisfiable.as_deref().unwrap_or_default() == when
+        };
+        if constraints.iter().take(i).any(same) {
+            errors.push(ConfigError::Field {
+                path: p.clone(),
+                kind: FieldErrorKind::Duplicate {
+                    value: format!("{{{key}, {when}}}"),
+                },
+            });
+        }
+    }
+    if errors.len() != before {
+        return None;
+    }
+    let default_constraints = if defaulting == "System" {
+        DefaultConstraints::System
+    } else {
+        DefaultConstraints::List(
+            constraints
+                .into_iter()
+                .map(|c| TopologySpreadConstraint {
+                    max_skew: c.max_skew.unwrap_or(0),
+                    topology_key: c.topology_key.unwrap_or_default(),
+                    when_unsatisfiable: c.when_unsatisfiable.unwrap_or_default(),
+                    label_selector: None,
+                    min_domains: c.min_domains,
+                    node_affinity_policy: c.node_affinity_policy,
+                    node_taints_policy: c.node_taints_policy,
+                    match_label_keys: c.match_label_keys,
+                })
+                .collect(),
+        )
     };
     Some(PodTopologySpread {
         default_constraints,

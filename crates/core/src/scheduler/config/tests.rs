@@ -248,7 +248,7 @@ profiles:
     );
     assert_eq!(
         c.profiles[0].pod_topology_spread.default_constraints,
-        crate::scheduler::plugins::pod_topology_spread::DefaultConstraints::None
+        crate::scheduler::plugins::pod_topology_spread::DefaultConstraints::List(Vec::new())
     );
 }
 
@@ -428,4 +428,148 @@ fn added_affinity_is_the_profiles_node_affinity() {
     assert_eq!(added.added_preferred, None);
     let plain = ok("profiles:\n- pluginConfig:\n  - name: NodeAffinity\n    args: {}\n");
     assert_eq!(plain.profiles[0].node_affinity, NodeAffinity::default());
+}
+
+const SPREAD_ARGS: &str = "profiles:\n- pluginConfig:\n  - name: PodTopologySpread\n    args:\n";
+
+/// `ValidatePodTopologySpreadArgs`: every error of the arguments, in kube-scheduler's
+/// order (the defaulting type, then each constraint's maxSkew, topologyKey,
+/// whenUnsatisfiable, labelSelector and repetition).
+#[test]
+fn pod_topology_spread_args_validate_as_kube_scheduler() {
+    let at = "profiles[0].pluginConfig[0].args";
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "      defaultConstraints:\n      - maxSkew: 1\n        topologyKey: zone\n        whenUnsatisfiable: DoNotSchedule\n",
+            &["defaultingType: Invalid value: \"System\": when .defaultConstraints are not empty"],
+        ),
+        (
+            "      defaultingType: List\n      defaultConstraints:\n      - maxSkew: 0\n        topologyKey: zone\n        whenUnsatisfiable: DoNotSchedule\n      - maxSkew: -1\n        topologyKey: \"\"\n        whenUnsatisfiable: ScheduleAnyway\n",
+            &[
+                "defaultConstraints[0].maxSkew: Invalid value: 0: not in valid range (0, inf)",
+                "defaultConstraints[1].maxSkew: Invalid value: -1: not in valid range (0, inf)",
+                "defaultConstraints[1].topologyKey: Required value: can not be empty",
+            ],
+        ),
+        (
+            "      defaultingType: List\n      defaultConstraints:\n      - maxSkew: 1\n        topologyKey: a/b/c\n      - maxSkew: 1\n        topologyKey: zone\n        whenUnsatisfiable: Sometimes\n",
+            &[
+                "defaultConstraints[0].topologyKey: Invalid value: \"a/b/c\": a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')",
+                "defaultConstraints[0].whenUnsatisfiable: Required value: can not be empty",
+                "defaultConstraints[1].whenUnsatisfiable: Unsupported value: \"Sometimes\": supported values: \"DoNotSchedule\", \"ScheduleAnyway\"",
+            ],
+        ),
+        (
+            "      defaultingType: List\n      defaultConstraints:\n      - maxSkew: 1\n        topologyKey: zone\n        whenUnsatisfiable: ScheduleAnyway\n        labelSelector:\n          matchLabels: {app: web}\n      - maxSkew: 2\n        topologyKey: zone\n        whenUnsatisfiable: ScheduleAnyway\n      - maxSkew: 1\n        topologyKey: zone\n        whenUnsatisfiable: DoNotSchedule\n",
+            &[
+                "defaultConstraints[0].labelSelector: Forbidden: constraint must not define a selector, as they deduced for each pod",
+                "defaultConstraints[1]: Duplicate value: \"{zone, ScheduleAnyway}\"",
+            ],
+        ),
+        (
+            "      defaultingType: Cluster\n      defaultConstraints:\n      - maxSkew: 0\n        topologyKey: zone\n        whenUnsatisfiable: DoNotSchedule\n",
+            &[
+                "defaultingType: Unsupported value: \"Cluster\": supported values: \"System\", \"List\"",
+                "defaultConstraints[0].maxSkew: Invalid value: 0: not in valid range (0, inf)",
+            ],
+        ),
+    ];
+    let mut wrong = Vec::new();
+    for (args, want) in cases {
+        let text = format!("{HEAD}{SPREAD_ARGS}{args}");
+        let got: Vec<String> = match parse("c.yaml", &text) {
+            Ok(_) => vec!["accepted".into()],
+            Err(errors) => errors.iter().map(|e| e.error.to_string()).collect(),
+        };
+        let want: Vec<String> = want.iter().map(|w| format!("{at}.{w}")).collect();
+        if got != want {
+            wrong.push(format!("{args}\n  want {want:#?}\n  got  {got:#?}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    // A field the constraint type does not have, and where an error is in the file.
+    let text = format!(
+        "{HEAD}{SPREAD_ARGS}      defaultingType: List\n      defaultConstraints:\n      - maxSkew: 1\n        topologyKey: zone\n        whenUnsatisfiable: DoNotSchedule\n        selector: {{}}\n"
+    );
+    let errors = parse("c.yaml", &text).expect_err("unknown field");
+    assert_eq!(
+        errors[0].to_string(),
+        format!("c.yaml:9:9: {at}.defaultConstraints[0]: strict decoding error: unknown field \"{at}.defaultConstraints[0].selector\"")
+    );
+    let text = format!(
+        "{HEAD}{SPREAD_ARGS}      defaultingType: List\n      defaultConstraints:\n      - maxSkew: 0\n        topologyKey: zone\n        whenUnsatisfiable: DoNotSchedule\n"
+    );
+    let errors = parse("c.yaml", &text).expect_err("maxSkew 0");
+    assert!(
+        errors[0].to_string().starts_with("c.yaml:9:18: "),
+        "{}",
+        errors[0]
+    );
+}
+
+/// The docs' "Cluster-level default constraints": `defaultingType: List` with its
+/// constraints, kept as written with no selector (each pod's is deduced).
+#[test]
+fn pod_topology_spread_list_defaulting_keeps_the_constraints() {
+    use crate::scheduler::plugins::pod_topology_spread::DefaultConstraints;
+    let c = ok("profiles:
+- schedulerName: default-scheduler
+  pluginConfig:
+  - name: PodTopologySpread
+    args:
+      defaultConstraints:
+      - maxSkew: 1
+        topologyKey: topology.kubernetes.io/zone
+        whenUnsatisfiable: ScheduleAnyway
+      - maxSkew: 2
+        topologyKey: kubernetes.io/hostname
+        whenUnsatisfiable: DoNotSchedule
+        minDomains: 3
+        nodeTaintsPolicy: Honor
+      defaultingType: List
+");
+    let DefaultConstraints::List(list) = &c.profiles[0].pod_topology_spread.default_constraints
+    else {
+        panic!("not a list");
+    };
+    type Kept<'a> = (i32, &'a str, &'a str, Option<i32>, Option<&'a str>);
+    let got: Vec<Kept<'_>> = list
+        .iter()
+        .map(|c| {
+            (
+                c.max_skew,
+                c.topology_key.as_str(),
+                c.when_unsatisfiable.as_str(),
+                c.min_domains,
+                c.node_taints_policy.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                1,
+                "topology.kubernetes.io/zone",
+                "ScheduleAnyway",
+                None,
+                None
+            ),
+            (
+                2,
+                "kubernetes.io/hostname",
+                "DoNotSchedule",
+                Some(3),
+                Some("Honor")
+            ),
+        ]
+    );
+    assert!(list.iter().all(|c| c.label_selector.is_none()));
+    // Without a defaulting type the system defaults apply.
+    assert_eq!(
+        ok("profiles:\n- pluginConfig:\n  - name: PodTopologySpread\n    args: {}\n").profiles[0]
+            .pod_topology_spread
+            .default_constraints,
+        DefaultConstraints::System
+    );
 }

@@ -36,17 +36,19 @@ pub const SYSTEM_DEFAULT_CONSTRAINTS: [(&str, i64); 2] = [(LABEL_HOSTNAME, 3), (
 
 /// The constraints a pod that sets none is spread by (when a workload selects it):
 /// `PodTopologySpreadArgs.defaultingType` and `defaultConstraints`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub enum DefaultConstraints {
     /// `defaultingType: System`: [`SYSTEM_DEFAULT_CONSTRAINTS`].
     #[default]
     System,
-    /// `defaultingType: List` with no `defaultConstraints`: none.
-    None,
+    /// `defaultingType: List`: the `defaultConstraints` as validated (no
+    /// `labelSelector`: the selector is the pod's workloads'); an empty list spreads
+    /// nothing.
+    List(Vec<TopologySpreadConstraint>),
 }
 
 /// The plugin, with its default constraints.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PodTopologySpread {
     pub default_constraints: DefaultConstraints,
 }
@@ -255,38 +257,22 @@ fn default_selector(pod: &Pod, listers: &Listers<'_>) -> Selector {
     Selector(reqs)
 }
 
-/// `getConstraints` for one action: the pod's own constraints of that action, or the
-/// system defaults for a pod that sets none (when a workload selects it); and whether
-/// they are the defaults.
-fn constraints(
+/// `filterTopologySpreadConstraints`: the constraints of `list` for `action`, each with
+/// its selector (ANDed with the pod's values of its `matchLabelKeys`), minDomains and
+/// node inclusion policies (a policy other than `Honor` is not honoured).
+fn filter_constraints(
+    list: &[TopologySpreadConstraint],
     pod: &Pod,
     action: Action,
-    defaults: DefaultConstraints,
     snapshot: &Snapshot<'_>,
-) -> (Vec<Constraint>, bool) {
-    let own = spread_constraints(pod);
-    if own.is_empty() {
-        if action != Action::ScheduleAnyway || defaults == DefaultConstraints::None {
-            return (Vec::new(), true);
-        }
-        let selector = default_selector(pod, &snapshot.listers);
-        if selector.is_empty() {
-            return (Vec::new(), true);
-        }
-        let list = SYSTEM_DEFAULT_CONSTRAINTS
-            .iter()
-            .map(|&(key, skew)| Constraint::new(key, skew, selector.clone(), snapshot))
-            .collect();
-        return (list, true);
-    }
+) -> Vec<Constraint> {
     let labels = pod.metadata.labels.as_ref();
     let policy = |p: &Option<String>, default| match p.as_deref() {
+        None => default,
         Some("Honor") => Policy::Honor,
-        Some("Ignore") => Policy::Ignore,
-        _ => default,
+        Some(_) => Policy::Ignore,
     };
-    let list = own
-        .iter()
+    list.iter()
         .filter(|c| c.when_unsatisfiable == action.as_str())
         .map(|c| {
             let mut selector = c
@@ -308,8 +294,44 @@ fn constraints(
             out.node_taints_policy = policy(&c.node_taints_policy, Policy::Ignore);
             out
         })
-        .collect();
-    (list, false)
+        .collect()
+}
+
+/// `getConstraints` for one action: the pod's own constraints of that action, or, for
+/// a pod that sets none, the default constraints of that action with the selector of
+/// the pod's Services and controller (`buildDefaultConstraints`: none when nothing
+/// selects the pod).
+fn constraints(
+    pod: &Pod,
+    action: Action,
+    defaults: &DefaultConstraints,
+    snapshot: &Snapshot<'_>,
+) -> Vec<Constraint> {
+    let own = spread_constraints(pod);
+    if !own.is_empty() {
+        return filter_constraints(own, pod, action, snapshot);
+    }
+    let mut list = match defaults {
+        DefaultConstraints::System if action == Action::ScheduleAnyway => {
+            SYSTEM_DEFAULT_CONSTRAINTS
+                .iter()
+                .map(|&(key, skew)| Constraint::new(key, skew, Selector::nothing(), snapshot))
+                .collect()
+        }
+        DefaultConstraints::System => Vec::new(),
+        DefaultConstraints::List(list) => filter_constraints(list, pod, action, snapshot),
+    };
+    if list.is_empty() {
+        return list;
+    }
+    let selector = default_selector(pod, &snapshot.listers);
+    if selector.is_empty() {
+        return Vec::new();
+    }
+    for c in &mut list {
+        c.selector = selector.clone();
+    }
+    list
 }
 
 /// Whether the node has every constraint's topology key
@@ -340,10 +362,10 @@ struct ScoreState {
 
 fn filter_state(
     pod: &PodInfo<'_>,
-    defaults: DefaultConstraints,
+    defaults: &DefaultConstraints,
     snapshot: &Snapshot<'_>,
 ) -> Option<FilterState> {
-    let (constraints, _) = constraints(pod.pod, Action::DoNotSchedule, defaults, snapshot);
+    let constraints = constraints(pod.pod, Action::DoNotSchedule, defaults, snapshot);
     if constraints.is_empty() {
         return None;
     }
@@ -376,15 +398,16 @@ fn filter_state(
 
 fn score_state(
     pod: &PodInfo<'_>,
-    defaults: DefaultConstraints,
+    defaults: &DefaultConstraints,
     snapshot: &Snapshot<'_>,
 ) -> Option<ScoreState> {
-    let (constraints, system_defaulted) =
-        constraints(pod.pod, Action::ScheduleAnyway, defaults, snapshot);
+    let constraints = constraints(pod.pod, Action::ScheduleAnyway, defaults, snapshot);
     if constraints.is_empty() {
         return None;
     }
-    let require_all_topologies = !system_defaulted;
+    // Only the system defaults score nodes that miss a key.
+    let require_all_topologies =
+        !spread_constraints(pod.pod).is_empty() || *defaults != DefaultConstraints::System;
     let ns = pod.metadata.namespace.as_deref().unwrap_or_default();
     let mut counts = vec![HashMap::default(); constraints.len()];
     // Hostname constraints count the node's own pods in Score.
@@ -438,10 +461,10 @@ impl FilterPlugin for PodTopologySpread {
         {
             return;
         }
-        if let Some(state) = filter_state(pod, self.default_constraints, snapshot) {
+        if let Some(state) = filter_state(pod, &self.default_constraints, snapshot) {
             pod.cycle.insert(state);
         }
-        if let Some(state) = score_state(pod, self.default_constraints, snapshot) {
+        if let Some(state) = score_state(pod, &self.default_constraints, snapshot) {
             pod.cycle.insert(state);
         }
     }

@@ -404,10 +404,130 @@ fn workload_pods_spread_by_the_system_defaults() {
     );
     // PodTopologySpreadArgs `defaultingType: List` without constraints: none.
     let no_defaults = PodTopologySpread {
-        default_constraints: DefaultConstraints::None,
+        default_constraints: DefaultConstraints::List(Vec::new()),
     };
     assert_eq!(
         scores_in_snapshot(&no_defaults, &pod, &nodes, &bound, listers()),
         None
+    );
+}
+
+/// `defaultingType: List`: a pod without constraints of its own, of a ReplicaSet,
+/// spreads by the listed constraints (filtering by the DoNotSchedule ones) with its
+/// ReplicaSet's selector; unlike the system defaults they score no node missing a key.
+#[test]
+fn workload_pods_spread_by_listed_default_constraints() {
+    let rs_selector = Selector(vec![Requirement::Equals("app".into(), "web".into())]);
+    let listers = || Listers {
+        controllers: vec![ControllerSelector {
+            kind: "ReplicaSet",
+            namespace: "default",
+            name: "web-123",
+            selector: rs_selector.clone(),
+        }],
+        ..Listers::default()
+    };
+    let listed = |list: Vec<Value>| PodTopologySpread {
+        default_constraints: DefaultConstraints::List(
+            list.into_iter()
+                .map(|c| serde_json::from_value(c).expect("constraint"))
+                .collect(),
+        ),
+    };
+    let default = |skew: i32, key: &str, when: &str| json!({"maxSkew": skew, "topologyKey": key, "whenUnsatisfiable": when});
+    let web = |name: &str| {
+        make_pod()
+            .name(name)
+            .label("app", "web")
+            .owned_by_replica_set("web-123")
+    };
+    let bound: Vec<Pod> = [("w1", "node-a"), ("w2", "node-a"), ("w3", "node-x")]
+        .iter()
+        .map(|(name, node)| web(name).node_name(node).obj())
+        .collect();
+    let pod = web("w4").obj();
+    let zone = listed(vec![default(1, ZONE, "ScheduleAnyway")]);
+    let host = listed(vec![default(1, LABEL_HOSTNAME, "DoNotSchedule")]);
+    let mut with_zoneless = nodes();
+    with_zoneless.push(make_node("node-c").label(LABEL_HOSTNAME, "node-c").obj());
+
+    // ln(2 + 2) = 1.39 per pod of the node's zone: zone1 has two, zone2 one.
+    assert_eq!(
+        scores_in_snapshot(&zone, &pod, &nodes(), &bound, listers()),
+        Some((vec![3, 3, 1, 1], vec![33, 33, 100, 100]))
+    );
+    assert_eq!(
+        filter_in_snapshot(&zone, &pod, &nodes(), &bound, listers()),
+        None,
+        "ScheduleAnyway defaults do not filter"
+    );
+    assert_eq!(
+        scores_in_snapshot(&zone, &pod, &with_zoneless, &bound, listers()),
+        Some((vec![3, 3, 1, 1, 0], vec![33, 33, 100, 100, 0])),
+        "a listed default scores no node missing its key"
+    );
+    assert_eq!(
+        scores_in_snapshot(
+            &PodTopologySpread::default(),
+            &pod,
+            &with_zoneless,
+            &bound,
+            listers()
+        )
+        .map(|(_, normalized)| normalized[4] > 0),
+        Some(true),
+        "the system defaults score it by hostname"
+    );
+    // DoNotSchedule over hosts with maxSkew 1: node-a (2) and node-x (1) are too full.
+    assert_eq!(
+        filter_in_snapshot(&host, &pod, &nodes(), &bound, listers()),
+        Some(vec![skew(), ok(), skew(), ok()])
+    );
+    assert_eq!(
+        scores_in_snapshot(&host, &pod, &nodes(), &bound, listers()),
+        None,
+        "DoNotSchedule defaults do not score"
+    );
+    // A pod with constraints of its own is spread by those only.
+    let own = web("w5")
+        .spread(constraint(1, ZONE, "ScheduleAnyway"))
+        .obj();
+    assert_eq!(
+        filter_in_snapshot(&host, &own, &nodes(), &bound, listers()),
+        None
+    );
+    // Nothing selects the pod: no selector, no spreading.
+    let lone = make_pod().name("lone").label("app", "web").obj();
+    assert_eq!(
+        filter_in_snapshot(&host, &lone, &nodes(), &bound, listers()),
+        None
+    );
+    // The defaults' node inclusion policies hold: by default (Ignore) tainted zone2
+    // counts, its one pod is the minimum and zone1 (two) is full; with
+    // nodeTaintsPolicy Honor only zone1 counts, it is the minimum, and all pass.
+    let honor = listed(vec![with(
+        default(1, ZONE, "DoNotSchedule"),
+        "nodeTaintsPolicy",
+        json!("Honor"),
+    )]);
+    let mut tainted = nodes();
+    for n in tainted.iter_mut().filter(|n| {
+        let name = n.metadata.name.as_deref().unwrap_or_default();
+        name == "node-x" || name == "node-y"
+    }) {
+        n.spec.get_or_insert_with(Default::default).taints = Some(vec![crate::model::Taint {
+            key: "dedicated".into(),
+            effect: "NoSchedule".into(),
+            ..Default::default()
+        }]);
+    }
+    let ignore = listed(vec![default(1, ZONE, "DoNotSchedule")]);
+    assert_eq!(
+        filter_in_snapshot(&ignore, &pod, &tainted, &bound, listers()),
+        Some(vec![skew(), skew(), ok(), ok()])
+    );
+    assert_eq!(
+        filter_in_snapshot(&honor, &pod, &tainted, &bound, listers()),
+        Some(vec![ok(), ok(), ok(), ok()])
     );
 }
