@@ -864,12 +864,29 @@ fn run_filters(
 ) -> Option<(u8, Code, u32)> {
     for &(plugin, filter) in filters {
         let status = filter.filter(pod, info);
-        if let Status::Rejected { code, reasons } = &status {
-            let slot = intern_reasons(table, last, reasons);
-            return Some((u8::try_from(plugin).unwrap_or(FEASIBLE - 1), *code, slot));
+        if !status.is_success() {
+            return Some(rejected(plugin, status, table, last));
         }
     }
     None
+}
+
+/// [`run_filters`]' answer for the filter at `plugin` rejecting the node (kept out of
+/// the passing nodes' way).
+#[cold]
+#[inline(never)]
+fn rejected(
+    plugin: usize,
+    status: Status,
+    table: &mut Vec<Reasons>,
+    last: &mut usize,
+) -> (u8, Code, u32) {
+    let code = status.code();
+    let slot = match &status {
+        Status::Rejected { reasons, .. } => intern_reasons(table, last, reasons),
+        Status::Success => 0,
+    };
+    (u8::try_from(plugin).unwrap_or(FEASIBLE - 1), code, slot)
 }
 
 fn is_terminal(pod: &Pod) -> bool {

@@ -102,26 +102,7 @@ impl FilterPlugin for NodeResourcesFit {
         if !(too_many_pods || short_cpu || short_memory) {
             return Status::success();
         }
-        let mut reasons = Reasons::default();
-        // A request beyond the node's whole allocatable cannot be met by preempting
-        // (`InsufficientResource.Unresolvable`).
-        let mut code = Code::Unschedulable;
-        if too_many_pods {
-            reasons.push(Reason::Fixed(ERR_REASON_TOO_MANY_PODS));
-        }
-        if short_cpu {
-            reasons.push(Reason::Fixed(ERR_REASON_CPU));
-            if want.milli_cpu > node.allocatable.milli_cpu {
-                code = Code::UnschedulableAndUnresolvable;
-            }
-        }
-        if short_memory {
-            reasons.push(Reason::Fixed(ERR_REASON_MEMORY));
-            if want.memory > node.allocatable.memory {
-                code = Code::UnschedulableAndUnresolvable;
-            }
-        }
-        Status::Rejected { code, reasons }
+        insufficient(want, node, too_many_pods, short_cpu, short_memory)
     }
 
     /// A deleted bound pod frees requests; a node is judged by its allocatable.
@@ -131,6 +112,39 @@ impl FilterPlugin for NodeResourcesFit {
             _ => node_hint(self, pod, event),
         }
     }
+}
+
+/// The Filter's rejection: each shortage's reason, in kube-scheduler's order (kept
+/// out of the fitting case's way).
+#[cold]
+#[inline(never)]
+fn insufficient(
+    want: Resources,
+    node: &NodeInfo<'_>,
+    too_many_pods: bool,
+    short_cpu: bool,
+    short_memory: bool,
+) -> Status {
+    let mut reasons = Reasons::default();
+    // A request beyond the node's whole allocatable cannot be met by preempting
+    // (`InsufficientResource.Unresolvable`).
+    let mut code = Code::Unschedulable;
+    if too_many_pods {
+        reasons.push(Reason::Fixed(ERR_REASON_TOO_MANY_PODS));
+    }
+    if short_cpu {
+        reasons.push(Reason::Fixed(ERR_REASON_CPU));
+        if want.milli_cpu > node.allocatable.milli_cpu {
+            code = Code::UnschedulableAndUnresolvable;
+        }
+    }
+    if short_memory {
+        reasons.push(Reason::Fixed(ERR_REASON_MEMORY));
+        if want.memory > node.allocatable.memory {
+            code = Code::UnschedulableAndUnresolvable;
+        }
+    }
+    Status::Rejected { code, reasons }
 }
 
 /// `leastRequestedScore`: the share of capacity left free, 0..=100.
