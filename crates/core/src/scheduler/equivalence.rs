@@ -90,16 +90,29 @@ impl ClassVerdicts {
     /// The verdict on node `index`: the rejecting filter, its code and the place of its
     /// reasons in [`ClassVerdicts::reasons`], or `None` when every node-only filter
     /// passed. Worked out by `run` (over this class's reasons table) the first time.
+    #[inline]
     pub fn verdict(
         &mut self,
         index: usize,
         run: impl FnOnce(&mut Vec<Reasons>, &mut usize) -> Option<(u8, Code, u32)>,
     ) -> Option<(u8, Code, u32)> {
-        let Some(cached) = self.verdicts.get_mut(index) else {
-            return run(&mut self.reasons, &mut self.last);
-        };
-        if cached.plugin == UNKNOWN {
-            *cached = match run(&mut self.reasons, &mut self.last) {
+        match self.verdicts.get(index) {
+            Some(c) if c.plugin == PASSED => None,
+            Some(c) if c.plugin != UNKNOWN => Some((c.plugin, c.code, c.slot)),
+            _ => self.work_out(index, run),
+        }
+    }
+
+    /// [`ClassVerdicts::verdict`] the first time a node is asked about.
+    #[cold]
+    fn work_out(
+        &mut self,
+        index: usize,
+        run: impl FnOnce(&mut Vec<Reasons>, &mut usize) -> Option<(u8, Code, u32)>,
+    ) -> Option<(u8, Code, u32)> {
+        let outcome = run(&mut self.reasons, &mut self.last);
+        if let Some(cached) = self.verdicts.get_mut(index) {
+            *cached = match outcome {
                 None => Cached {
                     plugin: PASSED,
                     code: Code::Success,
@@ -108,7 +121,7 @@ impl ClassVerdicts {
                 Some((plugin, code, slot)) => Cached { plugin, code, slot },
             };
         }
-        (cached.plugin != PASSED).then_some((cached.plugin, cached.code, cached.slot))
+        outcome
     }
 }
 

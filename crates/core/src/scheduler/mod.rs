@@ -363,7 +363,9 @@ struct Scratch {
     verdicts: Vec<NodeVerdict>,
     /// (place in `verdicts`, node index) of each feasible node.
     feasible: Vec<(u32, u32)>,
+    /// One score plugin's raw scores of the feasible nodes.
     raw: Vec<i64>,
+    /// The same normalized.
     column: Vec<i64>,
     slots: Vec<u32>,
 }
@@ -746,29 +748,40 @@ impl Scheduler {
             .collect();
         let n = scoring.len();
         let f = feasible_idx.len();
-        // Column by column (one plugin's scores of every feasible node together), turned
-        // into the record's rows below.
-        let mut columns = vec![[0i32; 2]; f * n];
-        let mut totals = vec![0i64; f];
+        // Plugin by plugin (one plugin's scores of every feasible node together, in
+        // the scratch buffers), each node's (raw, normalized) pair written into its row
+        // of the record; the totals from the first plugin's weighed scores on. Every
+        // entry of `rows` is written over: the fill value is never kept.
+        let mut rows = vec![[i32::MIN, i32::MIN]; f * n];
+        let mut totals: Vec<i64> = Vec::with_capacity(f);
         let feasible_infos: Vec<&NodeInfo<'_>> = feasible_idx
             .iter()
             .map(|&(_, i)| &infos[i as usize])
             .collect();
-        for (plugin, out) in scoring.iter().zip(columns.chunks_exact_mut(f)) {
+        for (j, plugin) in scoring.iter().enumerate() {
             raw.clear();
             plugin.score_nodes(pod, &feasible_infos, raw);
+            // One score per feasible node, whatever the plugin gave.
+            raw.resize(f, 0);
             column.clear();
             column.extend_from_slice(raw);
             plugin.normalize_nodes(pod, &feasible_infos, column);
+            column.resize(f, 0);
             let weight = plugin.weight();
-            let small = |v: i64| v.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32;
-            for (((score, total), &r), &c) in
-                out.iter_mut().zip(&mut totals).zip(&*raw).zip(&*column)
-            {
-                *score = [small(r), small(c)];
-                *total += c * weight;
+            for ((row, &r), &c) in rows.chunks_exact_mut(n).zip(raw.iter()).zip(column.iter()) {
+                if let Some(pair) = row.get_mut(j) {
+                    *pair = [small_score(r), small_score(c)];
+                }
+            }
+            if totals.is_empty() {
+                totals.extend(column.iter().map(|&c| c * weight));
+            } else {
+                for (total, &c) in totals.iter_mut().zip(column.iter()) {
+                    *total += c * weight;
+                }
             }
         }
+        totals.resize(f, 0);
         // selectHost: the highest total; ties broken uniformly at random (seeded).
         let mut best: Option<(i64, usize)> = None;
         let mut ties = 0u64;
@@ -789,10 +802,6 @@ impl Scheduler {
             }
         }
         decision.chosen = best.map(|(_, v)| names[verdicts[v].node as usize].to_string());
-        let mut rows = Vec::with_capacity(f * n);
-        for k in 0..f {
-            rows.extend((0..n).map(|j| columns[j * f + k]));
-        }
         decision.scores = rows;
         decision.totals = totals;
         decision.score_columns = scoring
@@ -800,6 +809,26 @@ impl Scheduler {
             .map(|p| (Cow::Borrowed(p.name()), p.weight()))
             .collect();
         decision
+    }
+}
+
+/// A score as a decision keeps it: small (0..=100 normalized), a larger raw one
+/// saturated at i32's bounds.
+#[inline(always)]
+fn small_score(v: i64) -> i32 {
+    match i32::try_from(v) {
+        Ok(v) => v,
+        Err(_) => saturated(v),
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn saturated(v: i64) -> i32 {
+    if v < 0 {
+        i32::MIN
+    } else {
+        i32::MAX
     }
 }
 
@@ -835,12 +864,29 @@ fn run_filters(
 ) -> Option<(u8, Code, u32)> {
     for &(plugin, filter) in filters {
         let status = filter.filter(pod, info);
-        if let Status::Rejected { code, reasons } = &status {
-            let slot = intern_reasons(table, last, reasons);
-            return Some((u8::try_from(plugin).unwrap_or(FEASIBLE - 1), *code, slot));
+        if !status.is_success() {
+            return Some(rejected(plugin, status, table, last));
         }
     }
     None
+}
+
+/// [`run_filters`]' answer for the filter at `plugin` rejecting the node (kept out of
+/// the passing nodes' way).
+#[cold]
+#[inline(never)]
+fn rejected(
+    plugin: usize,
+    status: Status,
+    table: &mut Vec<Reasons>,
+    last: &mut usize,
+) -> (u8, Code, u32) {
+    let code = status.code();
+    let slot = match &status {
+        Status::Rejected { reasons, .. } => intern_reasons(table, last, reasons),
+        Status::Success => 0,
+    };
+    (u8::try_from(plugin).unwrap_or(FEASIBLE - 1), code, slot)
 }
 
 fn is_terminal(pod: &Pod) -> bool {

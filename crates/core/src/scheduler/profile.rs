@@ -65,7 +65,7 @@ fn score_plugin(name: &str, config: &ProfileConfig) -> Option<Box<dyn ScorePlugi
         }),
         "PodTopologySpread" => Box::new(pod_topology_spread),
         "InterPodAffinity" => Box::new(inter_pod_affinity),
-        "NodeResourcesBalancedAllocation" => Box::new(NodeResourcesBalancedAllocation),
+        "NodeResourcesBalancedAllocation" => Box::new(config.balanced_allocation.clone()),
         "ImageLocality" => Box::new(ImageLocality),
         _ => return None,
     })
@@ -96,7 +96,7 @@ impl Profile {
                 Box::new(NodeResourcesFit { strategy }),
                 Box::new(PodTopologySpread::default()),
                 Box::new(InterPodAffinity::default()),
-                Box::new(NodeResourcesBalancedAllocation),
+                Box::new(NodeResourcesBalancedAllocation::default()),
                 Box::new(ImageLocality),
             ],
             preemption: Some(plugins::DefaultPreemption::default()),

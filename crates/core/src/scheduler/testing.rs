@@ -40,6 +40,12 @@ impl MakeNode {
         self
     }
 
+    /// Allocatable of another resource (an extended one: `example.com/foo`).
+    pub fn allocatable_of(mut self, resource: &str, quantity: &str) -> MakeNode {
+        self.0["status"]["allocatable"][resource] = json!(quantity);
+        self
+    }
+
     pub fn obj(self) -> Node {
         serde_json::from_value(self.0).expect("a node")
     }
@@ -100,6 +106,12 @@ impl MakePod {
         if !memory.is_empty() {
             requests["memory"] = json!(memory);
         }
+        self
+    }
+
+    /// The first container's request of another resource (an extended one).
+    pub fn req_of(mut self, resource: &str, quantity: &str) -> MakePod {
+        self.0["spec"]["containers"][0]["resources"]["requests"][resource] = json!(quantity);
         self
     }
 

@@ -10,7 +10,8 @@ use crate::scheduler::plugins::node_resources_fit::{
 };
 use crate::scheduler::plugins::pod_topology_spread::DefaultConstraints;
 use crate::scheduler::plugins::{
-    DefaultPreemption, InterPodAffinity, NodeAffinity, PodTopologySpread,
+    DefaultPreemption, InterPodAffinity, NodeAffinity, NodeResourcesBalancedAllocation,
+    PodTopologySpread,
 };
 use crate::scheduler::ScoringStrategy;
 use k8s_openapi::api::core::v1::TopologySpreadConstraint;
@@ -25,6 +26,7 @@ pub(super) struct Parsed {
     pub node_affinity: NodeAffinity,
     pub default_preemption: DefaultPreemption,
     pub pod_topology_spread: PodTopologySpread,
+    pub balanced_allocation: NodeResourcesBalancedAllocation,
 }
 
 #[derive(Deserialize)]
@@ -224,7 +226,9 @@ pub(super) fn parse_all(
                 let decoded =
                     decode::<NodeResourcesBalancedAllocationArgs>(&args, &args_path, errors);
                 if let Some(a) = decoded {
-                    balanced_allocation(a, &args_path, errors);
+                    if let Some(p) = balanced_allocation(a, &args_path, errors) {
+                        parsed.balanced_allocation = p;
+                    }
                 }
             }
             name => {
@@ -793,14 +797,17 @@ fn volume_binding(args: VolumeBindingArgs, path: &FieldPath, errors: &mut Vec<Co
     }
 }
 
+/// `ValidateNodeResourcesBalancedAllocationArgs` after the defaults (cpu and memory
+/// when no resource is listed; an unset or 0 weight is 1): each name once, each weight
+/// 1. Any resource name is accepted.
 fn balanced_allocation(
     args: NodeResourcesBalancedAllocationArgs,
     path: &FieldPath,
     errors: &mut Vec<ConfigError>,
-) {
+) -> Option<NodeResourcesBalancedAllocation> {
+    let before = errors.len();
     let mut seen: Vec<&str> = Vec::new();
     let list = args.resources.as_deref().unwrap_or_default();
-    let mut names = Vec::new();
     for (i, r) in list.iter().enumerate() {
         let at = path.child("resources").index(i);
         if seen.contains(&r.name.as_str()) {
@@ -810,9 +817,13 @@ fn balanced_allocation(
                     value: r.name.clone(),
                 },
             });
+        } else {
+            seen.push(&r.name);
         }
-        seen.push(&r.name);
-        let weight = r.weight.unwrap_or(1);
+        let weight = match r.weight {
+            None | Some(0) => 1,
+            Some(w) => w,
+        };
         if weight != 1 {
             errors.push(ConfigError::invalid(
                 at.child("weight"),
@@ -820,13 +831,8 @@ fn balanced_allocation(
                 "must be 1",
             ));
         }
-        names.push(r.name.as_str());
     }
-    crate::sort::sort(&mut names);
-    if !list.is_empty() && names != ["cpu", "memory"] {
-        errors.push(ConfigError::not_implemented(
-            path.child("resources"),
-            "NodeResourcesBalancedAllocationArgs.resources other than cpu and memory",
-        ));
-    }
+    (errors.len() == before).then(|| {
+        NodeResourcesBalancedAllocation::with_resources(list.iter().map(|r| r.name.as_str()))
+    })
 }

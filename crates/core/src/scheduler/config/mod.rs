@@ -14,7 +14,10 @@ pub mod registry;
 #[cfg(test)]
 mod tests;
 
-use super::plugins::{DefaultPreemption, InterPodAffinity, NodeAffinity, PodTopologySpread};
+use super::plugins::{
+    DefaultPreemption, InterPodAffinity, NodeAffinity, NodeResourcesBalancedAllocation,
+    PodTopologySpread,
+};
 use super::ScoringStrategy;
 use crate::manifest::Pos;
 use crate::model::de::{Path, Segment};
@@ -61,6 +64,9 @@ pub struct ProfileConfig {
     pub default_preemption: DefaultPreemption,
     /// PodTopologySpread with its default constraints (`PodTopologySpreadArgs`).
     pub pod_topology_spread: PodTopologySpread,
+    /// NodeResourcesBalancedAllocation with its resources
+    /// (`NodeResourcesBalancedAllocationArgs`).
+    pub balanced_allocation: NodeResourcesBalancedAllocation,
 }
 
 impl ProfileConfig {
@@ -585,6 +591,7 @@ fn build(v1: ConfigurationV1, text: &str) -> Result<SchedulerConfiguration, Vec<
             node_affinity: parsed.node_affinity,
             default_preemption: parsed.default_preemption,
             pod_topology_spread: parsed.pod_topology_spread,
+            balanced_allocation: parsed.balanced_allocation,
         };
         check_runnable(&config, &path, &mut errors);
         out.push(config);

@@ -345,6 +345,14 @@ fn errors_name_the_field_line_and_column() {
             "c.yaml:7:27: profiles[0].pluginConfig[0].args.bindTimeoutSeconds: Invalid value: -1: invalid BindTimeoutSeconds, should not be a negative value",
         ),
         (
+            "profiles:\n- pluginConfig:\n  - name: NodeResourcesBalancedAllocation\n    args:\n      resources:\n      - name: cpu\n      - name: cpu\n",
+            "c.yaml:9:15: profiles[0].pluginConfig[0].args.resources[1].name: Duplicate value: \"cpu\"",
+        ),
+        (
+            "profiles:\n- pluginConfig:\n  - name: NodeResourcesBalancedAllocation\n    args:\n      resources:\n      - name: example.com/foo\n        weight: 2\n",
+            "c.yaml:9:17: profiles[0].pluginConfig[0].args.resources[0].weight: Invalid value: 2: must be 1",
+        ),
+        (
             "profiles:\n- pluginConfig:\n  - name: NodeResourcesFit\n  - name: NodeResourcesFit\n",
             "c.yaml:6:5: profiles[0].pluginConfig[1]: Duplicate value: \"NodeResourcesFit\"",
         ),
@@ -572,4 +580,27 @@ fn pod_topology_spread_list_defaulting_keeps_the_constraints() {
             .default_constraints,
         DefaultConstraints::System
     );
+}
+
+/// NodeResourcesBalancedAllocationArgs takes any resource names (an unset or 0 weight
+/// is 1); the profile's plugin balances them.
+#[test]
+fn balanced_allocation_takes_any_resource() {
+    use crate::scheduler::plugins::NodeResourcesBalancedAllocation;
+    let c = ok("profiles:\n- pluginConfig:\n  - name: NodeResourcesBalancedAllocation\n    args:\n      resources:\n      - name: cpu\n        weight: 1\n      - name: memory\n        weight: 0\n      - name: example.com/foo\n");
+    assert_eq!(
+        c.profiles[0].balanced_allocation,
+        NodeResourcesBalancedAllocation::with_resources(["cpu", "memory", "example.com/foo"])
+    );
+    // cpu and memory alone, or no resources, are the default.
+    for body in [
+        "profiles:\n- pluginConfig:\n  - name: NodeResourcesBalancedAllocation\n    args:\n      resources:\n      - name: memory\n      - name: cpu\n",
+        "profiles:\n- pluginConfig:\n  - name: NodeResourcesBalancedAllocation\n    args: {}\n",
+    ] {
+        assert_eq!(
+            ok(body).profiles[0].balanced_allocation,
+            NodeResourcesBalancedAllocation::default(),
+            "{body}"
+        );
+    }
 }

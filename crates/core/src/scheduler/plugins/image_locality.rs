@@ -114,39 +114,62 @@ impl ScorePlugin for ImageLocality {
     }
 
     fn score(&self, pod: &PodInfo<'_>, node: &NodeInfo<'_>) -> i64 {
-        let own;
-        let states = match pod.cycle.get::<ImageStates>() {
-            Some(s) => s,
+        match pod.cycle.get::<ImageStates>() {
+            Some(states) => states.score(node),
             // Outside a scheduling pass: this node alone.
-            None => {
-                own = ImageStates {
-                    images: container_images(pod.pod)
-                        .into_iter()
-                        .map(|name| ImageState {
-                            size: size_on(node.node, &name).unwrap_or(0),
-                            nodes: 1,
-                            on: None,
-                            name,
-                        })
-                        .collect(),
-                    total: 1,
-                };
-                &own
+            None => ImageStates {
+                images: container_images(pod.pod)
+                    .into_iter()
+                    .map(|name| ImageState {
+                        size: size_on(node.node, &name).unwrap_or(0),
+                        nodes: 1,
+                        on: None,
+                        name,
+                    })
+                    .collect(),
+                total: 1,
             }
+            .score(node),
+        }
+    }
+
+    /// PreScore's states read once for all the nodes. When no node has any of the
+    /// pod's images (the common case), every node scores the same.
+    fn score_nodes(&self, pod: &PodInfo<'_>, nodes: &[&NodeInfo<'_>], out: &mut Vec<i64>) {
+        let Some(states) = pod.cycle.get::<ImageStates>() else {
+            out.extend(nodes.iter().map(|n| self.score(pod, n)));
+            return;
         };
+        let nowhere = states
+            .images
+            .iter()
+            .all(|i| i.on.as_deref().is_some_and(<[u32]>::is_empty));
+        if nowhere {
+            let score = calculate_priority(0, states.images.len());
+            out.extend(std::iter::repeat_n(score, nodes.len()));
+        } else {
+            out.extend(nodes.iter().map(|n| states.score(n)));
+        }
+    }
+}
+
+impl ImageStates {
+    /// `Score` on one node: the sizes of the pod's images the node has, each scaled by
+    /// the share of nodes that have it, through [`calculate_priority`].
+    fn score(&self, node: &NodeInfo<'_>) -> i64 {
         let mut sum: i64 = 0;
-        for image in &states.images {
+        for image in &self.images {
             let has = match &image.on {
                 Some(on) => on.binary_search(&node.index).is_ok(),
                 None => size_on(node.node, &image.name).is_some(),
             };
-            if has && states.total > 0 {
+            if has && self.total > 0 {
                 // `scaledImageScore`: the size by the share of nodes that have it.
-                let spread = image.nodes as f64 / states.total as f64;
+                let spread = image.nodes as f64 / self.total as f64;
                 sum = sum.saturating_add((image.size as f64 * spread) as i64);
             }
         }
-        calculate_priority(sum, states.images.len())
+        calculate_priority(sum, self.images.len())
     }
 }
 
@@ -185,11 +208,17 @@ mod tests {
         let snapshot = Snapshot::new(nodes, &[]);
         let mut info = snapshot.pod_info(pod);
         ImageLocality.pre_score(&mut info, &snapshot);
-        snapshot
+        let one: Vec<i64> = snapshot
             .infos
             .iter()
             .map(|n| ImageLocality.score(&info, n))
-            .collect()
+            .collect();
+        // All the nodes at once give the same scores.
+        let all: Vec<&NodeInfo<'_>> = snapshot.infos.iter().collect();
+        let mut out = Vec::new();
+        ImageLocality.score_nodes(&info, &all, &mut out);
+        assert_eq!(out, one);
+        one
     }
 
     #[test]

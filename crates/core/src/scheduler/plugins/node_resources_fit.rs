@@ -6,7 +6,7 @@
 use crate::model::Pod;
 use crate::scheduler::framework::{
     node_hint, ClusterEvent, Code, FilterPlugin, NodeInfo, PodInfo, QueueingHint, Reason, Reasons,
-    ScorePlugin, Status, MAX_NODE_SCORE,
+    Resources, ScorePlugin, Status, MAX_NODE_SCORE,
 };
 
 /// The reason when the node runs as many pods as it allows.
@@ -55,17 +55,20 @@ pub struct UtilizationShapePoint {
 pub const MAX_CUSTOM_PRIORITY_SCORE: i64 = 10;
 
 /// The default resources, cpu and memory with weight 1 each.
+const DEFAULT_RESOURCES: [ResourceWeight; 2] = [
+    ResourceWeight {
+        resource: Resource::Cpu,
+        weight: 1,
+    },
+    ResourceWeight {
+        resource: Resource::Memory,
+        weight: 1,
+    },
+];
+
+/// The default resources, cpu and memory with weight 1 each.
 pub fn default_resources() -> Vec<ResourceWeight> {
-    vec![
-        ResourceWeight {
-            resource: Resource::Cpu,
-            weight: 1,
-        },
-        ResourceWeight {
-            resource: Resource::Memory,
-            weight: 1,
-        },
-    ]
+    DEFAULT_RESOURCES.to_vec()
 }
 
 impl Default for ScoringStrategy {
@@ -90,33 +93,16 @@ impl FilterPlugin for NodeResourcesFit {
 
     fn filter(&self, pod: &PodInfo<'_>, node: &NodeInfo<'_>) -> Status {
         let want = pod.requests;
-        let mut reasons = Reasons::default();
-        // A request beyond the node's whole allocatable cannot be met by preempting
-        // (`InsufficientResource.Unresolvable`).
-        let mut code = Code::Unschedulable;
         let free = |allocatable: i64, requested: i64| allocatable.saturating_sub(requested);
-        if node.requested.pods.saturating_add(1) > node.allocatable.pods {
-            reasons.push(Reason::Fixed(ERR_REASON_TOO_MANY_PODS));
+        let too_many_pods = node.requested.pods.saturating_add(1) > node.allocatable.pods;
+        let short_cpu = want.milli_cpu > 0
+            && want.milli_cpu > free(node.allocatable.milli_cpu, node.requested.milli_cpu);
+        let short_memory =
+            want.memory > 0 && want.memory > free(node.allocatable.memory, node.requested.memory);
+        if !(too_many_pods || short_cpu || short_memory) {
+            return Status::success();
         }
-        if want.milli_cpu > 0
-            && want.milli_cpu > free(node.allocatable.milli_cpu, node.requested.milli_cpu)
-        {
-            reasons.push(Reason::Fixed(ERR_REASON_CPU));
-            if want.milli_cpu > node.allocatable.milli_cpu {
-                code = Code::UnschedulableAndUnresolvable;
-            }
-        }
-        if want.memory > 0 && want.memory > free(node.allocatable.memory, node.requested.memory) {
-            reasons.push(Reason::Fixed(ERR_REASON_MEMORY));
-            if want.memory > node.allocatable.memory {
-                code = Code::UnschedulableAndUnresolvable;
-            }
-        }
-        if reasons.is_empty() {
-            Status::success()
-        } else {
-            Status::Rejected { code, reasons }
-        }
+        insufficient(want, node, too_many_pods, short_cpu, short_memory)
     }
 
     /// A deleted bound pod frees requests; a node is judged by its allocatable.
@@ -128,7 +114,41 @@ impl FilterPlugin for NodeResourcesFit {
     }
 }
 
+/// The Filter's rejection: each shortage's reason, in kube-scheduler's order (kept
+/// out of the fitting case's way).
+#[cold]
+#[inline(never)]
+fn insufficient(
+    want: Resources,
+    node: &NodeInfo<'_>,
+    too_many_pods: bool,
+    short_cpu: bool,
+    short_memory: bool,
+) -> Status {
+    let mut reasons = Reasons::default();
+    // A request beyond the node's whole allocatable cannot be met by preempting
+    // (`InsufficientResource.Unresolvable`).
+    let mut code = Code::Unschedulable;
+    if too_many_pods {
+        reasons.push(Reason::Fixed(ERR_REASON_TOO_MANY_PODS));
+    }
+    if short_cpu {
+        reasons.push(Reason::Fixed(ERR_REASON_CPU));
+        if want.milli_cpu > node.allocatable.milli_cpu {
+            code = Code::UnschedulableAndUnresolvable;
+        }
+    }
+    if short_memory {
+        reasons.push(Reason::Fixed(ERR_REASON_MEMORY));
+        if want.memory > node.allocatable.memory {
+            code = Code::UnschedulableAndUnresolvable;
+        }
+    }
+    Status::Rejected { code, reasons }
+}
+
 /// `leastRequestedScore`: the share of capacity left free, 0..=100.
+#[inline(always)]
 fn least_requested(requested: i64, capacity: i64) -> i64 {
     if capacity <= 0 || requested > capacity {
         return 0;
@@ -151,47 +171,101 @@ impl ScorePlugin for NodeResourcesFit {
         1
     }
 
+    /// The strategy chosen once for all the nodes (each node is then a few integer
+    /// operations per resource).
     fn score_nodes(&self, pod: &PodInfo<'_>, nodes: &[&NodeInfo<'_>], out: &mut Vec<i64>) {
-        out.extend(nodes.iter().map(|n| self.score(pod, n)));
+        let want = pod.non_zero_requests;
+        match &self.strategy {
+            // The default resources: both weigh 1, so the sum halves.
+            ScoringStrategy::LeastAllocated { resources } if resources[..] == DEFAULT_RESOURCES => {
+                out.extend(nodes.iter().map(|n| {
+                    let (cpu, cpu_cap) = requested(want, n, Resource::Cpu);
+                    let (memory, memory_cap) = requested(want, n, Resource::Memory);
+                    match (cpu_cap != 0, memory_cap != 0) {
+                        (true, true) => {
+                            (least_requested(cpu, cpu_cap) + least_requested(memory, memory_cap))
+                                / 2
+                        }
+                        (true, false) => least_requested(cpu, cpu_cap),
+                        (false, true) => least_requested(memory, memory_cap),
+                        (false, false) => 0,
+                    }
+                }))
+            }
+            ScoringStrategy::LeastAllocated { resources } => out.extend(
+                nodes
+                    .iter()
+                    .map(|n| weighed(resources, least_requested, want, n)),
+            ),
+            ScoringStrategy::MostAllocated { resources } => out.extend(
+                nodes
+                    .iter()
+                    .map(|n| weighed(resources, most_requested, want, n)),
+            ),
+            ScoringStrategy::RequestedToCapacityRatio { .. } => {
+                out.extend(nodes.iter().map(|n| self.score(pod, n)))
+            }
+        }
     }
 
     /// The strategy over its resources: each resource's score by its weight, summed
     /// and divided by the weights' sum (a resource the node has none of left out).
     fn score(&self, pod: &PodInfo<'_>, node: &NodeInfo<'_>) -> i64 {
         let want = pod.non_zero_requests;
-        let requested = |r: Resource| match r {
-            Resource::Cpu => (
-                node.non_zero_requested
-                    .milli_cpu
-                    .saturating_add(want.milli_cpu),
-                node.allocatable.milli_cpu,
-            ),
-            Resource::Memory => (
-                node.non_zero_requested.memory.saturating_add(want.memory),
-                node.allocatable.memory,
-            ),
-        };
-        let (resources, per): (&[ResourceWeight], &dyn Fn(i64, i64) -> i64) = match &self.strategy {
-            ScoringStrategy::LeastAllocated { resources } => (resources, &least_requested),
-            ScoringStrategy::MostAllocated { resources } => (resources, &most_requested),
+        match &self.strategy {
+            ScoringStrategy::LeastAllocated { resources } => {
+                weighed(resources, least_requested, want, node)
+            }
+            ScoringStrategy::MostAllocated { resources } => {
+                weighed(resources, most_requested, want, node)
+            }
             ScoringStrategy::RequestedToCapacityRatio { resources, shape } => {
-                return requested_to_capacity_ratio(resources, shape, requested);
+                requested_to_capacity_ratio(resources, shape, |r| requested(want, node, r))
             }
-        };
-        let (mut sum, mut weights) = (0i64, 0i64);
-        for r in resources {
-            let (req, cap) = requested(r.resource);
-            if cap == 0 {
-                continue;
-            }
-            sum = sum.saturating_add(per(req, cap).saturating_mul(r.weight));
-            weights += r.weight;
         }
-        if weights == 0 {
-            return 0;
-        }
-        sum / weights
     }
+}
+
+/// What the node would have requested of `resource` with the pod there (the scoring
+/// defaults for unset requests), and its allocatable.
+#[inline(always)]
+fn requested(want: Resources, node: &NodeInfo<'_>, resource: Resource) -> (i64, i64) {
+    match resource {
+        Resource::Cpu => (
+            node.non_zero_requested
+                .milli_cpu
+                .saturating_add(want.milli_cpu),
+            node.allocatable.milli_cpu,
+        ),
+        Resource::Memory => (
+            node.non_zero_requested.memory.saturating_add(want.memory),
+            node.allocatable.memory,
+        ),
+    }
+}
+
+/// LeastAllocated's and MostAllocated's score: `per` resource by its weight, summed and
+/// divided by the weights' sum (a resource the node has none of left out).
+#[inline(always)]
+fn weighed(
+    resources: &[ResourceWeight],
+    per: impl Fn(i64, i64) -> i64,
+    want: Resources,
+    node: &NodeInfo<'_>,
+) -> i64 {
+    let (mut sum, mut weights) = (0i64, 0i64);
+    for r in resources {
+        let (req, cap) = requested(want, node, r.resource);
+        if cap == 0 {
+            continue;
+        }
+        sum = sum.saturating_add(per(req, cap).saturating_mul(r.weight));
+        weights += r.weight;
+    }
+    if weights == 0 {
+        return 0;
+    }
+    sum / weights
 }
 
 /// `mostRequestedScore`: the share of capacity requested, 0..=100 (a request beyond

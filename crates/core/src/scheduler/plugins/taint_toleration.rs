@@ -1,7 +1,7 @@
 //! TaintToleration: filter on untolerated NoSchedule/NoExecute taints; score nodes by
 //! how few PreferNoSchedule taints the pod does not tolerate.
 
-use crate::model::{taints, Pod, Taint};
+use crate::model::{taints, Pod, Taint, Toleration};
 use crate::scheduler::framework::{
     default_normalize, node_hint, ClusterEvent, FilterPlugin, NodeInfo, PodInfo, QueueingHint,
     Reason, ScorePlugin, Status,
@@ -94,6 +94,34 @@ impl FilterPlugin for TaintToleration {
     }
 }
 
+/// The pod's tolerations whose effect is empty or PreferNoSchedule: the ones Score
+/// counts (`getAllTolerationPreferNoSchedule`).
+fn preferred_tolerations<'a>(pod: &PodInfo<'a>) -> Vec<&'a Toleration> {
+    pod.tolerations
+        .iter()
+        .filter(|t| {
+            t.effect
+                .as_deref()
+                .is_none_or(|e| e.is_empty() || e == "PreferNoSchedule")
+        })
+        .collect()
+}
+
+/// How many of `taints` are PreferNoSchedule taints none of `tolerations` tolerates.
+#[inline(always)]
+fn intolerable_preferred(taints: &[Taint], tolerations: &[&Toleration]) -> i64 {
+    if taints.is_empty() {
+        return 0;
+    }
+    taints
+        .iter()
+        .filter(|taint| {
+            taint.effect == "PreferNoSchedule"
+                && !tolerations.iter().any(|t| taints::tolerates(t, taint))
+        })
+        .count() as i64
+}
+
 impl ScorePlugin for TaintToleration {
     fn name(&self) -> &'static str {
         "TaintToleration"
@@ -105,30 +133,17 @@ impl ScorePlugin for TaintToleration {
 
     /// The number of intolerable PreferNoSchedule taints (lower is better).
     fn score(&self, pod: &PodInfo<'_>, node: &NodeInfo<'_>) -> i64 {
-        if node.taints.is_empty() {
-            return 0;
-        }
-        // Only tolerations whose effect is empty or PreferNoSchedule count here.
-        let counts = |t: &&crate::model::Toleration| {
-            t.effect
-                .as_deref()
-                .is_none_or(|e| e.is_empty() || e == "PreferNoSchedule")
-        };
-        node.taints
-            .iter()
-            .filter(|taint| {
-                taint.effect == "PreferNoSchedule"
-                    && !pod
-                        .tolerations
-                        .iter()
-                        .filter(counts)
-                        .any(|t| taints::tolerates(t, taint))
-            })
-            .count() as i64
+        intolerable_preferred(node.taints, &preferred_tolerations(pod))
     }
 
+    /// PreScore's tolerations (those that count here) picked once for all the nodes.
     fn score_nodes(&self, pod: &PodInfo<'_>, nodes: &[&NodeInfo<'_>], out: &mut Vec<i64>) {
-        out.extend(nodes.iter().map(|n| self.score(pod, n)));
+        let tolerations = preferred_tolerations(pod);
+        out.extend(
+            nodes
+                .iter()
+                .map(|n| intolerable_preferred(n.taints, &tolerations)),
+        );
     }
 
     fn normalize(&self, scores: &mut [i64]) {
