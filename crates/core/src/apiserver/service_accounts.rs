@@ -58,50 +58,124 @@ pub(crate) struct TokenClaims<'a> {
 /// `kubernetes.io` (the namespace, the `serviceaccount` name and uid, for a kubelet's
 /// token also the `pod` and `node` it is bound to, and `warnafter` when its lifetime was extended), and `sub`
 /// (`system:serviceaccount:NAMESPACE:NAME`), keys sorted as Go's encoder writes a
-/// map; the signature is 256 bytes (an RSA-2048 one's length) drawn from a SHA-1
-/// stream over the header and claims, not a real signature.
+/// map; the signature is 256 bytes (an RSA-2048 one's length), not a real signature:
+/// a SplitMix64 stream seeded by the SHA-1 of the header and claims.
 pub(crate) fn token(c: &TokenClaims<'_>) -> String {
     use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
     use base64::Engine;
-    use serde_json::json;
-    let mut k8s = json!({
-        "namespace": c.namespace,
-        "serviceaccount": {"name": c.account.0, "uid": c.account.1},
-    });
+    let header = r#"{"alg":"RS256","kid":"cG9kbGFiLXNlcnZpY2UtYWNjb3VudC1rZXk"}"#;
+    let claims = claims_json(c);
+    let mut signed = String::with_capacity(4 * (header.len() + claims.len()) / 3 + 8 + 344);
+    B64.encode_string(header, &mut signed);
+    signed.push('.');
+    B64.encode_string(claims, &mut signed);
+    // The signed string is hashed once; the signature's bytes are a SplitMix64 stream
+    // seeded by that digest.
+    let digest = sha1_smol::Sha1::from(signed.as_bytes()).digest().bytes();
+    let seed = digest
+        .iter()
+        .take(8)
+        .fold(0u64, |s, b| s << 8 | u64::from(*b));
+    let mut stream = crate::clock::Rng::new(seed);
+    let mut signature = [0u8; 256];
+    for word in signature.chunks_exact_mut(8) {
+        word.copy_from_slice(&stream.next_u64().to_be_bytes());
+    }
+    signed.push('.');
+    B64.encode_string(signature, &mut signed);
+    signed
+}
+
+/// The claims of [`token`] as Go's encoder writes them (keys sorted, no spaces),
+/// strings escaped as serde_json escapes them.
+fn claims_json(c: &TokenClaims<'_>) -> String {
     let mut lifetime = c.lifetime;
-    if let Some(((pod, pod_uid), (node, node_uid))) = c.pod {
-        k8s["pod"] = json!({"name": pod, "uid": pod_uid});
-        k8s["node"] = json!({"name": node, "uid": node_uid});
+    let mut warn_after = None;
+    if c.pod.is_some() && lifetime == WARN_ONLY_SECONDS {
         // The admission plugin's 3607 s asks for an extended token: valid a year, with
         // use after the 3607 s only warned about (--service-account-extend-token-expiration).
-        if lifetime == WARN_ONLY_SECONDS {
-            k8s["warnafter"] = json!(c.issued + WARN_ONLY_SECONDS);
-            lifetime = EXTENDED_SECONDS;
+        warn_after = Some(c.issued + WARN_ONLY_SECONDS);
+        lifetime = EXTENDED_SECONDS;
+    }
+    let name_uid = |out: &mut String, key: &str, (name, uid): (&str, &str)| {
+        out.push('"');
+        out.push_str(key);
+        out.push_str("\":{\"name\":");
+        json_string(out, name);
+        out.push_str(",\"uid\":");
+        json_string(out, uid);
+        out.push('}');
+    };
+    let mut out = String::with_capacity(640);
+    out.push_str("{\"aud\":[");
+    for (i, a) in c.audiences.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        json_string(&mut out, a);
+    }
+    out.push_str("],\"exp\":");
+    out.push_str(&(c.issued + lifetime).to_string());
+    out.push_str(",\"iat\":");
+    out.push_str(&c.issued.to_string());
+    out.push_str(",\"iss\":");
+    json_string(&mut out, TOKEN_ISSUER);
+    out.push_str(",\"jti\":");
+    json_string(&mut out, &c.id);
+    out.push_str(",\"kubernetes.io\":{\"namespace\":");
+    json_string(&mut out, c.namespace);
+    if let Some((pod, node)) = c.pod {
+        out.push(',');
+        name_uid(&mut out, "node", node);
+        out.push(',');
+        name_uid(&mut out, "pod", pod);
+    }
+    out.push(',');
+    name_uid(&mut out, "serviceaccount", c.account);
+    if let Some(w) = warn_after {
+        out.push_str(",\"warnafter\":");
+        out.push_str(&w.to_string());
+    }
+    out.push_str("},\"nbf\":");
+    out.push_str(&c.issued.to_string());
+    out.push_str(",\"sub\":\"");
+    json_escaped(&mut out, "system:serviceaccount:");
+    json_escaped(&mut out, c.namespace);
+    out.push(':');
+    json_escaped(&mut out, c.account.0);
+    out.push_str("\"}");
+    out
+}
+
+/// `s` as a JSON string.
+fn json_string(out: &mut String, s: &str) {
+    out.push('"');
+    json_escaped(out, s);
+    out.push('"');
+}
+
+/// `s` escaped as serde_json escapes a string's characters: `"` and `\`, the control
+/// characters (`\b`, `\f`, `\n`, `\r`, `\t`, the rest as `\u00XX`); nothing else.
+fn json_escaped(out: &mut String, s: &str) {
+    for ch in s.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c < ' ' => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                let b = c as usize;
+                out.push_str("\\u00");
+                out.push(char::from(HEX[b >> 4]));
+                out.push(char::from(HEX[b & 15]));
+            }
+            c => out.push(c),
         }
     }
-    let claims = json!({
-        "aud": c.audiences,
-        "exp": c.issued + lifetime,
-        "iat": c.issued,
-        "iss": TOKEN_ISSUER,
-        "jti": c.id,
-        "kubernetes.io": k8s,
-        "nbf": c.issued,
-        "sub": format!("system:serviceaccount:{}:{}", c.namespace, c.account.0),
-    });
-    let header = r#"{"alg":"RS256","kid":"cG9kbGFiLXNlcnZpY2UtYWNjb3VudC1rZXk"}"#;
-    let signed = format!("{}.{}", B64.encode(header), B64.encode(claims.to_string()));
-    let mut signature = Vec::with_capacity(260);
-    let mut round = 0u8;
-    while signature.len() < 256 {
-        let mut h = sha1_smol::Sha1::new();
-        h.update(&[round]);
-        h.update(signed.as_bytes());
-        signature.extend_from_slice(&h.digest().bytes());
-        round += 1;
-    }
-    signature.truncate(256);
-    format!("{signed}.{}", B64.encode(signature))
 }
 
 /// Seconds since the Unix epoch at simulated time `t`.
@@ -371,6 +445,53 @@ mod tests {
         assert_eq!(v["exp"], 100 + EXTENDED_SECONDS);
         c.account = ("default", "u2");
         assert_ne!(claims(&token(&c))["sub"], v["sub"]);
+    }
+
+    #[test]
+    fn claims_are_what_serde_json_writes_and_the_signature_is_256_bytes() {
+        use base64::Engine;
+        let odd = "a\"b\\c\n\t\u{1}\u{1f}\u{7f}é/<&>";
+        let audiences = vec![odd.to_string(), "api".to_string()];
+        for pod in [None, Some(((odd, "pu"), ("n", odd)))] {
+            for lifetime in [600, WARN_ONLY_SECONDS] {
+                let c = TokenClaims {
+                    namespace: odd,
+                    account: (odd, "u1"),
+                    pod,
+                    audiences: audiences.clone(),
+                    issued: -5,
+                    lifetime,
+                    id: odd.into(),
+                };
+                let mut k8s = serde_json::json!({
+                    "namespace": odd,
+                    "serviceaccount": {"name": odd, "uid": "u1"},
+                });
+                let mut exp = -5 + lifetime;
+                if let Some(((p, pu), (n, nu))) = pod {
+                    k8s["pod"] = serde_json::json!({"name": p, "uid": pu});
+                    k8s["node"] = serde_json::json!({"name": n, "uid": nu});
+                    if lifetime == WARN_ONLY_SECONDS {
+                        k8s["warnafter"] = serde_json::json!(-5 + WARN_ONLY_SECONDS);
+                        exp = -5 + EXTENDED_SECONDS;
+                    }
+                }
+                let want = serde_json::json!({
+                    "aud": audiences, "exp": exp, "iat": -5, "iss": TOKEN_ISSUER, "jti": odd,
+                    "kubernetes.io": k8s, "nbf": -5,
+                    "sub": format!("system:serviceaccount:{odd}:{odd}"),
+                });
+                assert_eq!(claims_json(&c), want.to_string());
+                let t = token(&c);
+                let parts: Vec<&str> = t.split('.').collect();
+                assert_eq!(parts.len(), 3);
+                assert_eq!(claims(&t), want);
+                let sig = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                    .decode(parts[2])
+                    .unwrap();
+                assert_eq!(sig.len(), 256);
+            }
+        }
     }
 
     #[test]

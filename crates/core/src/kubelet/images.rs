@@ -270,9 +270,53 @@ pub fn invalid_name_message(image: &str) -> Option<String> {
 /// The fully qualified reference the runtime reports (`docker.io/library/nginx:latest`,
 /// `registry.k8s.io/busybox:1.27.2`).
 pub fn qualified(image: &str) -> String {
-    let Ok(r) = parse_normalized(image) else {
-        return image.to_string();
-    };
+    match parse_normalized(image) {
+        Ok(r) => qualified_of(&r),
+        Err(_) => image.to_string(),
+    }
+}
+
+/// An image reference as the runtime reads it, parsed once: a container's work record
+/// keeps it while the container's image stays the same (several reads a pod sync).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ImageRef {
+    /// The reference as the pod spec gives it.
+    pub image: String,
+    /// Whether it parses (else the kubelet's `InvalidImageName`).
+    pub valid: bool,
+    /// The registry's entry ([`lookup`]).
+    pub entry: Option<&'static Image>,
+    /// [`qualified`].
+    pub qualified: String,
+    /// Whether its tag is `latest` (the pull policy's default is then `Always`).
+    pub latest: bool,
+}
+
+impl ImageRef {
+    pub(crate) fn new(image: &str) -> ImageRef {
+        match parse_normalized(image) {
+            Ok(r) => {
+                let name = r.familiar();
+                ImageRef {
+                    image: image.to_string(),
+                    valid: true,
+                    entry: IMAGES.iter().find(|i| i.repository == name),
+                    qualified: qualified_of(&r),
+                    latest: r.tag_or_latest() == "latest",
+                }
+            }
+            Err(_) => ImageRef {
+                image: image.to_string(),
+                valid: false,
+                entry: None,
+                qualified: image.to_string(),
+                latest: false,
+            },
+        }
+    }
+}
+
+fn qualified_of(r: &crate::model::reference::Reference) -> String {
     let mut out = format!("{}/{}", r.domain, r.path);
     match (&r.tag, &r.digest) {
         (Some(t), _) => out.push_str(&format!(":{t}")),

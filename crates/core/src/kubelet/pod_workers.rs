@@ -569,15 +569,13 @@ impl Kubelet {
 
     /// A pod newly bound to this node: IP, start time, volumes, the first container.
     fn admit(&mut self, ctx: &mut Ctx<'_>, pod: &mut Pod) {
-        let node = ctx.api.nodes.get("", &ctx.node).cloned();
+        let node = ctx.api.nodes.get("", &ctx.node);
         let host_ip = node
-            .as_ref()
             .and_then(|n| n.status.as_ref())
             .and_then(|s| s.addresses.as_ref())
             .and_then(|a| a.iter().find(|a| a.type_ == "InternalIP"))
             .map(|a| a.address.clone());
         let cidr = node
-            .as_ref()
             .and_then(|n| n.spec.as_ref())
             .and_then(|s| s.pod_cidr.clone());
         let host = {
@@ -592,7 +590,19 @@ impl Kubelet {
             let base = c.split('/').next()?.rsplit_once('.')?.0.to_string();
             Some(format!("{base}.{host}"))
         });
-        let spec = pod.spec.clone().unwrap_or_default();
+        // The containers' work records, read from the spec before the status is written.
+        let (init, containers, restart_policy) = match pod.spec.as_ref() {
+            Some(spec) => (
+                spec.init_containers
+                    .iter()
+                    .flatten()
+                    .map(Work::new)
+                    .collect(),
+                spec.containers.iter().map(Work::new).collect(),
+                RestartPolicy::of(spec),
+            ),
+            None => (Vec::new(), Vec::new(), RestartPolicy::default()),
+        };
         let status = pod.status.get_or_insert_with(Default::default);
         status.host_ip = host_ip.clone();
         status.host_ips = host_ip.map(|ip| vec![k8s_openapi::api::core::v1::HostIP { ip }]);
@@ -617,13 +627,8 @@ impl Kubelet {
                 namespace: ctx.ns.clone(),
                 name: ctx.pod.clone(),
                 node: ctx.node.clone(),
-                init: spec
-                    .init_containers
-                    .iter()
-                    .flatten()
-                    .map(Work::new)
-                    .collect(),
-                containers: spec.containers.iter().map(Work::new).collect(),
+                init,
+                containers,
                 volumes: Keyed::new(),
                 mount_error: None,
                 failed: false,
@@ -632,7 +637,7 @@ impl Kubelet {
                     .as_ref()
                     .and_then(|s| s.pod_ip.clone())
                     .unwrap_or_default(),
-                restart_policy: RestartPolicy::of(&spec),
+                restart_policy,
             },
         );
         self.mount(ctx, pod);

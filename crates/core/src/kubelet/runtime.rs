@@ -170,6 +170,9 @@ pub(super) struct Work {
     /// the next attempt pulls (the kubelet writes status after a whole sync).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(super) config_error: Option<String>,
+    /// `image` parsed (worked out again from `image` when it is absent or stale).
+    #[serde(skip)]
+    pub(super) image_ref: Option<images::ImageRef>,
 }
 
 impl Work {
@@ -198,7 +201,31 @@ impl Work {
             awaiting_startup: false,
             restart_backoff: None,
             config_error: None,
+            image_ref: None,
         }
+    }
+
+    /// `image` (the container's, or its spec's) parsed: the kept parse when it is of
+    /// that image, else a new one.
+    pub(super) fn image_ref(&self, image: &str) -> std::borrow::Cow<'_, images::ImageRef> {
+        match &self.image_ref {
+            Some(r) if r.image == image => std::borrow::Cow::Borrowed(r),
+            _ => std::borrow::Cow::Owned(images::ImageRef::new(image)),
+        }
+    }
+
+    /// Keeps the parse of the container's image, made again when the image changed.
+    pub(super) fn keep_image_ref(&mut self) -> &images::ImageRef {
+        if self
+            .image_ref
+            .as_ref()
+            .is_some_and(|r| r.image != self.image)
+        {
+            self.image_ref = None;
+        }
+        let image = &self.image;
+        self.image_ref
+            .get_or_insert_with(|| images::ImageRef::new(image))
     }
 
     pub(super) fn log(&mut self, at: SimTime, out: Vec<(Stream, Vec<u8>)>) {
@@ -310,9 +337,13 @@ impl Kubelet {
             return;
         }
         let (name, image) = (c.name.clone(), c.image.clone());
+        let image_ref = c.keep_image_ref().clone();
         match c.phase.clone() {
             Phase::Pulling if !c.pull_started => {
-                if let Some(message) = images::invalid_name_message(&image) {
+                let invalid = (!image_ref.valid)
+                    .then(|| images::invalid_name_message(&image))
+                    .flatten();
+                if let Some(message) = invalid {
                     ctx.event("InspectFailed", message.clone(), true, Some(&name));
                     let error = "Error: InvalidImageName".into();
                     ctx.event("Failed", error, true, Some(&name));
@@ -329,7 +360,8 @@ impl Kubelet {
                     .nodes
                     .get(&node)
                     .is_some_and(|n| n.images.contains(&image));
-                let always = crate::apiserver::defaults::image_pull_policy(&image) == "Always";
+                // The default pull policy (`defaults::image_pull_policy`): Always for `latest`.
+                let always = image_ref.latest;
                 let policy = container_spec(pod, slot)
                     .and_then(|c| c.image_pull_policy.clone())
                     .unwrap_or_else(|| {
@@ -351,13 +383,13 @@ impl Kubelet {
                     false,
                     Some(&name),
                 );
-                let pull = images::lookup(&image).map_or(500, images::pull_millis);
+                let pull = image_ref.entry.map_or(500, images::pull_millis);
                 if let Some(c) = self.work(&uid, slot) {
                     c.pull_started = true;
                     c.due = Some(now.plus_ms(pull));
                 }
             }
-            Phase::Pulling => match images::lookup(&image) {
+            Phase::Pulling => match image_ref.entry {
                 Some(img) => {
                     let secs = images::pull_millis(img) as f64 / 1000.0;
                     ctx.event(
@@ -374,7 +406,7 @@ impl Kubelet {
                     self.start(ctx, pod, slot);
                 }
                 None => {
-                    let q = images::qualified(&image);
+                    let q = &image_ref.qualified;
                     let message = format!("failed to pull and unpack image {q:?}: failed to resolve reference {q:?}: pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed");
                     ctx.event(
                         "Failed",
@@ -464,10 +496,14 @@ impl Kubelet {
     pub(super) fn start(&mut self, ctx: &mut Ctx<'_>, pod: &Pod, slot: Slot) {
         let now = ctx.now;
         let uid = ctx.uid.clone();
-        let Some(spec) = container_spec(pod, slot).cloned() else {
+        let Some(spec) = container_spec(pod, slot) else {
             return;
         };
-        let image = images::lookup(spec.image.as_deref().unwrap_or(""));
+        let reference = spec.image.as_deref().unwrap_or("");
+        let image = match self.pods.get(&uid).and_then(|w| w.work_ref(slot)) {
+            Some(w) => w.image_ref(reference).entry,
+            None => images::lookup(reference),
+        };
         let ns = ctx.ns.clone();
         let services: Vec<&crate::model::Service> = ctx
             .api
@@ -482,7 +518,7 @@ impl Kubelet {
         let allocatable = node_allocatable(ctx.api, &ctx.node);
         let env = env::build(
             pod,
-            &spec,
+            spec,
             image.map_or(&[][..], |i| i.env),
             &services,
             allocatable,
@@ -548,7 +584,7 @@ impl Kubelet {
             0o644,
             now,
         );
-        super::termination::message_file(&mut tree, &spec, now);
+        super::termination::message_file(&mut tree, spec, now);
         self.fs.insert(&root, tree);
         let vols = self
             .pods

@@ -3,7 +3,6 @@
 //! running, terminated, last state), the pod's conditions (PodReadyToStartContainers,
 //! Initialized, Ready, ContainersReady) and its phase.
 
-use super::images;
 use super::pod_workers::PodWork;
 use super::runtime::{container_id, Phase, Work, CONFIG_ERROR as CONFIG_ERROR_REASON};
 use super::sidecars;
@@ -32,8 +31,9 @@ pub(super) fn container_status(
     init: bool,
     has_init: bool,
 ) -> ContainerStatus {
-    let image = c.image.clone().unwrap_or_default();
-    let reg = images::lookup(&image);
+    let image = c.image.as_deref().unwrap_or_default();
+    let image_ref = w.image_ref(image);
+    let reg = image_ref.entry;
     let waiting = |reason: &str, message: Option<String>| ContainerState {
         waiting: Some(ContainerStateWaiting {
             reason: Some(reason.into()),
@@ -131,14 +131,12 @@ pub(super) fn container_status(
         || matches!(w.phase, Phase::BackOff { pull: false, .. });
     ContainerStatus {
         name: c.name.clone(),
-        image: images::qualified(&image),
+        image: image_ref.qualified.clone(),
         image_id: if has_run {
             reg.map(|r| {
                 format!(
                     "{}@{}",
-                    images::qualified(&image)
-                        .rsplit_once(':')
-                        .map_or(image.as_str(), |x| x.0),
+                    image_ref.qualified.rsplit_once(':').map_or(image, |x| x.0),
                     r.digest
                 )
             })
