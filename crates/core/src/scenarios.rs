@@ -3,6 +3,7 @@
 //! each other and with [`DETERMINISM_FINGERPRINT`].
 
 pub mod scheduler_perf;
+pub mod workloads;
 
 use crate::clock::SimTime;
 use crate::model::{Node, Pod};
