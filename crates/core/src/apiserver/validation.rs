@@ -69,22 +69,58 @@ fn resources(res: &ResourceRequirements, base: &str, errs: &mut Vec<FieldError>)
                     "must be greater than or equal to 0",
                 ));
             }
+            // `IsIntegerResourceName`: extended resources come in whole units.
+            if quantity::is_extended_resource_name(name) && milli % 1000 != 0 {
+                errs.push(FieldError::invalid(
+                    &field,
+                    &canonical(q, milli),
+                    "must be an integer",
+                ));
+            }
             if group == "requests" {
+                // `IsOvercommitAllowed`: only native resources other than hugepages may
+                // be requested below their limit, or without one.
+                let overcommit =
+                    quantity::is_native_resource(name) && !name.starts_with("hugepages-");
                 let limit = limits
                     .get(name)
                     .and_then(|l| Some((l, quantity::milli(l).ok()?)));
-                if let Some((l, lmilli)) = limit.filter(|(_, lm)| milli > *lm) {
-                    errs.push(FieldError::invalid(
-                        format!("{base}.requests"),
-                        &canonical(q, milli),
-                        &format!(
-                            "must be less than or equal to {name} limit of {}",
-                            canonical(l, lmilli)
-                        ),
-                    ));
+                match limit {
+                    Some((l, lmilli)) if !overcommit && milli != lmilli => {
+                        errs.push(FieldError::invalid(
+                            format!("{base}.requests"),
+                            &canonical(q, milli),
+                            &format!("must be equal to {name} limit of {}", canonical(l, lmilli)),
+                        ));
+                    }
+                    Some((l, lmilli)) if milli > lmilli => {
+                        errs.push(FieldError::invalid(
+                            format!("{base}.requests"),
+                            &canonical(q, milli),
+                            &format!(
+                                "must be less than or equal to {name} limit of {}",
+                                canonical(l, lmilli)
+                            ),
+                        ));
+                    }
+                    None if !overcommit && !limits.contains_key(name) => {
+                        errs.push(FieldError::required(
+                            format!("{base}.limits"),
+                            "Limit must be set for non overcommitable resources",
+                        ));
+                    }
+                    _ => {}
                 }
             }
         }
+    }
+    let requests = res.requests.as_ref().unwrap_or(&empty);
+    let any = |p: fn(&str) -> bool| limits.keys().chain(requests.keys()).any(|k| p(k));
+    if any(|k| k.starts_with("hugepages-")) && !any(|k| k == "cpu" || k == "memory") {
+        errs.push(FieldError::forbidden(
+            base,
+            "HugePages require cpu or memory",
+        ));
     }
 }
 
@@ -393,6 +429,25 @@ mod tests {
                 "spec.containers[0].resources.limits[cpus]: Invalid value: \"cpus\": must be a standard resource for containers",
             ]),
             (json!({"limits": {"cpu": "1", "memory": "1Gi", "hugepages-2Mi": "2Mi", "example.com/gpu": "1"}, "requests": {"cpu": "0.5"}}), &[]),
+            // Extended resources and hugepages cannot be overcommitted: a request needs
+            // a limit, and an equal one; extended resources come in whole units.
+            (json!({"requests": {"example.com/dongle": "3"}}), &[
+                "spec.containers[0].resources.limits: Required value: Limit must be set for non overcommitable resources",
+            ]),
+            (json!({"limits": {"example.com/dongle": "3"}, "requests": {"example.com/dongle": "2"}}), &[
+                "spec.containers[0].resources.requests: Invalid value: \"2\": must be equal to example.com/dongle limit of 3",
+            ]),
+            (json!({"limits": {"hugepages-2Mi": "4Mi", "memory": "1Gi"}, "requests": {"hugepages-2Mi": "2Mi", "memory": "1Gi"}}), &[
+                "spec.containers[0].resources.requests: Invalid value: \"2Mi\": must be equal to hugepages-2Mi limit of 4Mi",
+            ]),
+            (json!({"limits": {"example.com/dongle": "500m"}, "requests": {"example.com/dongle": "500m"}}), &[
+                "spec.containers[0].resources.limits[example.com/dongle]: Invalid value: \"500m\": must be an integer",
+                "spec.containers[0].resources.requests[example.com/dongle]: Invalid value: \"500m\": must be an integer",
+            ]),
+            (json!({"limits": {"example.com/dongle": "3"}, "requests": {"example.com/dongle": "3"}}), &[]),
+            (json!({"limits": {"hugepages-2Mi": "2Mi"}}), &[
+                "spec.containers[0].resources: Forbidden: HugePages require cpu or memory",
+            ]),
         ];
         for (resources, want) in cases {
             assert_eq!(errors(json!({}), resources.clone()), *want, "{resources}");

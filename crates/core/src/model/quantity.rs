@@ -128,6 +128,19 @@ pub fn milli(q: &Quantity) -> Result<i128, QuantityError> {
     parse_milli(&q.0)
 }
 
+/// `IsNativeResource`: a resource name without a domain, or in kubernetes.io.
+pub fn is_native_resource(name: &str) -> bool {
+    !name.contains('/') || name.contains("kubernetes.io/")
+}
+
+/// `IsExtendedResourceName`: a domain-prefixed name outside kubernetes.io that makes a
+/// valid quota name with `requests.` in front (and is not one already).
+pub fn is_extended_resource_name(name: &str) -> bool {
+    !is_native_resource(name)
+        && !name.starts_with("requests.")
+        && crate::model::meta::qualified_name_errors(&format!("requests.{name}")).is_empty()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

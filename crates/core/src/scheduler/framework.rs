@@ -205,6 +205,9 @@ pub struct PodInfo<'a> {
     pub requests: Resources,
     /// The requests with the scoring defaults for unset cpu/memory.
     pub non_zero_requests: Resources,
+    /// Its requests of ephemeral-storage and the scalar resources (extended resources,
+    /// hugepages), by name: empty for most pods.
+    pub other_requests: Vec<(&'a str, i64)>,
     /// The ports its containers ask of the node's host.
     pub host_ports: Vec<HostPort>,
     pub tolerations: &'a [Toleration],
@@ -251,6 +254,7 @@ impl<'a> PodInfo<'a> {
             pod,
             requests,
             non_zero_requests,
+            other_requests: crate::scheduler::resources::other_requests(pod),
             host_ports: ports::host_ports(pod),
             tolerations: spec
                 .and_then(|s| s.tolerations.as_deref())

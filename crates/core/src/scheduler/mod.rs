@@ -12,6 +12,7 @@ pub(crate) mod pod_groups;
 pub mod preemption;
 mod profile;
 pub mod queue;
+pub mod resources;
 #[cfg(test)]
 pub(crate) mod testing;
 

@@ -6,8 +6,10 @@
 //! effort) skips the plugin. An extended resource the pod does not request, or one the
 //! node has no allocatable of, is left out (`resource_allocation.go`).
 
-use crate::model::{quantity, Pod};
-use crate::scheduler::framework::{saturate, NodeInfo, PodInfo, ScorePlugin, MAX_NODE_SCORE};
+use crate::scheduler::framework::{NodeInfo, PodInfo, ScorePlugin, MAX_NODE_SCORE};
+use crate::scheduler::resources::{
+    is_scalar_resource_name, node_allocatable, pod_request, pods_requested,
+};
 
 /// The plugin with the resources it balances (`NodeResourcesBalancedAllocationArgs`).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -73,15 +75,15 @@ impl NodeResourcesBalancedAllocation {
                     node.allocatable.memory,
                 ),
                 BalancedResource::EphemeralStorage => {
-                    let allocatable = node_allocatable(node, "ephemeral-storage").unwrap_or(0);
-                    let used = node_requested(node, "ephemeral-storage");
+                    let allocatable = node_allocatable(node.node, "ephemeral-storage").unwrap_or(0);
+                    let used = pods_requested(&node.pods, "ephemeral-storage");
                     (used.saturating_add(want), allocatable)
                 }
                 // An extended resource the pod does not request is left out.
                 BalancedResource::Scalar(_) if want == 0 => continue,
-                BalancedResource::Scalar(name) => match node_allocatable(node, name) {
+                BalancedResource::Scalar(name) => match node_allocatable(node.node, name) {
                     Some(allocatable) => {
-                        let used = node_requested(node, name);
+                        let used = pods_requested(&node.pods, name);
                         (used.saturating_add(want), allocatable)
                     }
                     None => continue,
@@ -106,65 +108,6 @@ impl BalancedResource {
             _ => BalancedResource::Other,
         }
     }
-}
-
-/// `IsScalarResourceName`: an extended resource (a name with a domain other than
-/// kubernetes.io, that makes a valid `requests.` quota name), hugepages-*, a name under
-/// kubernetes.io/ or attachable-volumes-*.
-fn is_scalar_resource_name(name: &str) -> bool {
-    let native = !name.contains('/') || name.contains("kubernetes.io/");
-    let extended = !native
-        && !name.starts_with("requests.")
-        && crate::model::meta::qualified_name_errors(&format!("requests.{name}")).is_empty();
-    extended
-        || name.starts_with("hugepages-")
-        || name.contains("kubernetes.io/")
-        || name.starts_with("attachable-volumes-")
-}
-
-/// A quantity in milli-units, saturated; `None` when absent or unreadable.
-fn milli(
-    list: Option<&std::collections::BTreeMap<String, quantity::Quantity>>,
-    name: &str,
-) -> Option<i64> {
-    let q = list?.get(name)?;
-    quantity::milli(q).ok().map(saturate)
-}
-
-/// The node's allocatable of `name`, when it reports one.
-fn node_allocatable(node: &NodeInfo<'_>, name: &str) -> Option<i64> {
-    milli(node.node.status.as_ref()?.allocatable.as_ref(), name)
-}
-
-/// What the pods counted on the node request of `name`.
-fn node_requested(node: &NodeInfo<'_>, name: &str) -> i64 {
-    node.pods
-        .iter()
-        .fold(0i64, |sum, p| sum.saturating_add(pod_request(p, name)))
-}
-
-/// A pod's request of `name` (`resourcehelper.PodRequests`): its containers' sum or its
-/// largest init container, whichever is more, plus the overhead.
-fn pod_request(pod: &Pod, name: &str) -> i64 {
-    let Some(spec) = &pod.spec else {
-        return 0;
-    };
-    let of = |c: &crate::model::Container| {
-        milli(c.resources.as_ref().and_then(|r| r.requests.as_ref()), name).unwrap_or(0)
-    };
-    let apps = spec
-        .containers
-        .iter()
-        .fold(0i64, |sum, c| sum.saturating_add(of(c)));
-    let inits = spec
-        .init_containers
-        .iter()
-        .flatten()
-        .map(of)
-        .max()
-        .unwrap_or(0);
-    let overhead = milli(spec.overhead.as_ref(), name).unwrap_or(0);
-    apps.max(inits).saturating_add(overhead)
 }
 
 /// requested / allocatable, at most 1.

@@ -8,6 +8,7 @@ use crate::scheduler::framework::{
     node_hint, ClusterEvent, Code, FilterPlugin, NodeInfo, PodInfo, QueueingHint, Reason, Reasons,
     Resources, ScorePlugin, Status, MAX_NODE_SCORE,
 };
+use crate::scheduler::resources;
 
 /// The reason when the node runs as many pods as it allows.
 pub const ERR_REASON_TOO_MANY_PODS: &str = "Too many pods";
@@ -99,10 +100,11 @@ impl FilterPlugin for NodeResourcesFit {
             && want.milli_cpu > free(node.allocatable.milli_cpu, node.requested.milli_cpu);
         let short_memory =
             want.memory > 0 && want.memory > free(node.allocatable.memory, node.requested.memory);
-        if !(too_many_pods || short_cpu || short_memory) {
+        let short_other = !pod.other_requests.is_empty() && short_of_other(pod, node).is_some();
+        if !(too_many_pods || short_cpu || short_memory || short_other) {
             return Status::success();
         }
-        insufficient(want, node, too_many_pods, short_cpu, short_memory)
+        insufficient(pod, node, too_many_pods, short_cpu, short_memory)
     }
 
     /// A deleted bound pod frees requests; a node is judged by its allocatable.
@@ -119,12 +121,13 @@ impl FilterPlugin for NodeResourcesFit {
 #[cold]
 #[inline(never)]
 fn insufficient(
-    want: Resources,
+    pod: &PodInfo<'_>,
     node: &NodeInfo<'_>,
     too_many_pods: bool,
     short_cpu: bool,
     short_memory: bool,
 ) -> Status {
+    let want = pod.requests;
     let mut reasons = Reasons::default();
     // A request beyond the node's whole allocatable cannot be met by preempting
     // (`InsufficientResource.Unresolvable`).
@@ -144,7 +147,46 @@ fn insufficient(
             code = Code::UnschedulableAndUnresolvable;
         }
     }
+    for short in other_shortages(pod, node) {
+        reasons.push(Reason::Shared(
+            format!("Insufficient {}", short.name).into(),
+        ));
+        if short.want > short.allocatable {
+            code = Code::UnschedulableAndUnresolvable;
+        }
+    }
     Status::Rejected { code, reasons }
+}
+
+/// A request of ephemeral-storage or a scalar resource that the node cannot meet.
+struct OtherShortage<'p> {
+    name: &'p str,
+    want: i64,
+    allocatable: i64,
+}
+
+/// Each of the pod's other requests beyond what the node has left of it (`fitsRequest`:
+/// a node reporting none of a resource has none of it), in name order.
+fn other_shortages<'p>(
+    pod: &'p PodInfo<'_>,
+    node: &'p NodeInfo<'_>,
+) -> impl Iterator<Item = OtherShortage<'p>> + 'p {
+    pod.other_requests.iter().filter_map(|&(name, want)| {
+        let allocatable = resources::node_allocatable(node.node, name).unwrap_or(0);
+        let left = allocatable.saturating_sub(resources::pods_requested(&node.pods, name));
+        // ephemeral-storage counts only when requested; a listed scalar always does.
+        let counted = name != "ephemeral-storage" || want > 0;
+        (counted && want > left).then_some(OtherShortage {
+            name,
+            want,
+            allocatable,
+        })
+    })
+}
+
+/// The first of [`other_shortages`] (the Filter's question: does the pod fit?).
+fn short_of_other<'p>(pod: &'p PodInfo<'_>, node: &'p NodeInfo<'_>) -> Option<OtherShortage<'p>> {
+    other_shortages(pod, node).next()
 }
 
 /// `leastRequestedScore`: the share of capacity left free, 0..=100.
@@ -494,6 +536,80 @@ mod tests {
         for (name, pod, (cpu, mem), pods, want) in cases {
             let node = make_node("n").allocatable("10m", "20", pods).obj();
             let bound = [make_pod().req(cpu, mem).obj()];
+            assert_eq!(
+                filter(&NodeResourcesFit::default(), &pod.obj(), &node, &bound),
+                want,
+                "{name}"
+            );
+        }
+    }
+
+    /// kube-scheduler's `TestEnoughRequests` cases for extended resources, hugepages and
+    /// ephemeral-storage: a node with 10m cpu, 20 bytes, 5 example.com/foo, 20
+    /// ephemeral-storage bytes and no hugepages; the pod already there uses 1 foo and 5
+    /// bytes of storage.
+    #[test]
+    fn filter_checks_other_resources_against_what_is_left() {
+        let foo = "example.com/foo";
+        let short = |name: &str, code: Code| {
+            Some(Status::Rejected {
+                code,
+                reasons: Reasons::One(Reason::Shared(format!("Insufficient {name}").into())),
+            })
+        };
+        let cases: Vec<(&str, MakePod, Option<Status>)> = vec![
+            (
+                "extended resource fits",
+                make_pod().req("1m", "1").req_of(foo, "4"),
+                Some(Status::success()),
+            ),
+            (
+                "extended resource capacity enforced",
+                make_pod().req("1m", "1").req_of(foo, "5"),
+                short(foo, Code::Unschedulable),
+            ),
+            (
+                "more of the extended resource than the node has at all",
+                make_pod().req("1m", "1").req_of(foo, "6"),
+                short(foo, Code::UnschedulableAndUnresolvable),
+            ),
+            (
+                "a resource the node does not report",
+                make_pod().req_of("example.com/bar", "1"),
+                short("example.com/bar", Code::UnschedulableAndUnresolvable),
+            ),
+            (
+                "hugepages the node has none of",
+                make_pod().req_of("hugepages-2Mi", "2Mi"),
+                short("hugepages-2Mi", Code::UnschedulableAndUnresolvable),
+            ),
+            (
+                "ephemeral-storage fits",
+                make_pod().req_of("ephemeral-storage", "15"),
+                Some(Status::success()),
+            ),
+            (
+                "ephemeral-storage capacity enforced",
+                make_pod().req_of("ephemeral-storage", "16"),
+                short("ephemeral-storage", Code::Unschedulable),
+            ),
+            (
+                "a resource that is neither extended nor scalar is not checked",
+                make_pod().req_of("example.com", "1"),
+                Some(Status::success()),
+            ),
+        ];
+        let node = make_node("n")
+            .allocatable("10m", "20", "32")
+            .allocatable_of(foo, "5")
+            .allocatable_of("ephemeral-storage", "20")
+            .obj();
+        let bound = [make_pod()
+            .req("1m", "1")
+            .req_of(foo, "1")
+            .req_of("ephemeral-storage", "5")
+            .obj()];
+        for (name, pod, want) in cases {
             assert_eq!(
                 filter(&NodeResourcesFit::default(), &pod.obj(), &node, &bound),
                 want,
