@@ -579,3 +579,65 @@ pub(super) fn create_name<'a>(
         }
     }
 }
+
+/// What a `set` command (image, env, resources) does with an object it changed, as
+/// kubectl's set commands share it: under `--local` or a client dry run the object is
+/// printed without the server; otherwise it is sent as an update (a server dry run under
+/// `--dry-run=server`) and the server's object printed. YAML documents after the first
+/// are set off by `---`.
+pub(super) struct SetOutput<'a> {
+    pub output: Option<&'a str>,
+    pub local: bool,
+    pub mode: DryRun,
+    printed: usize,
+}
+
+impl<'a> SetOutput<'a> {
+    pub fn new(output: Option<&'a str>, local: bool, mode: DryRun) -> SetOutput<'a> {
+        SetOutput {
+            output,
+            local,
+            mode,
+            printed: 0,
+        }
+    }
+
+    /// Prints `o` as `-o` asks, or `KIND/NAME verb`.
+    pub fn print(&mut self, o: &Object, verb: &str, out: &mut Output) {
+        if self.output == Some("yaml") && self.printed > 0 {
+            out.out("---\n");
+        }
+        self.printed += 1;
+        print_object(o, self.output, verb, out);
+    }
+
+    /// Prints `changed` or sends it, with `verb` and the dry run's suffix; the server's
+    /// error is the command's to word.
+    pub fn send(
+        &mut self,
+        cluster: &mut Cluster,
+        changed: Object,
+        verb: &str,
+        out: &mut Output,
+    ) -> Result<(), ApiError> {
+        if self.local || self.mode == DryRun::Client {
+            let verb = if self.local {
+                verb.to_string()
+            } else {
+                format!("{verb} (dry run)")
+            };
+            self.print(&changed, &verb, out);
+            return Ok(());
+        }
+        let (o, verb) = if self.mode == DryRun::Server {
+            (
+                cluster.dry_run_update(changed)?,
+                format!("{verb} (server dry run)"),
+            )
+        } else {
+            (cluster.update(changed)?, verb.to_string())
+        };
+        self.print(&o, &verb, out);
+        Ok(())
+    }
+}

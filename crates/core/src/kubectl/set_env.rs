@@ -6,7 +6,7 @@
 //! `deployment.apps/web env updated`, nothing when nothing changes.
 
 use super::command::{Command, Group, Operands};
-use super::common::{dry_run, print_object, DryRun, Target};
+use super::common::{dry_run, DryRun, SetOutput, Target};
 use super::flags::{flag, Kind, Parsed, DRY_RUN, NAMESPACE, OUTPUT};
 use super::resources;
 use super::{FileSource, Output};
@@ -290,14 +290,7 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
             .collect()
     };
     // One printer for the command: YAML documents after the first open with `---`.
-    let mut printed = 0;
-    let mut print = |o: &Object, verb: &str, out: &mut Output| {
-        if output == Some("yaml") && printed > 0 {
-            out.out("---\n");
-        }
-        printed += 1;
-        print_object(o, output, verb, out);
-    };
+    let mut sink = SetOutput::new(output, local, mode);
     let pattern = p.string("containers").unwrap_or("*").to_string();
     let list = p.bool("list");
     for target in targets {
@@ -383,33 +376,14 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
                 continue;
             }
         };
-        if local || mode == DryRun::Client {
-            let verb = if local {
-                "env updated"
-            } else {
-                "env updated (dry run)"
-            };
-            print(&changed, verb, out);
-            continue;
-        }
-        let result = if mode == DryRun::Server {
-            cluster
-                .dry_run_update(changed)
-                .map(|o| (o, "env updated (server dry run)"))
-        } else {
-            cluster.update(changed).map(|o| (o, "env updated"))
-        };
-        match result {
-            Ok((o, verb)) => print(&o, verb, out),
-            Err(e) => {
-                // The server's message as the error wraps it (no "The ").
-                let text = e.to_string();
-                let text = text.strip_prefix("The ").unwrap_or(&text);
-                out.err(format!(
-                    "error: failed to patch env update to pod template: {text}\n"
-                ));
-                out.exit_code = 1;
-            }
+        if let Err(e) = sink.send(cluster, changed, "env updated", out) {
+            // The server's message as the error wraps it (no "The ").
+            let text = e.to_string();
+            let text = text.strip_prefix("The ").unwrap_or(&text);
+            out.err(format!(
+                "error: failed to patch env update to pod template: {text}\n"
+            ));
+            out.exit_code = 1;
         }
     }
 }

@@ -5,7 +5,7 @@
 //! `--local`, the `-f` files' objects changed and printed, never sent.
 
 use super::command::{Command, Group, Operands};
-use super::common::{dry_run, print_object, DryRun, Target};
+use super::common::{dry_run, DryRun, SetOutput, Target};
 use super::flags::{flag, Kind, Parsed, DRY_RUN, NAMESPACE, OUTPUT};
 use super::resources;
 use super::set_resources::LOCAL_NEEDS_FILES;
@@ -139,14 +139,7 @@ fn set_image(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mu
     };
     let output = p.string("output").filter(|o| !o.is_empty());
     // One printer for the command: YAML documents after the first open with `---`.
-    let mut printed = 0;
-    let mut print = |o: &Object, verb: &str, out: &mut Output| {
-        if output == Some("yaml") && printed > 0 {
-            out.out("---\n");
-        }
-        printed += 1;
-        print_object(o, output, verb, out);
-    };
+    let mut sink = SetOutput::new(output, local, mode);
     for target in targets {
         let (rt, name, live) = match target {
             Target::Local(o) => match resources::lookup(o.kind()) {
@@ -211,25 +204,8 @@ fn set_image(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mu
                 continue;
             }
         };
-        if local || mode == DryRun::Client {
-            let verb = if local {
-                "image updated"
-            } else {
-                "image updated (dry run)"
-            };
-            print(&changed, verb, out);
-            continue;
-        }
-        let result = if mode == DryRun::Server {
-            cluster
-                .dry_run_update(changed)
-                .map(|o| (o, "image updated (server dry run)"))
-        } else {
-            cluster.update(changed).map(|o| (o, "image updated"))
-        };
-        match result {
-            Ok((o, verb)) => print(&o, verb, out),
-            Err(e) => out.api_error(&e),
+        if let Err(e) = sink.send(cluster, changed, "image updated", out) {
+            out.api_error(&e);
         }
     }
 }

@@ -7,11 +7,10 @@
 //! the object with `-o`, and `(dry run)` / `(server dry run)` as kubectl does.
 
 use super::command::{Command, Group, Operands};
-use super::common::{dry_run, print_object, DryRun, Target};
+use super::common::{dry_run, DryRun, SetOutput, Target};
 use super::flags::{flag, Kind, Parsed, DRY_RUN, NAMESPACE, OUTPUT};
 use super::resources;
 use super::{FileSource, Output};
-use crate::apiserver::ApiError;
 use crate::model::labels::Selector;
 use crate::model::quantity::{format_milli, is_binary, parse_milli, QuantityError};
 use crate::model::{Object, ResourceExt};
@@ -299,14 +298,7 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
     let output = p.string("output").filter(|o| !o.is_empty());
     let mut errors: Vec<String> = Vec::new();
     // One printer for the command: YAML documents after the first open with `---`.
-    let mut printed = 0;
-    let mut print = |o: &Object, verb: &str, out: &mut Output| {
-        if output == Some("yaml") && printed > 0 {
-            out.out("---\n");
-        }
-        printed += 1;
-        print_object(o, output, verb, out);
-    };
+    let mut sink = SetOutput::new(output, local, mode);
     for (rt, live) in objects {
         let name = live.name_any().to_string();
         let Some(pointer) = pod_spec_pointer(rt.kind) else {
@@ -332,36 +324,13 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
                 continue;
             }
         };
-        if local || mode == DryRun::Client {
-            let verb = if local {
-                "resource requirements updated"
-            } else {
-                "resource requirements updated (dry run)"
-            };
-            print(&changed, verb, out);
-            continue;
-        }
-        let result: Result<(Object, &str), ApiError> = if mode == DryRun::Server {
-            cluster
-                .dry_run_update(changed)
-                .map(|o| (o, "resource requirements updated (server dry run)"))
-        } else {
-            cluster
-                .update(changed)
-                .map(|o| (o, "resource requirements updated"))
-        };
-        match result {
-            Ok((o, verb)) => {
-                print(&o, verb, out);
-            }
-            Err(e) => {
-                // The server's message as the error wraps it (no "The ").
-                let text = e.to_string();
-                let text = text.strip_prefix("The ").unwrap_or(&text);
-                errors.push(format!(
-                    "failed to patch resources update to pod template {text}"
-                ));
-            }
+        if let Err(e) = sink.send(cluster, changed, "resource requirements updated", out) {
+            // The server's message as the error wraps it (no "The ").
+            let text = e.to_string();
+            let text = text.strip_prefix("The ").unwrap_or(&text);
+            errors.push(format!(
+                "failed to patch resources update to pod template {text}"
+            ));
         }
     }
     // The errors aggregated, as kubectl's CheckErr prints them.
