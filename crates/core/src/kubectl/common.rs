@@ -62,6 +62,55 @@ pub(super) enum Target {
     Local(Object),
 }
 
+impl Target {
+    /// The object with where it keeps its pod spec: the file's object, or the stored one
+    /// (a missing one is reported); an object without a pod template is reported as
+    /// kubectl's set image and set env report it.
+    pub(super) fn with_pod_spec(
+        self,
+        cluster: &Cluster,
+        out: &mut Output,
+    ) -> Option<(ResourceType, String, Object, &'static str)> {
+        let (rt, name, live) = match self {
+            Target::Local(o) => {
+                let rt = resources::lookup(o.kind())?;
+                (rt, o.name_any().to_string(), o)
+            }
+            Target::Live(rt, ns, name) => match cluster.api().object(rt.plural, &ns, &name) {
+                Some(o) => (rt, name, o.to_owned()),
+                None => {
+                    out.not_found(rt.plural, &name);
+                    return None;
+                }
+            },
+        };
+        let Some(pointer) = pod_spec_pointer(rt.kind) else {
+            out.err(format!(
+                "error: {}/{name} the object is not a pod or does not have a pod template: {}\n",
+                rt.name_prefix, rt.kind
+            ));
+            out.exit_code = 1;
+            return None;
+        };
+        Some((rt, name, live, pointer))
+    }
+}
+
+/// Where a kind keeps its pod spec (`UpdatePodSpecForObject`).
+pub(super) fn pod_spec_pointer(kind: &str) -> Option<&'static str> {
+    match kind {
+        "Pod" => Some("/spec"),
+        "Deployment"
+        | "ReplicaSet"
+        | "DaemonSet"
+        | "StatefulSet"
+        | "Job"
+        | "ReplicationController" => Some("/spec/template/spec"),
+        "CronJob" => Some("/spec/jobTemplate/spec/template/spec"),
+        _ => None,
+    }
+}
+
 /// The objects `-f` names, as targets: the files' objects themselves with `--local`,
 /// else the stored objects they name (in `namespace` unless they name their own). A
 /// file that does not decode is reported and ends the command (`None`).

@@ -11,7 +11,7 @@ use super::flags::{flag, Kind, Parsed, DRY_RUN, NAMESPACE, OUTPUT};
 use super::resources;
 use super::{FileSource, Output};
 use crate::apiserver::ApiError;
-use crate::model::{Object, ResourceExt};
+use crate::model::Object;
 use crate::Cluster;
 use serde_json::{json, Value};
 
@@ -46,18 +46,6 @@ pub(super) const COMMAND: Command = Command {
     subcommands: &[],
     run,
 };
-
-/// Where a kind keeps its pod spec.
-fn pod_spec_pointer(kind: &str) -> Option<&'static str> {
-    match kind {
-        "Pod" => Some("/spec"),
-        "Deployment" | "ReplicaSet" | "DaemonSet" | "StatefulSet" | "Job" => {
-            Some("/spec/template/spec")
-        }
-        "CronJob" => Some("/spec/jobTemplate/spec/template/spec"),
-        _ => None,
-    }
-}
 
 /// `keyToEnvName`: what is not a letter, digit or `_` becomes `_`, upper-cased.
 fn key_to_env_name(key: &str, out: &mut Output) -> String {
@@ -294,25 +282,7 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
     let pattern = p.string("containers").unwrap_or("*").to_string();
     let list = p.bool("list");
     for target in targets {
-        let (rt, name, live) = match target {
-            Target::Local(o) => match resources::lookup(o.kind()) {
-                Some(rt) => (rt, o.name_any().to_string(), o),
-                None => continue,
-            },
-            Target::Live(rt, ns, name) => match cluster.api().object(rt.plural, &ns, &name) {
-                Some(o) => (rt, name, o.to_owned()),
-                None => {
-                    out.not_found(rt.plural, &name);
-                    continue;
-                }
-            },
-        };
-        let Some(pointer) = pod_spec_pointer(rt.kind) else {
-            out.err(format!(
-                "error: {}/{name} the object is not a pod or does not have a pod template: {}\n",
-                rt.name_prefix, rt.kind
-            ));
-            out.exit_code = 1;
+        let Some((rt, name, live, pointer)) = target.with_pod_spec(cluster, out) else {
             continue;
         };
         let before = live.to_json();

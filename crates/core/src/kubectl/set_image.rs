@@ -11,7 +11,7 @@ use super::resources;
 use super::set_resources::LOCAL_NEEDS_FILES;
 use super::{FileSource, Output};
 use crate::apiserver::ApiError;
-use crate::model::{Object, ResourceExt};
+use crate::model::Object;
 use crate::Cluster;
 
 pub(super) const COMMAND: Command = Command {
@@ -53,21 +53,6 @@ const IMAGE: Command = Command {
 
 fn run(_: &mut Cluster, _: &Parsed, _: &dyn FileSource, out: &mut Output) {
     out.out(super::command::help(&COMMAND));
-}
-
-/// Where a kind keeps its pod spec (`UpdatePodSpecForObject`).
-fn pod_spec_pointer(kind: &str) -> Option<&'static str> {
-    match kind {
-        "Pod" => Some("/spec"),
-        "Deployment"
-        | "ReplicaSet"
-        | "DaemonSet"
-        | "StatefulSet"
-        | "Job"
-        | "ReplicationController" => Some("/spec/template/spec"),
-        "CronJob" => Some("/spec/jobTemplate/spec/template/spec"),
-        _ => None,
-    }
 }
 
 /// The objects the arguments or `-f` name (with `--local`, the files' own objects).
@@ -141,25 +126,7 @@ fn set_image(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mu
     // One printer for the command: YAML documents after the first open with `---`.
     let mut sink = SetOutput::new(output, local, mode);
     for target in targets {
-        let (rt, name, live) = match target {
-            Target::Local(o) => match resources::lookup(o.kind()) {
-                Some(rt) => (rt, o.name_any().to_string(), o),
-                None => continue,
-            },
-            Target::Live(rt, ns, name) => match cluster.api().object(rt.plural, &ns, &name) {
-                Some(o) => (rt, name, o.to_owned()),
-                None => {
-                    out.not_found(rt.plural, &name);
-                    continue;
-                }
-            },
-        };
-        let Some(pointer) = pod_spec_pointer(rt.kind) else {
-            out.err(format!(
-                "error: {}/{name} the object is not a pod or does not have a pod template: {}\n",
-                rt.name_prefix, rt.kind
-            ));
-            out.exit_code = 1;
+        let Some((rt, _, live, pointer)) = target.with_pod_spec(cluster, out) else {
             continue;
         };
         let before = live.to_json();

@@ -7,7 +7,7 @@
 //! the object with `-o`, and `(dry run)` / `(server dry run)` as kubectl does.
 
 use super::command::{Command, Group, Operands};
-use super::common::{dry_run, DryRun, SetOutput, Target};
+use super::common::{dry_run, pod_spec_pointer, DryRun, SetOutput, Target};
 use super::flags::{flag, Kind, Parsed, DRY_RUN, NAMESPACE, OUTPUT};
 use super::resources;
 use super::{FileSource, Output};
@@ -113,22 +113,6 @@ fn selected_tail(pattern: &str, rest: &str) -> bool {
         return rest.ends_with(pattern);
     }
     (0..=rest.len()).any(|i| rest.is_char_boundary(i) && selected(pattern, &rest[i..]))
-}
-
-/// Where a kind keeps its pod spec (`UpdatePodSpecForObject`), with Go's type name for
-/// the kinds that have none.
-fn pod_spec_pointer(kind: &str) -> Option<&'static str> {
-    match kind {
-        "Pod" => Some("/spec"),
-        "Deployment"
-        | "ReplicaSet"
-        | "DaemonSet"
-        | "StatefulSet"
-        | "Job"
-        | "ReplicationController" => Some("/spec/template/spec"),
-        "CronJob" => Some("/spec/jobTemplate/spec/template/spec"),
-        _ => None,
-    }
 }
 
 /// Sets the limits and requests on the selected containers of `json`: whether any
