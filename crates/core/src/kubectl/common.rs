@@ -651,6 +651,25 @@ impl<'a> SetOutput<'a> {
         }
     }
 
+    /// From the command's `--dry-run`, `--local` and `-o`; `None` when they are refused
+    /// (reported).
+    pub fn from_flags(
+        p: &'a flags::Parsed,
+        cluster: &Cluster,
+        out: &mut Output,
+    ) -> Option<SetOutput<'a>> {
+        let mode = dry_run(p, cluster, out)?;
+        let local = p.bool("local");
+        if local && mode == DryRun::Server {
+            out.fail(
+                "cannot specify --local and --dry-run=server - did you mean --dry-run=client?",
+            );
+            return None;
+        }
+        let output = p.string("output").filter(|o| !o.is_empty());
+        Some(SetOutput::new(output, local, mode))
+    }
+
     /// Prints `o` as `-o` asks, or `KIND/NAME verb`.
     pub fn print(&mut self, o: &Object, verb: &str, out: &mut Output) {
         if self.output == Some("yaml") && self.printed > 0 {

@@ -6,7 +6,7 @@
 //! `deployment.apps/web env updated`, nothing when nothing changes.
 
 use super::command::{Command, Group, Operands};
-use super::common::{dry_run, DryRun, SetOutput, Target};
+use super::common::{SetOutput, Target};
 use super::flags::{flag, Kind, Parsed, DRY_RUN, NAMESPACE, OUTPUT};
 use super::resources;
 use super::{FileSource, Output};
@@ -202,22 +202,17 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
             p.positionals.join(" ")
         ));
     }
-    let Some(mode) = dry_run(p, cluster, out) else {
+    let Some(mut sink) = SetOutput::from_flags(p, cluster, out) else {
         return;
     };
-    let local = p.bool("local");
-    if local && mode == DryRun::Server {
-        return out
-            .fail("cannot specify --local and --dry-run=server - did you mean --dry-run=client?");
-    }
+    let local = sink.local;
     let filenames = !p.strings("filename").is_empty();
     if !filenames && resource_args.is_empty() {
         return out.fail(
             "one or more resources must be specified as <resource> <name> or <resource>/<name>",
         );
     }
-    let output = p.string("output").filter(|o| !o.is_empty());
-    if p.bool("list") && output.is_some() {
+    if p.bool("list") && sink.output.is_some() {
         return out.fail("--list and --output may not be specified together");
     }
     let keys: Vec<&str> = p
@@ -277,8 +272,6 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
             .map(|(rt, n)| Target::Live(rt, namespace.clone(), n))
             .collect()
     };
-    // One printer for the command: YAML documents after the first open with `---`.
-    let mut sink = SetOutput::new(output, local, mode);
     let pattern = p.string("containers").unwrap_or("*").to_string();
     let list = p.bool("list");
     for target in targets {

@@ -5,7 +5,7 @@
 //! `--local`, the `-f` files' objects changed and printed, never sent.
 
 use super::command::{Command, Group, Operands};
-use super::common::{dry_run, DryRun, SetOutput, Target};
+use super::common::{SetOutput, Target};
 use super::flags::{flag, Kind, Parsed, DRY_RUN, NAMESPACE, OUTPUT};
 use super::resources;
 use super::set_resources::LOCAL_NEEDS_FILES;
@@ -97,14 +97,9 @@ fn targets(
 }
 
 fn set_image(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Output) {
-    let Some(mode) = dry_run(p, cluster, out) else {
+    let Some(mut sink) = SetOutput::from_flags(p, cluster, out) else {
         return;
     };
-    let local = p.bool("local");
-    if local && mode == DryRun::Server {
-        return out
-            .fail("cannot specify --local and --dry-run=server - did you mean --dry-run=client?");
-    }
     let (resources_args, pairs): (Vec<&String>, Vec<&String>) =
         p.positionals.iter().partition(|a| !a.contains('='));
     if pairs.is_empty() {
@@ -122,9 +117,6 @@ fn set_image(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mu
     let Some(targets) = targets(cluster, p, files, &args, &namespace, out) else {
         return;
     };
-    let output = p.string("output").filter(|o| !o.is_empty());
-    // One printer for the command: YAML documents after the first open with `---`.
-    let mut sink = SetOutput::new(output, local, mode);
     for target in targets {
         let Some((rt, _, live, pointer)) = target.with_pod_spec(cluster, out) else {
             continue;

@@ -7,7 +7,7 @@
 //! the object with `-o`, and `(dry run)` / `(server dry run)` as kubectl does.
 
 use super::command::{Command, Group, Operands};
-use super::common::{dry_run, pod_spec_pointer, DryRun, SetOutput, Target};
+use super::common::{pod_spec_pointer, SetOutput, Target};
 use super::flags::{flag, Kind, Parsed, DRY_RUN, NAMESPACE, OUTPUT};
 use super::resources;
 use super::{FileSource, Output};
@@ -235,14 +235,9 @@ fn targets(
 }
 
 fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Output) {
-    let Some(mode) = dry_run(p, cluster, out) else {
+    let Some(mut sink) = SetOutput::from_flags(p, cluster, out) else {
         return;
     };
-    let local = p.bool("local");
-    if local && mode == DryRun::Server {
-        return out
-            .fail("cannot specify --local and --dry-run=server - did you mean --dry-run=client?");
-    }
     if p.bool("all") && p.string("selector").is_some_and(|s| !s.is_empty()) {
         return out.fail("cannot set --all and --selector at the same time");
     }
@@ -279,10 +274,7 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
         }
     }
     let pattern = p.string("containers").unwrap_or("*").to_string();
-    let output = p.string("output").filter(|o| !o.is_empty());
     let mut errors: Vec<String> = Vec::new();
-    // One printer for the command: YAML documents after the first open with `---`.
-    let mut sink = SetOutput::new(output, local, mode);
     for (rt, live) in objects {
         let name = live.name_any().to_string();
         let Some(pointer) = pod_spec_pointer(rt.kind) else {
