@@ -925,6 +925,12 @@ async fn explain_fetches_the_schema_when_it_needs_it() {
         answer.contains("failed to fetch the OpenAPI schema"),
         "{answer}"
     );
+    // The browser adds a fetch's resource timing entry in a task of its own after the
+    // response: wait for it rather than race it.
+    wait_for("the schema's fetch in the resource timings", || {
+        (schema_fetches_since(since) > 0).then_some(())
+    })
+    .await;
     assert_eq!(schema_fetches_since(since), 1);
     root.remove();
 }
