@@ -679,6 +679,26 @@ impl<'a> SetOutput<'a> {
         print_object(o, self.output, verb, out);
     }
 
+    /// [`SetOutput::send`] for the JSON of an object of `kind` the command changed from
+    /// `before`: nothing is sent or printed when nothing changed. The errors are the
+    /// command's to word.
+    pub fn send_json(
+        &mut self,
+        cluster: &mut Cluster,
+        kind: &str,
+        before: &serde_json::Value,
+        json: serde_json::Value,
+        verb: &str,
+        out: &mut Output,
+    ) -> Result<(), SetError> {
+        if json == *before {
+            return Ok(());
+        }
+        let changed = Object::from_json(kind, json).map_err(|e| SetError::Decode(e.to_string()))?;
+        self.send(cluster, changed, verb, out)
+            .map_err(SetError::Server)
+    }
+
     /// Prints `changed` or sends it, with `verb` and the dry run's suffix; the server's
     /// error is the command's to word.
     pub fn send(
@@ -707,5 +727,22 @@ impl<'a> SetOutput<'a> {
         };
         self.print(&o, &verb, out);
         Ok(())
+    }
+}
+
+/// Why a set command's change was not made.
+pub(super) enum SetError {
+    /// The changed object no longer decodes as its kind.
+    Decode(String),
+    /// The API server refused it.
+    Server(ApiError),
+}
+
+impl SetError {
+    /// The server's message as kubectl's set commands wrap it ("failed to patch ... :
+    /// MESSAGE"): without the leading "The ".
+    pub fn server_message(e: &ApiError) -> String {
+        let text = e.to_string();
+        text.strip_prefix("The ").unwrap_or(&text).to_string()
     }
 }

@@ -6,12 +6,11 @@
 //! `deployment.apps/web env updated`, nothing when nothing changes.
 
 use super::command::{Command, Group, Operands};
-use super::common::{SetOutput, Target};
+use super::common::{SetError, SetOutput, Target};
 use super::flags::{flag, Kind, Parsed, DRY_RUN, NAMESPACE, OUTPUT};
 use super::resources;
 use super::{FileSource, Output};
 use crate::apiserver::ApiError;
-use crate::model::Object;
 use crate::Cluster;
 use serde_json::{json, Value};
 
@@ -329,24 +328,19 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
                 rt.kind
             ));
         }
-        if list || json == before {
+        if list {
             continue;
         }
-        let changed = match Object::from_json(rt.kind, json) {
-            Ok(o) => o,
-            Err(e) => {
-                out.api_error(&ApiError::bad_request(e.to_string()));
-                continue;
+        match sink.send_json(cluster, rt.kind, &before, json, "env updated", out) {
+            Ok(()) => {}
+            Err(SetError::Decode(e)) => out.api_error(&ApiError::bad_request(e)),
+            Err(SetError::Server(e)) => {
+                out.err(format!(
+                    "error: failed to patch env update to pod template: {}\n",
+                    SetError::server_message(&e)
+                ));
+                out.exit_code = 1;
             }
-        };
-        if let Err(e) = sink.send(cluster, changed, "env updated", out) {
-            // The server's message as the error wraps it (no "The ").
-            let text = e.to_string();
-            let text = text.strip_prefix("The ").unwrap_or(&text);
-            out.err(format!(
-                "error: failed to patch env update to pod template: {text}\n"
-            ));
-            out.exit_code = 1;
         }
     }
 }

@@ -5,13 +5,12 @@
 //! `--local`, the `-f` files' objects changed and printed, never sent.
 
 use super::command::{Command, Group, Operands};
-use super::common::{SetOutput, Target};
+use super::common::{SetError, SetOutput, Target};
 use super::flags::{flag, Kind, Parsed, DRY_RUN, NAMESPACE, OUTPUT};
 use super::resources;
 use super::set_resources::LOCAL_NEEDS_FILES;
 use super::{FileSource, Output};
 use crate::apiserver::ApiError;
-use crate::model::Object;
 use crate::Cluster;
 
 pub(super) const COMMAND: Command = Command {
@@ -152,19 +151,10 @@ fn set_image(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mu
             out.exit_code = 1;
             continue;
         }
-        // No change: nothing sent, nothing printed.
-        if json == before {
-            continue;
-        }
-        let changed = match Object::from_json(rt.kind, json) {
-            Ok(o) => o,
-            Err(e) => {
-                out.api_error(&ApiError::bad_request(e.to_string()));
-                continue;
-            }
-        };
-        if let Err(e) = sink.send(cluster, changed, "image updated", out) {
-            out.api_error(&e);
+        match sink.send_json(cluster, rt.kind, &before, json, "image updated", out) {
+            Ok(()) => {}
+            Err(SetError::Decode(e)) => out.api_error(&ApiError::bad_request(e)),
+            Err(SetError::Server(e)) => out.api_error(&e),
         }
     }
 }

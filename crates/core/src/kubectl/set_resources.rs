@@ -7,13 +7,13 @@
 //! the object with `-o`, and `(dry run)` / `(server dry run)` as kubectl does.
 
 use super::command::{Command, Group, Operands};
-use super::common::{pod_spec_pointer, SetOutput, Target};
+use super::common::{pod_spec_pointer, SetError, SetOutput, Target};
 use super::flags::{flag, Kind, Parsed, DRY_RUN, NAMESPACE, OUTPUT};
 use super::resources;
 use super::{FileSource, Output};
 use crate::model::labels::Selector;
 use crate::model::quantity::{format_milli, is_binary, parse_milli, QuantityError};
-use crate::model::{Object, ResourceExt};
+use crate::model::ResourceExt;
 use crate::Cluster;
 use serde_json::{Map, Value};
 
@@ -290,23 +290,14 @@ fn run(cluster: &mut Cluster, p: &Parsed, files: &dyn FileSource, out: &mut Outp
             errors.push(format!("error: unable to find container named {pattern}"));
             continue;
         }
-        if json == before {
-            continue;
-        }
-        let changed = match Object::from_json(rt.kind, json) {
-            Ok(o) => o,
-            Err(e) => {
-                errors.push(format!("error: {}/{name} {e}", rt.plural));
-                continue;
-            }
-        };
-        if let Err(e) = sink.send(cluster, changed, "resource requirements updated", out) {
-            // The server's message as the error wraps it (no "The ").
-            let text = e.to_string();
-            let text = text.strip_prefix("The ").unwrap_or(&text);
-            errors.push(format!(
-                "failed to patch resources update to pod template {text}"
-            ));
+        let verb = "resource requirements updated";
+        match sink.send_json(cluster, rt.kind, &before, json, verb, out) {
+            Ok(()) => {}
+            Err(SetError::Decode(e)) => errors.push(format!("error: {}/{name} {e}", rt.plural)),
+            Err(SetError::Server(e)) => errors.push(format!(
+                "failed to patch resources update to pod template {}",
+                SetError::server_message(&e)
+            )),
         }
     }
     // The errors aggregated, as kubectl's CheckErr prints them.
