@@ -764,7 +764,7 @@ fn sync_nodes(
             node_selector_terms: vec![term],
         });
         progress = Progress::Changed;
-        if owner.create_pod(api, t, now).is_err() {
+        if owner.create_pod(api, &t, now).is_err() {
             break;
         }
     }

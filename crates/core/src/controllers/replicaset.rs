@@ -143,11 +143,8 @@ impl ReplicaSetController {
             meta: &rs.metadata,
             component: COMPONENT,
         };
-        let owned_names = claim_pod_names(api, ns, is_active, &selector, &owner, &mut progress);
-        let owned: Vec<&Pod> = owned_names
-            .iter()
-            .filter_map(|n| api.pods.get(ns, n))
-            .collect();
+        claim(api, ns, is_active, &selector, &owner, &mut progress);
+        let owned: Vec<&Pod> = claimed(api, ns, is_active, &selector, &owner).collect();
 
         // Status, from the pods as this sync found them.
         let min_ready = spec.min_ready_seconds.unwrap_or(0);
@@ -209,7 +206,7 @@ impl ReplicaSetController {
                     let mut refused = false;
                     for _ in have..want {
                         progress = Progress::Changed;
-                        if owner.create_pod(api, template.clone(), now).is_err() {
+                        if owner.create_pod(api, template, now).is_err() {
                             refused = true;
                             break;
                         }
@@ -284,11 +281,11 @@ impl Owner<'_> {
     pub fn create_pod(
         &self,
         api: &mut ApiServer,
-        template: PodTemplateSpec,
+        template: &PodTemplateSpec,
         now: SimTime,
     ) -> Result<(), ()> {
         let pod = pod_from_template(
-            &template,
+            template,
             self.meta,
             format!("{}-", self.meta.name.as_deref().unwrap_or_default()),
             controller_ref("apps/v1", self.kind, self.meta),
@@ -355,26 +352,25 @@ impl Owner<'_> {
 }
 
 /// `ClaimPods` (the ControllerRefManager) over the pods of namespace `ns` that
-/// `candidate` accepts: the names of the pods the owner controls and its selector still
-/// matches, in the store's order; a controlled pod the selector no longer matches is
-/// released (its ownerReference removed); an orphan the selector matches is adopted (a
-/// controller ownerReference with blockOwnerDeletion), unless the owner is being
-/// deleted. Only the pods it writes are copied.
-pub(crate) fn claim_pod_names(
+/// `candidate` accepts: a controlled pod the selector no longer matches is released (its
+/// ownerReference removed); an orphan the selector matches is adopted (a controller
+/// ownerReference with blockOwnerDeletion), unless the owner is being deleted. Only the
+/// pods it writes are copied. The claimed pods are then [`claimed`]'s.
+pub(crate) fn claim(
     api: &mut ApiServer,
     ns: &str,
     candidate: impl Fn(&Pod) -> bool,
     selector: &Selector,
     owner: &Owner<'_>,
     progress: &mut Progress,
-) -> Vec<String> {
+) {
     enum Claim {
-        Keep(String),
         Release(Box<Pod>),
         Adopt(Box<Pod>),
     }
     let uid = owner.meta.uid.as_deref().unwrap_or_default();
     let deleting = owner.meta.deletion_timestamp.is_some();
+    // Most passes write nothing: they read the pods where the store keeps them.
     let claims: Vec<Claim> = api
         .pods
         .list_namespace(ns)
@@ -382,17 +378,14 @@ pub(crate) fn claim_pod_names(
         .filter_map(|pod| {
             let matches = !selector.is_empty() && selector.matches(pod.metadata.labels.as_ref());
             match controller_of(&pod.metadata).map(|r| r.uid == uid) {
-                Some(true) if matches => Some(Claim::Keep(pod.name_any().to_string())),
-                Some(true) => Some(Claim::Release(Box::new(pod.clone()))),
+                Some(true) if !matches => Some(Claim::Release(Box::new(pod.clone()))),
                 None if matches && !deleting => Some(Claim::Adopt(Box::new(pod.clone()))),
-                Some(false) | None => None,
+                Some(_) | None => None,
             }
         })
         .collect();
-    let mut owned = Vec::new();
     for claim in claims {
         match claim {
-            Claim::Keep(name) => owned.push(name),
             Claim::Release(mut pod) => {
                 // Released: the selector no longer matches.
                 if let Some(refs) = pod.metadata.owner_references.as_mut() {
@@ -415,28 +408,45 @@ pub(crate) fn claim_pod_names(
                     .owner_references
                     .get_or_insert_with(Vec::new)
                     .push(controller_ref("apps/v1", owner.kind, owner.meta));
-                if let Ok(p) = api.update_pod(*pod) {
-                    owned.push(p.name_any().to_string());
+                if api.update_pod(*pod).is_ok() {
                     *progress = Progress::Changed;
                 }
             }
         }
     }
-    owned
 }
 
-/// [`claim_pod_names`], with copies of the pods it claimed.
+/// The pods of namespace `ns` that `candidate` accepts, that `owner` controls and its
+/// selector matches, in the store's order: what [`claim`] left the owner with (a pod it
+/// failed to release is not matched; one it failed to adopt is not controlled).
+pub(crate) fn claimed<'a>(
+    api: &'a ApiServer,
+    ns: &'a str,
+    candidate: impl Fn(&Pod) -> bool + 'a,
+    selector: &'a Selector,
+    owner: &'a Owner<'_>,
+) -> impl Iterator<Item = &'a Pod> + 'a {
+    let uid = owner.meta.uid.as_deref().unwrap_or_default();
+    api.pods.list_namespace(ns).filter(move |pod| {
+        candidate(pod)
+            && controller_of(&pod.metadata).is_some_and(|r| r.uid == uid)
+            && !selector.is_empty()
+            && selector.matches(pod.metadata.labels.as_ref())
+    })
+}
+
+/// [`claim`], with copies of the pods it claimed.
 pub(crate) fn claim_pods(
     api: &mut ApiServer,
     ns: &str,
-    candidate: impl Fn(&Pod) -> bool,
+    candidate: impl Fn(&Pod) -> bool + Copy,
     selector: &Selector,
     owner: &Owner<'_>,
     progress: &mut Progress,
 ) -> Vec<Pod> {
-    claim_pod_names(api, ns, candidate, selector, owner, progress)
-        .iter()
-        .filter_map(|name| api.pods.get(ns, name).cloned())
+    claim(api, ns, candidate, selector, owner, progress);
+    claimed(api, ns, candidate, selector, owner)
+        .cloned()
         .collect()
 }
 
