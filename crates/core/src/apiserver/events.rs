@@ -127,8 +127,9 @@ impl ApiServer {
         self.stamp(&mut event.metadata, now);
         let key = (ns.to_string(), name);
         self.event_index.insert(repeat_of(&event), key.clone());
+        let ownership = super::concerns_ownership(&event.metadata);
         self.events.objects.insert(key.clone(), event);
-        self.changed(ChangeType::Added, "events", &key.0, &key.1);
+        self.changed_added(ownership, "events", &key.0, &key.1);
     }
 
     /// Events about one object, oldest first (the order `kubectl describe` shows).

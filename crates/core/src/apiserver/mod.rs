@@ -453,16 +453,9 @@ impl ApiServer {
             ("nodes", ChangeType::Added | ChangeType::Deleted) => self.writes.1 += 1,
             _ => {}
         }
-        // A Modified write counts where it happens (`replace`, `write_metadata`), when
-        // it changed what the garbage collector reads.
-        let ownership = match change {
-            ChangeType::Deleted => true,
-            ChangeType::Added => self
-                .object(resource, namespace, name)
-                .is_some_and(|o| concerns_ownership(o.metadata())),
-            ChangeType::Modified => false,
-        };
-        if ownership {
+        // An Added object counts in `changed_added`; a Modified write where it happens
+        // (`replace`, `write_metadata`), when it changed what the garbage collector reads.
+        if change == ChangeType::Deleted {
             self.ownership_changes += 1;
         }
         if self.watch_cache.watches(resource) {
@@ -477,6 +470,22 @@ impl ApiServer {
             ChangeType::Modified => WatchEvent::Modified { resource, key },
             ChangeType::Deleted => WatchEvent::Deleted { resource, key },
         });
+    }
+
+    /// [`ApiServer::changed`] for a new object: `ownership` says whether the garbage
+    /// collector must look at it ([`concerns_ownership`] of its metadata, which the
+    /// caller has in hand).
+    fn changed_added(
+        &mut self,
+        ownership: bool,
+        resource: &'static str,
+        namespace: &str,
+        name: &str,
+    ) {
+        if ownership {
+            self.ownership_changes += 1;
+        }
+        self.changed(ChangeType::Added, resource, namespace, name);
     }
 
     fn stamp(&mut self, meta: &mut ObjectMeta, now: SimTime) {
@@ -578,8 +587,9 @@ impl ApiServer {
             });
         }
         self.stamp_with(obj.metadata_mut(), now, uids);
+        let ownership = concerns_ownership(obj.metadata());
         pick(self).objects.get_or_insert_with(key.clone(), || obj);
-        self.changed(ChangeType::Added, resource, &key.0, &key.1);
+        self.changed_added(ownership, resource, &key.0, &key.1);
         pick(self).objects.get(&key).ok_or(ApiError::NotFound {
             resource,
             name: key.1,
@@ -594,25 +604,26 @@ impl ApiServer {
         mut obj: T,
     ) -> Result<&T, ApiError> {
         let key = key_of(obj.metadata());
-        if !pick(self).objects.contains_key(&key) {
+        // One search of the B-tree: the slot stays the key's until it is removed.
+        let Some(slot) = pick(self).objects.slot_of(&key) else {
             return Err(ApiError::NotFound {
                 resource,
                 name: key.1,
             });
-        }
+        };
         self.bump(obj.metadata_mut());
-        if let Some(slot) = pick(self).objects.get_mut(&key) {
-            let (old, new) = (slot.metadata(), obj.metadata());
+        if let Some(stored) = pick(self).objects.at_mut(slot) {
+            let (old, new) = (stored.metadata(), obj.metadata());
             let ownership = old.owner_references != new.owner_references
                 || old.finalizers != new.finalizers
                 || old.deletion_timestamp != new.deletion_timestamp;
-            *slot = obj;
+            *stored = obj;
             if ownership {
                 self.ownership_changes += 1;
             }
         }
         self.changed(ChangeType::Modified, resource, &key.0, &key.1);
-        pick(self).objects.get(&key).ok_or(ApiError::NotFound {
+        pick(self).objects.at(slot).ok_or(ApiError::NotFound {
             resource,
             name: key.1,
         })
@@ -804,6 +815,37 @@ impl ApiServer {
             ..Default::default()
         });
         self.insert(|a| &mut a.pods, "pods", pod, now)
+    }
+
+    /// The kubelet's status manager's write: `write` changes the stored pod's status in
+    /// place (and nothing else), and the pod gets a new resourceVersion and a Modified
+    /// watch event only when the status changed. No copy of the pod is made. Returns
+    /// whether it changed.
+    pub fn write_pod_status(
+        &mut self,
+        namespace: &str,
+        name: &str,
+        write: impl FnOnce(&mut Pod),
+    ) -> Result<bool, ApiError> {
+        let not_found = || ApiError::NotFound {
+            resource: "pods",
+            name: name.to_string(),
+        };
+        let slot = self
+            .pods
+            .objects
+            .slot_of(&(namespace, name) as &dyn StoreKey)
+            .ok_or_else(not_found)?;
+        let pod = self.pods.objects.at_mut(slot).ok_or_else(not_found)?;
+        let before = pod.status.clone();
+        write(pod);
+        if pod.status == before {
+            return Ok(false);
+        }
+        self.resource_version += 1;
+        pod.metadata.resource_version = Some(self.resource_version.to_string());
+        self.changed(ChangeType::Modified, "pods", namespace, name);
+        Ok(true)
     }
 
     /// Replaces a stored pod (status writes by the scheduler and kubelet).

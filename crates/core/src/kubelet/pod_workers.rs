@@ -444,16 +444,18 @@ impl Kubelet {
             // Only processes ran (a sidecar woke and slept again): nothing to report.
             return changed;
         }
-        let Some(mut pod) = pod.or_else(|| ctx.api.pods.get(&pod_ns, &pod_name).cloned()) else {
-            return changed;
-        };
-        write_status(&mut pod, work, now);
-        // Only the status was written: the rest need not be compared.
-        let stored = ctx.api.pods.get(&pod_ns, &pod_name);
-        if stored.map(|p| &p.status) != Some(&pod.status) {
-            let _ = ctx.api.update_pod(pod);
-            changed = true;
-        }
+        // The status manager writes the stored pod's status in place, from the copy's
+        // status if this sync took one (admission set its IPs and start time there).
+        let carried = pod.and_then(|p| p.status);
+        changed |= ctx
+            .api
+            .write_pod_status(&pod_ns, &pod_name, |pod| {
+                if carried.is_some() {
+                    pod.status = carried;
+                }
+                write_status(pod, work, now);
+            })
+            .unwrap_or(false);
         changed
     }
 
@@ -547,13 +549,9 @@ impl Kubelet {
                 let Some(work) = self.pods.get(&uid) else {
                     continue;
                 };
-                if let Some(mut pod) = ctx.api.pods.get(&ns, &name).cloned() {
-                    let before = pod.status.clone();
-                    write_status(&mut pod, work, now);
-                    if pod.status != before {
-                        let _ = ctx.api.update_pod(pod);
-                    }
-                }
+                let _ = ctx
+                    .api
+                    .write_pod_status(&ns, &name, |pod| write_status(pod, work, now));
                 let _ = ctx.api.delete_pod(&ns, &name);
                 changed = true;
             } else if first_sight || now >= deadline {

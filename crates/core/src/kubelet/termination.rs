@@ -327,13 +327,10 @@ impl Kubelet {
             if before == after && !w.halted {
                 continue;
             }
-            if let Some(mut pod) = ctx.api.pods.get(&ctx.ns, &ctx.pod).cloned() {
-                write_status(&mut pod, w, now);
-                if ctx.api.pods.get(&ctx.ns, &ctx.pod).map(|p| &p.status) != Some(&pod.status) {
-                    let _ = ctx.api.update_pod(pod);
-                    changed = true;
-                }
-            }
+            changed |= ctx
+                .api
+                .write_pod_status(&ctx.ns, &ctx.pod, |pod| write_status(pod, w, now))
+                .unwrap_or(false);
         }
         changed
     }
