@@ -15,9 +15,9 @@
 use super::{Controller, ControllerContext, Progress};
 use crate::apiserver::{ApiServer, FOREGROUND_FINALIZER, ORPHAN_FINALIZER};
 use crate::clock::SimTime;
-use crate::keyed::Keyed;
 use crate::model::kinds;
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
+use std::collections::{HashMap, HashSet};
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct GarbageCollector {
@@ -37,14 +37,31 @@ enum OwnerState {
     Orphaning,
 }
 
-/// An object with ownerReferences.
-struct Dependent {
+/// An object with ownerReferences, read where the store keeps it.
+struct Dependent<'a> {
     resource: &'static str,
-    namespace: String,
-    name: String,
-    uid: String,
-    refs: Vec<OwnerReference>,
-    deleting: bool,
+    meta: &'a ObjectMeta,
+    refs: &'a [OwnerReference],
+}
+
+/// A write the collector decided on while it read the store.
+enum Action {
+    /// Delete a dependent whose owners are gone (or deleting it in the foreground).
+    Delete {
+        resource: &'static str,
+        namespace: String,
+        name: String,
+        /// Propagate in the foreground: an owner is deleted in the foreground and
+        /// the dependent has dependents of its own.
+        foreground: bool,
+    },
+    /// Keep only these references (dangling ones and orphaning owners' go).
+    SetOwnerReferences {
+        resource: &'static str,
+        namespace: String,
+        name: String,
+        kept: Vec<OwnerReference>,
+    },
 }
 
 impl Controller for GarbageCollector {
@@ -66,128 +83,33 @@ impl Controller for GarbageCollector {
 }
 
 fn collect(api: &mut ApiServer, now: SimTime) -> Progress {
-    let mut dependents: Vec<Dependent> = Vec::new();
-    let mut finalizing: Vec<(&'static str, String, String, String, OwnerState)> = Vec::new();
-    for info in kinds::ALL {
-        for o in api.list(info.plural, None) {
-            let m = o.metadata();
-            let state = owner_state(m);
-            let refs = m.owner_references.as_ref().filter(|r| !r.is_empty());
-            if state == OwnerState::Live && refs.is_none() {
-                continue;
-            }
-            let namespace = m.namespace.clone().unwrap_or_default();
-            let name = m.name.clone().unwrap_or_default();
-            let uid = m.uid.clone().unwrap_or_default();
-            if state != OwnerState::Live {
-                finalizing.push((
-                    info.plural,
-                    namespace.clone(),
-                    name.clone(),
-                    uid.clone(),
-                    state,
-                ));
-            }
-            if let Some(refs) = refs {
-                dependents.push(Dependent {
-                    resource: info.plural,
-                    namespace,
-                    name,
-                    uid,
-                    refs: refs.clone(),
-                    deleting: m.deletion_timestamp.is_some(),
-                });
-            }
-        }
-    }
-    if dependents.is_empty() && finalizing.is_empty() {
-        return Progress::Idle;
-    }
-    // The states of the owners referred to, looked up once each.
-    let mut owners: Keyed<String, OwnerState> = Keyed::new();
-    for d in &dependents {
-        for r in &d.refs {
-            if owners.get(&r.uid).is_some() {
-                continue;
-            }
-            let found = kinds::ALL
-                .iter()
-                .find(|k| k.kind == r.kind && k.api_version == r.api_version)
-                .and_then(|k| {
-                    let ns = if k.namespaced {
-                        d.namespace.as_str()
-                    } else {
-                        ""
-                    };
-                    api.object(k.plural, ns, &r.name)
-                })
-                .filter(|o| o.metadata().uid.as_deref() == Some(r.uid.as_str()));
-            if let Some(o) = found {
-                owners.insert(r.uid.clone(), owner_state(o.metadata()));
-            }
-        }
-    }
+    let (actions, finalizing) = decide(api);
     let mut progress = Progress::Idle;
-    for d in &dependents {
-        // An owner of a kind not served here cannot be looked up: it counts as there.
-        let state = |r: &OwnerReference| -> Option<OwnerState> {
-            let served = kinds::ALL
-                .iter()
-                .any(|k| k.kind == r.kind && k.api_version == r.api_version);
-            if !served {
-                return Some(OwnerState::Live);
-            }
-            owners.get(&r.uid).copied()
+    for action in actions {
+        progress |= match action {
+            Action::Delete {
+                resource,
+                namespace,
+                name,
+                foreground,
+            } => delete_dependent(api, resource, &namespace, &name, foreground, now),
+            Action::SetOwnerReferences {
+                resource,
+                namespace,
+                name,
+                kept,
+            } => Progress::changed_if(
+                api.set_owner_references(resource, &namespace, &name, kept)
+                    .is_ok(),
+            ),
         };
-        let live = d
-            .refs
-            .iter()
-            .filter(|r| state(r) == Some(OwnerState::Live))
-            .count();
-        let foreground = d
-            .refs
-            .iter()
-            .any(|r| state(r) == Some(OwnerState::Foreground));
-        let kept: Vec<OwnerReference> = d
-            .refs
-            .iter()
-            .filter(|r| matches!(state(r), Some(OwnerState::Live | OwnerState::Foreground)))
-            .cloned()
-            .collect();
-        if live == 0 && (kept.is_empty() || foreground) && !orphaned_only(d, &state) {
-            if d.deleting {
-                continue;
-            }
-            progress |= delete_dependent(api, d, foreground, &dependents, now);
-        } else if kept.len() != d.refs.len() {
-            // Dangling references and references to orphaning owners go.
-            if api
-                .set_owner_references(d.resource, &d.namespace, &d.name, kept)
-                .is_ok()
-            {
-                progress = Progress::Changed;
-            }
-        }
     }
-    for (resource, namespace, name, uid, state) in finalizing {
-        let finalizer = match state {
-            OwnerState::Orphaning => {
-                let still = dependents
-                    .iter()
-                    .any(|d| d.refs.iter().any(|r| r.uid == uid));
-                if still {
-                    continue;
-                }
-                ORPHAN_FINALIZER
-            }
-            OwnerState::Foreground => {
-                if blocking(api, &uid) {
-                    continue;
-                }
-                FOREGROUND_FINALIZER
-            }
-            OwnerState::Live => continue,
-        };
+    for (resource, namespace, name, finalizer, uid) in finalizing {
+        // Foreground: once no dependent with blockOwnerDeletion is left, after this
+        // pass's own deletions.
+        if finalizer == FOREGROUND_FINALIZER && blocking(api, &uid) {
+            continue;
+        }
         if api
             .remove_finalizer(resource, &namespace, &name, finalizer)
             .is_ok()
@@ -198,8 +120,149 @@ fn collect(api: &mut ApiServer, now: SimTime) -> Progress {
     progress
 }
 
+/// The finalizers that may go: (resource, namespace, name, finalizer, the owner's uid).
+type Finalizing = Vec<(&'static str, String, String, &'static str, String)>;
+
+/// What a pass writes, decided from the store as it is at the pass's start: only the
+/// objects it writes are copied.
+fn decide(api: &ApiServer) -> (Vec<Action>, Finalizing) {
+    let mut dependents: Vec<Dependent<'_>> = Vec::new();
+    let mut deleting_owners: Vec<(&'static str, &ObjectMeta, OwnerState)> = Vec::new();
+    for info in kinds::ALL {
+        for o in api.list(info.plural, None) {
+            let m = o.metadata();
+            let state = owner_state(m);
+            if state != OwnerState::Live {
+                deleting_owners.push((info.plural, m, state));
+            }
+            if let Some(refs) = m.owner_references.as_deref().filter(|r| !r.is_empty()) {
+                dependents.push(Dependent {
+                    resource: info.plural,
+                    meta: m,
+                    refs,
+                });
+            }
+        }
+    }
+    if dependents.is_empty() && deleting_owners.is_empty() {
+        return (Vec::new(), Vec::new());
+    }
+    // The uids some dependent refers to, and the states of those owners, looked up
+    // once each.
+    let referred: HashSet<&str> = dependents
+        .iter()
+        .flat_map(|d| d.refs.iter().map(|r| r.uid.as_str()))
+        .collect();
+    let mut owners: HashMap<&str, OwnerState> = HashMap::new();
+    for d in &dependents {
+        for r in d.refs {
+            if owners.contains_key(r.uid.as_str()) {
+                continue;
+            }
+            let found = kinds::ALL
+                .iter()
+                .find(|k| k.kind == r.kind && k.api_version == r.api_version)
+                .and_then(|k| {
+                    let ns = if k.namespaced {
+                        d.meta.namespace.as_deref().unwrap_or_default()
+                    } else {
+                        ""
+                    };
+                    api.object(k.plural, ns, &r.name)
+                })
+                .filter(|o| o.metadata().uid.as_deref() == Some(r.uid.as_str()));
+            if let Some(o) = found {
+                owners.insert(&r.uid, owner_state(o.metadata()));
+            }
+        }
+    }
+    // An owner of a kind not served here cannot be looked up: it counts as there.
+    let state = |r: &OwnerReference| -> Option<OwnerState> {
+        let served = kinds::ALL
+            .iter()
+            .any(|k| k.kind == r.kind && k.api_version == r.api_version);
+        if !served {
+            return Some(OwnerState::Live);
+        }
+        owners.get(r.uid.as_str()).copied()
+    };
+    let mut actions = Vec::new();
+    for d in &dependents {
+        let live = d
+            .refs
+            .iter()
+            .filter(|r| state(r) == Some(OwnerState::Live))
+            .count();
+        let kept = d
+            .refs
+            .iter()
+            .filter(|r| matches!(state(r), Some(OwnerState::Live | OwnerState::Foreground)))
+            .count();
+        if live == d.refs.len() {
+            // The common case: every owner is there and staying.
+            continue;
+        }
+        let foreground = d
+            .refs
+            .iter()
+            .any(|r| state(r) == Some(OwnerState::Foreground));
+        let (namespace, name) = (
+            d.meta.namespace.clone().unwrap_or_default(),
+            d.meta.name.clone().unwrap_or_default(),
+        );
+        if live == 0 && (kept == 0 || foreground) && !orphaned_only(d, &state) {
+            if d.meta.deletion_timestamp.is_some() {
+                continue;
+            }
+            // Foreground goes on down when the dependent has dependents of its own.
+            let has_dependents = d
+                .meta
+                .uid
+                .as_deref()
+                .is_some_and(|uid| referred.contains(uid));
+            actions.push(Action::Delete {
+                resource: d.resource,
+                namespace,
+                name,
+                foreground: foreground && has_dependents,
+            });
+        } else if kept != d.refs.len() {
+            actions.push(Action::SetOwnerReferences {
+                resource: d.resource,
+                namespace,
+                name,
+                kept: d
+                    .refs
+                    .iter()
+                    .filter(|r| matches!(state(r), Some(OwnerState::Live | OwnerState::Foreground)))
+                    .cloned()
+                    .collect(),
+            });
+        }
+    }
+    let mut finalizing = Vec::new();
+    for (resource, m, owner) in deleting_owners {
+        let uid = m.uid.as_deref().unwrap_or_default();
+        let finalizer = match owner {
+            // Orphaning: once no dependent refers to it any more.
+            OwnerState::Orphaning if referred.contains(uid) => continue,
+            OwnerState::Orphaning => ORPHAN_FINALIZER,
+            OwnerState::Foreground => FOREGROUND_FINALIZER,
+            OwnerState::Live => continue,
+        };
+        finalizing.push((
+            resource,
+            m.namespace.clone().unwrap_or_default(),
+            m.name.clone().unwrap_or_default(),
+            finalizer,
+            uid.to_string(),
+        ));
+    }
+    (actions, finalizing)
+}
+
 /// Whether an object is being deleted with a finalizer the collector works through.
-fn owner_state(m: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta) -> OwnerState {
+fn owner_state(m: &ObjectMeta) -> OwnerState {
     let finalizers = m.finalizers.as_deref().unwrap_or_default();
     let has = |f: &str| finalizers.iter().any(|x| x == f);
     match m.deletion_timestamp {
@@ -210,7 +273,7 @@ fn owner_state(m: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta) -
 }
 
 /// Every owner of the dependent is orphaning it: it stays, without them.
-fn orphaned_only(d: &Dependent, state: &dyn Fn(&OwnerReference) -> Option<OwnerState>) -> bool {
+fn orphaned_only(d: &Dependent<'_>, state: &dyn Fn(&OwnerReference) -> Option<OwnerState>) -> bool {
     d.refs
         .iter()
         .all(|r| state(r) == Some(OwnerState::Orphaning))
@@ -231,23 +294,22 @@ fn blocking(api: &ApiServer, uid: &str) -> bool {
 
 fn delete_dependent(
     api: &mut ApiServer,
-    d: &Dependent,
+    resource: &'static str,
+    namespace: &str,
+    name: &str,
     foreground: bool,
-    all: &[Dependent],
     now: SimTime,
 ) -> Progress {
-    let result = if d.resource == "pods" {
-        api.delete_pod_gracefully(&d.namespace, &d.name, None, now)
+    let result = if resource == "pods" {
+        api.delete_pod_gracefully(namespace, name, None, now)
             .map(drop)
     } else {
-        // Foreground goes on down when the dependent has dependents of its own.
-        let has_dependents = all.iter().any(|o| o.refs.iter().any(|r| r.uid == d.uid));
-        let policy = if foreground && has_dependents {
+        let policy = if foreground {
             crate::apiserver::Propagation::Foreground
         } else {
             crate::apiserver::Propagation::Background
         };
-        api.delete_propagating(d.resource, &d.namespace, &d.name, policy, now)
+        api.delete_propagating(resource, namespace, name, policy, now)
     };
     Progress::changed_if(result.is_ok())
 }
