@@ -230,7 +230,12 @@ impl Work {
 
     pub(super) fn log(&mut self, at: SimTime, out: Vec<(Stream, Vec<u8>)>) {
         for (stream, data) in out {
-            let text = String::from_utf8_lossy(&data);
+            // Checked as a whole first (what a process writes is nearly always UTF-8);
+            // only bytes that are not get the lossy decoder's replacement characters.
+            let text = match std::str::from_utf8(&data) {
+                Ok(text) => std::borrow::Cow::Borrowed(text),
+                Err(_) => String::from_utf8_lossy(&data),
+            };
             for line in text.split_inclusive('\n') {
                 self.logs.push(LogLine {
                     at,
