@@ -17,7 +17,6 @@ use crate::apiserver::{ApiServer, FOREGROUND_FINALIZER, ORPHAN_FINALIZER};
 use crate::clock::SimTime;
 use crate::model::kinds;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
-use std::collections::{HashMap, HashSet};
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct GarbageCollector {
@@ -147,16 +146,21 @@ fn decide(api: &ApiServer) -> (Vec<Action>, Finalizing) {
     if dependents.is_empty() && deleting_owners.is_empty() {
         return (Vec::new(), Vec::new());
     }
-    // The uids some dependent refers to, and the states of those owners, looked up
-    // once each.
-    let referred: HashSet<&str> = dependents
+    // The uids some dependent refers to (sorted, each once), and the states of those
+    // owners, looked up once each (one not found is looked up again for the next
+    // reference to it, as another kind or name may find it).
+    let mut referred: Vec<&str> = dependents
         .iter()
         .flat_map(|d| d.refs.iter().map(|r| r.uid.as_str()))
         .collect();
-    let mut owners: HashMap<&str, OwnerState> = HashMap::new();
+    crate::sort::sort(&mut referred);
+    referred.dedup();
+    let position = |uid: &str| referred.binary_search(&uid).ok();
+    let mut owners: Vec<Option<OwnerState>> = vec![None; referred.len()];
     for d in &dependents {
         for r in d.refs {
-            if owners.contains_key(r.uid.as_str()) {
+            let Some(i) = position(&r.uid) else { continue };
+            if owners[i].is_some() {
                 continue;
             }
             let found = kinds::ALL
@@ -171,9 +175,7 @@ fn decide(api: &ApiServer) -> (Vec<Action>, Finalizing) {
                     api.object(k.plural, ns, &r.name)
                 })
                 .filter(|o| o.metadata().uid.as_deref() == Some(r.uid.as_str()));
-            if let Some(o) = found {
-                owners.insert(&r.uid, owner_state(o.metadata()));
-            }
+            owners[i] = found.map(|o| owner_state(o.metadata()));
         }
     }
     // An owner of a kind not served here cannot be looked up: it counts as there.
@@ -184,7 +186,7 @@ fn decide(api: &ApiServer) -> (Vec<Action>, Finalizing) {
         if !served {
             return Some(OwnerState::Live);
         }
-        owners.get(r.uid.as_str()).copied()
+        position(&r.uid).and_then(|i| owners[i])
     };
     let mut actions = Vec::new();
     for d in &dependents {
@@ -219,7 +221,7 @@ fn decide(api: &ApiServer) -> (Vec<Action>, Finalizing) {
                 .meta
                 .uid
                 .as_deref()
-                .is_some_and(|uid| referred.contains(uid));
+                .is_some_and(|uid| position(uid).is_some());
             actions.push(Action::Delete {
                 resource: d.resource,
                 namespace,
@@ -245,7 +247,7 @@ fn decide(api: &ApiServer) -> (Vec<Action>, Finalizing) {
         let uid = m.uid.as_deref().unwrap_or_default();
         let finalizer = match owner {
             // Orphaning: once no dependent refers to it any more.
-            OwnerState::Orphaning if referred.contains(uid) => continue,
+            OwnerState::Orphaning if position(uid).is_some() => continue,
             OwnerState::Orphaning => ORPHAN_FINALIZER,
             OwnerState::Foreground => FOREGROUND_FINALIZER,
             OwnerState::Live => continue,
