@@ -825,7 +825,7 @@ impl ApiServer {
         &mut self,
         namespace: &str,
         name: &str,
-        write: impl FnOnce(&mut Pod),
+        write: &mut dyn FnMut(&mut Pod),
     ) -> Result<bool, ApiError> {
         let not_found = || ApiError::NotFound {
             resource: "pods",

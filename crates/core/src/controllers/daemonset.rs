@@ -477,7 +477,7 @@ impl SyncContext<'_> {
     /// The DaemonSet's pods, claimed (`getDaemonPods`).
     fn claim(&self, api: &mut ApiServer, progress: &mut Progress) -> Vec<Pod> {
         let ns = self.ds.namespace_any();
-        claim_pods(api, ns, |_| true, self.selector, &self.owner, progress)
+        claim_pods(api, ns, &|_| true, self.selector, &self.owner, progress)
     }
 }
 

@@ -143,8 +143,8 @@ impl ReplicaSetController {
             meta: &rs.metadata,
             component: COMPONENT,
         };
-        claim(api, ns, is_active, &selector, &owner, &mut progress);
-        let owned: Vec<&Pod> = claimed(api, ns, is_active, &selector, &owner).collect();
+        claim(api, ns, &is_active, &selector, &owner, &mut progress);
+        let owned: Vec<&Pod> = claimed(api, ns, &is_active, &selector, &owner).collect();
 
         // Status, from the pods as this sync found them.
         let min_ready = spec.min_ready_seconds.unwrap_or(0);
@@ -359,7 +359,7 @@ impl Owner<'_> {
 pub(crate) fn claim(
     api: &mut ApiServer,
     ns: &str,
-    candidate: impl Fn(&Pod) -> bool,
+    candidate: &dyn Fn(&Pod) -> bool,
     selector: &Selector,
     owner: &Owner<'_>,
     progress: &mut Progress,
@@ -422,7 +422,7 @@ pub(crate) fn claim(
 pub(crate) fn claimed<'a>(
     api: &'a ApiServer,
     ns: &'a str,
-    candidate: impl Fn(&Pod) -> bool + 'a,
+    candidate: &'a dyn Fn(&Pod) -> bool,
     selector: &'a Selector,
     owner: &'a Owner<'_>,
 ) -> impl Iterator<Item = &'a Pod> + 'a {
@@ -439,7 +439,7 @@ pub(crate) fn claimed<'a>(
 pub(crate) fn claim_pods(
     api: &mut ApiServer,
     ns: &str,
-    candidate: impl Fn(&Pod) -> bool + Copy,
+    candidate: &dyn Fn(&Pod) -> bool,
     selector: &Selector,
     owner: &Owner<'_>,
     progress: &mut Progress,

@@ -264,7 +264,7 @@ impl StatefulSetController {
             component: COMPONENT,
         };
         let is_ordinal = |p: &Pod| ordinal_of(name, p.name_any()).is_some();
-        let pods = claim_pods(api, ns, is_ordinal, &selector, &owner, &mut progress);
+        let pods = claim_pods(api, ns, &is_ordinal, &selector, &owner, &mut progress);
         let revisions = revisions(api, &set, &selector, now, &mut progress);
         let min_ready = spec.min_ready_seconds.unwrap_or(0);
 

@@ -446,12 +446,12 @@ impl Kubelet {
         }
         // The status manager writes the stored pod's status in place, from the copy's
         // status if this sync took one (admission set its IPs and start time there).
-        let carried = pod.and_then(|p| p.status);
+        let mut carried = pod.and_then(|p| p.status);
         changed |= ctx
             .api
-            .write_pod_status(&pod_ns, &pod_name, |pod| {
-                if carried.is_some() {
-                    pod.status = carried;
+            .write_pod_status(&pod_ns, &pod_name, &mut |pod| {
+                if let Some(status) = carried.take() {
+                    pod.status = Some(status);
                 }
                 write_status(pod, work, now);
             })
@@ -551,7 +551,7 @@ impl Kubelet {
                 };
                 let _ = ctx
                     .api
-                    .write_pod_status(&ns, &name, |pod| write_status(pod, work, now));
+                    .write_pod_status(&ns, &name, &mut |pod| write_status(pod, work, now));
                 let _ = ctx.api.delete_pod(&ns, &name);
                 changed = true;
             } else if first_sight || now >= deadline {
