@@ -195,15 +195,15 @@ fn decide(api: &ApiServer) -> (Vec<Action>, Finalizing) {
             .iter()
             .filter(|r| state(r) == Some(OwnerState::Live))
             .count();
-        let kept = d
-            .refs
-            .iter()
-            .filter(|r| matches!(state(r), Some(OwnerState::Live | OwnerState::Foreground)))
-            .count();
         if live == d.refs.len() {
             // The common case: every owner is there and staying.
             continue;
         }
+        // A reference that stays: to an owner that is there or deleting in the foreground.
+        let stays = |r: &&OwnerReference| {
+            matches!(state(r), Some(OwnerState::Live | OwnerState::Foreground))
+        };
+        let kept = d.refs.iter().filter(stays).count();
         let foreground = d
             .refs
             .iter()
@@ -233,12 +233,7 @@ fn decide(api: &ApiServer) -> (Vec<Action>, Finalizing) {
                 resource: d.resource,
                 namespace,
                 name,
-                kept: d
-                    .refs
-                    .iter()
-                    .filter(|r| matches!(state(r), Some(OwnerState::Live | OwnerState::Foreground)))
-                    .cloned()
-                    .collect(),
+                kept: d.refs.iter().filter(stays).cloned().collect(),
             });
         }
     }
