@@ -51,7 +51,18 @@ pub(crate) use daemonsets::template_generation;
 pub use error::{ApiError, FieldError, FieldErrorKind};
 pub use events::EventRecord;
 
-/// What changed, for anyone following the store.
+/// The resources whose changes [`ApiServer::drain_watch`] reports: what the scheduler's
+/// informers follow (nodes, pods, and the volume plugins' claims, volumes and classes).
+/// Events, the most frequent writes, are not among them.
+const INFORMED: [&str; 5] = [
+    "nodes",
+    "pods",
+    "persistentvolumeclaims",
+    "persistentvolumes",
+    "storageclasses",
+];
+
+/// What changed, for anyone following the store ([`INFORMED`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WatchEvent {
     Added { resource: &'static str, key: String },
@@ -245,7 +256,7 @@ impl ApiServer {
         api
     }
 
-    /// Watch events since the last call.
+    /// Watch events of the [`INFORMED`] resources since the last call.
     pub fn drain_watch(&mut self) -> Vec<WatchEvent> {
         std::mem::take(&mut self.watch)
     }
@@ -332,6 +343,9 @@ impl ApiServer {
                 let object = object.to_owned();
                 self.watch_cache.record(change, object);
             }
+        }
+        if !INFORMED.contains(&resource) {
+            return;
         }
         let key = display_key(namespace, name);
         self.watch.push(match change {
