@@ -40,7 +40,8 @@ pub fn object_meta(meta: &ObjectMeta) -> Vec<FieldError> {
 
 /// `ValidateContainerResourceRequirements`: standard resource names, no negative
 /// quantity, and no request above its limit. Quantities are shown in canonical form.
-fn resources(res: &ResourceRequirements, base: &str, errs: &mut Vec<FieldError>) {
+/// `container`: the container's path (`spec.containers[0]`).
+fn resources(res: &ResourceRequirements, container: &str, errs: &mut Vec<FieldError>) {
     let empty = BTreeMap::new();
     let limits = res.limits.as_ref().unwrap_or(&empty);
     for (group, list) in [
@@ -48,13 +49,13 @@ fn resources(res: &ResourceRequirements, base: &str, errs: &mut Vec<FieldError>)
         ("requests", res.requests.as_ref().unwrap_or(&empty)),
     ] {
         for (name, q) in list {
-            let field = format!("{base}.{group}[{name}]");
+            let field = || format!("{container}.resources.{group}[{name}]");
             if !name.contains('/')
                 && !matches!(name.as_str(), "cpu" | "memory" | "ephemeral-storage")
                 && !name.starts_with("hugepages-")
             {
                 errs.push(FieldError::invalid(
-                    &field,
+                    field(),
                     name,
                     "must be a standard resource for containers",
                 ));
@@ -64,7 +65,7 @@ fn resources(res: &ResourceRequirements, base: &str, errs: &mut Vec<FieldError>)
             };
             if milli < 0 {
                 errs.push(FieldError::invalid(
-                    &field,
+                    field(),
                     &canonical(q, milli),
                     "must be greater than or equal to 0",
                 ));
@@ -72,7 +73,7 @@ fn resources(res: &ResourceRequirements, base: &str, errs: &mut Vec<FieldError>)
             // `IsIntegerResourceName`: extended resources come in whole units.
             if quantity::is_extended_resource_name(name) && milli % 1000 != 0 {
                 errs.push(FieldError::invalid(
-                    &field,
+                    field(),
                     &canonical(q, milli),
                     "must be an integer",
                 ));
@@ -88,14 +89,14 @@ fn resources(res: &ResourceRequirements, base: &str, errs: &mut Vec<FieldError>)
                 match limit {
                     Some((l, lmilli)) if !overcommit && milli != lmilli => {
                         errs.push(FieldError::invalid(
-                            format!("{base}.requests"),
+                            format!("{container}.resources.requests"),
                             &canonical(q, milli),
                             &format!("must be equal to {name} limit of {}", canonical(l, lmilli)),
                         ));
                     }
                     Some((l, lmilli)) if milli > lmilli => {
                         errs.push(FieldError::invalid(
-                            format!("{base}.requests"),
+                            format!("{container}.resources.requests"),
                             &canonical(q, milli),
                             &format!(
                                 "must be less than or equal to {name} limit of {}",
@@ -105,7 +106,7 @@ fn resources(res: &ResourceRequirements, base: &str, errs: &mut Vec<FieldError>)
                     }
                     None if !overcommit && !limits.contains_key(name) => {
                         errs.push(FieldError::required(
-                            format!("{base}.limits"),
+                            format!("{container}.resources.limits"),
                             "Limit must be set for non overcommitable resources",
                         ));
                     }
@@ -118,7 +119,7 @@ fn resources(res: &ResourceRequirements, base: &str, errs: &mut Vec<FieldError>)
     let any = |p: fn(&str) -> bool| limits.keys().chain(requests.keys()).any(|k| p(k));
     if any(|k| k.starts_with("hugepages-")) && !any(|k| k == "cpu" || k == "memory") {
         errs.push(FieldError::forbidden(
-            base,
+            format!("{container}.resources"),
             "HugePages require cpu or memory",
         ));
     }
@@ -218,13 +219,14 @@ pub fn pod(pod: &Pod) -> Vec<FieldError> {
 
     let mut volumes = BTreeSet::new();
     for (i, v) in spec.volumes.iter().flatten().enumerate() {
-        let field = format!("spec.volumes[{i}].name");
+        // Field paths are made only for an error: a valid pod costs none.
+        let field = || format!("spec.volumes[{i}].name");
         if v.name.is_empty() {
-            errs.push(FieldError::required(field, ""));
+            errs.push(FieldError::required(field(), ""));
         } else if let Err(msg) = meta::validate_dns1123_label(&v.name) {
-            errs.push(FieldError::invalid(field, &v.name, &msg.to_string()));
+            errs.push(FieldError::invalid(field(), &v.name, &msg.to_string()));
         } else if !volumes.insert(v.name.as_str()) {
-            errs.push(FieldError::duplicate(field, &v.name));
+            errs.push(FieldError::duplicate(field(), &v.name));
         }
     }
 
@@ -260,24 +262,24 @@ pub fn pod(pod: &Pod) -> Vec<FieldError> {
             container_ports(c.ports.as_deref().unwrap_or_default(), &base, &mut errs);
             let mut paths = BTreeSet::new();
             for (j, m) in c.volume_mounts.iter().flatten().enumerate() {
-                let mbase = format!("{base}.volumeMounts[{j}]");
+                let field = |f: &str| format!("{base}.volumeMounts[{j}].{f}");
                 if m.name.is_empty() {
-                    errs.push(FieldError::required(format!("{mbase}.name"), ""));
+                    errs.push(FieldError::required(field("name"), ""));
                 } else if !volumes.contains(m.name.as_str()) {
-                    errs.push(FieldError::not_found(format!("{mbase}.name"), &m.name));
+                    errs.push(FieldError::not_found(field("name"), &m.name));
                 }
                 if m.mount_path.is_empty() {
-                    errs.push(FieldError::required(format!("{mbase}.mountPath"), ""));
+                    errs.push(FieldError::required(field("mountPath"), ""));
                 } else if !paths.insert(m.mount_path.as_str()) {
                     errs.push(FieldError::invalid(
-                        format!("{mbase}.mountPath"),
+                        field("mountPath"),
                         &m.mount_path,
                         "must be unique",
                     ));
                 }
             }
             if let Some(res) = &c.resources {
-                resources(res, &format!("{base}.resources"), &mut errs);
+                resources(res, &base, &mut errs);
             }
             // A container's restartPolicy: `Always` makes an init container a native
             // sidecar; regular containers may not set it (ContainerRestartRules is off
