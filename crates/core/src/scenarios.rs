@@ -12,7 +12,7 @@ use crate::Cluster;
 
 /// The SHA-1 of the snapshot [`determinism_fingerprint`] reaches. It changes whenever
 /// the simulation's behaviour changes; update it when that change is intended.
-pub const DETERMINISM_FINGERPRINT: &str = "2989bd3ee4d30099ec6abf39478a319017d1d748";
+pub const DETERMINISM_FINGERPRINT: &str = "2b182e3857aff07df9e5f5d15aeb25aaf0db29d6";
 
 const REPO: &str = "https://github.com/ansilh/k8s-demo-web.git";
 

@@ -59,7 +59,8 @@ pub(crate) struct TokenClaims<'a> {
 /// token also the `pod` and `node` it is bound to, and `warnafter` when its lifetime was extended), and `sub`
 /// (`system:serviceaccount:NAMESPACE:NAME`), keys sorted as Go's encoder writes a
 /// map; the signature is 256 bytes (an RSA-2048 one's length), not a real signature:
-/// a SplitMix64 stream seeded by the SHA-1 of the header and claims.
+/// a SplitMix64 stream seeded by a hash of the encoded header and claims
+/// ([`crate::hash::FxHasher`]).
 pub(crate) fn token(c: &TokenClaims<'_>) -> String {
     use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
     use base64::Engine;
@@ -69,14 +70,12 @@ pub(crate) fn token(c: &TokenClaims<'_>) -> String {
     B64.encode_string(header, &mut signed);
     signed.push('.');
     B64.encode_string(claims, &mut signed);
-    // The signed string is hashed once; the signature's bytes are a SplitMix64 stream
-    // seeded by that digest.
-    let digest = sha1_smol::Sha1::from(signed.as_bytes()).digest().bytes();
-    let seed = digest
-        .iter()
-        .take(8)
-        .fold(0u64, |s, b| s << 8 | u64::from(*b));
-    let mut stream = crate::clock::Rng::new(seed);
+    // The signed string is hashed once (a word at a time: a SHA-1 of it was a twentieth
+    // of a 10,000-pod scale-up); the signature's bytes are a SplitMix64 stream seeded
+    // by that hash.
+    let mut hasher = crate::hash::FxHasher::default();
+    std::hash::Hasher::write(&mut hasher, signed.as_bytes());
+    let mut stream = crate::clock::Rng::new(std::hash::Hasher::finish(&hasher));
     let mut signature = [0u8; 256];
     for word in signature.chunks_exact_mut(8) {
         word.copy_from_slice(&stream.next_u64().to_be_bytes());
