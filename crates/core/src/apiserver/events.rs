@@ -21,7 +21,7 @@ fn repeat_of(e: &Event) -> Repeat<'_> {
 
 fn repeat_hash(r: Repeat<'_>) -> u64 {
     use std::hash::{Hash, Hasher};
-    let mut h = std::hash::DefaultHasher::new();
+    let mut h = crate::hash::FxHasher::default();
     r.hash(&mut h);
     h.finish()
 }
@@ -31,13 +31,13 @@ fn repeat_hash(r: Repeat<'_>) -> u64 {
 /// fields). Rebuilt when it no longer counts as many events as the store holds.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct EventIndex {
-    by_repeat: std::collections::HashMap<u64, Vec<(String, String)>>,
+    by_repeat: crate::hash::FxHashMap<u64, Vec<(String, String)>>,
     len: usize,
 }
 
 impl EventIndex {
-    fn insert(&mut self, r: Repeat<'_>, key: (String, String)) {
-        self.by_repeat.entry(repeat_hash(r)).or_default().push(key);
+    fn insert(&mut self, hash: u64, key: (String, String)) {
+        self.by_repeat.entry(hash).or_default().push(key);
         self.len += 1;
     }
 }
@@ -49,7 +49,7 @@ impl ApiServer {
         if self.event_index.len != self.events.len() {
             let mut index = EventIndex::default();
             for (k, e) in self.events.objects.iter() {
-                index.insert(repeat_of(e), k.clone());
+                index.insert(repeat_hash(repeat_of(e)), k.clone());
             }
             self.event_index = index;
         }
@@ -62,10 +62,11 @@ impl ApiServer {
         // The last recorded of the events it repeats (a map from repeats to keys would
         // keep the last one inserted).
         let events = &self.events.objects;
+        let hash = repeat_hash(lookup);
         let repeated = self
             .event_index
             .by_repeat
-            .get(&repeat_hash(lookup))
+            .get(&hash)
             .and_then(|keys| {
                 keys.iter()
                     .rev()
@@ -126,7 +127,8 @@ impl ApiServer {
         };
         self.stamp(&mut event.metadata, now);
         let key = (ns.to_string(), name);
-        self.event_index.insert(repeat_of(&event), key.clone());
+        // What the event repeats is what was looked up: the same hash.
+        self.event_index.insert(hash, key.clone());
         let ownership = super::concerns_ownership(&event.metadata);
         self.events.objects.insert(key.clone(), event);
         self.changed_added(ownership, "events", &key.0, &key.1);
