@@ -129,6 +129,10 @@ macro_rules! api_server {
             /// when one of them moved.
             #[serde(skip)]
             writes: (u64, u64),
+            /// Pods deleted since this API server started (not saved): the kubelet looks
+            /// for gone pods only when this moved.
+            #[serde(skip)]
+            pod_deletions: u64,
             /// The writes the garbage collector must look at since this API server
             /// started (not saved): deletions, and writes of objects with owners,
             /// finalizers or a deletionTimestamp.
@@ -148,6 +152,7 @@ macro_rules! api_server {
                     event_index: Default::default(),
                     pods_created: 0,
                     writes: (0, 0),
+                    pod_deletions: 0,
                     ownership_changes: 0,
                 }
             }
@@ -327,6 +332,10 @@ impl ApiServer {
     /// a deleted object).
     fn changed(&mut self, change: ChangeType, resource: &'static str, namespace: &str, name: &str) {
         match (resource, change) {
+            ("pods", ChangeType::Deleted) => {
+                self.writes.0 += 1;
+                self.pod_deletions += 1;
+            }
             ("pods", _) => self.writes.0 += 1,
             // A node's status posts and leases do not count: the kubelet looks for
             // nodes that came or went.
@@ -652,6 +661,12 @@ impl ApiServer {
     /// came or went in between.
     pub(crate) fn pod_and_node_writes(&self) -> (u64, u64) {
         self.writes
+    }
+
+    /// Pods deleted since this server started: equal counts mean every pod there was
+    /// is still there.
+    pub(crate) fn pod_deletions(&self) -> u64 {
+        self.pod_deletions
     }
 
     /// The writes that can matter to the garbage collector since this server started

@@ -87,6 +87,9 @@ pub struct Kubelet {
     /// The API server's pod and node write counts when the pod workers last looked for
     /// gone and newly bound pods (not saved): unchanged counts, nothing to find.
     scanned: Option<(u64, u64)>,
+    /// The API server's count of pod deletions when the pod workers last looked for
+    /// gone pods (not saved): a pod write that deleted none leaves every pod there.
+    scanned_deletions: Option<u64>,
     /// The prober's pass's names of a pod (namespace, name, uid, node), kept from pod
     /// to pod: a pass over thousands of pods copies them without allocating.
     names: [String; 4],
@@ -187,6 +190,7 @@ impl<'de> Deserialize<'de> for Kubelet {
             fs: w.fs,
             rr: w.rr,
             scanned: None,
+            scanned_deletions: None,
             names: Default::default(),
             rootfs_templates: Default::default(),
         })
@@ -289,6 +293,7 @@ impl Kubelet {
         }
         // Pods bound to this node are admitted, or not, from now on: look again.
         self.scanned = None;
+        self.scanned_deletions = None;
         let n = self
             .nodes
             .get_or_insert_with(node.to_string(), Default::default);

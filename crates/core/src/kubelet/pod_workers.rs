@@ -144,8 +144,12 @@ impl Kubelet {
         let writes = api.pod_and_node_writes();
         let rescan = self.scanned != Some(writes);
         self.scanned = Some(writes);
-        // Pods gone from the API server: their containers and volumes go too.
-        let gone: Vec<String> = if rescan {
+        // Pods gone from the API server: their containers and volumes go too. Only a
+        // deletion makes one.
+        let deletions = api.pod_deletions();
+        let gone_scan = self.scanned_deletions != Some(deletions);
+        self.scanned_deletions = Some(deletions);
+        let gone: Vec<String> = if gone_scan {
             self.pods
                 .iter()
                 .filter(|(uid, w)| {
