@@ -715,11 +715,12 @@ impl ApiServer {
         self.insert(|a| &mut a.pods, "pods", pod, now)
     }
 
-    /// The kubelet's status manager's write: `write` changes the stored pod's status in
-    /// place (and nothing else), and the pod gets a new resourceVersion and a Modified
-    /// watch event only when the status changed. No copy of the pod is made. Returns
-    /// whether it changed.
-    pub fn write_pod_status(
+    /// A write of a stored pod in place, with no copy of it made: the kubelet's status
+    /// manager's (`write` changes the status and nothing else) and the scheduler's
+    /// binding (spec.nodeName with its PodScheduled condition, as the binding
+    /// subresource sets them). The pod gets a new resourceVersion and a Modified watch
+    /// event only when the status changed. Returns whether it changed.
+    pub fn write_pod(
         &mut self,
         namespace: &str,
         name: &str,

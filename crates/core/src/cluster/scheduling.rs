@@ -3,6 +3,7 @@
 //! as bindings, PodScheduled conditions and events.
 
 use super::*;
+use crate::scheduler::plugins::volume_binding;
 use crate::scheduler::preemption::PostFilter;
 
 impl Cluster {
@@ -185,7 +186,14 @@ impl Cluster {
                 if placed {
                     nominated.retain(|(_, n)| !std::ptr::eq(*n, pod));
                 }
-                decisions.push((pod.clone(), decision));
+                let names = |p: &Pod| {
+                    let m = &p.metadata;
+                    (
+                        m.namespace.clone().unwrap_or_default(),
+                        m.name.clone().unwrap_or_default(),
+                    )
+                };
+                decisions.push((names(pod), decision));
                 // Its PreBind binds claims the rest of this pass would read unbound:
                 // the others wait for the next pass.
                 if placed && volume_binder::binds_claims(pod, &snapshot.listers) {
@@ -213,25 +221,28 @@ impl Cluster {
         any
     }
 
-    /// Binds the pod or records why it cannot be placed.
-    fn record(&mut self, mut pod: Pod, mut decision: Decision) -> bool {
+    /// Binds the pod or records why it cannot be placed. The stored pod is written in
+    /// place (the binding, or its status), not copied.
+    fn record(&mut self, (ns, name): (String, String), mut decision: Decision) -> bool {
         let key = decision.pod.clone();
-        let ns = pod.metadata.namespace.clone().unwrap_or_default();
-        let name = pod.metadata.name.clone().unwrap_or_default();
+        let Some(pod) = self.api.pods.get(&ns, &name) else {
+            return false;
+        };
         let uid = pod.metadata.uid.clone().unwrap_or_default();
+        // The profile's event recorder: events come from its scheduler name.
+        let component = scheduler_name(pod);
+        let priority = pod.spec.as_ref().and_then(|s| s.priority).unwrap_or(0);
+        let status = pod.status.as_ref();
         let (message, condition) = match &decision.chosen {
-            Some(node) => {
-                pod.spec.get_or_insert_with(Default::default).node_name = Some(node.clone());
-                (
-                    format!("Successfully assigned {ns}/{name} to {node}"),
-                    PodCondition {
-                        type_: "PodScheduled".into(),
-                        status: "True".into(),
-                        last_transition_time: Some(self.now.to_time()),
-                        ..Default::default()
-                    },
-                )
-            }
+            Some(node) => (
+                format!("Successfully assigned {ns}/{name} to {node}"),
+                PodCondition {
+                    type_: "PodScheduled".into(),
+                    status: "True".into(),
+                    last_transition_time: Some(self.now.to_time()),
+                    ..Default::default()
+                },
+            ),
             None => {
                 let msg = decision.failure.clone().unwrap_or_default();
                 (
@@ -247,45 +258,45 @@ impl Cluster {
                 )
             }
         };
-        if let Some(node) = &decision.chosen {
-            self.bind_pod_volumes(&pod, node);
-        }
-        let bound = decision.chosen.is_some();
-        // The profile's event recorder: events come from its scheduler name.
-        let component = scheduler_name(&pod);
-        self.queue.done(&key, &decision, self.now);
-        let status = pod.status.get_or_insert_with(Default::default);
         // The PostFilter's nomination (kube-scheduler's NominatingInfo): set with the
         // preemption it started, cleared when preemption found no node.
-        let nominated_before = status.nominated_node_name.clone();
-        match &decision.post_filter {
-            Some(PostFilter::Nominated { node, .. }) => {
-                status.nominated_node_name = Some(node.clone());
+        let nominated_before = status.and_then(|s| s.nominated_node_name.clone());
+        let nominated = match &decision.post_filter {
+            Some(PostFilter::Nominated { node, .. }) => Some(node.clone()),
+            Some(PostFilter::NoCandidate) => None,
+            Some(PostFilter::NotEligible) | None => nominated_before.clone(),
+        };
+        let nomination_changed = nominated != nominated_before;
+        let unchanged = !nomination_changed
+            && status
+                .and_then(|s| s.conditions.as_ref())
+                .is_some_and(|conditions| {
+                    conditions.iter().any(|c| {
+                        c.type_ == "PodScheduled"
+                            && c.status == condition.status
+                            && c.message == condition.message
+                    })
+                });
+        if let Some(node) = &decision.chosen {
+            // PreBind's claims: only a pod with claims is copied for the volume binder.
+            if volume_binding::claim_names(pod).next().is_some() {
+                let pod = pod.clone();
+                self.bind_pod_volumes(&pod, node);
             }
-            Some(PostFilter::NoCandidate) => status.nominated_node_name = None,
-            Some(PostFilter::NotEligible) | None => {}
         }
-        let nomination_changed = status.nominated_node_name != nominated_before;
+        let bound = decision.chosen.is_some();
+        self.queue.done(&key, &decision, self.now);
         // The preemption that made room, kept while the pod waits for its victims and
         // once it is placed on the node it was nominated to.
         if decision.preemption.is_none() {
             let earlier = self.decisions.get(&key).and_then(|d| d.preemption.as_ref());
-            let nominated = status.nominated_node_name.as_deref();
-            if let Some(choice) = earlier
-                .filter(|c| decision.chosen.as_deref().or(nominated) == Some(c.node.as_str()))
-            {
+            if let Some(choice) = earlier.filter(|c| {
+                decision.chosen.as_deref().or(nominated.as_deref()) == Some(c.node.as_str())
+            }) {
                 decision.preemption = Some(choice.clone());
             }
         }
-        let conditions = status.conditions.get_or_insert_with(Vec::new);
-        let unchanged = !nomination_changed
-            && conditions.iter().any(|c| {
-                c.type_ == "PodScheduled"
-                    && c.status == condition.status
-                    && c.message == condition.message
-            });
         if let Some(PostFilter::Nominated { node, victims }) = &decision.post_filter {
-            let priority = pod.spec.as_ref().and_then(|s| s.priority).unwrap_or(0);
             self.preempt(&key, &uid, priority, node, victims, &component);
         }
         self.api.record_event(
@@ -307,16 +318,20 @@ impl Cluster {
             },
             self.now,
         );
+        let chosen = decision.chosen.clone();
         self.decisions.insert(key, decision);
         if !unchanged {
-            let conditions = pod
-                .status
-                .get_or_insert_with(Default::default)
-                .conditions
-                .get_or_insert_with(Vec::new);
-            conditions.retain(|c| c.type_ != "PodScheduled");
-            conditions.push(condition);
-            let _ = self.api.update_pod(pod);
+            let mut condition = Some(condition);
+            let _ = self.api.write_pod(&ns, &name, &mut |pod| {
+                if let Some(node) = &chosen {
+                    pod.spec.get_or_insert_with(Default::default).node_name = Some(node.clone());
+                }
+                let status = pod.status.get_or_insert_with(Default::default);
+                status.nominated_node_name = nominated.clone();
+                let conditions = status.conditions.get_or_insert_with(Vec::new);
+                conditions.retain(|c| c.type_ != "PodScheduled");
+                conditions.extend(condition.take());
+            });
         }
         bound
     }

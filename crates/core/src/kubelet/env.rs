@@ -48,61 +48,50 @@ pub fn expand(input: &str, vars: &BTreeMap<String, String>) -> String {
     out
 }
 
-/// The variables one Service contributes (`TEA_SERVICE_HOST`, `TEA_PORT_80_TCP`, ...).
-pub fn service_vars(svc: &Service) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let Some(spec) = &svc.spec else { return out };
-    let ip = spec.cluster_ip.clone().unwrap_or_default();
+/// The variables one Service contributes (`TEA_SERVICE_HOST`, `TEA_PORT_80_TCP`, ...),
+/// into `out`. Every container start builds them, so names are joined, not formatted.
+pub fn service_vars(svc: &Service, out: &mut BTreeMap<String, String>) {
+    let Some(spec) = &svc.spec else { return };
+    let ip = spec.cluster_ip.as_deref().unwrap_or_default();
     if ip.is_empty() || ip == "None" {
-        return out;
+        return;
     }
-    let name = svc
-        .metadata
-        .name
-        .clone()
-        .unwrap_or_default()
-        .to_ascii_uppercase()
-        .replace('-', "_");
-    let ports = spec.ports.clone().unwrap_or_default();
+    let upper = |s: &str| s.to_ascii_uppercase().replace('-', "_");
+    let name = upper(svc.metadata.name.as_deref().unwrap_or_default());
+    let ports = spec.ports.as_deref().unwrap_or_default();
     let Some(first) = ports.first() else {
-        return out;
+        return;
     };
-    out.push((format!("{name}_SERVICE_HOST"), ip.clone()));
-    out.push((format!("{name}_SERVICE_PORT"), first.port.to_string()));
-    for p in &ports {
-        if let Some(pn) = &p.name {
-            out.push((
-                format!(
-                    "{name}_SERVICE_PORT_{}",
-                    pn.to_ascii_uppercase().replace('-', "_")
-                ),
-                p.port.to_string(),
-            ));
-        }
-    }
     let proto = |p: &k8s_openapi::api::core::v1::ServicePort| {
         crate::model::ports::Protocol::of(p.protocol.as_deref())
     };
-    out.push((
-        format!("{name}_PORT"),
-        format!(
-            "{}://{ip}:{}",
-            proto(first).as_str().to_ascii_lowercase(),
-            first.port
-        ),
-    ));
-    for p in &ports {
-        let pr = proto(p);
-        let prefix = format!("{name}_PORT_{}_{pr}", p.port);
-        out.push((
-            prefix.clone(),
-            format!("{}://{ip}:{}", pr.as_str().to_ascii_lowercase(), p.port),
-        ));
-        out.push((format!("{prefix}_PROTO"), pr.as_str().to_ascii_lowercase()));
-        out.push((format!("{prefix}_PORT"), p.port.to_string()));
-        out.push((format!("{prefix}_ADDR"), ip.clone()));
+    let url = |p: &k8s_openapi::api::core::v1::ServicePort| {
+        let scheme = proto(p).as_str().to_ascii_lowercase();
+        [scheme.as_str(), "://", ip, ":", &p.port.to_string()].concat()
+    };
+    out.insert([&name, "_SERVICE_HOST"].concat(), ip.to_string());
+    out.insert([&name, "_SERVICE_PORT"].concat(), first.port.to_string());
+    for p in ports {
+        if let Some(pn) = &p.name {
+            out.insert(
+                [&name, "_SERVICE_PORT_", &upper(pn)].concat(),
+                p.port.to_string(),
+            );
+        }
     }
-    out
+    out.insert([&name, "_PORT"].concat(), url(first));
+    for p in ports {
+        let pr = proto(p);
+        let port = p.port.to_string();
+        let prefix = [&name, "_PORT_", &port, "_", pr.as_str()].concat();
+        out.insert(
+            [&prefix, "_PROTO"].concat(),
+            pr.as_str().to_ascii_lowercase(),
+        );
+        out.insert([&prefix, "_PORT"].concat(), port);
+        out.insert([&prefix, "_ADDR"].concat(), ip.to_string());
+        out.insert(prefix, url(p));
+    }
 }
 
 /// Why a container's environment could not be built (kubelet reports
@@ -231,9 +220,7 @@ pub fn build(
         let is_master = svc.metadata.name.as_deref() == Some("kubernetes")
             && svc.metadata.namespace.as_deref() == Some("default");
         if links || is_master {
-            for (k, v) in service_vars(svc) {
-                vars.insert(k, v);
-            }
+            service_vars(svc, &mut vars);
         }
     }
     // envFrom first; `env` replaces what it set.

@@ -453,7 +453,7 @@ impl Kubelet {
         let mut carried = pod.and_then(|p| p.status);
         changed |= ctx
             .api
-            .write_pod_status(&pod_ns, &pod_name, &mut |pod| {
+            .write_pod(&pod_ns, &pod_name, &mut |pod| {
                 if let Some(status) = carried.take() {
                     pod.status = Some(status);
                 }
@@ -555,7 +555,7 @@ impl Kubelet {
                 };
                 let _ = ctx
                     .api
-                    .write_pod_status(&ns, &name, &mut |pod| write_status(pod, work, now));
+                    .write_pod(&ns, &name, &mut |pod| write_status(pod, work, now));
                 let _ = ctx.api.delete_pod(&ns, &name);
                 changed = true;
             } else if first_sight || now >= deadline {

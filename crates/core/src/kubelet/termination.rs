@@ -329,7 +329,7 @@ impl Kubelet {
             }
             changed |= ctx
                 .api
-                .write_pod_status(&ctx.ns, &ctx.pod, &mut |pod| write_status(pod, w, now))
+                .write_pod(&ctx.ns, &ctx.pod, &mut |pod| write_status(pod, w, now))
                 .unwrap_or(false);
         }
         changed
