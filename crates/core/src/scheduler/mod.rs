@@ -724,8 +724,7 @@ impl Scheduler {
             nodes: verdicts.to_vec(),
             rejections,
             score_columns: Vec::new(),
-            scores: Vec::new(),
-            totals: Vec::new(),
+            scores: decision::ScoreTable::default(),
             chosen: None,
             failure: None,
             post_filter: None,
@@ -803,8 +802,7 @@ impl Scheduler {
             }
         }
         decision.chosen = best.map(|(_, v)| names[verdicts[v].node as usize].to_string());
-        decision.scores = rows;
-        decision.totals = totals;
+        decision.scores = decision::ScoreTable::from_rows(n, &rows, &totals);
         decision.score_columns = scoring
             .iter()
             .map(|p| (Cow::Borrowed(p.name()), p.weight()))
