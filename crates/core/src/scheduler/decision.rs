@@ -75,7 +75,8 @@ impl NodeVerdict {
 /// per score plugin of the decision (scores are small: 0..=100 normalized; raw ones
 /// saturate at i32's bounds), kept once with its weighted total, and each feasible
 /// node's row. Nodes alike score alike: a 10,000-pod scale-up onto 500 equal nodes kept
-/// 230 rows of five pairs and a total per decision (11 KB), and keeps about five.
+/// 230 rows of five pairs and a total per decision (11 KB), and keeps about five
+/// (each compared with the last few kept, not hashed).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(super) struct ScoreTable {
     /// Pairs per row.
@@ -90,46 +91,24 @@ pub(super) struct ScoreTable {
 
 impl ScoreTable {
     /// The table of `rows` (`width` pairs per feasible node, in slot order) and the
-    /// nodes' `totals`: a row and total seen before are not kept again.
+    /// nodes' `totals`: a row and total equal to one of the last [`RECENT_ROWS`] kept
+    /// is not kept again (like nodes come together; a row kept twice only costs room).
     pub(super) fn from_rows(width: usize, rows: &[[i32; 2]], totals: &[i64]) -> ScoreTable {
-        use std::hash::{Hash, Hasher};
         let mut table = ScoreTable {
             width,
             ..ScoreTable::default()
         };
-        // Each distinct row by its hash: the first with it, then the next with the same
-        // hash in `chain`.
-        let mut first = crate::hash::FxHashMap::<u64, u32>::default();
-        let mut chain: Vec<u32> = Vec::new();
-        let rows_of = |i: usize| rows.get(i * width..(i + 1) * width).unwrap_or_default();
         for (i, &total) in totals.iter().enumerate() {
-            let row = rows_of(i);
-            let mut h = crate::hash::FxHasher::default();
-            (row, total).hash(&mut h);
-            let hash = h.finish();
-            let mut at = first.get(&hash).copied();
-            while let Some(d) = at {
-                if table.row(d) == row && table.totals.get(d as usize) == Some(&total) {
-                    break;
-                }
-                at = chain.get(d as usize).copied().filter(|&n| n != u32::MAX);
-            }
-            let d = match at {
-                Some(d) => d,
-                None => {
-                    let d = table.totals.len() as u32;
-                    table.rows.extend_from_slice(row);
-                    table.totals.push(total);
-                    chain.push(u32::MAX);
-                    if let Some(head) = first.insert(hash, d) {
-                        // The new row goes first in its hash's chain.
-                        if let Some(next) = chain.get_mut(d as usize) {
-                            *next = head;
-                        }
-                    }
-                    d
-                }
-            };
+            let row = rows.get(i * width..(i + 1) * width).unwrap_or_default();
+            let kept = table.totals.len() as u32;
+            let same = (kept.saturating_sub(RECENT_ROWS)..kept)
+                .rev()
+                .find(|&d| table.totals.get(d as usize) == Some(&total) && table.row(d) == row);
+            let d = same.unwrap_or_else(|| {
+                table.rows.extend_from_slice(row);
+                table.totals.push(total);
+                kept
+            });
             table.of_node.push(d);
         }
         table
@@ -155,6 +134,9 @@ impl ScoreTable {
         self.totals.get(d as usize).copied()
     }
 }
+
+/// How many of the last distinct rows a new row is compared with.
+const RECENT_ROWS: u32 = 8;
 
 /// The record of one scheduling attempt.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
