@@ -136,7 +136,7 @@ impl ScoreTable {
 }
 
 /// How many of the last distinct rows a new row is compared with.
-const RECENT_ROWS: u32 = 8;
+const RECENT_ROWS: u32 = 2;
 
 /// The record of one scheduling attempt.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
