@@ -15,11 +15,6 @@ mod state;
 
 use state::Access;
 
-/// mimalloc: glibc's malloc and free were a quarter of the instructions of a large
-/// scale-up (docs/PERFORMANCE.md); the wasm build keeps its own allocator.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// A command's exit status: 0 success, 1 failed, 2 usage error.
 type Code = u8;
 

@@ -2,10 +2,6 @@
 //! through a JSONPath template) over them.
 //! Run with `cargo bench -p podlab-core --bench cluster`.
 
-/// The podlab binary's allocator, so that native figures are the binary's.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use podlab_core::kubectl::{self, NoFiles};
 use podlab_core::Cluster;

@@ -7,10 +7,6 @@
 //! them. (`kubectl get -o jsonpath=` lays out the typed objects instead: `--bench
 //! cluster`.)
 
-/// The podlab binary's allocator, so that native figures are the binary's.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use criterion::{criterion_group, criterion_main, Criterion};
 use podlab_core::jsonpath::{execute, execute_doc, Doc, Options, Template};
 use podlab_core::scenarios::{jsonpath_pod_list, JSONPATH_TEMPLATES};

@@ -6,10 +6,6 @@
 //! (`cat /etc/hostname`, every 10 s): one 200 ms tick and one simulated hour.
 //! Run with `cargo bench -p podlab-core --bench runtime`.
 
-/// The podlab binary's allocator, so that native figures are the binary's.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use podlab_core::Cluster;
 

@@ -2,10 +2,6 @@
 //! tolerations, and resource requests — one scheduling pass as kube-scheduler's
 //! scheduler_perf runs it. Run with `cargo bench -p podlab-core --bench scheduler`.
 
-/// The podlab binary's allocator, so that native figures are the binary's.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use criterion::{criterion_group, criterion_main, Criterion};
 use podlab_core::scenarios::{schedule_all, scheduler_workload};
 use podlab_core::scheduler::Sampling;

@@ -6,10 +6,6 @@
 //! starts its clock at the measured `createPods` op); criterion reports pods/s.
 //! Run with `cargo bench -p podlab-core --bench scheduler_perf`.
 
-/// The podlab binary's allocator, so that native figures are the binary's.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use podlab_core::scenarios::scheduler_perf::SCHEDULER_PERF;
 

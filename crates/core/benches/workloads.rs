@@ -6,10 +6,6 @@
 //! nodes (`kubectl scale`, then advanced until all are Running and ready).
 //! Run with `cargo bench -p podlab-core --bench workloads`.
 
-/// The podlab binary's allocator, so that native figures are the binary's.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use podlab_core::scenarios::workloads::{running_pods, DeploymentBench, ROLLOUT, SCALE};
 
