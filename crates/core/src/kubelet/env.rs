@@ -65,10 +65,7 @@ pub fn service_vars(svc: &Service, out: &mut BTreeMap<String, String>) {
     let proto = |p: &k8s_openapi::api::core::v1::ServicePort| {
         crate::model::ports::Protocol::of(p.protocol.as_deref())
     };
-    let url = |p: &k8s_openapi::api::core::v1::ServicePort| {
-        let scheme = proto(p).as_str().to_ascii_lowercase();
-        [scheme.as_str(), "://", ip, ":", &p.port.to_string()].concat()
-    };
+    let url = |scheme: &str, port: &str| [scheme, "://", ip, ":", port].concat();
     out.insert([&name, "_SERVICE_HOST"].concat(), ip.to_string());
     out.insert([&name, "_SERVICE_PORT"].concat(), first.port.to_string());
     for p in ports {
@@ -79,18 +76,20 @@ pub fn service_vars(svc: &Service, out: &mut BTreeMap<String, String>) {
             );
         }
     }
-    out.insert([&name, "_PORT"].concat(), url(first));
+    let first_scheme = proto(first).as_str().to_ascii_lowercase();
+    out.insert(
+        [&name, "_PORT"].concat(),
+        url(&first_scheme, &first.port.to_string()),
+    );
     for p in ports {
         let pr = proto(p);
+        let scheme = pr.as_str().to_ascii_lowercase();
         let port = p.port.to_string();
         let prefix = [&name, "_PORT_", &port, "_", pr.as_str()].concat();
-        out.insert(
-            [&prefix, "_PROTO"].concat(),
-            pr.as_str().to_ascii_lowercase(),
-        );
+        out.insert(prefix.clone(), url(&scheme, &port));
         out.insert([&prefix, "_PORT"].concat(), port);
+        out.insert([&prefix, "_PROTO"].concat(), scheme);
         out.insert([&prefix, "_ADDR"].concat(), ip.to_string());
-        out.insert(prefix, url(p));
     }
 }
 

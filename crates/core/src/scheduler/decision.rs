@@ -76,7 +76,7 @@ impl NodeVerdict {
 /// saturate at i32's bounds), kept once with its weighted total, and each feasible
 /// node's row. Nodes alike score alike: a 10,000-pod scale-up onto 500 equal nodes kept
 /// 230 rows of five pairs and a total per decision (11 KB), and keeps about five
-/// (each compared with the last few kept, not hashed).
+/// (each compared with the last [`RECENT_ROWS`] kept, not hashed).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(super) struct ScoreTable {
     /// Pairs per row.
